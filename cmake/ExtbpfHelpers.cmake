@@ -1,0 +1,57 @@
+# Build helpers shared by every folder: unit tests, BPF test programs and extensions.
+
+# extbpf_add_unit_test(<name> SOURCES <files...> [LIBS <targets...>] [LABELS <labels...>]
+#                      [ARGS <args...>] [TIMEOUT <seconds>])
+# A cmocka test linked against the static runtime, with the internal headers of src/ visible.
+function(extbpf_add_unit_test name)
+	cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;LABELS;ARGS" ${ARGN})
+	add_executable(${name} ${T_SOURCES})
+	target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
+	target_link_libraries(${name} PRIVATE ${T_LIBS} PkgConfig::CMOCKA Threads::Threads)
+	set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+	add_test(NAME ${name} COMMAND ${name} ${T_ARGS})
+	if(NOT T_TIMEOUT)
+		set(T_TIMEOUT 120)
+	endif()
+	set_tests_properties(${name} PROPERTIES LABELS "unit;${T_LABELS}" TIMEOUT ${T_TIMEOUT}
+		ENVIRONMENT "EXTBPF_BUILD_DIR=${CMAKE_BINARY_DIR};EXTBPF_SOURCE_DIR=${CMAKE_SOURCE_DIR};EXTBPF_CONFORMANCE_DIR=${EXTBPF_CONFORMANCE_DIR}")
+endfunction()
+
+# extbpf_add_bpf_objects(<target> <output dir> <sources...>)
+# Compiles restricted C to BPF ELF objects with clang, exactly as program authors do:
+# clang -O2 -g -target bpf -c, libbpf's <bpf/bpf_helpers.h> from Debian's libbpf-dev.
+find_program(EXTBPF_CLANG NAMES clang clang-14 REQUIRED)
+function(extbpf_add_bpf_objects target outdir)
+	set(objects)
+	foreach(src ${ARGN})
+		get_filename_component(base ${src} NAME)
+		string(REGEX REPLACE "\\.c$" ".o" base ${base})
+		set(obj ${outdir}/${base})
+		add_custom_command(OUTPUT ${obj}
+			COMMAND ${CMAKE_COMMAND} -E make_directory ${outdir}
+			COMMAND ${EXTBPF_CLANG} -O2 -g -target bpf -Wall -Werror
+				-I${CMAKE_SOURCE_DIR}/tests/progs -I/usr/include/${CMAKE_LIBRARY_ARCHITECTURE}
+				-c ${CMAKE_CURRENT_SOURCE_DIR}/${src} -o ${obj}
+			DEPENDS ${src}
+			COMMENT "clang -target bpf ${src}"
+			VERBATIM)
+		list(APPEND objects ${obj})
+	endforeach()
+	add_custom_target(${target} ALL DEPENDS ${objects})
+endfunction()
+
+# extbpf_add_extension(<name> SOURCES <files...>)
+# An extension is a shared library in <build>/<libdir>/extbpf (found there by the tool and by
+# ebpf_extension_load_default) and a static archive extbpf_ext_<name>_static for hosts that embed it.
+function(extbpf_add_extension name)
+	cmake_parse_arguments(E "" "" "SOURCES" ${ARGN})
+	add_library(extbpf_ext_${name} SHARED ${E_SOURCES})
+	target_link_libraries(extbpf_ext_${name} PRIVATE extbpf)
+	set_target_properties(extbpf_ext_${name} PROPERTIES
+		OUTPUT_NAME ${name} PREFIX "" C_VISIBILITY_PRESET hidden
+		LIBRARY_OUTPUT_DIRECTORY ${EXTBPF_EXTENSION_OUTPUT_DIR})
+	add_library(extbpf_ext_${name}_static STATIC ${E_SOURCES})
+	target_link_libraries(extbpf_ext_${name}_static PUBLIC extbpf_headers)
+	target_compile_definitions(extbpf_ext_${name}_static PRIVATE EBPF_EXTENSION_STATIC=1)
+	install(TARGETS extbpf_ext_${name} LIBRARY DESTINATION ${EXTBPF_EXTENSION_SUBDIR})
+endfunction()

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The runtime API a host application uses: load extensions, open eBPF objects, verify and run
+ * their programs, attach them to hooks, read and write their maps.
+ *
+ * Conventions (libbpf's): functions return 0 or a negative errno and write outputs through
+ * pointers. When a call fails, ebpf_last_error() returns a message naming what was wrong and
+ * where (file, section, instruction); it is per thread and valid until that thread's next call.
+ * Long output (the verifier's log) goes to a buffer the caller passes in the call's options.
+ * Nothing is ever printed by the library.
+ *
+ * Lifetimes: objects are reference counted. An object owns its programs and maps; a link holds
+ * a reference to its program; pinning holds a reference until unpinned. Threading: every call
+ * is thread safe; invoking a program (through a hook) takes no lock.
+ */
+#ifndef EXTBPF_EXTBPF_H
+#define EXTBPF_EXTBPF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "extension.h"
+#include "nmr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Instructions (RFC 9669) ----------------------------------------------------------- */
+
+struct ebpf_inst {
+	uint8_t code;
+	uint8_t dst_reg : 4;
+	uint8_t src_reg : 4;
+	int16_t off;
+	int32_t imm;
+};
+
+/* Assembles text in the syntax of the conformance suite ("mov %r0, 1", labels, '#' comments)
+ * into a malloc'ed array. On a syntax error returns -EINVAL and the message names the line. */
+int ebpf_assemble(const char *text, struct ebpf_inst **insns, size_t *count);
+
+enum ebpf_disasm_style {
+	EBPF_DISASM_C,	  /* r0 = *(u32 *)(r1 + 4)  (the Linux/bpftool style) */
+	EBPF_DISASM_ASM,  /* ldxw %r0, [%r1+4]      (the conformance-suite style) */
+};
+
+/* Disassembles the instruction at index into buf. Returns the number of slots it uses (1, or 2
+ * for lddw) or a negative errno (-EINVAL for a malformed instruction, described in buf). */
+int ebpf_disassemble(const struct ebpf_inst *insns, size_t count, size_t index,
+		     enum ebpf_disasm_style style, char *buf, size_t size);
+
+/* ---- Errors ------------------------------------------------------------------------------ */
+
+/* The detailed message of the calling thread's last failed call ("" when none). */
+const char *ebpf_last_error(void);
+
+/* ---- Extensions -------------------------------------------------------------------------- */
+
+struct ebpf_extension;
+
+/* Loads a shared-library extension (dlopen, then its EBPF_EXTENSION_ENTRY_SYMBOL). */
+int ebpf_extension_load(const char *path, struct ebpf_extension **extension);
+/* Registers an extension linked into the host (its EBPF_EXTENSION_DEFINE descriptor). */
+int ebpf_extension_add_static(const struct ebpf_extension_descriptor *descriptor,
+			      struct ebpf_extension **extension);
+/* Loads every extension of a directory (NULL: the default directory, see below). */
+int ebpf_extension_load_dir(const char *dir);
+/* The directory extensions are installed in, relative to the running executable
+ * (<bindir>/../<libdir>/extbpf), or $EXTBPF_EXTENSION_DIR when set. */
+const char *ebpf_extension_default_dir(void);
+/*
+ * Detaches every link attached to the extension's hooks (each link then reports it was
+ * detached), waits for invocations in flight, deregisters its providers and unloads it.
+ */
+int ebpf_extension_unload(struct ebpf_extension *extension);
+const char *ebpf_extension_name(const struct ebpf_extension *extension);
+
+/* Enumeration of what the loaded extensions offer now (for `extbpf ext list`). The pointers are
+ * valid while the offering extension stays loaded. Return non-zero from the callback to stop. */
+typedef int (*ebpf_program_type_cb)(const struct ebpf_program_info *info, void *arg);
+typedef int (*ebpf_attach_type_cb)(const struct ebpf_attach_provider_data *data, void *arg);
+int ebpf_foreach_program_type(ebpf_program_type_cb cb, void *arg);
+int ebpf_foreach_attach_type(ebpf_attach_type_cb cb, void *arg);
+/* The core's global helpers (ids below EBPF_PROGRAM_TYPE_HELPER_ID_BASE). */
+const struct ebpf_helper_proto *ebpf_global_helpers(size_t *count);
+
+/* ---- Maps -------------------------------------------------------------------------------- */
+
+/* Linux's map type numbers (they are what BTF map definitions in ELF objects carry). */
+enum ebpf_map_type {
+	EBPF_MAP_TYPE_UNSPEC = 0,
+	EBPF_MAP_TYPE_HASH = 1,
+	EBPF_MAP_TYPE_ARRAY = 2,
+	EBPF_MAP_TYPE_PROG_ARRAY = 3,
+	EBPF_MAP_TYPE_PERCPU_HASH = 5,
+	EBPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	EBPF_MAP_TYPE_LRU_HASH = 9,
+	EBPF_MAP_TYPE_LRU_PERCPU_HASH = 10,
+	EBPF_MAP_TYPE_LPM_TRIE = 11,
+	EBPF_MAP_TYPE_ARRAY_OF_MAPS = 12,
+	EBPF_MAP_TYPE_HASH_OF_MAPS = 13,
+	EBPF_MAP_TYPE_DEVMAP = 14,
+	EBPF_MAP_TYPE_QUEUE = 22,
+	EBPF_MAP_TYPE_STACK = 23,
+	EBPF_MAP_TYPE_DEVMAP_HASH = 25,
+	EBPF_MAP_TYPE_RINGBUF = 27,
+};
+
+/* Update flags, as Linux. */
+#define EBPF_ANY     0
+#define EBPF_NOEXIST 1
+#define EBPF_EXIST   2
+/* Map creation flags, as Linux. */
+#define EBPF_F_NO_PREALLOC (1u << 0)
+#define EBPF_F_RDONLY_PROG (1u << 7)
+
+struct ebpf_map;
+
+struct ebpf_map_create_opts {
+	size_t sz; /* sizeof(struct ebpf_map_create_opts) */
+	uint32_t map_flags;
+	/* For array/hash of maps: a map whose type and sizes every inner map must have. */
+	const struct ebpf_map *inner_map;
+};
+
+int ebpf_map_create(enum ebpf_map_type type, const char *name, uint32_t key_size,
+		    uint32_t value_size, uint32_t max_entries, const struct ebpf_map_create_opts *opts,
+		    struct ebpf_map **map);
+void ebpf_map_acquire(struct ebpf_map *map);
+void ebpf_map_release(struct ebpf_map *map);
+
+const char *ebpf_map_name(const struct ebpf_map *map);
+enum ebpf_map_type ebpf_map_type(const struct ebpf_map *map);
+uint32_t ebpf_map_key_size(const struct ebpf_map *map);
+/* For per-CPU maps the value the host reads or writes is value_size times ebpf_num_possible_cpus. */
+uint32_t ebpf_map_value_size(const struct ebpf_map *map);
+uint32_t ebpf_map_max_entries(const struct ebpf_map *map);
+uint32_t ebpf_map_flags(const struct ebpf_map *map);
+uint32_t ebpf_num_possible_cpus(void);
+
+/* The host's view, as the bpf() syscall's: values are copied in and out. For maps of programs or
+ * maps, the value is a uint32_t object id (see ebpf_program_id / ebpf_map_id). For queue and
+ * stack maps key is NULL and lookup peeks, update pushes, lookup_and_delete pops. */
+int ebpf_map_lookup_elem(struct ebpf_map *map, const void *key, void *value);
+int ebpf_map_update_elem(struct ebpf_map *map, const void *key, const void *value,
+			 uint64_t flags);
+int ebpf_map_delete_elem(struct ebpf_map *map, const void *key);
+int ebpf_map_lookup_and_delete_elem(struct ebpf_map *map, const void *key, void *value);
+/* key NULL gives the first key; -ENOENT after the last. */
+int ebpf_map_get_next_key(struct ebpf_map *map, const void *key, void *next_key);
+
+/* Ring buffer consumer: another thread of the host may poll while programs produce. */
+struct ebpf_ringbuf_consumer;
+typedef int (*ebpf_ringbuf_sample_fn)(void *arg, const void *data, size_t size);
+int ebpf_ringbuf_consumer_create(struct ebpf_map *ringbuf, ebpf_ringbuf_sample_fn fn, void *arg,
+				 struct ebpf_ringbuf_consumer **consumer);
+/* Calls fn for every record available; waits up to timeout_ms (-1 forever, 0 not at all) for
+ * the first. Returns the number of records consumed or a negative errno. */
+int ebpf_ringbuf_consumer_poll(struct ebpf_ringbuf_consumer *consumer, int timeout_ms);
+void ebpf_ringbuf_consumer_destroy(struct ebpf_ringbuf_consumer *consumer);
+
+/* ---- Objects and programs ---------------------------------------------------------------- */
+
+enum ebpf_exec_mode {
+	EBPF_MODE_DEFAULT = 0, /* the JIT where available, else the interpreter */
+	EBPF_MODE_INTERP,
+	EBPF_MODE_JIT,
+	EBPF_MODE_NATIVE,
+};
+
+struct ebpf_object;
+struct ebpf_program;
+
+struct ebpf_object_open_opts {
+	size_t sz; /* sizeof(struct ebpf_object_open_opts) */
+	enum ebpf_exec_mode mode;
+	/* Force a program type by name instead of finding it from each section's prefix. */
+	const char *program_type;
+	/* Load only this program (by section or function name); NULL loads all. */
+	const char *only_program;
+	/* Verify only: do not prepare the programs for execution (accepts verify-only helpers). */
+	bool verify_only;
+	/* The verifier's log: level 0 only the failure, 1 adds the path to it, 2 the abstract state
+	 * after every instruction. */
+	char *log_buf;
+	size_t log_size;
+	uint32_t log_level;
+};
+
+/* Opens an ELF object: parses it, creates its maps, verifies, relocates and compiles each
+ * program. Fails as a whole (nothing stays loaded) when any program is refused. */
+int ebpf_object_open(const char *path, const struct ebpf_object_open_opts *opts,
+		     struct ebpf_object **object);
+int ebpf_object_open_mem(const void *data, size_t size, const char *name,
+			 const struct ebpf_object_open_opts *opts, struct ebpf_object **object);
+/* Loads one program of raw instructions (no ELF, no maps) of the named program type. */
+int ebpf_program_load_raw(const char *program_type, const struct ebpf_inst *insns, size_t count,
+			  const struct ebpf_object_open_opts *opts, struct ebpf_program **program);
+void ebpf_object_close(struct ebpf_object *object);
+const char *ebpf_object_name(const struct ebpf_object *object);
+
+/* Iteration: pass NULL for the first; returns NULL after the last. */
+struct ebpf_program *ebpf_object_next_program(const struct ebpf_object *object,
+					      const struct ebpf_program *prev);
+struct ebpf_map *ebpf_object_next_map(const struct ebpf_object *object,
+				      const struct ebpf_map *prev);
+/* By function name or section name. */
+struct ebpf_program *ebpf_object_find_program(const struct ebpf_object *object, const char *name);
+struct ebpf_map *ebpf_object_find_map(const struct ebpf_object *object, const char *name);
+
+void ebpf_program_acquire(struct ebpf_program *program);
+void ebpf_program_release(struct ebpf_program *program);
+const char *ebpf_program_name(const struct ebpf_program *program);
+const char *ebpf_program_section(const struct ebpf_program *program);
+const char *ebpf_program_type_name(const struct ebpf_program *program);
+enum ebpf_exec_mode ebpf_program_mode(const struct ebpf_program *program);
+const struct ebpf_inst *ebpf_program_insns(const struct ebpf_program *program, size_t *count);
+uint32_t ebpf_program_id(const struct ebpf_program *program);
+uint32_t ebpf_map_id(const struct ebpf_map *map);
+
+/* As BPF_PROG_TEST_RUN: builds a context with the program type's context_create, runs the
+ * program `repeat` times (at least once) and copies data and context back. */
+struct ebpf_test_run_opts {
+	size_t sz; /* sizeof(struct ebpf_test_run_opts) */
+	const void *data_in;
+	size_t data_size_in;
+	void *data_out;	      /* may be NULL */
+	size_t data_size_out; /* in: capacity; out: full size of the output data */
+	const void *ctx_in;
+	size_t ctx_size_in;
+	void *ctx_out; /* may be NULL */
+	size_t ctx_size_out;
+	uint32_t repeat;
+	uint64_t retval;      /* out: r0 of the last run */
+	uint64_t duration_ns; /* out: mean time per run */
+};
+int ebpf_program_test_run(struct ebpf_program *program, struct ebpf_test_run_opts *opts);
+
+/*
+ * Runs raw instructions with r1 = mem and r2 = mem_size, as the conformance suite does. The
+ * program is verified first, against a context of mem_size readable and writable bytes, unless
+ * `unverified` is set: that is for the instruction conformance suite only and callers must say
+ * so to their user. Global helpers are available; with conformance_unwind, helper 5 has the
+ * suite's "unwind" semantics instead.
+ */
+struct ebpf_raw_run_opts {
+	size_t sz; /* sizeof(struct ebpf_raw_run_opts) */
+	enum ebpf_exec_mode mode;
+	bool unverified;
+	bool conformance_unwind;
+	uint32_t repeat; /* runs; 0 counts as 1 */
+	char *log_buf;	 /* the verifier's log, may be NULL */
+	size_t log_size;
+	uint64_t duration_ns; /* out: mean time per run */
+};
+int ebpf_run_raw(const struct ebpf_inst *insns, size_t count, void *mem, size_t mem_size,
+		 struct ebpf_raw_run_opts *opts, uint64_t *r0);
+
+/* ---- Links ------------------------------------------------------------------------------- */
+
+struct ebpf_link;
+
+/* Attaches a program to the hook of an attach type offered by a loaded extension. Programs
+ * attached to one hook are invoked in attach order; the extension combines their results. */
+int ebpf_program_attach(struct ebpf_program *program, const nmr_guid_t *attach_type,
+			const void *params, size_t params_size, struct ebpf_link **link);
+/* By attach type name ("sample_hook"). */
+int ebpf_program_attach_by_name(struct ebpf_program *program, const char *attach_type,
+				const void *params, size_t params_size, struct ebpf_link **link);
+/* Detaches (waiting for invocations in flight) and frees the link. */
+int ebpf_link_detach(struct ebpf_link *link);
+/* True once the hook went away (its extension unloaded) or ebpf_link_detach was called. */
+bool ebpf_link_is_detached(const struct ebpf_link *link);
+
+/* ---- Pinning ----------------------------------------------------------------------------- */
+
+/* Names a program or map by a path-like string in the process-wide pin table; the pin holds a
+ * reference. -EEXIST when the path is taken. */
+int ebpf_program_pin(struct ebpf_program *program, const char *path);
+int ebpf_map_pin(struct ebpf_map *map, const char *path);
+int ebpf_unpin(const char *path);
+/* Returns a new reference. -ENOENT when nothing is pinned there, -EINVAL when it is the
+ * other kind of object. */
+int ebpf_program_get_pinned(const char *path, struct ebpf_program **program);
+int ebpf_map_get_pinned(const char *path, struct ebpf_map **map);
+
+/* ---- Runtime ----------------------------------------------------------------------------- */
+
+/* Where bpf_trace_printk output goes (default: stderr). */
+typedef void (*ebpf_trace_sink_fn)(void *arg, const char *message, size_t length);
+void ebpf_set_trace_sink(ebpf_trace_sink_fn fn, void *arg);
+
+/* The runtime starts on first use. ebpf_runtime_shutdown unloads every extension and frees
+ * every object still alive (for leak-free exits and tests); the runtime may be used again. */
+void ebpf_runtime_shutdown(void);
+/* The registrar extensions register with (for hosts that register providers themselves). */
+nmr_registrar_t *ebpf_runtime_registrar(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EXTBPF_EXTBPF_H */

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The execution engines behind one interface: a program is prepared once from relocated
+ * instructions (lddw map/global-data addresses already patched in as plain 64-bit immediates,
+ * local calls as relative offsets) and then invoked with r1 = ctx any number of times, from any
+ * number of threads at once.
+ *
+ * The fast modes (interpreter, JIT, native) trust the verifier: they check nothing at run time.
+ * The interpreter's checked mode bounds-checks every memory access and control transfer
+ * against the regions it was given; it is the oracle of the fuzzers.
+ */
+#ifndef EXTBPF_EXEC_H
+#define EXTBPF_EXEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <extbpf/extbpf.h>
+
+struct exec_program;
+
+/* How a tail call finds its target: the program array's entry at index, or NULL. */
+typedef const struct exec_program *(*exec_tail_call_fn)(void *prog_array, uint32_t index);
+
+/*
+ * Everything a program can call, resolved once at prepare time. global[id] for ids below
+ * global_count (Linux's ids), type[id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE] for the program
+ * type's helpers. A NULL entry is an unknown helper (refused at prepare).
+ */
+struct exec_helpers {
+	const ebpf_helper_fn *global;
+	uint32_t global_count;
+	const ebpf_helper_fn *type;
+	uint32_t type_count;
+	/* Tail calls (helper 12): the engine replaces the running program itself. */
+	exec_tail_call_fn tail_call;
+	/* When set, helper EBPF_CONFORMANCE_UNWIND_HELPER has the conformance suite's semantics:
+	 * it returns its first argument and, when that is 0, ends the program with r0 = 0. */
+	bool conformance_unwind;
+};
+
+enum exec_engine {
+	EXEC_INTERP,
+	EXEC_JIT,
+	EXEC_NATIVE,
+};
+
+/* A region of memory the checked mode lets a program access. */
+struct exec_region {
+	uint64_t start;
+	uint64_t size;
+	bool writable;
+};
+
+/* Checked-mode options; everything the program may touch besides its own stack. */
+struct exec_checked_opts {
+	const struct exec_region *regions;
+	size_t region_count;
+	/* Asked about accesses outside `regions` (e.g. map values returned by helpers). */
+	bool (*is_accessible)(void *arg, uint64_t addr, uint64_t size, bool write);
+	void *is_accessible_arg;
+	uint64_t max_insns; /* 0: no limit; otherwise a run that executes more fails */
+};
+
+/*
+ * Prepares a program. insns must stay valid and unchanged while the program exists (engines may
+ * refer to them). Returns 0 or a negative errno with a message in err (may be NULL).
+ * -EOPNOTSUPP when the engine is not available (no JIT on this machine).
+ */
+int exec_program_create(const struct ebpf_inst *insns, size_t count, enum exec_engine engine,
+			const struct exec_helpers *helpers, struct exec_program **program,
+			char *err, size_t err_size);
+void exec_program_destroy(struct exec_program *program);
+enum exec_engine exec_program_engine(const struct exec_program *program);
+
+/* Runs the program with r1 = r1, r2 = r2 (r2 is the memory length in the conformance suite)
+ * and returns r0. No checks: the program must have been verified. */
+uint64_t exec_program_run(const struct exec_program *program, uint64_t r1, uint64_t r2);
+
+/* Runs in the interpreter's checked mode. Returns 0 and r0 in *r0, or -EFAULT (out-of-bounds
+ * access), -EINVAL (bad instruction or jump), -E2BIG (max_insns reached), -ELOOP (call depth)
+ * with a message naming the instruction in err. */
+int exec_program_run_checked(const struct exec_program *program, uint64_t r1, uint64_t r2,
+			     const struct exec_checked_opts *opts, uint64_t *r0, char *err,
+			     size_t err_size);
+
+#endif /* EXTBPF_EXEC_H */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ELF loader: a clang -target bpf object -> programs, map definitions and global data, as
+ * libbpf reads them. It creates nothing: the core turns the result into maps and programs.
+ *
+ * Relocations are applied in a form the verifier understands, independent of where maps end up:
+ * - a map reference becomes lddw with src_reg EBPF_PSEUDO_MAP_IDX, imm = index into maps[];
+ * - a global-data reference (.rodata, .data, .bss and their sub-sections) becomes lddw with
+ *   src_reg EBPF_PSEUDO_MAP_IDX_VALUE, imm = index of the section's map, next imm = offset;
+ * - bpf-to-bpf calls and function pointers: each program's instructions are its own followed by
+ *   every subprogram it reaches (as libbpf appends them), call imm relative as RFC 9669 says.
+ */
+#ifndef EXTBPF_LOADER_H
+#define EXTBPF_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <extbpf/extbpf.h>
+
+enum loader_map_kind {
+	LOADER_MAP_USER,   /* from .maps (BTF) or the legacy maps section */
+	LOADER_MAP_RODATA, /* .rodata*: array of one value, frozen: programs may not write it */
+	LOADER_MAP_DATA,   /* .data* */
+	LOADER_MAP_BSS,	   /* .bss*: zero-initialised */
+};
+
+#define LOADER_PIN_NONE	   0
+#define LOADER_PIN_BY_NAME 1 /* LIBBPF_PIN_BY_NAME */
+
+struct loader_map {
+	char *name; /* the variable's name, or the section name for global data */
+	enum loader_map_kind kind;
+	enum ebpf_map_type type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	uint32_t pinning;
+	int32_t inner_map; /* index in maps[] of the inner map's template, -1 when none */
+	/* Initial contents (global data: value_size bytes; NULL for .bss and user maps). */
+	void *initial_data;
+	/* Programs a program array is initialised with: (slot, program index) pairs. */
+	uint32_t *init_slots;
+	uint32_t *init_programs;
+	uint32_t init_count;
+};
+
+/* BTF line info: which source line an instruction came from. */
+struct loader_line {
+	uint32_t insn; /* index into the program's insns */
+	uint32_t line;
+	uint32_t column;
+	const char *file; /* points into the object's string storage */
+	const char *text; /* the source line, when BTF carries it */
+};
+
+struct loader_program {
+	char *name;    /* the function's name */
+	char *section; /* the SEC() name */
+	struct ebpf_inst *insns;
+	size_t insn_count;
+	size_t main_insn_count;	     /* the entry function's own; subprograms follow */
+	struct loader_line *lines;   /* sorted by insn */
+	size_t line_count;
+};
+
+struct loader_object {
+	char *name;
+	char license[128];
+	uint32_t kern_version;
+	struct loader_program *programs;
+	size_t program_count;
+	struct loader_map *maps;
+	size_t map_count;
+	void *strings; /* storage behind loader_line's pointers */
+};
+
+/*
+ * Parses an object. On error returns a negative errno (-EINVAL malformed or unsupported,
+ * -ENOEXEC not a BPF object, -ENOMEM) with a message in err naming the section, symbol and
+ * reason ("section 'xdp' insn 12: relocation against kernel type 'struct task_struct' (CO-RE)
+ * is not supported").
+ */
+int loader_open_mem(const void *data, size_t size, const char *name, struct loader_object **object,
+		    char *err, size_t err_size);
+int loader_open_file(const char *path, struct loader_object **object, char *err, size_t err_size);
+void loader_object_free(struct loader_object *object);
+
+#endif /* EXTBPF_LOADER_H */

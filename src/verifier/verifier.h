@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verifier: a pure function from instructions + program type information + map descriptors
+ * to a verdict with a diagnostic. No global state; it never calls the extension.
+ */
+#ifndef EXTBPF_VERIFIER_H
+#define EXTBPF_VERIFIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <extbpf/extbpf.h>
+
+/* What the verifier knows of a map the program refers to (by index, see loader.h). */
+struct verifier_map {
+	const char *name;
+	enum ebpf_map_type type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	bool read_only;		   /* .rodata: values may be read, never written */
+	const void *frozen_data;   /* .rodata contents (constant strings, known values), or NULL */
+	int32_t inner_map;	   /* index of the inner map template for maps of maps, or -1 */
+};
+
+struct verifier_line {
+	uint32_t insn;
+	uint32_t line;
+	uint32_t column;
+	const char *file;
+	const char *text;
+};
+
+struct verifier_input {
+	const char *section; /* for messages */
+	const struct ebpf_inst *insns;
+	size_t insn_count;
+	const struct ebpf_program_info *info; /* the program type */
+	const struct ebpf_helper_proto *global_helpers; /* the core's, ids < 65536 */
+	size_t global_helper_count;
+	const struct verifier_map *maps;
+	size_t map_count;
+	const struct verifier_line *lines; /* sorted by insn; may be NULL */
+	size_t line_count;
+	bool allow_verify_only_helpers; /* verification only: the program will not run */
+	uint32_t log_level;		/* 0 failure only, 1 + path, 2 + state per instruction */
+	char *log;			/* may be NULL */
+	size_t log_size;
+	uint64_t complexity_limit;	/* instructions processed; 0: the default (1,000,000) */
+};
+
+struct verifier_result {
+	int error;		/* 0 accepted, -EACCES refused, -EINVAL malformed, -E2BIG too complex */
+	int64_t insn;		/* the instruction refused, -1 when none */
+	char message[512];	/* "insn 12 (r0 = *(u32 *)(r1 + 64)): ctx access out of bounds: ..." */
+	uint64_t insns_processed;
+	uint64_t states_kept;
+	uint32_t max_stack_depth;
+};
+
+/* Returns result->error. The message names the section, instruction, its disassembly, the source
+ * line when line info is given, and the reason. */
+int verifier_verify(const struct verifier_input *input, struct verifier_result *result);
+
+#endif /* EXTBPF_VERIFIER_H */

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* extbpf: load, verify, run and attach eBPF programs in user space (bpftool's shape). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* One row per verb, in the order `extbpf --help` lists them. */
+static const struct cli_verb *const verbs[] = {
+	NULL,
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: extbpf <verb> [options]\n\nverbs:\n");
+	for (size_t i = 0; verbs[i]; i++)
+		fprintf(out, "  %-10s %s\n", verbs[i]->name, verbs[i]->summary);
+	fprintf(out, "\n'extbpf <verb> --help' describes a verb. Exit codes: 0 success, 1 the work "
+		     "failed (program refused, run failed), 2 bad arguments or unusable input.\n");
+}
+
+void cli_error(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "extbpf %s: ", verb);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "extbpf %s: ", verb->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	verb->usage(stderr);
+	return EXIT_USAGE;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	}
+	return false;
+}
+
+int cli_read_file(const char *path, void **data, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *nbuf = realloc(buf, ncap);
+
+			if (!nbuf) {
+				err = -ENOMEM;
+				goto out;
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		err = -EIO;
+		goto out;
+	}
+	buf[len] = '\0';
+	*data = buf;
+	*size = len;
+	buf = NULL;
+out:
+	free(buf);
+	fclose(f);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; verbs[i]; i++) {
+		if (!strcmp(argv[1], verbs[i]->name)) {
+			if (cli_wants_help(argc - 1, argv + 1)) {
+				verbs[i]->usage(stdout);
+				return EXIT_OK;
+			}
+			return verbs[i]->run(argc - 1, argv + 1);
+		}
+	}
+	fprintf(stderr, "extbpf: unknown verb '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
