@@ -76,13 +76,20 @@ const char *ebpf_extension_default_dir(void);
  */
 int ebpf_extension_unload(struct ebpf_extension *extension);
 const char *ebpf_extension_name(const struct ebpf_extension *extension);
+const char *ebpf_extension_description(const struct ebpf_extension *extension);
+/* The shared library it was loaded from, NULL for one linked into the host. */
+const char *ebpf_extension_path(const struct ebpf_extension *extension);
 
 /* Enumeration of what the loaded extensions offer now (for `extbpf ext list`). The pointers are
  * valid while the offering extension stays loaded. Return non-zero from the callback to stop. */
 typedef int (*ebpf_program_type_cb)(const struct ebpf_program_info *info, void *arg);
 typedef int (*ebpf_attach_type_cb)(const struct ebpf_attach_provider_data *data, void *arg);
+typedef int (*ebpf_extension_cb)(const struct ebpf_extension *extension, void *arg);
+int ebpf_foreach_extension(ebpf_extension_cb cb, void *arg);
 int ebpf_foreach_program_type(ebpf_program_type_cb cb, void *arg);
 int ebpf_foreach_attach_type(ebpf_attach_type_cb cb, void *arg);
+/* The extension whose load registered the program type, or NULL (registered by the host). */
+const struct ebpf_extension *ebpf_program_type_extension(const struct ebpf_program_info *info);
 /* The core's global helpers (ids below EBPF_PROGRAM_TYPE_HELPER_ID_BASE). */
 const struct ebpf_helper_proto *ebpf_global_helpers(size_t *count);
 
@@ -297,6 +304,59 @@ void ebpf_set_trace_sink(ebpf_trace_sink_fn fn, void *arg);
 void ebpf_runtime_shutdown(void);
 /* The registrar extensions register with (for hosts that register providers themselves). */
 nmr_registrar_t *ebpf_runtime_registrar(void);
+
+/* ---- Inspection (nothing is verified, created or run) ------------------------------------ */
+
+/* One program of an object as the loader found it. */
+struct ebpf_object_program_info {
+	const char *name;    /* the function's name */
+	const char *section; /* its SEC() name */
+	size_t insn_count;   /* with the subprograms it calls appended */
+};
+typedef int (*ebpf_object_program_cb)(const struct ebpf_object_program_info *program, void *arg);
+/* Parses an object and calls cb for each program in order (non-zero from cb stops). Fails as
+ * ebpf_object_open's parsing does (-ENOEXEC not a BPF object, -EINVAL malformed, ...). */
+int ebpf_object_programs(const char *path, ebpf_object_program_cb cb, void *arg);
+
+/* One instruction of ebpf_object_disassemble. */
+struct ebpf_disasm_line {
+	const char *program;	      /* the function's name */
+	const char *section;	      /* its SEC() name */
+	size_t index;		      /* instruction index in the program, 0 starts a program */
+	size_t count;		      /* the program's instruction count */
+	const struct ebpf_inst *insn; /* `slots` instructions */
+	int slots;		      /* 2 for lddw, else 1 */
+	bool invalid;		      /* text describes why the instruction is malformed */
+	const char *text;	      /* the disassembly */
+	const char *map;	      /* the map an lddw refers to, or NULL */
+	/* The source line this instruction starts (BTF line info), else NULL and 0. */
+	const char *source;
+	const char *file;
+	uint32_t line;
+};
+typedef int (*ebpf_disasm_cb)(const struct ebpf_disasm_line *line, void *arg);
+/*
+ * Disassembles the programs of an object without verifying them (a refused program can be
+ * read), interleaving BTF source lines. program selects one by section or function name (NULL:
+ * all; -ENOENT when none matches). Map references read as the loader left them: map[idx:N]
+ * with the map's name in `map`. Returns 0, the loader's error, or cb's non-zero value.
+ */
+int ebpf_object_disassemble(const char *path, const char *program, enum ebpf_disasm_style style,
+			    ebpf_disasm_cb cb, void *arg);
+
+/* What verifying a program took. All 0 when the core did not record it. */
+struct ebpf_verifier_stats {
+	size_t sz; /* sizeof(struct ebpf_verifier_stats) */
+	uint64_t insns_processed; /* instructions walked, over every path */
+	uint64_t states_kept;	  /* abstract states kept for pruning */
+	uint32_t max_stack_depth; /* bytes of stack, over all frames */
+};
+int ebpf_program_verifier_stats(const struct ebpf_program *program,
+				struct ebpf_verifier_stats *stats);
+
+/* A symbol exported by a shared-library extension (a host-facing function such as the sample
+ * extension's sample_hook_fire), or NULL: linked into the host, or no such symbol. */
+void *ebpf_extension_symbol(const struct ebpf_extension *extension, const char *name);
 
 #ifdef __cplusplus
 }

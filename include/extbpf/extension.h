@@ -57,8 +57,13 @@ struct ebpf_extension_header {
 		.version = (ver), .size = sizeof(type)                                             \
 	}
 
-/* Helper ids below this are the core's global helpers (Linux's ids); program-type helpers use
- * ids from here on. */
+/*
+ * Helper ids below this are the core's global helpers (Linux's ids); program-type helpers use
+ * ids from here on. A program type may also offer a helper under a Linux id below this base
+ * (bpf_xdp_adjust_head is 44) so that programs compiled against Linux's headers run unchanged,
+ * but only an id the core itself does not define: extensions can neither replace nor shadow a
+ * global helper, and a type whose helper does is refused when it registers.
+ */
 #define EBPF_PROGRAM_TYPE_HELPER_ID_BASE 65536u
 
 /* A helper takes r1..r5 and returns r0. */
@@ -110,6 +115,8 @@ struct ebpf_helper_proto {
  * Where the context's packet pointers are, as byte offsets into the context, or -1 where the
  * type has none. Loading data/data_end/meta from the context yields packet pointers that the
  * verifier tracks; the rest of the context is plain readable memory of `size` bytes.
+ * When these fields are narrower than a pointer (Linux's __u32 fields), the program info's
+ * context_pointers say where the real pointers are.
  */
 struct ebpf_context_descriptor {
 	uint32_t size;
@@ -135,6 +142,13 @@ struct ebpf_context_range {
 struct ebpf_section_prefix {
 	const char *prefix;
 	const char *refused;
+};
+
+/* Where the real packet pointers are when the context's fields are narrower than a pointer. */
+struct ebpf_context_pointers {
+	uint32_t data;
+	uint32_t data_end;
+	uint32_t meta;
 };
 
 /* The program may store pointers into the context or map values (the host can read them). */
@@ -165,6 +179,15 @@ struct ebpf_program_info {
 			      size_t ctx_size_in, void **ctx);
 	void (*context_destroy)(void *ctx, void *data_out, size_t *data_size_out, void *ctx_out,
 				size_t *ctx_size_out);
+
+	/*
+	 * Narrow packet fields (Linux's struct xdp_md has __u32 data, data_end and data_meta): the
+	 * byte offsets, at or beyond context.size so that no program can address them, of the
+	 * 8-byte slots holding the real pointers. After verification the core rewrites every load
+	 * of context.data / data_end / meta into an 8-byte load of the matching slot (as Linux's
+	 * convert_ctx_access). 0 where the field is itself a 64-bit pointer. See docs/xdp.md.
+	 */
+	struct ebpf_context_pointers context_pointers;
 };
 
 /* The Hook NPI's provider data: one attach type. */

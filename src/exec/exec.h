@@ -38,6 +38,8 @@ struct exec_helpers {
 	/* When set, helper EBPF_CONFORMANCE_UNWIND_HELPER has the conformance suite's semantics:
 	 * it returns its first argument and, when that is 0, ends the program with r0 = 0. */
 	bool conformance_unwind;
+	/* JIT: hide immediates behind random keys (hosts running programs from untrusted users). */
+	bool blind_constants;
 };
 
 enum exec_engine {
@@ -75,7 +77,9 @@ void exec_program_destroy(struct exec_program *program);
 enum exec_engine exec_program_engine(const struct exec_program *program);
 
 /* Runs the program with r1 = r1, r2 = r2 (r2 is the memory length in the conformance suite)
- * and returns r0. No checks: the program must have been verified. */
+ * and returns r0. No checks: the program must have been verified. (The interpreter still ends
+ * a run with r0 = 0 where going on would break the interpreter itself: a local call beyond
+ * EBPF_MAX_CALL_DEPTH frames, a callx to an id with no helper.) */
 uint64_t exec_program_run(const struct exec_program *program, uint64_t r1, uint64_t r2);
 
 /* Runs in the interpreter's checked mode. Returns 0 and r0 in *r0, or -EFAULT (out-of-bounds

@@ -124,6 +124,18 @@
  */
 int isa_check_insn(const struct ebpf_inst *insns, size_t count, size_t index, const char **why);
 
+/*
+ * Disassembles the instruction at index in the given style into buf. Returns the number of slots
+ * it takes (1, or 2 for lddw) or -EINVAL with a description of the problem in buf.
+ * The public ebpf_disassemble / ebpf_assemble are thin wrappers (src/core/api_isa.c).
+ */
+int isa_disasm(const struct ebpf_inst *insns, size_t count, size_t index,
+	       enum ebpf_disasm_style style, char *buf, size_t size);
+
+/* Assembles conformance-suite syntax into a malloc'ed array; -EINVAL with "line N: ..." in err. */
+int isa_assemble(const char *text, struct ebpf_inst **insns, size_t *count, char *err,
+		 size_t err_size);
+
 /* The access size in bytes of a load/store opcode. */
 static inline int isa_mem_size(uint8_t code)
 {

@@ -39,12 +39,21 @@ struct loader_map {
 	uint32_t map_flags;
 	uint32_t pinning;
 	int32_t inner_map; /* index in maps[] of the inner map's template, -1 when none */
+	/* This map is only the template of another map's inner maps ("<outer>.inner", as libbpf
+	 * names it): no program refers to it. */
+	bool inner_template;
 	/* Initial contents (global data: value_size bytes; NULL for .bss and user maps). */
 	void *initial_data;
-	/* Programs a program array is initialised with: (slot, program index) pairs. */
+	/* Programs a program array is initialised with (`.values = { [1] = &prog }`):
+	 * (slot, program index) pairs. */
 	uint32_t *init_slots;
 	uint32_t *init_programs;
 	uint32_t init_count;
+	/* Maps a map of maps is initialised with (`.values = { [1] = &map }`): (slot, index in
+	 * maps[]) pairs. */
+	uint32_t *init_map_slots;
+	uint32_t *init_maps;
+	uint32_t init_map_count;
 };
 
 /* BTF line info: which source line an instruction came from. */
@@ -61,8 +70,8 @@ struct loader_program {
 	char *section; /* the SEC() name */
 	struct ebpf_inst *insns;
 	size_t insn_count;
-	size_t main_insn_count;	     /* the entry function's own; subprograms follow */
-	struct loader_line *lines;   /* sorted by insn */
+	size_t main_insn_count;	   /* the entry function's own; subprograms follow */
+	struct loader_line *lines; /* sorted by insn */
 	size_t line_count;
 };
 
@@ -79,9 +88,10 @@ struct loader_object {
 
 /*
  * Parses an object. On error returns a negative errno (-EINVAL malformed or unsupported,
- * -ENOEXEC not a BPF object, -ENOMEM) with a message in err naming the section, symbol and
- * reason ("section 'xdp' insn 12: relocation against kernel type 'struct task_struct' (CO-RE)
- * is not supported").
+ * -ENOTSUP a kernel-only feature such as kfuncs and extern variables, -ENOEXEC not a BPF object,
+ * -ENOMEM) with a message in err naming the section, symbol and reason ("section 'xdp' insn 12:
+ * CO-RE relocation of 'struct task_struct' field 'pid' is not supported (...)"); the message
+ * does not repeat the object's name. err may be NULL. docs/loader.md lists what is supported.
  */
 int loader_open_mem(const void *data, size_t size, const char *name, struct loader_object **object,
 		    char *err, size_t err_size);

@@ -49,7 +49,10 @@ struct map_object_ops {
 };
 
 struct map_ops {
+	/* Refuses bad attributes with -EINVAL or -E2BIG and a static reason naming the attribute.
+	 */
 	int (*check_attr)(const struct map_attr *attr, const char **why);
+	/* Allocates the type's struct (struct ebpf_map first); map_create fills in the rest. */
 	int (*alloc)(const struct map_attr *attr, struct ebpf_map **map);
 	void (*free)(struct ebpf_map *map);
 
@@ -61,11 +64,14 @@ struct map_ops {
 	int (*pop)(struct ebpf_map *map, void *value);
 	int (*peek)(struct ebpf_map *map, void *value);
 
-	/* The host's view: values copied (per-CPU maps: all slots). */
+	/* The host's view: values copied (per-CPU maps: all slots; maps of objects: u32 ids).
+	 * Without lookup_copy / update_copy the program's lookup / update serve the host. */
 	int (*lookup_copy)(struct ebpf_map *map, const void *key, void *value);
 	int (*update_copy)(struct ebpf_map *map, const void *key, const void *value,
 			   uint64_t flags);
 	int (*get_next_key)(struct ebpf_map *map, const void *key, void *next_key);
+	/* Optional (hash maps, as Linux 5.14+): copy the value out and delete atomically. */
+	int (*lookup_and_delete_copy)(struct ebpf_map *map, const void *key, void *value);
 };
 
 struct ebpf_map {
@@ -73,18 +79,29 @@ struct ebpf_map {
 	struct map_attr attr; /* attr.name points at name[] */
 	char name[MAP_NAME_MAX];
 	const struct map_object_ops *object_ops; /* for maps of objects */
-	/* Bookkeeping of the core's object table. */
+	/* Bookkeeping of the core's object table (map_create sets refcount 1 and id 0). */
 	atomic_uint refcount;
 	uint32_t id;
 };
 
+/* "hash", "lru_percpu_hash", ... (NULL for a type this module does not implement). */
+const char *map_type_name(enum ebpf_map_type type);
+
 /* Creates a map; on error returns a negative errno and a reason naming the attribute. */
 int map_create(const struct map_attr *attr, const struct map_object_ops *object_ops,
 	       struct ebpf_map **map, const char **why);
-/* Frees the map and every value in it (the last reference is gone). */
+/*
+ * Frees the map and every value in it (the last reference is gone and no reader can reach the
+ * map any more). Never waits: it may run in a call_rcu callback (an inner map released by its
+ * outer map). Values removed earlier are reclaimed by their own pending RCU callbacks.
+ */
 void map_destroy(struct ebpf_map *map);
 
-/* The program's view, used by the global helpers. */
+/*
+ * The program's view, used by the global helpers. Lookup returns the value (per-CPU maps: the
+ * calling CPU's slot); for maps of maps it returns the inner map itself, as Linux does; NULL when
+ * absent. Types without an operation return -EOPNOTSUPP (Linux's -ENOTSUPP).
+ */
 void *map_lookup_prog(struct ebpf_map *map, const void *key);
 int map_update_prog(struct ebpf_map *map, const void *key, const void *value, uint64_t flags);
 int map_delete_prog(struct ebpf_map *map, const void *key);
@@ -95,14 +112,45 @@ int map_peek_prog(struct ebpf_map *map, void *value);
 /* The entry of a program array or map of maps, for tail calls and inner lookups. */
 void *map_object_at(struct ebpf_map *map, uint32_t index);
 
-/* Ring buffers: the producer side for the global helpers. */
+/* Ring buffers: the producer side for the global helpers (flags and query values as Linux). */
+#define MAP_RB_NO_WAKEUP    (1u << 0)
+#define MAP_RB_FORCE_WAKEUP (1u << 1)
+#define MAP_RB_AVAIL_DATA   0
+#define MAP_RB_RING_SIZE    1
+#define MAP_RB_CONS_POS	    2
+#define MAP_RB_PROD_POS	    3
+/* Record header: u32 length with these two bits, u32 page offset back to the ring. */
+#define MAP_RB_BUSY_BIT	    (1u << 31)
+#define MAP_RB_DISCARD_BIT  (1u << 30)
+#define MAP_RB_HDR_SIZE	    8
 void *map_ringbuf_reserve(struct ebpf_map *map, uint64_t size, uint64_t flags);
 void map_ringbuf_submit(void *data, uint64_t flags);
 void map_ringbuf_discard(void *data, uint64_t flags);
 int map_ringbuf_output(struct ebpf_map *map, const void *data, uint64_t size, uint64_t flags);
 uint64_t map_ringbuf_query(struct ebpf_map *map, uint64_t flags);
 
+/*
+ * The consumer side, for one host thread at a time per ring (-EBUSY for a second consumer).
+ * struct ebpf_ringbuf_consumer is the public name of the consumer; it keeps the ring's memory
+ * alive after the map is destroyed, as an mmap of a Linux ring buffer does.
+ */
+int map_ringbuf_consumer_create(struct ebpf_map *map, ebpf_ringbuf_sample_fn fn, void *arg,
+				struct ebpf_ringbuf_consumer **consumer);
+/* Calls fn for each committed record in order; returns how many, or fn's negative return. */
+int map_ringbuf_consumer_consume(struct ebpf_ringbuf_consumer *consumer);
+/* consume, waiting up to timeout_ms (-1: forever) for a wake-up when nothing is there. */
+int map_ringbuf_consumer_poll(struct ebpf_ringbuf_consumer *consumer, int timeout_ms);
+void map_ringbuf_consumer_destroy(struct ebpf_ringbuf_consumer *consumer);
+
 /* The slot of the calling thread in per-CPU maps (documented in docs/maps.md). */
 uint32_t map_current_cpu(void);
+
+/*
+ * The read side of RCU (urcu-bp) as the program view expects it. Plain rcu_read_lock/unlock
+ * work too; these also tell ThreadSanitizer that what a reader did before unlocking happens
+ * before the reclamation of what it may have seen (TSan cannot see liburcu's grace periods).
+ */
+void map_rcu_read_lock(void);
+void map_rcu_read_unlock(void);
 
 #endif /* EXTBPF_MAPS_H */

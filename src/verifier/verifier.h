@@ -20,9 +20,9 @@ struct verifier_map {
 	uint32_t value_size;
 	uint32_t max_entries;
 	uint32_t map_flags;
-	bool read_only;		   /* .rodata: values may be read, never written */
-	const void *frozen_data;   /* .rodata contents (constant strings, known values), or NULL */
-	int32_t inner_map;	   /* index of the inner map template for maps of maps, or -1 */
+	bool read_only;		 /* .rodata: values may be read, never written */
+	const void *frozen_data; /* .rodata contents (constant strings, known values), or NULL */
+	int32_t inner_map;	 /* index of the inner map template for maps of maps, or -1 */
 };
 
 struct verifier_line {
@@ -37,7 +37,7 @@ struct verifier_input {
 	const char *section; /* for messages */
 	const struct ebpf_inst *insns;
 	size_t insn_count;
-	const struct ebpf_program_info *info; /* the program type */
+	const struct ebpf_program_info *info;		/* the program type */
 	const struct ebpf_helper_proto *global_helpers; /* the core's, ids < 65536 */
 	size_t global_helper_count;
 	const struct verifier_map *maps;
@@ -48,13 +48,23 @@ struct verifier_input {
 	uint32_t log_level;		/* 0 failure only, 1 + path, 2 + state per instruction */
 	char *log;			/* may be NULL */
 	size_t log_size;
-	uint64_t complexity_limit;	/* instructions processed; 0: the default (1,000,000) */
+	uint64_t complexity_limit; /* instructions processed; 0: the default (1,000,000) */
+	/*
+	 * Optional output, insn_count entries: for each instruction that loads a packet pointer
+	 * field of the context, VERIFIER_CTX_DATA / _DATA_END / _META (else 0), so that the core
+	 * can rewrite narrow (__u32) fields into loads of the real pointers. Written on success.
+	 */
+	uint8_t *ctx_field_loads;
 };
 
+#define VERIFIER_CTX_DATA     1
+#define VERIFIER_CTX_DATA_END 2
+#define VERIFIER_CTX_META     3
+
 struct verifier_result {
-	int error;		/* 0 accepted, -EACCES refused, -EINVAL malformed, -E2BIG too complex */
-	int64_t insn;		/* the instruction refused, -1 when none */
-	char message[512];	/* "insn 12 (r0 = *(u32 *)(r1 + 64)): ctx access out of bounds: ..." */
+	int error;	   /* 0 accepted, -EACCES refused, -EINVAL malformed, -E2BIG too complex */
+	int64_t insn;	   /* the instruction refused, -1 when none */
+	char message[512]; /* "insn 12 (r0 = *(u32 *)(r1 + 64)): ctx access out of bounds: ..." */
 	uint64_t insns_processed;
 	uint64_t states_kept;
 	uint32_t max_stack_depth;

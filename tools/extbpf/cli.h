@@ -20,6 +20,11 @@ struct cli_verb {
 };
 
 /* The verbs, each in cmd_<name>.c. */
+extern const struct cli_verb cli_verb_asm;
+extern const struct cli_verb cli_verb_disasm;
+extern const struct cli_verb cli_verb_ext;
+extern const struct cli_verb cli_verb_run;
+extern const struct cli_verb cli_verb_xdp;
 
 /* Reports an error on stderr as "extbpf <verb>: <message>". */
 void cli_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

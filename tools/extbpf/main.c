@@ -10,6 +10,11 @@
 
 /* One row per verb, in the order `extbpf --help` lists them. */
 static const struct cli_verb *const verbs[] = {
+	&cli_verb_asm,
+	&cli_verb_disasm,
+	&cli_verb_ext,
+	&cli_verb_run,
+	&cli_verb_xdp,
 	NULL,
 };
 

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The prototypes of the Linux helpers the linux program types offer, with Linux's ids (enum
+ * bpf_func_id) and the argument and return kinds of the kernel's struct bpf_func_proto tables
+ * (kernel/trace/bpf_trace.c, net/core/filter.c). The verifier checks every call against them.
+ *
+ * Translation of Linux's argument kinds: ARG_PTR_TO_MEM | MEM_RDONLY is EBPF_ARG_PTR_TO_MEM,
+ * ARG_PTR_TO_UNINIT_MEM is EBPF_ARG_PTR_TO_UNINIT_MEM, ARG_PTR_TO_MEM_OR_NULL (| PTR_MAYBE_NULL)
+ * is EBPF_ARG_PTR_TO_MEM_OR_NULL and ARG_PTR_TO_CTX_OR_NULL is the stricter EBPF_ARG_PTR_TO_CTX.
+ * Helpers whose kinds have no equivalent here (sockets returned by bpf_sk_lookup_tcp, BTF
+ * pointers, spin locks, dynptrs, callbacks) are not offered: a program calling one is refused as
+ * calling an unknown helper.
+ *
+ * Ids the core defines globally (map operations, tail calls, clocks, random numbers,
+ * trace_printk, csum_diff, ring buffers, strtol, strncmp) are absent on purpose: the core refuses
+ * a program type whose helper shadows a global one.
+ *
+ * Every helper here needs the kernel (its memory, tasks, sockets, perf events, routing tables), so
+ * all are EBPF_HELPER_VERIFY_ONLY: a program calling one verifies but cannot be loaded to run.
+ */
+#include <errno.h>
+
+#include "linux_internal.h"
+
+#define R_KMEM	 "it reads or writes kernel memory, which a user-space runtime does not have"
+#define R_TASK	 "it reports on the current kernel task, which has no user-space meaning"
+#define R_PERF	 "it needs the kernel's perf events"
+#define R_STACK	 "it walks kernel stacks"
+#define R_KPROBE "it changes a probed kernel function's behaviour"
+#define R_SKB	 "it needs a kernel socket buffer (struct sk_buff)"
+#define R_ROUTE	 "it needs the kernel's devices, routes or neighbour tables"
+#define R_SOCK	 "it needs a kernel socket"
+#define R_CGROUP "it needs the kernel's cgroups"
+#define R_LWT	 "it needs the kernel's light-weight tunnels"
+
+#define A_ANY  EBPF_ARG_ANYTHING
+#define A_CTX  EBPF_ARG_PTR_TO_CTX
+#define A_MAP  EBPF_ARG_CONST_MAP_PTR
+#define A_KEY  EBPF_ARG_PTR_TO_MAP_KEY
+#define A_MEM  EBPF_ARG_PTR_TO_MEM
+#define A_MEMN EBPF_ARG_PTR_TO_MEM_OR_NULL
+#define A_UMEM EBPF_ARG_PTR_TO_UNINIT_MEM
+#define A_SZ   EBPF_ARG_CONST_SIZE
+#define A_SZ0  EBPF_ARG_CONST_SIZE_OR_ZERO
+
+/* A verify-only helper returning an integer; flags_ adds EBPF_HELPER_CHANGES_PACKET. */
+#define PROTO(key, id_, name_, reason, flags_, ...)                                                \
+	[key] = {                                                                                  \
+		.id = (id_),                                                                       \
+		.name = (name_),                                                                   \
+		.ret = EBPF_RET_INTEGER,                                                           \
+		.args = { __VA_ARGS__ },                                                           \
+		.flags = EBPF_HELPER_VERIFY_ONLY | (flags_),                                       \
+		.unavailable_reason = (reason),                                                    \
+	}
+
+#define PKT EBPF_HELPER_CHANGES_PACKET
+
+const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
+	/* tracing */
+	PROTO(LP_PROBE_READ, 4, "bpf_probe_read", R_KMEM, 0, A_UMEM, A_SZ0, A_ANY),
+	PROTO(LP_PROBE_READ_STR, 45, "bpf_probe_read_str", R_KMEM, 0, A_UMEM, A_SZ0, A_ANY),
+	PROTO(LP_PROBE_READ_USER, 112, "bpf_probe_read_user", R_KMEM, 0, A_UMEM, A_SZ0, A_ANY),
+	PROTO(LP_PROBE_READ_KERNEL, 113, "bpf_probe_read_kernel", R_KMEM, 0, A_UMEM, A_SZ0, A_ANY),
+	PROTO(LP_PROBE_READ_USER_STR, 114, "bpf_probe_read_user_str", R_KMEM, 0, A_UMEM, A_SZ0,
+	      A_ANY),
+	PROTO(LP_PROBE_READ_KERNEL_STR, 115, "bpf_probe_read_kernel_str", R_KMEM, 0, A_UMEM, A_SZ0,
+	      A_ANY),
+	PROTO(LP_PROBE_WRITE_USER, 36, "bpf_probe_write_user", R_KMEM, 0, A_ANY, A_MEM, A_SZ),
+	PROTO(LP_GET_CURRENT_PID_TGID, 14, "bpf_get_current_pid_tgid", R_TASK, 0),
+	PROTO(LP_GET_CURRENT_UID_GID, 15, "bpf_get_current_uid_gid", R_TASK, 0),
+	PROTO(LP_GET_CURRENT_COMM, 16, "bpf_get_current_comm", R_TASK, 0, A_UMEM, A_SZ),
+	PROTO(LP_GET_CURRENT_TASK, 35, "bpf_get_current_task", R_TASK, 0),
+	PROTO(LP_GET_CURRENT_CGROUP_ID, 80, "bpf_get_current_cgroup_id", R_CGROUP, 0),
+	PROTO(LP_GET_CURRENT_ANCESTOR_CGROUP_ID, 123, "bpf_get_current_ancestor_cgroup_id",
+	      R_CGROUP, 0, A_ANY),
+	PROTO(LP_CURRENT_TASK_UNDER_CGROUP, 37, "bpf_current_task_under_cgroup", R_CGROUP, 0,
+	      A_MAP, A_ANY),
+	PROTO(LP_GET_NS_CURRENT_PID_TGID, 120, "bpf_get_ns_current_pid_tgid", R_TASK, 0, A_ANY,
+	      A_ANY, A_UMEM, A_SZ),
+	PROTO(LP_GET_NUMA_NODE_ID, 42, "bpf_get_numa_node_id", R_TASK, 0),
+	PROTO(LP_JIFFIES64, 118, "bpf_jiffies64", "it reads the kernel's jiffies counter", 0),
+	PROTO(LP_SEND_SIGNAL, 109, "bpf_send_signal", R_TASK, 0, A_ANY),
+	PROTO(LP_SEND_SIGNAL_THREAD, 117, "bpf_send_signal_thread", R_TASK, 0, A_ANY),
+	PROTO(LP_PERF_EVENT_OUTPUT, 25, "bpf_perf_event_output", R_PERF, 0, A_CTX, A_MAP, A_ANY,
+	      A_MEM, A_SZ0),
+	PROTO(LP_PERF_EVENT_READ, 22, "bpf_perf_event_read", R_PERF, 0, A_MAP, A_ANY),
+	PROTO(LP_PERF_EVENT_READ_VALUE, 55, "bpf_perf_event_read_value", R_PERF, 0, A_MAP, A_ANY,
+	      A_UMEM, A_SZ),
+	PROTO(LP_PERF_PROG_READ_VALUE, 56, "bpf_perf_prog_read_value", R_PERF, 0, A_CTX, A_UMEM,
+	      A_SZ),
+	PROTO(LP_READ_BRANCH_RECORDS, 119, "bpf_read_branch_records", R_PERF, 0, A_CTX, A_MEMN,
+	      A_SZ0, A_ANY),
+	PROTO(LP_GET_STACKID, 27, "bpf_get_stackid", R_STACK, 0, A_CTX, A_MAP, A_ANY),
+	PROTO(LP_GET_STACK, 67, "bpf_get_stack", R_STACK, 0, A_CTX, A_UMEM, A_SZ0, A_ANY),
+	PROTO(LP_OVERRIDE_RETURN, 58, "bpf_override_return", R_KPROBE, 0, A_CTX, A_ANY),
+	PROTO(LP_GET_FUNC_IP, 173, "bpf_get_func_ip", R_KPROBE, 0, A_CTX),
+	PROTO(LP_GET_ATTACH_COOKIE, 174, "bpf_get_attach_cookie", R_KPROBE, 0, A_CTX),
+
+	/* socket buffers */
+	PROTO(LP_SKB_STORE_BYTES, 9, "bpf_skb_store_bytes", R_SKB, PKT, A_CTX, A_ANY, A_MEM, A_SZ,
+	      A_ANY),
+	PROTO(LP_SKB_LOAD_BYTES, 26, "bpf_skb_load_bytes", R_SKB, 0, A_CTX, A_ANY, A_UMEM, A_SZ),
+	PROTO(LP_SKB_LOAD_BYTES_RELATIVE, 68, "bpf_skb_load_bytes_relative", R_SKB, 0, A_CTX,
+	      A_ANY, A_UMEM, A_SZ, A_ANY),
+	PROTO(LP_L3_CSUM_REPLACE, 10, "bpf_l3_csum_replace", R_SKB, PKT, A_CTX, A_ANY, A_ANY,
+	      A_ANY, A_ANY),
+	PROTO(LP_L4_CSUM_REPLACE, 11, "bpf_l4_csum_replace", R_SKB, PKT, A_CTX, A_ANY, A_ANY,
+	      A_ANY, A_ANY),
+	PROTO(LP_CSUM_UPDATE, 40, "bpf_csum_update", R_SKB, 0, A_CTX, A_ANY),
+	PROTO(LP_CSUM_LEVEL, 135, "bpf_csum_level", R_SKB, 0, A_CTX, A_ANY),
+	PROTO(LP_CLONE_REDIRECT, 13, "bpf_clone_redirect", R_ROUTE, PKT, A_CTX, A_ANY, A_ANY),
+	PROTO(LP_REDIRECT, 23, "bpf_redirect", R_ROUTE, 0, A_ANY, A_ANY),
+	PROTO(LP_REDIRECT_NEIGH, 152, "bpf_redirect_neigh", R_ROUTE, 0, A_ANY, A_MEMN, A_SZ0,
+	      A_ANY),
+	PROTO(LP_REDIRECT_PEER, 155, "bpf_redirect_peer", R_ROUTE, 0, A_ANY, A_ANY),
+	PROTO(LP_GET_CGROUP_CLASSID, 17, "bpf_get_cgroup_classid", R_CGROUP, 0, A_CTX),
+	PROTO(LP_GET_CGROUP_CLASSID_CURR, 17, "bpf_get_cgroup_classid", R_CGROUP, 0),
+	PROTO(LP_SKB_VLAN_PUSH, 18, "bpf_skb_vlan_push", R_SKB, PKT, A_CTX, A_ANY, A_ANY),
+	PROTO(LP_SKB_VLAN_POP, 19, "bpf_skb_vlan_pop", R_SKB, PKT, A_CTX),
+	PROTO(LP_SKB_GET_TUNNEL_KEY, 20, "bpf_skb_get_tunnel_key", R_SKB, 0, A_CTX, A_UMEM, A_SZ,
+	      A_ANY),
+	PROTO(LP_SKB_SET_TUNNEL_KEY, 21, "bpf_skb_set_tunnel_key", R_SKB, 0, A_CTX, A_MEM, A_SZ,
+	      A_ANY),
+	PROTO(LP_SKB_GET_TUNNEL_OPT, 29, "bpf_skb_get_tunnel_opt", R_SKB, 0, A_CTX, A_UMEM, A_SZ),
+	PROTO(LP_SKB_SET_TUNNEL_OPT, 30, "bpf_skb_set_tunnel_opt", R_SKB, 0, A_CTX, A_MEM, A_SZ),
+	PROTO(LP_GET_ROUTE_REALM, 24, "bpf_get_route_realm", R_ROUTE, 0, A_CTX),
+	PROTO(LP_SKB_CHANGE_PROTO, 31, "bpf_skb_change_proto", R_SKB, PKT, A_CTX, A_ANY, A_ANY),
+	PROTO(LP_SKB_CHANGE_TYPE, 32, "bpf_skb_change_type", R_SKB, 0, A_CTX, A_ANY),
+	PROTO(LP_SKB_UNDER_CGROUP, 33, "bpf_skb_under_cgroup", R_CGROUP, 0, A_CTX, A_MAP, A_ANY),
+	PROTO(LP_GET_HASH_RECALC, 34, "bpf_get_hash_recalc", R_SKB, 0, A_CTX),
+	[LP_SET_HASH_INVALID] = {
+		.id = 41,
+		.name = "bpf_set_hash_invalid",
+		.ret = EBPF_RET_VOID,
+		.args = { A_CTX },
+		.flags = EBPF_HELPER_VERIFY_ONLY,
+		.unavailable_reason = R_SKB,
+	},
+	PROTO(LP_SET_HASH, 48, "bpf_set_hash", R_SKB, 0, A_CTX, A_ANY),
+	PROTO(LP_SKB_CHANGE_TAIL, 38, "bpf_skb_change_tail", R_SKB, PKT, A_CTX, A_ANY, A_ANY),
+	PROTO(LP_SKB_CHANGE_HEAD, 43, "bpf_skb_change_head", R_SKB, PKT, A_CTX, A_ANY, A_ANY),
+	PROTO(LP_SKB_PULL_DATA, 39, "bpf_skb_pull_data", R_SKB, PKT, A_CTX, A_ANY),
+	PROTO(LP_SKB_ADJUST_ROOM, 50, "bpf_skb_adjust_room", R_SKB, PKT, A_CTX, A_ANY, A_ANY,
+	      A_ANY),
+	PROTO(LP_GET_SOCKET_COOKIE, 46, "bpf_get_socket_cookie", R_SOCK, 0, A_CTX),
+	PROTO(LP_GET_SOCKET_UID, 47, "bpf_get_socket_uid", R_SOCK, 0, A_CTX),
+	PROTO(LP_FIB_LOOKUP, 69, "bpf_fib_lookup", R_ROUTE, 0, A_CTX, A_MEM, A_SZ, A_ANY),
+	PROTO(LP_SKB_GET_XFRM_STATE, 66, "bpf_skb_get_xfrm_state", R_SKB, 0, A_CTX, A_ANY, A_UMEM,
+	      A_SZ, A_ANY),
+	PROTO(LP_SKB_CGROUP_ID, 79, "bpf_skb_cgroup_id", R_CGROUP, 0, A_CTX),
+	PROTO(LP_SKB_ANCESTOR_CGROUP_ID, 83, "bpf_skb_ancestor_cgroup_id", R_CGROUP, 0, A_CTX,
+	      A_ANY),
+	PROTO(LP_SKB_CGROUP_CLASSID, 151, "bpf_skb_cgroup_classid", R_CGROUP, 0, A_CTX),
+	PROTO(LP_SKB_ECN_SET_CE, 97, "bpf_skb_ecn_set_ce", R_SKB, 0, A_CTX),
+	PROTO(LP_SKB_SET_TSTAMP, 192, "bpf_skb_set_tstamp", R_SKB, 0, A_CTX, A_ANY, A_ANY),
+	PROTO(LP_GET_NETNS_COOKIE, 122, "bpf_get_netns_cookie", R_SOCK, 0, A_CTX),
+
+	/* sockets, messages, light-weight tunnels */
+	PROTO(LP_SETSOCKOPT, 49, "bpf_setsockopt", R_SOCK, 0, A_CTX, A_ANY, A_ANY, A_MEM, A_SZ),
+	PROTO(LP_GETSOCKOPT, 57, "bpf_getsockopt", R_SOCK, 0, A_CTX, A_ANY, A_ANY, A_UMEM, A_SZ),
+	PROTO(LP_BIND, 64, "bpf_bind", R_SOCK, 0, A_CTX, A_MEM, A_SZ),
+	PROTO(LP_SOCK_OPS_CB_FLAGS_SET, 59, "bpf_sock_ops_cb_flags_set", R_SOCK, 0, A_CTX, A_ANY),
+	PROTO(LP_SOCK_MAP_UPDATE, 53, "bpf_sock_map_update", R_SOCK, 0, A_CTX, A_MAP, A_KEY, A_ANY),
+	PROTO(LP_SOCK_HASH_UPDATE, 70, "bpf_sock_hash_update", R_SOCK, 0, A_CTX, A_MAP, A_KEY,
+	      A_ANY),
+	PROTO(LP_LOAD_HDR_OPT, 142, "bpf_load_hdr_opt", R_SOCK, 0, A_CTX, A_MEM, A_SZ, A_ANY),
+	PROTO(LP_STORE_HDR_OPT, 143, "bpf_store_hdr_opt", R_SOCK, PKT, A_CTX, A_MEM, A_SZ, A_ANY),
+	PROTO(LP_RESERVE_HDR_OPT, 144, "bpf_reserve_hdr_opt", R_SOCK, 0, A_CTX, A_ANY, A_ANY),
+	PROTO(LP_SK_REDIRECT_MAP, 52, "bpf_sk_redirect_map", R_SOCK, 0, A_CTX, A_MAP, A_ANY, A_ANY),
+	PROTO(LP_SK_REDIRECT_HASH, 72, "bpf_sk_redirect_hash", R_SOCK, 0, A_CTX, A_MAP, A_KEY,
+	      A_ANY),
+	PROTO(LP_MSG_REDIRECT_MAP, 60, "bpf_msg_redirect_map", R_SOCK, 0, A_CTX, A_MAP, A_ANY,
+	      A_ANY),
+	PROTO(LP_MSG_REDIRECT_HASH, 71, "bpf_msg_redirect_hash", R_SOCK, 0, A_CTX, A_MAP, A_KEY,
+	      A_ANY),
+	PROTO(LP_MSG_APPLY_BYTES, 61, "bpf_msg_apply_bytes", R_SOCK, 0, A_CTX, A_ANY),
+	PROTO(LP_MSG_CORK_BYTES, 62, "bpf_msg_cork_bytes", R_SOCK, 0, A_CTX, A_ANY),
+	PROTO(LP_MSG_PULL_DATA, 63, "bpf_msg_pull_data", R_SOCK, PKT, A_CTX, A_ANY, A_ANY, A_ANY),
+	PROTO(LP_MSG_PUSH_DATA, 90, "bpf_msg_push_data", R_SOCK, PKT, A_CTX, A_ANY, A_ANY, A_ANY),
+	PROTO(LP_MSG_POP_DATA, 91, "bpf_msg_pop_data", R_SOCK, PKT, A_CTX, A_ANY, A_ANY, A_ANY),
+	PROTO(LP_LWT_PUSH_ENCAP, 73, "bpf_lwt_push_encap", R_LWT, PKT, A_CTX, A_ANY, A_MEM, A_SZ),
+	PROTO(LP_LWT_SEG6_STORE_BYTES, 74, "bpf_lwt_seg6_store_bytes", R_LWT, PKT, A_CTX, A_ANY,
+	      A_MEM, A_SZ),
+	PROTO(LP_LWT_SEG6_ADJUST_SRH, 75, "bpf_lwt_seg6_adjust_srh", R_LWT, PKT, A_CTX, A_ANY,
+	      A_ANY),
+	PROTO(LP_LWT_SEG6_ACTION, 76, "bpf_lwt_seg6_action", R_LWT, PKT, A_CTX, A_ANY, A_MEM, A_SZ),
+};
+
+uint64_t linux_helper_unavailable(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	/* Unreachable: the core refuses to prepare a program calling a verify-only helper. */
+	return (uint64_t)-EOPNOTSUPP;
+}

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The program types: for each, libbpf's section names (tools/lib/bpf/libbpf.c, section_defs),
+ * the context Linux gives it with the fields Linux lets it write (the *_is_valid_access
+ * functions of net/core/filter.c and kernel/trace/bpf_trace.c) and the helpers Linux offers it
+ * (the *_func_proto functions), minus the core's global helpers.
+ *
+ * Differences from Linux, all on the permissive side for reads (docs/linux-types.md):
+ * every byte of a context is readable here, while Linux hides some fields from some types, and a
+ * field Linux reads as a socket pointer (__sk_buff.sk, bpf_sock_addr.sk) reads as a scalar.
+ * Writes are exactly Linux's ranges, except that attach-type specific ones (bpf_sock.mark only
+ * for sock_create) are allowed for the whole type, whose attach type is not known here.
+ */
+#include <stddef.h>
+
+#include "linux_internal.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- contexts ----------------------------------------------------------------------------- */
+
+/* struct __sk_buff offsets (include/uapi/linux/bpf.h) */
+#define SKB_MARK	  8
+#define SKB_QUEUE_MAPPING 12
+#define SKB_PRIORITY	  32
+#define SKB_TC_INDEX	  44
+#define SKB_CB		  48
+#define SKB_CB_SIZE	  20
+#define SKB_TC_CLASSID	  72
+#define SKB_DATA	  76
+#define SKB_DATA_END	  80
+#define SKB_DATA_META	  140
+#define SKB_TSTAMP	  152
+
+/*
+ * A __sk_buff context whose __u32 data/data_end (and data_meta when meta_ >= 0) fields are
+ * packet pointers kept in the hidden slots after the structure.
+ */
+#define SKB_CONTEXT(meta_, writable_)                                                              \
+	.context = {                                                                               \
+		.size = LINUX_SKB_CTX_SIZE,                                                        \
+		.data = SKB_DATA,                                                                  \
+		.data_end = SKB_DATA_END,                                                          \
+		.meta = (meta_) ? SKB_DATA_META : -1,                                              \
+		.writable = (writable_),                                                           \
+		.writable_count = ARRAY_SIZE(writable_),                                           \
+	},                                                                                         \
+	.pointers = {                                                                              \
+		.data = LINUX_SKB_DATA_PTR,                                                        \
+		.data_end = LINUX_SKB_DATA_END_PTR,                                                \
+		.meta = (meta_) ? LINUX_SKB_DATA_META_PTR : 0,                                     \
+	}
+
+/* A read-only context without a packet, of size_ bytes. */
+#define PLAIN_CONTEXT(size_)                                                                       \
+	.context = {                                                                               \
+		.size = (size_),                                                                   \
+		.data = -1,                                                                        \
+		.data_end = -1,                                                                    \
+		.meta = -1,                                                                        \
+	}
+
+/* The same with the writable ranges writable_. */
+#define PLAIN_CONTEXT_W(size_, writable_)                                                          \
+	.context = {                                                                               \
+		.size = (size_),                                                                   \
+		.data = -1,                                                                        \
+		.data_end = -1,                                                                    \
+		.meta = -1,                                                                        \
+		.writable = (writable_),                                                           \
+		.writable_count = ARRAY_SIZE(writable_),                                           \
+	}
+
+static const struct ebpf_context_range sk_filter_writable[] = {
+	{ SKB_CB, SKB_CB_SIZE },
+};
+
+static const struct ebpf_context_range tc_writable[] = {
+	{ SKB_MARK, 4 },	 { SKB_QUEUE_MAPPING, 4 }, { SKB_PRIORITY, 4 }, { SKB_TC_INDEX, 4 },
+	{ SKB_CB, SKB_CB_SIZE }, { SKB_TC_CLASSID, 4 },	   { SKB_TSTAMP, 8 },
+};
+
+static const struct ebpf_context_range cg_skb_writable[] = {
+	{ SKB_MARK, 4 },
+	{ SKB_PRIORITY, 4 },
+	{ SKB_CB, SKB_CB_SIZE },
+	{ SKB_TSTAMP, 8 },
+};
+
+static const struct ebpf_context_range lwt_writable[] = {
+	{ SKB_MARK, 4 },
+	{ SKB_PRIORITY, 4 },
+	{ SKB_CB, SKB_CB_SIZE },
+};
+
+static const struct ebpf_context_range sk_skb_writable[] = {
+	{ SKB_PRIORITY, 4 },
+	{ SKB_TC_INDEX, 4 },
+};
+
+/* struct bpf_sock: bound_dev_if, mark, priority (sock_create and sock_release) */
+static const struct ebpf_context_range sock_writable[] = {
+	{ 0, 4 },
+	{ 16, 4 },
+	{ 20, 4 },
+};
+
+/* struct bpf_sock_addr: user_ip4, user_ip6[4], user_port; msg_src_ip4, msg_src_ip6[4] */
+static const struct ebpf_context_range sock_addr_writable[] = {
+	{ 4, 24 },
+	{ 40, 20 },
+};
+
+/* struct bpf_sock_ops: reply / replylong[4] (a union with args), sk_txhash */
+static const struct ebpf_context_range sock_ops_writable[] = {
+	{ 4, 16 },
+	{ 164, 4 },
+};
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+#define TRACING_HELPERS                                                                            \
+	LP_PROBE_READ, LP_PROBE_READ_STR, LP_PROBE_READ_USER, LP_PROBE_READ_KERNEL,                \
+	    LP_PROBE_READ_USER_STR, LP_PROBE_READ_KERNEL_STR, LP_PROBE_WRITE_USER,                 \
+	    LP_GET_CURRENT_PID_TGID, LP_GET_CURRENT_UID_GID, LP_GET_CURRENT_COMM,                  \
+	    LP_GET_CURRENT_TASK, LP_GET_CURRENT_CGROUP_ID, LP_GET_CURRENT_ANCESTOR_CGROUP_ID,      \
+	    LP_CURRENT_TASK_UNDER_CGROUP, LP_GET_NS_CURRENT_PID_TGID, LP_GET_NUMA_NODE_ID,         \
+	    LP_JIFFIES64, LP_SEND_SIGNAL, LP_SEND_SIGNAL_THREAD, LP_PERF_EVENT_READ,               \
+	    LP_PERF_EVENT_READ_VALUE, LP_PERF_EVENT_OUTPUT, LP_GET_STACKID, LP_GET_STACK
+
+static const enum linux_proto_key kprobe_helpers[] = {
+	TRACING_HELPERS,
+	LP_OVERRIDE_RETURN,
+	LP_GET_FUNC_IP,
+	LP_GET_ATTACH_COOKIE,
+};
+
+static const enum linux_proto_key tracepoint_helpers[] = {
+	TRACING_HELPERS,
+	LP_GET_ATTACH_COOKIE,
+};
+
+static const enum linux_proto_key raw_tp_helpers[] = {
+	TRACING_HELPERS,
+};
+
+static const enum linux_proto_key perf_event_helpers[] = {
+	TRACING_HELPERS,
+	LP_PERF_PROG_READ_VALUE,
+	LP_READ_BRANCH_RECORDS,
+	LP_GET_ATTACH_COOKIE,
+};
+
+#define SK_FILTER_HELPERS                                                                          \
+	LP_SKB_LOAD_BYTES, LP_SKB_LOAD_BYTES_RELATIVE, LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,    \
+	    LP_PERF_EVENT_OUTPUT
+
+static const enum linux_proto_key sk_filter_helpers[] = {
+	SK_FILTER_HELPERS,
+};
+
+static const enum linux_proto_key cg_skb_helpers[] = {
+	SK_FILTER_HELPERS,
+	LP_SKB_CGROUP_ID,
+	LP_SKB_ANCESTOR_CGROUP_ID,
+	LP_SKB_ECN_SET_CE,
+};
+
+static const enum linux_proto_key tc_helpers[] = {
+	LP_SKB_STORE_BYTES,
+	LP_SKB_LOAD_BYTES,
+	LP_SKB_LOAD_BYTES_RELATIVE,
+	LP_SKB_PULL_DATA,
+	LP_CSUM_UPDATE,
+	LP_CSUM_LEVEL,
+	LP_L3_CSUM_REPLACE,
+	LP_L4_CSUM_REPLACE,
+	LP_CLONE_REDIRECT,
+	LP_GET_CGROUP_CLASSID,
+	LP_SKB_VLAN_PUSH,
+	LP_SKB_VLAN_POP,
+	LP_SKB_CHANGE_PROTO,
+	LP_SKB_CHANGE_TYPE,
+	LP_SKB_ADJUST_ROOM,
+	LP_SKB_CHANGE_TAIL,
+	LP_SKB_CHANGE_HEAD,
+	LP_SKB_GET_TUNNEL_KEY,
+	LP_SKB_SET_TUNNEL_KEY,
+	LP_SKB_GET_TUNNEL_OPT,
+	LP_SKB_SET_TUNNEL_OPT,
+	LP_REDIRECT,
+	LP_REDIRECT_NEIGH,
+	LP_REDIRECT_PEER,
+	LP_GET_ROUTE_REALM,
+	LP_GET_HASH_RECALC,
+	LP_SET_HASH_INVALID,
+	LP_SET_HASH,
+	LP_PERF_EVENT_OUTPUT,
+	LP_SKB_UNDER_CGROUP,
+	LP_GET_SOCKET_COOKIE,
+	LP_GET_SOCKET_UID,
+	LP_FIB_LOOKUP,
+	LP_SKB_GET_XFRM_STATE,
+	LP_SKB_CGROUP_CLASSID,
+	LP_SKB_CGROUP_ID,
+	LP_SKB_ANCESTOR_CGROUP_ID,
+	LP_SKB_ECN_SET_CE,
+	LP_SKB_SET_TSTAMP,
+};
+
+#define LWT_OUT_HELPERS                                                                            \
+	LP_SKB_LOAD_BYTES, LP_SKB_PULL_DATA, LP_GET_CGROUP_CLASSID, LP_GET_ROUTE_REALM,            \
+	    LP_GET_HASH_RECALC, LP_PERF_EVENT_OUTPUT, LP_SKB_UNDER_CGROUP
+
+static const enum linux_proto_key lwt_out_helpers[] = {
+	LWT_OUT_HELPERS,
+};
+
+static const enum linux_proto_key lwt_in_helpers[] = {
+	LWT_OUT_HELPERS,
+	LP_LWT_PUSH_ENCAP,
+};
+
+static const enum linux_proto_key lwt_xmit_helpers[] = {
+	LWT_OUT_HELPERS,       LP_SKB_GET_TUNNEL_KEY, LP_SKB_SET_TUNNEL_KEY, LP_SKB_GET_TUNNEL_OPT,
+	LP_SKB_SET_TUNNEL_OPT, LP_REDIRECT,	      LP_CLONE_REDIRECT,     LP_SKB_CHANGE_TAIL,
+	LP_SKB_CHANGE_HEAD,    LP_SKB_STORE_BYTES,    LP_CSUM_UPDATE,	     LP_CSUM_LEVEL,
+	LP_L3_CSUM_REPLACE,    LP_L4_CSUM_REPLACE,    LP_SET_HASH_INVALID,   LP_LWT_PUSH_ENCAP,
+};
+
+static const enum linux_proto_key lwt_seg6local_helpers[] = {
+	LWT_OUT_HELPERS,
+	LP_LWT_SEG6_STORE_BYTES,
+	LP_LWT_SEG6_ACTION,
+	LP_LWT_SEG6_ADJUST_SRH,
+};
+
+static const enum linux_proto_key sk_skb_helpers[] = {
+	LP_SKB_STORE_BYTES, LP_SKB_LOAD_BYTES,	 LP_SKB_PULL_DATA,     LP_SKB_CHANGE_TAIL,
+	LP_SKB_CHANGE_HEAD, LP_SKB_ADJUST_ROOM,	 LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,
+	LP_SK_REDIRECT_MAP, LP_SK_REDIRECT_HASH, LP_PERF_EVENT_OUTPUT,
+};
+
+static const enum linux_proto_key sock_ops_helpers[] = {
+	LP_SETSOCKOPT,	     LP_GETSOCKOPT,	   LP_SOCK_OPS_CB_FLAGS_SET, LP_SOCK_MAP_UPDATE,
+	LP_SOCK_HASH_UPDATE, LP_GET_SOCKET_COOKIE, LP_PERF_EVENT_OUTPUT,     LP_GET_NETNS_COOKIE,
+	LP_LOAD_HDR_OPT,     LP_STORE_HDR_OPT,	   LP_RESERVE_HDR_OPT,
+};
+
+static const enum linux_proto_key sk_msg_helpers[] = {
+	LP_MSG_REDIRECT_MAP,
+	LP_MSG_REDIRECT_HASH,
+	LP_MSG_APPLY_BYTES,
+	LP_MSG_CORK_BYTES,
+	LP_MSG_PULL_DATA,
+	LP_MSG_PUSH_DATA,
+	LP_MSG_POP_DATA,
+	LP_PERF_EVENT_OUTPUT,
+	LP_GET_CURRENT_UID_GID,
+	LP_GET_CURRENT_PID_TGID,
+	LP_GET_NETNS_COOKIE,
+	LP_GET_CURRENT_CGROUP_ID,
+	LP_GET_CURRENT_ANCESTOR_CGROUP_ID,
+	LP_GET_CGROUP_CLASSID_CURR,
+};
+
+#define SOCK_HELPERS                                                                               \
+	LP_GET_CURRENT_UID_GID, LP_GET_SOCKET_COOKIE, LP_GET_NETNS_COOKIE, LP_PERF_EVENT_OUTPUT,   \
+	    LP_GET_CURRENT_PID_TGID, LP_GET_CURRENT_COMM, LP_GET_CURRENT_CGROUP_ID,                \
+	    LP_GET_CURRENT_ANCESTOR_CGROUP_ID, LP_GET_CGROUP_CLASSID_CURR
+
+static const enum linux_proto_key sock_helpers[] = {
+	SOCK_HELPERS,
+};
+
+static const enum linux_proto_key sock_addr_helpers[] = {
+	SOCK_HELPERS,
+	LP_BIND,
+	LP_SETSOCKOPT,
+	LP_GETSOCKOPT,
+};
+
+#define HELPERS(list) .helpers = (list), .helper_count = ARRAY_SIZE(list)
+
+/* ---- sections ----------------------------------------------------------------------------- */
+
+/* A prefix without '/' matches itself and itself + "/...": libbpf's "name+" entries. */
+#define S(p)                                                                                       \
+	{                                                                                          \
+		.prefix = (p)                                                                      \
+	}
+#define SECTIONS(list) .sections = (list), .section_count = ARRAY_SIZE(list)
+
+#define BTF_REFUSED                                                                                \
+	"it attaches through the kernel's BTF (BPF_PROG_TYPE_TRACING), which a user-space "        \
+	"runtime does not have; use kprobe/ or raw_tracepoint/ for offline verification"
+
+static const struct ebpf_section_prefix sk_filter_sections[] = { S("socket") };
+static const struct ebpf_section_prefix kprobe_sections[] = {
+	S("kprobe"),   S("kretprobe"),	 S("uprobe"),	    S("uretprobe"),
+	S("uprobe.s"), S("uretprobe.s"), S("kprobe.multi"), S("kretprobe.multi"),
+	S("ksyscall"), S("kretsyscall"), S("usdt"),
+};
+static const struct ebpf_section_prefix sched_cls_sections[] = {
+	S("tc"),
+	S("classifier"),
+	S("tcx"),
+	S("netkit"),
+};
+static const struct ebpf_section_prefix sched_act_sections[] = { S("action") };
+static const struct ebpf_section_prefix tracepoint_sections[] = { S("tracepoint"), S("tp") };
+static const struct ebpf_section_prefix raw_tp_sections[] = {
+	S("raw_tracepoint"),
+	S("raw_tp"),
+	{ .prefix = "raw_tracepoint.w",
+	  .refused = "writable raw tracepoints (BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE) are not "
+		     "supported" },
+	{ .prefix = "raw_tp.w",
+	  .refused = "writable raw tracepoints (BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE) are not "
+		     "supported" },
+};
+static const struct ebpf_section_prefix tracing_sections[] = {
+	{ .prefix = "tp_btf", .refused = BTF_REFUSED },
+	{ .prefix = "fentry", .refused = BTF_REFUSED },
+	{ .prefix = "fexit", .refused = BTF_REFUSED },
+	{ .prefix = "fmod_ret", .refused = BTF_REFUSED },
+	{ .prefix = "fentry.s", .refused = BTF_REFUSED },
+	{ .prefix = "fexit.s", .refused = BTF_REFUSED },
+	{ .prefix = "fmod_ret.s", .refused = BTF_REFUSED },
+	{ .prefix = "iter", .refused = BTF_REFUSED },
+	{ .prefix = "iter.s", .refused = BTF_REFUSED },
+};
+static const struct ebpf_section_prefix perf_event_sections[] = { S("perf_event") };
+static const struct ebpf_section_prefix cg_skb_sections[] = {
+	S("cgroup_skb/ingress"),
+	S("cgroup_skb/egress"),
+	S("cgroup/skb"),
+};
+static const struct ebpf_section_prefix cg_sock_sections[] = {
+	S("cgroup/sock_create"), S("cgroup/sock_release"), S("cgroup/sock"),
+	S("cgroup/post_bind4"),	 S("cgroup/post_bind6"),
+};
+static const struct ebpf_section_prefix cg_sock_addr_sections[] = {
+	S("cgroup/bind4"),
+	S("cgroup/bind6"),
+	S("cgroup/connect4"),
+	S("cgroup/connect6"),
+	S("cgroup/connect_unix"),
+	S("cgroup/sendmsg4"),
+	S("cgroup/sendmsg6"),
+	S("cgroup/sendmsg_unix"),
+	S("cgroup/recvmsg4"),
+	S("cgroup/recvmsg6"),
+	S("cgroup/recvmsg_unix"),
+	S("cgroup/getpeername4"),
+	S("cgroup/getpeername6"),
+	S("cgroup/getpeername_unix"),
+	S("cgroup/getsockname4"),
+	S("cgroup/getsockname6"),
+	S("cgroup/getsockname_unix"),
+};
+static const struct ebpf_section_prefix sock_ops_sections[] = { S("sockops") };
+static const struct ebpf_section_prefix sk_skb_sections[] = {
+	S("sk_skb/stream_parser"),
+	S("sk_skb/stream_verdict"),
+	S("sk_skb/verdict"),
+	S("sk_skb"),
+};
+static const struct ebpf_section_prefix sk_msg_sections[] = { S("sk_msg") };
+static const struct ebpf_section_prefix lwt_in_sections[] = { S("lwt_in") };
+static const struct ebpf_section_prefix lwt_out_sections[] = { S("lwt_out") };
+static const struct ebpf_section_prefix lwt_xmit_sections[] = { S("lwt_xmit") };
+static const struct ebpf_section_prefix lwt_seg6local_sections[] = { S("lwt_seg6local") };
+
+/* ---- the types ---------------------------------------------------------------------------- */
+
+/* Tracing programs run with CAP_PERFMON on Linux, which lets them store pointers anywhere. */
+#define TRACING_FLAGS EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK
+
+const struct linux_type linux_types[] = {
+	{
+		.name = "socket_filter",
+		.number = LINUX_PROG_SOCKET_FILTER,
+		SECTIONS(sk_filter_sections),
+		/*
+		 * Socket filters may not load skb->data (Linux refuses it) but do use the legacy
+		 * packet loads: the packet pointers are declared where only ld_abs/ld_ind reach
+		 * them, in the hidden slots beyond the visible structure.
+		 */
+		.context = {
+			.size = LINUX_SKB_CTX_SIZE,
+			.data = LINUX_SKB_DATA_PTR,
+			.data_end = LINUX_SKB_DATA_END_PTR,
+			.meta = -1,
+			.writable = sk_filter_writable,
+			.writable_count = ARRAY_SIZE(sk_filter_writable),
+		},
+		HELPERS(sk_filter_helpers),
+	},
+	{
+		.name = "kprobe",
+		.number = LINUX_PROG_KPROBE,
+		SECTIONS(kprobe_sections),
+		PLAIN_CONTEXT(LINUX_PT_REGS_SIZE),
+		HELPERS(kprobe_helpers),
+		.flags = TRACING_FLAGS,
+	},
+	{
+		.name = "sched_cls",
+		.number = LINUX_PROG_SCHED_CLS,
+		SECTIONS(sched_cls_sections),
+		SKB_CONTEXT(true, tc_writable),
+		HELPERS(tc_helpers),
+	},
+	{
+		.name = "sched_act",
+		.number = LINUX_PROG_SCHED_ACT,
+		SECTIONS(sched_act_sections),
+		SKB_CONTEXT(true, tc_writable),
+		HELPERS(tc_helpers),
+	},
+	{
+		.name = "tracepoint",
+		.number = LINUX_PROG_TRACEPOINT,
+		SECTIONS(tracepoint_sections),
+		PLAIN_CONTEXT(LINUX_TRACEPOINT_CTX_MAX),
+		HELPERS(tracepoint_helpers),
+		.flags = TRACING_FLAGS,
+	},
+	{
+		.name = "perf_event",
+		.number = LINUX_PROG_PERF_EVENT,
+		SECTIONS(perf_event_sections),
+		PLAIN_CONTEXT(LINUX_PERF_EVENT_CTX_SIZE),
+		HELPERS(perf_event_helpers),
+		.flags = TRACING_FLAGS,
+	},
+	{
+		.name = "cgroup_skb",
+		.number = LINUX_PROG_CGROUP_SKB,
+		SECTIONS(cg_skb_sections),
+		SKB_CONTEXT(false, cg_skb_writable),
+		HELPERS(cg_skb_helpers),
+	},
+	{
+		.name = "cgroup_sock",
+		.number = LINUX_PROG_CGROUP_SOCK,
+		SECTIONS(cg_sock_sections),
+		PLAIN_CONTEXT_W(LINUX_BPF_SOCK_SIZE, sock_writable),
+		HELPERS(sock_helpers),
+	},
+	{
+		.name = "lwt_in",
+		.number = LINUX_PROG_LWT_IN,
+		SECTIONS(lwt_in_sections),
+		SKB_CONTEXT(false, lwt_writable),
+		HELPERS(lwt_in_helpers),
+	},
+	{
+		.name = "lwt_out",
+		.number = LINUX_PROG_LWT_OUT,
+		SECTIONS(lwt_out_sections),
+		SKB_CONTEXT(false, lwt_writable),
+		HELPERS(lwt_out_helpers),
+	},
+	{
+		.name = "lwt_xmit",
+		.number = LINUX_PROG_LWT_XMIT,
+		SECTIONS(lwt_xmit_sections),
+		SKB_CONTEXT(false, lwt_writable),
+		HELPERS(lwt_xmit_helpers),
+	},
+	{
+		.name = "sock_ops",
+		.number = LINUX_PROG_SOCK_OPS,
+		SECTIONS(sock_ops_sections),
+		/* skb_data and skb_data_end are 64-bit pointer fields: no hidden slots. */
+		.context = {
+			.size = LINUX_BPF_SOCK_OPS_SIZE,
+			.data = 192,
+			.data_end = 200,
+			.meta = -1,
+			.writable = sock_ops_writable,
+			.writable_count = ARRAY_SIZE(sock_ops_writable),
+		},
+		HELPERS(sock_ops_helpers),
+	},
+	{
+		.name = "sk_skb",
+		.number = LINUX_PROG_SK_SKB,
+		SECTIONS(sk_skb_sections),
+		SKB_CONTEXT(false, sk_skb_writable),
+		HELPERS(sk_skb_helpers),
+	},
+	{
+		.name = "sk_msg",
+		.number = LINUX_PROG_SK_MSG,
+		SECTIONS(sk_msg_sections),
+		/* struct sk_msg_md: data and data_end are 64-bit pointer fields at 0 and 8. */
+		.context = {
+			.size = LINUX_SK_MSG_MD_SIZE,
+			.data = 0,
+			.data_end = 8,
+			.meta = -1,
+		},
+		HELPERS(sk_msg_helpers),
+	},
+	{
+		.name = "raw_tracepoint",
+		.number = LINUX_PROG_RAW_TRACEPOINT,
+		SECTIONS(raw_tp_sections),
+		PLAIN_CONTEXT(LINUX_RAW_TP_CTX_SIZE),
+		HELPERS(raw_tp_helpers),
+		.flags = TRACING_FLAGS,
+	},
+	{
+		.name = "cgroup_sock_addr",
+		.number = LINUX_PROG_CGROUP_SOCK_ADDR,
+		SECTIONS(cg_sock_addr_sections),
+		PLAIN_CONTEXT_W(LINUX_BPF_SOCK_ADDR_SIZE, sock_addr_writable),
+		HELPERS(sock_addr_helpers),
+	},
+	{
+		.name = "lwt_seg6local",
+		.number = LINUX_PROG_LWT_SEG6LOCAL,
+		SECTIONS(lwt_seg6local_sections),
+		SKB_CONTEXT(false, lwt_writable),
+		HELPERS(lwt_seg6local_helpers),
+	},
+	{
+		/* Listed so that its sections are refused with the reason, not as unknown. */
+		.name = "tracing",
+		.number = LINUX_PROG_TRACING,
+		SECTIONS(tracing_sections),
+		PLAIN_CONTEXT(LINUX_RAW_TP_CTX_SIZE),
+		.flags = TRACING_FLAGS,
+	},
+};
+
+const size_t linux_type_count = ARRAY_SIZE(linux_types);

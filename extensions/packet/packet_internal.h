@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/* What the packet extension's files share: the XDP context, frames, the hook's state. */
+#ifndef EXTBPF_PACKET_INTERNAL_H
+#define EXTBPF_PACKET_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <extbpf/extension.h>
+
+#include "packet_ext.h"
+
+#define ETH_HEADER_LEN 14
+/* Linux keeps a struct xdp_frame (40 bytes) at the start of the headroom: the same room is kept
+ * free here so that adjust_head and adjust_meta accept exactly what they accept on Linux. */
+#define XDP_FRAME_RESERVED 40
+/* Linux's frames are pages with skb_shared_info at the end: a packet of up to 3520 bytes may
+ * grow to that size with adjust_tail, a bigger one may only shrink. */
+#define XDP_FRAME_SIZE	    4096
+#define XDP_SHINFO_RESERVED 320
+#define XDP_MAX_PACKET	    65535
+#define XDP_META_MAX	    32
+/* A buffer big enough for any frame. */
+#define XDP_BUFFER_SIZE (XDP_HEADROOM + XDP_MAX_PACKET + XDP_SHINFO_RESERVED)
+
+/* Linux's struct xdp_md: what programs read (all __u32). */
+struct xdp_md_view {
+	uint32_t data;
+	uint32_t data_end;
+	uint32_t data_meta;
+	uint32_t ingress_ifindex;
+	uint32_t rx_queue_index;
+	uint32_t egress_ifindex;
+};
+
+/*
+ * The context a program's r1 points to. Programs address only md (24 bytes, read-only); their
+ * 4-byte loads of md.data / data_end / data_meta are rewritten by the core into 8-byte loads of
+ * the pointer slots that follow (ebpf_program_info.context_pointers), which hold the real
+ * addresses. md's three packet fields are kept at the pointers' low 32 bits, for show only.
+ */
+struct xdp_context {
+	struct xdp_md_view md;
+	uint64_t data;
+	uint64_t data_end;
+	uint64_t data_meta;
+	/* Private to the extension. */
+	unsigned char *hard_start; /* the frame: headroom first */
+	unsigned char *hard_end;   /* the limit of adjust_tail */
+};
+
+#define XDP_CTX_DATA_SLOT     24
+#define XDP_CTX_DATA_END_SLOT 32
+#define XDP_CTX_META_SLOT     40
+
+/* Lays a packet of len bytes (already at buf + XDP_HEADROOM) out in the context, with metalen
+ * bytes of metadata just before it (taken from the headroom). */
+void xdp_context_init(struct xdp_context *ctx, unsigned char *buf, size_t len, size_t metalen,
+		      uint32_t ifindex, uint32_t rx_queue);
+/* Keeps md's packet fields in step with the pointers. */
+void xdp_context_sync(struct xdp_context *ctx);
+
+extern const struct ebpf_program_info xdp_program_info;
+
+/* The target of the last bpf_redirect / bpf_redirect_map on this thread, then forgets it:
+ * false when none was recorded since the last call. */
+bool xdp_redirect_take(uint32_t *ifindex);
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+/* Sets the thread's message and returns err. */
+int xdp_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void xdp_error_clear(void);
+
+/* ---- the hook and the devices ------------------------------------------------------------ */
+
+/* One link attached to attach type "xdp": the programs of an ifindex. */
+struct xdp_binding {
+	struct xdp_binding *next;
+	uint32_t ifindex;
+	void *link; /* the core's client binding context */
+	const struct ebpf_link_dispatch *dispatch;
+};
+
+/*
+ * The extension's state is process-wide because hosts call plain functions (xdp_device_*) and
+ * links arrive through the registrar: the bindings (in attach order) and the devices. Running
+ * packets holds the read lock, so once a binding is unlinked under the write lock no run still
+ * invokes it, and no device disappears under a redirect.
+ */
+struct packet_state {
+	pthread_rwlock_t lock;
+	struct xdp_binding *bindings;
+	struct xdp_device *devices;
+	uint32_t next_ifindex; /* for devices created without one */
+};
+
+extern struct packet_state packet;
+
+int xdp_hook_register(nmr_registrar_t *registrar, nmr_handle_t *handle);
+
+/* Runs every program attached to ifindex on ctx, in attach order while they pass. The caller
+ * holds packet.lock for reading. *redirect gets the target of a XDP_REDIRECT verdict, 0 when the
+ * program recorded none. */
+enum xdp_verdict xdp_run_programs(uint32_t ifindex, struct xdp_context *ctx, uint32_t *redirect,
+				  bool *invalid);
+
+#endif /* EXTBPF_PACKET_INTERNAL_H */

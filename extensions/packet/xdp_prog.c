@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Program type "xdp": the context (Linux's struct xdp_md in front of the real pointers), the
+ * helpers XDP programs call by Linux's ids, and test-run support with BPF_PROG_TEST_RUN's rules.
+ * Each helper transcribes the checks of its Linux counterpart (net/core/filter.c), so that a
+ * program sees the same return values here as in the kernel.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <extbpf/extbpf.h>
+
+#include "packet_internal.h"
+
+/* Linux's helper ids. None is a global helper of the core (tests/packet checks it). */
+enum {
+	XDP_HELPER_REDIRECT = 23,
+	XDP_HELPER_PERF_EVENT_OUTPUT = 25,
+	XDP_HELPER_ADJUST_HEAD = 44,
+	XDP_HELPER_REDIRECT_MAP = 51,
+	XDP_HELPER_ADJUST_META = 54,
+	XDP_HELPER_ADJUST_TAIL = 65,
+	XDP_HELPER_FIB_LOOKUP = 69,
+	XDP_HELPER_GET_BUFF_LEN = 188,
+	XDP_HELPER_LOAD_BYTES = 189,
+	XDP_HELPER_STORE_BYTES = 190,
+};
+
+/* bpf_redirect_map's flags: the low bits are the verdict when the key has no device. */
+#define XDP_REDIRECT_FALLBACK_MASK 0x3ull
+#define BPF_F_BROADCAST		   (1ull << 3)
+#define BPF_F_EXCLUDE_INGRESS	   (1ull << 4)
+
+static struct xdp_context *ctx_of(uint64_t r1)
+{
+	return (struct xdp_context *)(uintptr_t)r1;
+}
+
+static unsigned char *ptr(uint64_t v)
+{
+	return (unsigned char *)(uintptr_t)v;
+}
+
+static uint64_t err_ret(int err)
+{
+	return (uint64_t)(int64_t)err;
+}
+
+void xdp_context_sync(struct xdp_context *ctx)
+{
+	ctx->md.data = (uint32_t)ctx->data;
+	ctx->md.data_end = (uint32_t)ctx->data_end;
+	ctx->md.data_meta = (uint32_t)ctx->data_meta;
+}
+
+void xdp_context_init(struct xdp_context *ctx, unsigned char *buf, size_t len, size_t metalen,
+		      uint32_t ifindex, uint32_t rx_queue)
+{
+	unsigned char *data = buf + XDP_HEADROOM;
+	size_t room = XDP_FRAME_SIZE - XDP_SHINFO_RESERVED;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->hard_start = buf;
+	ctx->hard_end = buf + (XDP_HEADROOM + len > room ? XDP_HEADROOM + len : room);
+	ctx->data = (uintptr_t)data;
+	ctx->data_end = (uintptr_t)(data + len);
+	ctx->data_meta = (uintptr_t)(data - metalen);
+	ctx->md.ingress_ifindex = ifindex;
+	ctx->md.rx_queue_index = rx_queue;
+	xdp_context_sync(ctx);
+}
+
+/* ---- packet geometry --------------------------------------------------------------------- */
+
+static uint64_t xdp_adjust_head(uint64_t r1, uint64_t offset, uint64_t r3, uint64_t r4,
+				uint64_t r5)
+{
+	struct xdp_context *ctx = ctx_of(r1);
+	int64_t delta = (int32_t)offset;
+	size_t metalen = ctx->data - ctx->data_meta;
+	unsigned char *start = ctx->hard_start + XDP_FRAME_RESERVED + metalen;
+	unsigned char *data = ptr(ctx->data) + delta;
+
+	if (data < start || data > ptr(ctx->data_end) - ETH_HEADER_LEN)
+		return err_ret(-EINVAL);
+	if (metalen)
+		memmove(ptr(ctx->data_meta) + delta, ptr(ctx->data_meta), metalen);
+	ctx->data_meta += delta;
+	ctx->data = (uintptr_t)data;
+	xdp_context_sync(ctx);
+	return 0;
+}
+
+static uint64_t xdp_adjust_tail(uint64_t r1, uint64_t offset, uint64_t r3, uint64_t r4,
+				uint64_t r5)
+{
+	struct xdp_context *ctx = ctx_of(r1);
+	int64_t delta = (int32_t)offset;
+	unsigned char *end = ptr(ctx->data_end) + delta;
+
+	if (end > ctx->hard_end || end < ptr(ctx->data) + ETH_HEADER_LEN)
+		return err_ret(-EINVAL);
+	if (delta > 0) /* as Linux: grown room never shows stale bytes */
+		memset(ptr(ctx->data_end), 0, (size_t)delta);
+	ctx->data_end = (uintptr_t)end;
+	xdp_context_sync(ctx);
+	return 0;
+}
+
+static uint64_t xdp_adjust_meta(uint64_t r1, uint64_t offset, uint64_t r3, uint64_t r4,
+				uint64_t r5)
+{
+	struct xdp_context *ctx = ctx_of(r1);
+	unsigned char *meta = ptr(ctx->data_meta) + (int32_t)offset;
+	size_t metalen;
+
+	if (meta < ctx->hard_start + XDP_FRAME_RESERVED || meta > ptr(ctx->data))
+		return err_ret(-EINVAL);
+	metalen = ptr(ctx->data) - meta;
+	if ((metalen & 3) || metalen > XDP_META_MAX)
+		return err_ret(-EACCES);
+	ctx->data_meta = (uintptr_t)meta;
+	xdp_context_sync(ctx);
+	return 0;
+}
+
+static uint64_t xdp_get_buff_len(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct xdp_context *ctx = ctx_of(r1);
+
+	return ctx->data_end - ctx->data;
+}
+
+/* Linux's __bpf_xdp_load_bytes / store_bytes range checks (no fragments here). */
+static int bytes_range(const struct xdp_context *ctx, uint64_t offset, uint64_t len)
+{
+	if (offset > 0xffff || len > 0xffff)
+		return -EFAULT;
+	if (offset + len > ctx->data_end - ctx->data)
+		return -EINVAL;
+	return 0;
+}
+
+static uint64_t xdp_load_bytes(uint64_t r1, uint64_t offset, uint64_t buf, uint64_t len,
+			       uint64_t r5)
+{
+	const struct xdp_context *ctx = ctx_of(r1);
+	int err = bytes_range(ctx, (uint32_t)offset, len);
+
+	if (err)
+		return err_ret(err);
+	memcpy(ptr(buf), ptr(ctx->data) + (uint32_t)offset, len);
+	return 0;
+}
+
+static uint64_t xdp_store_bytes(uint64_t r1, uint64_t offset, uint64_t buf, uint64_t len,
+				uint64_t r5)
+{
+	const struct xdp_context *ctx = ctx_of(r1);
+	int err = bytes_range(ctx, (uint32_t)offset, len);
+
+	if (err)
+		return err_ret(err);
+	memcpy(ptr(ctx->data) + (uint32_t)offset, ptr(buf), len);
+	return 0;
+}
+
+/* ---- redirects --------------------------------------------------------------------------- */
+
+/*
+ * As Linux, the helpers only record the target and return XDP_REDIRECT; the hook delivers the
+ * packet when the program returns that verdict. bpf_redirect has no context argument, so the
+ * target is per thread, as Linux's per-CPU bpf_redirect_info: a program runs on one thread.
+ */
+static _Thread_local struct {
+	uint32_t ifindex;
+	bool set;
+} redirect_info;
+
+bool xdp_redirect_take(uint32_t *ifindex)
+{
+	bool set = redirect_info.set;
+
+	*ifindex = redirect_info.ifindex;
+	redirect_info.set = false;
+	redirect_info.ifindex = 0;
+	return set;
+}
+
+static uint64_t redirect_to(uint32_t ifindex)
+{
+	redirect_info.ifindex = ifindex;
+	redirect_info.set = true;
+	return XDP_VERDICT_REDIRECT;
+}
+
+static uint64_t xdp_redirect(uint64_t ifindex, uint64_t flags, uint64_t r3, uint64_t r4,
+			     uint64_t r5)
+{
+	if (flags) /* BPF_F_INGRESS means nothing to XDP: Linux aborts too */
+		return XDP_VERDICT_ABORTED;
+	return redirect_to((uint32_t)ifindex);
+}
+
+/* A devmap's value: the ifindex, optionally followed by a program id (ignored here). */
+static uint64_t xdp_redirect_map(uint64_t map_reg, uint64_t key, uint64_t flags, uint64_t r4,
+				 uint64_t r5)
+{
+	struct ebpf_map *map = (struct ebpf_map *)(uintptr_t)map_reg;
+	uint64_t fallback = flags & XDP_REDIRECT_FALLBACK_MASK;
+	uint32_t index = (uint32_t)key, value[2];
+	enum ebpf_map_type type;
+
+	if (flags & ~(XDP_REDIRECT_FALLBACK_MASK | BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS))
+		return XDP_VERDICT_ABORTED;
+	if (flags & BPF_F_BROADCAST) /* documented: broadcast is not offered */
+		return XDP_VERDICT_ABORTED;
+	type = ebpf_map_type(map);
+	if (type != EBPF_MAP_TYPE_DEVMAP && type != EBPF_MAP_TYPE_DEVMAP_HASH)
+		return XDP_VERDICT_ABORTED;
+	if (ebpf_map_lookup_elem(map, &index, value) || !value[0])
+		return fallback;
+	return redirect_to(value[0]);
+}
+
+/* ---- verify-only helpers ----------------------------------------------------------------- */
+
+static uint64_t xdp_unavailable(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	return err_ret(-EOPNOTSUPP); /* never reached: the core refuses to run such programs */
+}
+
+/* ---- the program type -------------------------------------------------------------------- */
+
+#define PROTO(id_, name_, flags_, ...)                                                             \
+	{                                                                                          \
+		.id = (id_), .name = (name_), .ret = EBPF_RET_INTEGER, .args = { __VA_ARGS__ },    \
+		.flags = (flags_),                                                                 \
+	}
+
+static const struct ebpf_helper_proto helper_protos[] = {
+	PROTO(XDP_HELPER_REDIRECT, "bpf_redirect", 0, EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING),
+	{
+		.id = XDP_HELPER_PERF_EVENT_OUTPUT,
+		.name = "bpf_perf_event_output",
+		.ret = EBPF_RET_INTEGER,
+		.args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_ANYTHING,
+			  EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE_OR_ZERO },
+		.flags = EBPF_HELPER_VERIFY_ONLY,
+		.unavailable_reason = "perf event arrays do not exist in user space; use a ring "
+				      "buffer (bpf_ringbuf_output) instead",
+	},
+	PROTO(XDP_HELPER_ADJUST_HEAD, "bpf_xdp_adjust_head", EBPF_HELPER_CHANGES_PACKET,
+	      EBPF_ARG_PTR_TO_CTX, EBPF_ARG_ANYTHING),
+	PROTO(XDP_HELPER_REDIRECT_MAP, "bpf_redirect_map", 0, EBPF_ARG_CONST_MAP_PTR,
+	      EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING),
+	PROTO(XDP_HELPER_ADJUST_META, "bpf_xdp_adjust_meta", EBPF_HELPER_CHANGES_PACKET,
+	      EBPF_ARG_PTR_TO_CTX, EBPF_ARG_ANYTHING),
+	PROTO(XDP_HELPER_ADJUST_TAIL, "bpf_xdp_adjust_tail", EBPF_HELPER_CHANGES_PACKET,
+	      EBPF_ARG_PTR_TO_CTX, EBPF_ARG_ANYTHING),
+	{
+		.id = XDP_HELPER_FIB_LOOKUP,
+		.name = "bpf_fib_lookup",
+		.ret = EBPF_RET_INTEGER,
+		.args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_PTR_TO_UNINIT_MEM, EBPF_ARG_CONST_SIZE,
+			  EBPF_ARG_ANYTHING },
+		.flags = EBPF_HELPER_VERIFY_ONLY,
+		.unavailable_reason = "it reads the kernel's routing and neighbour tables, which "
+				      "a user-space runtime does not have; keep next hops in a "
+				      "map instead",
+	},
+	PROTO(XDP_HELPER_GET_BUFF_LEN, "bpf_xdp_get_buff_len", 0, EBPF_ARG_PTR_TO_CTX),
+	PROTO(XDP_HELPER_LOAD_BYTES, "bpf_xdp_load_bytes", 0, EBPF_ARG_PTR_TO_CTX,
+	      EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_UNINIT_MEM, EBPF_ARG_CONST_SIZE),
+	PROTO(XDP_HELPER_STORE_BYTES, "bpf_xdp_store_bytes", 0, EBPF_ARG_PTR_TO_CTX,
+	      EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE),
+};
+
+static const ebpf_helper_fn helper_addresses[] = {
+	xdp_redirect,	 xdp_unavailable,  xdp_adjust_head, xdp_redirect_map, xdp_adjust_meta,
+	xdp_adjust_tail, xdp_unavailable,  xdp_get_buff_len, xdp_load_bytes,	xdp_store_bytes,
+};
+
+_Static_assert(sizeof(helper_protos) / sizeof(helper_protos[0]) ==
+		       sizeof(helper_addresses) / sizeof(helper_addresses[0]),
+	       "one address per prototype");
+_Static_assert(offsetof(struct xdp_context, data) == XDP_CTX_DATA_SLOT, "slot layout");
+_Static_assert(offsetof(struct xdp_context, data_end) == XDP_CTX_DATA_END_SLOT, "slot layout");
+_Static_assert(offsetof(struct xdp_context, data_meta) == XDP_CTX_META_SLOT, "slot layout");
+
+/* ---- test runs (BPF_PROG_TEST_RUN's rules for XDP) --------------------------------------- */
+
+struct test_ctx {
+	struct xdp_context ctx; /* first: the program gets a pointer to it */
+	unsigned char buf[XDP_BUFFER_SIZE];
+};
+
+/* A context image must be an xdp_md with data = the metadata length, data_end = the input
+ * size, data_meta = 0, egress_ifindex = 0, and no rx queue without an ingress device. */
+static int check_md(const struct xdp_md_view *md, size_t size)
+{
+	if (md->data_meta || md->data_end != size || md->data > md->data_end)
+		return -EINVAL;
+	if ((md->data & 3) || md->data > XDP_META_MAX || md->egress_ifindex)
+		return -EINVAL;
+	if (!md->ingress_ifindex && md->rx_queue_index)
+		return -EINVAL;
+	return 0;
+}
+
+static int context_create(const void *data_in, size_t data_size_in, const void *ctx_in,
+			  size_t ctx_size_in, void **ctx)
+{
+	struct xdp_md_view md = { .data_end = (uint32_t)data_size_in };
+	struct test_ctx *t;
+	int err;
+
+	if (data_size_in < ETH_HEADER_LEN || data_size_in > XDP_MAX_PACKET || !data_in)
+		return -EINVAL;
+	if (ctx_in) {
+		if (ctx_size_in != sizeof(md))
+			return -EINVAL;
+		memcpy(&md, ctx_in, sizeof(md));
+		err = check_md(&md, data_size_in);
+		if (err)
+			return err;
+	}
+	t = malloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	/* The first md.data bytes of the input are metadata, taken from the headroom. */
+	memcpy(t->buf + XDP_HEADROOM - md.data, data_in, data_size_in);
+	xdp_context_init(&t->ctx, t->buf, data_size_in - md.data, md.data, md.ingress_ifindex,
+			 md.rx_queue_index);
+	*ctx = t;
+	return 0;
+}
+
+static void copy_out(void *out, size_t *size_out, const void *from, size_t size)
+{
+	if (!size_out)
+		return;
+	if (out)
+		memcpy(out, from, size < *size_out ? size : *size_out);
+	*size_out = size;
+}
+
+static void context_destroy(void *ctx, void *data_out, size_t *data_size_out, void *ctx_out,
+			    size_t *ctx_size_out)
+{
+	struct test_ctx *t = ctx;
+	const struct xdp_context *c = &t->ctx;
+	struct xdp_md_view md = c->md;
+
+	/* As Linux: the output starts at the metadata, and md gives offsets into it. */
+	copy_out(data_out, data_size_out, ptr(c->data_meta), c->data_end - c->data_meta);
+	md.data = (uint32_t)(c->data - c->data_meta);
+	md.data_end = (uint32_t)(c->data_end - c->data_meta);
+	md.data_meta = 0;
+	copy_out(ctx_out, ctx_size_out, &md, sizeof(md));
+	free(t);
+}
+
+static const struct ebpf_section_prefix sections[] = {
+	{ .prefix = "xdp.frags",
+	  .refused = "multi-buffer XDP (xdp.frags) is not supported: extbpf frames are one "
+		     "buffer; build the program without frags support, in section \"xdp\"" },
+	{ .prefix = "xdp" },
+	{ .prefix = "xdp/" },
+};
+
+const struct ebpf_program_info xdp_program_info = {
+	.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
+	.name = "xdp",
+	.program_type = XDP_PROGRAM_TYPE_GUID,
+	.sections = sections,
+	.section_count = sizeof(sections) / sizeof(sections[0]),
+	.context = {
+		.size = sizeof(struct xdp_md_view),
+		.data = offsetof(struct xdp_md_view, data),
+		.data_end = offsetof(struct xdp_md_view, data_end),
+		.meta = offsetof(struct xdp_md_view, data_meta),
+	},
+	.helpers = helper_protos,
+	.helper_addresses = helper_addresses,
+	.helper_count = sizeof(helper_protos) / sizeof(helper_protos[0]),
+	.context_create = context_create,
+	.context_destroy = context_destroy,
+	.context_pointers = {
+		.data = XDP_CTX_DATA_SLOT,
+		.data_end = XDP_CTX_DATA_END_SLOT,
+		.meta = XDP_CTX_META_SLOT,
+	},
+};

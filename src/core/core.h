@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The execution context's internals, shared by the files of src/core.
+ *
+ * One process-wide runtime (core_rt), started on first use. Its lock guards the tables (object
+ * ids, pins, program types, extensions); it is never held while calling the registrar, an
+ * extension or a host callback, because those may call back into the core.
+ *
+ * Lifetimes:
+ * - programs, maps and links are reference counted and named by ids in one table;
+ * - a program type (struct core_progtype) lives while its Program Information binding exists or a
+ *   program of that type exists. When its extension goes away first, the type is marked gone, its
+ *   programs become unusable (test runs fail with -ENODEV, their links report detached) but stay
+ *   valid objects until released;
+ * - invocations run inside an RCU read-side critical section (urcu-bp): whoever makes a program
+ *   unreachable waits for a grace period (core_synchronize_rcu) before freeing what it used.
+ */
+#ifndef EXTBPF_CORE_CORE_H
+#define EXTBPF_CORE_CORE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <extbpf/extbpf.h>
+
+#include "exec/exec.h"
+
+enum core_kind {
+	CORE_PROGRAM,
+	CORE_MAP,
+	CORE_LINK,
+};
+
+struct core_id_entry {
+	uint32_t id;
+	enum core_kind kind;
+	void *object;
+};
+
+struct core_pin {
+	struct core_pin *next;
+	char *path;
+	enum core_kind kind;
+	void *object;
+};
+
+struct core_progtype;
+struct ebpf_link;
+
+struct core_runtime {
+	pthread_mutex_t lock;
+	nmr_registrar_t *registrar; /* set once at start, read without the lock */
+	nmr_handle_t progtype_client;
+	/* Live programs, maps and links, sorted by id (ids only grow until they wrap). */
+	struct core_id_entry *ids;
+	size_t id_count;
+	size_t id_cap;
+	uint32_t next_id;
+	struct core_pin *pins;
+	struct core_progtype *types;	   /* bound program types, in binding order */
+	struct ebpf_extension *extensions; /* in load order */
+	struct ebpf_object *objects;	   /* open objects */
+};
+
+extern struct core_runtime core_rt;
+
+/* Starts the runtime when needed; 0 or a negative errno with the message set. */
+int core_runtime_start(void);
+
+static inline void core_lock(void)
+{
+	pthread_mutex_lock(&core_rt.lock);
+}
+
+static inline void core_unlock(void)
+{
+	pthread_mutex_unlock(&core_rt.lock);
+}
+
+/* ---- ids (objects.c) --------------------------------------------------------------------- */
+
+/* Gives object a fresh id; call with the lock held. */
+int core_id_alloc_locked(enum core_kind kind, void *object, uint32_t *id);
+void core_id_remove(uint32_t id);
+/* The object with this id and kind, with a new reference, or NULL. */
+void *core_id_acquire(uint32_t id, enum core_kind kind);
+/* Drops every pin (shutdown). */
+void core_pins_clear(void);
+
+/* ---- programs and program types ---------------------------------------------------------- */
+
+/* A program type offered by a provider of the Program Information NPI. */
+struct core_progtype {
+	struct core_progtype *next;
+	/* The provider's data, copied so that fields the extension's version lacks read as 0. Its
+	 * pointers point into the extension: valid only while !gone. */
+	struct ebpf_program_info info;
+	char name[64];
+	char invalid[256]; /* why the type is refused ("" when valid) */
+	nmr_handle_t binding;
+	struct ebpf_extension *extension; /* the extension whose load registered it, or NULL */
+	/* Under the lock: */
+	bool gone;		       /* the provider detached: nothing may read `info` any more */
+	bool detach_pending;	       /* detach_provider returned NMR_PENDING */
+	uint32_t users;		       /* load pipelines reading `info` right now */
+	struct ebpf_program *programs; /* live programs of this type */
+	atomic_uint refcount; /* the binding + each program + each enumeration in progress */
+};
+
+struct ebpf_program {
+	atomic_uint refcount;
+	uint32_t id;
+	char *name;
+	char *section;
+	char *type_name;
+	enum ebpf_exec_mode mode;
+	bool verify_only;
+	/* Cleared (under the lock, before a grace period) when its program type goes away. */
+	atomic_bool usable;
+	struct core_progtype *type;
+	struct ebpf_program *type_next; /* in type->programs, under the lock */
+	struct ebpf_link *links;	/* attached links, under the lock */
+	struct ebpf_inst *insns;	/* as loaded (map references by index) */
+	struct ebpf_inst *xlated;	/* relocated: what the engine runs */
+	size_t insn_count;
+	struct exec_program *exec;    /* NULL when verify_only */
+	ebpf_helper_fn *type_helpers; /* indexed by id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE */
+	uint32_t type_helper_count;
+	/* The core's table plus the type's helpers under Linux ids, when it has such; else NULL. */
+	ebpf_helper_fn *global_helpers;
+	uint32_t global_helper_count;
+	struct ebpf_map **maps; /* maps it refers to (a reference each) */
+	size_t map_count;
+	/* What verifying it took (ebpf_program_verifier_stats), from the verifier's result. */
+	uint64_t verified_insns;
+	uint64_t verified_states;
+	uint32_t verified_stack_depth;
+};
+
+struct ebpf_object {
+	struct ebpf_object *next;
+	char *name;
+	struct ebpf_program **programs; /* a reference each */
+	size_t program_count;
+	struct ebpf_map **maps; /* a reference each */
+	size_t map_count;
+};
+
+/* progtype.c */
+int core_progtype_client_register(void);
+void core_progtype_client_deregister(void);
+/* Finds the type for a section or by name, marks it in use (core_progtype_unuse when done with
+ * its info) and takes a reference for the caller. Fails with the message set. */
+int core_progtype_find_section(const char *section, struct core_progtype **type);
+int core_progtype_find_name(const char *name, struct core_progtype **type);
+void core_progtype_unuse(struct core_progtype *type);
+void core_progtype_put(struct core_progtype *type);
+/* Links a new program into its type's list; -ENODEV when the type went away meanwhile. */
+int core_progtype_add_program(struct core_progtype *type, struct ebpf_program *program);
+/* The extension being loaded on this thread (its program types are credited to it). */
+void core_progtype_set_loading(struct ebpf_extension *extension);
+
+/* program.c */
+void core_program_destroy(struct ebpf_program *program);
+uint32_t core_program_to_id(const void *object);
+/* The engine's tail-call lookup. */
+const struct exec_program *core_tail_call(void *prog_array, uint32_t index);
+
+/* maps (objects.c) */
+extern const struct map_object_ops core_map_object_ops;
+void core_map_destroy(struct ebpf_map *map);
+/* Empties a program array or map of maps (breaks reference cycles at close and shutdown). */
+void core_map_clear_objects(struct ebpf_map *map);
+
+/* link.c */
+/* Marks the link detached; the caller waits for a grace period before relying on it. */
+void core_link_mark_detached(struct ebpf_link *link);
+struct ebpf_link *core_link_next(const struct ebpf_link *link);
+void core_links_detach_all(void);
+
+/* extension.c */
+void core_extensions_unload_all(void);
+
+/* load.c */
+void core_objects_close_all(void);
+
+#endif /* EXTBPF_CORE_CORE_H */

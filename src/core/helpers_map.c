@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Map, queue/stack and ring buffer helpers: thin conversions from registers to the maps
+ * module's program view (maps/maps.h), which implements Linux's semantics and error codes.
+ * The verifier has proven the arguments (map pointer, key and value sizes, reserved memory),
+ * so nothing is checked again here; the caller holds the RCU read lock.
+ */
+#include "core/helpers.h"
+#include "maps/maps.h"
+
+static struct ebpf_map *reg_map(uint64_t reg)
+{
+	return (struct ebpf_map *)(uintptr_t)reg;
+}
+
+static void *reg_ptr(uint64_t reg)
+{
+	return (void *)(uintptr_t)reg;
+}
+
+/* A negative errno as r0 sees it. */
+static uint64_t reg_err(int err)
+{
+	return (uint64_t)(int64_t)err;
+}
+
+uint64_t core_helper_map_lookup_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4,
+				     uint64_t r5)
+{
+	return (uint64_t)(uintptr_t)map_lookup_prog(reg_map(map), reg_ptr(key));
+}
+
+uint64_t core_helper_map_update_elem(uint64_t map, uint64_t key, uint64_t value, uint64_t flags,
+				     uint64_t r5)
+{
+	return reg_err(map_update_prog(reg_map(map), reg_ptr(key), reg_ptr(value), flags));
+}
+
+uint64_t core_helper_map_delete_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4,
+				     uint64_t r5)
+{
+	return reg_err(map_delete_prog(reg_map(map), reg_ptr(key)));
+}
+
+uint64_t core_helper_map_push_elem(uint64_t map, uint64_t value, uint64_t flags, uint64_t r4,
+				   uint64_t r5)
+{
+	return reg_err(map_push_prog(reg_map(map), reg_ptr(value), flags));
+}
+
+uint64_t core_helper_map_pop_elem(uint64_t map, uint64_t value, uint64_t r3, uint64_t r4,
+				  uint64_t r5)
+{
+	return reg_err(map_pop_prog(reg_map(map), reg_ptr(value)));
+}
+
+uint64_t core_helper_map_peek_elem(uint64_t map, uint64_t value, uint64_t r3, uint64_t r4,
+				   uint64_t r5)
+{
+	return reg_err(map_peek_prog(reg_map(map), reg_ptr(value)));
+}
+
+uint64_t core_helper_ringbuf_output(uint64_t map, uint64_t data, uint64_t size, uint64_t flags,
+				    uint64_t r5)
+{
+	return reg_err(map_ringbuf_output(reg_map(map), reg_ptr(data), size, flags));
+}
+
+uint64_t core_helper_ringbuf_reserve(uint64_t map, uint64_t size, uint64_t flags, uint64_t r4,
+				     uint64_t r5)
+{
+	return (uint64_t)(uintptr_t)map_ringbuf_reserve(reg_map(map), size, flags);
+}
+
+/* Linux's submit and discard are void helpers whose r0 is 0. */
+uint64_t core_helper_ringbuf_submit(uint64_t data, uint64_t flags, uint64_t r3, uint64_t r4,
+				    uint64_t r5)
+{
+	map_ringbuf_submit(reg_ptr(data), flags);
+	return 0;
+}
+
+uint64_t core_helper_ringbuf_discard(uint64_t data, uint64_t flags, uint64_t r3, uint64_t r4,
+				     uint64_t r5)
+{
+	map_ringbuf_discard(reg_ptr(data), flags);
+	return 0;
+}
+
+uint64_t core_helper_ringbuf_query(uint64_t map, uint64_t flags, uint64_t r3, uint64_t r4,
+				   uint64_t r5)
+{
+	return map_ringbuf_query(reg_map(map), flags);
+}

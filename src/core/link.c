@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Links: a program attached to a hook. Each link is one NMR client of the Hook NPI that binds
+ * only to the provider of its attach type. The provider calls the link's dispatch table when its
+ * event happens; the invoke path takes no lock and allocates nothing: it runs inside an RCU
+ * read-side critical section and checks that the link is live.
+ *
+ * Detaching (by the host, or because the hook or the program type went away) marks the link
+ * detached first and then waits for a grace period, so that no invocation still runs the program
+ * when its memory or the extension's code may go.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "core/error.h"
+#include "core/rcu.h"
+
+#define CORE_LINK_MODULE_ID NMR_GUID(0x6f1c2b8e, 0x3d47, 0x4a51, 0x9e02, 0x5b8c7d1e4f61)
+
+struct ebpf_link {
+	struct nmr_client_characteristics chars; /* one registration per link */
+	struct ebpf_link_client_data client_data;
+	void *params;
+	struct ebpf_program *program;	/* a reference */
+	struct ebpf_link *program_next; /* in program->links, under the lock */
+	uint32_t id;
+	nmr_handle_t client;
+	atomic_bool detached;
+	/* Set when offered a provider (usually on the attaching thread, while it registers). */
+	atomic_bool bound;
+	int attach_err;
+	char attach_msg[256];
+};
+
+/* Provider data we can read: it must reach params_size. */
+#define PROVIDER_MIN_SIZE                                                                          \
+	(offsetof(struct ebpf_attach_provider_data, params_size) + sizeof(uint32_t))
+
+static const struct ebpf_attach_provider_data *
+provider_data(const struct nmr_registration_info *provider)
+{
+	const struct ebpf_attach_provider_data *data = provider->npi_specific;
+
+	if (!data || provider->npi_specific_size < PROVIDER_MIN_SIZE ||
+	    data->header.size < PROVIDER_MIN_SIZE || data->header.version < 1)
+		return NULL;
+	return data;
+}
+
+/* ---- the invoke path --------------------------------------------------------------------- */
+
+static inline int run(struct ebpf_link *link, void *ctx, uint32_t *result)
+{
+	const struct ebpf_program *program;
+
+	if (atomic_load_explicit(&link->detached, memory_order_acquire))
+		return -ENOENT;
+	program = link->program;
+	*result = (uint32_t)exec_program_run(program->exec, (uint64_t)(uintptr_t)ctx, 0);
+	return 0;
+}
+
+static int link_invoke(void *client_binding_context, void *ctx, uint32_t *result)
+{
+	int err;
+
+	core_rcu_read_lock();
+	err = run(client_binding_context, ctx, result);
+	core_rcu_read_unlock();
+	return err;
+}
+
+/* A batch is one read-side critical section around many invocations. */
+static int link_batch_begin(void *client_binding_context, struct ebpf_batch_state *state)
+{
+	core_rcu_read_lock();
+	return 0;
+}
+
+static int link_batch_invoke(void *client_binding_context, void *ctx, uint32_t *result,
+			     struct ebpf_batch_state *state)
+{
+	return run(client_binding_context, ctx, result);
+}
+
+static int link_batch_end(void *client_binding_context, struct ebpf_batch_state *state)
+{
+	core_rcu_read_unlock();
+	return 0;
+}
+
+static const struct ebpf_link_dispatch link_dispatch = {
+	.header = EBPF_EXTENSION_HEADER(struct ebpf_link_dispatch, EBPF_LINK_DISPATCH_VERSION),
+	.invoke = link_invoke,
+	.batch_begin = link_batch_begin,
+	.batch_invoke = link_batch_invoke,
+	.batch_end = link_batch_end,
+};
+
+/* ---- the NMR client ---------------------------------------------------------------------- */
+
+static const char *type_name_of(const nmr_guid_t *guid, char buf[NMR_GUID_STRING_SIZE])
+{
+	const char *name = NULL;
+
+	core_lock();
+	for (struct core_progtype *t = core_rt.types; t && !name; t = t->next) {
+		if (nmr_guid_equal(&t->info.program_type, guid))
+			name = t->name; /* core-owned copy */
+	}
+	core_unlock();
+	return name ? name : nmr_guid_format(guid, buf);
+}
+
+static int check_provider(struct ebpf_link *link, const struct ebpf_attach_provider_data *data)
+{
+	char guid[NMR_GUID_STRING_SIZE];
+
+	if (!nmr_guid_equal(&data->program_type, &link->client_data.program_type)) {
+		snprintf(link->attach_msg, sizeof(link->attach_msg),
+			 "attach type '%s' runs programs of type '%s', not '%s'",
+			 data->name ? data->name : "?", type_name_of(&data->program_type, guid),
+			 link->program->type_name);
+		return -EINVAL;
+	}
+	if (data->params_size != link->client_data.params_size) {
+		snprintf(link->attach_msg, sizeof(link->attach_msg),
+			 "attach type '%s' takes %u bytes of parameters, %zu given",
+			 data->name ? data->name : "?", data->params_size,
+			 link->client_data.params_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int link_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding,
+				void *client_context, const struct nmr_registration_info *provider)
+{
+	const struct ebpf_attach_provider_data *data = provider_data(provider);
+	struct ebpf_link *link = client_context;
+	const void *provider_dispatch;
+	void *provider_context;
+	int err;
+
+	/* One provider per link, and never again once detached (no silent re-attach). */
+	if (!data || !nmr_guid_equal(&data->attach_type, &link->client_data.attach_type) ||
+	    atomic_load(&link->bound) || atomic_load(&link->detached))
+		return 0;
+	err = check_provider(link, data);
+	if (!err) {
+		err = nmr_client_attach_provider(registrar, binding, link, &link_dispatch,
+						 &provider_context, &provider_dispatch);
+		if (err)
+			snprintf(link->attach_msg, sizeof(link->attach_msg),
+				 "the extension refused the link: %s", strerror(-err));
+	}
+	if (err)
+		link->attach_err = err;
+	else
+		atomic_store(&link->bound, true);
+	return 0;
+}
+
+/* The hook goes away (extension unload) or we deregister: stop invoking, wait, done. */
+static int link_detach_provider(void *client_binding_context)
+{
+	core_link_mark_detached(client_binding_context);
+	core_synchronize_rcu();
+	return 0;
+}
+
+void core_link_mark_detached(struct ebpf_link *link)
+{
+	atomic_store_explicit(&link->detached, true, memory_order_release);
+}
+
+struct ebpf_link *core_link_next(const struct ebpf_link *link)
+{
+	return link->program_next;
+}
+
+/* ---- creating and detaching -------------------------------------------------------------- */
+
+static void link_free(struct ebpf_link *link)
+{
+	if (link->program) {
+		core_lock();
+		for (struct ebpf_link **p = &link->program->links; *p; p = &(*p)->program_next) {
+			if (*p == link) {
+				*p = link->program_next;
+				break;
+			}
+		}
+		core_unlock();
+		ebpf_program_release(link->program);
+	}
+	if (link->id)
+		core_id_remove(link->id);
+	free(link->params);
+	free(link);
+}
+
+static int link_new(struct ebpf_program *program, const nmr_guid_t *attach_type, const void *params,
+		    size_t params_size, struct ebpf_link **out)
+{
+	struct ebpf_link *link = calloc(1, sizeof(*link));
+
+	if (!link)
+		return -ENOMEM;
+	if (params_size) {
+		link->params = malloc(params_size);
+		if (!link->params) {
+			free(link);
+			return -ENOMEM;
+		}
+		memcpy(link->params, params, params_size);
+	}
+	link->chars = (struct nmr_client_characteristics){
+		.info = {
+			.npi_id = EBPF_HOOK_NPI_ID,
+			.module_id = CORE_LINK_MODULE_ID,
+			.version = EBPF_LINK_CLIENT_DATA_VERSION,
+			.npi_specific = &link->client_data,
+			.npi_specific_size = sizeof(link->client_data),
+		},
+		.attach_provider = link_attach_provider,
+		.detach_provider = link_detach_provider,
+	};
+	link->client_data = (struct ebpf_link_client_data){
+		.header = EBPF_EXTENSION_HEADER(struct ebpf_link_client_data,
+						EBPF_LINK_CLIENT_DATA_VERSION),
+		.attach_type = *attach_type,
+		.program_type = program->type->info.program_type,
+		.params = link->params,
+		.params_size = params_size,
+	};
+	ebpf_program_acquire(program);
+	link->program = program;
+	*out = link;
+	return 0;
+}
+
+/* Lists the link under its program, unless the program type went away meanwhile. */
+static int link_publish(struct ebpf_link *link)
+{
+	int err = -ENODEV;
+
+	core_lock();
+	if (atomic_load(&link->program->usable)) {
+		err = core_id_alloc_locked(CORE_LINK, link, &link->id);
+		if (!err) {
+			link->program_next = link->program->links;
+			link->program->links = link;
+		}
+	}
+	core_unlock();
+	return err;
+}
+
+static void link_unregister(struct ebpf_link *link)
+{
+	if (nmr_deregister_client(core_rt.registrar, link->client) == NMR_PENDING)
+		nmr_wait_for_deregistration(core_rt.registrar, link->client);
+}
+
+int ebpf_program_attach(struct ebpf_program *program, const nmr_guid_t *attach_type,
+			const void *params, size_t params_size, struct ebpf_link **out)
+{
+	char guid[NMR_GUID_STRING_SIZE];
+	struct ebpf_link *link;
+	int err;
+
+	core_error_clear();
+	if (!program || !attach_type || !out || (params_size && !params))
+		return core_error(-EINVAL, "attach: missing program, attach type or parameters");
+	err = core_runtime_start();
+	if (err)
+		return err;
+	if (!program->exec)
+		return core_error(-EPERM,
+				  "program '%s': loaded for verification only, cannot attach",
+				  program->name);
+	if (!atomic_load(&program->usable))
+		return core_error(-ENODEV, "program '%s': its program type '%s' is gone",
+				  program->name, program->type_name);
+	if (link_new(program, attach_type, params, params_size, &link))
+		return core_error(-ENOMEM, "attach: out of memory");
+	/* Listed before registering: the program type may go away while we bind. */
+	err = link_publish(link);
+	if (err) {
+		link_free(link);
+		return core_error(err, "program '%s': its program type '%s' is gone", program->name,
+				  program->type_name);
+	}
+	/* Providers are offered to the new client before this returns. */
+	err = nmr_register_client(core_rt.registrar, &link->chars, link, &link->client);
+	if (err) {
+		link_free(link);
+		return core_error(err, "attach: cannot register the link: %s", strerror(-err));
+	}
+	if (atomic_load(&link->bound))
+		goto done;
+	link_unregister(link);
+	if (link->attach_err)
+		err = core_error(link->attach_err, "program '%s': %s", program->name,
+				 link->attach_msg);
+	else
+		err = core_error(-ESRCH, "program '%s': no loaded extension offers attach type %s",
+				 program->name, nmr_guid_format(attach_type, guid));
+	link_free(link);
+	return err;
+done:
+	*out = link;
+	return 0;
+}
+
+int ebpf_link_detach(struct ebpf_link *link)
+{
+	core_error_clear();
+	if (!link)
+		return core_error(-EINVAL, "detach: no link");
+	core_link_mark_detached(link);
+	core_synchronize_rcu();
+	link_unregister(link);
+	link_free(link);
+	return 0;
+}
+
+bool ebpf_link_is_detached(const struct ebpf_link *link)
+{
+	return atomic_load_explicit(&link->detached, memory_order_acquire);
+}
+
+void core_links_detach_all(void)
+{
+	for (;;) {
+		struct ebpf_link *link = NULL;
+
+		core_lock();
+		for (size_t i = 0; i < core_rt.id_count && !link; i++) {
+			if (core_rt.ids[i].kind == CORE_LINK)
+				link = core_rt.ids[i].object;
+		}
+		core_unlock();
+		if (!link)
+			return;
+		ebpf_link_detach(link);
+	}
+}
+
+/* ---- attach types ------------------------------------------------------------------------ */
+
+/*
+ * The core keeps no list of hooks: a short-lived client is offered every provider of the Hook
+ * NPI, looks at its data and declines. The data stays valid while the extension is loaded.
+ */
+struct probe {
+	struct nmr_client_characteristics chars;
+	int (*visit)(const struct ebpf_attach_provider_data *data, void *arg);
+	void *arg;
+	int ret;
+};
+
+static int probe_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding,
+				 void *client_context, const struct nmr_registration_info *provider)
+{
+	const struct ebpf_attach_provider_data *data = provider_data(provider);
+	struct probe *probe = client_context;
+
+	if (data && !probe->ret)
+		probe->ret = probe->visit(data, probe->arg);
+	return 0; /* declined: never bound */
+}
+
+static int probe_detach_provider(void *client_binding_context)
+{
+	return 0;
+}
+
+static int probe_providers(int (*visit)(const struct ebpf_attach_provider_data *, void *),
+			   void *arg)
+{
+	struct probe probe = {
+		.chars = {
+			.info = {
+				.npi_id = EBPF_HOOK_NPI_ID,
+				.module_id = CORE_LINK_MODULE_ID,
+				.version = EBPF_LINK_CLIENT_DATA_VERSION,
+			},
+			.attach_provider = probe_attach_provider,
+			.detach_provider = probe_detach_provider,
+		},
+		.visit = visit,
+		.arg = arg,
+	};
+	nmr_handle_t handle;
+	int err = nmr_register_client(core_rt.registrar, &probe.chars, &probe, &handle);
+
+	if (err)
+		return core_error(err, "attach types: cannot register a probe: %s", strerror(-err));
+	/* Nothing was bound, but a provider may be offering right now on another thread. */
+	if (nmr_deregister_client(core_rt.registrar, handle) == NMR_PENDING)
+		nmr_wait_for_deregistration(core_rt.registrar, handle);
+	return probe.ret;
+}
+
+struct foreach_arg {
+	ebpf_attach_type_cb cb;
+	void *arg;
+};
+
+static int foreach_visit(const struct ebpf_attach_provider_data *data, void *arg)
+{
+	struct foreach_arg *f = arg;
+
+	return f->cb(data, f->arg);
+}
+
+int ebpf_foreach_attach_type(ebpf_attach_type_cb cb, void *arg)
+{
+	struct foreach_arg f = { .cb = cb, .arg = arg };
+	int err;
+
+	core_error_clear();
+	err = core_runtime_start();
+	if (err)
+		return err;
+	return probe_providers(foreach_visit, &f);
+}
+
+struct by_name {
+	const char *name;
+	nmr_guid_t guid;
+	bool found;
+};
+
+static int by_name_visit(const struct ebpf_attach_provider_data *data, void *arg)
+{
+	struct by_name *b = arg;
+
+	if (!data->name || strcmp(data->name, b->name))
+		return 0;
+	b->guid = data->attach_type;
+	b->found = true;
+	return 1;
+}
+
+int ebpf_program_attach_by_name(struct ebpf_program *program, const char *attach_type,
+				const void *params, size_t params_size, struct ebpf_link **link)
+{
+	struct by_name b = { .name = attach_type };
+	int err;
+
+	core_error_clear();
+	if (!attach_type)
+		return core_error(-EINVAL, "attach: no attach type");
+	err = core_runtime_start();
+	if (err)
+		return err;
+	err = probe_providers(by_name_visit, &b);
+	if (err < 0)
+		return err;
+	if (!b.found)
+		return core_error(-ESRCH, "attach type '%s': no loaded extension offers it",
+				  attach_type);
+	return ebpf_program_attach(program, &b.guid, params, params_size, link);
+}

@@ -1,0 +1,839 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The load pipeline: ELF object -> maps -> program type by section -> verifier -> relocation ->
+ * execution engine -> program objects. An object loads as a whole: when any program is refused,
+ * everything created so far is released and the message names the object, section and
+ * instruction.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "core/error.h"
+#include "core/helpers.h"
+#include "core/rcu.h"
+#include "isa/isa.h"
+#include "loader/loader.h"
+#include "maps/maps.h"
+#include "verifier/verifier.h"
+
+/* Where loader pins maps declared with LIBBPF_PIN_BY_NAME (libbpf's default root). */
+#define PIN_ROOT "/sys/fs/bpf/"
+
+/* What one program needs from its surroundings. */
+struct load_unit {
+	const char *object; /* for messages */
+	const struct ebpf_object_open_opts *opts;
+	struct ebpf_map **maps; /* the object's maps, by loader index */
+	const struct verifier_map *vmaps;
+	size_t map_count;
+};
+
+static void read_opts(struct ebpf_object_open_opts *dst, const struct ebpf_object_open_opts *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	if (src)
+		memcpy(dst, src, src->sz < sizeof(*dst) ? src->sz : sizeof(*dst));
+	dst->sz = sizeof(*dst);
+}
+
+/* Re-records the current message with a prefix naming the object. */
+static int error_in(int err, const char *object)
+{
+	char saved[1024];
+
+	snprintf(saved, sizeof(saved), "%s", ebpf_last_error());
+	return core_error(err, "object '%s': %s", object, saved);
+}
+
+/* ---- relocation -------------------------------------------------------------------------- */
+
+static int global_data_address(struct ebpf_map *map, uint32_t offset, uint64_t *addr)
+{
+	uint32_t key = 0;
+	void *value;
+
+	if (map->attr.type != EBPF_MAP_TYPE_ARRAY || offset >= map->attr.value_size)
+		return -EINVAL;
+	core_rcu_read_lock();
+	value = map_lookup_prog(map, &key); /* array values never move */
+	core_rcu_read_unlock();
+	if (!value)
+		return -EINVAL;
+	*addr = (uint64_t)(uintptr_t)value + offset;
+	return 0;
+}
+
+/* lddw map references by index become the maps' addresses as plain immediates. */
+static int relocate(struct ebpf_program *prog, const struct load_unit *u, bool *used)
+{
+	struct ebpf_inst *insns = prog->xlated;
+
+	for (size_t i = 0; i < prog->insn_count; i++) {
+		uint8_t src = insns[i].src_reg;
+		uint32_t idx = (uint32_t)insns[i].imm;
+		uint64_t addr;
+
+		if (insns[i].code != EBPF_OP_LDDW || src == EBPF_PSEUDO_IMM)
+			continue;
+		if (i + 1 >= prog->insn_count)
+			return core_error(-EINVAL, "section '%s' insn %zu: incomplete lddw",
+					  prog->section, i);
+		if (src != EBPF_PSEUDO_MAP_IDX && src != EBPF_PSEUDO_MAP_IDX_VALUE) {
+			i++;
+			continue; /* the verifier accepted it: not a map reference */
+		}
+		if (idx >= u->map_count)
+			return core_error(-EINVAL,
+					  "section '%s' insn %zu: map index %u out of range",
+					  prog->section, i, idx);
+		addr = (uint64_t)(uintptr_t)u->maps[idx];
+		if (src == EBPF_PSEUDO_MAP_IDX_VALUE &&
+		    global_data_address(u->maps[idx], (uint32_t)insns[i + 1].imm, &addr))
+			return core_error(-EINVAL,
+					  "section '%s' insn %zu: bad global data reference to map "
+					  "'%s' offset %d",
+					  prog->section, i, u->maps[idx]->name, insns[i + 1].imm);
+		used[idx] = true;
+		insns[i].src_reg = EBPF_PSEUDO_IMM;
+		insns[i].imm = (int32_t)(uint32_t)addr;
+		insns[i + 1].imm = (int32_t)(uint32_t)(addr >> 32);
+		i++;
+	}
+	return 0;
+}
+
+static int hold_maps(struct ebpf_program *prog, const struct load_unit *u, const bool *used)
+{
+	prog->maps = calloc(u->map_count ? u->map_count : 1, sizeof(*prog->maps));
+	if (!prog->maps)
+		return -ENOMEM;
+	for (size_t i = 0; i < u->map_count; i++) {
+		if (!used[i])
+			continue;
+		ebpf_map_acquire(u->maps[i]);
+		prog->maps[prog->map_count++] = u->maps[i];
+	}
+	return 0;
+}
+
+/* ---- helpers and engine ------------------------------------------------------------------ */
+
+/* A type's helpers under Linux ids join a copy of the core's table (never replacing one). */
+static int build_low_helpers(struct ebpf_program *prog, const struct ebpf_program_info *info)
+{
+	uint32_t core_count, count;
+	const ebpf_helper_fn *core_table = core_global_helper_table(&core_count);
+
+	count = core_count;
+	for (uint32_t i = 0; i < info->helper_count; i++) {
+		if (info->helpers[i].id < EBPF_PROGRAM_TYPE_HELPER_ID_BASE &&
+		    info->helpers[i].id + 1 > count)
+			count = info->helpers[i].id + 1;
+	}
+	prog->global_helpers = calloc(count, sizeof(*prog->global_helpers));
+	if (!prog->global_helpers)
+		return -ENOMEM;
+	memcpy(prog->global_helpers, core_table, core_count * sizeof(*core_table));
+	for (uint32_t i = 0; i < info->helper_count; i++) {
+		if (info->helpers[i].id < EBPF_PROGRAM_TYPE_HELPER_ID_BASE)
+			prog->global_helpers[info->helpers[i].id] = info->helper_addresses[i];
+	}
+	prog->global_helper_count = count;
+	return 0;
+}
+
+static int build_type_helpers(struct ebpf_program *prog, const struct ebpf_program_info *info)
+{
+	uint32_t count = 0;
+	bool low = false;
+
+	for (uint32_t i = 0; i < info->helper_count; i++) {
+		uint32_t id = info->helpers[i].id;
+
+		if (id < EBPF_PROGRAM_TYPE_HELPER_ID_BASE)
+			low = true;
+		else if (id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE + 1 > count)
+			count = id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE + 1;
+	}
+	if (low && build_low_helpers(prog, info))
+		return -ENOMEM;
+	if (!count)
+		return 0;
+	prog->type_helpers = calloc(count, sizeof(*prog->type_helpers));
+	if (!prog->type_helpers)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < info->helper_count; i++) {
+		uint32_t id = info->helpers[i].id;
+
+		if (id >= EBPF_PROGRAM_TYPE_HELPER_ID_BASE)
+			prog->type_helpers[id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE] =
+			    info->helper_addresses[i];
+	}
+	prog->type_helper_count = count;
+	return 0;
+}
+
+static int prepare(struct ebpf_program *prog, enum ebpf_exec_mode mode)
+{
+	static const enum exec_engine engines[] = {
+		[EBPF_MODE_INTERP] = EXEC_INTERP,
+		[EBPF_MODE_JIT] = EXEC_JIT,
+		[EBPF_MODE_NATIVE] = EXEC_NATIVE,
+	};
+	struct exec_helpers helpers = {
+		.type = prog->type_helpers,
+		.type_count = prog->type_helper_count,
+		.tail_call = core_tail_call,
+	};
+	char err_msg[256] = "";
+	int err;
+
+	helpers.global = core_global_helper_table(&helpers.global_count);
+	if (prog->global_helpers) {
+		helpers.global = prog->global_helpers;
+		helpers.global_count = prog->global_helper_count;
+	}
+	if (mode == EBPF_MODE_DEFAULT) {
+		err = exec_program_create(prog->xlated, prog->insn_count, EXEC_JIT, &helpers,
+					  &prog->exec, err_msg, sizeof(err_msg));
+		prog->mode = EBPF_MODE_JIT;
+		if (err != -EOPNOTSUPP)
+			goto out;
+		mode = EBPF_MODE_INTERP;
+		err_msg[0] = '\0';
+	}
+	if ((unsigned)mode >= sizeof(engines) / sizeof(engines[0]) || mode == EBPF_MODE_DEFAULT)
+		return core_error(-EINVAL, "section '%s': unknown execution mode %d", prog->section,
+				  (int)mode);
+	prog->mode = mode;
+	err = exec_program_create(prog->xlated, prog->insn_count, engines[mode], &helpers,
+				  &prog->exec, err_msg, sizeof(err_msg));
+out:
+	if (err)
+		return core_error(err, "section '%s': cannot prepare the program: %s",
+				  prog->section, err_msg[0] ? err_msg : strerror(-err));
+	return 0;
+}
+
+/* ---- one program ------------------------------------------------------------------------- */
+
+/* Where the real 64-bit pointer behind a context packet field is (ebpf_program_info's
+ * context_pointers, which older extensions do not have: then the field itself is the pointer). */
+static int32_t ctx_pointer_slot(const struct ebpf_program_info *info, uint8_t field)
+{
+	const int32_t visible[] = { info->context.data, info->context.data_end, info->context.meta };
+	uint32_t hidden[3] = { 0 };
+
+	if (info->header.size >= offsetof(struct ebpf_program_info, context_pointers) +
+					 sizeof(info->context_pointers)) {
+		hidden[0] = info->context_pointers.data;
+		hidden[1] = info->context_pointers.data_end;
+		hidden[2] = info->context_pointers.meta;
+	}
+	return hidden[field - VERIFIER_CTX_DATA] ? (int32_t)hidden[field - VERIFIER_CTX_DATA] :
+						   visible[field - VERIFIER_CTX_DATA];
+}
+
+/*
+ * Linux's contexts declare data/data_end/data_meta as __u32 and programs load them with 4-byte
+ * loads; here a pointer takes 8 bytes. As Linux's convert_ctx_access, every load the verifier
+ * found reading one of them becomes an 8-byte load of the real pointer.
+ */
+static int rewrite_ctx_loads(struct ebpf_program *prog, const struct ebpf_program_info *info,
+			     const uint8_t *ctx_loads)
+{
+	for (size_t i = 0; i < prog->insn_count; i++) {
+		struct ebpf_inst *insn = &prog->xlated[i];
+		int32_t field, off;
+
+		if (!ctx_loads[i])
+			continue;
+		field = (const int32_t[]){ info->context.data, info->context.data_end,
+					   info->context.meta }[ctx_loads[i] - VERIFIER_CTX_DATA];
+		off = insn->off + ctx_pointer_slot(info, ctx_loads[i]) - field;
+		if (off < INT16_MIN || off > INT16_MAX)
+			return core_error(-EINVAL,
+					  "section '%s' insn %zu: the context's pointer slot is out "
+					  "of reach of a load offset",
+					  prog->section, i);
+		insn->code = EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW;
+		insn->off = (int16_t)off;
+	}
+	return 0;
+}
+
+static int verify(struct ebpf_program *prog, const struct ebpf_program_info *info,
+		  const struct loader_program *lp, const struct load_unit *u)
+{
+	struct verifier_line *lines = NULL;
+	struct verifier_result result;
+	struct verifier_input in = {
+		.section = prog->section,
+		.insns = prog->insns,
+		.insn_count = prog->insn_count,
+		.info = info,
+		.maps = u->vmaps,
+		.map_count = u->map_count,
+		.allow_verify_only_helpers = u->opts->verify_only,
+		.log_level = u->opts->log_level,
+		.log = u->opts->log_buf,
+		.log_size = u->opts->log_size,
+	};
+	int err;
+
+	in.global_helpers = core_global_helper_protos(&in.global_helper_count);
+	if (lp && lp->line_count) {
+		lines = calloc(lp->line_count, sizeof(*lines));
+		if (!lines)
+			return core_error(-ENOMEM, "section '%s': out of memory", prog->section);
+		for (size_t i = 0; i < lp->line_count; i++) {
+			lines[i] = (struct verifier_line){
+				.insn = lp->lines[i].insn,
+				.line = lp->lines[i].line,
+				.column = lp->lines[i].column,
+				.file = lp->lines[i].file,
+				.text = lp->lines[i].text,
+			};
+		}
+		in.lines = lines;
+		in.line_count = lp->line_count;
+	}
+	in.ctx_field_loads = calloc(prog->insn_count + 1, 1);
+	if (!in.ctx_field_loads) {
+		free(lines);
+		return core_error(-ENOMEM, "section '%s': out of memory", prog->section);
+	}
+	memset(&result, 0, sizeof(result));
+	err = verifier_verify(&in, &result);
+	free(lines);
+	if (err)
+		err = core_error(err, "program '%s' refused: %s", prog->name, result.message);
+	else
+		err = rewrite_ctx_loads(prog, info, in.ctx_field_loads);
+	free(in.ctx_field_loads);
+	return err;
+}
+
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+static int program_new(const char *name, const char *section, const struct ebpf_inst *insns,
+		       size_t count, struct core_progtype *type, struct ebpf_program **out)
+{
+	struct ebpf_program *prog = calloc(1, sizeof(*prog));
+
+	if (!prog)
+		return -ENOMEM;
+	atomic_store(&prog->refcount, 1);
+	atomic_store(&prog->usable, true);
+	prog->name = dup_or_empty(name);
+	prog->section = dup_or_empty(section);
+	prog->type_name = dup_or_empty(type->name);
+	prog->insns = malloc(count * sizeof(*insns) + 1);
+	prog->xlated = malloc(count * sizeof(*insns) + 1);
+	prog->insn_count = count;
+	if (!prog->name || !prog->section || !prog->type_name || !prog->insns || !prog->xlated) {
+		core_program_destroy(prog);
+		return -ENOMEM;
+	}
+	memcpy(prog->insns, insns, count * sizeof(*insns));
+	memcpy(prog->xlated, insns, count * sizeof(*insns));
+	*out = prog;
+	return 0;
+}
+
+/* Runs the pipeline for one program whose type is in use (the caller ends the use). */
+static int load_with_type(struct core_progtype *type, const struct loader_program *lp,
+			  const char *name, const char *section, const struct ebpf_inst *insns,
+			  size_t count, const struct load_unit *u, struct ebpf_program **out)
+{
+	bool *used = calloc(u->map_count ? u->map_count : 1, sizeof(*used));
+	struct ebpf_program *prog = NULL;
+	int err = -ENOMEM;
+
+	if (!used || program_new(name, section, insns, count, type, &prog)) {
+		err = core_error(-ENOMEM, "section '%s': out of memory", section);
+		goto fail;
+	}
+	prog->verify_only = u->opts->verify_only;
+	err = verify(prog, &type->info, lp, u);
+	if (!err)
+		err = relocate(prog, u, used);
+	if (!err && hold_maps(prog, u, used))
+		err = core_error(-ENOMEM, "section '%s': out of memory", section);
+	if (!err && build_type_helpers(prog, &type->info))
+		err = core_error(-ENOMEM, "section '%s': out of memory", section);
+	if (!err && !prog->verify_only)
+		err = prepare(prog, u->opts->mode);
+	if (err)
+		goto fail;
+	/* From here on the program counts as one of the type's (and holds it). */
+	atomic_fetch_add(&type->refcount, 1);
+	prog->type = type;
+	if (core_progtype_add_program(type, prog)) {
+		err = core_error(-ENODEV, "section '%s': program type '%s' went away while loading",
+				 section, type->name);
+		goto fail;
+	}
+	core_lock();
+	err = core_id_alloc_locked(CORE_PROGRAM, prog, &prog->id);
+	core_unlock();
+	if (err) {
+		err = core_error(err, "section '%s': out of memory", section);
+		goto fail;
+	}
+	free(used);
+	*out = prog;
+	return 0;
+fail:
+	free(used);
+	if (prog)
+		core_program_destroy(prog);
+	return err;
+}
+
+static int load_program(const char *name, const char *section, const struct loader_program *lp,
+			const struct ebpf_inst *insns, size_t count, const struct load_unit *u,
+			struct ebpf_program **out)
+{
+	struct core_progtype *type;
+	int err;
+
+	if (u->opts->program_type)
+		err = core_progtype_find_name(u->opts->program_type, &type);
+	else
+		err = core_progtype_find_section(section, &type);
+	if (err)
+		return err;
+	err = load_with_type(type, lp, name, section, insns, count, u, out);
+	core_progtype_unuse(type);
+	core_progtype_put(type);
+	return err;
+}
+
+/* ---- maps of an object ------------------------------------------------------------------- */
+
+static bool map_compatible(const struct ebpf_map *map, const struct loader_map *lm)
+{
+	return map->attr.type == lm->type && map->attr.key_size == lm->key_size &&
+	       map->attr.value_size == lm->value_size && map->attr.max_entries == lm->max_entries;
+}
+
+/* LIBBPF_PIN_BY_NAME: reuse the map pinned under its name, or pin the new one there. */
+static int pinned_map(const struct loader_map *lm, struct ebpf_map **map)
+{
+	char path[sizeof(PIN_ROOT) + MAP_NAME_MAX];
+	int err;
+
+	snprintf(path, sizeof(path), PIN_ROOT "%s", lm->name);
+	err = ebpf_map_get_pinned(path, map);
+	if (err == -ENOENT) {
+		core_error_clear();
+		return 1; /* create it */
+	}
+	if (err)
+		return err;
+	if (!map_compatible(*map, lm)) {
+		ebpf_map_release(*map);
+		return core_error(-EINVAL,
+				  "map '%s': the map pinned at '%s' has another type or "
+				  "other sizes",
+				  lm->name, path);
+	}
+	return 0;
+}
+
+static int create_map(const struct loader_map *lm, struct ebpf_map *inner, struct ebpf_map **map)
+{
+	struct ebpf_map_create_opts mopts = {
+		.sz = sizeof(mopts),
+		.map_flags = lm->map_flags,
+		.inner_map = inner,
+	};
+	char name[MAP_NAME_MAX];
+	uint32_t key = 0;
+	int err;
+
+	if (lm->pinning == LOADER_PIN_BY_NAME) {
+		err = pinned_map(lm, map);
+		if (err <= 0)
+			return err;
+	}
+	if (lm->kind == LOADER_MAP_RODATA)
+		mopts.map_flags |= EBPF_F_RDONLY_PROG;
+	snprintf(name, sizeof(name), "%s", lm->name);
+	err = ebpf_map_create(lm->type, name, lm->key_size, lm->value_size, lm->max_entries, &mopts,
+			      map);
+	if (err)
+		return err;
+	if (lm->initial_data) {
+		err = ebpf_map_update_elem(*map, &key, lm->initial_data, EBPF_ANY);
+		if (err) {
+			ebpf_map_release(*map);
+			return core_error(err, "map '%s': cannot set its initial data", lm->name);
+		}
+	}
+	if (lm->pinning == LOADER_PIN_BY_NAME) {
+		char path[sizeof(PIN_ROOT) + MAP_NAME_MAX];
+
+		snprintf(path, sizeof(path), PIN_ROOT "%s", lm->name);
+		err = ebpf_map_pin(*map, path);
+		if (err) {
+			ebpf_map_release(*map);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Maps of maps need their template first: two passes. */
+static int create_maps(struct ebpf_object *obj, const struct loader_object *lo)
+{
+	obj->maps = calloc(lo->map_count ? lo->map_count : 1, sizeof(*obj->maps));
+	if (!obj->maps)
+		return core_error(-ENOMEM, "out of memory");
+	obj->map_count = lo->map_count;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < lo->map_count; i++) {
+			const struct loader_map *lm = &lo->maps[i];
+			struct ebpf_map *inner = NULL;
+			int err;
+
+			if ((lm->inner_map >= 0) != (pass == 1))
+				continue;
+			if (lm->inner_map >= 0) {
+				if ((size_t)lm->inner_map >= lo->map_count ||
+				    !obj->maps[lm->inner_map])
+					return core_error(
+					    -EINVAL, "map '%s': bad inner map template", lm->name);
+				inner = obj->maps[lm->inner_map];
+			}
+			err = create_map(lm, inner, &obj->maps[i]);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static void describe_maps(const struct loader_object *lo, struct verifier_map *vmaps)
+{
+	for (size_t i = 0; i < lo->map_count; i++) {
+		const struct loader_map *lm = &lo->maps[i];
+		bool rodata = lm->kind == LOADER_MAP_RODATA;
+
+		vmaps[i] = (struct verifier_map){
+			.name = lm->name,
+			.type = lm->type,
+			.key_size = lm->key_size,
+			.value_size = lm->value_size,
+			.max_entries = lm->max_entries,
+			.map_flags = lm->map_flags | (rodata ? EBPF_F_RDONLY_PROG : 0),
+			.read_only = rodata,
+			.frozen_data = rodata ? lm->initial_data : NULL,
+			.inner_map = lm->inner_map,
+		};
+	}
+}
+
+/* ---- objects ----------------------------------------------------------------------------- */
+
+static bool wanted(const struct loader_program *lp, const char *only)
+{
+	return !only || !strcmp(lp->name, only) || !strcmp(lp->section, only);
+}
+
+static int load_programs(struct ebpf_object *obj, const struct loader_object *lo,
+			 const struct load_unit *u, struct ebpf_program **by_index)
+{
+	obj->programs = calloc(lo->program_count ? lo->program_count : 1, sizeof(*obj->programs));
+	if (!obj->programs)
+		return core_error(-ENOMEM, "out of memory");
+	for (size_t i = 0; i < lo->program_count; i++) {
+		const struct loader_program *lp = &lo->programs[i];
+		int err;
+
+		if (!wanted(lp, u->opts->only_program))
+			continue;
+		err = load_program(lp->name, lp->section, lp, lp->insns, lp->insn_count, u,
+				   &by_index[i]);
+		if (err)
+			return err;
+		obj->programs[obj->program_count++] = by_index[i];
+	}
+	if (u->opts->only_program && !obj->program_count)
+		return core_error(-ENOENT, "no program or section named '%s'",
+				  u->opts->only_program);
+	return 0;
+}
+
+/* Maps of maps initialised in the object (`.values = { [1] = &inner }`) get their maps. */
+static int fill_map_of_maps(struct ebpf_object *obj, const struct loader_map *lm, size_t index,
+			    size_t map_count)
+{
+	for (uint32_t j = 0; j < lm->init_map_count; j++) {
+		uint32_t slot = lm->init_map_slots[j], inner = lm->init_maps[j], id;
+		int err;
+
+		if (inner >= map_count || !obj->maps[inner])
+			return core_error(-EINVAL, "map '%s': slot %u names no map", lm->name, slot);
+		id = ebpf_map_id(obj->maps[inner]);
+		err = ebpf_map_update_elem(obj->maps[index], &slot, &id, EBPF_ANY);
+		if (err)
+			return core_error(err, "map '%s': cannot put map '%s' in slot %u", lm->name,
+					  obj->maps[inner]->name, slot);
+	}
+	return 0;
+}
+
+/* Program arrays and maps of maps initialised in the object get their entries once all are
+ * loaded. */
+static int fill_initial_entries(struct ebpf_object *obj, const struct loader_object *lo,
+			    struct ebpf_program **by_index)
+{
+	for (size_t i = 0; i < lo->map_count; i++) {
+		const struct loader_map *lm = &lo->maps[i];
+		int err = fill_map_of_maps(obj, lm, i, lo->map_count);
+
+		if (err)
+			return err;
+
+		for (uint32_t j = 0; j < lm->init_count; j++) {
+			uint32_t slot = lm->init_slots[j], prog = lm->init_programs[j], id;
+
+			if (prog >= lo->program_count || !by_index[prog])
+				continue; /* not loaded (only_program) */
+			id = ebpf_program_id(by_index[prog]);
+			err = ebpf_map_update_elem(obj->maps[i], &slot, &id, EBPF_ANY);
+			if (err)
+				return core_error(err,
+						  "map '%s': cannot put program '%s' in slot %u",
+						  lm->name, by_index[prog]->name, slot);
+		}
+	}
+	return 0;
+}
+
+static bool map_pinned(const struct ebpf_map *map)
+{
+	bool pinned = false;
+
+	core_lock();
+	for (struct core_pin *pin = core_rt.pins; pin && !pinned; pin = pin->next)
+		pinned = pin->kind == CORE_MAP && pin->object == map;
+	core_unlock();
+	return pinned;
+}
+
+static void object_free(struct ebpf_object *obj)
+{
+	for (size_t i = 0; i < obj->program_count; i++)
+		ebpf_program_release(obj->programs[i]);
+	/* As Linux empties a program array when its last user reference goes: a program in an
+	 * array of its own object would otherwise keep both alive forever. */
+	for (size_t i = 0; i < obj->map_count; i++) {
+		if (obj->maps[i] && !map_pinned(obj->maps[i]))
+			core_map_clear_objects(obj->maps[i]);
+	}
+	for (size_t i = 0; i < obj->map_count; i++)
+		ebpf_map_release(obj->maps[i]);
+	free(obj->programs);
+	free(obj->maps);
+	free(obj->name);
+	free(obj);
+}
+
+static int object_build(struct loader_object *lo, const char *name,
+			const struct ebpf_object_open_opts *opts, struct ebpf_object **object)
+{
+	struct ebpf_object *obj = calloc(1, sizeof(*obj));
+	struct verifier_map *vmaps = calloc(lo->map_count + 1, sizeof(*vmaps));
+	struct ebpf_program **by_index = calloc(lo->program_count + 1, sizeof(*by_index));
+	struct load_unit u = { .object = name, .opts = opts, .vmaps = vmaps };
+	int err;
+
+	if (!obj || !vmaps || !by_index || !(obj->name = strdup(name))) {
+		err = core_error(-ENOMEM, "out of memory");
+		goto fail;
+	}
+	describe_maps(lo, vmaps);
+	err = create_maps(obj, lo);
+	if (err)
+		goto fail;
+	u.maps = obj->maps;
+	u.map_count = obj->map_count;
+	err = load_programs(obj, lo, &u, by_index);
+	if (!err)
+		err = fill_initial_entries(obj, lo, by_index);
+	if (err)
+		goto fail;
+	core_lock();
+	obj->next = core_rt.objects;
+	core_rt.objects = obj;
+	core_unlock();
+	free(vmaps);
+	free(by_index);
+	*object = obj;
+	return 0;
+fail:
+	err = error_in(err, name);
+	if (obj)
+		object_free(obj);
+	free(vmaps);
+	free(by_index);
+	return err;
+}
+
+int ebpf_object_open_mem(const void *data, size_t size, const char *name,
+			 const struct ebpf_object_open_opts *opts, struct ebpf_object **object)
+{
+	struct ebpf_object_open_opts o;
+	struct loader_object *lo;
+	char msg[512] = "";
+	int err;
+
+	core_error_clear();
+	if (!name)
+		name = "(memory)";
+	err = core_runtime_start();
+	if (err)
+		return err;
+	read_opts(&o, opts);
+	err = loader_open_mem(data, size, name, &lo, msg, sizeof(msg));
+	if (err)
+		return core_error(err, "object '%s': %s", name, msg);
+	err = object_build(lo, name, &o, object);
+	loader_object_free(lo);
+	return err;
+}
+
+int ebpf_object_open(const char *path, const struct ebpf_object_open_opts *opts,
+		     struct ebpf_object **object)
+{
+	struct ebpf_object_open_opts o;
+	struct loader_object *lo;
+	char msg[512] = "";
+	int err;
+
+	core_error_clear();
+	if (!path)
+		return core_error(-EINVAL, "object: no path");
+	err = core_runtime_start();
+	if (err)
+		return err;
+	read_opts(&o, opts);
+	err = loader_open_file(path, &lo, msg, sizeof(msg));
+	if (err)
+		return core_error(err, "object '%s': %s", path, msg);
+	err = object_build(lo, path, &o, object);
+	loader_object_free(lo);
+	return err;
+}
+
+int ebpf_program_load_raw(const char *program_type, const struct ebpf_inst *insns, size_t count,
+			  const struct ebpf_object_open_opts *opts, struct ebpf_program **program)
+{
+	struct ebpf_object_open_opts o;
+	struct load_unit u = { .object = "raw", .opts = &o };
+	struct core_progtype *type;
+	int err;
+
+	core_error_clear();
+	if (!program_type || !insns || !count)
+		return core_error(-EINVAL, "raw program: no program type or no instructions");
+	err = core_runtime_start();
+	if (err)
+		return err;
+	read_opts(&o, opts);
+	err = core_progtype_find_name(program_type, &type);
+	if (err)
+		return err;
+	err = load_with_type(type, NULL, program_type, program_type, insns, count, &u, program);
+	core_progtype_unuse(type);
+	core_progtype_put(type);
+	return err;
+}
+
+void ebpf_object_close(struct ebpf_object *object)
+{
+	if (!object)
+		return;
+	core_lock();
+	for (struct ebpf_object **p = &core_rt.objects; *p; p = &(*p)->next) {
+		if (*p == object) {
+			*p = object->next;
+			break;
+		}
+	}
+	core_unlock();
+	object_free(object);
+}
+
+void core_objects_close_all(void)
+{
+	struct ebpf_object *obj;
+
+	for (;;) {
+		core_lock();
+		obj = core_rt.objects;
+		core_unlock();
+		if (!obj)
+			return;
+		ebpf_object_close(obj);
+	}
+}
+
+const char *ebpf_object_name(const struct ebpf_object *object)
+{
+	return object->name;
+}
+
+struct ebpf_program *ebpf_object_next_program(const struct ebpf_object *object,
+					      const struct ebpf_program *prev)
+{
+	size_t i = 0;
+
+	if (prev) {
+		while (i < object->program_count && object->programs[i] != prev)
+			i++;
+		i++;
+	}
+	return i < object->program_count ? object->programs[i] : NULL;
+}
+
+struct ebpf_map *ebpf_object_next_map(const struct ebpf_object *object, const struct ebpf_map *prev)
+{
+	size_t i = 0;
+
+	if (prev) {
+		while (i < object->map_count && object->maps[i] != prev)
+			i++;
+		i++;
+	}
+	return i < object->map_count ? object->maps[i] : NULL;
+}
+
+struct ebpf_program *ebpf_object_find_program(const struct ebpf_object *object, const char *name)
+{
+	for (size_t i = 0; i < object->program_count; i++) {
+		if (!strcmp(object->programs[i]->name, name) ||
+		    !strcmp(object->programs[i]->section, name))
+			return object->programs[i];
+	}
+	return NULL;
+}
+
+struct ebpf_map *ebpf_object_find_map(const struct ebpf_object *object, const char *name)
+{
+	for (size_t i = 0; i < object->map_count; i++) {
+		if (!strcmp(object->maps[i]->name, name))
+			return object->maps[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/* Program objects: reference counts, accessors, tail-call lookup and the test run. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/core.h"
+#include "core/error.h"
+#include "core/rcu.h"
+#include "maps/maps.h"
+
+void ebpf_program_acquire(struct ebpf_program *program)
+{
+	atomic_fetch_add(&program->refcount, 1);
+}
+
+/* Unlinks the program from its type, then frees it (no invocation can reach it any more: links
+ * hold a reference, and program arrays too). */
+void core_program_destroy(struct ebpf_program *program)
+{
+	struct core_progtype *type = program->type;
+
+	core_id_remove(program->id);
+	if (type) {
+		core_lock();
+		for (struct ebpf_program **p = &type->programs; *p; p = &(*p)->type_next) {
+			if (*p == program) {
+				*p = program->type_next;
+				break;
+			}
+		}
+		core_unlock();
+		core_progtype_put(type);
+	}
+	if (program->exec)
+		exec_program_destroy(program->exec);
+	for (size_t i = 0; i < program->map_count; i++)
+		ebpf_map_release(program->maps[i]);
+	free(program->maps);
+	free(program->type_helpers);
+	free(program->global_helpers);
+	free(program->insns);
+	free(program->xlated);
+	free(program->name);
+	free(program->section);
+	free(program->type_name);
+	free(program);
+}
+
+void ebpf_program_release(struct ebpf_program *program)
+{
+	if (program && atomic_fetch_sub(&program->refcount, 1) == 1)
+		core_program_destroy(program);
+}
+
+const char *ebpf_program_name(const struct ebpf_program *program)
+{
+	return program->name;
+}
+
+const char *ebpf_program_section(const struct ebpf_program *program)
+{
+	return program->section;
+}
+
+const char *ebpf_program_type_name(const struct ebpf_program *program)
+{
+	return program->type_name;
+}
+
+enum ebpf_exec_mode ebpf_program_mode(const struct ebpf_program *program)
+{
+	return program->mode;
+}
+
+const struct ebpf_inst *ebpf_program_insns(const struct ebpf_program *program, size_t *count)
+{
+	if (count)
+		*count = program->insn_count;
+	return program->insns;
+}
+
+uint32_t ebpf_program_id(const struct ebpf_program *program)
+{
+	return program->id;
+}
+
+/* Inside an invocation (RCU read side): the array holds a reference on each program in it. */
+const struct exec_program *core_tail_call(void *prog_array, uint32_t index)
+{
+	const struct ebpf_program *target = map_object_at(prog_array, index);
+
+	if (!target || !atomic_load_explicit(&target->usable, memory_order_acquire))
+		return NULL;
+	return target->exec;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The options the caller's version of the structure has; the rest read as zero. */
+static void copy_opts(struct ebpf_test_run_opts *dst, const struct ebpf_test_run_opts *src)
+{
+	size_t size = src->sz < sizeof(*dst) ? src->sz : sizeof(*dst);
+
+	memset(dst, 0, sizeof(*dst));
+	memcpy(dst, src, size);
+}
+
+static void copy_back(struct ebpf_test_run_opts *dst, const struct ebpf_test_run_opts *src)
+{
+	size_t size = dst->sz < sizeof(*dst) ? dst->sz : sizeof(*dst);
+
+	memcpy(dst, src, size);
+}
+
+/* Runs under the RCU read lock, so that the type's extension cannot go away meanwhile. */
+static int test_run_locked(struct ebpf_program *program, struct ebpf_test_run_opts *o)
+{
+	const struct ebpf_program_info *info = &program->type->info;
+	uint32_t repeat = o->repeat ? o->repeat : 1;
+	uint64_t start, r0 = 0;
+	void *ctx = NULL;
+	int err;
+
+	if (!atomic_load_explicit(&program->usable, memory_order_acquire))
+		return core_error(
+		    -ENODEV, "program '%s': its program type '%s' is gone (extension unloaded)",
+		    program->name, program->type_name);
+	if (!info->context_create || !info->context_destroy)
+		return core_error(-EOPNOTSUPP,
+				  "program '%s': program type '%s' does not support test runs",
+				  program->name, program->type_name);
+	err = info->context_create(o->data_in, o->data_size_in, o->ctx_in, o->ctx_size_in, &ctx);
+	if (err)
+		return core_error(err, "program '%s': program type '%s' refused the test input: %s",
+				  program->name, program->type_name, strerror(-err));
+	start = now_ns();
+	for (uint32_t i = 0; i < repeat; i++)
+		r0 = exec_program_run(program->exec, (uint64_t)(uintptr_t)ctx, 0);
+	o->duration_ns = (now_ns() - start) / repeat;
+	o->retval = r0;
+	info->context_destroy(ctx, o->data_out, &o->data_size_out, o->ctx_out, &o->ctx_size_out);
+	return 0;
+}
+
+int ebpf_program_test_run(struct ebpf_program *program, struct ebpf_test_run_opts *opts)
+{
+	struct ebpf_test_run_opts o;
+	int err;
+
+	core_error_clear();
+	if (!program || !opts || opts->sz < offsetof(struct ebpf_test_run_opts, repeat))
+		return core_error(-EINVAL, "test run: no program or options too small");
+	if (!program->exec)
+		return core_error(-EPERM, "program '%s': loaded for verification only, cannot run",
+				  program->name);
+	copy_opts(&o, opts);
+	core_rcu_read_lock();
+	err = test_run_locked(program, &o);
+	core_rcu_read_unlock();
+	if (!err)
+		copy_back(opts, &o);
+	return err;
+}

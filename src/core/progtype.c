@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The core as client of the Program Information NPI: the registry of the program types loaded
+ * extensions offer right now, and finding one by section name or by name.
+ *
+ * A type's provider data is read only while the binding exists. A load pipeline marks the type in
+ * use while it reads the data (verifying); a provider detaching meanwhile gets NMR_PENDING and
+ * the last user completes the detach. Programs of a type that went away stay valid objects but
+ * become unusable: they are marked before a grace period, so no invocation or test run can be
+ * inside the extension's code once the detach returns.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "core/error.h"
+#include "core/helpers.h"
+#include "core/rcu.h"
+
+#define CORE_MODULE_ID NMR_GUID(0x6f1c2b8e, 0x3d47, 0x4a51, 0x9e02, 0x5b8c7d1e4f60)
+
+static _Thread_local struct ebpf_extension *loading_extension;
+
+void core_progtype_set_loading(struct ebpf_extension *extension)
+{
+	loading_extension = extension;
+}
+
+void core_progtype_put(struct core_progtype *type)
+{
+	if (type && atomic_fetch_sub(&type->refcount, 1) == 1)
+		free(type);
+}
+
+/* The provider data must at least reach the fields every version has. */
+#define INFO_MIN_SIZE (offsetof(struct ebpf_program_info, flags) + sizeof(uint32_t))
+
+static void check_helpers(struct core_progtype *type)
+{
+	const struct ebpf_program_info *info = &type->info;
+
+	if (info->helper_count && (!info->helpers || !info->helper_addresses)) {
+		snprintf(type->invalid, sizeof(type->invalid),
+			 "program type '%s': %u helpers declared without prototypes or addresses",
+			 type->name, info->helper_count);
+		return;
+	}
+	for (uint32_t i = 0; i < info->helper_count; i++) {
+		const struct ebpf_helper_proto *proto = &info->helpers[i];
+		const char *name = proto->name ? proto->name : "?";
+
+		/* Below the base only a Linux id the core does not define (extension.h). */
+		if (proto->id < EBPF_PROGRAM_TYPE_HELPER_ID_BASE &&
+		    core_global_helper_proto(proto->id)) {
+			snprintf(
+			    type->invalid, sizeof(type->invalid),
+			    "program type '%s': helper '%s' has id %u, the core's global helper "
+			    "'%s'; program-type helper ids start at %u",
+			    type->name, name, proto->id, core_global_helper_proto(proto->id)->name,
+			    EBPF_PROGRAM_TYPE_HELPER_ID_BASE);
+			return;
+		}
+		if (proto->id >= 2 * EBPF_PROGRAM_TYPE_HELPER_ID_BASE) {
+			snprintf(type->invalid, sizeof(type->invalid),
+				 "program type '%s': helper '%s' has id %u, above the largest (%u)",
+				 type->name, name, proto->id,
+				 2 * EBPF_PROGRAM_TYPE_HELPER_ID_BASE - 1);
+			return;
+		}
+		if (!info->helper_addresses[i]) {
+			snprintf(type->invalid, sizeof(type->invalid),
+				 "program type '%s': helper '%s' (id %u) has no address",
+				 type->name, name, proto->id);
+			return;
+		}
+	}
+}
+
+/* Copies and checks the provider's data; a type found invalid stays listed with the reason, so
+ * that loading a program of it says why. */
+static void read_info(struct core_progtype *type, const struct nmr_registration_info *provider)
+{
+	const struct ebpf_program_info *info = provider->npi_specific;
+	size_t size;
+
+	if (!info || provider->npi_specific_size < sizeof(info->header)) {
+		snprintf(type->name, sizeof(type->name), "?");
+		snprintf(type->invalid, sizeof(type->invalid),
+			 "a program information provider gave no program information");
+		return;
+	}
+	size = info->header.size;
+	if (size > provider->npi_specific_size)
+		size = provider->npi_specific_size;
+	if (size > sizeof(type->info))
+		size = sizeof(type->info);
+	memcpy(&type->info, info, size);
+	snprintf(type->name, sizeof(type->name), "%s",
+		 size >= INFO_MIN_SIZE && info->name ? info->name : "?");
+	if (info->header.version < 1 || size < INFO_MIN_SIZE) {
+		snprintf(
+		    type->invalid, sizeof(type->invalid),
+		    "program type '%s': unsupported program information (version %u, %zu bytes)",
+		    type->name, info->header.version, size);
+		return;
+	}
+	if (!info->name) {
+		snprintf(type->invalid, sizeof(type->invalid), "a program type has no name");
+		return;
+	}
+	check_helpers(type);
+}
+
+static int progtype_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding,
+				    void *client_context,
+				    const struct nmr_registration_info *provider)
+{
+	struct core_progtype *type = calloc(1, sizeof(*type)), **p;
+	const void *provider_dispatch;
+	void *provider_context;
+	int err;
+
+	if (!type)
+		return -ENOMEM;
+	read_info(type, provider);
+	type->binding = binding;
+	type->extension = loading_extension;
+	atomic_store(&type->refcount, 1);
+	/* Listed before binding so that a detach racing with us finds it. */
+	core_lock();
+	for (p = &core_rt.types; *p; p = &(*p)->next)
+		;
+	*p = type;
+	core_unlock();
+	err = nmr_client_attach_provider(registrar, binding, type, NULL, &provider_context,
+					 &provider_dispatch);
+	if (err) {
+		core_lock();
+		for (p = &core_rt.types; *p != type; p = &(*p)->next)
+			;
+		*p = type->next;
+		core_unlock();
+		core_progtype_put(type);
+	}
+	return 0;
+}
+
+static int progtype_detach_provider(void *client_binding_context)
+{
+	struct core_progtype *type = client_binding_context, **p;
+	int ret = 0;
+
+	core_lock();
+	type->gone = true;
+	for (p = &core_rt.types; *p && *p != type; p = &(*p)->next)
+		;
+	if (*p)
+		*p = type->next;
+	for (struct ebpf_program *prog = type->programs; prog; prog = prog->type_next) {
+		atomic_store(&prog->usable, false);
+		for (struct ebpf_link *link = prog->links; link; link = core_link_next(link))
+			core_link_mark_detached(link);
+	}
+	if (type->users) {
+		type->detach_pending = true;
+		ret = NMR_PENDING;
+	}
+	core_unlock();
+	/* No invocation or test run of its programs is inside the extension after this. */
+	core_synchronize_rcu();
+	return ret;
+}
+
+static void progtype_cleanup(void *client_binding_context)
+{
+	core_progtype_put(client_binding_context);
+}
+
+static const struct nmr_client_characteristics progtype_client = {
+	.info = {
+		.npi_id = EBPF_PROGRAM_INFO_NPI_ID,
+		.module_id = CORE_MODULE_ID,
+		.version = EBPF_PROGRAM_INFO_VERSION,
+	},
+	.attach_provider = progtype_attach_provider,
+	.detach_provider = progtype_detach_provider,
+	.cleanup_binding_context = progtype_cleanup,
+};
+
+int core_progtype_client_register(void)
+{
+	return nmr_register_client(core_rt.registrar, &progtype_client, NULL,
+				   &core_rt.progtype_client);
+}
+
+void core_progtype_client_deregister(void)
+{
+	if (nmr_deregister_client(core_rt.registrar, core_rt.progtype_client) == NMR_PENDING)
+		nmr_wait_for_deregistration(core_rt.registrar, core_rt.progtype_client);
+	core_rt.progtype_client = NMR_INVALID_HANDLE;
+}
+
+/* ---- finding a type ---------------------------------------------------------------------- */
+
+/* libbpf's rule, see struct ebpf_section_prefix. Returns the matched length, 0 for no match. */
+static size_t prefix_match(const char *prefix, const char *section)
+{
+	size_t len = strlen(prefix);
+
+	if (!len || strncmp(prefix, section, len))
+		return 0;
+	if (prefix[len - 1] == '/' || prefix[len - 1] == '.')
+		return len;
+	if (section[len] == '\0' || section[len] == '/')
+		return len;
+	return 0;
+}
+
+/* Marks the type in use and takes a reference; under the lock. */
+static int use_locked(struct core_progtype *type)
+{
+	if (type->invalid[0])
+		return core_error(-EINVAL, "%s", type->invalid);
+	type->users++;
+	atomic_fetch_add(&type->refcount, 1);
+	return 0;
+}
+
+int core_progtype_find_section(const char *section, struct core_progtype **found)
+{
+	const struct ebpf_section_prefix *best = NULL;
+	struct core_progtype *best_type = NULL;
+	size_t best_len = 0;
+	int err;
+
+	core_lock();
+	for (struct core_progtype *type = core_rt.types; type; type = type->next) {
+		for (uint32_t i = 0; !type->invalid[0] && i < type->info.section_count; i++) {
+			const struct ebpf_section_prefix *sp = &type->info.sections[i];
+			size_t len = sp->prefix ? prefix_match(sp->prefix, section) : 0;
+
+			if (len > best_len) {
+				best = sp;
+				best_type = type;
+				best_len = len;
+			}
+		}
+	}
+	if (!best_type) {
+		size_t n = strcspn(section, "/");
+
+		core_unlock();
+		return core_error(-ESRCH,
+				  "section '%s': no loaded extension provides program type for "
+				  "section prefix '%.*s'",
+				  section, (int)n, section);
+	}
+	if (best->refused) {
+		err = core_error(-EOPNOTSUPP, "section '%s': program type '%s' refuses it: %s",
+				 section, best_type->name, best->refused);
+	} else {
+		err = use_locked(best_type);
+		if (!err)
+			*found = best_type;
+	}
+	core_unlock();
+	return err;
+}
+
+int core_progtype_find_name(const char *name, struct core_progtype **found)
+{
+	int err = core_error(-ESRCH, "no loaded extension provides program type '%s'", name);
+
+	core_lock();
+	for (struct core_progtype *type = core_rt.types; type; type = type->next) {
+		if (!strcmp(type->name, name)) {
+			err = use_locked(type);
+			if (!err) {
+				*found = type;
+				core_error_clear();
+			}
+			break;
+		}
+	}
+	core_unlock();
+	return err;
+}
+
+void core_progtype_unuse(struct core_progtype *type)
+{
+	bool complete;
+
+	core_lock();
+	type->users--;
+	complete = !type->users && type->detach_pending;
+	if (complete)
+		type->detach_pending = false;
+	core_unlock();
+	if (complete)
+		nmr_client_detach_provider_complete(core_rt.registrar, type->binding);
+}
+
+int core_progtype_add_program(struct core_progtype *type, struct ebpf_program *program)
+{
+	int err = 0;
+
+	core_lock();
+	if (type->gone) {
+		err = -ENODEV;
+	} else {
+		program->type_next = type->programs;
+		type->programs = program;
+	}
+	core_unlock();
+	return err;
+}
+
+/* ---- enumeration ------------------------------------------------------------------------- */
+
+int ebpf_foreach_program_type(ebpf_program_type_cb cb, void *arg)
+{
+	struct core_progtype **snapshot = NULL;
+	size_t count = 0, n = 0;
+	int ret = 0;
+
+	core_error_clear();
+	ret = core_runtime_start();
+	if (ret)
+		return ret;
+	core_lock();
+	for (struct core_progtype *type = core_rt.types; type; type = type->next)
+		count++;
+	snapshot = calloc(count ? count : 1, sizeof(*snapshot));
+	for (struct core_progtype *type = core_rt.types; snapshot && type; type = type->next) {
+		if (type->invalid[0])
+			continue;
+		atomic_fetch_add(&type->refcount, 1);
+		snapshot[n++] = type;
+	}
+	core_unlock();
+	if (!snapshot)
+		return core_error(-ENOMEM, "program types: out of memory");
+	/* Outside the lock: the callback may call the runtime. */
+	for (size_t i = 0; i < n; i++) {
+		if (!ret)
+			ret = cb(&snapshot[i]->info, arg);
+		core_progtype_put(snapshot[i]);
+	}
+	free(snapshot);
+	return ret;
+}

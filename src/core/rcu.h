@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The core's RCU: urcu-bp (any thread may invoke a program without registering first).
+ *
+ * ThreadSanitizer cannot see the ordering a grace period gives (liburcu is not instrumented), so
+ * under TSan every read-side unlock releases a token that synchronize acquires: what a reader did
+ * happens before what the writer does after the grace period, which is RCU's guarantee.
+ */
+#ifndef EXTBPF_CORE_RCU_H
+#define EXTBPF_CORE_RCU_H
+
+#include <urcu/urcu-bp.h>
+
+#if defined(__SANITIZE_THREAD__)
+#define CORE_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CORE_TSAN 1
+#endif
+#endif
+
+#ifdef CORE_TSAN
+#include <sanitizer/tsan_interface.h>
+extern char core_rcu_tsan_token;
+#define CORE_TSAN_RELEASE() __tsan_release(&core_rcu_tsan_token)
+#define CORE_TSAN_ACQUIRE() __tsan_acquire(&core_rcu_tsan_token)
+#else
+#define CORE_TSAN_RELEASE() ((void)0)
+#define CORE_TSAN_ACQUIRE() ((void)0)
+#endif
+
+static inline void core_rcu_read_lock(void)
+{
+	urcu_bp_read_lock();
+}
+
+static inline void core_rcu_read_unlock(void)
+{
+	CORE_TSAN_RELEASE();
+	urcu_bp_read_unlock();
+}
+
+/* Waits until every read-side critical section begun before has ended. Never call it from
+ * inside one (it would wait for itself). */
+static inline void core_synchronize_rcu(void)
+{
+	urcu_bp_synchronize_rcu();
+	CORE_TSAN_ACQUIRE();
+}
+
+/* Waits until every call_rcu callback queued so far has run (maps free and release their
+ * entries that way). Not from inside a read-side critical section either. */
+static inline void core_rcu_barrier(void)
+{
+	urcu_bp_barrier();
+	CORE_TSAN_ACQUIRE();
+}
+
+#endif /* EXTBPF_CORE_RCU_H */

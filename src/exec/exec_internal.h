@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the engines of src/exec share. Every program is first validated and pre-decoded for the
+ * interpreter (interp_prepare), whatever its engine: the checked mode always runs the
+ * interpreter, and the JIT and native engines compile from the same validated program.
+ */
+#ifndef EXTBPF_EXEC_INTERNAL_H
+#define EXTBPF_EXEC_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "exec/exec.h"
+#include "exec/interp_ops.h"
+
+/*
+ * One pre-decoded instruction slot. op is an interp_op (the variants of a raw opcode, such as
+ * sdiv or movsx, are ops of their own, so no handler dispatches twice); aux carries what the
+ * handler needs ready-made: the jump or call target index, the sign-extended memory offset,
+ * the 64-bit lddw immediate or the helper's address.
+ */
+struct interp_insn {
+	uint8_t op;
+	uint8_t dst;
+	uint8_t src;
+	uint8_t flags; /* INTERP_F_* */
+	int32_t imm;
+	union {
+		uint64_t u64;
+		int64_t s64;
+		ebpf_helper_fn helper;
+	} aux;
+};
+
+/* interp_insn.flags: the second slot of an lddw, which no jump may target. */
+#define INTERP_F_LDDW_TAIL 0x01
+
+struct exec_program {
+	enum exec_engine engine;
+	const struct ebpf_inst *insns;
+	size_t count;
+	struct exec_helpers helpers;
+	struct interp_insn *code; /* count slots, parallel to insns */
+	/* The JIT and native engines hang their compiled form here. */
+	void *engine_data;
+};
+
+/* Formats "insn N: ..." style messages into a caller's buffer (which may be NULL). */
+int exec_error(char *err, size_t err_size, int ret, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* How a helper id is called, as decided at prepare time (and at run time for callx). */
+enum interp_call_kind {
+	INTERP_CALL_UNKNOWN,
+	INTERP_CALL_PLAIN,
+	INTERP_CALL_UNWIND,
+	INTERP_CALL_TAIL,
+};
+enum interp_call_kind interp_resolve_helper(const struct exec_helpers *helpers, uint64_t id,
+					    ebpf_helper_fn *fn);
+
+/* Validates and pre-decodes program->insns into program->code. */
+int interp_prepare(struct exec_program *program, char *err, size_t err_size);
+
+uint64_t interp_run(const struct exec_program *program, uint64_t r1, uint64_t r2);
+int interp_run_checked(const struct exec_program *program, uint64_t r1, uint64_t r2,
+		       const struct exec_checked_opts *opts, uint64_t *r0, char *err,
+		       size_t err_size);
+
+#endif /* EXTBPF_EXEC_INTERNAL_H */

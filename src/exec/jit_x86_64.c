@@ -1,0 +1,1130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The x86-64 JIT.
+ *
+ * eBPF registers live in x86 registers chosen so that a helper call needs no shuffling: r1-r5
+ * are the System V argument registers, r0 is rax (the return register), r6-r9 are callee-saved
+ * registers (preserved across helpers for free) and r10 is rbp. r9, r10 and r11 of x86 are
+ * scratch; r12 holds the main frame's rbp, through which any frame reaches the tail-call counter
+ * and unwinds the whole program.
+ *
+ *   main frame:   ret | rbp rbx r12 r13 r14 r15 | <- rbp | 512 bytes of stack | tail-call count
+ *   subprogram:   ret | rbp rbx r13 r14 r15     | <- rbp | 512 bytes of stack |
+ *
+ * Code is produced in passes, as Linux does: each pass sizes every instruction using the
+ * addresses of the previous one, choosing rel8 jumps where the distance fits; sizes only shrink,
+ * so the passes reach a fixpoint, and one more pass writes the image with exact addresses.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+
+#include "exec/jit.h"
+#include "isa/isa.h"
+
+#if defined(__x86_64__)
+
+enum x86_reg {
+	RAX = 0, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+	R8, R9, R10, R11, R12, R13, R14, R15,
+};
+
+static const uint8_t reg_map[EBPF_NUM_REGS] = {
+	RAX, RDI, RSI, RDX, RCX, R8, RBX, R13, R14, R15, RBP,
+};
+
+/* Scratch registers of the generated code. */
+#define TMP_IMM	 R9  /* blinded immediates, atomic loop values */
+#define TMP_A	 R10 /* divisor, saved rcx, atomic operand */
+#define TMP_B	 R11 /* dividend, atomic address, callx target */
+#define RUN_BASE R12 /* the main frame's rbp */
+
+#define MAIN_FRAME_SIZE (EBPF_STACK_SIZE + 8) /* keeps rsp 16-byte aligned after 6 pushes */
+#define SUB_FRAME_SIZE	EBPF_STACK_SIZE	      /* after 5 pushes */
+#define TAIL_COUNT_DISP (-(int32_t)MAIN_FRAME_SIZE)
+
+#define MAX_PASSES 20
+
+/* Condition codes of jcc (0x70 + cc short, 0x0f 0x80 + cc near). */
+enum x86_cc {
+	CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_BE = 0x6, CC_A = 0x7,
+	CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe, CC_G = 0xf,
+};
+
+struct jit_code {
+	uint8_t *image;
+	const uint8_t *body; /* after the entry prologue: where tail calls land */
+	size_t size;
+	uint32_t *offsets; /* count + 1 entries: where each instruction's code starts */
+};
+
+struct jit_state {
+	const struct exec_program *program;
+	uint8_t *image; /* NULL while sizing */
+	size_t capacity;
+	size_t len;
+	uint32_t *start;     /* this pass's instruction offsets */
+	uint32_t *prev;	     /* the previous pass's */
+	bool *is_function;   /* instruction i begins a function (entry or local-call target) */
+	uint8_t *in_main;    /* instruction i belongs to the entry function */
+	int error;
+	char *err;
+	size_t err_size;
+};
+
+/* ---- byte emission ------------------------------------------------------------------------ */
+
+static void emit1(struct jit_state *s, uint8_t b)
+{
+	if (s->image && s->len < s->capacity)
+		s->image[s->len] = b;
+	s->len++;
+}
+
+static void emit4(struct jit_state *s, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		emit1(s, (uint8_t)(v >> (8 * i)));
+}
+
+static void emit8(struct jit_state *s, uint64_t v)
+{
+	emit4(s, (uint32_t)v);
+	emit4(s, (uint32_t)(v >> 32));
+}
+
+static bool is_imm8(int64_t v)
+{
+	return v >= -128 && v <= 127;
+}
+
+static bool is_imm32(int64_t v)
+{
+	return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+/* REX prefix: w = 64-bit operand; reg, index and rm extend the ModRM/SIB fields. `byte_regs`
+ * forces a REX so that registers 4-7 mean spl/bpl/sil/dil rather than ah/ch/dh/bh. */
+static void emit_rex(struct jit_state *s, bool w, uint8_t reg, uint8_t index, uint8_t rm,
+		     bool byte_regs)
+{
+	uint8_t rex = 0x40 | (w << 3) | ((reg >> 3) << 2) | ((index >> 3) << 1) | (rm >> 3);
+	bool low_byte_reg = byte_regs && ((reg & 0xf) >= 4 || (rm & 0xf) >= 4);
+
+	if (rex != 0x40 || low_byte_reg)
+		emit1(s, rex);
+}
+
+static void emit_modrm_reg(struct jit_state *s, uint8_t reg, uint8_t rm)
+{
+	emit1(s, 0xc0 | ((reg & 7) << 3) | (rm & 7));
+}
+
+/* ModRM (+SIB, +displacement) for [base + disp]. rsp/r12 need a SIB byte; rbp/r13 cannot use
+ * the displacement-free form. */
+static void emit_modrm_mem(struct jit_state *s, uint8_t reg, uint8_t base, int32_t disp)
+{
+	uint8_t mod;
+
+	if (disp == 0 && (base & 7) != RBP)
+		mod = 0;
+	else if (is_imm8(disp))
+		mod = 1;
+	else
+		mod = 2;
+	emit1(s, (mod << 6) | ((reg & 7) << 3) | (base & 7));
+	if ((base & 7) == RSP)
+		emit1(s, 0x24);
+	if (mod == 1)
+		emit1(s, (uint8_t)disp);
+	else if (mod == 2)
+		emit4(s, (uint32_t)disp);
+}
+
+/* op r/m(dst), reg(src) for the classic two-operand ALU opcodes (add 01, or 09, and 21, sub 29,
+ * xor 31, cmp 39, test 85, mov 89). */
+static void emit_alu_rr(struct jit_state *s, uint8_t opcode, bool w, uint8_t dst, uint8_t src)
+{
+	emit_rex(s, w, src, 0, dst, false);
+	emit1(s, opcode);
+	emit_modrm_reg(s, src, dst);
+}
+
+/* Group-1 immediate ALU: ext is add 0, or 1, and 4, sub 5, xor 6, cmp 7. */
+static void emit_alu_ri(struct jit_state *s, uint8_t ext, bool w, uint8_t dst, int32_t imm)
+{
+	emit_rex(s, w, 0, 0, dst, false);
+	if (is_imm8(imm)) {
+		emit1(s, 0x83);
+		emit_modrm_reg(s, ext, dst);
+		emit1(s, (uint8_t)imm);
+	} else {
+		emit1(s, 0x81);
+		emit_modrm_reg(s, ext, dst);
+		emit4(s, (uint32_t)imm);
+	}
+}
+
+static void emit_mov_rr(struct jit_state *s, bool w, uint8_t dst, uint8_t src)
+{
+	emit_alu_rr(s, 0x89, w, dst, src);
+}
+
+/* dst = imm sign-extended to 64 bits (w) or zero-extended from 32 bits (!w). */
+static void emit_mov_imm32(struct jit_state *s, bool w, uint8_t dst, int32_t imm)
+{
+	if (imm == 0) {
+		emit_alu_rr(s, 0x31, false, dst, dst); /* xor r32, r32 clears all 64 bits */
+		return;
+	}
+	if (w && imm < 0) {
+		emit_rex(s, true, 0, 0, dst, false);
+		emit1(s, 0xc7);
+		emit_modrm_reg(s, 0, dst);
+		emit4(s, (uint32_t)imm);
+		return;
+	}
+	emit_rex(s, false, 0, 0, dst, false);
+	emit1(s, 0xb8 + (dst & 7));
+	emit4(s, (uint32_t)imm);
+}
+
+static void emit_mov_imm64(struct jit_state *s, uint8_t dst, uint64_t imm)
+{
+	if (imm <= UINT32_MAX) {
+		emit_mov_imm32(s, false, dst, (int32_t)(uint32_t)imm);
+	} else if (is_imm32((int64_t)imm)) {
+		emit_mov_imm32(s, true, dst, (int32_t)imm);
+	} else {
+		emit_rex(s, true, 0, 0, dst, false);
+		emit1(s, 0xb8 + (dst & 7));
+		emit8(s, imm);
+	}
+}
+
+/* A random key per immediate: what is written to memory never contains the program's constants. */
+static uint64_t blinding_key(void)
+{
+	uint64_t key = 0;
+
+	if (getrandom(&key, sizeof(key), 0) != sizeof(key))
+		key = (uint64_t)(uintptr_t)&key * 0x9e3779b97f4a7c15ull;
+	return key;
+}
+
+static bool blinding(const struct jit_state *s)
+{
+	return s->program->helpers.blind_constants;
+}
+
+/* reg = imm (sign-extended), blinded when the program asks for it. */
+static void emit_load_imm(struct jit_state *s, uint8_t reg, int64_t imm)
+{
+	if (blinding(s)) {
+		/* The key only matters in the written image; sizing passes use a fixed one so that
+		 * every pass produces the same sizes. */
+		uint64_t key = s->image ? blinding_key() | (1ull << 63) : (1ull << 63);
+
+		emit_rex(s, true, 0, 0, reg, false);
+		emit1(s, 0xb8 + (reg & 7));
+		emit8(s, (uint64_t)imm ^ key);
+		emit_rex(s, true, 0, 0, TMP_IMM, false);
+		emit1(s, 0xb8 + (TMP_IMM & 7));
+		emit8(s, key);
+		emit_alu_rr(s, 0x31, true, reg, TMP_IMM);
+		return;
+	}
+	emit_mov_imm64(s, reg, (uint64_t)imm);
+}
+
+/* ---- jumps -------------------------------------------------------------------------------- */
+
+/* A rel8 jump inside one instruction's code; returns where its displacement byte is. */
+static size_t emit_local_jcc(struct jit_state *s, int cc)
+{
+	emit1(s, cc < 0 ? 0xeb : (uint8_t)(0x70 + cc));
+	emit1(s, 0);
+	return s->len - 1;
+}
+
+static void patch_local_jump(struct jit_state *s, size_t at)
+{
+	if (s->image)
+		s->image[at] = (uint8_t)(s->len - (at + 1));
+}
+
+/* A jump to another instruction (cc < 0: unconditional), rel8 when the previous pass says the
+ * distance fits. The jump is the last thing emitted for its instruction, so it ends where the
+ * next instruction starts. */
+static void emit_branch(struct jit_state *s, int cc, size_t insn, size_t target)
+{
+	int64_t disp = (int64_t)s->prev[target] - (int64_t)s->prev[insn + 1];
+
+	if (is_imm8(disp)) {
+		emit1(s, cc < 0 ? 0xeb : (uint8_t)(0x70 + cc));
+		emit1(s, (uint8_t)disp);
+		return;
+	}
+	if (cc < 0) {
+		emit1(s, 0xe9);
+	} else {
+		emit1(s, 0x0f);
+		emit1(s, (uint8_t)(0x80 + cc));
+	}
+	emit4(s, (uint32_t)disp);
+}
+
+/* movabs rax, fn; call rax */
+static void emit_call_abs(struct jit_state *s, const void *fn)
+{
+	emit_rex(s, true, 0, 0, RAX, false);
+	emit1(s, 0xb8);
+	emit8(s, (uint64_t)(uintptr_t)fn);
+	emit1(s, 0xff);
+	emit1(s, 0xd0);
+}
+
+static void emit_push(struct jit_state *s, uint8_t reg)
+{
+	emit_rex(s, false, 0, 0, reg, false);
+	emit1(s, 0x50 + (reg & 7));
+}
+
+static void emit_pop(struct jit_state *s, uint8_t reg)
+{
+	emit_rex(s, false, 0, 0, reg, false);
+	emit1(s, 0x58 + (reg & 7));
+}
+
+/* ---- frames ------------------------------------------------------------------------------- */
+
+static void emit_prologue(struct jit_state *s, bool main)
+{
+	emit_push(s, RBP);
+	emit_push(s, RBX);
+	if (main)
+		emit_push(s, R12);
+	emit_push(s, R13);
+	emit_push(s, R14);
+	emit_push(s, R15);
+	emit_mov_rr(s, true, RBP, RSP);
+	emit_rex(s, true, 0, 0, RSP, false);
+	emit1(s, 0x81);
+	emit_modrm_reg(s, 5, RSP); /* sub rsp, imm32 */
+	emit4(s, main ? MAIN_FRAME_SIZE : SUB_FRAME_SIZE);
+	if (!main)
+		return;
+	emit_mov_rr(s, true, RUN_BASE, RBP);
+	/* mov qword [r12 - frame], 0: the tail-call count */
+	emit_rex(s, true, 0, 0, RUN_BASE, false);
+	emit1(s, 0xc7);
+	emit_modrm_mem(s, 0, RUN_BASE, TAIL_COUNT_DISP);
+	emit4(s, 0);
+}
+
+/* Leaves the frame rbp points at (or, with from_anywhere, the main frame whatever frame the
+ * code runs in: unwinding the whole program). */
+static void emit_epilogue(struct jit_state *s, bool main, bool from_anywhere)
+{
+	emit_mov_rr(s, true, RSP, from_anywhere ? RUN_BASE : RBP);
+	emit_pop(s, R15);
+	emit_pop(s, R14);
+	emit_pop(s, R13);
+	if (main)
+		emit_pop(s, R12);
+	emit_pop(s, RBX);
+	emit_pop(s, RBP);
+	emit1(s, 0xc3);
+}
+
+/* ---- ALU ---------------------------------------------------------------------------------- */
+
+/* Division and modulo with RFC 9669's rules: x / 0 = 0, x % 0 = x, INT_MIN / -1 = INT_MIN,
+ * INT_MIN % -1 = 0. The divisor is in TMP_A. */
+static void emit_divmod(struct jit_state *s, bool w, bool mod, bool is_signed, uint8_t dst)
+{
+	size_t to_done[3];
+	int n_done = 0;
+
+	emit_push(s, RAX);
+	emit_push(s, RDX);
+	emit_mov_rr(s, w, TMP_B, dst);
+	emit_alu_rr(s, 0x85, w, TMP_A, TMP_A);
+	size_t to_nonzero = emit_local_jcc(s, CC_NE);
+	if (!mod)
+		emit_alu_rr(s, 0x31, false, TMP_B, TMP_B);
+	to_done[n_done++] = emit_local_jcc(s, -1);
+	patch_local_jump(s, to_nonzero);
+	if (is_signed) {
+		emit_alu_ri(s, 7, w, TMP_A, -1);
+		size_t to_divide = emit_local_jcc(s, CC_NE);
+		if (mod) {
+			emit_alu_rr(s, 0x31, false, TMP_B, TMP_B);
+		} else {
+			emit_rex(s, w, 0, 0, TMP_B, false);
+			emit1(s, 0xf7);
+			emit_modrm_reg(s, 3, TMP_B); /* neg */
+		}
+		to_done[n_done++] = emit_local_jcc(s, -1);
+		patch_local_jump(s, to_divide);
+	}
+	emit_mov_rr(s, w, RAX, TMP_B);
+	if (is_signed) {
+		if (w)
+			emit1(s, 0x48);
+		emit1(s, 0x99); /* cqo / cdq */
+	} else {
+		emit_alu_rr(s, 0x31, false, RDX, RDX);
+	}
+	emit_rex(s, w, 0, 0, TMP_A, false);
+	emit1(s, 0xf7);
+	emit_modrm_reg(s, is_signed ? 7 : 6, TMP_A); /* idiv / div */
+	emit_mov_rr(s, w, TMP_B, mod ? RDX : RAX);
+	for (int i = 0; i < n_done; i++)
+		patch_local_jump(s, to_done[i]);
+	emit_pop(s, RDX);
+	emit_pop(s, RAX);
+	emit_mov_rr(s, w, dst, TMP_B);
+}
+
+/* Shifts by register: x86 takes the count in cl, and rcx is r4. */
+static void emit_shift_reg(struct jit_state *s, uint8_t ext, bool w, uint8_t dst, uint8_t src)
+{
+	if (src == RCX && dst != RCX) {
+		emit_rex(s, w, 0, 0, dst, false);
+		emit1(s, 0xd3);
+		emit_modrm_reg(s, ext, dst);
+		return;
+	}
+	emit_mov_rr(s, true, TMP_A, RCX);
+	if (src != RCX)
+		emit_mov_rr(s, true, RCX, src);
+	uint8_t target = dst == RCX ? TMP_A : dst;
+	emit_rex(s, w, 0, 0, target, false);
+	emit1(s, 0xd3);
+	emit_modrm_reg(s, ext, target);
+	if (dst == RCX)
+		emit_mov_rr(s, w, RCX, TMP_A);
+	else
+		emit_mov_rr(s, true, RCX, TMP_A);
+}
+
+static void emit_shift_imm(struct jit_state *s, uint8_t ext, bool w, uint8_t dst, int32_t imm)
+{
+	uint8_t count = (uint8_t)(imm & (w ? 63 : 31));
+
+	if (count == 0) {
+		if (!w)
+			emit_mov_rr(s, false, dst, dst);
+		return;
+	}
+	emit_rex(s, w, 0, 0, dst, false);
+	emit1(s, 0xc1);
+	emit_modrm_reg(s, ext, dst);
+	emit1(s, count);
+}
+
+static void emit_byteswap(struct jit_state *s, uint8_t dst, int32_t bits, bool swap)
+{
+	if (bits == 16) {
+		if (swap) { /* rol r16, 8 */
+			emit1(s, 0x66);
+			emit_rex(s, false, 0, 0, dst, false);
+			emit1(s, 0xc1);
+			emit_modrm_reg(s, 0, dst);
+			emit1(s, 8);
+		}
+		emit_rex(s, false, dst, 0, dst, false); /* movzx r32, r16 */
+		emit1(s, 0x0f);
+		emit1(s, 0xb7);
+		emit_modrm_reg(s, dst, dst);
+	} else if (bits == 32) {
+		if (swap) {
+			emit_rex(s, false, 0, 0, dst, false);
+			emit1(s, 0x0f);
+			emit1(s, 0xc8 + (dst & 7));
+		} else {
+			emit_mov_rr(s, false, dst, dst);
+		}
+	} else if (swap) {
+		emit_rex(s, true, 0, 0, dst, false);
+		emit1(s, 0x0f);
+		emit1(s, 0xc8 + (dst & 7));
+	}
+}
+
+/* movsx dst, src's low `bits` (ALU: into 32 bits, zero-extended; ALU64: into 64 bits). */
+static void emit_movsx(struct jit_state *s, bool w, uint8_t dst, uint8_t src, int bits)
+{
+	if (bits == 32) {
+		emit_rex(s, true, dst, 0, src, false);
+		emit1(s, 0x63);
+	} else {
+		emit_rex(s, w, dst, 0, src, bits == 8);
+		emit1(s, 0x0f);
+		emit1(s, bits == 8 ? 0xbe : 0xbf);
+	}
+	emit_modrm_reg(s, dst, src);
+}
+
+static void emit_alu(struct jit_state *s, const struct ebpf_inst *insn)
+{
+	bool w = EBPF_CLASS(insn->code) == EBPF_CLS_ALU64;
+	bool k = EBPF_SRC(insn->code) == EBPF_SRC_K;
+	uint8_t dst = reg_map[insn->dst_reg];
+	uint8_t src = k ? TMP_A : reg_map[insn->src_reg];
+	uint8_t op = EBPF_OP(insn->code);
+	static const uint8_t rr_opcode[16] = {
+		[EBPF_ALU_ADD >> 4] = 0x01, [EBPF_ALU_SUB >> 4] = 0x29, [EBPF_ALU_OR >> 4] = 0x09,
+		[EBPF_ALU_AND >> 4] = 0x21, [EBPF_ALU_XOR >> 4] = 0x31,
+	};
+	static const uint8_t ri_ext[16] = {
+		[EBPF_ALU_ADD >> 4] = 0, [EBPF_ALU_SUB >> 4] = 5, [EBPF_ALU_OR >> 4] = 1,
+		[EBPF_ALU_AND >> 4] = 4, [EBPF_ALU_XOR >> 4] = 6,
+	};
+	static const uint8_t shift_ext[16] = {
+		[EBPF_ALU_LSH >> 4] = 4, [EBPF_ALU_RSH >> 4] = 5, [EBPF_ALU_ARSH >> 4] = 7,
+	};
+
+	switch (op) {
+	case EBPF_ALU_ADD:
+	case EBPF_ALU_SUB:
+	case EBPF_ALU_OR:
+	case EBPF_ALU_AND:
+	case EBPF_ALU_XOR:
+		if (k && !blinding(s)) {
+			emit_alu_ri(s, ri_ext[op >> 4], w, dst, insn->imm);
+			return;
+		}
+		if (k)
+			emit_load_imm(s, TMP_A, insn->imm);
+		emit_alu_rr(s, rr_opcode[op >> 4], w, dst, src);
+		return;
+	case EBPF_ALU_MOV:
+		if (k) {
+			if (blinding(s)) {
+				emit_load_imm(s, TMP_A, insn->imm);
+				emit_mov_rr(s, w, dst, TMP_A);
+			} else {
+				emit_mov_imm32(s, w, dst, insn->imm);
+			}
+		} else if (insn->off) {
+			emit_movsx(s, w, dst, src, insn->off);
+		} else {
+			emit_mov_rr(s, w, dst, src);
+		}
+		return;
+	case EBPF_ALU_MUL:
+		if (k)
+			emit_load_imm(s, TMP_A, insn->imm);
+		emit_rex(s, w, dst, 0, src, false);
+		emit1(s, 0x0f);
+		emit1(s, 0xaf);
+		emit_modrm_reg(s, dst, src);
+		return;
+	case EBPF_ALU_DIV:
+	case EBPF_ALU_MOD:
+		if (k)
+			emit_load_imm(s, TMP_A, insn->imm);
+		else
+			emit_mov_rr(s, true, TMP_A, src);
+		emit_divmod(s, w, op == EBPF_ALU_MOD, insn->off == 1, dst);
+		return;
+	case EBPF_ALU_LSH:
+	case EBPF_ALU_RSH:
+	case EBPF_ALU_ARSH:
+		if (k)
+			emit_shift_imm(s, shift_ext[op >> 4], w, dst, insn->imm);
+		else
+			emit_shift_reg(s, shift_ext[op >> 4], w, dst, src);
+		return;
+	case EBPF_ALU_NEG:
+		emit_rex(s, w, 0, 0, dst, false);
+		emit1(s, 0xf7);
+		emit_modrm_reg(s, 3, dst);
+		return;
+	case EBPF_ALU_END:
+		/* On a little-endian host "to little endian" only truncates; to big endian and the
+		 * unconditional ALU64 bswap swap bytes. */
+		emit_byteswap(s, dst, insn->imm, w || EBPF_SRC(insn->code) == EBPF_TO_BE);
+		return;
+	}
+}
+
+/* ---- memory ------------------------------------------------------------------------------- */
+
+static void emit_load(struct jit_state *s, uint8_t code, uint8_t dst, uint8_t base, int16_t off)
+{
+	bool sx = EBPF_MODE(code) == EBPF_MODE_MEMSX;
+
+	switch (EBPF_SIZE(code)) {
+	case EBPF_SIZE_B:
+	case EBPF_SIZE_H:
+		emit_rex(s, sx, dst, 0, base, false);
+		emit1(s, 0x0f);
+		emit1(s, (EBPF_SIZE(code) == EBPF_SIZE_B ? 0xb6 : 0xb7) | (sx ? 0x08 : 0));
+		break;
+	case EBPF_SIZE_W:
+		emit_rex(s, sx, dst, 0, base, false);
+		emit1(s, sx ? 0x63 : 0x8b);
+		break;
+	default:
+		emit_rex(s, true, dst, 0, base, false);
+		emit1(s, 0x8b);
+		break;
+	}
+	emit_modrm_mem(s, dst, base, off);
+}
+
+/* The opcode (and prefixes) of `op [base + off], reg` for a given access size. */
+static void emit_sized_rm(struct jit_state *s, uint8_t code, uint8_t op8, uint8_t op, uint8_t reg,
+			  uint8_t base, int16_t off)
+{
+	int size = isa_mem_size(code);
+
+	if (size == 2)
+		emit1(s, 0x66);
+	emit_rex(s, size == 8, reg, 0, base, size == 1);
+	emit1(s, size == 1 ? op8 : op);
+	emit_modrm_mem(s, reg, base, off);
+}
+
+static void emit_store_imm(struct jit_state *s, uint8_t code, uint8_t base, int16_t off,
+			   int32_t imm)
+{
+	int size = isa_mem_size(code);
+
+	if (blinding(s)) {
+		emit_load_imm(s, TMP_A, imm);
+		emit_sized_rm(s, code, 0x88, 0x89, TMP_A, base, off);
+		return;
+	}
+	if (size == 2)
+		emit1(s, 0x66);
+	emit_rex(s, size == 8, 0, 0, base, false);
+	emit1(s, size == 1 ? 0xc6 : 0xc7);
+	emit_modrm_mem(s, 0, base, off);
+	if (size == 1)
+		emit1(s, (uint8_t)imm);
+	else if (size == 2) {
+		emit1(s, (uint8_t)imm);
+		emit1(s, (uint8_t)(imm >> 8));
+	} else {
+		emit4(s, (uint32_t)imm);
+	}
+}
+
+/* fetch-and-{or,and,xor}: x86 has no such instruction, so a cmpxchg loop computes it. */
+static void emit_atomic_fetch_loop(struct jit_state *s, bool w, uint8_t alu_opcode, uint8_t base,
+				   int16_t off, uint8_t src)
+{
+	emit_rex(s, true, TMP_B, 0, base, false); /* lea r11, [base + off] */
+	emit1(s, 0x8d);
+	emit_modrm_mem(s, TMP_B, base, off);
+	emit_mov_rr(s, true, TMP_A, src);
+	emit_push(s, RAX);
+	emit_rex(s, w, RAX, 0, TMP_B, false); /* mov rax, [r11] */
+	emit1(s, 0x8b);
+	emit_modrm_mem(s, RAX, TMP_B, 0);
+	size_t loop = s->len;
+	emit_mov_rr(s, w, TMP_IMM, RAX);
+	emit_alu_rr(s, alu_opcode, w, TMP_IMM, TMP_A);
+	emit1(s, 0xf0); /* lock cmpxchg [r11], r9 */
+	emit_rex(s, w, TMP_IMM, 0, TMP_B, false);
+	emit1(s, 0x0f);
+	emit1(s, 0xb1);
+	emit_modrm_mem(s, TMP_IMM, TMP_B, 0);
+	emit1(s, 0x70 + CC_NE);
+	emit1(s, (uint8_t)(loop - (s->len + 1)));
+	emit_mov_rr(s, w, TMP_A, RAX);
+	emit_pop(s, RAX);
+	emit_mov_rr(s, true, src, TMP_A);
+}
+
+static void emit_atomic(struct jit_state *s, const struct ebpf_inst *insn)
+{
+	bool w = EBPF_SIZE(insn->code) == EBPF_SIZE_DW;
+	uint8_t base = reg_map[insn->dst_reg];
+	uint8_t src = reg_map[insn->src_reg];
+	uint8_t alu = 0;
+
+	switch (insn->imm) {
+	case EBPF_ATOMIC_ADD:
+	case EBPF_ATOMIC_OR:
+	case EBPF_ATOMIC_AND:
+	case EBPF_ATOMIC_XOR:
+		alu = insn->imm == EBPF_ATOMIC_ADD ? 0x01 :
+		      insn->imm == EBPF_ATOMIC_OR  ? 0x09 :
+		      insn->imm == EBPF_ATOMIC_AND ? 0x21 : 0x31;
+		emit1(s, 0xf0);
+		emit_rex(s, w, src, 0, base, false);
+		emit1(s, alu);
+		emit_modrm_mem(s, src, base, insn->off);
+		return;
+	case EBPF_ATOMIC_ADD | EBPF_ATOMIC_FETCH: /* lock xadd */
+		emit1(s, 0xf0);
+		emit_rex(s, w, src, 0, base, false);
+		emit1(s, 0x0f);
+		emit1(s, 0xc1);
+		emit_modrm_mem(s, src, base, insn->off);
+		return;
+	case EBPF_ATOMIC_OR | EBPF_ATOMIC_FETCH:
+		emit_atomic_fetch_loop(s, w, 0x09, base, insn->off, src);
+		return;
+	case EBPF_ATOMIC_AND | EBPF_ATOMIC_FETCH:
+		emit_atomic_fetch_loop(s, w, 0x21, base, insn->off, src);
+		return;
+	case EBPF_ATOMIC_XOR | EBPF_ATOMIC_FETCH:
+		emit_atomic_fetch_loop(s, w, 0x31, base, insn->off, src);
+		return;
+	case EBPF_ATOMIC_XCHG:
+		emit_rex(s, w, src, 0, base, false);
+		emit1(s, 0x87);
+		emit_modrm_mem(s, src, base, insn->off);
+		return;
+	case EBPF_ATOMIC_CMPXCHG:
+		emit1(s, 0xf0);
+		emit_rex(s, w, src, 0, base, false);
+		emit1(s, 0x0f);
+		emit1(s, 0xb1);
+		emit_modrm_mem(s, src, base, insn->off);
+		if (!w) /* a successful 32-bit cmpxchg leaves rax's upper half alone */
+			emit_mov_rr(s, false, RAX, RAX);
+		return;
+	}
+}
+
+/* ---- jumps and calls ---------------------------------------------------------------------- */
+
+static int jump_cc(uint8_t op)
+{
+	switch (op) {
+	case EBPF_JMP_JEQ:
+		return CC_E;
+	case EBPF_JMP_JNE:
+	case EBPF_JMP_JSET:
+		return CC_NE;
+	case EBPF_JMP_JGT:
+		return CC_A;
+	case EBPF_JMP_JGE:
+		return CC_AE;
+	case EBPF_JMP_JLT:
+		return CC_B;
+	case EBPF_JMP_JLE:
+		return CC_BE;
+	case EBPF_JMP_JSGT:
+		return CC_G;
+	case EBPF_JMP_JSGE:
+		return CC_GE;
+	case EBPF_JMP_JSLT:
+		return CC_L;
+	default:
+		return CC_LE;
+	}
+}
+
+static void emit_cond_jump(struct jit_state *s, const struct ebpf_inst *insn, size_t i)
+{
+	bool w = EBPF_CLASS(insn->code) == EBPF_CLS_JMP;
+	bool k = EBPF_SRC(insn->code) == EBPF_SRC_K;
+	uint8_t op = EBPF_OP(insn->code);
+	uint8_t dst = reg_map[insn->dst_reg];
+	size_t target = i + 1 + insn->off;
+
+	if (target == i + 1)
+		return;
+	if (k && blinding(s)) {
+		emit_load_imm(s, TMP_A, insn->imm);
+		k = false;
+		emit_alu_rr(s, op == EBPF_JMP_JSET ? 0x85 : 0x39, w, dst, TMP_A);
+	} else if (k && op == EBPF_JMP_JSET) {
+		emit_rex(s, w, 0, 0, dst, false); /* test r/m, imm32 */
+		emit1(s, 0xf7);
+		emit_modrm_reg(s, 0, dst);
+		emit4(s, (uint32_t)insn->imm);
+	} else if (k) {
+		emit_alu_ri(s, 7, w, dst, insn->imm);
+	} else {
+		emit_alu_rr(s, op == EBPF_JMP_JSET ? 0x85 : 0x39, w, dst, reg_map[insn->src_reg]);
+	}
+	emit_branch(s, jump_cc(op), i, target);
+}
+
+/* Returns the tail-call target's code after its prologue, or NULL (the tail call fails). */
+static const void *jit_tail_target(const struct exec_helpers *helpers, void *map, uint32_t index)
+{
+	const struct exec_program *target = helpers->tail_call(map, index);
+
+	if (!target || target->engine != EXEC_JIT || !target->engine_data)
+		return NULL;
+	return ((const struct jit_code *)target->engine_data)->body;
+}
+
+/* bpf_tail_call(ctx, map, index): r1 rdi, r2 rsi, r3 rdx. The target runs in this frame,
+ * replacing the program, as on Linux. */
+static void emit_tail_call(struct jit_state *s)
+{
+	emit_rex(s, true, RAX, 0, RUN_BASE, false); /* mov rax, [r12 - frame] */
+	emit1(s, 0x8b);
+	emit_modrm_mem(s, RAX, RUN_BASE, TAIL_COUNT_DISP);
+	emit_alu_ri(s, 7, true, RAX, EBPF_MAX_TAIL_CALLS);
+	size_t to_fail = emit_local_jcc(s, CC_AE);
+	emit_push(s, RDI);
+	emit_alu_ri(s, 5, true, RSP, 8);
+	emit_mov_imm64(s, RDI, (uint64_t)(uintptr_t)&s->program->helpers);
+	emit_call_abs(s, (const void *)jit_tail_target);
+	emit_alu_ri(s, 0, true, RSP, 8);
+	emit_pop(s, RDI);
+	emit_alu_rr(s, 0x85, true, RAX, RAX);
+	size_t to_fail2 = emit_local_jcc(s, CC_E);
+	emit_rex(s, true, 0, 0, RUN_BASE, false); /* inc qword [r12 - frame] */
+	emit1(s, 0xff);
+	emit_modrm_mem(s, 0, RUN_BASE, TAIL_COUNT_DISP);
+	emit1(s, 0xff); /* jmp rax */
+	emit1(s, 0xe0);
+	patch_local_jump(s, to_fail);
+	patch_local_jump(s, to_fail2);
+}
+
+static void emit_unwind_check(struct jit_state *s)
+{
+	emit_alu_rr(s, 0x85, true, RAX, RAX);
+	size_t to_continue = emit_local_jcc(s, CC_NE);
+	emit_epilogue(s, true, true);
+	patch_local_jump(s, to_continue);
+}
+
+static int emit_helper_call(struct jit_state *s, size_t i, int32_t id)
+{
+	ebpf_helper_fn fn = NULL;
+	enum interp_call_kind kind = interp_resolve_helper(&s->program->helpers, (uint32_t)id, &fn);
+
+	switch (kind) {
+	case INTERP_CALL_TAIL:
+		if (!s->in_main[i])
+			return exec_error(s->err, s->err_size, -EOPNOTSUPP,
+					  "insn %zu: the JIT does not support tail calls from a "
+					  "subprogram", i);
+		emit_tail_call(s);
+		return 0;
+	case INTERP_CALL_PLAIN:
+		emit_call_abs(s, (const void *)fn);
+		return 0;
+	case INTERP_CALL_UNWIND: /* the conformance suite's helper: r0 = r1, and 0 ends it all */
+		emit_mov_rr(s, true, RAX, RDI);
+		emit_unwind_check(s);
+		return 0;
+	default:
+		return exec_error(s->err, s->err_size, -EINVAL, "insn %zu: unknown helper %d", i,
+				  id);
+	}
+}
+
+/* callx: the helper id is in a register; resolved at run time through the helper tables. */
+static uint64_t jit_callx(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			  const struct exec_program *program, uint64_t id, uint64_t *unwind)
+{
+	ebpf_helper_fn fn = NULL;
+	enum interp_call_kind kind = interp_resolve_helper(&program->helpers, id, &fn);
+
+	*unwind = 0;
+	if (kind == INTERP_CALL_UNWIND) {
+		*unwind = r1 == 0;
+		return r1;
+	}
+	if (kind != INTERP_CALL_PLAIN)
+		return (uint64_t)-EINVAL;
+	return fn(r1, r2, r3, r4, r5);
+}
+
+/* r1-r5 stay in place; the program is the 6th argument (r9), the id and where to report
+ * unwinding the 7th and 8th (on the stack, which stays 16-byte aligned at the call). */
+static void emit_callx(struct jit_state *s, uint8_t id_reg)
+{
+	emit_mov_rr(s, true, TMP_B, id_reg);
+	emit_alu_ri(s, 5, true, RSP, 16); /* the unwind flag at [rsp], and padding */
+	emit_mov_rr(s, true, TMP_A, RSP);
+	emit_push(s, TMP_A); /* 8th: &unwind */
+	emit_push(s, TMP_B); /* 7th: id */
+	emit_mov_imm64(s, R9, (uint64_t)(uintptr_t)s->program);
+	emit_call_abs(s, (const void *)jit_callx);
+	emit_alu_ri(s, 0, true, RSP, 16);
+	emit_pop(s, TMP_A);
+	emit_alu_ri(s, 0, true, RSP, 8);
+	emit_alu_rr(s, 0x85, true, TMP_A, TMP_A);
+	size_t to_continue = emit_local_jcc(s, CC_E);
+	emit_alu_rr(s, 0x31, false, RAX, RAX);
+	emit_epilogue(s, true, true);
+	patch_local_jump(s, to_continue);
+}
+
+static void emit_local_call(struct jit_state *s, size_t target)
+{
+	int64_t disp = (int64_t)s->prev[target] - (int64_t)(s->len + 5);
+
+	emit1(s, 0xe8);
+	emit4(s, (uint32_t)disp);
+}
+
+/* ---- the passes --------------------------------------------------------------------------- */
+
+static int emit_insn(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *insn = &s->program->insns[i];
+	uint8_t cls = EBPF_CLASS(insn->code);
+	uint8_t op = EBPF_OP(insn->code);
+
+	if (s->is_function[i])
+		emit_prologue(s, i == 0);
+
+	switch (cls) {
+	case EBPF_CLS_ALU:
+	case EBPF_CLS_ALU64:
+		emit_alu(s, insn);
+		return 0;
+	case EBPF_CLS_LDX:
+		emit_load(s, insn->code, reg_map[insn->dst_reg], reg_map[insn->src_reg], insn->off);
+		return 0;
+	case EBPF_CLS_ST:
+		emit_store_imm(s, insn->code, reg_map[insn->dst_reg], insn->off, insn->imm);
+		return 0;
+	case EBPF_CLS_STX:
+		if (EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC)
+			emit_atomic(s, insn);
+		else
+			emit_sized_rm(s, insn->code, 0x88, 0x89, reg_map[insn->src_reg],
+				      reg_map[insn->dst_reg], insn->off);
+		return 0;
+	case EBPF_CLS_LD:
+		if (insn->code != EBPF_OP_LDDW || insn->src_reg != EBPF_PSEUDO_IMM)
+			return exec_error(s->err, s->err_size, -EOPNOTSUPP,
+					  "insn %zu: the JIT supports only lddw of an immediate "
+					  "(opcode 0x%02x, src %u)", i, insn->code, insn->src_reg);
+		emit_load_imm(s, reg_map[insn->dst_reg], (int64_t)isa_lddw_imm(insn));
+		return 0;
+	}
+
+	/* EBPF_CLS_JMP and EBPF_CLS_JMP32 */
+	switch (op) {
+	case EBPF_JMP_JA: {
+		int64_t off = cls == EBPF_CLS_JMP32 ? insn->imm : insn->off;
+
+		if (off != 0)
+			emit_branch(s, -1, i, i + 1 + off);
+		return 0;
+	}
+	case EBPF_JMP_EXIT:
+		emit_epilogue(s, s->in_main[i], false);
+		return 0;
+	case EBPF_JMP_CALL:
+		if (EBPF_SRC(insn->code) == EBPF_SRC_X) {
+			emit_callx(s, reg_map[insn->dst_reg]);
+			return 0;
+		}
+		if (insn->src_reg == EBPF_CALL_LOCAL) {
+			emit_local_call(s, i + 1 + insn->imm);
+			return 0;
+		}
+		return emit_helper_call(s, i, insn->imm);
+	default:
+		emit_cond_jump(s, insn, i);
+		return 0;
+	}
+}
+
+static int jit_pass(struct jit_state *s)
+{
+	size_t count = s->program->count;
+
+	s->len = 0;
+	for (size_t i = 0; i < count; i++) {
+		s->start[i] = (uint32_t)s->len;
+		int err = emit_insn(s, i);
+
+		if (err)
+			return err;
+		/* The second slot of an lddw emits nothing of its own. */
+		if (isa_is_lddw(&s->program->insns[i]))
+			s->start[++i] = (uint32_t)s->len;
+	}
+	s->start[count] = (uint32_t)s->len;
+	return 0;
+}
+
+/* Marks function starts (the entry and every local-call target) and which instructions belong
+ * to the entry function. Functions are contiguous: each runs up to the next one's start. */
+static void find_functions(struct jit_state *s)
+{
+	const struct ebpf_inst *insns = s->program->insns;
+	size_t count = s->program->count;
+
+	s->is_function[0] = true;
+	for (size_t i = 0; i < count; i++) {
+		if (insns[i].code == EBPF_OP_CALL && insns[i].src_reg == EBPF_CALL_LOCAL)
+			s->is_function[i + 1 + insns[i].imm] = true;
+	}
+	bool main = true;
+	for (size_t i = 0; i < count; i++) {
+		if (i > 0 && s->is_function[i])
+			main = false;
+		s->in_main[i] = main;
+	}
+}
+
+static size_t measure_main_prologue(void)
+{
+	struct jit_state s = { 0 };
+
+	emit_prologue(&s, true);
+	return s.len;
+}
+
+bool jit_available(void)
+{
+	return true;
+}
+
+static int run_passes(struct jit_state *s)
+{
+	size_t count = s->program->count;
+	size_t last = SIZE_MAX;
+
+	/* Pessimistic start: every instruction far from every other, so the first pass picks
+	 * long jumps everywhere and later passes only shrink. */
+	for (size_t i = 0; i <= count; i++)
+		s->prev[i] = (uint32_t)(i * 128);
+	for (int pass = 0; pass < MAX_PASSES; pass++) {
+		int err = jit_pass(s);
+
+		if (err)
+			return err;
+		memcpy(s->prev, s->start, (count + 1) * sizeof(*s->start));
+		if (s->len == last)
+			return 0;
+		last = s->len;
+	}
+	return exec_error(s->err, s->err_size, -E2BIG,
+			  "JIT: code size did not converge in %d passes", MAX_PASSES);
+}
+
+int jit_compile(struct exec_program *program, char *err, size_t err_size)
+{
+	size_t count = program->count;
+	struct jit_code *code = calloc(1, sizeof(*code));
+	struct jit_state s = {
+		.program = program,
+		.err = err,
+		.err_size = err_size,
+	};
+	int ret = -ENOMEM;
+
+	s.start = calloc(count + 1, sizeof(*s.start));
+	s.prev = calloc(count + 1, sizeof(*s.prev));
+	s.is_function = calloc(count, sizeof(*s.is_function));
+	s.in_main = calloc(count, sizeof(*s.in_main));
+	if (!code || !s.start || !s.prev || !s.is_function || !s.in_main) {
+		exec_error(err, err_size, ret, "JIT: out of memory");
+		goto fail;
+	}
+	find_functions(&s);
+	ret = run_passes(&s);
+	if (ret)
+		goto fail;
+
+	code->size = s.len;
+	code->image = mmap(NULL, s.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (code->image == MAP_FAILED) {
+		code->image = NULL;
+		ret = exec_error(err, err_size, -ENOMEM, "JIT: cannot map %zu bytes", s.len);
+		goto fail;
+	}
+	s.image = code->image;
+	s.capacity = code->size;
+	ret = jit_pass(&s);
+	if (!ret && memcmp(s.start, s.prev, (count + 1) * sizeof(*s.start)))
+		ret = exec_error(err, err_size, -EFAULT, "JIT: the final pass moved code");
+	if (ret)
+		goto fail;
+	if (mprotect(code->image, code->size, PROT_READ | PROT_EXEC)) {
+		ret = exec_error(err, err_size, -errno, "JIT: cannot make code executable");
+		goto fail;
+	}
+	code->body = code->image + measure_main_prologue();
+	code->offsets = s.start;
+	s.start = NULL;
+	program->engine_data = code;
+	ret = 0;
+	goto out;
+fail:
+	if (code && code->image)
+		munmap(code->image, code->size);
+	free(code);
+out:
+	free(s.start);
+	free(s.prev);
+	free(s.is_function);
+	free(s.in_main);
+	return ret;
+}
+
+void jit_free(struct exec_program *program)
+{
+	struct jit_code *code = program->engine_data;
+
+	if (!code)
+		return;
+	munmap(code->image, code->size);
+	free(code->offsets);
+	free(code);
+	program->engine_data = NULL;
+}
+
+jit_entry_fn jit_entry(const struct exec_program *program)
+{
+	const struct jit_code *code = program->engine_data;
+
+	return (jit_entry_fn)(void *)code->image;
+}
+
+const uint8_t *jit_code(const struct exec_program *program, size_t *size,
+			const uint32_t **offsets)
+{
+	const struct jit_code *code = program->engine_data;
+
+	*size = code->size;
+	if (offsets)
+		*offsets = code->offsets;
+	return code->image;
+}
+
+#else /* !__x86_64__ */
+
+bool jit_available(void)
+{
+	return false;
+}
+
+int jit_compile(struct exec_program *program, char *err, size_t err_size)
+{
+	return exec_error(err, err_size, -EOPNOTSUPP, "no JIT for this architecture");
+}
+
+void jit_free(struct exec_program *program)
+{
+}
+
+jit_entry_fn jit_entry(const struct exec_program *program)
+{
+	return NULL;
+}
+
+const uint8_t *jit_code(const struct exec_program *program, size_t *size,
+			const uint32_t **offsets)
+{
+	*size = 0;
+	return NULL;
+}
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Native mode: eBPF translated to C, compiled by the system C compiler into a shared object
+ * (eBPF for Windows' bpf2c). One C function per program and per subprogram, the registers as
+ * locals, helpers, maps and global data reached through tables the runtime fills at load, so the
+ * same object serves any process.
+ */
+#ifndef EXTBPF_EXEC_NATIVE_H
+#define EXTBPF_EXEC_NATIVE_H
+
+#include <stdio.h>
+
+#include "exec/exec_internal.h"
+
+/*
+ * What generated code sees of the runtime (its C declaration is emitted into every translation
+ * by native_write_prelude, so the two cannot drift apart: bump NATIVE_ABI_VERSION on change).
+ */
+#define NATIVE_ABI_VERSION 1
+
+struct native_state;
+struct native_env {
+	const ebpf_helper_fn *global; /* by helper id */
+	uint32_t global_count;
+	const ebpf_helper_fn *type; /* by id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE */
+	uint32_t type_count;
+	/* lddw relocations: EBPF_PSEUDO_MAP_IDX -> maps[imm], EBPF_PSEUDO_MAP_IDX_VALUE ->
+	 * values[imm] + offset. */
+	void *const *maps;
+	const uint64_t *values;
+	/* Runs the tail call's target (or returns 0 when it fails: no target, too many). */
+	int (*tail_call)(const struct native_env *env, struct native_state *state, uint64_t ctx,
+			 uint64_t map, uint64_t index, uint64_t *r0);
+	/* callx: a helper by id at run time. */
+	uint64_t (*callx)(const struct native_env *env, struct native_state *state, uint64_t id,
+			  uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);
+	const void *runtime; /* the exec program behind this env */
+};
+
+/* Per invocation: shared by a program's frames and the programs it tail-calls. */
+struct native_state {
+	uint32_t tail_calls;
+	uint32_t unwound; /* the conformance "unwind" helper ended the program */
+};
+
+/* The signature of a translated program's entry point. */
+typedef uint64_t (*native_entry_fn)(uint64_t r1, uint64_t r2, const struct native_env *env,
+				    struct native_state *state);
+
+/* The declarations every translation starts with. */
+void native_write_prelude(FILE *out);
+
+/*
+ * Writes one program as C: an exported function `symbol` of type native_entry_fn plus a static
+ * function per subprogram. insns may still hold EBPF_PSEUDO_MAP_IDX(_VALUE) lddw (resolved
+ * through env) or plain immediates. conformance_unwind gives helper 5 the suite's semantics.
+ */
+int native_translate(const struct ebpf_inst *insns, size_t count, const char *symbol,
+		     bool conformance_unwind, FILE *out, char *err, size_t err_size);
+
+/* Compiles a C file into a shared object with the system compiler (cc -O2 -shared -fPIC). */
+int native_cc(const char *c_path, const char *so_path, char *err, size_t err_size);
+
+/* The runtime engine: translate, compile and load one program (for EXEC_NATIVE). */
+int native_compile(struct exec_program *program, char *err, size_t err_size);
+void native_free(struct exec_program *program);
+uint64_t native_run(const struct exec_program *program, uint64_t r1, uint64_t r2);
+
+#endif /* EXTBPF_EXEC_NATIVE_H */

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The native engine at run time: translate one program to C, compile it with the system C
+ * compiler and load the shared object. Hosts that must not generate code at run time compile
+ * ahead of time instead (`extbpf compile`); this path serves `--mode native` on raw programs and
+ * the conformance suite, and shares the translation and the run-time glue with it.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec/native.h"
+#include "isa/isa.h"
+
+extern char **environ;
+
+struct native_code {
+	void *handle;
+	native_entry_fn entry;
+	struct native_env env;
+};
+
+int native_cc(const char *c_path, const char *so_path, char *err, size_t err_size)
+{
+	const char *cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "cc";
+	char *const argv[] = {
+		(char *)cc, "-O2", "-shared", "-fPIC", "-w", "-fno-strict-aliasing", "-o",
+		(char *)so_path, (char *)c_path, NULL,
+	};
+	pid_t pid;
+	int status;
+	int ret = posix_spawnp(&pid, cc, NULL, NULL, argv, environ);
+
+	if (ret)
+		return exec_error(err, err_size, -ret, "cannot run the C compiler '%s': %s", cc,
+				  strerror(ret));
+	if (waitpid(pid, &status, 0) < 0)
+		return exec_error(err, err_size, -errno, "waiting for '%s': %s", cc,
+				  strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return exec_error(err, err_size, -ENOEXEC,
+				  "'%s' failed to compile the translated program %s", cc, c_path);
+	return 0;
+}
+
+/* Tail calls from native code: the target runs to completion and its r0 is the program's. */
+static int native_tail_call(const struct native_env *env, struct native_state *state,
+			    uint64_t ctx, uint64_t map, uint64_t index, uint64_t *r0)
+{
+	const struct exec_program *self = env->runtime;
+	const struct exec_program *target;
+
+	if (!self->helpers.tail_call || state->tail_calls >= EBPF_MAX_TAIL_CALLS)
+		return 0;
+	target = self->helpers.tail_call((void *)(uintptr_t)map, (uint32_t)index);
+	if (!target)
+		return 0;
+	state->tail_calls++;
+	if (target->engine == EXEC_NATIVE && target->engine_data) {
+		const struct native_code *code = target->engine_data;
+
+		*r0 = code->entry(ctx, 0, &code->env, state);
+	} else {
+		*r0 = exec_program_run(target, ctx, 0);
+	}
+	return 1;
+}
+
+static uint64_t native_callx(const struct native_env *env, struct native_state *state,
+			     uint64_t id, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+			     uint64_t r5)
+{
+	const struct exec_program *self = env->runtime;
+	ebpf_helper_fn fn = NULL;
+
+	switch (interp_resolve_helper(&self->helpers, id, &fn)) {
+	case INTERP_CALL_PLAIN:
+		return fn(r1, r2, r3, r4, r5);
+	case INTERP_CALL_UNWIND:
+		state->unwound = r1 == 0;
+		return r1;
+	default:
+		return (uint64_t)-EINVAL;
+	}
+}
+
+static int write_translation(const struct exec_program *program, const char *c_path, char *err,
+			     size_t err_size)
+{
+	FILE *out = fopen(c_path, "w");
+	int ret;
+
+	if (!out)
+		return exec_error(err, err_size, -errno, "cannot write %s: %s", c_path,
+				  strerror(errno));
+	native_write_prelude(out);
+	ret = native_translate(program->insns, program->count, "ebpf_program",
+			       program->helpers.conformance_unwind, out, err, err_size);
+	if (fclose(out) && !ret)
+		ret = exec_error(err, err_size, -EIO, "cannot write %s", c_path);
+	return ret;
+}
+
+int native_compile(struct exec_program *program, char *err, size_t err_size)
+{
+	char dir[] = "/tmp/extbpf-native-XXXXXX";
+	char c_path[sizeof(dir) + 16], so_path[sizeof(dir) + 16];
+	struct native_code *code = NULL;
+	int ret;
+
+	if (!mkdtemp(dir))
+		return exec_error(err, err_size, -errno, "cannot create a directory for native "
+				  "code: %s", strerror(errno));
+	snprintf(c_path, sizeof(c_path), "%s/prog.c", dir);
+	snprintf(so_path, sizeof(so_path), "%s/prog.so", dir);
+
+	ret = write_translation(program, c_path, err, err_size);
+	if (!ret)
+		ret = native_cc(c_path, so_path, err, err_size);
+	if (ret)
+		goto out;
+	code = calloc(1, sizeof(*code));
+	if (!code) {
+		ret = exec_error(err, err_size, -ENOMEM, "out of memory");
+		goto out;
+	}
+	code->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
+	if (!code->handle) {
+		ret = exec_error(err, err_size, -ENOEXEC, "cannot load native code: %s", dlerror());
+		goto out;
+	}
+	code->entry = (native_entry_fn)dlsym(code->handle, "ebpf_program");
+	if (!code->entry) {
+		ret = exec_error(err, err_size, -ENOEXEC, "native code has no entry point");
+		goto out;
+	}
+	code->env = (struct native_env){
+		.global = program->helpers.global,
+		.global_count = program->helpers.global_count,
+		.type = program->helpers.type,
+		.type_count = program->helpers.type_count,
+		.tail_call = native_tail_call,
+		.callx = native_callx,
+		.runtime = program,
+	};
+	program->engine_data = code;
+	code = NULL;
+out:
+	if (code && code->handle)
+		dlclose(code->handle);
+	free(code);
+	unlink(c_path);
+	unlink(so_path);
+	rmdir(dir);
+	return ret;
+}
+
+void native_free(struct exec_program *program)
+{
+	struct native_code *code = program->engine_data;
+
+	if (!code)
+		return;
+	dlclose(code->handle);
+	free(code);
+	program->engine_data = NULL;
+}
+
+uint64_t native_run(const struct exec_program *program, uint64_t r1, uint64_t r2)
+{
+	const struct native_code *code = program->engine_data;
+
+	return code->entry(r1, r2, &code->env, NULL);
+}

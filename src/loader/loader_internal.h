@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the loader's files share while one object is parsed: the ELF image, its sections and
+ * symbols, the BTF, the function table and the object under construction. Nothing here
+ * outlives loader_open_mem().
+ */
+#ifndef EXTBPF_LOADER_INTERNAL_H
+#define EXTBPF_LOADER_INTERNAL_H
+
+#include <gelf.h>
+#include <libelf.h>
+#include <linux/btf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loader/loader.h"
+
+#define LOADER_INSN_SZ 8
+
+/* Relocation types of EM_BPF that <elf.h> does not name (LLVM's BPF backend emits them). */
+#ifndef R_BPF_64_ABS64
+#define R_BPF_64_ABS64 2
+#endif
+#ifndef R_BPF_64_ABS32
+#define R_BPF_64_ABS32 3
+#endif
+#ifndef R_BPF_64_NODYLD32
+#define R_BPF_64_NODYLD32 4
+#endif
+
+enum loader_sec_kind {
+	SEC_OTHER,	 /* debug info, address-significance tables, ...: ignored */
+	SEC_CODE,	 /* executable: programs and subprograms */
+	SEC_MAPS_BTF,	 /* .maps */
+	SEC_MAPS_LEGACY, /* maps */
+	SEC_DATA,	 /* .rodata*, .data*, .bss* */
+	SEC_LICENSE,
+	SEC_VERSION,
+	SEC_BTF,
+	SEC_BTF_EXT,
+	SEC_SYMTAB,
+	SEC_REL,
+};
+
+/* Where a call or function pointer of a code section leads, before programs are laid out. */
+struct loader_target {
+	uint32_t sec; /* 0: the instruction refers to no function */
+	uint32_t insn;
+};
+
+/* A block of .BTF.ext records that belongs to one section. */
+struct loader_ext_block {
+	const uint8_t *records;
+	uint32_t count;
+	uint32_t rec_size;
+};
+
+struct loader_sec {
+	const char *name;
+	GElf_Shdr shdr;
+	Elf_Data *data; /* NULL for SHT_NOBITS and empty sections */
+	enum loader_sec_kind kind;
+	enum loader_map_kind data_kind; /* SEC_DATA only */
+	int32_t map;			/* SEC_DATA only: its map, -1 when empty */
+	/* SEC_CODE: a private, relocated copy of the instructions and their call targets. */
+	struct ebpf_inst *insns;
+	size_t insn_count;
+	struct loader_target *targets;
+	struct loader_ext_block lines;
+};
+
+struct loader_func {
+	const char *name;
+	uint32_t sec;
+	uint32_t start; /* instruction index in the section */
+	uint32_t end;	/* one past the last */
+	bool is_program;
+};
+
+struct loader_btf {
+	void *raw; /* an aligned copy of .BTF */
+	const char *strs;
+	uint32_t str_len;
+	const struct btf_type **types; /* indexed by type id; [0] is void (NULL) */
+	uint32_t nr_types;
+};
+
+/* Where a user map's definition lives, to resolve the relocations that name it. */
+struct loader_map_origin {
+	uint32_t sec;
+	uint64_t offset;
+	uint64_t size;
+	uint32_t values_offset; /* BTF maps with `values`: byte offset of the array in the def */
+	bool has_values;
+};
+
+struct loader_ctx {
+	char *err;
+	size_t err_size;
+	void *image; /* private, aligned copy of the object: libelf's data points into it */
+	size_t size;
+	Elf *elf;
+
+	struct loader_sec *secs;
+	size_t shnum;
+	size_t shstrndx;
+	size_t symtab; /* section index, 0 when none */
+	Elf_Data *symbols;
+	size_t sym_count;
+	size_t strtab;	    /* section index of the symbol names */
+	size_t text;	    /* .text, 0 when none */
+	size_t maps_btf;    /* .maps, 0 when none */
+	size_t maps_legacy; /* maps, 0 when none */
+
+	bool has_btf;
+	struct loader_btf btf;
+	uint8_t *btf_ext; /* an aligned copy of .BTF.ext */
+	size_t btf_ext_size;
+
+	struct loader_func *funcs; /* sorted by (sec, start) */
+	size_t func_count;
+
+	struct loader_map_origin *origins; /* parallel to obj->maps */
+	size_t maps_cap;
+
+	struct loader_object *obj;
+};
+
+/* Formats the message for the caller and returns err. */
+int loader_err(struct loader_ctx *ctx, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Symbols (loader.c). */
+int loader_get_sym(struct loader_ctx *ctx, size_t index, GElf_Sym *sym);
+const char *loader_sym_name(struct loader_ctx *ctx, const GElf_Sym *sym);
+int loader_find_sym(struct loader_ctx *ctx, const char *name, size_t shndx, GElf_Sym *sym);
+const char *loader_sec_name(struct loader_ctx *ctx, size_t index);
+int loader_program_index(struct loader_ctx *ctx, size_t sec, uint64_t offset);
+
+/* BTF and .BTF.ext (btf.c). */
+int loader_btf_parse(struct loader_ctx *ctx, const void *data, size_t size);
+void loader_btf_free(struct loader_btf *btf);
+const struct btf_type *loader_btf_type(const struct loader_btf *btf, uint32_t id);
+const char *loader_btf_str(const struct loader_btf *btf, uint32_t off);
+const struct btf_type *loader_btf_skip_mods(const struct loader_btf *btf, uint32_t id,
+					    uint32_t *res_id);
+int loader_btf_resolve_size(const struct loader_btf *btf, uint32_t id, uint64_t *size);
+/* "struct task_struct", "int", "(anon) struct": for messages. */
+void loader_btf_type_name(const struct loader_btf *btf, uint32_t id, char *buf, size_t size);
+/* Finds the DATASEC ".kconfig" or ".ksyms" that declares an extern variable. */
+const char *loader_btf_extern_section(const struct loader_btf *btf, const char *name);
+int loader_btf_ext_parse(struct loader_ctx *ctx);
+
+/* Maps (maps.c). */
+int loader_collect_maps(struct loader_ctx *ctx);
+int loader_map_by_offset(struct loader_ctx *ctx, size_t sec, uint64_t offset);
+
+/* Relocations and programs (relo.c). */
+int loader_relocate(struct loader_ctx *ctx);
+int loader_build_programs(struct loader_ctx *ctx);
+
+#endif /* EXTBPF_LOADER_INTERNAL_H */

@@ -1,0 +1,642 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Map definitions, in libbpf's order: legacy `maps` (struct bpf_map_def per symbol), BTF-defined
+ * `.maps` (each variable a struct of __uint/__type/__array members), then one array map per
+ * global-data section. Program arrays and maps of maps initialised with `.values = { ... }` get
+ * their (slot, object) pairs from the relocations of .maps.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/loader_internal.h"
+
+/* What the members of a BTF map definition say. */
+struct map_def {
+	uint32_t type, key_size, value_size, max_entries, map_flags, pinning;
+	bool has_key_size, has_value_size;
+	const struct btf_member *values; /* __array(values, ...) */
+};
+
+/* struct bpf_map_def of the legacy `maps` section. */
+struct legacy_map_def {
+	uint32_t type, key_size, value_size, max_entries, map_flags;
+};
+
+#define LEGACY_DEF_MIN offsetof(struct legacy_map_def, map_flags)
+
+static int add_map(struct loader_ctx *ctx, const char *name, enum loader_map_kind kind)
+{
+	struct loader_object *obj = ctx->obj;
+	struct loader_map *map;
+
+	if (obj->map_count == ctx->maps_cap) {
+		size_t n = ctx->maps_cap ? ctx->maps_cap * 2 : 8;
+		void *maps, *origins;
+
+		maps = realloc(obj->maps, n * sizeof(*obj->maps));
+		if (maps)
+			obj->maps = maps;
+		origins = realloc(ctx->origins, n * sizeof(*ctx->origins));
+		if (origins)
+			ctx->origins = origins;
+		if (!maps || !origins)
+			return loader_err(ctx, -ENOMEM, "out of memory");
+		ctx->maps_cap = n;
+	}
+	map = &obj->maps[obj->map_count];
+	memset(map, 0, sizeof(*map));
+	memset(&ctx->origins[obj->map_count], 0, sizeof(ctx->origins[0]));
+	map->inner_map = -1;
+	map->kind = kind;
+	map->name = strdup(name);
+	if (!map->name)
+		return loader_err(ctx, -ENOMEM, "out of memory");
+	return (int)obj->map_count++;
+}
+
+int loader_map_by_offset(struct loader_ctx *ctx, size_t sec, uint64_t offset)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->obj->map_count; i++) {
+		if (ctx->origins[i].sec == sec && ctx->origins[i].offset == offset)
+			return (int)i;
+	}
+	return -ENOENT;
+}
+
+static bool needs_key(uint32_t type)
+{
+	return type != EBPF_MAP_TYPE_QUEUE && type != EBPF_MAP_TYPE_STACK &&
+	       type != EBPF_MAP_TYPE_RINGBUF;
+}
+
+/* The checks every map type shares; the maps module validates each type in detail. */
+static int check_map(struct loader_ctx *ctx, const struct loader_map *map)
+{
+	if (map->type == EBPF_MAP_TYPE_UNSPEC)
+		return loader_err(ctx, -EINVAL, "map '%s': no map type", map->name);
+	if (!map->max_entries)
+		return loader_err(ctx, -EINVAL, "map '%s': max_entries is zero", map->name);
+	if (!map->key_size && needs_key(map->type))
+		return loader_err(ctx, -EINVAL, "map '%s': key size is zero", map->name);
+	if (!map->value_size && map->type != EBPF_MAP_TYPE_RINGBUF)
+		return loader_err(ctx, -EINVAL, "map '%s': value size is zero", map->name);
+	if (map->pinning > LOADER_PIN_BY_NAME)
+		return loader_err(ctx, -EINVAL, "map '%s': unsupported pinning %u", map->name,
+				  map->pinning);
+	return 0;
+}
+
+/* ---- Legacy maps ------------------------------------------------------------------------- */
+
+static int legacy_map(struct loader_ctx *ctx, const GElf_Sym *sym)
+{
+	const struct loader_sec *sec = &ctx->secs[ctx->maps_legacy];
+	const char *name = loader_sym_name(ctx, sym);
+	struct legacy_map_def def = { 0 };
+	const uint8_t *bytes;
+	struct loader_map *map;
+	size_t i;
+	int index;
+
+	if (!sec->data || sym->st_value > sec->data->d_size ||
+	    sym->st_size > sec->data->d_size - sym->st_value)
+		return loader_err(ctx, -EINVAL,
+				  "legacy map '%s': definition lies outside section "
+				  "'maps'",
+				  name);
+	if (sym->st_size < LEGACY_DEF_MIN)
+		return loader_err(ctx, -EINVAL,
+				  "legacy map '%s': definition of %llu bytes is too "
+				  "small (struct bpf_map_def has %zu)",
+				  name, (unsigned long long)sym->st_size, sizeof(def));
+	bytes = (const uint8_t *)sec->data->d_buf + sym->st_value;
+	memcpy(&def, bytes, sym->st_size < sizeof(def) ? sym->st_size : sizeof(def));
+	for (i = sizeof(def); i < sym->st_size; i++) {
+		if (bytes[i])
+			return loader_err(ctx, -EINVAL,
+					  "legacy map '%s': unknown non-zero field at "
+					  "byte %zu of its definition",
+					  name, i);
+	}
+	index = add_map(ctx, name, LOADER_MAP_USER);
+	if (index < 0)
+		return index;
+	map = &ctx->obj->maps[index];
+	map->type = def.type;
+	map->key_size = def.key_size;
+	map->value_size = def.value_size;
+	map->max_entries = def.max_entries;
+	map->map_flags = def.map_flags;
+	ctx->origins[index] = (struct loader_map_origin){ .sec = ctx->maps_legacy,
+							  .offset = sym->st_value,
+							  .size = sym->st_size };
+	return check_map(ctx, map);
+}
+
+static int cmp_sym_value(const void *a, const void *b)
+{
+	const GElf_Sym *x = a, *y = b;
+
+	return x->st_value < y->st_value ? -1 : x->st_value > y->st_value;
+}
+
+static int collect_legacy(struct loader_ctx *ctx)
+{
+	GElf_Sym *syms, sym;
+	size_t i, n = 0;
+	int err = 0;
+
+	syms = calloc(ctx->sym_count ? ctx->sym_count : 1, sizeof(*syms));
+	if (!syms)
+		return loader_err(ctx, -ENOMEM, "out of memory");
+	for (i = 1; i < ctx->sym_count; i++) {
+		if (!loader_get_sym(ctx, i, &sym) && sym.st_shndx == ctx->maps_legacy &&
+		    GELF_ST_TYPE(sym.st_info) != STT_SECTION)
+			syms[n++] = sym;
+	}
+	qsort(syms, n, sizeof(*syms), cmp_sym_value);
+	for (i = 0; i < n && !err; i++)
+		err = legacy_map(ctx, &syms[i]);
+	free(syms);
+	return err;
+}
+
+/* ---- BTF-defined maps -------------------------------------------------------------------- */
+
+/* __uint(name, val) is `int (*name)[val]`: the value is the array's length. */
+static int member_uint(struct loader_ctx *ctx, const char *map, const char *field,
+		       const struct btf_member *m, uint32_t *val)
+{
+	const struct btf_type *t = loader_btf_skip_mods(&ctx->btf, m->type, NULL);
+	const struct btf_type *arr;
+
+	if (!t || BTF_INFO_KIND(t->info) != BTF_KIND_PTR)
+		return loader_err(ctx, -EINVAL, "map '%s': field '%s' is not declared with __uint",
+				  map, field);
+	arr = loader_btf_type(&ctx->btf, t->type);
+	if (!arr || BTF_INFO_KIND(arr->info) != BTF_KIND_ARRAY)
+		return loader_err(ctx, -EINVAL, "map '%s': field '%s' is not declared with __uint",
+				  map, field);
+	*val = ((const struct btf_array *)(arr + 1))->nelems;
+	return 0;
+}
+
+/* __type(name, T) is `T *name`: the size is T's. */
+static int member_type_size(struct loader_ctx *ctx, const char *map, const char *field,
+			    const struct btf_member *m, uint32_t *size)
+{
+	const struct btf_type *t = loader_btf_skip_mods(&ctx->btf, m->type, NULL);
+	char type[128];
+	uint64_t sz;
+
+	if (!t || BTF_INFO_KIND(t->info) != BTF_KIND_PTR)
+		return loader_err(ctx, -EINVAL, "map '%s': field '%s' is not declared with __type",
+				  map, field);
+	if (loader_btf_resolve_size(&ctx->btf, t->type, &sz) || sz > UINT32_MAX) {
+		loader_btf_type_name(&ctx->btf, t->type, type, sizeof(type));
+		return loader_err(ctx, -EINVAL, "map '%s': %s type '%s' has no size", map, field,
+				  type);
+	}
+	*size = (uint32_t)sz;
+	return 0;
+}
+
+static int set_size(struct loader_ctx *ctx, const char *map, const char *what, uint32_t *dst,
+		    bool *has, uint32_t val)
+{
+	if (*has && *dst != val)
+		return loader_err(ctx, -EINVAL, "map '%s': conflicting %s sizes %u and %u", map,
+				  what, *dst, val);
+	*dst = val;
+	*has = true;
+	return 0;
+}
+
+static int parse_member(struct loader_ctx *ctx, const char *map, const struct btf_member *m,
+			struct map_def *def)
+{
+	const char *field = loader_btf_str(&ctx->btf, m->name_off);
+	uint32_t val, ignored;
+	int err;
+
+	if (!field || !*field)
+		return loader_err(ctx, -EINVAL, "map '%s': anonymous field in definition", map);
+	if (!strcmp(field, "type"))
+		return member_uint(ctx, map, field, m, &def->type);
+	if (!strcmp(field, "max_entries"))
+		return member_uint(ctx, map, field, m, &def->max_entries);
+	if (!strcmp(field, "map_flags"))
+		return member_uint(ctx, map, field, m, &def->map_flags);
+	if (!strcmp(field, "pinning"))
+		return member_uint(ctx, map, field, m, &def->pinning);
+	if (!strcmp(field, "numa_node") || !strcmp(field, "map_extra"))
+		return member_uint(ctx, map, field, m, &ignored); /* meaningless here */
+	if (!strcmp(field, "key_size") || !strcmp(field, "key")) {
+		err = field[3] ? member_uint(ctx, map, field, m, &val)
+			       : member_type_size(ctx, map, field, m, &val);
+		return err ? err
+			   : set_size(ctx, map, "key", &def->key_size, &def->has_key_size, val);
+	}
+	if (!strcmp(field, "value_size") || !strcmp(field, "value")) {
+		err = field[5] ? member_uint(ctx, map, field, m, &val)
+			       : member_type_size(ctx, map, field, m, &val);
+		return err ? err
+			   : set_size(ctx, map, "value", &def->value_size, &def->has_value_size,
+				      val);
+	}
+	if (!strcmp(field, "values")) {
+		def->values = m;
+		return 0;
+	}
+	return loader_err(ctx, -EINVAL, "map '%s': unknown field '%s' in definition", map, field);
+}
+
+static int parse_def(struct loader_ctx *ctx, const char *map, const struct btf_type *t,
+		     struct map_def *def)
+{
+	const struct btf_member *m = (const struct btf_member *)(t + 1);
+	uint16_t i;
+	int err;
+
+	memset(def, 0, sizeof(*def));
+	for (i = 0; i < BTF_INFO_VLEN(t->info); i++) {
+		err = parse_member(ctx, map, &m[i], def);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static uint32_t member_byte_offset(const struct btf_type *owner, const struct btf_member *m)
+{
+	return (BTF_INFO_KFLAG(owner->info) ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset) / 8;
+}
+
+static const struct btf_type *values_pointee(struct loader_ctx *ctx, const char *map,
+					     const struct btf_member *values)
+{
+	const struct btf_type *t = loader_btf_skip_mods(&ctx->btf, values->type, NULL);
+	const struct btf_array *arr;
+
+	if (!t || BTF_INFO_KIND(t->info) != BTF_KIND_ARRAY)
+		goto bad;
+	arr = (const struct btf_array *)(t + 1);
+	t = loader_btf_skip_mods(&ctx->btf, arr->type, NULL);
+	if (!t || BTF_INFO_KIND(t->info) != BTF_KIND_PTR)
+		goto bad;
+	t = loader_btf_skip_mods(&ctx->btf, t->type, NULL);
+	if (t)
+		return t;
+bad:
+	loader_err(ctx, -EINVAL, "map '%s': 'values' is not declared with __array", map);
+	return NULL;
+}
+
+static int add_btf_map(struct loader_ctx *ctx, const char *name, const struct map_def *def)
+{
+	struct loader_map *map;
+	int index = add_map(ctx, name, LOADER_MAP_USER);
+
+	if (index < 0)
+		return index;
+	map = &ctx->obj->maps[index];
+	map->type = def->type;
+	map->key_size = def->key_size;
+	map->value_size = def->value_size;
+	map->max_entries = def->max_entries;
+	map->map_flags = def->map_flags;
+	map->pinning = def->pinning;
+	return index;
+}
+
+/* The inner map's template is a map of its own, "<outer>.inner" as libbpf names it. */
+static int add_inner(struct loader_ctx *ctx, int outer, const struct btf_type *t)
+{
+	char name[256];
+	struct map_def def;
+	int index, err;
+
+	snprintf(name, sizeof(name), "%s.inner", ctx->obj->maps[outer].name);
+	err = parse_def(ctx, name, t, &def);
+	if (err)
+		return err;
+	if (def.values)
+		return loader_err(ctx, -EINVAL, "map '%s': an inner map cannot have 'values'",
+				  name);
+	index = add_btf_map(ctx, name, &def);
+	if (index < 0)
+		return index;
+	ctx->obj->maps[index].inner_template = true;
+	ctx->obj->maps[outer].inner_map = index;
+	return check_map(ctx, &ctx->obj->maps[index]);
+}
+
+static int btf_map_values(struct loader_ctx *ctx, int index, const struct btf_type *def_type,
+			  const struct map_def *def)
+{
+	struct loader_map *map = &ctx->obj->maps[index];
+	const struct btf_type *pointee;
+	const char *name = map->name;
+	bool map_in_map =
+	    map->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS || map->type == EBPF_MAP_TYPE_HASH_OF_MAPS;
+
+	if (!def->values) {
+		if (map_in_map)
+			return loader_err(ctx, -EINVAL,
+					  "map '%s': a map of maps needs its inner map "
+					  "declared with __array(values, ...)",
+					  name);
+		return 0;
+	}
+	if (!map_in_map && map->type != EBPF_MAP_TYPE_PROG_ARRAY)
+		return loader_err(ctx, -EINVAL,
+				  "map '%s': 'values' is only valid for program "
+				  "arrays and maps of maps",
+				  name);
+	if (def->has_value_size && def->value_size != sizeof(uint32_t))
+		return loader_err(ctx, -EINVAL,
+				  "map '%s': value size %u, a map of %s holds 4-byte "
+				  "ids",
+				  name, def->value_size, map_in_map ? "maps" : "programs");
+	map->value_size = sizeof(uint32_t);
+	ctx->origins[index].has_values = true;
+	ctx->origins[index].values_offset = member_byte_offset(def_type, def->values);
+	pointee = values_pointee(ctx, name, def->values);
+	if (!pointee)
+		return -EINVAL;
+	if (!map_in_map) {
+		if (BTF_INFO_KIND(pointee->info) != BTF_KIND_FUNC_PROTO)
+			return loader_err(ctx, -EINVAL,
+					  "map '%s': a program array's values must be "
+					  "functions",
+					  name);
+		return 0;
+	}
+	if (BTF_INFO_KIND(pointee->info) != BTF_KIND_STRUCT)
+		return loader_err(ctx, -EINVAL,
+				  "map '%s': the inner map must be a map "
+				  "definition struct",
+				  name);
+	return add_inner(ctx, index, pointee);
+}
+
+static int btf_map(struct loader_ctx *ctx, const struct btf_var_secinfo *vs)
+{
+	const struct loader_sec *sec = &ctx->secs[ctx->maps_btf];
+	const struct btf_type *var = loader_btf_type(&ctx->btf, vs->type), *t;
+	struct map_def def;
+	const char *name;
+	GElf_Sym sym;
+	int index, err;
+
+	if (!var || BTF_INFO_KIND(var->info) != BTF_KIND_VAR)
+		return loader_err(ctx, -EINVAL, ".maps: BTF entry %u is not a variable", vs->type);
+	name = loader_btf_str(&ctx->btf, var->name_off);
+	/* clang leaves DATASEC offsets zero (libbpf fixes them up): the symbol has the truth. */
+	if (loader_find_sym(ctx, name, ctx->maps_btf, &sym))
+		return loader_err(ctx, -EINVAL, "map '%s': no symbol in section '.maps'", name);
+	if (sym.st_value > sec->shdr.sh_size || vs->size > sec->shdr.sh_size - sym.st_value)
+		return loader_err(ctx, -EINVAL, "map '%s': lies outside section '.maps'", name);
+	t = loader_btf_skip_mods(&ctx->btf, var->type, NULL);
+	if (!t || BTF_INFO_KIND(t->info) != BTF_KIND_STRUCT)
+		return loader_err(ctx, -EINVAL, "map '%s': definition is not a struct", name);
+	err = parse_def(ctx, name, t, &def);
+	if (err)
+		return err;
+	index = add_btf_map(ctx, name, &def);
+	if (index < 0)
+		return index;
+	ctx->origins[index].sec = ctx->maps_btf;
+	ctx->origins[index].offset = sym.st_value;
+	ctx->origins[index].size = vs->size;
+	err = btf_map_values(ctx, index, t, &def);
+	return err ? err : check_map(ctx, &ctx->obj->maps[index]);
+}
+
+static const struct btf_type *find_datasec(struct loader_ctx *ctx, const char *name)
+{
+	uint32_t id;
+
+	for (id = 1; id < ctx->btf.nr_types; id++) {
+		const struct btf_type *t = ctx->btf.types[id];
+
+		if (BTF_INFO_KIND(t->info) == BTF_KIND_DATASEC &&
+		    !strcmp(loader_btf_str(&ctx->btf, t->name_off), name))
+			return t;
+	}
+	return NULL;
+}
+
+static int collect_btf_maps(struct loader_ctx *ctx)
+{
+	const struct btf_type *sec;
+	const struct btf_var_secinfo *vs;
+	uint16_t i;
+	int err;
+
+	if (!ctx->has_btf)
+		return loader_err(ctx, -EINVAL, "section '.maps' needs BTF (compile with -g)");
+	sec = find_datasec(ctx, ".maps");
+	if (!sec)
+		return loader_err(ctx, -EINVAL, "section '.maps' has no BTF description (DATASEC)");
+	vs = (const struct btf_var_secinfo *)(sec + 1);
+	for (i = 0; i < BTF_INFO_VLEN(sec->info); i++) {
+		err = btf_map(ctx, &vs[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- Initial values of program arrays and maps of maps ------------------------------------ */
+
+static int find_map_at(struct loader_ctx *ctx, uint64_t offset)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->obj->map_count; i++) {
+		const struct loader_map_origin *o = &ctx->origins[i];
+
+		if (o->sec == ctx->maps_btf && offset >= o->offset && offset - o->offset < o->size)
+			return (int)i;
+	}
+	return -ENOENT;
+}
+
+/* Appends (slot, value) to a map's initialisers: its programs, or its maps. */
+static int add_init(struct loader_ctx *ctx, struct loader_map *map, uint32_t slot, uint32_t value)
+{
+	bool progs = map->type == EBPF_MAP_TYPE_PROG_ARRAY;
+	uint32_t **slots = progs ? &map->init_slots : &map->init_map_slots;
+	uint32_t **values = progs ? &map->init_programs : &map->init_maps;
+	uint32_t *count = progs ? &map->init_count : &map->init_map_count;
+	uint32_t i, *p;
+
+	for (i = 0; i < *count; i++) {
+		if ((*slots)[i] == slot)
+			return loader_err(ctx, -EINVAL, "map '%s': slot %u initialised twice",
+					  map->name, slot);
+	}
+	p = realloc(*slots, (*count + 1) * sizeof(*p));
+	if (p)
+		*slots = p;
+	if (!p || !(p = realloc(*values, (*count + 1) * sizeof(*p))))
+		return loader_err(ctx, -ENOMEM, "out of memory");
+	*values = p;
+	(*slots)[*count] = slot;
+	(*values)[(*count)++] = value;
+	return 0;
+}
+
+/* The object a slot is initialised with: a program's index, or a map's. */
+static int init_target(struct loader_ctx *ctx, const struct loader_map *map, const GElf_Sym *sym)
+{
+	const char *name = loader_sym_name(ctx, sym);
+	int index;
+
+	if (map->type == EBPF_MAP_TYPE_PROG_ARRAY) {
+		index = sym->st_shndx < ctx->shnum
+			    ? loader_program_index(ctx, sym->st_shndx, sym->st_value)
+			    : -ENOENT;
+		if (index < 0)
+			return loader_err(ctx, -EINVAL,
+					  "map '%s': '%s' is not a program of this object",
+					  map->name, name);
+		return index;
+	}
+	index = sym->st_shndx == ctx->maps_btf
+		    ? loader_map_by_offset(ctx, ctx->maps_btf, sym->st_value)
+		    : -ENOENT;
+	if (index < 0)
+		return loader_err(ctx, -EINVAL, "map '%s': '%s' is not a map of this object",
+				  map->name, name);
+	return index;
+}
+
+static int map_init_relo(struct loader_ctx *ctx, const GElf_Rel *rel, size_t n)
+{
+	const struct loader_map_origin *o;
+	struct loader_map *map;
+	uint64_t at;
+	GElf_Sym sym;
+	int index, target;
+
+	if (GELF_R_TYPE(rel->r_info) != R_BPF_64_ABS64)
+		return loader_err(ctx, -EINVAL,
+				  "section '.maps': relocation #%zu has unsupported "
+				  "type %llu",
+				  n, (unsigned long long)GELF_R_TYPE(rel->r_info));
+	if (loader_get_sym(ctx, GELF_R_SYM(rel->r_info), &sym))
+		return loader_err(ctx, -EINVAL,
+				  "section '.maps': relocation #%zu references "
+				  "unknown symbol %llu",
+				  n, (unsigned long long)GELF_R_SYM(rel->r_info));
+	index = find_map_at(ctx, rel->r_offset);
+	if (index < 0)
+		return loader_err(ctx, -EINVAL,
+				  "section '.maps': relocation #%zu at offset %#llx "
+				  "is in no map definition",
+				  n, (unsigned long long)rel->r_offset);
+	map = &ctx->obj->maps[index];
+	o = &ctx->origins[index];
+	at = rel->r_offset - o->offset;
+	if (!o->has_values || at < o->values_offset || (at - o->values_offset) % sizeof(uint64_t))
+		return loader_err(ctx, -EINVAL,
+				  "map '%s': relocation at offset %#llx is not a "
+				  "'values' slot",
+				  map->name, (unsigned long long)rel->r_offset);
+	at = (at - o->values_offset) / sizeof(uint64_t);
+	if (at >= map->max_entries)
+		return loader_err(ctx, -EINVAL, "map '%s': slot %llu is beyond max_entries %u",
+				  map->name, (unsigned long long)at, map->max_entries);
+	target = init_target(ctx, map, &sym);
+	if (target < 0)
+		return target;
+	return add_init(ctx, map, (uint32_t)at, (uint32_t)target);
+}
+
+static int collect_map_inits(struct loader_ctx *ctx)
+{
+	GElf_Rel rel;
+	size_t i, n, count;
+	int err;
+
+	for (i = 1; i < ctx->shnum; i++) {
+		const struct loader_sec *sec = &ctx->secs[i];
+
+		if (sec->kind != SEC_REL || sec->shdr.sh_info != ctx->maps_btf || !sec->data)
+			continue;
+		if (sec->shdr.sh_type != SHT_REL)
+			return loader_err(ctx, -EINVAL,
+					  "section '%s': RELA relocations are not "
+					  "supported",
+					  sec->name);
+		count = sec->data->d_size / sizeof(Elf64_Rel);
+		for (n = 0; n < count; n++) {
+			if (!gelf_getrel(sec->data, (int)n, &rel))
+				return loader_err(ctx, -EINVAL,
+						  "section '%s': unreadable relocation "
+						  "#%zu",
+						  sec->name, n);
+			err = map_init_relo(ctx, &rel, n);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- Global data ------------------------------------------------------------------------- */
+
+static int data_map(struct loader_ctx *ctx, struct loader_sec *sec)
+{
+	struct loader_map *map;
+	int index;
+
+	if (sec->shdr.sh_size > UINT32_MAX)
+		return loader_err(ctx, -EINVAL, "section '%s': %llu bytes is too large for a map",
+				  sec->name, (unsigned long long)sec->shdr.sh_size);
+	index = add_map(ctx, sec->name, sec->data_kind);
+	if (index < 0)
+		return index;
+	map = &ctx->obj->maps[index];
+	map->type = EBPF_MAP_TYPE_ARRAY;
+	map->key_size = sizeof(uint32_t);
+	map->value_size = (uint32_t)sec->shdr.sh_size;
+	map->max_entries = 1;
+	if (sec->data_kind == LOADER_MAP_RODATA)
+		map->map_flags = EBPF_F_RDONLY_PROG;
+	if (sec->data_kind != LOADER_MAP_BSS) {
+		map->initial_data = malloc(map->value_size);
+		if (!map->initial_data)
+			return loader_err(ctx, -ENOMEM, "out of memory");
+		memcpy(map->initial_data, sec->data->d_buf, map->value_size);
+	}
+	sec->map = index;
+	return 0;
+}
+
+int loader_collect_maps(struct loader_ctx *ctx)
+{
+	size_t i;
+	int err = 0;
+
+	if (ctx->maps_legacy)
+		err = collect_legacy(ctx);
+	if (!err && ctx->maps_btf)
+		err = collect_btf_maps(ctx);
+	if (!err && ctx->maps_btf)
+		err = collect_map_inits(ctx);
+	for (i = 1; i < ctx->shnum && !err; i++) {
+		struct loader_sec *sec = &ctx->secs[i];
+
+		/* Empty sections hold nothing a program could refer to: no map (as libbpf). */
+		if (sec->kind == SEC_DATA && sec->shdr.sh_size)
+			err = data_map(ctx, sec);
+	}
+	return err;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the map types share inside src/maps: Linux's map flag values and size limits, the
+ * registry, per-CPU slot arithmetic and the deferred-reclamation wrappers around call_rcu.
+ */
+#ifndef EXTBPF_MAP_INTERNAL_H
+#define EXTBPF_MAP_INTERNAL_H
+
+#include <errno.h>
+
+#include <urcu-bp.h>
+
+#include "maps/maps.h"
+
+/* map_flags, with Linux's values (EBPF_F_NO_PREALLOC and EBPF_F_RDONLY_PROG are public). */
+#define MAP_F_NO_PREALLOC   EBPF_F_NO_PREALLOC
+#define MAP_F_NO_COMMON_LRU (1u << 1)
+#define MAP_F_NUMA_NODE	    (1u << 2)
+#define MAP_F_RDONLY	    (1u << 3)
+#define MAP_F_WRONLY	    (1u << 4)
+#define MAP_F_ZERO_SEED	    (1u << 6)
+#define MAP_F_RDONLY_PROG   EBPF_F_RDONLY_PROG
+#define MAP_F_WRONLY_PROG   (1u << 8)
+#define MAP_F_MMAPABLE	    (1u << 10)
+#define MAP_F_INNER_MAP	    (1u << 12)
+#define MAP_F_ACCESS_MASK   (MAP_F_RDONLY | MAP_F_WRONLY | MAP_F_RDONLY_PROG | MAP_F_WRONLY_PROG)
+
+/* Linux's limits: MAX_BPF_STACK for keys, KMALLOC_MAX_SIZE for values, PCPU_MIN_UNIT_SIZE. */
+#define MAP_KEY_SIZE_MAX     512u
+#define MAP_VALUE_SIZE_MAX   (1u << 22)
+#define MAP_PERCPU_VALUE_MAX (32u * 1024)
+
+#define MAP_BPF_F_LOCK 4 /* update flag Linux has for values with a spin lock; not supported */
+
+static inline uint64_t map_round_up(uint64_t n, uint64_t align)
+{
+	return (n + align - 1) / align * align;
+}
+
+static inline uint32_t map_percpu_slot_size(uint32_t value_size)
+{
+	return (uint32_t)map_round_up(value_size, 8);
+}
+
+/* Checks what every type checks: max_entries, access flags. Returns 0 or -EINVAL with *why. */
+int map_check_common(const struct map_attr *attr, uint32_t allowed_flags, const char **why);
+/* The common part of update flags: BPF_ANY, BPF_NOEXIST or BPF_EXIST, nothing else. */
+static inline bool map_update_flags_valid(uint64_t flags)
+{
+	return flags <= EBPF_EXIST;
+}
+
+/* The registry (map_registry.c): the operations of a type, NULL when unsupported. */
+const struct map_ops *map_registry_ops(enum ebpf_map_type type);
+const char *map_registry_name(enum ebpf_map_type type);
+
+extern const struct map_ops array_map_ops;
+extern const struct map_ops percpu_array_map_ops;
+extern const struct map_ops htab_map_ops;
+extern const struct map_ops percpu_htab_map_ops;
+extern const struct map_ops lru_htab_map_ops;
+extern const struct map_ops lru_percpu_htab_map_ops;
+extern const struct map_ops htab_of_maps_map_ops;
+extern const struct map_ops devmap_hash_map_ops;
+extern const struct map_ops prog_array_map_ops;
+extern const struct map_ops array_of_maps_map_ops;
+extern const struct map_ops devmap_map_ops;
+extern const struct map_ops lpm_trie_map_ops;
+extern const struct map_ops queue_map_ops;
+extern const struct map_ops stack_map_ops;
+extern const struct map_ops ringbuf_map_ops;
+
+/* The number of per-CPU slots (possible CPUs, as /sys/devices/system/cpu/possible says). */
+uint32_t map_possible_cpus(void);
+/* The calling thread's slot in a map made with ncpus slots. */
+static inline uint32_t map_cpu_slot(uint32_t ncpus)
+{
+	uint32_t cpu = map_current_cpu();
+
+	return cpu < ncpus ? cpu : cpu % ncpus;
+}
+
+/* Array iteration (u32 keys 0..max_entries-1; a missing or out-of-range key gives 0). */
+int map_array_get_next_key(struct ebpf_map *map, const void *key, void *next_key);
+
+/* Inner maps: does `map` match the template an outer map copied at creation? */
+bool map_matches_template(const struct ebpf_map *map, const struct map_attr *tmpl);
+/* Copies the template attributes of attr->inner_map; -EINVAL with *why when unusable. */
+int map_copy_template(const struct map_attr *attr, struct map_attr *tmpl, const char **why);
+
+/*
+ * Deferred reclamation. Every free of something a reader may still see goes through
+ * map_call_rcu; the callback starts with map_rcu_callback_begin, which tells ThreadSanitizer
+ * about the happens-before that the grace period provides.
+ */
+void map_tsan_release(const void *addr);
+void map_tsan_acquire(const void *addr);
+extern const char map_rcu_tsan_token;
+
+static inline void map_call_rcu(struct rcu_head *head, void (*fn)(struct rcu_head *head))
+{
+	map_tsan_release(head);
+	urcu_bp_call_rcu(head, fn);
+}
+
+static inline void map_rcu_callback_begin(struct rcu_head *head)
+{
+	map_tsan_acquire(head);
+	map_tsan_acquire(&map_rcu_tsan_token);
+}
+
+#endif /* EXTBPF_MAP_INTERNAL_H */

@@ -1,0 +1,1251 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Scalar value tracking: the transfer function of every ALU instruction, pointer arithmetic,
+ * and conditional jumps (is a branch decided? what does each side prove?).
+ *
+ * 32-bit operations are computed as 64-bit operations on the zero-extended low halves of the
+ * operands, then truncated: one set of transfer functions serves both widths.
+ */
+#include <string.h>
+
+#include "verifier_int.h"
+
+#define U32_MAX 0xffffffffull
+
+static uint64_t umax64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static uint64_t umin64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static int64_t smax64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static int64_t smin64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+static void reg_unbound_signed(struct reg *reg)
+{
+	reg->smin = INT64_MIN;
+	reg->smax = INT64_MAX;
+}
+
+static void reg_unbound_unsigned(struct reg *reg)
+{
+	reg->umin = 0;
+	reg->umax = UINT64_MAX;
+}
+
+static void bounds_from_tnum(struct reg *r)
+{
+	r->smin = smax64(r->smin, (int64_t)(r->var.value | (r->var.mask & (1ull << 63))));
+	r->smax = smin64(r->smax, (int64_t)(r->var.value | (r->var.mask & ~(1ull << 63))));
+	r->umin = umax64(r->umin, r->var.value);
+	r->umax = umin64(r->umax, r->var.value | r->var.mask);
+}
+
+/* Each of the signed and unsigned ranges can tighten the other where they agree on sign. */
+static void deduce_bounds(struct reg *r)
+{
+	if (r->smin >= 0 || r->smax < 0) {
+		r->umin = umax64((uint64_t)r->smin, r->umin);
+		r->umax = umin64((uint64_t)r->smax, r->umax);
+		r->smin = (int64_t)r->umin;
+		r->smax = (int64_t)r->umax;
+	} else if ((int64_t)r->umax >= 0) {
+		r->smin = (int64_t)r->umin;
+		r->umax = umin64(r->umax, (uint64_t)r->smax);
+		r->smax = (int64_t)r->umax;
+	} else if ((int64_t)r->umin < 0) {
+		r->umin = umax64(r->umin, (uint64_t)r->smin);
+		r->smin = (int64_t)r->umin;
+		r->smax = (int64_t)r->umax;
+	}
+}
+
+void reg_bounds_sync(struct reg *r)
+{
+	bounds_from_tnum(r);
+	deduce_bounds(r);
+	if (r->umin <= r->umax)
+		r->var = tnum_intersect(r->var, tnum_range(r->umin, r->umax));
+	bounds_from_tnum(r);
+}
+
+/* False when the constraints contradict each other: the path cannot happen. */
+bool reg_bounds_sane(const struct reg *r)
+{
+	if (r->type != SCALAR && !reg_is_pointer(r))
+		return true;
+	return r->umin <= r->umax && r->smin <= r->smax &&
+	       r->umin <= (r->var.value | r->var.mask) && r->umax >= r->var.value;
+}
+
+/* The contiguous range of the low `bits` bits, or false when they wrap. */
+static bool low_range(const struct reg *r, int bits, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t m = bits == 64 ? UINT64_MAX : (1ull << bits) - 1;
+
+	if (bits == 64) {
+		*lo = r->umin;
+		*hi = r->umax;
+		return true;
+	}
+	if ((r->umin >> bits) == (r->umax >> bits)) {
+		*lo = r->umin & m;
+		*hi = r->umax & m;
+		return true;
+	}
+	if ((r->smin >> bits) == (r->smax >> bits)) {
+		*lo = (uint64_t)r->smin & m;
+		*hi = (uint64_t)r->smax & m;
+		return *lo <= *hi;
+	}
+	return false;
+}
+
+/* The value truncated to its low 32 bits (what every ALU32 instruction leaves). */
+void reg_zext32(struct reg *r)
+{
+	uint64_t lo, hi;
+
+	if (!low_range(r, 32, &lo, &hi)) {
+		lo = 0;
+		hi = U32_MAX;
+	}
+	r->var = tnum_cast(r->var, 4);
+	r->umin = lo;
+	r->umax = hi;
+	r->smin = (int64_t)lo;
+	r->smax = (int64_t)hi;
+	reg_bounds_sync(r);
+}
+
+/* The low `bytes` bytes sign-extended to 64 bits. */
+void reg_sext(struct reg *r, int bytes)
+{
+	int bits = bytes * 8;
+	uint64_t half = 1ull << (bits - 1), lo, hi;
+
+	if (bytes == 8)
+		return;
+	if (reg_is_const(r)) {
+		uint64_t v = r->var.value & ((1ull << bits) - 1);
+
+		reg_mark_const(r, v & half ? v | ~((1ull << bits) - 1) : v);
+		return;
+	}
+	if (low_range(r, bits, &lo, &hi) && (hi < half || lo >= half)) {
+		int64_t shift = lo >= half ? (int64_t)(1ull << bits) : 0;
+
+		r->smin = (int64_t)lo - shift;
+		r->smax = (int64_t)hi - shift;
+	} else {
+		r->smin = -(int64_t)half;
+		r->smax = (int64_t)half - 1;
+	}
+	r->var = tnum_unknown();
+	reg_unbound_unsigned(r);
+	reg_bounds_sync(r);
+}
+
+/* ---- concrete evaluation (both operands known) -------------------------------------------- */
+
+static uint64_t eval_alu(uint8_t op, int16_t off, uint64_t a, uint64_t b, bool is64)
+{
+	uint8_t shift_mask = is64 ? 63 : 31;
+
+	if (!is64) {
+		a = (uint32_t)a;
+		b = (uint32_t)b;
+	}
+	switch (op) {
+	case EBPF_ALU_ADD:
+		return a + b;
+	case EBPF_ALU_SUB:
+		return a - b;
+	case EBPF_ALU_MUL:
+		return a * b;
+	case EBPF_ALU_OR:
+		return a | b;
+	case EBPF_ALU_AND:
+		return a & b;
+	case EBPF_ALU_XOR:
+		return a ^ b;
+	case EBPF_ALU_LSH:
+		return a << (b & shift_mask);
+	case EBPF_ALU_RSH:
+		return a >> (b & shift_mask);
+	case EBPF_ALU_ARSH:
+		if (!is64)
+			return (uint32_t)((int32_t)a >> (b & shift_mask));
+		return (uint64_t)((int64_t)a >> (b & shift_mask));
+	case EBPF_ALU_DIV:
+		if (!b)
+			return 0;
+		if (off != 1)
+			return a / b;
+		if (is64) {
+			if ((int64_t)a == INT64_MIN && (int64_t)b == -1)
+				return a;
+			return (uint64_t)((int64_t)a / (int64_t)b);
+		}
+		if ((int32_t)a == INT32_MIN && (int32_t)b == -1)
+			return a;
+		return (uint32_t)((int32_t)a / (int32_t)b);
+	case EBPF_ALU_MOD:
+		if (!b)
+			return a;
+		if (off != 1)
+			return a % b;
+		if (is64) {
+			if ((int64_t)b == -1)
+				return 0;
+			return (uint64_t)((int64_t)a % (int64_t)b);
+		}
+		if ((int32_t)b == -1)
+			return 0;
+		return (uint32_t)((int32_t)a % (int32_t)b);
+	default:
+		return 0;
+	}
+}
+
+/* ---- abstract transfer functions (64-bit) ------------------------------------------------- */
+
+static void scalar_add(struct reg *a, const struct reg *b)
+{
+	int64_t smin, smax;
+
+	if (__builtin_add_overflow(a->smin, b->smin, &smin) ||
+	    __builtin_add_overflow(a->smax, b->smax, &smax)) {
+		reg_unbound_signed(a);
+	} else {
+		a->smin = smin;
+		a->smax = smax;
+	}
+	if (a->umax + b->umax < a->umax) {
+		reg_unbound_unsigned(a);
+	} else {
+		a->umin += b->umin;
+		a->umax += b->umax;
+	}
+	a->var = tnum_add(a->var, b->var);
+}
+
+static void scalar_sub(struct reg *a, const struct reg *b)
+{
+	int64_t smin, smax;
+
+	if (__builtin_sub_overflow(a->smin, b->smax, &smin) ||
+	    __builtin_sub_overflow(a->smax, b->smin, &smax)) {
+		reg_unbound_signed(a);
+	} else {
+		a->smin = smin;
+		a->smax = smax;
+	}
+	if (a->umin < b->umax) {
+		reg_unbound_unsigned(a);
+	} else {
+		a->umin -= b->umax;
+		a->umax -= b->umin;
+	}
+	a->var = tnum_sub(a->var, b->var);
+}
+
+static void scalar_mul(struct reg *a, const struct reg *b)
+{
+	a->var = tnum_mul(a->var, b->var);
+	if (a->smin < 0 || b->smin < 0 || a->umax > U32_MAX || b->umax > U32_MAX) {
+		reg_unbound_signed(a);
+		reg_unbound_unsigned(a);
+		return;
+	}
+	a->umin *= b->umin;
+	a->umax *= b->umax;
+	a->smin = INT64_MIN;
+	a->smax = INT64_MAX;
+}
+
+static void scalar_bitop(struct reg *a, const struct reg *b, uint8_t op)
+{
+	bool nonneg = a->smin >= 0 && b->smin >= 0;
+
+	switch (op) {
+	case EBPF_ALU_AND:
+		a->var = tnum_and(a->var, b->var);
+		a->umax = umin64(a->umax, b->umax);
+		a->umin = a->var.value;
+		break;
+	case EBPF_ALU_OR:
+		a->var = tnum_or(a->var, b->var);
+		a->umin = umax64(a->umin, b->umin);
+		a->umax = a->var.value | a->var.mask;
+		break;
+	default: /* XOR */
+		a->var = tnum_xor(a->var, b->var);
+		a->umin = a->var.value;
+		a->umax = a->var.value | a->var.mask;
+		break;
+	}
+	if (nonneg && (int64_t)a->umax >= 0) {
+		a->smin = (int64_t)a->umin;
+		a->smax = (int64_t)a->umax;
+	} else {
+		reg_unbound_signed(a);
+	}
+}
+
+static void scalar_shift(struct reg *a, uint8_t op, uint8_t k)
+{
+	switch (op) {
+	case EBPF_ALU_LSH:
+		if (k && a->umax > (UINT64_MAX >> k)) {
+			reg_unbound_unsigned(a);
+		} else {
+			a->umin <<= k;
+			a->umax <<= k;
+		}
+		reg_unbound_signed(a);
+		a->var = tnum_lshift(a->var, k);
+		break;
+	case EBPF_ALU_RSH:
+		a->umin >>= k;
+		a->umax >>= k;
+		reg_unbound_signed(a);
+		a->var = tnum_rshift(a->var, k);
+		break;
+	default: /* ARSH */
+		a->smin >>= k;
+		a->smax >>= k;
+		reg_unbound_unsigned(a);
+		a->var = tnum_arshift(a->var, k, 64);
+		break;
+	}
+}
+
+/* Unsigned division and modulo; RFC 9669: x / 0 == 0, x % 0 == x. */
+static void scalar_divmod(struct reg *a, const struct reg *b, uint8_t op)
+{
+	uint64_t lo = 0, hi = a->umax;
+
+	if (op == EBPF_ALU_DIV && reg_is_const(b) && b->var.value == 0) {
+		reg_mark_const(a, 0);
+		return;
+	}
+	if (op == EBPF_ALU_DIV) {
+		if (b->umin > 0) {
+			lo = a->umin / b->umax;
+			hi = a->umax / b->umin;
+		}
+	} else if (b->umin > 0 && a->umax < b->umin) {
+		return; /* x % k == x */
+	} else if (b->umin > 0) {
+		hi = umin64(a->umax, b->umax - 1);
+	}
+	a->umin = lo;
+	a->umax = hi;
+	reg_unbound_signed(a);
+	a->var = tnum_range(lo, hi);
+}
+
+static void scalar_op(struct reg *a, const struct reg *b, uint8_t op, int16_t off)
+{
+	switch (op) {
+	case EBPF_ALU_ADD:
+		scalar_add(a, b);
+		break;
+	case EBPF_ALU_SUB:
+		scalar_sub(a, b);
+		break;
+	case EBPF_ALU_MUL:
+		scalar_mul(a, b);
+		break;
+	case EBPF_ALU_AND:
+	case EBPF_ALU_OR:
+	case EBPF_ALU_XOR:
+		scalar_bitop(a, b, op);
+		break;
+	case EBPF_ALU_DIV:
+	case EBPF_ALU_MOD:
+		if (off == 1)
+			reg_mark_unknown(a);
+		else
+			scalar_divmod(a, b, op);
+		break;
+	default:
+		reg_mark_unknown(a);
+		break;
+	}
+}
+
+/* dst op= src on scalars, 64-bit or 32-bit. */
+static void scalar_alu(struct reg *dst, const struct reg *src_in, uint8_t op, int16_t off,
+		       bool is64)
+{
+	struct reg src = *src_in;
+	uint8_t width = is64 ? 64 : 32;
+
+	if (reg_is_const(dst) && reg_is_const(&src)) {
+		uint64_t v = eval_alu(op, off, dst->var.value, src.var.value, is64);
+
+		reg_mark_const(dst, is64 ? v : (uint32_t)v);
+		return;
+	}
+	dst->id = 0;
+	if (!is64) {
+		if (op == EBPF_ALU_ARSH)
+			reg_sext(dst, 4);
+		else
+			reg_zext32(dst);
+		reg_zext32(&src);
+	}
+	if (op == EBPF_ALU_LSH || op == EBPF_ALU_RSH || op == EBPF_ALU_ARSH) {
+		if (!reg_is_const(&src)) {
+			reg_mark_unknown(dst);
+		} else {
+			scalar_shift(dst, op, src.var.value & (width - 1));
+			if (!is64 && op == EBPF_ALU_ARSH)
+				reg_zext32(dst);
+		}
+	} else {
+		scalar_op(dst, &src, op, off);
+	}
+	reg_bounds_sync(dst);
+	if (!is64)
+		reg_zext32(dst);
+}
+
+/* ---- ALU instructions --------------------------------------------------------------------- */
+
+static const char *alu_op_name(uint8_t op)
+{
+	static const char *const names[16] = { "+",  "-",   "*", "/", "|",   "&",   "<<",
+					       ">>", "neg", "%", "^", "mov", "s>>", "endian" };
+
+	return names[op >> 4] ? names[op >> 4] : "?";
+}
+
+static bool is_packet_family(const struct reg *r)
+{
+	return r->type == PTR_TO_PACKET || r->type == PTR_TO_PACKET_META ||
+	       r->type == PTR_TO_PACKET_END;
+}
+
+static int check_reg_read(struct venv *env, uint32_t idx, int regno)
+{
+	if (cur_regs(env)[regno].type == NOT_INIT)
+		return verr_state(env, idx, -EACCES, "read of uninitialised register r%d", regno);
+	return 0;
+}
+
+static int check_reg_write(struct venv *env, uint32_t idx, int regno)
+{
+	if (regno == EBPF_REG_FP)
+		return verr(env, idx, -EACCES, "r10 (frame pointer) is read-only");
+	return 0;
+}
+
+/* ptr += / -= scalar. */
+static int pointer_alu(struct venv *env, uint32_t idx, struct reg *dst, const struct reg *ptr,
+		       const struct reg *off, uint8_t op, int regno)
+{
+	struct reg res = *ptr;
+	char desc[96];
+
+	reg_describe(env, ptr, desc, sizeof(desc));
+	switch (ptr->type) {
+	case PTR_TO_MAP_VALUE_OR_NULL:
+	case PTR_TO_MEM_OR_NULL:
+	case CONST_MAP_PTR_OR_NULL:
+		return verr_state(env, idx, -EACCES,
+				  "pointer arithmetic on r%d (%s) before a null check prohibited",
+				  regno, desc);
+	case PTR_TO_PACKET_END:
+	case CONST_MAP_PTR:
+		return verr_state(env, idx, -EACCES, "pointer arithmetic on r%d (%s) prohibited",
+				  regno, desc);
+	case PTR_TO_CTX:
+		if (!reg_is_const(off))
+			return verr_state(env, idx, -EACCES,
+					  "variable offset on ctx pointer r%d prohibited (only "
+					  "constant offsets)",
+					  regno);
+		break;
+	default:
+		break;
+	}
+	if (reg_is_const(off)) {
+		int64_t v = (int64_t)off->var.value, n;
+
+		if (op == EBPF_ALU_SUB)
+			v = -v;
+		n = (int64_t)ptr->off + v;
+		if (v <= -MAX_VAR_OFF || v >= MAX_VAR_OFF || n <= -MAX_VAR_OFF || n >= MAX_VAR_OFF)
+			return verr_state(env, idx, -EACCES,
+					  "pointer offset out of range: r%d (%s) %s %lld", regno,
+					  desc, alu_op_name(op), (long long)off->var.value);
+		res.off = (int32_t)n;
+	} else {
+		if (op == EBPF_ALU_SUB)
+			scalar_sub(&res, off);
+		else
+			scalar_add(&res, off);
+		reg_bounds_sync(&res);
+		if (reg_is_packet(&res)) {
+			res.id = ++env->id_gen;
+			res.range = 0;
+		}
+	}
+	*dst = res;
+	return 0;
+}
+
+static int alu_pointers(struct venv *env, uint32_t idx, struct reg *dst, struct reg *src, bool is64)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	uint8_t op = EBPF_OP(insn->code);
+	bool src_ptr = EBPF_SRC(insn->code) == EBPF_SRC_X && reg_is_pointer(src);
+	char d1[96], d2[96];
+
+	reg_describe(env, dst, d1, sizeof(d1));
+	reg_describe(env, src, d2, sizeof(d2));
+	if (!is64)
+		return verr_state(env, idx, -EACCES, "32-bit arithmetic on pointer %s prohibited",
+				  reg_is_pointer(dst) ? d1 : d2);
+	if (reg_is_pointer(dst) && src_ptr) {
+		if (op == EBPF_ALU_SUB && is_packet_family(dst) && is_packet_family(src)) {
+			reg_mark_unknown(dst);
+			return 0;
+		}
+		if (op == EBPF_ALU_SUB && dst->type == src->type && dst->type == PTR_TO_STACK &&
+		    dst->frameno == src->frameno) {
+			reg_mark_unknown(dst);
+			return 0;
+		}
+		return verr_state(env, idx, -EACCES,
+				  "pointer %s pointer prohibited: r%d (%s), r%d (%s)",
+				  alu_op_name(op), insn->dst_reg, d1, insn->src_reg, d2);
+	}
+	if (op != EBPF_ALU_ADD && op != EBPF_ALU_SUB)
+		return verr_state(env, idx, -EACCES,
+				  "pointer arithmetic with '%s' prohibited (only adding or "
+				  "subtracting a scalar): %s",
+				  alu_op_name(op), reg_is_pointer(dst) ? d1 : d2);
+	if (reg_is_pointer(dst))
+		return pointer_alu(env, idx, dst, dst, src, op, insn->dst_reg);
+	if (op == EBPF_ALU_SUB)
+		return verr_state(env, idx, -EACCES,
+				  "subtracting pointer r%d (%s) from a scalar prohibited",
+				  insn->src_reg, d2);
+	{
+		struct reg scalar = *dst;
+
+		return pointer_alu(env, idx, dst, src, &scalar, op, insn->src_reg);
+	}
+}
+
+static int check_mov(struct venv *env, uint32_t idx, struct reg *dst, bool is64)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	struct reg *src;
+	int err;
+
+	if (EBPF_SRC(insn->code) == EBPF_SRC_K) {
+		reg_mark_const(dst, is64 ? (uint64_t)(int64_t)insn->imm : (uint32_t)insn->imm);
+		return 0;
+	}
+	err = check_reg_read(env, idx, insn->src_reg);
+	if (err)
+		return err;
+	src = &cur_regs(env)[insn->src_reg];
+	if (insn->off && src->type != SCALAR) {
+		char d[96];
+
+		reg_describe(env, src, d, sizeof(d));
+		return verr_state(env, idx, -EACCES,
+				  "sign extension of pointer r%d (%s) prohibited", insn->src_reg,
+				  d);
+	}
+	if (!is64 && src->type != SCALAR) {
+		char d[96];
+
+		reg_describe(env, src, d, sizeof(d));
+		return verr_state(env, idx, -EACCES,
+				  "32-bit move of pointer r%d (%s) prohibited (it would truncate "
+				  "it)",
+				  insn->src_reg, d);
+	}
+	if (is64 && !insn->off && src->type == SCALAR && !reg_is_const(src) &&
+	    insn->src_reg != insn->dst_reg) {
+		/* Copies share an id: a bounds check on one also bounds the other. */
+		if (!src->id)
+			src->id = ++env->id_gen;
+	}
+	if (insn->src_reg != insn->dst_reg)
+		*dst = *src;
+	if (insn->off) {
+		dst->id = 0;
+		reg_sext(dst, insn->off / 8);
+	}
+	if (!is64) {
+		dst->id = 0;
+		reg_zext32(dst);
+	}
+	return 0;
+}
+
+static uint64_t bswap_value(uint64_t v, int bits)
+{
+	switch (bits) {
+	case 16:
+		return __builtin_bswap16((uint16_t)v);
+	case 32:
+		return __builtin_bswap32((uint32_t)v);
+	default:
+		return __builtin_bswap64(v);
+	}
+}
+
+/* le/be conversions (host is little-endian) and bswap. */
+static void scalar_endian(struct reg *dst, const struct ebpf_inst *insn)
+{
+	int bits = insn->imm;
+	bool swap = EBPF_CLASS(insn->code) == EBPF_CLS_ALU64 || EBPF_SRC(insn->code) == EBPF_TO_BE;
+
+	if (reg_is_const(dst)) {
+		uint64_t v = dst->var.value;
+
+		if (bits < 64)
+			v &= (1ull << bits) - 1;
+		reg_mark_const(dst, swap ? bswap_value(v, bits) : v);
+		return;
+	}
+	dst->id = 0;
+	if (!swap) {
+		if (bits == 32)
+			reg_zext32(dst);
+		else if (bits == 16) {
+			dst->var = tnum_cast(dst->var, 2);
+			dst->umin = 0;
+			dst->umax = UINT64_MAX;
+			dst->smin = INT64_MIN;
+			dst->smax = INT64_MAX;
+			reg_bounds_sync(dst);
+		}
+		return;
+	}
+	reg_mark_unknown(dst);
+	if (bits < 64) {
+		dst->var = tnum_range(0, (1ull << bits) - 1);
+		reg_bounds_sync(dst);
+	}
+}
+
+int check_alu(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	bool is64 = EBPF_CLASS(insn->code) == EBPF_CLS_ALU64;
+	uint8_t op = EBPF_OP(insn->code);
+	struct reg *regs = cur_regs(env), *dst = &regs[insn->dst_reg], src;
+	int err;
+
+	err = check_reg_write(env, idx, insn->dst_reg);
+	if (err)
+		return err;
+	if (op == EBPF_ALU_MOV)
+		return check_mov(env, idx, dst, is64);
+	err = check_reg_read(env, idx, insn->dst_reg);
+	if (err)
+		return err;
+	if (op == EBPF_ALU_NEG || op == EBPF_ALU_END) {
+		if (dst->type != SCALAR) {
+			char d[96];
+
+			reg_describe(env, dst, d, sizeof(d));
+			return verr_state(env, idx, -EACCES, "%s of pointer r%d (%s) prohibited",
+					  op == EBPF_ALU_NEG ? "negation" : "byte swap",
+					  insn->dst_reg, d);
+		}
+		if (op == EBPF_ALU_END) {
+			scalar_endian(dst, insn);
+		} else {
+			struct reg zero;
+
+			reg_mark_const(&zero, 0);
+			scalar_alu(&zero, dst, EBPF_ALU_SUB, 0, is64);
+			*dst = zero;
+		}
+		return 0;
+	}
+	if (EBPF_SRC(insn->code) == EBPF_SRC_X) {
+		err = check_reg_read(env, idx, insn->src_reg);
+		if (err)
+			return err;
+		src = regs[insn->src_reg];
+	} else {
+		reg_mark_const(&src, is64 ? (uint64_t)(int64_t)insn->imm : (uint32_t)insn->imm);
+	}
+	if (reg_is_pointer(dst) || reg_is_pointer(&src))
+		return alu_pointers(env, idx, dst, &src, is64);
+	scalar_alu(dst, &src, op, insn->off, is64);
+	return 0;
+}
+
+/* ---- conditional jumps -------------------------------------------------------------------- */
+
+/* The 32-bit view of a register for JMP32: u in [0, 2^32), s in [-2^31, 2^31). */
+static void view32(const struct reg *r, struct reg *v)
+{
+	uint64_t lo, hi;
+
+	*v = *r;
+	if (!low_range(r, 32, &lo, &hi)) {
+		lo = 0;
+		hi = U32_MAX;
+	}
+	v->var = tnum_cast(r->var, 4);
+	v->umin = lo;
+	v->umax = hi;
+	if (hi < (1ull << 31)) {
+		v->smin = (int64_t)lo;
+		v->smax = (int64_t)hi;
+	} else if (lo >= (1ull << 31)) {
+		v->smin = (int64_t)lo - (int64_t)(1ull << 32);
+		v->smax = (int64_t)hi - (int64_t)(1ull << 32);
+	} else {
+		v->smin = INT32_MIN;
+		v->smax = INT32_MAX;
+	}
+}
+
+/* 1: always taken, 0: never, -1: unknown. */
+static int branch_taken(const struct reg *a, const struct reg *b, uint8_t op)
+{
+	switch (op) {
+	case EBPF_JMP_JEQ:
+	case EBPF_JMP_JNE: {
+		int eq = -1;
+
+		if (reg_is_const(a) && reg_is_const(b))
+			eq = a->var.value == b->var.value;
+		else if (a->umin > b->umax || a->umax < b->umin || a->smin > b->smax ||
+			 a->smax < b->smin ||
+			 ((a->var.value ^ b->var.value) & ~(a->var.mask | b->var.mask)))
+			eq = 0;
+		if (eq < 0)
+			return -1;
+		return op == EBPF_JMP_JEQ ? eq : !eq;
+	}
+	case EBPF_JMP_JSET:
+		if (a->var.value & b->var.value)
+			return 1;
+		if (!((a->var.value | a->var.mask) & (b->var.value | b->var.mask)))
+			return 0;
+		return -1;
+	case EBPF_JMP_JGT:
+		return a->umin > b->umax ? 1 : a->umax <= b->umin ? 0 : -1;
+	case EBPF_JMP_JGE:
+		return a->umin >= b->umax ? 1 : a->umax < b->umin ? 0 : -1;
+	case EBPF_JMP_JLT:
+		return a->umax < b->umin ? 1 : a->umin >= b->umax ? 0 : -1;
+	case EBPF_JMP_JLE:
+		return a->umax <= b->umin ? 1 : a->umin > b->umax ? 0 : -1;
+	case EBPF_JMP_JSGT:
+		return a->smin > b->smax ? 1 : a->smax <= b->smin ? 0 : -1;
+	case EBPF_JMP_JSGE:
+		return a->smin >= b->smax ? 1 : a->smax < b->smin ? 0 : -1;
+	case EBPF_JMP_JSLT:
+		return a->smax < b->smin ? 1 : a->smin >= b->smax ? 0 : -1;
+	case EBPF_JMP_JSLE:
+		return a->smax <= b->smin ? 1 : a->smin > b->smax ? 0 : -1;
+	default:
+		return -1;
+	}
+}
+
+static uint8_t negate_op(uint8_t op)
+{
+	switch (op) {
+	case EBPF_JMP_JEQ:
+		return EBPF_JMP_JNE;
+	case EBPF_JMP_JNE:
+		return EBPF_JMP_JEQ;
+	case EBPF_JMP_JGT:
+		return EBPF_JMP_JLE;
+	case EBPF_JMP_JLE:
+		return EBPF_JMP_JGT;
+	case EBPF_JMP_JGE:
+		return EBPF_JMP_JLT;
+	case EBPF_JMP_JLT:
+		return EBPF_JMP_JGE;
+	case EBPF_JMP_JSGT:
+		return EBPF_JMP_JSLE;
+	case EBPF_JMP_JSLE:
+		return EBPF_JMP_JSGT;
+	case EBPF_JMP_JSGE:
+		return EBPF_JMP_JSLT;
+	case EBPF_JMP_JSLT:
+		return EBPF_JMP_JSGE;
+	default:
+		return op; /* JSET: handled by the caller */
+	}
+}
+
+/* Narrows a and b to what "a op b" being true implies. */
+static void refine(struct reg *a, struct reg *b, uint8_t op, bool jset_false)
+{
+	switch (op) {
+	case EBPF_JMP_JEQ:
+		a->umin = b->umin = umax64(a->umin, b->umin);
+		a->umax = b->umax = umin64(a->umax, b->umax);
+		a->smin = b->smin = smax64(a->smin, b->smin);
+		a->smax = b->smax = smin64(a->smax, b->smax);
+		a->var = b->var = tnum_intersect(a->var, b->var);
+		break;
+	case EBPF_JMP_JNE:
+		if (reg_is_const(b)) {
+			if (a->umin == b->umin && a->umin < UINT64_MAX)
+				a->umin++;
+			if (a->umax == b->umin && a->umax > 0)
+				a->umax--;
+			if (a->smin == b->smin && a->smin < INT64_MAX)
+				a->smin++;
+			if (a->smax == b->smin && a->smax > INT64_MIN)
+				a->smax--;
+		}
+		break;
+	case EBPF_JMP_JSET:
+		if (!reg_is_const(b))
+			break;
+		if (jset_false)
+			a->var = tnum_and(a->var, tnum_const(~b->var.value));
+		else if (b->var.value && !(b->var.value & (b->var.value - 1)))
+			a->var = tnum_or(a->var, b->var);
+		break;
+	case EBPF_JMP_JGT:
+		if (b->umin < UINT64_MAX)
+			a->umin = umax64(a->umin, b->umin + 1);
+		if (a->umax > 0)
+			b->umax = umin64(b->umax, a->umax - 1);
+		break;
+	case EBPF_JMP_JGE:
+		a->umin = umax64(a->umin, b->umin);
+		b->umax = umin64(b->umax, a->umax);
+		break;
+	case EBPF_JMP_JLT:
+		refine(b, a, EBPF_JMP_JGT, false);
+		break;
+	case EBPF_JMP_JLE:
+		refine(b, a, EBPF_JMP_JGE, false);
+		break;
+	case EBPF_JMP_JSGT:
+		if (b->smin < INT64_MAX)
+			a->smin = smax64(a->smin, b->smin + 1);
+		if (a->smax > INT64_MIN)
+			b->smax = smin64(b->smax, a->smax - 1);
+		break;
+	case EBPF_JMP_JSGE:
+		a->smin = smax64(a->smin, b->smin);
+		b->smax = smin64(b->smax, a->smax);
+		break;
+	case EBPF_JMP_JSLT:
+		refine(b, a, EBPF_JMP_JSGT, false);
+		break;
+	case EBPF_JMP_JSLE:
+		refine(b, a, EBPF_JMP_JSGE, false);
+		break;
+	}
+}
+
+/* Maps a refined 32-bit view back onto a register whose upper half is zero. */
+static void unview32(struct reg *r, const struct reg *v)
+{
+	uint64_t lo = v->umin, hi = v->umax;
+
+	if (v->smin >= 0) {
+		lo = umax64(lo, (uint64_t)v->smin);
+		hi = umin64(hi, (uint64_t)v->smax);
+	} else if (v->smax < 0) {
+		lo = umax64(lo, (uint64_t)(v->smin + (int64_t)(1ull << 32)));
+		hi = umin64(hi, (uint64_t)(v->smax + (int64_t)(1ull << 32)));
+	}
+	r->umin = umax64(r->umin, lo);
+	r->umax = umin64(r->umax, hi);
+	r->var = tnum_intersect(r->var, v->var);
+	reg_bounds_sync(r);
+}
+
+/* Applies "a op b" (true side) to a state's registers a and b. Returns false if impossible. */
+static bool refine_scalars(struct reg *a, struct reg *b, uint8_t op, bool jset_false, bool jmp32)
+{
+	if (!jmp32) {
+		refine(a, b, op, jset_false);
+		reg_bounds_sync(a);
+		reg_bounds_sync(b);
+	} else if (a->umax <= U32_MAX && b->umax <= U32_MAX) {
+		struct reg va, vb;
+
+		view32(a, &va);
+		view32(b, &vb);
+		refine(&va, &vb, op, jset_false);
+		unview32(a, &va);
+		unview32(b, &vb);
+	}
+	return reg_bounds_sane(a) && reg_bounds_sane(b);
+}
+
+struct id_copy {
+	const struct reg *src;
+};
+
+static void copy_linked(struct reg *reg, void *arg)
+{
+	const struct reg *src = ((struct id_copy *)arg)->src;
+
+	if (reg != src && reg->type == SCALAR && reg->id == src->id)
+		*reg = *src;
+}
+
+/* A check on one copy of a scalar bounds every copy (same id). */
+static void propagate_scalar(struct vstate *st, const struct reg *reg)
+{
+	struct id_copy c = { .src = reg };
+
+	if (reg->type == SCALAR && reg->id)
+		state_foreach_reg(st, copy_linked, &c);
+}
+
+/* ---- pointer comparisons ------------------------------------------------------------------ */
+
+struct null_mark {
+	uint32_t id;
+	bool is_null;
+};
+
+static void mark_null(struct reg *reg, void *arg)
+{
+	struct null_mark *m = arg;
+
+	if (reg->id != m->id)
+		return;
+	switch (reg->type) {
+	case PTR_TO_MAP_VALUE_OR_NULL:
+	case PTR_TO_MEM_OR_NULL:
+	case CONST_MAP_PTR_OR_NULL:
+		break;
+	default:
+		return;
+	}
+	if (m->is_null) {
+		reg_mark_const(reg, 0);
+		return;
+	}
+	reg->type = reg->type == PTR_TO_MAP_VALUE_OR_NULL ? PTR_TO_MAP_VALUE
+		    : reg->type == PTR_TO_MEM_OR_NULL	  ? PTR_TO_MEM
+							  : CONST_MAP_PTR;
+	reg->id = 0;
+}
+
+/* After `if (p == NULL)`: every copy of p is NULL on one side and valid on the other. */
+static void mark_ptr_or_null(struct vstate *st, const struct reg *ptr, bool is_null)
+{
+	struct null_mark m = { .id = ptr->id, .is_null = is_null };
+	uint32_t ref = ptr->ref_id, i;
+
+	state_foreach_reg(st, mark_null, &m);
+	if (!is_null || !ref)
+		return;
+	/* A failed reservation holds nothing to release. */
+	for (i = 0; i < st->nrefs; i++) {
+		if (st->refs[i] != ref)
+			continue;
+		st->refs[i] = st->refs[st->nrefs - 1];
+		st->ref_insn[i] = st->ref_insn[st->nrefs - 1];
+		st->nrefs--;
+		break;
+	}
+}
+
+struct range_mark {
+	enum reg_type type;
+	uint32_t id;
+	uint32_t range;
+};
+
+static void mark_range(struct reg *reg, void *arg)
+{
+	struct range_mark *m = arg;
+
+	if (reg->type == m->type && reg->id == m->id && reg->range < m->range)
+		reg->range = m->range;
+}
+
+/*
+ * ptr <= end proven (right_open: ptr < end): the bytes [pkt + var, pkt + var + off) exist for
+ * every packet pointer sharing ptr's variable part.
+ */
+static void find_good_pkt_pointers(struct vstate *st, const struct reg *ptr, bool right_open)
+{
+	struct range_mark m = { .type = ptr->type, .id = ptr->id };
+	int64_t range = (int64_t)ptr->off + (right_open ? 1 : 0);
+
+	if (ptr->off < 0 || ptr->smin < 0 || ptr->umax > MAX_PACKET_OFF ||
+	    ptr->umax + (uint64_t)ptr->off > MAX_PACKET_OFF || range <= 0)
+		return;
+	m.range = (uint32_t)range;
+	state_foreach_reg(st, mark_range, &m);
+}
+
+/* Is `lo` a pointer below `hi` in the packet layout (meta < data < data_end)? */
+static bool pkt_pair(const struct reg *lo, const struct reg *hi)
+{
+	return (lo->type == PTR_TO_PACKET && hi->type == PTR_TO_PACKET_END) ||
+	       (lo->type == PTR_TO_PACKET_META && hi->type == PTR_TO_PACKET);
+}
+
+/*
+ * Comparisons of a packet pointer with data_end (or a meta pointer with data), in every
+ * direction. taken/fall are the states of the two sides.
+ */
+static void match_pkt_pointers(const struct ebpf_inst *insn, struct vstate *taken,
+			       struct vstate *fall, struct reg *dst, struct reg *src)
+{
+	uint8_t op = EBPF_OP(insn->code);
+	bool dst_low = pkt_pair(dst, src), src_low = pkt_pair(src, dst);
+
+	if (!dst_low && !src_low)
+		return;
+	switch (op) {
+	case EBPF_JMP_JGT: /* p > end: fall proves p <= end;  end > p: taken proves p < end */
+		if (dst_low)
+			find_good_pkt_pointers(fall, dst, false);
+		else
+			find_good_pkt_pointers(taken, src, true);
+		break;
+	case EBPF_JMP_JLT: /* p < end: taken proves p < end; end < p: fall proves p <= end */
+		if (dst_low)
+			find_good_pkt_pointers(taken, dst, true);
+		else
+			find_good_pkt_pointers(fall, src, false);
+		break;
+	case EBPF_JMP_JGE: /* p >= end: fall proves p < end; end >= p: taken proves p <= end */
+		if (dst_low)
+			find_good_pkt_pointers(fall, dst, true);
+		else
+			find_good_pkt_pointers(taken, src, false);
+		break;
+	case EBPF_JMP_JLE: /* p <= end: taken proves it; end <= p: fall proves p < end */
+		if (dst_low)
+			find_good_pkt_pointers(taken, dst, false);
+		else
+			find_good_pkt_pointers(fall, src, true);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool is_or_null(const struct reg *r)
+{
+	return r->type == PTR_TO_MAP_VALUE_OR_NULL || r->type == PTR_TO_MEM_OR_NULL ||
+	       r->type == CONST_MAP_PTR_OR_NULL;
+}
+
+/*
+ * Comparisons involving a pointer: null checks, packet range checks, same-type pointers.
+ * Sets *taken to the decided outcome or -1; fills *other (taken side) and cur (fall side).
+ */
+static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, struct reg *src,
+			     int *decided, struct vstate *other)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	uint8_t op = EBPF_OP(insn->code);
+	bool src_x = EBPF_SRC(insn->code) == EBPF_SRC_X;
+	struct reg *ptr = reg_is_pointer(dst) ? dst : src, *val = ptr == dst ? src : dst;
+	char d1[96], d2[96];
+
+	reg_describe(env, dst, d1, sizeof(d1));
+	reg_describe(env, src, d2, sizeof(d2));
+	*decided = -1;
+	if (!reg_is_pointer(val)) {
+		if (!reg_is_null(val) || (op != EBPF_JMP_JEQ && op != EBPF_JMP_JNE))
+			return verr_state(env, idx, -EACCES,
+					  "comparison of pointer %s with a scalar prohibited (only "
+					  "== 0 and != 0 null checks)",
+					  ptr == dst ? d1 : d2);
+		if (is_jmp32(insn->code))
+			return verr_state(env, idx, -EACCES,
+					  "32-bit null check of pointer %s prohibited (compare all "
+					  "64 bits)",
+					  ptr == dst ? d1 : d2);
+		if (!is_or_null(ptr)) {
+			/* A valid pointer is never NULL: the branch is decided. */
+			*decided = op == EBPF_JMP_JNE;
+			return 0;
+		}
+		{
+			uint32_t regno = ptr == dst ? insn->dst_reg : insn->src_reg;
+			struct reg *optr = &other->frames[other->curframe]->regs[regno];
+
+			/* JEQ: taken side is NULL; JNE: taken side is valid. */
+			mark_ptr_or_null(other, optr, op == EBPF_JMP_JEQ);
+			mark_ptr_or_null(env->cur, ptr, op != EBPF_JMP_JEQ);
+		}
+		return 0;
+	}
+	if (!src_x)
+		return -EFAULT;
+	if (is_or_null(dst) || is_or_null(src))
+		return verr_state(env, idx, -EACCES,
+				  "comparison of possibly-null pointers %s and %s prohibited "
+				  "(null-check them first)",
+				  d1, d2);
+	if (is_packet_family(dst) && is_packet_family(src)) {
+		struct reg fdst = *dst, fsrc = *src;
+
+		/* Copies: the marking walks the whole state, dst and src included. */
+		match_pkt_pointers(insn, other, env->cur, &fdst, &fsrc);
+		return 0;
+	}
+	if (dst->type != src->type)
+		return verr_state(env, idx, -EACCES,
+				  "comparison of pointers of different types prohibited: %s, %s",
+				  d1, d2);
+	return 0;
+}
+
+/*
+ * A conditional jump. On return *other is the state for the taken side when both sides are
+ * possible (the caller pushes it), or NULL; env->cur is the state that goes on: the fall-through
+ * side, or the taken side when the branch is decided (cur->insn set accordingly).
+ */
+int check_cond_jmp(struct venv *env, uint32_t idx, struct vstate **other)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	uint8_t op = EBPF_OP(insn->code);
+	bool jmp32 = is_jmp32(insn->code), src_x = EBPF_SRC(insn->code) == EBPF_SRC_X;
+	uint32_t target = idx + insn->off + 1;
+	struct reg *regs = cur_regs(env), *dst = &regs[insn->dst_reg], srck, *src;
+	struct vstate *o = NULL;
+	int decided, err;
+
+	*other = NULL;
+	err = check_reg_read(env, idx, insn->dst_reg);
+	if (err)
+		return err;
+	if (src_x) {
+		err = check_reg_read(env, idx, insn->src_reg);
+		if (err)
+			return err;
+		src = &regs[insn->src_reg];
+	} else {
+		reg_mark_const(&srck, jmp32 ? (uint32_t)insn->imm : (uint64_t)(int64_t)insn->imm);
+		src = &srck;
+	}
+
+	if (reg_is_pointer(dst) || reg_is_pointer(src)) {
+		o = state_copy(env->cur);
+		if (!o)
+			return -ENOMEM;
+		err = cond_jmp_pointers(env, idx, dst, src, &decided, o);
+		if (err || decided >= 0) {
+			state_free(o);
+			if (decided == 1)
+				env->cur->insn = target;
+			return err;
+		}
+		o->insn = target;
+		*other = o;
+		return 0;
+	}
+
+	if (src_x && insn->src_reg == insn->dst_reg) {
+		switch (op) {
+		case EBPF_JMP_JEQ:
+		case EBPF_JMP_JGE:
+		case EBPF_JMP_JLE:
+		case EBPF_JMP_JSGE:
+		case EBPF_JMP_JSLE:
+			decided = 1;
+			break;
+		case EBPF_JMP_JSET:
+			decided = -1;
+			break;
+		default:
+			decided = 0;
+		}
+	} else if (jmp32) {
+		struct reg va, vb;
+
+		view32(dst, &va);
+		view32(src, &vb);
+		decided = branch_taken(&va, &vb, op);
+	} else {
+		decided = branch_taken(dst, src, op);
+	}
+	if (decided >= 0) {
+		if (decided)
+			env->cur->insn = target;
+		return 0;
+	}
+	if (src_x && insn->src_reg == insn->dst_reg) {
+		o = state_copy(env->cur);
+		if (!o)
+			return -ENOMEM;
+		o->insn = target;
+		*other = o;
+		return 0;
+	}
+
+	o = state_copy(env->cur);
+	if (!o)
+		return -ENOMEM;
+	o->insn = target;
+	{
+		struct reg *odst = &o->frames[o->curframe]->regs[insn->dst_reg];
+		struct reg *osrc = src_x ? &o->frames[o->curframe]->regs[insn->src_reg] : &srck;
+		struct reg fk = srck;
+		struct reg *fsrc = src_x ? src : &fk;
+		bool taken_ok, fall_ok;
+
+		taken_ok = refine_scalars(odst, osrc, op, false, jmp32);
+		if (op == EBPF_JMP_JSET)
+			fall_ok = refine_scalars(dst, fsrc, op, true, jmp32);
+		else
+			fall_ok = refine_scalars(dst, fsrc, negate_op(op), false, jmp32);
+		if (taken_ok) {
+			propagate_scalar(o, odst);
+			if (src_x)
+				propagate_scalar(o, osrc);
+		}
+		if (fall_ok) {
+			propagate_scalar(env->cur, dst);
+			if (src_x)
+				propagate_scalar(env->cur, fsrc);
+		}
+		if (!taken_ok) {
+			state_free(o);
+			o = NULL;
+		}
+		if (!fall_ok) {
+			/* Only the taken side is possible. */
+			if (!o)
+				return verr(env, idx, -EFAULT,
+					    "internal error: no feasible branch");
+			err = state_copy_into(env->cur, o);
+			state_free(o);
+			return err;
+		}
+	}
+	*other = o;
+	return 0;
+}

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Helper calls: the helper is found by id (global helpers below 65536, the program type's from
+ * there on), each argument register is checked against its prototype, then the call's effects
+ * are applied: r1-r5 clobbered, r0 typed from the return type, ring buffer references acquired
+ * or released, packet pointers invalidated by helpers that change the packet.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "verifier_int.h"
+
+#define RINGBUF_OUTPUT	130
+#define RINGBUF_RESERVE 131
+#define RINGBUF_QUERY	134
+#define MAX_HELPER_MEM	(1u << 29)
+
+struct call_meta {
+	const struct ebpf_helper_proto *proto;
+	int map;	  /* index of the map argument, -1 */
+	uint32_t release; /* reference released by the call */
+	struct {
+		int regno;
+		uint64_t size;
+	} writes[5]; /* stack the helper writes */
+	int nwrites;
+};
+
+static const struct ebpf_helper_proto *find_in(const struct ebpf_helper_proto *table, size_t n,
+					       uint32_t id)
+{
+	for (size_t i = 0; table && i < n; i++)
+		if (table[i].id == id)
+			return &table[i];
+	return NULL;
+}
+
+/* The global helpers first: a program type may add helpers under Linux ids the core does not
+ * define (bpf_xdp_adjust_head), never shadow one. */
+static const struct ebpf_helper_proto *find_proto(struct venv *env, uint32_t id)
+{
+	const struct ebpf_helper_proto *proto = NULL;
+
+	if (id < EBPF_PROGRAM_TYPE_HELPER_ID_BASE)
+		proto = find_in(env->in->global_helpers, env->in->global_helper_count, id);
+	if (!proto)
+		proto = find_in(env->in->info->helpers, env->in->info->helper_count, id);
+	return proto;
+}
+
+static const char *proto_name(const struct ebpf_helper_proto *proto)
+{
+	return proto->name ? proto->name : "?";
+}
+
+static int arg_err(struct venv *env, uint32_t idx, struct call_meta *meta, int arg, const char *fmt,
+		   const char *detail)
+{
+	char d[96];
+
+	reg_describe(env, &cur_regs(env)[arg + 1], d, sizeof(d));
+	return verr_state(env, idx, -EACCES, "helper %s arg%d (r%d = %s): %s%s",
+			  proto_name(meta->proto), arg + 1, arg + 1, d, fmt, detail ? detail : "");
+}
+
+/* The size argument that follows a memory argument: a bounded non-negative scalar. */
+static int check_size_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg,
+			  bool zero_ok, uint64_t *size)
+{
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+
+	if (reg->type != SCALAR)
+		return arg_err(env, idx, meta, arg, "size must be a scalar", NULL);
+	if (reg->smin < 0)
+		return arg_err(env, idx, meta, arg,
+			       "size may be negative; check it (if (size > 0 && size <= N))", NULL);
+	if (reg->umax > MAX_HELPER_MEM)
+		return arg_err(env, idx, meta, arg,
+			       "size is unbounded; check it against the buffer size first", NULL);
+	if (!zero_ok && reg->umin == 0)
+		return arg_err(env, idx, meta, arg, "size may be zero; this helper needs size > 0",
+			       NULL);
+	*size = reg->umax;
+	return 0;
+}
+
+static bool is_mem_arg(enum ebpf_arg_type t)
+{
+	return t == EBPF_ARG_PTR_TO_MEM || t == EBPF_ARG_PTR_TO_MEM_OR_NULL ||
+	       t == EBPF_ARG_PTR_TO_UNINIT_MEM;
+}
+
+static int check_mem_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	enum ebpf_arg_type t = meta->proto->args[arg];
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+	bool write = t == EBPF_ARG_PTR_TO_UNINIT_MEM;
+	enum ebpf_arg_type st;
+	uint64_t size;
+	char what[64];
+	int err;
+
+	if (arg == 4)
+		return verr(env, idx, -EINVAL,
+			    "helper %s prototype: memory argument 5 has no size argument",
+			    proto_name(meta->proto));
+	st = meta->proto->args[arg + 1];
+	if (st != EBPF_ARG_CONST_SIZE && st != EBPF_ARG_CONST_SIZE_OR_ZERO)
+		return verr(env, idx, -EINVAL,
+			    "helper %s prototype: memory argument %d is not followed by a size",
+			    proto_name(meta->proto), arg + 1);
+	err = check_size_arg(env, idx, meta, arg + 1, st == EBPF_ARG_CONST_SIZE_OR_ZERO, &size);
+	if (err)
+		return err;
+	if (t == EBPF_ARG_PTR_TO_MEM_OR_NULL && reg_is_null(reg)) {
+		if (size)
+			return arg_err(env, idx, meta, arg + 1,
+				       "size must be 0 when the memory argument is NULL", NULL);
+		return 0;
+	}
+	snprintf(what, sizeof(what), "helper %s arg%d", proto_name(meta->proto), arg + 1);
+	err = check_mem_region(env, idx, arg + 1, size, write, what);
+	if (err)
+		return err;
+	if (write && reg->type == PTR_TO_STACK) {
+		meta->writes[meta->nwrites].regno = arg + 1;
+		meta->writes[meta->nwrites++].size = size;
+	}
+	return 0;
+}
+
+static int check_map_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg,
+			 uint32_t size, bool write)
+{
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+	char what[64];
+	int err;
+
+	if (meta->map < 0)
+		return verr(env, idx, -EINVAL,
+			    "helper %s prototype: map key/value argument %d without a map "
+			    "argument before it",
+			    proto_name(meta->proto), arg + 1);
+	snprintf(what, sizeof(what), "helper %s arg%d (map %s)", proto_name(meta->proto), arg + 1,
+		 write						     ? "value"
+		 : meta->proto->args[arg] == EBPF_ARG_PTR_TO_MAP_KEY ? "key"
+								     : "value");
+	err = check_mem_region(env, idx, arg + 1, size, write, what);
+	if (err)
+		return err;
+	if (write && reg->type == PTR_TO_STACK) {
+		meta->writes[meta->nwrites].regno = arg + 1;
+		meta->writes[meta->nwrites++].size = size;
+	}
+	return 0;
+}
+
+/* Which maps may be passed to which global helper, as Linux's check_map_func_compatibility. */
+static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *meta,
+			    const struct verifier_map *map)
+{
+	uint32_t id = meta->proto->id;
+	bool tail = id == TAIL_CALL_HELPER;
+	bool ringbuf = id == RINGBUF_OUTPUT || id == RINGBUF_RESERVE || id == RINGBUF_QUERY;
+
+	if (tail != (map->type == EBPF_MAP_TYPE_PROG_ARRAY) ||
+	    ringbuf != (map->type == EBPF_MAP_TYPE_RINGBUF))
+		goto bad;
+	if (meta->proto->ret == EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL &&
+	    (map->type == EBPF_MAP_TYPE_QUEUE || map->type == EBPF_MAP_TYPE_STACK))
+		goto bad;
+	return 0;
+bad:
+	return verr_state(env, idx, -EACCES, "helper %s cannot be used with map '%s' (type %d)",
+			  proto_name(meta->proto), map->name, map->type);
+}
+
+static int check_const_str(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+	const struct verifier_map *map;
+	const char *data;
+	uint64_t off, i;
+
+	if (reg->type != PTR_TO_MAP_VALUE)
+		return arg_err(env, idx, meta, arg,
+			       "expected a constant string in read-only global data (.rodata)",
+			       NULL);
+	map = &env->in->maps[reg->map];
+	if (!map->read_only || !map->frozen_data)
+		return arg_err(env, idx, meta, arg, "the string is not in read-only data: map ",
+			       map->name);
+	if (!tnum_is_const(reg->var) || reg->off < 0)
+		return arg_err(env, idx, meta, arg, "the string's offset must be constant", NULL);
+	off = (uint64_t)reg->off + reg->var.value;
+	data = map->frozen_data;
+	for (i = off; i < map->value_size; i++)
+		if (!data[i])
+			return 0;
+	return arg_err(env, idx, meta, arg, "string is not NUL-terminated within map ", map->name);
+}
+
+static bool has_ref(const struct vstate *st, uint32_t ref)
+{
+	uint32_t i;
+
+	for (i = 0; i < st->nrefs; i++)
+		if (st->refs[i] == ref)
+			return true;
+	return false;
+}
+
+static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	enum ebpf_arg_type t = meta->proto->args[arg];
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+	uint64_t size;
+	int err;
+
+	if (t == EBPF_ARG_DONTCARE)
+		return 0;
+	if (reg->type == NOT_INIT)
+		return arg_err(env, idx, meta, arg, "uninitialised register", NULL);
+	switch (t) {
+	case EBPF_ARG_ANYTHING:
+		if (reg_is_pointer(reg) &&
+		    !(env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK))
+			return arg_err(env, idx, meta, arg,
+				       "a pointer passed as a scalar argument (pointer leak)",
+				       NULL);
+		return 0;
+	case EBPF_ARG_CONST_SIZE:
+	case EBPF_ARG_CONST_SIZE_OR_ZERO:
+		/* After a memory argument it was checked with it. */
+		if (arg > 0 && is_mem_arg(meta->proto->args[arg - 1]))
+			return 0;
+		return check_size_arg(env, idx, meta, arg, t == EBPF_ARG_CONST_SIZE_OR_ZERO, &size);
+	case EBPF_ARG_PTR_TO_CTX:
+		if (reg->type != PTR_TO_CTX || reg->off != 0)
+			return arg_err(env, idx, meta, arg,
+				       "expected the context, unmodified (r1 at entry)", NULL);
+		return 0;
+	case EBPF_ARG_CONST_MAP_PTR:
+		if (reg->type != CONST_MAP_PTR)
+			return arg_err(env, idx, meta, arg, "expected a map (lddw of a map)",
+				       reg->type == CONST_MAP_PTR_OR_NULL
+					   ? "; null-check the inner map first"
+					   : NULL);
+		meta->map = reg->map;
+		return check_map_compat(env, idx, meta, &env->in->maps[reg->map]);
+	case EBPF_ARG_PTR_TO_MAP_KEY:
+		return check_map_arg(env, idx, meta, arg,
+				     meta->map < 0 ? 0 : env->in->maps[meta->map].key_size, false);
+	case EBPF_ARG_PTR_TO_MAP_VALUE:
+		return check_map_arg(env, idx, meta, arg,
+				     meta->map < 0 ? 0 : env->in->maps[meta->map].value_size,
+				     false);
+	case EBPF_ARG_PTR_TO_UNINIT_MAP_VALUE:
+		return check_map_arg(env, idx, meta, arg,
+				     meta->map < 0 ? 0 : env->in->maps[meta->map].value_size, true);
+	case EBPF_ARG_PTR_TO_MEM:
+	case EBPF_ARG_PTR_TO_MEM_OR_NULL:
+	case EBPF_ARG_PTR_TO_UNINIT_MEM:
+		return check_mem_arg(env, idx, meta, arg);
+	case EBPF_ARG_PTR_TO_LONG: {
+		char what[64];
+
+		snprintf(what, sizeof(what), "helper %s arg%d", proto_name(meta->proto), arg + 1);
+		err = check_mem_region(env, idx, arg + 1, 8, true, what);
+		if (!err && reg->type == PTR_TO_STACK) {
+			meta->writes[meta->nwrites].regno = arg + 1;
+			meta->writes[meta->nwrites++].size = 8;
+		}
+		return err;
+	}
+	case EBPF_ARG_PTR_TO_CONST_STR:
+		return check_const_str(env, idx, meta, arg);
+	case EBPF_ARG_PTR_TO_ALLOC_MEM:
+		if (reg->type != PTR_TO_MEM || reg->off || !tnum_is_const(reg->var) ||
+		    reg->var.value || !reg->ref_id || !has_ref(env->cur, reg->ref_id))
+			return arg_err(
+			    env, idx, meta, arg,
+			    "expected ring buffer memory from a reservation, null-checked "
+			    "and unmodified",
+			    NULL);
+		meta->release = reg->ref_id;
+		return 0;
+	case EBPF_ARG_PTR_TO_STACK_OR_NULL:
+		if (reg_is_null(reg))
+			return 0;
+		if (reg->type != PTR_TO_STACK)
+			return arg_err(env, idx, meta, arg, "expected a stack pointer or NULL",
+				       NULL);
+		return check_mem_region(env, idx, arg + 1, 1, true, "helper stack argument");
+	default:
+		return verr(env, idx, -EINVAL, "helper %s prototype: unknown argument type %d",
+			    proto_name(meta->proto), t);
+	}
+}
+
+struct invalidate {
+	uint32_t ref; /* pointers of this reservation, or 0 */
+	bool packet;  /* packet pointers */
+};
+
+static bool must_invalidate(const struct reg *reg, const struct invalidate *w)
+{
+	if (w->ref && reg->ref_id == w->ref && reg_is_pointer(reg))
+		return true;
+	return w->packet && (reg->type == PTR_TO_PACKET || reg->type == PTR_TO_PACKET_META ||
+			     reg->type == PTR_TO_PACKET_END);
+}
+
+static void invalidate_regs(struct vstate *st, const struct invalidate *w)
+{
+	uint32_t f;
+	int i;
+
+	for (f = 0; f <= st->curframe; f++) {
+		struct frame *fr = st->frames[f];
+
+		for (i = 0; i < EBPF_NUM_REGS; i++)
+			if (must_invalidate(&fr->regs[i], w))
+				reg_mark_not_init(&fr->regs[i]);
+		for (i = 0; i < STACK_SLOTS; i++) {
+			struct stack_slot *s = &fr->stack[i];
+
+			if (s->type[0] == STACK_SPILL && must_invalidate(&s->spilled, w)) {
+				memset(s->type, STACK_INVALID, 8);
+				reg_mark_not_init(&s->spilled);
+			}
+		}
+	}
+}
+
+static void release_ref(struct vstate *st, uint32_t ref)
+{
+	struct invalidate w = { .ref = ref };
+	uint32_t i;
+
+	for (i = 0; i < st->nrefs; i++) {
+		if (st->refs[i] != ref)
+			continue;
+		st->refs[i] = st->refs[st->nrefs - 1];
+		st->ref_insn[i] = st->ref_insn[st->nrefs - 1];
+		st->nrefs--;
+		break;
+	}
+	invalidate_regs(st, &w);
+}
+
+static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
+{
+	struct reg *regs = cur_regs(env), *r0 = &regs[0];
+	const struct verifier_map *map;
+
+	switch (meta->proto->ret) {
+	case EBPF_RET_INTEGER:
+	case EBPF_RET_VOID:
+		reg_mark_unknown(r0);
+		return 0;
+	case EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
+		if (meta->map < 0)
+			return verr(env, idx, -EINVAL,
+				    "helper %s prototype: returns a map value but takes no map",
+				    proto_name(meta->proto));
+		map = &env->in->maps[meta->map];
+		reg_mark_ptr(r0, PTR_TO_MAP_VALUE_OR_NULL);
+		r0->map = meta->map;
+		if ((map->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS ||
+		     map->type == EBPF_MAP_TYPE_HASH_OF_MAPS)) {
+			if (map->inner_map < 0 || (size_t)map->inner_map >= env->in->map_count)
+				return verr(env, idx, -EINVAL,
+					    "map of maps '%s' has no inner map template",
+					    map->name);
+			r0->type = CONST_MAP_PTR_OR_NULL;
+			r0->map = map->inner_map;
+		}
+		r0->id = ++env->id_gen;
+		return 0;
+	case EBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL: {
+		struct vstate *st = env->cur;
+
+		if (!reg_is_const(&regs[2]) || regs[2].var.value == 0 ||
+		    regs[2].var.value > MAX_HELPER_MEM)
+			return verr_state(
+			    env, idx, -EACCES,
+			    "helper %s: the size (r2) must be a known non-zero constant",
+			    proto_name(meta->proto));
+		if (st->nrefs == MAX_REFS)
+			return verr(env, idx, -EACCES,
+				    "too many ring buffer reservations held at once (%d)",
+				    MAX_REFS);
+		reg_mark_ptr(r0, PTR_TO_MEM_OR_NULL);
+		r0->range = (uint32_t)regs[2].var.value;
+		r0->id = ++env->id_gen;
+		r0->ref_id = r0->id;
+		st->refs[st->nrefs] = r0->ref_id;
+		st->ref_insn[st->nrefs++] = idx;
+		return 0;
+	}
+	default:
+		return verr(env, idx, -EINVAL, "helper %s prototype: unknown return type %d",
+			    proto_name(meta->proto), meta->proto->ret);
+	}
+}
+
+int check_helper_call(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	uint32_t id = (uint32_t)insn->imm;
+	struct call_meta meta = { .map = -1 };
+	struct reg *regs = cur_regs(env);
+	int i, err;
+
+	meta.proto = find_proto(env, id);
+	if (!meta.proto) {
+		return verr(env, idx, -EACCES,
+			    "unknown helper %u: neither a global helper nor one of program type "
+			    "'%s'",
+			    id, env->in->info->name ? env->in->info->name : "?");
+	}
+	if ((meta.proto->flags & EBPF_HELPER_VERIFY_ONLY) && !env->in->allow_verify_only_helpers)
+		return verr(env, idx, -EACCES,
+			    "helper %s (%u) is available for verification only: %s",
+			    proto_name(meta.proto), id,
+			    meta.proto->unavailable_reason ? meta.proto->unavailable_reason
+							   : "it cannot run here");
+	for (i = 0; i < 5; i++) {
+		err = check_arg(env, idx, &meta, i);
+		if (err)
+			return err;
+	}
+	if (id == TAIL_CALL_HELPER && env->cur->nrefs)
+		return verr(env, idx, -EACCES,
+			    "tail call with an unreleased ring buffer reservation (from insn %u)",
+			    env->cur->ref_insn[0]);
+
+	for (i = 0; i < meta.nwrites; i++)
+		stack_mark_written(env, &regs[meta.writes[i].regno], meta.writes[i].size);
+	err = set_return(env, idx, &meta);
+	if (err)
+		return err;
+	if (meta.release)
+		release_ref(env->cur, meta.release);
+	if (meta.proto->flags & EBPF_HELPER_CHANGES_PACKET) {
+		struct invalidate w = { .packet = true };
+
+		invalidate_regs(env->cur, &w);
+	}
+	for (i = 1; i <= 5; i++)
+		reg_mark_not_init(&regs[i]);
+	return 0;
+}

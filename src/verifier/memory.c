@@ -1,0 +1,760 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Memory: every load, store and atomic operation is proven inside its region: the context
+ * (per the program type's descriptor), the stack (512 bytes per frame, byte-level
+ * initialisation, register spills), the packet (only the range proven against data_end), map
+ * values (value size, null-checked, read-only maps never written) and ring buffer memory.
+ * Also the 64-bit immediate loads (map handles, global data) and legacy packet loads.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "verifier_int.h"
+
+static const struct verifier_map *reg_map(struct venv *env, const struct reg *reg)
+{
+	if (reg->map < 0 || (size_t)reg->map >= env->in->map_count)
+		return NULL;
+	return &env->in->maps[reg->map];
+}
+
+static bool allow_pointer_leak(struct venv *env)
+{
+	return env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK;
+}
+
+/* A pointer stored where the host can read it discloses an address. */
+static int check_leak(struct venv *env, uint32_t idx, const struct reg *val, const char *where)
+{
+	char d[96];
+
+	if (!val || !reg_is_pointer(val) || allow_pointer_leak(env))
+		return 0;
+	reg_describe(env, val, d, sizeof(d));
+	return verr_state(env, idx, -EACCES,
+			  "pointer leak: storing a pointer (%s) into %s prohibited for program "
+			  "type '%s'",
+			  d, where, env->in->info->name ? env->in->info->name : "?");
+}
+
+static void result_scalar(struct reg *out, int size, bool sext)
+{
+	reg_mark_unknown(out);
+	if (size < 8) {
+		out->var = tnum_range(0, (1ull << (size * 8)) - 1);
+		reg_bounds_sync(out);
+		if (sext)
+			reg_sext(out, size);
+	}
+}
+
+/*
+ * The variable offset of a pointer must be bounded before [off + var, off + var + size) can be
+ * compared with a region's size; packet pointers also need it non-negative (a check against
+ * data_end proves nothing about the start).
+ */
+static int var_off_bounds(struct venv *env, uint32_t idx, int regno, const struct reg *ptr,
+			  const char *what, bool nonneg)
+{
+	if (ptr->smin <= -MAX_VAR_OFF || (nonneg && ptr->smin < 0))
+		return verr_state(env, idx, -EACCES,
+				  "%s access through r%d: variable offset may be negative (min "
+				  "%lld); use an unsigned index or check it is >= 0",
+				  what, regno, (long long)ptr->smin);
+	if (ptr->smax >= MAX_VAR_OFF)
+		return verr_state(env, idx, -EACCES,
+				  "%s access through r%d: variable offset is unbounded (max %lld); "
+				  "check it against the size first",
+				  what, regno, (long long)ptr->smax);
+	return 0;
+}
+
+/* [ptr + off, ptr + off + size) inside [0, limit): map values and ring buffer memory. */
+static int region_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr,
+			 int64_t off, uint64_t size, uint64_t limit, const char *what)
+{
+	int64_t lo, hi;
+	int err;
+
+	err = var_off_bounds(env, idx, regno, ptr, what, false);
+	if (err)
+		return err;
+	lo = ptr->off + off + ptr->smin;
+	hi = ptr->off + off + ptr->smax + (int64_t)size;
+	if (lo >= 0 && hi <= (int64_t)limit)
+		return 0;
+	if (tnum_is_const(ptr->var))
+		return verr_state(env, idx, -EACCES,
+				  "%s access out of bounds: offset %lld size %llu, %s size %llu",
+				  what, (long long)lo, (unsigned long long)size, what,
+				  (unsigned long long)limit);
+	if (lo < 0)
+		return verr_state(env, idx, -EACCES,
+				  "%s access through r%d: variable offset may be negative (offset "
+				  "%lld..%lld); use an unsigned index or check it is >= 0",
+				  what, regno, (long long)lo, (long long)(hi - (int64_t)size));
+	return verr_state(env, idx, -EACCES,
+			  "%s access out of bounds: offset %lld..%lld size %llu (variable offset), "
+			  "%s size %llu",
+			  what, (long long)lo, (long long)(hi - (int64_t)size),
+			  (unsigned long long)size, what, (unsigned long long)limit);
+}
+
+/* ---- context ------------------------------------------------------------------------------ */
+
+static bool overlaps(int64_t a, int64_t alen, int64_t b, int64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/*
+ * Records what an instruction accessed. A load of a context packet field is rewritten after
+ * verification (into a load of the real pointer), so the same instruction must not access
+ * anything else on another path, as on Linux.
+ */
+static int note_access(struct venv *env, uint32_t idx, uint8_t access)
+{
+	uint8_t *seen = &env->aux[idx].access;
+
+	if (*seen == ACCESS_NONE || *seen == access) {
+		*seen = access;
+		return 0;
+	}
+	if (*seen == ACCESS_OTHER && access == ACCESS_OTHER)
+		return 0;
+	return verr_state(env, idx, -EACCES,
+			  "the same instruction loads a packet pointer field of the context on one "
+			  "path and other memory on another; use separate loads");
+}
+
+static int ctx_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr, int off,
+		      int size, bool write, const struct reg *val, struct reg *out, bool sext)
+{
+	const struct ebpf_context_descriptor *ctx = &env->in->info->context;
+	const int32_t fields[3] = { ctx->data, ctx->data_end, ctx->meta };
+	const enum reg_type types[3] = { PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_PACKET_META };
+	int64_t total = (int64_t)ptr->off + off;
+	uint32_t i;
+	int f;
+
+	if (total < 0 || total + size > ctx->size)
+		return verr_state(env, idx, -EACCES,
+				  "ctx access out of bounds: offset %lld size %d, ctx size %u",
+				  (long long)total, size, ctx->size);
+	for (f = 0; f < 3; f++) {
+		if (fields[f] < 0 || !overlaps(total, size, fields[f], 4))
+			continue;
+		if (write)
+			return verr_state(
+			    env, idx, -EACCES,
+			    "write to ctx packet pointer field at offset %d prohibited", fields[f]);
+		if (total != fields[f] || (size != 4 && size != 8) || sext)
+			return verr_state(
+			    env, idx, -EACCES,
+			    "invalid ctx access: offset %lld size %d reads part of the "
+			    "packet pointer field at offset %d (load it whole, 4 or 8 "
+			    "bytes)",
+			    (long long)total, size, fields[f]);
+		reg_mark_ptr(out, types[f]);
+		return note_access(env, idx, (uint8_t)(VERIFIER_CTX_DATA + f));
+	}
+	if (!write) {
+		result_scalar(out, size, sext);
+		return 0;
+	}
+	for (i = 0; i < ctx->writable_count; i++) {
+		const struct ebpf_context_range *r = &ctx->writable[i];
+
+		if (total >= r->offset && total + size <= (int64_t)r->offset + r->size)
+			return check_leak(env, idx, val, "the context");
+	}
+	return verr_state(env, idx, -EACCES,
+			  "write to read-only ctx field: offset %lld size %d (program type '%s' "
+			  "has %u writable range%s)",
+			  (long long)total, size, env->in->info->name ? env->in->info->name : "?",
+			  ctx->writable_count, ctx->writable_count == 1 ? "" : "s");
+}
+
+/* ---- packet ------------------------------------------------------------------------------- */
+
+static int packet_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr, int off,
+			 int size)
+{
+	const char *what = ptr->type == PTR_TO_PACKET_META ? "packet metadata" : "packet";
+	int64_t total = (int64_t)ptr->off + off;
+	int err;
+
+	err = var_off_bounds(env, idx, regno, ptr, what, true);
+	if (err)
+		return err;
+	if (total < 0)
+		return verr_state(env, idx, -EACCES,
+				  "%s access before the start: offset %lld size %d", what,
+				  (long long)total, size);
+	if (ptr->umax + total + size > MAX_PACKET_OFF)
+		return verr_state(env, idx, -EACCES,
+				  "%s access too far: offset %lld + variable up to %llu exceeds %d",
+				  what, (long long)total, (unsigned long long)ptr->umax,
+				  MAX_PACKET_OFF);
+	if (total + size > ptr->range)
+		return verr_state(
+		    env, idx, -EACCES,
+		    "%s access out of proven range: offset %lld size %d, proven range "
+		    "%u (compare the pointer with %s first)",
+		    what, (long long)total, size, ptr->range,
+		    ptr->type == PTR_TO_PACKET_META ? "data" : "data_end");
+	return 0;
+}
+
+/* ---- stack -------------------------------------------------------------------------------- */
+
+void stack_update_depth(struct venv *env, struct frame *frame, int64_t lowest)
+{
+	uint32_t depth = (uint32_t)((-lowest + 7) & ~7);
+	struct subprog *sp = &env->subprogs[frame->subprog];
+
+	if (lowest < 0 && depth > frame->depth)
+		frame->depth = depth;
+	if (frame->depth > sp->depth)
+		sp->depth = frame->depth;
+}
+
+static uint8_t *stack_byte(struct frame *frame, int64_t off)
+{
+	int64_t i = off + EBPF_STACK_SIZE;
+
+	return &frame->stack[i / 8].type[i % 8];
+}
+
+static struct stack_slot *stack_slot(struct frame *frame, int64_t off)
+{
+	return &frame->stack[(off + EBPF_STACK_SIZE) / 8];
+}
+
+/* A store into part of a spill leaves scalar bytes behind (a pointer is destroyed). */
+static void stack_unspill(struct frame *frame, int64_t off)
+{
+	struct stack_slot *slot = stack_slot(frame, off);
+
+	if (slot->type[0] == STACK_SPILL) {
+		memset(slot->type, STACK_MISC, 8);
+		reg_mark_not_init(&slot->spilled);
+	}
+}
+
+static int stack_write_fixed(struct venv *env, uint32_t idx, struct frame *frame, int64_t o,
+			     int size, const struct reg *val)
+{
+	struct stack_slot *slot = stack_slot(frame, o);
+	bool aligned = ((o + EBPF_STACK_SIZE) % 8) == 0;
+	int64_t i;
+
+	if (reg_is_pointer(val) && (size != 8 || !aligned)) {
+		char d[96];
+
+		reg_describe(env, val, d, sizeof(d));
+		return verr_state(env, idx, -EACCES,
+				  "%s spill of pointer (%s) at fp%+lld prohibited: pointers are "
+				  "spilled as 8 aligned bytes",
+				  size != 8 ? "partial" : "misaligned", d, (long long)o);
+	}
+	if (size == 8 && aligned) {
+		slot->spilled = *val;
+		memset(slot->type, STACK_SPILL, 8);
+		return 0;
+	}
+	for (i = o; i < o + size; i++)
+		stack_unspill(frame, i);
+	for (i = o; i < o + size; i++)
+		*stack_byte(frame, i) = reg_is_null(val) ? STACK_ZERO : STACK_MISC;
+	return 0;
+}
+
+static int stack_read_fixed(struct venv *env, uint32_t idx, struct frame *frame, int64_t o,
+			    int size, struct reg *out, bool sext)
+{
+	struct stack_slot *slot = stack_slot(frame, o);
+	int64_t first = (o + EBPF_STACK_SIZE) % 8, i;
+	bool zero = true;
+
+	if (slot->type[0] == STACK_SPILL) {
+		if (size == 8 && first == 0) {
+			*out = slot->spilled;
+			return 0;
+		}
+		if (reg_is_pointer(&slot->spilled))
+			return verr_state(env, idx, -EACCES,
+					  "partial read of a spilled pointer at fp%+lld size %d",
+					  (long long)o, size);
+		if (reg_is_const(&slot->spilled) && first + size <= 8) {
+			uint64_t v = slot->spilled.var.value >> (first * 8);
+
+			if (size < 8)
+				v &= (1ull << (size * 8)) - 1;
+			reg_mark_const(out, v);
+			if (sext)
+				reg_sext(out, size);
+			return 0;
+		}
+	}
+	for (i = o; i < o + size; i++) {
+		struct stack_slot *s = stack_slot(frame, i);
+		uint8_t t = *stack_byte(frame, i);
+
+		if (t == STACK_INVALID)
+			return verr_state(
+			    env, idx, -EACCES,
+			    "read of uninitialised stack at fp%+lld (reading %d bytes "
+			    "at fp%+lld)",
+			    (long long)i, size, (long long)o);
+		if (t == STACK_SPILL && reg_is_pointer(&s->spilled))
+			return verr_state(env, idx, -EACCES,
+					  "partial read of a spilled pointer at fp%+lld",
+					  (long long)i);
+		if (t != STACK_ZERO && !(t == STACK_SPILL && reg_is_null(&s->spilled)))
+			zero = false;
+	}
+	if (zero)
+		reg_mark_const(out, 0);
+	else
+		result_scalar(out, size, sext);
+	return 0;
+}
+
+/* Variable-offset access: every byte that may be touched must already be initialised. */
+static int stack_access_var(struct venv *env, uint32_t idx, struct frame *frame, int64_t lo,
+			    int64_t hi, bool write, struct reg *out, int size, bool sext)
+{
+	int64_t i;
+
+	for (i = lo; i < hi; i++) {
+		struct stack_slot *s = stack_slot(frame, i);
+		uint8_t t = *stack_byte(frame, i);
+
+		if (t == STACK_INVALID)
+			return verr_state(env, idx, -EACCES,
+					  "variable-offset stack %s touches uninitialised stack at "
+					  "fp%+lld (range fp%+lld..fp%+lld)",
+					  write ? "write" : "read", (long long)i, (long long)lo,
+					  (long long)hi);
+		if (t == STACK_SPILL && reg_is_pointer(&s->spilled) && !write)
+			return verr_state(env, idx, -EACCES,
+					  "variable-offset stack read may read part of a spilled "
+					  "pointer at fp%+lld",
+					  (long long)i);
+	}
+	if (write) {
+		for (i = lo; i < hi; i++)
+			stack_unspill(frame, i);
+		for (i = lo; i < hi; i++)
+			*stack_byte(frame, i) = STACK_MISC;
+	} else {
+		result_scalar(out, size, sext);
+	}
+	return 0;
+}
+
+static int stack_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr, int off,
+			int size, bool write, const struct reg *val, struct reg *out, bool sext)
+{
+	struct frame *frame = env->cur->frames[ptr->frameno];
+	int64_t lo, hi;
+
+	if (ptr->smin <= -MAX_VAR_OFF || ptr->smax >= MAX_VAR_OFF)
+		return verr_state(env, idx, -EACCES,
+				  "stack access through r%d: variable offset is unbounded; check "
+				  "it first",
+				  regno);
+	lo = (int64_t)ptr->off + off + ptr->smin;
+	hi = (int64_t)ptr->off + off + ptr->smax + size;
+	if (lo < -EBPF_STACK_SIZE || hi > 0) {
+		if (tnum_is_const(ptr->var))
+			return verr_state(env, idx, -EACCES,
+					  "stack access out of bounds: offset %lld size %d (the "
+					  "stack is the %d bytes below r10)",
+					  (long long)lo, size, EBPF_STACK_SIZE);
+		return verr_state(env, idx, -EACCES,
+				  "stack access out of bounds: offset %lld..%lld size %d (variable "
+				  "offset; the stack is the %d bytes below r10)",
+				  (long long)lo, (long long)(hi - size), size, EBPF_STACK_SIZE);
+	}
+	if (write && val && val->type == PTR_TO_STACK && val->frameno > ptr->frameno)
+		return verr_state(env, idx, -EACCES,
+				  "storing a pointer to a callee's stack into a caller's stack "
+				  "prohibited");
+	if (write && val && reg_is_pointer(val) && !tnum_is_const(ptr->var))
+		return verr_state(env, idx, -EACCES,
+				  "spilling a pointer at a variable stack offset prohibited");
+	stack_update_depth(env, frame, lo);
+	if (!tnum_is_const(ptr->var))
+		return stack_access_var(env, idx, frame, lo, hi, write, out, size, sext);
+	if (write)
+		return stack_write_fixed(env, idx, frame, lo, size, val);
+	return stack_read_fixed(env, idx, frame, lo, size, out, sext);
+}
+
+/* ---- one access --------------------------------------------------------------------------- */
+
+static int invalid_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr)
+{
+	char d[96];
+
+	reg_describe(env, ptr, d, sizeof(d));
+	switch (ptr->type) {
+	case PTR_TO_MAP_VALUE_OR_NULL:
+	case PTR_TO_MEM_OR_NULL:
+		return verr_state(env, idx, -EACCES,
+				  "memory access through r%d (%s) before a null check; check it "
+				  "against NULL first",
+				  regno, d);
+	case SCALAR:
+		return verr_state(
+		    env, idx, -EACCES,
+		    "memory access through r%d, which is a scalar, not a pointer (%s)", regno, d);
+	default:
+		return verr_state(env, idx, -EACCES, "memory access through r%d (%s) prohibited",
+				  regno, d);
+	}
+}
+
+/* A read of one of the context's packet pointer fields (noted by ctx_access itself). */
+static bool is_ctx_field_load(const struct venv *env, const struct reg *ptr, int off, bool write)
+{
+	const struct ebpf_context_descriptor *ctx = &env->in->info->context;
+	int64_t total = (int64_t)ptr->off + off;
+
+	if (ptr->type != PTR_TO_CTX || write)
+		return false;
+	return (ctx->data >= 0 && total == ctx->data) ||
+	       (ctx->data_end >= 0 && total == ctx->data_end) ||
+	       (ctx->meta >= 0 && total == ctx->meta);
+}
+
+static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int size, bool write,
+		      const struct reg *val, struct reg *out, bool sext)
+{
+	const struct reg *ptr = &cur_regs(env)[regno];
+	const struct verifier_map *map;
+	int err;
+
+	if (ptr->type == NOT_INIT)
+		return verr_state(env, idx, -EACCES, "read of uninitialised register r%d", regno);
+	if (!is_ctx_field_load(env, ptr, off, write)) {
+		err = note_access(env, idx, ACCESS_OTHER);
+		if (err)
+			return err;
+	}
+	switch (ptr->type) {
+	case PTR_TO_STACK:
+		return stack_access(env, idx, regno, ptr, off, size, write, val, out, sext);
+	case PTR_TO_CTX:
+		return ctx_access(env, idx, regno, ptr, off, size, write, val, out, sext);
+	case PTR_TO_PACKET:
+	case PTR_TO_PACKET_META:
+		err = packet_access(env, idx, regno, ptr, off, size);
+		if (!err && write)
+			err = check_leak(env, idx, val, "the packet");
+		break;
+	case PTR_TO_MAP_VALUE:
+		map = reg_map(env, ptr);
+		if (!map)
+			return -EFAULT;
+		if (write && map->read_only)
+			return verr_state(env, idx, -EACCES,
+					  "write into read-only map '%s' prohibited", map->name);
+		err = region_access(env, idx, regno, ptr, off, size, map->value_size, "map value");
+		if (!err && write)
+			err = check_leak(env, idx, val, "a map value");
+		break;
+	case PTR_TO_MEM:
+		err = region_access(env, idx, regno, ptr, off, size, ptr->range,
+				    "ring buffer memory");
+		if (!err && write)
+			err = check_leak(env, idx, val, "ring buffer memory");
+		break;
+	default:
+		return invalid_access(env, idx, regno, ptr);
+	}
+	if (!err && !write)
+		result_scalar(out, size, sext);
+	return err;
+}
+
+int check_load(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	int size = isa_mem_size(insn->code);
+	bool sext = EBPF_MODE(insn->code) == EBPF_MODE_MEMSX;
+	struct reg out;
+	int err;
+
+	if (insn->dst_reg == EBPF_REG_FP)
+		return verr(env, idx, -EACCES, "r10 (frame pointer) is read-only");
+	reg_mark_unknown(&out);
+	err = mem_access(env, idx, insn->src_reg, insn->off, size, false, NULL, &out, sext);
+	if (err)
+		return err;
+	cur_regs(env)[insn->dst_reg] = out;
+	return 0;
+}
+
+int check_store(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	int size = isa_mem_size(insn->code);
+	struct reg val;
+
+	if (EBPF_CLASS(insn->code) == EBPF_CLS_ST) {
+		uint64_t v = (uint64_t)(int64_t)insn->imm;
+
+		reg_mark_const(&val, size < 8 ? v & ((1ull << (size * 8)) - 1) : v);
+	} else {
+		val = cur_regs(env)[insn->src_reg];
+		if (val.type == NOT_INIT)
+			return verr_state(env, idx, -EACCES, "read of uninitialised register r%d",
+					  insn->src_reg);
+	}
+	return mem_access(env, idx, insn->dst_reg, insn->off, size, true, &val, NULL, false);
+}
+
+/* Atomic read-modify-write: stack and map values only, scalar operands. */
+int check_atomic(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	int size = isa_mem_size(insn->code);
+	struct reg *regs = cur_regs(env), *ptr = &regs[insn->dst_reg], *src = &regs[insn->src_reg];
+	struct reg out, val;
+	char d[96];
+	int err;
+
+	if (size != 4 && size != 8)
+		return verr(env, idx, -EINVAL, "atomic operation of size %d (only 4 and 8)", size);
+	if (src->type != SCALAR) {
+		if (src->type == NOT_INIT)
+			return verr_state(env, idx, -EACCES, "read of uninitialised register r%d",
+					  insn->src_reg);
+		reg_describe(env, src, d, sizeof(d));
+		return verr_state(env, idx, -EACCES,
+				  "atomic operation with a pointer operand r%d (%s) prohibited",
+				  insn->src_reg, d);
+	}
+	if (insn->imm == EBPF_ATOMIC_CMPXCHG && regs[0].type != SCALAR)
+		return verr_state(env, idx, -EACCES,
+				  "atomic compare-exchange needs an initialised scalar in r0");
+	switch (ptr->type) {
+	case PTR_TO_STACK:
+	case PTR_TO_MAP_VALUE:
+	case PTR_TO_MEM:
+		break;
+	case NOT_INIT:
+		return verr_state(env, idx, -EACCES, "read of uninitialised register r%d",
+				  insn->dst_reg);
+	default:
+		reg_describe(env, ptr, d, sizeof(d));
+		return verr_state(env, idx, -EACCES,
+				  "atomic operation on r%d (%s) prohibited (only stack and map "
+				  "values)",
+				  insn->dst_reg, d);
+	}
+	reg_mark_unknown(&out);
+	err = mem_access(env, idx, insn->dst_reg, insn->off, size, false, NULL, &out, false);
+	if (err)
+		return err;
+	if (reg_is_pointer(&out))
+		return verr_state(env, idx, -EACCES,
+				  "atomic operation on a spilled pointer prohibited");
+	reg_mark_unknown(&val);
+	err = mem_access(env, idx, insn->dst_reg, insn->off, size, true, &val, NULL, false);
+	if (err)
+		return err;
+	result_scalar(&out, size, false);
+	if (insn->imm == EBPF_ATOMIC_CMPXCHG)
+		regs[0] = out;
+	else if (insn->imm & EBPF_ATOMIC_FETCH)
+		regs[insn->src_reg] = out;
+	return 0;
+}
+
+/* ---- lddw ---------------------------------------------------------------------------------- */
+
+int check_lddw(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	struct reg *dst = &cur_regs(env)[insn->dst_reg];
+	const struct verifier_map *map;
+
+	if (insn->dst_reg == EBPF_REG_FP)
+		return verr(env, idx, -EACCES, "r10 (frame pointer) is read-only");
+	switch (insn->src_reg) {
+	case EBPF_PSEUDO_IMM:
+		reg_mark_const(dst, isa_lddw_imm(insn));
+		return 0;
+	case EBPF_PSEUDO_MAP_IDX:
+	case EBPF_PSEUDO_MAP_IDX_VALUE:
+		break;
+	case EBPF_PSEUDO_MAP_FD:
+	case EBPF_PSEUDO_MAP_VALUE:
+		return verr(env, idx, -EINVAL,
+			    "lddw with a map file descriptor (src %d) must have been converted "
+			    "to a map index by the loader",
+			    insn->src_reg);
+	case EBPF_PSEUDO_BTF_ID:
+		return verr(env, idx, -EACCES,
+			    "lddw of a kernel variable (BTF id) is not supported");
+	case EBPF_PSEUDO_FUNC:
+		return verr(env, idx, -EACCES,
+			    "lddw of a function pointer (callback) is not supported: no helper "
+			    "takes callbacks");
+	default:
+		return verr(env, idx, -EINVAL, "lddw with unknown source kind %d", insn->src_reg);
+	}
+	if (insn->imm < 0 || (size_t)insn->imm >= env->in->map_count)
+		return verr(env, idx, -EINVAL, "lddw refers to map %d, the program has %zu map%s",
+			    insn->imm, env->in->map_count, env->in->map_count == 1 ? "" : "s");
+	map = &env->in->maps[insn->imm];
+	if (insn->src_reg == EBPF_PSEUDO_MAP_IDX) {
+		if (insn[1].imm)
+			return verr(env, idx, -EINVAL, "lddw of map '%s' with a non-zero offset",
+				    map->name);
+		reg_mark_ptr(dst, CONST_MAP_PTR);
+		dst->map = insn->imm;
+		return 0;
+	}
+	if (map->type != EBPF_MAP_TYPE_ARRAY || map->max_entries != 1)
+		return verr(env, idx, -EACCES,
+			    "direct value access to map '%s' needs an array map of one entry "
+			    "(global data)",
+			    map->name);
+	if (insn[1].imm < 0 || (uint32_t)insn[1].imm >= map->value_size)
+		return verr(env, idx, -EACCES,
+			    "direct value offset %d out of map '%s' value size %u", insn[1].imm,
+			    map->name, map->value_size);
+	reg_mark_ptr(dst, PTR_TO_MAP_VALUE);
+	dst->map = insn->imm;
+	dst->off = insn[1].imm;
+	return 0;
+}
+
+/* ---- legacy packet loads ------------------------------------------------------------------- */
+
+int check_ld_abs(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	const struct ebpf_context_descriptor *ctx = &env->in->info->context;
+	struct reg *regs = cur_regs(env);
+	int size = isa_mem_size(insn->code), i;
+
+	if (ctx->data < 0 || ctx->data_end < 0)
+		return verr(env, idx, -EACCES,
+			    "legacy packet load (ld_abs/ld_ind) needs a packet program type; '%s' "
+			    "has no data/data_end",
+			    env->in->info->name ? env->in->info->name : "?");
+	if (size == 8)
+		return verr(env, idx, -EINVAL, "legacy packet load of 8 bytes is not defined");
+	if (regs[6].type != PTR_TO_CTX || regs[6].off != 0)
+		return verr_state(env, idx, -EACCES,
+				  "legacy packet load needs the context in r6 (unmodified)");
+	if (env->cur->nrefs)
+		return verr_state(env, idx, -EACCES,
+				  "legacy packet load with an unreleased ring buffer reservation "
+				  "(it may end the program)");
+	if (EBPF_MODE(insn->code) == EBPF_MODE_IND && regs[insn->src_reg].type != SCALAR)
+		return verr_state(env, idx, -EACCES,
+				  "legacy packet load: index r%d must be an initialised scalar",
+				  insn->src_reg);
+	for (i = 1; i <= 5; i++)
+		reg_mark_not_init(&regs[i]);
+	result_scalar(&regs[0], size, false);
+	return 0;
+}
+
+/* ---- helper memory arguments --------------------------------------------------------------- */
+
+int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, bool write,
+		     const char *what)
+{
+	const struct reg *ptr = &cur_regs(env)[regno];
+	const struct verifier_map *map;
+	struct frame *frame;
+	char d[96];
+	int64_t lo, hi, i;
+
+	if (size == 0)
+		return 0;
+	switch (ptr->type) {
+	case PTR_TO_STACK:
+		frame = env->cur->frames[ptr->frameno];
+		if (ptr->smin <= -MAX_VAR_OFF || ptr->smax >= MAX_VAR_OFF)
+			return verr_state(env, idx, -EACCES,
+					  "%s: stack pointer r%d has an unbounded offset", what,
+					  regno);
+		lo = (int64_t)ptr->off + ptr->smin;
+		hi = (int64_t)ptr->off + ptr->smax + (int64_t)size;
+		if (lo < -EBPF_STACK_SIZE || hi > 0)
+			return verr_state(env, idx, -EACCES,
+					  "%s: stack range fp%+lld..fp%+lld out of the stack", what,
+					  (long long)lo, (long long)hi);
+		stack_update_depth(env, frame, lo);
+		for (i = lo; i < hi; i++) {
+			struct stack_slot *s = stack_slot(frame, i);
+			uint8_t t = *stack_byte(frame, i);
+
+			if (write && tnum_is_const(ptr->var))
+				break;
+			if (t == STACK_INVALID)
+				return verr_state(env, idx, -EACCES,
+						  "%s: uninitialised stack at fp%+lld (range "
+						  "fp%+lld..fp%+lld of %llu bytes)",
+						  what, (long long)i, (long long)lo, (long long)hi,
+						  (unsigned long long)size);
+			if (t == STACK_SPILL && reg_is_pointer(&s->spilled) && !write &&
+			    !allow_pointer_leak(env))
+				return verr_state(
+				    env, idx, -EACCES,
+				    "%s: stack range holds a spilled pointer at fp%+lld", what,
+				    (long long)i);
+		}
+		return 0;
+	case PTR_TO_PACKET:
+	case PTR_TO_PACKET_META:
+		if (size > MAX_PACKET_OFF)
+			return verr_state(env, idx, -EACCES, "%s: size %llu too large", what,
+					  (unsigned long long)size);
+		return packet_access(env, idx, regno, ptr, 0, (int)size);
+	case PTR_TO_MAP_VALUE:
+		map = reg_map(env, ptr);
+		if (!map)
+			return -EFAULT;
+		if (write && map->read_only)
+			return verr_state(env, idx, -EACCES,
+					  "%s: helper would write into read-only map '%s'", what,
+					  map->name);
+		return region_access(env, idx, regno, ptr, 0, size, map->value_size, "map value");
+	case PTR_TO_MEM:
+		return region_access(env, idx, regno, ptr, 0, size, ptr->range,
+				     "ring buffer memory");
+	default:
+		reg_describe(env, ptr, d, sizeof(d));
+		return verr_state(env, idx, -EACCES,
+				  "%s: r%d (%s) is not a pointer to stack, packet, map value or "
+				  "ring buffer memory",
+				  what, regno, d);
+	}
+}
+
+/* A helper wrote [ptr, ptr + size) of the stack. */
+void stack_mark_written(struct venv *env, const struct reg *ptr, uint64_t size)
+{
+	struct frame *frame;
+	int64_t lo, hi, i;
+
+	if (ptr->type != PTR_TO_STACK || !size)
+		return;
+	frame = env->cur->frames[ptr->frameno];
+	lo = (int64_t)ptr->off + ptr->smin;
+	hi = (int64_t)ptr->off + ptr->smax + (int64_t)size;
+	for (i = lo; i < hi; i++)
+		stack_unspill(frame, i);
+	for (i = lo; i < hi; i++)
+		*stack_byte(frame, i) = STACK_MISC;
+}

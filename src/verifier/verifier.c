@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The walk: abstract interpretation of every path, depth first. At a conditional jump whose
+ * outcome is unknown, the taken side is pushed and the fall-through side goes on. At join points
+ * (cfg.c) the state is checkpointed; a later state that a fully explored checkpoint covers is
+ * pruned, and a state equal to a checkpoint still being explored (an ancestor on this path) is a
+ * loop that makes no progress. Bounded loops are walked iteration by iteration, as Linux does.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "verifier_int.h"
+
+#define PATH_DONE 1
+#define PRUNED	  1
+
+/* ---- checkpoints ---------------------------------------------------------------------------- */
+
+static void branch_done(struct snode *node)
+{
+	while (node) {
+		if (--node->branches)
+			break;
+		node = node->parent;
+	}
+}
+
+static void free_snode(struct snode *node)
+{
+	state_free_frames(&node->st);
+	free(node);
+}
+
+static int loop_error(struct venv *env, uint32_t idx)
+{
+	uint32_t head = idx;
+
+	return verr_state(env, head, -EACCES,
+			  "infinite loop detected: the loop at insn %u (back-edge from insn %u) "
+			  "comes back to the same state without progress",
+			  head, env->aux[head].back_edge_from);
+}
+
+/* Returns PRUNED when a checkpoint covers the current state, 0 to go on, or an error. */
+static int is_state_visited(struct venv *env, uint32_t idx)
+{
+	struct snode **link = &env->aux[idx].explored, *node;
+	uint64_t hash = state_hash(env, env->cur);
+
+	while ((node = *link)) {
+		if (node->branches) {
+			if (node->hash == hash && states_equal(env, &node->st, env->cur, true))
+				return loop_error(env, idx);
+			link = &node->next;
+			continue;
+		}
+		if (states_equal(env, &node->st, env->cur, false)) {
+			node->hits++;
+			return PRUNED;
+		}
+		/* A checkpoint that keeps missing costs more than it saves. */
+		if (++node->misses > node->hits * 4 + 32) {
+			*link = node->next;
+			free_snode(node);
+			continue;
+		}
+		link = &node->next;
+	}
+	/* As Linux: a checkpoint every few instructions is enough (loops stay cheap). */
+	if (env->last_checkpoint && env->res->insns_processed - env->last_checkpoint < 8)
+		return 0;
+	env->last_checkpoint = env->res->insns_processed;
+	node = calloc(1, sizeof(*node));
+	if (!node || state_copy_into(&node->st, env->cur)) {
+		free(node);
+		return -ENOMEM;
+	}
+	node->parent = env->cur->parent;
+	node->branches = 1;
+	node->hash = hash;
+	node->next = env->aux[idx].explored;
+	env->aux[idx].explored = node;
+	env->cur->parent = node;
+	env->res->states_kept++;
+	return 0;
+}
+
+/* ---- pending branches ----------------------------------------------------------------------- */
+
+static int push_state(struct venv *env, struct vstate *st)
+{
+	if (env->pending_count == env->pending_cap) {
+		uint32_t cap = env->pending_cap ? env->pending_cap * 2 : 64;
+		struct vstate **p = realloc(env->pending, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		env->pending = p;
+		env->pending_cap = cap;
+	}
+	if (st->parent)
+		st->parent->branches++;
+	env->pending[env->pending_count++] = st;
+	return 0;
+}
+
+/* The current path is finished; continue with the next pending one. Returns false when none. */
+static bool pop_state(struct venv *env)
+{
+	branch_done(env->cur->parent);
+	state_free(env->cur);
+	env->cur = NULL;
+	if (!env->pending_count)
+		return false;
+	env->cur = env->pending[--env->pending_count];
+	if (env->in->log_level >= 1) {
+		vlog(env, "from pending branch to %u:\n", env->cur->insn);
+		vlog_state(env, env->cur);
+	}
+	return true;
+}
+
+/* ---- calls and exit ------------------------------------------------------------------------- */
+
+static int call_local(struct venv *env, uint32_t idx)
+{
+	struct vstate *st = env->cur;
+	uint32_t target = idx + 1 + env->insns[idx].imm, sub = env->aux[target].subprog, f;
+	struct frame *caller = st->frames[st->curframe], *callee;
+	int i;
+
+	if (st->curframe + 1 >= EBPF_MAX_CALL_DEPTH)
+		return verr_state(env, idx, -EACCES, "call stack too deep: more than %d frames",
+				  EBPF_MAX_CALL_DEPTH);
+	for (f = 0; f <= st->curframe; f++)
+		if (st->frames[f]->subprog == sub)
+			return verr(env, idx, -EACCES,
+				    "recursive call to the subprogram at insn %u", target);
+	callee = frame_new();
+	if (!callee)
+		return -ENOMEM;
+	for (i = 1; i <= 5; i++)
+		callee->regs[i] = caller->regs[i];
+	reg_mark_ptr(&callee->regs[EBPF_REG_FP], PTR_TO_STACK);
+	callee->regs[EBPF_REG_FP].frameno = st->curframe + 1;
+	callee->callsite = (int32_t)idx;
+	callee->subprog = sub;
+	st->frames[++st->curframe] = callee;
+	st->insn = target;
+	return 0;
+}
+
+static int check_exit(struct venv *env, uint32_t idx)
+{
+	struct vstate *st = env->cur;
+	struct reg *r0 = &cur_regs(env)[0];
+	struct frame *callee, *caller;
+	char d[96];
+	int i;
+
+	if (r0->type == NOT_INIT)
+		return verr_state(env, idx, -EACCES,
+				  "r0 is not set at exit (return value uninitialised)");
+	if (st->curframe) {
+		if (r0->type == PTR_TO_STACK && r0->frameno == st->curframe)
+			return verr_state(env, idx, -EACCES,
+					  "returning a pointer to the subprogram's own stack");
+		callee = st->frames[st->curframe];
+		caller = st->frames[st->curframe - 1];
+		caller->regs[0] = *r0;
+		for (i = 1; i <= 5; i++)
+			reg_mark_not_init(&caller->regs[i]);
+		st->insn = (uint32_t)callee->callsite + 1;
+		free(callee);
+		st->frames[st->curframe--] = NULL;
+		return 0;
+	}
+	if (r0->type != SCALAR) {
+		reg_describe(env, r0, d, sizeof(d));
+		return verr_state(env, idx, -EACCES,
+				  "r0 at exit must be an initialised scalar, not a pointer (%s)",
+				  d);
+	}
+	if (st->nrefs)
+		return verr_state(
+		    env, idx, -EACCES,
+		    "unreleased ring buffer reservation from insn %u: submit or discard "
+		    "it on every path",
+		    st->ref_insn[0]);
+	return PATH_DONE;
+}
+
+static int check_call(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+
+	if (insn->src_reg == EBPF_CALL_LOCAL)
+		return call_local(env, idx);
+	if (insn->src_reg != EBPF_CALL_HELPER)
+		return verr(env, idx, -EACCES, "kernel function (kfunc) calls are not supported");
+	env->cur->insn = idx + 1;
+	return check_helper_call(env, idx);
+}
+
+/* ---- one instruction ------------------------------------------------------------------------ */
+
+static int do_jmp(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	struct vstate *other = NULL;
+	int err;
+
+	switch (EBPF_OP(insn->code)) {
+	case EBPF_JMP_JA:
+		env->cur->insn = idx + 1 + (insn->code == EBPF_OP_JA32 ? insn->imm : insn->off);
+		return 0;
+	case EBPF_JMP_CALL:
+		return check_call(env, idx);
+	case EBPF_JMP_EXIT:
+		return check_exit(env, idx);
+	default:
+		break;
+	}
+	env->cur->insn = idx + 1;
+	err = check_cond_jmp(env, idx, &other);
+	if (err || !other)
+		return err;
+	if (env->in->log_level >= 1) {
+		vlog(env, "branch at %u: taken side pushed\n", idx);
+		vlog_state(env, other);
+	}
+	err = push_state(env, other);
+	if (err)
+		state_free(other);
+	return err;
+}
+
+static int do_insn(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+
+	env->cur->insn = idx + 1;
+	switch (EBPF_CLASS(insn->code)) {
+	case EBPF_CLS_ALU:
+	case EBPF_CLS_ALU64:
+		return check_alu(env, idx);
+	case EBPF_CLS_LDX:
+		return check_load(env, idx);
+	case EBPF_CLS_ST:
+		return check_store(env, idx);
+	case EBPF_CLS_STX:
+		if (EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC)
+			return check_atomic(env, idx);
+		return check_store(env, idx);
+	case EBPF_CLS_LD:
+		if (insn->code == EBPF_OP_LDDW) {
+			env->cur->insn = idx + 2;
+			return check_lddw(env, idx);
+		}
+		return check_ld_abs(env, idx);
+	default:
+		return do_jmp(env, idx);
+	}
+}
+
+/* The loop head walked most often: where a walk that hit the limit was stuck. */
+static int limit_error(struct venv *env, uint32_t idx)
+{
+	uint32_t i, head = UINT32_MAX, visits = 0;
+
+	for (i = 0; i < env->count; i++) {
+		if ((env->aux[i].flags & INSN_LOOP_HEAD) && env->aux[i].visits > visits) {
+			visits = env->aux[i].visits;
+			head = i;
+		}
+	}
+	if (head != UINT32_MAX && visits > 1)
+		return verr(env, head, -EACCES,
+			    "loop at insn %u (back-edge from insn %u): bound cannot be proven "
+			    "within the complexity limit of %llu instructions (loop head walked "
+			    "%u times)",
+			    head, env->aux[head].back_edge_from, (unsigned long long)env->limit,
+			    visits);
+	return verr(env, idx, -E2BIG,
+		    "program too complex: more than %llu instructions processed (too many "
+		    "paths); simplify it or split it",
+		    (unsigned long long)env->limit);
+}
+
+static uint32_t stack_in_use(const struct vstate *st)
+{
+	uint32_t f, sum = 0;
+
+	for (f = 0; f <= st->curframe; f++)
+		sum += st->frames[f]->depth;
+	return sum;
+}
+
+static int init_state(struct venv *env)
+{
+	struct frame *f;
+
+	env->cur = state_new();
+	if (!env->cur)
+		return -ENOMEM;
+	f = frame_new();
+	if (!f)
+		return -ENOMEM;
+	env->cur->frames[0] = f;
+	reg_mark_ptr(&f->regs[1], PTR_TO_CTX);
+	reg_mark_ptr(&f->regs[EBPF_REG_FP], PTR_TO_STACK);
+	return 0;
+}
+
+static int walk(struct venv *env)
+{
+	int err = init_state(env);
+
+	while (!err) {
+		uint32_t idx = env->cur->insn;
+
+		if (env->aux[idx].flags & INSN_PRUNE) {
+			err = is_state_visited(env, idx);
+			if (err == PRUNED) {
+				if (env->in->log_level >= 1)
+					vlog(env, "%u: safe (covered by an explored state)\n", idx);
+				err = 0;
+				if (!pop_state(env))
+					return 0;
+				continue;
+			}
+			if (err)
+				return err;
+		}
+		if (++env->res->insns_processed > env->limit)
+			return limit_error(env, idx);
+		env->aux[idx].visits++;
+		if (env->in->log_level >= 1)
+			vlog_insn(env, idx);
+		err = do_insn(env, idx);
+		if (err == PATH_DONE) {
+			err = 0;
+			if (!pop_state(env))
+				return 0;
+			continue;
+		}
+		if (err)
+			return err;
+		if (stack_in_use(env->cur) > env->res->max_stack_depth)
+			env->res->max_stack_depth = stack_in_use(env->cur);
+		if (env->in->log_level >= 2)
+			vlog_state(env, env->cur);
+	}
+	return err;
+}
+
+/* ---- entry ---------------------------------------------------------------------------------- */
+
+static void env_free(struct venv *env)
+{
+	uint32_t i;
+
+	for (i = 0; env->aux && i < env->count; i++) {
+		struct snode *node = env->aux[i].explored, *next;
+
+		for (; node; node = next) {
+			next = node->next;
+			free_snode(node);
+		}
+	}
+	for (i = 0; i < env->pending_count; i++)
+		state_free(env->pending[i]);
+	free(env->pending);
+	state_free(env->cur);
+	free(env->aux);
+	free(env->subprogs);
+}
+
+static int check_input(struct venv *env)
+{
+	const struct verifier_input *in = env->in;
+
+	if (!in->info)
+		return verr(env, UINT32_MAX, -EINVAL, "no program type information");
+	if (!in->insns || !in->insn_count)
+		return verr(env, UINT32_MAX, -EINVAL, "empty program");
+	if (in->insn_count > 1000000)
+		return verr(env, UINT32_MAX, -E2BIG, "program too large: %zu instructions",
+			    in->insn_count);
+	if (in->map_count && !in->maps)
+		return verr(env, UINT32_MAX, -EINVAL, "map descriptors missing");
+	return 0;
+}
+
+static void export_ctx_field_loads(const struct venv *env)
+{
+	uint8_t *out = env->in->ctx_field_loads;
+
+	if (!out)
+		return;
+	for (uint32_t i = 0; i < env->count; i++) {
+		uint8_t access = env->aux[i].access;
+
+		out[i] = access >= VERIFIER_CTX_DATA && access <= VERIFIER_CTX_META ? access : 0;
+	}
+}
+
+int verifier_verify(const struct verifier_input *in, struct verifier_result *res)
+{
+	struct venv env = { .in = in, .res = res };
+	int err;
+
+	if (!in || !res)
+		return -EINVAL;
+	memset(res, 0, sizeof(*res));
+	res->insn = -1;
+	if (in->log && in->log_size)
+		in->log[0] = 0;
+	env.insns = in->insns;
+	env.count = (uint32_t)in->insn_count;
+	env.limit = in->complexity_limit ? in->complexity_limit : DEFAULT_COMPLEXITY;
+	err = check_input(&env);
+	if (err)
+		return err;
+	env.aux = calloc(env.count, sizeof(*env.aux));
+	err = env.aux ? cfg_check(&env) : -ENOMEM;
+	if (!err)
+		err = walk(&env);
+	if (err == -ENOMEM && !env.failed)
+		verr(&env, UINT32_MAX, -ENOMEM, "out of memory");
+	if (err && !env.failed)
+		verr(&env, UINT32_MAX, err, "internal error %d", err);
+	if (!err)
+		export_ctx_field_loads(&env);
+	env_free(&env);
+	if (!err)
+		res->error = 0;
+	return res->error;
+}

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verifier's internal model, shared by its files:
+ *
+ *   cfg.c      control flow: encodings, jump targets, subprograms, reachability, liveness
+ *   state.c    tnum (known bits), register and stack state, copying and comparing states
+ *   bounds.c   scalar ranges: ALU transfer functions, branch decisions and refinement
+ *   memory.c   loads, stores, atomics against ctx, stack, packet, map values and ring buffer memory
+ *   helpers.c  helper calls checked against their prototypes
+ *   verifier.c the walk: a DFS over paths with state pruning at join points
+ *   log.c      the verifier log and the failure message
+ *
+ * The abstract state follows Linux's kernel/bpf/verifier.c: every register has a type; scalars
+ * and the variable part of pointers carry known bits (tnum) and signed/unsigned 64-bit bounds;
+ * 32-bit operations are computed on the zero-extended low halves with the same machinery.
+ */
+#ifndef EXTBPF_VERIFIER_INT_H
+#define EXTBPF_VERIFIER_INT_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "isa/isa.h"
+#include "verifier.h"
+
+#define STACK_SLOTS	   (EBPF_STACK_SIZE / 8)
+#define MAX_REFS	   16
+#define MAX_PACKET_OFF	   0xffff
+#define MAX_VAR_OFF	   (1 << 29) /* largest variable offset added to a pointer, as Linux */
+#define DEFAULT_COMPLEXITY 1000000
+#define TAIL_CALL_HELPER   12
+
+/* Known bits: a bit is known when its mask bit is 0, and then it equals the value bit. */
+struct tnum {
+	uint64_t value;
+	uint64_t mask;
+};
+
+enum reg_type {
+	NOT_INIT = 0,
+	SCALAR,
+	PTR_TO_CTX,
+	PTR_TO_STACK,
+	PTR_TO_PACKET,
+	PTR_TO_PACKET_META,
+	PTR_TO_PACKET_END,
+	PTR_TO_MAP_VALUE,
+	PTR_TO_MAP_VALUE_OR_NULL,
+	CONST_MAP_PTR,
+	CONST_MAP_PTR_OR_NULL,
+	PTR_TO_MEM, /* ring buffer reservation; range is its size */
+	PTR_TO_MEM_OR_NULL,
+};
+
+/*
+ * A register. For scalars var/bounds describe the value; for pointers `off` is the fixed offset
+ * and var/bounds the variable one. `id` links copies: scalars with one id share their value,
+ * *_OR_NULL pointers with one id are the same pointer (a null check marks all of them), packet
+ * pointers with one id share their variable offset (a data_end check proves all of them).
+ */
+struct reg {
+	uint8_t type;
+	uint8_t frameno; /* PTR_TO_STACK: the frame it points into */
+	int32_t off;
+	int32_t map; /* map index: map values and handles */
+	uint32_t id;
+	uint32_t ref_id; /* ring buffer reservation this pointer belongs to */
+	uint32_t range;	 /* packet: bytes proven from pkt+var; mem: size */
+	struct tnum var;
+	int64_t smin, smax;
+	uint64_t umin, umax;
+};
+
+/* What a stack byte holds. */
+enum slot_type {
+	STACK_INVALID = 0, /* never written: reading it is an error */
+	STACK_MISC,	   /* some scalar bytes */
+	STACK_ZERO,	   /* known zero */
+	STACK_SPILL,	   /* part of an 8-byte register spill, whose state is in spilled */
+};
+
+struct stack_slot {
+	struct reg spilled;
+	uint8_t type[8]; /* per byte, from the slot's lowest address */
+};
+
+struct frame {
+	struct reg regs[EBPF_NUM_REGS];
+	struct stack_slot stack[STACK_SLOTS]; /* stack[0] is fp-512 .. fp-505 */
+	int32_t callsite;		      /* insn of the call that made this frame, -1 */
+	uint32_t subprog;
+	uint32_t depth; /* bytes of stack used */
+};
+
+struct snode;
+
+struct vstate {
+	struct frame *frames[EBPF_MAX_CALL_DEPTH];
+	uint32_t curframe;
+	uint32_t nrefs;
+	uint32_t refs[MAX_REFS];     /* acquired ring buffer reservations (ref ids) */
+	uint32_t ref_insn[MAX_REFS]; /* where each was acquired */
+	uint32_t insn;
+	struct snode *parent; /* the last checkpoint on this path */
+};
+
+/* A checkpoint: a state seen at a prune point. */
+struct snode {
+	struct vstate st;
+	struct snode *parent;
+	struct snode *next; /* in the per-instruction list */
+	uint32_t branches;  /* paths from here not yet finished; 0: all proven safe */
+	uint64_t hash;	    /* of the live registers: a cheap filter for the exact comparison */
+	uint32_t hits, misses;
+};
+
+enum insn_flags {
+	INSN_PRUNE = 1u << 0,	  /* a join point: states are checkpointed here */
+	INSN_LDDW_HI = 1u << 1,	  /* second slot of lddw */
+	INSN_SUBPROG = 1u << 2,	  /* first instruction of a subprogram */
+	INSN_LOOP_HEAD = 1u << 3, /* target of a back-edge */
+	INSN_REACHED = 1u << 4,
+};
+
+/* What a load or store instruction accessed, over every path (see note_access). */
+enum insn_access {
+	ACCESS_NONE = 0,
+	ACCESS_CTX_FIELD_FIRST = VERIFIER_CTX_DATA, /* ..VERIFIER_CTX_META */
+	ACCESS_OTHER = 0xff,
+};
+
+struct insn_aux {
+	uint16_t flags;
+	uint8_t access; /* enum insn_access */
+	uint16_t live;	/* registers live before the instruction (bit per register) */
+	uint32_t subprog;
+	uint32_t back_edge_from; /* loop heads: the instruction jumping back */
+	uint32_t visits;
+	struct snode *explored;
+};
+
+struct subprog {
+	uint32_t start, end; /* [start, end) */
+	uint32_t depth;	     /* deepest stack use seen */
+};
+
+struct venv {
+	const struct verifier_input *in;
+	struct verifier_result *res;
+	const struct ebpf_inst *insns;
+	uint32_t count;
+	struct insn_aux *aux;
+	struct subprog *subprogs;
+	uint32_t subprog_count;
+	uint64_t limit;
+	uint32_t id_gen;
+	uint64_t last_checkpoint; /* insns_processed when the last checkpoint was added */
+
+	struct vstate *cur;
+	struct vstate **pending; /* DFS stack of states still to explore */
+	uint32_t pending_count, pending_cap;
+
+	/* log */
+	size_t log_len;
+	bool log_full;
+	bool failed;
+	bool in_branch; /* current path came from a pending branch (log level 1) */
+};
+
+/* log.c */
+void vlog(struct venv *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vlog_insn(struct venv *env, uint32_t idx);
+void vlog_state(struct venv *env, const struct vstate *st);
+int verr(struct venv *env, uint32_t idx, int error, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int verr_state(struct venv *env, uint32_t idx, int error, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+const char *reg_type_name(enum reg_type type);
+int reg_describe(const struct venv *env, const struct reg *reg, char *buf, size_t size);
+void format_state(const struct venv *env, const struct vstate *st, char *buf, size_t size);
+
+/* cfg.c */
+int cfg_check(struct venv *env);
+
+/* state.c: tnum */
+struct tnum tnum_const(uint64_t v);
+struct tnum tnum_unknown(void);
+struct tnum tnum_range(uint64_t min, uint64_t max);
+struct tnum tnum_add(struct tnum a, struct tnum b);
+struct tnum tnum_sub(struct tnum a, struct tnum b);
+struct tnum tnum_and(struct tnum a, struct tnum b);
+struct tnum tnum_or(struct tnum a, struct tnum b);
+struct tnum tnum_xor(struct tnum a, struct tnum b);
+struct tnum tnum_mul(struct tnum a, struct tnum b);
+struct tnum tnum_lshift(struct tnum a, uint8_t shift);
+struct tnum tnum_rshift(struct tnum a, uint8_t shift);
+struct tnum tnum_arshift(struct tnum a, uint8_t shift, uint8_t width);
+struct tnum tnum_intersect(struct tnum a, struct tnum b);
+struct tnum tnum_cast(struct tnum a, uint8_t size);
+bool tnum_in(struct tnum outer, struct tnum inner);
+static inline bool tnum_is_const(struct tnum t)
+{
+	return t.mask == 0;
+}
+
+/* state.c: registers and states */
+void reg_mark_unknown(struct reg *reg);
+void reg_mark_const(struct reg *reg, uint64_t v);
+void reg_mark_not_init(struct reg *reg);
+void reg_mark_ptr(struct reg *reg, enum reg_type type);
+bool reg_is_pointer(const struct reg *reg);
+bool reg_is_const(const struct reg *reg);
+bool reg_is_packet(const struct reg *reg);
+bool reg_is_null(const struct reg *reg);
+struct vstate *state_new(void);
+struct vstate *state_copy(const struct vstate *src);
+int state_copy_into(struct vstate *dst, const struct vstate *src);
+void state_free(struct vstate *st);
+void state_free_frames(struct vstate *st);
+struct frame *frame_new(void);
+bool states_equal(struct venv *env, const struct vstate *old, const struct vstate *cur, bool exact);
+uint64_t state_hash(struct venv *env, const struct vstate *st);
+struct reg *cur_regs(struct venv *env);
+static inline struct frame *cur_frame(struct venv *env)
+{
+	return env->cur->frames[env->cur->curframe];
+}
+/* Calls fn on every register and spilled register of the state, in every frame. */
+void state_foreach_reg(struct vstate *st, void (*fn)(struct reg *reg, void *arg), void *arg);
+
+/* bounds.c */
+void reg_bounds_sync(struct reg *reg);
+bool reg_bounds_sane(const struct reg *reg);
+void reg_zext32(struct reg *reg);
+void reg_sext(struct reg *reg, int bytes);
+int check_alu(struct venv *env, uint32_t idx);
+int check_cond_jmp(struct venv *env, uint32_t idx, struct vstate **other);
+
+/* memory.c */
+int check_load(struct venv *env, uint32_t idx);
+int check_store(struct venv *env, uint32_t idx);
+int check_atomic(struct venv *env, uint32_t idx);
+int check_lddw(struct venv *env, uint32_t idx);
+int check_ld_abs(struct venv *env, uint32_t idx);
+/* A helper's memory argument: [reg + 0, reg + size) readable (initialised) or writable. */
+int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, bool write,
+		     const char *what);
+void stack_mark_written(struct venv *env, const struct reg *ptr, uint64_t size);
+void stack_update_depth(struct venv *env, struct frame *frame, int64_t lowest);
+
+/* helpers.c */
+int check_helper_call(struct venv *env, uint32_t idx);
+
+static inline bool is_jmp32(uint8_t code)
+{
+	return EBPF_CLASS(code) == EBPF_CLS_JMP32;
+}
+
+#endif /* EXTBPF_VERIFIER_INT_H */

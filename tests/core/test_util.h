@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Small helpers shared by the core tests: raw instructions and object files. */
+#ifndef EXTBPF_TESTS_CORE_UTIL_H
+#define EXTBPF_TESTS_CORE_UTIL_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include <extbpf/extbpf.h>
+
+#define INSN(c, d, s, o, i)                                                                        \
+	{                                                                                          \
+		.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)                \
+	}
+#define MOV64_IMM(dst, imm) INSN(0xb7, dst, 0, 0, imm)
+#define MOV64_REG(dst, src) INSN(0xbf, dst, src, 0, 0)
+#define CALL(id)	    INSN(0x85, 0, 0, 0, id)
+#define EXIT()		    INSN(0x95, 0, 0, 0, 0)
+
+/* r0 = value; exit */
+#define PROG_RETURN(value)                                                                         \
+	{                                                                                          \
+		MOV64_IMM(0, value), EXIT()                                                        \
+	}
+
+/* The path of a BPF object built from tests/progs (PROGS_DIR from CMake). */
+static inline const char *prog_path(const char *name)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", PROGS_DIR, name);
+	return path;
+}
+
+/* True when ebpf_last_error() contains every one of the given words. */
+static inline int error_has(const char *word)
+{
+	if (strstr(ebpf_last_error(), word))
+		return 1;
+	fprintf(stderr, "message '%s' lacks '%s'\n", ebpf_last_error(), word);
+	return 0;
+}
+
+#endif /* EXTBPF_TESTS_CORE_UTIL_H */

@@ -1,0 +1,74 @@
+#!/bin/sh
+# extbpf run --raw end to end: r0, the memory argument, the unverified warning, usage errors.
+# usage: test_run_cli.sh EXTBPF WORK_DIR
+set -u
+extbpf=$1
+work=$2
+failures=0
+
+rm -rf "$work"
+mkdir -p "$work"
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+# expect CODE DESCRIPTION COMMAND...: runs the command, output in $work/out and $work/err.
+expect() {
+	want=$1
+	what=$2
+	shift 2
+	"$@" >"$work/out" 2>"$work/err"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		fail "$what: exit $got, want $want"
+		sed 's/^/  | /' "$work/err"
+	fi
+}
+
+# contains FILE TEXT DESCRIPTION
+contains() {
+	grep -qF -- "$2" "$1" || fail "$3: '$2' not in $(basename "$1"): $(head -c 300 "$1")"
+}
+
+# Instructions as octal escapes (printf in POSIX sh has no \x).
+# mov r0, -2; exit
+printf '\267\000\000\000\376\377\377\377\225\000\000\000\000\000\000\000' >"$work/neg.bin"
+# ldxw r0, [r1+0]; add r0, r2; exit  (r1 = the memory, r2 = its size)
+printf '\141\020\000\000\000\000\000\000\017\040\000\000\000\000\000\000\225\000\000\000\000\000\000\000' >"$work/mem.bin"
+printf '\001\002\003\004\005' >"$work/mem.in"
+# three bytes: not an instruction
+printf '\267\000\000' >"$work/short.bin"
+# call 30583 (no such helper); exit
+printf '\205\000\000\000\167\167\000\000\225\000\000\000\000\000\000\000' >"$work/helper.bin"
+
+expect 0 "run neg.bin" "$extbpf" run --raw "$work/neg.bin" --unverified --repeat 5 --mode interp
+contains "$work/out" "r0 = 0xfffffffffffffffe (-2)" "r0 in hex and decimal"
+contains "$work/out" "ns (5 runs, interp)" "mean time per run"
+contains "$work/err" "was not verified" "the unverified warning"
+
+expect 0 "run mem.bin" "$extbpf" run --raw "$work/mem.bin" --mem "$work/mem.in" --unverified
+contains "$work/out" "r0 = 0x4030206 (67305990)" "r1 = the memory, r2 = its size"
+
+expect 1 "a refused program" "$extbpf" run --raw "$work/helper.bin" --unverified
+contains "$work/err" "unknown helper id 30583" "the refusal's reason"
+
+expect 2 "no --raw" "$extbpf" run
+contains "$work/err" "missing --raw" "the missing argument"
+expect 2 "a truncated instruction" "$extbpf" run --raw "$work/short.bin" --unverified
+contains "$work/err" "not a non-zero multiple of 8" "the bad size"
+expect 2 "a missing file" "$extbpf" run --raw "$work/none.bin" --unverified
+contains "$work/err" "none.bin" "the missing file's name"
+expect 2 "a bad mode" "$extbpf" run --raw "$work/neg.bin" --mode turbo
+contains "$work/err" "unknown mode 'turbo'" "the bad mode"
+expect 2 "a bad repeat count" "$extbpf" run --raw "$work/neg.bin" --repeat 0
+expect 2 "an unknown option" "$extbpf" run --frobnicate
+expect 0 "--help" "$extbpf" run --help
+contains "$work/out" "usage: extbpf run" "the usage"
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures failure(s)"
+	exit 1
+fi
+echo "all passed"

@@ -1,0 +1,731 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The linux extension: its program types are found by libbpf's section names, its contexts
+ * agree with Linux's UAPI structures, its helpers with libbpf's helper ids, and objects written
+ * as real projects write them verify while their unsafe twins are refused for their reason.
+ *
+ * Expected values come from Linux and libbpf, not from the extension's tables: <linux/bpf.h>
+ * for the context layouts, /usr/include/bpf/bpf_helper_defs.h for helper ids and names, libbpf's
+ * section_defs for which section is which type.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <linux/bpf.h>
+#include <linux/bpf_perf_event.h>
+#include <linux/ptrace.h>
+
+#include <extbpf/extbpf.h>
+
+#include "linux_ext.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct ebpf_extension *linux_ext;
+static struct ebpf_extension *packet_ext;
+
+static const char *prog_path(const char *name)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", LINUX_PROGS_DIR, name);
+	return path;
+}
+
+static bool error_has(const char *word)
+{
+	if (strstr(ebpf_last_error(), word))
+		return true;
+	fprintf(stderr, "message '%s' lacks '%s'\n", ebpf_last_error(), word);
+	return false;
+}
+
+/* Opens an object of LINUX_PROGS_DIR; only (may be NULL) selects one program. */
+static int open_object(const char *name, const char *only, bool verify_only,
+		       struct ebpf_object **obj)
+{
+	struct ebpf_object_open_opts opts = {
+		.sz = sizeof(opts),
+		.mode = EBPF_MODE_INTERP,
+		.only_program = only,
+		.verify_only = verify_only,
+	};
+
+	return ebpf_object_open(prog_path(name), &opts, obj);
+}
+
+/* ---- the program types -------------------------------------------------------------------- */
+
+struct type_lookup {
+	const char *name;
+	const struct ebpf_program_info *info; /* valid while the extension stays loaded */
+	const struct ebpf_extension *extension;
+};
+
+static int find_type_cb(const struct ebpf_program_info *info, void *arg)
+{
+	struct type_lookup *l = arg;
+
+	if (strcmp(info->name, l->name))
+		return 0;
+	l->info = info;
+	l->extension = ebpf_program_type_extension(info);
+	return 1;
+}
+
+static const struct ebpf_program_info *find_type(const char *name)
+{
+	struct type_lookup l = { .name = name };
+
+	ebpf_foreach_program_type(find_type_cb, &l);
+	if (l.info && l.extension != linux_ext)
+		fail_msg("program type '%s' is not the linux extension's", name);
+	return l.info;
+}
+
+/* Linux's names and enum bpf_prog_type numbers. */
+static const struct {
+	const char *name;
+	enum bpf_prog_type number;
+} expected_types[] = {
+	{ "socket_filter", BPF_PROG_TYPE_SOCKET_FILTER },
+	{ "kprobe", BPF_PROG_TYPE_KPROBE },
+	{ "sched_cls", BPF_PROG_TYPE_SCHED_CLS },
+	{ "sched_act", BPF_PROG_TYPE_SCHED_ACT },
+	{ "tracepoint", BPF_PROG_TYPE_TRACEPOINT },
+	{ "perf_event", BPF_PROG_TYPE_PERF_EVENT },
+	{ "cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB },
+	{ "cgroup_sock", BPF_PROG_TYPE_CGROUP_SOCK },
+	{ "lwt_in", BPF_PROG_TYPE_LWT_IN },
+	{ "lwt_out", BPF_PROG_TYPE_LWT_OUT },
+	{ "lwt_xmit", BPF_PROG_TYPE_LWT_XMIT },
+	{ "sock_ops", BPF_PROG_TYPE_SOCK_OPS },
+	{ "sk_skb", BPF_PROG_TYPE_SK_SKB },
+	{ "sk_msg", BPF_PROG_TYPE_SK_MSG },
+	{ "raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT },
+	{ "cgroup_sock_addr", BPF_PROG_TYPE_CGROUP_SOCK_ADDR },
+	{ "lwt_seg6local", BPF_PROG_TYPE_LWT_SEG6LOCAL },
+	{ "tracing", BPF_PROG_TYPE_TRACING },
+};
+
+static void test_types_registered(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(expected_types); i++) {
+		const struct ebpf_program_info *info = find_type(expected_types[i].name);
+		const nmr_guid_t guid = LINUX_PROGRAM_TYPE_GUID(expected_types[i].number);
+
+		if (!info)
+			fail_msg("program type '%s' missing: %s", expected_types[i].name,
+				 ebpf_last_error());
+		assert_true(nmr_guid_equal(&info->program_type, &guid));
+	}
+}
+
+/* XDP is the packet extension's: the linux extension must not offer a second one. */
+static int no_linux_xdp_cb(const struct ebpf_program_info *info, void *arg)
+{
+	if (ebpf_program_type_extension(info) != linux_ext)
+		return 0;
+	assert_string_not_equal(info->name, "xdp");
+	for (uint32_t i = 0; i < info->section_count; i++)
+		assert_false(!strncmp(info->sections[i].prefix, "xdp", 3));
+	return 0;
+}
+
+static void test_no_xdp_type(void **state)
+{
+	ebpf_foreach_program_type(no_linux_xdp_cb, NULL);
+}
+
+/*
+ * libbpf's section_defs: which program type each section name gives (NULL: refused, with the
+ * reason containing `refusal`). Programs of sections.bpf.o, loaded one at a time.
+ */
+static const struct {
+	const char *function;
+	const char *type;
+	const char *refusal;
+} section_rows[] = {
+#define TYPE(fn, type)                                                                             \
+	{                                                                                          \
+		fn, type, NULL                                                                     \
+	}
+#define REFUSED(fn, why)                                                                           \
+	{                                                                                          \
+		fn, NULL, why                                                                      \
+	}
+	TYPE("s_socket", "socket_filter"),
+	TYPE("s_kprobe", "kprobe"),
+	TYPE("s_kretprobe", "kprobe"),
+	TYPE("s_uprobe", "kprobe"),
+	TYPE("s_uretprobe", "kprobe"),
+	TYPE("s_uprobe_s", "kprobe"),
+	TYPE("s_kprobe_multi", "kprobe"),
+	TYPE("s_ksyscall", "kprobe"),
+	TYPE("s_kretsyscall", "kprobe"),
+	TYPE("s_usdt", "kprobe"),
+	TYPE("s_tc", "sched_cls"),
+	TYPE("s_tc_ingress", "sched_cls"),
+	TYPE("s_tcx", "sched_cls"),
+	TYPE("s_classifier", "sched_cls"),
+	TYPE("s_classifier_sloppy", "sched_cls"),
+	TYPE("s_action", "sched_act"),
+	TYPE("s_tracepoint", "tracepoint"),
+	TYPE("s_tp", "tracepoint"),
+	TYPE("s_raw_tracepoint", "raw_tracepoint"),
+	TYPE("s_raw_tp", "raw_tracepoint"),
+	REFUSED("s_raw_tp_w", "writable raw tracepoints"),
+	REFUSED("s_tp_btf", "BTF"),
+	REFUSED("s_fentry", "BTF"),
+	REFUSED("s_fexit", "BTF"),
+	REFUSED("s_fmod_ret", "BTF"),
+	REFUSED("s_iter", "BTF"),
+	TYPE("s_perf_event", "perf_event"),
+	TYPE("s_lwt_in", "lwt_in"),
+	TYPE("s_lwt_out", "lwt_out"),
+	TYPE("s_lwt_xmit", "lwt_xmit"),
+	TYPE("s_lwt_seg6local", "lwt_seg6local"),
+	TYPE("s_sockops", "sock_ops"),
+	TYPE("s_sk_skb_parser", "sk_skb"),
+	TYPE("s_sk_skb_verdict", "sk_skb"),
+	TYPE("s_sk_skb", "sk_skb"),
+	TYPE("s_sk_msg", "sk_msg"),
+	TYPE("s_cgroup_skb_ingress", "cgroup_skb"),
+	TYPE("s_cgroup_skb_egress", "cgroup_skb"),
+	TYPE("s_cgroup_skb", "cgroup_skb"),
+	TYPE("s_sock_create", "cgroup_sock"),
+	TYPE("s_sock_release", "cgroup_sock"),
+	TYPE("s_sock", "cgroup_sock"),
+	TYPE("s_post_bind4", "cgroup_sock"),
+	TYPE("s_post_bind6", "cgroup_sock"),
+	TYPE("s_bind4", "cgroup_sock_addr"),
+	TYPE("s_bind6", "cgroup_sock_addr"),
+	TYPE("s_connect4", "cgroup_sock_addr"),
+	TYPE("s_connect6", "cgroup_sock_addr"),
+	TYPE("s_sendmsg4", "cgroup_sock_addr"),
+	TYPE("s_sendmsg6", "cgroup_sock_addr"),
+	TYPE("s_recvmsg4", "cgroup_sock_addr"),
+	TYPE("s_recvmsg6", "cgroup_sock_addr"),
+	TYPE("s_getpeername4", "cgroup_sock_addr"),
+	TYPE("s_getpeername6", "cgroup_sock_addr"),
+	TYPE("s_getsockname4", "cgroup_sock_addr"),
+	TYPE("s_getsockname6", "cgroup_sock_addr"),
+	TYPE("s_xdp", "xdp"), /* the packet extension's */
+	REFUSED("s_unknown", "no loaded extension"),
+};
+
+static void test_section_table(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(section_rows); i++) {
+		struct ebpf_object *obj = NULL;
+		struct ebpf_program *prog;
+		int err;
+
+		if (section_rows[i].type && !strcmp(section_rows[i].type, "xdp") && !packet_ext)
+			continue;
+		err = open_object("sections.bpf.o", section_rows[i].function, true, &obj);
+		if (!section_rows[i].type) {
+			if (!err)
+				fail_msg("%s: loaded, expected refusal", section_rows[i].function);
+			assert_true(error_has(section_rows[i].refusal));
+			continue;
+		}
+		if (err)
+			fail_msg("%s: %s", section_rows[i].function, ebpf_last_error());
+		prog = ebpf_object_find_program(obj, section_rows[i].function);
+		assert_non_null(prog);
+		if (strcmp(ebpf_program_type_name(prog), section_rows[i].type))
+			fail_msg("%s (section %s): type %s, expected %s", section_rows[i].function,
+				 ebpf_program_section(prog), ebpf_program_type_name(prog),
+				 section_rows[i].type);
+		ebpf_object_close(obj);
+	}
+}
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+/* libbpf's helper names by id, from the bpf_helper_defs.h its package installs. */
+#define MAX_HELPER_ID 512
+
+static char **read_libbpf_helpers(void)
+{
+	FILE *f = fopen("/usr/include/bpf/bpf_helper_defs.h", "r");
+	char **names = calloc(MAX_HELPER_ID, sizeof(*names));
+	char line[1024];
+
+	assert_non_null(f);
+	assert_non_null(names);
+	while (fgets(line, sizeof(line), f)) {
+		char *star = strstr(line, "(*bpf_"), *end, *id;
+		long n;
+
+		id = strstr(line, "= (void *) ");
+		if (!star || !id)
+			continue;
+		end = strchr(star + 2, ')');
+		n = strtol(id + strlen("= (void *) "), NULL, 10);
+		if (!end || n <= 0 || n >= MAX_HELPER_ID)
+			continue;
+		names[n] = strndup(star + 2, (size_t)(end - star - 2));
+	}
+	fclose(f);
+	return names;
+}
+
+struct helper_check {
+	char **libbpf;
+	size_t checked;
+};
+
+static int check_helpers_cb(const struct ebpf_program_info *info, void *arg)
+{
+	struct helper_check *c = arg;
+	size_t nglobal;
+	const struct ebpf_helper_proto *global = ebpf_global_helpers(&nglobal);
+
+	if (ebpf_program_type_extension(info) != linux_ext)
+		return 0;
+	for (uint32_t i = 0; i < info->helper_count; i++) {
+		const struct ebpf_helper_proto *h = &info->helpers[i];
+
+		/* Linux's id under libbpf's name: programs call it by that id. */
+		assert_true(h->id > 0 && h->id < MAX_HELPER_ID);
+		if (!c->libbpf[h->id] || strcmp(c->libbpf[h->id], h->name))
+			fail_msg("%s: helper %u is '%s', libbpf says '%s'", info->name, h->id,
+				 h->name, c->libbpf[h->id] ? c->libbpf[h->id] : "(none)");
+		/* Never a global helper's id (the core would refuse the type). */
+		for (size_t g = 0; g < nglobal; g++) {
+			if (global[g].id == h->id)
+				fail_msg("%s: helper %s shadows global helper %s", info->name,
+					 h->name, global[g].name);
+		}
+		/* Verify-only, saying why. */
+		assert_true(h->flags & EBPF_HELPER_VERIFY_ONLY);
+		assert_non_null(h->unavailable_reason);
+		assert_true(strlen(h->unavailable_reason) > 10);
+		for (uint32_t j = 0; j < i; j++)
+			assert_int_not_equal(info->helpers[j].id, h->id);
+		c->checked++;
+	}
+	return 0;
+}
+
+static void test_helpers_match_libbpf(void **state)
+{
+	struct helper_check c = { .libbpf = read_libbpf_helpers() };
+
+	ebpf_foreach_program_type(check_helpers_cb, &c);
+	assert_true(c.checked > 100);
+	for (size_t i = 0; i < MAX_HELPER_ID; i++)
+		free(c.libbpf[i]);
+	free(c.libbpf);
+}
+
+/* A few helpers per type as Linux's *_func_proto offer them (present) or not (absent). */
+static bool type_has_helper(const struct ebpf_program_info *info, uint32_t id)
+{
+	for (uint32_t i = 0; i < info->helper_count; i++) {
+		if (info->helpers[i].id == id)
+			return true;
+	}
+	return false;
+}
+
+static void test_helper_sets(void **state)
+{
+	static const struct {
+		const char *type;
+		enum bpf_func_id id;
+		bool present;
+	} rows[] = {
+		{ "kprobe", BPF_FUNC_probe_read_kernel, true },
+		{ "kprobe", BPF_FUNC_override_return, true },
+		{ "tracepoint", BPF_FUNC_override_return, false },
+		{ "perf_event", BPF_FUNC_perf_prog_read_value, true },
+		{ "kprobe", BPF_FUNC_skb_load_bytes, false },
+		{ "socket_filter", BPF_FUNC_skb_load_bytes, true },
+		{ "socket_filter", BPF_FUNC_skb_store_bytes, false },
+		{ "sched_cls", BPF_FUNC_skb_store_bytes, true },
+		{ "sched_cls", BPF_FUNC_l3_csum_replace, true },
+		{ "sched_cls", BPF_FUNC_probe_read_kernel, false },
+		{ "lwt_out", BPF_FUNC_skb_store_bytes, false },
+		{ "lwt_xmit", BPF_FUNC_skb_store_bytes, true },
+		{ "lwt_in", BPF_FUNC_lwt_push_encap, true },
+		{ "lwt_seg6local", BPF_FUNC_lwt_seg6_action, true },
+		{ "sock_ops", BPF_FUNC_sock_ops_cb_flags_set, true },
+		{ "sk_msg", BPF_FUNC_msg_redirect_map, true },
+		{ "sk_skb", BPF_FUNC_sk_redirect_map, true },
+		{ "cgroup_sock_addr", BPF_FUNC_bind, true },
+		{ "cgroup_sock", BPF_FUNC_bind, false },
+		{ "cgroup_skb", BPF_FUNC_skb_cgroup_id, true },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		const struct ebpf_program_info *info = find_type(rows[i].type);
+
+		assert_non_null(info);
+		if (type_has_helper(info, rows[i].id) != rows[i].present)
+			fail_msg("%s: helper %d should %sbe offered", rows[i].type, rows[i].id,
+				 rows[i].present ? "" : "not ");
+	}
+}
+
+/* ---- contexts ----------------------------------------------------------------------------- */
+
+static bool writable(const struct ebpf_context_descriptor *ctx, uint32_t off, uint32_t size)
+{
+	for (uint32_t i = 0; i < ctx->writable_count; i++) {
+		if (off >= ctx->writable[i].offset &&
+		    off + size <= ctx->writable[i].offset + ctx->writable[i].size)
+			return true;
+	}
+	return false;
+}
+
+#define SKB_OFF(f) ((uint32_t)offsetof(struct __sk_buff, f))
+
+static void check_skb_type(const char *name, bool meta)
+{
+	const struct ebpf_program_info *info = find_type(name);
+	const struct ebpf_context_descriptor *ctx;
+
+	assert_non_null(info);
+	ctx = &info->context;
+	assert_int_equal(ctx->size, sizeof(struct __sk_buff));
+	assert_int_equal(ctx->data, SKB_OFF(data));
+	assert_int_equal(ctx->data_end, SKB_OFF(data_end));
+	assert_int_equal(ctx->meta, meta ? (int32_t)SKB_OFF(data_meta) : -1);
+	/* The real pointers: 8-byte slots beyond what any program can address. */
+	assert_true(info->context_pointers.data >= ctx->size);
+	assert_true(info->context_pointers.data_end >= ctx->size);
+	assert_int_not_equal(info->context_pointers.data, info->context_pointers.data_end);
+	if (meta) {
+		assert_true(info->context_pointers.meta >= ctx->size);
+	} else {
+		assert_int_equal(info->context_pointers.meta, 0);
+	}
+	/* No type may write len, protocol, ifindex or the packet pointers. */
+	assert_false(writable(ctx, SKB_OFF(len), 4));
+	assert_false(writable(ctx, SKB_OFF(protocol), 4));
+	assert_false(writable(ctx, SKB_OFF(ifindex), 4));
+	assert_false(writable(ctx, SKB_OFF(data), 4));
+	assert_false(writable(ctx, SKB_OFF(data_end), 4));
+}
+
+static void test_skb_contexts(void **state)
+{
+	const struct ebpf_program_info *sk_filter = find_type("socket_filter");
+
+	check_skb_type("sched_cls", true);
+	check_skb_type("sched_act", true);
+	check_skb_type("cgroup_skb", false);
+	check_skb_type("lwt_in", false);
+	check_skb_type("lwt_xmit", false);
+	check_skb_type("lwt_seg6local", false);
+	check_skb_type("sk_skb", false);
+
+	/* Linux's tc_cls_act_is_valid_access: these are writable ... */
+	assert_true(writable(&find_type("sched_cls")->context, SKB_OFF(mark), 4));
+	assert_true(writable(&find_type("sched_cls")->context, SKB_OFF(tc_classid), 4));
+	assert_true(writable(&find_type("sched_cls")->context, SKB_OFF(cb[4]), 4));
+	assert_true(writable(&find_type("sched_cls")->context, SKB_OFF(tstamp), 8));
+	/* ... sk_skb may write priority but not mark, lwt mark but not tc_index. */
+	assert_true(writable(&find_type("sk_skb")->context, SKB_OFF(priority), 4));
+	assert_false(writable(&find_type("sk_skb")->context, SKB_OFF(mark), 4));
+	assert_true(writable(&find_type("lwt_out")->context, SKB_OFF(mark), 4));
+	assert_false(writable(&find_type("lwt_out")->context, SKB_OFF(tc_index), 4));
+
+	/* Socket filters: only cb[] is writable, and skb->data is not a packet pointer (Linux
+	 * refuses loading it) while the legacy packet loads still have a packet to read. */
+	assert_non_null(sk_filter);
+	assert_int_equal(sk_filter->context.size, sizeof(struct __sk_buff));
+	assert_true(writable(&sk_filter->context, SKB_OFF(cb[0]), 20));
+	assert_false(writable(&sk_filter->context, SKB_OFF(mark), 4));
+	assert_true(sk_filter->context.data >= (int32_t)sk_filter->context.size);
+	assert_true(sk_filter->context.data_end >= (int32_t)sk_filter->context.size);
+}
+
+static void test_other_contexts(void **state)
+{
+	const struct ebpf_program_info *info;
+
+	info = find_type("kprobe");
+	assert_int_equal(info->context.size, sizeof(struct pt_regs));
+	assert_int_equal(info->context.writable_count, 0);
+	assert_int_equal(info->context.data, -1);
+	info = find_type("perf_event");
+	assert_int_equal(info->context.size, sizeof(struct bpf_perf_event_data));
+	assert_int_equal(info->context.writable_count, 0);
+	info = find_type("raw_tracepoint");
+	assert_int_equal(info->context.size, 12 * sizeof(__u64));
+	info = find_type("tracepoint");
+	assert_int_equal(info->context.size, 2048); /* PERF_MAX_TRACE_SIZE */
+	assert_int_equal(info->context.writable_count, 0);
+
+	info = find_type("cgroup_sock");
+	assert_int_equal(info->context.size, sizeof(struct bpf_sock));
+	assert_true(writable(&info->context, offsetof(struct bpf_sock, mark), 4));
+	assert_true(writable(&info->context, offsetof(struct bpf_sock, bound_dev_if), 4));
+	assert_false(writable(&info->context, offsetof(struct bpf_sock, family), 4));
+
+	info = find_type("cgroup_sock_addr");
+	assert_int_equal(info->context.size, sizeof(struct bpf_sock_addr));
+	assert_true(writable(&info->context, offsetof(struct bpf_sock_addr, user_ip4), 4));
+	assert_true(writable(&info->context, offsetof(struct bpf_sock_addr, user_ip6[3]), 4));
+	assert_true(writable(&info->context, offsetof(struct bpf_sock_addr, user_port), 4));
+	assert_true(writable(&info->context, offsetof(struct bpf_sock_addr, msg_src_ip4), 4));
+	assert_false(writable(&info->context, offsetof(struct bpf_sock_addr, family), 4));
+	assert_false(writable(&info->context, offsetof(struct bpf_sock_addr, user_family), 4));
+
+	/* sock_ops: at least the UAPI's structure (6.2 added skb_hwtstamp after it). */
+	info = find_type("sock_ops");
+	assert_true(info->context.size >= sizeof(struct bpf_sock_ops));
+	assert_int_equal(info->context.data, offsetof(struct bpf_sock_ops, skb_data));
+	assert_int_equal(info->context.data_end, offsetof(struct bpf_sock_ops, skb_data_end));
+	assert_int_equal(info->context_pointers.data, 0); /* 64-bit fields: no rewrite */
+	assert_true(writable(&info->context, offsetof(struct bpf_sock_ops, reply), 4));
+	assert_true(writable(&info->context, offsetof(struct bpf_sock_ops, sk_txhash), 4));
+	assert_false(writable(&info->context, offsetof(struct bpf_sock_ops, op), 4));
+
+	info = find_type("sk_msg");
+	assert_int_equal(info->context.size, sizeof(struct sk_msg_md));
+	assert_int_equal(info->context.data, offsetof(struct sk_msg_md, data));
+	assert_int_equal(info->context.data_end, offsetof(struct sk_msg_md, data_end));
+	assert_int_equal(info->context.writable_count, 0);
+}
+
+/* ---- objects ------------------------------------------------------------------------------ */
+
+static void expect_type(struct ebpf_object *obj, const char *function, const char *type)
+{
+	struct ebpf_program *prog = ebpf_object_find_program(obj, function);
+
+	if (!prog)
+		fail_msg("no program %s", function);
+	assert_string_equal(ebpf_program_type_name(prog), type);
+}
+
+static struct ebpf_object *verify_object(const char *name)
+{
+	struct ebpf_object *obj = NULL;
+
+	if (open_object(name, NULL, true, &obj))
+		fail_msg("%s refused: %s", name, ebpf_last_error());
+	return obj;
+}
+
+static void test_cilium_tc(void **state)
+{
+	struct ebpf_object *obj = verify_object("cilium_l3l4.bpf.o");
+
+	expect_type(obj, "cil_from_netdev", "sched_cls");
+	expect_type(obj, "handle_ipv4", "sched_cls");
+	expect_type(obj, "handle_ipv6", "sched_cls");
+	ebpf_object_close(obj);
+}
+
+static void test_suricata_socket_filter(void **state)
+{
+	struct ebpf_object *obj = verify_object("suricata_filter.bpf.o");
+	const struct ebpf_inst *insns;
+	size_t count, legacy = 0;
+
+	expect_type(obj, "suricata_bypass", "socket_filter");
+	/* The point of the test: the object really uses ld_abs and ld_ind. */
+	insns = ebpf_program_insns(ebpf_object_find_program(obj, "suricata_bypass"), &count);
+	for (size_t i = 0; i < count; i++) {
+		uint8_t mode = insns[i].code & 0xe0, cls = insns[i].code & 0x07;
+
+		if (cls == 0 /* LD */ && (mode == 0x20 /* ABS */ || mode == 0x40 /* IND */))
+			legacy |= mode == 0x20 ? 1 : 2;
+	}
+	assert_int_equal(legacy, 3);
+	ebpf_object_close(obj);
+}
+
+static void test_tracing_programs(void **state)
+{
+	struct ebpf_object *obj = verify_object("kprobe_read.bpf.o");
+
+	expect_type(obj, "openat2_entry", "kprobe");
+	expect_type(obj, "openat2_exit", "kprobe");
+	expect_type(obj, "trace_vfs_read", "kprobe");
+	expect_type(obj, "tp_openat", "tracepoint");
+	expect_type(obj, "raw_exec", "raw_tracepoint");
+	expect_type(obj, "perf_sample", "perf_event");
+	ebpf_object_close(obj);
+}
+
+static void test_socket_programs(void **state)
+{
+	struct ebpf_object *obj = verify_object("sockets.bpf.o");
+
+	expect_type(obj, "sock4_connect", "cgroup_sock_addr");
+	expect_type(obj, "tcp_tuning", "sock_ops");
+	expect_type(obj, "msg_verdict", "sk_msg");
+	expect_type(obj, "stream_parser", "sk_skb");
+	expect_type(obj, "stream_verdict", "sk_skb");
+	expect_type(obj, "egress_bytes", "cgroup_skb");
+	expect_type(obj, "sock_create", "cgroup_sock");
+	expect_type(obj, "lwt_mark", "lwt_xmit");
+	expect_type(obj, "ttl_decrement", "sched_act");
+	ebpf_object_close(obj);
+}
+
+static void test_katran_xdp(void **state)
+{
+	struct ebpf_object *obj;
+
+	if (!packet_ext)
+		skip();
+	obj = verify_object("katran_encap.bpf.o");
+	expect_type(obj, "balancer_ingress", "xdp");
+	ebpf_object_close(obj);
+}
+
+/* The unsafe twins, each refused for its own reason. */
+static void test_unsafe_twins(void **state)
+{
+	static const struct {
+		const char *object;
+		const char *reason;
+		bool xdp;
+	} rows[] = {
+		{ "bad/tc_no_bounds.bpf.o", "proven range", false },
+		{ "bad/tc_map_null.bpf.o", "null check", false },
+		{ "bad/tc_ctx_oob.bpf.o", "ctx access out of bounds", false },
+		{ "bad/tc_ctx_write_ro.bpf.o", "read-only ctx field", false },
+		{ "bad/kprobe_ctx_write.bpf.o", "read-only ctx field", false },
+		{ "bad/kprobe_deref.bpf.o", "scalar", false },
+		{ "bad/socket_ptr_leak.bpf.o", "pointer leak", false },
+		{ "bad/socket_direct_packet.bpf.o", "scalar", false },
+		{ "bad/xdp_stale_pointer.bpf.o", "uninitialised", true },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct ebpf_object *obj = NULL;
+
+		if (rows[i].xdp && !packet_ext)
+			continue;
+		if (!open_object(rows[i].object, NULL, true, &obj))
+			fail_msg("%s: accepted, expected '%s'", rows[i].object, rows[i].reason);
+		if (!error_has(rows[i].reason))
+			fail_msg("%s: wrong reason", rows[i].object);
+	}
+}
+
+/* Verify-only helpers: fine for verification, refused with the reason for execution. */
+static void test_verify_only_helpers(void **state)
+{
+	struct ebpf_object *obj = NULL;
+
+	assert_int_equal(open_object("kprobe_read.bpf.o", "trace_vfs_read", true, &obj), 0);
+	ebpf_object_close(obj);
+	obj = NULL;
+	assert_int_not_equal(open_object("kprobe_read.bpf.o", "trace_vfs_read", false, &obj), 0);
+	assert_null(obj);
+	assert_true(error_has("bpf_probe_read"));
+	assert_true(error_has("verification only"));
+	assert_true(error_has("kernel memory"));
+
+	assert_int_not_equal(open_object("sockets.bpf.o", "ttl_decrement", false, &obj), 0);
+	assert_true(error_has("verification only"));
+	assert_true(error_has("socket buffer"));
+}
+
+/* A program calling no verify-only helper loads for execution too. */
+static void test_pure_program_loads_for_execution(void **state)
+{
+	struct ebpf_object *obj = NULL;
+
+	if (open_object("cilium_l3l4.bpf.o", NULL, false, &obj))
+		fail_msg("cilium_l3l4 for execution: %s", ebpf_last_error());
+	ebpf_object_close(obj);
+}
+
+/* `extbpf verify`, when the tool has the verb. */
+static int run_tool(const char *object)
+{
+	char cmd[8192];
+	int status;
+
+	snprintf(cmd, sizeof(cmd),
+		 "EXTBPF_EXTENSION_DIR='%s/lib/extbpf' '%s' verify '%s' >/dev/null 2>&1",
+		 getenv("EXTBPF_BUILD_DIR"), EXTBPF_TOOL, prog_path(object));
+	status = system(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_cli_verify(void **state)
+{
+	char cmd[8192];
+
+	if (access(EXTBPF_TOOL, X_OK) || !getenv("EXTBPF_BUILD_DIR"))
+		skip();
+	snprintf(cmd, sizeof(cmd), "'%s' verify --help >/dev/null 2>&1", EXTBPF_TOOL);
+	if (system(cmd) != 0)
+		skip(); /* no verify verb yet */
+	assert_int_equal(run_tool("cilium_l3l4.bpf.o"), 0);
+	assert_int_equal(run_tool("suricata_filter.bpf.o"), 0);
+	assert_int_equal(run_tool("kprobe_read.bpf.o"), 0);
+	assert_int_equal(run_tool("bad/tc_no_bounds.bpf.o"), 1);
+	if (packet_ext)
+		assert_int_equal(run_tool("katran_encap.bpf.o"), 0);
+}
+
+static int setup(void **state)
+{
+	if (ebpf_extension_add_static(&ebpf_extension_linux, &linux_ext)) {
+		fprintf(stderr, "linux extension: %s\n", ebpf_last_error());
+		return -1;
+	}
+#ifdef PACKET_SO
+	if (ebpf_extension_load(PACKET_SO, &packet_ext)) {
+		fprintf(stderr, "packet extension not loaded (xdp tests skipped): %s\n",
+			ebpf_last_error());
+		packet_ext = NULL;
+	}
+#endif
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ebpf_runtime_shutdown();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_types_registered),
+		cmocka_unit_test(test_no_xdp_type),
+		cmocka_unit_test(test_section_table),
+		cmocka_unit_test(test_helpers_match_libbpf),
+		cmocka_unit_test(test_helper_sets),
+		cmocka_unit_test(test_skb_contexts),
+		cmocka_unit_test(test_other_contexts),
+		cmocka_unit_test(test_cilium_tc),
+		cmocka_unit_test(test_suricata_socket_filter),
+		cmocka_unit_test(test_tracing_programs),
+		cmocka_unit_test(test_socket_programs),
+		cmocka_unit_test(test_katran_xdp),
+		cmocka_unit_test(test_unsafe_twins),
+		cmocka_unit_test(test_verify_only_helpers),
+		cmocka_unit_test(test_pure_program_loads_for_execution),
+		cmocka_unit_test(test_cli_verify),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

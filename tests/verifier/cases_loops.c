@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/* Loops: bounded ones are walked iteration by iteration; the others are refused. */
+#include "vmacros.h"
+
+#define LIMITED(name_, limit_, err_, reason_, ...)                                                 \
+	{                                                                                          \
+		.name = (name_), .type = VT_PLAIN, .expect = (err_), .reason = (reason_),          \
+		.limit = (limit_), .insns = {                                                      \
+			__VA_ARGS__                                                                \
+		}                                                                                  \
+	}
+
+DEFINE_CASES(
+    loops,
+    OK("count_up", VT_PLAIN, EBPF_MOV64_IMM(R1, 0), EBPF_ALU64_IMM(ADD, R1, 1),
+       EBPF_JMP_IMM(JLT, R1, 10, -2), RET0),
+    OK("fill_array", VT_PLAIN, EBPF_LD_MAP_VALUE(R6, MAP_DATA, 0), EBPF_MOV64_IMM(R7, 0),
+       EBPF_MOV64_REG(R1, R6), EBPF_ALU64_REG(ADD, R1, R7), EBPF_ST_MEM(B, R1, 0, 0),
+       EBPF_ALU64_IMM(ADD, R7, 1), EBPF_JMP_IMM(JLT, R7, 64, -5), RET0),
+    BAD("fill_array_one_past", VT_PLAIN, -EACCES,
+	"map value access out of bounds: offset 64 size 1", EBPF_LD_MAP_VALUE(R6, MAP_DATA, 0),
+	EBPF_MOV64_IMM(R7, 0), EBPF_MOV64_REG(R1, R6), EBPF_ALU64_REG(ADD, R1, R7),
+	EBPF_ST_MEM(B, R1, 0, 0), EBPF_ALU64_IMM(ADD, R7, 1), EBPF_JMP_IMM(JLE, R7, 64, -5), RET0),
+    BAD("infinite_ja", VT_PLAIN, -EACCES, "infinite loop detected", EBPF_MOV64_IMM(R0, 0),
+	EBPF_JMP_A(-2)),
+    BAD("no_progress", VT_PLAIN, -EACCES, "infinite loop detected", EBPF_MOV64_IMM(R1, 0),
+	EBPF_JMP_IMM(JLT, R1, 10, -1), RET0),
+    BAD("unknown_increment", VT_PLAIN, -EACCES, "infinite loop detected", RAND(R1),
+	EBPF_ALU64_IMM(ADD, R1, 1), EBPF_JMP_IMM(JNE, R1, 0, -2), RET0),
+    LIMITED("bound_unknown", 20000, -EACCES,
+	    "loop at insn 3 (back-edge from insn 4): bound cannot be proven", RAND(R2),
+	    EBPF_MOV64_IMM(R1, 0), EBPF_ALU64_IMM(ADD, R1, 1), EBPF_JMP_REG(JLT, R1, R2, -2), RET0),
+    LIMITED("bound_too_large", 50000, -EACCES,
+	    "bound cannot be proven within the complexity limit of 50000 instructions",
+	    EBPF_MOV64_IMM(R1, 0), EBPF_ALU64_IMM(ADD, R1, 1), EBPF_JMP_IMM(JLT, R1, 100000, -2),
+	    RET0),
+    LIMITED("bound_fits_limit", 50000, 0, NULL, EBPF_MOV64_IMM(R1, 0), EBPF_ALU64_IMM(ADD, R1, 1),
+	    EBPF_JMP_IMM(JLT, R1, 10000, -2), RET0),
+    OK("nested", VT_PLAIN, EBPF_MOV64_IMM(R1, 0), EBPF_MOV64_IMM(R2, 0), EBPF_ALU64_IMM(ADD, R2, 1),
+       EBPF_JMP_IMM(JLT, R2, 4, -2), EBPF_ALU64_IMM(ADD, R1, 1), EBPF_JMP_IMM(JLT, R1, 4, -5),
+       RET0),
+    OK("countdown", VT_PLAIN, EBPF_MOV64_IMM(R1, 10), EBPF_ALU64_IMM(SUB, R1, 1),
+       EBPF_JMP_IMM(JNE, R1, 0, -2), RET0),
+    BAD("countdown_skips_zero", VT_PLAIN, -EACCES, "infinite loop detected", EBPF_MOV64_IMM(R1, 9),
+	EBPF_ALU64_IMM(SUB, R1, 2), EBPF_ALU64_IMM(AND, R1, 0xff), EBPF_JMP_IMM(JNE, R1, 0, -3),
+	RET0),
+    OK("jmp32_counter", VT_PLAIN, EBPF_MOV32_IMM(R1, 0), EBPF_ALU32_IMM(ADD, R1, 1),
+       EBPF_JMP32_IMM(JLT, R1, 10, -2), RET0),
+    OK("signed_counter", VT_PLAIN, EBPF_MOV64_IMM(R1, -5), EBPF_ALU64_IMM(ADD, R1, 1),
+       EBPF_JMP_IMM(JSLT, R1, 5, -2), RET0),
+    OK("helper_in_body", VT_PLAIN, EBPF_MOV64_IMM(R6, 0), EBPF_HELPER_CALL(H_KTIME),
+       EBPF_ALU64_IMM(ADD, R6, 1), EBPF_JMP_IMM(JLT, R6, 8, -3), RET0),
+    OK("break_on_unknown", VT_PLAIN, EBPF_MOV64_IMM(R6, 0), EBPF_HELPER_CALL(H_PRANDOM),
+       EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_ALU64_IMM(ADD, R6, 1), EBPF_JMP_IMM(JLT, R6, 16, -4),
+       RET0),
+    LIMITED("branchy_body_is_pruned", 2000, 0, NULL, EBPF_MOV64_IMM(R6, 0),
+	    EBPF_HELPER_CALL(H_PRANDOM), EBPF_JMP_IMM(JEQ, R0, 0, 1), EBPF_MOV64_IMM(R7, 1),
+	    EBPF_ALU64_IMM(ADD, R6, 1), EBPF_JMP_IMM(JLT, R6, 32, -5), RET0),
+    LIMITED("complexity_limit", 3, -E2BIG,
+	    "program too complex: more than 3 instructions processed", EBPF_MOV64_IMM(R0, 0),
+	    EBPF_ALU64_IMM(ADD, R0, 1), EBPF_ALU64_IMM(ADD, R0, 1), EBPF_ALU64_IMM(ADD, R0, 1),
+	    EBPF_EXIT()),
+    LIMITED("branches_without_loop", 1000000, 0, NULL, RAND(R6), EBPF_JMP_IMM(JSET, R6, 1, 0),
+	    EBPF_JMP_IMM(JSET, R6, 2, 0), EBPF_JMP_IMM(JSET, R6, 4, 0),
+	    EBPF_JMP_IMM(JSET, R6, 8, 0), EBPF_JMP_IMM(JSET, R6, 16, 0),
+	    EBPF_JMP_IMM(JSET, R6, 32, 0), RET0),
+    OK("loop_over_stack_array", VT_PLAIN, EBPF_ST_MEM(DW, R10, -16, 0), EBPF_ST_MEM(DW, R10, -8, 0),
+       EBPF_MOV64_IMM(R6, 0), EBPF_MOV64_IMM(R0, 0), EBPF_MOV64_REG(R1, R10),
+       EBPF_ALU64_IMM(ADD, R1, -16), EBPF_ALU64_REG(ADD, R1, R6), EBPF_LDX_MEM(B, R2, R1, 0),
+       EBPF_ALU64_REG(ADD, R0, R2), EBPF_ALU64_IMM(ADD, R6, 1), EBPF_JMP_IMM(JLT, R6, 16, -7),
+       EBPF_EXIT()),
+    BAD("loop_over_stack_array_past", VT_PLAIN, -EACCES,
+	"stack access out of bounds: offset 0 size 1", EBPF_ST_MEM(DW, R10, -16, 0),
+	EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R6, 0), EBPF_MOV64_IMM(R0, 0),
+	EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -16), EBPF_ALU64_REG(ADD, R1, R6),
+	EBPF_LDX_MEM(B, R2, R1, 0), EBPF_ALU64_REG(ADD, R0, R2), EBPF_ALU64_IMM(ADD, R6, 1),
+	EBPF_JMP_IMM(JLE, R6, 16, -7), EBPF_EXIT()), );

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+/*
+ * clang output through the loader: every program of build/tests/progs against a sample-like
+ * program type, and the typical programs of tests/verifier/progs (accepted) with their unsafe
+ * twins (refused with the right reason).
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "isa/isa.h"
+#include "loader/loader.h"
+#include "vcases.h"
+
+/* Like extensions/sample: struct sample_ctx {u64 data, data_end; u32 uid, flags; u64 counter}. */
+static const struct ebpf_context_range sample_writable[] = { { 20, 4 }, { 24, 8 } };
+static const struct ebpf_helper_proto sample_helpers[] = {
+	{ .id = 65536,
+	  .name = "sample_find",
+	  .ret = EBPF_RET_INTEGER,
+	  .args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE } },
+	{ .id = 65537,
+	  .name = "sample_replace",
+	  .ret = EBPF_RET_INTEGER,
+	  .args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_MEM,
+		    EBPF_ARG_CONST_SIZE } },
+	{ .id = 65538,
+	  .name = "sample_add_counter",
+	  .ret = EBPF_RET_INTEGER,
+	  .args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_ANYTHING } },
+};
+static const struct ebpf_program_info sample_info = {
+	.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
+	.name = "sample_like",
+	.context = { .size = 32,
+		     .data = 0,
+		     .data_end = 8,
+		     .meta = -1,
+		     .writable = sample_writable,
+		     .writable_count = 2 },
+	.helpers = sample_helpers,
+	.helper_count = 3,
+};
+
+struct verdict {
+	int error;
+	char message[512];
+};
+
+static void verify(const struct loader_object *obj, const struct loader_program *prog,
+		   const struct ebpf_program_info *info, struct verdict *out)
+{
+	struct verifier_map *maps = calloc(obj->map_count + 1, sizeof(*maps));
+	struct verifier_line *lines = calloc(prog->line_count + 1, sizeof(*lines));
+	struct verifier_input in = { 0 };
+	struct verifier_result res;
+	size_t i;
+
+	assert_non_null(maps);
+	assert_non_null(lines);
+	for (i = 0; i < obj->map_count; i++) {
+		const struct loader_map *m = &obj->maps[i];
+
+		maps[i] = (struct verifier_map){
+			.name = m->name,
+			.type = m->type,
+			.key_size = m->key_size,
+			.value_size = m->value_size,
+			.max_entries = m->max_entries,
+			.map_flags = m->map_flags,
+			.read_only = m->kind == LOADER_MAP_RODATA,
+			.frozen_data = m->kind == LOADER_MAP_RODATA ? m->initial_data : NULL,
+			.inner_map = m->inner_map,
+		};
+	}
+	for (i = 0; i < prog->line_count; i++)
+		lines[i] = (struct verifier_line){ prog->lines[i].insn, prog->lines[i].line,
+						   prog->lines[i].column, prog->lines[i].file,
+						   prog->lines[i].text };
+	in.section = prog->section;
+	in.insns = prog->insns;
+	in.insn_count = prog->insn_count;
+	in.info = info;
+	in.global_helpers = vt_global_helpers(&in.global_helper_count);
+	in.maps = maps;
+	in.map_count = obj->map_count;
+	in.lines = lines;
+	in.line_count = prog->line_count;
+	out->error = verifier_verify(&in, &res);
+	snprintf(out->message, sizeof(out->message), "%s", res.message);
+	free(maps);
+	free(lines);
+}
+
+static struct loader_object *open_obj(const char *dir, const char *name)
+{
+	struct loader_object *obj = NULL;
+	char path[1024], err[512] = "";
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (loader_open_file(path, &obj, err, sizeof(err))) {
+		print_error("%s: %s\n", path, err);
+		return NULL;
+	}
+	return obj;
+}
+
+/* Uses a function pointer (bpf_loop's callback): refused by design. */
+static bool uses_callback(const struct loader_program *prog)
+{
+	size_t i;
+
+	for (i = 0; i < prog->insn_count; i++)
+		if (prog->insns[i].code == EBPF_OP_LDDW &&
+		    prog->insns[i].src_reg == EBPF_PSEUDO_FUNC)
+			return true;
+	return false;
+}
+
+static void test_tests_progs(void **state)
+{
+	const char *build = getenv("EXTBPF_BUILD_DIR");
+	char dir[1024];
+	struct dirent *de;
+	DIR *d;
+	int objects = 0, failures = 0;
+
+	snprintf(dir, sizeof(dir), "%s/tests/progs", build ? build : ".");
+	d = opendir(dir);
+	if (!d) {
+		print_message("skipped: no compiled programs in %s\n", dir);
+		skip();
+	}
+	while ((de = readdir(d))) {
+		struct loader_object *obj;
+		size_t len = strlen(de->d_name), p;
+
+		if (len < 6 || strcmp(de->d_name + len - 6, ".bpf.o"))
+			continue;
+		obj = open_obj(dir, de->d_name);
+		if (!obj)
+			continue; /* the loader's own tests say why */
+		objects++;
+		for (p = 0; p < obj->program_count; p++) {
+			const struct loader_program *prog = &obj->programs[p];
+			bool pkt = !strncmp(prog->section, "xdp", 3);
+			bool refused =
+			    !strcmp(prog->section, "sample_ext/bad") || uses_callback(prog);
+			struct verdict v;
+
+			verify(obj, prog, pkt ? vt_info(VT_PKT) : &sample_info, &v);
+			print_message("%-28s %-22s %s%s%s\n", de->d_name, prog->name,
+				      v.error ? "refused: " : "accepted", v.error ? v.message : "",
+				      v.error ? "" : "");
+			if ((v.error != 0) != refused)
+				failures++;
+		}
+		loader_object_free(obj);
+	}
+	closedir(d);
+	if (!objects) {
+		print_message("skipped: no compiled programs in %s\n", dir);
+		skip();
+	}
+	assert_int_equal(failures, 0);
+}
+
+struct expect {
+	const char *program;
+	int error;
+	const char *reason;
+};
+
+static void check_object(const char *name, const struct expect *expect, size_t n)
+{
+	const char *build = getenv("EXTBPF_BUILD_DIR");
+	struct loader_object *obj;
+	char dir[1024];
+	size_t i, p;
+	int failures = 0;
+
+	snprintf(dir, sizeof(dir), "%s/tests/verifier/progs", build ? build : ".");
+	obj = open_obj(dir, name);
+	assert_non_null(obj);
+	for (i = 0; i < n; i++) {
+		const struct loader_program *prog = NULL;
+		struct verdict v;
+
+		for (p = 0; p < obj->program_count; p++)
+			if (!strcmp(obj->programs[p].name, expect[i].program))
+				prog = &obj->programs[p];
+		assert_non_null(prog);
+		verify(obj, prog, vt_info(VT_PKT), &v);
+		print_message("%-22s %s %s\n", expect[i].program, v.error ? "refused:" : "accepted",
+			      v.message);
+		if (v.error != expect[i].error ||
+		    (expect[i].reason && !strstr(v.message, expect[i].reason))) {
+			print_error("%s: expected %d '%s'\n", expect[i].program, expect[i].error,
+				    expect[i].reason ? expect[i].reason : "");
+			failures++;
+		}
+	}
+	loader_object_free(obj);
+	assert_int_equal(failures, 0);
+}
+
+static void test_typical_clang_output(void **state)
+{
+	static const struct expect expect[] = {
+		{ "parse_tcp", 0, NULL },      { "skip_headers", 0, NULL },
+		{ "count_by_proto", 0, NULL }, { "classify", 0, NULL },
+		{ "sum_array", 0, NULL },      { "pressure", 0, NULL },
+	};
+
+	check_object("parse_ok.bpf.o", expect, sizeof(expect) / sizeof(expect[0]));
+}
+
+static void test_unsafe_twins(void **state)
+{
+	static const struct expect expect[] = {
+		{ "missing_bounds_check", -EACCES, "packet access out of proven range" },
+		{ "missing_null_check", -EACCES, "before a null check" },
+		{ "index_out_of_range", -EACCES, "map value access out of bounds" },
+	};
+
+	check_object("parse_bad.bpf.o", expect, sizeof(expect) / sizeof(expect[0]));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tests_progs),
+		cmocka_unit_test(test_typical_clang_output),
+		cmocka_unit_test(test_unsafe_twins),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

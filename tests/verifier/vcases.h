@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verifier's corpus: small programs, each with the program type it runs as, its expected
+ * verdict and a substring of the expected reason. The maps (vt_maps) and program types are
+ * shared by all cases and defined in vt_env.c.
+ */
+#ifndef EXTBPF_TESTS_VERIFIER_VCASES_H
+#define EXTBPF_TESTS_VERIFIER_VCASES_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "verifier/verifier.h"
+
+#define MAX_TEST_INSNS 64
+
+/* The program types of the corpus. */
+enum vt_type {
+	VT_PKT, /* xdp_md-like: {u32 data, data_end, data_meta, ifindex, rxq, egress}, read-only */
+	VT_PLAIN, /* 32 bytes, bytes 16..23 writable, no packet */
+	VT_LEAK,  /* VT_PLAIN with EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK */
+	VT_PKT64, /* {u64 data, data_end}: 8-byte packet pointer fields */
+};
+
+/* The maps every case sees, by index (EBPF_LD_MAP_IDX(reg, MAP_...)). */
+enum {
+	MAP_HASH,   /* hash, key 4, value 16 */
+	MAP_ARRAY,  /* array, key 4, value 48, 8 entries */
+	MAP_RODATA, /* .rodata: array of one 32-byte value, read-only, "hello\0%d\0..." */
+	MAP_DATA,   /* .data: array of one 64-byte value */
+	MAP_PROGS,  /* prog array */
+	MAP_RB,	    /* ring buffer */
+	MAP_OUTER,  /* array of maps, inner template MAP_ARRAY */
+	MAP_QUEUE,  /* queue of 8-byte values */
+	MAP_COUNT_
+};
+
+/* Helper ids of the test's global table (Linux's ids). */
+enum {
+	H_LOOKUP = 1,
+	H_UPDATE = 2,
+	H_DELETE = 3,
+	H_PROBE_READ = 4,
+	H_KTIME = 5,
+	H_PRINTK = 6,
+	H_PRANDOM = 7,
+	H_TAIL_CALL = 12,
+	H_GET_COMM = 16,
+	H_PUSH = 87,
+	H_POP = 88,
+	H_STRTOL = 105,
+	H_PROBE_READ_KERNEL = 113,
+	H_RB_OUTPUT = 130,
+	H_RB_RESERVE = 131,
+	H_RB_SUBMIT = 132,
+	H_RB_DISCARD = 133,
+	H_SNPRINTF = 165,
+	H_STACK_OR_NULL = 250, /* test-only: (stack or NULL) */
+	/* program-type helpers */
+	H_ADJUST_HEAD = 65536, /* VT_PKT: (ctx, anything), changes the packet */
+	H_VERIFY_ONLY = 65537, /* VT_PKT: verification only */
+	H_PLAIN = 65536,       /* VT_PLAIN: (ctx) */
+};
+
+struct vcase {
+	const char *name;
+	struct ebpf_inst insns[MAX_TEST_INSNS];
+	enum vt_type type;
+	int expect; /* 0, -EACCES, -EINVAL, -E2BIG */
+	const char *reason;
+	uint64_t limit;
+	bool verify_only;
+	int64_t insn; /* expected failing instruction, or 0 for "do not check" (use -2 for none) */
+};
+
+extern const struct verifier_map vt_maps[MAP_COUNT_];
+const struct ebpf_program_info *vt_info(enum vt_type type);
+const struct ebpf_helper_proto *vt_global_helpers(size_t *count);
+size_t vt_insn_count(const struct ebpf_inst *insns, size_t max);
+void vt_input(struct verifier_input *in, const struct vcase *c);
+
+#define CASES(topic)                                                                               \
+	extern const struct vcase cases_##topic[];                                                 \
+	extern const size_t cases_##topic##_count
+CASES(ctx);
+CASES(stack);
+CASES(packet);
+CASES(map);
+CASES(helpers);
+CASES(alu);
+CASES(cfg);
+CASES(loops);
+CASES(calls);
+CASES(spill);
+CASES(jmp);
+CASES(misc);
+#undef CASES
+
+#define DEFINE_CASES(topic, ...)                                                                   \
+	const struct vcase cases_##topic[] = { __VA_ARGS__ };                                      \
+	const size_t cases_##topic##_count = sizeof(cases_##topic) / sizeof(cases_##topic[0])
+
+#endif

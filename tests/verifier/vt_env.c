@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+/* The program types, maps and global helper prototypes the verifier corpus runs against. */
+#include <string.h>
+
+#include "vcases.h"
+
+static const char rodata[32] = "hello\0%d\0no-nul-here-xxxxxxxxxxx";
+
+const struct verifier_map vt_maps[MAP_COUNT_] = {
+	[MAP_HASH] = { "hash", EBPF_MAP_TYPE_HASH, 4, 16, 64, 0, false, NULL, -1 },
+	[MAP_ARRAY] = { "array", EBPF_MAP_TYPE_ARRAY, 4, 48, 8, 0, false, NULL, -1 },
+	[MAP_RODATA] = { ".rodata", EBPF_MAP_TYPE_ARRAY, 4, 32, 1, 0, true, rodata, -1 },
+	[MAP_DATA] = { ".data", EBPF_MAP_TYPE_ARRAY, 4, 64, 1, 0, false, NULL, -1 },
+	[MAP_PROGS] = { "progs", EBPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, false, NULL, -1 },
+	[MAP_RB] = { "rb", EBPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0, false, NULL, -1 },
+	[MAP_OUTER] = { "outer", EBPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 4, 0, false, NULL, MAP_ARRAY },
+	[MAP_QUEUE] = { "queue", EBPF_MAP_TYPE_QUEUE, 0, 8, 16, 0, false, NULL, -1 },
+};
+
+#define P(id_, name_, ret_, ...)                                                                   \
+	{                                                                                          \
+		.id = (id_), .name = (name_), .ret = (ret_), .args = { __VA_ARGS__ }               \
+	}
+
+static const struct ebpf_helper_proto globals[] = {
+	P(H_LOOKUP, "map_lookup_elem", EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL, EBPF_ARG_CONST_MAP_PTR,
+	  EBPF_ARG_PTR_TO_MAP_KEY),
+	P(H_UPDATE, "map_update_elem", EBPF_RET_INTEGER, EBPF_ARG_CONST_MAP_PTR,
+	  EBPF_ARG_PTR_TO_MAP_KEY, EBPF_ARG_PTR_TO_MAP_VALUE, EBPF_ARG_ANYTHING),
+	P(H_DELETE, "map_delete_elem", EBPF_RET_INTEGER, EBPF_ARG_CONST_MAP_PTR,
+	  EBPF_ARG_PTR_TO_MAP_KEY),
+	P(H_PROBE_READ, "probe_read", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_UNINIT_MEM,
+	  EBPF_ARG_CONST_SIZE_OR_ZERO, EBPF_ARG_ANYTHING),
+	P(H_KTIME, "ktime_get_ns", EBPF_RET_INTEGER),
+	P(H_PRINTK, "trace_printk", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE,
+	  EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING),
+	P(H_PRANDOM, "get_prandom_u32", EBPF_RET_INTEGER),
+	P(H_TAIL_CALL, "tail_call", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_CTX, EBPF_ARG_CONST_MAP_PTR,
+	  EBPF_ARG_ANYTHING),
+	P(H_GET_COMM, "get_current_comm", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_UNINIT_MEM,
+	  EBPF_ARG_CONST_SIZE),
+	P(H_PUSH, "map_push_elem", EBPF_RET_INTEGER, EBPF_ARG_CONST_MAP_PTR,
+	  EBPF_ARG_PTR_TO_MAP_VALUE, EBPF_ARG_ANYTHING),
+	P(H_POP, "map_pop_elem", EBPF_RET_INTEGER, EBPF_ARG_CONST_MAP_PTR,
+	  EBPF_ARG_PTR_TO_UNINIT_MAP_VALUE),
+	P(H_STRTOL, "strtol", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE,
+	  EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_LONG),
+	P(H_PROBE_READ_KERNEL, "probe_read_kernel", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_UNINIT_MEM,
+	  EBPF_ARG_CONST_SIZE_OR_ZERO, EBPF_ARG_ANYTHING),
+	P(H_RB_OUTPUT, "ringbuf_output", EBPF_RET_INTEGER, EBPF_ARG_CONST_MAP_PTR,
+	  EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE_OR_ZERO, EBPF_ARG_ANYTHING),
+	P(H_RB_RESERVE, "ringbuf_reserve", EBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL,
+	  EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING),
+	P(H_RB_SUBMIT, "ringbuf_submit", EBPF_RET_VOID, EBPF_ARG_PTR_TO_ALLOC_MEM,
+	  EBPF_ARG_ANYTHING),
+	P(H_RB_DISCARD, "ringbuf_discard", EBPF_RET_VOID, EBPF_ARG_PTR_TO_ALLOC_MEM,
+	  EBPF_ARG_ANYTHING),
+	P(H_SNPRINTF, "snprintf", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_UNINIT_MEM,
+	  EBPF_ARG_CONST_SIZE_OR_ZERO, EBPF_ARG_PTR_TO_CONST_STR, EBPF_ARG_PTR_TO_MEM_OR_NULL,
+	  EBPF_ARG_CONST_SIZE_OR_ZERO),
+	P(H_STACK_OR_NULL, "stack_or_null", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_STACK_OR_NULL),
+};
+
+static const struct ebpf_helper_proto pkt_helpers[] = {
+	{ .id = H_ADJUST_HEAD,
+	  .name = "adjust_head",
+	  .ret = EBPF_RET_INTEGER,
+	  .args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_ANYTHING },
+	  .flags = EBPF_HELPER_CHANGES_PACKET },
+	{ .id = H_VERIFY_ONLY,
+	  .name = "fib_lookup",
+	  .ret = EBPF_RET_INTEGER,
+	  .args = { EBPF_ARG_PTR_TO_CTX },
+	  .flags = EBPF_HELPER_VERIFY_ONLY,
+	  .unavailable_reason = "there is no kernel routing table here" },
+};
+
+static const struct ebpf_helper_proto plain_helpers[] = {
+	P(H_PLAIN, "plain_helper", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_CTX),
+};
+
+static const struct ebpf_context_range plain_writable[] = { { 16, 8 } };
+
+static const struct ebpf_program_info infos[] = {
+	[VT_PKT] = {
+		.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
+		.name = "vt_xdp",
+		.context = { .size = 24, .data = 0, .data_end = 4, .meta = 8 },
+		.helpers = pkt_helpers,
+		.helper_count = 2,
+	},
+	[VT_PLAIN] = {
+		.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
+		.name = "vt_plain",
+		.context = { .size = 32, .data = -1, .data_end = -1, .meta = -1,
+			     .writable = plain_writable, .writable_count = 1 },
+		.helpers = plain_helpers,
+		.helper_count = 1,
+	},
+	[VT_LEAK] = {
+		.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
+		.name = "vt_leak",
+		.context = { .size = 32, .data = -1, .data_end = -1, .meta = -1,
+			     .writable = plain_writable, .writable_count = 1 },
+		.flags = EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK,
+	},
+	[VT_PKT64] = {
+		.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
+		.name = "vt_pkt64",
+		.context = { .size = 16, .data = 0, .data_end = 8, .meta = -1 },
+	},
+};
+
+const struct ebpf_program_info *vt_info(enum vt_type type)
+{
+	return &infos[type];
+}
+
+const struct ebpf_helper_proto *vt_global_helpers(size_t *count)
+{
+	*count = sizeof(globals) / sizeof(globals[0]);
+	return globals;
+}
+
+/* A case's program ends at its last non-zero instruction, as in the kernel's selftests. */
+size_t vt_insn_count(const struct ebpf_inst *insns, size_t max)
+{
+	static const struct ebpf_inst zero;
+	size_t n = max;
+
+	while (n > 0 && !memcmp(&insns[n - 1], &zero, sizeof(zero)))
+		n--;
+	return n;
+}
+
+void vt_input(struct verifier_input *in, const struct vcase *c)
+{
+	memset(in, 0, sizeof(*in));
+	in->section = NULL;
+	in->insns = c->insns;
+	in->insn_count = vt_insn_count(c->insns, MAX_TEST_INSNS);
+	in->info = vt_info(c->type);
+	in->global_helpers = vt_global_helpers(&in->global_helper_count);
+	in->maps = vt_maps;
+	in->map_count = MAP_COUNT_;
+	in->allow_verify_only_helpers = c->verify_only;
+	in->complexity_limit = c->limit;
+}

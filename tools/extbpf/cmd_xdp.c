@@ -1,0 +1,750 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * extbpf xdp run: an XDP program over a capture file, through the packet extension. The object
+ * is opened with the public API; the capture is read by a device of the packet extension, whose
+ * functions the tool reaches through the table packet.so exports (packet_ext.h).
+ */
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <extbpf/extbpf.h>
+
+#include "cli.h"
+/* The packet extension's public header (its host API table); not a runtime header. */
+#include "../../extensions/packet/packet_ext.h"
+
+#define MAX_MAP_ARGS	 64
+#define MAX_EXT_ARGS	 16
+#define MAX_VALUE_BYTES	 4096
+#define TEXT_MAP_ENTRIES 64   /* entries printed per map (JSON: all non-zero ones) */
+#define JSON_MAP_ENTRIES 4096 /* a bound for huge maps */
+
+struct xdp_args {
+	const char *object;
+	const char *pcap;
+	const char *out;
+	const char *section;
+	enum ebpf_exec_mode mode;
+	bool json;
+	const char *maps[MAX_MAP_ARGS];
+	size_t map_count;
+	const char *exts[MAX_EXT_ARGS];
+	size_t ext_count;
+};
+
+static void xdp_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: extbpf xdp run PROG.o --pcap IN.pcap [--out OUT.pcap]\n"
+		"                      [--mode interp|jit|native] [--map NAME=KEY:VALUE]...\n"
+		"                      [--section S] [--ext PATH]... [-j]\n"
+		"\n"
+		"Runs the XDP program of PROG.o on every packet of a capture (pcap or pcapng,\n"
+		"Ethernet) through the packet extension, then prints how many packets got each\n"
+		"verdict, the rate, and the object's maps.\n"
+		"\n"
+		"  --pcap IN      the capture to read\n"
+		"  --out OUT      write the packets passed, transmitted or redirected (as the\n"
+		"                 program left them) to this pcap file\n"
+		"  --mode M       interp, jit or native (default: the JIT where available)\n"
+		"  --map N=K:V    before the run, set key K of map N to V (repeatable). K and V\n"
+		"                 are: an integer (decimal or 0x.., host byte order, the map's\n"
+		"                 key/value size), an IPv4 or IPv6 address (network order), an\n"
+		"                 LPM trie key ADDRESS/PREFIXLEN, or a MAC address aa:bb:cc:dd:ee:ff.\n"
+		"                 The value is written to every CPU of a per-CPU map.\n"
+		"  --section S    the program to run, by section or function name (needed when\n"
+		"                 the object has several XDP programs)\n"
+		"  --ext PATH     also load this extension (repeatable)\n"
+		"  -j, --json     JSON output\n"
+		"\n"
+		"Exit codes: 0 ran, 1 the program was refused or could not run, 2 bad arguments or\n"
+		"unusable input (missing or corrupt capture, unknown map, bad --map).\n");
+}
+
+/* ---- arguments --------------------------------------------------------------------------- */
+
+static int parse_mode(const char *name, enum ebpf_exec_mode *mode)
+{
+	static const struct {
+		const char *name;
+		enum ebpf_exec_mode mode;
+	} modes[] = {
+		{ "interp", EBPF_MODE_INTERP },
+		{ "jit", EBPF_MODE_JIT },
+		{ "native", EBPF_MODE_NATIVE },
+	};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (!strcmp(name, modes[i].name)) {
+			*mode = modes[i].mode;
+			return 0;
+		}
+	}
+	return cli_usage_error(&cli_verb_xdp, "unknown mode '%s' (interp, jit or native)", name);
+}
+
+static int parse_args(int argc, char **argv, struct xdp_args *a)
+{
+	static const struct option options[] = {
+		{ "pcap", required_argument, NULL, 'p' },  { "out", required_argument, NULL, 'o' },
+		{ "mode", required_argument, NULL, 'm' },  { "map", required_argument, NULL, 'M' },
+		{ "section", required_argument, NULL, 's' }, { "ext", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },	   { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	if (argc < 2 || strcmp(argv[1], "run"))
+		return cli_usage_error(&cli_verb_xdp, "expected 'run' after 'xdp'");
+	optind = 2;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":j", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			a->pcap = optarg;
+			break;
+		case 'o':
+			a->out = optarg;
+			break;
+		case 'm':
+			if (parse_mode(optarg, &a->mode))
+				return EXIT_USAGE;
+			break;
+		case 'M':
+			if (a->map_count == MAX_MAP_ARGS)
+				return cli_usage_error(&cli_verb_xdp, "at most %d --map options",
+						       MAX_MAP_ARGS);
+			a->maps[a->map_count++] = optarg;
+			break;
+		case 's':
+			a->section = optarg;
+			break;
+		case 'e':
+			if (a->ext_count == MAX_EXT_ARGS)
+				return cli_usage_error(&cli_verb_xdp, "at most %d --ext options",
+						       MAX_EXT_ARGS);
+			a->exts[a->ext_count++] = optarg;
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case ':':
+			return cli_usage_error(&cli_verb_xdp, "%s needs a value", argv[optind - 1]);
+		default:
+			return cli_usage_error(&cli_verb_xdp, "unknown option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		a->object = argv[optind++];
+	if (optind < argc)
+		return cli_usage_error(&cli_verb_xdp, "unexpected argument '%s'", argv[optind]);
+	if (!a->object)
+		return cli_usage_error(&cli_verb_xdp, "missing the program object PROG.o");
+	if (!a->pcap)
+		return cli_usage_error(&cli_verb_xdp, "missing --pcap IN.pcap");
+	return 0;
+}
+
+/* ---- map keys and values ----------------------------------------------------------------- */
+
+static int parse_integer(const char *text, uint32_t size, unsigned char *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*text || *text == '-' || (size != 1 && size != 2 && size != 4 && size != 8))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(text, &end, 0);
+	if (errno || *end || (size < 8 && v >> (8 * size)))
+		return -ERANGE;
+	switch (size) {
+	case 1:
+		*out = (uint8_t)v;
+		break;
+	case 2:
+		memcpy(out, &(uint16_t){ (uint16_t)v }, 2);
+		break;
+	case 4:
+		memcpy(out, &(uint32_t){ (uint32_t)v }, 4);
+		break;
+	default:
+		memcpy(out, &(uint64_t){ v }, 8);
+	}
+	return 0;
+}
+
+/* An address, a MAC or ADDRESS/PREFIXLEN: the number of bytes written, 0 if not one. */
+static size_t parse_address(const char *text, unsigned char *out)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	unsigned int mac[6];
+	unsigned long len;
+	int n = 0;
+
+	if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%n", &mac[0], &mac[1], &mac[2], &mac[3], &mac[4],
+		   &mac[5], &n) == 6 &&
+	    !text[n]) {
+		for (int i = 0; i < 6; i++)
+			out[i] = (unsigned char)mac[i];
+		return 6;
+	}
+	if (strlen(text) >= sizeof(buf))
+		return 0;
+	strcpy(buf, text);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, buf, out + (slash ? 4 : 0)) == 1)
+		n = 4;
+	else if (inet_pton(AF_INET6, buf, out + (slash ? 4 : 0)) == 1)
+		n = 16;
+	else
+		return 0;
+	if (!slash)
+		return n;
+	len = strtoul(slash, &end, 10);
+	if (!*slash || *end || len > (unsigned long)n * 8)
+		return 0;
+	memcpy(out, &(uint32_t){ (uint32_t)len }, 4); /* the LPM trie key's prefixlen */
+	return n + 4;
+}
+
+static int parse_bytes(const char *text, uint32_t size, unsigned char *out, const char *what,
+		       const char *map)
+{
+	unsigned char buf[32];
+	size_t n;
+
+	if (strchr(text, '.') || strchr(text, ':') || strchr(text, '/')) {
+		n = parse_address(text, buf);
+		if (!n)
+			return cli_usage_error(&cli_verb_xdp,
+					       "--map %s: %s '%s' is not an address, MAC or "
+					       "ADDRESS/PREFIXLEN",
+					       map, what, text);
+		if (n != size)
+			return cli_usage_error(&cli_verb_xdp,
+					       "--map %s: %s '%s' is %zu bytes; the map's %ss "
+					       "are %u bytes",
+					       map, what, text, n, what, size);
+		memcpy(out, buf, n);
+		return 0;
+	}
+	if (parse_integer(text, size, out))
+		return cli_usage_error(&cli_verb_xdp,
+				       "--map %s: %s '%s' is not an integer that fits the map's "
+				       "%u-byte %ss",
+				       map, what, text, size, what);
+	return 0;
+}
+
+static bool is_percpu(enum ebpf_map_type type)
+{
+	return type == EBPF_MAP_TYPE_PERCPU_ARRAY || type == EBPF_MAP_TYPE_PERCPU_HASH ||
+	       type == EBPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+static uint32_t host_value_size(const struct ebpf_map *map)
+{
+	uint32_t size = ebpf_map_value_size(map);
+
+	return is_percpu(ebpf_map_type(map)) ? size * ebpf_num_possible_cpus() : size;
+}
+
+static void list_maps(const struct ebpf_object *obj)
+{
+	const struct ebpf_map *m = NULL;
+
+	fprintf(stderr, "  maps of the object:");
+	while ((m = ebpf_object_next_map(obj, m)))
+		fprintf(stderr, " %s", ebpf_map_name(m));
+	fprintf(stderr, "\n");
+}
+
+/* NAME=KEY:VALUE; the value is the text after the last ':' (keys may hold ':'). */
+static int apply_map_arg(const struct ebpf_object *obj, const char *arg)
+{
+	unsigned char key[64], *value = NULL;
+	char name[256], *colon, *key_text;
+	const char *eq = strchr(arg, '=');
+	struct ebpf_map *map;
+	uint32_t vsize;
+	int err;
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(name) || !strchr(eq, ':'))
+		return cli_usage_error(&cli_verb_xdp, "--map '%s': expected NAME=KEY:VALUE", arg);
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+	key_text = strdup(eq + 1);
+	if (!key_text)
+		return EXIT_REFUSED;
+	colon = strrchr(key_text, ':');
+	*colon = '\0';
+	err = EXIT_USAGE;
+	map = ebpf_object_find_map(obj, name);
+	if (!map) {
+		cli_error("xdp", "--map '%s': the object has no map '%s'", arg, name);
+		list_maps(obj);
+		goto out;
+	}
+	if (ebpf_map_key_size(map) > sizeof(key) || !*key_text || !colon[1]) {
+		cli_error("xdp", "--map '%s': expected NAME=KEY:VALUE with a key of at most %zu "
+				 "bytes", arg, sizeof(key));
+		goto out;
+	}
+	vsize = ebpf_map_value_size(map);
+	value = calloc(1, host_value_size(map));
+	if (!value || vsize > MAX_VALUE_BYTES)
+		goto out;
+	if (parse_bytes(key_text, ebpf_map_key_size(map), key, "key", name) ||
+	    parse_bytes(colon + 1, vsize, value, "value", name))
+		goto out;
+	for (uint32_t cpu = 1; is_percpu(ebpf_map_type(map)) && cpu < ebpf_num_possible_cpus();
+	     cpu++)
+		memcpy(value + (size_t)cpu * vsize, value, vsize);
+	if (ebpf_map_update_elem(map, key, value, EBPF_ANY)) {
+		cli_error("xdp", "--map '%s': %s", arg, ebpf_last_error());
+		err = EXIT_REFUSED;
+		goto out;
+	}
+	err = 0;
+out:
+	free(value);
+	free(key_text);
+	return err;
+}
+
+/* ---- the packet extension ---------------------------------------------------------------- */
+
+struct find_ext {
+	const char *path;
+};
+
+static int find_packet(const struct ebpf_extension *ext, void *arg)
+{
+	struct find_ext *f = arg;
+
+	if (strcmp(ebpf_extension_name(ext), "packet") || !ebpf_extension_path(ext))
+		return 0;
+	f->path = ebpf_extension_path(ext);
+	return 1;
+}
+
+/* Loads the extensions and finds the packet extension's host API. */
+static int load_packet(const struct xdp_args *a, const struct packet_host_api **api, void **dl)
+{
+	struct find_ext f = { 0 };
+	packet_host_api_fn entry;
+	struct ebpf_extension *ext;
+
+	for (size_t i = 0; i < a->ext_count; i++) {
+		if (ebpf_extension_load(a->exts[i], &ext)) {
+			cli_error("xdp", "--ext %s: %s", a->exts[i], ebpf_last_error());
+			return EXIT_USAGE;
+		}
+	}
+	/* Extensions of the directory that fail to load are reported by `extbpf ext list`;
+	 * only the packet extension matters here. */
+	ebpf_extension_load_dir(NULL);
+	ebpf_foreach_extension(find_packet, &f);
+	if (!f.path) {
+		cli_error("xdp", "the packet extension (packet.so) is not loaded; looked in %s "
+				 "(set EXTBPF_EXTENSION_DIR or give --ext PATH)",
+			  ebpf_extension_default_dir() ? ebpf_extension_default_dir() : "?");
+		return EXIT_USAGE;
+	}
+	*dl = dlopen(f.path, RTLD_NOW | RTLD_NOLOAD);
+	entry = *dl ? (packet_host_api_fn)dlsym(*dl, PACKET_HOST_API_SYMBOL) : NULL;
+	*api = entry ? entry() : NULL;
+	if (!*api || (*api)->sz < sizeof(struct packet_host_api)) {
+		cli_error("xdp", "%s does not export a usable %s", f.path, PACKET_HOST_API_SYMBOL);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* ---- the program ------------------------------------------------------------------------- */
+
+static int open_object(const struct xdp_args *a, struct ebpf_object **obj)
+{
+	static char log[16384];
+	struct ebpf_object_open_opts opts = {
+		.sz = sizeof(opts),
+		.mode = a->mode,
+		.only_program = a->section,
+		.log_buf = log,
+		.log_size = sizeof(log),
+	};
+
+	if (access(a->object, R_OK)) {
+		cli_error("xdp", "%s: %s", a->object, strerror(errno));
+		return EXIT_USAGE;
+	}
+	log[0] = '\0';
+	if (ebpf_object_open(a->object, &opts, obj)) {
+		cli_error("xdp", "%s: %s", a->object, ebpf_last_error());
+		if (log[0] && !strstr(ebpf_last_error(), log))
+			fprintf(stderr, "%s%s", log, log[strlen(log) - 1] == '\n' ? "" : "\n");
+		return EXIT_REFUSED;
+	}
+	return 0;
+}
+
+static int pick_program(const struct xdp_args *a, struct ebpf_object *obj,
+			struct ebpf_program **out)
+{
+	struct ebpf_program *p = NULL, *found = NULL;
+	int n = 0;
+
+	if (a->section) {
+		found = ebpf_object_find_program(obj, a->section);
+		if (!found) {
+			cli_error("xdp", "%s: no program '%s'", a->object, a->section);
+			return EXIT_USAGE;
+		}
+	}
+	while (!found && (p = ebpf_object_next_program(obj, p))) {
+		if (strcmp(ebpf_program_type_name(p), "xdp"))
+			continue;
+		if (n++) {
+			cli_error("xdp", "%s has several XDP programs (%s, %s, ...): choose one "
+					 "with --section",
+				  a->object, ebpf_program_name(*out), ebpf_program_name(p));
+			return EXIT_USAGE;
+		}
+		*out = p;
+	}
+	if (found)
+		*out = found;
+	if (!*out) {
+		cli_error("xdp", "%s has no XDP program", a->object);
+		return EXIT_USAGE;
+	}
+	if (strcmp(ebpf_program_type_name(*out), "xdp")) {
+		cli_error("xdp", "program '%s' is of type '%s', not 'xdp'", ebpf_program_name(*out),
+			  ebpf_program_type_name(*out));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+struct progress {
+	bool shown;
+	bool tty;
+};
+
+static void show_progress(void *arg, const struct xdp_stats *s)
+{
+	struct progress *p = arg;
+
+	/* Only where someone watches, or when the run is long enough to wonder. */
+	if (!p->tty && s->run_ns < 1000000000ull)
+		return;
+	fprintf(stderr, "%s%" PRIu64 " packets, %.0f packets/s%s", p->tty ? "\r" : "",
+		s->packets, s->run_ns ? s->packets * 1e9 / s->run_ns : 0.0, p->tty ? "" : "\n");
+	p->shown = true;
+}
+
+static const char *map_type_name(enum ebpf_map_type type)
+{
+	switch (type) {
+	case EBPF_MAP_TYPE_HASH:
+		return "hash";
+	case EBPF_MAP_TYPE_ARRAY:
+		return "array";
+	case EBPF_MAP_TYPE_PROG_ARRAY:
+		return "prog_array";
+	case EBPF_MAP_TYPE_PERCPU_HASH:
+		return "percpu_hash";
+	case EBPF_MAP_TYPE_PERCPU_ARRAY:
+		return "percpu_array";
+	case EBPF_MAP_TYPE_LRU_HASH:
+		return "lru_hash";
+	case EBPF_MAP_TYPE_LRU_PERCPU_HASH:
+		return "lru_percpu_hash";
+	case EBPF_MAP_TYPE_LPM_TRIE:
+		return "lpm_trie";
+	case EBPF_MAP_TYPE_ARRAY_OF_MAPS:
+		return "array_of_maps";
+	case EBPF_MAP_TYPE_HASH_OF_MAPS:
+		return "hash_of_maps";
+	case EBPF_MAP_TYPE_DEVMAP:
+		return "devmap";
+	case EBPF_MAP_TYPE_QUEUE:
+		return "queue";
+	case EBPF_MAP_TYPE_STACK:
+		return "stack";
+	case EBPF_MAP_TYPE_DEVMAP_HASH:
+		return "devmap_hash";
+	case EBPF_MAP_TYPE_RINGBUF:
+		return "ringbuf";
+	default:
+		return "?";
+	}
+}
+
+/* Bytes as integers when they are whole 8- or 4-byte lanes ("[1, 2]" or "7"), else hex. */
+static void print_bytes(FILE *out, const unsigned char *b, uint32_t size, bool json)
+{
+	uint32_t lane = size % 8 == 0 ? 8 : size % 4 == 0 ? 4 : size == 2 ? 2 : size == 1 ? 1 : 0;
+	uint32_t lanes = lane ? size / lane : 0;
+
+	if (!lane || lanes > 8) {
+		fputs(json ? "\"" : "0x", out);
+		for (uint32_t i = 0; i < size; i++)
+			fprintf(out, "%02x", b[i]);
+		fputs(json ? "\"" : "", out);
+		return;
+	}
+	if (lanes > 1)
+		fputc('[', out);
+	for (uint32_t i = 0; i < lanes; i++) {
+		uint64_t v = 0;
+
+		memcpy(&v, b + i * lane, lane); /* little-endian host: the low bytes */
+		fprintf(out, "%s%" PRIu64, i ? ", " : "", v);
+	}
+	if (lanes > 1)
+		fputc(']', out);
+}
+
+/* Per-CPU values are shown summed over the CPUs, lane by lane. */
+static void sum_percpu(const struct ebpf_map *map, unsigned char *value)
+{
+	uint32_t size = ebpf_map_value_size(map), lane = size % 8 == 0 ? 8 : 4;
+
+	if (!is_percpu(ebpf_map_type(map)) || size % 4)
+		return;
+	for (uint32_t cpu = 1; cpu < ebpf_num_possible_cpus(); cpu++) {
+		for (uint32_t off = 0; off < size; off += lane) {
+			uint64_t a = 0, b = 0;
+
+			memcpy(&a, value + off, lane);
+			memcpy(&b, value + (size_t)cpu * size + off, lane);
+			a += b;
+			memcpy(value + off, &a, lane);
+		}
+	}
+}
+
+static bool all_zero(const unsigned char *b, uint32_t size)
+{
+	for (uint32_t i = 0; i < size; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+static void print_map(FILE *out, struct ebpf_map *map, bool json, bool first)
+{
+	uint32_t ksize = ebpf_map_key_size(map), vsize = ebpf_map_value_size(map);
+	unsigned char *key = calloc(2, ksize ? ksize : 1), *next = key + (ksize ? ksize : 1);
+	unsigned char *value = calloc(1, host_value_size(map) + 1);
+	uint64_t shown = 0, zero = 0, limit = json ? JSON_MAP_ENTRIES : TEXT_MAP_ENTRIES;
+	bool have = false;
+
+	if (json)
+		fprintf(out, "%s{\"name\": \"%s\", \"type\": \"%s\", \"key_size\": %u, "
+			     "\"value_size\": %u, \"entries\": [",
+			first ? "" : ", ", ebpf_map_name(map), map_type_name(ebpf_map_type(map)),
+			ksize, vsize);
+	else
+		fprintf(out, "  %s (%s, key %u B, value %u B%s):\n", ebpf_map_name(map),
+			map_type_name(ebpf_map_type(map)), ksize, vsize,
+			is_percpu(ebpf_map_type(map)) ? ", summed over CPUs" : "");
+	while (key && value && ksize &&
+	       !ebpf_map_get_next_key(map, have ? key : NULL, next)) {
+		memcpy(key, next, ksize);
+		have = true;
+		if (ebpf_map_lookup_elem(map, key, value))
+			continue;
+		sum_percpu(map, value);
+		if (all_zero(value, vsize)) {
+			zero++;
+			continue;
+		}
+		if (shown++ >= limit)
+			continue;
+		if (json) {
+			fprintf(out, "%s{\"key\": ", shown > 1 ? ", " : "");
+			print_bytes(out, key, ksize, true);
+			fprintf(out, ", \"value\": ");
+			print_bytes(out, value, vsize, true);
+			fputc('}', out);
+		} else {
+			fputs("    ", out);
+			print_bytes(out, key, ksize, false);
+			fputs(": ", out);
+			print_bytes(out, value, vsize, false);
+			fputc('\n', out);
+		}
+	}
+	if (json) {
+		fprintf(out, "], \"zero_entries\": %" PRIu64 ", \"omitted\": %" PRIu64 "}", zero,
+			shown > limit ? shown - limit : 0);
+	} else {
+		if (shown > limit)
+			fprintf(out, "    (%" PRIu64 " more entries)\n", shown - limit);
+		if (zero)
+			fprintf(out, "    (%" PRIu64 " entr%s with a zero value not shown)\n", zero,
+				zero == 1 ? "y" : "ies");
+		if (!shown && !zero)
+			fprintf(out, "    (empty)\n");
+	}
+	free(key);
+	free(value);
+}
+
+static void print_results(const struct xdp_args *a, const struct ebpf_program *prog,
+			  const struct packet_host_api *api, const struct xdp_stats *s,
+			  const struct ebpf_object *obj)
+{
+	static const char *const modes[] = { "default", "interp", "jit", "native" };
+	double secs = s->run_ns / 1e9, pps = secs > 0 ? s->packets / secs : 0;
+	struct ebpf_map *m = NULL;
+	const char *mode = modes[ebpf_program_mode(prog) <= EBPF_MODE_NATIVE ?
+					 ebpf_program_mode(prog) :
+					 0];
+
+	if (a->json) {
+		printf("{\"program\": \"%s\", \"section\": \"%s\", \"mode\": \"%s\", "
+		       "\"packets\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"seconds\": %.6f, "
+		       "\"packets_per_second\": %.0f, \"verdicts\": {",
+		       ebpf_program_name(prog), ebpf_program_section(prog), mode, s->packets,
+		       s->bytes, secs, pps);
+		for (int v = 0; v < XDP_VERDICT_COUNT; v++)
+			printf("%s\"%s\": %" PRIu64, v ? ", " : "", api->verdict_name(v),
+			       s->verdicts[v]);
+		printf("}, \"redirect_errors\": %" PRIu64 ", \"invalid_verdicts\": %" PRIu64
+		       ", \"truncated\": %" PRIu64 ", \"maps\": [",
+		       s->redirect_errors, s->invalid_verdicts, s->truncated);
+		for (bool first = true; (m = ebpf_object_next_map(obj, m)); first = false)
+			print_map(stdout, m, true, first);
+		printf("]}\n");
+		return;
+	}
+	printf("%s (section %s, %s) on %s:\n", ebpf_program_name(prog), ebpf_program_section(prog),
+	       mode, a->pcap);
+	printf("  %" PRIu64 " packets, %" PRIu64 " bytes in %.3f s: %.0f packets/s\n", s->packets,
+	       s->bytes, secs, pps);
+	for (int v = 0; v < XDP_VERDICT_COUNT; v++)
+		printf("  %-9s %" PRIu64 "\n", api->verdict_name(v), s->verdicts[v]);
+	if (s->redirect_errors)
+		printf("  (%" PRIu64 " redirects to no device were dropped)\n", s->redirect_errors);
+	if (s->invalid_verdicts)
+		printf("  (%" PRIu64 " verdicts above XDP_REDIRECT counted as aborted)\n",
+		       s->invalid_verdicts);
+	if (s->truncated)
+		printf("  (%" PRIu64 " capture records were shorter than the packet)\n",
+		       s->truncated);
+	if (a->out)
+		printf("  written to %s: %" PRIu64 " packets\n", a->out,
+		       s->verdicts[XDP_VERDICT_PASS] + s->verdicts[XDP_VERDICT_TX] +
+			       s->verdicts[XDP_VERDICT_REDIRECT] - s->redirect_errors);
+	if (ebpf_object_next_map(obj, NULL))
+		printf("maps:\n");
+	while ((m = ebpf_object_next_map(obj, m)))
+		print_map(stdout, m, false, false);
+}
+
+/* ---- the verb ---------------------------------------------------------------------------- */
+
+static int run_capture(const struct xdp_args *a, const struct packet_host_api *api,
+		       struct ebpf_object *obj, struct ebpf_program *prog)
+{
+	const nmr_guid_t attach_type = XDP_ATTACH_TYPE_GUID;
+	struct progress progress = { .tty = isatty(STDERR_FILENO) };
+	struct xdp_run_opts opts = {
+		.sz = sizeof(opts),
+		.progress = show_progress,
+		.progress_arg = &progress,
+	};
+	struct xdp_attach_params params = { 0 };
+	struct xdp_device *dev = NULL;
+	struct ebpf_link *link = NULL;
+	struct xdp_stats stats;
+	int ret = EXIT_USAGE;
+
+	if (api->device_create_pcap("pcap0", a->pcap, 0, &dev)) {
+		cli_error("xdp", "%s", api->last_error());
+		return EXIT_USAGE;
+	}
+	if (a->out && api->device_add_output(dev, a->out,
+					     XDP_OUT_PASS | XDP_OUT_TX | XDP_OUT_REDIRECT)) {
+		cli_error("xdp", "%s", api->last_error());
+		goto out;
+	}
+	params.ifindex = api->device_ifindex(dev);
+	if (ebpf_program_attach(prog, &attach_type, &params, sizeof(params), &link)) {
+		cli_error("xdp", "attach: %s", ebpf_last_error());
+		ret = EXIT_REFUSED;
+		goto out;
+	}
+	if (api->device_run(dev, &opts, &stats)) {
+		if (progress.shown && progress.tty)
+			fputc('\n', stderr);
+		cli_error("xdp", "%s", api->last_error());
+		goto out; /* the capture is unusable past this point */
+	}
+	if (progress.shown && progress.tty)
+		fputc('\n', stderr);
+	print_results(a, prog, api, &stats, obj);
+	ret = EXIT_OK;
+out:
+	if (link)
+		ebpf_link_detach(link);
+	api->device_destroy(dev);
+	return ret;
+}
+
+static int cmd_xdp(int argc, char **argv)
+{
+	struct xdp_args a = { .mode = EBPF_MODE_DEFAULT };
+	const struct packet_host_api *api = NULL;
+	struct ebpf_program *prog = NULL;
+	struct ebpf_object *obj = NULL;
+	void *dl = NULL;
+	int ret;
+
+	if (cli_wants_help(argc, argv)) {
+		xdp_usage(stdout);
+		return EXIT_OK;
+	}
+	ret = parse_args(argc, argv, &a);
+	if (ret)
+		return ret;
+	if (access(a.pcap, R_OK)) {
+		cli_error("xdp", "--pcap %s: %s", a.pcap, strerror(errno));
+		return EXIT_USAGE;
+	}
+	ret = load_packet(&a, &api, &dl);
+	if (!ret)
+		ret = open_object(&a, &obj);
+	if (!ret)
+		ret = pick_program(&a, obj, &prog);
+	for (size_t i = 0; !ret && i < a.map_count; i++)
+		ret = apply_map_arg(obj, a.maps[i]);
+	if (!ret)
+		ret = run_capture(&a, api, obj, prog);
+	ebpf_object_close(obj);
+	if (dl)
+		dlclose(dl); /* our reference only: the runtime still holds its own */
+	ebpf_runtime_shutdown();
+	return ret;
+}
+
+const struct cli_verb cli_verb_xdp = {
+	.name = "xdp",
+	.summary = "run an XDP program over a capture file (packet extension)",
+	.run = cmd_xdp,
+	.usage = xdp_usage,
+};
