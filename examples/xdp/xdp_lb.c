@@ -22,7 +22,7 @@
 
 #define VIP_ADDR 0x0a000001 /* 10.0.0.1 */
 #define VIP_PORT 80
-#define BACKENDS 4
+#define BACKENDS 4 /* the hash below yields 2 bits */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -48,9 +48,9 @@ static __always_inline __u16 csum_fold(__u32 sum)
 /* RFC 1624: HC' = ~(~HC + ~m + m') for a 32-bit field, one 16-bit half at a time. */
 static __always_inline void csum_replace4(__u16 *sum, __u32 from, __u32 to)
 {
-	__u32 s = (__u16)~*sum;
+	__u32 s = (__u16) ~*sum;
 
-	s += (__u16)~(from & 0xffff) + (__u16)~(from >> 16);
+	s += (__u16) ~(from & 0xffff) + (__u16) ~(from >> 16);
 	s += (to & 0xffff) + (to >> 16);
 	*sum = (__u16)~csum_fold(s);
 }
@@ -98,7 +98,8 @@ int xdp_lb(struct xdp_md *ctx)
 	l4_check = l4_fields(ip + 1, data_end, ip->protocol, &sport, &dport);
 	if (!l4_check || dport != bpf_htons(VIP_PORT))
 		return XDP_PASS;
-	slot = (bpf_ntohl(ip->saddr) + bpf_ntohs(sport)) % BACKENDS;
+	/* Fibonacci hashing: the top bits of a multiplication mix every input bit. */
+	slot = ((bpf_ntohl(ip->saddr) ^ bpf_ntohs(sport)) * 2654435761u) >> 30;
 	backend = bpf_map_lookup_elem(&backends, &slot);
 	if (!backend || !*backend)
 		return XDP_PASS;

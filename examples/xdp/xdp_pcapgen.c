@@ -64,7 +64,7 @@ static size_t ethernet(unsigned char *p, unsigned int i, uint16_t type)
 
 static size_t arp(unsigned char *p, unsigned int i)
 {
-	put16(p, 1);	  /* Ethernet */
+	put16(p, 1); /* Ethernet */
 	put16(p + 2, 0x0800);
 	p[4] = 6;
 	p[5] = 4;
@@ -154,7 +154,10 @@ static size_t ipv6(unsigned char *p, unsigned int i, uint8_t proto)
 	memcpy(pseudo, p + 8, 32);
 	put32(pseudo + 32, n);
 	pseudo[39] = proto;
-	put16(p + 40 + (proto == 6 ? 16 : proto == 17 ? 6 : 2),
+	put16(p + 40 +
+		  (proto == 6	 ? 16
+		   : proto == 17 ? 6
+				 : 2),
 	      csum(p + 40, n, (uint32_t)(uint16_t)~csum(pseudo, 40, 0)));
 	return 40 + n;
 }
@@ -216,8 +219,9 @@ static int write_pcapng_record(FILE *out, const struct frame *f, unsigned int i)
 	uint64_t us = (1700000000ull + i / 1000) * 1000000ull + (i % 1000) * 1000ull;
 	size_t padded = (f->len + 3) & ~(size_t)3;
 	uint32_t total = (uint32_t)(32 + padded);
-	uint32_t h[7] = { 6, total, 0, (uint32_t)(us >> 32), (uint32_t)us, (uint32_t)f->len,
-			  (uint32_t)f->len };
+	uint32_t h[7] = {
+		6, total, 0, (uint32_t)(us >> 32), (uint32_t)us, (uint32_t)f->len, (uint32_t)f->len
+	};
 	static const unsigned char zero[4];
 
 	if (fwrite(h, sizeof(h), 1, out) != 1 || fwrite(f->b, f->len, 1, out) != 1)

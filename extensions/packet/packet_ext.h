@@ -77,18 +77,18 @@ struct xdp_stats {
 	uint64_t packets; /* received from the source (or injected) */
 	uint64_t bytes;
 	uint64_t verdicts[XDP_VERDICT_COUNT]; /* each received packet's fate */
-	uint64_t invalid_verdicts;	      /* programs returned > XDP_REDIRECT: counted aborted */
-	uint64_t redirect_errors;	      /* redirects to no device: the packet was dropped */
-	uint64_t tx_packets;		      /* sent out of this device (XDP_TX + redirected in) */
-	uint64_t truncated;		      /* capture records shorter than the packet on the wire */
-	uint64_t run_ns;		      /* wall time of xdp_device_run */
+	uint64_t invalid_verdicts; /* programs returned > XDP_REDIRECT: counted aborted */
+	uint64_t redirect_errors;  /* redirects to no device: the packet was dropped */
+	uint64_t tx_packets;	   /* sent out of this device (XDP_TX + redirected in) */
+	uint64_t truncated;	   /* capture records shorter than the packet on the wire */
+	uint64_t run_ns;	   /* wall time of xdp_device_run */
 };
 
 /* Called every `progress_every` packets of a run (from the running thread). */
 typedef void (*xdp_progress_fn)(void *arg, const struct xdp_stats *stats);
 
 struct xdp_run_opts {
-	size_t sz; /* sizeof(struct xdp_run_opts) */
+	size_t sz;	      /* sizeof(struct xdp_run_opts) */
 	uint64_t max_packets; /* stop after this many (0: until the source ends or the stop) */
 	int timeout_ms;	      /* live: stop after this long without a packet (0: never) */
 	xdp_progress_fn progress;

@@ -13,10 +13,10 @@
 
 #include "packet_ext.h"
 
-#define ETH_HEADER_LEN 14
+#define ETH_HEADER_LEN	    14
 /* Linux keeps a struct xdp_frame (40 bytes) at the start of the headroom: the same room is kept
  * free here so that adjust_head and adjust_meta accept exactly what they accept on Linux. */
-#define XDP_FRAME_RESERVED 40
+#define XDP_FRAME_RESERVED  40
 /* Linux's frames are pages with skb_shared_info at the end: a packet of up to 3520 bytes may
  * grow to that size with adjust_tail, a bigger one may only shrink. */
 #define XDP_FRAME_SIZE	    4096
@@ -24,7 +24,7 @@
 #define XDP_MAX_PACKET	    65535
 #define XDP_META_MAX	    32
 /* A buffer big enough for any frame. */
-#define XDP_BUFFER_SIZE (XDP_HEADROOM + XDP_MAX_PACKET + XDP_SHINFO_RESERVED)
+#define XDP_BUFFER_SIZE	    (XDP_HEADROOM + XDP_MAX_PACKET + XDP_SHINFO_RESERVED)
 
 /* Linux's struct xdp_md: what programs read (all __u32). */
 struct xdp_md_view {

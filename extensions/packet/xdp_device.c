@@ -420,7 +420,8 @@ int xdp_device_inject(struct xdp_device *dev, const void *frame, size_t size, vo
 		size_t n = ctx.data_end - ctx.data;
 
 		if (out)
-			memcpy(out, (const void *)(uintptr_t)ctx.data, n < *out_size ? n : *out_size);
+			memcpy(out, (const void *)(uintptr_t)ctx.data,
+			       n < *out_size ? n : *out_size);
 		*out_size = n;
 	}
 	if (verdict)
@@ -481,8 +482,8 @@ int xdp_device_run(struct xdp_device *dev, const struct xdp_run_opts *opts_in,
 	if (!opts.progress_every)
 		opts.progress_every = 65536;
 	if (!dev->source)
-		return xdp_error(-EINVAL, "device '%s' has no packet source (inject frames instead)",
-				 dev->name);
+		return xdp_error(
+		    -EINVAL, "device '%s' has no packet source (inject frames instead)", dev->name);
 	if (atomic_exchange(&dev->running, true))
 		return xdp_error(-EBUSY, "device '%s' is running already", dev->name);
 	atomic_store(&dev->stop, false);

@@ -14,8 +14,8 @@ struct pcap_source {
 	char path[];
 };
 
-static int pcap_next_packet(struct xdp_device *dev, unsigned char *data, size_t *len,
-			    size_t *wire, struct timeval *ts, int timeout_ms)
+static int pcap_next_packet(struct xdp_device *dev, unsigned char *data, size_t *len, size_t *wire,
+			    struct timeval *ts, int timeout_ms)
 {
 	struct pcap_source *s = dev->source_state;
 	struct pcap_pkthdr *hdr;

@@ -73,8 +73,7 @@ void xdp_context_init(struct xdp_context *ctx, unsigned char *buf, size_t len, s
 
 /* ---- packet geometry --------------------------------------------------------------------- */
 
-static uint64_t xdp_adjust_head(uint64_t r1, uint64_t offset, uint64_t r3, uint64_t r4,
-				uint64_t r5)
+static uint64_t xdp_adjust_head(uint64_t r1, uint64_t offset, uint64_t r3, uint64_t r4, uint64_t r5)
 {
 	struct xdp_context *ctx = ctx_of(r1);
 	int64_t delta = (int32_t)offset;
@@ -92,8 +91,7 @@ static uint64_t xdp_adjust_head(uint64_t r1, uint64_t offset, uint64_t r3, uint6
 	return 0;
 }
 
-static uint64_t xdp_adjust_tail(uint64_t r1, uint64_t offset, uint64_t r3, uint64_t r4,
-				uint64_t r5)
+static uint64_t xdp_adjust_tail(uint64_t r1, uint64_t offset, uint64_t r3, uint64_t r4, uint64_t r5)
 {
 	struct xdp_context *ctx = ctx_of(r1);
 	int64_t delta = (int32_t)offset;
@@ -108,8 +106,7 @@ static uint64_t xdp_adjust_tail(uint64_t r1, uint64_t offset, uint64_t r3, uint6
 	return 0;
 }
 
-static uint64_t xdp_adjust_meta(uint64_t r1, uint64_t offset, uint64_t r3, uint64_t r4,
-				uint64_t r5)
+static uint64_t xdp_adjust_meta(uint64_t r1, uint64_t offset, uint64_t r3, uint64_t r4, uint64_t r5)
 {
 	struct xdp_context *ctx = ctx_of(r1);
 	unsigned char *meta = ptr(ctx->data_meta) + (int32_t)offset;
@@ -242,14 +239,14 @@ static uint64_t xdp_unavailable(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 static const struct ebpf_helper_proto helper_protos[] = {
 	PROTO(XDP_HELPER_REDIRECT, "bpf_redirect", 0, EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING),
 	{
-		.id = XDP_HELPER_PERF_EVENT_OUTPUT,
-		.name = "bpf_perf_event_output",
-		.ret = EBPF_RET_INTEGER,
-		.args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_ANYTHING,
-			  EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE_OR_ZERO },
-		.flags = EBPF_HELPER_VERIFY_ONLY,
-		.unavailable_reason = "perf event arrays do not exist in user space; use a ring "
-				      "buffer (bpf_ringbuf_output) instead",
+	    .id = XDP_HELPER_PERF_EVENT_OUTPUT,
+	    .name = "bpf_perf_event_output",
+	    .ret = EBPF_RET_INTEGER,
+	    .args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_ANYTHING,
+		      EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE_OR_ZERO },
+	    .flags = EBPF_HELPER_VERIFY_ONLY,
+	    .unavailable_reason = "perf event arrays do not exist in user space; use a ring "
+				  "buffer (bpf_ringbuf_output) instead",
 	},
 	PROTO(XDP_HELPER_ADJUST_HEAD, "bpf_xdp_adjust_head", EBPF_HELPER_CHANGES_PACKET,
 	      EBPF_ARG_PTR_TO_CTX, EBPF_ARG_ANYTHING),
@@ -260,15 +257,15 @@ static const struct ebpf_helper_proto helper_protos[] = {
 	PROTO(XDP_HELPER_ADJUST_TAIL, "bpf_xdp_adjust_tail", EBPF_HELPER_CHANGES_PACKET,
 	      EBPF_ARG_PTR_TO_CTX, EBPF_ARG_ANYTHING),
 	{
-		.id = XDP_HELPER_FIB_LOOKUP,
-		.name = "bpf_fib_lookup",
-		.ret = EBPF_RET_INTEGER,
-		.args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_PTR_TO_UNINIT_MEM, EBPF_ARG_CONST_SIZE,
-			  EBPF_ARG_ANYTHING },
-		.flags = EBPF_HELPER_VERIFY_ONLY,
-		.unavailable_reason = "it reads the kernel's routing and neighbour tables, which "
-				      "a user-space runtime does not have; keep next hops in a "
-				      "map instead",
+	    .id = XDP_HELPER_FIB_LOOKUP,
+	    .name = "bpf_fib_lookup",
+	    .ret = EBPF_RET_INTEGER,
+	    .args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_PTR_TO_UNINIT_MEM, EBPF_ARG_CONST_SIZE,
+		      EBPF_ARG_ANYTHING },
+	    .flags = EBPF_HELPER_VERIFY_ONLY,
+	    .unavailable_reason = "it reads the kernel's routing and neighbour tables, which "
+				  "a user-space runtime does not have; keep next hops in a "
+				  "map instead",
 	},
 	PROTO(XDP_HELPER_GET_BUFF_LEN, "bpf_xdp_get_buff_len", 0, EBPF_ARG_PTR_TO_CTX),
 	PROTO(XDP_HELPER_LOAD_BYTES, "bpf_xdp_load_bytes", 0, EBPF_ARG_PTR_TO_CTX,
@@ -278,12 +275,12 @@ static const struct ebpf_helper_proto helper_protos[] = {
 };
 
 static const ebpf_helper_fn helper_addresses[] = {
-	xdp_redirect,	 xdp_unavailable,  xdp_adjust_head, xdp_redirect_map, xdp_adjust_meta,
-	xdp_adjust_tail, xdp_unavailable,  xdp_get_buff_len, xdp_load_bytes,	xdp_store_bytes,
+	xdp_redirect,	 xdp_unavailable, xdp_adjust_head,  xdp_redirect_map, xdp_adjust_meta,
+	xdp_adjust_tail, xdp_unavailable, xdp_get_buff_len, xdp_load_bytes,   xdp_store_bytes,
 };
 
 _Static_assert(sizeof(helper_protos) / sizeof(helper_protos[0]) ==
-		       sizeof(helper_addresses) / sizeof(helper_addresses[0]),
+		   sizeof(helper_addresses) / sizeof(helper_addresses[0]),
 	       "one address per prototype");
 _Static_assert(offsetof(struct xdp_context, data) == XDP_CTX_DATA_SLOT, "slot layout");
 _Static_assert(offsetof(struct xdp_context, data_end) == XDP_CTX_DATA_END_SLOT, "slot layout");

@@ -202,6 +202,17 @@ int ebpf_object_open(const char *path, const struct ebpf_object_open_opts *opts,
 		     struct ebpf_object **object);
 int ebpf_object_open_mem(const void *data, size_t size, const char *name,
 			 const struct ebpf_object_open_opts *opts, struct ebpf_object **object);
+/*
+ * Native mode ahead of time: verifies every program of the ELF object at path, translates each to
+ * C and compiles it with the system C compiler (cc -O2) into the shared object so_path, which
+ * records the contract of each program's type it was verified against. ebpf_object_open of such
+ * a shared object (or ebpf_object_load_native) loads it without verifying or generating code
+ * again, refused when a program type's contract has changed since. $CC overrides the compiler.
+ */
+int ebpf_object_compile_native(const char *path, const char *so_path,
+			       const struct ebpf_object_open_opts *opts);
+int ebpf_object_load_native(const char *so_path, const struct ebpf_object_open_opts *opts,
+			    struct ebpf_object **object);
 /* Loads one program of raw instructions (no ELF, no maps) of the named program type. */
 int ebpf_program_load_raw(const char *program_type, const struct ebpf_inst *insns, size_t count,
 			  const struct ebpf_object_open_opts *opts, struct ebpf_program **program);

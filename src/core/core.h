@@ -125,6 +125,9 @@ struct ebpf_program {
 	struct ebpf_link *links;	/* attached links, under the lock */
 	struct ebpf_inst *insns;	/* as loaded (map references by index) */
 	struct ebpf_inst *xlated;	/* relocated: what the engine runs */
+	/* Verified and rewritten, map references still by index: what native compilation
+	 * translates (NULL for programs bound to compiled code). */
+	struct ebpf_inst *portable;
 	size_t insn_count;
 	struct exec_program *exec;    /* NULL when verify_only */
 	ebpf_helper_fn *type_helpers; /* indexed by id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE */
@@ -148,6 +151,21 @@ struct ebpf_object {
 	struct ebpf_map **maps; /* a reference each */
 	size_t map_count;
 };
+
+/* load.c and native.c: objects whose programs were compiled ahead of time */
+struct native_object_table;
+struct loader_object;
+struct core_native_image {
+	const char *so_path; /* absolute: every program opens it again */
+	const struct native_object_table *table;
+};
+int core_object_build(struct loader_object *lo, const char *name,
+		      const struct ebpf_object_open_opts *opts, const struct core_native_image *native,
+		      struct ebpf_object **object);
+/* The hash of a program type's contract (what verification depended on). */
+uint64_t core_contract_hash(const struct ebpf_program_info *info);
+/* A shared object made by ebpf_object_compile_native (rather than a BPF ELF object). */
+bool core_is_native_object(const char *path);
 
 /* progtype.c */
 int core_progtype_client_register(void);

@@ -16,6 +16,7 @@
 #include "core/helpers.h"
 #include "core/rcu.h"
 #include "isa/isa.h"
+#include "exec/native.h"
 #include "loader/loader.h"
 #include "maps/maps.h"
 #include "verifier/verifier.h"
@@ -30,6 +31,7 @@ struct load_unit {
 	struct ebpf_map **maps; /* the object's maps, by loader index */
 	const struct verifier_map *vmaps;
 	size_t map_count;
+	const struct core_native_image *native; /* compiled ahead of time, or NULL */
 };
 
 static void read_opts(struct ebpf_object_open_opts *dst, const struct ebpf_object_open_opts *src)
@@ -177,7 +179,50 @@ static int build_type_helpers(struct ebpf_program *prog, const struct ebpf_progr
 	return 0;
 }
 
-static int prepare(struct ebpf_program *prog, enum ebpf_exec_mode mode)
+/* The address of a global-data map's value (what EBPF_PSEUDO_MAP_IDX_VALUE offsets from). */
+static uint64_t value_base(struct ebpf_map *map)
+{
+	uint64_t addr = 0;
+
+	if (map->attr.type == EBPF_MAP_TYPE_ARRAY && map->attr.max_entries == 1)
+		global_data_address(map, 0, &addr);
+	return addr;
+}
+
+/* A program compiled ahead of time: bind its function in the shared object. */
+static int prepare_bound(struct ebpf_program *prog, const struct exec_helpers *helpers,
+			 const struct load_unit *u, const char *symbol)
+{
+	size_t n = u->map_count;
+	void **maps = calloc(n + 1, sizeof(*maps));
+	uint64_t *values = calloc(n + 1, sizeof(*values));
+	struct exec_native_binding binding = {
+		.so_path = u->native->so_path, .symbol = symbol, .count = n,
+	};
+	char err_msg[256] = "";
+	int err = -ENOMEM;
+
+	if (maps && values) {
+		for (size_t i = 0; i < n; i++) {
+			maps[i] = u->maps[i];
+			values[i] = value_base(u->maps[i]);
+		}
+		binding.maps = maps;
+		binding.values = values;
+		prog->mode = EBPF_MODE_NATIVE;
+		err = exec_program_create_bound(prog->xlated, prog->insn_count, helpers, &binding,
+						&prog->exec, err_msg, sizeof(err_msg));
+	}
+	free(maps);
+	free(values);
+	if (err)
+		return core_error(err, "section '%s': cannot bind the compiled program: %s",
+				  prog->section, err_msg[0] ? err_msg : strerror(-err));
+	return 0;
+}
+
+static int prepare(struct ebpf_program *prog, enum ebpf_exec_mode mode, const struct load_unit *u,
+		   const char *native_symbol)
 {
 	static const enum exec_engine engines[] = {
 		[EBPF_MODE_INTERP] = EXEC_INTERP,
@@ -197,6 +242,8 @@ static int prepare(struct ebpf_program *prog, enum ebpf_exec_mode mode)
 		helpers.global = prog->global_helpers;
 		helpers.global_count = prog->global_helper_count;
 	}
+	if (native_symbol)
+		return prepare_bound(prog, &helpers, u, native_symbol);
 	if (mode == EBPF_MODE_DEFAULT) {
 		err = exec_program_create(prog->xlated, prog->insn_count, EXEC_JIT, &helpers,
 					  &prog->exec, err_msg, sizeof(err_msg));
@@ -318,6 +365,34 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 	return err;
 }
 
+/*
+ * A program compiled ahead of time is not verified again: its compiled form was verified against
+ * the contract its program type offered then, so it may run only if the type offers the same
+ * contract now.
+ */
+static int find_compiled(const struct ebpf_program *prog, const struct ebpf_program_info *info,
+			 const struct load_unit *u, const char **symbol)
+{
+	const struct native_object_table *table = u->native->table;
+
+	for (uint32_t i = 0; i < table->program_count; i++) {
+		const struct native_program_entry *e = &table->programs[i];
+
+		if (strcmp(e->name, prog->name) || strcmp(e->section, prog->section))
+			continue;
+		if (e->contract_hash != core_contract_hash(info))
+			return core_error(-ESTALE,
+					  "section '%s': program '%s' was compiled against another "
+					  "contract of program type '%s' than the loaded extension "
+					  "offers: compile it again (extbpf compile)",
+					  prog->section, prog->name, info->name);
+		*symbol = e->symbol;
+		return 0;
+	}
+	return core_error(-ENOENT, "section '%s': program '%s' is not in the compiled object",
+			  prog->section, prog->name);
+}
+
 static char *dup_or_empty(const char *s)
 {
 	return strdup(s ? s : "");
@@ -355,6 +430,7 @@ static int load_with_type(struct core_progtype *type, const struct loader_progra
 {
 	bool *used = calloc(u->map_count ? u->map_count : 1, sizeof(*used));
 	struct ebpf_program *prog = NULL;
+	const char *native_symbol = NULL;
 	int err = -ENOMEM;
 
 	if (!used || program_new(name, section, insns, count, type, &prog)) {
@@ -362,7 +438,14 @@ static int load_with_type(struct core_progtype *type, const struct loader_progra
 		goto fail;
 	}
 	prog->verify_only = u->opts->verify_only;
-	err = verify(prog, &type->info, lp, u);
+	if (u->native)
+		err = find_compiled(prog, &type->info, u, &native_symbol);
+	else
+		err = verify(prog, &type->info, lp, u);
+	if (!err && !u->native && !(prog->portable = malloc(count * sizeof(*insns) + 1)))
+		err = core_error(-ENOMEM, "section '%s': out of memory", section);
+	if (!err && prog->portable)
+		memcpy(prog->portable, prog->xlated, count * sizeof(*insns));
 	if (!err)
 		err = relocate(prog, u, used);
 	if (!err && hold_maps(prog, u, used))
@@ -370,7 +453,7 @@ static int load_with_type(struct core_progtype *type, const struct loader_progra
 	if (!err && build_type_helpers(prog, &type->info))
 		err = core_error(-ENOMEM, "section '%s': out of memory", section);
 	if (!err && !prog->verify_only)
-		err = prepare(prog, u->opts->mode);
+		err = prepare(prog, u->opts->mode, u, native_symbol);
 	if (err)
 		goto fail;
 	/* From here on the program counts as one of the type's (and holds it). */
@@ -649,13 +732,14 @@ static void object_free(struct ebpf_object *obj)
 	free(obj);
 }
 
-static int object_build(struct loader_object *lo, const char *name,
-			const struct ebpf_object_open_opts *opts, struct ebpf_object **object)
+int core_object_build(struct loader_object *lo, const char *name,
+		      const struct ebpf_object_open_opts *opts, const struct core_native_image *native,
+		      struct ebpf_object **object)
 {
 	struct ebpf_object *obj = calloc(1, sizeof(*obj));
 	struct verifier_map *vmaps = calloc(lo->map_count + 1, sizeof(*vmaps));
 	struct ebpf_program **by_index = calloc(lo->program_count + 1, sizeof(*by_index));
-	struct load_unit u = { .object = name, .opts = opts, .vmaps = vmaps };
+	struct load_unit u = { .object = name, .opts = opts, .vmaps = vmaps, .native = native };
 	int err;
 
 	if (!obj || !vmaps || !by_index || !(obj->name = strdup(name))) {
@@ -708,7 +792,7 @@ int ebpf_object_open_mem(const void *data, size_t size, const char *name,
 	err = loader_open_mem(data, size, name, &lo, msg, sizeof(msg));
 	if (err)
 		return core_error(err, "object '%s': %s", name, msg);
-	err = object_build(lo, name, &o, object);
+	err = core_object_build(lo, name, &o, NULL, object);
 	loader_object_free(lo);
 	return err;
 }
@@ -727,11 +811,13 @@ int ebpf_object_open(const char *path, const struct ebpf_object_open_opts *opts,
 	err = core_runtime_start();
 	if (err)
 		return err;
+	if (core_is_native_object(path))
+		return ebpf_object_load_native(path, opts, object);
 	read_opts(&o, opts);
 	err = loader_open_file(path, &lo, msg, sizeof(msg));
 	if (err)
 		return core_error(err, "object '%s': %s", path, msg);
-	err = object_build(lo, path, &o, object);
+	err = core_object_build(lo, path, &o, NULL, object);
 	loader_object_free(lo);
 	return err;
 }

@@ -42,6 +42,7 @@ void core_program_destroy(struct ebpf_program *program)
 	free(program->global_helpers);
 	free(program->insns);
 	free(program->xlated);
+	free(program->portable);
 	free(program->name);
 	free(program->section);
 	free(program->type_name);

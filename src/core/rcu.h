@@ -4,7 +4,8 @@
  *
  * ThreadSanitizer cannot see the ordering a grace period gives (liburcu is not instrumented), so
  * under TSan every read-side unlock releases a token that synchronize acquires: what a reader did
- * happens before what the writer does after the grace period, which is RCU's guarantee.
+ * happens before what the writer does after the grace period, which is RCU's guarantee. The token
+ * is the maps module's, whose deferred frees wait on the same readers.
  */
 #ifndef EXTBPF_CORE_RCU_H
 #define EXTBPF_CORE_RCU_H
@@ -21,9 +22,9 @@
 
 #ifdef CORE_TSAN
 #include <sanitizer/tsan_interface.h>
-extern char core_rcu_tsan_token;
-#define CORE_TSAN_RELEASE() __tsan_release(&core_rcu_tsan_token)
-#define CORE_TSAN_ACQUIRE() __tsan_acquire(&core_rcu_tsan_token)
+extern const char map_rcu_tsan_token;
+#define CORE_TSAN_RELEASE() __tsan_release((void *)&map_rcu_tsan_token)
+#define CORE_TSAN_ACQUIRE() __tsan_acquire((void *)&map_rcu_tsan_token)
 #else
 #define CORE_TSAN_RELEASE() ((void)0)
 #define CORE_TSAN_ACQUIRE() ((void)0)

@@ -17,10 +17,6 @@ struct core_runtime core_rt = {
 	.next_id = 1,
 };
 
-#ifdef CORE_TSAN
-char core_rcu_tsan_token;
-#endif
-
 /* Serialises start and shutdown; `started` lets every later call skip the mutex. */
 static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_bool started;

@@ -65,9 +65,10 @@ static void exec_engine_free(struct exec_program *program)
 		native_free(program);
 }
 
-int exec_program_create(const struct ebpf_inst *insns, size_t count, enum exec_engine engine,
-			const struct exec_helpers *helpers, struct exec_program **program,
-			char *err, size_t err_size)
+/* Validates and pre-decodes a new program; the engine's own work is the caller's. */
+static int exec_program_new(const struct ebpf_inst *insns, size_t count, enum exec_engine engine,
+			    const struct exec_helpers *helpers, struct exec_program **program,
+			    char *err, size_t err_size)
 {
 	static const struct exec_helpers no_helpers;
 	struct exec_program *prog;
@@ -87,14 +88,43 @@ int exec_program_create(const struct ebpf_inst *insns, size_t count, enum exec_e
 	prog->helpers = helpers ? *helpers : no_helpers;
 
 	ret = interp_prepare(prog, err, err_size);
-	if (!ret)
-		ret = exec_engine_compile(prog, err, err_size);
 	if (ret) {
 		exec_program_destroy(prog);
 		return ret;
 	}
 	*program = prog;
 	return 0;
+}
+
+int exec_program_create(const struct ebpf_inst *insns, size_t count, enum exec_engine engine,
+			const struct exec_helpers *helpers, struct exec_program **program,
+			char *err, size_t err_size)
+{
+	int ret = exec_program_new(insns, count, engine, helpers, program, err, err_size);
+
+	if (!ret)
+		ret = exec_engine_compile(*program, err, err_size);
+	if (ret && *program) {
+		exec_program_destroy(*program);
+		*program = NULL;
+	}
+	return ret;
+}
+
+int exec_program_create_bound(const struct ebpf_inst *insns, size_t count,
+			      const struct exec_helpers *helpers,
+			      const struct exec_native_binding *binding,
+			      struct exec_program **program, char *err, size_t err_size)
+{
+	int ret = exec_program_new(insns, count, EXEC_NATIVE, helpers, program, err, err_size);
+
+	if (!ret)
+		ret = native_bind(*program, binding, err, err_size);
+	if (ret && *program) {
+		exec_program_destroy(*program);
+		*program = NULL;
+	}
+	return ret;
 }
 
 void exec_program_destroy(struct exec_program *program)

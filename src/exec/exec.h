@@ -73,6 +73,23 @@ struct exec_checked_opts {
 int exec_program_create(const struct ebpf_inst *insns, size_t count, enum exec_engine engine,
 			const struct exec_helpers *helpers, struct exec_program **program,
 			char *err, size_t err_size);
+/*
+ * A program compiled ahead of time (native mode, `extbpf compile`): instead of compiling insns,
+ * the engine binds the function `symbol` of the shared object at so_path, whose map and global
+ * data relocations resolve through maps[] (map addresses) and values[] (global data addresses),
+ * count entries each. insns are the relocated instructions, kept for checked runs and inspection.
+ */
+struct exec_native_binding {
+	const char *so_path;
+	const char *symbol;
+	void *const *maps;
+	const uint64_t *values;
+	size_t count;
+};
+int exec_program_create_bound(const struct ebpf_inst *insns, size_t count,
+			      const struct exec_helpers *helpers,
+			      const struct exec_native_binding *binding,
+			      struct exec_program **program, char *err, size_t err_size);
 void exec_program_destroy(struct exec_program *program);
 enum exec_engine exec_program_engine(const struct exec_program *program);
 

@@ -47,7 +47,30 @@ struct native_state {
 typedef uint64_t (*native_entry_fn)(uint64_t r1, uint64_t r2, const struct native_env *env,
 				    struct native_state *state);
 
-/* The declarations every translation starts with. */
+/*
+ * What a shared object compiled ahead of time (`extbpf compile`) exports under
+ * NATIVE_OBJECT_SYMBOL: its programs, each with the hash of the program type contract it was
+ * verified against, and the ELF object it was compiled from (for its maps and global data).
+ */
+#define NATIVE_OBJECT_SYMBOL "extbpf_native_object"
+
+struct native_program_entry {
+	const char *name;
+	const char *section;
+	const char *type_name;
+	uint64_t contract_hash;
+	const char *symbol;
+};
+
+struct native_object_table {
+	uint32_t abi_version; /* NATIVE_ABI_VERSION */
+	uint32_t program_count;
+	const struct native_program_entry *programs;
+	const unsigned char *elf;
+	uint64_t elf_size;
+};
+
+/* The declarations every translation starts with (including the two structures above). */
 void native_write_prelude(FILE *out);
 
 /*
@@ -60,6 +83,10 @@ int native_translate(const struct ebpf_inst *insns, size_t count, const char *sy
 
 /* Compiles a C file into a shared object with the system compiler (cc -O2 -shared -fPIC). */
 int native_cc(const char *c_path, const char *so_path, char *err, size_t err_size);
+
+/* Binds a program compiled ahead of time (see exec_program_create_bound). */
+int native_bind(struct exec_program *program, const struct exec_native_binding *binding,
+		char *err, size_t err_size);
 
 /* The runtime engine: translate, compile and load one program (for EXEC_NATIVE). */
 int native_compile(struct exec_program *program, char *err, size_t err_size);

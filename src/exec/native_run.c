@@ -22,6 +22,9 @@ struct native_code {
 	void *handle;
 	native_entry_fn entry;
 	struct native_env env;
+	/* Relocation tables of a program compiled ahead of time (owned; NULL otherwise). */
+	void **maps;
+	uint64_t *values;
 };
 
 int native_cc(const char *c_path, const char *so_path, char *err, size_t err_size)
@@ -88,6 +91,73 @@ static uint64_t native_callx(const struct native_env *env, struct native_state *
 	}
 }
 
+static void native_env_init(struct native_code *code, const struct exec_program *program)
+{
+	code->env = (struct native_env){
+		.global = program->helpers.global,
+		.global_count = program->helpers.global_count,
+		.type = program->helpers.type,
+		.type_count = program->helpers.type_count,
+		.maps = code->maps,
+		.values = code->values,
+		.tail_call = native_tail_call,
+		.callx = native_callx,
+		.runtime = program,
+	};
+}
+
+static void native_code_free(struct native_code *code)
+{
+	if (!code)
+		return;
+	if (code->handle)
+		dlclose(code->handle);
+	free(code->maps);
+	free(code->values);
+	free(code);
+}
+
+/* Each bound program opens the shared object itself: the dynamic loader counts the opens, so the
+ * code stays mapped as long as any program of it lives, whatever its object does. */
+int native_bind(struct exec_program *program, const struct exec_native_binding *binding,
+		char *err, size_t err_size)
+{
+	struct native_code *code = calloc(1, sizeof(*code));
+	size_t n = binding->count ? binding->count : 1;
+	int ret = -ENOMEM;
+
+	if (!code)
+		return exec_error(err, err_size, ret, "out of memory");
+	code->maps = calloc(n, sizeof(*code->maps));
+	code->values = calloc(n, sizeof(*code->values));
+	if (!code->maps || !code->values) {
+		exec_error(err, err_size, ret, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < binding->count; i++) {
+		code->maps[i] = binding->maps[i];
+		code->values[i] = binding->values[i];
+	}
+	code->handle = dlopen(binding->so_path, RTLD_NOW | RTLD_LOCAL);
+	if (!code->handle) {
+		ret = exec_error(err, err_size, -ENOEXEC, "cannot load %s: %s", binding->so_path,
+				 dlerror());
+		goto fail;
+	}
+	code->entry = (native_entry_fn)dlsym(code->handle, binding->symbol);
+	if (!code->entry) {
+		ret = exec_error(err, err_size, -ENOEXEC, "%s has no function '%s'",
+				 binding->so_path, binding->symbol);
+		goto fail;
+	}
+	native_env_init(code, program);
+	program->engine_data = code;
+	return 0;
+fail:
+	native_code_free(code);
+	return ret;
+}
+
 static int write_translation(const struct exec_program *program, const char *c_path, char *err,
 			     size_t err_size)
 {
@@ -138,21 +208,11 @@ int native_compile(struct exec_program *program, char *err, size_t err_size)
 		ret = exec_error(err, err_size, -ENOEXEC, "native code has no entry point");
 		goto out;
 	}
-	code->env = (struct native_env){
-		.global = program->helpers.global,
-		.global_count = program->helpers.global_count,
-		.type = program->helpers.type,
-		.type_count = program->helpers.type_count,
-		.tail_call = native_tail_call,
-		.callx = native_callx,
-		.runtime = program,
-	};
+	native_env_init(code, program);
 	program->engine_data = code;
 	code = NULL;
 out:
-	if (code && code->handle)
-		dlclose(code->handle);
-	free(code);
+	native_code_free(code);
 	unlink(c_path);
 	unlink(so_path);
 	rmdir(dir);
@@ -161,12 +221,7 @@ out:
 
 void native_free(struct exec_program *program)
 {
-	struct native_code *code = program->engine_data;
-
-	if (!code)
-		return;
-	dlclose(code->handle);
-	free(code);
+	native_code_free(program->engine_data);
 	program->engine_data = NULL;
 }
 

@@ -488,7 +488,7 @@ static int asm_append(struct asm_state *st, const struct ebpf_inst *insn, int sl
 static int asm_insn(struct asm_state *st, char *text)
 {
 	char name[ASM_MAX_NAME], what[ASM_MAX_NAME + 128];
-	char *rest, *ops[ASM_MAX_OPERANDS];
+	char *rest = NULL, *ops[ASM_MAX_OPERANDS];
 	const struct isa_mnemonic *m;
 	struct ebpf_inst insn[2] = { 0 };
 	const char *why;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The instruction conformance suite in the interpreter: every tests/NAME.data file is assembled
- * with ebpf_assemble (or taken from its -- raw section), then run in the fast mode and in the
- * checked mode (the input memory as the one accessible region). One cmocka test per file, named
- * after it, so a failure names the file.
+ * The instruction conformance suite in every engine: each tests/NAME.data file is assembled with
+ * ebpf_assemble (or taken from its -- raw section), then run by the engine named on the command
+ * line (interp, the default, jit or native) and in the interpreter's checked mode (the input
+ * memory as the one accessible region). One cmocka test per file, named after it, so a failure
+ * names the file.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,6 +24,9 @@
 
 /* Bounds the checked runs, so that a broken jump cannot hang the test. */
 #define MAX_INSNS 10000000
+
+/* The engine under test, from the command line. */
+static enum exec_engine engine = EXEC_INTERP;
 
 struct outcome {
 	char message[1024];
@@ -98,7 +102,7 @@ static bool run_both_modes(const struct suite_test *t, const struct exec_program
 	mem = fresh_mem(t, buf);
 	r0 = exec_program_run(prog, (uintptr_t)mem, t->mem_size);
 	if (r0 != t->result)
-		return failed(o, "fast mode: r0 = 0x%" PRIx64 ", expected 0x%" PRIx64, r0,
+		return failed(o, "engine run: r0 = 0x%" PRIx64 ", expected 0x%" PRIx64, r0,
 			      t->result);
 	return true;
 }
@@ -120,7 +124,7 @@ static bool check_file(const char *path, struct outcome *o)
 		ok = expected_error(&t, "assembling", ebpf_last_error(), o);
 		goto out;
 	}
-	if (exec_program_create(insns, count, EXEC_INTERP, &helpers, &prog, err, sizeof(err))) {
+	if (exec_program_create(insns, count, engine, &helpers, &prog, err, sizeof(err))) {
 		ok = expected_error(&t, "prepare", err, o);
 		goto out;
 	}
@@ -143,13 +147,30 @@ static void test_file(void **state)
 		fail_msg("%s: %s", path, o.message);
 }
 
-int main(void)
+static int parse_engine(const char *name)
+{
+	static const char *const names[] = { [EXEC_INTERP] = "interp", [EXEC_JIT] = "jit",
+					      [EXEC_NATIVE] = "native" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(name, names[i])) {
+			engine = (enum exec_engine)i;
+			return 0;
+		}
+	}
+	fprintf(stderr, "conformance: unknown engine '%s' (interp, jit or native)\n", name);
+	return -EINVAL;
+}
+
+int main(int argc, char **argv)
 {
 	struct CMUnitTest *tests;
 	char **paths;
 	size_t count;
 	int ret;
 
+	if (argc > 1 && parse_engine(argv[1]))
+		return 1;
 	ret = suite_list(&paths, &count);
 	if (ret || !count) {
 		fprintf(stderr,
@@ -166,7 +187,7 @@ int main(void)
 		tests[i].test_func = test_file;
 		tests[i].initial_state = paths[i];
 	}
-	ret = _cmocka_run_group_tests("conformance_interp", tests, count, NULL, NULL);
+	ret = _cmocka_run_group_tests(argc > 1 ? argv[1] : "interp", tests, count, NULL, NULL);
 	free(tests);
 	suite_list_free(paths, count);
 	return ret;

@@ -23,6 +23,8 @@
 #include "conformance/suite.h"
 
 static const char *plugin;
+/* "--mode <engine>" for the compiled.tsv rows: the engine under test. */
+static char mode_arg[32];
 
 struct result {
 	int status; /* exit status, -1 when it did not exit normally */
@@ -122,7 +124,7 @@ static void start_row(char *line, struct row *row)
 	char *expected = strtok_r(NULL, "\t", &save);
 	char *mem = strtok_r(NULL, "\t", &save);
 	char *prog = strtok_r(NULL, "\t\n", &save);
-	const char *args[] = { "", "--mode interp", NULL };
+	const char *args[] = { "", mode_arg, NULL };
 
 	if (!name || !expected || !mem || !prog)
 		fail_msg("compiled.tsv: malformed row '%s'", line);
@@ -253,10 +255,12 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_usage),
 	};
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s PATH_TO_EXTBPF_CONFORMANCE\n", argv[0]);
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: %s PATH_TO_EXTBPF_CONFORMANCE [interp|jit|native]\n",
+			argv[0]);
 		return 1;
 	}
 	plugin = argv[1];
+	snprintf(mode_arg, sizeof(mode_arg), "--mode %s", argc == 3 ? argv[2] : "interp");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

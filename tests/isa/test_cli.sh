@@ -78,8 +78,8 @@ expect 2 "disasm without a file" "$extbpf" disasm
 
 # Unusable input for disasm.
 printf '\177ELF\002\001\001' >"$work/prog.o"
-expect 2 "disasm of an ELF object" "$extbpf" disasm "$work/prog.o"
-contains "$work/err" "extbpf disasm: $work/prog.o: ELF objects are disassembled once the loader is in" "disasm ELF"
+expect 2 "disasm of a truncated ELF object" "$extbpf" disasm "$work/prog.o"
+contains "$work/err" "extbpf disasm: object '$work/prog.o': truncated ELF header" "disasm ELF"
 head -c 12 "$work/hello.bin" >"$work/short.bin"
 expect 2 "disasm of a partial instruction" "$extbpf" disasm "$work/short.bin"
 contains "$work/err" "12 bytes are not a whole number of 8-byte instructions" "disasm short"

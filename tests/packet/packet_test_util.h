@@ -32,11 +32,11 @@ int capture_generate(const char *path, unsigned int count, bool pcapng);
 struct parsed {
 	uint16_t ethertype;
 	unsigned char src_mac[6], dst_mac[6];
-	uint8_t l4;	    /* IP protocol, 0 for none */
+	uint8_t l4; /* IP protocol, 0 for none */
 	bool v6;
 	unsigned char src_ip[16], dst_ip[16]; /* IPv4: the first 4 bytes */
-	uint16_t sport, dport; /* TCP/UDP, host order */
-	uint32_t arp_sip, arp_tip; /* network order */
+	uint16_t sport, dport;		      /* TCP/UDP, host order */
+	uint32_t arp_sip, arp_tip;	      /* network order */
 };
 void parse_packet(const unsigned char *p, size_t len, struct parsed *out);
 

@@ -47,9 +47,8 @@ static struct xdp_context *make_ctx(size_t n, uint32_t metalen)
 
 	for (size_t i = 0; i < n; i++)
 		in[i] = (unsigned char)i;
-	assert_int_equal(info->context_create(in, n, metalen ? &md : NULL, metalen ? sizeof(md) : 0,
-					      &ctx),
-			 0);
+	assert_int_equal(
+	    info->context_create(in, n, metalen ? &md : NULL, metalen ? sizeof(md) : 0, &ctx), 0);
 	return ctx;
 }
 
@@ -243,12 +242,11 @@ static void test_adjust_head(void **state)
 	assert_int_equal(call("bpf_xdp_adjust_head", ctx, -20 - 200), 0);
 	assert_int_equal(ctx->data, data - 200);
 	/* At most the headroom minus Linux's struct xdp_frame (216 bytes). */
-	assert_int_equal(call("bpf_xdp_adjust_head", ctx, -(XDP_HEADROOM - XDP_FRAME_RESERVED -
-						       200) - 1),
-			 -EINVAL);
-	assert_int_equal(call("bpf_xdp_adjust_head", ctx,
-			      -(XDP_HEADROOM - XDP_FRAME_RESERVED - 200)),
-			 0);
+	assert_int_equal(
+	    call("bpf_xdp_adjust_head", ctx, -(XDP_HEADROOM - XDP_FRAME_RESERVED - 200) - 1),
+	    -EINVAL);
+	assert_int_equal(
+	    call("bpf_xdp_adjust_head", ctx, -(XDP_HEADROOM - XDP_FRAME_RESERVED - 200)), 0);
 	assert_int_equal(ctx->data, (uintptr_t)ctx->hard_start + XDP_FRAME_RESERVED);
 	destroy(ctx);
 
@@ -271,9 +269,9 @@ static void test_adjust_head_moves_metadata(void **state)
 	for (int i = 0; i < 8; i++)
 		assert_int_equal(meta[i], i);
 	/* The metadata's room counts against the headroom. */
-	assert_int_equal(call("bpf_xdp_adjust_head", ctx,
-			      -(XDP_HEADROOM - XDP_FRAME_RESERVED - 8 - 16) - 1),
-			 -EINVAL);
+	assert_int_equal(
+	    call("bpf_xdp_adjust_head", ctx, -(XDP_HEADROOM - XDP_FRAME_RESERVED - 8 - 16) - 1),
+	    -EINVAL);
 	destroy(ctx);
 }
 

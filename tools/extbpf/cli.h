@@ -5,7 +5,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include <getopt.h>
+
+#include <extbpf/extbpf.h>
 
 /* Exit codes, documented in docs/extbpf.1. */
 #define EXIT_OK	      0 /* success */
@@ -25,6 +30,11 @@ extern const struct cli_verb cli_verb_disasm;
 extern const struct cli_verb cli_verb_ext;
 extern const struct cli_verb cli_verb_run;
 extern const struct cli_verb cli_verb_xdp;
+extern const struct cli_verb cli_verb_verify;
+extern const struct cli_verb cli_verb_prog;
+extern const struct cli_verb cli_verb_map;
+extern const struct cli_verb cli_verb_link;
+extern const struct cli_verb cli_verb_compile;
 
 /* Reports an error on stderr as "extbpf <verb>: <message>". */
 void cli_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -35,5 +45,77 @@ bool cli_wants_help(int argc, char **argv);
 /* Shared handling of a bad argument: the usage line on stderr, EXIT_USAGE. */
 int cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* ---- Verbs on ELF objects (cli_util.c) --------------------------------------------------- */
+
+#define CLI_MAX_EXT 16
+
+/* The options every object verb accepts, with the same spelling and meaning everywhere. */
+enum {
+	CLI_OPT_JSON = 'j',
+	CLI_OPT_SECTION = 0x100, /* --section S: one program, by section or function name */
+	CLI_OPT_TYPE,		 /* --type T: force the program type */
+	CLI_OPT_MODE,		 /* --mode interp|jit|native */
+	CLI_OPT_EXT,		 /* --ext PATH: load an extension besides the default directory */
+	CLI_OPT_VERB_BASE = 0x200, /* a verb's own long options start here */
+};
+
+#define CLI_OBJECT_OPTIONS                                                                         \
+	{ "json", no_argument, NULL, CLI_OPT_JSON },                                               \
+	    { "section", required_argument, NULL, CLI_OPT_SECTION },                               \
+	    { "type", required_argument, NULL, CLI_OPT_TYPE },                                     \
+	    { "mode", required_argument, NULL, CLI_OPT_MODE },                                     \
+	    { "ext", required_argument, NULL, CLI_OPT_EXT }
+
+struct cli_object_args {
+	const char *path; /* the ELF object */
+	const char *section;
+	const char *type;
+	enum ebpf_exec_mode mode;
+	const char *ext[CLI_MAX_EXT];
+	size_t ext_count;
+	bool json;
+};
+
+/* Handles one of CLI_OBJECT_OPTIONS; 0 or EXIT_USAGE (after the usage message). */
+int cli_object_option(const struct cli_verb *verb, int opt, const char *arg,
+		      struct cli_object_args *a);
+/* getopt_long returned ':' or '?': the message and EXIT_USAGE. */
+int cli_getopt_error(const struct cli_verb *verb, int opt, char **argv);
+/* Loads the default extension directory and every --ext; EXIT_OK or EXIT_USAGE. */
+int cli_load_extensions(const char *verb, const struct cli_object_args *a);
+/* Parses the object, checks --section and --type: EXIT_OK or EXIT_USAGE (message printed). */
+int cli_check_object(const char *verb, const struct cli_object_args *a);
+/* cli_check_object, then ebpf_object_open: EXIT_OK, EXIT_USAGE, or EXIT_REFUSED when a program
+ * is refused (the verifier's diagnostic printed). */
+int cli_open_object(const char *verb, const struct cli_object_args *a, bool verify_only,
+		    struct ebpf_object **object);
+int cli_parse_mode(const char *name, enum ebpf_exec_mode *mode);
+const char *cli_mode_name(enum ebpf_exec_mode mode);
+bool cli_program_type_exists(const char *name);
+
+/* "01 02 0a", "01020a", "0x01 0x02": a malloc'ed array of at least one byte, or -EINVAL. */
+int cli_parse_hex(const char *text, uint8_t **bytes, size_t *size);
+/* Offset, 16 hex bytes, their printable characters; at most limit bytes, then a count. */
+void cli_hex_dump(FILE *out, const void *data, size_t size, size_t limit);
+/* "01 02 0a" */
+void cli_print_bytes(FILE *out, const void *data, size_t size);
+void cli_json_string(FILE *out, const char *s);
+/* bpftool's form: ["0x01","0x02"] */
+void cli_json_bytes(FILE *out, const void *data, size_t size);
+
+const char *cli_map_type_name(enum ebpf_map_type type);
+/* What the host reads or writes for one value (value_size times the CPUs for per-CPU maps). */
+size_t cli_map_host_value_size(const struct ebpf_map *map);
+/* One line (or one JSON object) describing a map or a program; a program not loaded for
+ * execution (verify-only) has mode "none". */
+void cli_print_map_summary(FILE *out, const struct ebpf_map *map, bool json);
+void cli_print_program_summary(FILE *out, const struct ebpf_program *prog, bool loaded,
+			       bool json);
+/* Every element of a map (cmd_map.c): text as bpftool's, or one JSON array. */
+int cli_map_dump(FILE *out, struct ebpf_map *map, bool json);
+/* Every map of an object, each with its summary (text) or as a ',"maps": [...]' member to
+ * append to an open JSON object. EXIT_OK or EXIT_REFUSED. */
+int cli_dump_object_maps(FILE *out, const struct ebpf_object *obj, bool json);
 
 #endif /* EXTBPF_CLI_H */

@@ -2,11 +2,14 @@
 /*
  * extbpf run: runs a program once or many times and prints r0 and the mean time per run.
  *
+ *	extbpf run FILE.o [--section S] [--data IN] [--ctx CTX] [--repeat N] [--mode M] ...
  *	extbpf run --raw FILE.bin [--mem FILE] [--mode M] [--repeat N] [--unverified]
  *
- * The raw form runs bare instructions with r1 = the memory and r2 = its size, as the
- * conformance suite does (ebpf_run_raw). Each form of the verb is one function (run_raw_file);
- * cmd_run parses the options they share and picks the form.
+ * The object form test-runs a program of an ELF object through its program type's test-run
+ * support (ebpf_program_test_run, as BPF_PROG_TEST_RUN). The raw form runs bare instructions
+ * with r1 = the memory and r2 = its size, as the conformance suite does (ebpf_run_raw). Each
+ * form of the verb is one function (run_object_file, run_raw_file); cmd_run parses the options
+ * they share and picks the form.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,28 +24,71 @@
 
 struct run_args {
 	const char *raw;    /* --raw FILE.bin */
-	const char *object; /* the positional FILE (an ELF object: not supported yet) */
+	const char *object; /* the positional FILE.o */
 	const char *mem;    /* --mem FILE */
 	enum ebpf_exec_mode mode;
 	const char *mode_name;
 	uint32_t repeat;
 	bool unverified;
+	/* The object form only: */
+	struct cli_object_args obj; /* --section, --type, --ext, -j */
+	const char *data;	    /* --data IN.bin */
+	const char *ctx;	    /* --ctx CTX.bin */
+	const char *data_out;	    /* --data-out OUT.bin */
+	const char *ctx_out;	    /* --ctx-out CTX.bin */
+	bool dump_maps;
 };
+
+enum {
+	OPT_RAW = CLI_OPT_VERB_BASE,
+	OPT_MEM,
+	OPT_REPEAT,
+	OPT_UNVERIFIED,
+	OPT_DATA,
+	OPT_CTX,
+	OPT_DATA_OUT,
+	OPT_CTX_OUT,
+	OPT_DUMP_MAPS,
+};
+
+/* Bytes of output data beyond the input a program may add (bpf_xdp_adjust_tail, ...). */
+#define RUN_DATA_HEADROOM 4096
+/* Context bytes read back when no --ctx gives the size. */
+#define RUN_CTX_OUT_SIZE 4096
+/* Output data shown as a hex dump; -j and --data-out give all of it. */
+#define RUN_DUMP_LIMIT 256
 
 static void run_usage(FILE *out)
 {
 	fprintf(
 	    out,
-	    "usage: extbpf run --raw FILE.bin [--mem FILE] [--mode interp|jit|native]\n"
+	    "usage: extbpf run FILE.o [--section S] [--data IN.bin] [--ctx CTX.bin] [--repeat N]\n"
+	    "                  [--data-out OUT.bin] [--ctx-out CTX.bin] [--mode M] [--type T]\n"
+	    "                  [--dump-maps] [-j] [--ext PATH]...\n"
+	    "       extbpf run --raw FILE.bin [--mem FILE] [--mode interp|jit|native]\n"
 	    "                  [--repeat N] [--unverified]\n"
 	    "\n"
-	    "Runs raw eBPF instructions (FILE.bin: 8 bytes per instruction, as the conformance\n"
+	    "The object form test-runs the program of FILE.o in section S (--section may be left\n"
+	    "out when there is one program) as BPF_PROG_TEST_RUN does: its program type builds a\n"
+	    "context from --data (the packet or buffer) and --ctx (a context image), the program\n"
+	    "runs --repeat times, and the result, the output data (hex dump, first %d bytes) and\n"
+	    "the mean time per run are printed. The program type must support test runs\n"
+	    "('extbpf ext list' says which do).\n"
+	    "  --data-out F  write the output data to F     --ctx-out F  write the context to F\n"
+	    "  --dump-maps   print every map of the object after the run\n"
+	    "  -j, --json    JSON output                    --ext PATH   load an extension\n"
+	    "\n"
+	    "The raw form runs raw eBPF instructions (FILE.bin: 8 bytes per instruction, as the conformance\n"
 	    "suite encodes them) with r1 pointing at the contents of --mem (empty by default)\n"
 	    "and r2 holding its size. Prints r0 and the mean time per run over --repeat runs\n"
 	    "(default 1). The program is verified first; --unverified skips that, for tests\n"
 	    "only (a program that was not verified may crash the process).\n"
 	    "\n"
-	    "  --mode M      interp, jit or native (default: the best available)\n");
+	    "  --mode M      interp, jit or native (default: the best available)\n"
+	    "\n"
+	    "Exit codes: 0 the program ran, 1 it was refused or the run failed, 2 bad arguments\n"
+	    "or unusable input.\n",
+	    RUN_DUMP_LIMIT);
 }
 
 static int run_parse_mode(const char *name, struct run_args *a)
@@ -80,45 +126,65 @@ static int run_parse_repeat(const char *text, struct run_args *a)
 	return 0;
 }
 
+static int run_option(int opt, const char *arg, struct run_args *a)
+{
+	switch (opt) {
+	case OPT_RAW:
+		a->raw = arg;
+		return 0;
+	case OPT_MEM:
+		a->mem = arg;
+		return 0;
+	case CLI_OPT_MODE:
+		return run_parse_mode(arg, a);
+	case OPT_REPEAT:
+		return run_parse_repeat(arg, a);
+	case OPT_UNVERIFIED:
+		a->unverified = true;
+		return 0;
+	case OPT_DATA:
+		a->data = arg;
+		return 0;
+	case OPT_CTX:
+		a->ctx = arg;
+		return 0;
+	case OPT_DATA_OUT:
+		a->data_out = arg;
+		return 0;
+	case OPT_CTX_OUT:
+		a->ctx_out = arg;
+		return 0;
+	case OPT_DUMP_MAPS:
+		a->dump_maps = true;
+		return 0;
+	}
+	return cli_object_option(&cli_verb_run, opt, arg, &a->obj);
+}
+
 static int run_parse(int argc, char **argv, struct run_args *a)
 {
 	static const struct option options[] = {
-		{ "raw", required_argument, NULL, 'r' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "mode", required_argument, NULL, 'M' },
-		{ "repeat", required_argument, NULL, 'n' },
-		{ "unverified", no_argument, NULL, 'u' },
+		CLI_OBJECT_OPTIONS,
+		{ "raw", required_argument, NULL, OPT_RAW },
+		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		{ "unverified", no_argument, NULL, OPT_UNVERIFIED },
+		{ "data", required_argument, NULL, OPT_DATA },
+		{ "ctx", required_argument, NULL, OPT_CTX },
+		{ "data-out", required_argument, NULL, OPT_DATA_OUT },
+		{ "ctx-out", required_argument, NULL, OPT_CTX_OUT },
+		{ "dump-maps", no_argument, NULL, OPT_DUMP_MAPS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, ret = 0;
 
 	opterr = 0;
 	optind = 1;
-	while (!ret && (c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			a->raw = optarg;
-			break;
-		case 'm':
-			a->mem = optarg;
-			break;
-		case 'M':
-			ret = run_parse_mode(optarg, a);
-			break;
-		case 'n':
-			ret = run_parse_repeat(optarg, a);
-			break;
-		case 'u':
-			a->unverified = true;
-			break;
-		case ':':
-			ret = cli_usage_error(&cli_verb_run, "%s needs a value", argv[optind - 1]);
-			break;
-		default:
-			ret =
-			    cli_usage_error(&cli_verb_run, "unknown option '%s'", argv[optind - 1]);
-			break;
-		}
+	while (!ret && (c = getopt_long(argc, argv, ":j", options, NULL)) != -1) {
+		if (c == ':' || c == '?')
+			ret = cli_getopt_error(&cli_verb_run, c, argv);
+		else
+			ret = run_option(c, optarg, a);
 	}
 	if (ret)
 		return ret;
@@ -222,24 +288,242 @@ out:
 	return ret;
 }
 
+/* ---- the object form --------------------------------------------------------------------- */
+
+/* The result of one test run, and the buffers it wrote. */
+struct run_output {
+	struct ebpf_test_run_opts opts;
+	void *data_in, *ctx_in;
+	uint8_t *data_out, *ctx_out;
+	size_t data_capacity, ctx_capacity;
+};
+
+/* --section's program, or the only one. */
+static struct ebpf_program *run_pick_program(const struct run_args *a,
+					     const struct ebpf_object *obj)
+{
+	struct ebpf_program *prog;
+
+	if (a->obj.section)
+		return ebpf_object_find_program(obj, a->obj.section);
+	prog = ebpf_object_next_program(obj, NULL);
+	if (prog && !ebpf_object_next_program(obj, prog))
+		return prog;
+	cli_error("run", "%s has several programs; choose one with --section:", a->object);
+	for (prog = NULL; (prog = ebpf_object_next_program(obj, prog));)
+		fprintf(stderr, "  --section %s   (%s)\n", ebpf_program_section(prog),
+			ebpf_program_name(prog));
+	return NULL;
+}
+
+static int run_read_optional(const char *path, void **data, size_t *size)
+{
+	int err;
+
+	*data = NULL;
+	*size = 0;
+	if (!path)
+		return EXIT_OK;
+	err = cli_read_file(path, data, size);
+	if (err) {
+		cli_error("run", "cannot read '%s': %s", path, strerror(-err));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int run_prepare(const struct run_args *a, struct run_output *o)
+{
+	size_t data_size, ctx_size;
+	int ret;
+
+	ret = run_read_optional(a->data, &o->data_in, &data_size);
+	if (!ret)
+		ret = run_read_optional(a->ctx, &o->ctx_in, &ctx_size);
+	if (ret)
+		return ret;
+	o->data_capacity = data_size + RUN_DATA_HEADROOM;
+	o->ctx_capacity = ctx_size > RUN_CTX_OUT_SIZE ? ctx_size : RUN_CTX_OUT_SIZE;
+	o->data_out = calloc(1, o->data_capacity);
+	o->ctx_out = calloc(1, o->ctx_capacity);
+	if (!o->data_out || !o->ctx_out) {
+		cli_error("run", "out of memory");
+		return EXIT_REFUSED;
+	}
+	o->opts = (struct ebpf_test_run_opts){
+		.sz = sizeof(o->opts),
+		.data_in = data_size ? o->data_in : NULL,
+		.data_size_in = data_size,
+		.data_out = o->data_out,
+		.data_size_out = o->data_capacity,
+		.ctx_in = ctx_size ? o->ctx_in : NULL,
+		.ctx_size_in = ctx_size,
+		.ctx_out = o->ctx_out,
+		.ctx_size_out = o->ctx_capacity,
+		.repeat = a->repeat,
+	};
+	return EXIT_OK;
+}
+
+static void run_output_free(struct run_output *o)
+{
+	free(o->data_in);
+	free(o->ctx_in);
+	free(o->data_out);
+	free(o->ctx_out);
+}
+
+/* What was copied back: the full size, truncated to the buffer. */
+static size_t shown(size_t size, size_t capacity)
+{
+	return size < capacity ? size : capacity;
+}
+
+static int run_write(const char *path, const void *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+	bool ok;
+
+	if (!f) {
+		cli_error("run", "cannot write '%s': %s", path, strerror(errno));
+		return EXIT_REFUSED;
+	}
+	ok = fwrite(data, 1, size, f) == size;
+	ok = !fclose(f) && ok;
+	if (!ok) {
+		cli_error("run", "cannot write '%s'", path);
+		return EXIT_REFUSED;
+	}
+	return EXIT_OK;
+}
+
+static void run_print_text(const struct run_args *a, const struct ebpf_program *prog,
+			   const struct run_output *o)
+{
+	const struct ebpf_test_run_opts *r = &o->opts;
+	size_t data = shown(r->data_size_out, o->data_capacity);
+
+	printf("section '%s' prog '%s' (%s): retval %" PRIu64 " (0x%" PRIx64 ")\n",
+	       ebpf_program_section(prog), ebpf_program_name(prog),
+	       cli_mode_name(ebpf_program_mode(prog)), r->retval, r->retval);
+	printf("data out: %zu bytes%s\n", r->data_size_out, data < r->data_size_out ?
+	       " (truncated)" : "");
+	cli_hex_dump(stdout, o->data_out, data, RUN_DUMP_LIMIT);
+	if (a->ctx) {
+		size_t ctx = shown(r->ctx_size_out, o->ctx_capacity);
+
+		printf("ctx out: %zu bytes\n", r->ctx_size_out);
+		cli_hex_dump(stdout, o->ctx_out, ctx, RUN_DUMP_LIMIT);
+	}
+	printf("mean time per run: %" PRIu64 " ns (%" PRIu32 " run%s)\n", r->duration_ns,
+	       a->repeat, a->repeat == 1 ? "" : "s");
+}
+
+static void run_print_json(const struct run_args *a, const struct ebpf_program *prog,
+			   const struct run_output *o)
+{
+	const struct ebpf_test_run_opts *r = &o->opts;
+
+	printf("{\"section\": ");
+	cli_json_string(stdout, ebpf_program_section(prog));
+	printf(", \"name\": ");
+	cli_json_string(stdout, ebpf_program_name(prog));
+	printf(", \"mode\": \"%s\", \"retval\": %" PRIu64 ", \"repeat\": %" PRIu32
+	       ", \"duration_ns\": %" PRIu64 ",\n \"data_out\": ",
+	       cli_mode_name(ebpf_program_mode(prog)), r->retval, a->repeat, r->duration_ns);
+	cli_json_bytes(stdout, o->data_out, shown(r->data_size_out, o->data_capacity));
+	if (a->ctx) {
+		printf(",\n \"ctx_out\": ");
+		cli_json_bytes(stdout, o->ctx_out, shown(r->ctx_size_out, o->ctx_capacity));
+	}
+}
+
+static int run_program(const struct run_args *a, struct ebpf_object *obj,
+		       struct ebpf_program *prog)
+{
+	struct run_output o = { 0 };
+	int ret = run_prepare(a, &o);
+
+	if (ret)
+		goto out;
+	if (ebpf_program_test_run(prog, &o.opts)) {
+		cli_error("run", "%s: %s", a->object, ebpf_last_error());
+		ret = EXIT_REFUSED;
+		goto out;
+	}
+	if (a->data_out)
+		ret = run_write(a->data_out, o.data_out, shown(o.opts.data_size_out,
+							       o.data_capacity));
+	if (!ret && a->ctx_out)
+		ret = run_write(a->ctx_out, o.ctx_out, shown(o.opts.ctx_size_out, o.ctx_capacity));
+	if (ret)
+		goto out;
+	if (a->obj.json)
+		run_print_json(a, prog, &o);
+	else
+		run_print_text(a, prog, &o);
+	if (a->dump_maps)
+		ret = cli_dump_object_maps(stdout, obj, a->obj.json);
+	if (a->obj.json)
+		printf("}\n");
+out:
+	run_output_free(&o);
+	return ret;
+}
+
+/* The object form: open, pick the program, test-run it. */
+static int run_object_file(const struct run_args *a)
+{
+	struct ebpf_object *obj = NULL;
+	struct ebpf_program *prog;
+	int ret;
+
+	ret = cli_load_extensions("run", &a->obj);
+	if (!ret)
+		ret = cli_open_object("run", &a->obj, false, &obj);
+	if (ret)
+		goto out;
+	prog = run_pick_program(a, obj);
+	ret = prog ? run_program(a, obj, prog) : EXIT_USAGE;
+out:
+	if (obj)
+		ebpf_object_close(obj);
+	ebpf_runtime_shutdown();
+	return ret;
+}
+
+/* Options of one form given to the other are mistakes worth naming. */
+static int run_check_form(const struct run_args *a)
+{
+	if (a->raw && a->object)
+		return cli_usage_error(&cli_verb_run, "give either --raw FILE.bin or an object, "
+						      "not both");
+	if (a->raw && (a->data || a->ctx || a->data_out || a->ctx_out || a->dump_maps ||
+		       a->obj.section || a->obj.type || a->obj.json || a->obj.ext_count))
+		return cli_usage_error(&cli_verb_run, "--raw takes only --mem, --mode, --repeat "
+						      "and --unverified");
+	if (a->object && (a->mem || a->unverified))
+		return cli_usage_error(&cli_verb_run, "--mem and --unverified are for --raw; an "
+						      "object's program takes --data and --ctx");
+	if (!a->raw && !a->object)
+		return cli_usage_error(&cli_verb_run, "missing --raw FILE.bin or an object FILE.o");
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { .mode = EBPF_MODE_DEFAULT, .repeat = 1 };
 	int ret = run_parse(argc, argv, &a);
 
+	if (!ret)
+		ret = run_check_form(&a);
 	if (ret)
 		return ret;
-	if (a.raw && a.object)
-		return cli_usage_error(&cli_verb_run, "give either --raw FILE.bin or an object, "
-						      "not both");
 	if (a.raw)
 		return run_raw_file(&a);
-	if (a.object)
-		return cli_usage_error(&cli_verb_run,
-				       "running an ELF object ('%s') is not supported yet; use "
-				       "--raw FILE.bin",
-				       a.object);
-	return cli_usage_error(&cli_verb_run, "missing --raw FILE.bin");
+	a.obj.path = a.object;
+	a.obj.mode = a.mode;
+	return run_object_file(&a);
 }
 
 const struct cli_verb cli_verb_run = {

@@ -41,31 +41,32 @@ struct xdp_args {
 
 static void xdp_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: extbpf xdp run PROG.o --pcap IN.pcap [--out OUT.pcap]\n"
-		"                      [--mode interp|jit|native] [--map NAME=KEY:VALUE]...\n"
-		"                      [--section S] [--ext PATH]... [-j]\n"
-		"\n"
-		"Runs the XDP program of PROG.o on every packet of a capture (pcap or pcapng,\n"
-		"Ethernet) through the packet extension, then prints how many packets got each\n"
-		"verdict, the rate, and the object's maps.\n"
-		"\n"
-		"  --pcap IN      the capture to read\n"
-		"  --out OUT      write the packets passed, transmitted or redirected (as the\n"
-		"                 program left them) to this pcap file\n"
-		"  --mode M       interp, jit or native (default: the JIT where available)\n"
-		"  --map N=K:V    before the run, set key K of map N to V (repeatable). K and V\n"
-		"                 are: an integer (decimal or 0x.., host byte order, the map's\n"
-		"                 key/value size), an IPv4 or IPv6 address (network order), an\n"
-		"                 LPM trie key ADDRESS/PREFIXLEN, or a MAC address aa:bb:cc:dd:ee:ff.\n"
-		"                 The value is written to every CPU of a per-CPU map.\n"
-		"  --section S    the program to run, by section or function name (needed when\n"
-		"                 the object has several XDP programs)\n"
-		"  --ext PATH     also load this extension (repeatable)\n"
-		"  -j, --json     JSON output\n"
-		"\n"
-		"Exit codes: 0 ran, 1 the program was refused or could not run, 2 bad arguments or\n"
-		"unusable input (missing or corrupt capture, unknown map, bad --map).\n");
+	fprintf(
+	    out,
+	    "usage: extbpf xdp run PROG.o --pcap IN.pcap [--out OUT.pcap]\n"
+	    "                      [--mode interp|jit|native] [--map NAME=KEY:VALUE]...\n"
+	    "                      [--section S] [--ext PATH]... [-j]\n"
+	    "\n"
+	    "Runs the XDP program of PROG.o on every packet of a capture (pcap or pcapng,\n"
+	    "Ethernet) through the packet extension, then prints how many packets got each\n"
+	    "verdict, the rate, and the object's maps.\n"
+	    "\n"
+	    "  --pcap IN      the capture to read\n"
+	    "  --out OUT      write the packets passed, transmitted or redirected (as the\n"
+	    "                 program left them) to this pcap file\n"
+	    "  --mode M       interp, jit or native (default: the JIT where available)\n"
+	    "  --map N=K:V    before the run, set key K of map N to V (repeatable). K and V\n"
+	    "                 are: an integer (decimal or 0x.., host byte order, the map's\n"
+	    "                 key/value size), an IPv4 or IPv6 address (network order), an\n"
+	    "                 LPM trie key ADDRESS/PREFIXLEN, or a MAC address aa:bb:cc:dd:ee:ff.\n"
+	    "                 The value is written to every CPU of a per-CPU map.\n"
+	    "  --section S    the program to run, by section or function name (needed when\n"
+	    "                 the object has several XDP programs)\n"
+	    "  --ext PATH     also load this extension (repeatable)\n"
+	    "  -j, --json     JSON output\n"
+	    "\n"
+	    "Exit codes: 0 ran, 1 the program was refused or could not run, 2 bad arguments or\n"
+	    "unusable input (missing or corrupt capture, unknown map, bad --map).\n");
 }
 
 /* ---- arguments --------------------------------------------------------------------------- */
@@ -93,10 +94,14 @@ static int parse_mode(const char *name, enum ebpf_exec_mode *mode)
 static int parse_args(int argc, char **argv, struct xdp_args *a)
 {
 	static const struct option options[] = {
-		{ "pcap", required_argument, NULL, 'p' },  { "out", required_argument, NULL, 'o' },
-		{ "mode", required_argument, NULL, 'm' },  { "map", required_argument, NULL, 'M' },
-		{ "section", required_argument, NULL, 's' }, { "ext", required_argument, NULL, 'e' },
-		{ "json", no_argument, NULL, 'j' },	   { NULL, 0, NULL, 0 },
+		{ "pcap", required_argument, NULL, 'p' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "map", required_argument, NULL, 'M' },
+		{ "section", required_argument, NULL, 's' },
+		{ "ext", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -295,8 +300,10 @@ static int apply_map_arg(const struct ebpf_object *obj, const char *arg)
 		goto out;
 	}
 	if (ebpf_map_key_size(map) > sizeof(key) || !*key_text || !colon[1]) {
-		cli_error("xdp", "--map '%s': expected NAME=KEY:VALUE with a key of at most %zu "
-				 "bytes", arg, sizeof(key));
+		cli_error("xdp",
+			  "--map '%s': expected NAME=KEY:VALUE with a key of at most %zu "
+			  "bytes",
+			  arg, sizeof(key));
 		goto out;
 	}
 	vsize = ebpf_map_value_size(map);
@@ -355,8 +362,9 @@ static int load_packet(const struct xdp_args *a, const struct packet_host_api **
 	ebpf_extension_load_dir(NULL);
 	ebpf_foreach_extension(find_packet, &f);
 	if (!f.path) {
-		cli_error("xdp", "the packet extension (packet.so) is not loaded; looked in %s "
-				 "(set EXTBPF_EXTENSION_DIR or give --ext PATH)",
+		cli_error("xdp",
+			  "the packet extension (packet.so) is not loaded; looked in %s "
+			  "(set EXTBPF_EXTENSION_DIR or give --ext PATH)",
 			  ebpf_extension_default_dir() ? ebpf_extension_default_dir() : "?");
 		return EXIT_USAGE;
 	}
@@ -382,19 +390,21 @@ static int open_object(const struct xdp_args *a, struct ebpf_object **obj)
 		.log_buf = log,
 		.log_size = sizeof(log),
 	};
+	int err;
 
 	if (access(a->object, R_OK)) {
 		cli_error("xdp", "%s: %s", a->object, strerror(errno));
 		return EXIT_USAGE;
 	}
 	log[0] = '\0';
-	if (ebpf_object_open(a->object, &opts, obj)) {
-		cli_error("xdp", "%s: %s", a->object, ebpf_last_error());
-		if (log[0] && !strstr(ebpf_last_error(), log))
-			fprintf(stderr, "%s%s", log, log[strlen(log) - 1] == '\n' ? "" : "\n");
-		return EXIT_REFUSED;
-	}
-	return 0;
+	err = ebpf_object_open(a->object, &opts, obj);
+	if (!err)
+		return 0;
+	cli_error("xdp", "%s: %s", a->object, ebpf_last_error());
+	if (log[0] && !strstr(ebpf_last_error(), log))
+		fprintf(stderr, "%s%s", log, log[strlen(log) - 1] == '\n' ? "" : "\n");
+	/* -ENOENT: no such --section, the user's mistake; anything else: the object's. */
+	return err == -ENOENT && a->section ? EXIT_USAGE : EXIT_REFUSED;
 }
 
 static int pick_program(const struct xdp_args *a, struct ebpf_object *obj,
@@ -414,8 +424,9 @@ static int pick_program(const struct xdp_args *a, struct ebpf_object *obj,
 		if (strcmp(ebpf_program_type_name(p), "xdp"))
 			continue;
 		if (n++) {
-			cli_error("xdp", "%s has several XDP programs (%s, %s, ...): choose one "
-					 "with --section",
+			cli_error("xdp",
+				  "%s has several XDP programs (%s, %s, ...): choose one "
+				  "with --section",
 				  a->object, ebpf_program_name(*out), ebpf_program_name(p));
 			return EXIT_USAGE;
 		}
@@ -449,8 +460,8 @@ static void show_progress(void *arg, const struct xdp_stats *s)
 	/* Only where someone watches, or when the run is long enough to wonder. */
 	if (!p->tty && s->run_ns < 1000000000ull)
 		return;
-	fprintf(stderr, "%s%" PRIu64 " packets, %.0f packets/s%s", p->tty ? "\r" : "",
-		s->packets, s->run_ns ? s->packets * 1e9 / s->run_ns : 0.0, p->tty ? "" : "\n");
+	fprintf(stderr, "%s%" PRIu64 " packets, %.0f packets/s%s", p->tty ? "\r" : "", s->packets,
+		s->run_ns ? s->packets * 1e9 / s->run_ns : 0.0, p->tty ? "" : "\n");
 	p->shown = true;
 }
 
@@ -544,6 +555,28 @@ static bool all_zero(const unsigned char *b, uint32_t size)
 	return true;
 }
 
+/* LPM trie keys of IPv4 and IPv6 prefixes read best as ADDRESS/PREFIXLEN. */
+static bool print_lpm_key(FILE *out, const struct ebpf_map *map, const unsigned char *key,
+			  bool json)
+{
+	uint32_t size = ebpf_map_key_size(map), len;
+	char text[INET6_ADDRSTRLEN];
+
+	if (ebpf_map_type(map) != EBPF_MAP_TYPE_LPM_TRIE || (size != 8 && size != 20))
+		return false;
+	memcpy(&len, key, 4);
+	if (!inet_ntop(size == 8 ? AF_INET : AF_INET6, key + 4, text, sizeof(text)))
+		return false;
+	fprintf(out, json ? "\"%s/%u\"" : "%s/%u", text, len);
+	return true;
+}
+
+static void print_key(FILE *out, const struct ebpf_map *map, const unsigned char *key, bool json)
+{
+	if (!print_lpm_key(out, map, key, json))
+		print_bytes(out, key, ebpf_map_key_size(map), json);
+}
+
 static void print_map(FILE *out, struct ebpf_map *map, bool json, bool first)
 {
 	uint32_t ksize = ebpf_map_key_size(map), vsize = ebpf_map_value_size(map);
@@ -553,16 +586,16 @@ static void print_map(FILE *out, struct ebpf_map *map, bool json, bool first)
 	bool have = false;
 
 	if (json)
-		fprintf(out, "%s{\"name\": \"%s\", \"type\": \"%s\", \"key_size\": %u, "
-			     "\"value_size\": %u, \"entries\": [",
+		fprintf(out,
+			"%s{\"name\": \"%s\", \"type\": \"%s\", \"key_size\": %u, "
+			"\"value_size\": %u, \"entries\": [",
 			first ? "" : ", ", ebpf_map_name(map), map_type_name(ebpf_map_type(map)),
 			ksize, vsize);
 	else
 		fprintf(out, "  %s (%s, key %u B, value %u B%s):\n", ebpf_map_name(map),
 			map_type_name(ebpf_map_type(map)), ksize, vsize,
 			is_percpu(ebpf_map_type(map)) ? ", summed over CPUs" : "");
-	while (key && value && ksize &&
-	       !ebpf_map_get_next_key(map, have ? key : NULL, next)) {
+	while (key && value && ksize && !ebpf_map_get_next_key(map, have ? key : NULL, next)) {
 		memcpy(key, next, ksize);
 		have = true;
 		if (ebpf_map_lookup_elem(map, key, value))
@@ -576,13 +609,13 @@ static void print_map(FILE *out, struct ebpf_map *map, bool json, bool first)
 			continue;
 		if (json) {
 			fprintf(out, "%s{\"key\": ", shown > 1 ? ", " : "");
-			print_bytes(out, key, ksize, true);
+			print_key(out, map, key, true);
 			fprintf(out, ", \"value\": ");
 			print_bytes(out, value, vsize, true);
 			fputc('}', out);
 		} else {
 			fputs("    ", out);
-			print_bytes(out, key, ksize, false);
+			print_key(out, map, key, false);
 			fputs(": ", out);
 			print_bytes(out, value, vsize, false);
 			fputc('\n', out);
@@ -611,9 +644,8 @@ static void print_results(const struct xdp_args *a, const struct ebpf_program *p
 	static const char *const modes[] = { "default", "interp", "jit", "native" };
 	double secs = s->run_ns / 1e9, pps = secs > 0 ? s->packets / secs : 0;
 	struct ebpf_map *m = NULL;
-	const char *mode = modes[ebpf_program_mode(prog) <= EBPF_MODE_NATIVE ?
-					 ebpf_program_mode(prog) :
-					 0];
+	const char *mode =
+	    modes[ebpf_program_mode(prog) <= EBPF_MODE_NATIVE ? ebpf_program_mode(prog) : 0];
 
 	if (a->json) {
 		printf("{\"program\": \"%s\", \"section\": \"%s\", \"mode\": \"%s\", "
@@ -649,7 +681,7 @@ static void print_results(const struct xdp_args *a, const struct ebpf_program *p
 	if (a->out)
 		printf("  written to %s: %" PRIu64 " packets\n", a->out,
 		       s->verdicts[XDP_VERDICT_PASS] + s->verdicts[XDP_VERDICT_TX] +
-			       s->verdicts[XDP_VERDICT_REDIRECT] - s->redirect_errors);
+			   s->verdicts[XDP_VERDICT_REDIRECT] - s->redirect_errors);
 	if (ebpf_object_next_map(obj, NULL))
 		printf("maps:\n");
 	while ((m = ebpf_object_next_map(obj, m)))
@@ -678,8 +710,8 @@ static int run_capture(const struct xdp_args *a, const struct packet_host_api *a
 		cli_error("xdp", "%s", api->last_error());
 		return EXIT_USAGE;
 	}
-	if (a->out && api->device_add_output(dev, a->out,
-					     XDP_OUT_PASS | XDP_OUT_TX | XDP_OUT_REDIRECT)) {
+	if (a->out &&
+	    api->device_add_output(dev, a->out, XDP_OUT_PASS | XDP_OUT_TX | XDP_OUT_REDIRECT)) {
 		cli_error("xdp", "%s", api->last_error());
 		goto out;
 	}

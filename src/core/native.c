@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Native mode ahead of time (eBPF for Windows' bpf2c): an ELF object's programs, verified, become
+ * one C file and, through the system C compiler, one shared object. The shared object carries
+ * the ELF object it came from (its maps and global data are created from it at load, as for any
+ * object) and, per program, the hash of the program type contract it was verified against: when
+ * the loaded extension offers another contract, the program must be verified and compiled again.
+ */
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include "core/error.h"
+#include "exec/native.h"
+#include "loader/loader.h"
+
+/* ---- the contract hash -------------------------------------------------------------------- */
+
+/* FNV-1a: a change detector, not a defence (whoever writes the shared object runs code anyway). */
+static uint64_t fnv(uint64_t h, const void *data, size_t size)
+{
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i < size; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+	return fnv(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static uint64_t fnv_u64(uint64_t h, uint64_t v)
+{
+	return fnv(h, &v, sizeof(v));
+}
+
+/* Everything the verifier reads of a program type: its context and its helpers' prototypes. */
+uint64_t core_contract_hash(const struct ebpf_program_info *info)
+{
+	const struct ebpf_context_descriptor *ctx = &info->context;
+	uint64_t h = fnv_u64(0xcbf29ce484222325ull, NATIVE_ABI_VERSION);
+
+	h = fnv_str(h, info->name);
+	h = fnv(h, &info->program_type, sizeof(info->program_type));
+	h = fnv_u64(h, ctx->size);
+	h = fnv_u64(h, (uint64_t)(int64_t)ctx->data);
+	h = fnv_u64(h, (uint64_t)(int64_t)ctx->data_end);
+	h = fnv_u64(h, (uint64_t)(int64_t)ctx->meta);
+	for (uint32_t i = 0; i < ctx->writable_count; i++) {
+		h = fnv_u64(h, ctx->writable[i].offset);
+		h = fnv_u64(h, ctx->writable[i].size);
+	}
+	h = fnv_u64(h, info->flags);
+	h = fnv(h, &info->context_pointers, sizeof(info->context_pointers));
+	for (uint32_t i = 0; i < info->helper_count; i++) {
+		const struct ebpf_helper_proto *p = &info->helpers[i];
+
+		h = fnv_u64(h, p->id);
+		h = fnv_str(h, p->name);
+		h = fnv_u64(h, p->ret);
+		for (int a = 0; a < 5; a++)
+			h = fnv_u64(h, p->args[a]);
+		h = fnv_u64(h, p->flags);
+	}
+	return h;
+}
+
+/* ---- compiling ---------------------------------------------------------------------------- */
+
+static void write_bytes(FILE *out, const unsigned char *data, size_t size)
+{
+	for (size_t i = 0; i < size; i++)
+		fprintf(out, "%s0x%02x,", i % 16 ? " " : "\n\t", data[i]);
+}
+
+static int write_programs(FILE *out, const struct ebpf_object *obj, char *err, size_t err_size)
+{
+	for (size_t i = 0; i < obj->program_count; i++) {
+		const struct ebpf_program *prog = obj->programs[i];
+		char symbol[48];
+		int ret;
+
+		snprintf(symbol, sizeof(symbol), "extbpf_prog_%zu", i);
+		fprintf(out, "\n/* section '%s', program '%s' */\n", prog->section, prog->name);
+		ret = native_translate(prog->portable, prog->insn_count, symbol, false, out, err,
+				       err_size);
+		if (ret)
+			return core_error(ret, "section '%s': %s", prog->section, err);
+	}
+	return 0;
+}
+
+static void write_table(FILE *out, const struct ebpf_object *obj, const void *elf,
+			size_t elf_size)
+{
+	fprintf(out, "\nstatic const struct native_program_entry programs[] = {\n");
+	for (size_t i = 0; i < obj->program_count; i++) {
+		const struct ebpf_program *prog = obj->programs[i];
+
+		/* Names come from ELF symbols and sections: C-escape nothing, refuse oddities
+		 * earlier (the loader accepts only printable names). */
+		fprintf(out, "\t{ \"%s\", \"%s\", \"%s\", UINT64_C(0x%016llx), \"extbpf_prog_%zu\" },\n",
+			prog->name, prog->section, prog->type_name,
+			(unsigned long long)core_contract_hash(&prog->type->info), i);
+	}
+	fprintf(out, "};\nstatic const unsigned char elf[] = {");
+	write_bytes(out, elf, elf_size);
+	fprintf(out, "\n};\n__attribute__((visibility(\"default\"))) const struct native_object_table "
+		     "%s = { %d, %zu, programs, elf, sizeof(elf) };\n",
+		NATIVE_OBJECT_SYMBOL, NATIVE_ABI_VERSION, obj->program_count);
+}
+
+static bool printable(const char *s)
+{
+	for (; *s; s++) {
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+			return false;
+	}
+	return true;
+}
+
+static int write_c(const char *c_path, const struct ebpf_object *obj, const void *elf,
+		   size_t elf_size)
+{
+	char err[256] = "";
+	FILE *out = fopen(c_path, "w");
+	int ret;
+
+	if (!out)
+		return core_error(-errno, "cannot write %s: %s", c_path, strerror(errno));
+	native_write_prelude(out);
+	ret = write_programs(out, obj, err, sizeof(err));
+	if (!ret)
+		write_table(out, obj, elf, elf_size);
+	if (fclose(out) && !ret)
+		ret = core_error(-EIO, "cannot write %s", c_path);
+	return ret;
+}
+
+static int read_whole(const char *path, void **data, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	long len;
+	int ret = 0;
+
+	if (!f)
+		return core_error(-errno, "object '%s': %s", path, strerror(errno));
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		ret = core_error(-EIO, "object '%s': cannot read it", path);
+		goto out;
+	}
+	*data = malloc((size_t)len + 1);
+	if (!*data) {
+		ret = core_error(-ENOMEM, "object '%s': out of memory", path);
+		goto out;
+	}
+	*size = fread(*data, 1, (size_t)len, f);
+	if (*size != (size_t)len) {
+		free(*data);
+		ret = core_error(-EIO, "object '%s': short read", path);
+	}
+out:
+	fclose(f);
+	return ret;
+}
+
+int ebpf_object_compile_native(const char *path, const char *so_path,
+			       const struct ebpf_object_open_opts *opts)
+{
+	char dir[] = "/tmp/extbpf-compile-XXXXXX";
+	char c_path[sizeof(dir) + 16];
+	struct ebpf_object_open_opts o = { .sz = sizeof(o) };
+	struct ebpf_object *obj = NULL;
+	char err[512] = "";
+	void *elf = NULL;
+	size_t elf_size = 0;
+	int ret;
+
+	core_error_clear();
+	if (!path || !so_path)
+		return core_error(-EINVAL, "compile: no input or no output path");
+	if (opts)
+		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	o.sz = sizeof(o);
+	o.mode = EBPF_MODE_INTERP; /* verified and prepared cheaply: only the translation counts */
+	o.verify_only = false;
+	ret = read_whole(path, &elf, &elf_size);
+	if (ret)
+		return ret;
+	ret = ebpf_object_open_mem(elf, elf_size, path, &o, &obj);
+	if (ret)
+		goto out;
+	for (size_t i = 0; i < obj->program_count; i++) {
+		const struct ebpf_program *prog = obj->programs[i];
+
+		if (!printable(prog->name) || !printable(prog->section)) {
+			ret = core_error(-EINVAL, "section '%s': names must be printable ASCII",
+					 prog->section);
+			goto out;
+		}
+	}
+	if (!mkdtemp(dir)) {
+		ret = core_error(-errno, "compile: cannot create a work directory: %s",
+				 strerror(errno));
+		goto out;
+	}
+	snprintf(c_path, sizeof(c_path), "%s/object.c", dir);
+	ret = write_c(c_path, obj, elf, elf_size);
+	if (!ret && native_cc(c_path, so_path, err, sizeof(err)))
+		ret = core_error(-ENOEXEC, "compile '%s': %s", path, err);
+	unlink(c_path);
+	rmdir(dir);
+out:
+	if (obj)
+		ebpf_object_close(obj);
+	free(elf);
+	return ret;
+}
+
+/* ---- loading ------------------------------------------------------------------------------ */
+
+bool core_is_native_object(const char *path)
+{
+	Elf64_Ehdr ehdr;
+	FILE *f = fopen(path, "rb");
+	bool native;
+
+	if (!f)
+		return false;
+	native = fread(&ehdr, sizeof(ehdr), 1, f) == 1 && !memcmp(ehdr.e_ident, ELFMAG, SELFMAG) &&
+		 ehdr.e_type == ET_DYN && ehdr.e_machine != EM_BPF;
+	fclose(f);
+	return native;
+}
+
+int ebpf_object_load_native(const char *so_path, const struct ebpf_object_open_opts *opts,
+			    struct ebpf_object **object)
+{
+	struct ebpf_object_open_opts o = { .sz = sizeof(o) };
+	const struct native_object_table *table;
+	struct core_native_image image;
+	struct loader_object *lo = NULL;
+	char path[PATH_MAX], msg[512] = "";
+	void *handle;
+	int ret;
+
+	core_error_clear();
+	ret = core_runtime_start();
+	if (ret)
+		return ret;
+	if (!so_path || !realpath(so_path, path))
+		return core_error(-ENOENT, "native object '%s': %s", so_path ? so_path : "(null)",
+				  strerror(errno));
+	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!handle)
+		return core_error(-ENOEXEC, "native object '%s': %s", path, dlerror());
+	table = dlsym(handle, NATIVE_OBJECT_SYMBOL);
+	if (!table) {
+		ret = core_error(-ENOEXEC, "'%s' is not an object made by extbpf compile", path);
+		goto out;
+	}
+	if (table->abi_version != NATIVE_ABI_VERSION) {
+		ret = core_error(-ESTALE,
+				 "native object '%s' was made for native ABI %u, this runtime "
+				 "has %d: compile it again",
+				 path, table->abi_version, NATIVE_ABI_VERSION);
+		goto out;
+	}
+	ret = loader_open_mem(table->elf, table->elf_size, path, &lo, msg, sizeof(msg));
+	if (ret) {
+		ret = core_error(ret, "native object '%s': %s", path, msg);
+		goto out;
+	}
+	if (opts)
+		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	o.sz = sizeof(o);
+	o.verify_only = false;
+	image = (struct core_native_image){ .so_path = path, .table = table };
+	ret = core_object_build(lo, path, &o, &image, object);
+	loader_object_free(lo);
+out:
+	dlclose(handle); /* each program holds the shared object open itself */
+	return ret;
+}

@@ -1,0 +1,84 @@
+#!/bin/sh
+# extbpf verify: verdicts per program, the refusal's diagnostic, logs, JSON, exit codes 0/1/2.
+# usage: test_verify.sh EXTBPF BUILD_DIR WORK_DIR
+set -u
+extbpf=$1
+progs=$2/tests/progs
+work=$3
+. "$(dirname "$0")/lib.sh"
+
+# Accepted, with no --ext: the default extension directory is beside the tool.
+expect 0 "an accepted program" "$extbpf" verify "$progs/sample_count.bpf.o"
+contains "$work/out" "section 'sample_ext/count' prog 'count_hits': accepted as sample (" \
+	"the summary line"
+
+# One program refused: the other's verdict is still given, the diagnostic names everything.
+expect 1 "an object with a refused program" "$extbpf" verify "$progs/sample_refused.bpf.o"
+contains "$work/out" "section 'sample_ext' prog 'good': accepted" "the good program"
+contains "$work/out" "section 'sample_ext/bad' prog 'writes_uid': refused" "the refused one"
+contains "$work/err" "program 'writes_uid' refused" "diagnostic: the program"
+contains "$work/err" "section 'sample_ext/bad'" "diagnostic: the section"
+contains "$work/err" "insn 1 (*(u32 *)(r1 + 16) = r2)" "diagnostic: insn and disassembly"
+contains "$work/err" "read-only" "diagnostic: the reason"
+contains "$work/err" "sample_refused.bpf.c:18" "diagnostic: the source file and line"
+contains "$work/err" "ctx->uid = 0;" "diagnostic: the source text"
+
+# --section picks one program, by section or by function name.
+expect 0 "--section of the good program" "$extbpf" verify "$progs/sample_refused.bpf.o" \
+	--section sample_ext
+lacks "$work/out" "writes_uid" "--section: the other program"
+expect 1 "--section by function name" "$extbpf" verify --section writes_uid \
+	"$progs/sample_refused.bpf.o"
+# --type forces the program type.
+expect 0 "--type sample" "$extbpf" verify "$progs/hash_counter.bpf.o" --type sample
+contains "$work/out" "accepted as sample" "--type sample"
+
+# The verifier's log: -v the path, -vv the state after each instruction.
+expect 0 "-v" "$extbpf" verify -v "$progs/sample_count.bpf.o"
+contains "$work/out" "0: (bf) r6 = r1" "-v: the instructions walked"
+lacks "$work/out" "R1=ctx" "-v: no states"
+expect 0 "-vv" "$extbpf" verify -vv "$progs/sample_count.bpf.o"
+contains "$work/out" "R1=ctx" "-vv: the abstract state"
+expect 1 "-v of a refusal" "$extbpf" verify -v "$progs/sample_refused.bpf.o" --section writes_uid
+contains "$work/err" "1: (63) *(u32 *)(r1 + 16) = r2" "-v: the path to the refusal"
+
+# JSON.
+expect 1 "-j" "$extbpf" verify -j "$progs/sample_refused.bpf.o"
+json_ok "verify -j"
+json_check "verify -j verdicts" \
+	"[p['accepted'] for p in j['programs']] == [True, False] and j['accepted'] is False"
+json_check "verify -j error" "'read-only' in j['programs'][1]['error']"
+expect 0 "-j -v" "$extbpf" verify -j -v "$progs/sample_count.bpf.o"
+json_ok "verify -j -v"
+json_check "verify -j -v log" "'r6 = r1' in j['programs'][0]['log']"
+
+# --ext and EXTBPF_EXTENSION_DIR.
+sample_so=$(dirname "$extbpf")/../lib/extbpf/sample.so
+[ -e "$sample_so" ] || sample_so=$(dirname "$extbpf")/../lib64/extbpf/sample.so
+expect 1 "no extension directory" env EXTBPF_EXTENSION_DIR="$work/none" "$extbpf" verify \
+	"$progs/sample_count.bpf.o"
+contains "$work/err" "sample_ext" "without extensions: the unclaimed section"
+expect 0 "--ext" env EXTBPF_EXTENSION_DIR="$work/none" "$extbpf" verify \
+	"$progs/sample_count.bpf.o" --ext "$sample_so"
+expect 2 "a missing --ext" "$extbpf" verify "$progs/sample_count.bpf.o" --ext "$work/none.so"
+contains "$work/err" "none.so" "the missing extension's name"
+
+# Unusable input and bad arguments: 2.
+expect 2 "a missing file" "$extbpf" verify "$work/none.o"
+contains "$work/err" "none.o" "the missing file's name"
+printf 'not an object\n' >"$work/text.o"
+expect 2 "not ELF" "$extbpf" verify "$work/text.o"
+contains "$work/err" "not an ELF file" "not ELF"
+expect 2 "an unknown type" "$extbpf" verify "$progs/sample_count.bpf.o" --type nosuchtype
+contains "$work/err" "unknown program type 'nosuchtype'" "the unknown type"
+expect 2 "an unknown section" "$extbpf" verify "$progs/sample_count.bpf.o" --section nosuch
+contains "$work/err" "no program in a section or function named 'nosuch'" "the unknown section"
+usage_error "no file" "$extbpf" verify
+usage_error "two files" "$extbpf" verify "$progs/sample_count.bpf.o" "$progs/lru.bpf.o"
+usage_error "an unknown option" "$extbpf" verify --frobnicate "$progs/sample_count.bpf.o"
+usage_error "--section without a value" "$extbpf" verify "$progs/sample_count.bpf.o" --section
+expect 0 "--help" "$extbpf" verify --help
+contains "$work/out" "usage: extbpf verify" "verify --help"
+contains "$work/out" "Exit codes" "verify --help: exit codes"
+
+finish

@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * End to end, issue 5's "programs written the way Linux users write them load unchanged" and
+ * issues 7/8's differential requirement: each program of tests/progs, compiled by clang as for
+ * Linux, is opened with ebpf_object_open, run through the sample extension (test runs, or
+ * attached and fired) and observed through the host's map API, in the interpreter, the JIT and
+ * native mode, which must agree on every observation (r0, output data, context, map contents).
+ * Expected values come from the programs' sources and Linux's semantics, worked out by hand.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "e2e/e2e.h"
+#include "e2e/e2e_bad.h"
+
+/* The key of an IPv4 LPM trie: prefix length, then the address in network order. */
+struct lpm_key {
+	uint32_t prefixlen;
+	uint8_t addr[4];
+};
+
+static struct lpm_key lpm_key(uint32_t prefixlen, uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	return (struct lpm_key){ prefixlen, { a, b, c, d } };
+}
+
+/* A buffer whose first four bytes are a u32 key, as the e2e_* programs read it. */
+static int32_t run_key(struct e2e *e, struct ebpf_program *prog, uint32_t key)
+{
+	return e2e_run(e, prog, &key, sizeof(key), NULL, NULL);
+}
+
+static bool has_key(struct ebpf_map *map, const void *key, void *value)
+{
+	return ebpf_map_lookup_elem(map, key, value) == 0;
+}
+
+/* ---- global data ------------------------------------------------------------------------- */
+
+static void global_data(struct e2e *e)
+{
+	/* data_counter starts at 7 and adds rodata_table[hits & 3] = 1, 2, 3, 5, ... each run,
+	 * dropping to 0 once past rodata_limit (42). */
+	static const int32_t want[] = { 8, 10, 13, 18, 19, 21, 24, 29, 30, 32, 35, 40, 41, 0 };
+	struct ebpf_object *obj = e2e_open(e, "global_data.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "global_data");
+	uint64_t table[4], counter, hits;
+	uint32_t limit, pair[2], last;
+
+	e2e_read_var(e, obj, "rodata_limit", &limit, sizeof(limit));
+	e2e_read_var(e, obj, "rodata_table", table, sizeof(table));
+	e2e_read_var(e, obj, "data_counter", &counter, sizeof(counter));
+	e2e_read_var(e, obj, "data_pair", pair, sizeof(pair));
+	e2e_read_var(e, obj, "bss_hits", &hits, sizeof(hits));
+	e2e_expect(e, "rodata_limit", limit, 42);
+	e2e_expect(e, "rodata_table[3]", table[3], 5);
+	e2e_expect(e, "data_counter", counter, 7);
+	e2e_expect(e, "data_pair[1]", pair[1], 0x22222222);
+	e2e_expect(e, "bss_hits", hits, 0);
+	if (ebpf_map_flags(e2e_map(e, obj, ".rodata")) & EBPF_F_RDONLY_PROG)
+		e2e_note(e, ".rodata is read-only to programs");
+	else
+		e2e_fail(e, ".rodata is writable by programs");
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		e2e_expect(e, "r0", e2e_run(e, prog, NULL, 0, NULL, NULL), want[i]);
+	e2e_read_var(e, obj, "bss_hits", &hits, sizeof(hits));
+	e2e_read_var(e, obj, "bss_last", &last, sizeof(last));
+	e2e_read_var(e, obj, "data_counter", &counter, sizeof(counter));
+	e2e_expect(e, "bss_hits", hits, 14);
+	e2e_expect(e, "bss_last", last, 0x22222222);
+	e2e_expect(e, "data_counter", counter, 0);
+
+	/* The host's writes to .data are what the next run reads (hits is 14: table[2] = 3). */
+	pair[1] = 0xabcdef01;
+	counter = 30;
+	e2e_write_var(e, obj, "data_pair", pair, sizeof(pair));
+	e2e_write_var(e, obj, "data_counter", &counter, sizeof(counter));
+	e2e_expect(e, "r0", e2e_run(e, prog, NULL, 0, NULL, NULL), 33);
+	e2e_read_var(e, obj, "bss_last", &last, sizeof(last));
+	e2e_expect(e, "bss_last", last, 0xabcdef01);
+	e2e_dump_map(e, e2e_map(e, obj, ".data"));
+	e2e_dump_map(e, e2e_map(e, obj, ".bss"));
+	ebpf_object_close(obj);
+}
+
+/* ---- hash maps --------------------------------------------------------------------------- */
+
+static void hash_counter(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "hash_counter.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "hash_counter");
+	struct ebpf_map *counters = e2e_map(e, obj, "counters");
+	uint32_t key = 1;
+	uint64_t count = 0;
+
+	for (int i = 1; i <= 5; i++)
+		e2e_expect(e, "r0", e2e_run(e, prog, NULL, 0, NULL, NULL), i);
+	assert_true(has_key(counters, &key, &count));
+	e2e_expect(e, "counters[1]", (int64_t)count, 5);
+	e2e_delete(e, counters, &key);
+	e2e_expect(e, "r0 after delete", e2e_run(e, prog, NULL, 0, NULL, NULL), 1);
+	e2e_dump_map(e, counters);
+	ebpf_object_close(obj);
+}
+
+static void hash_count_by_key(struct e2e *e)
+{
+	static const uint32_t keys[] = { 7, 3, 7, 7, 9, 3, 7 };
+	static const int32_t want[] = { 1, 1, 2, 3, 1, 2, 4 };
+	struct ebpf_object *obj = e2e_open(e, "e2e_hash_count.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "count_by_key");
+	struct ebpf_map *counts = e2e_map(e, obj, "counts");
+	uint32_t key = 100;
+	uint64_t count = 41;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		e2e_expect(e, "r0", run_key(e, prog, keys[i]), want[i]);
+	e2e_expect(e, "r0 (2-byte buffer)", e2e_run(e, prog, "ab", 2, NULL, NULL), -1);
+
+	/* A count the host put there is counted on. */
+	e2e_update(e, counts, &key, &count);
+	e2e_expect(e, "r0", run_key(e, prog, 100), 42);
+	for (key = 0; key < 10; key++) {
+		uint64_t want_count = key == 7 ? 4 : key == 3 ? 2 : key == 9 ? 1 : 0;
+
+		count = 0;
+		has_key(counts, &key, &count);
+		e2e_expect(e, "count", (int64_t)count, (int64_t)want_count);
+	}
+	e2e_dump_map(e, counts);
+	ebpf_object_close(obj);
+}
+
+/* ---- LRU --------------------------------------------------------------------------------- */
+
+/* lru.bpf.c as written: a flow table pinned by name, reused by a second object. */
+static void lru_flows(struct e2e *e)
+{
+	struct flow_key {
+		uint32_t saddr, daddr;
+		uint16_t sport, dport;
+		uint8_t proto;
+	} key;
+	struct {
+		uint64_t packets, bytes;
+	} stats;
+	struct ebpf_object *obj = e2e_open(e, "lru.bpf.o", NULL), *again;
+	struct ebpf_map *flows = e2e_map(e, obj, "flows"), *pinned = NULL;
+
+	memset(&key, 0, sizeof(key)); /* the program's key has its padding zeroed too */
+	key.saddr = 1;
+	key.daddr = 2;
+	key.sport = 3;
+	key.dport = 4;
+	key.proto = 6;
+	e2e_expect(e, "map key size", ebpf_map_key_size(flows), sizeof(key));
+	e2e_expect(e, "r0 (insert)", e2e_run(e, e2e_program(e, obj, "lru"), NULL, 0, NULL, NULL),
+		   0);
+	e2e_expect(e, "r0 (update)", e2e_run(e, e2e_program(e, obj, "lru"), NULL, 0, NULL, NULL),
+		   0);
+	assert_true(has_key(flows, &key, &stats));
+	e2e_expect(e, "packets", (int64_t)stats.packets, 2);
+	e2e_expect(e, "bytes", (int64_t)stats.bytes, 128);
+
+	/* LIBBPF_PIN_BY_NAME: pinned under /sys/fs/bpf/<name>, and a second object shares it. */
+	if (ebpf_map_get_pinned("/sys/fs/bpf/flows", &pinned))
+		e2e_fail(e, "flows not pinned: %s", ebpf_last_error());
+	e2e_expect(e, "pinned is the object's map", pinned == flows, 1);
+	ebpf_map_release(pinned);
+	again = e2e_open(e, "lru.bpf.o", NULL);
+	e2e_expect(e, "second object shares the map", e2e_map(e, again, "flows") == flows, 1);
+	e2e_run(e, e2e_program(e, again, "lru"), NULL, 0, NULL, NULL);
+	assert_true(has_key(flows, &key, &stats));
+	e2e_expect(e, "packets", (int64_t)stats.packets, 3);
+	ebpf_object_close(again);
+	ebpf_object_close(obj);
+	assert_int_equal(ebpf_unpin("/sys/fs/bpf/flows"), 0);
+}
+
+/* Which of keys 1..7 the LRU map holds, as a bit set. */
+static uint32_t lru_members(struct ebpf_map *map)
+{
+	uint32_t set = 0;
+	uint64_t hits;
+
+	for (uint32_t key = 1; key <= 7; key++)
+		set |= has_key(map, &key, &hits) ? 1u << key : 0;
+	return set;
+}
+
+#define BITS4(a, b, c, d) ((1u << (a)) | (1u << (b)) | (1u << (c)) | (1u << (d)))
+
+/*
+ * Eviction under pressure in a map of 4 (docs/maps.md: insertion order, a program's lookup
+ * sets a reference bit, eviction takes the oldest element whose bit is clear and gives the
+ * referenced ones a second chance). The host's lookups between steps must not count as uses.
+ */
+static void lru_eviction(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "e2e_lru.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "lru_touch");
+	struct ebpf_map *recent = e2e_map(e, obj, "recent");
+	uint32_t key = 1;
+	uint64_t hits = 0;
+
+	for (uint32_t k = 1; k <= 4; k++)
+		e2e_expect(e, "r0 (miss)", run_key(e, prog, k), 0);
+	e2e_expect(e, "members", lru_members(recent), BITS4(1, 2, 3, 4));
+	e2e_expect(e, "r0 (hit 1)", run_key(e, prog, 1), 1);
+	/* 1 was used: 2 is the oldest unused. */
+	e2e_expect(e, "r0 (miss 5)", run_key(e, prog, 5), 0);
+	e2e_expect(e, "members", lru_members(recent), BITS4(1, 3, 4, 5));
+	assert_true(has_key(recent, &key, &hits));
+	e2e_expect(e, "hits of 1", (int64_t)hits, 2);
+	/* Newest first: 5 1 4 3; 3 used: 4 goes. */
+	e2e_expect(e, "r0 (hit 3)", run_key(e, prog, 3), 1);
+	e2e_expect(e, "r0 (miss 6)", run_key(e, prog, 6), 0);
+	e2e_expect(e, "members", lru_members(recent), BITS4(1, 3, 5, 6));
+	/* Newest first: 6 3 5 1; 1 had its second chance already. */
+	e2e_expect(e, "r0 (miss 7)", run_key(e, prog, 7), 0);
+	e2e_expect(e, "members", lru_members(recent), BITS4(3, 5, 6, 7));
+	e2e_dump_map(e, recent);
+	ebpf_object_close(obj);
+}
+
+/* ---- LPM --------------------------------------------------------------------------------- */
+
+/* lpm.bpf.c as written looks up 10.0.0.1; the host changes the routes around it. */
+static void lpm_routes(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "lpm.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "lpm");
+	struct ebpf_map *routes = e2e_map(e, obj, "routes");
+	struct lpm_key k8 = lpm_key(8, 10, 0, 0, 0), k24 = lpm_key(24, 10, 0, 0, 0),
+		       k32 = lpm_key(32, 10, 0, 0, 1), other = lpm_key(16, 10, 1, 0, 0);
+	uint32_t hop;
+
+	e2e_expect(e, "r0 (no route)", e2e_run(e, prog, NULL, 0, NULL, NULL), -1);
+	hop = 1;
+	e2e_update(e, routes, &k8, &hop);
+	e2e_expect(e, "r0 (/8)", e2e_run(e, prog, NULL, 0, NULL, NULL), 1);
+	hop = 2;
+	e2e_update(e, routes, &k24, &hop);
+	hop = 9;
+	e2e_update(e, routes, &other, &hop);
+	e2e_expect(e, "r0 (/24 beats /8)", e2e_run(e, prog, NULL, 0, NULL, NULL), 2);
+	hop = 3;
+	e2e_update(e, routes, &k32, &hop);
+	e2e_expect(e, "r0 (/32)", e2e_run(e, prog, NULL, 0, NULL, NULL), 3);
+	e2e_delete(e, routes, &k32);
+	e2e_expect(e, "r0 (/24 again)", e2e_run(e, prog, NULL, 0, NULL, NULL), 2);
+	e2e_delete(e, routes, &k24);
+	e2e_expect(e, "r0 (/8 again)", e2e_run(e, prog, NULL, 0, NULL, NULL), 1);
+	e2e_dump_map(e, routes);
+	ebpf_object_close(obj);
+}
+
+struct rule {
+	uint32_t allow, id;
+};
+
+static void lpm_check(struct e2e *e, struct ebpf_program *prog, const uint8_t addr[4],
+		      int32_t allow, uint32_t rule)
+{
+	struct sample_ctx ctx = { 0 };
+
+	e2e_expect(e, "allow", e2e_run(e, prog, addr, 4, NULL, &ctx), allow);
+	e2e_expect(e, "rule", ctx.flags, rule);
+}
+
+/* An allow list: the longest matching prefix decides, rule id in ctx->flags. */
+static void lpm_filter(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "e2e_lpm.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "lpm_filter");
+	struct ebpf_map *rules = e2e_map(e, obj, "rules");
+	const struct {
+		struct lpm_key key;
+		struct rule rule;
+	} table[] = {
+		{ lpm_key(0, 0, 0, 0, 0), { 0, 1 } },	    /* default deny */
+		{ lpm_key(8, 10, 0, 0, 0), { 1, 2 } },	    /* 10/8 allowed */
+		{ lpm_key(16, 10, 1, 0, 0), { 0, 3 } },	    /* but not 10.1/16 */
+		{ lpm_key(24, 10, 1, 2, 0), { 1, 4 } },	    /* except 10.1.2/24 */
+		{ lpm_key(32, 192, 168, 1, 7), { 1, 5 } }, /* and one host */
+	};
+
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		e2e_update(e, rules, &table[i].key, &table[i].rule);
+	lpm_check(e, prog, (const uint8_t[]){ 10, 9, 9, 9 }, 1, 2);
+	lpm_check(e, prog, (const uint8_t[]){ 10, 1, 9, 9 }, 0, 3);
+	lpm_check(e, prog, (const uint8_t[]){ 10, 1, 2, 3 }, 1, 4);
+	lpm_check(e, prog, (const uint8_t[]){ 10, 1, 3, 3 }, 0, 3);
+	lpm_check(e, prog, (const uint8_t[]){ 8, 8, 8, 8 }, 0, 1);
+	lpm_check(e, prog, (const uint8_t[]){ 192, 168, 1, 7 }, 1, 5);
+	lpm_check(e, prog, (const uint8_t[]){ 192, 168, 1, 8 }, 0, 1);
+	/* Without the default rule nothing matches: denied, no rule. */
+	e2e_delete(e, rules, &table[0].key);
+	lpm_check(e, prog, (const uint8_t[]){ 8, 8, 8, 8 }, 0, 0);
+	lpm_check(e, prog, (const uint8_t[]){ 10, 200, 0, 1 }, 1, 2);
+	e2e_expect(e, "r0 (short buffer)", e2e_run(e, prog, "ab", 2, NULL, NULL), -1);
+	e2e_dump_map(e, rules);
+	ebpf_object_close(obj);
+}
+
+/* ---- tail calls -------------------------------------------------------------------------- */
+
+static uint32_t prog_id(struct e2e *e, const struct ebpf_object *obj, const char *name)
+{
+	return ebpf_program_id(e2e_program(e, obj, name));
+}
+
+/* tail_call.bpf.c as written, its program array then changed by the host. */
+static void tail_call(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "tail_call.bpf.o", NULL);
+	struct ebpf_program *entry = e2e_program(e, obj, "entry");
+	struct ebpf_map *table = e2e_map(e, obj, "jump_table");
+	uint32_t slot, id;
+
+	e2e_expect(e, "r0 (entry -> one -> two)", e2e_run(e, entry, NULL, 0, NULL, NULL), 3);
+	slot = 2;
+	e2e_delete(e, table, &slot);
+	e2e_expect(e, "r0 (entry -> one)", e2e_run(e, entry, NULL, 0, NULL, NULL), 2);
+	slot = 1;
+	e2e_delete(e, table, &slot);
+	e2e_expect(e, "r0 (entry)", e2e_run(e, entry, NULL, 0, NULL, NULL), 1);
+	id = prog_id(e, obj, "stage_two");
+	e2e_update(e, table, &slot, &id);
+	e2e_expect(e, "r0 (entry -> two)", e2e_run(e, entry, NULL, 0, NULL, NULL), 3);
+	e2e_dump_map(e, table);
+	ebpf_object_close(obj);
+}
+
+static void expect_visits(struct e2e *e, const struct ebpf_object *obj, uint32_t a, uint32_t b,
+			  uint32_t c)
+{
+	uint32_t visits[3];
+
+	e2e_read_var(e, obj, "visits", visits, sizeof(visits));
+	e2e_expect(e, "visits[a]", visits[0], a);
+	e2e_expect(e, "visits[b]", visits[1], b);
+	e2e_expect(e, "visits[c]", visits[2], c);
+}
+
+/* Each stage's effect on the context and on .bss, and the last stage's result. */
+static void tail_chain(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "e2e_tail_chain.bpf.o", NULL);
+	struct ebpf_program *a = e2e_program(e, obj, "stage_a");
+	struct ebpf_map *chain = e2e_map(e, obj, "chain");
+	struct sample_ctx ctx = { .uid = 5 };
+	uint32_t slot = 2, id;
+
+	e2e_expect(e, "r0 (a b c)", e2e_run(e, a, NULL, 0, NULL, &ctx), 300 + 7);
+	e2e_expect(e, "flags", ctx.flags, 7);
+	e2e_expect(e, "counter", (int64_t)ctx.counter, 123);
+	e2e_expect(e, "uid", ctx.uid, 5);
+	expect_visits(e, obj, 1, 1, 1);
+	ctx = (struct sample_ctx){ .counter = 9 };
+	e2e_expect(e, "r0 (a b c)", e2e_run(e, a, NULL, 0, NULL, &ctx), 307);
+	e2e_expect(e, "counter", (int64_t)ctx.counter, 9123);
+	expect_visits(e, obj, 2, 2, 2);
+
+	e2e_delete(e, chain, &slot);
+	ctx = (struct sample_ctx){ 0 };
+	e2e_expect(e, "r0 (a b)", e2e_run(e, a, NULL, 0, NULL, &ctx), 200);
+	e2e_expect(e, "flags", ctx.flags, 3);
+	e2e_expect(e, "counter", (int64_t)ctx.counter, 12);
+	expect_visits(e, obj, 3, 3, 2);
+
+	slot = 1;
+	id = prog_id(e, obj, "stage_c");
+	e2e_update(e, chain, &slot, &id);
+	ctx = (struct sample_ctx){ 0 };
+	e2e_expect(e, "r0 (a c)", e2e_run(e, a, NULL, 0, NULL, &ctx), 300 + 5);
+	e2e_expect(e, "counter", (int64_t)ctx.counter, 13);
+	expect_visits(e, obj, 4, 3, 3);
+	ebpf_object_close(obj);
+}
+
+/* Linux's MAX_TAIL_CALL_CNT (33): the program runs once plus 33 times by tail call. */
+static void tail_call_limit(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "e2e_tail_depth.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "recurse");
+	struct sample_ctx ctx = { 0 };
+
+	e2e_expect(e, "r0", e2e_run(e, prog, NULL, 0, NULL, &ctx), 34);
+	e2e_expect(e, "counter", (int64_t)ctx.counter, 34);
+	/* The count is per invocation of the hook, not per program. */
+	ctx = (struct sample_ctx){ .counter = 100 };
+	e2e_expect(e, "r0", e2e_run(e, prog, NULL, 0, NULL, &ctx), 134);
+	ebpf_object_close(obj);
+}
+
+/* ---- ring buffer ------------------------------------------------------------------------- */
+
+#define RING_RECORDS 2000
+
+struct ring_event {
+	uint64_t seq;
+	uint32_t value;
+};
+
+struct consumer {
+	struct ebpf_ringbuf_consumer *consumer;
+	uint64_t received; /* written by the consumer thread only */
+	bool stop;	   /* set by the producer when it gives up */
+	char error[256];
+};
+
+static int on_record(void *arg, const void *data, size_t size)
+{
+	struct consumer *c = arg;
+	struct ring_event ev;
+
+	if (size != sizeof(ev)) {
+		snprintf(c->error, sizeof(c->error), "record %llu has %zu bytes",
+			 (unsigned long long)c->received + 1, size);
+		return -EINVAL;
+	}
+	memcpy(&ev, data, sizeof(ev));
+	if (ev.seq != c->received + 1 || ev.value != 0xfeed) {
+		snprintf(c->error, sizeof(c->error), "record %llu is seq %llu value %#x",
+			 (unsigned long long)c->received + 1, (unsigned long long)ev.seq,
+			 ev.value);
+		return -EINVAL;
+	}
+	c->received++;
+	return 0;
+}
+
+static void *consume(void *arg)
+{
+	struct consumer *c = arg;
+
+	while (c->received < RING_RECORDS && !c->error[0] &&
+	       !__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		int n = ebpf_ringbuf_consumer_poll(c->consumer, 100);
+
+		if (n < 0 && !c->error[0])
+			snprintf(c->error, sizeof(c->error), "poll: %d", n);
+	}
+	return NULL;
+}
+
+/* Fires the hook until the program has produced every record (a full ring makes it return 0,
+ * producing nothing: it is fired again once the consumer caught up). */
+static uint64_t produce(struct consumer *c)
+{
+	uint64_t produced = 0, full = 0;
+	char buf[8] = { 0 };
+
+	while (produced < RING_RECORDS && full < 50000000) {
+		uint32_t verdict = 0;
+		size_t count = 0;
+
+		assert_int_equal(sample_hook_fire(buf, sizeof(buf), 0, &verdict, NULL, &count, NULL),
+				 0);
+		if (verdict == 1) {
+			produced++;
+			continue;
+		}
+		full++;
+		sched_yield();
+	}
+	__atomic_store_n(&c->stop, produced < RING_RECORDS, __ATOMIC_RELEASE);
+	return produced;
+}
+
+/* ringbuf.bpf.c as written, attached to the hook: the host reads every record, in order, on
+ * another thread while the program produces them. */
+static void ringbuf(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "ringbuf.bpf.o", NULL);
+	struct ebpf_map *events = e2e_map(e, obj, "events");
+	struct consumer c = { 0 };
+	struct ebpf_link *link = NULL;
+	pthread_t thread;
+	uint64_t produced, seq;
+
+	if (ebpf_ringbuf_consumer_create(events, on_record, &c, &c.consumer))
+		e2e_fail(e, "consumer: %s", ebpf_last_error());
+	if (ebpf_program_attach_by_name(e2e_program(e, obj, "ringbuf"), "sample_hook", NULL, 0,
+					&link))
+		e2e_fail(e, "attach: %s", ebpf_last_error());
+	assert_int_equal(pthread_create(&thread, NULL, consume, &c), 0);
+	produced = produce(&c);
+	assert_int_equal(pthread_join(thread, NULL), 0);
+	ebpf_link_detach(link);
+	ebpf_ringbuf_consumer_destroy(c.consumer);
+	if (c.error[0])
+		e2e_fail(e, "consumer: %s", c.error);
+	e2e_expect(e, "records produced", (int64_t)produced, RING_RECORDS);
+	e2e_expect(e, "records received in order", (int64_t)c.received, RING_RECORDS);
+	e2e_read_var(e, obj, "seq", &seq, sizeof(seq));
+	e2e_expect(e, "seq", (int64_t)seq, RING_RECORDS);
+	ebpf_object_close(obj);
+}
+
+/* ---- map in map -------------------------------------------------------------------------- */
+
+static void map_in_map(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "map_in_map.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "map_in_map");
+	struct ebpf_map *outer = e2e_map(e, obj, "outer"), *inner_a = e2e_map(e, obj, "inner_a");
+	struct ebpf_map *inner_b = NULL, *wrong = NULL;
+	uint32_t slot = 3, key = 0, id = 0;
+	uint64_t value;
+
+	if (ebpf_map_lookup_elem(outer, &slot, &id))
+		e2e_fail(e, "outer[3]: %s", ebpf_last_error());
+	e2e_expect(e, "outer[3] is inner_a", id == ebpf_map_id(inner_a), 1);
+	e2e_expect(e, "r0 (empty inner)", e2e_run(e, prog, NULL, 0, NULL, NULL), 0);
+	value = 77;
+	e2e_update(e, inner_a, &key, &value);
+	e2e_expect(e, "r0 (inner_a)", e2e_run(e, prog, NULL, 0, NULL, NULL), 77);
+
+	/* A map the host made replaces it; later changes to inner_a no longer show. */
+	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_HASH, "inner_b", 4, 8, 16, NULL, &inner_b), 0);
+	value = 55;
+	e2e_update(e, inner_b, &key, &value);
+	id = ebpf_map_id(inner_b);
+	e2e_update(e, outer, &slot, &id);
+	value = 78;
+	e2e_update(e, inner_a, &key, &value);
+	e2e_expect(e, "r0 (inner_b)", e2e_run(e, prog, NULL, 0, NULL, NULL), 55);
+
+	/* An inner map unlike the template is refused. */
+	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_HASH, "wrong", 4, 4, 16, NULL, &wrong), 0);
+	id = ebpf_map_id(wrong);
+	e2e_expect(e, "update with a mismatched inner map",
+		   ebpf_map_update_elem(outer, &slot, &id, EBPF_ANY), -EINVAL);
+	ebpf_map_release(wrong);
+	e2e_expect(e, "r0 (still inner_b)", e2e_run(e, prog, NULL, 0, NULL, NULL), 55);
+
+	e2e_delete(e, outer, &slot);
+	e2e_expect(e, "r0 (no inner)", e2e_run(e, prog, NULL, 0, NULL, NULL), -1);
+	id = ebpf_map_id(inner_a);
+	e2e_update(e, outer, &slot, &id);
+	e2e_expect(e, "r0 (inner_a back)", e2e_run(e, prog, NULL, 0, NULL, NULL), 78);
+	ebpf_map_release(inner_b); /* outer let it go */
+	e2e_dump_map(e, outer);
+	ebpf_object_close(obj);
+}
+
+/* ---- subprograms ------------------------------------------------------------------------- */
+
+static void subprog(struct e2e *e)
+{
+	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = e->mode };
+	struct ebpf_object *obj = NULL;
+	size_t before = e2e_live_ids();
+
+	/* bpf_loop's callback is refused by design (docs/verifier.md): the whole object fails. */
+	e->object = "subprog.bpf.o";
+	if (!ebpf_object_open(e2e_prog_path("subprog.bpf.o"), &opts, &obj))
+		e2e_fail(e, "opened with its bpf_loop program");
+	if (!strstr(ebpf_last_error(), "section 'sample_ext/loop'"))
+		e2e_fail(e, "message does not name the section: %s", ebpf_last_error());
+	e2e_expect(e, "ids left by the refused object", (int64_t)e2e_live_ids(), (int64_t)before);
+
+	obj = e2e_open(e, "subprog.bpf.o", "sample_ext");
+	e2e_expect(e, "r0 (3*3 + 4*4)", e2e_run(e, e2e_program(e, obj, "sum_squares"), NULL, 0,
+						 NULL, NULL),
+		   25);
+	e2e_expect(e, "r0 (5*5*2 + 1)", e2e_run(e, e2e_program(e, obj, "twice_squared"), NULL, 0,
+						 NULL, NULL),
+		   51);
+	e2e_expect(e, "loop not loaded", ebpf_object_find_program(obj, "loop") == NULL, 1);
+	ebpf_object_close(obj);
+}
+
+/* ---- legacy maps ------------------------------------------------------------------------- */
+
+static void legacy_maps(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "legacy_maps.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "legacy");
+	struct ebpf_map *array = e2e_map(e, obj, "legacy_array");
+	struct ebpf_map *hash = e2e_map(e, obj, "legacy_hash");
+	uint8_t blob[24] = { 1, 2, 3 };
+	uint64_t hkey = 9, value = 1234;
+	uint32_t key = 0;
+
+	e2e_expect(e, "array type", ebpf_map_type(array), EBPF_MAP_TYPE_ARRAY);
+	e2e_expect(e, "array sizes", ebpf_map_key_size(array) * 1000 + ebpf_map_value_size(array),
+		   4008);
+	e2e_expect(e, "array max_entries", ebpf_map_max_entries(array), 16);
+	e2e_expect(e, "hash type", ebpf_map_type(hash), EBPF_MAP_TYPE_HASH);
+	e2e_expect(e, "hash sizes", ebpf_map_key_size(hash) * 1000 + ebpf_map_value_size(hash),
+		   8024);
+	e2e_expect(e, "hash max_entries", ebpf_map_max_entries(hash), 64);
+	e2e_expect(e, "hash no-prealloc", !!(ebpf_map_flags(hash) & EBPF_F_NO_PREALLOC), 1);
+
+	e2e_expect(e, "r0 (array[0] = 0)", e2e_run(e, prog, NULL, 0, NULL, NULL), 0);
+	e2e_update(e, array, &key, &value);
+	e2e_expect(e, "r0 (array[0])", e2e_run(e, prog, NULL, 0, NULL, NULL), 1234);
+	e2e_update(e, hash, &hkey, blob);
+	e2e_expect(e, "r0 (hash has 9)", e2e_run(e, prog, NULL, 0, NULL, NULL), 2);
+	e2e_delete(e, hash, &hkey);
+	e2e_expect(e, "r0 (hash lost 9)", e2e_run(e, prog, NULL, 0, NULL, NULL), 1234);
+	ebpf_object_close(obj);
+}
+
+/* ---- the sample extension's own programs ------------------------------------------------- */
+
+/* Output data and context through the extension's helpers. */
+static void sample_replace(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "sample_replace.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "replace_foo");
+	struct sample_ctx ctx = { .uid = 1000, .counter = 10 };
+	char out[16];
+
+	e2e_expect(e, "r0", e2e_run(e, prog, "xxfooyy", 7, out, &ctx), 1);
+	e2e_expect(e, "data replaced", !memcmp(out, "xxBARyy", 7), 1);
+	e2e_expect(e, "flags", ctx.flags, 7);
+	e2e_expect(e, "counter", (int64_t)ctx.counter, 15);
+	e2e_expect(e, "uid", ctx.uid, 1000);
+	e2e_expect(e, "r0", e2e_run(e, prog, "foofoo", 6, out, NULL), 1);
+	e2e_expect(e, "first replaced", !memcmp(out, "BARfoo", 6), 1);
+	e2e_expect(e, "r0", e2e_run(e, prog, "no match", 8, out, NULL), 0);
+	e2e_expect(e, "untouched", !memcmp(out, "no match", 8), 1);
+	ebpf_object_close(obj);
+}
+
+/* Attached and fired by the host with different uids and buffers. */
+static void sample_count(struct e2e *e)
+{
+	static const uint32_t uids[] = { 1, 2, 1, 3, 1 };
+	struct ebpf_object *obj = e2e_open(e, "sample_count.bpf.o", NULL);
+	struct ebpf_map *hits = e2e_map(e, obj, "hits");
+	struct ebpf_link *link = NULL;
+	char buf[32] = { 0 };
+	uint64_t count = 0;
+	uint32_t uid = 1;
+
+	if (ebpf_program_attach_by_name(e2e_program(e, obj, "count_hits"), "sample_hook", NULL, 0,
+					&link))
+		e2e_fail(e, "attach: %s", ebpf_last_error());
+	for (size_t i = 0; i < sizeof(uids) / sizeof(uids[0]); i++) {
+		uint32_t verdict = 0;
+		size_t n = 0;
+
+		assert_int_equal(sample_hook_fire(buf, 10 + i, uids[i], &verdict, NULL, &n, NULL),
+				 0);
+		e2e_expect(e, "programs run", (int64_t)n, 1);
+		e2e_expect(e, "verdict (buffer length)", verdict, 10 + i);
+	}
+	assert_int_equal(ebpf_link_detach(link), 0);
+	assert_true(has_key(hits, &uid, &count));
+	e2e_expect(e, "hits[1]", (int64_t)count, 3);
+	e2e_dump_map(e, hits);
+	ebpf_object_close(obj);
+}
+
+/* ---- the comparison itself --------------------------------------------------------------- */
+
+static void test_transcripts_compared(void **state)
+{
+	struct e2e a = { .mode = EBPF_MODE_INTERP, .cap = 8 }, b = { .mode = EBPF_MODE_JIT, .cap = 8 };
+	char msg[512] = "";
+
+	a.transcript = calloc(1, a.cap);
+	b.transcript = calloc(1, b.cap);
+	assert_true(a.transcript && b.transcript);
+	e2e_note(&a, "open x.bpf.o");
+	e2e_note(&b, "open x.bpf.o");
+	e2e_note(&a, "run prog: r0 %#x", 7);
+	e2e_note(&b, "run prog: r0 %#x", 7);
+	assert_int_equal(e2e_compare("demo", &a, &b, msg, sizeof(msg)), 0);
+
+	e2e_note(&a, "map m: %d entries", 1);
+	e2e_note(&b, "map m: %d entries", 2);
+	assert_int_equal(e2e_compare("demo", &a, &b, msg, sizeof(msg)), -1);
+	assert_string_equal(msg, "demo: mode jit differs from interp at observation 3:\n"
+				 "  interp: map m: 1 entries\n"
+				 "  jit   : map m: 2 entries");
+
+	/* One transcript ending early is a difference too. */
+	e2e_note(&a, "one more");
+	b.mode = EBPF_MODE_NATIVE;
+	b.len = strstr(b.transcript, "map m") - b.transcript;
+	b.transcript[b.len] = '\0';
+	assert_int_equal(e2e_compare("demo", &a, &b, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "mode native differs from interp at observation 3"));
+	assert_non_null(strstr(msg, "native: (nothing)"));
+	free(a.transcript);
+	free(b.transcript);
+}
+
+/* ---- the tests --------------------------------------------------------------------------- */
+
+#define DIFFERENTIAL(fn)                                                                           \
+	static void test_##fn(void **state)                                                        \
+	{                                                                                          \
+		e2e_differential(#fn, fn);                                                         \
+	}
+
+DIFFERENTIAL(global_data)
+DIFFERENTIAL(hash_counter)
+DIFFERENTIAL(hash_count_by_key)
+DIFFERENTIAL(lru_flows)
+DIFFERENTIAL(lru_eviction)
+DIFFERENTIAL(lpm_routes)
+DIFFERENTIAL(lpm_filter)
+DIFFERENTIAL(tail_call)
+DIFFERENTIAL(tail_chain)
+DIFFERENTIAL(tail_call_limit)
+DIFFERENTIAL(ringbuf)
+DIFFERENTIAL(map_in_map)
+DIFFERENTIAL(subprog)
+DIFFERENTIAL(legacy_maps)
+DIFFERENTIAL(sample_replace)
+DIFFERENTIAL(sample_count)
+
+static int teardown(void **state)
+{
+	ebpf_runtime_shutdown();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_transcripts_compared),
+		cmocka_unit_test_teardown(test_global_data, teardown),
+		cmocka_unit_test_teardown(test_hash_counter, teardown),
+		cmocka_unit_test_teardown(test_hash_count_by_key, teardown),
+		cmocka_unit_test_teardown(test_lru_flows, teardown),
+		cmocka_unit_test_teardown(test_lru_eviction, teardown),
+		cmocka_unit_test_teardown(test_lpm_routes, teardown),
+		cmocka_unit_test_teardown(test_lpm_filter, teardown),
+		cmocka_unit_test_teardown(test_tail_call, teardown),
+		cmocka_unit_test_teardown(test_tail_chain, teardown),
+		cmocka_unit_test_teardown(test_tail_call_limit, teardown),
+		cmocka_unit_test_teardown(test_ringbuf, teardown),
+		cmocka_unit_test_teardown(test_map_in_map, teardown),
+		cmocka_unit_test_teardown(test_subprog, teardown),
+		cmocka_unit_test_teardown(test_legacy_maps, teardown),
+		cmocka_unit_test_teardown(test_sample_replace, teardown),
+		cmocka_unit_test_teardown(test_sample_count, teardown),
+		E2E_BAD_TESTS(teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the verbs that work on ELF objects share: extensions to load, execution modes, hex
+ * arguments, JSON and hex-dump output, map and program descriptions.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <extbpf/extbpf.h>
+
+#include "cli.h"
+
+int cli_load_extensions(const char *verb, const struct cli_object_args *a)
+{
+	int status = EXIT_OK;
+
+	/* The default directory may be missing when every extension comes from --ext. */
+	if (ebpf_extension_load_dir(NULL) && !a->ext_count)
+		cli_error(verb, "warning: %s", ebpf_last_error());
+	for (size_t i = 0; i < a->ext_count; i++) {
+		if (ebpf_extension_load(a->ext[i], NULL)) {
+			cli_error(verb, "%s", ebpf_last_error());
+			status = EXIT_USAGE;
+		}
+	}
+	return status;
+}
+
+static const struct {
+	const char *name;
+	enum ebpf_exec_mode mode;
+} modes[] = {
+	{ "default", EBPF_MODE_DEFAULT },
+	{ "interp", EBPF_MODE_INTERP },
+	{ "jit", EBPF_MODE_JIT },
+	{ "native", EBPF_MODE_NATIVE },
+};
+
+int cli_parse_mode(const char *name, enum ebpf_exec_mode *mode)
+{
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (!strcmp(name, modes[i].name)) {
+			*mode = modes[i].mode;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *cli_mode_name(enum ebpf_exec_mode mode)
+{
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (modes[i].mode == mode)
+			return modes[i].name;
+	}
+	return "?";
+}
+
+static int type_exists_cb(const struct ebpf_program_info *info, void *arg)
+{
+	return !strcmp(info->name, arg);
+}
+
+bool cli_program_type_exists(const char *name)
+{
+	return ebpf_foreach_program_type(type_exists_cb, (void *)name) > 0;
+}
+
+int cli_object_option(const struct cli_verb *verb, int opt, const char *arg,
+		      struct cli_object_args *a)
+{
+	switch (opt) {
+	case CLI_OPT_SECTION:
+		a->section = arg;
+		return 0;
+	case CLI_OPT_TYPE:
+		a->type = arg;
+		return 0;
+	case CLI_OPT_MODE:
+		if (cli_parse_mode(arg, &a->mode))
+			return cli_usage_error(verb, "unknown mode '%s' (interp, jit or native)",
+					       arg);
+		return 0;
+	case CLI_OPT_EXT:
+		if (a->ext_count == CLI_MAX_EXT)
+			return cli_usage_error(verb, "more than %d --ext", CLI_MAX_EXT);
+		a->ext[a->ext_count++] = arg;
+		return 0;
+	case CLI_OPT_JSON:
+		a->json = true;
+		return 0;
+	}
+	return cli_usage_error(verb, "unknown option");
+}
+
+int cli_getopt_error(const struct cli_verb *verb, int opt, char **argv)
+{
+	if (opt == ':')
+		return cli_usage_error(verb, "%s needs a value", argv[optind - 1]);
+	return cli_usage_error(verb, "unknown option '%s'", argv[optind - 1]);
+}
+
+struct program_count {
+	const char *section;
+	size_t matched;
+	size_t total;
+};
+
+static int count_program(const struct ebpf_object_program_info *info, void *arg)
+{
+	struct program_count *c = arg;
+
+	c->total++;
+	if (!c->section || !strcmp(c->section, info->section) || !strcmp(c->section, info->name))
+		c->matched++;
+	return 0;
+}
+
+int cli_check_object(const char *verb, const struct cli_object_args *a)
+{
+	struct program_count c = { .section = a->section };
+
+	if (ebpf_object_programs(a->path, count_program, &c)) {
+		cli_error(verb, "%s", ebpf_last_error());
+		return EXIT_USAGE;
+	}
+	if (a->section && !c.matched) {
+		cli_error(verb, "%s: no program in a section or function named '%s'", a->path,
+			  a->section);
+		return EXIT_USAGE;
+	}
+	if (a->type && !cli_program_type_exists(a->type)) {
+		cli_error(verb, "%s: unknown program type '%s' (see 'extbpf ext list')", a->path,
+			  a->type);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int cli_open_object(const char *verb, const struct cli_object_args *a, bool verify_only,
+		    struct ebpf_object **object)
+{
+	struct ebpf_object_open_opts opts = {
+		.sz = sizeof(opts),
+		.mode = a->mode,
+		.program_type = a->type,
+		.only_program = a->section,
+		.verify_only = verify_only,
+	};
+	/* Unusable input (not an object, no such section or type) is told apart from a refusal
+	 * by parsing first: only the second is the program's fault. */
+	int ret = cli_check_object(verb, a);
+
+	if (ret)
+		return ret;
+	if (ebpf_object_open(a->path, &opts, object)) {
+		cli_error(verb, "%s", ebpf_last_error());
+		return EXIT_REFUSED;
+	}
+	return EXIT_OK;
+}
+
+/* ---- hex in and out ---------------------------------------------------------------------- */
+
+static int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int cli_parse_hex(const char *text, uint8_t **bytes, size_t *size)
+{
+	size_t len = strlen(text), n = 0;
+	uint8_t *out = malloc(len / 2 + 1);
+	int high = -1;
+
+	if (!out)
+		return -ENOMEM;
+	for (const char *p = text; *p; p++) {
+		int d;
+
+		if (isspace((unsigned char)*p) || *p == ':')
+			continue;
+		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && high < 0) {
+			p++;
+			continue;
+		}
+		d = hex_digit((unsigned char)*p);
+		if (d < 0)
+			goto bad;
+		if (high < 0) {
+			high = d;
+			continue;
+		}
+		out[n++] = (uint8_t)(high << 4 | d);
+		high = -1;
+	}
+	if (high >= 0 || !n)
+		goto bad;
+	*bytes = out;
+	*size = n;
+	return 0;
+bad:
+	free(out);
+	return -EINVAL;
+}
+
+void cli_hex_dump(FILE *out, const void *data, size_t size, size_t limit)
+{
+	const uint8_t *p = data;
+	size_t shown = size < limit ? size : limit;
+
+	for (size_t off = 0; off < shown; off += 16) {
+		fprintf(out, "  %04zx:", off);
+		for (size_t i = off; i < off + 16; i++) {
+			if (i < shown)
+				fprintf(out, " %02x", p[i]);
+			else
+				fputs("   ", out);
+		}
+		fputs("  ", out);
+		for (size_t i = off; i < off + 16 && i < shown; i++)
+			fputc(isprint(p[i]) ? p[i] : '.', out);
+		fputc('\n', out);
+	}
+	if (shown < size)
+		fprintf(out, "  ... %zu more bytes\n", size - shown);
+}
+
+void cli_print_bytes(FILE *out, const void *data, size_t size)
+{
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i < size; i++)
+		fprintf(out, "%s%02x", i ? " " : "", p[i]);
+}
+
+/* ---- JSON -------------------------------------------------------------------------------- */
+
+void cli_json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+void cli_json_bytes(FILE *out, const void *data, size_t size)
+{
+	const uint8_t *p = data;
+
+	fputc('[', out);
+	for (size_t i = 0; i < size; i++)
+		fprintf(out, "%s\"0x%02x\"", i ? "," : "", p[i]);
+	fputc(']', out);
+}
+
+/* ---- descriptions ------------------------------------------------------------------------ */
+
+const char *cli_map_type_name(enum ebpf_map_type type)
+{
+	switch (type) {
+	case EBPF_MAP_TYPE_HASH:
+		return "hash";
+	case EBPF_MAP_TYPE_ARRAY:
+		return "array";
+	case EBPF_MAP_TYPE_PROG_ARRAY:
+		return "prog_array";
+	case EBPF_MAP_TYPE_PERCPU_HASH:
+		return "percpu_hash";
+	case EBPF_MAP_TYPE_PERCPU_ARRAY:
+		return "percpu_array";
+	case EBPF_MAP_TYPE_LRU_HASH:
+		return "lru_hash";
+	case EBPF_MAP_TYPE_LRU_PERCPU_HASH:
+		return "lru_percpu_hash";
+	case EBPF_MAP_TYPE_LPM_TRIE:
+		return "lpm_trie";
+	case EBPF_MAP_TYPE_ARRAY_OF_MAPS:
+		return "array_of_maps";
+	case EBPF_MAP_TYPE_HASH_OF_MAPS:
+		return "hash_of_maps";
+	case EBPF_MAP_TYPE_DEVMAP:
+		return "devmap";
+	case EBPF_MAP_TYPE_QUEUE:
+		return "queue";
+	case EBPF_MAP_TYPE_STACK:
+		return "stack";
+	case EBPF_MAP_TYPE_DEVMAP_HASH:
+		return "devmap_hash";
+	case EBPF_MAP_TYPE_RINGBUF:
+		return "ringbuf";
+	case EBPF_MAP_TYPE_UNSPEC:
+		break;
+	}
+	return "unknown";
+}
+
+size_t cli_map_host_value_size(const struct ebpf_map *map)
+{
+	switch (ebpf_map_type(map)) {
+	case EBPF_MAP_TYPE_PERCPU_HASH:
+	case EBPF_MAP_TYPE_PERCPU_ARRAY:
+	case EBPF_MAP_TYPE_LRU_PERCPU_HASH:
+		return (size_t)ebpf_map_value_size(map) * ebpf_num_possible_cpus();
+	default:
+		return ebpf_map_value_size(map);
+	}
+}
+
+void cli_print_map_summary(FILE *out, const struct ebpf_map *map, bool json)
+{
+	if (json) {
+		fprintf(out, "{\"id\": %u, \"name\": ", ebpf_map_id(map));
+		cli_json_string(out, ebpf_map_name(map));
+		fprintf(out,
+			", \"type\": \"%s\", \"key_size\": %u, \"value_size\": %u, "
+			"\"max_entries\": %u, \"flags\": %u}",
+			cli_map_type_name(ebpf_map_type(map)), ebpf_map_key_size(map),
+			ebpf_map_value_size(map), ebpf_map_max_entries(map), ebpf_map_flags(map));
+		return;
+	}
+	fprintf(out, "map %u '%s': %s, key %u bytes, value %u bytes, max_entries %u", ebpf_map_id(map),
+		ebpf_map_name(map), cli_map_type_name(ebpf_map_type(map)), ebpf_map_key_size(map),
+		ebpf_map_value_size(map), ebpf_map_max_entries(map));
+	if (ebpf_map_flags(map))
+		fprintf(out, ", flags 0x%x", ebpf_map_flags(map));
+	fputc('\n', out);
+}
+
+void cli_print_program_summary(FILE *out, const struct ebpf_program *prog, bool loaded,
+			       bool json)
+{
+	const char *mode = loaded ? cli_mode_name(ebpf_program_mode(prog)) : "none";
+	size_t count;
+
+	ebpf_program_insns(prog, &count);
+	if (json) {
+		fprintf(out, "{\"id\": %u, \"name\": ", ebpf_program_id(prog));
+		cli_json_string(out, ebpf_program_name(prog));
+		fprintf(out, ", \"section\": ");
+		cli_json_string(out, ebpf_program_section(prog));
+		fprintf(out, ", \"type\": ");
+		cli_json_string(out, ebpf_program_type_name(prog));
+		fprintf(out, ", \"insns\": %zu, \"mode\": \"%s\"}", count, mode);
+		return;
+	}
+	fprintf(out, "prog %u '%s': section '%s', type %s, %zu insns, mode %s\n",
+		ebpf_program_id(prog), ebpf_program_name(prog), ebpf_program_section(prog),
+		ebpf_program_type_name(prog), count, mode);
+}

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: MIT
+/*
+ * extbpf map list|dump|lookup|update|delete: the maps of an object, opened within the command.
+ *
+ * Every command is one process and the runtime lives in it, so a map holds what the object
+ * gives it when opened (global data, initialised arrays, program arrays) plus what this command
+ * does; an update lasts until the command exits. To see what a program does to its maps, run it
+ * with `extbpf run ... --dump-maps`. Keys and values are hex bytes in and out, as bpftool's.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum map_action { MAP_LIST, MAP_DUMP, MAP_LOOKUP, MAP_UPDATE, MAP_DELETE };
+
+static const char *const action_names[] = {
+	[MAP_LIST] = "list",	 [MAP_DUMP] = "dump",	  [MAP_LOOKUP] = "lookup",
+	[MAP_UPDATE] = "update", [MAP_DELETE] = "delete",
+};
+
+enum { OPT_KEY = CLI_OPT_VERB_BASE, OPT_VALUE, OPT_FLAGS };
+
+struct map_args {
+	struct cli_object_args obj;
+	enum map_action action;
+	const char *map;
+	const char *key;
+	const char *value;
+	uint64_t flags;
+};
+
+static void map_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: extbpf map list FILE.o [-j] [--ext PATH]...\n"
+		"       extbpf map dump FILE.o MAP [-j]\n"
+		"       extbpf map lookup FILE.o MAP --key HEX [-j]\n"
+		"       extbpf map update FILE.o MAP --key HEX --value HEX [--flags any|noexist|exist]\n"
+		"       extbpf map delete FILE.o MAP --key HEX\n"
+		"\n"
+		"Opens FILE.o (verifying its programs, running none) and works on its map MAP, as\n"
+		"the object creates it: global data (.rodata, .data, .bss), initialised arrays and\n"
+		"program arrays. Changes last until the command exits, each command being a process\n"
+		"of its own; 'extbpf run FILE.o ... --dump-maps' shows what a program wrote.\n"
+		"Keys and values are hex bytes: '01 00 00 00', '01000000' or '0x01 0x00 0x00 0x00'.\n"
+		"Per-CPU maps take and give one value per CPU, one after the other. Queue and stack\n"
+		"maps have no keys: dump pops every element.\n"
+		"\n"
+		"  --key HEX      the key, exactly the map's key size\n"
+		"  --value HEX    the value, exactly the map's value size\n"
+		"  --flags F      any (default), noexist (create only) or exist (replace only)\n"
+		"  --section S, --type T   as for 'extbpf prog'\n"
+		"  -j, --json     JSON output (bytes as [\"0x01\", ...], as bpftool)\n"
+		"  --ext PATH     also load this extension (repeatable)\n"
+		"\n"
+		"Exit codes: 0 success, 1 no such element or the update failed, 2 bad arguments,\n"
+		"unusable input or no such map.\n");
+}
+
+static int parse_flags(const char *text, uint64_t *flags)
+{
+	if (!strcmp(text, "any"))
+		*flags = EBPF_ANY;
+	else if (!strcmp(text, "noexist"))
+		*flags = EBPF_NOEXIST;
+	else if (!strcmp(text, "exist"))
+		*flags = EBPF_EXIST;
+	else
+		return cli_usage_error(&cli_verb_map, "unknown --flags '%s' (any, noexist, exist)",
+				       text);
+	return 0;
+}
+
+static int map_option(int opt, const char *arg, struct map_args *a)
+{
+	switch (opt) {
+	case OPT_KEY:
+		a->key = arg;
+		return 0;
+	case OPT_VALUE:
+		a->value = arg;
+		return 0;
+	case OPT_FLAGS:
+		return parse_flags(arg, &a->flags);
+	}
+	return cli_object_option(&cli_verb_map, opt, arg, &a->obj);
+}
+
+/* What each action needs, checked before anything is loaded. */
+static int map_check_args(const struct map_args *a)
+{
+	bool keyed = a->action == MAP_LOOKUP || a->action == MAP_UPDATE || a->action == MAP_DELETE;
+
+	if (a->action != MAP_LIST && !a->map)
+		return cli_usage_error(&cli_verb_map, "map %s: no map name",
+				       action_names[a->action]);
+	if (a->action == MAP_LIST && a->map)
+		return cli_usage_error(&cli_verb_map, "unexpected argument '%s'", a->map);
+	if (keyed && !a->key)
+		return cli_usage_error(&cli_verb_map, "map %s: --key HEX is needed",
+				       action_names[a->action]);
+	if (!keyed && a->key)
+		return cli_usage_error(&cli_verb_map, "map %s takes no --key",
+				       action_names[a->action]);
+	if ((a->action == MAP_UPDATE) != !!a->value)
+		return cli_usage_error(&cli_verb_map, "--value is for 'map update' and needed there");
+	return 0;
+}
+
+static int map_parse(int argc, char **argv, struct map_args *a)
+{
+	static const struct option options[] = {
+		CLI_OBJECT_OPTIONS,
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "value", required_argument, NULL, OPT_VALUE },
+		{ "flags", required_argument, NULL, OPT_FLAGS },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt, ret = 0;
+
+	opterr = 0;
+	optind = 1;
+	while (!ret && (opt = getopt_long(argc, argv, ":j", options, NULL)) != -1) {
+		if (opt == ':' || opt == '?')
+			ret = cli_getopt_error(&cli_verb_map, opt, argv);
+		else
+			ret = map_option(opt, optarg, a);
+	}
+	if (ret)
+		return ret;
+	if (optind == argc)
+		return cli_usage_error(&cli_verb_map, "no object file");
+	a->obj.path = argv[optind++];
+	if (optind < argc)
+		a->map = argv[optind++];
+	if (optind < argc)
+		return cli_usage_error(&cli_verb_map, "unexpected argument '%s'", argv[optind]);
+	return map_check_args(a);
+}
+
+/* ---- dump -------------------------------------------------------------------------------- */
+
+static bool map_is_percpu(const struct ebpf_map *map)
+{
+	return ebpf_map_type(map) == EBPF_MAP_TYPE_PERCPU_ARRAY ||
+	       ebpf_map_type(map) == EBPF_MAP_TYPE_PERCPU_HASH ||
+	       ebpf_map_type(map) == EBPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+static void print_value_json(FILE *out, const struct ebpf_map *map, const uint8_t *value)
+{
+	uint32_t size = ebpf_map_value_size(map);
+
+	if (!map_is_percpu(map)) {
+		fprintf(out, "\"value\": ");
+		cli_json_bytes(out, value, size);
+		return;
+	}
+	fprintf(out, "\"values\": [");
+	for (uint32_t cpu = 0; cpu < ebpf_num_possible_cpus(); cpu++) {
+		fprintf(out, "%s{\"cpu\": %u, \"value\": ", cpu ? ", " : "", cpu);
+		cli_json_bytes(out, value + (size_t)cpu * size, size);
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+static void print_value_text(FILE *out, const struct ebpf_map *map, const uint8_t *value)
+{
+	uint32_t size = ebpf_map_value_size(map);
+
+	if (!map_is_percpu(map)) {
+		fprintf(out, "value: ");
+		cli_print_bytes(out, value, size);
+		return;
+	}
+	for (uint32_t cpu = 0; cpu < ebpf_num_possible_cpus(); cpu++) {
+		fprintf(out, "\n  value (CPU %02u): ", cpu);
+		cli_print_bytes(out, value + (size_t)cpu * size, size);
+	}
+}
+
+/* key NULL for queue and stack maps. */
+static void print_element(FILE *out, const struct ebpf_map *map, const void *key,
+			  const uint8_t *value, bool json, bool first)
+{
+	if (json) {
+		fprintf(out, "%s{", first ? "" : ",\n ");
+		if (key) {
+			fprintf(out, "\"key\": ");
+			cli_json_bytes(out, key, ebpf_map_key_size(map));
+			fprintf(out, ", ");
+		}
+		print_value_json(out, map, value);
+		fputc('}', out);
+		return;
+	}
+	if (key) {
+		fprintf(out, "key: ");
+		cli_print_bytes(out, key, ebpf_map_key_size(map));
+		fprintf(out, "  ");
+	}
+	print_value_text(out, map, value);
+	fputc('\n', out);
+}
+
+static bool map_is_keyless(const struct ebpf_map *map)
+{
+	return ebpf_map_type(map) == EBPF_MAP_TYPE_QUEUE ||
+	       ebpf_map_type(map) == EBPF_MAP_TYPE_STACK;
+}
+
+/* Walks the keys; an element deleted meanwhile is skipped. Returns the count or -errno. */
+static long dump_keyed(FILE *out, struct ebpf_map *map, uint8_t *key, uint8_t *next,
+		       uint8_t *value, bool json)
+{
+	long n = 0;
+	int err;
+
+	for (err = ebpf_map_get_next_key(map, NULL, next); !err;
+	     err = ebpf_map_get_next_key(map, key, next)) {
+		memcpy(key, next, ebpf_map_key_size(map));
+		if (ebpf_map_lookup_elem(map, key, value))
+			continue;
+		print_element(out, map, key, value, json, n == 0);
+		n++;
+	}
+	return err == -ENOENT ? n : err;
+}
+
+static long dump_keyless(FILE *out, struct ebpf_map *map, uint8_t *value, bool json)
+{
+	long n = 0;
+
+	while (!ebpf_map_lookup_and_delete_elem(map, NULL, value)) {
+		print_element(out, map, NULL, value, json, n == 0);
+		n++;
+	}
+	return n;
+}
+
+int cli_map_dump(FILE *out, struct ebpf_map *map, bool json)
+{
+	size_t key_size = ebpf_map_key_size(map) ? ebpf_map_key_size(map) : 1;
+	uint8_t *key = malloc(key_size), *next = malloc(key_size);
+	uint8_t *value = malloc(cli_map_host_value_size(map) + 1);
+	long n = -ENOMEM;
+
+	if (json)
+		fputc('[', out);
+	if (ebpf_map_type(map) == EBPF_MAP_TYPE_RINGBUF) {
+		n = 0; /* records are consumed, not looked up */
+	} else if (key && next && value) {
+		n = map_is_keyless(map) ? dump_keyless(out, map, value, json) :
+					  dump_keyed(out, map, key, next, value, json);
+	}
+	if (json)
+		fprintf(out, "]\n");
+	else if (n >= 0)
+		fprintf(out, "Found %ld element%s\n", n, n == 1 ? "" : "s");
+	free(key);
+	free(next);
+	free(value);
+	if (n < 0) {
+		cli_error("map", "map '%s': cannot iterate: %s", ebpf_map_name(map),
+			  strerror((int)-n));
+		return EXIT_REFUSED;
+	}
+	return EXIT_OK;
+}
+
+int cli_dump_object_maps(FILE *out, const struct ebpf_object *obj, bool json)
+{
+	struct ebpf_map *map = NULL;
+	int ret = EXIT_OK;
+	bool first = true;
+
+	if (json)
+		fprintf(out, ",\n \"maps\": [");
+	while ((map = ebpf_object_next_map(obj, map))) {
+		if (json) {
+			fprintf(out, "%s{\"name\": ", first ? "" : ",\n  ");
+			cli_json_string(out, ebpf_map_name(map));
+			fprintf(out, ", \"elements\": ");
+		} else {
+			fputc('\n', out);
+			cli_print_map_summary(out, map, false);
+		}
+		ret |= cli_map_dump(out, map, json);
+		if (json)
+			fputc('}', out);
+		first = false;
+	}
+	if (json)
+		fputc(']', out);
+	return ret;
+}
+
+/* ---- single elements --------------------------------------------------------------------- */
+
+/* Parses a --key or --value of exactly `size` bytes; EXIT_OK or EXIT_USAGE. */
+static int parse_sized(const char *what, const char *text, size_t size, const char *map,
+		       uint8_t **bytes)
+{
+	size_t got;
+
+	if (cli_parse_hex(text, bytes, &got)) {
+		cli_error("map", "%s '%s' is not hex bytes ('01 00 00 00' or '01000000')", what,
+			  text);
+		return EXIT_USAGE;
+	}
+	if (got != size) {
+		cli_error("map", "%s is %zu bytes; map '%s' needs %zu", what, got, map, size);
+		free(*bytes);
+		*bytes = NULL;
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int map_element(const struct map_args *a, struct ebpf_map *map)
+{
+	size_t value_size = cli_map_host_value_size(map);
+	uint8_t *key = NULL, *value = NULL;
+	int ret, err;
+
+	ret = parse_sized("--key", a->key, ebpf_map_key_size(map), a->map, &key);
+	if (!ret && a->action == MAP_UPDATE)
+		ret = parse_sized("--value", a->value, value_size, a->map, &value);
+	if (!ret && a->action == MAP_LOOKUP && !(value = malloc(value_size)))
+		ret = EXIT_REFUSED;
+	if (ret)
+		goto out;
+	if (a->action == MAP_LOOKUP)
+		err = ebpf_map_lookup_elem(map, key, value);
+	else if (a->action == MAP_UPDATE)
+		err = ebpf_map_update_elem(map, key, value, a->flags);
+	else
+		err = ebpf_map_delete_elem(map, key);
+	if (err) {
+		cli_error("map", "%s of map '%s' failed: %s", action_names[a->action], a->map,
+			  err == -ENOENT ? "no such element" : ebpf_last_error());
+		ret = EXIT_REFUSED;
+		goto out;
+	}
+	if (a->action != MAP_DELETE)
+		print_element(stdout, map, key, value, a->obj.json, true);
+	if (a->action != MAP_DELETE && a->obj.json)
+		putchar('\n');
+out:
+	free(key);
+	free(value);
+	return ret;
+}
+
+static void map_list(const struct ebpf_object *obj, bool json)
+{
+	const struct ebpf_map *map = NULL;
+	bool first = true;
+
+	if (json)
+		putchar('[');
+	while ((map = ebpf_object_next_map(obj, map))) {
+		if (json)
+			printf("%s\n  ", first ? "" : ",");
+		cli_print_map_summary(stdout, map, json);
+		first = false;
+	}
+	if (json)
+		printf("\n]\n");
+}
+
+static int map_act(const struct map_args *a, struct ebpf_object *obj)
+{
+	struct ebpf_map *map;
+
+	if (a->action == MAP_LIST) {
+		map_list(obj, a->obj.json);
+		return EXIT_OK;
+	}
+	map = ebpf_object_find_map(obj, a->map);
+	if (!map) {
+		cli_error("map", "%s: no map named '%s' (see 'extbpf map list %s')", a->obj.path,
+			  a->map, a->obj.path);
+		return EXIT_USAGE;
+	}
+	if (a->action == MAP_DUMP)
+		return cli_map_dump(stdout, map, a->obj.json);
+	return map_element(a, map);
+}
+
+static int map_run(int argc, char **argv)
+{
+	struct map_args a = { .flags = EBPF_ANY };
+	struct ebpf_object *obj;
+	size_t i;
+	int ret;
+
+	for (i = 0; argc >= 2 && i < sizeof(action_names) / sizeof(action_names[0]); i++) {
+		if (!strcmp(argv[1], action_names[i]))
+			break;
+	}
+	if (argc < 2 || i == sizeof(action_names) / sizeof(action_names[0]))
+		return cli_usage_error(&cli_verb_map,
+				       "expected 'list', 'dump', 'lookup', 'update' or 'delete'");
+	a.action = (enum map_action)i;
+	ret = map_parse(argc - 1, argv + 1, &a);
+	if (ret)
+		return ret;
+	ret = cli_load_extensions("map", &a.obj);
+	if (!ret)
+		ret = cli_open_object("map", &a.obj, true, &obj);
+	if (!ret) {
+		ret = map_act(&a, obj);
+		ebpf_object_close(obj);
+	}
+	ebpf_runtime_shutdown();
+	return ret;
+}
+
+const struct cli_verb cli_verb_map = {
+	.name = "map",
+	.summary = "list, dump, look up, update or delete the elements of an object's maps",
+	.run = map_run,
+	.usage = map_usage,
+};
