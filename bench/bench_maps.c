@@ -1,3 +1,400 @@
 // SPDX-License-Identifier: MIT
+/*
+ * Maps: lookup / update / delete, ns per operation, for array, hash (1 K and 1 M entries), LRU
+ * hash and LPM trie maps.
+ *
+ * Host view: the public ebpf_map_* calls, from one thread and from two at once (each thread
+ * on its own half of the keys for updates and deletes). Operations run in chunks of CHUNK,
+ * each timed; a repetition's figure is its median chunk (a chunk during which the thread lost
+ * its CPU is an outlier, not a shift), and the result the median over repetitions. A deleted
+ * chunk is inserted again outside the timing. Updates overwrite existing keys.
+ *
+ * Program view: progs/map_ops.bpf.c in the JIT, BENCH_MAP_OPS operations per run over 1 K-entry
+ * maps (the loop and the helper call included). Deletes run once per chunk of keys, which are
+ * inserted again between runs; the cost of a test run of the empty program is subtracted.
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <extbpf/extbpf.h>
+
 #include "bench.h"
-int bench_maps(struct bench_opts *b) { return 0; }
+
+#define CHUNK		  256
+#define CHUNKS_PER_REP	  32
+#define PROG_MAP_OPS	  256  /* BENCH_MAP_OPS of map_ops.bpf.c */
+#define PROG_MAP_ENTRIES  1024 /* BENCH_MAP_ENTRIES of map_ops.bpf.c */
+#define KEY_MULTIPLIER	  2654435761u
+#define HASH_1M_ENTRIES	  (1u << 20)
+#define HASH_1M_QUICK	  (1u << 14)
+
+enum map_op { OP_LOOKUP, OP_UPDATE, OP_DELETE, OP_COUNT };
+static const char *const op_names[OP_COUNT] = { "lookup", "update", "delete" };
+
+struct map_case {
+	const char *name;
+	enum ebpf_map_type type;
+	uint32_t entries;
+	uint32_t flags;
+};
+
+struct lpm_key {
+	uint32_t prefixlen;
+	uint8_t addr[4];
+};
+
+/* The keys both views use: index i of entry i (see progs/map_ops.bpf.c). */
+union map_key {
+	uint32_t u32;
+	struct lpm_key lpm;
+};
+
+static void make_key(enum ebpf_map_type type, uint32_t i, bool lookup, union map_key *k)
+{
+	switch (type) {
+	case EBPF_MAP_TYPE_ARRAY:
+		k->u32 = i;
+		break;
+	case EBPF_MAP_TYPE_LPM_TRIE:
+		/* Prefixes are /24s; lookups are addresses inside them. */
+		k->lpm.prefixlen = lookup ? 32 : 24;
+		k->lpm.addr[0] = 10;
+		k->lpm.addr[1] = (uint8_t)(i >> 8);
+		k->lpm.addr[2] = (uint8_t)i;
+		k->lpm.addr[3] = lookup ? (uint8_t)(i * 7 + 1) : 0;
+		break;
+	default:
+		k->u32 = i * KEY_MULTIPLIER;
+		break;
+	}
+}
+
+static int fill(struct ebpf_map *map, uint32_t first, uint32_t count)
+{
+	for (uint32_t i = first; i < first + count; i++) {
+		union map_key k;
+		uint64_t value = i;
+		int err;
+
+		make_key(ebpf_map_type(map), i, false, &k);
+		err = ebpf_map_update_elem(map, &k, &value, EBPF_ANY);
+		if (err) {
+			fprintf(stderr, "bench: filling map %s, entry %u: %s\n", ebpf_map_name(map),
+				i, ebpf_last_error());
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- host view ------------------------------------------------------------------------- */
+
+struct worker {
+	struct ebpf_map *map;
+	enum map_op op;
+	uint32_t first, count; /* the entries this thread works on */
+	unsigned int reps, chunks;
+	pthread_barrier_t *start;
+	double ns; /* out: median over repetitions of the median chunk */
+	int err;
+};
+
+/* The j-th key of a pseudo-random walk over [first, first + count) (count a power of 2). */
+static uint32_t walk(const struct worker *w, uint64_t j)
+{
+	return w->first + (uint32_t)((j * 0x9e3779b1u + 12345) & (w->count - 1));
+}
+
+static int do_op(struct worker *w, uint32_t i)
+{
+	enum ebpf_map_type type = ebpf_map_type(w->map);
+	uint64_t value = i;
+	union map_key k;
+
+	make_key(type, i, w->op == OP_LOOKUP, &k);
+	switch (w->op) {
+	case OP_LOOKUP:
+		return ebpf_map_lookup_elem(w->map, &k, &value);
+	case OP_UPDATE:
+		return ebpf_map_update_elem(w->map, &k, &value, EBPF_ANY);
+	default:
+		return ebpf_map_delete_elem(w->map, &k);
+	}
+}
+
+/* Times one chunk of operations; deleted keys come back afterwards, untimed. */
+static double time_chunk(struct worker *w, uint64_t *j)
+{
+	uint64_t start = bench_now_ns(), took, first = *j;
+
+	for (int n = 0; n < CHUNK; n++, (*j)++) {
+		w->err = do_op(w, walk(w, *j));
+		if (w->err)
+			return NAN;
+	}
+	took = bench_now_ns() - start;
+	if (w->op == OP_DELETE) {
+		for (uint64_t r = first; r < *j && !w->err; r++)
+			w->err = fill(w->map, walk(w, r), 1);
+	}
+	return (double)took / CHUNK;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	double chunks[CHUNKS_PER_REP], reps[BENCH_MAX_REPS];
+	uint64_t j = 0;
+
+	pthread_barrier_wait(w->start);
+	for (unsigned int r = 0; r < w->reps; r++) {
+		for (unsigned int c = 0; c < w->chunks; c++) {
+			chunks[c] = time_chunk(w, &j);
+			if (w->err) {
+				fprintf(stderr, "bench: %s %s of entry %u failed: %s\n",
+					ebpf_map_name(w->map), op_names[w->op], walk(w, j),
+					ebpf_last_error());
+				return NULL;
+			}
+		}
+		reps[r] = bench_median(chunks, w->chunks);
+	}
+	w->ns = bench_median(reps, w->reps);
+	return NULL;
+}
+
+/* Runs the operation on `threads` threads at once; returns the mean of their ns per op. */
+static int host_op(struct bench_opts *b, struct ebpf_map *map, uint32_t entries, enum map_op op,
+		   unsigned int threads, double *ns)
+{
+	struct worker w[2];
+	pthread_t tid[2];
+	pthread_barrier_t start;
+	int err = 0;
+
+	pthread_barrier_init(&start, NULL, threads);
+	for (unsigned int t = 0; t < threads; t++) {
+		/* Lookups share every key; updates and deletes take a half each. */
+		bool split = op != OP_LOOKUP && threads > 1;
+
+		w[t] = (struct worker){
+			.map = map,
+			.op = op,
+			.first = split ? t * (entries / threads) : 0,
+			.count = split ? entries / threads : entries,
+			.reps = b->reps,
+			.chunks = b->quick ? 1 : CHUNKS_PER_REP,
+			.start = &start,
+			.ns = NAN,
+		};
+	}
+	for (unsigned int t = 1; t < threads; t++)
+		pthread_create(&tid[t], NULL, worker_main, &w[t]);
+	worker_main(&w[0]);
+	for (unsigned int t = 1; t < threads; t++)
+		pthread_join(tid[t], NULL);
+	pthread_barrier_destroy(&start);
+	*ns = 0;
+	for (unsigned int t = 0; t < threads; t++) {
+		*ns += w[t].ns / threads;
+		if (w[t].err && !err)
+			err = w[t].err;
+	}
+	return err;
+}
+
+static int host_case(struct bench_opts *b, const struct map_case *mc, double *hash_lookup)
+{
+	struct ebpf_map_create_opts o = { .sz = sizeof(o), .map_flags = mc->flags };
+	uint32_t key_size = mc->type == EBPF_MAP_TYPE_LPM_TRIE ? sizeof(struct lpm_key) : 4;
+	uint32_t entries = mc->entries;
+	struct ebpf_map *map;
+	int err;
+
+	if (b->quick && entries > HASH_1M_QUICK)
+		entries = HASH_1M_QUICK;
+	err = ebpf_map_create(mc->type, mc->name, key_size, 8, entries, &o, &map);
+	if (err) {
+		fprintf(stderr, "bench: creating map %s: %s\n", mc->name, ebpf_last_error());
+		return err;
+	}
+	err = fill(map, 0, entries);
+	printf("%-10s %9u", mc->name, entries);
+	for (int op = 0; op < OP_COUNT && !err; op++) {
+		for (unsigned int threads = 1; threads <= 2 && !err; threads++) {
+			char metric[48];
+			double ns = NAN;
+
+			/* Linux's arrays cannot delete either: -EINVAL. */
+			if (op == OP_DELETE && mc->type == EBPF_MAP_TYPE_ARRAY) {
+				printf(" %8s", "-");
+				continue;
+			}
+			err = host_op(b, map, entries, op, threads, &ns);
+			printf(" %8.1f", ns);
+			snprintf(metric, sizeof(metric), "host_%s_%ut_ns", op_names[op], threads);
+			bench_record(b, "maps", mc->name, metric, ns, "ns/op");
+			if (op == OP_LOOKUP && threads == 1 && hash_lookup)
+				*hash_lookup = ns;
+		}
+	}
+	printf("\n");
+	fflush(stdout);
+	ebpf_map_release(map);
+	return err;
+}
+
+static const struct map_case host_cases[] = {
+	{ .name = "array", .type = EBPF_MAP_TYPE_ARRAY, .entries = 1024 },
+	{ .name = "hash_1k", .type = EBPF_MAP_TYPE_HASH, .entries = 1024 },
+	{ .name = "hash_1m", .type = EBPF_MAP_TYPE_HASH, .entries = HASH_1M_ENTRIES },
+	{ .name = "lru_1k", .type = EBPF_MAP_TYPE_LRU_HASH, .entries = 1024 },
+	{ .name = "lpm_1k", .type = EBPF_MAP_TYPE_LPM_TRIE, .entries = 1024,
+	  .flags = EBPF_F_NO_PREALLOC },
+};
+#define HOST_CASE_COUNT (sizeof(host_cases) / sizeof(host_cases[0]))
+
+/* ---- program view ----------------------------------------------------------------------- */
+
+struct prog_op {
+	struct ebpf_program *program;
+	struct ebpf_test_run_opts opts;
+};
+
+static int prog_batch(void *arg, uint64_t iterations)
+{
+	struct prog_op *p = arg;
+
+	p->opts = (struct ebpf_test_run_opts){ .sz = sizeof(p->opts) };
+	p->opts.repeat = iterations > UINT32_MAX ? UINT32_MAX : (uint32_t)iterations;
+	return ebpf_program_test_run(p->program, &p->opts);
+}
+
+/* One run of a program, timed: what a single test run costs beyond its program. */
+static double time_one_run(struct prog_op *p, int *err)
+{
+	uint64_t start = bench_now_ns();
+
+	*err = prog_batch(p, 1);
+	return (double)(bench_now_ns() - start);
+}
+
+static double run_overhead(struct bench_opts *b, struct ebpf_object *empty)
+{
+	struct prog_op p = { .program = ebpf_object_next_program(empty, NULL) };
+	double samples[CHUNKS_PER_REP];
+	int err = 0;
+
+	for (int i = 0; i < CHUNKS_PER_REP && !err; i++)
+		samples[i] = time_one_run(&p, &err);
+	return err ? NAN : bench_median(samples, CHUNKS_PER_REP);
+}
+
+/* Deletes: one run deletes PROG_MAP_OPS keys, which come back (untimed) before the next. */
+static double prog_delete(struct bench_opts *b, struct prog_op *p, struct ebpf_map *map,
+			  double overhead, int *err)
+{
+	unsigned int runs = b->quick ? 1 : CHUNKS_PER_REP * 2;
+	double samples[CHUNKS_PER_REP * 2];
+
+	for (unsigned int i = 0; i < runs && !*err; i++) {
+		samples[i] = (time_one_run(p, err) - overhead) / PROG_MAP_OPS;
+		if (!*err && p->opts.retval != PROG_MAP_OPS)
+			*err = -EPROTO;
+		if (!*err)
+			*err = fill(map, 0, PROG_MAP_OPS);
+	}
+	return *err ? NAN : bench_median(samples, runs);
+}
+
+static int prog_op(struct bench_opts *b, struct ebpf_object *object, const char *map_name,
+		   enum map_op op, double overhead, double *ns)
+{
+	char name[32];
+	struct prog_op p = { 0 };
+	struct ebpf_map *map = ebpf_object_find_map(object, map_name);
+	int err = 0;
+
+	snprintf(name, sizeof(name), "%s_%s", op_names[op], map_name);
+	p.program = ebpf_object_find_program(object, name);
+	if (!p.program || !map)
+		return -ENOENT;
+	if (op == OP_DELETE) {
+		*ns = prog_delete(b, &p, map, overhead, &err);
+	} else {
+		err = prog_batch(&p, 1);
+		if (!err && p.opts.retval != PROG_MAP_OPS)
+			err = -EPROTO;
+		*ns = err ? NAN : bench_time(b, prog_batch, &p) / PROG_MAP_OPS;
+	}
+	if (err)
+		bench_note(b, "program %s: %s (returned %llu, expected %d)", name,
+			   ebpf_last_error(), (unsigned long long)p.opts.retval, PROG_MAP_OPS);
+	return err;
+}
+
+static int prog_view(struct bench_opts *b, double *hash_lookup)
+{
+	static const char *const maps[] = { "array", "hash", "lru", "lpm" };
+	struct ebpf_object *object = NULL, *empty = NULL;
+	double overhead;
+	int err;
+
+	err = bench_open(b, "map_ops", EBPF_MODE_JIT, &object);
+	if (!err)
+		err = bench_open(b, "empty", EBPF_MODE_JIT, &empty);
+	for (size_t m = 0; m < 4 && !err; m++)
+		err = fill(ebpf_object_find_map(object, maps[m]), 0, PROG_MAP_ENTRIES);
+	if (err)
+		goto out;
+	overhead = run_overhead(b, empty);
+	printf("\nfrom a JIT program (1 K entries; ns per op, loop and helper call included):\n");
+	for (size_t m = 0; m < 4 && !err; m++) {
+		printf("%-10s", maps[m]);
+		for (int op = 0; op < OP_COUNT && !err; op++) {
+			char metric[48];
+			double ns = NAN;
+
+			if (op == OP_DELETE && !strcmp(maps[m], "array")) {
+				printf("  %s -", op_names[op]);
+				continue;
+			}
+			err = prog_op(b, object, maps[m], op, overhead, &ns);
+			printf("  %s %.1f", op_names[op], ns);
+			snprintf(metric, sizeof(metric), "prog_%s_ns", op_names[op]);
+			bench_record(b, "maps", maps[m], metric, ns, "ns/op");
+			if (op == OP_LOOKUP && !strcmp(maps[m], "hash"))
+				*hash_lookup = ns;
+		}
+		printf("\n");
+	}
+out:
+	ebpf_object_close(empty);
+	ebpf_object_close(object);
+	return err;
+}
+
+int bench_maps(struct bench_opts *b)
+{
+	double host_lookup = NAN, prog_lookup = NAN;
+	int err = 0;
+
+	printf("\n== Maps: ns per operation (host view: ebpf_map_*; 1t = one thread, 2t = two "
+	       "at once) ==\n");
+	printf("%-10s %9s %8s %8s %8s %8s %8s %8s\n", "map", "entries", "look 1t", "look 2t",
+	       "upd 1t", "upd 2t", "del 1t", "del 2t");
+	for (size_t i = 0; i < HOST_CASE_COUNT && !err; i++)
+		err = host_case(b, &host_cases[i],
+				!strcmp(host_cases[i].name, "hash_1k") ? &host_lookup : NULL);
+	if (!err)
+		err = prog_view(b, &prog_lookup);
+	bench_target(b, "hash lookup, 1 K entries, from a JIT program", prog_lookup, 25, "ns/op",
+		     true);
+	bench_target(b, "hash lookup, 1 K entries, host ebpf_map_lookup", host_lookup, 25,
+		     "ns/op", true);
+	return err;
+}

@@ -32,7 +32,7 @@
 
 #include "filter.h"
 
-#define LINE_MODULE_ID	      NMR_GUID(0x6c1f0e52, 0x43a1, 0x4b7e, 0x9d2c, 0x5a0b3c8e7f00)
+#define LINE_MODULE_ID	     NMR_GUID(0x6c1f0e52, 0x43a1, 0x4b7e, 0x9d2c, 0x5a0b3c8e7f00)
 #define LINE_PROGRAM_TYPE_ID NMR_GUID(0x6c1f0e52, 0x43a1, 0x4b7e, 0x9d2c, 0x5a0b3c8e7f01)
 #define LINE_ATTACH_TYPE_ID  NMR_GUID(0x6c1f0e52, 0x43a1, 0x4b7e, 0x9d2c, 0x5a0b3c8e7f02)
 
@@ -40,8 +40,7 @@
 
 /* Helpers get r1..r5; the verifier proved r1 is the context and [needle, needle + size) is
  * readable memory, as the prototype below says. */
-static uint64_t line_contains(uint64_t r1, uint64_t needle, uint64_t size, uint64_t r4,
-			      uint64_t r5)
+static uint64_t line_contains(uint64_t r1, uint64_t needle, uint64_t size, uint64_t r4, uint64_t r5)
 {
 	const struct line_ctx *ctx = (const struct line_ctx *)(uintptr_t)r1;
 

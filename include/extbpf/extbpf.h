@@ -235,6 +235,10 @@ const char *ebpf_program_section(const struct ebpf_program *program);
 const char *ebpf_program_type_name(const struct ebpf_program *program);
 enum ebpf_exec_mode ebpf_program_mode(const struct ebpf_program *program);
 const struct ebpf_inst *ebpf_program_insns(const struct ebpf_program *program, size_t *count);
+/* The x86-64 machine code of a program prepared by the JIT, and where each instruction's code
+ * starts (offsets[count] is the end). -ENOENT when the program runs in another mode. */
+int ebpf_program_jited(const struct ebpf_program *program, const uint8_t **code, size_t *size,
+		       const uint32_t **offsets);
 uint32_t ebpf_program_id(const struct ebpf_program *program);
 uint32_t ebpf_map_id(const struct ebpf_map *map);
 

@@ -125,7 +125,8 @@ int ebpf_object_disassemble(const char *path, const char *program, enum ebpf_dis
 		err = disassemble_program(lo, &lo->programs[i], style, cb, arg);
 	}
 	if (!err && !found)
-		err = core_error(-ENOENT, "object '%s': no program in a section or function named '%s'",
+		err = core_error(-ENOENT,
+				 "object '%s': no program in a section or function named '%s'",
 				 path, program);
 	loader_object_free(lo);
 	return err;

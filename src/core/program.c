@@ -82,6 +82,19 @@ const struct ebpf_inst *ebpf_program_insns(const struct ebpf_program *program, s
 	return program->insns;
 }
 
+int ebpf_program_jited(const struct ebpf_program *program, const uint8_t **code, size_t *size,
+		       const uint32_t **offsets)
+{
+	core_error_clear();
+	if (!program->exec || exec_program_engine(program->exec) != EXEC_JIT)
+		return core_error(-ENOENT, "program '%s' does not run in the JIT (mode %s)",
+				  program->name,
+				  program->mode == EBPF_MODE_INTERP ? "interp" :
+				  program->mode == EBPF_MODE_NATIVE ? "native" : "none");
+	*code = exec_program_jited(program->exec, size, offsets);
+	return 0;
+}
+
 uint32_t ebpf_program_id(const struct ebpf_program *program)
 {
 	return program->id;

@@ -141,6 +141,12 @@ enum exec_engine exec_program_engine(const struct exec_program *program)
 	return program->engine;
 }
 
+const uint8_t *exec_program_jited(const struct exec_program *program, size_t *size,
+				  const uint32_t **offsets)
+{
+	return jit_code(program, size, offsets);
+}
+
 uint64_t exec_program_run(const struct exec_program *program, uint64_t r1, uint64_t r2)
 {
 	switch (program->engine) {

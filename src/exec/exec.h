@@ -92,6 +92,9 @@ int exec_program_create_bound(const struct ebpf_inst *insns, size_t count,
 			      struct exec_program **program, char *err, size_t err_size);
 void exec_program_destroy(struct exec_program *program);
 enum exec_engine exec_program_engine(const struct exec_program *program);
+/* A JIT program's machine code and the offset of each instruction's code (count + 1). */
+const uint8_t *exec_program_jited(const struct exec_program *program, size_t *size,
+				  const uint32_t **offsets);
 
 /* Runs the program with r1 = r1, r2 = r2 (r2 is the memory length in the conformance suite)
  * and returns r0. No checks: the program must have been verified. (The interpreter still ends

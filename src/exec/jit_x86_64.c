@@ -784,8 +784,13 @@ static void emit_tail_call(struct jit_state *s)
 	emit_modrm_mem(s, 0, RUN_BASE, TAIL_COUNT_DISP);
 	emit1(s, 0xff); /* jmp rax */
 	emit1(s, 0xe0);
+	/* A failed tail call leaves an error in r0, as the interpreter does. */
 	patch_local_jump(s, to_fail);
+	emit_mov_imm32(s, true, RAX, -E2BIG);
+	size_t to_end = emit_local_jcc(s, -1);
 	patch_local_jump(s, to_fail2);
+	emit_mov_imm32(s, true, RAX, -ENOENT);
+	patch_local_jump(s, to_end);
 }
 
 static void emit_unwind_check(struct jit_state *s)

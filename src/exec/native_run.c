@@ -50,15 +50,19 @@ int native_cc(const char *c_path, const char *so_path, char *err, size_t err_siz
 	return 0;
 }
 
-/* Tail calls from native code: the target runs to completion and its r0 is the program's. */
+/* Tail calls from native code: the target runs to completion and its r0 is the program's.
+ * Returns 1 when it ran, 0 (with the error in *r0) when the tail call failed. */
 static int native_tail_call(const struct native_env *env, struct native_state *state,
 			    uint64_t ctx, uint64_t map, uint64_t index, uint64_t *r0)
 {
 	const struct exec_program *self = env->runtime;
 	const struct exec_program *target;
 
+	/* A failed tail call leaves an error in r0, as the interpreter does. */
+	*r0 = (uint64_t)(int64_t)-E2BIG;
 	if (!self->helpers.tail_call || state->tail_calls >= EBPF_MAX_TAIL_CALLS)
 		return 0;
+	*r0 = (uint64_t)(int64_t)-ENOENT;
 	target = self->helpers.tail_call((void *)(uintptr_t)map, (uint32_t)index);
 	if (!target)
 		return 0;

@@ -304,7 +304,7 @@ static int emit_call(struct translation *t, const struct ebpf_inst *insn, size_t
 		fprintf(o, "r0 = r1;\nif (!r0) { st->unwound = 1; return 0; }\n");
 	} else if (id == 12) { /* bpf_tail_call: the target's result is the program's */
 		fprintf(o, "{ uint64_t ret; if (env->tail_call(env, st, r1, r2, r3, &ret)) "
-			   "return ret; }\n");
+			   "return ret; r0 = ret; }\n");
 	} else if (id >= EBPF_PROGRAM_TYPE_HELPER_ID_BASE) {
 		fprintf(o, "r0 = env->type[%u](r1, r2, r3, r4, r5);\n",
 			id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE);

@@ -45,7 +45,7 @@ void e2e_note(struct e2e *e, const char *fmt, ...) __attribute__((format(printf,
 
 /* Fails the test with the object and the mode in front of the message. */
 #define e2e_fail(e, fmt, ...)                                                                      \
-	fail_msg("%s [%s]: " fmt, (e)->object ? (e)->object : "-", e2e_mode_name((e)->mode),      \
+	fail_msg("%s [%s]: " fmt, (e)->object ? (e)->object : "-", e2e_mode_name((e)->mode),       \
 		 ##__VA_ARGS__)
 
 /* Notes `what = got` and fails unless got == want. */
@@ -79,8 +79,8 @@ void e2e_delete(struct e2e *e, struct ebpf_map *map, const void *key);
  */
 void e2e_read_var(struct e2e *e, const struct ebpf_object *obj, const char *var, void *out,
 		  size_t size);
-void e2e_write_var(struct e2e *e, const struct ebpf_object *obj, const char *var,
-		   const void *in, size_t size);
+void e2e_write_var(struct e2e *e, const struct ebpf_object *obj, const char *var, const void *in,
+		   size_t size);
 
 /* ---- object files ------------------------------------------------------------------------ */
 

@@ -60,7 +60,8 @@ static void expect_refused(const uint8_t *data, size_t size, int want, const cha
 	snprintf(prefix, sizeof(prefix), "object '%s': ", path);
 	if (err != want)
 		fail_msg("%s: error %d, expected %d (%s)", path, err, want, ebpf_last_error());
-	if (strncmp(ebpf_last_error(), prefix, strlen(prefix)) || !strstr(ebpf_last_error(), needle))
+	if (strncmp(ebpf_last_error(), prefix, strlen(prefix)) ||
+	    !strstr(ebpf_last_error(), needle))
 		fail_msg("message '%s' is not '%s...%s...'", ebpf_last_error(), prefix, needle);
 	assert_null(obj);
 	assert_int_equal(e2e_live_ids(), before);

@@ -343,8 +343,8 @@ void e2e_read_var(struct e2e *e, const struct ebpf_object *obj, const char *var,
 	free(value);
 }
 
-void e2e_write_var(struct e2e *e, const struct ebpf_object *obj, const char *var,
-		   const void *in, size_t size)
+void e2e_write_var(struct e2e *e, const struct ebpf_object *obj, const char *var, const void *in,
+		   size_t size)
 {
 	uint64_t offset;
 	struct ebpf_map *map = var_map(e, obj, var, size, &offset);

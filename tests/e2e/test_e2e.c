@@ -17,7 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include <netinet/in.h>
 
 #include <cmocka.h>
 
@@ -112,6 +113,49 @@ static void hash_counter(struct e2e *e)
 	e2e_delete(e, counters, &key);
 	e2e_expect(e, "r0 after delete", e2e_run(e, prog, NULL, 0, NULL, NULL), 1);
 	e2e_dump_map(e, counters);
+	ebpf_object_close(obj);
+}
+
+#define FIRE_THREADS 4
+#define FIRES	     20000
+
+/* Fires the hook FIRES times; *arg gets the first error. */
+static void *fire_many(void *arg)
+{
+	char buf[4] = { 0 };
+	int *err = arg;
+
+	for (int i = 0; i < FIRES && !*err; i++)
+		*err = sample_hook_fire(buf, sizeof(buf), 0, NULL, NULL, NULL, NULL);
+	return NULL;
+}
+
+/* hash_counter.bpf.c attached and fired from several threads at once: its
+ * __sync_fetch_and_add must be atomic in every engine, no increment lost. */
+static void concurrent_counter(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "hash_counter.bpf.o", NULL);
+	struct ebpf_map *counters = e2e_map(e, obj, "counters");
+	struct ebpf_link *link = NULL;
+	pthread_t threads[FIRE_THREADS];
+	int errors[FIRE_THREADS] = { 0 };
+	uint64_t count = 0;
+	uint32_t key = 1;
+
+	/* The host creates the entry: the programs only ever add to it. */
+	e2e_update(e, counters, &key, &count);
+	if (ebpf_program_attach_by_name(e2e_program(e, obj, "hash_counter"), "sample_hook", NULL, 0,
+					&link))
+		e2e_fail(e, "attach: %s", ebpf_last_error());
+	for (int i = 0; i < FIRE_THREADS; i++)
+		assert_int_equal(pthread_create(&threads[i], NULL, fire_many, &errors[i]), 0);
+	for (int i = 0; i < FIRE_THREADS; i++)
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+	assert_int_equal(ebpf_link_detach(link), 0);
+	for (int i = 0; i < FIRE_THREADS; i++)
+		e2e_expect(e, "fire error", errors[i], 0);
+	assert_true(has_key(counters, &key, &count));
+	e2e_expect(e, "counters[1]", (int64_t)count, FIRE_THREADS * FIRES);
 	ebpf_object_close(obj);
 }
 
@@ -290,10 +334,10 @@ static void lpm_filter(struct e2e *e)
 		struct lpm_key key;
 		struct rule rule;
 	} table[] = {
-		{ lpm_key(0, 0, 0, 0, 0), { 0, 1 } },	    /* default deny */
-		{ lpm_key(8, 10, 0, 0, 0), { 1, 2 } },	    /* 10/8 allowed */
-		{ lpm_key(16, 10, 1, 0, 0), { 0, 3 } },	    /* but not 10.1/16 */
-		{ lpm_key(24, 10, 1, 2, 0), { 1, 4 } },	    /* except 10.1.2/24 */
+		{ lpm_key(0, 0, 0, 0, 0), { 0, 1 } },	   /* default deny */
+		{ lpm_key(8, 10, 0, 0, 0), { 1, 2 } },	   /* 10/8 allowed */
+		{ lpm_key(16, 10, 1, 0, 0), { 0, 3 } },	   /* but not 10.1/16 */
+		{ lpm_key(24, 10, 1, 2, 0), { 1, 4 } },	   /* except 10.1.2/24 */
 		{ lpm_key(32, 192, 168, 1, 7), { 1, 5 } }, /* and one host */
 	};
 
@@ -435,8 +479,7 @@ static int on_record(void *arg, const void *data, size_t size)
 	memcpy(&ev, data, sizeof(ev));
 	if (ev.seq != c->received + 1 || ev.value != 0xfeed) {
 		snprintf(c->error, sizeof(c->error), "record %llu is seq %llu value %#x",
-			 (unsigned long long)c->received + 1, (unsigned long long)ev.seq,
-			 ev.value);
+			 (unsigned long long)c->received + 1, (unsigned long long)ev.seq, ev.value);
 		return -EINVAL;
 	}
 	c->received++;
@@ -468,8 +511,8 @@ static uint64_t produce(struct consumer *c)
 		uint32_t verdict = 0;
 		size_t count = 0;
 
-		assert_int_equal(sample_hook_fire(buf, sizeof(buf), 0, &verdict, NULL, &count, NULL),
-				 0);
+		assert_int_equal(
+		    sample_hook_fire(buf, sizeof(buf), 0, &verdict, NULL, &count, NULL), 0);
 		if (verdict == 1) {
 			produced++;
 			continue;
@@ -531,7 +574,8 @@ static void map_in_map(struct e2e *e)
 	e2e_expect(e, "r0 (inner_a)", e2e_run(e, prog, NULL, 0, NULL, NULL), 77);
 
 	/* A map the host made replaces it; later changes to inner_a no longer show. */
-	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_HASH, "inner_b", 4, 8, 16, NULL, &inner_b), 0);
+	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_HASH, "inner_b", 4, 8, 16, NULL, &inner_b),
+			 0);
 	value = 55;
 	e2e_update(e, inner_b, &key, &value);
 	id = ebpf_map_id(inner_b);
@@ -575,12 +619,10 @@ static void subprog(struct e2e *e)
 	e2e_expect(e, "ids left by the refused object", (int64_t)e2e_live_ids(), (int64_t)before);
 
 	obj = e2e_open(e, "subprog.bpf.o", "sample_ext");
-	e2e_expect(e, "r0 (3*3 + 4*4)", e2e_run(e, e2e_program(e, obj, "sum_squares"), NULL, 0,
-						 NULL, NULL),
-		   25);
-	e2e_expect(e, "r0 (5*5*2 + 1)", e2e_run(e, e2e_program(e, obj, "twice_squared"), NULL, 0,
-						 NULL, NULL),
-		   51);
+	e2e_expect(e, "r0 (3*3 + 4*4)",
+		   e2e_run(e, e2e_program(e, obj, "sum_squares"), NULL, 0, NULL, NULL), 25);
+	e2e_expect(e, "r0 (5*5*2 + 1)",
+		   e2e_run(e, e2e_program(e, obj, "twice_squared"), NULL, 0, NULL, NULL), 51);
 	e2e_expect(e, "loop not loaded", ebpf_object_find_program(obj, "loop") == NULL, 1);
 	ebpf_object_close(obj);
 }
@@ -669,11 +711,142 @@ static void sample_count(struct e2e *e)
 	ebpf_object_close(obj);
 }
 
+/* ---- a packet filter -------------------------------------------------------------------- */
+
+enum { ETH_LEN = 14, UDP_LEN = 8, TCP_LEN = 20 };
+
+/* RFC 1071 over big-endian 16-bit words: 0 over a header whose checksum is right. */
+static uint16_t rfc1071(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+struct packet {
+	uint8_t bytes[128];
+	size_t len;
+};
+
+/* Ethernet + IPv4 (ihl words, NOP options) + a UDP or TCP header to dport + 4 payload bytes,
+ * with a right IPv4 checksum. */
+static struct packet make_packet(uint8_t ihl, uint8_t ttl, uint8_t proto, uint16_t dport)
+{
+	struct packet pk = { .bytes = { 0 } };
+	uint8_t *ip = pk.bytes + ETH_LEN, *l4 = ip + ihl * 4;
+	size_t l4_len = proto == IPPROTO_TCP ? TCP_LEN : UDP_LEN;
+
+	memset(pk.bytes, 0xaa, 12); /* MAC addresses */
+	put16(pk.bytes + 12, 0x0800);
+	ip[0] = 0x40 | ihl;
+	put16(ip + 2, ihl * 4 + l4_len + 4);
+	ip[8] = ttl;
+	ip[9] = proto;
+	memcpy(ip + 12, (const uint8_t[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+	memset(ip + 20, 1, ihl * 4 - 20);
+	put16(ip + 10, rfc1071(ip, ihl * 4));
+	put16(l4, 4321);
+	put16(l4 + 2, dport);
+	if (proto == IPPROTO_TCP)
+		l4[12] = 5 << 4;
+	memcpy(l4 + l4_len, "data", 4);
+	pk.len = ETH_LEN + ihl * 4 + l4_len + 4;
+	return pk;
+}
+
+/* Runs the filter on a packet; forwarded packets must come out with the TTL one less, a right
+ * checksum and nothing else changed, the others untouched. */
+static int32_t filter(struct e2e *e, struct ebpf_program *prog, const struct packet *pk,
+		      uint32_t *port)
+{
+	struct sample_ctx ctx = { 0 };
+	struct packet out = *pk;
+	const uint8_t *ip = out.bytes + ETH_LEN;
+	int32_t r0 = e2e_run(e, prog, pk->bytes, pk->len, out.bytes, &ctx);
+
+	*port = ctx.flags;
+	if (r0 <= 0) {
+		e2e_expect(e, "untouched", !memcmp(out.bytes, pk->bytes, pk->len), 1);
+		return r0;
+	}
+	e2e_expect(e, "ttl", ip[8], pk->bytes[ETH_LEN + 8] - 1);
+	e2e_expect(e, "checksum right", rfc1071(ip, (ip[0] & 0xf) * 4), 0);
+	out.bytes[ETH_LEN + 8]++;
+	memcpy(out.bytes + ETH_LEN + 10, pk->bytes + ETH_LEN + 10, 2);
+	e2e_expect(e, "nothing else changed", !memcmp(out.bytes, pk->bytes, pk->len), 1);
+	return r0;
+}
+
+static void packet_filter(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "e2e_packet.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "packet_filter");
+	struct packet pk;
+	uint32_t port, key;
+	uint64_t bytes = 0, count;
+
+	pk = make_packet(5, 64, IPPROTO_UDP, 53);
+	bytes += pk.len - ETH_LEN;
+	e2e_expect(e, "udp 53", filter(e, prog, &pk, &port), 1);
+	e2e_expect(e, "port", port, 53);
+	pk = make_packet(5, 10, IPPROTO_TCP, 22);
+	bytes += pk.len - ETH_LEN;
+	e2e_expect(e, "tcp 22", filter(e, prog, &pk, &port), 2);
+	e2e_expect(e, "port", port, 22);
+	pk = make_packet(6, 200, IPPROTO_UDP, 8080); /* with options: the port moves */
+	bytes += pk.len - ETH_LEN;
+	e2e_expect(e, "udp 8080 after options", filter(e, prog, &pk, &port), 1);
+	e2e_expect(e, "port", port, 8080);
+	pk = make_packet(5, 64, IPPROTO_ICMP, 0);
+	bytes += pk.len - ETH_LEN;
+	e2e_expect(e, "icmp", filter(e, prog, &pk, &port), 1);
+	pk = make_packet(5, 1, IPPROTO_UDP, 53);
+	bytes += pk.len - ETH_LEN;
+	e2e_expect(e, "ttl expired", filter(e, prog, &pk, &port), -1);
+	pk = make_packet(5, 64, IPPROTO_UDP, 53);
+	pk.bytes[ETH_LEN + 11] ^= 1;
+	bytes += pk.len - ETH_LEN;
+	e2e_expect(e, "bad checksum", filter(e, prog, &pk, &port), -1);
+	pk = make_packet(5, 64, IPPROTO_TCP, 80);
+	pk.len = ETH_LEN + 20 + 10;
+	bytes += 20 + TCP_LEN + 4; /* tot_len says so */
+	e2e_expect(e, "tcp header cut", filter(e, prog, &pk, &port), -1);
+	pk.len = ETH_LEN + 10;
+	e2e_expect(e, "ip header cut", filter(e, prog, &pk, &port), -1);
+	pk = make_packet(5, 64, IPPROTO_UDP, 53);
+	put16(pk.bytes + 12, 0x0806);
+	e2e_expect(e, "arp passes", filter(e, prog, &pk, &port), 0);
+
+	for (key = 0; key < 256; key++) {
+		count = 0;
+		ebpf_map_lookup_elem(e2e_map(e, obj, "proto_count"), &key, &count);
+		if (key == IPPROTO_UDP || key == IPPROTO_TCP || key == IPPROTO_ICMP || count)
+			e2e_expect(e, "packets of the protocol", (int64_t)count,
+				   key == IPPROTO_UDP	? 4
+				   : key == IPPROTO_TCP ? 2
+							: 1);
+	}
+	e2e_read_var(e, obj, "ip_bytes", &count, sizeof(count));
+	e2e_expect(e, "ip_bytes", (int64_t)count, (int64_t)bytes);
+	ebpf_object_close(obj);
+}
+
 /* ---- the comparison itself --------------------------------------------------------------- */
 
 static void test_transcripts_compared(void **state)
 {
-	struct e2e a = { .mode = EBPF_MODE_INTERP, .cap = 8 }, b = { .mode = EBPF_MODE_JIT, .cap = 8 };
+	struct e2e a = { .mode = EBPF_MODE_INTERP, .cap = 8 },
+		   b = { .mode = EBPF_MODE_JIT, .cap = 8 };
 	char msg[512] = "";
 
 	a.transcript = calloc(1, a.cap);
@@ -714,6 +887,7 @@ static void test_transcripts_compared(void **state)
 
 DIFFERENTIAL(global_data)
 DIFFERENTIAL(hash_counter)
+DIFFERENTIAL(concurrent_counter)
 DIFFERENTIAL(hash_count_by_key)
 DIFFERENTIAL(lru_flows)
 DIFFERENTIAL(lru_eviction)
@@ -728,6 +902,7 @@ DIFFERENTIAL(subprog)
 DIFFERENTIAL(legacy_maps)
 DIFFERENTIAL(sample_replace)
 DIFFERENTIAL(sample_count)
+DIFFERENTIAL(packet_filter)
 
 static int teardown(void **state)
 {
@@ -741,6 +916,7 @@ int main(void)
 		cmocka_unit_test(test_transcripts_compared),
 		cmocka_unit_test_teardown(test_global_data, teardown),
 		cmocka_unit_test_teardown(test_hash_counter, teardown),
+		cmocka_unit_test_teardown(test_concurrent_counter, teardown),
 		cmocka_unit_test_teardown(test_hash_count_by_key, teardown),
 		cmocka_unit_test_teardown(test_lru_flows, teardown),
 		cmocka_unit_test_teardown(test_lru_eviction, teardown),
@@ -755,6 +931,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_legacy_maps, teardown),
 		cmocka_unit_test_teardown(test_sample_replace, teardown),
 		cmocka_unit_test_teardown(test_sample_count, teardown),
+		cmocka_unit_test_teardown(test_packet_filter, teardown),
 		E2E_BAD_TESTS(teardown),
 	};
 

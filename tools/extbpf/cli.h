@@ -53,19 +53,21 @@ int cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
 /* The options every object verb accepts, with the same spelling and meaning everywhere. */
 enum {
 	CLI_OPT_JSON = 'j',
-	CLI_OPT_SECTION = 0x100, /* --section S: one program, by section or function name */
-	CLI_OPT_TYPE,		 /* --type T: force the program type */
-	CLI_OPT_MODE,		 /* --mode interp|jit|native */
-	CLI_OPT_EXT,		 /* --ext PATH: load an extension besides the default directory */
+	CLI_OPT_SECTION = 0x100,   /* --section S: one program, by section or function name */
+	CLI_OPT_TYPE,		   /* --type T: force the program type */
+	CLI_OPT_MODE,		   /* --mode interp|jit|native */
+	CLI_OPT_EXT,		   /* --ext PATH: load an extension besides the default directory */
 	CLI_OPT_VERB_BASE = 0x200, /* a verb's own long options start here */
 };
 
+/* clang-format off */
 #define CLI_OBJECT_OPTIONS                                                                         \
 	{ "json", no_argument, NULL, CLI_OPT_JSON },                                               \
-	    { "section", required_argument, NULL, CLI_OPT_SECTION },                               \
-	    { "type", required_argument, NULL, CLI_OPT_TYPE },                                     \
-	    { "mode", required_argument, NULL, CLI_OPT_MODE },                                     \
-	    { "ext", required_argument, NULL, CLI_OPT_EXT }
+	{ "section", required_argument, NULL, CLI_OPT_SECTION },                                   \
+	{ "type", required_argument, NULL, CLI_OPT_TYPE },                                         \
+	{ "mode", required_argument, NULL, CLI_OPT_MODE },                                         \
+	{ "ext", required_argument, NULL, CLI_OPT_EXT }
+/* clang-format on */
 
 struct cli_object_args {
 	const char *path; /* the ELF object */
@@ -110,8 +112,7 @@ size_t cli_map_host_value_size(const struct ebpf_map *map);
 /* One line (or one JSON object) describing a map or a program; a program not loaded for
  * execution (verify-only) has mode "none". */
 void cli_print_map_summary(FILE *out, const struct ebpf_map *map, bool json);
-void cli_print_program_summary(FILE *out, const struct ebpf_program *prog, bool loaded,
-			       bool json);
+void cli_print_program_summary(FILE *out, const struct ebpf_program *prog, bool loaded, bool json);
 /* Every element of a map (cmd_map.c): text as bpftool's, or one JSON array. */
 int cli_map_dump(FILE *out, struct ebpf_map *map, bool json);
 /* Every map of an object, each with its summary (text) or as a ',"maps": [...]' member to

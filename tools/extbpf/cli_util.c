@@ -334,16 +334,15 @@ void cli_print_map_summary(FILE *out, const struct ebpf_map *map, bool json)
 			ebpf_map_value_size(map), ebpf_map_max_entries(map), ebpf_map_flags(map));
 		return;
 	}
-	fprintf(out, "map %u '%s': %s, key %u bytes, value %u bytes, max_entries %u", ebpf_map_id(map),
-		ebpf_map_name(map), cli_map_type_name(ebpf_map_type(map)), ebpf_map_key_size(map),
-		ebpf_map_value_size(map), ebpf_map_max_entries(map));
+	fprintf(out, "map %u '%s': %s, key %u bytes, value %u bytes, max_entries %u",
+		ebpf_map_id(map), ebpf_map_name(map), cli_map_type_name(ebpf_map_type(map)),
+		ebpf_map_key_size(map), ebpf_map_value_size(map), ebpf_map_max_entries(map));
 	if (ebpf_map_flags(map))
 		fprintf(out, ", flags 0x%x", ebpf_map_flags(map));
 	fputc('\n', out);
 }
 
-void cli_print_program_summary(FILE *out, const struct ebpf_program *prog, bool loaded,
-			       bool json)
+void cli_print_program_summary(FILE *out, const struct ebpf_program *prog, bool loaded, bool json)
 {
 	const char *mode = loaded ? cli_mode_name(ebpf_program_mode(prog)) : "none";
 	size_t count;

@@ -213,7 +213,10 @@ static int parse_style(const char *arg, enum ebpf_disasm_style *style)
 
 static bool is_elf(const void *data, size_t size)
 {
-	return size >= 4 && !memcmp(data, "\x7f" "ELF", 4);
+	return size >= 4 && !memcmp(data,
+				    "\x7f"
+				    "ELF",
+				    4);
 }
 
 static int disasm_file(const char *path, const char *section, enum ebpf_disasm_style style,

@@ -38,25 +38,26 @@ struct link_args {
 
 static void link_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: extbpf link attach FILE.o --section S [--section S2]... --attach HOOK\n"
-		"                         [--params HEX] [--fire DATA.bin]... [--uid N] [--mode M]\n"
-		"                         [--dump-maps] [-j] [--ext PATH]...\n"
-		"\n"
-		"Loads the programs of FILE.o in the sections (or functions) S, S2, ... and attaches\n"
-		"them, in that order, to the hook of attach type HOOK ('extbpf ext list' lists them)\n"
-		"with the attach parameters --params. Each --fire then fires the hook once with the\n"
-		"contents of DATA.bin (and --uid, default 0) and prints the combined verdict and\n"
-		"each program's result (and the data as the programs left it). --dump-maps then\n"
-		"prints the object's maps. Last, the links are detached.\n"
-		"Firing needs the hook's extension to export HOOK_fire (as the sample extension's\n"
-		"sample_hook_fire); without --fire the command attaches and detaches only.\n"
-		"\n"
-		"  -j, --json    JSON output          --ext PATH   also load this extension\n"
-		"  --mode M      interp, jit or native\n"
-		"\n"
-		"Exit codes: 0 success, 1 a program refused or the attach or a fire failed, 2 bad\n"
-		"arguments, unusable input or a hook that cannot be fired from here.\n");
+	fprintf(
+	    out,
+	    "usage: extbpf link attach FILE.o --section S [--section S2]... --attach HOOK\n"
+	    "                         [--params HEX] [--fire DATA.bin]... [--uid N] [--mode M]\n"
+	    "                         [--dump-maps] [-j] [--ext PATH]...\n"
+	    "\n"
+	    "Loads the programs of FILE.o in the sections (or functions) S, S2, ... and attaches\n"
+	    "them, in that order, to the hook of attach type HOOK ('extbpf ext list' lists them)\n"
+	    "with the attach parameters --params. Each --fire then fires the hook once with the\n"
+	    "contents of DATA.bin (and --uid, default 0) and prints the combined verdict and\n"
+	    "each program's result (and the data as the programs left it). --dump-maps then\n"
+	    "prints the object's maps. Last, the links are detached.\n"
+	    "Firing needs the hook's extension to export HOOK_fire (as the sample extension's\n"
+	    "sample_hook_fire); without --fire the command attaches and detaches only.\n"
+	    "\n"
+	    "  -j, --json    JSON output          --ext PATH   also load this extension\n"
+	    "  --mode M      interp, jit or native\n"
+	    "\n"
+	    "Exit codes: 0 success, 1 a program refused or the attach or a fire failed, 2 bad\n"
+	    "arguments, unusable input or a hook that cannot be fired from here.\n");
 }
 
 static int link_parse_uid(const char *text, uint32_t *uid)

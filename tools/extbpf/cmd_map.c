@@ -33,30 +33,32 @@ struct map_args {
 
 static void map_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: extbpf map list FILE.o [-j] [--ext PATH]...\n"
-		"       extbpf map dump FILE.o MAP [-j]\n"
-		"       extbpf map lookup FILE.o MAP --key HEX [-j]\n"
-		"       extbpf map update FILE.o MAP --key HEX --value HEX [--flags any|noexist|exist]\n"
-		"       extbpf map delete FILE.o MAP --key HEX\n"
-		"\n"
-		"Opens FILE.o (verifying its programs, running none) and works on its map MAP, as\n"
-		"the object creates it: global data (.rodata, .data, .bss), initialised arrays and\n"
-		"program arrays. Changes last until the command exits, each command being a process\n"
-		"of its own; 'extbpf run FILE.o ... --dump-maps' shows what a program wrote.\n"
-		"Keys and values are hex bytes: '01 00 00 00', '01000000' or '0x01 0x00 0x00 0x00'.\n"
-		"Per-CPU maps take and give one value per CPU, one after the other. Queue and stack\n"
-		"maps have no keys: dump pops every element.\n"
-		"\n"
-		"  --key HEX      the key, exactly the map's key size\n"
-		"  --value HEX    the value, exactly the map's value size\n"
-		"  --flags F      any (default), noexist (create only) or exist (replace only)\n"
-		"  --section S, --type T   as for 'extbpf prog'\n"
-		"  -j, --json     JSON output (bytes as [\"0x01\", ...], as bpftool)\n"
-		"  --ext PATH     also load this extension (repeatable)\n"
-		"\n"
-		"Exit codes: 0 success, 1 no such element or the update failed, 2 bad arguments,\n"
-		"unusable input or no such map.\n");
+	fprintf(
+	    out,
+	    "usage: extbpf map list FILE.o [-j] [--ext PATH]...\n"
+	    "       extbpf map dump FILE.o MAP [-j]\n"
+	    "       extbpf map lookup FILE.o MAP --key HEX [-j]\n"
+	    "       extbpf map update FILE.o MAP --key HEX --value HEX [--flags "
+	    "any|noexist|exist]\n"
+	    "       extbpf map delete FILE.o MAP --key HEX\n"
+	    "\n"
+	    "Opens FILE.o (verifying its programs, running none) and works on its map MAP, as\n"
+	    "the object creates it: global data (.rodata, .data, .bss), initialised arrays and\n"
+	    "program arrays. Changes last until the command exits, each command being a process\n"
+	    "of its own; 'extbpf run FILE.o ... --dump-maps' shows what a program wrote.\n"
+	    "Keys and values are hex bytes: '01 00 00 00', '01000000' or '0x01 0x00 0x00 0x00'.\n"
+	    "Per-CPU maps take and give one value per CPU, one after the other. Queue and stack\n"
+	    "maps have no keys: dump pops every element.\n"
+	    "\n"
+	    "  --key HEX      the key, exactly the map's key size\n"
+	    "  --value HEX    the value, exactly the map's value size\n"
+	    "  --flags F      any (default), noexist (create only) or exist (replace only)\n"
+	    "  --section S, --type T   as for 'extbpf prog'\n"
+	    "  -j, --json     JSON output (bytes as [\"0x01\", ...], as bpftool)\n"
+	    "  --ext PATH     also load this extension (repeatable)\n"
+	    "\n"
+	    "Exit codes: 0 success, 1 no such element or the update failed, 2 bad arguments,\n"
+	    "unusable input or no such map.\n");
 }
 
 static int parse_flags(const char *text, uint64_t *flags)
@@ -105,7 +107,8 @@ static int map_check_args(const struct map_args *a)
 		return cli_usage_error(&cli_verb_map, "map %s takes no --key",
 				       action_names[a->action]);
 	if ((a->action == MAP_UPDATE) != !!a->value)
-		return cli_usage_error(&cli_verb_map, "--value is for 'map update' and needed there");
+		return cli_usage_error(&cli_verb_map,
+				       "--value is for 'map update' and needed there");
 	return 0;
 }
 
@@ -213,8 +216,8 @@ static bool map_is_keyless(const struct ebpf_map *map)
 }
 
 /* Walks the keys; an element deleted meanwhile is skipped. Returns the count or -errno. */
-static long dump_keyed(FILE *out, struct ebpf_map *map, uint8_t *key, uint8_t *next,
-		       uint8_t *value, bool json)
+static long dump_keyed(FILE *out, struct ebpf_map *map, uint8_t *key, uint8_t *next, uint8_t *value,
+		       bool json)
 {
 	long n = 0;
 	int err;
@@ -253,8 +256,8 @@ int cli_map_dump(FILE *out, struct ebpf_map *map, bool json)
 	if (ebpf_map_type(map) == EBPF_MAP_TYPE_RINGBUF) {
 		n = 0; /* records are consumed, not looked up */
 	} else if (key && next && value) {
-		n = map_is_keyless(map) ? dump_keyless(out, map, value, json) :
-					  dump_keyed(out, map, key, next, value, json);
+		n = map_is_keyless(map) ? dump_keyless(out, map, value, json)
+					: dump_keyed(out, map, key, next, value, json);
 	}
 	if (json)
 		fprintf(out, "]\n");

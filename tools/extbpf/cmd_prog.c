@@ -14,24 +14,25 @@
 
 static void prog_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: extbpf prog show FILE.o [--section S] [--type T] [-j] [--ext PATH]...\n"
-		"       extbpf prog load FILE.o [--section S] [--type T] [--mode M] [-j]\n"
-		"                        [--ext PATH]...\n"
-		"\n"
-		"Opens FILE.o and lists its programs (id, name, section, program type, instruction\n"
-		"count, execution mode) and maps (id, name, type, key and value sizes, max_entries).\n"
-		"'show' only verifies the programs (mode none); 'load' also prepares them for\n"
-		"execution, as a host does. Nothing outlives the command: each extbpf command is a\n"
-		"process of its own, so there is no 'prog list' of programs loaded earlier.\n"
-		"\n"
-		"  --section S   only the program in section S (or the function S)\n"
-		"  --type T      force program type T instead of finding it from the section\n"
-		"  --mode M      interp, jit or native (default: the JIT where available)\n"
-		"  -j, --json    JSON output\n"
-		"  --ext PATH    also load this extension (repeatable)\n"
-		"\n"
-		"Exit codes: 0 success, 1 a program refused, 2 bad arguments or unusable input.\n");
+	fprintf(
+	    out,
+	    "usage: extbpf prog show FILE.o [--section S] [--type T] [-j] [--ext PATH]...\n"
+	    "       extbpf prog load FILE.o [--section S] [--type T] [--mode M] [-j]\n"
+	    "                        [--ext PATH]...\n"
+	    "\n"
+	    "Opens FILE.o and lists its programs (id, name, section, program type, instruction\n"
+	    "count, execution mode) and maps (id, name, type, key and value sizes, max_entries).\n"
+	    "'show' only verifies the programs (mode none); 'load' also prepares them for\n"
+	    "execution, as a host does. Nothing outlives the command: each extbpf command is a\n"
+	    "process of its own, so there is no 'prog list' of programs loaded earlier.\n"
+	    "\n"
+	    "  --section S   only the program in section S (or the function S)\n"
+	    "  --type T      force program type T instead of finding it from the section\n"
+	    "  --mode M      interp, jit or native (default: the JIT where available)\n"
+	    "  -j, --json    JSON output\n"
+	    "  --ext PATH    also load this extension (repeatable)\n"
+	    "\n"
+	    "Exit codes: 0 success, 1 a program refused, 2 bad arguments or unusable input.\n");
 }
 
 static int prog_parse(int argc, char **argv, struct cli_object_args *a)

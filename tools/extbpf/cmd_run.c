@@ -54,9 +54,9 @@ enum {
 /* Bytes of output data beyond the input a program may add (bpf_xdp_adjust_tail, ...). */
 #define RUN_DATA_HEADROOM 4096
 /* Context bytes read back when no --ctx gives the size. */
-#define RUN_CTX_OUT_SIZE 4096
+#define RUN_CTX_OUT_SIZE  4096
 /* Output data shown as a hex dump; -j and --data-out give all of it. */
-#define RUN_DUMP_LIMIT 256
+#define RUN_DUMP_LIMIT	  256
 
 static void run_usage(FILE *out)
 {
@@ -78,11 +78,11 @@ static void run_usage(FILE *out)
 	    "  --dump-maps   print every map of the object after the run\n"
 	    "  -j, --json    JSON output                    --ext PATH   load an extension\n"
 	    "\n"
-	    "The raw form runs raw eBPF instructions (FILE.bin: 8 bytes per instruction, as the conformance\n"
-	    "suite encodes them) with r1 pointing at the contents of --mem (empty by default)\n"
-	    "and r2 holding its size. Prints r0 and the mean time per run over --repeat runs\n"
-	    "(default 1). The program is verified first; --unverified skips that, for tests\n"
-	    "only (a program that was not verified may crash the process).\n"
+	    "The raw form runs raw eBPF instructions (FILE.bin: 8 bytes per instruction, as\n"
+	    "the conformance suite encodes them) with r1 pointing at the contents of --mem\n"
+	    "(empty by default) and r2 holding its size. Prints r0 and the mean time per run\n"
+	    "over --repeat runs (default 1). The program is verified first; --unverified skips\n"
+	    "that, for tests only (a program that was not verified may crash the process).\n"
 	    "\n"
 	    "  --mode M      interp, jit or native (default: the best available)\n"
 	    "\n"
@@ -406,8 +406,8 @@ static void run_print_text(const struct run_args *a, const struct ebpf_program *
 	printf("section '%s' prog '%s' (%s): retval %" PRIu64 " (0x%" PRIx64 ")\n",
 	       ebpf_program_section(prog), ebpf_program_name(prog),
 	       cli_mode_name(ebpf_program_mode(prog)), r->retval, r->retval);
-	printf("data out: %zu bytes%s\n", r->data_size_out, data < r->data_size_out ?
-	       " (truncated)" : "");
+	printf("data out: %zu bytes%s\n", r->data_size_out,
+	       data < r->data_size_out ? " (truncated)" : "");
 	cli_hex_dump(stdout, o->data_out, data, RUN_DUMP_LIMIT);
 	if (a->ctx) {
 		size_t ctx = shown(r->ctx_size_out, o->ctx_capacity);
@@ -415,8 +415,8 @@ static void run_print_text(const struct run_args *a, const struct ebpf_program *
 		printf("ctx out: %zu bytes\n", r->ctx_size_out);
 		cli_hex_dump(stdout, o->ctx_out, ctx, RUN_DUMP_LIMIT);
 	}
-	printf("mean time per run: %" PRIu64 " ns (%" PRIu32 " run%s)\n", r->duration_ns,
-	       a->repeat, a->repeat == 1 ? "" : "s");
+	printf("mean time per run: %" PRIu64 " ns (%" PRIu32 " run%s)\n", r->duration_ns, a->repeat,
+	       a->repeat == 1 ? "" : "s");
 }
 
 static void run_print_json(const struct run_args *a, const struct ebpf_program *prog,
@@ -438,8 +438,7 @@ static void run_print_json(const struct run_args *a, const struct ebpf_program *
 	}
 }
 
-static int run_program(const struct run_args *a, struct ebpf_object *obj,
-		       struct ebpf_program *prog)
+static int run_program(const struct run_args *a, struct ebpf_object *obj, struct ebpf_program *prog)
 {
 	struct run_output o = { 0 };
 	int ret = run_prepare(a, &o);
@@ -452,8 +451,8 @@ static int run_program(const struct run_args *a, struct ebpf_object *obj,
 		goto out;
 	}
 	if (a->data_out)
-		ret = run_write(a->data_out, o.data_out, shown(o.opts.data_size_out,
-							       o.data_capacity));
+		ret = run_write(a->data_out, o.data_out,
+				shown(o.opts.data_size_out, o.data_capacity));
 	if (!ret && a->ctx_out)
 		ret = run_write(a->ctx_out, o.ctx_out, shown(o.opts.ctx_size_out, o.ctx_capacity));
 	if (ret)

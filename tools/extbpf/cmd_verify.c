@@ -29,27 +29,28 @@ struct verify_list {
 
 static void verify_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: extbpf verify FILE.o [--section S] [--type T] [-v|-vv] [-j] [--ext PATH]...\n"
-		"\n"
-		"Verifies every program of FILE.o (or only the one whose section or function is S)\n"
-		"against its program type, found from the section name or forced with --type.\n"
-		"Prints one line per program: accepted, with its instruction count, the instructions\n"
-		"the verifier processed and the stack it uses, or refused, with the diagnostic on\n"
-		"stderr: section, instruction, disassembly, source line (with -g) and reason.\n"
-		"The extensions of the default directory (%s, or $EXTBPF_EXTENSION_DIR)\n"
-		"are loaded first.\n"
-		"\n"
-		"  --section S   only the program in section S (or the function S)\n"
-		"  --type T      verify as program type T (see 'extbpf ext list')\n"
-		"  -v            print the verifier's log: the path to every instruction\n"
-		"  -vv           also the abstract state (registers, stack) after each instruction\n"
-		"  -j, --json    JSON output\n"
-		"  --ext PATH    also load this extension (repeatable)\n"
-		"\n"
-		"Exit codes: 0 every program accepted, 1 a program refused, 2 bad arguments or\n"
-		"unusable input (missing file, not a BPF object, unknown section or type).\n",
-		ebpf_extension_default_dir() ? ebpf_extension_default_dir() : "?");
+	fprintf(
+	    out,
+	    "usage: extbpf verify FILE.o [--section S] [--type T] [-v|-vv] [-j] [--ext PATH]...\n"
+	    "\n"
+	    "Verifies every program of FILE.o (or only the one whose section or function is S)\n"
+	    "against its program type, found from the section name or forced with --type.\n"
+	    "Prints one line per program: accepted, with its instruction count, the instructions\n"
+	    "the verifier processed and the stack it uses, or refused, with the diagnostic on\n"
+	    "stderr: section, instruction, disassembly, source line (with -g) and reason.\n"
+	    "The extensions of the default directory (%s, or $EXTBPF_EXTENSION_DIR)\n"
+	    "are loaded first.\n"
+	    "\n"
+	    "  --section S   only the program in section S (or the function S)\n"
+	    "  --type T      verify as program type T (see 'extbpf ext list')\n"
+	    "  -v            print the verifier's log: the path to every instruction\n"
+	    "  -vv           also the abstract state (registers, stack) after each instruction\n"
+	    "  -j, --json    JSON output\n"
+	    "  --ext PATH    also load this extension (repeatable)\n"
+	    "\n"
+	    "Exit codes: 0 every program accepted, 1 a program refused, 2 bad arguments or\n"
+	    "unusable input (missing file, not a BPF object, unknown section or type).\n",
+	    ebpf_extension_default_dir() ? ebpf_extension_default_dir() : "?");
 }
 
 static int verify_parse(int argc, char **argv, struct verify_args *a)
@@ -116,8 +117,7 @@ static void list_free(struct verify_list *l)
 	free(l->sections);
 }
 
-static void print_accepted(const struct verify_args *a, const struct ebpf_program *prog,
-			   bool first)
+static void print_accepted(const struct verify_args *a, const struct ebpf_program *prog, bool first)
 {
 	struct ebpf_verifier_stats stats = { .sz = sizeof(stats) };
 	size_t count;
@@ -176,8 +176,8 @@ static void print_log(const struct verify_args *a, const char *log, FILE *out)
 }
 
 /* Verifies one program; EXIT_OK or EXIT_REFUSED. */
-static int verify_one(const struct verify_args *a, const char *name, const char *section,
-		      char *log, size_t log_size, bool first)
+static int verify_one(const struct verify_args *a, const char *name, const char *section, char *log,
+		      size_t log_size, bool first)
 {
 	struct ebpf_object_open_opts opts = {
 		.sz = sizeof(opts),
