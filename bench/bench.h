@@ -20,11 +20,11 @@ struct bench_target;
 
 /* What every section gets: the options, and the report it adds its figures to. */
 struct bench_opts {
-	bool quick;		/* smoke test: tiny iteration counts, correctness only */
-	const char *progs_dir;	/* bench/progs objects */
-	const char *tests_dir;	/* tests/progs objects (load pipeline) */
-	unsigned int reps;	/* timed repetitions whose median is reported (<= 64) */
-	uint64_t batch_ns;	/* how long one timed repetition should last */
+	bool quick;	       /* smoke test: tiny iteration counts, correctness only */
+	const char *progs_dir; /* bench/progs objects */
+	const char *tests_dir; /* tests/progs objects (load pipeline) */
+	unsigned int reps;     /* timed repetitions whose median is reported (<= 64) */
+	uint64_t batch_ns;     /* how long one timed repetition should last */
 
 	/* the report (bench_report.c) */
 	struct bench_record *records;
@@ -59,7 +59,7 @@ struct bench_variant {
 	unsigned int threads; /* threads a batch keeps busy (0 counts as 1) */
 	/* out */
 	uint64_t iterations;
-	unsigned int disturbed; /* samples for which every attempt waited for a CPU */
+	unsigned int disturbed;	  /* samples for which every attempt waited for a CPU */
 	double median_ns, min_ns; /* per iteration */
 	double samples[BENCH_MAX_REPS];
 };
@@ -81,8 +81,8 @@ void bench_fill_random(void *buf, size_t size, uint64_t seed);
 /* ---- the report (bench_report.c) --------------------------------------------------------- */
 
 /* One figure: section ("exec"), name ("alu_loop"), metric ("jit_ratio"), value, unit. */
-void bench_record(struct bench_opts *b, const char *section, const char *name,
-		  const char *metric, double value, const char *unit);
+void bench_record(struct bench_opts *b, const char *section, const char *name, const char *metric,
+		  double value, const char *unit);
 /* One target of the issue: where it stands. lower_is_better says which way `target` bounds. */
 void bench_target(struct bench_opts *b, const char *name, double value, double target,
 		  const char *unit, bool lower_is_better);

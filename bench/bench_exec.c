@@ -37,20 +37,36 @@ struct exec_prog {
 };
 
 static const struct exec_prog progs[] = {
-	{ .name = "alu_loop", .native = bench_native_alu, .make_input = bench_input_alu,
+	{ .name = "alu_loop",
+	  .native = bench_native_alu,
+	  .make_input = bench_input_alu,
 	  .input_size = BENCH_ALU_INPUT },
-	{ .name = "prime_count", .native = bench_native_primes, .make_input = bench_input_primes,
+	{ .name = "prime_count",
+	  .native = bench_native_primes,
+	  .make_input = bench_input_primes,
 	  .input_size = BENCH_PRIME_INPUT },
-	{ .name = "checksum", .native = bench_native_checksum, .make_input = bench_input_checksum,
-	  .input_size = BENCH_CSUM_BYTES, .input_map = "csum_buf" },
-	{ .name = "string_compare", .native = bench_native_strcmp, .make_input = bench_input_strcmp,
+	{ .name = "checksum",
+	  .native = bench_native_checksum,
+	  .make_input = bench_input_checksum,
+	  .input_size = BENCH_CSUM_BYTES,
+	  .input_map = "csum_buf" },
+	{ .name = "string_compare",
+	  .native = bench_native_strcmp,
+	  .make_input = bench_input_strcmp,
 	  .input_size = BENCH_STR_INPUT },
-	{ .name = "switch_dispatch", .native = bench_native_switch,
-	  .make_input = bench_input_switch, .input_size = BENCH_SWITCH_INPUT },
-	{ .name = "packet_parse", .native = bench_native_packets, .make_input = bench_input_packets,
+	{ .name = "switch_dispatch",
+	  .native = bench_native_switch,
+	  .make_input = bench_input_switch,
+	  .input_size = BENCH_SWITCH_INPUT },
+	{ .name = "packet_parse",
+	  .native = bench_native_packets,
+	  .make_input = bench_input_packets,
 	  .input_size = BENCH_PKT_INPUT },
-	{ .name = "hash_count", .native = bench_native_hash_count, .make_input = bench_input_hash,
-	  .input_size = BENCH_HASH_INPUT, .stateful = true },
+	{ .name = "hash_count",
+	  .native = bench_native_hash_count,
+	  .make_input = bench_input_hash,
+	  .input_size = BENCH_HASH_INPUT,
+	  .stateful = true },
 };
 #define PROG_COUNT (sizeof(progs) / sizeof(progs[0]))
 
@@ -267,7 +283,8 @@ static void record_prog(struct bench_opts *b, const struct exec_prog *prog,
 		double ratio = res->engine_ns[e] / res->native_ns;
 		char metric[48];
 
-		printf(" %12.0f %7.2fx %-3s", res->engine_ns[e], ratio, res->agree[e] ? "ok" : "BAD");
+		printf(" %12.0f %7.2fx %-3s", res->engine_ns[e], ratio,
+		       res->agree[e] ? "ok" : "BAD");
 		snprintf(metric, sizeof(metric), "%s_ns", mode);
 		bench_record(b, "exec", prog->name, metric, res->engine_ns[e], "ns/run");
 		snprintf(metric, sizeof(metric), "%s_min_ns", mode);

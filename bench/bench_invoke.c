@@ -227,8 +227,7 @@ static void record_engine(struct bench_opts *b, int mode, const struct invoke_fi
 		return;
 	bench_target(b, "invoke: sample_hook_fire, 1 link (JIT)", f->fire, 10, "ns/call", true);
 	bench_target(b, "invoke: link dispatch invoke (JIT)", f->invoke, 10, "ns/call", true);
-	bench_target(b, "invoke: link dispatch, batch of 64 (JIT)", f->batch, 10, "ns/call",
-		     true);
+	bench_target(b, "invoke: link dispatch, batch of 64 (JIT)", f->batch, 10, "ns/call", true);
 }
 
 static int register_hook(struct bench_hook *hook, nmr_handle_t *handle)

@@ -89,6 +89,14 @@ static double load_average(void)
 	return load;
 }
 
+/* Our JSON strings come from tools' output: keep them free of quotes and backslashes. */
+static void json_safe(char *s)
+{
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+			*s = '\'';
+}
+
 /* Describes the machine (printed, and kept as the JSON's "machine" object). */
 static void describe_machine(char *json, size_t size, double load_start)
 {
@@ -103,6 +111,10 @@ static void describe_machine(char *json, size_t size, double load_start)
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
+	json_safe(cpu);
+	json_safe(bpf_cc);
+	json_safe(cc);
+	json_safe(u.release);
 	printf("machine: %s, %ld cores, Linux %s; built with gcc %s; BPF: %s; native mode cc: %s; "
 	       "load average %.2f; %s\n",
 	       cpu, cores, u.release, __VERSION__, bpf_cc, cc, load_start, date);
@@ -128,11 +140,15 @@ static int parse_args(int argc, char **argv, struct bench_opts *b, const char **
 		      const char **out)
 {
 	static const struct option longopts[] = {
-		{ "quick", no_argument, NULL, 'q' },	  { "only", required_argument, NULL, 'o' },
-		{ "out", required_argument, NULL, 'O' },  { "reps", required_argument, NULL, 'r' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "out", required_argument, NULL, 'O' },
+		{ "reps", required_argument, NULL, 'r' },
 		{ "batch-ms", required_argument, NULL, 'b' },
-		{ "progs", required_argument, NULL, 'p' }, { "tests", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },	  { 0 },
+		{ "progs", required_argument, NULL, 'p' },
+		{ "tests", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	int c;
 

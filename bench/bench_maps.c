@@ -24,13 +24,13 @@
 
 #include "bench.h"
 
-#define CHUNK		  256
-#define CHUNKS_PER_REP	  32
-#define PROG_MAP_OPS	  256  /* BENCH_MAP_OPS of map_ops.bpf.c */
-#define PROG_MAP_ENTRIES  1024 /* BENCH_MAP_ENTRIES of map_ops.bpf.c */
-#define KEY_MULTIPLIER	  2654435761u
-#define HASH_1M_ENTRIES	  (1u << 20)
-#define HASH_1M_QUICK	  (1u << 14)
+#define CHUNK		 256
+#define CHUNKS_PER_REP	 32
+#define PROG_MAP_OPS	 256  /* BENCH_MAP_OPS of map_ops.bpf.c */
+#define PROG_MAP_ENTRIES 1024 /* BENCH_MAP_ENTRIES of map_ops.bpf.c */
+#define KEY_MULTIPLIER	 2654435761u
+#define HASH_1M_ENTRIES	 (1u << 20)
+#define HASH_1M_QUICK	 (1u << 14)
 
 enum map_op { OP_LOOKUP, OP_UPDATE, OP_DELETE, OP_COUNT };
 static const char *const op_names[OP_COUNT] = { "lookup", "update", "delete" };
@@ -253,7 +253,9 @@ static const struct map_case host_cases[] = {
 	{ .name = "hash_1k", .type = EBPF_MAP_TYPE_HASH, .entries = 1024 },
 	{ .name = "hash_1m", .type = EBPF_MAP_TYPE_HASH, .entries = HASH_1M_ENTRIES },
 	{ .name = "lru_1k", .type = EBPF_MAP_TYPE_LRU_HASH, .entries = 1024 },
-	{ .name = "lpm_1k", .type = EBPF_MAP_TYPE_LPM_TRIE, .entries = 1024,
+	{ .name = "lpm_1k",
+	  .type = EBPF_MAP_TYPE_LPM_TRIE,
+	  .entries = 1024,
 	  .flags = EBPF_F_NO_PREALLOC },
 };
 #define HOST_CASE_COUNT (sizeof(host_cases) / sizeof(host_cases[0]))
@@ -394,7 +396,7 @@ int bench_maps(struct bench_opts *b)
 		err = prog_view(b, &prog_lookup);
 	bench_target(b, "hash lookup, 1 K entries, from a JIT program", prog_lookup, 25, "ns/op",
 		     true);
-	bench_target(b, "hash lookup, 1 K entries, host ebpf_map_lookup", host_lookup, 25,
-		     "ns/op", true);
+	bench_target(b, "hash lookup, 1 K entries, host ebpf_map_lookup", host_lookup, 25, "ns/op",
+		     true);
 	return err;
 }

@@ -55,9 +55,21 @@ void *bench_native_hash_create(void)
 	return calloc(HASH_SLOTS, sizeof(struct hash_slot));
 }
 
+/* murmur3's finaliser: the keys are multiples of the golden ratio constant, which a plain
+ * multiplicative hash would cluster (and linear probing then crawls). */
+static bu32 hash_slot_of(bu32 key)
+{
+	key ^= key >> 16;
+	key *= 0x85ebca6bu;
+	key ^= key >> 13;
+	key *= 0xc2b2ae35u;
+	key ^= key >> 16;
+	return key & (HASH_SLOTS - 1);
+}
+
 static struct hash_slot *hash_find(struct hash_slot *table, bu32 key, int *found)
 {
-	bu32 i = (key * 0x9e3779b1u) >> 21;
+	bu32 i = hash_slot_of(key);
 
 	for (;; i = (i + 1) & (HASH_SLOTS - 1)) {
 		if (!table[i].used || table[i].key == key) {

@@ -45,8 +45,8 @@ static bool grow(void **array, size_t *cap, size_t count, size_t size)
 	return true;
 }
 
-void bench_record(struct bench_opts *b, const char *section, const char *name,
-		  const char *metric, double value, const char *unit)
+void bench_record(struct bench_opts *b, const char *section, const char *name, const char *metric,
+		  double value, const char *unit)
 {
 	struct bench_record *r;
 
@@ -175,7 +175,8 @@ static void write_targets(FILE *f, const struct bench_opts *b)
 		json_number(f, t->value);
 		fputs(", \"target\": ", f);
 		json_number(f, t->target);
-		fprintf(f, ", \"bound\": \"%s\", \"unit\": ", t->lower_is_better ? "below" : "above");
+		fprintf(f,
+			", \"bound\": \"%s\", \"unit\": ", t->lower_is_better ? "below" : "above");
 		json_string(f, t->unit);
 		fprintf(f, ", \"met\": %s}%s\n", target_met(t) ? "true" : "false",
 			i + 1 < b->target_count ? "," : "");

@@ -115,7 +115,8 @@ int bench_time_interleaved(const struct bench_opts *opts, struct bench_variant *
 		variants[v].median_ns = variants[v].min_ns = NAN;
 		variants[v].disturbed = 0;
 		if (variants[v].fn && !opts->quick)
-			variants[v].iterations = calibrate(opts, variants[v].fn, variants[v].arg, &err);
+			variants[v].iterations =
+			    calibrate(opts, variants[v].fn, variants[v].arg, &err);
 		if (err)
 			return err;
 	}

@@ -28,8 +28,9 @@ static char *disassemble_all(const struct ebpf_inst *insns, size_t count)
 		int n = isa_disasm(insns, count, i, EBPF_DISASM_ASM, text + len, cap - len - 1);
 
 		if (n <= 0) {
-			fprintf(stderr, "FINDING: the assembler produced insn %zu, which the "
-					"disassembler refuses: %s\n",
+			fprintf(stderr,
+				"FINDING: the assembler produced insn %zu, which the "
+				"disassembler refuses: %s\n",
 				i, text + len);
 			abort();
 		}
@@ -56,8 +57,9 @@ static void check_round_trip(const struct ebpf_inst *insns, size_t count)
 		abort();
 	}
 	if (again_count != count || memcmp(again, insns, count * sizeof(*insns))) {
-		fprintf(stderr, "FINDING: assemble -> disassemble -> assemble changes the "
-				"program:\n%s",
+		fprintf(stderr,
+			"FINDING: assemble -> disassemble -> assemble changes the "
+			"program:\n%s",
 			text);
 		abort();
 	}

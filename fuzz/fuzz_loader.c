@@ -17,8 +17,8 @@ static void walk_program(const struct loader_program *prog)
 	char line[128];
 
 	for (size_t i = 0; i < prog->insn_count;) {
-		int n = isa_disasm(prog->insns, prog->insn_count, i, EBPF_DISASM_C, line,
-				   sizeof(line));
+		int n =
+		    isa_disasm(prog->insns, prog->insn_count, i, EBPF_DISASM_C, line, sizeof(line));
 
 		i += n > 0 ? (size_t)n : 1;
 	}

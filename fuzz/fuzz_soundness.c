@@ -254,8 +254,7 @@ static void value_access(struct gen *g, uint32_t value_size)
 
 		while (mask * 2 <= room + 1)
 			mask *= 2;
-		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B, 3, R_CTX, 16 + next(g) % 48,
-		     0);
+		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B, 3, R_CTX, 16 + next(g) % 48, 0);
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_AND | EBPF_SRC_K, 3, 0, 0, (int32_t)mask - 1);
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 5, 0, 0, 0);
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_X, 5, 3, 0, 0);
@@ -364,8 +363,10 @@ static void gen_helper(struct gen *g)
 	/* fuzz_mem_sum(fp - 24, len) after initialising those bytes */
 	const int len = 1 + next(g) % 24;
 
-	emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, -24, (int32_t)next32(g));
-	emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, -16, (int32_t)next32(g));
+	emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, -24,
+	     (int32_t)next32(g));
+	emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, -16,
+	     (int32_t)next32(g));
 	emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, -8, (int32_t)next32(g));
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 1, EBPF_REG_FP, 0, 0);
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 1, 0, 0, -24);
@@ -423,9 +424,9 @@ static void gen_loop(struct gen *g)
 /* if (scalar <cond> imm) skip { blocks } */
 static void gen_branch(struct gen *g)
 {
-	static const uint8_t ops[] = { EBPF_JMP_JEQ,  EBPF_JMP_JGT,  EBPF_JMP_JGE,  EBPF_JMP_JSET,
-				       EBPF_JMP_JNE,  EBPF_JMP_JSGT, EBPF_JMP_JSGE, EBPF_JMP_JLT,
-				       EBPF_JMP_JLE,  EBPF_JMP_JSLT, EBPF_JMP_JSLE };
+	static const uint8_t ops[] = { EBPF_JMP_JEQ, EBPF_JMP_JGT,  EBPF_JMP_JGE,  EBPF_JMP_JSET,
+				       EBPF_JMP_JNE, EBPF_JMP_JSGT, EBPF_JMP_JSGE, EBPF_JMP_JLT,
+				       EBPF_JMP_JLE, EBPF_JMP_JSLT, EBPF_JMP_JSLE };
 	const uint8_t cls = next(g) & 1 ? EBPF_CLS_JMP : EBPF_CLS_JMP32;
 	const uint8_t op = ops[next(g) % sizeof(ops)];
 	uint32_t before;
@@ -448,8 +449,8 @@ static void gen_branch(struct gen *g)
 static void gen_block(struct gen *g)
 {
 	static void (*const blocks[])(struct gen *) = {
-		gen_alu,	gen_ctx_load,	 gen_ctx_store,	 gen_packet_const, gen_packet_var,
-		gen_map_lookup, gen_map_update,	 gen_map_delete, gen_spill_fill,   gen_helper,
+		gen_alu,	 gen_ctx_load,	 gen_ctx_store,	 gen_packet_const, gen_packet_var,
+		gen_map_lookup,	 gen_map_update, gen_map_delete, gen_spill_fill,   gen_helper,
 		gen_global_data, gen_loop,	 gen_branch,
 	};
 

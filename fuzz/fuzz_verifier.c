@@ -30,8 +30,8 @@ static void check_verdict(const struct verifier_result *res, size_t count)
 		abort();
 	}
 	if (res->insn < -1 || res->insn >= (int64_t)count) {
-		fprintf(stderr, "FINDING: verifier blames insn %lld of %zu\n",
-			(long long)res->insn, count);
+		fprintf(stderr, "FINDING: verifier blames insn %lld of %zu\n", (long long)res->insn,
+			count);
 		abort();
 	}
 }

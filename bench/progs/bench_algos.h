@@ -265,7 +265,7 @@ static inline __attribute__((always_inline)) bu32 bench_switch(const bu8 *data, 
  * cannot prune them (256 inlined frames exceed its complexity limit; see bench/RESULTS.md).
  */
 static __attribute__((noinline, unused)) bu64 bench_parse_one(const bu8 *frame, bu32 caplen,
-								   const bu8 *end)
+							      const bu8 *end)
 {
 	bu32 off = 14, etype, proto, l4, ports = 0;
 	const bu8 *ip;

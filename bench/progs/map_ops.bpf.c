@@ -67,10 +67,10 @@ static __always_inline void lpm_addr(struct lpm_key *k, __u32 i, __u32 prefixlen
 }
 
 #define LOOKUP_PROG(name, map, make_key)                                                           \
-	SEC("sample_ext/" #name) int name(struct sample_ctx *ctx)                                 \
+	SEC("sample_ext/" #name) int name(struct sample_ctx *ctx)                                  \
 	{                                                                                          \
 		__u64 base = ctx->counter, found = base;                                           \
-		asm volatile("" : "+r"(found));                                                   \
+		asm volatile("" : "+r"(found));                                                    \
 		BENCH_NO_UNROLL                                                                    \
 		for (__u32 i = 0; i < BENCH_MAP_OPS; i++) {                                        \
 			make_key;                                                                  \
@@ -81,10 +81,10 @@ static __always_inline void lpm_addr(struct lpm_key *k, __u32 i, __u32 prefixlen
 	}
 
 #define UPDATE_PROG(name, map, make_key)                                                           \
-	SEC("sample_ext/" #name) int name(struct sample_ctx *ctx)                                 \
+	SEC("sample_ext/" #name) int name(struct sample_ctx *ctx)                                  \
 	{                                                                                          \
 		__u64 base = ctx->counter, done = base;                                            \
-		asm volatile("" : "+r"(done));                                                    \
+		asm volatile("" : "+r"(done));                                                     \
 		BENCH_NO_UNROLL                                                                    \
 		for (__u32 i = 0; i < BENCH_MAP_OPS; i++) {                                        \
 			__u64 value = i;                                                           \
@@ -96,10 +96,10 @@ static __always_inline void lpm_addr(struct lpm_key *k, __u32 i, __u32 prefixlen
 	}
 
 #define DELETE_PROG(name, map, make_key)                                                           \
-	SEC("sample_ext/" #name) int name(struct sample_ctx *ctx)                                 \
+	SEC("sample_ext/" #name) int name(struct sample_ctx *ctx)                                  \
 	{                                                                                          \
 		__u64 base = ctx->counter, done = base;                                            \
-		asm volatile("" : "+r"(done));                                                    \
+		asm volatile("" : "+r"(done));                                                     \
 		BENCH_NO_UNROLL                                                                    \
 		for (__u32 i = 0; i < BENCH_MAP_OPS; i++) {                                        \
 			make_key;                                                                  \
@@ -109,10 +109,14 @@ static __always_inline void lpm_addr(struct lpm_key *k, __u32 i, __u32 prefixlen
 		return (int)(done - base);                                                         \
 	}
 
-#define INDEX_KEY  __u32 key = i
-#define HASH_KEY   __u32 key = hash_key(i)
-#define LPM_ADDR   struct lpm_key key; lpm_addr(&key, i, 32)
-#define LPM_PREFIX struct lpm_key key; lpm_addr(&key, i, 24)
+#define INDEX_KEY __u32 key = i
+#define HASH_KEY  __u32 key = hash_key(i)
+#define LPM_ADDR                                                                                   \
+	struct lpm_key key;                                                                        \
+	lpm_addr(&key, i, 32)
+#define LPM_PREFIX                                                                                 \
+	struct lpm_key key;                                                                        \
+	lpm_addr(&key, i, 24)
 
 LOOKUP_PROG(lookup_array, array, INDEX_KEY)
 LOOKUP_PROG(lookup_hash, hash, HASH_KEY)

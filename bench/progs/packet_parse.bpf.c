@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Benchmark program: packet parser over an in-memory capture (the algorithm is bench_packets in bench_algos.h). */
+/* Benchmark program: packet parser over an in-memory capture (the algorithm is bench_packets in
+ * bench_algos.h). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

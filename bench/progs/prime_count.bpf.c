@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Benchmark program: prime count by trial division (the algorithm is bench_primes in bench_algos.h). */
+/* Benchmark program: prime count by trial division (the algorithm is bench_primes in
+ * bench_algos.h). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Benchmark program: string compare against a table (the algorithm is bench_strcmp in bench_algos.h). */
+/* Benchmark program: string compare against a table (the algorithm is bench_strcmp in
+ * bench_algos.h). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Benchmark program: switch dispatch of a byte code (the algorithm is bench_switch in bench_algos.h). */
+/* Benchmark program: switch dispatch of a byte code (the algorithm is bench_switch in
+ * bench_algos.h). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

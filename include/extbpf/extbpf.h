@@ -155,6 +155,10 @@ int ebpf_map_update_elem(struct ebpf_map *map, const void *key, const void *valu
 			 uint64_t flags);
 int ebpf_map_delete_elem(struct ebpf_map *map, const void *key);
 int ebpf_map_lookup_and_delete_elem(struct ebpf_map *map, const void *key, void *value);
+/* From now on the host may only read the map (updates and deletes fail with -EPERM); programs
+ * still write it unless it was created with EBPF_F_RDONLY_PROG. An object's .rodata is frozen
+ * once loaded: the verifier relies on its contents (constant strings). */
+int ebpf_map_freeze(struct ebpf_map *map);
 /* key NULL gives the first key; -ENOENT after the last. */
 int ebpf_map_get_next_key(struct ebpf_map *map, const void *key, void *next_key);
 
@@ -194,6 +198,9 @@ struct ebpf_object_open_opts {
 	char *log_buf;
 	size_t log_size;
 	uint32_t log_level;
+	/* JIT: hide every immediate operand of the program behind a random key, so that programs
+	 * from untrusted users cannot plant chosen machine code (constant blinding). */
+	bool blind_constants;
 };
 
 /* Opens an ELF object: parses it, creates its maps, verifies, relocates and compiles each

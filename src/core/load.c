@@ -233,6 +233,7 @@ static int prepare(struct ebpf_program *prog, enum ebpf_exec_mode mode, const st
 		.type = prog->type_helpers,
 		.type_count = prog->type_helper_count,
 		.tail_call = core_tail_call,
+		.blind_constants = u->opts->blind_constants,
 	};
 	char err_msg[256] = "";
 	int err;
@@ -562,17 +563,47 @@ static int create_map(const struct loader_map *lm, struct ebpf_map *inner, struc
 			return core_error(err, "map '%s': cannot set its initial data", lm->name);
 		}
 	}
-	if (lm->pinning == LOADER_PIN_BY_NAME) {
-		char path[sizeof(PIN_ROOT) + MAP_NAME_MAX];
-
-		snprintf(path, sizeof(path), PIN_ROOT "%s", lm->name);
-		err = ebpf_map_pin(*map, path);
-		if (err) {
-			ebpf_map_release(*map);
-			return err;
-		}
-	}
+	if (lm->kind == LOADER_MAP_RODATA)
+		ebpf_map_freeze(*map);
 	return 0;
+}
+
+/*
+ * LIBBPF_PIN_BY_NAME maps the object created are pinned once the whole object has loaded: a
+ * refused object leaves nothing behind (as libbpf, which unpins on failure).
+ */
+static int pin_new_maps(struct ebpf_object *obj, const struct loader_object *lo)
+{
+	char path[sizeof(PIN_ROOT) + MAP_NAME_MAX];
+	bool *pinned_here = calloc(lo->map_count + 1, sizeof(*pinned_here));
+	int err = pinned_here ? 0 : core_error(-ENOMEM, "out of memory");
+
+	for (size_t i = 0; i < lo->map_count && !err; i++) {
+		struct ebpf_map *pinned;
+
+		if (lo->maps[i].pinning != LOADER_PIN_BY_NAME)
+			continue;
+		snprintf(path, sizeof(path), PIN_ROOT "%s", lo->maps[i].name);
+		if (!ebpf_map_get_pinned(path, &pinned)) {
+			/* Reused from the pin (pinned_map): already there. */
+			if (pinned != obj->maps[i])
+				err = core_error(-EEXIST, "map '%s': '%s' was pinned meanwhile",
+						 lo->maps[i].name, path);
+			ebpf_map_release(pinned);
+			continue;
+		}
+		core_error_clear();
+		err = ebpf_map_pin(obj->maps[i], path);
+		pinned_here[i] = !err;
+	}
+	for (size_t i = 0; err && pinned_here && i < lo->map_count; i++) {
+		if (!pinned_here[i])
+			continue;
+		snprintf(path, sizeof(path), PIN_ROOT "%s", lo->maps[i].name);
+		ebpf_unpin(path);
+	}
+	free(pinned_here);
+	return err;
 }
 
 /* Maps of maps need their template first: two passes. */
@@ -755,6 +786,8 @@ int core_object_build(struct loader_object *lo, const char *name,
 	err = load_programs(obj, lo, &u, by_index);
 	if (!err)
 		err = fill_initial_entries(obj, lo, by_index);
+	if (!err)
+		err = pin_new_maps(obj, lo);
 	if (err)
 		goto fail;
 	core_lock();

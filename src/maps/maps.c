@@ -319,6 +319,9 @@ static int map_fail(const struct ebpf_map *map, int err, const char *op, uint64_
 		return core_error(err, "map '%s' (%s): %s is not supported by this map type", name,
 				  type, op);
 	case -EPERM:
+		if (atomic_load(&map->frozen))
+			return core_error(err, "map '%s' (%s): %s: the map is frozen (read-only "
+					  "for the host)", name, type, op);
 		return core_error(err, "map '%s' (%s): %s: not allowed by map_flags 0x%x", name,
 				  type, op, map->attr.map_flags);
 	case -EBADF:
@@ -387,7 +390,7 @@ int ebpf_map_update_elem(struct ebpf_map *map, const void *key, const void *valu
 	if (err)
 		return err;
 	ops = map->ops;
-	if (map->attr.map_flags & MAP_F_RDONLY)
+	if ((map->attr.map_flags & MAP_F_RDONLY) || atomic_load(&map->frozen))
 		err = -EPERM;
 	else if (ops->push)
 		err = ops->push(map, value, flags);
@@ -400,6 +403,15 @@ int ebpf_map_update_elem(struct ebpf_map *map, const void *key, const void *valu
 	return err ? map_fail(map, err, "update", flags) : 0;
 }
 
+int ebpf_map_freeze(struct ebpf_map *map)
+{
+	core_error_clear();
+	if (!map)
+		return core_error(-EINVAL, "map freeze: no map");
+	atomic_store(&map->frozen, true);
+	return 0;
+}
+
 int ebpf_map_delete_elem(struct ebpf_map *map, const void *key)
 {
 	int err;
@@ -408,7 +420,7 @@ int ebpf_map_delete_elem(struct ebpf_map *map, const void *key)
 	err = map_check_args(map, key, "", "delete");
 	if (err)
 		return err;
-	if (map->attr.map_flags & MAP_F_RDONLY)
+	if ((map->attr.map_flags & MAP_F_RDONLY) || atomic_load(&map->frozen))
 		err = -EPERM;
 	else if (map_is_queue_stack(map))
 		err = -EINVAL; /* as Linux: queues and stacks pop, they do not delete */
@@ -431,7 +443,7 @@ int ebpf_map_lookup_and_delete_elem(struct ebpf_map *map, const void *key, void 
 	if (err)
 		return err;
 	ops = map->ops;
-	if (map->attr.map_flags & (MAP_F_RDONLY | MAP_F_WRONLY))
+	if ((map->attr.map_flags & (MAP_F_RDONLY | MAP_F_WRONLY)) || atomic_load(&map->frozen))
 		err = -EPERM;
 	else if (ops->pop)
 		err = ops->pop(map, value);

@@ -79,6 +79,9 @@ struct ebpf_map {
 	struct map_attr attr; /* attr.name points at name[] */
 	char name[MAP_NAME_MAX];
 	const struct map_object_ops *object_ops; /* for maps of objects */
+	/* Set by ebpf_map_freeze: the host may no longer write it (programs may, unless
+	 * BPF_F_RDONLY_PROG). Global .rodata is frozen once loaded, as libbpf does. */
+	atomic_bool frozen;
 	/* Bookkeeping of the core's object table (map_create sets refcount 1 and id 0). */
 	atomic_uint refcount;
 	uint32_t id;

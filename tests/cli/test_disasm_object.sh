@@ -43,6 +43,9 @@ contains "$work/err" "--section is for ELF objects" "--section on raw"
 expect 0 "disasm -j of raw instructions" "$extbpf" disasm -j "$work/raw.bin"
 json_ok "disasm -j raw"
 json_check "disasm -j raw" "[i['text'] for i in j['insns']] == ['r0 = 1', 'exit']"
+printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000\076\000' >"$work/dyn.so"
+head -c 64 /dev/zero >>"$work/dyn.so"
+expect 2 "a shared object" "$extbpf" disasm "$work/dyn.so"
 usage_error "--section without a value" "$extbpf" disasm "$progs/sample_count.bpf.o" --section
 
 finish

@@ -55,6 +55,17 @@ contains "$work/out" "retval 2" "second alone sees flags 0"
 expect 2 "run of an object with two programs" "$extbpf" run "$cli_progs/two_progs.bpf.o"
 contains "$work/err" "--section sample_ext/first" "the choices"
 
+# A native object made by `extbpf compile` runs as the object it came from.
+if "$extbpf" compile "$progs/sample_replace.bpf.o" -o "$work/replace.so" >"$work/out" 2>&1; then
+	expect 0 "run of a native object" "$extbpf" run "$work/replace.so" --data "$work/in.bin"
+	contains "$work/out" "prog 'replace_foo' (native): retval 1" "the native run"
+	contains "$work/out" "xx BAR yy" "the native run's data"
+	expect 2 "verify of a native object" "$extbpf" verify "$work/replace.so"
+	contains "$work/err" "made by 'extbpf compile'" "verify of a native object"
+else
+	fail "extbpf compile: $(cat "$work/out")"
+fi
+
 # Failures of the run itself: 1.
 expect 1 "a type without test runs" "$extbpf" run "$cli_progs/no_test_run.bpf.o"
 contains "$work/err" "does not support test runs" "no test-run support"

@@ -25,10 +25,10 @@
 
 #include "sample_ext.h"
 
-#define FIRERS	       3
-#define SHARED_KEYS    32
-#define RET_COUNT      1 /* count_invocation */
-#define RET_OTHER      2 /* other */
+#define FIRERS		3
+#define SHARED_KEYS	32
+#define RET_COUNT	1 /* count_invocation */
+#define RET_OTHER	2 /* other */
 #define DEFAULT_SECONDS 3
 
 struct stress {

@@ -140,6 +140,8 @@ static int map_parse(int argc, char **argv, struct map_args *a)
 		a->map = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(&cli_verb_map, "unexpected argument '%s'", argv[optind]);
+	if (a->obj.mode != EBPF_MODE_DEFAULT)
+		return cli_usage_error(&cli_verb_map, "--mode: map runs no program");
 	return map_check_args(a);
 }
 
@@ -261,6 +263,8 @@ int cli_map_dump(FILE *out, struct ebpf_map *map, bool json)
 	}
 	if (json)
 		fprintf(out, "]\n");
+	else if (ebpf_map_type(map) == EBPF_MAP_TYPE_RINGBUF)
+		fprintf(out, "(a ring buffer: its records are consumed by a reader, not listed)\n");
 	else if (n >= 0)
 		fprintf(out, "Found %ld element%s\n", n, n == 1 ? "" : "s");
 	free(key);

@@ -79,6 +79,8 @@ static int verify_parse(int argc, char **argv, struct verify_args *a)
 	a->obj.path = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(&cli_verb_verify, "unexpected argument '%s'", argv[optind]);
+	if (a->obj.mode != EBPF_MODE_DEFAULT)
+		return cli_usage_error(&cli_verb_verify, "--mode: verify prepares nothing to run");
 	if (a->log_level > 2)
 		a->log_level = 2;
 	return 0;
@@ -250,8 +252,10 @@ static int verify_run(int argc, char **argv)
 		goto out;
 	l.only = a.obj.section;
 	if (ebpf_object_programs(a.obj.path, list_program, &l) || l.err) {
-		cli_error("verify", "%s: %s", a.obj.path,
-			  l.err ? strerror(-l.err) : ebpf_last_error());
+		if (l.err)
+			cli_error("verify", "%s: %s", a.obj.path, strerror(-l.err));
+		else
+			cli_error("verify", "%s", ebpf_last_error());
 		ret = EXIT_USAGE;
 		goto out;
 	}

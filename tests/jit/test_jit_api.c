@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JIT through the public API: programs prepared by it by default, their machine code
+ * (ebpf_program_jited, what `extbpf disasm --jited` shows), and constant blinding keeping a
+ * program's immediates out of that code while it computes the same result.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <extbpf/extbpf.h>
+
+/* r0 = 0x5a17c0de; r0 += 0x1badf00d; exit */
+static const struct ebpf_inst program[] = {
+	{ .code = 0xb7, .dst_reg = 0, .imm = 0x5a17c0de },
+	{ .code = 0x07, .dst_reg = 0, .imm = 0x1badf00d },
+	{ .code = 0x95 },
+};
+
+static bool contains(const uint8_t *code, size_t size, uint32_t value)
+{
+	for (size_t i = 0; i + 4 <= size; i++) {
+		if (!memcmp(code + i, &value, 4))
+			return true;
+	}
+	return false;
+}
+
+static struct ebpf_program *load(enum ebpf_exec_mode mode, bool blind)
+{
+	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = mode,
+					      .blind_constants = blind };
+	struct ebpf_program *prog;
+
+	if (ebpf_program_load_raw("sample", program, 3, &opts, &prog))
+		fail_msg("load: %s", ebpf_last_error());
+	return prog;
+}
+
+static uint64_t run(struct ebpf_program *prog)
+{
+	uint8_t data[16] = { 0 };
+	struct ebpf_test_run_opts run = { .sz = sizeof(run), .data_in = data,
+					  .data_size_in = sizeof(data) };
+
+	assert_int_equal(ebpf_program_test_run(prog, &run), 0);
+	return run.retval;
+}
+
+static void test_default_mode_is_the_jit(void **state)
+{
+	struct ebpf_program *prog = load(EBPF_MODE_DEFAULT, false);
+	const uint8_t *code;
+	const uint32_t *offsets;
+	size_t size;
+
+	assert_int_equal(ebpf_program_mode(prog), EBPF_MODE_JIT);
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, &offsets), 0);
+	assert_true(size > 0);
+	/* Instruction offsets rise through the code and end at its end. */
+	for (size_t i = 0; i < 3; i++)
+		assert_true(offsets[i] <= offsets[i + 1]);
+	assert_int_equal(offsets[3], size);
+	assert_int_equal(run(prog), (uint32_t)(0x5a17c0de + 0x1badf00d));
+	ebpf_program_release(prog);
+}
+
+static void test_blinding_hides_immediates(void **state)
+{
+	struct ebpf_program *plain = load(EBPF_MODE_JIT, false);
+	struct ebpf_program *blinded = load(EBPF_MODE_JIT, true);
+	const uint8_t *code;
+	size_t size;
+
+	assert_int_equal(ebpf_program_jited(plain, &code, &size, NULL), 0);
+	assert_true(contains(code, size, 0x5a17c0de));
+	assert_true(contains(code, size, 0x1badf00d));
+	assert_int_equal(ebpf_program_jited(blinded, &code, &size, NULL), 0);
+	assert_false(contains(code, size, 0x5a17c0de));
+	assert_false(contains(code, size, 0x1badf00d));
+	assert_int_equal(run(plain), run(blinded));
+	ebpf_program_release(plain);
+	ebpf_program_release(blinded);
+}
+
+static void test_other_modes_have_no_machine_code(void **state)
+{
+	struct ebpf_program *prog = load(EBPF_MODE_INTERP, false);
+	const uint8_t *code;
+	size_t size;
+
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, NULL), -ENOENT);
+	assert_non_null(strstr(ebpf_last_error(), "does not run in the JIT"));
+	ebpf_program_release(prog);
+}
+
+static int setup(void **state)
+{
+	char path[1024];
+	const char *build = getenv("EXTBPF_BUILD_DIR");
+
+	if (!build)
+		return -1;
+	snprintf(path, sizeof(path), "%s/lib/extbpf/sample.so", build);
+	return ebpf_extension_load(path, NULL) ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	ebpf_runtime_shutdown();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_mode_is_the_jit),
+		cmocka_unit_test(test_blinding_hides_immediates),
+		cmocka_unit_test(test_other_modes_have_no_machine_code),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
