@@ -108,6 +108,12 @@ int bench_open(const struct bench_opts *opts, const char *name, int mode,
 	       struct ebpf_object **object);
 const char *bench_mode_name(int mode);
 
+/* The instructions one run of a sample_ext program on data[0..size) executes, as counted by
+ * the interpreter's checked mode (bench_insns.c). */
+struct ebpf_program;
+int bench_count_executed(const struct ebpf_program *program, const void *data, size_t size,
+			 uint64_t *executed);
+
 /* VmRSS of this process in KiB, or 0 when /proc cannot say. */
 uint64_t bench_rss_kib(void);
 

@@ -18,11 +18,14 @@
  *
  * The extension is a shared library exporting EBPF_EXTENSION_ENTRY_SYMBOL (use
  * EBPF_EXTENSION_DEFINE) or a static archive whose descriptor the host passes to
- * ebpf_extension_add_static. extensions/sample is the worked example.
+ * ebpf_extension_add_static. extensions/sample is the worked example. Most extensions need not
+ * register these providers by hand: ebpf_extension_register (at the end of this header) does it
+ * in one call and keeps and fires the links of their hooks.
  */
 #ifndef EXTBPF_EXTENSION_H
 #define EXTBPF_EXTENSION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -274,6 +277,109 @@ typedef const struct ebpf_extension_descriptor *(*ebpf_extension_entry_fn)(void)
 		.unload = (unload_),                                                               \
 	};                                                                                         \
 	EBPF_EXTENSION_ENTRY_(name_)
+
+/*
+ * ---- One registration call (the extension kit) ----------------------------------------------
+ *
+ * What most extensions need from the two contracts above, in one call from load() and one from
+ * unload(); the raw NMR route stays available underneath (docs/nmr.md). The extension describes
+ * its program types and hooks, and the runtime registers one Program Information provider per
+ * type and one Hook provider per hook under the extension's module id, keeps the links attached
+ * to each hook and fires them:
+ *
+ *	static struct ebpf_hook my_hook = { .data = &my_hook_data };
+ *	static const struct ebpf_program_info *const types[] = { &my_type };
+ *	static struct ebpf_hook *const hooks[] = { &my_hook };
+ *	static const struct ebpf_extension_registration reg = {
+ *		.header = EBPF_EXTENSION_HEADER(struct ebpf_extension_registration,
+ *						EBPF_EXTENSION_REGISTRATION_VERSION),
+ *		.module_id = MY_MODULE_ID,
+ *		.program_types = types, .program_type_count = 1,
+ *		.hooks = hooks, .hook_count = 1,
+ *	};
+ *
+ *	load:	return ebpf_extension_register(registrar, &reg, (struct ebpf_extension_providers **)state);
+ *	unload:	ebpf_extension_deregister(state);
+ *	event:	ebpf_hook_invoke(&my_hook, &ctx, on_result, &my_arg);
+ */
+#define EBPF_EXTENSION_REGISTRATION_VERSION 1
+
+/*
+ * A hook (attach type) in storage the extension owns, normally a static variable: the extension
+ * fires it from its own functions at any time, even while it loads or unloads, so the handle has
+ * to outlive every registration. Fill in `data` (and `check_params` if needed); `registered` is
+ * the runtime's (the attached links while registered, NULL otherwise): leave it zero. The layout
+ * is that of the registration's version.
+ */
+struct ebpf_hook {
+	const struct ebpf_attach_provider_data *data;
+	/*
+	 * Optional: vets a new link's attach parameters, whose size the core has already checked
+	 * against data->params_size. Return 0 to accept, or a negative errno: the attach fails
+	 * with it ("the extension refused the link").
+	 */
+	int (*check_params)(const void *params, size_t params_size);
+	void *registered;
+};
+
+/* What an extension offers, registered at once. Arrays may be empty (NULL with count 0). */
+struct ebpf_extension_registration {
+	struct ebpf_extension_header header;
+	nmr_guid_t module_id; /* the extension's own GUID, for every provider it registers */
+	const struct ebpf_program_info *const *program_types;
+	uint32_t program_type_count;
+	struct ebpf_hook *const *hooks;
+	uint32_t hook_count;
+};
+
+/* The registrations one ebpf_extension_register made (opaque). */
+struct ebpf_extension_providers;
+
+/*
+ * Registers every program type and every hook of reg with registrar (the one load() received).
+ * Each structure reg points to must stay valid until ebpf_extension_deregister returns. When the
+ * registrar is the runtime's, each program type is checked as the core binds to it (a helper id
+ * shadowing a global helper, a missing address, ...) and so is its name and GUID against the
+ * types already registered. Returns 0 with *providers set, or a negative errno with
+ * ebpf_last_error() saying what and where; on failure nothing stays registered:
+ * -EINVAL (a malformed registration or program type), -EEXIST (a type's name or GUID, or a
+ * hook, is registered already), -ENOMEM, or what the registrar returned.
+ */
+int ebpf_extension_register(nmr_registrar_t *registrar, const struct ebpf_extension_registration *reg,
+			    struct ebpf_extension_providers **providers);
+
+/*
+ * Undoes ebpf_extension_register and waits until every binding is gone: from the first moment
+ * the hooks refuse to fire (-ENODEV), then every link is detached (the host sees
+ * ebpf_link_is_detached) and every invocation in flight has returned, so the extension's code
+ * may be unmapped once this returns. NULL is ignored. Never call it from inside a hook
+ * invocation (an on_result or filter callback, or a helper): it waits for that invocation.
+ */
+void ebpf_extension_deregister(struct ebpf_extension_providers *providers);
+
+/* Decides whether a link runs this time, from its attach parameters (NULL, 0 for none). */
+typedef bool (*ebpf_hook_filter_fn)(void *arg, const void *params, size_t params_size);
+/* Receives each program's result (r0, 32 bits) in attach order; non-zero stops the walk. */
+typedef int (*ebpf_hook_result_fn)(void *arg, uint32_t result);
+
+/*
+ * Fires hook: calls every attached link's program on ctx in attach order, passing each result
+ * to on_result (may be NULL), until on_result returns non-zero. A link detaching meanwhile is
+ * skipped. Returns the number of programs that ran, or -ENODEV when the hook is not registered
+ * (before load, during and after unload). Lock-free: the links are walked inside an RCU
+ * read-side critical section while attaches and detaches wait for it, any number of threads
+ * may fire at once, and nothing is allocated. Because of that, on_result and filter must not
+ * detach a link, unload the extension or shut the runtime down (each waits for this walk).
+ */
+int ebpf_hook_invoke(struct ebpf_hook *hook, void *ctx, ebpf_hook_result_fn on_result, void *arg);
+
+/* As ebpf_hook_invoke, running only the links for which accept(arg, params, params_size) is
+ * true (for instance the links of one interface, by the ifindex in their parameters). */
+int ebpf_hook_invoke_filtered(struct ebpf_hook *hook, void *ctx, ebpf_hook_filter_fn accept,
+			      ebpf_hook_result_fn on_result, void *arg);
+
+/* Whether any link is attached right now: a cheap check before building a costly context. */
+bool ebpf_hook_has_links(struct ebpf_hook *hook);
 
 #ifdef __cplusplus
 }

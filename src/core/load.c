@@ -358,10 +358,14 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 	memset(&result, 0, sizeof(result));
 	err = verifier_verify(&in, &result);
 	free(lines);
-	if (err)
+	if (err) {
 		err = core_error(err, "program '%s' refused: %s", prog->name, result.message);
-	else
+	} else {
+		prog->verified_insns = result.insns_processed;
+		prog->verified_states = result.states_kept;
+		prog->verified_stack_depth = result.max_stack_depth;
 		err = rewrite_ctx_loads(prog, info, in.ctx_field_loads);
+	}
 	free(in.ctx_field_loads);
 	return err;
 }

@@ -48,7 +48,8 @@ fi
 
 # The installed tool finds the installed extensions (<bindir>/../<libdir>/extbpf).
 unset EXTBPF_EXTENSION_DIR
-expect 0 "installed extbpf verify" "$prefix/bin/extbpf" verify "$build/tests/progs/sample_count.bpf.o"
+expect 0 "installed extbpf verify" "$prefix/bin/extbpf" verify \
+	"$build/tests/progs/sample_count.bpf.o"
 contains "$work/out" "prog 'count_hits': accepted as sample" "installed verify"
 expect 0 "installed extbpf ext list" "$prefix/bin/extbpf" ext list -j
 json_check "installed extensions" \

@@ -39,7 +39,8 @@ contains "$work/out" "key: 07 00 00 00  value: 02 00 00 00 00 00 00 00" "two fir
 expect 0 "-j" "$extbpf" link attach -j "$progs/sample_count.bpf.o" --section count_hits \
 	--attach sample_hook --fire "$work/foo.bin" --dump-maps
 json_ok "link -j"
-json_check "link -j fires" "[f['results'] for f in j['fires']] == [[9]] and j['attach'] == 'sample_hook'"
+json_check "link -j fires" \
+	"[f['results'] for f in j['fires']] == [[9]] and j['attach'] == 'sample_hook'"
 json_check "link -j maps" "len(j['maps'][0]['elements']) == 1"
 
 expect 0 "attach without --fire" "$extbpf" link attach "$progs/sample_count.bpf.o" \

@@ -76,8 +76,9 @@ static void global_data(struct e2e *e)
 	else
 		e2e_fail(e, ".rodata is writable by programs");
 	/* ...and frozen for the host: the verifier relied on its contents. */
+	static const uint8_t zeros[4096];
 	uint32_t zero = 0;
-	if (ebpf_map_update_elem(e2e_map(e, obj, ".rodata"), &zero, table, EBPF_ANY) == -EPERM &&
+	if (ebpf_map_update_elem(e2e_map(e, obj, ".rodata"), &zero, zeros, EBPF_ANY) == -EPERM &&
 	    strstr(ebpf_last_error(), "frozen"))
 		e2e_note(e, ".rodata is frozen for the host");
 	else

@@ -19,6 +19,7 @@ static void disasm_usage(FILE *out)
 	fprintf(
 	    out,
 	    "usage: extbpf disasm FILE [--style c|asm] [--section S] [-j]\n"
+	    "       extbpf disasm FILE.o --jited [--section S] [--ext PATH]...\n"
 	    "\n"
 	    "Disassembles a raw program (8-byte little-endian instructions, as 'extbpf asm'\n"
 	    "writes them) or the programs of an ELF object (FILE.o, or only the one in section\n"
@@ -32,6 +33,9 @@ static void disasm_usage(FILE *out)
 	    "  --section S  only the program in section S or function S (objects only)\n"
 	    "  -j, --json   JSON output: programs, and per instruction its index, bytes, text\n"
 	    "               and source line\n"
+	    "  --jited      verify and JIT-compile the object's programs, then show each\n"
+	    "               instruction followed by the x86-64 code it became\n"
+	    "  --ext PATH   with --jited: also load this extension (repeatable)\n"
 	    "Exit codes: 0 success, 2 bad arguments, an unreadable file or invalid instructions\n"
 	    "(every line is still printed, the invalid ones described).\n");
 }
@@ -285,7 +289,8 @@ static int disasm_run(int argc, char **argv)
 {
 	enum ebpf_disasm_style style = EBPF_DISASM_C;
 	const char *path = NULL, *section = NULL, *value;
-	bool json = false, matched;
+	bool json = false, jited = false, matched;
+	struct cli_object_args jit_args = { 0 };
 
 	for (int i = 1; i < argc; i++) {
 		if ((value = option_value(argc, argv, &i, "--style", &matched)) || matched) {
@@ -301,6 +306,13 @@ static int disasm_run(int argc, char **argv)
 			section = value;
 		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[i], "--jited")) {
+			jited = true;
+		} else if ((value = option_value(argc, argv, &i, "--ext", &matched)) || matched) {
+			if (!value || jit_args.ext_count == CLI_MAX_EXT)
+				return cli_usage_error(&cli_verb_disasm,
+						       "--ext needs a path (at most %d)", CLI_MAX_EXT);
+			jit_args.ext[jit_args.ext_count++] = value;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return cli_usage_error(&cli_verb_disasm, "unknown option '%s'", argv[i]);
 		} else if (path) {
@@ -311,6 +323,15 @@ static int disasm_run(int argc, char **argv)
 	}
 	if (!path)
 		return cli_usage_error(&cli_verb_disasm, "no input file");
+	if (jit_args.ext_count && !jited)
+		return cli_usage_error(&cli_verb_disasm, "--ext goes with --jited");
+	if (jited) {
+		if (json)
+			return cli_usage_error(&cli_verb_disasm, "--jited has no JSON form");
+		jit_args.path = path;
+		jit_args.section = section;
+		return cli_disasm_jited(&jit_args);
+	}
 	return disasm_file(path, section, style, json);
 }
 
