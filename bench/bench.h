@@ -56,7 +56,6 @@ double bench_time(const struct bench_opts *opts, bench_batch_fn fn, void *arg);
 struct bench_variant {
 	bench_batch_fn fn; /* NULL: skipped (its figures stay NaN) */
 	void *arg;
-	unsigned int threads; /* threads a batch keeps busy (0 counts as 1) */
 	/* out */
 	uint64_t iterations;
 	unsigned int disturbed;	  /* samples for which every attempt waited for a CPU */

@@ -201,7 +201,7 @@ static int time_program(struct bench_opts *b, const struct candidate *c,
 	double parse[5], ver[5], jit[5];
 	struct loader_object *lo = NULL;
 	struct ebpf_inst *insns = NULL;
-	static uint64_t dummy[64];
+	uint64_t dummy[64]; /* what map references point at: the programs never run */
 	int err = 0;
 
 	for (unsigned int r = 0; r < reps && !err; r++) {

@@ -59,15 +59,14 @@ static uint64_t run_batch(bench_batch_fn fn, void *arg, uint64_t iterations, int
 
 /*
  * One timed sample of a variant, in wall-clock ns per iteration. The machine may be shared:
- * a batch during which a thread of ours waited for a CPU (wall time clearly above CPU time per
- * thread) is retried, up to BENCH_ATTEMPTS times; failing that, the fastest attempt counts and
- * the variant's `disturbed` goes up.
+ * a batch during which we waited for a CPU (wall time clearly above the process's CPU time;
+ * batches run on one thread) is retried, up to BENCH_ATTEMPTS times; failing that, the fastest
+ * attempt counts and the variant's `disturbed` goes up.
  */
 #define BENCH_ATTEMPTS 8
 
 static double sample(struct bench_variant *x, int *err)
 {
-	unsigned int threads = x->threads ? x->threads : 1;
 	double best = INFINITY;
 
 	for (int attempt = 0; attempt < BENCH_ATTEMPTS; attempt++) {
@@ -77,7 +76,7 @@ static double sample(struct bench_variant *x, int *err)
 			return NAN;
 		if ((double)wall / (double)x->iterations < best)
 			best = (double)wall / (double)x->iterations;
-		if ((double)wall * threads <= (double)cpu * 1.05 + 100000.0 * threads)
+		if ((double)wall <= (double)cpu * 1.05 + 100000.0)
 			return (double)wall / (double)x->iterations;
 	}
 	x->disturbed++;

@@ -2,86 +2,40 @@
 /*
  * The packet extension: program type "xdp" (xdp_prog.c) and attach type "xdp" (xdp_hook.c) fed
  * by devices (xdp_device.c) reading capture files (xdp_pcap.c) or live interfaces (xdp_live.c).
- * This file registers the two providers and exports the host API table.
+ * This file registers the type and the hook (ebpf_extension_register) and exports the host API
+ * table.
  */
-#include <errno.h>
-#include <stdlib.h>
-
 #include "packet_internal.h"
 
-#define PACKET_INFO_MODULE_ID NMR_GUID(0x5c1f0a6e, 0x2b7d, 0x4e8a, 0x9f31, 0x7a2c4d6e8b13)
+#define PACKET_MODULE_ID NMR_GUID(0x5c1f0a6e, 0x2b7d, 0x4e8a, 0x9f31, 0x7a2c4d6e8b13)
 
-/* The core binds to read the program information; nothing per binding. */
-static int info_attach_client(nmr_registrar_t *registrar, nmr_handle_t binding,
-			      void *provider_context, const struct nmr_registration_info *client,
-			      void *client_binding_context, const void *client_dispatch,
-			      void **provider_binding_context, const void **provider_dispatch)
-{
-	*provider_binding_context = NULL;
-	*provider_dispatch = NULL;
-	return 0;
-}
+static const struct ebpf_program_info *const program_types[] = { &xdp_program_info };
+static struct ebpf_hook *const hooks[] = { &xdp_hook };
 
-static int info_detach_client(void *provider_binding_context)
-{
-	return 0;
-}
-
-static const struct nmr_provider_characteristics info_provider = {
-	.info = {
-		.npi_id = EBPF_PROGRAM_INFO_NPI_ID,
-		.module_id = PACKET_INFO_MODULE_ID,
-		.version = EBPF_PROGRAM_INFO_VERSION,
-		.npi_specific = &xdp_program_info,
-		.npi_specific_size = sizeof(xdp_program_info),
-	},
-	.attach_client = info_attach_client,
-	.detach_client = info_detach_client,
+static const struct ebpf_extension_registration registration = {
+	.header = EBPF_EXTENSION_HEADER(struct ebpf_extension_registration,
+					EBPF_EXTENSION_REGISTRATION_VERSION),
+	.module_id = PACKET_MODULE_ID,
+	.program_types = program_types,
+	.program_type_count = 1,
+	.hooks = hooks,
+	.hook_count = 1,
 };
-
-struct packet_registration {
-	nmr_registrar_t *registrar;
-	nmr_handle_t info;
-	nmr_handle_t hook;
-};
-
-static void deregister(nmr_registrar_t *registrar, nmr_handle_t handle)
-{
-	/* Pending while links or the core still use us: wait, our code must stay mapped. */
-	if (nmr_deregister_provider(registrar, handle) == NMR_PENDING)
-		nmr_wait_for_deregistration(registrar, handle);
-}
 
 static int packet_load(nmr_registrar_t *registrar, void **state)
 {
-	struct packet_registration *r = calloc(1, sizeof(*r));
-	int err;
+	struct ebpf_extension_providers *providers;
+	int err = ebpf_extension_register(registrar, &registration, &providers);
 
-	if (!r)
-		return -ENOMEM;
-	r->registrar = registrar;
-	err = nmr_register_provider(registrar, &info_provider, NULL, &r->info);
-	if (err)
-		goto fail;
-	err = xdp_hook_register(registrar, &r->hook);
-	if (err) {
-		deregister(registrar, r->info);
-		goto fail;
-	}
-	*state = r;
-	return 0;
-fail:
-	free(r);
+	if (!err)
+		*state = providers;
 	return err;
 }
 
+/* Returns once every link is detached and no program of ours is running. */
 static void packet_unload(void *state)
 {
-	struct packet_registration *r = state;
-
-	deregister(r->registrar, r->hook); /* detaches every link */
-	deregister(r->registrar, r->info);
-	free(r);
+	ebpf_extension_deregister(state);
 }
 
 EBPF_EXTENSION_DEFINE(packet, "XDP programs on capture files and live interfaces", packet_load,

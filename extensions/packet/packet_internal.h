@@ -77,34 +77,24 @@ void xdp_error_clear(void);
 
 /* ---- the hook and the devices ------------------------------------------------------------ */
 
-/* One link attached to attach type "xdp": the programs of an ifindex. */
-struct xdp_binding {
-	struct xdp_binding *next;
-	uint32_t ifindex;
-	void *link; /* the core's client binding context */
-	const struct ebpf_link_dispatch *dispatch;
-};
+/* Attach type "xdp" (xdp_hook.c), registered by packet_ext.c; the runtime keeps its links. */
+extern struct ebpf_hook xdp_hook;
 
 /*
- * The extension's state is process-wide because hosts call plain functions (xdp_device_*) and
- * links arrive through the registrar: the bindings (in attach order) and the devices. Running
- * packets holds the read lock, so once a binding is unlinked under the write lock no run still
- * invokes it, and no device disappears under a redirect.
+ * The devices are process-wide because hosts call plain functions (xdp_device_*). Running
+ * packets holds the read lock, so no device disappears under a redirect; the links need no lock
+ * (ebpf_hook_invoke is lock-free).
  */
 struct packet_state {
 	pthread_rwlock_t lock;
-	struct xdp_binding *bindings;
 	struct xdp_device *devices;
 	uint32_t next_ifindex; /* for devices created without one */
 };
 
 extern struct packet_state packet;
 
-int xdp_hook_register(nmr_registrar_t *registrar, nmr_handle_t *handle);
-
-/* Runs every program attached to ifindex on ctx, in attach order while they pass. The caller
- * holds packet.lock for reading. *redirect gets the target of a XDP_REDIRECT verdict, 0 when the
- * program recorded none. */
+/* Runs every program attached to ifindex on ctx, in attach order while they pass. *redirect gets
+ * the target of a XDP_REDIRECT verdict, 0 when the program recorded none. */
 enum xdp_verdict xdp_run_programs(uint32_t ifindex, struct xdp_context *ctx, uint32_t *redirect,
 				  bool *invalid);
 

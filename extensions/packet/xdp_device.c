@@ -438,7 +438,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Packets per read-lock hold: detaching a link waits for at most one batch. */
+/* Packets per read-lock hold: creating or destroying a device waits for at most one batch. */
 #define RUN_BATCH 64
 
 /* One batch: returns the number of packets read, or a negative errno, 0 at the end. */

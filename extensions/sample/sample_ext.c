@@ -5,12 +5,11 @@
  *   buffer (struct sample_ctx), three helpers, and test-run support;
  * - attach type "sample_hook": the host fires it with sample_hook_fire; every program attached
  *   runs, in attach order.
- * It uses include/extbpf only: two NMR providers registered in load(), deregistered in unload().
+ * It uses include/extbpf only. load() describes the type and the hook to ebpf_extension_register,
+ * which registers them with the module registrar and keeps the hook's links; unload() undoes it.
+ * Copy this file to start an extension: helpers, the program type, the hook, load and unload.
  */
-#define _GNU_SOURCE /* writer-preferring read-write lock */
 #include <errno.h>
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,7 +134,7 @@ static void context_destroy(void *ctx, void *data_out, size_t *data_size_out, vo
 	free(t);
 }
 
-/* ---- the program type (Program Information NPI provider) --------------------------------- */
+/* ---- the program type: what the verifier and the loader read ------------------------------ */
 
 static const struct ebpf_section_prefix sections[] = {
 	{ .prefix = "sample_ext" },
@@ -167,54 +166,7 @@ static const struct ebpf_program_info program_info = {
 	.context_destroy = context_destroy,
 };
 
-/* The core binds to read program_info; there is nothing per binding to keep. */
-static int info_attach_client(nmr_registrar_t *registrar, nmr_handle_t binding,
-			      void *provider_context, const struct nmr_registration_info *client,
-			      void *client_binding_context, const void *client_dispatch,
-			      void **provider_binding_context, const void **provider_dispatch)
-{
-	*provider_binding_context = NULL;
-	*provider_dispatch = NULL;
-	return 0;
-}
-
-static int info_detach_client(void *provider_binding_context)
-{
-	return 0;
-}
-
-static const struct nmr_provider_characteristics info_provider = {
-	.info = {
-		.npi_id = EBPF_PROGRAM_INFO_NPI_ID,
-		.module_id = SAMPLE_MODULE_ID,
-		.version = EBPF_PROGRAM_INFO_VERSION,
-		.npi_specific = &program_info,
-		.npi_specific_size = sizeof(program_info),
-	},
-	.attach_client = info_attach_client,
-	.detach_client = info_detach_client,
-};
-
-/* ---- the hook (Hook NPI provider) -------------------------------------------------------- */
-
-/* One attached link: what to call when the hook fires. */
-struct hook_binding {
-	struct hook_binding *next;
-	void *link; /* the core's client binding context */
-	const struct ebpf_link_dispatch *dispatch;
-};
-
-/*
- * The hook's state is global because sample_hook_fire is a plain function the host calls. The
- * read lock is held while firing, the write lock while the list changes: once a link is
- * removed under the write lock, no fire can still be calling it. Writers are preferred: with
- * glibc's default, threads firing without pause would keep a detach waiting forever.
- */
-static struct {
-	pthread_rwlock_t lock;
-	bool loaded;
-	struct hook_binding *bindings; /* in attach order */
-} hook = { .lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP };
+/* ---- the hook --------------------------------------------------------------------------- */
 
 static const struct ebpf_attach_provider_data hook_data = {
 	.header = EBPF_EXTENSION_HEADER(struct ebpf_attach_provider_data,
@@ -222,74 +174,32 @@ static const struct ebpf_attach_provider_data hook_data = {
 	.name = "sample_hook",
 	.attach_type = SAMPLE_ATTACH_TYPE_GUID,
 	.program_type = SAMPLE_PROGRAM_TYPE_GUID,
-	.params_size = 0,
+	.params_size = 0, /* links take no attach parameters */
 };
 
-static int hook_attach_client(nmr_registrar_t *registrar, nmr_handle_t binding,
-			      void *provider_context, const struct nmr_registration_info *client,
-			      void *client_binding_context, const void *client_dispatch,
-			      void **provider_binding_context, const void **provider_dispatch)
-{
-	const struct ebpf_link_dispatch *dispatch = client_dispatch;
-	struct hook_binding *b, **p;
+/* Static: the runtime keeps the hook's links in it while the extension is loaded, and
+ * sample_hook_fire, a plain function the host calls at any time, fires it. */
+static struct ebpf_hook sample_hook = { .data = &hook_data };
 
-	/* Only links (the core checked the attach type and program type already). */
-	if (!dispatch || dispatch->header.size < offsetof(struct ebpf_link_dispatch, batch_begin) ||
-	    !dispatch->invoke)
-		return -EINVAL;
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return -ENOMEM;
-	b->link = client_binding_context;
-	b->dispatch = dispatch;
-	pthread_rwlock_wrlock(&hook.lock);
-	for (p = &hook.bindings; *p; p = &(*p)->next)
-		;
-	*p = b;
-	pthread_rwlock_unlock(&hook.lock);
-	*provider_binding_context = b;
-	*provider_dispatch = NULL;
-	return 0;
-}
-
-static void hook_remove(struct hook_binding *b)
-{
-	pthread_rwlock_wrlock(&hook.lock);
-	for (struct hook_binding **p = &hook.bindings; *p; p = &(*p)->next) {
-		if (*p == b) {
-			*p = b->next;
-			break;
-		}
-	}
-	pthread_rwlock_unlock(&hook.lock);
-}
-
-/* The link detaches: after the write lock no fire calls it any more. */
-static int hook_detach_client(void *provider_binding_context)
-{
-	hook_remove(provider_binding_context);
-	return 0;
-}
-
-/* The binding is gone, whichever side ended it. */
-static void hook_cleanup(void *provider_binding_context)
-{
-	hook_remove(provider_binding_context);
-	free(provider_binding_context);
-}
-
-static const struct nmr_provider_characteristics hook_provider = {
-	.info = {
-		.npi_id = EBPF_HOOK_NPI_ID,
-		.module_id = SAMPLE_MODULE_ID,
-		.version = EBPF_ATTACH_PROVIDER_DATA_VERSION,
-		.npi_specific = &hook_data,
-		.npi_specific_size = sizeof(hook_data),
-	},
-	.attach_client = hook_attach_client,
-	.detach_client = hook_detach_client,
-	.cleanup_binding_context = hook_cleanup,
+/* What one fire collects: every result in attach order, and the first non-zero one. */
+struct fire {
+	uint32_t *results;
+	size_t capacity;
+	size_t ran;
+	uint32_t verdict;
 };
+
+static int collect(void *arg, uint32_t result)
+{
+	struct fire *f = arg;
+
+	if (f->ran < f->capacity)
+		f->results[f->ran] = result;
+	if (!f->verdict)
+		f->verdict = result;
+	f->ran++;
+	return 0; /* never stop: every program runs */
+}
 
 __attribute__((visibility("default"))) int sample_hook_fire(void *data, size_t size, uint32_t uid,
 							    uint32_t *verdict, uint32_t *results,
@@ -300,87 +210,49 @@ __attribute__((visibility("default"))) int sample_hook_fire(void *data, size_t s
 		.data_end = (uintptr_t)data + size,
 		.uid = uid,
 	};
-	size_t capacity = results && count ? *count : 0, ran = 0;
-	uint32_t first = 0;
+	struct fire f = { .results = results, .capacity = results && count ? *count : 0 };
+	int ran = ebpf_hook_invoke(&sample_hook, &ctx, collect, &f);
 
-	pthread_rwlock_rdlock(&hook.lock);
-	if (!hook.loaded) {
-		pthread_rwlock_unlock(&hook.lock);
-		return -ENODEV;
-	}
-	for (struct hook_binding *b = hook.bindings; b; b = b->next) {
-		uint32_t result;
-
-		/* -ENOENT: the link is detaching; its program did not run. */
-		if (b->dispatch->invoke(b->link, &ctx, &result))
-			continue;
-		if (ran < capacity)
-			results[ran] = result;
-		if (!first)
-			first = result;
-		ran++;
-	}
-	pthread_rwlock_unlock(&hook.lock);
+	if (ran < 0)
+		return ran; /* -ENODEV: the extension is not loaded */
 	if (count)
-		*count = ran;
+		*count = f.ran;
 	if (verdict)
-		*verdict = first;
+		*verdict = f.verdict;
 	if (counter)
 		*counter = ctx.counter;
 	return 0;
 }
 
-/* ---- load and unload --------------------------------------------------------------------- */
+/* ---- load and unload: one registration call ---------------------------------------------- */
 
-struct sample_state {
-	nmr_registrar_t *registrar;
-	nmr_handle_t info;
-	nmr_handle_t hook;
+static const struct ebpf_program_info *const program_types[] = { &program_info };
+static struct ebpf_hook *const hooks[] = { &sample_hook };
+
+static const struct ebpf_extension_registration registration = {
+	.header = EBPF_EXTENSION_HEADER(struct ebpf_extension_registration,
+					EBPF_EXTENSION_REGISTRATION_VERSION),
+	.module_id = SAMPLE_MODULE_ID,
+	.program_types = program_types,
+	.program_type_count = 1,
+	.hooks = hooks,
+	.hook_count = 1,
 };
-
-static void deregister(nmr_registrar_t *registrar, nmr_handle_t handle)
-{
-	/* Pending while links or the core still use us: wait, our code must stay mapped. */
-	if (nmr_deregister_provider(registrar, handle) == NMR_PENDING)
-		nmr_wait_for_deregistration(registrar, handle);
-}
 
 static int sample_load(nmr_registrar_t *registrar, void **state)
 {
-	struct sample_state *s = calloc(1, sizeof(*s));
-	int err;
+	struct ebpf_extension_providers *providers;
+	int err = ebpf_extension_register(registrar, &registration, &providers);
 
-	if (!s)
-		return -ENOMEM;
-	s->registrar = registrar;
-	err = nmr_register_provider(registrar, &info_provider, NULL, &s->info);
-	if (err)
-		goto fail;
-	err = nmr_register_provider(registrar, &hook_provider, NULL, &s->hook);
-	if (err) {
-		deregister(registrar, s->info);
-		goto fail;
-	}
-	pthread_rwlock_wrlock(&hook.lock);
-	hook.loaded = true;
-	pthread_rwlock_unlock(&hook.lock);
-	*state = s;
-	return 0;
-fail:
-	free(s);
+	if (!err)
+		*state = providers;
 	return err;
 }
 
+/* Returns once every link is detached and no program of ours is running. */
 static void sample_unload(void *state)
 {
-	struct sample_state *s = state;
-
-	pthread_rwlock_wrlock(&hook.lock);
-	hook.loaded = false; /* fires from now on return -ENODEV */
-	pthread_rwlock_unlock(&hook.lock);
-	deregister(s->registrar, s->hook); /* detaches every link */
-	deregister(s->registrar, s->info);
-	free(s);
+	ebpf_extension_deregister(state);
 }
 
 EBPF_EXTENSION_DEFINE(sample, "example program type and hook over a byte buffer", sample_load,

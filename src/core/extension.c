@@ -93,6 +93,14 @@ static int extension_start(struct ebpf_extension *ext, const char *where)
 		;
 	*p = ext->next;
 	core_unlock();
+	/* Keep what load() said (ebpf_extension_register names the type or hook at fault). */
+	if (ebpf_last_error()[0]) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", ebpf_last_error());
+		return core_error(err, "extension '%s': its load() failed: %s: %s", where,
+				  strerror(-err), why);
+	}
 	return core_error(err, "extension '%s': its load() failed: %s", where, strerror(-err));
 }
 

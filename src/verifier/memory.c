@@ -517,6 +517,25 @@ int check_store(struct venv *env, uint32_t idx)
 	return mem_access(env, idx, insn->dst_reg, insn->off, size, true, &val, NULL, false);
 }
 
+/*
+ * Atomic instructions must be naturally aligned (x86 locks a misaligned access across cache
+ * lines, other machines fault): the fixed offset and every bit the variable offset may have
+ * below the access size must be zero. Stack frames, map values and ring buffer records are
+ * 8-byte aligned themselves.
+ */
+static int check_atomic_alignment(struct venv *env, uint32_t idx, const struct reg *ptr, int off,
+				  int size)
+{
+	int64_t fixed = (int64_t)ptr->off + off;
+	uint64_t var_bits = ptr->var.value | ptr->var.mask;
+
+	if (!(fixed & (size - 1)) && !(var_bits & (uint64_t)(size - 1)))
+		return 0;
+	return verr_state(env, idx, -EACCES,
+			  "misaligned atomic access: offset %lld%s is not a multiple of its size %d",
+			  (long long)fixed, var_bits ? " plus a variable offset" : "", size);
+}
+
 /* Atomic read-modify-write: stack and map values only, scalar operands. */
 int check_atomic(struct venv *env, uint32_t idx)
 {
@@ -558,6 +577,9 @@ int check_atomic(struct venv *env, uint32_t idx)
 	}
 	reg_mark_unknown(&out);
 	err = mem_access(env, idx, insn->dst_reg, insn->off, size, false, NULL, &out, false);
+	if (err)
+		return err;
+	err = check_atomic_alignment(env, idx, ptr, insn->off, size);
 	if (err)
 		return err;
 	if (reg_is_pointer(&out))

@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The extension kit: ebpf_extension_register turns an extension's description (program types and
+ * hooks) into NMR providers, and ebpf_hook_invoke fires a hook's links. This is the plumbing every
+ * extension used to copy; docs/extensions.md explains it from the author's side.
+ *
+ * A hook's links form a singly linked list in attach order. Firing walks it inside an RCU
+ * read-side critical section (urcu-bp, as the core's own invoke path) with acquire loads; attach
+ * and detach change it under the hook's mutex with release stores. A detached link is unlinked,
+ * then detach_client waits for a grace period before returning, and its memory is freed only in
+ * cleanup_binding_context, so a walk never reads freed memory and never calls a link after its
+ * detach has returned.
+ *
+ * The extension owns struct ebpf_hook; hook->registered points to the kit_hook below while
+ * registered. Deregistration clears it first (fires return -ENODEV), waits for a grace period,
+ * then deregisters the providers, which detaches every link.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "core/error.h"
+#include "core/rcu.h"
+
+/* One link attached to a hook: what to call and the parameters to filter on. */
+struct kit_link {
+	_Atomic(struct kit_link *) next;
+	struct kit_hook *hook;
+	void *link; /* the core's client binding context */
+	const struct ebpf_link_dispatch *dispatch;
+	size_t params_size;
+	unsigned char params[];
+};
+
+/* A hook while registered. */
+struct kit_hook {
+	struct ebpf_hook *hook;
+	struct nmr_provider_characteristics chars;
+	nmr_handle_t handle;		  /* NMR_INVALID_HANDLE until registered */
+	pthread_mutex_t lock;		  /* serialises changes to the list */
+	_Atomic(struct kit_link *) links; /* in attach order */
+};
+
+/* A program type while registered. */
+struct kit_type {
+	const struct ebpf_program_info *info;
+	struct nmr_provider_characteristics chars;
+	nmr_handle_t handle;
+	nmr_handle_t core_binding; /* the runtime's binding to it, to find its verdict */
+};
+
+struct ebpf_extension_providers {
+	nmr_registrar_t *registrar;
+	struct kit_type *types;
+	uint32_t type_count;
+	struct kit_hook *hooks;
+	uint32_t hook_count;
+};
+
+/* The registration must reach hook_count, which every version has. */
+#define REGISTRATION_MIN_SIZE                                                                      \
+	(offsetof(struct ebpf_extension_registration, hook_count) + sizeof(uint32_t))
+/* The link's data must reach params_size. */
+#define LINK_DATA_MIN_SIZE (offsetof(struct ebpf_link_client_data, params_size) + sizeof(size_t))
+
+static struct kit_hook *hook_registered(struct ebpf_hook *hook)
+{
+	return __atomic_load_n((struct kit_hook **)&hook->registered, __ATOMIC_ACQUIRE);
+}
+
+static void provider_deregister(nmr_registrar_t *registrar, nmr_handle_t handle)
+{
+	/* Pending while bindings remain: wait, the extension's code must stay mapped. */
+	if (nmr_deregister_provider(registrar, handle) == NMR_PENDING)
+		nmr_wait_for_deregistration(registrar, handle);
+}
+
+/* ---- program types (Program Information NPI) -------------------------------------------- */
+
+/* The core binds to read the program information; there is nothing per binding to keep. */
+static int type_attach_client(nmr_registrar_t *registrar, nmr_handle_t binding,
+			      void *provider_context, const struct nmr_registration_info *client,
+			      void *client_binding_context, const void *client_dispatch,
+			      void **provider_binding_context, const void **provider_dispatch)
+{
+	struct kit_type *kt = provider_context;
+
+	__atomic_store_n(&kt->core_binding, binding, __ATOMIC_RELEASE);
+	*provider_binding_context = NULL;
+	*provider_dispatch = NULL;
+	return 0;
+}
+
+static int type_detach_client(void *provider_binding_context)
+{
+	return 0;
+}
+
+static int check_type_shape(const struct ebpf_program_info *info, uint32_t index)
+{
+	if (!info)
+		return core_error(-EINVAL, "extension registration: program type %u is NULL",
+				  index);
+	if (!info->name)
+		return core_error(-EINVAL, "extension registration: program type %u has no name",
+				  index);
+	return 0;
+}
+
+/* A name or GUID the runtime already has would make the type unreachable or ambiguous. */
+static int check_type_unique(const struct ebpf_program_info *info)
+{
+	char guid[NMR_GUID_STRING_SIZE];
+	int err = 0;
+
+	core_lock();
+	for (struct core_progtype *t = core_rt.types; t && !err; t = t->next) {
+		if (!strcmp(t->name, info->name))
+			err = core_error(-EEXIST, "program type '%s' is registered already",
+					 info->name);
+		else if (nmr_guid_equal(&t->info.program_type, &info->program_type))
+			err = core_error(
+			    -EEXIST, "program type '%s': its GUID %s is program type '%s' already",
+			    info->name, nmr_guid_format(&info->program_type, guid), t->name);
+	}
+	core_unlock();
+	return err;
+}
+
+/* The core checked the type as it bound (helper ids, addresses, version): its verdict. */
+static int check_type_bound(const struct kit_type *kt)
+{
+	nmr_handle_t binding = __atomic_load_n(&kt->core_binding, __ATOMIC_ACQUIRE);
+	char invalid[sizeof(((struct core_progtype *)0)->invalid)] = "";
+
+	core_lock();
+	for (struct core_progtype *t = core_rt.types; t; t = t->next) {
+		if (t->binding == binding)
+			memcpy(invalid, t->invalid, sizeof(invalid));
+	}
+	core_unlock();
+	if (invalid[0])
+		return core_error(-EINVAL, "%s", invalid);
+	return 0;
+}
+
+static int type_register(struct ebpf_extension_providers *p, const nmr_guid_t *module_id,
+			 const struct ebpf_program_info *info)
+{
+	struct kit_type *kt = &p->types[p->type_count];
+	bool runtime = p->registrar == core_rt.registrar;
+	int err;
+
+	if (runtime) {
+		err = check_type_unique(info);
+		if (err)
+			return err;
+	}
+	kt->info = info;
+	kt->chars = (struct nmr_provider_characteristics){
+		.info = {
+			.npi_id = EBPF_PROGRAM_INFO_NPI_ID,
+			.module_id = *module_id,
+			.version = EBPF_PROGRAM_INFO_VERSION,
+			.npi_specific = info,
+			.npi_specific_size = info->header.size,
+		},
+		.attach_client = type_attach_client,
+		.detach_client = type_detach_client,
+	};
+	err = nmr_register_provider(p->registrar, &kt->chars, kt, &kt->handle);
+	if (err)
+		return core_error(err, "program type '%s': cannot register its provider: %s",
+				  info->name, strerror(-err));
+	p->type_count++; /* registered: rolled back from here on */
+	return runtime ? check_type_bound(kt) : 0;
+}
+
+/* ---- hooks (Hook NPI) -------------------------------------------------------------------- */
+
+static int check_link(const struct kit_hook *kh, const struct nmr_registration_info *client,
+		      const struct ebpf_link_dispatch *dispatch)
+{
+	const struct ebpf_link_client_data *data = client->npi_specific;
+
+	if (!dispatch || dispatch->header.size < offsetof(struct ebpf_link_dispatch, batch_begin) ||
+	    !dispatch->invoke)
+		return -EINVAL;
+	if (!data || client->npi_specific_size < LINK_DATA_MIN_SIZE ||
+	    data->header.size < LINK_DATA_MIN_SIZE)
+		return -EINVAL;
+	if (data->params_size != kh->hook->data->params_size ||
+	    (data->params_size && !data->params))
+		return -EINVAL;
+	if (!kh->hook->check_params)
+		return 0;
+	return kh->hook->check_params(data->params, data->params_size);
+}
+
+static int hook_attach_client(nmr_registrar_t *registrar, nmr_handle_t binding,
+			      void *provider_context, const struct nmr_registration_info *client,
+			      void *client_binding_context, const void *client_dispatch,
+			      void **provider_binding_context, const void **provider_dispatch)
+{
+	const struct ebpf_link_client_data *data = client->npi_specific;
+	struct kit_hook *kh = provider_context;
+	_Atomic(struct kit_link *) *tail;
+	struct kit_link *l;
+	int err;
+
+	err = check_link(kh, client, client_dispatch);
+	if (err)
+		return err < 0 ? err : -EINVAL;
+	l = calloc(1, sizeof(*l) + data->params_size);
+	if (!l)
+		return -ENOMEM;
+	l->hook = kh;
+	l->link = client_binding_context;
+	l->dispatch = client_dispatch;
+	l->params_size = data->params_size;
+	if (l->params_size)
+		memcpy(l->params, data->params, l->params_size);
+	/* Filled in before the release store publishes it to the walkers. */
+	pthread_mutex_lock(&kh->lock);
+	for (tail = &kh->links; atomic_load_explicit(tail, memory_order_relaxed);
+	     tail = &atomic_load_explicit(tail, memory_order_relaxed)->next)
+		;
+	atomic_store_explicit(tail, l, memory_order_release);
+	pthread_mutex_unlock(&kh->lock);
+	*provider_binding_context = l;
+	*provider_dispatch = NULL;
+	return 0;
+}
+
+/* Unlinks l; walkers already past it keep a valid next pointer until the grace period. */
+static void hook_unlink(struct kit_hook *kh, struct kit_link *l)
+{
+	_Atomic(struct kit_link *) *p;
+	struct kit_link *cur;
+
+	pthread_mutex_lock(&kh->lock);
+	for (p = &kh->links; (cur = atomic_load_explicit(p, memory_order_relaxed));
+	     p = &cur->next) {
+		if (cur == l) {
+			atomic_store_explicit(p,
+					      atomic_load_explicit(&l->next, memory_order_relaxed),
+					      memory_order_release);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&kh->lock);
+}
+
+/* The link detaches (the host detached it, or the hook goes): once this returns no walk still
+ * calls it. Called by the registrar, never inside a walk (see extension.h). */
+static int hook_detach_client(void *provider_binding_context)
+{
+	struct kit_link *l = provider_binding_context;
+
+	hook_unlink(l->hook, l);
+	core_synchronize_rcu();
+	return 0;
+}
+
+static void hook_cleanup(void *provider_binding_context)
+{
+	free(provider_binding_context);
+}
+
+static int check_hook_shape(const struct ebpf_hook *hook, uint32_t index)
+{
+	if (!hook || !hook->data || !hook->data->name)
+		return core_error(-EINVAL,
+				  "extension registration: hook %u has no attach provider data "
+				  "or no name",
+				  index);
+	return 0;
+}
+
+/* Claims the extension's hook object: it can be registered once at a time. */
+static int hook_claim(struct ebpf_hook *hook, struct kit_hook *kh)
+{
+	void *expected = NULL;
+
+	if (!__atomic_compare_exchange_n(&hook->registered, &expected, kh, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return core_error(-EEXIST, "hook '%s' is registered already", hook->data->name);
+	return 0;
+}
+
+static int hook_register(struct ebpf_extension_providers *p, const nmr_guid_t *module_id,
+			 struct ebpf_hook *hook)
+{
+	struct kit_hook *kh = &p->hooks[p->hook_count];
+	int err;
+
+	kh->hook = hook;
+	pthread_mutex_init(&kh->lock, NULL);
+	kh->chars = (struct nmr_provider_characteristics){
+		.info = {
+			.npi_id = EBPF_HOOK_NPI_ID,
+			.module_id = *module_id,
+			.version = EBPF_ATTACH_PROVIDER_DATA_VERSION,
+			.npi_specific = hook->data,
+			.npi_specific_size = hook->data->header.size,
+		},
+		.attach_client = hook_attach_client,
+		.detach_client = hook_detach_client,
+		.cleanup_binding_context = hook_cleanup,
+	};
+	err = hook_claim(hook, kh);
+	if (err)
+		goto fail;
+	err = nmr_register_provider(p->registrar, &kh->chars, kh, &kh->handle);
+	if (err) {
+		__atomic_store_n(&hook->registered, NULL, __ATOMIC_RELEASE);
+		core_synchronize_rcu(); /* a fire may have seen it */
+		err = core_error(err, "hook '%s': cannot register its provider: %s",
+				 hook->data->name, strerror(-err));
+		goto fail;
+	}
+	p->hook_count++; /* registered: rolled back from here on */
+	return 0;
+fail:
+	pthread_mutex_destroy(&kh->lock);
+	return err;
+}
+
+/* ---- registering and deregistering -------------------------------------------------------- */
+
+static int check_registration(const struct ebpf_extension_registration *reg)
+{
+	if (!reg)
+		return core_error(-EINVAL, "extension registration: NULL");
+	if (reg->header.version < 1 || reg->header.size < REGISTRATION_MIN_SIZE)
+		return core_error(-EINVAL,
+				  "extension registration: unsupported version %u (%u bytes)",
+				  reg->header.version, reg->header.size);
+	if ((reg->program_type_count && !reg->program_types) || (reg->hook_count && !reg->hooks))
+		return core_error(-EINVAL, "extension registration: a count without its array");
+	for (uint32_t i = 0; i < reg->program_type_count; i++) {
+		int err = check_type_shape(reg->program_types[i], i);
+
+		if (err)
+			return err;
+	}
+	for (uint32_t i = 0; i < reg->hook_count; i++) {
+		int err = check_hook_shape(reg->hooks[i], i);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void ebpf_extension_deregister(struct ebpf_extension_providers *p)
+{
+	if (!p)
+		return;
+	/* Fires see the hooks gone from now on; wait for those already walking. */
+	for (uint32_t i = 0; i < p->hook_count; i++)
+		__atomic_store_n(&p->hooks[i].hook->registered, NULL, __ATOMIC_RELEASE);
+	core_synchronize_rcu();
+	/* Hooks first: their links run programs of the types. Each detach waits for its link. */
+	while (p->hook_count) {
+		struct kit_hook *kh = &p->hooks[--p->hook_count];
+
+		provider_deregister(p->registrar, kh->handle);
+		pthread_mutex_destroy(&kh->lock);
+	}
+	while (p->type_count)
+		provider_deregister(p->registrar, p->types[--p->type_count].handle);
+	free(p->types);
+	free(p->hooks);
+	free(p);
+}
+
+int ebpf_extension_register(nmr_registrar_t *registrar,
+			    const struct ebpf_extension_registration *reg,
+			    struct ebpf_extension_providers **providers)
+{
+	struct ebpf_extension_providers *p;
+	int err;
+
+	if (!registrar || !providers)
+		return core_error(-EINVAL, "extension registration: no registrar or output");
+	err = check_registration(reg);
+	if (err)
+		return err;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return core_error(-ENOMEM, "extension registration: out of memory");
+	p->registrar = registrar;
+	p->types = calloc(reg->program_type_count + 1, sizeof(*p->types));
+	p->hooks = calloc(reg->hook_count + 1, sizeof(*p->hooks));
+	if (!p->types || !p->hooks) {
+		err = core_error(-ENOMEM, "extension registration: out of memory");
+		goto fail;
+	}
+	for (uint32_t i = 0; i < reg->program_type_count && !err; i++)
+		err = type_register(p, &reg->module_id, reg->program_types[i]);
+	for (uint32_t i = 0; i < reg->hook_count && !err; i++)
+		err = hook_register(p, &reg->module_id, reg->hooks[i]);
+	if (err)
+		goto fail;
+	*providers = p;
+	return 0;
+fail:
+	ebpf_extension_deregister(p); /* what was registered, in reverse */
+	return err;
+}
+
+/* ---- firing ------------------------------------------------------------------------------ */
+
+int ebpf_hook_invoke_filtered(struct ebpf_hook *hook, void *ctx, ebpf_hook_filter_fn accept,
+			      ebpf_hook_result_fn on_result, void *arg)
+{
+	struct kit_hook *kh;
+	struct kit_link *l;
+	int ran = 0;
+
+	if (!hook)
+		return -EINVAL;
+	core_rcu_read_lock();
+	kh = hook_registered(hook);
+	if (!kh) {
+		core_rcu_read_unlock();
+		return -ENODEV;
+	}
+	for (l = atomic_load_explicit(&kh->links, memory_order_acquire); l;
+	     l = atomic_load_explicit(&l->next, memory_order_acquire)) {
+		uint32_t result;
+
+		if (accept && !accept(arg, l->params_size ? l->params : NULL, l->params_size))
+			continue;
+		/* -ENOENT: the link is detaching; its program did not run. */
+		if (l->dispatch->invoke(l->link, ctx, &result))
+			continue;
+		ran++;
+		if (on_result && on_result(arg, result))
+			break;
+	}
+	core_rcu_read_unlock();
+	return ran;
+}
+
+int ebpf_hook_invoke(struct ebpf_hook *hook, void *ctx, ebpf_hook_result_fn on_result, void *arg)
+{
+	return ebpf_hook_invoke_filtered(hook, ctx, NULL, on_result, arg);
+}
+
+bool ebpf_hook_has_links(struct ebpf_hook *hook)
+{
+	struct kit_hook *kh;
+	bool any;
+
+	if (!hook)
+		return false;
+	core_rcu_read_lock();
+	kh = hook_registered(hook);
+	any = kh && atomic_load_explicit(&kh->links, memory_order_acquire);
+	core_rcu_read_unlock();
+	return any;
+}
