@@ -23,6 +23,15 @@ contains "$work/out" "fire 2 ($work/none.bin, 7 bytes): verdict 0, counter 0, re
 	"the second fire"
 contains "$work/out" "detached" "the detach"
 
+# A native object made by `extbpf compile` attaches and runs as the object it came from.
+expect 0 "compile for a link" "$extbpf" compile "$progs/sample_replace.bpf.o" -o "$work/replace.so"
+expect 0 "attach and fire a native object" "$extbpf" link attach "$work/replace.so" \
+	--section sample_ext --attach sample_hook --fire "$work/foo.bin" --fire "$work/none.bin"
+contains "$work/out" "fire 1 ($work/foo.bin, 9 bytes): verdict 1, counter 5, results [1]" \
+	"native: the first fire"
+contains "$work/out" "xx BAR yy" "native: the data as the program left it"
+contains "$work/out" "detached" "native: the detach"
+
 # Two programs run in attach order on one context: the second sees the first's flags.
 expect 0 "two programs" "$extbpf" link attach "$cli_progs/two_progs.bpf.o" --section first \
 	--section second --attach sample_hook --fire "$work/none.bin"
