@@ -12,6 +12,8 @@
 
 #include <urcu/urcu-bp.h>
 
+#include "maps/maps.h"
+
 #if defined(__SANITIZE_THREAD__)
 #define CORE_TSAN 1
 #elif defined(__has_feature)
@@ -23,22 +25,20 @@
 #ifdef CORE_TSAN
 #include <sanitizer/tsan_interface.h>
 extern const char map_rcu_tsan_token;
-#define CORE_TSAN_RELEASE() __tsan_release((void *)&map_rcu_tsan_token)
 #define CORE_TSAN_ACQUIRE() __tsan_acquire((void *)&map_rcu_tsan_token)
 #else
-#define CORE_TSAN_RELEASE() ((void)0)
 #define CORE_TSAN_ACQUIRE() ((void)0)
 #endif
 
+/* The maps module's read side (src/maps/map_rcu.c): one implementation, one TSan token. */
 static inline void core_rcu_read_lock(void)
 {
-	urcu_bp_read_lock();
+	map_rcu_read_lock();
 }
 
 static inline void core_rcu_read_unlock(void)
 {
-	CORE_TSAN_RELEASE();
-	urcu_bp_read_unlock();
+	map_rcu_read_unlock();
 }
 
 /* Waits until every read-side critical section begun before has ended. Never call it from

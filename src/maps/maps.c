@@ -48,17 +48,6 @@ void map_tsan_acquire(const void *addr)
 #endif
 }
 
-void map_rcu_read_lock(void)
-{
-	urcu_bp_read_lock();
-}
-
-void map_rcu_read_unlock(void)
-{
-	map_tsan_release(&map_rcu_tsan_token);
-	urcu_bp_read_unlock();
-}
-
 const char *map_type_name(enum ebpf_map_type type)
 {
 	return map_registry_name(type);
