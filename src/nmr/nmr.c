@@ -659,9 +659,22 @@ static int register_common(struct nmr_registrar *r, struct registration *reg, nm
 	return 0;
 }
 
-int nmr_register_provider(nmr_registrar_t *r,
-			  const struct nmr_provider_characteristics *characteristics,
-			  void *provider_context, nmr_handle_t *provider_handle)
+/* How a provider and a client differ to registration: their characteristics (provider or client
+ * set, info NULL when the caller gave none), the names of their handle and callbacks. */
+struct role {
+	const struct nmr_provider_characteristics *provider;
+	const struct nmr_client_characteristics *client;
+	const struct nmr_registration_info *info;
+	void *context;
+	const char *handle_name;
+	const char *attach_name;
+	const char *detach_name;
+	bool has_attach;
+	bool has_detach;
+};
+
+/* nmr_register_provider and nmr_register_client: the arguments checked, the registration made. */
+static int register_role(nmr_registrar_t *r, const struct role *role, nmr_handle_t *handle)
 {
 	struct call c = CALL_INIT;
 	struct registration *reg;
@@ -670,59 +683,63 @@ int nmr_register_provider(nmr_registrar_t *r,
 
 	if (!r)
 		return -EINVAL;
-	if (!characteristics || !provider_handle)
+	if (!role->info || !handle)
 		return call_end(r, &c,
 				call_fail(&c, -EINVAL, "NULL %s",
-					  characteristics ? "provider_handle" : "characteristics"));
-	if (!characteristics->attach_client || !characteristics->detach_client)
+					  role->info ? role->handle_name : "characteristics"));
+	if (!role->has_attach || !role->has_detach)
 		return call_end(
 		    r, &c,
 		    call_fail(&c, -EINVAL, "module %s: no %s callback",
-			      nmr_guid_format(&characteristics->info.module_id, module),
-			      characteristics->attach_client ? "detach_client" : "attach_client"));
-	ret = check_info(&c, &characteristics->info);
+			      nmr_guid_format(&role->info->module_id, module),
+			      role->has_attach ? role->detach_name : role->attach_name));
+	ret = check_info(&c, role->info);
 	if (ret)
 		return call_end(r, &c, ret);
 	reg = calloc(1, sizeof(*reg));
 	if (!reg)
 		return call_end(r, &c, call_fail(&c, -ENOMEM, "out of memory"));
-	reg->provider = characteristics;
-	reg->info = &characteristics->info;
-	reg->context = provider_context;
-	return call_end(r, &c, register_common(r, reg, provider_handle, &c));
+	reg->provider = role->provider;
+	reg->client = role->client;
+	reg->info = role->info;
+	reg->context = role->context;
+	return call_end(r, &c, register_common(r, reg, handle, &c));
+}
+
+int nmr_register_provider(nmr_registrar_t *r,
+			  const struct nmr_provider_characteristics *characteristics,
+			  void *provider_context, nmr_handle_t *provider_handle)
+{
+	const struct role role = {
+		.provider = characteristics,
+		.info = characteristics ? &characteristics->info : NULL,
+		.context = provider_context,
+		.handle_name = "provider_handle",
+		.attach_name = "attach_client",
+		.detach_name = "detach_client",
+		.has_attach = characteristics && characteristics->attach_client,
+		.has_detach = characteristics && characteristics->detach_client,
+	};
+
+	return register_role(r, &role, provider_handle);
 }
 
 int nmr_register_client(nmr_registrar_t *r,
 			const struct nmr_client_characteristics *characteristics,
 			void *client_context, nmr_handle_t *client_handle)
 {
-	struct call c = CALL_INIT;
-	struct registration *reg;
-	char module[NMR_GUID_STRING_SIZE];
-	int ret;
+	const struct role role = {
+		.client = characteristics,
+		.info = characteristics ? &characteristics->info : NULL,
+		.context = client_context,
+		.handle_name = "client_handle",
+		.attach_name = "attach_provider",
+		.detach_name = "detach_provider",
+		.has_attach = characteristics && characteristics->attach_provider,
+		.has_detach = characteristics && characteristics->detach_provider,
+	};
 
-	if (!r)
-		return -EINVAL;
-	if (!characteristics || !client_handle)
-		return call_end(r, &c,
-				call_fail(&c, -EINVAL, "NULL %s",
-					  characteristics ? "client_handle" : "characteristics"));
-	if (!characteristics->attach_provider || !characteristics->detach_provider)
-		return call_end(r, &c,
-				call_fail(&c, -EINVAL, "module %s: no %s callback",
-					  nmr_guid_format(&characteristics->info.module_id, module),
-					  characteristics->attach_provider ? "detach_provider"
-									   : "attach_provider"));
-	ret = check_info(&c, &characteristics->info);
-	if (ret)
-		return call_end(r, &c, ret);
-	reg = calloc(1, sizeof(*reg));
-	if (!reg)
-		return call_end(r, &c, call_fail(&c, -ENOMEM, "out of memory"));
-	reg->client = characteristics;
-	reg->info = &characteristics->info;
-	reg->context = client_context;
-	return call_end(r, &c, register_common(r, reg, client_handle, &c));
+	return register_role(r, &role, client_handle);
 }
 
 /* ---- attach ---- */

@@ -4,33 +4,7 @@
 set -u
 extbpf=$1
 work=$2
-failures=0
-
-rm -rf "$work"
-mkdir -p "$work"
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-
-# expect CODE DESCRIPTION COMMAND...: runs the command, output in $work/out and $work/err.
-expect() {
-	want=$1
-	what=$2
-	shift 2
-	"$@" >"$work/out" 2>"$work/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		fail "$what: exit $got, want $want"
-		sed 's/^/  | /' "$work/err"
-	fi
-}
-
-# contains FILE TEXT DESCRIPTION
-contains() {
-	grep -qF -- "$2" "$1" || fail "$3: '$2' not in $(basename "$1"): $(head -c 300 "$1")"
-}
+. "$(dirname "$0")/../cli/lib.sh"
 
 # Instructions as octal escapes (printf in POSIX sh has no \x).
 # mov r0, -2; exit
@@ -54,21 +28,16 @@ contains "$work/out" "r0 = 0x4030206 (67305990)" "r1 = the memory, r2 = its size
 expect 1 "a refused program" "$extbpf" run --raw "$work/helper.bin" --unverified
 contains "$work/err" "unknown helper id 30583" "the refusal's reason"
 
-expect 2 "no --raw" "$extbpf" run
+usage_error "no --raw" "$extbpf" run
 contains "$work/err" "missing --raw" "the missing argument"
 expect 2 "a truncated instruction" "$extbpf" run --raw "$work/short.bin" --unverified
 contains "$work/err" "not a non-zero multiple of 8" "the bad size"
 expect 2 "a missing file" "$extbpf" run --raw "$work/none.bin" --unverified
 contains "$work/err" "none.bin" "the missing file's name"
-expect 2 "a bad mode" "$extbpf" run --raw "$work/neg.bin" --mode turbo
+usage_error "a bad mode" "$extbpf" run --raw "$work/neg.bin" --mode turbo
 contains "$work/err" "unknown mode 'turbo'" "the bad mode"
-expect 2 "a bad repeat count" "$extbpf" run --raw "$work/neg.bin" --repeat 0
-expect 2 "an unknown option" "$extbpf" run --frobnicate
+usage_error "a bad repeat count" "$extbpf" run --raw "$work/neg.bin" --repeat 0
+usage_error "an unknown option" "$extbpf" run --frobnicate
 expect 0 "--help" "$extbpf" run --help
 contains "$work/out" "usage: extbpf run" "the usage"
-
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failure(s)"
-	exit 1
-fi
-echo "all passed"
+finish

@@ -5,33 +5,7 @@ set -u
 extbpf=$1
 src=$2
 work=$3
-failures=0
-
-rm -rf "$work"
-mkdir -p "$work"
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-
-# expect CODE DESCRIPTION COMMAND...: runs the command, output in $work/out and $work/err.
-expect() {
-	want=$1
-	what=$2
-	shift 2
-	"$@" >"$work/out" 2>"$work/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		fail "$what: exit $got, want $want"
-		sed 's/^/  | /' "$work/err"
-	fi
-}
-
-# contains FILE TEXT DESCRIPTION
-contains() {
-	grep -qF -- "$2" "$1" || fail "$3: '$2' not in $(basename "$1"): $(head -c 300 "$1")"
-}
+. "$src/tests/cli/lib.sh"
 
 hello="$src/examples/asm/hello.s"
 
@@ -66,15 +40,15 @@ expect 2 "asm of a missing file" "$extbpf" asm "$work/none.s" -o "$work/none.bin
 contains "$work/err" "none.s: No such file or directory" "asm missing file"
 
 # Bad arguments: a usage line, exit 2.
-expect 2 "asm unknown option" "$extbpf" asm --bogus "$hello" -o "$work/x.bin"
+usage_error "asm unknown option" "$extbpf" asm --bogus "$hello" -o "$work/x.bin"
 contains "$work/err" "unknown option '--bogus'" "asm unknown option"
 contains "$work/err" "usage: extbpf asm" "asm unknown option"
-expect 2 "asm without -o" "$extbpf" asm "$hello"
-expect 2 "asm -o without a file" "$extbpf" asm "$hello" -o
-expect 2 "disasm unknown style" "$extbpf" disasm --style intel "$work/hello.bin"
+usage_error "asm without -o" "$extbpf" asm "$hello"
+usage_error "asm -o without a file" "$extbpf" asm "$hello" -o
+usage_error "disasm unknown style" "$extbpf" disasm --style intel "$work/hello.bin"
 contains "$work/err" "unknown style 'intel'" "disasm unknown style"
-expect 2 "disasm unknown option" "$extbpf" disasm -x "$work/hello.bin"
-expect 2 "disasm without a file" "$extbpf" disasm
+usage_error "disasm unknown option" "$extbpf" disasm -x "$work/hello.bin"
+usage_error "disasm without a file" "$extbpf" disasm
 
 # Unusable input for disasm.
 printf '\177ELF\002\001\001' >"$work/prog.o"
@@ -88,9 +62,4 @@ expect 2 "disasm of an invalid instruction" "$extbpf" disasm "$work/invalid.bin"
 contains "$work/out" "   0: b7 00 00 00 01 00 00 00  r0 = 1" "disasm invalid"
 contains "$work/out" "   1: ff 00 00 00 00 00 00 00  invalid instruction (code 0xff)" "disasm invalid"
 contains "$work/err" "1 invalid instruction" "disasm invalid"
-
-if [ "$failures" -ne 0 ]; then
-	echo "$failures check(s) failed"
-	exit 1
-fi
-echo "all CLI checks passed"
+finish

@@ -13,9 +13,9 @@
 #include <extbpf/extbpf.h>
 
 /* Exit codes, documented in docs/extbpf.1. */
-#define EXIT_OK	      0 /* success */
-#define EXIT_REFUSED  1 /* the work failed: a program refused, a run or lookup failed */
-#define EXIT_USAGE    2 /* bad arguments or unusable input */
+#define EXIT_OK	     0 /* success */
+#define EXIT_REFUSED 1 /* the work failed: a program refused, a run or lookup failed */
+#define EXIT_USAGE   2 /* bad arguments or unusable input */
 
 struct cli_verb {
 	const char *name;
@@ -44,7 +44,7 @@ int cli_read_file(const char *path, void **data, size_t *size);
 bool cli_wants_help(int argc, char **argv);
 /* Shared handling of a bad argument: the usage line on stderr, EXIT_USAGE. */
 int cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* ---- Verbs on ELF objects (cli_util.c) --------------------------------------------------- */
 
@@ -84,6 +84,21 @@ int cli_object_option(const struct cli_verb *verb, int opt, const char *arg,
 		      struct cli_object_args *a);
 /* getopt_long returned ':' or '?': the message and EXIT_USAGE. */
 int cli_getopt_error(const struct cli_verb *verb, int opt, char **argv);
+/* --mode's value for a verb that parses it itself: interp, jit or native; 0 or EXIT_USAGE. */
+int cli_mode_arg(const struct cli_verb *verb, const char *name, enum ebpf_exec_mode *mode);
+/* One option of a verb's own (opt from getopt_long, arg its value): 0 or EXIT_USAGE. */
+typedef int (*cli_option_fn)(int opt, const char *arg, void *args);
+/* Parses argv (argv[0] the verb or its action) with getopt_long, hands every option to option,
+ * then takes the object file: 0 with optind past it, or EXIT_USAGE (message printed). */
+int cli_parse_object_argv(const struct cli_verb *verb, int argc, char **argv,
+			  const struct option *options, cli_option_fn option, void *args,
+			  const char **path);
+/* What a verb does with an opened object: EXIT_OK, EXIT_REFUSED or EXIT_USAGE. */
+typedef int (*cli_object_fn)(struct ebpf_object *obj, void *arg);
+/* Loads the extensions, opens the object, calls act on it, closes it and shuts the runtime
+ * down: act's result, or the loading's or opening's (see cli_open_object). */
+int cli_with_object(const char *verb, const struct cli_object_args *a, bool verify_only,
+		    cli_object_fn act, void *arg);
 /* Loads the default extension directory and every --ext; EXIT_OK or EXIT_USAGE. */
 int cli_load_extensions(const char *verb, const struct cli_object_args *a);
 /* Parses the object, checks --section and --type: EXIT_OK or EXIT_USAGE (message printed). */

@@ -103,6 +103,53 @@ int cli_getopt_error(const struct cli_verb *verb, int opt, char **argv)
 	return cli_usage_error(verb, "unknown option '%s'", argv[optind - 1]);
 }
 
+int cli_mode_arg(const struct cli_verb *verb, const char *name, enum ebpf_exec_mode *mode)
+{
+	/* "default" is what leaving --mode out means, not a value to give it. */
+	if (!strcmp(name, "default") || cli_parse_mode(name, mode))
+		return cli_usage_error(verb, "unknown mode '%s' (interp, jit or native)", name);
+	return 0;
+}
+
+int cli_parse_object_argv(const struct cli_verb *verb, int argc, char **argv,
+			  const struct option *options, cli_option_fn option, void *args,
+			  const char **path)
+{
+	int opt, ret = 0;
+
+	opterr = 0;
+	optind = 1;
+	while (!ret && (opt = getopt_long(argc, argv, ":j", options, NULL)) != -1) {
+		if (opt == ':' || opt == '?')
+			ret = cli_getopt_error(verb, opt, argv);
+		else
+			ret = option(opt, optarg, args);
+	}
+	if (ret)
+		return ret;
+	if (optind == argc)
+		return cli_usage_error(verb, "no object file");
+	*path = argv[optind++];
+	return 0;
+}
+
+int cli_with_object(const char *verb, const struct cli_object_args *a, bool verify_only,
+		    cli_object_fn act, void *arg)
+{
+	struct ebpf_object *obj;
+	int ret;
+
+	ret = cli_load_extensions(verb, a);
+	if (!ret)
+		ret = cli_open_object(verb, a, verify_only, &obj);
+	if (!ret) {
+		ret = act(obj, arg);
+		ebpf_object_close(obj);
+	}
+	ebpf_runtime_shutdown();
+	return ret;
+}
+
 struct program_count {
 	const char *section;
 	size_t matched;

@@ -78,22 +78,6 @@ static void format_proto(const struct ebpf_helper_proto *p, char *buf, size_t si
 		snprintf(buf + n, size - n, ")");
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 /* ---- the three lists --------------------------------------------------------------------- */
 
 struct list_state {
@@ -114,12 +98,12 @@ static int print_extension(const struct ebpf_extension *ext, void *arg)
 		return 0;
 	}
 	fprintf(s->out, "%s\n    {\"name\": ", s->count++ ? "," : "");
-	json_string(s->out, ebpf_extension_name(ext));
+	cli_json_string(s->out, ebpf_extension_name(ext));
 	fprintf(s->out, ", \"description\": ");
-	json_string(s->out, ebpf_extension_description(ext));
+	cli_json_string(s->out, ebpf_extension_description(ext));
 	fprintf(s->out, ", \"path\": ");
 	if (path)
-		json_string(s->out, path);
+		cli_json_string(s->out, path);
 	else
 		fprintf(s->out, "null");
 	fprintf(s->out, "}");
@@ -150,16 +134,16 @@ static void print_type_json(FILE *out, const struct ebpf_program_info *info, con
 			    const char *guid)
 {
 	fprintf(out, "    {\"name\": ");
-	json_string(out, info->name);
+	cli_json_string(out, info->name);
 	fprintf(out, ", \"guid\": \"%s\", \"extension\": ", guid);
-	json_string(out, ext);
+	cli_json_string(out, ext);
 	fprintf(out, ", \"sections\": [");
 	for (uint32_t i = 0; i < info->section_count; i++) {
 		fprintf(out, "%s{\"prefix\": ", i ? ", " : "");
-		json_string(out, info->sections[i].prefix);
+		cli_json_string(out, info->sections[i].prefix);
 		if (info->sections[i].refused) {
 			fprintf(out, ", \"refused\": ");
-			json_string(out, info->sections[i].refused);
+			cli_json_string(out, info->sections[i].refused);
 		}
 		fprintf(out, "}");
 	}
@@ -170,9 +154,9 @@ static void print_type_json(FILE *out, const struct ebpf_program_info *info, con
 
 		format_proto(&info->helpers[i], proto, sizeof(proto));
 		fprintf(out, "%s{\"id\": %u, \"name\": ", i ? ", " : "", info->helpers[i].id);
-		json_string(out, info->helpers[i].name);
+		cli_json_string(out, info->helpers[i].name);
 		fprintf(out, ", \"prototype\": ");
-		json_string(out, proto);
+		cli_json_string(out, proto);
 		fprintf(out, "}");
 	}
 	fprintf(out, "]}");
@@ -226,9 +210,9 @@ static int print_attach_type(const struct ebpf_attach_provider_data *data, void 
 		return 0;
 	}
 	fprintf(s->out, "%s\n    {\"name\": ", s->count++ ? "," : "");
-	json_string(s->out, data->name);
+	cli_json_string(s->out, data->name);
 	fprintf(s->out, ", \"guid\": \"%s\", \"program_type\": ", guid);
-	json_string(s->out, l.name);
+	cli_json_string(s->out, l.name);
 	fprintf(s->out, ", \"params_size\": %u}", data->params_size);
 	return 0;
 }

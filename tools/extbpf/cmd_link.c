@@ -74,8 +74,10 @@ static int link_parse_uid(const char *text, uint32_t *uid)
 	return 0;
 }
 
-static int link_option(int opt, const char *arg, struct link_args *a)
+static int link_option(int opt, const char *arg, void *args)
 {
+	struct link_args *a = args;
+
 	switch (opt) {
 	case CLI_OPT_SECTION:
 		if (a->section_count == LINK_MAX_PROGS)
@@ -115,21 +117,12 @@ static int link_parse(int argc, char **argv, struct link_args *a)
 		{ "dump-maps", no_argument, NULL, OPT_DUMP_MAPS },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, ret = 0;
+	int ret;
 
-	opterr = 0;
-	optind = 1;
-	while (!ret && (opt = getopt_long(argc, argv, ":j", options, NULL)) != -1) {
-		if (opt == ':' || opt == '?')
-			ret = cli_getopt_error(&cli_verb_link, opt, argv);
-		else
-			ret = link_option(opt, optarg, a);
-	}
+	ret = cli_parse_object_argv(&cli_verb_link, argc, argv, options, link_option, a,
+				    &a->obj.path);
 	if (ret)
 		return ret;
-	if (optind == argc)
-		return cli_usage_error(&cli_verb_link, "no object file");
-	a->obj.path = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(&cli_verb_link, "unexpected argument '%s'", argv[optind]);
 	if (!a->section_count)
@@ -277,8 +270,9 @@ static int link_attach_all(const struct link_args *a, struct ebpf_object *obj,
 	return ret;
 }
 
-static int link_attach(const struct link_args *a, struct ebpf_object *obj)
+static int link_attach(struct ebpf_object *obj, void *arg)
 {
+	const struct link_args *a = arg;
 	struct ebpf_link *links[LINK_MAX_PROGS] = { 0 };
 	link_fire_fn fire = NULL;
 	int ret = EXIT_OK;
@@ -311,7 +305,6 @@ static int link_attach(const struct link_args *a, struct ebpf_object *obj)
 static int link_run(int argc, char **argv)
 {
 	struct link_args a = { 0 };
-	struct ebpf_object *obj;
 	int ret;
 
 	if (argc < 2 || strcmp(argv[1], "attach"))
@@ -319,15 +312,7 @@ static int link_run(int argc, char **argv)
 	ret = link_parse(argc - 1, argv + 1, &a);
 	if (ret)
 		return ret;
-	ret = cli_load_extensions("link", &a.obj);
-	if (!ret)
-		ret = cli_open_object("link", &a.obj, false, &obj);
-	if (!ret) {
-		ret = link_attach(&a, obj);
-		ebpf_object_close(obj);
-	}
-	ebpf_runtime_shutdown();
-	return ret;
+	return cli_with_object("link", &a.obj, false, link_attach, &a);
 }
 
 const struct cli_verb cli_verb_link = {

@@ -75,8 +75,10 @@ static int parse_flags(const char *text, uint64_t *flags)
 	return 0;
 }
 
-static int map_option(int opt, const char *arg, struct map_args *a)
+static int map_option(int opt, const char *arg, void *args)
 {
+	struct map_args *a = args;
+
 	switch (opt) {
 	case OPT_KEY:
 		a->key = arg;
@@ -121,21 +123,12 @@ static int map_parse(int argc, char **argv, struct map_args *a)
 		{ "flags", required_argument, NULL, OPT_FLAGS },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, ret = 0;
+	int ret;
 
-	opterr = 0;
-	optind = 1;
-	while (!ret && (opt = getopt_long(argc, argv, ":j", options, NULL)) != -1) {
-		if (opt == ':' || opt == '?')
-			ret = cli_getopt_error(&cli_verb_map, opt, argv);
-		else
-			ret = map_option(opt, optarg, a);
-	}
+	ret =
+	    cli_parse_object_argv(&cli_verb_map, argc, argv, options, map_option, a, &a->obj.path);
 	if (ret)
 		return ret;
-	if (optind == argc)
-		return cli_usage_error(&cli_verb_map, "no object file");
-	a->obj.path = argv[optind++];
 	if (optind < argc)
 		a->map = argv[optind++];
 	if (optind < argc)
@@ -379,8 +372,9 @@ static void map_list(const struct ebpf_object *obj, bool json)
 		printf("\n]\n");
 }
 
-static int map_act(const struct map_args *a, struct ebpf_object *obj)
+static int map_act(struct ebpf_object *obj, void *arg)
 {
+	const struct map_args *a = arg;
 	struct ebpf_map *map;
 
 	if (a->action == MAP_LIST) {
@@ -401,7 +395,6 @@ static int map_act(const struct map_args *a, struct ebpf_object *obj)
 static int map_run(int argc, char **argv)
 {
 	struct map_args a = { .flags = EBPF_ANY };
-	struct ebpf_object *obj;
 	size_t i;
 	int ret;
 
@@ -416,15 +409,7 @@ static int map_run(int argc, char **argv)
 	ret = map_parse(argc - 1, argv + 1, &a);
 	if (ret)
 		return ret;
-	ret = cli_load_extensions("map", &a.obj);
-	if (!ret)
-		ret = cli_open_object("map", &a.obj, true, &obj);
-	if (!ret) {
-		ret = map_act(&a, obj);
-		ebpf_object_close(obj);
-	}
-	ebpf_runtime_shutdown();
-	return ret;
+	return cli_with_object("map", &a.obj, true, map_act, &a);
 }
 
 const struct cli_verb cli_verb_map = {

@@ -35,34 +35,36 @@ static void prog_usage(FILE *out)
 	    "Exit codes: 0 success, 1 a program refused, 2 bad arguments or unusable input.\n");
 }
 
+struct prog_args {
+	struct cli_object_args obj;
+	bool load; /* 'prog load', else 'prog show' */
+};
+
+static int prog_option(int opt, const char *arg, void *args)
+{
+	return cli_object_option(&cli_verb_prog, opt, arg, args);
+}
+
 static int prog_parse(int argc, char **argv, struct cli_object_args *a)
 {
 	static const struct option options[] = {
 		CLI_OBJECT_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, ret = 0;
+	int ret;
 
-	opterr = 0;
-	optind = 1;
-	while (!ret && (opt = getopt_long(argc, argv, ":j", options, NULL)) != -1) {
-		if (opt == ':' || opt == '?')
-			ret = cli_getopt_error(&cli_verb_prog, opt, argv);
-		else
-			ret = cli_object_option(&cli_verb_prog, opt, optarg, a);
-	}
+	ret = cli_parse_object_argv(&cli_verb_prog, argc, argv, options, prog_option, a, &a->path);
 	if (ret)
 		return ret;
-	if (optind == argc)
-		return cli_usage_error(&cli_verb_prog, "no object file");
-	a->path = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(&cli_verb_prog, "unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 
-static void print_object(const struct ebpf_object *obj, bool loaded, bool json)
+static int print_object(struct ebpf_object *obj, void *arg)
 {
+	const struct prog_args *a = arg;
+	bool loaded = a->load, json = a->obj.json;
 	const struct ebpf_program *prog = NULL;
 	const struct ebpf_map *map = NULL;
 	bool first = true;
@@ -73,7 +75,7 @@ static void print_object(const struct ebpf_object *obj, bool loaded, bool json)
 			cli_print_program_summary(stdout, prog, loaded, false);
 		while ((map = ebpf_object_next_map(obj, map)))
 			cli_print_map_summary(stdout, map, false);
-		return;
+		return EXIT_OK;
 	}
 	printf("{\"object\": ");
 	cli_json_string(stdout, ebpf_object_name(obj));
@@ -91,32 +93,23 @@ static void print_object(const struct ebpf_object *obj, bool loaded, bool json)
 		first = false;
 	}
 	printf("\n  ]}\n");
+	return EXIT_OK;
 }
 
 static int prog_run(int argc, char **argv)
 {
-	struct cli_object_args a = { 0 };
-	struct ebpf_object *obj;
-	bool load;
+	struct prog_args a = { 0 };
 	int ret;
 
 	if (argc < 2 || (strcmp(argv[1], "show") && strcmp(argv[1], "load")))
 		return cli_usage_error(&cli_verb_prog, "expected 'show' or 'load'");
-	load = !strcmp(argv[1], "load");
-	ret = prog_parse(argc - 1, argv + 1, &a);
+	a.load = !strcmp(argv[1], "load");
+	ret = prog_parse(argc - 1, argv + 1, &a.obj);
 	if (ret)
 		return ret;
-	if (!load && a.mode != EBPF_MODE_DEFAULT)
+	if (!a.load && a.obj.mode != EBPF_MODE_DEFAULT)
 		return cli_usage_error(&cli_verb_prog, "--mode is for 'prog load'");
-	ret = cli_load_extensions("prog", &a);
-	if (!ret)
-		ret = cli_open_object("prog", &a, !load, &obj);
-	if (!ret) {
-		print_object(obj, load, a.json);
-		ebpf_object_close(obj);
-	}
-	ebpf_runtime_shutdown();
-	return ret;
+	return cli_with_object("prog", &a.obj, !a.load, print_object, &a);
 }
 
 const struct cli_verb cli_verb_prog = {

@@ -93,23 +93,11 @@ static void run_usage(FILE *out)
 
 static int run_parse_mode(const char *name, struct run_args *a)
 {
-	static const struct {
-		const char *name;
-		enum ebpf_exec_mode mode;
-	} modes[] = {
-		{ "interp", EBPF_MODE_INTERP },
-		{ "jit", EBPF_MODE_JIT },
-		{ "native", EBPF_MODE_NATIVE },
-	};
+	int ret = cli_mode_arg(&cli_verb_run, name, &a->mode);
 
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (!strcmp(name, modes[i].name)) {
-			a->mode = modes[i].mode;
-			a->mode_name = modes[i].name;
-			return 0;
-		}
-	}
-	return cli_usage_error(&cli_verb_run, "unknown mode '%s' (interp, jit or native)", name);
+	if (!ret)
+		a->mode_name = cli_mode_name(a->mode);
+	return ret;
 }
 
 static int run_parse_repeat(const char *text, struct run_args *a)

@@ -71,26 +71,6 @@ static void xdp_usage(FILE *out)
 
 /* ---- arguments --------------------------------------------------------------------------- */
 
-static int parse_mode(const char *name, enum ebpf_exec_mode *mode)
-{
-	static const struct {
-		const char *name;
-		enum ebpf_exec_mode mode;
-	} modes[] = {
-		{ "interp", EBPF_MODE_INTERP },
-		{ "jit", EBPF_MODE_JIT },
-		{ "native", EBPF_MODE_NATIVE },
-	};
-
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (!strcmp(name, modes[i].name)) {
-			*mode = modes[i].mode;
-			return 0;
-		}
-	}
-	return cli_usage_error(&cli_verb_xdp, "unknown mode '%s' (interp, jit or native)", name);
-}
-
 static int parse_args(int argc, char **argv, struct xdp_args *a)
 {
 	static const struct option options[] = {
@@ -118,7 +98,7 @@ static int parse_args(int argc, char **argv, struct xdp_args *a)
 			a->out = optarg;
 			break;
 		case 'm':
-			if (parse_mode(optarg, &a->mode))
+			if (cli_mode_arg(&cli_verb_xdp, optarg, &a->mode))
 				return EXIT_USAGE;
 			break;
 		case 'M':
@@ -257,13 +237,6 @@ static bool is_percpu(enum ebpf_map_type type)
 	       type == EBPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
-static uint32_t host_value_size(const struct ebpf_map *map)
-{
-	uint32_t size = ebpf_map_value_size(map);
-
-	return is_percpu(ebpf_map_type(map)) ? size * ebpf_num_possible_cpus() : size;
-}
-
 static void list_maps(const struct ebpf_object *obj)
 {
 	const struct ebpf_map *m = NULL;
@@ -307,7 +280,7 @@ static int apply_map_arg(const struct ebpf_object *obj, const char *arg)
 		goto out;
 	}
 	vsize = ebpf_map_value_size(map);
-	value = calloc(1, host_value_size(map));
+	value = calloc(1, cli_map_host_value_size(map));
 	if (!value || vsize > MAX_VALUE_BYTES)
 		goto out;
 	if (parse_bytes(key_text, ebpf_map_key_size(map), key, "key", name) ||
@@ -465,44 +438,6 @@ static void show_progress(void *arg, const struct xdp_stats *s)
 	p->shown = true;
 }
 
-static const char *map_type_name(enum ebpf_map_type type)
-{
-	switch (type) {
-	case EBPF_MAP_TYPE_HASH:
-		return "hash";
-	case EBPF_MAP_TYPE_ARRAY:
-		return "array";
-	case EBPF_MAP_TYPE_PROG_ARRAY:
-		return "prog_array";
-	case EBPF_MAP_TYPE_PERCPU_HASH:
-		return "percpu_hash";
-	case EBPF_MAP_TYPE_PERCPU_ARRAY:
-		return "percpu_array";
-	case EBPF_MAP_TYPE_LRU_HASH:
-		return "lru_hash";
-	case EBPF_MAP_TYPE_LRU_PERCPU_HASH:
-		return "lru_percpu_hash";
-	case EBPF_MAP_TYPE_LPM_TRIE:
-		return "lpm_trie";
-	case EBPF_MAP_TYPE_ARRAY_OF_MAPS:
-		return "array_of_maps";
-	case EBPF_MAP_TYPE_HASH_OF_MAPS:
-		return "hash_of_maps";
-	case EBPF_MAP_TYPE_DEVMAP:
-		return "devmap";
-	case EBPF_MAP_TYPE_QUEUE:
-		return "queue";
-	case EBPF_MAP_TYPE_STACK:
-		return "stack";
-	case EBPF_MAP_TYPE_DEVMAP_HASH:
-		return "devmap_hash";
-	case EBPF_MAP_TYPE_RINGBUF:
-		return "ringbuf";
-	default:
-		return "?";
-	}
-}
-
 /* Bytes as integers when they are whole 8- or 4-byte lanes ("[1, 2]" or "7"), else hex. */
 static void print_bytes(FILE *out, const unsigned char *b, uint32_t size, bool json)
 {
@@ -581,7 +516,7 @@ static void print_map(FILE *out, struct ebpf_map *map, bool json, bool first)
 {
 	uint32_t ksize = ebpf_map_key_size(map), vsize = ebpf_map_value_size(map);
 	unsigned char *key = calloc(2, ksize ? ksize : 1), *next = key + (ksize ? ksize : 1);
-	unsigned char *value = calloc(1, host_value_size(map) + 1);
+	unsigned char *value = calloc(1, cli_map_host_value_size(map) + 1);
 	uint64_t shown = 0, zero = 0, limit = json ? JSON_MAP_ENTRIES : TEXT_MAP_ENTRIES;
 	bool have = false;
 
@@ -589,11 +524,11 @@ static void print_map(FILE *out, struct ebpf_map *map, bool json, bool first)
 		fprintf(out,
 			"%s{\"name\": \"%s\", \"type\": \"%s\", \"key_size\": %u, "
 			"\"value_size\": %u, \"entries\": [",
-			first ? "" : ", ", ebpf_map_name(map), map_type_name(ebpf_map_type(map)),
-			ksize, vsize);
+			first ? "" : ", ", ebpf_map_name(map),
+			cli_map_type_name(ebpf_map_type(map)), ksize, vsize);
 	else
 		fprintf(out, "  %s (%s, key %u B, value %u B%s):\n", ebpf_map_name(map),
-			map_type_name(ebpf_map_type(map)), ksize, vsize,
+			cli_map_type_name(ebpf_map_type(map)), ksize, vsize,
 			is_percpu(ebpf_map_type(map)) ? ", summed over CPUs" : "");
 	while (key && value && ksize && !ebpf_map_get_next_key(map, have ? key : NULL, next)) {
 		memcpy(key, next, ksize);
