@@ -12,8 +12,9 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 "$(dirname "$0")/demo-xdp.sh" "$build"
 
-step "extbpf ext list   (what the extensions beside the tool offer)"
-"$extbpf" ext list | head -n 12
+step "extbpf ext list   (what the extensions beside the tool offer; the first lines)"
+"$extbpf" ext list >"$work/ext.txt"
+head -n 12 "$work/ext.txt"
 
 step "extbpf verify xdp_firewall.o   (accepted)"
 "$extbpf" verify "$build/examples/xdp/xdp_firewall.o"
