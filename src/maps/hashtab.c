@@ -241,13 +241,33 @@ static _Atomic(struct htab_elem *) *htab_bucket(struct htab *h, uint32_t hash)
 	return &h->buckets[hash & (h->n_buckets - 1)];
 }
 
+/* The common key sizes compared inline: memcmp of a variable size is a library call. */
+static bool keys_equal(const void *a, const void *b, uint32_t size)
+{
+	uint32_t a4, b4;
+	uint64_t a8, b8;
+
+	switch (size) {
+	case 4:
+		memcpy(&a4, a, 4);
+		memcpy(&b4, b, 4);
+		return a4 == b4;
+	case 8:
+		memcpy(&a8, a, 8);
+		memcpy(&b8, b, 8);
+		return a8 == b8;
+	default:
+		return !memcmp(a, b, size);
+	}
+}
+
 /* Lock-free: the element with this key, or NULL. */
 static struct htab_elem *htab_find(struct htab *h, const void *key, uint32_t hash)
 {
 	struct htab_elem *e = atomic_load_explicit(htab_bucket(h, hash), memory_order_acquire);
 
 	for (; e; e = atomic_load_explicit(&e->next, memory_order_acquire)) {
-		if (e->hash == hash && !memcmp(e->data, key, h->map.attr.key_size))
+		if (e->hash == hash && keys_equal(e->data, key, h->map.attr.key_size))
 			return e;
 	}
 	return NULL;
