@@ -51,15 +51,24 @@ static int check_encodings(struct venv *env)
 				    why ? why : "bad encoding");
 		if (n == 2)
 			env->aux[i + 1].flags |= INSN_LDDW_HI;
-		/* Before reachability: the callback it names is reached by no call. */
-		if (n == 2 && env->insns[i].src_reg == EBPF_PSEUDO_FUNC)
-			return verr(
-			    env, i, -EACCES,
-			    "lddw of a function pointer (callback) is not supported: no helper "
-			    "takes callbacks");
+		/* Every lddw and helper call, reached by a path or not: the engines prepare the
+		 * whole program (and a function pointer's callback is reached by no call). */
+		if (n == 2) {
+			int err = lddw_validate(env, i);
+
+			if (err)
+				return err;
+		}
 		if (env->insns[i].code == EBPF_OP_CALL && env->insns[i].src_reg == EBPF_CALL_KFUNC)
 			return verr(env, i, -EACCES,
 				    "kernel function (kfunc) calls are not supported");
+		if (env->insns[i].code == EBPF_OP_CALL &&
+		    env->insns[i].src_reg == EBPF_CALL_HELPER) {
+			int err = helper_validate(env, i, NULL);
+
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }

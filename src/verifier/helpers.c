@@ -405,6 +405,28 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 	}
 }
 
+/* The helper a call names, checked without any state (so also in code no path reaches, which
+ * the engines prepare all the same). */
+int helper_validate(struct venv *env, uint32_t idx, const struct ebpf_helper_proto **proto)
+{
+	uint32_t id = (uint32_t)env->insns[idx].imm;
+	const struct ebpf_helper_proto *p = find_proto(env, id);
+
+	if (!p)
+		return verr(env, idx, -EACCES,
+			    "unknown helper %u: neither a global helper nor one of program type "
+			    "'%s'",
+			    id, env->in->info->name ? env->in->info->name : "?");
+	if ((p->flags & EBPF_HELPER_VERIFY_ONLY) && !env->in->allow_verify_only_helpers)
+		return verr(env, idx, -EACCES,
+			    "helper %s (%u) is available for verification only: %s",
+			    proto_name(p), id,
+			    p->unavailable_reason ? p->unavailable_reason : "it cannot run here");
+	if (proto)
+		*proto = p;
+	return 0;
+}
+
 int check_helper_call(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
@@ -413,19 +435,9 @@ int check_helper_call(struct venv *env, uint32_t idx)
 	struct reg *regs = cur_regs(env);
 	int i, err;
 
-	meta.proto = find_proto(env, id);
-	if (!meta.proto) {
-		return verr(env, idx, -EACCES,
-			    "unknown helper %u: neither a global helper nor one of program type "
-			    "'%s'",
-			    id, env->in->info->name ? env->in->info->name : "?");
-	}
-	if ((meta.proto->flags & EBPF_HELPER_VERIFY_ONLY) && !env->in->allow_verify_only_helpers)
-		return verr(env, idx, -EACCES,
-			    "helper %s (%u) is available for verification only: %s",
-			    proto_name(meta.proto), id,
-			    meta.proto->unavailable_reason ? meta.proto->unavailable_reason
-							   : "it cannot run here");
+	err = helper_validate(env, idx, &meta.proto);
+	if (err)
+		return err;
 	for (i = 0; i < 5; i++) {
 		err = check_arg(env, idx, &meta, i);
 		if (err)

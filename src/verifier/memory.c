@@ -599,17 +599,17 @@ int check_atomic(struct venv *env, uint32_t idx)
 
 /* ---- lddw ---------------------------------------------------------------------------------- */
 
-int check_lddw(struct venv *env, uint32_t idx)
+/* What an lddw may load, checked without any state: every lddw is checked so, reached or not,
+ * since the engines prepare dead code too. */
+int lddw_validate(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
-	struct reg *dst = &cur_regs(env)[insn->dst_reg];
 	const struct verifier_map *map;
 
 	if (insn->dst_reg == EBPF_REG_FP)
 		return verr(env, idx, -EACCES, "r10 (frame pointer) is read-only");
 	switch (insn->src_reg) {
 	case EBPF_PSEUDO_IMM:
-		reg_mark_const(dst, isa_lddw_imm(insn));
 		return 0;
 	case EBPF_PSEUDO_MAP_IDX:
 	case EBPF_PSEUDO_MAP_IDX_VALUE:
@@ -638,8 +638,6 @@ int check_lddw(struct venv *env, uint32_t idx)
 		if (insn[1].imm)
 			return verr(env, idx, -EINVAL, "lddw of map '%s' with a non-zero offset",
 				    map->name);
-		reg_mark_ptr(dst, CONST_MAP_PTR);
-		dst->map = insn->imm;
 		return 0;
 	}
 	if (map->type != EBPF_MAP_TYPE_ARRAY || map->max_entries != 1)
@@ -651,10 +649,31 @@ int check_lddw(struct venv *env, uint32_t idx)
 		return verr(env, idx, -EACCES,
 			    "direct value offset %d out of map '%s' value size %u", insn[1].imm,
 			    map->name, map->value_size);
-	reg_mark_ptr(dst, PTR_TO_MAP_VALUE);
-	dst->map = insn->imm;
-	dst->off = insn[1].imm;
 	return 0;
+}
+
+int check_lddw(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	struct reg *dst = &cur_regs(env)[insn->dst_reg];
+	int err = lddw_validate(env, idx);
+
+	if (err)
+		return err;
+	switch (insn->src_reg) {
+	case EBPF_PSEUDO_IMM:
+		reg_mark_const(dst, isa_lddw_imm(insn));
+		return 0;
+	case EBPF_PSEUDO_MAP_IDX:
+		reg_mark_ptr(dst, CONST_MAP_PTR);
+		dst->map = insn->imm;
+		return 0;
+	default:
+		reg_mark_ptr(dst, PTR_TO_MAP_VALUE);
+		dst->map = insn->imm;
+		dst->off = insn[1].imm;
+		return 0;
+	}
 }
 
 /* ---- legacy packet loads ------------------------------------------------------------------- */

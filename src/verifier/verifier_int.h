@@ -181,6 +181,10 @@ const char *reg_type_name(enum reg_type type);
 int reg_describe(const struct venv *env, const struct reg *reg, char *buf, size_t size);
 void format_state(const struct venv *env, const struct vstate *st, char *buf, size_t size);
 
+/* State-free checks of one instruction, for the structural pass and the walk alike. */
+int lddw_validate(struct venv *env, uint32_t idx);
+int helper_validate(struct venv *env, uint32_t idx, const struct ebpf_helper_proto **proto);
+
 /* cfg.c */
 int cfg_check(struct venv *env);
 
