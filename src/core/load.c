@@ -269,11 +269,18 @@ out:
 
 /* ---- one program ------------------------------------------------------------------------- */
 
+/* The offset of a context packet field (VERIFIER_CTX_DATA, _DATA_END or _META). */
+static int32_t ctx_field_offset(const struct ebpf_program_info *info, uint8_t field)
+{
+	const int32_t visible[] = { info->context.data, info->context.data_end, info->context.meta };
+
+	return visible[field - VERIFIER_CTX_DATA];
+}
+
 /* Where the real 64-bit pointer behind a context packet field is (ebpf_program_info's
  * context_pointers, which older extensions do not have: then the field itself is the pointer). */
 static int32_t ctx_pointer_slot(const struct ebpf_program_info *info, uint8_t field)
 {
-	const int32_t visible[] = { info->context.data, info->context.data_end, info->context.meta };
 	uint32_t hidden[3] = { 0 };
 
 	if (info->header.size >= offsetof(struct ebpf_program_info, context_pointers) +
@@ -283,7 +290,7 @@ static int32_t ctx_pointer_slot(const struct ebpf_program_info *info, uint8_t fi
 		hidden[2] = info->context_pointers.meta;
 	}
 	return hidden[field - VERIFIER_CTX_DATA] ? (int32_t)hidden[field - VERIFIER_CTX_DATA] :
-						   visible[field - VERIFIER_CTX_DATA];
+						   ctx_field_offset(info, field);
 }
 
 /*
@@ -296,13 +303,12 @@ static int rewrite_ctx_loads(struct ebpf_program *prog, const struct ebpf_progra
 {
 	for (size_t i = 0; i < prog->insn_count; i++) {
 		struct ebpf_inst *insn = &prog->xlated[i];
-		int32_t field, off;
+		int32_t off;
 
 		if (!ctx_loads[i])
 			continue;
-		field = (const int32_t[]){ info->context.data, info->context.data_end,
-					   info->context.meta }[ctx_loads[i] - VERIFIER_CTX_DATA];
-		off = insn->off + ctx_pointer_slot(info, ctx_loads[i]) - field;
+		off = insn->off + ctx_pointer_slot(info, ctx_loads[i]) -
+		      ctx_field_offset(info, ctx_loads[i]);
 		if (off < INT16_MIN || off > INT16_MAX)
 			return core_error(-EINVAL,
 					  "section '%s' insn %zu: the context's pointer slot is out "

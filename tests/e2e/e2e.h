@@ -86,8 +86,6 @@ void e2e_write_var(struct e2e *e, const struct ebpf_object *obj, const char *var
 
 /* <build>/tests/progs/<name> (a static buffer). */
 const char *e2e_prog_path(const char *name);
-/* Reads a file into a malloc'ed buffer. */
-uint8_t *e2e_read_file(const char *path, size_t *size);
 /* Raw ELF views (the test's own, independent of the loader under test); fail when absent. */
 Elf64_Shdr *e2e_section(uint8_t *elf, const char *name);
 Elf64_Sym *e2e_symbol(uint8_t *elf, const char *name);

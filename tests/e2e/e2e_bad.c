@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "e2e/e2e.h"
+#include "test_files.h"
 #include "e2e/e2e_bad.h"
 
 #ifndef R_BPF_64_64
@@ -81,7 +82,7 @@ static void expect_good_opens(const char *name)
 
 static uint8_t *read_prog(const char *name, size_t *size)
 {
-	return e2e_read_file(e2e_prog_path(name), size);
+	return test_read_file(e2e_prog_path(name), size);
 }
 
 void test_bad_truncated(void **state)

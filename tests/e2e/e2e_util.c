@@ -12,6 +12,7 @@
 
 #include "core/core.h"
 #include "e2e/e2e.h"
+#include "test_files.h"
 
 static const enum ebpf_exec_mode modes[] = { EBPF_MODE_INTERP, EBPF_MODE_JIT, EBPF_MODE_NATIVE };
 #define MODE_COUNT (sizeof(modes) / sizeof(modes[0]))
@@ -311,7 +312,7 @@ static struct ebpf_map *var_map(struct e2e *e, const struct ebpf_object *obj, co
 				size_t size, uint64_t *offset)
 {
 	size_t file_size;
-	uint8_t *elf = e2e_read_file(ebpf_object_name(obj), &file_size);
+	uint8_t *elf = test_read_file(ebpf_object_name(obj), &file_size);
 	Elf64_Sym *sym = e2e_symbol(elf, var);
 	char section[64];
 	struct ebpf_map *map;
@@ -364,26 +365,6 @@ void e2e_write_var(struct e2e *e, const struct ebpf_object *obj, const char *var
 }
 
 /* ---- object files ------------------------------------------------------------------------ */
-
-uint8_t *e2e_read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *data;
-	long len;
-
-	if (!f)
-		fail_msg("cannot open %s (were the test programs built?)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	assert_true(len > 0);
-	rewind(f);
-	data = malloc(len);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, len, f), (size_t)len);
-	fclose(f);
-	*size = (size_t)len;
-	return data;
-}
 
 static Elf64_Shdr *shdr(uint8_t *elf, size_t index)
 {

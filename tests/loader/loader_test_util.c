@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "loader/loader_test_util.h"
+#include "test_files.h"
 
 static char *t_path(const char *env, const char *name)
 {
@@ -25,22 +26,9 @@ static char *t_path(const char *env, const char *name)
 uint8_t *t_read_prog(const char *name, size_t *size)
 {
 	char *path = t_path("EXTBPF_BUILD_DIR", name);
-	FILE *f = fopen(path, "rb");
-	uint8_t *data;
-	long len;
+	uint8_t *data = test_read_file(path, size);
 
-	if (!f)
-		fail_msg("cannot open %s (were the test programs built?)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	assert_true(len > 0);
-	rewind(f);
-	data = malloc(len);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, len, f), (size_t)len);
-	fclose(f);
 	free(path);
-	*size = (size_t)len;
 	return data;
 }
 
