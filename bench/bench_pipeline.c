@@ -263,6 +263,58 @@ static void record_program(struct bench_opts *b, const struct candidate *c,
 	bench_record(b, "pipeline", c->name, "native_compile_ms", t->native_ms, "ms");
 }
 
+/*
+ * Verification time against a loop's trip count: "r1 += 1; r0 += r1; if r1 < n goto" walked
+ * n times. It grows linearly (a checkpoint per iteration, each looked up by hash); it was
+ * quadratic when the checkpoints in progress were compared one by one.
+ */
+static void time_loop_scaling(struct bench_opts *b, const struct ebpf_program_info *info)
+{
+	static const uint32_t trips[] = { 4096, 16384, 65536 };
+
+	printf("\nverifying a bounded loop of n iterations (3 instructions per iteration):\n");
+	printf("%-10s %10s %10s %13s\n", "n", "verify ms", "processed", "processed/s");
+	for (size_t i = 0; i < sizeof(trips) / sizeof(trips[0]); i++) {
+		const struct ebpf_inst loop[] = {
+			{ .code = EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, .dst_reg = 0 },
+			{ .code = EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, .dst_reg = 1 },
+			{ .code = EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K,
+			  .dst_reg = 1,
+			  .imm = 1 },
+			{ .code = EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_X,
+			  .dst_reg = 0,
+			  .src_reg = 1 },
+			{ .code = EBPF_CLS_JMP | EBPF_JMP_JLT | EBPF_SRC_K,
+			  .dst_reg = 1,
+			  .off = -3,
+			  .imm = (int32_t)trips[i] },
+			{ .code = EBPF_CLS_JMP | EBPF_JMP_EXIT },
+		};
+		struct verifier_input in = {
+			.section = "loop",
+			.insns = loop,
+			.insn_count = 6,
+			.info = info,
+		};
+		struct verifier_result res = { 0 };
+		char name[32];
+		uint64_t start = bench_now_ns();
+		int err = verifier_verify(&in, &res);
+		double ms = (double)(bench_now_ns() - start) / 1e6;
+
+		if (err) {
+			fprintf(stderr, "bench: the %u-iteration loop was refused: %s\n", trips[i],
+				res.message);
+			continue;
+		}
+		printf("%-10u %10.2f %10llu %13.0f\n", trips[i], ms,
+		       (unsigned long long)res.insns_processed,
+		       (double)res.insns_processed / (ms / 1e3));
+		snprintf(name, sizeof(name), "loop_%u", trips[i]);
+		bench_record(b, "pipeline", name, "verify_ms", ms, "ms");
+	}
+}
+
 int bench_pipeline(struct bench_opts *b)
 {
 	const struct ebpf_program_info *info = NULL;
@@ -300,6 +352,7 @@ int bench_pipeline(struct bench_opts *b)
 		processed += (double)t.processed;
 		verify_s += t.verify_ms / 1e3;
 	}
+	time_loop_scaling(b, info);
 	bench_record(b, "pipeline", "all", "verify_insns_per_s", insns / verify_s, "insns/s");
 	bench_record(b, "pipeline", "all", "verify_processed_per_s", processed / verify_s,
 		     "insns/s");

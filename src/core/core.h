@@ -198,6 +198,13 @@ void core_map_clear_objects(struct ebpf_map *map);
 void core_link_mark_detached(struct ebpf_link *link);
 struct ebpf_link *core_link_next(const struct ebpf_link *link);
 void core_links_detach_all(void);
+/*
+ * For hook providers inside the core (extkit.c): how to run a link whose dispatch table this is
+ * from inside a read-side critical section the caller already holds, or NULL when the link is
+ * not the core's (it is then called through its dispatch table).
+ */
+typedef int (*core_link_run_fn)(void *link, void *ctx, uint32_t *result);
+core_link_run_fn core_link_runner(const struct ebpf_link_dispatch *dispatch);
 
 /* extension.c */
 void core_extensions_unload_all(void);

@@ -31,6 +31,8 @@ struct kit_link {
 	struct kit_hook *hook;
 	void *link; /* the core's client binding context */
 	const struct ebpf_link_dispatch *dispatch;
+	/* The core's links run inside the walk's read-side section, without a lock of their own. */
+	core_link_run_fn run;
 	size_t params_size;
 	unsigned char params[];
 };
@@ -220,6 +222,7 @@ static int hook_attach_client(nmr_registrar_t *registrar, nmr_handle_t binding,
 	l->hook = kh;
 	l->link = client_binding_context;
 	l->dispatch = client_dispatch;
+	l->run = core_link_runner(client_dispatch);
 	l->params_size = data->params_size;
 	if (l->params_size)
 		memcpy(l->params, data->params, l->params_size);
@@ -437,7 +440,8 @@ int ebpf_hook_invoke_filtered(struct ebpf_hook *hook, void *ctx, ebpf_hook_filte
 		if (accept && !accept(arg, l->params_size ? l->params : NULL, l->params_size))
 			continue;
 		/* -ENOENT: the link is detaching; its program did not run. */
-		if (l->dispatch->invoke(l->link, ctx, &result))
+		if (l->run ? l->run(l->link, ctx, &result)
+			   : l->dispatch->invoke(l->link, ctx, &result))
 			continue;
 		ran++;
 		if (on_result && on_result(arg, result))

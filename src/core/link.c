@@ -100,6 +100,16 @@ static const struct ebpf_link_dispatch link_dispatch = {
 	.batch_end = link_batch_end,
 };
 
+static int link_run_in_section(void *link, void *ctx, uint32_t *result)
+{
+	return run(link, ctx, result);
+}
+
+core_link_run_fn core_link_runner(const struct ebpf_link_dispatch *dispatch)
+{
+	return dispatch == &link_dispatch ? link_run_in_section : NULL;
+}
+
 /* ---- the NMR client ---------------------------------------------------------------------- */
 
 static const char *type_name_of(const nmr_guid_t *guid, char buf[NMR_GUID_STRING_SIZE])

@@ -5,7 +5,8 @@
  * ThreadSanitizer cannot see the ordering a grace period gives (liburcu is not instrumented), so
  * under TSan every read-side unlock releases a token that synchronize acquires: what a reader did
  * happens before what the writer does after the grace period, which is RCU's guarantee. The token
- * is the maps module's, whose deferred frees wait on the same readers.
+ * is the maps module's, whose deferred frees wait on the same readers. The reclaimer's callbacks
+ * run after a synchronize, so they need no annotation of their own.
  */
 #ifndef EXTBPF_CORE_RCU_H
 #define EXTBPF_CORE_RCU_H
@@ -49,12 +50,21 @@ static inline void core_synchronize_rcu(void)
 	CORE_TSAN_ACQUIRE();
 }
 
-/* Waits until every call_rcu callback queued so far has run (maps free and release their
- * entries that way). Not from inside a read-side critical section either. */
-static inline void core_rcu_barrier(void)
-{
-	urcu_bp_barrier();
-	CORE_TSAN_ACQUIRE();
-}
+/* An object's node in the deferred-reclamation queue (src/core/rcu.c): embed it, allocate
+ * nothing. */
+struct core_rcu_head {
+	struct core_rcu_head *next;
+	void (*fn)(struct core_rcu_head *head);
+};
+
+/* Runs fn(head) after a grace period, on the reclaimer's thread. Never waits: may be called
+ * inside a read-side critical section. */
+void core_call_rcu(struct core_rcu_head *head, void (*fn)(struct core_rcu_head *head));
+/* Waits until every callback queued so far (and any they queue) has run. Not from inside a
+ * read-side critical section (it would wait for itself). */
+void core_rcu_barrier(void);
+/* core_rcu_barrier, then ends the reclaimer's thread (runtime shutdown); a later
+ * core_call_rcu starts it again. */
+void core_rcu_stop(void);
 
 #endif /* EXTBPF_CORE_RCU_H */

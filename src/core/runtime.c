@@ -123,7 +123,7 @@ void ebpf_runtime_shutdown(void)
 	core_objects_close_all();
 	core_pins_clear();
 	free_leftover_objects();
-	core_rcu_barrier(); /* the last deferred frees of maps */
+	core_rcu_stop(); /* the last deferred frees of maps, and the reclaimer's thread */
 	core_extensions_unload_all();
 	core_progtype_client_deregister();
 	/* Fails (-EBUSY) only when the host registered modules of its own and left them there. */

@@ -151,7 +151,7 @@ uint64_t exec_program_run(const struct exec_program *program, uint64_t r1, uint6
 {
 	switch (program->engine) {
 	case EXEC_JIT:
-		return jit_entry(program)(r1, r2);
+		return program->jit_entry(r1, r2);
 	case EXEC_NATIVE:
 		return native_run(program, r1, r2);
 	default:

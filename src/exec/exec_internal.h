@@ -34,6 +34,9 @@ struct interp_insn {
 /* interp_insn.flags: the second slot of an lddw, which no jump may target. */
 #define INTERP_F_LDDW_TAIL 0x01
 
+/* JIT-generated code: r1 in rdi, r2 in rsi, r0 returned. */
+typedef uint64_t (*jit_entry_fn)(uint64_t r1, uint64_t r2);
+
 struct exec_program {
 	enum exec_engine engine;
 	const struct ebpf_inst *insns;
@@ -42,6 +45,7 @@ struct exec_program {
 	struct interp_insn *code; /* count slots, parallel to insns */
 	/* The JIT and native engines hang their compiled form here. */
 	void *engine_data;
+	jit_entry_fn jit_entry; /* JIT: the image, read here without a call on every run */
 };
 
 /* Formats "insn N: ..." style messages into a caller's buffer (which may be NULL). */

@@ -9,14 +9,11 @@
 /* True on machines the JIT generates code for. */
 bool jit_available(void);
 
-/* Compiles program->insns (already validated by interp_prepare) and hangs the code on
- * program->engine_data; program->helpers.blind_constants asks for constant blinding. */
+/* Compiles program->insns (already validated by interp_prepare), hangs the code on
+ * program->engine_data and sets program->jit_entry; program->helpers.blind_constants asks for
+ * constant blinding. */
 int jit_compile(struct exec_program *program, char *err, size_t err_size);
 void jit_free(struct exec_program *program);
-
-/* The generated code: r1 in rdi, r2 in rsi, r0 returned. */
-typedef uint64_t (*jit_entry_fn)(uint64_t r1, uint64_t r2);
-jit_entry_fn jit_entry(const struct exec_program *program);
 
 /* The machine code, for `extbpf disasm --jited`; offsets[i] is where instruction i starts. */
 const uint8_t *jit_code(const struct exec_program *program, size_t *size,

@@ -65,10 +65,11 @@ struct jit_state {
 	uint8_t *image; /* NULL while sizing */
 	size_t capacity;
 	size_t len;
-	uint32_t *start;     /* this pass's instruction offsets */
-	uint32_t *prev;	     /* the previous pass's */
-	bool *is_function;   /* instruction i begins a function (entry or local-call target) */
-	uint8_t *in_main;    /* instruction i belongs to the entry function */
+	uint32_t *start;   /* this pass's instruction offsets */
+	uint32_t *prev;	   /* the previous pass's */
+	bool *is_function; /* instruction i begins a function (entry or local-call target) */
+	bool *is_target;   /* some jump or call lands on instruction i */
+	uint8_t *in_main;  /* instruction i belongs to the entry function */
 	int error;
 	char *err;
 	size_t err_size;
@@ -517,6 +518,13 @@ static void emit_alu(struct jit_state *s, const struct ebpf_inst *insn)
 		}
 		return;
 	case EBPF_ALU_MUL:
+		if (k && !blinding(s)) { /* imul dst, dst, imm32 */
+			emit_rex(s, w, dst, 0, dst, false);
+			emit1(s, 0x69);
+			emit_modrm_reg(s, dst, dst);
+			emit4(s, (uint32_t)insn->imm);
+			return;
+		}
 		if (k)
 			emit_load_imm(s, TMP_A, insn->imm);
 		emit_rex(s, w, dst, 0, src, false);
@@ -744,6 +752,8 @@ static void emit_cond_jump(struct jit_state *s, const struct ebpf_inst *insn, si
 		emit1(s, 0xf7);
 		emit_modrm_reg(s, 0, dst);
 		emit4(s, (uint32_t)insn->imm);
+	} else if (k && insn->imm == 0 && op != EBPF_JMP_JSET) {
+		emit_alu_rr(s, 0x85, w, dst, dst); /* test dst, dst: the flags of cmp dst, 0 */
 	} else if (k) {
 		emit_alu_ri(s, 7, w, dst, insn->imm);
 	} else {
@@ -939,13 +949,55 @@ static int emit_insn(struct jit_state *s, size_t i)
 	}
 }
 
+static bool is_alu64_k(const struct ebpf_inst *insn, uint8_t op, uint8_t dst, int32_t imm)
+{
+	return insn->code == (EBPF_CLS_ALU64 | op | EBPF_SRC_K) && insn->dst_reg == dst &&
+	       insn->imm == imm;
+}
+
+/*
+ * clang without alu32 (-mcpu v1, its default before LLVM 19) zero-extends a 32-bit value with
+ * "r <<= 32; r >>= 32", often right after "r = r2": one 32-bit mov does either. Returns how many
+ * instructions starting at i it emitted that way (0: none), never fusing across a jump target.
+ */
+static size_t emit_zero_extend(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *insn = &s->program->insns[i];
+	size_t count = s->program->count, shifts = i;
+	uint8_t dst = insn->dst_reg, src = dst;
+
+	if (s->is_function[i]) /* its prologue comes first: emit_insn's job */
+		return 0;
+	if (insn->code == (EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X) && insn->off == 0) {
+		src = insn->src_reg;
+		shifts = i + 1;
+		if (shifts >= count || s->is_target[shifts])
+			return 0;
+	}
+	if (shifts + 1 >= count || s->is_target[shifts + 1] ||
+	    !is_alu64_k(&s->program->insns[shifts], EBPF_ALU_LSH, dst, 32) ||
+	    !is_alu64_k(&s->program->insns[shifts + 1], EBPF_ALU_RSH, dst, 32))
+		return 0;
+	emit_mov_rr(s, false, reg_map[dst], reg_map[src]);
+	return shifts + 2 - i;
+}
+
 static int jit_pass(struct jit_state *s)
 {
 	size_t count = s->program->count;
 
 	s->len = 0;
 	for (size_t i = 0; i < count; i++) {
+		size_t fused;
+
 		s->start[i] = (uint32_t)s->len;
+		fused = emit_zero_extend(s, i);
+		if (fused) {
+			/* The fused instructions' code is the one mov: they start where it ends. */
+			while (--fused)
+				s->start[++i] = (uint32_t)s->len;
+			continue;
+		}
 		int err = emit_insn(s, i);
 
 		if (err)
@@ -975,6 +1027,29 @@ static void find_functions(struct jit_state *s)
 		if (i > 0 && s->is_function[i])
 			main = false;
 		s->in_main[i] = main;
+	}
+}
+
+/* Marks the instructions a jump or a local call lands on (no fusing across those). */
+static void find_jump_targets(struct jit_state *s)
+{
+	const struct ebpf_inst *insns = s->program->insns;
+	size_t count = s->program->count;
+
+	for (size_t i = 0; i < count; i++) {
+		uint8_t cls = EBPF_CLASS(insns[i].code), op = EBPF_OP(insns[i].code);
+		int64_t off = insns[i].off;
+
+		if (s->is_function[i])
+			s->is_target[i] = true;
+		if (cls != EBPF_CLS_JMP && cls != EBPF_CLS_JMP32)
+			continue;
+		if (op == EBPF_JMP_CALL || op == EBPF_JMP_EXIT)
+			continue;
+		if (op == EBPF_JMP_JA && cls == EBPF_CLS_JMP32)
+			off = insns[i].imm;
+		if ((int64_t)i + 1 + off >= 0 && (size_t)((int64_t)i + 1 + off) < count)
+			s->is_target[i + 1 + off] = true;
 	}
 }
 
@@ -1029,11 +1104,13 @@ int jit_compile(struct exec_program *program, char *err, size_t err_size)
 	s.prev = calloc(count + 1, sizeof(*s.prev));
 	s.is_function = calloc(count, sizeof(*s.is_function));
 	s.in_main = calloc(count, sizeof(*s.in_main));
-	if (!code || !s.start || !s.prev || !s.is_function || !s.in_main) {
+	s.is_target = calloc(count, sizeof(*s.is_target));
+	if (!code || !s.start || !s.prev || !s.is_function || !s.in_main || !s.is_target) {
 		exec_error(err, err_size, ret, "JIT: out of memory");
 		goto fail;
 	}
 	find_functions(&s);
+	find_jump_targets(&s);
 	ret = run_passes(&s);
 	if (ret)
 		goto fail;
@@ -1060,6 +1137,7 @@ int jit_compile(struct exec_program *program, char *err, size_t err_size)
 	code->offsets = s.start;
 	s.start = NULL;
 	program->engine_data = code;
+	program->jit_entry = (jit_entry_fn)(void *)code->image;
 	ret = 0;
 	goto out;
 fail:
@@ -1071,6 +1149,7 @@ out:
 	free(s.prev);
 	free(s.is_function);
 	free(s.in_main);
+	free(s.is_target);
 	return ret;
 }
 
@@ -1084,17 +1163,10 @@ void jit_free(struct exec_program *program)
 	free(code->offsets);
 	free(code);
 	program->engine_data = NULL;
+	program->jit_entry = NULL;
 }
 
-jit_entry_fn jit_entry(const struct exec_program *program)
-{
-	const struct jit_code *code = program->engine_data;
-
-	return (jit_entry_fn)(void *)code->image;
-}
-
-const uint8_t *jit_code(const struct exec_program *program, size_t *size,
-			const uint32_t **offsets)
+const uint8_t *jit_code(const struct exec_program *program, size_t *size, const uint32_t **offsets)
 {
 	const struct jit_code *code = program->engine_data;
 

@@ -25,7 +25,7 @@
 #define LPM_NODE_IM	  1u /* intermediate: no value */
 
 struct lpm_node {
-	struct rcu_head rcu;
+	struct core_rcu_head rcu;
 	_Atomic(struct lpm_node *) child[2];
 	atomic_uint flags;
 	uint32_t prefixlen;
@@ -117,16 +117,15 @@ static struct lpm_node *node_alloc(const struct lpm_trie *t, const struct lpm_ke
 	return node;
 }
 
-static void node_free_rcu(struct rcu_head *head)
+static void node_free_rcu(struct core_rcu_head *head)
 {
-	map_rcu_callback_begin(head);
 	free(caa_container_of(head, struct lpm_node, rcu));
 }
 
 static void node_free_deferred(struct lpm_node *node)
 {
 	if (node)
-		map_call_rcu(&node->rcu, node_free_rcu);
+		core_call_rcu(&node->rcu, node_free_rcu);
 }
 
 /* ---- Lookup ------------------------------------------------------------------------------ */

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the map types share inside src/maps: Linux's map flag values and size limits, the
- * registry, per-CPU slot arithmetic and the deferred-reclamation wrappers around call_rcu.
+ * registry, per-CPU slot arithmetic and deferred reclamation.
  */
 #ifndef EXTBPF_MAP_INTERNAL_H
 #define EXTBPF_MAP_INTERNAL_H
 
 #include <errno.h>
 
-#include <urcu-bp.h>
+#include <urcu/compiler.h> /* caa_container_of */
 
+#include "core/rcu.h"
 #include "maps/maps.h"
 
 /* map_flags, with Linux's values (EBPF_F_NO_PREALLOC and EBPF_F_RDONLY_PROG are public). */
@@ -89,24 +90,7 @@ bool map_matches_template(const struct ebpf_map *map, const struct map_attr *tmp
 int map_copy_template(const struct map_attr *attr, struct map_attr *tmpl, const char **why);
 
 /*
- * Deferred reclamation. Every free of something a reader may still see goes through
- * map_call_rcu; the callback starts with map_rcu_callback_begin, which tells ThreadSanitizer
- * about the happens-before that the grace period provides.
+ * Deferred reclamation: every free of something a reader may still see goes through
+ * core_call_rcu (src/core/rcu.c), whose node (struct core_rcu_head) the freed object embeds.
  */
-void map_tsan_release(const void *addr);
-void map_tsan_acquire(const void *addr);
-extern const char map_rcu_tsan_token;
-
-static inline void map_call_rcu(struct rcu_head *head, void (*fn)(struct rcu_head *head))
-{
-	map_tsan_release(head);
-	urcu_bp_call_rcu(head, fn);
-}
-
-static inline void map_rcu_callback_begin(struct rcu_head *head)
-{
-	map_tsan_acquire(head);
-	map_tsan_acquire(&map_rcu_tsan_token);
-}
-
 #endif /* EXTBPF_MAP_INTERNAL_H */

@@ -2,7 +2,7 @@
 /*
  * The type-independent part of maps: creation through the registry, the program's view
  * (dispatch to the type's map_ops), the host's view (the public ebpf_map_* functions, with a
- * message for every failure), per-CPU slots and the RCU wrappers.
+ * message for every failure) and per-CPU slots.
  */
 #define _GNU_SOURCE /* sched_getcpu, memfd_create */
 #include <errno.h>
@@ -14,39 +14,6 @@
 
 #include "core/error.h"
 #include "maps/map_internal.h"
-
-#if defined(__SANITIZE_THREAD__)
-#define MAP_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define MAP_TSAN 1
-#endif
-#endif
-
-#ifdef MAP_TSAN
-#include <sanitizer/tsan_interface.h>
-#endif
-
-/* Only its address is used: the sync object standing for "every reader's critical section". */
-const char map_rcu_tsan_token;
-
-void map_tsan_release(const void *addr)
-{
-#ifdef MAP_TSAN
-	__tsan_release((void *)addr);
-#else
-	(void)addr;
-#endif
-}
-
-void map_tsan_acquire(const void *addr)
-{
-#ifdef MAP_TSAN
-	__tsan_acquire((void *)addr);
-#else
-	(void)addr;
-#endif
-}
 
 const char *map_type_name(enum ebpf_map_type type)
 {
@@ -256,6 +223,13 @@ int map_peek_prog(struct ebpf_map *map, void *value)
 
 /* ---- The host's view --------------------------------------------------------------------- */
 
+/*
+ * Every failure below leaves a message. The element calls (lookup, update, delete,
+ * lookup_and_delete, get_next_key) are a host's hot path and, unlike the other calls, do not
+ * clear the message when they succeed: ebpf_last_error() names the last failed call, and the
+ * thread-local write cost as much as the lookup itself.
+ */
+
 static bool map_is_queue_stack(const struct ebpf_map *map)
 {
 	return map->attr.type == EBPF_MAP_TYPE_QUEUE || map->attr.type == EBPF_MAP_TYPE_STACK;
@@ -351,7 +325,6 @@ int ebpf_map_lookup_elem(struct ebpf_map *map, const void *key, void *value)
 	const struct map_ops *ops;
 	int err;
 
-	core_error_clear();
 	err = map_check_args(map, key, value, "lookup");
 	if (err)
 		return err;
@@ -374,7 +347,6 @@ int ebpf_map_update_elem(struct ebpf_map *map, const void *key, const void *valu
 	const struct map_ops *ops;
 	int err;
 
-	core_error_clear();
 	err = map_check_args(map, key, value, "update");
 	if (err)
 		return err;
@@ -405,7 +377,6 @@ int ebpf_map_delete_elem(struct ebpf_map *map, const void *key)
 {
 	int err;
 
-	core_error_clear();
 	err = map_check_args(map, key, "", "delete");
 	if (err)
 		return err;
@@ -427,7 +398,6 @@ int ebpf_map_lookup_and_delete_elem(struct ebpf_map *map, const void *key, void 
 	const struct map_ops *ops;
 	int err;
 
-	core_error_clear();
 	err = map_check_args(map, key, value, "lookup_and_delete");
 	if (err)
 		return err;
@@ -447,7 +417,6 @@ int ebpf_map_get_next_key(struct ebpf_map *map, const void *key, void *next_key)
 {
 	int err;
 
-	core_error_clear();
 	if (!map)
 		return core_error(-EINVAL, "get_next_key: map is NULL");
 	if (!next_key)

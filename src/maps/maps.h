@@ -95,7 +95,7 @@ int map_create(const struct map_attr *attr, const struct map_object_ops *object_
 	       struct ebpf_map **map, const char **why);
 /*
  * Frees the map and every value in it (the last reference is gone and no reader can reach the
- * map any more). Never waits: it may run in a call_rcu callback (an inner map released by its
+ * map any more). Never waits: it may run in a core_call_rcu callback (an inner map released by its
  * outer map). Values removed earlier are reclaimed by their own pending RCU callbacks.
  */
 void map_destroy(struct ebpf_map *map);

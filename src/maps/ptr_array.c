@@ -13,7 +13,7 @@
 #include "maps/map_internal.h"
 
 struct ptr_entry {
-	struct rcu_head rcu;
+	struct core_rcu_head rcu;
 	const struct map_object_ops *object_ops; /* NULL for device map entries */
 	void *object;
 	alignas(8) uint8_t value[]; /* device maps: ifindex [, program] */
@@ -45,16 +45,15 @@ static void entry_release(struct ptr_entry *entry)
 	free(entry);
 }
 
-static void entry_free_rcu(struct rcu_head *head)
+static void entry_free_rcu(struct core_rcu_head *head)
 {
-	map_rcu_callback_begin(head);
 	entry_release(caa_container_of(head, struct ptr_entry, rcu));
 }
 
 static void entry_free_deferred(struct ptr_entry *entry)
 {
 	if (entry)
-		map_call_rcu(&entry->rcu, entry_free_rcu);
+		core_call_rcu(&entry->rcu, entry_free_rcu);
 }
 
 static bool ptr_index(const struct ebpf_map *map, const void *key, uint32_t *index)

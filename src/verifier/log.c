@@ -10,6 +10,12 @@
 
 #include "verifier_int.h"
 
+/* Whether the log takes more text: when it does not, nothing is worth formatting. */
+static bool log_open(const struct venv *env)
+{
+	return env->in->log && env->in->log_size && !env->log_full;
+}
+
 void vlog(struct venv *env, const char *fmt, ...)
 {
 	const struct verifier_input *in = env->in;
@@ -17,7 +23,7 @@ void vlog(struct venv *env, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (!in->log || in->log_size == 0 || env->log_full)
+	if (!log_open(env))
 		return;
 	room = in->log_size - env->log_len;
 	va_start(ap, fmt);
@@ -207,6 +213,8 @@ void vlog_insn(struct venv *env, uint32_t idx)
 {
 	char d[96];
 
+	if (!log_open(env))
+		return;
 	disasm(env, idx, d, sizeof(d));
 	vlog(env, "%u: (%02x) %s\n", idx, env->insns[idx].code, d);
 }
@@ -215,6 +223,8 @@ void vlog_state(struct venv *env, const struct vstate *st)
 {
 	char s[2048];
 
+	if (!log_open(env))
+		return;
 	format_state(env, st, s, sizeof(s));
 	vlog(env, "%u: %s\n", st->insn, s);
 }

@@ -16,11 +16,74 @@
 
 /* ---- checkpoints ---------------------------------------------------------------------------- */
 
-static void branch_done(struct snode *node)
+static struct snode **progress_bucket(struct venv *env, uint32_t insn, uint64_t hash)
+{
+	uint64_t h = (hash ^ (insn * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+
+	return &env->progress[(h >> 32) & (env->progress_size - 1)];
+}
+
+static int progress_grow(struct venv *env)
+{
+	struct snode **old = env->progress, *node, *next;
+	uint32_t old_size = env->progress_size, size = old_size ? old_size * 2 : 64;
+
+	env->progress = calloc(size, sizeof(*env->progress));
+	if (!env->progress) {
+		env->progress = old;
+		return -ENOMEM;
+	}
+	env->progress_size = size;
+	for (uint32_t i = 0; i < old_size; i++) {
+		for (node = old[i]; node; node = next) {
+			struct snode **bucket = progress_bucket(env, node->insn, node->hash);
+
+			next = node->next;
+			node->next = *bucket;
+			*bucket = node;
+		}
+	}
+	free(old);
+	return 0;
+}
+
+static int progress_add(struct venv *env, struct snode *node)
+{
+	struct snode **bucket;
+
+	if (env->progress_count >= env->progress_size) {
+		int err = progress_grow(env);
+
+		if (err)
+			return err;
+	}
+	bucket = progress_bucket(env, node->insn, node->hash);
+	node->next = *bucket;
+	*bucket = node;
+	env->progress_count++;
+	return 0;
+}
+
+/* Every path from the checkpoint is proven safe: it moves to its instruction's explored list,
+ * where it can prune later states. */
+static void progress_done(struct venv *env, struct snode *node)
+{
+	struct snode **link = progress_bucket(env, node->insn, node->hash);
+
+	while (*link != node)
+		link = &(*link)->next;
+	*link = node->next;
+	env->progress_count--;
+	node->next = env->aux[node->insn].explored;
+	env->aux[node->insn].explored = node;
+}
+
+static void branch_done(struct venv *env, struct snode *node)
 {
 	while (node) {
 		if (--node->branches)
 			break;
+		progress_done(env, node);
 		node = node->parent;
 	}
 }
@@ -46,14 +109,16 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 {
 	struct snode **link = &env->aux[idx].explored, *node;
 	uint64_t hash = state_hash(env, env->cur);
+	int err;
 
+	/* Back at a state of this path (an ancestor still in progress): no progress. */
+	node = env->progress_size ? *progress_bucket(env, idx, hash) : NULL;
+	for (; node; node = node->next) {
+		if (node->insn == idx && node->hash == hash &&
+		    states_equal(env, &node->st, env->cur, true))
+			return loop_error(env, idx);
+	}
 	while ((node = *link)) {
-		if (node->branches) {
-			if (node->hash == hash && states_equal(env, &node->st, env->cur, true))
-				return loop_error(env, idx);
-			link = &node->next;
-			continue;
-		}
 		if (states_equal(env, &node->st, env->cur, false)) {
 			node->hits++;
 			return PRUNED;
@@ -76,10 +141,14 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 		return -ENOMEM;
 	}
 	node->parent = env->cur->parent;
+	node->insn = idx;
 	node->branches = 1;
 	node->hash = hash;
-	node->next = env->aux[idx].explored;
-	env->aux[idx].explored = node;
+	err = progress_add(env, node);
+	if (err) {
+		free_snode(node);
+		return err;
+	}
 	env->cur->parent = node;
 	env->res->states_kept++;
 	return 0;
@@ -107,7 +176,7 @@ static int push_state(struct venv *env, struct vstate *st)
 /* The current path is finished; continue with the next pending one. Returns false when none. */
 static bool pop_state(struct venv *env)
 {
-	branch_done(env->cur->parent);
+	branch_done(env, env->cur->parent);
 	state_free(env->cur);
 	env->cur = NULL;
 	if (!env->pending_count)
@@ -368,6 +437,15 @@ static void env_free(struct venv *env)
 			free_snode(node);
 		}
 	}
+	for (i = 0; i < env->progress_size; i++) {
+		struct snode *node = env->progress[i], *next;
+
+		for (; node; node = next) {
+			next = node->next;
+			free_snode(node);
+		}
+	}
+	free(env->progress);
 	for (i = 0; i < env->pending_count; i++)
 		state_free(env->pending[i]);
 	free(env->pending);

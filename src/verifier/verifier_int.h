@@ -110,9 +110,12 @@ struct vstate {
 struct snode {
 	struct vstate st;
 	struct snode *parent;
-	struct snode *next; /* in the per-instruction list */
-	uint32_t branches;  /* paths from here not yet finished; 0: all proven safe */
-	uint64_t hash;	    /* of the live registers: a cheap filter for the exact comparison */
+	/* While branches > 0, in the index of checkpoints in progress (venv.progress); then in
+	 * the explored list of its instruction. */
+	struct snode *next;
+	uint32_t insn;
+	uint32_t branches; /* paths from here not yet finished; 0: all proven safe */
+	uint64_t hash;	   /* of the live registers: a cheap filter for the exact comparison */
 	uint32_t hits, misses;
 };
 
@@ -157,6 +160,14 @@ struct venv {
 	uint64_t limit;
 	uint32_t id_gen;
 	uint64_t last_checkpoint; /* insns_processed when the last checkpoint was added */
+	/*
+	 * Checkpoints still being explored, hashed by instruction and state hash: a loop's walk
+	 * adds one per iteration, and finding an equal one (no progress) must not cost a walk
+	 * over all of them, which made verifying a loop quadratic in its trip count.
+	 */
+	struct snode **progress;
+	uint32_t progress_size; /* buckets, a power of two */
+	uint32_t progress_count;
 
 	struct vstate *cur;
 	struct vstate **pending; /* DFS stack of states still to explore */

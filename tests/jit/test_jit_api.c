@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The JIT through the public API: programs prepared by it by default, their machine code
- * (ebpf_program_jited, what `extbpf disasm --jited` shows), and constant blinding keeping a
- * program's immediates out of that code while it computes the same result.
+ * (ebpf_program_jited, what `extbpf disasm --jited` shows), constant blinding keeping a
+ * program's immediates out of that code while it computes the same result, and the zero-extension
+ * pairs of clang's -mcpu=v1 code compiled as one 32-bit mov, except across a jump target.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -32,15 +33,21 @@ static bool contains(const uint8_t *code, size_t size, uint32_t value)
 	return false;
 }
 
-static struct ebpf_program *load(enum ebpf_exec_mode mode, bool blind)
+static struct ebpf_program *load_insns(enum ebpf_exec_mode mode, bool blind,
+				       const struct ebpf_inst *insns, size_t count)
 {
 	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = mode,
 					      .blind_constants = blind };
 	struct ebpf_program *prog;
 
-	if (ebpf_program_load_raw("sample", program, 3, &opts, &prog))
+	if (ebpf_program_load_raw("sample", insns, count, &opts, &prog))
 		fail_msg("load: %s", ebpf_last_error());
 	return prog;
+}
+
+static struct ebpf_program *load(enum ebpf_exec_mode mode, bool blind)
+{
+	return load_insns(mode, blind, program, 3);
 }
 
 static uint64_t run(struct ebpf_program *prog)
@@ -100,6 +107,77 @@ static void test_other_modes_have_no_machine_code(void **state)
 	ebpf_program_release(prog);
 }
 
+#define LDDW(dst, v)                                                                               \
+	{ .code = 0x18, .dst_reg = (dst), .imm = (int32_t)(uint32_t)(v) },                         \
+	{                                                                                          \
+		.imm = (int32_t)(uint32_t)((uint64_t)(v) >> 32)                                    \
+	}
+#define INSN(c, d, s, o, i)                                                                        \
+	{                                                                                          \
+		.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)                \
+	}
+
+static size_t jited_size(const struct ebpf_inst *insns, size_t count, uint64_t *result)
+{
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, count);
+	const uint8_t *code;
+	size_t size;
+
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, NULL), 0);
+	*result = run(prog);
+	ebpf_program_release(prog);
+	return size;
+}
+
+/* "r2 = r1; r2 <<= 32; r2 >>= 32" and "r2 <<= 32; r2 >>= 32" are each the code of "w2 = w1"
+ * (or "w2 = w2"): one mov, computing what the interpreter computes. */
+static void test_zero_extension_is_one_mov(void **state)
+{
+	const struct ebpf_inst mov_shifts[] = {
+		LDDW(1, 0x123456789abcdef0ull), INSN(0xbf, 2, 1, 0, 0), INSN(0x67, 2, 0, 0, 32),
+		INSN(0x77, 2, 0, 0, 32),	INSN(0xbf, 0, 2, 0, 0), INSN(0x95, 0, 0, 0, 0),
+	};
+	const struct ebpf_inst mov32[] = {
+		LDDW(1, 0x123456789abcdef0ull),
+		INSN(0xbc, 2, 1, 0, 0),
+		INSN(0xbf, 0, 2, 0, 0),
+		INSN(0x95, 0, 0, 0, 0),
+	};
+	const struct ebpf_inst shifts[] = {
+		LDDW(2, 0x123456789abcdef0ull), INSN(0x67, 2, 0, 0, 32), INSN(0x77, 2, 0, 0, 32),
+		INSN(0xbf, 0, 2, 0, 0),		INSN(0x95, 0, 0, 0, 0),
+	};
+	const struct ebpf_inst self32[] = {
+		LDDW(2, 0x123456789abcdef0ull),
+		INSN(0xbc, 2, 2, 0, 0),
+		INSN(0xbf, 0, 2, 0, 0),
+		INSN(0x95, 0, 0, 0, 0),
+	};
+	uint64_t a, b;
+
+	assert_int_equal(jited_size(mov_shifts, 7, &a), jited_size(mov32, 5, &b));
+	assert_int_equal(a, 0x9abcdef0);
+	assert_int_equal(b, 0x9abcdef0);
+	assert_int_equal(jited_size(shifts, 6, &a), jited_size(self32, 5, &b));
+	assert_int_equal(a, 0x9abcdef0);
+	assert_int_equal(b, 0x9abcdef0);
+}
+
+/* A jump landing on the right shift must find it: the pair is not fused then. */
+static void test_no_zero_extension_across_a_jump_target(void **state)
+{
+	const struct ebpf_inst insns[] = {
+		LDDW(2, 0x500000007ull), INSN(0xb7, 0, 0, 0, 0),
+		INSN(0x15, 0, 0, 1, 0), /* if r0 == 0 goto +1: over the left shift */
+		INSN(0x67, 2, 0, 0, 32), INSN(0x77, 2, 0, 0, 32),
+		INSN(0xbf, 0, 2, 0, 0),	 INSN(0x95, 0, 0, 0, 0),
+	};
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, 8);
+
+	assert_int_equal(run(prog), 5); /* 0x500000007 >> 32 */
+	ebpf_program_release(prog);
+}
+
 static int setup(void **state)
 {
 	char path[1024];
@@ -123,6 +201,8 @@ int main(void)
 		cmocka_unit_test(test_default_mode_is_the_jit),
 		cmocka_unit_test(test_blinding_hides_immediates),
 		cmocka_unit_test(test_other_modes_have_no_machine_code),
+		cmocka_unit_test(test_zero_extension_is_one_mov),
+		cmocka_unit_test(test_no_zero_extension_across_a_jump_target),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <urcu-bp.h>
 
+#include "core/rcu.h"
 #include "maps/maps.h"
 
 static inline struct ebpf_map *test_map_flags(enum ebpf_map_type type, uint32_t key_size,
@@ -70,10 +71,10 @@ static inline int test_create_err(enum ebpf_map_type type, uint32_t key_size, ui
 	return err;
 }
 
-/* Runs every pending call_rcu callback (reclaimed values, released objects). */
+/* Runs every pending deferred callback (reclaimed values, released objects). */
 static inline void test_rcu_barrier(void)
 {
-	urcu_bp_barrier();
+	core_rcu_barrier();
 }
 
 /*

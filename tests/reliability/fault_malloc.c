@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <stdatomic.h>
@@ -69,30 +70,10 @@ static void resolve(void)
 	resolving = false;
 }
 
-/*
- * liburcu abort()s when its own allocations fail (urcu_die in call_rcu and rcu_barrier), so
- * allocations made from inside it are spared unless EXTBPF_FAULT_URCU is set: the runtime
- * cannot make them fail cleanly. docs/reliability.md records this.
- */
-static bool spared(const void *caller)
-{
-	static __thread bool inside; /* dladdr may allocate: those are spared too */
-	Dl_info info;
-	bool urcu;
-
-	if (inside)
-		return true;
-	inside = true;
-	urcu = caller && dladdr(caller, &info) && info.dli_fname &&
-	       strstr(info.dli_fname, "liburcu") && !getenv("EXTBPF_FAULT_URCU");
-	inside = false;
-	return urcu;
-}
-
 /* True when this allocation is the one to fail. */
-static bool should_fail_from(const void *caller)
+static bool should_fail(void)
 {
-	if (!fault.armed || spared(caller))
+	if (!fault.armed)
 		return false;
 	fault.count++;
 	if (fault.hit || --fault.countdown)
@@ -135,7 +116,7 @@ void *malloc(size_t size)
 	resolve();
 	if (!real_malloc)
 		return arena_alloc(size);
-	if (should_fail_from(__builtin_return_address(0))) {
+	if (should_fail()) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -147,7 +128,7 @@ void *calloc(size_t n, size_t size)
 	resolve();
 	if (!real_calloc)
 		return n && size > ARENA_SIZE / n ? NULL : arena_alloc(n * size);
-	if (should_fail_from(__builtin_return_address(0))) {
+	if (should_fail()) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -159,7 +140,7 @@ void *realloc(void *p, size_t size)
 	resolve();
 	if (!real_realloc || in_arena(p))
 		return NULL; /* never during resolution */
-	if (should_fail_from(__builtin_return_address(0))) {
+	if (should_fail()) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -182,7 +163,7 @@ void free(void *p)
 int posix_memalign(void **out, size_t align, size_t size)
 {
 	resolve();
-	if (should_fail_from(__builtin_return_address(0)))
+	if (should_fail())
 		return ENOMEM;
 	int err = real_posix_memalign(out, align, size);
 
@@ -194,7 +175,7 @@ int posix_memalign(void **out, size_t align, size_t size)
 void *aligned_alloc(size_t align, size_t size)
 {
 	resolve();
-	if (should_fail_from(__builtin_return_address(0))) {
+	if (should_fail()) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -207,7 +188,7 @@ char *strdup(const char *s)
 	char *copy;
 
 	resolve();
-	if (should_fail_from(__builtin_return_address(0))) {
+	if (should_fail()) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -221,7 +202,7 @@ char *strndup(const char *s, size_t max)
 	char *copy;
 
 	resolve();
-	if (should_fail_from(__builtin_return_address(0))) {
+	if (should_fail()) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -231,4 +212,17 @@ char *strndup(const char *s, size_t max)
 	memcpy(copy, s, n);
 	copy[n] = '\0';
 	return copy;
+}
+
+/* A thread is a resource that can run out too (EAGAIN): the runtime's reclaimer starts one. */
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+	static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *),
+					  void *);
+
+	if (!real_pthread_create)
+		real_pthread_create = dlsym(RTLD_NEXT, "pthread_create");
+	if (should_fail())
+		return EAGAIN;
+	return real_pthread_create(thread, attr, fn, arg);
 }

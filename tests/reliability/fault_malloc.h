@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Allocation fault injection for the test executable: malloc, calloc, realloc, strdup, strndup,
- * posix_memalign and aligned_alloc are defined here and forward to the next definition
- * (libc's, or the sanitizer's) through dlsym(RTLD_NEXT). Shared libraries (libelf, liburcu)
- * allocate through them too. Only the thread that armed the countdown is affected.
+ * posix_memalign, aligned_alloc and pthread_create are defined here and forward to the next
+ * definition (libc's, or the sanitizer's) through dlsym(RTLD_NEXT). Shared libraries (libelf,
+ * liburcu) allocate through them too. Only the thread that armed the countdown is affected.
  */
 #ifndef EXTBPF_TESTS_FAULT_MALLOC_H
 #define EXTBPF_TESTS_FAULT_MALLOC_H

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Allocation fault injection: the scenario "add the sample extension, open an object, attach,
- * fire the hook, detach, close, unload, shut down" runs with its 1st allocation failing, then
+ * fire the hook, replace and delete a map entry (both reclaimed after a grace period), detach,
+ * close, unload, shut down" runs with its 1st allocation failing, then
  * its 2nd, and so on until a run reaches its end without meeting the failure. Each run must
  * either succeed or fail with a negative errno and a message, and must release everything it
  * got: the interposer's count of live blocks must not grow from one run to the next with the
@@ -62,7 +63,10 @@ static void scenario(struct run *run)
 	struct ebpf_object *obj = NULL;
 	struct ebpf_program *prog;
 	struct ebpf_link *link = NULL;
+	struct ebpf_map *map;
 	char buf[32] = "fault injection";
+	uint32_t key = 1; /* the entry the program made */
+	uint64_t value = 42;
 
 	if (step(run, "ebpf_extension_add_static",
 		 ebpf_extension_add_static(&ebpf_extension_sample, &ext)))
@@ -80,6 +84,14 @@ static void scenario(struct run *run)
 	run->ran = 1;
 	step(run, "sample_hook_fire",
 	     sample_hook_fire(buf, sizeof(buf), 7, &run->verdict, NULL, &run->ran, NULL));
+	map = ebpf_object_find_map(obj, "counters");
+	if (!map) {
+		step(run, "ebpf_object_find_map", -ENOENT);
+		goto out_detach;
+	}
+	step(run, "ebpf_map_update_elem", ebpf_map_update_elem(map, &key, &value, 0));
+	step(run, "ebpf_map_delete_elem", ebpf_map_delete_elem(map, &key));
+out_detach:
 	step(run, "ebpf_link_detach", ebpf_link_detach(link));
 out_close:
 	ebpf_object_close(obj);

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Deferred reclamation: core_call_rcu runs a callback once every reader that may still see the
+ * object has left its read-side critical section.
+ *
+ * liburcu's call_rcu would do, but it abort()s when one of its own allocations fails (its
+ * per-thread queues, the completion of rcu_barrier), and a runtime must fail cleanly instead.
+ * This queue allocates nothing: the node lives in the object being freed. One worker thread,
+ * started on first use, takes the whole queue, waits for a grace period and runs the callbacks.
+ * If the worker cannot be started, the callbacks wait in the queue until the next attempt or the
+ * next core_rcu_barrier, which runs them itself: memory is reclaimed late, never unsafely.
+ *
+ * core_call_rcu may be called inside a read-side critical section (a program's map update
+ * replaces an element): it only takes the queue's lock, never waits for readers.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "core/rcu.h"
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t work;	     /* the worker waits here for a batch to run, or for stop */
+	pthread_cond_t done;	     /* barriers wait here for completed callbacks */
+	struct core_rcu_head *queue; /* newest first */
+	uint64_t queued;	     /* callbacks ever queued */
+	uint64_t completed;	     /* callbacks ever run */
+	bool busy;		     /* a batch is running: one at a time keeps the order */
+	bool worker_running;
+	bool stopping;
+	pthread_t worker;
+} reclaim = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.work = PTHREAD_COND_INITIALIZER,
+	.done = PTHREAD_COND_INITIALIZER,
+};
+
+/* Lock held: takes the queue, oldest first (callbacks run in the order they were queued). */
+static struct core_rcu_head *take_queue(void)
+{
+	struct core_rcu_head *head = reclaim.queue, *fifo = NULL;
+
+	reclaim.queue = NULL;
+	while (head) {
+		struct core_rcu_head *next = head->next;
+
+		head->next = fifo;
+		fifo = head;
+		head = next;
+	}
+	return fifo;
+}
+
+/* Lock held, something queued, no batch running: waits out the readers, then runs the queue.
+ * The lock is dropped meanwhile, so that more can be queued. */
+static void run_queued_batch(void)
+{
+	struct core_rcu_head *batch = take_queue();
+	uint64_t n = 0;
+
+	reclaim.busy = true;
+	pthread_mutex_unlock(&reclaim.lock);
+	core_synchronize_rcu();
+	while (batch) {
+		struct core_rcu_head *next = batch->next;
+
+		batch->fn(batch);
+		batch = next;
+		n++;
+	}
+	pthread_mutex_lock(&reclaim.lock);
+	reclaim.busy = false;
+	reclaim.completed += n;
+	pthread_cond_broadcast(&reclaim.done);
+	pthread_cond_signal(&reclaim.work);
+}
+
+static void *worker_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&reclaim.lock);
+	for (;;) {
+		if (reclaim.queue && !reclaim.busy)
+			run_queued_batch();
+		else if (reclaim.stopping && !reclaim.queue)
+			break;
+		else
+			pthread_cond_wait(&reclaim.work, &reclaim.lock);
+	}
+	pthread_mutex_unlock(&reclaim.lock);
+	return NULL;
+}
+
+/* Lock held. A failure (no memory for a thread) only postpones reclamation. */
+static void worker_start(void)
+{
+	if (reclaim.worker_running || reclaim.stopping)
+		return;
+	reclaim.worker_running = !pthread_create(&reclaim.worker, NULL, worker_main, NULL);
+}
+
+void core_call_rcu(struct core_rcu_head *head, void (*fn)(struct core_rcu_head *head))
+{
+	head->fn = fn;
+	pthread_mutex_lock(&reclaim.lock);
+	head->next = reclaim.queue;
+	reclaim.queue = head;
+	reclaim.queued++;
+	worker_start();
+	pthread_cond_signal(&reclaim.work);
+	pthread_mutex_unlock(&reclaim.lock);
+}
+
+void core_rcu_barrier(void)
+{
+	pthread_mutex_lock(&reclaim.lock);
+	worker_start();
+	/* Callbacks may queue more (an inner map's last reference): loop until all have run. */
+	while (reclaim.completed != reclaim.queued) {
+		/* Without a worker, the barrier does its work. */
+		if (!reclaim.worker_running && reclaim.queue && !reclaim.busy)
+			run_queued_batch();
+		else
+			pthread_cond_wait(&reclaim.done, &reclaim.lock);
+	}
+	pthread_mutex_unlock(&reclaim.lock);
+}
+
+void core_rcu_stop(void)
+{
+	bool running;
+
+	core_rcu_barrier();
+	pthread_mutex_lock(&reclaim.lock);
+	running = reclaim.worker_running;
+	reclaim.stopping = true;
+	pthread_cond_signal(&reclaim.work);
+	pthread_mutex_unlock(&reclaim.lock);
+	if (running)
+		pthread_join(reclaim.worker, NULL);
+	pthread_mutex_lock(&reclaim.lock);
+	reclaim.worker_running = false;
+	reclaim.stopping = false; /* the runtime may start again */
+	pthread_mutex_unlock(&reclaim.lock);
+}
