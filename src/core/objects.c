@@ -213,7 +213,6 @@ int ebpf_map_create(enum ebpf_map_type type, const char *name, uint32_t key_size
 	err = map_create(&attr, object_ops_for(type), &created, &why);
 	if (err)
 		return core_error(err, "map '%s': %s", attr.name, why ? why : strerror(-err));
-	atomic_store(&created->refcount, 1);
 	core_lock();
 	err = core_id_alloc_locked(CORE_MAP, created, &created->id);
 	core_unlock();

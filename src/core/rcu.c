@@ -6,17 +6,23 @@
  * liburcu's call_rcu would do, but it abort()s when one of its own allocations fails (its
  * per-thread queues, the completion of rcu_barrier), and a runtime must fail cleanly instead.
  * This queue allocates nothing: the node lives in the object being freed. One worker thread,
- * started on first use, takes the whole queue, waits for a grace period and runs the callbacks.
+ * started on first use, lets callbacks gather for up to 10 ms (as liburcu's call_rcu thread
+ * does: a grace period is a system call that interrupts every CPU running the process, so one
+ * should cover many callbacks), takes the whole queue, waits for a grace period and runs them.
  * If the worker cannot be started, the callbacks wait in the queue until the next attempt or the
  * next core_rcu_barrier, which runs them itself: memory is reclaimed late, never unsafely.
  *
  * core_call_rcu may be called inside a read-side critical section (a program's map update
  * replaces an element): it only takes the queue's lock, never waits for readers.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "core/rcu.h"
+
+#define GATHER_NS (10 * 1000 * 1000)
 
 static struct {
 	pthread_mutex_t lock;
@@ -25,6 +31,7 @@ static struct {
 	struct core_rcu_head *queue; /* newest first */
 	uint64_t queued;	     /* callbacks ever queued */
 	uint64_t completed;	     /* callbacks ever run */
+	unsigned int barriers;	     /* threads waiting in core_rcu_barrier */
 	bool busy;		     /* a batch is running: one at a time keeps the order */
 	bool worker_running;
 	bool stopping;
@@ -75,17 +82,36 @@ static void run_queued_batch(void)
 	pthread_cond_signal(&reclaim.work);
 }
 
+/* Lock held: waits a little for more callbacks, unless a barrier or stop is waiting. */
+static void gather(void)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until); /* the condition variable's clock */
+	until.tv_nsec += GATHER_NS;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	while (!reclaim.barriers && !reclaim.stopping) {
+		if (pthread_cond_timedwait(&reclaim.work, &reclaim.lock, &until) == ETIMEDOUT)
+			break;
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	(void)arg;
 	pthread_mutex_lock(&reclaim.lock);
 	for (;;) {
-		if (reclaim.queue && !reclaim.busy)
+		if (reclaim.queue && !reclaim.busy) {
+			gather();
 			run_queued_batch();
-		else if (reclaim.stopping && !reclaim.queue)
+		} else if (reclaim.stopping && !reclaim.queue) {
 			break;
-		else
+		} else {
 			pthread_cond_wait(&reclaim.work, &reclaim.lock);
+		}
 	}
 	pthread_mutex_unlock(&reclaim.lock);
 	return NULL;
@@ -107,7 +133,9 @@ void core_call_rcu(struct core_rcu_head *head, void (*fn)(struct core_rcu_head *
 	reclaim.queue = head;
 	reclaim.queued++;
 	worker_start();
-	pthread_cond_signal(&reclaim.work);
+	/* Only the first of a batch wakes the worker: it is gathering the others. */
+	if (!head->next)
+		pthread_cond_signal(&reclaim.work);
 	pthread_mutex_unlock(&reclaim.lock);
 }
 
@@ -115,6 +143,8 @@ void core_rcu_barrier(void)
 {
 	pthread_mutex_lock(&reclaim.lock);
 	worker_start();
+	reclaim.barriers++;
+	pthread_cond_signal(&reclaim.work); /* no more gathering */
 	/* Callbacks may queue more (an inner map's last reference): loop until all have run. */
 	while (reclaim.completed != reclaim.queued) {
 		/* Without a worker, the barrier does its work. */
@@ -123,6 +153,7 @@ void core_rcu_barrier(void)
 		else
 			pthread_cond_wait(&reclaim.done, &reclaim.lock);
 	}
+	reclaim.barriers--;
 	pthread_mutex_unlock(&reclaim.lock);
 }
 
