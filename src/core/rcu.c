@@ -35,6 +35,7 @@ static struct {
 	bool busy;		     /* a batch is running: one at a time keeps the order */
 	bool worker_running;
 	bool stopping;
+	bool fork_handlers;
 	pthread_t worker;
 } reclaim = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -173,4 +174,52 @@ void core_rcu_stop(void)
 	reclaim.worker_running = false;
 	reclaim.stopping = false; /* the runtime may start again */
 	pthread_mutex_unlock(&reclaim.lock);
+}
+
+/* ---- fork ------------------------------------------------------------------------------------ */
+
+static void fork_prepare(void)
+{
+	urcu_bp_before_fork();
+	pthread_mutex_lock(&reclaim.lock);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&reclaim.lock);
+	urcu_bp_after_fork_parent();
+}
+
+/*
+ * The child has only the forking thread: no worker. Callbacks still queued run in the child
+ * when it next needs them; a batch the parent's worker was running at the fork is lost to the
+ * child (that memory stays the parent's to free), so it no longer counts as pending.
+ */
+static void fork_child(void)
+{
+	uint64_t waiting = 0;
+
+	for (struct core_rcu_head *h = reclaim.queue; h; h = h->next)
+		waiting++;
+	reclaim.completed = reclaim.queued - waiting;
+	reclaim.worker_running = false;
+	reclaim.busy = false;
+	reclaim.barriers = 0;
+	pthread_cond_init(&reclaim.work, NULL);
+	pthread_cond_init(&reclaim.done, NULL);
+	pthread_mutex_unlock(&reclaim.lock);
+	urcu_bp_after_fork_child();
+}
+
+int core_rcu_fork_handlers_install(void)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&reclaim.lock);
+	if (!reclaim.fork_handlers) {
+		err = -pthread_atfork(fork_prepare, fork_parent, fork_child);
+		reclaim.fork_handlers = !err;
+	}
+	pthread_mutex_unlock(&reclaim.lock);
+	return err;
 }

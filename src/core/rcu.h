@@ -66,5 +66,9 @@ void core_rcu_barrier(void);
 /* core_rcu_barrier, then ends the reclaimer's thread (runtime shutdown); a later
  * core_call_rcu starts it again. */
 void core_rcu_stop(void);
+/* Makes fork() safe for the read side and the reclaimer (liburcu-bp wants its fork calls made
+ * around every fork; a child gets no reclaimer thread and starts one when it needs it). Once per
+ * process; the runtime does it when it starts. */
+int core_rcu_fork_handlers_install(void);
 
 #endif /* EXTBPF_CORE_RCU_H */

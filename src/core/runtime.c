@@ -23,8 +23,12 @@ static atomic_bool started;
 
 static int runtime_init(void)
 {
-	int err = nmr_registrar_create(&core_rt.registrar);
+	int err = core_rcu_fork_handlers_install();
 
+	if (err)
+		return core_error(err, "runtime: cannot install the fork handlers: %s",
+				  strerror(-err));
+	err = nmr_registrar_create(&core_rt.registrar);
 	if (err)
 		return core_error(err, "runtime: cannot create the module registrar: %s",
 				  strerror(-err));

@@ -3,7 +3,8 @@
  * The deferred reclamation of src/core/rcu.c: a callback runs only after every reader that was
  * inside a read-side critical section when it was queued has left; callbacks run in the order
  * they were queued; a barrier also runs what callbacks queue; queueing from inside a critical
- * section never waits; the reclaimer starts again after core_rcu_stop.
+ * section never waits; the reclaimer starts again after core_rcu_stop; a forked child, which
+ * has no reclaimer thread, still reclaims.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -11,11 +12,20 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/rcu.h"
+
+#if defined(__SANITIZE_THREAD__)
+#define TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TEST_TSAN 1
+#endif
+#endif
 
 #define NODES 8
 
@@ -137,6 +147,34 @@ static void test_reclaimer_restarts_after_stop(void **state)
 	core_rcu_stop();
 }
 
+/* The child queues and waits for its callback; a hang would end it with SIGALRM. */
+static void test_child_of_fork_reclaims(void **state)
+{
+	struct node parent_node = { .index = 6 }, child_node = { .index = 7 };
+	int status;
+	pid_t pid;
+
+#ifdef TEST_TSAN
+	skip(); /* TSan cannot start threads in the child of a multi-threaded fork */
+#endif
+	reset();
+	assert_int_equal(core_rcu_fork_handlers_install(), 0);
+	core_call_rcu(&parent_node.rcu, record); /* the worker is running, or gathering */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(10);
+		core_call_rcu(&child_node.rcu, record);
+		core_rcu_barrier();
+		_exit(atomic_load(&ran_count) >= 1 ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	core_rcu_barrier();
+	assert_int_equal(atomic_load(&ran_count), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_barrier_runs_what_callbacks_queue),
 		cmocka_unit_test(test_queue_inside_a_critical_section),
 		cmocka_unit_test(test_reclaimer_restarts_after_stop),
+		cmocka_unit_test(test_child_of_fork_reclaims),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
