@@ -69,6 +69,8 @@ struct jit_state {
 	uint32_t *prev;	   /* the previous pass's */
 	bool *is_function; /* instruction i begins a function (entry or local-call target) */
 	bool *is_target;   /* some jump or call lands on instruction i */
+	bool tail_calls;   /* the program makes tail calls: its prologue zeroes the count */
+	size_t body;	   /* where the entry prologue ends: tail calls land there */
 	uint8_t *in_main;  /* instruction i belongs to the entry function */
 	int error;
 	char *err;
@@ -318,11 +320,15 @@ static void emit_prologue(struct jit_state *s, bool main)
 	if (!main)
 		return;
 	emit_mov_rr(s, true, RUN_BASE, RBP);
-	/* mov qword [r12 - frame], 0: the tail-call count */
-	emit_rex(s, true, 0, 0, RUN_BASE, false);
-	emit1(s, 0xc7);
-	emit_modrm_mem(s, 0, RUN_BASE, TAIL_COUNT_DISP);
-	emit4(s, 0);
+	/* The count is read only by this program's own tail calls (a program it tail-calls runs
+	 * on in this frame and uses this count): without any, it needs no start value. */
+	if (s->tail_calls) { /* mov qword [r12 - frame], 0 */
+		emit_rex(s, true, 0, 0, RUN_BASE, false);
+		emit1(s, 0xc7);
+		emit_modrm_mem(s, 0, RUN_BASE, TAIL_COUNT_DISP);
+		emit4(s, 0);
+	}
+	s->body = s->len;
 }
 
 /* Leaves the frame rbp points at (or, with from_anywhere, the main frame whatever frame the
@@ -1030,6 +1036,20 @@ static void find_functions(struct jit_state *s)
 	}
 }
 
+static bool makes_tail_calls(const struct exec_program *program)
+{
+	for (size_t i = 0; i < program->count; i++) {
+		const struct ebpf_inst *insn = &program->insns[i];
+		ebpf_helper_fn fn;
+
+		if (insn->code == EBPF_OP_CALL && insn->src_reg == 0 &&
+		    interp_resolve_helper(&program->helpers, (uint32_t)insn->imm, &fn) ==
+			INTERP_CALL_TAIL)
+			return true;
+	}
+	return false;
+}
+
 /* Marks the instructions a jump or a local call lands on (no fusing across those). */
 static void find_jump_targets(struct jit_state *s)
 {
@@ -1053,13 +1073,6 @@ static void find_jump_targets(struct jit_state *s)
 	}
 }
 
-static size_t measure_main_prologue(void)
-{
-	struct jit_state s = { 0 };
-
-	emit_prologue(&s, true);
-	return s.len;
-}
 
 bool jit_available(void)
 {
@@ -1111,6 +1124,7 @@ int jit_compile(struct exec_program *program, char *err, size_t err_size)
 	}
 	find_functions(&s);
 	find_jump_targets(&s);
+	s.tail_calls = makes_tail_calls(program);
 	ret = run_passes(&s);
 	if (ret)
 		goto fail;
@@ -1133,7 +1147,7 @@ int jit_compile(struct exec_program *program, char *err, size_t err_size)
 		ret = exec_error(err, err_size, -errno, "JIT: cannot make code executable");
 		goto fail;
 	}
-	code->body = code->image + measure_main_prologue();
+	code->body = code->image + s.body;
 	code->offsets = s.start;
 	s.start = NULL;
 	program->engine_data = code;
