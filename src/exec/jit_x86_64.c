@@ -988,6 +988,51 @@ static size_t emit_zero_extend(struct jit_state *s, size_t i)
 	return shifts + 2 - i;
 }
 
+/* lea dst, [base + index] (index != rsp, which no eBPF register maps to). */
+static void emit_lea_index(struct jit_state *s, uint8_t dst, uint8_t base, uint8_t index)
+{
+	bool disp8 = (base & 7) == RBP; /* rbp and r13 as a base need a displacement */
+
+	emit_rex(s, true, dst, index, base, false);
+	emit1(s, 0x8d);
+	emit1(s, (disp8 ? 0x44 : 0x04) | ((dst & 7) << 3));
+	emit1(s, ((index & 7) << 3) | (base & 7));
+	if (disp8)
+		emit1(s, 0);
+}
+
+/*
+ * Pointer arithmetic as clang writes it, "rA = rB; rA += rC" or "rA = rB; rA += imm", in one
+ * lea. Returns the instructions emitted that way (0: none), never fusing across a jump target.
+ */
+static size_t emit_mov_add(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *mov = &s->program->insns[i], *add = mov + 1;
+	uint8_t dst, base;
+
+	if (s->is_function[i] || i + 1 >= s->program->count || s->is_target[i + 1])
+		return 0;
+	if (mov->code != (EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X) || mov->off != 0 ||
+	    add->dst_reg != mov->dst_reg)
+		return 0;
+	dst = reg_map[mov->dst_reg];
+	base = reg_map[mov->src_reg];
+	if (add->code == (EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_X)) {
+		/* rA += rA adds the value rA has after the move: rB's */
+		uint8_t index = add->src_reg == mov->dst_reg ? base : reg_map[add->src_reg];
+
+		emit_lea_index(s, dst, base, index);
+		return 2;
+	}
+	if (add->code == (EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K) && !blinding(s)) {
+		emit_rex(s, true, dst, 0, base, false);
+		emit1(s, 0x8d);
+		emit_modrm_mem(s, dst, base, add->imm);
+		return 2;
+	}
+	return 0;
+}
+
 static int jit_pass(struct jit_state *s)
 {
 	size_t count = s->program->count;
@@ -998,6 +1043,8 @@ static int jit_pass(struct jit_state *s)
 
 		s->start[i] = (uint32_t)s->len;
 		fused = emit_zero_extend(s, i);
+		if (!fused)
+			fused = emit_mov_add(s, i);
 		if (fused) {
 			/* The fused instructions' code is the one mov: they start where it ends. */
 			while (--fused)
@@ -1072,7 +1119,6 @@ static void find_jump_targets(struct jit_state *s)
 			s->is_target[i + 1 + off] = true;
 	}
 }
-
 
 bool jit_available(void)
 {

@@ -2,8 +2,9 @@
 /*
  * The JIT through the public API: programs prepared by it by default, their machine code
  * (ebpf_program_jited, what `extbpf disasm --jited` shows), constant blinding keeping a
- * program's immediates out of that code while it computes the same result, and the zero-extension
- * pairs of clang's -mcpu=v1 code compiled as one 32-bit mov, except across a jump target.
+ * program's immediates out of that code while it computes the same result, and the instruction
+ * pairs compiled as one x86 instruction (zero-extension shifts as a 32-bit mov, "rA = rB;
+ * rA += x" as a lea), never across a jump target.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -178,6 +179,61 @@ static void test_no_zero_extension_across_a_jump_target(void **state)
 	ebpf_program_release(prog);
 }
 
+static uint64_t run_mode(const struct ebpf_inst *insns, size_t count, enum ebpf_exec_mode mode)
+{
+	struct ebpf_program *prog = load_insns(mode, false, insns, count);
+	uint64_t result = run(prog);
+
+	ebpf_program_release(prog);
+	return result;
+}
+
+/*
+ * "rA = rB; rA += x" in every form (register, itself, immediate; r7 is r13, a base that needs
+ * a displacement byte, as rbp, r10, does): the JIT computes what the interpreter computes, and
+ * the pair is one instruction. A "goto +0" before the add (no code of its own, but the add
+ * becomes a jump target) keeps the pair apart, and that code must be larger.
+ */
+static void test_mov_add_is_one_lea(void **state)
+{
+	static const struct {
+		uint8_t dst, base, src;
+		bool imm;
+	} forms[] = {
+		{ 2, 3, 4, false }, { 2, 3, 2, false }, { 2, 3, 0, true }, { 2, 7, 4, false },
+		{ 2, 7, 3, false }, { 7, 3, 7, false }, { 8, 7, 0, true },
+	};
+
+	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		uint8_t add = forms[f].imm ? 0x07 : 0x0f;
+		int32_t imm = forms[f].imm ? -12345 : 0;
+		const struct ebpf_inst fused[] = {
+			LDDW(3, 0x1111111122222222ull),
+			LDDW(4, 0x3333333344444444ull),
+			INSN(0xbf, 7, 4, 0, 0),
+			INSN(0xbf, forms[f].dst, forms[f].base, 0, 0),
+			INSN(add, forms[f].dst, forms[f].src, 0, imm),
+			INSN(0xbf, 0, forms[f].dst, 0, 0),
+			INSN(0x95, 0, 0, 0, 0),
+		};
+		const struct ebpf_inst apart[] = {
+			LDDW(3, 0x1111111122222222ull),
+			LDDW(4, 0x3333333344444444ull),
+			INSN(0xbf, 7, 4, 0, 0),
+			INSN(0xbf, forms[f].dst, forms[f].base, 0, 0),
+			INSN(0x05, 0, 0, 0, 0),
+			INSN(add, forms[f].dst, forms[f].src, 0, imm),
+			INSN(0xbf, 0, forms[f].dst, 0, 0),
+			INSN(0x95, 0, 0, 0, 0),
+		};
+		uint64_t a, b;
+
+		assert_true(jited_size(fused, 9, &a) < jited_size(apart, 10, &b));
+		assert_int_equal(a, run_mode(fused, 9, EBPF_MODE_INTERP));
+		assert_int_equal(b, a);
+	}
+}
+
 static int setup(void **state)
 {
 	char path[1024];
@@ -203,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_other_modes_have_no_machine_code),
 		cmocka_unit_test(test_zero_extension_is_one_mov),
 		cmocka_unit_test(test_no_zero_extension_across_a_jump_target),
+		cmocka_unit_test(test_mov_add_is_one_lea),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
