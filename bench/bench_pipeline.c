@@ -96,26 +96,6 @@ static int find_sample(const struct ebpf_program_info *info, void *arg)
 	return 1;
 }
 
-static void describe_maps(const struct loader_object *lo, struct verifier_map *vmaps)
-{
-	for (size_t i = 0; i < lo->map_count; i++) {
-		const struct loader_map *m = &lo->maps[i];
-		bool rodata = m->kind == LOADER_MAP_RODATA;
-
-		vmaps[i] = (struct verifier_map){
-			.name = m->name,
-			.type = m->type,
-			.key_size = m->key_size,
-			.value_size = m->value_size,
-			.max_entries = m->max_entries,
-			.map_flags = m->map_flags,
-			.read_only = rodata,
-			.frozen_data = rodata ? m->initial_data : NULL,
-			.inner_map = m->inner_map,
-		};
-	}
-}
-
 static int verify(const struct loader_object *lo, const struct loader_program *p,
 		  const struct ebpf_program_info *info, struct verifier_result *res)
 {
@@ -135,7 +115,7 @@ static int verify(const struct loader_object *lo, const struct loader_program *p
 	if (!vmaps)
 		return -ENOMEM;
 	in.global_helper_count = helper_count;
-	describe_maps(lo, vmaps);
+	loader_describe_maps(lo, vmaps);
 	err = verifier_verify(&in, res);
 	free(vmaps);
 	return err;

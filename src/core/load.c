@@ -646,26 +646,6 @@ static int create_maps(struct ebpf_object *obj, const struct loader_object *lo)
 	return 0;
 }
 
-static void describe_maps(const struct loader_object *lo, struct verifier_map *vmaps)
-{
-	for (size_t i = 0; i < lo->map_count; i++) {
-		const struct loader_map *lm = &lo->maps[i];
-		bool rodata = lm->kind == LOADER_MAP_RODATA;
-
-		vmaps[i] = (struct verifier_map){
-			.name = lm->name,
-			.type = lm->type,
-			.key_size = lm->key_size,
-			.value_size = lm->value_size,
-			.max_entries = lm->max_entries,
-			.map_flags = lm->map_flags | (rodata ? EBPF_F_RDONLY_PROG : 0),
-			.read_only = rodata,
-			.frozen_data = rodata ? lm->initial_data : NULL,
-			.inner_map = lm->inner_map,
-		};
-	}
-}
-
 /* ---- objects ----------------------------------------------------------------------------- */
 
 static bool wanted(const struct loader_program *lp, const char *only)
@@ -787,7 +767,7 @@ int core_object_build(struct loader_object *lo, const char *name,
 		err = core_error(-ENOMEM, "out of memory");
 		goto fail;
 	}
-	describe_maps(lo, vmaps);
+	loader_describe_maps(lo, vmaps);
 	err = create_maps(obj, lo);
 	if (err)
 		goto fail;
@@ -854,7 +834,7 @@ int ebpf_object_open(const char *path, const struct ebpf_object_open_opts *opts,
 	err = core_runtime_start();
 	if (err)
 		return err;
-	if (core_is_native_object(path))
+	if (ebpf_object_is_native(path))
 		return ebpf_object_load_native(path, opts, object);
 	read_opts(&o, opts);
 	err = loader_open_file(path, &lo, msg, sizeof(msg));

@@ -98,4 +98,9 @@ int loader_open_mem(const void *data, size_t size, const char *name, struct load
 int loader_open_file(const char *path, struct loader_object **object, char *err, size_t err_size);
 void loader_object_free(struct loader_object *object);
 
+struct verifier_map;
+/* The object's maps as the verifier sees them (vmaps has map_count slots): .rodata is
+ * read-only for programs, with its contents known. */
+void loader_describe_maps(const struct loader_object *object, struct verifier_map *vmaps);
+
 #endif /* EXTBPF_LOADER_H */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "loader/loader_internal.h"
+#include "verifier/verifier.h"
 
 /* What the members of a BTF map definition say. */
 struct map_def {
@@ -639,4 +640,24 @@ int loader_collect_maps(struct loader_ctx *ctx)
 			err = data_map(ctx, sec);
 	}
 	return err;
+}
+
+void loader_describe_maps(const struct loader_object *object, struct verifier_map *vmaps)
+{
+	for (size_t i = 0; i < object->map_count; i++) {
+		const struct loader_map *lm = &object->maps[i];
+		bool rodata = lm->kind == LOADER_MAP_RODATA;
+
+		vmaps[i] = (struct verifier_map){
+			.name = lm->name,
+			.type = lm->type,
+			.key_size = lm->key_size,
+			.value_size = lm->value_size,
+			.max_entries = lm->max_entries,
+			.map_flags = lm->map_flags | (rodata ? EBPF_F_RDONLY_PROG : 0),
+			.read_only = rodata,
+			.frozen_data = rodata ? lm->initial_data : NULL,
+			.inner_map = lm->inner_map,
+		};
+	}
 }

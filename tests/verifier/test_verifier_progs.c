@@ -64,21 +64,7 @@ static void verify(const struct loader_object *obj, const struct loader_program 
 
 	assert_non_null(maps);
 	assert_non_null(lines);
-	for (i = 0; i < obj->map_count; i++) {
-		const struct loader_map *m = &obj->maps[i];
-
-		maps[i] = (struct verifier_map){
-			.name = m->name,
-			.type = m->type,
-			.key_size = m->key_size,
-			.value_size = m->value_size,
-			.max_entries = m->max_entries,
-			.map_flags = m->map_flags,
-			.read_only = m->kind == LOADER_MAP_RODATA,
-			.frozen_data = m->kind == LOADER_MAP_RODATA ? m->initial_data : NULL,
-			.inner_map = m->inner_map,
-		};
-	}
+	loader_describe_maps(obj, maps);
 	for (i = 0; i < prog->line_count; i++)
 		lines[i] = (struct verifier_line){ prog->lines[i].insn, prog->lines[i].line,
 						   prog->lines[i].column, prog->lines[i].file,
