@@ -220,6 +220,8 @@ int ebpf_object_compile_native(const char *path, const char *so_path,
 			       const struct ebpf_object_open_opts *opts);
 int ebpf_object_load_native(const char *so_path, const struct ebpf_object_open_opts *opts,
 			    struct ebpf_object **object);
+/* Whether path is such a shared object (judged from its ELF header, without loading it). */
+bool ebpf_object_is_native(const char *path);
 /* Loads one program of raw instructions (no ELF, no maps) of the named program type. */
 int ebpf_program_load_raw(const char *program_type, const struct ebpf_inst *insns, size_t count,
 			  const struct ebpf_object_open_opts *opts, struct ebpf_program **program);

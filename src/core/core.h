@@ -164,8 +164,6 @@ int core_object_build(struct loader_object *lo, const char *name,
 		      struct ebpf_object **object);
 /* The hash of a program type's contract (what verification depended on). */
 uint64_t core_contract_hash(const struct ebpf_program_info *info);
-/* A shared object made by ebpf_object_compile_native (rather than a BPF ELF object). */
-bool core_is_native_object(const char *path);
 
 /* progtype.c */
 int core_progtype_client_register(void);

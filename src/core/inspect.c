@@ -21,7 +21,7 @@ static int open_object(const char *path, struct loader_object **lo)
 	if (!path)
 		return core_error(-EINVAL, "object: no path");
 	/* Reading its programs would mean loading it, which runs its code. */
-	if (core_is_native_object(path))
+	if (ebpf_object_is_native(path))
 		return core_error(-ENOEXEC,
 				  "object '%s' is a shared library, not a BPF object (for one made "
 				  "by 'extbpf compile', inspect the object it was made from)",

@@ -227,7 +227,7 @@ out:
 
 /* ---- loading ------------------------------------------------------------------------------ */
 
-bool core_is_native_object(const char *path)
+bool ebpf_object_is_native(const char *path)
 {
 	Elf64_Ehdr ehdr;
 	FILE *f = fopen(path, "rb");

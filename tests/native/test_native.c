@@ -157,6 +157,8 @@ static void compare_object(const char *name)
 	path_of(so, sizeof(so), work_dir, "compiled.so");
 	if (ebpf_object_compile_native(elf, so, NULL))
 		fail_msg("compile %s: %s", name, ebpf_last_error());
+	assert_true(ebpf_object_is_native(so));
+	assert_false(ebpf_object_is_native(elf));
 	assert_int_equal(ebpf_object_open(elf, &interp, &a), 0);
 	if (ebpf_object_open(so, NULL, &b))
 		fail_msg("open %s: %s", so, ebpf_last_error());
@@ -237,6 +239,7 @@ static void test_bad_shared_objects_are_refused(void **state)
 	struct ebpf_object *obj;
 	FILE *f;
 
+	assert_false(ebpf_object_is_native("/nonexistent/x.so"));
 	assert_int_equal(ebpf_object_load_native("/nonexistent/x.so", NULL, &obj), -ENOENT);
 
 	/* A shared object that is not one of ours... */

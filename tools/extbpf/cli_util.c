@@ -4,7 +4,6 @@
  * arguments, JSON and hex-dump output, map and program descriptions.
  */
 #include <ctype.h>
-#include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,21 +165,6 @@ static int count_program(const struct ebpf_object_program_info *info, void *arg)
 	return 0;
 }
 
-/* A shared object made by `extbpf compile`: opened by ebpf_object_open, which checks it. */
-static bool is_native_object(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	Elf64_Ehdr ehdr;
-	bool native;
-
-	if (!f)
-		return false;
-	native = fread(&ehdr, sizeof(ehdr), 1, f) == 1 && !memcmp(ehdr.e_ident, ELFMAG, SELFMAG) &&
-		 ehdr.e_type == ET_DYN && ehdr.e_machine != EM_BPF;
-	fclose(f);
-	return native;
-}
-
 static int check_type(const char *verb, const struct cli_object_args *a)
 {
 	if (a->type && !cli_program_type_exists(a->type)) {
@@ -196,7 +180,7 @@ int cli_check_object(const char *verb, const struct cli_object_args *a)
 	struct program_count c = { .section = a->section };
 
 	/* A native object's programs are known once it is opened: ebpf_object_open checks it. */
-	if (is_native_object(a->path))
+	if (ebpf_object_is_native(a->path))
 		return check_type(verb, a);
 	if (ebpf_object_programs(a->path, count_program, &c)) {
 		cli_error(verb, "%s", ebpf_last_error());
