@@ -66,48 +66,31 @@ static __always_inline void lpm_addr(struct lpm_key *k, __u32 i, __u32 prefixlen
 	k->addr[3] = prefixlen == 32 ? (__u8)(i * 7 + 1) : 0;
 }
 
+/* A program doing BENCH_MAP_OPS times "make the key, then op"; it returns how many ops
+ * succeeded (op is true on success). */
+#define MAP_OP_PROG(name, make_key, op)                                                            \
+	SEC("sample_ext/" #name) int name(struct sample_ctx *ctx)                                  \
+	{                                                                                          \
+		__u64 base = ctx->counter, done = base;                                            \
+		asm volatile("" : "+r"(done));                                                     \
+		BENCH_NO_UNROLL                                                                    \
+		for (__u32 i = 0; i < BENCH_MAP_OPS; i++) {                                        \
+			make_key;                                                                  \
+			if (op)                                                                    \
+				done++;                                                            \
+		}                                                                                  \
+		return (int)(done - base);                                                         \
+	}
+
 #define LOOKUP_PROG(name, map, make_key)                                                           \
-	SEC("sample_ext/" #name) int name(struct sample_ctx *ctx)                                  \
-	{                                                                                          \
-		__u64 base = ctx->counter, found = base;                                           \
-		asm volatile("" : "+r"(found));                                                    \
-		BENCH_NO_UNROLL                                                                    \
-		for (__u32 i = 0; i < BENCH_MAP_OPS; i++) {                                        \
-			make_key;                                                                  \
-			if (bpf_map_lookup_elem(&map, &key))                                       \
-				found++;                                                           \
-		}                                                                                  \
-		return (int)(found - base);                                                        \
-	}
-
+	MAP_OP_PROG(name, make_key, bpf_map_lookup_elem(&map, &key))
 #define UPDATE_PROG(name, map, make_key)                                                           \
-	SEC("sample_ext/" #name) int name(struct sample_ctx *ctx)                                  \
-	{                                                                                          \
-		__u64 base = ctx->counter, done = base;                                            \
-		asm volatile("" : "+r"(done));                                                     \
-		BENCH_NO_UNROLL                                                                    \
-		for (__u32 i = 0; i < BENCH_MAP_OPS; i++) {                                        \
-			__u64 value = i;                                                           \
-			make_key;                                                                  \
-			if (!bpf_map_update_elem(&map, &key, &value, BPF_ANY))                     \
-				done++;                                                            \
-		}                                                                                  \
-		return (int)(done - base);                                                         \
-	}
-
+	MAP_OP_PROG(name, make_key, ({                                                             \
+			    __u64 value = i;                                                       \
+			    !bpf_map_update_elem(&map, &key, &value, BPF_ANY);                     \
+		    }))
 #define DELETE_PROG(name, map, make_key)                                                           \
-	SEC("sample_ext/" #name) int name(struct sample_ctx *ctx)                                  \
-	{                                                                                          \
-		__u64 base = ctx->counter, done = base;                                            \
-		asm volatile("" : "+r"(done));                                                     \
-		BENCH_NO_UNROLL                                                                    \
-		for (__u32 i = 0; i < BENCH_MAP_OPS; i++) {                                        \
-			make_key;                                                                  \
-			if (!bpf_map_delete_elem(&map, &key))                                      \
-				done++;                                                            \
-		}                                                                                  \
-		return (int)(done - base);                                                         \
-	}
+	MAP_OP_PROG(name, make_key, !bpf_map_delete_elem(&map, &key))
 
 #define INDEX_KEY __u32 key = i
 #define HASH_KEY  __u32 key = hash_key(i)

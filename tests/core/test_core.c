@@ -157,19 +157,6 @@ static int teardown(void **state)
 
 /* ---- extensions -------------------------------------------------------------------------- */
 
-struct found {
-	const char *want;
-	int hits;
-};
-
-static int count_type(const struct ebpf_program_info *info, void *arg)
-{
-	struct found *f = arg;
-
-	f->hits += !strcmp(info->name, f->want);
-	return 0;
-}
-
 static int count_attach(const struct ebpf_attach_provider_data *data, void *arg)
 {
 	struct found *f = arg;

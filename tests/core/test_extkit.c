@@ -287,19 +287,6 @@ static bool same_port(void *arg, const void *params, size_t params_size)
 	return p->port == ((struct seen *)arg)->port;
 }
 
-struct found {
-	const char *want;
-	int hits;
-};
-
-static int count_type(const struct ebpf_program_info *info, void *arg)
-{
-	struct found *f = arg;
-
-	f->hits += !strcmp(info->name, f->want);
-	return 0;
-}
-
 static int type_hits(const char *name)
 {
 	struct found f = { .want = name };

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Small helpers shared by the core tests: raw instructions and object files. */
+/* Small helpers shared by the core tests: raw instructions, object files, program types. */
 #ifndef EXTBPF_TESTS_CORE_UTIL_H
 #define EXTBPF_TESTS_CORE_UTIL_H
 
@@ -38,6 +38,20 @@ static inline int error_has(const char *word)
 	if (strstr(ebpf_last_error(), word))
 		return 1;
 	fprintf(stderr, "message '%s' lacks '%s'\n", ebpf_last_error(), word);
+	return 0;
+}
+
+/* Counts the program types named `want` (a callback of ebpf_foreach_program_type). */
+struct found {
+	const char *want;
+	int hits;
+};
+
+static inline int count_type(const struct ebpf_program_info *info, void *arg)
+{
+	struct found *f = arg;
+
+	f->hits += !strcmp(info->name, f->want);
 	return 0;
 }
 

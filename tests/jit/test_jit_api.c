@@ -18,6 +18,8 @@
 
 #include <extbpf/extbpf.h>
 
+#include "verifier/insn.h"
+
 /* r0 = 0x5a17c0de; r0 += 0x1badf00d; exit */
 static const struct ebpf_inst program[] = {
 	{ .code = 0xb7, .dst_reg = 0, .imm = 0x5a17c0de },
@@ -108,15 +110,7 @@ static void test_other_modes_have_no_machine_code(void **state)
 	ebpf_program_release(prog);
 }
 
-#define LDDW(dst, v)                                                                               \
-	{ .code = 0x18, .dst_reg = (dst), .imm = (int32_t)(uint32_t)(v) },                         \
-	{                                                                                          \
-		.imm = (int32_t)(uint32_t)((uint64_t)(v) >> 32)                                    \
-	}
-#define INSN(c, d, s, o, i)                                                                        \
-	{                                                                                          \
-		.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)                \
-	}
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static size_t jited_size(const struct ebpf_inst *insns, size_t count, uint64_t *result)
 {
@@ -135,31 +129,40 @@ static size_t jited_size(const struct ebpf_inst *insns, size_t count, uint64_t *
 static void test_zero_extension_is_one_mov(void **state)
 {
 	const struct ebpf_inst mov_shifts[] = {
-		LDDW(1, 0x123456789abcdef0ull), INSN(0xbf, 2, 1, 0, 0), INSN(0x67, 2, 0, 0, 32),
-		INSN(0x77, 2, 0, 0, 32),	INSN(0xbf, 0, 2, 0, 0), INSN(0x95, 0, 0, 0, 0),
+		EBPF_LD_IMM64(R1, 0x123456789abcdef0ull),
+		EBPF_MOV64_REG(R2, R1),
+		EBPF_ALU64_IMM(EBPF_ALU_LSH, R2, 32),
+		EBPF_ALU64_IMM(EBPF_ALU_RSH, R2, 32),
+		EBPF_MOV64_REG(R0, R2),
+		EBPF_EXIT(),
 	};
 	const struct ebpf_inst mov32[] = {
-		LDDW(1, 0x123456789abcdef0ull),
-		INSN(0xbc, 2, 1, 0, 0),
-		INSN(0xbf, 0, 2, 0, 0),
-		INSN(0x95, 0, 0, 0, 0),
+		EBPF_LD_IMM64(R1, 0x123456789abcdef0ull),
+		EBPF_MOV32_REG(R2, R1),
+		EBPF_MOV64_REG(R0, R2),
+		EBPF_EXIT(),
 	};
 	const struct ebpf_inst shifts[] = {
-		LDDW(2, 0x123456789abcdef0ull), INSN(0x67, 2, 0, 0, 32), INSN(0x77, 2, 0, 0, 32),
-		INSN(0xbf, 0, 2, 0, 0),		INSN(0x95, 0, 0, 0, 0),
+		EBPF_LD_IMM64(R2, 0x123456789abcdef0ull),
+		EBPF_ALU64_IMM(EBPF_ALU_LSH, R2, 32),
+		EBPF_ALU64_IMM(EBPF_ALU_RSH, R2, 32),
+		EBPF_MOV64_REG(R0, R2),
+		EBPF_EXIT(),
 	};
 	const struct ebpf_inst self32[] = {
-		LDDW(2, 0x123456789abcdef0ull),
-		INSN(0xbc, 2, 2, 0, 0),
-		INSN(0xbf, 0, 2, 0, 0),
-		INSN(0x95, 0, 0, 0, 0),
+		EBPF_LD_IMM64(R2, 0x123456789abcdef0ull),
+		EBPF_MOV32_REG(R2, R2),
+		EBPF_MOV64_REG(R0, R2),
+		EBPF_EXIT(),
 	};
 	uint64_t a, b;
 
-	assert_int_equal(jited_size(mov_shifts, 7, &a), jited_size(mov32, 5, &b));
+	assert_int_equal(jited_size(mov_shifts, COUNT(mov_shifts), &a),
+			 jited_size(mov32, COUNT(mov32), &b));
 	assert_int_equal(a, 0x9abcdef0);
 	assert_int_equal(b, 0x9abcdef0);
-	assert_int_equal(jited_size(shifts, 6, &a), jited_size(self32, 5, &b));
+	assert_int_equal(jited_size(shifts, COUNT(shifts), &a),
+			 jited_size(self32, COUNT(self32), &b));
 	assert_int_equal(a, 0x9abcdef0);
 	assert_int_equal(b, 0x9abcdef0);
 }
@@ -168,12 +171,15 @@ static void test_zero_extension_is_one_mov(void **state)
 static void test_no_zero_extension_across_a_jump_target(void **state)
 {
 	const struct ebpf_inst insns[] = {
-		LDDW(2, 0x500000007ull), INSN(0xb7, 0, 0, 0, 0),
-		INSN(0x15, 0, 0, 1, 0), /* if r0 == 0 goto +1: over the left shift */
-		INSN(0x67, 2, 0, 0, 32), INSN(0x77, 2, 0, 0, 32),
-		INSN(0xbf, 0, 2, 0, 0),	 INSN(0x95, 0, 0, 0, 0),
+		EBPF_LD_IMM64(R2, 0x500000007ull),
+		EBPF_MOV64_IMM(R0, 0),
+		EBPF_JMP_IMM(EBPF_JMP_JEQ, R0, 0, 1), /* over the left shift */
+		EBPF_ALU64_IMM(EBPF_ALU_LSH, R2, 32),
+		EBPF_ALU64_IMM(EBPF_ALU_RSH, R2, 32),
+		EBPF_MOV64_REG(R0, R2),
+		EBPF_EXIT(),
 	};
-	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, 8);
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, COUNT(insns));
 
 	assert_int_equal(run(prog), 5); /* 0x500000007 >> 32 */
 	ebpf_program_release(prog);
@@ -200,36 +206,39 @@ static void test_mov_add_is_one_lea(void **state)
 		uint8_t dst, base, src;
 		bool imm;
 	} forms[] = {
-		{ 2, 3, 4, false }, { 2, 3, 2, false }, { 2, 3, 0, true }, { 2, 7, 4, false },
-		{ 2, 7, 3, false }, { 7, 3, 7, false }, { 8, 7, 0, true },
+		{ R2, R3, R4, false }, { R2, R3, R2, false }, { R2, R3, R0, true },
+		{ R2, R7, R4, false }, { R2, R7, R3, false }, { R7, R3, R7, false },
+		{ R8, R7, R0, true },
 	};
 
-	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
-		uint8_t add = forms[f].imm ? 0x07 : 0x0f;
-		int32_t imm = forms[f].imm ? -12345 : 0;
+	for (size_t f = 0; f < COUNT(forms); f++) {
+		struct ebpf_inst add =
+		    forms[f].imm ? EBPF_ALU64_IMM(EBPF_ALU_ADD, forms[f].dst, -12345)
+				 : EBPF_ALU64_REG(EBPF_ALU_ADD, forms[f].dst, forms[f].src);
 		const struct ebpf_inst fused[] = {
-			LDDW(3, 0x1111111122222222ull),
-			LDDW(4, 0x3333333344444444ull),
-			INSN(0xbf, 7, 4, 0, 0),
-			INSN(0xbf, forms[f].dst, forms[f].base, 0, 0),
-			INSN(add, forms[f].dst, forms[f].src, 0, imm),
-			INSN(0xbf, 0, forms[f].dst, 0, 0),
-			INSN(0x95, 0, 0, 0, 0),
+			EBPF_LD_IMM64(R3, 0x1111111122222222ull),
+			EBPF_LD_IMM64(R4, 0x3333333344444444ull),
+			EBPF_MOV64_REG(R7, R4),
+			EBPF_MOV64_REG(forms[f].dst, forms[f].base),
+			add,
+			EBPF_MOV64_REG(R0, forms[f].dst),
+			EBPF_EXIT(),
 		};
 		const struct ebpf_inst apart[] = {
-			LDDW(3, 0x1111111122222222ull),
-			LDDW(4, 0x3333333344444444ull),
-			INSN(0xbf, 7, 4, 0, 0),
-			INSN(0xbf, forms[f].dst, forms[f].base, 0, 0),
-			INSN(0x05, 0, 0, 0, 0),
-			INSN(add, forms[f].dst, forms[f].src, 0, imm),
-			INSN(0xbf, 0, forms[f].dst, 0, 0),
-			INSN(0x95, 0, 0, 0, 0),
+			EBPF_LD_IMM64(R3, 0x1111111122222222ull),
+			EBPF_LD_IMM64(R4, 0x3333333344444444ull),
+			EBPF_MOV64_REG(R7, R4),
+			EBPF_MOV64_REG(forms[f].dst, forms[f].base),
+			EBPF_JMP_A(0),
+			add,
+			EBPF_MOV64_REG(R0, forms[f].dst),
+			EBPF_EXIT(),
 		};
 		uint64_t a, b;
 
-		assert_true(jited_size(fused, 9, &a) < jited_size(apart, 10, &b));
-		assert_int_equal(a, run_mode(fused, 9, EBPF_MODE_INTERP));
+		assert_true(jited_size(fused, COUNT(fused), &a) <
+			    jited_size(apart, COUNT(apart), &b));
+		assert_int_equal(a, run_mode(fused, COUNT(fused), EBPF_MODE_INTERP));
 		assert_int_equal(b, a);
 	}
 }

@@ -33,6 +33,7 @@ static void *(*real_realloc)(void *, size_t);
 static void (*real_free)(void *);
 static int (*real_posix_memalign)(void **, size_t, size_t);
 static void *(*real_aligned_alloc)(size_t, size_t);
+static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 
 /* Blocks allocated and not yet freed, by every thread: a leak makes it grow run after run. */
 static _Atomic long live_blocks;
@@ -66,6 +67,7 @@ static void resolve(void)
 	real_free = dlsym(RTLD_NEXT, "free");
 	real_posix_memalign = dlsym(RTLD_NEXT, "posix_memalign");
 	real_aligned_alloc = dlsym(RTLD_NEXT, "aligned_alloc");
+	real_pthread_create = dlsym(RTLD_NEXT, "pthread_create");
 	real_malloc = dlsym(RTLD_NEXT, "malloc");
 	resolving = false;
 }
@@ -217,11 +219,7 @@ char *strndup(const char *s, size_t max)
 /* A thread is a resource that can run out too (EAGAIN): the runtime's reclaimer starts one. */
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
-	static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *),
-					  void *);
-
-	if (!real_pthread_create)
-		real_pthread_create = dlsym(RTLD_NEXT, "pthread_create");
+	resolve();
 	if (should_fail())
 		return EAGAIN;
 	return real_pthread_create(thread, attr, fn, arg);
