@@ -7,7 +7,7 @@
 
 #include <extbpf/extbpf.h>
 
-/* The number of programs in the suite's snapshot (shared/conformance/README.md). */
+/* The number of programs in the suite's snapshot (tests/conformance/data/README.md). */
 #define CONFORMANCE_PROGRAMS 313
 
 struct conformance_program {
