@@ -197,7 +197,9 @@ static int prepare_bound(struct ebpf_program *prog, const struct exec_helpers *h
 	void **maps = calloc(n + 1, sizeof(*maps));
 	uint64_t *values = calloc(n + 1, sizeof(*values));
 	struct exec_native_binding binding = {
-		.so_path = u->native->so_path, .symbol = symbol, .count = n,
+		.so_path = u->native->so_path,
+		.symbol = symbol,
+		.count = n,
 	};
 	char err_msg[256] = "";
 	int err = -ENOMEM;
@@ -272,25 +274,10 @@ out:
 /* The offset of a context packet field (VERIFIER_CTX_DATA, _DATA_END or _META). */
 static int32_t ctx_field_offset(const struct ebpf_program_info *info, uint8_t field)
 {
-	const int32_t visible[] = { info->context.data, info->context.data_end, info->context.meta };
+	const int32_t visible[] = { info->context.data, info->context.data_end,
+				    info->context.meta };
 
 	return visible[field - VERIFIER_CTX_DATA];
-}
-
-/* Where the real 64-bit pointer behind a context packet field is (ebpf_program_info's
- * context_pointers, which older extensions do not have: then the field itself is the pointer). */
-static int32_t ctx_pointer_slot(const struct ebpf_program_info *info, uint8_t field)
-{
-	uint32_t hidden[3] = { 0 };
-
-	if (info->header.size >= offsetof(struct ebpf_program_info, context_pointers) +
-					 sizeof(info->context_pointers)) {
-		hidden[0] = info->context_pointers.data;
-		hidden[1] = info->context_pointers.data_end;
-		hidden[2] = info->context_pointers.meta;
-	}
-	return hidden[field - VERIFIER_CTX_DATA] ? (int32_t)hidden[field - VERIFIER_CTX_DATA] :
-						   ctx_field_offset(info, field);
 }
 
 /*
@@ -307,13 +294,14 @@ static int rewrite_ctx_loads(struct ebpf_program *prog, const struct ebpf_progra
 
 		if (!ctx_loads[i])
 			continue;
-		off = insn->off + ctx_pointer_slot(info, ctx_loads[i]) -
+		off = insn->off + verifier_ctx_pointer_slot(info, ctx_loads[i]) -
 		      ctx_field_offset(info, ctx_loads[i]);
 		if (off < INT16_MIN || off > INT16_MAX)
-			return core_error(-EINVAL,
-					  "section '%s' insn %zu: the context's pointer slot is out "
-					  "of reach of a load offset",
-					  prog->section, i);
+			return core_error(
+			    -EINVAL,
+			    "section '%s' insn %zu: the context's pointer slot is out "
+			    "of reach of a load offset",
+			    prog->section, i);
 		insn->code = EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW;
 		insn->off = (int16_t)off;
 	}
@@ -686,7 +674,8 @@ static int fill_map_of_maps(struct ebpf_object *obj, const struct loader_map *lm
 		int err;
 
 		if (inner >= map_count || !obj->maps[inner])
-			return core_error(-EINVAL, "map '%s': slot %u names no map", lm->name, slot);
+			return core_error(-EINVAL, "map '%s': slot %u names no map", lm->name,
+					  slot);
 		id = ebpf_map_id(obj->maps[inner]);
 		err = ebpf_map_update_elem(obj->maps[index], &slot, &id, EBPF_ANY);
 		if (err)
@@ -699,7 +688,7 @@ static int fill_map_of_maps(struct ebpf_object *obj, const struct loader_map *lm
 /* Program arrays and maps of maps initialised in the object get their entries once all are
  * loaded. */
 static int fill_initial_entries(struct ebpf_object *obj, const struct loader_object *lo,
-			    struct ebpf_program **by_index)
+				struct ebpf_program **by_index)
 {
 	for (size_t i = 0; i < lo->map_count; i++) {
 		const struct loader_map *lm = &lo->maps[i];
@@ -754,8 +743,8 @@ static void object_free(struct ebpf_object *obj)
 }
 
 int core_object_build(struct loader_object *lo, const char *name,
-		      const struct ebpf_object_open_opts *opts, const struct core_native_image *native,
-		      struct ebpf_object **object)
+		      const struct ebpf_object_open_opts *opts,
+		      const struct core_native_image *native, struct ebpf_object **object)
 {
 	struct ebpf_object *obj = calloc(1, sizeof(*obj));
 	struct verifier_map *vmaps = calloc(lo->map_count + 1, sizeof(*vmaps));

@@ -1005,11 +1005,23 @@ static void find_good_pkt_pointers(struct vstate *st, const struct reg *ptr, boo
 	state_foreach_reg(st, mark_range, &m);
 }
 
-/* Is `lo` a pointer below `hi` in the packet layout (meta < data < data_end)? */
+/* data as loaded from the context: no fixed or variable offset (Linux's
+ * reg_is_init_pkt_pointer). */
+static bool pkt_pointer_unmoved(const struct reg *r)
+{
+	return r->type == PTR_TO_PACKET && r->off == 0 && tnum_is_const(r->var) &&
+	       r->var.value == 0;
+}
+
+/*
+ * Is `lo` a pointer below `hi` in the packet layout (meta < data < data_end) such that
+ * lo <= hi proves lo's range? data_end cannot move; data bounds meta only unmoved, since
+ * meta + K <= data + K proves nothing about the K bytes after meta.
+ */
 static bool pkt_pair(const struct reg *lo, const struct reg *hi)
 {
 	return (lo->type == PTR_TO_PACKET && hi->type == PTR_TO_PACKET_END) ||
-	       (lo->type == PTR_TO_PACKET_META && hi->type == PTR_TO_PACKET);
+	       (lo->type == PTR_TO_PACKET_META && pkt_pointer_unmoved(hi));
 }
 
 /*
@@ -1108,6 +1120,11 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 		return verr_state(env, idx, -EACCES,
 				  "comparison of possibly-null pointers %s and %s prohibited "
 				  "(null-check them first)",
+				  d1, d2);
+	if (is_jmp32(insn->code) && (is_packet_family(dst) || is_packet_family(src)))
+		return verr_state(env, idx, -EACCES,
+				  "32-bit comparison of packet pointers %s and %s prohibited "
+				  "(compare all 64 bits)",
 				  d1, d2);
 	if (is_packet_family(dst) && is_packet_family(src)) {
 		struct reg fdst = *dst, fsrc = *src;

@@ -6,6 +6,7 @@
  * values (value size, null-checked, read-only maps never written) and ring buffer memory.
  * Also the 64-bit immediate loads (map handles, global data) and legacy packet loads.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,37 +128,92 @@ static int note_access(struct venv *env, uint32_t idx, uint8_t access)
 			  "path and other memory on another; use separate loads");
 }
 
+static int32_t ctx_field(const struct ebpf_program_info *info, int field)
+{
+	const int32_t visible[3] = { info->context.data, info->context.data_end,
+				     info->context.meta };
+
+	return visible[field - VERIFIER_CTX_DATA];
+}
+
+int32_t verifier_ctx_pointer_slot(const struct ebpf_program_info *info, int field)
+{
+	uint32_t hidden[3] = { 0 };
+	int32_t visible = ctx_field(info, field);
+
+	if (visible < 0)
+		return -1;
+	/* Older extensions end before context_pointers: their fields are the pointers. */
+	if (info->header.size >=
+	    offsetof(struct ebpf_program_info, context_pointers) + sizeof(info->context_pointers)) {
+		hidden[0] = info->context_pointers.data;
+		hidden[1] = info->context_pointers.data_end;
+		hidden[2] = info->context_pointers.meta;
+	}
+	return hidden[field - VERIFIER_CTX_DATA] ? (int32_t)hidden[field - VERIFIER_CTX_DATA]
+						 : visible;
+}
+
+/*
+ * The context bytes that hold (part of) a packet pointer. A field that is itself the pointer
+ * spans 8 bytes; a narrow (__u32) field spans 4, and the 8-byte slot holding its real pointer
+ * is protected too should it lie inside the context. Only the exact load of a field (4 or 8
+ * bytes at its offset, rewritten into a load of the whole pointer) may touch any of them:
+ * anything else would read part of an address as a scalar, or overwrite the pointer.
+ */
+static int ctx_pointer_bytes(struct venv *env, uint32_t idx, int64_t total, int size, bool write,
+			     bool sext, struct reg *out)
+{
+	static const enum reg_type types[3] = { PTR_TO_PACKET, PTR_TO_PACKET_END,
+						PTR_TO_PACKET_META };
+	const struct ebpf_program_info *info = env->in->info;
+	int f;
+
+	for (f = VERIFIER_CTX_DATA; f <= VERIFIER_CTX_META; f++) {
+		int32_t field = ctx_field(info, f), slot = verifier_ctx_pointer_slot(info, f);
+		int width = slot == field ? 8 : 4;
+
+		if (field < 0)
+			continue;
+		if (slot != field && overlaps(total, size, slot, 8))
+			return verr_state(env, idx, -EACCES,
+					  "invalid ctx access: offset %lld size %d touches the "
+					  "hidden packet pointer slot at offset %d",
+					  (long long)total, size, slot);
+		if (!overlaps(total, size, field, width))
+			continue;
+		if (write)
+			return verr_state(
+			    env, idx, -EACCES,
+			    "write to ctx packet pointer field at offset %d prohibited", field);
+		if (total != field || (size != 4 && size != 8) || sext)
+			return verr_state(
+			    env, idx, -EACCES,
+			    "invalid ctx access: offset %lld size %d reads part of "
+			    "the packet pointer field at offset %d (%d bytes; load it "
+			    "whole, 4 or 8 bytes at its offset)",
+			    (long long)total, size, field, width);
+		reg_mark_ptr(out, types[f - VERIFIER_CTX_DATA]);
+		return note_access(env, idx, (uint8_t)f);
+	}
+	return 1;
+}
+
 static int ctx_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr, int off,
 		      int size, bool write, const struct reg *val, struct reg *out, bool sext)
 {
 	const struct ebpf_context_descriptor *ctx = &env->in->info->context;
-	const int32_t fields[3] = { ctx->data, ctx->data_end, ctx->meta };
-	const enum reg_type types[3] = { PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_PACKET_META };
 	int64_t total = (int64_t)ptr->off + off;
 	uint32_t i;
-	int f;
+	int err;
 
 	if (total < 0 || total + size > ctx->size)
 		return verr_state(env, idx, -EACCES,
 				  "ctx access out of bounds: offset %lld size %d, ctx size %u",
 				  (long long)total, size, ctx->size);
-	for (f = 0; f < 3; f++) {
-		if (fields[f] < 0 || !overlaps(total, size, fields[f], 4))
-			continue;
-		if (write)
-			return verr_state(
-			    env, idx, -EACCES,
-			    "write to ctx packet pointer field at offset %d prohibited", fields[f]);
-		if (total != fields[f] || (size != 4 && size != 8) || sext)
-			return verr_state(
-			    env, idx, -EACCES,
-			    "invalid ctx access: offset %lld size %d reads part of the "
-			    "packet pointer field at offset %d (load it whole, 4 or 8 "
-			    "bytes)",
-			    (long long)total, size, fields[f]);
-		reg_mark_ptr(out, types[f]);
-		return note_access(env, idx, (uint8_t)(VERIFIER_CTX_DATA + f));
-	}
+	err = ctx_pointer_bytes(env, idx, total, size, write, sext, out);
+	if (err <= 0)
+		return err;
 	if (!write) {
 		result_scalar(out, size, sext);
 		return 0;
@@ -242,12 +298,43 @@ static void stack_unspill(struct frame *frame, int64_t off)
 	}
 }
 
+/*
+ * A write covering only part of a spilled pointer (a narrower or misaligned store, a helper's
+ * output over part of the slot), or any write at a variable offset over one (it may miss the
+ * slot at run time), would turn the slot into scalar bytes in the verifier's state while the
+ * pointer's bytes survive in memory: a pointer leak. Refused, as on Linux, unless the program
+ * type allows leaks. [lo, hi) is the range written, all of it when `exact`, some of it else.
+ */
+static int stack_check_spill_overwrite(struct venv *env, uint32_t idx, struct frame *frame,
+				       int64_t lo, int64_t hi, bool exact, const char *what)
+{
+	int64_t i;
+
+	if (allow_pointer_leak(env))
+		return 0;
+	for (i = lo; i < hi; i++) {
+		int64_t start = i - (i + EBPF_STACK_SIZE) % 8;
+		struct stack_slot *s = stack_slot(frame, i);
+
+		if (s->type[0] != STACK_SPILL || !reg_is_pointer(&s->spilled))
+			continue;
+		if (exact && start >= lo && start + 8 <= hi)
+			continue;
+		return verr_state(env, idx, -EACCES,
+				  "%s (fp%+lld..fp%+lld) may overwrite only part of the pointer "
+				  "spilled at fp%+lld, leaving the rest readable: prohibited",
+				  what, (long long)lo, (long long)hi, (long long)start);
+	}
+	return 0;
+}
+
 static int stack_write_fixed(struct venv *env, uint32_t idx, struct frame *frame, int64_t o,
 			     int size, const struct reg *val)
 {
 	struct stack_slot *slot = stack_slot(frame, o);
 	bool aligned = ((o + EBPF_STACK_SIZE) % 8) == 0;
 	int64_t i;
+	int err;
 
 	if (reg_is_pointer(val) && (size != 8 || !aligned)) {
 		char d[96];
@@ -263,6 +350,9 @@ static int stack_write_fixed(struct venv *env, uint32_t idx, struct frame *frame
 		memset(slot->type, STACK_SPILL, 8);
 		return 0;
 	}
+	err = stack_check_spill_overwrite(env, idx, frame, o, o + size, true, "store");
+	if (err)
+		return err;
 	for (i = o; i < o + size; i++)
 		stack_unspill(frame, i);
 	for (i = o; i < o + size; i++)
@@ -326,7 +416,14 @@ static int stack_access_var(struct venv *env, uint32_t idx, struct frame *frame,
 			    int64_t hi, bool write, struct reg *out, int size, bool sext)
 {
 	int64_t i;
+	int err;
 
+	if (write) {
+		err = stack_check_spill_overwrite(env, idx, frame, lo, hi, false,
+						  "variable-offset stack write");
+		if (err)
+			return err;
+	}
 	for (i = lo; i < hi; i++) {
 		struct stack_slot *s = stack_slot(frame, i);
 		uint8_t t = *stack_byte(frame, i);
@@ -531,9 +628,10 @@ static int check_atomic_alignment(struct venv *env, uint32_t idx, const struct r
 
 	if (!(fixed & (size - 1)) && !(var_bits & (uint64_t)(size - 1)))
 		return 0;
-	return verr_state(env, idx, -EACCES,
-			  "misaligned atomic access: offset %lld%s is not a multiple of its size %d",
-			  (long long)fixed, var_bits ? " plus a variable offset" : "", size);
+	return verr_state(
+	    env, idx, -EACCES,
+	    "misaligned atomic access: offset %lld%s is not a multiple of its size %d",
+	    (long long)fixed, var_bits ? " plus a variable offset" : "", size);
 }
 
 /* Atomic read-modify-write: stack and map values only, scalar operands. */
@@ -736,6 +834,13 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 					  "%s: stack range fp%+lld..fp%+lld out of the stack", what,
 					  (long long)lo, (long long)hi);
 		stack_update_depth(env, frame, lo);
+		if (write) {
+			int err = stack_check_spill_overwrite(env, idx, frame, lo, hi,
+							      tnum_is_const(ptr->var), what);
+
+			if (err)
+				return err;
+		}
 		for (i = lo; i < hi; i++) {
 			struct stack_slot *s = stack_slot(frame, i);
 			uint8_t t = *stack_byte(frame, i);

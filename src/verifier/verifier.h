@@ -61,6 +61,14 @@ struct verifier_input {
 #define VERIFIER_CTX_DATA_END 2
 #define VERIFIER_CTX_META     3
 
+/*
+ * Where the real 64-bit pointer behind the context's packet field `field` (VERIFIER_CTX_DATA,
+ * _DATA_END or _META) lives: its slot in the program info's context_pointers for a narrow
+ * (__u32) field, or the field itself when it is a 64-bit pointer (context_pointers 0, or an
+ * extension built before context_pointers existed). -1 when the type has no such field.
+ */
+int32_t verifier_ctx_pointer_slot(const struct ebpf_program_info *info, int field);
+
 struct verifier_result {
 	int error;	   /* 0 accepted, -EACCES refused, -EINVAL malformed, -E2BIG too complex */
 	int64_t insn;	   /* the instruction refused, -1 when none */

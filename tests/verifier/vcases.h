@@ -22,6 +22,9 @@ enum vt_type {
 	VT_PLAIN, /* 32 bytes, bytes 16..23 writable, no packet */
 	VT_LEAK,  /* VT_PLAIN with EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK */
 	VT_PKT64, /* {u64 data, data_end}: 8-byte packet pointer fields */
+	/* {u32 data, data_end, u64 x, slot_data, slot_data_end, y}, 48 bytes: narrow packet fields
+	 * whose real pointers are kept inside the context (bytes 16..31), 16..47 writable */
+	VT_PKT_SLOTS,
 };
 
 /* The maps every case sees, by index (EBPF_LD_MAP_IDX(reg, MAP_...)). */

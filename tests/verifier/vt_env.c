@@ -80,6 +80,7 @@ static const struct ebpf_helper_proto plain_helpers[] = {
 };
 
 static const struct ebpf_context_range plain_writable[] = { { 16, 8 } };
+static const struct ebpf_context_range slots_writable[] = { { 8, 40 } };
 
 static const struct ebpf_program_info infos[] = {
 	[VT_PKT] = {
@@ -88,6 +89,7 @@ static const struct ebpf_program_info infos[] = {
 		.context = { .size = 24, .data = 0, .data_end = 4, .meta = 8 },
 		.helpers = pkt_helpers,
 		.helper_count = 2,
+		.context_pointers = { .data = 24, .data_end = 32, .meta = 40 },
 	},
 	[VT_PLAIN] = {
 		.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
@@ -108,6 +110,13 @@ static const struct ebpf_program_info infos[] = {
 		.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
 		.name = "vt_pkt64",
 		.context = { .size = 16, .data = 0, .data_end = 8, .meta = -1 },
+	},
+	[VT_PKT_SLOTS] = {
+		.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
+		.name = "vt_pkt_slots",
+		.context = { .size = 48, .data = 0, .data_end = 4, .meta = -1,
+			     .writable = slots_writable, .writable_count = 1 },
+		.context_pointers = { .data = 16, .data_end = 24 },
 	},
 };
 
