@@ -299,11 +299,11 @@ static void stack_unspill(struct frame *frame, int64_t off)
 }
 
 /*
- * A write covering only part of a spilled pointer (a narrower or misaligned store, a helper's
- * output over part of the slot), or any write at a variable offset over one (it may miss the
- * slot at run time), would turn the slot into scalar bytes in the verifier's state while the
- * pointer's bytes survive in memory: a pointer leak. Refused, as on Linux, unless the program
- * type allows leaks. [lo, hi) is the range written, all of it when `exact`, some of it else.
+ * A write covering only part of a spilled pointer (a narrower or misaligned store), or any
+ * write that may miss some of its bytes at run time (a variable offset, a helper's output),
+ * would turn the slot into scalar bytes in the verifier's state while the pointer's bytes
+ * survive in memory: a pointer leak. Refused, as on Linux, unless the program type allows
+ * leaks. [lo, hi) is the range written, all of it when `exact`, some of it else.
  */
 static int stack_check_spill_overwrite(struct venv *env, uint32_t idx, struct frame *frame,
 				       int64_t lo, int64_t hi, bool exact, const char *what)
@@ -834,9 +834,10 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 					  "%s: stack range fp%+lld..fp%+lld out of the stack", what,
 					  (long long)lo, (long long)hi);
 		stack_update_depth(env, frame, lo);
+		/* A helper may write fewer bytes than the maximum size (a variable size, a
+		 * failure): its output never replaces a spilled pointer, as on Linux. */
 		if (write) {
-			int err = stack_check_spill_overwrite(env, idx, frame, lo, hi,
-							      tnum_is_const(ptr->var), what);
+			int err = stack_check_spill_overwrite(env, idx, frame, lo, hi, false, what);
 
 			if (err)
 				return err;
