@@ -27,7 +27,8 @@
 #include <extbpf/extbpf.h>
 #include <extbpf/extension.h>
 
-#define KDIFF_SKIP	   77
+#include "kdiff_kernel.h"
+
 #define KDIFF_LOG_SIZE	   (1u << 20)
 #define KDIFF_MSG_SIZE	   512
 #define KDIFF_MAX_EXT	   8
@@ -175,26 +176,6 @@ static int kernel_type(const char *extbpf_type, enum bpf_prog_type *type)
 	return -ENOENT;
 }
 
-/* The verifier's reason: the last line of its log that is not a statistic (-ENOENT: none). */
-static int log_reason(const char *log, char *out, size_t size)
-{
-	const char *end = log + strlen(log);
-
-	while (end > log) {
-		const char *start = end;
-
-		while (start > log && start[-1] != '\n')
-			start--;
-		if (end > start && strncmp(start, "processed ", 10) &&
-		    strncmp(start, "verification time", 17) && strncmp(start, "stack depth", 11)) {
-			snprintf(out, size, "%.*s", (int)(end - start), start);
-			return 0;
-		}
-		end = start > log ? start - 1 : log;
-	}
-	return -ENOENT;
-}
-
 static void kernel_verify(struct kdiff *k, const char *path, const char *program,
 			  const char *extbpf_type, struct verdict *v)
 {
@@ -246,7 +227,7 @@ static void kernel_verify(struct kdiff *k, const char *path, const char *program
 			 k->libbpf_msg[0] ? k->libbpf_msg : strerror(-err));
 		goto out;
 	}
-	if (log_reason(k->log, v->message, sizeof(v->message))) {
+	if (kdiff_log_reason(k->log, v->message, sizeof(v->message))) {
 		/* Only statistics: the verifier accepted, a later step (a map update) failed. */
 		v->accepted = true;
 		snprintf(v->message, sizeof(v->message),
@@ -366,23 +347,6 @@ out:
 
 /* ---- setup -------------------------------------------------------------------------------- */
 
-/* Whether this process may load privileged program types: "r0 = 0; exit" as XDP. */
-static int kernel_available(char *why, size_t size)
-{
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "kdiff_probe", "GPL", insns, 2, NULL);
-
-	if (fd < 0) {
-		snprintf(why, size, "bpf(BPF_PROG_LOAD) fails: %s", strerror(-fd));
-		return fd;
-	}
-	close(fd);
-	return 0;
-}
-
 /* The explained list: "object program reason..." per line, '#' comments. */
 static int read_explains(struct kdiff *k, const char *path)
 {
@@ -495,7 +459,7 @@ int main(int argc, char **argv)
 
 	if (ret)
 		return ret;
-	if (kernel_available(why, sizeof(why))) {
+	if (kdiff_kernel_available(why, sizeof(why))) {
 		printf("extbpf-kdiff: skipped: the kernel cannot be asked (%s; run as root on "
 		       "Linux with BPF)\n",
 		       why);
