@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target: verifier soundness. The input drives a generator of programs shaped like real
- * ones (context loads and stores, packet accesses after bounds checks, map lookups with NULL
- * checks, stack spills and fills, helper calls, bounded loops, branches), then a few raw
- * mutations push some of them just past what is safe. Every program the verifier accepts goes
- * through the oracle of fuzz_env.h: a fault or an uninitialised read there is a verifier bug.
+ * ones (context loads and stores, packet and metadata accesses after bounds checks, map lookups
+ * with NULL checks, stack spills and fills, helper calls, bounded loops, branches, subprograms,
+ * tail calls), then a few raw mutations push some of them just past what is safe. Each class
+ * of hole found so far has a block that produces it in several shapes: tail calls in
+ * subprograms with a filled program array (gen_call), variable-offset stack writes over spilled
+ * pointers (gen_var_stack_write), helpers' failure paths and variable-size outputs (gen_queue,
+ * gen_strtol, gen_load_bytes), partial reads of the context's pointer fields (gen_ctx_load),
+ * 32-bit packet comparisons (gen_packet_const, run against a packet ending just below a 4 GiB
+ * boundary), metadata bounded by a moved data pointer (gen_meta), read-only and write-only maps
+ * (gen_map_*), and a program type whose packet is read-only. Every program the verifier
+ * accepts goes through the oracle of fuzz_env.h: a fault, a pointer leak or an uninitialised
+ * read there is a verifier bug.
  *
  * Register conventions of generated code: r6 = ctx, r7 = packet start, r8 = packet end, r9 =
  * loop counter; r0-r5 are scratch. The generator tracks which scratch registers hold
@@ -17,9 +25,10 @@
 
 #include "fuzz_env.h"
 
-#define GEN_MAX_INSNS  512
+#define GEN_MAX_INSNS  1024
 #define GEN_MAX_BLOCKS 48
 #define GEN_MAX_DEPTH  2
+#define GEN_MAX_CALLS  8
 
 #define R_CTX  6
 #define R_PKT  7
@@ -30,6 +39,30 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * The classes of holes found so far (issue 17), one bit each: what the generator produces of
+ * each can be switched off with EXTBPF_FUZZ_CLASSES (a mask; all by default), so that the time
+ * to find one class is measured alone (docs/reliability.md).
+ */
+enum gen_class {
+	CLASS_TAIL_CALL = 1u << 0,    /* tail calls, from subprograms that return pointers */
+	CLASS_VAR_STACK = 1u << 1,    /* variable-offset stack writes over spilled pointers */
+	CLASS_HELPER_OUT = 1u << 2,   /* helpers' outputs: failure paths, variable sizes */
+	CLASS_CTX_PARTIAL = 1u << 3,  /* partial loads of the context's pointer fields */
+	CLASS_JMP32_PACKET = 1u << 4, /* 32-bit packet comparisons */
+	CLASS_META = 1u << 5,	      /* metadata bounded by a moved data pointer */
+	CLASS_RO_MAPS = 1u << 6,      /* read-only and write-only maps */
+	CLASS_RO_PACKET = 1u << 7,    /* a program type whose packet is read-only */
+	CLASS_ALL = 0xffu,
+};
+
+/* The subprograms a call block may call; each is emitted once, after the main function. */
+enum gen_subprog {
+	SUB_BLOCKS,   /* (ctx) -> scalar: generated blocks, a tail call among them maybe */
+	SUB_TAIL_PTR, /* (ctx, ptr) -> ptr: tail-calls, then returns its pointer argument */
+	SUB_COUNT,
+};
+
 struct gen {
 	const uint8_t *in;
 	size_t left;
@@ -37,8 +70,19 @@ struct gen {
 	size_t n;
 	uint32_t scalars; /* bit r: r holds an initialised scalar */
 	int depth;
-	bool loop_used; /* r9 belongs to the enclosing loop */
+	bool loop_used;	 /* r9 belongs to the enclosing loop */
+	bool in_subprog; /* no calls from subprograms */
+	enum fuzz_type type;
+	size_t calls[GEN_MAX_CALLS]; /* call instructions to patch */
+	enum gen_subprog call_target[GEN_MAX_CALLS];
+	size_t call_count;
+	uint32_t classes; /* enum gen_class bits to generate */
 };
+
+static bool class_on(const struct gen *g, enum gen_class c)
+{
+	return g->classes & c;
+}
 
 static uint8_t next(struct gen *g)
 {
@@ -122,6 +166,13 @@ static void after_call(struct gen *g, bool r0_scalar)
 
 static void gen_block(struct gen *g);
 
+/* Makes a value visible to the oracle: *(u64 *)(ctx + 32 or 40) = reg. */
+static void surface(struct gen *g, uint8_t reg)
+{
+	emit(g, EBPF_CLS_STX | EBPF_MODE_MEM | EBPF_SIZE_DW, R_CTX, reg,
+	     (int16_t)(FUZZ_CTX_WRITABLE + 8 * (next(g) & 1)), 0);
+}
+
 /* ---- Blocks ------------------------------------------------------------------------------- */
 
 static void gen_alu(struct gen *g)
@@ -148,15 +199,25 @@ static void gen_alu(struct gen *g)
 	emit(g, cls | op | EBPF_SRC_K, dst, 0, 0, imm);
 }
 
-/* A load of the context's plain fields (the packet pointers are the prologue's). */
+/*
+ * A load of the context's plain fields (the packet pointers are the prologue's), or now and then
+ * part of a pointer field: only whole 4- or 8-byte loads of them are meaningful, any other piece
+ * is a pointer leak unless refused.
+ */
 static void gen_ctx_load(struct gen *g)
 {
-	const int size = pick_size(g);
-	const int off = (16 + next(g) % (FUZZ_CTX_SIZE - 16)) & ~(size - 1);
+	int size = pick_size(g);
+	int off = (FUZZ_CTX_PLAIN + next(g) % (FUZZ_CTX_SIZE - FUZZ_CTX_PLAIN)) & ~(size - 1);
 	const uint8_t dst = pick_scratch(g);
 
+	if (next(g) % 8 == 0 && class_on(g, CLASS_CTX_PARTIAL)) {
+		size = 1 << (next(g) % 3);
+		off = (next(g) % FUZZ_CTX_PLAIN) & ~(size - 1);
+	}
 	emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | size_code(size), dst, R_CTX, (int16_t)off, 0);
 	g->scalars |= 1u << dst;
+	if (off < FUZZ_CTX_PLAIN)
+		surface(g, dst);
 }
 
 static void gen_ctx_store(struct gen *g)
@@ -172,16 +233,21 @@ static void gen_ctx_store(struct gen *g)
 		     (int32_t)next32(g));
 }
 
-/* if (pkt + len > end) skip; then accesses within [pkt, pkt + len). */
+/* if (pkt + len > end) skip; then accesses within [pkt, pkt + len). Stores are generated
+ * for the read-only-packet type too: the verifier must refuse them there. */
 static void gen_packet_const(struct gen *g)
 {
 	const int len = 1 + next(g) % 64;
 	const uint32_t before = g->scalars;
 	size_t skip;
 
+	/* A 32-bit comparison (clang -mcpu=v3) wraps where the packet crosses 4 GiB. */
+	const uint8_t cls =
+	    next(g) % 4 == 0 && class_on(g, CLASS_JMP32_PACKET) ? EBPF_CLS_JMP32 : EBPF_CLS_JMP;
+
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 2, R_PKT, 0, 0);
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 2, 0, 0, len);
-	skip = emit(g, EBPF_CLS_JMP | EBPF_JMP_JGT | EBPF_SRC_X, 2, R_END, 0, 0);
+	skip = emit(g, cls | EBPF_JMP_JGT | EBPF_SRC_X, 2, R_END, 0, 0);
 	g->scalars &= ~(1u << 2);
 	for (int i = 1 + next(g) % 3; i > 0; i--) {
 		const int size = pick_size(g);
@@ -254,7 +320,8 @@ static void value_access(struct gen *g, uint32_t value_size)
 
 		while (mask * 2 <= room + 1)
 			mask *= 2;
-		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B, 3, R_CTX, 16 + next(g) % 48, 0);
+		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B, 3, R_CTX,
+		     FUZZ_CTX_PLAIN + next(g) % (FUZZ_CTX_SIZE - FUZZ_CTX_PLAIN), 0);
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_AND | EBPF_SRC_K, 3, 0, 0, (int32_t)mask - 1);
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 5, 0, 0, 0);
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_X, 5, 3, 0, 0);
@@ -275,10 +342,24 @@ static void value_access(struct gen *g, uint32_t value_size)
 	emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | size_code(size), 3, 0, (int16_t)off, 0);
 }
 
+/* A map with values: the harness's array and hash, read-only and write-only arrays, and the
+ * maps module's array. */
+static enum fuzz_map_index pick_value_map(struct gen *g)
+{
+	static const enum fuzz_map_index maps[] = { FUZZ_MAP_ARRAY,  FUZZ_MAP_HASH,
+						    FUZZ_MAP_ARRAY,  FUZZ_MAP_HASH,
+						    FUZZ_MAP_RDONLY, FUZZ_MAP_WRONLY,
+						    FUZZ_MAP_QARRAY };
+
+	const uint8_t count = sizeof(maps) / sizeof(maps[0]);
+
+	return maps[next(g) % (class_on(g, CLASS_RO_MAPS) ? count : 4)];
+}
+
 /* v = lookup(map, &key); if (v) { maybe spill/fill v; access *v }. */
 static void gen_map_lookup(struct gen *g)
 {
-	const enum fuzz_map_index map = next(g) & 1 ? FUZZ_MAP_HASH : FUZZ_MAP_ARRAY;
+	const enum fuzz_map_index map = pick_value_map(g);
 	size_t skip;
 
 	store_key(g);
@@ -299,7 +380,7 @@ static void gen_map_lookup(struct gen *g)
 /* update(map, &key, &value on the stack, flags). */
 static void gen_map_update(struct gen *g)
 {
-	const enum fuzz_map_index map = next(g) & 1 ? FUZZ_MAP_HASH : FUZZ_MAP_ARRAY;
+	const enum fuzz_map_index map = pick_value_map(g);
 	const int value_size = (int)fuzz_map_value_size(map);
 
 	for (int off = 0; off < value_size; off += 8)
@@ -317,7 +398,7 @@ static void gen_map_update(struct gen *g)
 static void gen_map_delete(struct gen *g)
 {
 	store_key(g);
-	emit_lddw(g, 1, EBPF_PSEUDO_MAP_IDX, FUZZ_MAP_HASH, 0);
+	emit_lddw(g, 1, EBPF_PSEUDO_MAP_IDX, next(g) % 4 ? FUZZ_MAP_HASH : pick_value_map(g), 0);
 	emit(g, EBPF_OP_CALL, 0, 0, 0, FUZZ_HELPER_DELETE);
 	after_call(g, true);
 }
@@ -397,6 +478,256 @@ static void gen_global_data(struct gen *g)
 	g->scalars &= ~(1u << reg);
 }
 
+/*
+ * Metadata: meta = ctx->data_meta; if (meta + K > bound) skip; accesses in [meta, meta + K).
+ * The bound is data, or now and then data moved by K2: that proves only meta + K <= data + K2.
+ */
+static void gen_meta(struct gen *g)
+{
+	const int len = 1 + next(g) % 48;
+	const uint32_t before = g->scalars;
+	uint8_t bound = R_PKT;
+	size_t skip;
+
+	emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, 2, R_CTX, FUZZ_CTX_META, 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 3, 2, 0, 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 3, 0, 0, len);
+	if (next(g) % 3 == 0 && class_on(g, CLASS_META)) {
+		bound = 4;
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 4, R_PKT, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 4, 0, 0,
+		     next(g) & 1 ? len : next(g) % 64);
+	}
+	skip = emit(g, EBPF_CLS_JMP | EBPF_JMP_JGT | EBPF_SRC_X, 3, bound, 0, 0);
+	for (int i = 1 + next(g) % 2; i > 0; i--) {
+		int size = pick_size(g);
+		int off;
+
+		while (size > len)
+			size /= 2;
+		off = next(g) % (len - size + 1);
+		if (next(g) & 1) {
+			emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | size_code(size), 5, 2, (int16_t)off,
+			     0);
+			surface(g, 5);
+		} else {
+			emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | size_code(size), 2, 0, (int16_t)off,
+			     (int32_t)next32(g));
+		}
+	}
+	patch_here(g, skip);
+	g->scalars = before & ~0x3cu; /* r2-r5 */
+}
+
+/*
+ * A pointer spilled among initialised slots, a store at a variable offset over them, then the
+ * pointer's slot read back as a number and made visible: unless the verifier refuses the store
+ * (or the read), the pointer reaches the context.
+ */
+static void gen_var_stack_write(struct gen *g)
+{
+	static const uint8_t pointers[] = { R_CTX, R_PKT, R_END, EBPF_REG_FP };
+	const int size = pick_size(g);
+	const int16_t slot = (int16_t)(-80 + 8 * (next(g) % 3));
+	const uint8_t mask = next(g) & 1 ? 15 : 7;
+	const uint8_t dst = pick_scratch(g);
+
+	if (!class_on(g, CLASS_VAR_STACK)) {
+		gen_alu(g);
+		return;
+	}
+
+	for (int16_t off = -80; off < -56; off += 8)
+		emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, off, 0);
+	emit(g, EBPF_CLS_STX | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP,
+	     pointers[next(g) % sizeof(pointers)], slot, 0);
+	emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B, 3, R_CTX,
+	     FUZZ_CTX_PLAIN + next(g) % (FUZZ_CTX_SIZE - FUZZ_CTX_PLAIN), 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_AND | EBPF_SRC_K, 3, 0, 0, mask);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 4, EBPF_REG_FP, 0, 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 4, 0, 0, -80 + 8 * (next(g) % 2));
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_X, 4, 3, 0, 0);
+	emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | size_code(size), 4, 0, 0, (int32_t)next32(g));
+	emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, dst, EBPF_REG_FP, slot, 0);
+	g->scalars &= ~((1u << 3) | (1u << 4));
+	g->scalars |= 1u << dst;
+	if (next(g) & 1)
+		surface(g, dst);
+}
+
+/*
+ * Queue helpers (the core's): push a value, or pop/peek into stack nothing initialised and read
+ * it back. On an empty queue, or a map without pop (the array), the helper fails: its output
+ * must still be defined, or the verifier must not count it written.
+ */
+static void gen_queue(struct gen *g)
+{
+	const enum fuzz_map_index map = next(g) % 4 ? FUZZ_MAP_QUEUE : FUZZ_MAP_QARRAY;
+	const uint8_t op = next(g) % 3;
+
+	if (!class_on(g, CLASS_HELPER_OUT)) {
+		gen_alu(g);
+		return;
+	}
+
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 2, EBPF_REG_FP, 0, 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 2, 0, 0, -120);
+	if (op == 0) {
+		emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, -120,
+		     (int32_t)next32(g));
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 3, 0, 0,
+		     next(g) & 1 ? 0 : EBPF_EXIST);
+	}
+	emit_lddw(g, 1, EBPF_PSEUDO_MAP_IDX, map, 0);
+	emit(g, EBPF_OP_CALL, 0, 0, 0, op == 0 ? FUZZ_HELPER_PUSH : FUZZ_HELPER_POP + op - 1);
+	after_call(g, true);
+	if (op != 0) {
+		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, 3, EBPF_REG_FP, -120, 0);
+		g->scalars |= 1u << 3;
+		surface(g, 3);
+	}
+}
+
+/* strtol(buf, len, flags, &res) with res on uninitialised stack, then res made visible. */
+static void gen_strtol(struct gen *g)
+{
+	if (!class_on(g, CLASS_HELPER_OUT)) {
+		gen_alu(g);
+		return;
+	}
+	emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, -136,
+	     (int32_t)(0x30303030u + (next32(g) & 0x0f0f0f0fu)));
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 1, EBPF_REG_FP, 0, 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 1, 0, 0, -136);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 2, 0, 0, 1 + next(g) % 8);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 3, 0, 0, next(g) % 3 * 8);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 4, EBPF_REG_FP, 0, 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 4, 0, 0, -144);
+	emit(g, EBPF_OP_CALL, 0, 0, 0, FUZZ_HELPER_STRTOL);
+	after_call(g, true);
+	emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, 3, EBPF_REG_FP, -144, 0);
+	g->scalars |= 1u << 3;
+	surface(g, 3);
+}
+
+/*
+ * load_bytes(ctx, off, buf, len): into uninitialised stack (len constant, or variable: the bytes
+ * between the run-time len and its maximum are not written), at a variable stack offset now and
+ * then, or into the packet after a bounds check (refused where the packet is read-only); the
+ * whole maximum is read back.
+ */
+static void gen_load_bytes(struct gen *g)
+{
+	const int max = 1 + next(g) % 16;
+	const uint8_t where = next(g) % 8;
+	const uint32_t before = g->scalars;
+	size_t skip = SIZE_MAX;
+
+	if (!class_on(g, CLASS_HELPER_OUT)) {
+		gen_alu(g);
+		return;
+	}
+
+	if (where == 0) { /* into the packet: r3 = pkt, checked for max bytes */
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 3, R_PKT, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 3, 0, 0, max);
+		skip = emit(g, EBPF_CLS_JMP | EBPF_JMP_JGT | EBPF_SRC_X, 3, R_END, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 3, R_PKT, 0, 0);
+	} else if (where == 1) { /* stack at fp-176 + (0 or 8) */
+		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B, 3, R_CTX, FUZZ_CTX_PLAIN, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_AND | EBPF_SRC_K, 3, 0, 0, 8);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_X, 3, EBPF_REG_FP, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 3, 0, 0, -176);
+	} else {
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 3, EBPF_REG_FP, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 3, 0, 0, -160);
+	}
+	if (next(g) & 1) { /* len in [1, max] */
+		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B, 4, R_CTX,
+		     FUZZ_CTX_PLAIN + 1 + next(g) % 8, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOD | EBPF_SRC_K, 4, 0, 0, max);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 4, 0, 0, 1);
+	} else {
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 4, 0, 0, max);
+	}
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 2, 0, 0,
+	     next(g) % (FUZZ_MAX_PACKET + 8));
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 1, R_CTX, 0, 0);
+	emit(g, EBPF_OP_CALL, 0, 0, 0, FUZZ_HELPER_LOAD_BYTES);
+	after_call(g, true);
+	if (where > 1) {
+		for (int off = 0; off < max; off += 8) {
+			const int left = max - off;
+			const int size = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+
+			emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | size_code(size), 3, EBPF_REG_FP,
+			     (int16_t)(-160 + off), 0);
+			surface(g, 3);
+		}
+		g->scalars |= 1u << 3;
+	}
+	if (skip != SIZE_MAX) {
+		patch_here(g, skip);
+		g->scalars = before & ~SCRATCH_MASK;
+	}
+}
+
+/* tail_call(ctx, progs, index): the program array's slots are filled from the seed. */
+static void gen_tail_call(struct gen *g)
+{
+	if (!class_on(g, CLASS_TAIL_CALL)) {
+		gen_alu(g);
+		return;
+	}
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 1, R_CTX, 0, 0);
+	emit_lddw(g, 2, EBPF_PSEUDO_MAP_IDX, FUZZ_MAP_PROGS, 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 3, 0, 0, next(g) % 5);
+	emit(g, EBPF_OP_CALL, 0, 0, 0, FUZZ_HELPER_TAIL_CALL);
+	after_call(g, true);
+}
+
+static void emit_call(struct gen *g, enum gen_subprog target)
+{
+	const size_t at = emit(g, EBPF_OP_CALL, 0, EBPF_CALL_LOCAL, 0, 0);
+
+	g->calls[g->call_count] = at;
+	g->call_target[g->call_count++] = target;
+}
+
+/*
+ * A call of a subprogram: SUB_BLOCKS returns a scalar; SUB_TAIL_PTR gets a pointer to this
+ * frame's stack, tail-calls and returns the pointer, which is then used: if the tail call
+ * succeeds, what comes back is the target's r0, and only a verifier that models that refuses
+ * the use.
+ */
+static void gen_call(struct gen *g)
+{
+	if (g->in_subprog || g->call_count == GEN_MAX_CALLS) {
+		gen_tail_call(g);
+		return;
+	}
+	if (next(g) & 1 || !class_on(g, CLASS_TAIL_CALL)) {
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 1, R_CTX, 0, 0);
+		emit_call(g, SUB_BLOCKS);
+		after_call(g, true);
+		return;
+	}
+	emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, -184,
+	     (int32_t)next32(g));
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 1, R_CTX, 0, 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 2, EBPF_REG_FP, 0, 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 2, 0, 0, -184);
+	emit_call(g, SUB_TAIL_PTR);
+	after_call(g, false);
+	if (next(g) & 1) {
+		emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, 0, 0, 0, (int32_t)next32(g));
+	} else {
+		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, 3, 0, 0, 0);
+		g->scalars |= 1u << 3;
+		surface(g, 3);
+	}
+}
+
 /* for (r9 = 0; r9 < n; r9++) { blocks } */
 static void gen_loop(struct gen *g)
 {
@@ -449,9 +780,26 @@ static void gen_branch(struct gen *g)
 static void gen_block(struct gen *g)
 {
 	static void (*const blocks[])(struct gen *) = {
-		gen_alu,	 gen_ctx_load,	 gen_ctx_store,	 gen_packet_const, gen_packet_var,
-		gen_map_lookup,	 gen_map_update, gen_map_delete, gen_spill_fill,   gen_helper,
-		gen_global_data, gen_loop,	 gen_branch,
+		gen_alu,
+		gen_ctx_load,
+		gen_ctx_store,
+		gen_packet_const,
+		gen_packet_var,
+		gen_map_lookup,
+		gen_map_update,
+		gen_map_delete,
+		gen_spill_fill,
+		gen_helper,
+		gen_global_data,
+		gen_loop,
+		gen_branch,
+		gen_meta,
+		gen_queue,
+		gen_strtol,
+		gen_var_stack_write,
+		gen_load_bytes,
+		gen_tail_call,
+		gen_call,
 	};
 
 	blocks[next(g) % (sizeof(blocks) / sizeof(blocks[0]))](g);
@@ -480,18 +828,63 @@ static void mutate(struct gen *g)
 	}
 }
 
-static void generate(struct gen *g)
+/* r6 = ctx, r7 = data, r8 = data_end (a subprogram's prologue too: it gets ctx in r1). */
+static void prologue(struct gen *g)
 {
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, R_CTX, 1, 0, 0);
 	emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, R_PKT, R_CTX, FUZZ_CTX_DATA, 0);
 	emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, R_END, R_CTX, FUZZ_CTX_DATA_END, 0);
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 0, 0, 0, 0);
 	g->scalars = 1u;
-	for (int i = 0; i < GEN_MAX_BLOCKS && g->left && g->n < GEN_MAX_INSNS - 64; i++)
-		gen_block(g);
+}
+
+static void epilogue(struct gen *g)
+{
 	if (!(g->scalars & 1u))
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 0, 0, 0, 1);
 	emit(g, EBPF_OP_EXIT, 0, 0, 0, 0);
+}
+
+static void gen_subprog(struct gen *g, enum gen_subprog which)
+{
+	if (which == SUB_TAIL_PTR) { /* r1 = ctx stays for the tail call */
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, R_LOOP, 2, 0, 0);
+		emit_lddw(g, 2, EBPF_PSEUDO_MAP_IDX, FUZZ_MAP_PROGS, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 3, 0, 0, next(g) % 5);
+		emit(g, EBPF_OP_CALL, 0, 0, 0, FUZZ_HELPER_TAIL_CALL);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 0, R_LOOP, 0, 0);
+		emit(g, EBPF_OP_EXIT, 0, 0, 0, 0);
+		return;
+	}
+	g->in_subprog = true;
+	g->loop_used = false;
+	g->depth = 0;
+	prologue(g);
+	for (int i = 1 + next(g) % 3; i > 0 && g->n < GEN_MAX_INSNS - 128; i--)
+		gen_block(g);
+	epilogue(g);
+}
+
+static void generate(struct gen *g)
+{
+	size_t start[SUB_COUNT];
+	bool used[SUB_COUNT] = { false };
+
+	g->type = next(g) % 4 == 0 && class_on(g, CLASS_RO_PACKET) ? FUZZ_TYPE_RO_PACKET
+								   : FUZZ_TYPE_DEFAULT;
+	prologue(g);
+	for (int i = 0; i < GEN_MAX_BLOCKS && g->left && g->n < GEN_MAX_INSNS - 384; i++)
+		gen_block(g);
+	epilogue(g);
+	for (size_t c = 0; c < g->call_count; c++)
+		used[g->call_target[c]] = true;
+	for (int s = 0; s < SUB_COUNT; s++) {
+		start[s] = g->n;
+		if (used[s])
+			gen_subprog(g, (enum gen_subprog)s);
+	}
+	for (size_t c = 0; c < g->call_count && g->calls[c] < GEN_MAX_INSNS; c++)
+		g->insns[g->calls[c]].imm = (int32_t)(start[g->call_target[c]] - g->calls[c] - 1);
 	mutate(g);
 }
 
@@ -505,11 +898,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	g->in = data;
 	g->left = size;
+	g->classes = getenv("EXTBPF_FUZZ_CLASSES")
+			 ? (uint32_t)strtoul(getenv("EXTBPF_FUZZ_CLASSES"), NULL, 0)
+			 : CLASS_ALL;
 	generate(g);
 	if (g->n <= GEN_MAX_INSNS) {
-		fuzz_verifier_input(&in, g->insns, g->n);
+		fuzz_verifier_input(&in, g->type, g->insns, g->n);
 		if (verifier_verify(&in, &res) == 0)
-			fuzz_check_accepted(g->insns, g->n, data, size);
+			fuzz_check_accepted(g->type, g->insns, g->n, data, size);
 		/* To measure how many generated programs pass (docs/reliability.md). */
 		if (getenv("EXTBPF_FUZZ_VERDICTS"))
 			fprintf(stderr, "%zu insns: %s\n", g->n,

@@ -49,11 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!insns)
 		return 0;
 	memcpy(insns, data, count * sizeof(*insns));
-	fuzz_verifier_input(&in, insns, count);
+	fuzz_verifier_input(&in, FUZZ_TYPE_DEFAULT, insns, count);
 	verifier_verify(&in, &res);
 	check_verdict(&res, count);
 	if (res.error == 0)
-		fuzz_check_accepted(insns, count, data, size);
+		fuzz_check_accepted(FUZZ_TYPE_DEFAULT, insns, count, data, size);
 	free(insns);
 	return 0;
 }
