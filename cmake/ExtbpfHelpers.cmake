@@ -40,6 +40,33 @@ function(extbpf_add_bpf_objects target outdir)
 	add_custom_target(${target} ALL DEPENDS ${objects})
 endfunction()
 
+# extbpf_add_btf(<out var> <source> <symbol>)
+# The BTF of the types a C file declares, as an extension publishes it for its context
+# (ebpf_program_info.btf): clang -g -target bpf compiles the file, llvm-objcopy takes its .BTF
+# section, and the bytes become `static const unsigned char <symbol>[]` in the generated header
+# btf/<symbol>.h of the current binary directory, whose path is stored in <out var> (add it to
+# the extension's sources and the directory to its include path).
+find_program(EXTBPF_LLVM_OBJCOPY NAMES llvm-objcopy llvm-objcopy-14 REQUIRED)
+function(extbpf_add_btf out_var src symbol)
+	set(dir ${CMAKE_CURRENT_BINARY_DIR}/btf)
+	set(obj ${dir}/${symbol}.o)
+	set(raw ${dir}/${symbol}.btf)
+	set(gen ${dir}/${symbol}.h)
+	add_custom_command(OUTPUT ${gen}
+		COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
+		COMMAND ${EXTBPF_CLANG} -O2 -g -target bpf -I${CMAKE_CURRENT_SOURCE_DIR}
+			-I/usr/include/${CMAKE_LIBRARY_ARCHITECTURE}
+			-c ${CMAKE_CURRENT_SOURCE_DIR}/${src} -o ${obj}
+		COMMAND ${EXTBPF_LLVM_OBJCOPY} --dump-section .BTF=${raw} ${obj}
+		COMMAND ${CMAKE_COMMAND} -DINPUT=${raw} -DOUTPUT=${gen} -DSYMBOL=${symbol}
+			-P ${CMAKE_SOURCE_DIR}/cmake/EmbedFile.cmake
+		DEPENDS ${src} ${CMAKE_SOURCE_DIR}/cmake/EmbedFile.cmake
+		IMPLICIT_DEPENDS C ${CMAKE_CURRENT_SOURCE_DIR}/${src}
+		COMMENT "BTF of ${src}"
+		VERBATIM)
+	set(${out_var} ${gen} PARENT_SCOPE)
+endfunction()
+
 # extbpf_add_extension(<name> SOURCES <files...>)
 # An extension is a shared library in <build>/<libdir>/extbpf (found there by the tool and by
 # ebpf_extension_load_default) and a static archive extbpf_ext_<name>_static for hosts that embed it.

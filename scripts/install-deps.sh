@@ -7,7 +7,7 @@ packages=(
 	build-essential cmake pkg-config clang llvm lld
 	libelf-dev zlib1g-dev liburcu-dev libpcap-dev libcmocka-dev libbpf-dev libcapstone-dev
 	libclang-rt-14-dev
-	iproute2 libxdp1 xdp-tools
+	iproute2 libxdp1 xdp-tools libbpf-tools
 )
 
 missing=()

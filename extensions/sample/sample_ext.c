@@ -16,6 +16,8 @@
 #include <extbpf/extension.h>
 
 #include "sample_ext.h"
+/* The BTF of struct sample_ctx, from sample_ctx_btf.c (generated at build time). */
+#include "sample_ctx_btf.h"
 
 #define SAMPLE_MODULE_ID NMR_GUID(0x0b6a3b3e, 0x8a35, 0x4a2e, 0x9c71, 0x2f5e4b1d6a00)
 
@@ -164,6 +166,8 @@ static const struct ebpf_program_info program_info = {
 	.helper_count = 3,
 	.context_create = context_create,
 	.context_destroy = context_destroy,
+	.btf = sample_ctx_btf,
+	.btf_size = sizeof(sample_ctx_btf),
 };
 
 /* ---- the hook --------------------------------------------------------------------------- */

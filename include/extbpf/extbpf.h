@@ -201,6 +201,13 @@ struct ebpf_object_open_opts {
 	/* JIT: hide every immediate operand of the program behind a random key, so that programs
 	 * from untrusted users cannot plant chosen machine code (constant blinding). */
 	bool blind_constants;
+	/* CO-RE: the BTF that programs of Linux types (whose program type publishes no BTF of its
+	 * own) are relocated against: a raw BTF file or an ELF file with a .BTF section. NULL: the
+	 * running kernel's (/sys/kernel/btf/vmlinux). */
+	const char *btf_path;
+	/* __kconfig externs (CONFIG_*): a kernel .config file, plain or gzip-compressed. NULL: the
+	 * running kernel's (/proc/config.gz, then /boot/config-$(uname -r)). */
+	const char *kconfig_path;
 };
 
 /* Opens an ELF object: parses it, creates its maps, verifies, relocates and compiles each

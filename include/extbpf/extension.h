@@ -49,7 +49,7 @@ struct ebpf_extension_header {
 	uint16_t size;
 };
 
-#define EBPF_PROGRAM_INFO_VERSION	 1
+#define EBPF_PROGRAM_INFO_VERSION	 2
 #define EBPF_ATTACH_PROVIDER_DATA_VERSION 1
 #define EBPF_LINK_CLIENT_DATA_VERSION	 1
 #define EBPF_LINK_DISPATCH_VERSION	 1
@@ -191,6 +191,19 @@ struct ebpf_program_info {
 	 * convert_ctx_access). 0 where the field is itself a 64-bit pointer. See docs/xdp.md.
 	 */
 	struct ebpf_context_pointers context_pointers;
+
+	/*
+	 * Version 2, optional: BTF describing the context and the types programs read through it,
+	 * in the raw .BTF format (the .BTF section of a `clang -g` object, or what btf__raw_data()
+	 * gives). Programs declare the context with __attribute__((preserve_access_index))
+	 * (CO-RE): the core relocates their field offsets, sizes, existence checks, type and enum
+	 * relocations against this BTF before verifying, so a program compiled against an older
+	 * or newer context struct runs against the layout this extension has. Types match by
+	 * name, ignoring `___flavour` suffixes. NULL/0: the type's programs are relocated against
+	 * the kernel's BTF (Linux program types). See docs/extensions.md.
+	 */
+	const void *btf;
+	uint32_t btf_size;
 };
 
 /* The Hook NPI's provider data: one attach type. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/btf_target.h"
 #include "core/core.h"
 #include "core/error.h"
 #include "core/helpers.h"
@@ -32,6 +33,11 @@ struct load_unit {
 	const struct verifier_map *vmaps;
 	size_t map_count;
 	const struct core_native_image *native; /* compiled ahead of time, or NULL */
+	const struct loader_object *lo;		/* NULL for raw programs */
+	struct core_btf_targets *btf;		/* CO-RE targets, read once per object */
+	/* This program's instructions that CO-RE poisoned (for the verifier's message). */
+	const struct loader_core_poison *poison;
+	size_t poison_count;
 };
 
 static void read_opts(struct ebpf_object_open_opts *dst, const struct ebpf_object_open_opts *src)
@@ -308,6 +314,34 @@ static int rewrite_ctx_loads(struct ebpf_program *prog, const struct ebpf_progra
 	return 0;
 }
 
+/* The verifier proved that no path reaches the calls CO-RE poisoned: no engine needs to know
+ * helper 0xbad2310, so they become no-ops (Linux removes such dead code likewise). */
+static void neutralise_poison(struct ebpf_program *prog, const struct load_unit *u)
+{
+	const struct ebpf_inst nop = { .code = EBPF_OP_JA };
+
+	for (size_t i = 0; i < u->poison_count; i++) {
+		size_t at = u->poison[i].insn;
+
+		for (size_t j = at; j < at + 2 && j < prog->insn_count; j++) {
+			if (prog->xlated[j].code == EBPF_OP_CALL &&
+			    (uint32_t)prog->xlated[j].imm == VERIFIER_POISONED_HELPER)
+				prog->xlated[j] = nop;
+		}
+	}
+}
+
+/* Why the instruction the verifier refused is a call to helper 0xbad2310, when CO-RE put it
+ * there. */
+static const char *poison_note(const struct load_unit *u, int64_t insn)
+{
+	for (size_t i = 0; i < u->poison_count; i++) {
+		if (u->poison[i].insn == insn)
+			return u->poison[i].message;
+	}
+	return NULL;
+}
+
 static int verify(struct ebpf_program *prog, const struct ebpf_program_info *info,
 		  const struct loader_program *lp, const struct load_unit *u)
 {
@@ -353,12 +387,15 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 	err = verifier_verify(&in, &result);
 	free(lines);
 	if (err) {
-		err = core_error(err, "program '%s' refused: %s", prog->name, result.message);
+		err = core_error(err, "program '%s' refused: %s%s%s", prog->name, result.message,
+				 poison_note(u, result.insn) ? "\n  " : "",
+				 poison_note(u, result.insn) ? poison_note(u, result.insn) : "");
 	} else {
 		prog->verified_insns = result.insns_processed;
 		prog->verified_states = result.states_kept;
 		prog->verified_stack_depth = result.max_stack_depth;
 		err = rewrite_ctx_loads(prog, info, in.ctx_field_loads);
+		neutralise_poison(prog, u);
 	}
 	free(in.ctx_field_loads);
 	return err;
@@ -480,6 +517,40 @@ fail:
 	return err;
 }
 
+/* CO-RE: the program's relocations resolved against its type's BTF or the kernel's, on a copy
+ * of its instructions, then the pipeline on the copy. */
+static int load_relocated(struct core_progtype *type, const struct loader_program *lp,
+			  const struct load_unit *u, struct ebpf_program **out)
+{
+	struct ebpf_inst *insns = malloc(lp->insn_count * sizeof(*insns) + 1);
+	struct loader_core_target *target = NULL;
+	struct load_unit pu = *u;
+	struct loader_core_poison *poison = NULL;
+	bool owned = false;
+	char msg[512] = "";
+	int err;
+
+	if (!insns)
+		return core_error(-ENOMEM, "section '%s': out of memory", lp->section);
+	memcpy(insns, lp->insns, lp->insn_count * sizeof(*insns));
+	err = core_btf_target(u->btf, &type->info, &target, &owned);
+	if (!err) {
+		err = loader_core_relocate(u->lo, lp, target, insns, &poison, &pu.poison_count, msg,
+					   sizeof(msg));
+		if (err)
+			err = core_error(err, "%s", msg);
+	}
+	pu.poison = poison;
+	if (!err)
+		err = load_with_type(type, lp, lp->name, lp->section, insns, lp->insn_count, &pu,
+				     out);
+	if (owned)
+		loader_core_target_free(target);
+	free(poison);
+	free(insns);
+	return err;
+}
+
 static int load_program(const char *name, const char *section, const struct loader_program *lp,
 			const struct ebpf_inst *insns, size_t count, const struct load_unit *u,
 			struct ebpf_program **out)
@@ -493,7 +564,10 @@ static int load_program(const char *name, const char *section, const struct load
 		err = core_progtype_find_section(section, &type);
 	if (err)
 		return err;
-	err = load_with_type(type, lp, name, section, insns, count, u, out);
+	if (lp && lp->core_relo_count)
+		err = load_relocated(type, lp, u, out);
+	else
+		err = load_with_type(type, lp, name, section, insns, count, u, out);
 	core_progtype_unuse(type);
 	core_progtype_put(type);
 	return err;
@@ -749,11 +823,25 @@ int core_object_build(struct loader_object *lo, const char *name,
 	struct ebpf_object *obj = calloc(1, sizeof(*obj));
 	struct verifier_map *vmaps = calloc(lo->map_count + 1, sizeof(*vmaps));
 	struct ebpf_program **by_index = calloc(lo->program_count + 1, sizeof(*by_index));
-	struct load_unit u = { .object = name, .opts = opts, .vmaps = vmaps, .native = native };
+	struct core_btf_targets btf = { .kernel_path = opts->btf_path };
+	char msg[512] = "";
+	struct load_unit u = {
+		.object = name,
+		.opts = opts,
+		.vmaps = vmaps,
+		.native = native,
+		.lo = lo,
+		.btf = &btf,
+	};
 	int err;
 
 	if (!obj || !vmaps || !by_index || !(obj->name = strdup(name))) {
 		err = core_error(-ENOMEM, "out of memory");
+		goto fail;
+	}
+	err = loader_kconfig_resolve(lo, opts->kconfig_path, msg, sizeof(msg));
+	if (err) {
+		err = core_error(err, "%s", msg);
 		goto fail;
 	}
 	loader_describe_maps(lo, vmaps);
@@ -773,6 +861,7 @@ int core_object_build(struct loader_object *lo, const char *name,
 	obj->next = core_rt.objects;
 	core_rt.objects = obj;
 	core_unlock();
+	core_btf_targets_free(&btf);
 	free(vmaps);
 	free(by_index);
 	*object = obj;
@@ -781,6 +870,7 @@ fail:
 	err = error_in(err, name);
 	if (obj)
 		object_free(obj);
+	core_btf_targets_free(&btf);
 	free(vmaps);
 	free(by_index);
 	return err;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Just enough BTF for the loader: the type table (to read BTF-defined maps and name types in
- * messages) and .BTF.ext (line info kept per program; CO-RE relocations refused). Layouts are
+ * messages) and .BTF.ext (line info and CO-RE relocations kept per program). Layouts are
  * the kernel's UAPI ones (<linux/btf.h>, <linux/bpf.h>); the .BTF.ext header is libbpf's.
  * Both sections are copied so that every record is aligned, whatever the file's layout.
  */
@@ -120,6 +120,7 @@ int loader_btf_parse(struct loader_ctx *ctx, const void *data, size_t size)
 		return loader_err(ctx, -ENOMEM, "out of memory");
 	memcpy(raw, data, size);
 	btf->raw = raw;
+	btf->size = size;
 	btf->strs = (const char *)raw + hdr.hdr_len + hdr.str_off;
 	btf->str_len = hdr.str_len;
 	if (!btf->str_len || btf->strs[btf->str_len - 1] != '\0')
@@ -381,82 +382,44 @@ static int take_lines(struct loader_ctx *ctx, size_t index, const struct loader_
 	return 0;
 }
 
-static const char *core_kind_name(uint32_t kind)
+/* Checks each CO-RE record against its section and the BTF, and keeps the block: relo.c hands
+ * the records to the programs, and the core resolves them once it knows each one's target. */
+static int take_core(struct loader_ctx *ctx, size_t index, const struct loader_ext_block *b)
 {
-	static const char *const names[] = {
-		[BPF_CORE_FIELD_BYTE_OFFSET] = "field byte offset",
-		[BPF_CORE_FIELD_BYTE_SIZE] = "field byte size",
-		[BPF_CORE_FIELD_EXISTS] = "field existence",
-		[BPF_CORE_FIELD_SIGNED] = "field signedness",
-		[BPF_CORE_FIELD_LSHIFT_U64] = "field left shift",
-		[BPF_CORE_FIELD_RSHIFT_U64] = "field right shift",
-		[BPF_CORE_TYPE_ID_LOCAL] = "local type id",
-		[BPF_CORE_TYPE_ID_TARGET] = "target type id",
-		[BPF_CORE_TYPE_EXISTS] = "type existence",
-		[BPF_CORE_TYPE_SIZE] = "type size",
-		[BPF_CORE_ENUMVAL_EXISTS] = "enum value existence",
-		[BPF_CORE_ENUMVAL_VALUE] = "enum value",
-	};
-
-	return kind < sizeof(names) / sizeof(names[0]) && names[kind] ? names[kind] : "unknown";
-}
-
-/* Follows a CO-RE access string ("0:1:0") through struct members to name the field. */
-static void core_field_name(const struct loader_btf *btf, uint32_t type_id, const char *spec,
-			    char *buf, size_t size)
-{
-	const struct btf_type *t = loader_btf_skip_mods(btf, type_id, NULL);
-	const struct btf_member *m;
-	const char *name;
-	size_t used = 0;
-	unsigned long idx;
-	char *next;
-
-	buf[0] = '\0';
-	strtoul(spec, &next, 10); /* the first index is into an array of the root type */
-	while (t && *next == ':') {
-		idx = strtoul(next + 1, &next, 10);
-		if (BTF_INFO_KIND(t->info) == BTF_KIND_ARRAY) {
-			t = loader_btf_skip_mods(btf, ((const struct btf_array *)(t + 1))->type,
-						 NULL);
-			continue;
-		}
-		if ((BTF_INFO_KIND(t->info) != BTF_KIND_STRUCT &&
-		     BTF_INFO_KIND(t->info) != BTF_KIND_UNION) ||
-		    idx >= BTF_INFO_VLEN(t->info))
-			break;
-		m = (const struct btf_member *)(t + 1) + idx;
-		name = loader_btf_str(btf, m->name_off);
-		if (name && *name && used < size)
-			used += snprintf(buf + used, size - used, "%s%s", used ? "." : "", name);
-		t = loader_btf_skip_mods(btf, m->type, NULL);
-	}
-}
-
-static int refuse_core(struct loader_ctx *ctx, size_t index, const struct loader_ext_block *b)
-{
+	struct loader_sec *sec = &ctx->secs[index];
 	struct bpf_core_relo relo;
-	char type[128], field[128];
-	const char *spec;
+	uint32_t i;
 
-	memcpy(&relo, b->records, sizeof(relo));
-	loader_btf_type_name(&ctx->btf, relo.type_id, type, sizeof(type));
-	spec = loader_btf_str(&ctx->btf, relo.access_str_off);
-	if (relo.kind <= BPF_CORE_FIELD_RSHIFT_U64 && spec) {
-		core_field_name(&ctx->btf, relo.type_id, spec, field, sizeof(field));
-		if (field[0])
-			return loader_err(
-			    ctx, -EINVAL,
-			    "section '%s' insn %u: CO-RE relocation of '%s' field '%s' "
-			    "is not supported (%s; no kernel BTF to relocate against)",
-			    ctx->secs[index].name, relo.insn_off / LOADER_INSN_SZ, type, field,
-			    core_kind_name(relo.kind));
+	if (sec->core.count)
+		return loader_err(ctx, -EINVAL, ".BTF.ext core_relo: section '%s' appears twice",
+				  sec->name);
+	for (i = 0; i < b->count; i++) {
+		memcpy(&relo, b->records + (size_t)i * b->rec_size, sizeof(relo));
+		if (relo.insn_off % LOADER_INSN_SZ ||
+		    relo.insn_off / LOADER_INSN_SZ >= sec->insn_count)
+			return loader_err(ctx, -EINVAL,
+					  ".BTF.ext core_relo: section '%s' record %u: instruction "
+					  "offset %u is not an instruction of the section",
+					  sec->name, i, relo.insn_off);
+		if (!loader_btf_type(&ctx->btf, relo.type_id))
+			return loader_err(ctx, -EINVAL,
+					  ".BTF.ext core_relo: section '%s' insn %u: type id %u is "
+					  "not a type of the object's BTF",
+					  sec->name, relo.insn_off / LOADER_INSN_SZ, relo.type_id);
+		if (relo.access_str_off >= ctx->btf.str_len)
+			return loader_err(ctx, -EINVAL,
+					  ".BTF.ext core_relo: section '%s' insn %u: access string "
+					  "offset %u out of range",
+					  sec->name, relo.insn_off / LOADER_INSN_SZ,
+					  relo.access_str_off);
+		if (relo.kind > BPF_CORE_TYPE_MATCHES)
+			return loader_err(ctx, -EINVAL,
+					  ".BTF.ext core_relo: section '%s' insn %u: unknown "
+					  "relocation kind %u",
+					  sec->name, relo.insn_off / LOADER_INSN_SZ, relo.kind);
 	}
-	return loader_err(ctx, -EINVAL,
-			  "section '%s' insn %u: CO-RE relocation of '%s' is not supported (%s; no "
-			  "kernel BTF to relocate against)",
-			  ctx->secs[index].name, relo.insn_off / LOADER_INSN_SZ, type,
-			  core_kind_name(relo.kind));
+	sec->core = *b;
+	return 0;
 }
 
 static int ext_section(struct loader_ctx *ctx, const struct btf_ext_hdr *hdr, uint32_t off,
@@ -497,7 +460,7 @@ int loader_btf_ext_parse(struct loader_ctx *ctx)
 	if (!err && hdr.core_relo_len)
 		err = ext_section(ctx, &hdr, hdr.core_relo_off, hdr.core_relo_len, &core);
 	if (!err && core.start)
-		err = ext_for_each_block(ctx, &core, refuse_core);
+		err = ext_for_each_block(ctx, &core, take_core);
 	if (!err)
 		err = ext_for_each_block(ctx, &lines, take_lines);
 	return err;

@@ -573,6 +573,8 @@ static int parse(struct loader_ctx *ctx)
 	if (!err)
 		err = loader_collect_maps(ctx);
 	if (!err)
+		err = loader_collect_externs(ctx);
+	if (!err)
 		err = loader_relocate(ctx);
 	if (!err)
 		err = loader_build_programs(ctx);
@@ -661,6 +663,7 @@ void loader_object_free(struct loader_object *object)
 		free(object->programs[i].section);
 		free(object->programs[i].insns);
 		free(object->programs[i].lines);
+		free(object->programs[i].core_relos);
 	}
 	for (i = 0; i < object->map_count; i++) {
 		free(object->maps[i].name);
@@ -670,9 +673,13 @@ void loader_object_free(struct loader_object *object)
 		free(object->maps[i].init_map_slots);
 		free(object->maps[i].init_maps);
 	}
+	for (i = 0; i < object->extern_count; i++)
+		free(object->externs[i].name);
+	free(object->externs);
 	free(object->programs);
 	free(object->maps);
 	free(object->strings);
+	free(object->btf);
 	free(object->name);
 	free(object);
 }

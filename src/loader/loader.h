@@ -65,6 +65,14 @@ struct loader_line {
 	const char *text; /* the source line, when BTF carries it */
 };
 
+/* A CO-RE relocation (.BTF.ext core_relo record) of one program, against the object's BTF. */
+struct loader_core_relo {
+	uint32_t insn;		 /* index into the program's insns */
+	uint32_t type_id;	 /* the root type, in the object's BTF */
+	uint32_t access_str_off; /* "0:1:2", in the object's BTF strings */
+	uint32_t kind;		 /* enum bpf_core_relo_kind */
+};
+
 struct loader_program {
 	char *name;    /* the function's name */
 	char *section; /* the SEC() name */
@@ -73,6 +81,28 @@ struct loader_program {
 	size_t main_insn_count;	   /* the entry function's own; subprograms follow */
 	struct loader_line *lines; /* sorted by insn */
 	size_t line_count;
+	/* To resolve against a target BTF (loader_core_relocate) before verifying. */
+	struct loader_core_relo *core_relos;
+	size_t core_relo_count;
+};
+
+/* What a __kconfig extern holds (libbpf's categories). */
+enum loader_extern_kind {
+	LOADER_KCFG_BOOL,     /* bool: y 1, n 0 */
+	LOADER_KCFG_TRISTATE, /* enum libbpf_tristate: y 1, m 2, n 0 */
+	LOADER_KCFG_CHAR,     /* char: 'y', 'm', 'n' */
+	LOADER_KCFG_INT,      /* an integer value */
+	LOADER_KCFG_CHAR_ARR, /* a string value */
+};
+
+/* A __kconfig extern variable: its slot in the ".kconfig" map. */
+struct loader_extern {
+	char *name; /* CONFIG_..., LINUX_KERNEL_VERSION, ... */
+	uint32_t offset;
+	uint32_t size;
+	enum loader_extern_kind kind;
+	bool is_signed;
+	bool weak; /* __weak: reads 0 when the configuration lacks it */
 };
 
 struct loader_object {
@@ -84,6 +114,13 @@ struct loader_object {
 	struct loader_map *maps;
 	size_t map_count;
 	void *strings; /* storage behind loader_line's pointers */
+	void *btf;     /* a copy of .BTF (the CO-RE relocations' local types), NULL without */
+	size_t btf_size;
+	/* __kconfig externs, with their values in maps[kconfig_map] (-1 when none) once
+	 * loader_kconfig_resolve has read them. */
+	struct loader_extern *externs;
+	size_t extern_count;
+	int32_t kconfig_map;
 };
 
 /*
@@ -98,9 +135,48 @@ int loader_open_mem(const void *data, size_t size, const char *name, struct load
 int loader_open_file(const char *path, struct loader_object **object, char *err, size_t err_size);
 void loader_object_free(struct loader_object *object);
 
+/*
+ * Fills the ".kconfig" map's initial value: LINUX_KERNEL_VERSION from the running kernel's
+ * release, CONFIG_* from config_path (a kernel .config, plain or gzip; NULL: /proc/config.gz,
+ * else /boot/config-$(uname -r)). A missing __weak extern reads 0; any other missing or
+ * ill-fitting value fails with a message naming the extern and the file. 0 when the object has
+ * no externs.
+ */
+int loader_kconfig_resolve(struct loader_object *obj, const char *config_path, char *err,
+			   size_t err_size);
+
 struct verifier_map;
 /* The object's maps as the verifier sees them (vmaps has map_count slots): .rodata is
  * read-only for programs, with its contents known. */
 void loader_describe_maps(const struct loader_object *object, struct verifier_map *vmaps);
+
+/* ---- CO-RE (core_relo.c) ------------------------------------------------------------------ */
+
+struct btf;
+/* A target BTF (the kernel's, an extension's) with its types indexed by name. */
+struct loader_core_target;
+/* Takes btf over (freed with the target). -ENOMEM. */
+int loader_core_target_new(struct btf *btf, struct loader_core_target **target);
+void loader_core_target_free(struct loader_core_target *target);
+const struct btf *loader_core_target_btf(const struct loader_core_target *target);
+
+/* An instruction poisoned because its relocation found nothing in the target. */
+struct loader_core_poison {
+	uint32_t insn;
+	char message[320]; /* "CO-RE relocation #2 (field byte offset of 'struct s' field 'b') ..."
+			    */
+};
+
+/*
+ * Applies the CO-RE relocations of lp to insns (a copy of lp->insns, insn_count long) against
+ * target (NULL: only local type ids can be resolved). Relocations that find nothing poison their
+ * instruction and are listed in *poisoned (free() it); a malformed or ambiguous one fails with a
+ * negative errno and a message naming the section, instruction, relocation and types.
+ */
+int loader_core_relocate(const struct loader_object *obj, const struct loader_program *lp,
+			 const struct loader_core_target *target, struct ebpf_inst *insns,
+			 struct loader_core_poison **poisoned, size_t *poison_count, char *err,
+			 size_t err_size);
+const char *loader_core_kind_name(uint32_t kind);
 
 #endif /* EXTBPF_LOADER_H */

@@ -68,6 +68,7 @@ struct loader_sec {
 	size_t insn_count;
 	struct loader_target *targets;
 	struct loader_ext_block lines;
+	struct loader_ext_block core; /* CO-RE relocation records */
 };
 
 struct loader_func {
@@ -80,6 +81,7 @@ struct loader_func {
 
 struct loader_btf {
 	void *raw; /* an aligned copy of .BTF */
+	size_t size;
 	const char *strs;
 	uint32_t str_len;
 	const struct btf_type **types; /* indexed by type id; [0] is void (NULL) */
@@ -155,6 +157,13 @@ int loader_btf_ext_parse(struct loader_ctx *ctx);
 /* Maps (maps.c). */
 int loader_collect_maps(struct loader_ctx *ctx);
 int loader_map_by_offset(struct loader_ctx *ctx, size_t sec, uint64_t offset);
+/* Appends a map to the object: its index, or a negative errno. */
+int loader_add_map(struct loader_ctx *ctx, const char *name, enum loader_map_kind kind);
+
+/* __kconfig externs (kconfig.c): after the maps; the map index and the extern's offset in it,
+ * or -ENOENT. */
+int loader_collect_externs(struct loader_ctx *ctx);
+int loader_kconfig_ref(struct loader_ctx *ctx, const char *name, uint32_t *offset);
 
 /* Relocations and programs (relo.c). */
 int loader_relocate(struct loader_ctx *ctx);

@@ -57,6 +57,11 @@ static int add_map(struct loader_ctx *ctx, const char *name, enum loader_map_kin
 	return (int)obj->map_count++;
 }
 
+int loader_add_map(struct loader_ctx *ctx, const char *name, enum loader_map_kind kind)
+{
+	return add_map(ctx, name, kind);
+}
+
 int loader_map_by_offset(struct loader_ctx *ctx, size_t sec, uint64_t offset)
 {
 	size_t i;

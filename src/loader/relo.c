@@ -78,11 +78,24 @@ static int extern_refusal(struct loader_ctx *ctx, const struct relo *r)
 {
 	const char *where = ctx->has_btf ? loader_btf_extern_section(&ctx->btf, r->name) : NULL;
 
-	return loader_err(
-	    ctx, -ENOTSUP,
-	    "section '%s' insn %zu: extern variable '%s' (%s) is not "
-	    "supported: there is no kernel configuration or symbol table to resolve it",
-	    r->sec->name, r->insn, r->name, where ? where : ".kconfig/.ksyms");
+	return loader_err(ctx, -ENOTSUP,
+			  "section '%s' insn %zu: extern variable '%s' (%s) is not "
+			  "supported: there is no kernel symbol table to resolve it",
+			  r->sec->name, r->insn, r->name, where ? where : ".ksyms");
+}
+
+/* A __kconfig extern reads its slot of the .kconfig map; any other extern is refused. */
+static int extern_relo(struct loader_ctx *ctx, const struct relo *r, struct ebpf_inst *insn)
+{
+	uint32_t offset;
+	int map = loader_kconfig_ref(ctx, r->name, &offset);
+
+	if (map < 0)
+		return extern_refusal(ctx, r);
+	insn[1].imm = (int32_t)(offset + (uint32_t)insn[0].imm); /* clang's addend */
+	insn[0].src_reg = EBPF_PSEUDO_MAP_IDX_VALUE;
+	insn[0].imm = map;
+	return 0;
 }
 
 static int data_relo(struct loader_ctx *ctx, const struct relo *r, struct ebpf_inst *insn)
@@ -115,7 +128,7 @@ static int lddw_relo(struct loader_ctx *ctx, const struct relo *r)
 				  "instruction that is not a 64-bit load (lddw)",
 				  r->sec->name, r->insn, r->name);
 	if (tsec == SHN_UNDEF)
-		return extern_refusal(ctx, r);
+		return extern_relo(ctx, r, insn);
 	if (tsec >= ctx->shnum)
 		return loader_err(ctx, -EINVAL,
 				  "section '%s' insn %zu: relocation against '%s', "
@@ -429,6 +442,52 @@ static size_t emit_lines(struct loader_ctx *ctx, const struct layout *l, struct 
 	return n;
 }
 
+/* The CO-RE records of each piece follow it, as its line info does. */
+static size_t emit_core_relos(struct loader_ctx *ctx, const struct layout *l,
+			      struct loader_core_relo *out)
+{
+	struct bpf_core_relo rec;
+	size_t k, n = 0;
+	uint32_t j;
+
+	for (k = 0; k < l->count; k++) {
+		const struct loader_func *f = &ctx->funcs[l->order[k]];
+		const struct loader_ext_block *b = &ctx->secs[f->sec].core;
+
+		for (j = 0; j < b->count; j++) {
+			uint32_t insn;
+
+			memcpy(&rec, b->records + (size_t)j * b->rec_size, sizeof(rec));
+			insn = rec.insn_off / LOADER_INSN_SZ;
+			if (insn < f->start || insn >= f->end)
+				continue;
+			if (out) {
+				out[n] = (struct loader_core_relo){
+					.insn = (uint32_t)(l->base[k] + insn - f->start),
+					.type_id = rec.type_id,
+					.access_str_off = rec.access_str_off,
+					.kind = rec.kind,
+				};
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
+static int build_core_relos(struct loader_ctx *ctx, const struct layout *l,
+			    struct loader_program *prog)
+{
+	prog->core_relo_count = emit_core_relos(ctx, l, NULL);
+	if (!prog->core_relo_count)
+		return 0;
+	prog->core_relos = calloc(prog->core_relo_count, sizeof(*prog->core_relos));
+	if (!prog->core_relos)
+		return loader_err(ctx, -ENOMEM, "out of memory");
+	emit_core_relos(ctx, l, prog->core_relos);
+	return 0;
+}
+
 static int cmp_line(const void *a, const void *b)
 {
 	const struct loader_line *x = a, *y = b;
@@ -455,6 +514,9 @@ static int build_program(struct loader_ctx *ctx, struct layout *l, size_t entry,
 	emit_code(ctx, l, prog->insns);
 	prog->insn_count = l->insn_count;
 	prog->main_insn_count = f->end - f->start;
+	err = build_core_relos(ctx, l, prog);
+	if (err)
+		return err;
 	prog->line_count = ctx->obj->strings ? emit_lines(ctx, l, NULL) : 0;
 	if (!prog->line_count)
 		return 0;
@@ -486,11 +548,17 @@ static int check_code_has_functions(struct loader_ctx *ctx)
 	return 0;
 }
 
-/* Line info refers to BTF strings: the object keeps a copy. */
+/* Line info refers to BTF strings: the object keeps a copy; CO-RE relocations refer to the
+ * types: the object keeps the whole .BTF. */
 static int keep_strings(struct loader_ctx *ctx)
 {
 	if (!ctx->has_btf || !ctx->btf_ext)
 		return 0;
+	ctx->obj->btf = malloc(ctx->btf.size);
+	if (!ctx->obj->btf)
+		return loader_err(ctx, -ENOMEM, "out of memory");
+	memcpy(ctx->obj->btf, ctx->btf.raw, ctx->btf.size);
+	ctx->obj->btf_size = ctx->btf.size;
 	ctx->obj->strings = malloc(ctx->btf.str_len);
 	if (!ctx->obj->strings)
 		return loader_err(ctx, -ENOMEM, "out of memory");

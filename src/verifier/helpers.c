@@ -412,6 +412,11 @@ int helper_validate(struct venv *env, uint32_t idx, const struct ebpf_helper_pro
 	uint32_t id = (uint32_t)env->insns[idx].imm;
 	const struct ebpf_helper_proto *p = find_proto(env, id);
 
+	if (id == VERIFIER_POISONED_HELPER)
+		return verr(env, idx, -EACCES,
+			    "call to invalid helper %#x: a CO-RE relocation found nothing in the "
+			    "target BTF here",
+			    id);
 	if (!p)
 		return verr(env, idx, -EACCES,
 			    "unknown helper %u: neither a global helper nor one of program type "

@@ -57,6 +57,10 @@ struct verifier_input {
 	uint8_t *ctx_field_loads;
 };
 
+/* The helper a CO-RE relocation that found nothing calls (libbpf's "bad relo", 0xbad2310): refused
+ * only where a path reaches it, as Linux does; the code no path reaches never runs. */
+#define VERIFIER_POISONED_HELPER 0xbad2310
+
 #define VERIFIER_CTX_DATA     1
 #define VERIFIER_CTX_DATA_END 2
 #define VERIFIER_CTX_META     3

@@ -774,7 +774,7 @@ static void test_xdp_tools_others(void **state)
 		const char *blocker; /* NULL: verifies */
 	} objects[] = {
 		{ "xdp-dispatcher.o", NULL },
-		{ "xdpdump_bpf.o", "CO-RE" },		 /* fentry/fexit on struct xdp_buff */
+		{ "xdpdump_bpf.o", "xdpdump_perf_map" }, /* then fentry/fexit on xdp_buff */
 		{ "xdpdump_xdp.o", "xdpdump_perf_map" }, /* BPF_MAP_TYPE_PERF_EVENT_ARRAY */
 		{ "xsk_def_xdp_prog.o", "xsks_map" },	 /* BPF_MAP_TYPE_XSKMAP */
 		{ "xsk_def_xdp_prog_5.3.o", "xsks_map" },

@@ -57,6 +57,8 @@ enum {
 	CLI_OPT_TYPE,		   /* --type T: force the program type */
 	CLI_OPT_MODE,		   /* --mode interp|jit|native */
 	CLI_OPT_EXT,		   /* --ext PATH: load an extension besides the default directory */
+	CLI_OPT_BTF,		   /* --btf FILE: the kernel BTF CO-RE relocates against */
+	CLI_OPT_KCONFIG,	   /* --kconfig FILE: the kernel config of __kconfig externs */
 	CLI_OPT_VERB_BASE = 0x200, /* a verb's own long options start here */
 };
 
@@ -66,7 +68,9 @@ enum {
 	{ "section", required_argument, NULL, CLI_OPT_SECTION },                                   \
 	{ "type", required_argument, NULL, CLI_OPT_TYPE },                                         \
 	{ "mode", required_argument, NULL, CLI_OPT_MODE },                                         \
-	{ "ext", required_argument, NULL, CLI_OPT_EXT }
+	{ "ext", required_argument, NULL, CLI_OPT_EXT },                                           \
+	{ "btf", required_argument, NULL, CLI_OPT_BTF },                                           \
+	{ "kconfig", required_argument, NULL, CLI_OPT_KCONFIG }
 /* clang-format on */
 
 struct cli_object_args {
@@ -77,6 +81,8 @@ struct cli_object_args {
 	const char *ext[CLI_MAX_EXT];
 	size_t ext_count;
 	bool json;
+	const char *btf;     /* --btf */
+	const char *kconfig; /* --kconfig */
 };
 
 /* Handles one of CLI_OBJECT_OPTIONS; 0 or EXIT_USAGE (after the usage message). */

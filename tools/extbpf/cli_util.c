@@ -91,6 +91,12 @@ int cli_object_option(const struct cli_verb *verb, int opt, const char *arg,
 	case CLI_OPT_JSON:
 		a->json = true;
 		return 0;
+	case CLI_OPT_BTF:
+		a->btf = arg;
+		return 0;
+	case CLI_OPT_KCONFIG:
+		a->kconfig = arg;
+		return 0;
 	}
 	return cli_usage_error(verb, "unknown option");
 }
@@ -203,6 +209,8 @@ int cli_open_object(const char *verb, const struct cli_object_args *a, bool veri
 		.program_type = a->type,
 		.only_program = a->section,
 		.verify_only = verify_only,
+		.btf_path = a->btf,
+		.kconfig_path = a->kconfig,
 	};
 	/* Unusable input (not an object, no such section or type) is told apart from a refusal
 	 * by parsing first: only the second is the program's fault. */

@@ -70,6 +70,8 @@ static int compile_run(int argc, char **argv)
 		.sz = sizeof(opts),
 		.program_type = a.type,
 		.only_program = a.section,
+		.btf_path = a.btf,
+		.kconfig_path = a.kconfig,
 	};
 	if (ebpf_object_compile_native(a.path, output, &opts)) {
 		cli_error("compile", "%s", ebpf_last_error());

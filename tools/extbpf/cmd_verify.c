@@ -32,6 +32,7 @@ static void verify_usage(FILE *out)
 	fprintf(
 	    out,
 	    "usage: extbpf verify FILE.o [--section S] [--type T] [-v|-vv] [-j] [--ext PATH]...\n"
+	    "                     [--btf FILE] [--kconfig FILE]\n"
 	    "\n"
 	    "Verifies every program of FILE.o (or only the one whose section or function is S)\n"
 	    "against its program type, found from the section name or forced with --type.\n"
@@ -47,6 +48,10 @@ static void verify_usage(FILE *out)
 	    "  -vv           also the abstract state (registers, stack) after each instruction\n"
 	    "  -j, --json    JSON output\n"
 	    "  --ext PATH    also load this extension (repeatable)\n"
+	    "  --btf FILE    the kernel BTF that CO-RE relocations of Linux program types resolve\n"
+	    "                against (raw BTF or ELF with .BTF; default /sys/kernel/btf/vmlinux)\n"
+	    "  --kconfig FILE  the kernel config for __kconfig externs (default: the running\n"
+	    "                kernel's /proc/config.gz or /boot/config-$(uname -r))\n"
 	    "\n"
 	    "Exit codes: 0 every program accepted, 1 a program refused, 2 bad arguments or\n"
 	    "unusable input (missing file, not a BPF object, unknown section or type).\n",
@@ -189,6 +194,8 @@ static int verify_one(const struct verify_args *a, const char *name, const char 
 		.log_buf = log,
 		.log_size = log_size,
 		.log_level = a->log_level,
+		.btf_path = a->obj.btf,
+		.kconfig_path = a->obj.kconfig,
 	};
 	struct ebpf_object *obj;
 	int ret = EXIT_OK;

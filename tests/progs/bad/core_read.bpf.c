@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A CO-RE field access against a kernel type: the loader must refuse it. */
+/* A CO-RE field access against a kernel type: the loader keeps the relocation for the core. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>

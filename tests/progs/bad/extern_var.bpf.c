@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A .kconfig extern variable: the loader must refuse it. */
+/* A .ksyms extern variable (a kernel symbol's address): the loader must refuse it. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-extern unsigned int LINUX_KERNEL_VERSION __kconfig;
+extern const void bpf_prog_active __ksym;
 
 SEC("sample_ext")
 int extern_var(void *ctx)
 {
-	return LINUX_KERNEL_VERSION > 0x50000 ? 1 : 0;
+	return (long)&bpf_prog_active & 1;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Debian's libbpf-tools, verified offline against this machine's kernel BTF: the BPF objects
+# its binaries embed (libbpf skeletons) are extracted, every program is verified with
+# `extbpf verify --btf`, and each program of libbpf_tools_verified.txt must be accepted.
+# Prints the totals. Skips (77) where the package or the kernel's BTF is absent.
+# usage: test_libbpf_tools.sh EXTBPF PYTHON3 SOURCE_DIR WORK_DIR
+tool=$1
+python=$2
+src=$3
+work=$4
+btf=/sys/kernel/btf/vmlinux
+
+if ! dpkg-query -W -f='${Status}' libbpf-tools 2>/dev/null | grep -q 'install ok installed'; then
+	echo "skipped: libbpf-tools is not installed (scripts/install-deps.sh installs it)"
+	exit 77
+fi
+if [ ! -r "$btf" ]; then
+	echo "skipped: $btf is absent"
+	exit 77
+fi
+rm -rf "$work"
+mkdir -p "$work"
+# The tool must find the extensions beside it, whatever the caller's environment says.
+unset EXTBPF_EXTENSION_DIR
+
+binaries=$(dpkg-query -L libbpf-tools | grep '^/usr/sbin/')
+# shellcheck disable=SC2086
+"$python" "$src/tests/core_relo/extract_bpf_objects.py" "$work/objects" $binaries \
+	>"$work/objects.txt" || exit 1
+objects=$(wc -l <"$work/objects.txt")
+[ "$objects" -gt 0 ] || { echo "FAIL: no BPF object found in libbpf-tools"; exit 1; }
+
+failures=0
+for obj in "$work"/objects/*.bpf.o; do
+	name=$(basename "$obj" .bpf.o)
+	"$tool" verify "$obj" --btf "$btf" --json >"$work/$name.json" 2>"$work/$name.err"
+	rc=$?
+	# 0 all accepted, 1 a refusal, 2 unusable input: anything else is a crash
+	if [ "$rc" -gt 2 ]; then
+		echo "FAIL: $name: extbpf verify exited $rc"
+		failures=$((failures + 1))
+	fi
+done
+
+# Totals and the programs that must verify.
+"$python" - "$work" "$src/tests/core_relo/libbpf_tools_verified.txt" <<'PY' || failures=$((failures + 1))
+import glob, json, os, sys
+work, listed = sys.argv[1], sys.argv[2]
+accepted, programs, whole = set(), 0, 0
+for path in glob.glob(os.path.join(work, "*.json")):
+    text = open(path).read()
+    if not text.strip():
+        whole += 1  # refused before any program was listed (the message is in .err)
+        continue
+    obj = os.path.basename(path)[:-5] + ".bpf.o"
+    for p in json.loads(text)["programs"]:
+        programs += 1
+        if p["accepted"]:
+            accepted.add((obj, p["name"]))
+print("libbpf-tools: %d programs verified of %d listed; %d objects refused as a whole"
+      % (len(accepted), programs, whole))
+missing = []
+for line in open(listed):
+    if line.strip() and not line.startswith("#"):
+        obj, name = line.split()
+        if (obj, name) not in accepted:
+            missing.append("%s %s" % (obj, name))
+for m in missing:
+    print("FAIL: no longer verifies: " + m)
+sys.exit(1 if missing else 0)
+PY
+exit $((failures > 0))
