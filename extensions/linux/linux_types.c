@@ -375,7 +375,9 @@ static const struct ebpf_section_prefix lwt_seg6local_sections[] = { S("lwt_seg6
 /* ---- the types ---------------------------------------------------------------------------- */
 
 /* Tracing programs run with CAP_PERFMON on Linux, which lets them store pointers anywhere. */
-#define TRACING_FLAGS EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK
+#define TRACING_FLAGS	 EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK
+/* Types whose packet Linux lets programs read but not write (may_access_direct_pkt_data). */
+#define PACKET_READ_ONLY EBPF_PROGRAM_TYPE_PACKET_READ_ONLY
 
 const struct linux_type linux_types[] = {
 	{
@@ -396,6 +398,7 @@ const struct linux_type linux_types[] = {
 			.writable_count = ARRAY_SIZE(sk_filter_writable),
 		},
 		HELPERS(sk_filter_helpers),
+		.flags = PACKET_READ_ONLY,
 	},
 	{
 		.name = "kprobe",
@@ -441,6 +444,7 @@ const struct linux_type linux_types[] = {
 		SECTIONS(cg_skb_sections),
 		SKB_CONTEXT(false, cg_skb_writable),
 		HELPERS(cg_skb_helpers),
+		.flags = PACKET_READ_ONLY,
 	},
 	{
 		.name = "cgroup_sock",
@@ -455,6 +459,7 @@ const struct linux_type linux_types[] = {
 		SECTIONS(lwt_in_sections),
 		SKB_CONTEXT(false, lwt_writable),
 		HELPERS(lwt_in_helpers),
+		.flags = PACKET_READ_ONLY,
 	},
 	{
 		.name = "lwt_out",
@@ -462,6 +467,7 @@ const struct linux_type linux_types[] = {
 		SECTIONS(lwt_out_sections),
 		SKB_CONTEXT(false, lwt_writable),
 		HELPERS(lwt_out_helpers),
+		.flags = PACKET_READ_ONLY,
 	},
 	{
 		.name = "lwt_xmit",
@@ -484,6 +490,7 @@ const struct linux_type linux_types[] = {
 			.writable_count = ARRAY_SIZE(sock_ops_writable),
 		},
 		HELPERS(sock_ops_helpers),
+		.flags = PACKET_READ_ONLY,
 	},
 	{
 		.name = "sk_skb",
@@ -526,6 +533,7 @@ const struct linux_type linux_types[] = {
 		SECTIONS(lwt_seg6local_sections),
 		SKB_CONTEXT(false, lwt_writable),
 		HELPERS(lwt_seg6local_helpers),
+		.flags = PACKET_READ_ONLY,
 	},
 	{
 		/* Listed so that its sections are refused with the reason, not as unknown. */

@@ -145,8 +145,11 @@ static uint64_t xdp_load_bytes(uint64_t r1, uint64_t offset, uint64_t buf, uint6
 	const struct xdp_context *ctx = ctx_of(r1);
 	int err = bytes_range(ctx, (uint32_t)offset, len);
 
-	if (err)
+	/* The verifier counts buf written after the call: a failure leaves it zeroed. */
+	if (err) {
+		memset(ptr(buf), 0, len);
 		return err_ret(err);
+	}
 	memcpy(ptr(buf), ptr(ctx->data) + (uint32_t)offset, len);
 	return 0;
 }

@@ -121,7 +121,8 @@ enum ebpf_map_type {
 #define EBPF_EXIST   2
 /* Map creation flags, as Linux. */
 #define EBPF_F_NO_PREALLOC (1u << 0)
-#define EBPF_F_RDONLY_PROG (1u << 7)
+#define EBPF_F_RDONLY_PROG (1u << 7) /* programs may read the values, never write them */
+#define EBPF_F_WRONLY_PROG (1u << 8) /* programs may write the values, never read them */
 
 struct ebpf_map;
 

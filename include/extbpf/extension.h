@@ -156,6 +156,12 @@ struct ebpf_context_pointers {
 
 /* The program may store pointers into the context or map values (the host can read them). */
 #define EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK (1u << 0)
+/*
+ * The program may read the packet but not write it: no store through a packet pointer and no
+ * helper output into the packet (Linux's cgroup_skb, lwt_in/out, socket filters). Without it the
+ * packet is writable, which is what extensions built before this flag existed get.
+ */
+#define EBPF_PROGRAM_TYPE_PACKET_READ_ONLY (1u << 1)
 
 /* The Program Information NPI's provider data: one program type. */
 struct ebpf_program_info {

@@ -5,8 +5,12 @@
  * The verifier has proven the arguments (map pointer, key and value sizes, reserved memory),
  * so nothing is checked again here; the caller holds the RCU read lock.
  */
+#include <string.h>
+
 #include "core/helpers.h"
 #include "maps/maps.h"
+
+#include <extbpf/extbpf.h>
 
 static struct ebpf_map *reg_map(uint64_t reg)
 {
@@ -48,16 +52,28 @@ uint64_t core_helper_map_push_elem(uint64_t map, uint64_t value, uint64_t flags,
 	return reg_err(map_push_prog(reg_map(map), reg_ptr(value), flags));
 }
 
+/*
+ * The verifier counts an output argument written once the call returns, so a failed call must
+ * still fill it: with zeros, as Linux's helpers do (an empty queue would otherwise leave the
+ * stack's stale bytes readable).
+ */
+static uint64_t value_out(struct ebpf_map *map, void *value, int err)
+{
+	if (err)
+		memset(value, 0, ebpf_map_value_size(map));
+	return reg_err(err);
+}
+
 uint64_t core_helper_map_pop_elem(uint64_t map, uint64_t value, uint64_t r3, uint64_t r4,
 				  uint64_t r5)
 {
-	return reg_err(map_pop_prog(reg_map(map), reg_ptr(value)));
+	return value_out(reg_map(map), reg_ptr(value), map_pop_prog(reg_map(map), reg_ptr(value)));
 }
 
 uint64_t core_helper_map_peek_elem(uint64_t map, uint64_t value, uint64_t r3, uint64_t r4,
 				   uint64_t r5)
 {
-	return reg_err(map_peek_prog(reg_map(map), reg_ptr(value)));
+	return value_out(reg_map(map), reg_ptr(value), map_peek_prog(reg_map(map), reg_ptr(value)));
 }
 
 uint64_t core_helper_ringbuf_output(uint64_t map, uint64_t data, uint64_t size, uint64_t flags,

@@ -575,10 +575,15 @@ static int load_program(const char *name, const char *section, const struct load
 
 /* ---- maps of an object ------------------------------------------------------------------- */
 
+/* The verifier checks the program against the object's declaration, which must therefore
+ * describe the pinned map, down to what programs may do with its values. */
 static bool map_compatible(const struct ebpf_map *map, const struct loader_map *lm)
 {
+	const uint32_t prog_access = EBPF_F_RDONLY_PROG | EBPF_F_WRONLY_PROG;
+
 	return map->attr.type == lm->type && map->attr.key_size == lm->key_size &&
-	       map->attr.value_size == lm->value_size && map->attr.max_entries == lm->max_entries;
+	       map->attr.value_size == lm->value_size && map->attr.max_entries == lm->max_entries &&
+	       !((map->attr.map_flags ^ lm->map_flags) & prog_access);
 }
 
 /* LIBBPF_PIN_BY_NAME: reuse the map pinned under its name, or pin the new one there. */
@@ -598,8 +603,8 @@ static int pinned_map(const struct loader_map *lm, struct ebpf_map **map)
 	if (!map_compatible(*map, lm)) {
 		ebpf_map_release(*map);
 		return core_error(-EINVAL,
-				  "map '%s': the map pinned at '%s' has another type or "
-				  "other sizes",
+				  "map '%s': the map pinned at '%s' has another type, "
+				  "other sizes or other program access flags",
 				  lm->name, path);
 	}
 	return 0;

@@ -13,7 +13,7 @@
 #include "core/rcu.h"
 #include "maps/maps.h"
 
-/* map_flags, with Linux's values (EBPF_F_NO_PREALLOC and EBPF_F_RDONLY_PROG are public). */
+/* map_flags, with Linux's values (EBPF_F_NO_PREALLOC and EBPF_F_*ONLY_PROG are public). */
 #define MAP_F_NO_PREALLOC   EBPF_F_NO_PREALLOC
 #define MAP_F_NO_COMMON_LRU (1u << 1)
 #define MAP_F_NUMA_NODE	    (1u << 2)
@@ -21,7 +21,7 @@
 #define MAP_F_WRONLY	    (1u << 4)
 #define MAP_F_ZERO_SEED	    (1u << 6)
 #define MAP_F_RDONLY_PROG   EBPF_F_RDONLY_PROG
-#define MAP_F_WRONLY_PROG   (1u << 8)
+#define MAP_F_WRONLY_PROG   EBPF_F_WRONLY_PROG
 #define MAP_F_MMAPABLE	    (1u << 10)
 #define MAP_F_INNER_MAP	    (1u << 12)
 #define MAP_F_ACCESS_MASK   (MAP_F_RDONLY | MAP_F_WRONLY | MAP_F_RDONLY_PROG | MAP_F_WRONLY_PROG)

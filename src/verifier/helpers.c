@@ -10,6 +10,11 @@
 
 #include "verifier_int.h"
 
+#define MAP_UPDATE	2
+#define MAP_DELETE	3
+#define MAP_PUSH	87
+#define MAP_POP		88
+#define MAP_PEEK	89
 #define RINGBUF_OUTPUT	130
 #define RINGBUF_RESERVE 131
 #define RINGBUF_QUERY	134
@@ -21,8 +26,9 @@ struct call_meta {
 	uint32_t release; /* reference released by the call */
 	struct {
 		int regno;
-		uint64_t size;
-	} writes[5]; /* stack the helper writes */
+		uint64_t size;	  /* the most it may write */
+		uint64_t certain; /* what it writes on every path: the least size */
+	} writes[5];		  /* stack the helper writes */
 	int nwrites;
 };
 
@@ -84,6 +90,13 @@ static int check_size_arg(struct venv *env, uint32_t idx, struct call_meta *meta
 	return 0;
 }
 
+static void note_write(struct call_meta *meta, int regno, uint64_t size, uint64_t certain)
+{
+	meta->writes[meta->nwrites].regno = regno;
+	meta->writes[meta->nwrites].size = size;
+	meta->writes[meta->nwrites++].certain = certain;
+}
+
 static bool is_mem_arg(enum ebpf_arg_type t)
 {
 	return t == EBPF_ARG_PTR_TO_MEM || t == EBPF_ARG_PTR_TO_MEM_OR_NULL ||
@@ -122,10 +135,9 @@ static int check_mem_arg(struct venv *env, uint32_t idx, struct call_meta *meta,
 	err = check_mem_region(env, idx, arg + 1, size, write, what);
 	if (err)
 		return err;
-	if (write && reg->type == PTR_TO_STACK) {
-		meta->writes[meta->nwrites].regno = arg + 1;
-		meta->writes[meta->nwrites++].size = size;
-	}
+	/* A variable size writes its run-time value: only the least is written on every path. */
+	if (write && reg->type == PTR_TO_STACK)
+		note_write(meta, arg + 1, size, cur_regs(env)[arg + 2].umin);
 	return 0;
 }
 
@@ -148,11 +160,31 @@ static int check_map_arg(struct venv *env, uint32_t idx, struct call_meta *meta,
 	err = check_mem_region(env, idx, arg + 1, size, write, what);
 	if (err)
 		return err;
-	if (write && reg->type == PTR_TO_STACK) {
-		meta->writes[meta->nwrites].regno = arg + 1;
-		meta->writes[meta->nwrites++].size = size;
-	}
+	if (write && reg->type == PTR_TO_STACK)
+		note_write(meta, arg + 1, size, size);
 	return 0;
+}
+
+/*
+ * The global helpers that change a map or read its values into the program's memory, checked
+ * against BPF_F_RDONLY_PROG / BPF_F_WRONLY_PROG (Linux refuses the writers on read-only maps;
+ * reading a write-only map through pop or peek is refused too, as a load from it would be).
+ */
+static int check_map_helper_access(struct venv *env, uint32_t idx, struct call_meta *meta,
+				   const struct verifier_map *map)
+{
+	uint32_t id = meta->proto->id;
+	bool writes = id == MAP_UPDATE || id == MAP_DELETE || id == MAP_PUSH || id == MAP_POP;
+	bool reads = id == MAP_POP || id == MAP_PEEK;
+	char what[80];
+	int err = 0;
+
+	snprintf(what, sizeof(what), "helper %s: ", proto_name(meta->proto));
+	if (writes)
+		err = check_map_access_type(env, idx, map, true, what);
+	if (!err && reads)
+		err = check_map_access_type(env, idx, map, false, what);
+	return err;
 }
 
 /* Which maps may be passed to which global helper, as Linux's check_map_func_compatibility. */
@@ -162,14 +194,18 @@ static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *me
 	uint32_t id = meta->proto->id;
 	bool tail = id == TAIL_CALL_HELPER;
 	bool ringbuf = id == RINGBUF_OUTPUT || id == RINGBUF_RESERVE || id == RINGBUF_QUERY;
+	bool queue_op = id == MAP_PUSH || id == MAP_POP || id == MAP_PEEK;
+	bool queue = map->type == EBPF_MAP_TYPE_QUEUE || map->type == EBPF_MAP_TYPE_STACK;
 
+	/* A queue's elements are reached only through push, pop and peek, which have no
+	 * meaning on other maps (they would fail at run time without writing their output). */
 	if (tail != (map->type == EBPF_MAP_TYPE_PROG_ARRAY) ||
-	    ringbuf != (map->type == EBPF_MAP_TYPE_RINGBUF))
+	    ringbuf != (map->type == EBPF_MAP_TYPE_RINGBUF) || queue_op != queue)
 		goto bad;
 	if (meta->proto->ret == EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL &&
 	    (map->type == EBPF_MAP_TYPE_QUEUE || map->type == EBPF_MAP_TYPE_STACK))
 		goto bad;
-	return 0;
+	return check_map_helper_access(env, idx, meta, map);
 bad:
 	return verr_state(env, idx, -EACCES, "helper %s cannot be used with map '%s' (type %d)",
 			  proto_name(meta->proto), map->name, map->type);
@@ -267,10 +303,8 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 
 		snprintf(what, sizeof(what), "helper %s arg%d", proto_name(meta->proto), arg + 1);
 		err = check_mem_region(env, idx, arg + 1, 8, true, what);
-		if (!err && reg->type == PTR_TO_STACK) {
-			meta->writes[meta->nwrites].regno = arg + 1;
-			meta->writes[meta->nwrites++].size = 8;
-		}
+		if (!err && reg->type == PTR_TO_STACK)
+			note_write(meta, arg + 1, 8, 8);
 		return err;
 	}
 	case EBPF_ARG_PTR_TO_CONST_STR:
@@ -424,8 +458,8 @@ int helper_validate(struct venv *env, uint32_t idx, const struct ebpf_helper_pro
 			    id, env->in->info->name ? env->in->info->name : "?");
 	if ((p->flags & EBPF_HELPER_VERIFY_ONLY) && !env->in->allow_verify_only_helpers)
 		return verr(env, idx, -EACCES,
-			    "helper %s (%u) is available for verification only: %s",
-			    proto_name(p), id,
+			    "helper %s (%u) is available for verification only: %s", proto_name(p),
+			    id,
 			    p->unavailable_reason ? p->unavailable_reason : "it cannot run here");
 	if (proto)
 		*proto = p;
@@ -453,8 +487,12 @@ int check_helper_call(struct venv *env, uint32_t idx)
 			    "tail call with an unreleased ring buffer reservation (from insn %u)",
 			    env->cur->ref_insn[0]);
 
-	for (i = 0; i < meta.nwrites; i++)
-		stack_mark_written(env, &regs[meta.writes[i].regno], meta.writes[i].size);
+	for (i = 0; i < meta.nwrites; i++) {
+		const struct reg *ptr = &regs[meta.writes[i].regno];
+
+		stack_mark_written(env, ptr, meta.writes[i].certain);
+		stack_mark_maybe_written(env, ptr, meta.writes[i].certain, meta.writes[i].size);
+	}
 	err = set_return(env, idx, &meta);
 	if (err)
 		return err;

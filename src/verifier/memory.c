@@ -24,6 +24,37 @@ static bool allow_pointer_leak(struct venv *env)
 	return env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK;
 }
 
+/*
+ * What programs may do with a map's values, as Linux's check_map_access_type: .rodata and maps
+ * created with BPF_F_RDONLY_PROG are never written, maps created with BPF_F_WRONLY_PROG never
+ * read, whatever the path (loads, stores, atomics, helper arguments).
+ */
+int check_map_access_type(struct venv *env, uint32_t idx, const struct verifier_map *map,
+			  bool write, const char *what)
+{
+	if (write && (map->read_only || (map->map_flags & EBPF_F_RDONLY_PROG)))
+		return verr_state(
+		    env, idx, -EACCES, "%swrite into read-only map '%s' prohibited (%s)", what,
+		    map->name,
+		    map->read_only ? "read-only global data" : "created with BPF_F_RDONLY_PROG");
+	if (!write && (map->map_flags & EBPF_F_WRONLY_PROG))
+		return verr_state(env, idx, -EACCES,
+				  "%sread from write-only map '%s' prohibited (created with "
+				  "BPF_F_WRONLY_PROG)",
+				  what, map->name);
+	return 0;
+}
+
+/* Program types such as Linux's cgroup_skb, lwt_in and socket filters may only read packets. */
+static int check_packet_write(struct venv *env, uint32_t idx, const char *what)
+{
+	if (!(env->in->info->flags & EBPF_PROGRAM_TYPE_PACKET_READ_ONLY))
+		return 0;
+	return verr_state(env, idx, -EACCES,
+			  "%swrite into the packet prohibited: program type '%s' may only read it",
+			  what, env->in->info->name ? env->in->info->name : "?");
+}
+
 /* A pointer stored where the host can read it discloses an address. */
 static int check_leak(struct venv *env, uint32_t idx, const struct reg *val, const char *where)
 {
@@ -548,7 +579,9 @@ static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int si
 		return ctx_access(env, idx, regno, ptr, off, size, write, val, out, sext);
 	case PTR_TO_PACKET:
 	case PTR_TO_PACKET_META:
-		err = packet_access(env, idx, regno, ptr, off, size);
+		err = write ? check_packet_write(env, idx, "") : 0;
+		if (!err)
+			err = packet_access(env, idx, regno, ptr, off, size);
 		if (!err && write)
 			err = check_leak(env, idx, val, "the packet");
 		break;
@@ -556,9 +589,9 @@ static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int si
 		map = reg_map(env, ptr);
 		if (!map)
 			return -EFAULT;
-		if (write && map->read_only)
-			return verr_state(env, idx, -EACCES,
-					  "write into read-only map '%s' prohibited", map->name);
+		err = check_map_access_type(env, idx, map, write, "");
+		if (err)
+			return err;
 		err = region_access(env, idx, regno, ptr, off, size, map->value_size, "map value");
 		if (!err && write)
 			err = check_leak(env, idx, val, "a map value");
@@ -867,15 +900,17 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 		if (size > MAX_PACKET_OFF)
 			return verr_state(env, idx, -EACCES, "%s: size %llu too large", what,
 					  (unsigned long long)size);
+		snprintf(d, sizeof(d), "%s: ", what);
+		if (write && check_packet_write(env, idx, d))
+			return -EACCES;
 		return packet_access(env, idx, regno, ptr, 0, (int)size);
 	case PTR_TO_MAP_VALUE:
 		map = reg_map(env, ptr);
 		if (!map)
 			return -EFAULT;
-		if (write && map->read_only)
-			return verr_state(env, idx, -EACCES,
-					  "%s: helper would write into read-only map '%s'", what,
-					  map->name);
+		snprintf(d, sizeof(d), "%s: helper would ", what);
+		if (check_map_access_type(env, idx, map, write, d))
+			return -EACCES;
 		return region_access(env, idx, regno, ptr, 0, size, map->value_size, "map value");
 	case PTR_TO_MEM:
 		return region_access(env, idx, regno, ptr, 0, size, ptr->range,
@@ -904,4 +939,35 @@ void stack_mark_written(struct venv *env, const struct reg *ptr, uint64_t size)
 		stack_unspill(frame, i);
 	for (i = lo; i < hi; i++)
 		*stack_byte(frame, i) = STACK_MISC;
+}
+
+/*
+ * A helper may or may not have written [ptr + from, ptr + to) of the stack (a variable size
+ * between its least and its greatest value): a byte nobody wrote before stays unreadable, a
+ * spilled pointer that may be partly overwritten can no longer be read back at all, and any
+ * other byte is some scalar.
+ */
+void stack_mark_maybe_written(struct venv *env, const struct reg *ptr, uint64_t from, uint64_t to)
+{
+	struct frame *frame;
+	int64_t lo, hi, i;
+
+	if (ptr->type != PTR_TO_STACK || from >= to)
+		return;
+	frame = env->cur->frames[ptr->frameno];
+	lo = (int64_t)ptr->off + ptr->smin + (int64_t)from;
+	hi = (int64_t)ptr->off + ptr->smax + (int64_t)to;
+	for (i = lo; i < hi; i++) {
+		struct stack_slot *slot = stack_slot(frame, i);
+
+		if (slot->type[0] != STACK_SPILL || !reg_is_pointer(&slot->spilled))
+			continue;
+		memset(slot->type, STACK_INVALID, 8);
+		reg_mark_not_init(&slot->spilled);
+	}
+	for (i = lo; i < hi; i++) {
+		stack_unspill(frame, i);
+		if (*stack_byte(frame, i) != STACK_INVALID)
+			*stack_byte(frame, i) = STACK_MISC;
+	}
 }

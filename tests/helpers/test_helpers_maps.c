@@ -132,6 +132,15 @@ static int64_t take(struct ebpf_map *map, uint32_t id, uint32_t *value)
 	return (int64_t)CALL2(id, PTR(map), PTR(value));
 }
 
+/* A failed pop or peek still fills the value, with zeros (the verifier counts it written). */
+static void expect_take_fails(struct ebpf_map *map, uint32_t id, int err)
+{
+	uint32_t value;
+
+	assert_int_equal(take(map, id, &value), err);
+	assert_int_equal(value, 0);
+}
+
 static void expect_take(struct ebpf_map *map, uint32_t id, uint32_t expect)
 {
 	uint32_t value;
@@ -143,11 +152,10 @@ static void expect_take(struct ebpf_map *map, uint32_t id, uint32_t expect)
 static void test_queue(void **state)
 {
 	struct ebpf_map *map = create(EBPF_MAP_TYPE_QUEUE, 0, sizeof(uint32_t), 3);
-	uint32_t value;
 
 	urcu_bp_read_lock();
-	assert_int_equal(take(map, CORE_HELPER_MAP_PEEK_ELEM, &value), -ENOENT);
-	assert_int_equal(take(map, CORE_HELPER_MAP_POP_ELEM, &value), -ENOENT);
+	expect_take_fails(map, CORE_HELPER_MAP_PEEK_ELEM, -ENOENT);
+	expect_take_fails(map, CORE_HELPER_MAP_POP_ELEM, -ENOENT);
 
 	assert_int_equal(push(map, 1, EBPF_ANY), 0);
 	assert_int_equal(push(map, 2, EBPF_ANY), 0);
@@ -165,7 +173,7 @@ static void test_queue(void **state)
 	expect_take(map, CORE_HELPER_MAP_POP_ELEM, 3);
 	expect_take(map, CORE_HELPER_MAP_POP_ELEM, 4);
 	expect_take(map, CORE_HELPER_MAP_POP_ELEM, 5);
-	assert_int_equal(take(map, CORE_HELPER_MAP_POP_ELEM, &value), -ENOENT);
+	expect_take_fails(map, CORE_HELPER_MAP_POP_ELEM, -ENOENT);
 	urcu_bp_read_unlock();
 	map_destroy(map);
 }
@@ -173,7 +181,6 @@ static void test_queue(void **state)
 static void test_stack(void **state)
 {
 	struct ebpf_map *map = create(EBPF_MAP_TYPE_STACK, 0, sizeof(uint32_t), 3);
-	uint32_t value;
 
 	urcu_bp_read_lock();
 	assert_int_equal(push(map, 1, EBPF_ANY), 0);
@@ -186,10 +193,34 @@ static void test_stack(void **state)
 	expect_take(map, CORE_HELPER_MAP_POP_ELEM, 4);
 	expect_take(map, CORE_HELPER_MAP_POP_ELEM, 3);
 	expect_take(map, CORE_HELPER_MAP_POP_ELEM, 2);
-	assert_int_equal(take(map, CORE_HELPER_MAP_PEEK_ELEM, &value), -ENOENT);
-	assert_int_equal(take(map, CORE_HELPER_MAP_POP_ELEM, &value), -ENOENT);
+	expect_take_fails(map, CORE_HELPER_MAP_PEEK_ELEM, -ENOENT);
+	expect_take_fails(map, CORE_HELPER_MAP_POP_ELEM, -ENOENT);
 	urcu_bp_read_unlock();
 	map_destroy(map);
+}
+
+/* Pop and peek on maps that have no elements to take, or may not be changed by programs. */
+static void test_take_failures(void **state)
+{
+	struct ebpf_map *hash = create(EBPF_MAP_TYPE_HASH, 4, sizeof(uint32_t), 3);
+	struct ebpf_map *ro_queue;
+	struct map_attr attr = {
+		.type = EBPF_MAP_TYPE_QUEUE,
+		.value_size = sizeof(uint32_t),
+		.max_entries = 3,
+		.map_flags = EBPF_F_RDONLY_PROG,
+		.name = "ro_queue",
+	};
+	const char *why = NULL;
+
+	assert_int_equal(map_create(&attr, NULL, &ro_queue, &why), 0);
+	urcu_bp_read_lock();
+	expect_take_fails(hash, CORE_HELPER_MAP_POP_ELEM, -EOPNOTSUPP);
+	expect_take_fails(hash, CORE_HELPER_MAP_PEEK_ELEM, -EOPNOTSUPP);
+	expect_take_fails(ro_queue, CORE_HELPER_MAP_POP_ELEM, -EPERM);
+	urcu_bp_read_unlock();
+	map_destroy(hash);
+	map_destroy(ro_queue);
 }
 
 /* ---- Ring buffers ------------------------------------------------------------------------ */
@@ -315,11 +346,9 @@ static void test_ringbuf_limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hash),
-		cmocka_unit_test(test_array),
-		cmocka_unit_test(test_queue),
-		cmocka_unit_test(test_stack),
-		cmocka_unit_test(test_ringbuf_records),
+		cmocka_unit_test(test_hash),	       cmocka_unit_test(test_array),
+		cmocka_unit_test(test_queue),	       cmocka_unit_test(test_stack),
+		cmocka_unit_test(test_take_failures),  cmocka_unit_test(test_ringbuf_records),
 		cmocka_unit_test(test_ringbuf_limits),
 	};
 

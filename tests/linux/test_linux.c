@@ -594,6 +594,18 @@ static void test_katran_xdp(void **state)
 	ebpf_object_close(obj);
 }
 
+/* Packets: tc and lwt_xmit programs rewrite theirs, cgroup_skb and lwt_in read theirs. */
+static void test_packet_access_rights(void **state)
+{
+	struct ebpf_object *obj = verify_object("packet_rw.bpf.o");
+
+	expect_type(obj, "tc_rewrite", "sched_cls");
+	expect_type(obj, "lwt_xmit_rewrite", "lwt_xmit");
+	expect_type(obj, "cg_read", "cgroup_skb");
+	expect_type(obj, "lwt_in_read", "lwt_in");
+	ebpf_object_close(obj);
+}
+
 /* The unsafe twins, each refused for its own reason. */
 static void test_unsafe_twins(void **state)
 {
@@ -611,6 +623,11 @@ static void test_unsafe_twins(void **state)
 		{ "bad/socket_ptr_leak.bpf.o", "pointer leak", false },
 		{ "bad/socket_direct_packet.bpf.o", "scalar", false },
 		{ "bad/xdp_stale_pointer.bpf.o", "uninitialised", true },
+		{ "bad/cgroup_skb_pkt_write.bpf.o",
+		  "write into the packet prohibited: program type 'cgroup_skb' may only read it",
+		  false },
+		{ "bad/lwt_in_pkt_helper_write.bpf.o",
+		  "helper bpf_skb_load_bytes arg3: write into the packet prohibited", false },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
@@ -721,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_tracing_programs),
 		cmocka_unit_test(test_socket_programs),
 		cmocka_unit_test(test_katran_xdp),
+		cmocka_unit_test(test_packet_access_rights),
 		cmocka_unit_test(test_unsafe_twins),
 		cmocka_unit_test(test_verify_only_helpers),
 		cmocka_unit_test(test_pure_program_loads_for_execution),

@@ -115,6 +115,75 @@ static void test_each_verdict(void **state)
 	}
 }
 
+/* ---- helpers failing: their output is zeroed, in every engine --------------------------- */
+
+struct fail_case {
+	const char *program;
+	uint8_t size;	/* byte 14 */
+	int32_t offset; /* bytes 16..19 */
+	int64_t ret;	/* the helper's return value */
+	bool zero;	/* the bytes read back are zero (else the frame's first 32 bytes) */
+};
+
+static uint64_t frame_bytes_or(const unsigned char *frame, size_t n)
+{
+	uint64_t or = 0, w;
+
+	for (size_t i = 0; i < n; i += 8) {
+		memcpy(&w, frame + i, 8);
+		or |= w;
+	}
+	return or ;
+}
+
+static void test_helper_failure_zeroes_output(void **state)
+{
+	static const enum ebpf_exec_mode modes[] = { EBPF_MODE_INTERP, EBPF_MODE_JIT,
+						     EBPF_MODE_NATIVE };
+	static const struct fail_case cases[] = {
+		{ "load_bytes_const", 0, 0, 0, false }, /* succeeds: the frame's bytes */
+		{ "load_bytes_const", 0, 40, -EINVAL, true },
+		{ "load_bytes_const", 0, 0x10000, -EFAULT, true },
+		{ "load_bytes_var", 15, 40, -EINVAL, true },
+		{ "load_bytes_var", 0, 60, -EINVAL, true },
+		{ "pop_empty", 0, 0, -ENOENT, true },
+		{ "peek_empty", 0, 0, -ENOENT, true },
+		{ "pop_into_map_value", 0, 0, -ENOENT, true },
+	};
+
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+			const struct fail_case *fc = &cases[c];
+			struct ebpf_object *obj;
+			struct ebpf_program *prog =
+			    must_open(PROG("xdp_test_helper_fail.o"), fc->program, modes[m], &obj);
+			struct ebpf_map *result = ebpf_object_find_map(obj, "result");
+			unsigned char frame[64];
+			struct ebpf_test_run_opts opts = {
+				.sz = sizeof(opts),
+				.data_in = frame,
+				.data_size_in = sizeof(frame),
+			};
+			uint32_t k0 = 0, k1 = 1;
+			int64_t ret, bytes;
+
+			make_frame(frame, sizeof(frame), fc->size, fc->offset);
+			assert_int_equal(ebpf_program_test_run(prog, &opts), 0);
+			assert_int_equal(opts.retval, 2 /* XDP_PASS */);
+			assert_int_equal(ebpf_map_lookup_elem(result, &k0, &ret), 0);
+			assert_int_equal(ebpf_map_lookup_elem(result, &k1, &bytes), 0);
+			if (ret != fc->ret ||
+			    (uint64_t)bytes != (fc->zero ? 0 : frame_bytes_or(frame, 32)))
+				fail_msg(
+				    "%s (mode %d, size byte %u, offset %d): returned %lld, bytes "
+				    "read back %#llx",
+				    fc->program, (int)modes[m], fc->size, fc->offset,
+				    (long long)ret, (unsigned long long)bytes);
+			ebpf_object_close(obj);
+		}
+	}
+}
+
 static void test_adjust_through_program(void **state)
 {
 	struct ebpf_object *obj;
@@ -877,6 +946,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_each_verdict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_adjust_through_program, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_helper_failure_zeroes_output, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_md_fields_from_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frags_section_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fib_lookup_verify_only, setup, teardown),

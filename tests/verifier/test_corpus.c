@@ -53,8 +53,9 @@ struct topic {
 	}
 
 static const struct topic topics[] = {
-	TOPIC(ctx), TOPIC(stack), TOPIC(packet), TOPIC(map),   TOPIC(helpers), TOPIC(alu),
-	TOPIC(cfg), TOPIC(loops), TOPIC(calls),	 TOPIC(spill), TOPIC(jmp),     TOPIC(misc),
+	TOPIC(ctx), TOPIC(stack), TOPIC(packet), TOPIC(map),   TOPIC(helpers),
+	TOPIC(alu), TOPIC(cfg),	  TOPIC(loops),	 TOPIC(calls), TOPIC(spill),
+	TOPIC(jmp), TOPIC(misc),  TOPIC(access),
 };
 
 int main(void)
