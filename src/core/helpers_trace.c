@@ -10,10 +10,12 @@
  * a NUL within its size, or a character that is not printable ASCII or white space, is -EINVAL
  * and prints nothing.
  *
- * String and address arguments are not proven by the verifier (Linux leaves arguments 3-5
- * unchecked), so they are read with process_vm_readv() on this process, which fails with EFAULT
- * instead of faulting: an unreadable string prints as "", an unreadable address as zeros, as
- * Linux's nofault reads do.
+ * The verifier parses the format with the same parser (src/verifier/printk.c) and proves what
+ * each conversion reads: a string NUL-terminated inside memory the program may read, 4 or 16
+ * readable bytes for an address, no pointer printed as a number. The reads still go through
+ * process_vm_readv() on this process, which fails with EFAULT instead of faulting (an
+ * unreadable string prints as "", an unreadable address as zeros, as Linux's nofault reads do):
+ * a second line of defence for hosts that call the helper outside a verified program.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,10 +28,11 @@
 #include <unistd.h>
 
 #include "core/helpers.h"
+#include "verifier/verifier.h"
 
 #include <extbpf/extbpf.h>
 
-#define TRACE_PRINTK_MAX_ARGS 3
+#define TRACE_PRINTK_MAX_ARGS PRINTK_MAX_ARGS
 
 /* ---- Reading memory the verifier did not prove ------------------------------------------- */
 
@@ -125,7 +128,7 @@ static void out_finish(struct out *o)
 	o->buf[o->len < o->size ? o->len : o->size - 1] = '\0';
 }
 
-/* ---- The format -------------------------------------------------------------------------- */
+/* ---- The format (parsed by the verifier's printk_parse_conversion, as it proved it) ------- */
 
 struct printk {
 	const char *fmt; /* NUL-terminated */
@@ -134,178 +137,96 @@ struct printk {
 	unsigned int nargs;
 	unsigned int used;
 	struct out out;
-	/* The flags and width of the conversion being formatted, as printf wants them. */
+	/* The conversion being formatted, as printf wants it. */
 	char spec[24];
 };
 
-static bool is_ascii_punct(char c)
+/* "%<flags><width><conversion>" */
+static void make_spec(struct printk *p, const struct printk_conv *c, const char *conversion)
 {
-	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
-	       (c >= '{' && c <= '~');
+	char width[16] = "";
+
+	if (c->has_width)
+		snprintf(width, sizeof(width), "%u",
+			 c->width < CORE_TRACE_PRINTK_MAX ? c->width : CORE_TRACE_PRINTK_MAX);
+	snprintf(p->spec, sizeof(p->spec), "%%%s%s%s", c->flags, width, conversion);
 }
 
-static bool is_ascii_space(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-/* Where a string or bare pointer conversion may end: Linux refuses "%sfoo" and "%pfoo". */
-static bool ends_conversion(char c)
-{
-	return c == '\0' || is_ascii_space(c) || is_ascii_punct(c);
-}
-
-/* Parses "[0 +-]*[1-9][0-9]*" into p->spec as "%<flags><width>". */
-static void parse_flags_width(struct printk *p)
-{
-	static const char flags[] = "0+- ";
-	size_t n = 0, width = 0;
-	bool has_width = false;
-	char *spec = p->spec;
-
-	spec[n++] = '%';
-	while (p->fmt[p->pos] && strchr(flags, p->fmt[p->pos])) {
-		if (!memchr(spec + 1, p->fmt[p->pos], n - 1))
-			spec[n++] = p->fmt[p->pos];
-		p->pos++;
-	}
-	while (p->fmt[p->pos] >= '0' && p->fmt[p->pos] <= '9') {
-		/* Wider than the output can hold changes nothing but the returned length. */
-		if (width < CORE_TRACE_PRINTK_MAX)
-			width = width * 10 + (size_t)(p->fmt[p->pos] - '0');
-		has_width = true;
-		p->pos++;
-	}
-	if (width > CORE_TRACE_PRINTK_MAX)
-		width = CORE_TRACE_PRINTK_MAX;
-	if (has_width)
-		n += (size_t)snprintf(spec + n, sizeof(p->spec) - n, "%zu", width);
-	spec[n] = '\0';
-}
-
-/* Appends the conversion (length modifier and letter) to p->spec. */
-static void spec_append(struct printk *p, const char *conversion)
-{
-	size_t n = strlen(p->spec);
-
-	snprintf(p->spec + n, sizeof(p->spec) - n, "%s", conversion);
-}
-
-static int format_string(struct printk *p, uint64_t addr)
+static void format_string(struct printk *p, const struct printk_conv *c, uint64_t addr)
 {
 	char str[CORE_TRACE_PRINTK_MAX];
 
-	if (!ends_conversion(p->fmt[p->pos]))
-		return -EINVAL;
 	read_string(str, sizeof(str), addr);
-	spec_append(p, "s");
+	make_spec(p, c, "s");
 	out_format(&p->out, p->spec, str);
-	return 0;
 }
 
-static void format_ip(struct printk *p, char kind, char version, uint64_t addr)
+static void format_ip(struct printk *p, const struct printk_conv *c, uint64_t addr)
 {
 	unsigned char a[16];
 
-	read_bytes(a, addr, version == '4' ? 4 : 16);
-	if (version == '4') {
-		out_format(&p->out, kind == 'I' ? "%u.%u.%u.%u" : "%03u.%03u.%03u.%03u", a[0], a[1],
-			   a[2], a[3]);
+	read_bytes(a, addr, c->kind == PRINTK_IP4 ? 4 : 16);
+	if (c->kind == PRINTK_IP4) {
+		out_format(&p->out, c->letter == 'I' ? "%u.%u.%u.%u" : "%03u.%03u.%03u.%03u", a[0],
+			   a[1], a[2], a[3]);
 		return;
 	}
 	for (int i = 0; i < 16; i += 2) {
-		if (kind == 'I' && i)
+		if (c->letter == 'I' && i)
 			out_bytes(&p->out, ":", 1);
 		out_format(&p->out, "%02x%02x", a[i], a[i + 1]);
 	}
 }
 
-/* After "%p": a string, an address, or a bare pointer (printed as Linux's %px). */
-static int format_pointer(struct printk *p, uint64_t arg)
+/* Without l the argument is a 32-bit int, as Linux passes it. */
+static void format_integer(struct printk *p, const struct printk_conv *c, uint64_t arg)
 {
-	char next = p->fmt[p->pos];
-
-	if ((next == 'k' || next == 'u') && p->fmt[p->pos + 1] == 's') {
-		p->pos += 2;
-		return format_string(p, arg);
-	}
-	if ((next == 'i' || next == 'I') &&
-	    (p->fmt[p->pos + 1] == '4' || p->fmt[p->pos + 1] == '6')) {
-		p->pos += 2;
-		format_ip(p, next, p->fmt[p->pos - 1], arg);
-		return 0;
-	}
-	if (next && strchr("KxsSB", next))
-		p->pos++;
-	else if (!ends_conversion(next))
-		return -EINVAL;
-	out_format(&p->out, "%016llx", (unsigned long long)arg);
-	return 0;
-}
-
-/* [l[l]](d|i|u|x|X): without l the argument is a 32-bit int, as Linux passes it. */
-static int format_integer(struct printk *p, uint64_t arg)
-{
-	unsigned int longs = 0;
 	char conversion[4];
-	char c;
+	bool is_signed = c->letter == 'd' || c->letter == 'i';
 
-	while (longs < 2 && p->fmt[p->pos] == 'l') {
-		longs++;
-		p->pos++;
-	}
-	c = p->fmt[p->pos];
-	if (!c || !strchr("diuxX", c))
-		return -EINVAL;
-	p->pos++;
-
-	snprintf(conversion, sizeof(conversion), "%s%c", longs ? "ll" : "", c);
-	spec_append(p, conversion);
-	if (longs && (c == 'd' || c == 'i'))
+	snprintf(conversion, sizeof(conversion), "%s%c", c->longs ? "ll" : "", c->letter);
+	make_spec(p, c, conversion);
+	if (c->longs && is_signed)
 		out_format(&p->out, p->spec, (long long)arg);
-	else if (longs)
+	else if (c->longs)
 		out_format(&p->out, p->spec, (unsigned long long)arg);
-	else if (c == 'd' || c == 'i')
+	else if (is_signed)
 		out_format(&p->out, p->spec, (int)(int32_t)arg);
 	else
 		out_format(&p->out, p->spec, (unsigned int)(uint32_t)arg);
-	return 0;
 }
 
 /* One conversion; p->pos is just past its '%'. */
 static int format_conversion(struct printk *p)
 {
+	struct printk_conv c;
 	uint64_t arg;
+	int err;
 
 	if (p->used == p->nargs)
 		return -EINVAL;
 	arg = p->args[p->used++];
-
-	parse_flags_width(p);
-	switch (p->fmt[p->pos]) {
-	case 'c':
-		p->pos++;
-		spec_append(p, "c");
+	err = printk_parse_conversion(p->fmt, &p->pos, &c);
+	if (err)
+		return err;
+	switch (c.kind) {
+	case PRINTK_CHAR:
+		make_spec(p, &c, "c");
 		out_format(&p->out, p->spec, (unsigned char)arg);
-		return 0;
-	case 's':
-		p->pos++;
-		return format_string(p, arg);
-	case 'p':
-		p->pos++;
-		return format_pointer(p, arg);
+		break;
+	case PRINTK_STR:
+		format_string(p, &c, arg);
+		break;
+	case PRINTK_PTR: /* Linux's %px: user space has no kernel pointers to hide */
+		out_format(&p->out, "%016llx", (unsigned long long)arg);
+		break;
+	case PRINTK_IP4:
+	case PRINTK_IP6:
+		format_ip(p, &c, arg);
+		break;
 	default:
-		return format_integer(p, arg);
-	}
-}
-
-static int check_characters(const char *fmt, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		char c = fmt[i];
-
-		if (!(c >= ' ' && c <= '~') && !is_ascii_space(c))
-			return -EINVAL;
+		format_integer(p, &c, arg);
+		break;
 	}
 	return 0;
 }
@@ -326,7 +247,7 @@ static int format_message(char *buf, size_t size, const char *fmt, size_t fmt_si
 	const char *end = fmt ? memchr(fmt, '\0', fmt_size) : NULL;
 	int err;
 
-	if (!end || check_characters(fmt, (size_t)(end - fmt)))
+	if (!end || !printk_format_chars_valid(fmt, (size_t)(end - fmt)))
 		return -EINVAL;
 
 	while (fmt[p.pos]) {

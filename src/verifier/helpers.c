@@ -15,6 +15,7 @@
 #define MAP_PUSH	87
 #define MAP_POP		88
 #define MAP_PEEK	89
+#define TRACE_PRINTK	6
 #define RINGBUF_OUTPUT	130
 #define RINGBUF_RESERVE 131
 #define RINGBUF_QUERY	134
@@ -234,6 +235,182 @@ static int check_const_str(struct venv *env, uint32_t idx, struct call_meta *met
 		if (!data[i])
 			return 0;
 	return arg_err(env, idx, meta, arg, "string is not NUL-terminated within map ", map->name);
+}
+
+/* ---- bpf_trace_printk -------------------------------------------------------------------- */
+
+/*
+ * As Linux's bpf_snprintf: the format is a constant the verifier reads and parses with the
+ * helper's own parser (printk.c), and each conversion's argument is proven: a string is
+ * NUL-terminated inside memory the program may read, an address has its 4 or 16 bytes
+ * readable, a number is an initialised scalar (a pointer only where pointers may leak).
+ */
+#define PRINTK_FORMAT_MAX EBPF_STACK_SIZE
+
+static const char printk_const_fmt[] =
+    "the format must be a constant the verifier can read: a string in read-only global data "
+    "(.rodata, as bpf_printk makes it) or stack bytes stored as constants";
+
+/* The format's bytes up to its NUL, which must lie within the least value of the size (r2):
+ * the helper looks for it within the run-time size. */
+static int printk_format(struct venv *env, uint32_t idx, char *buf)
+{
+	const struct reg *fmt = &cur_regs(env)[1];
+	uint64_t len = cur_regs(env)[2].umin, i;
+	const struct verifier_map *map;
+	const char *data;
+	uint8_t byte;
+
+	if (len > PRINTK_FORMAT_MAX)
+		len = PRINTK_FORMAT_MAX;
+	if (fmt->type == PTR_TO_MAP_VALUE && tnum_is_const(fmt->var) && fmt->off >= 0) {
+		map = &env->in->maps[fmt->map];
+		if (!map->read_only || !map->frozen_data)
+			goto not_const;
+		data = (const char *)map->frozen_data + fmt->off + fmt->var.value;
+		for (i = 0; i < len && data[i]; i++)
+			buf[i] = data[i];
+	} else if (fmt->type == PTR_TO_STACK && tnum_is_const(fmt->var)) {
+		for (i = 0; i < len; i++) {
+			if (stack_byte_value(env, fmt, (int64_t)i, &byte) != 1)
+				return verr_state(
+				    env, idx, -EACCES,
+				    "helper bpf_trace_printk: format byte %llu is not "
+				    "known at verification; %s",
+				    (unsigned long long)i, printk_const_fmt);
+			buf[i] = (char)byte;
+			if (!byte)
+				break;
+		}
+	} else {
+		goto not_const;
+	}
+	if (i == len)
+		return verr_state(env, idx, -EACCES,
+				  "helper bpf_trace_printk: the format has no NUL within its size "
+				  "(%llu bytes at least)",
+				  (unsigned long long)len);
+	buf[i] = '\0';
+	return 0;
+not_const:
+	return verr_state(env, idx, -EACCES, "helper bpf_trace_printk arg1: %s", printk_const_fmt);
+}
+
+/* A %s argument: a string whose NUL the verifier sees, in read-only data or on the stack. */
+static int printk_string_arg(struct venv *env, uint32_t idx, int regno, const char *conv)
+{
+	const struct reg *reg = &cur_regs(env)[regno];
+	const struct verifier_map *map;
+	uint64_t off;
+	uint8_t byte;
+	char d[96];
+	int64_t i;
+	int known;
+
+	if (reg->type == PTR_TO_MAP_VALUE && tnum_is_const(reg->var) && reg->off >= 0) {
+		map = &env->in->maps[reg->map];
+		off = (uint64_t)reg->off + reg->var.value;
+		if (map->read_only && map->frozen_data && off < map->value_size &&
+		    memchr((const char *)map->frozen_data + off, 0, map->value_size - off))
+			return 0;
+	} else if (reg->type == PTR_TO_STACK && tnum_is_const(reg->var)) {
+		for (i = 0; (known = stack_byte_value(env, reg, i, &byte)) >= 0; i++)
+			if (known && !byte)
+				return 0;
+		return verr_state(
+		    env, idx, -EACCES,
+		    "helper bpf_trace_printk: the %s string at r%d reaches "
+		    "uninitialised stack, a spilled pointer or the frame's top before a "
+		    "NUL the verifier knows (at fp%+lld); store its terminating zero",
+		    conv, regno, (long long)(reg->off + (int64_t)reg->var.value + i));
+	}
+	reg_describe(env, reg, d, sizeof(d));
+	return verr_state(env, idx, -EACCES,
+			  "helper bpf_trace_printk: the %s argument r%d (%s) must point to a "
+			  "NUL-terminated string in read-only global data or on the stack at a "
+			  "constant offset",
+			  conv, regno, d);
+}
+
+/* A number (or a pointer's value) printed: an initialised scalar, no address disclosed. */
+static int printk_value_arg(struct venv *env, uint32_t idx, int regno, const char *conv)
+{
+	const struct reg *reg = &cur_regs(env)[regno];
+	char d[96];
+
+	if (reg->type == NOT_INIT)
+		return verr_state(env, idx, -EACCES,
+				  "helper bpf_trace_printk: the %s argument r%d is uninitialised",
+				  conv, regno);
+	if (!reg_is_pointer(reg) || (env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK))
+		return 0;
+	reg_describe(env, reg, d, sizeof(d));
+	return verr_state(env, idx, -EACCES,
+			  "helper bpf_trace_printk: the %s argument r%d (%s) prints a pointer "
+			  "(pointer leak)",
+			  conv, regno, d);
+}
+
+static int check_printk_arg(struct venv *env, uint32_t idx, const struct printk_conv *c, int regno,
+			    const char *conv)
+{
+	char what[64];
+
+	switch (c->kind) {
+	case PRINTK_STR:
+		return printk_string_arg(env, idx, regno, conv);
+	case PRINTK_IP4:
+	case PRINTK_IP6:
+		snprintf(what, sizeof(what), "helper bpf_trace_printk %s argument r%d", conv,
+			 regno);
+		return check_mem_region(env, idx, regno, c->kind == PRINTK_IP4 ? 4 : 16, false,
+					what);
+	default:
+		return printk_value_arg(env, idx, regno, conv);
+	}
+}
+
+static int check_printk_call(struct venv *env, uint32_t idx)
+{
+	char fmt[PRINTK_FORMAT_MAX + 1], conv[16];
+	struct printk_conv c;
+	size_t pos = 0, start;
+	int regno = 3, err;
+
+	err = printk_format(env, idx, fmt);
+	if (err)
+		return err;
+	if (!printk_format_chars_valid(fmt, strlen(fmt)))
+		return verr_state(env, idx, -EACCES,
+				  "helper bpf_trace_printk: the format holds a character that is "
+				  "neither printable ASCII nor white space");
+	while (fmt[pos]) {
+		if (fmt[pos] != '%') {
+			pos++;
+			continue;
+		}
+		start = pos++;
+		if (fmt[pos] == '%') { /* a literal percent */
+			pos++;
+			continue;
+		}
+		err = printk_parse_conversion(fmt, &pos, &c);
+		snprintf(conv, sizeof(conv), "%.*s", (int)(pos - start), fmt + start);
+		if (err)
+			return verr_state(
+			    env, idx, -EACCES,
+			    "helper bpf_trace_printk: conversion '%s' at format offset "
+			    "%zu is not one Linux accepts",
+			    conv, start);
+		if (regno > 5)
+			return verr_state(env, idx, -EACCES,
+					  "helper bpf_trace_printk: more than %d conversions",
+					  PRINTK_MAX_ARGS);
+		err = check_printk_arg(env, idx, &c, regno++, conv);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static bool has_ref(const struct vstate *st, uint32_t ref)
@@ -479,6 +656,11 @@ int check_helper_call(struct venv *env, uint32_t idx)
 		return err;
 	for (i = 0; i < 5; i++) {
 		err = check_arg(env, idx, &meta, i);
+		if (err)
+			return err;
+	}
+	if (id == TRACE_PRINTK) {
+		err = check_printk_call(env, idx);
 		if (err)
 			return err;
 	}

@@ -971,3 +971,37 @@ void stack_mark_maybe_written(struct venv *env, const struct reg *ptr, uint64_t 
 			*stack_byte(frame, i) = STACK_MISC;
 	}
 }
+
+/*
+ * The value of the stack byte at ptr + off (ptr a stack pointer of constant offset), for
+ * arguments the verifier must read (a printk format, a string's terminator): 1 with *byte when
+ * its value is known (a zero byte or part of a spilled constant), 0 when it is some scalar
+ * byte, -1 when it is outside the stack, uninitialised or part of a spilled pointer.
+ */
+int stack_byte_value(struct venv *env, const struct reg *ptr, int64_t off, uint8_t *byte)
+{
+	int64_t o = (int64_t)ptr->off + (int64_t)ptr->var.value + off;
+	struct frame *frame;
+	struct stack_slot *slot;
+	uint8_t t;
+
+	if (ptr->type != PTR_TO_STACK || !tnum_is_const(ptr->var) || o < -EBPF_STACK_SIZE || o >= 0)
+		return -1;
+	frame = env->cur->frames[ptr->frameno];
+	slot = stack_slot(frame, o);
+	t = *stack_byte(frame, o);
+	if (t == STACK_INVALID)
+		return -1;
+	if (t == STACK_ZERO) {
+		*byte = 0;
+		return 1;
+	}
+	if (t != STACK_SPILL)
+		return 0;
+	if (reg_is_pointer(&slot->spilled))
+		return -1;
+	if (!reg_is_const(&slot->spilled))
+		return 0;
+	*byte = (uint8_t)(slot->spilled.var.value >> (8 * ((o + EBPF_STACK_SIZE) % 8)));
+	return 1;
+}

@@ -82,6 +82,37 @@ struct verifier_result {
 	uint32_t max_stack_depth;
 };
 
+/*
+ * bpf_trace_printk's format (Linux's bpf_bprintf_prepare), parsed by the verifier to prove what
+ * each conversion reads and by the helper to format it (printk.c): one parser, one meaning.
+ */
+#define PRINTK_MAX_ARGS	 3
+#define PRINTK_WIDTH_MAX 1024
+
+enum printk_kind {
+	PRINTK_INT,  /* %d %i %u %x %X, with 0-2 'l' */
+	PRINTK_CHAR, /* %c */
+	PRINTK_STR,  /* %s %pks %pus: reads a NUL-terminated string */
+	PRINTK_PTR,  /* %p %pK %px %ps %pS %pB: prints the value */
+	PRINTK_IP4,  /* %pI4 %pi4: reads 4 bytes */
+	PRINTK_IP6,  /* %pI6 %pi6: reads 16 bytes */
+};
+
+struct printk_conv {
+	enum printk_kind kind;
+	char flags[5];	/* each of "0+- " at most once, NUL-terminated */
+	bool has_width;
+	uint32_t width; /* saturated at PRINTK_WIDTH_MAX */
+	uint8_t longs;	/* PRINTK_INT: the number of 'l' */
+	char letter;	/* PRINTK_INT: d i u x X; PRINTK_IP4/6: i or I */
+};
+
+/* Parses the conversion whose '%' is just before fmt[*pos] (fmt is NUL-terminated), leaving *pos
+ * after it: 0, or -EINVAL for a conversion Linux refuses. "%%" is not a conversion. */
+int printk_parse_conversion(const char *fmt, size_t *pos, struct printk_conv *conv);
+/* Only printable ASCII and white space. */
+bool printk_format_chars_valid(const char *fmt, size_t len);
+
 /* Returns result->error. The message names the section, instruction, its disassembly, the source
  * line when line info is given, and the reason. */
 int verifier_verify(const struct verifier_input *input, struct verifier_result *result);

@@ -264,6 +264,7 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 		     const char *what);
 void stack_mark_written(struct venv *env, const struct reg *ptr, uint64_t size);
 void stack_mark_maybe_written(struct venv *env, const struct reg *ptr, uint64_t from, uint64_t to);
+int stack_byte_value(struct venv *env, const struct reg *ptr, int64_t off, uint8_t *byte);
 int check_map_access_type(struct venv *env, uint32_t idx, const struct verifier_map *map,
 			  bool write, const char *what);
 void stack_update_depth(struct venv *env, struct frame *frame, int64_t lowest);

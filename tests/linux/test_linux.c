@@ -626,6 +626,10 @@ static void test_unsafe_twins(void **state)
 		{ "bad/cgroup_skb_pkt_write.bpf.o",
 		  "write into the packet prohibited: program type 'cgroup_skb' may only read it",
 		  false },
+		{ "bad/tc_printk_map_string.bpf.o",
+		  "the %s argument r3 (map_value(map=names,off=0)) must point to a NUL-terminated "
+		  "string",
+		  false },
 		{ "bad/lwt_in_pkt_helper_write.bpf.o",
 		  "helper bpf_skb_load_bytes arg3: write into the packet prohibited", false },
 	};

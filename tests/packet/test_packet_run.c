@@ -184,6 +184,59 @@ static void test_helper_failure_zeroes_output(void **state)
 	}
 }
 
+/* ---- bpf_printk: the formats and arguments the verifier proved, in every engine ---------- */
+
+struct messages {
+	int count;
+	char text[4][128];
+};
+
+static void collect_message(void *arg, const char *message, size_t length)
+{
+	struct messages *m = arg;
+
+	if (m->count < 4)
+		snprintf(m->text[m->count], sizeof(m->text[0]), "%.*s", (int)length, message);
+	m->count++;
+}
+
+static void test_printk_through_program(void **state)
+{
+	static const enum ebpf_exec_mode modes[] = { EBPF_MODE_INTERP, EBPF_MODE_JIT,
+						     EBPF_MODE_NATIVE };
+	unsigned char frame[64];
+	char ip6[64];
+	size_t n = 0;
+
+	make_frame(frame, sizeof(frame), 0x20, 0x01b8db0d);
+	for (int i = 0; i < 16; i += 2)
+		n += (size_t)snprintf(ip6 + n, sizeof(ip6) - n, "%s%02x%02x", i ? ":" : "",
+				      frame[14 + i], frame[15 + i]);
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		struct messages got = { 0 };
+		struct ebpf_object *obj;
+		struct ebpf_program *prog =
+		    must_open(PROG("xdp_test_printk.o"), "printk_all", modes[m], &obj);
+		struct ebpf_test_run_opts opts = {
+			.sz = sizeof(opts),
+			.data_in = frame,
+			.data_size_in = sizeof(frame),
+		};
+		char expect[96];
+
+		ebpf_set_trace_sink(collect_message, &got);
+		assert_int_equal(ebpf_program_test_run(prog, &opts), 0);
+		ebpf_set_trace_sink(NULL, NULL);
+		assert_int_equal(opts.retval, 2 /* XDP_PASS */);
+		assert_int_equal(got.count, 3);
+		assert_string_equal(got.text[0], "len 64");
+		assert_string_equal(got.text[1], "rodata and stack");
+		snprintf(expect, sizeof(expect), "ip 127.0.0.1 %s", ip6);
+		assert_string_equal(got.text[2], expect);
+		ebpf_object_close(obj);
+	}
+}
+
 static void test_adjust_through_program(void **state)
 {
 	struct ebpf_object *obj;
@@ -947,6 +1000,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_each_verdict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_adjust_through_program, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_helper_failure_zeroes_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_printk_through_program, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_md_fields_from_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frags_section_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fib_lookup_verify_only, setup, teardown),

@@ -53,9 +53,9 @@ struct topic {
 	}
 
 static const struct topic topics[] = {
-	TOPIC(ctx), TOPIC(stack), TOPIC(packet), TOPIC(map),   TOPIC(helpers),
-	TOPIC(alu), TOPIC(cfg),	  TOPIC(loops),	 TOPIC(calls), TOPIC(spill),
-	TOPIC(jmp), TOPIC(misc),  TOPIC(access),
+	TOPIC(ctx), TOPIC(stack), TOPIC(packet), TOPIC(map),	TOPIC(helpers),
+	TOPIC(alu), TOPIC(cfg),	  TOPIC(loops),	 TOPIC(calls),	TOPIC(spill),
+	TOPIC(jmp), TOPIC(misc),  TOPIC(access), TOPIC(printk),
 };
 
 int main(void)

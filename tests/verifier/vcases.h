@@ -46,6 +46,7 @@ enum {
 	MAP_WO_QUEUE,  /* MAP_QUEUE created with BPF_F_WRONLY_PROG */
 	MAP_RO_OUTER,  /* array of maps, inner template MAP_RO_GLOBAL */
 	MAP_STACK_MAP, /* stack of 8-byte values */
+	MAP_FMTS,      /* read-only global data: printk formats, one per 16 bytes (FMT_*) */
 	MAP_COUNT_
 };
 
@@ -110,7 +111,29 @@ CASES(spill);
 CASES(jmp);
 CASES(misc);
 CASES(access);
+CASES(printk);
 #undef CASES
+
+/* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */
+enum {
+	FMT_S,	       /* "%s" */
+	FMT_PI4,       /* "%pI4" */
+	FMT_PI6,       /* "%pI6" */
+	FMT_P,	       /* "%p" */
+	FMT_FOUR,      /* "%d %d %d %d" */
+	FMT_PKS_PUS,   /* "%pks %pus" */
+	FMT_C_X,       /* "%c%x" */
+	FMT_PRECISION, /* "%5.2d" */
+	FMT_D,	       /* "%d" */
+	FMT_PI6_LLD,   /* "%pi6 %lld" */
+	FMT_PERCENT,   /* "%%s %d" */
+	FMT_NONPRINT,  /* "hi\x01" */
+	FMT_STR,       /* "str" */
+	FMT_N,	       /* "%n" */
+	FMT_SFOO,      /* "%sfoo" */
+	FMT_PK,	       /* "%pK" */
+	FMT_COUNT_
+};
 
 #define DEFINE_CASES(topic, ...)                                                                   \
 	const struct vcase cases_##topic[] = { __VA_ARGS__ };                                      \

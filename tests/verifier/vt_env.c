@@ -5,6 +5,24 @@
 #include "vcases.h"
 
 static const char rodata[32] = "hello\0%d\0no-nul-here-xxxxxxxxxxx";
+static const char fmts[FMT_COUNT_][16] = {
+	[FMT_S] = "%s",
+	[FMT_PI4] = "%pI4",
+	[FMT_PI6] = "%pI6",
+	[FMT_P] = "%p",
+	[FMT_FOUR] = "%d %d %d %d",
+	[FMT_PKS_PUS] = "%pks %pus",
+	[FMT_C_X] = "%c%x",
+	[FMT_PRECISION] = "%5.2d",
+	[FMT_D] = "%d",
+	[FMT_PI6_LLD] = "%pi6 %lld",
+	[FMT_PERCENT] = "%%s %d",
+	[FMT_NONPRINT] = "hi\x01",
+	[FMT_STR] = "str",
+	[FMT_N] = "%n",
+	[FMT_SFOO] = "%sfoo",
+	[FMT_PK] = "%pK",
+};
 
 const struct verifier_map vt_maps[MAP_COUNT_] = {
 	[MAP_HASH] = { "hash", EBPF_MAP_TYPE_HASH, 4, 16, 64, 0, false, NULL, -1 },
@@ -30,6 +48,8 @@ const struct verifier_map vt_maps[MAP_COUNT_] = {
 	[MAP_RO_OUTER] = { "ro_outer", EBPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 4, 0, false, NULL,
 			   MAP_RO_GLOBAL },
 	[MAP_STACK_MAP] = { "stack", EBPF_MAP_TYPE_STACK, 0, 8, 16, 0, false, NULL, -1 },
+	[MAP_FMTS] = { ".rodata.str1.1", EBPF_MAP_TYPE_ARRAY, 4, sizeof(fmts), 1,
+		       EBPF_F_RDONLY_PROG, true, fmts, -1 },
 };
 
 #define P(id_, name_, ret_, ...)                                                                   \
@@ -47,8 +67,8 @@ static const struct ebpf_helper_proto globals[] = {
 	P(H_PROBE_READ, "probe_read", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_UNINIT_MEM,
 	  EBPF_ARG_CONST_SIZE_OR_ZERO, EBPF_ARG_ANYTHING),
 	P(H_KTIME, "ktime_get_ns", EBPF_RET_INTEGER),
-	P(H_PRINTK, "trace_printk", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE,
-	  EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING),
+	/* As the core's: arguments 3-5 are what the format makes them (check_printk_call). */
+	P(H_PRINTK, "trace_printk", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE),
 	P(H_PRANDOM, "get_prandom_u32", EBPF_RET_INTEGER),
 	P(H_TAIL_CALL, "tail_call", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_CTX, EBPF_ARG_CONST_MAP_PTR,
 	  EBPF_ARG_ANYTHING),
@@ -130,6 +150,7 @@ static const struct ebpf_program_info infos[] = {
 		.helpers = pkt_helpers,
 		.helper_count = 2,
 		.flags = EBPF_PROGRAM_TYPE_PACKET_READ_ONLY,
+		.context_pointers = { .data = 24, .data_end = 32, .meta = 40 },
 	},
 	[VT_PKT64] = {
 		.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
