@@ -27,8 +27,8 @@ static const struct {
 	{ "bpf_map_pop_elem", "test_helpers_maps (test_queue, test_stack, test_take_failures), "
 			      "test_packet_run (test_helper_failure_zeroes_output)" },
 	{ "bpf_map_peek_elem", "test_helpers_maps, test_packet_run" },
-	{ "bpf_strtol", "test_helpers_data (a failed call leaves 0)" },
-	{ "bpf_strtoul", "test_helpers_data (a failed call leaves 0)" },
+	{ "bpf_strtol", "test_helpers_data (a failed call leaves 0), test_packet_run" },
+	{ "bpf_strtoul", "test_helpers_data (a failed call leaves 0), test_packet_run" },
 	{ "bpf_xdp_load_bytes", "test_packet_run (test_helper_failure_zeroes_output)" },
 };
 

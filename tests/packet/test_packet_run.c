@@ -149,6 +149,8 @@ static void test_helper_failure_zeroes_output(void **state)
 		{ "pop_empty", 0, 0, -ENOENT, true },
 		{ "peek_empty", 0, 0, -ENOENT, true },
 		{ "pop_into_map_value", 0, 0, -ENOENT, true },
+		{ "strtol_fail", 0, 0, -EINVAL, true },
+		{ "strtoul_fail", 0, 0, -EINVAL, true },
 	};
 
 	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {

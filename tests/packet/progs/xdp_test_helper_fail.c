@@ -131,4 +131,32 @@ int pop_into_map_value(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* Nothing to parse: -EINVAL, and the result is 0. */
+SEC("xdp/strtol_fail")
+int strtol_fail(struct xdp_md *ctx)
+{
+	char buf[4] = "xyz";
+	long res;
+	long ret;
+
+	__builtin_memset(&res, 0xa5, sizeof(res));
+	ret = bpf_strtol(buf, sizeof(buf), 0, &res);
+	record(ret, res);
+	return XDP_PASS;
+}
+
+/* A sign for an unsigned number: -EINVAL, and the result is 0. */
+SEC("xdp/strtoul_fail")
+int strtoul_fail(struct xdp_md *ctx)
+{
+	char buf[4] = "-12";
+	unsigned long res;
+	long ret;
+
+	__builtin_memset(&res, 0xa5, sizeof(res));
+	ret = bpf_strtoul(buf, sizeof(buf), 0, &res);
+	record(ret, res);
+	return XDP_PASS;
+}
+
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
