@@ -17,23 +17,25 @@ function(extbpf_add_unit_test name)
 		ENVIRONMENT "EXTBPF_BUILD_DIR=${CMAKE_BINARY_DIR};EXTBPF_SOURCE_DIR=${CMAKE_SOURCE_DIR};EXTBPF_CONFORMANCE_DIR=${EXTBPF_CONFORMANCE_DIR}")
 endfunction()
 
-# extbpf_add_bpf_objects(<target> <output dir> <sources...>)
+# extbpf_add_bpf_objects(<target> <output dir> <sources...> [CFLAGS <flags...>])
 # Compiles restricted C to BPF ELF objects with clang, exactly as program authors do:
-# clang -O2 -g -target bpf -c, libbpf's <bpf/bpf_helpers.h> from Debian's libbpf-dev.
+# clang -O2 -g -target bpf -c, libbpf's <bpf/bpf_helpers.h> from Debian's libbpf-dev;
+# CFLAGS adds options (-mcpu=v3).
 find_program(EXTBPF_CLANG NAMES clang clang-14 REQUIRED)
 function(extbpf_add_bpf_objects target outdir)
+	cmake_parse_arguments(B "" "" "CFLAGS" ${ARGN})
 	set(objects)
-	foreach(src ${ARGN})
+	foreach(src ${B_UNPARSED_ARGUMENTS})
 		get_filename_component(base ${src} NAME)
 		string(REGEX REPLACE "\\.c$" ".o" base ${base})
 		set(obj ${outdir}/${base})
 		add_custom_command(OUTPUT ${obj}
 			COMMAND ${CMAKE_COMMAND} -E make_directory ${outdir}
-			COMMAND ${EXTBPF_CLANG} -O2 -g -target bpf -Wall -Werror
+			COMMAND ${EXTBPF_CLANG} -O2 -g -target bpf ${B_CFLAGS} -Wall -Werror
 				-I${CMAKE_SOURCE_DIR}/tests/progs -I/usr/include/${CMAKE_LIBRARY_ARCHITECTURE}
 				-c ${CMAKE_CURRENT_SOURCE_DIR}/${src} -o ${obj}
 			DEPENDS ${src}
-			COMMENT "clang -target bpf ${src}"
+			COMMENT "clang -target bpf ${B_CFLAGS} ${src}"
 			VERBATIM)
 		list(APPEND objects ${obj})
 	endforeach()

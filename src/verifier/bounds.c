@@ -518,14 +518,21 @@ static int alu_pointers(struct venv *env, uint32_t idx, struct reg *dst, struct 
 
 	reg_describe(env, dst, d1, sizeof(d1));
 	reg_describe(env, src, d2, sizeof(d2));
+	/*
+	 * The distance between two packet pointers is a number (the packet's length, say), in 64
+	 * or 32 bits: clang computes ctx->data_end - ctx->data of __u32 fields with a 32-bit
+	 * subtraction at -mcpu=v3.
+	 */
+	if (op == EBPF_ALU_SUB && src_ptr && is_packet_family(dst) && is_packet_family(src)) {
+		reg_mark_unknown(dst);
+		if (!is64)
+			reg_zext32(dst);
+		return 0;
+	}
 	if (!is64)
 		return verr_state(env, idx, -EACCES, "32-bit arithmetic on pointer %s prohibited",
 				  reg_is_pointer(dst) ? d1 : d2);
 	if (reg_is_pointer(dst) && src_ptr) {
-		if (op == EBPF_ALU_SUB && is_packet_family(dst) && is_packet_family(src)) {
-			reg_mark_unknown(dst);
-			return 0;
-		}
 		if (op == EBPF_ALU_SUB && dst->type == src->type && dst->type == PTR_TO_STACK &&
 		    dst->frameno == src->frameno) {
 			reg_mark_unknown(dst);

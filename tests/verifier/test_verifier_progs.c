@@ -2,7 +2,7 @@
 /*
  * clang output through the loader: every program of build/tests/progs against a sample-like
  * program type, and the typical programs of tests/verifier/progs (accepted) with their unsafe
- * twins (refused with the right reason).
+ * twins (refused with the right reason), also as compiled with -mcpu=v3.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -205,6 +205,8 @@ static void test_typical_clang_output(void **state)
 	};
 
 	check_object("parse_ok.bpf.o", expect, sizeof(expect) / sizeof(expect[0]));
+	/* clang -mcpu=v3: 32-bit jumps and ALU (ctx->data_end - ctx->data in 32 bits). */
+	check_object("v3/parse_ok.bpf.o", expect, sizeof(expect) / sizeof(expect[0]));
 }
 
 static void test_unsafe_twins(void **state)
@@ -216,6 +218,7 @@ static void test_unsafe_twins(void **state)
 	};
 
 	check_object("parse_bad.bpf.o", expect, sizeof(expect) / sizeof(expect[0]));
+	check_object("v3/parse_bad.bpf.o", expect, sizeof(expect) / sizeof(expect[0]));
 }
 
 int main(void)
