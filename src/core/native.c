@@ -70,6 +70,9 @@ uint64_t core_contract_hash(const struct ebpf_program_info *info)
 			h = fnv_u64(h, p->args[a]);
 		h = fnv_u64(h, p->flags);
 	}
+	/* CO-RE relocated the program against this BTF: another layout is another contract. */
+	if (info->btf && info->btf_size)
+		h = fnv(h, info->btf, info->btf_size);
 	return h;
 }
 

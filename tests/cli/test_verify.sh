@@ -73,6 +73,31 @@ expect 2 "an unknown type" "$extbpf" verify "$progs/sample_count.bpf.o" --type n
 contains "$work/err" "unknown program type 'nosuchtype'" "the unknown type"
 expect 2 "an unknown section" "$extbpf" verify "$progs/sample_count.bpf.o" --section nosuch
 contains "$work/err" "no program in a section or function named 'nosuch'" "the unknown section"
+# CO-RE: the kernel BTF --btf names (default /sys/kernel/btf/vmlinux), the extension's own BTF.
+core=$(dirname "$progs")/core_relo/progs
+expect 0 "an older sample context, relocated to the sample's" "$extbpf" verify \
+	"$core/sample_ctx_old.bpf.o"
+expect 1 "a kernel type the --btf file lacks" "$extbpf" verify "$core/core_kprobe.bpf.o" \
+	--btf "$core/core_target.bpf.o"
+contains "$work/err" "CO-RE relocation #0 (field byte offset of 'struct task_struct' field" \
+	"--btf: the relocation named"
+expect 2 "--btf of a missing file" "$extbpf" verify "$core/core_kprobe.bpf.o" --btf "$work/none"
+contains "$work/err" "--btf '$work/none': No such file or directory" "--btf: the file named"
+expect 1 "--btf of a file without BTF" "$extbpf" verify "$core/core_kprobe.bpf.o" \
+	--btf "$extbpf"
+contains "$work/err" "the ELF file has no .BTF section" "--btf: no BTF in the file"
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	expect 0 "the running kernel's BTF" "$extbpf" verify "$core/core_kprobe.bpf.o"
+fi
+expect 2 "--kconfig of a missing file" "$extbpf" verify "$core/kconfig_required.bpf.o" \
+	--type kprobe --kconfig "$work/none"
+contains "$work/err" "--kconfig '$work/none': No such file" "--kconfig: the file"
+printf 'CONFIG_OTHER=y\n' >"$work/config"
+expect 1 "--kconfig without the value" "$extbpf" verify "$core/kconfig_required.bpf.o" \
+	--type kprobe --kconfig "$work/config"
+contains "$work/err" "'CONFIG_TEST_REQUIRED' (.kconfig): not set in the kernel configuration" \
+	"--kconfig: the missing value"
+usage_error "--btf without a value" "$extbpf" verify "$progs/sample_count.bpf.o" --btf
 usage_error "no file" "$extbpf" verify
 usage_error "two files" "$extbpf" verify "$progs/sample_count.bpf.o" "$progs/lru.bpf.o"
 usage_error "an unknown option" "$extbpf" verify --frobnicate "$progs/sample_count.bpf.o"

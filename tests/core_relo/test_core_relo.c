@@ -27,6 +27,7 @@
 #include <extbpf/extbpf.h>
 #include <extbpf/extension.h>
 
+#include "core/core.h"
 #include "core_target.h"
 #include "linux/linux_ext.h"
 #include "sample/sample_ext.h"
@@ -605,6 +606,25 @@ static void test_extension_missing_field(void **state)
 	}
 }
 
+/* A program compiled ahead of time (native) was relocated against the type's BTF then: a type
+ * publishing other BTF offers another contract, and the compiled program is refused. */
+static void test_btf_in_contract(void **state)
+{
+	static const unsigned char btf_a[] = { 1, 2, 3 }, btf_b[] = { 1, 2, 4 };
+	struct ebpf_program_info a = test_type, b = test_type;
+
+	(void)state;
+	assert_int_equal(core_contract_hash(&a), core_contract_hash(&b));
+	a.btf = btf_a;
+	a.btf_size = sizeof(btf_a);
+	assert_int_not_equal(core_contract_hash(&a), core_contract_hash(&b));
+	b.btf = btf_b;
+	b.btf_size = sizeof(btf_b);
+	assert_int_not_equal(core_contract_hash(&a), core_contract_hash(&b));
+	b.btf = btf_a;
+	assert_int_equal(core_contract_hash(&a), core_contract_hash(&b));
+}
+
 /* ---- __kconfig externs ------------------------------------------------------------------- */
 
 static const char *write_config(const char *text)
@@ -757,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_btf),
 		cmocka_unit_test(test_extension_context_versions),
 		cmocka_unit_test(test_extension_missing_field),
+		cmocka_unit_test(test_btf_in_contract),
 		cmocka_unit_test(test_kconfig_values),
 		cmocka_unit_test(test_kconfig_refused),
 		cmocka_unit_test(test_kconfig_missing_file),

@@ -181,10 +181,28 @@ static int check_type(const char *verb, const struct cli_object_args *a)
 	return EXIT_OK;
 }
 
+/* --btf and --kconfig name files: one that cannot be read is unusable input, not a refusal. */
+static int check_readable(const char *verb, const char *option, const char *path)
+{
+	FILE *f;
+
+	if (!path)
+		return EXIT_OK;
+	f = fopen(path, "r");
+	if (!f) {
+		cli_error(verb, "%s '%s': %s", option, path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	fclose(f);
+	return EXIT_OK;
+}
+
 int cli_check_object(const char *verb, const struct cli_object_args *a)
 {
 	struct program_count c = { .section = a->section };
 
+	if (check_readable(verb, "--btf", a->btf) || check_readable(verb, "--kconfig", a->kconfig))
+		return EXIT_USAGE;
 	/* A native object's programs are known once it is opened: ebpf_object_open checks it. */
 	if (ebpf_object_is_native(a->path))
 		return check_type(verb, a);
