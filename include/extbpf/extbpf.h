@@ -192,7 +192,9 @@ struct ebpf_object_open_opts {
 	const char *program_type;
 	/* Load only this program (by section or function name); NULL loads all. */
 	const char *only_program;
-	/* Verify only: do not prepare the programs for execution (accepts verify-only helpers). */
+	/* Verify only: do not prepare the programs for execution (accepts verify-only helpers). The
+	 * maps are descriptions without storage: nothing is allocated for their entries, nothing is
+	 * pinned, their contents cannot be read or written (-EOPNOTSUPP). */
 	bool verify_only;
 	/* The verifier's log: level 0 only the failure, 1 adds the path to it, 2 the abstract state
 	 * after every instruction. */
@@ -209,6 +211,9 @@ struct ebpf_object_open_opts {
 	/* __kconfig externs (CONFIG_*): a kernel .config file, plain or gzip-compressed. NULL: the
 	 * running kernel's (/proc/config.gz, then /boot/config-$(uname -r)). */
 	const char *kconfig_path;
+	/* With verify_only: create the maps with their storage all the same, to read or write
+	 * their contents (initial global data, ...). */
+	bool keep_map_storage;
 };
 
 /* Opens an ELF object: parses it, creates its maps, verifies, relocates and compiles each

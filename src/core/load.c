@@ -6,6 +6,7 @@
  * instruction.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,11 @@ static int relocate(struct ebpf_program *prog, const struct load_unit *u, bool *
 			return core_error(-EINVAL,
 					  "section '%s' insn %zu: map index %u out of range",
 					  prog->section, i, idx);
+		used[idx] = true;
+		if (map_is_descriptor(u->maps[idx])) {
+			i++;
+			continue; /* verify only: no storage to point at, nothing will run */
+		}
 		addr = (uint64_t)(uintptr_t)u->maps[idx];
 		if (src == EBPF_PSEUDO_MAP_IDX_VALUE &&
 		    global_data_address(u->maps[idx], (uint32_t)insns[i + 1].imm, &addr))
@@ -105,7 +111,6 @@ static int relocate(struct ebpf_program *prog, const struct load_unit *u, bool *
 					  "section '%s' insn %zu: bad global data reference to map "
 					  "'%s' offset %d",
 					  prog->section, i, u->maps[idx]->name, insns[i + 1].imm);
-		used[idx] = true;
 		insns[i].src_reg = EBPF_PSEUDO_IMM;
 		insns[i].imm = (int32_t)(uint32_t)addr;
 		insns[i + 1].imm = (int32_t)(uint32_t)(addr >> 32);
@@ -551,9 +556,9 @@ static int load_relocated(struct core_progtype *type, const struct loader_progra
 	return err;
 }
 
-static int load_program(const char *name, const char *section, const struct loader_program *lp,
-			const struct ebpf_inst *insns, size_t count, const struct load_unit *u,
-			struct ebpf_program **out)
+static int load_program(const char *name, const char *section, const char *type_section,
+			const struct loader_program *lp, const struct ebpf_inst *insns,
+			size_t count, const struct load_unit *u, struct ebpf_program **out)
 {
 	struct core_progtype *type;
 	int err;
@@ -561,7 +566,7 @@ static int load_program(const char *name, const char *section, const struct load
 	if (u->opts->program_type)
 		err = core_progtype_find_name(u->opts->program_type, &type);
 	else
-		err = core_progtype_find_section(section, &type);
+		err = core_progtype_find_section(type_section ? type_section : section, &type);
 	if (err)
 		return err;
 	if (lp && lp->core_relo_count)
@@ -586,13 +591,19 @@ static bool map_compatible(const struct ebpf_map *map, const struct loader_map *
 	       !((map->attr.map_flags ^ lm->map_flags) & prog_access);
 }
 
-/* LIBBPF_PIN_BY_NAME: reuse the map pinned under its name, or pin the new one there. */
+static void pin_path(const struct loader_map *lm, char *path, size_t size)
+{
+	snprintf(path, size, PIN_ROOT "%s", lm->pin_path);
+}
+
+/* A pinned map (LIBBPF_PIN_BY_NAME, iproute2's PIN_OBJECT_NS and PIN_GLOBAL_NS): reuse the map
+ * pinned at its path, or pin the new one there. */
 static int pinned_map(const struct loader_map *lm, struct ebpf_map **map)
 {
-	char path[sizeof(PIN_ROOT) + MAP_NAME_MAX];
+	char path[PATH_MAX];
 	int err;
 
-	snprintf(path, sizeof(path), PIN_ROOT "%s", lm->name);
+	pin_path(lm, path, sizeof(path));
 	err = ebpf_map_get_pinned(path, map);
 	if (err == -ENOENT) {
 		core_error_clear();
@@ -621,7 +632,7 @@ static int create_map(const struct loader_map *lm, struct ebpf_map *inner, struc
 	uint32_t key = 0;
 	int err;
 
-	if (lm->pinning == LOADER_PIN_BY_NAME) {
+	if (lm->pin_path) {
 		err = pinned_map(lm, map);
 		if (err <= 0)
 			return err;
@@ -646,21 +657,21 @@ static int create_map(const struct loader_map *lm, struct ebpf_map *inner, struc
 }
 
 /*
- * LIBBPF_PIN_BY_NAME maps the object created are pinned once the whole object has loaded: a
- * refused object leaves nothing behind (as libbpf, which unpins on failure).
+ * Pinned maps the object created are pinned once the whole object has loaded: a refused object
+ * leaves nothing behind (as libbpf, which unpins on failure).
  */
 static int pin_new_maps(struct ebpf_object *obj, const struct loader_object *lo)
 {
-	char path[sizeof(PIN_ROOT) + MAP_NAME_MAX];
+	char path[PATH_MAX];
 	bool *pinned_here = calloc(lo->map_count + 1, sizeof(*pinned_here));
 	int err = pinned_here ? 0 : core_error(-ENOMEM, "out of memory");
 
 	for (size_t i = 0; i < lo->map_count && !err; i++) {
 		struct ebpf_map *pinned;
 
-		if (lo->maps[i].pinning != LOADER_PIN_BY_NAME)
+		if (!lo->maps[i].pin_path)
 			continue;
-		snprintf(path, sizeof(path), PIN_ROOT "%s", lo->maps[i].name);
+		pin_path(&lo->maps[i], path, sizeof(path));
 		if (!ebpf_map_get_pinned(path, &pinned)) {
 			/* Reused from the pin (pinned_map): already there. */
 			if (pinned != obj->maps[i])
@@ -676,15 +687,50 @@ static int pin_new_maps(struct ebpf_object *obj, const struct loader_object *lo)
 	for (size_t i = 0; err && pinned_here && i < lo->map_count; i++) {
 		if (!pinned_here[i])
 			continue;
-		snprintf(path, sizeof(path), PIN_ROOT "%s", lo->maps[i].name);
+		pin_path(&lo->maps[i], path, sizeof(path));
 		ebpf_unpin(path);
 	}
 	free(pinned_here);
 	return err;
 }
 
+/* A verify-only open describes its maps without storage: whatever their size, nothing is
+ * allocated for their entries (a 16 M-entry hash costs a few bytes). */
+static int describe_map(const struct loader_map *lm, struct ebpf_map *inner, struct ebpf_map **map)
+{
+	struct map_attr attr = {
+		.type = lm->type,
+		.key_size = lm->key_size,
+		.value_size = lm->value_size,
+		.max_entries = lm->max_entries,
+		.map_flags =
+		    lm->map_flags | (lm->kind == LOADER_MAP_RODATA ? EBPF_F_RDONLY_PROG : 0),
+		.name = lm->name,
+		.inner_map = inner,
+	};
+	int err = map_create_descriptor(&attr, map, NULL);
+
+	if (err)
+		return err;
+	core_lock();
+	err = core_id_alloc_locked(CORE_MAP, *map, &(*map)->id);
+	core_unlock();
+	if (err) {
+		map_destroy(*map);
+		*map = NULL;
+		return core_error(err, "map '%s': out of memory", lm->name);
+	}
+	return 0;
+}
+
+static bool without_storage(const struct ebpf_object_open_opts *opts)
+{
+	return opts->verify_only && !opts->keep_map_storage;
+}
+
 /* Maps of maps need their template first: two passes. */
-static int create_maps(struct ebpf_object *obj, const struct loader_object *lo)
+static int create_maps(struct ebpf_object *obj, const struct loader_object *lo,
+		       const struct ebpf_object_open_opts *opts)
 {
 	obj->maps = calloc(lo->map_count ? lo->map_count : 1, sizeof(*obj->maps));
 	if (!obj->maps)
@@ -705,7 +751,10 @@ static int create_maps(struct ebpf_object *obj, const struct loader_object *lo)
 					    -EINVAL, "map '%s': bad inner map template", lm->name);
 				inner = obj->maps[lm->inner_map];
 			}
-			err = create_map(lm, inner, &obj->maps[i]);
+			if (without_storage(opts))
+				err = describe_map(lm, inner, &obj->maps[i]);
+			else
+				err = create_map(lm, inner, &obj->maps[i]);
 			if (err)
 				return err;
 		}
@@ -732,8 +781,8 @@ static int load_programs(struct ebpf_object *obj, const struct loader_object *lo
 
 		if (!wanted(lp, u->opts->only_program))
 			continue;
-		err = load_program(lp->name, lp->section, lp, lp->insns, lp->insn_count, u,
-				   &by_index[i]);
+		err = load_program(lp->name, lp->section, lp->type_section, lp, lp->insns,
+				   lp->insn_count, u, &by_index[i]);
 		if (err)
 			return err;
 		obj->programs[obj->program_count++] = by_index[i];
@@ -849,16 +898,18 @@ int core_object_build(struct loader_object *lo, const char *name,
 		err = core_error(err, "%s", msg);
 		goto fail;
 	}
+	loader_size_maps(lo, ebpf_num_possible_cpus());
 	loader_describe_maps(lo, vmaps);
-	err = create_maps(obj, lo);
+	err = create_maps(obj, lo, opts);
 	if (err)
 		goto fail;
 	u.maps = obj->maps;
 	u.map_count = obj->map_count;
 	err = load_programs(obj, lo, &u, by_index);
-	if (!err)
+	/* Maps without storage hold nothing and are not pinned: verifying leaves no trace. */
+	if (!err && !without_storage(opts))
 		err = fill_initial_entries(obj, lo, by_index);
-	if (!err)
+	if (!err && !without_storage(opts))
 		err = pin_new_maps(obj, lo);
 	if (err)
 		goto fail;

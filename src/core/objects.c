@@ -255,8 +255,8 @@ void core_map_clear_objects(struct ebpf_map *map)
 	unsigned char next[key_size ? key_size : 1];
 	const void *prev = NULL;
 
-	if (!object_ops_for(map->attr.type))
-		return;
+	if (!object_ops_for(map->attr.type) || map_is_descriptor(map))
+		return; /* a map without storage holds nothing */
 	/* Array slots survive a delete (they become empty), so walk the keys in order; a hash
 	 * loses the key, so restart from the first. */
 	bool hash = map->attr.type == EBPF_MAP_TYPE_HASH_OF_MAPS;

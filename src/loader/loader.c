@@ -66,7 +66,8 @@ static int check_ehdr(struct loader_ctx *ctx)
 				  "ELF data encoding %u is not the host's (%s-endian objects only)",
 				  ident[EI_DATA], host_data == ELFDATA2LSB ? "little" : "big");
 	memcpy(&ehdr, ctx->image, sizeof(ehdr));
-	if (ehdr.e_machine != EM_BPF)
+	/* Old LLVM left e_machine EM_NONE: libbpf accepts it as BPF too. */
+	if (ehdr.e_machine != EM_BPF && ehdr.e_machine != EM_NONE)
 		return loader_err(ctx, -ENOEXEC, "ELF machine %u is not BPF (EM_BPF = %u)",
 				  ehdr.e_machine, EM_BPF);
 	if (ehdr.e_type != ET_REL)
@@ -388,8 +389,80 @@ static int add_function(struct loader_ctx *ctx, const GElf_Sym *sym, size_t *cap
 	func->end = func->start + sym->st_size / LOADER_INSN_SZ;
 	/* libbpf's rule: global functions of a program section are programs; .text only holds
 	 * subprograms, and so do static functions anywhere. */
-	func->is_program = sym->st_shndx != ctx->text && GELF_ST_BIND(sym->st_info) != STB_LOCAL;
+	func->global = GELF_ST_BIND(sym->st_info) != STB_LOCAL;
+	func->is_program = sym->st_shndx != ctx->text && func->global;
 	return 0;
+}
+
+static bool is_code_symbol(struct loader_ctx *ctx, const GElf_Sym *sym, unsigned char type)
+{
+	return GELF_ST_TYPE(sym->st_info) == type && sym->st_shndx < ctx->shnum &&
+	       ctx->secs[sym->st_shndx].kind == SEC_CODE;
+}
+
+/* Whether one of the first n functions is in section sec. */
+static bool section_has_functions(struct loader_ctx *ctx, size_t sec, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ctx->funcs[i].sec == sec)
+			return true;
+	}
+	return false;
+}
+
+/* The size of a symbol without one: up to the next global symbol of its section, or its end. */
+static uint64_t notype_size(struct loader_ctx *ctx, const GElf_Sym *sym)
+{
+	uint64_t end = ctx->secs[sym->st_shndx].insn_count * LOADER_INSN_SZ;
+	GElf_Sym other;
+
+	for (size_t i = 1; i < ctx->sym_count; i++) {
+		if (!loader_get_sym(ctx, i, &other) && other.st_shndx == sym->st_shndx &&
+		    GELF_ST_BIND(other.st_info) == STB_GLOBAL && other.st_value > sym->st_value &&
+		    other.st_value < end)
+			end = other.st_value;
+	}
+	return end > sym->st_value ? end - sym->st_value : 0;
+}
+
+/*
+ * Objects of old clang describe functions with GLOBAL NOTYPE symbols, often without size: in a
+ * code section with no STT_FUNC symbol, each such symbol is a function reaching to the next.
+ */
+static int collect_notype_functions(struct loader_ctx *ctx, size_t *cap)
+{
+	size_t funcs = ctx->func_count;
+	GElf_Sym sym;
+	int err;
+
+	for (size_t i = 1; i < ctx->sym_count; i++) {
+		if (loader_get_sym(ctx, i, &sym) || !is_code_symbol(ctx, &sym, STT_NOTYPE) ||
+		    GELF_ST_BIND(sym.st_info) != STB_GLOBAL)
+			continue;
+		/* Sections with STT_FUNC symbols describe their functions with them. */
+		if (section_has_functions(ctx, sym.st_shndx, funcs))
+			continue;
+		if (!sym.st_size)
+			sym.st_size = notype_size(ctx, &sym);
+		err = add_function(ctx, &sym, cap);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* An object whose code is all in .text (no SEC() at all): its global functions are its
+ * programs, as older libbpf loaded them; the program type must then be given. */
+static void text_only_programs(struct loader_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->func_count; i++) {
+		if (ctx->funcs[i].is_program || ctx->funcs[i].sec != ctx->text)
+			return;
+	}
+	for (i = 0; i < ctx->func_count; i++)
+		ctx->funcs[i].is_program = ctx->funcs[i].global;
 }
 
 static int cmp_func(const void *a, const void *b)
@@ -441,13 +514,16 @@ static int collect_functions(struct loader_ctx *ctx)
 		err = check_symbol(ctx, i, &sym);
 		if (err)
 			return err;
-		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx >= ctx->shnum ||
-		    ctx->secs[sym.st_shndx].kind != SEC_CODE)
+		if (!is_code_symbol(ctx, &sym, STT_FUNC))
 			continue;
 		err = add_function(ctx, &sym, &cap);
 		if (err)
 			return err;
 	}
+	err = collect_notype_functions(ctx, &cap);
+	if (err)
+		return err;
+	text_only_programs(ctx);
 	if (ctx->funcs)
 		qsort(ctx->funcs, ctx->func_count, sizeof(*ctx->funcs), cmp_func);
 	return check_functions(ctx);
@@ -661,12 +737,14 @@ void loader_object_free(struct loader_object *object)
 	for (i = 0; i < object->program_count; i++) {
 		free(object->programs[i].name);
 		free(object->programs[i].section);
+		free(object->programs[i].type_section);
 		free(object->programs[i].insns);
 		free(object->programs[i].lines);
 		free(object->programs[i].core_relos);
 	}
 	for (i = 0; i < object->map_count; i++) {
 		free(object->maps[i].name);
+		free(object->maps[i].pin_path);
 		free(object->maps[i].initial_data);
 		free(object->maps[i].init_slots);
 		free(object->maps[i].init_programs);

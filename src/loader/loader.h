@@ -26,8 +26,12 @@ enum loader_map_kind {
 	LOADER_MAP_BSS,	   /* .bss*: zero-initialised */
 };
 
-#define LOADER_PIN_NONE	   0
-#define LOADER_PIN_BY_NAME 1 /* LIBBPF_PIN_BY_NAME */
+/* How a map is pinned: libbpf's LIBBPF_PIN_BY_NAME (BTF maps), iproute2's PIN_OBJECT_NS and
+ * PIN_GLOBAL_NS (struct bpf_elf_map). Each pinned map has its pin_path. */
+#define LOADER_PIN_NONE	     0
+#define LOADER_PIN_BY_NAME   1 /* "<name>" */
+#define LOADER_PIN_OBJECT_NS 2 /* "tc/<object hash>/<name>": shared by loads of one object */
+#define LOADER_PIN_GLOBAL_NS 3 /* "tc/globals/<name>": shared by every object */
 
 struct loader_map {
 	char *name; /* the variable's name, or the section name for global data */
@@ -37,7 +41,8 @@ struct loader_map {
 	uint32_t value_size;
 	uint32_t max_entries;
 	uint32_t map_flags;
-	uint32_t pinning;
+	uint32_t pinning;  /* LOADER_PIN_* */
+	char *pin_path;	   /* relative to the pin root; NULL when not pinned */
 	int32_t inner_map; /* index in maps[] of the inner map's template, -1 when none */
 	/* This map is only the template of another map's inner maps ("<outer>.inner", as libbpf
 	 * names it): no program refers to it. */
@@ -76,6 +81,9 @@ struct loader_core_relo {
 struct loader_program {
 	char *name;    /* the function's name */
 	char *section; /* the SEC() name */
+	/* The section whose program type this program has: its own, except for iproute2's tail
+	 * call sections "ID/IDX", which take the type of the object's other programs. */
+	char *type_section;
 	struct ebpf_inst *insns;
 	size_t insn_count;
 	size_t main_insn_count;	   /* the entry function's own; subprograms follow */
@@ -144,6 +152,10 @@ void loader_object_free(struct loader_object *object);
  */
 int loader_kconfig_resolve(struct loader_object *obj, const char *config_path, char *err,
 			   size_t err_size);
+
+/* Sizes the maps libbpf sizes at load: a perf event array declared without max_entries gets
+ * one entry per possible CPU. */
+void loader_size_maps(struct loader_object *object, uint32_t cpus);
 
 struct verifier_map;
 /* The object's maps as the verifier sees them (vmaps has map_count slots): .rodata is

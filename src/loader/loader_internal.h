@@ -29,6 +29,9 @@
 #define R_BPF_64_NODYLD32 4
 #endif
 
+/* Linux's BPF_MAP_TYPE_PERF_EVENT_ARRAY, which the runtime's enum does not name. */
+#define LOADER_MAP_TYPE_PERF_EVENT_ARRAY 4
+
 enum loader_sec_kind {
 	SEC_OTHER,	 /* debug info, address-significance tables, ...: ignored */
 	SEC_CODE,	 /* executable: programs and subprograms */
@@ -76,6 +79,7 @@ struct loader_func {
 	uint32_t sec;
 	uint32_t start; /* instruction index in the section */
 	uint32_t end;	/* one past the last */
+	bool global;
 	bool is_program;
 };
 
@@ -95,6 +99,9 @@ struct loader_map_origin {
 	uint64_t size;
 	uint32_t values_offset; /* BTF maps with `values`: byte offset of the array in the def */
 	bool has_values;
+	/* struct bpf_elf_map (iproute2): the map's id, the id of its inner map, its slot in the
+	 * outer maps that name it */
+	uint32_t elf_id, inner_id, inner_idx;
 };
 
 struct loader_ctx {
@@ -164,6 +171,8 @@ int loader_add_map(struct loader_ctx *ctx, const char *name, enum loader_map_kin
  * or -ENOENT. */
 int loader_collect_externs(struct loader_ctx *ctx);
 int loader_kconfig_ref(struct loader_ctx *ctx, const char *name, uint32_t *offset);
+/* tc's tail-call section names "ID/IDX" (id of a program array, slot in it). */
+bool loader_is_tail_call_section(const char *name, uint32_t *id, uint32_t *idx);
 
 /* Relocations and programs (relo.c). */
 int loader_relocate(struct loader_ctx *ctx);

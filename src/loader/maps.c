@@ -5,6 +5,7 @@
  * global-data section. Program arrays and maps of maps initialised with `.values = { ... }` get
  * their (slot, object) pairs from the relocations of .maps.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,15 +18,30 @@
 struct map_def {
 	uint32_t type, key_size, value_size, max_entries, map_flags, pinning;
 	bool has_key_size, has_value_size;
+	bool key_typed, value_typed;	 /* given by __type(key|value, T) */
 	const struct btf_member *values; /* __array(values, ...) */
 };
 
-/* struct bpf_map_def of the legacy `maps` section. */
+/*
+ * A definition of the legacy `maps` section: libbpf's struct bpf_map_def (the first five fields)
+ * or iproute2's struct bpf_elf_map, which appends id, pinning, inner_id and inner_idx (tc's maps
+ * of maps and tail-call program arrays are found by id). Shorter definitions leave the rest zero.
+ */
 struct legacy_map_def {
 	uint32_t type, key_size, value_size, max_entries, map_flags;
+	uint32_t id, pinning, inner_id, inner_idx;
 };
 
 #define LEGACY_DEF_MIN offsetof(struct legacy_map_def, map_flags)
+
+static int add_init(struct loader_ctx *ctx, struct loader_map *map, uint32_t slot, uint32_t value);
+
+/* iproute2's pinning values (struct bpf_elf_map .pinning) */
+#define ELF_PIN_NONE	  0
+#define ELF_PIN_OBJECT_NS 1
+#define ELF_PIN_GLOBAL_NS 2
+/* iproute2's "put this map in no outer map" (struct bpf_elf_map .inner_idx) */
+#define ELF_NO_INNER_IDX  UINT32_MAX
 
 static int add_map(struct loader_ctx *ctx, const char *name, enum loader_map_kind kind)
 {
@@ -84,44 +100,95 @@ static int check_map(struct loader_ctx *ctx, const struct loader_map *map)
 {
 	if (map->type == EBPF_MAP_TYPE_UNSPEC)
 		return loader_err(ctx, -EINVAL, "map '%s': no map type", map->name);
-	if (!map->max_entries)
+	/* libbpf sizes a perf event array without max_entries to the number of CPUs at load */
+	if (!map->max_entries && map->type != LOADER_MAP_TYPE_PERF_EVENT_ARRAY)
 		return loader_err(ctx, -EINVAL, "map '%s': max_entries is zero", map->name);
 	if (!map->key_size && needs_key(map->type))
 		return loader_err(ctx, -EINVAL, "map '%s': key size is zero", map->name);
 	if (!map->value_size && map->type != EBPF_MAP_TYPE_RINGBUF)
 		return loader_err(ctx, -EINVAL, "map '%s': value size is zero", map->name);
-	if (map->pinning > LOADER_PIN_BY_NAME)
-		return loader_err(ctx, -EINVAL, "map '%s': unsupported pinning %u", map->name,
-				  map->pinning);
 	return 0;
 }
 
 /* ---- Legacy maps ------------------------------------------------------------------------- */
 
-static int legacy_map(struct loader_ctx *ctx, const GElf_Sym *sym)
+/* A hash of the object's bytes names its PIN_OBJECT_NS directory (iproute2 uses the file's
+ * SHA-1; the pin namespace is the runtime's own, so any stable digest of the bytes serves). */
+static uint64_t object_digest(const struct loader_ctx *ctx)
+{
+	const uint8_t *p = ctx->image;
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+
+	for (size_t i = 0; i < ctx->size; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static int set_pin_path(struct loader_ctx *ctx, struct loader_map *map)
+{
+	char path[320];
+
+	switch (map->pinning) {
+	case LOADER_PIN_NONE:
+		return 0;
+	case LOADER_PIN_OBJECT_NS:
+		snprintf(path, sizeof(path), "tc/%016llx/%s",
+			 (unsigned long long)object_digest(ctx), map->name);
+		break;
+	case LOADER_PIN_GLOBAL_NS:
+		snprintf(path, sizeof(path), "tc/globals/%s", map->name);
+		break;
+	default:
+		snprintf(path, sizeof(path), "%s", map->name);
+		break;
+	}
+	map->pin_path = strdup(path);
+	return map->pin_path ? 0 : loader_err(ctx, -ENOMEM, "out of memory");
+}
+
+static int legacy_pinning(struct loader_ctx *ctx, const char *name, uint32_t pinning, uint32_t *out)
+{
+	static const uint32_t to_loader[] = {
+		[ELF_PIN_NONE] = LOADER_PIN_NONE,
+		[ELF_PIN_OBJECT_NS] = LOADER_PIN_OBJECT_NS,
+		[ELF_PIN_GLOBAL_NS] = LOADER_PIN_GLOBAL_NS,
+	};
+
+	if (pinning > ELF_PIN_GLOBAL_NS)
+		return loader_err(ctx, -EINVAL,
+				  "legacy map '%s': unsupported pinning %u (struct bpf_elf_map "
+				  "knows PIN_NONE 0, PIN_OBJECT_NS 1, PIN_GLOBAL_NS 2)",
+				  name, pinning);
+	*out = to_loader[pinning];
+	return 0;
+}
+
+static int legacy_map(struct loader_ctx *ctx, const GElf_Sym *sym, uint64_t def_size)
 {
 	const struct loader_sec *sec = &ctx->secs[ctx->maps_legacy];
 	const char *name = loader_sym_name(ctx, sym);
 	struct legacy_map_def def = { 0 };
+	struct loader_map_origin *origin;
 	const uint8_t *bytes;
 	struct loader_map *map;
 	size_t i;
-	int index;
+	int index, err;
 
 	if (!sec->data || sym->st_value > sec->data->d_size ||
-	    sym->st_size > sec->data->d_size - sym->st_value)
+	    def_size > sec->data->d_size - sym->st_value)
 		return loader_err(ctx, -EINVAL,
-				  "legacy map '%s': definition lies outside section "
-				  "'maps'",
-				  name);
-	if (sym->st_size < LEGACY_DEF_MIN)
+				  "legacy map '%s': definition (%llu bytes at offset %llu) lies "
+				  "outside section 'maps'",
+				  name, (unsigned long long)def_size,
+				  (unsigned long long)sym->st_value);
+	if (def_size < LEGACY_DEF_MIN)
 		return loader_err(ctx, -EINVAL,
 				  "legacy map '%s': definition of %llu bytes is too "
 				  "small (struct bpf_map_def has %zu)",
-				  name, (unsigned long long)sym->st_size, sizeof(def));
+				  name, (unsigned long long)def_size, LEGACY_DEF_MIN + 4);
 	bytes = (const uint8_t *)sec->data->d_buf + sym->st_value;
-	memcpy(&def, bytes, sym->st_size < sizeof(def) ? sym->st_size : sizeof(def));
-	for (i = sizeof(def); i < sym->st_size; i++) {
+	memcpy(&def, bytes, def_size < sizeof(def) ? def_size : sizeof(def));
+	for (i = sizeof(def); i < def_size; i++) {
 		if (bytes[i])
 			return loader_err(ctx, -EINVAL,
 					  "legacy map '%s': unknown non-zero field at "
@@ -137,10 +204,19 @@ static int legacy_map(struct loader_ctx *ctx, const GElf_Sym *sym)
 	map->value_size = def.value_size;
 	map->max_entries = def.max_entries;
 	map->map_flags = def.map_flags;
-	ctx->origins[index] = (struct loader_map_origin){ .sec = ctx->maps_legacy,
-							  .offset = sym->st_value,
-							  .size = sym->st_size };
-	return check_map(ctx, map);
+	origin = &ctx->origins[index];
+	*origin =
+	    (struct loader_map_origin){ .sec = ctx->maps_legacy,
+					.offset = sym->st_value,
+					.size = def_size,
+					.elf_id = def.id,
+					.inner_id = def.inner_id,
+					.inner_idx = def_size >= sizeof(def) ? def.inner_idx
+									     : ELF_NO_INNER_IDX };
+	err = legacy_pinning(ctx, name, def.pinning, &map->pinning);
+	if (!err)
+		err = set_pin_path(ctx, map);
+	return err ? err : check_map(ctx, map);
 }
 
 static int cmp_sym_value(const void *a, const void *b)
@@ -150,10 +226,121 @@ static int cmp_sym_value(const void *a, const void *b)
 	return x->st_value < y->st_value ? -1 : x->st_value > y->st_value;
 }
 
+/*
+ * Older clang gives the map symbols of `maps` no size: then every definition has the size of
+ * the section divided by the number of maps (libbpf's rule).
+ */
+static int legacy_def_size(struct loader_ctx *ctx, const GElf_Sym *sym, size_t n, uint64_t *size)
+{
+	uint64_t sec_size = ctx->secs[ctx->maps_legacy].shdr.sh_size;
+
+	if (sym->st_size) {
+		*size = sym->st_size;
+		return 0;
+	}
+	if (!sec_size || sec_size % n)
+		return loader_err(ctx, -EINVAL,
+				  "legacy map '%s' has no size and section 'maps' (%llu bytes) "
+				  "does not divide into its %zu map definitions",
+				  loader_sym_name(ctx, sym), (unsigned long long)sec_size, n);
+	*size = sec_size / n;
+	return 0;
+}
+
+/* iproute2's maps of maps: the outer map's inner_id names the map (by id) whose layout every
+ * inner map has; that map goes into slot inner_idx of each such outer map. */
+static int legacy_map_in_map(struct loader_ctx *ctx, size_t outer)
+{
+	struct loader_map *map = &ctx->obj->maps[outer];
+	uint32_t inner_id = ctx->origins[outer].inner_id;
+	int err;
+	bool map_in_map =
+	    map->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS || map->type == EBPF_MAP_TYPE_HASH_OF_MAPS;
+
+	if (!map_in_map)
+		return 0;
+	if (!inner_id)
+		return loader_err(ctx, -EINVAL,
+				  "legacy map '%s': a map of maps needs inner_id, the id of its "
+				  "inner map (struct bpf_elf_map)",
+				  map->name);
+	for (size_t i = 0; i < ctx->obj->map_count; i++) {
+		const struct loader_map_origin *o = &ctx->origins[i];
+		const struct loader_map *inner = &ctx->obj->maps[i];
+
+		if (i == outer || o->sec != ctx->maps_legacy || o->elf_id != inner_id ||
+		    o->inner_id)
+			continue;
+		if (map->inner_map < 0)
+			map->inner_map = (int32_t)i;
+		if (o->inner_idx == ELF_NO_INNER_IDX)
+			continue;
+		if (o->inner_idx >= map->max_entries)
+			return loader_err(ctx, -EINVAL,
+					  "legacy map '%s': inner_idx %u of map '%s' is beyond "
+					  "max_entries %u",
+					  inner->name, o->inner_idx, map->name, map->max_entries);
+		err = add_init(ctx, map, o->inner_idx, (uint32_t)i);
+		if (err)
+			return err;
+	}
+	if (map->inner_map < 0)
+		return loader_err(ctx, -EINVAL,
+				  "legacy map '%s': inner_id %u names no map of section 'maps'",
+				  map->name, inner_id);
+	return 0;
+}
+
+bool loader_is_tail_call_section(const char *name, uint32_t *id, uint32_t *idx)
+{
+	unsigned int a, b;
+	int end = 0;
+
+	if (!isdigit((unsigned char)name[0]) || sscanf(name, "%u/%u%n", &a, &b, &end) != 2 ||
+	    name[end] || !isdigit((unsigned char)name[strcspn(name, "/") + 1]))
+		return false;
+	if (id)
+		*id = a;
+	if (idx)
+		*idx = b;
+	return true;
+}
+
+/* tc's tail-call sections "ID/IDX": the program goes into slot IDX of the program array whose
+ * struct bpf_elf_map has id ID. */
+static int legacy_tail_call(struct loader_ctx *ctx, const struct loader_func *func)
+{
+	const char *section = ctx->secs[func->sec].name;
+	uint32_t id, idx;
+	int prog;
+
+	if (!func->is_program || !loader_is_tail_call_section(section, &id, &idx))
+		return 0;
+	prog = loader_program_index(ctx, func->sec, (uint64_t)func->start * LOADER_INSN_SZ);
+	for (size_t i = 0; i < ctx->obj->map_count; i++) {
+		struct loader_map *map = &ctx->obj->maps[i];
+
+		if (ctx->origins[i].sec != ctx->maps_legacy || ctx->origins[i].elf_id != id ||
+		    map->type != EBPF_MAP_TYPE_PROG_ARRAY)
+			continue;
+		if (idx >= map->max_entries)
+			return loader_err(ctx, -EINVAL,
+					  "section '%s': slot %u is beyond max_entries %u of "
+					  "program array '%s'",
+					  section, idx, map->max_entries, map->name);
+		return add_init(ctx, map, idx, (uint32_t)prog);
+	}
+	return loader_err(ctx, -EINVAL,
+			  "section '%s': tail-call section, but no program array of section 'maps' "
+			  "has id %u (struct bpf_elf_map .id)",
+			  section, id);
+}
+
 static int collect_legacy(struct loader_ctx *ctx)
 {
 	GElf_Sym *syms, sym;
-	size_t i, n = 0;
+	uint64_t def_size;
+	size_t i, n = 0, first = ctx->obj->map_count;
 	int err = 0;
 
 	syms = calloc(ctx->sym_count ? ctx->sym_count : 1, sizeof(*syms));
@@ -165,9 +352,14 @@ static int collect_legacy(struct loader_ctx *ctx)
 			syms[n++] = sym;
 	}
 	qsort(syms, n, sizeof(*syms), cmp_sym_value);
-	for (i = 0; i < n && !err; i++)
-		err = legacy_map(ctx, &syms[i]);
+	for (i = 0; i < n && !err; i++) {
+		err = legacy_def_size(ctx, &syms[i], n, &def_size);
+		if (!err)
+			err = legacy_map(ctx, &syms[i], def_size);
+	}
 	free(syms);
+	for (i = first; i < ctx->obj->map_count && !err; i++)
+		err = legacy_map_in_map(ctx, i);
 	return err;
 }
 
@@ -244,12 +436,14 @@ static int parse_member(struct loader_ctx *ctx, const char *map, const struct bt
 	if (!strcmp(field, "key_size") || !strcmp(field, "key")) {
 		err = field[3] ? member_uint(ctx, map, field, m, &val)
 			       : member_type_size(ctx, map, field, m, &val);
+		def->key_typed |= !field[3];
 		return err ? err
 			   : set_size(ctx, map, "key", &def->key_size, &def->has_key_size, val);
 	}
 	if (!strcmp(field, "value_size") || !strcmp(field, "value")) {
 		err = field[5] ? member_uint(ctx, map, field, m, &val)
 			       : member_type_size(ctx, map, field, m, &val);
+		def->value_typed |= !field[5];
 		return err ? err
 			   : set_size(ctx, map, "value", &def->value_size, &def->has_value_size,
 				      val);
@@ -302,13 +496,31 @@ bad:
 	return NULL;
 }
 
-static int add_btf_map(struct loader_ctx *ctx, const char *name, const struct map_def *def)
+/*
+ * Ring buffers and perf event arrays may name their records' types with __type(key|value, T),
+ * as cilium/ebpf objects do: the types describe the records, not the map's keys and values,
+ * whose sizes are fixed (ring buffer: none; perf event array: a 4-byte index and a 4-byte
+ * descriptor). Sizes given with __uint stay as written, for the map's checks to judge.
+ */
+static void record_typed_sizes(struct map_def *def)
+{
+	if (def->type == EBPF_MAP_TYPE_RINGBUF) {
+		def->key_size = def->key_typed ? 0 : def->key_size;
+		def->value_size = def->value_typed ? 0 : def->value_size;
+	} else if (def->type == LOADER_MAP_TYPE_PERF_EVENT_ARRAY) {
+		def->key_size = def->key_typed ? sizeof(uint32_t) : def->key_size;
+		def->value_size = def->value_typed ? sizeof(uint32_t) : def->value_size;
+	}
+}
+
+static int add_btf_map(struct loader_ctx *ctx, const char *name, struct map_def *def)
 {
 	struct loader_map *map;
 	int index = add_map(ctx, name, LOADER_MAP_USER);
 
 	if (index < 0)
 		return index;
+	record_typed_sizes(def);
 	map = &ctx->obj->maps[index];
 	map->type = def->type;
 	map->key_size = def->key_size;
@@ -316,6 +528,13 @@ static int add_btf_map(struct loader_ctx *ctx, const char *name, const struct ma
 	map->max_entries = def->max_entries;
 	map->map_flags = def->map_flags;
 	map->pinning = def->pinning;
+	if (def->pinning > LOADER_PIN_BY_NAME)
+		return loader_err(ctx, -EINVAL,
+				  "map '%s': unsupported pinning %u (LIBBPF_PIN_NONE 0, "
+				  "LIBBPF_PIN_BY_NAME 1)",
+				  name, def->pinning);
+	if (set_pin_path(ctx, map))
+		return -ENOMEM;
 	return index;
 }
 
@@ -531,7 +750,8 @@ static int map_init_relo(struct loader_ctx *ctx, const GElf_Rel *rel, size_t n)
 	GElf_Sym sym;
 	int index, target;
 
-	if (GELF_R_TYPE(rel->r_info) != R_BPF_64_ABS64)
+	/* clang 12 and later emit R_BPF_64_ABS64 here, older ones R_BPF_64_64. */
+	if (GELF_R_TYPE(rel->r_info) != R_BPF_64_ABS64 && GELF_R_TYPE(rel->r_info) != R_BPF_64_64)
 		return loader_err(ctx, -EINVAL,
 				  "section '.maps': relocation #%zu has unsupported "
 				  "type %llu",
@@ -637,6 +857,8 @@ int loader_collect_maps(struct loader_ctx *ctx)
 		err = collect_btf_maps(ctx);
 	if (!err && ctx->maps_btf)
 		err = collect_map_inits(ctx);
+	for (i = 0; i < ctx->func_count && !err; i++)
+		err = legacy_tail_call(ctx, &ctx->funcs[i]);
 	for (i = 1; i < ctx->shnum && !err; i++) {
 		struct loader_sec *sec = &ctx->secs[i];
 
@@ -645,6 +867,16 @@ int loader_collect_maps(struct loader_ctx *ctx)
 			err = data_map(ctx, sec);
 	}
 	return err;
+}
+
+void loader_size_maps(struct loader_object *object, uint32_t cpus)
+{
+	for (size_t i = 0; i < object->map_count; i++) {
+		struct loader_map *map = &object->maps[i];
+
+		if (map->type == LOADER_MAP_TYPE_PERF_EVENT_ARRAY && !map->max_entries)
+			map->max_entries = cpus;
+	}
 }
 
 void loader_describe_maps(const struct loader_object *object, struct verifier_map *vmaps)

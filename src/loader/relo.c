@@ -495,6 +495,23 @@ static int cmp_line(const void *a, const void *b)
 	return x->insn < y->insn ? -1 : x->insn > y->insn;
 }
 
+/* iproute2 loads a tail-call section "ID/IDX" with the program type of the object's main
+ * section (`tc filter ... sec classifier`): the first program section that is not one. */
+static const char *type_section(struct loader_ctx *ctx, const struct loader_func *f)
+{
+	const char *own = ctx->secs[f->sec].name;
+
+	if (!loader_is_tail_call_section(own, NULL, NULL))
+		return own;
+	for (size_t i = 0; i < ctx->func_count; i++) {
+		const char *name = ctx->secs[ctx->funcs[i].sec].name;
+
+		if (ctx->funcs[i].is_program && !loader_is_tail_call_section(name, NULL, NULL))
+			return name;
+	}
+	return own;
+}
+
 static int build_program(struct loader_ctx *ctx, struct layout *l, size_t entry,
 			 struct loader_program *prog)
 {
@@ -503,7 +520,8 @@ static int build_program(struct loader_ctx *ctx, struct layout *l, size_t entry,
 
 	prog->name = strdup(f->name);
 	prog->section = strdup(ctx->secs[f->sec].name);
-	if (!prog->name || !prog->section)
+	prog->type_section = strdup(type_section(ctx, f));
+	if (!prog->name || !prog->section || !prog->type_section)
 		return loader_err(ctx, -ENOMEM, "out of memory");
 	err = plan(ctx, l, entry);
 	if (err)

@@ -170,6 +170,56 @@ int map_create(const struct map_attr *attr, const struct map_object_ops *object_
 	return 0;
 }
 
+/* Linux's map types end here (BPF_MAP_TYPE_ARENA is 33). */
+#define MAP_TYPE_LINUX_MAX 33
+
+static void descriptor_free(struct ebpf_map *map)
+{
+	free(map);
+}
+
+static const struct map_ops descriptor_ops = { .free = descriptor_free };
+
+int map_create_descriptor(const struct map_attr *attr, struct ebpf_map **mapp, const char **why)
+{
+	const struct map_ops *ops = map_registry_ops(attr->type);
+	const char *name = attr->name ? attr->name : "";
+	const char *unused;
+	struct ebpf_map *map;
+	int err;
+
+	if (!why)
+		why = &unused;
+	*why = NULL;
+	*mapp = NULL;
+	if (attr->type == EBPF_MAP_TYPE_UNSPEC || (unsigned int)attr->type > MAP_TYPE_LINUX_MAX) {
+		*why = "unknown map type";
+		return core_error(-EINVAL, "map '%s': map type %u is unknown", name,
+				  (unsigned int)attr->type);
+	}
+	err = ops ? ops->check_attr(attr, why) : 0;
+	if (err)
+		return core_error(err, "map '%s' (%s): %s", name, map_type_name(attr->type), *why);
+	map = calloc(1, sizeof(*map));
+	if (!map) {
+		*why = "out of memory";
+		return core_error(-ENOMEM, "map '%s': out of memory", name);
+	}
+	map->ops = &descriptor_ops;
+	map->attr = *attr;
+	map->attr.inner_map = NULL;
+	snprintf(map->name, sizeof(map->name), "%s", name);
+	map->attr.name = map->name;
+	atomic_init(&map->refcount, 1);
+	*mapp = map;
+	return 0;
+}
+
+bool map_is_descriptor(const struct ebpf_map *map)
+{
+	return map->ops == &descriptor_ops;
+}
+
 void map_destroy(struct ebpf_map *map)
 {
 	if (map)
@@ -299,6 +349,11 @@ static int map_check_args(const struct ebpf_map *map, const void *key, const voi
 {
 	if (!map)
 		return core_error(-EINVAL, "%s: map is NULL", op);
+	if (map_is_descriptor(map))
+		return core_error(-EOPNOTSUPP,
+				  "map '%s': %s: the map has no storage (its object was opened to "
+				  "verify only)",
+				  map->name, op);
 	if (!key && map->attr.key_size)
 		return core_error(-EINVAL, "map '%s': %s: key is NULL (key_size %u)", map->name, op,
 				  map->attr.key_size);
@@ -421,6 +476,8 @@ int ebpf_map_get_next_key(struct ebpf_map *map, const void *key, void *next_key)
 		return core_error(-EINVAL, "get_next_key: map is NULL");
 	if (!next_key)
 		return core_error(-EINVAL, "map '%s': get_next_key: next_key is NULL", map->name);
+	if (map_is_descriptor(map))
+		return map_check_args(map, next_key, next_key, "get_next_key");
 	if (map_is_queue_stack(map))
 		err = -EINVAL; /* as Linux: no keys to iterate */
 	else

@@ -94,6 +94,14 @@ const char *map_type_name(enum ebpf_map_type type);
 int map_create(const struct map_attr *attr, const struct map_object_ops *object_ops,
 	       struct ebpf_map **map, const char **why);
 /*
+ * A map without storage, for objects opened to verify only: its attributes, checked as
+ * map_create checks them (any map type Linux defines is accepted, implemented here or not), and
+ * no memory for entries. Every operation on its contents fails with -EOPNOTSUPP.
+ */
+int map_create_descriptor(const struct map_attr *attr, struct ebpf_map **map, const char **why);
+bool map_is_descriptor(const struct ebpf_map *map);
+
+/*
  * Frees the map and every value in it (the last reference is gone and no reader can reach the
  * map any more). Never waits: it may run in a core_call_rcu callback (an inner map released by its
  * outer map). Values removed earlier are reclaimed by their own pending RCU callbacks.

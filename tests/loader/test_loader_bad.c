@@ -312,9 +312,10 @@ static void test_function_layout(void **state)
 	t_symbol(v.elf, "twice")->st_value = square->st_value + 8;
 	refuse(&v, -EINVAL, "section '.text': functions 'square' and 'twice' overlap");
 
-	/* Code with no function symbol has no name to become a program by. */
+	/* Code with no function symbol (a local label is none) has no name to become a program
+	 * by. */
 	v = victim("subprog.bpf.o");
-	t_symbol(v.elf, "loop")->st_info = ELF64_ST_INFO(STB_GLOBAL, STT_NOTYPE);
+	t_symbol(v.elf, "loop")->st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE);
 	refuse(&v, -EINVAL, "section 'sample_ext/loop': 11 instructions but no function symbol");
 }
 
@@ -403,7 +404,10 @@ static void test_legacy_map_definitions(void **state)
 
 	v = victim("legacy_maps.bpf.o");
 	t_symbol(v.elf, "legacy_hash")->st_value = 0x1000;
-	refuse(&v, -EINVAL, "legacy map 'legacy_hash': definition lies outside section 'maps'");
+	refuse(
+	    &v, -EINVAL,
+	    "legacy map 'legacy_hash': definition (20 bytes at offset 4096) lies outside section "
+	    "'maps'");
 }
 
 static void test_btf_corruption(void **state)

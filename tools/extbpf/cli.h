@@ -83,6 +83,7 @@ struct cli_object_args {
 	bool json;
 	const char *btf;     /* --btf */
 	const char *kconfig; /* --kconfig */
+	bool map_storage; /* opened to verify only, but with the maps' storage (extbpf map) */
 };
 
 /* Handles one of CLI_OBJECT_OPTIONS; 0 or EXIT_USAGE (after the usage message). */

@@ -229,6 +229,7 @@ int cli_open_object(const char *verb, const struct cli_object_args *a, bool veri
 		.verify_only = verify_only,
 		.btf_path = a->btf,
 		.kconfig_path = a->kconfig,
+		.keep_map_storage = a->map_storage,
 	};
 	/* Unusable input (not an object, no such section or type) is told apart from a refusal
 	 * by parsing first: only the second is the program's fault. */

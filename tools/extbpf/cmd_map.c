@@ -409,6 +409,7 @@ static int map_run(int argc, char **argv)
 	ret = map_parse(argc - 1, argv + 1, &a);
 	if (ret)
 		return ret;
+	a.obj.map_storage = true; /* the maps' contents are what this verb shows */
 	return cli_with_object("map", &a.obj, true, map_act, &a);
 }
 
