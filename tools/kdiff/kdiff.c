@@ -201,6 +201,13 @@ static void kernel_verify(struct kdiff *k, const char *path, const char *program
 		if (this)
 			target = prog;
 	}
+	/* libbpf knows programs only by STT_FUNC symbols: older objects' NOTYPE ones are not. */
+	if (!target) {
+		v->skipped = true;
+		snprintf(v->message, sizeof(v->message),
+			 "libbpf finds no program '%s' in the object", program);
+		goto out;
+	}
 	/* extbpf's type decides; libbpf's guess from the section name stands when it agrees. */
 	if (kernel_type(extbpf_type, &type) && bpf_program__type(target) == BPF_PROG_TYPE_UNSPEC) {
 		v->skipped = true;
