@@ -211,29 +211,38 @@ static int dfs(struct venv *env, uint32_t start, uint8_t *color, uint32_t *stack
 	return 0;
 }
 
+/*
+ * Reachability, subprogram by subprogram: a worklist of the subprograms found called, each
+ * walked once (a pass over all subprograms until nothing changes was quadratic in their number
+ * when each is called only by the next one).
+ */
 static int check_reachable(struct venv *env)
 {
 	uint8_t *color = calloc(env->count, 1), *next_edge = calloc(env->count, 1);
 	uint32_t *stack = calloc(env->count, sizeof(uint32_t));
+	uint32_t *work = calloc(env->subprog_count, sizeof(uint32_t));
 	bool *called = calloc(env->subprog_count, sizeof(bool));
-	uint32_t i, s;
-	bool progress = true;
+	uint32_t i, s, nwork = 0;
 	int err = -ENOMEM;
 
-	if (!color || !next_edge || !stack || !called)
+	if (!color || !next_edge || !stack || !work || !called)
 		goto out;
 	called[0] = true;
-	while (progress) {
-		progress = false;
-		for (s = 0; s < env->subprog_count; s++) {
-			if (!called[s] || color[env->subprogs[s].start])
+	work[nwork++] = 0;
+	while (nwork) {
+		s = work[--nwork];
+		dfs(env, env->subprogs[s].start, color, stack, next_edge);
+		for (i = env->subprogs[s].start; i < env->subprogs[s].end; i++) {
+			uint32_t callee;
+
+			env->res->cfg_steps++;
+			if (!(env->aux[i].flags & INSN_REACHED) || !is_local_call(&env->insns[i]))
 				continue;
-			dfs(env, env->subprogs[s].start, color, stack, next_edge);
-			progress = true;
-			for (i = env->subprogs[s].start; i < env->subprogs[s].end; i++)
-				if ((env->aux[i].flags & INSN_REACHED) &&
-				    is_local_call(&env->insns[i]))
-					called[env->aux[i + 1 + env->insns[i].imm].subprog] = true;
+			callee = env->aux[i + 1 + env->insns[i].imm].subprog;
+			if (!called[callee]) {
+				called[callee] = true;
+				work[nwork++] = callee;
+			}
 		}
 	}
 	err = 0;
@@ -247,6 +256,7 @@ out:
 	free(color);
 	free(next_edge);
 	free(stack);
+	free(work);
 	free(called);
 	return err;
 }
@@ -310,33 +320,107 @@ static void use_def(const struct ebpf_inst *insn, uint16_t *use, uint16_t *def)
 	}
 }
 
-/* Backward dataflow to a fixpoint: live_in = use | (live_out & ~def). */
-static void compute_liveness(struct venv *env)
+/* Predecessors of every instruction as one array: those of i are preds[first[i]..first[i + 1]). */
+struct preds {
+	uint32_t *first;
+	uint32_t *preds;
+};
+
+static int build_preds(struct venv *env, struct preds *p)
 {
-	bool changed = true;
+	uint32_t i, succ[2], *fill;
+	int n, k;
 
-	while (changed) {
-		uint32_t i = env->count;
+	p->first = calloc(env->count + 1, sizeof(uint32_t));
+	p->preds = calloc(2 * (size_t)env->count, sizeof(uint32_t));
+	fill = calloc(env->count, sizeof(uint32_t));
+	if (!p->first || !p->preds || !fill) {
+		free(fill);
+		return -ENOMEM;
+	}
+	for (i = 0; i < env->count; i++) {
+		if (env->aux[i].flags & INSN_LDDW_HI)
+			continue;
+		n = successors(env, i, succ);
+		for (k = 0; k < n; k++)
+			p->first[succ[k] + 1]++;
+	}
+	for (i = 0; i < env->count; i++)
+		p->first[i + 1] += p->first[i];
+	for (i = 0; i < env->count; i++) {
+		if (env->aux[i].flags & INSN_LDDW_HI)
+			continue;
+		n = successors(env, i, succ);
+		for (k = 0; k < n; k++)
+			p->preds[p->first[succ[k]] + fill[succ[k]]++] = i;
+	}
+	free(fill);
+	return 0;
+}
 
-		changed = false;
-		while (i-- > 0) {
-			uint16_t use, def, out = 0, in;
-			uint32_t succ[2];
-			int n, k;
+static uint16_t live_in(struct venv *env, uint32_t i)
+{
+	uint16_t use, def, out = 0;
+	uint32_t succ[2];
+	int n, k;
 
-			if (env->aux[i].flags & INSN_LDDW_HI)
-				continue;
-			n = successors(env, i, succ);
-			for (k = 0; k < n; k++)
-				out |= env->aux[succ[k]].live;
-			use_def(&env->insns[i], &use, &def);
-			in = use | (out & ~def);
-			if (in != env->aux[i].live) {
-				env->aux[i].live = in;
-				changed = true;
+	n = successors(env, i, succ);
+	for (k = 0; k < n; k++)
+		out |= env->aux[succ[k]].live;
+	use_def(&env->insns[i], &use, &def);
+	return use | (out & ~def);
+}
+
+/*
+ * Backward dataflow, live_in = use | (live_out & ~def), as a worklist: an instruction is
+ * recomputed only when the liveness of a successor grew. Liveness only grows, by at most one of
+ * the 11 registers at a time, so each instruction is recomputed at most 1 + 11 * (number of
+ * successors) times: linear, where sweeping the program until nothing changed took one sweep per
+ * back-edge on a path (quadratic).
+ */
+static int compute_liveness(struct venv *env)
+{
+	struct preds p = { NULL, NULL };
+	uint32_t *work = calloc(env->count, sizeof(uint32_t)), nwork = 0, i, k;
+	uint8_t *queued = calloc(env->count, 1);
+	int err = -ENOMEM;
+
+	if (!work || !queued || build_preds(env, &p))
+		goto out;
+	/* Last instruction first: most liveness flows backwards along the layout. */
+	for (i = 0; i < env->count; i++) {
+		if (env->aux[i].flags & INSN_LDDW_HI)
+			continue;
+		work[nwork++] = i;
+		queued[i] = 1;
+	}
+	while (nwork) {
+		uint16_t in;
+
+		i = work[--nwork];
+		queued[i] = 0;
+		env->res->liveness_steps++;
+		in = live_in(env, i);
+		if (in == env->aux[i].live)
+			continue;
+		env->aux[i].live = in;
+		for (k = p.first[i]; k < p.first[i + 1]; k++) {
+			uint32_t pred = p.preds[k];
+
+			if (!queued[pred]) {
+				queued[pred] = 1;
+				work[nwork++] = pred;
 			}
 		}
 	}
+	env->res->cfg_steps += env->res->liveness_steps;
+	err = 0;
+out:
+	free(work);
+	free(queued);
+	free(p.first);
+	free(p.preds);
+	return err;
 }
 
 int cfg_check(struct venv *env)
@@ -355,6 +439,5 @@ int cfg_check(struct venv *env)
 	err = check_reachable(env);
 	if (err)
 		return err;
-	compute_liveness(env);
-	return 0;
+	return compute_liveness(env);
 }

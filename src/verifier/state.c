@@ -3,6 +3,7 @@
  * Abstract values: tnums (known bits), registers, stack slots, whole states, and the state
  * comparison that pruning relies on.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,22 +196,157 @@ bool reg_is_null(const struct reg *reg)
 
 /* ---- states ------------------------------------------------------------------------------- */
 
-struct frame *frame_new(void)
+/*
+ * A checkpoint or a pending branch shares with the last checkpoint of its path everything that
+ * has not changed since: whole frames (a caller's frame rarely changes while its callee runs),
+ * else a frame's stack (5 KB of the frame's 6, and most instructions only touch registers). So a
+ * checkpoint at call depth 8 costs about one frame's registers, not eight full frames. Shared
+ * frames and stacks are never written: the current state owns all of its own (refcnt 1), a popped
+ * pending branch copies what it shares first (state_unshare), and state_foreach_reg copies what it
+ * changes. Every byte held is counted in the state's state_mem: the memory budget.
+ */
+struct frame_stack {
+	uint32_t refcnt;
+	struct stack_slot slot[STACK_SLOTS];
+};
+
+#define STACK_BYTES sizeof(((struct frame_stack *)0)->slot)
+
+static struct frame_stack *stack_of(struct stack_slot *slots)
+{
+	return (struct frame_stack *)((char *)slots - offsetof(struct frame_stack, slot));
+}
+
+static void mem_add(struct state_mem *mem, size_t bytes)
+{
+	mem->bytes += bytes;
+	if (mem->bytes > mem->peak)
+		mem->peak = mem->bytes;
+}
+
+static struct stack_slot *stack_dup(struct state_mem *mem, const struct stack_slot *src)
+{
+	struct frame_stack *s = malloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->refcnt = 1;
+	if (src)
+		memcpy(s->slot, src, STACK_BYTES);
+	else
+		memset(s->slot, 0, STACK_BYTES);
+	mem_add(mem, sizeof(*s));
+	return s->slot;
+}
+
+static void stack_put(struct state_mem *mem, struct stack_slot *slots)
+{
+	struct frame_stack *s;
+
+	if (!slots)
+		return;
+	s = stack_of(slots);
+	if (--s->refcnt)
+		return;
+	mem->bytes -= sizeof(*s);
+	free(s);
+}
+
+static bool stack_shared(struct stack_slot *slots)
+{
+	return stack_of(slots)->refcnt > 1;
+}
+
+/* A frame without a stack yet: the caller attaches one. */
+static struct frame *frame_alloc(struct state_mem *mem)
 {
 	struct frame *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->refcnt = 1;
+	mem_add(mem, sizeof(*f));
+	return f;
+}
+
+static void frame_put(struct state_mem *mem, struct frame *f)
+{
+	if (!f || --f->refcnt)
+		return;
+	stack_put(mem, f->stack);
+	mem->bytes -= sizeof(*f);
+	free(f);
+}
+
+/* Everything but the stack and the reference count. */
+static void frame_copy_regs(struct frame *dst, const struct frame *src)
+{
+	memcpy(dst->regs, src->regs, sizeof(dst->regs));
+	dst->callsite = src->callsite;
+	dst->subprog = src->subprog;
+	dst->depth = src->depth;
+}
+
+/* Same contents (padding included: a difference there only costs a copy). */
+static bool frame_regs_same(const struct frame *a, const struct frame *b)
+{
+	return !memcmp(a->regs, b->regs, sizeof(a->regs)) && a->callsite == b->callsite &&
+	       a->subprog == b->subprog && a->depth == b->depth;
+}
+
+static bool stack_same(const struct frame *a, const struct frame *b)
+{
+	return a->stack == b->stack || !memcmp(a->stack, b->stack, STACK_BYTES);
+}
+
+/* A frame of its own with a stack of its own. */
+static struct frame *frame_dup(struct state_mem *mem, const struct frame *src)
+{
+	struct frame *f = frame_alloc(mem);
+
+	if (!f)
+		return NULL;
+	frame_copy_regs(f, src);
+	f->stack = stack_dup(mem, src->stack);
+	if (!f->stack) {
+		frame_put(mem, f);
+		return NULL;
+	}
+	return f;
+}
+
+struct frame *frame_new(struct state_mem *mem)
+{
+	struct frame *f = frame_alloc(mem);
 	int i;
 
 	if (!f)
 		return NULL;
+	f->stack = stack_dup(mem, NULL);
+	if (!f->stack) {
+		frame_put(mem, f);
+		return NULL;
+	}
 	for (i = 0; i < EBPF_NUM_REGS; i++)
 		reg_mark_not_init(&f->regs[i]);
 	f->callsite = -1;
 	return f;
 }
 
-struct vstate *state_new(void)
+void state_frame_put(struct vstate *st, struct frame *f)
 {
-	return calloc(1, sizeof(struct vstate));
+	frame_put(st->mem, f);
+}
+
+struct vstate *state_new(struct state_mem *mem)
+{
+	struct vstate *st = calloc(1, sizeof(struct vstate));
+
+	if (!st)
+		return NULL;
+	st->mem = mem;
+	mem_add(mem, sizeof(*st));
+	return st;
 }
 
 void state_free_frames(struct vstate *st)
@@ -218,7 +354,8 @@ void state_free_frames(struct vstate *st)
 	uint32_t i;
 
 	for (i = 0; i < EBPF_MAX_CALL_DEPTH; i++) {
-		free(st->frames[i]);
+		if (st->frames[i])
+			frame_put(st->mem, st->frames[i]);
 		st->frames[i] = NULL;
 	}
 }
@@ -228,52 +365,184 @@ void state_free(struct vstate *st)
 	if (!st)
 		return;
 	state_free_frames(st);
+	st->mem->bytes -= sizeof(*st);
 	free(st);
 }
 
-/* Copies src into dst, reusing dst's frames. */
-int state_copy_into(struct vstate *dst, const struct vstate *src)
+static void state_copy_scalars(struct vstate *dst, const struct vstate *src)
 {
-	uint32_t i;
-
-	for (i = 0; i < EBPF_MAX_CALL_DEPTH; i++) {
-		if (i > src->curframe) {
-			free(dst->frames[i]);
-			dst->frames[i] = NULL;
-			continue;
-		}
-		if (!dst->frames[i]) {
-			dst->frames[i] = malloc(sizeof(struct frame));
-			if (!dst->frames[i])
-				return -ENOMEM;
-		}
-		memcpy(dst->frames[i], src->frames[i], sizeof(struct frame));
-	}
+	dst->mem = src->mem;
+	dst->oom = src->oom;
 	dst->curframe = src->curframe;
 	dst->nrefs = src->nrefs;
 	memcpy(dst->refs, src->refs, sizeof(src->refs));
 	memcpy(dst->ref_insn, src->ref_insn, sizeof(src->ref_insn));
 	dst->insn = src->insn;
 	dst->parent = src->parent;
+}
+
+/*
+ * Frame i of a stored copy of src: the last checkpoint's frame, or its stack, when unchanged.
+ * With `own_frame` the frame itself is always new (the copy's owner writes its registers).
+ */
+static struct frame *frame_for_store(const struct vstate *src, uint32_t i, bool own_frame)
+{
+	const struct vstate *last = src->parent ? &src->parent->st : NULL;
+	struct frame *f = src->frames[i], *lf = NULL, *nf;
+	bool same_stack;
+
+	if (last && i <= last->curframe)
+		lf = last->frames[i];
+	same_stack = lf && stack_same(lf, f);
+	if (!own_frame && same_stack && frame_regs_same(lf, f)) {
+		lf->refcnt++;
+		return lf;
+	}
+	nf = frame_alloc(src->mem);
+	if (!nf)
+		return NULL;
+	frame_copy_regs(nf, f);
+	if (same_stack) {
+		stack_of(lf->stack)->refcnt++;
+		nf->stack = lf->stack;
+		return nf;
+	}
+	nf->stack = stack_dup(src->mem, f->stack);
+	if (!nf->stack) {
+		frame_put(src->mem, nf);
+		return NULL;
+	}
+	return nf;
+}
+
+static int state_store(struct vstate *dst, const struct vstate *src, bool own_current)
+{
+	uint32_t i;
+
+	state_free_frames(dst);
+	state_copy_scalars(dst, src);
+	for (i = 0; i <= src->curframe; i++) {
+		dst->frames[i] = frame_for_store(src, i, own_current && i == src->curframe);
+		if (!dst->frames[i])
+			return -ENOMEM;
+	}
 	return 0;
 }
 
+/* Frame i of st, its own and with a stack of its own when `stack`. */
+static struct frame *own_frame(struct vstate *st, uint32_t i, bool stack)
+{
+	struct frame *fr = st->frames[i], *own;
+	struct stack_slot *slots;
+
+	if (fr->refcnt > 1) {
+		own = frame_alloc(st->mem);
+		if (!own)
+			return NULL;
+		frame_copy_regs(own, fr);
+		own->stack = fr->stack;
+		stack_of(fr->stack)->refcnt++;
+		frame_put(st->mem, fr);
+		st->frames[i] = fr = own;
+	}
+	if (stack && stack_shared(fr->stack)) {
+		slots = stack_dup(st->mem, fr->stack);
+		if (!slots)
+			return NULL;
+		stack_put(st->mem, fr->stack);
+		fr->stack = slots;
+	}
+	return fr;
+}
+
+/* Copies src into dst, every frame and stack dst's own (dst becomes the current state). */
+int state_copy_into(struct vstate *dst, const struct vstate *src)
+{
+	uint32_t i;
+
+	for (i = src->curframe + 1; i < EBPF_MAX_CALL_DEPTH; i++) {
+		if (dst->frames[i])
+			frame_put(src->mem, dst->frames[i]);
+		dst->frames[i] = NULL;
+	}
+	dst->mem = src->mem;
+	for (i = 0; i <= src->curframe; i++) {
+		if (dst->frames[i] == src->frames[i] || !dst->frames[i]) {
+			if (dst->frames[i])
+				frame_put(src->mem, dst->frames[i]);
+			dst->frames[i] = frame_dup(src->mem, src->frames[i]);
+			if (!dst->frames[i])
+				return -ENOMEM;
+			continue;
+		}
+		if (!own_frame(dst, i, true))
+			return -ENOMEM;
+		frame_copy_regs(dst->frames[i], src->frames[i]);
+		if (dst->frames[i]->stack != src->frames[i]->stack)
+			memcpy(dst->frames[i]->stack, src->frames[i]->stack, STACK_BYTES);
+	}
+	state_copy_scalars(dst, src);
+	return 0;
+}
+
+/* A pending branch: its current frame its own (its registers are written next), the rest shared
+ * with the last checkpoint where unchanged since. */
 struct vstate *state_copy(const struct vstate *src)
 {
-	struct vstate *st = state_new();
+	struct vstate *st = state_new(src->mem);
 
 	if (!st)
 		return NULL;
-	if (state_copy_into(st, src)) {
+	if (state_store(st, src, true)) {
 		state_free(st);
 		return NULL;
 	}
 	return st;
 }
 
+/* A checkpoint: everything unchanged since the last checkpoint of the path is shared. */
+int state_snapshot(struct vstate *dst, const struct vstate *src)
+{
+	return state_store(dst, src, false);
+}
+
+/* Makes every frame and stack of st its own, before it becomes the current state. */
+int state_unshare(struct vstate *st)
+{
+	uint32_t i;
+
+	for (i = 0; i <= st->curframe; i++)
+		if (!own_frame(st, i, true))
+			return -ENOMEM;
+	return 0;
+}
+
 struct reg *cur_regs(struct venv *env)
 {
 	return cur_frame(env)->regs;
+}
+
+/* fn on a register that st may share with stored states: copied first when fn changes it. */
+static void shared_reg_apply(struct vstate *st, uint32_t f, int i, bool in_stack,
+			     void (*fn)(struct reg *reg, void *arg), void *arg)
+{
+	struct frame *fr = st->frames[f];
+	struct reg *reg = in_stack ? &fr->stack[i].spilled : &fr->regs[i], tmp;
+
+	if (fr->refcnt == 1 && !(in_stack && stack_shared(fr->stack))) {
+		fn(reg, arg);
+		return;
+	}
+	tmp = *reg;
+	fn(&tmp, arg);
+	if (!memcmp(&tmp, reg, sizeof(tmp)))
+		return;
+	fr = own_frame(st, f, in_stack);
+	if (!fr) {
+		st->oom = true; /* reported by the walk; the state is discarded */
+		return;
+	}
+	*(in_stack ? &fr->stack[i].spilled : &fr->regs[i]) = tmp;
 }
 
 void state_foreach_reg(struct vstate *st, void (*fn)(struct reg *reg, void *arg), void *arg)
@@ -282,13 +551,11 @@ void state_foreach_reg(struct vstate *st, void (*fn)(struct reg *reg, void *arg)
 	int i;
 
 	for (f = 0; f <= st->curframe; f++) {
-		struct frame *fr = st->frames[f];
-
 		for (i = 0; i < EBPF_NUM_REGS; i++)
-			fn(&fr->regs[i], arg);
+			shared_reg_apply(st, f, i, false, fn, arg);
 		for (i = 0; i < STACK_SLOTS; i++)
-			if (fr->stack[i].type[0] == STACK_SPILL)
-				fn(&fr->stack[i].spilled, arg);
+			if (st->frames[f]->stack[i].type[0] == STACK_SPILL)
+				shared_reg_apply(st, f, i, true, fn, arg);
 	}
 }
 
@@ -427,6 +694,7 @@ bool states_equal(struct venv *env, const struct vstate *old, const struct vstat
 	struct idmap idmap = { .n = 0 };
 	uint32_t f, i;
 
+	env->res->states_compared++;
 	if (old->curframe != cur->curframe || old->nrefs != cur->nrefs)
 		return false;
 	/* Registers first: they differ far more often than the stack. */
@@ -452,29 +720,60 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h;
 }
 
-/* Equal states (as states_equal(exact) sees them) have equal hashes. */
+static uint64_t hash_reg(uint64_t h, const struct reg *r)
+{
+	h = mix(h, r->type);
+	if (r->type == NOT_INIT)
+		return h;
+	h = mix(h, (uint64_t)r->off);
+	h = mix(h, r->var.value);
+	h = mix(h, r->var.mask);
+	h = mix(h, r->umin);
+	h = mix(h, r->umax);
+	h = mix(h, (uint64_t)r->smin);
+	return mix(h, (uint64_t)r->smax);
+}
+
+/* What states_equal(exact) compares of a stack: the byte types, and the value of each spill. */
+static uint64_t hash_stack(uint64_t h, const struct frame *fr)
+{
+	int s;
+
+	for (s = 0; s < STACK_SLOTS; s++) {
+		const struct stack_slot *slot = &fr->stack[s];
+		uint64_t types;
+
+		if (slot->type[0] == STACK_SPILL) {
+			h = mix(h, STACK_SPILL);
+			h = hash_reg(h, &slot->spilled);
+			continue;
+		}
+		memcpy(&types, slot->type, sizeof(types));
+		if (types)
+			h = mix(h, types ^ (uint64_t)s << 56);
+	}
+	return h;
+}
+
+/*
+ * Equal states (as states_equal(exact) sees them) have equal hashes. The current frame's stack
+ * is hashed too: a loop whose iterations differ only in a stack slot would otherwise put all of
+ * its checkpoints in one bucket of the in-progress index. (Callers' stacks are not: they change
+ * only through pointers, and a bucket that fills anyway costs a bounded number of comparisons,
+ * is_state_visited.)
+ */
 uint64_t state_hash(struct venv *env, const struct vstate *st)
 {
 	const struct frame *fr = st->frames[st->curframe];
 	uint16_t live = env->aux[st->insn].live;
 	uint64_t h = st->curframe;
+	uint32_t f;
 	int i;
 
-	for (i = 0; i < EBPF_NUM_REGS; i++) {
-		const struct reg *r = &fr->regs[i];
-
-		if (!(live & (1u << i)))
-			continue;
-		h = mix(h, r->type);
-		if (r->type == NOT_INIT)
-			continue;
-		h = mix(h, (uint64_t)r->off);
-		h = mix(h, r->var.value);
-		h = mix(h, r->var.mask);
-		h = mix(h, r->umin);
-		h = mix(h, r->umax);
-		h = mix(h, (uint64_t)r->smin);
-		h = mix(h, (uint64_t)r->smax);
-	}
-	return h;
+	for (i = 0; i < EBPF_NUM_REGS; i++)
+		if (live & (1u << i))
+			h = hash_reg(h, &fr->regs[i]);
+	for (f = 0; f <= st->curframe; f++)
+		h = mix(h, (uint64_t)st->frames[f]->callsite);
+	return hash_stack(h, fr);
 }

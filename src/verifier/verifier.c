@@ -11,8 +11,13 @@
 
 #include "verifier_int.h"
 
-#define PATH_DONE 1
-#define PRUNED	  1
+#define PATH_DONE	     1
+#define PRUNED		     1
+/* Branches waiting to be walked, at most: each holds a state (Linux's
+ * BPF_COMPLEXITY_LIMIT_JMP_SEQ). */
+#define MAX_PENDING	     8192
+/* Exact comparisons per visit against in-progress checkpoints of the same hash. */
+#define PROGRESS_COMPARE_MAX 8
 
 /* ---- checkpoints ---------------------------------------------------------------------------- */
 
@@ -88,9 +93,10 @@ static void branch_done(struct venv *env, struct snode *node)
 	}
 }
 
-static void free_snode(struct snode *node)
+static void free_snode(struct venv *env, struct snode *node)
 {
 	state_free_frames(&node->st);
+	env->mem.bytes -= sizeof(*node);
 	free(node);
 }
 
@@ -109,13 +115,21 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 {
 	struct snode **link = &env->aux[idx].explored, *node;
 	uint64_t hash = state_hash(env, env->cur);
+	uint32_t compared;
 	int err;
 
-	/* Back at a state of this path (an ancestor still in progress): no progress. */
+	/*
+	 * Back at a state of this path (an ancestor still in progress): no progress. States with
+	 * the same hash that differ only in how their ids link registers could pile up in one
+	 * bucket: only the first few are compared. Missing an equal one only lets the walk go on
+	 * into the complexity limit, which refuses the program too.
+	 */
 	node = env->progress_size ? *progress_bucket(env, idx, hash) : NULL;
-	for (; node; node = node->next) {
-		if (node->insn == idx && node->hash == hash &&
-		    states_equal(env, &node->st, env->cur, true))
+	for (compared = 0; node && compared < PROGRESS_COMPARE_MAX; node = node->next) {
+		if (node->insn != idx || node->hash != hash)
+			continue;
+		compared++;
+		if (states_equal(env, &node->st, env->cur, true))
 			return loop_error(env, idx);
 	}
 	while ((node = *link)) {
@@ -126,7 +140,7 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 		/* A checkpoint that keeps missing costs more than it saves. */
 		if (++node->misses > node->hits * 4 + 32) {
 			*link = node->next;
-			free_snode(node);
+			free_snode(env, node);
 			continue;
 		}
 		link = &node->next;
@@ -136,8 +150,11 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 		return 0;
 	env->last_checkpoint = env->res->insns_processed;
 	node = calloc(1, sizeof(*node));
-	if (!node || state_copy_into(&node->st, env->cur)) {
-		free(node);
+	if (!node)
+		return -ENOMEM;
+	env->mem.bytes += sizeof(*node);
+	if (state_snapshot(&node->st, env->cur)) {
+		free_snode(env, node);
 		return -ENOMEM;
 	}
 	node->parent = env->cur->parent;
@@ -146,7 +163,7 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 	node->hash = hash;
 	err = progress_add(env, node);
 	if (err) {
-		free_snode(node);
+		free_snode(env, node);
 		return err;
 	}
 	env->cur->parent = node;
@@ -156,8 +173,16 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 
 /* ---- pending branches ----------------------------------------------------------------------- */
 
-static int push_state(struct venv *env, struct vstate *st)
+/* idx: the jump whose other side st is. */
+static int push_state(struct venv *env, struct vstate *st, uint32_t idx)
 {
+	if (st->oom)
+		return -ENOMEM;
+	if (env->pending_count >= MAX_PENDING)
+		return verr(env, idx, -E2BIG,
+			    "program too complex: more than %u branches pending at once (a "
+			    "sequence of undecided jumps); simplify it or split it",
+			    MAX_PENDING);
 	if (env->pending_count == env->pending_cap) {
 		uint32_t cap = env->pending_cap ? env->pending_cap * 2 : 64;
 		struct vstate **p = realloc(env->pending, cap * sizeof(*p));
@@ -182,6 +207,11 @@ static bool pop_state(struct venv *env)
 	if (!env->pending_count)
 		return false;
 	env->cur = env->pending[--env->pending_count];
+	/* The walk writes every frame of the current state. */
+	if (state_unshare(env->cur)) {
+		env->cur->oom = true;
+		return true;
+	}
 	if (env->in->log_level >= 1) {
 		vlog(env, "from pending branch to %u:\n", env->cur->insn);
 		vlog_state(env, env->cur);
@@ -205,7 +235,7 @@ static int call_local(struct venv *env, uint32_t idx)
 		if (st->frames[f]->subprog == sub)
 			return verr(env, idx, -EACCES,
 				    "recursive call to the subprogram at insn %u", target);
-	callee = frame_new();
+	callee = frame_new(&env->mem);
 	if (!callee)
 		return -ENOMEM;
 	for (i = 1; i <= 5; i++)
@@ -240,8 +270,8 @@ static int check_exit(struct venv *env, uint32_t idx)
 		for (i = 1; i <= 5; i++)
 			reg_mark_not_init(&caller->regs[i]);
 		st->insn = (uint32_t)callee->callsite + 1;
-		free(callee);
 		st->frames[st->curframe--] = NULL;
+		state_frame_put(st, callee);
 		return 0;
 	}
 	if (r0->type != SCALAR) {
@@ -298,7 +328,7 @@ static int do_jmp(struct venv *env, uint32_t idx)
 		vlog(env, "branch at %u: taken side pushed\n", idx);
 		vlog_state(env, other);
 	}
-	err = push_state(env, other);
+	err = push_state(env, other, idx);
 	if (err)
 		state_free(other);
 	return err;
@@ -369,16 +399,33 @@ static int init_state(struct venv *env)
 {
 	struct frame *f;
 
-	env->cur = state_new();
+	env->cur = state_new(&env->mem);
 	if (!env->cur)
 		return -ENOMEM;
-	f = frame_new();
+	f = frame_new(&env->mem);
 	if (!f)
 		return -ENOMEM;
 	env->cur->frames[0] = f;
 	reg_mark_ptr(&f->regs[1], PTR_TO_CTX);
 	reg_mark_ptr(&f->regs[EBPF_REG_FP], PTR_TO_STACK);
 	return 0;
+}
+
+/* The memory budget: checkpoints and pending branches hold states, and both grow with the
+ * paths walked; past the budget the program is too complex, as past the instruction limit. */
+static int check_memory(struct venv *env, uint32_t idx)
+{
+	if (env->cur->oom)
+		return -ENOMEM;
+	if (env->mem.bytes > env->mem.peak)
+		env->mem.peak = env->mem.bytes;
+	if (env->mem.bytes <= env->mem_limit)
+		return 0;
+	return verr(env, idx, -E2BIG,
+		    "program too complex: the verifier's states hold more than %llu MiB (%llu "
+		    "checkpoints kept, %u pending branches); simplify it or split it",
+		    (unsigned long long)(env->mem_limit >> 20),
+		    (unsigned long long)env->res->states_kept, env->pending_count);
 }
 
 static int walk(struct venv *env)
@@ -388,6 +435,9 @@ static int walk(struct venv *env)
 	while (!err) {
 		uint32_t idx = env->cur->insn;
 
+		err = check_memory(env, idx);
+		if (err)
+			return err;
 		if (env->aux[idx].flags & INSN_PRUNE) {
 			err = is_state_visited(env, idx);
 			if (err == PRUNED) {
@@ -434,7 +484,7 @@ static void env_free(struct venv *env)
 
 		for (; node; node = next) {
 			next = node->next;
-			free_snode(node);
+			free_snode(env, node);
 		}
 	}
 	for (i = 0; i < env->progress_size; i++) {
@@ -442,7 +492,7 @@ static void env_free(struct venv *env)
 
 		for (; node; node = next) {
 			next = node->next;
-			free_snode(node);
+			free_snode(env, node);
 		}
 	}
 	free(env->progress);
@@ -497,6 +547,8 @@ int verifier_verify(const struct verifier_input *in, struct verifier_result *res
 	env.insns = in->insns;
 	env.count = (uint32_t)in->insn_count;
 	env.limit = in->complexity_limit ? in->complexity_limit : DEFAULT_COMPLEXITY;
+	env.mem_limit =
+	    in->state_memory_limit ? in->state_memory_limit : VERIFIER_STATE_MEMORY_LIMIT;
 	err = check_input(&env);
 	if (err)
 		return err;
@@ -510,6 +562,7 @@ int verifier_verify(const struct verifier_input *in, struct verifier_result *res
 		verr(&env, UINT32_MAX, err, "internal error %d", err);
 	if (!err)
 		export_ctx_field_loads(&env);
+	res->peak_state_bytes = env.mem.peak;
 	env_free(&env);
 	if (!err)
 		res->error = 0;

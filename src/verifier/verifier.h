@@ -49,6 +49,9 @@ struct verifier_input {
 	char *log;			/* may be NULL */
 	size_t log_size;
 	uint64_t complexity_limit; /* instructions processed; 0: the default (1,000,000) */
+	/* Bytes the verifier's states (checkpoints, pending branches) may hold; 0: the default
+	 * (VERIFIER_STATE_MEMORY_LIMIT). Beyond it the program is refused as too complex. */
+	uint64_t state_memory_limit;
 	/*
 	 * Optional output, insn_count entries: for each instruction that loads a packet pointer
 	 * field of the context, VERIFIER_CTX_DATA / _DATA_END / _META (else 0), so that the core
@@ -60,6 +63,10 @@ struct verifier_input {
 /* The helper a CO-RE relocation that found nothing calls (libbpf's "bad relo", 0xbad2310): refused
  * only where a path reaches it, as Linux does; the code no path reaches never runs. */
 #define VERIFIER_POISONED_HELPER 0xbad2310
+
+/* The default state_memory_limit: with the 1,000,000 instruction limit, no input of up to
+ * 1,000,000 instructions makes the verifier use more than about 1 GB (docs/verifier.md). */
+#define VERIFIER_STATE_MEMORY_LIMIT (768ull << 20)
 
 #define VERIFIER_CTX_DATA     1
 #define VERIFIER_CTX_DATA_END 2
@@ -80,6 +87,11 @@ struct verifier_result {
 	uint64_t insns_processed;
 	uint64_t states_kept;
 	uint32_t max_stack_depth;
+	/* The work done, for tests that bound it (docs/verifier.md, "Budget"). */
+	uint64_t cfg_steps;	   /* instruction visits of the structural passes (cfg.c) */
+	uint64_t liveness_steps;   /* instructions (re)computed by the liveness worklist */
+	uint64_t states_compared;  /* state comparisons (pruning and loop detection) */
+	uint64_t peak_state_bytes; /* most bytes held by states at once */
 };
 
 /*

@@ -88,10 +88,17 @@ struct stack_slot {
 
 struct frame {
 	struct reg regs[EBPF_NUM_REGS];
-	struct stack_slot stack[STACK_SLOTS]; /* stack[0] is fp-512 .. fp-505 */
-	int32_t callsite;		      /* insn of the call that made this frame, -1 */
+	/* STACK_SLOTS slots, stack[0] is fp-512 .. fp-505 (shared by stored states, state.c) */
+	struct stack_slot *stack;
+	int32_t callsite; /* insn of the call that made this frame, -1 */
 	uint32_t subprog;
-	uint32_t depth; /* bytes of stack used */
+	uint32_t depth;	 /* bytes of stack used */
+	uint32_t refcnt; /* states sharing the frame (state.c) */
+};
+
+/* The bytes held by the frames of every state (current, pending, checkpoints): the budget. */
+struct state_mem {
+	uint64_t bytes, peak;
 };
 
 struct snode;
@@ -104,6 +111,8 @@ struct vstate {
 	uint32_t ref_insn[MAX_REFS]; /* where each was acquired */
 	uint32_t insn;
 	struct snode *parent; /* the last checkpoint on this path */
+	struct state_mem *mem;
+	bool oom; /* a frame could not be unshared (state_foreach_reg): the walk fails */
 };
 
 /* A checkpoint: a state seen at a prune point. */
@@ -170,6 +179,8 @@ struct venv {
 	uint32_t progress_count;
 
 	struct vstate *cur;
+	struct state_mem mem; /* bytes held by states: the memory budget */
+	uint64_t mem_limit;
 	struct vstate **pending; /* DFS stack of states still to explore */
 	uint32_t pending_count, pending_cap;
 
@@ -229,12 +240,15 @@ bool reg_is_pointer(const struct reg *reg);
 bool reg_is_const(const struct reg *reg);
 bool reg_is_packet(const struct reg *reg);
 bool reg_is_null(const struct reg *reg);
-struct vstate *state_new(void);
+struct vstate *state_new(struct state_mem *mem);
 struct vstate *state_copy(const struct vstate *src);
 int state_copy_into(struct vstate *dst, const struct vstate *src);
+int state_snapshot(struct vstate *dst, const struct vstate *src);
+int state_unshare(struct vstate *st);
 void state_free(struct vstate *st);
 void state_free_frames(struct vstate *st);
-struct frame *frame_new(void);
+struct frame *frame_new(struct state_mem *mem);
+void state_frame_put(struct vstate *st, struct frame *f);
 bool states_equal(struct venv *env, const struct vstate *old, const struct vstate *cur, bool exact);
 uint64_t state_hash(struct venv *env, const struct vstate *st);
 struct reg *cur_regs(struct venv *env);
@@ -242,7 +256,8 @@ static inline struct frame *cur_frame(struct venv *env)
 {
 	return env->cur->frames[env->cur->curframe];
 }
-/* Calls fn on every register and spilled register of the state, in every frame. */
+/* Calls fn on every register and spilled register of the state, in every frame (a frame shared
+ * with stored states is copied first when fn changes one of its registers). */
 void state_foreach_reg(struct vstate *st, void (*fn)(struct reg *reg, void *arg), void *arg);
 
 /* bounds.c */
