@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: MIT
 # Debian's libbpf-tools, verified offline against this machine's kernel BTF: the BPF objects
 # its binaries embed (libbpf skeletons) are extracted, every program is verified with
-# `extbpf verify --btf`, and each program of libbpf_tools_verified.txt must be accepted.
+# `extbpf verify --btf`, and each program of libbpf_tools_verified.txt must be accepted; then
+# CORE_ORACLE checks that every CO-RE relocation extbpf applies is the one libbpf applies.
 # Prints the totals. Skips (77) where the package or the kernel's BTF is absent.
-# usage: test_libbpf_tools.sh EXTBPF PYTHON3 SOURCE_DIR WORK_DIR
+# usage: test_libbpf_tools.sh EXTBPF PYTHON3 SOURCE_DIR WORK_DIR CORE_ORACLE
 tool=$1
 python=$2
 src=$3
 work=$4
+oracle=$5
 btf=/sys/kernel/btf/vmlinux
 
 if ! dpkg-query -W -f='${Status}' libbpf-tools 2>/dev/null | grep -q 'install ok installed'; then
@@ -70,4 +72,12 @@ for m in missing:
     print("FAIL: no longer verifies: " + m)
 sys.exit(1 if missing else 0)
 PY
+# The relocations themselves, against libbpf's (skipped where bpf() is refused).
+"$oracle" "$work"/objects/*.bpf.o >"$work/oracle.txt"
+rc=$?
+grep -E '^(DIFF|CO-RE|skipped: )' "$work/oracle.txt"
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+	echo "FAIL: extbpf's CO-RE relocations differ from libbpf's"
+	failures=$((failures + 1))
+fi
 exit $((failures > 0))
