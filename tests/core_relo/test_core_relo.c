@@ -262,13 +262,13 @@ static void test_every_kind(void **state)
 	struct btf *local = read_btf("core_kinds.bpf.o");
 	struct ebpf_object *obj;
 	struct core_s s;
-	uint64_t r[28];
+	uint64_t r[29];
 
 	(void)state;
 	fill_input(&s);
 	if (open_with("core_kinds.bpf.o", NULL, 0, path_of("core_target.bpf.o"), false, &obj))
 		fail_msg("%s", ebpf_last_error());
-	run(obj, &s, r, 28);
+	run(obj, &s, r, 29);
 	/* field byte offsets: moved, through nested structs, arrays and anonymous unions */
 	assert_int_equal((int64_t)r[0], s.x);
 	assert_int_equal(r[1], s.small); /* a load of the target's wider unsigned field */
@@ -304,6 +304,8 @@ static void test_every_kind(void **state)
 	/* code behind a failed existence check was poisoned and never ran */
 	assert_int_equal(r[24], 7);
 	assert_int_equal(r[27], 5);
+	/* __builtin_preserve_access_index() on a type without the attribute, through a flavour */
+	assert_int_equal(r[28], s.in.a);
 	ebpf_object_close(obj);
 	btf__free(target);
 	btf__free(local);

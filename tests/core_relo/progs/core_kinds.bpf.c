@@ -5,6 +5,11 @@
 
 __u64 results[32];
 
+static __always_inline int plain_a(struct core_inner___plain *in)
+{
+	return *(int *)__builtin_preserve_access_index(&in->a);
+}
+
 SEC("core_test")
 int core_kinds(void *ctx)
 {
@@ -48,6 +53,7 @@ int core_kinds(void *ctx)
 	results[25] = __builtin_preserve_field_info(s->flag, BPF_FIELD_LSHIFT_U64);
 	results[26] = __builtin_preserve_field_info(s->flag, BPF_FIELD_RSHIFT_U64);
 	results[27] = bpf_core_type_exists(struct core_nowhere) ? bpf_core_type_size(struct core_nowhere) : 5;
+	results[28] = plain_a((void *)&s->in);
 	return 0;
 }
 

@@ -44,6 +44,12 @@ struct core_mism {
 };
 #pragma clang attribute pop
 
+/* Without the attribute: only __builtin_preserve_access_index() makes its accesses relocatable. */
+struct core_inner___plain {
+	int a;
+	int b;
+};
+
 enum core_e {
 	CORE_A = 1,
 	CORE_B = 2,
