@@ -65,6 +65,11 @@ static int gen_stack_loop(struct wc_prog *p, size_t n)
 	return wc_stack_loop(p, (uint32_t)n);
 }
 
+static int gen_diamonds(struct wc_prog *p, size_t n)
+{
+	return wc_deep_diamonds(p, EBPF_MAX_CALL_DEPTH, (uint32_t)n);
+}
+
 static const struct vcase_gen cases[] = {
 	{ "straight line", gen_straight, 1000000 },
 	{ "backward jump chain", gen_backward, 1000000 },
@@ -75,6 +80,8 @@ static const struct vcase_gen cases[] = {
 	{ "subprograms, chain", gen_chain, 450000 },
 	{ "depth 8 full stacks, loop", gen_deep, 100000 },
 	{ "depth 8 full stacks, loop", gen_deep, 600000 },
+	{ "depth 8, diamonds", gen_diamonds, 2000 },
+	{ "depth 8, diamonds", gen_diamonds, 100000 },
 	{ "loop, counter on stack", gen_stack_loop, 240000 },
 	{ "loop, counter on stack", gen_stack_loop, 400000 },
 };

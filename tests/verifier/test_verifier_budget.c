@@ -183,6 +183,26 @@ static void test_deep_calls_share_frames(void **state)
 	wc_free(&p);
 }
 
+/*
+ * Paths that multiply, at depth 8, each differing from the others only in the outermost frame's
+ * stack: every comparison is as expensive as it gets, and there are at most a few per
+ * instruction processed.
+ */
+static void test_deep_diamonds_compares(void **state)
+{
+	struct verifier_result res;
+	struct wc_prog p;
+
+	assert_int_equal(wc_deep_diamonds(&p, EBPF_MAX_CALL_DEPTH, 2000), 0);
+	assert_int_equal(verify(&p, 200000, 0, &res), -E2BIG);
+	assert_non_null(strstr(res.message, "more than 200000 instructions processed"));
+	assert_true(res.states_compared >= res.insns_processed / 4);
+	assert_compares_linear(&res);
+	assert_true(res.peak_state_bytes <=
+		    res.states_kept * (2 * FULL_FRAME + sizeof(struct snode)) + (8 << 20));
+	wc_free(&p);
+}
+
 /* Past the memory budget the walk stops with "too complex", naming the limit and where. */
 static void test_memory_budget(void **state)
 {
@@ -307,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_many_subprograms),
 		cmocka_unit_test(test_subprogram_chain),
 		cmocka_unit_test(test_deep_calls_share_frames),
+		cmocka_unit_test(test_deep_diamonds_compares),
 		cmocka_unit_test(test_memory_budget),
 		cmocka_unit_test(test_stack_loop_compares),
 		cmocka_unit_test(test_long_loop_refused),

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "insn.h"
+#include "vcases.h"
 #include "worst_case.h"
 
 static int wc_alloc(struct wc_prog *p, size_t n)
@@ -155,5 +156,45 @@ int wc_stack_loop(struct wc_prog *p, uint32_t iters)
 	p->insns[5] = EBPF_JMP_IMM(EBPF_JMP_JLT, R1, (int32_t)iters, -4);
 	p->insns[6] = EBPF_MOV64_IMM(R0, 0);
 	p->insns[7] = EBPF_EXIT();
+	return 0;
+}
+
+int wc_deep_diamonds(struct wc_prog *p, uint32_t depth, uint32_t diamonds)
+{
+	size_t i = 0, level;
+	uint32_t k;
+	int s;
+
+	if (depth < 1 || depth > EBPF_MAX_CALL_DEPTH)
+		return -EINVAL;
+	if (wc_alloc(p, depth * (FILL_INSNS + 4) + 2 * (size_t)diamonds + 8))
+		return -ENOMEM;
+	for (level = 0; level < depth; level++) {
+		/* r6: fp-8 of the outermost frame, handed down in r1 */
+		if (level == 0) {
+			p->insns[i++] = EBPF_MOV64_REG(R6, R10);
+			p->insns[i++] = EBPF_ALU64_IMM(EBPF_ALU_ADD, R6, -8);
+		} else {
+			p->insns[i++] = EBPF_MOV64_REG(R6, R1);
+		}
+		for (s = 1; s <= FILL_INSNS; s++)
+			p->insns[i++] = EBPF_ST_MEM(DW, R10, (int16_t)(-8 * s), (int32_t)level);
+		if (level + 1 < depth) {
+			p->insns[i++] = EBPF_MOV64_REG(R1, R6);
+			p->insns[i] = EBPF_CALL_REL(call_to(i, i + 2));
+			i++;
+			p->insns[i++] = EBPF_EXIT();
+			continue;
+		}
+		p->insns[i++] = EBPF_HELPER_CALL(H_PRANDOM); /* an unknown scalar */
+		p->insns[i++] = EBPF_MOV64_REG(R7, R0);
+		for (k = 1; k <= diamonds; k++) {
+			p->insns[i++] = EBPF_JMP_IMM(EBPF_JMP_JEQ, R7, (int32_t)k, 1);
+			p->insns[i++] = EBPF_ST_MEM(DW, R6, (int16_t)(-8 * (k % 60)), (int32_t)k);
+		}
+		p->insns[i++] = EBPF_MOV64_IMM(R0, 0);
+		p->insns[i++] = EBPF_EXIT();
+	}
+	p->count = i;
 	return 0;
 }
