@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/btf_target.h"
 #include "core/core.h"
@@ -898,7 +899,7 @@ int core_object_build(struct loader_object *lo, const char *name,
 		err = core_error(err, "%s", msg);
 		goto fail;
 	}
-	loader_size_maps(lo, ebpf_num_possible_cpus());
+	loader_size_maps(lo, ebpf_num_possible_cpus(), (uint32_t)sysconf(_SC_PAGESIZE));
 	loader_describe_maps(lo, vmaps);
 	err = create_maps(obj, lo, opts);
 	if (err)

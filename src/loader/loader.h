@@ -154,8 +154,9 @@ int loader_kconfig_resolve(struct loader_object *obj, const char *config_path, c
 			   size_t err_size);
 
 /* Sizes the maps libbpf sizes at load: a perf event array declared without max_entries gets
- * one entry per possible CPU. */
-void loader_size_maps(struct loader_object *object, uint32_t cpus);
+ * one entry per possible CPU; a ring buffer's size is rounded up to a power-of-2 multiple of
+ * the page size. */
+void loader_size_maps(struct loader_object *object, uint32_t cpus, uint32_t page_size);
 
 struct verifier_map;
 /* The object's maps as the verifier sees them (vmaps has map_count slots): .rodata is

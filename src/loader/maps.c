@@ -869,13 +869,32 @@ int loader_collect_maps(struct loader_ctx *ctx)
 	return err;
 }
 
-void loader_size_maps(struct loader_object *object, uint32_t cpus)
+/*
+ * A ring buffer's size must be a power-of-2 multiple of the page size: libbpf rounds any other
+ * size up to the next such multiple (a size it cannot round stays, for the map to refuse).
+ */
+static uint32_t ring_size(uint32_t size, uint32_t page_size)
+{
+	uint32_t pages = size / page_size;
+
+	if (!size || !page_size || (size % page_size == 0 && !(pages & (pages - 1))))
+		return size;
+	for (uint64_t mul = 1; mul * page_size <= UINT32_MAX; mul <<= 1) {
+		if (mul * page_size > size)
+			return (uint32_t)(mul * page_size);
+	}
+	return size;
+}
+
+void loader_size_maps(struct loader_object *object, uint32_t cpus, uint32_t page_size)
 {
 	for (size_t i = 0; i < object->map_count; i++) {
 		struct loader_map *map = &object->maps[i];
 
 		if (map->type == LOADER_MAP_TYPE_PERF_EVENT_ARRAY && !map->max_entries)
 			map->max_entries = cpus;
+		if (map->type == EBPF_MAP_TYPE_RINGBUF)
+			map->max_entries = ring_size(map->max_entries, page_size);
 	}
 }
 

@@ -328,13 +328,20 @@ static void test_btf_maps_sized_at_load(void **state)
 	m = map_named(obj, "sized_events");
 	assert_int_equal(m->type, LINUX_PERF_EVENT_ARRAY);
 	assert_int_equal(m->max_entries, 0); /* sized at load */
-	loader_size_maps(obj, 3);
+	assert_int_equal(map_named(obj, "odd_ring")->max_entries, 5000);
+	loader_size_maps(obj, 3, 4096);
 	assert_int_equal(m->max_entries, 3);
+	/* ring buffers: the next power-of-2 multiple of the page size, as libbpf */
+	assert_int_equal(map_named(obj, "odd_ring")->max_entries, 8192);
+	assert_int_equal(map_named(obj, "three_page_ring")->max_entries, 4 * 4096);
+	assert_int_equal(map_named(obj, "typed_ring")->max_entries, 4096); /* already one */
+	loader_size_maps(obj, 3, 16384); /* a machine with 16 KiB pages */
+	assert_int_equal(map_named(obj, "typed_ring")->max_entries, 16384);
 	m = map_named(obj, "typed_events"); /* __type(value, struct record): still 4 bytes */
 	assert_int_equal(m->key_size, 4);
 	assert_int_equal(m->value_size, 4);
 	assert_int_equal(m->max_entries, 8);
-	loader_size_maps(obj, 3);
+	loader_size_maps(obj, 3, 4096);
 	assert_int_equal(m->max_entries, 8); /* a given size stays */
 	m = map_named(obj, "typed_ring");    /* the record's type, no key or value */
 	assert_int_equal(m->type, EBPF_MAP_TYPE_RINGBUF);

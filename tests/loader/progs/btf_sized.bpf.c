@@ -2,7 +2,8 @@
 /*
  * BTF map definitions completed at load as libbpf does: a perf event array without
  * max_entries (one entry per CPU), record types named with __type on a perf event array and a
- * ring buffer (cilium/ebpf's style: they describe records, not keys and values), a map pinned
+ * ring buffer (cilium/ebpf's style: they describe records, not keys and values), ring buffers
+ * whose size is not a power-of-2 multiple of the page size (libbpf rounds it up), a map pinned
  * by name.
  */
 #include <linux/bpf.h>
@@ -31,6 +32,16 @@ struct {
 	__type(value, struct record);
 	__uint(max_entries, 4096);
 } typed_ring SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 5000);
+} odd_ring SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 3 * 4096);
+} three_page_ring SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
