@@ -1080,6 +1080,24 @@ static bool is_or_null(const struct reg *r)
 }
 
 /*
+ * Whether two valid pointers of one type point into one object, whose layout the program
+ * knows: comparing pointers into different objects (two maps' values, two map handles, two
+ * ring buffer reservations) tells the program how the host placed them.
+ */
+static bool same_object(const struct reg *a, const struct reg *b)
+{
+	switch (a->type) {
+	case PTR_TO_MAP_VALUE:
+	case CONST_MAP_PTR:
+		return a->map == b->map;
+	case PTR_TO_MEM:
+		return a->ref_id == b->ref_id;
+	default:
+		return true;
+	}
+}
+
+/*
  * Comparisons involving a pointer: null checks, packet range checks, same-type pointers.
  * Sets *taken to the decided outcome or -1; fills *other (taken side) and cur (fall side).
  */
@@ -1133,6 +1151,10 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 				  "32-bit comparison of packet pointers %s and %s prohibited "
 				  "(compare all 64 bits)",
 				  d1, d2);
+	if (op == EBPF_JMP_JSET)
+		return verr_state(
+		    env, idx, -EACCES,
+		    "bit test of pointers %s and %s prohibited (it reads address bits)", d1, d2);
 	if (is_packet_family(dst) && is_packet_family(src)) {
 		struct reg fdst = *dst, fsrc = *src;
 
@@ -1144,6 +1166,12 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 		return verr_state(env, idx, -EACCES,
 				  "comparison of pointers of different types prohibited: %s, %s",
 				  d1, d2);
+	if (!same_object(dst, src))
+		return verr_state(
+		    env, idx, -EACCES,
+		    "comparison of pointers into different objects prohibited: %s, %s "
+		    "(its outcome depends on where memory is placed)",
+		    d1, d2);
 	return 0;
 }
 

@@ -112,6 +112,7 @@ CASES(jmp);
 CASES(misc);
 CASES(access);
 CASES(printk);
+CASES(attack);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */
