@@ -166,8 +166,8 @@ static struct btf *read_btf(const char *name)
 	return btf;
 }
 
-/* Where the .BTF.ext section of an ELF image is. */
-static uint8_t *btf_ext_of(uint8_t *image, size_t size, size_t *ext_size)
+/* Where a section of an ELF image is. */
+static uint8_t *section_of(uint8_t *image, size_t size, const char *name, size_t *sec_size)
 {
 	Elf *elf;
 	Elf_Scn *scn = NULL;
@@ -182,9 +182,9 @@ static uint8_t *btf_ext_of(uint8_t *image, size_t size, size_t *ext_size)
 		GElf_Shdr sh;
 
 		assert_non_null(gelf_getshdr(scn, &sh));
-		if (!strcmp(elf_strptr(elf, shstrndx, sh.sh_name), ".BTF.ext")) {
+		if (!strcmp(elf_strptr(elf, shstrndx, sh.sh_name), name)) {
 			found = image + sh.sh_offset;
-			*ext_size = sh.sh_size;
+			*sec_size = sh.sh_size;
 		}
 	}
 	elf_end(elf);
@@ -196,7 +196,7 @@ static uint8_t *btf_ext_of(uint8_t *image, size_t size, size_t *ext_size)
 static struct bpf_core_relo *core_records(uint8_t *image, size_t size, size_t *count)
 {
 	size_t ext_size;
-	uint8_t *ext = btf_ext_of(image, size, &ext_size);
+	uint8_t *ext = section_of(image, size, ".BTF.ext", &ext_size);
 	uint32_t hdr_len, off, len, rec_size, n;
 	uint8_t *p, *end;
 
@@ -493,6 +493,40 @@ static void test_unfit_records(void **state)
 	free(image);
 }
 
+/* Random bytes flipped in the object's .BTF.ext (its CO-RE records) or .BTF (the types they
+ * name): every open ends in a verdict or an error, never a crash (run under ASan and UBSan). */
+static void flip_section(const char *name, int rounds)
+{
+	size_t size, sec_size;
+	uint8_t *image = test_read_file(path_of("core_kinds.bpf.o"), &size);
+	uint8_t *copy = malloc(size);
+	size_t sec_off = (size_t)(section_of(image, size, name, &sec_size) - image);
+	unsigned int seed = 12345;
+
+	assert_non_null(copy);
+	for (int round = 0; round < rounds; round++) {
+		struct ebpf_object *obj = NULL;
+
+		memcpy(copy, image, size);
+		for (int k = 0; k < 1 + round % 4; k++)
+			copy[sec_off + (size_t)rand_r(&seed) % sec_size] ^=
+			    (uint8_t)(1u << (rand_r(&seed) % 8));
+		if (!open_with("flipped", copy, size, path_of("core_target.bpf.o"), true, &obj))
+			ebpf_object_close(obj);
+		else
+			assert_true(ebpf_last_error()[0] != '\0');
+	}
+	free(copy);
+	free(image);
+}
+
+static void test_flipped(void **state)
+{
+	(void)state;
+	flip_section(".BTF.ext", 300);
+	flip_section(".BTF", 300);
+}
+
 static void test_no_target(void **state)
 {
 	static const char *const missing[] = { "/nonexistent/vmlinux", "No such file", NULL };
@@ -775,6 +809,7 @@ int main(void)
 		cmocka_unit_test(test_poisoned_reached),
 		cmocka_unit_test(test_malformed_records),
 		cmocka_unit_test(test_unfit_records),
+		cmocka_unit_test(test_flipped),
 		cmocka_unit_test(test_no_target),
 		cmocka_unit_test(test_kernel_btf),
 		cmocka_unit_test(test_extension_context_versions),
