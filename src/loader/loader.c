@@ -400,55 +400,71 @@ static bool is_code_symbol(struct loader_ctx *ctx, const GElf_Sym *sym, unsigned
 	       ctx->secs[sym->st_shndx].kind == SEC_CODE;
 }
 
-/* Whether one of the first n functions is in section sec. */
-static bool section_has_functions(struct loader_ctx *ctx, size_t sec, size_t n)
+static int cmp_sym_place(const void *a, const void *b)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (ctx->funcs[i].sec == sec)
-			return true;
-	}
-	return false;
+	const GElf_Sym *x = a, *y = b;
+
+	if (x->st_shndx != y->st_shndx)
+		return x->st_shndx < y->st_shndx ? -1 : 1;
+	return x->st_value < y->st_value ? -1 : x->st_value > y->st_value;
 }
 
-/* The size of a symbol without one: up to the next global symbol of its section, or its end. */
-static uint64_t notype_size(struct loader_ctx *ctx, const GElf_Sym *sym)
+/* The GLOBAL NOTYPE symbols of code sections that no STT_FUNC symbol describes, sorted by
+ * place (so that each one's end is found from its neighbour: n log n whatever the count). */
+static int notype_candidates(struct loader_ctx *ctx, GElf_Sym **out, size_t *count)
 {
-	uint64_t end = ctx->secs[sym->st_shndx].insn_count * LOADER_INSN_SZ;
-	GElf_Sym other;
+	bool *described = calloc(ctx->shnum, sizeof(*described));
+	GElf_Sym *syms = calloc(ctx->sym_count ? ctx->sym_count : 1, sizeof(*syms));
+	GElf_Sym sym;
+	size_t n = 0;
 
-	for (size_t i = 1; i < ctx->sym_count; i++) {
-		if (!loader_get_sym(ctx, i, &other) && other.st_shndx == sym->st_shndx &&
-		    GELF_ST_BIND(other.st_info) == STB_GLOBAL && other.st_value > sym->st_value &&
-		    other.st_value < end)
-			end = other.st_value;
+	if (!described || !syms) {
+		free(described);
+		free(syms);
+		return loader_err(ctx, -ENOMEM, "out of memory");
 	}
-	return end > sym->st_value ? end - sym->st_value : 0;
+	for (size_t i = 0; i < ctx->func_count; i++)
+		described[ctx->funcs[i].sec] = true;
+	for (size_t i = 1; i < ctx->sym_count; i++) {
+		if (!loader_get_sym(ctx, i, &sym) && is_code_symbol(ctx, &sym, STT_NOTYPE) &&
+		    GELF_ST_BIND(sym.st_info) == STB_GLOBAL && !described[sym.st_shndx])
+			syms[n++] = sym;
+	}
+	free(described);
+	qsort(syms, n, sizeof(*syms), cmp_sym_place);
+	*out = syms;
+	*count = n;
+	return 0;
 }
 
 /*
  * Objects of old clang describe functions with GLOBAL NOTYPE symbols, often without size: in a
- * code section with no STT_FUNC symbol, each such symbol is a function reaching to the next.
+ * code section with no STT_FUNC symbol, each such symbol is a function reaching to the next
+ * global symbol of its section, or to the section's end.
  */
 static int collect_notype_functions(struct loader_ctx *ctx, size_t *cap)
 {
-	size_t funcs = ctx->func_count;
-	GElf_Sym sym;
+	GElf_Sym *syms;
+	size_t n, i, next;
 	int err;
 
-	for (size_t i = 1; i < ctx->sym_count; i++) {
-		if (loader_get_sym(ctx, i, &sym) || !is_code_symbol(ctx, &sym, STT_NOTYPE) ||
-		    GELF_ST_BIND(sym.st_info) != STB_GLOBAL)
-			continue;
-		/* Sections with STT_FUNC symbols describe their functions with them. */
-		if (section_has_functions(ctx, sym.st_shndx, funcs))
-			continue;
-		if (!sym.st_size)
-			sym.st_size = notype_size(ctx, &sym);
-		err = add_function(ctx, &sym, cap);
-		if (err)
-			return err;
+	err = notype_candidates(ctx, &syms, &n);
+	for (i = 0; i < n && !err; i++) {
+		GElf_Sym *sym = &syms[i];
+		uint64_t end = ctx->secs[sym->st_shndx].insn_count * LOADER_INSN_SZ;
+
+		for (next = i + 1; next < n && syms[next].st_shndx == sym->st_shndx &&
+				   syms[next].st_value == sym->st_value;
+		     next++)
+			;
+		if (next < n && syms[next].st_shndx == sym->st_shndx && syms[next].st_value < end)
+			end = syms[next].st_value;
+		if (!sym->st_size)
+			sym->st_size = end > sym->st_value ? end - sym->st_value : 0;
+		err = add_function(ctx, sym, cap);
 	}
-	return 0;
+	free(syms);
+	return err;
 }
 
 /* An object whose code is all in .text (no SEC() at all): its global functions are its
