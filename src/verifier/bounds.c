@@ -3,8 +3,10 @@
  * Scalar value tracking: the transfer function of every ALU instruction, pointer arithmetic,
  * and conditional jumps (is a branch decided? what does each side prove?).
  *
- * 32-bit operations are computed as 64-bit operations on the zero-extended low halves of the
- * operands, then truncated: one set of transfer functions serves both widths.
+ * Every register carries bounds of its low 32 bits beside the 64-bit ones (as Linux's
+ * s32/u32_min/max_value). Addition and subtraction compute them with 32-bit wrap-around for
+ * either width; the other 32-bit operations are computed as 64-bit operations on the
+ * zero-extended low halves, then truncated. JMP32 compares and refines the 32-bit bounds.
  */
 #include <string.h>
 
@@ -44,12 +46,38 @@ static void reg_unbound_unsigned(struct reg *reg)
 	reg->umax = UINT64_MAX;
 }
 
+static uint32_t umax32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+static uint32_t umin32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+static int32_t smax32(int32_t a, int32_t b)
+{
+	return a > b ? a : b;
+}
+
+static int32_t smin32(int32_t a, int32_t b)
+{
+	return a < b ? a : b;
+}
+
 static void bounds_from_tnum(struct reg *r)
 {
+	uint32_t v32 = (uint32_t)r->var.value, m32 = (uint32_t)r->var.mask;
+
 	r->smin = smax64(r->smin, (int64_t)(r->var.value | (r->var.mask & (1ull << 63))));
 	r->smax = smin64(r->smax, (int64_t)(r->var.value | (r->var.mask & ~(1ull << 63))));
 	r->umin = umax64(r->umin, r->var.value);
 	r->umax = umin64(r->umax, r->var.value | r->var.mask);
+	r->s32_min = smax32(r->s32_min, (int32_t)(v32 | (m32 & (1u << 31))));
+	r->s32_max = smin32(r->s32_max, (int32_t)(v32 | (m32 & ~(1u << 31))));
+	r->u32_min = umax32(r->u32_min, v32);
+	r->u32_max = umin32(r->u32_max, v32 | m32);
 }
 
 /* Each of the signed and unsigned ranges can tighten the other where they agree on sign. */
@@ -71,12 +99,99 @@ static void deduce_bounds(struct reg *r)
 	}
 }
 
+/* The same for the low 32 bits (Linux's __reg32_deduce_bounds). */
+static void deduce_bounds32(struct reg *r)
+{
+	if (r->s32_min >= 0 || r->s32_max < 0) {
+		r->u32_min = umax32((uint32_t)r->s32_min, r->u32_min);
+		r->u32_max = umin32((uint32_t)r->s32_max, r->u32_max);
+		r->s32_min = (int32_t)r->u32_min;
+		r->s32_max = (int32_t)r->u32_max;
+	} else if ((int32_t)r->u32_max >= 0) {
+		r->s32_min = (int32_t)r->u32_min;
+		r->u32_max = umin32(r->u32_max, (uint32_t)r->s32_max);
+		r->s32_max = (int32_t)r->u32_max;
+	} else if ((int32_t)r->u32_min < 0) {
+		r->u32_min = umax32(r->u32_min, (uint32_t)r->s32_min);
+		r->s32_min = (int32_t)r->u32_min;
+		r->s32_max = (int32_t)r->u32_max;
+	}
+}
+
+/*
+ * What a contiguous 64-bit range [lo, hi] says of its low halves: inside one 4 GiB block they
+ * run from (u32)lo to (u32)hi; across one block boundary they still form one signed 32-bit
+ * range when they go from negative through -1 to 0 and up.
+ */
+static void range64_into_32(struct reg *r, uint64_t lo, uint64_t hi)
+{
+	if ((lo >> 32) == (hi >> 32)) {
+		r->u32_min = umax32(r->u32_min, (uint32_t)lo);
+		r->u32_max = umin32(r->u32_max, (uint32_t)hi);
+		if ((int32_t)lo <= (int32_t)hi) {
+			r->s32_min = smax32(r->s32_min, (int32_t)lo);
+			r->s32_max = smin32(r->s32_max, (int32_t)hi);
+		}
+	} else if ((uint32_t)(lo >> 32) + 1 == (uint32_t)(hi >> 32) && (int32_t)lo < 0 &&
+		   (int32_t)hi >= 0) {
+		r->s32_min = smax32(r->s32_min, (int32_t)lo);
+		r->s32_max = smin32(r->s32_max, (int32_t)hi);
+	}
+}
+
+/* Linux's __reg_combine_64_into_32: the 64-bit ranges bound the low half. */
+static void bounds32_from_64(struct reg *r)
+{
+	if (r->umin <= r->umax)
+		range64_into_32(r, r->umin, r->umax);
+	if (r->smin <= r->smax)
+		range64_into_32(r, (uint64_t)r->smin, (uint64_t)r->smax);
+}
+
+/*
+ * Linux's __reg_combine_32_into_64: where a 64-bit range stays inside one 4 GiB block its upper
+ * half is fixed, so the low half's range bounds the whole value.
+ */
+static void bounds64_from_32(struct reg *r)
+{
+	uint64_t hi;
+
+	if ((r->umin >> 32) == (r->umax >> 32)) {
+		hi = r->umin & ~U32_MAX;
+		r->umin = umax64(r->umin, hi | r->u32_min);
+		r->umax = umin64(r->umax, hi | r->u32_max);
+	}
+	if ((r->smin >> 32) == (r->smax >> 32)) {
+		hi = (uint64_t)r->smin & ~U32_MAX;
+		r->smin = smax64(r->smin, (int64_t)(hi | r->u32_min));
+		r->smax = smin64(r->smax, (int64_t)(hi | r->u32_max));
+	}
+}
+
+/* Known bits from the ranges of the whole value and of its low half. */
+static void tnum_from_bounds(struct reg *r)
+{
+	if (r->umin <= r->umax)
+		r->var = tnum_intersect(r->var, tnum_range(r->umin, r->umax));
+	if (r->u32_min <= r->u32_max) {
+		struct tnum low = tnum_range(r->u32_min, r->u32_max);
+
+		low.mask |= ~U32_MAX; /* says nothing of the upper half */
+		r->var = tnum_intersect(r->var, low);
+	}
+}
+
+/* Every view of the value (known bits, 64-bit and 32-bit ranges) tightens the others. */
 void reg_bounds_sync(struct reg *r)
 {
 	bounds_from_tnum(r);
+	deduce_bounds32(r);
 	deduce_bounds(r);
-	if (r->umin <= r->umax)
-		r->var = tnum_intersect(r->var, tnum_range(r->umin, r->umax));
+	bounds32_from_64(r);
+	deduce_bounds32(r);
+	bounds64_from_32(r);
+	deduce_bounds(r);
+	tnum_from_bounds(r);
 	bounds_from_tnum(r);
 }
 
@@ -85,20 +200,16 @@ bool reg_bounds_sane(const struct reg *r)
 {
 	if (r->type != SCALAR && !reg_is_pointer(r))
 		return true;
-	return r->umin <= r->umax && r->smin <= r->smax &&
-	       r->umin <= (r->var.value | r->var.mask) && r->umax >= r->var.value;
+	return r->umin <= r->umax && r->smin <= r->smax && r->u32_min <= r->u32_max &&
+	       r->s32_min <= r->s32_max && r->umin <= (r->var.value | r->var.mask) &&
+	       r->umax >= r->var.value;
 }
 
 /* The contiguous range of the low `bits` bits, or false when they wrap. */
 static bool low_range(const struct reg *r, int bits, uint64_t *lo, uint64_t *hi)
 {
-	uint64_t m = bits == 64 ? UINT64_MAX : (1ull << bits) - 1;
+	uint64_t m = (1ull << bits) - 1;
 
-	if (bits == 64) {
-		*lo = r->umin;
-		*hi = r->umax;
-		return true;
-	}
 	if ((r->umin >> bits) == (r->umax >> bits)) {
 		*lo = r->umin & m;
 		*hi = r->umax & m;
@@ -115,18 +226,27 @@ static bool low_range(const struct reg *r, int bits, uint64_t *lo, uint64_t *hi)
 /* The value truncated to its low 32 bits (what every ALU32 instruction leaves). */
 void reg_zext32(struct reg *r)
 {
-	uint64_t lo, hi;
-
-	if (!low_range(r, 32, &lo, &hi)) {
-		lo = 0;
-		hi = U32_MAX;
-	}
-	r->var = tnum_cast(r->var, 4);
-	r->umin = lo;
-	r->umax = hi;
-	r->smin = (int64_t)lo;
-	r->smax = (int64_t)hi;
 	reg_bounds_sync(r);
+	r->var = tnum_cast(r->var, 4);
+	r->umin = r->u32_min;
+	r->umax = r->u32_max;
+	r->smin = (int64_t)r->u32_min;
+	r->smax = (int64_t)r->u32_max;
+	reg_bounds_sync(r);
+}
+
+/* Known bits of the low `bits` bits sign-extended. */
+static struct tnum tnum_sext(struct tnum t, int bits)
+{
+	uint64_t low = (1ull << bits) - 1, sign = 1ull << (bits - 1);
+
+	t.value &= low;
+	t.mask &= low;
+	if (t.mask & sign)
+		t.mask |= ~low;
+	else if (t.value & sign)
+		t.value |= ~low;
+	return t;
 }
 
 /* The low `bytes` bytes sign-extended to 64 bits. */
@@ -143,16 +263,23 @@ void reg_sext(struct reg *r, int bytes)
 		reg_mark_const(r, v & half ? v | ~((1ull << bits) - 1) : v);
 		return;
 	}
-	if (low_range(r, bits, &lo, &hi) && (hi < half || lo >= half)) {
+	reg_bounds_sync(r);
+	if (bytes == 4) {
+		/* The low half stays as it was: its signed range is the whole value's. */
+		r->smin = r->s32_min;
+		r->smax = r->s32_max;
+	} else if (low_range(r, bits, &lo, &hi) && (hi < half || lo >= half)) {
 		int64_t shift = lo >= half ? (int64_t)(1ull << bits) : 0;
 
 		r->smin = (int64_t)lo - shift;
 		r->smax = (int64_t)hi - shift;
+		reg_unbound32(r);
 	} else {
 		r->smin = -(int64_t)half;
 		r->smax = (int64_t)half - 1;
+		reg_unbound32(r);
 	}
-	r->var = tnum_unknown();
+	r->var = tnum_sext(r->var, bits);
 	reg_unbound_unsigned(r);
 	reg_bounds_sync(r);
 }
@@ -239,6 +366,31 @@ static void scalar_add(struct reg *a, const struct reg *b)
 		a->umax += b->umax;
 	}
 	a->var = tnum_add(a->var, b->var);
+}
+
+/* The low halves of a + b or a - b, for ALU32 and ALU64 alike (Linux's scalar32_min_max_*). */
+static void scalar32_addsub(struct reg *a, const struct reg *b, uint8_t op)
+{
+	int32_t smin = 0, smax = 0;
+	uint32_t umin, umax = 0;
+	bool s_over, u_over;
+
+	if (op == EBPF_ALU_ADD) {
+		s_over = __builtin_add_overflow(a->s32_min, b->s32_min, &smin) ||
+			 __builtin_add_overflow(a->s32_max, b->s32_max, &smax);
+		u_over = __builtin_add_overflow(a->u32_max, b->u32_max, &umax);
+		umin = a->u32_min + b->u32_min;
+	} else {
+		s_over = __builtin_sub_overflow(a->s32_min, b->s32_max, &smin) ||
+			 __builtin_sub_overflow(a->s32_max, b->s32_min, &smax);
+		u_over = a->u32_min < b->u32_max;
+		umin = a->u32_min - b->u32_max;
+		umax = a->u32_max - b->u32_min;
+	}
+	a->s32_min = s_over ? INT32_MIN : smin;
+	a->s32_max = s_over ? INT32_MAX : smax;
+	a->u32_min = u_over ? 0 : umin;
+	a->u32_max = u_over ? UINT32_MAX : umax;
 }
 
 static void scalar_sub(struct reg *a, const struct reg *b)
@@ -408,6 +560,11 @@ static void scalar_alu(struct reg *dst, const struct reg *src_in, uint8_t op, in
 			reg_zext32(dst);
 		reg_zext32(&src);
 	}
+	/* The 64-bit transfer functions leave the 32-bit bounds alone: set them first. */
+	if (op == EBPF_ALU_ADD || op == EBPF_ALU_SUB)
+		scalar32_addsub(dst, &src, op);
+	else
+		reg_unbound32(dst);
 	if (op == EBPF_ALU_LSH || op == EBPF_ALU_RSH || op == EBPF_ALU_ARSH) {
 		if (!reg_is_const(&src)) {
 			reg_mark_unknown(dst);
@@ -495,6 +652,7 @@ static int pointer_alu(struct venv *env, uint32_t idx, struct reg *dst, const st
 					  desc, alu_op_name(op), (long long)off->var.value);
 		res.off = (int32_t)n;
 	} else {
+		scalar32_addsub(&res, off, op);
 		if (op == EBPF_ALU_SUB)
 			scalar_sub(&res, off);
 		else
@@ -642,6 +800,7 @@ static void scalar_endian(struct reg *dst, const struct ebpf_inst *insn)
 			reg_zext32(dst);
 		else if (bits == 16) {
 			dst->var = tnum_cast(dst->var, 2);
+			reg_unbound32(dst);
 			dst->umin = 0;
 			dst->umax = UINT64_MAX;
 			dst->smin = INT64_MIN;
@@ -709,29 +868,18 @@ int check_alu(struct venv *env, uint32_t idx)
 
 /* ---- conditional jumps -------------------------------------------------------------------- */
 
-/* The 32-bit view of a register for JMP32: u in [0, 2^32), s in [-2^31, 2^31). */
+/*
+ * The 32-bit view of a register for JMP32: its 32-bit bounds in the 64-bit fields (u in
+ * [0, 2^32), s in [-2^31, 2^31)), which branch_taken and refine read one by one.
+ */
 static void view32(const struct reg *r, struct reg *v)
 {
-	uint64_t lo, hi;
-
 	*v = *r;
-	if (!low_range(r, 32, &lo, &hi)) {
-		lo = 0;
-		hi = U32_MAX;
-	}
 	v->var = tnum_cast(r->var, 4);
-	v->umin = lo;
-	v->umax = hi;
-	if (hi < (1ull << 31)) {
-		v->smin = (int64_t)lo;
-		v->smax = (int64_t)hi;
-	} else if (lo >= (1ull << 31)) {
-		v->smin = (int64_t)lo - (int64_t)(1ull << 32);
-		v->smax = (int64_t)hi - (int64_t)(1ull << 32);
-	} else {
-		v->smin = INT32_MIN;
-		v->smax = INT32_MAX;
-	}
+	v->umin = r->u32_min;
+	v->umax = r->u32_max;
+	v->smin = r->s32_min;
+	v->smax = r->s32_max;
 }
 
 /* 1: always taken, 0: never, -1: unknown. */
@@ -873,21 +1021,23 @@ static void refine(struct reg *a, struct reg *b, uint8_t op, bool jset_false)
 	}
 }
 
-/* Maps a refined 32-bit view back onto a register whose upper half is zero. */
+/* Maps a refined 32-bit view back onto the register's 32-bit bounds and low known bits. */
 static void unview32(struct reg *r, const struct reg *v)
 {
-	uint64_t lo = v->umin, hi = v->umax;
+	struct tnum low = { .value = v->var.value & U32_MAX, .mask = v->var.mask | ~U32_MAX };
 
-	if (v->smin >= 0) {
-		lo = umax64(lo, (uint64_t)v->smin);
-		hi = umin64(hi, (uint64_t)v->smax);
-	} else if (v->smax < 0) {
-		lo = umax64(lo, (uint64_t)(v->smin + (int64_t)(1ull << 32)));
-		hi = umin64(hi, (uint64_t)(v->smax + (int64_t)(1ull << 32)));
+	/* Refining past the ends of the 32-bit ranges (w > U32_MAX) proves the path impossible. */
+	if (v->umin > v->umax || v->umin > U32_MAX || v->smin > v->smax || v->smin > INT32_MAX ||
+	    v->smax < INT32_MIN) {
+		r->u32_min = 1;
+		r->u32_max = 0;
+		return;
 	}
-	r->umin = umax64(r->umin, lo);
-	r->umax = umin64(r->umax, hi);
-	r->var = tnum_intersect(r->var, v->var);
+	r->u32_min = (uint32_t)v->umin;
+	r->u32_max = (uint32_t)v->umax;
+	r->s32_min = (int32_t)v->smin;
+	r->s32_max = (int32_t)v->smax;
+	r->var = tnum_intersect(r->var, low);
 	reg_bounds_sync(r);
 }
 
@@ -898,7 +1048,7 @@ static bool refine_scalars(struct reg *a, struct reg *b, uint8_t op, bool jset_f
 		refine(a, b, op, jset_false);
 		reg_bounds_sync(a);
 		reg_bounds_sync(b);
-	} else if (a->umax <= U32_MAX && b->umax <= U32_MAX) {
+	} else {
 		struct reg va, vb;
 
 		view32(a, &va);

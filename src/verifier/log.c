@@ -72,6 +72,16 @@ const char *reg_type_name(enum reg_type type)
 	return "?";
 }
 
+/* Does the unsigned 32-bit range say all the signed one does? */
+static bool s32_implied(const struct reg *r)
+{
+	if (r->s32_min == INT32_MIN && r->s32_max == INT32_MAX)
+		return true;
+	if ((int32_t)r->u32_min <= (int32_t)r->u32_max)
+		return r->s32_min == (int32_t)r->u32_min && r->s32_max == (int32_t)r->u32_max;
+	return false;
+}
+
 /* Appends ",name=value" for the bounds that say something. */
 static int describe_bounds(const struct reg *r, char *buf, size_t size)
 {
@@ -91,6 +101,11 @@ static int describe_bounds(const struct reg *r, char *buf, size_t size)
 		ADD(",smin=%" PRId64, r->smin);
 	if (r->smax != INT64_MAX && (r->smax != (int64_t)r->umax || r->smax < 0))
 		ADD(",smax=%" PRId64, r->smax);
+	/* The 32-bit bounds, where the 64-bit ones do not already imply them. */
+	if ((r->umin >> 32) != (r->umax >> 32) && (r->u32_min || r->u32_max != UINT32_MAX))
+		ADD(",u32=[%" PRIu32 ",%" PRIu32 "]", r->u32_min, r->u32_max);
+	if (!s32_implied(r))
+		ADD(",s32=[%" PRId32 ",%" PRId32 "]", r->s32_min, r->s32_max);
 	if (r->var.mask != UINT64_MAX && r->umin != r->umax)
 		ADD(",var=(%#" PRIx64 ";%#" PRIx64 ")", r->var.value, r->var.mask);
 #undef ADD

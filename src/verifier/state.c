@@ -141,6 +141,16 @@ static void reg_unbounded(struct reg *reg)
 	reg->smax = INT64_MAX;
 	reg->umin = 0;
 	reg->umax = UINT64_MAX;
+	reg_unbound32(reg);
+}
+
+/* Forgets the bounds of the low 32 bits (an operation changed them). */
+void reg_unbound32(struct reg *reg)
+{
+	reg->s32_min = INT32_MIN;
+	reg->s32_max = INT32_MAX;
+	reg->u32_min = 0;
+	reg->u32_max = UINT32_MAX;
 }
 
 void reg_mark_unknown(struct reg *reg)
@@ -159,6 +169,8 @@ void reg_mark_const(struct reg *reg, uint64_t v)
 	reg->var = tnum_const(v);
 	reg->smin = reg->smax = (int64_t)v;
 	reg->umin = reg->umax = v;
+	reg->s32_min = reg->s32_max = (int32_t)v;
+	reg->u32_min = reg->u32_max = (uint32_t)v;
 }
 
 void reg_mark_not_init(struct reg *reg)
@@ -598,13 +610,17 @@ static bool check_ids(struct idmap *map, uint32_t old, uint32_t cur)
 static bool range_within(const struct reg *old, const struct reg *cur)
 {
 	return old->umin <= cur->umin && old->umax >= cur->umax && old->smin <= cur->smin &&
-	       old->smax >= cur->smax && tnum_in(old->var, cur->var);
+	       old->smax >= cur->smax && old->u32_min <= cur->u32_min &&
+	       old->u32_max >= cur->u32_max && old->s32_min <= cur->s32_min &&
+	       old->s32_max >= cur->s32_max && tnum_in(old->var, cur->var);
 }
 
 static bool range_equal(const struct reg *old, const struct reg *cur)
 {
 	return old->umin == cur->umin && old->umax == cur->umax && old->smin == cur->smin &&
-	       old->smax == cur->smax && old->var.value == cur->var.value &&
+	       old->smax == cur->smax && old->u32_min == cur->u32_min &&
+	       old->u32_max == cur->u32_max && old->s32_min == cur->s32_min &&
+	       old->s32_max == cur->s32_max && old->var.value == cur->var.value &&
 	       old->var.mask == cur->var.mask;
 }
 

@@ -11,8 +11,8 @@
  *   log.c      the verifier log and the failure message
  *
  * The abstract state follows Linux's kernel/bpf/verifier.c: every register has a type; scalars
- * and the variable part of pointers carry known bits (tnum) and signed/unsigned 64-bit bounds;
- * 32-bit operations are computed on the zero-extended low halves with the same machinery.
+ * and the variable part of pointers carry known bits (tnum), signed/unsigned 64-bit bounds and,
+ * on their own, signed/unsigned bounds of the low 32 bits (what ALU32 and JMP32 see).
  */
 #ifndef EXTBPF_VERIFIER_INT_H
 #define EXTBPF_VERIFIER_INT_H
@@ -71,6 +71,10 @@ struct reg {
 	struct tnum var;
 	int64_t smin, smax;
 	uint64_t umin, umax;
+	/* The low 32 bits: a counter compared with JMP32 is bounded here even when its upper
+	 * half is unknown or its signed 32-bit range crosses zero. */
+	int32_t s32_min, s32_max;
+	uint32_t u32_min, u32_max;
 };
 
 /* What a stack byte holds. */
@@ -233,6 +237,7 @@ static inline bool tnum_is_const(struct tnum t)
 
 /* state.c: registers and states */
 void reg_mark_unknown(struct reg *reg);
+void reg_unbound32(struct reg *reg);
 void reg_mark_const(struct reg *reg, uint64_t v);
 void reg_mark_not_init(struct reg *reg);
 void reg_mark_ptr(struct reg *reg, enum reg_type type);

@@ -221,12 +221,47 @@ static void test_unsafe_twins(void **state)
 	check_object("v3/parse_bad.bpf.o", expect, sizeof(expect) / sizeof(expect[0]));
 }
 
+/*
+ * 32-bit counters and indexes (issue 20): at -mcpu=v3 clang counts and compares them in 32
+ * bits, and only bounds of the low halves on their own prove the accesses.
+ */
+static void test_bounds32(void **state)
+{
+	static const struct expect ok[] = {
+		{ "count_down", 0, NULL },
+		{ "count_up", 0, NULL },
+		{ "low_half_index", 0, NULL },
+	};
+	static const struct expect bad[] = {
+		{ "count_down_past", -EACCES, "map value access" },
+		{ "count_up_past", -EACCES, "map value access" },
+		{ "signed_index_negative", -EACCES, "map value access" },
+		{ "low_half_index_past", -EACCES, "map value access out of bounds" },
+		{ "around_middle_past", -EACCES, "map value access" },
+	};
+	/*
+	 * Without 32-bit jumps clang checks a sign-extended copy (r << 32 s>> 32) and indexes with
+	 * another: Linux refuses these as compiled for v1 too.
+	 */
+	static const struct expect ok_v3[] = {
+		{ "signed_index", 0, NULL },
+		{ "around_middle", 0, NULL },
+	};
+
+	check_object("bounds32_ok.bpf.o", ok, sizeof(ok) / sizeof(ok[0]));
+	check_object("v3/bounds32_ok.bpf.o", ok, sizeof(ok) / sizeof(ok[0]));
+	check_object("v3/bounds32_ok.bpf.o", ok_v3, sizeof(ok_v3) / sizeof(ok_v3[0]));
+	check_object("bounds32_bad.bpf.o", bad, sizeof(bad) / sizeof(bad[0]));
+	check_object("v3/bounds32_bad.bpf.o", bad, sizeof(bad) / sizeof(bad[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tests_progs),
 		cmocka_unit_test(test_typical_clang_output),
 		cmocka_unit_test(test_unsafe_twins),
+		cmocka_unit_test(test_bounds32),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

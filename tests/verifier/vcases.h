@@ -113,6 +113,7 @@ CASES(misc);
 CASES(access);
 CASES(printk);
 CASES(attack);
+CASES(bounds32);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */
