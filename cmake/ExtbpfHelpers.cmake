@@ -69,11 +69,14 @@ function(extbpf_add_btf out_var src symbol)
 	set(${out_var} ${gen} PARENT_SCOPE)
 endfunction()
 
-# extbpf_add_extension(<name> SOURCES <files...>)
+# extbpf_add_extension(<name> SOURCES <files...> [HEADER <name>_ext.h] [LIBS <targets...>])
 # An extension is a shared library in <build>/<libdir>/extbpf (found there by the tool and by
-# ebpf_extension_load_default) and a static archive extbpf_ext_<name>_static for hosts that embed it.
+# ebpf_extension_load_dir(NULL)) and a static archive extbpf_ext_<name>_static for hosts that
+# embed it. Both are installed: the shared library in <libdir>/extbpf, the archive as
+# <libdir>/libextbpf_ext_<name>.a (imported target extbpf::ext_<name>_static of the CMake
+# package), and HEADER, which its programs and hosts include, as <includedir>/extbpf/HEADER.
 function(extbpf_add_extension name)
-	cmake_parse_arguments(E "" "" "SOURCES" ${ARGN})
+	cmake_parse_arguments(E "" "HEADER" "SOURCES;LIBS" ${ARGN})
 	add_library(extbpf_ext_${name} SHARED ${E_SOURCES})
 	target_link_libraries(extbpf_ext_${name} PRIVATE extbpf)
 	set_target_properties(extbpf_ext_${name} PROPERTIES
@@ -82,5 +85,18 @@ function(extbpf_add_extension name)
 	add_library(extbpf_ext_${name}_static STATIC ${E_SOURCES})
 	target_link_libraries(extbpf_ext_${name}_static PUBLIC extbpf_headers)
 	target_compile_definitions(extbpf_ext_${name}_static PRIVATE EBPF_EXTENSION_STATIC=1)
+	set_target_properties(extbpf_ext_${name}_static PROPERTIES
+		OUTPUT_NAME extbpf_ext_${name} EXPORT_NAME ext_${name}_static)
+	foreach(target extbpf_ext_${name} extbpf_ext_${name}_static)
+		target_include_directories(${target} PUBLIC
+			$<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}>
+			$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/extbpf>)
+		target_link_libraries(${target} PUBLIC ${E_LIBS})
+	endforeach()
 	install(TARGETS extbpf_ext_${name} LIBRARY DESTINATION ${EXTBPF_EXTENSION_SUBDIR})
+	install(TARGETS extbpf_ext_${name}_static EXPORT extbpfTargets
+		ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+	if(E_HEADER)
+		install(FILES ${E_HEADER} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/extbpf)
+	endif()
 endfunction()

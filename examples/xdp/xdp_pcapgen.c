@@ -231,9 +231,18 @@ static int write_pcapng_record(FILE *out, const struct frame *f, unsigned int i)
 	return fwrite(&total, sizeof(total), 1, out) == 1 ? 0 : -EIO;
 }
 
+static void print_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: xdp-pcapgen OUT [--count N] [--pcapng]\n"
+		"Writes N (default 1000, at most 10000000) Ethernet frames of seven kinds (ARP,\n"
+		"IPv4 and IPv6 TCP SYN, UDP and ICMP echo) to OUT as pcap, or pcapng.\n"
+		"Exit codes: 0 written, 1 OUT cannot be written, 2 bad arguments.\n");
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: xdp-pcapgen OUT [--count N] [--pcapng]\n");
+	print_usage(stderr);
 	return 2;
 }
 
@@ -248,7 +257,10 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		char *end;
 
-		if (!strcmp(argv[i], "--pcapng")) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			print_usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--pcapng")) {
 			ng = true;
 		} else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
 			count = strtoul(argv[++i], &end, 10);

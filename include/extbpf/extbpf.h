@@ -51,6 +51,11 @@ enum ebpf_disasm_style {
 int ebpf_disassemble(const struct ebpf_inst *insns, size_t count, size_t index,
 		     enum ebpf_disasm_style style, char *buf, size_t size);
 
+/* ---- Version ----------------------------------------------------------------------------- */
+
+/* The library's version, "MAJOR.MINOR.PATCH" (the one pkg-config and the CMake package report). */
+const char *ebpf_version(void);
+
 /* ---- Errors ------------------------------------------------------------------------------ */
 
 /* The detailed message of the calling thread's last failed call ("" when none). */
@@ -67,8 +72,10 @@ int ebpf_extension_add_static(const struct ebpf_extension_descriptor *descriptor
 			      struct ebpf_extension **extension);
 /* Loads every extension of a directory (NULL: the default directory, see below). */
 int ebpf_extension_load_dir(const char *dir);
-/* The directory extensions are installed in, relative to the running executable
- * (<bindir>/../<libdir>/extbpf), or $EXTBPF_EXTENSION_DIR when set. */
+/* The directory extensions are installed in: $EXTBPF_EXTENSION_DIR when set; else beside the
+ * shared library libextbpf.so the process runs (<libdir>/extbpf, whichever executable loaded
+ * it); else, for a host linked with the static library, relative to the executable
+ * (<bindir>/../<libdir>/extbpf). */
 const char *ebpf_extension_default_dir(void);
 /*
  * Detaches every link attached to the extension's hooks (each link then reports it was

@@ -7,7 +7,8 @@
  * extension or a host callback, because those may call back into the core.
  *
  * Lifetimes:
- * - programs, maps and links are reference counted and named by ids in one table;
+ * - programs, maps and links are reference counted and named by ids in one table, each kind
+ *   numbered on its own;
  * - a program type (struct core_progtype) lives while its Program Information binding exists or a
  *   program of that type exists. When its extension goes away first, the type is marked gone, its
  *   programs become unusable (test runs fail with -ENODEV, their links report detached) but stay
@@ -32,6 +33,7 @@ enum core_kind {
 	CORE_PROGRAM,
 	CORE_MAP,
 	CORE_LINK,
+	CORE_KIND_COUNT,
 };
 
 struct core_id_entry {
@@ -54,11 +56,11 @@ struct core_runtime {
 	pthread_mutex_t lock;
 	nmr_registrar_t *registrar; /* set once at start, read without the lock */
 	nmr_handle_t progtype_client;
-	/* Live programs, maps and links, sorted by id (ids only grow until they wrap). */
+	/* Live programs, maps and links, sorted by kind then id (ids only grow until they wrap). */
 	struct core_id_entry *ids;
 	size_t id_count;
 	size_t id_cap;
-	uint32_t next_id;
+	uint32_t next_id[CORE_KIND_COUNT]; /* one numbering space per kind, as in Linux */
 	struct core_pin *pins;
 	struct core_progtype *types;	   /* bound program types, in binding order */
 	struct ebpf_extension *extensions; /* in load order */
@@ -84,7 +86,7 @@ static inline void core_unlock(void)
 
 /* Gives object a fresh id; call with the lock held. */
 int core_id_alloc_locked(enum core_kind kind, void *object, uint32_t *id);
-void core_id_remove(uint32_t id);
+void core_id_remove(enum core_kind kind, uint32_t id);
 /* The object with this id and kind, with a new reference, or NULL. */
 void *core_id_acquire(uint32_t id, enum core_kind kind);
 /* Drops every pin (shutdown). */

@@ -6,11 +6,13 @@
  * deregisters them; the core's detach callbacks detach the links and make the programs of its
  * types unusable, waiting for invocations in flight, before the code is unmapped.
  */
+#define _GNU_SOURCE /* dladdr */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,21 +227,38 @@ int ebpf_extension_load_dir(const char *dir)
 	return first_err;
 }
 
+/* The directory of the file that holds this code: libextbpf.so, or the executable itself when
+ * the library is linked statically. */
+static int library_dir(char *dir, size_t size, bool *in_executable)
+{
+	char lib[PATH_MAX], exe[PATH_MAX];
+	Dl_info info;
+
+	if (!dladdr((void *)ebpf_extension_default_dir, &info) || !info.dli_fname ||
+	    !realpath(info.dli_fname, lib))
+		return -ENOENT;
+	*in_executable = realpath("/proc/self/exe", exe) && !strcmp(lib, exe);
+	snprintf(dir, size, "%s", dirname(lib));
+	return 0;
+}
+
 const char *ebpf_extension_default_dir(void)
 {
 	static _Thread_local char dir[PATH_MAX];
-	char exe[PATH_MAX];
+	char base[PATH_MAX];
 	const char *env = getenv("EXTBPF_EXTENSION_DIR");
-	ssize_t len;
+	bool in_executable;
+	int len;
 
 	if (env && *env)
 		return env;
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len < 0)
+	if (library_dir(base, sizeof(base), &in_executable))
 		return NULL;
-	exe[len] = '\0';
-	snprintf(dir, sizeof(dir), "%s/%s", dirname(exe), EXTBPF_EXTENSION_RELDIR);
-	return dir;
+	/* The installation and the build tree both put extensions in <libdir>/extbpf, beside the
+	 * shared library and <bindir>/../<libdir>/extbpf from the executable. */
+	len = snprintf(dir, sizeof(dir), "%s/%s", base,
+		       in_executable ? EXTBPF_EXTENSION_RELDIR : "extbpf");
+	return len < (int)sizeof(dir) ? dir : NULL;
 }
 
 int ebpf_extension_unload(struct ebpf_extension *extension)

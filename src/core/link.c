@@ -208,7 +208,7 @@ static void link_free(struct ebpf_link *link)
 		ebpf_program_release(link->program);
 	}
 	if (link->id)
-		core_id_remove(link->id);
+		core_id_remove(CORE_LINK, link->id);
 	free(link->params);
 	free(link);
 }

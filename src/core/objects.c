@@ -13,14 +13,20 @@
 
 /* ---- ids --------------------------------------------------------------------------------- */
 
-static size_t id_search(uint32_t id)
+/* The table is sorted by (kind, id): each kind numbers its objects on its own, as Linux does. */
+static bool id_before(const struct core_id_entry *e, enum core_kind kind, uint32_t id)
+{
+	return e->kind < kind || (e->kind == kind && e->id < id);
+}
+
+static size_t id_search(enum core_kind kind, uint32_t id)
 {
 	size_t lo = 0, hi = core_rt.id_count;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (core_rt.ids[mid].id < id)
+		if (id_before(&core_rt.ids[mid], kind, id))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -28,16 +34,14 @@ static size_t id_search(uint32_t id)
 	return lo;
 }
 
-static bool id_in_use(uint32_t id)
+static bool id_found(size_t pos, enum core_kind kind, uint32_t id)
 {
-	size_t i = id_search(id);
-
-	return i < core_rt.id_count && core_rt.ids[i].id == id;
+	return pos < core_rt.id_count && core_rt.ids[pos].kind == kind && core_rt.ids[pos].id == id;
 }
 
 int core_id_alloc_locked(enum core_kind kind, void *object, uint32_t *id)
 {
-	uint32_t candidate = core_rt.next_id;
+	uint32_t candidate = core_rt.next_id[kind];
 	size_t pos;
 
 	if (core_rt.id_count == core_rt.id_cap) {
@@ -50,10 +54,10 @@ int core_id_alloc_locked(enum core_kind kind, void *object, uint32_t *id)
 		core_rt.id_cap = cap;
 	}
 	/* Ids grow; after wrapping around, skip the ones still alive (never reused while alive). */
-	while (candidate == 0 || id_in_use(candidate))
+	while (candidate == 0 || id_found(id_search(kind, candidate), kind, candidate))
 		candidate++;
-	core_rt.next_id = candidate + 1;
-	pos = id_search(candidate);
+	core_rt.next_id[kind] = candidate + 1;
+	pos = id_search(kind, candidate);
 	memmove(&core_rt.ids[pos + 1], &core_rt.ids[pos],
 		(core_rt.id_count - pos) * sizeof(core_rt.ids[0]));
 	core_rt.ids[pos] =
@@ -63,13 +67,13 @@ int core_id_alloc_locked(enum core_kind kind, void *object, uint32_t *id)
 	return 0;
 }
 
-void core_id_remove(uint32_t id)
+void core_id_remove(enum core_kind kind, uint32_t id)
 {
 	size_t pos;
 
 	core_lock();
-	pos = id_search(id);
-	if (pos < core_rt.id_count && core_rt.ids[pos].id == id) {
+	pos = id_search(kind, id);
+	if (id_found(pos, kind, id)) {
 		memmove(&core_rt.ids[pos], &core_rt.ids[pos + 1],
 			(core_rt.id_count - pos - 1) * sizeof(core_rt.ids[0]));
 		core_rt.id_count--;
@@ -104,8 +108,8 @@ void *core_id_acquire(uint32_t id, enum core_kind kind)
 	size_t pos;
 
 	core_lock();
-	pos = id_search(id);
-	if (pos < core_rt.id_count && core_rt.ids[pos].id == id && core_rt.ids[pos].kind == kind) {
+	pos = id_search(kind, id);
+	if (id_found(pos, kind, id)) {
 		atomic_uint *refcount = object_refcount(kind, core_rt.ids[pos].object);
 
 		if (refcount && ref_get_unless_zero(refcount))
@@ -231,7 +235,7 @@ void ebpf_map_acquire(struct ebpf_map *map)
 
 void core_map_destroy(struct ebpf_map *map)
 {
-	core_id_remove(map->id);
+	core_id_remove(CORE_MAP, map->id);
 	map_destroy(map);
 }
 

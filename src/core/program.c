@@ -21,7 +21,7 @@ void core_program_destroy(struct ebpf_program *program)
 {
 	struct core_progtype *type = program->type;
 
-	core_id_remove(program->id);
+	core_id_remove(CORE_PROGRAM, program->id);
 	if (type) {
 		core_lock();
 		for (struct ebpf_program **p = &type->programs; *p; p = &(*p)->type_next) {

@@ -12,9 +12,13 @@
 #include "core/rcu.h"
 #include "maps/maps.h"
 
+#ifndef EXTBPF_VERSION
+#define EXTBPF_VERSION "0.0.0"
+#endif
+
 struct core_runtime core_rt = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.next_id = 1,
+	.next_id = { 1, 1, 1 },
 };
 
 /* Serialises start and shutdown; `started` lets every later call skip the mutex. */
@@ -57,6 +61,11 @@ int core_runtime_start(void)
 	}
 	pthread_mutex_unlock(&start_lock);
 	return err;
+}
+
+const char *ebpf_version(void)
+{
+	return EXTBPF_VERSION;
 }
 
 nmr_registrar_t *ebpf_runtime_registrar(void)
@@ -137,7 +146,8 @@ void ebpf_runtime_shutdown(void)
 	core_rt.ids = NULL;
 	core_rt.id_count = 0;
 	core_rt.id_cap = 0;
-	core_rt.next_id = 1;
+	for (size_t i = 0; i < CORE_KIND_COUNT; i++)
+		core_rt.next_id[i] = 1;
 	atomic_store(&started, false);
 	pthread_mutex_unlock(&start_lock);
 }

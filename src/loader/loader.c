@@ -724,6 +724,10 @@ int loader_open_file(const char *path, struct loader_object **object, char *err,
 		ret = loader_err(&ctx, -errno, "%s: %s", path, strerror(errno));
 		goto out;
 	}
+	if (S_ISDIR(st.st_mode)) {
+		ret = loader_err(&ctx, -EISDIR, "%s: is a directory, not an ELF object", path);
+		goto out;
+	}
 	if (!S_ISREG(st.st_mode)) {
 		ret = loader_err(&ctx, -EINVAL, "%s: not a regular file", path);
 		goto out;

@@ -57,6 +57,16 @@ usage_error() {
 	contains "$work/err" "usage: extbpf" "$what: the usage"
 }
 
+# option_error DESCRIPTION COMMAND...: exit 2, one line naming the bad option and a pointer to
+# the verb's --help on stderr, not the whole usage.
+option_error() {
+	what=$1
+	shift
+	expect 2 "$what" "$@"
+	contains "$work/err" "--help' lists the options" "$what: the pointer to --help"
+	lacks "$work/err" "usage: extbpf" "$what: no whole usage"
+}
+
 finish() {
 	if [ "$failures" -ne 0 ]; then
 		echo "$failures check(s) failed"

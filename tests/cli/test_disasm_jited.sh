@@ -18,7 +18,8 @@ fi
 
 expect 1 "--jited of a refused program" "$extbpf" disasm "$progs/sample_refused.bpf.o" --jited
 contains "$work/err" "refused" "the verifier's refusal"
-usage_error "--jited with -j" "$extbpf" disasm "$progs/hash_counter.bpf.o" --jited -j
+expect 2 "--jited with -j" "$extbpf" disasm "$progs/hash_counter.bpf.o" --jited -j
+json_check "--jited with -j: the error as JSON" "'--jited' in j['error']"
 usage_error "--ext without --jited" "$extbpf" disasm "$progs/hash_counter.bpf.o" --ext x.so
 expect 2 "--jited of a missing file" "$extbpf" disasm /nonexistent.o --jited
 finish

@@ -83,7 +83,7 @@ usage_error "--mem with an object" "$extbpf" run "$progs/sample_replace.bpf.o" -
 usage_error "--data with --raw" "$extbpf" run --raw "$work/in.bin" --data "$work/in.bin"
 usage_error "an object and --raw" "$extbpf" run "$progs/sample_replace.bpf.o" --raw "$work/in.bin"
 usage_error "--repeat 0" "$extbpf" run "$progs/sample_replace.bpf.o" --repeat 0
-usage_error "--data without a value" "$extbpf" run "$progs/sample_replace.bpf.o" --data
+option_error "--data without a value" "$extbpf" run "$progs/sample_replace.bpf.o" --data
 expect 0 "run --help" "$extbpf" run --help
 contains "$work/out" "usage: extbpf run FILE.o" "run --help"
 

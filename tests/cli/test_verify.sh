@@ -100,8 +100,8 @@ contains "$work/err" "'CONFIG_TEST_REQUIRED' (.kconfig): not set in the kernel c
 usage_error "--btf without a value" "$extbpf" verify "$progs/sample_count.bpf.o" --btf
 usage_error "no file" "$extbpf" verify
 usage_error "two files" "$extbpf" verify "$progs/sample_count.bpf.o" "$progs/lru.bpf.o"
-usage_error "an unknown option" "$extbpf" verify --frobnicate "$progs/sample_count.bpf.o"
-usage_error "--section without a value" "$extbpf" verify "$progs/sample_count.bpf.o" --section
+option_error "an unknown option" "$extbpf" verify --frobnicate "$progs/sample_count.bpf.o"
+option_error "--section without a value" "$extbpf" verify "$progs/sample_count.bpf.o" --section
 expect 0 "--help" "$extbpf" verify --help
 contains "$work/out" "usage: extbpf verify" "verify --help"
 contains "$work/out" "Exit codes" "verify --help: exit codes"

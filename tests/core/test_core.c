@@ -464,7 +464,6 @@ static void test_ids(void **state)
 	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_ARRAY, "m", 4, 8, 4, NULL, &map), 0);
 	assert_int_not_equal(ebpf_program_id(a), 0);
 	assert_int_not_equal(ebpf_program_id(a), ebpf_program_id(b));
-	assert_int_not_equal(ebpf_map_id(map), ebpf_program_id(b));
 	id_b = ebpf_program_id(b);
 	ebpf_program_release(b);
 	c = load_return("sample", 3);
@@ -473,6 +472,47 @@ static void test_ids(void **state)
 	ebpf_program_release(a);
 	ebpf_program_release(c);
 	ebpf_map_release(map);
+}
+
+/* Programs and maps are numbered in separate spaces, as in Linux: each counts from 1 in a fresh
+ * runtime whatever the other kind did, and an id finds only an object of the kind asked for. */
+static void test_ids_per_kind(void **state)
+{
+	struct ebpf_program *a, *b;
+	struct ebpf_map *m1, *m2, *m3, *progs;
+	uint32_t key = 0, value;
+
+	add_sample();
+	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_ARRAY, "m1", 4, 8, 1, NULL, &m1), 0);
+	a = load_return("sample", 1);
+	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_ARRAY, "m2", 4, 8, 1, NULL, &m2), 0);
+	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_ARRAY, "m3", 4, 8, 1, NULL, &m3), 0);
+	b = load_return("sample", 2);
+	assert_int_equal(ebpf_map_id(m1), 1);
+	assert_int_equal(ebpf_map_id(m2), 2);
+	assert_int_equal(ebpf_map_id(m3), 3);
+	assert_int_equal(ebpf_program_id(a), 1);
+	assert_int_equal(ebpf_program_id(b), 2);
+
+	/* A program array takes program ids: 3 is a map's, no program's. */
+	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_PROG_ARRAY, "progs", 4, 4, 1, NULL, &progs),
+			 0);
+	value = 3;
+	assert_int_not_equal(ebpf_map_update_elem(progs, &key, &value, 0), 0);
+	value = ebpf_program_id(b);
+	assert_int_equal(ebpf_map_update_elem(progs, &key, &value, 0), 0);
+
+	/* Removing an object frees its id in its own space only. */
+	ebpf_map_release(m1);
+	assert_int_equal(ebpf_program_id(a), 1);
+	value = 1;
+	assert_int_equal(ebpf_map_update_elem(progs, &key, &value, 0), 0);
+
+	ebpf_map_release(progs);
+	ebpf_map_release(m2);
+	ebpf_map_release(m3);
+	ebpf_program_release(a);
+	ebpf_program_release(b);
 }
 
 static void test_pinning(void **state)
@@ -645,6 +685,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_links_run_in_attach_order, teardown),
 		cmocka_unit_test_teardown(test_shutdown_frees_everything, teardown),
 		cmocka_unit_test_teardown(test_ids, teardown),
+		cmocka_unit_test_teardown(test_ids_per_kind, teardown),
 		cmocka_unit_test_teardown(test_pinning, teardown),
 		cmocka_unit_test_teardown(test_test_run_through_helpers, teardown),
 		cmocka_unit_test_teardown(test_object_attached_and_fired, teardown),

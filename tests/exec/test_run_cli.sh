@@ -37,7 +37,7 @@ contains "$work/err" "none.bin" "the missing file's name"
 usage_error "a bad mode" "$extbpf" run --raw "$work/neg.bin" --mode turbo
 contains "$work/err" "unknown mode 'turbo'" "the bad mode"
 usage_error "a bad repeat count" "$extbpf" run --raw "$work/neg.bin" --repeat 0
-usage_error "an unknown option" "$extbpf" run --frobnicate
+option_error "an unknown option" "$extbpf" run --frobnicate
 expect 0 "--help" "$extbpf" run --help
 contains "$work/out" "usage: extbpf run" "the usage"
 finish

@@ -498,7 +498,9 @@ static void test_open_file(void **state)
 	assert_int_equal(loader_open_file(path, &obj, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "missing.bpf.o"));
 	assert_int_equal(loader_open_file(getenv("EXTBPF_BUILD_DIR"), &obj, err, sizeof(err)),
-			 -EINVAL);
+			 -EISDIR);
+	assert_non_null(strstr(err, "is a directory"));
+	assert_int_equal(loader_open_file("/dev/null", &obj, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "not a regular file"));
 	loader_object_free(NULL);
 }

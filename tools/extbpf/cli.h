@@ -36,15 +36,26 @@ extern const struct cli_verb cli_verb_map;
 extern const struct cli_verb cli_verb_link;
 extern const struct cli_verb cli_verb_compile;
 
-/* Reports an error on stderr as "extbpf <verb>: <message>". */
+/* Reports an error on stderr as "extbpf <verb>: <message>"; with -j on the command line, on
+ * stdout as {"error": "<message>"}. */
 void cli_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Reads a whole file into a malloc'ed buffer (NUL-terminated beyond size). 0 or -errno. */
+/* "extbpf <verb>: warning: <message>" on stderr, also with -j (the work goes on). */
+void cli_warning(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reads a whole file into a malloc'ed buffer (NUL-terminated beyond size). 0 or -errno
+ * (-EISDIR for a directory). */
 int cli_read_file(const char *path, void **data, size_t *size);
 /* True when argv holds -h or --help. */
 bool cli_wants_help(int argc, char **argv);
-/* Shared handling of a bad argument: the usage line on stderr, EXIT_USAGE. */
+/* Shared handling of a bad argument: the error (see cli_error), the verb's usage on stderr,
+ * EXIT_USAGE. */
 int cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A bad option: the error and one line pointing at --help (not the whole usage), EXIT_USAGE. */
+int cli_option_error(const struct cli_verb *verb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The name among names[0..n) closest to word (a typo away: at most 2 edits, fewer for short
+ * words), or NULL. */
+const char *cli_closest(const char *word, const char *const *names, size_t n);
 
 /* ---- Verbs on ELF objects (cli_util.c) --------------------------------------------------- */
 
@@ -89,8 +100,10 @@ struct cli_object_args {
 /* Handles one of CLI_OBJECT_OPTIONS; 0 or EXIT_USAGE (after the usage message). */
 int cli_object_option(const struct cli_verb *verb, int opt, const char *arg,
 		      struct cli_object_args *a);
-/* getopt_long returned ':' or '?': the message and EXIT_USAGE. */
-int cli_getopt_error(const struct cli_verb *verb, int opt, char **argv);
+/* getopt_long over options returned ':' or '?': one line naming the option (with a "did you
+ * mean" when one of options is close) and EXIT_USAGE. */
+int cli_getopt_error(const struct cli_verb *verb, const struct option *options, int opt,
+		     char **argv);
 /* --mode's value for a verb that parses it itself: interp, jit or native; 0 or EXIT_USAGE. */
 int cli_mode_arg(const struct cli_verb *verb, const char *name, enum ebpf_exec_mode *mode);
 /* One option of a verb's own (opt from getopt_long, arg its value): 0 or EXIT_USAGE. */
@@ -102,6 +115,9 @@ int cli_parse_object_argv(const struct cli_verb *verb, int argc, char **argv,
 			  const char **path);
 /* What a verb does with an opened object: EXIT_OK, EXIT_REFUSED or EXIT_USAGE. */
 typedef int (*cli_object_fn)(struct ebpf_object *obj, void *arg);
+/* Where a verb writes a file: the folder must exist and path must not be one. EXIT_OK or
+ * EXIT_USAGE with a message naming the path. */
+int cli_check_output(const char *verb, const char *path);
 /* Loads the extensions, opens the object, calls act on it, closes it and shuts the runtime
  * down: act's result, or the loading's or opening's (see cli_open_object). */
 int cli_with_object(const char *verb, const struct cli_object_args *a, bool verify_only,

@@ -6,7 +6,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <extbpf/extbpf.h>
 
@@ -18,7 +21,7 @@ int cli_load_extensions(const char *verb, const struct cli_object_args *a)
 
 	/* The default directory may be missing when every extension comes from --ext. */
 	if (ebpf_extension_load_dir(NULL) && !a->ext_count)
-		cli_error(verb, "warning: %s", ebpf_last_error());
+		cli_warning(verb, "%s", ebpf_last_error());
 	for (size_t i = 0; i < a->ext_count; i++) {
 		if (ebpf_extension_load(a->ext[i], NULL)) {
 			cli_error(verb, "%s", ebpf_last_error());
@@ -101,11 +104,92 @@ int cli_object_option(const struct cli_verb *verb, int opt, const char *arg,
 	return cli_usage_error(verb, "unknown option");
 }
 
-int cli_getopt_error(const struct cli_verb *verb, int opt, char **argv)
+static size_t min3(size_t a, size_t b, size_t c)
 {
+	size_t m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
+/* Edits (insert, delete, replace, swap two neighbours) from a to b, as a typo makes them;
+ * anything beyond limit is limit + 1. */
+static size_t edit_distance(const char *a, const char *b, size_t limit)
+{
+	enum { MAX = 48 };
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d[MAX + 1][MAX + 1];
+
+	if (la > MAX || lb > MAX)
+		return limit + 1;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t v = min3(d[i - 1][j] + 1, d[i][j - 1] + 1,
+					d[i - 1][j - 1] + (a[i - 1] != b[j - 1]));
+
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    (size_t)d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return d[la][lb] > limit ? limit + 1 : d[la][lb];
+}
+
+const char *cli_closest(const char *word, const char *const *names, size_t n)
+{
+	size_t limit = strlen(word) <= 4 ? 1 : 2, best = limit + 1;
+	const char *found = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(word, names[i], limit);
+
+		/* A prefix is what a user starts typing: "--sec" means "--section". */
+		if (d > limit && strlen(word) >= 3 && !strncmp(word, names[i], strlen(word)))
+			d = limit;
+		if (d < best) {
+			best = d;
+			found = names[i];
+		}
+	}
+	return found;
+}
+
+/* The option's name as typed, without dashes and any "=value". */
+static void option_word(const char *arg, char *word, size_t size)
+{
+	size_t len;
+
+	while (*arg == '-')
+		arg++;
+	len = strcspn(arg, "=");
+	if (len >= size)
+		len = size - 1;
+	memcpy(word, arg, len);
+	word[len] = '\0';
+}
+
+int cli_getopt_error(const struct cli_verb *verb, const struct option *options, int opt,
+		     char **argv)
+{
+	const char *arg = argv[optind - 1], *names[64], *close;
+	char word[64];
+	size_t n = 0;
+
 	if (opt == ':')
-		return cli_usage_error(verb, "%s needs a value", argv[optind - 1]);
-	return cli_usage_error(verb, "unknown option '%s'", argv[optind - 1]);
+		return cli_option_error(verb, "%s needs a value", arg);
+	for (; options[n].name && n < sizeof(names) / sizeof(names[0]); n++)
+		names[n] = options[n].name;
+	option_word(arg, word, sizeof(word));
+	/* A short option getopt did not know: argv holds the whole cluster ("-x"). */
+	close = strncmp(arg, "--", 2) ? NULL : cli_closest(word, names, n);
+	if (close)
+		return cli_option_error(verb, "unknown option '%s' (did you mean '--%s'?)", arg,
+					close);
+	return cli_option_error(verb, "unknown option '%s'", arg);
 }
 
 int cli_mode_arg(const struct cli_verb *verb, const char *name, enum ebpf_exec_mode *mode)
@@ -126,7 +210,7 @@ int cli_parse_object_argv(const struct cli_verb *verb, int argc, char **argv,
 	optind = 1;
 	while (!ret && (opt = getopt_long(argc, argv, ":j", options, NULL)) != -1) {
 		if (opt == ':' || opt == '?')
-			ret = cli_getopt_error(verb, opt, argv);
+			ret = cli_getopt_error(verb, options, opt, argv);
 		else
 			ret = option(opt, optarg, args);
 	}
@@ -136,6 +220,31 @@ int cli_parse_object_argv(const struct cli_verb *verb, int argc, char **argv,
 		return cli_usage_error(verb, "no object file");
 	*path = argv[optind++];
 	return 0;
+}
+
+int cli_check_output(const char *verb, const char *path)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		cli_error(verb, "output '%s' is a directory", path);
+		return EXIT_USAGE;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return EXIT_OK; /* the current directory */
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		cli_error(verb, "cannot write '%s': the folder '%s' does not exist", path, dir);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }
 
 int cli_with_object(const char *verb, const struct cli_object_args *a, bool verify_only,

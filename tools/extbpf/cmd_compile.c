@@ -11,23 +11,24 @@
 
 static void compile_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: extbpf compile FILE.o -o FILE.so [--section S] [--type T] [--ext PATH]...\n"
-		"\n"
-		"Verifies every program of FILE.o (or only the one of section or function S),\n"
-		"translates each to C and compiles it with the system C compiler (cc -O2, or $CC)\n"
-		"into the shared object FILE.so. FILE.so records the contract of each program's type\n"
-		"it was verified against: loading it is refused, asking for a new compile, when the\n"
-		"loaded extension offers another contract. Load it wherever an object is expected:\n"
-		"'extbpf run FILE.so ...', 'extbpf prog load FILE.so', ebpf_object_open().\n"
-		"\n"
-		"  -o FILE.so    the shared object to write (required)\n"
-		"  --section S   only the program in section S (or the function S)\n"
-		"  --type T      verify as program type T (see 'extbpf ext list')\n"
-		"  --ext PATH    also load this extension (repeatable)\n"
-		"\n"
-		"Exit codes: 0 compiled, 1 a program refused or the C compiler failed, 2 bad\n"
-		"arguments or unusable input.\n");
+	fprintf(
+	    out,
+	    "usage: extbpf compile FILE.o -o FILE.so [--section S] [--type T] [--ext PATH]...\n"
+	    "\n"
+	    "Verifies every program of FILE.o (or only the one of section or function S),\n"
+	    "translates each to C and compiles it with the system C compiler (cc -O2, or $CC)\n"
+	    "into the shared object FILE.so. FILE.so records the contract of each program's type\n"
+	    "it was verified against: loading it is refused, asking for a new compile, when the\n"
+	    "loaded extension offers another contract. Load it wherever an object is expected:\n"
+	    "'extbpf run FILE.so ...', 'extbpf prog load FILE.so', ebpf_object_open().\n"
+	    "\n"
+	    "  -o FILE.so    the shared object to write (required)\n"
+	    "  --section S   only the program in section S (or the function S)\n"
+	    "  --type T      verify as program type T (see 'extbpf ext list')\n"
+	    "  --ext PATH    also load this extension (repeatable)\n"
+	    "\n"
+	    "Exit codes: 0 compiled, 1 a program refused or the C compiler failed, 2 bad\n"
+	    "arguments or unusable input.\n");
 }
 
 static int compile_run(int argc, char **argv)
@@ -47,7 +48,7 @@ static int compile_run(int argc, char **argv)
 		if (opt == 'o')
 			output = optarg;
 		else if (opt == ':' || opt == '?')
-			ret = cli_getopt_error(&cli_verb_compile, opt, argv);
+			ret = cli_getopt_error(&cli_verb_compile, options, opt, argv);
 		else
 			ret = cli_object_option(&cli_verb_compile, opt, optarg, &a);
 	}
@@ -61,6 +62,9 @@ static int compile_run(int argc, char **argv)
 	if (!output)
 		return cli_usage_error(&cli_verb_compile, "no output file (-o FILE.so)");
 
+	ret = cli_check_output("compile", output);
+	if (ret)
+		return ret;
 	ret = cli_load_extensions("compile", &a);
 	if (!ret)
 		ret = cli_check_object("compile", &a);

@@ -248,14 +248,16 @@ static int run(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "list"))
 		return cli_usage_error(&cli_verb_ext, "expected 'list'");
 	optind = 1;
-	while ((opt = getopt_long(argc - 1, argv + 1, "j", options, NULL)) != -1) {
-		if (opt == 'j') {
+	opterr = 0;
+	while ((opt = getopt_long(argc - 1, argv + 1, ":j", options, NULL)) != -1) {
+		if (opt == 'j')
 			json = true;
-		} else if (opt == 'e' && n_extra < 64) {
+		else if (opt == 'e' && n_extra < 64)
 			extra[n_extra++] = optarg;
-		} else {
-			return cli_usage_error(&cli_verb_ext, "bad option");
-		}
+		else if (opt == 'e')
+			return cli_usage_error(&cli_verb_ext, "more than 64 --ext");
+		else
+			return cli_getopt_error(&cli_verb_ext, options, opt, argv + 1);
 	}
 	if (optind < argc - 1)
 		return cli_usage_error(&cli_verb_ext, "unexpected argument '%s'", argv[optind + 1]);

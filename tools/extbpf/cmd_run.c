@@ -170,7 +170,7 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 	optind = 1;
 	while (!ret && (c = getopt_long(argc, argv, ":j", options, NULL)) != -1) {
 		if (c == ':' || c == '?')
-			ret = cli_getopt_error(&cli_verb_run, c, argv);
+			ret = cli_getopt_error(&cli_verb_run, options, c, argv);
 		else
 			ret = run_option(c, optarg, a);
 	}

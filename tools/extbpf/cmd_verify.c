@@ -73,7 +73,7 @@ static int verify_parse(int argc, char **argv, struct verify_args *a)
 		if (opt == 'v')
 			a->log_level++;
 		else if (opt == ':' || opt == '?')
-			ret = cli_getopt_error(&cli_verb_verify, opt, argv);
+			ret = cli_getopt_error(&cli_verb_verify, options, opt, argv);
 		else
 			ret = cli_object_option(&cli_verb_verify, opt, optarg, &a->obj);
 	}

@@ -119,11 +119,8 @@ static int parse_args(int argc, char **argv, struct xdp_args *a)
 		case 'j':
 			a->json = true;
 			break;
-		case ':':
-			return cli_usage_error(&cli_verb_xdp, "%s needs a value", argv[optind - 1]);
 		default:
-			return cli_usage_error(&cli_verb_xdp, "unknown option '%s'",
-					       argv[optind - 1]);
+			return cli_getopt_error(&cli_verb_xdp, options, c, argv);
 		}
 	}
 	if (optind < argc)

@@ -1,0 +1,66 @@
+#!/bin/sh
+# What a new user trips on, across verbs: --version, a mistyped option or verb (one line, with
+# a "did you mean"), errors as JSON on stdout under -j, a directory given as a file, an output
+# into a missing folder, xdp-pcapgen --help.
+# usage: test_tool.sh EXTBPF BUILD_DIR WORK_DIR
+set -u
+extbpf=$1
+build=$2
+progs=$2/tests/progs
+work=$3
+. "$(dirname "$0")/lib.sh"
+
+# --version: the library's version.
+expect 0 "--version" "$extbpf" --version
+grep -qE '^extbpf [0-9]+\.[0-9]+\.[0-9]+$' "$work/out" || fail "--version: $(cat "$work/out")"
+
+# A mistyped option: one line naming it, a "did you mean", a pointer to --help, no usage.
+for verb in "run --sectoin x" "verify --sectoin x" "xdp run --pcpa x" "ext list --jsn" \
+	"compile --sectoin x" "prog show --jsno" "map dump --sectoin x" "link attach --atach x"; do
+	# shellcheck disable=SC2086 # the verb and its options are words
+	expect 2 "mistyped option: $verb" "$extbpf" $verb "$progs/sample_count.bpf.o"
+	contains "$work/err" "did you mean" "mistyped option: $verb"
+	lacks "$work/err" "usage:" "mistyped option: $verb: no whole help"
+	[ "$(wc -l <"$work/err")" -le 2 ] || fail "mistyped option: $verb: $(cat "$work/err")"
+done
+contains "$work/err" "unknown option '--atach' (did you mean '--attach'?)" "the option named"
+expect 2 "an option far from any" "$extbpf" run --zzzzzzzz "$progs/sample_count.bpf.o"
+contains "$work/err" "unknown option '--zzzzzzzz'" "an unknown option"
+lacks "$work/err" "did you mean" "no suggestion when nothing is close"
+expect 2 "mistyped verb" "$extbpf" verfy x.o
+contains "$work/err" "unknown verb 'verfy' (did you mean 'verify'?)" "mistyped verb"
+
+# -j: errors are JSON on stdout, nothing else there.
+expect 2 "-j: a missing file" "$extbpf" verify -j "$work/missing.o"
+json_check "-j: the error" "'missing.o' in j['error']"
+expect 2 "-j: a bad option" "$extbpf" run -j --sectoin x "$progs/sample_count.bpf.o"
+json_check "-j: the option error" "'--sectoin' in j['error']"
+expect 1 "-j: a refused program" "$extbpf" verify -j "$progs/sample_refused.bpf.o" \
+	--section sample_ext/bad
+json_ok "-j: a refused program"
+
+# A directory where a file is expected names the problem.
+mkdir -p "$work/dir"
+expect 2 "verify DIR" "$extbpf" verify "$work/dir"
+contains "$work/err" "is a directory" "verify DIR"
+expect 2 "run --raw DIR" "$extbpf" run --raw "$work/dir"
+contains "$work/err" "Is a directory" "run --raw DIR"
+expect 2 "disasm DIR" "$extbpf" disasm "$work/dir"
+contains "$work/err" "Is a directory" "disasm DIR"
+expect 2 "asm DIR" "$extbpf" asm "$work/dir" -o "$work/x.bin"
+contains "$work/err" "Is a directory" "asm DIR"
+
+# compile -o: a missing folder or a directory is named, before the compiler runs.
+expect 2 "compile -o into a missing folder" "$extbpf" compile "$progs/sample_count.bpf.o" \
+	-o "$work/no/such/dir/x.so"
+contains "$work/err" "the folder '$work/no/such/dir' does not exist" "compile -o missing/"
+lacks "$work/err" "collect2" "compile -o missing/: not the linker's words"
+expect 2 "compile -o DIR" "$extbpf" compile "$progs/sample_count.bpf.o" -o "$work/dir"
+contains "$work/err" "is a directory" "compile -o DIR"
+
+# xdp-pcapgen --help: the usage on stdout, exit 0; a bad argument: exit 2.
+expect 0 "xdp-pcapgen --help" "$build/bin/xdp-pcapgen" --help
+contains "$work/out" "usage: xdp-pcapgen" "xdp-pcapgen --help"
+expect 2 "xdp-pcapgen --bogus" "$build/bin/xdp-pcapgen" --bogus
+
+finish
