@@ -120,6 +120,11 @@ struct ebpf_helper_proto {
  * verifier tracks; the rest of the context is plain readable memory of `size` bytes.
  * When these fields are narrower than a pointer (Linux's __u32 fields), the program info's
  * context_pointers say where the real pointers are.
+ *
+ * No packet: data == data_end (any equal values, so a zero-initialised descriptor, { .size = N },
+ * means "no packet", as does -1 in both); meta is then ignored. No metadata: meta == -1, or meta
+ * equal to data or data_end (so { .data = 0, .data_end = 8 } has a packet and no metadata).
+ * A packet type gives data and data_end distinct offsets, as every packet type always had to.
  */
 struct ebpf_context_descriptor {
 	uint32_t size;

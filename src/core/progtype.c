@@ -78,6 +78,21 @@ static void check_helpers(struct core_progtype *type)
 	}
 }
 
+/* The rule of include/extbpf/extension.h: a descriptor whose data and data_end coincide (a
+ * zero-initialised one among them) declares no packet, and a meta that coincides with either
+ * declares no metadata. Everything after this sees -1 for what is absent. */
+static void normalize_context(struct ebpf_context_descriptor *ctx)
+{
+	if (ctx->data == ctx->data_end) {
+		ctx->data = -1;
+		ctx->data_end = -1;
+		ctx->meta = -1;
+		return;
+	}
+	if (ctx->meta == ctx->data || ctx->meta == ctx->data_end)
+		ctx->meta = -1;
+}
+
 /* Copies and checks the provider's data; a type found invalid stays listed with the reason, so
  * that loading a program of it says why. */
 static void read_info(struct core_progtype *type, const struct nmr_registration_info *provider)
@@ -110,6 +125,7 @@ static void read_info(struct core_progtype *type, const struct nmr_registration_
 		snprintf(type->invalid, sizeof(type->invalid), "a program type has no name");
 		return;
 	}
+	normalize_context(&type->info.context);
 	check_helpers(type);
 }
 

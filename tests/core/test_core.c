@@ -40,6 +40,16 @@ static const struct ebpf_section_prefix other_sections[] = {
 	{ .prefix = "other_refused", .refused = "not supported in this test" },
 };
 static const struct ebpf_section_prefix bad_sections[] = { { .prefix = "badhelpers" } };
+static const struct ebpf_section_prefix nopacket_sections[] = { { .prefix = "nopacket" } };
+
+/* Program types without a packet, each declaring it in another way (extension.h's rule). */
+#define NOPACKET_INFO(name_, guid_last_, ...)                                                      \
+	{                                                                                          \
+		.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, 1), .name = name_,       \
+		.program_type = NMR_GUID(0x11111111, 0x2222, 0x3333, 0x4444, guid_last_),          \
+		.sections = nopacket_sections, .section_count = 1,                                 \
+		.context = { .size = 16, __VA_ARGS__ },                                            \
+	}
 
 static const struct ebpf_program_info infos[] = {
 	{
@@ -61,7 +71,11 @@ static const struct ebpf_program_info infos[] = {
 	    .helper_addresses = bad_addresses,
 	    .helper_count = 1,
 	},
+	NOPACKET_INFO("zeroed", 0x555555555557),
+	NOPACKET_INFO("equal", 0x555555555558, .data = 8, .data_end = 8),
+	NOPACKET_INFO("meta_only", 0x555555555559, .data = -1, .data_end = -1, .meta = 0),
 };
+#define TEST_TYPES (sizeof(infos) / sizeof(infos[0]))
 
 static int test_attach_client(nmr_registrar_t *registrar, nmr_handle_t binding,
 			      void *provider_context, const struct nmr_registration_info *client,
@@ -88,15 +102,14 @@ static int test_detach_client(void *provider_binding_context)
 	}
 
 static const struct nmr_provider_characteristics test_providers[] = {
-	TEST_PROVIDER(0),
-	TEST_PROVIDER(1),
+	TEST_PROVIDER(0), TEST_PROVIDER(1), TEST_PROVIDER(2), TEST_PROVIDER(3), TEST_PROVIDER(4),
 };
 
-static nmr_handle_t test_handles[2];
+static nmr_handle_t test_handles[TEST_TYPES];
 
 static int testext_load(nmr_registrar_t *registrar, void **state)
 {
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < TEST_TYPES; i++) {
 		int err =
 		    nmr_register_provider(registrar, &test_providers[i], NULL, &test_handles[i]);
 		if (err)
@@ -108,13 +121,13 @@ static int testext_load(nmr_registrar_t *registrar, void **state)
 
 static void testext_unload(void *state)
 {
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < TEST_TYPES; i++) {
 		if (nmr_deregister_provider(state, test_handles[i]) == NMR_PENDING)
 			nmr_wait_for_deregistration(state, test_handles[i]);
 	}
 }
 
-EBPF_EXTENSION_DEFINE(testext, "two program types for the core tests", testext_load, testext_unload)
+EBPF_EXTENSION_DEFINE(testext, "program types for the core tests", testext_load, testext_unload)
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
@@ -450,6 +463,71 @@ static void test_shutdown_frees_everything(void **state)
 	ebpf_program_release(prog);
 }
 
+/* ---- context descriptors ----------------------------------------------------------------- */
+
+struct type_context {
+	const char *name;
+	struct ebpf_context_descriptor ctx;
+};
+
+static int context_of(const struct ebpf_program_info *info, void *arg)
+{
+	struct type_context *want = arg;
+
+	if (strcmp(info->name, want->name))
+		return 0;
+	want->ctx = info->context;
+	return 1;
+}
+
+/* A type that declares no packet (zero-initialised descriptor, data == data_end, meta alone):
+ * the context's words are plain numbers, so arithmetic a packet pointer may not take is fine,
+ * and the type lists -1 for each pointer. */
+static void test_context_without_packet(void **state)
+{
+	static const char *const types[] = { "zeroed", "equal", "meta_only" };
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		int16_t off = !strcmp(types[i], "equal") ? 8 : 0;
+		struct ebpf_inst insns[] = {
+			INSN(0x79, 2, 1, off, 0), /* r2 = *(u64 *)(r1 + off) */
+			INSN(0x27, 2, 0, 0, 3),	  /* r2 *= 3 */
+			MOV64_REG(0, 2),
+			EXIT(),
+		};
+		struct ebpf_object_open_opts opts = { .sz = sizeof(opts),
+						      .mode = EBPF_MODE_INTERP };
+		struct type_context listed = { .name = types[i] };
+		struct ebpf_program *prog = NULL;
+
+		assert_int_equal(ebpf_extension_add_static(&ebpf_extension_testext, NULL), 0);
+		if (ebpf_program_load_raw(types[i], insns, 4, &opts, &prog))
+			fail_msg("type %s: %s", types[i], ebpf_last_error());
+		ebpf_program_release(prog);
+		assert_int_equal(ebpf_foreach_program_type(context_of, &listed), 1);
+		assert_int_equal(listed.ctx.data, -1);
+		assert_int_equal(listed.ctx.data_end, -1);
+		assert_int_equal(listed.ctx.meta, -1);
+		ebpf_runtime_shutdown();
+	}
+}
+
+/* A packet type keeps its pointers: the same arithmetic on data is refused. */
+static void test_context_with_packet_unchanged(void **state)
+{
+	struct ebpf_inst insns[] = {
+		INSN(0x79, 2, 1, 0, 0), /* r2 = *(u64 *)(r1 + 0): ctx->data */
+		INSN(0x27, 2, 0, 0, 3), /* r2 *= 3 */
+		MOV64_IMM(0, 0),
+		EXIT(),
+	};
+	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = EBPF_MODE_INTERP };
+	struct ebpf_program *prog = NULL;
+
+	add_sample();
+	assert_int_not_equal(ebpf_program_load_raw("sample", insns, 4, &opts, &prog), 0);
+	assert_null(prog);
+}
+
 /* ---- ids and pins ------------------------------------------------------------------------ */
 
 static void test_ids(void **state)
@@ -684,6 +762,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_order_ext_unloaded_under_program, teardown),
 		cmocka_unit_test_teardown(test_links_run_in_attach_order, teardown),
 		cmocka_unit_test_teardown(test_shutdown_frees_everything, teardown),
+		cmocka_unit_test_teardown(test_context_without_packet, teardown),
+		cmocka_unit_test_teardown(test_context_with_packet_unchanged, teardown),
 		cmocka_unit_test_teardown(test_ids, teardown),
 		cmocka_unit_test_teardown(test_ids_per_kind, teardown),
 		cmocka_unit_test_teardown(test_pinning, teardown),
