@@ -16,7 +16,8 @@
 
 #include <extbpf/extbpf.h>
 
-/* Raw programs are verified against a context of mem_size readable and writable bytes. */
+/* Raw programs are verified against a context of mem_size readable and writable bytes, with r2
+ * holding that size. */
 static int run_raw_verify(const struct ebpf_inst *insns, size_t count, size_t mem_size,
 			  struct ebpf_raw_run_opts *opts)
 {
@@ -27,6 +28,7 @@ static int run_raw_verify(const struct ebpf_inst *insns, size_t count, size_t me
 		.context = { .size = (uint32_t)mem_size, .data = -1, .data_end = -1, .meta = -1,
 			     .writable = &whole, .writable_count = mem_size ? 1 : 0 },
 	};
+	const uint64_t r2 = mem_size;
 	struct verifier_input in = {
 		.section = "raw",
 		.insns = insns,
@@ -35,6 +37,7 @@ static int run_raw_verify(const struct ebpf_inst *insns, size_t count, size_t me
 		.log_level = opts->log_buf ? 1 : 0,
 		.log = opts->log_buf,
 		.log_size = opts->log_size,
+		.entry_r2 = &r2, /* the program runs with r2 = the memory's size */
 	};
 	struct verifier_result result;
 

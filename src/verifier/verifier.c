@@ -407,6 +407,8 @@ static int init_state(struct venv *env)
 		return -ENOMEM;
 	env->cur->frames[0] = f;
 	reg_mark_ptr(&f->regs[1], PTR_TO_CTX);
+	if (env->in->entry_r2)
+		reg_mark_const(&f->regs[2], *env->in->entry_r2);
 	reg_mark_ptr(&f->regs[EBPF_REG_FP], PTR_TO_STACK);
 	return 0;
 }

@@ -58,6 +58,9 @@ struct verifier_input {
 	 * can rewrite narrow (__u32) fields into loads of the real pointers. Written on success.
 	 */
 	uint8_t *ctx_field_loads;
+	/* When set, r2 starts as this known number (ebpf_run_raw: the memory's size, as the
+	 * conformance suite passes it); else r2 is not readable at entry, as on Linux. */
+	const uint64_t *entry_r2;
 };
 
 /* The helper a CO-RE relocation that found nothing calls (libbpf's "bad relo", 0xbad2310): refused

@@ -25,6 +25,18 @@ contains "$work/err" "was not verified" "the unverified warning"
 expect 0 "run mem.bin" "$extbpf" run --raw "$work/mem.bin" --mem "$work/mem.in" --unverified
 contains "$work/out" "r0 = 0x4030206 (67305990)" "r1 = the memory, r2 = its size"
 
+# Verified, the program sees r2 = the memory's size as a known number (its help promises it):
+# read as a value, and as the bound of a pointer to the memory's last byte.
+expect 0 "run mem.bin, verified" "$extbpf" run --raw "$work/mem.bin" --mem "$work/mem.in"
+contains "$work/out" "r0 = 0x4030206 (67305990)" "verified: r2 = the memory's size"
+# r3 = r1; r3 += r2; r0 = *(u8 *)(r3 - 1); exit
+printf '\277\023\000\000\000\000\000\000\017\043\000\000\000\000\000\000\161\060\377\377\000\000\000\000\225\000\000\000\000\000\000\000' >"$work/last.bin"
+expect 0 "run last.bin, verified" "$extbpf" run --raw "$work/last.bin" --mem "$work/mem.in"
+contains "$work/out" "r0 = 0x5 (5)" "verified: r1 + r2 - 1 is the last byte"
+printf '\001\002' >"$work/two.in"
+expect 0 "run last.bin on two bytes" "$extbpf" run --raw "$work/last.bin" --mem "$work/two.in"
+contains "$work/out" "r0 = 0x2 (2)" "r2 follows the memory given"
+
 expect 1 "a refused program" "$extbpf" run --raw "$work/helper.bin" --unverified
 contains "$work/err" "unknown helper id 30583" "the refusal's reason"
 
