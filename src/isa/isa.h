@@ -117,6 +117,9 @@
 /* The one helper id whose semantics the conformance suite fixes ("unwind"). */
 #define EBPF_CONFORMANCE_UNWIND_HELPER 5
 
+/* Linux's name of helper id ("bpf_spin_lock" for 93), or NULL when Linux has no such id. */
+const char *isa_linux_helper_name(uint32_t id);
+
 /*
  * Validates the encoding of the instruction at index (known opcode, reserved fields zero,
  * registers in range, lddw complete). Returns the number of slots it takes (1 or 2) or

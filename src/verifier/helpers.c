@@ -628,6 +628,12 @@ int helper_validate(struct venv *env, uint32_t idx, const struct ebpf_helper_pro
 			    "call to invalid helper %#x: a CO-RE relocation found nothing in the "
 			    "target BTF here",
 			    id);
+	if (!p && isa_linux_helper_name(id))
+		return verr(env, idx, -EACCES,
+			    "helper %s (%u) is not offered by program type '%s' (neither a global "
+			    "helper nor one of the type's)",
+			    isa_linux_helper_name(id), id,
+			    env->in->info->name ? env->in->info->name : "?");
 	if (!p)
 		return verr(env, idx, -EACCES,
 			    "unknown helper %u: neither a global helper nor one of program type "

@@ -528,6 +528,31 @@ static void test_context_with_packet_unchanged(void **state)
 	assert_null(prog);
 }
 
+/* A helper the type does not offer is named when Linux has it; an id Linux lacks is a number. */
+static void test_unoffered_helper_named(void **state)
+{
+	static const struct {
+		int32_t id;
+		const char *says;
+	} calls[] = {
+		{ 93, "helper bpf_spin_lock (93) is not offered by program type 'sample'" },
+		{ 14, "helper bpf_get_current_pid_tgid (14) is not offered by program type 'other'" },
+		{ 30583, "unknown helper 30583" },
+	};
+	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = EBPF_MODE_INTERP };
+
+	add_sample();
+	assert_int_equal(ebpf_extension_add_static(&ebpf_extension_testext, NULL), 0);
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		struct ebpf_inst insns[] = { CALL(calls[i].id), MOV64_IMM(0, 0), EXIT() };
+		struct ebpf_program *prog = NULL;
+		const char *type = strstr(calls[i].says, "'other'") ? "other" : "sample";
+
+		assert_int_not_equal(ebpf_program_load_raw(type, insns, 3, &opts, &prog), 0);
+		assert_true(error_has(calls[i].says));
+	}
+}
+
 /* ---- ids and pins ------------------------------------------------------------------------ */
 
 static void test_ids(void **state)
@@ -764,6 +789,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_shutdown_frees_everything, teardown),
 		cmocka_unit_test_teardown(test_context_without_packet, teardown),
 		cmocka_unit_test_teardown(test_context_with_packet_unchanged, teardown),
+		cmocka_unit_test_teardown(test_unoffered_helper_named, teardown),
 		cmocka_unit_test_teardown(test_ids, teardown),
 		cmocka_unit_test_teardown(test_ids_per_kind, teardown),
 		cmocka_unit_test_teardown(test_pinning, teardown),
