@@ -103,6 +103,9 @@ enum ebpf_return_type {
 /* Flags of a helper prototype. */
 #define EBPF_HELPER_CHANGES_PACKET (1u << 0) /* invalidates every packet pointer (adjust_head) */
 #define EBPF_HELPER_VERIFY_ONLY	   (1u << 1) /* offered for verification; no user-space meaning */
+/* Linux's gpl_only: refused to a program whose license is not GPL-compatible (see
+ * docs/helpers.md), as Linux refuses it. */
+#define EBPF_HELPER_GPL_ONLY	   (1u << 2)
 
 struct ebpf_helper_proto {
 	uint32_t id;

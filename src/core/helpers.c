@@ -20,6 +20,12 @@
 	{                                                                                          \
 		.id = (id_), .name = (name_), .ret = (ret_), .args = { __VA_ARGS__ },              \
 	}
+/* One Linux marks gpl_only. */
+#define GPL_PROTO(id_, name_, ret_, ...)                                                           \
+	{                                                                                          \
+		.id = (id_), .name = (name_), .ret = (ret_), .args = { __VA_ARGS__ },              \
+		.flags = EBPF_HELPER_GPL_ONLY,                                                     \
+	}
 
 /* Sorted by id: the verifier and ebpf_global_helpers() rely on it (tests/helpers checks it). */
 static const struct ebpf_helper_proto global_protos[] = {
@@ -32,8 +38,8 @@ static const struct ebpf_helper_proto global_protos[] = {
 	      EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_PTR_TO_MAP_KEY),
 	PROTO(CORE_HELPER_KTIME_GET_NS, "bpf_ktime_get_ns", EBPF_RET_INTEGER),
 	/* Linux leaves arguments 3-5 unchecked: bpf_printk passes only those its format uses. */
-	PROTO(CORE_HELPER_TRACE_PRINTK, "bpf_trace_printk", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_MEM,
-	      EBPF_ARG_CONST_SIZE),
+	GPL_PROTO(CORE_HELPER_TRACE_PRINTK, "bpf_trace_printk", EBPF_RET_INTEGER,
+		  EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE),
 	PROTO(CORE_HELPER_GET_PRANDOM_U32, "bpf_get_prandom_u32", EBPF_RET_INTEGER),
 	PROTO(CORE_HELPER_GET_SMP_PROCESSOR_ID, "bpf_get_smp_processor_id", EBPF_RET_INTEGER),
 	PROTO(CORE_HELPER_TAIL_CALL, "bpf_tail_call", EBPF_RET_VOID, EBPF_ARG_PTR_TO_CTX,

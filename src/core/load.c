@@ -364,6 +364,7 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 		.log_level = u->opts->log_level,
 		.log = u->opts->log_buf,
 		.log_size = u->opts->log_size,
+		.license = u->lo ? u->lo->license : NULL, /* raw programs carry none */
 	};
 	int err;
 

@@ -616,6 +616,21 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 	}
 }
 
+/* Linux's license_is_gpl_compatible (include/linux/license.h): the licenses it names. */
+static bool license_is_gpl_compatible(const char *license)
+{
+	static const char *const compatible[] = {
+		"GPL",		"GPL v2",	"GPL and additional rights",
+		"Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL",
+	};
+
+	for (size_t i = 0; i < sizeof(compatible) / sizeof(compatible[0]); i++) {
+		if (!strcmp(license, compatible[i]))
+			return true;
+	}
+	return false;
+}
+
 /* The helper a call names, checked without any state (so also in code no path reaches, which
  * the engines prepare all the same). */
 int helper_validate(struct venv *env, uint32_t idx, const struct ebpf_helper_proto **proto)
@@ -639,6 +654,14 @@ int helper_validate(struct venv *env, uint32_t idx, const struct ebpf_helper_pro
 			    "unknown helper %u: neither a global helper nor one of program type "
 			    "'%s'",
 			    id, env->in->info->name ? env->in->info->name : "?");
+	if ((p->flags & EBPF_HELPER_GPL_ONLY) && env->in->license &&
+	    !license_is_gpl_compatible(env->in->license))
+		return verr(
+		    env, idx, -EACCES,
+		    "helper %s (%u) is GPL-only and the program's license '%s' is not "
+		    "GPL-compatible (as Linux: \"cannot call GPL-restricted function from non-GPL "
+		    "compatible program\")",
+		    proto_name(p), id, env->in->license);
 	if ((p->flags & EBPF_HELPER_VERIFY_ONLY) && !env->in->allow_verify_only_helpers)
 		return verr(env, idx, -EACCES,
 			    "helper %s (%u) is available for verification only: %s", proto_name(p),

@@ -61,6 +61,10 @@ struct verifier_input {
 	/* When set, r2 starts as this known number (ebpf_run_raw: the memory's size, as the
 	 * conformance suite passes it); else r2 is not readable at entry, as on Linux. */
 	const uint64_t *entry_r2;
+	/* The program's license (the object's "license" section, "" when it has none): helpers
+	 * flagged EBPF_HELPER_GPL_ONLY are refused unless it is GPL-compatible, as on Linux. NULL:
+	 * not checked (raw instructions, which carry no license). */
+	const char *license;
 };
 
 /* The helper a CO-RE relocation that found nothing calls (libbpf's "bad relo", 0xbad2310): refused

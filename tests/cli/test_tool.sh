@@ -1,7 +1,7 @@
 #!/bin/sh
 # What a new user trips on, across verbs: --version, a mistyped option or verb (one line, with
 # a "did you mean"), errors as JSON on stdout under -j, a directory given as a file, an output
-# into a missing folder, xdp-pcapgen --help.
+# into a missing folder, GPL-only helpers and licenses, xdp-pcapgen --help.
 # usage: test_tool.sh EXTBPF BUILD_DIR WORK_DIR
 set -u
 extbpf=$1
@@ -57,6 +57,17 @@ contains "$work/err" "the folder '$work/no/such/dir' does not exist" "compile -o
 lacks "$work/err" "collect2" "compile -o missing/: not the linker's words"
 expect 2 "compile -o DIR" "$extbpf" compile "$progs/sample_count.bpf.o" -o "$work/dir"
 contains "$work/err" "is a directory" "compile -o DIR"
+
+# GPL-only helpers (bpf_trace_printk) are refused unless the license is GPL-compatible, as on
+# Linux; no license section is no license.
+cli_progs=$build/tests/cli/progs
+for lic in mit none proprietary; do
+	expect 1 "GPL-only helper, license $lic" "$extbpf" verify "$cli_progs/license_$lic.bpf.o"
+	contains "$work/err" "helper bpf_trace_printk (6) is GPL-only" "license $lic: the helper"
+	contains "$work/err" "not GPL-compatible" "license $lic: the reason"
+done
+contains "$work/err" "license 'Proprietary'" "the license named"
+expect 0 "GPL-only helper, license Dual BSD/GPL" "$extbpf" verify "$cli_progs/license_dual.bpf.o"
 
 # xdp-pcapgen --help: the usage on stdout, exit 0; a bad argument: exit 2.
 expect 0 "xdp-pcapgen --help" "$build/bin/xdp-pcapgen" --help
