@@ -273,6 +273,10 @@ uint32_t ebpf_map_id(const struct ebpf_map *map);
 
 /* As BPF_PROG_TEST_RUN: builds a context with the program type's context_create, runs the
  * program `repeat` times (at least once) and copies data and context back. */
+/* Progress of a long --repeat: runs done out of repeat (ebpf_test_run_opts, ebpf_raw_run_opts). */
+typedef void (*ebpf_run_progress_fn)(void *arg, uint32_t done, uint32_t repeat);
+#define EBPF_RUN_PROGRESS_RUNS 65536
+
 struct ebpf_test_run_opts {
 	size_t sz; /* sizeof(struct ebpf_test_run_opts) */
 	const void *data_in;
@@ -286,6 +290,10 @@ struct ebpf_test_run_opts {
 	uint32_t repeat;
 	uint64_t retval;      /* out: r0 of the last run */
 	uint64_t duration_ns; /* out: mean time per run */
+	/* Optional: called after every EBPF_RUN_PROGRESS_RUNS runs with the runs done so far (a
+	 * tool's progress line); it must not call back into the runtime. */
+	ebpf_run_progress_fn progress;
+	void *progress_arg;
 };
 int ebpf_program_test_run(struct ebpf_program *program, struct ebpf_test_run_opts *opts);
 
@@ -305,6 +313,8 @@ struct ebpf_raw_run_opts {
 	char *log_buf;	 /* the verifier's log, may be NULL */
 	size_t log_size;
 	uint64_t duration_ns; /* out: mean time per run */
+	ebpf_run_progress_fn progress; /* optional, as in ebpf_test_run_opts */
+	void *progress_arg;
 };
 int ebpf_run_raw(const struct ebpf_inst *insns, size_t count, void *mem, size_t mem_size,
 		 struct ebpf_raw_run_opts *opts, uint64_t *r0);

@@ -84,6 +84,11 @@ static inline void core_unlock(void)
 
 /* ---- ids (objects.c) --------------------------------------------------------------------- */
 
+/* Runs exec repeat times (0 counts as 1) with r1, r2, calling progress (when set) after every
+ * EBPF_RUN_PROGRESS_RUNS runs; r0 of the last run in *r0, the mean nanoseconds per run returned. */
+uint64_t core_run_repeated(struct exec_program *exec, uint64_t r1, uint64_t r2, uint32_t repeat,
+			   ebpf_run_progress_fn progress, void *arg, uint64_t *r0);
+
 /* Gives object a fresh id; call with the lock held. */
 int core_id_alloc_locked(enum core_kind kind, void *object, uint32_t *id);
 void core_id_remove(enum core_kind kind, uint32_t id);

@@ -134,12 +134,33 @@ static void copy_back(struct ebpf_test_run_opts *dst, const struct ebpf_test_run
 	memcpy(dst, src, size);
 }
 
+uint64_t core_run_repeated(struct exec_program *exec, uint64_t r1, uint64_t r2, uint32_t repeat,
+			   ebpf_run_progress_fn progress, void *arg, uint64_t *r0)
+{
+	uint64_t start = now_ns(), result = 0;
+	uint32_t done = 0;
+
+	if (!repeat)
+		repeat = 1;
+	while (done < repeat) {
+		uint32_t block = repeat - done;
+
+		if (progress && block > EBPF_RUN_PROGRESS_RUNS)
+			block = EBPF_RUN_PROGRESS_RUNS;
+		for (uint32_t i = 0; i < block; i++)
+			result = exec_program_run(exec, r1, r2);
+		done += block;
+		if (progress && done < repeat)
+			progress(arg, done, repeat);
+	}
+	*r0 = result;
+	return (now_ns() - start) / repeat;
+}
+
 /* Runs under the RCU read lock, so that the type's extension cannot go away meanwhile. */
 static int test_run_locked(struct ebpf_program *program, struct ebpf_test_run_opts *o)
 {
 	const struct ebpf_program_info *info = &program->type->info;
-	uint32_t repeat = o->repeat ? o->repeat : 1;
-	uint64_t start, r0 = 0;
 	void *ctx = NULL;
 	int err;
 
@@ -155,11 +176,8 @@ static int test_run_locked(struct ebpf_program *program, struct ebpf_test_run_op
 	if (err)
 		return core_error(err, "program '%s': program type '%s' refused the test input: %s",
 				  program->name, program->type_name, strerror(-err));
-	start = now_ns();
-	for (uint32_t i = 0; i < repeat; i++)
-		r0 = exec_program_run(program->exec, (uint64_t)(uintptr_t)ctx, 0);
-	o->duration_ns = (now_ns() - start) / repeat;
-	o->retval = r0;
+	o->duration_ns = core_run_repeated(program->exec, (uint64_t)(uintptr_t)ctx, 0, o->repeat,
+					   o->progress, o->progress_arg, &o->retval);
 	info->context_destroy(ctx, o->data_out, &o->data_size_out, o->ctx_out, &o->ctx_size_out);
 	return 0;
 }

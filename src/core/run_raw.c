@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core/core.h"
 #include "core/error.h"
 #include "core/helpers.h"
 #include "exec/exec.h"
@@ -76,14 +77,6 @@ static int run_raw_engine(enum ebpf_exec_mode mode, enum exec_engine *engine)
 	return core_error(-EINVAL, "ebpf_run_raw: unknown execution mode %d", (int)mode);
 }
 
-static uint64_t run_raw_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int run_raw_check_args(const struct ebpf_inst *insns, size_t count, const void *mem,
 			      size_t mem_size, const struct ebpf_raw_run_opts *opts,
 			      const uint64_t *r0)
@@ -109,8 +102,6 @@ int ebpf_run_raw(const struct ebpf_inst *insns, size_t count, void *mem, size_t 
 	struct exec_program *prog = NULL;
 	struct exec_helpers helpers;
 	enum exec_engine engine = EXEC_INTERP;
-	uint32_t repeat;
-	uint64_t start, result = 0;
 	char err[512] = "";
 	int ret;
 
@@ -134,12 +125,8 @@ int ebpf_run_raw(const struct ebpf_inst *insns, size_t count, void *mem, size_t 
 	if (ret)
 		return core_error(ret, "ebpf_run_raw: %s", err);
 
-	repeat = opts->repeat ? opts->repeat : 1;
-	start = run_raw_now_ns();
-	for (uint32_t i = 0; i < repeat; i++)
-		result = exec_program_run(prog, (uint64_t)(uintptr_t)mem, mem_size);
-	opts->duration_ns = (run_raw_now_ns() - start) / repeat;
+	opts->duration_ns = core_run_repeated(prog, (uint64_t)(uintptr_t)mem, mem_size,
+					      opts->repeat, opts->progress, opts->progress_arg, r0);
 	exec_program_destroy(prog);
-	*r0 = result;
 	return 0;
 }

@@ -34,7 +34,7 @@ expect 0 "run without foo" "$extbpf" run "$progs/sample_replace.bpf.o" --data "$
 	--mode interp --repeat 10
 contains "$work/out" "retval 0 (0x0)" "no foo: 0"
 contains "$work/out" "(interp)" "the mode"
-contains "$work/out" "(10 runs)" "the repeat count"
+contains "$work/out" "(10 runs, " "the repeat count"
 
 # --dump-maps: the program's map updates.
 expect 0 "run --dump-maps" "$extbpf" run "$progs/sample_count.bpf.o" --data "$work/in.bin" \

@@ -1,7 +1,8 @@
 #!/bin/sh
 # What a new user trips on, across verbs: --version, a mistyped option or verb (one line, with
 # a "did you mean"), errors as JSON on stdout under -j, a directory given as a file, an output
-# into a missing folder, GPL-only helpers and licenses, xdp-pcapgen --help.
+# into a missing folder, durations and progress, GPL-only helpers and licenses, xdp-pcapgen
+# --help.
 # usage: test_tool.sh EXTBPF BUILD_DIR WORK_DIR
 set -u
 extbpf=$1
@@ -57,6 +58,27 @@ contains "$work/err" "the folder '$work/no/such/dir' does not exist" "compile -o
 lacks "$work/err" "collect2" "compile -o missing/: not the linker's words"
 expect 2 "compile -o DIR" "$extbpf" compile "$progs/sample_count.bpf.o" -o "$work/dir"
 contains "$work/err" "is a directory" "compile -o DIR"
+
+# Durations for people; progress only on a terminal (script(1) gives the run one).
+printf 'xyz' >"$work/xyz.bin"
+expect 0 "run --repeat 3" "$extbpf" run "$progs/sample_count.bpf.o" --repeat 3 --data "$work/xyz.bin"
+grep -qE '^mean time per run: [0-9.]+ (ns|us|ms|s) \(3 runs, [0-9.]+ (ns|us|ms|s) in all\)$' \
+	"$work/out" || fail "run --repeat: the durations: $(cat "$work/out")"
+expect 0 "run --repeat, not a terminal" "$extbpf" run "$progs/sample_count.bpf.o" \
+	--repeat 2000000 --mode interp --data "$work/xyz.bin"
+lacks "$work/err" "run 1" "no progress when stderr is no terminal"
+[ -s "$work/err" ] && fail "run --repeat: stderr not empty: $(head -c 200 "$work/err")"
+if command -v script >/dev/null; then
+	script -qec "'$extbpf' run '$progs/sample_count.bpf.o' --repeat 3000000 --mode interp \
+		--data '$work/xyz.bin'" /dev/null >"$work/tty" 2>&1
+	grep -q "mean time per run" "$work/tty" || fail "run on a terminal: $(head -c 300 "$work/tty")"
+	# A run that lasted over a second showed progress (it starts after half a second).
+	if grep -qE ' [0-9.]+ s in all' "$work/tty"; then
+		grep -q ' of 3000000 (' "$work/tty" || fail "no progress on a terminal: $(cat "$work/tty")"
+	else
+		echo "note: the terminal run was too fast to need progress"
+	fi
+fi
 
 # GPL-only helpers (bpf_trace_printk) are refused unless the license is GPL-compatible, as on
 # Linux; no license section is no license.

@@ -136,6 +136,9 @@ int cli_disasm_jited(struct cli_object_args *a);
 const char *cli_mode_name(enum ebpf_exec_mode mode);
 bool cli_program_type_exists(const char *name);
 
+/* A duration for people: "87 ns", "12.3 us", "45.6 ms", "3.21 s", "2 min 05 s". */
+const char *cli_duration(uint64_t ns, char *buf, size_t size);
+
 /* "01 02 0a", "01020a", "0x01 0x02": a malloc'ed array of at least one byte, or -EINVAL. */
 int cli_parse_hex(const char *text, uint8_t **bytes, size_t *size);
 /* Offset, 16 hex bytes, their printable characters; at most limit bytes, then a count. */

@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <limits.h>
 #include <stdio.h>
@@ -220,6 +221,22 @@ int cli_parse_object_argv(const struct cli_verb *verb, int argc, char **argv,
 		return cli_usage_error(verb, "no object file");
 	*path = argv[optind++];
 	return 0;
+}
+
+const char *cli_duration(uint64_t ns, char *buf, size_t size)
+{
+	if (ns < 10000)
+		snprintf(buf, size, "%" PRIu64 " ns", ns);
+	else if (ns < 10000000)
+		snprintf(buf, size, "%.1f us", ns / 1e3);
+	else if (ns < 1000000000ull)
+		snprintf(buf, size, "%.1f ms", ns / 1e6);
+	else if (ns < 120000000000ull)
+		snprintf(buf, size, "%.2f s", ns / 1e9);
+	else
+		snprintf(buf, size, "%" PRIu64 " min %02" PRIu64 " s",
+			 (uint64_t)(ns / 60000000000ull), (uint64_t)(ns / 1000000000ull % 60));
+	return buf;
 }
 
 int cli_check_output(const char *verb, const char *path)

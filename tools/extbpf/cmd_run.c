@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <extbpf/extbpf.h>
 
@@ -223,12 +225,59 @@ static int run_read_mem(const char *path, void **mem, size_t *size)
 	return EXIT_OK;
 }
 
+static uint64_t run_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A long --repeat on a terminal shows how far it got: after half a second, every 0.2 s. */
+#define RUN_PROGRESS_AFTER_NS 500000000ull
+#define RUN_PROGRESS_EVERY_NS 200000000ull
+
+struct run_progress {
+	uint64_t start, last;
+	bool shown;
+};
+
+static void run_show_progress(void *arg, uint32_t done, uint32_t repeat)
+{
+	struct run_progress *p = arg;
+	uint64_t now = run_now_ns();
+
+	if (now - p->start < RUN_PROGRESS_AFTER_NS || now - p->last < RUN_PROGRESS_EVERY_NS)
+		return;
+	fprintf(stderr, "\rrun %" PRIu32 " of %" PRIu32 " (%u%%)", done, repeat,
+		(unsigned int)((uint64_t)done * 100 / repeat));
+	p->last = now;
+	p->shown = true;
+}
+
+/* Progress only where someone watches: a log or a pipe gets the result, not the progress. */
+static void run_progress_start(struct run_progress *p, ebpf_run_progress_fn *fn, void **arg)
+{
+	*p = (struct run_progress){ .start = run_now_ns() };
+	*fn = isatty(STDERR_FILENO) ? run_show_progress : NULL;
+	*arg = p;
+}
+
+static void run_progress_end(const struct run_progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+}
+
 static void run_print_result(const struct run_args *a, uint64_t r0,
 			     const struct ebpf_raw_run_opts *opts)
 {
+	char mean[32];
+
 	printf("r0 = 0x%" PRIx64 " (%" PRId64 ")\n", r0, (int64_t)r0);
-	printf("mean time per run: %" PRIu64 " ns (%" PRIu32 " run%s%s%s)\n", opts->duration_ns,
-	       a->repeat, a->repeat == 1 ? "" : "s", a->mode_name ? ", " : "",
+	printf("mean time per run: %s (%" PRIu32 " run%s%s%s)\n",
+	       cli_duration(opts->duration_ns, mean, sizeof(mean)), a->repeat,
+	       a->repeat == 1 ? "" : "s", a->mode_name ? ", " : "",
 	       a->mode_name ? a->mode_name : "");
 }
 
@@ -245,10 +294,11 @@ static int run_raw_file(const struct run_args *a)
 		.log_size = sizeof(log),
 	};
 	struct ebpf_inst *insns = NULL;
+	struct run_progress progress;
 	void *mem = NULL;
 	size_t count, mem_size;
 	uint64_t r0;
-	int ret;
+	int ret, err;
 
 	ret = run_read_insns(a->raw, &insns, &count);
 	if (ret)
@@ -261,7 +311,10 @@ static int run_raw_file(const struct run_args *a)
 			"extbpf run: warning: '%s' was not verified (--unverified is for "
 			"tests only)\n",
 			a->raw);
-	if (ebpf_run_raw(insns, count, mem_size ? mem : NULL, mem_size, &opts, &r0)) {
+	run_progress_start(&progress, &opts.progress, &opts.progress_arg);
+	err = ebpf_run_raw(insns, count, mem_size ? mem : NULL, mem_size, &opts, &r0);
+	run_progress_end(&progress);
+	if (err) {
 		cli_error("run", "%s: %s", a->raw, ebpf_last_error());
 		if (log[0])
 			fputs(log, stderr);
@@ -403,8 +456,14 @@ static void run_print_text(const struct run_args *a, const struct ebpf_program *
 		printf("ctx out: %zu bytes\n", r->ctx_size_out);
 		cli_hex_dump(stdout, o->ctx_out, ctx, RUN_DUMP_LIMIT);
 	}
-	printf("mean time per run: %" PRIu64 " ns (%" PRIu32 " run%s)\n", r->duration_ns, a->repeat,
+	char mean[32], all[32];
+
+	printf("mean time per run: %s (%" PRIu32 " run%s",
+	       cli_duration(r->duration_ns, mean, sizeof(mean)), a->repeat,
 	       a->repeat == 1 ? "" : "s");
+	if (a->repeat > 1)
+		printf(", %s in all", cli_duration(r->duration_ns * a->repeat, all, sizeof(all)));
+	printf(")\n");
 }
 
 static void run_print_json(const struct run_args *a, const struct ebpf_program *prog,
@@ -429,11 +488,15 @@ static void run_print_json(const struct run_args *a, const struct ebpf_program *
 static int run_program(const struct run_args *a, struct ebpf_object *obj, struct ebpf_program *prog)
 {
 	struct run_output o = { 0 };
-	int ret = run_prepare(a, &o);
+	struct run_progress progress;
+	int ret = run_prepare(a, &o), err;
 
 	if (ret)
 		goto out;
-	if (ebpf_program_test_run(prog, &o.opts)) {
+	run_progress_start(&progress, &o.opts.progress, &o.opts.progress_arg);
+	err = ebpf_program_test_run(prog, &o.opts);
+	run_progress_end(&progress);
+	if (err) {
 		cli_error("run", "%s: %s", a->object, ebpf_last_error());
 		ret = EXIT_REFUSED;
 		goto out;

@@ -427,11 +427,11 @@ static void show_progress(void *arg, const struct xdp_stats *s)
 {
 	struct progress *p = arg;
 
-	/* Only where someone watches, or when the run is long enough to wonder. */
-	if (!p->tty && s->run_ns < 1000000000ull)
+	/* Only where someone watches: a log or a pipe gets the results, not the progress. */
+	if (!p->tty)
 		return;
-	fprintf(stderr, "%s%" PRIu64 " packets, %.0f packets/s%s", p->tty ? "\r" : "", s->packets,
-		s->run_ns ? s->packets * 1e9 / s->run_ns : 0.0, p->tty ? "" : "\n");
+	fprintf(stderr, "\r%" PRIu64 " packets, %.0f packets/s", s->packets,
+		s->run_ns ? s->packets * 1e9 / s->run_ns : 0.0);
 	p->shown = true;
 }
 
@@ -576,6 +576,7 @@ static void print_results(const struct xdp_args *a, const struct ebpf_program *p
 	static const char *const modes[] = { "default", "interp", "jit", "native" };
 	double secs = s->run_ns / 1e9, pps = secs > 0 ? s->packets / secs : 0;
 	struct ebpf_map *m = NULL;
+	char took[32];
 	const char *mode =
 	    modes[ebpf_program_mode(prog) <= EBPF_MODE_NATIVE ? ebpf_program_mode(prog) : 0];
 
@@ -598,8 +599,8 @@ static void print_results(const struct xdp_args *a, const struct ebpf_program *p
 	}
 	printf("%s (section %s, %s) on %s:\n", ebpf_program_name(prog), ebpf_program_section(prog),
 	       mode, a->pcap);
-	printf("  %" PRIu64 " packets, %" PRIu64 " bytes in %.3f s: %.0f packets/s\n", s->packets,
-	       s->bytes, secs, pps);
+	printf("  %" PRIu64 " packets, %" PRIu64 " bytes in %s: %.0f packets/s\n", s->packets,
+	       s->bytes, cli_duration(s->run_ns, took, sizeof(took)), pps);
 	for (int v = 0; v < XDP_VERDICT_COUNT; v++)
 		printf("  %-9s %" PRIu64 "\n", api->verdict_name(v), s->verdicts[v]);
 	if (s->redirect_errors)
