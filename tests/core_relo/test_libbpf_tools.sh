@@ -52,8 +52,9 @@ work, listed = sys.argv[1], sys.argv[2]
 accepted, programs, whole = set(), 0, 0
 for path in glob.glob(os.path.join(work, "*.json")):
     text = open(path).read()
-    if not text.strip():
-        whole += 1  # refused before any program was listed (the message is in .err)
+    # Refused before any program was listed: {"error": "..."} (older tools: nothing).
+    if not text.strip() or text.startswith('{"error"'):
+        whole += 1
         continue
     obj = os.path.basename(path)[:-5] + ".bpf.o"
     for p in json.loads(text)["programs"]:
