@@ -67,7 +67,9 @@ expect 2 "a missing --fire file" "$extbpf" link attach "$progs/sample_count.bpf.
 	--section count_hits --attach sample_hook --fire "$work/no.bin"
 contains "$work/err" "no.bin" "the missing file"
 usage_error "no --attach" "$extbpf" link attach "$progs/sample_count.bpf.o" --section count_hits
-usage_error "no --section" "$extbpf" link attach "$progs/sample_count.bpf.o" --attach sample_hook
+expect 2 "no --section, several programs" "$extbpf" link attach "$cli_progs/two_progs.bpf.o" \
+	--attach sample_hook
+contains "$work/err" "has several programs" "no --section: the choices"
 usage_error "no sub-command" "$extbpf" link
 usage_error "a bad --uid" "$extbpf" link attach "$progs/sample_count.bpf.o" --section count_hits \
 	--attach sample_hook --uid -1

@@ -80,6 +80,19 @@ if command -v script >/dev/null; then
 	fi
 fi
 
+# run --section loads the whole object: entry tail-calls stage_one, which tail-calls stage_two.
+expect 0 "run --section with tail calls" "$extbpf" run "$progs/tail_call.bpf.o" --section entry \
+	--data "$work/xyz.bin"
+contains "$work/out" "retval 3 (0x3)" "the tail calls reached the other programs"
+# link attach: --section may be left out when the object has one program.
+expect 0 "link attach, one program, no --section" "$extbpf" link attach \
+	"$progs/sample_count.bpf.o" --attach sample_hook --fire "$work/xyz.bin"
+contains "$work/out" "attached prog 'count_hits'" "the only program attached"
+expect 2 "link attach, several programs, no --section" "$extbpf" link attach \
+	"$progs/tail_call.bpf.o" --attach sample_hook
+contains "$work/err" "has several programs" "several programs named"
+contains "$work/err" "--section sample_ext   (entry)" "the choices listed"
+
 # GPL-only helpers (bpf_trace_printk) are refused unless the license is GPL-compatible, as on
 # Linux; no license section is no license.
 cli_progs=$build/tests/cli/progs

@@ -95,6 +95,9 @@ struct cli_object_args {
 	const char *btf;     /* --btf */
 	const char *kconfig; /* --kconfig */
 	bool map_storage; /* opened to verify only, but with the maps' storage (extbpf map) */
+	/* --section only picks the program to act on; every program of the object is loaded, so
+	 * that tail calls into the others work (run). Else only --section's program is loaded. */
+	bool whole_object;
 };
 
 /* Handles one of CLI_OBJECT_OPTIONS; 0 or EXIT_USAGE (after the usage message). */

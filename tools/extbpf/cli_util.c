@@ -351,7 +351,7 @@ int cli_open_object(const char *verb, const struct cli_object_args *a, bool veri
 		.sz = sizeof(opts),
 		.mode = a->mode,
 		.program_type = a->type,
-		.only_program = a->section,
+		.only_program = a->whole_object ? NULL : a->section,
 		.verify_only = verify_only,
 		.btf_path = a->btf,
 		.kconfig_path = a->kconfig,

@@ -40,12 +40,13 @@ static void link_usage(FILE *out)
 {
 	fprintf(
 	    out,
-	    "usage: extbpf link attach FILE.o --section S [--section S2]... --attach HOOK\n"
+	    "usage: extbpf link attach FILE.o [--section S]... --attach HOOK\n"
 	    "                         [--params HEX] [--fire DATA.bin]... [--uid N] [--mode M]\n"
 	    "                         [--dump-maps] [-j] [--ext PATH]...\n"
 	    "\n"
-	    "Loads the programs of FILE.o in the sections (or functions) S, S2, ... and attaches\n"
-	    "them, in that order, to the hook of attach type HOOK ('extbpf ext list' lists them)\n"
+	    "Loads the programs of FILE.o in the sections (or functions) S, S2, ... (--section\n"
+	    "may be left out when the object has one program) and attaches them, in that\n"
+	    "order, to the hook of attach type HOOK ('extbpf ext list' lists them)\n"
 	    "with the attach parameters --params. Each --fire then fires the hook once with the\n"
 	    "contents of DATA.bin (and --uid, default 0) and prints the combined verdict and\n"
 	    "each program's result (and the data as the programs left it). --dump-maps then\n"
@@ -125,8 +126,6 @@ static int link_parse(int argc, char **argv, struct link_args *a)
 		return ret;
 	if (optind < argc)
 		return cli_usage_error(&cli_verb_link, "unexpected argument '%s'", argv[optind]);
-	if (!a->section_count)
-		return cli_usage_error(&cli_verb_link, "--section S names the program to attach");
 	if (!a->attach)
 		return cli_usage_error(&cli_verb_link, "--attach HOOK names the attach type");
 	/* One program: load only it, so that the object's other programs need not verify. */
@@ -240,6 +239,30 @@ static int link_fire_one(const struct link_args *a, link_fire_fn fire, size_t n,
 	return EXIT_OK;
 }
 
+/* The programs to attach: each --section, or the object's only program. */
+static size_t link_program_count(const struct link_args *a)
+{
+	return a->section_count ? a->section_count : 1;
+}
+
+static struct ebpf_program *link_program(const struct link_args *a, const struct ebpf_object *obj,
+					 size_t i)
+{
+	struct ebpf_program *prog;
+
+	if (a->section_count)
+		return ebpf_object_find_program(obj, a->sections[i]);
+	prog = ebpf_object_next_program(obj, NULL);
+	if (prog && !ebpf_object_next_program(obj, prog))
+		return prog;
+	cli_error("link",
+		  "%s has several programs; choose one or more with --section:", a->obj.path);
+	for (prog = NULL; (prog = ebpf_object_next_program(obj, prog));)
+		fprintf(stderr, "  --section %s   (%s)\n", ebpf_program_section(prog),
+			ebpf_program_name(prog));
+	return NULL;
+}
+
 static int link_attach_all(const struct link_args *a, struct ebpf_object *obj,
 			   struct ebpf_link **links)
 {
@@ -251,10 +274,12 @@ static int link_attach_all(const struct link_args *a, struct ebpf_object *obj,
 		cli_error("link", "--params '%s' is not hex bytes", a->params);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < a->section_count && !ret; i++) {
-		struct ebpf_program *prog = ebpf_object_find_program(obj, a->sections[i]);
+	for (size_t i = 0; i < link_program_count(a) && !ret; i++) {
+		struct ebpf_program *prog = link_program(a, obj, i);
 
-		if (!prog) {
+		if (!prog && !a->section_count) {
+			ret = EXIT_USAGE; /* link_program said why */
+		} else if (!prog) {
 			cli_error("link", "%s: no program '%s'", a->obj.path, a->sections[i]);
 			ret = EXIT_USAGE;
 		} else if (ebpf_program_attach_by_name(prog, a->attach, params, params_size,
@@ -283,7 +308,7 @@ static int link_attach(struct ebpf_object *obj, void *arg)
 	if (!ret && a->obj.json) {
 		printf("{\"attach\": ");
 		cli_json_string(stdout, a->attach);
-		printf(", \"programs\": %zu, \"fires\": [", a->section_count);
+		printf(", \"programs\": %zu, \"fires\": [", link_program_count(a));
 	}
 	for (size_t i = 0; !ret && i < a->fire_count; i++)
 		ret = link_fire_one(a, fire, i, i == 0);
@@ -293,7 +318,7 @@ static int link_attach(struct ebpf_object *obj, void *arg)
 		ret = cli_dump_object_maps(stdout, obj, a->obj.json);
 	if (!ret && a->obj.json)
 		printf("}\n");
-	for (size_t i = 0; i < a->section_count; i++) {
+	for (size_t i = 0; i < link_program_count(a); i++) {
 		if (links[i])
 			ebpf_link_detach(links[i]);
 	}

@@ -70,8 +70,9 @@ static void run_usage(FILE *out)
 	    "       extbpf run --raw FILE.bin [--mem FILE] [--mode interp|jit|native]\n"
 	    "                  [--repeat N] [--unverified]\n"
 	    "\n"
-	    "The object form test-runs the program of FILE.o in section S (--section may be left\n"
-	    "out when there is one program) as BPF_PROG_TEST_RUN does: its program type builds a\n"
+	    "The object form loads every program of FILE.o (so that tail calls reach them) and\n"
+	    "test-runs the one in section S (--section may be left out when there is one\n"
+	    "program) as BPF_PROG_TEST_RUN does: its program type builds a\n"
 	    "context from --data (the packet or buffer) and --ctx (a context image), the program\n"
 	    "runs --repeat times, and the result, the output data (hex dump, first %d bytes) and\n"
 	    "the mean time per run are printed. The program type must support test runs\n"
@@ -182,6 +183,7 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 		a->object = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(&cli_verb_run, "unexpected argument '%s'", argv[optind]);
+	a->obj.whole_object = true; /* tail calls reach the object's other programs */
 	return 0;
 }
 
