@@ -93,6 +93,25 @@ expect 2 "link attach, several programs, no --section" "$extbpf" link attach \
 contains "$work/err" "has several programs" "several programs named"
 contains "$work/err" "--section sample_ext   (entry)" "the choices listed"
 
+# --map NAME=KEY:VALUE, one syntax on run, link attach and xdp run: integers and spaced hex.
+expect 0 "run --map" "$extbpf" run "$progs/hash_counter.bpf.o" --data "$work/xyz.bin" \
+	--map counters=1:41
+contains "$work/out" "retval 42 (0x2a)" "run --map: the program saw the seeded value"
+expect 0 "run --map, hex bytes" "$extbpf" run "$progs/hash_counter.bpf.o" --data "$work/xyz.bin" \
+	--map "counters=01 00 00 00:0x63"
+contains "$work/out" "retval 100 (0x64)" "run --map: hex key, 0x value"
+expect 0 "link attach --map" "$extbpf" link attach "$progs/hash_counter.bpf.o" \
+	--attach sample_hook --map counters=1:6 --fire "$work/xyz.bin"
+contains "$work/out" "results [7]" "link attach --map: the program saw the seeded value"
+expect 2 "run --map, no such map" "$extbpf" run "$progs/hash_counter.bpf.o" --map nosuch=1:1
+contains "$work/err" "the object has no map 'nosuch'" "run --map: the missing map"
+expect 2 "run --map, value too wide" "$extbpf" run "$progs/hash_counter.bpf.o" \
+	--map "counters=1:01 02"
+contains "$work/err" "is 2 bytes; the map's values are 8 bytes" "run --map: the size"
+expect 2 "link attach --map, bad form" "$extbpf" link attach "$progs/hash_counter.bpf.o" \
+	--attach sample_hook --map counters
+contains "$work/err" "expected NAME=KEY:VALUE" "link --map: the form"
+
 # GPL-only helpers (bpf_trace_printk) are refused unless the license is GPL-compatible, as on
 # Linux; no license section is no license.
 cli_progs=$build/tests/cli/progs

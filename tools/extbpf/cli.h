@@ -59,7 +59,8 @@ const char *cli_closest(const char *word, const char *const *names, size_t n);
 
 /* ---- Verbs on ELF objects (cli_util.c) --------------------------------------------------- */
 
-#define CLI_MAX_EXT 16
+#define CLI_MAX_EXT	 16
+#define CLI_MAX_MAP_ARGS 64
 
 /* The options every object verb accepts, with the same spelling and meaning everywhere. */
 enum {
@@ -98,6 +99,9 @@ struct cli_object_args {
 	/* --section only picks the program to act on; every program of the object is loaded, so
 	 * that tail calls into the others work (run). Else only --section's program is loaded. */
 	bool whole_object;
+	/* --map NAME=KEY:VALUE (run, link attach, xdp run): applied once the object is open. */
+	const char *maps[CLI_MAX_MAP_ARGS];
+	size_t map_count;
 };
 
 /* Handles one of CLI_OBJECT_OPTIONS; 0 or EXIT_USAGE (after the usage message). */
@@ -139,6 +143,15 @@ int cli_disasm_jited(struct cli_object_args *a);
 const char *cli_mode_name(enum ebpf_exec_mode mode);
 bool cli_program_type_exists(const char *name);
 
+/* --map NAME=KEY:VALUE (cli_maparg.c): updates the object's map. EXIT_OK, EXIT_USAGE (bad
+ * argument, no such map, message printed) or EXIT_REFUSED (the update failed). */
+int cli_apply_map_arg(const char *verb, const struct ebpf_object *obj, const char *arg);
+/* Every --map of a, in order: the first failure's code, or EXIT_OK. */
+int cli_apply_map_args(const char *verb, const struct ebpf_object *obj,
+		       const struct cli_object_args *a);
+/* Records one --map for a verb: 0 or EXIT_USAGE (too many). */
+int cli_add_map_arg(const struct cli_verb *verb, struct cli_object_args *a, const char *arg);
+
 /* A duration for people: "87 ns", "12.3 us", "45.6 ms", "3.21 s", "2 min 05 s". */
 const char *cli_duration(uint64_t ns, char *buf, size_t size);
 
@@ -153,6 +166,8 @@ void cli_json_string(FILE *out, const char *s);
 void cli_json_bytes(FILE *out, const void *data, size_t size);
 
 const char *cli_map_type_name(enum ebpf_map_type type);
+/* Per-CPU maps: one value per CPU, one after the other, for the host. */
+bool cli_map_is_percpu(const struct ebpf_map *map);
 /* What the host reads or writes for one value (value_size times the CPUs for per-CPU maps). */
 size_t cli_map_host_value_size(const struct ebpf_map *map);
 /* One line (or one JSON object) describing a map or a program; a program not loaded for

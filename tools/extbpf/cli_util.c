@@ -518,16 +518,19 @@ const char *cli_map_type_name(enum ebpf_map_type type)
 	return "unknown";
 }
 
+bool cli_map_is_percpu(const struct ebpf_map *map)
+{
+	enum ebpf_map_type type = ebpf_map_type(map);
+
+	return type == EBPF_MAP_TYPE_PERCPU_HASH || type == EBPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == EBPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
 size_t cli_map_host_value_size(const struct ebpf_map *map)
 {
-	switch (ebpf_map_type(map)) {
-	case EBPF_MAP_TYPE_PERCPU_HASH:
-	case EBPF_MAP_TYPE_PERCPU_ARRAY:
-	case EBPF_MAP_TYPE_LRU_PERCPU_HASH:
+	if (cli_map_is_percpu(map))
 		return (size_t)ebpf_map_value_size(map) * ebpf_num_possible_cpus();
-	default:
-		return ebpf_map_value_size(map);
-	}
+	return ebpf_map_value_size(map);
 }
 
 void cli_print_map_summary(FILE *out, const struct ebpf_map *map, bool json)

@@ -311,7 +311,8 @@ static int disasm_run(int argc, char **argv)
 		} else if ((value = option_value(argc, argv, &i, "--ext", &matched)) || matched) {
 			if (!value || jit_args.ext_count == CLI_MAX_EXT)
 				return cli_usage_error(&cli_verb_disasm,
-						       "--ext needs a path (at most %d)", CLI_MAX_EXT);
+						       "--ext needs a path (at most %d)",
+						       CLI_MAX_EXT);
 			jit_args.ext[jit_args.ext_count++] = value;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return cli_usage_error(&cli_verb_disasm, "unknown option '%s'", argv[i]);

@@ -22,7 +22,7 @@ typedef int (*link_fire_fn)(void *data, size_t size, uint32_t uid, uint32_t *ver
 #define LINK_MAX_PROGS 16
 #define LINK_MAX_FIRES 64
 
-enum { OPT_ATTACH = CLI_OPT_VERB_BASE, OPT_FIRE, OPT_PARAMS, OPT_UID, OPT_DUMP_MAPS };
+enum { OPT_ATTACH = CLI_OPT_VERB_BASE, OPT_FIRE, OPT_PARAMS, OPT_UID, OPT_DUMP_MAPS, OPT_MAP };
 
 struct link_args {
 	struct cli_object_args obj;
@@ -42,14 +42,16 @@ static void link_usage(FILE *out)
 	    out,
 	    "usage: extbpf link attach FILE.o [--section S]... --attach HOOK\n"
 	    "                         [--params HEX] [--fire DATA.bin]... [--uid N] [--mode M]\n"
-	    "                         [--dump-maps] [-j] [--ext PATH]...\n"
+	    "                         [--map NAME=KEY:VALUE]... [--dump-maps] [-j] [--ext "
+	    "PATH]...\n"
 	    "\n"
 	    "Loads the programs of FILE.o in the sections (or functions) S, S2, ... (--section\n"
 	    "may be left out when the object has one program) and attaches them, in that\n"
 	    "order, to the hook of attach type HOOK ('extbpf ext list' lists them)\n"
 	    "with the attach parameters --params. Each --fire then fires the hook once with the\n"
 	    "contents of DATA.bin (and --uid, default 0) and prints the combined verdict and\n"
-	    "each program's result (and the data as the programs left it). --dump-maps then\n"
+	    "each program's result (and the data as the programs left it). --map sets a map\n"
+	    "element before (as in 'extbpf run' and 'extbpf xdp run'). --dump-maps then\n"
 	    "prints the object's maps. Last, the links are detached.\n"
 	    "Firing needs the hook's extension to export HOOK_fire (as the sample extension's\n"
 	    "sample_hook_fire); without --fire the command attaches and detaches only.\n"
@@ -100,6 +102,8 @@ static int link_option(int opt, const char *arg, void *args)
 		return 0;
 	case OPT_UID:
 		return link_parse_uid(arg, &a->uid);
+	case OPT_MAP:
+		return cli_add_map_arg(&cli_verb_link, &a->obj, arg);
 	case OPT_DUMP_MAPS:
 		a->dump_maps = true;
 		return 0;
@@ -116,6 +120,7 @@ static int link_parse(int argc, char **argv, struct link_args *a)
 		{ "params", required_argument, NULL, OPT_PARAMS },
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "dump-maps", no_argument, NULL, OPT_DUMP_MAPS },
+		{ "map", required_argument, NULL, OPT_MAP },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ret;
@@ -303,6 +308,8 @@ static int link_attach(struct ebpf_object *obj, void *arg)
 	int ret = EXIT_OK;
 
 	ret = link_find_hook(a->attach, a->fire_count ? &fire : NULL);
+	if (!ret)
+		ret = cli_apply_map_args("link", obj, &a->obj);
 	if (!ret)
 		ret = link_attach_all(a, obj, links);
 	if (!ret && a->obj.json) {

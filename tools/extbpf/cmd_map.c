@@ -140,18 +140,11 @@ static int map_parse(int argc, char **argv, struct map_args *a)
 
 /* ---- dump -------------------------------------------------------------------------------- */
 
-static bool map_is_percpu(const struct ebpf_map *map)
-{
-	return ebpf_map_type(map) == EBPF_MAP_TYPE_PERCPU_ARRAY ||
-	       ebpf_map_type(map) == EBPF_MAP_TYPE_PERCPU_HASH ||
-	       ebpf_map_type(map) == EBPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
-
 static void print_value_json(FILE *out, const struct ebpf_map *map, const uint8_t *value)
 {
 	uint32_t size = ebpf_map_value_size(map);
 
-	if (!map_is_percpu(map)) {
+	if (!cli_map_is_percpu(map)) {
 		fprintf(out, "\"value\": ");
 		cli_json_bytes(out, value, size);
 		return;
@@ -169,7 +162,7 @@ static void print_value_text(FILE *out, const struct ebpf_map *map, const uint8_
 {
 	uint32_t size = ebpf_map_value_size(map);
 
-	if (!map_is_percpu(map)) {
+	if (!cli_map_is_percpu(map)) {
 		fprintf(out, "value: ");
 		cli_print_bytes(out, value, size);
 		return;

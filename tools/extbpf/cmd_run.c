@@ -51,6 +51,7 @@ enum {
 	OPT_DATA_OUT,
 	OPT_CTX_OUT,
 	OPT_DUMP_MAPS,
+	OPT_MAP,
 };
 
 /* Bytes of output data beyond the input a program may add (bpf_xdp_adjust_tail, ...). */
@@ -66,7 +67,7 @@ static void run_usage(FILE *out)
 	    out,
 	    "usage: extbpf run FILE.o [--section S] [--data IN.bin] [--ctx CTX.bin] [--repeat N]\n"
 	    "                  [--data-out OUT.bin] [--ctx-out CTX.bin] [--mode M] [--type T]\n"
-	    "                  [--dump-maps] [-j] [--ext PATH]...\n"
+	    "                  [--map NAME=KEY:VALUE]... [--dump-maps] [-j] [--ext PATH]...\n"
 	    "       extbpf run --raw FILE.bin [--mem FILE] [--mode interp|jit|native]\n"
 	    "                  [--repeat N] [--unverified]\n"
 	    "\n"
@@ -78,6 +79,8 @@ static void run_usage(FILE *out)
 	    "the mean time per run are printed. The program type must support test runs\n"
 	    "('extbpf ext list' says which do).\n"
 	    "  --data-out F  write the output data to F     --ctx-out F  write the context to F\n"
+	    "  --map NAME=KEY:VALUE  set an element of a map before the run (KEY and VALUE: an\n"
+	    "                integer, an address, ADDRESS/LEN or hex bytes \"01 00 00 00\")\n"
 	    "  --dump-maps   print every map of the object after the run\n"
 	    "  -j, --json    JSON output                    --ext PATH   load an extension\n"
 	    "\n"
@@ -148,6 +151,8 @@ static int run_option(int opt, const char *arg, struct run_args *a)
 	case OPT_DUMP_MAPS:
 		a->dump_maps = true;
 		return 0;
+	case OPT_MAP:
+		return cli_add_map_arg(&cli_verb_run, &a->obj, arg);
 	}
 	return cli_object_option(&cli_verb_run, opt, arg, &a->obj);
 }
@@ -165,6 +170,7 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 		{ "data-out", required_argument, NULL, OPT_DATA_OUT },
 		{ "ctx-out", required_argument, NULL, OPT_CTX_OUT },
 		{ "dump-maps", no_argument, NULL, OPT_DUMP_MAPS },
+		{ "map", required_argument, NULL, OPT_MAP },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, ret = 0;
@@ -536,7 +542,9 @@ static int run_object_file(const struct run_args *a)
 	if (ret)
 		goto out;
 	prog = run_pick_program(a, obj);
-	ret = prog ? run_program(a, obj, prog) : EXIT_USAGE;
+	ret = prog ? cli_apply_map_args("run", obj, &a->obj) : EXIT_USAGE;
+	if (!ret)
+		ret = run_program(a, obj, prog);
 out:
 	if (obj)
 		ebpf_object_close(obj);

@@ -20,9 +20,7 @@
 /* The packet extension's public header (its host API table); not a runtime header. */
 #include "../../extensions/packet/packet_ext.h"
 
-#define MAX_MAP_ARGS	 64
 #define MAX_EXT_ARGS	 16
-#define MAX_VALUE_BYTES	 4096
 #define TEXT_MAP_ENTRIES 64   /* entries printed per map (JSON: all non-zero ones) */
 #define JSON_MAP_ENTRIES 4096 /* a bound for huge maps */
 
@@ -33,7 +31,7 @@ struct xdp_args {
 	const char *section;
 	enum ebpf_exec_mode mode;
 	bool json;
-	const char *maps[MAX_MAP_ARGS];
+	const char *maps[CLI_MAX_MAP_ARGS];
 	size_t map_count;
 	const char *exts[MAX_EXT_ARGS];
 	size_t ext_count;
@@ -102,9 +100,9 @@ static int parse_args(int argc, char **argv, struct xdp_args *a)
 				return EXIT_USAGE;
 			break;
 		case 'M':
-			if (a->map_count == MAX_MAP_ARGS)
+			if (a->map_count == CLI_MAX_MAP_ARGS)
 				return cli_usage_error(&cli_verb_xdp, "at most %d --map options",
-						       MAX_MAP_ARGS);
+						       CLI_MAX_MAP_ARGS);
 			a->maps[a->map_count++] = optarg;
 			break;
 		case 's':
@@ -132,170 +130,6 @@ static int parse_args(int argc, char **argv, struct xdp_args *a)
 	if (!a->pcap)
 		return cli_usage_error(&cli_verb_xdp, "missing --pcap IN.pcap");
 	return 0;
-}
-
-/* ---- map keys and values ----------------------------------------------------------------- */
-
-static int parse_integer(const char *text, uint32_t size, unsigned char *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!*text || *text == '-' || (size != 1 && size != 2 && size != 4 && size != 8))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(text, &end, 0);
-	if (errno || *end || (size < 8 && v >> (8 * size)))
-		return -ERANGE;
-	switch (size) {
-	case 1:
-		*out = (uint8_t)v;
-		break;
-	case 2:
-		memcpy(out, &(uint16_t){ (uint16_t)v }, 2);
-		break;
-	case 4:
-		memcpy(out, &(uint32_t){ (uint32_t)v }, 4);
-		break;
-	default:
-		memcpy(out, &(uint64_t){ v }, 8);
-	}
-	return 0;
-}
-
-/* An address, a MAC or ADDRESS/PREFIXLEN: the number of bytes written, 0 if not one. */
-static size_t parse_address(const char *text, unsigned char *out)
-{
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
-	unsigned int mac[6];
-	unsigned long len;
-	int n = 0;
-
-	if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%n", &mac[0], &mac[1], &mac[2], &mac[3], &mac[4],
-		   &mac[5], &n) == 6 &&
-	    !text[n]) {
-		for (int i = 0; i < 6; i++)
-			out[i] = (unsigned char)mac[i];
-		return 6;
-	}
-	if (strlen(text) >= sizeof(buf))
-		return 0;
-	strcpy(buf, text);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
-	if (inet_pton(AF_INET, buf, out + (slash ? 4 : 0)) == 1)
-		n = 4;
-	else if (inet_pton(AF_INET6, buf, out + (slash ? 4 : 0)) == 1)
-		n = 16;
-	else
-		return 0;
-	if (!slash)
-		return n;
-	len = strtoul(slash, &end, 10);
-	if (!*slash || *end || len > (unsigned long)n * 8)
-		return 0;
-	memcpy(out, &(uint32_t){ (uint32_t)len }, 4); /* the LPM trie key's prefixlen */
-	return n + 4;
-}
-
-static int parse_bytes(const char *text, uint32_t size, unsigned char *out, const char *what,
-		       const char *map)
-{
-	unsigned char buf[32];
-	size_t n;
-
-	if (strchr(text, '.') || strchr(text, ':') || strchr(text, '/')) {
-		n = parse_address(text, buf);
-		if (!n)
-			return cli_usage_error(&cli_verb_xdp,
-					       "--map %s: %s '%s' is not an address, MAC or "
-					       "ADDRESS/PREFIXLEN",
-					       map, what, text);
-		if (n != size)
-			return cli_usage_error(&cli_verb_xdp,
-					       "--map %s: %s '%s' is %zu bytes; the map's %ss "
-					       "are %u bytes",
-					       map, what, text, n, what, size);
-		memcpy(out, buf, n);
-		return 0;
-	}
-	if (parse_integer(text, size, out))
-		return cli_usage_error(&cli_verb_xdp,
-				       "--map %s: %s '%s' is not an integer that fits the map's "
-				       "%u-byte %ss",
-				       map, what, text, size, what);
-	return 0;
-}
-
-static bool is_percpu(enum ebpf_map_type type)
-{
-	return type == EBPF_MAP_TYPE_PERCPU_ARRAY || type == EBPF_MAP_TYPE_PERCPU_HASH ||
-	       type == EBPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
-
-static void list_maps(const struct ebpf_object *obj)
-{
-	const struct ebpf_map *m = NULL;
-
-	fprintf(stderr, "  maps of the object:");
-	while ((m = ebpf_object_next_map(obj, m)))
-		fprintf(stderr, " %s", ebpf_map_name(m));
-	fprintf(stderr, "\n");
-}
-
-/* NAME=KEY:VALUE; the value is the text after the last ':' (keys may hold ':'). */
-static int apply_map_arg(const struct ebpf_object *obj, const char *arg)
-{
-	unsigned char key[64], *value = NULL;
-	char name[256], *colon, *key_text;
-	const char *eq = strchr(arg, '=');
-	struct ebpf_map *map;
-	uint32_t vsize;
-	int err;
-
-	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(name) || !strchr(eq, ':'))
-		return cli_usage_error(&cli_verb_xdp, "--map '%s': expected NAME=KEY:VALUE", arg);
-	snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
-	key_text = strdup(eq + 1);
-	if (!key_text)
-		return EXIT_REFUSED;
-	colon = strrchr(key_text, ':');
-	*colon = '\0';
-	err = EXIT_USAGE;
-	map = ebpf_object_find_map(obj, name);
-	if (!map) {
-		cli_error("xdp", "--map '%s': the object has no map '%s'", arg, name);
-		list_maps(obj);
-		goto out;
-	}
-	if (ebpf_map_key_size(map) > sizeof(key) || !*key_text || !colon[1]) {
-		cli_error("xdp",
-			  "--map '%s': expected NAME=KEY:VALUE with a key of at most %zu "
-			  "bytes",
-			  arg, sizeof(key));
-		goto out;
-	}
-	vsize = ebpf_map_value_size(map);
-	value = calloc(1, cli_map_host_value_size(map));
-	if (!value || vsize > MAX_VALUE_BYTES)
-		goto out;
-	if (parse_bytes(key_text, ebpf_map_key_size(map), key, "key", name) ||
-	    parse_bytes(colon + 1, vsize, value, "value", name))
-		goto out;
-	for (uint32_t cpu = 1; is_percpu(ebpf_map_type(map)) && cpu < ebpf_num_possible_cpus();
-	     cpu++)
-		memcpy(value + (size_t)cpu * vsize, value, vsize);
-	if (ebpf_map_update_elem(map, key, value, EBPF_ANY)) {
-		cli_error("xdp", "--map '%s': %s", arg, ebpf_last_error());
-		err = EXIT_REFUSED;
-		goto out;
-	}
-	err = 0;
-out:
-	free(value);
-	free(key_text);
-	return err;
 }
 
 /* ---- the packet extension ---------------------------------------------------------------- */
@@ -465,7 +299,7 @@ static void sum_percpu(const struct ebpf_map *map, unsigned char *value)
 {
 	uint32_t size = ebpf_map_value_size(map), lane = size % 8 == 0 ? 8 : 4;
 
-	if (!is_percpu(ebpf_map_type(map)) || size % 4)
+	if (!cli_map_is_percpu(map) || size % 4)
 		return;
 	for (uint32_t cpu = 1; cpu < ebpf_num_possible_cpus(); cpu++) {
 		for (uint32_t off = 0; off < size; off += lane) {
@@ -526,7 +360,7 @@ static void print_map(FILE *out, struct ebpf_map *map, bool json, bool first)
 	else
 		fprintf(out, "  %s (%s, key %u B, value %u B%s):\n", ebpf_map_name(map),
 			cli_map_type_name(ebpf_map_type(map)), ksize, vsize,
-			is_percpu(ebpf_map_type(map)) ? ", summed over CPUs" : "");
+			cli_map_is_percpu(map) ? ", summed over CPUs" : "");
 	while (key && value && ksize && !ebpf_map_get_next_key(map, have ? key : NULL, next)) {
 		memcpy(key, next, ksize);
 		have = true;
@@ -697,7 +531,7 @@ static int cmd_xdp(int argc, char **argv)
 	if (!ret)
 		ret = pick_program(&a, obj, &prog);
 	for (size_t i = 0; !ret && i < a.map_count; i++)
-		ret = apply_map_arg(obj, a.maps[i]);
+		ret = cli_apply_map_arg("xdp", obj, a.maps[i]);
 	if (!ret)
 		ret = run_capture(&a, api, obj, prog);
 	ebpf_object_close(obj);
