@@ -7,7 +7,9 @@
 #   (ebpf_extension_load_dir(NULL)), built with pkg-config and with find_package(extbpf), shared
 #   and static;
 # - the installed `extbpf verify` finds the installed extensions with no --ext, and
-#   `extbpf --version` agrees with ebpf_version() and pkg-config.
+#   `extbpf --version` agrees with ebpf_version() and pkg-config;
+# - `extbpf ext new NAME` writes a skeleton that builds against the installation (warning-free)
+#   and whose tests pass.
 # usage: test_install.sh BUILD_DIR SOURCE_DIR LIBDIR WORK_DIR [CC_FLAGS]
 set -u
 build=$1
@@ -97,6 +99,26 @@ contains "$work/out" "prog 'count_hits': accepted as sample" "installed verify"
 expect 0 "installed extbpf ext list" "$prefix/bin/extbpf" ext list -j
 json_check "installed extensions" \
 	"all(e['path'].startswith('$prefix/') for e in j['extensions']) and len(j['extensions']) > 0"
+# extbpf ext new: the skeleton builds against the installation and its tests pass.
+rm -rf "$work/newext"
+mkdir -p "$work/newext"
+if ! (cd "$work/newext" && "$prefix/bin/extbpf" ext new myfilter) >"$work/new.log" 2>&1; then
+	fail "ext new: $(cat "$work/new.log")"
+elif ! cmake -S "$work/newext/myfilter" -B "$work/newext/build" -DCMAKE_PREFIX_PATH="$prefix" \
+	-DCMAKE_C_FLAGS="-Wall -Wextra -Werror $cc_flags" >"$work/new.log" 2>&1 ||
+	! cmake --build "$work/newext/build" >>"$work/new.log" 2>&1; then
+	fail "ext new: the skeleton does not build: $(tail -c 800 "$work/new.log")"
+elif ! ctest --test-dir "$work/newext/build" >"$work/new.log" 2>&1; then
+	fail "ext new: the skeleton's tests: $(tail -c 800 "$work/new.log")"
+else
+	grep -q "100% tests passed, 0 tests failed out of 2" "$work/new.log" ||
+		fail "ext new: $(cat "$work/new.log")"
+	expect 0 "the new extension listed" "$prefix/bin/extbpf" ext list -j \
+		--ext "$work/newext/build/myfilter.so"
+	json_check "ext new: type and hook" \
+		"'myfilter' in [t['name'] for t in j['program_types']] and 'myfilter_hook' in [a['name'] for a in j['attach_types']]"
+fi
+
 expect 0 "installed extbpf --version" "$prefix/bin/extbpf" --version
 contains "$work/out" "extbpf $version" "extbpf --version"
 

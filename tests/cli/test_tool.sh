@@ -123,6 +123,20 @@ done
 contains "$work/err" "license 'Proprietary'" "the license named"
 expect 0 "GPL-only helper, license Dual BSD/GPL" "$extbpf" verify "$cli_progs/license_dual.bpf.o"
 
+# ext new: fresh GUIDs each time; a bad name or an existing folder is refused.
+(cd "$work" && "$extbpf" ext new one >/dev/null && "$extbpf" ext new two >/dev/null) ||
+	fail "ext new one/two"
+guid_one=$(grep -h "NMR_GUID(0x" "$work/one/one_ext.h" "$work/one/one_ext.c" | sort)
+guid_two=$(grep -h "NMR_GUID(0x" "$work/two/two_ext.h" "$work/two/two_ext.c" | sed 's/TWO/ONE/' | sort)
+[ "$(echo "$guid_one" | wc -l)" -eq 3 ] || fail "ext new: three GUIDs: $guid_one"
+[ "$guid_one" != "$guid_two" ] || fail "ext new: the same GUIDs twice"
+[ "$(echo "$guid_one" | sed 's/.*NMR_GUID(//' | sort -u | wc -l)" -eq 3 ] ||
+	fail "ext new: GUIDs repeat within one skeleton"
+expect 2 "ext new, existing folder" sh -c "cd '$work' && '$extbpf' ext new one"
+contains "$work/err" "cannot create the folder 'one'" "ext new: the existing folder"
+expect 2 "ext new, bad name" "$extbpf" ext new "My-Ext"
+contains "$work/err" "'My-Ext' is not a valid extension name" "ext new: the bad name"
+
 # xdp-pcapgen --help: the usage on stdout, exit 0; a bad argument: exit 2.
 expect 0 "xdp-pcapgen --help" "$build/bin/xdp-pcapgen" --help
 contains "$work/out" "usage: xdp-pcapgen" "xdp-pcapgen --help"

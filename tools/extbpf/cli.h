@@ -138,6 +138,8 @@ int cli_check_object(const char *verb, const struct cli_object_args *a);
 int cli_open_object(const char *verb, const struct cli_object_args *a, bool verify_only,
 		    struct ebpf_object **object);
 int cli_parse_mode(const char *name, enum ebpf_exec_mode *mode);
+/* extbpf ext new NAME (cmd_ext_new.c): the extension skeleton in folder NAME. */
+int cli_ext_new(const char *name);
 /* extbpf disasm --jited (cmd_disasm_jited.c): the JIT's machine code per instruction. */
 int cli_disasm_jited(struct cli_object_args *a);
 const char *cli_mode_name(enum ebpf_exec_mode mode);

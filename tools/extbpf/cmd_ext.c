@@ -14,6 +14,11 @@ static void usage(FILE *out)
 	fprintf(
 	    out,
 	    "usage: extbpf ext list [-j] [--ext PATH]...\n"
+	    "       extbpf ext new NAME\n"
+	    "\n"
+	    "ext new writes a compilable extension skeleton into the folder NAME: program type\n"
+	    "NAME, hook NAME_hook, fresh GUIDs, an example program and two tests, built with\n"
+	    "find_package(extbpf) against the installed runtime (see its README.md).\n"
 	    "\n"
 	    "Loads the extensions of the default directory (%s, or $EXTBPF_EXTENSION_DIR)\n"
 	    "and those given with --ext, then lists the extensions, the program types they\n"
@@ -245,8 +250,12 @@ static int run(int argc, char **argv)
 	int n_extra = 0, opt, status = EXIT_OK;
 	bool json = false;
 
+	if (argc == 3 && !strcmp(argv[1], "new"))
+		return cli_ext_new(argv[2]);
+	if (argc >= 2 && !strcmp(argv[1], "new"))
+		return cli_usage_error(&cli_verb_ext, "ext new takes one NAME");
 	if (argc < 2 || strcmp(argv[1], "list"))
-		return cli_usage_error(&cli_verb_ext, "expected 'list'");
+		return cli_usage_error(&cli_verb_ext, "expected 'list' or 'new NAME'");
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc - 1, argv + 1, ":j", options, NULL)) != -1) {
@@ -278,7 +287,7 @@ static int run(int argc, char **argv)
 
 const struct cli_verb cli_verb_ext = {
 	.name = "ext",
-	.summary = "list loaded extensions, program types, attach types and helpers",
+	.summary = "list extensions, program types, hooks and helpers; start a new extension",
 	.run = run,
 	.usage = usage,
 };
