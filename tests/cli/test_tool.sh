@@ -1,7 +1,7 @@
 #!/bin/sh
 # What a new user trips on, across verbs: --version, a mistyped option or verb (one line, with
 # a "did you mean"), errors as JSON on stdout under -j, a directory given as a file, an output
-# into a missing folder, durations and progress, GPL-only helpers and licenses, xdp-pcapgen
+# into a missing folder, exit codes, durations and progress, GPL-only helpers and licenses, xdp-pcapgen
 # --help.
 # usage: test_tool.sh EXTBPF BUILD_DIR WORK_DIR
 set -u
@@ -136,6 +136,24 @@ expect 2 "ext new, existing folder" sh -c "cd '$work' && '$extbpf' ext new one"
 contains "$work/err" "cannot create the folder 'one'" "ext new: the existing folder"
 expect 2 "ext new, bad name" "$extbpf" ext new "My-Ext"
 contains "$work/err" "'My-Ext' is not a valid extension name" "ext new: the bad name"
+
+# Exit codes as the help promises: an unclaimed section and a bad map definition are unusable
+# input (2) in every verb that opens an object; a refused program is 1.
+for obj in "$build/tests/cli/progs/unclaimed.bpf.o" "$progs/bad/map_no_key.bpf.o"; do
+	for verb in verify "prog load" "prog show" run "map list"; do
+		# shellcheck disable=SC2086 # the verb and its action are words
+		expect 2 "$verb $(basename "$obj")" "$extbpf" $verb "$obj"
+	done
+	expect 2 "link attach $(basename "$obj")" "$extbpf" link attach "$obj" --attach sample_hook
+	expect 2 "xdp run $(basename "$obj")" "$extbpf" xdp run "$obj" --pcap "$obj"
+done
+contains "$work/err" "key size is zero" "the bad map definition named"
+expect 2 "verify, unclaimed section" "$extbpf" verify "$build/tests/cli/progs/unclaimed.bpf.o"
+contains "$work/err" "no loaded extension provides program type for section prefix 'nosuchtype'" \
+	"the unclaimed section named"
+expect 1 "verify, a refused program" "$extbpf" verify "$progs/sample_refused.bpf.o"
+option_error "disasm, mistyped option" "$extbpf" disasm --styel c "$progs/sample_count.bpf.o"
+contains "$work/err" "did you mean '--style'" "disasm: did you mean"
 
 # xdp-pcapgen --help: the usage on stdout, exit 0; a bad argument: exit 2.
 expect 0 "xdp-pcapgen --help" "$build/bin/xdp-pcapgen" --help

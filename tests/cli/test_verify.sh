@@ -55,7 +55,7 @@ json_check "verify -j -v log" "'r6 = r1' in j['programs'][0]['log']"
 # --ext and EXTBPF_EXTENSION_DIR.
 sample_so=$(dirname "$extbpf")/../lib/extbpf/sample.so
 [ -e "$sample_so" ] || sample_so=$(dirname "$extbpf")/../lib64/extbpf/sample.so
-expect 1 "no extension directory" env EXTBPF_EXTENSION_DIR="$work/none" "$extbpf" verify \
+expect 2 "no extension directory" env EXTBPF_EXTENSION_DIR="$work/none" "$extbpf" verify \
 	"$progs/sample_count.bpf.o"
 contains "$work/err" "sample_ext" "without extensions: the unclaimed section"
 expect 0 "--ext" env EXTBPF_EXTENSION_DIR="$work/none" "$extbpf" verify \

@@ -111,6 +111,9 @@ int cli_object_option(const struct cli_verb *verb, int opt, const char *arg,
  * mean" when one of options is close) and EXIT_USAGE. */
 int cli_getopt_error(const struct cli_verb *verb, const struct option *options, int opt,
 		     char **argv);
+/* The same for a verb that parses argv itself: names are its long options without dashes,
+ * NULL-terminated. */
+int cli_unknown_option(const struct cli_verb *verb, const char *arg, const char *const *names);
 /* --mode's value for a verb that parses it itself: interp, jit or native; 0 or EXIT_USAGE. */
 int cli_mode_arg(const struct cli_verb *verb, const char *name, enum ebpf_exec_mode *mode);
 /* One option of a verb's own (opt from getopt_long, arg its value): 0 or EXIT_USAGE. */
@@ -137,6 +140,9 @@ int cli_check_object(const char *verb, const struct cli_object_args *a);
  * is refused (the verifier's diagnostic printed). */
 int cli_open_object(const char *verb, const struct cli_object_args *a, bool verify_only,
 		    struct ebpf_object **object);
+/* The exit code of a failed ebpf_object_open: EXIT_USAGE when no extension claims a section or
+ * the type (-ESRCH), EXIT_REFUSED otherwise (a program refused). */
+int cli_open_exit_code(int err);
 int cli_parse_mode(const char *name, enum ebpf_exec_mode *mode);
 /* extbpf ext new NAME (cmd_ext_new.c): the extension skeleton in folder NAME. */
 int cli_ext_new(const char *name);

@@ -173,6 +173,22 @@ static void option_word(const char *arg, char *word, size_t size)
 	word[len] = '\0';
 }
 
+int cli_unknown_option(const struct cli_verb *verb, const char *arg, const char *const *names)
+{
+	const char *close;
+	char word[64];
+	size_t n = 0;
+
+	while (names[n])
+		n++;
+	option_word(arg, word, sizeof(word));
+	close = strncmp(arg, "--", 2) ? NULL : cli_closest(word, names, n);
+	if (close)
+		return cli_option_error(verb, "unknown option '%s' (did you mean '--%s'?)", arg,
+					close);
+	return cli_option_error(verb, "unknown option '%s'", arg);
+}
+
 int cli_getopt_error(const struct cli_verb *verb, const struct option *options, int opt,
 		     char **argv)
 {
@@ -363,11 +379,18 @@ int cli_open_object(const char *verb, const struct cli_object_args *a, bool veri
 
 	if (ret)
 		return ret;
-	if (ebpf_object_open(a->path, &opts, object)) {
+	ret = ebpf_object_open(a->path, &opts, object);
+	if (ret) {
 		cli_error(verb, "%s", ebpf_last_error());
-		return EXIT_REFUSED;
+		return cli_open_exit_code(ret);
 	}
 	return EXIT_OK;
+}
+
+int cli_open_exit_code(int err)
+{
+	/* No loaded extension claims a section or a --type: unusable input, as the help says. */
+	return err == -ESRCH ? EXIT_USAGE : EXIT_REFUSED;
 }
 
 /* ---- hex in and out ---------------------------------------------------------------------- */

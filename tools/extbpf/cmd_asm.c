@@ -72,7 +72,8 @@ static int asm_run(int argc, char **argv)
 				return cli_usage_error(&cli_verb_asm, "-o needs a file name");
 			out = argv[i];
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_error(&cli_verb_asm, "unknown option '%s'", argv[i]);
+			return cli_unknown_option(&cli_verb_asm, argv[i],
+						  (const char *const[]){ "help", NULL });
 		} else if (in) {
 			return cli_usage_error(&cli_verb_asm, "one input file only ('%s')",
 					       argv[i]);

@@ -285,6 +285,8 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
 	return *i + 1 < argc ? argv[++*i] : NULL;
 }
 
+static const char *const disasm_options[] = { "style", "section", "json", "jited", "ext", NULL };
+
 static int disasm_run(int argc, char **argv)
 {
 	enum ebpf_disasm_style style = EBPF_DISASM_C;
@@ -315,7 +317,7 @@ static int disasm_run(int argc, char **argv)
 						       CLI_MAX_EXT);
 			jit_args.ext[jit_args.ext_count++] = value;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_error(&cli_verb_disasm, "unknown option '%s'", argv[i]);
+			return cli_unknown_option(&cli_verb_disasm, argv[i], disasm_options);
 		} else if (path) {
 			return cli_usage_error(&cli_verb_disasm, "one file only ('%s')", argv[i]);
 		} else {

@@ -196,10 +196,17 @@ static int open_object(const struct xdp_args *a, struct ebpf_object **obj)
 	};
 	int err;
 
+	const struct cli_object_args check = { .path = a->object, .section = a->section };
+
 	if (access(a->object, R_OK)) {
 		cli_error("xdp", "%s: %s", a->object, strerror(errno));
 		return EXIT_USAGE;
 	}
+	/* Unusable input (not an object, a bad map definition, no such --section) is told apart
+	 * from a refusal by parsing first, as every verb does. */
+	err = cli_check_object("xdp", &check);
+	if (err)
+		return err;
 	log[0] = '\0';
 	err = ebpf_object_open(a->object, &opts, obj);
 	if (!err)
@@ -208,7 +215,7 @@ static int open_object(const struct xdp_args *a, struct ebpf_object **obj)
 	if (log[0] && !strstr(ebpf_last_error(), log))
 		fprintf(stderr, "%s%s", log, log[strlen(log) - 1] == '\n' ? "" : "\n");
 	/* -ENOENT: no such --section, the user's mistake; anything else: the object's. */
-	return err == -ENOENT && a->section ? EXIT_USAGE : EXIT_REFUSED;
+	return err == -ENOENT && a->section ? EXIT_USAGE : cli_open_exit_code(err);
 }
 
 static int pick_program(const struct xdp_args *a, struct ebpf_object *obj,
