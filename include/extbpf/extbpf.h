@@ -94,6 +94,9 @@ typedef int (*ebpf_attach_type_cb)(const struct ebpf_attach_provider_data *data,
 typedef int (*ebpf_extension_cb)(const struct ebpf_extension *extension, void *arg);
 int ebpf_foreach_extension(ebpf_extension_cb cb, void *arg);
 int ebpf_foreach_program_type(ebpf_program_type_cb cb, void *arg);
+/* Whether a loaded program type claims ELF section `section` (libbpf's prefix rule, as opening
+ * an object applies it), so a tool can tell an unclaimed section from a refused program. */
+bool ebpf_section_claimed(const char *section);
 int ebpf_foreach_attach_type(ebpf_attach_type_cb cb, void *arg);
 /* The extension whose load registered the program type, or NULL (registered by the host). */
 const struct ebpf_extension *ebpf_program_type_extension(const struct ebpf_program_info *info);

@@ -285,6 +285,25 @@ int core_progtype_find_section(const char *section, struct core_progtype **found
 	return err;
 }
 
+bool ebpf_section_claimed(const char *section)
+{
+	bool claimed = false;
+
+	if (!section || core_runtime_start())
+		return false;
+	core_lock();
+	for (struct core_progtype *type = core_rt.types; type && !claimed; type = type->next) {
+		for (uint32_t i = 0; !type->invalid[0] && i < type->info.section_count; i++) {
+			const char *prefix = type->info.sections[i].prefix;
+
+			if (prefix && prefix_match(prefix, section))
+				claimed = true;
+		}
+	}
+	core_unlock();
+	return claimed;
+}
+
 int core_progtype_find_name(const char *name, struct core_progtype **found)
 {
 	int err = core_error(-ESRCH, "no loaded extension provides program type '%s'", name);

@@ -97,7 +97,7 @@ expect 1 "--kconfig without the value" "$extbpf" verify "$core/kconfig_required.
 	--type kprobe --kconfig "$work/config"
 contains "$work/err" "'CONFIG_TEST_REQUIRED' (.kconfig): not set in the kernel configuration" \
 	"--kconfig: the missing value"
-usage_error "--btf without a value" "$extbpf" verify "$progs/sample_count.bpf.o" --btf
+option_error "--btf without a value" "$extbpf" verify "$progs/sample_count.bpf.o" --btf
 usage_error "no file" "$extbpf" verify
 usage_error "two files" "$extbpf" verify "$progs/sample_count.bpf.o" "$progs/lru.bpf.o"
 option_error "an unknown option" "$extbpf" verify --frobnicate "$progs/sample_count.bpf.o"

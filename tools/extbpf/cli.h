@@ -95,7 +95,7 @@ struct cli_object_args {
 	bool json;
 	const char *btf;     /* --btf */
 	const char *kconfig; /* --kconfig */
-	bool map_storage; /* opened to verify only, but with the maps' storage (extbpf map) */
+	bool map_storage;    /* opened to verify only, but with the maps' storage (extbpf map) */
 	/* --section only picks the program to act on; every program of the object is loaded, so
 	 * that tail calls into the others work (run). Else only --section's program is loaded. */
 	bool whole_object;
@@ -140,9 +140,6 @@ int cli_check_object(const char *verb, const struct cli_object_args *a);
  * is refused (the verifier's diagnostic printed). */
 int cli_open_object(const char *verb, const struct cli_object_args *a, bool verify_only,
 		    struct ebpf_object **object);
-/* The exit code of a failed ebpf_object_open: EXIT_USAGE when no extension claims a section or
- * the type (-ESRCH), EXIT_REFUSED otherwise (a program refused). */
-int cli_open_exit_code(int err);
 int cli_parse_mode(const char *name, enum ebpf_exec_mode *mode);
 /* extbpf ext new NAME (cmd_ext_new.c): the extension skeleton in folder NAME. */
 int cli_ext_new(const char *name);

@@ -301,15 +301,24 @@ struct program_count {
 	const char *section;
 	size_t matched;
 	size_t total;
+	bool every_program;    /* all are loaded, not only --section's */
+	const char *unclaimed; /* a loaded section no program type claims, or NULL */
+	char unclaimed_buf[256];
 };
 
 static int count_program(const struct ebpf_object_program_info *info, void *arg)
 {
 	struct program_count *c = arg;
 
+	bool picked =
+	    !c->section || !strcmp(c->section, info->section) || !strcmp(c->section, info->name);
+
 	c->total++;
-	if (!c->section || !strcmp(c->section, info->section) || !strcmp(c->section, info->name))
-		c->matched++;
+	c->matched += picked;
+	if ((picked || c->every_program) && !c->unclaimed && !ebpf_section_claimed(info->section)) {
+		snprintf(c->unclaimed_buf, sizeof(c->unclaimed_buf), "%s", info->section);
+		c->unclaimed = c->unclaimed_buf;
+	}
 	return 0;
 }
 
@@ -341,7 +350,7 @@ static int check_readable(const char *verb, const char *option, const char *path
 
 int cli_check_object(const char *verb, const struct cli_object_args *a)
 {
-	struct program_count c = { .section = a->section };
+	struct program_count c = { .section = a->section, .every_program = a->whole_object };
 
 	if (check_readable(verb, "--btf", a->btf) || check_readable(verb, "--kconfig", a->kconfig))
 		return EXIT_USAGE;
@@ -355,6 +364,14 @@ int cli_check_object(const char *verb, const struct cli_object_args *a)
 	if (a->section && !c.matched) {
 		cli_error(verb, "%s: no program in a section or function named '%s'", a->path,
 			  a->section);
+		return EXIT_USAGE;
+	}
+	/* Unusable input, not a refusal: no loaded extension offers the program's type. */
+	if (c.unclaimed && !a->type) {
+		cli_error(verb,
+			  "%s: section '%s': no loaded extension provides program type for section "
+			  "prefix '%.*s' ('extbpf ext list' lists them)",
+			  a->path, c.unclaimed, (int)strcspn(c.unclaimed, "/"), c.unclaimed);
 		return EXIT_USAGE;
 	}
 	return check_type(verb, a);
@@ -382,15 +399,9 @@ int cli_open_object(const char *verb, const struct cli_object_args *a, bool veri
 	ret = ebpf_object_open(a->path, &opts, object);
 	if (ret) {
 		cli_error(verb, "%s", ebpf_last_error());
-		return cli_open_exit_code(ret);
+		return EXIT_REFUSED;
 	}
 	return EXIT_OK;
-}
-
-int cli_open_exit_code(int err)
-{
-	/* No loaded extension claims a section or a --type: unusable input, as the help says. */
-	return err == -ESRCH ? EXIT_USAGE : EXIT_REFUSED;
 }
 
 /* ---- hex in and out ---------------------------------------------------------------------- */

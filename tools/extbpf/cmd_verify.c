@@ -201,9 +201,8 @@ static int verify_one(const struct verify_args *a, const char *name, const char 
 	int ret = EXIT_OK;
 
 	log[0] = '\0';
-	ret = ebpf_object_open(a->obj.path, &opts, &obj);
-	if (ret)
-		ret = cli_open_exit_code(ret);
+	if (ebpf_object_open(a->obj.path, &opts, &obj))
+		ret = EXIT_REFUSED;
 	/* In text the log leads up to the verdict; in JSON it is a member of the program. */
 	if (a->log_level && !a->obj.json)
 		print_log(a, log, ret ? stderr : stdout);
@@ -235,12 +234,9 @@ static int verify_all(const struct verify_args *a, const struct verify_list *l)
 		cli_json_string(stdout, a->obj.path);
 		printf(", \"programs\": [");
 	}
-	/* Unusable input (an unclaimed section) outweighs a refusal: exit 2 before 1. */
 	for (size_t i = 0; i < l->count; i++) {
-		int ret = verify_one(a, l->names[i], l->sections[i], log, log_size, i == 0);
-
-		if (ret == EXIT_USAGE || (ret && status == EXIT_OK))
-			status = ret;
+		if (verify_one(a, l->names[i], l->sections[i], log, log_size, i == 0))
+			status = EXIT_REFUSED;
 	}
 	if (a->obj.json)
 		printf("\n  ],\n  \"accepted\": %s}\n", status ? "false" : "true");

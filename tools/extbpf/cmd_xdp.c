@@ -215,7 +215,7 @@ static int open_object(const struct xdp_args *a, struct ebpf_object **obj)
 	if (log[0] && !strstr(ebpf_last_error(), log))
 		fprintf(stderr, "%s%s", log, log[strlen(log) - 1] == '\n' ? "" : "\n");
 	/* -ENOENT: no such --section, the user's mistake; anything else: the object's. */
-	return err == -ENOENT && a->section ? EXIT_USAGE : cli_open_exit_code(err);
+	return err == -ENOENT && a->section ? EXIT_USAGE : EXIT_REFUSED;
 }
 
 static int pick_program(const struct xdp_args *a, struct ebpf_object *obj,
