@@ -553,6 +553,18 @@ static void test_unoffered_helper_named(void **state)
 	}
 }
 
+/* ebpf_section_claimed follows libbpf's prefix rule, and only for loaded types. */
+static void test_section_claimed(void **state)
+{
+	assert_false(ebpf_section_claimed("sample_ext"));
+	add_sample();
+	assert_true(ebpf_section_claimed("sample_ext"));
+	assert_true(ebpf_section_claimed("sample_ext/count"));
+	assert_false(ebpf_section_claimed("sample_extra"));
+	assert_false(ebpf_section_claimed("nosuchtype"));
+	assert_false(ebpf_section_claimed(NULL));
+}
+
 /* ---- ids and pins ------------------------------------------------------------------------ */
 
 static void test_ids(void **state)
@@ -790,6 +802,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_context_without_packet, teardown),
 		cmocka_unit_test_teardown(test_context_with_packet_unchanged, teardown),
 		cmocka_unit_test_teardown(test_unoffered_helper_named, teardown),
+		cmocka_unit_test_teardown(test_section_claimed, teardown),
 		cmocka_unit_test_teardown(test_ids, teardown),
 		cmocka_unit_test_teardown(test_ids_per_kind, teardown),
 		cmocka_unit_test_teardown(test_pinning, teardown),
