@@ -503,9 +503,14 @@ static int world_reserve(struct fuzz_world *w, size_t gap)
 	return 0;
 }
 
+/*
+ * World B allocates the maps' values in the reverse order of world A (malloc, in map order), so
+ * that a program comparing two maps' values gets different outcomes in the two worlds.
+ */
 static int world_create_maps(struct fuzz_world *w)
 {
-	for (int m = 0; m < FUZZ_MAP_COUNT; m++) {
+	for (int k = 0; k < FUZZ_MAP_COUNT; k++) {
+		const int m = w->reservation ? FUZZ_MAP_COUNT - 1 - k : k;
 		struct fuzz_map *map = &w->maps[m];
 		const struct verifier_map *d = &fuzz_maps[m];
 

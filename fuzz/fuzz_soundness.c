@@ -10,7 +10,8 @@
  * gen_strtol, gen_load_bytes), partial reads of the context's pointer fields (gen_ctx_load),
  * 32-bit packet comparisons (gen_packet_const, run against a packet ending just below a 4 GiB
  * boundary), metadata bounded by a moved data pointer (gen_meta), read-only and write-only maps
- * (gen_map_*), and a program type whose packet is read-only. Every program the verifier
+ * (gen_map_*), a program type whose packet is read-only, and comparisons of pointers into two
+ * maps (gen_ptr_cmp). Every program the verifier
  * accepts goes through the oracle of fuzz_env.h: a fault, a pointer leak or an uninitialised
  * read there is a verifier bug.
  *
@@ -53,7 +54,8 @@ enum gen_class {
 	CLASS_META = 1u << 5,	      /* metadata bounded by a moved data pointer */
 	CLASS_RO_MAPS = 1u << 6,      /* read-only and write-only maps */
 	CLASS_RO_PACKET = 1u << 7,    /* a program type whose packet is read-only */
-	CLASS_ALL = 0xffu,
+	CLASS_PTR_CMP = 1u << 8,      /* comparisons of pointers into two different maps */
+	CLASS_ALL = 0x1ffu,
 };
 
 /* The subprograms a call block may call; each is emitted once, after the main function. */
@@ -456,8 +458,31 @@ static void gen_helper(struct gen *g)
 	after_call(g, true);
 }
 
+/*
+ * v = lookup(array, &key); if (v) r3 = v > &.data: the order of two maps' values is where the
+ * host placed them, so r3 must never be computed (the oracle's worlds place maps differently).
+ */
+static void gen_ptr_cmp(struct gen *g)
+{
+	size_t skip;
+
+	store_key(g);
+	emit_lddw(g, 1, EBPF_PSEUDO_MAP_IDX, FUZZ_MAP_ARRAY, 0);
+	emit(g, EBPF_OP_CALL, 0, 0, 0, FUZZ_HELPER_LOOKUP);
+	after_call(g, false);
+	skip = emit(g, EBPF_CLS_JMP | EBPF_JMP_JEQ | EBPF_SRC_K, 0, 0, 0, 0);
+	emit_lddw(g, 1, EBPF_PSEUDO_MAP_IDX_VALUE, FUZZ_MAP_DATA, 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 3, 0, 0, 0);
+	emit(g, EBPF_CLS_JMP | (next(g) & 1 ? EBPF_JMP_JGT : EBPF_JMP_JLT) | EBPF_SRC_X, 0, 1, 1,
+	     0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 3, 0, 0, 1);
+	surface(g, 3);
+	patch_here(g, skip);
+	g->scalars = 0;
+}
+
 /* Global data: r1 = &.data + off; access within the value. */
-static void gen_global_data(struct gen *g)
+static void gen_global_access(struct gen *g)
 {
 	const int size = pick_size(g);
 	const uint32_t vs = fuzz_map_value_size(FUZZ_MAP_DATA);
@@ -476,6 +501,14 @@ static void gen_global_data(struct gen *g)
 		     (int32_t)next32(g));
 	}
 	g->scalars &= ~(1u << reg);
+}
+
+static void gen_global_data(struct gen *g)
+{
+	if (class_on(g, CLASS_PTR_CMP) && next(g) % 4 == 0)
+		gen_ptr_cmp(g);
+	else
+		gen_global_access(g);
 }
 
 /*

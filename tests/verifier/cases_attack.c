@@ -19,6 +19,11 @@
 #define OOB(name, why, ...)   X(name, why, __VA_ARGS__, PROBE(R3))
 #define IN(name, ...)	      S(name, __VA_ARGS__, PROBE(R3))
 #define AX(op, sz, d, s, o)   EBPF_ATOMIC_OP(sz, op, d, s, o)
+/* Eight instructions that change nothing live: room for a checkpoint before a join. */
+#define PAD8                                                                                       \
+	EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0),                       \
+	    EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0),                   \
+	    EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0)
 
 DEFINE_CASES(
     attack,
@@ -779,6 +784,64 @@ DEFINE_CASES(
     X("atomic_cmpxchg_ptr_result", "atomic operation on a spilled pointer prohibited",
       EBPF_STX_MEM(DW, R10, R10, -8), EBPF_MOV64_IMM(R0, 0), EBPF_MOV64_IMM(R2, 1),
       AX(EBPF_ATOMIC_CMPXCHG, DW, R10, R2, -8), EBPF_EXIT()),
+    /* pruning at a join whose next instruction reads a register implicitly (liveness) */
+    XP("live_ldabs_r6", "legacy packet load needs the context in r6 (unmodified)",
+       EBPF_MOV64_REG(R8, R1), RAND(R7), EBPF_MOV64_REG(R6, R8), EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8,
+       EBPF_JMP_A(1), EBPF_MOV64_REG(R6, R10), EBPF_LD_ABS(B, 0), EBPF_EXIT()),
+    XP("live_ldind_src", "legacy packet load: index r4 must be an initialised scalar",
+       EBPF_MOV64_REG(R8, R1), RAND(R7), EBPF_MOV64_REG(R6, R8), EBPF_MOV64_IMM(R4, 0),
+       EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8, EBPF_JMP_A(1), EBPF_MOV64_REG(R4, R10),
+       EBPF_LD_IND(B, R4, 0), EBPF_EXIT()),
+    X("live_cmpxchg_r0", "atomic compare-exchange needs an initialised scalar in r0", RAND(R7),
+      EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R0, 0), EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8,
+      EBPF_JMP_A(1), EBPF_MOV64_REG(R0, R10), EBPF_MOV64_IMM(R2, 1),
+      AX(EBPF_ATOMIC_CMPXCHG, DW, R10, R2, -8), RET0),
+    X("live_helper_r2", "helper map_lookup_elem arg2 (map key): stack range fp+0..fp+4", RAND(R7),
+      EBPF_ST_MEM(W, R10, -4, 0), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -4),
+      EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8, EBPF_JMP_A(1), EBPF_MOV64_REG(R2, R10),
+      EBPF_LD_MAP_IDX(R1, MAP_HASH), EBPF_HELPER_CALL(H_LOOKUP), RET0),
+    X("live_helper_r4", "helper map_update_elem arg4 (r4 = fp+0): a pointer passed as a", RAND(R7),
+      EBPF_ST_MEM(W, R10, -4, 0), EBPF_ST_MEM(DW, R10, -16, 0), EBPF_ST_MEM(DW, R10, -24, 0),
+      EBPF_MOV64_IMM(R4, 0), EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8, EBPF_JMP_A(1),
+      EBPF_MOV64_REG(R4, R10), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -4),
+      EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -24), EBPF_LD_MAP_IDX(R1, MAP_HASH),
+      EBPF_HELPER_CALL(H_UPDATE), RET0),
+    X("live_call_r1", "memory access through r1, which is a scalar, not a pointer (5)", RAND(R7),
+      EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8),
+      EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8, EBPF_JMP_A(1), EBPF_MOV64_IMM(R1, 5), EBPF_CALL_REL(1),
+      EBPF_EXIT(), EBPF_LDX_MEM(DW, R0, R1, 0), EBPF_EXIT()),
+    X("live_call_r5", "r0 at exit must be an initialised scalar, not a pointer (fp+0)", RAND(R7),
+      EBPF_MOV64_IMM(R5, 0), EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8, EBPF_JMP_A(1),
+      EBPF_MOV64_REG(R5, R10), EBPF_CALL_REL(1), EBPF_EXIT(), EBPF_MOV64_REG(R0, R5), EBPF_EXIT()),
+    X("live_printk_r3", "helper bpf_trace_printk: the %d argument r3 (fp+0) prints a", RAND(R7),
+      EBPF_MOV64_IMM(R3, 1), EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8, EBPF_JMP_A(1),
+      EBPF_MOV64_REG(R3, R10), EBPF_LD_MAP_VALUE(R1, MAP_FMTS, 16 * FMT_D), EBPF_MOV64_IMM(R2, 16),
+      EBPF_HELPER_CALL(H_PRINTK), RET0),
+    X("live_printk_s_r3", "helper bpf_trace_printk: the %s argument r3 (4096) must point", RAND(R7),
+      EBPF_LD_MAP_VALUE(R3, MAP_FMTS, 16 * FMT_STR), EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8,
+      EBPF_JMP_A(1), EBPF_MOV64_IMM(R3, 4096), EBPF_LD_MAP_VALUE(R1, MAP_FMTS, 16 * FMT_S),
+      EBPF_MOV64_IMM(R2, 16), EBPF_HELPER_CALL(H_PRINTK), RET0),
+    X("live_tail_call_r3", "helper tail_call arg3 (r3 = fp+0): a pointer passed as a scalar",
+      EBPF_MOV64_REG(R6, R1), RAND(R7), EBPF_MOV64_IMM(R3, 0), EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8,
+      EBPF_JMP_A(1), EBPF_MOV64_REG(R3, R10), EBPF_LD_MAP_IDX(R2, MAP_PROGS),
+      EBPF_MOV64_REG(R1, R6), EBPF_HELPER_CALL(H_TAIL_CALL), RET0),
+    X("live_tail_call_r1", "helper tail_call arg1 (r1 = fp+0): expected the context,",
+      EBPF_MOV64_REG(R6, R1), RAND(R7), EBPF_MOV64_REG(R1, R6), EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8,
+      EBPF_JMP_A(1), EBPF_MOV64_REG(R1, R10), EBPF_LD_MAP_IDX(R2, MAP_PROGS), EBPF_MOV64_IMM(R3, 0),
+      EBPF_HELPER_CALL(H_TAIL_CALL), RET0),
+    X("live_rb_submit_r1", "helper ringbuf_submit arg1 (r1 = ringbuf_mem(size=8,off=4)):", RAND(R7),
+      EBPF_LD_MAP_IDX(R1, MAP_RB), EBPF_MOV64_IMM(R2, 8), EBPF_MOV64_IMM(R3, 0),
+      EBPF_HELPER_CALL(H_RB_RESERVE), EBPF_JMP_IMM(JEQ, R0, 0, 15), EBPF_MOV64_REG(R6, R0),
+      EBPF_MOV64_REG(R1, R0), EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8, EBPF_JMP_A(1),
+      EBPF_ALU64_IMM(ADD, R1, 4), EBPF_MOV64_IMM(R2, 0), EBPF_HELPER_CALL(H_RB_SUBMIT), RET0),
+    /* the safe twin: both sides reach the join with the context in r6 (pruned there) */
+    OK("live_ldabs_r6_twin", VT_PKT, EBPF_MOV64_REG(R8, R1), RAND(R7), EBPF_MOV64_REG(R6, R8),
+       EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8, EBPF_JMP_A(1), EBPF_MOV64_REG(R6, R8), EBPF_LD_ABS(B, 0),
+       EBPF_EXIT()),
+    S("live_call_r1_twin", RAND(R7), EBPF_ST_MEM(DW, R10, -8, 0), EBPF_ST_MEM(DW, R10, -16, 0),
+      EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8), EBPF_JMP_IMM(JNE, R7, 0, 9), PAD8,
+      EBPF_JMP_A(2), EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -16), EBPF_CALL_REL(1),
+      EBPF_EXIT(), EBPF_LDX_MEM(DW, R0, R1, 0), EBPF_EXIT()),
     /* ISA */
     XI("call_bad_src", "invalid instruction: unknown call kind (src_reg must be 0",
        EBPF_RAW_INSN(EBPF_OP_CALL, 0, 3, 0, 1), RET0),
