@@ -10,6 +10,7 @@
 
 #include "verifier_int.h"
 
+#define MAP_LOOKUP	1
 #define MAP_UPDATE	2
 #define MAP_DELETE	3
 #define MAP_PUSH	87
@@ -197,11 +198,17 @@ static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *me
 	bool ringbuf = id == RINGBUF_OUTPUT || id == RINGBUF_RESERVE || id == RINGBUF_QUERY;
 	bool queue_op = id == MAP_PUSH || id == MAP_POP || id == MAP_PEEK;
 	bool queue = map->type == EBPF_MAP_TYPE_QUEUE || map->type == EBPF_MAP_TYPE_STACK;
+	bool of_maps =
+	    map->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS || map->type == EBPF_MAP_TYPE_HASH_OF_MAPS;
 
 	/* A queue's elements are reached only through push, pop and peek, which have no
 	 * meaning on other maps (they would fail at run time without writing their output). */
 	if (tail != (map->type == EBPF_MAP_TYPE_PROG_ARRAY) ||
 	    ringbuf != (map->type == EBPF_MAP_TYPE_RINGBUF) || queue_op != queue)
+		goto bad;
+	/* Programs only look maps of maps up: their slots are filled and emptied by the host
+	 * (an update from a program always fails at run time, as a program array's). */
+	if (of_maps && id != MAP_LOOKUP)
 		goto bad;
 	if (meta->proto->ret == EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL &&
 	    (map->type == EBPF_MAP_TYPE_QUEUE || map->type == EBPF_MAP_TYPE_STACK))
