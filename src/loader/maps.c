@@ -339,7 +339,7 @@ static int legacy_tail_call(struct loader_ctx *ctx, const struct loader_func *fu
 static int collect_legacy(struct loader_ctx *ctx)
 {
 	GElf_Sym *syms, sym;
-	uint64_t def_size;
+	uint64_t def_size = 0;
 	size_t i, n = 0, first = ctx->obj->map_count;
 	int err = 0;
 
