@@ -175,6 +175,18 @@ static void surface(struct gen *g, uint8_t reg)
 	     (int16_t)(FUZZ_CTX_WRITABLE + 8 * (next(g) & 1)), 0);
 }
 
+/*
+ * Whether a packet access stores: half of them, but rarely where the packet is read-only, so
+ * that most programs of that type stay acceptable once the verifier refuses such stores (the
+ * same goes for every block below that makes a hole's shape: mostly safe, now and then not).
+ */
+static bool packet_store(struct gen *g)
+{
+	if (g->type == FUZZ_TYPE_RO_PACKET)
+		return next(g) % 16 == 0;
+	return next(g) & 1;
+}
+
 /* ---- Blocks ------------------------------------------------------------------------------- */
 
 static void gen_alu(struct gen *g)
@@ -245,7 +257,7 @@ static void gen_packet_const(struct gen *g)
 
 	/* A 32-bit comparison (clang -mcpu=v3) wraps where the packet crosses 4 GiB. */
 	const uint8_t cls =
-	    next(g) % 4 == 0 && class_on(g, CLASS_JMP32_PACKET) ? EBPF_CLS_JMP32 : EBPF_CLS_JMP;
+	    next(g) % 8 == 0 && class_on(g, CLASS_JMP32_PACKET) ? EBPF_CLS_JMP32 : EBPF_CLS_JMP;
 
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 2, R_PKT, 0, 0);
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 2, 0, 0, len);
@@ -255,7 +267,7 @@ static void gen_packet_const(struct gen *g)
 		const int size = pick_size(g);
 		const int off = size <= len ? next(g) % (len - size + 1) : 0;
 
-		if (next(g) & 1) {
+		if (!packet_store(g)) {
 			const uint8_t dst = pick_scratch(g);
 
 			emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | size_code(size), dst, R_PKT,
@@ -287,7 +299,7 @@ static void gen_packet_var(struct gen *g)
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 4, 2, 0, 0);
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 4, 0, 0, size);
 	skip2 = emit(g, EBPF_CLS_JMP | EBPF_JMP_JGT | EBPF_SRC_X, 4, R_END, 0, 0);
-	if (next(g) & 1)
+	if (!packet_store(g))
 		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | size_code(size), 5, 2, 0, 0);
 	else
 		emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | size_code(size), 2, 0, 0, next(g));
@@ -310,12 +322,19 @@ static void store_key(struct gen *g)
 }
 
 /* The access to a looked-up value (r0, not NULL), constant or variable offset. */
-static void value_access(struct gen *g, uint32_t value_size)
+static void value_access(struct gen *g, enum fuzz_map_index map)
 {
+	const uint32_t value_size = fuzz_map_value_size(map);
 	const int size = pick_size(g) > (int)value_size ? 1 : pick_size(g);
 	const uint32_t room = value_size - (uint32_t)size;
 	const int off = (next(g) % (room + 1)) & ~(size - 1);
-	const uint8_t mode = next(g) % 4;
+	uint8_t mode = next(g) % 4; /* 0, 3 load; 1, 2 store */
+
+	/* Mostly the direction the map allows, now and then the other. */
+	if (map == FUZZ_MAP_RDONLY && (mode == 1 || mode == 2) && next(g) % 8)
+		mode = 3;
+	if (map == FUZZ_MAP_WRONLY && (mode == 0 || mode == 3) && next(g) % 8)
+		mode = 2;
 
 	if (mode == 0) { /* variable offset: r5 = r0 + (r3 & mask), mask + size <= value_size */
 		uint32_t mask = 1;
@@ -350,12 +369,11 @@ static enum fuzz_map_index pick_value_map(struct gen *g)
 {
 	static const enum fuzz_map_index maps[] = { FUZZ_MAP_ARRAY,  FUZZ_MAP_HASH,
 						    FUZZ_MAP_ARRAY,  FUZZ_MAP_HASH,
-						    FUZZ_MAP_RDONLY, FUZZ_MAP_WRONLY,
-						    FUZZ_MAP_QARRAY };
-
+						    FUZZ_MAP_QARRAY, FUZZ_MAP_RDONLY,
+						    FUZZ_MAP_WRONLY };
 	const uint8_t count = sizeof(maps) / sizeof(maps[0]);
 
-	return maps[next(g) % (class_on(g, CLASS_RO_MAPS) ? count : 4)];
+	return maps[next(g) % (class_on(g, CLASS_RO_MAPS) ? count : count - 2)];
 }
 
 /* v = lookup(map, &key); if (v) { maybe spill/fill v; access *v }. */
@@ -374,7 +392,7 @@ static void gen_map_lookup(struct gen *g)
 	}
 	skip = emit(g, EBPF_CLS_JMP | EBPF_JMP_JEQ | EBPF_SRC_K, 0, 0, 0, 0);
 	for (int i = 1 + next(g) % 2; i > 0; i--)
-		value_access(g, fuzz_map_value_size(map));
+		value_access(g, map);
 	patch_here(g, skip);
 	g->scalars = 0;
 }
@@ -525,7 +543,7 @@ static void gen_meta(struct gen *g)
 	emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, 2, R_CTX, FUZZ_CTX_META, 0);
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 3, 2, 0, 0);
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 3, 0, 0, len);
-	if (next(g) % 3 == 0 && class_on(g, CLASS_META)) {
+	if (next(g) % 6 == 0 && class_on(g, CLASS_META)) {
 		bound = 4;
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 4, R_PKT, 0, 0);
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 4, 0, 0,
@@ -539,7 +557,7 @@ static void gen_meta(struct gen *g)
 		while (size > len)
 			size /= 2;
 		off = next(g) % (len - size + 1);
-		if (next(g) & 1) {
+		if (!packet_store(g)) {
 			emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | size_code(size), 5, 2, (int16_t)off,
 			     0);
 			surface(g, 5);
@@ -570,10 +588,10 @@ static void gen_var_stack_write(struct gen *g)
 		return;
 	}
 
-	for (int16_t off = -80; off < -56; off += 8)
+	for (int16_t off = -80; off < -48; off += 8)
 		emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, off, 0);
 	emit(g, EBPF_CLS_STX | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP,
-	     pointers[next(g) % sizeof(pointers)], slot, 0);
+	     next(g) % 4 == 0 ? pointers[next(g) % sizeof(pointers)] : scalar_reg(g), slot, 0);
 	emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B, 3, R_CTX,
 	     FUZZ_CTX_PLAIN + next(g) % (FUZZ_CTX_SIZE - FUZZ_CTX_PLAIN), 0);
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_AND | EBPF_SRC_K, 3, 0, 0, mask);
@@ -595,7 +613,7 @@ static void gen_var_stack_write(struct gen *g)
  */
 static void gen_queue(struct gen *g)
 {
-	const enum fuzz_map_index map = next(g) % 4 ? FUZZ_MAP_QUEUE : FUZZ_MAP_QARRAY;
+	const enum fuzz_map_index map = next(g) % 8 ? FUZZ_MAP_QUEUE : FUZZ_MAP_QARRAY;
 	const uint8_t op = next(g) % 3;
 
 	if (!class_on(g, CLASS_HELPER_OUT)) {
@@ -603,6 +621,8 @@ static void gen_queue(struct gen *g)
 		return;
 	}
 
+	if (op != 0 && next(g) % 4) /* an initialised output, or (now and then) not */
+		emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, -120, 0);
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 2, EBPF_REG_FP, 0, 0);
 	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 2, 0, 0, -120);
 	if (op == 0) {
@@ -646,8 +666,9 @@ static void gen_strtol(struct gen *g)
 /*
  * load_bytes(ctx, off, buf, len): into uninitialised stack (len constant, or variable: the bytes
  * between the run-time len and its maximum are not written), at a variable stack offset now and
- * then, or into the packet after a bounds check (refused where the packet is read-only); the
- * whole maximum is read back.
+ * then, or into the packet after a bounds check (refused where the packet is read-only); then
+ * the whole maximum is read back (with a variable length, now and then only: beyond its least
+ * value nothing is certainly written).
  */
 static void gen_load_bytes(struct gen *g)
 {
@@ -661,6 +682,10 @@ static void gen_load_bytes(struct gen *g)
 		return;
 	}
 
+	if (where != 0 && next(g) % 4) { /* an initialised output, or (now and then) not */
+		for (int16_t off = -176; off < -144; off += 8)
+			emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, off, 0);
+	}
 	if (where == 0) { /* into the packet: r3 = pkt, checked for max bytes */
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 3, R_PKT, 0, 0);
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 3, 0, 0, max);
@@ -675,7 +700,11 @@ static void gen_load_bytes(struct gen *g)
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 3, EBPF_REG_FP, 0, 0);
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 3, 0, 0, -160);
 	}
-	if (next(g) & 1) { /* len in [1, max] */
+	const bool variable = next(g) & 1;
+	int readback = max;
+
+	if (variable) { /* len in [1, max]: only its first byte is written whatever it is */
+		readback = next(g) % 4 ? 1 : max;
 		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B, 4, R_CTX,
 		     FUZZ_CTX_PLAIN + 1 + next(g) % 8, 0);
 		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOD | EBPF_SRC_K, 4, 0, 0, max);
@@ -689,8 +718,8 @@ static void gen_load_bytes(struct gen *g)
 	emit(g, EBPF_OP_CALL, 0, 0, 0, FUZZ_HELPER_LOAD_BYTES);
 	after_call(g, true);
 	if (where > 1) {
-		for (int off = 0; off < max; off += 8) {
-			const int left = max - off;
+		for (int off = 0; off < readback; off += 8) {
+			const int left = readback - off;
 			const int size = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
 
 			emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | size_code(size), 3, EBPF_REG_FP,
