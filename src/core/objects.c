@@ -265,9 +265,14 @@ void core_map_clear_objects(struct ebpf_map *map)
 	 * loses the key, so restart from the first. */
 	bool hash = map->attr.type == EBPF_MAP_TYPE_HASH_OF_MAPS;
 
-	while (ebpf_map_get_next_key(map, prev, next) == 0) {
+	/* The map's own operations, not the host's calls: those record their failures for
+	 * ebpf_last_error(), and the walk's end (no next key) would replace the message of
+	 * whatever made the object go away, such as the verifier's refusal. */
+	if (!map->ops->get_next_key || !map->ops->delete)
+		return;
+	while (map->ops->get_next_key(map, prev, next) == 0) {
 		memcpy(key, next, key_size);
-		if (ebpf_map_delete_elem(map, key) && hash)
+		if (map->ops->delete (map, key) && hash)
 			break;
 		prev = hash ? NULL : key;
 	}

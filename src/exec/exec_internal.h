@@ -43,6 +43,9 @@ struct exec_program {
 	size_t count;
 	struct exec_helpers helpers;
 	struct interp_insn *code; /* count slots, parallel to insns */
+	/* The most frames a run of it stacks up (1: no local calls), EBPF_MAX_CALL_DEPTH + 1
+	 * when more or recursive: what a tail call into it needs left (exec_tail_call_error). */
+	uint32_t frames;
 	/* The JIT and native engines hang their compiled form here. */
 	void *engine_data;
 	jit_entry_fn jit_entry; /* JIT: the image, read here without a call on every run */
@@ -62,7 +65,17 @@ enum interp_call_kind {
 enum interp_call_kind interp_resolve_helper(const struct exec_helpers *helpers, uint64_t id,
 					    ebpf_helper_fn *fn);
 
-/* Validates and pre-decodes program->insns into program->code. */
+/*
+ * Tail calls, the same in every engine: the target replaces the function running in the frame
+ * the call is made from (frame `depth`, 0 being the entry's) and returns to that function's
+ * caller. One fails, with this errno in r0, after EBPF_MAX_TAIL_CALLS of them in the run
+ * (-E2BIG), when the program array has no program at the index (-ENOENT), or when the target's
+ * own calls would not fit in the frames left (-ELOOP): a run never has more than
+ * EBPF_MAX_CALL_DEPTH frames. `count` is the number of tail calls the run made so far.
+ */
+int exec_tail_call_error(const struct exec_program *target, uint64_t count, uint32_t depth);
+
+/* Validates and pre-decodes program->insns into program->code (and computes frames). */
 int interp_prepare(struct exec_program *program, char *err, size_t err_size);
 
 uint64_t interp_run(const struct exec_program *program, uint64_t r1, uint64_t r2);

@@ -282,6 +282,75 @@ static int interp_check_end(const struct exec_program *prog, char *err, size_t e
 			  last);
 }
 
+/* In-progress mark of interp_function_frames (no function has this many frames). */
+#define FRAMES_VISITING UINT32_MAX
+
+/*
+ * The frames a run of the function starting at `start` stacks up, its own included, capped at
+ * EBPF_MAX_CALL_DEPTH + 1 (also for recursion, which only unverified programs have). `level` is
+ * its depth on the path being explored: paths are cut there, so the walk stays shallow. A cut
+ * makes the result for the functions on the path an over-estimate, but only where the entry's
+ * is past the cap anyway. Each function is scanned once (memo, 0: not yet).
+ */
+static uint32_t interp_function_frames(const struct exec_program *prog, const bool *is_function,
+				       uint32_t *memo, size_t start, uint32_t level)
+{
+	const uint32_t cap = EBPF_MAX_CALL_DEPTH + 1;
+	uint32_t deepest = 1;
+
+	if (level >= EBPF_MAX_CALL_DEPTH || memo[start] == FRAMES_VISITING)
+		return cap;
+	if (memo[start])
+		return memo[start];
+	memo[start] = FRAMES_VISITING;
+	for (size_t i = start; i < prog->count && (i == start || !is_function[i]); i++) {
+		uint32_t frames;
+
+		if (prog->code[i].op != INTERP_OP_CALL_LOCAL)
+			continue;
+		frames = 1 + interp_function_frames(prog, is_function, memo, prog->code[i].aux.u64,
+						    level + 1);
+		if (frames > deepest)
+			deepest = frames < cap ? frames : cap;
+	}
+	memo[start] = deepest;
+	return deepest;
+}
+
+static int interp_count_frames(struct exec_program *prog, char *err, size_t err_size)
+{
+	bool *is_function = calloc(prog->count, sizeof(*is_function));
+	uint32_t *memo = calloc(prog->count, sizeof(*memo));
+	int ret = 0;
+
+	if (!is_function || !memo) {
+		ret = exec_error(err, err_size, -ENOMEM, "out of memory decoding %zu instructions",
+				 prog->count);
+		goto out;
+	}
+	is_function[0] = true;
+	for (size_t i = 0; i < prog->count; i++) {
+		if (prog->code[i].op == INTERP_OP_CALL_LOCAL)
+			is_function[prog->code[i].aux.u64] = true;
+	}
+	prog->frames = interp_function_frames(prog, is_function, memo, 0, 0);
+out:
+	free(is_function);
+	free(memo);
+	return ret;
+}
+
+int exec_tail_call_error(const struct exec_program *target, uint64_t count, uint32_t depth)
+{
+	if (count >= EBPF_MAX_TAIL_CALLS)
+		return -E2BIG;
+	if (!target)
+		return -ENOENT;
+	if (depth + target->frames > EBPF_MAX_CALL_DEPTH)
+		return -ELOOP;
+	return 0;
+}
+
 int interp_prepare(struct exec_program *prog, char *err, size_t err_size)
 {
 	int ret;
@@ -302,7 +371,10 @@ int interp_prepare(struct exec_program *prog, char *err, size_t err_size)
 		if (ret)
 			return ret;
 	}
-	return interp_check_end(prog, err, err_size);
+	ret = interp_check_end(prog, err, err_size);
+	if (ret)
+		return ret;
+	return interp_count_frames(prog, err, err_size);
 }
 
 /* ---- Run time ---------------------------------------------------------------------------- */

@@ -8,8 +8,11 @@
  * scratch; r12 holds the main frame's rbp, through which any frame reaches the tail-call counter
  * and unwinds the whole program.
  *
- *   main frame:   ret | rbp rbx r12 r13 r14 r15 | <- rbp | 512 bytes of stack | tail-call count
- *   subprogram:   ret | rbp rbx r13 r14 r15     | <- rbp | 512 bytes of stack |
+ *   every frame:  ret | rbp rbx r12 r13 r14 r15 | <- rbp | 512 bytes of stack | 8 bytes
+ *
+ * The main frame's last 8 bytes hold the tail-call count (a subprogram's are padding). All frames
+ * look alike so that a tail call from any of them can land in the target's body: the target
+ * replaces the function of that frame, and its exit returns to that function's caller.
  *
  * Code is produced in passes, as Linux does: each pass sizes every instruction using the
  * addresses of the previous one, choosing rel8 jumps where the distance fits; sizes only shrink,
@@ -27,8 +30,22 @@
 #if defined(__x86_64__)
 
 enum x86_reg {
-	RAX = 0, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
-	R8, R9, R10, R11, R12, R13, R14, R15,
+	RAX = 0,
+	RCX,
+	RDX,
+	RBX,
+	RSP,
+	RBP,
+	RSI,
+	RDI,
+	R8,
+	R9,
+	R10,
+	R11,
+	R12,
+	R13,
+	R14,
+	R15,
 };
 
 static const uint8_t reg_map[EBPF_NUM_REGS] = {
@@ -41,16 +58,24 @@ static const uint8_t reg_map[EBPF_NUM_REGS] = {
 #define TMP_B	 R11 /* dividend, atomic address, callx target */
 #define RUN_BASE R12 /* the main frame's rbp */
 
-#define MAIN_FRAME_SIZE (EBPF_STACK_SIZE + 8) /* keeps rsp 16-byte aligned after 6 pushes */
-#define SUB_FRAME_SIZE	EBPF_STACK_SIZE	      /* after 5 pushes */
-#define TAIL_COUNT_DISP (-(int32_t)MAIN_FRAME_SIZE)
+#define FRAME_SIZE	(EBPF_STACK_SIZE + 8) /* keeps rsp 16-byte aligned after 6 pushes */
+#define TAIL_COUNT_DISP (-(int32_t)FRAME_SIZE)
+#define SAVED_RBP_DISP	40 /* the caller's rbp, pushed first, above the five others */
 
 #define MAX_PASSES 20
 
 /* Condition codes of jcc (0x70 + cc short, 0x0f 0x80 + cc near). */
 enum x86_cc {
-	CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_BE = 0x6, CC_A = 0x7,
-	CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe, CC_G = 0xf,
+	CC_B = 0x2,
+	CC_AE = 0x3,
+	CC_E = 0x4,
+	CC_NE = 0x5,
+	CC_BE = 0x6,
+	CC_A = 0x7,
+	CC_L = 0xc,
+	CC_GE = 0xd,
+	CC_LE = 0xe,
+	CC_G = 0xf,
 };
 
 struct jit_code {
@@ -71,7 +96,6 @@ struct jit_state {
 	bool *is_target;   /* some jump or call lands on instruction i */
 	bool tail_calls;   /* the program makes tail calls: its prologue zeroes the count */
 	size_t body;	   /* where the entry prologue ends: tail calls land there */
-	uint8_t *in_main;  /* instruction i belongs to the entry function */
 	int error;
 	char *err;
 	size_t err_size;
@@ -307,8 +331,7 @@ static void emit_prologue(struct jit_state *s, bool main)
 {
 	emit_push(s, RBP);
 	emit_push(s, RBX);
-	if (main)
-		emit_push(s, R12);
+	emit_push(s, R12);
 	emit_push(s, R13);
 	emit_push(s, R14);
 	emit_push(s, R15);
@@ -316,7 +339,7 @@ static void emit_prologue(struct jit_state *s, bool main)
 	emit_rex(s, true, 0, 0, RSP, false);
 	emit1(s, 0x81);
 	emit_modrm_reg(s, 5, RSP); /* sub rsp, imm32 */
-	emit4(s, main ? MAIN_FRAME_SIZE : SUB_FRAME_SIZE);
+	emit4(s, FRAME_SIZE);
 	if (!main)
 		return;
 	emit_mov_rr(s, true, RUN_BASE, RBP);
@@ -333,14 +356,13 @@ static void emit_prologue(struct jit_state *s, bool main)
 
 /* Leaves the frame rbp points at (or, with from_anywhere, the main frame whatever frame the
  * code runs in: unwinding the whole program). */
-static void emit_epilogue(struct jit_state *s, bool main, bool from_anywhere)
+static void emit_epilogue(struct jit_state *s, bool from_anywhere)
 {
 	emit_mov_rr(s, true, RSP, from_anywhere ? RUN_BASE : RBP);
 	emit_pop(s, R15);
 	emit_pop(s, R14);
 	emit_pop(s, R13);
-	if (main)
-		emit_pop(s, R12);
+	emit_pop(s, R12);
 	emit_pop(s, RBX);
 	emit_pop(s, RBP);
 	emit1(s, 0xc3);
@@ -492,7 +514,9 @@ static void emit_alu(struct jit_state *s, const struct ebpf_inst *insn)
 		[EBPF_ALU_AND >> 4] = 4, [EBPF_ALU_XOR >> 4] = 6,
 	};
 	static const uint8_t shift_ext[16] = {
-		[EBPF_ALU_LSH >> 4] = 4, [EBPF_ALU_RSH >> 4] = 5, [EBPF_ALU_ARSH >> 4] = 7,
+		[EBPF_ALU_LSH >> 4] = 4,
+		[EBPF_ALU_RSH >> 4] = 5,
+		[EBPF_ALU_ARSH >> 4] = 7,
 	};
 
 	switch (op) {
@@ -669,9 +693,10 @@ static void emit_atomic(struct jit_state *s, const struct ebpf_inst *insn)
 	case EBPF_ATOMIC_OR:
 	case EBPF_ATOMIC_AND:
 	case EBPF_ATOMIC_XOR:
-		alu = insn->imm == EBPF_ATOMIC_ADD ? 0x01 :
-		      insn->imm == EBPF_ATOMIC_OR  ? 0x09 :
-		      insn->imm == EBPF_ATOMIC_AND ? 0x21 : 0x31;
+		alu = insn->imm == EBPF_ATOMIC_ADD   ? 0x01
+		      : insn->imm == EBPF_ATOMIC_OR  ? 0x09
+		      : insn->imm == EBPF_ATOMIC_AND ? 0x21
+						     : 0x31;
 		emit1(s, 0xf0);
 		emit_rex(s, w, src, 0, base, false);
 		emit1(s, alu);
@@ -768,52 +793,65 @@ static void emit_cond_jump(struct jit_state *s, const struct ebpf_inst *insn, si
 	emit_branch(s, jump_cc(op), i, target);
 }
 
-/* Returns the tail-call target's code after its prologue, or NULL (the tail call fails). */
-static const void *jit_tail_target(const struct exec_helpers *helpers, void *map, uint32_t index)
+/* The frames below the main one: walks the saved rbp chain from rbp up to the main frame's. */
+static uint32_t jit_frame_depth(uintptr_t rbp, uintptr_t main_rbp)
 {
-	const struct exec_program *target = helpers->tail_call(map, index);
+	uint32_t depth = 0;
 
-	if (!target || target->engine != EXEC_JIT || !target->engine_data)
-		return NULL;
-	return ((const struct jit_code *)target->engine_data)->body;
+	while (rbp != main_rbp && depth < EBPF_MAX_CALL_DEPTH) {
+		rbp = *(const uintptr_t *)(rbp + SAVED_RBP_DISP);
+		depth++;
+	}
+	return depth;
+}
+
+/*
+ * bpf_tail_call's decision, with the interpreter's rules (exec_tail_call_error): returns the
+ * target's code after its prologue, or a negative errno (the tail call fails, with it in r0).
+ * The count lives in the main frame; rbp is the frame the tail call is made from.
+ */
+static uint64_t jit_tail_call(const struct exec_helpers *helpers, void *map, uint32_t index,
+			      uintptr_t rbp, uintptr_t main_rbp)
+{
+	uint64_t *count = (uint64_t *)(main_rbp + TAIL_COUNT_DISP);
+	const struct exec_program *target = NULL;
+	int err;
+
+	if (*count < EBPF_MAX_TAIL_CALLS)
+		target = helpers->tail_call(map, index);
+	if (target && (target->engine != EXEC_JIT || !target->engine_data))
+		target = NULL;
+	err = exec_tail_call_error(target, *count, jit_frame_depth(rbp, main_rbp));
+	if (err)
+		return (uint64_t)(int64_t)err;
+	++*count;
+	return (uint64_t)(uintptr_t)((const struct jit_code *)target->engine_data)->body;
 }
 
 /* bpf_tail_call(ctx, map, index): r1 rdi, r2 rsi, r3 rdx. The target runs in this frame,
- * replacing the program, as on Linux. */
+ * replacing the function, as on Linux; a failed tail call leaves its error in r0. */
 static void emit_tail_call(struct jit_state *s)
 {
-	emit_rex(s, true, RAX, 0, RUN_BASE, false); /* mov rax, [r12 - frame] */
-	emit1(s, 0x8b);
-	emit_modrm_mem(s, RAX, RUN_BASE, TAIL_COUNT_DISP);
-	emit_alu_ri(s, 7, true, RAX, EBPF_MAX_TAIL_CALLS);
-	size_t to_fail = emit_local_jcc(s, CC_AE);
 	emit_push(s, RDI);
 	emit_alu_ri(s, 5, true, RSP, 8);
 	emit_mov_imm64(s, RDI, (uint64_t)(uintptr_t)&s->program->helpers);
-	emit_call_abs(s, (const void *)jit_tail_target);
+	emit_mov_rr(s, true, RCX, RBP);
+	emit_mov_rr(s, true, R8, RUN_BASE);
+	emit_call_abs(s, (const void *)jit_tail_call);
 	emit_alu_ri(s, 0, true, RSP, 8);
 	emit_pop(s, RDI);
-	emit_alu_rr(s, 0x85, true, RAX, RAX);
-	size_t to_fail2 = emit_local_jcc(s, CC_E);
-	emit_rex(s, true, 0, 0, RUN_BASE, false); /* inc qword [r12 - frame] */
-	emit1(s, 0xff);
-	emit_modrm_mem(s, 0, RUN_BASE, TAIL_COUNT_DISP);
+	emit_alu_ri(s, 7, true, RAX, -4095); /* cmp rax, -4095: [-4095, -1] are errors */
+	size_t to_fail = emit_local_jcc(s, CC_AE);
 	emit1(s, 0xff); /* jmp rax */
 	emit1(s, 0xe0);
-	/* A failed tail call leaves an error in r0, as the interpreter does. */
 	patch_local_jump(s, to_fail);
-	emit_mov_imm32(s, true, RAX, -E2BIG);
-	size_t to_end = emit_local_jcc(s, -1);
-	patch_local_jump(s, to_fail2);
-	emit_mov_imm32(s, true, RAX, -ENOENT);
-	patch_local_jump(s, to_end);
 }
 
 static void emit_unwind_check(struct jit_state *s)
 {
 	emit_alu_rr(s, 0x85, true, RAX, RAX);
 	size_t to_continue = emit_local_jcc(s, CC_NE);
-	emit_epilogue(s, true, true);
+	emit_epilogue(s, true);
 	patch_local_jump(s, to_continue);
 }
 
@@ -824,10 +862,6 @@ static int emit_helper_call(struct jit_state *s, size_t i, int32_t id)
 
 	switch (kind) {
 	case INTERP_CALL_TAIL:
-		if (!s->in_main[i])
-			return exec_error(s->err, s->err_size, -EOPNOTSUPP,
-					  "insn %zu: the JIT does not support tail calls from a "
-					  "subprogram", i);
 		emit_tail_call(s);
 		return 0;
 	case INTERP_CALL_PLAIN:
@@ -877,7 +911,7 @@ static void emit_callx(struct jit_state *s, uint8_t id_reg)
 	emit_alu_rr(s, 0x85, true, TMP_A, TMP_A);
 	size_t to_continue = emit_local_jcc(s, CC_E);
 	emit_alu_rr(s, 0x31, false, RAX, RAX);
-	emit_epilogue(s, true, true);
+	emit_epilogue(s, true);
 	patch_local_jump(s, to_continue);
 }
 
@@ -922,7 +956,8 @@ static int emit_insn(struct jit_state *s, size_t i)
 		if (insn->code != EBPF_OP_LDDW || insn->src_reg != EBPF_PSEUDO_IMM)
 			return exec_error(s->err, s->err_size, -EOPNOTSUPP,
 					  "insn %zu: the JIT supports only lddw of an immediate "
-					  "(opcode 0x%02x, src %u)", i, insn->code, insn->src_reg);
+					  "(opcode 0x%02x, src %u)",
+					  i, insn->code, insn->src_reg);
 		emit_load_imm(s, reg_map[insn->dst_reg], (int64_t)isa_lddw_imm(insn));
 		return 0;
 	}
@@ -937,7 +972,7 @@ static int emit_insn(struct jit_state *s, size_t i)
 		return 0;
 	}
 	case EBPF_JMP_EXIT:
-		emit_epilogue(s, s->in_main[i], false);
+		emit_epilogue(s, false);
 		return 0;
 	case EBPF_JMP_CALL:
 		if (EBPF_SRC(insn->code) == EBPF_SRC_X) {
@@ -1063,8 +1098,8 @@ static int jit_pass(struct jit_state *s)
 	return 0;
 }
 
-/* Marks function starts (the entry and every local-call target) and which instructions belong
- * to the entry function. Functions are contiguous: each runs up to the next one's start. */
+/* Marks function starts (the entry and every local-call target). Functions are contiguous: each
+ * runs up to the next one's start. */
 static void find_functions(struct jit_state *s)
 {
 	const struct ebpf_inst *insns = s->program->insns;
@@ -1074,12 +1109,6 @@ static void find_functions(struct jit_state *s)
 	for (size_t i = 0; i < count; i++) {
 		if (insns[i].code == EBPF_OP_CALL && insns[i].src_reg == EBPF_CALL_LOCAL)
 			s->is_function[i + 1 + insns[i].imm] = true;
-	}
-	bool main = true;
-	for (size_t i = 0; i < count; i++) {
-		if (i > 0 && s->is_function[i])
-			main = false;
-		s->in_main[i] = main;
 	}
 }
 
@@ -1162,9 +1191,8 @@ int jit_compile(struct exec_program *program, char *err, size_t err_size)
 	s.start = calloc(count + 1, sizeof(*s.start));
 	s.prev = calloc(count + 1, sizeof(*s.prev));
 	s.is_function = calloc(count, sizeof(*s.is_function));
-	s.in_main = calloc(count, sizeof(*s.in_main));
 	s.is_target = calloc(count, sizeof(*s.is_target));
-	if (!code || !s.start || !s.prev || !s.is_function || !s.in_main || !s.is_target) {
+	if (!code || !s.start || !s.prev || !s.is_function || !s.is_target) {
 		exec_error(err, err_size, ret, "JIT: out of memory");
 		goto fail;
 	}
@@ -1208,7 +1236,6 @@ out:
 	free(s.start);
 	free(s.prev);
 	free(s.is_function);
-	free(s.in_main);
 	free(s.is_target);
 	return ret;
 }
@@ -1257,8 +1284,7 @@ jit_entry_fn jit_entry(const struct exec_program *program)
 	return NULL;
 }
 
-const uint8_t *jit_code(const struct exec_program *program, size_t *size,
-			const uint32_t **offsets)
+const uint8_t *jit_code(const struct exec_program *program, size_t *size, const uint32_t **offsets)
 {
 	*size = 0;
 	return NULL;

@@ -16,7 +16,7 @@
  * What generated code sees of the runtime (its C declaration is emitted into every translation
  * by native_write_prelude, so the two cannot drift apart: bump NATIVE_ABI_VERSION on change).
  */
-#define NATIVE_ABI_VERSION 1
+#define NATIVE_ABI_VERSION 2
 
 struct native_state;
 struct native_env {
@@ -28,9 +28,10 @@ struct native_env {
 	 * values[imm] + offset. */
 	void *const *maps;
 	const uint64_t *values;
-	/* Runs the tail call's target (or returns 0 when it fails: no target, too many). */
-	int (*tail_call)(const struct native_env *env, struct native_state *state, uint64_t ctx,
-			 uint64_t map, uint64_t index, uint64_t *r0);
+	/* Runs the tail call's target in frame `depth` (or returns 0 when it fails, with the
+	 * error in *r0: exec_tail_call_error). */
+	int (*tail_call)(const struct native_env *env, struct native_state *state, uint32_t depth,
+			 uint64_t ctx, uint64_t map, uint64_t index, uint64_t *r0);
 	/* callx: a helper by id at run time. */
 	uint64_t (*callx)(const struct native_env *env, struct native_state *state, uint64_t id,
 			  uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);
@@ -41,6 +42,7 @@ struct native_env {
 struct native_state {
 	uint32_t tail_calls;
 	uint32_t unwound; /* the conformance "unwind" helper ended the program */
+	uint32_t depth;	  /* the frame a tail-called entry starts in */
 };
 
 /* The signature of a translated program's entry point. */
@@ -85,8 +87,8 @@ int native_translate(const struct ebpf_inst *insns, size_t count, const char *sy
 int native_cc(const char *c_path, const char *so_path, char *err, size_t err_size);
 
 /* Binds a program compiled ahead of time (see exec_program_create_bound). */
-int native_bind(struct exec_program *program, const struct exec_native_binding *binding,
-		char *err, size_t err_size);
+int native_bind(struct exec_program *program, const struct exec_native_binding *binding, char *err,
+		size_t err_size);
 
 /* The runtime engine: translate, compile and load one program (for EXEC_NATIVE). */
 int native_compile(struct exec_program *program, char *err, size_t err_size);

@@ -31,8 +31,8 @@ int native_cc(const char *c_path, const char *so_path, char *err, size_t err_siz
 {
 	const char *cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "cc";
 	char *const argv[] = {
-		(char *)cc, "-O2", "-shared", "-fPIC", "-w", "-fno-strict-aliasing", "-o",
-		(char *)so_path, (char *)c_path, NULL,
+		(char *)cc, "-O2",	     "-shared",	     "-fPIC", "-w", "-fno-strict-aliasing",
+		"-o",	    (char *)so_path, (char *)c_path, NULL,
 	};
 	pid_t pid;
 	int status;
@@ -50,26 +50,32 @@ int native_cc(const char *c_path, const char *so_path, char *err, size_t err_siz
 	return 0;
 }
 
-/* Tail calls from native code: the target runs to completion and its r0 is the program's.
- * Returns 1 when it ran, 0 (with the error in *r0) when the tail call failed. */
+/* Tail calls from native code: the target runs to completion in place of the calling function
+ * (frame `depth`), and its r0 is that function's. Returns 1 when it ran, 0 (with the error in
+ * *r0, as the interpreter leaves it) when the tail call failed. */
 static int native_tail_call(const struct native_env *env, struct native_state *state,
-			    uint64_t ctx, uint64_t map, uint64_t index, uint64_t *r0)
+			    uint32_t depth, uint64_t ctx, uint64_t map, uint64_t index,
+			    uint64_t *r0)
 {
 	const struct exec_program *self = env->runtime;
-	const struct exec_program *target;
+	const struct exec_program *target = NULL;
+	int err;
 
-	/* A failed tail call leaves an error in r0, as the interpreter does. */
 	*r0 = (uint64_t)(int64_t)-E2BIG;
-	if (!self->helpers.tail_call || state->tail_calls >= EBPF_MAX_TAIL_CALLS)
+	if (!self->helpers.tail_call)
 		return 0;
-	*r0 = (uint64_t)(int64_t)-ENOENT;
-	target = self->helpers.tail_call((void *)(uintptr_t)map, (uint32_t)index);
-	if (!target)
+	if (state->tail_calls < EBPF_MAX_TAIL_CALLS)
+		target = self->helpers.tail_call((void *)(uintptr_t)map, (uint32_t)index);
+	err = exec_tail_call_error(target, state->tail_calls, depth);
+	if (err) {
+		*r0 = (uint64_t)(int64_t)err;
 		return 0;
+	}
 	state->tail_calls++;
 	if (target->engine == EXEC_NATIVE && target->engine_data) {
 		const struct native_code *code = target->engine_data;
 
+		state->depth = depth;
 		*r0 = code->entry(ctx, 0, &code->env, state);
 	} else {
 		*r0 = exec_program_run(target, ctx, 0);
@@ -77,9 +83,8 @@ static int native_tail_call(const struct native_env *env, struct native_state *s
 	return 1;
 }
 
-static uint64_t native_callx(const struct native_env *env, struct native_state *state,
-			     uint64_t id, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
-			     uint64_t r5)
+static uint64_t native_callx(const struct native_env *env, struct native_state *state, uint64_t id,
+			     uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
 	const struct exec_program *self = env->runtime;
 	ebpf_helper_fn fn = NULL;
@@ -123,8 +128,8 @@ static void native_code_free(struct native_code *code)
 
 /* Each bound program opens the shared object itself: the dynamic loader counts the opens, so the
  * code stays mapped as long as any program of it lives, whatever its object does. */
-int native_bind(struct exec_program *program, const struct exec_native_binding *binding,
-		char *err, size_t err_size)
+int native_bind(struct exec_program *program, const struct exec_native_binding *binding, char *err,
+		size_t err_size)
 {
 	struct native_code *code = calloc(1, sizeof(*code));
 	size_t n = binding->count ? binding->count : 1;
@@ -187,8 +192,10 @@ int native_compile(struct exec_program *program, char *err, size_t err_size)
 	int ret;
 
 	if (!mkdtemp(dir))
-		return exec_error(err, err_size, -errno, "cannot create a directory for native "
-				  "code: %s", strerror(errno));
+		return exec_error(err, err_size, -errno,
+				  "cannot create a directory for native "
+				  "code: %s",
+				  strerror(errno));
 	snprintf(c_path, sizeof(c_path), "%s/prog.c", dir);
 	snprintf(so_path, sizeof(so_path), "%s/prog.so", dir);
 

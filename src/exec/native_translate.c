@@ -22,13 +22,13 @@ void native_write_prelude(FILE *out)
 	      "#include <stdint.h>\n"
 	      "typedef uint64_t (*ebpf_helper_fn)(uint64_t, uint64_t, uint64_t, uint64_t, "
 	      "uint64_t);\n"
-	      "struct native_state { uint32_t tail_calls; uint32_t unwound; };\n"
+	      "struct native_state { uint32_t tail_calls; uint32_t unwound; uint32_t depth; };\n"
 	      "struct native_env {\n"
 	      "\tconst ebpf_helper_fn *global; uint32_t global_count;\n"
 	      "\tconst ebpf_helper_fn *type; uint32_t type_count;\n"
 	      "\tvoid *const *maps; const uint64_t *values;\n"
-	      "\tint (*tail_call)(const struct native_env *, struct native_state *, uint64_t, "
-	      "uint64_t, uint64_t, uint64_t *);\n"
+	      "\tint (*tail_call)(const struct native_env *, struct native_state *, uint32_t, "
+	      "uint64_t, uint64_t, uint64_t, uint64_t *);\n"
 	      "\tuint64_t (*callx)(const struct native_env *, struct native_state *, uint64_t, "
 	      "uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);\n"
 	      "\tconst void *runtime;\n"
@@ -84,8 +84,9 @@ static void fmt_src(const struct translation *t, const struct ebpf_inst *insn, c
 		snprintf(buf, size, "UINT64_C(0x%" PRIx64 ")", (uint64_t)(int64_t)insn->imm);
 }
 
-static const char *const c_type_of_size[] = { [1] = "u8_m", [2] = "u16_m", [4] = "u32_m",
-					      [8] = "u64_m" };
+static const char *const c_type_of_size[] = {
+	[1] = "u8_m", [2] = "u16_m", [4] = "u32_m", [8] = "u64_m"
+};
 static const char *const c_stype_of_size[] = { [1] = "s8_m", [2] = "s16_m", [4] = "s32_m" };
 
 static int emit_alu(struct translation *t, const struct ebpf_inst *insn)
@@ -117,7 +118,9 @@ static int emit_alu(struct translation *t, const struct ebpf_inst *insn)
 		return fprintf(o, "r%u = %sr%u >> (%s & %d);\n", d, cast, d, s, w ? 63 : 31), 0;
 	case EBPF_ALU_ARSH:
 		if (w)
-			return fprintf(o, "r%u = (uint64_t)((int64_t)r%u >> (%s & 63));\n", d, d, s), 0;
+			return fprintf(o, "r%u = (uint64_t)((int64_t)r%u >> (%s & 63));\n", d, d,
+				       s),
+			       0;
 		return fprintf(o, "r%u = (uint32_t)((int32_t)r%u >> (%s & 31));\n", d, d, s), 0;
 	case EBPF_ALU_NEG:
 		return fprintf(o, "r%u = %s(-r%u);\n", d, cast, d), 0;
@@ -128,7 +131,8 @@ static int emit_alu(struct translation *t, const struct ebpf_inst *insn)
 
 		if (w)
 			return fprintf(o, "r%u = %s%s64(r%u, %s);\n", d, sign, fn, d, s), 0;
-		return fprintf(o, "r%u = %s%s32((uint32_t)r%u, (uint32_t)%s);\n", d, sign, fn, d, s),
+		return fprintf(o, "r%u = %s%s32((uint32_t)r%u, (uint32_t)%s);\n", d, sign, fn, d,
+			       s),
 		       0;
 	}
 	case EBPF_ALU_MOV:
@@ -200,23 +204,31 @@ static int emit_atomic(struct translation *t, const struct ebpf_inst *insn)
 		fn = "xor";
 		break;
 	case EBPF_ATOMIC_XCHG & ~EBPF_ATOMIC_FETCH:
-		fprintf(o, "r%u = __atomic_exchange_n((%s *)(uintptr_t)(r%u + %d), (%s)r%u, "
-			   "__ATOMIC_SEQ_CST);\n", s, type, d, insn->off, type, s);
+		fprintf(o,
+			"r%u = __atomic_exchange_n((%s *)(uintptr_t)(r%u + %d), (%s)r%u, "
+			"__ATOMIC_SEQ_CST);\n",
+			s, type, d, insn->off, type, s);
 		return 0;
 	case EBPF_ATOMIC_CMPXCHG & ~EBPF_ATOMIC_FETCH:
-		fprintf(o, "{ %s expected = (%s)r0; __atomic_compare_exchange_n((%s *)(uintptr_t)"
-			   "(r%u + %d), &expected, (%s)r%u, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); "
-			   "r0 = expected; }\n", type, type, type, d, insn->off, type, s);
+		fprintf(o,
+			"{ %s expected = (%s)r0; __atomic_compare_exchange_n((%s *)(uintptr_t)"
+			"(r%u + %d), &expected, (%s)r%u, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); "
+			"r0 = expected; }\n",
+			type, type, type, d, insn->off, type, s);
 		return 0;
 	default:
 		return -EINVAL;
 	}
 	if (insn->imm & EBPF_ATOMIC_FETCH)
-		fprintf(o, "r%u = __atomic_fetch_%s((%s *)(uintptr_t)(r%u + %d), (%s)r%u, "
-			   "__ATOMIC_SEQ_CST);\n", s, fn, type, d, insn->off, type, s);
+		fprintf(o,
+			"r%u = __atomic_fetch_%s((%s *)(uintptr_t)(r%u + %d), (%s)r%u, "
+			"__ATOMIC_SEQ_CST);\n",
+			s, fn, type, d, insn->off, type, s);
 	else
-		fprintf(o, "(void)__atomic_fetch_%s((%s *)(uintptr_t)(r%u + %d), (%s)r%u, "
-			   "__ATOMIC_SEQ_CST);\n", fn, type, d, insn->off, type, s);
+		fprintf(o,
+			"(void)__atomic_fetch_%s((%s *)(uintptr_t)(r%u + %d), (%s)r%u, "
+			"__ATOMIC_SEQ_CST);\n",
+			fn, type, d, insn->off, type, s);
 	return 0;
 }
 
@@ -269,8 +281,8 @@ static void emit_cond_jump(struct translation *t, const struct ebpf_inst *insn, 
 }
 
 /* The name of the C function that instruction index starts. */
-static void function_name(const struct translation *t, size_t index, const char *symbol,
-			  char *buf, size_t size)
+static void function_name(const struct translation *t, size_t index, const char *symbol, char *buf,
+			  size_t size)
 {
 	if (index == 0)
 		snprintf(buf, size, "%s_main", symbol);
@@ -284,15 +296,19 @@ static int emit_call(struct translation *t, const struct ebpf_inst *insn, size_t
 	FILE *o = t->out;
 
 	if (EBPF_SRC(insn->code) == EBPF_SRC_X) {
-		fprintf(o, "r0 = env->callx(env, st, r%u, r1, r2, r3, r4, r5);\n"
-			   "if (st->unwound) return 0;\n", insn->dst_reg);
+		fprintf(o,
+			"r0 = env->callx(env, st, r%u, r1, r2, r3, r4, r5);\n"
+			"if (st->unwound) return 0;\n",
+			insn->dst_reg);
 		return 0;
 	}
 	if (insn->src_reg == EBPF_CALL_LOCAL) {
 		char callee[128];
 
 		function_name(t, i + 1 + insn->imm, symbol, callee, sizeof(callee));
-		fprintf(o, "r0 = %s(r1, r2, r3, r4, r5, env, st);\nif (st->unwound) return 0;\n",
+		fprintf(o,
+			"r0 = %s(r1, r2, r3, r4, r5, env, st, depth + 1);\n"
+			"if (st->unwound) return 0;\n",
 			callee);
 		return 0;
 	}
@@ -302,8 +318,8 @@ static int emit_call(struct translation *t, const struct ebpf_inst *insn, size_t
 
 	if (id == EBPF_CONFORMANCE_UNWIND_HELPER && t->conformance_unwind) {
 		fprintf(o, "r0 = r1;\nif (!r0) { st->unwound = 1; return 0; }\n");
-	} else if (id == 12) { /* bpf_tail_call: the target's result is the program's */
-		fprintf(o, "{ uint64_t ret; if (env->tail_call(env, st, r1, r2, r3, &ret)) "
+	} else if (id == 12) { /* bpf_tail_call: the target's result is this function's */
+		fprintf(o, "{ uint64_t ret; if (env->tail_call(env, st, depth, r1, r2, r3, &ret)) "
 			   "return ret; r0 = ret; }\n");
 	} else if (id >= EBPF_PROGRAM_TYPE_HELPER_ID_BASE) {
 		fprintf(o, "r0 = env->type[%u](r1, r2, r3, r4, r5);\n",
@@ -343,7 +359,8 @@ static int emit_insn(struct translation *t, size_t i, const char *symbol)
 	case EBPF_CLS_ALU64:
 		return emit_alu(t, insn);
 	case EBPF_CLS_LDX:
-		if (EBPF_MODE(insn->code) != EBPF_MODE_MEM && EBPF_MODE(insn->code) != EBPF_MODE_MEMSX)
+		if (EBPF_MODE(insn->code) != EBPF_MODE_MEM &&
+		    EBPF_MODE(insn->code) != EBPF_MODE_MEMSX)
 			return -EOPNOTSUPP;
 		emit_load(t, insn);
 		return 0;
@@ -413,10 +430,11 @@ static void emit_function_head(struct translation *t, size_t start, const char *
 	char name[128];
 
 	function_name(t, start, symbol, name, sizeof(name));
-	fprintf(t->out,
-		"static uint64_t %s(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, "
-		"const struct native_env *env, struct native_state *st)%s\n",
-		name, declaration_only ? ";" : "");
+	fprintf(
+	    t->out,
+	    "static uint64_t %s(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, "
+	    "const struct native_env *env, struct native_state *st, uint32_t depth)%s\n",
+	    name, declaration_only ? ";" : "");
 }
 
 int native_translate(const struct ebpf_inst *insns, size_t count, const char *symbol,
@@ -445,10 +463,11 @@ int native_translate(const struct ebpf_inst *insns, size_t count, const char *sy
 			if (i > 0)
 				fprintf(out, "}\n");
 			emit_function_head(&t, i, symbol, false);
-			fprintf(out, "{\n\tuint64_t r0 = 0, r6 = 0, r7 = 0, r8 = 0, r9 = 0;\n"
-				     "\tuint64_t stack[%d / 8];\n"
-				     "\tuint64_t r10 = (uint64_t)(uintptr_t)(stack + %d / 8);\n"
-				     "\t(void)r1; (void)r2; (void)r3; (void)r4; (void)r5;\n",
+			fprintf(out,
+				"{\n\tuint64_t r0 = 0, r6 = 0, r7 = 0, r8 = 0, r9 = 0;\n"
+				"\tuint64_t stack[%d / 8];\n"
+				"\tuint64_t r10 = (uint64_t)(uintptr_t)(stack + %d / 8);\n"
+				"\t(void)r1; (void)r2; (void)r3; (void)r4; (void)r5;\n",
 				EBPF_STACK_SIZE, EBPF_STACK_SIZE);
 		}
 		if (t.is_target[i])
@@ -464,11 +483,14 @@ int native_translate(const struct ebpf_inst *insns, size_t count, const char *sy
 		if (isa_is_lddw(&insns[i]))
 			i++;
 	}
-	/* The exported entry: a fresh per-invocation state unless a tail call passes one on. */
-	fprintf(out, "}\n__attribute__((visibility(\"default\"))) uint64_t %s(uint64_t r1, uint64_t "
-		     "r2, const struct native_env *env, struct native_state *st)\n{\n"
-		     "\tstruct native_state local = { 0 };\n"
-		     "\treturn %s_main(r1, r2, 0, 0, 0, env, st ? st : &local);\n}\n",
+	/* The exported entry: a fresh per-invocation state unless a tail call passes one on,
+	 * with the frame depth the target starts at. */
+	fprintf(out,
+		"}\n__attribute__((visibility(\"default\"))) uint64_t %s(uint64_t r1, uint64_t "
+		"r2, const struct native_env *env, struct native_state *st)\n{\n"
+		"\tstruct native_state local = { 0 };\n"
+		"\treturn %s_main(r1, r2, 0, 0, 0, env, st ? st : &local, st ? st->depth : 0);"
+		"\n}\n",
 		symbol, symbol);
 	ret = ferror(out) ? -EIO : 0;
 out:

@@ -551,6 +551,13 @@ static void invalidate_regs(struct vstate *st, const struct invalidate *w)
 	}
 }
 
+void invalidate_packet_pointers(struct vstate *st)
+{
+	struct invalidate w = { .packet = true };
+
+	invalidate_regs(st, &w);
+}
+
 static void release_ref(struct vstate *st, uint32_t ref)
 {
 	struct invalidate w = { .ref = ref };
@@ -716,11 +723,8 @@ int check_helper_call(struct venv *env, uint32_t idx)
 		return err;
 	if (meta.release)
 		release_ref(env->cur, meta.release);
-	if (meta.proto->flags & EBPF_HELPER_CHANGES_PACKET) {
-		struct invalidate w = { .packet = true };
-
-		invalidate_regs(env->cur, &w);
-	}
+	if (meta.proto->flags & EBPF_HELPER_CHANGES_PACKET)
+		invalidate_packet_pointers(env->cur);
 	for (i = 1; i <= 5; i++)
 		reg_mark_not_init(&regs[i]);
 	return 0;

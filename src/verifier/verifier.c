@@ -249,13 +249,60 @@ static int call_local(struct venv *env, uint32_t idx)
 	return 0;
 }
 
+/* Leaves the current subprogram frame: its caller resumes after the call with r0. */
+static void frame_return(struct vstate *st, const struct reg *r0)
+{
+	struct frame *callee = st->frames[st->curframe];
+	struct frame *caller = st->frames[st->curframe - 1];
+	int i;
+
+	caller->regs[0] = *r0;
+	for (i = 1; i <= 5; i++)
+		reg_mark_not_init(&caller->regs[i]);
+	st->insn = (uint32_t)callee->callsite + 1;
+	st->frames[st->curframe--] = NULL;
+	state_frame_put(st, callee);
+}
+
+/*
+ * A tail call that succeeds replaces the running function with the target, in the same frame
+ * (every engine does so, as Linux's x86 JIT): from a subprogram, the target's r0 (any scalar)
+ * is what the subprogram's call returns, and nothing the subprogram would have done after the
+ * tail call happens. The walk goes on with the failed tail call; the success is a path of its
+ * own, pushed here. From the entry function it ends the program (the target is verified on its
+ * own), so there is nothing to push.
+ */
+static int push_tail_call_success(struct venv *env, uint32_t idx)
+{
+	struct vstate *st;
+	struct reg r0;
+	int err;
+
+	if (!env->cur->curframe)
+		return 0;
+	st = state_copy(env->cur);
+	if (!st)
+		return -ENOMEM;
+	reg_mark_unknown(&r0);
+	frame_return(st, &r0);
+	/* The target may have moved the packet (adjust_head and the like). */
+	invalidate_packet_pointers(st);
+	if (env->in->log_level >= 1) {
+		vlog(env, "tail call at %u: its success returns to insn %u, pushed\n", idx,
+		     st->insn);
+		vlog_state(env, st);
+	}
+	err = push_state(env, st, idx);
+	if (err)
+		state_free(st);
+	return err;
+}
+
 static int check_exit(struct venv *env, uint32_t idx)
 {
 	struct vstate *st = env->cur;
 	struct reg *r0 = &cur_regs(env)[0];
-	struct frame *callee, *caller;
 	char d[96];
-	int i;
 
 	if (r0->type == NOT_INIT)
 		return verr_state(env, idx, -EACCES,
@@ -264,14 +311,7 @@ static int check_exit(struct venv *env, uint32_t idx)
 		if (r0->type == PTR_TO_STACK && r0->frameno == st->curframe)
 			return verr_state(env, idx, -EACCES,
 					  "returning a pointer to the subprogram's own stack");
-		callee = st->frames[st->curframe];
-		caller = st->frames[st->curframe - 1];
-		caller->regs[0] = *r0;
-		for (i = 1; i <= 5; i++)
-			reg_mark_not_init(&caller->regs[i]);
-		st->insn = (uint32_t)callee->callsite + 1;
-		st->frames[st->curframe--] = NULL;
-		state_frame_put(st, callee);
+		frame_return(st, r0);
 		return 0;
 	}
 	if (r0->type != SCALAR) {
@@ -292,13 +332,17 @@ static int check_exit(struct venv *env, uint32_t idx)
 static int check_call(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
+	int err;
 
 	if (insn->src_reg == EBPF_CALL_LOCAL)
 		return call_local(env, idx);
 	if (insn->src_reg != EBPF_CALL_HELPER)
 		return verr(env, idx, -EACCES, "kernel function (kfunc) calls are not supported");
 	env->cur->insn = idx + 1;
-	return check_helper_call(env, idx);
+	err = check_helper_call(env, idx);
+	if (err || (uint32_t)insn->imm != TAIL_CALL_HELPER)
+		return err;
+	return push_tail_call_success(env, idx);
 }
 
 /* ---- one instruction ------------------------------------------------------------------------ */

@@ -291,6 +291,8 @@ void stack_update_depth(struct venv *env, struct frame *frame, int64_t lowest);
 
 /* helpers.c */
 int check_helper_call(struct venv *env, uint32_t idx);
+/* Packet pointers in every frame and spill become unusable (the packet may have moved). */
+void invalidate_packet_pointers(struct vstate *st);
 
 static inline bool is_jmp32(uint8_t code)
 {

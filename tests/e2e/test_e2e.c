@@ -460,6 +460,32 @@ static void tail_call_limit(struct e2e *e)
 	ebpf_object_close(obj);
 }
 
+/* Tail calls from subprograms (e2e_tail_subprog.bpf.c): the target replaces the subprogram, a
+ * run never has more than 8 frames, and the caller's registers and stack survive. */
+static void tail_subprog(struct e2e *e)
+{
+	static const struct {
+		uint32_t slot;
+		int64_t r0;
+		uint64_t counter;
+	} runs[] = {
+		{ 0, 7 * 1000 + 7 * 3, 191923 },       /* target from frames 1 and 2 */
+		{ 1, 106 * 1000 + 51 * 3, 19123 },     /* deep fits in frame 1, not in 2 */
+		{ 2, 27 * 1000 + 27 * 3, 1719171923 }, /* relay tail-calls target again */
+		{ 3, 53 * 1000 + 53 * 3, 1123 },       /* empty slot: both fail */
+	};
+	struct ebpf_object *obj = e2e_open(e, "e2e_tail_subprog.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "from_sub");
+
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		struct sample_ctx ctx = { .uid = 42, .flags = runs[i].slot };
+
+		e2e_expect(e, "r0", e2e_run(e, prog, NULL, 0, NULL, &ctx), runs[i].r0);
+		e2e_expect(e, "counter", (int64_t)ctx.counter, (int64_t)runs[i].counter);
+	}
+	ebpf_object_close(obj);
+}
+
 /* ---- ring buffer ------------------------------------------------------------------------- */
 
 #define RING_RECORDS 2000
@@ -635,6 +661,36 @@ static void subprog(struct e2e *e)
 		   e2e_run(e, e2e_program(e, obj, "twice_squared"), NULL, 0, NULL, NULL), 51);
 	e2e_expect(e, "loop not loaded", ebpf_object_find_program(obj, "loop") == NULL, 1);
 	ebpf_object_close(obj);
+}
+
+/*
+ * Closing a refused object empties its program arrays and maps of maps; that walk must leave
+ * the refusal's message alone (it used to end with "get_next_key: no key after this one"). One
+ * object per kind of map the walk empties, each with an entry in it.
+ */
+static void test_refusal_survives_cleanup(void **state)
+{
+	static const char *const objects[] = {
+		"refused_with_prog_array.bpf.o",
+		"refused_with_array_of_maps.bpf.o",
+		"refused_with_hash_of_maps.bpf.o",
+	};
+	struct ebpf_extension *ext;
+
+	(void)state;
+	if (ebpf_extension_add_static(&ebpf_extension_sample, &ext))
+		fail_msg("sample extension: %s", ebpf_last_error());
+	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+		struct ebpf_object *obj = NULL;
+		const char *msg;
+
+		assert_int_equal(ebpf_object_open(e2e_prog_path(objects[i]), NULL, &obj), -EACCES);
+		assert_null(obj);
+		msg = ebpf_last_error();
+		if (!strstr(msg, "program 'writes_uid' refused") ||
+		    !strstr(msg, "write to read-only ctx field: offset 16 size 4"))
+			fail_msg("%s: the refusal's message is lost: %s", objects[i], msg);
+	}
 }
 
 /* ---- legacy maps ------------------------------------------------------------------------- */
@@ -906,6 +962,7 @@ DIFFERENTIAL(lpm_filter)
 DIFFERENTIAL(tail_call)
 DIFFERENTIAL(tail_chain)
 DIFFERENTIAL(tail_call_limit)
+DIFFERENTIAL(tail_subprog)
 DIFFERENTIAL(ringbuf)
 DIFFERENTIAL(map_in_map)
 DIFFERENTIAL(subprog)
@@ -935,9 +992,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_tail_call, teardown),
 		cmocka_unit_test_teardown(test_tail_chain, teardown),
 		cmocka_unit_test_teardown(test_tail_call_limit, teardown),
+		cmocka_unit_test_teardown(test_tail_subprog, teardown),
 		cmocka_unit_test_teardown(test_ringbuf, teardown),
 		cmocka_unit_test_teardown(test_map_in_map, teardown),
 		cmocka_unit_test_teardown(test_subprog, teardown),
+		cmocka_unit_test_teardown(test_refusal_survives_cleanup, teardown),
 		cmocka_unit_test_teardown(test_legacy_maps, teardown),
 		cmocka_unit_test_teardown(test_sample_replace, teardown),
 		cmocka_unit_test_teardown(test_sample_count, teardown),

@@ -3,6 +3,11 @@
 #include "vmacros.h"
 
 #define CALLNEXT EBPF_CALL_REL(1), EBPF_EXIT()
+/* bpf_tail_call(r1, progs, 0), r1 being the context. 4 slots. */
+#define TAIL_CALL0                                                                                 \
+	EBPF_LD_MAP_IDX(R2, MAP_PROGS), EBPF_MOV64_IMM(R3, 0), EBPF_HELPER_CALL(H_TAIL_CALL)
+/* r2 = fp-8 with fp-8 initialised. 3 insns. */
+#define FP8_IN_R2 EBPF_ST_MEM(DW, R10, -8, 1), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -8)
 
 DEFINE_CASES(
     calls,
@@ -85,4 +90,46 @@ DEFINE_CASES(
        EBPF_MOV64_IMM(R1, 2), EBPF_CALL_REL(1), EBPF_EXIT(), EBPF_MOV64_REG(R0, R1), EBPF_EXIT()),
     BAD("callee_changes_packet", VT_PKT, -EACCES, "read of uninitialised register r7",
 	EBPF_LDX_MEM(W, R7, R1, 0), EBPF_CALL_REL(2), EBPF_LDX_MEM(B, R0, R7, 0), EBPF_EXIT(),
-	EBPF_MOV64_IMM(R2, 0), EBPF_HELPER_CALL(H_ADJUST_HEAD), EBPF_EXIT()), );
+	EBPF_MOV64_IMM(R2, 0), EBPF_HELPER_CALL(H_ADJUST_HEAD), EBPF_EXIT()),
+    /* A tail call that succeeds in a subprogram returns the target's r0 (a scalar) to the
+     * subprogram's caller, skipping the rest of the subprogram. */
+    BAD_AT("tail_call_sub_returns_stack_pointer", VT_PLAIN, 4,
+	   "memory access through r0, which is a scalar", FP8_IN_R2, EBPF_CALL_REL(2),
+	   EBPF_LDX_MEM(DW, R0, R0, 0), EBPF_EXIT(), EBPF_MOV64_REG(R6, R2), TAIL_CALL0,
+	   EBPF_MOV64_REG(R0, R6), EBPF_EXIT()),
+    BAD_AT("tail_call_sub_returns_map_value", VT_PLAIN, 1,
+	   "memory access through r0, which is a scalar", EBPF_CALL_REL(2),
+	   EBPF_LDX_MEM(DW, R0, R0, 0), EBPF_EXIT(), TAIL_CALL0, EBPF_LD_MAP_VALUE(R0, MAP_DATA, 0),
+	   EBPF_EXIT()),
+    BAD_AT("tail_call_depth2_returns_pointer", VT_PLAIN, 4,
+	   "memory access through r0, which is a scalar", FP8_IN_R2, EBPF_CALL_REL(2),
+	   EBPF_LDX_MEM(DW, R0, R0, 0), EBPF_EXIT(), EBPF_CALL_REL(1), EBPF_EXIT(),
+	   EBPF_MOV64_REG(R6, R2), TAIL_CALL0, EBPF_MOV64_REG(R0, R6), EBPF_EXIT()),
+    BAD_AT("tail_call_callee_of_callee_pointer", VT_PLAIN, 6,
+	   "memory access through r0, which is a scalar", FP8_IN_R2, EBPF_CALL_REL(1), EBPF_EXIT(),
+	   EBPF_CALL_REL(2), EBPF_LDX_MEM(DW, R0, R0, 0), EBPF_EXIT(), EBPF_MOV64_REG(R6, R2),
+	   TAIL_CALL0, EBPF_MOV64_REG(R0, R6), EBPF_EXIT()),
+    BAD_AT("tail_call_sub_spills_pointer", VT_PLAIN, 5,
+	   "memory access through r1, which is a scalar", FP8_IN_R2, EBPF_CALL_REL(3),
+	   EBPF_LDX_MEM(DW, R1, R10, -8), EBPF_LDX_MEM(DW, R0, R1, 0), EBPF_EXIT(),
+	   EBPF_MOV64_REG(R6, R2), TAIL_CALL0, EBPF_LD_MAP_VALUE(R1, MAP_DATA, 0),
+	   EBPF_STX_MEM(DW, R6, R1, 0), RET0),
+    BAD_AT("tail_call_sub_writes_uninit_stack", VT_PLAIN, 3, "read of uninitialised stack at fp-8",
+	   EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -8), EBPF_CALL_REL(2),
+	   EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT(), EBPF_MOV64_REG(R6, R2), TAIL_CALL0,
+	   EBPF_ST_MEM(DW, R6, 0, 0), RET0),
+    BAD_AT("tail_call_in_loop_returns_pointer", VT_PLAIN, 4,
+	   "memory access through r0, which is a scalar", FP8_IN_R2, EBPF_CALL_REL(2),
+	   EBPF_LDX_MEM(DW, R0, R0, 0), EBPF_EXIT(), EBPF_MOV64_REG(R6, R2), EBPF_MOV64_REG(R8, R1),
+	   EBPF_MOV64_IMM(R7, 0), EBPF_MOV64_REG(R1, R8), EBPF_LD_MAP_IDX(R2, MAP_PROGS),
+	   EBPF_MOV64_REG(R3, R7), EBPF_HELPER_CALL(H_TAIL_CALL), EBPF_ALU64_IMM(ADD, R7, 1),
+	   EBPF_JMP_IMM(JLT, R7, 3, -7), EBPF_MOV64_REG(R0, R6), EBPF_EXIT()),
+    BAD_AT("tail_call_sub_keeps_packet_pointer", VT_PKT, 7, "read of uninitialised register r6",
+	   PKT_CHECK(8, 4), EBPF_MOV64_REG(R6, R2), EBPF_CALL_REL(4), EBPF_LDX_MEM(B, R0, R6, 0),
+	   EBPF_EXIT(), RET0, TAIL_CALL0, RET0),
+    OK("tail_call_sub_returns_scalar", VT_PLAIN, EBPF_CALL_REL(1), EBPF_EXIT(), TAIL_CALL0,
+       EBPF_EXIT()),
+    OK("tail_call_sub_caller_state_kept", VT_PLAIN, EBPF_ST_MEM(DW, R10, -8, 5),
+       EBPF_MOV64_IMM(R6, 7), EBPF_CALL_REL(3), EBPF_LDX_MEM(DW, R0, R10, -8),
+       EBPF_ALU64_REG(ADD, R0, R6), EBPF_EXIT(), TAIL_CALL0, EBPF_LD_MAP_VALUE(R0, MAP_DATA, 0),
+       EBPF_EXIT()), );
