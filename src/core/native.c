@@ -92,7 +92,8 @@ static int write_programs(FILE *out, const struct ebpf_object *obj, char *err, s
 		int ret;
 
 		snprintf(symbol, sizeof(symbol), "extbpf_prog_%zu", i);
-		fprintf(out, "\n/* section '%s', program '%s' */\n", prog->section, prog->name);
+		/* No names here: text from the object goes only into escaped literals. */
+		fprintf(out, "\n/* program %zu */\n", i);
 		ret = native_translate(prog->portable, prog->insn_count, symbol, false, out, err,
 				       err_size);
 		if (ret)
@@ -101,33 +102,29 @@ static int write_programs(FILE *out, const struct ebpf_object *obj, char *err, s
 	return 0;
 }
 
-static void write_table(FILE *out, const struct ebpf_object *obj, const void *elf,
-			size_t elf_size)
+static void write_table(FILE *out, const struct ebpf_object *obj, const void *elf, size_t elf_size)
 {
 	fprintf(out, "\nstatic const struct native_program_entry programs[] = {\n");
 	for (size_t i = 0; i < obj->program_count; i++) {
 		const struct ebpf_program *prog = obj->programs[i];
 
-		/* Names come from ELF symbols and sections: C-escape nothing, refuse oddities
-		 * earlier (the loader accepts only printable names). */
-		fprintf(out, "\t{ \"%s\", \"%s\", \"%s\", UINT64_C(0x%016llx), \"extbpf_prog_%zu\" },\n",
-			prog->name, prog->section, prog->type_name,
+		/* Names come from the object (ELF symbols and sections) and the extension: any
+		 * bytes, written only as escaped string literals. */
+		fputs("\t{ ", out);
+		native_write_string(out, prog->name);
+		fputs(", ", out);
+		native_write_string(out, prog->section);
+		fputs(", ", out);
+		native_write_string(out, prog->type_name);
+		fprintf(out, ", UINT64_C(0x%016llx), \"extbpf_prog_%zu\" },\n",
 			(unsigned long long)core_contract_hash(&prog->type->info), i);
 	}
 	fprintf(out, "};\nstatic const unsigned char elf[] = {");
 	write_bytes(out, elf, elf_size);
-	fprintf(out, "\n};\n__attribute__((visibility(\"default\"))) const struct native_object_table "
-		     "%s = { %d, %zu, programs, elf, sizeof(elf) };\n",
+	fprintf(out,
+		"\n};\n__attribute__((visibility(\"default\"))) const struct native_object_table "
+		"%s = { %d, %zu, programs, elf, sizeof(elf) };\n",
 		NATIVE_OBJECT_SYMBOL, NATIVE_ABI_VERSION, obj->program_count);
-}
-
-static bool printable(const char *s)
-{
-	for (; *s; s++) {
-		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
-			return false;
-	}
-	return true;
 }
 
 static int write_c(const char *c_path, const struct ebpf_object *obj, const void *elf,
@@ -175,6 +172,15 @@ out:
 	return ret;
 }
 
+static size_t total_insns(const struct ebpf_object *obj)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < obj->program_count; i++)
+		total += obj->programs[i]->insn_count;
+	return total;
+}
+
 int ebpf_object_compile_native(const char *path, const char *so_path,
 			       const struct ebpf_object_open_opts *opts)
 {
@@ -201,15 +207,6 @@ int ebpf_object_compile_native(const char *path, const char *so_path,
 	ret = ebpf_object_open_mem(elf, elf_size, path, &o, &obj);
 	if (ret)
 		goto out;
-	for (size_t i = 0; i < obj->program_count; i++) {
-		const struct ebpf_program *prog = obj->programs[i];
-
-		if (!printable(prog->name) || !printable(prog->section)) {
-			ret = core_error(-EINVAL, "section '%s': names must be printable ASCII",
-					 prog->section);
-			goto out;
-		}
-	}
 	if (!mkdtemp(dir)) {
 		ret = core_error(-errno, "compile: cannot create a work directory: %s",
 				 strerror(errno));
@@ -217,8 +214,11 @@ int ebpf_object_compile_native(const char *path, const char *so_path,
 	}
 	snprintf(c_path, sizeof(c_path), "%s/object.c", dir);
 	ret = write_c(c_path, obj, elf, elf_size);
-	if (!ret && native_cc(c_path, so_path, err, sizeof(err)))
-		ret = core_error(-ENOEXEC, "compile '%s': %s", path, err);
+	if (!ret) {
+		ret = native_cc(c_path, so_path, total_insns(obj), err, sizeof(err));
+		if (ret)
+			core_error(ret, "compile '%s': %s", path, err);
+	}
 	unlink(c_path);
 	rmdir(dir);
 out:

@@ -75,6 +75,10 @@ struct native_object_table {
 /* The declarations every translation starts with (including the two structures above). */
 void native_write_prelude(FILE *out);
 
+/* Writes s as a C string literal that only letters, digits, "_./-" and octal escapes make up:
+ * the only form in which text from an object may reach generated C. */
+void native_write_string(FILE *out, const char *s);
+
 /*
  * Writes one program as C: an exported function `symbol` of type native_entry_fn plus a static
  * function per subprogram. insns may still hold EBPF_PSEUDO_MAP_IDX(_VALUE) lddw (resolved
@@ -83,8 +87,17 @@ void native_write_prelude(FILE *out);
 int native_translate(const struct ebpf_inst *insns, size_t count, const char *symbol,
 		     bool conformance_unwind, FILE *out, char *err, size_t err_size);
 
-/* Compiles a C file into a shared object with the system compiler (cc -O2 -shared -fPIC). */
-int native_cc(const char *c_path, const char *so_path, char *err, size_t err_size);
+/*
+ * Compiles a C file into a shared object with the system compiler ($CC, or cc; -shared -fPIC),
+ * translated from insn_count instructions in all. Compilation is bounded: -O2 up to
+ * NATIVE_O2_MAX_INSNS instructions and -O1 beyond (the optimiser's time grows faster than the
+ * function), and the compiler is killed after EXTBPF_NATIVE_CC_TIMEOUT seconds
+ * (NATIVE_CC_TIMEOUT by default): -ETIMEDOUT with a message saying so.
+ */
+#define NATIVE_O2_MAX_INSNS 8192
+#define NATIVE_CC_TIMEOUT   300
+int native_cc(const char *c_path, const char *so_path, size_t insn_count, char *err,
+	      size_t err_size);
 
 /* Binds a program compiled ahead of time (see exec_program_create_bound). */
 int native_bind(struct exec_program *program, const struct exec_native_binding *binding, char *err,

@@ -7,10 +7,12 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exec/native.h"
@@ -27,23 +29,106 @@ struct native_code {
 	uint64_t *values;
 };
 
-int native_cc(const char *c_path, const char *so_path, char *err, size_t err_size)
+/* How long the C compiler may run, in seconds: EXTBPF_NATIVE_CC_TIMEOUT or the default. */
+static int native_cc_timeout(unsigned long *seconds, char *err, size_t err_size)
+{
+	const char *s = getenv("EXTBPF_NATIVE_CC_TIMEOUT");
+	char *end;
+
+	*seconds = NATIVE_CC_TIMEOUT;
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	*seconds = strtoul(s, &end, 10);
+	if (errno || *end || *seconds < 1 || *seconds > 86400)
+		return exec_error(err, err_size, -EINVAL,
+				  "EXTBPF_NATIVE_CC_TIMEOUT='%s' is not a number of seconds from 1 "
+				  "to 86400",
+				  s);
+	return 0;
+}
+
+static uint64_t native_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Waits for the compiler; past the deadline its whole process group (the driver, cc1, as, ld)
+ * is killed and reaped, and -ETIMEDOUT returned. */
+static int native_cc_wait(pid_t pid, unsigned long seconds, int *status)
+{
+	const struct timespec nap = { .tv_nsec = 10 * 1000 * 1000 };
+	const uint64_t deadline = native_now_ms() + (uint64_t)seconds * 1000;
+
+	for (;;) {
+		pid_t done = waitpid(pid, status, WNOHANG);
+
+		if (done == pid)
+			return 0;
+		if (done < 0 && errno != EINTR)
+			return -errno;
+		if (native_now_ms() >= deadline)
+			break;
+		nanosleep(&nap, NULL);
+	}
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	return -ETIMEDOUT;
+}
+
+/* Large functions make the optimiser superlinear: -O2 only up to NATIVE_O2_MAX_INSNS. */
+static const char *native_cc_opt_level(size_t insn_count)
+{
+	return insn_count <= NATIVE_O2_MAX_INSNS ? "-O2" : "-O1";
+}
+
+int native_cc(const char *c_path, const char *so_path, size_t insn_count, char *err,
+	      size_t err_size)
 {
 	const char *cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "cc";
 	char *const argv[] = {
-		(char *)cc, "-O2",	     "-shared",	     "-fPIC", "-w", "-fno-strict-aliasing",
-		"-o",	    (char *)so_path, (char *)c_path, NULL,
+		(char *)cc,	(char *)native_cc_opt_level(insn_count),
+		"-shared",	"-fPIC",
+		"-w",		"-fno-strict-aliasing",
+		"-o",		(char *)so_path,
+		(char *)c_path, NULL,
 	};
+	posix_spawnattr_t attr;
+	unsigned long seconds;
 	pid_t pid;
 	int status;
-	int ret = posix_spawnp(&pid, cc, NULL, NULL, argv, environ);
+	int ret = native_cc_timeout(&seconds, err, err_size);
 
+	if (ret)
+		return ret;
+	/* A process group of its own, so that a timeout kills every process it started. */
+	ret = posix_spawnattr_init(&attr);
+	if (!ret)
+		ret = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	if (!ret)
+		ret = posix_spawnattr_setpgroup(&attr, 0);
+	if (!ret)
+		ret = posix_spawnp(&pid, cc, NULL, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	if (ret)
 		return exec_error(err, err_size, -ret, "cannot run the C compiler '%s': %s", cc,
 				  strerror(ret));
-	if (waitpid(pid, &status, 0) < 0)
-		return exec_error(err, err_size, -errno, "waiting for '%s': %s", cc,
-				  strerror(errno));
+	ret = native_cc_wait(pid, seconds, &status);
+	if (ret || !WIFEXITED(status) || WEXITSTATUS(status))
+		unlink(so_path); /* whatever a failed run left there is not a shared object */
+	if (ret == -ETIMEDOUT)
+		return exec_error(
+		    err, err_size, ret,
+		    "'%s' did not compile the translated program (%zu instructions) "
+		    "within %lu s: use the JIT or the interpreter, or allow more time "
+		    "with EXTBPF_NATIVE_CC_TIMEOUT",
+		    cc, insn_count, seconds);
+	if (ret)
+		return exec_error(err, err_size, ret, "waiting for '%s': %s", cc, strerror(-ret));
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return exec_error(err, err_size, -ENOEXEC,
 				  "'%s' failed to compile the translated program %s", cc, c_path);
@@ -201,7 +286,7 @@ int native_compile(struct exec_program *program, char *err, size_t err_size)
 
 	ret = write_translation(program, c_path, err, err_size);
 	if (!ret)
-		ret = native_cc(c_path, so_path, err, err_size);
+		ret = native_cc(c_path, so_path, program->count, err, err_size);
 	if (ret)
 		goto out;
 	code = calloc(1, sizeof(*code));

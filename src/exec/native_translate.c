@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "exec/native.h"
 #include "isa/isa.h"
@@ -63,6 +64,27 @@ void native_write_prelude(FILE *out)
 	      "\tif (!b) return a; if (b == (uint32_t)-1) return 0;\n"
 	      "\treturn (uint32_t)((int32_t)a % (int32_t)b); }\n",
 	      out);
+}
+
+/*
+ * The one way text from an object (names of sections, programs, program types) reaches
+ * generated C: a string literal in which every byte but letters, digits and "_./-" is a
+ * three-digit octal escape. Nothing in it can end the literal or a comment, continue a line,
+ * form a trigraph or depend on the source character set, whatever the bytes are.
+ */
+void native_write_string(FILE *out, const char *s)
+{
+	if (!s)
+		s = "";
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("_./-", *p))
+			fputc(*p, out);
+		else
+			fprintf(out, "\\%03o", *p);
+	}
+	fputc('"', out);
 }
 
 struct translation {

@@ -4,6 +4,7 @@
  * ebpf_object_open loads in place of the ELF object, running exactly as the interpreter does,
  * and that is refused once the program type's contract has changed.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,11 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include <extbpf/extbpf.h>
+
+#include "exec/native.h"
+#include "isa/isa.h"
 
 static char progs_dir[512];
 static char work_dir[] = "/tmp/extbpf-test-native-XXXXXX";
@@ -89,9 +94,8 @@ static nmr_handle_t register_type(uint32_t helper_count)
 	nmr_handle_t handle;
 
 	test_info.helper_count = helper_count;
-	assert_int_equal(nmr_register_provider(ebpf_runtime_registrar(), &test_provider, NULL,
-					       &handle),
-			 0);
+	assert_int_equal(
+	    nmr_register_provider(ebpf_runtime_registrar(), &test_provider, NULL, &handle), 0);
 	return handle;
 }
 
@@ -165,7 +169,8 @@ static void compare_object(const char *name)
 
 	struct ebpf_program *pa = ebpf_object_next_program(a, NULL);
 	struct ebpf_program *pb = ebpf_object_next_program(b, NULL);
-	for (; pa && pb; pa = ebpf_object_next_program(a, pa), pb = ebpf_object_next_program(b, pb)) {
+	for (; pa && pb;
+	     pa = ebpf_object_next_program(a, pa), pb = ebpf_object_next_program(b, pb)) {
 		assert_string_equal(ebpf_program_name(pa), ebpf_program_name(pb));
 		assert_int_equal(ebpf_program_mode(pb), EBPF_MODE_NATIVE);
 		for (uint32_t v = 0; v < 5; v++)
@@ -181,7 +186,8 @@ static void compare_object(const char *name)
 		uint32_t vsize = ebpf_map_value_size(ma) * ebpf_num_possible_cpus();
 
 		assert_string_equal(ebpf_map_name(ma), ebpf_map_name(mb));
-		if (ebpf_map_type(ma) != EBPF_MAP_TYPE_ARRAY && ebpf_map_type(ma) != EBPF_MAP_TYPE_HASH)
+		if (ebpf_map_type(ma) != EBPF_MAP_TYPE_ARRAY &&
+		    ebpf_map_type(ma) != EBPF_MAP_TYPE_HASH)
 			continue;
 		assert_true(vsize <= sizeof(va) && ebpf_map_key_size(ma) <= sizeof(key));
 		for (int err = ebpf_map_get_next_key(ma, NULL, key); !err;
@@ -268,6 +274,149 @@ static void test_bad_shared_objects_are_refused(void **state)
 	unlink(so);
 }
 
+/* ---- text from the object, and compilation time ------------------------------------------ */
+
+/*
+ * native_hostile_names.bpf.o's names (ends of comments, newlines with preprocessor lines,
+ * quotes, backslashes, trigraphs, a NUL, bytes that are not ASCII) reach the generated C only
+ * as escaped literals: none of the symbols they try to define exists in the shared object, and
+ * the names come back exactly (the compiled object finds its programs by name).
+ */
+static void test_hostile_names_stay_names(void **state)
+{
+	static const char *const injected[] = {
+		"injected_comment",  "injected_newline",       "injected_newline_name",
+		"injected_quote",    "injected_quote_name",    "injected_backslash",
+		"injected_trigraph", "injected_trigraph_name", "injected_nul",
+		"injected_bytes",
+	};
+	char elf[1024], so[1024];
+	nmr_handle_t type = register_type(0);
+	void *handle;
+
+	path_of(elf, sizeof(elf), progs_dir, "native_hostile_names.bpf.o");
+	path_of(so, sizeof(so), work_dir, "hostile.so");
+	if (ebpf_object_compile_native(elf, so, NULL))
+		fail_msg("compile: %s", ebpf_last_error());
+	handle = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	assert_non_null(handle);
+	for (size_t i = 0; i < sizeof(injected) / sizeof(injected[0]); i++) {
+		if (dlsym(handle, injected[i]))
+			fail_msg("a name's text was compiled: %s is defined", injected[i]);
+	}
+	dlclose(handle);
+	unlink(so);
+	compare_object("native_hostile_names.bpf.o");
+	deregister_type(type);
+}
+
+/* Reads back a literal of native_write_string: its bytes, or -1 at anything else in it. */
+static int unescape_literal(const char *lit, unsigned char *out, size_t *len)
+{
+	size_t n = 0;
+
+	if (*lit++ != '"')
+		return -1;
+	while (*lit != '"') {
+		if (*lit == '\\') {
+			if (lit[1] < '0' || lit[1] > '3' || lit[2] < '0' || lit[2] > '7' ||
+			    lit[3] < '0' || lit[3] > '7')
+				return -1;
+			out[n++] = (unsigned char)((lit[1] - '0') * 64 + (lit[2] - '0') * 8 +
+						   (lit[3] - '0'));
+			lit += 4;
+		} else if (strchr(
+			       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-",
+			       *lit) &&
+			   *lit) {
+			out[n++] = (unsigned char)*lit++;
+		} else {
+			return -1;
+		}
+	}
+	*len = n;
+	return lit[1] == '\0' ? 0 : -1;
+}
+
+/* Every byte but NUL (which ends a name) is written as itself or as an octal escape. */
+static void test_string_literals_escape_every_byte(void **state)
+{
+	unsigned char all[256], back[256];
+	char *text = NULL;
+	size_t size = 0, len = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	for (int i = 1; i < 256; i++)
+		all[i - 1] = (unsigned char)i;
+	all[255] = 0;
+	assert_non_null(out);
+	native_write_string(out, (const char *)all);
+	native_write_string(out, NULL);
+	fclose(out);
+	assert_int_equal(strcmp(text + strlen(text) - 2, "\"\""), 0); /* NULL: "" */
+	text[strlen(text) - 2] = '\0';
+	assert_int_equal(unescape_literal(text, back, &len), 0);
+	assert_int_equal(len, 255);
+	assert_memory_equal(back, all, 255);
+	free(text);
+}
+
+/* A straight-line program of count instructions (a chain of adds, compares and multiplies). */
+static struct ebpf_inst *large_program(size_t count)
+{
+	struct ebpf_inst *insns = calloc(count, sizeof(*insns));
+	size_t i = 0;
+
+	assert_non_null(insns);
+	insns[i++] = (struct ebpf_inst){ .code = EBPF_CLS_ALU64 | EBPF_ALU_MOV, .dst_reg = 0 };
+	while (i + 4 < count) {
+		insns[i++] = (struct ebpf_inst){ .code = EBPF_CLS_ALU64 | EBPF_ALU_ADD, .imm = 3 };
+		insns[i++] = (struct ebpf_inst){ .code = EBPF_CLS_JMP | EBPF_JMP_JGT,
+						 .off = 1,
+						 .imm = 1 << 20 };
+		insns[i++] = (struct ebpf_inst){ .code = EBPF_CLS_ALU64 | EBPF_ALU_MUL, .imm = 5 };
+	}
+	while (i + 1 < count)
+		insns[i++] = (struct ebpf_inst){ .code = EBPF_CLS_ALU64 | EBPF_ALU_ADD, .imm = 1 };
+	insns[i] = (struct ebpf_inst){ .code = EBPF_OP_EXIT };
+	return insns;
+}
+
+/* However large the program, the C compiler runs for EXTBPF_NATIVE_CC_TIMEOUT seconds at most:
+ * then it is killed and the compilation fails, saying why. */
+static void test_compile_time_is_bounded(void **state)
+{
+	const size_t count = 100000; /* several seconds of cc at any optimisation level */
+	struct ebpf_inst *insns = large_program(count);
+	const struct ebpf_inst tiny[] = {
+		{ .code = EBPF_CLS_ALU64 | EBPF_ALU_MOV },
+		{ .code = EBPF_OP_EXIT },
+	};
+	struct exec_helpers helpers = { 0 };
+	struct exec_program *prog = NULL;
+	char err[512] = "";
+	struct timespec t0, t1;
+
+	setenv("EXTBPF_NATIVE_CC_TIMEOUT", "1", 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(
+	    exec_program_create(insns, count, EXEC_NATIVE, &helpers, &prog, err, sizeof(err)),
+	    -ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_null(prog);
+	if (!strstr(err, "did not compile the translated program (100000 instructions) within 1 s"))
+		fail_msg("message: %s", err);
+	/* Translation plus one second of compiler, not the compiler's minutes. */
+	assert_true(t1.tv_sec - t0.tv_sec < 30);
+
+	setenv("EXTBPF_NATIVE_CC_TIMEOUT", "soon", 1);
+	assert_int_equal(
+	    exec_program_create(tiny, 2, EXEC_NATIVE, &helpers, &prog, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "EXTBPF_NATIVE_CC_TIMEOUT='soon' is not a number of seconds"));
+	unsetenv("EXTBPF_NATIVE_CC_TIMEOUT");
+	free(insns);
+}
+
 static int setup(void **state)
 {
 	const char *build = getenv("EXTBPF_BUILD_DIR");
@@ -293,6 +442,9 @@ int main(void)
 		cmocka_unit_test(test_programs_match_the_interpreter),
 		cmocka_unit_test(test_changed_contract_is_refused),
 		cmocka_unit_test(test_bad_shared_objects_are_refused),
+		cmocka_unit_test(test_hostile_names_stay_names),
+		cmocka_unit_test(test_string_literals_escape_every_byte),
+		cmocka_unit_test(test_compile_time_is_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
