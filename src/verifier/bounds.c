@@ -641,11 +641,11 @@ static int pointer_alu(struct venv *env, uint32_t idx, struct reg *dst, const st
 		break;
 	}
 	if (reg_is_const(off)) {
-		int64_t v = (int64_t)off->var.value, n;
+		int64_t v = (int64_t)off->var.value, n = 0;
 
-		if (op == EBPF_ALU_SUB)
-			v = -v;
-		n = (int64_t)ptr->off + v;
+		/* Bounded before negating and adding: -INT64_MIN and INT64_MAX + off overflow. */
+		if (v > -MAX_VAR_OFF && v < MAX_VAR_OFF)
+			n = (int64_t)ptr->off + (op == EBPF_ALU_SUB ? -v : v);
 		if (v <= -MAX_VAR_OFF || v >= MAX_VAR_OFF || n <= -MAX_VAR_OFF || n >= MAX_VAR_OFF)
 			return verr_state(env, idx, -EACCES,
 					  "pointer offset out of range: r%d (%s) %s %lld", regno,

@@ -114,6 +114,7 @@ CASES(access);
 CASES(printk);
 CASES(attack);
 CASES(bounds32);
+CASES(limits);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */
