@@ -147,20 +147,24 @@ static const struct ebpf_context_range writable[] = {
 	{ .offset = offsetof(struct sample_ctx, counter), .size = sizeof(unsigned long long) },
 };
 
+static const struct ebpf_context_info context_info = {
+	.header = EBPF_EXTENSION_HEADER(struct ebpf_context_info, EBPF_CONTEXT_INFO_VERSION),
+	.size = sizeof(struct sample_ctx),
+	.data = offsetof(struct sample_ctx, data),
+	.data_end = offsetof(struct sample_ctx, data_end),
+	.meta = -1,
+	.writable = writable,
+	.writable_count = 2,
+	.writable_size = sizeof(struct ebpf_context_range),
+};
+
 static const struct ebpf_program_info program_info = {
-	.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
+	EBPF_PROGRAM_INFO_V3,
 	.name = "sample",
 	.program_type = SAMPLE_PROGRAM_TYPE_GUID,
 	.sections = sections,
 	.section_count = 1,
-	.context = {
-		.size = sizeof(struct sample_ctx),
-		.data = offsetof(struct sample_ctx, data),
-		.data_end = offsetof(struct sample_ctx, data_end),
-		.meta = -1,
-		.writable = writable,
-		.writable_count = 2,
-	},
+	.context_info = &context_info,
 	.helpers = helper_protos,
 	.helper_addresses = helper_addresses,
 	.helper_count = 3,

@@ -40,19 +40,26 @@ extern "C" {
 #define EBPF_HOOK_NPI_ID	 NMR_GUID(0xa8d1408f, 0x6650, 0x4ef5, 0x84c1, 0x805fd242d3c1)
 
 /*
- * Every structure passed across the contract starts with this header. `size` is sizeof the
- * structure as the extension was compiled; the core reads only the fields that fit, so an older
- * extension keeps working with a newer core and fields are only ever appended.
+ * Every structure passed across the contract starts with this header: the structure's version
+ * and sizeof as the extension was compiled (EBPF_EXTENSION_HEADER fills both). The rules, which
+ * the core enforces (docs/extensions.md, "How the contract grows"):
+ * - fields are only ever appended, and a new field's zero means what the structure meant
+ *   without it, so an extension built against older headers keeps working with a newer core;
+ * - the core accepts exactly the versions it knows, each at one of the sizes it has had, and
+ *   refuses anything else (-EINVAL, naming the structure and the extension) rather than guess;
+ * - once a version has shipped, appending a field bumps it;
+ * - flag bits the core does not know are refused, so no rule an extension asks for is dropped.
  */
 struct ebpf_extension_header {
 	uint16_t version;
 	uint16_t size;
 };
 
-#define EBPF_PROGRAM_INFO_VERSION	 2
+#define EBPF_PROGRAM_INFO_VERSION	  3
+#define EBPF_CONTEXT_INFO_VERSION	  1
 #define EBPF_ATTACH_PROVIDER_DATA_VERSION 1
-#define EBPF_LINK_CLIENT_DATA_VERSION	 1
-#define EBPF_LINK_DISPATCH_VERSION	 1
+#define EBPF_LINK_CLIENT_DATA_VERSION	  1
+#define EBPF_LINK_DISPATCH_VERSION	  1
 #define EBPF_EXTENSION_DESCRIPTOR_VERSION 1
 
 #define EBPF_EXTENSION_HEADER(type, ver)                                                           \
@@ -74,28 +81,28 @@ typedef uint64_t (*ebpf_helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64
 
 /* What a helper argument must be; the verifier proves it before the program may run. */
 enum ebpf_arg_type {
-	EBPF_ARG_DONTCARE = 0,	       /* unused argument */
-	EBPF_ARG_ANYTHING,	       /* any initialised scalar */
-	EBPF_ARG_CONST_SIZE,	       /* scalar size > 0 of the preceding memory argument */
-	EBPF_ARG_CONST_SIZE_OR_ZERO,   /* scalar size >= 0 of the preceding memory argument */
-	EBPF_ARG_PTR_TO_CTX,	       /* the program's context */
-	EBPF_ARG_CONST_MAP_PTR,	       /* a map (lddw with a map relocation) */
-	EBPF_ARG_PTR_TO_MAP_KEY,       /* initialised memory of the map's key size */
-	EBPF_ARG_PTR_TO_MAP_VALUE,     /* initialised memory of the map's value size */
+	EBPF_ARG_DONTCARE = 0,		  /* unused argument */
+	EBPF_ARG_ANYTHING,		  /* any initialised scalar */
+	EBPF_ARG_CONST_SIZE,		  /* scalar size > 0 of the preceding memory argument */
+	EBPF_ARG_CONST_SIZE_OR_ZERO,	  /* scalar size >= 0 of the preceding memory argument */
+	EBPF_ARG_PTR_TO_CTX,		  /* the program's context */
+	EBPF_ARG_CONST_MAP_PTR,		  /* a map (lddw with a map relocation) */
+	EBPF_ARG_PTR_TO_MAP_KEY,	  /* initialised memory of the map's key size */
+	EBPF_ARG_PTR_TO_MAP_VALUE,	  /* initialised memory of the map's value size */
 	EBPF_ARG_PTR_TO_UNINIT_MAP_VALUE, /* writable memory of the map's value size */
-	EBPF_ARG_PTR_TO_MEM,	       /* readable, initialised memory; size in the next arg */
-	EBPF_ARG_PTR_TO_MEM_OR_NULL,   /* as above, or NULL */
-	EBPF_ARG_PTR_TO_UNINIT_MEM,    /* writable memory, may be uninitialised; size next */
-	EBPF_ARG_PTR_TO_LONG,	       /* writable 8 bytes */
-	EBPF_ARG_PTR_TO_CONST_STR,     /* NUL-terminated string in read-only global data */
-	EBPF_ARG_PTR_TO_ALLOC_MEM,     /* memory returned by a reserving helper (ring buffer) */
-	EBPF_ARG_PTR_TO_STACK_OR_NULL, /* stack memory or NULL */
+	EBPF_ARG_PTR_TO_MEM,		  /* readable, initialised memory; size in the next arg */
+	EBPF_ARG_PTR_TO_MEM_OR_NULL,	  /* as above, or NULL */
+	EBPF_ARG_PTR_TO_UNINIT_MEM,	  /* writable memory, may be uninitialised; size next */
+	EBPF_ARG_PTR_TO_LONG,		  /* writable 8 bytes */
+	EBPF_ARG_PTR_TO_CONST_STR,	  /* NUL-terminated string in read-only global data */
+	EBPF_ARG_PTR_TO_ALLOC_MEM,	  /* memory returned by a reserving helper (ring buffer) */
+	EBPF_ARG_PTR_TO_STACK_OR_NULL,	  /* stack memory or NULL */
 };
 
 /* What a helper returns. */
 enum ebpf_return_type {
-	EBPF_RET_INTEGER = 0,	       /* a scalar */
-	EBPF_RET_VOID,		       /* nothing (r0 is unknown afterwards) */
+	EBPF_RET_INTEGER = 0,		   /* a scalar */
+	EBPF_RET_VOID,			   /* nothing (r0 is unknown afterwards) */
 	EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL, /* a value of the map in argument 1, or NULL */
 	EBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL, /* memory of the constant size in argument 2, or NULL */
 };
@@ -144,6 +151,32 @@ struct ebpf_context_range {
 	uint32_t size;
 };
 
+/* Where the real packet pointers are when the context's fields are narrower than a pointer. */
+struct ebpf_context_pointers {
+	uint32_t data;
+	uint32_t data_end;
+	uint32_t meta;
+};
+
+/*
+ * The context as version 3 of struct ebpf_program_info gives it: by pointer, with its own
+ * header, so that it can grow without moving the fields after it (struct
+ * ebpf_context_descriptor, embedded in versions 1 and 2, cannot). The fields mean what those of
+ * struct ebpf_context_descriptor and ebpf_program_info.context_pointers mean; writable_size is
+ * sizeof(struct ebpf_context_range) as compiled, so that ranges can grow too.
+ */
+struct ebpf_context_info {
+	struct ebpf_extension_header header;
+	uint32_t size;
+	int32_t data;
+	int32_t data_end;
+	int32_t meta;
+	const struct ebpf_context_range *writable;
+	uint32_t writable_count;
+	uint32_t writable_size;
+	struct ebpf_context_pointers pointers;
+};
+
 /*
  * A section name prefix claimed by a program type. A section matches when it equals `prefix`
  * or starts with `prefix` followed by '/' (libbpf's rule: "xdp" matches "xdp" and "xdp/foo").
@@ -155,13 +188,6 @@ struct ebpf_section_prefix {
 	const char *refused;
 };
 
-/* Where the real packet pointers are when the context's fields are narrower than a pointer. */
-struct ebpf_context_pointers {
-	uint32_t data;
-	uint32_t data_end;
-	uint32_t meta;
-};
-
 /* The program may store pointers into the context or map values (the host can read them). */
 #define EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK (1u << 0)
 /*
@@ -169,7 +195,7 @@ struct ebpf_context_pointers {
  * helper output into the packet (Linux's cgroup_skb, lwt_in/out, socket filters). Without it the
  * packet is writable, which is what extensions built before this flag existed get.
  */
-#define EBPF_PROGRAM_TYPE_PACKET_READ_ONLY (1u << 1)
+#define EBPF_PROGRAM_TYPE_PACKET_READ_ONLY   (1u << 1)
 
 /* The Program Information NPI's provider data: one program type. */
 struct ebpf_program_info {
@@ -189,8 +215,8 @@ struct ebpf_program_info {
 	 * Optional test-run support (as BPF_PROG_TEST_RUN on Linux). context_create builds a
 	 * context from the test input: data (may be NULL/0) and a context image (may be NULL/0),
 	 * whose size and content it validates. context_destroy copies the (possibly modified) data
-	 * and context back to the output buffers, truncating to the sizes given and writing the full
-	 * sizes to *data_size_out / *ctx_size_out, then frees the context.
+	 * and context back to the output buffers, truncating to the sizes given and writing the
+	 * full sizes to *data_size_out / *ctx_size_out, then frees the context.
 	 */
 	int (*context_create)(const void *data_in, size_t data_size_in, const void *ctx_in,
 			      size_t ctx_size_in, void **ctx);
@@ -218,7 +244,23 @@ struct ebpf_program_info {
 	 */
 	const void *btf;
 	uint32_t btf_size;
+
+	/*
+	 * Version 3: the arrays' element sizes, so that their elements can grow (sizeof as
+	 * compiled; EBPF_PROGRAM_INFO_V3 fills them), and the context by pointer with its own
+	 * header. A version-3 type leaves `context` and `context_pointers` above zero and gives
+	 * context_info instead; the core refuses a type that gives both.
+	 */
+	uint32_t section_size;	    /* sizeof(struct ebpf_section_prefix) */
+	uint32_t helper_proto_size; /* sizeof(struct ebpf_helper_proto) */
+	const struct ebpf_context_info *context_info;
 };
+
+/* The header and element sizes of a version-3 struct ebpf_program_info initialiser. */
+#define EBPF_PROGRAM_INFO_V3                                                                       \
+	.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),      \
+	.section_size = sizeof(struct ebpf_section_prefix),                                        \
+	.helper_proto_size = sizeof(struct ebpf_helper_proto)
 
 /* The Hook NPI's provider data: one attach type. */
 struct ebpf_attach_provider_data {
@@ -285,10 +327,10 @@ typedef const struct ebpf_extension_descriptor *(*ebpf_extension_entry_fn)(void)
 #define EBPF_EXTENSION_ENTRY_(name)
 #else
 #define EBPF_EXTENSION_ENTRY_(name)                                                                \
-	__attribute__((visibility("default"))) const struct ebpf_extension_descriptor             \
-		*ebpf_extension_entry(void);                                                       \
-	__attribute__((visibility("default"))) const struct ebpf_extension_descriptor             \
-		*ebpf_extension_entry(void)                                                        \
+	__attribute__((visibility("default"))) const struct ebpf_extension_descriptor *            \
+	ebpf_extension_entry(void);                                                                \
+	__attribute__((visibility("default"))) const struct ebpf_extension_descriptor *            \
+	ebpf_extension_entry(void)                                                                 \
 	{                                                                                          \
 		return &ebpf_extension_##name;                                                     \
 	}
@@ -325,9 +367,9 @@ typedef const struct ebpf_extension_descriptor *(*ebpf_extension_entry_fn)(void)
  *		.hooks = hooks, .hook_count = 1,
  *	};
  *
- *	load:	return ebpf_extension_register(registrar, &reg, (struct ebpf_extension_providers **)state);
- *	unload:	ebpf_extension_deregister(state);
- *	event:	ebpf_hook_invoke(&my_hook, &ctx, on_result, &my_arg);
+ *	load:	return ebpf_extension_register(registrar, &reg, (struct ebpf_extension_providers
+ ***)state); unload:	ebpf_extension_deregister(state); event:	ebpf_hook_invoke(&my_hook,
+ *&ctx, on_result, &my_arg);
  */
 #define EBPF_EXTENSION_REGISTRATION_VERSION 1
 
@@ -372,7 +414,8 @@ struct ebpf_extension_providers;
  * -EINVAL (a malformed registration or program type), -EEXIST (a type's name or GUID, or a
  * hook, is registered already), -ENOMEM, or what the registrar returned.
  */
-int ebpf_extension_register(nmr_registrar_t *registrar, const struct ebpf_extension_registration *reg,
+int ebpf_extension_register(nmr_registrar_t *registrar,
+			    const struct ebpf_extension_registration *reg,
 			    struct ebpf_extension_providers **providers);
 
 /*

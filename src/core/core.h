@@ -106,7 +106,8 @@ struct core_progtype {
 	 * pointers point into the extension: valid only while !gone. */
 	struct ebpf_program_info info;
 	char name[64];
-	char invalid[256]; /* why the type is refused ("" when valid) */
+	char invalid[384]; /* why the type is refused ("" when valid) */
+	char who[192];	   /* "extension 'x', program type 'y'": whose contract, for messages */
 	nmr_handle_t binding;
 	struct ebpf_extension *extension; /* the extension whose load registered it, or NULL */
 	/* Under the lock: */
@@ -167,8 +168,8 @@ struct core_native_image {
 	const struct native_object_table *table;
 };
 int core_object_build(struct loader_object *lo, const char *name,
-		      const struct ebpf_object_open_opts *opts, const struct core_native_image *native,
-		      struct ebpf_object **object);
+		      const struct ebpf_object_open_opts *opts,
+		      const struct core_native_image *native, struct ebpf_object **object);
 /* The hash of a program type's contract (what verification depended on). */
 uint64_t core_contract_hash(const struct ebpf_program_info *info);
 
@@ -185,6 +186,9 @@ void core_progtype_put(struct core_progtype *type);
 int core_progtype_add_program(struct core_progtype *type, struct ebpf_program *program);
 /* The extension being loaded on this thread (its program types are credited to it). */
 void core_progtype_set_loading(struct ebpf_extension *extension);
+/* Who a contract structure comes from, for messages: "extension 'name'" of the extension being
+ * loaded on this thread, or "the host" (a registration made outside an extension's load). */
+void core_progtype_loading_who(char *buf, size_t size);
 
 /* program.c */
 void core_program_destroy(struct ebpf_program *program);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/contract.h"
 #include "core/core.h"
 #include "core/error.h"
 
@@ -34,18 +35,17 @@ struct ebpf_extension {
 	char name[64];
 };
 
-/* The descriptor must reach `unload`, which every version has. */
-#define DESCRIPTOR_MIN_SIZE (offsetof(struct ebpf_extension_descriptor, unload) + sizeof(void *))
-
 static int check_descriptor(const struct ebpf_extension_descriptor *d, const char *where)
 {
+	char who[PATH_MAX + 16], msg[PATH_MAX + 256];
+
 	if (!d)
 		return core_error(-EINVAL, "extension '%s': its entry point returned no descriptor",
 				  where);
-	if (d->header.version < 1 || d->header.size < DESCRIPTOR_MIN_SIZE)
-		return core_error(-EINVAL,
-				  "extension '%s': unsupported descriptor (version %u, %u bytes)",
-				  where, d->header.version, d->header.size);
+	snprintf(who, sizeof(who), "extension '%s'", where);
+	if (core_contract_check(&core_contract_extension_descriptor, &d->header, SIZE_MAX, who, msg,
+				sizeof(msg)))
+		return core_error(-EINVAL, "%s", msg);
 	if (!d->name || !d->load || !d->unload)
 		return core_error(-EINVAL,
 				  "extension '%s': descriptor lacks a name, load or unload", where);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/contract.h"
 #include "core/core.h"
 #include "core/error.h"
 #include "core/rcu.h"
@@ -62,9 +63,6 @@ struct ebpf_extension_providers {
 	uint32_t hook_count;
 };
 
-/* The registration must reach hook_count, which every version has. */
-#define REGISTRATION_MIN_SIZE                                                                      \
-	(offsetof(struct ebpf_extension_registration, hook_count) + sizeof(uint32_t))
 /* The link's data must reach params_size. */
 #define LINK_DATA_MIN_SIZE (offsetof(struct ebpf_link_client_data, params_size) + sizeof(size_t))
 
@@ -101,11 +99,31 @@ static int type_detach_client(void *provider_binding_context)
 	return 0;
 }
 
+/* Reports a refused contract structure the way every registration error is reported. */
+static int contract_check(const struct core_contract *contract,
+			  const struct ebpf_extension_header *header, const char *what, int index)
+{
+	char who[160], msg[384];
+
+	core_progtype_loading_who(who, sizeof(who));
+	if (index >= 0)
+		snprintf(who + strlen(who), sizeof(who) - strlen(who), ", %s %d", what, index);
+	if (core_contract_check(contract, header, SIZE_MAX, who, msg, sizeof(msg)))
+		return core_error(-EINVAL, "%s", msg);
+	return 0;
+}
+
 static int check_type_shape(const struct ebpf_program_info *info, uint32_t index)
 {
+	int err;
+
 	if (!info)
 		return core_error(-EINVAL, "extension registration: program type %u is NULL",
 				  index);
+	err =
+	    contract_check(&core_contract_program_info, &info->header, "program type", (int)index);
+	if (err)
+		return err;
 	if (!info->name)
 		return core_error(-EINVAL, "extension registration: program type %u has no name",
 				  index);
@@ -275,11 +293,17 @@ static void hook_cleanup(void *provider_binding_context)
 
 static int check_hook_shape(const struct ebpf_hook *hook, uint32_t index)
 {
-	if (!hook || !hook->data || !hook->data->name)
-		return core_error(-EINVAL,
-				  "extension registration: hook %u has no attach provider data "
-				  "or no name",
-				  index);
+	int err;
+
+	if (!hook || !hook->data)
+		return core_error(
+		    -EINVAL, "extension registration: hook %u has no attach provider data", index);
+	err = contract_check(&core_contract_attach_provider_data, &hook->data->header, "hook",
+			     (int)index);
+	if (err)
+		return err;
+	if (!hook->data->name)
+		return core_error(-EINVAL, "extension registration: hook %u has no name", index);
 	return 0;
 }
 
@@ -336,23 +360,22 @@ fail:
 
 static int check_registration(const struct ebpf_extension_registration *reg)
 {
+	int err;
+
 	if (!reg)
 		return core_error(-EINVAL, "extension registration: NULL");
-	if (reg->header.version < 1 || reg->header.size < REGISTRATION_MIN_SIZE)
-		return core_error(-EINVAL,
-				  "extension registration: unsupported version %u (%u bytes)",
-				  reg->header.version, reg->header.size);
+	err = contract_check(&core_contract_registration, &reg->header, "registration", -1);
+	if (err)
+		return err;
 	if ((reg->program_type_count && !reg->program_types) || (reg->hook_count && !reg->hooks))
 		return core_error(-EINVAL, "extension registration: a count without its array");
 	for (uint32_t i = 0; i < reg->program_type_count; i++) {
-		int err = check_type_shape(reg->program_types[i], i);
-
+		err = check_type_shape(reg->program_types[i], i);
 		if (err)
 			return err;
 	}
 	for (uint32_t i = 0; i < reg->hook_count; i++) {
-		int err = check_hook_shape(reg->hooks[i], i);
-
+		err = check_hook_shape(reg->hooks[i], i);
 		if (err)
 			return err;
 	}

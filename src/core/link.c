@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/contract.h"
 #include "core/core.h"
 #include "core/error.h"
 #include "core/rcu.h"
@@ -35,17 +36,17 @@ struct ebpf_link {
 	char attach_msg[256];
 };
 
-/* Provider data we can read: it must reach params_size. */
-#define PROVIDER_MIN_SIZE                                                                          \
-	(offsetof(struct ebpf_attach_provider_data, params_size) + sizeof(uint32_t))
-
+/* Provider data we can read: a known version at a known size (the kit said why it refused). */
 static const struct ebpf_attach_provider_data *
 provider_data(const struct nmr_registration_info *provider)
 {
 	const struct ebpf_attach_provider_data *data = provider->npi_specific;
+	char msg[256];
 
-	if (!data || provider->npi_specific_size < PROVIDER_MIN_SIZE ||
-	    data->header.size < PROVIDER_MIN_SIZE || data->header.version < 1)
+	if (!data || provider->npi_specific_size < sizeof(data->header))
+		return NULL;
+	if (core_contract_check(&core_contract_attach_provider_data, &data->header,
+				provider->npi_specific_size, "hook", msg, sizeof(msg)))
 		return NULL;
 	return data;
 }

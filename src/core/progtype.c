@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/contract.h"
 #include "core/core.h"
 #include "core/error.h"
 #include "core/helpers.h"
@@ -28,14 +29,19 @@ void core_progtype_set_loading(struct ebpf_extension *extension)
 	loading_extension = extension;
 }
 
+void core_progtype_loading_who(char *buf, size_t size)
+{
+	if (loading_extension)
+		snprintf(buf, size, "extension '%s'", ebpf_extension_name(loading_extension));
+	else
+		snprintf(buf, size, "the host");
+}
+
 void core_progtype_put(struct core_progtype *type)
 {
 	if (type && atomic_fetch_sub(&type->refcount, 1) == 1)
 		free(type);
 }
-
-/* The provider data must at least reach the fields every version has. */
-#define INFO_MIN_SIZE (offsetof(struct ebpf_program_info, flags) + sizeof(uint32_t))
 
 static void check_helpers(struct core_progtype *type)
 {
@@ -69,6 +75,9 @@ static void check_helpers(struct core_progtype *type)
 				 2 * EBPF_PROGRAM_TYPE_HELPER_ID_BASE - 1);
 			return;
 		}
+		if (core_contract_check_flags("helper flags", proto->flags, CORE_HELPER_FLAGS,
+					      type->who, type->invalid, sizeof(type->invalid)))
+			return;
 		if (!info->helper_addresses[i]) {
 			snprintf(type->invalid, sizeof(type->invalid),
 				 "program type '%s': helper '%s' (id %u) has no address",
@@ -93,38 +102,95 @@ static void normalize_context(struct ebpf_context_descriptor *ctx)
 		ctx->meta = -1;
 }
 
+/* Version 3 gives the context by pointer: copied to where versions 1 and 2 have it, which is
+ * where the verifier reads it. Nonzero when refused (the reason in type->invalid). */
+static int read_context_info(struct core_progtype *type, const struct ebpf_context_info *ci)
+{
+	static const struct ebpf_context_descriptor no_context;
+	static const struct ebpf_context_pointers no_pointers;
+	struct ebpf_program_info *info = &type->info;
+
+	if (memcmp(&info->context, &no_context, sizeof(no_context)) ||
+	    memcmp(&info->context_pointers, &no_pointers, sizeof(no_pointers))) {
+		snprintf(type->invalid, sizeof(type->invalid),
+			 "%s: gives both context and context_info; version 3 uses context_info "
+			 "only",
+			 type->who);
+		return -EINVAL;
+	}
+	if (core_contract_check(&core_contract_context_info, &ci->header, SIZE_MAX, type->who,
+				type->invalid, sizeof(type->invalid)) ||
+	    core_contract_check_element("writable", ci->writable_size,
+					sizeof(struct ebpf_context_range), type->who, type->invalid,
+					sizeof(type->invalid)))
+		return -EINVAL;
+	info->context = (struct ebpf_context_descriptor){
+		.size = ci->size,
+		.data = ci->data,
+		.data_end = ci->data_end,
+		.meta = ci->meta,
+		.writable = ci->writable,
+		.writable_count = ci->writable_count,
+	};
+	info->context_pointers = ci->pointers;
+	return 0;
+}
+
+/* What version 3 added: element sizes (0 for the first layout) and the context by pointer. */
+static int read_v3(struct core_progtype *type)
+{
+	struct ebpf_program_info *info = &type->info;
+
+	/* Before version 3 the first of these bytes were tail padding: never read them. */
+	if (info->header.version < 3) {
+		info->section_size = 0;
+		info->helper_proto_size = 0;
+		info->context_info = NULL;
+		return 0;
+	}
+	if (core_contract_check_element("sections", info->section_size,
+					sizeof(struct ebpf_section_prefix), type->who,
+					type->invalid, sizeof(type->invalid)) ||
+	    core_contract_check_element("helpers", info->helper_proto_size,
+					sizeof(struct ebpf_helper_proto), type->who, type->invalid,
+					sizeof(type->invalid)))
+		return -EINVAL;
+	return info->context_info ? read_context_info(type, info->context_info) : 0;
+}
+
 /* Copies and checks the provider's data; a type found invalid stays listed with the reason, so
  * that loading a program of it says why. */
 static void read_info(struct core_progtype *type, const struct nmr_registration_info *provider)
 {
 	const struct ebpf_program_info *info = provider->npi_specific;
-	size_t size;
+	char whose[96];
 
+	snprintf(type->name, sizeof(type->name), "?");
+	core_progtype_loading_who(whose, sizeof(whose));
+	snprintf(type->who, sizeof(type->who), "%s", whose);
 	if (!info || provider->npi_specific_size < sizeof(info->header)) {
-		snprintf(type->name, sizeof(type->name), "?");
 		snprintf(type->invalid, sizeof(type->invalid),
-			 "a program information provider gave no program information");
+			 "%s: a program information provider gave no program information", whose);
 		return;
 	}
-	size = info->header.size;
-	if (size > provider->npi_specific_size)
-		size = provider->npi_specific_size;
-	if (size > sizeof(type->info))
-		size = sizeof(type->info);
-	memcpy(&type->info, info, size);
-	snprintf(type->name, sizeof(type->name), "%s",
-		 size >= INFO_MIN_SIZE && info->name ? info->name : "?");
-	if (info->header.version < 1 || size < INFO_MIN_SIZE) {
-		snprintf(
-		    type->invalid, sizeof(type->invalid),
-		    "program type '%s': unsupported program information (version %u, %zu bytes)",
-		    type->name, info->header.version, size);
+	/* Only a known version at a known size is read: anything else would be guessed at. */
+	if (core_contract_check(&core_contract_program_info, &info->header,
+				provider->npi_specific_size, whose, type->invalid,
+				sizeof(type->invalid)))
 		return;
-	}
+	memcpy(&type->info, info, info->header.size);
 	if (!info->name) {
-		snprintf(type->invalid, sizeof(type->invalid), "a program type has no name");
+		snprintf(type->invalid, sizeof(type->invalid), "%s: a program type has no name",
+			 whose);
 		return;
 	}
+	snprintf(type->name, sizeof(type->name), "%s", info->name);
+	snprintf(type->who, sizeof(type->who), "%s, program type '%s'", whose, type->name);
+	if (core_contract_check_flags("program type flags", info->flags, CORE_PROGRAM_TYPE_FLAGS,
+				      type->who, type->invalid, sizeof(type->invalid)))
+		return;
+	if (read_v3(type))
+		return;
 	normalize_context(&type->info.context);
 	check_helpers(type);
 }

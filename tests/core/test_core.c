@@ -45,7 +45,9 @@ static const struct ebpf_section_prefix nopacket_sections[] = { { .prefix = "nop
 /* Program types without a packet, each declaring it in another way (extension.h's rule). */
 #define NOPACKET_INFO(name_, guid_last_, ...)                                                      \
 	{                                                                                          \
-		.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, 1), .name = name_,       \
+		.header =                                                                          \
+		    EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),    \
+		.name = name_,                                                                     \
 		.program_type = NMR_GUID(0x11111111, 0x2222, 0x3333, 0x4444, guid_last_),          \
 		.sections = nopacket_sections, .section_count = 1,                                 \
 		.context = { .size = 16, __VA_ARGS__ },                                            \
@@ -53,7 +55,7 @@ static const struct ebpf_section_prefix nopacket_sections[] = { { .prefix = "nop
 
 static const struct ebpf_program_info infos[] = {
 	{
-	    .header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, 1),
+	    .header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
 	    .name = "other",
 	    .program_type = NMR_GUID(0x11111111, 0x2222, 0x3333, 0x4444, 0x555555555555),
 	    .sections = other_sections,
@@ -61,7 +63,7 @@ static const struct ebpf_program_info infos[] = {
 	    .context = { .size = 8, .data = -1, .data_end = -1, .meta = -1 },
 	},
 	{
-	    .header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, 1),
+	    .header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
 	    .name = "badhelpers",
 	    .program_type = NMR_GUID(0x11111111, 0x2222, 0x3333, 0x4444, 0x555555555556),
 	    .sections = bad_sections,
@@ -536,7 +538,8 @@ static void test_unoffered_helper_named(void **state)
 		const char *says;
 	} calls[] = {
 		{ 93, "helper bpf_spin_lock (93) is not offered by program type 'sample'" },
-		{ 14, "helper bpf_get_current_pid_tgid (14) is not offered by program type 'other'" },
+		{ 14,
+		  "helper bpf_get_current_pid_tgid (14) is not offered by program type 'other'" },
 		{ 30583, "unknown helper 30583" },
 	};
 	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = EBPF_MODE_INTERP };

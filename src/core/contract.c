@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The known versions and sizes of the contract's structures (contract.h). When a field is
+ * appended to a structure in include/extbpf/extension.h, its new sizeof goes here: under the
+ * current version while nothing shipped with the old size, under a new version otherwise.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "core/contract.h"
+
+/* The size a structure had when it ended with `field`: sizeof rounds up to its alignment. */
+#define SIZE_ENDING_AT(type, field)                                                                \
+	((offsetof(type, field) + sizeof(((type *)0)->field) + _Alignof(type) - 1) /               \
+	 _Alignof(type) * _Alignof(type))
+
+static const struct core_contract_version program_info_versions[] = {
+	/* Version 1 grew three times: flags, the test-run callbacks, the narrow packet pointers. */
+	{ 1,
+	  { SIZE_ENDING_AT(struct ebpf_program_info, flags),
+	    SIZE_ENDING_AT(struct ebpf_program_info, context_destroy),
+	    SIZE_ENDING_AT(struct ebpf_program_info, context_pointers) } },
+	/* Version 2: the optional BTF of the context for CO-RE. */
+	{ 2, { SIZE_ENDING_AT(struct ebpf_program_info, btf_size) } },
+	/* Version 3: the arrays' element sizes and the context by pointer. */
+	{ 3, { SIZE_ENDING_AT(struct ebpf_program_info, context_info) } },
+};
+
+static const struct core_contract_version context_info_versions[] = {
+	{ 1, { SIZE_ENDING_AT(struct ebpf_context_info, pointers) } },
+};
+
+static const struct core_contract_version attach_provider_data_versions[] = {
+	{ 1, { SIZE_ENDING_AT(struct ebpf_attach_provider_data, params_size) } },
+};
+
+static const struct core_contract_version extension_descriptor_versions[] = {
+	{ 1, { SIZE_ENDING_AT(struct ebpf_extension_descriptor, unload) } },
+};
+
+static const struct core_contract_version registration_versions[] = {
+	{ 1, { SIZE_ENDING_AT(struct ebpf_extension_registration, hook_count) } },
+};
+
+#define CONTRACT(name_, versions_)                                                                 \
+	{                                                                                          \
+		.name = (name_), .versions = (versions_),                                          \
+		.version_count = sizeof(versions_) / sizeof((versions_)[0]),                       \
+	}
+
+const struct core_contract core_contract_program_info =
+    CONTRACT("struct ebpf_program_info", program_info_versions);
+const struct core_contract core_contract_attach_provider_data =
+    CONTRACT("struct ebpf_attach_provider_data", attach_provider_data_versions);
+const struct core_contract core_contract_extension_descriptor =
+    CONTRACT("struct ebpf_extension_descriptor", extension_descriptor_versions);
+const struct core_contract core_contract_registration =
+    CONTRACT("struct ebpf_extension_registration", registration_versions);
+const struct core_contract core_contract_context_info =
+    CONTRACT("struct ebpf_context_info", context_info_versions);
+
+static const struct core_contract_version *find_version(const struct core_contract *contract,
+							uint16_t version)
+{
+	for (size_t i = 0; i < contract->version_count; i++) {
+		if (contract->versions[i].version == version)
+			return &contract->versions[i];
+	}
+	return NULL;
+}
+
+/* "1, 2" or "136, 152": the list a refusal quotes, so the author sees what would be accepted. */
+static void format_list(char *buf, size_t size, const uint16_t *values, size_t count, size_t stride)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < count && len < size; i++) {
+		uint16_t v = *(const uint16_t *)((const char *)values + i * stride);
+
+		if (!v)
+			break;
+		len += (size_t)snprintf(buf + len, size - len, "%s%u", i ? ", " : "", v);
+	}
+}
+
+int core_contract_check(const struct core_contract *contract,
+			const struct ebpf_extension_header *header, size_t available,
+			const char *who, char *msg, size_t msg_size)
+{
+	const struct core_contract_version *v = find_version(contract, header->version);
+	char known[64];
+
+	if (!v) {
+		format_list(known, sizeof(known), &contract->versions[0].version,
+			    contract->version_count, sizeof(contract->versions[0]));
+		snprintf(msg, msg_size, "%s: %s has unknown version %u (this runtime knows %s)",
+			 who, contract->name, header->version, known);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < CORE_CONTRACT_MAX_SIZES && v->sizes[i]; i++) {
+		if (header->size != v->sizes[i])
+			continue;
+		if (header->size > available) {
+			snprintf(msg, msg_size,
+				 "%s: %s claims %u bytes but its registration gives only %zu", who,
+				 contract->name, header->size, available);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	format_list(known, sizeof(known), v->sizes, CORE_CONTRACT_MAX_SIZES, sizeof(v->sizes[0]));
+	snprintf(msg, msg_size, "%s: %s version %u has unknown size %u bytes (known: %s)", who,
+		 contract->name, header->version, header->size, known);
+	return -EINVAL;
+}
+
+int core_contract_check_flags(const char *field, uint32_t flags, uint32_t known, const char *who,
+			      char *msg, size_t msg_size)
+{
+	if (!(flags & ~known))
+		return 0;
+	snprintf(msg, msg_size, "%s: %s has unknown flag bits 0x%x (this runtime knows 0x%x)", who,
+		 field, flags & ~known, known);
+	return -EINVAL;
+}
+
+int core_contract_check_element(const char *name, uint32_t size, size_t known, const char *who,
+				char *msg, size_t msg_size)
+{
+	if (!size || size == known)
+		return 0;
+	snprintf(msg, msg_size, "%s: %s array has unknown element size %u (known: %zu)", who, name,
+		 size, known);
+	return -EINVAL;
+}
