@@ -449,6 +449,8 @@ static int collect_notype_functions(struct loader_ctx *ctx, size_t *cap)
 	int err;
 
 	err = notype_candidates(ctx, &syms, &n);
+	if (err)
+		return err;
 	for (i = 0; i < n && !err; i++) {
 		GElf_Sym *sym = &syms[i];
 		uint64_t end = ctx->secs[sym->st_shndx].insn_count * LOADER_INSN_SZ;
