@@ -444,8 +444,8 @@ static int notype_candidates(struct loader_ctx *ctx, GElf_Sym **out, size_t *cou
  */
 static int collect_notype_functions(struct loader_ctx *ctx, size_t *cap)
 {
-	GElf_Sym *syms;
-	size_t n, i, next;
+	GElf_Sym *syms = NULL;
+	size_t n = 0, i, next;
 	int err;
 
 	err = notype_candidates(ctx, &syms, &n);
