@@ -87,8 +87,8 @@ static int elf_btf(void *image, size_t size, struct btf **btf)
 
 static int btf_from_file(const char *path, struct btf **btf)
 {
-	void *data;
-	size_t size;
+	void *data = NULL;
+	size_t size = 0;
 	int err = read_file(path, &data, &size);
 
 	if (err)
@@ -114,7 +114,7 @@ static int btf_from_file(const char *path, struct btf **btf)
 static int kernel_target(struct core_btf_targets *targets)
 {
 	const char *path = targets->kernel_path ? targets->kernel_path : CORE_KERNEL_BTF;
-	struct btf *btf;
+	struct btf *btf = NULL;
 	int err;
 
 	if (targets->kernel)
