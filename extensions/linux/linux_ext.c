@@ -64,6 +64,8 @@ static int build_provider(struct linux_provider *p, const struct linux_type *typ
 		.helper_count = type->helper_count,
 		.flags = type->flags,
 		.context_pointers = type->pointers,
+		.btf_attach = type->btf_attach,
+		.btf_attach_count = type->btf_attach_count,
 	};
 	return 0;
 }

@@ -50,6 +50,7 @@ enum linux_prog_type {
 	LINUX_PROG_CGROUP_SOCK_ADDR = 18,
 	LINUX_PROG_LWT_SEG6LOCAL = 19,
 	LINUX_PROG_TRACING = 26,
+	LINUX_PROG_LSM = 29,
 };
 
 /* The GUID of the program type with Linux number n (enum linux_prog_type). */
@@ -73,6 +74,7 @@ enum linux_prog_type {
 #define LINUX_PERF_EVENT_CTX_SIZE 184  /* struct bpf_perf_event_data */
 #define LINUX_TRACEPOINT_CTX_MAX  2048 /* PERF_MAX_TRACE_SIZE: a tracepoint's record */
 #define LINUX_RAW_TP_CTX_SIZE	  96   /* 12 u64 arguments (MAX_BPF_FUNC_ARGS) */
+#define LINUX_BTF_CTX_SIZE	  104  /* 12 u64 arguments and the return value */
 #define LINUX_BPF_SOCK_SIZE	  80   /* struct bpf_sock */
 #define LINUX_BPF_SOCK_ADDR_SIZE  72   /* struct bpf_sock_addr */
 #define LINUX_BPF_SOCK_OPS_SIZE	  224  /* struct bpf_sock_ops, with skb_hwtstamp (6.2) */

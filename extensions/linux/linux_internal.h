@@ -133,6 +133,8 @@ struct linux_type {
 	const enum linux_proto_key *helpers;
 	uint32_t helper_count;
 	uint32_t flags;
+	const struct ebpf_btf_attach *btf_attach;
+	uint32_t btf_attach_count;
 };
 
 extern const struct linux_type linux_types[];

@@ -140,6 +140,13 @@ static const enum linux_proto_key tracepoint_helpers[] = {
 	LP_GET_ATTACH_COOKIE,
 };
 
+/* tracing_prog_func_proto: the kprobe set without override_return (fmod_ret returns instead). */
+static const enum linux_proto_key tracing_helpers[] = {
+	TRACING_HELPERS,
+	LP_GET_FUNC_IP,
+	LP_GET_ATTACH_COOKIE,
+};
+
 static const enum linux_proto_key raw_tp_helpers[] = {
 	TRACING_HELPERS,
 };
@@ -289,11 +296,8 @@ static const enum linux_proto_key sock_addr_helpers[] = {
 	{                                                                                          \
 		.prefix = (p)                                                                      \
 	}
-#define SECTIONS(list) .sections = (list), .section_count = ARRAY_SIZE(list)
-
-#define BTF_REFUSED                                                                                \
-	"it attaches through the kernel's BTF (BPF_PROG_TYPE_TRACING), which a user-space "        \
-	"runtime does not have; use kprobe/ or raw_tracepoint/ for offline verification"
+#define SECTIONS(list)	 .sections = (list), .section_count = ARRAY_SIZE(list)
+#define BTF_ATTACH(list) .btf_attach = (list), .btf_attach_count = ARRAY_SIZE(list)
 
 static const struct ebpf_section_prefix sk_filter_sections[] = { S("socket") };
 static const struct ebpf_section_prefix kprobe_sections[] = {
@@ -319,16 +323,37 @@ static const struct ebpf_section_prefix raw_tp_sections[] = {
 	  .refused = "writable raw tracepoints (BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE) are not "
 		     "supported" },
 };
+#define ITER_REFUSED                                                                               \
+	"iterators (bpf_iter__NAME contexts) are not supported yet; fentry/, fexit/, fmod_ret/, "  \
+	"tp_btf/ and lsm/ are"
+
 static const struct ebpf_section_prefix tracing_sections[] = {
-	{ .prefix = "tp_btf", .refused = BTF_REFUSED },
-	{ .prefix = "fentry", .refused = BTF_REFUSED },
-	{ .prefix = "fexit", .refused = BTF_REFUSED },
-	{ .prefix = "fmod_ret", .refused = BTF_REFUSED },
-	{ .prefix = "fentry.s", .refused = BTF_REFUSED },
-	{ .prefix = "fexit.s", .refused = BTF_REFUSED },
-	{ .prefix = "fmod_ret.s", .refused = BTF_REFUSED },
-	{ .prefix = "iter", .refused = BTF_REFUSED },
-	{ .prefix = "iter.s", .refused = BTF_REFUSED },
+	S("tp_btf"),
+	S("fentry"),
+	S("fexit"),
+	S("fmod_ret"),
+	S("fentry.s"),
+	S("fexit.s"),
+	S("fmod_ret.s"),
+	{ .prefix = "iter", .refused = ITER_REFUSED },
+	{ .prefix = "iter.s", .refused = ITER_REFUSED },
+};
+
+/* Linux's attach rules (bpf_check_attach_target): the BTF entry each section names. */
+static const struct ebpf_btf_attach tracing_btf_attach[] = {
+	{ "tp_btf", "btf_trace_", EBPF_BTF_ATTACH_TRACEPOINT },
+	{ "fentry", "", EBPF_BTF_ATTACH_FUNC },
+	{ "fentry.s", "", EBPF_BTF_ATTACH_FUNC },
+	{ "fexit", "", EBPF_BTF_ATTACH_FUNC_RET },
+	{ "fexit.s", "", EBPF_BTF_ATTACH_FUNC_RET },
+	{ "fmod_ret", "", EBPF_BTF_ATTACH_FUNC_RET },
+	{ "fmod_ret.s", "", EBPF_BTF_ATTACH_FUNC_RET },
+};
+
+static const struct ebpf_section_prefix lsm_sections[] = { S("lsm"), S("lsm.s") };
+static const struct ebpf_btf_attach lsm_btf_attach[] = {
+	{ "lsm", "bpf_lsm_", EBPF_BTF_ATTACH_FUNC_RET },
+	{ "lsm.s", "bpf_lsm_", EBPF_BTF_ATTACH_FUNC_RET },
 };
 static const struct ebpf_section_prefix perf_event_sections[] = { S("perf_event") };
 static const struct ebpf_section_prefix cg_skb_sections[] = {
@@ -536,12 +561,24 @@ const struct linux_type linux_types[] = {
 		.flags = PACKET_READ_ONLY,
 	},
 	{
-		/* Listed so that its sections are refused with the reason, not as unknown. */
+		/* The context is the target's arguments: the core builds it from the kernel's BTF
+		 * (btf_attach); PLAIN_CONTEXT is the largest, 13 u64s. */
 		.name = "tracing",
 		.number = LINUX_PROG_TRACING,
 		SECTIONS(tracing_sections),
-		PLAIN_CONTEXT(LINUX_RAW_TP_CTX_SIZE),
+		PLAIN_CONTEXT(LINUX_BTF_CTX_SIZE),
+		HELPERS(tracing_helpers),
 		.flags = TRACING_FLAGS,
+		BTF_ATTACH(tracing_btf_attach),
+	},
+	{
+		.name = "lsm",
+		.number = LINUX_PROG_LSM,
+		SECTIONS(lsm_sections),
+		PLAIN_CONTEXT(LINUX_BTF_CTX_SIZE),
+		HELPERS(tracing_helpers),
+		.flags = TRACING_FLAGS,
+		BTF_ATTACH(lsm_btf_attach),
 	},
 };
 

@@ -55,7 +55,7 @@ struct ebpf_extension_header {
 	uint16_t size;
 };
 
-#define EBPF_PROGRAM_INFO_VERSION	  3
+#define EBPF_PROGRAM_INFO_VERSION	  4
 #define EBPF_CONTEXT_INFO_VERSION	  1
 #define EBPF_ATTACH_PROVIDER_DATA_VERSION 1
 #define EBPF_LINK_CLIENT_DATA_VERSION	  1
@@ -197,6 +197,24 @@ struct ebpf_section_prefix {
  */
 #define EBPF_PROGRAM_TYPE_PACKET_READ_ONLY   (1u << 1)
 
+/*
+ * How a section of a type attached through BTF names its target (Linux's fentry, tp_btf, lsm):
+ * the section "fentry/NAME" attaches to the BTF entry prefix + NAME of the target BTF (the
+ * kernel's), and the program's context is that entry's arguments, one u64 each.
+ */
+enum ebpf_btf_attach_kind {
+	EBPF_BTF_ATTACH_FUNC = 1,   /* a FUNC: its parameters */
+	EBPF_BTF_ATTACH_FUNC_RET,   /* a FUNC: its parameters, then its return value */
+	EBPF_BTF_ATTACH_TRACEPOINT, /* a typedef of a pointer to a FUNC_PROTO whose first
+				     * parameter (the tracepoint's own data) is not passed */
+};
+
+struct ebpf_btf_attach {
+	const char *section; /* "fentry": matches "fentry/NAME" */
+	const char *prefix;  /* prepended to NAME: "btf_trace_", "bpf_lsm_", "" */
+	uint32_t kind;	     /* enum ebpf_btf_attach_kind */
+};
+
 /* The Program Information NPI's provider data: one program type. */
 struct ebpf_program_info {
 	struct ebpf_extension_header header;
@@ -254,6 +272,14 @@ struct ebpf_program_info {
 	uint32_t section_size;	    /* sizeof(struct ebpf_section_prefix) */
 	uint32_t helper_proto_size; /* sizeof(struct ebpf_helper_proto) */
 	const struct ebpf_context_info *context_info;
+
+	/*
+	 * Version 4, optional: the sections whose target is named in the target BTF (the
+	 * kernel's): their programs' context is the target's typed arguments, and they are
+	 * verify-only (their typed pointers are kernel objects). See docs/linux-types.md.
+	 */
+	const struct ebpf_btf_attach *btf_attach;
+	uint32_t btf_attach_count;
 };
 
 /* The header and element sizes of a version-3 struct ebpf_program_info initialiser. */

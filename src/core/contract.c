@@ -24,6 +24,8 @@ static const struct core_contract_version program_info_versions[] = {
 	{ 2, { SIZE_ENDING_AT(struct ebpf_program_info, btf_size) } },
 	/* Version 3: the arrays' element sizes and the context by pointer. */
 	{ 3, { SIZE_ENDING_AT(struct ebpf_program_info, context_info) } },
+	/* Version 4: the sections attached through BTF (Linux's fentry, tp_btf, lsm). */
+	{ 4, { SIZE_ENDING_AT(struct ebpf_program_info, btf_attach_count) } },
 };
 
 static const struct core_contract_version context_info_versions[] = {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/btf_attach.h"
 #include "core/btf_target.h"
 #include "core/core.h"
 #include "core/error.h"
@@ -348,11 +349,54 @@ static const char *poison_note(const struct load_unit *u, int64_t insn)
 	return NULL;
 }
 
+/* A type attached through BTF (Linux's fentry, ...): the context is the target's arguments. */
+static int btf_attach_input(const struct ebpf_program *prog, const struct ebpf_program_info *info,
+			    const struct load_unit *u, struct verifier_input *in,
+			    struct verifier_btf_ctx *ctx, struct loader_core_target **target,
+			    bool *owned)
+{
+	const struct ebpf_btf_attach *attach = core_btf_attach_find(info, prog->section);
+	int err;
+
+	if (!attach)
+		return 0;
+	if (!u->opts->verify_only)
+		return core_error(-EOPNOTSUPP,
+				  "section '%s': program '%s' attaches through BTF to kernel "
+				  "objects, which a user-space runtime does not have: it can only "
+				  "be verified (verify_only)",
+				  prog->section, prog->name);
+	err = core_btf_attach_ctx(u->btf, info, attach, prog->section, ctx, target, owned);
+	if (!err)
+		in->btf_ctx = ctx;
+	return err;
+}
+
+/* The verifier's verdict err: the refusal's message, or the accepted program's rewrites. */
+static int verdict(struct ebpf_program *prog, const struct ebpf_program_info *info,
+		   const struct load_unit *u, const struct verifier_input *in,
+		   const struct verifier_result *result, int err)
+{
+	if (err)
+		return core_error(err, "program '%s' refused: %s%s%s", prog->name, result->message,
+				  poison_note(u, result->insn) ? "\n  " : "",
+				  poison_note(u, result->insn) ? poison_note(u, result->insn) : "");
+	prog->verified_insns = result->insns_processed;
+	prog->verified_states = result->states_kept;
+	prog->verified_stack_depth = result->max_stack_depth;
+	err = rewrite_ctx_loads(prog, info, in->ctx_field_loads);
+	neutralise_poison(prog, u);
+	return err;
+}
+
 static int verify(struct ebpf_program *prog, const struct ebpf_program_info *info,
 		  const struct loader_program *lp, const struct load_unit *u)
 {
 	struct verifier_line *lines = NULL;
 	struct verifier_result result;
+	struct verifier_btf_ctx btf_ctx;
+	struct loader_core_target *btf_target = NULL;
+	bool btf_owned = false;
 	struct verifier_input in = {
 		.section = prog->section,
 		.insns = prog->insns,
@@ -390,20 +434,15 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 		free(lines);
 		return core_error(-ENOMEM, "section '%s': out of memory", prog->section);
 	}
-	memset(&result, 0, sizeof(result));
-	err = verifier_verify(&in, &result);
-	free(lines);
-	if (err) {
-		err = core_error(err, "program '%s' refused: %s%s%s", prog->name, result.message,
-				 poison_note(u, result.insn) ? "\n  " : "",
-				 poison_note(u, result.insn) ? poison_note(u, result.insn) : "");
-	} else {
-		prog->verified_insns = result.insns_processed;
-		prog->verified_states = result.states_kept;
-		prog->verified_stack_depth = result.max_stack_depth;
-		err = rewrite_ctx_loads(prog, info, in.ctx_field_loads);
-		neutralise_poison(prog, u);
+	err = btf_attach_input(prog, info, u, &in, &btf_ctx, &btf_target, &btf_owned);
+	if (!err) {
+		memset(&result, 0, sizeof(result));
+		err = verifier_verify(&in, &result);
+		err = verdict(prog, info, u, &in, &result, err);
 	}
+	free(lines);
+	if (btf_owned)
+		loader_core_target_free(btf_target);
 	free(in.ctx_field_loads);
 	return err;
 }

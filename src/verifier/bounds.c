@@ -1248,6 +1248,17 @@ static bool same_object(const struct reg *a, const struct reg *b)
 }
 
 /*
+ * A kernel object's address compared with a scalar (a lock address a map holds, say): Linux
+ * allows it to programs that may leak pointers (CAP_PERFMON); its outcome says nothing the
+ * program may rely on, so both sides go on unchanged.
+ */
+static bool btf_ptr_compare(const struct venv *env, const struct reg *ptr, const struct reg *val)
+{
+	return ptr->type == PTR_TO_BTF_ID && val->type == SCALAR &&
+	       (env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK);
+}
+
+/*
  * Comparisons involving a pointer: null checks, packet range checks, same-type pointers.
  * Sets *taken to the decided outcome or -1; fills *other (taken side) and cur (fall side).
  */
@@ -1263,6 +1274,8 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 	reg_describe(env, dst, d1, sizeof(d1));
 	reg_describe(env, src, d2, sizeof(d2));
 	*decided = -1;
+	if (!reg_is_pointer(val) && btf_ptr_compare(env, ptr, val))
+		return 0;
 	if (!reg_is_pointer(val)) {
 		if (!reg_is_null(val) || (op != EBPF_JMP_JEQ && op != EBPF_JMP_JNE))
 			return verr_state(env, idx, -EACCES,
@@ -1274,6 +1287,8 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 					  "32-bit null check of pointer %s prohibited (compare all "
 					  "64 bits)",
 					  ptr == dst ? d1 : d2);
+		if (ptr->type == PTR_TO_BTF_ID)
+			return 0; /* a kernel object's pointer may be NULL: both sides, as Linux */
 		if (!is_or_null(ptr)) {
 			/* A valid pointer is never NULL: the branch is decided. */
 			*decided = op == EBPF_JMP_JNE;

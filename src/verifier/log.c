@@ -68,6 +68,8 @@ const char *reg_type_name(enum reg_type type)
 		return "ringbuf_mem";
 	case PTR_TO_MEM_OR_NULL:
 		return "ringbuf_mem_or_null";
+	case PTR_TO_BTF_ID:
+		return "ptr_to_btf_id";
 	}
 	return "?";
 }
@@ -157,6 +159,9 @@ int reg_describe(const struct venv *env, const struct reg *r, char *buf, size_t 
 	case PTR_TO_MEM_OR_NULL:
 		return snprintf(buf, size, "%s(size=%u,off=%d%s)", reg_type_name(r->type), r->range,
 				r->off, b);
+	case PTR_TO_BTF_ID:
+		return snprintf(buf, size, "ptr_to_%s(off=%d%s)",
+				verifier_btf_type_name(env, r->btf_id), r->off, b);
 	default:
 		return snprintf(buf, size, "%s(off=%d%s)", reg_type_name(r->type), r->off, b);
 	}

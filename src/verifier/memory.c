@@ -69,7 +69,7 @@ static int check_leak(struct venv *env, uint32_t idx, const struct reg *val, con
 			  d, where, env->in->info->name ? env->in->info->name : "?");
 }
 
-static void result_scalar(struct reg *out, int size, bool sext)
+void result_scalar(struct reg *out, int size, bool sext)
 {
 	reg_mark_unknown(out);
 	if (size < 8) {
@@ -576,7 +576,11 @@ static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int si
 	case PTR_TO_STACK:
 		return stack_access(env, idx, regno, ptr, off, size, write, val, out, sext);
 	case PTR_TO_CTX:
+		if (env->in->btf_ctx)
+			return btf_ctx_access(env, idx, ptr, off, size, write, out);
 		return ctx_access(env, idx, regno, ptr, off, size, write, val, out, sext);
+	case PTR_TO_BTF_ID:
+		return btf_id_access(env, idx, regno, ptr, off, size, write, out, sext);
 	case PTR_TO_PACKET:
 	case PTR_TO_PACKET_META:
 		err = write ? check_packet_write(env, idx, "") : 0;

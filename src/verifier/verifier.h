@@ -33,6 +33,22 @@ struct verifier_line {
 	const char *text;
 };
 
+/* Linux's MAX_BPF_FUNC_ARGS, plus the return value fexit, fmod_ret and lsm programs read. */
+#define VERIFIER_MAX_BTF_ARGS 13
+
+/*
+ * The context of a program attached through BTF (Linux's fentry, fexit, fmod_ret, lsm, tp_btf):
+ * an array of u64 arguments of the target function, typed by its BTF prototype. Loading an
+ * argument that points to a struct or union gives a pointer to that BTF type (Linux's
+ * PTR_TO_BTF_ID), whose loads are checked against the type's layout (see docs/linux-types.md).
+ */
+struct verifier_btf_ctx {
+	const struct btf *btf; /* the kernel's (libbpf's <bpf/btf.h>) */
+	const char *target;    /* "do_unlinkat", for messages */
+	uint32_t nargs;	       /* readable u64 slots, the return value included */
+	uint32_t arg_btf_id[VERIFIER_MAX_BTF_ARGS]; /* the struct an argument points to, 0 scalar */
+};
+
 struct verifier_input {
 	const char *section; /* for messages */
 	const struct ebpf_inst *insns;
@@ -65,6 +81,8 @@ struct verifier_input {
 	 * flagged EBPF_HELPER_GPL_ONLY are refused unless it is GPL-compatible, as on Linux. NULL:
 	 * not checked (raw instructions, which carry no license). */
 	const char *license;
+	/* The context is the target's arguments (program types attached through BTF), or NULL. */
+	const struct verifier_btf_ctx *btf_ctx;
 };
 
 /* The helper a CO-RE relocation that found nothing calls (libbpf's "bad relo", 0xbad2310): refused
@@ -119,7 +137,7 @@ enum printk_kind {
 
 struct printk_conv {
 	enum printk_kind kind;
-	char flags[5];	/* each of "0+- " at most once, NUL-terminated */
+	char flags[5]; /* each of "0+- " at most once, NUL-terminated */
 	bool has_width;
 	uint32_t width; /* saturated at PRINTK_WIDTH_MAX */
 	uint8_t longs;	/* PRINTK_INT: the number of 'l' */

@@ -52,6 +52,9 @@ enum reg_type {
 	CONST_MAP_PTR_OR_NULL,
 	PTR_TO_MEM, /* ring buffer reservation; range is its size */
 	PTR_TO_MEM_OR_NULL,
+	/* A kernel object of a BTF type (btf_id), possibly NULL: verify-only, never dereferenced
+	 * in user space. Linux turns its loads into probe reads that cannot fault. */
+	PTR_TO_BTF_ID,
 };
 
 /*
@@ -64,7 +67,8 @@ struct reg {
 	uint8_t type;
 	uint8_t frameno; /* PTR_TO_STACK: the frame it points into */
 	int32_t off;
-	int32_t map; /* map index: map values and handles */
+	int32_t map;	 /* map index: map values and handles */
+	uint32_t btf_id; /* PTR_TO_BTF_ID: the type pointed to, in verifier_input.btf_ctx->btf */
 	uint32_t id;
 	uint32_t ref_id; /* ring buffer reservation this pointer belongs to */
 	uint32_t range;	 /* packet: bytes proven from pkt+var; mem: size */
@@ -213,6 +217,14 @@ int helper_validate(struct venv *env, uint32_t idx, const struct ebpf_helper_pro
 
 /* cfg.c */
 int cfg_check(struct venv *env);
+
+/* btf_access.c: contexts and pointers of programs attached through BTF */
+const char *verifier_btf_type_name(const struct venv *env, uint32_t id);
+int btf_ctx_access(struct venv *env, uint32_t idx, const struct reg *ptr, int off, int size,
+		   bool write, struct reg *out);
+int btf_id_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr, int off,
+		  int size, bool write, struct reg *out, bool sext);
+void result_scalar(struct reg *out, int size, bool sext);
 
 /* state.c: tnum */
 struct tnum tnum_const(uint64_t v);

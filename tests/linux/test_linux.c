@@ -117,6 +117,7 @@ static const struct {
 	{ "cgroup_sock_addr", BPF_PROG_TYPE_CGROUP_SOCK_ADDR },
 	{ "lwt_seg6local", BPF_PROG_TYPE_LWT_SEG6LOCAL },
 	{ "tracing", BPF_PROG_TYPE_TRACING },
+	{ "lsm", BPF_PROG_TYPE_LSM },
 };
 
 static void test_types_registered(void **state)
@@ -186,11 +187,13 @@ static const struct {
 	TYPE("s_raw_tracepoint", "raw_tracepoint"),
 	TYPE("s_raw_tp", "raw_tracepoint"),
 	REFUSED("s_raw_tp_w", "writable raw tracepoints"),
-	REFUSED("s_tp_btf", "BTF"),
-	REFUSED("s_fentry", "BTF"),
-	REFUSED("s_fexit", "BTF"),
-	REFUSED("s_fmod_ret", "BTF"),
-	REFUSED("s_iter", "BTF"),
+	TYPE("s_tp_btf", "tracing"), /* these need the kernel's BTF (skipped without it) */
+	TYPE("s_fentry", "tracing"),
+	TYPE("s_fexit", "tracing"),
+	TYPE("s_fmod_ret", "tracing"),
+	TYPE("s_lsm", "lsm"),
+	REFUSED("s_fentry_bare", "names no target"),
+	REFUSED("s_iter", "iterators"),
 	TYPE("s_perf_event", "perf_event"),
 	TYPE("s_lwt_in", "lwt_in"),
 	TYPE("s_lwt_out", "lwt_out"),
@@ -225,6 +228,17 @@ static const struct {
 	REFUSED("s_unknown", "no loaded extension"),
 };
 
+/* Programs attached through BTF are verified against the running kernel's. */
+static bool have_kernel_btf(void)
+{
+	return access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+}
+
+static bool is_btf_attached(const char *type)
+{
+	return !strcmp(type, "tracing") || !strcmp(type, "lsm");
+}
+
 static void test_section_table(void **state)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(section_rows); i++) {
@@ -233,6 +247,9 @@ static void test_section_table(void **state)
 		int err;
 
 		if (section_rows[i].type && !strcmp(section_rows[i].type, "xdp") && !packet_ext)
+			continue;
+		if (section_rows[i].type && is_btf_attached(section_rows[i].type) &&
+		    !have_kernel_btf())
 			continue;
 		err = open_object("sections.bpf.o", section_rows[i].function, true, &obj);
 		if (!section_rows[i].type) {
@@ -567,6 +584,60 @@ static void test_tracing_programs(void **state)
 	ebpf_object_close(obj);
 }
 
+/* fentry, fexit, tp_btf, lsm, fmod_ret: BTF-typed arguments, verified; never run. */
+static void test_btf_tracing_programs(void **state)
+{
+	struct ebpf_object *obj;
+
+	if (!have_kernel_btf()) {
+		print_message("skipped: /sys/kernel/btf/vmlinux is absent\n");
+		skip();
+	}
+	obj = verify_object("btf_tracing.bpf.o");
+	expect_type(obj, "unlink_entry", "tracing");
+	expect_type(obj, "unlink_exit", "tracing");
+	expect_type(obj, "switch_btf", "tracing");
+	expect_type(obj, "lsm_open", "lsm");
+	expect_type(obj, "fmod_open", "tracing");
+	ebpf_object_close(obj);
+	obj = NULL;
+	/* Their typed pointers are kernel objects: verification only. */
+	assert_int_not_equal(open_object("btf_tracing.bpf.o", "switch_btf", false, &obj), 0);
+	assert_null(obj);
+	assert_true(error_has("can only be verified"));
+}
+
+/* Each misuse of a BTF-typed argument, refused for its reason. */
+static void test_btf_tracing_unsafe(void **state)
+{
+	static const struct {
+		const char *function;
+		const char *reason;
+	} rows[] = {
+		{ "store_field", "store through r" },
+		{ "store_deep", "(pointer to kernel type 'task_struct') prohibited" },
+		{ "read_past", "access beyond 'task_struct'" },
+		{ "arg_index", "'do_unlinkat' has 2 arguments (16 bytes)" },
+		{ "arg_index_lsm", "'file_open' has 2 arguments (16 bytes)" },
+		{ "confused_beyond", "access beyond 'filename'" },
+		{ "confused_scalar", "which is a scalar, not a pointer" },
+		{ "absent_target", "has no function 'extbpf_no_such_function'" },
+	};
+
+	if (!have_kernel_btf()) {
+		print_message("skipped: /sys/kernel/btf/vmlinux is absent\n");
+		skip();
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct ebpf_object *obj = NULL;
+
+		if (!open_object("bad/btf_tracing.bpf.o", rows[i].function, true, &obj))
+			fail_msg("%s: accepted, expected '%s'", rows[i].function, rows[i].reason);
+		if (!error_has(rows[i].reason))
+			fail_msg("%s: wrong reason", rows[i].function);
+	}
+}
+
 static void test_socket_programs(void **state)
 {
 	struct ebpf_object *obj = verify_object("sockets.bpf.o");
@@ -740,6 +811,8 @@ int main(void)
 		cmocka_unit_test(test_cilium_tc),
 		cmocka_unit_test(test_suricata_socket_filter),
 		cmocka_unit_test(test_tracing_programs),
+		cmocka_unit_test(test_btf_tracing_programs),
+		cmocka_unit_test(test_btf_tracing_unsafe),
 		cmocka_unit_test(test_socket_programs),
 		cmocka_unit_test(test_katran_xdp),
 		cmocka_unit_test(test_packet_access_rights),

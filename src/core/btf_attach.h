@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Program types attached through BTF (ebpf_program_info.btf_attach, Linux's fentry, fexit,
+ * fmod_ret, lsm, tp_btf): the target the section names, looked up in the target BTF, gives the
+ * program's context, its arguments typed by the target's prototype.
+ */
+#ifndef EXTBPF_CORE_BTF_ATTACH_H
+#define EXTBPF_CORE_BTF_ATTACH_H
+
+#include <extbpf/extension.h>
+
+#include "core/btf_target.h"
+#include "verifier/verifier.h"
+
+/* The entry of info->btf_attach the section matches, or NULL: the type's context is its own. */
+const struct ebpf_btf_attach *core_btf_attach_find(const struct ebpf_program_info *info,
+						   const char *section);
+
+/*
+ * Fills *ctx for a program of section `section` matching `attach`, from the target BTF of the
+ * program type (the kernel's for Linux types); *target_out (freed with
+ * loader_core_target_free when *owned) holds the BTF ctx->btf points into, and ctx->target
+ * points into section. Returns 0, or a negative errno with core_error() naming the section and
+ * what is missing.
+ */
+int core_btf_attach_ctx(struct core_btf_targets *targets, const struct ebpf_program_info *info,
+			const struct ebpf_btf_attach *attach, const char *section,
+			struct verifier_btf_ctx *ctx, struct loader_core_target **target_out,
+			bool *owned);
+
+#endif /* EXTBPF_CORE_BTF_ATTACH_H */

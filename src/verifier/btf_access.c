@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Loads of programs attached through BTF (Linux's fentry, fexit, fmod_ret, lsm, tp_btf): the
+ * context is the target's arguments, one u64 each, and an argument that points to a struct is
+ * a pointer to that BTF type (PTR_TO_BTF_ID). Loads through such a pointer are checked against
+ * the type's layout as Linux's btf_struct_access does: a scalar member gives a scalar, a
+ * pointer member to a struct gives a further typed pointer. Stores are refused.
+ *
+ * Linux turns these loads into probe reads that cannot fault (the pointer may be NULL or
+ * stale); a user-space runtime has no kernel objects to read, so these program types are
+ * verify-only (the core refuses to load them for execution).
+ */
+#include <errno.h>
+
+#include <bpf/btf.h>
+
+#include "verifier_int.h"
+
+#define MAX_WALK_DEPTH 32 /* nested members, arrays and modifiers followed */
+
+static const struct btf *ctx_btf(const struct venv *env)
+{
+	return env->in->btf_ctx ? env->in->btf_ctx->btf : NULL;
+}
+
+const char *verifier_btf_type_name(const struct venv *env, uint32_t id)
+{
+	const struct btf *btf = ctx_btf(env);
+	const struct btf_type *t = btf ? btf__type_by_id(btf, id) : NULL;
+	const char *name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+
+	return name && name[0] ? name : "(anon)";
+}
+
+/* The type behind typedefs and const/volatile/restrict qualifiers. */
+static uint32_t skip_mods(const struct btf *btf, uint32_t id)
+{
+	for (int i = 0; i < MAX_WALK_DEPTH; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (!t || !(btf_is_mod(t) || btf_is_typedef(t)))
+			return id;
+		id = t->type;
+	}
+	return id;
+}
+
+/* The struct or union a pointer type points to, or 0. */
+static uint32_t pointee_struct(const struct btf *btf, uint32_t ptr_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, ptr_id);
+	uint32_t id;
+
+	if (!t || !btf_is_ptr(t))
+		return 0;
+	id = skip_mods(btf, t->type);
+	t = btf__type_by_id(btf, id);
+	return t && btf_is_composite(t) ? id : 0;
+}
+
+/* The member of composite t holding [off, off + size) whole, or NULL (padding, bitfields,
+ * an access across members): *moff is its byte offset. */
+static const struct btf_member *member_at(const struct btf *btf, const struct btf_type *t,
+					  uint32_t off, int size, uint32_t *moff)
+{
+	const struct btf_member *m = btf_members(t);
+
+	for (uint16_t i = 0; i < btf_vlen(t); i++, m++) {
+		uint32_t bit = btf_member_bit_offset(t, i);
+		__s64 msize;
+
+		if (btf_member_bitfield_size(t, i) || bit % 8)
+			continue;
+		msize = btf__resolve_size(btf, m->type);
+		if (msize < 0 || off < bit / 8 || (uint64_t)off + size > bit / 8 + (uint64_t)msize)
+			continue;
+		*moff = bit / 8;
+		return m;
+	}
+	return NULL;
+}
+
+/*
+ * What a load of size bytes at off in type id gives: the struct a pointer member points to,
+ * or 0 for a scalar. Linux's btf_struct_walk.
+ */
+static uint32_t struct_walk(const struct btf *btf, uint32_t id, uint32_t off, int size)
+{
+	for (int depth = 0; depth < MAX_WALK_DEPTH; depth++) {
+		const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, id));
+		const struct btf_member *m;
+		uint32_t moff;
+		__s64 esize;
+
+		if (!t)
+			return 0;
+		if (btf_is_ptr(t))
+			return off == 0 && size == 8 ? pointee_struct(btf, skip_mods(btf, id)) : 0;
+		if (btf_is_array(t)) {
+			esize = btf__resolve_size(btf, btf_array(t)->type);
+			if (esize <= 0 || off % esize + size > esize)
+				return 0;
+			off %= esize;
+			id = btf_array(t)->type;
+			continue;
+		}
+		if (!btf_is_composite(t))
+			return 0;
+		m = member_at(btf, t, off, size, &moff);
+		if (!m)
+			return 0;
+		off -= moff;
+		id = m->type;
+	}
+	return 0;
+}
+
+static void mark_btf_ptr(struct reg *out, uint32_t btf_id)
+{
+	reg_mark_ptr(out, PTR_TO_BTF_ID);
+	out->btf_id = btf_id;
+}
+
+int btf_ctx_access(struct venv *env, uint32_t idx, const struct reg *ptr, int off, int size,
+		   bool write, struct reg *out)
+{
+	const struct verifier_btf_ctx *bc = env->in->btf_ctx;
+	int64_t total = (int64_t)ptr->off + off;
+	uint32_t arg;
+
+	if (write)
+		return verr_state(env, idx, -EACCES,
+				  "write to the context prohibited: the arguments of '%s' are "
+				  "read-only",
+				  bc->target);
+	if (total < 0 || total + size > (int64_t)bc->nargs * 8)
+		return verr_state(env, idx, -EACCES,
+				  "ctx access out of bounds: offset %lld size %d, '%s' has %u "
+				  "argument%s (%u bytes)",
+				  (long long)total, size, bc->target, bc->nargs,
+				  bc->nargs == 1 ? "" : "s", bc->nargs * 8);
+	if (total % 8)
+		return verr_state(env, idx, -EACCES,
+				  "ctx access at offset %lld: the arguments of '%s' are u64s, "
+				  "read each at a multiple of 8",
+				  (long long)total, bc->target);
+	arg = (uint32_t)(total / 8);
+	if (bc->arg_btf_id[arg] && size == 8)
+		mark_btf_ptr(out, bc->arg_btf_id[arg]);
+	else
+		result_scalar(out, size, false);
+	return 0;
+}
+
+int btf_id_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr, int off,
+		  int size, bool write, struct reg *out, bool sext)
+{
+	const struct btf *btf = ctx_btf(env);
+	const char *name = verifier_btf_type_name(env, ptr->btf_id);
+	const struct btf_type *t = btf ? btf__type_by_id(btf, ptr->btf_id) : NULL;
+	int64_t total = (int64_t)ptr->off + off;
+	uint32_t pointee;
+
+	if (!t)
+		return -EFAULT;
+	if (write)
+		return verr_state(env, idx, -EACCES,
+				  "store through r%d (pointer to kernel type '%s') prohibited: "
+				  "kernel objects are read-only to this program",
+				  regno, name);
+	if (!tnum_is_const(ptr->var))
+		return verr_state(env, idx, -EACCES,
+				  "variable offset access through r%d (pointer to '%s') "
+				  "prohibited",
+				  regno, name);
+	total += (int64_t)ptr->var.value;
+	if (total < 0 || total + size > (int64_t)t->size)
+		return verr_state(env, idx, -EACCES,
+				  "access beyond '%s' through r%d: offset %lld size %d, the type "
+				  "has %u bytes",
+				  name, regno, (long long)total, size, t->size);
+	pointee = struct_walk(btf, ptr->btf_id, (uint32_t)total, size);
+	if (pointee && !sext)
+		mark_btf_ptr(out, pointee);
+	else
+		result_scalar(out, size, sext);
+	return 0;
+}
