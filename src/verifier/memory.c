@@ -558,6 +558,28 @@ static bool is_ctx_field_load(const struct venv *env, const struct reg *ptr, int
 	       (ctx->meta >= 0 && total == ctx->meta);
 }
 
+/*
+ * A load at a constant offset of a frozen read-only map (.rodata, .kconfig) reads the value
+ * the map holds, as Linux's bpf_map_direct_read: code behind a configuration constant that is
+ * false (LINUX_KERNEL_VERSION < X, a tool's `const volatile` option) is dead, as on Linux.
+ */
+static bool frozen_read(const struct verifier_map *map, const struct reg *ptr, int off, int size,
+			bool sext, struct reg *out)
+{
+	int64_t total = (int64_t)ptr->off + off + (int64_t)ptr->var.value;
+	uint64_t v = 0;
+
+	if (!map->read_only || !map->frozen_data || !tnum_is_const(ptr->var) || size > 8)
+		return false;
+	if (total < 0 || total + size > map->value_size)
+		return false;
+	memcpy(&v, (const uint8_t *)map->frozen_data + total, (size_t)size); /* little-endian */
+	if (sext && size < 8 && (v >> (size * 8 - 1)) & 1)
+		v |= ~0ull << (size * 8);
+	reg_mark_const(out, v);
+	return true;
+}
+
 static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int size, bool write,
 		      const struct reg *val, struct reg *out, bool sext)
 {
@@ -599,6 +621,8 @@ static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int si
 		err = region_access(env, idx, regno, ptr, off, size, map->value_size, "map value");
 		if (!err && write)
 			err = check_leak(env, idx, val, "a map value");
+		if (!err && !write && frozen_read(map, ptr, off, size, sext, out))
+			return 0;
 		break;
 	case PTR_TO_MEM:
 		err = region_access(env, idx, regno, ptr, off, size, ptr->range,
