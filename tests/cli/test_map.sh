@@ -15,15 +15,14 @@ expect 0 "map list -j" "$extbpf" map list -j "$gd"
 json_ok "map list -j"
 json_check "map list -j" "{m['name']: m['value_size'] for m in j}['.bss'] == 12"
 
-# .data holds data_counter = 7 (u64) then data_pair = { 0x11111111, 0x22222222 }.
+# .data holds data_counter = 7 (u64) then data_pair = { 0x11111111, 0x22222222 }: dumped as
+# its variables from BTF (test_globals.sh tests that in detail); lookup gives the bytes.
 expect 0 "map dump .data" "$extbpf" map dump "$gd" .data
-contains "$work/out" \
-	"key: 00 00 00 00  value: 07 00 00 00 00 00 00 00 11 11 11 11 22 22 22 22" "dump .data"
-contains "$work/out" "Found 1 element" "dump .data count"
+contains "$work/out" "  data_counter = (__u64)7" "dump .data: the u64"
+contains "$work/out" "  data_pair = (__u32[2])[286331153,572662306,]" "dump .data: the array"
 expect 0 "map dump -j" "$extbpf" map dump -j "$gd" .rodata
 json_ok "map dump -j"
-json_check "map dump -j .rodata: rodata_limit = 42" \
-	"j[0]['key'] == ['0x00'] * 4 and j[0]['value'][:4] == ['0x2a', '0x00', '0x00', '0x00']"
+json_check "map dump -j .rodata: rodata_limit = 42" "j['rodata_limit'] == 42"
 
 expect 0 "map lookup" "$extbpf" map lookup "$gd" .data --key 00000000
 contains "$work/out" "value: 07 00 00 00" "lookup"

@@ -12,6 +12,8 @@
 
 #include <extbpf/extbpf.h>
 
+struct btf; /* libbpf's <bpf/btf.h> */
+
 /* Exit codes, documented in docs/extbpf.1. */
 #define EXIT_OK	     0 /* success */
 #define EXIT_REFUSED 1 /* the work failed: a program refused, a run or lookup failed */
@@ -179,10 +181,34 @@ size_t cli_map_host_value_size(const struct ebpf_map *map);
  * execution (verify-only) has mode "none". */
 void cli_print_map_summary(FILE *out, const struct ebpf_map *map, bool json);
 void cli_print_program_summary(FILE *out, const struct ebpf_program *prog, bool loaded, bool json);
-/* Every element of a map (cmd_map.c): text as bpftool's, or one JSON array. */
-int cli_map_dump(FILE *out, struct ebpf_map *map, bool json);
+/* Every element of a map (cmd_map.c): text as bpftool's, or one JSON array; a global-data map
+ * described by btf (may be NULL) as its variables instead. */
+int cli_map_dump(FILE *out, struct ebpf_map *map, const struct btf *btf, bool json);
 /* Every map of an object, each with its summary (text) or as a ',"maps": [...]' member to
  * append to an open JSON object. EXIT_OK or EXIT_REFUSED. */
-int cli_dump_object_maps(FILE *out, const struct ebpf_object *obj, bool json);
+int cli_dump_object_maps(FILE *out, const struct ebpf_object *obj, const struct btf *btf,
+			 bool json);
+
+/* ---- Typed values from the object's BTF (cli_btf.c) ------------------------------------- */
+
+#define CLI_MAX_RINGBUFS      16
+#define CLI_RECORD_DUMP_LIMIT 256
+/* The .BTF of the ELF object at path, or NULL (none: values are shown as bytes). Free it with
+ * btf__free. */
+struct btf *cli_btf_load(const char *path);
+/* True when map_name (".data", ".bss", ".rodata", ...) has a DATASEC in btf. */
+bool cli_is_global_data(const struct btf *btf, const char *map_name);
+/* Each variable of the map: "  name = (type)value" lines, or one JSON {name: value}. */
+void cli_print_globals(FILE *out, const struct btf *btf, const char *map_name, const uint8_t *value,
+		       size_t size, bool json);
+/* Readers of every ring buffer of an object. A record of ring buffer NAME is typed when btf has
+ * a struct or union NAME_record, hex otherwise. EXIT_OK or EXIT_REFUSED (message printed). */
+struct cli_records;
+int cli_records_open(const char *verb, const struct ebpf_object *obj, const struct btf *btf,
+		     bool json, struct cli_records **records);
+/* Prints the records submitted so far: text lines, or a ',"records": [...]' member to append
+ * to an open JSON object (nothing when the object has no ring buffer). */
+void cli_records_print(struct cli_records *records);
+void cli_records_close(struct cli_records *records);
 
 #endif /* EXTBPF_CLI_H */

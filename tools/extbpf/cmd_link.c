@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "cli.h"
 
 /* What a fireable hook's extension exports (sample_hook_fire_fn). */
@@ -51,8 +53,11 @@ static void link_usage(FILE *out)
 	    "with the attach parameters --params. Each --fire then fires the hook once with the\n"
 	    "contents of DATA.bin (and --uid, default 0) and prints the combined verdict and\n"
 	    "each program's result (and the data as the programs left it). --map sets a map\n"
-	    "element before (as in 'extbpf run' and 'extbpf xdp run'). --dump-maps then\n"
-	    "prints the object's maps. Last, the links are detached.\n"
+	    "element before (as in 'extbpf run' and 'extbpf xdp run'). Then the records the\n"
+	    "programs submitted to ring buffers are printed (typed as struct NAME_record of\n"
+	    "ring buffer NAME when the object's BTF has it, hex otherwise), and --dump-maps\n"
+	    "prints the object's maps (global variables by name and type). Last, the links\n"
+	    "are detached.\n"
 	    "Firing needs the hook's extension to export HOOK_fire (as the sample extension's\n"
 	    "sample_hook_fire); without --fire the command attaches and detaches only.\n"
 	    "\n"
@@ -304,10 +309,14 @@ static int link_attach(struct ebpf_object *obj, void *arg)
 {
 	const struct link_args *a = arg;
 	struct ebpf_link *links[LINK_MAX_PROGS] = { 0 };
+	struct btf *btf = cli_btf_load(a->obj.path);
+	struct cli_records *records = NULL;
 	link_fire_fn fire = NULL;
 	int ret = EXIT_OK;
 
 	ret = link_find_hook(a->attach, a->fire_count ? &fire : NULL);
+	if (!ret)
+		ret = cli_records_open("link", obj, btf, a->obj.json, &records);
 	if (!ret)
 		ret = cli_apply_map_args("link", obj, &a->obj);
 	if (!ret)
@@ -321,8 +330,10 @@ static int link_attach(struct ebpf_object *obj, void *arg)
 		ret = link_fire_one(a, fire, i, i == 0);
 	if (!ret && a->obj.json)
 		printf("\n  ]");
+	if (!ret)
+		cli_records_print(records);
 	if (!ret && a->dump_maps)
-		ret = cli_dump_object_maps(stdout, obj, a->obj.json);
+		ret = cli_dump_object_maps(stdout, obj, btf, a->obj.json);
 	if (!ret && a->obj.json)
 		printf("}\n");
 	for (size_t i = 0; i < link_program_count(a); i++) {
@@ -331,6 +342,8 @@ static int link_attach(struct ebpf_object *obj, void *arg)
 	}
 	if (!ret && !a->obj.json)
 		printf("detached\n");
+	cli_records_close(records);
+	btf__free(btf);
 	return ret;
 }
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "cli.h"
 
 enum map_action { MAP_LIST, MAP_DUMP, MAP_LOOKUP, MAP_UPDATE, MAP_DELETE };
@@ -48,7 +50,8 @@ static void map_usage(FILE *out)
 	    "of its own; 'extbpf run FILE.o ... --dump-maps' shows what a program wrote.\n"
 	    "Keys and values are hex bytes: '01 00 00 00', '01000000' or '0x01 0x00 0x00 0x00'.\n"
 	    "Per-CPU maps take and give one value per CPU, one after the other. Queue and stack\n"
-	    "maps have no keys: dump pops every element.\n"
+	    "maps have no keys: dump pops every element. dump shows a global-data map with BTF\n"
+	    "(.data, .bss, .rodata) as its variables: name, type and value (-j: {name: value}).\n"
 	    "\n"
 	    "  --key HEX      the key, exactly the map's key size\n"
 	    "  --value HEX    the value, exactly the map's value size\n"
@@ -232,13 +235,39 @@ static long dump_keyless(FILE *out, struct ebpf_map *map, uint8_t *value, bool j
 	return n;
 }
 
-int cli_map_dump(FILE *out, struct ebpf_map *map, bool json)
+/* A global-data map's one value, as the variables it holds. */
+static int dump_globals(FILE *out, struct ebpf_map *map, const struct btf *btf, bool json)
+{
+	uint32_t key = 0;
+	uint8_t *value = malloc(ebpf_map_value_size(map) + 1);
+	int err = value ? ebpf_map_lookup_elem(map, &key, value) : -ENOMEM;
+
+	if (!err) {
+		cli_print_globals(out, btf, ebpf_map_name(map), value, ebpf_map_value_size(map),
+				  json);
+		fputs(json ? "\n" : "", out);
+	}
+	free(value);
+	if (err) {
+		cli_error("map", "map '%s': cannot read: %s", ebpf_map_name(map), strerror(-err));
+		return EXIT_REFUSED;
+	}
+	return EXIT_OK;
+}
+
+int cli_map_dump(FILE *out, struct ebpf_map *map, const struct btf *btf, bool json)
 {
 	size_t key_size = ebpf_map_key_size(map) ? ebpf_map_key_size(map) : 1;
 	uint8_t *key = malloc(key_size), *next = malloc(key_size);
 	uint8_t *value = malloc(cli_map_host_value_size(map) + 1);
 	long n = -ENOMEM;
 
+	if (cli_is_global_data(btf, ebpf_map_name(map)) && ebpf_map_max_entries(map) == 1) {
+		free(key);
+		free(next);
+		free(value);
+		return dump_globals(out, map, btf, json);
+	}
 	if (json)
 		fputc('[', out);
 	if (ebpf_map_type(map) == EBPF_MAP_TYPE_RINGBUF) {
@@ -264,7 +293,7 @@ int cli_map_dump(FILE *out, struct ebpf_map *map, bool json)
 	return EXIT_OK;
 }
 
-int cli_dump_object_maps(FILE *out, const struct ebpf_object *obj, bool json)
+int cli_dump_object_maps(FILE *out, const struct ebpf_object *obj, const struct btf *btf, bool json)
 {
 	struct ebpf_map *map = NULL;
 	int ret = EXIT_OK;
@@ -281,7 +310,7 @@ int cli_dump_object_maps(FILE *out, const struct ebpf_object *obj, bool json)
 			fputc('\n', out);
 			cli_print_map_summary(out, map, false);
 		}
-		ret |= cli_map_dump(out, map, json);
+		ret |= cli_map_dump(out, map, btf, json);
 		if (json)
 			fputc('}', out);
 		first = false;
@@ -380,8 +409,13 @@ static int map_act(struct ebpf_object *obj, void *arg)
 			  a->map, a->obj.path);
 		return EXIT_USAGE;
 	}
-	if (a->action == MAP_DUMP)
-		return cli_map_dump(stdout, map, a->obj.json);
+	if (a->action == MAP_DUMP) {
+		struct btf *btf = cli_btf_load(a->obj.path);
+		int ret = cli_map_dump(stdout, map, btf, a->obj.json);
+
+		btf__free(btf);
+		return ret;
+	}
 	return map_element(a, map);
 }
 

@@ -22,6 +22,8 @@
 
 #include <extbpf/extbpf.h>
 
+#include <bpf/btf.h>
+
 #include "cli.h"
 
 struct run_args {
@@ -81,7 +83,10 @@ static void run_usage(FILE *out)
 	    "  --data-out F  write the output data to F     --ctx-out F  write the context to F\n"
 	    "  --map NAME=KEY:VALUE  set an element of a map before the run (KEY and VALUE: an\n"
 	    "                integer, an address, ADDRESS/LEN or hex bytes \"01 00 00 00\")\n"
-	    "  --dump-maps   print every map of the object after the run\n"
+	    "  --dump-maps   print every map of the object after the run (global variables by\n"
+	    "                name and type from BTF)\n"
+	    "Records the program submitted to ring buffers are printed after the result: typed\n"
+	    "as struct NAME_record of ring buffer NAME when the object's BTF has it, else hex.\n"
 	    "  -j, --json    JSON output                    --ext PATH   load an extension\n"
 	    "\n"
 	    "The raw form runs raw eBPF instructions (FILE.bin: 8 bytes per instruction, as\n"
@@ -495,10 +500,14 @@ static void run_print_json(const struct run_args *a, const struct ebpf_program *
 
 static int run_program(const struct run_args *a, struct ebpf_object *obj, struct ebpf_program *prog)
 {
+	struct btf *btf = cli_btf_load(a->object);
+	struct cli_records *records = NULL;
 	struct run_output o = { 0 };
 	struct run_progress progress;
 	int ret = run_prepare(a, &o), err;
 
+	if (!ret)
+		ret = cli_records_open("run", obj, btf, a->obj.json, &records);
 	if (ret)
 		goto out;
 	run_progress_start(&progress, &o.opts.progress, &o.opts.progress_arg);
@@ -520,11 +529,14 @@ static int run_program(const struct run_args *a, struct ebpf_object *obj, struct
 		run_print_json(a, prog, &o);
 	else
 		run_print_text(a, prog, &o);
+	cli_records_print(records);
 	if (a->dump_maps)
-		ret = cli_dump_object_maps(stdout, obj, a->obj.json);
+		ret = cli_dump_object_maps(stdout, obj, btf, a->obj.json);
 	if (a->obj.json)
 		printf("}\n");
 out:
+	cli_records_close(records);
+	btf__free(btf);
 	run_output_free(&o);
 	return ret;
 }

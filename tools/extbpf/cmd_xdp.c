@@ -16,6 +16,8 @@
 
 #include <extbpf/extbpf.h>
 
+#include <bpf/btf.h>
+
 #include "cli.h"
 /* The packet extension's public header (its host API table); not a runtime header. */
 #include "../../extensions/packet/packet_ext.h"
@@ -47,7 +49,9 @@ static void xdp_usage(FILE *out)
 	    "\n"
 	    "Runs the XDP program of PROG.o on every packet of a capture (pcap or pcapng,\n"
 	    "Ethernet) through the packet extension, then prints how many packets got each\n"
-	    "verdict, the rate, and the object's maps.\n"
+	    "verdict, the rate, the object's maps, and the records the program submitted to\n"
+	    "ring buffers (typed as struct NAME_record of ring buffer NAME when the object's\n"
+	    "BTF has it, hex otherwise).\n"
 	    "\n"
 	    "  --pcap IN      the capture to read\n"
 	    "  --out OUT      write the packets passed, transmitted or redirected (as the\n"
@@ -412,7 +416,7 @@ static void print_map(FILE *out, struct ebpf_map *map, bool json, bool first)
 
 static void print_results(const struct xdp_args *a, const struct ebpf_program *prog,
 			  const struct packet_host_api *api, const struct xdp_stats *s,
-			  const struct ebpf_object *obj)
+			  const struct ebpf_object *obj, struct cli_records *records)
 {
 	static const char *const modes[] = { "default", "interp", "jit", "native" };
 	double secs = s->run_ns / 1e9, pps = secs > 0 ? s->packets / secs : 0;
@@ -435,7 +439,9 @@ static void print_results(const struct xdp_args *a, const struct ebpf_program *p
 		       s->redirect_errors, s->invalid_verdicts, s->truncated);
 		for (bool first = true; (m = ebpf_object_next_map(obj, m)); first = false)
 			print_map(stdout, m, true, first);
-		printf("]}\n");
+		printf("]");
+		cli_records_print(records);
+		printf("}\n");
 		return;
 	}
 	printf("%s (section %s, %s) on %s:\n", ebpf_program_name(prog), ebpf_program_section(prog),
@@ -460,6 +466,7 @@ static void print_results(const struct xdp_args *a, const struct ebpf_program *p
 		printf("maps:\n");
 	while ((m = ebpf_object_next_map(obj, m)))
 		print_map(stdout, m, false, false);
+	cli_records_print(records);
 }
 
 /* ---- the verb ---------------------------------------------------------------------------- */
@@ -475,7 +482,9 @@ static int run_capture(const struct xdp_args *a, const struct packet_host_api *a
 		.progress_arg = &progress,
 	};
 	struct xdp_attach_params params = { 0 };
+	struct cli_records *records = NULL;
 	struct xdp_device *dev = NULL;
+	struct btf *btf = NULL;
 	struct ebpf_link *link = NULL;
 	struct xdp_stats stats;
 	int ret = EXIT_USAGE;
@@ -490,6 +499,11 @@ static int run_capture(const struct xdp_args *a, const struct packet_host_api *a
 		goto out;
 	}
 	params.ifindex = api->device_ifindex(dev);
+	btf = cli_btf_load(a->object);
+	if (cli_records_open("xdp", obj, btf, a->json, &records)) {
+		ret = EXIT_REFUSED;
+		goto out;
+	}
 	if (ebpf_program_attach(prog, &attach_type, &params, sizeof(params), &link)) {
 		cli_error("xdp", "attach: %s", ebpf_last_error());
 		ret = EXIT_REFUSED;
@@ -503,11 +517,13 @@ static int run_capture(const struct xdp_args *a, const struct packet_host_api *a
 	}
 	if (progress.shown && progress.tty)
 		fputc('\n', stderr);
-	print_results(a, prog, api, &stats, obj);
+	print_results(a, prog, api, &stats, obj, records);
 	ret = EXIT_OK;
 out:
 	if (link)
 		ebpf_link_detach(link);
+	cli_records_close(records);
+	btf__free(btf);
 	api->device_destroy(dev);
 	return ret;
 }
