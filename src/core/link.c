@@ -164,6 +164,10 @@ static int link_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding
 	if (!err) {
 		err = nmr_client_attach_provider(registrar, binding, link, &link_dispatch,
 						 &provider_context, &provider_dispatch);
+		/* A provider deregistering under us is an extension leaving, not refusing:
+		 * the attach then fails as though it had not been there (-ESRCH). */
+		if (err == -ESHUTDOWN)
+			return 0;
 		if (err)
 			snprintf(link->attach_msg, sizeof(link->attach_msg),
 				 "the extension refused the link: %s", strerror(-err));
