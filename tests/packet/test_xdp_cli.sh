@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `extbpf xdp run` as a user runs it: output, JSON, exit codes, and clear errors for bad input.
-# usage: test_xdp_cli.sh EXTBPF XDP_PCAPGEN EXAMPLES_DIR
+# usage: test_xdp_cli.sh EXTBPF XDP_PCAPGEN EXAMPLES_DIR PACKET_PROGS_DIR
 set -uo pipefail
-extbpf=$1 gen=$2 examples=$3
+extbpf=$1 gen=$2 examples=$3 progs=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -37,6 +37,26 @@ expect 0 '^  drop +100$' -- "$extbpf" xdp run "$fw" --pcap "$work/in.pcap" --map
 [ -s "$work/out.pcap" ] || fail "--out wrote nothing"
 expect 0 '^  drop +170$' -- "$extbpf" xdp run "$fw" --pcap "$work/in.pcap" \
 	--map deny_port=8080:1 --map deny_v4=10.1.1.0/24:1 # 100 by port + 86 by address - 16 both
+
+# Global variables (.data, .rodata, .bss) by name and type from BTF, as 'run --dump-maps':
+# 700 packets of 60 to 74 bytes, the 100 past pass_limit dropped.
+globals=$progs/xdp_test_globals.o
+expect 0 '^  drop +100$' -- "$extbpf" xdp run "$globals" --pcap "$work/in.pcap"
+expect 0 '^  \.bss \(array, global variables, 8 B\):$' -- "$extbpf" xdp run "$globals" --pcap "$work/in.pcap"
+expect 0 '^    packets_seen = \(__u64\)700$' -- "$extbpf" xdp run "$globals" --pcap "$work/in.pcap"
+expect 0 '^    pass_limit = \(__u32\)600$' -- "$extbpf" xdp run "$globals" --pcap "$work/in.pcap"
+expect 0 '^    sizes = \(struct byte_counts\)\{\.smallest = \(__u32\)60,\.largest = \(__u32\)74,\}$' -- \
+	"$extbpf" xdp run "$globals" --pcap "$work/in.pcap"
+expect 0 '"name": "\.bss", "type": "array", "key_size": 4, "value_size": 8, "globals": \{"packets_seen": 700\}' -- \
+	"$extbpf" xdp run "$globals" --pcap "$work/in.pcap" -j
+expect 0 '"globals": \{"sizes": \{"smallest": 60, "largest": 74\}\}' -- \
+	"$extbpf" xdp run "$globals" --pcap "$work/in.pcap" -j
+# --map seeds a global-data map in the one key/value syntax: .bss's counter starts at 0x1000.
+expect 0 '^    packets_seen = \(__u64\)4796$' -- "$extbpf" xdp run "$globals" --pcap "$work/in.pcap" \
+	--map .bss=0:0x1000
+# Hex bytes as 'map update' takes them, for a key and a value.
+expect 0 '^  drop +100$' -- "$extbpf" xdp run "$fw" --pcap "$work/in.pcap" --map "deny_port=90 1f:01 00 00 00"
+expect 0 '^  drop +100$' -- "$extbpf" xdp run "$fw" --pcap "$work/in.pcap" --map deny_port=0x1f90:1
 
 # Bad input: clear errors, exit code 2.
 expect 2 'missing.pcap' -- "$extbpf" xdp run "$count" --pcap "$work/missing.pcap"

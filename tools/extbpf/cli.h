@@ -156,6 +156,14 @@ int cli_apply_map_arg(const char *verb, const struct ebpf_object *obj, const cha
 /* Every --map of a, in order: the first failure's code, or EXIT_OK. */
 int cli_apply_map_args(const char *verb, const struct ebpf_object *obj,
 		       const struct cli_object_args *a);
+/* One key or value (what: "key" or "value") of exactly size bytes in the syntax of --map
+ * (cli_maparg.c); errors name where ("--map NAME", "map 'NAME'"). 0 or EXIT_USAGE. */
+int cli_parse_map_bytes(const char *verb, const char *where, const char *what, const char *text,
+			uint32_t size, unsigned char *out);
+/* A value of map into out (cli_map_host_value_size bytes): per-CPU maps get it on every CPU
+ * unless text holds every CPU's value as hex bytes. 0 or EXIT_USAGE. */
+int cli_parse_map_value(const char *verb, const char *where, const char *text,
+			const struct ebpf_map *map, unsigned char *out);
 /* Records one --map for a verb: 0 or EXIT_USAGE (too many). */
 int cli_add_map_arg(const struct cli_verb *verb, struct cli_object_args *a, const char *arg);
 
@@ -198,9 +206,9 @@ int cli_dump_object_maps(FILE *out, const struct ebpf_object *obj, const struct 
 struct btf *cli_btf_load(const char *path);
 /* True when map_name (".data", ".bss", ".rodata", ...) has a DATASEC in btf. */
 bool cli_is_global_data(const struct btf *btf, const char *map_name);
-/* Each variable of the map: "  name = (type)value" lines, or one JSON {name: value}. */
+/* Each variable of the map: "<indent>name = (type)value" lines, or one JSON {name: value}. */
 void cli_print_globals(FILE *out, const struct btf *btf, const char *map_name, const uint8_t *value,
-		       size_t size, bool json);
+		       size_t size, bool json, const char *indent);
 /* Readers of every ring buffer of an object. A record of ring buffer NAME is typed when btf has
  * a struct or union NAME_record, hex otherwise. EXIT_OK or EXIT_REFUSED (message printed). */
 struct cli_records;

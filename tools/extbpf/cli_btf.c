@@ -226,7 +226,7 @@ bool cli_is_global_data(const struct btf *btf, const char *map_name)
 }
 
 void cli_print_globals(FILE *out, const struct btf *btf, const char *map_name, const uint8_t *value,
-		       size_t size, bool json)
+		       size_t size, bool json, const char *indent)
 {
 	const struct btf_type *sec = btf__type_by_id(btf, find_datasec(btf, map_name));
 	const struct btf_var_secinfo *v = btf_var_secinfos(sec);
@@ -245,7 +245,7 @@ void cli_print_globals(FILE *out, const struct btf *btf, const char *map_name, c
 			fputs(": ", out);
 			json_value(out, btf, var->type, value + v->offset, v->size);
 		} else {
-			fprintf(out, "  %s = ", name);
+			fprintf(out, "%s%s = ", indent, name);
 			if (!print_typed_text(out, btf, var->type, value + v->offset, v->size))
 				cli_print_bytes(out, value + v->offset, v->size);
 			fputc('\n', out);

@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * --map NAME=KEY:VALUE, one syntax for every verb that seeds a map before running (run, link
- * attach, xdp run). KEY and VALUE are each an integer (decimal or 0x..., host byte order, the
- * map's key or value size), an IPv4/IPv6 address, a MAC, ADDRESS/PREFIXLEN (an LPM trie key),
- * or hex bytes with spaces between them ("01 00 00 00", as map update takes them). The value is
- * the text after the last ':' (keys may hold ':'); per-CPU maps get it on every CPU.
+ * Map keys and values as people write them, one syntax for every verb: --map NAME=KEY:VALUE
+ * (run, link attach, xdp run) and map lookup|update|delete --key/--value. KEY and VALUE are
+ * each one of:
+ *   - hex bytes with spaces between them: "01 00 00 00", "0x01 0x00 0x00 0x00";
+ *   - hex bytes without spaces, starting with 0 or holding a letter a-f: "07000000", "ff",
+ *     or separated by ':' ("00:00:00:00");
+ *   - an integer, decimal (starting 1-9, or "0") or 0x-prefixed, in host byte order and the
+ *     map's key or value size (1, 2, 4 or 8 bytes): "8080", "0x1f90";
+ *   - an IPv4/IPv6 address, a MAC, or ADDRESS/PREFIXLEN (an LPM trie key).
+ * So "10" is the integer ten and "0a" the byte 0x0a. In --map the value is the text after the
+ * last ':' (keys may hold ':'). Per-CPU maps take one value for every CPU, or every CPU's value
+ * one after the other as hex bytes.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,35 +43,40 @@ static int map_arg_error(const char *verb, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-static int parse_spaced_hex(const char *verb, const char *text, uint32_t size, unsigned char *out,
-			    const char *what, const char *map)
+/* Hex bytes ("01 00 00 00", "01000000", "00:00:00:00"), exactly size of them. */
+static int parse_hex_bytes(const char *verb, const char *where, const char *what, const char *text,
+			   uint32_t size, unsigned char *out)
 {
 	uint8_t *bytes;
 	size_t n;
 
 	if (cli_parse_hex(text, &bytes, &n))
-		return map_arg_error(verb, "--map %s: %s '%s' is not hex bytes", map, what, text);
+		return map_arg_error(verb, "%s: %s '%s' is not hex bytes (two digits a byte)",
+				     where, what, text);
 	if (n != size) {
 		free(bytes);
-		return map_arg_error(verb,
-				     "--map %s: %s '%s' is %zu bytes; the map's %ss are %u bytes",
-				     map, what, text, n, what, size);
+		return map_arg_error(verb, "%s: %s '%s' is %zu bytes; the map's %ss are %u bytes",
+				     where, what, text, n, what, size);
 	}
 	memcpy(out, bytes, n);
 	free(bytes);
 	return 0;
 }
 
+/* A decimal or 0x-prefixed integer in host byte order; no octal, no sign. */
 static int parse_integer(const char *text, uint32_t size, unsigned char *out)
 {
+	bool hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
 	unsigned long long v;
 	char *end;
 
-	if (!*text || *text == '-' || (size != 1 && size != 2 && size != 4 && size != 8))
+	if (!hex && !isdigit((unsigned char)text[0]))
+		return -EINVAL;
+	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(text, &end, 0);
-	if (errno || *end || (size < 8 && v >> (8 * size)))
+	v = strtoull(text, &end, hex ? 16 : 10);
+	if (errno || *end || end == text + (hex ? 2 : 0) || (size < 8 && v >> (8 * size)))
 		return -ERANGE;
 	switch (size) {
 	case 1:
@@ -80,7 +93,6 @@ static int parse_integer(const char *text, uint32_t size, unsigned char *out)
 	}
 	return 0;
 }
-
 /* An address, a MAC or ADDRESS/PREFIXLEN: the number of bytes written, 0 if not one. */
 static size_t parse_address(const char *text, unsigned char *out)
 {
@@ -117,36 +129,87 @@ static size_t parse_address(const char *text, unsigned char *out)
 	return n + 4;
 }
 
-static int parse_bytes(const char *verb, const char *text, uint32_t size, unsigned char *out,
-		       const char *what, const char *map)
+/* Unspaced hex bytes: hex digits only, starting with 0 or holding a letter ("07000000",
+ * "ff"); a bare "0" and a number starting 1-9 are decimal integers. */
+static bool is_unspaced_hex(const char *text)
+{
+	bool letter = false;
+
+	if (strlen(text) < 2)
+		return false;
+	for (const char *p = text; *p; p++) {
+		if (!isxdigit((unsigned char)*p))
+			return false;
+		letter |= isalpha((unsigned char)*p) != 0;
+	}
+	return text[0] == '0' || letter;
+}
+
+/* Hex bytes separated by ':' ("00:00:00:00"), when no address of the map's size. */
+static bool is_colon_hex(const char *text)
+{
+	return strspn(text, "0123456789abcdefABCDEF:") == strlen(text);
+}
+
+static int parse_address_bytes(const char *verb, const char *where, const char *what,
+			       const char *text, uint32_t size, unsigned char *out)
 {
 	unsigned char buf[32];
-	size_t n;
+	size_t n = parse_address(text, buf);
 
-	/* Hex bytes with spaces between them, as map update's --key takes them. */
-	if (strchr(text, ' '))
-		return parse_spaced_hex(verb, text, size, out, what, map);
-	if (strchr(text, '.') || strchr(text, ':') || strchr(text, '/')) {
-		n = parse_address(text, buf);
-		if (!n)
-			return map_arg_error(verb,
-					     "--map %s: %s '%s' is not an address, MAC or "
-					     "ADDRESS/PREFIXLEN",
-					     map, what, text);
-		if (n != size)
-			return map_arg_error(verb,
-					     "--map %s: %s '%s' is %zu bytes; the map's %ss "
-					     "are %u bytes",
-					     map, what, text, n, what, size);
-		memcpy(out, buf, n);
-		return 0;
-	}
-	if (parse_integer(text, size, out))
+	/* "01:02:03:04:05:06:07:08" is an IPv6 address too: the form of the map's size wins. */
+	if (n != size && is_colon_hex(text))
+		return parse_hex_bytes(verb, where, what, text, size, out);
+	if (!n)
 		return map_arg_error(verb,
-				     "--map %s: %s '%s' is not an integer that fits the map's "
-				     "%u-byte %ss",
-				     map, what, text, size, what);
+				     "%s: %s '%s' is not an address, MAC or ADDRESS/PREFIXLEN",
+				     where, what, text);
+	if (n != size)
+		return map_arg_error(verb, "%s: %s '%s' is %zu bytes; the map's %ss are %u bytes",
+				     where, what, text, n, what, size);
+	memcpy(out, buf, n);
 	return 0;
+}
+
+int cli_parse_map_bytes(const char *verb, const char *where, const char *what, const char *text,
+			uint32_t size, unsigned char *out)
+{
+	if (strchr(text, ' ') || is_unspaced_hex(text))
+		return parse_hex_bytes(verb, where, what, text, size, out);
+	if (strchr(text, '.') || strchr(text, ':') || strchr(text, '/'))
+		return parse_address_bytes(verb, where, what, text, size, out);
+	if (parse_integer(text, size, out))
+		return map_arg_error(
+		    verb,
+		    "%s: %s '%s' is not an integer that fits the map's %u-byte %ss, "
+		    "not hex bytes, an address, a MAC or ADDRESS/PREFIXLEN",
+		    where, what, text, size, what);
+	return 0;
+}
+
+int cli_parse_map_value(const char *verb, const char *where, const char *text,
+			const struct ebpf_map *map, unsigned char *out)
+{
+	size_t host_size = cli_map_host_value_size(map);
+	uint32_t vsize = ebpf_map_value_size(map);
+	uint8_t *bytes;
+	size_t n;
+	int err;
+
+	/* A per-CPU map also takes every CPU's value, one after the other, as hex bytes. */
+	if (host_size != vsize && !cli_parse_hex(text, &bytes, &n)) {
+		bool all_cpus = n == host_size;
+
+		if (all_cpus)
+			memcpy(out, bytes, n);
+		free(bytes);
+		if (all_cpus)
+			return 0;
+	}
+	err = cli_parse_map_bytes(verb, where, "value", text, vsize, out);
+	for (size_t off = vsize; !err && off < host_size; off += vsize)
+		memcpy(out + off, out, vsize);
+	return err;
 }
 
 static void list_maps(const struct ebpf_object *obj)
@@ -163,7 +226,7 @@ static void list_maps(const struct ebpf_object *obj)
 int cli_apply_map_arg(const char *verb, const struct ebpf_object *obj, const char *arg)
 {
 	unsigned char key[64], *value = NULL;
-	char name[256], *colon, *key_text;
+	char name[256], where[sizeof(name) + 8], *colon, *key_text;
 	const char *eq = strchr(arg, '=');
 	struct ebpf_map *map;
 	uint32_t vsize;
@@ -195,11 +258,10 @@ int cli_apply_map_arg(const char *verb, const struct ebpf_object *obj, const cha
 	value = calloc(1, cli_map_host_value_size(map));
 	if (!value || vsize > MAP_ARG_MAX_VALUE)
 		goto out;
-	if (parse_bytes(verb, key_text, ebpf_map_key_size(map), key, "key", name) ||
-	    parse_bytes(verb, colon + 1, vsize, value, "value", name))
+	snprintf(where, sizeof(where), "--map %s", name);
+	if (cli_parse_map_bytes(verb, where, "key", key_text, ebpf_map_key_size(map), key) ||
+	    cli_parse_map_value(verb, where, colon + 1, map, value))
 		goto out;
-	for (uint32_t cpu = 1; cli_map_is_percpu(map) && cpu < ebpf_num_possible_cpus(); cpu++)
-		memcpy(value + (size_t)cpu * vsize, value, vsize);
 	if (ebpf_map_update_elem(map, key, value, EBPF_ANY)) {
 		cli_error(verb, "--map '%s': %s", arg, ebpf_last_error());
 		err = EXIT_REFUSED;

@@ -5,7 +5,8 @@
  * Every command is one process and the runtime lives in it, so a map holds what the object
  * gives it when opened (global data, initialised arrays, program arrays) plus what this command
  * does; an update lasts until the command exits. To see what a program does to its maps, run it
- * with `extbpf run ... --dump-maps`. Keys and values are hex bytes in and out, as bpftool's.
+ * with `extbpf run ... --dump-maps`. Keys and values go in as --map takes them (cli_maparg.c)
+ * and come out as hex bytes, as bpftool's.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -39,22 +40,30 @@ static void map_usage(FILE *out)
 	    out,
 	    "usage: extbpf map list FILE.o [-j] [--ext PATH]...\n"
 	    "       extbpf map dump FILE.o MAP [-j]\n"
-	    "       extbpf map lookup FILE.o MAP --key HEX [-j]\n"
-	    "       extbpf map update FILE.o MAP --key HEX --value HEX [--flags "
+	    "       extbpf map lookup FILE.o MAP --key KEY [-j]\n"
+	    "       extbpf map update FILE.o MAP --key KEY --value VALUE [--flags "
 	    "any|noexist|exist]\n"
-	    "       extbpf map delete FILE.o MAP --key HEX\n"
+	    "       extbpf map delete FILE.o MAP --key KEY\n"
 	    "\n"
 	    "Opens FILE.o (verifying its programs, running none) and works on its map MAP, as\n"
 	    "the object creates it: global data (.rodata, .data, .bss), initialised arrays and\n"
 	    "program arrays. Changes last until the command exits, each command being a process\n"
 	    "of its own; 'extbpf run FILE.o ... --dump-maps' shows what a program wrote.\n"
-	    "Keys and values are hex bytes: '01 00 00 00', '01000000' or '0x01 0x00 0x00 0x00'.\n"
-	    "Per-CPU maps take and give one value per CPU, one after the other. Queue and stack\n"
+	    "Keys and values, exactly the map's key or value size, as --map takes them:\n"
+	    "  hex bytes with spaces     '01 00 00 00', '0x01 0x00 0x00 0x00'\n"
+	    "  hex bytes without spaces  starting with 0 or holding a-f: '07000000', 'ff';\n"
+	    "                            or with colons: '00:00:00:00'\n"
+	    "  an integer (1, 2, 4 or 8 bytes, host order): decimal starting 1-9 or '0',\n"
+	    "                            or 0x-prefixed: '8080', '0x1f90' (no octal)\n"
+	    "  an IPv4/IPv6 address, a MAC, ADDRESS/PREFIXLEN (an LPM trie key)\n"
+	    "So '10' is ten and '0a' the byte 0x0a. Per-CPU maps take one value (set on every\n"
+	    "CPU) or every CPU's value one after the other as hex bytes; they give one value\n"
+	    "per CPU. Queue and stack\n"
 	    "maps have no keys: dump pops every element. dump shows a global-data map with BTF\n"
 	    "(.data, .bss, .rodata) as its variables: name, type and value (-j: {name: value}).\n"
 	    "\n"
-	    "  --key HEX      the key, exactly the map's key size\n"
-	    "  --value HEX    the value, exactly the map's value size\n"
+	    "  --key KEY      the key, exactly the map's key size\n"
+	    "  --value VALUE  the value, exactly the map's value size\n"
 	    "  --flags F      any (default), noexist (create only) or exist (replace only)\n"
 	    "  --section S, --type T   as for 'extbpf prog'\n"
 	    "  -j, --json     JSON output (bytes as [\"0x01\", ...], as bpftool)\n"
@@ -106,7 +115,7 @@ static int map_check_args(const struct map_args *a)
 	if (a->action == MAP_LIST && a->map)
 		return cli_usage_error(&cli_verb_map, "unexpected argument '%s'", a->map);
 	if (keyed && !a->key)
-		return cli_usage_error(&cli_verb_map, "map %s: --key HEX is needed",
+		return cli_usage_error(&cli_verb_map, "map %s: --key KEY is needed",
 				       action_names[a->action]);
 	if (!keyed && a->key)
 		return cli_usage_error(&cli_verb_map, "map %s takes no --key",
@@ -244,7 +253,7 @@ static int dump_globals(FILE *out, struct ebpf_map *map, const struct btf *btf, 
 
 	if (!err) {
 		cli_print_globals(out, btf, ebpf_map_name(map), value, ebpf_map_value_size(map),
-				  json);
+				  json, "  ");
 		fputs(json ? "\n" : "", out);
 	}
 	free(value);
@@ -322,37 +331,19 @@ int cli_dump_object_maps(FILE *out, const struct ebpf_object *obj, const struct 
 
 /* ---- single elements --------------------------------------------------------------------- */
 
-/* Parses a --key or --value of exactly `size` bytes; EXIT_OK or EXIT_USAGE. */
-static int parse_sized(const char *what, const char *text, size_t size, const char *map,
-		       uint8_t **bytes)
-{
-	size_t got;
-
-	if (cli_parse_hex(text, bytes, &got)) {
-		cli_error("map", "%s '%s' is not hex bytes ('01 00 00 00' or '01000000')", what,
-			  text);
-		return EXIT_USAGE;
-	}
-	if (got != size) {
-		cli_error("map", "%s is %zu bytes; map '%s' needs %zu", what, got, map, size);
-		free(*bytes);
-		*bytes = NULL;
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
-}
-
 static int map_element(const struct map_args *a, struct ebpf_map *map)
 {
-	size_t value_size = cli_map_host_value_size(map);
-	uint8_t *key = NULL, *value = NULL;
-	int ret, err;
+	uint8_t *key = malloc(ebpf_map_key_size(map) + 1);
+	uint8_t *value = calloc(1, cli_map_host_value_size(map) + 1);
+	char where[300];
+	int ret = EXIT_REFUSED, err;
 
-	ret = parse_sized("--key", a->key, ebpf_map_key_size(map), a->map, &key);
+	if (!key || !value)
+		goto out;
+	snprintf(where, sizeof(where), "map '%s'", a->map);
+	ret = cli_parse_map_bytes("map", where, "key", a->key, ebpf_map_key_size(map), key);
 	if (!ret && a->action == MAP_UPDATE)
-		ret = parse_sized("--value", a->value, value_size, a->map, &value);
-	if (!ret && a->action == MAP_LOOKUP && !(value = malloc(value_size)))
-		ret = EXIT_REFUSED;
+		ret = cli_parse_map_value("map", where, a->value, map, value);
 	if (ret)
 		goto out;
 	if (a->action == MAP_LOOKUP)

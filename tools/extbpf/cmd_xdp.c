@@ -58,9 +58,10 @@ static void xdp_usage(FILE *out)
 	    "                 program left them) to this pcap file\n"
 	    "  --mode M       interp, jit or native (default: the JIT where available)\n"
 	    "  --map N=K:V    before the run, set key K of map N to V (repeatable). K and V\n"
-	    "                 are: an integer (decimal or 0x.., host byte order, the map's\n"
-	    "                 key/value size), an IPv4 or IPv6 address (network order), an\n"
-	    "                 LPM trie key ADDRESS/PREFIXLEN, or a MAC address aa:bb:cc:dd:ee:ff.\n"
+	    "                 as 'extbpf map update' takes them (see 'extbpf map --help'):\n"
+	    "                 an integer (decimal or 0x.., host byte order), an IPv4 or IPv6\n"
+	    "                 address (network order), an LPM trie key ADDRESS/PREFIXLEN, a\n"
+	    "                 MAC aa:bb:cc:dd:ee:ff, or hex bytes (\"01 00\", \"0100\").\n"
 	    "                 The value is written to every CPU of a per-CPU map.\n"
 	    "  --section S    the program to run, by section or function name (needed when\n"
 	    "                 the object has several XDP programs)\n"
@@ -354,7 +355,39 @@ static void print_key(FILE *out, const struct ebpf_map *map, const unsigned char
 		print_bytes(out, key, ebpf_map_key_size(map), json);
 }
 
-static void print_map(FILE *out, struct ebpf_map *map, bool json, bool first)
+/* A global-data map (.data, .bss, .rodata) as its variables, named and typed from BTF, as
+ * 'run --dump-maps' prints it. False when map is not one or cannot be read. */
+static bool print_globals(FILE *out, struct ebpf_map *map, const struct btf *btf, bool json,
+			  bool first)
+{
+	uint32_t key = 0, vsize = ebpf_map_value_size(map);
+	unsigned char *value;
+
+	if (!cli_is_global_data(btf, ebpf_map_name(map)) || ebpf_map_max_entries(map) != 1)
+		return false;
+	value = calloc(1, (size_t)vsize + 1);
+	if (!value || ebpf_map_lookup_elem(map, &key, value)) {
+		free(value);
+		return false;
+	}
+	if (json) {
+		fprintf(out, "%s{\"name\": ", first ? "" : ", ");
+		cli_json_string(out, ebpf_map_name(map));
+		fprintf(out,
+			", \"type\": \"%s\", \"key_size\": %u, \"value_size\": %u, "
+			"\"globals\": ",
+			cli_map_type_name(ebpf_map_type(map)), ebpf_map_key_size(map), vsize);
+	} else {
+		fprintf(out, "  %s (%s, global variables, %u B):\n", ebpf_map_name(map),
+			cli_map_type_name(ebpf_map_type(map)), vsize);
+	}
+	cli_print_globals(out, btf, ebpf_map_name(map), value, vsize, json, "    ");
+	fputs(json ? "}" : "", out);
+	free(value);
+	return true;
+}
+
+static void print_map(FILE *out, struct ebpf_map *map, const struct btf *btf, bool json, bool first)
 {
 	uint32_t ksize = ebpf_map_key_size(map), vsize = ebpf_map_value_size(map);
 	unsigned char *key = calloc(2, ksize ? ksize : 1), *next = key + (ksize ? ksize : 1);
@@ -362,6 +395,8 @@ static void print_map(FILE *out, struct ebpf_map *map, bool json, bool first)
 	uint64_t shown = 0, zero = 0, limit = json ? JSON_MAP_ENTRIES : TEXT_MAP_ENTRIES;
 	bool have = false;
 
+	if (print_globals(out, map, btf, json, first))
+		goto out;
 	if (json)
 		fprintf(out,
 			"%s{\"name\": \"%s\", \"type\": \"%s\", \"key_size\": %u, "
@@ -410,13 +445,15 @@ static void print_map(FILE *out, struct ebpf_map *map, bool json, bool first)
 		if (!shown && !zero)
 			fprintf(out, "    (empty)\n");
 	}
+out:
 	free(key);
 	free(value);
 }
 
 static void print_results(const struct xdp_args *a, const struct ebpf_program *prog,
 			  const struct packet_host_api *api, const struct xdp_stats *s,
-			  const struct ebpf_object *obj, struct cli_records *records)
+			  const struct ebpf_object *obj, const struct btf *btf,
+			  struct cli_records *records)
 {
 	static const char *const modes[] = { "default", "interp", "jit", "native" };
 	double secs = s->run_ns / 1e9, pps = secs > 0 ? s->packets / secs : 0;
@@ -438,7 +475,7 @@ static void print_results(const struct xdp_args *a, const struct ebpf_program *p
 		       ", \"truncated\": %" PRIu64 ", \"maps\": [",
 		       s->redirect_errors, s->invalid_verdicts, s->truncated);
 		for (bool first = true; (m = ebpf_object_next_map(obj, m)); first = false)
-			print_map(stdout, m, true, first);
+			print_map(stdout, m, btf, true, first);
 		printf("]");
 		cli_records_print(records);
 		printf("}\n");
@@ -465,7 +502,7 @@ static void print_results(const struct xdp_args *a, const struct ebpf_program *p
 	if (ebpf_object_next_map(obj, NULL))
 		printf("maps:\n");
 	while ((m = ebpf_object_next_map(obj, m)))
-		print_map(stdout, m, false, false);
+		print_map(stdout, m, btf, false, false);
 	cli_records_print(records);
 }
 
@@ -517,7 +554,7 @@ static int run_capture(const struct xdp_args *a, const struct packet_host_api *a
 	}
 	if (progress.shown && progress.tty)
 		fputc('\n', stderr);
-	print_results(a, prog, api, &stats, obj, records);
+	print_results(a, prog, api, &stats, obj, btf, records);
 	ret = EXIT_OK;
 out:
 	if (link)
