@@ -152,7 +152,10 @@ void ebpf_map_release(struct ebpf_map *map);
 const char *ebpf_map_name(const struct ebpf_map *map);
 enum ebpf_map_type ebpf_map_type(const struct ebpf_map *map);
 uint32_t ebpf_map_key_size(const struct ebpf_map *map);
-/* For per-CPU maps the value the host reads or writes is value_size times ebpf_num_possible_cpus. */
+/*
+ * For per-CPU maps the value the host reads or writes holds one slot per CPU
+ * (ebpf_num_possible_cpus), each value_size rounded up to 8 bytes, as on Linux.
+ */
 uint32_t ebpf_map_value_size(const struct ebpf_map *map);
 uint32_t ebpf_map_max_entries(const struct ebpf_map *map);
 uint32_t ebpf_map_flags(const struct ebpf_map *map);

@@ -91,6 +91,20 @@ expect 0 "map update of a per-CPU map, every CPU's value" "$extbpf" map update "
 contains "$work/out" "value (CPU 00): 01 00 00 00 00 00 00 00" "per-CPU: CPU 0's own value"
 contains "$work/out" "value (CPU $(printf '%02d' $((cpus - 1)))): $(printf '%02x' "$cpus") 00 00 00 00 00 00 00" \
 	"per-CPU: the last CPU's own value"
+# 4-byte values: each CPU's slot is 8 bytes in the host's buffer (Linux's layout).
+expect 0 "map update of a 4-byte per-CPU map, one value" "$extbpf" map update "$pc" per_cpu32 \
+	--key 1 --value 9
+[ "$(grep -c "value (CPU [0-9]*): 09 00 00 00$" "$work/out")" -eq "$cpus" ] ||
+	fail "4-byte per-CPU update: not 9 on every CPU: $(cat "$work/out")"
+all="" i=0
+while [ "$i" -lt "$cpus" ]; do
+	i=$((i + 1))
+	all="$all $(printf '%02x' "$i") 00 00 00 00 00 00 00"
+done
+expect 0 "map update of a 4-byte per-CPU map, every CPU's 8-byte slot" "$extbpf" map update \
+	"$pc" per_cpu32 --key 2 --value "$all"
+contains "$work/out" "value (CPU $(printf '%02d' $((cpus - 1)))): $(printf '%02x' "$cpus") 00 00 00" \
+	"4-byte per-CPU: the last CPU's own value"
 expect 2 "a per-CPU value of neither size" "$extbpf" map update "$pc" per_cpu --key 1 --value "01 00"
 contains "$work/err" "value '01 00' is 2 bytes; the map's values are 8 bytes" "per-CPU size"
 

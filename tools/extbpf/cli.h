@@ -185,6 +185,8 @@ const char *cli_map_type_name(enum ebpf_map_type type);
 bool cli_map_is_percpu(const struct ebpf_map *map);
 /* What the host reads or writes for one value (value_size times the CPUs for per-CPU maps). */
 size_t cli_map_host_value_size(const struct ebpf_map *map);
+/* Bytes between two CPUs' values in a per-CPU map's host value (value_size rounded up to 8). */
+size_t cli_map_cpu_stride(const struct ebpf_map *map);
 /* One line (or one JSON object) describing a map or a program; a program not loaded for
  * execution (verify-only) has mode "none". */
 void cli_print_map_summary(FILE *out, const struct ebpf_map *map, bool json);

@@ -207,7 +207,8 @@ int cli_parse_map_value(const char *verb, const char *where, const char *text,
 			return 0;
 	}
 	err = cli_parse_map_bytes(verb, where, "value", text, vsize, out);
-	for (size_t off = vsize; !err && off < host_size; off += vsize)
+	for (size_t off = cli_map_cpu_stride(map); !err && off < host_size;
+	     off += cli_map_cpu_stride(map))
 		memcpy(out + off, out, vsize);
 	return err;
 }

@@ -560,10 +560,15 @@ bool cli_map_is_percpu(const struct ebpf_map *map)
 	       type == EBPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
+size_t cli_map_cpu_stride(const struct ebpf_map *map)
+{
+	return ((size_t)ebpf_map_value_size(map) + 7) & ~(size_t)7;
+}
+
 size_t cli_map_host_value_size(const struct ebpf_map *map)
 {
 	if (cli_map_is_percpu(map))
-		return (size_t)ebpf_map_value_size(map) * ebpf_num_possible_cpus();
+		return cli_map_cpu_stride(map) * ebpf_num_possible_cpus();
 	return ebpf_map_value_size(map);
 }
 

@@ -164,7 +164,7 @@ static void print_value_json(FILE *out, const struct ebpf_map *map, const uint8_
 	fprintf(out, "\"values\": [");
 	for (uint32_t cpu = 0; cpu < ebpf_num_possible_cpus(); cpu++) {
 		fprintf(out, "%s{\"cpu\": %u, \"value\": ", cpu ? ", " : "", cpu);
-		cli_json_bytes(out, value + (size_t)cpu * size, size);
+		cli_json_bytes(out, value + cpu * cli_map_cpu_stride(map), size);
 		fputc('}', out);
 	}
 	fputc(']', out);
@@ -181,7 +181,7 @@ static void print_value_text(FILE *out, const struct ebpf_map *map, const uint8_
 	}
 	for (uint32_t cpu = 0; cpu < ebpf_num_possible_cpus(); cpu++) {
 		fprintf(out, "\n  value (CPU %02u): ", cpu);
-		cli_print_bytes(out, value + (size_t)cpu * size, size);
+		cli_print_bytes(out, value + cpu * cli_map_cpu_stride(map), size);
 	}
 }
 

@@ -318,7 +318,7 @@ static void sum_percpu(const struct ebpf_map *map, unsigned char *value)
 			uint64_t a = 0, b = 0;
 
 			memcpy(&a, value + off, lane);
-			memcpy(&b, value + (size_t)cpu * size + off, lane);
+			memcpy(&b, value + cpu * cli_map_cpu_stride(map) + off, lane);
 			a += b;
 			memcpy(value + off, &a, lane);
 		}

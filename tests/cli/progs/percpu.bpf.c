@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* A per-CPU array: map update takes one value for every CPU or each CPU's own (test_map.sh).
- * The value is a __u64: for sizes not a multiple of 8 the runtime's per-CPU host buffer
- * (src/maps: 8-byte slots, as Linux) and extbpf.h's comment (value_size * CPUs) disagree. */
+/* Per-CPU arrays: map update takes one value for every CPU or each CPU's own (test_map.sh).
+ * per_cpu32's 4-byte values sit in 8-byte slots of the host's buffer, as on Linux. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -12,14 +11,25 @@ struct {
 	__type(value, __u64);
 } per_cpu SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u32);
+} per_cpu32 SEC(".maps");
+
 SEC("sample_ext")
 int count(void *ctx)
 {
 	__u32 key = 0;
 	__u64 *v = bpf_map_lookup_elem(&per_cpu, &key);
 
+	__u32 *w = bpf_map_lookup_elem(&per_cpu32, &key);
+
 	if (v)
 		(*v)++;
+	if (w)
+		(*w)++;
 	return 0;
 }
 
