@@ -126,3 +126,26 @@ void bench_input_hash(uint8_t *buf, size_t size)
 		memcpy(buf + 8 + i * 4, &key, sizeof(key));
 	}
 }
+
+/* Ports: half of them from the switch's cases (early, late and middle ones alike), half random. */
+void bench_input_ports(uint8_t *buf, size_t size)
+{
+	static const uint16_t known[] = { 20,  21,   22,   25,   53,   67,	  80,	 110,	123, 143,
+					  161, 443, 993, 3306, 5432, 6379, 8080, 11211, 27017 };
+	uint64_t rng = 0x70;
+
+	put_u64(buf, bench_rand(&rng));
+	for (size_t i = 0; i < BENCH_PORT_COUNT; i++) {
+		uint64_t r = bench_rand(&rng);
+		uint16_t port = r % 2 ? known[(r >> 8) % (sizeof(known) / sizeof(known[0]))]
+				      : (uint16_t)(r >> 16);
+
+		memcpy(buf + 8 + i * 2, &port, sizeof(port));
+	}
+}
+
+/* Random bytes from a fixed seed (the call, copy, stack, fib and tiny programs). */
+void bench_input_random(uint8_t *buf, size_t size)
+{
+	bench_fill_random(buf, size, 0x3c);
+}

@@ -15,5 +15,7 @@ void bench_input_strcmp(uint8_t *buf, size_t size);
 void bench_input_switch(uint8_t *buf, size_t size);
 void bench_input_packets(uint8_t *buf, size_t size);
 void bench_input_hash(uint8_t *buf, size_t size);
+void bench_input_ports(uint8_t *buf, size_t size);
+void bench_input_random(uint8_t *buf, size_t size);
 
 #endif /* EXTBPF_BENCH_INPUTS_H */

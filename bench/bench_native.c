@@ -40,6 +40,36 @@ uint32_t bench_native_packets(void *state, const void *data, size_t size)
 	return bench_packets(data, END(data, size));
 }
 
+uint32_t bench_native_calls(void *state, const void *data, size_t size)
+{
+	return bench_calls(data, END(data, size));
+}
+
+uint32_t bench_native_ports(void *state, const void *data, size_t size)
+{
+	return bench_ports(data, END(data, size));
+}
+
+uint32_t bench_native_copy(void *state, const void *data, size_t size)
+{
+	return bench_copy(data, END(data, size));
+}
+
+uint32_t bench_native_stack(void *state, const void *data, size_t size)
+{
+	return bench_stack(data, END(data, size));
+}
+
+uint32_t bench_native_fib(void *state, const void *data, size_t size)
+{
+	return bench_fib(data, END(data, size));
+}
+
+uint32_t bench_native_tiny(void *state, const void *data, size_t size)
+{
+	return bench_tiny(data, END(data, size));
+}
+
 /* The hash-map counter's table: open addressing with linear probing, twice as many slots as
  * the program's map has entries (1024). */
 #define HASH_SLOTS 2048

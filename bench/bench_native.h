@@ -21,6 +21,12 @@ uint32_t bench_native_strcmp(void *state, const void *data, size_t size);
 uint32_t bench_native_switch(void *state, const void *data, size_t size);
 uint32_t bench_native_packets(void *state, const void *data, size_t size);
 /* Counts into the table `state`, which persists across calls as the program's map does. */
+uint32_t bench_native_calls(void *state, const void *data, size_t size);
+uint32_t bench_native_ports(void *state, const void *data, size_t size);
+uint32_t bench_native_copy(void *state, const void *data, size_t size);
+uint32_t bench_native_stack(void *state, const void *data, size_t size);
+uint32_t bench_native_fib(void *state, const void *data, size_t size);
+uint32_t bench_native_tiny(void *state, const void *data, size_t size);
 uint32_t bench_native_hash_count(void *state, const void *data, size_t size);
 /* An empty table (as a fresh map) for bench_native_hash_count; free() it. NULL without memory. */
 void *bench_native_hash_create(void);

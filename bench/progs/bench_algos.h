@@ -37,6 +37,13 @@ typedef unsigned long long bu64;
 #define BENCH_PKT_COUNT	  128
 #define BENCH_PKT_SNAPLEN (BENCH_PKT_SLOT - 4)
 #define BENCH_HASH_KEYS	  2048
+#define BENCH_CALL_ITERS  512
+#define BENCH_PORT_COUNT  1024
+#define BENCH_COPY_BLOCK  256
+#define BENCH_COPY_BLOCKS 4
+#define BENCH_STACK_ITERS 256
+#define BENCH_FIB_RUNS	  16
+#define BENCH_FIB_MAX	  7 /* fib_6 recurses 6 frames deep: 7 with the entry, 8 allowed */
 
 /* Input sizes (bytes of data the program gets through sample_ctx). */
 #define BENCH_ALU_INPUT	   16
@@ -45,6 +52,12 @@ typedef unsigned long long bu64;
 #define BENCH_SWITCH_INPUT (8 + BENCH_SWITCH_OPS)
 #define BENCH_PKT_INPUT	   (8 + BENCH_PKT_SLOT * BENCH_PKT_COUNT)
 #define BENCH_HASH_INPUT   (8 + 4 * BENCH_HASH_KEYS)
+#define BENCH_CALL_INPUT   (8 + 4 * BENCH_CALL_ITERS)
+#define BENCH_PORT_INPUT   (8 + 2 * BENCH_PORT_COUNT)
+#define BENCH_COPY_INPUT   (8 + BENCH_COPY_BLOCK * BENCH_COPY_BLOCKS)
+#define BENCH_STACK_INPUT  (12 * 8)
+#define BENCH_FIB_INPUT	   8
+#define BENCH_TINY_INPUT   8
 
 static inline __attribute__((always_inline)) bu64 bench_mix(bu64 acc, bu64 v)
 {
@@ -327,6 +340,211 @@ static inline __attribute__((always_inline)) bu32 bench_packets(const bu8 *data,
 		acc = bench_mix(acc, bench_parse_one(slot + 4, bench_be16(slot), end));
 	}
 	return bench_fold(acc);
+}
+
+/*
+ * Local calls: three small functions called per input word, none of which touches the stack,
+ * so what is measured is the cost of a call, its entry and its return.
+ */
+static __attribute__((noinline, unused)) bu64 bench_call_rotl(bu64 v, bu64 n)
+{
+	return (v << (n & 63)) | (v >> ((64 - n) & 63));
+}
+
+static __attribute__((noinline, unused)) bu64 bench_call_mix(bu64 acc, bu64 w)
+{
+	return (acc ^ w) * 0x100000001b3ull;
+}
+
+static __attribute__((noinline, unused)) bu64 bench_call_fold(bu64 acc, bu64 i)
+{
+	return acc + (acc >> 17) + i;
+}
+
+static inline __attribute__((always_inline)) bu32 bench_calls(const bu8 *data, const bu8 *end)
+{
+	const bu32 *words = (const bu32 *)(data + 8);
+	bu64 acc;
+
+	if (data + BENCH_CALL_INPUT > end)
+		return 0;
+	acc = *(const bu64 *)data;
+	BENCH_NO_UNROLL
+	for (bu32 i = 0; i < BENCH_CALL_ITERS; i++) {
+		acc = bench_call_mix(acc, words[i]);
+		acc = bench_call_rotl(acc, words[i] >> 27);
+		acc = bench_call_fold(acc, i);
+	}
+	return bench_fold(acc);
+}
+
+/*
+ * A compare tree: well-known ports to service numbers, sparse enough that no compiler makes
+ * a jump table of it.
+ */
+static inline __attribute__((always_inline)) bu32 bench_port_class(bu32 port)
+{
+	switch (port) {
+	case 20:
+		return 1;
+	case 21:
+		return 2;
+	case 22:
+		return 3;
+	case 25:
+		return 4;
+	case 53:
+		return 5;
+	case 67:
+		return 6;
+	case 80:
+		return 7;
+	case 110:
+		return 8;
+	case 123:
+		return 9;
+	case 143:
+		return 10;
+	case 161:
+		return 11;
+	case 443:
+		return 12;
+	case 993:
+		return 13;
+	case 3306:
+		return 14;
+	case 5432:
+		return 15;
+	case 6379:
+		return 16;
+	case 8080:
+		return 17;
+	case 11211:
+		return 18;
+	case 27017:
+		return 19;
+	default:
+		return 0;
+	}
+}
+
+static inline __attribute__((always_inline)) bu32 bench_ports(const bu8 *data, const bu8 *end)
+{
+	const bu16 *ports = (const bu16 *)(data + 8);
+	bu64 acc;
+
+	if (data + BENCH_PORT_INPUT > end)
+		return 0;
+	acc = *(const bu64 *)data;
+	BENCH_NO_UNROLL
+	for (bu32 i = 0; i < BENCH_PORT_COUNT; i++)
+		acc = acc * 31 + bench_port_class(ports[i]);
+	return bench_fold(acc);
+}
+
+/*
+ * A copy loop: each block of the input is copied byte by byte into a stack buffer (masked with
+ * a byte of the running hash, so that no compiler turns it into a memcpy call), then hashed in
+ * words from there.
+ */
+static inline __attribute__((always_inline)) bu32 bench_copy(const bu8 *data, const bu8 *end)
+{
+	bu64 buf[BENCH_COPY_BLOCK / 8];
+	bu8 *bytes = (bu8 *)buf;
+	bu64 acc;
+
+	if (data + BENCH_COPY_INPUT > end)
+		return 0;
+	acc = *(const bu64 *)data;
+	BENCH_NO_UNROLL
+	for (bu32 b = 0; b < BENCH_COPY_BLOCKS; b++) {
+		const bu8 *src = data + 8 + b * BENCH_COPY_BLOCK;
+		bu8 key = (bu8)acc;
+
+		BENCH_NO_UNROLL
+		for (bu32 i = 0; i < BENCH_COPY_BLOCK; i++)
+			bytes[i] = src[i] ^ key;
+		BENCH_NO_UNROLL
+		for (bu32 k = 0; k < BENCH_COPY_BLOCK / 8; k++)
+			acc = bench_mix(acc, buf[k]);
+	}
+	return bench_fold(acc);
+}
+
+/*
+ * Stack-heavy code: twelve 64-bit accumulators live across a loop, more than eBPF has
+ * registers for, so clang keeps some of them in stack slots.
+ */
+static inline __attribute__((always_inline)) bu32 bench_stack(const bu8 *data, const bu8 *end)
+{
+	const bu64 *w = (const bu64 *)data;
+	bu64 a, b, c, d, e, f, g, h, p, q, r, t;
+
+	if (data + BENCH_STACK_INPUT > end)
+		return 0;
+	a = w[0], b = w[1], c = w[2], d = w[3], e = w[4], f = w[5];
+	g = w[6], h = w[7], p = w[8], q = w[9], r = w[10], t = w[11];
+	BENCH_NO_UNROLL
+	for (bu32 i = 0; i < BENCH_STACK_ITERS; i++) {
+		a += b ^ i;
+		b = (b << 7 | b >> 57) + c;
+		c ^= d + e;
+		d += e >> 3;
+		e = (e << 13 | e >> 51) ^ f;
+		f += g;
+		g ^= h >> 5;
+		h += p;
+		p ^= q + a;
+		q += r >> 11;
+		r = (r << 29 | r >> 35) ^ t;
+		t += a ^ h;
+	}
+	return bench_fold(a ^ b ^ c ^ d ^ e ^ f ^ g ^ h ^ p ^ q ^ r ^ t);
+}
+
+/*
+ * Recursive fib in the only form a verifier accepts: one function per level of recursion, so
+ * that the call graph has no cycle and is at most BENCH_FIB_MAX frames deep. fib_k(n) is exact
+ * for n <= k + 1.
+ */
+static __attribute__((noinline, unused)) bu64 bench_fib_0(bu64 n)
+{
+	return n;
+}
+
+#define BENCH_FIB_LEVEL(k, below)                                                                  \
+	static __attribute__((noinline, unused)) bu64 bench_fib_##k(bu64 n)                        \
+	{                                                                                          \
+		if (n < 2)                                                                         \
+			return n;                                                                  \
+		return bench_fib_##below(n - 1) + bench_fib_##below(n - 2);                        \
+	}
+BENCH_FIB_LEVEL(1, 0)
+BENCH_FIB_LEVEL(2, 1)
+BENCH_FIB_LEVEL(3, 2)
+BENCH_FIB_LEVEL(4, 3)
+BENCH_FIB_LEVEL(5, 4)
+BENCH_FIB_LEVEL(6, 5)
+
+static inline __attribute__((always_inline)) bu32 bench_fib(const bu8 *data, const bu8 *end)
+{
+	bu64 acc, seed;
+
+	if (data + BENCH_FIB_INPUT > end)
+		return 0;
+	acc = seed = *(const bu64 *)data;
+	BENCH_NO_UNROLL
+	for (bu32 i = 0; i < BENCH_FIB_RUNS; i++)
+		acc = bench_mix(acc, bench_fib_6((seed + i) % (BENCH_FIB_MAX + 1)));
+	return bench_fold(acc);
+}
+
+/* A tiny program: what one invocation costs around almost no work. */
+static inline __attribute__((always_inline)) bu32 bench_tiny(const bu8 *data, const bu8 *end)
+{
+	if (data + BENCH_TINY_INPUT > end)
+		return 0;
+	return bench_fold(*(const bu64 *)data);
 }
 
 #endif /* EXTBPF_BENCH_ALGOS_H */

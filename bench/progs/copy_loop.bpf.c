@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+/* Benchmark program: a byte copy loop into a stack buffer (the algorithm is bench_copy in bench_algos.h). */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "../../extensions/sample/sample_ext.h"
+#include "bench_algos.h"
+
+SEC("sample_ext")
+int copy_loop(struct sample_ctx *ctx)
+{
+	const bu8 *data = (const bu8 *)(unsigned long)ctx->data;
+	const bu8 *end = (const bu8 *)(unsigned long)ctx->data_end;
+
+	return (int)bench_copy(data, end);
+}
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
