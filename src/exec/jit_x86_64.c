@@ -8,11 +8,18 @@
  * scratch; r12 holds the main frame's rbp, through which any frame reaches the tail-call counter
  * and unwinds the whole program.
  *
- *   every frame:  ret | rbp rbx r12 r13 r14 r15 | <- rbp | 512 bytes of stack | 8 bytes
+ *   full frame:   ret | rbx r12 r13 r14 r15 rbp | <- rbp | 512 bytes of stack | 8 bytes
+ *   other frames: ret | the r6-r9 it writes  rbp | <- rbp | its stack depth (+8 to align rsp)
+ *   leaf:         ret | the r6-r9 it writes                  (no call, no stack: no rbp either)
  *
- * The main frame's last 8 bytes hold the tail-call count (a subprogram's are padding). All frames
- * look alike so that a tail call from any of them can land in the target's body: the target
- * replaces the function of that frame, and its exit returns to that function's caller.
+ * The full frame's last 8 bytes hold the tail-call count in the main frame (a subprogram's are
+ * padding). The entry function and every function that makes a tail call have the full frame:
+ * a tail call lands in the target's body, which replaces the function of that frame and whose
+ * exit (the target's entry epilogue) returns to that function's caller, so the frame must be
+ * the one every entry function builds. Other functions, which nothing can replace, save only the
+ * callee-saved registers they write and reserve only the stack they address. The caller's rbp
+ * is always pushed last, so that [rbp] links every frame that calls out to its caller's: the
+ * tail-call check walks that chain to count frames.
  *
  * Code is produced in passes, as Linux does: each pass sizes every instruction using the
  * addresses of the previous one, choosing rel8 jumps where the distance fits; sizes only shrink,
@@ -60,9 +67,12 @@ static const uint8_t reg_map[EBPF_NUM_REGS] = {
 
 #define FRAME_SIZE	(EBPF_STACK_SIZE + 8) /* keeps rsp 16-byte aligned after 6 pushes */
 #define TAIL_COUNT_DISP (-(int32_t)FRAME_SIZE)
-#define SAVED_RBP_DISP	40 /* the caller's rbp, pushed first, above the five others */
+#define SAVED_RBP_DISP	0 /* the caller's rbp, pushed last */
 
 #define MAX_PASSES 20
+
+#define FIRST_CALLEE_SAVED 6 /* eBPF's r6-r9 survive calls */
+#define LAST_CALLEE_SAVED  9
 
 /* Condition codes of jcc (0x70 + cc short, 0x0f 0x80 + cc near). */
 enum x86_cc {
@@ -85,17 +95,27 @@ struct jit_code {
 	uint32_t *offsets; /* count + 1 entries: where each instruction's code starts */
 };
 
+/* How one function's frame is laid out (see the top of this file). */
+struct jit_frame {
+	bool full;	     /* the shared layout of entry and tail-calling functions */
+	bool frame_pointer;  /* pushes rbp and points it at its frame: it calls or has stack */
+	uint8_t saved;	     /* bit n: eBPF register 6 + n is written and so saved */
+	uint32_t stack_size; /* reserved below rbp, rsp kept 16-byte aligned at calls */
+};
+
 struct jit_state {
 	const struct exec_program *program;
 	uint8_t *image; /* NULL while sizing */
 	size_t capacity;
 	size_t len;
-	uint32_t *start;   /* this pass's instruction offsets */
-	uint32_t *prev;	   /* the previous pass's */
-	bool *is_function; /* instruction i begins a function (entry or local-call target) */
-	bool *is_target;   /* some jump or call lands on instruction i */
-	bool tail_calls;   /* the program makes tail calls: its prologue zeroes the count */
-	size_t body;	   /* where the entry prologue ends: tail calls land there */
+	uint32_t *start;	  /* this pass's instruction offsets */
+	uint32_t *prev;		  /* the previous pass's */
+	bool *is_function;	  /* instruction i begins a function (entry or local-call target) */
+	bool *is_target;	  /* some jump or call lands on instruction i */
+	struct jit_frame *frames; /* one per function, in code order */
+	const struct jit_frame *frame; /* the function being emitted */
+	bool tail_calls; /* the program makes tail calls: its prologue zeroes the count */
+	size_t body;	 /* where the entry prologue ends: tail calls land there */
 	int error;
 	char *err;
 	size_t err_size;
@@ -327,19 +347,28 @@ static void emit_pop(struct jit_state *s, uint8_t reg)
 
 /* ---- frames ------------------------------------------------------------------------------- */
 
-static void emit_prologue(struct jit_state *s, bool main)
+static const uint8_t full_saved[] = { RBX, R12, R13, R14, R15 };
+
+static void emit_prologue(struct jit_state *s, const struct jit_frame *frame, bool main)
 {
-	emit_push(s, RBP);
-	emit_push(s, RBX);
-	emit_push(s, R12);
-	emit_push(s, R13);
-	emit_push(s, R14);
-	emit_push(s, R15);
-	emit_mov_rr(s, true, RBP, RSP);
-	emit_rex(s, true, 0, 0, RSP, false);
-	emit1(s, 0x81);
-	emit_modrm_reg(s, 5, RSP); /* sub rsp, imm32 */
-	emit4(s, FRAME_SIZE);
+	if (frame->full) {
+		for (size_t n = 0; n < sizeof(full_saved); n++)
+			emit_push(s, full_saved[n]);
+	} else {
+		for (int n = FIRST_CALLEE_SAVED; n <= LAST_CALLEE_SAVED; n++)
+			if (frame->saved & (1u << (n - FIRST_CALLEE_SAVED)))
+				emit_push(s, reg_map[n]);
+	}
+	if (frame->frame_pointer) {
+		emit_push(s, RBP);
+		emit_mov_rr(s, true, RBP, RSP);
+	}
+	if (frame->stack_size) {
+		emit_rex(s, true, 0, 0, RSP, false);
+		emit1(s, 0x81);
+		emit_modrm_reg(s, 5, RSP); /* sub rsp, imm32 */
+		emit4(s, frame->stack_size);
+	}
 	if (!main)
 		return;
 	emit_mov_rr(s, true, RUN_BASE, RBP);
@@ -354,17 +383,25 @@ static void emit_prologue(struct jit_state *s, bool main)
 	s->body = s->len;
 }
 
-/* Leaves the frame rbp points at (or, with from_anywhere, the main frame whatever frame the
- * code runs in: unwinding the whole program). */
+/* Leaves the frame of the function being emitted (or, with from_anywhere, the main frame
+ * whatever frame the code runs in: unwinding the whole program). */
 static void emit_epilogue(struct jit_state *s, bool from_anywhere)
 {
-	emit_mov_rr(s, true, RSP, from_anywhere ? RUN_BASE : RBP);
-	emit_pop(s, R15);
-	emit_pop(s, R14);
-	emit_pop(s, R13);
-	emit_pop(s, R12);
-	emit_pop(s, RBX);
-	emit_pop(s, RBP);
+	static const struct jit_frame main_frame = { .full = true, .frame_pointer = true };
+	const struct jit_frame *frame = from_anywhere ? &main_frame : s->frame;
+
+	if (frame->frame_pointer) {
+		emit_mov_rr(s, true, RSP, from_anywhere ? RUN_BASE : RBP);
+		emit_pop(s, RBP);
+	}
+	if (frame->full) {
+		for (size_t n = sizeof(full_saved); n-- > 0;)
+			emit_pop(s, full_saved[n]);
+	} else {
+		for (int n = LAST_CALLEE_SAVED; n >= FIRST_CALLEE_SAVED; n--)
+			if (frame->saved & (1u << (n - FIRST_CALLEE_SAVED)))
+				emit_pop(s, reg_map[n]);
+	}
 	emit1(s, 0xc3);
 }
 
@@ -932,7 +969,7 @@ static int emit_insn(struct jit_state *s, size_t i)
 	uint8_t op = EBPF_OP(insn->code);
 
 	if (s->is_function[i])
-		emit_prologue(s, i == 0);
+		emit_prologue(s, s->frame, i == 0);
 
 	switch (cls) {
 	case EBPF_CLS_ALU:
@@ -1073,9 +1110,12 @@ static int jit_pass(struct jit_state *s)
 	size_t count = s->program->count;
 
 	s->len = 0;
+	s->frame = s->frames;
 	for (size_t i = 0; i < count; i++) {
 		size_t fused;
 
+		if (s->is_function[i] && i > 0)
+			s->frame++;
 		s->start[i] = (uint32_t)s->len;
 		fused = emit_zero_extend(s, i);
 		if (!fused)
@@ -1112,17 +1152,112 @@ static void find_functions(struct jit_state *s)
 	}
 }
 
+/* Marks r6-r9 in a frame's set of saved registers. */
+static void note_saved(struct jit_frame *frame, uint8_t reg)
+{
+	if (reg >= FIRST_CALLEE_SAVED && reg <= LAST_CALLEE_SAVED)
+		frame->saved |= 1u << (reg - FIRST_CALLEE_SAVED);
+}
+
+/* Where instruction insn addresses the stack through r10 at a constant offset: the bytes below
+ * r10 it needs. Any other use of r10 (copied, passed to a helper) may reach the whole frame. */
+static uint32_t stack_reach(const struct ebpf_inst *insn)
+{
+	uint8_t cls = EBPF_CLASS(insn->code);
+	bool load =
+	    cls == EBPF_CLS_LDX && insn->src_reg == EBPF_REG_FP && insn->dst_reg != EBPF_REG_FP;
+	bool store = (cls == EBPF_CLS_ST || cls == EBPF_CLS_STX) && insn->dst_reg == EBPF_REG_FP &&
+		     insn->src_reg != EBPF_REG_FP;
+
+	if (!load && !store) {
+		bool mentions = insn->dst_reg == EBPF_REG_FP || insn->src_reg == EBPF_REG_FP;
+
+		return mentions && !isa_is_lddw(insn) ? EBPF_STACK_SIZE : 0;
+	}
+	if (insn->off >= 0 || insn->off < -EBPF_STACK_SIZE)
+		return EBPF_STACK_SIZE; /* never verified; the frame stays whole */
+	return (uint32_t)-insn->off;
+}
+
+/* Whether instruction insn (in the function being laid out) makes a tail call. */
+static bool is_tail_call(const struct exec_program *program, const struct ebpf_inst *insn)
+{
+	ebpf_helper_fn fn;
+
+	return insn->code == EBPF_OP_CALL && insn->src_reg == 0 &&
+	       interp_resolve_helper(&program->helpers, (uint32_t)insn->imm, &fn) ==
+		   INTERP_CALL_TAIL;
+}
+
+/* The frame of the function whose instructions are [start, end). */
+static void lay_out_frame(const struct exec_program *program, size_t start, size_t end,
+			  struct jit_frame *frame)
+{
+	uint32_t depth = 0, pushes;
+	bool calls = false;
+
+	frame->full = start == 0;
+	for (size_t i = start; i < end; i++) {
+		const struct ebpf_inst *insn = &program->insns[i];
+		uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
+		uint32_t reach = stack_reach(insn);
+
+		if (isa_is_lddw(insn)) {
+			i++; /* its second slot holds only immediate bits */
+			note_saved(frame, insn->dst_reg);
+			continue;
+		}
+		/* Written or not, a mention of r6-r9 saves it: cheap and obviously safe. */
+		note_saved(frame, insn->dst_reg);
+		if (op != EBPF_JMP_CALL || (cls != EBPF_CLS_JMP && cls != EBPF_CLS_JMP32))
+			note_saved(frame, insn->src_reg);
+		if (reach > depth)
+			depth = reach;
+		if ((cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32) && op == EBPF_JMP_CALL) {
+			calls = true;
+			if (is_tail_call(program, insn))
+				frame->full = true;
+		}
+	}
+	if (frame->full) {
+		frame->frame_pointer = true;
+		frame->stack_size = FRAME_SIZE;
+		return;
+	}
+	frame->frame_pointer = calls || depth;
+	frame->stack_size = (depth + 7) & ~7u;
+	if (!calls)
+		return;
+	/* rsp is 8 past a 16-byte boundary at entry: keep it on one at this function's calls. */
+	pushes = 1 + (uint32_t)__builtin_popcount(frame->saved);
+	if ((8 + 8 * pushes + frame->stack_size) % 16)
+		frame->stack_size += 8;
+}
+
+/* One frame per function (they are contiguous, in code order). */
+static int lay_out_frames(struct jit_state *s)
+{
+	size_t count = s->program->count, functions = 0, n = 0, start = 0;
+
+	for (size_t i = 0; i < count; i++)
+		functions += s->is_function[i];
+	s->frames = calloc(functions, sizeof(*s->frames));
+	if (!s->frames)
+		return exec_error(s->err, s->err_size, -ENOMEM, "JIT: out of memory");
+	for (size_t i = 1; i <= count; i++) {
+		if (i < count && !s->is_function[i])
+			continue;
+		lay_out_frame(s->program, start, i, &s->frames[n++]);
+		start = i;
+	}
+	return 0;
+}
+
 static bool makes_tail_calls(const struct exec_program *program)
 {
-	for (size_t i = 0; i < program->count; i++) {
-		const struct ebpf_inst *insn = &program->insns[i];
-		ebpf_helper_fn fn;
-
-		if (insn->code == EBPF_OP_CALL && insn->src_reg == 0 &&
-		    interp_resolve_helper(&program->helpers, (uint32_t)insn->imm, &fn) ==
-			INTERP_CALL_TAIL)
+	for (size_t i = 0; i < program->count; i++)
+		if (is_tail_call(program, &program->insns[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -1199,7 +1334,9 @@ int jit_compile(struct exec_program *program, char *err, size_t err_size)
 	find_functions(&s);
 	find_jump_targets(&s);
 	s.tail_calls = makes_tail_calls(program);
-	ret = run_passes(&s);
+	ret = lay_out_frames(&s);
+	if (!ret)
+		ret = run_passes(&s);
 	if (ret)
 		goto fail;
 
@@ -1237,6 +1374,7 @@ out:
 	free(s.prev);
 	free(s.is_function);
 	free(s.is_target);
+	free(s.frames);
 	return ret;
 }
 

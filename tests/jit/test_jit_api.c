@@ -243,6 +243,55 @@ static void test_mov_add_is_one_lea(void **state)
 	}
 }
 
+/*
+ * Local calls save only what the callee needs: a leaf that writes r7 and has no stack pushes
+ * r13 (r7) and nothing else, a caller that writes r6 and r9 and uses 8 bytes of stack a frame
+ * smaller than the entry's. Every caller still finds its r6-r9 and its stack as it left them.
+ */
+static void test_subprogram_frames(void **state)
+{
+	const struct ebpf_inst insns[] = {
+		EBPF_MOV64_IMM(R6, 0x66),
+		EBPF_MOV64_IMM(R7, 0x77),
+		EBPF_MOV64_IMM(R8, 0x88),
+		EBPF_MOV64_IMM(R9, 0x99),
+		EBPF_CALL_REL(5), /* middle */
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R6),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R7),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R8),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R9),
+		EBPF_EXIT(),
+		/* 10, middle: r6 = 1, r9 = 2 and a stack slot across a call */
+		EBPF_MOV64_IMM(R6, 1),
+		EBPF_MOV64_IMM(R9, 2),
+		EBPF_STX_MEM(EBPF_SIZE_DW, R10, R6, -8),
+		EBPF_CALL_REL(5), /* leaf */
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R6),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R9),
+		EBPF_LDX_MEM(EBPF_SIZE_DW, R1, R10, -8),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1),
+		EBPF_EXIT(),
+		/* 19, leaf: clobbers r7 */
+		EBPF_MOV64_IMM(R7, 5),
+		EBPF_MOV64_REG(R0, R7),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R0, 100),
+		EBPF_EXIT(),
+	};
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, COUNT(insns));
+	const uint32_t *offsets;
+	const uint8_t *code;
+	size_t size;
+
+	assert_int_equal(run(prog), 105 + 1 + 2 + 1 + 0x66 + 0x77 + 0x88 + 0x99);
+	assert_int_equal(run(prog), run_mode(insns, COUNT(insns), EBPF_MODE_INTERP));
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, &offsets), 0);
+	/* push r13 (41 55), then mov r13d, 5 (41 bd imm32) */
+	assert_int_equal(offsets[20] - offsets[19], 2 + 6);
+	assert_memory_equal(code + offsets[19], "\x41\x55\x41\xbd", 4);
+	assert_true(offsets[11] - offsets[10] < offsets[1] - offsets[0]);
+	ebpf_program_release(prog);
+}
+
 static int setup(void **state)
 {
 	char path[1024];
@@ -269,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_zero_extension_is_one_mov),
 		cmocka_unit_test(test_no_zero_extension_across_a_jump_target),
 		cmocka_unit_test(test_mov_add_is_one_lea),
+		cmocka_unit_test(test_subprogram_frames),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
