@@ -166,6 +166,29 @@ static uint64_t xdp_store_bytes(uint64_t r1, uint64_t offset, uint64_t buf, uint
 	return 0;
 }
 
+/* ---- perf event output ------------------------------------------------------------------- */
+
+/*
+ * bpf_perf_event_output as Linux's bpf_xdp_event_output: the record is the program's bytes, then
+ * the first (flags >> 32) bytes of the packet; the low 32 bits of flags name the ring
+ * (BPF_F_CURRENT_CPU: the running CPU's). Other flags are -EINVAL, more packet bytes than the
+ * packet has -EFAULT; the map's own errors (no reader, full ring) come back as they are.
+ */
+static uint64_t xdp_perf_event_output(uint64_t r1, uint64_t map, uint64_t flags, uint64_t data,
+				      uint64_t size)
+{
+	const struct xdp_context *ctx = ctx_of(r1);
+	uint64_t pkt_len = (flags & EBPF_F_CTXLEN_MASK) >> 32;
+
+	if (flags & ~(EBPF_F_CTXLEN_MASK | EBPF_F_INDEX_MASK))
+		return err_ret(-EINVAL);
+	if (pkt_len > ctx->data_end - ctx->data)
+		return err_ret(-EFAULT);
+	return err_ret(ebpf_perf_event_output((struct ebpf_map *)(uintptr_t)map,
+					      flags & EBPF_F_INDEX_MASK, ptr(data), size,
+					      ptr(ctx->data), pkt_len));
+}
+
 /* ---- redirects --------------------------------------------------------------------------- */
 
 /*
@@ -241,16 +264,9 @@ static uint64_t xdp_unavailable(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 
 static const struct ebpf_helper_proto helper_protos[] = {
 	PROTO(XDP_HELPER_REDIRECT, "bpf_redirect", 0, EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING),
-	{
-	    .id = XDP_HELPER_PERF_EVENT_OUTPUT,
-	    .name = "bpf_perf_event_output",
-	    .ret = EBPF_RET_INTEGER,
-	    .args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_ANYTHING,
-		      EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE_OR_ZERO },
-	    .flags = EBPF_HELPER_VERIFY_ONLY,
-	    .unavailable_reason = "perf event arrays do not exist in user space; use a ring "
-				  "buffer (bpf_ringbuf_output) instead",
-	},
+	PROTO(XDP_HELPER_PERF_EVENT_OUTPUT, "bpf_perf_event_output", 0, EBPF_ARG_PTR_TO_CTX,
+	      EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_MEM,
+	      EBPF_ARG_CONST_SIZE_OR_ZERO),
 	PROTO(XDP_HELPER_ADJUST_HEAD, "bpf_xdp_adjust_head", EBPF_HELPER_CHANGES_PACKET,
 	      EBPF_ARG_PTR_TO_CTX, EBPF_ARG_ANYTHING),
 	PROTO(XDP_HELPER_REDIRECT_MAP, "bpf_redirect_map", 0, EBPF_ARG_CONST_MAP_PTR,
@@ -278,8 +294,9 @@ static const struct ebpf_helper_proto helper_protos[] = {
 };
 
 static const ebpf_helper_fn helper_addresses[] = {
-	xdp_redirect,	 xdp_unavailable, xdp_adjust_head,  xdp_redirect_map, xdp_adjust_meta,
-	xdp_adjust_tail, xdp_unavailable, xdp_get_buff_len, xdp_load_bytes,   xdp_store_bytes,
+	xdp_redirect,	 xdp_perf_event_output, xdp_adjust_head,  xdp_redirect_map,
+	xdp_adjust_meta, xdp_adjust_tail,	xdp_unavailable,  xdp_get_buff_len,
+	xdp_load_bytes,	 xdp_store_bytes,
 };
 
 _Static_assert(sizeof(helper_protos) / sizeof(helper_protos[0]) ==

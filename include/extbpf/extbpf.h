@@ -111,6 +111,7 @@ enum ebpf_map_type {
 	EBPF_MAP_TYPE_HASH = 1,
 	EBPF_MAP_TYPE_ARRAY = 2,
 	EBPF_MAP_TYPE_PROG_ARRAY = 3,
+	EBPF_MAP_TYPE_PERF_EVENT_ARRAY = 4,
 	EBPF_MAP_TYPE_PERCPU_HASH = 5,
 	EBPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	EBPF_MAP_TYPE_LRU_HASH = 9,
@@ -185,6 +186,53 @@ int ebpf_ringbuf_consumer_create(struct ebpf_map *ringbuf, ebpf_ringbuf_sample_f
  * the first. Returns the number of records consumed or a negative errno. */
 int ebpf_ringbuf_consumer_poll(struct ebpf_ringbuf_consumer *consumer, int timeout_ms);
 void ebpf_ringbuf_consumer_destroy(struct ebpf_ringbuf_consumer *consumer);
+
+/*
+ * Perf event arrays (docs/maps.md): key_size 4, value_size 4, one ring per entry (an object's
+ * map without max_entries gets one per possible CPU). A record goes to the ring its flags name,
+ * EBPF_F_CURRENT_CPU being the ring of the CPU the writer runs on, as Linux's
+ * bpf_perf_event_output. The rings exist while a reader exists; without one a write is -ENOENT.
+ */
+#define EBPF_F_INDEX_MASK  0xffffffffull
+#define EBPF_F_CURRENT_CPU EBPF_F_INDEX_MASK
+/* bpf_perf_event_output's flags for packet programs: how many packet bytes to append. */
+#define EBPF_F_CTXLEN_MASK (0xfffffull << 32)
+
+/*
+ * Writes one record, data followed by tail (tail may be NULL with tail_size 0), to the ring
+ * flags names (flags beyond EBPF_F_INDEX_MASK: -EINVAL). This is what the program types'
+ * bpf_perf_event_output helpers call; a host may write records too. -E2BIG: no ring of that
+ * index; -ENOENT: no reader; -ENOSPC: the ring is full and -EMSGSIZE: the record can never fit
+ * (both counted as lost records, which the reader learns).
+ */
+int ebpf_perf_event_output(struct ebpf_map *map, uint64_t flags, const void *data, size_t size,
+			   const void *tail, size_t tail_size);
+
+/* The reader of a perf event array, as libbpf's perf_buffer: one host thread at a time. */
+struct ebpf_perf_reader;
+/* A record (PERF_RECORD_SAMPLE's raw data): size counts the padding to 8 bytes Linux adds
+ * after the 4-byte size field, as libbpf's perf_buffer reports it. */
+typedef void (*ebpf_perf_sample_fn)(void *arg, int cpu, const void *data, uint32_t size);
+/* PERF_RECORD_LOST: ring cpu dropped `lost` records before the next one it holds. */
+typedef void (*ebpf_perf_lost_fn)(void *arg, int cpu, uint64_t lost);
+struct ebpf_perf_reader_opts {
+	size_t sz; /* sizeof(struct ebpf_perf_reader_opts) */
+	/* The size of each ring in pages: a power of 2; 0 means 8. */
+	uint32_t pages_per_ring;
+};
+/* One reader per map (-EBUSY for a second); lost_fn and opts may be NULL. */
+int ebpf_perf_reader_create(struct ebpf_map *map, ebpf_perf_sample_fn sample_fn,
+			    ebpf_perf_lost_fn lost_fn, void *arg,
+			    const struct ebpf_perf_reader_opts *opts,
+			    struct ebpf_perf_reader **reader);
+/* Calls the callbacks for every record of every ring, in order within each ring; waits up to
+ * timeout_ms (-1 forever, 0 not at all) for the first. Returns how many records (samples and
+ * lost records) it handled, or a negative errno. */
+int ebpf_perf_reader_poll(struct ebpf_perf_reader *reader, int timeout_ms);
+/* poll without waiting. */
+int ebpf_perf_reader_consume(struct ebpf_perf_reader *reader);
+/* Records still unread are dropped; the map's writers get -ENOENT from now on. */
+void ebpf_perf_reader_destroy(struct ebpf_perf_reader *reader);
 
 /* ---- Objects and programs ---------------------------------------------------------------- */
 

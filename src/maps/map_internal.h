@@ -70,6 +70,7 @@ extern const struct map_ops lpm_trie_map_ops;
 extern const struct map_ops queue_map_ops;
 extern const struct map_ops stack_map_ops;
 extern const struct map_ops ringbuf_map_ops;
+extern const struct map_ops perf_event_array_map_ops;
 
 /* The number of per-CPU slots (possible CPUs, as /sys/devices/system/cpu/possible says). */
 uint32_t map_possible_cpus(void);
@@ -88,6 +89,20 @@ int map_array_get_next_key(struct ebpf_map *map, const void *key, void *next_key
 bool map_matches_template(const struct ebpf_map *map, const struct map_attr *tmpl);
 /* Copies the template attributes of attr->inner_map; -EINVAL with *why when unusable. */
 int map_copy_template(const struct map_attr *attr, struct map_attr *tmpl, const char **why);
+
+/*
+ * Consumers' sleeps (map_wait.c): producers bump seq when they publish and wake the consumers
+ * that announced a wait in `waiters`.
+ */
+struct map_waitq {
+	_Atomic uint32_t seq; /* the futex word */
+	atomic_uint waiters;
+};
+void map_waitq_init(struct map_waitq *wq);
+void map_waitq_wake(struct map_waitq *wq);
+/* Returns consume(arg) once non-zero, waiting up to timeout_ms (-1: no limit, 0: no wait) for a
+ * wake-up while it is 0. */
+int map_waitq_poll(struct map_waitq *wq, int timeout_ms, int (*consume)(void *arg), void *arg);
 
 /*
  * Deferred reclamation: every free of something a reader may still see goes through

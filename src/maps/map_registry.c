@@ -14,6 +14,7 @@ static const struct map_type_row map_types[] = {
 	{ EBPF_MAP_TYPE_HASH, "hash", &htab_map_ops },
 	{ EBPF_MAP_TYPE_ARRAY, "array", &array_map_ops },
 	{ EBPF_MAP_TYPE_PROG_ARRAY, "prog_array", &prog_array_map_ops },
+	{ EBPF_MAP_TYPE_PERF_EVENT_ARRAY, "perf_event_array", &perf_event_array_map_ops },
 	{ EBPF_MAP_TYPE_PERCPU_HASH, "percpu_hash", &percpu_htab_map_ops },
 	{ EBPF_MAP_TYPE_PERCPU_ARRAY, "percpu_array", &percpu_array_map_ops },
 	{ EBPF_MAP_TYPE_LRU_HASH, "lru_hash", &lru_htab_map_ops },

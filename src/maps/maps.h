@@ -153,6 +153,20 @@ int map_ringbuf_consumer_consume(struct ebpf_ringbuf_consumer *consumer);
 int map_ringbuf_consumer_poll(struct ebpf_ringbuf_consumer *consumer, int timeout_ms);
 void map_ringbuf_consumer_destroy(struct ebpf_ringbuf_consumer *consumer);
 
+/*
+ * Perf event arrays: the writers' side (flags: the ring index or EBPF_F_CURRENT_CPU, nothing
+ * else; the record is data then tail) and the reader, as the public ebpf_perf_* functions
+ * without their messages. The reader owns the rings: without one writers get -ENOENT.
+ */
+int map_perf_event_output(struct ebpf_map *map, uint64_t flags, const void *data, size_t size,
+			  const void *tail, size_t tail_size);
+int map_perf_reader_create(struct ebpf_map *map, ebpf_perf_sample_fn sample_fn,
+			   ebpf_perf_lost_fn lost_fn, void *arg, uint32_t pages,
+			   struct ebpf_perf_reader **reader);
+int map_perf_reader_consume(struct ebpf_perf_reader *reader);
+int map_perf_reader_poll(struct ebpf_perf_reader *reader, int timeout_ms);
+void map_perf_reader_destroy(struct ebpf_perf_reader *reader);
+
 /* The slot of the calling thread in per-CPU maps (documented in docs/maps.md). */
 uint32_t map_current_cpu(void);
 

@@ -13,20 +13,15 @@
  * the ring is still contiguous in memory. The ring (header page + data) is reference counted: the
  * map and the consumer each hold it, as an mmap of a Linux ring buffer outlives its map fd.
  *
- * Wake-ups: the consumer sleeps on a futex word that submit increments when it decides to wake
- * (the consumer caught up with this record, or BPF_RB_FORCE_WAKEUP; never with
- * BPF_RB_NO_WAKEUP), and only makes the system call when a consumer is waiting.
+ * Wake-ups (map_wait.c): submit wakes the consumer when it caught up with this record, or with
+ * BPF_RB_FORCE_WAKEUP; never with BPF_RB_NO_WAKEUP.
  */
 #define _GNU_SOURCE /* sched_getcpu, memfd_create */
-#include <limits.h>
-#include <linux/futex.h>
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/error.h"
@@ -45,8 +40,7 @@ struct rb_ring {
 	size_t page_size;
 	size_t map_len; /* header page + data mapped twice */
 	uint64_t mask;
-	_Atomic uint32_t wake_seq; /* the futex word */
-	atomic_uint waiters;
+	struct map_waitq wq;
 	alignas(64) _Atomic uint64_t consumer_pos;
 	alignas(64) _Atomic uint64_t producer_pos;
 };
@@ -118,8 +112,7 @@ static int ring_create(size_t size, struct rb_ring **ringp)
 	ring->page_size = page;
 	ring->map_len = len;
 	ring->mask = size - 1;
-	atomic_init(&ring->wake_seq, 0);
-	atomic_init(&ring->waiters, 0);
+	map_waitq_init(&ring->wq);
 	atomic_init(&ring->consumer_pos, 0);
 	atomic_init(&ring->producer_pos, 0);
 	*ringp = ring;
@@ -214,13 +207,6 @@ void *map_ringbuf_reserve(struct ebpf_map *map, uint64_t size, uint64_t flags)
 	return hdr + 1;
 }
 
-static void ring_wake(struct rb_ring *ring)
-{
-	atomic_fetch_add(&ring->wake_seq, 1);
-	if (atomic_load(&ring->waiters))
-		syscall(SYS_futex, &ring->wake_seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
-}
-
 static void ring_commit(void *data, uint64_t flags, bool discard)
 {
 	struct rb_hdr *hdr = (struct rb_hdr *)data - 1;
@@ -236,10 +222,10 @@ static void ring_commit(void *data, uint64_t flags, bool discard)
 	/* Sequentially consistent, as the consumer's check of waiters and headers. */
 	atomic_store(&hdr->len, len);
 	if (flags & MAP_RB_FORCE_WAKEUP)
-		ring_wake(ring);
+		map_waitq_wake(&ring->wq);
 	else if (!(flags & MAP_RB_NO_WAKEUP) &&
 		 (atomic_load(&ring->consumer_pos) & ring->mask) == rec_pos)
-		ring_wake(ring);
+		map_waitq_wake(&ring->wq);
 }
 
 void map_ringbuf_submit(void *data, uint64_t flags)
@@ -353,47 +339,14 @@ int map_ringbuf_consumer_consume(struct ebpf_ringbuf_consumer *consumer)
 	return count;
 }
 
-static int64_t now_ms(void)
+static int consume_cb(void *consumer)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Sleeps until wake_seq moves from seq or timeout_ms (-1: no limit) passes. */
-static void ring_wait(struct rb_ring *ring, uint32_t seq, int64_t timeout_ms)
-{
-	struct timespec ts = { .tv_sec = timeout_ms / 1000,
-			       .tv_nsec = (long)(timeout_ms % 1000) * 1000000 };
-
-	syscall(SYS_futex, &ring->wake_seq, FUTEX_WAIT_PRIVATE, seq, timeout_ms < 0 ? NULL : &ts,
-		NULL, 0);
+	return map_ringbuf_consumer_consume(consumer);
 }
 
 int map_ringbuf_consumer_poll(struct ebpf_ringbuf_consumer *consumer, int timeout_ms)
 {
-	struct rb_ring *ring = consumer->ring;
-	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-	int n = map_ringbuf_consumer_consume(consumer);
-
-	while (n == 0 && timeout_ms != 0) {
-		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
-		uint32_t seq;
-
-		if (deadline >= 0 && left <= 0)
-			break;
-		/* Announce the wait before the last look, so a submit either sees us or we it. */
-		atomic_fetch_add(&ring->waiters, 1);
-		seq = atomic_load(&ring->wake_seq);
-		n = map_ringbuf_consumer_consume(consumer);
-		if (n == 0)
-			ring_wait(ring, seq, left);
-		atomic_fetch_sub(&ring->waiters, 1);
-		if (n == 0)
-			n = map_ringbuf_consumer_consume(consumer);
-	}
-	return n;
+	return map_waitq_poll(&consumer->ring->wq, timeout_ms, consume_cb, consumer);
 }
 
 /* ---- The public consumer ----------------------------------------------------------------- */
@@ -410,6 +363,12 @@ int ebpf_ringbuf_consumer_create(struct ebpf_map *ringbuf, ebpf_ringbuf_sample_f
 	if (ringbuf->attr.type != EBPF_MAP_TYPE_RINGBUF)
 		return core_error(-EINVAL, "ringbuf consumer: map '%s' is a %s, not a ringbuf",
 				  ringbuf->name, map_type_name(ringbuf->attr.type));
+	if (map_is_descriptor(ringbuf))
+		return core_error(
+		    -EOPNOTSUPP,
+		    "ringbuf consumer: map '%s' has no storage (its object was opened "
+		    "to verify only)",
+		    ringbuf->name);
 	err = map_ringbuf_consumer_create(ringbuf, fn, arg, consumer);
 	if (err == -EBUSY)
 		return core_error(err, "ringbuf consumer: map '%s' already has a consumer",

@@ -20,6 +20,12 @@
 #define RINGBUF_OUTPUT	130
 #define RINGBUF_RESERVE 131
 #define RINGBUF_QUERY	134
+/* The helpers that take a perf event array (Linux's check_map_func_compatibility). */
+#define PERF_EVENT_READ	      22
+#define PERF_EVENT_OUTPUT     25
+#define PERF_EVENT_READ_VALUE 55
+#define SKB_OUTPUT	      111
+#define XDP_OUTPUT	      121
 #define MAX_HELPER_MEM	(1u << 29)
 
 struct call_meta {
@@ -197,6 +203,9 @@ static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *me
 	bool tail = id == TAIL_CALL_HELPER;
 	bool ringbuf = id == RINGBUF_OUTPUT || id == RINGBUF_RESERVE || id == RINGBUF_QUERY;
 	bool queue_op = id == MAP_PUSH || id == MAP_POP || id == MAP_PEEK;
+	/* Program types offer these under Linux's ids (bpf_perf_event_output, ...). */
+	bool perf = id == PERF_EVENT_READ || id == PERF_EVENT_OUTPUT || id == PERF_EVENT_READ_VALUE ||
+		    id == SKB_OUTPUT || id == XDP_OUTPUT;
 	bool queue = map->type == EBPF_MAP_TYPE_QUEUE || map->type == EBPF_MAP_TYPE_STACK;
 	bool of_maps =
 	    map->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS || map->type == EBPF_MAP_TYPE_HASH_OF_MAPS;
@@ -204,7 +213,8 @@ static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *me
 	/* A queue's elements are reached only through push, pop and peek, which have no
 	 * meaning on other maps (they would fail at run time without writing their output). */
 	if (tail != (map->type == EBPF_MAP_TYPE_PROG_ARRAY) ||
-	    ringbuf != (map->type == EBPF_MAP_TYPE_RINGBUF) || queue_op != queue)
+	    ringbuf != (map->type == EBPF_MAP_TYPE_RINGBUF) || queue_op != queue ||
+	    perf != (map->type == EBPF_MAP_TYPE_PERF_EVENT_ARRAY))
 		goto bad;
 	/* Programs only look maps of maps up: their slots are filled and emptied by the host
 	 * (an update from a program always fails at run time, as a program array's). */

@@ -900,7 +900,8 @@ static void test_xdp_tools_others(void **state)
 		{ "xdp-dispatcher.o", NULL },
 		{ "xdpdump_bpf.o", "fentry/func" }, /* tracing programs on xdp_buff */
 		/* maps of types the runtime does not implement are described without storage
-		 * when verifying: BPF_MAP_TYPE_PERF_EVENT_ARRAY, BPF_MAP_TYPE_XSKMAP */
+		 * when verifying: BPF_MAP_TYPE_XSKMAP (xdpdump_xdp.o also loads to run:
+		 * test_packet_perf) */
 		{ "xdpdump_xdp.o", NULL },
 		{ "xsk_def_xdp_prog.o", NULL },
 		{ "xsk_def_xdp_prog_5.3.o", NULL },

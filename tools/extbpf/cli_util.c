@@ -522,6 +522,8 @@ const char *cli_map_type_name(enum ebpf_map_type type)
 		return "array";
 	case EBPF_MAP_TYPE_PROG_ARRAY:
 		return "prog_array";
+	case EBPF_MAP_TYPE_PERF_EVENT_ARRAY:
+		return "perf_event_array";
 	case EBPF_MAP_TYPE_PERCPU_HASH:
 		return "percpu_hash";
 	case EBPF_MAP_TYPE_PERCPU_ARRAY:
