@@ -10,7 +10,8 @@
  * and the raw bytes, padded so that the record is a multiple of 8 bytes; the size field counts
  * the padding, as Linux's. A record that finds its ring full is dropped and counted; the next
  * record that fits is preceded by a PERF_RECORD_LOST (header, u64 id, u64 lost), which is how
- * the reader learns how many it missed.
+ * the reader learns how many it missed; a reader that read everything takes a count still
+ * pending itself (report_pending_lost).
  *
  * Unlike a CPU in the kernel, a user-space thread can be preempted, migrated, or share its CPU
  * with another thread in the middle of a write, so each ring has a spin lock for its writers:
@@ -314,6 +315,31 @@ static void deliver(struct ebpf_perf_reader *reader, int cpu, const uint8_t *rec
 	}
 }
 
+/*
+ * Drops after the last record a ring holds are only written down (PERF_RECORD_LOST) before the
+ * next record that fits, which may never come: a reader that has read everything takes the
+ * count now instead, so it learns of every loss by the poll that follows it. Under the writers'
+ * lock, a count left means no record was written since those drops (a write flushes it).
+ */
+static int report_pending_lost(struct ebpf_perf_reader *reader, int cpu, struct perf_ring *ring,
+			       uint64_t tail)
+{
+	uint64_t lost = 0;
+
+	if (!reader->lost_fn)
+		return 0;
+	pthread_spin_lock(&ring->lock);
+	if (ring->lost && atomic_load_explicit(&ring->head, memory_order_relaxed) == tail) {
+		lost = ring->lost;
+		ring->lost = 0;
+	}
+	pthread_spin_unlock(&ring->lock);
+	if (!lost)
+		return 0;
+	reader->lost_fn(reader->arg, cpu, lost);
+	return 1;
+}
+
 static int ring_consume(struct ebpf_perf_reader *reader, int cpu, struct perf_ring *ring)
 {
 	uint64_t tail = atomic_load_explicit(&ring->tail, memory_order_relaxed);
@@ -335,7 +361,7 @@ static int ring_consume(struct ebpf_perf_reader *reader, int cpu, struct perf_ri
 		if (tail == head)
 			head = atomic_load_explicit(&ring->head, memory_order_acquire);
 	}
-	return count;
+	return count + report_pending_lost(reader, cpu, ring, tail);
 }
 
 static int reader_consume(void *arg)

@@ -211,13 +211,15 @@ bool cli_is_global_data(const struct btf *btf, const char *map_name);
 /* Each variable of the map: "<indent>name = (type)value" lines, or one JSON {name: value}. */
 void cli_print_globals(FILE *out, const struct btf *btf, const char *map_name, const uint8_t *value,
 		       size_t size, bool json, const char *indent);
-/* Readers of every ring buffer of an object. A record of ring buffer NAME is typed when btf has
- * a struct or union NAME_record, hex otherwise. EXIT_OK or EXIT_REFUSED (message printed). */
+/* Readers of every ring buffer and perf event array of an object. A record of map NAME is typed
+ * by the struct or union NAME declares with __type(value, T), else by a struct or union
+ * NAME_record of btf, hex otherwise; perf event arrays add the ring (cpu) and lost counts.
+ * EXIT_OK or EXIT_REFUSED (message printed). */
 struct cli_records;
 int cli_records_open(const char *verb, const struct ebpf_object *obj, const struct btf *btf,
 		     bool json, struct cli_records **records);
 /* Prints the records submitted so far: text lines, or a ',"records": [...]' member to append
- * to an open JSON object (nothing when the object has no ring buffer). */
+ * to an open JSON object (nothing when the object has no ring buffer or perf event array). */
 void cli_records_print(struct cli_records *records);
 void cli_records_close(struct cli_records *records);
 

@@ -2,9 +2,10 @@
 /*
  * Values printed with their types from the object's own BTF: the variables of a global-data map
  * (.data, .bss, .rodata: one DATASEC of VARs) and the records a program submits to a ring
- * buffer. Text comes from libbpf's btf_dump__dump_type_data; JSON is written here, member by
- * member, since btf_dump writes C. A ring buffer map NAME's records are typed when the object's
- * BTF has a struct or union named NAME_record (docs/extbpf.1); else they are shown in hex.
+ * buffer or a perf event array. Text comes from libbpf's btf_dump__dump_type_data; JSON is
+ * written here, member by member, since btf_dump writes C. The records of map NAME are typed by
+ * the struct or union its definition declares as value type (__type(value, T)), else by one
+ * named NAME_record in the object's BTF (docs/extbpf.1); else they are shown in hex.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -255,15 +256,57 @@ void cli_print_globals(FILE *out, const struct btf *btf, const char *map_name, c
 	fputs(json ? "}" : "", out);
 }
 
-/* ---- ring buffer records ----------------------------------------------------------------- */
+/* ---- ring buffer and perf event array records ------------------------------------------ */
 
-/* The record type of ring buffer map_name: a struct or union named map_name_record. */
+/* The type __type(value, T) gives map_name in the object's .maps, when it is a struct or union
+ * (a perf event array's plain u32 value is no record type), else 0. */
+static uint32_t declared_value_type(const struct btf *btf, const char *map_name)
+{
+	int sec = find_datasec(btf, ".maps");
+	const struct btf_type *t = sec > 0 ? btf__type_by_id(btf, (uint32_t)sec) : NULL;
+	const struct btf_var_secinfo *v = t ? btf_var_secinfos(t) : NULL;
+
+	for (uint16_t i = 0; v && i < btf_vlen(t); i++, v++) {
+		const struct btf_type *var = btf__type_by_id(btf, v->type);
+		const struct btf_type *def;
+		const struct btf_member *m;
+
+		if (!var || strcmp(btf__name_by_offset(btf, var->name_off), map_name))
+			continue;
+		def = btf__type_by_id(btf, btf__resolve_type(btf, var->type));
+		if (!def || !btf_is_struct(def))
+			return 0;
+		m = btf_members(def);
+		for (uint16_t j = 0; j < btf_vlen(def); j++, m++) {
+			const struct btf_type *ptr = btf__type_by_id(btf, m->type);
+			int id;
+
+			if (strcmp(btf__name_by_offset(btf, m->name_off), "value") ||
+			    !btf_is_ptr(ptr))
+				continue;
+			id = btf__resolve_type(btf, ptr->type);
+			t = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
+			return t && btf_is_composite(t) ? (uint32_t)id : 0;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* The record type of map_name: its declared value type, else a struct or union named
+ * map_name_record. */
 static uint32_t record_type(const struct btf *btf, const char *map_name)
 {
 	char name[256];
+	uint32_t declared;
 	int id;
 
-	if (!btf || snprintf(name, sizeof(name), "%s_record", map_name) >= (int)sizeof(name))
+	if (!btf)
+		return 0;
+	declared = declared_value_type(btf, map_name);
+	if (declared)
+		return declared;
+	if (snprintf(name, sizeof(name), "%s_record", map_name) >= (int)sizeof(name))
 		return 0;
 	id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
 	if (id <= 0)
@@ -271,10 +314,13 @@ static uint32_t record_type(const struct btf *btf, const char *map_name)
 	return id > 0 ? (uint32_t)id : 0;
 }
 
-struct ringbuf_reader {
+/* One map read for records: a ring buffer's consumer or a perf event array's reader. */
+struct record_reader {
 	struct cli_records *records;
 	const struct ebpf_map *map;
 	uint32_t type; /* 0: hex */
+	struct ebpf_ringbuf_consumer *consumer;
+	struct ebpf_perf_reader *perf;
 };
 
 struct cli_records {
@@ -282,21 +328,38 @@ struct cli_records {
 	FILE *out;
 	bool json;
 	size_t count, printed;
-	struct ebpf_ringbuf_consumer *consumers[CLI_MAX_RINGBUFS];
-	struct ringbuf_reader readers[CLI_MAX_RINGBUFS];
+	struct record_reader readers[CLI_MAX_RINGBUFS];
 };
 
-static int print_record(void *arg, const void *data, size_t size)
+/* "ringbuf NAME" or "perf NAME cpu N" in text; {"map": NAME[, "cpu": N] in JSON. */
+static void record_head(const struct record_reader *r, int cpu)
 {
-	struct ringbuf_reader *r = arg;
+	struct cli_records *rec = r->records;
+	FILE *out = rec->out;
+
+	if (rec->json) {
+		fprintf(out, "%s{\"map\": ", rec->printed++ ? ",\n  " : "");
+		cli_json_string(out, ebpf_map_name(r->map));
+		if (cpu >= 0)
+			fprintf(out, ", \"cpu\": %d", cpu);
+		return;
+	}
+	rec->printed++;
+	if (cpu >= 0)
+		fprintf(out, "perf %s cpu %d", ebpf_map_name(r->map), cpu);
+	else
+		fprintf(out, "ringbuf %s", ebpf_map_name(r->map));
+}
+
+static void print_record(struct record_reader *r, int cpu, const void *data, size_t size)
+{
 	struct cli_records *rec = r->records;
 	FILE *out = rec->out;
 	__s64 tsize = r->type ? btf__resolve_size(rec->btf, r->type) : -1;
 	bool typed = tsize > 0 && (size_t)tsize <= size;
 
+	record_head(r, cpu);
 	if (rec->json) {
-		fprintf(out, "%s{\"map\": ", rec->printed++ ? ",\n  " : "");
-		cli_json_string(out, ebpf_map_name(r->map));
 		fprintf(out, ", \"size\": %zu, ", size);
 		fputs(typed ? "\"value\": " : "\"bytes\": ", out);
 		if (typed)
@@ -304,20 +367,48 @@ static int print_record(void *arg, const void *data, size_t size)
 		else
 			cli_json_bytes(out, data, size);
 		fputc('}', out);
-		return 0;
+		return;
 	}
-	fprintf(out, "ringbuf %s: %zu bytes", ebpf_map_name(r->map), size);
-	rec->printed++;
+	fprintf(out, ": %zu bytes", size);
 	if (typed) {
 		fputs(": ", out);
 		if (print_typed_text(out, rec->btf, r->type, data, (size_t)tsize)) {
 			fputc('\n', out);
-			return 0;
+			return;
 		}
 	}
 	fputc('\n', out);
 	cli_hex_dump(out, data, size, CLI_RECORD_DUMP_LIMIT);
+}
+
+static int on_ringbuf_record(void *arg, const void *data, size_t size)
+{
+	print_record(arg, -1, data, size);
 	return 0;
+}
+
+static void on_perf_record(void *arg, int cpu, const void *data, uint32_t size)
+{
+	print_record(arg, cpu, data, size);
+}
+
+static void on_perf_lost(void *arg, int cpu, uint64_t lost)
+{
+	struct record_reader *r = arg;
+
+	record_head(r, cpu);
+	fprintf(r->records->out,
+		r->records->json ? ", \"lost\": %" PRIu64 "}" : ": lost %" PRIu64 " records\n",
+		lost);
+}
+
+static int reader_open(struct record_reader *r)
+{
+	struct ebpf_map *map = (struct ebpf_map *)r->map;
+
+	if (ebpf_map_type(map) == EBPF_MAP_TYPE_RINGBUF)
+		return ebpf_ringbuf_consumer_create(map, on_ringbuf_record, r, &r->consumer);
+	return ebpf_perf_reader_create(map, on_perf_record, on_perf_lost, r, NULL, &r->perf);
 }
 
 int cli_records_open(const char *verb, const struct ebpf_object *obj, const struct btf *btf,
@@ -334,20 +425,25 @@ int cli_records_open(const char *verb, const struct ebpf_object *obj, const stru
 	}
 	*rec = (struct cli_records){ .btf = btf, .out = stdout, .json = json };
 	while ((map = ebpf_object_next_map(obj, map))) {
-		struct ringbuf_reader *r = &rec->readers[rec->count];
+		struct record_reader *r = &rec->readers[rec->count];
+		enum ebpf_map_type type = ebpf_map_type(map);
 
-		if (ebpf_map_type(map) != EBPF_MAP_TYPE_RINGBUF)
+		if (type != EBPF_MAP_TYPE_RINGBUF && type != EBPF_MAP_TYPE_PERF_EVENT_ARRAY)
 			continue;
 		if (rec->count == CLI_MAX_RINGBUFS) {
-			cli_warning(verb, "more than %d ring buffers: '%s' is not read",
+			cli_warning(verb,
+				    "more than %d ring buffers and perf event arrays: '%s' is "
+				    "not read",
 				    CLI_MAX_RINGBUFS, ebpf_map_name(map));
 			continue;
 		}
-		*r = (struct ringbuf_reader){ rec, map, record_type(btf, ebpf_map_name(map)) };
-		err =
-		    ebpf_ringbuf_consumer_create(map, print_record, r, &rec->consumers[rec->count]);
+		*r = (struct record_reader){ .records = rec,
+					     .map = map,
+					     .type = record_type(btf, ebpf_map_name(map)) };
+		err = reader_open(r);
 		if (err) {
-			cli_error(verb, "ring buffer '%s': %s", ebpf_map_name(map), strerror(-err));
+			cli_error(verb, "%s '%s': %s", cli_map_type_name(type), ebpf_map_name(map),
+				  strerror(-err));
 			cli_records_close(rec);
 			return EXIT_REFUSED;
 		}
@@ -364,8 +460,12 @@ void cli_records_print(struct cli_records *rec)
 	rec->printed = 0;
 	if (rec->json)
 		fputs(",\n \"records\": [", rec->out);
-	for (size_t i = 0; i < rec->count; i++)
-		ebpf_ringbuf_consumer_poll(rec->consumers[i], 0);
+	for (size_t i = 0; i < rec->count; i++) {
+		if (rec->readers[i].consumer)
+			ebpf_ringbuf_consumer_poll(rec->readers[i].consumer, 0);
+		else
+			ebpf_perf_reader_consume(rec->readers[i].perf);
+	}
 	if (rec->json)
 		fputc(']', rec->out);
 }
@@ -374,7 +474,9 @@ void cli_records_close(struct cli_records *rec)
 {
 	if (!rec)
 		return;
-	for (size_t i = 0; i < rec->count; i++)
-		ebpf_ringbuf_consumer_destroy(rec->consumers[i]);
+	for (size_t i = 0; i < rec->count; i++) {
+		ebpf_ringbuf_consumer_destroy(rec->readers[i].consumer);
+		ebpf_perf_reader_destroy(rec->readers[i].perf);
+	}
 	free(rec);
 }

@@ -264,6 +264,14 @@ static int dump_globals(FILE *out, struct ebpf_map *map, const struct btf *btf, 
 	return EXIT_OK;
 }
 
+/* Ring buffers and perf event arrays hold records a reader consumes, not elements. */
+static bool map_has_records(const struct ebpf_map *map)
+{
+	enum ebpf_map_type type = ebpf_map_type(map);
+
+	return type == EBPF_MAP_TYPE_RINGBUF || type == EBPF_MAP_TYPE_PERF_EVENT_ARRAY;
+}
+
 int cli_map_dump(FILE *out, struct ebpf_map *map, const struct btf *btf, bool json)
 {
 	size_t key_size = ebpf_map_key_size(map) ? ebpf_map_key_size(map) : 1;
@@ -279,7 +287,7 @@ int cli_map_dump(FILE *out, struct ebpf_map *map, const struct btf *btf, bool js
 	}
 	if (json)
 		fputc('[', out);
-	if (ebpf_map_type(map) == EBPF_MAP_TYPE_RINGBUF) {
+	if (map_has_records(map)) {
 		n = 0; /* records are consumed, not looked up */
 	} else if (key && next && value) {
 		n = map_is_keyless(map) ? dump_keyless(out, map, value, json)
@@ -287,8 +295,10 @@ int cli_map_dump(FILE *out, struct ebpf_map *map, const struct btf *btf, bool js
 	}
 	if (json)
 		fprintf(out, "]\n");
-	else if (ebpf_map_type(map) == EBPF_MAP_TYPE_RINGBUF)
-		fprintf(out, "(a ring buffer: its records are consumed by a reader, not listed)\n");
+	else if (map_has_records(map))
+		fprintf(out, "(a %s: its records are consumed by a reader, not listed)\n",
+			ebpf_map_type(map) == EBPF_MAP_TYPE_RINGBUF ? "ring buffer"
+								    : "perf event array");
 	else if (n >= 0)
 		fprintf(out, "Found %ld element%s\n", n, n == 1 ? "" : "s");
 	free(key);
