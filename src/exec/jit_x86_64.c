@@ -97,9 +97,14 @@ struct jit_code {
 
 /* How one function's frame is laid out (see the top of this file). */
 struct jit_frame {
+	uint32_t start, end; /* its instructions */
 	bool full;	     /* the shared layout of entry and tail-calling functions */
-	bool frame_pointer;  /* pushes rbp and points it at its frame: it calls or has stack */
-	uint8_t saved;	     /* bit n: eBPF register 6 + n is written and so saved */
+	bool calls;	     /* makes calls of any kind */
+	bool align;	     /* its calls need rsp 16-byte aligned (needs_alignment) */
+	bool align_known;
+	bool frame_pointer;  /* pushes rbp and points it at its frame (size_frame) */
+	uint8_t saved;	     /* bit n: eBPF register 6 + n is mentioned and so saved */
+	uint32_t depth;	     /* stack bytes it addresses below r10 */
 	uint32_t stack_size; /* reserved below rbp, rsp kept 16-byte aligned at calls */
 };
 
@@ -113,6 +118,7 @@ struct jit_state {
 	bool *is_function;	  /* instruction i begins a function (entry or local-call target) */
 	bool *is_target;	  /* some jump or call lands on instruction i */
 	struct jit_frame *frames; /* one per function, in code order */
+	size_t frame_count;
 	const struct jit_frame *frame; /* the function being emitted */
 	bool tail_calls; /* the program makes tail calls: its prologue zeroes the count */
 	size_t body;	 /* where the entry prologue ends: tail calls land there */
@@ -169,10 +175,16 @@ static void emit_modrm_reg(struct jit_state *s, uint8_t reg, uint8_t rm)
 	emit1(s, 0xc0 | ((reg & 7) << 3) | (rm & 7));
 }
 
-/* ModRM (+SIB, +displacement) for [base + disp]. rsp/r12 need a SIB byte; rbp/r13 cannot use
- * the displacement-free form. */
-static void emit_modrm_mem(struct jit_state *s, uint8_t reg, uint8_t base, int32_t disp)
+/* No index register in an address: rsp, which SIB encodes as "none" (and no eBPF register
+ * maps to). */
+#define NO_INDEX RSP
+
+/* ModRM (+SIB, +displacement) for [base + index + disp]. A SIB byte comes with an index and
+ * with rsp/r12 as base; rbp/r13 as base cannot use the displacement-free form. */
+static void emit_modrm_index(struct jit_state *s, uint8_t reg, uint8_t base, uint8_t index,
+			     int32_t disp)
 {
+	bool sib = index != NO_INDEX || (base & 7) == RSP;
 	uint8_t mod;
 
 	if (disp == 0 && (base & 7) != RBP)
@@ -181,13 +193,24 @@ static void emit_modrm_mem(struct jit_state *s, uint8_t reg, uint8_t base, int32
 		mod = 1;
 	else
 		mod = 2;
-	emit1(s, (mod << 6) | ((reg & 7) << 3) | (base & 7));
-	if ((base & 7) == RSP)
-		emit1(s, 0x24);
+	emit1(s, (mod << 6) | ((reg & 7) << 3) | (sib ? 4 : (base & 7)));
+	if (sib)
+		emit1(s, ((index & 7) << 3) | (base & 7));
 	if (mod == 1)
 		emit1(s, (uint8_t)disp);
 	else if (mod == 2)
 		emit4(s, (uint32_t)disp);
+}
+
+static void emit_modrm_mem(struct jit_state *s, uint8_t reg, uint8_t base, int32_t disp)
+{
+	emit_modrm_index(s, reg, base, NO_INDEX, disp);
+}
+
+/* The REX.X bit of an index (none for NO_INDEX). */
+static uint8_t index_rex(uint8_t index)
+{
+	return index == NO_INDEX ? 0 : index;
 }
 
 /* op r/m(dst), reg(src) for the classic two-operand ALU opcodes (add 01, or 09, and 21, sub 29,
@@ -630,27 +653,30 @@ static void emit_alu(struct jit_state *s, const struct ebpf_inst *insn)
 
 /* ---- memory ------------------------------------------------------------------------------- */
 
-static void emit_load(struct jit_state *s, uint8_t code, uint8_t dst, uint8_t base, int16_t off)
+/* dst = [base + index + off] (index NO_INDEX: none), with the size and extension of code. */
+static void emit_load(struct jit_state *s, uint8_t code, uint8_t dst, uint8_t base, uint8_t index,
+		      int32_t off)
 {
 	bool sx = EBPF_MODE(code) == EBPF_MODE_MEMSX;
+	uint8_t x = index_rex(index);
 
 	switch (EBPF_SIZE(code)) {
 	case EBPF_SIZE_B:
 	case EBPF_SIZE_H:
-		emit_rex(s, sx, dst, 0, base, false);
+		emit_rex(s, sx, dst, x, base, false);
 		emit1(s, 0x0f);
 		emit1(s, (EBPF_SIZE(code) == EBPF_SIZE_B ? 0xb6 : 0xb7) | (sx ? 0x08 : 0));
 		break;
 	case EBPF_SIZE_W:
-		emit_rex(s, sx, dst, 0, base, false);
+		emit_rex(s, sx, dst, x, base, false);
 		emit1(s, sx ? 0x63 : 0x8b);
 		break;
 	default:
-		emit_rex(s, true, dst, 0, base, false);
+		emit_rex(s, true, dst, x, base, false);
 		emit1(s, 0x8b);
 		break;
 	}
-	emit_modrm_mem(s, dst, base, off);
+	emit_modrm_index(s, dst, base, index, off);
 }
 
 /* The opcode (and prefixes) of `op [base + off], reg` for a given access size. */
@@ -801,16 +827,14 @@ static int jump_cc(uint8_t op)
 	}
 }
 
-static void emit_cond_jump(struct jit_state *s, const struct ebpf_inst *insn, size_t i)
+/* The flags a conditional jump tests (its x86 condition: jump_cc). */
+static void emit_compare(struct jit_state *s, const struct ebpf_inst *insn)
 {
 	bool w = EBPF_CLASS(insn->code) == EBPF_CLS_JMP;
 	bool k = EBPF_SRC(insn->code) == EBPF_SRC_K;
 	uint8_t op = EBPF_OP(insn->code);
 	uint8_t dst = reg_map[insn->dst_reg];
-	size_t target = i + 1 + insn->off;
 
-	if (target == i + 1)
-		return;
 	if (k && blinding(s)) {
 		emit_load_imm(s, TMP_A, insn->imm);
 		k = false;
@@ -827,7 +851,16 @@ static void emit_cond_jump(struct jit_state *s, const struct ebpf_inst *insn, si
 	} else {
 		emit_alu_rr(s, op == EBPF_JMP_JSET ? 0x85 : 0x39, w, dst, reg_map[insn->src_reg]);
 	}
-	emit_branch(s, jump_cc(op), i, target);
+}
+
+static void emit_cond_jump(struct jit_state *s, const struct ebpf_inst *insn, size_t i)
+{
+	size_t target = i + 1 + insn->off;
+
+	if (target == i + 1)
+		return;
+	emit_compare(s, insn);
+	emit_branch(s, jump_cc(EBPF_OP(insn->code)), i, target);
 }
 
 /* The frames below the main one: walks the saved rbp chain from rbp up to the main frame's. */
@@ -977,7 +1010,8 @@ static int emit_insn(struct jit_state *s, size_t i)
 		emit_alu(s, insn);
 		return 0;
 	case EBPF_CLS_LDX:
-		emit_load(s, insn->code, reg_map[insn->dst_reg], reg_map[insn->src_reg], insn->off);
+		emit_load(s, insn->code, reg_map[insn->dst_reg], reg_map[insn->src_reg], NO_INDEX,
+			  insn->off);
 		return 0;
 	case EBPF_CLS_ST:
 		emit_store_imm(s, insn->code, reg_map[insn->dst_reg], insn->off, insn->imm);
@@ -1060,17 +1094,91 @@ static size_t emit_zero_extend(struct jit_state *s, size_t i)
 	return shifts + 2 - i;
 }
 
-/* lea dst, [base + index] (index != rsp, which no eBPF register maps to). */
-static void emit_lea_index(struct jit_state *s, uint8_t dst, uint8_t base, uint8_t index)
+/* lea dst, [base + index + disp] (index NO_INDEX: none). */
+static void emit_lea(struct jit_state *s, uint8_t dst, uint8_t base, uint8_t index, int32_t disp)
 {
-	bool disp8 = (base & 7) == RBP; /* rbp and r13 as a base need a displacement */
-
-	emit_rex(s, true, dst, index, base, false);
+	emit_rex(s, true, dst, index_rex(index), base, false);
 	emit1(s, 0x8d);
-	emit1(s, (disp8 ? 0x44 : 0x04) | ((dst & 7) << 3));
-	emit1(s, ((index & 7) << 3) | (base & 7));
-	if (disp8)
-		emit1(s, 0);
+	emit_modrm_index(s, dst, base, index, disp);
+}
+
+/* Instructions i to i + n - 1 may be compiled as one: they exist, and no jump or call lands
+ * on any but the first, which begins no function (its prologue is emit_insn's job). */
+static bool fusable(const struct jit_state *s, size_t i, size_t n)
+{
+	if (s->is_function[i] || i + n > s->program->count)
+		return false;
+	for (size_t k = 1; k < n; k++)
+		if (s->is_target[i + k])
+			return false;
+	return true;
+}
+
+#define MOV64_X (EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X)
+#define ADD64_X (EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_X)
+#define ADD64_K (EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K)
+
+/*
+ * Indexed addressing as clang writes it: "rA = rB; rA += imm; rA += rC" is one lea of
+ * [rB + rC + imm], and "rA = rB; [rA += imm;] rA += rC; rA = *(size *)(rA + off)", whose load
+ * overwrites rA, one load from [rB + rC + imm + off]. Returns the instructions emitted that
+ * way (0: none; "rA = rB; rA += rC" alone is emit_mov_add's).
+ */
+static size_t emit_indexed(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *insns = &s->program->insns[i];
+	const struct ebpf_inst *load;
+	uint8_t a = insns[0].dst_reg;
+	int64_t disp = 0;
+	size_t n = 1;
+
+	if (!fusable(s, i, 3) || insns[0].code != MOV64_X || insns[0].off)
+		return 0;
+	if (insns[1].code == ADD64_K && insns[1].dst_reg == a && !blinding(s)) {
+		disp = insns[1].imm;
+		n = 2;
+	}
+	if (!fusable(s, i, n + 1) || insns[n].code != ADD64_X || insns[n].dst_reg != a ||
+	    insns[n].src_reg == a)
+		return 0;
+	load = fusable(s, i, n + 2) ? &insns[n + 1] : NULL;
+	if (load && EBPF_CLASS(load->code) == EBPF_CLS_LDX && load->dst_reg == a &&
+	    load->src_reg == a && is_imm32(disp + load->off)) {
+		emit_load(s, load->code, reg_map[a], reg_map[insns[0].src_reg],
+			  reg_map[insns[n].src_reg], (int32_t)(disp + load->off));
+		return n + 2;
+	}
+	if (n == 1)
+		return 0;
+	emit_lea(s, reg_map[a], reg_map[insns[0].src_reg], reg_map[insns[n].src_reg],
+		 (int32_t)disp);
+	return n + 1;
+}
+
+/*
+ * clang lays out loops and switch arms as "if cond goto +1; goto X": one jump to X on the
+ * opposite condition does both, and the path to X takes one jump, not two. Returns the
+ * instructions emitted that way (0: none).
+ */
+static size_t emit_inverted_jump(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *insn = &s->program->insns[i], *ja = insn + 1;
+	uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
+	int64_t off;
+
+	if ((cls != EBPF_CLS_JMP && cls != EBPF_CLS_JMP32) || op == EBPF_JMP_JA ||
+	    op == EBPF_JMP_CALL || op == EBPF_JMP_EXIT || insn->off != 1 || !fusable(s, i, 2))
+		return 0;
+	if (ja->code == (EBPF_CLS_JMP | EBPF_JMP_JA))
+		off = ja->off;
+	else if (ja->code == (EBPF_CLS_JMP32 | EBPF_JMP_JA))
+		off = ja->imm;
+	else
+		return 0;
+	emit_compare(s, insn);
+	/* x86 condition codes come in pairs that differ in the low bit: cc ^ 1 is "not cc". */
+	emit_branch(s, jump_cc(op) ^ 1, i + 1, i + 2 + off);
+	return 2;
 }
 
 /*
@@ -1093,13 +1201,11 @@ static size_t emit_mov_add(struct jit_state *s, size_t i)
 		/* rA += rA adds the value rA has after the move: rB's */
 		uint8_t index = add->src_reg == mov->dst_reg ? base : reg_map[add->src_reg];
 
-		emit_lea_index(s, dst, base, index);
+		emit_lea(s, dst, base, index, 0);
 		return 2;
 	}
 	if (add->code == (EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K) && !blinding(s)) {
-		emit_rex(s, true, dst, 0, base, false);
-		emit1(s, 0x8d);
-		emit_modrm_mem(s, dst, base, add->imm);
+		emit_lea(s, dst, base, NO_INDEX, add->imm);
 		return 2;
 	}
 	return 0;
@@ -1118,6 +1224,10 @@ static int jit_pass(struct jit_state *s)
 			s->frame++;
 		s->start[i] = (uint32_t)s->len;
 		fused = emit_zero_extend(s, i);
+		if (!fused)
+			fused = emit_inverted_jump(s, i);
+		if (!fused)
+			fused = emit_indexed(s, i);
 		if (!fused)
 			fused = emit_mov_add(s, i);
 		if (fused) {
@@ -1189,17 +1299,28 @@ static bool is_tail_call(const struct exec_program *program, const struct ebpf_i
 		   INTERP_CALL_TAIL;
 }
 
-/* The frame of the function whose instructions are [start, end). */
-static void lay_out_frame(const struct exec_program *program, size_t start, size_t end,
+static bool is_call(const struct ebpf_inst *insn)
+{
+	uint8_t cls = EBPF_CLASS(insn->code);
+
+	return (cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32) &&
+	       EBPF_OP(insn->code) == EBPF_JMP_CALL;
+}
+
+static bool is_local_call(const struct ebpf_inst *insn)
+{
+	return insn->code == EBPF_OP_CALL && insn->src_reg == EBPF_CALL_LOCAL;
+}
+
+/* What the function whose instructions are [start, end) saves, addresses and calls. */
+static void scan_function(const struct exec_program *program, size_t start, size_t end,
 			  struct jit_frame *frame)
 {
-	uint32_t depth = 0, pushes;
-	bool calls = false;
-
+	frame->start = (uint32_t)start;
+	frame->end = (uint32_t)end;
 	frame->full = start == 0;
 	for (size_t i = start; i < end; i++) {
 		const struct ebpf_inst *insn = &program->insns[i];
-		uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
 		uint32_t reach = stack_reach(insn);
 
 		if (isa_is_lddw(insn)) {
@@ -1209,27 +1330,85 @@ static void lay_out_frame(const struct exec_program *program, size_t start, size
 		}
 		/* Written or not, a mention of r6-r9 saves it: cheap and obviously safe. */
 		note_saved(frame, insn->dst_reg);
-		if (op != EBPF_JMP_CALL || (cls != EBPF_CLS_JMP && cls != EBPF_CLS_JMP32))
+		if (!is_call(insn))
 			note_saved(frame, insn->src_reg);
-		if (reach > depth)
-			depth = reach;
-		if ((cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32) && op == EBPF_JMP_CALL) {
-			calls = true;
-			if (is_tail_call(program, insn))
-				frame->full = true;
-		}
+		if (reach > frame->depth)
+			frame->depth = reach;
+		if (!is_call(insn))
+			continue;
+		frame->calls = true;
+		if (!is_local_call(insn))
+			frame->align = true; /* a helper: the C ABI's 16-byte rsp */
+		if (is_tail_call(program, insn))
+			frame->full = true;
 	}
+}
+
+/* The function that starts at instruction start (frames are sorted by start). */
+static struct jit_frame *frame_at(struct jit_state *s, size_t start)
+{
+	size_t lo = 0, hi = s->frame_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->frames[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->frame_count && s->frames[lo].start == start ? &s->frames[lo] : NULL;
+}
+
+/*
+ * Whether a function's calls need rsp 16-byte aligned: it calls a helper (C code), or a
+ * function that counts on being entered that way. The call graph of a verified program has no
+ * cycle; a function still in progress counts as needing it, which ends any cycle.
+ */
+static bool needs_alignment(struct jit_state *s, struct jit_frame *frame)
+{
+	if (frame->align_known)
+		return frame->align;
+	frame->align_known = true;
+	if (frame->full)
+		frame->align = true;
+	if (frame->align)
+		return true;
+	frame->align = true; /* in progress */
+	for (size_t i = frame->start; i < frame->end; i++) {
+		const struct ebpf_inst *insn = &s->program->insns[i];
+		struct jit_frame *callee;
+
+		if (!is_local_call(insn))
+			continue;
+		callee = frame_at(s, i + 1 + insn->imm);
+		if (!callee || needs_alignment(s, callee))
+			return true;
+	}
+	frame->align = false;
+	return false;
+}
+
+/*
+ * The layout of a frame: the full one, or only what the function needs. rbp is pushed and
+ * set when the function addresses its stack, or when it calls and the program makes tail
+ * calls (whose frame count walks the rbp chain).
+ */
+static void size_frame(struct jit_state *s, struct jit_frame *frame)
+{
+	uint32_t pushes;
+
 	if (frame->full) {
 		frame->frame_pointer = true;
 		frame->stack_size = FRAME_SIZE;
 		return;
 	}
-	frame->frame_pointer = calls || depth;
-	frame->stack_size = (depth + 7) & ~7u;
-	if (!calls)
+	frame->frame_pointer = frame->depth || (frame->calls && s->tail_calls);
+	frame->stack_size = (frame->depth + 7) & ~7u;
+	if (!frame->calls || !needs_alignment(s, frame))
 		return;
 	/* rsp is 8 past a 16-byte boundary at entry: keep it on one at this function's calls. */
-	pushes = 1 + (uint32_t)__builtin_popcount(frame->saved);
+	pushes = frame->frame_pointer + (uint32_t)__builtin_popcount(frame->saved);
 	if ((8 + 8 * pushes + frame->stack_size) % 16)
 		frame->stack_size += 8;
 }
@@ -1237,19 +1416,21 @@ static void lay_out_frame(const struct exec_program *program, size_t start, size
 /* One frame per function (they are contiguous, in code order). */
 static int lay_out_frames(struct jit_state *s)
 {
-	size_t count = s->program->count, functions = 0, n = 0, start = 0;
+	size_t count = s->program->count, start = 0;
 
 	for (size_t i = 0; i < count; i++)
-		functions += s->is_function[i];
-	s->frames = calloc(functions, sizeof(*s->frames));
+		s->frame_count += s->is_function[i];
+	s->frames = calloc(s->frame_count, sizeof(*s->frames));
 	if (!s->frames)
 		return exec_error(s->err, s->err_size, -ENOMEM, "JIT: out of memory");
-	for (size_t i = 1; i <= count; i++) {
+	for (size_t i = 1, n = 0; i <= count; i++) {
 		if (i < count && !s->is_function[i])
 			continue;
-		lay_out_frame(s->program, start, i, &s->frames[n++]);
+		scan_function(s->program, start, i, &s->frames[n++]);
 		start = i;
 	}
+	for (size_t n = 0; n < s->frame_count; n++)
+		size_frame(s, &s->frames[n]);
 	return 0;
 }
 

@@ -39,7 +39,8 @@ static bool contains(const uint8_t *code, size_t size, uint32_t value)
 static struct ebpf_program *load_insns(enum ebpf_exec_mode mode, bool blind,
 				       const struct ebpf_inst *insns, size_t count)
 {
-	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = mode,
+	struct ebpf_object_open_opts opts = { .sz = sizeof(opts),
+					      .mode = mode,
 					      .blind_constants = blind };
 	struct ebpf_program *prog;
 
@@ -56,7 +57,8 @@ static struct ebpf_program *load(enum ebpf_exec_mode mode, bool blind)
 static uint64_t run(struct ebpf_program *prog)
 {
 	uint8_t data[16] = { 0 };
-	struct ebpf_test_run_opts run = { .sz = sizeof(run), .data_in = data,
+	struct ebpf_test_run_opts run = { .sz = sizeof(run),
+					  .data_in = data,
 					  .data_size_in = sizeof(data) };
 
 	assert_int_equal(ebpf_program_test_run(prog, &run), 0);
@@ -292,6 +294,104 @@ static void test_subprogram_frames(void **state)
 	ebpf_program_release(prog);
 }
 
+static const uint32_t *jited_offsets(struct ebpf_program *prog)
+{
+	const uint32_t *offsets;
+	const uint8_t *code;
+	size_t size;
+
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, &offsets), 0);
+	return offsets;
+}
+
+/*
+ * "if cond goto +1; goto X" is one jump to X on the opposite condition (the goto has no code
+ * of its own), for every condition, 64- and 32-bit, taken and not: r0 says which way it went,
+ * as in the interpreter. Values straddle signed and unsigned order and the 32-bit halves.
+ */
+static void test_inverted_jump_pair(void **state)
+{
+	static const uint8_t ops[] = { EBPF_JMP_JEQ,  EBPF_JMP_JNE,  EBPF_JMP_JGT,  EBPF_JMP_JGE,
+				       EBPF_JMP_JLT,  EBPF_JMP_JLE,  EBPF_JMP_JSGT, EBPF_JMP_JSGE,
+				       EBPF_JMP_JSLT, EBPF_JMP_JSLE, EBPF_JMP_JSET };
+	static const uint64_t values[] = { 5, 4, 6, 0xffffffff00000005ull, 0x80000005ull };
+
+	for (size_t o = 0; o < COUNT(ops); o++) {
+		for (size_t v = 0; v < COUNT(values); v++) {
+			for (int cls = 0; cls < 2; cls++) {
+				struct ebpf_inst cond = cls ? EBPF_JMP32_IMM(ops[o], R1, 5, 1)
+							    : EBPF_JMP_IMM(ops[o], R1, 5, 1);
+				const struct ebpf_inst insns[] = {
+					EBPF_LD_IMM64(R1, values[v]),
+					cond,
+					EBPF_JMP_A(2),
+					EBPF_MOV64_IMM(R0, 1),
+					EBPF_EXIT(),
+					EBPF_MOV64_IMM(R0, 2),
+					EBPF_EXIT(),
+				};
+				struct ebpf_program *prog =
+				    load_insns(EBPF_MODE_JIT, false, insns, COUNT(insns));
+				const uint32_t *offsets = jited_offsets(prog);
+
+				assert_int_equal(offsets[3],
+						 offsets[4]); /* the goto's code: none */
+				assert_int_equal(run(prog),
+						 run_mode(insns, COUNT(insns), EBPF_MODE_INTERP));
+				ebpf_program_release(prog);
+			}
+		}
+	}
+}
+
+/*
+ * "rA = rB; rA += imm; rA += rC; rA = *(size *)(rA + off)" is one load from
+ * [rB + rC + imm + off] for every size and sign extension, from the stack (rB = r10, rbp, which
+ * needs a displacement byte even for 0) and through another register: the last three
+ * instructions have no code of their own, and the results are the interpreter's.
+ */
+static void test_indexed_load(void **state)
+{
+	static const uint8_t loads[] = {
+		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B,
+		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_H,
+		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_W,
+		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW,
+		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_B,
+		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_H,
+		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_W,
+	};
+	static const uint8_t bases[] = { R10, R7 };
+
+	for (size_t l = 0; l < COUNT(loads); l++) {
+		for (size_t b = 0; b < COUNT(bases); b++) {
+			const struct ebpf_inst insns[] = {
+				EBPF_LD_IMM64(R1, 0x8899aabbccddeeffull),
+				EBPF_STX_MEM(EBPF_SIZE_DW, R10, R1, -16),
+				EBPF_LD_IMM64(R1, 0x0123456789abcdefull),
+				EBPF_STX_MEM(EBPF_SIZE_DW, R10, R1, -8),
+				EBPF_MOV64_REG(R7, R10),
+				EBPF_MOV64_IMM(R3, 4),
+				/* 8: the fused four */
+				EBPF_MOV64_REG(R2, bases[b]),
+				EBPF_ALU64_IMM(EBPF_ALU_ADD, R2, -20),
+				EBPF_ALU64_REG(EBPF_ALU_ADD, R2, R3),
+				EBPF_RAW_INSN(loads[l], R2, R2, 2, 0),
+				EBPF_MOV64_REG(R0, R2),
+				EBPF_EXIT(),
+			};
+			struct ebpf_program *prog =
+			    load_insns(EBPF_MODE_JIT, false, insns, COUNT(insns));
+			const uint32_t *offsets = jited_offsets(prog);
+
+			assert_int_equal(offsets[9], offsets[12]);
+			assert_int_equal(run(prog),
+					 run_mode(insns, COUNT(insns), EBPF_MODE_INTERP));
+			ebpf_program_release(prog);
+		}
+	}
+}
+
 static int setup(void **state)
 {
 	char path[1024];
@@ -319,6 +419,8 @@ int main(void)
 		cmocka_unit_test(test_no_zero_extension_across_a_jump_target),
 		cmocka_unit_test(test_mov_add_is_one_lea),
 		cmocka_unit_test(test_subprogram_frames),
+		cmocka_unit_test(test_inverted_jump_pair),
+		cmocka_unit_test(test_indexed_load),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
