@@ -816,7 +816,7 @@ static void scalar_endian(struct reg *dst, const struct ebpf_inst *insn)
 	}
 }
 
-int check_alu(struct venv *env, uint32_t idx)
+static int check_alu_op(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
 	bool is64 = EBPF_CLASS(insn->code) == EBPF_CLS_ALU64;
@@ -864,6 +864,21 @@ int check_alu(struct venv *env, uint32_t idx)
 		return alu_pointers(env, idx, dst, &src, is64);
 	scalar_alu(dst, &src, op, insn->off, is64);
 	return 0;
+}
+
+int check_alu(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	struct reg *regs = cur_regs(env), before = regs[insn->dst_reg], src;
+	bool has_src = EBPF_SRC(insn->code) == EBPF_SRC_X && insn->src_reg < EBPF_NUM_REGS;
+	int err;
+
+	if (has_src)
+		src = regs[insn->src_reg];
+	err = check_alu_op(env, idx);
+	if (!err)
+		loop_track_alu(env, insn, &before, has_src ? &src : NULL, &regs[insn->dst_reg]);
+	return err;
 }
 
 /* ---- conditional jumps -------------------------------------------------------------------- */

@@ -156,7 +156,7 @@ static int check_jumps(struct venv *env)
 }
 
 /* Successors within the subprogram (a call's successor is its return site). */
-static int successors(struct venv *env, uint32_t i, uint32_t succ[2])
+int cfg_successors(struct venv *env, uint32_t i, uint32_t succ[2])
 {
 	const struct ebpf_inst *insn = &env->insns[i];
 	uint32_t next = i + (insn->code == EBPF_OP_LDDW ? 2 : 1);
@@ -187,7 +187,7 @@ static int dfs(struct venv *env, uint32_t start, uint8_t *color, uint32_t *stack
 	next_edge[start] = 0;
 	while (sp) {
 		uint32_t i = stack[sp - 1], succ[2];
-		int n = successors(env, i, succ);
+		int n = cfg_successors(env, i, succ);
 
 		env->aux[i].flags |= INSN_REACHED;
 		if (next_edge[i] >= n) {
@@ -199,8 +199,12 @@ static int dfs(struct venv *env, uint32_t start, uint8_t *color, uint32_t *stack
 			uint32_t t = succ[next_edge[i]++];
 
 			if (color[t] == 1) {
+				/* The last back-edge: a loop laid out from its head on ends there
+				 * (loop.c). */
+				if (!(env->aux[t].flags & INSN_LOOP_HEAD) ||
+				    i > env->aux[t].back_edge_from)
+					env->aux[t].back_edge_from = i;
 				env->aux[t].flags |= INSN_LOOP_HEAD | INSN_PRUNE;
-				env->aux[t].back_edge_from = i;
 			} else if (!color[t]) {
 				color[t] = 1;
 				next_edge[t] = 0;
@@ -341,7 +345,7 @@ static int build_preds(struct venv *env, struct preds *p)
 	for (i = 0; i < env->count; i++) {
 		if (env->aux[i].flags & INSN_LDDW_HI)
 			continue;
-		n = successors(env, i, succ);
+		n = cfg_successors(env, i, succ);
 		for (k = 0; k < n; k++)
 			p->first[succ[k] + 1]++;
 	}
@@ -350,7 +354,7 @@ static int build_preds(struct venv *env, struct preds *p)
 	for (i = 0; i < env->count; i++) {
 		if (env->aux[i].flags & INSN_LDDW_HI)
 			continue;
-		n = successors(env, i, succ);
+		n = cfg_successors(env, i, succ);
 		for (k = 0; k < n; k++)
 			p->preds[p->first[succ[k]] + fill[succ[k]]++] = i;
 	}
@@ -364,7 +368,7 @@ static uint16_t live_in(struct venv *env, uint32_t i)
 	uint32_t succ[2];
 	int n, k;
 
-	n = successors(env, i, succ);
+	n = cfg_successors(env, i, succ);
 	for (k = 0; k < n; k++)
 		out |= env->aux[succ[k]].live;
 	use_def(&env->insns[i], &use, &def);

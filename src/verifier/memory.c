@@ -667,10 +667,17 @@ int check_store(struct venv *env, uint32_t idx)
 
 		reg_mark_const(&val, size < 8 ? v & ((1ull << (size * 8)) - 1) : v);
 	} else {
-		val = cur_regs(env)[insn->src_reg];
-		if (val.type == NOT_INIT)
+		struct reg *src = &cur_regs(env)[insn->src_reg];
+
+		if (src->type == NOT_INIT)
 			return verr_state(env, idx, -EACCES, "read of uninitialised register r%d",
 					  insn->src_reg);
+		/* A spill and its register share an id, as copies do (bounds.c): a check on the
+		 * register bounds the spill too (a loop's counter kept on the stack). */
+		if (size == 8 && src->type == SCALAR && !reg_is_const(src) && !src->id &&
+		    cur_regs(env)[insn->dst_reg].type == PTR_TO_STACK)
+			src->id = ++env->id_gen;
+		val = *src;
 	}
 	return mem_access(env, idx, insn->dst_reg, insn->off, size, true, &val, NULL, false);
 }

@@ -390,6 +390,8 @@ static void state_copy_scalars(struct vstate *dst, const struct vstate *src)
 	memcpy(dst->refs, src->refs, sizeof(src->refs));
 	memcpy(dst->ref_insn, src->ref_insn, sizeof(src->ref_insn));
 	dst->insn = src->insn;
+	dst->prev_insn = src->prev_insn;
+	dst->walk = src->walk;
 	dst->parent = src->parent;
 }
 
@@ -583,7 +585,17 @@ void state_foreach_reg(struct vstate *st, void (*fn)(struct reg *reg, void *arg)
 struct idmap {
 	uint32_t old[IDMAP_SIZE], cur[IDMAP_SIZE];
 	uint32_t n;
+	/* Coverage by a loop invariant (loop.c): what relates values to that loop's head does
+	 * not matter there (the loop's measure is checked on its own), relations to outer loops'
+	 * heads do. */
+	const struct venv *env;
+	uint32_t loop_head; /* UINT32_MAX: none */
 };
+
+static bool own_loop_tag(const struct idmap *idmap, const struct reg *r)
+{
+	return !r->loop_id || loop_walk_head(idmap->env, r->loop_id) == idmap->loop_head;
+}
 
 static bool check_ids(struct idmap *map, uint32_t old, uint32_t cur)
 {
@@ -630,6 +642,14 @@ static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *
 	if (old->type == NOT_INIT)
 		return exact ? cur->type == NOT_INIT : true;
 	if (old->type != cur->type)
+		return false;
+	/* A path pruned inside a loop walked by abstraction goes on as the old one did: its
+	 * counters must stand in the same relation to the loop head (or the loop's progress,
+	 * checked at the head, would not hold for it). */
+	if ((old->loop_id != cur->loop_id || old->loop_delta != cur->loop_delta ||
+	     old->loop_origin != cur->loop_origin) &&
+	    !(idmap->loop_head != UINT32_MAX && own_loop_tag(idmap, old) &&
+	      own_loop_tag(idmap, cur)))
 		return false;
 	if (exact ? !range_equal(old, cur) : !range_within(old, cur))
 		return false;
@@ -707,13 +727,17 @@ static bool framesafe(struct venv *env, const struct frame *old, const struct fr
  * old was checkpointed at the same instruction as cur. Registers that are dead from here on
  * (static liveness) are not compared; in caller frames only r6-r9 survive the return.
  */
-bool states_equal(struct venv *env, const struct vstate *old, const struct vstate *cur, bool exact)
+static bool states_compare(struct venv *env, const struct vstate *old, const struct vstate *cur,
+			   bool exact, uint32_t loop_head)
 {
-	struct idmap idmap = { .n = 0 };
+	struct idmap idmap = { .n = 0, .env = env, .loop_head = loop_head };
 	uint32_t f, i;
 
 	env->res->states_compared++;
 	if (old->curframe != cur->curframe || old->nrefs != cur->nrefs)
+		return false;
+	/* A loop's invariant is compared with the walk outside it by its caller (loop.c). */
+	if (loop_head == UINT32_MAX && old->walk != cur->walk)
 		return false;
 	/* Registers first: they differ far more often than the stack. */
 	for (f = cur->curframe + 1; f-- > 0;) {
@@ -730,6 +754,17 @@ bool states_equal(struct venv *env, const struct vstate *old, const struct vstat
 		if (!check_ids(&idmap, old->refs[i], cur->refs[i]))
 			return false;
 	return true;
+}
+
+bool states_equal(struct venv *env, const struct vstate *old, const struct vstate *cur, bool exact)
+{
+	return states_compare(env, old, cur, exact, UINT32_MAX);
+}
+
+bool states_covered(struct venv *env, const struct vstate *old, const struct vstate *cur,
+		    uint32_t head)
+{
+	return states_compare(env, old, cur, false, head);
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)

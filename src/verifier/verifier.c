@@ -88,7 +88,9 @@ static void branch_done(struct venv *env, struct snode *node)
 	while (node) {
 		if (--node->branches)
 			break;
-		progress_done(env, node);
+		/* A loop invariant stays in its loop's list (loop.c). */
+		if (!node->invariant)
+			progress_done(env, node);
 		node = node->parent;
 	}
 }
@@ -114,9 +116,17 @@ static int loop_error(struct venv *env, uint32_t idx)
 static int is_state_visited(struct venv *env, uint32_t idx)
 {
 	struct snode **link = &env->aux[idx].explored, *node;
-	uint64_t hash = state_hash(env, env->cur);
+	bool loop_head = env->aux[idx].flags & INSN_LOOP_HEAD;
+	uint64_t hash;
 	uint32_t compared;
 	int err;
+
+	if (loop_head) {
+		err = loop_visit(env, idx);
+		if (err)
+			return err;
+	}
+	hash = state_hash(env, env->cur);
 
 	/*
 	 * Back at a state of this path (an ancestor still in progress): no progress. States with
@@ -145,8 +155,15 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 		}
 		link = &node->next;
 	}
-	/* As Linux: a checkpoint every few instructions is enough (loops stay cheap). */
-	if (env->last_checkpoint && env->res->insns_processed - env->last_checkpoint < 8)
+	if (loop_head) {
+		err = loop_widen(env, idx);
+		if (err)
+			return err < 0 ? err : 0;
+	}
+	/* As Linux: a checkpoint every few instructions is enough (loops stay cheap). Loop heads
+	 * always get one: loop.c counts the iterations by them. */
+	if (!loop_head && env->last_checkpoint &&
+	    env->res->insns_processed - env->last_checkpoint < 8)
 		return 0;
 	env->last_checkpoint = env->res->insns_processed;
 	node = calloc(1, sizeof(*node));
@@ -161,6 +178,7 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 	node->insn = idx;
 	node->branches = 1;
 	node->hash = hash;
+	node->entry = loop_head && !loop_edge_is_back(env, env->cur->prev_insn, idx);
 	err = progress_add(env, node);
 	if (err) {
 		free_snode(env, node);
@@ -212,6 +230,8 @@ static bool pop_state(struct venv *env)
 		env->cur->oom = true;
 		return true;
 	}
+	if (env->cur->walk)
+		loop_path_moved(env);
 	if (env->in->log_level >= 1) {
 		vlog(env, "from pending branch to %u:\n", env->cur->insn);
 		vlog_state(env, env->cur);
@@ -285,6 +305,7 @@ static int push_tail_call_success(struct venv *env, uint32_t idx)
 		return -ENOMEM;
 	reg_mark_unknown(&r0);
 	frame_return(st, &r0);
+	st->prev_insn = idx;
 	/* The target may have moved the packet (adjust_head and the like). */
 	invalidate_packet_pointers(st);
 	if (env->in->log_level >= 1) {
@@ -368,6 +389,7 @@ static int do_jmp(struct venv *env, uint32_t idx)
 	err = check_cond_jmp(env, idx, &other);
 	if (err || !other)
 		return err;
+	other->prev_insn = idx;
 	if (env->in->log_level >= 1) {
 		vlog(env, "branch at %u: taken side pushed\n", idx);
 		vlog_state(env, other);
@@ -417,6 +439,7 @@ static int limit_error(struct venv *env, uint32_t idx)
 			head = i;
 		}
 	}
+	env->limit_hit = true;
 	if (head != UINT32_MAX && visits > 1)
 		return verr(env, head, -EACCES,
 			    "loop at insn %u (back-edge from insn %u): bound cannot be proven "
@@ -446,6 +469,7 @@ static int init_state(struct venv *env)
 	env->cur = state_new(&env->mem);
 	if (!env->cur)
 		return -ENOMEM;
+	env->cur->prev_insn = UINT32_MAX;
 	f = frame_new(&env->mem);
 	if (!f)
 		return -ENOMEM;
@@ -511,6 +535,9 @@ static int walk(struct venv *env)
 		}
 		if (err)
 			return err;
+		env->cur->prev_insn = idx;
+		if (env->cur->walk)
+			loop_path_moved(env);
 		if (stack_in_use(env->cur) > env->res->max_stack_depth)
 			env->res->max_stack_depth = stack_in_use(env->cur);
 		if (env->in->log_level >= 2)
@@ -521,7 +548,8 @@ static int walk(struct venv *env)
 
 /* ---- entry ---------------------------------------------------------------------------------- */
 
-static void env_free(struct venv *env)
+/* Every state of the walk, before a restart and at the end. */
+static void walk_free(struct venv *env)
 {
 	uint32_t i;
 
@@ -532,6 +560,8 @@ static void env_free(struct venv *env)
 			next = node->next;
 			free_snode(env, node);
 		}
+		env->aux[i].explored = NULL;
+		env->aux[i].visits = 0;
 	}
 	for (i = 0; i < env->progress_size; i++) {
 		struct snode *node = env->progress[i], *next;
@@ -542,12 +572,41 @@ static void env_free(struct venv *env)
 		}
 	}
 	free(env->progress);
+	env->progress = NULL;
+	env->progress_size = env->progress_count = 0;
+	loop_env_free(env);
 	for (i = 0; i < env->pending_count; i++)
 		state_free(env->pending[i]);
-	free(env->pending);
+	env->pending_count = 0;
 	state_free(env->cur);
+	env->cur = NULL;
+}
+
+static void env_free(struct venv *env)
+{
+	walk_free(env);
+	free(env->pending);
+	free(env->entry_lo);
+	free(env->entry_hi);
 	free(env->aux);
 	free(env->subprogs);
+}
+
+/* The walk again from the entry, the loops that lost by abstraction walked exactly. */
+static void walk_restart(struct venv *env)
+{
+	walk_free(env);
+	env->last_checkpoint = 0;
+	env->failed = false;
+	env->limit_hit = false;
+	env->log_len = 0;
+	env->log_full = false;
+	env->in_branch = false;
+	if (env->in->log && env->in->log_size)
+		env->in->log[0] = 0;
+	env->res->error = 0;
+	env->res->insn = -1;
+	env->res->message[0] = 0;
 }
 
 static int check_input(struct venv *env)
@@ -600,8 +659,14 @@ int verifier_verify(const struct verifier_input *in, struct verifier_result *res
 		return err;
 	env.aux = calloc(env.count, sizeof(*env.aux));
 	err = env.aux ? cfg_check(&env) : -ENOMEM;
-	if (!err)
+	while (!err) {
 		err = walk(&env);
+		if (!err || !loop_restart_exact(&env, err))
+			break;
+		walk_restart(&env);
+		err = 0;
+	}
+	loop_final_verdict(&env);
 	if (err == -ENOMEM && !env.failed)
 		verr(&env, UINT32_MAX, -ENOMEM, "out of memory");
 	if (err && !env.failed)

@@ -83,6 +83,9 @@ struct verifier_input {
 	const char *license;
 	/* The context is the target's arguments (program types attached through BTF), or NULL. */
 	const struct verifier_btf_ctx *btf_ctx;
+	/* Walk every loop iteration by iteration, as Linux does, never by abstraction (joined
+	 * and widened states at loop heads): comparisons with Linux, and tests of the walk. */
+	bool exact_loops;
 };
 
 /* The helper a CO-RE relocation that found nothing calls (libbpf's "bad relo", 0xbad2310): refused
@@ -117,6 +120,7 @@ struct verifier_result {
 	uint64_t liveness_steps;   /* instructions (re)computed by the liveness worklist */
 	uint64_t states_compared;  /* state comparisons (pruning and loop detection) */
 	uint64_t peak_state_bytes; /* most bytes held by states at once */
+	uint64_t loop_invariants;  /* joined and widened loop head states walked (loop.c) */
 };
 
 /*

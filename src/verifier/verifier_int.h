@@ -65,13 +65,18 @@ enum reg_type {
  */
 struct reg {
 	uint8_t type;
-	uint8_t frameno; /* PTR_TO_STACK: the frame it points into */
+	uint8_t frameno;      /* PTR_TO_STACK: the frame it points into */
+	uint16_t loop_origin; /* loop_id set: the register or stack slot it came from (loop.c) */
 	int32_t off;
 	int32_t map;	 /* map index: map values and handles */
 	uint32_t btf_id; /* PTR_TO_BTF_ID: the type pointed to, in verifier_input.btf_ctx->btf */
 	uint32_t id;
 	uint32_t ref_id; /* ring buffer reservation this pointer belongs to */
 	uint32_t range;	 /* packet: bytes proven from pkt+var; mem: size */
+	/* Scalars in a loop walked by abstraction (loop.c): the value is the loop_origin slot's
+	 * value at the loop head, when the walk loop_id started this iteration, plus loop_delta
+	 * (modulo 2^64). 0: no such relation. */
+	uint32_t loop_id;
 	struct tnum var;
 	int64_t smin, smax;
 	uint64_t umin, umax;
@@ -79,6 +84,7 @@ struct reg {
 	 * half is unknown or its signed 32-bit range crosses zero. */
 	int32_t s32_min, s32_max;
 	uint32_t u32_min, u32_max;
+	uint64_t loop_delta;
 };
 
 /* What a stack byte holds. */
@@ -118,6 +124,8 @@ struct vstate {
 	uint32_t refs[MAX_REFS];     /* acquired ring buffer reservations (ref ids) */
 	uint32_t ref_insn[MAX_REFS]; /* where each was acquired */
 	uint32_t insn;
+	uint32_t prev_insn;   /* the instruction that led here: was it a loop's back-edge? */
+	uint32_t walk;	      /* innermost loop walk by abstraction this path is in (loop.c), 0 */
 	struct snode *parent; /* the last checkpoint on this path */
 	struct state_mem *mem;
 	bool oom; /* a frame could not be unshared (state_foreach_reg): the walk fails */
@@ -134,6 +142,9 @@ struct snode {
 	uint32_t branches; /* paths from here not yet finished; 0: all proven safe */
 	uint64_t hash;	   /* of the live registers: a cheap filter for the exact comparison */
 	uint32_t hits, misses;
+	bool invariant; /* a loop head's joined and widened state (loop.c), not in the lists */
+	bool entry;	/* at a loop head, reached from outside the loop */
+	struct snode *inv_next;
 };
 
 enum insn_flags {
@@ -160,6 +171,9 @@ struct insn_aux {
 	uint32_t visits;
 	struct snode *explored;
 };
+
+struct loop;
+struct loop_walk;
 
 struct subprog {
 	uint32_t start, end; /* [start, end) */
@@ -189,6 +203,19 @@ struct venv {
 	struct vstate *cur;
 	struct state_mem mem; /* bytes held by states: the memory budget */
 	uint64_t mem_limit;
+	/* Loops walked by abstraction (loop.c): their heads' invariants and walks. */
+	struct loop **loops;
+	uint32_t loop_count;
+	struct loop_walk *walks; /* walk id - 1 */
+	uint32_t walk_count, walk_cap;
+	uint32_t *entry_lo, *entry_hi; /* per insn: lowest and highest predecessor (loop.c) */
+	/* Loop heads walked exactly after their abstraction failed (loop.c), kept across the
+	 * walk's restarts; the first such failure's verdict when the exact walk does no better. */
+	uint32_t exact_heads[8];
+	uint32_t exact_head_count;
+	bool measure_failed, limit_hit;
+	struct verifier_result *abstract_verdict;
+
 	struct vstate **pending; /* DFS stack of states still to explore */
 	uint32_t pending_count, pending_cap;
 
@@ -217,6 +244,7 @@ int helper_validate(struct venv *env, uint32_t idx, const struct ebpf_helper_pro
 
 /* cfg.c */
 int cfg_check(struct venv *env);
+int cfg_successors(struct venv *env, uint32_t i, uint32_t succ[2]);
 
 /* btf_access.c: contexts and pointers of programs attached through BTF */
 const char *verifier_btf_type_name(const struct venv *env, uint32_t id);
@@ -284,6 +312,23 @@ void reg_zext32(struct reg *reg);
 void reg_sext(struct reg *reg, int bytes);
 int check_alu(struct venv *env, uint32_t idx);
 int check_cond_jmp(struct venv *env, uint32_t idx, struct vstate **other);
+
+/* loop.c */
+#define LOOP_VISIT_PRUNED 1
+int loop_visit(struct venv *env, uint32_t idx);
+int loop_widen(struct venv *env, uint32_t idx);
+bool loop_edge_is_back(struct venv *env, uint32_t from, uint32_t to);
+void loop_track_alu(struct venv *env, const struct ebpf_inst *insn, const struct reg *before,
+		    const struct reg *src, struct reg *dst);
+void loop_env_free(struct venv *env);
+void loop_path_moved(struct venv *env);
+bool loop_restart_exact(struct venv *env, int err);
+void loop_final_verdict(struct venv *env);
+/* state.c: cur within the loop invariant old at the head `head`, relations to that loop's head
+ * aside (the loop's measure is checked on its own). */
+bool states_covered(struct venv *env, const struct vstate *old, const struct vstate *cur,
+		    uint32_t head);
+uint32_t loop_walk_head(const struct venv *env, uint32_t walk);
 
 /* memory.c */
 int check_load(struct venv *env, uint32_t idx);

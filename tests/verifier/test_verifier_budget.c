@@ -26,8 +26,8 @@
 /* A stored state whose frames and stacks are shared but for one frame's registers. */
 #define STORED_STATE (sizeof(struct frame) + sizeof(struct snode))
 
-static int verify(const struct wc_prog *p, uint64_t limit, uint64_t mem_limit,
-		  struct verifier_result *res)
+static int verify_loops(const struct wc_prog *p, uint64_t limit, uint64_t mem_limit,
+			bool exact_loops, struct verifier_result *res)
 {
 	static struct vcase c;
 	struct verifier_input in;
@@ -39,7 +39,21 @@ static int verify(const struct wc_prog *p, uint64_t limit, uint64_t mem_limit,
 	in.insn_count = p->count;
 	in.complexity_limit = limit;
 	in.state_memory_limit = mem_limit;
+	in.exact_loops = exact_loops;
 	return verifier_verify(&in, res);
+}
+
+static int verify(const struct wc_prog *p, uint64_t limit, uint64_t mem_limit,
+		  struct verifier_result *res)
+{
+	return verify_loops(p, limit, mem_limit, false, res);
+}
+
+/* The walk itself under a long loop: loops iteration by iteration, as Linux walks them. */
+static int verify_exact(const struct wc_prog *p, uint64_t limit, uint64_t mem_limit,
+			struct verifier_result *res)
+{
+	return verify_loops(p, limit, mem_limit, true, res);
 }
 
 /* The structural passes visit each instruction a bounded number of times. */
@@ -175,7 +189,7 @@ static void test_deep_calls_share_frames(void **state)
 	struct wc_prog p;
 
 	assert_int_equal(wc_deep_calls(&p, EBPF_MAX_CALL_DEPTH, 20000), 0);
-	assert_int_equal(verify(&p, 0, 0, &res), 0);
+	assert_int_equal(verify_exact(&p, 0, 0, &res), 0);
 	assert_true(res.states_kept >= 4000);
 	assert_true(res.peak_state_bytes <= res.states_kept * STORED_STATE +
 						2 * EBPF_MAX_CALL_DEPTH * FULL_FRAME + (1 << 20));
@@ -210,7 +224,7 @@ static void test_memory_budget(void **state)
 	struct wc_prog p;
 
 	assert_int_equal(wc_deep_calls(&p, EBPF_MAX_CALL_DEPTH, 20000), 0);
-	assert_int_equal(verify(&p, 0, 4 << 20, &res), -E2BIG);
+	assert_int_equal(verify_exact(&p, 0, 4 << 20, &res), -E2BIG);
 	assert_non_null(strstr(res.message, "too complex: the verifier's states hold more than "
 					    "4 MiB"));
 	assert_true(res.insn >= 0);
@@ -219,7 +233,7 @@ static void test_memory_budget(void **state)
 
 	/* A straight loop too. */
 	assert_int_equal(wc_stack_loop(&p, 100000), 0);
-	assert_int_equal(verify(&p, 0, 1 << 20, &res), -E2BIG);
+	assert_int_equal(verify_exact(&p, 0, 1 << 20, &res), -E2BIG);
 	assert_non_null(strstr(res.message, "states hold more than 1 MiB"));
 	wc_free(&p);
 }
@@ -236,7 +250,7 @@ static void test_stack_loop_compares(void **state)
 
 	for (size_t i = 0; i < 2; i++) {
 		assert_int_equal(wc_stack_loop(&p, iters[i]), 0);
-		assert_int_equal(verify(&p, 0, 0, &res), 0);
+		assert_int_equal(verify_exact(&p, 0, 0, &res), 0);
 		assert_true(res.insns_processed >= 4ull * iters[i]);
 		assert_true(res.states_compared <= res.insns_processed);
 		wc_free(&p);
@@ -250,7 +264,7 @@ static void test_long_loop_refused(void **state)
 	struct wc_prog p;
 
 	assert_int_equal(wc_stack_loop(&p, 400000), 0);
-	assert_int_equal(verify(&p, 200000, 0, &res), -EACCES);
+	assert_int_equal(verify_exact(&p, 200000, 0, &res), -EACCES);
 	assert_non_null(strstr(res.message, "bound cannot be proven within the complexity limit"));
 	assert_true(res.insns_processed <= 200001);
 	assert_true(res.states_compared <= res.insns_processed);
@@ -258,6 +272,35 @@ static void test_long_loop_refused(void **state)
 	assert_true(res.peak_state_bytes <=
 		    (res.states_kept + 2) * (FULL_FRAME + sizeof(struct snode)) + (64 << 10));
 	wc_free(&p);
+}
+
+/*
+ * The same loops walked by abstraction (loop.c): the work does not depend on the trip count,
+ * a counter on the stack and eight full frames around the loop included.
+ */
+static void test_loops_by_abstraction(void **state)
+{
+	static const uint32_t iters[] = { 1000, 50000, 400000, 2000000 };
+	struct verifier_result res, first;
+	struct wc_prog p;
+
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(wc_stack_loop(&p, iters[i]), 0);
+		assert_int_equal(verify(&p, 0, 0, &res), 0);
+		assert_true(res.loop_invariants >= 1);
+		if (!i)
+			first = res;
+		/* Exact walking costs 4 instructions per iteration. */
+		assert_true(res.insns_processed <= first.insns_processed + 64);
+		assert_true(res.insns_processed < iters[i]);
+		assert_compares_linear(&res);
+		wc_free(&p);
+
+		assert_int_equal(wc_deep_calls(&p, EBPF_MAX_CALL_DEPTH, iters[i]), 0);
+		assert_int_equal(verify(&p, 0, 4 << 20, &res), 0);
+		assert_true(res.insns_processed < 2000);
+		wc_free(&p);
+	}
 }
 
 /* ---- frame sharing (state.c) -------------------------------------------------------------- */
@@ -331,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_memory_budget),
 		cmocka_unit_test(test_stack_loop_compares),
 		cmocka_unit_test(test_long_loop_refused),
+		cmocka_unit_test(test_loops_by_abstraction),
 		cmocka_unit_test(test_shared_frame_copy_on_write),
 	};
 
