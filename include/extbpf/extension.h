@@ -97,6 +97,8 @@ enum ebpf_arg_type {
 	EBPF_ARG_PTR_TO_CONST_STR,	  /* NUL-terminated string in read-only global data */
 	EBPF_ARG_PTR_TO_ALLOC_MEM,	  /* memory returned by a reserving helper (ring buffer) */
 	EBPF_ARG_PTR_TO_STACK_OR_NULL,	  /* stack memory or NULL */
+	/* Added later (extensions built before never name them): */
+	EBPF_ARG_PTR_TO_SPIN_LOCK, /* the struct bpf_spin_lock of a map value (the core's own) */
 };
 
 /* What a helper returns. */

@@ -140,6 +140,9 @@ struct loader_ctx {
 int loader_err(struct loader_ctx *ctx, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The special fields of map `index`'s value type (map_fields.c): spin lock and kptrs. */
+int loader_map_fields(struct loader_ctx *ctx, int index, uint32_t value_type_id);
+
 /* Symbols (loader.c). */
 int loader_get_sym(struct loader_ctx *ctx, size_t index, GElf_Sym *sym);
 const char *loader_sym_name(struct loader_ctx *ctx, const GElf_Sym *sym);

@@ -19,6 +19,7 @@ struct map_def {
 	uint32_t type, key_size, value_size, max_entries, map_flags, pinning;
 	bool has_key_size, has_value_size;
 	bool key_typed, value_typed;	 /* given by __type(key|value, T) */
+	uint32_t value_type_id;		 /* T of __type(value, T) */
 	const struct btf_member *values; /* __array(values, ...) */
 };
 
@@ -403,6 +404,12 @@ static int member_type_size(struct loader_ctx *ctx, const char *map, const char 
 	return 0;
 }
 
+/* T of a member declared `T *name` (__type), known to be a pointer. */
+static uint32_t member_pointee(struct loader_ctx *ctx, const struct btf_member *m)
+{
+	return loader_btf_skip_mods(&ctx->btf, m->type, NULL)->type;
+}
+
 static int set_size(struct loader_ctx *ctx, const char *map, const char *what, uint32_t *dst,
 		    bool *has, uint32_t val)
 {
@@ -444,6 +451,8 @@ static int parse_member(struct loader_ctx *ctx, const char *map, const struct bt
 		err = field[5] ? member_uint(ctx, map, field, m, &val)
 			       : member_type_size(ctx, map, field, m, &val);
 		def->value_typed |= !field[5];
+		if (!field[5] && !err)
+			def->value_type_id = member_pointee(ctx, m);
 		return err ? err
 			   : set_size(ctx, map, "value", &def->value_size, &def->has_value_size,
 				      val);
@@ -609,6 +618,21 @@ static int btf_map_values(struct loader_ctx *ctx, int index, const struct btf_ty
 	return add_inner(ctx, index, pointee);
 }
 
+/* Map types whose values are the program's data (not records, programs or inner maps). */
+static bool has_value_fields(uint32_t type)
+{
+	switch (type) {
+	case EBPF_MAP_TYPE_RINGBUF:
+	case LOADER_MAP_TYPE_PERF_EVENT_ARRAY:
+	case EBPF_MAP_TYPE_PROG_ARRAY:
+	case EBPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case EBPF_MAP_TYPE_HASH_OF_MAPS:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static int btf_map(struct loader_ctx *ctx, const struct btf_var_secinfo *vs)
 {
 	const struct loader_sec *sec = &ctx->secs[ctx->maps_btf];
@@ -639,6 +663,8 @@ static int btf_map(struct loader_ctx *ctx, const struct btf_var_secinfo *vs)
 	ctx->origins[index].offset = sym.st_value;
 	ctx->origins[index].size = vs->size;
 	err = btf_map_values(ctx, index, t, &def);
+	if (!err && def.value_type_id && has_value_fields(def.type))
+		err = loader_map_fields(ctx, index, def.value_type_id);
 	return err ? err : check_map(ctx, &ctx->obj->maps[index]);
 }
 
@@ -914,6 +940,8 @@ void loader_describe_maps(const struct loader_object *object, struct verifier_ma
 			.read_only = rodata,
 			.frozen_data = rodata ? lm->initial_data : NULL,
 			.inner_map = lm->inner_map,
+			.fields = lm->fields,
+			.field_count = lm->field_count,
 		};
 	}
 }

@@ -24,6 +24,10 @@ static const char fmts[FMT_COUNT_][16] = {
 	[FMT_PK] = "%pK",
 };
 
+static const struct verifier_field lock_at_8[] = {
+	{ .kind = VERIFIER_FIELD_SPIN_LOCK, .off = 8, .size = 4 },
+};
+
 const struct verifier_map vt_maps[MAP_COUNT_] = {
 	[MAP_HASH] = { "hash", EBPF_MAP_TYPE_HASH, 4, 16, 64, 0, false, NULL, -1 },
 	[MAP_ARRAY] = { "array", EBPF_MAP_TYPE_ARRAY, 4, 48, 8, 0, false, NULL, -1 },
@@ -50,6 +54,10 @@ const struct verifier_map vt_maps[MAP_COUNT_] = {
 	[MAP_STACK_MAP] = { "stack", EBPF_MAP_TYPE_STACK, 0, 8, 16, 0, false, NULL, -1 },
 	[MAP_FMTS] = { ".rodata.str1.1", EBPF_MAP_TYPE_ARRAY, 4, sizeof(fmts), 1,
 		       EBPF_F_RDONLY_PROG, true, fmts, -1 },
+	[MAP_LOCKED] = { "locked", EBPF_MAP_TYPE_HASH, 4, 16, 64, 0, false, NULL, -1, lock_at_8,
+			 1 },
+	[MAP_LOCKED_GLOBAL] = { ".bss.locked", EBPF_MAP_TYPE_ARRAY, 4, 16, 1, 0, false, NULL, -1,
+				lock_at_8, 1 },
 };
 
 #define P(id_, name_, ret_, ...)                                                                   \
@@ -96,6 +104,8 @@ static const struct ebpf_helper_proto globals[] = {
 	  EBPF_ARG_CONST_SIZE_OR_ZERO, EBPF_ARG_PTR_TO_CONST_STR, EBPF_ARG_PTR_TO_MEM_OR_NULL,
 	  EBPF_ARG_CONST_SIZE_OR_ZERO),
 	P(H_STACK_OR_NULL, "stack_or_null", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_STACK_OR_NULL),
+	P(H_SPIN_LOCK, "bpf_spin_lock", EBPF_RET_VOID, EBPF_ARG_PTR_TO_SPIN_LOCK),
+	P(H_SPIN_UNLOCK, "bpf_spin_unlock", EBPF_RET_VOID, EBPF_ARG_PTR_TO_SPIN_LOCK),
 };
 
 static const struct ebpf_helper_proto pkt_helpers[] = {
