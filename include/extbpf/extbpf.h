@@ -114,16 +114,24 @@ enum ebpf_map_type {
 	EBPF_MAP_TYPE_PERF_EVENT_ARRAY = 4,
 	EBPF_MAP_TYPE_PERCPU_HASH = 5,
 	EBPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	EBPF_MAP_TYPE_STACK_TRACE = 7, /* verify-only: kernel stacks (docs/maps.md) */
 	EBPF_MAP_TYPE_LRU_HASH = 9,
 	EBPF_MAP_TYPE_LRU_PERCPU_HASH = 10,
 	EBPF_MAP_TYPE_LPM_TRIE = 11,
 	EBPF_MAP_TYPE_ARRAY_OF_MAPS = 12,
 	EBPF_MAP_TYPE_HASH_OF_MAPS = 13,
 	EBPF_MAP_TYPE_DEVMAP = 14,
+	/* verify-only: values of kernel objects (docs/maps.md) */
+	EBPF_MAP_TYPE_CGROUP_STORAGE = 19,
+	EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE = 21,
 	EBPF_MAP_TYPE_QUEUE = 22,
 	EBPF_MAP_TYPE_STACK = 23,
+	EBPF_MAP_TYPE_SK_STORAGE = 24, /* verify-only */
 	EBPF_MAP_TYPE_DEVMAP_HASH = 25,
 	EBPF_MAP_TYPE_RINGBUF = 27,
+	EBPF_MAP_TYPE_INODE_STORAGE = 28, /* verify-only */
+	EBPF_MAP_TYPE_TASK_STORAGE = 29,  /* verify-only */
+	EBPF_MAP_TYPE_CGRP_STORAGE = 32,  /* verify-only */
 };
 
 /* Update flags, as Linux. */

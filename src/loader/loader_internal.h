@@ -31,6 +31,9 @@
 
 /* Linux's BPF_MAP_TYPE_PERF_EVENT_ARRAY, which the runtime's enum does not name. */
 #define LOADER_MAP_TYPE_PERF_EVENT_ARRAY 4
+/* A stack trace map declared without sizes (loader_size_maps). */
+#define LOADER_STACK_DEPTH		 127
+#define LOADER_STACK_ENTRIES		 1024
 
 enum loader_sec_kind {
 	SEC_OTHER,	 /* debug info, address-significance tables, ...: ignored */

@@ -96,17 +96,44 @@ static bool needs_key(uint32_t type)
 	       type != EBPF_MAP_TYPE_RINGBUF;
 }
 
-/* The checks every map type shares; the maps module validates each type in detail. */
+/* Storage maps hold one value per kernel object: Linux requires max_entries 0. */
+static bool is_storage(uint32_t type)
+{
+	switch (type) {
+	case EBPF_MAP_TYPE_CGROUP_STORAGE:
+	case EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+	case EBPF_MAP_TYPE_SK_STORAGE:
+	case EBPF_MAP_TYPE_INODE_STORAGE:
+	case EBPF_MAP_TYPE_TASK_STORAGE:
+	case EBPF_MAP_TYPE_CGRP_STORAGE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The checks every map type shares; the maps module validates each type in detail. Sizes the
+ * host sets at load may be absent: a perf event array's max_entries (the CPU count, as libbpf),
+ * a stack trace map's value size and max_entries (loader_size_maps).
+ */
 static int check_map(struct loader_ctx *ctx, const struct loader_map *map)
 {
+	bool stacks = map->type == EBPF_MAP_TYPE_STACK_TRACE;
+
 	if (map->type == EBPF_MAP_TYPE_UNSPEC)
 		return loader_err(ctx, -EINVAL, "map '%s': no map type", map->name);
-	/* libbpf sizes a perf event array without max_entries to the number of CPUs at load */
-	if (!map->max_entries && map->type != LOADER_MAP_TYPE_PERF_EVENT_ARRAY)
+	if (is_storage(map->type) && map->max_entries)
+		return loader_err(ctx, -EINVAL,
+				  "map '%s': max_entries is %u, a storage map's must be 0 (one "
+				  "value per kernel object)",
+				  map->name, map->max_entries);
+	if (!map->max_entries && map->type != LOADER_MAP_TYPE_PERF_EVENT_ARRAY && !stacks &&
+	    !is_storage(map->type))
 		return loader_err(ctx, -EINVAL, "map '%s': max_entries is zero", map->name);
 	if (!map->key_size && needs_key(map->type))
 		return loader_err(ctx, -EINVAL, "map '%s': key size is zero", map->name);
-	if (!map->value_size && map->type != EBPF_MAP_TYPE_RINGBUF)
+	if (!map->value_size && map->type != EBPF_MAP_TYPE_RINGBUF && !stacks)
 		return loader_err(ctx, -EINVAL, "map '%s': value size is zero", map->name);
 	return 0;
 }
@@ -919,6 +946,12 @@ void loader_size_maps(struct loader_object *object, uint32_t cpus, uint32_t page
 
 		if (map->type == LOADER_MAP_TYPE_PERF_EVENT_ARRAY && !map->max_entries)
 			map->max_entries = cpus;
+		/* The libbpf tools size their stack maps at run time: perf_event_max_stack
+		 * (127) frames of 8 bytes, and their default of 1024 stacks. */
+		if (map->type == EBPF_MAP_TYPE_STACK_TRACE && !map->value_size)
+			map->value_size = LOADER_STACK_DEPTH * sizeof(uint64_t);
+		if (map->type == EBPF_MAP_TYPE_STACK_TRACE && !map->max_entries)
+			map->max_entries = LOADER_STACK_ENTRIES;
 		if (map->type == EBPF_MAP_TYPE_RINGBUF)
 			map->max_entries = ring_size(map->max_entries, page_size);
 	}

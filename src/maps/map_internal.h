@@ -89,6 +89,13 @@ extern const struct map_ops queue_map_ops;
 extern const struct map_ops stack_map_ops;
 extern const struct map_ops ringbuf_map_ops;
 extern const struct map_ops perf_event_array_map_ops;
+extern const struct map_ops sk_storage_map_ops;
+extern const struct map_ops inode_storage_map_ops;
+extern const struct map_ops task_storage_map_ops;
+extern const struct map_ops cgrp_storage_map_ops;
+extern const struct map_ops cgroup_storage_map_ops;
+extern const struct map_ops percpu_cgroup_storage_map_ops;
+extern const struct map_ops stack_trace_map_ops;
 
 /* The number of per-CPU slots (possible CPUs, as /sys/devices/system/cpu/possible says). */
 uint32_t map_possible_cpus(void);

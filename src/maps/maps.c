@@ -154,6 +154,11 @@ int map_create(const struct map_attr *attr, const struct map_object_ops *object_
 		err = ops->check_attr(attr, why);
 	if (err)
 		return core_error(err, "map '%s' (%s): %s", name, map_type_name(attr->type), *why);
+	if (ops->verify_only) {
+		*why = ops->verify_only;
+		return core_error(-EOPNOTSUPP, "map '%s' (%s) cannot be created to run: %s", name,
+				  map_type_name(attr->type), *why);
+	}
 	err = ops->alloc(attr, &map);
 	if (err) {
 		*why = "cannot allocate the map";

@@ -76,6 +76,10 @@ struct map_ops {
 	int (*get_next_key)(struct ebpf_map *map, const void *key, void *next_key);
 	/* Optional (hash maps, as Linux 5.14+): copy the value out and delete atomically. */
 	int (*lookup_and_delete_copy)(struct ebpf_map *map, const void *key, void *value);
+	/* Types with no user-space meaning (storage of kernel objects, kernel stacks) have only
+	 * check_attr: they describe maps for verification, and map_create refuses them with
+	 * this reason. */
+	const char *verify_only;
 };
 
 struct ebpf_map {

@@ -94,9 +94,18 @@ int map_check_spin_lock(const struct map_attr *attr, const char **why)
 {
 	if (!attr->has_spin_lock)
 		return 0;
-	if (attr->type != EBPF_MAP_TYPE_HASH && attr->type != EBPF_MAP_TYPE_ARRAY) {
-		*why = "struct bpf_spin_lock: only hash and array map values may hold one (as "
-		       "Linux's, among the map types implemented here)";
+	switch (attr->type) {
+	case EBPF_MAP_TYPE_HASH:
+	case EBPF_MAP_TYPE_ARRAY:
+	case EBPF_MAP_TYPE_CGROUP_STORAGE:
+	case EBPF_MAP_TYPE_SK_STORAGE:
+	case EBPF_MAP_TYPE_INODE_STORAGE:
+	case EBPF_MAP_TYPE_TASK_STORAGE:
+	case EBPF_MAP_TYPE_CGRP_STORAGE:
+		break;
+	default:
+		*why = "struct bpf_spin_lock: only hash, array and storage map values may hold one "
+		       "(as on Linux)";
 		return -EOPNOTSUPP;
 	}
 	if (attr->spin_lock_off % 4) {

@@ -199,6 +199,42 @@ static int check_map_helper_access(struct venv *env, uint32_t idx, struct call_m
 	return err;
 }
 
+/*
+ * Map types reached only through helpers of their own, and those helpers only with them
+ * (Linux's check_map_func_compatibility): stack traces, the storage of kernel objects.
+ */
+static const struct {
+	uint32_t helper;
+	enum ebpf_map_type types[2];
+} owned_maps[] = {
+	{ 27, { EBPF_MAP_TYPE_STACK_TRACE } }, /* bpf_get_stackid */
+	{ 81, { EBPF_MAP_TYPE_CGROUP_STORAGE, EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE } },
+	{ 99, { EBPF_MAP_TYPE_INODE_STORAGE } },  /* bpf_inode_storage_get */
+	{ 100, { EBPF_MAP_TYPE_INODE_STORAGE } }, /* bpf_inode_storage_delete */
+	{ 107, { EBPF_MAP_TYPE_SK_STORAGE } },	  /* bpf_sk_storage_get */
+	{ 108, { EBPF_MAP_TYPE_SK_STORAGE } },	  /* bpf_sk_storage_delete */
+	{ 156, { EBPF_MAP_TYPE_TASK_STORAGE } },  /* bpf_task_storage_get */
+	{ 157, { EBPF_MAP_TYPE_TASK_STORAGE } },  /* bpf_task_storage_delete */
+	{ 210, { EBPF_MAP_TYPE_CGRP_STORAGE } },  /* bpf_cgrp_storage_get */
+	{ 211, { EBPF_MAP_TYPE_CGRP_STORAGE } },  /* bpf_cgrp_storage_delete */
+};
+
+/* 1: the helper takes this owned type; 0: it takes other maps; -1: it owns other types. */
+static int owned_match(uint32_t helper, enum ebpf_map_type type, bool *type_owned)
+{
+	int match = 0;
+
+	*type_owned = false;
+	for (size_t i = 0; i < sizeof(owned_maps) / sizeof(owned_maps[0]); i++) {
+		bool listed = owned_maps[i].types[0] == type || owned_maps[i].types[1] == type;
+
+		*type_owned |= listed;
+		if (owned_maps[i].helper == helper)
+			match = listed ? 1 : -1;
+	}
+	return match;
+}
+
 /* Which maps may be passed to which global helper, as Linux's check_map_func_compatibility. */
 static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *meta,
 			    const struct verifier_map *map)
@@ -214,6 +250,11 @@ static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *me
 	bool of_maps =
 	    map->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS || map->type == EBPF_MAP_TYPE_HASH_OF_MAPS;
 
+	bool type_owned;
+	int owned = owned_match(id, map->type, &type_owned);
+
+	if (owned < 0 || (type_owned && owned != 1))
+		goto bad;
 	/* A queue's elements are reached only through push, pop and peek, which have no
 	 * meaning on other maps (they would fail at run time without writing their output). */
 	if (tail != (map->type == EBPF_MAP_TYPE_PROG_ARRAY) ||
@@ -643,6 +684,19 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 		return 0;
 	case EBPF_ARG_PTR_TO_SPIN_LOCK:
 		return check_spin_lock_arg(env, idx, meta, arg);
+	case EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL:
+		if (reg_is_null(reg))
+			return 0;
+		return check_map_arg(env, idx, meta, arg,
+				     meta->map < 0 ? 0 : env->in->maps[meta->map].value_size,
+				     false);
+	case EBPF_ARG_PTR_TO_BTF_ID_OR_NULL:
+		if (reg_is_null(reg) || reg->type == PTR_TO_BTF_ID)
+			return 0;
+		return arg_err(env, idx, meta, arg,
+			       "expected a kernel object's pointer (BTF-typed, as a tracing "
+			       "program's argument) or NULL",
+			       NULL);
 	case EBPF_ARG_PTR_TO_STACK_OR_NULL:
 		if (reg_is_null(reg))
 			return 0;
@@ -723,6 +777,16 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 	case EBPF_RET_INTEGER:
 	case EBPF_RET_VOID:
 		reg_mark_unknown(r0);
+		return 0;
+	case EBPF_RET_PTR_TO_MAP_VALUE:
+		if (meta->map < 0)
+			return verr(env, idx, -EINVAL,
+				    "helper %s prototype: returns a map value but takes no map",
+				    proto_name(meta->proto));
+		reg_mark_ptr(r0, PTR_TO_MAP_VALUE);
+		r0->map = meta->map;
+		/* A value's lock is named by the pointer's id (apply_spin_lock). */
+		r0->id = map_has_spin_lock(&env->in->maps[meta->map]) ? ++env->id_gen : 0;
 		return 0;
 	case EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
 		if (meta->map < 0)

@@ -152,6 +152,30 @@ static int map_fields_access(struct venv *env, uint32_t idx, const struct verifi
 	    how, (long long)lo, (long long)(hi - 1), map->name, map_field_name(f->kind), f->off);
 }
 
+/*
+ * A kptr field read or cleared as Linux allows: exactly its 8 bytes at a constant offset; a
+ * load gives a number (no kernel object is ever stored here: nothing but NULL can be), a store
+ * may only write NULL, and only into a __kptr_untrusted field (a referenced __kptr is changed
+ * through bpf_kptr_xchg alone).
+ */
+static bool kptr_plain_access(const struct verifier_map *map, const struct reg *ptr, int64_t off,
+			      int size, bool write, const struct reg *val)
+{
+	const struct verifier_field *f;
+	int64_t at;
+
+	if (size != 8 || !tnum_is_const(ptr->var))
+		return false;
+	at = ptr->off + off + (int64_t)ptr->var.value;
+	f = map_field_overlap(map, at, at + 8);
+	if (!f || f->off != at || f->kind == VERIFIER_FIELD_SPIN_LOCK)
+		return false;
+	if (!write)
+		return true;
+	return f->kind == VERIFIER_FIELD_KPTR_UNTRUSTED && val && reg_is_const(val) &&
+	       val->var.value == 0;
+}
+
 /* ---- context ------------------------------------------------------------------------------ */
 
 static bool overlaps(int64_t a, int64_t alen, int64_t b, int64_t blen)
@@ -639,7 +663,7 @@ static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int si
 		if (err)
 			return err;
 		err = region_access(env, idx, regno, ptr, off, size, map->value_size, "map value");
-		if (!err)
+		if (!err && !kptr_plain_access(map, ptr, off, size, write, val))
 			err = map_fields_access(env, idx, map, ptr, off, (uint64_t)size,
 						write ? "a direct store" : "a direct load");
 		if (!err && write)

@@ -229,7 +229,7 @@ static void test_lock_flag_refused(void **state)
 	opts.spin_lock_off = 0;
 	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_QUEUE, "queued", 0, 8, 1, &opts, &bad),
 			 -EOPNOTSUPP);
-	assert_true(error_has("only hash and array map values"));
+	assert_true(error_has("only hash, array and storage map values"));
 	assert_null(bad);
 }
 

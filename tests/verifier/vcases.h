@@ -49,6 +49,10 @@ enum {
 	MAP_FMTS,	   /* read-only global data: printk formats, one per 16 bytes (FMT_*) */
 	MAP_LOCKED,	   /* hash, key 4, value 16 with a struct bpf_spin_lock at offset 8 */
 	MAP_LOCKED_GLOBAL, /* array of one 16-byte value, a struct bpf_spin_lock at offset 8 */
+	MAP_TASK_STORE,	   /* task storage, key 4, value 16 */
+	MAP_CG_STORE,	   /* cgroup storage (bpf_get_local_storage), key 12, value 16 */
+	MAP_STACKS,	   /* stack trace, key 4, value 1016 (127 frames) */
+	MAP_KPTRS,	   /* hash, value 24: __kptr_untrusted at 0, __kptr at 8, u64 at 16 */
 	MAP_COUNT_
 };
 
@@ -66,9 +70,13 @@ enum {
 	H_PUSH = 87,
 	H_POP = 88,
 	H_PEEK = 89,
+	H_GET_STACKID = 27,
+	H_GET_LOCAL_STORAGE = 81,
 	H_SPIN_LOCK = 93,
 	H_SPIN_UNLOCK = 94,
 	H_STRTOL = 105,
+	H_TASK_STORAGE_GET = 156,
+	H_TASK_STORAGE_DELETE = 157,
 	H_PROBE_READ_KERNEL = 113,
 	H_RB_OUTPUT = 130,
 	H_RB_RESERVE = 131,
@@ -120,6 +128,7 @@ CASES(attack);
 CASES(bounds32);
 CASES(limits);
 CASES(spin_lock);
+CASES(storage);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */
