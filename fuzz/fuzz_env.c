@@ -522,10 +522,14 @@ static int world_create_maps(struct fuzz_world *w)
 					  .flags = d->map_flags,
 					  .world = w };
 		if (map_is_real((enum fuzz_map_index)m)) {
-			const struct map_attr attr = { d->type,	      d->key_size,
-						       d->value_size, d->max_entries,
-						       d->map_flags,  d->name,
-						       NULL };
+			const struct map_attr attr = {
+				.type = d->type,
+				.key_size = d->key_size,
+				.value_size = d->value_size,
+				.max_entries = d->max_entries,
+				.map_flags = d->map_flags,
+				.name = d->name,
+			};
 			const char *why;
 
 			if (map_create(&attr, NULL, &map->real, &why))

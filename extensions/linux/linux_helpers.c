@@ -32,6 +32,7 @@
 #define R_SOCK	 "it needs a kernel socket"
 #define R_CGROUP "it needs the kernel's cgroups"
 #define R_LWT	 "it needs the kernel's light-weight tunnels"
+#define R_STORE	 "its values belong to kernel objects (tasks, cgroups, inodes, sockets)"
 
 #define A_ANY  EBPF_ARG_ANYTHING
 #define A_CTX  EBPF_ARG_PTR_TO_CTX
@@ -53,6 +54,22 @@
 		.flags = EBPF_HELPER_VERIFY_ONLY | (flags_),                                       \
 		.unavailable_reason = (reason),                                                    \
 	}
+
+/* A storage helper: the value of the object (a BTF pointer or NULL) in the map, or NULL;
+ * with `init` (a map value or NULL) the value is created when missing (BPF_*_STORAGE_GET_F_CREATE).
+ */
+#define STORAGE_GET(key, id_, name_, reason)                                                       \
+	[key] = {                                                                                  \
+		.id = (id_),                                                                       \
+		.name = (name_),                                                                   \
+		.ret = EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,                                          \
+		.args = { A_MAP, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL,                                   \
+			  EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL, A_ANY },                              \
+		.flags = EBPF_HELPER_VERIFY_ONLY,                                                  \
+		.unavailable_reason = (reason),                                                    \
+	}
+#define STORAGE_DELETE(key, id_, name_, reason)                                                    \
+	PROTO(key, id_, name_, reason, 0, A_MAP, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL)
 
 #define PKT EBPF_HELPER_CHANGES_PACKET
 #define GPL EBPF_HELPER_GPL_ONLY /* Linux's gpl_only */
@@ -97,6 +114,25 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	PROTO(LP_OVERRIDE_RETURN, 58, "bpf_override_return", R_KPROBE, GPL, A_CTX, A_ANY),
 	PROTO(LP_GET_FUNC_IP, 173, "bpf_get_func_ip", R_KPROBE, GPL, A_CTX),
 	PROTO(LP_GET_ATTACH_COOKIE, 174, "bpf_get_attach_cookie", R_KPROBE, 0, A_CTX),
+
+	/* storage of kernel objects */
+	STORAGE_GET(LP_TASK_STORAGE_GET, 156, "bpf_task_storage_get", R_STORE),
+	STORAGE_DELETE(LP_TASK_STORAGE_DELETE, 157, "bpf_task_storage_delete", R_STORE),
+	STORAGE_GET(LP_CGRP_STORAGE_GET, 210, "bpf_cgrp_storage_get", R_STORE),
+	STORAGE_DELETE(LP_CGRP_STORAGE_DELETE, 211, "bpf_cgrp_storage_delete", R_STORE),
+	STORAGE_GET(LP_INODE_STORAGE_GET, 99, "bpf_inode_storage_get", R_STORE),
+	STORAGE_DELETE(LP_INODE_STORAGE_DELETE, 100, "bpf_inode_storage_delete", R_STORE),
+	STORAGE_GET(LP_SK_STORAGE_GET_TRACING, 107, "bpf_sk_storage_get", R_STORE),
+	STORAGE_DELETE(LP_SK_STORAGE_DELETE_TRACING, 108, "bpf_sk_storage_delete", R_STORE),
+	/* the cgroup storage of the program's cgroup: always there (Linux's RET_PTR_TO_MAP_VALUE) */
+	[LP_GET_LOCAL_STORAGE] = {
+		.id = 81,
+		.name = "bpf_get_local_storage",
+		.ret = EBPF_RET_PTR_TO_MAP_VALUE,
+		.args = { A_MAP, A_ANY },
+		.flags = EBPF_HELPER_VERIFY_ONLY,
+		.unavailable_reason = R_STORE,
+	},
 
 	/* socket buffers */
 	PROTO(LP_SKB_STORE_BYTES, 9, "bpf_skb_store_bytes", R_SKB, PKT, A_CTX, A_ANY, A_MEM, A_SZ,

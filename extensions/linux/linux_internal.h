@@ -49,6 +49,16 @@ enum linux_proto_key {
 	LP_OVERRIDE_RETURN,
 	LP_GET_FUNC_IP,
 	LP_GET_ATTACH_COOKIE,
+	/* storage of kernel objects (kernel/bpf/bpf_*_storage.c, net/core/bpf_sk_storage.c) */
+	LP_TASK_STORAGE_GET,
+	LP_TASK_STORAGE_DELETE,
+	LP_CGRP_STORAGE_GET,
+	LP_CGRP_STORAGE_DELETE,
+	LP_INODE_STORAGE_GET,
+	LP_INODE_STORAGE_DELETE,
+	LP_SK_STORAGE_GET_TRACING,
+	LP_SK_STORAGE_DELETE_TRACING,
+	LP_GET_LOCAL_STORAGE,
 	/* socket buffers (net/core/filter.c) */
 	LP_SKB_STORE_BYTES,
 	LP_SKB_LOAD_BYTES,

@@ -126,7 +126,9 @@ static const struct ebpf_context_range sock_ops_writable[] = {
 	    LP_GET_CURRENT_TASK, LP_GET_CURRENT_CGROUP_ID, LP_GET_CURRENT_ANCESTOR_CGROUP_ID,      \
 	    LP_CURRENT_TASK_UNDER_CGROUP, LP_GET_NS_CURRENT_PID_TGID, LP_GET_NUMA_NODE_ID,         \
 	    LP_JIFFIES64, LP_SEND_SIGNAL, LP_SEND_SIGNAL_THREAD, LP_PERF_EVENT_READ,               \
-	    LP_PERF_EVENT_READ_VALUE, LP_PERF_EVENT_OUTPUT, LP_GET_STACKID, LP_GET_STACK
+	    LP_PERF_EVENT_READ_VALUE, LP_PERF_EVENT_OUTPUT, LP_GET_STACKID, LP_GET_STACK,          \
+	    LP_TASK_STORAGE_GET, LP_TASK_STORAGE_DELETE, LP_CGRP_STORAGE_GET,                      \
+	    LP_CGRP_STORAGE_DELETE
 
 static const enum linux_proto_key kprobe_helpers[] = {
 	TRACING_HELPERS,
@@ -140,11 +142,16 @@ static const enum linux_proto_key tracepoint_helpers[] = {
 	LP_GET_ATTACH_COOKIE,
 };
 
-/* tracing_prog_func_proto: the kprobe set without override_return (fmod_ret returns instead). */
+/* tracing_prog_func_proto: the kprobe set without override_return (fmod_ret returns instead);
+ * sockets and inodes reach these programs as BTF pointers, so their storage too. */
 static const enum linux_proto_key tracing_helpers[] = {
 	TRACING_HELPERS,
 	LP_GET_FUNC_IP,
 	LP_GET_ATTACH_COOKIE,
+	LP_SK_STORAGE_GET_TRACING,
+	LP_SK_STORAGE_DELETE_TRACING,
+	LP_INODE_STORAGE_GET,
+	LP_INODE_STORAGE_DELETE,
 };
 
 static const enum linux_proto_key raw_tp_helpers[] = {
@@ -167,10 +174,8 @@ static const enum linux_proto_key sk_filter_helpers[] = {
 };
 
 static const enum linux_proto_key cg_skb_helpers[] = {
-	SK_FILTER_HELPERS,
-	LP_SKB_CGROUP_ID,
-	LP_SKB_ANCESTOR_CGROUP_ID,
-	LP_SKB_ECN_SET_CE,
+	SK_FILTER_HELPERS, LP_SKB_CGROUP_ID,	 LP_SKB_ANCESTOR_CGROUP_ID,
+	LP_SKB_ECN_SET_CE, LP_GET_LOCAL_STORAGE,
 };
 
 static const enum linux_proto_key tc_helpers[] = {
@@ -251,7 +256,7 @@ static const enum linux_proto_key sk_skb_helpers[] = {
 static const enum linux_proto_key sock_ops_helpers[] = {
 	LP_SETSOCKOPT,	     LP_GETSOCKOPT,	   LP_SOCK_OPS_CB_FLAGS_SET, LP_SOCK_MAP_UPDATE,
 	LP_SOCK_HASH_UPDATE, LP_GET_SOCKET_COOKIE, LP_PERF_EVENT_OUTPUT,     LP_GET_NETNS_COOKIE,
-	LP_LOAD_HDR_OPT,     LP_STORE_HDR_OPT,	   LP_RESERVE_HDR_OPT,
+	LP_LOAD_HDR_OPT,     LP_STORE_HDR_OPT,	   LP_RESERVE_HDR_OPT,	     LP_GET_LOCAL_STORAGE,
 };
 
 static const enum linux_proto_key sk_msg_helpers[] = {
@@ -274,7 +279,7 @@ static const enum linux_proto_key sk_msg_helpers[] = {
 #define SOCK_HELPERS                                                                               \
 	LP_GET_CURRENT_UID_GID, LP_GET_SOCKET_COOKIE, LP_GET_NETNS_COOKIE, LP_PERF_EVENT_OUTPUT,   \
 	    LP_GET_CURRENT_PID_TGID, LP_GET_CURRENT_COMM, LP_GET_CURRENT_CGROUP_ID,                \
-	    LP_GET_CURRENT_ANCESTOR_CGROUP_ID, LP_GET_CGROUP_CLASSID_CURR
+	    LP_GET_CURRENT_ANCESTOR_CGROUP_ID, LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE
 
 static const enum linux_proto_key sock_helpers[] = {
 	SOCK_HELPERS,

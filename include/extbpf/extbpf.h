@@ -42,8 +42,8 @@ struct ebpf_inst {
 int ebpf_assemble(const char *text, struct ebpf_inst **insns, size_t *count);
 
 enum ebpf_disasm_style {
-	EBPF_DISASM_C,	  /* r0 = *(u32 *)(r1 + 4)  (the Linux/bpftool style) */
-	EBPF_DISASM_ASM,  /* ldxw %r0, [%r1+4]      (the conformance-suite style) */
+	EBPF_DISASM_C,	 /* r0 = *(u32 *)(r1 + 4)  (the Linux/bpftool style) */
+	EBPF_DISASM_ASM, /* ldxw %r0, [%r1+4]      (the conformance-suite style) */
 };
 
 /* Disassembles the instruction at index into buf. Returns the number of slots it uses (1, or 2
@@ -114,22 +114,33 @@ enum ebpf_map_type {
 	EBPF_MAP_TYPE_PERF_EVENT_ARRAY = 4,
 	EBPF_MAP_TYPE_PERCPU_HASH = 5,
 	EBPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	EBPF_MAP_TYPE_STACK_TRACE = 7, /* verify-only: kernel stacks (docs/maps.md) */
 	EBPF_MAP_TYPE_LRU_HASH = 9,
 	EBPF_MAP_TYPE_LRU_PERCPU_HASH = 10,
 	EBPF_MAP_TYPE_LPM_TRIE = 11,
 	EBPF_MAP_TYPE_ARRAY_OF_MAPS = 12,
 	EBPF_MAP_TYPE_HASH_OF_MAPS = 13,
 	EBPF_MAP_TYPE_DEVMAP = 14,
+	/* verify-only: values of kernel objects (docs/maps.md) */
+	EBPF_MAP_TYPE_CGROUP_STORAGE = 19,
+	EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE = 21,
 	EBPF_MAP_TYPE_QUEUE = 22,
 	EBPF_MAP_TYPE_STACK = 23,
+	EBPF_MAP_TYPE_SK_STORAGE = 24, /* verify-only */
 	EBPF_MAP_TYPE_DEVMAP_HASH = 25,
 	EBPF_MAP_TYPE_RINGBUF = 27,
+	EBPF_MAP_TYPE_INODE_STORAGE = 28, /* verify-only */
+	EBPF_MAP_TYPE_TASK_STORAGE = 29,  /* verify-only */
+	EBPF_MAP_TYPE_CGRP_STORAGE = 32,  /* verify-only */
 };
 
 /* Update flags, as Linux. */
-#define EBPF_ANY     0
-#define EBPF_NOEXIST 1
-#define EBPF_EXIST   2
+#define EBPF_ANY	   0
+#define EBPF_NOEXIST	   1
+#define EBPF_EXIST	   2
+/* Update and lookup flag for values holding a struct bpf_spin_lock: the copy is made under the
+ * value's lock (as Linux's BPF_F_LOCK); -EINVAL for a map whose values have none. */
+#define EBPF_F_LOCK	   4
 /* Map creation flags, as Linux. */
 #define EBPF_F_NO_PREALLOC (1u << 0)
 #define EBPF_F_RDONLY_PROG (1u << 7) /* programs may read the values, never write them */
@@ -142,11 +153,16 @@ struct ebpf_map_create_opts {
 	uint32_t map_flags;
 	/* For array/hash of maps: a map whose type and sizes every inner map must have. */
 	const struct ebpf_map *inner_map;
+	/* Values hold a struct bpf_spin_lock (4 bytes, 4-aligned) at spin_lock_off (what Linux
+	 * finds in the value's BTF): updates never copy over it, lookups read it as zero, and
+	 * EBPF_F_LOCK copies under it. Hash and array maps only. */
+	bool spin_lock;
+	uint32_t spin_lock_off;
 };
 
 int ebpf_map_create(enum ebpf_map_type type, const char *name, uint32_t key_size,
-		    uint32_t value_size, uint32_t max_entries, const struct ebpf_map_create_opts *opts,
-		    struct ebpf_map **map);
+		    uint32_t value_size, uint32_t max_entries,
+		    const struct ebpf_map_create_opts *opts, struct ebpf_map **map);
 void ebpf_map_acquire(struct ebpf_map *map);
 void ebpf_map_release(struct ebpf_map *map);
 
@@ -166,8 +182,9 @@ uint32_t ebpf_num_possible_cpus(void);
  * maps, the value is a uint32_t object id (see ebpf_program_id / ebpf_map_id). For queue and
  * stack maps key is NULL and lookup peeks, update pushes, lookup_and_delete pops. */
 int ebpf_map_lookup_elem(struct ebpf_map *map, const void *key, void *value);
-int ebpf_map_update_elem(struct ebpf_map *map, const void *key, const void *value,
-			 uint64_t flags);
+/* As ebpf_map_lookup_elem; flags 0 or EBPF_F_LOCK (Linux's BPF_MAP_LOOKUP_ELEM flags). */
+int ebpf_map_lookup_elem_flags(struct ebpf_map *map, const void *key, void *value, uint64_t flags);
+int ebpf_map_update_elem(struct ebpf_map *map, const void *key, const void *value, uint64_t flags);
 int ebpf_map_delete_elem(struct ebpf_map *map, const void *key);
 int ebpf_map_lookup_and_delete_elem(struct ebpf_map *map, const void *key, void *value);
 /* From now on the host may only read the map (updates and deletes fail with -EPERM); programs
@@ -366,7 +383,7 @@ struct ebpf_raw_run_opts {
 	uint32_t repeat; /* runs; 0 counts as 1 */
 	char *log_buf;	 /* the verifier's log, may be NULL */
 	size_t log_size;
-	uint64_t duration_ns; /* out: mean time per run */
+	uint64_t duration_ns;	       /* out: mean time per run */
 	ebpf_run_progress_fn progress; /* optional, as in ebpf_test_run_opts */
 	void *progress_arg;
 };
@@ -454,7 +471,7 @@ int ebpf_object_disassemble(const char *path, const char *program, enum ebpf_dis
 
 /* What verifying a program took. All 0 when the core did not record it. */
 struct ebpf_verifier_stats {
-	size_t sz; /* sizeof(struct ebpf_verifier_stats) */
+	size_t sz;		  /* sizeof(struct ebpf_verifier_stats) */
 	uint64_t insns_processed; /* instructions walked, over every path */
 	uint64_t states_kept;	  /* abstract states kept for pruning */
 	uint32_t max_stack_depth; /* bytes of stack, over all frames */

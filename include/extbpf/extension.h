@@ -97,6 +97,10 @@ enum ebpf_arg_type {
 	EBPF_ARG_PTR_TO_CONST_STR,	  /* NUL-terminated string in read-only global data */
 	EBPF_ARG_PTR_TO_ALLOC_MEM,	  /* memory returned by a reserving helper (ring buffer) */
 	EBPF_ARG_PTR_TO_STACK_OR_NULL,	  /* stack memory or NULL */
+	/* Added later (extensions built before never name them): */
+	EBPF_ARG_PTR_TO_SPIN_LOCK, /* the struct bpf_spin_lock of a map value (the core's own) */
+	EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL, /* initialised memory of the map's value size, or NULL */
+	EBPF_ARG_PTR_TO_BTF_ID_OR_NULL,	   /* a kernel object's pointer (BTF-typed), or NULL */
 };
 
 /* What a helper returns. */
@@ -105,6 +109,8 @@ enum ebpf_return_type {
 	EBPF_RET_VOID,			   /* nothing (r0 is unknown afterwards) */
 	EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL, /* a value of the map in argument 1, or NULL */
 	EBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL, /* memory of the constant size in argument 2, or NULL */
+	/* Added later: */
+	EBPF_RET_PTR_TO_MAP_VALUE, /* a value of the map in argument 1, never NULL */
 };
 
 /* Flags of a helper prototype. */

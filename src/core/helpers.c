@@ -53,6 +53,9 @@ static const struct ebpf_helper_proto global_protos[] = {
 	      EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_PTR_TO_UNINIT_MAP_VALUE),
 	PROTO(CORE_HELPER_MAP_PEEK_ELEM, "bpf_map_peek_elem", EBPF_RET_INTEGER,
 	      EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_PTR_TO_UNINIT_MAP_VALUE),
+	/* ARG_PTR_TO_SPIN_LOCK: the verifier pairs them and allows no other call in between. */
+	PROTO(CORE_HELPER_SPIN_LOCK, "bpf_spin_lock", EBPF_RET_VOID, EBPF_ARG_PTR_TO_SPIN_LOCK),
+	PROTO(CORE_HELPER_SPIN_UNLOCK, "bpf_spin_unlock", EBPF_RET_VOID, EBPF_ARG_PTR_TO_SPIN_LOCK),
 	PROTO(CORE_HELPER_STRTOL, "bpf_strtol", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_MEM,
 	      EBPF_ARG_CONST_SIZE, EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_LONG),
 	PROTO(CORE_HELPER_STRTOUL, "bpf_strtoul", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_MEM,
@@ -94,6 +97,8 @@ static const ebpf_helper_fn global_table[] = {
 	[CORE_HELPER_MAP_PUSH_ELEM] = core_helper_map_push_elem,
 	[CORE_HELPER_MAP_POP_ELEM] = core_helper_map_pop_elem,
 	[CORE_HELPER_MAP_PEEK_ELEM] = core_helper_map_peek_elem,
+	[CORE_HELPER_SPIN_LOCK] = core_helper_spin_lock,
+	[CORE_HELPER_SPIN_UNLOCK] = core_helper_spin_unlock,
 	[CORE_HELPER_STRTOL] = core_helper_strtol,
 	[CORE_HELPER_STRTOUL] = core_helper_strtoul,
 	[CORE_HELPER_KTIME_GET_BOOT_NS] = core_helper_ktime_get_boot_ns,

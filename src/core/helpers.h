@@ -36,6 +36,8 @@ enum core_helper_id {
 	CORE_HELPER_MAP_PUSH_ELEM = 87,
 	CORE_HELPER_MAP_POP_ELEM = 88,
 	CORE_HELPER_MAP_PEEK_ELEM = 89,
+	CORE_HELPER_SPIN_LOCK = 93,
+	CORE_HELPER_SPIN_UNLOCK = 94,
 	CORE_HELPER_STRTOL = 105,
 	CORE_HELPER_STRTOUL = 106,
 	CORE_HELPER_KTIME_GET_BOOT_NS = 125,
@@ -80,6 +82,9 @@ uint64_t core_helper_map_pop_elem(uint64_t map, uint64_t value, uint64_t r3, uin
 				  uint64_t r5);
 uint64_t core_helper_map_peek_elem(uint64_t map, uint64_t value, uint64_t r3, uint64_t r4,
 				   uint64_t r5);
+uint64_t core_helper_spin_lock(uint64_t lock, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);
+uint64_t core_helper_spin_unlock(uint64_t lock, uint64_t r2, uint64_t r3, uint64_t r4,
+				 uint64_t r5);
 uint64_t core_helper_ringbuf_output(uint64_t map, uint64_t data, uint64_t size, uint64_t flags,
 				    uint64_t r5);
 uint64_t core_helper_ringbuf_reserve(uint64_t map, uint64_t size, uint64_t flags, uint64_t r4,

@@ -76,6 +76,19 @@ uint64_t core_helper_map_peek_elem(uint64_t map, uint64_t value, uint64_t r3, ui
 	return value_out(reg_map(map), reg_ptr(value), map_peek_prog(reg_map(map), reg_ptr(value)));
 }
 
+/* Linux's bpf_spin_lock and bpf_spin_unlock are void helpers whose r0 is 0. */
+uint64_t core_helper_spin_lock(uint64_t lock, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	map_spin_lock(reg_ptr(lock));
+	return 0;
+}
+
+uint64_t core_helper_spin_unlock(uint64_t lock, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	map_spin_unlock(reg_ptr(lock));
+	return 0;
+}
+
 uint64_t core_helper_ringbuf_output(uint64_t map, uint64_t data, uint64_t size, uint64_t flags,
 				    uint64_t r5)
 {

@@ -670,6 +670,7 @@ static int create_map(const struct loader_map *lm, struct ebpf_map *inner, struc
 		.inner_map = inner,
 	};
 	char name[MAP_NAME_MAX];
+	const struct verifier_field *lock = loader_map_spin_lock(lm);
 	uint32_t key = 0;
 	int err;
 
@@ -680,6 +681,10 @@ static int create_map(const struct loader_map *lm, struct ebpf_map *inner, struc
 	}
 	if (lm->kind == LOADER_MAP_RODATA)
 		mopts.map_flags |= EBPF_F_RDONLY_PROG;
+	if (lock) {
+		mopts.spin_lock = true;
+		mopts.spin_lock_off = lock->off;
+	}
 	snprintf(name, sizeof(name), "%s", lm->name);
 	err = ebpf_map_create(lm->type, name, lm->key_size, lm->value_size, lm->max_entries, &mopts,
 			      map);
@@ -749,7 +754,14 @@ static int describe_map(const struct loader_map *lm, struct ebpf_map *inner, str
 		.name = lm->name,
 		.inner_map = inner,
 	};
-	int err = map_create_descriptor(&attr, map, NULL);
+	const struct verifier_field *lock = loader_map_spin_lock(lm);
+	int err;
+
+	if (lock) {
+		attr.has_spin_lock = true;
+		attr.spin_lock_off = lock->off;
+	}
+	err = map_create_descriptor(&attr, map, NULL);
 
 	if (err)
 		return err;

@@ -205,6 +205,10 @@ int ebpf_map_create(enum ebpf_map_type type, const char *name, uint32_t key_size
 	err = core_runtime_start();
 	if (err)
 		return err;
+	if (opts && opts->sz >= offsetof(struct ebpf_map_create_opts, spin_lock_off) + 4) {
+		attr.has_spin_lock = opts->spin_lock;
+		attr.spin_lock_off = opts->spin_lock_off;
+	}
 	if (opts && opts->sz >= offsetof(struct ebpf_map_create_opts, inner_map) + sizeof(void *)) {
 		attr.map_flags = opts->map_flags;
 		attr.inner_map = opts->inner_map;

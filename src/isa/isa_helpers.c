@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The names of Linux's helper functions by id, from the kernel's own list (<linux/bpf.h>,
- * __BPF_FUNC_MAPPER: id = position), so that a message can say "bpf_spin_lock (93)" where a
+ * __BPF_FUNC_MAPPER: id = position), so that a message can say "bpf_timer_init (169)" where a
  * program calls a helper its program type does not offer.
  */
 #include <stddef.h>

@@ -772,6 +772,9 @@ void loader_object_free(struct loader_object *object)
 		free(object->maps[i].init_programs);
 		free(object->maps[i].init_map_slots);
 		free(object->maps[i].init_maps);
+		for (uint32_t f = 0; f < object->maps[i].field_count; f++)
+			free((char *)object->maps[i].fields[f].type_name);
+		free(object->maps[i].fields);
 	}
 	for (i = 0; i < object->extern_count; i++)
 		free(object->externs[i].name);

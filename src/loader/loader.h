@@ -19,6 +19,8 @@
 
 #include <extbpf/extbpf.h>
 
+#include "verifier/verifier.h" /* struct verifier_field */
+
 enum loader_map_kind {
 	LOADER_MAP_USER,   /* from .maps (BTF) or the legacy maps section */
 	LOADER_MAP_RODATA, /* .rodata*: array of one value, frozen: programs may not write it */
@@ -47,6 +49,10 @@ struct loader_map {
 	/* This map is only the template of another map's inner maps ("<outer>.inner", as libbpf
 	 * names it): no program refers to it. */
 	bool inner_template;
+	/* The value's special fields (spin lock, kptrs) from its BTF, sorted by offset; each
+	 * type_name is the loader's own copy. */
+	struct verifier_field *fields;
+	uint32_t field_count;
 	/* Initial contents (global data: value_size bytes; NULL for .bss and user maps). */
 	void *initial_data;
 	/* Programs a program array is initialised with (`.values = { [1] = &prog }`):
@@ -157,6 +163,9 @@ int loader_kconfig_resolve(struct loader_object *obj, const char *config_path, c
  * one entry per possible CPU; a ring buffer's size is rounded up to a power-of-2 multiple of
  * the page size. */
 void loader_size_maps(struct loader_object *object, uint32_t cpus, uint32_t page_size);
+
+/* The map's struct bpf_spin_lock field, or NULL. */
+const struct verifier_field *loader_map_spin_lock(const struct loader_map *map);
 
 struct verifier_map;
 /* The object's maps as the verifier sees them (vmaps has map_count slots): .rodata is

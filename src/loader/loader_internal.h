@@ -31,6 +31,9 @@
 
 /* Linux's BPF_MAP_TYPE_PERF_EVENT_ARRAY, which the runtime's enum does not name. */
 #define LOADER_MAP_TYPE_PERF_EVENT_ARRAY 4
+/* A stack trace map declared without sizes (loader_size_maps). */
+#define LOADER_STACK_DEPTH		 127
+#define LOADER_STACK_ENTRIES		 1024
 
 enum loader_sec_kind {
 	SEC_OTHER,	 /* debug info, address-significance tables, ...: ignored */
@@ -139,6 +142,9 @@ struct loader_ctx {
 /* Formats the message for the caller and returns err. */
 int loader_err(struct loader_ctx *ctx, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The special fields of map `index`'s value type (map_fields.c): spin lock and kptrs. */
+int loader_map_fields(struct loader_ctx *ctx, int index, uint32_t value_type_id);
 
 /* Symbols (loader.c). */
 int loader_get_sym(struct loader_ctx *ctx, size_t index, GElf_Sym *sym);

@@ -19,6 +19,7 @@ struct map_def {
 	uint32_t type, key_size, value_size, max_entries, map_flags, pinning;
 	bool has_key_size, has_value_size;
 	bool key_typed, value_typed;	 /* given by __type(key|value, T) */
+	uint32_t value_type_id;		 /* T of __type(value, T) */
 	const struct btf_member *values; /* __array(values, ...) */
 };
 
@@ -95,17 +96,44 @@ static bool needs_key(uint32_t type)
 	       type != EBPF_MAP_TYPE_RINGBUF;
 }
 
-/* The checks every map type shares; the maps module validates each type in detail. */
+/* Storage maps hold one value per kernel object: Linux requires max_entries 0. */
+static bool is_storage(uint32_t type)
+{
+	switch (type) {
+	case EBPF_MAP_TYPE_CGROUP_STORAGE:
+	case EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+	case EBPF_MAP_TYPE_SK_STORAGE:
+	case EBPF_MAP_TYPE_INODE_STORAGE:
+	case EBPF_MAP_TYPE_TASK_STORAGE:
+	case EBPF_MAP_TYPE_CGRP_STORAGE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The checks every map type shares; the maps module validates each type in detail. Sizes the
+ * host sets at load may be absent: a perf event array's max_entries (the CPU count, as libbpf),
+ * a stack trace map's value size and max_entries (loader_size_maps).
+ */
 static int check_map(struct loader_ctx *ctx, const struct loader_map *map)
 {
+	bool stacks = map->type == EBPF_MAP_TYPE_STACK_TRACE;
+
 	if (map->type == EBPF_MAP_TYPE_UNSPEC)
 		return loader_err(ctx, -EINVAL, "map '%s': no map type", map->name);
-	/* libbpf sizes a perf event array without max_entries to the number of CPUs at load */
-	if (!map->max_entries && map->type != LOADER_MAP_TYPE_PERF_EVENT_ARRAY)
+	if (is_storage(map->type) && map->max_entries)
+		return loader_err(ctx, -EINVAL,
+				  "map '%s': max_entries is %u, a storage map's must be 0 (one "
+				  "value per kernel object)",
+				  map->name, map->max_entries);
+	if (!map->max_entries && map->type != LOADER_MAP_TYPE_PERF_EVENT_ARRAY && !stacks &&
+	    !is_storage(map->type))
 		return loader_err(ctx, -EINVAL, "map '%s': max_entries is zero", map->name);
 	if (!map->key_size && needs_key(map->type))
 		return loader_err(ctx, -EINVAL, "map '%s': key size is zero", map->name);
-	if (!map->value_size && map->type != EBPF_MAP_TYPE_RINGBUF)
+	if (!map->value_size && map->type != EBPF_MAP_TYPE_RINGBUF && !stacks)
 		return loader_err(ctx, -EINVAL, "map '%s': value size is zero", map->name);
 	return 0;
 }
@@ -403,6 +431,12 @@ static int member_type_size(struct loader_ctx *ctx, const char *map, const char 
 	return 0;
 }
 
+/* T of a member declared `T *name` (__type), known to be a pointer. */
+static uint32_t member_pointee(struct loader_ctx *ctx, const struct btf_member *m)
+{
+	return loader_btf_skip_mods(&ctx->btf, m->type, NULL)->type;
+}
+
 static int set_size(struct loader_ctx *ctx, const char *map, const char *what, uint32_t *dst,
 		    bool *has, uint32_t val)
 {
@@ -444,6 +478,8 @@ static int parse_member(struct loader_ctx *ctx, const char *map, const struct bt
 		err = field[5] ? member_uint(ctx, map, field, m, &val)
 			       : member_type_size(ctx, map, field, m, &val);
 		def->value_typed |= !field[5];
+		if (!field[5] && !err)
+			def->value_type_id = member_pointee(ctx, m);
 		return err ? err
 			   : set_size(ctx, map, "value", &def->value_size, &def->has_value_size,
 				      val);
@@ -609,6 +645,21 @@ static int btf_map_values(struct loader_ctx *ctx, int index, const struct btf_ty
 	return add_inner(ctx, index, pointee);
 }
 
+/* Map types whose values are the program's data (not records, programs or inner maps). */
+static bool has_value_fields(uint32_t type)
+{
+	switch (type) {
+	case EBPF_MAP_TYPE_RINGBUF:
+	case LOADER_MAP_TYPE_PERF_EVENT_ARRAY:
+	case EBPF_MAP_TYPE_PROG_ARRAY:
+	case EBPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case EBPF_MAP_TYPE_HASH_OF_MAPS:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static int btf_map(struct loader_ctx *ctx, const struct btf_var_secinfo *vs)
 {
 	const struct loader_sec *sec = &ctx->secs[ctx->maps_btf];
@@ -639,6 +690,8 @@ static int btf_map(struct loader_ctx *ctx, const struct btf_var_secinfo *vs)
 	ctx->origins[index].offset = sym.st_value;
 	ctx->origins[index].size = vs->size;
 	err = btf_map_values(ctx, index, t, &def);
+	if (!err && def.value_type_id && has_value_fields(def.type))
+		err = loader_map_fields(ctx, index, def.value_type_id);
 	return err ? err : check_map(ctx, &ctx->obj->maps[index]);
 }
 
@@ -893,6 +946,12 @@ void loader_size_maps(struct loader_object *object, uint32_t cpus, uint32_t page
 
 		if (map->type == LOADER_MAP_TYPE_PERF_EVENT_ARRAY && !map->max_entries)
 			map->max_entries = cpus;
+		/* The libbpf tools size their stack maps at run time: perf_event_max_stack
+		 * (127) frames of 8 bytes, and their default of 1024 stacks. */
+		if (map->type == EBPF_MAP_TYPE_STACK_TRACE && !map->value_size)
+			map->value_size = LOADER_STACK_DEPTH * sizeof(uint64_t);
+		if (map->type == EBPF_MAP_TYPE_STACK_TRACE && !map->max_entries)
+			map->max_entries = LOADER_STACK_ENTRIES;
 		if (map->type == EBPF_MAP_TYPE_RINGBUF)
 			map->max_entries = ring_size(map->max_entries, page_size);
 	}
@@ -914,6 +973,8 @@ void loader_describe_maps(const struct loader_object *object, struct verifier_ma
 			.read_only = rodata,
 			.frozen_data = rodata ? lm->initial_data : NULL,
 			.inner_map = lm->inner_map,
+			.fields = lm->fields,
+			.field_count = lm->field_count,
 		};
 	}
 }

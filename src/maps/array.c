@@ -124,8 +124,8 @@ static int array_update(struct ebpf_map *map, const void *key, const void *value
 
 	if (err)
 		return err;
-	memcpy(array_slot(a, a->ncpus > 1 ? map_cpu_slot(a->ncpus) : 0, index), value,
-	       map->attr.value_size);
+	map_value_copy_in(map, array_slot(a, a->ncpus > 1 ? map_cpu_slot(a->ncpus) : 0, index),
+			  value);
 	return 0;
 }
 
@@ -142,7 +142,7 @@ static int array_lookup_copy(struct ebpf_map *map, const void *key, void *value)
 	if (!array_index(a, key, &index))
 		return -ENOENT;
 	if (a->ncpus == 1) {
-		memcpy(value, array_slot(a, 0, index), map->attr.value_size);
+		map_value_copy_out(map, value, array_slot(a, 0, index));
 		return 0;
 	}
 	for (uint32_t cpu = 0; cpu < a->ncpus; cpu++)
@@ -161,8 +161,8 @@ static int array_update_copy(struct ebpf_map *map, const void *key, const void *
 	if (err)
 		return err;
 	for (uint32_t cpu = 0; cpu < a->ncpus; cpu++)
-		memcpy(array_slot(a, cpu, index),
-		       (const uint8_t *)value + (size_t)cpu * a->elem_size, map->attr.value_size);
+		map_value_copy_in(map, array_slot(a, cpu, index),
+				  (const uint8_t *)value + (size_t)cpu * a->elem_size);
 	return 0;
 }
 

@@ -343,7 +343,7 @@ static void values_copy_in(struct htab *h, struct htab_elem *e, const struct hta
 		return;
 	}
 	if (!h->percpu) {
-		memcpy(v, src->value, size);
+		map_value_init_copy(&h->map, v, src->value); /* a new element: its lock free */
 		return;
 	}
 	if (src->host) {
@@ -370,7 +370,7 @@ static void values_copy_out(struct htab *h, struct htab_elem *e, void *value)
 		return;
 	}
 	if (!h->percpu) {
-		memcpy(value, elem_value(h, e), size);
+		map_value_copy_out(&h->map, value, elem_value(h, e));
 		return;
 	}
 	for (uint32_t cpu = 0; cpu < h->ncpus; cpu++) {

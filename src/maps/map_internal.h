@@ -31,7 +31,7 @@
 #define MAP_VALUE_SIZE_MAX   (1u << 22)
 #define MAP_PERCPU_VALUE_MAX (32u * 1024)
 
-#define MAP_BPF_F_LOCK 4 /* update flag Linux has for values with a spin lock; not supported */
+#define MAP_BPF_F_LOCK EBPF_F_LOCK /* update/lookup under the value's spin lock */
 
 static inline uint64_t map_round_up(uint64_t n, uint64_t align)
 {
@@ -50,6 +50,24 @@ static inline bool map_update_flags_valid(uint64_t flags)
 {
 	return flags <= EBPF_EXIST;
 }
+
+/*
+ * Values with a spin lock (attr.has_spin_lock): copies skip the lock word, as Linux's
+ * copy_map_value, so an update never releases or takes a lock a program holds.
+ * map_value_copy_in writes dst except its lock word; map_value_init_copy fills a fresh value
+ * (lock free); map_value_copy_out reads src with the lock word as zero (what the host sees).
+ */
+void map_value_copy_in(const struct ebpf_map *map, void *dst, const void *src);
+void map_value_init_copy(const struct ebpf_map *map, void *dst, const void *src);
+void map_value_copy_out(const struct ebpf_map *map, void *dst, const void *src);
+/* The spin lock attributes: hash and array values only, 4-aligned, inside the value. */
+int map_check_spin_lock(const struct map_attr *attr, const char **why);
+/* BPF_F_LOCK (spin_lock.c): -EINVAL when the values hold no lock. `update` inserts a missing
+ * element (the type's update for programs, its update_copy for the host). */
+int map_update_locked(struct ebpf_map *map, const void *key, const void *value, uint64_t flags,
+		      int (*update)(struct ebpf_map *map, const void *key, const void *value,
+				    uint64_t flags));
+int map_lookup_locked(struct ebpf_map *map, const void *key, void *value);
 
 /* The registry (map_registry.c): the operations of a type, NULL when unsupported. */
 const struct map_ops *map_registry_ops(enum ebpf_map_type type);
@@ -71,6 +89,13 @@ extern const struct map_ops queue_map_ops;
 extern const struct map_ops stack_map_ops;
 extern const struct map_ops ringbuf_map_ops;
 extern const struct map_ops perf_event_array_map_ops;
+extern const struct map_ops sk_storage_map_ops;
+extern const struct map_ops inode_storage_map_ops;
+extern const struct map_ops task_storage_map_ops;
+extern const struct map_ops cgrp_storage_map_ops;
+extern const struct map_ops cgroup_storage_map_ops;
+extern const struct map_ops percpu_cgroup_storage_map_ops;
+extern const struct map_ops stack_trace_map_ops;
 
 /* The number of per-CPU slots (possible CPUs, as /sys/devices/system/cpu/possible says). */
 uint32_t map_possible_cpus(void);

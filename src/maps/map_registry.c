@@ -27,6 +27,15 @@ static const struct map_type_row map_types[] = {
 	{ EBPF_MAP_TYPE_STACK, "stack", &stack_map_ops },
 	{ EBPF_MAP_TYPE_DEVMAP_HASH, "devmap_hash", &devmap_hash_map_ops },
 	{ EBPF_MAP_TYPE_RINGBUF, "ringbuf", &ringbuf_map_ops },
+	/* verify-only (no_storage.c) */
+	{ EBPF_MAP_TYPE_STACK_TRACE, "stack_trace", &stack_trace_map_ops },
+	{ EBPF_MAP_TYPE_CGROUP_STORAGE, "cgroup_storage", &cgroup_storage_map_ops },
+	{ EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE, "percpu_cgroup_storage",
+	  &percpu_cgroup_storage_map_ops },
+	{ EBPF_MAP_TYPE_SK_STORAGE, "sk_storage", &sk_storage_map_ops },
+	{ EBPF_MAP_TYPE_INODE_STORAGE, "inode_storage", &inode_storage_map_ops },
+	{ EBPF_MAP_TYPE_TASK_STORAGE, "task_storage", &task_storage_map_ops },
+	{ EBPF_MAP_TYPE_CGRP_STORAGE, "cgrp_storage", &cgrp_storage_map_ops },
 };
 
 static const struct map_type_row *map_type_row(enum ebpf_map_type type)

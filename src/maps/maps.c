@@ -149,9 +149,16 @@ int map_create(const struct map_attr *attr, const struct map_object_ops *object_
 		return core_error(-EINVAL, "map '%s': map type %u is not supported", name,
 				  (unsigned int)attr->type);
 	}
-	err = ops->check_attr(attr, why);
+	err = map_check_spin_lock(attr, why);
+	if (!err)
+		err = ops->check_attr(attr, why);
 	if (err)
 		return core_error(err, "map '%s' (%s): %s", name, map_type_name(attr->type), *why);
+	if (ops->verify_only) {
+		*why = ops->verify_only;
+		return core_error(-EOPNOTSUPP, "map '%s' (%s) cannot be created to run: %s", name,
+				  map_type_name(attr->type), *why);
+	}
 	err = ops->alloc(attr, &map);
 	if (err) {
 		*why = "cannot allocate the map";
@@ -197,7 +204,9 @@ int map_create_descriptor(const struct map_attr *attr, struct ebpf_map **mapp, c
 		return core_error(-EINVAL, "map '%s': map type %u is unknown", name,
 				  (unsigned int)attr->type);
 	}
-	err = ops ? ops->check_attr(attr, why) : 0;
+	err = map_check_spin_lock(attr, why);
+	if (!err && ops)
+		err = ops->check_attr(attr, why);
 	if (err)
 		return core_error(err, "map '%s' (%s): %s", name, map_type_name(attr->type), *why);
 	map = calloc(1, sizeof(*map));
@@ -242,7 +251,11 @@ int map_update_prog(struct ebpf_map *map, const void *key, const void *value, ui
 {
 	if (map_prog_readonly(map))
 		return -EPERM;
-	return map->ops->update ? map->ops->update(map, key, value, flags) : -EOPNOTSUPP;
+	if (!map->ops->update)
+		return -EOPNOTSUPP;
+	if (flags & MAP_BPF_F_LOCK)
+		return map_update_locked(map, key, value, flags, map->ops->update);
+	return map->ops->update(map, key, value, flags);
 }
 
 int map_delete_prog(struct ebpf_map *map, const void *key)
@@ -333,8 +346,10 @@ static int map_fail(const struct ebpf_map *map, int err, const char *op, uint64_
 				  type, op);
 	case -EPERM:
 		if (atomic_load(&map->frozen))
-			return core_error(err, "map '%s' (%s): %s: the map is frozen (read-only "
-					  "for the host)", name, type, op);
+			return core_error(err,
+					  "map '%s' (%s): %s: the map is frozen (read-only "
+					  "for the host)",
+					  name, type, op);
 		return core_error(err, "map '%s' (%s): %s: not allowed by map_flags 0x%x", name,
 				  type, op, map->attr.map_flags);
 	case -EBADF:
@@ -370,12 +385,17 @@ static int map_lookup_copy_generic(struct ebpf_map *map, const void *key, void *
 	map_rcu_read_lock();
 	p = map->ops->lookup ? map->ops->lookup(map, key) : NULL;
 	if (p)
-		memcpy(value, p, map->attr.value_size);
+		map_value_copy_out(map, value, p);
 	map_rcu_read_unlock();
 	return p ? 0 : -ENOENT;
 }
 
 int ebpf_map_lookup_elem(struct ebpf_map *map, const void *key, void *value)
+{
+	return ebpf_map_lookup_elem_flags(map, key, value, 0);
+}
+
+int ebpf_map_lookup_elem_flags(struct ebpf_map *map, const void *key, void *value, uint64_t flags)
 {
 	const struct map_ops *ops;
 	int err;
@@ -386,6 +406,10 @@ int ebpf_map_lookup_elem(struct ebpf_map *map, const void *key, void *value)
 	ops = map->ops;
 	if (map->attr.map_flags & MAP_F_WRONLY)
 		err = -EPERM;
+	else if (flags & ~(uint64_t)MAP_BPF_F_LOCK)
+		err = -EINVAL;
+	else if (flags)
+		err = map_lookup_locked(map, key, value);
 	else if (ops->peek)
 		err = ops->peek(map, value);
 	else if (ops->lookup_copy)
@@ -394,7 +418,7 @@ int ebpf_map_lookup_elem(struct ebpf_map *map, const void *key, void *value)
 		err = map_lookup_copy_generic(map, key, value);
 	else
 		err = -EOPNOTSUPP;
-	return err ? map_fail(map, err, "lookup", 0) : 0;
+	return err ? map_fail(map, err, "lookup", flags) : 0;
 }
 
 int ebpf_map_update_elem(struct ebpf_map *map, const void *key, const void *value, uint64_t flags)
@@ -410,6 +434,9 @@ int ebpf_map_update_elem(struct ebpf_map *map, const void *key, const void *valu
 		err = -EPERM;
 	else if (ops->push)
 		err = ops->push(map, value, flags);
+	else if (flags & MAP_BPF_F_LOCK)
+		err = map_update_locked(map, key, value, flags,
+					ops->update_copy ? ops->update_copy : ops->update);
 	else if (ops->update_copy)
 		err = ops->update_copy(map, key, value, flags);
 	else if (ops->update)

@@ -34,6 +34,10 @@ struct map_attr {
 	const char *name;
 	/* array/hash of maps: the template every inner map must match */
 	const struct ebpf_map *inner_map;
+	/* The value's struct bpf_spin_lock, when it has one (Linux's btf_record): never copied
+	 * over by updates, read as zero by the host, taken by BPF_F_LOCK. */
+	bool has_spin_lock;
+	uint32_t spin_lock_off;
 };
 
 /*
@@ -72,6 +76,10 @@ struct map_ops {
 	int (*get_next_key)(struct ebpf_map *map, const void *key, void *next_key);
 	/* Optional (hash maps, as Linux 5.14+): copy the value out and delete atomically. */
 	int (*lookup_and_delete_copy)(struct ebpf_map *map, const void *key, void *value);
+	/* Types with no user-space meaning (storage of kernel objects, kernel stacks) have only
+	 * check_attr: they describe maps for verification, and map_create refuses them with
+	 * this reason. */
+	const char *verify_only;
 };
 
 struct ebpf_map {
@@ -166,6 +174,15 @@ int map_perf_reader_create(struct ebpf_map *map, ebpf_perf_sample_fn sample_fn,
 int map_perf_reader_consume(struct ebpf_perf_reader *reader);
 int map_perf_reader_poll(struct ebpf_perf_reader *reader, int timeout_ms);
 void map_perf_reader_destroy(struct ebpf_perf_reader *reader);
+
+/*
+ * bpf_spin_lock: a 4-byte word, 0 free and 1 held, taken with an atomic exchange. A user-space
+ * holder can be preempted, so a waiter spins a bounded number of times and then yields the CPU
+ * instead of burning its time slice. The verifier proves every lock is released on every path
+ * and that nothing but the unlock is called while it is held.
+ */
+void map_spin_lock(void *lock);
+void map_spin_unlock(void *lock);
 
 /* The slot of the calling thread in per-CPU maps (documented in docs/maps.md). */
 uint32_t map_current_cpu(void);

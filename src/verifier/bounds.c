@@ -1101,6 +1101,7 @@ static void propagate_scalar(struct vstate *st, const struct reg *reg)
 struct null_mark {
 	uint32_t id;
 	bool is_null;
+	bool keep_id; /* a value with a spin lock: the id names the lock (Linux's as well) */
 };
 
 static void mark_null(struct reg *reg, void *arg)
@@ -1124,13 +1125,20 @@ static void mark_null(struct reg *reg, void *arg)
 	reg->type = reg->type == PTR_TO_MAP_VALUE_OR_NULL ? PTR_TO_MAP_VALUE
 		    : reg->type == PTR_TO_MEM_OR_NULL	  ? PTR_TO_MEM
 							  : CONST_MAP_PTR;
-	reg->id = 0;
+	if (!m->keep_id)
+		reg->id = 0;
 }
 
 /* After `if (p == NULL)`: every copy of p is NULL on one side and valid on the other. */
-static void mark_ptr_or_null(struct vstate *st, const struct reg *ptr, bool is_null)
+static void mark_ptr_or_null(struct venv *env, struct vstate *st, const struct reg *ptr,
+			     bool is_null)
 {
-	struct null_mark m = { .id = ptr->id, .is_null = is_null };
+	struct null_mark m = {
+		.id = ptr->id,
+		.is_null = is_null,
+		.keep_id = ptr->type == PTR_TO_MAP_VALUE_OR_NULL &&
+			   map_has_spin_lock(&env->in->maps[ptr->map]),
+	};
 	uint32_t ref = ptr->ref_id, i;
 
 	state_foreach_reg(st, mark_null, &m);
@@ -1314,8 +1322,8 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 			struct reg *optr = &other->frames[other->curframe]->regs[regno];
 
 			/* JEQ: taken side is NULL; JNE: taken side is valid. */
-			mark_ptr_or_null(other, optr, op == EBPF_JMP_JEQ);
-			mark_ptr_or_null(env->cur, ptr, op != EBPF_JMP_JEQ);
+			mark_ptr_or_null(env, other, optr, op == EBPF_JMP_JEQ);
+			mark_ptr_or_null(env, env->cur, ptr, op != EBPF_JMP_JEQ);
 		}
 		return 0;
 	}

@@ -26,11 +26,15 @@
 #define PERF_EVENT_READ_VALUE 55
 #define SKB_OUTPUT	      111
 #define XDP_OUTPUT	      121
+#define SPIN_LOCK	93
+#define SPIN_UNLOCK	94
 #define MAX_HELPER_MEM	(1u << 29)
 
 struct call_meta {
 	const struct ebpf_helper_proto *proto;
-	int map;	  /* index of the map argument, -1 */
+	int map;      /* index of the map argument, -1 */
+	int lock_map; /* the spin lock argument's map and value id */
+	uint32_t lock_id;
 	uint32_t release; /* reference released by the call */
 	struct {
 		int regno;
@@ -195,6 +199,42 @@ static int check_map_helper_access(struct venv *env, uint32_t idx, struct call_m
 	return err;
 }
 
+/*
+ * Map types reached only through helpers of their own, and those helpers only with them
+ * (Linux's check_map_func_compatibility): stack traces, the storage of kernel objects.
+ */
+static const struct {
+	uint32_t helper;
+	enum ebpf_map_type types[2];
+} owned_maps[] = {
+	{ 27, { EBPF_MAP_TYPE_STACK_TRACE } }, /* bpf_get_stackid */
+	{ 81, { EBPF_MAP_TYPE_CGROUP_STORAGE, EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE } },
+	{ 99, { EBPF_MAP_TYPE_INODE_STORAGE } },  /* bpf_inode_storage_get */
+	{ 100, { EBPF_MAP_TYPE_INODE_STORAGE } }, /* bpf_inode_storage_delete */
+	{ 107, { EBPF_MAP_TYPE_SK_STORAGE } },	  /* bpf_sk_storage_get */
+	{ 108, { EBPF_MAP_TYPE_SK_STORAGE } },	  /* bpf_sk_storage_delete */
+	{ 156, { EBPF_MAP_TYPE_TASK_STORAGE } },  /* bpf_task_storage_get */
+	{ 157, { EBPF_MAP_TYPE_TASK_STORAGE } },  /* bpf_task_storage_delete */
+	{ 210, { EBPF_MAP_TYPE_CGRP_STORAGE } },  /* bpf_cgrp_storage_get */
+	{ 211, { EBPF_MAP_TYPE_CGRP_STORAGE } },  /* bpf_cgrp_storage_delete */
+};
+
+/* 1: the helper takes this owned type; 0: it takes other maps; -1: it owns other types. */
+static int owned_match(uint32_t helper, enum ebpf_map_type type, bool *type_owned)
+{
+	int match = 0;
+
+	*type_owned = false;
+	for (size_t i = 0; i < sizeof(owned_maps) / sizeof(owned_maps[0]); i++) {
+		bool listed = owned_maps[i].types[0] == type || owned_maps[i].types[1] == type;
+
+		*type_owned |= listed;
+		if (owned_maps[i].helper == helper)
+			match = listed ? 1 : -1;
+	}
+	return match;
+}
+
 /* Which maps may be passed to which global helper, as Linux's check_map_func_compatibility. */
 static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *meta,
 			    const struct verifier_map *map)
@@ -210,6 +250,11 @@ static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *me
 	bool of_maps =
 	    map->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS || map->type == EBPF_MAP_TYPE_HASH_OF_MAPS;
 
+	bool type_owned;
+	int owned = owned_match(id, map->type, &type_owned);
+
+	if (owned < 0 || (type_owned && owned != 1))
+		goto bad;
 	/* A queue's elements are reached only through push, pop and peek, which have no
 	 * meaning on other maps (they would fail at run time without writing their output). */
 	if (tail != (map->type == EBPF_MAP_TYPE_PROG_ARRAY) ||
@@ -430,6 +475,130 @@ static int check_printk_call(struct venv *env, uint32_t idx)
 	return 0;
 }
 
+/* ---- special fields of map values: bpf_spin_lock ------------------------------------------ */
+
+const char *map_field_name(enum verifier_field_kind kind)
+{
+	switch (kind) {
+	case VERIFIER_FIELD_SPIN_LOCK:
+		return "struct bpf_spin_lock";
+	case VERIFIER_FIELD_KPTR_UNTRUSTED:
+		return "__kptr_untrusted pointer";
+	case VERIFIER_FIELD_KPTR_REF:
+		return "__kptr pointer";
+	default:
+		return "special field";
+	}
+}
+
+const struct verifier_field *map_field_overlap(const struct verifier_map *map, int64_t lo,
+					       int64_t hi)
+{
+	for (uint32_t i = 0; i < map->field_count; i++) {
+		const struct verifier_field *f = &map->fields[i];
+
+		if (lo < (int64_t)f->off + f->size && (int64_t)f->off < hi)
+			return f;
+	}
+	return NULL;
+}
+
+static const struct verifier_field *map_spin_lock_field(const struct verifier_map *map)
+{
+	for (uint32_t i = 0; i < map->field_count; i++) {
+		if (map->fields[i].kind == VERIFIER_FIELD_SPIN_LOCK)
+			return &map->fields[i];
+	}
+	return NULL;
+}
+
+bool map_has_spin_lock(const struct verifier_map *map)
+{
+	return map_spin_lock_field(map) != NULL;
+}
+
+int check_no_lock_held(struct venv *env, uint32_t idx, const char *what)
+{
+	if (!env->cur->lock_held)
+		return 0;
+	return verr_state(env, idx, -EACCES,
+			  "%s while a bpf_spin_lock is held (taken at insn %u): only "
+			  "bpf_spin_unlock may be called until it is released, as on Linux",
+			  what, env->cur->lock_insn);
+}
+
+/* As Linux's process_spin_lock: exactly the value's lock, at a constant offset. */
+static int check_spin_lock_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+	const struct verifier_field *lock;
+	const struct verifier_map *map;
+	char detail[160];
+	int64_t off;
+
+	if (meta->proto->id != SPIN_LOCK && meta->proto->id != SPIN_UNLOCK)
+		return verr(env, idx, -EINVAL,
+			    "helper %s prototype: only bpf_spin_lock and bpf_spin_unlock take a "
+			    "spin lock",
+			    proto_name(meta->proto));
+	if (reg->type != PTR_TO_MAP_VALUE)
+		return arg_err(env, idx, meta, arg,
+			       "expected a pointer to the struct bpf_spin_lock of a map value",
+			       reg->type == PTR_TO_MAP_VALUE_OR_NULL ? "; null-check it first"
+								     : NULL);
+	map = &env->in->maps[reg->map];
+	lock = map_spin_lock_field(map);
+	if (!lock) {
+		snprintf(detail, sizeof(detail),
+			 "'%s' holds none (its value's BTF names no struct "
+			 "bpf_spin_lock)",
+			 map->name);
+		return arg_err(env, idx, meta, arg, "expected a spin lock, but map ", detail);
+	}
+	if (!tnum_is_const(reg->var))
+		return arg_err(env, idx, meta, arg,
+			       "the struct bpf_spin_lock must be at a constant offset", NULL);
+	off = (int64_t)reg->off + (int64_t)reg->var.value;
+	if (off != (int64_t)lock->off) {
+		snprintf(detail, sizeof(detail),
+			 "%lld is not the struct bpf_spin_lock of map '%s', "
+			 "which is at offset %u",
+			 (long long)off, map->name, lock->off);
+		return arg_err(env, idx, meta, arg, "offset ", detail);
+	}
+	meta->lock_map = reg->map;
+	meta->lock_id = reg->id;
+	return 0;
+}
+
+/* One lock at a time, released by the unlock of the same value (Linux's active_lock). */
+static int apply_spin_lock(struct venv *env, uint32_t idx, const struct call_meta *meta)
+{
+	struct vstate *st = env->cur;
+
+	if (meta->proto->id == SPIN_LOCK) {
+		if (st->lock_held)
+			return verr_state(env, idx, -EACCES,
+					  "bpf_spin_lock while another is held (taken at insn %u): "
+					  "one lock at a time, as on Linux",
+					  st->lock_insn);
+		st->lock_held = true;
+		st->lock_map = meta->lock_map;
+		st->lock_id = meta->lock_id;
+		st->lock_insn = idx;
+		return 0;
+	}
+	if (!st->lock_held)
+		return verr_state(env, idx, -EACCES,
+				  "bpf_spin_unlock without a bpf_spin_lock held");
+	if (st->lock_map != meta->lock_map || st->lock_id != meta->lock_id)
+		return verr_state(env, idx, -EACCES,
+				  "bpf_spin_unlock of another lock than the one taken at insn %u",
+				  st->lock_insn);
+	st->lock_held = false;
+	return 0;
+}
+
 static bool has_ref(const struct vstate *st, uint32_t ref)
 {
 	uint32_t i;
@@ -513,6 +682,21 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 			    NULL);
 		meta->release = reg->ref_id;
 		return 0;
+	case EBPF_ARG_PTR_TO_SPIN_LOCK:
+		return check_spin_lock_arg(env, idx, meta, arg);
+	case EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL:
+		if (reg_is_null(reg))
+			return 0;
+		return check_map_arg(env, idx, meta, arg,
+				     meta->map < 0 ? 0 : env->in->maps[meta->map].value_size,
+				     false);
+	case EBPF_ARG_PTR_TO_BTF_ID_OR_NULL:
+		if (reg_is_null(reg) || reg->type == PTR_TO_BTF_ID)
+			return 0;
+		return arg_err(env, idx, meta, arg,
+			       "expected a kernel object's pointer (BTF-typed, as a tracing "
+			       "program's argument) or NULL",
+			       NULL);
 	case EBPF_ARG_PTR_TO_STACK_OR_NULL:
 		if (reg_is_null(reg))
 			return 0;
@@ -593,6 +777,16 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 	case EBPF_RET_INTEGER:
 	case EBPF_RET_VOID:
 		reg_mark_unknown(r0);
+		return 0;
+	case EBPF_RET_PTR_TO_MAP_VALUE:
+		if (meta->map < 0)
+			return verr(env, idx, -EINVAL,
+				    "helper %s prototype: returns a map value but takes no map",
+				    proto_name(meta->proto));
+		reg_mark_ptr(r0, PTR_TO_MAP_VALUE);
+		r0->map = meta->map;
+		/* A value's lock is named by the pointer's id (apply_spin_lock). */
+		r0->id = map_has_spin_lock(&env->in->maps[meta->map]) ? ++env->id_gen : 0;
 		return 0;
 	case EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
 		if (meta->map < 0)
@@ -700,13 +894,19 @@ int check_helper_call(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
 	uint32_t id = (uint32_t)insn->imm;
-	struct call_meta meta = { .map = -1 };
+	struct call_meta meta = { .map = -1, .lock_map = -1 };
 	struct reg *regs = cur_regs(env);
 	int i, err;
 
 	err = helper_validate(env, idx, &meta.proto);
 	if (err)
 		return err;
+	/* A second bpf_spin_lock is named as such by apply_spin_lock. */
+	if (id != SPIN_UNLOCK && id != SPIN_LOCK) {
+		err = check_no_lock_held(env, idx, "helper call");
+		if (err)
+			return err;
+	}
 	for (i = 0; i < 5; i++) {
 		err = check_arg(env, idx, &meta, i);
 		if (err)
@@ -714,6 +914,11 @@ int check_helper_call(struct venv *env, uint32_t idx)
 	}
 	if (id == TRACE_PRINTK) {
 		err = check_printk_call(env, idx);
+		if (err)
+			return err;
+	}
+	if (meta.lock_map >= 0) {
+		err = apply_spin_lock(env, idx, &meta);
 		if (err)
 			return err;
 	}

@@ -132,6 +132,50 @@ static int region_access(struct venv *env, uint32_t idx, int regno, const struct
 			  (unsigned long long)size, what, (unsigned long long)limit);
 }
 
+/*
+ * A map value's special fields (spin lock, kptrs) are reached only through their helpers: a
+ * load, store or helper argument whose bytes [ptr + off, + size) may overlap one is refused.
+ */
+static int map_fields_access(struct venv *env, uint32_t idx, const struct verifier_map *map,
+			     const struct reg *ptr, int64_t off, uint64_t size, const char *how)
+{
+	int64_t lo = ptr->off + off + ptr->smin;
+	int64_t hi = ptr->off + off + ptr->smax + (int64_t)size;
+	const struct verifier_field *f = map_field_overlap(map, lo, hi);
+
+	if (!f)
+		return 0;
+	return verr_state(
+	    env, idx, -EACCES,
+	    "%s of bytes %lld..%lld of a map '%s' value overlaps its %s at offset %u, "
+	    "which only its helpers may touch",
+	    how, (long long)lo, (long long)(hi - 1), map->name, map_field_name(f->kind), f->off);
+}
+
+/*
+ * A kptr field read or cleared as Linux allows: exactly its 8 bytes at a constant offset; a
+ * load gives a number (no kernel object is ever stored here: nothing but NULL can be), a store
+ * may only write NULL, and only into a __kptr_untrusted field (a referenced __kptr is changed
+ * through bpf_kptr_xchg alone).
+ */
+static bool kptr_plain_access(const struct verifier_map *map, const struct reg *ptr, int64_t off,
+			      int size, bool write, const struct reg *val)
+{
+	const struct verifier_field *f;
+	int64_t at;
+
+	if (size != 8 || !tnum_is_const(ptr->var))
+		return false;
+	at = ptr->off + off + (int64_t)ptr->var.value;
+	f = map_field_overlap(map, at, at + 8);
+	if (!f || f->off != at || f->kind == VERIFIER_FIELD_SPIN_LOCK)
+		return false;
+	if (!write)
+		return true;
+	return f->kind == VERIFIER_FIELD_KPTR_UNTRUSTED && val && reg_is_const(val) &&
+	       val->var.value == 0;
+}
+
 /* ---- context ------------------------------------------------------------------------------ */
 
 static bool overlaps(int64_t a, int64_t alen, int64_t b, int64_t blen)
@@ -619,6 +663,9 @@ static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int si
 		if (err)
 			return err;
 		err = region_access(env, idx, regno, ptr, off, size, map->value_size, "map value");
+		if (!err && !kptr_plain_access(map, ptr, off, size, write, val))
+			err = map_fields_access(env, idx, map, ptr, off, (uint64_t)size,
+						write ? "a direct store" : "a direct load");
 		if (!err && write)
 			err = check_leak(env, idx, val, "a map value");
 		if (!err && !write && frozen_read(map, ptr, off, size, sext, out))
@@ -865,6 +912,8 @@ int check_ld_abs(struct venv *env, uint32_t idx)
 		return verr_state(env, idx, -EACCES,
 				  "legacy packet load with an unreleased ring buffer reservation "
 				  "(it may end the program)");
+	if (check_no_lock_held(env, idx, "legacy packet load (it may end the program)"))
+		return -EACCES;
 	if (EBPF_MODE(insn->code) == EBPF_MODE_IND && regs[insn->src_reg].type != SCALAR)
 		return verr_state(env, idx, -EACCES,
 				  "legacy packet load: index r%d must be an initialised scalar",
@@ -946,7 +995,11 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 		snprintf(d, sizeof(d), "%s: helper would ", what);
 		if (check_map_access_type(env, idx, map, write, d))
 			return -EACCES;
-		return region_access(env, idx, regno, ptr, 0, size, map->value_size, "map value");
+		i = region_access(env, idx, regno, ptr, 0, size, map->value_size, "map value");
+		if (i)
+			return (int)i;
+		snprintf(d, sizeof(d), "%s: an access", what);
+		return map_fields_access(env, idx, map, ptr, 0, size, d);
 	case PTR_TO_MEM:
 		return region_access(env, idx, regno, ptr, 0, size, ptr->range,
 				     "ring buffer memory");

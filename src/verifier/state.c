@@ -389,6 +389,10 @@ static void state_copy_scalars(struct vstate *dst, const struct vstate *src)
 	dst->nrefs = src->nrefs;
 	memcpy(dst->refs, src->refs, sizeof(src->refs));
 	memcpy(dst->ref_insn, src->ref_insn, sizeof(src->ref_insn));
+	dst->lock_held = src->lock_held;
+	dst->lock_map = src->lock_map;
+	dst->lock_id = src->lock_id;
+	dst->lock_insn = src->lock_insn;
 	dst->insn = src->insn;
 	dst->prev_insn = src->prev_insn;
 	dst->walk = src->walk;
@@ -753,7 +757,12 @@ static bool states_compare(struct venv *env, const struct vstate *old, const str
 	for (i = 0; i < old->nrefs; i++)
 		if (!check_ids(&idmap, old->refs[i], cur->refs[i]))
 			return false;
-	return true;
+	/* The same lock must be held: the value pointers' ids map onto each other. */
+	if (old->lock_held != cur->lock_held)
+		return false;
+	return !old->lock_held ||
+	       (old->lock_map == cur->lock_map && (old->lock_id == 0) == (cur->lock_id == 0) &&
+		check_ids(&idmap, old->lock_id, cur->lock_id));
 }
 
 bool states_equal(struct venv *env, const struct vstate *old, const struct vstate *cur, bool exact)

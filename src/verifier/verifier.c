@@ -248,6 +248,10 @@ static int call_local(struct venv *env, uint32_t idx)
 	struct frame *caller = st->frames[st->curframe], *callee;
 	int i;
 
+	int err = check_no_lock_held(env, idx, "bpf-to-bpf function call");
+
+	if (err)
+		return err;
 	if (st->curframe + 1 >= EBPF_MAX_CALL_DEPTH)
 		return verr_state(env, idx, -EACCES, "call stack too deep: more than %d frames",
 				  EBPF_MAX_CALL_DEPTH);
@@ -325,6 +329,12 @@ static int check_exit(struct venv *env, uint32_t idx)
 	struct reg *r0 = &cur_regs(env)[0];
 	char d[96];
 
+	if (st->lock_held)
+		return verr_state(env, idx, -EACCES,
+				  "%s with the bpf_spin_lock taken at insn %u still held: "
+				  "bpf_spin_unlock is missing on this path",
+				  st->curframe ? "return from a subprogram" : "exit",
+				  st->lock_insn);
 	if (r0->type == NOT_INIT)
 		return verr_state(env, idx, -EACCES,
 				  "r0 is not set at exit (return value uninitialised)");

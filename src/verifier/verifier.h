@@ -12,6 +12,23 @@
 
 #include <extbpf/extbpf.h>
 
+/*
+ * A special field of a map value (Linux's btf_record, found in the value's BTF by the loader):
+ * programs reach it only through the helpers made for it, never as plain bytes.
+ */
+enum verifier_field_kind {
+	VERIFIER_FIELD_SPIN_LOCK = 1,  /* struct bpf_spin_lock: bpf_spin_lock/unlock only */
+	VERIFIER_FIELD_KPTR_UNTRUSTED, /* __kptr_untrusted pointer: 8-byte loads, NULL stores */
+	VERIFIER_FIELD_KPTR_REF,       /* __kptr pointer: 8-byte loads, bpf_kptr_xchg */
+};
+
+struct verifier_field {
+	enum verifier_field_kind kind;
+	uint32_t off;
+	uint32_t size;
+	const char *type_name; /* kptrs: the struct pointed to ("task_struct"), else NULL */
+};
+
 /* What the verifier knows of a map the program refers to (by index, see loader.h). */
 struct verifier_map {
 	const char *name;
@@ -23,6 +40,8 @@ struct verifier_map {
 	bool read_only;		 /* .rodata: values may be read, never written */
 	const void *frozen_data; /* .rodata contents (constant strings, known values), or NULL */
 	int32_t inner_map;	 /* index of the inner map template for maps of maps, or -1 */
+	const struct verifier_field *fields; /* sorted by offset; at most one spin lock */
+	uint32_t field_count;
 };
 
 struct verifier_line {

@@ -123,6 +123,12 @@ struct vstate {
 	uint32_t nrefs;
 	uint32_t refs[MAX_REFS];     /* acquired ring buffer reservations (ref ids) */
 	uint32_t ref_insn[MAX_REFS]; /* where each was acquired */
+	/* The bpf_spin_lock held (Linux's active_lock): the map and the id of the value pointer
+	 * it was taken through (0 for global data), and where. */
+	bool lock_held;
+	int32_t lock_map;
+	uint32_t lock_id;
+	uint32_t lock_insn;
 	uint32_t insn;
 	uint32_t prev_insn;   /* the instruction that led here: was it a loop's back-edge? */
 	uint32_t walk;	      /* innermost loop walk by abstraction this path is in (loop.c), 0 */
@@ -348,6 +354,13 @@ void stack_update_depth(struct venv *env, struct frame *frame, int64_t lowest);
 
 /* helpers.c */
 int check_helper_call(struct venv *env, uint32_t idx);
+/* Refuses `what` (a call, an exit, a legacy packet load) while a bpf_spin_lock is held. */
+int check_no_lock_held(struct venv *env, uint32_t idx, const char *what);
+/* The map value's special field that [lo, hi) overlaps, or NULL. */
+const struct verifier_field *map_field_overlap(const struct verifier_map *map, int64_t lo,
+					       int64_t hi);
+const char *map_field_name(enum verifier_field_kind kind);
+bool map_has_spin_lock(const struct verifier_map *map);
 /* Packet pointers in every frame and spill become unusable (the packet may have moved). */
 void invalidate_packet_pointers(struct vstate *st);
 

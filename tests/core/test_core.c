@@ -537,7 +537,7 @@ static void test_unoffered_helper_named(void **state)
 		int32_t id;
 		const char *says;
 	} calls[] = {
-		{ 93, "helper bpf_spin_lock (93) is not offered by program type 'sample'" },
+		{ 169, "helper bpf_timer_init (169) is not offered by program type 'sample'" },
 		{ 14,
 		  "helper bpf_get_current_pid_tgid (14) is not offered by program type 'other'" },
 		{ 30583, "unknown helper 30583" },

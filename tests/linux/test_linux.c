@@ -584,6 +584,26 @@ static void test_tracing_programs(void **state)
 	ebpf_object_close(obj);
 }
 
+/* Task and cgroup storage and a stack trace map sized at run time: verified, never run. */
+static void test_storage_and_stack_maps(void **state)
+{
+	struct ebpf_object *obj = verify_object("storage_maps.bpf.o");
+	struct ebpf_map *stacks = ebpf_object_find_map(obj, "stacks");
+
+	expect_type(obj, "count_stacks", "kprobe");
+	assert_int_equal(ebpf_map_type(ebpf_object_find_map(obj, "task_infos")),
+			 EBPF_MAP_TYPE_TASK_STORAGE);
+	assert_int_equal(ebpf_map_max_entries(ebpf_object_find_map(obj, "cgroup_counts")), 0);
+	/* Sized as the libbpf tools size it: 127 frames, 1024 stacks. */
+	assert_int_equal(ebpf_map_value_size(stacks), 127 * 8);
+	assert_int_equal(ebpf_map_max_entries(stacks), 1024);
+	ebpf_object_close(obj);
+	obj = NULL;
+	assert_int_not_equal(open_object("storage_maps.bpf.o", NULL, false, &obj), 0);
+	assert_null(obj);
+	assert_true(error_has("verify-only") || error_has("verification only"));
+}
+
 /* fentry, fexit, tp_btf, lsm, fmod_ret: BTF-typed arguments, verified; never run. */
 static void test_btf_tracing_programs(void **state)
 {
@@ -703,6 +723,9 @@ static void test_unsafe_twins(void **state)
 		  false },
 		{ "bad/lwt_in_pkt_helper_write.bpf.o",
 		  "helper bpf_skb_load_bytes arg3: write into the packet prohibited", false },
+		{ "bad/task_storage_null.bpf.o", "before a null check", false },
+		{ "bad/storage_max_entries.bpf.o",
+		  "map 'sized_storage': max_entries is 64, a storage map's must be 0", false },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
@@ -811,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_cilium_tc),
 		cmocka_unit_test(test_suricata_socket_filter),
 		cmocka_unit_test(test_tracing_programs),
+		cmocka_unit_test(test_storage_and_stack_maps),
 		cmocka_unit_test(test_btf_tracing_programs),
 		cmocka_unit_test(test_btf_tracing_unsafe),
 		cmocka_unit_test(test_socket_programs),

@@ -190,6 +190,25 @@ static size_t map_refs(const struct loader_object *obj, const struct loader_prog
 	return n;
 }
 
+/* struct bpf_spin_lock found in the values' BTF: one field at its offset, in both maps. */
+static void test_spin_lock_fields(void **state)
+{
+	struct fixture f = open_prog("spin_lock.bpf.o");
+	const char *names[] = { "hashed", "arrayed" };
+
+	for (size_t i = 0; i < 2; i++) {
+		const struct loader_map *m = &f.obj->maps[t_map_index(f.obj, names[i])];
+
+		assert_int_equal(m->value_size, 32);
+		assert_int_equal(m->field_count, 1);
+		assert_int_equal(m->fields[0].kind, VERIFIER_FIELD_SPIN_LOCK);
+		assert_int_equal(m->fields[0].off, 8);
+		assert_int_equal(m->fields[0].size, 4);
+		assert_ptr_equal(loader_map_spin_lock(m), &m->fields[0]);
+	}
+	close_prog(&f);
+}
+
 static void test_hash_counter(void **state)
 {
 	struct fixture f = open_prog("hash_counter.bpf.o");
@@ -508,11 +527,17 @@ static void test_open_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_global_data), cmocka_unit_test(test_hash_counter),
-		cmocka_unit_test(test_lru),	    cmocka_unit_test(test_lpm),
-		cmocka_unit_test(test_ringbuf),	    cmocka_unit_test(test_tail_call),
-		cmocka_unit_test(test_map_in_map),  cmocka_unit_test(test_subprog),
-		cmocka_unit_test(test_legacy_maps), cmocka_unit_test(test_open_file),
+		cmocka_unit_test(test_global_data),
+		cmocka_unit_test(test_hash_counter),
+		cmocka_unit_test(test_spin_lock_fields),
+		cmocka_unit_test(test_lru),
+		cmocka_unit_test(test_lpm),
+		cmocka_unit_test(test_ringbuf),
+		cmocka_unit_test(test_tail_call),
+		cmocka_unit_test(test_map_in_map),
+		cmocka_unit_test(test_subprog),
+		cmocka_unit_test(test_legacy_maps),
+		cmocka_unit_test(test_open_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,6 +81,12 @@ static void test_btf_map_definitions(void **state)
 			    "map 'pinned': unsupported pinning 2");
 	expect_prog_refused("bad/prog_array_slot.bpf.o", -EINVAL,
 			    "map 'small_table': slot 3 is beyond max_entries 2");
+	expect_prog_refused("bad/spin_lock_two.bpf.o", -EINVAL,
+			    "map 'doubly_locked': value type 'struct two_locks' has more than one "
+			    "struct bpf_spin_lock (at offsets 0 and 8; Linux allows one)");
+	expect_prog_refused("bad/spin_lock_misaligned.bpf.o", -EINVAL,
+			    "map 'crooked': struct bpf_spin_lock at offset 2 of value type 'struct "
+			    "misaligned' is not 4-byte aligned");
 }
 
 /* A good object to corrupt, and a way to refuse it. */

@@ -19,9 +19,9 @@
 /* The program types of the corpus. */
 enum vt_type {
 	VT_PKT, /* xdp_md-like: {u32 data, data_end, data_meta, ifindex, rxq, egress}, read-only */
-	VT_PLAIN,  /* 32 bytes, bytes 16..23 writable, no packet */
-	VT_LEAK,   /* VT_PLAIN with EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK */
-	VT_PKT64,  /* {u64 data, data_end}: 8-byte packet pointer fields */
+	VT_PLAIN, /* 32 bytes, bytes 16..23 writable, no packet */
+	VT_LEAK,  /* VT_PLAIN with EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK */
+	VT_PKT64, /* {u64 data, data_end}: 8-byte packet pointer fields */
 	/* {u32 data, data_end, u64 x, slot_data, slot_data_end, y}, 48 bytes: narrow packet fields
 	 * whose real pointers are kept inside the context (bytes 16..31), 16..47 writable */
 	VT_PKT_SLOTS,
@@ -30,23 +30,29 @@ enum vt_type {
 
 /* The maps every case sees, by index (EBPF_LD_MAP_IDX(reg, MAP_...)). */
 enum {
-	MAP_HASH,      /* hash, key 4, value 16 */
-	MAP_ARRAY,     /* array, key 4, value 48, 8 entries */
-	MAP_RODATA,    /* .rodata: array of one 32-byte value, read-only, "hello\0%d\0..." */
-	MAP_DATA,      /* .data: array of one 64-byte value */
-	MAP_PROGS,     /* prog array */
-	MAP_RB,	       /* ring buffer */
-	MAP_OUTER,     /* array of maps, inner template MAP_ARRAY */
-	MAP_QUEUE,     /* queue of 8-byte values */
-	MAP_RO_HASH,   /* MAP_HASH created with BPF_F_RDONLY_PROG */
-	MAP_WO_HASH,   /* MAP_HASH created with BPF_F_WRONLY_PROG */
-	MAP_RO_GLOBAL, /* array of one 16-byte value, BPF_F_RDONLY_PROG (not frozen) */
-	MAP_WO_GLOBAL, /* array of one 16-byte value, BPF_F_WRONLY_PROG */
-	MAP_RO_QUEUE,  /* MAP_QUEUE created with BPF_F_RDONLY_PROG */
-	MAP_WO_QUEUE,  /* MAP_QUEUE created with BPF_F_WRONLY_PROG */
-	MAP_RO_OUTER,  /* array of maps, inner template MAP_RO_GLOBAL */
-	MAP_STACK_MAP, /* stack of 8-byte values */
-	MAP_FMTS,      /* read-only global data: printk formats, one per 16 bytes (FMT_*) */
+	MAP_HASH,	   /* hash, key 4, value 16 */
+	MAP_ARRAY,	   /* array, key 4, value 48, 8 entries */
+	MAP_RODATA,	   /* .rodata: array of one 32-byte value, read-only, "hello\0%d\0..." */
+	MAP_DATA,	   /* .data: array of one 64-byte value */
+	MAP_PROGS,	   /* prog array */
+	MAP_RB,		   /* ring buffer */
+	MAP_OUTER,	   /* array of maps, inner template MAP_ARRAY */
+	MAP_QUEUE,	   /* queue of 8-byte values */
+	MAP_RO_HASH,	   /* MAP_HASH created with BPF_F_RDONLY_PROG */
+	MAP_WO_HASH,	   /* MAP_HASH created with BPF_F_WRONLY_PROG */
+	MAP_RO_GLOBAL,	   /* array of one 16-byte value, BPF_F_RDONLY_PROG (not frozen) */
+	MAP_WO_GLOBAL,	   /* array of one 16-byte value, BPF_F_WRONLY_PROG */
+	MAP_RO_QUEUE,	   /* MAP_QUEUE created with BPF_F_RDONLY_PROG */
+	MAP_WO_QUEUE,	   /* MAP_QUEUE created with BPF_F_WRONLY_PROG */
+	MAP_RO_OUTER,	   /* array of maps, inner template MAP_RO_GLOBAL */
+	MAP_STACK_MAP,	   /* stack of 8-byte values */
+	MAP_FMTS,	   /* read-only global data: printk formats, one per 16 bytes (FMT_*) */
+	MAP_LOCKED,	   /* hash, key 4, value 16 with a struct bpf_spin_lock at offset 8 */
+	MAP_LOCKED_GLOBAL, /* array of one 16-byte value, a struct bpf_spin_lock at offset 8 */
+	MAP_TASK_STORE,	   /* task storage, key 4, value 16 */
+	MAP_CG_STORE,	   /* cgroup storage (bpf_get_local_storage), key 12, value 16 */
+	MAP_STACKS,	   /* stack trace, key 4, value 1016 (127 frames) */
+	MAP_KPTRS,	   /* hash, value 24: __kptr_untrusted at 0, __kptr at 8, u64 at 16 */
 	MAP_COUNT_
 };
 
@@ -64,7 +70,13 @@ enum {
 	H_PUSH = 87,
 	H_POP = 88,
 	H_PEEK = 89,
+	H_GET_STACKID = 27,
+	H_GET_LOCAL_STORAGE = 81,
+	H_SPIN_LOCK = 93,
+	H_SPIN_UNLOCK = 94,
 	H_STRTOL = 105,
+	H_TASK_STORAGE_GET = 156,
+	H_TASK_STORAGE_DELETE = 157,
 	H_PROBE_READ_KERNEL = 113,
 	H_RB_OUTPUT = 130,
 	H_RB_RESERVE = 131,
@@ -115,6 +127,8 @@ CASES(printk);
 CASES(attack);
 CASES(bounds32);
 CASES(limits);
+CASES(spin_lock);
+CASES(storage);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */

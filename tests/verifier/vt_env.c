@@ -24,6 +24,15 @@ static const char fmts[FMT_COUNT_][16] = {
 	[FMT_PK] = "%pK",
 };
 
+static const struct verifier_field lock_at_8[] = {
+	{ .kind = VERIFIER_FIELD_SPIN_LOCK, .off = 8, .size = 4 },
+};
+
+static const struct verifier_field kptrs[] = {
+	{ .kind = VERIFIER_FIELD_KPTR_UNTRUSTED, .off = 0, .size = 8, .type_name = "task_struct" },
+	{ .kind = VERIFIER_FIELD_KPTR_REF, .off = 8, .size = 8, .type_name = "cgroup" },
+};
+
 const struct verifier_map vt_maps[MAP_COUNT_] = {
 	[MAP_HASH] = { "hash", EBPF_MAP_TYPE_HASH, 4, 16, 64, 0, false, NULL, -1 },
 	[MAP_ARRAY] = { "array", EBPF_MAP_TYPE_ARRAY, 4, 48, 8, 0, false, NULL, -1 },
@@ -50,6 +59,16 @@ const struct verifier_map vt_maps[MAP_COUNT_] = {
 	[MAP_STACK_MAP] = { "stack", EBPF_MAP_TYPE_STACK, 0, 8, 16, 0, false, NULL, -1 },
 	[MAP_FMTS] = { ".rodata.str1.1", EBPF_MAP_TYPE_ARRAY, 4, sizeof(fmts), 1,
 		       EBPF_F_RDONLY_PROG, true, fmts, -1 },
+	[MAP_LOCKED] = { "locked", EBPF_MAP_TYPE_HASH, 4, 16, 64, 0, false, NULL, -1, lock_at_8,
+			 1 },
+	[MAP_TASK_STORE] = { "task_store", EBPF_MAP_TYPE_TASK_STORAGE, 4, 16, 0, EBPF_F_NO_PREALLOC,
+			     false, NULL, -1 },
+	[MAP_CG_STORE] = { "cg_store", EBPF_MAP_TYPE_CGROUP_STORAGE, 12, 16, 0, 0, false, NULL,
+			   -1 },
+	[MAP_STACKS] = { "stacks", EBPF_MAP_TYPE_STACK_TRACE, 4, 1016, 1024, 0, false, NULL, -1 },
+	[MAP_KPTRS] = { "kptrs", EBPF_MAP_TYPE_HASH, 4, 24, 8, 0, false, NULL, -1, kptrs, 2 },
+	[MAP_LOCKED_GLOBAL] = { ".bss.locked", EBPF_MAP_TYPE_ARRAY, 4, 16, 1, 0, false, NULL, -1,
+				lock_at_8, 1 },
 };
 
 #define P(id_, name_, ret_, ...)                                                                   \
@@ -96,6 +115,17 @@ static const struct ebpf_helper_proto globals[] = {
 	  EBPF_ARG_CONST_SIZE_OR_ZERO, EBPF_ARG_PTR_TO_CONST_STR, EBPF_ARG_PTR_TO_MEM_OR_NULL,
 	  EBPF_ARG_CONST_SIZE_OR_ZERO),
 	P(H_STACK_OR_NULL, "stack_or_null", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_STACK_OR_NULL),
+	P(H_SPIN_LOCK, "bpf_spin_lock", EBPF_RET_VOID, EBPF_ARG_PTR_TO_SPIN_LOCK),
+	P(H_GET_STACKID, "bpf_get_stackid", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_CTX,
+	  EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_ANYTHING),
+	P(H_GET_LOCAL_STORAGE, "bpf_get_local_storage", EBPF_RET_PTR_TO_MAP_VALUE,
+	  EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_ANYTHING),
+	P(H_TASK_STORAGE_GET, "bpf_task_storage_get", EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,
+	  EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL, EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL,
+	  EBPF_ARG_ANYTHING),
+	P(H_TASK_STORAGE_DELETE, "bpf_task_storage_delete", EBPF_RET_INTEGER,
+	  EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL),
+	P(H_SPIN_UNLOCK, "bpf_spin_unlock", EBPF_RET_VOID, EBPF_ARG_PTR_TO_SPIN_LOCK),
 };
 
 static const struct ebpf_helper_proto pkt_helpers[] = {
