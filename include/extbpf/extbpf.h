@@ -78,8 +78,12 @@ int ebpf_extension_load_dir(const char *dir);
  * (<bindir>/../<libdir>/extbpf). */
 const char *ebpf_extension_default_dir(void);
 /*
- * Detaches every link attached to the extension's hooks (each link then reports it was
- * detached), waits for invocations in flight, deregisters its providers and unloads it.
+ * Unbinds every link attached to the extension's hooks, waits for invocations in flight,
+ * deregisters its providers and unloads it. Programs of its types and links to its hooks stay,
+ * dormant (never invoked, ebpf_program_is_dormant / ebpf_link_is_dormant): when an extension
+ * registers the same program type and attach type GUIDs again, programs whose contract still
+ * holds (the prototypes of the helpers they call, the context layout, the program information's
+ * version and size) rebind and their links resume; the others stay dormant and say why.
  */
 int ebpf_extension_unload(struct ebpf_extension *extension);
 const char *ebpf_extension_name(const struct ebpf_extension *extension);
@@ -323,6 +327,10 @@ const struct ebpf_inst *ebpf_program_insns(const struct ebpf_program *program, s
 int ebpf_program_jited(const struct ebpf_program *program, const uint8_t **code, size_t *size,
 		       const uint32_t **offsets);
 uint32_t ebpf_program_id(const struct ebpf_program *program);
+/* Whether the program is dormant: its program type went away with its extension, or came back
+ * with a contract the program was not verified against. A dormant program never runs (test runs
+ * fail with -ENODEV). reason (may be NULL) receives why, "" when not dormant. */
+bool ebpf_program_is_dormant(const struct ebpf_program *program, char *reason, size_t size);
 uint32_t ebpf_map_id(const struct ebpf_map *map);
 
 /* As BPF_PROG_TEST_RUN: builds a context with the program type's context_create, runs the
@@ -386,8 +394,11 @@ int ebpf_program_attach_by_name(struct ebpf_program *program, const char *attach
 				const void *params, size_t params_size, struct ebpf_link **link);
 /* Detaches (waiting for invocations in flight) and frees the link. */
 int ebpf_link_detach(struct ebpf_link *link);
-/* True once the hook went away (its extension unloaded) or ebpf_link_detach was called. */
+/* True while the link does not run: dormant (below). Kept for hosts written before dormancy. */
 bool ebpf_link_is_detached(const struct ebpf_link *link);
+/* Whether the link is dormant: its hook is gone (or came back and refused it) or its program is
+ * dormant. reason (may be NULL) receives why, "" when not dormant. */
+bool ebpf_link_is_dormant(const struct ebpf_link *link, char *reason, size_t size);
 
 /* ---- Pinning ----------------------------------------------------------------------------- */
 

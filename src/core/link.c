@@ -57,9 +57,12 @@ static inline int run(struct ebpf_link *link, void *ctx, uint32_t *result)
 {
 	const struct ebpf_program *program;
 
-	if (atomic_load_explicit(&link->detached, memory_order_acquire))
+	/* Unbound: detaching, or its hook is away. Unusable: its program is dormant. */
+	if (!atomic_load_explicit(&link->bound, memory_order_acquire))
 		return -ENOENT;
 	program = link->program;
+	if (!atomic_load_explicit(&program->usable, memory_order_acquire))
+		return -ENOENT;
 	*result = (uint32_t)exec_program_run(program->exec, (uint64_t)(uintptr_t)ctx, 0);
 	return 0;
 }
@@ -126,20 +129,19 @@ static const char *type_name_of(const nmr_guid_t *guid, char buf[NMR_GUID_STRING
 	return name ? name : nmr_guid_format(guid, buf);
 }
 
-static int check_provider(struct ebpf_link *link, const struct ebpf_attach_provider_data *data)
+static int check_provider(struct ebpf_link *link, const struct ebpf_attach_provider_data *data,
+			  char *msg, size_t size)
 {
 	char guid[NMR_GUID_STRING_SIZE];
 
 	if (!nmr_guid_equal(&data->program_type, &link->client_data.program_type)) {
-		snprintf(link->attach_msg, sizeof(link->attach_msg),
-			 "attach type '%s' runs programs of type '%s', not '%s'",
+		snprintf(msg, size, "attach type '%s' runs programs of type '%s', not '%s'",
 			 data->name ? data->name : "?", type_name_of(&data->program_type, guid),
 			 link->program->type_name);
 		return -EINVAL;
 	}
 	if (data->params_size != link->client_data.params_size) {
-		snprintf(link->attach_msg, sizeof(link->attach_msg),
-			 "attach type '%s' takes %u bytes of parameters, %zu given",
+		snprintf(msg, size, "attach type '%s' takes %u bytes of parameters, %zu given",
 			 data->name ? data->name : "?", data->params_size,
 			 link->client_data.params_size);
 		return -EINVAL;
@@ -154,13 +156,15 @@ static int link_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding
 	struct ebpf_link *link = client_context;
 	const void *provider_dispatch;
 	void *provider_context;
+	char msg[sizeof(link->attach_msg)] = "";
 	int err;
 
-	/* One provider per link, and never again once detached (no silent re-attach). */
+	/* One provider at a time; a dormant link (its hook went away) takes the hook's next
+	 * provider, a link the host detaches none. */
 	if (!data || !nmr_guid_equal(&data->attach_type, &link->client_data.attach_type) ||
 	    atomic_load(&link->bound) || atomic_load(&link->detached))
 		return 0;
-	err = check_provider(link, data);
+	err = check_provider(link, data, msg, sizeof(msg));
 	if (!err) {
 		err = nmr_client_attach_provider(registrar, binding, link, &link_dispatch,
 						 &provider_context, &provider_dispatch);
@@ -169,32 +173,28 @@ static int link_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding
 		if (err == -ESHUTDOWN)
 			return 0;
 		if (err)
-			snprintf(link->attach_msg, sizeof(link->attach_msg),
-				 "the extension refused the link: %s", strerror(-err));
+			snprintf(msg, sizeof(msg), "the extension refused the link: %s",
+				 strerror(-err));
 	}
-	if (err)
-		link->attach_err = err;
-	else
-		atomic_store(&link->bound, true);
+	/* Under the lock: ebpf_link_is_dormant reads why at any time. */
+	core_lock();
+	link->attach_err = err;
+	memcpy(link->attach_msg, msg, sizeof(msg));
+	core_unlock();
+	if (!err)
+		atomic_store_explicit(&link->bound, true, memory_order_release);
 	return 0;
 }
 
-/* The hook goes away (extension unload) or we deregister: stop invoking, wait, done. */
+/* The hook goes away (extension unload: the link turns dormant) or we deregister: stop
+ * invoking, wait, done. */
 static int link_detach_provider(void *client_binding_context)
 {
-	core_link_mark_detached(client_binding_context);
+	struct ebpf_link *link = client_binding_context;
+
+	atomic_store_explicit(&link->bound, false, memory_order_release);
 	core_synchronize_rcu();
 	return 0;
-}
-
-void core_link_mark_detached(struct ebpf_link *link)
-{
-	atomic_store_explicit(&link->detached, true, memory_order_release);
-}
-
-struct ebpf_link *core_link_next(const struct ebpf_link *link)
-{
-	return link->program_next;
 }
 
 /* ---- creating and detaching -------------------------------------------------------------- */
@@ -337,7 +337,8 @@ int ebpf_link_detach(struct ebpf_link *link)
 	core_error_clear();
 	if (!link)
 		return core_error(-EINVAL, "detach: no link");
-	core_link_mark_detached(link);
+	atomic_store(&link->detached, true);
+	atomic_store_explicit(&link->bound, false, memory_order_release);
 	core_synchronize_rcu();
 	link_unregister(link);
 	link_free(link);
@@ -346,7 +347,34 @@ int ebpf_link_detach(struct ebpf_link *link)
 
 bool ebpf_link_is_detached(const struct ebpf_link *link)
 {
-	return atomic_load_explicit(&link->detached, memory_order_acquire);
+	return ebpf_link_is_dormant(link, NULL, 0);
+}
+
+bool ebpf_link_is_dormant(const struct ebpf_link *link, char *reason, size_t size)
+{
+	char why[256] = "";
+
+	if (!link)
+		return false;
+	if (ebpf_program_is_dormant(link->program, why, sizeof(why))) {
+		if (reason && size)
+			snprintf(reason, size, "program '%s' is dormant: %s", link->program->name,
+				 why);
+		return true;
+	}
+	if (atomic_load_explicit(&link->bound, memory_order_acquire))
+		return false;
+	/* Read under the lock: a provider may be offered to the link right now. */
+	if (reason && size) {
+		core_lock();
+		if (link->attach_msg[0])
+			snprintf(reason, size, "its hook came back and refused it: %s",
+				 link->attach_msg);
+		else
+			snprintf(reason, size, "its hook is gone (extension unloaded)");
+		core_unlock();
+	}
+	return true;
 }
 
 void core_links_detach_all(void)

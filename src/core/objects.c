@@ -119,6 +119,35 @@ void *core_id_acquire(uint32_t id, enum core_kind kind)
 	return found;
 }
 
+void **core_id_collect(enum core_kind kind, core_id_filter_fn filter, void *arg, size_t *count)
+{
+	void **found;
+	size_t n = 0;
+
+	*count = 0;
+	core_lock();
+	/* Room for every id before the filter runs: it may claim what it accepts. */
+	found = malloc((core_rt.id_count ? core_rt.id_count : 1) * sizeof(*found));
+	for (size_t i = 0; found && i < core_rt.id_count; i++) {
+		struct core_id_entry *e = &core_rt.ids[i];
+		atomic_uint *refcount;
+
+		if (e->kind != kind || !filter(e->object, arg))
+			continue;
+		refcount = object_refcount(kind, e->object);
+		if (refcount && !ref_get_unless_zero(refcount))
+			continue;
+		found[n++] = e->object;
+	}
+	core_unlock();
+	if (!n) {
+		free(found);
+		return NULL;
+	}
+	*count = n;
+	return found;
+}
+
 /* ---- maps -------------------------------------------------------------------------------- */
 
 static void *object_from_id(uint32_t id, enum ebpf_map_type map_type)

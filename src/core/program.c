@@ -38,6 +38,7 @@ void core_program_destroy(struct ebpf_program *program)
 	for (size_t i = 0; i < program->map_count; i++)
 		ebpf_map_release(program->maps[i]);
 	free(program->maps);
+	core_program_contract_free(program);
 	free(program->type_helpers);
 	free(program->global_helpers);
 	free(program->insns);
@@ -89,8 +90,9 @@ int ebpf_program_jited(const struct ebpf_program *program, const uint8_t **code,
 	if (!program->exec || exec_program_engine(program->exec) != EXEC_JIT)
 		return core_error(-ENOENT, "program '%s' does not run in the JIT (mode %s)",
 				  program->name,
-				  program->mode == EBPF_MODE_INTERP ? "interp" :
-				  program->mode == EBPF_MODE_NATIVE ? "native" : "none");
+				  program->mode == EBPF_MODE_INTERP   ? "interp"
+				  : program->mode == EBPF_MODE_NATIVE ? "native"
+								      : "none");
 	*code = exec_program_jited(program->exec, size, offsets);
 	return 0;
 }
@@ -160,14 +162,14 @@ uint64_t core_run_repeated(struct exec_program *exec, uint64_t r1, uint64_t r2, 
 /* Runs under the RCU read lock, so that the type's extension cannot go away meanwhile. */
 static int test_run_locked(struct ebpf_program *program, struct ebpf_test_run_opts *o)
 {
-	const struct ebpf_program_info *info = &program->type->info;
+	const struct ebpf_program_info *info;
 	void *ctx = NULL;
 	int err;
 
 	if (!atomic_load_explicit(&program->usable, memory_order_acquire))
-		return core_error(
-		    -ENODEV, "program '%s': its program type '%s' is gone (extension unloaded)",
-		    program->name, program->type_name);
+		return core_error(-ENODEV, "program '%s' is dormant: its program type '%s' is gone",
+				  program->name, program->type_name);
+	info = &program->type->info;
 	if (!info->context_create || !info->context_destroy)
 		return core_error(-EOPNOTSUPP,
 				  "program '%s': program type '%s' does not support test runs",
