@@ -65,6 +65,8 @@ struct core_runtime {
 	struct core_progtype *types;	   /* bound program types, in binding order */
 	struct ebpf_extension *extensions; /* in load order */
 	struct ebpf_object *objects;	   /* open objects */
+	/* Holders of ebpf_enable_stats handles: programs run through links are timed while > 0. */
+	atomic_uint stats_users;
 };
 
 extern struct core_runtime core_rt;
@@ -86,12 +88,17 @@ static inline void core_unlock(void)
 
 /* Runs exec repeat times (0 counts as 1) with r1, r2, calling progress (when set) after every
  * EBPF_RUN_PROGRESS_RUNS runs; r0 of the last run in *r0, the mean nanoseconds per run returned. */
+uint64_t core_now_ns(void);
 uint64_t core_run_repeated(struct exec_program *exec, uint64_t r1, uint64_t r2, uint32_t repeat,
 			   ebpf_run_progress_fn progress, void *arg, uint64_t *r0);
 
 /* Gives object a fresh id; call with the lock held. */
 int core_id_alloc_locked(enum core_kind kind, void *object, uint32_t *id);
 void core_id_remove(enum core_kind kind, uint32_t id);
+/* The first id of kind above start: 0 or -ENOENT. */
+int core_id_next(enum core_kind kind, uint32_t start, uint32_t *next);
+/* The object with this id and kind (no reference), or NULL; under the lock. */
+void *core_id_find_locked(enum core_kind kind, uint32_t id);
 /* The object with this id and kind, with a new reference, or NULL. */
 void *core_id_acquire(uint32_t id, enum core_kind kind);
 /* The live objects of a kind filter accepts (called under the lock, in id order), each with a
@@ -169,6 +176,9 @@ struct ebpf_program {
 	uint64_t verified_states;
 	uint32_t verified_stack_depth;
 	struct core_program_contract contract;
+	/* Runs through links and their time while stats are enabled (ebpf_enable_stats). */
+	atomic_uint_fast64_t run_count;
+	atomic_uint_fast64_t run_time_ns;
 	/* Under the lock: why it is dormant ("" when usable), and a rebind in progress. */
 	char dormant[256];
 	bool rebinding;
@@ -213,6 +223,9 @@ void core_progtype_set_loading(struct ebpf_extension *extension);
 /* Who a contract structure comes from, for messages: "extension 'name'" of the extension being
  * loaded on this thread, or "the host" (a registration made outside an extension's load). */
 void core_progtype_loading_who(char *buf, size_t size);
+
+/* query.c */
+void core_program_count_run(struct ebpf_program *program, uint64_t ns);
 
 /* rebind.c */
 int core_program_contract_record(struct ebpf_program *prog, const struct ebpf_program_info *info);

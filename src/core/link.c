@@ -25,7 +25,8 @@ struct ebpf_link {
 	struct nmr_client_characteristics chars; /* one registration per link */
 	struct ebpf_link_client_data client_data;
 	void *params;
-	struct ebpf_program *program;	/* a reference */
+	/* A reference. Swapped by ebpf_link_update: an invocation loads it once. */
+	_Atomic(struct ebpf_program *) program;
 	struct ebpf_link *program_next; /* in program->links, under the lock */
 	uint32_t id;
 	nmr_handle_t client;
@@ -60,9 +61,17 @@ static inline int run(struct ebpf_link *link, void *ctx, uint32_t *result)
 	/* Unbound: detaching, or its hook is away. Unusable: its program is dormant. */
 	if (!atomic_load_explicit(&link->bound, memory_order_acquire))
 		return -ENOENT;
-	program = link->program;
+	program = atomic_load_explicit(&link->program, memory_order_acquire);
 	if (!atomic_load_explicit(&program->usable, memory_order_acquire))
 		return -ENOENT;
+	/* Off by default: one relaxed load is all it costs then. */
+	if (atomic_load_explicit(&core_rt.stats_users, memory_order_relaxed)) {
+		uint64_t start = core_now_ns();
+
+		*result = (uint32_t)exec_program_run(program->exec, (uint64_t)(uintptr_t)ctx, 0);
+		core_program_count_run((struct ebpf_program *)program, core_now_ns() - start);
+		return 0;
+	}
 	*result = (uint32_t)exec_program_run(program->exec, (uint64_t)(uintptr_t)ctx, 0);
 	return 0;
 }
@@ -345,6 +354,136 @@ int ebpf_link_detach(struct ebpf_link *link)
 	return 0;
 }
 
+/* Moves link from one program's list to the other's; under the lock. */
+static void link_move_locked(struct ebpf_link *link, struct ebpf_program *from,
+			     struct ebpf_program *to)
+{
+	for (struct ebpf_link **p = &from->links; *p; p = &(*p)->program_next) {
+		if (*p == link) {
+			*p = link->program_next;
+			break;
+		}
+	}
+	link->program_next = to->links;
+	to->links = link;
+}
+
+/* Whether new_program may replace what link runs now (current); under the lock. */
+static int update_check_locked(struct ebpf_link *link, struct ebpf_program *current,
+			       struct ebpf_program *new_program, struct ebpf_program *old_program)
+{
+	if (old_program && old_program != current)
+		return core_error(-EPERM, "link update: the link runs program '%s', not '%s'",
+				  current->name, old_program->name);
+	if (!atomic_load(&new_program->usable))
+		return core_error(-ENODEV, "link update: program '%s' is dormant",
+				  new_program->name);
+	if (!nmr_guid_equal(&new_program->type->info.program_type, &link->client_data.program_type))
+		return core_error(-EINVAL,
+				  "link update: program '%s' is of type '%s', the link's hook runs "
+				  "type '%s'",
+				  new_program->name, new_program->type_name, current->type_name);
+	return 0;
+}
+
+int ebpf_link_update(struct ebpf_link *link, struct ebpf_program *new_program,
+		     struct ebpf_program *old_program)
+{
+	struct ebpf_program *current;
+	int err;
+
+	core_error_clear();
+	if (!link || !new_program)
+		return core_error(-EINVAL, "link update: missing link or new program");
+	if (!new_program->exec)
+		return core_error(-EPERM,
+				  "link update: program '%s' was loaded for verification only",
+				  new_program->name);
+	core_lock();
+	current = atomic_load(&link->program);
+	err = update_check_locked(link, current, new_program, old_program);
+	if (!err && new_program != current) {
+		ebpf_program_acquire(new_program);
+		link_move_locked(link, current, new_program);
+		/* From here on every invocation runs the new program; one that loaded the old
+		 * pointer before finishes with it, inside its read-side section. */
+		atomic_store_explicit(&link->program, new_program, memory_order_release);
+	}
+	core_unlock();
+	if (err || new_program == current)
+		return err;
+	core_synchronize_rcu();
+	ebpf_program_release(current);
+	return 0;
+}
+
+uint32_t ebpf_link_id(const struct ebpf_link *link)
+{
+	return link ? link->id : 0;
+}
+
+/* Under the lock (the link stays while listed). */
+static void fill_info_locked(const struct ebpf_link *link, struct ebpf_link_info *info)
+{
+	const struct ebpf_program *program = atomic_load(&link->program);
+	size_t size = link->client_data.params_size;
+
+	info->id = link->id;
+	info->program_id = program->id;
+	info->attach_type = link->client_data.attach_type;
+	info->program_type = link->client_data.program_type;
+	info->dormant = !atomic_load(&link->bound) || !atomic_load(&program->usable);
+	if (info->params && info->params_size)
+		memcpy(info->params, link->params,
+		       size < info->params_size ? size : info->params_size);
+	info->params_size = size;
+}
+
+static int check_info(const struct ebpf_link_info *info)
+{
+	if (!info || info->sz < sizeof(*info))
+		return core_error(-EINVAL,
+				  "link info: no info, or sz is not sizeof(struct ebpf_link_info)");
+	return 0;
+}
+
+int ebpf_link_get_info(const struct ebpf_link *link, struct ebpf_link_info *info)
+{
+	int err;
+
+	core_error_clear();
+	if (!link)
+		return core_error(-EINVAL, "link info: no link");
+	err = check_info(info);
+	if (err)
+		return err;
+	core_lock();
+	fill_info_locked(link, info);
+	core_unlock();
+	return 0;
+}
+
+int ebpf_link_get_info_by_id(uint32_t id, struct ebpf_link_info *info)
+{
+	const struct ebpf_link *link;
+	int err;
+
+	core_error_clear();
+	err = check_info(info);
+	if (!err)
+		err = core_runtime_start();
+	if (err)
+		return err;
+	core_lock();
+	link = core_id_find_locked(CORE_LINK, id);
+	if (link)
+		fill_info_locked(link, info);
+	core_unlock();
+	if (!link)
+		return core_error(-ENOENT, "link info: no link has id %u", id);
+	return 0;
+}
+
 bool ebpf_link_is_detached(const struct ebpf_link *link)
 {
 	return ebpf_link_is_dormant(link, NULL, 0);
@@ -352,16 +491,23 @@ bool ebpf_link_is_detached(const struct ebpf_link *link)
 
 bool ebpf_link_is_dormant(const struct ebpf_link *link, char *reason, size_t size)
 {
+	struct ebpf_program *program;
 	char why[256] = "";
+	bool dormant;
 
 	if (!link)
 		return false;
-	if (ebpf_program_is_dormant(link->program, why, sizeof(why))) {
-		if (reason && size)
-			snprintf(reason, size, "program '%s' is dormant: %s", link->program->name,
-				 why);
+	/* A reference taken under the lock: ebpf_link_update may drop the link's meanwhile. */
+	core_lock();
+	program = atomic_load(&link->program);
+	ebpf_program_acquire(program);
+	core_unlock();
+	dormant = ebpf_program_is_dormant(program, why, sizeof(why));
+	if (dormant && reason && size)
+		snprintf(reason, size, "program '%s' is dormant: %s", program->name, why);
+	ebpf_program_release(program);
+	if (dormant)
 		return true;
-	}
 	if (atomic_load_explicit(&link->bound, memory_order_acquire))
 		return false;
 	/* Read under the lock: a provider may be offered to the link right now. */

@@ -81,6 +81,28 @@ void core_id_remove(enum core_kind kind, uint32_t id)
 	core_unlock();
 }
 
+int core_id_next(enum core_kind kind, uint32_t start, uint32_t *next)
+{
+	size_t pos;
+	int err = -ENOENT;
+
+	core_lock();
+	pos = start == UINT32_MAX ? core_rt.id_count : id_search(kind, start + 1);
+	if (pos < core_rt.id_count && core_rt.ids[pos].kind == kind) {
+		*next = core_rt.ids[pos].id;
+		err = 0;
+	}
+	core_unlock();
+	return err;
+}
+
+void *core_id_find_locked(enum core_kind kind, uint32_t id)
+{
+	size_t pos = id_search(kind, id);
+
+	return id_found(pos, kind, id) ? core_rt.ids[pos].object : NULL;
+}
+
 /* Takes a reference unless the count already reached zero (the object is being freed). */
 static bool ref_get_unless_zero(atomic_uint *refcount)
 {

@@ -112,7 +112,7 @@ const struct exec_program *core_tail_call(void *prog_array, uint32_t index)
 	return target->exec;
 }
 
-static uint64_t now_ns(void)
+uint64_t core_now_ns(void)
 {
 	struct timespec ts;
 
@@ -139,7 +139,7 @@ static void copy_back(struct ebpf_test_run_opts *dst, const struct ebpf_test_run
 uint64_t core_run_repeated(struct exec_program *exec, uint64_t r1, uint64_t r2, uint32_t repeat,
 			   ebpf_run_progress_fn progress, void *arg, uint64_t *r0)
 {
-	uint64_t start = now_ns(), result = 0;
+	uint64_t start = core_now_ns(), result = 0;
 	uint32_t done = 0;
 
 	if (!repeat)
@@ -156,7 +156,7 @@ uint64_t core_run_repeated(struct exec_program *exec, uint64_t r1, uint64_t r2, 
 			progress(arg, done, repeat);
 	}
 	*r0 = result;
-	return (now_ns() - start) / repeat;
+	return (core_now_ns() - start) / repeat;
 }
 
 /* Runs under the RCU read lock, so that the type's extension cannot go away meanwhile. */
