@@ -78,8 +78,12 @@ int ebpf_extension_load_dir(const char *dir);
  * (<bindir>/../<libdir>/extbpf). */
 const char *ebpf_extension_default_dir(void);
 /*
- * Detaches every link attached to the extension's hooks (each link then reports it was
- * detached), waits for invocations in flight, deregisters its providers and unloads it.
+ * Unbinds every link attached to the extension's hooks, waits for invocations in flight,
+ * deregisters its providers and unloads it. Programs of its types and links to its hooks stay,
+ * dormant (never invoked, ebpf_program_is_dormant / ebpf_link_is_dormant): when an extension
+ * registers the same program type and attach type GUIDs again, programs whose contract still
+ * holds (the prototypes of the helpers they call, the context layout, the program information's
+ * version and size) rebind and their links resume; the others stay dormant and say why.
  */
 int ebpf_extension_unload(struct ebpf_extension *extension);
 const char *ebpf_extension_name(const struct ebpf_extension *extension);
@@ -340,6 +344,10 @@ const struct ebpf_inst *ebpf_program_insns(const struct ebpf_program *program, s
 int ebpf_program_jited(const struct ebpf_program *program, const uint8_t **code, size_t *size,
 		       const uint32_t **offsets);
 uint32_t ebpf_program_id(const struct ebpf_program *program);
+/* Whether the program is dormant: its program type went away with its extension, or came back
+ * with a contract the program was not verified against. A dormant program never runs (test runs
+ * fail with -ENODEV). reason (may be NULL) receives why, "" when not dormant. */
+bool ebpf_program_is_dormant(const struct ebpf_program *program, char *reason, size_t size);
 uint32_t ebpf_map_id(const struct ebpf_map *map);
 
 /* As BPF_PROG_TEST_RUN: builds a context with the program type's context_create, runs the
@@ -401,10 +409,70 @@ int ebpf_program_attach(struct ebpf_program *program, const nmr_guid_t *attach_t
 /* By attach type name ("sample_hook"). */
 int ebpf_program_attach_by_name(struct ebpf_program *program, const char *attach_type,
 				const void *params, size_t params_size, struct ebpf_link **link);
+/*
+ * Replaces the program a live link runs, atomically (as Linux's bpf_link_update; with
+ * old_program set, as with BPF_F_REPLACE: -EPERM unless the link runs old_program now). Every
+ * invocation of the hook runs either the old program or the new one, exactly once; the call
+ * returns once no invocation runs the old one any more, and the link's reference moves to the
+ * new program. new_program must be of the program type the hook runs (-EINVAL), able to run
+ * (-EPERM for a verify-only program) and not dormant (-ENODEV).
+ */
+int ebpf_link_update(struct ebpf_link *link, struct ebpf_program *new_program,
+		     struct ebpf_program *old_program);
 /* Detaches (waiting for invocations in flight) and frees the link. */
 int ebpf_link_detach(struct ebpf_link *link);
-/* True once the hook went away (its extension unloaded) or ebpf_link_detach was called. */
+/* True while the link does not run: dormant (below). Kept for hosts written before dormancy. */
 bool ebpf_link_is_detached(const struct ebpf_link *link);
+/* Whether the link is dormant: its hook is gone (or came back and refused it) or its program is
+ * dormant. reason (may be NULL) receives why, "" when not dormant. */
+bool ebpf_link_is_dormant(const struct ebpf_link *link, char *reason, size_t size);
+
+/* ---- Enumeration and query ------------------------------------------------------------- */
+
+/*
+ * As the bpf() syscall's BPF_{PROG,MAP,LINK}_GET_NEXT_ID: the smallest id above start_id of a
+ * program, map or link alive now in this process (start with 0); -ENOENT after the last. Ids are
+ * never reused while their object lives.
+ */
+int ebpf_program_get_next_id(uint32_t start_id, uint32_t *next_id);
+int ebpf_map_get_next_id(uint32_t start_id, uint32_t *next_id);
+int ebpf_link_get_next_id(uint32_t start_id, uint32_t *next_id);
+/* A new reference to the program or map with this id; -ENOENT when none has it. */
+int ebpf_program_get_by_id(uint32_t id, struct ebpf_program **program);
+int ebpf_map_get_by_id(uint32_t id, struct ebpf_map **map);
+
+uint32_t ebpf_link_id(const struct ebpf_link *link);
+/* What a link is: its program, attach type and parameters, and whether it is dormant. */
+struct ebpf_link_info {
+	size_t sz; /* sizeof(struct ebpf_link_info) */
+	uint32_t id;
+	uint32_t program_id; /* the program it runs now (ebpf_link_update changes it) */
+	nmr_guid_t attach_type;
+	nmr_guid_t program_type;
+	bool dormant;
+	/* In: a buffer for the attach parameters (may be NULL) and its capacity. Out: the
+	 * parameters' full size; min(capacity, size) bytes were copied. */
+	void *params;
+	size_t params_size;
+};
+int ebpf_link_get_info(const struct ebpf_link *link, struct ebpf_link_info *info);
+/* -ENOENT when no link has the id. */
+int ebpf_link_get_info_by_id(uint32_t id, struct ebpf_link_info *info);
+
+/*
+ * Run statistics, as Linux's BPF_ENABLE_STATS: while at least one handle is held, every run of a
+ * program through a link is counted and timed (off by default: timing costs two clock reads a
+ * run). The counts accumulate over every period they were enabled.
+ */
+struct ebpf_stats_handle;
+int ebpf_enable_stats(struct ebpf_stats_handle **handle);
+void ebpf_disable_stats(struct ebpf_stats_handle *handle);
+struct ebpf_program_stats {
+	size_t sz; /* sizeof(struct ebpf_program_stats) */
+	uint64_t run_count;
+	uint64_t run_time_ns;
+};
+int ebpf_program_get_stats(const struct ebpf_program *program, struct ebpf_program_stats *stats);
 
 /* ---- Pinning ----------------------------------------------------------------------------- */
 

@@ -452,8 +452,9 @@ int ebpf_extension_register(nmr_registrar_t *registrar,
 
 /*
  * Undoes ebpf_extension_register and waits until every binding is gone: from the first moment
- * the hooks refuse to fire (-ENODEV), then every link is detached (the host sees
- * ebpf_link_is_detached) and every invocation in flight has returned, so the extension's code
+ * the hooks refuse to fire (-ENODEV), then every link is unbound (it turns dormant: the host
+ * sees ebpf_link_is_dormant, and the link binds again to the hook of a later registration of the
+ * same attach type) and every invocation in flight has returned, so the extension's code
  * may be unmapped once this returns. NULL is ignored. Never call it from inside a hook
  * invocation (an on_result or filter callback, or a helper): it waits for that invocation.
  */

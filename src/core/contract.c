@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/contract.h"
 
@@ -135,4 +136,55 @@ int core_contract_check_element(const char *name, uint32_t size, size_t known, c
 	snprintf(msg, msg_size, "%s: %s array has unknown element size %u (known: %zu)", who, name,
 		 size, known);
 	return -EINVAL;
+}
+
+/* ---- change detectors --------------------------------------------------------------------- */
+
+uint64_t core_hash(uint64_t h, const void *data, size_t size)
+{
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i < size; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+uint64_t core_hash_u64(uint64_t h, uint64_t v)
+{
+	return core_hash(h, &v, sizeof(v));
+}
+
+uint64_t core_hash_str(uint64_t h, const char *s)
+{
+	return core_hash(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+uint64_t core_hash_context(uint64_t h, const struct ebpf_program_info *info)
+{
+	const struct ebpf_context_descriptor *ctx = &info->context;
+
+	h = core_hash_u64(h, ctx->size);
+	h = core_hash_u64(h, (uint64_t)(int64_t)ctx->data);
+	h = core_hash_u64(h, (uint64_t)(int64_t)ctx->data_end);
+	h = core_hash_u64(h, (uint64_t)(int64_t)ctx->meta);
+	for (uint32_t i = 0; i < ctx->writable_count; i++) {
+		h = core_hash_u64(h, ctx->writable[i].offset);
+		h = core_hash_u64(h, ctx->writable[i].size);
+	}
+	h = core_hash_u64(h, info->flags);
+	h = core_hash(h, &info->context_pointers, sizeof(info->context_pointers));
+	/* CO-RE relocated the program against this BTF: another layout is another contract. */
+	if (info->btf && info->btf_size)
+		h = core_hash(h, info->btf, info->btf_size);
+	return h;
+}
+
+uint64_t core_hash_helper(uint64_t h, const struct ebpf_helper_proto *proto)
+{
+	h = core_hash_u64(h, proto->id);
+	h = core_hash_str(h, proto->name);
+	h = core_hash_u64(h, proto->ret);
+	for (int a = 0; a < 5; a++)
+		h = core_hash_u64(h, proto->args[a]);
+	return core_hash_u64(h, proto->flags);
 }

@@ -64,4 +64,17 @@ int core_contract_check_flags(const char *field, uint32_t flags, uint32_t known,
 int core_contract_check_element(const char *name, uint32_t size, size_t known, const char *who,
 				char *msg, size_t msg_size);
 
+/*
+ * Change detectors for what a program was verified against (FNV-1a: a change detector, not a
+ * defence). Each extends the running hash h; start with CORE_HASH_BASIS.
+ */
+#define CORE_HASH_BASIS 0xcbf29ce484222325ull
+uint64_t core_hash(uint64_t h, const void *data, size_t size);
+uint64_t core_hash_u64(uint64_t h, uint64_t v);
+uint64_t core_hash_str(uint64_t h, const char *s);
+/* The context as the verifier sees it: layout, packet pointers, type flags, BTF for CO-RE. */
+uint64_t core_hash_context(uint64_t h, const struct ebpf_program_info *info);
+/* One helper's prototype: id, name, return and argument types, flags. */
+uint64_t core_hash_helper(uint64_t h, const struct ebpf_helper_proto *proto);
+
 #endif /* EXTBPF_CORE_CONTRACT_H */

@@ -65,6 +65,8 @@ struct core_runtime {
 	struct core_progtype *types;	   /* bound program types, in binding order */
 	struct ebpf_extension *extensions; /* in load order */
 	struct ebpf_object *objects;	   /* open objects */
+	/* Holders of ebpf_enable_stats handles: programs run through links are timed while > 0. */
+	atomic_uint stats_users;
 };
 
 extern struct core_runtime core_rt;
@@ -86,14 +88,23 @@ static inline void core_unlock(void)
 
 /* Runs exec repeat times (0 counts as 1) with r1, r2, calling progress (when set) after every
  * EBPF_RUN_PROGRESS_RUNS runs; r0 of the last run in *r0, the mean nanoseconds per run returned. */
+uint64_t core_now_ns(void);
 uint64_t core_run_repeated(struct exec_program *exec, uint64_t r1, uint64_t r2, uint32_t repeat,
 			   ebpf_run_progress_fn progress, void *arg, uint64_t *r0);
 
 /* Gives object a fresh id; call with the lock held. */
 int core_id_alloc_locked(enum core_kind kind, void *object, uint32_t *id);
 void core_id_remove(enum core_kind kind, uint32_t id);
+/* The first id of kind above start: 0 or -ENOENT. */
+int core_id_next(enum core_kind kind, uint32_t start, uint32_t *next);
+/* The object with this id and kind (no reference), or NULL; under the lock. */
+void *core_id_find_locked(enum core_kind kind, uint32_t id);
 /* The object with this id and kind, with a new reference, or NULL. */
 void *core_id_acquire(uint32_t id, enum core_kind kind);
+/* The live objects of a kind filter accepts (called under the lock, in id order), each with a
+ * new reference, in a malloc'ed array; NULL (and *count 0) when none or out of memory. */
+typedef bool (*core_id_filter_fn)(void *object, void *arg);
+void **core_id_collect(enum core_kind kind, core_id_filter_fn filter, void *arg, size_t *count);
 /* Drops every pin (shutdown). */
 void core_pins_clear(void);
 
@@ -116,6 +127,21 @@ struct core_progtype {
 	uint32_t users;		       /* load pipelines reading `info` right now */
 	struct ebpf_program *programs; /* live programs of this type */
 	atomic_uint refcount; /* the binding + each program + each enumeration in progress */
+};
+
+/* What a program's verification depended on, to re-check when its type comes back. */
+struct core_used_helper {
+	uint32_t id;
+	uint64_t hash; /* of its prototype; 0 for a core helper */
+	char name[32];
+};
+
+struct core_program_contract {
+	uint32_t info_version;
+	uint32_t info_size;
+	uint64_t context_hash;
+	struct core_used_helper *helpers; /* every helper id it calls, once */
+	uint32_t helper_count;
 };
 
 struct ebpf_program {
@@ -149,6 +175,14 @@ struct ebpf_program {
 	uint64_t verified_insns;
 	uint64_t verified_states;
 	uint32_t verified_stack_depth;
+	struct core_program_contract contract;
+	/* Runs through links and their time while stats are enabled (ebpf_enable_stats). */
+	atomic_uint_fast64_t run_count;
+	atomic_uint_fast64_t run_time_ns;
+	/* Under the lock: why it is dormant ("" when usable), and a rebind in progress. */
+	char dormant[256];
+	bool rebinding;
+	bool broken; /* a rebind failed halfway through its engine: never usable again */
 };
 
 struct ebpf_object {
@@ -190,6 +224,20 @@ void core_progtype_set_loading(struct ebpf_extension *extension);
  * loaded on this thread, or "the host" (a registration made outside an extension's load). */
 void core_progtype_loading_who(char *buf, size_t size);
 
+/* query.c */
+void core_program_count_run(struct ebpf_program *program, uint64_t ns);
+
+/* rebind.c */
+int core_program_contract_record(struct ebpf_program *prog, const struct ebpf_program_info *info);
+void core_program_contract_free(struct ebpf_program *prog);
+/* Wakes the dormant programs of type's GUID whose contract still holds (from its binding). */
+void core_progtype_rebind(struct core_progtype *type);
+/* Under the lock, before a grace period. */
+void core_program_mark_dormant(struct ebpf_program *prog, const char *why);
+
+/* load.c: the program's helper tables from its type's (type_helpers, global_helpers). */
+int core_program_build_helpers(struct ebpf_program *prog, const struct ebpf_program_info *info);
+
 /* program.c */
 void core_program_destroy(struct ebpf_program *program);
 uint32_t core_program_to_id(const void *object);
@@ -203,9 +251,6 @@ void core_map_destroy(struct ebpf_map *map);
 void core_map_clear_objects(struct ebpf_map *map);
 
 /* link.c */
-/* Marks the link detached; the caller waits for a grace period before relying on it. */
-void core_link_mark_detached(struct ebpf_link *link);
-struct ebpf_link *core_link_next(const struct ebpf_link *link);
 void core_links_detach_all(void);
 /*
  * For hook providers inside the core (extkit.c): how to run a link whose dispatch table this is

@@ -25,7 +25,8 @@ struct ebpf_link {
 	struct nmr_client_characteristics chars; /* one registration per link */
 	struct ebpf_link_client_data client_data;
 	void *params;
-	struct ebpf_program *program;	/* a reference */
+	/* A reference. Swapped by ebpf_link_update: an invocation loads it once. */
+	_Atomic(struct ebpf_program *) program;
 	struct ebpf_link *program_next; /* in program->links, under the lock */
 	uint32_t id;
 	nmr_handle_t client;
@@ -57,9 +58,20 @@ static inline int run(struct ebpf_link *link, void *ctx, uint32_t *result)
 {
 	const struct ebpf_program *program;
 
-	if (atomic_load_explicit(&link->detached, memory_order_acquire))
+	/* Unbound: detaching, or its hook is away. Unusable: its program is dormant. */
+	if (!atomic_load_explicit(&link->bound, memory_order_acquire))
 		return -ENOENT;
-	program = link->program;
+	program = atomic_load_explicit(&link->program, memory_order_acquire);
+	if (!atomic_load_explicit(&program->usable, memory_order_acquire))
+		return -ENOENT;
+	/* Off by default: one relaxed load is all it costs then. */
+	if (atomic_load_explicit(&core_rt.stats_users, memory_order_relaxed)) {
+		uint64_t start = core_now_ns();
+
+		*result = (uint32_t)exec_program_run(program->exec, (uint64_t)(uintptr_t)ctx, 0);
+		core_program_count_run((struct ebpf_program *)program, core_now_ns() - start);
+		return 0;
+	}
 	*result = (uint32_t)exec_program_run(program->exec, (uint64_t)(uintptr_t)ctx, 0);
 	return 0;
 }
@@ -126,20 +138,19 @@ static const char *type_name_of(const nmr_guid_t *guid, char buf[NMR_GUID_STRING
 	return name ? name : nmr_guid_format(guid, buf);
 }
 
-static int check_provider(struct ebpf_link *link, const struct ebpf_attach_provider_data *data)
+static int check_provider(struct ebpf_link *link, const struct ebpf_attach_provider_data *data,
+			  char *msg, size_t size)
 {
 	char guid[NMR_GUID_STRING_SIZE];
 
 	if (!nmr_guid_equal(&data->program_type, &link->client_data.program_type)) {
-		snprintf(link->attach_msg, sizeof(link->attach_msg),
-			 "attach type '%s' runs programs of type '%s', not '%s'",
+		snprintf(msg, size, "attach type '%s' runs programs of type '%s', not '%s'",
 			 data->name ? data->name : "?", type_name_of(&data->program_type, guid),
 			 link->program->type_name);
 		return -EINVAL;
 	}
 	if (data->params_size != link->client_data.params_size) {
-		snprintf(link->attach_msg, sizeof(link->attach_msg),
-			 "attach type '%s' takes %u bytes of parameters, %zu given",
+		snprintf(msg, size, "attach type '%s' takes %u bytes of parameters, %zu given",
 			 data->name ? data->name : "?", data->params_size,
 			 link->client_data.params_size);
 		return -EINVAL;
@@ -154,13 +165,15 @@ static int link_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding
 	struct ebpf_link *link = client_context;
 	const void *provider_dispatch;
 	void *provider_context;
+	char msg[sizeof(link->attach_msg)] = "";
 	int err;
 
-	/* One provider per link, and never again once detached (no silent re-attach). */
+	/* One provider at a time; a dormant link (its hook went away) takes the hook's next
+	 * provider, a link the host detaches none. */
 	if (!data || !nmr_guid_equal(&data->attach_type, &link->client_data.attach_type) ||
 	    atomic_load(&link->bound) || atomic_load(&link->detached))
 		return 0;
-	err = check_provider(link, data);
+	err = check_provider(link, data, msg, sizeof(msg));
 	if (!err) {
 		err = nmr_client_attach_provider(registrar, binding, link, &link_dispatch,
 						 &provider_context, &provider_dispatch);
@@ -169,32 +182,28 @@ static int link_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding
 		if (err == -ESHUTDOWN)
 			return 0;
 		if (err)
-			snprintf(link->attach_msg, sizeof(link->attach_msg),
-				 "the extension refused the link: %s", strerror(-err));
+			snprintf(msg, sizeof(msg), "the extension refused the link: %s",
+				 strerror(-err));
 	}
-	if (err)
-		link->attach_err = err;
-	else
-		atomic_store(&link->bound, true);
+	/* Under the lock: ebpf_link_is_dormant reads why at any time. */
+	core_lock();
+	link->attach_err = err;
+	memcpy(link->attach_msg, msg, sizeof(msg));
+	core_unlock();
+	if (!err)
+		atomic_store_explicit(&link->bound, true, memory_order_release);
 	return 0;
 }
 
-/* The hook goes away (extension unload) or we deregister: stop invoking, wait, done. */
+/* The hook goes away (extension unload: the link turns dormant) or we deregister: stop
+ * invoking, wait, done. */
 static int link_detach_provider(void *client_binding_context)
 {
-	core_link_mark_detached(client_binding_context);
+	struct ebpf_link *link = client_binding_context;
+
+	atomic_store_explicit(&link->bound, false, memory_order_release);
 	core_synchronize_rcu();
 	return 0;
-}
-
-void core_link_mark_detached(struct ebpf_link *link)
-{
-	atomic_store_explicit(&link->detached, true, memory_order_release);
-}
-
-struct ebpf_link *core_link_next(const struct ebpf_link *link)
-{
-	return link->program_next;
 }
 
 /* ---- creating and detaching -------------------------------------------------------------- */
@@ -337,16 +346,181 @@ int ebpf_link_detach(struct ebpf_link *link)
 	core_error_clear();
 	if (!link)
 		return core_error(-EINVAL, "detach: no link");
-	core_link_mark_detached(link);
+	atomic_store(&link->detached, true);
+	atomic_store_explicit(&link->bound, false, memory_order_release);
 	core_synchronize_rcu();
 	link_unregister(link);
 	link_free(link);
 	return 0;
 }
 
+/* Moves link from one program's list to the other's; under the lock. */
+static void link_move_locked(struct ebpf_link *link, struct ebpf_program *from,
+			     struct ebpf_program *to)
+{
+	for (struct ebpf_link **p = &from->links; *p; p = &(*p)->program_next) {
+		if (*p == link) {
+			*p = link->program_next;
+			break;
+		}
+	}
+	link->program_next = to->links;
+	to->links = link;
+}
+
+/* Whether new_program may replace what link runs now (current); under the lock. */
+static int update_check_locked(struct ebpf_link *link, struct ebpf_program *current,
+			       struct ebpf_program *new_program, struct ebpf_program *old_program)
+{
+	if (old_program && old_program != current)
+		return core_error(-EPERM, "link update: the link runs program '%s', not '%s'",
+				  current->name, old_program->name);
+	if (!atomic_load(&new_program->usable))
+		return core_error(-ENODEV, "link update: program '%s' is dormant",
+				  new_program->name);
+	if (!nmr_guid_equal(&new_program->type->info.program_type, &link->client_data.program_type))
+		return core_error(-EINVAL,
+				  "link update: program '%s' is of type '%s', the link's hook runs "
+				  "type '%s'",
+				  new_program->name, new_program->type_name, current->type_name);
+	return 0;
+}
+
+int ebpf_link_update(struct ebpf_link *link, struct ebpf_program *new_program,
+		     struct ebpf_program *old_program)
+{
+	struct ebpf_program *current;
+	int err;
+
+	core_error_clear();
+	if (!link || !new_program)
+		return core_error(-EINVAL, "link update: missing link or new program");
+	if (!new_program->exec)
+		return core_error(-EPERM,
+				  "link update: program '%s' was loaded for verification only",
+				  new_program->name);
+	core_lock();
+	current = atomic_load(&link->program);
+	err = update_check_locked(link, current, new_program, old_program);
+	if (!err && new_program != current) {
+		ebpf_program_acquire(new_program);
+		link_move_locked(link, current, new_program);
+		/* From here on every invocation runs the new program; one that loaded the old
+		 * pointer before finishes with it, inside its read-side section. */
+		atomic_store_explicit(&link->program, new_program, memory_order_release);
+	}
+	core_unlock();
+	if (err || new_program == current)
+		return err;
+	core_synchronize_rcu();
+	ebpf_program_release(current);
+	return 0;
+}
+
+uint32_t ebpf_link_id(const struct ebpf_link *link)
+{
+	return link ? link->id : 0;
+}
+
+/* Under the lock (the link stays while listed). */
+static void fill_info_locked(const struct ebpf_link *link, struct ebpf_link_info *info)
+{
+	const struct ebpf_program *program = atomic_load(&link->program);
+	size_t size = link->client_data.params_size;
+
+	info->id = link->id;
+	info->program_id = program->id;
+	info->attach_type = link->client_data.attach_type;
+	info->program_type = link->client_data.program_type;
+	info->dormant = !atomic_load(&link->bound) || !atomic_load(&program->usable);
+	if (info->params && info->params_size)
+		memcpy(info->params, link->params,
+		       size < info->params_size ? size : info->params_size);
+	info->params_size = size;
+}
+
+static int check_info(const struct ebpf_link_info *info)
+{
+	if (!info || info->sz < sizeof(*info))
+		return core_error(-EINVAL,
+				  "link info: no info, or sz is not sizeof(struct ebpf_link_info)");
+	return 0;
+}
+
+int ebpf_link_get_info(const struct ebpf_link *link, struct ebpf_link_info *info)
+{
+	int err;
+
+	core_error_clear();
+	if (!link)
+		return core_error(-EINVAL, "link info: no link");
+	err = check_info(info);
+	if (err)
+		return err;
+	core_lock();
+	fill_info_locked(link, info);
+	core_unlock();
+	return 0;
+}
+
+int ebpf_link_get_info_by_id(uint32_t id, struct ebpf_link_info *info)
+{
+	const struct ebpf_link *link;
+	int err;
+
+	core_error_clear();
+	err = check_info(info);
+	if (!err)
+		err = core_runtime_start();
+	if (err)
+		return err;
+	core_lock();
+	link = core_id_find_locked(CORE_LINK, id);
+	if (link)
+		fill_info_locked(link, info);
+	core_unlock();
+	if (!link)
+		return core_error(-ENOENT, "link info: no link has id %u", id);
+	return 0;
+}
+
 bool ebpf_link_is_detached(const struct ebpf_link *link)
 {
-	return atomic_load_explicit(&link->detached, memory_order_acquire);
+	return ebpf_link_is_dormant(link, NULL, 0);
+}
+
+bool ebpf_link_is_dormant(const struct ebpf_link *link, char *reason, size_t size)
+{
+	struct ebpf_program *program;
+	char why[256] = "";
+	bool dormant;
+
+	if (!link)
+		return false;
+	/* A reference taken under the lock: ebpf_link_update may drop the link's meanwhile. */
+	core_lock();
+	program = atomic_load(&link->program);
+	ebpf_program_acquire(program);
+	core_unlock();
+	dormant = ebpf_program_is_dormant(program, why, sizeof(why));
+	if (dormant && reason && size)
+		snprintf(reason, size, "program '%s' is dormant: %s", program->name, why);
+	ebpf_program_release(program);
+	if (dormant)
+		return true;
+	if (atomic_load_explicit(&link->bound, memory_order_acquire))
+		return false;
+	/* Read under the lock: a provider may be offered to the link right now. */
+	if (reason && size) {
+		core_lock();
+		if (link->attach_msg[0])
+			snprintf(reason, size, "its hook came back and refused it: %s",
+				 link->attach_msg);
+		else
+			snprintf(reason, size, "its hook is gone (extension unloaded)");
+		core_unlock();
+	}
+	return true;
 }
 
 void core_links_detach_all(void)

@@ -161,7 +161,7 @@ static int build_low_helpers(struct ebpf_program *prog, const struct ebpf_progra
 	return 0;
 }
 
-static int build_type_helpers(struct ebpf_program *prog, const struct ebpf_program_info *info)
+int core_program_build_helpers(struct ebpf_program *prog, const struct ebpf_program_info *info)
 {
 	uint32_t count = 0;
 	bool low = false;
@@ -532,7 +532,8 @@ static int load_with_type(struct core_progtype *type, const struct loader_progra
 		err = relocate(prog, u, used);
 	if (!err && hold_maps(prog, u, used))
 		err = core_error(-ENOMEM, "section '%s': out of memory", section);
-	if (!err && build_type_helpers(prog, &type->info))
+	if (!err && (core_program_build_helpers(prog, &type->info) ||
+		     core_program_contract_record(prog, &type->info)))
 		err = core_error(-ENOMEM, "section '%s': out of memory", section);
 	if (!err && !prog->verify_only)
 		err = prepare(prog, u->opts->mode, u, native_symbol);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/contract.h"
 #include "core/core.h"
 #include "core/error.h"
 #include "exec/native.h"
@@ -22,57 +23,16 @@
 
 /* ---- the contract hash -------------------------------------------------------------------- */
 
-/* FNV-1a: a change detector, not a defence (whoever writes the shared object runs code anyway). */
-static uint64_t fnv(uint64_t h, const void *data, size_t size)
-{
-	const uint8_t *p = data;
-
-	for (size_t i = 0; i < size; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static uint64_t fnv_str(uint64_t h, const char *s)
-{
-	return fnv(h, s ? s : "", s ? strlen(s) + 1 : 1);
-}
-
-static uint64_t fnv_u64(uint64_t h, uint64_t v)
-{
-	return fnv(h, &v, sizeof(v));
-}
-
 /* Everything the verifier reads of a program type: its context and its helpers' prototypes. */
 uint64_t core_contract_hash(const struct ebpf_program_info *info)
 {
-	const struct ebpf_context_descriptor *ctx = &info->context;
-	uint64_t h = fnv_u64(0xcbf29ce484222325ull, NATIVE_ABI_VERSION);
+	uint64_t h = core_hash_u64(CORE_HASH_BASIS, NATIVE_ABI_VERSION);
 
-	h = fnv_str(h, info->name);
-	h = fnv(h, &info->program_type, sizeof(info->program_type));
-	h = fnv_u64(h, ctx->size);
-	h = fnv_u64(h, (uint64_t)(int64_t)ctx->data);
-	h = fnv_u64(h, (uint64_t)(int64_t)ctx->data_end);
-	h = fnv_u64(h, (uint64_t)(int64_t)ctx->meta);
-	for (uint32_t i = 0; i < ctx->writable_count; i++) {
-		h = fnv_u64(h, ctx->writable[i].offset);
-		h = fnv_u64(h, ctx->writable[i].size);
-	}
-	h = fnv_u64(h, info->flags);
-	h = fnv(h, &info->context_pointers, sizeof(info->context_pointers));
-	for (uint32_t i = 0; i < info->helper_count; i++) {
-		const struct ebpf_helper_proto *p = &info->helpers[i];
-
-		h = fnv_u64(h, p->id);
-		h = fnv_str(h, p->name);
-		h = fnv_u64(h, p->ret);
-		for (int a = 0; a < 5; a++)
-			h = fnv_u64(h, p->args[a]);
-		h = fnv_u64(h, p->flags);
-	}
-	/* CO-RE relocated the program against this BTF: another layout is another contract. */
-	if (info->btf && info->btf_size)
-		h = fnv(h, info->btf, info->btf_size);
+	h = core_hash_str(h, info->name);
+	h = core_hash(h, &info->program_type, sizeof(info->program_type));
+	h = core_hash_context(h, info);
+	for (uint32_t i = 0; i < info->helper_count; i++)
+		h = core_hash_helper(h, &info->helpers[i]);
 	return h;
 }
 

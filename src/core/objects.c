@@ -81,6 +81,28 @@ void core_id_remove(enum core_kind kind, uint32_t id)
 	core_unlock();
 }
 
+int core_id_next(enum core_kind kind, uint32_t start, uint32_t *next)
+{
+	size_t pos;
+	int err = -ENOENT;
+
+	core_lock();
+	pos = start == UINT32_MAX ? core_rt.id_count : id_search(kind, start + 1);
+	if (pos < core_rt.id_count && core_rt.ids[pos].kind == kind) {
+		*next = core_rt.ids[pos].id;
+		err = 0;
+	}
+	core_unlock();
+	return err;
+}
+
+void *core_id_find_locked(enum core_kind kind, uint32_t id)
+{
+	size_t pos = id_search(kind, id);
+
+	return id_found(pos, kind, id) ? core_rt.ids[pos].object : NULL;
+}
+
 /* Takes a reference unless the count already reached zero (the object is being freed). */
 static bool ref_get_unless_zero(atomic_uint *refcount)
 {
@@ -116,6 +138,35 @@ void *core_id_acquire(uint32_t id, enum core_kind kind)
 			found = core_rt.ids[pos].object;
 	}
 	core_unlock();
+	return found;
+}
+
+void **core_id_collect(enum core_kind kind, core_id_filter_fn filter, void *arg, size_t *count)
+{
+	void **found;
+	size_t n = 0;
+
+	*count = 0;
+	core_lock();
+	/* Room for every id before the filter runs: it may claim what it accepts. */
+	found = malloc((core_rt.id_count ? core_rt.id_count : 1) * sizeof(*found));
+	for (size_t i = 0; found && i < core_rt.id_count; i++) {
+		struct core_id_entry *e = &core_rt.ids[i];
+		atomic_uint *refcount;
+
+		if (e->kind != kind || !filter(e->object, arg))
+			continue;
+		refcount = object_refcount(kind, e->object);
+		if (refcount && !ref_get_unless_zero(refcount))
+			continue;
+		found[n++] = e->object;
+	}
+	core_unlock();
+	if (!n) {
+		free(found);
+		return NULL;
+	}
+	*count = n;
 	return found;
 }
 

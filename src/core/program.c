@@ -38,6 +38,7 @@ void core_program_destroy(struct ebpf_program *program)
 	for (size_t i = 0; i < program->map_count; i++)
 		ebpf_map_release(program->maps[i]);
 	free(program->maps);
+	core_program_contract_free(program);
 	free(program->type_helpers);
 	free(program->global_helpers);
 	free(program->insns);
@@ -89,8 +90,9 @@ int ebpf_program_jited(const struct ebpf_program *program, const uint8_t **code,
 	if (!program->exec || exec_program_engine(program->exec) != EXEC_JIT)
 		return core_error(-ENOENT, "program '%s' does not run in the JIT (mode %s)",
 				  program->name,
-				  program->mode == EBPF_MODE_INTERP ? "interp" :
-				  program->mode == EBPF_MODE_NATIVE ? "native" : "none");
+				  program->mode == EBPF_MODE_INTERP   ? "interp"
+				  : program->mode == EBPF_MODE_NATIVE ? "native"
+								      : "none");
 	*code = exec_program_jited(program->exec, size, offsets);
 	return 0;
 }
@@ -110,7 +112,7 @@ const struct exec_program *core_tail_call(void *prog_array, uint32_t index)
 	return target->exec;
 }
 
-static uint64_t now_ns(void)
+uint64_t core_now_ns(void)
 {
 	struct timespec ts;
 
@@ -137,7 +139,7 @@ static void copy_back(struct ebpf_test_run_opts *dst, const struct ebpf_test_run
 uint64_t core_run_repeated(struct exec_program *exec, uint64_t r1, uint64_t r2, uint32_t repeat,
 			   ebpf_run_progress_fn progress, void *arg, uint64_t *r0)
 {
-	uint64_t start = now_ns(), result = 0;
+	uint64_t start = core_now_ns(), result = 0;
 	uint32_t done = 0;
 
 	if (!repeat)
@@ -154,20 +156,20 @@ uint64_t core_run_repeated(struct exec_program *exec, uint64_t r1, uint64_t r2, 
 			progress(arg, done, repeat);
 	}
 	*r0 = result;
-	return (now_ns() - start) / repeat;
+	return (core_now_ns() - start) / repeat;
 }
 
 /* Runs under the RCU read lock, so that the type's extension cannot go away meanwhile. */
 static int test_run_locked(struct ebpf_program *program, struct ebpf_test_run_opts *o)
 {
-	const struct ebpf_program_info *info = &program->type->info;
+	const struct ebpf_program_info *info;
 	void *ctx = NULL;
 	int err;
 
 	if (!atomic_load_explicit(&program->usable, memory_order_acquire))
-		return core_error(
-		    -ENODEV, "program '%s': its program type '%s' is gone (extension unloaded)",
-		    program->name, program->type_name);
+		return core_error(-ENODEV, "program '%s' is dormant: its program type '%s' is gone",
+				  program->name, program->type_name);
+	info = &program->type->info;
 	if (!info->context_create || !info->context_destroy)
 		return core_error(-EOPNOTSUPP,
 				  "program '%s': program type '%s' does not support test runs",

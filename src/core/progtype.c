@@ -225,26 +225,31 @@ static int progtype_attach_provider(nmr_registrar_t *registrar, nmr_handle_t bin
 		*p = type->next;
 		core_unlock();
 		core_progtype_put(type);
+		return 0;
 	}
+	/* The binding's callbacks are serialised: no detach reads `info` under us. */
+	if (!type->invalid[0])
+		core_progtype_rebind(type);
 	return 0;
 }
 
 static int progtype_detach_provider(void *client_binding_context)
 {
 	struct core_progtype *type = client_binding_context, **p;
+	char why[160];
 	int ret = 0;
 
+	snprintf(why, sizeof(why), "its program type '%s' is gone (extension unloaded)",
+		 type->name);
 	core_lock();
 	type->gone = true;
 	for (p = &core_rt.types; *p && *p != type; p = &(*p)->next)
 		;
 	if (*p)
 		*p = type->next;
-	for (struct ebpf_program *prog = type->programs; prog; prog = prog->type_next) {
-		atomic_store(&prog->usable, false);
-		for (struct ebpf_link *link = prog->links; link; link = core_link_next(link))
-			core_link_mark_detached(link);
-	}
+	/* Dormant, not dead: they and their links wake up if the type comes back (rebind.c). */
+	for (struct ebpf_program *prog = type->programs; prog; prog = prog->type_next)
+		core_program_mark_dormant(prog, why);
 	if (type->users) {
 		type->detach_pending = true;
 		ret = NMR_PENDING;

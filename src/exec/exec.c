@@ -127,6 +127,37 @@ int exec_program_create_bound(const struct ebpf_inst *insns, size_t count,
 	return ret;
 }
 
+/*
+ * Decoding resolved every helper call to an address (the interpreter's pre-decoded form, the
+ * JIT's call targets, native code's tables): resolve them all again against the new tables.
+ */
+int exec_program_set_helpers(struct exec_program *program, const ebpf_helper_fn *global,
+			     uint32_t global_count, const ebpf_helper_fn *type, uint32_t type_count,
+			     char *err, size_t err_size)
+{
+	int ret;
+
+	program->helpers.global = global;
+	program->helpers.global_count = global_count;
+	program->helpers.type = type;
+	program->helpers.type_count = type_count;
+	free(program->code);
+	program->code = NULL;
+	ret = interp_prepare(program, err, err_size);
+	if (ret)
+		return ret;
+	switch (program->engine) {
+	case EXEC_JIT:
+		jit_free(program);
+		return jit_compile(program, err, err_size);
+	case EXEC_NATIVE:
+		native_set_helpers(program);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 void exec_program_destroy(struct exec_program *program)
 {
 	if (!program)

@@ -91,6 +91,14 @@ int exec_program_create_bound(const struct ebpf_inst *insns, size_t count,
 			      const struct exec_native_binding *binding,
 			      struct exec_program **program, char *err, size_t err_size);
 void exec_program_destroy(struct exec_program *program);
+/*
+ * Points the program at other helper tables (an extension loaded again: same ids, new addresses)
+ * and resolves every call again. Only while no thread runs the program; on failure the program
+ * must not run again (only be destroyed).
+ */
+int exec_program_set_helpers(struct exec_program *program, const ebpf_helper_fn *global,
+			     uint32_t global_count, const ebpf_helper_fn *type, uint32_t type_count,
+			     char *err, size_t err_size);
 enum exec_engine exec_program_engine(const struct exec_program *program);
 /* A JIT program's machine code and the offset of each instruction's code (count + 1). */
 const uint8_t *exec_program_jited(const struct exec_program *program, size_t *size,

@@ -106,6 +106,8 @@ int native_bind(struct exec_program *program, const struct exec_native_binding *
 /* The runtime engine: translate, compile and load one program (for EXEC_NATIVE). */
 int native_compile(struct exec_program *program, char *err, size_t err_size);
 void native_free(struct exec_program *program);
+/* The helper tables of program->helpers changed: point the compiled code's env at them. */
+void native_set_helpers(struct exec_program *program);
 uint64_t native_run(const struct exec_program *program, uint64_t r1, uint64_t r2);
 
 #endif /* EXTBPF_EXEC_NATIVE_H */

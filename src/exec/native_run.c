@@ -315,6 +315,12 @@ out:
 	return ret;
 }
 
+void native_set_helpers(struct exec_program *program)
+{
+	if (program->engine_data)
+		native_env_init(program->engine_data, program);
+}
+
 void native_free(struct exec_program *program)
 {
 	native_code_free(program->engine_data);

@@ -78,6 +78,18 @@ static void test_frozen_extension_runs(void **state)
 	assert_int_equal(frozen_fire(&ctx, &result), 1);
 	assert_int_equal(result, 42);
 	assert_int_equal(ctx.out, 42);
+
+	/* Unloaded and loaded again: the program and its link sleep, then run again. */
+	assert_int_equal(ebpf_extension_unload(ext), 0);
+	assert_true(ebpf_program_is_dormant(prog, NULL, 0));
+	assert_true(ebpf_link_is_dormant(link, NULL, 0));
+	ext = add_frozen();
+	assert_false(ebpf_program_is_dormant(prog, NULL, 0));
+	ctx.out = 0;
+	result = 0;
+	assert_int_equal(frozen_fire(&ctx, &result), 1);
+	assert_int_equal(result, 42);
+	assert_int_equal(ctx.out, 42);
 	assert_int_equal(ebpf_link_detach(link), 0);
 	ebpf_program_release(prog);
 	assert_int_equal(ebpf_extension_unload(ext), 0);

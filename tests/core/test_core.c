@@ -381,22 +381,37 @@ static void test_order_ext_unloaded_under_link(void **state)
 {
 	struct ebpf_extension *ext = add_sample();
 	struct ebpf_program *prog = load_return("sample", 1);
-	struct ebpf_link *link = NULL;
+	struct ebpf_link *link = NULL, *second = NULL;
 	struct ebpf_test_run_opts run = { .sz = sizeof(run) };
+	uint32_t verdict = 0;
+	char why[256];
 
 	assert_int_equal(ebpf_program_attach_by_name(prog, "sample_hook", NULL, 0, &link), 0);
+	assert_false(ebpf_program_is_dormant(prog, why, sizeof(why)));
+	assert_string_equal(why, "");
 	assert_int_equal(ebpf_extension_unload(ext), 0);
+	/* Dormant: kept, never run, saying why. */
 	assert_true(ebpf_link_is_detached(link));
+	assert_true(ebpf_link_is_dormant(link, why, sizeof(why)));
+	assert_non_null(strstr(why, "program type 'sample' is gone"));
+	assert_true(ebpf_program_is_dormant(prog, why, sizeof(why)));
+	assert_non_null(strstr(why, "gone"));
 	assert_int_equal(ebpf_program_test_run(prog, &run), -ENODEV);
-	assert_true(error_has("gone"));
+	assert_true(error_has("dormant"));
 	assert_string_equal(ebpf_program_type_name(prog), "sample"); /* still a valid object */
+	assert_int_equal(ebpf_program_attach_by_name(prog, "sample_hook", NULL, 0, &second),
+			 -ESRCH);
 
-	/* Loading the extension again does not revive the link or the program. */
+	/* Loading the extension again wakes the program and its link. */
 	ext = add_sample();
-	assert_int_equal(fire(NULL, NULL, 0), 0);
-	assert_true(ebpf_link_is_detached(link));
-	assert_int_equal(ebpf_program_attach_by_name(prog, "sample_hook", NULL, 0, &link), -ENODEV);
+	assert_false(ebpf_program_is_dormant(prog, NULL, 0));
+	assert_false(ebpf_link_is_dormant(link, why, sizeof(why)));
+	assert_false(ebpf_link_is_detached(link));
+	assert_int_equal(fire(&verdict, NULL, 0), 1);
+	assert_int_equal(verdict, 1);
+	assert_int_equal(ebpf_program_test_run(prog, &run), 0);
 	assert_int_equal(ebpf_link_detach(link), 0);
+	assert_int_equal(fire(NULL, NULL, 0), 0);
 	ebpf_program_release(prog);
 	assert_int_equal(ebpf_extension_unload(ext), 0);
 }

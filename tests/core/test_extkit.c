@@ -532,10 +532,12 @@ static void test_unload_detaches_links(void **state)
 	assert_int_equal(ebpf_hook_invoke(&plain_hook, &ctx, NULL, NULL), -ENODEV);
 	assert_false(ebpf_hook_has_links(&port_hook));
 
-	/* Loading again starts empty: the old links do not come back. */
+	/* Loading again: the dormant links attach to the hooks again and run. */
 	ext = add_kit();
-	assert_int_equal(ebpf_hook_invoke(&plain_hook, &ctx, NULL, NULL), 0);
-	assert_int_equal(ebpf_hook_invoke(&port_hook, &ctx, NULL, NULL), 0);
+	assert_false(ebpf_link_is_detached(la));
+	assert_false(ebpf_link_is_detached(lb));
+	assert_int_equal(ebpf_hook_invoke(&plain_hook, &ctx, NULL, NULL), 1);
+	assert_true(ebpf_hook_has_links(&port_hook));
 	assert_int_equal(ebpf_link_detach(la), 0);
 	assert_int_equal(ebpf_link_detach(lb), 0);
 	ebpf_program_release(a);
