@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The packet extension: program type "xdp" (xdp_prog.c) and attach type "xdp" (xdp_hook.c) fed
- * by devices (xdp_device.c) reading capture files (xdp_pcap.c) or live interfaces (xdp_live.c).
- * This file registers the type and the hook (ebpf_extension_register) and exports the host API
- * table.
+ * by devices (xdp_device.c) reading capture files (xdp_pcap.c) or live interfaces (xdp_live.c),
+ * and the map types programs redirect through (xdp_maps.c, host queues in xdp_xsk.c). This file
+ * registers them (ebpf_extension_register) and exports the host API table.
  */
 #include "packet_internal.h"
 
@@ -11,6 +11,10 @@
 
 static const struct ebpf_program_info *const program_types[] = { &xdp_program_info };
 static struct ebpf_hook *const hooks[] = { &xdp_hook };
+static const struct ebpf_map_type_info *const map_types[] = {
+	&xdp_devmap_info, &xdp_devmap_hash_info, &xdp_cpumap_info,
+	&xdp_xskmap_info, &xdp_sockmap_info,	 &xdp_sockhash_info,
+};
 
 static const struct ebpf_extension_registration registration = {
 	.header = EBPF_EXTENSION_HEADER(struct ebpf_extension_registration,
@@ -20,6 +24,8 @@ static const struct ebpf_extension_registration registration = {
 	.program_type_count = 1,
 	.hooks = hooks,
 	.hook_count = 1,
+	.map_types = map_types,
+	.map_type_count = sizeof(map_types) / sizeof(map_types[0]),
 };
 
 static int packet_load(nmr_registrar_t *registrar, void **state)
@@ -56,6 +62,11 @@ static const struct packet_host_api host_api = {
 	.device_inject = xdp_device_inject,
 	.last_error = xdp_last_error,
 	.verdict_name = xdp_verdict_name,
+	.xsk_create = xdp_xsk_create,
+	.xsk_destroy = xdp_xsk_destroy,
+	.xsk_id = xdp_xsk_id,
+	.xsk_read = xdp_xsk_read,
+	.xsk_dropped = xdp_xsk_dropped,
 };
 
 __attribute__((visibility("default"))) const struct packet_host_api *packet_host_api(void)

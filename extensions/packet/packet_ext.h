@@ -133,6 +133,23 @@ void xdp_device_stop(struct xdp_device *dev);
 int xdp_device_inject(struct xdp_device *dev, const void *frame, size_t size, void *out,
 		      size_t *out_size, enum xdp_verdict *verdict);
 
+/*
+ * Host queues, the user-space counterpart of AF_XDP sockets: put a queue's id into an xskmap
+ * (BPF_MAP_TYPE_XSKMAP, value u32) and programs redirecting to that entry (bpf_redirect_map)
+ * deliver a copy of the packet into the queue. A full queue drops the packet. The id names the
+ * queue until it is destroyed; entries naming a destroyed queue count as redirect errors.
+ */
+struct xdp_xsk;
+/* A queue of up to capacity frames (1 to 65536). */
+int xdp_xsk_create(uint32_t capacity, struct xdp_xsk **xsk);
+void xdp_xsk_destroy(struct xdp_xsk *xsk);
+uint32_t xdp_xsk_id(const struct xdp_xsk *xsk);
+/* Takes the oldest frame: 0 with its length in *len, -EAGAIN when the queue is empty,
+ * -EMSGSIZE (the frame stays, its length in *len) when it does not fit in size bytes. */
+int xdp_xsk_read(struct xdp_xsk *xsk, void *buf, size_t size, size_t *len);
+/* Frames dropped because the queue was full. */
+uint64_t xdp_xsk_dropped(struct xdp_xsk *xsk);
+
 /* The calling thread's last error message ("" when none). */
 const char *xdp_last_error(void);
 const char *xdp_verdict_name(enum xdp_verdict verdict);
@@ -156,6 +173,12 @@ struct packet_host_api {
 			     size_t *out_size, enum xdp_verdict *verdict);
 	const char *(*last_error)(void);
 	const char *(*verdict_name)(enum xdp_verdict verdict);
+	/* Since the host queues (check sz). */
+	int (*xsk_create)(uint32_t capacity, struct xdp_xsk **xsk);
+	void (*xsk_destroy)(struct xdp_xsk *xsk);
+	uint32_t (*xsk_id)(const struct xdp_xsk *xsk);
+	int (*xsk_read)(struct xdp_xsk *xsk, void *buf, size_t size, size_t *len);
+	uint64_t (*xsk_dropped)(struct xdp_xsk *xsk);
 };
 
 #define PACKET_HOST_API_SYMBOL "packet_host_api"

@@ -65,9 +65,42 @@ void xdp_context_sync(struct xdp_context *ctx);
 
 extern const struct ebpf_program_info xdp_program_info;
 
+/* Where a redirect sends the packet. */
+enum xdp_redirect_kind {
+	XDP_REDIRECT_NONE = 0,
+	XDP_REDIRECT_DEVICE, /* target: an ifindex */
+	XDP_REDIRECT_CPU,    /* target: a CPU of a cpumap (the packet continues as XDP_PASS) */
+	XDP_REDIRECT_XSK,    /* target: a host queue's id (xdp_xsk_create) */
+};
+
+struct xdp_redirect {
+	uint32_t kind; /* enum xdp_redirect_kind */
+	uint32_t target;
+};
+
 /* The target of the last bpf_redirect / bpf_redirect_map on this thread, then forgets it:
  * false when none was recorded since the last call. */
-bool xdp_redirect_take(uint32_t *ifindex);
+bool xdp_redirect_take(struct xdp_redirect *target);
+
+/* ---- map types (xdp_maps.c) --------------------------------------------------------------- */
+
+extern const struct ebpf_map_type_info xdp_devmap_info;
+extern const struct ebpf_map_type_info xdp_devmap_hash_info;
+extern const struct ebpf_map_type_info xdp_cpumap_info;
+extern const struct ebpf_map_type_info xdp_xskmap_info;
+extern const struct ebpf_map_type_info xdp_sockmap_info;
+extern const struct ebpf_map_type_info xdp_sockhash_info;
+
+/* bpf_redirect_map's target for key in map (inside the invocation): 0, -ENOENT when the key
+ * has no entry, -EINVAL when the map is none the packet extension redirects through. */
+int xdp_map_redirect_target(struct ebpf_map *map, uint32_t key, struct xdp_redirect *target);
+
+/* ---- host queues (xdp_xsk.c) -------------------------------------------------------------- */
+
+bool xdp_xsk_exists(uint32_t id);
+/* Copies the packet into queue id; packet.lock held. -ENOENT (no such queue), -ENOSPC (full:
+ * counted as dropped by the queue). */
+int xdp_xsk_deliver(uint32_t id, const void *data, size_t len);
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
@@ -89,13 +122,15 @@ struct packet_state {
 	pthread_rwlock_t lock;
 	struct xdp_device *devices;
 	uint32_t next_ifindex; /* for devices created without one */
+	struct xdp_xsk *xsks;  /* host queues (xdp_xsk.c) */
+	uint32_t last_xsk_id;
 };
 
 extern struct packet_state packet;
 
 /* Runs every program attached to ifindex on ctx, in attach order while they pass. *redirect gets
- * the target of a XDP_REDIRECT verdict, 0 when the program recorded none. */
-enum xdp_verdict xdp_run_programs(uint32_t ifindex, struct xdp_context *ctx, uint32_t *redirect,
-				  bool *invalid);
+ * the target of a XDP_REDIRECT verdict, kind XDP_REDIRECT_NONE when the program recorded none. */
+enum xdp_verdict xdp_run_programs(uint32_t ifindex, struct xdp_context *ctx,
+				  struct xdp_redirect *redirect, bool *invalid);
 
 #endif /* EXTBPF_PACKET_INTERNAL_H */

@@ -307,6 +307,38 @@ static void transmit(struct xdp_device *dev, const struct timeval *ts, const uns
 
 /* ---- running packets --------------------------------------------------------------------- */
 
+/* Carries out a redirect: to a device, a host queue, or a CPU (as XDP_PASS). -ENOENT when the
+ * target does not exist (the packet is dropped). */
+static int deliver(struct xdp_device *dev, const struct xdp_redirect *to, const struct timeval *ts,
+		   const unsigned char *data, size_t n)
+{
+	struct xdp_device *target = NULL;
+	uint32_t what = XDP_OUT_REDIRECT;
+
+	switch (to->kind) {
+	case XDP_REDIRECT_DEVICE:
+		target = find_ifindex(to->target);
+		if (!target)
+			return -ENOENT;
+		break;
+	case XDP_REDIRECT_XSK:
+		if (xdp_xsk_deliver(to->target, data, n) == -ENOENT)
+			return -ENOENT;
+		break;
+	case XDP_REDIRECT_CPU:
+		what |= XDP_OUT_PASS;
+		break;
+	default:
+		return -ENOENT;
+	}
+	pthread_mutex_lock(&dev->out_lock);
+	emit(dev, what, ts, data, n);
+	pthread_mutex_unlock(&dev->out_lock);
+	if (target)
+		transmit(target, ts, data, n);
+	return 0;
+}
+
 /*
  * Runs one packet (at dev->buf + XDP_HEADROOM) through the programs of dev and carries out the
  * verdict. The caller holds packet.lock for reading; `run` collects the counters.
@@ -316,8 +348,7 @@ static enum xdp_verdict process(struct xdp_device *dev, size_t len, const struct
 {
 	enum xdp_verdict verdict;
 	const unsigned char *data;
-	struct xdp_device *to;
-	uint32_t redirect;
+	struct xdp_redirect redirect;
 	bool invalid;
 	size_t n;
 
@@ -334,15 +365,8 @@ static enum xdp_verdict process(struct xdp_device *dev, size_t len, const struct
 		transmit(dev, ts, data, n);
 		break;
 	case XDP_VERDICT_REDIRECT:
-		to = redirect ? find_ifindex(redirect) : NULL;
-		if (!to) {
+		if (deliver(dev, &redirect, ts, data, n))
 			run->redirect_errors++;
-			break;
-		}
-		pthread_mutex_lock(&dev->out_lock);
-		emit(dev, XDP_OUT_REDIRECT, ts, data, n);
-		pthread_mutex_unlock(&dev->out_lock);
-		transmit(to, ts, data, n);
 		break;
 	case XDP_VERDICT_PASS:
 		pthread_mutex_lock(&dev->out_lock);

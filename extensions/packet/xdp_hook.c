@@ -52,7 +52,7 @@ static bool on_device(void *arg, const void *params, size_t params_size)
 static int on_verdict(void *arg, uint32_t result)
 {
 	struct xdp_walk *w = arg;
-	uint32_t ignored;
+	struct xdp_redirect ignored;
 
 	w->result = result;
 	if (result >= XDP_VERDICT_COUNT) {
@@ -66,8 +66,8 @@ static int on_verdict(void *arg, uint32_t result)
 	return 0;
 }
 
-enum xdp_verdict xdp_run_programs(uint32_t ifindex, struct xdp_context *ctx, uint32_t *redirect,
-				  bool *invalid)
+enum xdp_verdict xdp_run_programs(uint32_t ifindex, struct xdp_context *ctx,
+				  struct xdp_redirect *redirect, bool *invalid)
 {
 	struct xdp_walk w = { .ifindex = ifindex, .result = XDP_VERDICT_PASS };
 
@@ -76,6 +76,6 @@ enum xdp_verdict xdp_run_programs(uint32_t ifindex, struct xdp_context *ctx, uin
 	ebpf_hook_invoke_filtered(&xdp_hook, ctx, on_device, on_verdict, &w);
 	*invalid = w.invalid;
 	if (!xdp_redirect_take(redirect) || w.result != XDP_VERDICT_REDIRECT)
-		*redirect = 0;
+		*redirect = (struct xdp_redirect){ 0 };
 	return w.result;
 }

@@ -196,25 +196,18 @@ static uint64_t xdp_perf_event_output(uint64_t r1, uint64_t map, uint64_t flags,
  * packet when the program returns that verdict. bpf_redirect has no context argument, so the
  * target is per thread, as Linux's per-CPU bpf_redirect_info: a program runs on one thread.
  */
-static _Thread_local struct {
-	uint32_t ifindex;
-	bool set;
-} redirect_info;
+static _Thread_local struct xdp_redirect redirect_info;
 
-bool xdp_redirect_take(uint32_t *ifindex)
+bool xdp_redirect_take(struct xdp_redirect *target)
 {
-	bool set = redirect_info.set;
-
-	*ifindex = redirect_info.ifindex;
-	redirect_info.set = false;
-	redirect_info.ifindex = 0;
-	return set;
+	*target = redirect_info;
+	redirect_info = (struct xdp_redirect){ 0 };
+	return target->kind != XDP_REDIRECT_NONE;
 }
 
-static uint64_t redirect_to(uint32_t ifindex)
+static uint64_t redirect_to(struct xdp_redirect target)
 {
-	redirect_info.ifindex = ifindex;
-	redirect_info.set = true;
+	redirect_info = target;
 	return XDP_VERDICT_REDIRECT;
 }
 
@@ -223,28 +216,26 @@ static uint64_t xdp_redirect(uint64_t ifindex, uint64_t flags, uint64_t r3, uint
 {
 	if (flags) /* BPF_F_INGRESS means nothing to XDP: Linux aborts too */
 		return XDP_VERDICT_ABORTED;
-	return redirect_to((uint32_t)ifindex);
+	return redirect_to((struct xdp_redirect){ XDP_REDIRECT_DEVICE, (uint32_t)ifindex });
 }
 
-/* A devmap's value: the ifindex, optionally followed by a program id (ignored here). */
+/* Through a devmap, devmap_hash, cpumap or xskmap of the packet extension (xdp_maps.c). */
 static uint64_t xdp_redirect_map(uint64_t map_reg, uint64_t key, uint64_t flags, uint64_t r4,
 				 uint64_t r5)
 {
 	struct ebpf_map *map = (struct ebpf_map *)(uintptr_t)map_reg;
 	uint64_t fallback = flags & XDP_REDIRECT_FALLBACK_MASK;
-	uint32_t index = (uint32_t)key, value[2];
-	enum ebpf_map_type type;
+	struct xdp_redirect target;
+	int err;
 
 	if (flags & ~(XDP_REDIRECT_FALLBACK_MASK | BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS))
 		return XDP_VERDICT_ABORTED;
 	if (flags & BPF_F_BROADCAST) /* documented: broadcast is not offered */
 		return XDP_VERDICT_ABORTED;
-	type = ebpf_map_type(map);
-	if (type != EBPF_MAP_TYPE_DEVMAP && type != EBPF_MAP_TYPE_DEVMAP_HASH)
-		return XDP_VERDICT_ABORTED;
-	if (ebpf_map_lookup_elem(map, &index, value) || !value[0])
+	err = xdp_map_redirect_target(map, (uint32_t)key, &target);
+	if (err == -ENOENT)
 		return fallback;
-	return redirect_to(value[0]);
+	return err ? XDP_VERDICT_ABORTED : redirect_to(target);
 }
 
 /* ---- verify-only helpers ----------------------------------------------------------------- */

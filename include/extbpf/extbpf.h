@@ -124,7 +124,12 @@ enum ebpf_map_type {
 	EBPF_MAP_TYPE_LPM_TRIE = 11,
 	EBPF_MAP_TYPE_ARRAY_OF_MAPS = 12,
 	EBPF_MAP_TYPE_HASH_OF_MAPS = 13,
+	/* From here to XSKMAP and DEVMAP_HASH: the packet extension's (Map Information NPI). */
 	EBPF_MAP_TYPE_DEVMAP = 14,
+	EBPF_MAP_TYPE_SOCKMAP = 15,
+	EBPF_MAP_TYPE_CPUMAP = 16,
+	EBPF_MAP_TYPE_XSKMAP = 17,
+	EBPF_MAP_TYPE_SOCKHASH = 18,
 	/* verify-only: values of kernel objects (docs/maps.md) */
 	EBPF_MAP_TYPE_CGROUP_STORAGE = 19,
 	EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE = 21,
@@ -136,6 +141,7 @@ enum ebpf_map_type {
 	EBPF_MAP_TYPE_INODE_STORAGE = 28, /* verify-only */
 	EBPF_MAP_TYPE_TASK_STORAGE = 29,  /* verify-only */
 	EBPF_MAP_TYPE_CGRP_STORAGE = 32,  /* verify-only */
+	/* Numbers from EBPF_MAP_TYPE_EXTENSION_BASE (extension.h) are extensions' own types. */
 };
 
 /* Update flags, as Linux. */
@@ -172,6 +178,8 @@ void ebpf_map_release(struct ebpf_map *map);
 
 const char *ebpf_map_name(const struct ebpf_map *map);
 enum ebpf_map_type ebpf_map_type(const struct ebpf_map *map);
+/* "hash", "devmap", ...: the core's name of the type or the one its extension registered. */
+const char *ebpf_map_type_name(const struct ebpf_map *map);
 uint32_t ebpf_map_key_size(const struct ebpf_map *map);
 /*
  * For per-CPU maps the value the host reads or writes holds one slot per CPU

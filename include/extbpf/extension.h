@@ -380,6 +380,94 @@ typedef const struct ebpf_extension_descriptor *(*ebpf_extension_entry_fn)(void)
 	EBPF_EXTENSION_ENTRY_(name_)
 
 /*
+ * ---- Map types (the Map Information NPI) -----------------------------------------------------
+ *
+ * An extension adds a map type by registering a provider of EBPF_MAP_INFO_NPI_ID whose
+ * npi_specific block is a struct ebpf_map_type_info (or by listing it in its registration, below).
+ * The core is the client: it creates maps of the type through `create`, runs the programs' and
+ * the host's element operations through the table, and tells the verifier what programs may do
+ * with the values (`flags`). The type is named by its number, which programs give as Linux's
+ * do: `__uint(type, BPF_MAP_TYPE_XSKMAP)` in a BTF map definition, or a number of the extension's
+ * own from EBPF_MAP_TYPE_EXTENSION_BASE on (`__uint(type, 4096 + 7)`). Numbers are unique among
+ * loaded extensions, and a number the core implements itself (hash, array, ...) is refused.
+ */
+#define EBPF_MAP_INFO_NPI_ID NMR_GUID(0x9b2e57d1, 0x4c0a, 0x4f63, 0xa7d8, 0x2e61c94b0f35)
+
+#define EBPF_MAP_TYPE_INFO_VERSION   1
+#define EBPF_MAP_CREATE_ATTR_VERSION 1
+
+/* Map type numbers from here on are the extensions' own; below it only Linux's (1..33). */
+#define EBPF_MAP_TYPE_EXTENSION_BASE 4096u
+#define EBPF_MAP_TYPE_EXTENSION_MAX  65535u
+
+/* What programs may do with the maps of a type; the verifier enforces it. */
+#define EBPF_MAP_TYPE_VALUE_READ_ONLY (1u << 0) /* values from lookups are never written */
+#define EBPF_MAP_TYPE_NO_PROG_LOOKUP  (1u << 1) /* bpf_map_lookup_elem is refused */
+#define EBPF_MAP_TYPE_NO_PROG_UPDATE                                                               \
+	(1u << 2) /* update and delete are refused: the host fills it */
+/* Maps of the type exist only for verification (unavailable_reason says why): objects opened
+ * to verify may have them, creating one with storage is refused. */
+#define EBPF_MAP_TYPE_VERIFY_ONLY (1u << 3)
+
+/* What the host or the object asked for, handed to create (it crosses the contract: versioned). */
+struct ebpf_map_create_attr {
+	struct ebpf_extension_header header;
+	uint32_t map_type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	const char *name;
+};
+
+/*
+ * One map type. `map` below is what create returned for one map. The core has checked the
+ * sizes and flags against the fields here before create runs, and it checks keys and values for
+ * NULL and the access flags (BPF_F_RDONLY, BPF_F_RDONLY_PROG, frozen maps) before every
+ * operation, so the operations see only well-formed calls.
+ *
+ * lookup is the programs' view: it runs inside an invocation (an RCU read-side critical section
+ * the core holds) and returns a pointer to the value that stays valid until that section ends,
+ * or NULL. It must not block. The host's calls run inside such a section too: update and delete
+ * must not free what a lookup may still be reading except after a grace period (an extension
+ * that never frees values while the map lives, as the packet extension's maps, needs nothing).
+ * Operations left NULL fail with -EOPNOTSUPP. When the extension unloads, the core frees every
+ * map's `map` through `free` first (after the operations in flight returned); the maps stay
+ * valid objects for their holders, and every operation on them fails with -ENODEV.
+ */
+struct ebpf_map_type_info {
+	struct ebpf_extension_header header;
+	const char *name;  /* "xskmap" */
+	uint32_t map_type; /* Linux's number (BPF_MAP_TYPE_XSKMAP is 17) or from the base above */
+	uint32_t flags;	   /* EBPF_MAP_TYPE_* */
+	uint32_t key_size; /* the key size maps must have; 0: any from 1 to 512 */
+	uint32_t value_size_min; /* 0: 1 */
+	uint32_t value_size_max; /* 0: the core's limit (4 MiB) */
+	/* map_flags accepted besides the access flags (BPF_F_RDONLY(_PROG), BPF_F_WRONLY(_PROG)),
+	 * which the core accepts and enforces for every type. */
+	uint32_t map_flags;
+	const char *unavailable_reason; /* EBPF_MAP_TYPE_VERIFY_ONLY: why */
+
+	/* Returns 0 with *map set, or a negative errno with a static reason in *why. */
+	int (*create)(const struct ebpf_map_create_attr *attr, void **map, const char **why);
+	void (*free)(void *map);
+	void *(*lookup)(void *map, const void *key);
+	/* The host's lookup (optional): copies value_size bytes; without it, lookup serves. */
+	int (*lookup_copy)(void *map, const void *key, void *value);
+	int (*update)(void *map, const void *key, const void *value, uint64_t flags);
+	int (*delete)(void *map, const void *key);
+	int (*get_next_key)(void *map, const void *key, void *next_key);
+};
+
+/*
+ * For the extension's helpers: the `map` its create returned, when `m` (a CONST_MAP_PTR
+ * argument) is a map of the type `info` describes (the same registered structure), else NULL
+ * (another type, or the extension is unloading). Valid while the invocation runs.
+ */
+struct ebpf_map;
+void *ebpf_map_extension_data(struct ebpf_map *m, const struct ebpf_map_type_info *info);
+
+/*
  * ---- One registration call (the extension kit) ----------------------------------------------
  *
  * What most extensions need from the two contracts above, in one call from load() and one from
@@ -403,7 +491,7 @@ typedef const struct ebpf_extension_descriptor *(*ebpf_extension_entry_fn)(void)
  ***)state); unload:	ebpf_extension_deregister(state); event:	ebpf_hook_invoke(&my_hook,
  *&ctx, on_result, &my_arg);
  */
-#define EBPF_EXTENSION_REGISTRATION_VERSION 1
+#define EBPF_EXTENSION_REGISTRATION_VERSION 2
 
 /*
  * A hook (attach type) in storage the extension owns, normally a static variable: the extension
@@ -431,6 +519,9 @@ struct ebpf_extension_registration {
 	uint32_t program_type_count;
 	struct ebpf_hook *const *hooks;
 	uint32_t hook_count;
+	/* Version 2: map types (Map Information NPI), one provider each. */
+	const struct ebpf_map_type_info *const *map_types;
+	uint32_t map_type_count;
 };
 
 /* The registrations one ebpf_extension_register made (opaque). */

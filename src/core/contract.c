@@ -43,6 +43,12 @@ static const struct core_contract_version extension_descriptor_versions[] = {
 
 static const struct core_contract_version registration_versions[] = {
 	{ 1, { SIZE_ENDING_AT(struct ebpf_extension_registration, hook_count) } },
+	/* Version 2: map types. */
+	{ 2, { SIZE_ENDING_AT(struct ebpf_extension_registration, map_type_count) } },
+};
+
+static const struct core_contract_version map_type_info_versions[] = {
+	{ 1, { SIZE_ENDING_AT(struct ebpf_map_type_info, get_next_key) } },
 };
 
 #define CONTRACT(name_, versions_)                                                                 \
@@ -61,6 +67,8 @@ const struct core_contract core_contract_registration =
     CONTRACT("struct ebpf_extension_registration", registration_versions);
 const struct core_contract core_contract_context_info =
     CONTRACT("struct ebpf_context_info", context_info_versions);
+const struct core_contract core_contract_map_type_info =
+    CONTRACT("struct ebpf_map_type_info", map_type_info_versions);
 
 static const struct core_contract_version *find_version(const struct core_contract *contract,
 							uint16_t version)

@@ -35,10 +35,14 @@ extern const struct core_contract core_contract_attach_provider_data;
 extern const struct core_contract core_contract_extension_descriptor;
 extern const struct core_contract core_contract_registration;
 extern const struct core_contract core_contract_context_info;
+extern const struct core_contract core_contract_map_type_info;
 
 /* Flag bits this core knows. */
 #define CORE_PROGRAM_TYPE_FLAGS                                                                    \
 	(EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK | EBPF_PROGRAM_TYPE_PACKET_READ_ONLY)
+#define CORE_MAP_TYPE_FLAGS                                                                        \
+	(EBPF_MAP_TYPE_VALUE_READ_ONLY | EBPF_MAP_TYPE_NO_PROG_LOOKUP |                            \
+	 EBPF_MAP_TYPE_NO_PROG_UPDATE | EBPF_MAP_TYPE_VERIFY_ONLY)
 #define CORE_HELPER_FLAGS                                                                          \
 	(EBPF_HELPER_CHANGES_PACKET | EBPF_HELPER_VERIFY_ONLY | EBPF_HELPER_GPL_ONLY)
 

@@ -56,6 +56,7 @@ struct core_runtime {
 	pthread_mutex_t lock;
 	nmr_registrar_t *registrar; /* set once at start, read without the lock */
 	nmr_handle_t progtype_client;
+	nmr_handle_t maptype_client;
 	/* Live programs, maps and links, sorted by kind then id (ids only grow until they wrap). */
 	struct core_id_entry *ids;
 	size_t id_count;
@@ -63,6 +64,7 @@ struct core_runtime {
 	uint32_t next_id[CORE_KIND_COUNT]; /* one numbering space per kind, as in Linux */
 	struct core_pin *pins;
 	struct core_progtype *types;	   /* bound program types, in binding order */
+	struct core_maptype *maptypes;	   /* bound map types (maptype.c) */
 	struct ebpf_extension *extensions; /* in load order */
 	struct ebpf_object *objects;	   /* open objects */
 	/* Holders of ebpf_enable_stats handles: programs run through links are timed while > 0. */
@@ -210,6 +212,8 @@ uint64_t core_contract_hash(const struct ebpf_program_info *info);
 /* progtype.c */
 int core_progtype_client_register(void);
 void core_progtype_client_deregister(void);
+/* Deregisters one of the core's NMR clients, waiting for its bindings to go. */
+void core_client_deregister(nmr_handle_t *client);
 /* Finds the type for a section or by name, marks it in use (core_progtype_unuse when done with
  * its info) and takes a reference for the caller. Fails with the message set. */
 int core_progtype_find_section(const char *section, struct core_progtype **type);
@@ -237,6 +241,22 @@ void core_program_mark_dormant(struct ebpf_program *prog, const char *why);
 
 /* load.c: the program's helper tables from its type's (type_helpers, global_helpers). */
 int core_program_build_helpers(struct ebpf_program *prog, const struct ebpf_program_info *info);
+
+/* maptype.c: the map types of extensions (Map Information NPI) */
+struct map_attr;
+struct verifier_map;
+int core_maptype_client_register(void);
+void core_maptype_client_deregister(void);
+/* For a type the maps module lacks: points attr at the extension's type (a reference, given
+ * back by core_maptype_release) and returns 0, or -ENOENT when no extension offers it. */
+int core_maptype_resolve(struct map_attr *attr);
+void core_maptype_release(struct map_attr *attr);
+/* -EOPNOTSUPP with the message when the type is verify-only (no map with storage). */
+int core_maptype_check_storage(const struct map_attr *attr);
+/* The reason the core refused the map type bound through `binding`: -EINVAL, or 0. */
+int core_maptype_refusal(nmr_handle_t binding, char *msg, size_t size);
+/* What programs may do with the map's values, for the verifier. */
+void core_map_describe(const struct ebpf_map *map, struct verifier_map *vmap);
 
 /* program.c */
 void core_program_destroy(struct ebpf_program *program);

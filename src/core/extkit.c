@@ -47,9 +47,8 @@ struct kit_hook {
 	_Atomic(struct kit_link *) links; /* in attach order */
 };
 
-/* A program type while registered. */
+/* A program type or map type while registered. */
 struct kit_type {
-	const struct ebpf_program_info *info;
 	struct nmr_provider_characteristics chars;
 	nmr_handle_t handle;
 	nmr_handle_t core_binding; /* the runtime's binding to it, to find its verdict */
@@ -61,6 +60,8 @@ struct ebpf_extension_providers {
 	uint32_t type_count;
 	struct kit_hook *hooks;
 	uint32_t hook_count;
+	struct kit_type *map_types;
+	uint32_t map_type_count;
 };
 
 /* The link's data must reach params_size. */
@@ -80,7 +81,7 @@ static void provider_deregister(nmr_registrar_t *registrar, nmr_handle_t handle)
 
 /* ---- program types (Program Information NPI) -------------------------------------------- */
 
-/* The core binds to read the program information; there is nothing per binding to keep. */
+/* The core binds to read the program (or map type) information; nothing per binding to keep. */
 static int type_attach_client(nmr_registrar_t *registrar, nmr_handle_t binding,
 			      void *provider_context, const struct nmr_registration_info *client,
 			      void *client_binding_context, const void *client_dispatch,
@@ -167,9 +168,39 @@ static int check_type_bound(const struct kit_type *kt)
 	return 0;
 }
 
+/* Registers a provider of npi whose data is `data` (a contract structure with its header);
+ * `what` and `name` name it in a failure. Counted in *count once registered. */
+static int data_provider_register(struct ebpf_extension_providers *p, struct kit_type *kt,
+				  uint32_t *count, const nmr_guid_t *npi, uint16_t version,
+				  const nmr_guid_t *module_id,
+				  const struct ebpf_extension_header *data, const char *what,
+				  const char *name)
+{
+	int err;
+
+	kt->chars = (struct nmr_provider_characteristics){
+		.info = {
+			.npi_id = *npi,
+			.module_id = *module_id,
+			.version = version,
+			.npi_specific = data,
+			.npi_specific_size = data->size,
+		},
+		.attach_client = type_attach_client,
+		.detach_client = type_detach_client,
+	};
+	err = nmr_register_provider(p->registrar, &kt->chars, kt, &kt->handle);
+	if (err)
+		return core_error(err, "%s '%s': cannot register its provider: %s", what, name,
+				  strerror(-err));
+	(*count)++; /* registered: rolled back from here on */
+	return 0;
+}
+
 static int type_register(struct ebpf_extension_providers *p, const nmr_guid_t *module_id,
 			 const struct ebpf_program_info *info)
 {
+	static const nmr_guid_t npi = EBPF_PROGRAM_INFO_NPI_ID;
 	struct kit_type *kt = &p->types[p->type_count];
 	bool runtime = p->registrar == core_rt.registrar;
 	int err;
@@ -179,24 +210,47 @@ static int type_register(struct ebpf_extension_providers *p, const nmr_guid_t *m
 		if (err)
 			return err;
 	}
-	kt->info = info;
-	kt->chars = (struct nmr_provider_characteristics){
-		.info = {
-			.npi_id = EBPF_PROGRAM_INFO_NPI_ID,
-			.module_id = *module_id,
-			.version = EBPF_PROGRAM_INFO_VERSION,
-			.npi_specific = info,
-			.npi_specific_size = info->header.size,
-		},
-		.attach_client = type_attach_client,
-		.detach_client = type_detach_client,
-	};
-	err = nmr_register_provider(p->registrar, &kt->chars, kt, &kt->handle);
+	err = data_provider_register(p, kt, &p->type_count, &npi, EBPF_PROGRAM_INFO_VERSION,
+				     module_id, &info->header, "program type", info->name);
 	if (err)
-		return core_error(err, "program type '%s': cannot register its provider: %s",
-				  info->name, strerror(-err));
-	p->type_count++; /* registered: rolled back from here on */
+		return err;
 	return runtime ? check_type_bound(kt) : 0;
+}
+
+/* ---- map types (Map Information NPI) ----------------------------------------------------- */
+
+static int check_map_type_shape(const struct ebpf_map_type_info *info, uint32_t index)
+{
+	int err;
+
+	if (!info)
+		return core_error(-EINVAL, "extension registration: map type %u is NULL", index);
+	err = contract_check(&core_contract_map_type_info, &info->header, "map type", (int)index);
+	if (err)
+		return err;
+	if (!info->name)
+		return core_error(-EINVAL, "extension registration: map type %u has no name",
+				  index);
+	return 0;
+}
+
+static int map_type_register(struct ebpf_extension_providers *p, const nmr_guid_t *module_id,
+			     const struct ebpf_map_type_info *info)
+{
+	static const nmr_guid_t npi = EBPF_MAP_INFO_NPI_ID;
+	struct kit_type *kt = &p->map_types[p->map_type_count];
+	char msg[640];
+	int err;
+
+	err = data_provider_register(p, kt, &p->map_type_count, &npi, EBPF_MAP_TYPE_INFO_VERSION,
+				     module_id, &info->header, "map type", info->name);
+	if (err || p->registrar != core_rt.registrar)
+		return err;
+	/* The core checked it as it bound (number, sizes, uniqueness): its verdict. */
+	if (core_maptype_refusal(__atomic_load_n(&kt->core_binding, __ATOMIC_ACQUIRE), msg,
+				 sizeof(msg)))
+		return core_error(-EINVAL, "%s", msg);
+	return 0;
 }
 
 /* ---- hooks (Hook NPI) -------------------------------------------------------------------- */
@@ -358,15 +412,18 @@ fail:
 
 /* ---- registering and deregistering -------------------------------------------------------- */
 
-static int check_registration(const struct ebpf_extension_registration *reg)
+/* Checks the registration and copies it to *reg: what its version lacks reads as zero. */
+static int check_registration(const struct ebpf_extension_registration *given,
+			      struct ebpf_extension_registration *reg)
 {
 	int err;
 
-	if (!reg)
+	if (!given)
 		return core_error(-EINVAL, "extension registration: NULL");
-	err = contract_check(&core_contract_registration, &reg->header, "registration", -1);
+	err = contract_check(&core_contract_registration, &given->header, "registration", -1);
 	if (err)
 		return err;
+	memcpy(reg, given, given->header.size);
 	if ((reg->program_type_count && !reg->program_types) || (reg->hook_count && !reg->hooks))
 		return core_error(-EINVAL, "extension registration: a count without its array");
 	for (uint32_t i = 0; i < reg->program_type_count; i++) {
@@ -376,6 +433,13 @@ static int check_registration(const struct ebpf_extension_registration *reg)
 	}
 	for (uint32_t i = 0; i < reg->hook_count; i++) {
 		err = check_hook_shape(reg->hooks[i], i);
+		if (err)
+			return err;
+	}
+	if (reg->map_type_count && !reg->map_types)
+		return core_error(-EINVAL, "extension registration: a count without its array");
+	for (uint32_t i = 0; i < reg->map_type_count; i++) {
+		err = check_map_type_shape(reg->map_types[i], i);
 		if (err)
 			return err;
 	}
@@ -399,21 +463,26 @@ void ebpf_extension_deregister(struct ebpf_extension_providers *p)
 	}
 	while (p->type_count)
 		provider_deregister(p->registrar, p->types[--p->type_count].handle);
+	/* Map types last: the core frees their maps' data as each detaches. */
+	while (p->map_type_count)
+		provider_deregister(p->registrar, p->map_types[--p->map_type_count].handle);
 	free(p->types);
 	free(p->hooks);
+	free(p->map_types);
 	free(p);
 }
 
 int ebpf_extension_register(nmr_registrar_t *registrar,
-			    const struct ebpf_extension_registration *reg,
+			    const struct ebpf_extension_registration *given,
 			    struct ebpf_extension_providers **providers)
 {
+	struct ebpf_extension_registration copy = { 0 }, *reg = &copy;
 	struct ebpf_extension_providers *p;
 	int err;
 
 	if (!registrar || !providers)
 		return core_error(-EINVAL, "extension registration: no registrar or output");
-	err = check_registration(reg);
+	err = check_registration(given, reg);
 	if (err)
 		return err;
 	p = calloc(1, sizeof(*p));
@@ -422,12 +491,15 @@ int ebpf_extension_register(nmr_registrar_t *registrar,
 	p->registrar = registrar;
 	p->types = calloc(reg->program_type_count + 1, sizeof(*p->types));
 	p->hooks = calloc(reg->hook_count + 1, sizeof(*p->hooks));
-	if (!p->types || !p->hooks) {
+	p->map_types = calloc(reg->map_type_count + 1, sizeof(*p->map_types));
+	if (!p->types || !p->hooks || !p->map_types) {
 		err = core_error(-ENOMEM, "extension registration: out of memory");
 		goto fail;
 	}
 	for (uint32_t i = 0; i < reg->program_type_count && !err; i++)
 		err = type_register(p, &reg->module_id, reg->program_types[i]);
+	for (uint32_t i = 0; i < reg->map_type_count && !err; i++)
+		err = map_type_register(p, &reg->module_id, reg->map_types[i]);
 	for (uint32_t i = 0; i < reg->hook_count && !err; i++)
 		err = hook_register(p, &reg->module_id, reg->hooks[i]);
 	if (err)

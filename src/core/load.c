@@ -762,8 +762,10 @@ static int describe_map(const struct loader_map *lm, struct ebpf_map *inner, str
 		attr.has_spin_lock = true;
 		attr.spin_lock_off = lock->off;
 	}
+	/* A type no loaded extension offers is still described when it is Linux's. */
+	core_maptype_resolve(&attr);
 	err = map_create_descriptor(&attr, map, NULL);
-
+	core_maptype_release(&attr);
 	if (err)
 		return err;
 	core_lock();
@@ -957,6 +959,8 @@ int core_object_build(struct loader_object *lo, const char *name,
 	err = create_maps(obj, lo, opts);
 	if (err)
 		goto fail;
+	for (size_t i = 0; i < lo->map_count; i++)
+		core_map_describe(obj->maps[i], &vmaps[i]);
 	u.maps = obj->maps;
 	u.map_count = obj->map_count;
 	err = load_programs(obj, lo, &u, by_index);

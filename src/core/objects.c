@@ -269,7 +269,18 @@ int ebpf_map_create(enum ebpf_map_type type, const char *name, uint32_t key_size
 	if (name && strlen(name) >= MAP_NAME_MAX)
 		return core_error(-EINVAL, "map '%s': name longer than %d characters", name,
 				  MAP_NAME_MAX - 1);
+	if (!map_type_is_builtin(type) && core_maptype_resolve(&attr) == -ENOENT)
+		return core_error(-EINVAL,
+				  "map '%s': map type %u is not supported (neither the core's nor "
+				  "offered by a loaded extension)",
+				  attr.name, (unsigned int)type);
+	err = core_maptype_check_storage(&attr);
+	if (err) {
+		core_maptype_release(&attr);
+		return err;
+	}
 	err = map_create(&attr, object_ops_for(type), &created, &why);
+	core_maptype_release(&attr);
 	if (err)
 		return core_error(err, "map '%s': %s", attr.name, why ? why : strerror(-err));
 	core_lock();

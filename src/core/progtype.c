@@ -282,11 +282,16 @@ int core_progtype_client_register(void)
 				   &core_rt.progtype_client);
 }
 
+void core_client_deregister(nmr_handle_t *client)
+{
+	if (nmr_deregister_client(core_rt.registrar, *client) == NMR_PENDING)
+		nmr_wait_for_deregistration(core_rt.registrar, *client);
+	*client = NMR_INVALID_HANDLE;
+}
+
 void core_progtype_client_deregister(void)
 {
-	if (nmr_deregister_client(core_rt.registrar, core_rt.progtype_client) == NMR_PENDING)
-		nmr_wait_for_deregistration(core_rt.registrar, core_rt.progtype_client);
-	core_rt.progtype_client = NMR_INVALID_HANDLE;
+	core_client_deregister(&core_rt.progtype_client);
 }
 
 /* ---- finding a type ---------------------------------------------------------------------- */

@@ -44,6 +44,14 @@ static int runtime_init(void)
 				  "runtime: cannot register the program information client: %s",
 				  strerror(-err));
 	}
+	err = core_maptype_client_register();
+	if (err) {
+		core_progtype_client_deregister();
+		nmr_registrar_destroy(core_rt.registrar);
+		core_rt.registrar = NULL;
+		return core_error(err, "runtime: cannot register the map information client: %s",
+				  strerror(-err));
+	}
 	return 0;
 }
 
@@ -139,6 +147,7 @@ void ebpf_runtime_shutdown(void)
 	core_rcu_stop(); /* the last deferred frees of maps, and the reclaimer's thread */
 	core_extensions_unload_all();
 	core_progtype_client_deregister();
+	core_maptype_client_deregister();
 	/* Fails (-EBUSY) only when the host registered modules of its own and left them there. */
 	if (nmr_registrar_destroy(core_rt.registrar) == 0)
 		core_rt.registrar = NULL;

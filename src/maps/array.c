@@ -68,7 +68,7 @@ static int array_check_attr(const struct map_attr *attr, const char **why)
 	return 0;
 }
 
-static int array_alloc(const struct map_attr *attr, struct ebpf_map **map)
+static int array_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **why)
 {
 	bool percpu = attr->type == EBPF_MAP_TYPE_PERCPU_ARRAY;
 	struct array_map *a = calloc(1, sizeof(*a));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Hash maps (Linux's hashtab.c): hash, per-CPU hash, LRU hash, LRU per-CPU hash, hash of maps
- * and devmap_hash, one table with per-type behaviour selected at creation.
+ * Hash maps (Linux's hashtab.c): hash, per-CPU hash, LRU hash, LRU per-CPU hash, hash of maps:
+ * one table with per-type behaviour selected at creation.
  *
  * Readers walk bucket chains without a lock: every link is published with a release store and
  * read with an acquire load, and an element is never modified after it is linked (except the
@@ -65,7 +65,7 @@ struct htab {
 	uint32_t value_stride; /* one value (one CPU's slot) rounded up to 8 */
 	uint32_t ncpus;	       /* value slots per element: 1 or the possible CPUs */
 	size_t elem_size;
-	bool percpu, lru, objects, devmap;
+	bool percpu, lru, objects;
 	struct map_attr inner_tmpl; /* hash of maps */
 	pthread_mutex_t lock;
 	uint32_t count;		  /* under lock */
@@ -76,7 +76,6 @@ struct htab {
 #define HTAB_FLAGS                                                                                 \
 	(MAP_F_NO_PREALLOC | MAP_F_NO_COMMON_LRU | MAP_F_NUMA_NODE | MAP_F_ACCESS_MASK |           \
 	 MAP_F_ZERO_SEED | MAP_F_INNER_MAP)
-#define DEVMAP_HASH_FLAGS (MAP_F_NUMA_NODE | MAP_F_ACCESS_MASK)
 
 static struct htab *to_htab(struct ebpf_map *map)
 {
@@ -450,8 +449,6 @@ static int htab_update(struct ebpf_map *map, const void *key, const void *value,
 
 	if (h->objects)
 		return -EOPNOTSUPP; /* programs cannot store maps (the verifier refuses it) */
-	if (h->devmap && !memcmp(value, &(uint32_t){ 0 }, sizeof(uint32_t)))
-		return -EINVAL; /* ifindex 0 names no device */
 	return htab_update_src(h, key, &src, flags);
 }
 
@@ -640,24 +637,6 @@ static int htab_of_maps_check_attr(const struct map_attr *attr, const char **why
 	return map_copy_template(attr, &tmpl, why);
 }
 
-static int devmap_hash_check_attr(const struct map_attr *attr, const char **why)
-{
-	int err = map_check_common(attr, DEVMAP_HASH_FLAGS, why);
-
-	if (err)
-		return err;
-	if (attr->key_size != 4) {
-		*why = "key_size must be 4 for devmap_hash maps";
-		return -EINVAL;
-	}
-	if (attr->value_size != 4 && attr->value_size != 8) {
-		*why =
-		    "value_size must be 4 (ifindex) or 8 (ifindex, program) for devmap_hash maps";
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static uint32_t roundup_pow2(uint32_t n)
 {
 	uint32_t p = 1;
@@ -701,7 +680,6 @@ static void htab_init_layout(struct htab *h, const struct map_attr *attr)
 	h->percpu = type_is_percpu(type);
 	h->lru = type_is_lru(type);
 	h->objects = type == EBPF_MAP_TYPE_HASH_OF_MAPS;
-	h->devmap = type == EBPF_MAP_TYPE_DEVMAP_HASH;
 	h->ncpus = h->percpu ? map_possible_cpus() : 1;
 	h->key_stride = (uint32_t)map_round_up(attr->key_size, 8);
 	h->value_stride = h->objects ? 0 : (uint32_t)map_round_up(attr->value_size, 8);
@@ -713,7 +691,7 @@ static void htab_init_layout(struct htab *h, const struct map_attr *attr)
 	h->lru_head.next = h->lru_head.prev = &h->lru_head;
 }
 
-static int htab_alloc(const struct map_attr *attr, struct ebpf_map **map)
+static int htab_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **why)
 {
 	struct htab *h = calloc(1, sizeof(*h));
 	int err = -ENOMEM;
@@ -723,9 +701,7 @@ static int htab_alloc(const struct map_attr *attr, struct ebpf_map **map)
 	htab_init_layout(h, attr);
 	h->map.attr = *attr;
 	if (h->objects) {
-		const char *why;
-
-		err = map_copy_template(attr, &h->inner_tmpl, &why);
+		err = map_copy_template(attr, &h->inner_tmpl, why);
 		if (err)
 			goto err_free;
 		err = -ENOMEM;
@@ -782,5 +758,3 @@ const struct map_ops lru_htab_map_ops = { .check_attr = htab_check_attr, HTAB_CO
 const struct map_ops lru_percpu_htab_map_ops = { .check_attr = htab_check_attr, HTAB_COMMON_OPS };
 const struct map_ops htab_of_maps_map_ops = { .check_attr = htab_of_maps_check_attr,
 					      HTAB_COMMON_OPS };
-const struct map_ops devmap_hash_map_ops = { .check_attr = devmap_hash_check_attr,
-					     HTAB_COMMON_OPS };

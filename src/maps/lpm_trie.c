@@ -397,7 +397,7 @@ static int trie_check_attr(const struct map_attr *attr, const char **why)
 	return 0;
 }
 
-static int trie_alloc(const struct map_attr *attr, struct ebpf_map **map)
+static int trie_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **why)
 {
 	struct lpm_trie *t = calloc(1, sizeof(*t));
 

@@ -24,11 +24,11 @@
 #define MAP_F_WRONLY_PROG   EBPF_F_WRONLY_PROG
 #define MAP_F_MMAPABLE	    (1u << 10)
 #define MAP_F_INNER_MAP	    (1u << 12)
-#define MAP_F_ACCESS_MASK   (MAP_F_RDONLY | MAP_F_WRONLY | MAP_F_RDONLY_PROG | MAP_F_WRONLY_PROG)
+_Static_assert(MAP_F_ACCESS_MASK ==
+		   (MAP_F_RDONLY | MAP_F_WRONLY | MAP_F_RDONLY_PROG | MAP_F_WRONLY_PROG),
+	       "access flags");
 
-/* Linux's limits: MAX_BPF_STACK for keys, KMALLOC_MAX_SIZE for values, PCPU_MIN_UNIT_SIZE. */
-#define MAP_KEY_SIZE_MAX     512u
-#define MAP_VALUE_SIZE_MAX   (1u << 22)
+/* Linux's PCPU_MIN_UNIT_SIZE (the key and value limits are in maps.h). */
 #define MAP_PERCPU_VALUE_MAX (32u * 1024)
 
 #define MAP_BPF_F_LOCK EBPF_F_LOCK /* update/lookup under the value's spin lock */
@@ -43,8 +43,6 @@ static inline uint32_t map_percpu_slot_size(uint32_t value_size)
 	return (uint32_t)map_round_up(value_size, 8);
 }
 
-/* Checks what every type checks: max_entries, access flags. Returns 0 or -EINVAL with *why. */
-int map_check_common(const struct map_attr *attr, uint32_t allowed_flags, const char **why);
 /* The common part of update flags: BPF_ANY, BPF_NOEXIST or BPF_EXIST, nothing else. */
 static inline bool map_update_flags_valid(uint64_t flags)
 {
@@ -80,10 +78,8 @@ extern const struct map_ops percpu_htab_map_ops;
 extern const struct map_ops lru_htab_map_ops;
 extern const struct map_ops lru_percpu_htab_map_ops;
 extern const struct map_ops htab_of_maps_map_ops;
-extern const struct map_ops devmap_hash_map_ops;
 extern const struct map_ops prog_array_map_ops;
 extern const struct map_ops array_of_maps_map_ops;
-extern const struct map_ops devmap_map_ops;
 extern const struct map_ops lpm_trie_map_ops;
 extern const struct map_ops queue_map_ops;
 extern const struct map_ops stack_map_ops;

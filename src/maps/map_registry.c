@@ -22,10 +22,8 @@ static const struct map_type_row map_types[] = {
 	{ EBPF_MAP_TYPE_LPM_TRIE, "lpm_trie", &lpm_trie_map_ops },
 	{ EBPF_MAP_TYPE_ARRAY_OF_MAPS, "array_of_maps", &array_of_maps_map_ops },
 	{ EBPF_MAP_TYPE_HASH_OF_MAPS, "hash_of_maps", &htab_of_maps_map_ops },
-	{ EBPF_MAP_TYPE_DEVMAP, "devmap", &devmap_map_ops },
 	{ EBPF_MAP_TYPE_QUEUE, "queue", &queue_map_ops },
 	{ EBPF_MAP_TYPE_STACK, "stack", &stack_map_ops },
-	{ EBPF_MAP_TYPE_DEVMAP_HASH, "devmap_hash", &devmap_hash_map_ops },
 	{ EBPF_MAP_TYPE_RINGBUF, "ringbuf", &ringbuf_map_ops },
 	/* verify-only (no_storage.c) */
 	{ EBPF_MAP_TYPE_STACK_TRACE, "stack_trace", &stack_trace_map_ops },

@@ -20,6 +20,21 @@ const char *map_type_name(enum ebpf_map_type type)
 	return map_registry_name(type);
 }
 
+const char *map_type_label(const struct ebpf_map *map)
+{
+	return map->attr.type_name ? map->attr.type_name : map_type_label(map);
+}
+
+bool map_type_is_builtin(enum ebpf_map_type type)
+{
+	return map_registry_ops(type) != NULL;
+}
+
+static const char *attr_type_label(const struct map_attr *attr)
+{
+	return attr->type_name ? attr->type_name : attr_type_label(attr);
+}
+
 /* ---- Attributes ------------------------------------------------------------------------ */
 
 int map_check_common(const struct map_attr *attr, uint32_t allowed_flags, const char **why)
@@ -60,6 +75,10 @@ int map_copy_template(const struct map_attr *attr, struct map_attr *tmpl, const 
 	}
 	if (map_is_map_of_maps(inner->attr.type) || inner->attr.type == EBPF_MAP_TYPE_PROG_ARRAY) {
 		*why = "inner_map: maps of maps and program arrays cannot be inner maps";
+		return -EOPNOTSUPP;
+	}
+	if (inner->ops->no_inner) {
+		*why = "inner_map: maps of an extension's type cannot be inner maps";
 		return -EOPNOTSUPP;
 	}
 	*tmpl = inner->attr;
@@ -131,12 +150,23 @@ uint32_t map_current_cpu(void)
 
 /* ---- Creation ---------------------------------------------------------------------------- */
 
+/* The map keeps its own copies: an extension's type name may go before the map does. */
+static void map_set_names(struct ebpf_map *map, const char *name)
+{
+	snprintf(map->name, sizeof(map->name), "%s", name);
+	map->attr.name = map->name;
+	if (!map->attr.type_name)
+		return;
+	snprintf(map->type_name, sizeof(map->type_name), "%s", map->attr.type_name);
+	map->attr.type_name = map->type_name;
+}
+
 int map_create(const struct map_attr *attr, const struct map_object_ops *object_ops,
 	       struct ebpf_map **mapp, const char **why)
 {
 	const char *unused;
 	const char *name = attr->name ? attr->name : "";
-	const struct map_ops *ops = map_registry_ops(attr->type);
+	const struct map_ops *ops = attr->ops ? attr->ops : map_registry_ops(attr->type);
 	struct ebpf_map *map = NULL;
 	int err;
 
@@ -153,23 +183,24 @@ int map_create(const struct map_attr *attr, const struct map_object_ops *object_
 	if (!err)
 		err = ops->check_attr(attr, why);
 	if (err)
-		return core_error(err, "map '%s' (%s): %s", name, map_type_name(attr->type), *why);
+		return core_error(err, "map '%s' (%s): %s", name, attr_type_label(attr), *why);
 	if (ops->verify_only) {
 		*why = ops->verify_only;
 		return core_error(-EOPNOTSUPP, "map '%s' (%s) cannot be created to run: %s", name,
-				  map_type_name(attr->type), *why);
+				  attr_type_label(attr), *why);
 	}
-	err = ops->alloc(attr, &map);
+	err = ops->alloc(attr, &map, why);
+	if (err && *why)
+		return core_error(err, "map '%s' (%s): %s", name, attr_type_label(attr), *why);
 	if (err) {
 		*why = "cannot allocate the map";
 		return core_error(err, "map '%s' (%s): cannot allocate %u entries: %s", name,
-				  map_type_name(attr->type), attr->max_entries, strerror(-err));
+				  attr_type_label(attr), attr->max_entries, strerror(-err));
 	}
 	map->ops = ops;
 	map->attr = *attr;
 	map->attr.inner_map = NULL; /* the template was copied by alloc */
-	snprintf(map->name, sizeof(map->name), "%s", name);
-	map->attr.name = map->name;
+	map_set_names(map, name);
 	map->object_ops = object_ops;
 	atomic_init(&map->refcount, 1);
 	map->id = 0;
@@ -189,7 +220,7 @@ static const struct map_ops descriptor_ops = { .free = descriptor_free };
 
 int map_create_descriptor(const struct map_attr *attr, struct ebpf_map **mapp, const char **why)
 {
-	const struct map_ops *ops = map_registry_ops(attr->type);
+	const struct map_ops *ops = attr->ops ? attr->ops : map_registry_ops(attr->type);
 	const char *name = attr->name ? attr->name : "";
 	const char *unused;
 	struct ebpf_map *map;
@@ -199,7 +230,8 @@ int map_create_descriptor(const struct map_attr *attr, struct ebpf_map **mapp, c
 		why = &unused;
 	*why = NULL;
 	*mapp = NULL;
-	if (attr->type == EBPF_MAP_TYPE_UNSPEC || (unsigned int)attr->type > MAP_TYPE_LINUX_MAX) {
+	if (!attr->ops &&
+	    (attr->type == EBPF_MAP_TYPE_UNSPEC || (unsigned int)attr->type > MAP_TYPE_LINUX_MAX)) {
 		*why = "unknown map type";
 		return core_error(-EINVAL, "map '%s': map type %u is unknown", name,
 				  (unsigned int)attr->type);
@@ -208,7 +240,7 @@ int map_create_descriptor(const struct map_attr *attr, struct ebpf_map **mapp, c
 	if (!err && ops)
 		err = ops->check_attr(attr, why);
 	if (err)
-		return core_error(err, "map '%s' (%s): %s", name, map_type_name(attr->type), *why);
+		return core_error(err, "map '%s' (%s): %s", name, attr_type_label(attr), *why);
 	map = calloc(1, sizeof(*map));
 	if (!map) {
 		*why = "out of memory";
@@ -217,8 +249,9 @@ int map_create_descriptor(const struct map_attr *attr, struct ebpf_map **mapp, c
 	map->ops = &descriptor_ops;
 	map->attr = *attr;
 	map->attr.inner_map = NULL;
-	snprintf(map->name, sizeof(map->name), "%s", name);
-	map->attr.name = map->name;
+	map->attr.ops = NULL;
+	map->attr.type_data = NULL;
+	map_set_names(map, name);
 	atomic_init(&map->refcount, 1);
 	*mapp = map;
 	return 0;
@@ -305,7 +338,6 @@ static bool map_is_array_like(const struct ebpf_map *map)
 	case EBPF_MAP_TYPE_PERCPU_ARRAY:
 	case EBPF_MAP_TYPE_PROG_ARRAY:
 	case EBPF_MAP_TYPE_ARRAY_OF_MAPS:
-	case EBPF_MAP_TYPE_DEVMAP:
 		return true;
 	default:
 		return false;
@@ -316,7 +348,7 @@ static bool map_is_array_like(const struct ebpf_map *map)
 static int map_fail(const struct ebpf_map *map, int err, const char *op, uint64_t flags)
 {
 	const char *name = map->name;
-	const char *type = map_type_name(map->attr.type);
+	const char *type = map_type_label(map);
 
 	switch (err) {
 	case -ENOENT:
@@ -354,6 +386,11 @@ static int map_fail(const struct ebpf_map *map, int err, const char *op, uint64_
 				  type, op, map->attr.map_flags);
 	case -EBADF:
 		return core_error(err, "map '%s' (%s): %s: no object has that id", name, type, op);
+	case -ENODEV:
+		return core_error(err,
+				  "map '%s' (%s): %s: the extension offering its map type was "
+				  "unloaded",
+				  name, type, op);
 	default:
 		return core_error(err, "map '%s' (%s): %s: %s", name, type, op, strerror(-err));
 	}
@@ -471,7 +508,7 @@ int ebpf_map_delete_elem(struct ebpf_map *map, const void *key)
 	if (err == -EINVAL &&
 	    (map->attr.type == EBPF_MAP_TYPE_ARRAY || map->attr.type == EBPF_MAP_TYPE_PERCPU_ARRAY))
 		return core_error(err, "map '%s' (%s): delete: array elements cannot be deleted",
-				  map->name, map_type_name(map->attr.type));
+				  map->name, map_type_label(map));
 	return err ? map_fail(map, err, "delete", 0) : 0;
 }
 
@@ -512,7 +549,7 @@ int ebpf_map_get_next_key(struct ebpf_map *map, const void *key, void *next_key)
 					     : -EOPNOTSUPP;
 	if (err == -ENOENT)
 		return core_error(err, "map '%s' (%s): get_next_key: %s", map->name,
-				  map_type_name(map->attr.type),
+				  map_type_label(map),
 				  key ? "no key after this one" : "the map is empty");
 	return err ? map_fail(map, err, "get_next_key", 0) : 0;
 }
@@ -525,6 +562,13 @@ const char *ebpf_map_name(const struct ebpf_map *map)
 enum ebpf_map_type ebpf_map_type(const struct ebpf_map *map)
 {
 	return map->attr.type;
+}
+
+const char *ebpf_map_type_name(const struct ebpf_map *map)
+{
+	const char *name = map_type_label(map);
+
+	return name ? name : "unknown";
 }
 
 uint32_t ebpf_map_key_size(const struct ebpf_map *map)

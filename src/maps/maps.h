@@ -38,6 +38,12 @@ struct map_attr {
 	 * over by updates, read as zero by the host, taken by BPF_F_LOCK. */
 	bool has_spin_lock;
 	uint32_t spin_lock_off;
+	/* A type the registry does not have (an extension's, src/core/maptype.c): its table, its
+	 * name for messages and what its table needs to create the map. NULL: the registry's. */
+	const struct map_ops *ops;
+	const char *type_name;
+	void *type_data;
+	uint32_t prog_flags; /* what programs may do (EBPF_MAP_TYPE_* of extension.h) */
 };
 
 /*
@@ -56,8 +62,9 @@ struct map_ops {
 	/* Refuses bad attributes with -EINVAL or -E2BIG and a static reason naming the attribute.
 	 */
 	int (*check_attr)(const struct map_attr *attr, const char **why);
-	/* Allocates the type's struct (struct ebpf_map first); map_create fills in the rest. */
-	int (*alloc)(const struct map_attr *attr, struct ebpf_map **map);
+	/* Allocates the type's struct (struct ebpf_map first); map_create fills in the rest. A
+	 * failure other than running out of memory may say why in *why (a static string). */
+	int (*alloc)(const struct map_attr *attr, struct ebpf_map **map, const char **why);
 	void (*free)(struct ebpf_map *map);
 
 	/* The program's view (RCU read side held by the caller). */
@@ -80,12 +87,15 @@ struct map_ops {
 	 * check_attr: they describe maps for verification, and map_create refuses them with
 	 * this reason. */
 	const char *verify_only;
+	/* Maps of this type cannot be inner maps (their operations are not the registry's). */
+	bool no_inner;
 };
 
 struct ebpf_map {
 	const struct map_ops *ops;
-	struct map_attr attr; /* attr.name points at name[] */
+	struct map_attr attr; /* attr.name points at name[], attr.type_name at type_name[] */
 	char name[MAP_NAME_MAX];
+	char type_name[32];
 	const struct map_object_ops *object_ops; /* for maps of objects */
 	/* Set by ebpf_map_freeze: the host may no longer write it (programs may, unless
 	 * BPF_F_RDONLY_PROG). Global .rodata is frozen once loaded, as libbpf does. */
@@ -97,6 +107,18 @@ struct ebpf_map {
 
 /* "hash", "lru_percpu_hash", ... (NULL for a type this module does not implement). */
 const char *map_type_name(enum ebpf_map_type type);
+/* The name of the map's type: the registry's, or the one its creator gave (attr.type_name). */
+const char *map_type_label(const struct ebpf_map *map);
+/* Whether this module implements the type itself. */
+bool map_type_is_builtin(enum ebpf_map_type type);
+
+/* Checks what every type checks: max_entries, access flags. Returns 0 or -EINVAL with *why. */
+int map_check_common(const struct map_attr *attr, uint32_t allowed_flags, const char **why);
+/* The access flags (BPF_F_RDONLY, _WRONLY, _RDONLY_PROG, _WRONLY_PROG): every type takes them. */
+#define MAP_F_ACCESS_MASK  ((1u << 3) | (1u << 4) | EBPF_F_RDONLY_PROG | EBPF_F_WRONLY_PROG)
+/* Linux's limits: MAX_BPF_STACK for keys, KMALLOC_MAX_SIZE for values. */
+#define MAP_KEY_SIZE_MAX   512u
+#define MAP_VALUE_SIZE_MAX (1u << 22)
 
 /* Creates a map; on error returns a negative errno and a reason naming the attribute. */
 int map_create(const struct map_attr *attr, const struct map_object_ops *object_ops,

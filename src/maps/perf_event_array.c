@@ -222,7 +222,7 @@ static int perf_check_attr(const struct map_attr *attr, const char **why)
 	return 0;
 }
 
-static int perf_alloc(const struct map_attr *attr, struct ebpf_map **map)
+static int perf_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **why)
 {
 	struct perf_map *pm = calloc(1, sizeof(*pm));
 	struct perf_slots *slots;
@@ -489,7 +489,7 @@ static int check_perf_map(struct ebpf_map *map, const char *what)
 				  what, map->name);
 	if (!is_perf_map(map))
 		return core_error(-EINVAL, "%s: map '%s' is a %s, not a perf_event_array", what,
-				  map->name, map_type_name(map->attr.type));
+				  map->name, map_type_label(map));
 	return 0;
 }
 

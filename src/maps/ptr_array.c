@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Arrays of pointers: program arrays and arrays of maps (Linux's "fd arrays") and device maps.
+ * Arrays of pointers: program arrays and arrays of maps (Linux's "fd arrays").
  * Each slot points at an entry allocated by the update that filled it; an update swaps the slot
  * atomically and the entry it replaced is reclaimed after a grace period, so tail calls and
- * inner-map lookups never see a half-made entry nor a freed one. Entries of program arrays and
- * arrays of maps hold a reference on their object (map_object_ops), given back on reclamation.
+ * inner-map lookups never see a half-made entry nor a freed one. Entries hold a reference on their
+ * object (map_object_ops), given back on reclamation. (Device maps are the packet extension's.)
  */
-#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,9 +13,8 @@
 
 struct ptr_entry {
 	struct core_rcu_head rcu;
-	const struct map_object_ops *object_ops; /* NULL for device map entries */
+	const struct map_object_ops *object_ops;
 	void *object;
-	alignas(8) uint8_t value[]; /* device maps: ifindex [, program] */
 };
 
 struct ptr_array {
@@ -26,21 +24,15 @@ struct ptr_array {
 };
 
 #define FD_ARRAY_FLAGS (MAP_F_NUMA_NODE | MAP_F_RDONLY | MAP_F_WRONLY)
-#define DEVMAP_FLAGS   (MAP_F_NUMA_NODE | MAP_F_ACCESS_MASK)
 
 static struct ptr_array *to_ptr_array(struct ebpf_map *map)
 {
 	return (struct ptr_array *)map;
 }
 
-static bool holds_objects(const struct ebpf_map *map)
-{
-	return map->attr.type != EBPF_MAP_TYPE_DEVMAP;
-}
-
 static void entry_release(struct ptr_entry *entry)
 {
-	if (entry->object_ops && entry->object)
+	if (entry->object)
 		entry->object_ops->release(entry->object);
 	free(entry);
 }
@@ -66,22 +58,17 @@ static bool ptr_index(const struct ebpf_map *map, const void *key, uint32_t *ind
 
 static int ptr_array_check_attr(const struct map_attr *attr, const char **why)
 {
-	bool devmap = attr->type == EBPF_MAP_TYPE_DEVMAP;
 	struct map_attr tmpl;
 	int err;
 
-	err = map_check_common(attr, devmap ? DEVMAP_FLAGS : FD_ARRAY_FLAGS, why);
+	err = map_check_common(attr, FD_ARRAY_FLAGS, why);
 	if (err)
 		return err;
 	if (attr->key_size != 4) {
-		*why = "key_size must be 4 for program arrays, arrays of maps and devmaps";
+		*why = "key_size must be 4 for program arrays and arrays of maps";
 		return -EINVAL;
 	}
-	if (devmap && attr->value_size != 4 && attr->value_size != 8) {
-		*why = "value_size must be 4 (ifindex) or 8 (ifindex, program) for devmaps";
-		return -EINVAL;
-	}
-	if (!devmap && attr->value_size != 4) {
+	if (attr->value_size != 4) {
 		*why = "value_size must be 4 (an object id) for program arrays and arrays of maps";
 		return -EINVAL;
 	}
@@ -90,17 +77,16 @@ static int ptr_array_check_attr(const struct map_attr *attr, const char **why)
 	return 0;
 }
 
-static int ptr_array_alloc(const struct map_attr *attr, struct ebpf_map **map)
+static int ptr_array_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **why)
 {
 	struct ptr_array *a;
-	const char *why;
 	int err;
 
 	a = calloc(1, sizeof(*a) + (size_t)attr->max_entries * sizeof(a->slots[0]));
 	if (!a)
 		return -ENOMEM;
 	if (attr->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS) {
-		err = map_copy_template(attr, &a->inner_tmpl, &why);
+		err = map_copy_template(attr, &a->inner_tmpl, why);
 		if (err) {
 			free(a);
 			return err;
@@ -141,9 +127,7 @@ static void *ptr_array_lookup(struct ebpf_map *map, const void *key)
 		return NULL; /* programs reach program arrays only through tail calls */
 	memcpy(&index, key, sizeof(index));
 	entry = ptr_entry_at(to_ptr_array(map), index);
-	if (!entry)
-		return NULL;
-	return map->attr.type == EBPF_MAP_TYPE_ARRAY_OF_MAPS ? entry->object : entry->value;
+	return entry ? entry->object : NULL;
 }
 
 void *map_object_at(struct ebpf_map *map, uint32_t index)
@@ -187,34 +171,13 @@ static int entry_for_object(struct ptr_array *a, uint32_t id, struct ptr_entry *
 	return 0;
 }
 
-static int entry_for_device(struct ptr_array *a, const void *value, struct ptr_entry **entryp)
-{
-	uint32_t size = a->map.attr.value_size;
-	struct ptr_entry *entry;
-	uint32_t ifindex;
-
-	memcpy(&ifindex, value, sizeof(ifindex));
-	if (ifindex == 0)
-		return -EINVAL; /* names no device */
-	entry = calloc(1, sizeof(*entry) + size);
-	if (!entry)
-		return -ENOMEM;
-	memcpy(entry->value, value, size);
-	*entryp = entry;
-	return 0;
-}
-
-/* Linux's checks: fd arrays take only BPF_ANY; devmaps refuse BPF_NOEXIST (all slots exist). */
+/* Linux's check: fd arrays take only BPF_ANY. */
 static int ptr_check_update(const struct ebpf_map *map, const void *key, uint64_t flags,
 			    uint32_t *index)
 {
-	if (holds_objects(map) ? flags != EBPF_ANY : !map_update_flags_valid(flags))
+	if (flags != EBPF_ANY)
 		return -EINVAL;
-	if (!ptr_index(map, key, index))
-		return -E2BIG;
-	if (flags == EBPF_NOEXIST)
-		return -EEXIST;
-	return 0;
+	return ptr_index(map, key, index) ? 0 : -E2BIG;
 }
 
 static int ptr_array_update_copy(struct ebpf_map *map, const void *key, const void *value,
@@ -229,8 +192,7 @@ static int ptr_array_update_copy(struct ebpf_map *map, const void *key, const vo
 	if (err)
 		return err;
 	memcpy(&id, value, sizeof(id));
-	err = holds_objects(map) ? entry_for_object(a, id, &entry)
-				 : entry_for_device(a, value, &entry);
+	err = entry_for_object(a, id, &entry);
 	if (err)
 		return err;
 	entry_free_deferred(atomic_exchange(&a->slots[index], entry));
@@ -240,7 +202,7 @@ static int ptr_array_update_copy(struct ebpf_map *map, const void *key, const vo
 static int ptr_array_update(struct ebpf_map *map, const void *key, const void *value,
 			    uint64_t flags)
 {
-	return -EOPNOTSUPP; /* programs cannot store programs, maps or devices */
+	return -EOPNOTSUPP; /* programs cannot store programs or maps */
 }
 
 static int ptr_array_delete(struct ebpf_map *map, const void *key)
@@ -250,11 +212,10 @@ static int ptr_array_delete(struct ebpf_map *map, const void *key)
 	uint32_t index;
 
 	if (!ptr_index(map, key, &index))
-		return holds_objects(map) ? -E2BIG : -EINVAL;
+		return -E2BIG;
 	old = atomic_exchange(&a->slots[index], NULL);
 	entry_free_deferred(old);
-	/* As Linux: an empty fd array slot is -ENOENT, an empty devmap slot is no error. */
-	return old || !holds_objects(map) ? 0 : -ENOENT;
+	return old ? 0 : -ENOENT; /* as Linux: an empty fd array slot is -ENOENT */
 }
 
 static int ptr_array_lookup_copy(struct ebpf_map *map, const void *key, void *value)
@@ -265,11 +226,9 @@ static int ptr_array_lookup_copy(struct ebpf_map *map, const void *key, void *va
 	memcpy(&index, key, sizeof(index));
 	map_rcu_read_lock();
 	entry = ptr_entry_at(to_ptr_array(map), index);
-	if (entry && holds_objects(map)) {
+	if (entry) {
 		id = entry->object_ops->to_id(entry->object);
 		memcpy(value, &id, sizeof(id));
-	} else if (entry) {
-		memcpy(value, entry->value, map->attr.value_size);
 	}
 	map_rcu_read_unlock();
 	return entry ? 0 : -ENOENT;
@@ -283,4 +242,3 @@ static int ptr_array_lookup_copy(struct ebpf_map *map, const void *key, void *va
 
 const struct map_ops prog_array_map_ops = { PTR_ARRAY_OPS };
 const struct map_ops array_of_maps_map_ops = { PTR_ARRAY_OPS };
-const struct map_ops devmap_map_ops = { PTR_ARRAY_OPS };

@@ -48,7 +48,7 @@ static int qs_check_attr(const struct map_attr *attr, const char **why)
 	return 0;
 }
 
-static int qs_alloc(const struct map_attr *attr, struct ebpf_map **map)
+static int qs_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **why)
 {
 	uint64_t size = (uint64_t)attr->max_entries + 1;
 	struct qs_map *q = calloc(1, sizeof(*q) + size * attr->value_size);

@@ -149,7 +149,7 @@ static int ringbuf_check_attr(const struct map_attr *attr, const char **why)
 	return 0;
 }
 
-static int ringbuf_alloc(const struct map_attr *attr, struct ebpf_map **map)
+static int ringbuf_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **why)
 {
 	struct ringbuf_map *rb = calloc(1, sizeof(*rb));
 	int err;
@@ -362,7 +362,7 @@ int ebpf_ringbuf_consumer_create(struct ebpf_map *ringbuf, ebpf_ringbuf_sample_f
 				  "ringbuf consumer: map, callback and consumer are required");
 	if (ringbuf->attr.type != EBPF_MAP_TYPE_RINGBUF)
 		return core_error(-EINVAL, "ringbuf consumer: map '%s' is a %s, not a ringbuf",
-				  ringbuf->name, map_type_name(ringbuf->attr.type));
+				  ringbuf->name, map_type_label(ringbuf));
 	if (map_is_descriptor(ringbuf))
 		return core_error(
 		    -EOPNOTSUPP,

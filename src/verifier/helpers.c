@@ -265,6 +265,14 @@ static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *me
 	 * (an update from a program always fails at run time, as a program array's). */
 	if (of_maps && id != MAP_LOOKUP)
 		goto bad;
+	/* An extension's map type says what programs may do (struct ebpf_map_type_info). */
+	if ((map->no_prog_lookup && id == MAP_LOOKUP) ||
+	    (map->no_prog_update && (id == MAP_UPDATE || id == MAP_DELETE)))
+		return verr_state(env, idx, -EACCES,
+				  "helper %s cannot be used with map '%s' (type %d): its map type "
+				  "does not let programs %s it",
+				  proto_name(meta->proto), map->name, map->type,
+				  id == MAP_LOOKUP ? "look up" : "change");
 	if (meta->proto->ret == EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL &&
 	    (map->type == EBPF_MAP_TYPE_QUEUE || map->type == EBPF_MAP_TYPE_STACK))
 		goto bad;

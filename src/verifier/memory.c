@@ -32,6 +32,11 @@ static bool allow_pointer_leak(struct venv *env)
 int check_map_access_type(struct venv *env, uint32_t idx, const struct verifier_map *map,
 			  bool write, const char *what)
 {
+	if (write && map->value_read_only)
+		return verr_state(env, idx, -EACCES,
+				  "%swrite into map '%s' prohibited (its map type's values are "
+				  "read-only to programs)",
+				  what, map->name);
 	if (write && (map->read_only || (map->map_flags & EBPF_F_RDONLY_PROG)))
 		return verr_state(
 		    env, idx, -EACCES, "%swrite into read-only map '%s' prohibited (%s)", what,

@@ -42,6 +42,10 @@ struct verifier_map {
 	int32_t inner_map;	 /* index of the inner map template for maps of maps, or -1 */
 	const struct verifier_field *fields; /* sorted by offset; at most one spin lock */
 	uint32_t field_count;
+	/* Extension map types (Map Information NPI): what programs may do with them. */
+	bool value_read_only; /* values from lookups are read, never written */
+	bool no_prog_lookup;  /* bpf_map_lookup_elem refused */
+	bool no_prog_update;  /* bpf_map_update_elem and bpf_map_delete_elem refused */
 };
 
 struct verifier_line {

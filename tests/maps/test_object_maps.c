@@ -204,57 +204,6 @@ static void test_hash_of_maps(void **state)
 	map_destroy(inner2);
 }
 
-static void test_devmap(void **state)
-{
-	struct ebpf_map *map = test_map(EBPF_MAP_TYPE_DEVMAP, 4, 4, 4);
-	struct ebpf_map *map8 = test_map(EBPF_MAP_TYPE_DEVMAP, 4, 8, 4);
-	uint32_t key = 2, ifindex = 3, out = 0, *p;
-	uint32_t val8[2] = { 5, 9 }, out8[2];
-
-	assert_int_equal(ebpf_map_lookup_elem(map, &key, &out), -ENOENT);
-	assert_int_equal(ebpf_map_update_elem(map, &key, &ifindex, EBPF_NOEXIST), -EEXIST);
-	assert_int_equal(ebpf_map_update_elem(map, &key, &ifindex, EBPF_ANY), 0);
-	assert_int_equal(ebpf_map_lookup_elem(map, &key, &out), 0);
-	assert_int_equal(out, 3);
-	map_rcu_read_lock();
-	p = map_lookup_prog(map, &key);
-	assert_non_null(p);
-	assert_int_equal(*p, 3);
-	map_rcu_read_unlock();
-	ifindex = 0;
-	assert_int_equal(ebpf_map_update_elem(map, &key, &ifindex, EBPF_ANY), -EINVAL);
-	key = 4;
-	assert_int_equal(ebpf_map_update_elem(map, &key, &ifindex, EBPF_ANY), -E2BIG);
-	assert_int_equal(ebpf_map_delete_elem(map, &key), -EINVAL);
-	key = 2;
-	assert_int_equal(ebpf_map_delete_elem(map, &key), 0);
-	assert_int_equal(ebpf_map_delete_elem(map, &key), 0); /* as Linux: empty slots delete */
-	assert_int_equal(ebpf_map_lookup_elem(map, &key, &out), -ENOENT);
-
-	assert_int_equal(ebpf_map_update_elem(map8, &key, val8, EBPF_ANY), 0);
-	assert_int_equal(ebpf_map_lookup_elem(map8, &key, out8), 0);
-	assert_memory_equal(out8, val8, sizeof(val8));
-	assert_int_equal(test_create_err(EBPF_MAP_TYPE_DEVMAP, 4, 6, 1, 0, "value_size"), -EINVAL);
-	map_destroy(map);
-	map_destroy(map8);
-}
-
-static void test_devmap_hash(void **state)
-{
-	struct ebpf_map *map = test_map(EBPF_MAP_TYPE_DEVMAP_HASH, 4, 4, 2);
-	uint32_t key = 1000, ifindex = 7, out;
-
-	assert_int_equal(ebpf_map_update_elem(map, &key, &ifindex, EBPF_ANY), 0);
-	assert_int_equal(ebpf_map_lookup_elem(map, &key, &out), 0);
-	assert_int_equal(out, 7);
-	ifindex = 0;
-	key = 1;
-	assert_int_equal(ebpf_map_update_elem(map, &key, &ifindex, EBPF_ANY), -EINVAL);
-	assert_int_equal(test_create_err(EBPF_MAP_TYPE_DEVMAP_HASH, 8, 4, 1, 0, "key_size"),
-			 -EINVAL);
-	map_destroy(map);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,8 +212,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_array_of_maps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_of_maps_creation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hash_of_maps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_devmap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_devmap_hash, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -348,17 +348,18 @@ static void test_load_store_bytes(void **state)
 static void test_redirect_records_target(void **state)
 {
 	ebpf_helper_fn redirect = helper("bpf_redirect", NULL);
-	uint32_t ifindex = 0;
+	struct xdp_redirect to;
 
-	assert_false(xdp_redirect_take(&ifindex));
+	assert_false(xdp_redirect_take(&to));
 	assert_int_equal(redirect(7, 0, 0, 0, 0), XDP_VERDICT_REDIRECT);
-	assert_true(xdp_redirect_take(&ifindex));
-	assert_int_equal(ifindex, 7);
+	assert_true(xdp_redirect_take(&to));
+	assert_int_equal(to.kind, XDP_REDIRECT_DEVICE);
+	assert_int_equal(to.target, 7);
 	/* Taken once: forgotten afterwards. */
-	assert_false(xdp_redirect_take(&ifindex));
+	assert_false(xdp_redirect_take(&to));
 	/* Flags mean nothing to XDP: Linux returns XDP_ABORTED. */
 	assert_int_equal(redirect(7, 1, 0, 0, 0), XDP_VERDICT_ABORTED);
-	assert_false(xdp_redirect_take(&ifindex));
+	assert_false(xdp_redirect_take(&to));
 }
 
 int main(void)

@@ -899,9 +899,8 @@ static void test_xdp_tools_others(void **state)
 	} objects[] = {
 		{ "xdp-dispatcher.o", NULL },
 		{ "xdpdump_bpf.o", "fentry/func" }, /* tracing programs on xdp_buff */
-		/* maps of types the runtime does not implement are described without storage
-		 * when verifying: BPF_MAP_TYPE_XSKMAP (xdpdump_xdp.o also loads to run:
-		 * test_packet_perf) */
+		/* verified only here: xdpdump_xdp.o also loads to run (test_packet_perf), and
+		 * so do the xsk objects (test_packet_maps) */
 		{ "xdpdump_xdp.o", NULL },
 		{ "xsk_def_xdp_prog.o", NULL },
 		{ "xsk_def_xdp_prog_5.3.o", NULL },

@@ -540,6 +540,14 @@ const char *cli_map_type_name(enum ebpf_map_type type)
 		return "hash_of_maps";
 	case EBPF_MAP_TYPE_DEVMAP:
 		return "devmap";
+	case EBPF_MAP_TYPE_SOCKMAP:
+		return "sockmap";
+	case EBPF_MAP_TYPE_CPUMAP:
+		return "cpumap";
+	case EBPF_MAP_TYPE_XSKMAP:
+		return "xskmap";
+	case EBPF_MAP_TYPE_SOCKHASH:
+		return "sockhash";
 	case EBPF_MAP_TYPE_QUEUE:
 		return "queue";
 	case EBPF_MAP_TYPE_STACK:
