@@ -428,7 +428,8 @@ struct ebpf_map_create_attr {
  *
  * lookup is the programs' view: it runs inside an invocation (an RCU read-side critical section
  * the core holds) and returns a pointer to the value that stays valid until that section ends,
- * or NULL. It must not block. The host's calls run inside such a section too: update and delete
+ * or NULL. It must not block. The verifier lets the program read value_size bytes there (and
+ * write them, unless EBPF_MAP_TYPE_VALUE_READ_ONLY): the pointer must have that many. The host's calls run inside such a section too: update and delete
  * must not free what a lookup may still be reading except after a grace period (an extension
  * that never frees values while the map lives, as the packet extension's maps, needs nothing).
  * Operations left NULL fail with -EOPNOTSUPP. When the extension unloads, the core frees every
