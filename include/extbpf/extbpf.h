@@ -307,11 +307,108 @@ struct ebpf_object_open_opts {
 };
 
 /* Opens an ELF object: parses it, creates its maps, verifies, relocates and compiles each
- * program. Fails as a whole (nothing stays loaded) when any program is refused. */
+ * program. Fails as a whole (nothing stays loaded) when any program is refused. The same as
+ * ebpf_object_parse then ebpf_object_load (closed again when the load fails). */
 int ebpf_object_open(const char *path, const struct ebpf_object_open_opts *opts,
 		     struct ebpf_object **object);
 int ebpf_object_open_mem(const void *data, size_t size, const char *name,
 			 const struct ebpf_object_open_opts *opts, struct ebpf_object **object);
+
+/*
+ * Open, configure, load (libbpf's bpf_object__open, bpf_program__set_*, bpf_map__set_*,
+ * bpf_object__load). ebpf_object_parse only parses: no map is created, nothing is verified.
+ * Until ebpf_object_load the host configures the object by program and map names, as the
+ * tools that pick targets and sizes at run time do; then ebpf_object_load creates the maps,
+ * relocates, verifies and compiles as ebpf_object_open does. The string options (program_type,
+ * only_program, btf_path, kconfig_path) are copied; log_buf must stay valid until the load.
+ *
+ * Every call fails with a message naming the object and what was wrong: -ENOENT no program,
+ * map or global of that name; -EINVAL a size or value that does not fit; -EBUSY the object is
+ * loaded (or its load failed: libbpf's rule, it can only be closed then). A refused load frees
+ * everything it created. Before the load the object has no programs or maps to iterate
+ * (ebpf_object_next_program returns NULL): ebpf_object_program_def / ebpf_object_map_def
+ * describe them as parsed and configured. An object is configured by one thread at a time.
+ */
+int ebpf_object_parse(const char *path, const struct ebpf_object_open_opts *opts,
+		      struct ebpf_object **object);
+int ebpf_object_parse_mem(const void *data, size_t size, const char *name,
+			  const struct ebpf_object_open_opts *opts, struct ebpf_object **object);
+int ebpf_object_load(struct ebpf_object *object);
+/* True once ebpf_object_load succeeded (ebpf_object_open's objects are loaded). */
+bool ebpf_object_is_loaded(const struct ebpf_object *object);
+
+/* A program as parsed and configured (program names its function or its section). */
+struct ebpf_object_program_def {
+	size_t sz;	     /* sizeof(struct ebpf_object_program_def) */
+	const char *name;    /* the function's name */
+	const char *section; /* its SEC() name */
+	const char *type;    /* the program type set with ebpf_object_set_program_type, or NULL */
+	const char *attach_target; /* set with ebpf_object_set_attach_target, or NULL */
+	bool autoload;
+	size_t insn_count;
+};
+/* A map as parsed and configured (global data maps are named by their section: ".rodata"). */
+struct ebpf_object_map_def {
+	size_t sz; /* sizeof(struct ebpf_object_map_def) */
+	const char *name;
+	enum ebpf_map_type type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries; /* 0: still to be set (perf event arrays: the CPU count at load) */
+	uint32_t map_flags;
+	const char *inner_map; /* the template of a map of maps' inner maps, or NULL */
+};
+/* The index-th program or map of a parsed object, valid until the load or the next configure
+ * call; -ENOENT past the last, -EBUSY once loaded (use the program and map objects then). */
+int ebpf_object_program_def(const struct ebpf_object *object, size_t index,
+			    struct ebpf_object_program_def *def);
+int ebpf_object_map_def(const struct ebpf_object *object, size_t index,
+			struct ebpf_object_map_def *def);
+
+/* The program type program is verified as, instead of the one its section names: by name
+ * ("xdp") or by GUID. The type must be offered by a loaded extension now. */
+int ebpf_object_set_program_type(struct ebpf_object *object, const char *program, const char *type);
+int ebpf_object_set_program_type_guid(struct ebpf_object *object, const char *program,
+				      const nmr_guid_t *type);
+/* Whether ebpf_object_load loads program (default true; opts->only_program clears it for the
+ * others). A program not loaded is neither verified nor compiled. */
+int ebpf_object_set_autoload(struct ebpf_object *object, const char *program, bool autoload);
+/*
+ * What a program attached through BTF (fentry, fexit, fmod_ret, tp_btf, lsm) attaches to,
+ * instead of the name its section gives after the '/' ("fentry/NAME"): function, looked up at
+ * load in the program type's target BTF (the kernel's for Linux types), with the type's
+ * prefix ("btf_trace_", "bpf_lsm_") as for the section's name. target_program names the BTF to
+ * look in instead: a loaded program's own (libbpf's attach_prog_fd, fentry on a BPF program);
+ * it must have been loaded from an object with BTF and function names one of its functions.
+ */
+int ebpf_object_set_attach_target(struct ebpf_object *object, const char *program,
+				  const struct ebpf_program *target_program, const char *function);
+
+/* Map definitions before the maps are created (not for global data maps, whose size is their
+ * section's; values of zero are refused at load, as Linux refuses them). */
+int ebpf_object_set_map_max_entries(struct ebpf_object *object, const char *map,
+				    uint32_t max_entries);
+int ebpf_object_set_map_key_size(struct ebpf_object *object, const char *map, uint32_t key_size);
+int ebpf_object_set_map_value_size(struct ebpf_object *object, const char *map,
+				   uint32_t value_size);
+int ebpf_object_set_map_flags(struct ebpf_object *object, const char *map, uint32_t map_flags);
+/* For array and hash of maps: the map whose type and sizes every inner map must have. */
+int ebpf_object_set_map_inner(struct ebpf_object *object, const char *map, const char *inner);
+
+/*
+ * Global data. A section's whole image (map ".rodata", ".data", ".bss", ".rodata.NAME", ...):
+ * size must be the section's. One variable by its BTF name (`const volatile` configuration
+ * included): size must be its type's. ebpf_object_initial_value returns the image itself,
+ * writable until the load (a skeleton's skel->rodata), or NULL with the message set. The
+ * ".kconfig" map is filled from the kernel configuration at load and cannot be set.
+ */
+int ebpf_object_set_initial_value(struct ebpf_object *object, const char *map, const void *data,
+				  size_t size);
+void *ebpf_object_initial_value(struct ebpf_object *object, const char *map, size_t *size);
+int ebpf_object_set_global(struct ebpf_object *object, const char *name, const void *value,
+			   size_t size);
+/* Where a global variable is in its section's image, writable until the load, or NULL. */
+void *ebpf_object_global(struct ebpf_object *object, const char *name, size_t *size);
 /*
  * Native mode ahead of time: verifies every program of the ELF object at path, translates each to
  * C and compiles it with the system C compiler (cc -O2) into the shared object so_path, which

@@ -108,8 +108,8 @@ static int fill_ctx(const struct btf *btf, const struct btf_type *proto,
 
 int core_btf_attach_ctx(struct core_btf_targets *targets, const struct ebpf_program_info *info,
 			const struct ebpf_btf_attach *attach, const char *section,
-			struct verifier_btf_ctx *ctx, struct loader_core_target **target_out,
-			bool *owned)
+			const char *target, struct verifier_btf_ctx *ctx,
+			struct loader_core_target **target_out, bool *owned)
 {
 	const char *slash = strchr(section, '/');
 	const struct btf_type *proto;
@@ -120,12 +120,12 @@ int core_btf_attach_ctx(struct core_btf_targets *targets, const struct ebpf_prog
 	memset(ctx, 0, sizeof(*ctx));
 	*target_out = NULL;
 	*owned = false;
-	if (!slash || !slash[1])
+	if (!target && (!slash || !slash[1]))
 		return core_error(-EINVAL,
 				  "section '%s' names no target: write %s/NAME, NAME a kernel "
-				  "function",
+				  "function, or set it before the load (--attach-target)",
 				  section, attach->section);
-	ctx->target = slash + 1;
+	ctx->target = target ? target : slash + 1;
 	if ((size_t)snprintf(name, sizeof(name), "%s%s", attach->prefix ? attach->prefix : "",
 			     ctx->target) >= sizeof(name))
 		return core_error(-EINVAL, "section '%s': target name too long", section);

@@ -19,13 +19,14 @@ const struct ebpf_btf_attach *core_btf_attach_find(const struct ebpf_program_inf
 /*
  * Fills *ctx for a program of section `section` matching `attach`, from the target BTF of the
  * program type (the kernel's for Linux types); *target_out (freed with
- * loader_core_target_free when *owned) holds the BTF ctx->btf points into, and ctx->target
- * points into section. Returns 0, or a negative errno with core_error() naming the section and
- * what is missing.
+ * loader_core_target_free when *owned) holds the BTF ctx->btf points into. The target is
+ * `target` when the host set one (ebpf_object_set_attach_target), else what the section names
+ * after its '/'; ctx->target points to it. Returns 0, or a negative errno with core_error()
+ * naming the section and what is missing.
  */
 int core_btf_attach_ctx(struct core_btf_targets *targets, const struct ebpf_program_info *info,
 			const struct ebpf_btf_attach *attach, const char *section,
-			struct verifier_btf_ctx *ctx, struct loader_core_target **target_out,
-			bool *owned);
+			const char *target, struct verifier_btf_ctx *ctx,
+			struct loader_core_target **target_out, bool *owned);
 
 #endif /* EXTBPF_CORE_BTF_ATTACH_H */

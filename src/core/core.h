@@ -51,6 +51,7 @@ struct core_pin {
 
 struct core_progtype;
 struct ebpf_link;
+struct loader_object;
 
 struct core_runtime {
 	pthread_mutex_t lock;
@@ -187,25 +188,49 @@ struct ebpf_program {
 	bool broken; /* a rebind failed halfway through its engine: never usable again */
 };
 
+/* What the host configured for one program of a parsed object (object_config.c). */
+struct core_program_config {
+	char *type_name;     /* NULL: the type the section names (or opts.program_type) */
+	char *attach_target; /* NULL: the target the section names */
+	bool skip;	     /* autoload off */
+};
+
+enum core_object_state {
+	CORE_OBJECT_PARSED, /* configurable: lo and config are valid */
+	CORE_OBJECT_LOADED,
+	CORE_OBJECT_FAILED, /* its load failed: it can only be closed */
+};
+
 struct ebpf_object {
 	struct ebpf_object *next;
 	char *name;
+	enum core_object_state state;
 	struct ebpf_program **programs; /* a reference each */
 	size_t program_count;
 	struct ebpf_map **maps; /* a reference each */
 	size_t map_count;
+	/* Until the load: the parsed object, one configuration per lo->programs, and the
+	 * options with their strings owned (opt_strings). */
+	struct loader_object *lo;
+	struct core_program_config *config;
+	struct ebpf_object_open_opts opts;
+	char *opt_strings[4];
 };
 
 /* load.c and native.c: objects whose programs were compiled ahead of time */
 struct native_object_table;
-struct loader_object;
 struct core_native_image {
 	const char *so_path; /* absolute: every program opens it again */
 	const struct native_object_table *table;
 };
-int core_object_build(struct loader_object *lo, const char *name,
-		      const struct ebpf_object_open_opts *opts,
-		      const struct core_native_image *native, struct ebpf_object **object);
+/* A parsed object taking lo over (freed with it, also on failure), listed in core_rt.objects. */
+int core_object_new(struct loader_object *lo, const char *name,
+		    const struct ebpf_object_open_opts *opts, struct ebpf_object **object);
+/* Creates the maps, verifies, relocates and compiles a parsed object; on failure everything it
+ * created is released and the object is left CORE_OBJECT_FAILED. */
+int core_object_load(struct ebpf_object *obj, const struct core_native_image *native);
+/* 0 while obj is parsed and not loaded, else -EBUSY with the message naming the object. */
+int core_object_configurable(const struct ebpf_object *obj);
 /* The hash of a program type's contract (what verification depended on). */
 uint64_t core_contract_hash(const struct ebpf_program_info *info);
 

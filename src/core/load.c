@@ -37,6 +37,7 @@ struct load_unit {
 	size_t map_count;
 	const struct core_native_image *native; /* compiled ahead of time, or NULL */
 	const struct loader_object *lo;		/* NULL for raw programs */
+	const struct core_program_config *cfg;	/* what the host set for it, or NULL */
 	struct core_btf_targets *btf;		/* CO-RE targets, read once per object */
 	/* This program's instructions that CO-RE poisoned (for the verifier's message). */
 	const struct loader_core_poison *poison;
@@ -358,6 +359,11 @@ static int btf_attach_input(const struct ebpf_program *prog, const struct ebpf_p
 	const struct ebpf_btf_attach *attach = core_btf_attach_find(info, prog->section);
 	int err;
 
+	if (!attach && u->cfg && u->cfg->attach_target)
+		return core_error(-EINVAL,
+				  "section '%s': program '%s' has attach target '%s', but program "
+				  "type '%s' attaches nothing through BTF by this section",
+				  prog->section, prog->name, u->cfg->attach_target, info->name);
 	if (!attach)
 		return 0;
 	if (!u->opts->verify_only)
@@ -366,7 +372,8 @@ static int btf_attach_input(const struct ebpf_program *prog, const struct ebpf_p
 				  "objects, which a user-space runtime does not have: it can only "
 				  "be verified (verify_only)",
 				  prog->section, prog->name);
-	err = core_btf_attach_ctx(u->btf, info, attach, prog->section, ctx, target, owned);
+	err = core_btf_attach_ctx(u->btf, info, attach, prog->section,
+				  u->cfg ? u->cfg->attach_target : NULL, ctx, target, owned);
 	if (!err)
 		in->btf_ctx = ctx;
 	return err;
@@ -602,11 +609,13 @@ static int load_program(const char *name, const char *section, const char *type_
 			const struct loader_program *lp, const struct ebpf_inst *insns,
 			size_t count, const struct load_unit *u, struct ebpf_program **out)
 {
+	const char *type_name =
+	    u->cfg && u->cfg->type_name ? u->cfg->type_name : u->opts->program_type;
 	struct core_progtype *type;
 	int err;
 
-	if (u->opts->program_type)
-		err = core_progtype_find_name(u->opts->program_type, &type);
+	if (type_name)
+		err = core_progtype_find_name(type_name, &type);
 	else
 		err = core_progtype_find_section(type_section ? type_section : section, &type);
 	if (err)
@@ -820,13 +829,8 @@ static int create_maps(struct ebpf_object *obj, const struct loader_object *lo,
 
 /* ---- objects ----------------------------------------------------------------------------- */
 
-static bool wanted(const struct loader_program *lp, const char *only)
-{
-	return !only || !strcmp(lp->name, only) || !strcmp(lp->section, only);
-}
-
 static int load_programs(struct ebpf_object *obj, const struct loader_object *lo,
-			 const struct load_unit *u, struct ebpf_program **by_index)
+			 struct load_unit *u, struct ebpf_program **by_index)
 {
 	obj->programs = calloc(lo->program_count ? lo->program_count : 1, sizeof(*obj->programs));
 	if (!obj->programs)
@@ -835,17 +839,15 @@ static int load_programs(struct ebpf_object *obj, const struct loader_object *lo
 		const struct loader_program *lp = &lo->programs[i];
 		int err;
 
-		if (!wanted(lp, u->opts->only_program))
+		if (obj->config[i].skip)
 			continue;
+		u->cfg = &obj->config[i];
 		err = load_program(lp->name, lp->section, lp->type_section, lp, lp->insns,
 				   lp->insn_count, u, &by_index[i]);
 		if (err)
 			return err;
 		obj->programs[obj->program_count++] = by_index[i];
 	}
-	if (u->opts->only_program && !obj->program_count)
-		return core_error(-ENOENT, "no program or section named '%s'",
-				  u->opts->only_program);
 	return 0;
 }
 
@@ -908,7 +910,8 @@ static bool map_pinned(const struct ebpf_map *map)
 	return pinned;
 }
 
-static void object_free(struct ebpf_object *obj)
+/* Releases what a load created (the object keeps its name and parse state). */
+static void object_unload(struct ebpf_object *obj)
 {
 	for (size_t i = 0; i < obj->program_count; i++)
 		ebpf_program_release(obj->programs[i]);
@@ -922,21 +925,129 @@ static void object_free(struct ebpf_object *obj)
 		ebpf_map_release(obj->maps[i]);
 	free(obj->programs);
 	free(obj->maps);
+	obj->programs = NULL;
+	obj->maps = NULL;
+	obj->program_count = 0;
+	obj->map_count = 0;
+}
+
+/* The parse state: needed only until the load. */
+static void object_forget_parse(struct ebpf_object *obj)
+{
+	for (size_t i = 0; obj->config && obj->lo && i < obj->lo->program_count; i++) {
+		free(obj->config[i].type_name);
+		free(obj->config[i].attach_target);
+	}
+	free(obj->config);
+	obj->config = NULL;
+	loader_object_free(obj->lo);
+	obj->lo = NULL;
+}
+
+static void object_free(struct ebpf_object *obj)
+{
+	object_unload(obj);
+	object_forget_parse(obj);
+	for (size_t i = 0; i < sizeof(obj->opt_strings) / sizeof(obj->opt_strings[0]); i++)
+		free(obj->opt_strings[i]);
 	free(obj->name);
 	free(obj);
 }
 
-int core_object_build(struct loader_object *lo, const char *name,
-		      const struct ebpf_object_open_opts *opts,
-		      const struct core_native_image *native, struct ebpf_object **object)
+/* Options outlive the call that gave them: the strings are copied. */
+static int keep_opts(struct ebpf_object *obj, const struct ebpf_object_open_opts *opts)
+{
+	const char **fields[] = { &obj->opts.program_type, &obj->opts.only_program,
+				  &obj->opts.btf_path, &obj->opts.kconfig_path };
+
+	read_opts(&obj->opts, opts);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (!*fields[i])
+			continue;
+		obj->opt_strings[i] = strdup(*fields[i]);
+		if (!obj->opt_strings[i])
+			return -ENOMEM;
+		*fields[i] = obj->opt_strings[i];
+	}
+	return 0;
+}
+
+/* opts.only_program leaves the others out of the load. */
+static int select_only(struct ebpf_object *obj)
+{
+	const char *only = obj->opts.only_program;
+	bool any = false;
+
+	for (size_t i = 0; i < obj->lo->program_count; i++) {
+		const struct loader_program *lp = &obj->lo->programs[i];
+
+		obj->config[i].skip = only && strcmp(lp->name, only) && strcmp(lp->section, only);
+		any |= !obj->config[i].skip;
+	}
+	if (only && !any)
+		return core_error(-ENOENT, "object '%s': no program or section named '%s'",
+				  obj->name, only);
+	return 0;
+}
+
+int core_object_new(struct loader_object *lo, const char *name,
+		    const struct ebpf_object_open_opts *opts, struct ebpf_object **object)
 {
 	struct ebpf_object *obj = calloc(1, sizeof(*obj));
-	struct verifier_map *vmaps = calloc(lo->map_count + 1, sizeof(*vmaps));
-	struct ebpf_program **by_index = calloc(lo->program_count + 1, sizeof(*by_index));
+	int err;
+
+	if (!obj) {
+		loader_object_free(lo);
+		return core_error(-ENOMEM, "object '%s': out of memory", name);
+	}
+	obj->lo = lo;
+	obj->config = calloc(lo->program_count + 1, sizeof(*obj->config));
+	obj->name = strdup(name);
+	if (!obj->config || !obj->name || keep_opts(obj, opts)) {
+		object_free(obj);
+		return core_error(-ENOMEM, "object '%s': out of memory", name);
+	}
+	err = select_only(obj);
+	if (err) {
+		object_free(obj);
+		return err;
+	}
+	core_lock();
+	obj->next = core_rt.objects;
+	core_rt.objects = obj;
+	core_unlock();
+	*object = obj;
+	return 0;
+}
+
+int core_object_configurable(const struct ebpf_object *obj)
+{
+	if (obj->state == CORE_OBJECT_PARSED)
+		return 0;
+	return core_error(-EBUSY, "object '%s': %s", obj->name,
+			  obj->state == CORE_OBJECT_LOADED
+			      ? "already loaded: configure it before ebpf_object_load"
+			      : "its load failed: it can only be closed");
+}
+
+/* Sizes Linux refuses at map creation; checked at load, after the host had its say. */
+static int check_map_sizes(const struct loader_object *lo)
+{
+	char msg[256];
+	int err = loader_check_maps(lo, msg, sizeof(msg));
+
+	return err ? core_error(err, "%s", msg) : 0;
+}
+
+static int load_parsed(struct ebpf_object *obj, const struct core_native_image *native,
+		       struct verifier_map *vmaps, struct ebpf_program **by_index)
+{
+	struct loader_object *lo = obj->lo;
+	const struct ebpf_object_open_opts *opts = &obj->opts;
 	struct core_btf_targets btf = { .kernel_path = opts->btf_path };
 	char msg[512] = "";
 	struct load_unit u = {
-		.object = name,
+		.object = obj->name,
 		.opts = opts,
 		.vmaps = vmaps,
 		.native = native,
@@ -945,55 +1056,72 @@ int core_object_build(struct loader_object *lo, const char *name,
 	};
 	int err;
 
-	if (!obj || !vmaps || !by_index || !(obj->name = strdup(name))) {
-		err = core_error(-ENOMEM, "out of memory");
-		goto fail;
-	}
 	err = loader_kconfig_resolve(lo, opts->kconfig_path, msg, sizeof(msg));
-	if (err) {
-		err = core_error(err, "%s", msg);
-		goto fail;
-	}
+	if (err)
+		return core_error(err, "%s", msg);
 	loader_size_maps(lo, ebpf_num_possible_cpus(), (uint32_t)sysconf(_SC_PAGESIZE));
+	err = check_map_sizes(lo);
+	if (err)
+		return err;
 	loader_describe_maps(lo, vmaps);
 	err = create_maps(obj, lo, opts);
-	if (err)
-		goto fail;
-	for (size_t i = 0; i < lo->map_count; i++)
+	/* What each map's type lets programs do with its values (read-only, lookup, update). */
+	for (size_t i = 0; !err && i < lo->map_count; i++)
 		core_map_describe(obj->maps[i], &vmaps[i]);
 	u.maps = obj->maps;
 	u.map_count = obj->map_count;
-	err = load_programs(obj, lo, &u, by_index);
+	if (!err)
+		err = load_programs(obj, lo, &u, by_index);
 	/* Maps without storage hold nothing and are not pinned: verifying leaves no trace. */
 	if (!err && !without_storage(opts))
 		err = fill_initial_entries(obj, lo, by_index);
 	if (!err && !without_storage(opts))
 		err = pin_new_maps(obj, lo);
-	if (err)
-		goto fail;
-	core_lock();
-	obj->next = core_rt.objects;
-	core_rt.objects = obj;
-	core_unlock();
 	core_btf_targets_free(&btf);
-	free(vmaps);
-	free(by_index);
-	*object = obj;
-	return 0;
-fail:
-	err = error_in(err, name);
-	if (obj)
-		object_free(obj);
-	core_btf_targets_free(&btf);
-	free(vmaps);
-	free(by_index);
 	return err;
 }
 
-int ebpf_object_open_mem(const void *data, size_t size, const char *name,
-			 const struct ebpf_object_open_opts *opts, struct ebpf_object **object)
+int core_object_load(struct ebpf_object *obj, const struct core_native_image *native)
 {
-	struct ebpf_object_open_opts o;
+	struct verifier_map *vmaps = NULL;
+	struct ebpf_program **by_index = NULL;
+	int err = core_object_configurable(obj);
+
+	if (err)
+		return err;
+	vmaps = calloc(obj->lo->map_count + 1, sizeof(*vmaps));
+	by_index = calloc(obj->lo->program_count + 1, sizeof(*by_index));
+	if (!vmaps || !by_index)
+		err = core_error(-ENOMEM, "out of memory");
+	else
+		err = load_parsed(obj, native, vmaps, by_index);
+	free(vmaps);
+	free(by_index);
+	if (err) {
+		err = error_in(err, obj->name);
+		object_unload(obj);
+	}
+	obj->state = err ? CORE_OBJECT_FAILED : CORE_OBJECT_LOADED;
+	object_forget_parse(obj);
+	return err;
+}
+
+int ebpf_object_load(struct ebpf_object *object)
+{
+	core_error_clear();
+	if (!object)
+		return core_error(-EINVAL, "object: NULL");
+	return core_object_load(object, NULL);
+}
+
+bool ebpf_object_is_loaded(const struct ebpf_object *object)
+{
+	return object && object->state == CORE_OBJECT_LOADED;
+}
+
+int ebpf_object_parse_mem(const void *data, size_t size, const char *name,
+			  const struct ebpf_object_open_opts *opts, struct ebpf_object **object)
+{
 	struct loader_object *lo;
 	char msg[512] = "";
 	int err;
@@ -1001,41 +1129,72 @@ int ebpf_object_open_mem(const void *data, size_t size, const char *name,
 	core_error_clear();
 	if (!name)
 		name = "(memory)";
+	if (!object)
+		return core_error(-EINVAL, "object '%s': no place for the object", name);
 	err = core_runtime_start();
 	if (err)
 		return err;
-	read_opts(&o, opts);
 	err = loader_open_mem(data, size, name, &lo, msg, sizeof(msg));
 	if (err)
 		return core_error(err, "object '%s': %s", name, msg);
-	err = core_object_build(lo, name, &o, NULL, object);
-	loader_object_free(lo);
-	return err;
+	return core_object_new(lo, name, opts, object);
 }
 
-int ebpf_object_open(const char *path, const struct ebpf_object_open_opts *opts,
-		     struct ebpf_object **object)
+int ebpf_object_parse(const char *path, const struct ebpf_object_open_opts *opts,
+		      struct ebpf_object **object)
 {
-	struct ebpf_object_open_opts o;
 	struct loader_object *lo;
 	char msg[512] = "";
 	int err;
 
 	core_error_clear();
-	if (!path)
-		return core_error(-EINVAL, "object: no path");
+	if (!path || !object)
+		return core_error(-EINVAL, "object: no path or no place for the object");
 	err = core_runtime_start();
 	if (err)
 		return err;
 	if (ebpf_object_is_native(path))
-		return ebpf_object_load_native(path, opts, object);
-	read_opts(&o, opts);
+		return core_error(-EOPNOTSUPP,
+				  "object '%s': a compiled native object was configured when it "
+				  "was compiled: open it with ebpf_object_open",
+				  path);
 	err = loader_open_file(path, &lo, msg, sizeof(msg));
 	if (err)
 		return core_error(err, "object '%s': %s", path, msg);
-	err = core_object_build(lo, path, &o, NULL, object);
-	loader_object_free(lo);
+	return core_object_new(lo, path, opts, object);
+}
+
+/* The one-call open: parse, then load; nothing stays when the load fails. */
+static int load_or_close(int err, struct ebpf_object **object)
+{
+	struct ebpf_object *obj = *object;
+
+	if (err)
+		return err;
+	err = core_object_load(obj, NULL);
+	if (!err)
+		return 0;
+	*object = NULL;
+	ebpf_object_close(obj);
 	return err;
+}
+
+int ebpf_object_open_mem(const void *data, size_t size, const char *name,
+			 const struct ebpf_object_open_opts *opts, struct ebpf_object **object)
+{
+	return load_or_close(ebpf_object_parse_mem(data, size, name, opts, object), object);
+}
+
+int ebpf_object_open(const char *path, const struct ebpf_object_open_opts *opts,
+		     struct ebpf_object **object)
+{
+	core_error_clear();
+	if (path && ebpf_object_is_native(path)) {
+		int err = core_runtime_start();
+
+		return err ? err : ebpf_object_load_native(path, opts, object);
+	}
+	return load_or_close(ebpf_object_parse(path, opts, object), object);
 }
 
 int ebpf_program_load_raw(const char *program_type, const struct ebpf_inst *insns, size_t count,

@@ -211,6 +211,7 @@ int ebpf_object_load_native(const char *so_path, const struct ebpf_object_open_o
 	const struct native_object_table *table;
 	struct core_native_image image;
 	struct loader_object *lo = NULL;
+	struct ebpf_object *obj = NULL;
 	char path[PATH_MAX], msg[512] = "";
 	void *handle;
 	int ret;
@@ -247,8 +248,13 @@ int ebpf_object_load_native(const char *so_path, const struct ebpf_object_open_o
 	o.sz = sizeof(o);
 	o.verify_only = false;
 	image = (struct core_native_image){ .so_path = path, .table = table };
-	ret = core_object_build(lo, path, &o, &image, object);
-	loader_object_free(lo);
+	ret = core_object_new(lo, path, &o, &obj);
+	if (!ret)
+		ret = core_object_load(obj, &image);
+	if (!ret)
+		*object = obj;
+	else if (obj)
+		ebpf_object_close(obj);
 out:
 	dlclose(handle); /* each program holds the shared object open itself */
 	return ret;

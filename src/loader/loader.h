@@ -167,6 +167,11 @@ void loader_size_maps(struct loader_object *object, uint32_t cpus, uint32_t page
 /* The map's struct bpf_spin_lock field, or NULL. */
 const struct verifier_field *loader_map_spin_lock(const struct loader_map *map);
 
+/* The sizes Linux refuses at map creation (a zero max_entries, key or value size), checked
+ * once the host could set them: -EINVAL with a message naming the map. Call it after
+ * loader_size_maps (which sizes perf event arrays). */
+int loader_check_maps(const struct loader_object *object, char *err, size_t err_size);
+
 struct verifier_map;
 /* The object's maps as the verifier sees them (vmaps has map_count slots): .rodata is
  * read-only for programs, with its contents known. */

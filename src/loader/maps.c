@@ -113,14 +113,13 @@ static bool is_storage(uint32_t type)
 }
 
 /*
- * The checks every map type shares; the maps module validates each type in detail. Sizes the
- * host sets at load may be absent: a perf event array's max_entries (the CPU count, as libbpf),
- * a stack trace map's value size and max_entries (loader_size_maps).
+ * The checks every map type shares; the maps module validates each type in detail. Sizes wait
+ * for loader_check_maps: a host may set them between parsing and loading (libbpf's
+ * bpf_map__set_max_entries on a map declared without one), or loader_size_maps sizes them (a
+ * perf event array's max_entries, a stack trace map's value size and max_entries).
  */
 static int check_map(struct loader_ctx *ctx, const struct loader_map *map)
 {
-	bool stacks = map->type == EBPF_MAP_TYPE_STACK_TRACE;
-
 	if (map->type == EBPF_MAP_TYPE_UNSPEC)
 		return loader_err(ctx, -EINVAL, "map '%s': no map type", map->name);
 	if (is_storage(map->type) && map->max_entries)
@@ -128,13 +127,6 @@ static int check_map(struct loader_ctx *ctx, const struct loader_map *map)
 				  "map '%s': max_entries is %u, a storage map's must be 0 (one "
 				  "value per kernel object)",
 				  map->name, map->max_entries);
-	if (!map->max_entries && map->type != LOADER_MAP_TYPE_PERF_EVENT_ARRAY && !stacks &&
-	    !is_storage(map->type))
-		return loader_err(ctx, -EINVAL, "map '%s': max_entries is zero", map->name);
-	if (!map->key_size && needs_key(map->type))
-		return loader_err(ctx, -EINVAL, "map '%s': key size is zero", map->name);
-	if (!map->value_size && map->type != EBPF_MAP_TYPE_RINGBUF && !stacks)
-		return loader_err(ctx, -EINVAL, "map '%s': value size is zero", map->name);
 	return 0;
 }
 
@@ -955,6 +947,29 @@ void loader_size_maps(struct loader_object *object, uint32_t cpus, uint32_t page
 		if (map->type == EBPF_MAP_TYPE_RINGBUF)
 			map->max_entries = ring_size(map->max_entries, page_size);
 	}
+}
+
+int loader_check_maps(const struct loader_object *object, char *err, size_t err_size)
+{
+	static const char hint[] = "(a tool sets it before the load)";
+
+	for (size_t i = 0; i < object->map_count; i++) {
+		const struct loader_map *map = &object->maps[i];
+		const char *zero = NULL;
+
+		if (!map->max_entries && !is_storage(map->type))
+			zero = "max_entries is zero";
+		else if (!map->key_size && needs_key(map->type))
+			zero = "key size is zero";
+		else if (!map->value_size && map->type != EBPF_MAP_TYPE_RINGBUF)
+			zero = "value size is zero";
+		if (!zero)
+			continue;
+		if (err)
+			snprintf(err, err_size, "map '%s': %s %s", map->name, zero, hint);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 void loader_describe_maps(const struct loader_object *object, struct verifier_map *vmaps)

@@ -51,6 +51,21 @@ expect 0 "link attach --dump-maps" "$extbpf" link attach "$obj" --attach sample_
 contains "$work/out" "  counter = (int)47" "link: the int"
 contains "$work/out" "  last_uid = (__s64)0" "link: uid 0"
 
+# --set NAME=VALUE: the global before the load (a `const volatile` one too), as a libbpf
+# tool writes skel->rodata; bad names and values are unusable input naming the option.
+expect 0 "run --set" "$extbpf" run "$obj" --ctx "$work/ctx.bin" --set limit=100 \
+	--set counter=0x10 --dump-maps
+contains "$work/out" "retval 116" "--set: counter 16 + limit 100"
+contains "$work/out" "  limit = (int)100" "--set: the .rodata variable"
+expect 2 "--set of no variable" "$extbpf" run "$obj" --set nope=1
+contains "$work/err" "--set nope=1: object '$obj': no global variable named 'nope'" \
+	"--set: the unknown name"
+expect 2 "--set of a value too wide" "$extbpf" run "$obj" --set limit=0x100000000
+contains "$work/err" "--set limit=0x100000000: value '0x100000000' is not an integer that fits" \
+	"--set: the value that does not fit"
+expect 2 "--set without a value" "$extbpf" run "$obj" --set limit
+contains "$work/err" "--set 'limit': write NAME=VALUE" "--set: the form"
+
 # Maps that are not global data keep the element dump.
 expect 0 "run --dump-maps, a hash map" "$extbpf" run "$progs/sample_count.bpf.o" \
 	--data "$work/abc.bin" --ctx "$work/ctx.bin" --dump-maps

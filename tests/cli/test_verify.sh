@@ -97,6 +97,36 @@ expect 1 "--kconfig without the value" "$extbpf" verify "$core/kconfig_required.
 	--type kprobe --kconfig "$work/config"
 contains "$work/err" "'CONFIG_TEST_REQUIRED' (.kconfig): not set in the kernel configuration" \
 	"--kconfig: the missing value"
+# Configuration between parse and load: --map-size, --map-value-size, --attach-target.
+expect 2 "a map without a size" "$extbpf" verify "$progs/configure.bpf.o" --section configured
+contains "$work/err" "map 'sized': max_entries is zero (--map-size sets it)" "the map to size"
+expect 0 "--map-size" "$extbpf" verify "$progs/configure.bpf.o" --section configured \
+	--map-size sized=4
+expect 0 "--map-value-size" "$extbpf" verify "$progs/configure.bpf.o" --section configured \
+	--map-size sized=0x4 --map-value-size sized=16
+expect 2 "--map-size of no map" "$extbpf" verify "$progs/configure.bpf.o" --section configured \
+	--map-size nope=4
+contains "$work/err" "--map-size nope=4: object '$progs/configure.bpf.o': no map named 'nope'" \
+	"--map-size: the unknown map"
+expect 2 "--map-size not a number" "$extbpf" verify "$progs/configure.bpf.o" --section configured \
+	--map-size sized=four
+contains "$work/err" "--map-size sized=four: 'four' is not a number of 32 bits" \
+	"--map-size: the bad number"
+expect 2 "--map-value-size of global data" "$extbpf" verify "$progs/configure.bpf.o" --section configured \
+	--map-value-size .rodata=8
+contains "$work/err" "map '.rodata' holds the section's global data" \
+	"--map-value-size: global data"
+expect 2 "--map-size without =" "$extbpf" verify "$progs/configure.bpf.o" --map-size sized
+contains "$work/err" "--map-size 'sized': write MAP=N" "--map-size: the form"
+expect 2 "--attach-target of no program" "$extbpf" verify "$progs/configure.bpf.o" --section configured \
+	--attach-target nope=do_unlinkat
+contains "$work/err" "--attach-target nope=do_unlinkat: object" "--attach-target: the option"
+contains "$work/err" "no program or section named 'nope'" "--attach-target: the unknown program"
+expect 1 "--attach-target of a type attached through no BTF" "$extbpf" verify \
+	"$progs/configure.bpf.o" --section configured --map-size sized=4 \
+	--attach-target configured=do_unlinkat
+contains "$work/err" "program type 'sample' attaches nothing through BTF" \
+	"--attach-target: not a BTF-attached type"
 option_error "--btf without a value" "$extbpf" verify "$progs/sample_count.bpf.o" --btf
 usage_error "no file" "$extbpf" verify
 usage_error "two files" "$extbpf" verify "$progs/sample_count.bpf.o" "$progs/lru.bpf.o"

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Debian's libbpf-tools, verified offline against this machine's kernel BTF: the BPF objects
 # its binaries embed (libbpf skeletons) are extracted, every program is verified with
-# `extbpf verify --btf`, and each program of libbpf_tools_verified.txt must be accepted; then
+# `extbpf verify --btf`, each object configured as its tool configures it at run time
+# (libbpf_tools_config.txt: fentry targets, map sizes), and each program of
+# libbpf_tools_verified.txt must be accepted; then
 # CORE_ORACLE checks that every CO-RE relocation extbpf applies is the one libbpf applies.
 # Prints the totals. Skips (77) where the package or the kernel's BTF is absent.
 # usage: test_libbpf_tools.sh EXTBPF PYTHON3 SOURCE_DIR WORK_DIR CORE_ORACLE
@@ -34,9 +36,13 @@ objects=$(wc -l <"$work/objects.txt")
 [ "$objects" -gt 0 ] || { echo "FAIL: no BPF object found in libbpf-tools"; exit 1; }
 
 failures=0
+config=$src/tests/core_relo/libbpf_tools_config.txt
 for obj in "$work"/objects/*.bpf.o; do
 	name=$(basename "$obj" .bpf.o)
-	"$tool" verify "$obj" --btf "$btf" --json >"$work/$name.json" 2>"$work/$name.err"
+	# The object configured as its tool configures it at run time (libbpf_tools_config.txt).
+	options=$(awk -v o="$name.bpf.o" '$1 == o { print $2, $3 }' "$config")
+	# shellcheck disable=SC2086 # options are words: --option NAME=VALUE
+	"$tool" verify "$obj" --btf "$btf" --json $options >"$work/$name.json" 2>"$work/$name.err"
 	rc=$?
 	# 0 all accepted, 1 a refusal, 2 unusable input: anything else is a crash
 	if [ "$rc" -gt 2 ]; then

@@ -658,6 +658,58 @@ static void test_btf_tracing_unsafe(void **state)
 	}
 }
 
+/* Verifies program of object (verify-only) with its attach target set to target (NULL: none). */
+static int verify_retargeted(const char *object, const char *program, const char *target)
+{
+	struct ebpf_object_open_opts opts = {
+		.sz = sizeof(opts),
+		.only_program = program,
+		.verify_only = true,
+	};
+	struct ebpf_object *obj = NULL;
+	int err = ebpf_object_parse(prog_path(object), &opts, &obj);
+
+	if (!err && target)
+		err = ebpf_object_set_attach_target(obj, program, NULL, target);
+	if (!err)
+		err = ebpf_object_load(obj);
+	ebpf_object_close(obj);
+	return err;
+}
+
+/*
+ * The attach target a host sets before the load (libbpf-tools' fentry/dummy_* programs): the
+ * program's context is that target's arguments, not those of the section's name.
+ */
+static void test_btf_attach_target_configured(void **state)
+{
+	if (!have_kernel_btf()) {
+		print_message("skipped: /sys/kernel/btf/vmlinux is absent\n");
+		skip();
+	}
+	/* Targets the section does not have, or names wrongly, set by the host. */
+	assert_int_equal(verify_retargeted("sections.bpf.o", "s_fentry_bare", NULL), -EINVAL);
+	assert_true(error_has("names no target"));
+	assert_int_equal(verify_retargeted("sections.bpf.o", "s_fentry_bare", "do_unlinkat"), 0);
+	assert_int_equal(verify_retargeted("bad/btf_tracing.bpf.o", "absent_target", "do_unlinkat"),
+			 0);
+	assert_int_equal(verify_retargeted("btf_tracing.bpf.o", "unlink_entry", "extbpf_nope"),
+			 -ENOENT);
+	assert_true(error_has("has no function 'extbpf_nope'"));
+	/* ctx[3]: no argument of do_unlinkat, the fourth of vfs_read(file, buf, count, pos). */
+	assert_int_not_equal(verify_retargeted("bad/btf_tracing.bpf.o", "arg_index", NULL), 0);
+	assert_int_equal(verify_retargeted("bad/btf_tracing.bpf.o", "arg_index", "vfs_read"), 0);
+	/* Unsafe twins: a target whose arguments do not fit what the program reads. */
+	assert_int_equal(verify_retargeted("btf_tracing.bpf.o", "unlink_entry", "do_unlinkat"), 0);
+	assert_int_not_equal(verify_retargeted("btf_tracing.bpf.o", "unlink_entry", "vfs_read"),
+			     0); /* its second argument is a char *, not a struct filename * */
+	assert_int_not_equal(
+	    verify_retargeted("btf_tracing.bpf.o", "unlink_entry", "security_file_open"), 0);
+	assert_true(error_has("'security_file_open' has 1 argument (8 bytes)"));
+	assert_int_not_equal(verify_retargeted("bad/btf_tracing.bpf.o", "store_field", "vfs_read"),
+			     0);
+}
+
 static void test_socket_programs(void **state)
 {
 	struct ebpf_object *obj = verify_object("sockets.bpf.o");
@@ -837,6 +889,7 @@ int main(void)
 		cmocka_unit_test(test_storage_and_stack_maps),
 		cmocka_unit_test(test_btf_tracing_programs),
 		cmocka_unit_test(test_btf_tracing_unsafe),
+		cmocka_unit_test(test_btf_attach_target_configured),
 		cmocka_unit_test(test_socket_programs),
 		cmocka_unit_test(test_katran_xdp),
 		cmocka_unit_test(test_packet_access_rights),

@@ -61,8 +61,9 @@ const char *cli_closest(const char *word, const char *const *names, size_t n);
 
 /* ---- Verbs on ELF objects (cli_util.c) --------------------------------------------------- */
 
-#define CLI_MAX_EXT	 16
-#define CLI_MAX_MAP_ARGS 64
+#define CLI_MAX_EXT	    16
+#define CLI_MAX_MAP_ARGS    64
+#define CLI_MAX_CONFIG_ARGS 256
 
 /* The options every object verb accepts, with the same spelling and meaning everywhere. */
 enum {
@@ -73,6 +74,10 @@ enum {
 	CLI_OPT_EXT,		   /* --ext PATH: load an extension besides the default directory */
 	CLI_OPT_BTF,		   /* --btf FILE: the kernel BTF CO-RE relocates against */
 	CLI_OPT_KCONFIG,	   /* --kconfig FILE: the kernel config of __kconfig externs */
+	CLI_OPT_ATTACH_TARGET,	   /* --attach-target PROG=FUNC (cli_config.c) */
+	CLI_OPT_MAP_SIZE,	   /* --map-size MAP=N */
+	CLI_OPT_MAP_VALUE_SIZE,	   /* --map-value-size MAP=N */
+	CLI_OPT_SET,		   /* --set NAME=VALUE: a global variable */
 	CLI_OPT_VERB_BASE = 0x200, /* a verb's own long options start here */
 };
 
@@ -84,7 +89,11 @@ enum {
 	{ "mode", required_argument, NULL, CLI_OPT_MODE },                                         \
 	{ "ext", required_argument, NULL, CLI_OPT_EXT },                                           \
 	{ "btf", required_argument, NULL, CLI_OPT_BTF },                                           \
-	{ "kconfig", required_argument, NULL, CLI_OPT_KCONFIG }
+	{ "kconfig", required_argument, NULL, CLI_OPT_KCONFIG },                                   \
+	{ "attach-target", required_argument, NULL, CLI_OPT_ATTACH_TARGET },                       \
+	{ "map-size", required_argument, NULL, CLI_OPT_MAP_SIZE },                                 \
+	{ "map-value-size", required_argument, NULL, CLI_OPT_MAP_VALUE_SIZE },                     \
+	{ "set", required_argument, NULL, CLI_OPT_SET }
 /* clang-format on */
 
 struct cli_object_args {
@@ -104,6 +113,12 @@ struct cli_object_args {
 	/* --map NAME=KEY:VALUE (run, link attach, xdp run): applied once the object is open. */
 	const char *maps[CLI_MAX_MAP_ARGS];
 	size_t map_count;
+	/* --attach-target, --map-size, --map-value-size, --set: applied between parse and load. */
+	struct {
+		int opt; /* CLI_OPT_ATTACH_TARGET, ... */
+		const char *arg;
+	} configs[CLI_MAX_CONFIG_ARGS];
+	size_t config_count;
 };
 
 /* Handles one of CLI_OBJECT_OPTIONS; 0 or EXIT_USAGE (after the usage message). */
@@ -143,6 +158,26 @@ int cli_check_object(const char *verb, const struct cli_object_args *a);
 int cli_open_object(const char *verb, const struct cli_object_args *a, bool verify_only,
 		    struct ebpf_object **object);
 int cli_parse_mode(const char *name, enum ebpf_exec_mode *mode);
+
+/* ---- Configuration between parse and load (cli_config.c) ---------------------------------- */
+
+/* Records one --attach-target, --map-size, --map-value-size or --set (opt) after checking its
+ * NAME=VALUE form: 0 or EXIT_USAGE. */
+int cli_add_config_arg(const struct cli_verb *verb, struct cli_object_args *a, int opt,
+		       const char *arg);
+/* Applies every recorded configuration to a parsed object: EXIT_OK, or EXIT_USAGE with a
+ * message naming the option and what was wrong (no such program, map or variable; a value
+ * that does not fit). */
+int cli_configure_object(const char *verb, const struct cli_object_args *a,
+			 struct ebpf_object *obj);
+/* Parses a->path with opts and configures it, not loaded yet: EXIT_OK; EXIT_USAGE (a bad
+ * configuration, or a map size still zero: message printed); EXIT_REFUSED (the parse failed:
+ * ebpf_last_error() says why, nothing printed). */
+int cli_prepare_object(const char *verb, const struct cli_object_args *a,
+		       const struct ebpf_object_open_opts *opts, struct ebpf_object **object);
+/* cli_prepare_object, then the load: EXIT_REFUSED when it fails (not printed either). */
+int cli_open_configured(const char *verb, const struct cli_object_args *a,
+			const struct ebpf_object_open_opts *opts, struct ebpf_object **object);
 /* extbpf ext new NAME (cmd_ext_new.c): the extension skeleton in folder NAME. */
 int cli_ext_new(const char *name);
 /* extbpf disasm --jited (cmd_disasm_jited.c): the JIT's machine code per instruction. */

@@ -101,6 +101,11 @@ int cli_object_option(const struct cli_verb *verb, int opt, const char *arg,
 	case CLI_OPT_KCONFIG:
 		a->kconfig = arg;
 		return 0;
+	case CLI_OPT_ATTACH_TARGET:
+	case CLI_OPT_MAP_SIZE:
+	case CLI_OPT_MAP_VALUE_SIZE:
+	case CLI_OPT_SET:
+		return cli_add_config_arg(verb, a, opt, arg);
 	}
 	return cli_usage_error(verb, "unknown option");
 }
@@ -348,6 +353,22 @@ static int check_readable(const char *verb, const char *option, const char *path
 	return EXIT_OK;
 }
 
+/* The configuration options and the map sizes they leave: unusable input when wrong. */
+static int check_config(const char *verb, const struct cli_object_args *a)
+{
+	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .verify_only = true };
+	struct ebpf_object *obj;
+	int ret = cli_prepare_object(verb, a, &opts, &obj);
+
+	if (ret == EXIT_REFUSED) {
+		cli_error(verb, "%s", ebpf_last_error());
+		return EXIT_USAGE;
+	}
+	if (!ret)
+		ebpf_object_close(obj);
+	return ret;
+}
+
 int cli_check_object(const char *verb, const struct cli_object_args *a)
 {
 	struct program_count c = { .section = a->section, .every_program = a->whole_object };
@@ -374,7 +395,7 @@ int cli_check_object(const char *verb, const struct cli_object_args *a)
 			  a->path, c.unclaimed, (int)strcspn(c.unclaimed, "/"), c.unclaimed);
 		return EXIT_USAGE;
 	}
-	return check_type(verb, a);
+	return check_type(verb, a) ? EXIT_USAGE : check_config(verb, a);
 }
 
 int cli_open_object(const char *verb, const struct cli_object_args *a, bool verify_only,
@@ -396,12 +417,14 @@ int cli_open_object(const char *verb, const struct cli_object_args *a, bool veri
 
 	if (ret)
 		return ret;
-	ret = ebpf_object_open(a->path, &opts, object);
-	if (ret) {
+	/* A native object was configured when it was compiled. */
+	if (ebpf_object_is_native(a->path) && !a->config_count)
+		ret = ebpf_object_open(a->path, &opts, object) ? EXIT_REFUSED : EXIT_OK;
+	else
+		ret = cli_open_configured(verb, a, &opts, object);
+	if (ret == EXIT_REFUSED)
 		cli_error(verb, "%s", ebpf_last_error());
-		return EXIT_REFUSED;
-	}
-	return EXIT_OK;
+	return ret;
 }
 
 /* ---- hex in and out ---------------------------------------------------------------------- */

@@ -64,6 +64,10 @@ static int compile_run(int argc, char **argv)
 		return cli_usage_error(&cli_verb_compile, "unexpected argument '%s'", argv[optind]);
 	if (!output)
 		return cli_usage_error(&cli_verb_compile, "no output file (-o FILE.so)");
+	if (a.config_count)
+		return cli_usage_error(&cli_verb_compile,
+				       "%s: compile takes no configuration between parse and load",
+				       a.configs[0].arg);
 
 	ret = cli_check_output("compile", output);
 	if (ret)

@@ -32,7 +32,9 @@ static void verify_usage(FILE *out)
 	fprintf(
 	    out,
 	    "usage: extbpf verify FILE.o [--section S] [--type T] [-v|-vv] [-j] [--ext PATH]...\n"
-	    "                     [--btf FILE] [--kconfig FILE]\n"
+	    "                     [--btf FILE] [--kconfig FILE] [--attach-target PROG=FUNC]...\n"
+	    "                     [--map-size MAP=N]... [--map-value-size MAP=N]... [--set "
+	    "NAME=VALUE]...\n"
 	    "\n"
 	    "Verifies every program of FILE.o (or only the one whose section or function is S)\n"
 	    "against its program type, found from the section name or forced with --type.\n"
@@ -52,6 +54,13 @@ static void verify_usage(FILE *out)
 	    "                against (raw BTF or ELF with .BTF; default /sys/kernel/btf/vmlinux)\n"
 	    "  --kconfig FILE  the kernel config for __kconfig externs (default: the running\n"
 	    "                kernel's /proc/config.gz or /boot/config-$(uname -r))\n"
+	    "  --attach-target PROG=FUNC  program PROG (fentry, fexit, ...) attaches to FUNC,\n"
+	    "                not to what its section names (as a libbpf tool picks it at run "
+	    "time)\n"
+	    "  --map-size MAP=N  map MAP has N entries (max_entries)\n"
+	    "  --map-value-size MAP=N  map MAP's values are N bytes\n"
+	    "  --set NAME=VALUE  global variable NAME (const volatile too) holds VALUE before\n"
+	    "                the load: an integer, hex bytes, an address, as 'map update' takes\n"
 	    "\n"
 	    "Exit codes: 0 every program accepted, 1 a program refused, 2 bad arguments or\n"
 	    "unusable input (missing file, not a BPF object, unknown section or type).\n",
@@ -197,12 +206,12 @@ static int verify_one(const struct verify_args *a, const char *name, const char 
 		.btf_path = a->obj.btf,
 		.kconfig_path = a->obj.kconfig,
 	};
-	struct ebpf_object *obj;
-	int ret = EXIT_OK;
+	struct ebpf_object *obj = NULL;
+	int ret;
 
 	log[0] = '\0';
-	if (ebpf_object_open(a->obj.path, &opts, &obj))
-		ret = EXIT_REFUSED;
+	/* The configuration was checked once (check_config): only a refusal is left. */
+	ret = cli_open_configured("verify", &a->obj, &opts, &obj) ? EXIT_REFUSED : EXIT_OK;
 	/* In text the log leads up to the verdict; in JSON it is a member of the program. */
 	if (a->log_level && !a->obj.json)
 		print_log(a, log, ret ? stderr : stdout);
