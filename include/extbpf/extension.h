@@ -97,6 +97,14 @@ enum ebpf_arg_type {
 	EBPF_ARG_PTR_TO_CONST_STR,	  /* NUL-terminated string in read-only global data */
 	EBPF_ARG_PTR_TO_ALLOC_MEM,	  /* memory returned by a reserving helper (ring buffer) */
 	EBPF_ARG_PTR_TO_STACK_OR_NULL,	  /* stack memory or NULL */
+	/* Since this runtime's helper callbacks (bpf_loop, bpf_for_each_map_elem): a function of
+	 * the program (lddw of a function pointer), which the helper calls back. Only the core's
+	 * global helpers that the verifier knows the callback of may take one (an extension's
+	 * helper with such an argument is refused); older cores refuse the unknown type. */
+	EBPF_ARG_PTR_TO_FUNC,
+	/* The callback's context: any initialised scalar, or a pointer to the stack, a map value
+	 * or the context, handed to the callback unchanged (with its type). */
+	EBPF_ARG_PTR_TO_CALLBACK_CTX,
 };
 
 /* What a helper returns. */

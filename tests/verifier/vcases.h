@@ -19,9 +19,9 @@
 /* The program types of the corpus. */
 enum vt_type {
 	VT_PKT, /* xdp_md-like: {u32 data, data_end, data_meta, ifindex, rxq, egress}, read-only */
-	VT_PLAIN,  /* 32 bytes, bytes 16..23 writable, no packet */
-	VT_LEAK,   /* VT_PLAIN with EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK */
-	VT_PKT64,  /* {u64 data, data_end}: 8-byte packet pointer fields */
+	VT_PLAIN, /* 32 bytes, bytes 16..23 writable, no packet */
+	VT_LEAK,  /* VT_PLAIN with EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK */
+	VT_PKT64, /* {u64 data, data_end}: 8-byte packet pointer fields */
 	/* {u32 data, data_end, u64 x, slot_data, slot_data_end, y}, 48 bytes: narrow packet fields
 	 * whose real pointers are kept inside the context (bytes 16..31), 16..47 writable */
 	VT_PKT_SLOTS,
@@ -71,7 +71,10 @@ enum {
 	H_RB_SUBMIT = 132,
 	H_RB_DISCARD = 133,
 	H_SNPRINTF = 165,
+	H_FOR_EACH = 164,
+	H_LOOP = 181,
 	H_STACK_OR_NULL = 250, /* test-only: (stack or NULL) */
+	H_BAD_CALLBACK = 251,  /* test-only: a callback argument the verifier knows nothing of */
 	/* program-type helpers */
 	H_ADJUST_HEAD = 65536, /* VT_PKT: (ctx, anything), changes the packet */
 	H_VERIFY_ONLY = 65537, /* VT_PKT: verification only */
@@ -115,6 +118,7 @@ CASES(printk);
 CASES(attack);
 CASES(bounds32);
 CASES(limits);
+CASES(callbacks);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */
