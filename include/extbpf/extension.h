@@ -101,6 +101,14 @@ enum ebpf_arg_type {
 	EBPF_ARG_PTR_TO_SPIN_LOCK, /* the struct bpf_spin_lock of a map value (the core's own) */
 	EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL, /* initialised memory of the map's value size, or NULL */
 	EBPF_ARG_PTR_TO_BTF_ID_OR_NULL,	   /* a kernel object's pointer (BTF-typed), or NULL */
+	/* Since this runtime's helper callbacks (bpf_loop, bpf_for_each_map_elem): a function of
+	 * the program (lddw of a function pointer), which the helper calls back. Only the core's
+	 * global helpers that the verifier knows the callback of may take one (an extension's
+	 * helper with such an argument is refused); older cores refuse the unknown type. */
+	EBPF_ARG_PTR_TO_FUNC,
+	/* The callback's context: any initialised scalar, or a pointer to the stack, a map value
+	 * or the context, handed to the callback unchanged (with its type). */
+	EBPF_ARG_PTR_TO_CALLBACK_CTX,
 };
 
 /* What a helper returns. */

@@ -73,13 +73,18 @@ static const struct ebpf_helper_proto global_protos[] = {
 	PROTO(CORE_HELPER_RINGBUF_QUERY, "bpf_ringbuf_query", EBPF_RET_INTEGER,
 	      EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_ANYTHING),
 	PROTO(CORE_HELPER_KTIME_GET_COARSE_NS, "bpf_ktime_get_coarse_ns", EBPF_RET_INTEGER),
+	/* Linux's callback_ctx is ARG_PTR_TO_STACK_OR_NULL; here also a map value or the context.
+	 */
+	PROTO(CORE_HELPER_LOOP, "bpf_loop", EBPF_RET_INTEGER, EBPF_ARG_ANYTHING,
+	      EBPF_ARG_PTR_TO_FUNC, EBPF_ARG_PTR_TO_CALLBACK_CTX, EBPF_ARG_ANYTHING),
 	PROTO(CORE_HELPER_STRNCMP, "bpf_strncmp", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_MEM,
 	      EBPF_ARG_CONST_SIZE, EBPF_ARG_PTR_TO_CONST_STR),
 };
 
-/* The engines replace the running program on a tail call; reaching this is a wiring bug. */
-static uint64_t core_helper_tail_call(uint64_t ctx, uint64_t prog_array, uint64_t index,
-				      uint64_t r4, uint64_t r5)
+/* The engines replace the running program on a tail call and run bpf_loop's callbacks
+ * themselves; reaching this is a wiring bug. */
+static uint64_t core_helper_engine_only(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+					uint64_t r5)
 {
 	return (uint64_t)(int64_t)-EOPNOTSUPP;
 }
@@ -92,7 +97,7 @@ static const ebpf_helper_fn global_table[] = {
 	[CORE_HELPER_TRACE_PRINTK] = core_helper_trace_printk,
 	[CORE_HELPER_GET_PRANDOM_U32] = core_helper_get_prandom_u32,
 	[CORE_HELPER_GET_SMP_PROCESSOR_ID] = core_helper_get_smp_processor_id,
-	[CORE_HELPER_TAIL_CALL] = core_helper_tail_call,
+	[CORE_HELPER_TAIL_CALL] = core_helper_engine_only,
 	[CORE_HELPER_CSUM_DIFF] = core_helper_csum_diff,
 	[CORE_HELPER_MAP_PUSH_ELEM] = core_helper_map_push_elem,
 	[CORE_HELPER_MAP_POP_ELEM] = core_helper_map_pop_elem,
@@ -108,6 +113,7 @@ static const ebpf_helper_fn global_table[] = {
 	[CORE_HELPER_RINGBUF_DISCARD] = core_helper_ringbuf_discard,
 	[CORE_HELPER_RINGBUF_QUERY] = core_helper_ringbuf_query,
 	[CORE_HELPER_KTIME_GET_COARSE_NS] = core_helper_ktime_get_coarse_ns,
+	[CORE_HELPER_LOOP] = core_helper_engine_only,
 	[CORE_HELPER_STRNCMP] = core_helper_strncmp,
 };
 

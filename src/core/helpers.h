@@ -47,6 +47,7 @@ enum core_helper_id {
 	CORE_HELPER_RINGBUF_DISCARD = 133,
 	CORE_HELPER_RINGBUF_QUERY = 134,
 	CORE_HELPER_KTIME_GET_COARSE_NS = 160,
+	CORE_HELPER_LOOP = 181,
 	CORE_HELPER_STRNCMP = 182,
 };
 
@@ -56,8 +57,9 @@ const struct ebpf_helper_proto *core_global_helper_protos(size_t *count);
 const struct ebpf_helper_proto *core_global_helper_proto(uint32_t id);
 /*
  * The addresses, indexed by id, NULL where there is no helper; *count gets the highest id + 1.
- * The entry of CORE_HELPER_TAIL_CALL is a placeholder that fails with -EOPNOTSUPP: the engine
- * performs tail calls itself (exec_helpers.tail_call) and never calls it.
+ * The entries of CORE_HELPER_TAIL_CALL and CORE_HELPER_LOOP are placeholders that fail with
+ * -EOPNOTSUPP: the engine performs tail calls itself (exec_helpers.tail_call) and calls
+ * bpf_loop's callback itself (a function of the running program), and never calls them.
  */
 const ebpf_helper_fn *core_global_helper_table(uint32_t *count);
 

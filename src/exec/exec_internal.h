@@ -61,7 +61,12 @@ enum interp_call_kind {
 	INTERP_CALL_PLAIN,
 	INTERP_CALL_UNWIND,
 	INTERP_CALL_TAIL,
+	INTERP_CALL_LOOP, /* bpf_loop: the engine calls the callback itself */
 };
+
+/* bpf_loop (Linux's helper 181): at most this many calls, else -E2BIG, as Linux. */
+#define EXEC_HELPER_LOOP  181
+#define EXEC_BPF_LOOP_MAX (1u << 23)
 enum interp_call_kind interp_resolve_helper(const struct exec_helpers *helpers, uint64_t id,
 					    ebpf_helper_fn *fn);
 

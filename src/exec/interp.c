@@ -25,6 +25,9 @@ enum interp_call_kind interp_resolve_helper(const struct exec_helpers *helpers, 
 		return INTERP_CALL_TAIL;
 	if (id < helpers->global_count && helpers->global)
 		*fn = helpers->global[id];
+	/* The callback is a function of the running program: only the engine can call it. */
+	if (id == EXEC_HELPER_LOOP && *fn)
+		return INTERP_CALL_LOOP;
 	else if (id >= EBPF_PROGRAM_TYPE_HELPER_ID_BASE &&
 		 id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE < helpers->type_count && helpers->type)
 		*fn = helpers->type[id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE];
@@ -211,6 +214,9 @@ static int interp_decode_call(struct exec_program *prog, size_t index, char *err
 	case INTERP_CALL_TAIL:
 		out->op = INTERP_OP_CALL_TAIL;
 		return 0;
+	case INTERP_CALL_LOOP:
+		out->op = INTERP_OP_CALL_LOOP;
+		return 0;
 	default:
 		return exec_error(err, err_size, -EINVAL, "insn %zu: unknown helper id %" PRIu32,
 				  index, (uint32_t)insn->imm);
@@ -232,6 +238,15 @@ static int interp_decode_insn(struct exec_program *prog, size_t index, char *err
 	if (out->op == INTERP_OP_INVALID)
 		return exec_error(err, err_size, -EINVAL, "insn %zu: %s (opcode 0x%02x)", index,
 				  why, insn->code);
+	if (out->op == INTERP_OP_LDDW && insn->src_reg == EBPF_PSEUDO_FUNC) {
+		/* A function pointer is the address of the callback's first slot. */
+		int ret =
+		    interp_branch_target(prog, index, insn->imm, "function pointer", err, err_size);
+
+		if (!ret)
+			out->aux.u64 = (uint64_t)(uintptr_t)(prog->code + out->aux.u64);
+		return ret;
+	}
 	if (out->op == INTERP_OP_LDDW) {
 		if (insn->src_reg != EBPF_PSEUDO_IMM)
 			return exec_error(err, err_size, -EINVAL,
@@ -282,6 +297,18 @@ static int interp_check_end(const struct exec_program *prog, char *err, size_t e
 			  last);
 }
 
+/* A local call, or a function pointer (whose callback a helper calls from this function). */
+static bool interp_names_function(const struct exec_program *prog, size_t i)
+{
+	return prog->code[i].op == INTERP_OP_CALL_LOCAL ||
+	       (prog->code[i].op == INTERP_OP_LDDW && prog->insns[i].src_reg == EBPF_PSEUDO_FUNC);
+}
+
+static size_t interp_function_target(const struct exec_program *prog, size_t i)
+{
+	return (size_t)((int64_t)i + 1 + prog->insns[i].imm);
+}
+
 /* In-progress mark of interp_function_frames (no function has this many frames). */
 #define FRAMES_VISITING UINT32_MAX
 
@@ -306,10 +333,10 @@ static uint32_t interp_function_frames(const struct exec_program *prog, const bo
 	for (size_t i = start; i < prog->count && (i == start || !is_function[i]); i++) {
 		uint32_t frames;
 
-		if (prog->code[i].op != INTERP_OP_CALL_LOCAL)
+		if (!interp_names_function(prog, i))
 			continue;
-		frames = 1 + interp_function_frames(prog, is_function, memo, prog->code[i].aux.u64,
-						    level + 1);
+		frames = 1 + interp_function_frames(prog, is_function, memo,
+						    interp_function_target(prog, i), level + 1);
 		if (frames > deepest)
 			deepest = frames < cap ? frames : cap;
 	}
@@ -330,8 +357,8 @@ static int interp_count_frames(struct exec_program *prog, char *err, size_t err_
 	}
 	is_function[0] = true;
 	for (size_t i = 0; i < prog->count; i++) {
-		if (prog->code[i].op == INTERP_OP_CALL_LOCAL)
-			is_function[prog->code[i].aux.u64] = true;
+		if (!(prog->code[i].flags & INTERP_F_LDDW_TAIL) && interp_names_function(prog, i))
+			is_function[interp_function_target(prog, i)] = true;
 	}
 	prog->frames = interp_function_frames(prog, is_function, memo, 0, 0);
 out:
@@ -386,11 +413,15 @@ typedef uint64_t __attribute__((aligned(1), may_alias)) interp_u64;
 
 #define INTERP_STACK_BYTES (EBPF_MAX_CALL_DEPTH * EBPF_STACK_SIZE)
 
-/* What a local call saves: where to return and the callee-saved registers r6-r9. */
+/* What a local call saves: where to return and the callee-saved registers r6-r9. A bpf_loop
+ * call saves its loop too: the callback's exit comes back to it for the next index. */
 struct interp_frame {
 	const struct exec_program *prog; /* a tail call may have replaced the caller's program */
 	const struct interp_insn *ret;
 	uint64_t saved[4];
+	const struct interp_insn *loop_fn; /* NULL: a local call */
+	uint64_t loop_ctx;
+	uint32_t loop_index, loop_count;
 };
 
 /* The checked mode's state for one run. */

@@ -127,6 +127,7 @@
 	VARIANT(CALL_LOCAL)                                                                        \
 	VARIANT(CALL_UNWIND)                                                                       \
 	VARIANT(CALL_TAIL)                                                                         \
+	VARIANT(CALL_LOOP)                                                                         \
 	PLAIN(EXIT, EBPF_OP_EXIT)
 
 #define INTERP_ENUM_PLAIN(name, code) INTERP_OP_##name,

@@ -925,6 +925,86 @@ static void emit_unwind_check(struct jit_state *s)
 	patch_local_jump(s, to_continue);
 }
 
+/* lea dst, [rip + disp32]: the address of instruction target's code (a function pointer). The
+ * previous pass's offsets are exact in the final one, as for local calls. */
+static void emit_function_address(struct jit_state *s, uint8_t dst, size_t target)
+{
+	emit_rex(s, true, dst, 0, 0, false);
+	emit1(s, 0x8d);
+	emit1(s, (uint8_t)(((dst & 7) << 3) | 5));
+	emit4(s, (uint32_t)((int64_t)s->prev[target] - (int64_t)(s->len + 4)));
+}
+
+/* mov reg, [rsp + disp8] / mov [rsp + disp8], reg */
+static void emit_rsp_load(struct jit_state *s, uint8_t reg, int8_t disp)
+{
+	emit_rex(s, true, reg, 0, RSP, false);
+	emit1(s, 0x8b);
+	emit_modrm_mem(s, reg, RSP, disp);
+}
+
+static void emit_rsp_store(struct jit_state *s, uint8_t reg, int8_t disp)
+{
+	emit_rex(s, true, reg, 0, RSP, false);
+	emit1(s, 0x89);
+	emit_modrm_mem(s, reg, RSP, disp);
+}
+
+/*
+ * bpf_loop(nr_loops, callback, ctx, flags): r1 rdi, r2 rsi, r3 rdx, r4 rcx. The loop runs here,
+ * calling the callback (a function of this program, whose address r2 holds) as a local call
+ * for index 0, 1, ... until it returns non-zero or nr_loops calls are done; r0 is the number of
+ * calls, as Linux. Its state lives in 32 bytes pushed under the frame (rsp stays 16-byte
+ * aligned): [rsp] index, [rsp + 8] count, [rsp + 16] ctx, [rsp + 24] callback.
+ */
+static void emit_bpf_loop(struct jit_state *s)
+{
+	size_t to_einval, to_e2big, to_zero, to_stop, to_end[3], loop;
+
+	emit_alu_rr(s, 0x85, true, RCX, RCX); /* test rcx, rcx: flags must be 0 */
+	to_einval = emit_local_jcc(s, CC_NE);
+	emit_mov_rr(s, false, RAX, RDI); /* eax = (u32)nr_loops */
+	emit_alu_ri(s, 7, true, RAX, (int32_t)EXEC_BPF_LOOP_MAX);
+	to_e2big = emit_local_jcc(s, CC_A);
+	emit_alu_rr(s, 0x85, true, RAX, RAX);
+	to_zero = emit_local_jcc(s, CC_E);
+	emit_push(s, RSI);
+	emit_push(s, RDX);
+	emit_push(s, RAX);
+	emit_alu_rr(s, 0x31, false, RAX, RAX);
+	emit_push(s, RAX);
+	loop = s->len;
+	emit_rsp_load(s, RDI, 0);  /* r1 = index */
+	emit_rsp_load(s, RSI, 16); /* r2 = ctx */
+	emit1(s, 0xff);		   /* call [rsp + 24] */
+	emit_modrm_mem(s, 2, RSP, 24);
+	emit_rsp_load(s, TMP_B, 0);
+	emit_alu_ri(s, 0, true, TMP_B, 1);
+	emit_rsp_store(s, TMP_B, 0);
+	emit_alu_rr(s, 0x85, true, RAX, RAX);
+	to_stop = emit_local_jcc(s, CC_NE);
+	emit_rex(s, true, TMP_B, 0, RSP, false); /* cmp r11, [rsp + 8] */
+	emit1(s, 0x3b);
+	emit_modrm_mem(s, TMP_B, RSP, 8);
+	emit1(s, 0x0f); /* jb loop (rel32, backwards) */
+	emit1(s, 0x80 + CC_B);
+	emit4(s, (uint32_t)((int64_t)loop - (int64_t)(s->len + 4)));
+	patch_local_jump(s, to_stop);
+	emit_mov_rr(s, true, RAX, TMP_B);
+	emit_alu_ri(s, 0, true, RSP, 32);
+	to_end[0] = emit_local_jcc(s, -1);
+	patch_local_jump(s, to_einval);
+	emit_mov_imm32(s, true, RAX, -EINVAL);
+	to_end[1] = emit_local_jcc(s, -1);
+	patch_local_jump(s, to_e2big);
+	emit_mov_imm32(s, true, RAX, -E2BIG);
+	to_end[2] = emit_local_jcc(s, -1);
+	patch_local_jump(s, to_zero);
+	emit_alu_rr(s, 0x31, false, RAX, RAX);
+	for (int i = 0; i < 3; i++)
+		patch_local_jump(s, to_end[i]);
+}
+
 static int emit_helper_call(struct jit_state *s, size_t i, int32_t id)
 {
 	ebpf_helper_fn fn = NULL;
@@ -936,6 +1016,9 @@ static int emit_helper_call(struct jit_state *s, size_t i, int32_t id)
 		return 0;
 	case INTERP_CALL_PLAIN:
 		emit_call_abs(s, (const void *)fn);
+		return 0;
+	case INTERP_CALL_LOOP:
+		emit_bpf_loop(s);
 		return 0;
 	case INTERP_CALL_UNWIND: /* the conformance suite's helper: r0 = r1, and 0 ends it all */
 		emit_mov_rr(s, true, RAX, RDI);
@@ -1024,6 +1107,10 @@ static int emit_insn(struct jit_state *s, size_t i)
 				      reg_map[insn->dst_reg], insn->off);
 		return 0;
 	case EBPF_CLS_LD:
+		if (insn->code == EBPF_OP_LDDW && insn->src_reg == EBPF_PSEUDO_FUNC) {
+			emit_function_address(s, reg_map[insn->dst_reg], i + 1 + insn->imm);
+			return 0;
+		}
 		if (insn->code != EBPF_OP_LDDW || insn->src_reg != EBPF_PSEUDO_IMM)
 			return exec_error(s->err, s->err_size, -EOPNOTSUPP,
 					  "insn %zu: the JIT supports only lddw of an immediate "
@@ -1257,8 +1344,14 @@ static void find_functions(struct jit_state *s)
 
 	s->is_function[0] = true;
 	for (size_t i = 0; i < count; i++) {
-		if (insns[i].code == EBPF_OP_CALL && insns[i].src_reg == EBPF_CALL_LOCAL)
+		bool local = insns[i].code == EBPF_OP_CALL && insns[i].src_reg == EBPF_CALL_LOCAL;
+		bool pointer =
+		    insns[i].code == EBPF_OP_LDDW && insns[i].src_reg == EBPF_PSEUDO_FUNC;
+
+		if (local || pointer)
 			s->is_function[i + 1 + insns[i].imm] = true;
+		if (isa_is_lddw(&insns[i]))
+			i++;
 	}
 }
 

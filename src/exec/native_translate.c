@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec/exec_internal.h"
 #include "exec/native.h"
 #include "isa/isa.h"
 
@@ -34,6 +35,8 @@ void native_write_prelude(FILE *out)
 	      "uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);\n"
 	      "\tconst void *runtime;\n"
 	      "};\n"
+	      "typedef uint64_t (*native_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, "
+	      "const struct native_env *, struct native_state *, uint32_t);\n"
 	      "typedef uint8_t __attribute__((may_alias, aligned(1))) u8_m;\n"
 	      "typedef uint16_t __attribute__((may_alias, aligned(1))) u16_m;\n"
 	      "typedef uint32_t __attribute__((may_alias, aligned(1))) u32_m;\n"
@@ -340,6 +343,18 @@ static int emit_call(struct translation *t, const struct ebpf_inst *insn, size_t
 
 	if (id == EBPF_CONFORMANCE_UNWIND_HELPER && t->conformance_unwind) {
 		fprintf(o, "r0 = r1;\nif (!r0) { st->unwound = 1; return 0; }\n");
+	} else if (id == EXEC_HELPER_LOOP) {
+		/* bpf_loop(nr_loops, callback, ctx, flags): the callback is a function of this
+		 * program, called here in a loop, as Linux runs it. */
+		fprintf(o,
+			"{ const uint32_t n_ = (uint32_t)r1; uint32_t i_ = 0;\n"
+			"\tif (r4) r0 = (uint64_t)(int64_t)-%d;\n"
+			"\telse if (n_ > %uu) r0 = (uint64_t)(int64_t)-%d;\n"
+			"\telse { while (i_ < n_) { uint64_t ret_ = ((native_fn)(uintptr_t)r2)(i_, "
+			"r3, 0, 0, 0, env, st, depth + 1);\n"
+			"\t\ti_++; if (st->unwound) return 0; if (ret_) break; }\n"
+			"\tr0 = i_; } }\n",
+			EINVAL, EXEC_BPF_LOOP_MAX, E2BIG);
 	} else if (id == 12) { /* bpf_tail_call: the target's result is this function's */
 		fprintf(o, "{ uint64_t ret; if (env->tail_call(env, st, depth, r1, r2, r3, &ret)) "
 			   "return ret; r0 = ret; }\n");
@@ -352,9 +367,16 @@ static int emit_call(struct translation *t, const struct ebpf_inst *insn, size_t
 	return 0;
 }
 
-static int emit_lddw(struct translation *t, const struct ebpf_inst *insn)
+static int emit_lddw(struct translation *t, const struct ebpf_inst *insn, size_t i,
+		     const char *symbol)
 {
+	char fn[128];
+
 	switch (insn->src_reg) {
+	case EBPF_PSEUDO_FUNC:
+		function_name(t, i + 1 + insn->imm, symbol, fn, sizeof(fn));
+		fprintf(t->out, "r%u = (uint64_t)(uintptr_t)%s;\n", insn->dst_reg, fn);
+		return 0;
 	case EBPF_PSEUDO_IMM:
 		fprintf(t->out, "r%u = UINT64_C(0x%" PRIx64 ");\n", insn->dst_reg,
 			isa_lddw_imm(insn));
@@ -397,7 +419,7 @@ static int emit_insn(struct translation *t, size_t i, const char *symbol)
 	case EBPF_CLS_LD:
 		if (!isa_is_lddw(insn))
 			return -EOPNOTSUPP;
-		return emit_lddw(t, insn);
+		return emit_lddw(t, insn, i, symbol);
 	}
 	switch (EBPF_OP(insn->code)) {
 	case EBPF_JMP_JA:
@@ -441,8 +463,11 @@ static void find_structure(struct translation *t)
 
 		if (target < t->count)
 			t->is_target[target] = true;
-		if (insn->code == EBPF_OP_CALL && insn->src_reg == EBPF_CALL_LOCAL)
+		if ((insn->code == EBPF_OP_CALL && insn->src_reg == EBPF_CALL_LOCAL) ||
+		    (insn->code == EBPF_OP_LDDW && insn->src_reg == EBPF_PSEUDO_FUNC))
 			t->is_function[i + 1 + insn->imm] = true;
+		if (isa_is_lddw(insn))
+			i++;
 	}
 }
 

@@ -676,6 +676,10 @@ static int alu_pointers(struct venv *env, uint32_t idx, struct reg *dst, struct 
 
 	reg_describe(env, dst, d1, sizeof(d1));
 	reg_describe(env, src, d2, sizeof(d2));
+	if (dst->type == PTR_TO_FUNC || (src_ptr && src->type == PTR_TO_FUNC))
+		return verr_state(env, idx, -EACCES,
+				  "arithmetic on a function pointer prohibited: r%d (%s), %s",
+				  insn->dst_reg, d1, d2);
 	/*
 	 * The distance between two packet pointers is a number (the packet's length, say), in 64
 	 * or 32 bits: clang computes ctx->data_end - ctx->data of __u32 fields with a 32-bit
@@ -1297,6 +1301,11 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 	reg_describe(env, dst, d1, sizeof(d1));
 	reg_describe(env, src, d2, sizeof(d2));
 	*decided = -1;
+	/* Its outcome would tell where the host placed the program's code. */
+	if (dst->type == PTR_TO_FUNC || src->type == PTR_TO_FUNC)
+		return verr_state(env, idx, -EACCES,
+				  "comparison of a function pointer prohibited: %s with %s", d1,
+				  d2);
 	if (!reg_is_pointer(val) && btf_ptr_compare(env, ptr, val))
 		return 0;
 	if (!reg_is_pointer(val)) {

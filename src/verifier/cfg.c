@@ -28,6 +28,13 @@ static bool is_local_call(const struct ebpf_inst *insn)
 	return insn->code == EBPF_OP_CALL && insn->src_reg == EBPF_CALL_LOCAL;
 }
 
+/* A local call or a function pointer (lddw src=BPF_PSEUDO_FUNC): both name a subprogram. */
+static bool names_subprog(const struct ebpf_inst *insn)
+{
+	return is_local_call(insn) ||
+	       (insn->code == EBPF_OP_LDDW && insn->src_reg == EBPF_PSEUDO_FUNC);
+}
+
 static int64_t jump_target(const struct ebpf_inst *insn, uint32_t idx)
 {
 	if (insn->code == EBPF_OP_JA32)
@@ -82,14 +89,18 @@ static int find_subprogs(struct venv *env)
 	for (i = 0; i < env->count; i++) {
 		int64_t t;
 
-		if (!is_local_call(&env->insns[i]))
+		if ((env->aux[i].flags & INSN_LDDW_HI) || !names_subprog(&env->insns[i]))
 			continue;
 		t = (int64_t)i + 1 + env->insns[i].imm;
 		if (t < 0 || t >= env->count)
-			return verr(env, i, -EINVAL, "call to insn %lld outside the program",
+			return verr(env, i, -EINVAL, "%s insn %lld outside the program",
+				    is_local_call(&env->insns[i]) ? "call to"
+								  : "function pointer to",
 				    (long long)t);
 		if (env->aux[t].flags & INSN_LDDW_HI)
-			return verr(env, i, -EINVAL, "call into the middle of lddw at insn %lld",
+			return verr(env, i, -EINVAL, "%s the middle of lddw at insn %lld",
+				    is_local_call(&env->insns[i]) ? "call into"
+								  : "function pointer into",
 				    (long long)t - 1);
 		env->aux[t].flags |= INSN_SUBPROG | INSN_PRUNE;
 	}
@@ -123,6 +134,10 @@ static int check_jumps(struct venv *env)
 			continue;
 		if (insn->code == EBPF_OP_CALL)
 			env->aux[i + 1 < env->count ? i + 1 : i].flags |= INSN_PRUNE;
+		/* Where a callback loops back to: its states converge here (verifier.c). */
+		if (insn->code == EBPF_OP_CALL && insn->src_reg == EBPF_CALL_HELPER &&
+		    is_callback_helper((uint32_t)insn->imm))
+			env->aux[i].flags |= INSN_PRUNE | INSN_CALLBACK_CALL;
 		if (!is_jump(insn))
 			continue;
 		t = jump_target(insn, i);
@@ -240,7 +255,7 @@ static int check_reachable(struct venv *env)
 			uint32_t callee;
 
 			env->res->cfg_steps++;
-			if (!(env->aux[i].flags & INSN_REACHED) || !is_local_call(&env->insns[i]))
+			if (!(env->aux[i].flags & INSN_REACHED) || !names_subprog(&env->insns[i]))
 				continue;
 			callee = env->aux[i + 1 + env->insns[i].imm].subprog;
 			if (!called[callee]) {

@@ -42,6 +42,7 @@ struct call_meta {
 		uint64_t certain; /* what it writes on every path: the least size */
 	} writes[5];		  /* stack the helper writes */
 	int nwrites;
+	int callback; /* first insn of the callback argument, -1 */
 };
 
 static const struct ebpf_helper_proto *find_in(const struct ebpf_helper_proto *table, size_t n,
@@ -617,6 +618,43 @@ static bool has_ref(const struct vstate *st, uint32_t ref)
 	return false;
 }
 
+/* What a helper hands on to its callback unchanged: memory the callback may use as the caller
+ * could (its type kept), or a number. */
+static int check_callback_ctx(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	switch (cur_regs(env)[arg + 1].type) {
+	case SCALAR:
+	case PTR_TO_STACK:
+	case PTR_TO_MAP_VALUE:
+	case PTR_TO_CTX:
+		return 0;
+	default:
+		return arg_err(
+		    env, idx, meta, arg,
+		    "the callback's context must be a number or a pointer to the stack, a "
+		    "map value or the context",
+		    NULL);
+	}
+}
+
+static int check_func_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+
+	if (!is_callback_helper(meta->proto->id))
+		return verr(env, idx, -EINVAL,
+			    "helper %s prototype: a callback argument, but only the callbacks of "
+			    "bpf_loop and bpf_for_each_map_elem are known",
+			    proto_name(meta->proto));
+	if (reg->type != PTR_TO_FUNC)
+		return arg_err(env, idx, meta, arg,
+			       "expected a callback (a function of the program: lddw of a function "
+			       "pointer)",
+			       NULL);
+	meta->callback = reg->off;
+	return 0;
+}
+
 static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
 {
 	enum ebpf_arg_type t = meta->proto->args[arg];
@@ -705,6 +743,10 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 			       "expected a kernel object's pointer (BTF-typed, as a tracing "
 			       "program's argument) or NULL",
 			       NULL);
+	case EBPF_ARG_PTR_TO_FUNC:
+		return check_func_arg(env, idx, meta, arg);
+	case EBPF_ARG_PTR_TO_CALLBACK_CTX:
+		return check_callback_ctx(env, idx, meta, arg);
 	case EBPF_ARG_PTR_TO_STACK_OR_NULL:
 		if (reg_is_null(reg))
 			return 0;
@@ -751,6 +793,13 @@ static void invalidate_regs(struct vstate *st, const struct invalidate *w)
 			}
 		}
 	}
+}
+
+void invalidate_pointers_of(struct vstate *st, uint32_t id)
+{
+	struct invalidate w = { .ref = id };
+
+	invalidate_regs(st, &w);
 }
 
 void invalidate_packet_pointers(struct vstate *st)
@@ -898,11 +947,80 @@ int helper_validate(struct venv *env, uint32_t idx, const struct ebpf_helper_pro
 	return 0;
 }
 
+bool state_in_callback(const struct vstate *st)
+{
+	for (uint32_t f = 1; f <= st->curframe; f++)
+		if (st->frames[f]->callback)
+			return true;
+	return false;
+}
+
+/* The maps whose elements bpf_for_each_map_elem walks (Linux's). */
+static bool map_iterable(const struct verifier_map *map)
+{
+	switch (map->type) {
+	case EBPF_MAP_TYPE_HASH:
+	case EBPF_MAP_TYPE_ARRAY:
+	case EBPF_MAP_TYPE_PERCPU_HASH:
+	case EBPF_MAP_TYPE_PERCPU_ARRAY:
+	case EBPF_MAP_TYPE_LRU_HASH:
+	case EBPF_MAP_TYPE_LRU_PERCPU_HASH:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The callback's registers. bpf_loop: r1 the index, below nr_loops (a u32, at most
+ * BPF_LOOP_MAX), r2 the context. bpf_for_each_map_elem: r1 the map, r2 its key (the helper's
+ * copy, valid during the call only), r3 the value (this CPU's for per-CPU maps), r4 the context.
+ */
+static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta)
+{
+	const struct reg *regs = cur_regs(env);
+	const struct verifier_map *map;
+	struct reg args[5];
+	uint32_t key_id = 0;
+	uint64_t max;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		reg_mark_not_init(&args[i]);
+	if (meta->proto->id == HELPER_LOOP) {
+		max = regs[1].u32_max < BPF_LOOP_MAX ? regs[1].u32_max : BPF_LOOP_MAX;
+		reg_mark_unknown(&args[0]);
+		args[0].var = tnum_range(0, max ? max - 1 : 0);
+		reg_bounds_sync(&args[0]);
+		args[1] = regs[3];
+		return push_callback_call(env, idx, (uint32_t)meta->callback, args, CB_LOOP, 0);
+	}
+	if (meta->map < 0)
+		return verr(env, idx, -EINVAL, "helper %s prototype: no map argument",
+			    proto_name(meta->proto));
+	map = &env->in->maps[meta->map];
+	if (!map_iterable(map))
+		return verr_state(env, idx, -EACCES,
+				  "helper %s cannot walk map '%s' (type %d): only (per-CPU, LRU) "
+				  "hash and (per-CPU) array maps",
+				  proto_name(meta->proto), map->name, map->type);
+	reg_mark_ptr(&args[0], CONST_MAP_PTR);
+	args[0].map = meta->map;
+	key_id = ++env->id_gen;
+	reg_mark_ptr(&args[1], PTR_TO_MEM);
+	args[1].range = map->key_size;
+	args[1].ref_id = key_id;
+	reg_mark_ptr(&args[2], PTR_TO_MAP_VALUE);
+	args[2].map = meta->map;
+	args[3] = regs[3];
+	return push_callback_call(env, idx, (uint32_t)meta->callback, args, CB_FOR_EACH, key_id);
+}
+
 int check_helper_call(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
 	uint32_t id = (uint32_t)insn->imm;
-	struct call_meta meta = { .map = -1, .lock_map = -1 };
+	struct call_meta meta = { .map = -1, .lock_map = -1, .callback = -1 };
 	struct reg *regs = cur_regs(env);
 	int i, err;
 
@@ -934,6 +1052,15 @@ int check_helper_call(struct venv *env, uint32_t idx)
 		return verr(env, idx, -EACCES,
 			    "tail call with an unreleased ring buffer reservation (from insn %u)",
 			    env->cur->ref_insn[0]);
+	/* The target would replace the callback and return to the helper (Linux refuses it). */
+	if (id == TAIL_CALL_HELPER && state_in_callback(env->cur))
+		return verr(env, idx, -EACCES, "tail call inside a callback prohibited");
+	if (meta.callback >= 0) {
+		err = enter_callback(env, idx, &meta);
+		if (err)
+			return err;
+		regs = cur_regs(env);
+	}
 
 	for (i = 0; i < meta.nwrites; i++) {
 		const struct reg *ptr = &regs[meta.writes[i].regno];

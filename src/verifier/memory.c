@@ -730,6 +730,12 @@ int check_store(struct venv *env, uint32_t idx)
 		    cur_regs(env)[insn->dst_reg].type == PTR_TO_STACK)
 			src->id = ++env->id_gen;
 		val = *src;
+		/* A code address in memory could be read back as a number or reach the host. */
+		if (val.type == PTR_TO_FUNC)
+			return verr_state(env, idx, -EACCES,
+					  "storing a function pointer (r%d) prohibited: pass it to "
+					  "a callback-taking helper directly",
+					  insn->src_reg);
 	}
 	return mem_access(env, idx, insn->dst_reg, insn->off, size, true, &val, NULL, false);
 }
@@ -819,6 +825,24 @@ int check_atomic(struct venv *env, uint32_t idx)
 
 /* What an lddw may load, checked without any state: every lddw is checked so, reached or not,
  * since the engines prepare dead code too. */
+/* A function pointer names the first instruction of a subprogram (cfg.c makes every target a
+ * subprogram start; here it must at least be an instruction of the program). */
+static int func_validate(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	int64_t t = (int64_t)idx + 1 + insn->imm;
+
+	if (insn[1].imm)
+		return verr(env, idx, -EINVAL,
+			    "lddw of a function pointer with a non-zero high half");
+	if (t < 0 || t >= env->count || t == idx + 1)
+		return verr(env, idx, -EINVAL,
+			    "lddw of a function pointer to insn %lld, which is not an instruction "
+			    "of the program",
+			    (long long)t);
+	return 0;
+}
+
 int lddw_validate(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
@@ -842,9 +866,7 @@ int lddw_validate(struct venv *env, uint32_t idx)
 		return verr(env, idx, -EACCES,
 			    "lddw of a kernel variable (BTF id) is not supported");
 	case EBPF_PSEUDO_FUNC:
-		return verr(env, idx, -EACCES,
-			    "lddw of a function pointer (callback) is not supported: no helper "
-			    "takes callbacks");
+		return func_validate(env, idx);
 	default:
 		return verr(env, idx, -EINVAL, "lddw with unknown source kind %d", insn->src_reg);
 	}
@@ -886,6 +908,10 @@ int check_lddw(struct venv *env, uint32_t idx)
 		reg_mark_ptr(dst, CONST_MAP_PTR);
 		dst->map = insn->imm;
 		return 0;
+	case EBPF_PSEUDO_FUNC:
+		reg_mark_ptr(dst, PTR_TO_FUNC);
+		dst->off = (int32_t)idx + 1 + insn->imm;
+		return 0;
 	default:
 		reg_mark_ptr(dst, PTR_TO_MAP_VALUE);
 		dst->map = insn->imm;
@@ -919,6 +945,10 @@ int check_ld_abs(struct venv *env, uint32_t idx)
 				  "(it may end the program)");
 	if (check_no_lock_held(env, idx, "legacy packet load (it may end the program)"))
 		return -EACCES;
+	if (state_in_callback(env->cur))
+		return verr_state(env, idx, -EACCES,
+				  "legacy packet load inside a callback prohibited (it may end the "
+				  "program from inside the helper)");
 	if (EBPF_MODE(insn->code) == EBPF_MODE_IND && regs[insn->src_reg].type != SCALAR)
 		return verr_state(env, idx, -EACCES,
 				  "legacy packet load: index r%d must be an initialised scalar",

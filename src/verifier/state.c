@@ -297,13 +297,17 @@ static void frame_copy_regs(struct frame *dst, const struct frame *src)
 	dst->callsite = src->callsite;
 	dst->subprog = src->subprog;
 	dst->depth = src->depth;
+	dst->callback = src->callback;
+	dst->cb_id_base = src->cb_id_base;
+	dst->cb_key_id = src->cb_key_id;
 }
 
 /* Same contents (padding included: a difference there only costs a copy). */
 static bool frame_regs_same(const struct frame *a, const struct frame *b)
 {
 	return !memcmp(a->regs, b->regs, sizeof(a->regs)) && a->callsite == b->callsite &&
-	       a->subprog == b->subprog && a->depth == b->depth;
+	       a->subprog == b->subprog && a->depth == b->depth && a->callback == b->callback &&
+	       a->cb_id_base == b->cb_id_base && a->cb_key_id == b->cb_key_id;
 }
 
 static bool stack_same(const struct frame *a, const struct frame *b)
@@ -397,6 +401,8 @@ static void state_copy_scalars(struct vstate *dst, const struct vstate *src)
 	dst->prev_insn = src->prev_insn;
 	dst->walk = src->walk;
 	dst->parent = src->parent;
+	dst->cb_reentry = src->cb_reentry;
+	dst->cb_returns = src->cb_returns;
 }
 
 /*
@@ -640,6 +646,42 @@ static bool range_equal(const struct reg *old, const struct reg *cur)
 	       old->var.mask == cur->var.mask;
 }
 
+static void widen_reg(const struct reg *old, struct reg *cur)
+{
+	if (old->type == SCALAR && cur->type == SCALAR && !range_within(old, cur))
+		reg_mark_unknown(cur);
+}
+
+/*
+ * cur's scalars (registers and spills) that old does not contain become unknown: where a
+ * callback keeps changing a value (a counter in its context), the next state at the helper
+ * call contains this one, so its states converge in a few walks (Linux's
+ * widen_imprecise_scalars does the same for iterators). Pointers are left as they are.
+ */
+void state_widen(const struct vstate *old, struct vstate *cur)
+{
+	uint32_t f;
+	int i;
+
+	if (old->curframe != cur->curframe)
+		return;
+	if (state_unshare(cur)) {
+		cur->oom = true;
+		return;
+	}
+	for (f = 0; f <= cur->curframe; f++) {
+		const struct frame *of = old->frames[f];
+		struct frame *cf = cur->frames[f];
+
+		for (i = 0; i < EBPF_NUM_REGS; i++)
+			widen_reg(&of->regs[i], &cf->regs[i]);
+		for (i = 0; i < STACK_SLOTS; i++)
+			if (of->stack[i].type[0] == STACK_SPILL &&
+			    cf->stack[i].type[0] == STACK_SPILL)
+				widen_reg(&of->stack[i].spilled, &cf->stack[i].spilled);
+	}
+}
+
 /* Is every behaviour from cur already covered by the (proven safe) old register? */
 static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *idmap, bool exact)
 {
@@ -731,6 +773,15 @@ static bool framesafe(struct venv *env, const struct frame *old, const struct fr
  * old was checkpointed at the same instruction as cur. Registers that are dead from here on
  * (static liveness) are not compared; in caller frames only r6-r9 survive the return.
  */
+/* The registers of a caller that matter while `callee` runs: r6-r9 live after the call, and
+ * under a callback also r1-r5, with which the helper may call it again. */
+static uint16_t caller_live(const struct venv *env, const struct frame *callee)
+{
+	uint16_t live = env->aux[callee->callsite + 1].live & 0x3c0;
+
+	return callee->callback ? live | 0x3e : live;
+}
+
 static bool states_compare(struct venv *env, const struct vstate *old, const struct vstate *cur,
 			   bool exact, uint32_t loop_head)
 {
@@ -750,7 +801,7 @@ static bool states_compare(struct venv *env, const struct vstate *old, const str
 		if (f == cur->curframe)
 			live = env->aux[cur->insn].live;
 		else
-			live = env->aux[cur->frames[f + 1]->callsite + 1].live & 0x3c0;
+			live = caller_live(env, cur->frames[f + 1]);
 		if (!framesafe(env, old->frames[f], cur->frames[f], live, &idmap, exact))
 			return false;
 	}

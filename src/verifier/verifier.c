@@ -112,11 +112,59 @@ static int loop_error(struct venv *env, uint32_t idx)
 			  head, env->aux[head].back_edge_from);
 }
 
+/*
+ * Back at a callback-calling helper after its callback returned (cur->cb_reentry): the helper
+ * may call the callback again, any number of times up to its own bound. The checkpoints of
+ * this helper call since the caller reached it (the chain: its first visit, then each return
+ * of the callback) are ancestors of this path that executed nothing of the caller in between.
+ * A state one of them covers repeats what is being explored from there: the callback's
+ * effects have converged, whatever the number of calls at run time. Otherwise the state is
+ * widened against the last one (scalars that changed become unknown), so that the next return
+ * is covered: the callback body is walked a few times, never once per iteration.
+ */
+static int callback_converged(struct venv *env, uint32_t idx)
+{
+	struct snode *node, *last = NULL;
+
+	for (node = env->cur->parent; node; node = node->parent) {
+		if (node->insn != idx || node->st.curframe != env->cur->curframe)
+			continue;
+		if (!last)
+			last = node;
+		if (states_equal(env, &node->st, env->cur, false))
+			return PRUNED;
+		if (!node->st.cb_reentry)
+			break; /* the caller's own visit: before it, the caller ran */
+	}
+	if (last)
+		state_widen(&last->st, env->cur);
+	return 0;
+}
+
+/*
+ * A state equal to a checkpoint in progress is a loop without progress, unless a callback
+ * returned to its helper in between, on this path: then the path went round a callback's
+ * iteration (bounded by its helper at run time), and the state repeats what is being explored
+ * from the checkpoint (a loop in a callback body met again in the next call, say).
+ */
+static bool callback_iterated(struct venv *env, const struct snode *node)
+{
+	const struct snode *up;
+
+	if (node->st.cb_returns >= env->cur->cb_returns)
+		return false;
+	for (up = env->cur->parent; up && up->st.cb_returns >= node->st.cb_returns; up = up->parent)
+		if (up == node)
+			return true;
+	return false;
+}
+
 /* Returns PRUNED when a checkpoint covers the current state, 0 to go on, or an error. */
 static int is_state_visited(struct venv *env, uint32_t idx)
 {
 	struct snode **link = &env->aux[idx].explored, *node;
 	bool loop_head = env->aux[idx].flags & INSN_LOOP_HEAD;
+	bool callback_call = env->aux[idx].flags & INSN_CALLBACK_CALL;
 	uint64_t hash;
 	uint32_t compared;
 	int err;
@@ -126,6 +174,8 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 		if (err)
 			return err;
 	}
+	if (callback_call && env->cur->cb_reentry && callback_converged(env, idx) == PRUNED)
+		return PRUNED;
 	hash = state_hash(env, env->cur);
 
 	/*
@@ -139,8 +189,11 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 		if (node->insn != idx || node->hash != hash)
 			continue;
 		compared++;
-		if (states_equal(env, &node->st, env->cur, true))
-			return loop_error(env, idx);
+		if (!states_equal(env, &node->st, env->cur, true))
+			continue;
+		if (callback_iterated(env, node))
+			return PRUNED;
+		return loop_error(env, idx);
 	}
 	while ((node = *link)) {
 		if (states_equal(env, &node->st, env->cur, false)) {
@@ -161,8 +214,9 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 			return err < 0 ? err : 0;
 	}
 	/* As Linux: a checkpoint every few instructions is enough (loops stay cheap). Loop heads
-	 * always get one: loop.c counts the iterations by them. */
-	if (!loop_head && env->last_checkpoint &&
+	 * always get one: loop.c counts the iterations by them; so does a helper calling a
+	 * callback: the callback converges there. */
+	if (!loop_head && !callback_call && env->last_checkpoint &&
 	    env->res->insns_processed - env->last_checkpoint < 8)
 		return 0;
 	env->last_checkpoint = env->res->insns_processed;
@@ -241,11 +295,12 @@ static bool pop_state(struct venv *env)
 
 /* ---- calls and exit ------------------------------------------------------------------------- */
 
-static int call_local(struct venv *env, uint32_t idx)
+/* A new frame for the subprogram at target, called from idx with r1-r5 = args, on top of st. */
+static int enter_frame(struct venv *env, struct vstate *st, uint32_t idx, uint32_t target,
+		       const struct reg args[5])
 {
-	struct vstate *st = env->cur;
-	uint32_t target = idx + 1 + env->insns[idx].imm, sub = env->aux[target].subprog, f;
-	struct frame *caller = st->frames[st->curframe], *callee;
+	uint32_t sub = env->aux[target].subprog, f;
+	struct frame *callee;
 	int i;
 
 	int err = check_no_lock_held(env, idx, "bpf-to-bpf function call");
@@ -263,13 +318,84 @@ static int call_local(struct venv *env, uint32_t idx)
 	if (!callee)
 		return -ENOMEM;
 	for (i = 1; i <= 5; i++)
-		callee->regs[i] = caller->regs[i];
+		callee->regs[i] = args[i - 1];
 	reg_mark_ptr(&callee->regs[EBPF_REG_FP], PTR_TO_STACK);
 	callee->regs[EBPF_REG_FP].frameno = st->curframe + 1;
 	callee->callsite = (int32_t)idx;
 	callee->subprog = sub;
 	st->frames[++st->curframe] = callee;
 	st->insn = target;
+	return 0;
+}
+
+static int call_local(struct venv *env, uint32_t idx)
+{
+	return enter_frame(env, env->cur, idx, idx + 1 + env->insns[idx].imm, &cur_regs(env)[1]);
+}
+
+/*
+ * A helper calling a callback, as Linux verifies it: the current path goes on after the call
+ * (the callback called zero times) and the callback's entry is a pending path of its own. When
+ * the callback returns, the walk comes back to the helper call (callback_return), which may
+ * call it again, until the states there converge (callback_converged).
+ */
+int push_callback_call(struct venv *env, uint32_t idx, uint32_t target, const struct reg args[5],
+		       enum callback_kind kind, uint32_t key_id)
+{
+	struct vstate *st = state_copy(env->cur);
+	struct frame *callee;
+	int err;
+
+	if (!st)
+		return -ENOMEM;
+	st->cb_reentry = false;
+	err = enter_frame(env, st, idx, target, args);
+	if (err) {
+		state_free(st);
+		return err;
+	}
+	callee = st->frames[st->curframe];
+	callee->callback = (uint8_t)kind;
+	callee->cb_id_base = env->id_gen;
+	callee->cb_key_id = key_id;
+	if (env->in->log_level >= 1)
+		vlog(env, "callback at insn %u of the helper at %u: pushed\n", target, idx);
+	err = push_state(env, st, idx);
+	if (err)
+		state_free(st);
+	return err;
+}
+
+/*
+ * A callback returns to its helper, which either calls it again or returns: the walk goes
+ * back to the helper call with the caller's argument registers as they were.
+ */
+static int callback_return(struct venv *env, uint32_t idx)
+{
+	struct vstate *st = env->cur;
+	struct frame *callee = st->frames[st->curframe];
+	const struct reg *r0 = &callee->regs[0];
+	uint32_t i;
+	char d[96];
+
+	if (r0->type != SCALAR || r0->umax > 1) {
+		reg_describe(env, r0, d, sizeof(d));
+		return verr_state(env, idx, -EACCES,
+				  "a callback must return 0 (go on) or 1 (stop), r0 is %s", d);
+	}
+	for (i = 0; i < st->nrefs; i++)
+		if (st->refs[i] > callee->cb_id_base)
+			return verr_state(env, idx, -EACCES,
+					  "a callback returns holding the ring buffer reservation "
+					  "from insn %u: submit or discard it inside the callback",
+					  st->ref_insn[i]);
+	if (callee->cb_key_id)
+		invalidate_pointers_of(st, callee->cb_key_id);
+	st->insn = (uint32_t)callee->callsite;
+	st->frames[st->curframe--] = NULL;
+	state_frame_put(st, callee);
+	st->cb_reentry = true;
+	st->cb_returns++;
 	return 0;
 }
 
@@ -338,6 +464,8 @@ static int check_exit(struct venv *env, uint32_t idx)
 	if (r0->type == NOT_INIT)
 		return verr_state(env, idx, -EACCES,
 				  "r0 is not set at exit (return value uninitialised)");
+	if (st->frames[st->curframe]->callback)
+		return callback_return(env, idx);
 	if (st->curframe) {
 		if (r0->type == PTR_TO_STACK && r0->frameno == st->curframe)
 			return verr_state(env, idx, -EACCES,
@@ -520,6 +648,7 @@ static int walk(struct venv *env)
 			return err;
 		if (env->aux[idx].flags & INSN_PRUNE) {
 			err = is_state_visited(env, idx);
+			env->cur->cb_reentry = false;
 			if (err == PRUNED) {
 				if (env->in->log_level >= 1)
 					vlog(env, "%u: safe (covered by an explored state)\n", idx);

@@ -55,6 +55,16 @@ enum reg_type {
 	/* A kernel object of a BTF type (btf_id), possibly NULL: verify-only, never dereferenced
 	 * in user space. Linux turns its loads into probe reads that cannot fault. */
 	PTR_TO_BTF_ID,
+	/* A subprogram's address (lddw src=BPF_PSEUDO_FUNC), `off` its first instruction: only
+	 * passed to a helper's callback argument, never stored, compared or changed. */
+	PTR_TO_FUNC,
+};
+
+/* What a frame is running: a subprogram called by the program, or a helper's callback. */
+enum callback_kind {
+	CB_NONE = 0,
+	CB_LOOP,     /* bpf_loop: long cb(u32 index, void *ctx) */
+	CB_FOR_EACH, /* bpf_for_each_map_elem: long cb(map, key, value, ctx) */
 };
 
 /*
@@ -108,6 +118,12 @@ struct frame {
 	uint32_t subprog;
 	uint32_t depth;	 /* bytes of stack used */
 	uint32_t refcnt; /* states sharing the frame (state.c) */
+	/* A callback's frame: its kind, the last id given out before it was entered (a reference
+	 * above it was acquired by the callback), and the id of the key pointer it was handed
+	 * (bpf_for_each_map_elem: the key is the helper's copy, gone once the callback returns). */
+	uint8_t callback;
+	uint32_t cb_id_base;
+	uint32_t cb_key_id;
 };
 
 /* The bytes held by the frames of every state (current, pending, checkpoints): the budget. */
@@ -135,6 +151,10 @@ struct vstate {
 	struct snode *parent; /* the last checkpoint on this path */
 	struct state_mem *mem;
 	bool oom; /* a frame could not be unshared (state_foreach_reg): the walk fails */
+	/* Back at a callback-calling helper after its callback returned: the helper may call it
+	 * again (verifier.c, "callbacks"). */
+	bool cb_reentry;
+	uint32_t cb_returns; /* callbacks returned on this path so far */
 };
 
 /* A checkpoint: a state seen at a prune point. */
@@ -159,6 +179,7 @@ enum insn_flags {
 	INSN_SUBPROG = 1u << 2,	  /* first instruction of a subprogram */
 	INSN_LOOP_HEAD = 1u << 3, /* target of a back-edge */
 	INSN_REACHED = 1u << 4,
+	INSN_CALLBACK_CALL = 1u << 5, /* a helper that calls a callback: always checkpointed */
 };
 
 /* What a load or store instruction accessed, over every path (see note_access). */
@@ -302,6 +323,7 @@ struct frame *frame_new(struct state_mem *mem);
 void state_frame_put(struct vstate *st, struct frame *f);
 bool states_equal(struct venv *env, const struct vstate *old, const struct vstate *cur, bool exact);
 uint64_t state_hash(struct venv *env, const struct vstate *st);
+void state_widen(const struct vstate *old, struct vstate *cur);
 struct reg *cur_regs(struct venv *env);
 static inline struct frame *cur_frame(struct venv *env)
 {
@@ -361,6 +383,20 @@ const struct verifier_field *map_field_overlap(const struct verifier_map *map, i
 					       int64_t hi);
 const char *map_field_name(enum verifier_field_kind kind);
 bool map_has_spin_lock(const struct verifier_map *map);
+/* Helpers that call a callback (bpf_loop, bpf_for_each_map_elem): their Linux ids. */
+#define HELPER_FOR_EACH_MAP_ELEM 164
+#define HELPER_LOOP		 181
+#define BPF_LOOP_MAX		 (1u << 23) /* larger nr_loops fail with -E2BIG, as Linux */
+static inline bool is_callback_helper(uint32_t id)
+{
+	return id == HELPER_FOR_EACH_MAP_ELEM || id == HELPER_LOOP;
+}
+/* verifier.c: the callback `target` entered as a frame of its own with registers r1-r5 taken
+ * from args; the walk goes there later (a pending path), the current path goes on. */
+int push_callback_call(struct venv *env, uint32_t idx, uint32_t target, const struct reg args[5],
+		       enum callback_kind kind, uint32_t key_id);
+void invalidate_pointers_of(struct vstate *st, uint32_t id);
+bool state_in_callback(const struct vstate *st);
 /* Packet pointers in every frame and spill become unusable (the packet may have moved). */
 void invalidate_packet_pointers(struct vstate *st);
 

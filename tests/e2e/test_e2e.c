@@ -642,24 +642,15 @@ static void map_in_map(struct e2e *e)
 
 static void subprog(struct e2e *e)
 {
-	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = e->mode };
-	struct ebpf_object *obj = NULL;
-	size_t before = e2e_live_ids();
+	struct ebpf_object *obj = e2e_open(e, "subprog.bpf.o", NULL);
 
-	/* bpf_loop's callback is refused by design (docs/verifier.md): the whole object fails. */
-	e->object = "subprog.bpf.o";
-	if (!ebpf_object_open(e2e_prog_path("subprog.bpf.o"), &opts, &obj))
-		e2e_fail(e, "opened with its bpf_loop program");
-	if (!strstr(ebpf_last_error(), "section 'sample_ext/loop'"))
-		e2e_fail(e, "message does not name the section: %s", ebpf_last_error());
-	e2e_expect(e, "ids left by the refused object", (int64_t)e2e_live_ids(), (int64_t)before);
-
-	obj = e2e_open(e, "subprog.bpf.o", "sample_ext");
 	e2e_expect(e, "r0 (3*3 + 4*4)",
 		   e2e_run(e, e2e_program(e, obj, "sum_squares"), NULL, 0, NULL, NULL), 25);
 	e2e_expect(e, "r0 (5*5*2 + 1)",
 		   e2e_run(e, e2e_program(e, obj, "twice_squared"), NULL, 0, NULL, NULL), 51);
-	e2e_expect(e, "loop not loaded", ebpf_object_find_program(obj, "loop") == NULL, 1);
+	/* A function pointer passed to bpf_loop: its callback adds 0 + 1 + 2 + 3. */
+	e2e_expect(e, "r0 (bpf_loop)", e2e_run(e, e2e_program(e, obj, "loop"), NULL, 0, NULL, NULL),
+		   6);
 	ebpf_object_close(obj);
 }
 
@@ -943,6 +934,44 @@ static void test_transcripts_compared(void **state)
 	free(b.transcript);
 }
 
+/* ---- callbacks --------------------------------------------------------------------------- */
+
+/* One run of e2e_loop.bpf.c's loop_sum: bpf_loop(n, ...) stopping at stop_at, with flags. */
+static int32_t run_loop(struct e2e *e, struct ebpf_program *prog, uint32_t n, uint32_t stop_at,
+			uint32_t flags, uint64_t *total, const struct ebpf_object *obj)
+{
+	const uint32_t in[3] = { n, stop_at, flags };
+	int32_t r0 = e2e_run(e, prog, in, sizeof(in), NULL, NULL);
+
+	e2e_read_var(e, obj, "loop_total", total, sizeof(*total));
+	return r0;
+}
+
+/* bpf_loop runs its callback in every engine: a million calls summing 1..n, an early stop, the
+ * refusals of Linux (-E2BIG past 1 << 23 calls, -EINVAL for flags), nested loops. */
+static void loop_callbacks(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "e2e_loop.bpf.o", NULL);
+	struct ebpf_program *sum = e2e_program(e, obj, "loop_sum");
+	struct ebpf_program *nested = e2e_program(e, obj, "loop_nested");
+	uint64_t total = 0;
+
+	e2e_expect(e, "calls", run_loop(e, sum, 1000000, 0, 0, &total, obj), 1000000);
+	e2e_expect(e, "sum 1..1000000", (int64_t)total, 500000500000ll);
+	e2e_expect(e, "calls (stop at 10)", run_loop(e, sum, 100, 10, 0, &total, obj), 10);
+	e2e_expect(e, "sum 1..10", (int64_t)total, 55);
+	e2e_expect(e, "calls (none)", run_loop(e, sum, 0, 0, 0, &total, obj), 0);
+	e2e_expect(e, "sum of nothing", (int64_t)total, 0);
+	e2e_expect(e, "calls (1 << 23)", run_loop(e, sum, 1u << 23, 1, 0, &total, obj), 1);
+	e2e_expect(e, "calls (1 << 23 + 1)", run_loop(e, sum, (1u << 23) + 1, 1, 0, &total, obj),
+		   -E2BIG);
+	e2e_expect(e, "calls (flags 1)", run_loop(e, sum, 5, 0, 1, &total, obj), -EINVAL);
+	e2e_expect(e, "outer calls", e2e_run(e, nested, NULL, 0, NULL, NULL), 10);
+	e2e_read_var(e, obj, "nested_total", &total, sizeof(total));
+	e2e_expect(e, "inner calls (1 + 2 + ... + 10)", (int64_t)total, 55);
+	ebpf_object_close(obj);
+}
+
 /* ---- the tests --------------------------------------------------------------------------- */
 
 #define DIFFERENTIAL(fn)                                                                           \
@@ -970,6 +999,7 @@ DIFFERENTIAL(legacy_maps)
 DIFFERENTIAL(sample_replace)
 DIFFERENTIAL(sample_count)
 DIFFERENTIAL(packet_filter)
+DIFFERENTIAL(loop_callbacks)
 
 static int teardown(void **state)
 {
@@ -1001,6 +1031,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_sample_replace, teardown),
 		cmocka_unit_test_teardown(test_sample_count, teardown),
 		cmocka_unit_test_teardown(test_packet_filter, teardown),
+		cmocka_unit_test_teardown(test_loop_callbacks, teardown),
 		E2E_BAD_TESTS(teardown),
 	};
 

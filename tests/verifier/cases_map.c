@@ -146,8 +146,6 @@ DEFINE_CASES(
 	EBPF_LD_IMM64_RAW(R1, EBPF_PSEUDO_MAP_VALUE, 3, 0), RET0),
     BAD("btf_id", VT_PLAIN, -EACCES, "kernel variable (BTF id) is not supported",
 	EBPF_LD_IMM64_RAW(R1, EBPF_PSEUDO_BTF_ID, 3, 0), RET0),
-    BAD("pseudo_func", VT_PLAIN, -EACCES, "function pointer (callback) is not supported",
-	EBPF_LD_IMM64_RAW(R1, EBPF_PSEUDO_FUNC, 1, 0), RET0),
     OK("map_in_map", VT_PLAIN, LOOKUP(MAP_OUTER), IF_NULL_RET(8), EBPF_MOV64_REG(R1, R0),
        EBPF_ST_MEM(W, R10, -8, 0), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -8),
        EBPF_HELPER_CALL(H_LOOKUP), IF_NULL_RET(1), EBPF_LDX_MEM(DW, R0, R0, 40), RET0),

@@ -214,6 +214,46 @@ static void test_speed_4000(void **state)
 }
 
 /* Everything a corpus case may reference exists (a guard for the corpus itself). */
+/* A bpf_loop callback counting its calls in the caller's stack, n calls. */
+static uint64_t loop_processed(int32_t n)
+{
+	const struct ebpf_inst insns[] = {
+		EBPF_ST_MEM(EBPF_SIZE_DW, R10, -8, 0),
+		EBPF_MOV64_IMM(R1, n),
+		EBPF_LD_IMM64_RAW(R2, EBPF_PSEUDO_FUNC, 7, 0),
+		EBPF_MOV64_REG(R3, R10),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R3, -8),
+		EBPF_MOV64_IMM(R4, 0),
+		EBPF_HELPER_CALL(H_LOOP),
+		EBPF_LDX_MEM(EBPF_SIZE_DW, R0, R10, -8),
+		EBPF_EXIT(),
+		EBPF_LDX_MEM(EBPF_SIZE_DW, R3, R2, 0),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R3, 1),
+		EBPF_STX_MEM(EBPF_SIZE_DW, R2, R3, 0),
+		EBPF_MOV64_IMM(R0, 0),
+		EBPF_EXIT(),
+	};
+	struct verifier_input in;
+	struct verifier_result res;
+
+	input_for(&in, insns, sizeof(insns) / sizeof(insns[0]), VT_PLAIN);
+	assert_int_equal(verifier_verify(&in, &res), 0);
+	return res.insns_processed;
+}
+
+/* The callback is walked until its effects converge, not once per call: the work is the same
+ * for 2 calls and for the most bpf_loop makes (issue 20). */
+static void test_callback_cost_independent_of_calls(void **state)
+{
+	uint64_t two = loop_processed(2), many = loop_processed(1 << 23);
+
+	print_message("bpf_loop callback: %llu instructions processed for 2 calls, %llu for "
+		      "8388608\n",
+		      (unsigned long long)two, (unsigned long long)many);
+	assert_int_equal(two, many);
+	assert_true(many < 100);
+}
+
 static void test_env(void **state)
 {
 	size_t n;
@@ -235,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_pure),
 		cmocka_unit_test(test_speed_4000),
+		cmocka_unit_test(test_callback_cost_independent_of_calls),
 		cmocka_unit_test(test_env),
 	};
 

@@ -97,18 +97,6 @@ static struct loader_object *open_obj(const char *dir, const char *name)
 	return obj;
 }
 
-/* Uses a function pointer (bpf_loop's callback): refused by design. */
-static bool uses_callback(const struct loader_program *prog)
-{
-	size_t i;
-
-	for (i = 0; i < prog->insn_count; i++)
-		if (prog->insns[i].code == EBPF_OP_LDDW &&
-		    prog->insns[i].src_reg == EBPF_PSEUDO_FUNC)
-			return true;
-	return false;
-}
-
 static void test_tests_progs(void **state)
 {
 	const char *build = getenv("EXTBPF_BUILD_DIR");
@@ -136,8 +124,7 @@ static void test_tests_progs(void **state)
 		for (p = 0; p < obj->program_count; p++) {
 			const struct loader_program *prog = &obj->programs[p];
 			bool pkt = !strncmp(prog->section, "xdp", 3);
-			bool refused =
-			    !strcmp(prog->section, "sample_ext/bad") || uses_callback(prog);
+			bool refused = !strcmp(prog->section, "sample_ext/bad");
 			struct verdict v;
 
 			verify(obj, prog, pkt ? vt_info(VT_PKT) : &sample_info, &v);

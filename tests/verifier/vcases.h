@@ -83,7 +83,10 @@ enum {
 	H_RB_SUBMIT = 132,
 	H_RB_DISCARD = 133,
 	H_SNPRINTF = 165,
+	H_FOR_EACH = 164,
+	H_LOOP = 181,
 	H_STACK_OR_NULL = 250, /* test-only: (stack or NULL) */
+	H_BAD_CALLBACK = 251,  /* test-only: a callback argument the verifier knows nothing of */
 	/* program-type helpers */
 	H_ADJUST_HEAD = 65536, /* VT_PKT: (ctx, anything), changes the packet */
 	H_VERIFY_ONLY = 65537, /* VT_PKT: verification only */
@@ -129,6 +132,7 @@ CASES(bounds32);
 CASES(limits);
 CASES(spin_lock);
 CASES(storage);
+CASES(callbacks);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */

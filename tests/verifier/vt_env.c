@@ -126,6 +126,11 @@ static const struct ebpf_helper_proto globals[] = {
 	P(H_TASK_STORAGE_DELETE, "bpf_task_storage_delete", EBPF_RET_INTEGER,
 	  EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL),
 	P(H_SPIN_UNLOCK, "bpf_spin_unlock", EBPF_RET_VOID, EBPF_ARG_PTR_TO_SPIN_LOCK),
+	P(H_FOR_EACH, "for_each_map_elem", EBPF_RET_INTEGER, EBPF_ARG_CONST_MAP_PTR,
+	  EBPF_ARG_PTR_TO_FUNC, EBPF_ARG_PTR_TO_CALLBACK_CTX, EBPF_ARG_ANYTHING),
+	P(H_LOOP, "loop", EBPF_RET_INTEGER, EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_FUNC,
+	  EBPF_ARG_PTR_TO_CALLBACK_CTX, EBPF_ARG_ANYTHING),
+	P(H_BAD_CALLBACK, "bad_callback", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_FUNC),
 };
 
 static const struct ebpf_helper_proto pkt_helpers[] = {
