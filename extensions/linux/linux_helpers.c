@@ -120,8 +120,8 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	STORAGE_DELETE(LP_TASK_STORAGE_DELETE, 157, "bpf_task_storage_delete", R_STORE),
 	STORAGE_GET(LP_CGRP_STORAGE_GET, 210, "bpf_cgrp_storage_get", R_STORE),
 	STORAGE_DELETE(LP_CGRP_STORAGE_DELETE, 211, "bpf_cgrp_storage_delete", R_STORE),
-	STORAGE_GET(LP_INODE_STORAGE_GET, 99, "bpf_inode_storage_get", R_STORE),
-	STORAGE_DELETE(LP_INODE_STORAGE_DELETE, 100, "bpf_inode_storage_delete", R_STORE),
+	STORAGE_GET(LP_INODE_STORAGE_GET, 145, "bpf_inode_storage_get", R_STORE),
+	STORAGE_DELETE(LP_INODE_STORAGE_DELETE, 146, "bpf_inode_storage_delete", R_STORE),
 	STORAGE_GET(LP_SK_STORAGE_GET_TRACING, 107, "bpf_sk_storage_get", R_STORE),
 	STORAGE_DELETE(LP_SK_STORAGE_DELETE_TRACING, 108, "bpf_sk_storage_delete", R_STORE),
 	/* the cgroup storage of the program's cgroup: always there (Linux's RET_PTR_TO_MAP_VALUE) */

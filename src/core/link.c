@@ -433,7 +433,7 @@ static void fill_info_locked(const struct ebpf_link *link, struct ebpf_link_info
 	info->attach_type = link->client_data.attach_type;
 	info->program_type = link->client_data.program_type;
 	info->dormant = !atomic_load(&link->bound) || !atomic_load(&program->usable);
-	if (info->params && info->params_size)
+	if (info->params && info->params_size && size)
 		memcpy(info->params, link->params,
 		       size < info->params_size ? size : info->params_size);
 	info->params_size = size;

@@ -10,25 +10,25 @@
 
 #include "verifier_int.h"
 
-#define MAP_LOOKUP	1
-#define MAP_UPDATE	2
-#define MAP_DELETE	3
-#define MAP_PUSH	87
-#define MAP_POP		88
-#define MAP_PEEK	89
-#define TRACE_PRINTK	6
-#define RINGBUF_OUTPUT	130
-#define RINGBUF_RESERVE 131
-#define RINGBUF_QUERY	134
+#define MAP_LOOKUP	      1
+#define MAP_UPDATE	      2
+#define MAP_DELETE	      3
+#define MAP_PUSH	      87
+#define MAP_POP		      88
+#define MAP_PEEK	      89
+#define TRACE_PRINTK	      6
+#define RINGBUF_OUTPUT	      130
+#define RINGBUF_RESERVE	      131
+#define RINGBUF_QUERY	      134
 /* The helpers that take a perf event array (Linux's check_map_func_compatibility). */
 #define PERF_EVENT_READ	      22
 #define PERF_EVENT_OUTPUT     25
 #define PERF_EVENT_READ_VALUE 55
 #define SKB_OUTPUT	      111
 #define XDP_OUTPUT	      121
-#define SPIN_LOCK	93
-#define SPIN_UNLOCK	94
-#define MAX_HELPER_MEM	(1u << 29)
+#define SPIN_LOCK	      93
+#define SPIN_UNLOCK	      94
+#define MAX_HELPER_MEM	      (1u << 29)
 
 struct call_meta {
 	const struct ebpf_helper_proto *proto;
@@ -210,8 +210,8 @@ static const struct {
 } owned_maps[] = {
 	{ 27, { EBPF_MAP_TYPE_STACK_TRACE } }, /* bpf_get_stackid */
 	{ 81, { EBPF_MAP_TYPE_CGROUP_STORAGE, EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE } },
-	{ 99, { EBPF_MAP_TYPE_INODE_STORAGE } },  /* bpf_inode_storage_get */
-	{ 100, { EBPF_MAP_TYPE_INODE_STORAGE } }, /* bpf_inode_storage_delete */
+	{ 145, { EBPF_MAP_TYPE_INODE_STORAGE } }, /* bpf_inode_storage_get */
+	{ 146, { EBPF_MAP_TYPE_INODE_STORAGE } }, /* bpf_inode_storage_delete */
 	{ 107, { EBPF_MAP_TYPE_SK_STORAGE } },	  /* bpf_sk_storage_get */
 	{ 108, { EBPF_MAP_TYPE_SK_STORAGE } },	  /* bpf_sk_storage_delete */
 	{ 156, { EBPF_MAP_TYPE_TASK_STORAGE } },  /* bpf_task_storage_get */
@@ -245,8 +245,8 @@ static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *me
 	bool ringbuf = id == RINGBUF_OUTPUT || id == RINGBUF_RESERVE || id == RINGBUF_QUERY;
 	bool queue_op = id == MAP_PUSH || id == MAP_POP || id == MAP_PEEK;
 	/* Program types offer these under Linux's ids (bpf_perf_event_output, ...). */
-	bool perf = id == PERF_EVENT_READ || id == PERF_EVENT_OUTPUT || id == PERF_EVENT_READ_VALUE ||
-		    id == SKB_OUTPUT || id == XDP_OUTPUT;
+	bool perf = id == PERF_EVENT_READ || id == PERF_EVENT_OUTPUT ||
+		    id == PERF_EVENT_READ_VALUE || id == SKB_OUTPUT || id == XDP_OUTPUT;
 	bool queue = map->type == EBPF_MAP_TYPE_QUEUE || map->type == EBPF_MAP_TYPE_STACK;
 	bool of_maps =
 	    map->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS || map->type == EBPF_MAP_TYPE_HASH_OF_MAPS;

@@ -64,8 +64,8 @@ json_check "xdp run -j" "[r['value'] for r in j['records']] == \
 [{'len': 60, 'seq': 1}, {'len': 60, 'seq': 2}, {'len': 60, 'seq': 3}]"
 
 # Perf event arrays: records typed by the map's declared value type (pkts) or the NAME_record
-# rule (lens), hex otherwise (burst), each with its ring; burst overflows its ring (300 records of
-# 128 bytes per packet into 8 pages) and the losses are counted.
+# rule (lens), hex otherwise (burst), each with its ring; burst overflows its ring (70 records of
+# 496 bytes per packet into 8 pages) and the losses are counted.
 expect 0 "xdp run, perf" "$extbpf" xdp run "$cli_progs/xdp_perf_records.bpf.o" --pcap "$work/in.pcap"
 for seq in 1 2 3; do
 	contains "$work/out" "perf pkts cpu 0: 12 bytes: (struct pkt_event){.len = (__u32)60,.seq = (__u16)$seq,.proto = (__u8)6,}" \
@@ -73,10 +73,10 @@ for seq in 1 2 3; do
 done
 [ "$(grep -c 'perf lens cpu 0: 4 bytes: (struct lens_record){.len = (__u32)60,}' "$work/out")" -eq 3 ] ||
 	fail "xdp run, perf: three NAME_record records"
-burst=$(grep -c 'perf burst cpu 0: 124 bytes$' "$work/out")
+burst=$(grep -c 'perf burst cpu 0: 484 bytes$' "$work/out")
 lost=$(sed -n 's/^perf burst cpu 0: lost \([0-9]*\) records$/\1/p' "$work/out")
-[ -n "$lost" ] && [ $((burst + lost)) -eq 900 ] ||
-	fail "xdp run, perf: $burst burst records and '$lost' lost should make 900"
+[ -n "$lost" ] && [ $((burst + lost)) -eq 210 ] ||
+	fail "xdp run, perf: $burst burst records and '$lost' lost should make 210"
 expect 0 "xdp run -j, perf" "$extbpf" xdp run -j "$cli_progs/xdp_perf_records.bpf.o" \
 	--pcap "$work/in.pcap"
 json_ok "xdp run -j, perf"
@@ -84,7 +84,7 @@ json_check "xdp run -j, perf" "[r['value'] for r in j['records'] if r['map'] == 
 [{'len': 60, 'seq': s, 'proto': 6, 'pad': 0} for s in (1, 2, 3)] and \
 all(r['cpu'] == 0 for r in j['records']) and \
 sum(r['lost'] for r in j['records'] if 'lost' in r) + \
-len([r for r in j['records'] if r['map'] == 'burst' and 'bytes' in r]) == 900"
+len([r for r in j['records'] if r['map'] == 'burst' and 'bytes' in r]) == 210"
 
 # The record-type globals are pointers: numbers in JSON.
 expect 0 "map dump -j of pointers" "$extbpf" map dump -j "$cli_progs/records.bpf.o" .bss

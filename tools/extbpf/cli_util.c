@@ -571,6 +571,20 @@ const char *cli_map_type_name(enum ebpf_map_type type)
 		return "xskmap";
 	case EBPF_MAP_TYPE_SOCKHASH:
 		return "sockhash";
+	case EBPF_MAP_TYPE_STACK_TRACE:
+		return "stack_trace";
+	case EBPF_MAP_TYPE_CGROUP_STORAGE:
+		return "cgroup_storage";
+	case EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+		return "percpu_cgroup_storage";
+	case EBPF_MAP_TYPE_SK_STORAGE:
+		return "sk_storage";
+	case EBPF_MAP_TYPE_INODE_STORAGE:
+		return "inode_storage";
+	case EBPF_MAP_TYPE_TASK_STORAGE:
+		return "task_storage";
+	case EBPF_MAP_TYPE_CGRP_STORAGE:
+		return "cgrp_storage";
 	case EBPF_MAP_TYPE_QUEUE:
 		return "queue";
 	case EBPF_MAP_TYPE_STACK:

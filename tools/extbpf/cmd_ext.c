@@ -50,6 +50,9 @@ static const char *arg_name(enum ebpf_arg_type arg)
 		[EBPF_ARG_PTR_TO_CONST_STR] = "const_str",
 		[EBPF_ARG_PTR_TO_ALLOC_MEM] = "alloc_mem",
 		[EBPF_ARG_PTR_TO_STACK_OR_NULL] = "stack_or_null",
+		[EBPF_ARG_PTR_TO_SPIN_LOCK] = "spin_lock",
+		[EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL] = "map_value_or_null",
+		[EBPF_ARG_PTR_TO_BTF_ID_OR_NULL] = "btf_ptr_or_null",
 	};
 
 	if ((size_t)arg < sizeof(names) / sizeof(names[0]) && names[arg])
@@ -68,6 +71,8 @@ static const char *ret_name(enum ebpf_return_type ret)
 		return "map_value_or_null";
 	case EBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL:
 		return "alloc_mem_or_null";
+	case EBPF_RET_PTR_TO_MAP_VALUE:
+		return "map_value";
 	}
 	return "?";
 }

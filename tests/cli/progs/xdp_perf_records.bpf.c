@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Perf event array records, one kind typed by the map's declared value type (pkts), one by the
- * NAME_record rule (lens), and a burst that overflows a ring (burst: 300 records of 128 bytes
+ * NAME_record rule (lens), and a burst that overflows a ring (burst: 70 records of 496 bytes
  * per packet, beyond a ring of 8 pages), whose losses the next packet's first record reports.
  */
 #include <linux/bpf.h>
@@ -49,11 +49,11 @@ int xdp_perf(struct xdp_md *ctx)
 		.proto = 6,
 	};
 	struct lens_record l = { .len = ev.len };
-	__u64 fill[15] = {};
+	__u64 fill[60] = {};
 
 	bpf_perf_event_output(ctx, &pkts, 0, &ev, sizeof(ev));
 	bpf_perf_event_output(ctx, &lens, 0, &l, sizeof(l));
-	for (int i = 0; i < 300; i++)
+	for (int i = 0; i < 70; i++)
 		bpf_perf_event_output(ctx, &burst, 0, fill, sizeof(fill));
 	return XDP_PASS;
 }

@@ -22,7 +22,7 @@ struct {
 } task_infos SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_CGRP_STORAGE);
+	__uint(type, 32); /* BPF_MAP_TYPE_CGRP_STORAGE (Linux 6.2, newer than these headers) */
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, __u64);
