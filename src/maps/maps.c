@@ -22,7 +22,7 @@ const char *map_type_name(enum ebpf_map_type type)
 
 const char *map_type_label(const struct ebpf_map *map)
 {
-	return map->attr.type_name ? map->attr.type_name : map_type_label(map);
+	return map->attr.type_name ? map->attr.type_name : map_type_name(map->attr.type);
 }
 
 bool map_type_is_builtin(enum ebpf_map_type type)
@@ -32,7 +32,7 @@ bool map_type_is_builtin(enum ebpf_map_type type)
 
 static const char *attr_type_label(const struct map_attr *attr)
 {
-	return attr->type_name ? attr->type_name : attr_type_label(attr);
+	return attr->type_name ? attr->type_name : map_type_name(attr->type);
 }
 
 /* ---- Attributes ------------------------------------------------------------------------ */
