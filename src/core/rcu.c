@@ -18,11 +18,38 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "core/rcu.h"
 
 #define GATHER_NS (10 * 1000 * 1000)
+
+/*
+ * A grace period awaited inside a read-side critical section never ends: the thread waits for
+ * itself. Either the caller is inside one (an API that frees called from a program's helper or
+ * a batch) or a section was left open: a run that never returned to its unlock (a test harness
+ * that catches a crash in a program and jumps out of the run, say). Both are bugs to be found,
+ * not waited on: say which and stop, where a silent hang would leave no trace.
+ */
+static void check_outside_read_side(const char *what)
+{
+	if (!map_rcu_read_ongoing())
+		return;
+	fprintf(stderr,
+		"extbpf: fatal: %s inside an RCU read-side critical section of the same thread "
+		"(never ends; a run left without its unlock?)\n",
+		what);
+	abort();
+}
+
+void core_synchronize_rcu(void)
+{
+	check_outside_read_side("grace period awaited");
+	urcu_bp_synchronize_rcu();
+	CORE_TSAN_ACQUIRE();
+}
 
 static struct {
 	pthread_mutex_t lock;
@@ -142,6 +169,7 @@ void core_call_rcu(struct core_rcu_head *head, void (*fn)(struct core_rcu_head *
 
 void core_rcu_barrier(void)
 {
+	check_outside_read_side("deferred frees awaited");
 	pthread_mutex_lock(&reclaim.lock);
 	worker_start();
 	reclaim.barriers++;

@@ -42,13 +42,9 @@ static inline void core_rcu_read_unlock(void)
 	map_rcu_read_unlock();
 }
 
-/* Waits until every read-side critical section begun before has ended. Never call it from
- * inside one (it would wait for itself). */
-static inline void core_synchronize_rcu(void)
-{
-	urcu_bp_synchronize_rcu();
-	CORE_TSAN_ACQUIRE();
-}
+/* Waits until every read-side critical section begun before has ended. Called from inside
+ * one it would wait for itself forever: it reports that and aborts instead. */
+void core_synchronize_rcu(void);
 
 /* An object's node in the deferred-reclamation queue (src/core/rcu.c): embed it, allocate
  * nothing. */
@@ -61,7 +57,7 @@ struct core_rcu_head {
  * inside a read-side critical section. */
 void core_call_rcu(struct core_rcu_head *head, void (*fn)(struct core_rcu_head *head));
 /* Waits until every callback queued so far (and any they queue) has run. Not from inside a
- * read-side critical section (it would wait for itself). */
+ * read-side critical section (it would wait for itself: it aborts, as core_synchronize_rcu). */
 void core_rcu_barrier(void);
 /* core_rcu_barrier, then ends the reclaimer's thread (runtime shutdown); a later
  * core_call_rcu starts it again. */

@@ -416,6 +416,10 @@ static void emit_epilogue(struct jit_state *s, bool from_anywhere)
 	if (frame->frame_pointer) {
 		emit_mov_rr(s, true, RSP, from_anywhere ? RUN_BASE : RBP);
 		emit_pop(s, RBP);
+	} else if (frame->stack_size) {
+		/* Without rbp the reservation (a function's alignment padding) is given back by
+		 * size: ret would otherwise pop the padding as its return address. */
+		emit_alu_ri(s, 0, true, RSP, (int32_t)frame->stack_size);
 	}
 	if (frame->full) {
 		for (size_t n = sizeof(full_saved); n-- > 0;)

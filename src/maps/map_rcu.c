@@ -29,3 +29,8 @@ void map_rcu_read_unlock(void)
 #endif
 	urcu_bp_read_unlock();
 }
+
+bool map_rcu_read_ongoing(void)
+{
+	return urcu_bp_read_ongoing();
+}

@@ -216,5 +216,7 @@ uint32_t map_current_cpu(void);
  */
 void map_rcu_read_lock(void);
 void map_rcu_read_unlock(void);
+/* Whether the calling thread is inside a read-side critical section. */
+bool map_rcu_read_ongoing(void);
 
 #endif /* EXTBPF_MAPS_H */

@@ -4,14 +4,17 @@
  * inside a read-side critical section when it was queued has left; callbacks run in the order
  * they were queued; a barrier also runs what callbacks queue; queueing from inside a critical
  * section never waits; the reclaimer starts again after core_rcu_stop; a forked child, which
- * has no reclaimer thread, still reclaims.
+ * has no reclaimer thread, still reclaims; waiting inside a critical section aborts with a
+ * message instead of hanging.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -175,6 +178,44 @@ static void test_child_of_fork_reclaims(void **state)
 	assert_int_equal(atomic_load(&ran_count), 1);
 }
 
+/* Runs wait() inside a read-side critical section in a child: it must abort with a message
+ * naming the cause, never hang (SIGALRM would end a hang). */
+static void expect_abort_inside_reader(void (*wait)(void), const char *what)
+{
+	char msg[512] = { 0 };
+	int status, fds[2];
+	ssize_t got;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(10);
+		dup2(fds[1], STDERR_FILENO);
+		core_rcu_read_lock();
+		wait();
+		_exit(0);
+	}
+	close(fds[1]);
+	got = read(fds[0], msg, sizeof(msg) - 1);
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	assert_true(got > 0);
+	assert_non_null(strstr(msg, what));
+	assert_non_null(strstr(msg, "inside an RCU read-side critical section"));
+}
+
+/* A section left open (a run that never reached its unlock) would make every later grace
+ * period wait forever: waiting inside one is reported and aborts. */
+static void test_wait_inside_a_critical_section_aborts(void **state)
+{
+	expect_abort_inside_reader(core_synchronize_rcu, "grace period awaited");
+	expect_abort_inside_reader(core_rcu_barrier, "deferred frees awaited");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_queue_inside_a_critical_section),
 		cmocka_unit_test(test_reclaimer_restarts_after_stop),
 		cmocka_unit_test(test_child_of_fork_reclaims),
+		cmocka_unit_test(test_wait_inside_a_critical_section_aborts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

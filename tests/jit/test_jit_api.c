@@ -294,6 +294,36 @@ static void test_subprogram_frames(void **state)
 	ebpf_program_release(prog);
 }
 
+/*
+ * A function that neither addresses its stack nor saves r6-r9 but calls a helper reserves only
+ * 8 bytes of padding (rsp 16-byte aligned at the call), and has no rbp to give them back: its
+ * return must still find its return address. Called twice, from two depths.
+ */
+static void test_padding_only_frame(void **state)
+{
+	const struct ebpf_inst insns[] = {
+		EBPF_CALL_REL(3), /* padded */
+		EBPF_MOV64_REG(R1, R0),
+		EBPF_CALL_REL(4), /* via */
+		EBPF_EXIT(),
+		/* 4, padded: a helper call, its result dropped */
+		EBPF_HELPER_CALL(7), /* bpf_get_prandom_u32 */
+		EBPF_MOV64_IMM(R0, 40),
+		EBPF_EXIT(),
+		/* 7, via: calls padded from one frame deeper */
+		EBPF_MOV64_REG(R6, R1),
+		EBPF_CALL_REL(-5), /* padded */
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R6),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R0, 2),
+		EBPF_EXIT(),
+	};
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, COUNT(insns));
+
+	assert_int_equal(run(prog), 40 + 40 + 2);
+	assert_int_equal(run(prog), run_mode(insns, COUNT(insns), EBPF_MODE_INTERP));
+	ebpf_program_release(prog);
+}
+
 static const uint32_t *jited_offsets(struct ebpf_program *prog)
 {
 	const uint32_t *offsets;
@@ -419,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_no_zero_extension_across_a_jump_target),
 		cmocka_unit_test(test_mov_add_is_one_lea),
 		cmocka_unit_test(test_subprogram_frames),
+		cmocka_unit_test(test_padding_only_frame),
 		cmocka_unit_test(test_inverted_jump_pair),
 		cmocka_unit_test(test_indexed_load),
 	};
