@@ -129,6 +129,7 @@ CASES(bounds32);
 CASES(limits);
 CASES(spin_lock);
 CASES(storage);
+CASES(hostile);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */
