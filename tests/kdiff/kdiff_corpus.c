@@ -40,9 +40,9 @@ struct topic {
 	}
 
 static const struct topic topics[] = {
-	TOPIC(ctx), TOPIC(stack), TOPIC(packet), TOPIC(map),	TOPIC(helpers),
-	TOPIC(alu), TOPIC(cfg),	  TOPIC(loops),	 TOPIC(calls),	TOPIC(spill),
-	TOPIC(jmp), TOPIC(misc),  TOPIC(access), TOPIC(printk), TOPIC(attack),
+	TOPIC(ctx),    TOPIC(stack),  TOPIC(packet), TOPIC(map),     TOPIC(helpers), TOPIC(alu),
+	TOPIC(cfg),    TOPIC(loops),  TOPIC(calls),  TOPIC(spill),   TOPIC(jmp),     TOPIC(misc),
+	TOPIC(access), TOPIC(printk), TOPIC(attack), TOPIC(hostile),
 };
 
 struct corpus_run {

@@ -2,14 +2,6 @@
 /* Loops: bounded ones are walked iteration by iteration; the others are refused. */
 #include "vmacros.h"
 
-#define LIMITED(name_, limit_, err_, reason_, ...)                                                 \
-	{                                                                                          \
-		.name = (name_), .type = VT_PLAIN, .expect = (err_), .reason = (reason_),          \
-		.limit = (limit_), .insns = {                                                      \
-			__VA_ARGS__                                                                \
-		}                                                                                  \
-	}
-
 DEFINE_CASES(
     loops,
     OK("count_up", VT_PLAIN, EBPF_MOV64_IMM(R1, 0), EBPF_ALU64_IMM(ADD, R1, 1),

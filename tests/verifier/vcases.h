@@ -132,6 +132,7 @@ CASES(bounds32);
 CASES(limits);
 CASES(spin_lock);
 CASES(storage);
+CASES(hostile);
 CASES(callbacks);
 #undef CASES
 

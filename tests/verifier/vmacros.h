@@ -35,6 +35,15 @@
 		}                                                                                  \
 	}
 
+/* A VT_PLAIN case verified with an instruction limit of its own. */
+#define LIMITED(name_, limit_, err_, reason_, ...)                                                 \
+	{                                                                                          \
+		.name = (name_), .type = VT_PLAIN, .expect = (err_), .reason = (reason_),          \
+		.limit = (limit_), .insns = {                                                      \
+			__VA_ARGS__                                                                \
+		}                                                                                  \
+	}
+
 #define ADD  EBPF_ALU_ADD
 #define SUB  EBPF_ALU_SUB
 #define MUL  EBPF_ALU_MUL

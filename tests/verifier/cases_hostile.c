@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A hostile program author against the newer parts of the verifier: loops walked by
+ * abstraction (loop.c), scalars linked by id through truncating or shifting ALU, bpf_spin_lock
+ * across loops, special fields of map values written as bytes, pointers handed to output
+ * helpers. Each refused shape has a safe twin that stays accepted.
+ */
+#include "vmacros.h"
+
+#define X(name, why, ...)	  BAD(name, VT_PLAIN, -EACCES, why, __VA_ARGS__)
+#define S(name, ...)		  OK(name, VT_PLAIN, __VA_ARGS__)
+/* The limit forces loops of large trip counts to be walked by abstraction. */
+#define NOGO(name_, reason_, ...) LIMITED(name_, 20000, -EACCES, reason_, __VA_ARGS__)
+#define GO(name_, ...)		  LIMITED(name_, 20000, 0, NULL, __VA_ARGS__)
+#define TERMINATES		  "cannot prove it terminates"
+#define OOB			  "map value access out of bounds"
+/* r6 = .data (64 bytes). 2 slots. */
+#define DATA_R6			  EBPF_LD_MAP_VALUE(R6, MAP_DATA, 0)
+/* r0 = .data[reg]: 3 insns. */
+#define READ_AT(reg)                                                                               \
+	EBPF_MOV64_REG(R1, R6), EBPF_ALU64_REG(ADD, R1, reg), EBPF_LDX_MEM(B, R0, R1, 0)
+/* The counter spilled at fp-8 goes up by one: 3 insns. */
+#define BUMP_FP8                                                                                   \
+	EBPF_LDX_MEM(DW, R6, R10, -8), EBPF_ALU64_IMM(ADD, R6, 1), EBPF_STX_MEM(DW, R10, R6, -8)
+/* r0 = lookup(locked, &0), null-checked (skip: insns after it to the return), r6 = r0. */
+#define LOCKED(skip)                                                                               \
+	LOOKUP(MAP_LOCKED), EBPF_JMP_IMM(JEQ, R0, 0, (skip) + 1), EBPF_MOV64_REG(R6, R0)
+#define TAKE(reg) EBPF_MOV64_REG(R1, reg), EBPF_ALU64_IMM(ADD, R1, 8), EBPF_HELPER_CALL(H_SPIN_LOCK)
+#define GIVE(reg)                                                                                  \
+	EBPF_MOV64_REG(R1, reg), EBPF_ALU64_IMM(ADD, R1, 8), EBPF_HELPER_CALL(H_SPIN_UNLOCK)
+/* r7 = lookup(kptrs, &0), null-checked as LOCKED. */
+#define KPTRS(skip) LOOKUP(MAP_KPTRS), EBPF_JMP_IMM(JEQ, R0, 0, (skip) + 1), EBPF_MOV64_REG(R7, R0)
+
+DEFINE_CASES(
+    hostile,
+    /* ---- loops: the index is not the register the exit tests ---- */
+    NOGO("loop_index_not_exit_reg", OOB, DATA_R6, EBPF_MOV64_IMM(R7, 0), EBPF_MOV64_IMM(R8, 0),
+	 READ_AT(R8), EBPF_ALU64_IMM(ADD, R8, 1), EBPF_ALU64_IMM(ADD, R7, 1),
+	 EBPF_JMP_IMM(JLT, R7, 100000, -6), RET0),
+    GO("loop_index_not_exit_reg_masked", DATA_R6, EBPF_MOV64_IMM(R7, 0), EBPF_MOV64_IMM(R8, 0),
+       EBPF_MOV64_REG(R2, R8), EBPF_ALU64_IMM(AND, R2, 63), READ_AT(R2), EBPF_ALU64_IMM(ADD, R8, 1),
+       EBPF_ALU64_IMM(ADD, R7, 1), EBPF_JMP_IMM(JLT, R7, 100000, -8), RET0),
+    /* 64 trips, but the index starts at 1: the last read is .data[64]. */
+    NOGO("loop_index_one_ahead_of_exit", OOB, DATA_R6, EBPF_MOV64_IMM(R7, 0), EBPF_MOV64_IMM(R8, 1),
+	 READ_AT(R8), EBPF_ALU64_IMM(ADD, R8, 1), EBPF_ALU64_IMM(ADD, R7, 1),
+	 EBPF_JMP_IMM(JLT, R7, 64, -6), RET0),
+    GO("loop_index_in_step_with_exit", DATA_R6, EBPF_MOV64_IMM(R7, 0), EBPF_MOV64_IMM(R8, 0),
+       READ_AT(R8), EBPF_ALU64_IMM(ADD, R8, 1), EBPF_ALU64_IMM(ADD, R7, 1),
+       EBPF_JMP_IMM(JLT, R7, 64, -6), RET0),
+    /* The widened counter read through its low 32 bits, or the counter grown past 2^32. */
+    NOGO("loop_low_half_after_widening", OOB, DATA_R6, EBPF_LD_IMM64(R9, 0x100000040ull),
+	 EBPF_MOV64_IMM(R7, 0), EBPF_MOV32_REG(R2, R7), READ_AT(R2), EBPF_ALU64_IMM(ADD, R7, 1),
+	 EBPF_JMP_REG(JLT, R7, R9, -6), RET0),
+    GO("loop_low_half_masked", DATA_R6, EBPF_MOV64_IMM(R7, 0), EBPF_MOV32_REG(R2, R7),
+       EBPF_ALU32_IMM(AND, R2, 63), READ_AT(R2), EBPF_ALU64_IMM(ADD, R7, 1),
+       EBPF_JMP_IMM(JLT, R7, 100000, -7), RET0),
+    /* ---- loops: no ranking function ---- */
+    NOGO("loop_odd_counter_never_zero", TERMINATES, EBPF_MOV64_IMM(R6, 1),
+	 EBPF_ALU64_IMM(ADD, R6, 2), EBPF_JMP_IMM(JNE, R6, 0, -2), RET0),
+    NOGO("loop_step_2_pow_32", TERMINATES, EBPF_LD_IMM64(R9, 0x100000000ull),
+	 EBPF_LD_IMM64(R8, 0x10000000001ull), EBPF_MOV64_IMM(R6, 0), EBPF_ALU64_REG(ADD, R6, R9),
+	 EBPF_JMP_REG(JNE, R6, R8, -2), RET0),
+    NOGO("loop_alu32_counter_wraps", TERMINATES, EBPF_MOV32_IMM(R6, 0), EBPF_ALU32_IMM(ADD, R6, 1),
+	 EBPF_JMP32_IMM(JNE, R6, 0, -2), RET0),
+    NOGO("loop_direction_flips", "infinite loop detected", EBPF_MOV64_IMM(R6, 0),
+	 EBPF_HELPER_CALL(H_PRANDOM), EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_ALU64_IMM(ADD, R6, 1),
+	 EBPF_JMP_A(1), EBPF_ALU64_IMM(SUB, R6, 1), EBPF_JMP_IMM(JSGT, R6, 1000, 1),
+	 EBPF_JMP_IMM(JSGT, R6, -1000, -7), RET0),
+    GO("loop_two_steps_same_direction", EBPF_MOV64_IMM(R6, 0), EBPF_HELPER_CALL(H_PRANDOM),
+       EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_ALU64_IMM(ADD, R6, 1), EBPF_JMP_A(1),
+       EBPF_ALU64_IMM(ADD, R6, 3), EBPF_JMP_IMM(JLT, R6, 100000, -6), RET0),
+    NOGO("loop_continue_skips_step", TERMINATES, EBPF_MOV64_IMM(R6, 0), EBPF_HELPER_CALL(H_PRANDOM),
+	 EBPF_JMP_IMM(JEQ, R0, 0, -2), EBPF_ALU64_IMM(ADD, R6, 1),
+	 EBPF_JMP_IMM(JLT, R6, 100000, -4), RET0),
+    /* The counter lives at fp-8; something else writes it every iteration. */
+    NOGO("loop_counter_reset_by_callee", "infinite loop detected", EBPF_ST_MEM(DW, R10, -8, 0),
+	 EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8), EBPF_CALL_REL(6), BUMP_FP8,
+	 EBPF_JMP_IMM(JLT, R6, 100000, -7), RET0,
+	 /* callee: *r1 = 0 */
+	 EBPF_ST_MEM(DW, R1, 0, 0), RET0),
+    GO("loop_counter_bumped_by_callee", EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_REG(R1, R10),
+       EBPF_ALU64_IMM(ADD, R1, -8), EBPF_CALL_REL(4), EBPF_LDX_MEM(DW, R6, R10, -8),
+       EBPF_JMP_IMM(JLT, R6, 100000, -5), RET0,
+       /* callee: *r1 += 1 */
+       EBPF_LDX_MEM(DW, R2, R1, 0), EBPF_ALU64_IMM(ADD, R2, 1), EBPF_STX_MEM(DW, R1, R2, 0), RET0),
+    NOGO("loop_counter_overwritten_by_helper", "infinite loop detected",
+	 EBPF_ST_MEM(DW, R10, -8, 0), BUMP_FP8, EBPF_MOV64_REG(R1, R10),
+	 EBPF_ALU64_IMM(ADD, R1, -8), EBPF_MOV64_IMM(R2, 8), EBPF_HELPER_CALL(H_GET_COMM),
+	 EBPF_JMP_IMM(JLT, R6, 100000, -8), RET0),
+    NOGO("loop_counter_var_offset_store", "infinite loop detected", EBPF_ST_MEM(DW, R10, -16, 0),
+	 EBPF_ST_MEM(DW, R10, -8, 0), BUMP_FP8, EBPF_HELPER_CALL(H_PRANDOM),
+	 EBPF_ALU64_IMM(AND, R0, 8), EBPF_MOV64_REG(R1, R10), EBPF_ALU64_REG(ADD, R1, R0),
+	 EBPF_ST_MEM(DW, R1, -16, 0), EBPF_LDX_MEM(DW, R6, R10, -8),
+	 EBPF_JMP_IMM(JLT, R6, 100000, -11), RET0),
+    NOGO("loop_counter_atomic_sub", "infinite loop detected", EBPF_ST_MEM(DW, R10, -8, 0), BUMP_FP8,
+	 EBPF_MOV64_IMM(R1, -1), EBPF_ATOMIC_OP(EBPF_SIZE_DW, EBPF_ATOMIC_ADD, R10, R1, -8),
+	 EBPF_LDX_MEM(DW, R6, R10, -8), EBPF_JMP_IMM(JLT, R6, 100000, -7), RET0),
+    /* Entered in the middle with an unknown index (irreducible: walked exactly). */
+    NOGO("loop_entered_mid_body", "variable offset may be negative", DATA_R6, RAND(R7),
+	 EBPF_HELPER_CALL(H_PRANDOM), EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_MOV64_IMM(R7, 0),
+	 EBPF_ALU64_IMM(ADD, R7, 1), READ_AT(R7), EBPF_JMP_IMM(JLT, R7, 60, -5), RET0),
+    GO("loop_entered_mid_body_bounded", DATA_R6, RAND(R7), EBPF_ALU64_IMM(AND, R7, 31),
+       EBPF_HELPER_CALL(H_PRANDOM), EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_MOV64_IMM(R7, 0),
+       EBPF_ALU64_IMM(ADD, R7, 1), READ_AT(R7), EBPF_JMP_IMM(JLT, R7, 60, -5), RET0),
+
+    /* ---- scalars linked by id: a check on a truncated or shifted copy ---- */
+    X("id_mov32_copy_checked", "variable offset may be negative", RAND(R7), EBPF_MOV64_REG(R1, R7),
+      EBPF_MOV32_REG(R1, R1), EBPF_JMP_IMM(JGT, R1, 63, 5), EBPF_MOV64_REG(R3, R7), PROBE(R3)),
+    X("id_mov32_from_checked", "variable offset may be negative", RAND(R7), EBPF_MOV32_REG(R1, R7),
+      EBPF_JMP_IMM(JGT, R1, 63, 5), EBPF_MOV64_REG(R3, R7), PROBE(R3)),
+    X("id_alu32_add0_checked", "variable offset may be negative", RAND(R7), EBPF_MOV64_REG(R1, R7),
+      EBPF_ALU32_IMM(ADD, R1, 0), EBPF_JMP_IMM(JGT, R1, 63, 5), EBPF_MOV64_REG(R3, R7), PROBE(R3)),
+    X("id_add_then_checked", "variable offset may be negative", RAND(R7), EBPF_MOV64_REG(R1, R7),
+      EBPF_ALU64_IMM(ADD, R1, 1), EBPF_JMP_IMM(JGT, R1, 63, 5), EBPF_MOV64_REG(R3, R7), PROBE(R3)),
+    X("id_movsx_checked", "variable offset may be negative", RAND(R7), EBPF_MOVSX64_REG(R1, R7, 8),
+      EBPF_JMP_IMM(JGT, R1, 63, 5), EBPF_MOV64_REG(R3, R7), PROBE(R3)),
+    X("id_spill_fill32_checked", "variable offset may be negative", RAND(R7),
+      EBPF_STX_MEM(DW, R10, R7, -8), EBPF_LDX_MEM(W, R1, R10, -8), EBPF_JMP_IMM(JGT, R1, 63, 5),
+      EBPF_MOV64_REG(R3, R7), PROBE(R3)),
+    X("id_jmp32_checked", "variable offset may be negative", RAND(R7), EBPF_MOV64_REG(R1, R7),
+      EBPF_JMP32_IMM(JGT, R1, 63, 5), EBPF_MOV64_REG(R3, R7), PROBE(R3)),
+    S("id_copy_checked", RAND(R7), EBPF_MOV64_REG(R1, R7), EBPF_JMP_IMM(JGT, R1, 63, 5),
+      EBPF_MOV64_REG(R3, R7), PROBE(R3)),
+
+    /* ---- bpf_spin_lock and loops ---- */
+    NOGO("lock_held_over_loop_exit", "bpf_spin_lock", LOCKED(7), TAKE(R6), EBPF_MOV64_IMM(R7, 0),
+	 EBPF_ALU64_IMM(ADD, R7, 1), EBPF_STX_MEM(W, R6, R7, 12), EBPF_JMP_IMM(JLT, R7, 100000, -3),
+	 RET0),
+    NOGO("lock_taken_each_iteration", "bpf_spin_lock while another is held", LOCKED(10),
+	 EBPF_MOV64_IMM(R7, 0), TAKE(R6), EBPF_JMP_IMM(JSET, R7, 1, 3), GIVE(R6),
+	 EBPF_ALU64_IMM(ADD, R7, 1), EBPF_JMP_IMM(JLT, R7, 100000, -9), RET0),
+    GO("lock_per_iteration", LOCKED(10), EBPF_MOV64_IMM(R7, 0), TAKE(R6),
+       EBPF_STX_MEM(W, R6, R7, 12), GIVE(R6), EBPF_ALU64_IMM(ADD, R7, 1),
+       EBPF_JMP_IMM(JLT, R7, 100000, -9), RET0),
+    X("lock_word_dw_store_var_offset", "overlaps its struct bpf_spin_lock", LOCKED(5),
+      EBPF_HELPER_CALL(H_PRANDOM), EBPF_ALU64_IMM(AND, R0, 4), EBPF_MOV64_REG(R1, R6),
+      EBPF_ALU64_REG(ADD, R1, R0), EBPF_ST_MEM(DW, R1, 0, 0), RET0),
+    S("lock_word_w_store_var_offset_beside", LOCKED(5), EBPF_HELPER_CALL(H_PRANDOM),
+      EBPF_ALU64_IMM(AND, R0, 4), EBPF_MOV64_REG(R1, R6), EBPF_ALU64_REG(ADD, R1, R0),
+      EBPF_ST_MEM(W, R1, 0, 0), RET0),
+    X("lock_word_ringbuf_output", "overlaps its struct bpf_spin_lock", LOCKED(6),
+      EBPF_LD_MAP_IDX(R1, MAP_RB), EBPF_MOV64_REG(R2, R6), EBPF_MOV64_IMM(R3, 16),
+      EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_RB_OUTPUT), RET0),
+    S("lock_word_ringbuf_output_beside", LOCKED(7), EBPF_LD_MAP_IDX(R1, MAP_RB),
+      EBPF_MOV64_REG(R2, R6), EBPF_ALU64_IMM(ADD, R2, 12), EBPF_MOV64_IMM(R3, 4),
+      EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_RB_OUTPUT), RET0),
+    X("lock_word_var_size_output", "overlaps its struct bpf_spin_lock", LOCKED(8),
+      EBPF_HELPER_CALL(H_PRANDOM), EBPF_ALU64_IMM(AND, R0, 15), EBPF_MOV64_REG(R3, R0),
+      EBPF_LD_MAP_IDX(R1, MAP_RB), EBPF_MOV64_REG(R2, R6), EBPF_MOV64_IMM(R4, 0),
+      EBPF_HELPER_CALL(H_RB_OUTPUT), RET0),
+
+    /* ---- kptr fields written as bytes ---- */
+    X("kptr_written_by_helper", "overlaps its __kptr", KPTRS(3), EBPF_MOV64_REG(R1, R7),
+      EBPF_MOV64_IMM(R2, 16), EBPF_HELPER_CALL(H_GET_COMM), RET0),
+    S("kptr_plain_field_by_helper", KPTRS(4), EBPF_MOV64_REG(R1, R7), EBPF_ALU64_IMM(ADD, R1, 16),
+      EBPF_MOV64_IMM(R2, 8), EBPF_HELPER_CALL(H_GET_COMM), RET0),
+    X("kptr_null_store_var_offset", "overlaps its __kptr", KPTRS(5), EBPF_HELPER_CALL(H_PRANDOM),
+      EBPF_ALU64_IMM(AND, R0, 8), EBPF_MOV64_REG(R1, R7), EBPF_ALU64_REG(ADD, R1, R0),
+      EBPF_ST_MEM(DW, R1, 0, 0), RET0),
+    X("kptr_var_size_probe_read", "overlaps its __kptr", KPTRS(7), EBPF_HELPER_CALL(H_PRANDOM),
+      EBPF_ALU64_IMM(AND, R0, 7), EBPF_MOV64_REG(R2, R0), EBPF_MOV64_REG(R1, R7),
+      EBPF_ALU64_IMM(ADD, R1, 12), EBPF_MOV64_IMM(R3, 0), EBPF_HELPER_CALL(H_PROBE_READ), RET0),
+    X("kptr_read_into_output", "overlaps its __kptr", KPTRS(6), EBPF_LD_MAP_IDX(R1, MAP_RB),
+      EBPF_MOV64_REG(R2, R7), EBPF_MOV64_IMM(R3, 24), EBPF_MOV64_IMM(R4, 0),
+      EBPF_HELPER_CALL(H_RB_OUTPUT), RET0),
+
+    /* ---- pointers handed to output helpers ---- */
+    X("ringbuf_output_spilled_ctx", "spilled pointer", EBPF_STX_MEM(DW, R10, R1, -8),
+      EBPF_LD_MAP_IDX(R1, MAP_RB), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -8),
+      EBPF_MOV64_IMM(R3, 8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_RB_OUTPUT), RET0),
+    X("ringbuf_output_spill_var_range", "spilled pointer", EBPF_ST_MEM(DW, R10, -16, 0),
+      EBPF_STX_MEM(DW, R10, R1, -8), EBPF_HELPER_CALL(H_PRANDOM), EBPF_ALU64_IMM(AND, R0, 8),
+      EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -16), EBPF_ALU64_REG(ADD, R2, R0),
+      EBPF_LD_MAP_IDX(R1, MAP_RB), EBPF_MOV64_IMM(R3, 8), EBPF_MOV64_IMM(R4, 0),
+      EBPF_HELPER_CALL(H_RB_OUTPUT), RET0),
+    X("ringbuf_output_caller_spill", "spilled pointer", EBPF_STX_MEM(DW, R10, R1, -8),
+      EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8), EBPF_CALL_REL(2), RET0,
+      EBPF_MOV64_REG(R2, R1), EBPF_LD_MAP_IDX(R1, MAP_RB), EBPF_MOV64_IMM(R3, 8),
+      EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_RB_OUTPUT), RET0),
+    X("ringbuf_flags_pointer", "pointer leak", EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_REG(R4, R1),
+      EBPF_LD_MAP_IDX(R1, MAP_RB), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -8),
+      EBPF_MOV64_IMM(R3, 8), EBPF_HELPER_CALL(H_RB_OUTPUT), RET0),
+    S("ringbuf_output_scalars", EBPF_ST_MEM(DW, R10, -8, 0), EBPF_LD_MAP_IDX(R1, MAP_RB),
+      EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -8), EBPF_MOV64_IMM(R3, 8),
+      EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_RB_OUTPUT), RET0), );
