@@ -12,13 +12,19 @@
  * Program view: progs/map_ops.bpf.c in the JIT, BENCH_MAP_OPS operations per run over 1 K-entry
  * maps (the loop and the helper call included). Deletes run once per chunk of keys, which are
  * inserted again between runs; the cost of a test run of the empty program is subtracted.
+ *
+ * Shared maps (docs/maps.md): the same array and 1 K hash as pins in a scratch pin root, from
+ * the host and from the program (map_ops.bpf.c opened again with pin_maps_dir); the target is a
+ * shared hash lookup within 10 % of a private one's.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <extbpf/extbpf.h>
 
@@ -40,6 +46,7 @@ struct map_case {
 	enum ebpf_map_type type;
 	uint32_t entries;
 	uint32_t flags;
+	bool shared; /* a pin in the scratch pin root */
 };
 
 struct lpm_key {
@@ -209,7 +216,9 @@ static int host_op(struct bench_opts *b, struct ebpf_map *map, uint32_t entries,
 
 static int host_case(struct bench_opts *b, const struct map_case *mc, double *hash_lookup)
 {
-	struct ebpf_map_create_opts o = { .sz = sizeof(o), .map_flags = mc->flags };
+	struct ebpf_map_create_opts o = { .sz = sizeof(o),
+					  .map_flags = mc->flags,
+					  .pin_path = mc->shared ? mc->name : NULL };
 	uint32_t key_size = mc->type == EBPF_MAP_TYPE_LPM_TRIE ? sizeof(struct lpm_key) : 4;
 	uint32_t entries = mc->entries;
 	struct ebpf_map *map;
@@ -245,6 +254,8 @@ static int host_case(struct bench_opts *b, const struct map_case *mc, double *ha
 	printf("\n");
 	fflush(stdout);
 	ebpf_map_release(map);
+	if (mc->shared)
+		ebpf_unpin(mc->name);
 	return err;
 }
 
@@ -257,6 +268,8 @@ static const struct map_case host_cases[] = {
 	  .type = EBPF_MAP_TYPE_LPM_TRIE,
 	  .entries = 1024,
 	  .flags = EBPF_F_NO_PREALLOC },
+	{ .name = "sh_array", .type = EBPF_MAP_TYPE_ARRAY, .entries = 1024, .shared = true },
+	{ .name = "sh_hash_1k", .type = EBPF_MAP_TYPE_HASH, .entries = 1024, .shared = true },
 };
 #define HOST_CASE_COUNT (sizeof(host_cases) / sizeof(host_cases[0]))
 
@@ -339,14 +352,35 @@ static int prog_op(struct bench_opts *b, struct ebpf_object *object, const char 
 	return err;
 }
 
-static int prog_view(struct bench_opts *b, double *hash_lookup)
+/* map_ops.bpf.c with its array and hash maps shared (pins in "map_ops" under the pin root). */
+static int open_shared(const struct bench_opts *b, struct ebpf_object **object)
+{
+	struct ebpf_object_open_opts o = {
+		.sz = sizeof(o),
+		.mode = EBPF_MODE_JIT,
+		.pin_maps_dir = "map_ops",
+	};
+	char path[4096];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/map_ops.bpf.o", b->progs_dir);
+	err = ebpf_object_open(path, &o, object);
+	if (err)
+		fprintf(stderr, "bench: cannot open %s with shared maps: %s\n", path,
+			ebpf_last_error());
+	return err;
+}
+
+static int prog_view(struct bench_opts *b, bool shared, double *hash_lookup)
 {
 	static const char *const maps[] = { "array", "hash", "lru", "lpm" };
+	/* Only arrays and hashes can be shared: the other two stay private, not measured. */
+	size_t map_count = shared ? 2 : 4;
 	struct ebpf_object *object = NULL, *empty = NULL;
 	double overhead;
 	int err;
 
-	err = bench_open(b, "map_ops", EBPF_MODE_JIT, &object);
+	err = shared ? open_shared(b, &object) : bench_open(b, "map_ops", EBPF_MODE_JIT, &object);
 	if (!err)
 		err = bench_open(b, "empty", EBPF_MODE_JIT, &empty);
 	for (size_t m = 0; m < 4 && !err; m++)
@@ -354,9 +388,10 @@ static int prog_view(struct bench_opts *b, double *hash_lookup)
 	if (err)
 		goto out;
 	overhead = run_overhead(b, empty);
-	printf("\nfrom a JIT program (1 K entries; ns per op, loop and helper call included):\n");
-	for (size_t m = 0; m < 4 && !err; m++) {
-		printf("%-10s", maps[m]);
+	printf("\nfrom a JIT program (1 K entries; ns per op, loop and helper call included)%s:\n",
+	       shared ? ", shared maps" : "");
+	for (size_t m = 0; m < map_count && !err; m++) {
+		printf("%s%-*s", shared ? "sh_" : "", shared ? 7 : 10, maps[m]);
 		for (int op = 0; op < OP_COUNT && !err; op++) {
 			char metric[48];
 			double ns = NAN;
@@ -367,7 +402,8 @@ static int prog_view(struct bench_opts *b, double *hash_lookup)
 			}
 			err = prog_op(b, object, maps[m], op, overhead, &ns);
 			printf("  %s %.1f", op_names[op], ns);
-			snprintf(metric, sizeof(metric), "prog_%s_ns", op_names[op]);
+			snprintf(metric, sizeof(metric), "prog_%s%s_ns", shared ? "shared_" : "",
+				 op_names[op]);
 			bench_record(b, "maps", maps[m], metric, ns, "ns/op");
 			if (op == OP_LOOKUP && !strcmp(maps[m], "hash"))
 				*hash_lookup = ns;
@@ -377,13 +413,33 @@ static int prog_view(struct bench_opts *b, double *hash_lookup)
 out:
 	ebpf_object_close(empty);
 	ebpf_object_close(object);
+	if (shared) {
+		ebpf_unpin("map_ops/array");
+		ebpf_unpin("map_ops/hash");
+	}
 	return err;
+}
+
+/* A scratch pin root for the shared cases, removed afterwards (the pins are unpinned). */
+static int pin_root_scratch(char *dir, size_t size)
+{
+	snprintf(dir, size, "/tmp/extbpf-bench-pins-XXXXXX");
+	if (!mkdtemp(dir))
+		return -errno;
+	return ebpf_set_pin_root(dir);
+}
+
+/* How much more a shared hash lookup costs than a private one, in percent. */
+static double percent_more(double shared, double private_ns)
+{
+	return (shared - private_ns) / private_ns * 100;
 }
 
 int bench_maps(struct bench_opts *b)
 {
-	double host_lookup = NAN, prog_lookup = NAN;
-	int err = 0;
+	double host_lookup = NAN, prog_lookup = NAN, sh_host_lookup = NAN, sh_prog_lookup = NAN;
+	char pin_root[64], pin_dir[PATH_MAX];
+	int err = pin_root_scratch(pin_root, sizeof(pin_root));
 
 	printf("\n== Maps: ns per operation (host view: ebpf_map_*; 1t = one thread, 2t = two "
 	       "at once) ==\n");
@@ -391,12 +447,24 @@ int bench_maps(struct bench_opts *b)
 	       "upd 1t", "upd 2t", "del 1t", "del 2t");
 	for (size_t i = 0; i < HOST_CASE_COUNT && !err; i++)
 		err = host_case(b, &host_cases[i],
-				!strcmp(host_cases[i].name, "hash_1k") ? &host_lookup : NULL);
+				!strcmp(host_cases[i].name, "hash_1k")	    ? &host_lookup
+				: !strcmp(host_cases[i].name, "sh_hash_1k") ? &sh_host_lookup
+									    : NULL);
 	if (!err)
-		err = prog_view(b, &prog_lookup);
+		err = prog_view(b, false, &prog_lookup);
+	if (!err)
+		err = prog_view(b, true, &sh_prog_lookup);
+	snprintf(pin_dir, sizeof(pin_dir), "%s/map_ops", pin_root);
+	rmdir(pin_dir);
+	rmdir(pin_root);
+	ebpf_set_pin_root(NULL);
 	bench_target(b, "hash lookup, 1 K entries, from a JIT program", prog_lookup, 25, "ns/op",
 		     true);
 	bench_target(b, "hash lookup, 1 K entries, host ebpf_map_lookup", host_lookup, 25, "ns/op",
 		     true);
+	bench_target(b, "shared hash lookup over private, JIT program",
+		     percent_more(sh_prog_lookup, prog_lookup), 10, "% more", true);
+	bench_target(b, "shared hash lookup over private, host ebpf_map_lookup",
+		     percent_more(sh_host_lookup, host_lookup), 10, "% more", true);
 	return err;
 }

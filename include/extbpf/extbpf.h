@@ -168,6 +168,11 @@ struct ebpf_map_create_opts {
 	 * EBPF_F_LOCK copies under it. Hash and array maps only. */
 	bool spin_lock;
 	uint32_t spin_lock_off;
+	/* A shared map: its storage is a new file at this path (relative: under the pin root),
+	 * created with pin_mode (0: 0600) and the caller's ownership; -EEXIST when the path is
+	 * taken. Array and hash maps only; no spin lock in shared values. */
+	const char *pin_path;
+	uint32_t pin_mode;
 };
 
 int ebpf_map_create(enum ebpf_map_type type, const char *name, uint32_t key_size,
@@ -304,6 +309,11 @@ struct ebpf_object_open_opts {
 	/* With verify_only: create the maps with their storage all the same, to read or write
 	 * their contents (initial global data, ...). */
 	bool keep_map_storage;
+	/* Share the object's array and hash maps (not global data) as pins in this directory
+	 * (relative: under the pin root), named by map: an existing pin of the same type and
+	 * sizes is opened and used, otherwise a new one is created with pin_mode (0: 0600). */
+	const char *pin_maps_dir;
+	uint32_t pin_mode;
 };
 
 /* Opens an ELF object: parses it, creates its maps, verifies, relocates and compiles each
@@ -589,7 +599,27 @@ int ebpf_unpin(const char *path);
 /* Returns a new reference. -ENOENT when nothing is pinned there, -EINVAL when it is the
  * other kind of object. */
 int ebpf_program_get_pinned(const char *path, struct ebpf_program **program);
+/* Looks in the pin table first, then (as ebpf_map_open_pinned) for a shared map's pin file. */
 int ebpf_map_get_pinned(const char *path, struct ebpf_map **map);
+
+/*
+ * Shared maps (docs/maps.md, "Shared maps"): a map created with ebpf_map_create_opts.pin_path
+ * keeps its storage in a file at that path (tmpfs), which any process opens by path, as bpffs
+ * pins on Linux. Relative paths are under the pin root: EBPF_PIN_ROOT unless the host sets
+ * another (an absolute directory; NULL restores the default), created on the first pin.
+ * The file is the pin: it outlives the processes and goes with ebpf_unpin (or unlink).
+ * Array and hash maps can be shared.
+ */
+#define EBPF_PIN_ROOT "/run/extbpf"
+int ebpf_set_pin_root(const char *dir);
+/* Copies the current pin root into buf; -ENAMETOOLONG when it does not fit. */
+int ebpf_get_pin_root(char *buf, size_t size);
+/* Opens the shared map pinned at path (a new map object of this process, sharing the storage).
+ * -ENOENT nothing there, -EACCES the file's mode or owner does not let this user open it,
+ * -EINVAL / -EPROTO not a shared map's pin or one of another format version or build. */
+int ebpf_map_open_pinned(const char *path, struct ebpf_map **map);
+/* Whether the map's storage is a shared pin file. */
+bool ebpf_map_is_shared(const struct ebpf_map *map);
 
 /* ---- Runtime ----------------------------------------------------------------------------- */
 

@@ -68,11 +68,23 @@ struct core_runtime {
 	struct core_maptype *maptypes;	   /* bound map types (maptype.c) */
 	struct ebpf_extension *extensions; /* in load order */
 	struct ebpf_object *objects;	   /* open objects */
+	/* Where relative pin paths of shared maps go (shared_pin.c); NULL: EBPF_PIN_ROOT. */
+	char *pin_root;
 	/* Holders of ebpf_enable_stats handles: programs run through links are timed while > 0. */
 	atomic_uint stats_users;
 };
 
 extern struct core_runtime core_rt;
+
+/*
+ * Shared pins (shared_pin.c): a path as given (absolute) or under the pin root (relative), the
+ * root created first when make_root is set; -ENAMETOOLONG with the message set.
+ */
+int core_pin_resolve(const char *path, char *out, size_t size, bool make_root);
+/* The directory of an object's shared maps (opts.pin_maps_dir), resolved and created. */
+int core_pin_dir(const char *dir, char *out, size_t size);
+/* Removes a shared map's pin file (ebpf_unpin of a path the pin table does not have). */
+int core_unpin_shared(const char *path);
 
 /* Starts the runtime when needed; 0 or a negative errno with the message set. */
 int core_runtime_start(void);
@@ -214,7 +226,7 @@ struct ebpf_object {
 	struct loader_object *lo;
 	struct core_program_config *config;
 	struct ebpf_object_open_opts opts;
-	char *opt_strings[4];
+	char *opt_strings[5];
 };
 
 /* load.c and native.c: objects whose programs were compiled ahead of time */

@@ -672,8 +672,49 @@ static int pinned_map(const struct loader_map *lm, struct ebpf_map **map)
 	return 0;
 }
 
-static int create_map(const struct loader_map *lm, struct ebpf_map *inner, struct ebpf_map **map)
+/*
+ * opts.pin_maps_dir: the object's array and hash maps are shared, pinned in that directory by
+ * name. A pin already there is used when it matches the declaration (another process, or an
+ * earlier run, created it); otherwise the map is created there (returns 1, path set).
+ */
+static int shared_map(const struct loader_map *lm, const struct ebpf_object_open_opts *opts,
+		      char *path, size_t size, struct ebpf_map **map)
 {
+	char dir[PATH_MAX];
+	int err = core_pin_dir(opts->pin_maps_dir, dir, sizeof(dir));
+
+	if (err)
+		return err;
+	if (snprintf(path, size, "%s/%s", dir, lm->name) >= (int)size)
+		return core_error(-ENAMETOOLONG, "map '%s': pin path too long", lm->name);
+	err = ebpf_map_open_pinned(path, map);
+	if (err == -ENOENT) {
+		core_error_clear();
+		return 1;
+	}
+	if (err)
+		return err;
+	if (!map_compatible(*map, lm) || (*map)->attr.map_flags != lm->map_flags) {
+		ebpf_map_release(*map);
+		*map = NULL;
+		return core_error(-EINVAL,
+				  "map '%s': the shared map pinned at '%s' has another type, "
+				  "other sizes or other flags",
+				  lm->name, path);
+	}
+	return 0;
+}
+
+static bool map_shareable(const struct loader_map *lm, const struct ebpf_object_open_opts *opts)
+{
+	return opts->pin_maps_dir && lm->kind == LOADER_MAP_USER && !lm->pin_path &&
+	       map_shm_ops(lm->type) && !loader_map_spin_lock(lm);
+}
+
+static int create_map(const struct loader_map *lm, const struct ebpf_object_open_opts *opts,
+		      struct ebpf_map *inner, struct ebpf_map **map)
+{
+	char shared_path[PATH_MAX];
 	struct ebpf_map_create_opts mopts = {
 		.sz = sizeof(mopts),
 		.map_flags = lm->map_flags,
@@ -689,6 +730,13 @@ static int create_map(const struct loader_map *lm, struct ebpf_map *inner, struc
 		if (err <= 0)
 			return err;
 	}
+	if (map_shareable(lm, opts)) {
+		err = shared_map(lm, opts, shared_path, sizeof(shared_path), map);
+		if (err <= 0)
+			return err;
+		mopts.pin_path = shared_path;
+		mopts.pin_mode = opts->pin_mode;
+	}
 	if (lm->kind == LOADER_MAP_RODATA)
 		mopts.map_flags |= EBPF_F_RDONLY_PROG;
 	if (lock) {
@@ -698,6 +746,14 @@ static int create_map(const struct loader_map *lm, struct ebpf_map *inner, struc
 	snprintf(name, sizeof(name), "%s", lm->name);
 	err = ebpf_map_create(lm->type, name, lm->key_size, lm->value_size, lm->max_entries, &mopts,
 			      map);
+	if (err == -EEXIST && mopts.pin_path) {
+		/* Another process pinned it between our look and our creation: use that one. */
+		core_error_clear();
+		err = shared_map(lm, opts, shared_path, sizeof(shared_path), map);
+		return err > 0 ? core_error(-EEXIST, "map '%s': '%s' keeps changing", lm->name,
+					    shared_path)
+			       : err;
+	}
 	if (err)
 		return err;
 	if (lm->initial_data) {
@@ -819,7 +875,7 @@ static int create_maps(struct ebpf_object *obj, const struct loader_object *lo,
 			if (without_storage(opts))
 				err = describe_map(lm, inner, &obj->maps[i]);
 			else
-				err = create_map(lm, inner, &obj->maps[i]);
+				err = create_map(lm, opts, inner, &obj->maps[i]);
 			if (err)
 				return err;
 		}
@@ -958,7 +1014,8 @@ static void object_free(struct ebpf_object *obj)
 static int keep_opts(struct ebpf_object *obj, const struct ebpf_object_open_opts *opts)
 {
 	const char **fields[] = { &obj->opts.program_type, &obj->opts.only_program,
-				  &obj->opts.btf_path, &obj->opts.kconfig_path };
+				  &obj->opts.btf_path, &obj->opts.kconfig_path,
+				  &obj->opts.pin_maps_dir };
 
 	read_opts(&obj->opts, opts);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {

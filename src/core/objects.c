@@ -4,6 +4,7 @@
  * the callbacks maps of objects use, and the pin table.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,6 +250,7 @@ int ebpf_map_create(enum ebpf_map_type type, const char *name, uint32_t key_size
 		.name = name ? name : "",
 	};
 	struct ebpf_map *created = NULL;
+	char pin_path[PATH_MAX];
 	const char *why = NULL;
 	int err;
 
@@ -259,6 +261,14 @@ int ebpf_map_create(enum ebpf_map_type type, const char *name, uint32_t key_size
 	if (opts && opts->sz >= offsetof(struct ebpf_map_create_opts, spin_lock_off) + 4) {
 		attr.has_spin_lock = opts->spin_lock;
 		attr.spin_lock_off = opts->spin_lock_off;
+	}
+	if (opts && opts->sz >= offsetof(struct ebpf_map_create_opts, pin_mode) + 4 &&
+	    opts->pin_path) {
+		err = core_pin_resolve(opts->pin_path, pin_path, sizeof(pin_path), true);
+		if (err)
+			return err;
+		attr.pin_path = pin_path;
+		attr.pin_mode = opts->pin_mode;
 	}
 	if (opts && opts->sz >= offsetof(struct ebpf_map_create_opts, inner_map) + sizeof(void *)) {
 		attr.map_flags = opts->map_flags;
@@ -428,7 +438,7 @@ int ebpf_unpin(const char *path)
 		*p = pin->next;
 	core_unlock();
 	if (!pin)
-		return core_error(-ENOENT, "unpin '%s': nothing is pinned there", path);
+		return core_unpin_shared(path);
 	pin_free(pin);
 	return 0;
 }
@@ -465,7 +475,15 @@ int ebpf_program_get_pinned(const char *path, struct ebpf_program **program)
 
 int ebpf_map_get_pinned(const char *path, struct ebpf_map **map)
 {
-	return pin_get(CORE_MAP, path, (void **)map);
+	int err = pin_get(CORE_MAP, path, (void **)map);
+
+	if (err != -ENOENT)
+		return err;
+	/* Not in this process's table: a shared map's pin file, if one is there. */
+	err = ebpf_map_open_pinned(path, map);
+	if (err == -ENOENT)
+		return core_error(err, "pin '%s': nothing is pinned there", path);
+	return err;
 }
 
 void core_pins_clear(void)

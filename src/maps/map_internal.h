@@ -67,6 +67,12 @@ int map_update_locked(struct ebpf_map *map, const void *key, const void *value, 
 				    uint64_t flags));
 int map_lookup_locked(struct ebpf_map *map, const void *key, void *value);
 
+/* What map_create does after alloc: the common fields from attr (names copied), refcount 1. */
+void map_init(struct ebpf_map *map, const struct map_ops *ops, const struct map_attr *attr,
+	      const struct map_object_ops *object_ops);
+/* Shared maps' check_attr: the private type's checks, and no spin lock in values. */
+int shm_check_attr(const struct map_attr *attr, const char **why);
+
 /* The registry (map_registry.c): the operations of a type, NULL when unsupported. */
 const struct map_ops *map_registry_ops(enum ebpf_map_type type);
 const char *map_registry_name(enum ebpf_map_type type);

@@ -174,6 +174,14 @@ int map_create(const struct map_attr *attr, const struct map_object_ops *object_
 		why = &unused;
 	*why = NULL;
 	*mapp = NULL;
+	if (ops && attr->pin_path) {
+		ops = attr->ops ? NULL : map_shm_ops(attr->type);
+		if (!ops) {
+			*why = "this map type cannot be shared (shared maps: array, hash)";
+			return core_error(-EOPNOTSUPP, "map '%s' (%s): %s", name,
+					  attr_type_label(attr), *why);
+		}
+	}
 	if (!ops) {
 		*why = "map type is not supported";
 		return core_error(-EINVAL, "map '%s': map type %u is not supported", name,
@@ -197,15 +205,22 @@ int map_create(const struct map_attr *attr, const struct map_object_ops *object_
 		return core_error(err, "map '%s' (%s): cannot allocate %u entries: %s", name,
 				  attr_type_label(attr), attr->max_entries, strerror(-err));
 	}
+	map_init(map, ops, attr, object_ops);
+	*mapp = map;
+	return 0;
+}
+
+void map_init(struct ebpf_map *map, const struct map_ops *ops, const struct map_attr *attr,
+	      const struct map_object_ops *object_ops)
+{
 	map->ops = ops;
 	map->attr = *attr;
 	map->attr.inner_map = NULL; /* the template was copied by alloc */
-	map_set_names(map, name);
+	map->attr.pin_path = NULL;  /* the creator's string; the file holds what the map needs */
+	map_set_names(map, attr->name ? attr->name : "");
 	map->object_ops = object_ops;
 	atomic_init(&map->refcount, 1);
 	map->id = 0;
-	*mapp = map;
-	return 0;
 }
 
 /* Linux's map types end here (BPF_MAP_TYPE_ARENA is 33). */

@@ -44,6 +44,10 @@ struct map_attr {
 	const char *type_name;
 	void *type_data;
 	uint32_t prog_flags; /* what programs may do (EBPF_MAP_TYPE_* of extension.h) */
+	/* A shared map (shm.h): its storage is a new file at this path, created with pin_mode
+	 * (0: 0600) and mapped by every process that opens it. NULL: a private map. */
+	const char *pin_path;
+	uint32_t pin_mode;
 };
 
 /*
@@ -123,6 +127,17 @@ int map_check_common(const struct map_attr *attr, uint32_t allowed_flags, const 
 /* Creates a map; on error returns a negative errno and a reason naming the attribute. */
 int map_create(const struct map_attr *attr, const struct map_object_ops *object_ops,
 	       struct ebpf_map **map, const char **why);
+/*
+ * Shared maps (shm.c): whether a type has a shared implementation, whether a map is shared,
+ * opening the pin file another process (or this one) created. map_shm_open checks the file's
+ * header and layout first; a foreign or corrupt file is -EINVAL or -EPROTO with *why, a file the
+ * caller may not open -EACCES. map_shm_is_pin says whether a file is a shared map's pin.
+ */
+const struct map_ops *map_shm_ops(enum ebpf_map_type type);
+bool map_is_shared(const struct ebpf_map *map);
+int map_shm_open(const char *path, struct ebpf_map **map, const char **why);
+bool map_shm_is_pin(const char *path);
+
 /*
  * A map without storage, for objects opened to verify only: its attributes, checked as
  * map_create checks them (any map type Linux defines is accepted, implemented here or not), and

@@ -23,7 +23,7 @@ static const char *const action_names[] = {
 	[MAP_UPDATE] = "update", [MAP_DELETE] = "delete",
 };
 
-enum { OPT_KEY = CLI_OPT_VERB_BASE, OPT_VALUE, OPT_FLAGS };
+enum { OPT_KEY = CLI_OPT_VERB_BASE, OPT_VALUE, OPT_FLAGS, OPT_PIN_ROOT };
 
 struct map_args {
 	struct cli_object_args obj;
@@ -32,6 +32,8 @@ struct map_args {
 	const char *key;
 	const char *value;
 	uint64_t flags;
+	const char *pin_root;
+	bool pinned; /* obj.path is a shared map's pin, not an object */
 };
 
 static void map_usage(FILE *out)
@@ -44,6 +46,13 @@ static void map_usage(FILE *out)
 	    "       extbpf map update FILE.o MAP --key KEY --value VALUE [--flags "
 	    "any|noexist|exist]\n"
 	    "       extbpf map delete FILE.o MAP --key KEY\n"
+	    "       extbpf map dump|lookup|update|delete PIN [--key ..] [--value ..] "
+	    "[--pin-root DIR]\n"
+	    "\n"
+	    "With PIN (no MAP): the shared map pinned there by a running host ('extbpf xdp run\n"
+	    "--pin-maps DIR', a host's ebpf_map_create_opts.pin_path); a relative PIN is under\n"
+	    "the pin root (--pin-root DIR, default /run/extbpf). Changes are the host's at once:\n"
+	    "its programs see them, and they outlive this command.\n"
 	    "\n"
 	    "Opens FILE.o (verifying its programs, running none) and works on its map MAP, as\n"
 	    "the object creates it: global data (.rodata, .data, .bss), initialised arrays and\n"
@@ -68,6 +77,7 @@ static void map_usage(FILE *out)
 	    "  --section S, --type T   as for 'extbpf prog'\n"
 	    "  -j, --json     JSON output (bytes as [\"0x01\", ...], as bpftool)\n"
 	    "  --ext PATH     also load this extension (repeatable)\n"
+	    "  --pin-root DIR where relative PINs are (default /run/extbpf)\n"
 	    "\n"
 	    "Exit codes: 0 success, 1 no such element or the update failed, 2 bad arguments,\n"
 	    "unusable input or no such map.\n");
@@ -100,6 +110,9 @@ static int map_option(int opt, const char *arg, void *args)
 		return 0;
 	case OPT_FLAGS:
 		return parse_flags(arg, &a->flags);
+	case OPT_PIN_ROOT:
+		a->pin_root = arg;
+		return 0;
 	}
 	return cli_object_option(&cli_verb_map, opt, arg, &a->obj);
 }
@@ -109,9 +122,9 @@ static int map_check_args(const struct map_args *a)
 {
 	bool keyed = a->action == MAP_LOOKUP || a->action == MAP_UPDATE || a->action == MAP_DELETE;
 
-	if (a->action != MAP_LIST && !a->map)
-		return cli_usage_error(&cli_verb_map, "map %s: no map name",
-				       action_names[a->action]);
+	if (a->pin_root && a->pin_root[0] != '/')
+		return cli_usage_error(&cli_verb_map, "--pin-root %s: not an absolute directory",
+				       a->pin_root);
 	if (a->action == MAP_LIST && a->map)
 		return cli_usage_error(&cli_verb_map, "unexpected argument '%s'", a->map);
 	if (keyed && !a->key)
@@ -126,6 +139,21 @@ static int map_check_args(const struct map_args *a)
 	return 0;
 }
 
+static bool is_elf(const char *path)
+{
+	char magic[4] = "";
+	FILE *f = fopen(path, "rbe");
+	bool elf = f && fread(magic, 1, 4, f) == 4 &&
+		   !memcmp(magic,
+			   "\x7f"
+			   "ELF",
+			   4);
+
+	if (f)
+		fclose(f);
+	return elf;
+}
+
 static int map_parse(int argc, char **argv, struct map_args *a)
 {
 	static const struct option options[] = {
@@ -133,6 +161,7 @@ static int map_parse(int argc, char **argv, struct map_args *a)
 		{ "key", required_argument, NULL, OPT_KEY },
 		{ "value", required_argument, NULL, OPT_VALUE },
 		{ "flags", required_argument, NULL, OPT_FLAGS },
+		{ "pin-root", required_argument, NULL, OPT_PIN_ROOT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ret;
@@ -147,6 +176,14 @@ static int map_parse(int argc, char **argv, struct map_args *a)
 		return cli_usage_error(&cli_verb_map, "unexpected argument '%s'", argv[optind]);
 	if (a->obj.mode != EBPF_MODE_DEFAULT)
 		return cli_usage_error(&cli_verb_map, "--mode: map runs no program");
+	/* One operand, and not to list: a pin, as bpftool's 'map dump pinned PATH' (an object
+	 * alone still lacks its map's name). */
+	a->pinned = a->action != MAP_LIST && !a->map;
+	if (a->pinned && is_elf(a->obj.path))
+		return cli_usage_error(&cli_verb_map, "map %s: no map name",
+				       action_names[a->action]);
+	if (a->pinned)
+		a->map = a->obj.path;
 	return map_check_args(a);
 }
 
@@ -420,6 +457,26 @@ static int map_act(struct ebpf_object *obj, void *arg)
 	return map_element(a, map);
 }
 
+/* A pinned shared map: opened from its file, changed in place for whoever else maps it. */
+static int map_pinned(const struct map_args *a)
+{
+	struct ebpf_map *map;
+	int ret;
+
+	if (a->pin_root && ebpf_set_pin_root(a->pin_root)) {
+		cli_error("map", "--pin-root: %s", ebpf_last_error());
+		return EXIT_USAGE;
+	}
+	if (ebpf_map_open_pinned(a->map, &map)) {
+		cli_error("map", "%s", ebpf_last_error());
+		return EXIT_USAGE;
+	}
+	ret = a->action == MAP_DUMP ? cli_map_dump(stdout, map, NULL, a->obj.json)
+				    : map_element(a, map);
+	ebpf_map_release(map);
+	return ret;
+}
+
 static int map_run(int argc, char **argv)
 {
 	struct map_args a = { .flags = EBPF_ANY };
@@ -437,6 +494,8 @@ static int map_run(int argc, char **argv)
 	ret = map_parse(argc - 1, argv + 1, &a);
 	if (ret)
 		return ret;
+	if (a.pinned)
+		return map_pinned(&a);
 	a.obj.map_storage = true; /* the maps' contents are what this verb shows */
 	return cli_with_object("map", &a.obj, true, map_act, &a);
 }

@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <extbpf/extbpf.h>
@@ -37,6 +39,9 @@ struct xdp_args {
 	size_t map_count;
 	const char *exts[MAX_EXT_ARGS];
 	size_t ext_count;
+	const char *pin_maps; /* share the object's maps as pins in this directory */
+	const char *pin_root;
+	bool follow; /* replay the capture every second until interrupted */
 };
 
 static void xdp_usage(FILE *out)
@@ -46,6 +51,7 @@ static void xdp_usage(FILE *out)
 	    "usage: extbpf xdp run PROG.o --pcap IN.pcap [--out OUT.pcap]\n"
 	    "                      [--mode interp|jit|native] [--map NAME=KEY:VALUE]...\n"
 	    "                      [--section S] [--ext PATH]... [-j]\n"
+	    "                      [--pin-maps DIR [--pin-root DIR]] [--follow]\n"
 	    "\n"
 	    "Runs the XDP program of PROG.o on every packet of a capture (pcap or pcapng,\n"
 	    "Ethernet) through the packet extension, then prints how many packets got each\n"
@@ -67,6 +73,13 @@ static void xdp_usage(FILE *out)
 	    "  --section S    the program to run, by section or function name (needed when\n"
 	    "                 the object has several XDP programs)\n"
 	    "  --ext PATH     also load this extension (repeatable)\n"
+	    "  --pin-maps DIR share the object's array and hash maps as pins in DIR\n"
+	    "                 (relative: under the pin root), named by map; pins already\n"
+	    "                 there are used. Other processes change them while this runs:\n"
+	    "                 'extbpf map update DIR/MAP --key K --value V'\n"
+	    "  --pin-root DIR the pin root (default /run/extbpf)\n"
+	    "  --follow       replay the capture once a second until interrupted (SIGINT,\n"
+	    "                 SIGTERM), a line of verdict counts per replay; then the results\n"
 	    "  -j, --json     JSON output\n"
 	    "\n"
 	    "Exit codes: 0 ran, 1 the program was refused or could not run, 2 bad arguments or\n"
@@ -85,6 +98,9 @@ static int parse_args(int argc, char **argv, struct xdp_args *a)
 		{ "section", required_argument, NULL, 's' },
 		{ "ext", required_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pin-maps", required_argument, NULL, 'P' },
+		{ "pin-root", required_argument, NULL, 'R' },
+		{ "follow", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -123,6 +139,15 @@ static int parse_args(int argc, char **argv, struct xdp_args *a)
 		case 'j':
 			a->json = true;
 			break;
+		case 'P':
+			a->pin_maps = optarg;
+			break;
+		case 'R':
+			a->pin_root = optarg;
+			break;
+		case 'F':
+			a->follow = true;
+			break;
 		default:
 			return cli_getopt_error(&cli_verb_xdp, options, c, argv);
 		}
@@ -135,6 +160,11 @@ static int parse_args(int argc, char **argv, struct xdp_args *a)
 		return cli_usage_error(&cli_verb_xdp, "missing the program object PROG.o");
 	if (!a->pcap)
 		return cli_usage_error(&cli_verb_xdp, "missing --pcap IN.pcap");
+	if (a->follow && a->out)
+		return cli_usage_error(&cli_verb_xdp, "--out and --follow do not go together");
+	if (a->pin_root && a->pin_root[0] != '/')
+		return cli_usage_error(&cli_verb_xdp, "--pin-root %s: not an absolute directory",
+				       a->pin_root);
 	return 0;
 }
 
@@ -199,6 +229,7 @@ static int open_object(const struct xdp_args *a, struct ebpf_object **obj)
 		.only_program = a->section,
 		.log_buf = log,
 		.log_size = sizeof(log),
+		.pin_maps_dir = a->pin_maps,
 	};
 	int err;
 
@@ -509,6 +540,50 @@ static void print_results(const struct xdp_args *a, const struct ebpf_program *p
 
 /* ---- the verb ---------------------------------------------------------------------------- */
 
+static volatile sig_atomic_t stop_follow;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_follow = 1;
+}
+
+/*
+ * --follow: the capture again every second, a line of verdict counts each time, until SIGINT
+ * or SIGTERM. Meant for shared maps (--pin-maps): another process changing them changes the
+ * counts from one replay to the next. stats ends as the last replay's.
+ */
+static int follow(const struct xdp_args *a, const struct packet_host_api *api,
+		  struct xdp_device **dev, struct xdp_stats *stats)
+{
+	uint32_t ifindex = api->device_ifindex(*dev);
+	struct sigaction sa = { .sa_handler = on_stop };
+	struct xdp_run_opts opts = { .sz = sizeof(opts) };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (unsigned long round = 1; !stop_follow; round++) {
+		struct timespec pause = { 1, 0 };
+
+		printf("replay %lu:", round);
+		for (int v = 0; v < XDP_VERDICT_COUNT; v++)
+			printf(" %s %" PRIu64, api->verdict_name(v), stats->verdicts[v]);
+		printf("\n");
+		fflush(stdout);
+		nanosleep(&pause, NULL);
+		if (stop_follow)
+			break;
+		/* A capture is read once: a new device of the same ifindex reads it again, under
+		 * the same link. */
+		api->device_destroy(*dev);
+		*dev = NULL;
+		if (api->device_create_pcap("pcap0", a->pcap, ifindex, dev) ||
+		    api->device_run(*dev, &opts, stats))
+			break;
+	}
+	return stop_follow ? 0 : -1;
+}
+
 static int run_capture(const struct xdp_args *a, const struct packet_host_api *api,
 		       struct ebpf_object *obj, struct ebpf_program *prog)
 {
@@ -547,7 +622,9 @@ static int run_capture(const struct xdp_args *a, const struct packet_host_api *a
 		ret = EXIT_REFUSED;
 		goto out;
 	}
-	if (api->device_run(dev, &opts, &stats)) {
+	if (a->follow)
+		opts.progress = NULL;
+	if (api->device_run(dev, &opts, &stats) || (a->follow && follow(a, api, &dev, &stats))) {
 		if (progress.shown && progress.tty)
 			fputc('\n', stderr);
 		cli_error("xdp", "%s", api->last_error());
@@ -582,6 +659,10 @@ static int cmd_xdp(int argc, char **argv)
 	ret = parse_args(argc, argv, &a);
 	if (ret)
 		return ret;
+	if (a.pin_root && ebpf_set_pin_root(a.pin_root)) {
+		cli_error("xdp", "--pin-root: %s", ebpf_last_error());
+		return EXIT_USAGE;
+	}
 	if (access(a.pcap, R_OK)) {
 		cli_error("xdp", "--pcap %s: %s", a.pcap, strerror(errno));
 		return EXIT_USAGE;

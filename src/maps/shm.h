@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared maps: a map whose storage is a file mapped by every process that opens it (a pin under
+ * the pin root, tmpfs). The file starts with a versioned header recording what the map is, so
+ * any process can open it by path and check it first; everything after the header is addressed
+ * by offsets and indices, never by pointers, since each process maps the file elsewhere.
+ *
+ * Writers serialise on a robust process-shared mutex in the header: a writer killed while
+ * holding it leaves the mutex to the next locker with EOWNERDEAD, which repairs the type's state
+ * (the type's `recover`) before going on. Readers take no lock.
+ */
+#ifndef EXTBPF_MAPS_SHM_H
+#define EXTBPF_MAPS_SHM_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "maps/map_internal.h"
+
+#define SHM_MAGIC   0x70616d6670626578ull /* "xebpfmap" little-endian */
+#define SHM_VERSION 1u
+
+/* The fixed part of every shared map file, at offset 0. */
+struct shm_header {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t header_size; /* sizeof(struct shm_header): also catches another ABI's mutex */
+	uint64_t file_size;
+	uint32_t type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	uint32_t seed; /* the hash seed: every process must hash alike */
+	char name[MAP_NAME_MAX];
+	pthread_mutex_t lock; /* robust, process-shared: writers only */
+	/* Type state, changed under the lock (offsets are from the start of the file). */
+	uint32_t count;	    /* hash: live elements */
+	uint32_t free_head; /* hash: free ring, monotonic counters */
+	uint32_t free_tail;
+	uint32_t journal_on; /* array: an update in progress saved the old value */
+	uint32_t journal_index;
+	uint32_t recoveries; /* how often a dead writer's state was repaired */
+	uint64_t data_off;   /* array: the values; hash: the buckets */
+	uint64_t aux_off;    /* array: the journal's value; hash: the elements */
+	uint64_t ring_off;   /* hash: the free ring */
+};
+
+/* One process's handle on a shared map. */
+struct shm_map {
+	struct ebpf_map map;
+	struct shm_header *hdr;
+	uint8_t *base; /* == hdr */
+	size_t size;
+	/* The layout, which this process computes from the attributes and checks against the
+	 * header's (a file whose offsets disagree is refused, never followed). */
+	uint64_t data_off;
+	uint64_t aux_off;
+	uint64_t ring_off;
+	uint32_t elem_size;  /* array: a value, 8-aligned; hash: a whole element */
+	uint32_t n_buckets;  /* hash */
+	uint32_t pool_count; /* hash: elements, including the spares */
+};
+
+static inline struct shm_map *to_shm(struct ebpf_map *map)
+{
+	return (struct shm_map *)map;
+}
+
+/* What a shared implementation adds to its map_ops. */
+struct shm_type {
+	enum ebpf_map_type type;
+	const struct map_ops *ops;
+	/* Fills the layout fields of m for attr; returns the file size, 0 when too large. */
+	uint64_t (*layout)(const struct map_attr *attr, struct shm_map *m);
+	/* Initialises a new file's state (the header's attributes are already written). */
+	void (*init)(struct shm_map *m);
+	/* Called with the lock taken from a dead owner: makes the state whole again. */
+	void (*recover)(struct shm_map *m);
+};
+
+extern const struct shm_type shm_array_type;
+extern const struct shm_type shm_hash_type;
+extern const struct map_ops shm_array_map_ops;
+extern const struct map_ops shm_hash_map_ops;
+
+/* Takes the writers' lock, repairing the state when its owner died holding it. */
+int shm_lock(struct shm_map *m);
+void shm_unlock(struct shm_map *m);
+
+/* The shared alloc / free every shared type's map_ops use (attr->pin_path names the file). */
+int shm_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **why);
+void shm_free(struct ebpf_map *map);
+
+#endif /* EXTBPF_MAPS_SHM_H */

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Shared array maps: the values of an array map in a pin file, so that every process mapping it
+ * reads and writes the same values (a program's atomic add in one process counts with another's).
+ *
+ * Reads take no lock and, as in a private array, see values updated in place. Updates take the
+ * file's robust lock and keep the old value in a journal while they write: a writer killed in
+ * the middle of a copy is undone by the next locker, so no value is ever left half written.
+ */
+#include <string.h>
+
+#include "maps/shm.h"
+
+static uint8_t *shm_array_slot(struct shm_map *m, uint32_t index)
+{
+	return m->base + m->data_off + (uint64_t)index * m->elem_size;
+}
+
+static uint8_t *shm_array_journal(struct shm_map *m)
+{
+	return m->base + m->aux_off;
+}
+
+static uint64_t shm_array_layout(const struct map_attr *attr, struct shm_map *m)
+{
+	m->elem_size = map_percpu_slot_size(attr->value_size);
+	m->data_off = map_round_up(sizeof(struct shm_header), 64);
+	m->aux_off = map_round_up(m->data_off + (uint64_t)attr->max_entries * m->elem_size, 64);
+	m->ring_off = 0;
+	return m->aux_off + m->elem_size;
+}
+
+static void shm_array_init(struct shm_map *m)
+{
+	(void)m; /* a new file reads as zeros: every value 0, no journal */
+}
+
+/* The lock came from a dead writer: put back the value it was writing, if it was. */
+static void shm_array_recover(struct shm_map *m)
+{
+	struct shm_header *h = m->hdr;
+
+	if (atomic_load_explicit((_Atomic uint32_t *)&h->journal_on, memory_order_acquire) &&
+	    h->journal_index < h->max_entries)
+		memcpy(shm_array_slot(m, h->journal_index), shm_array_journal(m), m->elem_size);
+	atomic_store_explicit((_Atomic uint32_t *)&h->journal_on, 0, memory_order_release);
+}
+
+static bool shm_array_index(struct shm_map *m, const void *key, uint32_t *index)
+{
+	memcpy(index, key, sizeof(*index));
+	return *index < m->map.attr.max_entries;
+}
+
+static void *shm_array_lookup(struct ebpf_map *map, const void *key)
+{
+	struct shm_map *m = to_shm(map);
+	uint32_t index;
+
+	return shm_array_index(m, key, &index) ? shm_array_slot(m, index) : NULL;
+}
+
+static int shm_array_update(struct ebpf_map *map, const void *key, const void *value,
+			    uint64_t flags)
+{
+	struct shm_map *m = to_shm(map);
+	_Atomic uint32_t *journal_on = (_Atomic uint32_t *)&m->hdr->journal_on;
+	uint32_t index;
+	uint8_t *slot;
+	int err;
+
+	if (!map_update_flags_valid(flags))
+		return -EINVAL;
+	if (!shm_array_index(m, key, &index))
+		return -E2BIG;
+	if (flags == EBPF_NOEXIST)
+		return -EEXIST;
+	err = shm_lock(m);
+	if (err)
+		return err;
+	slot = shm_array_slot(m, index);
+	memcpy(shm_array_journal(m), slot, m->elem_size);
+	m->hdr->journal_index = index;
+	atomic_store_explicit(journal_on, 1, memory_order_release);
+	memcpy(slot, value, map->attr.value_size);
+	atomic_store_explicit(journal_on, 0, memory_order_release);
+	shm_unlock(m);
+	return 0;
+}
+
+static int shm_array_delete(struct ebpf_map *map, const void *key)
+{
+	return -EINVAL; /* array elements always exist */
+}
+
+static int shm_array_lookup_copy(struct ebpf_map *map, const void *key, void *value)
+{
+	struct shm_map *m = to_shm(map);
+	uint32_t index;
+
+	if (!shm_array_index(m, key, &index))
+		return -ENOENT;
+	memcpy(value, shm_array_slot(m, index), map->attr.value_size);
+	return 0;
+}
+
+const struct map_ops shm_array_map_ops = {
+	.check_attr = shm_check_attr,
+	.alloc = shm_alloc,
+	.free = shm_free,
+	.lookup = shm_array_lookup,
+	.update = shm_array_update,
+	.delete = shm_array_delete,
+	.lookup_copy = shm_array_lookup_copy,
+	.get_next_key = map_array_get_next_key,
+};
+
+const struct shm_type shm_array_type = {
+	.type = EBPF_MAP_TYPE_ARRAY,
+	.ops = &shm_array_map_ops,
+	.layout = shm_array_layout,
+	.init = shm_array_init,
+	.recover = shm_array_recover,
+};

@@ -1,0 +1,79 @@
+#!/bin/sh
+# Shared maps through the tool: a running host (`xdp run --pin-maps --follow`, the firewall
+# example) and `extbpf map` commands from other processes changing its deny list, the effect
+# seen in the host's own drop counter.
+# usage: test_shared_maps.sh EXTBPF BUILD_DIR WORK_DIR
+set -u
+extbpf=$1
+build=$2
+work=$3
+. "$(dirname "$0")/lib.sh"
+
+root=$work/pins
+fw=$build/examples/xdp/xdp_firewall.o
+"$build/bin/xdp-pcapgen" "$work/in.pcap" --count 70 >/dev/null || fail "xdp-pcapgen"
+
+# Polls (up to a minute: the machine may be loaded) until the command succeeds.
+wait_for() {
+	i=0
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 600 ] || return 1
+		sleep 0.1
+	done
+}
+
+drops_nonzero() {
+	"$extbpf" map lookup fw/drops --key 2 --pin-root "$root" >"$work/drops" 2>&1 &&
+		! grep -qF "value: 00 00 00 00 00 00 00 00" "$work/drops"
+}
+
+"$extbpf" xdp run "$fw" --pcap "$work/in.pcap" --pin-maps fw --pin-root "$root" --follow \
+	>"$work/host.out" 2>"$work/host.err" &
+host=$!
+wait_for test -e "$root/fw/drops" || fail "the host pinned no maps: $(cat "$work/host.err")"
+# The object's array and hash maps are pins of mode 0600; its LPM tries stay private.
+[ "$(stat -c %a "$root/fw/deny_port")" = 600 ] || fail "pin mode: $(stat -c %a "$root/fw/deny_port")"
+[ ! -e "$root/fw/deny_v4" ] || fail "an LPM trie was pinned"
+
+expect 0 "lookup, before" "$extbpf" map lookup fw/drops --key 2 --pin-root "$root"
+contains "$work/out" "value: 00 00 00 00 00 00 00 00" "no port drops before the update"
+expect 0 "update the running host's deny list" "$extbpf" map update "$root/fw/deny_port" \
+	--key 53 --value 1
+expect 0 "dump" "$extbpf" map dump fw/deny_port --pin-root "$root"
+contains "$work/out" "key: 35 00  value: 01 00 00 00" "dump shows the new rule"
+contains "$work/out" "Found 1 element" "dump count"
+expect 0 "dump -j" "$extbpf" map dump -j fw/deny_port --pin-root "$root"
+json_ok "dump -j"
+# The host's program drops port 53 from its next replay on: its counter grows.
+wait_for drops_nonzero || fail "the running host never dropped port 53: $(cat "$work/drops")"
+expect 0 "delete" "$extbpf" map delete fw/deny_port --key 53 --pin-root "$root"
+expect 1 "delete again" "$extbpf" map delete fw/deny_port --key 53 --pin-root "$root"
+contains "$work/err" "no such element" "delete of a missing key"
+expect 1 "update with noexist" "$extbpf" map update fw/drops --key 0 --value 1 \
+	--flags noexist --pin-root "$root"
+
+# Errors name the pin and what is wrong with it.
+expect 2 "no such pin" "$extbpf" map dump fw/nosuch --pin-root "$root"
+contains "$work/err" "nothing is pinned there" "no such pin"
+contains "$work/err" "$root/fw/nosuch" "the path in the message"
+printf 'not a map\n' >"$root/fw/junk"
+expect 2 "not a pin" "$extbpf" map dump fw/junk --pin-root "$root"
+contains "$work/err" "not an extbpf map pin" "foreign file"
+usage_error "relative pin root" "$extbpf" map dump fw/drops --pin-root relative
+
+kill -TERM $host
+wait $host
+code=$?
+[ $code -eq 0 ] || fail "the host exited $code: $(cat "$work/host.err")"
+contains "$work/host.out" "replay 1:" "the host's replay lines"
+contains "$work/host.out" "maps:" "the host's results at the end"
+
+# A second run uses the pins left behind: the drop counter goes on from where it was.
+"$extbpf" xdp run "$fw" --pcap "$work/in.pcap" --pin-maps fw --pin-root "$root" \
+	--map deny_port=53:1 >"$work/out" 2>"$work/err" || fail "second run: $(cat "$work/err")"
+expect 0 "lookup after the second run" "$extbpf" map lookup fw/deny_port --key 53 --pin-root "$root"
+contains "$work/out" "value: 01 00 00 00" "the second run's --map went to the pin"
+
+[ "$failures" -eq 0 ] || exit 1
+echo "all passed"
