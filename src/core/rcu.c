@@ -6,9 +6,10 @@
  * liburcu's call_rcu would do, but it abort()s when one of its own allocations fails (its
  * per-thread queues, the completion of rcu_barrier), and a runtime must fail cleanly instead.
  * This queue allocates nothing: the node lives in the object being freed. One worker thread,
- * started on first use, lets callbacks gather for up to 10 ms (as liburcu's call_rcu thread
- * does: a grace period is a system call that interrupts every CPU running the process, so one
- * should cover many callbacks), takes the whole queue, waits for a grace period and runs them.
+ * started on first use, lets callbacks gather for up to 10 ms or until GATHER_MAX wait (as
+ * liburcu's call_rcu thread does: a grace period is a system call that interrupts every CPU
+ * running the process, so one should cover many callbacks), takes the whole queue, waits for a
+ * grace period and runs them.
  * If the worker cannot be started, the callbacks wait in the queue until the next attempt or the
  * next core_rcu_barrier, which runs them itself: memory is reclaimed late, never unsafely.
  *
@@ -24,7 +25,13 @@
 
 #include "core/rcu.h"
 
-#define GATHER_NS (10 * 1000 * 1000)
+#define GATHER_NS  (10 * 1000 * 1000)
+/*
+ * ...or until this many callbacks wait: objects replaced faster than that (a hash map updated
+ * in a loop) would otherwise pile up for the whole 10 ms, and memory recycled that late is
+ * cold. A grace period per 256 callbacks (each can be a batch of elements) stays cheap.
+ */
+#define GATHER_MAX 256
 
 /*
  * A grace period awaited inside a read-side critical section never ends: the thread waits for
@@ -58,6 +65,7 @@ static struct {
 	struct core_rcu_head *queue; /* newest first */
 	uint64_t queued;	     /* callbacks ever queued */
 	uint64_t completed;	     /* callbacks ever run */
+	uint64_t waiting;	     /* callbacks in the queue */
 	unsigned int barriers;	     /* threads waiting in core_rcu_barrier */
 	bool busy;		     /* a batch is running: one at a time keeps the order */
 	bool worker_running;
@@ -76,6 +84,7 @@ static struct core_rcu_head *take_queue(void)
 	struct core_rcu_head *head = reclaim.queue, *fifo = NULL;
 
 	reclaim.queue = NULL;
+	reclaim.waiting = 0;
 	while (head) {
 		struct core_rcu_head *next = head->next;
 
@@ -121,7 +130,7 @@ static void gather(void)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000;
 	}
-	while (!reclaim.barriers && !reclaim.stopping) {
+	while (!reclaim.barriers && !reclaim.stopping && reclaim.waiting < GATHER_MAX) {
 		if (pthread_cond_timedwait(&reclaim.work, &reclaim.lock, &until) == ETIMEDOUT)
 			break;
 	}
@@ -160,9 +169,11 @@ void core_call_rcu(struct core_rcu_head *head, void (*fn)(struct core_rcu_head *
 	head->next = reclaim.queue;
 	reclaim.queue = head;
 	reclaim.queued++;
+	reclaim.waiting++;
 	worker_start();
-	/* Only the first of a batch wakes the worker: it is gathering the others. */
-	if (!head->next)
+	/* Only the first of a batch wakes the worker (it is gathering the others), and the one
+	 * that fills it. */
+	if (!head->next || reclaim.waiting == GATHER_MAX)
 		pthread_cond_signal(&reclaim.work);
 	pthread_mutex_unlock(&reclaim.lock);
 }
@@ -230,6 +241,7 @@ static void fork_child(void)
 	for (struct core_rcu_head *h = reclaim.queue; h; h = h->next)
 		waiting++;
 	reclaim.completed = reclaim.queued - waiting;
+	reclaim.waiting = waiting;
 	reclaim.worker_running = false;
 	reclaim.busy = false;
 	reclaim.barriers = 0;

@@ -5,15 +5,22 @@
  *
  * Readers walk bucket chains without a lock: every link is published with a release store and
  * read with an acquire load, and an element is never modified after it is linked (except the
- * values of per-CPU maps, updated in place as on Linux). Writers take the map's mutex; replacing
- * a value links a new element in the old one's place, and removed elements are reclaimed after a
- * grace period (core_call_rcu), so a pointer returned by lookup stays valid until the reader
- * unlocks.
+ * values of per-CPU maps, updated in place as on Linux). Writers lock the bucket's stripe (a
+ * spin lock shared by every n_stripes-th bucket), so writers of different buckets do not wait
+ * for each other; LRU maps have one stripe, because their list and eviction span the buckets.
+ * The element count is atomic and an insert reserves its place before linking, so "full" means
+ * max_entries keys however many threads insert.
  *
- * Pre-allocated maps (the default) take elements from a pool made at creation; reclaimed
- * elements go back to it. Because an element only returns to the pool after a grace period, a
- * burst of replacements can momentarily outrun the pool: the map then allocates the extra
- * element rather than failing, so "full" means max_entries keys, exactly as Linux.
+ * Replacing a value links a new element in the old one's place; removed elements are reclaimed
+ * after a grace period, so a pointer returned by lookup stays valid until the reader unlocks.
+ * Each CPU slot (struct htab_cpu) keeps a few free elements and the elements it removed: the
+ * latter go to core_call_rcu as one batch of HTAB_BATCH (one grace-period request and one pool
+ * lock per batch instead of per update), and come back to the shared pool when it has passed.
+ *
+ * Pre-allocated maps (the default) take elements from a pool made at creation. Elements wait a
+ * grace period before they return to it, so a burst of replacements can outrun it: the pool
+ * then grows by a block of elements (kept until the map goes) rather than failing, so "full"
+ * means max_entries keys, exactly as Linux, and no update allocates on its own.
  *
  * LRU maps keep their elements on a list in insertion order; a program's lookup sets the
  * element's reference bit (the host's does not, as on Linux). When the map is full an insert
@@ -26,9 +33,18 @@
 
 #include "maps/map_internal.h"
 
+/* Removed elements handed to one grace-period request. */
+#define HTAB_BATCH		64
+/* Elements the pool grows by when replacements outrun grace periods. */
+#define HTAB_GROW		256
+/* Writer stripes: enough that two writers rarely meet, few enough to stay in cache. */
+#define HTAB_STRIPES_MAX	256
+#define HTAB_BUCKETS_PER_STRIPE 32
+#define HTAB_CACHELINE		64
+
 struct htab_pool;
 
-/* A link of the LRU list (map lock held). */
+/* A link of the LRU list (LRU maps' single stripe held). */
 struct htab_lru {
 	struct htab_lru *prev, *next;
 };
@@ -36,7 +52,16 @@ struct htab_lru {
 struct htab_elem {
 	union {
 		struct htab_lru lru;
-		struct core_rcu_head rcu; /* used once the element has left the LRU list */
+		/*
+		 * Off the table (and the LRU list), elements travel in chains: removed ones
+		 * waiting for a grace period, then free ones. The chain's first element carries
+		 * the grace-period request and the link to the pool's next chain.
+		 */
+		struct {
+			struct core_rcu_head rcu;
+			struct htab_elem *batch_next; /* the next element of the chain */
+			struct htab_elem *chain_next; /* first element: the pool's next chain */
+		};
 	};
 	struct htab_pool *pool;			 /* NULL: malloc'ed on its own */
 	const struct map_object_ops *object_ops; /* maps of maps: how to release object */
@@ -48,31 +73,50 @@ struct htab_elem {
 	alignas(8) uint8_t data[]; /* key, padded to 8, then the value area */
 };
 
-/* The pre-allocated elements; alive while the map or a pending reclamation holds it. */
+/* A block of pre-allocated elements, freed with the pool. */
+struct htab_block {
+	struct htab_block *next;
+	alignas(8) uint8_t elems[];
+};
+
+/* The pre-allocated elements; alive while the map or a pending batch holds it. */
 struct htab_pool {
 	atomic_uint refs;
 	pthread_mutex_t lock;
-	struct htab_elem *free_list;
-	void *memory;
+	struct htab_elem *chains; /* free chains of up to HTAB_BATCH elements */
+	struct htab_block *blocks;
+	size_t elem_size;
+};
+
+/*
+ * A writer stripe, alone in its cache line: the lock of its buckets and, under the same lock,
+ * the elements its writers take and remove (one lock per update, no shared list).
+ */
+struct htab_stripe {
+	alignas(HTAB_CACHELINE) _Atomic uint32_t lock;
+	uint32_t n_pending;
+	struct htab_elem *free;	   /* ready for inserts, linked through batch_next */
+	struct htab_elem *pending; /* removed, not yet handed to RCU, linked through batch_next */
 };
 
 struct htab {
 	struct ebpf_map map;
 	_Atomic(struct htab_elem *) *buckets;
 	uint32_t n_buckets; /* a power of two */
+	uint32_t n_stripes; /* a power of two, at most n_buckets */
 	uint32_t seed;
 	uint32_t key_stride;   /* key_size rounded up to 8 */
 	uint32_t value_stride; /* one value (one CPU's slot) rounded up to 8 */
 	uint32_t ncpus;	       /* value slots per element: 1 or the possible CPUs */
+	uint32_t batch;	       /* removed elements per grace-period request */
 	size_t elem_size;
 	bool percpu, lru, objects;
 	struct map_attr inner_tmpl; /* hash of maps */
-	pthread_mutex_t lock;
-	uint32_t count;		  /* under lock */
+	atomic_uint count;
+	struct htab_stripe *stripes;
 	struct htab_lru lru_head; /* sentinel: next is the newest, prev the oldest */
 	struct htab_pool *pool;	  /* NULL with BPF_F_NO_PREALLOC */
 };
-
 #define HTAB_FLAGS                                                                                 \
 	(MAP_F_NO_PREALLOC | MAP_F_NO_COMMON_LRU | MAP_F_NUMA_NODE | MAP_F_ACCESS_MASK |           \
 	 MAP_F_ZERO_SEED | MAP_F_INNER_MAP)
@@ -148,24 +192,79 @@ static void pool_put(struct htab_pool *pool)
 {
 	if (atomic_fetch_sub(&pool->refs, 1) != 1)
 		return;
+	while (pool->blocks) {
+		struct htab_block *next = pool->blocks->next;
+
+		free(pool->blocks);
+		pool->blocks = next;
+	}
 	pthread_mutex_destroy(&pool->lock);
-	free(pool->memory);
 	free(pool);
 }
 
-static struct htab_elem *elem_get(struct htab *h)
+/* Pool lock held: adds a chain of elements to the free chains. */
+static void pool_push_chain(struct htab_pool *pool, struct htab_elem *chain)
 {
-	struct htab_pool *pool = h->pool;
-	struct htab_elem *e = NULL;
+	chain->chain_next = pool->chains;
+	pool->chains = chain;
+}
 
-	if (pool) {
-		pthread_mutex_lock(&pool->lock);
-		e = pool->free_list;
-		if (e)
-			pool->free_list = atomic_load_explicit(&e->next, memory_order_relaxed);
-		pthread_mutex_unlock(&pool->lock);
+/* Pool lock held: adds n new elements to the free chains, HTAB_BATCH per chain. */
+static int pool_grow(struct htab_pool *pool, uint32_t n)
+{
+	struct htab_block *block = calloc(1, sizeof(*block) + (size_t)n * pool->elem_size);
+	struct htab_elem *chain = NULL;
+
+	if (!block)
+		return -ENOMEM;
+	block->next = pool->blocks;
+	pool->blocks = block;
+	for (uint32_t i = 0; i < n; i++) {
+		struct htab_elem *e =
+		    (struct htab_elem *)(block->elems + (size_t)i * pool->elem_size);
+
+		e->pool = pool;
+		e->batch_next = chain;
+		chain = e;
+		if ((i + 1) % HTAB_BATCH == 0 || i + 1 == n) {
+			pool_push_chain(pool, chain);
+			chain = NULL;
+		}
 	}
-	if (!e) {
+	return 0;
+}
+
+/* Stripe held, its free elements used up: takes a free chain of the pool. */
+static int stripe_refill(struct htab_pool *pool, struct htab_stripe *c)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&pool->lock);
+	if (!pool->chains)
+		err = pool_grow(pool, HTAB_GROW);
+	if (pool->chains) {
+		c->free = pool->chains;
+		pool->chains = c->free->chain_next;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	return c->free ? 0 : err;
+}
+
+/* Stripe held: a fresh element, from the stripe's free elements (or malloc without a pool). */
+static struct htab_elem *elem_get(struct htab *h, struct htab_stripe *c)
+{
+	struct htab_elem *e;
+
+	if (h->pool) {
+		if (!c->free && stripe_refill(h->pool, c))
+			return NULL;
+		e = c->free;
+		c->free = e->batch_next;
+		/* Free elements are cold (they waited a grace period): fetch the next one now,
+		 * not when the next insert needs it. */
+		if (c->free)
+			__builtin_prefetch(c->free, 1);
+	} else {
 		e = malloc(h->elem_size);
 		if (!e)
 			return NULL;
@@ -179,43 +278,98 @@ static struct htab_elem *elem_get(struct htab *h)
 	return e;
 }
 
-/* Gives an element back for good: its object reference, then its memory. */
-static void elem_release(struct htab_elem *e)
+/*
+ * A grace period after the batch was handed over: pooled elements go back to the pool as the
+ * chain they are, without touching each (they are cold by now). Elements holding objects
+ * release them first; malloc'ed ones are freed.
+ */
+static void batch_free_rcu(struct core_rcu_head *head)
 {
-	struct htab_pool *pool = e->pool;
+	struct htab_elem *chain = caa_container_of(head, struct htab_elem, rcu);
+	struct htab_pool *pool = chain->pool;
+	bool walk = !pool || chain->object_ops; /* all of a chain come from one map */
 
-	if (e->object_ops && e->object)
-		e->object_ops->release(e->object);
-	if (!pool) {
-		free(e);
-		return;
+	for (struct htab_elem *e = chain, *next; walk && e; e = next) {
+		next = e->batch_next;
+		if (e->object_ops && e->object) {
+			e->object_ops->release(e->object);
+			e->object = NULL;
+		}
+		if (!pool)
+			free(e);
 	}
+	if (!pool)
+		return;
 	pthread_mutex_lock(&pool->lock);
-	atomic_store_explicit(&e->next, pool->free_list, memory_order_relaxed);
-	pool->free_list = e;
+	pool_push_chain(pool, chain);
 	pthread_mutex_unlock(&pool->lock);
+	pool_put(pool);
 }
 
-static void elem_free_rcu(struct core_rcu_head *head)
+/* Stripe held: takes its removed elements, to hand to batch_submit once unlocked. */
+static struct htab_elem *stripe_take_pending(struct htab_stripe *c)
 {
-	struct htab_elem *e = caa_container_of(head, struct htab_elem, rcu);
-	struct htab_pool *pool;
+	struct htab_elem *batch = c->pending;
 
-	pool = e->pool;
-	elem_release(e);
-	if (pool)
-		pool_put(pool);
+	c->pending = NULL;
+	c->n_pending = 0;
+	return batch;
 }
 
-/* Reclaims an unlinked element once every reader that may see it has left. */
-static void elem_free_deferred(struct htab_elem *e)
+/* Reclaims a batch of unlinked elements once every reader that may see them has left. */
+static void batch_submit(struct htab_elem *batch)
 {
-	if (e->pool)
-		atomic_fetch_add(&e->pool->refs, 1);
-	core_call_rcu(&e->rcu, elem_free_rcu);
+	if (!batch)
+		return;
+	if (batch->pool)
+		atomic_fetch_add(&batch->pool->refs, 1);
+	core_call_rcu(&batch->rcu, batch_free_rcu);
 }
 
-/* ---- LRU list (map lock held) ------------------------------------------------------------ */
+/* Stripe held: queues an unlinked element; returns a full batch to submit, or NULL. */
+static struct htab_elem *elem_free_deferred(struct htab *h, struct htab_stripe *c,
+					    struct htab_elem *e)
+{
+	e->batch_next = c->pending;
+	c->pending = e;
+	if (++c->n_pending < h->batch)
+		return NULL;
+	return stripe_take_pending(c);
+}
+
+/* ---- Writers' locks ---------------------------------------------------------------------- */
+
+/* What a writer holds: the stripe of its key's bucket. */
+struct htab_writer {
+	struct htab_stripe *stripe;
+	struct htab_elem *batch; /* to submit once the stripe is released */
+};
+
+static void htab_write_begin(struct htab *h, uint32_t hash, struct htab_writer *w)
+{
+	w->stripe = &h->stripes[hash & (h->n_stripes - 1)];
+	w->batch = NULL;
+	map_spin_lock((void *)&w->stripe->lock);
+}
+
+static void htab_write_end(struct htab_writer *w)
+{
+	map_spin_unlock((void *)&w->stripe->lock);
+	batch_submit(w->batch);
+}
+
+/* Stripe held: e is unlinked; it waits in the stripe's batch (submitted with write_end). */
+static void htab_retire(struct htab *h, struct htab_writer *w, struct htab_elem *e)
+{
+	struct htab_elem *batch = elem_free_deferred(h, w->stripe, e);
+
+	if (!batch)
+		return;
+	batch_submit(w->batch); /* a second batch in one operation: rare, hand the first now */
+	w->batch = batch;
+}
+
+/* ---- LRU list (the single stripe held) -------------------------------------------------- */
 
 static void lru_unlink(struct htab_elem *e)
 {
@@ -239,10 +393,11 @@ static struct htab_elem *lru_oldest(struct htab *h)
 /* The oldest element not looked up since the last scan (second chance for the others). */
 static struct htab_elem *lru_pick_victim(struct htab *h)
 {
+	uint32_t count = atomic_load_explicit(&h->count, memory_order_relaxed);
 	struct htab_elem *e = lru_oldest(h);
 
 	/* Bounded: after one pass every bit was cleared (readers may set some again). */
-	for (uint32_t i = 0; i < 2 * h->count + 1; i++) {
+	for (uint32_t i = 0; i < 2 * count + 1; i++) {
 		e = lru_oldest(h);
 		if (!atomic_exchange_explicit(&e->ref, false, memory_order_relaxed))
 			break;
@@ -291,35 +446,45 @@ static struct htab_elem *htab_find(struct htab *h, const void *key, uint32_t has
 	return NULL;
 }
 
-/* Map lock held: the link that points at the element with this key, or NULL. */
+/* Stripe held: the link that points at the element with this key, or NULL. */
 static _Atomic(struct htab_elem *) *htab_find_link(struct htab *h, const void *key, uint32_t hash)
 {
 	_Atomic(struct htab_elem *) *link = htab_bucket(h, hash);
 	struct htab_elem *e;
 
 	for (; (e = atomic_load_explicit(link, memory_order_relaxed)); link = &e->next) {
-		if (e->hash == hash && !memcmp(e->data, key, h->map.attr.key_size))
+		if (e->hash == hash && keys_equal(e->data, key, h->map.attr.key_size))
 			return link;
 	}
 	return NULL;
 }
 
-/* Map lock held: unlinks e (found through link) and schedules its reclamation. */
-static void htab_remove(struct htab *h, _Atomic(struct htab_elem *) *link, struct htab_elem *e)
+/* Stripe held: unlinks e (found through link) and queues its reclamation. */
+static void htab_remove(struct htab *h, struct htab_writer *w, _Atomic(struct htab_elem *) *link,
+			struct htab_elem *e)
 {
 	atomic_store_explicit(link, atomic_load_explicit(&e->next, memory_order_relaxed),
 			      memory_order_release);
 	if (h->lru)
 		lru_unlink(e);
-	h->count--;
-	elem_free_deferred(e);
+	atomic_fetch_sub_explicit(&h->count, 1, memory_order_relaxed);
+	htab_retire(h, w, e);
 }
 
-static void htab_evict(struct htab *h)
+static void htab_evict(struct htab *h, struct htab_writer *w)
 {
 	struct htab_elem *victim = lru_pick_victim(h);
 
-	htab_remove(h, htab_find_link(h, victim->data, victim->hash), victim);
+	htab_remove(h, w, htab_find_link(h, victim->data, victim->hash), victim);
+}
+
+/* Takes a place for a new key: false when the map holds max_entries keys. */
+static bool htab_reserve(struct htab *h)
+{
+	if (atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed) < h->map.attr.max_entries)
+		return true;
+	atomic_fetch_sub_explicit(&h->count, 1, memory_order_relaxed);
+	return false;
 }
 
 /* ---- Values ------------------------------------------------------------------------------ */
@@ -381,8 +546,8 @@ static void values_copy_out(struct htab *h, struct htab_elem *e, void *value)
 
 /* ---- Update ------------------------------------------------------------------------------ */
 
-/* Map lock held: inserts or replaces, following Linux's order of checks. */
-static int htab_update_locked(struct htab *h, const void *key, uint32_t hash,
+/* Stripe held: inserts or replaces, following Linux's order of checks. */
+static int htab_update_locked(struct htab *h, struct htab_writer *w, const void *key, uint32_t hash,
 			      const struct htab_value_src *src, uint64_t flags)
 {
 	_Atomic(struct htab_elem *) *link = htab_find_link(h, key, hash);
@@ -397,15 +562,20 @@ static int htab_update_locked(struct htab *h, const void *key, uint32_t hash,
 		values_copy_in(h, old, src, false); /* in place, as Linux */
 		return 0;
 	}
-	if (!old && h->count >= h->map.attr.max_entries) {
+	if (!old && !htab_reserve(h)) {
 		if (!h->lru)
 			return -E2BIG;
-		htab_evict(h);
-		link = NULL; /* eviction may have changed the chain; the key is still absent */
+		/* The single stripe keeps other inserts out: the evicted place is ours. */
+		htab_evict(h, w);
+		if (!htab_reserve(h))
+			return -E2BIG;
 	}
-	e = elem_get(h);
-	if (!e)
+	e = elem_get(h, w->stripe);
+	if (!e) {
+		if (!old)
+			atomic_fetch_sub_explicit(&h->count, 1, memory_order_relaxed);
 		return -ENOMEM;
+	}
 	e->hash = hash;
 	memcpy(e->data, key, h->map.attr.key_size);
 	e->object_ops = h->objects ? h->map.object_ops : NULL;
@@ -415,12 +585,11 @@ static int htab_update_locked(struct htab *h, const void *key, uint32_t hash,
 		atomic_store_explicit(link, e, memory_order_release);
 		if (h->lru)
 			lru_unlink(old);
-		elem_free_deferred(old);
+		htab_retire(h, w, old);
 	} else {
-		link = htab_bucket(h, hash);
+		link = htab_bucket(h, hash); /* eviction may have changed the chain */
 		atomic_init(&e->next, atomic_load_explicit(link, memory_order_relaxed));
 		atomic_store_explicit(link, e, memory_order_release);
-		h->count++;
 	}
 	if (h->lru)
 		lru_push_newest(h, e);
@@ -430,15 +599,16 @@ static int htab_update_locked(struct htab *h, const void *key, uint32_t hash,
 static int htab_update_src(struct htab *h, const void *key, const struct htab_value_src *src,
 			   uint64_t flags)
 {
+	struct htab_writer w;
 	uint32_t hash;
 	int err;
 
 	if (!map_update_flags_valid(flags))
 		return -EINVAL;
 	hash = htab_hash(h, key);
-	pthread_mutex_lock(&h->lock);
-	err = htab_update_locked(h, key, hash, src, flags);
-	pthread_mutex_unlock(&h->lock);
+	htab_write_begin(h, hash, &w);
+	err = htab_update_locked(h, &w, key, hash, src, flags);
+	htab_write_end(&w);
 	return err;
 }
 
@@ -517,15 +687,16 @@ static int htab_delete(struct ebpf_map *map, const void *key)
 	struct htab *h = to_htab(map);
 	uint32_t hash = htab_hash(h, key);
 	_Atomic(struct htab_elem *) *link;
+	struct htab_writer w;
 	int err = -ENOENT;
 
-	pthread_mutex_lock(&h->lock);
+	htab_write_begin(h, hash, &w);
 	link = htab_find_link(h, key, hash);
 	if (link) {
-		htab_remove(h, link, atomic_load_explicit(link, memory_order_relaxed));
+		htab_remove(h, &w, link, atomic_load_explicit(link, memory_order_relaxed));
 		err = 0;
 	}
-	pthread_mutex_unlock(&h->lock);
+	htab_write_end(&w);
 	return err;
 }
 
@@ -534,18 +705,19 @@ static int htab_lookup_and_delete_copy(struct ebpf_map *map, const void *key, vo
 	struct htab *h = to_htab(map);
 	uint32_t hash = htab_hash(h, key);
 	_Atomic(struct htab_elem *) *link;
+	struct htab_writer w;
 	struct htab_elem *e;
 	int err = -ENOENT;
 
-	pthread_mutex_lock(&h->lock);
+	htab_write_begin(h, hash, &w);
 	link = htab_find_link(h, key, hash);
 	if (link) {
 		e = atomic_load_explicit(link, memory_order_relaxed);
 		values_copy_out(h, e, value);
-		htab_remove(h, link, e);
+		htab_remove(h, &w, link, e);
 		err = 0;
 	}
-	pthread_mutex_unlock(&h->lock);
+	htab_write_end(&w);
 	return err;
 }
 
@@ -648,29 +820,49 @@ static uint32_t roundup_pow2(uint32_t n)
 
 static int htab_pool_create(struct htab *h)
 {
-	uint32_t n = h->map.attr.max_entries;
 	struct htab_pool *pool = calloc(1, sizeof(*pool));
-	uint8_t *memory;
 
 	if (!pool)
 		return -ENOMEM;
-	memory = calloc(n, h->elem_size);
-	if (!memory) {
-		free(pool);
-		return -ENOMEM;
-	}
 	atomic_init(&pool->refs, 1);
 	pthread_mutex_init(&pool->lock, NULL);
-	pool->memory = memory;
-	for (uint32_t i = n; i-- > 0;) {
-		struct htab_elem *e = (struct htab_elem *)(memory + (size_t)i * h->elem_size);
-
-		e->pool = pool;
-		atomic_init(&e->next, pool->free_list);
-		pool->free_list = e;
-	}
+	pool->elem_size = h->elem_size;
 	h->pool = pool;
-	return 0;
+	return pool_grow(pool, h->map.attr.max_entries);
+}
+
+/* Zeroed, cache-line aligned memory for n objects of size (a multiple of the line). */
+static void *alloc_lines(size_t n, size_t size)
+{
+	void *p = aligned_alloc(HTAB_CACHELINE, n * size);
+
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
+/* LRU maps: one stripe (their list spans the buckets); others: one per HTAB_BUCKETS_PER_STRIPE. */
+static uint32_t htab_stripes(const struct htab *h)
+{
+	uint32_t n = h->n_buckets / HTAB_BUCKETS_PER_STRIPE;
+
+	if (h->lru || n == 0)
+		return 1;
+	return n < HTAB_STRIPES_MAX ? n : HTAB_STRIPES_MAX;
+}
+
+/*
+ * Removed elements a stripe gathers before one grace-period request: at most HTAB_BATCH, and
+ * no more than the map's share per stripe, so that waiting elements stay within about the
+ * map's size. Maps of maps release inner maps at once: a replaced map must not wait.
+ */
+static uint32_t htab_batch(const struct htab *h)
+{
+	uint32_t share = h->map.attr.max_entries / h->n_stripes;
+
+	if (h->objects || share == 0)
+		return 1;
+	return share < HTAB_BATCH ? share : HTAB_BATCH;
 }
 
 static void htab_init_layout(struct htab *h, const struct map_attr *attr)
@@ -686,6 +878,8 @@ static void htab_init_layout(struct htab *h, const struct map_attr *attr)
 	h->elem_size =
 	    sizeof(struct htab_elem) + h->key_stride + (size_t)h->value_stride * h->ncpus;
 	h->n_buckets = roundup_pow2(attr->max_entries);
+	h->n_stripes = htab_stripes(h);
+	h->batch = htab_batch(h);
 	/* Any value will do: chains stay short for keys a program does not choose adversarially. */
 	h->seed = (attr->map_flags & MAP_F_ZERO_SEED) ? 0 : (uint32_t)(uintptr_t)h * 2654435761u;
 	h->lru_head.next = h->lru_head.prev = &h->lru_head;
@@ -698,8 +892,8 @@ static int htab_alloc(const struct map_attr *attr, struct ebpf_map **map, const 
 
 	if (!h)
 		return -ENOMEM;
-	htab_init_layout(h, attr);
 	h->map.attr = *attr;
+	htab_init_layout(h, attr);
 	if (h->objects) {
 		err = map_copy_template(attr, &h->inner_tmpl, why);
 		if (err)
@@ -707,25 +901,39 @@ static int htab_alloc(const struct map_attr *attr, struct ebpf_map **map, const 
 		err = -ENOMEM;
 	}
 	h->buckets = calloc(h->n_buckets, sizeof(*h->buckets));
-	if (!h->buckets)
+	h->stripes = alloc_lines(h->n_stripes, sizeof(*h->stripes));
+	if (!h->buckets || !h->stripes)
 		goto err_free;
 	if (!(attr->map_flags & MAP_F_NO_PREALLOC) && htab_pool_create(h))
 		goto err_free;
-	pthread_mutex_init(&h->lock, NULL);
 	*map = &h->map;
 	return 0;
 
 err_free:
+	if (h->pool)
+		pool_put(h->pool);
+	free(h->stripes);
 	free(h->buckets);
 	free(h);
 	return err;
 }
 
-/* No reader can reach the map any more: elements still linked are released now. */
+/* The stripes' removed elements go to RCU (free ones go with the pool's blocks). */
+static void htab_drain_stripes(struct htab *h)
+{
+	for (uint32_t i = 0; i < h->n_stripes; i++)
+		batch_submit(stripe_take_pending(&h->stripes[i]));
+}
+
+/*
+ * No reader can reach the map any more: elements still linked are released now. Removed ones
+ * may still be seen by readers that found them before: they wait for their grace period.
+ */
 static void htab_free(struct ebpf_map *map)
 {
 	struct htab *h = to_htab(map);
 
+	htab_drain_stripes(h);
 	for (uint32_t b = 0; b < h->n_buckets; b++) {
 		struct htab_elem *e = atomic_load_explicit(&h->buckets[b], memory_order_relaxed);
 
@@ -742,7 +950,7 @@ static void htab_free(struct ebpf_map *map)
 	}
 	if (h->pool)
 		pool_put(h->pool);
-	pthread_mutex_destroy(&h->lock);
+	free(h->stripes);
 	free(h->buckets);
 	free(h);
 }

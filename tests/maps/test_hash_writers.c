@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Concurrent writers of hash maps (per-bucket stripes, atomic count, per-CPU element caches):
+ * two threads update and delete the same and different keys, and the final contents must be
+ * exactly what the operations say. Bounded by operation counts, not time; meant to run under
+ * ThreadSanitizer as well (label `concurrency`).
+ */
+#include <pthread.h>
+
+#include "maps/map_test.h"
+
+#define THREADS	    2
+#define ROUNDS	    2000
+#define KEYS	    64
+#define RACE_ROUNDS 300 /* two barriers each */
+
+struct writers {
+	struct ebpf_map *map;
+	pthread_barrier_t start;
+	uint32_t n_keys;
+	uint32_t ncpus; /* value slots the host passes: 1, or the CPUs for per-CPU maps */
+	atomic_long inserted, deleted, refused, unexpected;
+};
+
+struct writer_arg {
+	struct writers *w;
+	uint32_t id;
+};
+
+static void run_threads(struct writers *w, void *(*fn)(void *))
+{
+	struct writer_arg args[THREADS];
+	pthread_t tid[THREADS];
+
+	pthread_barrier_init(&w->start, NULL, THREADS);
+	for (uint32_t t = 0; t < THREADS; t++) {
+		args[t] = (struct writer_arg){ w, t };
+		assert_int_equal(pthread_create(&tid[t], NULL, fn, &args[t]), 0);
+	}
+	for (uint32_t t = 0; t < THREADS; t++)
+		pthread_join(tid[t], NULL);
+	pthread_barrier_destroy(&w->start);
+}
+
+static uint64_t value_of(uint32_t key, uint32_t round)
+{
+	return ((uint64_t)key << 32) | round;
+}
+
+/* Both threads race to insert (BPF_NOEXIST) then delete every key: one of them wins each. A
+ * lost link or a key inserted twice makes the counts differ. */
+static void *race_same_keys(void *arg)
+{
+	struct writer_arg *a = arg;
+	struct writers *w = a->w;
+
+	for (uint32_t r = 0; r < RACE_ROUNDS; r++) {
+		pthread_barrier_wait(&w->start); /* a round's inserts start on an empty map */
+		for (uint32_t k = 0; k < w->n_keys; k++) {
+			uint32_t key = (k + a->id * 7) % w->n_keys; /* meet in different orders */
+			uint64_t v = value_of(key, r);
+			int err = ebpf_map_update_elem(w->map, &key, &v, EBPF_NOEXIST);
+
+			if (!err)
+				atomic_fetch_add(&w->inserted, 1);
+			else if (err != -EEXIST)
+				atomic_fetch_add(&w->unexpected, 1);
+		}
+		pthread_barrier_wait(&w->start); /* and its deletes on a full one */
+		for (uint32_t k = 0; k < w->n_keys; k++) {
+			uint32_t key = (k + a->id * 11) % w->n_keys;
+			int err = ebpf_map_delete_elem(w->map, &key);
+
+			if (!err)
+				atomic_fetch_add(&w->deleted, 1);
+			else if (err != -ENOENT)
+				atomic_fetch_add(&w->unexpected, 1);
+		}
+	}
+	return NULL;
+}
+
+static void same_keys(enum ebpf_map_type type, uint32_t flags)
+{
+	struct writers w = { .map = test_map_flags(type, 4, 8, KEYS, flags), .n_keys = KEYS };
+	uint32_t key;
+
+	run_threads(&w, race_same_keys);
+	assert_int_equal(atomic_load(&w.unexpected), 0);
+	/* Each round inserts each key exactly once, and deletes it exactly once. */
+	assert_int_equal(atomic_load(&w.inserted), (long)RACE_ROUNDS * KEYS);
+	assert_int_equal(atomic_load(&w.deleted), (long)RACE_ROUNDS * KEYS);
+	assert_int_equal(ebpf_map_get_next_key(w.map, NULL, &key), -ENOENT);
+	test_rcu_barrier();
+	map_destroy(w.map);
+}
+
+static void test_same_keys_hash(void **state)
+{
+	(void)state;
+	same_keys(EBPF_MAP_TYPE_HASH, 0);
+}
+
+static void test_same_keys_no_prealloc(void **state)
+{
+	(void)state;
+	same_keys(EBPF_MAP_TYPE_HASH, EBPF_F_NO_PREALLOC);
+}
+
+static void test_same_keys_lru(void **state)
+{
+	(void)state;
+	same_keys(EBPF_MAP_TYPE_LRU_HASH, 0);
+}
+
+/*
+ * Each thread owns half of the keys: it inserts them, replaces each value ROUNDS times (every
+ * per-CPU slot, for per-CPU maps) and deletes every third key. The final map is exactly the
+ * survivors with their last values.
+ */
+static void *own_keys(void *arg)
+{
+	struct writer_arg *a = arg;
+	struct writers *w = a->w;
+	uint32_t half = w->n_keys / THREADS;
+	uint64_t values[64];
+
+	pthread_barrier_wait(&w->start);
+	for (uint32_t r = 0; r < ROUNDS; r++) {
+		for (uint32_t key = a->id * half; key < (a->id + 1) * half; key++) {
+			for (uint32_t cpu = 0; cpu < w->ncpus; cpu++)
+				values[cpu] = value_of(key, r);
+			if (ebpf_map_update_elem(w->map, &key, values, EBPF_ANY))
+				atomic_fetch_add(&w->unexpected, 1);
+		}
+	}
+	for (uint32_t key = a->id * half; key < (a->id + 1) * half; key += 3) {
+		if (ebpf_map_delete_elem(w->map, &key))
+			atomic_fetch_add(&w->unexpected, 1);
+	}
+	return NULL;
+}
+
+static void check_own_keys(struct writers *w)
+{
+	uint32_t half = w->n_keys / THREADS, count = 0, key, *prev = NULL, next;
+	uint64_t values[64];
+
+	for (key = 0; key < w->n_keys; key++) {
+		bool deleted = (key % half) % 3 == 0;
+		int err = ebpf_map_lookup_elem(w->map, &key, values);
+
+		if (deleted) {
+			assert_int_equal(err, -ENOENT);
+			continue;
+		}
+		assert_int_equal(err, 0);
+		/* Per-CPU: the host's update wrote every slot. */
+		for (uint32_t cpu = 0; cpu < w->ncpus; cpu++)
+			assert_int_equal(values[cpu], value_of(key, ROUNDS - 1));
+	}
+	while (ebpf_map_get_next_key(w->map, prev, &next) == 0) {
+		count++;
+		key = next;
+		prev = &key;
+	}
+	assert_int_equal(count, w->n_keys - 2 * ((half + 2) / 3));
+}
+
+static void different_keys(enum ebpf_map_type type, uint32_t flags)
+{
+	uint32_t ncpus = type == EBPF_MAP_TYPE_PERCPU_HASH ? ebpf_num_possible_cpus() : 1;
+	struct writers w = { .n_keys = KEYS, .ncpus = ncpus };
+
+	if (ncpus > 64)
+		skip(); /* the test's value buffers */
+	w.map = test_map_flags(type, 4, 8, KEYS, flags);
+	run_threads(&w, own_keys);
+	assert_int_equal(atomic_load(&w.unexpected), 0);
+	check_own_keys(&w);
+	test_rcu_barrier();
+	map_destroy(w.map);
+}
+
+static void test_different_keys_hash(void **state)
+{
+	(void)state;
+	different_keys(EBPF_MAP_TYPE_HASH, 0);
+}
+
+static void test_different_keys_no_prealloc(void **state)
+{
+	(void)state;
+	different_keys(EBPF_MAP_TYPE_HASH, EBPF_F_NO_PREALLOC);
+}
+
+static void test_different_keys_percpu(void **state)
+{
+	(void)state;
+	different_keys(EBPF_MAP_TYPE_PERCPU_HASH, 0);
+}
+
+static void test_different_keys_lru(void **state)
+{
+	(void)state;
+	different_keys(EBPF_MAP_TYPE_LRU_HASH, 0);
+}
+
+/* Both threads insert distinct keys into a map with room for KEYS: exactly KEYS get in. */
+static void *fill_past_full(void *arg)
+{
+	struct writer_arg *a = arg;
+	struct writers *w = a->w;
+
+	pthread_barrier_wait(&w->start);
+	for (uint32_t i = 0; i < 2 * KEYS; i++) {
+		uint32_t key = i * THREADS + a->id;
+		uint64_t v = key;
+		int err = ebpf_map_update_elem(w->map, &key, &v, EBPF_ANY);
+
+		if (!err)
+			atomic_fetch_add(&w->inserted, 1);
+		else if (err == -E2BIG)
+			atomic_fetch_add(&w->refused, 1);
+		else
+			atomic_fetch_add(&w->unexpected, 1);
+	}
+	return NULL;
+}
+
+static void test_full_means_max_entries(void **state)
+{
+	struct writers w = { .map = test_map(EBPF_MAP_TYPE_HASH, 4, 8, KEYS), .n_keys = KEYS };
+	uint32_t count = 0, key, *prev = NULL, next;
+
+	(void)state;
+	run_threads(&w, fill_past_full);
+	assert_int_equal(atomic_load(&w.unexpected), 0);
+	assert_int_equal(atomic_load(&w.inserted), KEYS);
+	assert_int_equal(atomic_load(&w.refused), (long)THREADS * 2 * KEYS - KEYS);
+	while (ebpf_map_get_next_key(w.map, prev, &next) == 0) {
+		count++;
+		key = next;
+		prev = &key;
+	}
+	assert_int_equal(count, KEYS);
+	test_rcu_barrier();
+	map_destroy(w.map);
+}
+
+/*
+ * Replacements keep an element's place in its chain: a full iteration during them visits every
+ * key exactly once. Replacing a full map also needs more elements than max_entries while the
+ * replaced ones wait for their grace period, and must never fail.
+ */
+struct iterate_run {
+	struct ebpf_map *map;
+	atomic_bool stop;
+	atomic_long unexpected;
+};
+
+static void *replace_all(void *arg)
+{
+	struct iterate_run *run = arg;
+
+	for (uint32_t r = 0; r < ROUNDS; r++) {
+		for (uint32_t key = 0; key < KEYS; key++) {
+			uint64_t v = value_of(key, r);
+
+			if (ebpf_map_update_elem(run->map, &key, &v, EBPF_EXIST))
+				atomic_fetch_add(&run->unexpected, 1);
+		}
+	}
+	atomic_store(&run->stop, true);
+	return NULL;
+}
+
+static void test_iterate_while_replacing(void **state)
+{
+	struct iterate_run run = { .map = test_map(EBPF_MAP_TYPE_HASH, 4, 8, KEYS) };
+	pthread_t tid;
+	long passes = 0;
+
+	(void)state;
+	for (uint32_t key = 0; key < KEYS; key++) {
+		uint64_t v = value_of(key, 0);
+
+		assert_int_equal(ebpf_map_update_elem(run.map, &key, &v, EBPF_NOEXIST), 0);
+	}
+	assert_int_equal(pthread_create(&tid, NULL, replace_all, &run), 0);
+	do {
+		uint8_t seen[KEYS] = { 0 };
+		uint32_t key, *prev = NULL, next, count = 0;
+
+		while (ebpf_map_get_next_key(run.map, prev, &next) == 0) {
+			assert_true(next < KEYS);
+			assert_int_equal(seen[next]++, 0);
+			count++;
+			key = next;
+			prev = &key;
+		}
+		assert_int_equal(count, KEYS);
+		passes++;
+	} while (!atomic_load(&run.stop));
+	pthread_join(tid, NULL);
+	assert_int_equal(atomic_load(&run.unexpected), 0);
+	assert_true(passes > 0);
+	test_rcu_barrier();
+	map_destroy(run.map);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_keys_hash),
+		cmocka_unit_test(test_same_keys_no_prealloc),
+		cmocka_unit_test(test_same_keys_lru),
+		cmocka_unit_test(test_different_keys_hash),
+		cmocka_unit_test(test_different_keys_no_prealloc),
+		cmocka_unit_test(test_different_keys_percpu),
+		cmocka_unit_test(test_different_keys_lru),
+		cmocka_unit_test(test_full_means_max_entries),
+		cmocka_unit_test(test_iterate_while_replacing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
