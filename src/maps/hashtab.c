@@ -250,6 +250,17 @@ static int stripe_refill(struct htab_pool *pool, struct htab_stripe *c)
 	return c->free ? 0 : err;
 }
 
+/* The first lines of an element about to be written (header, key, small values). */
+static void elem_prefetch(const struct htab *h, const struct htab_elem *e)
+{
+	size_t lines = h->elem_size < 4 * HTAB_CACHELINE ? h->elem_size : 4 * HTAB_CACHELINE;
+
+	if (!e)
+		return;
+	for (size_t off = 0; off < lines; off += HTAB_CACHELINE)
+		__builtin_prefetch((const char *)e + off, 1);
+}
+
 /* Stripe held: a fresh element, from the stripe's free elements (or malloc without a pool). */
 static struct htab_elem *elem_get(struct htab *h, struct htab_stripe *c)
 {
@@ -262,8 +273,7 @@ static struct htab_elem *elem_get(struct htab *h, struct htab_stripe *c)
 		c->free = e->batch_next;
 		/* Free elements are cold (they waited a grace period): fetch the next one now,
 		 * not when the next insert needs it. */
-		if (c->free)
-			__builtin_prefetch(c->free, 1);
+		elem_prefetch(h, c->free);
 	} else {
 		e = malloc(h->elem_size);
 		if (!e)
