@@ -102,6 +102,13 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	PROTO(LP_SEND_SIGNAL_THREAD, 117, "bpf_send_signal_thread", R_TASK, 0, A_ANY),
 	PROTO(LP_PERF_EVENT_OUTPUT, 25, "bpf_perf_event_output", R_PERF, GPL, A_CTX, A_MAP, A_ANY,
 	      A_MEM, A_SZ0),
+	/* perf_event_output of a kernel socket buffer or XDP buffer (struct sk_buff, struct
+	 * xdp_buff: Linux checks the BTF type, here any BTF pointer, verify-only), for tracing
+	 * programs attached where those pass by */
+	PROTO(LP_SKB_OUTPUT, 111, "bpf_skb_output", R_PERF, GPL, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL,
+	      A_MAP, A_ANY, A_MEM, A_SZ0),
+	PROTO(LP_XDP_OUTPUT, 121, "bpf_xdp_output", R_PERF, GPL, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL,
+	      A_MAP, A_ANY, A_MEM, A_SZ0),
 	PROTO(LP_PERF_EVENT_READ, 22, "bpf_perf_event_read", R_PERF, 0, A_MAP, A_ANY),
 	PROTO(LP_PERF_EVENT_READ_VALUE, 55, "bpf_perf_event_read_value", R_PERF, GPL, A_MAP, A_ANY,
 	      A_UMEM, A_SZ),

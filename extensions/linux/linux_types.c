@@ -152,6 +152,8 @@ static const enum linux_proto_key tracing_helpers[] = {
 	LP_SK_STORAGE_DELETE_TRACING,
 	LP_INODE_STORAGE_GET,
 	LP_INODE_STORAGE_DELETE,
+	LP_SKB_OUTPUT,
+	LP_XDP_OUTPUT,
 };
 
 static const enum linux_proto_key raw_tp_helpers[] = {

@@ -389,7 +389,10 @@ int ebpf_object_set_autoload(struct ebpf_object *object, const char *program, bo
  * load in the program type's target BTF (the kernel's for Linux types), with the type's
  * prefix ("btf_trace_", "bpf_lsm_") as for the section's name. target_program names the BTF to
  * look in instead: a loaded program's own (libbpf's attach_prog_fd, fentry on a BPF program);
- * it must have been loaded from an object with BTF and function names one of its functions.
+ * it must have been loaded from an object with BTF, not be attached through BTF itself, and
+ * function must be a FUNC of that BTF (checked here: -EINVAL, -ENOENT). An argument pointing to
+ * the target program type's context (struct xdp_md) is typed as the kernel's object behind it
+ * (struct xdp_buff). The configuration holds a reference to target_program until the load.
  */
 int ebpf_object_set_attach_target(struct ebpf_object *object, const char *program,
 				  const struct ebpf_program *target_program, const char *function);

@@ -6,12 +6,39 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/btf.h>
 
 #include "core/btf_attach.h"
+#include "core/core.h"
 #include "core/error.h"
+
+struct core_btf_blob *core_btf_blob_new(const void *data, size_t size)
+{
+	struct core_btf_blob *blob;
+
+	if (size > UINT32_MAX || !(blob = malloc(sizeof(*blob) + size)))
+		return NULL;
+	atomic_init(&blob->refcount, 1);
+	blob->size = (uint32_t)size;
+	memcpy(blob->data, data, size);
+	return blob;
+}
+
+struct core_btf_blob *core_btf_blob_get(struct core_btf_blob *blob)
+{
+	if (blob)
+		atomic_fetch_add(&blob->refcount, 1);
+	return blob;
+}
+
+void core_btf_blob_put(struct core_btf_blob *blob)
+{
+	if (blob && atomic_fetch_sub(&blob->refcount, 1) == 1)
+		free(blob);
+}
 
 const struct ebpf_btf_attach *core_btf_attach_find(const struct ebpf_program_info *info,
 						   const char *section)
@@ -106,10 +133,127 @@ static int fill_ctx(const struct btf *btf, const struct btf_type *proto,
 	return 0;
 }
 
+/*
+ * The context a program of each Linux type sees and the kernel object behind it (Linux's
+ * bpf_types.h): a program attached to a BPF program's function reads the kernel's object
+ * through an argument declared as the target's context.
+ */
+static const struct {
+	const char *type;
+	const char *ctx;
+	const char *kernel;
+} prog_ctx_types[] = {
+	{ "xdp", "xdp_md", "xdp_buff" },
+	{ "socket_filter", "__sk_buff", "sk_buff" },
+	{ "sched_cls", "__sk_buff", "sk_buff" },
+	{ "sched_act", "__sk_buff", "sk_buff" },
+	{ "cgroup_skb", "__sk_buff", "sk_buff" },
+	{ "lwt_in", "__sk_buff", "sk_buff" },
+	{ "lwt_out", "__sk_buff", "sk_buff" },
+	{ "lwt_xmit", "__sk_buff", "sk_buff" },
+	{ "lwt_seg6local", "__sk_buff", "sk_buff" },
+	{ "sk_skb", "__sk_buff", "sk_buff" },
+	{ "cgroup_sock", "bpf_sock", "sock" },
+	{ "cgroup_sock_addr", "bpf_sock_addr", "bpf_sock_addr_kern" },
+	{ "sock_ops", "bpf_sock_ops", "bpf_sock_ops_kern" },
+	{ "sk_msg", "sk_msg_md", "sk_msg" },
+	{ "kprobe", "pt_regs", "pt_regs" },
+	{ "perf_event", "bpf_perf_event_data", "bpf_perf_event_data_kern" },
+};
+
+static const char *kernel_ctx_name(const char *prog_type, const char *ctx_name)
+{
+	for (size_t i = 0; i < sizeof(prog_ctx_types) / sizeof(prog_ctx_types[0]); i++) {
+		if (!strcmp(prog_type, prog_ctx_types[i].type) &&
+		    !strcmp(ctx_name, prog_ctx_types[i].ctx))
+			return prog_ctx_types[i].kernel;
+	}
+	return NULL;
+}
+
+/* The kernel struct an argument of a BPF program's function points to, or 0: a pointer to the
+ * program's context is one to the kernel's; anything else is a scalar. */
+static uint32_t prog_arg_struct(const struct btf *prog_btf, const char *prog_type,
+				const struct btf *kernel, uint32_t id)
+{
+	uint32_t sid = arg_struct(prog_btf, id);
+	const char *kname;
+	int kid;
+
+	if (!sid)
+		return 0;
+	kname = kernel_ctx_name(
+	    prog_type, btf__name_by_offset(prog_btf, btf__type_by_id(prog_btf, sid)->name_off));
+	if (!kname)
+		return 0;
+	kid = btf__find_by_name_kind(kernel, kname, BTF_KIND_STRUCT);
+	return kid > 0 ? (uint32_t)kid : 0;
+}
+
+static struct btf *prog_btf(const struct ebpf_program *prog)
+{
+	return prog->btf ? btf__new(prog->btf->data, prog->btf->size) : NULL;
+}
+
+int core_btf_attach_prog_check(const struct ebpf_program *target_prog, const char *function)
+{
+	struct btf *btf;
+	int id;
+
+	if (target_prog->btf_attached)
+		return core_error(-EINVAL,
+				  "program '%s' attaches through BTF itself: a program cannot "
+				  "attach to it (as Linux refuses fentry on fentry)",
+				  target_prog->name);
+	btf = prog_btf(target_prog);
+	if (!btf)
+		return core_error(-EINVAL,
+				  "program '%s' was loaded without BTF (compile it with clang -g): "
+				  "its function '%s' has no type to attach by",
+				  target_prog->name, function);
+	id = btf__find_by_name_kind(btf, function, BTF_KIND_FUNC);
+	btf__free(btf);
+	if (id <= 0)
+		return core_error(-ENOENT, "program '%s' has no function '%s' in its BTF",
+				  target_prog->name, function);
+	return 0;
+}
+
+/* The context of a program attached to target_prog's function ctx->target. */
+static int prog_target_ctx(const struct btf *kernel, const struct ebpf_program *target_prog,
+			   const struct ebpf_btf_attach *attach, const char *section,
+			   struct verifier_btf_ctx *ctx)
+{
+	struct btf *btf = prog_btf(target_prog);
+	const struct btf_type *proto;
+	int err;
+
+	if (!btf)
+		return core_error(-EINVAL, "section '%s': program '%s' has no BTF", section,
+				  target_prog->name);
+	proto = target_proto(btf, ctx->target, EBPF_BTF_ATTACH_FUNC);
+	if (!proto) {
+		btf__free(btf);
+		return core_error(-ENOENT,
+				  "section '%s': program '%s' has no function '%s' in its BTF",
+				  section, target_prog->name, ctx->target);
+	}
+	err = fill_ctx(btf, proto, attach, section, ctx);
+	for (uint32_t i = 0; !err && i < btf_vlen(proto); i++)
+		ctx->arg_btf_id[i] =
+		    prog_arg_struct(btf, target_prog->type_name, kernel, btf_params(proto)[i].type);
+	/* fexit: the return value is a scalar (BPF functions return integers) */
+	if (!err && attach->kind == EBPF_BTF_ATTACH_FUNC_RET)
+		ctx->arg_btf_id[ctx->nargs - 1] = 0;
+	btf__free(btf);
+	return err;
+}
+
 int core_btf_attach_ctx(struct core_btf_targets *targets, const struct ebpf_program_info *info,
 			const struct ebpf_btf_attach *attach, const char *section,
-			const char *target, struct verifier_btf_ctx *ctx,
-			struct loader_core_target **target_out, bool *owned)
+			const char *target, const struct ebpf_program *target_prog,
+			struct verifier_btf_ctx *ctx, struct loader_core_target **target_out,
+			bool *owned)
 {
 	const char *slash = strchr(section, '/');
 	const struct btf_type *proto;
@@ -138,6 +282,16 @@ int core_btf_attach_ctx(struct core_btf_targets *targets, const struct ebpf_prog
 	if (err)
 		return err;
 	btf = loader_core_target_btf(*target_out);
+	if (target_prog &&
+	    (attach->kind == EBPF_BTF_ATTACH_TRACEPOINT || (attach->prefix && attach->prefix[0])))
+		err = core_error(-EINVAL,
+				 "section '%s': only fentry, fexit and fmod_ret programs attach to "
+				 "a BPF program's function",
+				 section);
+	else if (target_prog)
+		err = prog_target_ctx(btf, target_prog, attach, section, ctx);
+	if (target_prog)
+		goto out;
 	proto = target_proto(btf, name, attach->kind);
 	if (!proto)
 		err = core_error(-ENOENT,
@@ -146,6 +300,7 @@ int core_btf_attach_ctx(struct core_btf_targets *targets, const struct ebpf_prog
 				 section, kind_entry(attach->kind), name);
 	else
 		err = fill_ctx(btf, proto, attach, section, ctx);
+out:
 	if (err && *owned)
 		loader_core_target_free(*target_out);
 	if (err)

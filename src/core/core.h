@@ -159,6 +159,14 @@ struct core_program_contract {
 	uint32_t helper_count;
 };
 
+/* The .BTF of the object a program came from, shared by the object's programs: a program
+ * attached to one of their functions (ebpf_object_set_attach_target) is typed by it. */
+struct core_btf_blob {
+	atomic_uint refcount;
+	uint32_t size;
+	unsigned char data[];
+};
+
 struct ebpf_program {
 	atomic_uint refcount;
 	uint32_t id;
@@ -198,13 +206,16 @@ struct ebpf_program {
 	char dormant[256];
 	bool rebinding;
 	bool broken; /* a rebind failed halfway through its engine: never usable again */
+	struct core_btf_blob *btf; /* its object's BTF (a reference), NULL without */
+	bool btf_attached;	   /* its context is a BTF target's arguments (fentry, ...) */
 };
 
 /* What the host configured for one program of a parsed object (object_config.c). */
 struct core_program_config {
 	char *type_name;     /* NULL: the type the section names (or opts.program_type) */
 	char *attach_target; /* NULL: the target the section names */
-	bool skip;	     /* autoload off */
+	struct ebpf_program *attach_prog; /* whose BTF types attach_target (a reference), or NULL */
+	bool skip;			  /* autoload off */
 };
 
 enum core_object_state {

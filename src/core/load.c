@@ -39,6 +39,7 @@ struct load_unit {
 	const struct loader_object *lo;		/* NULL for raw programs */
 	const struct core_program_config *cfg;	/* what the host set for it, or NULL */
 	struct core_btf_targets *btf;		/* CO-RE targets, read once per object */
+	struct core_btf_blob *btf_blob;		/* the object's .BTF, kept by its programs */
 	/* This program's instructions that CO-RE poisoned (for the verifier's message). */
 	const struct loader_core_poison *poison;
 	size_t poison_count;
@@ -373,7 +374,8 @@ static int btf_attach_input(const struct ebpf_program *prog, const struct ebpf_p
 				  "be verified (verify_only)",
 				  prog->section, prog->name);
 	err = core_btf_attach_ctx(u->btf, info, attach, prog->section,
-				  u->cfg ? u->cfg->attach_target : NULL, ctx, target, owned);
+				  u->cfg ? u->cfg->attach_target : NULL,
+				  u->cfg ? u->cfg->attach_prog : NULL, ctx, target, owned);
 	if (!err)
 		in->btf_ctx = ctx;
 	return err;
@@ -442,6 +444,7 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 		return core_error(-ENOMEM, "section '%s': out of memory", prog->section);
 	}
 	err = btf_attach_input(prog, info, u, &in, &btf_ctx, &btf_target, &btf_owned);
+	prog->btf_attached = in.btf_ctx != NULL;
 	if (!err) {
 		memset(&result, 0, sizeof(result));
 		err = verifier_verify(&in, &result);
@@ -527,6 +530,7 @@ static int load_with_type(struct core_progtype *type, const struct loader_progra
 		goto fail;
 	}
 	prog->verify_only = u->opts->verify_only;
+	prog->btf = core_btf_blob_get(u->btf_blob);
 	if (u->native)
 		err = find_compiled(prog, &type->info, u, &native_symbol);
 	else
@@ -993,6 +997,8 @@ static void object_forget_parse(struct ebpf_object *obj)
 	for (size_t i = 0; obj->config && obj->lo && i < obj->lo->program_count; i++) {
 		free(obj->config[i].type_name);
 		free(obj->config[i].attach_target);
+		if (obj->config[i].attach_prog)
+			ebpf_program_release(obj->config[i].attach_prog);
 	}
 	free(obj->config);
 	obj->config = NULL;
@@ -1113,6 +1119,9 @@ static int load_parsed(struct ebpf_object *obj, const struct core_native_image *
 	};
 	int err;
 
+	if (lo->btf && !(u.btf_blob = core_btf_blob_new(lo->btf, lo->btf_size)))
+		return core_error(-ENOMEM, "out of memory");
+
 	err = loader_kconfig_resolve(lo, opts->kconfig_path, msg, sizeof(msg));
 	if (err)
 		return core_error(err, "%s", msg);
@@ -1135,6 +1144,7 @@ static int load_parsed(struct ebpf_object *obj, const struct core_native_image *
 	if (!err && !without_storage(opts))
 		err = pin_new_maps(obj, lo);
 	core_btf_targets_free(&btf);
+	core_btf_blob_put(u.btf_blob);
 	return err;
 }
 

@@ -12,6 +12,7 @@
 
 #include <bpf/btf.h>
 
+#include "core/btf_attach.h"
 #include "core/core.h"
 #include "core/error.h"
 #include "loader/loader.h"
@@ -77,6 +78,15 @@ static bool is_kconfig(const struct ebpf_object *obj, const struct loader_map *m
 }
 
 /* ---- programs ---------------------------------------------------------------------------- */
+
+/* Re-records the current message with a prefix naming the object and program. */
+static int error_in_object(const struct ebpf_object *object, const char *program, int err)
+{
+	char saved[1024];
+
+	snprintf(saved, sizeof(saved), "%s", ebpf_last_error());
+	return core_error(err, "object '%s': program '%s': %s", object->name, program, saved);
+}
 
 static int replace_string(char **field, const char *value)
 {
@@ -177,14 +187,15 @@ int ebpf_object_set_attach_target(struct ebpf_object *object, const char *progra
 	if (!function || !function[0])
 		return core_error(-EINVAL, "object '%s': program '%s': no attach target function",
 				  object->name, program);
-	if (target_program)
-		return core_error(-EOPNOTSUPP,
-				  "object '%s': program '%s': attaching to a BPF program's "
-				  "function ('%s' of program '%s') is not supported yet",
-				  object->name, program, function,
-				  ebpf_program_name(target_program));
+	if (target_program && (err = core_btf_attach_prog_check(target_program, function)))
+		return error_in_object(object, program, err);
 	if (replace_string(&object->config[i].attach_target, function))
 		return core_error(-ENOMEM, "object '%s': out of memory", object->name);
+	if (object->config[i].attach_prog)
+		ebpf_program_release(object->config[i].attach_prog);
+	if (target_program)
+		ebpf_program_acquire((struct ebpf_program *)target_program);
+	object->config[i].attach_prog = (struct ebpf_program *)target_program;
 	return 0;
 }
 

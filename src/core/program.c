@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/btf_attach.h"
 #include "core/core.h"
 #include "core/error.h"
 #include "core/rcu.h"
@@ -47,6 +48,7 @@ void core_program_destroy(struct ebpf_program *program)
 	free(program->name);
 	free(program->section);
 	free(program->type_name);
+	core_btf_blob_put(program->btf);
 	free(program);
 }
 

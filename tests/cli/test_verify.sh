@@ -127,6 +127,32 @@ expect 1 "--attach-target of a type attached through no BTF" "$extbpf" verify \
 	--attach-target configured=do_unlinkat
 contains "$work/err" "program type 'sample' attaches nothing through BTF" \
 	"--attach-target: not a BTF-attached type"
+# --attach-target PROG=OBJ:FUNC: fentry/fexit on a BPF program's function (xdpdump's shape),
+# typed by OBJ's BTF; its xdp_buff is the kernel's (CO-RE: the kernel's BTF is needed).
+linux=$2/tests/linux/progs
+if [ -r /sys/kernel/btf/vmlinux ] && [ -f "$linux/prog_target.bpf.o" ]; then
+	target=$linux/prog_target.bpf.o:xdp_target
+	expect 1 "fentry on a BPF program without its target" "$extbpf" verify \
+		"$linux/prog_target.bpf.o" --section trace_entry
+	expect 0 "--attach-target PROG=OBJ:FUNC" "$extbpf" verify "$linux/prog_target.bpf.o" \
+		--attach-target "trace_entry=$target" --attach-target "trace_exit=$target"
+	contains "$work/out" "prog 'trace_exit': accepted as tracing" "OBJ:FUNC: the fexit program"
+	expect 2 "--attach-target OBJ:FUNC of no program" "$extbpf" verify \
+		"$linux/prog_target.bpf.o" --section trace_entry \
+		--attach-target "trace_entry=$linux/prog_target.bpf.o:nope"
+	contains "$work/err" "the target object: object '$linux/prog_target.bpf.o': no program or section named 'nope'" \
+		"OBJ:FUNC: the unknown program"
+	expect 2 "--attach-target OBJ:FUNC of no object" "$extbpf" verify \
+		"$linux/prog_target.bpf.o" --section trace_entry \
+		--attach-target "trace_entry=$work/none.o:xdp_target"
+	contains "$work/err" "the target object: object '$work/none.o'" "OBJ:FUNC: the missing object"
+	expect 1 "a tracer writing the program's xdp_buff" "$extbpf" verify \
+		"$linux/bad/prog_target.bpf.o" --section store_field \
+		--attach-target "store_field=$target"
+	contains "$work/err" "(pointer to kernel type 'xdp_buff') prohibited" "OBJ:FUNC: the store"
+else
+	echo "skipped: --attach-target OBJ:FUNC (no /sys/kernel/btf/vmlinux or no linux test objects)"
+fi
 option_error "--btf without a value" "$extbpf" verify "$progs/sample_count.bpf.o" --btf
 usage_error "no file" "$extbpf" verify
 usage_error "two files" "$extbpf" verify "$progs/sample_count.bpf.o" "$progs/lru.bpf.o"

@@ -710,6 +710,136 @@ static void test_btf_attach_target_configured(void **state)
 			     0);
 }
 
+/* Opens program of object (verify-only) attached to function `function` of target (a loaded
+ * program); *obj stays NULL on failure. */
+static int open_on_program(const char *object, const char *program,
+			   const struct ebpf_program *target, const char *function,
+			   struct ebpf_object **obj)
+{
+	struct ebpf_object_open_opts opts = {
+		.sz = sizeof(opts),
+		.only_program = program,
+		.verify_only = true,
+	};
+	int err = ebpf_object_parse(prog_path(object), &opts, obj);
+
+	if (!err)
+		err = ebpf_object_set_attach_target(*obj, program, target, function);
+	if (!err)
+		err = ebpf_object_load(*obj);
+	if (err) {
+		ebpf_object_close(*obj);
+		*obj = NULL;
+	}
+	return err;
+}
+
+static int verify_on_program(const char *object, const char *program,
+			     const struct ebpf_program *target, const char *function)
+{
+	struct ebpf_object *obj = NULL;
+	int err = open_on_program(object, program, target, function, &obj);
+
+	ebpf_object_close(obj);
+	return err;
+}
+
+/* The XDP program xdp_target of prog_target.bpf.o, verified, as the target of tracers. */
+static struct ebpf_program *xdp_target_program(struct ebpf_object **obj)
+{
+	assert_int_equal(open_object("prog_target.bpf.o", "xdp_target", true, obj), 0);
+	return ebpf_object_find_program(*obj, "xdp_target");
+}
+
+/*
+ * fentry/fexit on a BPF program's function (xdpdump's shape): the arguments typed by the
+ * target program's BTF, its context argument as the kernel's struct xdp_buff; the program
+ * object goes away after the configuration, which keeps the target program.
+ */
+static void test_btf_attach_to_program(void **state)
+{
+	struct ebpf_object *target_obj = NULL, *obj = NULL;
+	struct ebpf_program *target;
+	struct ebpf_object_open_opts opts = {
+		.sz = sizeof(opts),
+		.only_program = "trace_exit",
+		.verify_only = true,
+	};
+
+	if (!packet_ext || !have_kernel_btf()) {
+		print_message("skipped: needs the packet extension and /sys/kernel/btf/vmlinux\n");
+		skip();
+	}
+	target = xdp_target_program(&target_obj);
+	assert_int_equal(
+	    verify_on_program("prog_target.bpf.o", "trace_entry", target, "xdp_target"), 0);
+	assert_int_equal(ebpf_object_parse(prog_path("prog_target.bpf.o"), &opts, &obj), 0);
+	assert_int_equal(ebpf_object_set_attach_target(obj, "trace_exit", target, "xdp_target"), 0);
+	ebpf_object_close(target_obj);
+	assert_int_equal(ebpf_object_load(obj), 0);
+	expect_type(obj, "trace_exit", "tracing");
+	ebpf_object_close(obj);
+	/* Without the program, the section's name is looked up in the kernel: absent there. */
+	assert_int_not_equal(verify_retargeted("prog_target.bpf.o", "trace_entry", NULL), 0);
+	assert_true(error_has("has no function 'xdp_target'"));
+}
+
+/* Unsafe tracers of a program's function, and targets that cannot be attached to. */
+static void test_btf_attach_to_program_unsafe(void **state)
+{
+	static const struct {
+		const char *function;
+		const char *reason;
+	} rows[] = {
+		{ "store_field", "(pointer to kernel type 'xdp_buff') prohibited" },
+		{ "read_past", "access beyond 'xdp_buff'" },
+		{ "arg_index", "'xdp_target' has 1 argument (8 bytes)" },
+		{ "ret_deref", "scalar" },
+		{ "output_stack", "bpf_xdp_output arg1 (r1 = fp-16): expected a kernel object's" },
+	};
+	static const struct ebpf_inst pass[] = {
+		{ .code = 0xb7, .imm = 2 }, /* r0 = XDP_PASS */
+		{ .code = 0x95 },	    /* exit */
+	};
+	struct ebpf_object *target_obj = NULL, *tracer_obj = NULL;
+	struct ebpf_program *target, *raw = NULL;
+	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .verify_only = true };
+
+	if (!packet_ext || !have_kernel_btf()) {
+		print_message("skipped: needs the packet extension and /sys/kernel/btf/vmlinux\n");
+		skip();
+	}
+	target = xdp_target_program(&target_obj);
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		if (!verify_on_program("bad/prog_target.bpf.o", rows[i].function, target,
+				       "xdp_target"))
+			fail_msg("%s: accepted, expected '%s'", rows[i].function, rows[i].reason);
+		if (!error_has(rows[i].reason))
+			fail_msg("%s: wrong reason: %s", rows[i].function, ebpf_last_error());
+	}
+	/* A function the program's BTF does not have. */
+	assert_int_equal(verify_on_program("prog_target.bpf.o", "trace_entry", target, "nope"),
+			 -ENOENT);
+	assert_true(error_has("program 'xdp_target' has no function 'nope' in its BTF"));
+	/* A tracer as the target (Linux refuses fentry on fentry). */
+	assert_int_equal(
+	    open_on_program("prog_target.bpf.o", "trace_entry", target, "xdp_target", &tracer_obj),
+	    0);
+	assert_int_equal(verify_on_program("prog_target.bpf.o", "trace_exit",
+					   ebpf_object_find_program(tracer_obj, "trace_entry"),
+					   "trace_entry"),
+			 -EINVAL);
+	assert_true(error_has("attaches through BTF itself"));
+	ebpf_object_close(tracer_obj);
+	/* A program without BTF. */
+	assert_int_equal(ebpf_program_load_raw("xdp", pass, 2, &opts, &raw), 0);
+	assert_int_equal(verify_on_program("prog_target.bpf.o", "trace_entry", raw, "xdp_target"),
+			 -EINVAL);
+	assert_true(error_has("was loaded without BTF"));
+	ebpf_program_release(raw);
+	ebpf_object_close(target_obj);
+}
+
 static void test_socket_programs(void **state)
 {
 	struct ebpf_object *obj = verify_object("sockets.bpf.o");
@@ -890,6 +1020,8 @@ int main(void)
 		cmocka_unit_test(test_btf_tracing_programs),
 		cmocka_unit_test(test_btf_tracing_unsafe),
 		cmocka_unit_test(test_btf_attach_target_configured),
+		cmocka_unit_test(test_btf_attach_to_program),
+		cmocka_unit_test(test_btf_attach_to_program_unsafe),
 		cmocka_unit_test(test_socket_programs),
 		cmocka_unit_test(test_katran_xdp),
 		cmocka_unit_test(test_packet_access_rights),

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The configuration a tool built on libbpf gives its object between open and load, as options
- * of the object verbs: --attach-target PROG=FUNC (bpf_program__set_attach_target),
+ * of the object verbs: --attach-target PROG=FUNC or PROG=OBJ:FUNC (bpf_program__set_attach_target,
+ * a kernel function or a function of a BPF program),
  * --map-size MAP=N and --map-value-size MAP=N (bpf_map__set_max_entries / set_value_size),
  * --set NAME=VALUE (a global variable, `const volatile` ones included, in --map's value syntax).
  * The object is parsed, configured, then loaded (ebpf_object_parse .. ebpf_object_load).
@@ -106,7 +107,54 @@ static int set_global(const char *verb, struct ebpf_object *obj, const char *nam
 	return ret;
 }
 
-static int apply_config(const char *verb, struct ebpf_object *obj, int opt, const char *arg)
+/*
+ * --attach-target PROG=OBJ:FUNC: PROG attaches to function FUNC of program FUNC in object OBJ
+ * (libbpf's attach_prog_fd), typed by OBJ's BTF. That program of OBJ is verified; the
+ * configuration keeps the program, so the object is closed again here.
+ */
+static int set_prog_target(const char *verb, const struct cli_object_args *a,
+			   struct ebpf_object *obj, const char *prog, const char *target,
+			   const char *where)
+{
+	const char *colon = strrchr(target, ':');
+	struct ebpf_object_open_opts opts = {
+		.sz = sizeof(opts),
+		.verify_only = true,
+		.btf_path = a->btf,
+		.kconfig_path = a->kconfig,
+	};
+	struct ebpf_object *tobj;
+	struct ebpf_program *tprog;
+	char path[4096];
+	int err;
+
+	if (colon == target || !colon[1] || (size_t)(colon - target) >= sizeof(path)) {
+		cli_error(verb, "%s: write PROG=FUNC or PROG=OBJ:FUNC", where);
+		return EXIT_USAGE;
+	}
+	snprintf(path, sizeof(path), "%.*s", (int)(colon - target), target);
+	opts.only_program = colon + 1; /* the others may need targets of their own */
+	if (ebpf_object_open(path, &opts, &tobj)) {
+		cli_error(verb, "%s: the target object: %s", where, ebpf_last_error());
+		return EXIT_USAGE;
+	}
+	tprog = ebpf_object_find_program(tobj, colon + 1);
+	if (!tprog) {
+		cli_error(verb, "%s: object '%s' has no program '%s'", where, path, colon + 1);
+		ebpf_object_close(tobj);
+		return EXIT_USAGE;
+	}
+	err = ebpf_object_set_attach_target(obj, prog, tprog, colon + 1);
+	ebpf_object_close(tobj);
+	if (err) {
+		cli_error(verb, "%s: %s", where, ebpf_last_error());
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int apply_config(const char *verb, const struct cli_object_args *a, struct ebpf_object *obj,
+			int opt, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	char name[256], where[320];
@@ -117,6 +165,8 @@ static int apply_config(const char *verb, struct ebpf_object *obj, int opt, cons
 	snprintf(where, sizeof(where), "%s %s", option_name(opt), arg);
 	if (opt == CLI_OPT_SET)
 		return set_global(verb, obj, name, eq + 1, where);
+	if (opt == CLI_OPT_ATTACH_TARGET && strchr(eq + 1, ':'))
+		return set_prog_target(verb, a, obj, name, eq + 1, where);
 	if (opt == CLI_OPT_ATTACH_TARGET) {
 		err = ebpf_object_set_attach_target(obj, name, NULL, eq + 1);
 	} else if (parse_u32(eq + 1, &n)) {
@@ -137,7 +187,7 @@ static int apply_config(const char *verb, struct ebpf_object *obj, int opt, cons
 int cli_configure_object(const char *verb, const struct cli_object_args *a, struct ebpf_object *obj)
 {
 	for (size_t i = 0; i < a->config_count; i++) {
-		int ret = apply_config(verb, obj, a->configs[i].opt, a->configs[i].arg);
+		int ret = apply_config(verb, a, obj, a->configs[i].opt, a->configs[i].arg);
 
 		if (ret)
 			return ret;

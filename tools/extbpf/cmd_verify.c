@@ -32,7 +32,8 @@ static void verify_usage(FILE *out)
 	fprintf(
 	    out,
 	    "usage: extbpf verify FILE.o [--section S] [--type T] [-v|-vv] [-j] [--ext PATH]...\n"
-	    "                     [--btf FILE] [--kconfig FILE] [--attach-target PROG=FUNC]...\n"
+	    "                     [--btf FILE] [--kconfig FILE] [--attach-target "
+	    "PROG=[OBJ:]FUNC]...\n"
 	    "                     [--map-size MAP=N]... [--map-value-size MAP=N]... [--set "
 	    "NAME=VALUE]...\n"
 	    "\n"
@@ -56,7 +57,8 @@ static void verify_usage(FILE *out)
 	    "                kernel's /proc/config.gz or /boot/config-$(uname -r))\n"
 	    "  --attach-target PROG=FUNC  program PROG (fentry, fexit, ...) attaches to FUNC,\n"
 	    "                not to what its section names (as a libbpf tool picks it at run "
-	    "time)\n"
+	    "time); PROG=OBJ:FUNC: to function FUNC of program FUNC of object OBJ,\n"
+	    "                typed by OBJ's BTF (fentry/fexit on a BPF program)\n"
 	    "  --map-size MAP=N  map MAP has N entries (max_entries)\n"
 	    "  --map-value-size MAP=N  map MAP's values are N bytes\n"
 	    "  --set NAME=VALUE  global variable NAME (const volatile too) holds VALUE before\n"
