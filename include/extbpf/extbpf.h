@@ -208,6 +208,14 @@ int ebpf_map_lookup_and_delete_elem(struct ebpf_map *map, const void *key, void 
  * still write it unless it was created with EBPF_F_RDONLY_PROG. An object's .rodata is frozen
  * once loaded: the verifier relies on its contents (constant strings). */
 int ebpf_map_freeze(struct ebpf_map *map);
+/*
+ * The value of a single-entry array map in place (global data: .bss, .data, .rodata), as a
+ * BPF_F_MMAPABLE array mapped by the host on Linux (a skeleton's skel->bss after the load).
+ * Programs write it concurrently, as on Linux. The value of a frozen map (.rodata) must only be
+ * read: the verifier relied on its contents. size (may be NULL) receives the value size. NULL
+ * with ebpf_last_error set for any other map.
+ */
+void *ebpf_map_value_area(struct ebpf_map *map, size_t *size);
 /* key NULL gives the first key; -ENOENT after the last. */
 int ebpf_map_get_next_key(struct ebpf_map *map, const void *key, void *next_key);
 

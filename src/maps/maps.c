@@ -507,6 +507,32 @@ int ebpf_map_freeze(struct ebpf_map *map)
 	return 0;
 }
 
+void *ebpf_map_value_area(struct ebpf_map *map, size_t *size)
+{
+	uint32_t key = 0;
+	void *value;
+
+	core_error_clear();
+	if (!map) {
+		core_error(-EINVAL, "map value area: map is NULL");
+		return NULL;
+	}
+	/* Only a single-entry array has one stable value for the lifetime of the map: hash
+	 * values move on update and a larger array would need its stride documented. */
+	if (map_is_descriptor(map) || map->attr.type != EBPF_MAP_TYPE_ARRAY ||
+	    map->attr.max_entries != 1 || !map->ops->lookup) {
+		core_error(-EINVAL,
+			   "map '%s' (%s): value area: only an array of one entry with storage has "
+			   "one (global data sections)",
+			   map->name, map_type_label(map));
+		return NULL;
+	}
+	value = map->ops->lookup(map, &key);
+	if (value && size)
+		*size = map->attr.value_size;
+	return value;
+}
+
 int ebpf_map_delete_elem(struct ebpf_map *map, const void *key)
 {
 	int err;

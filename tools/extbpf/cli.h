@@ -37,6 +37,7 @@ extern const struct cli_verb cli_verb_prog;
 extern const struct cli_verb cli_verb_map;
 extern const struct cli_verb cli_verb_link;
 extern const struct cli_verb cli_verb_compile;
+extern const struct cli_verb cli_verb_gen;
 
 /* Reports an error on stderr as "extbpf <verb>: <message>"; with -j on the command line, on
  * stdout as {"error": "<message>"}. */

@@ -14,7 +14,7 @@
 static const struct cli_verb *const verbs[] = {
 	&cli_verb_prog,	   &cli_verb_map,    &cli_verb_link, &cli_verb_ext,
 	&cli_verb_verify,  &cli_verb_disasm, &cli_verb_asm,  &cli_verb_run,
-	&cli_verb_compile, &cli_verb_xdp,    NULL,
+	&cli_verb_compile, &cli_verb_xdp,    &cli_verb_gen,  NULL,
 };
 
 static void usage(FILE *out)
