@@ -55,7 +55,7 @@ struct ebpf_extension_header {
 	uint16_t size;
 };
 
-#define EBPF_PROGRAM_INFO_VERSION	  4
+#define EBPF_PROGRAM_INFO_VERSION	  5
 #define EBPF_CONTEXT_INFO_VERSION	  1
 #define EBPF_ATTACH_PROVIDER_DATA_VERSION 1
 #define EBPF_LINK_CLIENT_DATA_VERSION	  1
@@ -294,6 +294,19 @@ struct ebpf_program_info {
 	 */
 	const struct ebpf_btf_attach *btf_attach;
 	uint32_t btf_attach_count;
+
+	/*
+	 * Version 5, optional: functions programs call by name (Linux's kfuncs). A program
+	 * declares one `extern ... __ksym` and calls it; the loader resolves the call by the
+	 * declaration's name against these prototypes (no id to coordinate with other
+	 * extensions), the verifier checks its arguments and return value exactly as a helper's,
+	 * and every engine calls kfunc_addresses[i]. A prototype's `id` must be 0 and its `name`
+	 * unique within the type; elements are helper_proto_size bytes apart, as the helpers'.
+	 * See docs/extensions.md, "Functions by name".
+	 */
+	const struct ebpf_helper_proto *kfuncs;
+	const ebpf_helper_fn *kfunc_addresses;
+	uint32_t kfunc_count;
 };
 
 /* The header and element sizes of a version-3 struct ebpf_program_info initialiser. */
@@ -437,12 +450,13 @@ struct ebpf_map_create_attr {
  * lookup is the programs' view: it runs inside an invocation (an RCU read-side critical section
  * the core holds) and returns a pointer to the value that stays valid until that section ends,
  * or NULL. It must not block. The verifier lets the program read value_size bytes there (and
- * write them, unless EBPF_MAP_TYPE_VALUE_READ_ONLY): the pointer must have that many. The host's calls run inside such a section too: update and delete
- * must not free what a lookup may still be reading except after a grace period (an extension
- * that never frees values while the map lives, as the packet extension's maps, needs nothing).
- * Operations left NULL fail with -EOPNOTSUPP. When the extension unloads, the core frees every
- * map's `map` through `free` first (after the operations in flight returned); the maps stay
- * valid objects for their holders, and every operation on them fails with -ENODEV.
+ * write them, unless EBPF_MAP_TYPE_VALUE_READ_ONLY): the pointer must have that many. The host's
+ * calls run inside such a section too: update and delete must not free what a lookup may still be
+ * reading except after a grace period (an extension that never frees values while the map lives, as
+ * the packet extension's maps, needs nothing). Operations left NULL fail with -EOPNOTSUPP. When the
+ * extension unloads, the core frees every map's `map` through `free` first (after the operations in
+ * flight returned); the maps stay valid objects for their holders, and every operation on them
+ * fails with -ENODEV.
  */
 struct ebpf_map_type_info {
 	struct ebpf_extension_header header;

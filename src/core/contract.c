@@ -27,6 +27,8 @@ static const struct core_contract_version program_info_versions[] = {
 	{ 3, { SIZE_ENDING_AT(struct ebpf_program_info, context_info) } },
 	/* Version 4: the sections attached through BTF (Linux's fentry, tp_btf, lsm). */
 	{ 4, { SIZE_ENDING_AT(struct ebpf_program_info, btf_attach_count) } },
+	/* Version 5: functions called by name (kfuncs). */
+	{ 5, { SIZE_ENDING_AT(struct ebpf_program_info, kfunc_count) } },
 };
 
 static const struct core_contract_version context_info_versions[] = {

@@ -151,12 +151,20 @@ struct core_used_helper {
 	char name[32];
 };
 
+/* A function it calls by name: kfunc index i of its object (NULL name where unused). */
+struct core_used_kfunc {
+	char *name;
+	uint64_t hash; /* of its prototype */
+};
+
 struct core_program_contract {
 	uint32_t info_version;
 	uint32_t info_size;
 	uint64_t context_hash;
 	struct core_used_helper *helpers; /* every helper id it calls, once */
 	uint32_t helper_count;
+	struct core_used_kfunc *kfuncs; /* indexed as its kfunc calls' imm */
+	uint32_t kfunc_count;
 };
 
 /* The .BTF of the object a program came from, shared by the object's programs: a program
@@ -192,6 +200,9 @@ struct ebpf_program {
 	/* The core's table plus the type's helpers under Linux ids, when it has such; else NULL. */
 	ebpf_helper_fn *global_helpers;
 	uint32_t global_helper_count;
+	/* The functions it calls by name, indexed as contract.kfuncs (NULL where unused). */
+	ebpf_helper_fn *kfuncs;
+	uint32_t kfunc_count;
 	struct ebpf_map **maps; /* maps it refers to (a reference each) */
 	size_t map_count;
 	/* What verifying it took (ebpf_program_verifier_stats), from the verifier's result. */
@@ -286,6 +297,24 @@ void core_program_contract_free(struct ebpf_program *prog);
 void core_progtype_rebind(struct core_progtype *type);
 /* Under the lock, before a grace period. */
 void core_program_mark_dormant(struct ebpf_program *prog, const char *why);
+
+/* kfunc.c: functions called by name */
+/* Kfunc `name` of program type info (and its address in *fn when fn is set), or NULL. */
+const struct ebpf_helper_proto *core_kfunc_find(const struct ebpf_program_info *info,
+						const char *name, ebpf_helper_fn *fn);
+/* Resolves each kfunc call of prog (imm: an index into the object's names) against info:
+ * prog->kfuncs and prog->contract.kfuncs, and *protos (name_count entries, NULL where unused,
+ * the caller frees) for the verifier. A name info lacks: -ENOTSUP with a message. */
+int core_program_resolve_kfuncs(struct ebpf_program *prog, const struct ebpf_program_info *info,
+				char *const *names, size_t name_count,
+				const struct ebpf_helper_proto ***protos);
+void core_program_kfuncs_free(struct ebpf_program *prog);
+/* 0 when info offers every kfunc prog calls with the same prototype, else -ESTALE and why. */
+int core_program_kfuncs_check(const struct ebpf_program *prog, const struct ebpf_program_info *info,
+			      char *why, size_t size);
+/* A new address table for prog's kfuncs from info (checked already), or NULL (no memory). */
+ebpf_helper_fn *core_program_kfuncs_rebuild(const struct ebpf_program *prog,
+					    const struct ebpf_program_info *info);
 
 /* load.c: the program's helper tables from its type's (type_helpers, global_helpers). */
 int core_program_build_helpers(struct ebpf_program *prog, const struct ebpf_program_info *info);

@@ -249,6 +249,8 @@ static int prepare(struct ebpf_program *prog, enum ebpf_exec_mode mode, const st
 	struct exec_helpers helpers = {
 		.type = prog->type_helpers,
 		.type_count = prog->type_helper_count,
+		.kfunc = prog->kfuncs,
+		.kfunc_count = prog->kfunc_count,
 		.tail_call = core_tail_call,
 		.blind_constants = u->opts->blind_constants,
 	};
@@ -399,7 +401,8 @@ static int verdict(struct ebpf_program *prog, const struct ebpf_program_info *in
 }
 
 static int verify(struct ebpf_program *prog, const struct ebpf_program_info *info,
-		  const struct loader_program *lp, const struct load_unit *u)
+		  const struct loader_program *lp, const struct load_unit *u,
+		  const struct ebpf_helper_proto *const *kfuncs)
 {
 	struct verifier_line *lines = NULL;
 	struct verifier_result result;
@@ -418,6 +421,8 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 		.log = u->opts->log_buf,
 		.log_size = u->opts->log_size,
 		.license = u->lo ? u->lo->license : NULL, /* raw programs carry none */
+		.kfuncs = kfuncs,
+		.kfunc_count = prog->kfunc_count,
 	};
 	int err;
 
@@ -521,6 +526,7 @@ static int load_with_type(struct core_progtype *type, const struct loader_progra
 			  size_t count, const struct load_unit *u, struct ebpf_program **out)
 {
 	bool *used = calloc(u->map_count ? u->map_count : 1, sizeof(*used));
+	const struct ebpf_helper_proto **kfuncs = NULL;
 	struct ebpf_program *prog = NULL;
 	const char *native_symbol = NULL;
 	int err = -ENOMEM;
@@ -531,10 +537,13 @@ static int load_with_type(struct core_progtype *type, const struct loader_progra
 	}
 	prog->verify_only = u->opts->verify_only;
 	prog->btf = core_btf_blob_get(u->btf_blob);
-	if (u->native)
+	err = core_program_resolve_kfuncs(prog, &type->info, u->lo ? u->lo->kfuncs : NULL,
+					  u->lo ? u->lo->kfunc_count : 0, &kfuncs);
+	if (!err && u->native)
 		err = find_compiled(prog, &type->info, u, &native_symbol);
-	else
-		err = verify(prog, &type->info, lp, u);
+	else if (!err)
+		err = verify(prog, &type->info, lp, u, kfuncs);
+	free(kfuncs);
 	if (!err && !u->native && !(prog->portable = malloc(count * sizeof(*insns) + 1)))
 		err = core_error(-ENOMEM, "section '%s': out of memory", section);
 	if (!err && prog->portable)

@@ -33,6 +33,8 @@ uint64_t core_contract_hash(const struct ebpf_program_info *info)
 	h = core_hash_context(h, info);
 	for (uint32_t i = 0; i < info->helper_count; i++)
 		h = core_hash_helper(h, &info->helpers[i]);
+	for (uint32_t i = 0; i < info->kfunc_count; i++)
+		h = core_hash_helper(h, &info->kfuncs[i]);
 	return h;
 }
 

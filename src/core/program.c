@@ -40,6 +40,7 @@ void core_program_destroy(struct ebpf_program *program)
 		ebpf_map_release(program->maps[i]);
 	free(program->maps);
 	core_program_contract_free(program);
+	core_program_kfuncs_free(program);
 	free(program->type_helpers);
 	free(program->global_helpers);
 	free(program->insns);

@@ -87,6 +87,47 @@ static void check_helpers(struct core_progtype *type)
 	}
 }
 
+/* Version 5's functions by name: each callable, named once, and never mistaken for a helper
+ * (the verifier's special cases key on helper ids, so a kfunc's id must be 0). */
+static void check_kfuncs(struct core_progtype *type)
+{
+	const struct ebpf_program_info *info = &type->info;
+
+	if (info->kfunc_count && (!info->kfuncs || !info->kfunc_addresses)) {
+		snprintf(type->invalid, sizeof(type->invalid),
+			 "program type '%s': %u kfuncs declared without prototypes or addresses",
+			 type->name, info->kfunc_count);
+		return;
+	}
+	for (uint32_t i = 0; i < info->kfunc_count; i++) {
+		const struct ebpf_helper_proto *proto = &info->kfuncs[i];
+
+		if (!proto->name || !proto->name[0]) {
+			snprintf(type->invalid, sizeof(type->invalid),
+				 "program type '%s': kfunc #%u has no name", type->name, i);
+			return;
+		}
+		if (proto->id || !info->kfunc_addresses[i]) {
+			snprintf(type->invalid, sizeof(type->invalid),
+				 "program type '%s': kfunc '%s' %s", type->name, proto->name,
+				 proto->id ? "has an id (kfuncs are called by name: id must be 0)"
+					   : "has no address");
+			return;
+		}
+		if (core_contract_check_flags("kfunc flags", proto->flags, CORE_HELPER_FLAGS,
+					      type->who, type->invalid, sizeof(type->invalid)))
+			return;
+		for (uint32_t j = 0; j < i; j++) {
+			if (strcmp(info->kfuncs[j].name, proto->name))
+				continue;
+			snprintf(type->invalid, sizeof(type->invalid),
+				 "program type '%s': kfunc '%s' is declared twice", type->name,
+				 proto->name);
+			return;
+		}
+	}
+}
+
 /* The rule of include/extbpf/extension.h: a descriptor whose data and data_end coincide (a
  * zero-initialised one among them) declares no packet, and a meta that coincides with either
  * declares no metadata. Everything after this sees -1 for what is absent. */
@@ -193,6 +234,8 @@ static void read_info(struct core_progtype *type, const struct nmr_registration_
 		return;
 	normalize_context(&type->info.context);
 	check_helpers(type);
+	if (!type->invalid[0])
+		check_kfuncs(type);
 }
 
 static int progtype_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding,

@@ -117,7 +117,7 @@ static int contract_check(const struct ebpf_program *prog, const struct ebpf_pro
 				 h->id);
 		return -ESTALE;
 	}
-	return 0;
+	return core_program_kfuncs_check(prog, info, why, size);
 }
 
 /* New helper tables into prog (the old ones freed), and the engine resolves its calls again. */
@@ -128,20 +128,25 @@ static int rebuild_helpers(struct ebpf_program *prog, const struct ebpf_program_
 	char msg[128] = "";
 	int err;
 
-	if (core_program_build_helpers(&fresh, info)) {
+	fresh.kfuncs = core_program_kfuncs_rebuild(prog, info);
+	if (!fresh.kfuncs || core_program_build_helpers(&fresh, info)) {
 		snprintf(why, size, "out of memory rebuilding its helper tables");
 		goto fail;
 	}
 	if (prog->exec) {
-		uint32_t global_count;
-		const ebpf_helper_fn *global = core_global_helper_table(&global_count);
+		struct exec_helpers tables = {
+			.type = fresh.type_helpers,
+			.type_count = fresh.type_helper_count,
+			.kfunc = fresh.kfuncs,
+			.kfunc_count = prog->kfunc_count,
+		};
 
+		tables.global = core_global_helper_table(&tables.global_count);
 		if (fresh.global_helpers) {
-			global = fresh.global_helpers;
-			global_count = fresh.global_helper_count;
+			tables.global = fresh.global_helpers;
+			tables.global_count = fresh.global_helper_count;
 		}
-		err = exec_program_set_helpers(prog->exec, global, global_count, fresh.type_helpers,
-					       fresh.type_helper_count, msg, sizeof(msg));
+		err = exec_program_set_helpers(prog->exec, &tables, msg, sizeof(msg));
 		if (err) {
 			/* The engine is half rebuilt: the program must never run again. */
 			snprintf(why, size, "its engine cannot resolve the helpers again: %s", msg);
@@ -150,6 +155,8 @@ static int rebuild_helpers(struct ebpf_program *prog, const struct ebpf_program_
 	}
 	free(prog->type_helpers);
 	free(prog->global_helpers);
+	free(prog->kfuncs);
+	prog->kfuncs = fresh.kfuncs;
 	prog->type_helpers = fresh.type_helpers;
 	prog->type_helper_count = fresh.type_helper_count;
 	prog->global_helpers = fresh.global_helpers;
@@ -158,6 +165,7 @@ static int rebuild_helpers(struct ebpf_program *prog, const struct ebpf_program_
 fail:
 	free(fresh.type_helpers);
 	free(fresh.global_helpers);
+	free(fresh.kfuncs);
 	return -ENOMEM;
 }
 

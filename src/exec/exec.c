@@ -131,16 +131,17 @@ int exec_program_create_bound(const struct ebpf_inst *insns, size_t count,
  * Decoding resolved every helper call to an address (the interpreter's pre-decoded form, the
  * JIT's call targets, native code's tables): resolve them all again against the new tables.
  */
-int exec_program_set_helpers(struct exec_program *program, const ebpf_helper_fn *global,
-			     uint32_t global_count, const ebpf_helper_fn *type, uint32_t type_count,
+int exec_program_set_helpers(struct exec_program *program, const struct exec_helpers *tables,
 			     char *err, size_t err_size)
 {
 	int ret;
 
-	program->helpers.global = global;
-	program->helpers.global_count = global_count;
-	program->helpers.type = type;
-	program->helpers.type_count = type_count;
+	program->helpers.global = tables->global;
+	program->helpers.global_count = tables->global_count;
+	program->helpers.type = tables->type;
+	program->helpers.type_count = tables->type_count;
+	program->helpers.kfunc = tables->kfunc;
+	program->helpers.kfunc_count = tables->kfunc_count;
 	free(program->code);
 	program->code = NULL;
 	ret = interp_prepare(program, err, err_size);

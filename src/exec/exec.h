@@ -33,6 +33,9 @@ struct exec_helpers {
 	uint32_t global_count;
 	const ebpf_helper_fn *type;
 	uint32_t type_count;
+	/* Functions called by name: kfunc[imm] for a call with src_reg EBPF_CALL_KFUNC. */
+	const ebpf_helper_fn *kfunc;
+	uint32_t kfunc_count;
 	/* Tail calls (helper 12): the engine replaces the running program itself. */
 	exec_tail_call_fn tail_call;
 	/* When set, helper EBPF_CONFORMANCE_UNWIND_HELPER has the conformance suite's semantics:
@@ -92,12 +95,12 @@ int exec_program_create_bound(const struct ebpf_inst *insns, size_t count,
 			      struct exec_program **program, char *err, size_t err_size);
 void exec_program_destroy(struct exec_program *program);
 /*
- * Points the program at other helper tables (an extension loaded again: same ids, new addresses)
- * and resolves every call again. Only while no thread runs the program; on failure the program
+ * Points the program at other helper tables (an extension loaded again: same ids and names, new
+ * addresses): the global, type and kfunc tables of `tables` (its other fields are ignored), and
+ * resolves every call again. Only while no thread runs the program; on failure the program
  * must not run again (only be destroyed).
  */
-int exec_program_set_helpers(struct exec_program *program, const ebpf_helper_fn *global,
-			     uint32_t global_count, const ebpf_helper_fn *type, uint32_t type_count,
+int exec_program_set_helpers(struct exec_program *program, const struct exec_helpers *tables,
 			     char *err, size_t err_size);
 enum exec_engine exec_program_engine(const struct exec_program *program);
 /* A JIT program's machine code and the offset of each instruction's code (count + 1). */

@@ -69,6 +69,8 @@ enum interp_call_kind {
 #define EXEC_BPF_LOOP_MAX (1u << 23)
 enum interp_call_kind interp_resolve_helper(const struct exec_helpers *helpers, uint64_t id,
 					    ebpf_helper_fn *fn);
+/* The function of a kfunc call (src_reg EBPF_CALL_KFUNC) by its index, or NULL. */
+ebpf_helper_fn interp_resolve_kfunc(const struct exec_helpers *helpers, uint32_t index);
 
 /*
  * Tail calls, the same in every engine: the target replaces the function running in the frame

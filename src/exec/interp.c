@@ -34,6 +34,11 @@ enum interp_call_kind interp_resolve_helper(const struct exec_helpers *helpers, 
 	return *fn ? INTERP_CALL_PLAIN : INTERP_CALL_UNKNOWN;
 }
 
+ebpf_helper_fn interp_resolve_kfunc(const struct exec_helpers *helpers, uint32_t index)
+{
+	return helpers->kfunc && index < helpers->kfunc_count ? helpers->kfunc[index] : NULL;
+}
+
 /* ---- Prepare: validation and pre-decoding ------------------------------------------------ */
 
 static uint8_t interp_plain_op(uint8_t code)
@@ -165,10 +170,8 @@ static uint8_t interp_decode_op(const struct ebpf_inst *insn, const char **why)
 	if (insn->code == EBPF_OP_CALL) {
 		if (insn->src_reg == EBPF_CALL_LOCAL)
 			return INTERP_OP_CALL_LOCAL;
-		if (insn->src_reg == EBPF_CALL_HELPER)
-			return INTERP_OP_CALL_HELPER; /* refined once the helper is resolved */
-		*why = "kernel function calls (kfuncs) are not supported";
-		return INTERP_OP_INVALID;
+		/* Helpers and kfuncs alike: refined once the function is resolved. */
+		return INTERP_OP_CALL_HELPER;
 	}
 	return interp_plain_op(insn->code);
 }
@@ -204,6 +207,14 @@ static int interp_decode_call(struct exec_program *prog, size_t index, char *err
 
 	if (out->op == INTERP_OP_CALL_LOCAL)
 		return interp_branch_target(prog, index, insn->imm, "local call", err, err_size);
+	if (insn->src_reg == EBPF_CALL_KFUNC) {
+		out->aux.helper = interp_resolve_kfunc(&prog->helpers, (uint32_t)insn->imm);
+		if (!out->aux.helper)
+			return exec_error(err, err_size, -EINVAL,
+					  "insn %zu: unresolved kfunc #%" PRIu32, index,
+					  (uint32_t)insn->imm);
+		return 0;
+	}
 
 	switch (interp_resolve_helper(&prog->helpers, (uint32_t)insn->imm, &out->aux.helper)) {
 	case INTERP_CALL_PLAIN:

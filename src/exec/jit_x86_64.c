@@ -1034,6 +1034,18 @@ static int emit_helper_call(struct jit_state *s, size_t i, int32_t id)
 	}
 }
 
+/* A function called by name: a plain call to its address, as a helper's. */
+static int emit_kfunc_call(struct jit_state *s, size_t i, uint32_t index)
+{
+	ebpf_helper_fn fn = interp_resolve_kfunc(&s->program->helpers, index);
+
+	if (!fn)
+		return exec_error(s->err, s->err_size, -EINVAL, "insn %zu: unresolved kfunc #%u", i,
+				  index);
+	emit_call_abs(s, (const void *)fn);
+	return 0;
+}
+
 /* callx: the helper id is in a register; resolved at run time through the helper tables. */
 static uint64_t jit_callx(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 			  const struct exec_program *program, uint64_t id, uint64_t *unwind)
@@ -1145,6 +1157,8 @@ static int emit_insn(struct jit_state *s, size_t i)
 			emit_local_call(s, i + 1 + insn->imm);
 			return 0;
 		}
+		if (insn->src_reg == EBPF_CALL_KFUNC)
+			return emit_kfunc_call(s, i, (uint32_t)insn->imm);
 		return emit_helper_call(s, i, insn->imm);
 	default:
 		emit_cond_jump(s, insn, i);

@@ -36,6 +36,9 @@ struct native_env {
 	uint64_t (*callx)(const struct native_env *env, struct native_state *state, uint64_t id,
 			  uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);
 	const void *runtime; /* the exec program behind this env */
+	/* Appended (older images never read it): kfunc calls, kfunc[imm]. */
+	const ebpf_helper_fn *kfunc;
+	uint32_t kfunc_count;
 };
 
 /* Per invocation: shared by a program's frames and the programs it tail-calls. */

@@ -197,6 +197,8 @@ static void native_env_init(struct native_code *code, const struct exec_program 
 		.tail_call = native_tail_call,
 		.callx = native_callx,
 		.runtime = program,
+		.kfunc = program->helpers.kfunc,
+		.kfunc_count = program->helpers.kfunc_count,
 	};
 }
 

@@ -34,6 +34,7 @@ void native_write_prelude(FILE *out)
 	      "\tuint64_t (*callx)(const struct native_env *, struct native_state *, uint64_t, "
 	      "uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);\n"
 	      "\tconst void *runtime;\n"
+	      "\tconst ebpf_helper_fn *kfunc; uint32_t kfunc_count;\n"
 	      "};\n"
 	      "typedef uint64_t (*native_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, "
 	      "const struct native_env *, struct native_state *, uint32_t);\n"
@@ -335,6 +336,10 @@ static int emit_call(struct translation *t, const struct ebpf_inst *insn, size_t
 			"r0 = %s(r1, r2, r3, r4, r5, env, st, depth + 1);\n"
 			"if (st->unwound) return 0;\n",
 			callee);
+		return 0;
+	}
+	if (insn->src_reg == EBPF_CALL_KFUNC) {
+		fprintf(o, "r0 = env->kfunc[%u](r1, r2, r3, r4, r5);\n", (uint32_t)insn->imm);
 		return 0;
 	}
 	if (insn->src_reg != EBPF_CALL_HELPER)

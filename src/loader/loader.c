@@ -779,6 +779,9 @@ void loader_object_free(struct loader_object *object)
 	for (i = 0; i < object->extern_count; i++)
 		free(object->externs[i].name);
 	free(object->externs);
+	for (i = 0; i < object->kfunc_count; i++)
+		free(object->kfuncs[i]);
+	free(object->kfuncs);
 	free(object->programs);
 	free(object->maps);
 	free(object->strings);

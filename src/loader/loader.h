@@ -135,11 +135,15 @@ struct loader_object {
 	struct loader_extern *externs;
 	size_t extern_count;
 	int32_t kconfig_map;
+	/* Functions called by name (extern ... __ksym, Linux's kfuncs): a call with src_reg
+	 * EBPF_CALL_KFUNC has imm = its index here; the runtime resolves the names. */
+	char **kfuncs;
+	size_t kfunc_count;
 };
 
 /*
  * Parses an object. On error returns a negative errno (-EINVAL malformed or unsupported,
- * -ENOTSUP a kernel-only feature such as kfuncs and extern variables, -ENOEXEC not a BPF object,
+ * -ENOTSUP a kernel-only feature such as extern variables, -ENOEXEC not a BPF object,
  * -ENOMEM) with a message in err naming the section, symbol and reason ("section 'xdp' insn 12:
  * CO-RE relocation of 'struct task_struct' field 'pid' is not supported (...)"); the message
  * does not repeat the object's name. err may be NULL. docs/loader.md lists what is supported.

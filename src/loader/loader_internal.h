@@ -53,6 +53,7 @@ enum loader_sec_kind {
 struct loader_target {
 	uint32_t sec; /* 0: the instruction refers to no function */
 	uint32_t insn;
+	bool kfunc; /* a call by name, resolved to its index in obj->kfuncs */
 };
 
 /* A block of .BTF.ext records that belongs to one section. */

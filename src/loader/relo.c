@@ -32,7 +32,58 @@ static int set_target(struct loader_ctx *ctx, const struct relo *r, size_t tsec,
 				  "section '%s' insn %zu: reference to '%s' lands "
 				  "outside section '%s'",
 				  r->sec->name, r->insn, r->name, ctx->secs[tsec].name);
-	r->sec->targets[r->insn] = (struct loader_target){ (uint32_t)tsec, (uint32_t)tinsn };
+	r->sec->targets[r->insn] =
+	    (struct loader_target){ .sec = (uint32_t)tsec, .insn = (uint32_t)tinsn };
+	return 0;
+}
+
+/* The index of kfunc `name` in the object's table, added when new; negative errno. */
+static int kfunc_index(struct loader_ctx *ctx, const char *name)
+{
+	struct loader_object *obj = ctx->obj;
+	char **grown;
+
+	for (size_t i = 0; i < obj->kfunc_count; i++) {
+		if (!strcmp(obj->kfuncs[i], name))
+			return (int)i;
+	}
+	if (obj->kfunc_count >= INT32_MAX)
+		return -E2BIG;
+	grown = realloc(obj->kfuncs, (obj->kfunc_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	obj->kfuncs = grown;
+	grown[obj->kfunc_count] = strdup(name);
+	if (!grown[obj->kfunc_count])
+		return -ENOMEM;
+	return (int)obj->kfunc_count++;
+}
+
+/* A call to an undefined function (extern ... __ksym): by name, resolved by the runtime.
+ * clang emits it as a bpf-to-bpf call (src_reg 1) that libbpf turns into a kfunc call. */
+static int kfunc_relo(struct loader_ctx *ctx, const struct relo *r)
+{
+	struct ebpf_inst *insn = &r->sec->insns[r->insn];
+	int index;
+
+	if (insn->src_reg != EBPF_CALL_LOCAL && insn->src_reg != EBPF_CALL_KFUNC)
+		return loader_err(ctx, -EINVAL,
+				  "section '%s' insn %zu: call to undefined function '%s' is not "
+				  "a function call (src_reg %u): declare it extern __ksym",
+				  r->sec->name, r->insn, r->name, insn->src_reg);
+	if (!r->name[0])
+		return loader_err(ctx, -EINVAL,
+				  "section '%s' insn %zu: kfunc call against a symbol without "
+				  "a name",
+				  r->sec->name, r->insn);
+	index = kfunc_index(ctx, r->name);
+	if (index < 0)
+		return loader_err(ctx, index, "section '%s' insn %zu: kfunc '%s': %s", r->sec->name,
+				  r->insn, r->name, strerror(-index));
+	insn->src_reg = EBPF_CALL_KFUNC;
+	insn->imm = index;
+	insn->off = 0;
+	r->sec->targets[r->insn].kfunc = true;
 	return 0;
 }
 
@@ -47,12 +98,7 @@ static int call_relo(struct loader_ctx *ctx, const struct relo *r)
 				  "on an instruction that is not a call",
 				  r->sec->name, r->insn, r->name);
 	if (tsec == SHN_UNDEF)
-		return loader_err(
-		    ctx, -ENOTSUP,
-		    "section '%s' insn %zu: call to kernel function "
-		    "'%s' (kfunc, extern __ksym) is not supported: there is no kernel "
-		    "to provide it",
-		    r->sec->name, r->insn, r->name);
+		return kfunc_relo(ctx, r);
 	if (insn->src_reg != EBPF_CALL_LOCAL)
 		return loader_err(ctx, -EINVAL,
 				  "section '%s' insn %zu: call relocation against '%s' "
@@ -253,11 +299,14 @@ static int scan_calls(struct loader_ctx *ctx, size_t index)
 		bool local = (insn->code == EBPF_OP_CALL && insn->src_reg == EBPF_CALL_LOCAL) ||
 			     (insn->code == EBPF_OP_LDDW && insn->src_reg == EBPF_PSEUDO_FUNC);
 
-		if (insn->code == EBPF_OP_CALL && insn->src_reg == EBPF_CALL_KFUNC)
-			return loader_err(ctx, -ENOTSUP,
-					  "section '%s' insn %zu: call to kernel "
-					  "function with BTF id %d (kfunc) is not supported",
-					  sec->name, i, insn->imm);
+		if (insn->code == EBPF_OP_CALL && insn->src_reg == EBPF_CALL_KFUNC &&
+		    !sec->targets[i].kfunc)
+			return loader_err(
+			    ctx, -ENOTSUP,
+			    "section '%s' insn %zu: call to kernel function with BTF "
+			    "id %d (kfunc) is not supported: kfuncs are called by name "
+			    "(extern __ksym), and this call names none",
+			    sec->name, i, insn->imm);
 		if (local && !sec->targets[i].sec) {
 			r.insn = i;
 			err = set_target(ctx, &r, index, (int64_t)i + insn->imm + 1);

@@ -66,12 +66,10 @@ static int check_encodings(struct venv *env)
 			if (err)
 				return err;
 		}
-		if (env->insns[i].code == EBPF_OP_CALL && env->insns[i].src_reg == EBPF_CALL_KFUNC)
-			return verr(env, i, -EACCES,
-				    "kernel function (kfunc) calls are not supported");
 		if (env->insns[i].code == EBPF_OP_CALL &&
-		    env->insns[i].src_reg == EBPF_CALL_HELPER &&
-		    (uint32_t)env->insns[i].imm != VERIFIER_POISONED_HELPER) {
+		    (env->insns[i].src_reg == EBPF_CALL_KFUNC ||
+		     (env->insns[i].src_reg == EBPF_CALL_HELPER &&
+		      (uint32_t)env->insns[i].imm != VERIFIER_POISONED_HELPER))) {
 			int err = helper_validate(env, i, NULL);
 
 			if (err)

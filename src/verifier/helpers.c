@@ -906,14 +906,38 @@ static bool license_is_gpl_compatible(const char *license)
 	return false;
 }
 
+/* The function a kfunc call names (the host resolved it by name before verifying). */
+static int kfunc_find(struct venv *env, uint32_t idx, const struct ebpf_helper_proto **proto)
+{
+	uint32_t index = (uint32_t)env->insns[idx].imm;
+
+	*proto = index < env->in->kfunc_count ? env->in->kfuncs[index] : NULL;
+	if (!*proto)
+		return verr(env, idx, -EACCES,
+			    "call to kfunc #%u, which program type '%s' does not offer (kfuncs "
+			    "are resolved by name when the program is loaded)",
+			    index, env->in->info->name ? env->in->info->name : "?");
+	return 0;
+}
+
 /* The helper a call names, checked without any state (so also in code no path reaches, which
  * the engines prepare all the same). */
 int helper_validate(struct venv *env, uint32_t idx, const struct ebpf_helper_proto **proto)
 {
+	bool kfunc = env->insns[idx].src_reg == EBPF_CALL_KFUNC;
 	uint32_t id = (uint32_t)env->insns[idx].imm;
-	const struct ebpf_helper_proto *p = find_proto(env, id);
+	const struct ebpf_helper_proto *p = NULL;
 
-	if (id == VERIFIER_POISONED_HELPER)
+	if (kfunc) {
+		int err = kfunc_find(env, idx, &p);
+
+		if (err)
+			return err;
+		id = 0; /* for messages: kfuncs have no id */
+	} else {
+		p = find_proto(env, id);
+	}
+	if (!kfunc && id == VERIFIER_POISONED_HELPER)
 		return verr(env, idx, -EACCES,
 			    "call to invalid helper %#x: a CO-RE relocation found nothing in the "
 			    "target BTF here",
@@ -1019,7 +1043,8 @@ static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta
 int check_helper_call(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
-	uint32_t id = (uint32_t)insn->imm;
+	/* A kfunc's index is no helper id: none of the helpers' special cases apply to it. */
+	uint32_t id = insn->src_reg == EBPF_CALL_KFUNC ? 0 : (uint32_t)insn->imm;
 	struct call_meta meta = { .map = -1, .lock_map = -1, .callback = -1 };
 	struct reg *regs = cur_regs(env);
 	int i, err;

@@ -495,11 +495,9 @@ static int check_call(struct venv *env, uint32_t idx)
 
 	if (insn->src_reg == EBPF_CALL_LOCAL)
 		return call_local(env, idx);
-	if (insn->src_reg != EBPF_CALL_HELPER)
-		return verr(env, idx, -EACCES, "kernel function (kfunc) calls are not supported");
 	env->cur->insn = idx + 1;
 	err = check_helper_call(env, idx);
-	if (err || (uint32_t)insn->imm != TAIL_CALL_HELPER)
+	if (err || insn->src_reg != EBPF_CALL_HELPER || (uint32_t)insn->imm != TAIL_CALL_HELPER)
 		return err;
 	return push_tail_call_success(env, idx);
 }

@@ -106,6 +106,10 @@ struct verifier_input {
 	const char *license;
 	/* The context is the target's arguments (program types attached through BTF), or NULL. */
 	const struct verifier_btf_ctx *btf_ctx;
+	/* Functions called by name (src_reg EBPF_CALL_KFUNC, imm an index here): their
+	 * prototypes, checked as helpers' are; NULL where the index names nothing callable. */
+	const struct ebpf_helper_proto *const *kfuncs;
+	size_t kfunc_count;
 	/* Walk every loop iteration by iteration, as Linux does, never by abstraction (joined
 	 * and widened states at loop heads): comparisons with Linux, and tests of the walk. */
 	bool exact_loops;

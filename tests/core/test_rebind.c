@@ -94,22 +94,9 @@ static struct ebpf_hook *const rb_hooks[] = { &rb_hook };
 static int register_type(const struct ebpf_program_info *type, nmr_registrar_t *registrar,
 			 void **state)
 {
-	const struct ebpf_program_info *types[] = { type };
-	const struct ebpf_extension_registration reg = {
-		.header = EBPF_EXTENSION_HEADER(struct ebpf_extension_registration,
-						EBPF_EXTENSION_REGISTRATION_VERSION),
-		.module_id = RB_MODULE_ID,
-		.program_types = types,
-		.program_type_count = 1,
-		.hooks = rb_hooks,
-		.hook_count = 1,
-	};
-	struct ebpf_extension_providers *providers;
-	int err = ebpf_extension_register(registrar, &reg, &providers);
+	static const nmr_guid_t module_id = RB_MODULE_ID;
 
-	if (!err)
-		*state = providers;
-	return err;
+	return register_one_type(&module_id, type, rb_hooks, 1, registrar, state);
 }
 
 static void rb_unload(void *state)

@@ -55,4 +55,28 @@ static inline int count_type(const struct ebpf_program_info *info, void *arg)
 	return 0;
 }
 
+/* An extension's load that registers one program type and hooks under module_id. */
+static inline int register_one_type(const nmr_guid_t *module_id,
+				    const struct ebpf_program_info *type,
+				    struct ebpf_hook *const *hooks, uint32_t hook_count,
+				    nmr_registrar_t *registrar, void **state)
+{
+	const struct ebpf_program_info *types[] = { type };
+	const struct ebpf_extension_registration reg = {
+		.header = EBPF_EXTENSION_HEADER(struct ebpf_extension_registration,
+						EBPF_EXTENSION_REGISTRATION_VERSION),
+		.module_id = *module_id,
+		.program_types = types,
+		.program_type_count = 1,
+		.hooks = hooks,
+		.hook_count = hook_count,
+	};
+	struct ebpf_extension_providers *providers;
+	int err = ebpf_extension_register(registrar, &reg, &providers);
+
+	if (!err)
+		*state = providers;
+	return err;
+}
+
 #endif /* EXTBPF_TESTS_CORE_UTIL_H */

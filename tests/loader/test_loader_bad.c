@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * What the loader refuses: unsupported features (kfuncs, externs) in objects clang
+ * What the loader refuses: unsupported features (externs, kfuncs by BTF id) in objects clang
  * made, and malformed objects made here from good ones (truncated, flipped, patched). Each is
  * refused with its errno and a message naming what and where; nothing crashes or leaks (run
  * this under ASan and UBSan).
@@ -49,11 +49,26 @@ static void test_core_relocation_kept(void **state)
 	free(elf);
 }
 
+/* A kfunc call is kept by name for the runtime to resolve: the call's imm numbers the name. */
 static void test_kfunc(void **state)
 {
-	expect_prog_refused("bad/kfunc.bpf.o", -ENOTSUP,
-			    "section 'sample_ext' insn 1: call to kernel function "
-			    "'bpf_kfunc_example' (kfunc");
+	size_t size, i;
+	uint8_t *elf = t_read_prog("bad/kfunc.bpf.o", &size);
+	const struct loader_program *prog;
+	struct loader_object *obj;
+	char err[256];
+
+	assert_int_equal(loader_open_mem(elf, size, "kfunc", &obj, err, sizeof(err)), 0);
+	assert_int_equal(obj->kfunc_count, 1);
+	assert_string_equal(obj->kfuncs[0], "bpf_kfunc_example");
+	prog = &obj->programs[0];
+	for (i = 0; i < prog->insn_count && prog->insns[i].code != EBPF_OP_CALL; i++)
+		;
+	assert_true(i < prog->insn_count);
+	assert_int_equal(prog->insns[i].src_reg, EBPF_CALL_KFUNC);
+	assert_int_equal(prog->insns[i].imm, 0);
+	loader_object_free(obj);
+	free(elf);
 }
 
 static void test_extern_variable(void **state)
@@ -362,6 +377,21 @@ static void test_version_size(void **state)
 	refuse(&v, -EINVAL, "section 'version': size 2, expected 4");
 }
 
+/* An undefined function called as a helper names no kfunc. */
+static void test_undefined_call_not_kfunc(void **state)
+{
+	struct victim v = victim("bad/kfunc.bpf.o");
+	struct ebpf_inst *code =
+	    (struct ebpf_inst *)(v.elf + t_section(v.elf, "sample_ext", NULL)->sh_offset);
+	size_t i;
+
+	for (i = 0; code[i].code != EBPF_OP_CALL; i++)
+		;
+	code[i].src_reg = EBPF_CALL_HELPER;
+	refuse(&v, -EINVAL,
+	       "call to undefined function 'bpf_kfunc_example' is not a function call (src_reg 0)");
+}
+
 static void test_kfunc_by_btf_id(void **state)
 {
 	struct victim v = victim("hash_counter.bpf.o");
@@ -461,6 +491,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_core_relocation_kept),
 		cmocka_unit_test(test_kfunc),
+		cmocka_unit_test(test_undefined_call_not_kfunc),
 		cmocka_unit_test(test_extern_variable),
 		cmocka_unit_test(test_btf_map_definitions),
 		cmocka_unit_test(test_not_elf),

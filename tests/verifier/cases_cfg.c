@@ -9,8 +9,7 @@ DEFINE_CASES(
     /* Code that no path reaches is still checked: the engines prepare all of it. */
     BAD_AT("dead_code_unknown_helper", VT_PLAIN, 2,
 	   "unknown helper 9999: neither a global helper nor one of program type",
-	   EBPF_MOV64_IMM(R0, 0), EBPF_JMP_IMM(JEQ, R0, 0, 1), EBPF_HELPER_CALL(9999),
-	   EBPF_EXIT()),
+	   EBPF_MOV64_IMM(R0, 0), EBPF_JMP_IMM(JEQ, R0, 0, 1), EBPF_HELPER_CALL(9999), EBPF_EXIT()),
     MALFORMED_AT("dead_code_bad_map_index", VT_PLAIN, 2, "lddw refers to map 99",
 		 EBPF_MOV64_IMM(R0, 0), EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_LD_MAP_IDX(R1, 99),
 		 EBPF_EXIT()),
@@ -39,7 +38,7 @@ DEFINE_CASES(
 	EBPF_CALL_REL(10), EBPF_EXIT()),
     BAD("call_into_lddw", VT_PLAIN, -EINVAL, "call into the middle of lddw", EBPF_CALL_REL(1),
 	EBPF_LD_IMM64(R0, 1), EBPF_EXIT()),
-    BAD("kfunc", VT_PLAIN, -EACCES, "kernel function (kfunc) calls are not supported",
+    BAD("kfunc", VT_PLAIN, -EACCES, "call to kfunc #1, which program type",
 	EBPF_RAW_INSN(EBPF_OP_CALL, 0, EBPF_CALL_KFUNC, 0, 1), EBPF_EXIT()),
     BAD("jump_into_subprog", VT_PLAIN, -EINVAL, "jump to insn 5 leaves the subprogram (insns 0..3)",
 	EBPF_CALL_REL(3), EBPF_JMP_A(3), RET0, RET0),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A call to a kernel function (kfunc): the loader must refuse it. */
+/* A call to a function by name (kfunc) that no program type offers: kept by the loader,
+ * refused at load. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
