@@ -265,8 +265,9 @@ int core_object_new(struct loader_object *lo, const char *name,
 int core_object_load(struct ebpf_object *obj, const struct core_native_image *native);
 /* 0 while obj is parsed and not loaded, else -EBUSY with the message naming the object. */
 int core_object_configurable(const struct ebpf_object *obj);
-/* The hash of a program type's contract (what verification depended on). */
-uint64_t core_contract_hash(const struct ebpf_program_info *info);
+/* The hash of what prog's verification depended on in its type's contract (native.c): the
+ * type, the context layout, the prototypes of the helpers and kfuncs it calls. */
+uint64_t core_contract_hash(const struct ebpf_program *prog, const struct ebpf_program_info *info);
 
 /* progtype.c */
 int core_progtype_client_register(void);
@@ -291,6 +292,9 @@ void core_progtype_loading_who(char *buf, size_t size);
 void core_program_count_run(struct ebpf_program *program, uint64_t ns);
 
 /* rebind.c */
+/* The prototype of the type's own helper `id`, or NULL. */
+const struct ebpf_helper_proto *core_type_helper_proto(const struct ebpf_program_info *info,
+						       uint32_t id);
 int core_program_contract_record(struct ebpf_program *prog, const struct ebpf_program_info *info);
 void core_program_contract_free(struct ebpf_program *prog);
 /* Wakes the dormant programs of type's GUID whose contract still holds (from its binding). */

@@ -477,7 +477,7 @@ static int find_compiled(const struct ebpf_program *prog, const struct ebpf_prog
 
 		if (strcmp(e->name, prog->name) || strcmp(e->section, prog->section))
 			continue;
-		if (e->contract_hash != core_contract_hash(info))
+		if (e->contract_hash != core_contract_hash(prog, info))
 			return core_error(-ESTALE,
 					  "section '%s': program '%s' was compiled against another "
 					  "contract of program type '%s' than the loaded extension "

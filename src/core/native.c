@@ -17,6 +17,8 @@
 
 #include "core/contract.h"
 #include "core/core.h"
+#include "core/helpers.h"
+#include "isa/isa.h"
 #include "core/error.h"
 #include "exec/native.h"
 #include "loader/loader.h"
@@ -24,17 +26,44 @@
 /* ---- the contract hash -------------------------------------------------------------------- */
 
 /* Everything the verifier reads of a program type: its context and its helpers' prototypes. */
-uint64_t core_contract_hash(const struct ebpf_program_info *info)
+/* The helper `id` names for a program of type info: the core's first, as the verifier finds it. */
+static uint64_t hash_helper_call(uint64_t h, const struct ebpf_program_info *info, uint32_t id)
+{
+	const struct ebpf_helper_proto *proto = NULL;
+
+	if (id < EBPF_PROGRAM_TYPE_HELPER_ID_BASE)
+		proto = core_global_helper_proto(id);
+	if (!proto)
+		proto = core_type_helper_proto(info, id);
+	h = core_hash_u64(h, id);
+	return proto ? core_hash_helper(h, proto) : h;
+}
+
+/*
+ * Only what prog's verification depended on: the type, its context layout and the prototypes
+ * of the helpers and kfuncs prog calls (resolved already). A helper the extension adds later
+ * changes nothing here, so its compiled images stay valid; a changed prototype of a called one
+ * refuses them.
+ */
+uint64_t core_contract_hash(const struct ebpf_program *prog, const struct ebpf_program_info *info)
 {
 	uint64_t h = core_hash_u64(CORE_HASH_BASIS, NATIVE_ABI_VERSION);
 
 	h = core_hash_str(h, info->name);
 	h = core_hash(h, &info->program_type, sizeof(info->program_type));
 	h = core_hash_context(h, info);
-	for (uint32_t i = 0; i < info->helper_count; i++)
-		h = core_hash_helper(h, &info->helpers[i]);
-	for (uint32_t i = 0; i < info->kfunc_count; i++)
-		h = core_hash_helper(h, &info->kfuncs[i]);
+	for (size_t i = 0; i < prog->insn_count; i++) {
+		const struct ebpf_inst *insn = &prog->insns[i];
+
+		if (insn->code == EBPF_OP_CALL && insn->src_reg == EBPF_CALL_HELPER)
+			h = hash_helper_call(h, info, (uint32_t)insn->imm);
+	}
+	for (uint32_t i = 0; i < prog->contract.kfunc_count; i++) {
+		const struct core_used_kfunc *used = &prog->contract.kfuncs[i];
+
+		if (used->name)
+			h = core_hash_u64(core_hash_str(h, used->name), used->hash);
+	}
 	return h;
 }
 
@@ -79,7 +108,7 @@ static void write_table(FILE *out, const struct ebpf_object *obj, const void *el
 		fputs(", ", out);
 		native_write_string(out, prog->type_name);
 		fprintf(out, ", UINT64_C(0x%016llx), \"extbpf_prog_%zu\" },\n",
-			(unsigned long long)core_contract_hash(&prog->type->info), i);
+			(unsigned long long)core_contract_hash(prog, &prog->type->info), i);
 	}
 	fprintf(out, "};\nstatic const unsigned char elf[] = {");
 	write_bytes(out, elf, elf_size);

@@ -24,7 +24,8 @@
 #include "core/helpers.h"
 #include "isa/isa.h"
 
-static const struct ebpf_helper_proto *find_proto(const struct ebpf_program_info *info, uint32_t id)
+const struct ebpf_helper_proto *core_type_helper_proto(const struct ebpf_program_info *info,
+						       uint32_t id)
 {
 	for (uint32_t i = 0; i < info->helper_count; i++) {
 		if (info->helpers[i].id == id)
@@ -61,7 +62,7 @@ int core_program_contract_record(struct ebpf_program *prog, const struct ebpf_pr
 		if (!grown)
 			return -ENOMEM;
 		c->helpers = grown;
-		proto = find_proto(info, (uint32_t)insn->imm);
+		proto = core_type_helper_proto(info, (uint32_t)insn->imm);
 		/* A core helper (hash 0) must stay the core's: the type may not take its id over.
 		 */
 		grown[c->helper_count++] = (struct core_used_helper){
@@ -101,7 +102,7 @@ static int contract_check(const struct ebpf_program *prog, const struct ebpf_pro
 	}
 	for (uint32_t i = 0; i < c->helper_count; i++) {
 		const struct core_used_helper *h = &c->helpers[i];
-		const struct ebpf_helper_proto *proto = find_proto(info, h->id);
+		const struct ebpf_helper_proto *proto = core_type_helper_proto(info, h->id);
 		uint64_t hash = proto ? core_hash_helper(CORE_HASH_BASIS, proto) : 0;
 
 		if (hash == h->hash)

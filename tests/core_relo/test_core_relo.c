@@ -648,17 +648,18 @@ static void test_btf_in_contract(void **state)
 {
 	static const unsigned char btf_a[] = { 1, 2, 3 }, btf_b[] = { 1, 2, 4 };
 	struct ebpf_program_info a = test_type, b = test_type;
+	const struct ebpf_program prog = { .insn_count = 0 }; /* calls nothing */
 
 	(void)state;
-	assert_int_equal(core_contract_hash(&a), core_contract_hash(&b));
+	assert_int_equal(core_contract_hash(&prog, &a), core_contract_hash(&prog, &b));
 	a.btf = btf_a;
 	a.btf_size = sizeof(btf_a);
-	assert_int_not_equal(core_contract_hash(&a), core_contract_hash(&b));
+	assert_int_not_equal(core_contract_hash(&prog, &a), core_contract_hash(&prog, &b));
 	b.btf = btf_b;
 	b.btf_size = sizeof(btf_b);
-	assert_int_not_equal(core_contract_hash(&a), core_contract_hash(&b));
+	assert_int_not_equal(core_contract_hash(&prog, &a), core_contract_hash(&prog, &b));
 	b.btf = btf_a;
-	assert_int_equal(core_contract_hash(&a), core_contract_hash(&b));
+	assert_int_equal(core_contract_hash(&prog, &a), core_contract_hash(&prog, &b));
 }
 
 /* ---- __kconfig externs ------------------------------------------------------------------- */

@@ -48,7 +48,21 @@ static const struct ebpf_section_prefix test_sections[] = { { .prefix = "sample_
 static const struct ebpf_helper_proto test_protos[] = {
 	{ .id = 65536, .name = "twice", .ret = EBPF_RET_INTEGER, .args = { EBPF_ARG_ANYTHING } },
 };
-static const ebpf_helper_fn test_addresses[] = { helper_twice };
+static const ebpf_helper_fn test_addresses[] = { helper_twice, helper_twice };
+/* "twice" now takes two arguments; and a second helper next to the first. */
+static const struct ebpf_helper_proto changed_protos[] = {
+	{ .id = 65536,
+	  .name = "twice",
+	  .ret = EBPF_RET_INTEGER,
+	  .args = { EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING } },
+};
+static const struct ebpf_helper_proto grown_protos[] = {
+	test_protos[0],
+	{ .id = 65537,
+	  .name = "also_twice",
+	  .ret = EBPF_RET_INTEGER,
+	  .args = { EBPF_ARG_ANYTHING } },
+};
 
 static struct ebpf_program_info test_info = {
 	.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
@@ -89,14 +103,22 @@ static const struct nmr_provider_characteristics test_provider = {
 	.detach_client = provider_detach,
 };
 
-static nmr_handle_t register_type(uint32_t helper_count)
+static nmr_handle_t register_type_with(const struct ebpf_helper_proto *protos, uint32_t count,
+				       uint32_t ctx_size)
 {
 	nmr_handle_t handle;
 
-	test_info.helper_count = helper_count;
+	test_info.helpers = protos;
+	test_info.helper_count = count;
+	test_info.context.size = ctx_size;
 	assert_int_equal(
 	    nmr_register_provider(ebpf_runtime_registrar(), &test_provider, NULL, &handle), 0);
 	return handle;
+}
+
+static nmr_handle_t register_type(uint32_t helper_count)
+{
+	return register_type_with(test_protos, helper_count, sizeof(struct test_ctx));
 }
 
 static void deregister_type(nmr_handle_t handle)
@@ -214,29 +236,70 @@ static void test_programs_match_the_interpreter(void **state)
 	deregister_type(type);
 }
 
-/* A program verified against one contract must not run under another. */
+static void expect_stale(const char *so)
+{
+	struct ebpf_object *obj = NULL;
+
+	assert_int_equal(ebpf_object_open(so, NULL, &obj), -ESTALE);
+	assert_null(obj);
+	assert_non_null(strstr(ebpf_last_error(), "compiled against another contract"));
+	assert_non_null(strstr(ebpf_last_error(), "native_test"));
+}
+
+static void expect_runs(const char *so, const char *program, uint64_t result)
+{
+	struct ebpf_object *obj = NULL;
+
+	assert_int_equal(ebpf_object_open(so, NULL, &obj), 0);
+	assert_int_equal(run_once(ebpf_object_find_program(obj, program), 0), result);
+	ebpf_object_close(obj);
+}
+
+/*
+ * An image depends on what its program used and nothing else: helpers the type adds keep it
+ * valid, a changed prototype of a helper it calls or a changed context layout refuses it.
+ */
 static void test_changed_contract_is_refused(void **state)
 {
-	char elf[1024], so[1024];
-	struct ebpf_object *obj;
-	nmr_handle_t type = register_type(0);
+	const uint32_t ctx_size = sizeof(struct test_ctx);
+	char elf[1024], so[1024], twice_elf[1024], twice_so[1024];
+	nmr_handle_t type = register_type(1);
 
 	path_of(elf, sizeof(elf), progs_dir, "hash_counter.bpf.o");
 	path_of(so, sizeof(so), work_dir, "contract.so");
+	path_of(twice_elf, sizeof(twice_elf), NATIVE_PROGS_DIR, "native_twice.bpf.o");
+	path_of(twice_so, sizeof(twice_so), work_dir, "twice.so");
 	assert_int_equal(ebpf_object_compile_native(elf, so, NULL), 0);
+	assert_int_equal(ebpf_object_compile_native(twice_elf, twice_so, NULL), 0);
 	deregister_type(type);
 
-	type = register_type(1); /* the type now offers a helper: another contract */
-	assert_int_equal(ebpf_object_open(so, NULL, &obj), -ESTALE);
-	assert_non_null(strstr(ebpf_last_error(), "compiled against another contract"));
-	assert_non_null(strstr(ebpf_last_error(), "native_test"));
+	/* Helpers added, or one the program does not call gone: both images still run. */
+	type = register_type_with(grown_protos, 2, ctx_size);
+	expect_runs(twice_so, "call_twice", 42);
+	expect_runs(so, "hash_counter", 1);
+	deregister_type(type);
+	type = register_type(0);
+	expect_runs(so, "hash_counter", 1);
+	expect_stale(twice_so); /* the helper it calls is gone */
 	deregister_type(type);
 
-	type = register_type(0); /* the original contract again: accepted */
-	assert_int_equal(ebpf_object_open(so, NULL, &obj), 0);
-	ebpf_object_close(obj);
+	/* The helper it calls has another prototype: refused; the other image still runs. */
+	type = register_type_with(changed_protos, 1, ctx_size);
+	expect_stale(twice_so);
+	expect_runs(so, "hash_counter", 1);
+	deregister_type(type);
+
+	/* Another context layout: refused, whatever the program calls. */
+	type = register_type_with(test_protos, 1, ctx_size + 8);
+	expect_stale(so);
+	expect_stale(twice_so);
+	deregister_type(type);
+
+	type = register_type(1); /* the original contract again: accepted */
+	expect_runs(twice_so, "call_twice", 42);
 	deregister_type(type);
 	unlink(so);
+	unlink(twice_so);
 }
 
 static void test_bad_shared_objects_are_refused(void **state)
