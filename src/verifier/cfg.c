@@ -209,9 +209,10 @@ static int dfs(struct venv *env, uint32_t start, uint8_t *color, uint32_t *stack
 			continue;
 		}
 		{
-			uint32_t t = succ[next_edge[i]++];
+			uint32_t k = next_edge[i]++, t = succ[k];
 
 			if (color[t] == 1) {
+				env->aux[i].flags |= k ? INSN_BACK_S1 : INSN_BACK_S0;
 				/* The last back-edge: a loop laid out from its head on ends there
 				 * (loop.c). */
 				if (!(env->aux[t].flags & INSN_LOOP_HEAD) ||
@@ -337,21 +338,19 @@ static void use_def(const struct ebpf_inst *insn, uint16_t *use, uint16_t *def)
 	}
 }
 
-/* Predecessors of every instruction as one array: those of i are preds[first[i]..first[i + 1]). */
-struct preds {
-	uint32_t *first;
-	uint32_t *preds;
-};
-
-static int build_preds(struct venv *env, struct preds *p)
+/*
+ * Predecessors of every instruction as one array, kept for the walk (loop.c finds loop bodies
+ * with it): those of i are preds[pred_off[i]..pred_off[i + 1]).
+ */
+static int build_preds(struct venv *env)
 {
 	uint32_t i, succ[2], *fill;
 	int n, k;
 
-	p->first = calloc(env->count + 1, sizeof(uint32_t));
-	p->preds = calloc(2 * (size_t)env->count, sizeof(uint32_t));
+	env->pred_off = calloc(env->count + 1, sizeof(uint32_t));
+	env->preds = calloc(2 * (size_t)env->count, sizeof(uint32_t));
 	fill = calloc(env->count, sizeof(uint32_t));
-	if (!p->first || !p->preds || !fill) {
+	if (!env->pred_off || !env->preds || !fill) {
 		free(fill);
 		return -ENOMEM;
 	}
@@ -360,16 +359,16 @@ static int build_preds(struct venv *env, struct preds *p)
 			continue;
 		n = cfg_successors(env, i, succ);
 		for (k = 0; k < n; k++)
-			p->first[succ[k] + 1]++;
+			env->pred_off[succ[k] + 1]++;
 	}
 	for (i = 0; i < env->count; i++)
-		p->first[i + 1] += p->first[i];
+		env->pred_off[i + 1] += env->pred_off[i];
 	for (i = 0; i < env->count; i++) {
 		if (env->aux[i].flags & INSN_LDDW_HI)
 			continue;
 		n = cfg_successors(env, i, succ);
 		for (k = 0; k < n; k++)
-			p->preds[p->first[succ[k]] + fill[succ[k]]++] = i;
+			env->preds[env->pred_off[succ[k]] + fill[succ[k]]++] = i;
 	}
 	free(fill);
 	return 0;
@@ -397,12 +396,11 @@ static uint16_t live_in(struct venv *env, uint32_t i)
  */
 static int compute_liveness(struct venv *env)
 {
-	struct preds p = { NULL, NULL };
 	uint32_t *work = calloc(env->count, sizeof(uint32_t)), nwork = 0, i, k;
 	uint8_t *queued = calloc(env->count, 1);
 	int err = -ENOMEM;
 
-	if (!work || !queued || build_preds(env, &p))
+	if (!work || !queued || build_preds(env))
 		goto out;
 	/* Last instruction first: most liveness flows backwards along the layout. */
 	for (i = 0; i < env->count; i++) {
@@ -421,8 +419,8 @@ static int compute_liveness(struct venv *env)
 		if (in == env->aux[i].live)
 			continue;
 		env->aux[i].live = in;
-		for (k = p.first[i]; k < p.first[i + 1]; k++) {
-			uint32_t pred = p.preds[k];
+		for (k = env->pred_off[i]; k < env->pred_off[i + 1]; k++) {
+			uint32_t pred = env->preds[k];
 
 			if (!queued[pred]) {
 				queued[pred] = 1;
@@ -435,8 +433,6 @@ static int compute_liveness(struct venv *env)
 out:
 	free(work);
 	free(queued);
-	free(p.first);
-	free(p.preds);
 	return err;
 }
 

@@ -22,8 +22,10 @@
  * only compares with states of the same walk in the same relation to the head (state.c), so a
  * path cannot escape the measure through an earlier, exactly walked iteration.
  *
- * Only loops laid out as one range [head, last back-edge] entered through the head alone are
- * walked so (clang's output); the others (irreducible ones included) are walked exactly.
+ * A loop's body is its natural loop: the head and every instruction that reaches one of its
+ * back-edges without passing the head, wherever clang laid it out (a branch moved after the
+ * back-edge, a rotated loop whose head follows its latch). Only loops entered through the head
+ * alone are walked so; the others (irreducible ones) are walked exactly.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +51,10 @@ struct measure {
 };
 
 struct loop {
-	uint32_t head, last; /* the range [head, last], entered only through head */
-	bool simple;
-	struct snode *inv; /* invariants, by inv_next */
+	uint32_t head, last; /* last: the last back-edge, for messages */
+	uint32_t *iv, niv;   /* the body, sorted ranges [iv[2k], iv[2k + 1]] */
+	bool simple;	     /* entered only through the head */
+	struct snode *inv;   /* invariants, by inv_next */
 	int64_t thr[LOOP_THRESHOLDS];
 	uint32_t nthr;
 	struct measure m[2][LOOP_SLOTS];
@@ -63,7 +66,8 @@ struct loop_walk {
 	uint32_t head;
 	uint32_t parent; /* the walk this one started in, 0 */
 	uint32_t frame;	 /* the frame the loop runs in */
-	uint32_t gen;	 /* walks of the loop since the path entered it, this one included */
+	const struct loop *lp;
+	uint32_t gen; /* walks of the loop since the path entered it, this one included */
 };
 
 uint32_t loop_walk_head(const struct venv *env, uint32_t walk)
@@ -73,31 +77,30 @@ uint32_t loop_walk_head(const struct venv *env, uint32_t walk)
 
 /* ---- the loop's range and constants --------------------------------------------------------- */
 
-/* Lowest and highest predecessor of every instruction, once per program. */
-static int entry_ranges(struct venv *env)
+static bool in_body(const struct loop *lp, uint32_t insn)
 {
-	uint32_t i, succ[2];
-	int n, k;
+	uint32_t lo = 0, hi = lp->niv;
 
-	if (env->entry_lo)
-		return 0;
-	env->entry_lo = malloc(env->count * sizeof(uint32_t));
-	env->entry_hi = calloc(env->count, sizeof(uint32_t));
-	if (!env->entry_lo || !env->entry_hi)
-		return -ENOMEM;
-	memset(env->entry_lo, 0xff, env->count * sizeof(uint32_t));
-	for (i = 0; i < env->count; i++) {
-		if (!(env->aux[i].flags & INSN_REACHED) || (env->aux[i].flags & INSN_LDDW_HI))
-			continue;
-		n = cfg_successors(env, i, succ);
-		for (k = 0; k < n; k++) {
-			if (i < env->entry_lo[succ[k]])
-				env->entry_lo[succ[k]] = i;
-			if (i > env->entry_hi[succ[k]])
-				env->entry_hi[succ[k]] = i;
-		}
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (insn < lp->iv[2 * mid])
+			hi = mid;
+		else if (insn > lp->iv[2 * mid + 1])
+			lo = mid + 1;
+		else
+			return true;
 	}
-	return 0;
+	return false;
+}
+
+/* The first instruction of the body after i, or UINT32_MAX. */
+static uint32_t next_in_body(const struct loop *lp, uint32_t i)
+{
+	for (uint32_t k = 0; k < lp->niv; k++)
+		if (lp->iv[2 * k] > i)
+			return lp->iv[2 * k];
+	return UINT32_MAX;
 }
 
 static void add_threshold(struct loop *lp, int64_t v)
@@ -117,8 +120,15 @@ static void collect_thresholds(struct venv *env, struct loop *lp)
 	uint32_t i;
 
 	add_threshold(lp, 0);
-	for (i = lp->head; i <= lp->last; i++) {
+	for (i = 0; i < env->count; i++) {
 		const struct ebpf_inst *insn = &env->insns[i];
+
+		if (!in_body(lp, i)) {
+			i = next_in_body(lp, i);
+			if (i >= env->count)
+				break;
+			insn = &env->insns[i];
+		}
 		uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
 		bool jmp = (cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32) && op != EBPF_JMP_JA &&
 			   op != EBPF_JMP_CALL && op != EBPF_JMP_EXIT;
@@ -135,17 +145,83 @@ static void collect_thresholds(struct venv *env, struct loop *lp)
 	}
 }
 
-/* A single-entry range [head, last]: every instruction after the head is reached from inside. */
-static bool loop_is_simple(struct venv *env, uint32_t head, uint32_t last)
+/* Is the edge from p to head a back-edge of the CFG's depth-first search? */
+static bool is_latch(struct venv *env, uint32_t p, uint32_t head)
 {
-	uint32_t t;
+	uint32_t succ[2];
+	int n = cfg_successors(env, p, succ);
 
-	if (last < head || env->aux[last].subprog != env->aux[head].subprog)
-		return false;
-	for (t = head + 1; t <= last; t++)
-		if (env->entry_lo[t] < head || env->entry_hi[t] > last)
-			return false;
-	return true;
+	return (n > 0 && succ[0] == head && (env->aux[p].flags & INSN_BACK_S0)) ||
+	       (n > 1 && succ[1] == head && (env->aux[p].flags & INSN_BACK_S1));
+}
+
+/* The natural loop: the head and what reaches one of its back-edges without passing it. */
+static int mark_natural_loop(struct venv *env, uint32_t head, uint32_t base, uint8_t *mark)
+{
+	uint32_t n = env->subprogs[env->aux[head].subprog].end - base;
+	uint32_t *stack = malloc((n + 1) * sizeof(uint32_t)), sp = 0, i, p;
+
+	if (!stack)
+		return -ENOMEM;
+	mark[head - base] = 1;
+	for (p = env->pred_off[head]; p < env->pred_off[head + 1]; p++) {
+		uint32_t q = env->preds[p];
+
+		if (!mark[q - base] && is_latch(env, q, head)) {
+			mark[q - base] = 1;
+			stack[sp++] = q;
+		}
+	}
+	while (sp) {
+		i = stack[--sp];
+		for (p = env->pred_off[i]; p < env->pred_off[i + 1]; p++) {
+			uint32_t q = env->preds[p];
+
+			if (mark[q - base])
+				continue;
+			mark[q - base] = 1;
+			stack[sp++] = q;
+		}
+	}
+	free(stack);
+	return 0;
+}
+
+/*
+ * The loop's body (its natural loop), kept as sorted ranges of instructions. Abstracted only
+ * when the head is its one entry, that is when the head dominates its back-edges: else the
+ * walk back from a back-edge reaches the start of the function without passing the head (a
+ * jump into the middle: irreducible loops are walked exactly).
+ */
+static int loop_body(struct venv *env, struct loop *lp)
+{
+	const struct subprog *sp = &env->subprogs[env->aux[lp->head].subprog];
+	uint32_t base = sp->start, n = sp->end - sp->start, i, *iv;
+	uint8_t *mark = calloc(n, 1);
+	int err = -ENOMEM;
+
+	if (!mark)
+		return -ENOMEM;
+	if (mark_natural_loop(env, lp->head, base, mark))
+		goto out;
+	lp->simple = lp->head == base || !mark[0];
+	for (i = 0; i < n; i++) {
+		if (!mark[i])
+			continue;
+		if (!lp->niv || lp->iv[2 * lp->niv - 1] + 1 != base + i) {
+			iv = realloc(lp->iv, (lp->niv + 1) * 2 * sizeof(uint32_t));
+			if (!iv)
+				goto out;
+			lp->iv = iv;
+			lp->iv[2 * lp->niv] = base + i;
+			lp->niv++;
+		}
+		lp->iv[2 * lp->niv - 1] = base + i;
+	}
+	err = 0;
+out:
+	free(mark);
+	return err;
 }
 
 static struct loop *loop_find(struct venv *env, uint32_t head)
@@ -164,8 +240,6 @@ static struct loop *loop_get(struct venv *env, uint32_t head)
 
 	if (lp)
 		return lp;
-	if (entry_ranges(env))
-		return NULL;
 	loops = realloc(env->loops, (env->loop_count + 1) * sizeof(*loops));
 	if (!loops)
 		return NULL;
@@ -176,17 +250,20 @@ static struct loop *loop_get(struct venv *env, uint32_t head)
 	env->mem.bytes += sizeof(*lp);
 	lp->head = head;
 	lp->last = env->aux[head].back_edge_from;
-	lp->simple = loop_is_simple(env, head, lp->last);
+	env->loops[env->loop_count++] = lp;
+	if (loop_body(env, lp))
+		return NULL;
 	if (lp->simple)
 		collect_thresholds(env, lp);
-	env->loops[env->loop_count++] = lp;
 	return lp;
 }
 
-/* Did the path come to `to`, a loop head, from inside its loop (a back-edge)? */
+/* Did the path come to `to`, a loop head, by one of its back-edges (from inside its loop)? The
+ * CFG's depth-first search marked them; a loop laid out with its head after the back-edge (clang
+ * rotates loops so) has them jumping forward. */
 bool loop_edge_is_back(struct venv *env, uint32_t from, uint32_t to)
 {
-	return from != UINT32_MAX && from >= to && from <= env->aux[to].back_edge_from;
+	return from != UINT32_MAX && is_latch(env, from, to);
 }
 
 /* ---- walks ---------------------------------------------------------------------------------- */
@@ -207,7 +284,7 @@ static bool walk_active(const struct venv *env, uint32_t walk, uint32_t id)
 	return false;
 }
 
-static int walk_new(struct venv *env, struct snode *node, uint32_t head, uint32_t parent,
+static int walk_new(struct venv *env, struct snode *node, const struct loop *lp, uint32_t parent,
 		    uint32_t gen)
 {
 	if (env->walk_count == env->walk_cap) {
@@ -220,7 +297,7 @@ static int walk_new(struct venv *env, struct snode *node, uint32_t head, uint32_
 		env->walk_cap = cap;
 	}
 	env->walks[env->walk_count++] =
-	    (struct loop_walk){ node, head, parent, node->st.curframe, gen };
+	    (struct loop_walk){ node, lp->head, parent, node->st.curframe, lp, gen };
 	return (int)env->walk_count;
 }
 
@@ -281,8 +358,8 @@ void loop_path_moved(struct venv *env)
 	while (walk) {
 		const struct loop_walk *w = &env->walks[walk - 1];
 
-		if (st->curframe > w->frame || (st->curframe == w->frame && st->insn >= w->head &&
-						st->insn <= env->aux[w->head].back_edge_from))
+		if (st->curframe > w->frame ||
+		    (st->curframe == w->frame && in_body(w->lp, st->insn)))
 			break;
 		walk = w->parent;
 	}
@@ -715,7 +792,7 @@ static int add_invariant(struct venv *env, struct loop *lp, uint32_t idx, uint32
 	env->cur->parent = node;
 	env->res->states_kept++;
 	env->res->loop_invariants++;
-	walk = walk_new(env, node, idx, env->cur->walk, gen);
+	walk = walk_new(env, node, lp, env->cur->walk, gen);
 	if (walk < 0)
 		return walk;
 	env->cur->walk = (uint32_t)walk;
@@ -892,6 +969,7 @@ void loop_env_free(struct venv *env)
 			free(node);
 		}
 		env->mem.bytes -= sizeof(*env->loops[i]);
+		free(env->loops[i]->iv);
 		free(env->loops[i]);
 	}
 	free(env->loops);

@@ -250,11 +250,14 @@ static int push_state(struct venv *env, struct vstate *st, uint32_t idx)
 {
 	if (st->oom)
 		return -ENOMEM;
-	if (env->pending_count >= MAX_PENDING)
+	if (env->pending_count >= MAX_PENDING) {
+		/* A limit, as the instruction count's: the abstraction's verdict says more. */
+		env->limit_hit = true;
 		return verr(env, idx, -E2BIG,
 			    "program too complex: more than %u branches pending at once (a "
 			    "sequence of undecided jumps); simplify it or split it",
 			    MAX_PENDING);
+	}
 	if (env->pending_count == env->pending_cap) {
 		uint32_t cap = env->pending_cap ? env->pending_cap * 2 : 64;
 		struct vstate **p = realloc(env->pending, cap * sizeof(*p));
@@ -723,8 +726,8 @@ static void env_free(struct venv *env)
 {
 	walk_free(env);
 	free(env->pending);
-	free(env->entry_lo);
-	free(env->entry_hi);
+	free(env->pred_off);
+	free(env->preds);
 	free(env->aux);
 	free(env->subprogs);
 }

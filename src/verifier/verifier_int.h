@@ -180,6 +180,8 @@ enum insn_flags {
 	INSN_LOOP_HEAD = 1u << 3, /* target of a back-edge */
 	INSN_REACHED = 1u << 4,
 	INSN_CALLBACK_CALL = 1u << 5, /* a helper that calls a callback: always checkpointed */
+	INSN_BACK_S0 = 1u << 6,	      /* the edge to cfg_successors()[0] is a back-edge */
+	INSN_BACK_S1 = 1u << 7,	      /* ... to [1] */
 };
 
 /* What a load or store instruction accessed, over every path (see note_access). */
@@ -235,7 +237,7 @@ struct venv {
 	uint32_t loop_count;
 	struct loop_walk *walks; /* walk id - 1 */
 	uint32_t walk_count, walk_cap;
-	uint32_t *entry_lo, *entry_hi; /* per insn: lowest and highest predecessor (loop.c) */
+	uint32_t *pred_off, *preds; /* predecessors of insn i: preds[pred_off[i]..[i + 1]] */
 	/* Loop heads walked exactly after their abstraction failed (loop.c), kept across the
 	 * walk's restarts; the first such failure's verdict when the exact walk does no better. */
 	uint32_t exact_heads[8];
