@@ -1250,6 +1250,60 @@ static void match_pkt_pointers(const struct ebpf_inst *insn, struct vstate *take
 	}
 }
 
+/* The comparison with its operands swapped: a > b is b < a. */
+static uint8_t swap_op(uint8_t op)
+{
+	switch (op) {
+	case EBPF_JMP_JGT:
+		return EBPF_JMP_JLT;
+	case EBPF_JMP_JLT:
+		return EBPF_JMP_JGT;
+	case EBPF_JMP_JGE:
+		return EBPF_JMP_JLE;
+	case EBPF_JMP_JLE:
+		return EBPF_JMP_JGE;
+	default:
+		return op;
+	}
+}
+
+/*
+ * A packet pointer inside its proven range compared with data_end: the range proves
+ * pkt + var + range <= end, so p = pkt + var + off with off <= range is <= end, and < end when
+ * off < range. The branch is decided and its impossible side not walked (Linux decides only
+ * a pointer it saw beyond the end). Range 0 proves nothing. 1 taken, 0 not, -1 undecided.
+ */
+static int pkt_end_branch(const struct reg *dst, const struct reg *src, uint8_t op)
+{
+	const struct reg *p = dst;
+	bool le, lt;
+
+	if (dst->type == PTR_TO_PACKET_END && src->type == PTR_TO_PACKET) {
+		p = src;
+		op = swap_op(op);
+	} else if (dst->type != PTR_TO_PACKET || src->type != PTR_TO_PACKET_END) {
+		return -1;
+	}
+	if (!p->range)
+		return -1;
+	le = (int64_t)p->off <= (int64_t)p->range;
+	lt = (int64_t)p->off < (int64_t)p->range;
+	switch (op) {
+	case EBPF_JMP_JGT: /* p > end */
+		return le ? 0 : -1;
+	case EBPF_JMP_JLE:
+		return le ? 1 : -1;
+	case EBPF_JMP_JGE:
+	case EBPF_JMP_JEQ:
+		return lt ? 0 : -1;
+	case EBPF_JMP_JLT:
+	case EBPF_JMP_JNE:
+		return lt ? 1 : -1;
+	default:
+		return -1;
+	}
+}
+
 static bool is_or_null(const struct reg *r)
 {
 	return r->type == PTR_TO_MAP_VALUE_OR_NULL || r->type == PTR_TO_MEM_OR_NULL ||
@@ -1354,6 +1408,10 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 		    "bit test of pointers %s and %s prohibited (it reads address bits)", d1, d2);
 	if (is_packet_family(dst) && is_packet_family(src)) {
 		struct reg fdst = *dst, fsrc = *src;
+
+		*decided = pkt_end_branch(dst, src, op);
+		if (*decided >= 0)
+			return 0;
 
 		/* Copies: the marking walks the whole state, dst and src included. */
 		match_pkt_pointers(insn, other, env->cur, &fdst, &fsrc);

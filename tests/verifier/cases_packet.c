@@ -6,6 +6,12 @@
 /* r4 = data + 14, then the comparison */
 #define P14	  PKT_LOAD, EBPF_MOV64_REG(R4, R2), EBPF_ALU64_IMM(ADD, R4, 14)
 
+/* data + 14 <= data_end proven; then p = data + off compared with data_end again (`if a op b`):
+ * the taken side reads uninitialised stack. 11 insns. */
+#define PKT_END_AGAIN(off, op, a, b)                                                               \
+	PKT_CHECK(14, 3), EBPF_MOV64_REG(R5, R2), EBPF_ALU64_IMM(ADD, R5, off),                    \
+	    EBPF_JMP_REG(op, a, b, 2), RET0, EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT()
+
 DEFINE_CASES(
     packet,
     BAD_AT("no_check", VT_PKT, 1,
@@ -185,4 +191,25 @@ DEFINE_CASES(
        EBPF_MOV64_REG(R4, R2), EBPF_ALU64_IMM(ADD, R4, 1), EBPF_JMP_REG(JGT, R4, R3, 1), READ(0),
        RET0),
     BAD("compare_pkt_with_ctx", VT_PKT, -EACCES, "comparison of pointers of different types",
-	PKT_LOAD, EBPF_JMP_REG(JGT, R2, R1, 0), RET0), );
+	PKT_LOAD, EBPF_JMP_REG(JGT, R2, R1, 0), RET0),
+    /* A pointer inside the proven range compared with data_end again: the branch is decided
+     * and its impossible side (reading uninitialised stack) never walked. The twins leave the
+     * range, or compare where the range does not decide (p >= end at the range's end, a
+     * pointer moved by an unknown amount). */
+    OK("pkt_end_gt_decided", VT_PKT, PKT_END_AGAIN(10, JGT, R5, R3)),
+    OK("pkt_end_lt_swapped_decided", VT_PKT, PKT_END_AGAIN(10, JLT, R3, R5)),
+    OK("pkt_end_ge_decided", VT_PKT, PKT_END_AGAIN(13, JGE, R5, R3)),
+    OK("pkt_end_eq_decided", VT_PKT, PKT_END_AGAIN(13, JEQ, R5, R3)),
+    OK("pkt_end_le_swapped_decided", VT_PKT, PKT_END_AGAIN(13, JLE, R3, R5)),
+    BAD("pkt_end_gt_past_range", VT_PKT, -EACCES, "read of uninitialised stack",
+	PKT_END_AGAIN(15, JGT, R5, R3)),
+    BAD("pkt_end_ge_at_range_end", VT_PKT, -EACCES, "read of uninitialised stack",
+	PKT_END_AGAIN(14, JGE, R5, R3)),
+    BAD("pkt_end_le_swapped_at_range_end", VT_PKT, -EACCES, "read of uninitialised stack",
+	PKT_END_AGAIN(14, JLE, R3, R5)),
+    BAD("pkt_end_eq_at_range_end", VT_PKT, -EACCES, "read of uninitialised stack",
+	PKT_END_AGAIN(14, JEQ, R5, R3)),
+    BAD("pkt_end_variable_offset", VT_PKT, -EACCES, "read of uninitialised stack",
+	EBPF_MOV64_REG(R7, R1), RAND(R6), EBPF_MOV64_REG(R1, R7), PKT_CHECK(14, 4),
+	EBPF_ALU64_IMM(AND, R6, 7), EBPF_MOV64_REG(R5, R2), EBPF_ALU64_REG(ADD, R5, R6),
+	EBPF_JMP_REG(JGT, R5, R3, 2), RET0, EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT()), );
