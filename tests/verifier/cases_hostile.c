@@ -12,10 +12,18 @@
 /* The limit forces loops of large trip counts to be walked by abstraction. */
 #define NOGO(name_, reason_, ...) LIMITED(name_, 20000, -EACCES, reason_, __VA_ARGS__)
 #define GO(name_, ...)		  LIMITED(name_, 20000, 0, NULL, __VA_ARGS__)
-#define TERMINATES		  "cannot prove it terminates"
-#define OOB			  "map value access out of bounds"
+/* A VT_PKT case under the same limit. */
+#define LPKT(name_, err_, reason_, ...)                                                            \
+	{                                                                                          \
+		.name = (name_), .type = VT_PKT, .expect = (err_), .reason = (reason_),            \
+		.limit = 20000, .insns = {                                                         \
+			__VA_ARGS__                                                                \
+		}                                                                                  \
+	}
+#define TERMINATES "cannot prove it terminates"
+#define OOB	   "map value access out of bounds"
 /* r6 = .data (64 bytes). 2 slots. */
-#define DATA_R6			  EBPF_LD_MAP_VALUE(R6, MAP_DATA, 0)
+#define DATA_R6	   EBPF_LD_MAP_VALUE(R6, MAP_DATA, 0)
 /* r0 = .data[reg]: 3 insns. */
 #define READ_AT(reg)                                                                               \
 	EBPF_MOV64_REG(R1, R6), EBPF_ALU64_REG(ADD, R1, reg), EBPF_LDX_MEM(B, R0, R1, 0)
@@ -103,6 +111,22 @@ DEFINE_CASES(
        EBPF_HELPER_CALL(H_PRANDOM), EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_MOV64_IMM(R7, 0),
        EBPF_ALU64_IMM(ADD, R7, 1), READ_AT(R7), EBPF_JMP_IMM(JLT, R7, 60, -5), RET0),
 
+    /* ---- loops over the packet ---- */
+    LPKT("loop_packet_scan", 0, NULL, PKT_LOAD, EBPF_MOV64_IMM(R6, 0), EBPF_MOV64_REG(R4, R2),
+	 EBPF_ALU64_REG(ADD, R4, R6), EBPF_MOV64_REG(R5, R4), EBPF_ALU64_IMM(ADD, R5, 1),
+	 EBPF_JMP_REG(JGT, R5, R3, 3), EBPF_LDX_MEM(B, R0, R4, 0), EBPF_ALU64_IMM(ADD, R6, 1),
+	 EBPF_JMP_IMM(JLT, R6, 60000, -8), RET0),
+    LPKT("loop_packet_scan_one_past", -EACCES, "packet access out of proven range", PKT_LOAD,
+	 EBPF_MOV64_IMM(R6, 0), EBPF_MOV64_REG(R4, R2), EBPF_ALU64_REG(ADD, R4, R6),
+	 EBPF_MOV64_REG(R5, R4), EBPF_ALU64_IMM(ADD, R5, 1), EBPF_JMP_REG(JGT, R5, R3, 3),
+	 EBPF_LDX_MEM(B, R0, R4, 1), EBPF_ALU64_IMM(ADD, R6, 1), EBPF_JMP_IMM(JLT, R6, 60000, -8),
+	 RET0),
+    /* The bound is proven once, before the loop, for the first byte only. */
+    LPKT("loop_packet_checked_before", -EACCES, "packet access out of proven range", PKT_LOAD,
+	 EBPF_MOV64_REG(R5, R2), EBPF_ALU64_IMM(ADD, R5, 1), EBPF_JMP_REG(JGT, R5, R3, 6),
+	 EBPF_MOV64_IMM(R6, 0), EBPF_MOV64_REG(R4, R2), EBPF_ALU64_REG(ADD, R4, R6),
+	 EBPF_LDX_MEM(B, R0, R4, 0), EBPF_ALU64_IMM(ADD, R6, 1), EBPF_JMP_IMM(JLT, R6, 60000, -5),
+	 RET0),
     /* ---- scalars linked by id: a check on a truncated or shifted copy ---- */
     X("id_mov32_copy_checked", "variable offset may be negative", RAND(R7), EBPF_MOV64_REG(R1, R7),
       EBPF_MOV32_REG(R1, R1), EBPF_JMP_IMM(JGT, R1, 63, 5), EBPF_MOV64_REG(R3, R7), PROBE(R3)),
