@@ -526,6 +526,19 @@ bool map_has_spin_lock(const struct verifier_map *map)
 	return map_spin_lock_field(map) != NULL;
 }
 
+/*
+ * reg = a pointer to one value of a map, handed out by a helper (a lookup that cannot fail, a
+ * callback's element). Its lock is named by the pointer's id (apply_spin_lock): each value
+ * handed out gets an id of its own, as two of them may be different values of the map; only
+ * global data, one value, is reached with id 0.
+ */
+static void mark_map_value(struct venv *env, struct reg *reg, int32_t map)
+{
+	reg_mark_ptr(reg, PTR_TO_MAP_VALUE);
+	reg->map = map;
+	reg->id = map_has_spin_lock(&env->in->maps[map]) ? ++env->id_gen : 0;
+}
+
 int check_no_lock_held(struct venv *env, uint32_t idx, const char *what)
 {
 	if (!env->cur->lock_held)
@@ -840,10 +853,7 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 			return verr(env, idx, -EINVAL,
 				    "helper %s prototype: returns a map value but takes no map",
 				    proto_name(meta->proto));
-		reg_mark_ptr(r0, PTR_TO_MAP_VALUE);
-		r0->map = meta->map;
-		/* A value's lock is named by the pointer's id (apply_spin_lock). */
-		r0->id = map_has_spin_lock(&env->in->maps[meta->map]) ? ++env->id_gen : 0;
+		mark_map_value(env, r0, meta->map);
 		return 0;
 	case EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
 		if (meta->map < 0)
@@ -1034,8 +1044,7 @@ static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta
 	reg_mark_ptr(&args[1], PTR_TO_MEM);
 	args[1].range = map->key_size;
 	args[1].ref_id = key_id;
-	reg_mark_ptr(&args[2], PTR_TO_MAP_VALUE);
-	args[2].map = meta->map;
+	mark_map_value(env, &args[2], meta->map);
 	args[3] = regs[3];
 	return push_callback_call(env, idx, (uint32_t)meta->callback, args, CB_FOR_EACH, key_id);
 }

@@ -36,6 +36,20 @@
 #define TAKE(reg) EBPF_MOV64_REG(R1, reg), EBPF_ALU64_IMM(ADD, R1, 8), EBPF_HELPER_CALL(H_SPIN_LOCK)
 #define GIVE(reg)                                                                                  \
 	EBPF_MOV64_REG(R1, reg), EBPF_ALU64_IMM(ADD, R1, 8), EBPF_HELPER_CALL(H_SPIN_UNLOCK)
+/* dst = the function at (this lddw) + 1 + rel. 2 slots. */
+#define FUNC(d, rel) EBPF_LD_IMM64_RAW(d, EBPF_PSEUDO_FUNC, rel, 0)
+/*
+ * bpf_for_each_map_elem over the locked hash, its callback keeping its element (r6) in the
+ * caller's fp-16 on the first call; later calls lock `a` and unlock `b`, one of them the element
+ * kept (r9).
+ */
+#define KEPT_ELEMENT(a, b)                                                                         \
+	EBPF_ST_MEM(DW, R10, -16, 0), EBPF_ST_MEM(DW, R10, -8, 0),                                 \
+	    EBPF_LD_MAP_IDX(R1, MAP_LOCKED), FUNC(R2, 7), EBPF_MOV64_REG(R3, R10),                 \
+	    EBPF_ALU64_IMM(ADD, R3, -16), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_FOR_EACH),     \
+	    RET0, EBPF_MOV64_REG(R6, R3), EBPF_MOV64_REG(R7, R4), EBPF_LDX_MEM(DW, R8, R7, 8),     \
+	    EBPF_JMP_IMM(JEQ, R8, 0, 8), EBPF_LDX_MEM(DW, R9, R7, 0), TAKE(a), GIVE(b),            \
+	    EBPF_JMP_A(2), EBPF_ST_MEM(DW, R7, 8, 1), EBPF_STX_MEM(DW, R7, R6, 0), RET0
 /* r7 = lookup(kptrs, &0), null-checked as LOCKED. */
 #define KPTRS(skip) LOOKUP(MAP_KPTRS), EBPF_JMP_IMM(JEQ, R0, 0, (skip) + 1), EBPF_MOV64_REG(R7, R0)
 
@@ -188,6 +202,73 @@ DEFINE_CASES(
       EBPF_MOV64_REG(R2, R7), EBPF_MOV64_IMM(R3, 24), EBPF_MOV64_IMM(R4, 0),
       EBPF_HELPER_CALL(H_RB_OUTPUT), RET0),
 
+    /* ---- callbacks ---- */
+    /* Each call locks its element and unlocks the one the previous call kept in the caller's
+     * stack: both value pointers of one hash map must not name the same lock. */
+    X("for_each_unlock_other_element", "bpf_spin_unlock of another lock", KEPT_ELEMENT(R6, R9)),
+    X("for_each_lock_kept_unlock_own", "bpf_spin_unlock of another lock", KEPT_ELEMENT(R9, R6)),
+    /* An element kept by one walk of the map, unlocked by a callback of the next walk. */
+    X("for_each_unlock_element_of_earlier_walk", "bpf_spin_unlock of another lock",
+      EBPF_ST_MEM(DW, R10, -16, 0), EBPF_ST_MEM(DW, R10, -8, 0), EBPF_LD_MAP_IDX(R1, MAP_LOCKED),
+      FUNC(R2, 17), EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -16), EBPF_MOV64_IMM(R4, 0),
+      EBPF_HELPER_CALL(H_FOR_EACH), EBPF_LDX_MEM(DW, R6, R10, -8), EBPF_JMP_IMM(JEQ, R6, 0, 8),
+      EBPF_LD_MAP_IDX(R1, MAP_LOCKED), FUNC(R2, 11), EBPF_MOV64_REG(R3, R10),
+      EBPF_ALU64_IMM(ADD, R3, -16), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_FOR_EACH), RET0,
+      /* first callback: keeps its element */
+      EBPF_STX_MEM(DW, R4, R3, 0), EBPF_ST_MEM(DW, R4, 8, 1), RET0,
+      /* second callback */
+      EBPF_MOV64_REG(R6, R3), EBPF_LDX_MEM(DW, R9, R4, 0), TAKE(R6), GIVE(R9), RET0),
+    S("for_each_lock_own_element", EBPF_LD_MAP_IDX(R1, MAP_LOCKED), FUNC(R2, 6),
+      EBPF_MOV64_IMM(R3, 0), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_FOR_EACH), RET0,
+      /* callback */
+      EBPF_MOV64_REG(R6, R3), TAKE(R6), GIVE(R6), RET0),
+    X("loop_callback_returns_locked", "still held: bpf_spin_unlock is missing", LOCKED(6),
+      EBPF_MOV64_IMM(R1, 4), FUNC(R2, 6), EBPF_MOV64_REG(R3, R6), EBPF_MOV64_IMM(R4, 0),
+      EBPF_HELPER_CALL(H_LOOP), RET0,
+      /* callback */
+      EBPF_MOV64_REG(R6, R2), TAKE(R6), RET0),
+    S("loop_callback_locks_and_unlocks", LOCKED(6), EBPF_MOV64_IMM(R1, 4), FUNC(R2, 6),
+      EBPF_MOV64_REG(R3, R6), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), RET0,
+      /* callback */
+      EBPF_MOV64_REG(R6, R2), TAKE(R6), GIVE(R6), RET0),
+    /* The caller dereferences what the callback may have stored: nothing when it ran 0 times. */
+    X("loop_caller_uses_callback_pointer", "which is a scalar, not a pointer",
+      EBPF_ST_MEM(DW, R10, -8, 0), EBPF_HELPER_CALL(H_PRANDOM), EBPF_MOV64_REG(R1, R0), FUNC(R2, 8),
+      EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),
+      EBPF_HELPER_CALL(H_LOOP), EBPF_LDX_MEM(DW, R1, R10, -8), EBPF_LDX_MEM(B, R0, R1, 0),
+      EBPF_EXIT(),
+      /* callback */
+      EBPF_MOV64_REG(R6, R2), LOOKUP(MAP_HASH), EBPF_JMP_IMM(JEQ, R0, 0, 1),
+      EBPF_STX_MEM(DW, R6, R0, 0), RET0),
+    /* A function pointer handed back through a subprogram's return value. */
+    X("func_returned_by_subprog", "must be an initialised scalar, not a pointer (func", FUNC(R1, 5),
+      EBPF_CALL_REL(1), EBPF_EXIT(), EBPF_MOV64_REG(R0, R1), EBPF_EXIT(), RET0),
+    /* The callback may move the packet: the caller's packet pointers are gone after the loop. */
+    BAD("loop_callback_changes_packet", VT_PKT, -EACCES, "read of uninitialised register r7",
+	EBPF_MOV64_REG(R6, R1), EBPF_LDX_MEM(W, R2, R6, 0), EBPF_LDX_MEM(W, R3, R6, 4),
+	EBPF_MOV64_REG(R4, R2), EBPF_ALU64_IMM(ADD, R4, 8), EBPF_JMP_REG(JGT, R4, R3, 9),
+	EBPF_MOV64_REG(R7, R2), EBPF_MOV64_IMM(R1, 1), FUNC(R2, 8), EBPF_MOV64_REG(R3, R6),
+	EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), EBPF_LDX_MEM(B, R0, R7, 0), EBPF_EXIT(),
+	RET0,
+	/* callback */
+	EBPF_MOV64_REG(R1, R2), EBPF_MOV64_IMM(R2, 0), EBPF_HELPER_CALL(H_ADJUST_HEAD), RET0),
+    OK("loop_callback_keeps_packet", VT_PKT, EBPF_MOV64_REG(R6, R1), EBPF_LDX_MEM(W, R2, R6, 0),
+       EBPF_LDX_MEM(W, R3, R6, 4), EBPF_MOV64_REG(R4, R2), EBPF_ALU64_IMM(ADD, R4, 8),
+       EBPF_JMP_REG(JGT, R4, R3, 9), EBPF_MOV64_REG(R7, R2), EBPF_MOV64_IMM(R1, 1), FUNC(R2, 8),
+       EBPF_MOV64_REG(R3, R6), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP),
+       EBPF_LDX_MEM(B, R0, R7, 0), EBPF_EXIT(), RET0,
+       /* callback */
+       EBPF_MOV64_IMM(R0, 0), EBPF_MOV64_IMM(R0, 0), EBPF_MOV64_IMM(R0, 0), RET0),
+
+    /* A callback that reaches its own helper call through a subprogram: recursion. */
+    X("loop_callback_recurses_through_subprog", "recursive call to the subprogram",
+      EBPF_MOV64_IMM(R1, 1), FUNC(R2, 6), EBPF_MOV64_IMM(R3, 0), EBPF_MOV64_IMM(R4, 0),
+      EBPF_HELPER_CALL(H_LOOP), RET0,
+      /* callback (insn 8) */
+      EBPF_CALL_REL(2), RET0,
+      /* subprogram (insn 11) */
+      EBPF_MOV64_IMM(R1, 1), FUNC(R2, -5), EBPF_MOV64_IMM(R3, 0), EBPF_MOV64_IMM(R4, 0),
+      EBPF_HELPER_CALL(H_LOOP), RET0),
     /* ---- pointers handed to output helpers ---- */
     X("ringbuf_output_spilled_ctx", "spilled pointer", EBPF_STX_MEM(DW, R10, R1, -8),
       EBPF_LD_MAP_IDX(R1, MAP_RB), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -8),
