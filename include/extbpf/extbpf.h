@@ -170,7 +170,7 @@ struct ebpf_map_create_opts {
 	uint32_t spin_lock_off;
 	/* A shared map: its storage is a new file at this path (relative: under the pin root),
 	 * created with pin_mode (0: 0600) and the caller's ownership; -EEXIST when the path is
-	 * taken. Array and hash maps only; no spin lock in shared values. */
+	 * taken. Array, per-CPU array and hash maps; no spin lock in shared values. */
 	const char *pin_path;
 	uint32_t pin_mode;
 };
@@ -317,9 +317,9 @@ struct ebpf_object_open_opts {
 	/* With verify_only: create the maps with their storage all the same, to read or write
 	 * their contents (initial global data, ...). */
 	bool keep_map_storage;
-	/* Share the object's array and hash maps (not global data) as pins in this directory
-	 * (relative: under the pin root), named by map: an existing pin of the same type and
-	 * sizes is opened and used, otherwise a new one is created with pin_mode (0: 0600). */
+	/* Share the object's array, per-CPU array and hash maps (no global data) as pins in this
+	 * directory (relative: under the pin root), named by map: an existing pin of the same type
+	 * and sizes is opened and used, otherwise a new one is created with pin_mode (0: 0600). */
 	const char *pin_maps_dir;
 	uint32_t pin_mode;
 };
@@ -619,7 +619,7 @@ int ebpf_map_get_pinned(const char *path, struct ebpf_map **map);
  * pins on Linux. Relative paths are under the pin root: EBPF_PIN_ROOT unless the host sets
  * another (an absolute directory; NULL restores the default), created on the first pin.
  * The file is the pin: it outlives the processes and goes with ebpf_unpin (or unlink).
- * Array and hash maps can be shared.
+ * Array, per-CPU array and hash maps can be shared.
  */
 #define EBPF_PIN_ROOT "/run/extbpf"
 int ebpf_set_pin_root(const char *dir);
@@ -631,6 +631,37 @@ int ebpf_get_pin_root(char *buf, size_t size);
 int ebpf_map_open_pinned(const char *path, struct ebpf_map **map);
 /* Whether the map's storage is a shared pin file. */
 bool ebpf_map_is_shared(const struct ebpf_map *map);
+
+/*
+ * The registry of running hosts (`extbpf prog list`, `map list`, `link list`): a host publishes
+ * what it has loaded (programs with their run statistics, maps, links) to a file of its own
+ * under <pin root>/.registry, and publishes again to refresh it (the statistics, objects loaded
+ * or closed since); unpublish removes it. ebpf_registry_foreach calls fn for every entry of every
+ * running host (a non-zero return stops it and is returned) and removes the files of processes
+ * that no longer exist (a host killed without unpublishing).
+ */
+enum ebpf_registry_kind {
+	EBPF_REGISTRY_PROGRAM,
+	EBPF_REGISTRY_MAP,
+	EBPF_REGISTRY_LINK,
+};
+struct ebpf_registry_entry {
+	size_t sz; /* sizeof(struct ebpf_registry_entry) */
+	uint32_t pid;
+	enum ebpf_registry_kind kind;
+	uint32_t id; /* in its process */
+	char name[64];
+	char type[32];				    /* program or map type */
+	uint64_t run_count, run_time_ns;	    /* programs (while stats are enabled) */
+	uint32_t key_size, value_size, max_entries; /* maps */
+	bool shared;				    /* maps: a shared map's pin */
+	uint32_t program_id;			    /* links */
+	bool dormant;				    /* links */
+};
+typedef int (*ebpf_registry_fn)(const struct ebpf_registry_entry *entry, void *arg);
+int ebpf_registry_publish(void);
+int ebpf_registry_unpublish(void);
+int ebpf_registry_foreach(ebpf_registry_fn fn, void *arg);
 
 /* ---- Runtime ----------------------------------------------------------------------------- */
 

@@ -686,9 +686,9 @@ static int pinned_map(const struct loader_map *lm, struct ebpf_map **map)
 }
 
 /*
- * opts.pin_maps_dir: the object's array and hash maps are shared, pinned in that directory by
- * name. A pin already there is used when it matches the declaration (another process, or an
- * earlier run, created it); otherwise the map is created there (returns 1, path set).
+ * opts.pin_maps_dir: the object's array, per-CPU array and hash maps are shared, pinned in that
+ * directory by name. A pin already there is used when it matches the declaration (another process,
+ * or an earlier run, created it); otherwise the map is created there (returns 1, path set).
  */
 static int shared_map(const struct loader_map *lm, const struct ebpf_object_open_opts *opts,
 		      char *path, size_t size, struct ebpf_map **map)

@@ -17,7 +17,8 @@
 
 #include "maps/shm.h"
 
-static const struct shm_type *const shm_types[] = { &shm_array_type, &shm_hash_type };
+static const struct shm_type *const shm_types[] = { &shm_array_type, &shm_percpu_array_type,
+						    &shm_hash_type };
 
 static const struct shm_type *shm_type_of(enum ebpf_map_type type)
 {
@@ -37,7 +38,8 @@ const struct map_ops *map_shm_ops(enum ebpf_map_type type)
 
 bool map_is_shared(const struct ebpf_map *map)
 {
-	return map && (map->ops == &shm_array_map_ops || map->ops == &shm_hash_map_ops);
+	return map && (map->ops == &shm_array_map_ops || map->ops == &shm_percpu_array_map_ops ||
+		       map->ops == &shm_hash_map_ops);
 }
 
 /* ---- The writers' lock ------------------------------------------------------------------- */
@@ -78,6 +80,13 @@ static int shm_lock_init(pthread_mutex_t *lock)
 }
 
 /* ---- Creation ---------------------------------------------------------------------------- */
+
+static void shm_set_view(struct shm_map *m)
+{
+	m->data = m->base + m->data_off;
+	m->aux = m->base + m->aux_off;
+	m->seed = m->hdr->seed;
+}
 
 static const char *create_reason(int err)
 {
@@ -154,6 +163,7 @@ static int shm_create_file(struct shm_map *m, const struct shm_type *t, const st
 		err = shm_lock_init(&m->hdr->lock);
 	}
 	if (!err) {
+		shm_set_view(m);
 		t->init(m);
 		if (link(tmp, attr->pin_path))
 			err = -errno;
@@ -285,6 +295,7 @@ static int shm_map_file(int fd, struct shm_map *m, struct map_attr *attr, const 
 	m->base = p;
 	m->hdr = p;
 	m->size = size;
+	shm_set_view(m);
 	return 0;
 }
 

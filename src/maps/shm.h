@@ -60,6 +60,11 @@ struct shm_map {
 	uint32_t elem_size;  /* array: a value, 8-aligned; hash: a whole element */
 	uint32_t n_buckets;  /* hash */
 	uint32_t pool_count; /* hash: elements, including the spares */
+	uint32_t ncpus;	     /* per-CPU types: slots per value (possible CPUs); else 1 */
+	/* This process's view of the hot fields (the lookup path reads only these). */
+	uint8_t *data; /* base + data_off */
+	uint8_t *aux;  /* base + aux_off */
+	uint32_t seed;
 };
 
 static inline struct shm_map *to_shm(struct ebpf_map *map)
@@ -80,8 +85,10 @@ struct shm_type {
 };
 
 extern const struct shm_type shm_array_type;
+extern const struct shm_type shm_percpu_array_type;
 extern const struct shm_type shm_hash_type;
 extern const struct map_ops shm_array_map_ops;
+extern const struct map_ops shm_percpu_array_map_ops;
 extern const struct map_ops shm_hash_map_ops;
 
 /* Takes the writers' lock, repairing the state when its owner died holding it. */

@@ -40,12 +40,12 @@ static uint32_t shm_hash_key_stride(uint32_t key_size)
 
 static _Atomic uint32_t *shm_hash_bucket(struct shm_map *m, uint32_t hash)
 {
-	return (_Atomic uint32_t *)(m->base + m->data_off) + (hash & (m->n_buckets - 1));
+	return (_Atomic uint32_t *)m->data + (hash & (m->n_buckets - 1));
 }
 
 static struct shm_elem *shm_hash_elem(struct shm_map *m, uint32_t index)
 {
-	return (struct shm_elem *)(m->base + m->aux_off + (uint64_t)(index - 1) * m->elem_size);
+	return (struct shm_elem *)(m->aux + (uint64_t)(index - 1) * m->elem_size);
 }
 
 static uint32_t *shm_hash_ring(struct shm_map *m)
@@ -95,7 +95,7 @@ static uint32_t shm_hash_of(const struct shm_map *m, const void *key)
 {
 	const uint8_t *p = key;
 	uint32_t len = m->map.attr.key_size;
-	uint64_t h = m->hdr->seed ^ (len * 0xc6a4a7935bd1e995ull);
+	uint64_t h = m->seed ^ (len * 0xc6a4a7935bd1e995ull);
 	uint64_t k = 0;
 	uint32_t w;
 
@@ -122,8 +122,32 @@ static bool shm_hash_index_valid(const struct shm_map *m, uint32_t index)
 	return index && index <= m->pool_count;
 }
 
-/* The link (bucket head or an element's next) holding the key's element, or NULL. */
-static _Atomic uint32_t *shm_hash_find_link(struct shm_map *m, const void *key, uint32_t hash)
+/* Word by word: a memcmp of a size known only at run time is a library call. */
+static bool shm_hash_key_is(const uint8_t *stored, const uint8_t *key, uint32_t size)
+{
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (size == 4) {
+		memcpy(&x, stored, 4);
+		memcpy(&y, key, 4);
+		return x == y;
+	}
+	for (; size >= 8; size -= 8, stored += 8, key += 8) {
+		memcpy(&a, stored, 8);
+		memcpy(&b, key, 8);
+		if (a != b)
+			return false;
+	}
+	return !size || !memcmp(stored, key, size);
+}
+
+/*
+ * The link (bucket head or an element's next) holding the key's element, or NULL; *found is
+ * the element's index as read (lock-free readers use it: the link may change meanwhile).
+ */
+static _Atomic uint32_t *shm_hash_find_link(struct shm_map *m, const void *key, uint32_t hash,
+					    uint32_t *found)
 {
 	_Atomic uint32_t *link = shm_hash_bucket(m, hash);
 	uint32_t key_size = m->map.attr.key_size;
@@ -136,8 +160,10 @@ static _Atomic uint32_t *shm_hash_find_link(struct shm_map *m, const void *key, 
 			return NULL;
 		e = shm_hash_elem(m, index);
 		if (atomic_load_explicit(&e->hash, memory_order_relaxed) == hash &&
-		    !memcmp(e->data, key, key_size))
+		    shm_hash_key_is(e->data, key, key_size)) {
+			*found = index;
 			return link;
+		}
 		link = &e->next;
 	}
 	return NULL;
@@ -145,9 +171,9 @@ static _Atomic uint32_t *shm_hash_find_link(struct shm_map *m, const void *key, 
 
 static struct shm_elem *shm_hash_find(struct shm_map *m, const void *key, uint32_t hash)
 {
-	_Atomic uint32_t *link = shm_hash_find_link(m, key, hash);
+	uint32_t index;
 
-	return link ? shm_hash_elem(m, atomic_load_explicit(link, memory_order_acquire)) : NULL;
+	return shm_hash_find_link(m, key, hash, &index) ? shm_hash_elem(m, index) : NULL;
 }
 
 /* ---- The free ring (writers' lock held) ---------------------------------------------------- */
@@ -249,9 +275,8 @@ static int shm_hash_update_locked(struct shm_map *m, const void *key, const void
 				  uint64_t flags)
 {
 	uint32_t hash = shm_hash_of(m, key);
-	_Atomic uint32_t *link = shm_hash_find_link(m, key, hash);
-	uint32_t old = link ? atomic_load_explicit(link, memory_order_relaxed) : 0;
-	uint32_t index;
+	uint32_t old = 0, index;
+	_Atomic uint32_t *link = shm_hash_find_link(m, key, hash, &old);
 	struct shm_elem *e;
 
 	if (old && flags == EBPF_NOEXIST)
@@ -301,17 +326,16 @@ static int shm_hash_update(struct ebpf_map *map, const void *key, const void *va
 static int shm_hash_remove(struct shm_map *m, const void *key, void *value)
 {
 	_Atomic uint32_t *link;
-	uint32_t index;
+	uint32_t index = 0;
 	int err = shm_lock(m);
 
 	if (err)
 		return err;
-	link = shm_hash_find_link(m, key, shm_hash_of(m, key));
+	link = shm_hash_find_link(m, key, shm_hash_of(m, key), &index);
 	if (!link) {
 		shm_unlock(m);
 		return -ENOENT;
 	}
-	index = atomic_load_explicit(link, memory_order_relaxed);
 	if (value)
 		memcpy(value, shm_hash_value(m, shm_hash_elem(m, index)), m->map.attr.value_size);
 	atomic_store_explicit(

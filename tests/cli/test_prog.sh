@@ -35,7 +35,7 @@ expect 1 "prog show of a refused program" "$extbpf" prog show "$progs/sample_ref
 contains "$work/err" "program 'writes_uid' refused" "the refusal"
 expect 2 "prog load of a missing file" "$extbpf" prog load "$work/none.o"
 usage_error "prog without a sub-command" "$extbpf" prog
-usage_error "prog list" "$extbpf" prog list
+usage_error "prog list of an object" "$extbpf" prog list "$progs/lru.bpf.o"
 usage_error "prog show --mode" "$extbpf" prog show "$progs/lru.bpf.o" --mode jit
 usage_error "prog load --mode turbo" "$extbpf" prog load "$progs/lru.bpf.o" --mode turbo
 usage_error "prog show without a file" "$extbpf" prog show

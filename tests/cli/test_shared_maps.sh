@@ -62,12 +62,37 @@ expect 2 "not a pin" "$extbpf" map dump fw/junk --pin-root "$root"
 contains "$work/err" "not an extbpf map pin" "foreign file"
 usage_error "relative pin root" "$extbpf" map dump fw/drops --pin-root relative
 
+# The running host published its objects: prog, map and link list see them, with its pid.
+expect 0 "prog list" "$extbpf" prog list --pin-root "$root"
+contains "$work/out" "pid $host " "prog list: the host's pid"
+contains "$work/out" "name xdp_firewall" "prog list: the program"
+expect 0 "map list" "$extbpf" map list --pin-root "$root"
+contains "$work/out" "name deny_port  key 2B  value 4B  max_entries 1024  shared" "map list"
+contains "$work/out" "name deny_v4" "map list: the private maps too"
+expect 0 "link list -j" "$extbpf" link list -j --pin-root "$root"
+json_ok "link list -j"
+json_check "link list -j: one link of the host" "[l['pid'] for l in j] == [$host]"
+expect 0 "prog list -j" "$extbpf" prog list -j --pin-root "$root"
+json_check "prog list -j: the program ran" "j[0]['name'] == 'xdp_firewall' and j[0]['run_cnt'] > 0"
+usage_error "prog list of an object" "$extbpf" prog list "$fw"
+
 kill -TERM $host
 wait $host
 code=$?
 [ $code -eq 0 ] || fail "the host exited $code: $(cat "$work/host.err")"
 contains "$work/host.out" "replay 1:" "the host's replay lines"
 contains "$work/host.out" "maps:" "the host's results at the end"
+
+# A host that exits unpublishes; one that died (a file whose process is gone) is cleaned away.
+expect 0 "prog list after the host" "$extbpf" prog list --pin-root "$root"
+lacks "$work/out" "pid $host " "the exited host is not listed"
+sh -c 'exit 0' &
+dead=$!
+wait $dead
+printf 'extbpf-registry 1 %s\nprog 1 5 5 xdp ghost\n' $dead >"$root/.registry/$dead"
+expect 0 "prog list with a stale entry" "$extbpf" prog list --pin-root "$root"
+lacks "$work/out" "ghost" "a dead process's entry"
+[ ! -e "$root/.registry/$dead" ] || fail "the stale registry file was not removed"
 
 # A second run uses the pins left behind: the drop counter goes on from where it was.
 "$extbpf" xdp run "$fw" --pcap "$work/in.pcap" --pin-maps fw --pin-root "$root" \

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -94,6 +95,43 @@ static void test_array_two_handles(void **state)
 	assert_null(other);
 	map_destroy(a);
 	map_destroy(b);
+}
+
+/* Per-CPU arrays: the host writes and reads every CPU's slot, a program its own CPU's. */
+static void test_percpu_array(void **state)
+{
+	uint32_t ncpus = map_possible_cpus(), key = 1, slot;
+	uint64_t *values = calloc(ncpus, sizeof(*values)), *out = calloc(ncpus, sizeof(*out));
+	struct ebpf_map *a, *b;
+	cpu_set_t one, all;
+
+	assert_non_null(values);
+	assert_non_null(out);
+	assert_int_equal(shm_create(EBPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 2, &a), 0);
+	b = shm_open_ok();
+	for (uint32_t cpu = 0; cpu < ncpus; cpu++)
+		values[cpu] = 100 + cpu;
+	assert_int_equal(ebpf_map_update_elem(a, &key, values, EBPF_ANY), 0);
+	assert_int_equal(ebpf_map_lookup_elem(b, &key, out), 0);
+	assert_memory_equal(out, values, ncpus * sizeof(*out));
+	/* The program's view: the slot of the CPU it runs on (this thread stays on one). */
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_getaffinity(0, sizeof(all), &all), 0);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	slot = map_cpu_slot(ncpus);
+	assert_int_equal(*(uint64_t *)map_lookup_prog(b, &key), 100 + slot);
+	assert_int_equal(map_update_prog(b, &key, &(uint64_t){ 7 }, EBPF_ANY), 0);
+	assert_int_equal(ebpf_map_lookup_elem(a, &key, out), 0);
+	sched_setaffinity(0, sizeof(all), &all);
+	for (uint32_t cpu = 0; cpu < ncpus; cpu++)
+		assert_int_equal(out[cpu], cpu == slot ? 7 : 100 + cpu);
+	key = 2;
+	assert_int_equal(ebpf_map_update_elem(a, &key, values, EBPF_ANY), -E2BIG);
+	map_destroy(a);
+	map_destroy(b);
+	free(values);
+	free(out);
 }
 
 static void test_hash_semantics(void **state)
@@ -425,6 +463,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_array_two_handles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_percpu_array, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hash_semantics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_attributes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_files, setup, teardown),

@@ -42,6 +42,11 @@ extern const struct cli_verb cli_verb_gen;
 /* Reports an error on stderr as "extbpf <verb>: <message>"; with -j on the command line, on
  * stdout as {"error": "<message>"}. */
 void cli_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* prog|map|link list without an object (cli_registry.c): what running hosts published. */
+bool cli_registry_wanted(int argc, char **argv);
+int cli_registry_list(const struct cli_verb *verb, int argc, char **argv,
+		      enum ebpf_registry_kind kind);
 /* "extbpf <verb>: warning: <message>" on stderr, also with -j (the work goes on). */
 void cli_warning(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads a whole file into a malloc'ed buffer (NUL-terminated beyond size). 0 or -errno

@@ -352,8 +352,10 @@ static int link_run(int argc, char **argv)
 	struct link_args a = { 0 };
 	int ret;
 
+	if (argc >= 2 && !strcmp(argv[1], "list"))
+		return cli_registry_list(&cli_verb_link, argc, argv, EBPF_REGISTRY_LINK);
 	if (argc < 2 || strcmp(argv[1], "attach"))
-		return cli_usage_error(&cli_verb_link, "expected 'attach'");
+		return cli_usage_error(&cli_verb_link, "expected 'attach' or 'list'");
 	ret = link_parse(argc - 1, argv + 1, &a);
 	if (ret)
 		return ret;

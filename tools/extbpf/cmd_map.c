@@ -483,6 +483,8 @@ static int map_run(int argc, char **argv)
 	size_t i;
 	int ret;
 
+	if (cli_registry_wanted(argc, argv))
+		return cli_registry_list(&cli_verb_map, argc, argv, EBPF_REGISTRY_MAP);
 	for (i = 0; argc >= 2 && i < sizeof(action_names) / sizeof(action_names[0]); i++) {
 		if (!strcmp(argv[1], action_names[i]))
 			break;

@@ -24,7 +24,8 @@ static void prog_usage(FILE *out)
 	    "count, execution mode) and maps (id, name, type, key and value sizes, max_entries).\n"
 	    "'show' only verifies the programs (mode none); 'load' also prepares them for\n"
 	    "execution, as a host does. Nothing outlives the command: each extbpf command is a\n"
-	    "process of its own, so there is no 'prog list' of programs loaded earlier.\n"
+	    "process of its own: 'prog list' lists the programs of running hosts that\n"
+	    "published them (extbpf xdp run --pin-maps, a host's ebpf_registry_publish).\n"
 	    "\n"
 	    "  --section S   only the program in section S (or the function S)\n"
 	    "  --type T      force program type T instead of finding it from the section\n"
@@ -101,8 +102,10 @@ static int prog_run(int argc, char **argv)
 	struct prog_args a = { 0 };
 	int ret;
 
+	if (argc >= 2 && !strcmp(argv[1], "list"))
+		return cli_registry_list(&cli_verb_prog, argc, argv, EBPF_REGISTRY_PROGRAM);
 	if (argc < 2 || (strcmp(argv[1], "show") && strcmp(argv[1], "load")))
-		return cli_usage_error(&cli_verb_prog, "expected 'show' or 'load'");
+		return cli_usage_error(&cli_verb_prog, "expected 'show', 'load' or 'list'");
 	a.load = !strcmp(argv[1], "load");
 	ret = prog_parse(argc - 1, argv + 1, &a.obj);
 	if (ret)

@@ -73,7 +73,8 @@ static void xdp_usage(FILE *out)
 	    "  --section S    the program to run, by section or function name (needed when\n"
 	    "                 the object has several XDP programs)\n"
 	    "  --ext PATH     also load this extension (repeatable)\n"
-	    "  --pin-maps DIR share the object's array and hash maps as pins in DIR\n"
+	    "  --pin-maps DIR share the object's array, per-CPU array and hash maps as pins in "
+	    "DIR\n"
 	    "                 (relative: under the pin root), named by map; pins already\n"
 	    "                 there are used. Other processes change them while this runs:\n"
 	    "                 'extbpf map update DIR/MAP --key K --value V'\n"
@@ -571,6 +572,8 @@ static int follow(const struct xdp_args *a, const struct packet_host_api *api,
 		printf("\n");
 		fflush(stdout);
 		nanosleep(&pause, NULL);
+		if (a->pin_maps)
+			ebpf_registry_publish(); /* the run statistics of this replay on */
 		if (stop_follow)
 			break;
 		/* A capture is read once: a new device of the same ifindex reads it again, under
@@ -599,6 +602,7 @@ static int run_capture(const struct xdp_args *a, const struct packet_host_api *a
 	struct xdp_device *dev = NULL;
 	struct btf *btf = NULL;
 	struct ebpf_link *link = NULL;
+	struct ebpf_stats_handle *stats_on = NULL;
 	struct xdp_stats stats;
 	int ret = EXIT_USAGE;
 
@@ -622,6 +626,9 @@ static int run_capture(const struct xdp_args *a, const struct packet_host_api *a
 		ret = EXIT_REFUSED;
 		goto out;
 	}
+	/* A host others work with: listed by 'extbpf prog|map|link list', with statistics. */
+	if (a->pin_maps && (ebpf_enable_stats(&stats_on) || ebpf_registry_publish()))
+		fprintf(stderr, "extbpf xdp: not listed for 'prog list': %s\n", ebpf_last_error());
 	if (a->follow)
 		opts.progress = NULL;
 	if (api->device_run(dev, &opts, &stats) || (a->follow && follow(a, api, &dev, &stats))) {
@@ -635,6 +642,10 @@ static int run_capture(const struct xdp_args *a, const struct packet_host_api *a
 	print_results(a, prog, api, &stats, obj, btf, records);
 	ret = EXIT_OK;
 out:
+	if (a->pin_maps)
+		ebpf_registry_unpublish();
+	if (stats_on)
+		ebpf_disable_stats(stats_on);
 	if (link)
 		ebpf_link_detach(link);
 	cli_records_close(records);
