@@ -1417,6 +1417,11 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 		match_pkt_pointers(insn, other, env->cur, &fdst, &fsrc);
 		return 0;
 	}
+	/* Linux lets programs that may leak pointers compare any two (is_pointer_value): the
+	 * outcome depends on where memory lies, so both sides go on unchanged. */
+	if ((dst->type != src->type || !same_object(dst, src)) &&
+	    (env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK))
+		return 0;
 	if (dst->type != src->type)
 		return verr_state(env, idx, -EACCES,
 				  "comparison of pointers of different types prohibited: %s, %s",
