@@ -3,9 +3,10 @@
 # runs, hash map by descriptor, ring buffer) and the same in skeleton form must print what the
 # program computes (expected_*.txt, worked out by hand from compat_xdp.bpf.c). Where the system
 # libbpf and the kernel's bpf() are usable, host.c built against libbpf must print the same on
-# Linux; elsewhere that comparison is skipped with a message.
+# Linux, and so must host_skel.c built with the same generated skeleton against libbpf;
+# elsewhere that comparison is skipped with a message.
 # `extbpf gen` refuses bad arguments with exit code 2 and a message.
-# usage: test_compat_hosts.sh HOST HOST_SKEL OBJECT SOURCE_DIR WORK_DIR EXTBPF [CC_FLAGS]
+# usage: test_compat_hosts.sh HOST HOST_SKEL OBJECT SOURCE_DIR WORK_DIR EXTBPF SKEL_DIR [CC_FLAGS]
 set -u
 host=$1
 host_skel=$2
@@ -13,7 +14,8 @@ object=$3
 src=$4
 work=$5
 extbpf=$6
-cc_flags=${7:-}
+skel_dir=$7
+cc_flags=${8:-}
 mkdir -p "$work"
 status=0
 
@@ -55,18 +57,29 @@ gen_refused "not an object" skeleton "$src/host.c"
 gen_refused "bad name" skeleton "$object" --name 9lives
 gen_refused "two files" skeleton "$object" "$object"
 
-# The same host on Linux with the system libbpf.
+# The same hosts on Linux with the system libbpf: host.c, and host_skel.c with the skeleton
+# `extbpf gen` wrote (bpftool's layout, so libbpf's skeleton calls take it as it is).
 # shellcheck disable=SC2046,SC2086 # word splitting of the flags is wanted
+linux_host() { # NAME EXPECTED SOURCE [ARGS...]
+	name=$1
+	expected=$2
+	source=$3
+	shift 3
+	if ! cc $cc_flags -I"$skel_dir" -o "$work/$name" "$source" $(pkg-config --cflags --libs libbpf) \
+		>"$work/cc_$name.log" 2>&1; then
+		echo "FAIL: $source does not build against the system libbpf: $(head -c 600 "$work/cc_$name.log")"
+		status=1
+	elif ! "$work/$name" "$@" >"$work/$name.out" 2>"$work/$name.err"; then
+		echo "SKIP: $name: the kernel refused (no bpf() here?): $(tail -n 3 "$work/$name.err")"
+	else
+		check "$name" "$expected" "$work/$name.out"
+	fi
+}
 if ! pkg-config --exists libbpf; then
 	echo "SKIP: Linux comparison: no system libbpf (libbpf-dev)"
-elif ! cc $cc_flags -o "$work/host_linux" "$src/host.c" $(pkg-config --cflags --libs libbpf) \
-	>"$work/cc_linux.log" 2>&1; then
-	echo "FAIL: host.c does not build against the system libbpf: $(head -c 600 "$work/cc_linux.log")"
-	status=1
-elif ! "$work/host_linux" "$object" >"$work/linux.out" 2>"$work/linux.err"; then
-	echo "SKIP: Linux comparison: the kernel refused (no bpf() here?): $(tail -n 3 "$work/linux.err")"
 else
-	check linux "$src/expected_host.txt" "$work/linux.out"
+	linux_host linux_host "$src/expected_host.txt" "$src/host.c" "$object"
+	linux_host linux_host_skel "$src/expected_skel.txt" "$src/host_skel.c"
 fi
 if [ $status -eq 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
 exit $status
