@@ -1128,9 +1128,6 @@ static int load_parsed(struct ebpf_object *obj, const struct core_native_image *
 	};
 	int err;
 
-	if (lo->btf && !(u.btf_blob = core_btf_blob_new(lo->btf, lo->btf_size)))
-		return core_error(-ENOMEM, "out of memory");
-
 	err = loader_kconfig_resolve(lo, opts->kconfig_path, msg, sizeof(msg));
 	if (err)
 		return core_error(err, "%s", msg);
@@ -1138,6 +1135,9 @@ static int load_parsed(struct ebpf_object *obj, const struct core_native_image *
 	err = check_map_sizes(lo);
 	if (err)
 		return err;
+	/* Taken after the early returns: from here on, the end of this function puts it. */
+	if (lo->btf && !(u.btf_blob = core_btf_blob_new(lo->btf, lo->btf_size)))
+		return core_error(-ENOMEM, "out of memory");
 	loader_describe_maps(lo, vmaps);
 	err = create_maps(obj, lo, opts);
 	/* What each map's type lets programs do with its values (read-only, lookup, update). */
