@@ -30,6 +30,11 @@ contains() {
 	grep -qF -- "$2" "$1" || fail "$3: '$2' not in $(basename "$1"): $(head -c 400 "$1")"
 }
 
+# matches FILE EXTENDED_REGEX DESCRIPTION
+matches() {
+	grep -qE -- "$2" "$1" || fail "$3: /$2/ not in $(basename "$1"): $(head -c 400 "$1")"
+}
+
 # lacks FILE TEXT DESCRIPTION
 lacks() {
 	if grep -qF -- "$2" "$1"; then
