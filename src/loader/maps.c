@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "loader/loader_internal.h"
+#include "maps/maps.h"
 #include "verifier/verifier.h"
 
 /* What the members of a BTF map definition say. */
@@ -97,21 +98,6 @@ static bool needs_key(uint32_t type)
 }
 
 /* Storage maps hold one value per kernel object: Linux requires max_entries 0. */
-static bool is_storage(uint32_t type)
-{
-	switch (type) {
-	case EBPF_MAP_TYPE_CGROUP_STORAGE:
-	case EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
-	case EBPF_MAP_TYPE_SK_STORAGE:
-	case EBPF_MAP_TYPE_INODE_STORAGE:
-	case EBPF_MAP_TYPE_TASK_STORAGE:
-	case EBPF_MAP_TYPE_CGRP_STORAGE:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /*
  * The checks every map type shares; the maps module validates each type in detail. Sizes wait
  * for loader_check_maps: a host may set them between parsing and loading (libbpf's
@@ -122,7 +108,7 @@ static int check_map(struct loader_ctx *ctx, const struct loader_map *map)
 {
 	if (map->type == EBPF_MAP_TYPE_UNSPEC)
 		return loader_err(ctx, -EINVAL, "map '%s': no map type", map->name);
-	if (is_storage(map->type) && map->max_entries)
+	if (map_type_is_storage(map->type) && map->max_entries)
 		return loader_err(ctx, -EINVAL,
 				  "map '%s': max_entries is %u, a storage map's must be 0 (one "
 				  "value per kernel object)",
@@ -957,7 +943,7 @@ int loader_check_maps(const struct loader_object *object, char *err, size_t err_
 		const struct loader_map *map = &object->maps[i];
 		const char *zero = NULL;
 
-		if (!map->max_entries && !is_storage(map->type))
+		if (!map->max_entries && !map_type_is_storage(map->type))
 			zero = "max_entries is zero";
 		else if (!map->key_size && needs_key(map->type))
 			zero = "key size is zero";

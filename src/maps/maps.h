@@ -50,6 +50,22 @@ struct map_attr {
 	uint32_t pin_mode;
 };
 
+/* Local storage maps: one value per kernel object, so max_entries is 0 (Linux's rule). */
+static inline bool map_type_is_storage(uint32_t type)
+{
+	switch (type) {
+	case EBPF_MAP_TYPE_CGROUP_STORAGE:
+	case EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+	case EBPF_MAP_TYPE_SK_STORAGE:
+	case EBPF_MAP_TYPE_INODE_STORAGE:
+	case EBPF_MAP_TYPE_TASK_STORAGE:
+	case EBPF_MAP_TYPE_CGRP_STORAGE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /*
  * Maps whose values are objects (program arrays, maps of maps, device maps hold plain values)
  * store pointers and hold a reference on each, through these callbacks set by the core.

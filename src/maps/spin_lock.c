@@ -94,16 +94,11 @@ int map_check_spin_lock(const struct map_attr *attr, const char **why)
 {
 	if (!attr->has_spin_lock)
 		return 0;
-	switch (attr->type) {
-	case EBPF_MAP_TYPE_HASH:
-	case EBPF_MAP_TYPE_ARRAY:
-	case EBPF_MAP_TYPE_CGROUP_STORAGE:
-	case EBPF_MAP_TYPE_SK_STORAGE:
-	case EBPF_MAP_TYPE_INODE_STORAGE:
-	case EBPF_MAP_TYPE_TASK_STORAGE:
-	case EBPF_MAP_TYPE_CGRP_STORAGE:
-		break;
-	default:
+	/* Per-CPU values never race, so Linux refuses a lock in them. */
+	bool allowed =
+	    attr->type == EBPF_MAP_TYPE_HASH || attr->type == EBPF_MAP_TYPE_ARRAY ||
+	    (map_type_is_storage(attr->type) && attr->type != EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE);
+	if (!allowed) {
 		*why = "struct bpf_spin_lock: only hash, array and storage map values may hold one "
 		       "(as on Linux)";
 		return -EOPNOTSUPP;

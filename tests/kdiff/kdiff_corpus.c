@@ -23,6 +23,7 @@
 
 #include "isa/isa.h"
 #include "kdiff_kernel.h"
+#include "maps/maps.h"
 #include "vcases.h"
 
 #define KDIFF_LOG_SIZE (1u << 20)
@@ -76,21 +77,6 @@ static int create_map(const struct verifier_map *m, int inner_fd)
 
 /* Linux creates storage maps only with BTF-typed keys and values (cgroup storage: with a program
  * to bind to), which this corpus has not; the topics compared here do not use them. */
-static bool is_storage_map(uint32_t type)
-{
-	switch (type) {
-	case EBPF_MAP_TYPE_CGROUP_STORAGE:
-	case EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
-	case EBPF_MAP_TYPE_SK_STORAGE:
-	case EBPF_MAP_TYPE_INODE_STORAGE:
-	case EBPF_MAP_TYPE_TASK_STORAGE:
-	case EBPF_MAP_TYPE_CGRP_STORAGE:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static int create_maps(struct corpus_run *r)
 {
 	for (int i = 0; i < MAP_COUNT_; i++)
@@ -98,7 +84,7 @@ static int create_maps(struct corpus_run *r)
 	for (int i = 0; i < MAP_COUNT_; i++) {
 		const int inner = vt_maps[i].inner_map;
 
-		if (is_storage_map(vt_maps[i].type))
+		if (map_type_is_storage(vt_maps[i].type))
 			continue;
 		r->map_fds[i] = create_map(&vt_maps[i], inner >= 0 ? r->map_fds[inner] : -1);
 		if (r->map_fds[i] < 0) {
