@@ -43,7 +43,7 @@ struct topic {
 static const struct topic topics[] = {
 	TOPIC(ctx),    TOPIC(stack),  TOPIC(packet), TOPIC(map),     TOPIC(helpers), TOPIC(alu),
 	TOPIC(cfg),    TOPIC(loops),  TOPIC(calls),  TOPIC(spill),   TOPIC(jmp),     TOPIC(misc),
-	TOPIC(access), TOPIC(printk), TOPIC(attack), TOPIC(hostile),
+	TOPIC(access), TOPIC(printk), TOPIC(attack), TOPIC(hostile), TOPIC(kshapes),
 };
 
 struct corpus_run {

@@ -133,6 +133,7 @@ CASES(limits);
 CASES(spin_lock);
 CASES(storage);
 CASES(hostile);
+CASES(kshapes);
 CASES(callbacks);
 #undef CASES
 
