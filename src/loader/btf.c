@@ -249,6 +249,18 @@ void loader_btf_type_name(const struct loader_btf *btf, uint32_t id, char *buf, 
 	snprintf(buf, size, "%s%s", prefix, name && *name ? name : "(anon)");
 }
 
+const struct btf_type *loader_btf_datasec(const struct loader_btf *btf, const char *name)
+{
+	for (uint32_t id = 1; id < btf->nr_types; id++) {
+		const struct btf_type *t = btf->types[id];
+		const char *sec = loader_btf_str(btf, t->name_off);
+
+		if (BTF_INFO_KIND(t->info) == BTF_KIND_DATASEC && sec && !strcmp(sec, name))
+			return t;
+	}
+	return NULL;
+}
+
 const char *loader_btf_extern_section(const struct loader_btf *btf, const char *name)
 {
 	uint32_t id, i;

@@ -106,6 +106,30 @@ struct loader_map_origin {
 	/* struct bpf_elf_map (iproute2): the map's id, the id of its inner map, its slot in the
 	 * outer maps that name it */
 	uint32_t elf_id, inner_id, inner_idx;
+	/* samples/bpf's struct bpf_map_def: the inner map by its index among the legacy maps */
+	uint32_t inner_map_idx;
+	bool has_inner_map_idx;
+};
+
+/* The fields a legacy `maps` definition may have (legacy_def.c). */
+enum loader_legacy_field {
+	LEGACY_TYPE,
+	LEGACY_KEY_SIZE,
+	LEGACY_VALUE_SIZE,
+	LEGACY_MAX_ENTRIES,
+	LEGACY_FLAGS,
+	LEGACY_ID,
+	LEGACY_PINNING,
+	LEGACY_INNER_ID,
+	LEGACY_INNER_IDX,
+	LEGACY_INNER_MAP_IDX,
+	LEGACY_NUMA_NODE,
+	LEGACY_FIELD_COUNT
+};
+
+struct loader_legacy_def {
+	uint32_t val[LEGACY_FIELD_COUNT]; /* 0 where absent */
+	bool has[LEGACY_FIELD_COUNT];
 };
 
 struct loader_ctx {
@@ -164,9 +188,16 @@ const struct btf_type *loader_btf_skip_mods(const struct loader_btf *btf, uint32
 int loader_btf_resolve_size(const struct loader_btf *btf, uint32_t id, uint64_t *size);
 /* "struct task_struct", "int", "(anon) struct": for messages. */
 void loader_btf_type_name(const struct loader_btf *btf, uint32_t id, char *buf, size_t size);
+/* The DATASEC describing section `name`, or NULL. */
+const struct btf_type *loader_btf_datasec(const struct loader_btf *btf, const char *name);
 /* Finds the DATASEC ".kconfig" or ".ksyms" that declares an extern variable. */
 const char *loader_btf_extern_section(const struct loader_btf *btf, const char *name);
 int loader_btf_ext_parse(struct loader_ctx *ctx);
+
+/* Reads the definition of legacy map `name` (size bytes), by its BTF field names when the object
+ * has them, else by offsets; refuses non-zero bytes that no known field holds. */
+int loader_legacy_def_read(struct loader_ctx *ctx, const char *name, const uint8_t *bytes,
+			   uint64_t size, struct loader_legacy_def *def);
 
 /* Maps (maps.c). */
 int loader_collect_maps(struct loader_ctx *ctx);

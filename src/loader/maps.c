@@ -24,17 +24,8 @@ struct map_def {
 	const struct btf_member *values; /* __array(values, ...) */
 };
 
-/*
- * A definition of the legacy `maps` section: libbpf's struct bpf_map_def (the first five fields)
- * or iproute2's struct bpf_elf_map, which appends id, pinning, inner_id and inner_idx (tc's maps
- * of maps and tail-call program arrays are found by id). Shorter definitions leave the rest zero.
- */
-struct legacy_map_def {
-	uint32_t type, key_size, value_size, max_entries, map_flags;
-	uint32_t id, pinning, inner_id, inner_idx;
-};
-
-#define LEGACY_DEF_MIN offsetof(struct legacy_map_def, map_flags)
+/* A legacy definition holds at least type, key size, value size and max entries. */
+#define LEGACY_DEF_MIN (4 * sizeof(uint32_t))
 
 static int add_init(struct loader_ctx *ctx, struct loader_map *map, uint32_t slot, uint32_t value);
 
@@ -173,11 +164,8 @@ static int legacy_map(struct loader_ctx *ctx, const GElf_Sym *sym, uint64_t def_
 {
 	const struct loader_sec *sec = &ctx->secs[ctx->maps_legacy];
 	const char *name = loader_sym_name(ctx, sym);
-	struct legacy_map_def def = { 0 };
-	struct loader_map_origin *origin;
-	const uint8_t *bytes;
+	struct loader_legacy_def def;
 	struct loader_map *map;
-	size_t i;
 	int index, err;
 
 	if (!sec->data || sym->st_value > sec->data->d_size ||
@@ -192,34 +180,32 @@ static int legacy_map(struct loader_ctx *ctx, const GElf_Sym *sym, uint64_t def_
 				  "legacy map '%s': definition of %llu bytes is too "
 				  "small (struct bpf_map_def has %zu)",
 				  name, (unsigned long long)def_size, LEGACY_DEF_MIN + 4);
-	bytes = (const uint8_t *)sec->data->d_buf + sym->st_value;
-	memcpy(&def, bytes, def_size < sizeof(def) ? def_size : sizeof(def));
-	for (i = sizeof(def); i < def_size; i++) {
-		if (bytes[i])
-			return loader_err(ctx, -EINVAL,
-					  "legacy map '%s': unknown non-zero field at "
-					  "byte %zu of its definition",
-					  name, i);
-	}
+	err = loader_legacy_def_read(ctx, name, (const uint8_t *)sec->data->d_buf + sym->st_value,
+				     def_size, &def);
+	if (err)
+		return err;
 	index = add_map(ctx, name, LOADER_MAP_USER);
 	if (index < 0)
 		return index;
 	map = &ctx->obj->maps[index];
-	map->type = def.type;
-	map->key_size = def.key_size;
-	map->value_size = def.value_size;
-	map->max_entries = def.max_entries;
-	map->map_flags = def.map_flags;
-	origin = &ctx->origins[index];
-	*origin =
-	    (struct loader_map_origin){ .sec = ctx->maps_legacy,
-					.offset = sym->st_value,
-					.size = def_size,
-					.elf_id = def.id,
-					.inner_id = def.inner_id,
-					.inner_idx = def_size >= sizeof(def) ? def.inner_idx
-									     : ELF_NO_INNER_IDX };
-	err = legacy_pinning(ctx, name, def.pinning, &map->pinning);
+	map->type = def.val[LEGACY_TYPE];
+	map->key_size = def.val[LEGACY_KEY_SIZE];
+	map->value_size = def.val[LEGACY_VALUE_SIZE];
+	map->max_entries = def.val[LEGACY_MAX_ENTRIES];
+	map->map_flags = def.val[LEGACY_FLAGS];
+	/* numa_node places the kernel's memory: nothing to do in user space. */
+	ctx->origins[index] = (struct loader_map_origin){
+		.sec = ctx->maps_legacy,
+		.offset = sym->st_value,
+		.size = def_size,
+		.elf_id = def.val[LEGACY_ID],
+		.inner_id = def.val[LEGACY_INNER_ID],
+		.inner_idx =
+		    def.has[LEGACY_INNER_IDX] ? def.val[LEGACY_INNER_IDX] : ELF_NO_INNER_IDX,
+		.inner_map_idx = def.val[LEGACY_INNER_MAP_IDX],
+		.has_inner_map_idx = def.has[LEGACY_INNER_MAP_IDX],
+	};
+	err = legacy_pinning(ctx, name, def.val[LEGACY_PINNING], &map->pinning);
 	if (!err)
 		err = set_pin_path(ctx, map);
 	return err ? err : check_map(ctx, map);
@@ -253,9 +239,32 @@ static int legacy_def_size(struct loader_ctx *ctx, const GElf_Sym *sym, size_t n
 	return 0;
 }
 
+/* samples/bpf's maps of maps: inner_map_idx is the inner map's index among the section's maps
+ * (first..end-1 in obj->maps, in offset order), the template of every inner map. */
+static int legacy_inner_by_index(struct loader_ctx *ctx, size_t outer, size_t first, size_t end)
+{
+	struct loader_map *map = &ctx->obj->maps[outer];
+	uint32_t idx = ctx->origins[outer].inner_map_idx;
+	const struct loader_map *inner;
+
+	if (idx >= end - first || first + idx == outer)
+		return loader_err(ctx, -EINVAL,
+				  "legacy map '%s': inner_map_idx %u names no other map of section "
+				  "'maps' (it has %zu)",
+				  map->name, idx, end - first);
+	inner = &ctx->obj->maps[first + idx];
+	if (inner->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS || inner->type == EBPF_MAP_TYPE_HASH_OF_MAPS)
+		return loader_err(
+		    ctx, -EINVAL,
+		    "legacy map '%s': inner_map_idx %u names '%s', itself a map of maps", map->name,
+		    idx, inner->name);
+	map->inner_map = (int32_t)(first + idx);
+	return 0;
+}
+
 /* iproute2's maps of maps: the outer map's inner_id names the map (by id) whose layout every
  * inner map has; that map goes into slot inner_idx of each such outer map. */
-static int legacy_map_in_map(struct loader_ctx *ctx, size_t outer)
+static int legacy_map_in_map(struct loader_ctx *ctx, size_t outer, size_t first, size_t end)
 {
 	struct loader_map *map = &ctx->obj->maps[outer];
 	uint32_t inner_id = ctx->origins[outer].inner_id;
@@ -265,6 +274,8 @@ static int legacy_map_in_map(struct loader_ctx *ctx, size_t outer)
 
 	if (!map_in_map)
 		return 0;
+	if (!inner_id && ctx->origins[outer].has_inner_map_idx)
+		return legacy_inner_by_index(ctx, outer, first, end);
 	if (!inner_id)
 		return loader_err(ctx, -EINVAL,
 				  "legacy map '%s': a map of maps needs inner_id, the id of its "
@@ -365,7 +376,7 @@ static int collect_legacy(struct loader_ctx *ctx)
 	}
 	free(syms);
 	for (i = first; i < ctx->obj->map_count && !err; i++)
-		err = legacy_map_in_map(ctx, i);
+		err = legacy_map_in_map(ctx, i, first, ctx->obj->map_count);
 	return err;
 }
 
@@ -673,20 +684,6 @@ static int btf_map(struct loader_ctx *ctx, const struct btf_var_secinfo *vs)
 	return err ? err : check_map(ctx, &ctx->obj->maps[index]);
 }
 
-static const struct btf_type *find_datasec(struct loader_ctx *ctx, const char *name)
-{
-	uint32_t id;
-
-	for (id = 1; id < ctx->btf.nr_types; id++) {
-		const struct btf_type *t = ctx->btf.types[id];
-
-		if (BTF_INFO_KIND(t->info) == BTF_KIND_DATASEC &&
-		    !strcmp(loader_btf_str(&ctx->btf, t->name_off), name))
-			return t;
-	}
-	return NULL;
-}
-
 static int collect_btf_maps(struct loader_ctx *ctx)
 {
 	const struct btf_type *sec;
@@ -696,7 +693,7 @@ static int collect_btf_maps(struct loader_ctx *ctx)
 
 	if (!ctx->has_btf)
 		return loader_err(ctx, -EINVAL, "section '.maps' needs BTF (compile with -g)");
-	sec = find_datasec(ctx, ".maps");
+	sec = loader_btf_datasec(&ctx->btf, ".maps");
 	if (!sec)
 		return loader_err(ctx, -EINVAL, "section '.maps' has no BTF description (DATASEC)");
 	vs = (const struct btf_var_secinfo *)(sec + 1);

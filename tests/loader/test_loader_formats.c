@@ -102,6 +102,106 @@ static void test_legacy_maps_without_size(void **state)
 	refuse(&o, -EINVAL, "legacy map 'nosize_array': definition of 12 bytes is too small");
 }
 
+/* ---- samples/bpf's 28-byte struct bpf_map_def, larger definitions ------------------------- */
+
+#define LINUX_F_NUMA_NODE 4 /* BPF_F_NUMA_NODE */
+
+static void test_legacy_samples_maps(void **state)
+{
+	struct object o = read_object("formats/legacy_numa.bpf.o");
+	struct loader_object *obj;
+	const struct loader_map *m;
+
+	(void)state;
+	assert_int_equal(t_symbol(o.elf, "numa_map")->st_size, 28);
+	obj = open_object(&o);
+	assert_int_equal(obj->map_count, 4);
+	m = map_named(obj, "numa_hash");
+	assert_int_equal(m->type, EBPF_MAP_TYPE_HASH);
+	assert_int_equal(m->value_size, 8);
+	assert_int_equal(m->max_entries, 32);
+	assert_int_equal(m->map_flags, LINUX_F_NUMA_NODE);
+	/* numa_node 3 where iproute2 has pinning: BTF names it, so not pinned (nor refused) */
+	m = map_named(obj, "numa_map");
+	assert_int_equal(*def_field(o.elf, "numa_map", 6), 3);
+	assert_int_equal(m->pinning, LOADER_PIN_NONE);
+	assert_null(m->pin_path);
+	/* inner_map_idx 1: the second map of the section is the template of the inner maps */
+	m = map_named(obj, "numa_outer");
+	assert_int_equal(m->inner_map, t_map_index(obj, "numa_inner"));
+	assert_int_equal(m->init_map_count, 0);
+	loader_object_free(obj);
+
+	*def_field(o.elf, "numa_outer", 5) = 9;
+	refuse(&o, -EINVAL,
+	       "legacy map 'numa_outer': inner_map_idx 9 names no other map of section 'maps' "
+	       "(it has 4)");
+
+	o = read_object("formats/legacy_numa.bpf.o");
+	*def_field(o.elf, "numa_outer", 5) = 2; /* itself */
+	refuse(&o, -EINVAL, "legacy map 'numa_outer': inner_map_idx 2 names no other map");
+}
+
+/* Without BTF, BPF_F_NUMA_NODE or a map of maps tells samples/bpf's layout from iproute2's. */
+static void test_legacy_samples_maps_without_btf(void **state)
+{
+	struct object o = read_object("formats/legacy_numa_nobtf.bpf.o");
+	const char *maps[] = { "nobtf_inner", "nobtf_numa", "nobtf_outer" };
+	struct loader_object *obj;
+
+	(void)state;
+	for (int sized = 1; sized >= 0; sized--) {
+		/* then as older clang left them: no sizes, 84 bytes for 3 maps, 28 each */
+		for (size_t i = 0; i < 3 && !sized; i++)
+			t_symbol(o.elf, maps[i])->st_size = 0;
+		obj = open_object(&o);
+		assert_int_equal(obj->map_count, 3);
+		/* numa_node 5 at iproute2's pinning: refused (pinning 5) if read as iproute2's */
+		assert_int_equal(map_named(obj, "nobtf_numa")->map_flags, LINUX_F_NUMA_NODE);
+		assert_int_equal(map_named(obj, "nobtf_numa")->pinning, LOADER_PIN_NONE);
+		assert_int_equal(map_named(obj, "nobtf_outer")->inner_map,
+				 t_map_index(obj, "nobtf_inner"));
+		loader_object_free(obj);
+	}
+
+	/* 85 bytes do not divide into 3 definitions */
+	t_section(o.elf, "maps", NULL)->sh_size = 85;
+	refuse(&o, -EINVAL,
+	       "legacy map 'nobtf_inner' has no size and section 'maps' (85 bytes) does not "
+	       "divide into its 3 map definitions");
+
+	/* without BPF_F_NUMA_NODE, nobtf_numa is iproute2's: numa_node 5 is pinning 5 */
+	o = read_object("formats/legacy_numa_nobtf.bpf.o");
+	*def_field(o.elf, "nobtf_numa", 4) = 0;
+	refuse(&o, -EINVAL, "legacy map 'nobtf_numa': unsupported pinning 5");
+}
+
+static void test_legacy_larger_definitions(void **state)
+{
+	struct object o = read_object("formats/legacy_large.bpf.o");
+	struct loader_object *obj;
+
+	(void)state;
+	assert_int_equal(t_symbol(o.elf, "large_btf")->st_size, 40);
+	assert_int_equal(t_symbol(o.elf, "large_asm")->st_size, 40);
+	obj = open_object(&o); /* the extra bytes are zero: accepted, as libbpf */
+	assert_int_equal(map_named(obj, "large_btf")->value_size, 8);
+	assert_int_equal(map_named(obj, "large_asm")->max_entries, 8);
+	loader_object_free(obj);
+
+	*def_field(o.elf, "large_btf", 5) = 1;
+	refuse(&o, -EINVAL,
+	       "legacy map 'large_btf': field 'future' (byte 20 of its definition) is non-zero");
+
+	o = read_object("formats/legacy_large.bpf.o");
+	*def_field(o.elf, "large_btf", 8) = 1;
+	refuse(&o, -EINVAL, "legacy map 'large_btf': field 'reserved' (byte 32 of its definition)");
+
+	o = read_object("formats/legacy_large.bpf.o");
+	*def_field(o.elf, "large_asm", 9) = 1 << 16;
+	refuse(&o, -EINVAL, "legacy map 'large_asm': unknown non-zero field at byte 38");
+}
+
 /* ---- iproute2's struct bpf_elf_map and tc's sections ------------------------------------- */
 
 static void test_tc_elf_maps(void **state)
@@ -358,6 +458,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_legacy_maps_without_size),
+		cmocka_unit_test(test_legacy_samples_maps),
+		cmocka_unit_test(test_legacy_samples_maps_without_btf),
+		cmocka_unit_test(test_legacy_larger_definitions),
 		cmocka_unit_test(test_tc_elf_maps),
 		cmocka_unit_test(test_tc_elf_maps_malformed),
 		cmocka_unit_test(test_notype_programs),
