@@ -45,6 +45,16 @@
 #define ADD_INDEX_TO_CTX                                                                           \
 	EBPF_LDX_MEM(DW, R3, R2, 0), EBPF_ALU64_REG(ADD, R3, R1), EBPF_STX_MEM(DW, R2, R3, 0), RET0
 
+/*
+ * fp-8 = init, bpf_loop(an unknown count of 0..7, callback at insn 17, fp-8, 0), then .data is
+ * read at fp-8 (PROBE). The callback starts at insn 17: a loop of unknown count may call it
+ * never, once or more, so after it fp-8 holds either value.
+ */
+#define LOOP_UNKNOWN_COUNT(init)                                                                   \
+	EBPF_ST_MEM(DW, R10, -8, init), RAND(R1), EBPF_ALU64_IMM(AND, R1, 7), FUNC(R2, 12),        \
+	    EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),           \
+	    EBPF_HELPER_CALL(H_LOOP), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)
+
 DEFINE_CASES(
     callbacks,
     /* ---- bpf_loop ---- */
@@ -174,4 +184,27 @@ DEFINE_CASES(
 	   EBPF_STX_MEM(DW, R10, R1, -8), EBPF_LD_MAP_IDX(R1, MAP_HASH), FUNC(R2, 8),
 	   EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),
 	   EBPF_HELPER_CALL(H_FOR_EACH), EBPF_LDX_MEM(DW, R1, R10, -8), EBPF_LDX_MEM(W, R0, R1, 0),
-	   EBPF_EXIT(), EBPF_STX_MEM(DW, R4, R2, 0), RET0), );
+	   EBPF_EXIT(), EBPF_STX_MEM(DW, R4, R2, 0), RET0),
+    /* ---- what a callback wrote, or did not ---- */
+    BAD("loop_maybe_never_called", VT_PLAIN, -EACCES, "map value access", LOOP_UNKNOWN_COUNT(100),
+	EBPF_ST_MEM(DW, R2, 0, 5), RET0),
+    BAD("loop_callback_writes_out_of_range", VT_PLAIN, -EACCES, "map value access",
+	LOOP_UNKNOWN_COUNT(5), EBPF_ST_MEM(DW, R2, 0, 100), RET0),
+
+    BAD("loop_nested_writes_outer_caller", VT_PLAIN, -EACCES, "map value access",
+	LOOP_UNKNOWN_COUNT(5), EBPF_MOV64_REG(R3, R2), EBPF_MOV64_IMM(R1, 3), FUNC(R2, 5),
+	EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), RET0, EBPF_ST_MEM(DW, R2, 0, 100), RET0),
+    BAD("loop_callback_index_past_data", VT_PLAIN, -EACCES, PROBE_OOB, RAND(R1),
+	EBPF_ALU64_IMM(AND, R1, 63), EBPF_ALU64_IMM(ADD, R1, 2), FUNC(R2, 6), EBPF_MOV64_IMM(R3, 0),
+	EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), RET0, EBPF_MOV64_REG(R6, R1), PROBE(R6)),
+    OK("loop_callback_index_within_data", VT_PLAIN, RAND(R1), EBPF_ALU64_IMM(AND, R1, 63),
+       EBPF_ALU64_IMM(ADD, R1, 1), FUNC(R2, 6), EBPF_MOV64_IMM(R3, 0), EBPF_MOV64_IMM(R4, 0),
+       EBPF_HELPER_CALL(H_LOOP), RET0, EBPF_MOV64_REG(R6, R1), PROBE(R6)),
+    BAD("loop_count_upper_half_ignored", VT_PLAIN, -EACCES, PROBE_OOB,
+	EBPF_LD_IMM64(R1, 0x100000040ull), FUNC(R2, 6), EBPF_MOV64_IMM(R3, 0),
+	EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), RET0, EBPF_MOV64_REG(R6, R1),
+	EBPF_ALU64_IMM(ADD, R6, 1), PROBE(R6)),
+    BAD("loop_callback_uninit_until_called", VT_PLAIN, -EACCES, "uninitialised stack", RAND(R1),
+	EBPF_ALU64_IMM(AND, R1, 7), FUNC(R2, 7), EBPF_MOV64_REG(R3, R10),
+	EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP),
+	EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT(), EBPF_ST_MEM(DW, R2, 0, 0), RET0), );
