@@ -32,8 +32,9 @@
 
 struct call_meta {
 	const struct ebpf_helper_proto *proto;
-	int map;      /* index of the map argument, -1 */
-	int lock_map; /* the spin lock argument's map and value id */
+	int map;	  /* index of the map argument, -1 */
+	uint32_t map_obj; /* the map argument's object (an inner map), 0 */
+	int lock_map;	  /* the spin lock argument's map and value id */
 	uint32_t lock_id;
 	uint32_t release; /* reference released by the call */
 	struct {
@@ -532,11 +533,27 @@ bool map_has_spin_lock(const struct verifier_map *map)
  * handed out gets an id of its own, as two of them may be different values of the map; only
  * global data, one value, is reached with id 0.
  */
-static void mark_map_value(struct venv *env, struct reg *reg, int32_t map)
+/*
+ * The object a map value from the map argument lies in, for pointer comparisons (bounds.c):
+ * an array's values are one object laid out by index, so where two of them lie is the
+ * program's to know; the elements of other maps, and the values of an inner map (the
+ * template's index stands for every inner map), are placed by the allocator one by one.
+ */
+static uint32_t map_value_object(struct venv *env, const struct call_meta *meta)
+{
+	enum ebpf_map_type type = env->in->maps[meta->map].type;
+
+	if (!meta->map_obj && (type == EBPF_MAP_TYPE_ARRAY || type == EBPF_MAP_TYPE_PERCPU_ARRAY))
+		return 0;
+	return ++env->id_gen;
+}
+
+static void mark_map_value(struct venv *env, struct reg *reg, const struct call_meta *meta)
 {
 	reg_mark_ptr(reg, PTR_TO_MAP_VALUE);
-	reg->map = map;
-	reg->id = map_has_spin_lock(&env->in->maps[map]) ? ++env->id_gen : 0;
+	reg->map = meta->map;
+	reg->id = map_has_spin_lock(&env->in->maps[meta->map]) ? ++env->id_gen : 0;
+	reg->ref_id = map_value_object(env, meta);
 }
 
 int check_no_lock_held(struct venv *env, uint32_t idx, const char *what)
@@ -705,6 +722,7 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 					   ? "; null-check the inner map first"
 					   : NULL);
 		meta->map = reg->map;
+		meta->map_obj = reg->ref_id;
 		return check_map_compat(env, idx, meta, &env->in->maps[reg->map]);
 	case EBPF_ARG_PTR_TO_MAP_KEY:
 		return check_map_arg(env, idx, meta, arg,
@@ -853,7 +871,7 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 			return verr(env, idx, -EINVAL,
 				    "helper %s prototype: returns a map value but takes no map",
 				    proto_name(meta->proto));
-		mark_map_value(env, r0, meta->map);
+		mark_map_value(env, r0, meta);
 		return 0;
 	case EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
 		if (meta->map < 0)
@@ -863,6 +881,7 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 		map = &env->in->maps[meta->map];
 		reg_mark_ptr(r0, PTR_TO_MAP_VALUE_OR_NULL);
 		r0->map = meta->map;
+		r0->ref_id = map_value_object(env, meta);
 		if ((map->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS ||
 		     map->type == EBPF_MAP_TYPE_HASH_OF_MAPS)) {
 			if (map->inner_map < 0 || (size_t)map->inner_map >= env->in->map_count)
@@ -871,6 +890,8 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 					    map->name);
 			r0->type = CONST_MAP_PTR_OR_NULL;
 			r0->map = map->inner_map;
+			/* Each inner map is an object of its own. */
+			r0->ref_id = ++env->id_gen;
 		}
 		r0->id = ++env->id_gen;
 		return 0;
@@ -1044,7 +1065,7 @@ static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta
 	reg_mark_ptr(&args[1], PTR_TO_MEM);
 	args[1].range = map->key_size;
 	args[1].ref_id = key_id;
-	mark_map_value(env, &args[2], meta->map);
+	mark_map_value(env, &args[2], meta);
 	args[3] = regs[3];
 	return push_callback_call(env, idx, (uint32_t)meta->callback, args, CB_FOR_EACH, key_id);
 }

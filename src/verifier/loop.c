@@ -561,11 +561,19 @@ static bool same_loop_tag(const struct reg *a, const struct reg *b)
 	       a->loop_delta == b->loop_delta;
 }
 
+/* Map values and handles of different objects join as "some object" (REG_OBJ_ANY). */
+static bool joins_objects(const struct reg *r)
+{
+	return r->type == PTR_TO_MAP_VALUE || r->type == CONST_MAP_PTR;
+}
+
 /* Pointers join only when they are the same pointer up to their variable part. */
 static bool pointers_agree(const struct reg *old, const struct reg *cur)
 {
 	if (old->off != cur->off || old->map != cur->map || old->frameno != cur->frameno ||
-	    old->id != cur->id || old->ref_id != cur->ref_id || old->btf_id != cur->btf_id)
+	    old->id != cur->id || old->btf_id != cur->btf_id)
+		return false;
+	if (old->ref_id != cur->ref_id && !joins_objects(old))
 		return false;
 	if ((old->type == PTR_TO_MEM || old->type == PTR_TO_MEM_OR_NULL) &&
 	    old->range != cur->range)
@@ -593,6 +601,8 @@ static bool reg_join(const struct widen *w, struct reg *out, const struct reg *o
 		r.id = 0;
 	if (reg_is_packet(old) && old->range < cur->range)
 		r.range = old->range;
+	if (old->ref_id != cur->ref_id)
+		r.ref_id = REG_OBJ_ANY;
 	if (!same_loop_tag(old, cur)) {
 		r.loop_id = 0;
 		r.loop_origin = 0;

@@ -683,6 +683,23 @@ void state_widen(const struct vstate *old, struct vstate *cur)
 }
 
 /* Is every behaviour from cur already covered by the (proven safe) old register? */
+/*
+ * The reservations, or the objects of map values and handles (which pointers may be compared,
+ * bounds.c's same_object), relate alike. An old object known (0 or an id) covers only the same
+ * relation; REG_OBJ_ANY, equal to nothing, covers any.
+ */
+static bool objects_safe(const struct reg *old, const struct reg *cur, struct idmap *idmap)
+{
+	if (old->type != PTR_TO_MAP_VALUE && old->type != PTR_TO_MAP_VALUE_OR_NULL &&
+	    old->type != CONST_MAP_PTR && old->type != CONST_MAP_PTR_OR_NULL)
+		return check_ids(idmap, old->ref_id, cur->ref_id);
+	if (old->ref_id == REG_OBJ_ANY)
+		return true;
+	if (cur->ref_id == REG_OBJ_ANY || !old->ref_id != !cur->ref_id)
+		return false;
+	return check_ids(idmap, old->ref_id, cur->ref_id);
+}
+
 static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *idmap, bool exact)
 {
 	if (old->type == NOT_INIT)
@@ -703,7 +720,7 @@ static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *
 		return check_ids(idmap, old->id, cur->id);
 	if (old->off != cur->off || old->map != cur->map || old->frameno != cur->frameno)
 		return false;
-	if (!check_ids(idmap, old->id, cur->id) || !check_ids(idmap, old->ref_id, cur->ref_id))
+	if (!check_ids(idmap, old->id, cur->id) || !objects_safe(old, cur, idmap))
 		return false;
 	if (old->id == 0 && cur->id != 0 && old->type != SCALAR)
 		return false;

@@ -81,8 +81,11 @@ struct reg {
 	int32_t map;	 /* map index: map values and handles */
 	uint32_t btf_id; /* PTR_TO_BTF_ID: the type pointed to, in verifier_input.btf_ctx->btf */
 	uint32_t id;
-	uint32_t ref_id; /* ring buffer reservation this pointer belongs to */
-	uint32_t range;	 /* packet: bytes proven from pkt+var; mem: size */
+	/* Ring buffer memory: the reservation it belongs to. Map values and map handles: the
+	 * object they point into, 0 for a map's own (an array's values are one object, laid out
+	 * by index), else one per element or inner map (helpers.c), REG_OBJ_ANY once joined. */
+	uint32_t ref_id;
+	uint32_t range; /* packet: bytes proven from pkt+var; mem: size */
 	/* Scalars in a loop walked by abstraction (loop.c): the value is the loop_origin slot's
 	 * value at the loop head, when the walk loop_id started this iteration, plus loop_delta
 	 * (modulo 2^64). 0: no such relation. */
@@ -96,6 +99,9 @@ struct reg {
 	uint32_t u32_min, u32_max;
 	uint64_t loop_delta;
 };
+
+/* The object of a map value or handle joined from different ones (loop.c): equal to none. */
+#define REG_OBJ_ANY UINT32_MAX
 
 /* What a stack byte holds. */
 enum slot_type {

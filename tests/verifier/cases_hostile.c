@@ -21,6 +21,7 @@
 		}                                                                                  \
 	}
 #define TERMINATES "cannot prove it terminates"
+#define OBJECTS	   "comparison of pointers into different objects prohibited"
 #define OOB	   "map value access out of bounds"
 /* r6 = .data (64 bytes). 2 slots. */
 #define DATA_R6	   EBPF_LD_MAP_VALUE(R6, MAP_DATA, 0)
@@ -287,4 +288,52 @@ DEFINE_CASES(
       EBPF_MOV64_IMM(R3, 8), EBPF_HELPER_CALL(H_RB_OUTPUT), RET0),
     S("ringbuf_output_scalars", EBPF_ST_MEM(DW, R10, -8, 0), EBPF_LD_MAP_IDX(R1, MAP_RB),
       EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -8), EBPF_MOV64_IMM(R3, 8),
-      EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_RB_OUTPUT), RET0), );
+      EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_RB_OUTPUT), RET0),
+    /* ---- pointer comparisons: elements and inner maps placed one by one ---- */
+    X("cmp_hash_elements", OBJECTS, LOOKUP(MAP_HASH), EBPF_JMP_IMM(JEQ, R0, 0, 10),
+      EBPF_MOV64_REG(R6, R0), LOOKUP(MAP_HASH), EBPF_JMP_IMM(JEQ, R0, 0, 3),
+      EBPF_JMP_REG(JGT, R0, R6, 1), RET0, EBPF_MOV64_IMM(R0, 1), EBPF_EXIT()),
+    X("cmp_hash_elements_moved", OBJECTS, LOOKUP(MAP_HASH), EBPF_JMP_IMM(JEQ, R0, 0, 11),
+      EBPF_MOV64_REG(R6, R0), EBPF_ALU64_IMM(ADD, R6, 8), LOOKUP(MAP_HASH),
+      EBPF_JMP_IMM(JEQ, R0, 0, 3), EBPF_JMP_REG(JGT, R0, R6, 1), RET0, EBPF_MOV64_IMM(R0, 1),
+      EBPF_EXIT()),
+    X("cmp_hash_element_spilled", OBJECTS, LOOKUP(MAP_HASH), EBPF_JMP_IMM(JEQ, R0, 0, 11),
+      EBPF_STX_MEM(DW, R10, R0, -16), LOOKUP(MAP_HASH), EBPF_JMP_IMM(JEQ, R0, 0, 3),
+      EBPF_LDX_MEM(DW, R6, R10, -16), EBPF_JMP_REG(JGT, R0, R6, 2), RET0, EBPF_MOV64_IMM(R0, 1),
+      EBPF_EXIT()),
+    S("cmp_hash_element_spilled_same", LOOKUP(MAP_HASH), EBPF_JMP_IMM(JEQ, R0, 0, 5),
+      EBPF_STX_MEM(DW, R10, R0, -16), EBPF_LDX_MEM(DW, R6, R10, -16), EBPF_ALU64_IMM(ADD, R6, 8),
+      EBPF_JMP_REG(JGT, R6, R0, 2), RET0, EBPF_MOV64_IMM(R0, 1), EBPF_EXIT()),
+    X("cmp_inner_maps", OBJECTS, LOOKUP(MAP_OUTER), EBPF_JMP_IMM(JEQ, R0, 0, 10),
+      EBPF_MOV64_REG(R6, R0), LOOKUP(MAP_OUTER), EBPF_JMP_IMM(JEQ, R0, 0, 3),
+      EBPF_JMP_REG(JNE, R0, R6, 1), RET0, EBPF_MOV64_IMM(R0, 1), EBPF_EXIT()),
+    S("cmp_inner_map_copy", LOOKUP(MAP_OUTER), EBPF_JMP_IMM(JEQ, R0, 0, 3), EBPF_MOV64_REG(R6, R0),
+      EBPF_JMP_REG(JNE, R0, R6, 2), RET0, EBPF_MOV64_IMM(R0, 1), EBPF_EXIT()),
+    X("cmp_inner_values", OBJECTS, LOOKUP(MAP_OUTER), EBPF_JMP_IMM(JEQ, R0, 0, 20),
+      EBPF_MOV64_REG(R1, R0), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -4),
+      EBPF_HELPER_CALL(H_LOOKUP), EBPF_JMP_IMM(JEQ, R0, 0, 15), EBPF_MOV64_REG(R6, R0),
+      LOOKUP(MAP_OUTER), EBPF_JMP_IMM(JEQ, R0, 0, 7), EBPF_MOV64_REG(R1, R0),
+      EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -4), EBPF_HELPER_CALL(H_LOOKUP),
+      EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_JMP_REG(JGT, R0, R6, 2), RET0, EBPF_MOV64_IMM(R0, 1),
+      EBPF_EXIT()),
+    X("cmp_inner_value_with_template", OBJECTS, LOOKUP(MAP_ARRAY), EBPF_JMP_IMM(JEQ, R0, 0, 15),
+      EBPF_MOV64_REG(R6, R0), LOOKUP(MAP_OUTER), EBPF_JMP_IMM(JEQ, R0, 0, 7),
+      EBPF_MOV64_REG(R1, R0), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -4),
+      EBPF_HELPER_CALL(H_LOOKUP), EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_JMP_REG(JGT, R0, R6, 2), RET0,
+      EBPF_MOV64_IMM(R0, 1), EBPF_EXIT()),
+    S("cmp_inner_value_same_lookup", LOOKUP(MAP_OUTER), EBPF_JMP_IMM(JEQ, R0, 0, 9),
+      EBPF_MOV64_REG(R1, R0), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -4),
+      EBPF_HELPER_CALL(H_LOOKUP), EBPF_JMP_IMM(JEQ, R0, 0, 4), EBPF_MOV64_REG(R6, R0),
+      EBPF_ALU64_IMM(ADD, R6, 8), EBPF_JMP_REG(JGT, R6, R0, 2), RET0, EBPF_MOV64_IMM(R0, 1),
+      EBPF_EXIT()),
+    /* The element of the iteration before, against this iteration's (the loop is abstracted
+     * under the limit: a joined element is no element in particular). */
+    NOGO("cmp_hash_element_of_last_iteration", OBJECTS, LOOKUP(MAP_HASH),
+	 EBPF_JMP_IMM(JEQ, R0, 0, 14), EBPF_MOV64_REG(R7, R0), EBPF_MOV64_IMM(R8, 0),
+	 LOOKUP(MAP_HASH), EBPF_JMP_IMM(JEQ, R0, 0, 5), EBPF_JMP_REG(JGT, R0, R7, 0),
+	 EBPF_MOV64_REG(R7, R0), EBPF_ALU64_IMM(ADD, R8, 1), EBPF_JMP_IMM(JLT, R8, 1000, -11),
+	 RET0),
+    GO("cmp_hash_element_each_iteration", EBPF_MOV64_IMM(R8, 0), LOOKUP(MAP_HASH),
+       EBPF_JMP_IMM(JEQ, R0, 0, 6), EBPF_MOV64_REG(R6, R0), EBPF_ALU64_IMM(ADD, R6, 8),
+       EBPF_JMP_REG(JGT, R6, R0, 0), EBPF_ALU64_IMM(ADD, R8, 1), EBPF_JMP_IMM(JLT, R8, 1000, -12),
+       RET0), );
