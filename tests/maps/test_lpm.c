@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* LPM tries: longest match with overlapping prefixes, IPv4 and IPv6 keys, Linux's errors. */
+/*
+ * LPM tries: longest match with overlapping prefixes, IPv4 and IPv6 keys, Linux's errors and
+ * iteration order, and random operations against a linear-scan reference.
+ */
 #include "maps/map_test.h"
 
 struct v4_key {
@@ -175,42 +178,66 @@ static void test_flags_and_errors(void **state)
 
 /* ---- Against a brute-force reference ----------------------------------------------------- */
 
-#define REF_MAX 64
+/*
+ * The reference is a list of the stored prefixes, scanned linearly. Keys are 4 bytes of prefix
+ * length then data_size bytes: 4 (IPv4) or 16 (IPv6). Each key keeps the bits past its prefix
+ * as they were last written: Linux stores them and get_next_key returns them.
+ */
+#define REF_MAX	     64
+#define REF_DATA_MAX 16
 
-struct ref {
-	struct v4_key keys[REF_MAX];
-	uint32_t values[REF_MAX];
-	bool used[REF_MAX];
+struct ref_key {
+	uint32_t prefixlen;
+	uint8_t data[REF_DATA_MAX];
 };
 
-static bool prefix_covers(const struct v4_key *prefix, const uint8_t *addr)
-{
-	for (uint32_t bit = 0; bit < prefix->prefixlen; bit++) {
-		uint8_t mask = (uint8_t)(0x80 >> (bit % 8));
+struct ref {
+	uint32_t data_size;
+	struct ref_key keys[REF_MAX];
+	uint32_t values[REF_MAX];
+	bool used[REF_MAX];
+	int live;
+};
 
-		if ((prefix->data[bit / 8] & mask) != (addr[bit / 8] & mask))
-			return false;
-	}
-	return true;
+static int bit_of(const uint8_t *data, uint32_t bit)
+{
+	return (data[bit / 8] >> (7 - bit % 8)) & 1;
 }
 
-static int64_t ref_match(const struct ref *ref, const uint8_t *addr)
+/* How many leading bits a and b share, up to limit. */
+static uint32_t common_bits(const uint8_t *a, const uint8_t *b, uint32_t limit)
 {
-	int64_t best = -1;
-	int64_t best_len = -1;
+	uint32_t bit = 0;
+
+	while (bit < limit && bit_of(a, bit) == bit_of(b, bit))
+		bit++;
+	return bit;
+}
+
+static bool prefix_covers(const struct ref_key *prefix, const uint8_t *addr)
+{
+	return common_bits(prefix->data, addr, prefix->prefixlen) == prefix->prefixlen;
+}
+
+/* A lookup key of prefixlen bits matches the longest stored prefix no longer than it. */
+static int64_t ref_match(const struct ref *ref, const struct ref_key *k)
+{
+	int64_t best = -1, best_len = -1;
 
 	for (int i = 0; i < REF_MAX; i++) {
-		if (ref->used[i] && prefix_covers(&ref->keys[i], addr) &&
-		    (int64_t)ref->keys[i].prefixlen > best_len) {
-			best_len = ref->keys[i].prefixlen;
+		const struct ref_key *p = &ref->keys[i];
+
+		if (ref->used[i] && p->prefixlen <= k->prefixlen && prefix_covers(p, k->data) &&
+		    (int64_t)p->prefixlen > best_len) {
+			best_len = p->prefixlen;
 			best = ref->values[i];
 		}
 	}
 	return best;
 }
 
-/* The same prefix (bits beyond prefixlen ignored), as the trie defines it. */
-static int ref_find(const struct ref *ref, const struct v4_key *k)
+/* The same prefix (bits past prefixlen ignored), as the trie defines it. */
+static int ref_find(const struct ref *ref, const struct ref_key *k)
 {
 	for (int i = 0; i < REF_MAX; i++) {
 		if (ref->used[i] && ref->keys[i].prefixlen == k->prefixlen &&
@@ -220,67 +247,190 @@ static int ref_find(const struct ref *ref, const struct v4_key *k)
 	return -1;
 }
 
-static void check_iteration(struct ebpf_map *map, const struct ref *ref)
+/*
+ * Linux's iteration order, a postorder of its trie: a prefix after the longer ones it contains;
+ * of two prefixes that diverge, the one with a 0 bit where they do first.
+ */
+static bool ref_before(const struct ref_key *a, const struct ref_key *b)
 {
-	struct v4_key key, next;
-	const struct v4_key *prev = NULL;
-	int seen[REF_MAX] = { 0 }, visits = 0, live = 0;
+	uint32_t shorter = a->prefixlen < b->prefixlen ? a->prefixlen : b->prefixlen;
+	uint32_t same = common_bits(a->data, b->data, shorter);
 
-	while (ebpf_map_get_next_key(map, prev, &next) == 0) {
-		int i = ref_find(ref, &next);
-
-		assert_true(i >= 0);
-		seen[i]++;
-		key = next;
-		prev = &key;
-		assert_true(++visits <= REF_MAX);
-	}
-	for (int i = 0; i < REF_MAX; i++) {
-		live += ref->used[i];
-		assert_int_equal(seen[i], ref->used[i] ? 1 : 0);
-	}
-	assert_int_equal(visits, live);
+	if (same == shorter)
+		return a->prefixlen > b->prefixlen;
+	return bit_of(a->data, same) == 0;
 }
 
-static void test_random_against_reference(void **state)
+/* The live entries in iteration order; how many. */
+static int ref_order(const struct ref *ref, int *order)
 {
-	struct ebpf_map *map = trie(sizeof(struct v4_key), REF_MAX);
-	struct ref ref = { 0 };
-	unsigned int seed = 12345;
+	int n = 0;
 
-	for (int step = 0; step < 3000; step++) {
-		/* Few distinct top bits so that prefixes overlap a lot. */
-		uint32_t r = (uint32_t)rand_r(&seed);
-		struct v4_key k =
-		    v4((uint8_t)(r & 3), (uint8_t)((r >> 2) & 0x81), 0, 0, (r >> 10) % 17);
-		int i = ref_find(&ref, &k), slot;
+	for (int i = 0; i < REF_MAX; i++) {
+		int at = n++;
 
-		if ((r >> 20) % 3 == 0) {
-			assert_int_equal(ebpf_map_delete_elem(map, &k), i >= 0 ? 0 : -ENOENT);
-			if (i >= 0)
-				ref.used[i] = false;
-		} else {
-			for (slot = 0; i < 0 && slot < REF_MAX && ref.used[slot]; slot++)
-				;
-			if (i < 0 && slot == REF_MAX)
-				continue; /* the reference is full */
-			put(map, &k, (uint32_t)step);
-			i = i >= 0 ? i : slot;
-			ref.keys[i] = k;
-			ref.values[i] = (uint32_t)step;
-			ref.used[i] = true;
+		if (!ref->used[i]) {
+			n--;
+			continue;
 		}
+		for (; at > 0 && ref_before(&ref->keys[i], &ref->keys[order[at - 1]]); at--)
+			order[at] = order[at - 1];
+		order[at] = i;
+	}
+	return n;
+}
+
+/* get_next_key visits every entry once, in Linux's order, with the bytes last written. */
+static void check_iteration(struct ebpf_map *map, const struct ref *ref)
+{
+	struct ref_key key = { 0 }, next = { 0 }, missing = { 0 };
+	const struct ref_key *prev = NULL;
+	int order[REF_MAX], n = ref_order(ref, order);
+
+	for (int visit = 0; visit < n; visit++) {
+		const struct ref_key *want = &ref->keys[order[visit]];
+
+		assert_int_equal(ebpf_map_get_next_key(map, prev, &next), 0);
+		assert_int_equal(next.prefixlen, want->prefixlen);
+		assert_memory_equal(next.data, want->data, ref->data_size);
+		key = next;
+		prev = &key;
+	}
+	assert_int_equal(ebpf_map_get_next_key(map, prev, &next), -ENOENT);
+
+	/* A key that is not stored starts over at the first. */
+	missing.prefixlen = 1;
+	missing.data[0] = 0xff;
+	if (ref_find(ref, &missing) < 0)
+		assert_int_equal(ebpf_map_get_next_key(map, &missing, &next), n ? 0 : -ENOENT);
+	if (n && ref_find(ref, &missing) < 0)
+		assert_int_equal(next.prefixlen, ref->keys[order[0]].prefixlen);
+}
+
+/* Few distinct leading bits and sparse bytes after them, so that prefixes overlap a lot. */
+static struct ref_key random_key(unsigned int *seed, uint32_t data_size, bool full_length)
+{
+	uint32_t r = (uint32_t)rand_r(seed), max_len = data_size * 8;
+	struct ref_key k = { 0 };
+
+	k.data[0] = (uint8_t)(r & 3);
+	k.data[1] = (uint8_t)((r >> 2) & 0x81);
+	for (uint32_t i = 2; i < data_size; i++)
+		k.data[i] = rand_r(seed) % 4 ? 0 : (uint8_t)rand_r(seed);
+	if (full_length)
+		k.prefixlen = max_len;
+	else
+		k.prefixlen = (r >> 12) % 2 ? (r >> 13) % (max_len + 1) : (r >> 13) % 18;
+	return k;
+}
+
+/* A stored key (other bits past its prefix) half of the time, when there is one. */
+static struct ref_key some_key(unsigned int *seed, const struct ref *ref)
+{
+	struct ref_key k = random_key(seed, ref->data_size, false), noise;
+	int i = rand_r(seed) % REF_MAX;
+
+	if (rand_r(seed) % 2 || !ref->used[i])
+		return k;
+	noise = random_key(seed, ref->data_size, true);
+	k = ref->keys[i];
+	for (uint32_t bit = k.prefixlen; bit < ref->data_size * 8; bit++)
+		k.data[bit / 8] = (uint8_t)((k.data[bit / 8] & ~(0x80 >> (bit % 8))) |
+					    (noise.data[bit / 8] & (0x80 >> (bit % 8))));
+	return k;
+}
+
+/* What Linux returns for a delete (del) or an update with flags, applied to the reference. */
+static int ref_apply(struct ref *ref, const struct ref_key *k, bool del, uint64_t flags,
+		     uint32_t value)
+{
+	int i = ref_find(ref, k), slot = 0;
+
+	if (del) {
+		if (i < 0)
+			return -ENOENT;
+		ref->used[i] = false;
+		ref->live--;
+		return 0;
+	}
+	if (i >= 0 && flags == EBPF_NOEXIST)
+		return -EEXIST;
+	if (i < 0 && flags == EBPF_EXIST)
+		return -ENOENT;
+	if (i < 0 && ref->live == REF_MAX)
+		return -ENOSPC;
+	if (i < 0) {
+		while (ref->used[slot])
+			slot++;
+		i = slot;
+		ref->used[i] = true;
+		ref->live++;
+	}
+	ref->keys[i] = *k;
+	ref->values[i] = value;
+	return 0;
+}
+
+static void random_against_reference(uint32_t data_size, unsigned int seed)
+{
+	static const uint64_t update_flags[] = { EBPF_ANY, EBPF_ANY, EBPF_NOEXIST, EBPF_EXIST };
+	struct ebpf_map *map = trie(4 + data_size, REF_MAX);
+	struct ref ref = { .data_size = data_size };
+
+	for (uint32_t step = 0; step < 3000; step++) {
+		struct ref_key k = some_key(&seed, &ref);
+		int op = rand_r(&seed) % 6;
+		bool del = op >= 4;
+		uint64_t flags = update_flags[op % 4];
+		int want = ref_apply(&ref, &k, del, flags, step);
+
+		if (del)
+			assert_int_equal(ebpf_map_delete_elem(map, &k), want);
+		else
+			assert_int_equal(ebpf_map_update_elem(map, &k, &step, flags), want);
 		for (int probe = 0; probe < 8; probe++) {
-			uint32_t a = (uint32_t)rand_r(&seed);
-			struct v4_key addr = v4((uint8_t)(a & 3), (uint8_t)((a >> 2) & 0x81),
-						(uint8_t)(a >> 12), (uint8_t)(a >> 20), 32);
+			struct ref_key addr =
+			    probe % 2 ? some_key(&seed, &ref) : random_key(&seed, data_size, true);
 
-			assert_int_equal(match(map, &addr), ref_match(&ref, addr.data));
+			assert_int_equal(match(map, &addr), ref_match(&ref, &addr));
 		}
-		if (step % 100 == 0)
+		if (step % 50 == 0)
 			check_iteration(map, &ref);
 	}
 	check_iteration(map, &ref);
+	map_destroy(map);
+}
+
+static void test_ipv4_random_against_reference(void **state)
+{
+	random_against_reference(4, 12345);
+}
+
+static void test_ipv6_random_against_reference(void **state)
+{
+	random_against_reference(16, 54321);
+}
+
+/* Linux's order on a known trie: 10.1.1.0/24, 10.1.0.0/16, 10.2.0.0/16, 10.0.0.0/8. */
+static void test_iteration_postorder(void **state)
+{
+	struct ebpf_map *map = trie(sizeof(struct v4_key), 16);
+	struct v4_key want[] = { v4(10, 1, 1, 0, 24), v4(10, 1, 0, 0, 16), v4(10, 2, 0, 0, 16),
+				 v4(10, 0, 0, 0, 8) };
+	struct v4_key key, next;
+	const struct v4_key *prev = NULL;
+
+	put(map, &want[3], 8);
+	put(map, &want[2], 16);
+	put(map, &want[0], 24);
+	put(map, &want[1], 16);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_int_equal(ebpf_map_get_next_key(map, prev, &next), 0);
+		assert_memory_equal(&next, &want[i], sizeof(next));
+		key = next;
+		prev = &key;
+	}
+	assert_int_equal(ebpf_map_get_next_key(map, prev, &next), -ENOENT);
 	map_destroy(map);
 }
 
@@ -291,7 +441,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_ipv4_diverging, teardown),
 		cmocka_unit_test_teardown(test_ipv6, teardown),
 		cmocka_unit_test_teardown(test_flags_and_errors, teardown),
-		cmocka_unit_test_teardown(test_random_against_reference, teardown),
+		cmocka_unit_test_teardown(test_iteration_postorder, teardown),
+		cmocka_unit_test_teardown(test_ipv4_random_against_reference, teardown),
+		cmocka_unit_test_teardown(test_ipv6_random_against_reference, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
