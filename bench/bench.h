@@ -98,6 +98,7 @@ int bench_invoke(struct bench_opts *b);
 int bench_maps(struct bench_opts *b);
 int bench_pipeline(struct bench_opts *b);
 int bench_memory(struct bench_opts *b);
+int bench_kernel(struct bench_opts *b);
 
 /* ---- shared by sections -------------------------------------------------------------------- */
 

@@ -22,6 +22,7 @@
 #include <extbpf/extbpf.h>
 
 #include "bench.h"
+#include "packet_ext.h"
 #include "sample_ext.h"
 
 struct section {
@@ -32,7 +33,7 @@ struct section {
 /* Memory first: its resident-size figure must not include what the map benchmarks allocated. */
 static const struct section sections[] = {
 	{ "memory", bench_memory }, { "exec", bench_exec },	    { "invoke", bench_invoke },
-	{ "maps", bench_maps },	    { "pipeline", bench_pipeline },
+	{ "maps", bench_maps },	    { "pipeline", bench_pipeline }, { "kernel", bench_kernel },
 };
 #define SECTION_COUNT (sizeof(sections) / sizeof(sections[0]))
 
@@ -222,6 +223,13 @@ int main(int argc, char **argv)
 	err = ebpf_extension_add_static(&ebpf_extension_sample, &ext);
 	if (err) {
 		fprintf(stderr, "extbpf-bench: cannot add the sample extension: %s\n",
+			ebpf_last_error());
+		return 1;
+	}
+	/* XDP, for the kernel side by side (bench_kernel.c). */
+	err = ebpf_extension_add_static(&ebpf_extension_packet, &ext);
+	if (err) {
+		fprintf(stderr, "extbpf-bench: cannot add the packet extension: %s\n",
 			ebpf_last_error());
 		return 1;
 	}
