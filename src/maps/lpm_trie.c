@@ -6,20 +6,28 @@
  *
  * Every entry is one node that two structures share:
  *
- * - Lookups use a hash table of (prefix length, prefix bits) and a bitmap of the prefix lengths
- *   present. A lookup probes the present lengths from the longest down and stops at the first
- *   hit: one hash probe per distinct length instead of a walk of up to max_prefixlen nodes with
- *   a bit comparison at each (real tables use few lengths; a /24 table is one probe).
+ * - Lookups use a hash table of (prefix length, prefix bits) searched by binary search over
+ *   the lengths (Waldvogel et al., "Scalable high speed IP routing lookups", 1997): the search
+ *   runs over a fixed balanced tree of the lengths 0..max_prefixlen; a hit at a length sends it
+ *   to the longer ones, a miss to the shorter ones. So that a hit is never missed, every entry
+ *   leaves a *marker* (its prefix cut to that length) at each length where the search for it
+ *   turns longer, and each marker knows the longest entry covering it (`best`), which is the
+ *   answer when nothing longer matches. Lengths with no node are skipped without a probe
+ *   (a bitmap), so a table of /24s is two probes, and any IPv4 table at most six.
  * - Writers and iteration use Linux's path-compressed binary trie: each node holds a prefix,
  *   children by the first bit after it, and intermediate nodes (no value, never in the hash
  *   table) where two prefixes diverge; an intermediate node always has two children. It gives
  *   get_next_key Linux's order, a postorder: longer prefixes before the shorter ones that
- *   contain them, the 0 side before the 1 side.
+ *   contain them, the 0 side before the 1 side. It also finds what markers need: the longest
+ *   entry over a prefix, and the entries under one.
  *
- * Lookups run lock-free under RCU and read only the hash chains and the bitmap, both published
- * with release stores. Updates, deletes and iteration take the map's lock; the trie links are
- * read and written only under it. A node is replaced whole and reclaimed after a grace period,
- * so a value returned by a lookup stays valid until the reader's critical section ends.
+ * Lookups run lock-free under RCU and read only the hash chains, the nodes' immutable fields,
+ * markers' `best` and the bitmaps, all published with release stores. Updates, deletes and
+ * iteration take the map's lock; the trie links are read and written only under it. A node is
+ * replaced whole and reclaimed after a grace period, so a value returned by a lookup stays
+ * valid until the reader's critical section ends. A lookup that races with a delete may find a
+ * marker naming a length whose entry is gone: it then probes the lengths present one by one,
+ * longest first, which needs no marker.
  */
 #include <endian.h>
 #include <pthread.h>
@@ -33,8 +41,9 @@
 #define LPM_KEY_SIZE_MIN  (4 + 1)
 #define LPM_KEY_SIZE_MAX  (4 + LPM_DATA_SIZE_MAX)
 #define LPM_WORDS_MAX	  (LPM_DATA_SIZE_MAX / 8)
+#define LPM_PATH_MAX	  12 /* lengths a search passes: log2(8 * LPM_DATA_SIZE_MAX + 1) */
 #define LPM_FLAGS	  (MAP_F_NO_PREALLOC | MAP_F_NUMA_NODE | MAP_F_ACCESS_MASK)
-#define LPM_NODE_IM	  1u /* intermediate: no value */
+#define LPM_NODE_IM	  1u /* trie: intermediate, no value */
 #define LPM_BUCKETS_MAX	  (1u << 20)
 #define LPM_HASH_MUL	  0x9e3779b97f4a7c15ull
 
@@ -43,12 +52,15 @@ struct lpm_node {
 	_Atomic(struct lpm_node *) next; /* hash chain, read by lookups */
 	struct lpm_node *child[2];	 /* trie, under the lock */
 	uint64_t hash;
-	uint32_t flags; /* under the lock */
+	atomic_int best; /* a marker's longest covering entry length, -1: none */
+	uint32_t refs;	 /* under the lock: entries whose search passes this node as a marker */
+	uint32_t flags;	 /* trie, under the lock */
 	uint32_t prefixlen;
+	bool marker; /* index only, no value; fixed before publication */
 	/*
 	 * data_size bytes as the key gave them, padded to 8 (get_next_key returns them); then the
 	 * prefix as words (big-endian loads, bits past prefixlen cleared), which lookups compare;
-	 * then the value.
+	 * then the value (entries only).
 	 */
 	alignas(8) uint8_t data[];
 };
@@ -57,14 +69,16 @@ struct lpm_trie {
 	struct ebpf_map map;
 	/* Read by lookups. */
 	_Atomic(struct lpm_node *) *buckets;
-	_Atomic uint64_t *present; /* bit L: some entry has prefix length L */
+	_Atomic uint64_t *present;  /* bit L: some entry has prefix length L */
+	_Atomic uint64_t *searched; /* bit L: some entry or marker has prefix length L */
 	uint64_t bucket_mask, seed;
 	uint32_t data_size, data_stride, n_words, max_prefixlen;
 	/* Writers, under lock. */
 	pthread_mutex_t lock;
 	struct lpm_node *root;
 	uint32_t n_entries;
-	uint32_t *len_count; /* entries per prefix length */
+	uint32_t *len_count;  /* entries per prefix length */
+	uint32_t *node_count; /* entries and markers per prefix length */
 };
 
 /* A key as the program passes it: prefixlen then data, without alignment guarantees. */
@@ -171,6 +185,7 @@ static _Atomic(struct lpm_node *) *bucket_of(const struct lpm_trie *t, uint64_t 
 	return &t->buckets[hash & t->bucket_mask];
 }
 
+/* The entry or marker of the first prefixlen bits of words, or NULL. */
 static struct lpm_node *probe(const struct lpm_trie *t, const uint64_t *words, uint32_t prefixlen)
 {
 	uint64_t hash = prefix_hash(t, words, prefixlen);
@@ -190,17 +205,39 @@ static struct lpm_node *probe(const struct lpm_trie *t, const uint64_t *words, u
 	return NULL;
 }
 
-/* Lock held: node (with a value) becomes visible to lookups. */
+static bool test_len(_Atomic uint64_t *bits, uint32_t len)
+{
+	return atomic_load_explicit(&bits[len / 64], memory_order_acquire) & (1ull << (len % 64));
+}
+
+/* Lock held: counts one more (delta 1) or one less (-1) node of length len. */
+static void count_len(uint32_t *count, _Atomic uint64_t *bits, uint32_t len, int delta)
+{
+	uint32_t was = count[len];
+
+	count[len] += (uint32_t)delta;
+	if (!was)
+		atomic_fetch_or_explicit(&bits[len / 64], 1ull << (len % 64), memory_order_release);
+	else if (!count[len])
+		atomic_fetch_and_explicit(&bits[len / 64], ~(1ull << (len % 64)),
+					  memory_order_release);
+}
+
+static void count_node(struct lpm_trie *t, const struct lpm_node *node, int delta)
+{
+	count_len(t->node_count, t->searched, node->prefixlen, delta);
+	if (!node->marker)
+		count_len(t->len_count, t->present, node->prefixlen, delta);
+}
+
+/* Lock held: node becomes visible to lookups. */
 static void index_add(struct lpm_trie *t, struct lpm_node *node)
 {
 	_Atomic(struct lpm_node *) *bucket = bucket_of(t, node->hash);
-	uint32_t len = node->prefixlen;
 
 	atomic_init(&node->next, atomic_load_explicit(bucket, memory_order_relaxed));
 	atomic_store_explicit(bucket, node, memory_order_release);
-	if (t->len_count[len]++ == 0)
-		atomic_fetch_or_explicit(&t->present[len / 64], 1ull << (len % 64),
-					 memory_order_release);
+	count_node(t, node, 1);
 }
 
 /* Lock held: the link that points to node in its chain. */
@@ -217,21 +254,43 @@ static _Atomic(struct lpm_node *) *index_link(struct lpm_trie *t, struct lpm_nod
 /* Lock held: readers on node keep walking its chain; its memory waits for a grace period. */
 static void index_remove(struct lpm_trie *t, struct lpm_node *node)
 {
-	uint32_t len = node->prefixlen;
-
 	atomic_store_explicit(index_link(t, node),
 			      atomic_load_explicit(&node->next, memory_order_relaxed),
 			      memory_order_release);
-	if (--t->len_count[len] == 0)
-		atomic_fetch_and_explicit(&t->present[len / 64], ~(1ull << (len % 64)),
-					  memory_order_release);
+	count_node(t, node, -1);
 }
 
 /* Lock held: new_node (same prefix) takes old's place in its chain in one store. */
 static void index_replace(struct lpm_trie *t, struct lpm_node *old, struct lpm_node *new_node)
 {
+	new_node->refs = old->refs;
 	atomic_init(&new_node->next, atomic_load_explicit(&old->next, memory_order_relaxed));
 	atomic_store_explicit(index_link(t, old), new_node, memory_order_release);
+	count_node(t, old, -1);
+	count_node(t, new_node, 1);
+}
+
+/*
+ * The lengths below len at which the search for len turns longer: where its markers go. The
+ * search tree is fixed (midpoints of 0..max_prefixlen), so they depend on len alone.
+ */
+static uint32_t marker_lengths(const struct lpm_trie *t, uint32_t len, uint32_t *out)
+{
+	uint32_t lo = 0, hi = t->max_prefixlen, n = 0;
+
+	while (lo <= hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (mid == len)
+			break;
+		if (len > mid) {
+			out[n++] = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	return n;
 }
 
 /* ---- Lookup ------------------------------------------------------------------------------ */
@@ -242,15 +301,10 @@ static int top_length(uint64_t bits, uint32_t word)
 	return bits ? (int)(word * 64 + 63 - (uint32_t)__builtin_clzll(bits)) : -1;
 }
 
-static void *trie_lookup(struct ebpf_map *map, const void *keyp)
+/* Every present length, longest first: what a lookup falls back on (see the top). */
+static struct lpm_node *lookup_linear(const struct lpm_trie *t, const uint64_t *words,
+				      uint32_t from)
 {
-	struct lpm_trie *t = to_trie(map);
-	struct lpm_key key = lpm_key(keyp);
-	uint32_t from = key.prefixlen < t->max_prefixlen ? key.prefixlen : t->max_prefixlen;
-	uint64_t words[LPM_WORDS_MAX + 1];
-
-	for (uint32_t i = 0; i < words_of(from); i++)
-		words[i] = key_word(t, key.data, i);
 	for (int w = (int)(from / 64); w >= 0; w--) {
 		uint64_t bits = atomic_load_explicit(&t->present[w], memory_order_acquire);
 		int len;
@@ -260,35 +314,80 @@ static void *trie_lookup(struct ebpf_map *map, const void *keyp)
 		while ((len = top_length(bits, (uint32_t)w)) >= 0) {
 			struct lpm_node *node = probe(t, words, (uint32_t)len);
 
-			if (node)
-				return node_value(t, node);
+			if (node && !node->marker)
+				return node;
 			bits &= ~(1ull << (len % 64));
 		}
 	}
 	return NULL;
 }
 
-/* ---- Update ------------------------------------------------------------------------------ */
-
-static struct lpm_node *node_alloc(const struct lpm_trie *t, const struct lpm_key *key,
-				   const void *value)
+static void *trie_lookup(struct ebpf_map *map, const void *keyp)
 {
-	size_t size = sizeof(struct lpm_node) + t->data_stride + (size_t)t->n_words * 8;
-	struct lpm_node *node = calloc(1, size + (value ? t->map.attr.value_size : 0));
-	uint64_t words[LPM_WORDS_MAX + 1];
+	struct lpm_trie *t = to_trie(map);
+	struct lpm_key key = lpm_key(keyp);
+	uint32_t from = key.prefixlen < t->max_prefixlen ? key.prefixlen : t->max_prefixlen;
+	uint32_t lo = 0, hi = t->max_prefixlen;
+	uint64_t words[LPM_WORDS_MAX];
+	struct lpm_node *found = NULL, *node;
+	int best = -1;
+
+	for (uint32_t i = 0; i < words_of(from); i++)
+		words[i] = key_word(t, key.data, i);
+	while (lo <= hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		node = mid <= from && test_len(t->searched, mid) ? probe(t, words, mid) : NULL;
+		if (!node) {
+			if (!mid)
+				break;
+			hi = mid - 1;
+			continue;
+		}
+		if (!node->marker) {
+			found = node;
+			best = (int)mid;
+		} else if (atomic_load_explicit(&node->best, memory_order_relaxed) > best) {
+			found = NULL;
+			best = atomic_load_explicit(&node->best, memory_order_relaxed);
+		}
+		lo = mid + 1;
+	}
+	if (!found && best >= 0) {
+		found = probe(t, words, (uint32_t)best);
+		if (!found || found->marker)
+			found = lookup_linear(t, words, from);
+	}
+	return found ? node_value(t, found) : NULL;
+}
+
+/* ---- Markers (lock held) ----------------------------------------------------------------- */
+
+static size_t node_size(const struct lpm_trie *t, bool with_value)
+{
+	return sizeof(struct lpm_node) + t->data_stride + (size_t)t->n_words * 8 +
+	       (with_value ? t->map.attr.value_size : 0);
+}
+
+/* A node for the first prefixlen bits of data (value: NULL for markers and trie nodes). */
+static struct lpm_node *node_alloc(const struct lpm_trie *t, const uint8_t *data,
+				   uint32_t prefixlen, const void *value)
+{
+	struct lpm_node *node = calloc(1, node_size(t, value != NULL));
+	uint64_t words[LPM_WORDS_MAX];
 
 	if (!node)
 		return NULL;
-	node->prefixlen = key->prefixlen;
-	memcpy(node->data, key->data, t->data_size);
-	if (!value)
-		return node;
-	for (uint32_t i = 0; i < words_of(key->prefixlen); i++)
-		words[i] = key_word(t, key->data, i);
-	for (uint32_t i = 0; i < words_of(key->prefixlen); i++)
-		node_words(t, node)[i] = prefix_word(words, i, key->prefixlen);
-	node->hash = prefix_hash(t, words, key->prefixlen);
-	memcpy(node_value(t, node), value, t->map.attr.value_size);
+	node->prefixlen = prefixlen;
+	memcpy(node->data, data, t->data_size);
+	for (uint32_t i = 0; i < words_of(prefixlen); i++)
+		words[i] = key_word(t, data, i);
+	for (uint32_t i = 0; i < words_of(prefixlen); i++)
+		node_words(t, node)[i] = prefix_word(words, i, prefixlen);
+	node->hash = prefix_hash(t, words, prefixlen);
+	atomic_init(&node->best, -1);
+	if (value)
+		memcpy(node_value(t, node), value, t->map.attr.value_size);
 	return node;
 }
 
@@ -301,6 +400,166 @@ static void node_free_deferred(struct lpm_node *node)
 {
 	core_call_rcu(&node->rcu, node_free_rcu);
 }
+
+/* The index node of the first prefixlen bits of node's prefix, or NULL. */
+static struct lpm_node *index_find(const struct lpm_trie *t, struct lpm_node *node,
+				   uint32_t prefixlen)
+{
+	return probe(t, node_words(t, node), prefixlen);
+}
+
+/* The longest entry length <= key->prefixlen whose prefix covers key's, or -1. */
+static int best_in_trie(const struct lpm_trie *t, const struct lpm_key *key)
+{
+	struct lpm_node *node = t->root;
+	int best = -1;
+
+	while (node && longest_prefix_match(t, node, key) == node->prefixlen) {
+		if (!is_im(node))
+			best = (int)node->prefixlen;
+		if (node->prefixlen == key->prefixlen)
+			break;
+		node = node->child[extract_bit(key->data, node->prefixlen)];
+	}
+	return best;
+}
+
+/* Markers an entry of node's prefix needs, allocated before anything changes. */
+struct lpm_markers {
+	struct lpm_node *spare[LPM_PATH_MAX + 1];
+	uint32_t n;
+};
+
+static void markers_free(struct lpm_markers *m)
+{
+	for (uint32_t i = 0; i < m->n; i++)
+		free(m->spare[i]);
+	m->n = 0;
+}
+
+/* Allocates a marker for each length of node's search path that has none yet. */
+static int markers_prepare(const struct lpm_trie *t, struct lpm_node *node, struct lpm_markers *m)
+{
+	uint32_t lens[LPM_PATH_MAX], n = marker_lengths(t, node->prefixlen, lens);
+
+	m->n = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (index_find(t, node, lens[i]))
+			continue;
+		m->spare[m->n] = node_alloc(t, node->data, lens[i], NULL);
+		if (!m->spare[m->n]) {
+			markers_free(m);
+			return -ENOMEM;
+		}
+		m->spare[m->n++]->marker = true;
+	}
+	return 0;
+}
+
+/* Publishes a new marker for node's first len bits, knowing its best covering entry. */
+static void marker_publish(struct lpm_trie *t, struct lpm_node *marker)
+{
+	struct lpm_key key = { marker->prefixlen, marker->data };
+
+	marker->refs = 1;
+	atomic_init(&marker->best, best_in_trie(t, &key));
+	index_add(t, marker);
+}
+
+/*
+ * The markers of the entries in the trie subtree sub longer than len, which an entry of length
+ * len covers: on insert (raise) those whose best covering entry is shorter get len; on delete
+ * those whose best was len get to, the next best.
+ */
+static void markers_under(struct lpm_trie *t, struct lpm_node *sub, uint32_t len, bool raise,
+			  int to)
+{
+	for (; sub; sub = sub->child[1]) {
+		uint32_t lens[LPM_PATH_MAX], n;
+
+		markers_under(t, sub->child[0], len, raise, to); /* depth <= max_prefixlen */
+		if (is_im(sub))
+			continue;
+		n = marker_lengths(t, sub->prefixlen, lens);
+		for (uint32_t i = 0; i < n; i++) {
+			struct lpm_node *m = lens[i] > len ? index_find(t, sub, lens[i]) : NULL;
+			int best;
+
+			if (!m || !m->marker)
+				continue;
+			best = atomic_load_explicit(&m->best, memory_order_relaxed);
+			if (raise ? best < (int)len : best == (int)len)
+				atomic_store_explicit(&m->best, to, memory_order_relaxed);
+		}
+	}
+}
+
+/*
+ * A new entry (already in the trie, with its children): its markers, itself in the index (in
+ * place of a marker of its prefix if there is one), and the markers under it, whose best
+ * covering entry it may now be.
+ */
+static void entry_index(struct lpm_trie *t, struct lpm_node *entry, struct lpm_markers *m)
+{
+	uint32_t lens[LPM_PATH_MAX], n = marker_lengths(t, entry->prefixlen, lens), used = 0;
+	struct lpm_node *old;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct lpm_node *mk = index_find(t, entry, lens[i]);
+
+		if (mk)
+			mk->refs++;
+		else
+			marker_publish(t, m->spare[used++]);
+	}
+	old = index_find(t, entry, entry->prefixlen);
+	if (old) {
+		index_replace(t, old, entry);
+		node_free_deferred(old);
+	} else {
+		index_add(t, entry);
+	}
+	for (int c = 0; c < 2; c++)
+		markers_under(t, entry->child[c], entry->prefixlen, true, (int)entry->prefixlen);
+	for (uint32_t i = used; i < m->n; i++)
+		free(m->spare[i]);
+	m->n = 0;
+}
+
+/*
+ * An entry leaves the index (it is already out of the trie or an intermediate node there; its
+ * children, c0 and c1, are what was under it): its markers lose a reference, a marker takes
+ * its place if longer entries still pass it (spare, allocated beforehand), and the markers
+ * under it fall back to the next best covering entry.
+ */
+static void entry_unindex(struct lpm_trie *t, struct lpm_node *entry, struct lpm_node *c0,
+			  struct lpm_node *c1, struct lpm_node **spare)
+{
+	uint32_t lens[LPM_PATH_MAX], n = marker_lengths(t, entry->prefixlen, lens);
+	struct lpm_key key = { entry->prefixlen, entry->data };
+	int next_best = best_in_trie(t, &key);
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct lpm_node *mk = index_find(t, entry, lens[i]);
+
+		if (--mk->refs || !mk->marker)
+			continue;
+		index_remove(t, mk);
+		node_free_deferred(mk);
+	}
+	if (entry->refs) {
+		(*spare)->marker = true;
+		atomic_init(&(*spare)->best, next_best);
+		index_replace(t, entry, *spare);
+		*spare = NULL;
+	} else {
+		index_remove(t, entry);
+	}
+	markers_under(t, c0, entry->prefixlen, false, next_best);
+	markers_under(t, c1, entry->prefixlen, false, next_best);
+}
+
+/* ---- Update ------------------------------------------------------------------------------ */
 
 /* Linux's order: BPF_EXIST needs the entry, a new entry needs room (-ENOSPC). */
 static int trie_check_add(struct lpm_trie *t, uint64_t flags)
@@ -315,7 +574,7 @@ static int trie_check_add(struct lpm_trie *t, uint64_t flags)
 
 /* Lock held: node, of the same prefix, gets new_node's value (new_node takes its place). */
 static int trie_replace(struct lpm_trie *t, struct lpm_node **slot, struct lpm_node *new_node,
-			uint64_t flags)
+			uint64_t flags, struct lpm_markers *m)
 {
 	struct lpm_node *node = *slot;
 	int err;
@@ -327,10 +586,11 @@ static int trie_replace(struct lpm_trie *t, struct lpm_node **slot, struct lpm_n
 	new_node->child[0] = node->child[0];
 	new_node->child[1] = node->child[1];
 	*slot = new_node;
-	if (is_im(node))
-		index_add(t, new_node);
-	else
+	if (is_im(node)) {
+		entry_index(t, new_node, m);
+	} else {
 		index_replace(t, node, new_node);
+	}
 	node_free_deferred(node); /* an intermediate node may have been an entry readers hold */
 	return 0;
 }
@@ -340,9 +600,12 @@ static int trie_insert(struct lpm_trie *t, struct lpm_node *new_node, const stru
 		       uint64_t flags)
 {
 	struct lpm_node **slot = &t->root, *node, *im;
+	struct lpm_markers m;
 	uint32_t matchlen = 0;
-	int err;
+	int err = markers_prepare(t, new_node, &m);
 
+	if (err)
+		return err;
 	while ((node = *slot)) {
 		matchlen = longest_prefix_match(t, node, key);
 		if (node->prefixlen != matchlen || node->prefixlen == key->prefixlen ||
@@ -350,11 +613,16 @@ static int trie_insert(struct lpm_trie *t, struct lpm_node *new_node, const stru
 			break;
 		slot = &node->child[extract_bit(key->data, node->prefixlen)];
 	}
-	if (node && node->prefixlen == matchlen)
-		return trie_replace(t, slot, new_node, flags);
-	err = trie_check_add(t, flags);
-	if (err)
+	if (node && node->prefixlen == matchlen) {
+		err = trie_replace(t, slot, new_node, flags, &m);
+		markers_free(&m);
 		return err;
+	}
+	err = trie_check_add(t, flags);
+	if (err) {
+		markers_free(&m);
+		return err;
+	}
 	if (!node) {
 		*slot = new_node;
 	} else if (matchlen == key->prefixlen) {
@@ -363,18 +631,20 @@ static int trie_insert(struct lpm_trie *t, struct lpm_node *new_node, const stru
 		*slot = new_node;
 	} else {
 		/* They diverge after matchlen bits: an intermediate node joins them. */
-		im = node_alloc(t, &(struct lpm_key){ .prefixlen = matchlen, .data = node->data },
-				NULL);
+		im = calloc(1, node_size(t, false));
 		if (!im) {
 			t->n_entries--;
+			markers_free(&m);
 			return -ENOMEM;
 		}
+		im->prefixlen = matchlen;
+		memcpy(im->data, node->data, t->data_size);
 		im->flags = LPM_NODE_IM;
 		im->child[extract_bit(key->data, matchlen)] = new_node;
 		im->child[!extract_bit(key->data, matchlen)] = node;
 		*slot = im;
 	}
-	index_add(t, new_node);
+	entry_index(t, new_node, &m);
 	return 0;
 }
 
@@ -387,7 +657,7 @@ static int trie_update(struct ebpf_map *map, const void *keyp, const void *value
 
 	if (!map_update_flags_valid(flags) || key.prefixlen > t->max_prefixlen)
 		return -EINVAL;
-	new_node = node_alloc(t, &key, value);
+	new_node = node_alloc(t, key.data, key.prefixlen, value);
 	if (!new_node)
 		return -ENOMEM;
 	pthread_mutex_lock(&t->lock);
@@ -404,7 +674,7 @@ static int trie_update(struct ebpf_map *map, const void *keyp, const void *value
 static int trie_remove(struct lpm_trie *t, const struct lpm_key *key)
 {
 	struct lpm_node **trim = &t->root, **trim2 = &t->root;
-	struct lpm_node *node, *parent = NULL, *c0, *c1;
+	struct lpm_node *node, *parent = NULL, *c0, *c1, *spare = NULL;
 	uint32_t matchlen = 0;
 
 	while ((node = *trim)) {
@@ -418,24 +688,25 @@ static int trie_remove(struct lpm_trie *t, const struct lpm_key *key)
 	if (!node || node->prefixlen != key->prefixlen || node->prefixlen != matchlen ||
 	    is_im(node))
 		return -ENOENT;
+	/* Longer entries still search through this prefix: a marker will stand in for it. */
+	if (node->refs && !(spare = node_alloc(t, node->data, node->prefixlen, NULL)))
+		return -ENOMEM;
 	t->n_entries--;
-	index_remove(t, node);
 	c0 = node->child[0];
 	c1 = node->child[1];
 	if (c0 && c1) {
 		/* Still needed as a branch point: it stays in the trie without a value. */
 		node->flags |= LPM_NODE_IM;
-		return 0;
-	}
-	if (parent && is_im(parent) && !c0 && !c1) {
+	} else if (parent && is_im(parent) && !c0 && !c1) {
 		/* An intermediate parent with one child left is replaced by that child. */
 		*trim2 = parent->child[parent->child[0] == node];
 		node_free_deferred(parent);
-		node_free_deferred(node);
-		return 0;
+	} else {
+		*trim = c0 ? c0 : c1;
 	}
-	*trim = c0 ? c0 : c1;
-	node_free_deferred(node);
+	entry_unindex(t, node, c0, c1, &spare);
+	if (!is_im(node))
+		node_free_deferred(node);
 	return 0;
 }
 
@@ -558,7 +829,9 @@ static void trie_free_memory(struct lpm_trie *t)
 {
 	free(t->buckets);
 	free((void *)t->present);
+	free((void *)t->searched);
 	free(t->len_count);
+	free(t->node_count);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }
@@ -590,8 +863,10 @@ static int trie_alloc(const struct map_attr *attr, struct ebpf_map **map, const 
 	pthread_mutex_init(&t->lock, NULL);
 	t->buckets = calloc(n_buckets, sizeof(*t->buckets));
 	t->present = calloc(t->max_prefixlen / 64 + 1, sizeof(*t->present));
+	t->searched = calloc(t->max_prefixlen / 64 + 1, sizeof(*t->searched));
 	t->len_count = calloc(t->max_prefixlen + 1, sizeof(*t->len_count));
-	if (!t->buckets || !t->present || !t->len_count) {
+	t->node_count = calloc(t->max_prefixlen + 1, sizeof(*t->node_count));
+	if (!t->buckets || !t->present || !t->searched || !t->len_count || !t->node_count) {
 		trie_free_memory(t);
 		*why = "out of memory for the LPM trie's index";
 		return -ENOMEM;
@@ -611,10 +886,28 @@ static void free_subtree(struct lpm_node *node)
 	}
 }
 
+/* Markers are in the index only; entries are freed with the trie. */
+static void free_markers(struct lpm_trie *t)
+{
+	for (uint64_t b = 0; b <= t->bucket_mask; b++) {
+		struct lpm_node *node = atomic_load_explicit(&t->buckets[b], memory_order_relaxed);
+
+		while (node) {
+			struct lpm_node *next =
+			    atomic_load_explicit(&node->next, memory_order_relaxed);
+
+			if (node->marker)
+				free(node);
+			node = next;
+		}
+	}
+}
+
 static void trie_free(struct ebpf_map *map)
 {
 	struct lpm_trie *t = to_trie(map);
 
+	free_markers(t);
 	free_subtree(t->root);
 	trie_free_memory(t);
 }
