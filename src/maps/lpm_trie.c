@@ -151,8 +151,15 @@ static uint64_t key_word(const struct lpm_trie *t, const uint8_t *data, uint32_t
 		memcpy(&w, data + off, 8);
 		return be64toh(w);
 	}
-	memcpy(&w, data + off, n);
-	return be64toh(w);
+	if (n == 4) { /* IPv4: one load */
+		uint32_t v;
+
+		memcpy(&v, data + off, 4);
+		return (uint64_t)be32toh(v) << 32;
+	}
+	for (uint32_t j = 0; j < n; j++) /* rather than a memcpy call of a variable size */
+		w |= (uint64_t)data[off + j] << (56 - 8 * j);
+	return w;
 }
 
 static uint32_t words_of(uint32_t prefixlen)
@@ -836,12 +843,15 @@ static void trie_free_memory(struct lpm_trie *t)
 	free(t);
 }
 
-/* Buckets: max_entries rounded up to a power of 2, at most LPM_BUCKETS_MAX (longer chains). */
+/*
+ * Buckets: twice max_entries (entries and their markers, about one marker per entry in mixed
+ * tables) rounded up to a power of 2, at most LPM_BUCKETS_MAX (longer chains beyond).
+ */
 static uint64_t bucket_count(uint32_t max_entries)
 {
 	uint64_t n = 1;
 
-	while (n < max_entries && n < LPM_BUCKETS_MAX)
+	while (n < 2ull * max_entries && n < LPM_BUCKETS_MAX)
 		n <<= 1;
 	return n;
 }
