@@ -127,6 +127,23 @@ enum ebpf_return_type {
 /* Linux's gpl_only: refused to a program whose license is not GPL-compatible (see
  * docs/helpers.md), as Linux refuses it. */
 #define EBPF_HELPER_GPL_ONLY	   (1u << 2)
+/*
+ * Implicit context: every engine calls the helper (or kfunc) with the running program's context
+ * as a hidden sixth argument, after the five registers, so that a helper keeps Linux's signature
+ * (bpf_xdp_load_bytes(xdp_md, ...) has it; bpf_get_current_pid_tgid() does not) and still
+ * reaches the invocation's state without a thread-local. The context is the one the hook passed
+ * to invoke (the program's r1 at entry), in local calls, callbacks and tail calls alike. Its
+ * address is listed with EBPF_HELPER_CTX_ADDRESS; the engines call it as ebpf_helper_ctx_fn.
+ * Added with no version change: older cores refuse the unknown bit.
+ */
+#define EBPF_HELPER_IMPLICIT_CTX   (1u << 3)
+
+/* How a helper flagged EBPF_HELPER_IMPLICIT_CTX is called. */
+typedef uint64_t (*ebpf_helper_ctx_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				       uint64_t r5, void *ctx);
+/* Its entry in helper_addresses / kfunc_addresses (a constant expression; through
+ * void (*)(void), the one cast -Wcast-function-type leaves alone). */
+#define EBPF_HELPER_CTX_ADDRESS(fn) ((ebpf_helper_fn)(void (*)(void))(ebpf_helper_ctx_fn)(fn))
 
 struct ebpf_helper_proto {
 	uint32_t id;

@@ -44,7 +44,8 @@ extern const struct core_contract core_contract_map_type_info;
 	(EBPF_MAP_TYPE_VALUE_READ_ONLY | EBPF_MAP_TYPE_NO_PROG_LOOKUP |                            \
 	 EBPF_MAP_TYPE_NO_PROG_UPDATE | EBPF_MAP_TYPE_VERIFY_ONLY)
 #define CORE_HELPER_FLAGS                                                                          \
-	(EBPF_HELPER_CHANGES_PACKET | EBPF_HELPER_VERIFY_ONLY | EBPF_HELPER_GPL_ONLY)
+	(EBPF_HELPER_CHANGES_PACKET | EBPF_HELPER_VERIFY_ONLY | EBPF_HELPER_GPL_ONLY |             \
+	 EBPF_HELPER_IMPLICIT_CTX)
 
 /*
  * Checks header against contract: a known version at one of its sizes, and no more than

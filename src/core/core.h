@@ -203,6 +203,9 @@ struct ebpf_program {
 	/* The functions it calls by name, indexed as contract.kfuncs (NULL where unused). */
 	ebpf_helper_fn *kfuncs;
 	uint32_t kfunc_count;
+	/* Per instruction: the call passes the context implicitly (exec_helpers.ctx_calls); NULL
+	 * when no call does. */
+	bool *ctx_calls;
 	struct ebpf_map **maps; /* maps it refers to (a reference each) */
 	size_t map_count;
 	/* What verifying it took (ebpf_program_verifier_stats), from the verifier's result. */

@@ -194,6 +194,46 @@ int core_program_build_helpers(struct ebpf_program *prog, const struct ebpf_prog
 	return 0;
 }
 
+/* The prototype instruction insn of prog calls, when it calls a helper or kfunc of info. */
+static const struct ebpf_helper_proto *called_proto(const struct ebpf_program *prog,
+						    const struct ebpf_program_info *info,
+						    const struct ebpf_inst *insn)
+{
+	if (insn->code != EBPF_OP_CALL)
+		return NULL;
+	if (insn->src_reg == EBPF_CALL_HELPER)
+		return core_type_helper_proto(info, (uint32_t)insn->imm);
+	if (insn->src_reg != EBPF_CALL_KFUNC || (uint32_t)insn->imm >= prog->contract.kfunc_count ||
+	    !prog->contract.kfuncs[insn->imm].name)
+		return NULL;
+	return core_kfunc_find(info, prog->contract.kfuncs[insn->imm].name, NULL);
+}
+
+/*
+ * prog->ctx_calls: which calls pass the context implicitly (EBPF_HELPER_IMPLICIT_CTX), for the
+ * engines. Recorded once: a rebind keeps the flags of every function the program calls (they
+ * are part of the prototype hash), so the marks stay right for the new addresses.
+ */
+static int mark_ctx_calls(struct ebpf_program *prog, const struct ebpf_program_info *info)
+{
+	bool any = false;
+
+	prog->ctx_calls = calloc(prog->insn_count + 1, sizeof(*prog->ctx_calls));
+	if (!prog->ctx_calls)
+		return -ENOMEM;
+	for (size_t i = 0; i < prog->insn_count; i++) {
+		const struct ebpf_helper_proto *proto = called_proto(prog, info, &prog->xlated[i]);
+
+		prog->ctx_calls[i] = proto && (proto->flags & EBPF_HELPER_IMPLICIT_CTX);
+		any |= prog->ctx_calls[i];
+	}
+	if (!any) { /* the engines' common case: no table to consult */
+		free(prog->ctx_calls);
+		prog->ctx_calls = NULL;
+	}
+	return 0;
+}
+
 /* The address of a global-data map's value (what EBPF_PSEUDO_MAP_IDX_VALUE offsets from). */
 static uint64_t value_base(struct ebpf_map *map)
 {
@@ -251,6 +291,7 @@ static int prepare(struct ebpf_program *prog, enum ebpf_exec_mode mode, const st
 		.type_count = prog->type_helper_count,
 		.kfunc = prog->kfuncs,
 		.kfunc_count = prog->kfunc_count,
+		.ctx_calls = prog->ctx_calls,
 		.tail_call = core_tail_call,
 		.blind_constants = u->opts->blind_constants,
 	};
@@ -552,8 +593,9 @@ static int load_with_type(struct core_progtype *type, const struct loader_progra
 		err = relocate(prog, u, used);
 	if (!err && hold_maps(prog, u, used))
 		err = core_error(-ENOMEM, "section '%s': out of memory", section);
-	if (!err && (core_program_build_helpers(prog, &type->info) ||
-		     core_program_contract_record(prog, &type->info)))
+	if (!err &&
+	    (core_program_build_helpers(prog, &type->info) ||
+	     core_program_contract_record(prog, &type->info) || mark_ctx_calls(prog, &type->info)))
 		err = core_error(-ENOMEM, "section '%s': out of memory", section);
 	if (!err && !prog->verify_only)
 		err = prepare(prog, u->opts->mode, u, native_symbol);

@@ -79,13 +79,14 @@ static int write_programs(FILE *out, const struct ebpf_object *obj, char *err, s
 {
 	for (size_t i = 0; i < obj->program_count; i++) {
 		const struct ebpf_program *prog = obj->programs[i];
+		const struct exec_helpers calls = { .ctx_calls = prog->ctx_calls };
 		char symbol[48];
 		int ret;
 
 		snprintf(symbol, sizeof(symbol), "extbpf_prog_%zu", i);
 		/* No names here: text from the object goes only into escaped literals. */
 		fprintf(out, "\n/* program %zu */\n", i);
-		ret = native_translate(prog->portable, prog->insn_count, symbol, false, out, err,
+		ret = native_translate(prog->portable, prog->insn_count, symbol, &calls, out, err,
 				       err_size);
 		if (ret)
 			return core_error(ret, "section '%s': %s", prog->section, err);

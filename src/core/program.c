@@ -43,6 +43,7 @@ void core_program_destroy(struct ebpf_program *program)
 	core_program_kfuncs_free(program);
 	free(program->type_helpers);
 	free(program->global_helpers);
+	free(program->ctx_calls);
 	free(program->insns);
 	free(program->xlated);
 	free(program->portable);

@@ -173,6 +173,11 @@ enum exec_engine exec_program_engine(const struct exec_program *program)
 	return program->engine;
 }
 
+bool exec_call_takes_ctx(const struct exec_helpers *helpers, size_t i)
+{
+	return helpers->ctx_calls && helpers->ctx_calls[i];
+}
+
 const uint8_t *exec_program_jited(const struct exec_program *program, size_t *size,
 				  const uint32_t **offsets)
 {

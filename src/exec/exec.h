@@ -36,6 +36,10 @@ struct exec_helpers {
 	/* Functions called by name: kfunc[imm] for a call with src_reg EBPF_CALL_KFUNC. */
 	const ebpf_helper_fn *kfunc;
 	uint32_t kfunc_count;
+	/* Parallel to the instructions (NULL: none): ctx_calls[i] when instruction i calls a
+	 * helper or kfunc flagged EBPF_HELPER_IMPLICIT_CTX, which gets the program's context (r1
+	 * at entry) as a sixth argument. Must stay valid while the program exists. */
+	const bool *ctx_calls;
 	/* Tail calls (helper 12): the engine replaces the running program itself. */
 	exec_tail_call_fn tail_call;
 	/* When set, helper EBPF_CONFORMANCE_UNWIND_HELPER has the conformance suite's semantics:
@@ -103,6 +107,8 @@ void exec_program_destroy(struct exec_program *program);
 int exec_program_set_helpers(struct exec_program *program, const struct exec_helpers *tables,
 			     char *err, size_t err_size);
 enum exec_engine exec_program_engine(const struct exec_program *program);
+/* Whether instruction i of a program with these helpers passes the context implicitly. */
+bool exec_call_takes_ctx(const struct exec_helpers *helpers, size_t i);
 /* A JIT program's machine code and the offset of each instruction's code (count + 1). */
 const uint8_t *exec_program_jited(const struct exec_program *program, size_t *size,
 				  const uint32_t **offsets);

@@ -207,6 +207,8 @@ static int interp_decode_call(struct exec_program *prog, size_t index, char *err
 
 	if (out->op == INTERP_OP_CALL_LOCAL)
 		return interp_branch_target(prog, index, insn->imm, "local call", err, err_size);
+	if (exec_call_takes_ctx(&prog->helpers, index))
+		out->op = INTERP_OP_CALL_HELPER_CTX;
 	if (insn->src_reg == EBPF_CALL_KFUNC) {
 		out->aux.helper = interp_resolve_kfunc(&prog->helpers, (uint32_t)insn->imm);
 		if (!out->aux.helper)

@@ -124,6 +124,7 @@
 	INTERP_JMP_OPS(PLAIN, 32, EBPF_CLS_JMP32)                                                  \
 	PLAIN(CALLX, EBPF_CLS_JMP | EBPF_JMP_CALL | EBPF_SRC_X)                                    \
 	VARIANT(CALL_HELPER)                                                                       \
+	VARIANT(CALL_HELPER_CTX)                                                                   \
 	VARIANT(CALL_LOCAL)                                                                        \
 	VARIANT(CALL_UNWIND)                                                                       \
 	VARIANT(CALL_TAIL)                                                                         \

@@ -8,18 +8,19 @@
  * scratch; r12 holds the main frame's rbp, through which any frame reaches the tail-call counter
  * and unwinds the whole program.
  *
- *   full frame:   ret | rbx r12 r13 r14 r15 rbp | <- rbp | 512 bytes of stack | 8 bytes
+ *   full frame:   ret | rbx r12 r13 r14 r15 rbp | <- rbp | 512 bytes of stack | 24 bytes
  *   other frames: ret | the r6-r9 it writes  rbp | <- rbp | its stack depth (+8 to align rsp)
  *   leaf:         ret | the r6-r9 it writes                  (no call, no stack: no rbp either)
  *
- * The full frame's last 8 bytes hold the tail-call count in the main frame (a subprogram's are
- * padding). The entry function and every function that makes a tail call have the full frame:
- * a tail call lands in the target's body, which replaces the function of that frame and whose
- * exit (the target's entry epilogue) returns to that function's caller, so the frame must be
- * the one every entry function builds. Other functions, which nothing can replace, save only the
- * callee-saved registers they write and reserve only the stack they address. The caller's rbp
- * is always pushed last, so that [rbp] links every frame that calls out to its caller's: the
- * tail-call check walks that chain to count frames.
+ * Below the stack, the main frame holds the tail-call count, then the program's context (r1 at
+ * entry, for helpers flagged EBPF_HELPER_IMPLICIT_CTX, which any frame reads through r12), then
+ * 8 bytes of padding; a subprogram's full frame leaves the three unused. The entry function and
+ * every function that makes a tail call have the full frame: a tail call lands in the target's
+ * body, which replaces the function of that frame and whose exit (the target's entry epilogue)
+ * returns to that function's caller, so the frame must be the one every entry function builds.
+ * Other functions, which nothing can replace, save only the callee-saved registers they write and
+ * reserve only the stack they address. The caller's rbp is always pushed last, so that [rbp] links
+ * every frame that calls out to its caller's: the tail-call check walks that chain to count frames.
  *
  * Code is produced in passes, as Linux does: each pass sizes every instruction using the
  * addresses of the previous one, choosing rel8 jumps where the distance fits; sizes only shrink,
@@ -65,8 +66,9 @@ static const uint8_t reg_map[EBPF_NUM_REGS] = {
 #define TMP_B	 R11 /* dividend, atomic address, callx target */
 #define RUN_BASE R12 /* the main frame's rbp */
 
-#define FRAME_SIZE	(EBPF_STACK_SIZE + 8) /* keeps rsp 16-byte aligned after 6 pushes */
-#define TAIL_COUNT_DISP (-(int32_t)FRAME_SIZE)
+#define FRAME_SIZE	(EBPF_STACK_SIZE + 24) /* keeps rsp 16-byte aligned after 6 pushes */
+#define TAIL_COUNT_DISP (-(int32_t)EBPF_STACK_SIZE - 8)
+#define CTX_DISP	(-(int32_t)EBPF_STACK_SIZE - 16)
 #define SAVED_RBP_DISP	0 /* the caller's rbp, pushed last */
 
 #define MAX_PASSES 20
@@ -395,6 +397,11 @@ static void emit_prologue(struct jit_state *s, const struct jit_frame *frame, bo
 	if (!main)
 		return;
 	emit_mov_rr(s, true, RUN_BASE, RBP);
+	/* mov [r12 + CTX_DISP], rdi: always, since a program tail-called from this one lands
+	 * past its own prologue and finds the context here. */
+	emit_rex(s, true, RDI, 0, RUN_BASE, false);
+	emit1(s, 0x89);
+	emit_modrm_mem(s, RDI, RUN_BASE, CTX_DISP);
 	/* The count is read only by this program's own tail calls (a program it tail-calls runs
 	 * on in this frame and uses this count): without any, it needs no start value. */
 	if (s->tail_calls) { /* mov qword [r12 - frame], 0 */
@@ -1009,6 +1016,16 @@ static void emit_bpf_loop(struct jit_state *s)
 		patch_local_jump(s, to_end[i]);
 }
 
+/* mov r9, [r12 + CTX_DISP]: the program's context as a helper's sixth argument. */
+static void emit_implicit_ctx(struct jit_state *s, size_t i)
+{
+	if (!exec_call_takes_ctx(&s->program->helpers, i))
+		return;
+	emit_rex(s, true, R9, 0, RUN_BASE, false);
+	emit1(s, 0x8b);
+	emit_modrm_mem(s, R9, RUN_BASE, CTX_DISP);
+}
+
 static int emit_helper_call(struct jit_state *s, size_t i, int32_t id)
 {
 	ebpf_helper_fn fn = NULL;
@@ -1019,6 +1036,7 @@ static int emit_helper_call(struct jit_state *s, size_t i, int32_t id)
 		emit_tail_call(s);
 		return 0;
 	case INTERP_CALL_PLAIN:
+		emit_implicit_ctx(s, i);
 		emit_call_abs(s, (const void *)fn);
 		return 0;
 	case INTERP_CALL_LOOP:
@@ -1042,6 +1060,7 @@ static int emit_kfunc_call(struct jit_state *s, size_t i, uint32_t index)
 	if (!fn)
 		return exec_error(s->err, s->err_size, -EINVAL, "insn %zu: unresolved kfunc #%u", i,
 				  index);
+	emit_implicit_ctx(s, i);
 	emit_call_abs(s, (const void *)fn);
 	return 0;
 }

@@ -85,10 +85,11 @@ void native_write_string(FILE *out, const char *s);
 /*
  * Writes one program as C: an exported function `symbol` of type native_entry_fn plus a static
  * function per subprogram. insns may still hold EBPF_PSEUDO_MAP_IDX(_VALUE) lddw (resolved
- * through env) or plain immediates. conformance_unwind gives helper 5 the suite's semantics.
+ * through env) or plain immediates. From helpers (may be NULL) only conformance_unwind (helper
+ * 5 gets the suite's semantics) and ctx_calls (the calls passing the context) are read.
  */
 int native_translate(const struct ebpf_inst *insns, size_t count, const char *symbol,
-		     bool conformance_unwind, FILE *out, char *err, size_t err_size);
+		     const struct exec_helpers *helpers, FILE *out, char *err, size_t err_size);
 
 /*
  * Compiles a C file into a shared object with the system compiler ($CC, or cc; -shared -fPIC),

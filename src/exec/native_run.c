@@ -264,8 +264,8 @@ static int write_translation(const struct exec_program *program, const char *c_p
 		return exec_error(err, err_size, -errno, "cannot write %s: %s", c_path,
 				  strerror(errno));
 	native_write_prelude(out);
-	ret = native_translate(program->insns, program->count, "ebpf_program",
-			       program->helpers.conformance_unwind, out, err, err_size);
+	ret = native_translate(program->insns, program->count, "ebpf_program", &program->helpers,
+			       out, err, err_size);
 	if (fclose(out) && !ret)
 		ret = exec_error(err, err_size, -EIO, "cannot write %s", c_path);
 	return ret;

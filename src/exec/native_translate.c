@@ -37,7 +37,9 @@ void native_write_prelude(FILE *out)
 	      "\tconst ebpf_helper_fn *kfunc; uint32_t kfunc_count;\n"
 	      "};\n"
 	      "typedef uint64_t (*native_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, "
-	      "const struct native_env *, struct native_state *, uint32_t);\n"
+	      "const struct native_env *, struct native_state *, uint32_t, uint64_t);\n"
+	      "typedef uint64_t (*ebpf_helper_ctx_fn)(uint64_t, uint64_t, uint64_t, uint64_t, "
+	      "uint64_t, void *);\n"
 	      "typedef uint8_t __attribute__((may_alias, aligned(1))) u8_m;\n"
 	      "typedef uint16_t __attribute__((may_alias, aligned(1))) u16_m;\n"
 	      "typedef uint32_t __attribute__((may_alias, aligned(1))) u32_m;\n"
@@ -97,6 +99,7 @@ struct translation {
 	bool *is_function; /* the entry and every local-call target */
 	bool *is_target;   /* jumped to: needs a label */
 	bool conformance_unwind;
+	const bool *ctx_calls; /* exec_helpers.ctx_calls */
 	FILE *out;
 };
 
@@ -316,6 +319,21 @@ static void function_name(const struct translation *t, size_t index, const char 
 		snprintf(buf, size, "%s_sub%zu", symbol, index);
 }
 
+/* A call through env->table[index], with the context after r5 when the helper takes it
+ * implicitly (EBPF_HELPER_IMPLICIT_CTX; ctx is every function's last parameter). */
+static void emit_function_call(const struct translation *t, size_t i, const char *table,
+			       uint32_t index)
+{
+	if (t->ctx_calls && t->ctx_calls[i])
+		fprintf(
+		    t->out,
+		    "r0 = ((ebpf_helper_ctx_fn)(void (*)(void))env->%s[%u])(r1, r2, r3, r4, r5, "
+		    "(void *)(uintptr_t)ctx);\n",
+		    table, index);
+	else
+		fprintf(t->out, "r0 = env->%s[%u](r1, r2, r3, r4, r5);\n", table, index);
+}
+
 static int emit_call(struct translation *t, const struct ebpf_inst *insn, size_t i,
 		     const char *symbol)
 {
@@ -333,13 +351,13 @@ static int emit_call(struct translation *t, const struct ebpf_inst *insn, size_t
 
 		function_name(t, i + 1 + insn->imm, symbol, callee, sizeof(callee));
 		fprintf(o,
-			"r0 = %s(r1, r2, r3, r4, r5, env, st, depth + 1);\n"
+			"r0 = %s(r1, r2, r3, r4, r5, env, st, depth + 1, ctx);\n"
 			"if (st->unwound) return 0;\n",
 			callee);
 		return 0;
 	}
 	if (insn->src_reg == EBPF_CALL_KFUNC) {
-		fprintf(o, "r0 = env->kfunc[%u](r1, r2, r3, r4, r5);\n", (uint32_t)insn->imm);
+		emit_function_call(t, i, "kfunc", (uint32_t)insn->imm);
 		return 0;
 	}
 	if (insn->src_reg != EBPF_CALL_HELPER)
@@ -356,7 +374,7 @@ static int emit_call(struct translation *t, const struct ebpf_inst *insn, size_t
 			"\tif (r4) r0 = (uint64_t)(int64_t)-%d;\n"
 			"\telse if (n_ > %uu) r0 = (uint64_t)(int64_t)-%d;\n"
 			"\telse { while (i_ < n_) { uint64_t ret_ = ((native_fn)(uintptr_t)r2)(i_, "
-			"r3, 0, 0, 0, env, st, depth + 1);\n"
+			"r3, 0, 0, 0, env, st, depth + 1, ctx);\n"
 			"\t\ti_++; if (st->unwound) return 0; if (ret_) break; }\n"
 			"\tr0 = i_; } }\n",
 			EINVAL, EXEC_BPF_LOOP_MAX, E2BIG);
@@ -364,10 +382,9 @@ static int emit_call(struct translation *t, const struct ebpf_inst *insn, size_t
 		fprintf(o, "{ uint64_t ret; if (env->tail_call(env, st, depth, r1, r2, r3, &ret)) "
 			   "return ret; r0 = ret; }\n");
 	} else if (id >= EBPF_PROGRAM_TYPE_HELPER_ID_BASE) {
-		fprintf(o, "r0 = env->type[%u](r1, r2, r3, r4, r5);\n",
-			id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE);
+		emit_function_call(t, i, "type", id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE);
 	} else {
-		fprintf(o, "r0 = env->global[%u](r1, r2, r3, r4, r5);\n", id);
+		emit_function_call(t, i, "global", id);
 	}
 	return 0;
 }
@@ -485,17 +502,19 @@ static void emit_function_head(struct translation *t, size_t start, const char *
 	fprintf(
 	    t->out,
 	    "static uint64_t %s(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, "
-	    "const struct native_env *env, struct native_state *st, uint32_t depth)%s\n",
+	    "const struct native_env *env, struct native_state *st, uint32_t depth, uint64_t "
+	    "ctx)%s\n",
 	    name, declaration_only ? ";" : "");
 }
 
 int native_translate(const struct ebpf_inst *insns, size_t count, const char *symbol,
-		     bool conformance_unwind, FILE *out, char *err, size_t err_size)
+		     const struct exec_helpers *helpers, FILE *out, char *err, size_t err_size)
 {
 	struct translation t = {
 		.insns = insns,
 		.count = count,
-		.conformance_unwind = conformance_unwind,
+		.conformance_unwind = helpers && helpers->conformance_unwind,
+		.ctx_calls = helpers ? helpers->ctx_calls : NULL,
 		.out = out,
 	};
 	int ret = -ENOMEM;
@@ -519,7 +538,7 @@ int native_translate(const struct ebpf_inst *insns, size_t count, const char *sy
 				"{\n\tuint64_t r0 = 0, r6 = 0, r7 = 0, r8 = 0, r9 = 0;\n"
 				"\tuint64_t stack[%d / 8];\n"
 				"\tuint64_t r10 = (uint64_t)(uintptr_t)(stack + %d / 8);\n"
-				"\t(void)r1; (void)r2; (void)r3; (void)r4; (void)r5;\n",
+				"\t(void)r1; (void)r2; (void)r3; (void)r4; (void)r5; (void)ctx;\n",
 				EBPF_STACK_SIZE, EBPF_STACK_SIZE);
 		}
 		if (t.is_target[i])
@@ -541,7 +560,7 @@ int native_translate(const struct ebpf_inst *insns, size_t count, const char *sy
 		"}\n__attribute__((visibility(\"default\"))) uint64_t %s(uint64_t r1, uint64_t "
 		"r2, const struct native_env *env, struct native_state *st)\n{\n"
 		"\tstruct native_state local = { 0 };\n"
-		"\treturn %s_main(r1, r2, 0, 0, 0, env, st ? st : &local, st ? st->depth : 0);"
+		"\treturn %s_main(r1, r2, 0, 0, 0, env, st ? st : &local, st ? st->depth : 0, r1);"
 		"\n}\n",
 		symbol, symbol);
 	ret = ferror(out) ? -EIO : 0;
