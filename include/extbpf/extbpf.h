@@ -545,8 +545,17 @@ int ebpf_program_attach_by_name(struct ebpf_program *program, const char *attach
  */
 int ebpf_link_update(struct ebpf_link *link, struct ebpf_program *new_program,
 		     struct ebpf_program *old_program);
-/* Detaches (waiting for invocations in flight) and frees the link. */
+/*
+ * A link is reference-counted as programs and maps are: the attacher's handle is one reference,
+ * a pin (ebpf_link_pin) holds one and ebpf_link_get_pinned / ebpf_link_get_by_id return new
+ * ones. ebpf_link_detach detaches now (waiting for invocations in flight; nothing runs the
+ * program through the link afterwards, whoever holds it) and drops the caller's reference, so an
+ * unpinned link is freed, as always. ebpf_link_release only drops a reference (as closing a
+ * link's file descriptor on Linux): the last one detaches and frees, so a pinned link keeps
+ * running after its attacher let go, until it is unpinned. Each reference is dropped once.
+ */
 int ebpf_link_detach(struct ebpf_link *link);
+void ebpf_link_release(struct ebpf_link *link);
 /* True while the link does not run: dormant (below). Kept for hosts written before dormancy. */
 bool ebpf_link_is_detached(const struct ebpf_link *link);
 /* Whether the link is dormant: its hook is gone (or came back and refused it) or its program is
@@ -563,9 +572,10 @@ bool ebpf_link_is_dormant(const struct ebpf_link *link, char *reason, size_t siz
 int ebpf_program_get_next_id(uint32_t start_id, uint32_t *next_id);
 int ebpf_map_get_next_id(uint32_t start_id, uint32_t *next_id);
 int ebpf_link_get_next_id(uint32_t start_id, uint32_t *next_id);
-/* A new reference to the program or map with this id; -ENOENT when none has it. */
+/* A new reference to the program, map or link with this id; -ENOENT when none has it. */
 int ebpf_program_get_by_id(uint32_t id, struct ebpf_program **program);
 int ebpf_map_get_by_id(uint32_t id, struct ebpf_map **map);
+int ebpf_link_get_by_id(uint32_t id, struct ebpf_link **link);
 
 uint32_t ebpf_link_id(const struct ebpf_link *link);
 /* What a link is: its program, attach type and parameters, and whether it is dormant. */
@@ -602,14 +612,17 @@ int ebpf_program_get_stats(const struct ebpf_program *program, struct ebpf_progr
 
 /* ---- Pinning ----------------------------------------------------------------------------- */
 
-/* Names a program or map by a path-like string in the process-wide pin table; the pin holds a
- * reference. -EEXIST when the path is taken. */
+/* Names a program, map or link by a path-like string in the process-wide pin table; the pin
+ * holds a reference (a pinned link stays attached, see ebpf_link_release). -EEXIST when the path
+ * is taken. */
 int ebpf_program_pin(struct ebpf_program *program, const char *path);
 int ebpf_map_pin(struct ebpf_map *map, const char *path);
+int ebpf_link_pin(struct ebpf_link *link, const char *path);
 int ebpf_unpin(const char *path);
-/* Returns a new reference. -ENOENT when nothing is pinned there, -EINVAL when it is the
- * other kind of object. */
+/* Returns a new reference. -ENOENT when nothing is pinned there, -EINVAL when it is another
+ * kind of object. */
 int ebpf_program_get_pinned(const char *path, struct ebpf_program **program);
+int ebpf_link_get_pinned(const char *path, struct ebpf_link **link);
 /* Looks in the pin table first, then (as ebpf_map_open_pinned) for a shared map's pin file. */
 int ebpf_map_get_pinned(const char *path, struct ebpf_map **map);
 

@@ -293,6 +293,11 @@ void core_progtype_loading_who(char *buf, size_t size);
 
 /* query.c */
 void core_program_count_run(struct ebpf_program *program, uint64_t ns);
+/* "program", "map", "link" */
+const char *core_kind_name(enum core_kind kind);
+
+/* link.c: a link's reference count (pins and lookups by id take one) */
+atomic_uint *core_link_refcount(struct ebpf_link *link);
 
 /* rebind.c */
 /* The prototype of the type's own helper `id`, or NULL. */

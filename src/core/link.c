@@ -29,6 +29,8 @@ struct ebpf_link {
 	_Atomic(struct ebpf_program *) program;
 	struct ebpf_link *program_next; /* in program->links, under the lock */
 	uint32_t id;
+	/* The attacher's handle, pins and ebpf_link_get_pinned/_by_id: the last one detaches. */
+	atomic_uint refcount;
 	nmr_handle_t client;
 	atomic_bool detached;
 	/* Set when offered a provider (usually on the attaching thread, while it registers). */
@@ -263,6 +265,7 @@ static int link_new(struct ebpf_program *program, const nmr_guid_t *attach_type,
 	};
 	ebpf_program_acquire(program);
 	link->program = program;
+	atomic_init(&link->refcount, 1);
 	*out = link;
 	return 0;
 }
@@ -341,16 +344,53 @@ done:
 	return 0;
 }
 
+/* Stops the hook from running the link's program, once (waiting for invocations in flight);
+ * the link itself stays until its last reference goes. */
+static void link_detach_once(struct ebpf_link *link)
+{
+	if (atomic_exchange(&link->detached, true))
+		return;
+	atomic_store_explicit(&link->bound, false, memory_order_release);
+	core_synchronize_rcu();
+	link_unregister(link);
+}
+
+void ebpf_link_release(struct ebpf_link *link)
+{
+	if (!link || atomic_fetch_sub(&link->refcount, 1) != 1)
+		return;
+	link_detach_once(link);
+	link_free(link);
+}
+
 int ebpf_link_detach(struct ebpf_link *link)
 {
 	core_error_clear();
 	if (!link)
 		return core_error(-EINVAL, "detach: no link");
-	atomic_store(&link->detached, true);
-	atomic_store_explicit(&link->bound, false, memory_order_release);
-	core_synchronize_rcu();
-	link_unregister(link);
-	link_free(link);
+	link_detach_once(link);
+	ebpf_link_release(link);
+	return 0;
+}
+
+atomic_uint *core_link_refcount(struct ebpf_link *link)
+{
+	return &link->refcount;
+}
+
+int ebpf_link_get_by_id(uint32_t id, struct ebpf_link **link)
+{
+	int err;
+
+	core_error_clear();
+	if (!link)
+		return core_error(-EINVAL, "link by id: no place for the link");
+	err = core_runtime_start();
+	if (err)
+		return err;
+	*link = core_id_acquire(id, CORE_LINK);
+	if (!*link)
+		return core_error(-ENOENT, "link by id: no link has id %u", id);
 	return 0;
 }
 
@@ -536,7 +576,9 @@ void core_links_detach_all(void)
 		core_unlock();
 		if (!link)
 			return;
-		ebpf_link_detach(link);
+		/* Whatever references the host still holds: the runtime goes (pins went first). */
+		link_detach_once(link);
+		link_free(link);
 	}
 }
 

@@ -122,7 +122,7 @@ static atomic_uint *object_refcount(enum core_kind kind, void *object)
 		return &((struct ebpf_program *)object)->refcount;
 	if (kind == CORE_MAP)
 		return &((struct ebpf_map *)object)->refcount;
-	return NULL;
+	return core_link_refcount(object);
 }
 
 void *core_id_acquire(uint32_t id, enum core_kind kind)
@@ -414,12 +414,28 @@ int ebpf_map_pin(struct ebpf_map *map, const char *path)
 	return err;
 }
 
+int ebpf_link_pin(struct ebpf_link *link, const char *path)
+{
+	int err;
+
+	if (!link) {
+		core_error_clear();
+		return core_error(-EINVAL, "pin '%s': no link", path ? path : "");
+	}
+	err = pin_add(CORE_LINK, link, path);
+	if (!err)
+		atomic_fetch_add(core_link_refcount(link), 1);
+	return err;
+}
+
 static void pin_free(struct core_pin *pin)
 {
 	if (pin->kind == CORE_PROGRAM)
 		ebpf_program_release(pin->object);
-	else
+	else if (pin->kind == CORE_MAP)
 		ebpf_map_release(pin->object);
+	else
+		ebpf_link_release(pin->object);
 	free(pin->path);
 	free(pin);
 }
@@ -457,8 +473,7 @@ static int pin_get(enum core_kind kind, const char *path, void **object)
 		err = core_error(-ENOENT, "pin '%s': nothing is pinned there", path);
 	} else if (pin->kind != kind) {
 		err = core_error(-EINVAL, "pin '%s': a %s is pinned there, not a %s", path,
-				 pin->kind == CORE_MAP ? "map" : "program",
-				 kind == CORE_MAP ? "map" : "program");
+				 core_kind_name(pin->kind), core_kind_name(kind));
 	} else {
 		/* The pin's own reference keeps the object alive while we hold the lock. */
 		atomic_fetch_add(object_refcount(kind, pin->object), 1);
@@ -471,6 +486,11 @@ static int pin_get(enum core_kind kind, const char *path, void **object)
 int ebpf_program_get_pinned(const char *path, struct ebpf_program **program)
 {
 	return pin_get(CORE_PROGRAM, path, (void **)program);
+}
+
+int ebpf_link_get_pinned(const char *path, struct ebpf_link **link)
+{
+	return pin_get(CORE_LINK, path, (void **)link);
 }
 
 int ebpf_map_get_pinned(const char *path, struct ebpf_map **map)

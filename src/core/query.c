@@ -18,6 +18,11 @@ static const char *const kind_names[] = {
 	[CORE_LINK] = "link",
 };
 
+const char *core_kind_name(enum core_kind kind)
+{
+	return kind_names[kind];
+}
+
 static int id_after(enum core_kind kind, uint32_t start, uint32_t *next)
 {
 	int err;

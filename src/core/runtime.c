@@ -140,9 +140,10 @@ void ebpf_runtime_shutdown(void)
 		pthread_mutex_unlock(&start_lock);
 		return;
 	}
+	/* Pins first: a pinned link holds a reference that the links' teardown does not know. */
+	core_pins_clear();
 	core_links_detach_all();
 	core_objects_close_all();
-	core_pins_clear();
 	free_leftover_objects();
 	core_rcu_stop(); /* the last deferred frees of maps, and the reclaimer's thread */
 	core_extensions_unload_all();

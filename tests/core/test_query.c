@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the host can see: programs, maps and links by id (next-id style), link info, and run
- * statistics switched on on demand (ebpf_enable_stats), with their misuse.
+ * What the host can see: programs, maps and links by id (next-id style), link info, pinned links
+ * and run statistics switched on on demand (ebpf_enable_stats), with their misuse.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -152,6 +152,108 @@ static void test_link_info(void **state)
 	ebpf_object_close(b);
 }
 
+/* Whether a link with this id is alive. */
+static bool link_alive(uint32_t id)
+{
+	struct ebpf_link_info info = { .sz = sizeof(info) };
+
+	return ebpf_link_get_info_by_id(id, &info) == 0;
+}
+
+/* A pinned link keeps running after its attacher let go, until it is unpinned. */
+static void test_link_pin_keeps_running(void **state)
+{
+	struct ebpf_extension *ext = add_sample();
+	struct ebpf_object *obj = open_count();
+	struct ebpf_program *prog = ebpf_object_find_program(obj, "count_hits");
+	struct ebpf_link *link = NULL, *pinned = NULL, *by_id = NULL;
+	uint32_t id;
+
+	assert_int_equal(ebpf_program_attach_by_name(prog, "sample_hook", NULL, 0, &link), 0);
+	id = ebpf_link_id(link);
+	assert_int_equal(ebpf_link_pin(link, "links/count"), 0);
+	ebpf_link_release(link); /* the attacher lets go: the pin holds it */
+	ebpf_object_close(obj);	 /* and the program stays, held by the link */
+	assert_int_equal(fire(), 1);
+	assert_true(link_alive(id));
+
+	assert_int_equal(ebpf_link_get_pinned("links/count", &pinned), 0);
+	assert_int_equal(ebpf_link_id(pinned), id);
+	assert_int_equal(ebpf_link_get_by_id(id, &by_id), 0);
+	assert_ptr_equal(by_id, pinned);
+	ebpf_link_release(by_id);
+	ebpf_link_release(pinned);
+	assert_int_equal(fire(), 1);
+
+	/* The pin was the last reference: the link detaches and goes. */
+	assert_int_equal(ebpf_unpin("links/count"), 0);
+	assert_int_equal(fire(), 0);
+	assert_false(link_alive(id));
+	assert_int_equal(ebpf_link_get_pinned("links/count", &pinned), -ENOENT);
+	assert_int_equal(ebpf_extension_unload(ext), 0);
+}
+
+/* ebpf_link_detach stops a pinned link for every holder; the pin still names it. */
+static void test_link_detach_pinned(void **state)
+{
+	struct ebpf_extension *ext = add_sample();
+	struct ebpf_object *obj = open_count();
+	struct ebpf_program *prog = ebpf_object_find_program(obj, "count_hits");
+	struct ebpf_link_info info = { .sz = sizeof(info) };
+	struct ebpf_link *link = NULL, *pinned = NULL;
+	uint32_t id;
+
+	assert_int_equal(ebpf_program_attach_by_name(prog, "sample_hook", NULL, 0, &link), 0);
+	id = ebpf_link_id(link);
+	assert_int_equal(ebpf_link_pin(link, "links/stopped"), 0);
+	assert_int_equal(fire(), 1);
+	assert_int_equal(ebpf_link_detach(link), 0);
+	assert_int_equal(fire(), 0);
+	assert_int_equal(ebpf_link_get_info_by_id(id, &info), 0);
+	assert_true(info.dormant);
+	assert_int_equal(info.program_id, ebpf_program_id(prog));
+	assert_int_equal(ebpf_link_get_pinned("links/stopped", &pinned), 0);
+	assert_true(ebpf_link_is_dormant(pinned, NULL, 0));
+	/* Detaching again through another reference changes nothing but that reference. */
+	assert_int_equal(ebpf_link_detach(pinned), 0);
+	assert_true(link_alive(id));
+	assert_int_equal(ebpf_unpin("links/stopped"), 0);
+	assert_false(link_alive(id));
+	ebpf_object_close(obj);
+	assert_int_equal(ebpf_extension_unload(ext), 0);
+}
+
+static void test_link_pin_misuse(void **state)
+{
+	struct ebpf_extension *ext = add_sample(); /* unloaded by the shutdown */
+	struct ebpf_object *obj = open_count();
+	struct ebpf_program *prog = ebpf_object_find_program(obj, "count_hits");
+	struct ebpf_program *not_prog = NULL;
+	struct ebpf_link *link = NULL, *got = NULL;
+
+	assert_int_equal(ebpf_link_pin(NULL, "links/none"), -EINVAL);
+	assert_true(error_has("no link"));
+	assert_int_equal(ebpf_program_attach_by_name(prog, "sample_hook", NULL, 0, &link), 0);
+	assert_int_equal(ebpf_link_pin(link, ""), -EINVAL);
+	assert_int_equal(ebpf_program_pin(prog, "taken"), 0);
+	assert_int_equal(ebpf_link_pin(link, "taken"), -EEXIST);
+	assert_true(error_has("already taken"));
+	assert_int_equal(ebpf_link_get_pinned("taken", &got), -EINVAL);
+	assert_true(error_has("a program is pinned there, not a link"));
+	assert_int_equal(ebpf_link_pin(link, "links/mine"), 0);
+	assert_int_equal(ebpf_program_get_pinned("links/mine", &not_prog), -EINVAL);
+	assert_true(error_has("a link is pinned there, not a program"));
+	assert_int_equal(ebpf_link_get_pinned("links/nothing", &got), -ENOENT);
+	assert_int_equal(ebpf_link_get_by_id(12345, &got), -ENOENT);
+	assert_true(error_has("no link has id 12345"));
+	assert_int_equal(ebpf_link_get_by_id(ebpf_link_id(link), NULL), -EINVAL);
+	ebpf_link_release(NULL); /* ignored */
+	/* Shutting down with the link pinned and still held frees it (ASan's leak check). */
+	ebpf_object_close(obj);
+	assert_int_equal(fire(), 1);
+	assert_non_null(ext);
+}
+
 static void test_stats_on_demand(void **state)
 {
 	struct ebpf_extension *ext = add_sample();
@@ -194,6 +296,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_query_misuse, teardown),
 		cmocka_unit_test_teardown(test_link_info, teardown),
 		cmocka_unit_test_teardown(test_stats_on_demand, teardown),
+		cmocka_unit_test_teardown(test_link_pin_keeps_running, teardown),
+		cmocka_unit_test_teardown(test_link_detach_pinned, teardown),
+		cmocka_unit_test_teardown(test_link_pin_misuse, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
