@@ -4,13 +4,15 @@
  * (ictx_seen) and a kfunc (ictx_mul) whose prototypes have no context argument, as Linux's
  * signatures do, and which get the running program's context as a hidden sixth argument.
  * tests/progs/implicit_ctx.bpf.c calls them from its entry, a subprogram, a bpf_loop callback
- * and a tail-called program, in each engine: every call must see the context the hook was fired
- * with. A helper flag the core does not know is still refused.
+ * and a tail-called program, in each engine and compiled ahead of time: every call must see the
+ * context the hook was fired with. A helper flag the core does not know is still refused.
  */
 #define EBPF_EXTENSION_STATIC 1
 
 #include <errno.h>
 #include <setjmp.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -171,22 +173,14 @@ static struct ebpf_object *open_in(enum ebpf_exec_mode mode)
 	return obj;
 }
 
-static void run_in_mode(enum ebpf_exec_mode mode)
+/* Fires obj's program "implicit" (run in mode) once and checks what the functions saw. */
+static void check_calls(struct ebpf_object *obj, enum ebpf_exec_mode mode)
 {
-	struct ebpf_extension *ext = NULL;
-	struct ebpf_object *obj;
-	struct ebpf_program *prog;
+	struct ebpf_program *prog = ebpf_object_find_program(obj, "implicit");
 	struct ebpf_link *link = NULL;
 	struct ictx_ctx ctx = { .value = CTX_VALUE };
 	uint32_t result = 0;
 
-	assert_int_equal(ebpf_extension_add_static(&ebpf_extension_ictx_ext, &ext), 0);
-	obj = open_in(mode);
-	if (!obj) {
-		assert_int_equal(ebpf_extension_unload(ext), 0);
-		skip();
-	}
-	prog = ebpf_object_find_program(obj, "implicit");
 	assert_non_null(prog);
 	assert_int_equal(ebpf_program_mode(prog), mode);
 	assert_int_equal(ebpf_program_attach_by_name(prog, "ictx_hook", NULL, 0, &link), 0);
@@ -198,8 +192,21 @@ static void run_in_mode(enum ebpf_exec_mode mode)
 	assert_int_equal(ctx.seen, 5);
 	assert_int_equal(ctx.total, 4 * CTX_VALUE + 8);
 	assert_int_equal(result, CTX_VALUE + 7);
-
 	assert_int_equal(ebpf_link_detach(link), 0);
+}
+
+static void run_in_mode(enum ebpf_exec_mode mode)
+{
+	struct ebpf_extension *ext = NULL;
+	struct ebpf_object *obj;
+
+	assert_int_equal(ebpf_extension_add_static(&ebpf_extension_ictx_ext, &ext), 0);
+	obj = open_in(mode);
+	if (!obj) {
+		assert_int_equal(ebpf_extension_unload(ext), 0);
+		skip();
+	}
+	check_calls(obj, mode);
 	ebpf_object_close(obj);
 	assert_int_equal(ebpf_extension_unload(ext), 0);
 }
@@ -219,6 +226,30 @@ static void test_native(void **state)
 	run_in_mode(EBPF_MODE_NATIVE);
 }
 
+/* Native code compiled ahead of time (ebpf_object_compile_native) passes the context too. */
+static void test_native_ahead_of_time(void **state)
+{
+	char dir[] = "/tmp/extbpf-ictx-XXXXXX", so[sizeof(dir) + 16];
+	struct ebpf_extension *ext = NULL;
+	struct ebpf_object *obj = NULL;
+	int err;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(so, sizeof(so), "%s/ictx.so", dir);
+	assert_int_equal(ebpf_extension_add_static(&ebpf_extension_ictx_ext, &ext), 0);
+	err = ebpf_object_compile_native(prog_path("implicit_ctx.bpf.o"), so, NULL);
+	if (err)
+		fprintf(stderr, "compile: %s\n", ebpf_last_error());
+	if (!err)
+		err = ebpf_object_load_native(so, NULL, &obj);
+	unlink(so);
+	rmdir(dir);
+	assert_int_equal(err, 0);
+	check_calls(obj, EBPF_MODE_NATIVE);
+	ebpf_object_close(obj);
+	assert_int_equal(ebpf_extension_unload(ext), 0);
+}
+
 /* The flag is one more known bit: the next one is still refused, naming what and who. */
 static void test_unknown_flag_refused(void **state)
 {
@@ -235,6 +266,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_interp, teardown),
 		cmocka_unit_test_teardown(test_jit, teardown),
 		cmocka_unit_test_teardown(test_native, teardown),
+		cmocka_unit_test_teardown(test_native_ahead_of_time, teardown),
 		cmocka_unit_test_teardown(test_unknown_flag_refused, teardown),
 	};
 
