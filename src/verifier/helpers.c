@@ -32,6 +32,9 @@
 
 struct call_meta {
 	const struct ebpf_helper_proto *proto;
+	/* The helper id the call names. 0 for a kfunc: its prototype's id is the extension's
+	 * own and must not select a helper's special rules (bpf_loop's, the spin lock's). */
+	uint32_t id;
 	int map;	  /* index of the map argument, -1 */
 	uint32_t map_obj; /* the map argument's object (an inner map), 0 */
 	int lock_map;	  /* the spin lock argument's map and value id */
@@ -187,7 +190,7 @@ static int check_map_arg(struct venv *env, uint32_t idx, struct call_meta *meta,
 static int check_map_helper_access(struct venv *env, uint32_t idx, struct call_meta *meta,
 				   const struct verifier_map *map)
 {
-	uint32_t id = meta->proto->id;
+	uint32_t id = meta->id;
 	bool writes = id == MAP_UPDATE || id == MAP_DELETE || id == MAP_PUSH || id == MAP_POP;
 	bool reads = id == MAP_POP || id == MAP_PEEK;
 	char what[80];
@@ -241,7 +244,7 @@ static int owned_match(uint32_t helper, enum ebpf_map_type type, bool *type_owne
 static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *meta,
 			    const struct verifier_map *map)
 {
-	uint32_t id = meta->proto->id;
+	uint32_t id = meta->id;
 	bool tail = id == TAIL_CALL_HELPER;
 	bool ringbuf = id == RINGBUF_OUTPUT || id == RINGBUF_RESERVE || id == RINGBUF_QUERY;
 	bool queue_op = id == MAP_PUSH || id == MAP_POP || id == MAP_PEEK;
@@ -575,7 +578,7 @@ static int check_spin_lock_arg(struct venv *env, uint32_t idx, struct call_meta 
 	char detail[160];
 	int64_t off;
 
-	if (meta->proto->id != SPIN_LOCK && meta->proto->id != SPIN_UNLOCK)
+	if (meta->id != SPIN_LOCK && meta->id != SPIN_UNLOCK)
 		return verr(env, idx, -EINVAL,
 			    "helper %s prototype: only bpf_spin_lock and bpf_spin_unlock take a "
 			    "spin lock",
@@ -615,7 +618,7 @@ static int apply_spin_lock(struct venv *env, uint32_t idx, const struct call_met
 {
 	struct vstate *st = env->cur;
 
-	if (meta->proto->id == SPIN_LOCK) {
+	if (meta->id == SPIN_LOCK) {
 		if (st->lock_held)
 			return verr_state(env, idx, -EACCES,
 					  "bpf_spin_lock while another is held (taken at insn %u): "
@@ -671,7 +674,7 @@ static int check_func_arg(struct venv *env, uint32_t idx, struct call_meta *meta
 {
 	const struct reg *reg = &cur_regs(env)[arg + 1];
 
-	if (!is_callback_helper(meta->proto->id))
+	if (!is_callback_helper(meta->id))
 		return verr(env, idx, -EINVAL,
 			    "helper %s prototype: a callback argument, but only the callbacks of "
 			    "bpf_loop and bpf_for_each_map_elem are known",
@@ -1042,7 +1045,7 @@ static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta
 
 	for (i = 0; i < 5; i++)
 		reg_mark_not_init(&args[i]);
-	if (meta->proto->id == HELPER_LOOP) {
+	if (meta->id == HELPER_LOOP) {
 		max = regs[1].u32_max < BPF_LOOP_MAX ? regs[1].u32_max : BPF_LOOP_MAX;
 		reg_mark_unknown(&args[0]);
 		args[0].var = tnum_range(0, max ? max - 1 : 0);
@@ -1075,7 +1078,7 @@ int check_helper_call(struct venv *env, uint32_t idx)
 	const struct ebpf_inst *insn = &env->insns[idx];
 	/* A kfunc's index is no helper id: none of the helpers' special cases apply to it. */
 	uint32_t id = insn->src_reg == EBPF_CALL_KFUNC ? 0 : (uint32_t)insn->imm;
-	struct call_meta meta = { .map = -1, .lock_map = -1, .callback = -1 };
+	struct call_meta meta = { .id = id, .map = -1, .lock_map = -1, .callback = -1 };
 	struct reg *regs = cur_regs(env);
 	int i, err;
 
