@@ -139,7 +139,7 @@ struct core_progtype {
 	/* Under the lock: */
 	bool gone;		       /* the provider detached: nothing may read `info` any more */
 	bool detach_pending;	       /* detach_provider returned NMR_PENDING */
-	uint32_t users;		       /* load pipelines reading `info` right now */
+	uint32_t users;		       /* load pipelines and test runs using `info` right now */
 	struct ebpf_program *programs; /* live programs of this type */
 	atomic_uint refcount; /* the binding + each program + each enumeration in progress */
 };
@@ -281,6 +281,8 @@ void core_client_deregister(nmr_handle_t *client);
  * its info) and takes a reference for the caller. Fails with the message set. */
 int core_progtype_find_section(const char *section, struct core_progtype **type);
 int core_progtype_find_name(const char *name, struct core_progtype **type);
+/* The same for a program's own type (a test run): -ENODEV, with the message, when dormant. */
+int core_progtype_use_program(struct ebpf_program *program, struct core_progtype **type);
 void core_progtype_unuse(struct core_progtype *type);
 void core_progtype_put(struct core_progtype *type);
 /* Links a new program into its type's list; -ENODEV when the type went away meanwhile. */

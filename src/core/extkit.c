@@ -25,6 +25,7 @@
 #include "core/core.h"
 #include "core/error.h"
 #include "core/rcu.h"
+#include "core/run_slot.h"
 
 /* One link attached to a hook: what to call and the parameters to filter on. */
 struct kit_link {
@@ -528,6 +529,7 @@ int ebpf_hook_invoke_filtered(struct ebpf_hook *hook, void *ctx, ebpf_hook_filte
 		core_rcu_read_unlock();
 		return -ENODEV;
 	}
+	core_run_slot_enter(); /* one per-CPU slot for all the links' runs */
 	for (l = atomic_load_explicit(&kh->links, memory_order_acquire); l;
 	     l = atomic_load_explicit(&l->next, memory_order_acquire)) {
 		uint32_t result;
@@ -542,6 +544,7 @@ int ebpf_hook_invoke_filtered(struct ebpf_hook *hook, void *ctx, ebpf_hook_filte
 		if (on_result && on_result(arg, result))
 			break;
 	}
+	core_run_slot_exit();
 	core_rcu_read_unlock();
 	return ran;
 }

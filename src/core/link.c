@@ -18,6 +18,7 @@
 #include "core/core.h"
 #include "core/error.h"
 #include "core/rcu.h"
+#include "core/run_slot.h"
 
 #define CORE_LINK_MODULE_ID NMR_GUID(0x6f1c2b8e, 0x3d47, 0x4a51, 0x9e02, 0x5b8c7d1e4f61)
 
@@ -66,15 +67,18 @@ static inline int run(struct ebpf_link *link, void *ctx, uint32_t *result)
 	program = atomic_load_explicit(&link->program, memory_order_acquire);
 	if (!atomic_load_explicit(&program->usable, memory_order_acquire))
 		return -ENOENT;
+	/* Inside a batch or a hook firing its links the slot is already held: a counter bump. */
+	core_run_slot_enter();
 	/* Off by default: one relaxed load is all it costs then. */
 	if (atomic_load_explicit(&core_rt.stats_users, memory_order_relaxed)) {
 		uint64_t start = core_now_ns();
 
 		*result = (uint32_t)exec_program_run(program->exec, (uint64_t)(uintptr_t)ctx, 0);
 		core_program_count_run((struct ebpf_program *)program, core_now_ns() - start);
-		return 0;
+	} else {
+		*result = (uint32_t)exec_program_run(program->exec, (uint64_t)(uintptr_t)ctx, 0);
 	}
-	*result = (uint32_t)exec_program_run(program->exec, (uint64_t)(uintptr_t)ctx, 0);
+	core_run_slot_exit();
 	return 0;
 }
 
@@ -88,10 +92,11 @@ static int link_invoke(void *client_binding_context, void *ctx, uint32_t *result
 	return err;
 }
 
-/* A batch is one read-side critical section around many invocations. */
+/* A batch is one read-side critical section around many invocations, holding one per-CPU slot. */
 static int link_batch_begin(void *client_binding_context, struct ebpf_batch_state *state)
 {
 	core_rcu_read_lock();
+	core_run_slot_enter();
 	return 0;
 }
 
@@ -103,6 +108,7 @@ static int link_batch_invoke(void *client_binding_context, void *ctx, uint32_t *
 
 static int link_batch_end(void *client_binding_context, struct ebpf_batch_state *state)
 {
+	core_run_slot_exit();
 	core_rcu_read_unlock();
 	return 0;
 }

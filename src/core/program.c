@@ -9,6 +9,7 @@
 #include "core/core.h"
 #include "core/error.h"
 #include "core/rcu.h"
+#include "core/run_slot.h"
 #include "maps/maps.h"
 
 void ebpf_program_acquire(struct ebpf_program *program)
@@ -140,40 +141,66 @@ static void copy_back(struct ebpf_test_run_opts *dst, const struct ebpf_test_run
 	memcpy(dst, src, size);
 }
 
+/*
+ * A run of many repeats leaves the read-side critical section (and gives its per-CPU slot
+ * back) every CORE_RUN_SECTION_RUNS runs, as Linux's test runs leave theirs when they must
+ * reschedule: inside one section for all the repeats, nothing a program replaced could be
+ * reclaimed before the end, and a hash map updated in a loop would grow by an element per run.
+ * Between two sections the thread also waits while more than CORE_RUN_BACKLOG_MAX
+ * reclamations are pending, so that a loop of updates cannot outrun the reclaimer for long.
+ */
+#define CORE_RUN_SECTION_RUNS 256u
+#define CORE_RUN_BACKLOG_MAX  1024u
+
+/* One read-side section of runs, holding a per-CPU slot. */
+static uint64_t run_section(struct exec_program *exec, uint64_t r1, uint64_t r2, uint32_t n)
+{
+	uint64_t result = 0;
+
+	core_rcu_read_lock();
+	core_run_slot_enter();
+	for (uint32_t i = 0; i < n; i++)
+		result = exec_program_run(exec, r1, r2);
+	core_run_slot_exit();
+	core_rcu_read_unlock();
+	return result;
+}
+
 uint64_t core_run_repeated(struct exec_program *exec, uint64_t r1, uint64_t r2, uint32_t repeat,
 			   ebpf_run_progress_fn progress, void *arg, uint64_t *r0)
 {
 	uint64_t start = core_now_ns(), result = 0;
-	uint32_t done = 0;
+	uint32_t done = 0, next_progress = EBPF_RUN_PROGRESS_RUNS;
 
 	if (!repeat)
 		repeat = 1;
 	while (done < repeat) {
 		uint32_t block = repeat - done;
 
-		if (progress && block > EBPF_RUN_PROGRESS_RUNS)
-			block = EBPF_RUN_PROGRESS_RUNS;
-		for (uint32_t i = 0; i < block; i++)
-			result = exec_program_run(exec, r1, r2);
+		if (block > CORE_RUN_SECTION_RUNS)
+			block = CORE_RUN_SECTION_RUNS;
+		if (progress && block > next_progress - done)
+			block = next_progress - done;
+		result = run_section(exec, r1, r2, block);
 		done += block;
-		if (progress && done < repeat)
+		core_rcu_throttle(CORE_RUN_BACKLOG_MAX);
+		if (progress && done == next_progress && done < repeat) {
 			progress(arg, done, repeat);
+			next_progress += EBPF_RUN_PROGRESS_RUNS;
+		}
 	}
 	*r0 = result;
 	return (core_now_ns() - start) / repeat;
 }
 
-/* Runs under the RCU read lock, so that the type's extension cannot go away meanwhile. */
-static int test_run_locked(struct ebpf_program *program, struct ebpf_test_run_opts *o)
+/* The program type stays in use (its extension loaded) for the whole run. */
+static int test_run_typed(struct ebpf_program *program, struct core_progtype *type,
+			  struct ebpf_test_run_opts *o)
 {
-	const struct ebpf_program_info *info;
+	const struct ebpf_program_info *info = &type->info;
 	void *ctx = NULL;
 	int err;
 
-	if (!atomic_load_explicit(&program->usable, memory_order_acquire))
-		return core_error(-ENODEV, "program '%s' is dormant: its program type '%s' is gone",
-				  program->name, program->type_name);
-	info = &program->type->info;
 	if (!info->context_create || !info->context_destroy)
 		return core_error(-EOPNOTSUPP,
 				  "program '%s': program type '%s' does not support test runs",
@@ -191,6 +218,7 @@ static int test_run_locked(struct ebpf_program *program, struct ebpf_test_run_op
 int ebpf_program_test_run(struct ebpf_program *program, struct ebpf_test_run_opts *opts)
 {
 	struct ebpf_test_run_opts o;
+	struct core_progtype *type;
 	int err;
 
 	core_error_clear();
@@ -200,9 +228,14 @@ int ebpf_program_test_run(struct ebpf_program *program, struct ebpf_test_run_opt
 		return core_error(-EPERM, "program '%s': loaded for verification only, cannot run",
 				  program->name);
 	copy_opts(&o, opts);
-	core_rcu_read_lock();
-	err = test_run_locked(program, &o);
-	core_rcu_read_unlock();
+	/* Holding the type rather than one read-side section over the run: an extension
+	 * unloading meanwhile waits for the run to end (its programs turn dormant at once). */
+	err = core_progtype_use_program(program, &type);
+	if (err)
+		return err;
+	err = test_run_typed(program, type, &o);
+	core_progtype_unuse(type);
+	core_progtype_put(type);
 	if (!err)
 		copy_back(opts, &o);
 	return err;

@@ -442,6 +442,24 @@ int core_progtype_find_name(const char *name, struct core_progtype **found)
 	return err;
 }
 
+int core_progtype_use_program(struct ebpf_program *program, struct core_progtype **found)
+{
+	struct core_progtype *type;
+	int err = 0;
+
+	core_lock();
+	type = program->type;
+	if (!type || type->gone || !atomic_load_explicit(&program->usable, memory_order_acquire))
+		err = core_error(-ENODEV, "program '%s' is dormant: its program type '%s' is gone",
+				 program->name, program->type_name);
+	else
+		err = use_locked(type);
+	if (!err)
+		*found = type;
+	core_unlock();
+	return err;
+}
+
 void core_progtype_unuse(struct core_progtype *type)
 {
 	bool complete;

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "core/rcu.h"
+#include "core/run_slot.h"
 
 #define GATHER_NS  (10 * 1000 * 1000)
 /*
@@ -178,22 +179,41 @@ void core_call_rcu(struct core_rcu_head *head, void (*fn)(struct core_rcu_head *
 	pthread_mutex_unlock(&reclaim.lock);
 }
 
-void core_rcu_barrier(void)
+/*
+ * Lock held: waits until at most `slack` callbacks are left of those queued before `upto`
+ * callbacks had ever been queued (0: of all, including those the callbacks queue meanwhile).
+ */
+static void wait_completed(uint64_t upto, uint64_t slack)
 {
-	check_outside_read_side("deferred frees awaited");
-	pthread_mutex_lock(&reclaim.lock);
 	worker_start();
 	reclaim.barriers++;
 	pthread_cond_signal(&reclaim.work); /* no more gathering */
-	/* Callbacks may queue more (an inner map's last reference): loop until all have run. */
-	while (reclaim.completed != reclaim.queued) {
-		/* Without a worker, the barrier does its work. */
+	while (reclaim.completed + slack < (upto ? upto : reclaim.queued)) {
+		/* Without a worker, the waiter does its work. */
 		if (!reclaim.worker_running && reclaim.queue && !reclaim.busy)
 			run_queued_batch();
 		else
 			pthread_cond_wait(&reclaim.done, &reclaim.lock);
 	}
 	reclaim.barriers--;
+}
+
+void core_rcu_barrier(void)
+{
+	check_outside_read_side("deferred frees awaited");
+	pthread_mutex_lock(&reclaim.lock);
+	/* Callbacks may queue more (an inner map's last reference): until all have run. */
+	wait_completed(0, 0);
+	pthread_mutex_unlock(&reclaim.lock);
+}
+
+void core_rcu_throttle(uint64_t max_pending)
+{
+	if (map_rcu_read_ongoing())
+		return; /* a grace period would wait for this thread */
+	pthread_mutex_lock(&reclaim.lock);
+	if (reclaim.queued - reclaim.completed > max_pending)
+		wait_completed(reclaim.queued, max_pending);
 	pthread_mutex_unlock(&reclaim.lock);
 }
 
@@ -249,6 +269,7 @@ static void fork_child(void)
 	pthread_cond_init(&reclaim.done, NULL);
 	pthread_mutex_unlock(&reclaim.lock);
 	urcu_bp_after_fork_child();
+	core_run_slot_fork_child();
 }
 
 int core_rcu_fork_handlers_install(void)

@@ -59,6 +59,10 @@ void core_call_rcu(struct core_rcu_head *head, void (*fn)(struct core_rcu_head *
 /* Waits until every callback queued so far (and any they queue) has run. Not from inside a
  * read-side critical section (it would wait for itself: it aborts, as core_synchronize_rcu). */
 void core_rcu_barrier(void);
+/* Outside a read-side critical section, when more than max_pending callbacks wait: waits until
+ * at most max_pending of them are left, so that a thread replacing objects in a loop (a test
+ * run's repeats) cannot outrun the reclaimer. Inside a section it returns at once. */
+void core_rcu_throttle(uint64_t max_pending);
 /* core_rcu_barrier, then ends the reclaimer's thread (runtime shutdown); a later
  * core_call_rcu starts it again. */
 void core_rcu_stop(void);

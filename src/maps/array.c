@@ -5,7 +5,9 @@
  * program's pointer from lookup always points at the live value.
  *
  * Per-CPU arrays keep one value per possible CPU, laid out CPU-major so that each CPU's values
- * are contiguous; the host reads and writes all slots, each rounded up to 8 bytes.
+ * are contiguous and start on a cache line of their own (two CPUs' counters in one line would
+ * make every increment pull the line from the other CPU); the host reads and writes all slots,
+ * each rounded up to 8 bytes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +18,11 @@ struct array_map {
 	struct ebpf_map map;
 	uint32_t elem_size; /* value_size rounded up to 8 */
 	uint32_t ncpus;	    /* slots per index: 1, or the possible CPUs */
+	size_t cpu_stride;  /* bytes from one CPU's values to the next's */
 	uint8_t *values;
 };
+
+#define ARRAY_CACHELINE 64
 
 #define ARRAY_FLAGS	   (MAP_F_NUMA_NODE | MAP_F_MMAPABLE | MAP_F_ACCESS_MASK | MAP_F_INNER_MAP)
 #define PERCPU_ARRAY_FLAGS (MAP_F_NUMA_NODE | MAP_F_ACCESS_MASK | MAP_F_INNER_MAP)
@@ -29,7 +34,7 @@ static struct array_map *to_array(struct ebpf_map *map)
 
 static uint8_t *array_slot(struct array_map *a, uint32_t cpu, uint32_t index)
 {
-	return a->values + ((size_t)cpu * a->map.attr.max_entries + index) * a->elem_size;
+	return a->values + (size_t)cpu * a->cpu_stride + (size_t)index * a->elem_size;
 }
 
 /* The index a key names, or false when it is out of range. */
@@ -77,7 +82,15 @@ static int array_alloc(const struct map_attr *attr, struct ebpf_map **map, const
 		return -ENOMEM;
 	a->elem_size = map_percpu_slot_size(attr->value_size);
 	a->ncpus = percpu ? map_possible_cpus() : 1;
-	a->values = calloc((size_t)attr->max_entries * a->ncpus, a->elem_size);
+	a->cpu_stride = (size_t)attr->max_entries * a->elem_size;
+	if (percpu) {
+		a->cpu_stride = map_round_up(a->cpu_stride, ARRAY_CACHELINE);
+		a->values = aligned_alloc(ARRAY_CACHELINE, a->cpu_stride * a->ncpus);
+		if (a->values)
+			memset(a->values, 0, a->cpu_stride * a->ncpus);
+	} else {
+		a->values = calloc(attr->max_entries, a->elem_size);
+	}
 	if (!a->values) {
 		free(a);
 		return -ENOMEM;

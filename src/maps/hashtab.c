@@ -86,6 +86,7 @@ struct htab_pool {
 	struct htab_elem *chains; /* free chains of up to HTAB_BATCH elements */
 	struct htab_block *blocks;
 	size_t elem_size;
+	size_t n_elems; /* in all blocks */
 };
 
 /*
@@ -219,6 +220,7 @@ static int pool_grow(struct htab_pool *pool, uint32_t n)
 		return -ENOMEM;
 	block->next = pool->blocks;
 	pool->blocks = block;
+	pool->n_elems += n;
 	for (uint32_t i = 0; i < n; i++) {
 		struct htab_elem *e =
 		    (struct htab_elem *)(block->elems + (size_t)i * pool->elem_size);
@@ -965,10 +967,26 @@ static void htab_free(struct ebpf_map *map)
 	free(h);
 }
 
+/* The table, and every element: pooled ones whether linked, free or waiting for reclamation. */
+static size_t htab_mem_usage(const struct ebpf_map *map)
+{
+	struct htab *h = to_htab((struct ebpf_map *)map);
+	size_t bytes = sizeof(*h) + (size_t)h->n_buckets * sizeof(*h->buckets) +
+		       (size_t)h->n_stripes * sizeof(*h->stripes);
+
+	if (!h->pool)
+		return bytes + (size_t)atomic_load(&h->count) * h->elem_size;
+	pthread_mutex_lock(&h->pool->lock);
+	bytes += h->pool->n_elems * h->elem_size;
+	pthread_mutex_unlock(&h->pool->lock);
+	return bytes;
+}
+
 #define HTAB_COMMON_OPS                                                                            \
 	.alloc = htab_alloc, .free = htab_free, .lookup = htab_lookup, .update = htab_update,      \
 	.delete = htab_delete, .lookup_copy = htab_lookup_copy, .update_copy = htab_update_copy,   \
-	.get_next_key = htab_get_next_key, .lookup_and_delete_copy = htab_lookup_and_delete_copy
+	.get_next_key = htab_get_next_key, .lookup_and_delete_copy = htab_lookup_and_delete_copy,  \
+	.mem_usage = htab_mem_usage
 
 const struct map_ops htab_map_ops = { .check_attr = htab_check_attr, HTAB_COMMON_OPS };
 const struct map_ops percpu_htab_map_ops = { .check_attr = htab_check_attr, HTAB_COMMON_OPS };

@@ -13,6 +13,7 @@
 #include <sys/sysinfo.h>
 
 #include "core/error.h"
+#include "core/run_slot.h"
 #include "maps/map_internal.h"
 
 const char *map_type_name(enum ebpf_map_type type)
@@ -143,7 +144,12 @@ uint32_t ebpf_num_possible_cpus(void)
 
 uint32_t map_current_cpu(void)
 {
-	int cpu = sched_getcpu();
+	uint32_t slot = core_run_slot_current();
+	int cpu;
+
+	if (slot != CORE_RUN_NO_SLOT)
+		return slot;
+	cpu = sched_getcpu();
 
 	return cpu < 0 ? 0 : (uint32_t)cpu;
 }
@@ -289,6 +295,11 @@ void map_destroy(struct ebpf_map *map)
 static bool map_prog_readonly(const struct ebpf_map *map)
 {
 	return map->attr.map_flags & MAP_F_RDONLY_PROG;
+}
+
+size_t map_mem_usage(const struct ebpf_map *map)
+{
+	return map->ops->mem_usage ? map->ops->mem_usage(map) : 0;
 }
 
 void *map_lookup_prog(struct ebpf_map *map, const void *key)

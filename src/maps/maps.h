@@ -103,6 +103,9 @@ struct map_ops {
 	int (*get_next_key)(struct ebpf_map *map, const void *key, void *next_key);
 	/* Optional (hash maps, as Linux 5.14+): copy the value out and delete atomically. */
 	int (*lookup_and_delete_copy)(struct ebpf_map *map, const void *key, void *value);
+	/* Optional (Linux's map_mem_usage): the bytes the map holds now, elements it keeps for
+	 * reuse included. */
+	size_t (*mem_usage)(const struct ebpf_map *map);
 	/* Types with no user-space meaning (storage of kernel objects, kernel stacks) have only
 	 * check_attr: they describe maps for verification, and map_create refuses them with
 	 * this reason. */
@@ -181,6 +184,9 @@ int map_push_prog(struct ebpf_map *map, const void *value, uint64_t flags);
 int map_pop_prog(struct ebpf_map *map, void *value);
 int map_peek_prog(struct ebpf_map *map, void *value);
 
+/* The bytes a map holds (Linux's map_mem_usage); 0 for types that do not count them. */
+size_t map_mem_usage(const struct ebpf_map *map);
+
 /* The entry of a program array or map of maps, for tail calls and inner lookups. */
 void *map_object_at(struct ebpf_map *map, uint32_t index);
 
@@ -236,8 +242,11 @@ void map_perf_reader_destroy(struct ebpf_perf_reader *reader);
  */
 void map_spin_lock(void *lock);
 void map_spin_unlock(void *lock);
+/* One step of a waiter's loop: a pause instruction, and every 256 calls a yield of the CPU. */
+void map_spin_wait(unsigned int *spins);
 
-/* The slot of the calling thread in per-CPU maps (documented in docs/maps.md). */
+/* The slot of the calling thread in per-CPU maps: inside a run, the slot the run holds
+ * (src/core/run_slot.h); outside, the CPU it runs on (documented in docs/maps.md). */
 uint32_t map_current_cpu(void);
 
 /*

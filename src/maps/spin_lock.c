@@ -31,6 +31,16 @@ static _Atomic uint32_t *lock_word(void *lock)
 	return (_Atomic uint32_t *)lock;
 }
 
+void map_spin_wait(unsigned int *spins)
+{
+	if (++*spins < SPIN_BEFORE_YIELD) {
+		cpu_relax();
+		return;
+	}
+	*spins = 0;
+	sched_yield();
+}
+
 void map_spin_lock(void *lock)
 {
 	_Atomic uint32_t *word = lock_word(lock);
@@ -38,14 +48,8 @@ void map_spin_lock(void *lock)
 
 	while (atomic_exchange_explicit(word, 1, memory_order_acquire)) {
 		/* Wait reading, not writing: the line stays shared until the holder lets go. */
-		while (atomic_load_explicit(word, memory_order_relaxed)) {
-			if (++spins < SPIN_BEFORE_YIELD) {
-				cpu_relax();
-				continue;
-			}
-			spins = 0;
-			sched_yield();
-		}
+		while (atomic_load_explicit(word, memory_order_relaxed))
+			map_spin_wait(&spins);
 	}
 }
 
