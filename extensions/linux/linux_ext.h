@@ -51,6 +51,9 @@ enum linux_prog_type {
 	LINUX_PROG_LWT_SEG6LOCAL = 19,
 	LINUX_PROG_TRACING = 26,
 	LINUX_PROG_LSM = 29,
+	/* Not a Linux number: BPF_PROG_TYPE_TRACING with expected attach type BPF_TRACE_ITER,
+	 * a type of its own here (iterators have helpers other tracing programs lack). */
+	LINUX_PROG_TRACING_ITER = 0x80 | LINUX_PROG_TRACING,
 };
 
 /* The GUID of the program type with Linux number n (enum linux_prog_type). */

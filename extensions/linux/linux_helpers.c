@@ -33,6 +33,7 @@
 #define R_CGROUP "it needs the kernel's cgroups"
 #define R_LWT	 "it needs the kernel's light-weight tunnels"
 #define R_STORE	 "its values belong to kernel objects (tasks, cgroups, inodes, sockets)"
+#define R_SEQ	 "it writes to the kernel's seq_file, which a reader of the iterator's file gets"
 
 #define A_ANY  EBPF_ARG_ANYTHING
 #define A_CTX  EBPF_ARG_PTR_TO_CTX
@@ -109,6 +110,14 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	      A_MAP, A_ANY, A_MEM, A_SZ0),
 	PROTO(LP_XDP_OUTPUT, 121, "bpf_xdp_output", R_PERF, GPL, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL,
 	      A_MAP, A_ANY, A_MEM, A_SZ0),
+	/* iterators (BPF_TRACE_ITER) print into their seq_file; Linux wants a struct seq_file
+	 * pointer first, here any BTF pointer (verify-only) */
+	PROTO(LP_SEQ_PRINTF, 126, "bpf_seq_printf", R_SEQ, GPL, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL,
+	      A_MEM, A_SZ, A_MEMN, A_SZ0),
+	PROTO(LP_SEQ_WRITE, 127, "bpf_seq_write", R_SEQ, GPL, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL,
+	      A_MEM, A_SZ0),
+	PROTO(LP_SEQ_PRINTF_BTF, 150, "bpf_seq_printf_btf", R_SEQ, GPL,
+	      EBPF_ARG_PTR_TO_BTF_ID_OR_NULL, A_MEM, A_SZ0, A_ANY),
 	PROTO(LP_PERF_EVENT_READ, 22, "bpf_perf_event_read", R_PERF, 0, A_MAP, A_ANY),
 	PROTO(LP_PERF_EVENT_READ_VALUE, 55, "bpf_perf_event_read_value", R_PERF, GPL, A_MAP, A_ANY,
 	      A_UMEM, A_SZ),

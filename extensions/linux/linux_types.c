@@ -144,16 +144,19 @@ static const enum linux_proto_key tracepoint_helpers[] = {
 
 /* tracing_prog_func_proto: the kprobe set without override_return (fmod_ret returns instead);
  * sockets and inodes reach these programs as BTF pointers, so their storage too. */
-static const enum linux_proto_key tracing_helpers[] = {
-	TRACING_HELPERS,
-	LP_GET_FUNC_IP,
-	LP_GET_ATTACH_COOKIE,
-	LP_SK_STORAGE_GET_TRACING,
-	LP_SK_STORAGE_DELETE_TRACING,
-	LP_INODE_STORAGE_GET,
-	LP_INODE_STORAGE_DELETE,
-	LP_SKB_OUTPUT,
-	LP_XDP_OUTPUT,
+#define TRACING_TYPE_HELPERS                                                                       \
+	TRACING_HELPERS, LP_GET_FUNC_IP, LP_GET_ATTACH_COOKIE, LP_SK_STORAGE_GET_TRACING,          \
+	    LP_SK_STORAGE_DELETE_TRACING, LP_INODE_STORAGE_GET, LP_INODE_STORAGE_DELETE,           \
+	    LP_SKB_OUTPUT, LP_XDP_OUTPUT
+
+static const enum linux_proto_key tracing_helpers[] = { TRACING_TYPE_HELPERS };
+
+/* tracing_prog_func_proto for BPF_TRACE_ITER: the tracing set and the seq_file printers. */
+static const enum linux_proto_key iter_helpers[] = {
+	TRACING_TYPE_HELPERS,
+	LP_SEQ_PRINTF,
+	LP_SEQ_WRITE,
+	LP_SEQ_PRINTF_BTF,
 };
 
 static const enum linux_proto_key raw_tp_helpers[] = {
@@ -330,20 +333,9 @@ static const struct ebpf_section_prefix raw_tp_sections[] = {
 	  .refused = "writable raw tracepoints (BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE) are not "
 		     "supported" },
 };
-#define ITER_REFUSED                                                                               \
-	"iterators (bpf_iter__NAME contexts) are not supported yet; fentry/, fexit/, fmod_ret/, "  \
-	"tp_btf/ and lsm/ are"
-
 static const struct ebpf_section_prefix tracing_sections[] = {
-	S("tp_btf"),
-	S("fentry"),
-	S("fexit"),
-	S("fmod_ret"),
-	S("fentry.s"),
-	S("fexit.s"),
-	S("fmod_ret.s"),
-	{ .prefix = "iter", .refused = ITER_REFUSED },
-	{ .prefix = "iter.s", .refused = ITER_REFUSED },
+	S("tp_btf"),   S("fentry"),  S("fexit"),      S("fmod_ret"),
+	S("fentry.s"), S("fexit.s"), S("fmod_ret.s"),
 };
 
 /* Linux's attach rules (bpf_check_attach_target): the BTF entry each section names. */
@@ -355,6 +347,13 @@ static const struct ebpf_btf_attach tracing_btf_attach[] = {
 	{ "fexit.s", "", EBPF_BTF_ATTACH_FUNC_RET },
 	{ "fmod_ret", "", EBPF_BTF_ATTACH_FUNC_RET },
 	{ "fmod_ret.s", "", EBPF_BTF_ATTACH_FUNC_RET },
+};
+
+/* Iterators: "iter/task" reads struct bpf_iter__task of the target BTF. */
+static const struct ebpf_section_prefix iter_sections[] = { S("iter"), S("iter.s") };
+static const struct ebpf_btf_attach iter_btf_attach[] = {
+	{ "iter", "bpf_iter__", EBPF_BTF_ATTACH_ITER },
+	{ "iter.s", "bpf_iter__", EBPF_BTF_ATTACH_ITER },
 };
 
 static const struct ebpf_section_prefix lsm_sections[] = { S("lsm"), S("lsm.s") };
@@ -577,6 +576,17 @@ const struct linux_type linux_types[] = {
 		HELPERS(tracing_helpers),
 		.flags = TRACING_FLAGS,
 		BTF_ATTACH(tracing_btf_attach),
+	},
+	{
+		/* Linux's tracing type with expected attach type BPF_TRACE_ITER: a type of its
+		 * own here, since only iterators get the seq_file helpers. */
+		.name = "tracing_iter",
+		.number = LINUX_PROG_TRACING_ITER,
+		SECTIONS(iter_sections),
+		PLAIN_CONTEXT(LINUX_BTF_CTX_SIZE),
+		HELPERS(iter_helpers),
+		.flags = TRACING_FLAGS,
+		BTF_ATTACH(iter_btf_attach),
 	},
 	{
 		.name = "lsm",

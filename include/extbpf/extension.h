@@ -238,6 +238,10 @@ enum ebpf_btf_attach_kind {
 	EBPF_BTF_ATTACH_FUNC_RET,   /* a FUNC: its parameters, then its return value */
 	EBPF_BTF_ATTACH_TRACEPOINT, /* a typedef of a pointer to a FUNC_PROTO whose first
 				     * parameter (the tracepoint's own data) is not passed */
+	/* A STRUCT of pointers, one u64 slot each (Linux's iterators: "iter/task" reads
+	 * struct bpf_iter__task): each pointer to a struct but the first (meta) may be NULL
+	 * and must be checked before a load through it (Linux's PTR_TO_BTF_ID_OR_NULL). */
+	EBPF_BTF_ATTACH_ITER,
 };
 
 struct ebpf_btf_attach {

@@ -77,6 +77,63 @@ static uint32_t arg_struct(const struct btf *btf, uint32_t id)
 	return t && btf_is_composite(t) ? id : 0;
 }
 
+/* Where an iterator's context holds a pointer in an anonymous union (__bpf_md_ptr), the union's
+ * one member: *name its name. */
+static uint32_t iter_member(const struct btf *btf, const struct btf_type *st, uint16_t i,
+			    const char **name)
+{
+	const struct btf_member *m = &btf_members(st)[i];
+	uint32_t id = m->type;
+	const struct btf_type *t = skip_mods(btf, &id);
+
+	*name = btf__name_by_offset(btf, m->name_off);
+	if (t && btf_is_union(t) && btf_vlen(t) == 1 && (!*name || !**name)) {
+		*name = btf__name_by_offset(btf, btf_members(t)->name_off);
+		id = btf_members(t)->type;
+	}
+	return id;
+}
+
+/*
+ * Linux's iterators hand the object they visit as PTR_TO_BTF_ID_OR_NULL (NULL once the walk is
+ * over, bpf_iter_reg.ctx_arg_info); meta is never NULL, nor the map whose elements (or sockets,
+ * or storage) an iterator walks, except for iter/bpf_map, which visits maps.
+ */
+static bool iter_never_null(const char *iter, const char *member)
+{
+	return !strcmp(member, "meta") || (!strcmp(member, "map") && strcmp(iter, "bpf_map"));
+}
+
+/* The context of iter/NAME: struct bpf_iter__NAME's members, one u64 slot each. */
+static int fill_iter_ctx(const struct btf *btf, const struct btf_type *st, const char *section,
+			 struct verifier_btf_ctx *ctx)
+{
+	const char *member;
+	uint32_t slot, bit;
+
+	if (st->size % 8 || st->size / 8 > VERIFIER_MAX_BTF_ARGS)
+		return core_error(-EINVAL,
+				  "section '%s': the iterator's context 'bpf_iter__%s' has %u "
+				  "bytes, not up to %u u64 slots",
+				  section, ctx->target, st->size, VERIFIER_MAX_BTF_ARGS);
+	ctx->nargs = st->size / 8;
+	for (uint16_t i = 0; i < btf_vlen(st); i++) {
+		uint32_t id = iter_member(btf, st, i, &member);
+
+		bit = btf_member_bit_offset(st, i);
+		if (btf_member_bitfield_size(st, i) || bit % 64)
+			return core_error(-EINVAL,
+					  "section '%s': member '%s' of 'bpf_iter__%s' is not at "
+					  "a multiple of 8 bytes",
+					  section, member ? member : "", ctx->target);
+		slot = bit / 64;
+		ctx->arg_btf_id[slot] = arg_struct(btf, id);
+		if (ctx->arg_btf_id[slot] && !iter_never_null(ctx->target, member ? member : ""))
+			ctx->arg_maybe_null |= 1u << slot;
+	}
+	return 0;
+}
+
 /* The FUNC_PROTO of the BTF entry `name` of the attach kind, or NULL. */
 static const struct btf_type *target_proto(const struct btf *btf, const char *name, uint32_t kind)
 {
@@ -101,7 +158,17 @@ static const struct btf_type *target_proto(const struct btf *btf, const char *na
 
 static const char *kind_entry(uint32_t kind)
 {
+	if (kind == EBPF_BTF_ATTACH_ITER)
+		return "struct";
 	return kind == EBPF_BTF_ATTACH_TRACEPOINT ? "typedef" : "function";
+}
+
+/* The iterator's context struct `name`, or NULL. */
+static const struct btf_type *iter_struct(const struct btf *btf, const char *name)
+{
+	int id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
+
+	return id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
 }
 
 static int fill_ctx(const struct btf *btf, const struct btf_type *proto,
@@ -283,7 +350,8 @@ int core_btf_attach_ctx(struct core_btf_targets *targets, const struct ebpf_prog
 		return err;
 	btf = loader_core_target_btf(*target_out);
 	if (target_prog &&
-	    (attach->kind == EBPF_BTF_ATTACH_TRACEPOINT || (attach->prefix && attach->prefix[0])))
+	    (attach->kind == EBPF_BTF_ATTACH_TRACEPOINT || attach->kind == EBPF_BTF_ATTACH_ITER ||
+	     (attach->prefix && attach->prefix[0])))
 		err = core_error(-EINVAL,
 				 "section '%s': only fentry, fexit and fmod_ret programs attach to "
 				 "a BPF program's function",
@@ -292,6 +360,15 @@ int core_btf_attach_ctx(struct core_btf_targets *targets, const struct ebpf_prog
 		err = prog_target_ctx(btf, target_prog, attach, section, ctx);
 	if (target_prog)
 		goto out;
+	if (attach->kind == EBPF_BTF_ATTACH_ITER) {
+		proto = iter_struct(btf, name);
+		err = proto ? fill_iter_ctx(btf, proto, section, ctx)
+			    : core_error(-ENOENT,
+					 "section '%s': the target BTF has no struct '%s': this "
+					 "kernel has no such iterator",
+					 section, name);
+		goto out;
+	}
 	proto = target_proto(btf, name, attach->kind);
 	if (!proto)
 		err = core_error(-ENOENT,

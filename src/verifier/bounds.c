@@ -623,6 +623,7 @@ static int pointer_alu(struct venv *env, uint32_t idx, struct reg *dst, const st
 	case PTR_TO_MAP_VALUE_OR_NULL:
 	case PTR_TO_MEM_OR_NULL:
 	case CONST_MAP_PTR_OR_NULL:
+	case PTR_TO_BTF_ID_OR_NULL:
 		return verr_state(env, idx, -EACCES,
 				  "pointer arithmetic on r%d (%s) before a null check prohibited",
 				  regno, desc);
@@ -1118,6 +1119,7 @@ static void mark_null(struct reg *reg, void *arg)
 	case PTR_TO_MAP_VALUE_OR_NULL:
 	case PTR_TO_MEM_OR_NULL:
 	case CONST_MAP_PTR_OR_NULL:
+	case PTR_TO_BTF_ID_OR_NULL:
 		break;
 	default:
 		return;
@@ -1128,6 +1130,7 @@ static void mark_null(struct reg *reg, void *arg)
 	}
 	reg->type = reg->type == PTR_TO_MAP_VALUE_OR_NULL ? PTR_TO_MAP_VALUE
 		    : reg->type == PTR_TO_MEM_OR_NULL	  ? PTR_TO_MEM
+		    : reg->type == PTR_TO_BTF_ID_OR_NULL  ? PTR_TO_BTF_ID
 							  : CONST_MAP_PTR;
 	if (!m->keep_id)
 		reg->id = 0;
@@ -1307,7 +1310,7 @@ static int pkt_end_branch(const struct reg *dst, const struct reg *src, uint8_t 
 static bool is_or_null(const struct reg *r)
 {
 	return r->type == PTR_TO_MAP_VALUE_OR_NULL || r->type == PTR_TO_MEM_OR_NULL ||
-	       r->type == CONST_MAP_PTR_OR_NULL;
+	       r->type == CONST_MAP_PTR_OR_NULL || r->type == PTR_TO_BTF_ID_OR_NULL;
 }
 
 /*

@@ -145,10 +145,15 @@ int btf_ctx_access(struct venv *env, uint32_t idx, const struct reg *ptr, int of
 				  "read each at a multiple of 8",
 				  (long long)total, bc->target);
 	arg = (uint32_t)(total / 8);
-	if (bc->arg_btf_id[arg] && size == 8)
-		mark_btf_ptr(out, bc->arg_btf_id[arg]);
-	else
+	if (!bc->arg_btf_id[arg] || size != 8) {
 		result_scalar(out, size, false);
+		return 0;
+	}
+	mark_btf_ptr(out, bc->arg_btf_id[arg]);
+	if (bc->arg_maybe_null & (1u << arg)) {
+		out->type = PTR_TO_BTF_ID_OR_NULL;
+		out->id = ++env->id_gen;
+	}
 	return 0;
 }
 

@@ -771,7 +771,8 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 				     meta->map < 0 ? 0 : env->in->maps[meta->map].value_size,
 				     false);
 	case EBPF_ARG_PTR_TO_BTF_ID_OR_NULL:
-		if (reg_is_null(reg) || reg->type == PTR_TO_BTF_ID)
+		if (reg_is_null(reg) || reg->type == PTR_TO_BTF_ID ||
+		    reg->type == PTR_TO_BTF_ID_OR_NULL)
 			return 0;
 		return arg_err(env, idx, meta, arg,
 			       "expected a kernel object's pointer (BTF-typed, as a tracing "

@@ -70,6 +70,8 @@ const char *reg_type_name(enum reg_type type)
 		return "ringbuf_mem_or_null";
 	case PTR_TO_BTF_ID:
 		return "ptr_to_btf_id";
+	case PTR_TO_BTF_ID_OR_NULL:
+		return "ptr_to_btf_id_or_null";
 	case PTR_TO_FUNC:
 		return "func";
 	}
@@ -162,8 +164,10 @@ int reg_describe(const struct venv *env, const struct reg *r, char *buf, size_t 
 		return snprintf(buf, size, "%s(size=%u,off=%d%s)", reg_type_name(r->type), r->range,
 				r->off, b);
 	case PTR_TO_BTF_ID:
-		return snprintf(buf, size, "ptr_to_%s(off=%d%s)",
-				verifier_btf_type_name(env, r->btf_id), r->off, b);
+	case PTR_TO_BTF_ID_OR_NULL:
+		return snprintf(buf, size, "ptr_to_%s%s(off=%d%s)",
+				verifier_btf_type_name(env, r->btf_id),
+				r->type == PTR_TO_BTF_ID_OR_NULL ? "_or_null" : "", r->off, b);
 	case PTR_TO_FUNC:
 		return snprintf(buf, size, "func(insn %d)", r->off);
 	default:

@@ -580,6 +580,7 @@ static int invalid_access(struct venv *env, uint32_t idx, int regno, const struc
 	switch (ptr->type) {
 	case PTR_TO_MAP_VALUE_OR_NULL:
 	case PTR_TO_MEM_OR_NULL:
+	case PTR_TO_BTF_ID_OR_NULL:
 		return verr_state(env, idx, -EACCES,
 				  "memory access through r%d (%s) before a null check; check it "
 				  "against NULL first",

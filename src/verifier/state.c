@@ -733,6 +733,7 @@ static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *
 	case PTR_TO_MEM_OR_NULL:
 		return old->range == cur->range;
 	case PTR_TO_BTF_ID:
+	case PTR_TO_BTF_ID_OR_NULL:
 		return old->btf_id == cur->btf_id;
 	default:
 		return true;

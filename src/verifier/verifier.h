@@ -70,6 +70,10 @@ struct verifier_btf_ctx {
 	const char *target;    /* "do_unlinkat", for messages */
 	uint32_t nargs;	       /* readable u64 slots, the return value included */
 	uint32_t arg_btf_id[VERIFIER_MAX_BTF_ARGS]; /* the struct an argument points to, 0 scalar */
+	/* Bit i: argument i may be NULL and must be checked before a load through it (an
+	 * iterator's object, Linux's PTR_TO_BTF_ID_OR_NULL); otherwise a typed pointer may be
+	 * loaded through unchecked (Linux's probe reads). */
+	uint32_t arg_maybe_null;
 };
 
 struct verifier_input {

@@ -55,6 +55,10 @@ enum reg_type {
 	/* A kernel object of a BTF type (btf_id), possibly NULL: verify-only, never dereferenced
 	 * in user space. Linux turns its loads into probe reads that cannot fault. */
 	PTR_TO_BTF_ID,
+	/* The same, where Linux makes the program check it against NULL before loading through
+	 * it (an iterator's object, Linux's PTR_TO_BTF_ID_OR_NULL): loads are refused until then.
+	 */
+	PTR_TO_BTF_ID_OR_NULL,
 	/* A subprogram's address (lddw src=BPF_PSEUDO_FUNC), `off` its first instruction: only
 	 * passed to a helper's callback argument, never stored, compared or changed. */
 	PTR_TO_FUNC,

@@ -193,7 +193,7 @@ static const struct {
 	TYPE("s_fmod_ret", "tracing"),
 	TYPE("s_lsm", "lsm"),
 	REFUSED("s_fentry_bare", "names no target"),
-	REFUSED("s_iter", "iterators"),
+	TYPE("s_iter", "tracing_iter"),
 	TYPE("s_perf_event", "perf_event"),
 	TYPE("s_lwt_in", "lwt_in"),
 	TYPE("s_lwt_out", "lwt_out"),
@@ -236,7 +236,7 @@ static bool have_kernel_btf(void)
 
 static bool is_btf_attached(const char *type)
 {
-	return !strcmp(type, "tracing") || !strcmp(type, "lsm");
+	return !strcmp(type, "tracing") || !strcmp(type, "lsm") || !strcmp(type, "tracing_iter");
 }
 
 static void test_section_table(void **state)
@@ -663,6 +663,57 @@ static void test_btf_tracing_unsafe(void **state)
 	}
 }
 
+/* Iterators: struct bpf_iter__NAME of the kernel's BTF, the object visited checked against
+ * NULL, output through meta->seq; verified, never run. */
+static void test_iter_programs(void **state)
+{
+	struct ebpf_object *obj;
+
+	if (!have_kernel_btf()) {
+		print_message("skipped: /sys/kernel/btf/vmlinux is absent\n");
+		skip();
+	}
+	obj = verify_object("iter.bpf.o");
+	expect_type(obj, "dump_task", "tracing_iter");
+	expect_type(obj, "write_parent", "tracing_iter");
+	expect_type(obj, "dump_map", "tracing_iter");
+	expect_type(obj, "dump_tcp", "tracing_iter");
+	ebpf_object_close(obj);
+	obj = NULL;
+	assert_int_not_equal(open_object("iter.bpf.o", "dump_task", false, &obj), 0);
+	assert_null(obj);
+	assert_true(error_has("can only be verified"));
+}
+
+static void test_iter_unsafe(void **state)
+{
+	static const struct {
+		const char *function;
+		const char *reason;
+	} rows[] = {
+		{ "no_null_check", "(ptr_to_task_struct_or_null(off=0)) before a null check" },
+		{ "map_no_null_check", "(ptr_to_bpf_map_or_null(off=0)) before a null check" },
+		{ "write_task", "(pointer to kernel type 'task_struct') prohibited" },
+		{ "arith_before_check", "pointer arithmetic on r" },
+		{ "seq_not_pointer", "expected a kernel object's pointer" },
+		{ "write_ctx", "the arguments of 'task' are read-only" },
+		{ "absent_iter", "has no struct 'bpf_iter__extbpf_no_such_iter'" },
+	};
+
+	if (!have_kernel_btf()) {
+		print_message("skipped: /sys/kernel/btf/vmlinux is absent\n");
+		skip();
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct ebpf_object *obj = NULL;
+
+		if (!open_object("bad/iter.bpf.o", rows[i].function, true, &obj))
+			fail_msg("%s: accepted, expected '%s'", rows[i].function, rows[i].reason);
+		if (!error_has(rows[i].reason))
+			fail_msg("%s: wrong reason: %s", rows[i].function, ebpf_last_error());
+	}
+}
+
 /* Verifies program of object (verify-only) with its attach target set to target (NULL: none). */
 static int verify_retargeted(const char *object, const char *program, const char *target)
 {
@@ -1026,6 +1077,8 @@ int main(void)
 		cmocka_unit_test(test_storage_and_stack_maps),
 		cmocka_unit_test(test_btf_tracing_programs),
 		cmocka_unit_test(test_btf_tracing_unsafe),
+		cmocka_unit_test(test_iter_programs),
+		cmocka_unit_test(test_iter_unsafe),
 		cmocka_unit_test(test_btf_attach_target_configured),
 		cmocka_unit_test(test_btf_attach_to_program),
 		cmocka_unit_test(test_btf_attach_to_program_unsafe),

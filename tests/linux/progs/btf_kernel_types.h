@@ -37,4 +37,38 @@ struct task_struct {
 	char comm[16];
 } CORE;
 
+/* Iterators' contexts (Linux wraps each pointer in an anonymous union: CO-RE finds the
+ * members through it). */
+struct seq_file;
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+	__u64 session_id;
+	__u64 seq_num;
+} CORE;
+
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+} CORE;
+
+struct bpf_map {
+	__u32 id;
+} CORE;
+
+struct bpf_iter__bpf_map {
+	struct bpf_iter_meta *meta;
+	struct bpf_map *map;
+} CORE;
+
+struct sock_common {
+	unsigned short skc_family;
+} CORE;
+
+struct bpf_iter__tcp {
+	struct bpf_iter_meta *meta;
+	struct sock_common *sk_common;
+	__u32 uid;
+} CORE;
+
 #endif
