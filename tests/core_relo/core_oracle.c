@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "loader/loader.h"
+#include "oracle_maps.h"
 
 #define SKIP 77
 
@@ -90,21 +91,6 @@ static void compare(const char *path, const struct loader_object *lo,
 	free(mine);
 }
 
-/* Maps a tool sizes at run time (declared without max_entries or a value size) get a size: libbpf
- * creates the maps before it relocates, so without one it would compare nothing relocated. */
-static void size_maps(struct bpf_object *obj)
-{
-	struct bpf_map *map;
-
-	bpf_object__for_each_map(map, obj)
-	{
-		if (!bpf_map__max_entries(map))
-			bpf_map__set_max_entries(map, 1);
-		if (!bpf_map__value_size(map) && bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF)
-			bpf_map__set_value_size(map, 8);
-	}
-}
-
 static void one_object(const char *path, const struct loader_core_target *target, struct totals *t)
 {
 	struct bpf_object *obj = bpf_object__open_file(path, NULL);
@@ -118,7 +104,8 @@ static void one_object(const char *path, const struct loader_core_target *target
 	}
 	/* Relocates every program before loading any; the kernel's verdicts do not matter (it
 	 * refuses trampoline programs with EPERM here). */
-	size_maps(obj);
+	/* libbpf creates the maps before it relocates: unsized, it would relocate nothing. */
+	oracle_size_maps(obj);
 	bpf_object__load(obj);
 	if (loader_open_file(path, &lo, err, sizeof(err))) {
 		printf("skipped %s: %s\n", path, err);

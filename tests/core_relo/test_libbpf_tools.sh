@@ -5,14 +5,17 @@
 # `extbpf verify --btf`, each object configured as its tool configures it at run time
 # (libbpf_tools_config.txt: fentry targets, map sizes), and each program of
 # libbpf_tools_verified.txt must be accepted; then
-# CORE_ORACLE checks that every CO-RE relocation extbpf applies is the one libbpf applies.
+# CORE_ORACLE checks that every CO-RE relocation extbpf applies is the one libbpf applies, and
+# KERNEL_ORACLE loads each program into the running kernel alone, configured the same way:
+# every program the kernel loads must be one extbpf verifies (skipped where bpf() is refused).
 # Prints the totals. Skips (77) where the package or the kernel's BTF is absent.
-# usage: test_libbpf_tools.sh EXTBPF PYTHON3 SOURCE_DIR WORK_DIR CORE_ORACLE
+# usage: test_libbpf_tools.sh EXTBPF PYTHON3 SOURCE_DIR WORK_DIR CORE_ORACLE KERNEL_ORACLE
 tool=$1
 python=$2
 src=$3
 work=$4
 oracle=$5
+kernel_oracle=$6
 btf=/sys/kernel/btf/vmlinux
 
 if ! dpkg-query -W -f='${Status}' libbpf-tools 2>/dev/null | grep -q 'install ok installed'; then
@@ -49,12 +52,20 @@ for obj in "$work"/objects/*.bpf.o; do
 		echo "FAIL: $name: extbpf verify exited $rc"
 		failures=$((failures + 1))
 	fi
+	# shellcheck disable=SC2086
+	"$kernel_oracle" "$obj" $options >>"$work/kernel.txt"
+	krc=$?
+	if [ "$krc" -ne 0 ] && [ "$krc" -ne 77 ]; then
+		echo "FAIL: $name: kernel_oracle exited $krc"
+		failures=$((failures + 1))
+	fi
 done
 
 # Totals and the programs that must verify.
 "$python" - "$work" "$src/tests/core_relo/libbpf_tools_verified.txt" <<'PY' || failures=$((failures + 1))
 import glob, json, os, sys
 work, listed = sys.argv[1], sys.argv[2]
+kernel = {}
 accepted, programs, whole = set(), 0, 0
 for path in glob.glob(os.path.join(work, "*.json")):
     text = open(path).read()
@@ -77,6 +88,25 @@ for line in open(listed):
             missing.append("%s %s" % (obj, name))
 for m in missing:
     print("FAIL: no longer verifies: " + m)
+# The kernel's verdicts: each program it loads must be one extbpf verifies.
+for line in open(os.path.join(work, "kernel.txt")):
+    words = line.split()
+    if line.startswith("skipped: "):
+        kernel = None
+        print(line.strip() + " (the kernel's verdicts are not compared)")
+        break
+    kernel[(words[0], words[1])] = words[2]
+if kernel is not None:
+    loaded = [k for k, v in kernel.items() if v == "loaded"]
+    unverified = sorted(k for k in loaded if k not in accepted)
+    print("kernel: loads %d of %d programs (%d refused, %d without a verdict); extbpf verifies "
+          "%d of those %d" % (len(loaded), len(kernel),
+                              sum(v == "refused" for v in kernel.values()),
+                              sum(v == "no-verdict" for v in kernel.values()),
+                              len(loaded) - len(unverified), len(loaded)))
+    for obj, name in unverified:
+        print("FAIL: the kernel loads it, extbpf refuses it: %s %s" % (obj, name))
+    missing += unverified
 sys.exit(1 if missing else 0)
 PY
 # The relocations themselves, against libbpf's (skipped where bpf() is refused).
