@@ -170,7 +170,8 @@ struct ebpf_map_create_opts {
 	uint32_t spin_lock_off;
 	/* A shared map: its storage is a new file at this path (relative: under the pin root),
 	 * created with pin_mode (0: 0600) and the caller's ownership; -EEXIST when the path is
-	 * taken. Array, per-CPU array and hash maps; no spin lock in shared values. */
+	 * taken. Array, per-CPU array, hash, per-CPU hash, LRU hash, LRU per-CPU hash, LPM trie,
+	 * queue and stack maps; no spin lock in shared values. */
 	const char *pin_path;
 	uint32_t pin_mode;
 };
@@ -317,7 +318,8 @@ struct ebpf_object_open_opts {
 	/* With verify_only: create the maps with their storage all the same, to read or write
 	 * their contents (initial global data, ...). */
 	bool keep_map_storage;
-	/* Share the object's array, per-CPU array and hash maps (no global data) as pins in this
+	/* Share the object's maps of the types that can be shared (ebpf_set_pin_root; no global
+	 * data, no values with a spin lock) as pins in this
 	 * directory (relative: under the pin root), named by map: an existing pin of the same type
 	 * and sizes is opened and used, otherwise a new one is created with pin_mode (0: 0600). */
 	const char *pin_maps_dir;
@@ -632,7 +634,8 @@ int ebpf_map_get_pinned(const char *path, struct ebpf_map **map);
  * pins on Linux. Relative paths are under the pin root: EBPF_PIN_ROOT unless the host sets
  * another (an absolute directory; NULL restores the default), created on the first pin.
  * The file is the pin: it outlives the processes and goes with ebpf_unpin (or unlink).
- * Array, per-CPU array and hash maps can be shared.
+ * Array, per-CPU array, hash, per-CPU hash, LRU hash, LRU per-CPU hash, LPM trie, queue and
+ * stack maps can be shared (ring buffers, perf event arrays and maps of programs or maps not).
  */
 #define EBPF_PIN_ROOT "/run/extbpf"
 int ebpf_set_pin_root(const char *dir);

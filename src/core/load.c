@@ -728,7 +728,7 @@ static int pinned_map(const struct loader_map *lm, struct ebpf_map **map)
 }
 
 /*
- * opts.pin_maps_dir: the object's array, per-CPU array and hash maps are shared, pinned in that
+ * opts.pin_maps_dir: the object's maps of the shared types are shared, pinned in that
  * directory by name. A pin already there is used when it matches the declaration (another process,
  * or an earlier run, created it); otherwise the map is created there (returns 1, path set).
  */

@@ -139,47 +139,9 @@ static bool type_is_percpu(enum ebpf_map_type type)
 
 /* ---- Hashing ----------------------------------------------------------------------------- */
 
-static uint64_t hash_mix(uint64_t k)
-{
-	k *= 0x87c37b91114253d5ull;
-	k = (k << 31) | (k >> 33);
-	return k * 0x4cf5ad432745937full;
-}
-
-/*
- * The last len (< 8) bytes of a key as one word, built in a register: copying them to a stack
- * word and reading that back stalls store forwarding, which once cost half a lookup.
- */
-static uint64_t load_tail(const uint8_t *p, uint32_t len)
-{
-	uint32_t w;
-	uint64_t k = 0;
-
-	if (len == 4) {
-		memcpy(&w, p, 4);
-		return w;
-	}
-	for (uint32_t i = 0; i < len; i++)
-		k |= (uint64_t)p[i] << (8 * i);
-	return k;
-}
-
 static uint32_t htab_hash(const struct htab *h, const void *key)
 {
-	const uint8_t *p = key;
-	uint32_t len = h->map.attr.key_size;
-	uint64_t acc = h->seed ^ (len * 0x9e3779b97f4a7c15ull);
-	uint64_t k;
-
-	for (; len >= 8; len -= 8, p += 8) {
-		memcpy(&k, p, 8);
-		acc = (acc ^ hash_mix(k)) * 0xff51afd7ed558ccdull;
-	}
-	acc ^= hash_mix(load_tail(p, len));
-	acc ^= acc >> 33;
-	acc *= 0xc4ceb9fe1a85ec53ull;
-	acc ^= acc >> 33;
-	return (uint32_t)(acc ^ (acc >> 32));
+	return map_hash_key(h->seed, key, h->map.attr.key_size);
 }
 
 /* ---- Elements ---------------------------------------------------------------------------- */
@@ -427,32 +389,13 @@ static _Atomic(struct htab_elem *) *htab_bucket(struct htab *h, uint32_t hash)
 }
 
 /* The common key sizes compared inline: memcmp of a variable size is a library call. */
-static bool keys_equal(const void *a, const void *b, uint32_t size)
-{
-	uint32_t a4, b4;
-	uint64_t a8, b8;
-
-	switch (size) {
-	case 4:
-		memcpy(&a4, a, 4);
-		memcpy(&b4, b, 4);
-		return a4 == b4;
-	case 8:
-		memcpy(&a8, a, 8);
-		memcpy(&b8, b, 8);
-		return a8 == b8;
-	default:
-		return !memcmp(a, b, size);
-	}
-}
-
 /* Lock-free: the element with this key, or NULL. */
 static struct htab_elem *htab_find(struct htab *h, const void *key, uint32_t hash)
 {
 	struct htab_elem *e = atomic_load_explicit(htab_bucket(h, hash), memory_order_acquire);
 
 	for (; e; e = atomic_load_explicit(&e->next, memory_order_acquire)) {
-		if (e->hash == hash && keys_equal(e->data, key, h->map.attr.key_size))
+		if (e->hash == hash && map_keys_equal(e->data, key, h->map.attr.key_size))
 			return e;
 	}
 	return NULL;
@@ -465,7 +408,7 @@ static _Atomic(struct htab_elem *) *htab_find_link(struct htab *h, const void *k
 	struct htab_elem *e;
 
 	for (; (e = atomic_load_explicit(link, memory_order_relaxed)); link = &e->next) {
-		if (e->hash == hash && keys_equal(e->data, key, h->map.attr.key_size))
+		if (e->hash == hash && map_keys_equal(e->data, key, h->map.attr.key_size))
 			return link;
 	}
 	return NULL;

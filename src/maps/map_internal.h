@@ -7,6 +7,7 @@
 #define EXTBPF_MAP_INTERNAL_H
 
 #include <errno.h>
+#include <string.h>
 
 #include <urcu/compiler.h> /* caa_container_of */
 
@@ -41,6 +42,82 @@ static inline uint64_t map_round_up(uint64_t n, uint64_t align)
 static inline uint32_t map_percpu_slot_size(uint32_t value_size)
 {
 	return (uint32_t)map_round_up(value_size, 8);
+}
+
+/* A spinning waiter's pause: lets the sibling hyper-thread run and saves power. */
+static inline void map_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+/*
+ * The hash of a key, for the private and the shared hash maps alike (a shared map's processes
+ * hash with the seed its file records). Inline: a lookup's cost is mostly this and the walk.
+ */
+static inline uint64_t map_hash_mix(uint64_t k)
+{
+	k *= 0x87c37b91114253d5ull;
+	k = (k << 31) | (k >> 33);
+	return k * 0x4cf5ad432745937full;
+}
+
+/*
+ * The last len (< 8) bytes of a key as one word, built in a register: copying them to a stack
+ * word and reading that back stalls store forwarding, which once cost half a lookup.
+ */
+static inline uint64_t map_hash_load_tail(const uint8_t *p, uint32_t len)
+{
+	uint32_t w;
+	uint64_t k = 0;
+
+	if (len == 4) {
+		memcpy(&w, p, 4);
+		return w;
+	}
+	for (uint32_t i = 0; i < len; i++)
+		k |= (uint64_t)p[i] << (8 * i);
+	return k;
+}
+
+static inline uint32_t map_hash_key(uint32_t seed, const void *key, uint32_t len)
+{
+	const uint8_t *p = key;
+	uint64_t acc = seed ^ (len * 0x9e3779b97f4a7c15ull);
+	uint64_t k;
+
+	for (; len >= 8; len -= 8, p += 8) {
+		memcpy(&k, p, 8);
+		acc = (acc ^ map_hash_mix(k)) * 0xff51afd7ed558ccdull;
+	}
+	acc ^= map_hash_mix(map_hash_load_tail(p, len));
+	acc ^= acc >> 33;
+	acc *= 0xc4ceb9fe1a85ec53ull;
+	acc ^= acc >> 33;
+	return (uint32_t)(acc ^ (acc >> 32));
+}
+
+/* Keys of the common sizes compared as words: a memcmp of a run-time size is a library call. */
+static inline bool map_keys_equal(const void *a, const void *b, uint32_t size)
+{
+	uint32_t a4, b4;
+	uint64_t a8, b8;
+
+	switch (size) {
+	case 4:
+		memcpy(&a4, a, 4);
+		memcpy(&b4, b, 4);
+		return a4 == b4;
+	case 8:
+		memcpy(&a8, a, 8);
+		memcpy(&b8, b, 8);
+		return a8 == b8;
+	default:
+		return !memcmp(a, b, size);
+	}
 }
 
 /* The common part of update flags: BPF_ANY, BPF_NOEXIST or BPF_EXIST, nothing else. */
@@ -108,6 +185,12 @@ static inline uint32_t map_cpu_slot(uint32_t ncpus)
 
 	return cpu < ncpus ? cpu : cpu % ncpus;
 }
+
+/* Queues and stacks, private or shared: the key-based operations Linux refuses. */
+void *map_qs_lookup(struct ebpf_map *map, const void *key);
+int map_qs_update(struct ebpf_map *map, const void *key, const void *value, uint64_t flags);
+int map_qs_delete(struct ebpf_map *map, const void *key);
+int map_qs_get_next_key(struct ebpf_map *map, const void *key, void *next_key);
 
 /* Array iteration (u32 keys 0..max_entries-1; a missing or out-of-range key gives 0). */
 int map_array_get_next_key(struct ebpf_map *map, const void *key, void *next_key);

@@ -184,7 +184,8 @@ int map_create(const struct map_attr *attr, const struct map_object_ops *object_
 		ops = attr->ops ? NULL : map_shm_ops(attr->type);
 		if (!ops) {
 			*why = "this map type cannot be shared (shared maps: array, per-CPU array, "
-			       "hash)";
+			       "hash, per-CPU hash, LRU hash, LRU per-CPU hash, LPM trie, queue, "
+			       "stack)";
 			return core_error(-EOPNOTSUPP, "map '%s' (%s): %s", name,
 					  attr_type_label(attr), *why);
 		}

@@ -135,31 +135,32 @@ static int qs_peek(struct ebpf_map *map, void *value)
 	return qs_take(map, value, false);
 }
 
-/* Linux answers the key-based operations of these maps with NULL or -EINVAL. */
-static void *qs_lookup(struct ebpf_map *map, const void *key)
+/* Linux answers the key-based operations of these maps with NULL or -EINVAL (the shared queue
+ * and stack, shm_queue.c, answer alike). */
+void *map_qs_lookup(struct ebpf_map *map, const void *key)
 {
 	return NULL;
 }
 
-static int qs_update(struct ebpf_map *map, const void *key, const void *value, uint64_t flags)
+int map_qs_update(struct ebpf_map *map, const void *key, const void *value, uint64_t flags)
 {
 	return -EINVAL;
 }
 
-static int qs_delete(struct ebpf_map *map, const void *key)
+int map_qs_delete(struct ebpf_map *map, const void *key)
 {
 	return -EINVAL;
 }
 
-static int qs_get_next_key(struct ebpf_map *map, const void *key, void *next_key)
+int map_qs_get_next_key(struct ebpf_map *map, const void *key, void *next_key)
 {
 	return -EINVAL;
 }
 
 #define QS_OPS                                                                                     \
-	.check_attr = qs_check_attr, .alloc = qs_alloc, .free = qs_free, .lookup = qs_lookup,      \
-	.update = qs_update, .delete = qs_delete, .push = qs_push, .pop = qs_pop, .peek = qs_peek, \
-	.get_next_key = qs_get_next_key
+	.check_attr = qs_check_attr, .alloc = qs_alloc, .free = qs_free, .lookup = map_qs_lookup,  \
+	.update = map_qs_update, .delete = map_qs_delete, .push = qs_push, .pop = qs_pop,          \
+	.peek = qs_peek, .get_next_key = map_qs_get_next_key
 
 const struct map_ops queue_map_ops = { QS_OPS };
 const struct map_ops stack_map_ops = { QS_OPS };

@@ -18,7 +18,7 @@
 #include "maps/map_internal.h"
 
 #define SHM_MAGIC   0x70616d6670626578ull /* "xebpfmap" little-endian */
-#define SHM_VERSION 1u
+#define SHM_VERSION 2u
 
 /* The fixed part of every shared map file, at offset 0. */
 struct shm_header {
@@ -35,15 +35,19 @@ struct shm_header {
 	char name[MAP_NAME_MAX];
 	pthread_mutex_t lock; /* robust, process-shared: writers only */
 	/* Type state, changed under the lock (offsets are from the start of the file). */
-	uint32_t count;	    /* hash: live elements */
-	uint32_t free_head; /* hash: free ring, monotonic counters */
-	uint32_t free_tail;
-	uint32_t journal_on; /* array: an update in progress saved the old value */
+	uint32_t count; /* hash: live elements */
+	uint32_t
+	    free_head; /* hash: free ring; queue/stack: the oldest value (monotonic counters) */
+	uint32_t free_tail;  /* hash: free ring; queue/stack: where the next push goes */
+	uint32_t journal_on; /* array, per-CPU hash: an update in progress saved the old value */
 	uint32_t journal_index;
 	uint32_t recoveries; /* how often a dead writer's state was repaired */
-	uint64_t data_off;   /* array: the values; hash: the buckets */
+	uint64_t data_off;   /* array: the values; hash: the buckets; queue/stack: the slots */
 	uint64_t aux_off;    /* array: the journal's value; hash: the elements */
 	uint64_t ring_off;   /* hash: the free ring */
+	uint64_t extra_off;  /* hash: per-CPU journal, LPM prefix-length counts (0: none) */
+	uint32_t clock;	     /* LRU hash: the element the eviction clock looks at next */
+	uint32_t reserved;
 };
 
 /* One process's handle on a shared map. */
@@ -57,10 +61,15 @@ struct shm_map {
 	uint64_t data_off;
 	uint64_t aux_off;
 	uint64_t ring_off;
-	uint32_t elem_size;  /* array: a value, 8-aligned; hash: a whole element */
-	uint32_t n_buckets;  /* hash */
-	uint32_t pool_count; /* hash: elements, including the spares */
-	uint32_t ncpus;	     /* per-CPU types: slots per value (possible CPUs); else 1 */
+	uint64_t extra_off;
+	uint32_t elem_size;    /* array: a value, 8-aligned; hash: a whole element */
+	uint32_t n_buckets;    /* hash */
+	uint32_t pool_count;   /* hash: elements, including the spares */
+	uint32_t ncpus;	       /* per-CPU types: slots per value (possible CPUs); else 1 */
+	uint32_t key_stride;   /* hash: the key rounded up to 8 (the value follows it) */
+	uint32_t value_stride; /* hash: one CPU's value rounded up to 8 */
+	bool lru;	       /* LRU hash types: a full map evicts */
+	bool lpm;	       /* LPM trie: keys are stored masked to their prefix length */
 	/* This process's view of the hot fields (the lookup path reads only these). */
 	uint8_t *data; /* base + data_off */
 	uint8_t *aux;  /* base + aux_off */
@@ -87,9 +96,12 @@ struct shm_type {
 extern const struct shm_type shm_array_type;
 extern const struct shm_type shm_percpu_array_type;
 extern const struct shm_type shm_hash_type;
-extern const struct map_ops shm_array_map_ops;
-extern const struct map_ops shm_percpu_array_map_ops;
-extern const struct map_ops shm_hash_map_ops;
+extern const struct shm_type shm_percpu_hash_type;
+extern const struct shm_type shm_lru_hash_type;
+extern const struct shm_type shm_lru_percpu_hash_type;
+extern const struct shm_type shm_lpm_trie_type;
+extern const struct shm_type shm_queue_type;
+extern const struct shm_type shm_stack_type;
 
 /* Takes the writers' lock, repairing the state when its owner died holding it. */
 int shm_lock(struct shm_map *m);

@@ -16,15 +16,6 @@
  * section (a verified one calls nothing), short enough not to waste a preempted holder's CPU. */
 #define SPIN_BEFORE_YIELD 256
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
-}
-
 /* The lock word is a 4-byte, 4-aligned field of the value (checked when the map is created). */
 static _Atomic uint32_t *lock_word(void *lock)
 {
@@ -34,7 +25,7 @@ static _Atomic uint32_t *lock_word(void *lock)
 void map_spin_wait(unsigned int *spins)
 {
 	if (++*spins < SPIN_BEFORE_YIELD) {
-		cpu_relax();
+		map_cpu_relax();
 		return;
 	}
 	*spins = 0;

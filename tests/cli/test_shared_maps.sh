@@ -32,9 +32,9 @@ drops_nonzero() {
 	>"$work/host.out" 2>"$work/host.err" &
 host=$!
 wait_for test -e "$root/fw/drops" || fail "the host pinned no maps: $(cat "$work/host.err")"
-# The object's array and hash maps are pins of mode 0600; its LPM tries stay private.
+# The object's maps are pins of mode 0600, its LPM tries too.
 [ "$(stat -c %a "$root/fw/deny_port")" = 600 ] || fail "pin mode: $(stat -c %a "$root/fw/deny_port")"
-[ ! -e "$root/fw/deny_v4" ] || fail "an LPM trie was pinned"
+[ -e "$root/fw/deny_v4" ] || fail "the LPM trie deny_v4 was not pinned"
 
 expect 0 "lookup, before" "$extbpf" map lookup fw/drops --key 2 --pin-root "$root"
 contains "$work/out" "value: 00 00 00 00 00 00 00 00" "no port drops before the update"
@@ -52,6 +52,24 @@ expect 1 "delete again" "$extbpf" map delete fw/deny_port --key 53 --pin-root "$
 contains "$work/err" "no such element" "delete of a missing key"
 expect 1 "update with noexist" "$extbpf" map update fw/drops --key 0 --value 1 \
 	--flags noexist --pin-root "$root"
+# The running host's LPM trie: a prefix added, found by the longest match, dumped, deleted.
+expect 0 "update an LPM trie" "$extbpf" map update fw/deny_v4 --key 10.1.0.0/16 --value 1 \
+	--pin-root "$root"
+expect 0 "update an LPM trie, longer" "$extbpf" map update fw/deny_v4 --key 10.1.2.0/24 \
+	--value 2 --pin-root "$root"
+expect 0 "LPM lookup" "$extbpf" map lookup fw/deny_v4 --key 10.1.2.9/32 --pin-root "$root"
+contains "$work/out" "value: 02 00 00 00" "the longest prefix matched"
+expect 0 "LPM lookup, shorter" "$extbpf" map lookup fw/deny_v4 --key 10.1.7.9/32 --pin-root "$root"
+contains "$work/out" "value: 01 00 00 00" "the /16 matched"
+expect 0 "LPM dump" "$extbpf" map dump fw/deny_v4 --pin-root "$root"
+contains "$work/out" "Found 2 elements" "LPM dump count"
+head -n 1 "$work/out" | grep -qF "key: 18 00 00 00 0a 01 02 00  value: 02 00 00 00" ||
+	fail "LPM dump: the /24 first (postorder): $(cat "$work/out")"
+contains "$work/out" "key: 10 00 00 00 0a 01 00 00  value: 01 00 00 00" "LPM dump, the /16"
+expect 0 "LPM delete" "$extbpf" map delete fw/deny_v4 --key 10.1.0.0/16 --pin-root "$root"
+expect 1 "LPM lookup after the delete" "$extbpf" map lookup fw/deny_v4 --key 10.1.7.9/32 \
+	--pin-root "$root"
+expect 0 "LPM delete the other" "$extbpf" map delete fw/deny_v4 --key 10.1.2.0/24 --pin-root "$root"
 
 # Errors name the pin and what is wrong with it.
 expect 2 "no such pin" "$extbpf" map dump fw/nosuch --pin-root "$root"
@@ -93,6 +111,33 @@ printf 'extbpf-registry 1 %s\nprog 1 5 5 xdp ghost\n' $dead >"$root/.registry/$d
 expect 0 "prog list with a stale entry" "$extbpf" prog list --pin-root "$root"
 lacks "$work/out" "ghost" "a dead process's entry"
 [ ! -e "$root/.registry/$dead" ] || fail "the stale registry file was not removed"
+
+# A queue, a per-CPU hash and an LRU hash a run left pinned: other commands pop, push, dump.
+kinds=$build/tests/cli/progs/xdp_shared_kinds.bpf.o
+expect 0 "run with a queue" "$extbpf" xdp run "$kinds" --pcap "$work/in.pcap" --pin-maps qk \
+	--pin-root "$root"
+expect 0 "peek" "$extbpf" map peek qk/lens --pin-root "$root"
+contains "$work/out" "value: " "peek shows a value"
+cp "$work/out" "$work/peeked"
+expect 0 "pop" "$extbpf" map pop qk/lens --pin-root "$root"
+cmp -s "$work/out" "$work/peeked" || fail "pop took another value than peek showed"
+n=1
+while "$extbpf" map pop qk/lens --pin-root "$root" >/dev/null 2>&1; do n=$((n + 1)); done
+[ $n -eq 8 ] || fail "popped $n values of a full queue of 8"
+expect 1 "pop of an empty queue" "$extbpf" map pop qk/lens --pin-root "$root"
+contains "$work/err" "the map is empty" "empty queue"
+expect 0 "push" "$extbpf" map push qk/lens --value 1234 --pin-root "$root"
+expect 0 "peek the pushed value" "$extbpf" map peek qk/lens -j --pin-root "$root"
+json_check "peek -j" "j['value'] == ['0xd2', '0x04', '0x00', '0x00']"
+expect 2 "dump of a shared queue" "$extbpf" map dump qk/lens --pin-root "$root"
+contains "$work/err" "map peek" "dump of a queue points at peek and pop"
+expect 2 "push to a hash" "$extbpf" map push qk/per_len_cpu --value 1 --pin-root "$root"
+contains "$work/err" "not a queue or stack" "push to a hash"
+usage_error "push without a value" "$extbpf" map push qk/lens --pin-root "$root"
+expect 0 "dump a shared per-CPU hash" "$extbpf" map dump qk/per_len_cpu --pin-root "$root"
+contains "$work/out" "value (CPU 00): " "per-CPU values"
+expect 0 "dump a shared LRU hash" "$extbpf" map dump qk/recent_lens --pin-root "$root"
+contains "$work/out" "Found 2 elements" "the LRU hash holds max_entries, the rest evicted"
 
 # A second run uses the pins left behind: the drop counter goes on from where it was.
 "$extbpf" xdp run "$fw" --pcap "$work/in.pcap" --pin-maps fw --pin-root "$root" \

@@ -165,7 +165,8 @@ static void test_pin_root_and_errors(void **state)
 	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_HASH, "m", 4, 8, 8, &opts, &again), -EEXIST);
 	assert_true(error_has("already exists"));
 	opts.pin_path = "q";
-	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_QUEUE, "q", 0, 8, 8, &opts, &again),
+	/* Program arrays hold this process's programs: they cannot be shared. */
+	assert_int_equal(ebpf_map_create(EBPF_MAP_TYPE_PROG_ARRAY, "q", 4, 4, 8, &opts, &again),
 			 -EOPNOTSUPP);
 	assert_true(error_has("cannot be shared"));
 	ebpf_map_release(map);

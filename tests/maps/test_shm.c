@@ -15,53 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "maps/map_test.h"
-#include "maps/shm.h"
-
-static char dir[64];
-static char path[128];
-
-static int setup(void **state)
-{
-	snprintf(dir, sizeof(dir), "/tmp/extbpf-shm-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/map", dir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	unlink(path);
-	rmdir(dir);
-	return 0;
-}
+#include "maps/shm_test.h"
 
 static int shm_create(enum ebpf_map_type type, uint32_t key_size, uint32_t value_size,
 		      uint32_t max_entries, struct ebpf_map **map)
 {
-	struct map_attr attr = {
-		.type = type,
-		.key_size = key_size,
-		.value_size = value_size,
-		.max_entries = max_entries,
-		.name = "shared",
-		.pin_path = path,
-	};
-	const char *why = NULL;
-
-	return map_create(&attr, NULL, map, &why);
-}
-
-static struct ebpf_map *shm_open_ok(void)
-{
-	struct ebpf_map *map = NULL;
-	const char *why = NULL;
-	int err = map_shm_open(path, &map, &why);
-
-	if (err)
-		fail_msg("map_shm_open: %d %s", err, why ? why : "");
-	return map;
+	return shm_create_flags(type, key_size, value_size, max_entries, 0, map);
 }
 
 static void test_array_two_handles(void **state)
@@ -182,12 +141,12 @@ static void test_hash_semantics(void **state)
 
 static void test_refused_attributes(void **state)
 {
+	/* Program arrays hold pointers to this process's programs: never shared. */
 	struct map_attr attr = {
-		.type = EBPF_MAP_TYPE_LPM_TRIE,
-		.key_size = 8,
-		.value_size = 8,
+		.type = EBPF_MAP_TYPE_PROG_ARRAY,
+		.key_size = 4,
+		.value_size = 4,
 		.max_entries = 4,
-		.map_flags = EBPF_F_NO_PREALLOC,
 		.pin_path = path,
 	};
 	struct ebpf_map *map = NULL;
@@ -271,7 +230,7 @@ static void test_corrupt_files(void **state)
 	u32 = 0;
 	expect_refused(offsetof(struct shm_header, key_size), &u32, 4, -EINVAL, "attributes");
 	recreate_hash();
-	u32 = EBPF_MAP_TYPE_LPM_TRIE;
+	u32 = EBPF_MAP_TYPE_PROG_ARRAY;
 	expect_refused(offsetof(struct shm_header, type), &u32, 4, -EINVAL, "map type");
 	recreate_hash();
 	u64 = 64; /* an offset that points elsewhere */

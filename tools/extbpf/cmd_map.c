@@ -16,11 +16,21 @@
 
 #include "cli.h"
 
-enum map_action { MAP_LIST, MAP_DUMP, MAP_LOOKUP, MAP_UPDATE, MAP_DELETE };
+enum map_action {
+	MAP_LIST,
+	MAP_DUMP,
+	MAP_LOOKUP,
+	MAP_UPDATE,
+	MAP_DELETE,
+	MAP_PUSH,
+	MAP_POP,
+	MAP_PEEK,
+};
 
 static const char *const action_names[] = {
 	[MAP_LIST] = "list",	 [MAP_DUMP] = "dump",	  [MAP_LOOKUP] = "lookup",
-	[MAP_UPDATE] = "update", [MAP_DELETE] = "delete",
+	[MAP_UPDATE] = "update", [MAP_DELETE] = "delete", [MAP_PUSH] = "push",
+	[MAP_POP] = "pop",	 [MAP_PEEK] = "peek",
 };
 
 enum { OPT_KEY = CLI_OPT_VERB_BASE, OPT_VALUE, OPT_FLAGS, OPT_PIN_ROOT };
@@ -46,7 +56,9 @@ static void map_usage(FILE *out)
 	    "       extbpf map update FILE.o MAP --key KEY --value VALUE [--flags "
 	    "any|noexist|exist]\n"
 	    "       extbpf map delete FILE.o MAP --key KEY\n"
-	    "       extbpf map dump|lookup|update|delete PIN [--key ..] [--value ..] "
+	    "       extbpf map push FILE.o MAP --value VALUE [--flags any|exist]\n"
+	    "       extbpf map pop|peek FILE.o MAP\n"
+	    "       extbpf map dump|lookup|update|delete|push|pop|peek PIN [--key ..] [--value ..] "
 	    "[--pin-root DIR]\n"
 	    "\n"
 	    "With PIN (no MAP): the shared map pinned there by a running host ('extbpf xdp run\n"
@@ -68,7 +80,10 @@ static void map_usage(FILE *out)
 	    "So '10' is ten and '0a' the byte 0x0a. Per-CPU maps take one value (set on every\n"
 	    "CPU) or every CPU's value one after the other as hex bytes; they give one value\n"
 	    "per CPU. Queue and stack\n"
-	    "maps have no keys: dump pops every element. dump shows a global-data map with BTF\n"
+	    "maps have no keys: push adds a value (--flags exist: dropping the oldest when\n"
+	    "full), pop takes the next one, peek shows it; dump pops every element of an\n"
+	    "object's map, and refuses a pinned one (it would take a running host's values).\n"
+	    "dump shows a global-data map with BTF\n"
 	    "(.data, .bss, .rodata) as its variables: name, type and value (-j: {name: value}).\n"
 	    "\n"
 	    "  --key KEY      the key, exactly the map's key size\n"
@@ -121,6 +136,7 @@ static int map_option(int opt, const char *arg, void *args)
 static int map_check_args(const struct map_args *a)
 {
 	bool keyed = a->action == MAP_LOOKUP || a->action == MAP_UPDATE || a->action == MAP_DELETE;
+	bool valued = a->action == MAP_UPDATE || a->action == MAP_PUSH;
 
 	if (a->pin_root && a->pin_root[0] != '/')
 		return cli_usage_error(&cli_verb_map, "--pin-root %s: not an absolute directory",
@@ -133,9 +149,11 @@ static int map_check_args(const struct map_args *a)
 	if (!keyed && a->key)
 		return cli_usage_error(&cli_verb_map, "map %s takes no --key",
 				       action_names[a->action]);
-	if ((a->action == MAP_UPDATE) != !!a->value)
-		return cli_usage_error(&cli_verb_map,
-				       "--value is for 'map update' and needed there");
+	if (valued != !!a->value)
+		return cli_usage_error(
+		    &cli_verb_map, "--value is for 'map update' and 'map push' and needed there");
+	if (a->action == MAP_PUSH && a->flags == EBPF_NOEXIST)
+		return cli_usage_error(&cli_verb_map, "map push: --flags any or exist");
 	return 0;
 }
 
@@ -378,7 +396,53 @@ int cli_dump_object_maps(FILE *out, const struct ebpf_object *obj, const struct 
 
 /* ---- single elements --------------------------------------------------------------------- */
 
-static int map_element(const struct map_args *a, struct ebpf_map *map)
+/* push, pop and peek: the values of a queue or stack, which has no keys. */
+static int map_queue_op(const struct map_args *a, struct ebpf_map *map)
+{
+	uint8_t *value = calloc(1, ebpf_map_value_size(map) + 1);
+	char where[300];
+	int ret = EXIT_REFUSED, err;
+
+	if (!map_is_keyless(map)) {
+		free(value);
+		cli_error("map", "map %s: '%s' is a %s map, not a queue or stack",
+			  action_names[a->action], a->map, ebpf_map_type_name(map));
+		return EXIT_USAGE;
+	}
+	if (!value)
+		goto out;
+	snprintf(where, sizeof(where), "map '%s'", a->map);
+	if (a->action == MAP_PUSH) {
+		ret = cli_parse_map_bytes("map", where, "value", a->value, ebpf_map_value_size(map),
+					  value);
+		if (ret)
+			goto out;
+		err = ebpf_map_update_elem(map, NULL, value, a->flags);
+	} else if (a->action == MAP_POP) {
+		err = ebpf_map_lookup_and_delete_elem(map, NULL, value);
+	} else {
+		err = ebpf_map_lookup_elem(map, NULL, value);
+	}
+	if (err) {
+		cli_error("map", "%s of map '%s' failed: %s", action_names[a->action], a->map,
+			  err == -ENOENT  ? "the map is empty"
+			  : err == -E2BIG ? "the map is full (--flags exist drops the oldest)"
+					  : ebpf_last_error());
+		ret = EXIT_REFUSED;
+		goto out;
+	}
+	ret = EXIT_OK;
+	if (a->action != MAP_PUSH) {
+		print_element(stdout, map, NULL, value, a->obj.json, true);
+		if (a->obj.json)
+			putchar('\n');
+	}
+out:
+	free(value);
+	return ret;
+}
+
+static int map_key_op(const struct map_args *a, struct ebpf_map *map)
 {
 	uint8_t *key = malloc(ebpf_map_key_size(map) + 1);
 	uint8_t *value = calloc(1, cli_map_host_value_size(map) + 1);
@@ -413,6 +477,13 @@ out:
 	free(key);
 	free(value);
 	return ret;
+}
+
+static int map_element(const struct map_args *a, struct ebpf_map *map)
+{
+	if (a->action == MAP_PUSH || a->action == MAP_POP || a->action == MAP_PEEK)
+		return map_queue_op(a, map);
+	return map_key_op(a, map);
 }
 
 static void map_list(const struct ebpf_object *obj, bool json)
@@ -471,6 +542,14 @@ static int map_pinned(const struct map_args *a)
 		cli_error("map", "%s", ebpf_last_error());
 		return EXIT_USAGE;
 	}
+	if (a->action == MAP_DUMP && map_is_keyless(map)) {
+		cli_error("map",
+			  "map dump: '%s' is a shared %s: a dump pops every value, a running "
+			  "host's too; 'map peek' shows the next one, 'map pop' takes it",
+			  a->map, ebpf_map_type_name(map));
+		ebpf_map_release(map);
+		return EXIT_USAGE;
+	}
 	ret = a->action == MAP_DUMP ? cli_map_dump(stdout, map, NULL, a->obj.json)
 				    : map_element(a, map);
 	ebpf_map_release(map);
@@ -491,7 +570,8 @@ static int map_run(int argc, char **argv)
 	}
 	if (argc < 2 || i == sizeof(action_names) / sizeof(action_names[0]))
 		return cli_usage_error(&cli_verb_map,
-				       "expected 'list', 'dump', 'lookup', 'update' or 'delete'");
+				       "expected 'list', 'dump', 'lookup', 'update', 'delete', "
+				       "'push', 'pop' or 'peek'");
 	a.action = (enum map_action)i;
 	ret = map_parse(argc - 1, argv + 1, &a);
 	if (ret)
@@ -504,7 +584,7 @@ static int map_run(int argc, char **argv)
 
 const struct cli_verb cli_verb_map = {
 	.name = "map",
-	.summary = "list, dump, look up, update or delete the elements of an object's maps",
+	.summary = "list, dump, look up, update, delete, push or pop the elements of maps",
 	.run = map_run,
 	.usage = map_usage,
 };
