@@ -271,6 +271,12 @@ static const struct map_case host_cases[] = {
 	  .flags = EBPF_F_NO_PREALLOC },
 	{ .name = "sh_array", .type = EBPF_MAP_TYPE_ARRAY, .entries = 1024, .shared = true },
 	{ .name = "sh_hash_1k", .type = EBPF_MAP_TYPE_HASH, .entries = 1024, .shared = true },
+	{ .name = "sh_lru_1k", .type = EBPF_MAP_TYPE_LRU_HASH, .entries = 1024, .shared = true },
+	{ .name = "sh_lpm_1k",
+	  .type = EBPF_MAP_TYPE_LPM_TRIE,
+	  .entries = 1024,
+	  .flags = EBPF_F_NO_PREALLOC,
+	  .shared = true },
 };
 #define HOST_CASE_COUNT (sizeof(host_cases) / sizeof(host_cases[0]))
 
@@ -353,7 +359,7 @@ static int prog_op(struct bench_opts *b, struct ebpf_object *object, const char 
 	return err;
 }
 
-/* map_ops.bpf.c with its array and hash maps shared (pins in "map_ops" under the pin root). */
+/* map_ops.bpf.c with its maps shared (pins in "map_ops" under the pin root). */
 static int open_shared(const struct bench_opts *b, struct ebpf_object **object)
 {
 	struct ebpf_object_open_opts o = {
@@ -376,8 +382,7 @@ static int open_shared(const struct bench_opts *b, struct ebpf_object **object)
 static int prog_view(struct bench_opts *b, bool shared, double fig[OP_COUNT])
 {
 	static const char *const maps[] = { "array", "hash", "lru", "lpm" };
-	/* Only arrays and hashes can be shared: the other two stay private, not measured. */
-	size_t map_count = shared ? 2 : 4;
+	size_t map_count = 4;
 	struct ebpf_object *object = NULL, *empty = NULL;
 	double overhead;
 	int err;
@@ -416,8 +421,12 @@ out:
 	ebpf_object_close(empty);
 	ebpf_object_close(object);
 	if (shared) {
-		ebpf_unpin("map_ops/array");
-		ebpf_unpin("map_ops/hash");
+		char pin[64];
+
+		for (size_t m = 0; m < map_count; m++) {
+			snprintf(pin, sizeof(pin), "map_ops/%s", maps[m]);
+			ebpf_unpin(pin);
+		}
 	}
 	return err;
 }
