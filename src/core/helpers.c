@@ -73,6 +73,9 @@ static const struct ebpf_helper_proto global_protos[] = {
 	PROTO(CORE_HELPER_RINGBUF_QUERY, "bpf_ringbuf_query", EBPF_RET_INTEGER,
 	      EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_ANYTHING),
 	PROTO(CORE_HELPER_KTIME_GET_COARSE_NS, "bpf_ktime_get_coarse_ns", EBPF_RET_INTEGER),
+	PROTO(CORE_HELPER_FOR_EACH_MAP_ELEM, "bpf_for_each_map_elem", EBPF_RET_INTEGER,
+	      EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_PTR_TO_FUNC, EBPF_ARG_PTR_TO_CALLBACK_CTX,
+	      EBPF_ARG_ANYTHING),
 	/* Linux's callback_ctx is ARG_PTR_TO_STACK_OR_NULL; here also a map value or the context.
 	 */
 	PROTO(CORE_HELPER_LOOP, "bpf_loop", EBPF_RET_INTEGER, EBPF_ARG_ANYTHING,
@@ -81,8 +84,8 @@ static const struct ebpf_helper_proto global_protos[] = {
 	      EBPF_ARG_CONST_SIZE, EBPF_ARG_PTR_TO_CONST_STR),
 };
 
-/* The engines replace the running program on a tail call and run bpf_loop's callbacks
- * themselves; reaching this is a wiring bug. */
+/* The engines replace the running program on a tail call and run bpf_loop's and
+ * bpf_for_each_map_elem's callbacks themselves; reaching this is a wiring bug. */
 static uint64_t core_helper_engine_only(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 					uint64_t r5)
 {
@@ -113,6 +116,7 @@ static const ebpf_helper_fn global_table[] = {
 	[CORE_HELPER_RINGBUF_DISCARD] = core_helper_ringbuf_discard,
 	[CORE_HELPER_RINGBUF_QUERY] = core_helper_ringbuf_query,
 	[CORE_HELPER_KTIME_GET_COARSE_NS] = core_helper_ktime_get_coarse_ns,
+	[CORE_HELPER_FOR_EACH_MAP_ELEM] = core_helper_engine_only,
 	[CORE_HELPER_LOOP] = core_helper_engine_only,
 	[CORE_HELPER_STRNCMP] = core_helper_strncmp,
 };

@@ -22,6 +22,8 @@
 
 #include <extbpf/extension.h>
 
+struct exec_map_walk;
+
 /* The ids offered here (Linux's). */
 enum core_helper_id {
 	CORE_HELPER_MAP_LOOKUP_ELEM = 1,
@@ -47,6 +49,7 @@ enum core_helper_id {
 	CORE_HELPER_RINGBUF_DISCARD = 133,
 	CORE_HELPER_RINGBUF_QUERY = 134,
 	CORE_HELPER_KTIME_GET_COARSE_NS = 160,
+	CORE_HELPER_FOR_EACH_MAP_ELEM = 164,
 	CORE_HELPER_LOOP = 181,
 	CORE_HELPER_STRNCMP = 182,
 };
@@ -57,11 +60,20 @@ const struct ebpf_helper_proto *core_global_helper_protos(size_t *count);
 const struct ebpf_helper_proto *core_global_helper_proto(uint32_t id);
 /*
  * The addresses, indexed by id, NULL where there is no helper; *count gets the highest id + 1.
- * The entries of CORE_HELPER_TAIL_CALL and CORE_HELPER_LOOP are placeholders that fail with
- * -EOPNOTSUPP: the engine performs tail calls itself (exec_helpers.tail_call) and calls
- * bpf_loop's callback itself (a function of the running program), and never calls them.
+ * The entries of CORE_HELPER_TAIL_CALL, CORE_HELPER_LOOP and CORE_HELPER_FOR_EACH_MAP_ELEM are
+ * placeholders that fail with -EOPNOTSUPP: the engine performs tail calls itself
+ * (exec_helpers.tail_call) and calls bpf_loop's and bpf_for_each_map_elem's callbacks itself
+ * (functions of the running program), and never calls them.
  */
 const ebpf_helper_fn *core_global_helper_table(uint32_t *count);
+/*
+ * bpf_for_each_map_elem's walk (exec_map_walk_fn), inside the program's RCU read-side critical
+ * section: the next element's value, its key copied into walk->key, or NULL when the walk is
+ * over. Each element's successor is found before its callback runs, so a callback deleting its
+ * own element does not disturb the walk. Concurrent updates may make it miss an element or see
+ * one twice (as Linux's walk may); it never takes more than max_entries steps.
+ */
+void *core_map_walk_next(struct exec_map_walk *walk);
 
 /* trace_printk's output limit, as Linux's (longer messages are truncated). */
 #define CORE_TRACE_PRINTK_MAX 1024
@@ -85,8 +97,7 @@ uint64_t core_helper_map_pop_elem(uint64_t map, uint64_t value, uint64_t r3, uin
 uint64_t core_helper_map_peek_elem(uint64_t map, uint64_t value, uint64_t r3, uint64_t r4,
 				   uint64_t r5);
 uint64_t core_helper_spin_lock(uint64_t lock, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);
-uint64_t core_helper_spin_unlock(uint64_t lock, uint64_t r2, uint64_t r3, uint64_t r4,
-				 uint64_t r5);
+uint64_t core_helper_spin_unlock(uint64_t lock, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);
 uint64_t core_helper_ringbuf_output(uint64_t map, uint64_t data, uint64_t size, uint64_t flags,
 				    uint64_t r5);
 uint64_t core_helper_ringbuf_reserve(uint64_t map, uint64_t size, uint64_t flags, uint64_t r4,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/helpers.h"
+#include "exec/exec.h"
 #include "maps/maps.h"
 
 #include <extbpf/extbpf.h>
@@ -120,4 +121,33 @@ uint64_t core_helper_ringbuf_query(uint64_t map, uint64_t flags, uint64_t r3, ui
 				   uint64_t r5)
 {
 	return map_ringbuf_query(reg_map(map), flags);
+}
+
+/* Where the walk stands: the next key is known, or the walk is over. */
+enum { WALK_START, WALK_NEXT, WALK_DONE };
+
+void *core_map_walk_next(struct exec_map_walk *walk)
+{
+	struct ebpf_map *map = walk->map;
+	const uint32_t key_size = map->attr.key_size;
+	void *value;
+
+	if (!map->ops->get_next_key || key_size > sizeof(walk->key))
+		return NULL;
+	while (walk->state != WALK_DONE && walk->steps < map->attr.max_entries) {
+		if (walk->state == WALK_START && map->ops->get_next_key(map, NULL, walk->next))
+			break;
+		walk->steps++;
+		memcpy(walk->key, walk->next, key_size);
+		walk->state =
+		    map->ops->get_next_key(map, walk->key, walk->next) ? WALK_DONE : WALK_NEXT;
+		/* Gone since it was found (deleted concurrently): on with its successor. */
+		value = map_lookup_prog(map, walk->key);
+		if (value) {
+			walk->visited++;
+			return value;
+		}
+	}
+	walk->state = WALK_DONE;
+	return NULL;
 }

@@ -293,6 +293,7 @@ static int prepare(struct ebpf_program *prog, enum ebpf_exec_mode mode, const st
 		.kfunc_count = prog->kfunc_count,
 		.ctx_calls = prog->ctx_calls,
 		.tail_call = core_tail_call,
+		.map_walk = core_map_walk_next,
 		.blind_constants = u->opts->blind_constants,
 	};
 	char err_msg[256] = "";

@@ -24,6 +24,29 @@ struct exec_program;
 typedef const struct exec_program *(*exec_tail_call_fn)(void *prog_array, uint32_t index);
 
 /*
+ * bpf_for_each_map_elem (Linux's helper 164): the engine calls the callback (a function of the
+ * running program) itself, once per element of a walk the core performs. The walk's state lives
+ * with the engine for the duration of the call: the engine sets map, fn and ctx and zeroes the
+ * rest, then calls exec_map_walk_fn until it returns NULL. Each call hands out one element: its
+ * value (returned) and a copy of its key in key[], the callback's to read until the next call.
+ */
+#define EXEC_HELPER_FOR_EACH_MAP_ELEM 164
+#define EXEC_MAP_WALK_KEY_MAX	      512 /* Linux's largest key, MAX_BPF_STACK */
+struct exec_map_walk {
+	/* Set by the engine; the offsets of these four are the JIT's (it reads them). */
+	void *map;
+	uint64_t fn;	  /* the callback: an address in the running program's code */
+	uint64_t ctx;	  /* its 4th argument */
+	uint64_t visited; /* elements handed out so far: the helper's result */
+	/* The walker's own (zero at the start). */
+	uint32_t steps;
+	uint32_t state;
+	uint64_t key[EXEC_MAP_WALK_KEY_MAX / 8];
+	uint64_t next[EXEC_MAP_WALK_KEY_MAX / 8];
+};
+typedef void *(*exec_map_walk_fn)(struct exec_map_walk *walk);
+
+/*
  * Everything a program can call, resolved once at prepare time. global[id] for ids below
  * global_count (Linux's ids), type[id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE] for the program
  * type's helpers. A NULL entry is an unknown helper (refused at prepare).
@@ -42,6 +65,8 @@ struct exec_helpers {
 	const bool *ctx_calls;
 	/* Tail calls (helper 12): the engine replaces the running program itself. */
 	exec_tail_call_fn tail_call;
+	/* bpf_for_each_map_elem's walk; NULL: the helper is unknown (refused at prepare). */
+	exec_map_walk_fn map_walk;
 	/* When set, helper EBPF_CONFORMANCE_UNWIND_HELPER has the conformance suite's semantics:
 	 * it returns its first argument and, when that is 0, ends the program with r0 = 0. */
 	bool conformance_unwind;

@@ -61,7 +61,8 @@ enum interp_call_kind {
 	INTERP_CALL_PLAIN,
 	INTERP_CALL_UNWIND,
 	INTERP_CALL_TAIL,
-	INTERP_CALL_LOOP, /* bpf_loop: the engine calls the callback itself */
+	INTERP_CALL_LOOP,     /* bpf_loop: the engine calls the callback itself */
+	INTERP_CALL_FOR_EACH, /* bpf_for_each_map_elem: likewise, through helpers->map_walk */
 };
 
 /* bpf_loop (Linux's helper 181): at most this many calls, else -E2BIG, as Linux. */

@@ -28,6 +28,8 @@ enum interp_call_kind interp_resolve_helper(const struct exec_helpers *helpers, 
 	/* The callback is a function of the running program: only the engine can call it. */
 	if (id == EXEC_HELPER_LOOP && *fn)
 		return INTERP_CALL_LOOP;
+	if (id == EXEC_HELPER_FOR_EACH_MAP_ELEM && *fn && helpers->map_walk)
+		return INTERP_CALL_FOR_EACH;
 	else if (id >= EBPF_PROGRAM_TYPE_HELPER_ID_BASE &&
 		 id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE < helpers->type_count && helpers->type)
 		*fn = helpers->type[id - EBPF_PROGRAM_TYPE_HELPER_ID_BASE];
@@ -230,6 +232,9 @@ static int interp_decode_call(struct exec_program *prog, size_t index, char *err
 	case INTERP_CALL_LOOP:
 		out->op = INTERP_OP_CALL_LOOP;
 		return 0;
+	case INTERP_CALL_FOR_EACH:
+		out->op = INTERP_OP_CALL_FOR_EACH;
+		return 0;
 	default:
 		return exec_error(err, err_size, -EINVAL, "insn %zu: unknown helper id %" PRIu32,
 				  index, (uint32_t)insn->imm);
@@ -427,7 +432,8 @@ typedef uint64_t __attribute__((aligned(1), may_alias)) interp_u64;
 #define INTERP_STACK_BYTES (EBPF_MAX_CALL_DEPTH * EBPF_STACK_SIZE)
 
 /* What a local call saves: where to return and the callee-saved registers r6-r9. A bpf_loop
- * call saves its loop too: the callback's exit comes back to it for the next index. */
+ * call saves its loop too: the callback's exit comes back to it for the next index; a
+ * bpf_for_each_map_elem call its walk, for the next element. */
 struct interp_frame {
 	const struct exec_program *prog; /* a tail call may have replaced the caller's program */
 	const struct interp_insn *ret;
@@ -435,6 +441,7 @@ struct interp_frame {
 	const struct interp_insn *loop_fn; /* NULL: a local call */
 	uint64_t loop_ctx;
 	uint32_t loop_index, loop_count;
+	struct exec_map_walk *walk; /* NULL: no bpf_for_each_map_elem */
 };
 
 /* The checked mode's state for one run. */
@@ -470,6 +477,17 @@ static bool interp_access_ok(const struct interp_check *chk, uintptr_t stack_top
 	}
 	return opts && opts->is_accessible &&
 	       opts->is_accessible(opts->is_accessible_arg, addr, size, write);
+}
+
+/* The key copies of the walks in progress (bpf_for_each_map_elem), which their callbacks read. */
+static bool interp_walk_key_ok(const struct interp_frame *frames, uint32_t depth, uint64_t addr,
+			       uint64_t size, bool write)
+{
+	for (uint32_t d = 0; d < depth && !write; d++)
+		if (frames[d].walk && interp_range_in(addr, size, (uintptr_t)frames[d].walk->key,
+						      sizeof(frames[d].walk->key)))
+			return true;
+	return false;
 }
 
 static bool interp_in_readonly_region(const struct interp_check *chk, uint64_t addr, uint64_t size)

@@ -129,6 +129,7 @@
 	VARIANT(CALL_UNWIND)                                                                       \
 	VARIANT(CALL_TAIL)                                                                         \
 	VARIANT(CALL_LOOP)                                                                         \
+	VARIANT(CALL_FOR_EACH)                                                                     \
 	PLAIN(EXIT, EBPF_OP_EXIT)
 
 #define INTERP_ENUM_PLAIN(name, code) INTERP_OP_##name,

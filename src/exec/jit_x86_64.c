@@ -1026,6 +1026,64 @@ static void emit_implicit_ctx(struct jit_state *s, size_t i)
 	emit_modrm_mem(s, R9, RUN_BASE, CTX_DISP);
 }
 
+/* The walk of bpf_for_each_map_elem lives under the frame during the call (rsp stays 16-byte
+ * aligned); the generated code reads these fields of it. */
+#define WALK_BYTES ((sizeof(struct exec_map_walk) + 15) & ~(size_t)15)
+_Static_assert(offsetof(struct exec_map_walk, map) == 0 &&
+		   offsetof(struct exec_map_walk, fn) == 8 &&
+		   offsetof(struct exec_map_walk, ctx) == 16 &&
+		   offsetof(struct exec_map_walk, visited) == 24 &&
+		   offsetof(struct exec_map_walk, steps) == 32 &&
+		   offsetof(struct exec_map_walk, key) == 40,
+	       "the JIT's view of struct exec_map_walk");
+
+/*
+ * bpf_for_each_map_elem(map, callback, ctx, flags): r1 rdi, r2 rsi, r3 rdx, r4 rcx. As bpf_loop,
+ * the loop runs here: the walker (a C function) hands out the next element's value (its key
+ * copied into the walk), the callback gets (map, &key, value, ctx) as a local call, and the
+ * walk ends when the walker returns NULL or the callback non-zero. r0 is the number of calls.
+ */
+static void emit_for_each_map_elem(struct jit_state *s)
+{
+	size_t to_einval, to_done[2], to_end, loop;
+
+	emit_alu_rr(s, 0x85, true, RCX, RCX); /* test rcx, rcx: flags must be 0 */
+	to_einval = emit_local_jcc(s, CC_NE);
+	emit_alu_ri(s, 5, true, RSP, (int32_t)WALK_BYTES);
+	emit_rsp_store(s, RDI, 0);
+	emit_rsp_store(s, RSI, 8);
+	emit_rsp_store(s, RDX, 16);
+	emit_alu_rr(s, 0x31, false, RAX, RAX);
+	emit_rsp_store(s, RAX, 24); /* visited */
+	emit_rsp_store(s, RAX, 32); /* steps, state */
+	loop = s->len;
+	emit_mov_rr(s, true, RDI, RSP);
+	emit_call_abs(s, (const void *)s->program->helpers.map_walk);
+	emit_alu_rr(s, 0x85, true, RAX, RAX);
+	to_done[0] = emit_local_jcc(s, CC_E);
+	emit_mov_rr(s, true, RDX, RAX);	       /* r3 = value */
+	emit_rsp_load(s, RDI, 0);	       /* r1 = map */
+	emit_rex(s, true, RSI, 0, RSP, false); /* lea rsi, [rsp + 40]: r2 = &key */
+	emit1(s, 0x8d);
+	emit_modrm_mem(s, RSI, RSP, 40);
+	emit_rsp_load(s, RCX, 16); /* r4 = ctx */
+	emit_alu_rr(s, 0x31, false, R8, R8);
+	emit1(s, 0xff); /* call [rsp + 8] */
+	emit_modrm_mem(s, 2, RSP, 8);
+	emit_alu_rr(s, 0x85, true, RAX, RAX);
+	to_done[1] = emit_local_jcc(s, CC_NE);
+	emit1(s, 0xe9); /* jmp loop (rel32, backwards) */
+	emit4(s, (uint32_t)((int64_t)loop - (int64_t)(s->len + 4)));
+	patch_local_jump(s, to_done[0]);
+	patch_local_jump(s, to_done[1]);
+	emit_rsp_load(s, RAX, 24);
+	emit_alu_ri(s, 0, true, RSP, (int32_t)WALK_BYTES);
+	to_end = emit_local_jcc(s, -1);
+	patch_local_jump(s, to_einval);
+	emit_mov_imm32(s, true, RAX, -EINVAL);
+	patch_local_jump(s, to_end);
+}
+
 static int emit_helper_call(struct jit_state *s, size_t i, int32_t id)
 {
 	ebpf_helper_fn fn = NULL;
@@ -1041,6 +1099,9 @@ static int emit_helper_call(struct jit_state *s, size_t i, int32_t id)
 		return 0;
 	case INTERP_CALL_LOOP:
 		emit_bpf_loop(s);
+		return 0;
+	case INTERP_CALL_FOR_EACH:
+		emit_for_each_map_elem(s);
 		return 0;
 	case INTERP_CALL_UNWIND: /* the conformance suite's helper: r0 = r1, and 0 ends it all */
 		emit_mov_rr(s, true, RAX, RDI);

@@ -39,7 +39,18 @@ struct native_env {
 	/* Appended (older images never read it): kfunc calls, kfunc[imm]. */
 	const ebpf_helper_fn *kfunc;
 	uint32_t kfunc_count;
+	/* Appended likewise: bpf_for_each_map_elem, its callback called from frame depth + 1
+	 * (prog_ctx: the program's context, handed down as every function gets it). */
+	uint64_t (*for_each)(const struct native_env *env, struct native_state *state,
+			     uint32_t depth, uint64_t map, uint64_t fn, uint64_t cb_ctx,
+			     uint64_t flags, uint64_t prog_ctx);
 };
+
+/* A translated function (the entry or a subprogram) called from another: r1-r5, the frame,
+ * the program's context (for helpers taking it implicitly). */
+typedef uint64_t (*native_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			      const struct native_env *env, struct native_state *state,
+			      uint32_t depth, uint64_t prog_ctx);
 
 /* Per invocation: shared by a program's frames and the programs it tail-calls. */
 struct native_state {

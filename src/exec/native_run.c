@@ -168,6 +168,32 @@ static int native_tail_call(const struct native_env *env, struct native_state *s
 	return 1;
 }
 
+/* bpf_for_each_map_elem from native code: the walk as the other engines run it (exec.h). */
+static uint64_t native_for_each(const struct native_env *env, struct native_state *state,
+				uint32_t depth, uint64_t map, uint64_t fn, uint64_t cb_ctx,
+				uint64_t flags, uint64_t prog_ctx)
+{
+	const struct exec_program *self = env->runtime;
+	struct exec_map_walk walk;
+	void *value;
+
+	if (flags)
+		return (uint64_t)(int64_t)-EINVAL;
+	if (!self->helpers.map_walk)
+		return (uint64_t)(int64_t)-EOPNOTSUPP;
+	memset(&walk, 0, offsetof(struct exec_map_walk, key));
+	walk.map = (void *)(uintptr_t)map;
+	while ((value = self->helpers.map_walk(&walk))) {
+		uint64_t ret =
+		    ((native_fn)(uintptr_t)fn)(map, (uintptr_t)walk.key, (uintptr_t)value, cb_ctx,
+					       0, env, state, depth + 1, prog_ctx);
+
+		if (ret || state->unwound)
+			break;
+	}
+	return walk.visited;
+}
+
 static uint64_t native_callx(const struct native_env *env, struct native_state *state, uint64_t id,
 			     uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
@@ -199,6 +225,7 @@ static void native_env_init(struct native_code *code, const struct exec_program 
 		.runtime = program,
 		.kfunc = program->helpers.kfunc,
 		.kfunc_count = program->helpers.kfunc_count,
+		.for_each = native_for_each,
 	};
 }
 

@@ -35,6 +35,8 @@ void native_write_prelude(FILE *out)
 	      "uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);\n"
 	      "\tconst void *runtime;\n"
 	      "\tconst ebpf_helper_fn *kfunc; uint32_t kfunc_count;\n"
+	      "\tuint64_t (*for_each)(const struct native_env *, struct native_state *, uint32_t, "
+	      "uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);\n"
 	      "};\n"
 	      "typedef uint64_t (*native_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, "
 	      "const struct native_env *, struct native_state *, uint32_t, uint64_t);\n"
@@ -378,6 +380,11 @@ static int emit_call(struct translation *t, const struct ebpf_inst *insn, size_t
 			"\t\ti_++; if (st->unwound) return 0; if (ret_) break; }\n"
 			"\tr0 = i_; } }\n",
 			EINVAL, EXEC_BPF_LOOP_MAX, E2BIG);
+	} else if (id == EXEC_HELPER_FOR_EACH_MAP_ELEM) {
+		/* bpf_for_each_map_elem: the runtime walks the map, calling the callback (a
+		 * function of this program) in the next frame. */
+		fprintf(o, "r0 = env->for_each(env, st, depth, r1, r2, r3, r4, ctx);\n"
+			   "if (st->unwound) return 0;\n");
 	} else if (id == 12) { /* bpf_tail_call: the target's result is this function's */
 		fprintf(o, "{ uint64_t ret; if (env->tail_call(env, st, depth, r1, r2, r3, &ret)) "
 			   "return ret; r0 = ret; }\n");

@@ -1057,6 +1057,13 @@ static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta
 	if (meta->map < 0)
 		return verr(env, idx, -EINVAL, "helper %s prototype: no map argument",
 			    proto_name(meta->proto));
+	/* Linux's helper returns -EINVAL for any other flags: a call that can only fail is a bug
+	 * in the program, named here rather than found at run time. */
+	if (regs[4].type == SCALAR && regs[4].umin > 0)
+		return verr_state(env, idx, -EACCES,
+				  "helper %s: flags (r4) must be 0, and are never 0 here (the "
+				  "call could only fail with -EINVAL)",
+				  proto_name(meta->proto));
 	map = &env->in->maps[meta->map];
 	if (!map_iterable(map))
 		return verr_state(env, idx, -EACCES,

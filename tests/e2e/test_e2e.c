@@ -10,6 +10,7 @@
  * tests' expectations); e2e_packet.bpf.c is a whole XDP-style parser.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -972,6 +973,146 @@ static void loop_callbacks(struct e2e *e)
 	ebpf_object_close(obj);
 }
 
+/* The maps e2e_for_each.bpf.c walks: u32 keys, u64 values (per-CPU: one slot per CPU). */
+static const char *const walked_maps[] = {
+	"array", "percpu_array", "hash", "percpu_hash", "lru_hash", "lru_percpu_hash",
+};
+
+/* Fills a walked map: every index of an array, ten scattered keys of a hash; per-CPU maps get
+ * the same value in every CPU's slot, so the sum does not depend on the running CPU. */
+static void fill_walked(struct e2e *e, struct ebpf_map *map, bool is_array, bool percpu)
+{
+	const uint32_t ncpus = percpu ? ebpf_num_possible_cpus() : 1;
+	uint64_t *slots = calloc(ncpus, sizeof(*slots));
+
+	assert_non_null(slots);
+	for (uint32_t i = 0; i < (is_array ? 16u : 10u); i++) {
+		const uint32_t key = is_array ? i : 1000 + 37 * i;
+
+		for (uint32_t c = 0; c < ncpus; c++)
+			slots[c] = 3ull * key + 1;
+		e2e_update(e, map, &key, slots);
+	}
+	free(slots);
+}
+
+/* What a walk stopping at stop_key must see, from the map's contents in its own order: the
+ * number of elements visited (the stopping one included) and the sum of their values. */
+static int64_t walk_expected(struct ebpf_map *map, bool percpu, uint32_t stop_key, uint64_t *sum)
+{
+	const uint32_t ncpus = percpu ? ebpf_num_possible_cpus() : 1;
+	uint64_t *slots = calloc(ncpus, sizeof(*slots));
+	uint32_t key, next;
+	int64_t visited = 0;
+	int err;
+
+	assert_non_null(slots);
+	*sum = 0;
+	for (err = ebpf_map_get_next_key(map, NULL, &next); !err;
+	     err = ebpf_map_get_next_key(map, &key, &next)) {
+		key = next;
+		assert_int_equal(ebpf_map_lookup_elem(map, &key, slots), 0);
+		*sum += slots[0];
+		visited++;
+		if (key == stop_key)
+			break;
+	}
+	free(slots);
+	return visited;
+}
+
+/* The key at position n of the map's walk order. */
+static uint32_t walk_key_at(struct ebpf_map *map, int n)
+{
+	uint32_t key = 0, next = 0;
+
+	assert_int_equal(ebpf_map_get_next_key(map, NULL, &next), 0);
+	for (int i = 0; i < n; i++) {
+		key = next;
+		assert_int_equal(ebpf_map_get_next_key(map, &key, &next), 0);
+	}
+	return next;
+}
+
+/*
+ * One run of walk_<map>: r0 (the calls) and walk_sum checked against walk_expected. A walk that
+ * stops inside the map depends on the map's order, which for LRU maps depends on the CPU each
+ * update ran on: those runs are checked in each engine but kept out of the transcripts.
+ */
+static void run_walk(struct e2e *e, const struct ebpf_object *obj, const char *name,
+		     struct ebpf_map *map, bool percpu, uint32_t stop_key, bool noted)
+{
+	char prog_name[64], what[96];
+	const uint32_t in[2] = { stop_key, 0 };
+	uint32_t out[2];
+	uint64_t want_sum, sum = 0;
+	int64_t want_calls = walk_expected(map, percpu, stop_key, &want_sum);
+	struct ebpf_program *prog;
+	struct ebpf_test_run_opts run = {
+		.sz = sizeof(run),
+		.data_in = in,
+		.data_size_in = sizeof(in),
+		.data_out = out,
+		.data_size_out = sizeof(out),
+		.repeat = 1,
+	};
+
+	snprintf(prog_name, sizeof(prog_name), "walk_%s", name);
+	prog = e2e_program(e, obj, prog_name);
+	snprintf(what, sizeof(what), "%s: calls (stop at key %u)", name, stop_key);
+	if (noted) {
+		e2e_expect(e, what, e2e_run(e, prog, in, sizeof(in), NULL, NULL), want_calls);
+	} else {
+		if (ebpf_program_test_run(prog, &run))
+			e2e_fail(e, "test run of '%s': %s", prog_name, ebpf_last_error());
+		if ((int32_t)run.retval != want_calls)
+			e2e_fail(e, "%s: %d, expected %" PRId64, what, (int32_t)run.retval,
+				 want_calls);
+	}
+	e2e_read_var(e, obj, "walk_sum", &sum, sizeof(sum));
+	snprintf(what, sizeof(what), "%s: sum (stop at key %u)", name, stop_key);
+	if (noted)
+		e2e_expect(e, what, (int64_t)sum, (int64_t)want_sum);
+	else if (sum != want_sum)
+		e2e_fail(e, "%s: %" PRIu64 ", expected %" PRIu64, what, sum, want_sum);
+}
+
+/* bpf_for_each_map_elem walks every map type Linux walks, in every engine: all of it, up to an
+ * element in the middle where the callback stops, nothing for flags other than 0 (-EINVAL); a
+ * callback deleting its own element still reaches every element. */
+static void for_each_callbacks(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "e2e_for_each.bpf.o", NULL);
+	const uint32_t bad_flags[2] = { ~0u, 1 };
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < sizeof(walked_maps) / sizeof(walked_maps[0]); i++) {
+		const char *name = walked_maps[i];
+		struct ebpf_map *map = e2e_map(e, obj, name);
+		const bool is_array = strstr(name, "array") != NULL;
+		const bool percpu = strstr(name, "percpu") != NULL;
+		char prog_name[64];
+
+		fill_walked(e, map, is_array, percpu);
+		run_walk(e, obj, name, map, percpu, ~0u, true);
+		run_walk(e, obj, name, map, percpu, walk_key_at(map, 3), false);
+		run_walk(e, obj, name, map, percpu, walk_key_at(map, 0), false);
+		snprintf(prog_name, sizeof(prog_name), "walk_%s", name);
+		e2e_expect(e, "calls (flags 1)",
+			   e2e_run(e, e2e_program(e, obj, prog_name), bad_flags, sizeof(bad_flags),
+				   NULL, NULL),
+			   -EINVAL);
+	}
+	e2e_expect(e, "drain: calls",
+		   e2e_run(e, e2e_program(e, obj, "drain_hash"), NULL, 0, NULL, NULL), 10);
+	e2e_read_var(e, obj, "walk_sum", &sum, sizeof(sum));
+	e2e_expect(e, "drain: callbacks counted", (int64_t)sum, 10);
+	e2e_expect(e, "drain: elements left",
+		   walk_expected(e2e_map(e, obj, "hash"), false, ~0u, &sum), 0);
+	run_walk(e, obj, "hash", e2e_map(e, obj, "hash"), false, ~0u, true);
+	ebpf_object_close(obj);
+}
+
 /* ---- the tests --------------------------------------------------------------------------- */
 
 #define DIFFERENTIAL(fn)                                                                           \
@@ -1000,6 +1141,7 @@ DIFFERENTIAL(sample_replace)
 DIFFERENTIAL(sample_count)
 DIFFERENTIAL(packet_filter)
 DIFFERENTIAL(loop_callbacks)
+DIFFERENTIAL(for_each_callbacks)
 
 static int teardown(void **state)
 {
@@ -1032,6 +1174,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_sample_count, teardown),
 		cmocka_unit_test_teardown(test_packet_filter, teardown),
 		cmocka_unit_test_teardown(test_loop_callbacks, teardown),
+		cmocka_unit_test_teardown(test_for_each_callbacks, teardown),
 		E2E_BAD_TESTS(teardown),
 	};
 

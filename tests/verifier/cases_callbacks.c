@@ -23,6 +23,12 @@
 	    EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),           \
 	    EBPF_HELPER_CALL(H_FOR_EACH), EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT()
 
+/* FOR_EACH_MAIN with flags other than 0 (Linux's helper returns -EINVAL for them). */
+#define FOR_EACH_FLAGS(map, flags)                                                                 \
+	EBPF_ST_MEM(DW, R10, -8, 0), EBPF_LD_MAP_IDX(R1, map), FUNC(R2, 7),                        \
+	    EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, flags),       \
+	    EBPF_HELPER_CALL(H_FOR_EACH), EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT()
+
 /* bpf_loop(4, callback at insn 9, the context, 0) with the context in r6. Insns 0-8. */
 #define CTX_LOOP_MAIN                                                                              \
 	EBPF_MOV64_REG(R6, R1), EBPF_MOV64_IMM(R1, 4), FUNC(R2, 6), EBPF_MOV64_REG(R3, R6),        \
@@ -207,4 +213,22 @@ DEFINE_CASES(
     BAD("loop_callback_uninit_until_called", VT_PLAIN, -EACCES, "uninitialised stack", RAND(R1),
 	EBPF_ALU64_IMM(AND, R1, 7), FUNC(R2, 7), EBPF_MOV64_REG(R3, R10),
 	EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP),
-	EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT(), EBPF_ST_MEM(DW, R2, 0, 0), RET0), );
+	EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT(), EBPF_ST_MEM(DW, R2, 0, 0), RET0),
+    BAD_AT("for_each_value_written_past_end", VT_PLAIN, 11, "map value", FOR_EACH_MAIN(MAP_HASH),
+	   EBPF_ST_MEM(W, R3, 14, 1), RET0),
+    /* Pointers handed to the callback must not outlive it in a map (a pointer leak). */
+    BAD_AT("for_each_key_stored_into_value", VT_PLAIN, 11, "leak", FOR_EACH_MAIN(MAP_HASH),
+	   EBPF_STX_MEM(DW, R3, R2, 0), RET0),
+    BAD_AT("for_each_value_stored_into_value", VT_PLAIN, 11, "leak", FOR_EACH_MAIN(MAP_HASH),
+	   EBPF_STX_MEM(DW, R3, R3, 8), RET0),
+    BAD_AT("for_each_key_updated_as_value", VT_PLAIN, 18, "spilled pointer",
+	   FOR_EACH_MAIN(MAP_HASH), EBPF_STX_MEM(DW, R10, R2, -16), EBPF_MOV64_REG(R3, R10),
+	   EBPF_ALU64_IMM(ADD, R3, -16), EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_REG(R2, R10),
+	   EBPF_ALU64_IMM(ADD, R2, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_UPDATE), RET0),
+    BAD_AT("for_each_callback_returns_unknown", VT_PLAIN, 12,
+	   "a callback must return 0 (go on) or 1", FOR_EACH_MAIN(MAP_HASH),
+	   EBPF_LDX_MEM(DW, R0, R3, 0), EBPF_EXIT()),
+    BAD_AT("for_each_flags_not_zero", VT_PLAIN, 8, "flags (r4) must be 0",
+	   FOR_EACH_FLAGS(MAP_HASH, 1), RET0),
+    BAD_AT("for_each_flags_negative", VT_PLAIN, 8, "flags (r4) must be 0",
+	   FOR_EACH_FLAGS(MAP_ARRAY, -1), RET0), );
