@@ -1079,12 +1079,13 @@ static void run_walk(struct e2e *e, const struct ebpf_object *obj, const char *n
 
 /* bpf_for_each_map_elem walks every map type Linux walks, in every engine: all of it, up to an
  * element in the middle where the callback stops, nothing for flags other than 0 (-EINVAL); a
- * callback deleting its own element still reaches every element. */
+ * callback may run a bpf_loop of its own; a callback deleting its own element still reaches
+ * every element. */
 static void for_each_callbacks(struct e2e *e)
 {
 	struct ebpf_object *obj = e2e_open(e, "e2e_for_each.bpf.o", NULL);
 	const uint32_t bad_flags[2] = { ~0u, 1 };
-	uint64_t sum = 0;
+	uint64_t sum = 0, want;
 
 	for (size_t i = 0; i < sizeof(walked_maps) / sizeof(walked_maps[0]); i++) {
 		const char *name = walked_maps[i];
@@ -1103,6 +1104,17 @@ static void for_each_callbacks(struct e2e *e)
 				   NULL, NULL),
 			   -EINVAL);
 	}
+	want = 0;
+	for (uint32_t key = 0; key < 16; key++) {
+		uint64_t value = 0;
+
+		assert_int_equal(ebpf_map_lookup_elem(e2e_map(e, obj, "array"), &key, &value), 0);
+		want += value % 5;
+	}
+	e2e_expect(e, "nested: calls",
+		   e2e_run(e, e2e_program(e, obj, "walk_nested"), NULL, 0, NULL, NULL), 16);
+	e2e_read_var(e, obj, "walk_sum", &sum, sizeof(sum));
+	e2e_expect(e, "nested: bpf_loop calls", (int64_t)sum, (int64_t)want);
 	e2e_expect(e, "drain: calls",
 		   e2e_run(e, e2e_program(e, obj, "drain_hash"), NULL, 0, NULL, NULL), 10);
 	e2e_read_var(e, obj, "walk_sum", &sum, sizeof(sum));

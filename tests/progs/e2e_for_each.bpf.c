@@ -2,8 +2,9 @@
 /*
  * bpf_for_each_map_elem as programs use it: one callback summing the values of every map type
  * Linux walks, stopping at the element whose key the input names, and one deleting every element
- * of a hash map as it goes. The input buffer holds {u32 stop_key, u32 flags}; the sum of the
- * values seen lands in walk_sum, the number of callback calls (the helper's result) in r0.
+ * of a hash map as it goes, and one running a bpf_loop inside its callback. The input buffer holds
+ * {u32 stop_key, u32 flags}; the sum of the values seen lands in walk_sum, the number of callback
+ * calls (the helper's result) in r0.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -77,6 +78,29 @@ int drain_hash(struct sample_ctx *ctx)
 {
 	__u64 count = 0;
 	long calls = bpf_for_each_map_elem(&hash, delete_value, &count, 0);
+
+	walk_sum = count;
+	return (int)calls;
+}
+
+/* A bpf_loop inside a walk's callback: value % 5 calls of count_one per element of array. */
+static long count_one(__u32 index, void *data)
+{
+	*(__u64 *)data += 1;
+	return 0;
+}
+
+static long loop_per_value(void *map, __u32 *key, __u64 *value, __u64 *count)
+{
+	bpf_loop(*value % 5, count_one, count, 0);
+	return 0;
+}
+
+SEC("sample_ext")
+int walk_nested(struct sample_ctx *ctx)
+{
+	__u64 count = 0;
+	long calls = bpf_for_each_map_elem(&array, loop_per_value, &count, 0);
 
 	walk_sum = count;
 	return (int)calls;
