@@ -15,6 +15,7 @@
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1125,6 +1126,66 @@ static void for_each_callbacks(struct e2e *e)
 	ebpf_object_close(obj);
 }
 
+/* A host thread inserting and deleting the keys of a walked hash map until told to stop. */
+struct churn {
+	struct ebpf_map *map;
+	atomic_bool stop;
+	int err;
+};
+
+static void *churn_hash(void *arg)
+{
+	struct churn *c = arg;
+
+	for (uint64_t round = 0; !atomic_load(&c->stop); round++) {
+		for (uint32_t i = 0; i < 10 && !c->err; i++) {
+			const uint32_t key = 1000 + 37 * i;
+			const uint64_t value = 3ull * key + 1;
+
+			if (round % 2 == 0)
+				c->err = ebpf_map_update_elem(c->map, &key, &value, EBPF_ANY);
+			else
+				c->err = ebpf_map_delete_elem(c->map, &key);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Walks under concurrent updates: while a host thread inserts and deletes every key of the hash
+ * map, each walk ends (within max_entries calls) and reads only live or RCU-protected elements
+ * (ASan's build of this test checks the memory; the values are the churn's, 3 * key + 1).
+ */
+static void for_each_concurrent(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "e2e_for_each.bpf.o", NULL);
+	struct ebpf_program *prog = e2e_program(e, obj, "walk_hash");
+	struct churn churn = { .map = e2e_map(e, obj, "hash") };
+	const uint32_t in[2] = { ~0u, 0 };
+	int bad_runs = 0;
+	pthread_t thread;
+
+	assert_int_equal(pthread_create(&thread, NULL, churn_hash, &churn), 0);
+	for (int run = 0; run < 2000; run++) {
+		struct ebpf_test_run_opts opts = {
+			.sz = sizeof(opts), .data_in = in, .data_size_in = sizeof(in), .repeat = 1
+		};
+		uint64_t sum = 0;
+
+		if (ebpf_program_test_run(prog, &opts) || opts.retval > 16)
+			bad_runs++;
+		e2e_read_var(e, obj, "walk_sum", &sum, sizeof(sum));
+		/* Every value is 3 * key + 1 with key 1000 + 37 * i: at least 3001 each. */
+		if (sum > 16 * (3ull * (1000 + 37 * 9) + 1) || (opts.retval && sum < 3001))
+			bad_runs++;
+	}
+	atomic_store(&churn.stop, true);
+	assert_int_equal(pthread_join(thread, NULL), 0);
+	e2e_expect(e, "churn errors", churn.err, 0);
+	e2e_expect(e, "walks out of bounds", bad_runs, 0);
+	ebpf_object_close(obj);
+}
+
 /* ---- the tests --------------------------------------------------------------------------- */
 
 #define DIFFERENTIAL(fn)                                                                           \
@@ -1154,6 +1215,7 @@ DIFFERENTIAL(sample_count)
 DIFFERENTIAL(packet_filter)
 DIFFERENTIAL(loop_callbacks)
 DIFFERENTIAL(for_each_callbacks)
+DIFFERENTIAL(for_each_concurrent)
 
 static int teardown(void **state)
 {
@@ -1187,6 +1249,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_packet_filter, teardown),
 		cmocka_unit_test_teardown(test_loop_callbacks, teardown),
 		cmocka_unit_test_teardown(test_for_each_callbacks, teardown),
+		cmocka_unit_test_teardown(test_for_each_concurrent, teardown),
 		E2E_BAD_TESTS(teardown),
 	};
 
