@@ -6,7 +6,7 @@
  *
  * Translation of Linux's argument kinds: ARG_PTR_TO_MEM | MEM_RDONLY is EBPF_ARG_PTR_TO_MEM,
  * ARG_PTR_TO_UNINIT_MEM is EBPF_ARG_PTR_TO_UNINIT_MEM, ARG_PTR_TO_MEM_OR_NULL (| PTR_MAYBE_NULL)
- * is EBPF_ARG_PTR_TO_MEM_OR_NULL and ARG_PTR_TO_CTX_OR_NULL is the stricter EBPF_ARG_PTR_TO_CTX.
+ * is EBPF_ARG_PTR_TO_MEM_OR_NULL and ARG_PTR_TO_CTX_OR_NULL is EBPF_ARG_PTR_TO_CTX_OR_NULL.
  * Helpers whose kinds have no equivalent here (sockets returned by bpf_sk_lookup_tcp, BTF
  * pointers, spin locks, dynptrs, callbacks) are not offered: a program calling one is refused as
  * calling an unknown helper.
@@ -207,7 +207,8 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	PROTO(LP_SKB_CGROUP_CLASSID, 151, "bpf_skb_cgroup_classid", R_CGROUP, 0, A_CTX),
 	PROTO(LP_SKB_ECN_SET_CE, 97, "bpf_skb_ecn_set_ce", R_SKB, 0, A_CTX),
 	PROTO(LP_SKB_SET_TSTAMP, 192, "bpf_skb_set_tstamp", R_SKB, 0, A_CTX, A_ANY, A_ANY),
-	PROTO(LP_GET_NETNS_COOKIE, 122, "bpf_get_netns_cookie", R_SOCK, 0, A_CTX),
+	PROTO(LP_GET_NETNS_COOKIE, 122, "bpf_get_netns_cookie", R_SOCK, 0,
+	      EBPF_ARG_PTR_TO_CTX_OR_NULL),
 
 	/* sockets, messages, light-weight tunnels */
 	PROTO(LP_SETSOCKOPT, 49, "bpf_setsockopt", R_SOCK, 0, A_CTX, A_ANY, A_ANY, A_MEM, A_SZ),

@@ -109,6 +109,9 @@ enum ebpf_arg_type {
 	/* The callback's context: any initialised scalar, or a pointer to the stack, a map value
 	 * or the context, handed to the callback unchanged (with its type). */
 	EBPF_ARG_PTR_TO_CALLBACK_CTX,
+	/* The program's context (unmodified) or NULL, as Linux's ARG_PTR_TO_CTX_OR_NULL
+	 * (bpf_get_netns_cookie); older cores refuse the unknown type. */
+	EBPF_ARG_PTR_TO_CTX_OR_NULL,
 };
 
 /* What a helper returns. */

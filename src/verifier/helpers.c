@@ -714,9 +714,16 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 			return 0;
 		return check_size_arg(env, idx, meta, arg, t == EBPF_ARG_CONST_SIZE_OR_ZERO, &size);
 	case EBPF_ARG_PTR_TO_CTX:
+	case EBPF_ARG_PTR_TO_CTX_OR_NULL:
+		if (t == EBPF_ARG_PTR_TO_CTX_OR_NULL && reg_is_null(reg))
+			return 0;
 		if (reg->type != PTR_TO_CTX || reg->off != 0)
-			return arg_err(env, idx, meta, arg,
-				       "expected the context, unmodified (r1 at entry)", NULL);
+			return arg_err(
+			    env, idx, meta, arg,
+			    t == EBPF_ARG_PTR_TO_CTX
+				? "expected the context, unmodified (r1 at entry)"
+				: "expected the context, unmodified (r1 at entry), or NULL",
+			    NULL);
 		return 0;
 	case EBPF_ARG_CONST_MAP_PTR:
 		if (reg->type != CONST_MAP_PTR)

@@ -214,8 +214,14 @@ void format_state(const struct venv *env, const struct vstate *st, char *buf, si
 		int b;
 
 		if (s->type[0] == STACK_SPILL) {
+			int sz = slot_spill_size(s);
+
 			reg_describe(env, &s->spilled, d, sizeof(d));
-			n += snprintf(buf + n, size - n, " fp%d=%s", off, d);
+			if (sz < 8)
+				n += snprintf(buf + n, size - n, " fp%d=%s(in %d bytes)", off, d,
+					      sz);
+			else
+				n += snprintf(buf + n, size - n, " fp%d=%s", off, d);
 			continue;
 		}
 		for (b = 0; b < 8 && s->type[b] == STACK_INVALID; b++)

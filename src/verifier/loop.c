@@ -633,14 +633,17 @@ static uint8_t spill_byte(const struct stack_slot *s, int b)
 static bool slot_join(const struct widen *w, struct stack_slot *out, const struct stack_slot *old,
 		      const struct stack_slot *cur)
 {
-	bool os = old->type[0] == STACK_SPILL, cs = cur->type[0] == STACK_SPILL;
+	int n = slot_spill_size(old);
+	bool os = n > 0, cs = cur->type[0] == STACK_SPILL;
 	struct stack_slot r;
 	int b;
 
-	if (os && cs) {
+	if (os && n == slot_spill_size(cur)) {
 		r = *cur;
 		if (!reg_join(w, &r.spilled, &old->spilled, &cur->spilled))
 			return false;
+		for (b = n; b < 8; b++)
+			r.type[b] = byte_join(old->type[b], cur->type[b]);
 		*out = r;
 		return true;
 	}

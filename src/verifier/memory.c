@@ -367,15 +367,53 @@ static struct stack_slot *stack_slot(struct frame *frame, int64_t off)
 	return &frame->stack[(off + EBPF_STACK_SIZE) / 8];
 }
 
-/* A store into part of a spill leaves scalar bytes behind (a pointer is destroyed). */
+/* A store into part of a spill leaves scalar bytes behind (a pointer is destroyed), zero where
+ * a spilled constant had zero bytes; the bytes beside a narrow spill keep what they held. */
 static void stack_unspill(struct frame *frame, int64_t off)
 {
 	struct stack_slot *slot = stack_slot(frame, off);
+	int n = slot_spill_size(slot), b;
+	bool known = reg_is_const(&slot->spilled);
 
-	if (slot->type[0] == STACK_SPILL) {
-		memset(slot->type, STACK_MISC, 8);
-		reg_mark_not_init(&slot->spilled);
-	}
+	if (!n)
+		return;
+	for (b = 0; b < n; b++)
+		slot->type[b] = known && !(uint8_t)(slot->spilled.var.value >> (8 * b))
+				    ? STACK_ZERO
+				    : STACK_MISC;
+	reg_mark_not_init(&slot->spilled);
+}
+
+/* A value no longer the same number as the loop counter it came from (loop.c). */
+static void untag_loop(struct reg *r)
+{
+	r->loop_id = 0;
+	r->loop_origin = 0;
+	r->loop_delta = 0;
+}
+
+/* The value a scalar stored in `size` bytes holds: its low bytes, zero-extended. A value that
+ * does not fit is another number, related to no register and no loop head. */
+static void reg_truncate(struct reg *r, int size)
+{
+	if (size == 8 || r->umax < (1ull << (size * 8)))
+		return;
+	if (size == 4)
+		reg_zext32(r);
+	else if (reg_is_const(r))
+		reg_mark_const(r, r->var.value & ((1ull << (size * 8)) - 1));
+	else
+		result_scalar(r, size, false);
+	r->id = 0;
+	untag_loop(r);
+}
+
+/* A load sign-extending a spilled value makes another number (see reg_truncate). */
+static void reg_fill_sext(struct reg *r, int size)
+{
+	reg_sext(r, size);
+	r->id = 0;
+	untag_loop(r);
 }
 
 /*
@@ -435,9 +473,28 @@ static int stack_write_fixed(struct venv *env, uint32_t idx, struct frame *frame
 		return err;
 	for (i = o; i < o + size; i++)
 		stack_unspill(frame, i);
+	/* A scalar stored narrow at a slot's start keeps its bounds for the fill (a 32-bit
+	 * counter kept in 4 bytes), as Linux's narrow spills; zero stays zero bytes. */
+	if (aligned && val->type == SCALAR && !reg_is_null(val)) {
+		slot->spilled = *val;
+		reg_truncate(&slot->spilled, size);
+		memset(slot->type, STACK_SPILL, (size_t)size);
+		return 0;
+	}
 	for (i = o; i < o + size; i++)
 		*stack_byte(frame, i) = reg_is_null(val) ? STACK_ZERO : STACK_MISC;
 	return 0;
+}
+
+/* Are the bytes [from, to) of the slot known zero? */
+static bool stack_zero_bytes(const struct stack_slot *slot, int from, int to)
+{
+	int b;
+
+	for (b = from; b < to; b++)
+		if (slot->type[b] != STACK_ZERO)
+			return false;
+	return true;
 }
 
 static int stack_read_fixed(struct venv *env, uint32_t idx, struct frame *frame, int64_t o,
@@ -445,10 +502,11 @@ static int stack_read_fixed(struct venv *env, uint32_t idx, struct frame *frame,
 {
 	struct stack_slot *slot = stack_slot(frame, o);
 	int64_t first = (o + EBPF_STACK_SIZE) % 8, i;
+	int n = slot_spill_size(slot);
 	bool zero = true;
 
-	if (slot->type[0] == STACK_SPILL) {
-		if (size == 8 && first == 0) {
+	if (n) {
+		if (size == 8 && n == 8 && first == 0) {
 			*out = slot->spilled;
 			return 0;
 		}
@@ -456,7 +514,16 @@ static int stack_read_fixed(struct venv *env, uint32_t idx, struct frame *frame,
 			return verr_state(env, idx, -EACCES,
 					  "partial read of a spilled pointer at fp%+lld size %d",
 					  (long long)o, size);
-		if (reg_is_const(&slot->spilled) && first + size <= 8) {
+		/* The spill's low bytes, or the spill and zero bytes above it: the value
+		 * stored (truncated), its bounds kept. */
+		if (first == 0 && (size <= n || stack_zero_bytes(slot, n, size))) {
+			*out = slot->spilled;
+			reg_truncate(out, size);
+			if (sext)
+				reg_fill_sext(out, size);
+			return 0;
+		}
+		if (reg_is_const(&slot->spilled) && first + size <= n) {
 			uint64_t v = slot->spilled.var.value >> (first * 8);
 
 			if (size < 8)
@@ -491,43 +558,56 @@ static int stack_read_fixed(struct venv *env, uint32_t idx, struct frame *frame,
 	return 0;
 }
 
-/* Variable-offset access: every byte that may be touched must already be initialised. */
-static int stack_access_var(struct venv *env, uint32_t idx, struct frame *frame, int64_t lo,
-			    int64_t hi, bool write, struct reg *out, int size, bool sext)
+/*
+ * Variable-offset write over [lo, hi): any byte may be written, so initialised ones become
+ * scalar bytes; an uninitialised one becomes initialised only when every offset the write may
+ * have covers it ([hi - size, lo + size)), else it stays unreadable. Linux (privileged) lets
+ * all of them become readable.
+ */
+static int stack_write_var(struct venv *env, uint32_t idx, struct frame *frame, int64_t lo,
+			   int64_t hi, int size)
 {
 	int64_t i;
 	int err;
 
-	if (write) {
-		err = stack_check_spill_overwrite(env, idx, frame, lo, hi, false,
-						  "variable-offset stack write");
-		if (err)
-			return err;
+	err = stack_check_spill_overwrite(env, idx, frame, lo, hi, false,
+					  "variable-offset stack write");
+	if (err)
+		return err;
+	for (i = lo; i < hi; i++)
+		stack_unspill(frame, i);
+	for (i = lo; i < hi; i++) {
+		uint8_t *t = stack_byte(frame, i);
+
+		if (*t != STACK_INVALID || (i >= hi - size && i < lo + size))
+			*t = STACK_MISC;
 	}
+	return 0;
+}
+
+/* Variable-offset read: every byte that may be touched must already be initialised. */
+static int stack_read_var(struct venv *env, uint32_t idx, struct frame *frame, int64_t lo,
+			  int64_t hi, struct reg *out, int size, bool sext)
+{
+	int64_t i;
+
 	for (i = lo; i < hi; i++) {
 		struct stack_slot *s = stack_slot(frame, i);
 		uint8_t t = *stack_byte(frame, i);
 
 		if (t == STACK_INVALID)
-			return verr_state(env, idx, -EACCES,
-					  "variable-offset stack %s touches uninitialised stack at "
-					  "fp%+lld (range fp%+lld..fp%+lld)",
-					  write ? "write" : "read", (long long)i, (long long)lo,
-					  (long long)hi);
-		if (t == STACK_SPILL && reg_is_pointer(&s->spilled) && !write)
+			return verr_state(
+			    env, idx, -EACCES,
+			    "variable-offset stack read touches uninitialised stack at "
+			    "fp%+lld (range fp%+lld..fp%+lld)",
+			    (long long)i, (long long)lo, (long long)hi);
+		if (t == STACK_SPILL && reg_is_pointer(&s->spilled))
 			return verr_state(env, idx, -EACCES,
 					  "variable-offset stack read may read part of a spilled "
 					  "pointer at fp%+lld",
 					  (long long)i);
 	}
-	if (write) {
-		for (i = lo; i < hi; i++)
-			stack_unspill(frame, i);
-		for (i = lo; i < hi; i++)
-			*stack_byte(frame, i) = STACK_MISC;
-	} else {
-		result_scalar(out, size, sext);
-	}
+	result_scalar(out, size, sext);
 	return 0;
 }
 
@@ -563,8 +643,10 @@ static int stack_access(struct venv *env, uint32_t idx, int regno, const struct 
 		return verr_state(env, idx, -EACCES,
 				  "spilling a pointer at a variable stack offset prohibited");
 	stack_update_depth(env, frame, lo);
+	if (!tnum_is_const(ptr->var) && write)
+		return stack_write_var(env, idx, frame, lo, hi, size);
 	if (!tnum_is_const(ptr->var))
-		return stack_access_var(env, idx, frame, lo, hi, write, out, size, sext);
+		return stack_read_var(env, idx, frame, lo, hi, out, size, sext);
 	if (write)
 		return stack_write_fixed(env, idx, frame, lo, size, val);
 	return stack_read_fixed(env, idx, frame, lo, size, out, sext);
@@ -727,7 +809,8 @@ int check_store(struct venv *env, uint32_t idx)
 					  insn->src_reg);
 		/* A spill and its register share an id, as copies do (bounds.c): a check on the
 		 * register bounds the spill too (a loop's counter kept on the stack). */
-		if (size == 8 && src->type == SCALAR && !reg_is_const(src) && !src->id &&
+		if (src->type == SCALAR && !reg_is_const(src) && !src->id &&
+		    (size == 8 || src->umax < (1ull << (size * 8))) &&
 		    cur_regs(env)[insn->dst_reg].type == PTR_TO_STACK)
 			src->id = ++env->id_gen;
 		val = *src;
@@ -759,6 +842,48 @@ static int check_atomic_alignment(struct venv *env, uint32_t idx, const struct r
 	    env, idx, -EACCES,
 	    "misaligned atomic access: offset %lld%s is not a multiple of its size %d",
 	    (long long)fixed, var_bits ? " plus a variable offset" : "", size);
+}
+
+/*
+ * What an atomic leaves in a stack slot whose old value `old` is a known constant: the stack
+ * is the program's own, nobody else writes it, so the operation is computed as the ALU would
+ * (an unknown scalar when an operand is not known).
+ */
+static void atomic_stack_value(const struct ebpf_inst *insn, const struct reg *old,
+			       const struct reg *src, const struct reg *r0, int size,
+			       struct reg *val)
+{
+	uint64_t mask = size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
+	uint64_t o = old->var.value & mask, v = src->var.value & mask;
+
+	reg_mark_unknown(val);
+	if (!reg_is_const(old) || !reg_is_const(src))
+		return;
+	switch (insn->imm & ~EBPF_ATOMIC_FETCH) {
+	case EBPF_ATOMIC_ADD:
+		v = (o + v) & mask;
+		break;
+	case EBPF_ATOMIC_OR:
+		v |= o;
+		break;
+	case EBPF_ATOMIC_AND:
+		v &= o;
+		break;
+	case EBPF_ATOMIC_XOR:
+		v ^= o;
+		break;
+	case EBPF_ATOMIC_XCHG & ~EBPF_ATOMIC_FETCH:
+		break;
+	case EBPF_ATOMIC_CMPXCHG & ~EBPF_ATOMIC_FETCH:
+		if (!reg_is_const(r0))
+			return;
+		if ((r0->var.value & mask) != o)
+			v = o;
+		break;
+	default:
+		return;
+	}
+	reg_mark_const(val, v);
 }
 
 /* Atomic read-modify-write: stack and map values only, scalar operands. */
@@ -810,11 +935,21 @@ int check_atomic(struct venv *env, uint32_t idx)
 	if (reg_is_pointer(&out))
 		return verr_state(env, idx, -EACCES,
 				  "atomic operation on a spilled pointer prohibited");
-	reg_mark_unknown(&val);
+	/* On the stack the old value is what the verifier tracked there (a spilled constant or
+	 * bounded scalar), related to no register any more; elsewhere memory may change under
+	 * the program (other CPUs on a map value). */
+	if (ptr->type == PTR_TO_STACK && tnum_is_const(ptr->var)) {
+		atomic_stack_value(insn, &out, src, &regs[0], size, &val);
+		reg_truncate(&out, size);
+		out.id = 0;
+		untag_loop(&out);
+	} else {
+		reg_mark_unknown(&val);
+		result_scalar(&out, size, false);
+	}
 	err = mem_access(env, idx, insn->dst_reg, insn->off, size, true, &val, NULL, false);
 	if (err)
 		return err;
-	result_scalar(&out, size, false);
 	if (insn->imm == EBPF_ATOMIC_CMPXCHG)
 		regs[0] = out;
 	else if (insn->imm & EBPF_ATOMIC_FETCH)

@@ -676,8 +676,8 @@ void state_widen(const struct vstate *old, struct vstate *cur)
 		for (i = 0; i < EBPF_NUM_REGS; i++)
 			widen_reg(&of->regs[i], &cf->regs[i]);
 		for (i = 0; i < STACK_SLOTS; i++)
-			if (of->stack[i].type[0] == STACK_SPILL &&
-			    cf->stack[i].type[0] == STACK_SPILL)
+			if (slot_spill_size(&of->stack[i]) &&
+			    slot_spill_size(&of->stack[i]) == slot_spill_size(&cf->stack[i]))
 				widen_reg(&of->stack[i].spilled, &cf->stack[i].spilled);
 	}
 }
@@ -748,13 +748,14 @@ static bool stacksafe(const struct frame *old, const struct frame *cur, struct i
 	for (s = 0; s < STACK_SLOTS; s++) {
 		const struct stack_slot *os = &old->stack[s], *cs = &cur->stack[s];
 
-		if (os->type[0] == STACK_SPILL) {
-			if (cs->type[0] != STACK_SPILL ||
+		int n = slot_spill_size(os);
+
+		if (n) {
+			if (slot_spill_size(cs) != n ||
 			    !regsafe(&os->spilled, &cs->spilled, idmap, exact))
 				return false;
-			continue;
 		}
-		for (b = 0; b < 8; b++) {
+		for (b = n; b < 8; b++) {
 			uint8_t o = os->type[b], c = cs->type[b];
 
 			if (exact && o != c)
@@ -874,11 +875,8 @@ static uint64_t hash_stack(uint64_t h, const struct frame *fr)
 		const struct stack_slot *slot = &fr->stack[s];
 		uint64_t types;
 
-		if (slot->type[0] == STACK_SPILL) {
-			h = mix(h, STACK_SPILL);
-			h = hash_reg(h, &slot->spilled);
-			continue;
-		}
+		if (slot->type[0] == STACK_SPILL)
+			h = hash_reg(mix(h, STACK_SPILL), &slot->spilled);
 		memcpy(&types, slot->type, sizeof(types));
 		if (types)
 			h = mix(h, types ^ (uint64_t)s << 56);

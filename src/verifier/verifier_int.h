@@ -112,13 +112,27 @@ enum slot_type {
 	STACK_INVALID = 0, /* never written: reading it is an error */
 	STACK_MISC,	   /* some scalar bytes */
 	STACK_ZERO,	   /* known zero */
-	STACK_SPILL,	   /* part of an 8-byte register spill, whose state is in spilled */
+	STACK_SPILL,	   /* part of a register spill, whose state is in spilled */
 };
 
 struct stack_slot {
 	struct reg spilled;
 	uint8_t type[8]; /* per byte, from the slot's lowest address */
 };
+
+/*
+ * Bytes of a slot's spill: 8 for a register spilled whole, 1, 2 or 4 for a scalar stored at the
+ * slot's start in that many bytes (spilled holds the value as stored: it fits in them, as
+ * Linux's narrow spills), 0 when the slot holds no spill.
+ */
+static inline int slot_spill_size(const struct stack_slot *s)
+{
+	int n = 0;
+
+	while (n < 8 && s->type[n] == STACK_SPILL)
+		n++;
+	return n;
+}
 
 struct frame {
 	struct reg regs[EBPF_NUM_REGS];

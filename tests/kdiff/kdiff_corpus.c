@@ -106,13 +106,14 @@ static void close_maps(struct corpus_run *r)
 
 /* ---- one case ----------------------------------------------------------------------------- */
 
-/* The corpus's own helpers (ids from 65536, and the test-only 250) have no kernel meaning. */
+/* The corpus's own helpers (ids from 65536, and the test-only 250 and 252) have no kernel
+ * meaning. */
 static bool calls_corpus_helper(const struct ebpf_inst *insns, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
 		if (insns[i].code == EBPF_OP_CALL && insns[i].src_reg == 0 &&
 		    ((uint32_t)insns[i].imm >= EBPF_PROGRAM_TYPE_HELPER_ID_BASE ||
-		     insns[i].imm == H_STACK_OR_NULL))
+		     insns[i].imm == H_STACK_OR_NULL || insns[i].imm == H_CTX_OR_NULL))
 			return true;
 	}
 	return false;

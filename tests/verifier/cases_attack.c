@@ -344,10 +344,14 @@ DEFINE_CASES(
     OOB("ldsx_byte_masked", "map value access out of bounds: offset 0..255 size 1 (variable",
 	EBPF_LD_MAP_VALUE(R2, MAP_DATA, 0), EBPF_LDX_MEMSX(B, R3, R2, 0),
 	EBPF_ALU64_IMM(AND, R3, 0xff)),
-    OOB("ldsx_stack_const", "map value access out of bounds: offset 62..317 size 1 (variable",
+    /* A narrow store of a constant is a narrow spill: its fill is that constant, sign-extended
+     * by ldsx (-128 + 100 is below the value, 128 + 100 would not be). */
+    OOB("ldsx_stack_const", "map value access out of bounds: offset -28 size 1",
 	EBPF_ST_MEM(B, R10, -8, 0x80), EBPF_LDX_MEMSX(B, R3, R10, -8),
-	EBPF_ALU64_IMM(ADD, R3, 190)),
-    OOB("ld_stack_const_b", "map value access out of bounds: offset 0..255 size 1 (variable",
+	EBPF_ALU64_IMM(ADD, R3, 100)),
+    IN("ldsx_stack_const_in", EBPF_ST_MEM(B, R10, -8, 0x80), EBPF_LDX_MEMSX(B, R3, R10, -8),
+       EBPF_ALU64_IMM(ADD, R3, 191)),
+    OOB("ld_stack_const_b", "map value access out of bounds: offset 64 size 1, map value",
 	EBPF_ST_MEM(W, R10, -8, 0x4000), EBPF_LDX_MEM(B, R3, R10, -7)),
     OOB("ld_spill_const_hi", "map value access out of bounds: offset 64 size 1, map value",
 	EBPF_LD_IMM64(R4, 0x4000000000ULL), EBPF_STX_MEM(DW, R10, R4, -8),

@@ -26,6 +26,8 @@
 /* r2 = data, r3 = data_end from the context saved in r9. */
 #define PKT_LOAD9		EBPF_LDX_MEM(W, R2, R9, 0), EBPF_LDX_MEM(W, R3, R9, 4)
 #define NEG			"may be negative"
+/* The stack slot's value is tracked through the atomic (issue 20): a constant past the end. */
+#define KNOWN_OOB		"map value access out of bounds: offset"
 #define UNBOUNDED		"variable offset is unbounded"
 #define PTR_RANGE		"pointer offset out of range"
 #define RAND_BYTE(reg)		RAND(reg), EBPF_ALU64_IMM(AND, reg, 0xff)
@@ -88,23 +90,23 @@ DEFINE_CASES(
       EBPF_ENDIAN(EBPF_TO_LE, R6, 16), PROBE(R6)),
     X("le32_unknown", UNBOUNDED, RAND(R6), EBPF_ENDIAN(EBPF_TO_LE, R6, 32), PROBE(R6)),
     /* ---- verifier_xadd / atomics: the stack slot changes under the verifier's feet ---- */
-    X("atomic_add_spilled_const", NEG, EBPF_ST_MEM(DW, R10, -8, 60), EBPF_MOV64_IMM(R1, 10),
+    X("atomic_add_spilled_const", KNOWN_OOB, EBPF_ST_MEM(DW, R10, -8, 60), EBPF_MOV64_IMM(R1, 10),
       ATOMIC(DW, EBPF_ATOMIC_ADD, R10, R1, -8), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)),
-    X("atomic_add32_spilled_const", NEG, EBPF_ST_MEM(DW, R10, -8, 60), EBPF_MOV64_IMM(R1, 10),
+    X("atomic_add32_spilled_const", KNOWN_OOB, EBPF_ST_MEM(DW, R10, -8, 60), EBPF_MOV64_IMM(R1, 10),
       ATOMIC(W, EBPF_ATOMIC_ADD, R10, R1, -8), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)),
-    X("atomic_or_spilled_const", NEG, EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R1, 0x40),
+    X("atomic_or_spilled_const", KNOWN_OOB, EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R1, 0x40),
       ATOMIC(DW, EBPF_ATOMIC_OR, R10, R1, -8), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)),
-    X("atomic_fetch_add_old_value", NEG, EBPF_ST_MEM(DW, R10, -8, 60), EBPF_MOV64_IMM(R1, 10),
+    X("atomic_fetch_add_old_value", KNOWN_OOB, EBPF_ST_MEM(DW, R10, -8, 60), EBPF_MOV64_IMM(R1, 10),
       ATOMIC(DW, EBPF_ATOMIC_ADD | EBPF_ATOMIC_FETCH, R10, R1, -8), EBPF_LDX_MEM(DW, R6, R10, -8),
       PROBE(R6)),
-    X("atomic_xchg_stack", NEG, EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R1, 100),
+    X("atomic_xchg_stack", KNOWN_OOB, EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R1, 100),
       ATOMIC(DW, EBPF_ATOMIC_XCHG, R10, R1, -8), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)),
-    X("atomic_xchg_result", NEG, EBPF_ST_MEM(DW, R10, -8, 100), EBPF_MOV64_IMM(R1, 0),
+    X("atomic_xchg_result", KNOWN_OOB, EBPF_ST_MEM(DW, R10, -8, 100), EBPF_MOV64_IMM(R1, 0),
       ATOMIC(DW, EBPF_ATOMIC_XCHG, R10, R1, -8), EBPF_MOV64_REG(R6, R1), PROBE(R6)),
-    X("atomic_cmpxchg_stack", NEG, EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R0, 0),
+    X("atomic_cmpxchg_stack", KNOWN_OOB, EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R0, 0),
       EBPF_MOV64_IMM(R1, 100), ATOMIC(DW, EBPF_ATOMIC_CMPXCHG, R10, R1, -8),
       EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)),
-    X("atomic_cmpxchg_r0", NEG, EBPF_ST_MEM(DW, R10, -8, 100), EBPF_MOV64_IMM(R0, 0),
+    X("atomic_cmpxchg_r0", KNOWN_OOB, EBPF_ST_MEM(DW, R10, -8, 100), EBPF_MOV64_IMM(R0, 0),
       EBPF_MOV64_IMM(R1, 1), ATOMIC(DW, EBPF_ATOMIC_CMPXCHG, R10, R1, -8), EBPF_MOV64_REG(R6, R0),
       PROBE(R6)),
     X("atomic_add_linked_spill", NEG, RAND(R7), EBPF_ALU64_IMM(AND, R7, 7),
@@ -224,8 +226,9 @@ DEFINE_CASES(
       EBPF_STX_MEM(DW, R10, R7, -8), EBPF_LDX_MEM(H, R6, R10, -6), PROBE(R6)),
     X("byte_store_into_spilled_const", NEG, EBPF_ST_MEM(DW, R10, -8, 0),
       EBPF_ST_MEM(B, R10, -1, 0x80), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)),
-    X("word_store_into_spilled_const", NEG, EBPF_ST_MEM(DW, R10, -8, 1), EBPF_MOV64_IMM(R7, 64),
-      EBPF_STX_MEM(W, R10, R7, -8), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)),
+    X("word_store_into_spilled_const", KNOWN_OOB, EBPF_ST_MEM(DW, R10, -8, 1),
+      EBPF_MOV64_IMM(R7, 64), EBPF_STX_MEM(W, R10, R7, -8), EBPF_LDX_MEM(DW, R6, R10, -8),
+      PROBE(R6)),
     X("helper_output_over_spilled_const", NEG, EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_REG(R1, R10),
       EBPF_ALU64_IMM(ADD, R1, -8), EBPF_MOV64_IMM(R2, 8), EBPF_MOV64_IMM(R3, 0),
       EBPF_HELPER_CALL(H_PROBE_READ_KERNEL), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)),

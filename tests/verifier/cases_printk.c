@@ -89,8 +89,8 @@ DEFINE_CASES(
 	"the %s string at r3 reaches uninitialised stack, a spilled pointer or the frame's top "
 	"before a NUL the verifier knows (at fp+0)",
 	STACK8(0x4141414141414141ull), FMT(FMT_S), R3_FP8, PRINTK_EXIT),
-    BAD("s_stack_unknown_bytes", VT_PLAIN, -EACCES, "(at fp-4)", EBPF_ST_MEM(W, R10, -8, 0x41),
-	FMT(FMT_S), R3_FP8, PRINTK_EXIT),
+    BAD("s_stack_unknown_bytes", VT_PLAIN, -EACCES, "(at fp-4)",
+	EBPF_ST_MEM(W, R10, -8, 0x41414141), FMT(FMT_S), R3_FP8, PRINTK_EXIT),
     BAD("s_stack_spilled_pointer", VT_LEAK, -EACCES, "(at fp-8)", EBPF_STX_MEM(DW, R10, R10, -8),
 	FMT(FMT_S), R3_FP8, PRINTK_EXIT),
     BAD("s_stack_variable_offset", VT_PLAIN, -EACCES, STRING_ARG, STACK8(0), RAND(R3),

@@ -87,6 +87,7 @@ enum {
 	H_LOOP = 181,
 	H_STACK_OR_NULL = 250, /* test-only: (stack or NULL) */
 	H_BAD_CALLBACK = 251,  /* test-only: a callback argument the verifier knows nothing of */
+	H_CTX_OR_NULL = 252,   /* test-only: (ctx or NULL) */
 	/* program-type helpers */
 	H_ADJUST_HEAD = 65536, /* VT_PKT: (ctx, anything), changes the packet */
 	H_VERIFY_ONLY = 65537, /* VT_PKT: verification only */

@@ -131,6 +131,7 @@ static const struct ebpf_helper_proto globals[] = {
 	P(H_LOOP, "loop", EBPF_RET_INTEGER, EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_FUNC,
 	  EBPF_ARG_PTR_TO_CALLBACK_CTX, EBPF_ARG_ANYTHING),
 	P(H_BAD_CALLBACK, "bad_callback", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_FUNC),
+	P(H_CTX_OR_NULL, "ctx_or_null", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_CTX_OR_NULL),
 };
 
 static const struct ebpf_helper_proto pkt_helpers[] = {

@@ -53,6 +53,9 @@ static const char *arg_name(enum ebpf_arg_type arg)
 		[EBPF_ARG_PTR_TO_SPIN_LOCK] = "spin_lock",
 		[EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL] = "map_value_or_null",
 		[EBPF_ARG_PTR_TO_BTF_ID_OR_NULL] = "btf_ptr_or_null",
+		[EBPF_ARG_PTR_TO_FUNC] = "func",
+		[EBPF_ARG_PTR_TO_CALLBACK_CTX] = "callback_ctx",
+		[EBPF_ARG_PTR_TO_CTX_OR_NULL] = "ctx_or_null",
 	};
 
 	if ((size_t)arg < sizeof(names) / sizeof(names[0]) && names[arg])
