@@ -73,6 +73,7 @@ void core_run_slot_claim(void)
 
 			if (slot_try(slot)) {
 				st->slot = slot;
+				st->claimed = true;
 				st->hint = slot + 1;
 				return;
 			}
@@ -83,6 +84,7 @@ void core_run_slot_claim(void)
 
 void core_run_slot_release(void)
 {
+	core_run_slot_state.claimed = false;
 	atomic_store_explicit(&slots[core_run_slot_state.slot].held, 0, memory_order_release);
 }
 
@@ -92,7 +94,7 @@ void core_run_slot_fork_child(void)
 	struct core_run_slot_state *st = &core_run_slot_state;
 
 	for (uint32_t i = 0; i < n; i++) {
-		if (!st->depth || i != st->slot)
+		if (!st->claimed || i != st->slot)
 			atomic_store_explicit(&slots[i].held, 0, memory_order_relaxed);
 	}
 }
