@@ -668,6 +668,27 @@ static int pointer_alu(struct venv *env, uint32_t idx, struct reg *dst, const st
 	return 0;
 }
 
+/*
+ * dst = dst - src of two packet pointers: a number. pkt_end - (data + off), in 64 bits, stays
+ * linked to data + off: a lower bound proven on it later proves the packet's bytes
+ * (prove_pkt_len). A fresh id names the value, so any change to it breaks the link.
+ */
+static void pkt_distance(struct venv *env, struct reg *dst, const struct reg *src, bool is64)
+{
+	bool link = is64 && dst->type == PTR_TO_PACKET_END && src->type == PTR_TO_PACKET &&
+		    src->id == 0 && src->off >= 0 && tnum_is_const(src->var) && src->var.value == 0;
+	int32_t off = src->off;
+
+	reg_mark_unknown(dst);
+	if (!is64)
+		reg_zext32(dst);
+	if (!link)
+		return;
+	dst->id = ++env->id_gen;
+	dst->pkt_len_id = dst->id;
+	dst->pkt_len_off = off;
+}
+
 static int alu_pointers(struct venv *env, uint32_t idx, struct reg *dst, struct reg *src, bool is64)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
@@ -687,9 +708,7 @@ static int alu_pointers(struct venv *env, uint32_t idx, struct reg *dst, struct 
 	 * subtraction at -mcpu=v3.
 	 */
 	if (op == EBPF_ALU_SUB && src_ptr && is_packet_family(dst) && is_packet_family(src)) {
-		reg_mark_unknown(dst);
-		if (!is64)
-			reg_zext32(dst);
+		pkt_distance(env, dst, src, is64);
 		return 0;
 	}
 	if (!is64)
@@ -1192,6 +1211,37 @@ static void find_good_pkt_pointers(struct vstate *st, const struct reg *ptr, boo
 	state_foreach_reg(st, mark_range, &m);
 }
 
+/*
+ * A scalar linked to data + off (pkt_distance) with a lower bound L proven on it:
+ * pkt_end - (data + off) >= L, so the bytes [data, data + off + L) exist. The signed bound
+ * holds for the distance as it is (it may be negative: off past the end); the unsigned one
+ * only when off is 0, where the distance is the packet's length and never negative.
+ */
+static void prove_pkt_len(struct vstate *st, const struct reg *reg)
+{
+	struct reg p;
+	int64_t low = reg->smin;
+
+	if (!reg_pkt_len_linked(reg))
+		return;
+	if (reg->pkt_len_off == 0 && reg->umin <= (uint64_t)INT64_MAX && (int64_t)reg->umin > low)
+		low = (int64_t)reg->umin;
+	if (low > MAX_PACKET_OFF - (int64_t)reg->pkt_len_off)
+		low = MAX_PACKET_OFF - (int64_t)reg->pkt_len_off; /* proving less is safe */
+	if (low <= 0)
+		return;
+	reg_mark_ptr(&p, PTR_TO_PACKET);
+	p.off = reg->pkt_len_off + (int32_t)low;
+	find_good_pkt_pointers(st, &p, false);
+}
+
+/* A check on a scalar: its copies, and the packet bytes it proves. */
+static void propagate_check(struct vstate *st, const struct reg *reg)
+{
+	propagate_scalar(st, reg);
+	prove_pkt_len(st, reg);
+}
+
 /* data as loaded from the context: no fixed or variable offset (Linux's
  * reg_is_init_pkt_pointer). */
 static bool pkt_pointer_unmoved(const struct reg *r)
@@ -1539,14 +1589,14 @@ int check_cond_jmp(struct venv *env, uint32_t idx, struct vstate **other)
 		else
 			fall_ok = refine_scalars(dst, fsrc, negate_op(op), false, jmp32);
 		if (taken_ok) {
-			propagate_scalar(o, odst);
+			propagate_check(o, odst);
 			if (src_x)
-				propagate_scalar(o, osrc);
+				propagate_check(o, osrc);
 		}
 		if (fall_ok) {
-			propagate_scalar(env->cur, dst);
+			propagate_check(env->cur, dst);
 			if (src_x)
-				propagate_scalar(env->cur, fsrc);
+				propagate_check(env->cur, fsrc);
 		}
 		if (!taken_ok) {
 			state_free(o);

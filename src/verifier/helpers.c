@@ -844,11 +844,19 @@ void invalidate_pointers_of(struct vstate *st, uint32_t id)
 	invalidate_regs(st, &w);
 }
 
+static void unlink_pkt_len(struct reg *reg, void *arg)
+{
+	(void)arg;
+	reg->pkt_len_id = 0;
+}
+
+/* The packet may have moved or changed its length: so have pkt_end - data's values. */
 void invalidate_packet_pointers(struct vstate *st)
 {
 	struct invalidate w = { .packet = true };
 
 	invalidate_regs(st, &w);
+	state_foreach_reg(st, unlink_pkt_len, NULL);
 }
 
 static void release_ref(struct vstate *st, uint32_t ref)

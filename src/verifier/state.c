@@ -201,6 +201,12 @@ bool reg_is_packet(const struct reg *reg)
 	return reg->type == PTR_TO_PACKET || reg->type == PTR_TO_PACKET_META;
 }
 
+/* Is the scalar still pkt_end - (data + pkt_len_off)? */
+bool reg_pkt_len_linked(const struct reg *reg)
+{
+	return reg->type == SCALAR && reg->pkt_len_id && reg->pkt_len_id == reg->id;
+}
+
 bool reg_is_null(const struct reg *reg)
 {
 	return reg_is_const(reg) && reg->var.value == 0;
@@ -715,6 +721,10 @@ static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *
 	      own_loop_tag(idmap, cur)))
 		return false;
 	if (exact ? !range_equal(old, cur) : !range_within(old, cur))
+		return false;
+	/* The old path may have proven packet bytes through the link: cur needs the same one. */
+	if (old->type == SCALAR && reg_pkt_len_linked(old) &&
+	    (!reg_pkt_len_linked(cur) || old->pkt_len_off != cur->pkt_len_off))
 		return false;
 	if (old->type == SCALAR)
 		return check_ids(idmap, old->id, cur->id);

@@ -102,6 +102,11 @@ struct reg {
 	int32_t s32_min, s32_max;
 	uint32_t u32_min, u32_max;
 	uint64_t loop_delta;
+	/* A scalar computed as pkt_end - (data + pkt_len_off), data the packet's start: a lower
+	 * bound proven on it proves that many bytes after data + pkt_len_off (bounds.c). Holds
+	 * while pkt_len_id == id (non-zero): any change to the value gives it another id. */
+	uint32_t pkt_len_id;
+	int32_t pkt_len_off;
 };
 
 /* The object of a map value or handle joined from different ones (loop.c): equal to none. */
@@ -337,6 +342,7 @@ void reg_mark_ptr(struct reg *reg, enum reg_type type);
 bool reg_is_pointer(const struct reg *reg);
 bool reg_is_const(const struct reg *reg);
 bool reg_is_packet(const struct reg *reg);
+bool reg_pkt_len_linked(const struct reg *reg);
 bool reg_is_null(const struct reg *reg);
 struct vstate *state_new(struct state_mem *mem);
 struct vstate *state_copy(const struct vstate *src);

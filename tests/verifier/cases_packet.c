@@ -12,6 +12,11 @@
 	PKT_CHECK(14, 3), EBPF_MOV64_REG(R5, R2), EBPF_ALU64_IMM(ADD, R5, off),                    \
 	    EBPF_JMP_REG(op, a, b, 2), RET0, EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT()
 
+/* r0 = data_end - (data + off), r2 = data, r3 = data_end. 6 insns. */
+#define PKT_LEN(off)                                                                               \
+	PKT_LOAD, EBPF_MOV64_REG(R4, R2), EBPF_ALU64_IMM(ADD, R4, off), EBPF_MOV64_REG(R0, R3),    \
+	    EBPF_ALU64_REG(SUB, R0, R4)
+
 DEFINE_CASES(
     packet,
     BAD_AT("no_check", VT_PKT, 1,
@@ -97,6 +102,49 @@ DEFINE_CASES(
        EBPF_HELPER_CALL(H_ADJUST_HEAD), EBPF_MOV64_REG(R1, R6), PKT_CHECK(14, 1), READ(13), RET0),
     OK("end_minus_data", VT_PKT, PKT_LOAD, EBPF_MOV64_REG(R0, R3), EBPF_ALU64_REG(SUB, R0, R2),
        EBPF_EXIT()),
+    /* The length as a number (issue 20): r0 = data_end - (data + off) stays linked to
+     * data + off, a lower bound proven on it proves the bytes; any change to it, a 32-bit
+     * view, another offset or a moved packet proves nothing. */
+    OK("len_jsge", VT_PKT, PKT_LEN(0), EBPF_JMP_IMM(JSGE, R0, 14, 2), RET0, READ(13), RET0),
+    OK("len_jge_fall", VT_PKT, PKT_LEN(0), EBPF_JMP_IMM(JLT, R0, 14, 1), READ(13), RET0),
+    OK("len_jgt", VT_PKT, PKT_LEN(0), EBPF_JMP_IMM(JGT, R0, 13, 2), RET0, READ(13), RET0),
+    OK("len_const_reg_swapped", VT_PKT, PKT_LEN(0), EBPF_MOV64_IMM(R5, 14),
+       EBPF_JMP_REG(JLE, R5, R0, 2), RET0, READ(13), RET0),
+    OK("len_copy_checked", VT_PKT, PKT_LEN(0), EBPF_MOV64_REG(R6, R0),
+       EBPF_JMP_IMM(JSLT, R6, 14, 1), READ(13), RET0),
+    OK("len_spilled_checked", VT_PKT, PKT_LEN(0), EBPF_STX_MEM(DW, R10, R0, -8),
+       EBPF_LDX_MEM(DW, R6, R10, -8), EBPF_JMP_IMM(JSLT, R6, 14, 1), READ(13), RET0),
+    OK("len_at_offset", VT_PKT, PKT_LEN(4), EBPF_JMP_IMM(JSLT, R0, 10, 1), READ(13), RET0),
+    BAD("len_one_short", VT_PKT, -EACCES, "offset 13 size 1, proven range 13", PKT_LEN(0),
+	EBPF_JMP_IMM(JSGE, R0, 13, 2), RET0, READ(13), RET0),
+    BAD("len_plus_one", VT_PKT, -EACCES, "proven range 0", PKT_LEN(0), EBPF_ALU64_IMM(ADD, R0, 1),
+	EBPF_JMP_IMM(JSGE, R0, 14, 2), RET0, READ(12), RET0),
+    BAD("len_shifted", VT_PKT, -EACCES, "proven range 0", PKT_LEN(0), EBPF_ALU64_IMM(LSH, R0, 1),
+	EBPF_JMP_IMM(JSGE, R0, 14, 2), RET0, READ(6), RET0),
+    BAD("len_alu32", VT_PKT, -EACCES, "proven range 0", PKT_LEN(0), EBPF_ALU32_IMM(ADD, R0, 0),
+	EBPF_JMP_IMM(JSGE, R0, 14, 2), RET0, READ(0), RET0),
+    BAD("len_jmp32", VT_PKT, -EACCES, "proven range 0", PKT_LEN(0), EBPF_JMP32_IMM(JSGE, R0, 14, 2),
+	RET0, READ(0), RET0),
+    BAD("len_narrow_fill", VT_PKT, -EACCES, "proven range 0", PKT_LEN(0),
+	EBPF_STX_MEM(DW, R10, R0, -8), EBPF_LDX_MEM(W, R6, R10, -8), EBPF_JMP_IMM(JSLT, R6, 14, 1),
+	READ(0), RET0),
+    /* data_end - (data + 4) >= 10 proves 14 bytes from data, not from data + 4. */
+    BAD("len_other_offset", VT_PKT, -EACCES, "offset 14 size 1, proven range 14", PKT_LEN(4),
+	EBPF_JMP_IMM(JSLT, R0, 10, 1), READ(14), RET0),
+    /* Past the end the distance is negative: unsigned, it is huge. */
+    BAD("len_offset_unsigned", VT_PKT, -EACCES, "proven range 0", PKT_LEN(4),
+	EBPF_JMP_IMM(JLT, R0, 10, 1), READ(0), RET0),
+    BAD("len_reversed", VT_PKT, -EACCES, "proven range 0", PKT_LOAD, EBPF_MOV64_REG(R0, R2),
+	EBPF_ALU64_REG(SUB, R0, R3), EBPF_JMP_IMM(JSLE, R0, -14, 2), RET0, READ(0), RET0),
+    BAD("len_after_adjust_head", VT_PKT, -EACCES, "proven range 0", EBPF_MOV64_REG(R6, R1),
+	PKT_LEN(0), EBPF_MOV64_REG(R7, R0), EBPF_MOV64_REG(R1, R6), EBPF_MOV64_IMM(R2, 0),
+	EBPF_HELPER_CALL(H_ADJUST_HEAD), EBPF_MOV64_REG(R1, R6), PKT_LOAD,
+	EBPF_JMP_IMM(JSLT, R7, 14, 1), READ(0), RET0),
+    /* A path whose r0 is a copy of another value (not the length) joins the linked one. */
+    BAD_AT("len_joined_unlinked", VT_PKT, 14, "proven range 0", PKT_LEN(0), EBPF_MOV64_REG(R5, R0),
+	   EBPF_ALU64_IMM(AND, R5, 1), EBPF_JMP_IMM(JNE, R5, 0, 1), EBPF_JMP_A(3),
+	   EBPF_MOV64_REG(R6, R0), EBPF_ALU64_IMM(ADD, R6, 0), EBPF_MOV64_REG(R0, R6),
+	   EBPF_JMP_IMM(JSLT, R0, 14, 1), READ(13), RET0),
     /* clang -mcpu=v3 computes ctx->data_end - ctx->data of __u32 fields in 32 bits. */
     OK("end_minus_data_32", VT_PKT, PKT_LOAD, EBPF_MOV64_REG(R0, R3), EBPF_ALU32_REG(SUB, R0, R2),
        EBPF_EXIT()),

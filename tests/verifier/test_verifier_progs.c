@@ -242,6 +242,24 @@ static void test_unsafe_twins(void **state)
 }
 
 /*
+ * The packet's length checked as a number, data_end - data >= 14 (issue 20): the scalar stays
+ * linked to data, so its bound proves the bytes, and only as many as it proves.
+ */
+static void test_pkt_len(void **state)
+{
+	static const struct expect ok[] = { { "eth_by_length", 0, NULL } };
+	static const struct expect bad[] = {
+		{ "length_one_short", -EACCES, "offset 13 size 1, proven range 13" },
+		{ "length_of_another_offset", -EACCES, "offset 4 size 1, proven range 4" },
+	};
+
+	check_object("pktlen_ok.bpf.o", ok, 1);
+	check_object("v3/pktlen_ok.bpf.o", ok, 1);
+	check_object("pktlen_bad.bpf.o", bad, sizeof(bad) / sizeof(bad[0]));
+	check_object("v3/pktlen_bad.bpf.o", bad, sizeof(bad) / sizeof(bad[0]));
+}
+
+/*
  * 32-bit counters and indexes (issue 20): at -mcpu=v3 clang counts and compares them in 32
  * bits, and only bounds of the low halves on their own prove the accesses.
  */
@@ -324,7 +342,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tests_progs),  cmocka_unit_test(test_typical_clang_output),
 		cmocka_unit_test(test_unsafe_twins), cmocka_unit_test(test_bounds32),
-		cmocka_unit_test(test_loops),
+		cmocka_unit_test(test_pkt_len),	     cmocka_unit_test(test_loops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
