@@ -167,6 +167,26 @@ extern const struct map_ops lpm_trie_map_ops;
 extern const struct map_ops queue_map_ops;
 extern const struct map_ops stack_map_ops;
 extern const struct map_ops ringbuf_map_ops;
+
+/* A ring buffer record's header, as Linux's: length with MAP_RB_BUSY/DISCARD_BIT, page offset. */
+struct map_rb_hdr {
+	_Atomic uint32_t len;
+	uint32_t pg_off;
+};
+
+/* What the consumer's walk (ringbuf.c) needs of a ring, private or shared. */
+struct map_rb_view {
+	uint8_t *data; /* mapped twice in a row */
+	uint64_t mask;
+	_Atomic uint64_t *consumer_pos;
+	_Atomic uint64_t *producer_pos;
+	/* At a busy record at pos: true when it was made passable (its writer died); may be NULL.
+	 */
+	bool (*unblock)(void *ctx, uint64_t pos);
+	void *ctx;
+};
+/* Calls fn for each committed record in order; returns how many, or fn's negative return. */
+int map_rb_consume(const struct map_rb_view *v, ebpf_ringbuf_sample_fn fn, void *arg);
 extern const struct map_ops perf_event_array_map_ops;
 extern const struct map_ops sk_storage_map_ops;
 extern const struct map_ops inode_storage_map_ops;
@@ -207,8 +227,10 @@ int map_copy_template(const struct map_attr *attr, struct map_attr *tmpl, const 
 struct map_waitq {
 	_Atomic uint32_t seq; /* the futex word */
 	atomic_uint waiters;
+	uint32_t shared; /* in a file other processes map: futex calls across processes */
 };
 void map_waitq_init(struct map_waitq *wq);
+void map_waitq_init_shared(struct map_waitq *wq);
 void map_waitq_wake(struct map_waitq *wq);
 /* Returns consume(arg) once non-zero, waiting up to timeout_ms (-1: no limit, 0: no wait) for a
  * wake-up while it is 0. */

@@ -17,13 +17,25 @@ void map_waitq_init(struct map_waitq *wq)
 {
 	atomic_init(&wq->seq, 0);
 	atomic_init(&wq->waiters, 0);
+	wq->shared = 0;
+}
+
+void map_waitq_init_shared(struct map_waitq *wq)
+{
+	map_waitq_init(wq);
+	wq->shared = 1;
+}
+
+static int waitq_op(const struct map_waitq *wq, int op)
+{
+	return wq->shared ? op : op | FUTEX_PRIVATE_FLAG;
 }
 
 void map_waitq_wake(struct map_waitq *wq)
 {
 	atomic_fetch_add(&wq->seq, 1);
 	if (atomic_load(&wq->waiters))
-		syscall(SYS_futex, &wq->seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+		syscall(SYS_futex, &wq->seq, waitq_op(wq, FUTEX_WAKE), INT_MAX, NULL, NULL, 0);
 }
 
 static int64_t now_ms(void)
@@ -40,8 +52,8 @@ static void waitq_sleep(struct map_waitq *wq, uint32_t seen, int64_t timeout_ms)
 	struct timespec ts = { .tv_sec = timeout_ms / 1000,
 			       .tv_nsec = (long)(timeout_ms % 1000) * 1000000 };
 
-	syscall(SYS_futex, &wq->seq, FUTEX_WAIT_PRIVATE, seen, timeout_ms < 0 ? NULL : &ts, NULL,
-		0);
+	syscall(SYS_futex, &wq->seq, waitq_op(wq, FUTEX_WAIT), seen, timeout_ms < 0 ? NULL : &ts,
+		NULL, 0);
 }
 
 int map_waitq_poll(struct map_waitq *wq, int timeout_ms, int (*consume)(void *arg), void *arg)

@@ -185,7 +185,7 @@ int map_create(const struct map_attr *attr, const struct map_object_ops *object_
 		if (!ops) {
 			*why = "this map type cannot be shared (shared maps: array, per-CPU array, "
 			       "hash, per-CPU hash, LRU hash, LRU per-CPU hash, LPM trie, queue, "
-			       "stack)";
+			       "stack, ringbuf)";
 			return core_error(-EOPNOTSUPP, "map '%s' (%s): %s", name,
 					  attr_type_label(attr), *why);
 		}

@@ -156,6 +156,9 @@ const struct map_ops *map_shm_ops(enum ebpf_map_type type);
 bool map_is_shared(const struct ebpf_map *map);
 int map_shm_open(const char *path, struct ebpf_map **map, const char **why);
 bool map_shm_is_pin(const char *path);
+/* A shared ring buffer's counts: reservations refused because the ring (or its table of
+ * in-flight reservations) was full, records of dead producers made DISCARD. */
+void map_shm_ringbuf_stats(struct ebpf_map *map, uint64_t *dropped, uint64_t *discarded);
 
 /*
  * A map without storage, for objects opened to verify only: its attributes, checked as

@@ -25,15 +25,12 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "maps/map_internal.h"
-
-struct rb_hdr {
-	_Atomic uint32_t len;
-	uint32_t pg_off;
-};
+#include "maps/shm.h"
 
 /* The first page of the mapping; the data follows at page_size. */
 struct rb_ring {
+	/* Never a shared map file's magic: how submit tells a private ring from a shared one. */
+	uint64_t magic;
 	atomic_uint refs; /* the map and the consumer */
 	atomic_bool has_consumer;
 	pthread_spinlock_t lock; /* producers' reservations */
@@ -45,13 +42,17 @@ struct rb_ring {
 	alignas(64) _Atomic uint64_t producer_pos;
 };
 
+#define RB_PRIVATE_MAGIC 0x676e6972666270ull /* "pbfring" */
+
 struct ringbuf_map {
 	struct ebpf_map map;
 	struct rb_ring *ring;
 };
 
 struct ebpf_ringbuf_consumer {
-	struct rb_ring *ring;
+	struct rb_ring *ring;	/* a private ring, or */
+	struct shm_map *shared; /* a shared one (shm_ringbuf.c) */
+	struct map_rb_view view;
 	ebpf_ringbuf_sample_fn fn;
 	void *arg;
 };
@@ -106,6 +107,7 @@ static int ring_create(size_t size, struct rb_ring **ringp)
 		munmap(ring, len);
 		return err;
 	}
+	ring->magic = RB_PRIVATE_MAGIC;
 	atomic_init(&ring->refs, 1);
 	atomic_init(&ring->has_consumer, false);
 	pthread_spin_init(&ring->lock, PTHREAD_PROCESS_PRIVATE);
@@ -182,11 +184,13 @@ const struct map_ops ringbuf_map_ops = {
 void *map_ringbuf_reserve(struct ebpf_map *map, uint64_t size, uint64_t flags)
 {
 	struct rb_ring *ring;
-	struct rb_hdr *hdr;
+	struct map_rb_hdr *hdr;
 	uint64_t len, cons, prod;
 
 	if (map->attr.type != EBPF_MAP_TYPE_RINGBUF || flags || size > UINT32_MAX / 4)
 		return NULL;
+	if (map_is_shared(map))
+		return shm_ringbuf_reserve(to_shm(map), size);
 	ring = to_ring(map);
 	len = map_round_up(size + MAP_RB_HDR_SIZE, 8);
 	if (len > ring->mask + 1)
@@ -198,7 +202,7 @@ void *map_ringbuf_reserve(struct ebpf_map *map, uint64_t size, uint64_t flags)
 		pthread_spin_unlock(&ring->lock);
 		return NULL;
 	}
-	hdr = (struct rb_hdr *)(ring_data(ring) + (prod & ring->mask));
+	hdr = (struct map_rb_hdr *)(ring_data(ring) + (prod & ring->mask));
 	hdr->pg_off = (uint32_t)(((uint8_t *)hdr - (uint8_t *)ring) / ring->page_size);
 	atomic_store_explicit(&hdr->len, (uint32_t)size | MAP_RB_BUSY_BIT, memory_order_relaxed);
 	/* Release: the consumer that sees the new position sees the busy header. */
@@ -209,14 +213,20 @@ void *map_ringbuf_reserve(struct ebpf_map *map, uint64_t size, uint64_t flags)
 
 static void ring_commit(void *data, uint64_t flags, bool discard)
 {
-	struct rb_hdr *hdr = (struct rb_hdr *)data - 1;
+	struct map_rb_hdr *hdr = (struct map_rb_hdr *)data - 1;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	/* pg_off counts whole pages from the ring to the page the header is in. */
 	struct rb_ring *ring = (struct rb_ring *)(((uintptr_t)hdr & ~(uintptr_t)(page - 1)) -
 						  (size_t)hdr->pg_off * page);
-	uint32_t len = atomic_load_explicit(&hdr->len, memory_order_relaxed) & ~MAP_RB_BUSY_BIT;
-	uint64_t rec_pos = (uint64_t)((uint8_t *)hdr - ring_data(ring));
+	uint32_t len;
+	uint64_t rec_pos;
 
+	if (shm_ringbuf_owns(ring)) {
+		shm_ringbuf_commit(ring, hdr, flags, discard);
+		return;
+	}
+	len = atomic_load_explicit(&hdr->len, memory_order_relaxed) & ~MAP_RB_BUSY_BIT;
+	rec_pos = (uint64_t)((uint8_t *)hdr - ring_data(ring));
 	if (discard)
 		len |= MAP_RB_DISCARD_BIT;
 	/* Sequentially consistent, as the consumer's check of waiters and headers. */
@@ -252,22 +262,40 @@ int map_ringbuf_output(struct ebpf_map *map, const void *data, uint64_t size, ui
 	return 0;
 }
 
-uint64_t map_ringbuf_query(struct ebpf_map *map, uint64_t flags)
+/* The view of a map's ring, private or shared, for the consumer and query. */
+static void ring_view(struct ebpf_map *map, struct map_rb_view *v)
 {
 	struct rb_ring *ring;
 
+	if (map_is_shared(map)) {
+		shm_ringbuf_view(to_shm(map), v);
+		return;
+	}
+	ring = to_ring(map);
+	*v = (struct map_rb_view){
+		.data = ring_data(ring),
+		.mask = ring->mask,
+		.consumer_pos = &ring->consumer_pos,
+		.producer_pos = &ring->producer_pos,
+	};
+}
+
+uint64_t map_ringbuf_query(struct ebpf_map *map, uint64_t flags)
+{
+	struct map_rb_view v;
+
 	if (map->attr.type != EBPF_MAP_TYPE_RINGBUF)
 		return 0;
-	ring = to_ring(map);
+	ring_view(map, &v);
 	switch (flags) {
 	case MAP_RB_AVAIL_DATA:
-		return atomic_load(&ring->producer_pos) - atomic_load(&ring->consumer_pos);
+		return atomic_load(v.producer_pos) - atomic_load(v.consumer_pos);
 	case MAP_RB_RING_SIZE:
-		return ring->mask + 1;
+		return v.mask + 1;
 	case MAP_RB_CONS_POS:
-		return atomic_load(&ring->consumer_pos);
+		return atomic_load(v.consumer_pos);
 	case MAP_RB_PROD_POS:
-		return atomic_load(&ring->producer_pos);
+		return atomic_load(v.producer_pos);
 	default:
 		return 0;
 	}
@@ -283,16 +311,28 @@ int map_ringbuf_consumer_create(struct ebpf_map *map, ebpf_ringbuf_sample_fn fn,
 
 	if (map->attr.type != EBPF_MAP_TYPE_RINGBUF || !fn)
 		return -EINVAL;
-	ring = to_ring(map);
-	if (atomic_exchange(&ring->has_consumer, true))
-		return -EBUSY;
 	consumer = calloc(1, sizeof(*consumer));
-	if (!consumer) {
-		atomic_store(&ring->has_consumer, false);
+	if (!consumer)
 		return -ENOMEM;
+	if (map_is_shared(map)) {
+		int err = shm_ringbuf_claim(to_shm(map));
+
+		if (err) {
+			free(consumer);
+			return err;
+		}
+		shm_get(to_shm(map));
+		consumer->shared = to_shm(map);
+	} else {
+		ring = to_ring(map);
+		if (atomic_exchange(&ring->has_consumer, true)) {
+			free(consumer);
+			return -EBUSY;
+		}
+		atomic_fetch_add(&ring->refs, 1);
+		consumer->ring = ring;
 	}
-	atomic_fetch_add(&ring->refs, 1);
-	consumer->ring = ring;
+	ring_view(map, &consumer->view);
 	consumer->fn = fn;
 	consumer->arg = arg;
 	*consumerp = consumer;
@@ -303,40 +343,52 @@ void map_ringbuf_consumer_destroy(struct ebpf_ringbuf_consumer *consumer)
 {
 	if (!consumer)
 		return;
-	atomic_store(&consumer->ring->has_consumer, false);
-	ring_put(consumer->ring);
+	if (consumer->shared) {
+		shm_ringbuf_release(consumer->shared);
+		shm_put(consumer->shared);
+	} else {
+		atomic_store(&consumer->ring->has_consumer, false);
+		ring_put(consumer->ring);
+	}
 	free(consumer);
 }
 
 /* As libbpf's ringbuf_process_ring: a record is consumed before its callback runs. */
-int map_ringbuf_consumer_consume(struct ebpf_ringbuf_consumer *consumer)
+int map_rb_consume(const struct map_rb_view *v, ebpf_ringbuf_sample_fn fn, void *arg)
 {
-	struct rb_ring *ring = consumer->ring;
-	uint64_t cons = atomic_load_explicit(&ring->consumer_pos, memory_order_relaxed);
-	uint64_t prod = atomic_load_explicit(&ring->producer_pos, memory_order_acquire);
+	uint64_t cons = atomic_load_explicit(v->consumer_pos, memory_order_relaxed);
+	uint64_t prod = atomic_load_explicit(v->producer_pos, memory_order_acquire);
 	int count = 0;
 
 	while (cons < prod) {
-		struct rb_hdr *hdr = (struct rb_hdr *)(ring_data(ring) + (cons & ring->mask));
+		struct map_rb_hdr *hdr = (struct map_rb_hdr *)(v->data + (cons & v->mask));
 		uint32_t len = atomic_load(&hdr->len);
 		int err;
 
-		if (len & MAP_RB_BUSY_BIT)
+		if (len & MAP_RB_BUSY_BIT) {
+			if (v->unblock && v->unblock(v->ctx, cons))
+				continue;
 			break;
+		}
 		cons += record_size(len);
 		if (!(len & MAP_RB_DISCARD_BIT)) {
-			err = consumer->fn(consumer->arg, hdr + 1, len & ~MAP_RB_DISCARD_BIT);
+			err = fn(arg, hdr + 1, len & ~MAP_RB_DISCARD_BIT);
 			if (err < 0) {
-				atomic_store(&ring->consumer_pos, cons);
+				atomic_store(v->consumer_pos, cons);
 				return err;
 			}
 			count++;
 		}
-		atomic_store(&ring->consumer_pos, cons);
+		atomic_store(v->consumer_pos, cons);
 		if (cons == prod)
-			prod = atomic_load_explicit(&ring->producer_pos, memory_order_acquire);
+			prod = atomic_load_explicit(v->producer_pos, memory_order_acquire);
 	}
 	return count;
+}
+
+int map_ringbuf_consumer_consume(struct ebpf_ringbuf_consumer *consumer)
+{
+	return map_rb_consume(&consumer->view, consumer->fn, consumer->arg);
 }
 
 static int consume_cb(void *consumer)
@@ -346,7 +398,10 @@ static int consume_cb(void *consumer)
 
 int map_ringbuf_consumer_poll(struct ebpf_ringbuf_consumer *consumer, int timeout_ms)
 {
-	return map_waitq_poll(&consumer->ring->wq, timeout_ms, consume_cb, consumer);
+	struct map_waitq *wq =
+	    consumer->shared ? shm_ringbuf_waitq(consumer->shared) : &consumer->ring->wq;
+
+	return map_waitq_poll(wq, timeout_ms, consume_cb, consumer);
 }
 
 /* ---- The public consumer ----------------------------------------------------------------- */

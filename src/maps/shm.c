@@ -18,9 +18,9 @@
 #include "maps/shm.h"
 
 static const struct shm_type *const shm_types[] = {
-	&shm_array_type,       &shm_percpu_array_type, &shm_hash_type,
-	&shm_percpu_hash_type, &shm_lru_hash_type,     &shm_lru_percpu_hash_type,
-	&shm_lpm_trie_type,    &shm_queue_type,	       &shm_stack_type,
+	&shm_array_type,    &shm_percpu_array_type,    &shm_hash_type,	   &shm_percpu_hash_type,
+	&shm_lru_hash_type, &shm_lru_percpu_hash_type, &shm_lpm_trie_type, &shm_queue_type,
+	&shm_stack_type,    &shm_ringbuf_type,
 };
 
 static const struct shm_type *shm_type_of(enum ebpf_map_type type)
@@ -98,6 +98,20 @@ static int shm_lock_init(pthread_mutex_t *lock)
 
 /* ---- Creation ---------------------------------------------------------------------------- */
 
+static int shm_mmap(const struct shm_type *t, struct shm_map *m, int fd, uint64_t size)
+{
+	void *p;
+
+	if (t->mmap)
+		return t->mmap(m, fd, size);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	m->base = p;
+	m->size = size;
+	return 0;
+}
+
 static void shm_set_view(struct shm_map *m)
 {
 	m->data = m->base + m->data_off;
@@ -166,17 +180,10 @@ static int shm_create_file(struct shm_map *m, const struct shm_type *t, const st
 		return -errno;
 	if (fchmod(fd, attr->pin_mode ? attr->pin_mode : 0600) || ftruncate(fd, (off_t)size))
 		err = -errno;
-	if (!err) {
-		void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-
-		if (p == MAP_FAILED)
-			err = -errno;
-		else
-			m->base = p;
-	}
+	if (!err)
+		err = shm_mmap(t, m, fd, size);
 	if (!err) {
 		m->hdr = (struct shm_header *)m->base;
-		m->size = size;
 		shm_header_init(m, attr, size);
 		err = shm_lock_init(&m->hdr->lock);
 	}
@@ -189,7 +196,7 @@ static int shm_create_file(struct shm_map *m, const struct shm_type *t, const st
 	unlink(tmp);
 	close(fd);
 	if (err && m->base)
-		munmap(m->base, size);
+		munmap(m->base, m->size);
 	return err;
 }
 
@@ -215,16 +222,27 @@ int shm_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **w
 		*why = create_reason(err);
 		return err;
 	}
+	atomic_init(&m->refs, 1);
 	*map = &m->map;
 	return 0;
 }
 
-void shm_free(struct ebpf_map *map)
+void shm_get(struct shm_map *m)
 {
-	struct shm_map *m = to_shm(map);
+	atomic_fetch_add(&m->refs, 1);
+}
 
+void shm_put(struct shm_map *m)
+{
+	if (atomic_fetch_sub(&m->refs, 1) != 1)
+		return;
 	munmap(m->base, m->size);
 	free(m);
+}
+
+void shm_free(struct ebpf_map *map)
+{
+	shm_put(to_shm(map));
 }
 
 /* ---- Opening ----------------------------------------------------------------------------- */
@@ -283,7 +301,6 @@ static int shm_map_file(int fd, struct shm_map *m, struct map_attr *attr, const 
 	struct stat st;
 	struct shm_header hdr;
 	uint64_t size;
-	void *p;
 	int err;
 
 	if (fstat(fd, &st))
@@ -307,12 +324,10 @@ static int shm_map_file(int fd, struct shm_map *m, struct map_attr *attr, const 
 		*why = "the pin file's layout does not match its attributes (corrupt)";
 		return -EINVAL;
 	}
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return -errno;
-	m->base = p;
-	m->hdr = p;
-	m->size = size;
+	err = shm_mmap(shm_type_of(attr->type), m, fd, size);
+	if (err)
+		return err;
+	m->hdr = (struct shm_header *)m->base;
 	shm_set_view(m);
 	return 0;
 }
@@ -346,6 +361,7 @@ int map_shm_open(const char *path, struct ebpf_map **map, const char **why)
 	/* Another process may write the mapping: bound the name it gives. */
 	snprintf(name, sizeof(name), "%.*s", MAP_NAME_MAX - 1, m->hdr->name);
 	attr.name = name;
+	atomic_init(&m->refs, 1);
 	map_init(&m->map, shm_type_of(attr.type)->ops, &attr, NULL);
 	*map = &m->map;
 	return 0;

@@ -74,6 +74,8 @@ struct shm_map {
 	uint8_t *data; /* base + data_off */
 	uint8_t *aux;  /* base + aux_off */
 	uint32_t seed;
+	/* The map and, for a ring buffer, its consumer: the last one unmaps the file. */
+	atomic_uint refs;
 };
 
 static inline struct shm_map *to_shm(struct ebpf_map *map)
@@ -91,6 +93,9 @@ struct shm_type {
 	void (*init)(struct shm_map *m);
 	/* Called with the lock taken from a dead owner: makes the state whole again. */
 	void (*recover)(struct shm_map *m);
+	/* Maps file_size bytes of fd, setting m->base and m->size (the mapping's length); NULL:
+	 * the whole file once. */
+	int (*mmap)(struct shm_map *m, int fd, uint64_t file_size);
 };
 
 extern const struct shm_type shm_array_type;
@@ -102,6 +107,7 @@ extern const struct shm_type shm_lru_percpu_hash_type;
 extern const struct shm_type shm_lpm_trie_type;
 extern const struct shm_type shm_queue_type;
 extern const struct shm_type shm_stack_type;
+extern const struct shm_type shm_ringbuf_type;
 
 /* Takes the writers' lock, repairing the state when its owner died holding it. */
 int shm_lock(struct shm_map *m);
@@ -110,5 +116,22 @@ void shm_unlock(struct shm_map *m);
 /* The shared alloc / free every shared type's map_ops use (attr->pin_path names the file). */
 int shm_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **why);
 void shm_free(struct ebpf_map *map);
+/* Another holder of m's mapping (a ring buffer's consumer); shm_put drops it. */
+void shm_get(struct shm_map *m);
+void shm_put(struct shm_map *m);
+
+/*
+ * The shared ring buffer (shm_ringbuf.c), reached from ringbuf.c's producer and consumer entry
+ * points when the map, or the ring a record belongs to, is shared.
+ */
+struct ebpf_ringbuf_consumer;
+bool shm_ringbuf_owns(const void *ring_base);
+void *shm_ringbuf_reserve(struct shm_map *m, uint64_t size);
+void shm_ringbuf_commit(void *ring_base, struct map_rb_hdr *hdr, uint64_t flags, bool discard);
+int shm_ringbuf_claim(struct shm_map *m);
+void shm_ringbuf_release(struct shm_map *m);
+/* The consumer's and query's view of the ring. */
+void shm_ringbuf_view(struct shm_map *m, struct map_rb_view *v);
+struct map_waitq *shm_ringbuf_waitq(struct shm_map *m);
 
 #endif /* EXTBPF_MAPS_SHM_H */
