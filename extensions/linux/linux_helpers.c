@@ -8,8 +8,8 @@
  * ARG_PTR_TO_UNINIT_MEM is EBPF_ARG_PTR_TO_UNINIT_MEM, ARG_PTR_TO_MEM_OR_NULL (| PTR_MAYBE_NULL)
  * is EBPF_ARG_PTR_TO_MEM_OR_NULL and ARG_PTR_TO_CTX_OR_NULL is EBPF_ARG_PTR_TO_CTX_OR_NULL.
  * Helpers whose kinds have no equivalent here (sockets returned by bpf_sk_lookup_tcp, BTF
- * pointers, spin locks, dynptrs, callbacks) are not offered: a program calling one is refused as
- * calling an unknown helper.
+ * pointers, dynptrs) are not offered: a program calling one is refused as calling an unknown
+ * helper. The bpf_timer_* helpers are (the verifier knows the timer field and its callback).
  *
  * Ids the core defines globally (map operations, tail calls, clocks, random numbers,
  * trace_printk, csum_diff, ring buffers, strtol, strncmp) are absent on purpose: the core refuses
@@ -34,6 +34,10 @@
 #define R_LWT	 "it needs the kernel's light-weight tunnels"
 #define R_STORE	 "its values belong to kernel objects (tasks, cgroups, inodes, sockets)"
 #define R_SEQ	 "it writes to the kernel's seq_file, which a reader of the iterator's file gets"
+#define R_TIMER                                                                                    \
+	"it arms a kernel timer (hrtimer) that fires the callback later; here a host thread "      \
+	"would "                                                                                   \
+	"have to fire it, and none does"
 
 #define A_ANY  EBPF_ARG_ANYTHING
 #define A_CTX  EBPF_ARG_PTR_TO_CTX
@@ -239,6 +243,16 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	PROTO(LP_LWT_SEG6_ADJUST_SRH, 75, "bpf_lwt_seg6_adjust_srh", R_LWT, PKT, A_CTX, A_ANY,
 	      A_ANY),
 	PROTO(LP_LWT_SEG6_ACTION, 76, "bpf_lwt_seg6_action", R_LWT, PKT, A_CTX, A_ANY, A_MEM, A_SZ),
+
+	/* timers in map values (Linux's bpf_base_func_proto): the verifier checks that the
+	 * timer is the value's struct bpf_timer, that _init names its map, and walks the
+	 * callback int cb(map, key, value) as one that returns 0 */
+	PROTO(LP_TIMER_INIT, 169, "bpf_timer_init", R_TIMER, 0, EBPF_ARG_PTR_TO_TIMER, A_MAP, A_ANY),
+	PROTO(LP_TIMER_SET_CALLBACK, 170, "bpf_timer_set_callback", R_TIMER, 0,
+	      EBPF_ARG_PTR_TO_TIMER, EBPF_ARG_PTR_TO_FUNC),
+	PROTO(LP_TIMER_START, 171, "bpf_timer_start", R_TIMER, 0, EBPF_ARG_PTR_TO_TIMER, A_ANY,
+	      A_ANY),
+	PROTO(LP_TIMER_CANCEL, 172, "bpf_timer_cancel", R_TIMER, 0, EBPF_ARG_PTR_TO_TIMER),
 };
 
 uint64_t linux_helper_unavailable(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)

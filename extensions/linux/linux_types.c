@@ -119,6 +119,11 @@ static const struct ebpf_context_range sock_ops_writable[] = {
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
+/* Linux's bpf_base_func_proto offers them to every type; kprobe, tracepoint, perf_event and
+ * raw_tracepoint programs cannot use a map holding a timer ("tracing progs cannot use
+ * bpf_timer yet"), so they are left out there. */
+#define TIMER_HELPERS LP_TIMER_INIT, LP_TIMER_SET_CALLBACK, LP_TIMER_START, LP_TIMER_CANCEL
+
 #define TRACING_HELPERS                                                                            \
 	LP_PROBE_READ, LP_PROBE_READ_STR, LP_PROBE_READ_USER, LP_PROBE_READ_KERNEL,                \
 	    LP_PROBE_READ_USER_STR, LP_PROBE_READ_KERNEL_STR, LP_PROBE_WRITE_USER,                 \
@@ -147,7 +152,7 @@ static const enum linux_proto_key tracepoint_helpers[] = {
 #define TRACING_TYPE_HELPERS                                                                       \
 	TRACING_HELPERS, LP_GET_FUNC_IP, LP_GET_ATTACH_COOKIE, LP_SK_STORAGE_GET_TRACING,          \
 	    LP_SK_STORAGE_DELETE_TRACING, LP_INODE_STORAGE_GET, LP_INODE_STORAGE_DELETE,           \
-	    LP_SKB_OUTPUT, LP_XDP_OUTPUT
+	    LP_SKB_OUTPUT, LP_XDP_OUTPUT, TIMER_HELPERS
 
 static const enum linux_proto_key tracing_helpers[] = { TRACING_TYPE_HELPERS };
 
@@ -172,7 +177,7 @@ static const enum linux_proto_key perf_event_helpers[] = {
 
 #define SK_FILTER_HELPERS                                                                          \
 	LP_SKB_LOAD_BYTES, LP_SKB_LOAD_BYTES_RELATIVE, LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,    \
-	    LP_PERF_EVENT_OUTPUT
+	    LP_PERF_EVENT_OUTPUT, TIMER_HELPERS
 
 static const enum linux_proto_key sk_filter_helpers[] = {
 	SK_FILTER_HELPERS,
@@ -223,11 +228,12 @@ static const enum linux_proto_key tc_helpers[] = {
 	LP_SKB_ANCESTOR_CGROUP_ID,
 	LP_SKB_ECN_SET_CE,
 	LP_SKB_SET_TSTAMP,
+	TIMER_HELPERS,
 };
 
 #define LWT_OUT_HELPERS                                                                            \
 	LP_SKB_LOAD_BYTES, LP_SKB_PULL_DATA, LP_GET_CGROUP_CLASSID, LP_GET_ROUTE_REALM,            \
-	    LP_GET_HASH_RECALC, LP_PERF_EVENT_OUTPUT, LP_SKB_UNDER_CGROUP
+	    LP_GET_HASH_RECALC, LP_PERF_EVENT_OUTPUT, LP_SKB_UNDER_CGROUP, TIMER_HELPERS
 
 static const enum linux_proto_key lwt_out_helpers[] = {
 	LWT_OUT_HELPERS,
@@ -255,13 +261,14 @@ static const enum linux_proto_key lwt_seg6local_helpers[] = {
 static const enum linux_proto_key sk_skb_helpers[] = {
 	LP_SKB_STORE_BYTES, LP_SKB_LOAD_BYTES,	 LP_SKB_PULL_DATA,     LP_SKB_CHANGE_TAIL,
 	LP_SKB_CHANGE_HEAD, LP_SKB_ADJUST_ROOM,	 LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,
-	LP_SK_REDIRECT_MAP, LP_SK_REDIRECT_HASH, LP_PERF_EVENT_OUTPUT,
+	LP_SK_REDIRECT_MAP, LP_SK_REDIRECT_HASH, LP_PERF_EVENT_OUTPUT, TIMER_HELPERS,
 };
 
 static const enum linux_proto_key sock_ops_helpers[] = {
 	LP_SETSOCKOPT,	     LP_GETSOCKOPT,	   LP_SOCK_OPS_CB_FLAGS_SET, LP_SOCK_MAP_UPDATE,
 	LP_SOCK_HASH_UPDATE, LP_GET_SOCKET_COOKIE, LP_PERF_EVENT_OUTPUT,     LP_GET_NETNS_COOKIE,
 	LP_LOAD_HDR_OPT,     LP_STORE_HDR_OPT,	   LP_RESERVE_HDR_OPT,	     LP_GET_LOCAL_STORAGE,
+	TIMER_HELPERS,
 };
 
 static const enum linux_proto_key sk_msg_helpers[] = {
@@ -279,12 +286,14 @@ static const enum linux_proto_key sk_msg_helpers[] = {
 	LP_GET_CURRENT_CGROUP_ID,
 	LP_GET_CURRENT_ANCESTOR_CGROUP_ID,
 	LP_GET_CGROUP_CLASSID_CURR,
+	TIMER_HELPERS,
 };
 
 #define SOCK_HELPERS                                                                               \
 	LP_GET_CURRENT_UID_GID, LP_GET_SOCKET_COOKIE, LP_GET_NETNS_COOKIE, LP_PERF_EVENT_OUTPUT,   \
 	    LP_GET_CURRENT_PID_TGID, LP_GET_CURRENT_COMM, LP_GET_CURRENT_CGROUP_ID,                \
-	    LP_GET_CURRENT_ANCESTOR_CGROUP_ID, LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE
+	    LP_GET_CURRENT_ANCESTOR_CGROUP_ID, LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE,   \
+	    TIMER_HELPERS
 
 static const enum linux_proto_key sock_helpers[] = {
 	SOCK_HELPERS,

@@ -112,6 +112,10 @@ enum ebpf_arg_type {
 	/* The program's context (unmodified) or NULL, as Linux's ARG_PTR_TO_CTX_OR_NULL
 	 * (bpf_get_netns_cookie); older cores refuse the unknown type. */
 	EBPF_ARG_PTR_TO_CTX_OR_NULL,
+	/* The struct bpf_timer of a map value, exactly (Linux's ARG_PTR_TO_TIMER): only the
+	 * bpf_timer_* helpers (Linux ids 169-172) may take one; older cores refuse the unknown
+	 * type. */
+	EBPF_ARG_PTR_TO_TIMER,
 };
 
 /* What a helper returns. */

@@ -170,6 +170,8 @@ void loader_size_maps(struct loader_object *object, uint32_t cpus, uint32_t page
 
 /* The map's struct bpf_spin_lock field, or NULL. */
 const struct verifier_field *loader_map_spin_lock(const struct loader_map *map);
+/* The map's struct bpf_timer field, or NULL. */
+const struct verifier_field *loader_map_timer(const struct loader_map *map);
 
 /* The sizes Linux refuses at map creation (a zero max_entries, key or value size), checked
  * once the host could set them: -EINVAL with a message naming the map. Call it after

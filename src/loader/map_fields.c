@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The special fields of a BTF map's value type, as Linux's btf_parse_fields finds them: a
- * struct bpf_spin_lock member (at most one, 4-byte aligned) and kernel pointers tagged __kptr or
+ * struct bpf_spin_lock member (at most one, 4-byte aligned), a struct bpf_timer (at most one,
+ * 8-byte aligned, in hash, LRU hash and array maps only) and kernel pointers tagged __kptr or
  * __kptr_untrusted (btf_type_tag("kptr"), "kptr_untrusted"; "kptr_ref" is the older spelling of
  * "kptr"). Nested structs and unions are searched too, their offsets added up; arrays of structs
  * holding such fields are refused, as Linux refuses more than one lock.
@@ -30,7 +31,7 @@ static int add_field(struct field_walk *w, enum verifier_field_kind kind, uint32
 	if (map->field_count == FIELDS_MAX)
 		return loader_err(w->ctx, -E2BIG,
 				  "map '%s': value type '%s' has more than %d special fields "
-				  "(spin locks, kptrs)",
+				  "(spin locks, timers, kptrs)",
 				  map->name, w->value_type, FIELDS_MAX);
 	if (!map->fields) {
 		map->fields = calloc(FIELDS_MAX, sizeof(*map->fields));
@@ -48,21 +49,38 @@ static int add_field(struct field_walk *w, enum verifier_field_kind kind, uint32
 	return 0;
 }
 
-static int add_spin_lock(struct field_walk *w, uint32_t off)
+/* A struct bpf_spin_lock or struct bpf_timer: one per value, aligned to `align`. */
+static int add_single(struct field_walk *w, enum verifier_field_kind kind, const char *name,
+		      uint32_t off, uint32_t size, uint32_t align)
 {
 	for (uint32_t i = 0; i < w->map->field_count; i++) {
-		if (w->map->fields[i].kind == VERIFIER_FIELD_SPIN_LOCK)
+		if (w->map->fields[i].kind == kind)
 			return loader_err(w->ctx, -EINVAL,
-					  "map '%s': value type '%s' has more than one struct "
-					  "bpf_spin_lock (at offsets %u and %u; Linux allows one)",
-					  w->map->name, w->value_type, w->map->fields[i].off, off);
+					  "map '%s': value type '%s' has more than one struct %s "
+					  "(at offsets %u and %u; Linux allows one)",
+					  w->map->name, w->value_type, name, w->map->fields[i].off,
+					  off);
 	}
-	if (off % 4)
+	if (off % align)
 		return loader_err(w->ctx, -EINVAL,
-				  "map '%s': struct bpf_spin_lock at offset %u of value type '%s' "
-				  "is not 4-byte aligned",
-				  w->map->name, off, w->value_type);
-	return add_field(w, VERIFIER_FIELD_SPIN_LOCK, off, 4, NULL);
+				  "map '%s': struct %s at offset %u of value type '%s' is not "
+				  "%u-byte aligned",
+				  w->map->name, name, off, w->value_type, align);
+	return add_field(w, kind, off, size, NULL);
+}
+
+/* Linux's map_check_btf: a timer lives in the values of these maps only. */
+static int check_timer_map(struct loader_ctx *ctx, const struct loader_map *map, const char *type)
+{
+	const struct verifier_field *timer = loader_map_timer(map);
+
+	if (!timer || map->type == EBPF_MAP_TYPE_HASH || map->type == EBPF_MAP_TYPE_LRU_HASH ||
+	    map->type == EBPF_MAP_TYPE_ARRAY)
+		return 0;
+	return loader_err(ctx, -EINVAL,
+			  "map '%s': value type '%s' holds a struct bpf_timer (offset %u), which "
+			  "only hash, LRU hash and array maps may hold, as on Linux",
+			  map->name, type, timer->off);
 }
 
 /* The kptr kind a pointer's type tags give it, 0 for a plain pointer; *target gets the struct. */
@@ -146,7 +164,7 @@ static int walk_array(struct field_walk *w, const struct btf_type *t, uint32_t o
 		return err;
 	return loader_err(w->ctx, -EINVAL,
 			  "map '%s': value type '%s' has an array of %u elements holding a spin "
-			  "lock or kptr at offset %u (not supported, as on Linux)",
+			  "lock, timer or kptr at offset %u (not supported, as on Linux)",
 			  w->map->name, w->value_type, arr->nelems, w->map->fields[before].off);
 }
 
@@ -164,7 +182,9 @@ static int walk_type(struct field_walk *w, uint32_t type_id, uint32_t off, int d
 	case BTF_KIND_STRUCT:
 		name = loader_btf_str(&w->ctx->btf, t->name_off);
 		if (name && !strcmp(name, "bpf_spin_lock"))
-			return add_spin_lock(w, off);
+			return add_single(w, VERIFIER_FIELD_SPIN_LOCK, name, off, 4, 4);
+		if (name && !strcmp(name, "bpf_timer"))
+			return add_single(w, VERIFIER_FIELD_TIMER, name, off, 16, 8);
 		return walk_members(w, t, off, depth);
 	case BTF_KIND_UNION:
 		return walk_members(w, t, off, depth);
@@ -201,14 +221,25 @@ int loader_map_fields(struct loader_ctx *ctx, int index, uint32_t value_type_id)
 		return err;
 	if (map->field_count > 1)
 		qsort(map->fields, map->field_count, sizeof(*map->fields), cmp_field);
-	return 0;
+	return check_timer_map(ctx, map, type);
+}
+
+static const struct verifier_field *map_field(const struct loader_map *map,
+					      enum verifier_field_kind kind)
+{
+	for (uint32_t i = 0; i < map->field_count; i++) {
+		if (map->fields[i].kind == kind)
+			return &map->fields[i];
+	}
+	return NULL;
 }
 
 const struct verifier_field *loader_map_spin_lock(const struct loader_map *map)
 {
-	for (uint32_t i = 0; i < map->field_count; i++) {
-		if (map->fields[i].kind == VERIFIER_FIELD_SPIN_LOCK)
-			return &map->fields[i];
-	}
-	return NULL;
+	return map_field(map, VERIFIER_FIELD_SPIN_LOCK);
+}
+
+const struct verifier_field *loader_map_timer(const struct loader_map *map)
+{
+	return map_field(map, VERIFIER_FIELD_TIMER);
 }

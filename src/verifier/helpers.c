@@ -39,6 +39,7 @@ struct call_meta {
 	uint32_t map_obj; /* the map argument's object (an inner map), 0 */
 	int lock_map;	  /* the spin lock argument's map and value id */
 	uint32_t lock_id;
+	int timer_map;	  /* the map of the timer argument's value, -1 */
 	uint32_t release; /* reference released by the call */
 	struct {
 		int regno;
@@ -488,7 +489,7 @@ static int check_printk_call(struct venv *env, uint32_t idx)
 	return 0;
 }
 
-/* ---- special fields of map values: bpf_spin_lock ------------------------------------------ */
+/* ---- special fields of map values: bpf_spin_lock, bpf_timer ------------------------------- */
 
 const char *map_field_name(enum verifier_field_kind kind)
 {
@@ -499,6 +500,8 @@ const char *map_field_name(enum verifier_field_kind kind)
 		return "__kptr_untrusted pointer";
 	case VERIFIER_FIELD_KPTR_REF:
 		return "__kptr pointer";
+	case VERIFIER_FIELD_TIMER:
+		return "struct bpf_timer";
 	default:
 		return "special field";
 	}
@@ -516,10 +519,11 @@ const struct verifier_field *map_field_overlap(const struct verifier_map *map, i
 	return NULL;
 }
 
-static const struct verifier_field *map_spin_lock_field(const struct verifier_map *map)
+static const struct verifier_field *map_field_of(const struct verifier_map *map,
+						 enum verifier_field_kind kind)
 {
 	for (uint32_t i = 0; i < map->field_count; i++) {
-		if (map->fields[i].kind == VERIFIER_FIELD_SPIN_LOCK)
+		if (map->fields[i].kind == kind)
 			return &map->fields[i];
 	}
 	return NULL;
@@ -527,7 +531,7 @@ static const struct verifier_field *map_spin_lock_field(const struct verifier_ma
 
 bool map_has_spin_lock(const struct verifier_map *map)
 {
-	return map_spin_lock_field(map) != NULL;
+	return map_field_of(map, VERIFIER_FIELD_SPIN_LOCK) != NULL;
 }
 
 /*
@@ -569,48 +573,98 @@ int check_no_lock_held(struct venv *env, uint32_t idx, const char *what)
 			  what, env->cur->lock_insn);
 }
 
-/* As Linux's process_spin_lock: exactly the value's lock, at a constant offset. */
-static int check_spin_lock_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+/*
+ * As Linux's process_spin_lock and process_timer_func: a pointer to exactly the value's field
+ * of that kind, at a constant offset. `what` is the field's short name in messages.
+ */
+static int check_field_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg,
+			   enum verifier_field_kind kind, const char *what)
 {
 	const struct reg *reg = &cur_regs(env)[arg + 1];
-	const struct verifier_field *lock;
+	const char *field = map_field_name(kind);
+	const struct verifier_field *f;
 	const struct verifier_map *map;
 	char detail[160];
 	int64_t off;
+
+	if (reg->type != PTR_TO_MAP_VALUE) {
+		snprintf(detail, sizeof(detail), "expected a pointer to the %s of a map value",
+			 field);
+		return arg_err(env, idx, meta, arg, detail,
+			       reg->type == PTR_TO_MAP_VALUE_OR_NULL ? "; null-check it first"
+								     : NULL);
+	}
+	map = &env->in->maps[reg->map];
+	f = map_field_of(map, kind);
+	if (!f) {
+		snprintf(detail, sizeof(detail),
+			 "expected a %s, but map '%s' holds none (its value's BTF names no %s)",
+			 what, map->name, field);
+		return arg_err(env, idx, meta, arg, detail, NULL);
+	}
+	if (!tnum_is_const(reg->var)) {
+		snprintf(detail, sizeof(detail), "the %s must be at a constant offset", field);
+		return arg_err(env, idx, meta, arg, detail, NULL);
+	}
+	off = (int64_t)reg->off + (int64_t)reg->var.value;
+	if (off != (int64_t)f->off) {
+		snprintf(detail, sizeof(detail),
+			 "%lld is not the %s of map '%s', which is at offset %u", (long long)off,
+			 field, map->name, f->off);
+		return arg_err(env, idx, meta, arg, "offset ", detail);
+	}
+	return 0;
+}
+
+static int check_spin_lock_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+	int err;
 
 	if (meta->id != SPIN_LOCK && meta->id != SPIN_UNLOCK)
 		return verr(env, idx, -EINVAL,
 			    "helper %s prototype: only bpf_spin_lock and bpf_spin_unlock take a "
 			    "spin lock",
 			    proto_name(meta->proto));
-	if (reg->type != PTR_TO_MAP_VALUE)
-		return arg_err(env, idx, meta, arg,
-			       "expected a pointer to the struct bpf_spin_lock of a map value",
-			       reg->type == PTR_TO_MAP_VALUE_OR_NULL ? "; null-check it first"
-								     : NULL);
-	map = &env->in->maps[reg->map];
-	lock = map_spin_lock_field(map);
-	if (!lock) {
-		snprintf(detail, sizeof(detail),
-			 "'%s' holds none (its value's BTF names no struct "
-			 "bpf_spin_lock)",
-			 map->name);
-		return arg_err(env, idx, meta, arg, "expected a spin lock, but map ", detail);
-	}
-	if (!tnum_is_const(reg->var))
-		return arg_err(env, idx, meta, arg,
-			       "the struct bpf_spin_lock must be at a constant offset", NULL);
-	off = (int64_t)reg->off + (int64_t)reg->var.value;
-	if (off != (int64_t)lock->off) {
-		snprintf(detail, sizeof(detail),
-			 "%lld is not the struct bpf_spin_lock of map '%s', "
-			 "which is at offset %u",
-			 (long long)off, map->name, lock->off);
-		return arg_err(env, idx, meta, arg, "offset ", detail);
-	}
+	err = check_field_arg(env, idx, meta, arg, VERIFIER_FIELD_SPIN_LOCK, "spin lock");
+	if (err)
+		return err;
 	meta->lock_map = reg->map;
 	meta->lock_id = reg->id;
 	return 0;
+}
+
+static bool is_timer_helper(uint32_t id)
+{
+	return id >= HELPER_TIMER_INIT && id <= HELPER_TIMER_CANCEL;
+}
+
+static int check_timer_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	int err;
+
+	if (!is_timer_helper(meta->id) || arg != 0)
+		return verr(env, idx, -EINVAL,
+			    "helper %s prototype: only the first argument of the bpf_timer_* "
+			    "helpers (ids %u-%u) is a timer",
+			    proto_name(meta->proto), HELPER_TIMER_INIT, HELPER_TIMER_CANCEL);
+	err = check_field_arg(env, idx, meta, arg, VERIFIER_FIELD_TIMER, "timer");
+	if (err)
+		return err;
+	meta->timer_map = cur_regs(env)[arg + 1].map;
+	return 0;
+}
+
+/* bpf_timer_init(timer, map, flags): the map is the one the timer's value belongs to. */
+static int check_timer_init(struct venv *env, uint32_t idx, const struct call_meta *meta)
+{
+	if (meta->id != HELPER_TIMER_INIT || meta->map == meta->timer_map)
+		return 0;
+	return verr_state(env, idx, -EACCES,
+			  "helper %s: the timer (r1) is in a value of map '%s' but the map "
+			  "argument (r2) is '%s': they must be the same map, as on Linux",
+			  proto_name(meta->proto), env->in->maps[meta->timer_map].name,
+			  meta->map >= 0 ? env->in->maps[meta->map].name : "?");
 }
 
 /* One lock at a time, released by the unlock of the same value (Linux's active_lock). */
@@ -674,10 +728,17 @@ static int check_func_arg(struct venv *env, uint32_t idx, struct call_meta *meta
 {
 	const struct reg *reg = &cur_regs(env)[arg + 1];
 
-	if (!is_callback_helper(meta->id))
+	if (!is_callback_helper(meta->id) && meta->id != HELPER_TIMER_SET_CALLBACK)
 		return verr(env, idx, -EINVAL,
 			    "helper %s prototype: a callback argument, but only the callbacks of "
-			    "bpf_loop and bpf_for_each_map_elem are known",
+			    "bpf_loop, bpf_for_each_map_elem and bpf_timer_set_callback are known",
+			    proto_name(meta->proto));
+	/* No engine fires timers: their callback is known to the verifier only. */
+	if (meta->id == HELPER_TIMER_SET_CALLBACK &&
+	    !(meta->proto->flags & EBPF_HELPER_VERIFY_ONLY))
+		return verr(env, idx, -EINVAL,
+			    "helper %s prototype: a timer callback, but only a verify-only "
+			    "bpf_timer_set_callback may take one (no engine fires timers)",
 			    proto_name(meta->proto));
 	if (reg->type != PTR_TO_FUNC)
 		return arg_err(env, idx, meta, arg,
@@ -771,6 +832,8 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 		return 0;
 	case EBPF_ARG_PTR_TO_SPIN_LOCK:
 		return check_spin_lock_arg(env, idx, meta, arg);
+	case EBPF_ARG_PTR_TO_TIMER:
+		return check_timer_arg(env, idx, meta, arg);
 	case EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL:
 		if (reg_is_null(reg))
 			return 0;
@@ -1045,6 +1108,40 @@ static bool map_iterable(const struct verifier_map *map)
 	}
 }
 
+/* The callback's key (the map's copy, valid during the call only) and value, in r2 and r3. */
+static uint32_t callback_elem_args(struct venv *env, const struct call_meta *meta,
+				   struct reg args[5])
+{
+	const struct verifier_map *map = &env->in->maps[meta->map];
+	uint32_t key_id = ++env->id_gen;
+
+	reg_mark_ptr(&args[0], CONST_MAP_PTR);
+	args[0].map = meta->map;
+	reg_mark_ptr(&args[1], PTR_TO_MEM);
+	args[1].range = map->key_size;
+	args[1].ref_id = key_id;
+	mark_map_value(env, &args[2], meta);
+	return key_id;
+}
+
+/*
+ * bpf_timer_set_callback's callback: int cb(map, key, value) of the timer's own map and
+ * value, walked as a path of its own (it runs later, when the timer fires). The call needs
+ * the timer's map only: the caller's state reaches the callback through no argument.
+ */
+static int enter_timer_callback(struct venv *env, uint32_t idx, const struct call_meta *meta)
+{
+	struct call_meta elem = { .map = meta->timer_map };
+	struct reg args[5];
+	uint32_t key_id;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		reg_mark_not_init(&args[i]);
+	key_id = callback_elem_args(env, &elem, args);
+	return push_callback_call(env, idx, (uint32_t)meta->callback, args, CB_TIMER, key_id);
+}
+
 /*
  * The callback's registers. bpf_loop: r1 the index, below nr_loops (a u32, at most
  * BPF_LOOP_MAX), r2 the context. bpf_for_each_map_elem: r1 the map, r2 its key (the helper's
@@ -1069,6 +1166,8 @@ static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta
 		args[1] = regs[3];
 		return push_callback_call(env, idx, (uint32_t)meta->callback, args, CB_LOOP, 0);
 	}
+	if (meta->id == HELPER_TIMER_SET_CALLBACK)
+		return enter_timer_callback(env, idx, meta);
 	if (meta->map < 0)
 		return verr(env, idx, -EINVAL, "helper %s prototype: no map argument",
 			    proto_name(meta->proto));
@@ -1085,13 +1184,7 @@ static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta
 				  "helper %s cannot walk map '%s' (type %d): only (per-CPU, LRU) "
 				  "hash and (per-CPU) array maps",
 				  proto_name(meta->proto), map->name, map->type);
-	reg_mark_ptr(&args[0], CONST_MAP_PTR);
-	args[0].map = meta->map;
-	key_id = ++env->id_gen;
-	reg_mark_ptr(&args[1], PTR_TO_MEM);
-	args[1].range = map->key_size;
-	args[1].ref_id = key_id;
-	mark_map_value(env, &args[2], meta);
+	key_id = callback_elem_args(env, meta, args);
 	args[3] = regs[3];
 	return push_callback_call(env, idx, (uint32_t)meta->callback, args, CB_FOR_EACH, key_id);
 }
@@ -1101,7 +1194,9 @@ int check_helper_call(struct venv *env, uint32_t idx)
 	const struct ebpf_inst *insn = &env->insns[idx];
 	/* A kfunc's index is no helper id: none of the helpers' special cases apply to it. */
 	uint32_t id = insn->src_reg == EBPF_CALL_KFUNC ? 0 : (uint32_t)insn->imm;
-	struct call_meta meta = { .id = id, .map = -1, .lock_map = -1, .callback = -1 };
+	struct call_meta meta = {
+		.id = id, .map = -1, .lock_map = -1, .timer_map = -1, .callback = -1
+	};
 	struct reg *regs = cur_regs(env);
 	int i, err;
 
@@ -1119,6 +1214,9 @@ int check_helper_call(struct venv *env, uint32_t idx)
 		if (err)
 			return err;
 	}
+	err = check_timer_init(env, idx, &meta);
+	if (err)
+		return err;
 	if (id == TRACE_PRINTK) {
 		err = check_printk_call(env, idx);
 		if (err)

@@ -138,7 +138,7 @@ static int region_access(struct venv *env, uint32_t idx, int regno, const struct
 }
 
 /*
- * A map value's special fields (spin lock, kptrs) are reached only through their helpers: a
+ * A map value's special fields (spin lock, timer, kptrs) are reached only through their helpers: a
  * load, store or helper argument whose bytes [ptr + off, + size) may overlap one is refused.
  */
 static int map_fields_access(struct venv *env, uint32_t idx, const struct verifier_map *map,
@@ -173,7 +173,8 @@ static bool kptr_plain_access(const struct verifier_map *map, const struct reg *
 		return false;
 	at = ptr->off + off + (int64_t)ptr->var.value;
 	f = map_field_overlap(map, at, at + 8);
-	if (!f || f->off != at || f->kind == VERIFIER_FIELD_SPIN_LOCK)
+	if (!f || f->off != at ||
+	    (f->kind != VERIFIER_FIELD_KPTR_UNTRUSTED && f->kind != VERIFIER_FIELD_KPTR_REF))
 		return false;
 	if (!write)
 		return true;

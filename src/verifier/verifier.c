@@ -381,6 +381,13 @@ static int callback_return(struct venv *env, uint32_t idx)
 	uint32_t i;
 	char d[96];
 
+	if (callee->callback == CB_TIMER && (r0->type != SCALAR || r0->umax > 0)) {
+		reg_describe(env, r0, d, sizeof(d));
+		return verr_state(env, idx, -EACCES,
+				  "a bpf_timer callback must return 0 (as Linux: range [0, 0]), "
+				  "r0 is %s",
+				  d);
+	}
 	if (r0->type != SCALAR || r0->umax > 1) {
 		reg_describe(env, r0, d, sizeof(d));
 		return verr_state(env, idx, -EACCES,
@@ -392,6 +399,9 @@ static int callback_return(struct venv *env, uint32_t idx)
 					  "a callback returns holding the ring buffer reservation "
 					  "from insn %u: submit or discard it inside the callback",
 					  st->ref_insn[i]);
+	/* A timer's callback runs later, on its own: its path ends here. */
+	if (callee->callback == CB_TIMER)
+		return PATH_DONE;
 	if (callee->cb_key_id)
 		invalidate_pointers_of(st, callee->cb_key_id);
 	st->insn = (uint32_t)callee->callsite;

@@ -20,6 +20,7 @@ enum verifier_field_kind {
 	VERIFIER_FIELD_SPIN_LOCK = 1,  /* struct bpf_spin_lock: bpf_spin_lock/unlock only */
 	VERIFIER_FIELD_KPTR_UNTRUSTED, /* __kptr_untrusted pointer: 8-byte loads, NULL stores */
 	VERIFIER_FIELD_KPTR_REF,       /* __kptr pointer: 8-byte loads, bpf_kptr_xchg */
+	VERIFIER_FIELD_TIMER,	       /* struct bpf_timer: the bpf_timer_* helpers only */
 };
 
 struct verifier_field {

@@ -69,6 +69,9 @@ enum callback_kind {
 	CB_NONE = 0,
 	CB_LOOP,     /* bpf_loop: long cb(u32 index, void *ctx) */
 	CB_FOR_EACH, /* bpf_for_each_map_elem: long cb(map, key, value, ctx) */
+	/* bpf_timer_set_callback: int cb(map, key, value), run later on its own (Linux's async
+	 * callback): it returns 0, and nothing of it returns to the caller. */
+	CB_TIMER,
 };
 
 /*
@@ -416,9 +419,12 @@ const struct verifier_field *map_field_overlap(const struct verifier_map *map, i
 const char *map_field_name(enum verifier_field_kind kind);
 bool map_has_spin_lock(const struct verifier_map *map);
 /* Helpers that call a callback (bpf_loop, bpf_for_each_map_elem): their Linux ids. */
-#define HELPER_FOR_EACH_MAP_ELEM 164
-#define HELPER_LOOP		 181
-#define BPF_LOOP_MAX		 (1u << 23) /* larger nr_loops fail with -E2BIG, as Linux */
+#define HELPER_FOR_EACH_MAP_ELEM  164
+#define HELPER_LOOP		  181
+#define HELPER_TIMER_INIT	  169
+#define HELPER_TIMER_SET_CALLBACK 170
+#define HELPER_TIMER_CANCEL	  172
+#define BPF_LOOP_MAX		  (1u << 23) /* larger nr_loops fail with -E2BIG, as Linux */
 static inline bool is_callback_helper(uint32_t id)
 {
 	return id == HELPER_FOR_EACH_MAP_ELEM || id == HELPER_LOOP;

@@ -609,6 +609,52 @@ static void test_storage_and_stack_maps(void **state)
 	assert_true(error_has("verify-only") || error_has("verification only"));
 }
 
+/* struct bpf_timer in hash, LRU hash and array values: init, set_callback, start and cancel
+ * verify; the helpers are verify-only, with the reason. */
+static void test_timers(void **state)
+{
+	struct ebpf_object *obj = verify_object("timer.bpf.o");
+
+	expect_type(obj, "track_flow", "sched_cls");
+	expect_type(obj, "track_lru", "sched_cls");
+	expect_type(obj, "slot_timer", "sched_cls");
+	ebpf_object_close(obj);
+	obj = NULL;
+	assert_int_not_equal(open_object("timer.bpf.o", "track_flow", false, &obj), 0);
+	assert_null(obj);
+	assert_true(error_has("bpf_timer_init (169) is available for verification only"));
+	assert_true(error_has("a host thread would have to fire it"));
+}
+
+/* Each misuse of a timer, refused for its reason. */
+static void test_timers_unsafe(void **state)
+{
+	static const struct {
+		const char *function;
+		const char *reason;
+	} rows[] = {
+		{ "wrong_offset",
+		  "offset 0 is not the struct bpf_timer of map 'flows', which is at "
+		  "offset 8" },
+		{ "other_map", "the timer (r1) is in a value of map 'flows' but the map argument "
+			       "(r2) is 'other_flows'" },
+		{ "callback_returns_one", "a bpf_timer callback must return 0" },
+		{ "store_timer", "overlaps its struct bpf_timer at offset 8" },
+		{ "load_timer", "overlaps its struct bpf_timer at offset 8" },
+		{ "no_timer", "expected a timer, but map 'plains' holds none" },
+		{ "callback_wrong_offset", "offset 16 is not the struct bpf_timer of map 'flows'" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct ebpf_object *obj = NULL;
+
+		if (!open_object("bad/timer.bpf.o", rows[i].function, true, &obj))
+			fail_msg("%s: accepted, expected '%s'", rows[i].function, rows[i].reason);
+		if (!error_has(rows[i].reason))
+			fail_msg("%s: wrong reason", rows[i].function);
+	}
+}
+
 /* fentry, fexit, tp_btf, lsm, fmod_ret: BTF-typed arguments, verified; never run. */
 static void test_btf_tracing_programs(void **state)
 {
@@ -966,6 +1012,15 @@ static void test_unsafe_twins(void **state)
 		  "comparison of pointers of different types prohibited", false },
 		{ "bad/storage_max_entries.bpf.o",
 		  "map 'sized_storage': max_entries is 64, a storage map's must be 0", false },
+		{ "bad/timer_percpu.bpf.o",
+		  "map 'percpu_flows': value type 'struct flow' holds a struct bpf_timer (offset "
+		  "8), "
+		  "which only hash, LRU hash and array maps may hold",
+		  false },
+		{ "bad/timer_two.bpf.o",
+		  "map 'two_timers': value type 'struct flow' has more than one struct bpf_timer "
+		  "(at offsets 0 and 16",
+		  false },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
@@ -1075,6 +1130,8 @@ int main(void)
 		cmocka_unit_test(test_suricata_socket_filter),
 		cmocka_unit_test(test_tracing_programs),
 		cmocka_unit_test(test_storage_and_stack_maps),
+		cmocka_unit_test(test_timers),
+		cmocka_unit_test(test_timers_unsafe),
 		cmocka_unit_test(test_btf_tracing_programs),
 		cmocka_unit_test(test_btf_tracing_unsafe),
 		cmocka_unit_test(test_iter_programs),
