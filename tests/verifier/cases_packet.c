@@ -145,6 +145,15 @@ DEFINE_CASES(
 	   EBPF_ALU64_IMM(AND, R5, 1), EBPF_JMP_IMM(JNE, R5, 0, 1), EBPF_JMP_A(3),
 	   EBPF_MOV64_REG(R6, R0), EBPF_ALU64_IMM(ADD, R6, 0), EBPF_MOV64_REG(R0, R6),
 	   EBPF_JMP_IMM(JSLT, R0, 14, 1), READ(13), RET0),
+    /* The same with a checkpoint at the join, made by the linked path (8 insns since the
+     * last): the unlinked path must not be pruned by it. */
+    BAD_AT("len_pruned_unlinked", VT_PKT, 22, "proven range 0", PKT_LEN(0), EBPF_MOV64_REG(R5, R0),
+	   EBPF_ALU64_IMM(AND, R5, 1), EBPF_JMP_IMM(JNE, R5, 0, 9), EBPF_MOV64_REG(R4, R4),
+	   EBPF_MOV64_REG(R4, R4), EBPF_MOV64_REG(R4, R4), EBPF_MOV64_REG(R4, R4),
+	   EBPF_MOV64_REG(R4, R4), EBPF_MOV64_REG(R4, R4), EBPF_MOV64_REG(R4, R4),
+	   EBPF_MOV64_REG(R4, R4), EBPF_JMP_A(3), EBPF_MOV64_REG(R6, R0),
+	   EBPF_ALU64_IMM(ADD, R6, 0), EBPF_MOV64_REG(R0, R6), EBPF_JMP_IMM(JSLT, R0, 14, 1),
+	   READ(13), RET0),
     /* clang -mcpu=v3 computes ctx->data_end - ctx->data of __u32 fields in 32 bits. */
     OK("end_minus_data_32", VT_PKT, PKT_LOAD, EBPF_MOV64_REG(R0, R3), EBPF_ALU32_REG(SUB, R0, R2),
        EBPF_EXIT()),
