@@ -393,9 +393,13 @@ static void shm_hash_write_in_place(struct shm_map *m, uint32_t index,
 
 static void shm_lpm_count(struct shm_map *m, const void *key, int delta)
 {
-	uint32_t plen = shm_lpm_prefixlen(key);
+	uint32_t plen;
 
-	if (m->lpm && plen <= shm_lpm_max_prefixlen(m))
+	/* Only an LPM key starts with a prefix length: a hash key may be shorter than one. */
+	if (!m->lpm)
+		return;
+	plen = shm_lpm_prefixlen(key);
+	if (plen <= shm_lpm_max_prefixlen(m))
 		atomic_fetch_add_explicit(&shm_lpm_counts(m)[plen], (uint32_t)delta,
 					  memory_order_release);
 }
