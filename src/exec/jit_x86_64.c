@@ -5,22 +5,30 @@
  * eBPF registers live in x86 registers chosen so that a helper call needs no shuffling: r1-r5
  * are the System V argument registers, r0 is rax (the return register), r6-r9 are callee-saved
  * registers (preserved across helpers for free) and r10 is rbp. r9, r10 and r11 of x86 are
- * scratch; r12 holds the main frame's rbp, through which any frame reaches the tail-call counter
- * and unwinds the whole program.
+ * scratch; r12 holds the main frame's rbp in programs that need it (tail calls, helpers given
+ * the context implicitly, unwinding), through which any frame reaches the tail-call counter and
+ * unwinds the whole program.
  *
- *   full frame:   ret | rbx r12 r13 r14 r15 rbp | <- rbp | 512 bytes of stack | 24 bytes
+ *   full frame:   ret | rbp | <- rbp | 512 bytes of stack | count ctx | rbx r12 r13 r14 r15 | pad
  *   other frames: ret | the r6-r9 it writes  rbp | <- rbp | its stack depth (+8 to align rsp)
  *   leaf:         ret | the r6-r9 it writes                  (no call, no stack: no rbp either)
  *
- * Below the stack, the main frame holds the tail-call count, then the program's context (r1 at
- * entry, for helpers flagged EBPF_HELPER_IMPLICIT_CTX, which any frame reads through r12), then
- * 8 bytes of padding; a subprogram's full frame leaves the three unused. The entry function and
- * every function that makes a tail call have the full frame: a tail call lands in the target's
- * body, which replaces the function of that frame and whose exit (the target's entry epilogue)
- * returns to that function's caller, so the frame must be the one every entry function builds.
- * Other functions, which nothing can replace, save only the callee-saved registers they write and
- * reserve only the stack they address. The caller's rbp is always pushed last, so that [rbp] links
- * every frame that calls out to its caller's: the tail-call check walks that chain to count frames.
+ * The entry function and every function that makes a tail call have the full frame: a tail call
+ * lands in the target's body, which replaces the function of that frame and whose exit (the
+ * target's entry epilogue) returns to that function's caller, so every entry function must lay
+ * its frame out the same way. The layout is fixed, what is saved in it is not: as on Linux, a
+ * tail call first restores the registers its program saved in the slots below the stack, and the
+ * target's body (past the part of its prologue that builds the frame) saves in them only the
+ * ones it uses, its exit restores them and leaves with `leave; ret`. A program without tail
+ * calls or unwinding thus pays for the registers it uses, not for all five. Programs that unwind
+ * (which returns from the main frame whatever frame it starts in) or make tail calls (whose
+ * target may unwind from a subprogram's frame) save all five in their main frame. r12 is saved
+ * in its slot by the frame's builder whenever the program uses it; a tail call hands the main
+ * frame's rbp over in r11, the target takes it into r12 if it uses it, and restores r12 from the
+ * slot on exit. Other functions, which nothing can replace, push only the callee-saved registers
+ * they write and reserve only the stack they address. The caller's rbp is always pushed last, so
+ * that [rbp] links every frame that calls out to its caller's: the tail-call check walks that
+ * chain to count frames.
  *
  * Code is produced in passes, as Linux does: each pass sizes every instruction using the
  * addresses of the previous one, choosing rel8 jumps where the distance fits; sizes only shrink,
@@ -66,9 +74,11 @@ static const uint8_t reg_map[EBPF_NUM_REGS] = {
 #define TMP_B	 R11 /* dividend, atomic address, callx target */
 #define RUN_BASE R12 /* the main frame's rbp */
 
-#define FRAME_SIZE	(EBPF_STACK_SIZE + 24) /* keeps rsp 16-byte aligned after 6 pushes */
+#define FRAME_SIZE	(EBPF_STACK_SIZE + 64) /* keeps rsp 16-byte aligned after push rbp */
 #define TAIL_COUNT_DISP (-(int32_t)EBPF_STACK_SIZE - 8)
 #define CTX_DISP	(-(int32_t)EBPF_STACK_SIZE - 16)
+/* The slot of full_saved[n] in a full frame. */
+#define SAVE_DISP(n)	(-(int32_t)EBPF_STACK_SIZE - 24 - 8 * (int32_t)(n))
 #define SAVED_RBP_DISP	0 /* the caller's rbp, pushed last */
 
 #define MAX_PASSES 20
@@ -123,6 +133,8 @@ struct jit_state {
 	size_t frame_count;
 	const struct jit_frame *frame; /* the function being emitted */
 	bool tail_calls; /* the program makes tail calls: its prologue zeroes the count */
+	bool run_base;	 /* the program uses r12 (tail calls, implicit context, unwinding) */
+	bool save_all;	 /* its main frame saves all callee-saved registers (it may unwind) */
 	size_t body;	 /* where the entry prologue ends: tail calls land there */
 	int error;
 	char *err;
@@ -374,16 +386,94 @@ static void emit_pop(struct jit_state *s, uint8_t reg)
 
 static const uint8_t full_saved[] = { RBX, R12, R13, R14, R15 };
 
+/* The slot of a callee-saved x86 register in a full frame. */
+static int32_t save_disp(uint8_t reg)
+{
+	size_t n = 0;
+
+	while (full_saved[n] != reg)
+		n++;
+	return SAVE_DISP(n);
+}
+
+/* mov [base + disp], reg / mov reg, [base + disp] */
+static void emit_store_reg(struct jit_state *s, uint8_t base, int32_t disp, uint8_t reg)
+{
+	emit_rex(s, true, reg, 0, base, false);
+	emit1(s, 0x89);
+	emit_modrm_mem(s, reg, base, disp);
+}
+
+static void emit_load_reg(struct jit_state *s, uint8_t reg, uint8_t base, int32_t disp)
+{
+	emit_rex(s, true, reg, 0, base, false);
+	emit1(s, 0x8b);
+	emit_modrm_mem(s, reg, base, disp);
+}
+
+/* The r6-r9 a full frame holds in its slots while the function runs. */
+static uint8_t slot_mask(const struct jit_state *s, const struct jit_frame *frame)
+{
+	return s->save_all ? 0xf : frame->saved;
+}
+
+/* Saves (or restores) the r6-r9 of a full frame in (from) its slots below the frame at base. */
+static void emit_slots(struct jit_state *s, uint8_t mask, uint8_t base, bool restore)
+{
+	for (int n = FIRST_CALLEE_SAVED; n <= LAST_CALLEE_SAVED; n++) {
+		uint8_t reg = reg_map[n];
+
+		if (!(mask & (1u << (n - FIRST_CALLEE_SAVED))))
+			continue;
+		if (restore)
+			emit_load_reg(s, reg, base, save_disp(reg));
+		else
+			emit_store_reg(s, base, save_disp(reg), reg);
+	}
+}
+
+/*
+ * A full frame: the part that builds it (which a tail call skips: it lands in the frame of the
+ * function that makes it), then the body's own saves. The entry function's build also sets up
+ * what its tail calls and helpers find through r12: the context and the count.
+ */
+static void emit_full_prologue(struct jit_state *s, const struct jit_frame *frame, bool main)
+{
+	emit_push(s, RBP);
+	emit_mov_rr(s, true, RBP, RSP);
+	emit_alu_ri(s, 5, true, RSP, FRAME_SIZE);
+	if (s->run_base)
+		emit_store_reg(s, RBP, save_disp(RUN_BASE), RUN_BASE);
+	if (main && s->run_base) {
+		emit_mov_rr(s, true, TMP_B, RBP); /* the main frame, as a tail call hands it over */
+		/* Always: a program tail-called from this one finds the context here. */
+		emit_store_reg(s, RBP, CTX_DISP, RDI);
+	}
+	/* The count is read only by this program's own tail calls (a program it tail-calls runs
+	 * on in this frame and uses this count): without any, it needs no start value. */
+	if (main && s->tail_calls) { /* mov qword [rbp + TAIL_COUNT_DISP], 0 */
+		emit_rex(s, true, 0, 0, RBP, false);
+		emit1(s, 0xc7);
+		emit_modrm_mem(s, 0, RBP, TAIL_COUNT_DISP);
+		emit4(s, 0);
+	}
+	if (main) {
+		s->body = s->len;
+		if (s->run_base)
+			emit_mov_rr(s, true, RUN_BASE, TMP_B);
+	}
+	emit_slots(s, slot_mask(s, frame), RBP, false);
+}
+
 static void emit_prologue(struct jit_state *s, const struct jit_frame *frame, bool main)
 {
 	if (frame->full) {
-		for (size_t n = 0; n < sizeof(full_saved); n++)
-			emit_push(s, full_saved[n]);
-	} else {
-		for (int n = FIRST_CALLEE_SAVED; n <= LAST_CALLEE_SAVED; n++)
-			if (frame->saved & (1u << (n - FIRST_CALLEE_SAVED)))
-				emit_push(s, reg_map[n]);
+		emit_full_prologue(s, frame, main);
+		return;
 	}
+	for (int n = FIRST_CALLEE_SAVED; n <= LAST_CALLEE_SAVED; n++)
+		if (frame->saved & (1u << (n - FIRST_CALLEE_SAVED)))
+			emit_push(s, reg_map[n]);
 	if (frame->frame_pointer) {
 		emit_push(s, RBP);
 		emit_mov_rr(s, true, RBP, RSP);
@@ -394,48 +484,56 @@ static void emit_prologue(struct jit_state *s, const struct jit_frame *frame, bo
 		emit_modrm_reg(s, 5, RSP); /* sub rsp, imm32 */
 		emit4(s, frame->stack_size);
 	}
-	if (!main)
-		return;
-	emit_mov_rr(s, true, RUN_BASE, RBP);
-	/* mov [r12 + CTX_DISP], rdi: always, since a program tail-called from this one lands
-	 * past its own prologue and finds the context here. */
-	emit_rex(s, true, RDI, 0, RUN_BASE, false);
-	emit1(s, 0x89);
-	emit_modrm_mem(s, RDI, RUN_BASE, CTX_DISP);
-	/* The count is read only by this program's own tail calls (a program it tail-calls runs
-	 * on in this frame and uses this count): without any, it needs no start value. */
-	if (s->tail_calls) { /* mov qword [r12 - frame], 0 */
-		emit_rex(s, true, 0, 0, RUN_BASE, false);
-		emit1(s, 0xc7);
-		emit_modrm_mem(s, 0, RUN_BASE, TAIL_COUNT_DISP);
-		emit4(s, 0);
-	}
-	s->body = s->len;
+}
+
+/* Gives a full frame's saved registers back, r12 included: the frame at base is left as its
+ * builder found the machine, except for rsp and rbp. */
+static void emit_full_restore(struct jit_state *s, const struct jit_frame *frame, uint8_t base)
+{
+	emit_slots(s, slot_mask(s, frame), base, true);
+	if (s->run_base)
+		emit_load_reg(s, RUN_BASE, base, save_disp(RUN_BASE));
+}
+
+/* Leaves the whole program from any frame: the main frame saved all five (save_all). r11 keeps
+ * the main frame's rbp while r12 gets its saved value back. */
+static void emit_unwind(struct jit_state *s)
+{
+	emit_mov_rr(s, true, TMP_B, RUN_BASE);
+	emit_slots(s, 0xf, TMP_B, true);
+	emit_load_reg(s, RUN_BASE, TMP_B, save_disp(RUN_BASE));
+	emit_mov_rr(s, true, RSP, TMP_B);
+	emit_pop(s, RBP);
+	emit1(s, 0xc3);
 }
 
 /* Leaves the frame of the function being emitted (or, with from_anywhere, the main frame
  * whatever frame the code runs in: unwinding the whole program). */
 static void emit_epilogue(struct jit_state *s, bool from_anywhere)
 {
-	static const struct jit_frame main_frame = { .full = true, .frame_pointer = true };
-	const struct jit_frame *frame = from_anywhere ? &main_frame : s->frame;
+	const struct jit_frame *frame = s->frame;
 
+	if (from_anywhere) {
+		emit_unwind(s);
+		return;
+	}
+	if (frame->full) {
+		emit_full_restore(s, frame, RBP);
+		emit1(s, 0xc9); /* leave */
+		emit1(s, 0xc3);
+		return;
+	}
 	if (frame->frame_pointer) {
-		emit_mov_rr(s, true, RSP, from_anywhere ? RUN_BASE : RBP);
+		emit_mov_rr(s, true, RSP, RBP);
 		emit_pop(s, RBP);
 	} else if (frame->stack_size) {
 		/* Without rbp the reservation (a function's alignment padding) is given back by
 		 * size: ret would otherwise pop the padding as its return address. */
 		emit_alu_ri(s, 0, true, RSP, (int32_t)frame->stack_size);
 	}
-	if (frame->full) {
-		for (size_t n = sizeof(full_saved); n-- > 0;)
-			emit_pop(s, full_saved[n]);
-	} else {
-		for (int n = LAST_CALLEE_SAVED; n >= FIRST_CALLEE_SAVED; n--)
-			if (frame->saved & (1u << (n - FIRST_CALLEE_SAVED)))
-				emit_pop(s, reg_map[n]);
-	}
+	for (int n = LAST_CALLEE_SAVED; n >= FIRST_CALLEE_SAVED; n--)
+		if (frame->saved & (1u << (n - FIRST_CALLEE_SAVED)))
+			emit_pop(s, reg_map[n]);
 	emit1(s, 0xc3);
 }
 
@@ -923,6 +1021,10 @@ static void emit_tail_call(struct jit_state *s)
 	emit_pop(s, RDI);
 	emit_alu_ri(s, 7, true, RAX, -4095); /* cmp rax, -4095: [-4095, -1] are errors */
 	size_t to_fail = emit_local_jcc(s, CC_AE);
+	/* The target saves what it uses in this frame's slots: give back what this one saved
+	 * there, and hand it the main frame in r11. */
+	emit_mov_rr(s, true, TMP_B, RUN_BASE);
+	emit_full_restore(s, s->frame, RBP);
 	emit1(s, 0xff); /* jmp rax */
 	emit1(s, 0xe0);
 	patch_local_jump(s, to_fail);
@@ -949,16 +1051,12 @@ static void emit_function_address(struct jit_state *s, uint8_t dst, size_t targe
 /* mov reg, [rsp + disp8] / mov [rsp + disp8], reg */
 static void emit_rsp_load(struct jit_state *s, uint8_t reg, int8_t disp)
 {
-	emit_rex(s, true, reg, 0, RSP, false);
-	emit1(s, 0x8b);
-	emit_modrm_mem(s, reg, RSP, disp);
+	emit_load_reg(s, reg, RSP, disp);
 }
 
 static void emit_rsp_store(struct jit_state *s, uint8_t reg, int8_t disp)
 {
-	emit_rex(s, true, reg, 0, RSP, false);
-	emit1(s, 0x89);
-	emit_modrm_mem(s, reg, RSP, disp);
+	emit_store_reg(s, RSP, disp, reg);
 }
 
 /*
@@ -1021,9 +1119,7 @@ static void emit_implicit_ctx(struct jit_state *s, size_t i)
 {
 	if (!exec_call_takes_ctx(&s->program->helpers, i))
 		return;
-	emit_rex(s, true, R9, 0, RUN_BASE, false);
-	emit1(s, 0x8b);
-	emit_modrm_mem(s, R9, RUN_BASE, CTX_DISP);
+	emit_load_reg(s, R9, RUN_BASE, CTX_DISP);
 }
 
 /* The walk of bpf_for_each_map_elem lives under the frame during the call (rsp stays 16-byte
@@ -1625,12 +1721,36 @@ static int lay_out_frames(struct jit_state *s)
 	return 0;
 }
 
-static bool makes_tail_calls(const struct exec_program *program)
+/* What the program as a whole asks of its main frame: the tail-call count, r12, all five
+ * callee-saved registers (see the top of this file). */
+static void scan_program(struct jit_state *s)
 {
-	for (size_t i = 0; i < program->count; i++)
-		if (is_tail_call(program, &program->insns[i]))
-			return true;
-	return false;
+	const struct exec_program *program = s->program;
+
+	for (size_t i = 0; i < program->count; i++) {
+		const struct ebpf_inst *insn = &program->insns[i];
+		ebpf_helper_fn fn;
+
+		if (!is_call(insn) || insn->src_reg == EBPF_CALL_LOCAL)
+			continue;
+		if (exec_call_takes_ctx(&program->helpers, i))
+			s->run_base = true;
+		if (EBPF_SRC(insn->code) == EBPF_SRC_X)
+			s->save_all = true; /* callx may reach the unwinding helper */
+		if (insn->src_reg != 0)
+			continue;
+		switch (interp_resolve_helper(&program->helpers, (uint32_t)insn->imm, &fn)) {
+		case INTERP_CALL_TAIL:
+			s->tail_calls = s->save_all = true;
+			break;
+		case INTERP_CALL_UNWIND:
+			s->save_all = true;
+			break;
+		default:
+			break;
+		}
+	}
+	s->run_base |= s->save_all;
 }
 
 /* Marks the instructions a jump or a local call lands on (no fusing across those). */
@@ -1705,7 +1825,7 @@ int jit_compile(struct exec_program *program, char *err, size_t err_size)
 	}
 	find_functions(&s);
 	find_jump_targets(&s);
-	s.tail_calls = makes_tail_calls(program);
+	scan_program(&s);
 	ret = lay_out_frames(&s);
 	if (!ret)
 		ret = run_passes(&s);

@@ -4,7 +4,8 @@
  * (ebpf_program_jited, what `extbpf disasm --jited` shows), constant blinding keeping a
  * program's immediates out of that code while it computes the same result, and the instruction
  * pairs compiled as one x86 instruction (zero-extension shifts as a 32-bit mov, "rA = rB;
- * rA += x" as a lea), never across a jump target.
+ * rA += x" as a lea), never across a jump target, and entry frames that save only what a
+ * program uses while keeping every callee-saved register of the host, tail calls included.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,6 +19,7 @@
 
 #include <extbpf/extbpf.h>
 
+#include "../../extensions/sample/sample_ext.h"
 #include "verifier/insn.h"
 
 /* r0 = 0x5a17c0de; r0 += 0x1badf00d; exit */
@@ -422,6 +424,184 @@ static void test_indexed_load(void **state)
 	}
 }
 
+/* ---- entry frames: the host's callee-saved registers ------------------------------------- */
+
+/*
+ * The JIT's entry frames keep the host's callee-saved registers (rbx, rbp, r12-r15) whatever
+ * they save: only the registers a program uses, or all of them when it makes tail calls, and
+ * across tail calls between programs that save different sets, from a main function and from a
+ * subprogram. The machine code is called directly (ebpf_program_jited) by a small assembly
+ * function that fills those registers with known values and reports what they hold afterwards.
+ */
+#define SAVED 6 /* rbx rbp r12 r13 r14 r15 */
+
+/*
+ * uint64_t call_with_marks(const void *code, void *ctx, uint64_t after[SAVED]): calls code(ctx,
+ * 0) with rbx, rbp and r12-r15 set to mark(n), then stores what they hold in after[]. rsp is
+ * 16-byte aligned at the call, as the System V ABI wants.
+ */
+#define MARK(n) (0x5a5a000000000000ull | ((uint64_t)(n) << 8) | 0xa5)
+uint64_t call_with_marks(const void *code, void *ctx, uint64_t after[SAVED]);
+__asm__(".text\n"
+	".globl call_with_marks\n"
+	".type call_with_marks, @function\n"
+	"call_with_marks:\n"
+	"	push %rbx\n"
+	"	push %rbp\n"
+	"	push %r12\n"
+	"	push %r13\n"
+	"	push %r14\n"
+	"	push %r15\n"
+	"	push %rdx\n" /* after[]; seven pushes: rsp is aligned again */
+	"	mov %rdi, %rax\n"
+	"	mov %rsi, %rdi\n"
+	"	xor %esi, %esi\n"
+	"	movabs $0x5a5a0000000000a5, %rbx\n"
+	"	movabs $0x5a5a0000000001a5, %rbp\n"
+	"	movabs $0x5a5a0000000002a5, %r12\n"
+	"	movabs $0x5a5a0000000003a5, %r13\n"
+	"	movabs $0x5a5a0000000004a5, %r14\n"
+	"	movabs $0x5a5a0000000005a5, %r15\n"
+	"	call *%rax\n"
+	"	pop %rdx\n"
+	"	mov %rbx, 0(%rdx)\n"
+	"	mov %rbp, 8(%rdx)\n"
+	"	mov %r12, 16(%rdx)\n"
+	"	mov %r13, 24(%rdx)\n"
+	"	mov %r14, 32(%rdx)\n"
+	"	mov %r15, 40(%rdx)\n"
+	"	pop %r15\n"
+	"	pop %r14\n"
+	"	pop %r13\n"
+	"	pop %r12\n"
+	"	pop %rbp\n"
+	"	pop %rbx\n"
+	"	ret\n"
+	".size call_with_marks, .-call_with_marks\n");
+
+static const char *const saved_names[SAVED] = { "rbx", "rbp", "r12", "r13", "r14", "r15" };
+
+/* Runs a JIT program's code directly; fails naming any callee-saved register it changed. */
+static uint64_t run_marked(const struct ebpf_program *prog, void *ctx)
+{
+	uint64_t after[SAVED];
+	const uint8_t *code;
+	uint64_t r0;
+	size_t size;
+
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, NULL), 0);
+	r0 = call_with_marks(code, ctx, after);
+	for (int n = 0; n < SAVED; n++) {
+		if (after[n] != MARK(n))
+			fail_msg("%s: %s is 0x%llx after the run, not 0x%llx",
+				 ebpf_program_name(prog), saved_names[n],
+				 (unsigned long long)after[n], (unsigned long long)MARK(n));
+	}
+	return r0;
+}
+
+/* A program that mentions none of r6-r9 builds its frame and saves nothing in it: its first
+ * instruction's code is push rbp, mov rbp, rsp, sub rsp, imm32 and its own mov. */
+static void test_entry_saves_nothing_unused(void **state)
+{
+	const struct ebpf_inst insns[] = {
+		EBPF_MOV64_IMM(R0, 41),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R0, 1),
+		EBPF_EXIT(),
+	};
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, COUNT(insns));
+	const uint32_t *offsets;
+	const uint8_t *code;
+	size_t size;
+
+	assert_int_equal(run_marked(prog, NULL), 42);
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, &offsets), 0);
+	assert_int_equal(offsets[1] - offsets[0], 1 + 3 + 7 + 5);
+	assert_memory_equal(code, "\x55\x48\x89\xe5", 4);
+	ebpf_program_release(prog);
+}
+
+/* r6-r9 written in the entry function and in a subprogram: the entry saves the ones it
+ * mentions (r6, r8), the subprogram pushes its own (r7, r9), and the host gets all back. */
+static void test_entry_saves_what_it_uses(void **state)
+{
+	const struct ebpf_inst insns[] = {
+		EBPF_MOV64_IMM(R6, 6),
+		EBPF_MOV64_IMM(R8, 8),
+		EBPF_CALL_REL(3),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R6),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R8),
+		EBPF_EXIT(),
+		/* 6: sub */
+		EBPF_MOV64_IMM(R7, 700),
+		EBPF_MOV64_IMM(R9, 9000),
+		EBPF_MOV64_REG(R0, R7),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R9),
+		EBPF_EXIT(),
+	};
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, COUNT(insns));
+	const uint32_t *offsets;
+	const uint8_t *code;
+	size_t size;
+
+	assert_int_equal(run_marked(prog, NULL), 9714);
+	/* Its prologue stores rbx and r14 (mov [rbp + disp32], reg: 7 bytes each), nothing else;
+	 * then mov ebx, 6. */
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, &offsets), 0);
+	assert_int_equal(offsets[1] - offsets[0], 1 + 3 + 7 + 7 + 7 + 5);
+	ebpf_program_release(prog);
+}
+
+static struct ebpf_object *open_tail_frames(void)
+{
+	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = EBPF_MODE_JIT };
+	struct ebpf_object *obj = NULL;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/tests/progs/jit_tail_frames.bpf.o",
+		 getenv("EXTBPF_BUILD_DIR"));
+	if (ebpf_object_open(path, &opts, &obj))
+		fail_msg("open %s: %s", path, ebpf_last_error());
+	return obj;
+}
+
+/* What the targets of jit_tail_frames.bpf.c return for a context (see the program). */
+static int64_t target_result(const struct sample_ctx *ctx, uint32_t slot)
+{
+	uint32_t flags = slot == 2 ? 1 : slot; /* relay_main sets 1, then calls busy */
+
+	if (slot == 0) /* bare */
+		return ctx->uid + 1;
+	return (int64_t)(ctx->counter * 1000 + ctx->uid * 100 + flags * 10 + ctx->uid + 3);
+}
+
+/*
+ * keeper keeps r6-r9 across a subprogram that tail-calls (the target lands in the subprogram's
+ * frame), direct tail-calls from its main function (the target replaces the program): targets
+ * that save nothing, all of r6-r9, or tail-call again from their own main function. Every
+ * slot, the empty one included.
+ */
+static void test_tail_calls_between_frames(void **state)
+{
+	struct ebpf_object *obj = open_tail_frames();
+	struct ebpf_program *keeper = ebpf_object_find_program(obj, "keeper");
+	struct ebpf_program *direct = ebpf_object_find_program(obj, "direct");
+
+	assert_non_null(keeper);
+	assert_non_null(direct);
+	for (uint32_t slot = 0; slot < 4; slot++) {
+		struct sample_ctx ctx = { .uid = 2 + slot, .flags = slot, .counter = 3 };
+		struct sample_ctx copy = ctx;
+		int64_t kept = ctx.uid * 1000000 + slot * 10000 + ctx.counter * 100 + ctx.uid + 5;
+		int64_t hop = slot < 3 ? target_result(&ctx, slot) : 1000 + slot;
+
+		assert_int_equal((int32_t)run_marked(keeper, &ctx), hop + kept);
+		assert_int_equal((int32_t)run_marked(direct, &copy),
+				 slot < 3 ? target_result(&copy, slot) : 2000);
+	}
+	ebpf_object_close(obj);
+}
+
 static int setup(void **state)
 {
 	char path[1024];
@@ -452,6 +632,9 @@ int main(void)
 		cmocka_unit_test(test_padding_only_frame),
 		cmocka_unit_test(test_inverted_jump_pair),
 		cmocka_unit_test(test_indexed_load),
+		cmocka_unit_test(test_entry_saves_nothing_unused),
+		cmocka_unit_test(test_entry_saves_what_it_uses),
+		cmocka_unit_test(test_tail_calls_between_frames),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
