@@ -369,14 +369,16 @@ static struct stack_slot *stack_slot(struct frame *frame, int64_t off)
 }
 
 /* A store into part of a spill leaves scalar bytes behind (a pointer is destroyed), zero where
- * a spilled constant had zero bytes; the bytes beside a narrow spill keep what they held. */
+ * a spilled constant had zero bytes; the bytes beside a narrow spill keep what they held, and a
+ * store into those bytes only leaves the narrow spill whole (clang builds a string on the stack
+ * from a 2-byte constant and the NUL byte after it: the format of bpf_trace_printk). */
 static void stack_unspill(struct frame *frame, int64_t off)
 {
 	struct stack_slot *slot = stack_slot(frame, off);
 	int n = slot_spill_size(slot), b;
 	bool known = reg_is_const(&slot->spilled);
 
-	if (!n)
+	if ((off + EBPF_STACK_SIZE) % 8 >= n)
 		return;
 	for (b = 0; b < n; b++)
 		slot->type[b] = known && !(uint8_t)(slot->spilled.var.value >> (8 * b))

@@ -719,9 +719,12 @@ DEFINE_CASES(
     X("bounds_via_spill_refine", "map value access through r1: variable offset may be negative",
       RAND(R3), EBPF_STX_MEM(DW, R10, R3, -8), EBPF_JMP_IMM(JGT, R3, 63, 1),
       EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
-    X("bounds_spill32_refine", "map value access through r1: variable offset may be negative",
-      RAND(R3), EBPF_STX_MEM(W, R10, R3, -8), EBPF_ST_MEM(W, R10, -4, 0),
-      EBPF_JMP_IMM(JGT, R3, 63, 5), EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
+    /* The 32-bit spill and the zero bytes above it fill as the low half of r3, its bounds not
+     * refined by the branch on r3 (max 63 would be). */
+    X("bounds_spill32_refine",
+      "map value access through r1: variable offset is unbounded (max 4294967295)", RAND(R3),
+      EBPF_STX_MEM(W, R10, R3, -8), EBPF_ST_MEM(W, R10, -4, 0), EBPF_JMP_IMM(JGT, R3, 63, 5),
+      EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
     X("bounds_copy_then_mod", "map value access through r1: variable offset may be negative",
       RAND(R3), EBPF_MOV64_REG(R4, R3), EBPF_ALU64_IMM(ADD, R4, 1), EBPF_JMP_IMM(JGT, R4, 63, 4),
       PROBE(R3)),
