@@ -115,6 +115,7 @@ struct jit_frame {
 	bool align;	     /* its calls need rsp 16-byte aligned (needs_alignment) */
 	bool align_known;
 	bool frame_pointer;  /* pushes rbp and points it at its frame (size_frame) */
+	bool inlined;	     /* local calls compile its body in their place (inlinable) */
 	uint8_t saved;	     /* bit n: eBPF register 6 + n is mentioned and so saved */
 	uint32_t depth;	     /* stack bytes it addresses below r10 */
 	uint32_t stack_size; /* reserved below rbp, rsp kept 16-byte aligned at calls */
@@ -1270,16 +1271,12 @@ static void emit_local_call(struct jit_state *s, size_t target)
 
 /* ---- the passes --------------------------------------------------------------------------- */
 
-static int emit_insn(struct jit_state *s, size_t i)
+/* The instructions that neither jump nor call: ALU, loads, stores, atomics, lddw. */
+static int emit_straight(struct jit_state *s, size_t i)
 {
 	const struct ebpf_inst *insn = &s->program->insns[i];
-	uint8_t cls = EBPF_CLASS(insn->code);
-	uint8_t op = EBPF_OP(insn->code);
 
-	if (s->is_function[i])
-		emit_prologue(s, s->frame, i == 0);
-
-	switch (cls) {
+	switch (EBPF_CLASS(insn->code)) {
 	case EBPF_CLS_ALU:
 	case EBPF_CLS_ALU64:
 		emit_alu(s, insn);
@@ -1311,6 +1308,44 @@ static int emit_insn(struct jit_state *s, size_t i)
 		emit_load_imm(s, reg_map[insn->dst_reg], (int64_t)isa_lddw_imm(insn));
 		return 0;
 	}
+	return exec_error(s->err, s->err_size, -EINVAL, "insn %zu: not a straight instruction", i);
+}
+
+static bool is_jump_class(uint8_t code)
+{
+	return EBPF_CLASS(code) == EBPF_CLS_JMP || EBPF_CLASS(code) == EBPF_CLS_JMP32;
+}
+
+/*
+ * A local call to a function marked inlined (see inlinable) is that function's body in place:
+ * it runs on the caller's registers as the call would (the same x86 registers, r1-r5 left as
+ * the callee leaves them, r6-r9 and the stack untouched) without call, ret or frame.
+ */
+static int emit_inlined(struct jit_state *s, const struct jit_frame *callee)
+{
+	for (size_t k = callee->start; k + 1 < callee->end; k++) {
+		int err = emit_straight(s, k);
+
+		if (err)
+			return err;
+		if (isa_is_lddw(&s->program->insns[k]))
+			k++;
+	}
+	return 0;
+}
+
+static struct jit_frame *frame_at(const struct jit_state *s, size_t start);
+
+static int emit_insn(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *insn = &s->program->insns[i];
+	uint8_t cls = EBPF_CLASS(insn->code);
+	uint8_t op = EBPF_OP(insn->code);
+
+	if (s->is_function[i])
+		emit_prologue(s, s->frame, i == 0);
+	if (!is_jump_class(insn->code))
+		return emit_straight(s, i);
 
 	/* EBPF_CLS_JMP and EBPF_CLS_JMP32 */
 	switch (op) {
@@ -1330,6 +1365,10 @@ static int emit_insn(struct jit_state *s, size_t i)
 			return 0;
 		}
 		if (insn->src_reg == EBPF_CALL_LOCAL) {
+			const struct jit_frame *callee = frame_at(s, i + 1 + insn->imm);
+
+			if (callee && callee->inlined)
+				return emit_inlined(s, callee);
 			emit_local_call(s, i + 1 + insn->imm);
 			return 0;
 		}
@@ -1632,7 +1671,7 @@ static void scan_function(const struct exec_program *program, size_t start, size
 }
 
 /* The function that starts at instruction start (frames are sorted by start). */
-static struct jit_frame *frame_at(struct jit_state *s, size_t start)
+static struct jit_frame *frame_at(const struct jit_state *s, size_t start)
 {
 	size_t lo = 0, hi = s->frame_count;
 
@@ -1700,6 +1739,37 @@ static void size_frame(struct jit_state *s, struct jit_frame *frame)
 		frame->stack_size += 8;
 }
 
+#define INLINE_MAX_INSNS 16
+
+/*
+ * A small leaf that a local call can run in place: straight code (no jump, no call) ending in
+ * its one exit, which mentions neither r6-r9 (the caller's, which it would have saved) nor r10
+ * (its own frame, which it would not have). Its code stays a function too: pointers to it and
+ * jumps into it still find it.
+ */
+static bool inlinable(const struct exec_program *program, const struct jit_frame *frame)
+{
+	const struct ebpf_inst *insns = program->insns;
+
+	if (frame->start == 0 || frame->full || frame->calls || frame->depth || frame->saved ||
+	    frame->end - frame->start > INLINE_MAX_INSNS)
+		return false;
+	if (insns[frame->end - 1].code != EBPF_OP_EXIT)
+		return false;
+	for (size_t k = frame->start; k + 1 < frame->end; k++) {
+		const struct ebpf_inst *insn = &insns[k];
+
+		if (is_jump_class(insn->code))
+			return false;
+		if (EBPF_CLASS(insn->code) == EBPF_CLS_LD &&
+		    (insn->code != EBPF_OP_LDDW || insn->src_reg != EBPF_PSEUDO_IMM))
+			return false;
+		if (isa_is_lddw(insn))
+			k++;
+	}
+	return true;
+}
+
 /* One frame per function (they are contiguous, in code order). */
 static int lay_out_frames(struct jit_state *s)
 {
@@ -1716,8 +1786,10 @@ static int lay_out_frames(struct jit_state *s)
 		scan_function(s->program, start, i, &s->frames[n++]);
 		start = i;
 	}
-	for (size_t n = 0; n < s->frame_count; n++)
+	for (size_t n = 0; n < s->frame_count; n++) {
 		size_frame(s, &s->frames[n]);
+		s->frames[n].inlined = inlinable(s->program, &s->frames[n]);
+	}
 	return 0;
 }
 

@@ -424,6 +424,64 @@ static void test_indexed_load(void **state)
 	}
 }
 
+/*
+ * A local call to a small straight leaf is the leaf's code in place (no call): it computes what
+ * the interpreter computes, in a loop whose backward jump spans it, with an lddw in the leaf,
+ * r1-r5 written by it and r6-r9 of the caller kept. A leaf with a jump stays a call.
+ */
+static void test_inlined_leaf_calls(void **state)
+{
+	const struct ebpf_inst insns[] = {
+		EBPF_MOV64_IMM(R6, 0),
+		EBPF_MOV64_IMM(R7, 0),
+		EBPF_MOV64_IMM(R8, 0x80),
+		EBPF_MOV64_IMM(R9, 0x900),
+		/* 4: loop */
+		EBPF_MOV64_REG(R1, R7),
+		EBPF_MOV64_REG(R2, R6),
+		EBPF_MOV64_IMM(R3, 3),
+		EBPF_CALL_REL(10), /* mix: inlined */
+		EBPF_MOV64_REG(R7, R0),
+		EBPF_MOV64_REG(R1, R7),
+		EBPF_CALL_REL(17), /* halve: a call */
+		EBPF_MOV64_REG(R7, R0),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R6, 1),
+		EBPF_JMP_IMM(EBPF_JMP_JLT, R6, 10, -10),
+		EBPF_MOV64_REG(R0, R7),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R8),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R9),
+		EBPF_EXIT(),
+		/* 18, mix: ((r1 ^ r2) * FNV prime) + r3, writing r1, r2, r4, r5 on the way */
+		EBPF_MOV64_REG(R0, R1),
+		EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R2),
+		EBPF_LD_IMM64(R4, 0x100000001b3ull),
+		EBPF_ALU64_REG(EBPF_ALU_MUL, R0, R4),
+		EBPF_MOV64_IMM(R1, 0x1111),
+		EBPF_MOV64_REG(R2, R3),
+		EBPF_MOV64_IMM(R5, -1),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R2),
+		EBPF_EXIT(),
+		/* 28, halve: r1 / 2, plus 1 when odd */
+		EBPF_MOV64_REG(R0, R1),
+		EBPF_ALU64_IMM(EBPF_ALU_RSH, R0, 1),
+		EBPF_JMP_IMM(EBPF_JMP_JSET, R1, 1, 1),
+		EBPF_EXIT(),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R0, 1),
+		EBPF_EXIT(),
+	};
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, COUNT(insns));
+	const uint32_t *offsets;
+	const uint8_t *code;
+	size_t size;
+
+	assert_int_equal(run(prog), run_mode(insns, COUNT(insns), EBPF_MODE_INTERP));
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, &offsets), 0);
+	assert_int_not_equal(code[offsets[7]], 0xe8);
+	assert_true(offsets[8] - offsets[7] > 5);
+	assert_int_equal(code[offsets[10]], 0xe8);
+	ebpf_program_release(prog);
+}
+
 /* ---- entry frames: the host's callee-saved registers ------------------------------------- */
 
 /*
@@ -632,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_padding_only_frame),
 		cmocka_unit_test(test_inverted_jump_pair),
 		cmocka_unit_test(test_indexed_load),
+		cmocka_unit_test(test_inlined_leaf_calls),
 		cmocka_unit_test(test_entry_saves_nothing_unused),
 		cmocka_unit_test(test_entry_saves_what_it_uses),
 		cmocka_unit_test(test_tail_calls_between_frames),
