@@ -7,7 +7,7 @@
  * read with an acquire load, and an element is never modified after it is linked (except the
  * values of per-CPU maps, updated in place as on Linux). Writers lock the bucket's stripe (a
  * spin lock shared by every n_stripes-th bucket), so writers of different buckets do not wait
- * for each other; LRU maps have one stripe, because their list and eviction span the buckets.
+ * for each other, LRU maps' included: each stripe keeps the LRU list of its own elements.
  * The element count is atomic and an insert reserves its place before linking, so "full" means
  * max_entries keys however many threads insert.
  *
@@ -22,9 +22,12 @@
  * then grows by a block of elements (kept until the map goes) rather than failing, so "full"
  * means max_entries keys, exactly as Linux, and no update allocates on its own.
  *
- * LRU maps keep their elements on a list in insertion order; a program's lookup sets the
+ * LRU maps keep each stripe's elements on a list in insertion order; a program's lookup sets the
  * element's reference bit (the host's does not, as on Linux). When the map is full an insert
- * evicts the oldest element whose bit is clear, giving referenced ones a second chance.
+ * evicts the oldest element of its own stripe whose bit is clear, giving referenced ones a
+ * second chance, so that no insert takes a lock beyond its stripe's (Linux's LRU, with its
+ * per-CPU lists, is also an approximation of least recently used). Only when its stripe holds
+ * nothing to evict does an insert leave it and evict from the next stripe that does.
  */
 #include <pthread.h>
 #include <stdalign.h>
@@ -41,10 +44,12 @@
 #define HTAB_STRIPES_MAX	256
 #define HTAB_BUCKETS_PER_STRIPE 32
 #define HTAB_CACHELINE		64
+/* LRU inserts into a full map that find their place taken again: rounds before -ENOMEM. */
+#define HTAB_LRU_ROUNDS		64
 
 struct htab_pool;
 
-/* A link of the LRU list (LRU maps' single stripe held). */
+/* A link of a stripe's LRU list (that stripe held). */
 struct htab_lru {
 	struct htab_lru *prev, *next;
 };
@@ -98,6 +103,9 @@ struct htab_stripe {
 	uint32_t n_pending;
 	struct htab_elem *free;	   /* ready for inserts, linked through batch_next */
 	struct htab_elem *pending; /* removed, not yet handed to RCU, linked through batch_next */
+	/* LRU maps: the stripe's linked elements, next the newest, prev the oldest. */
+	struct htab_lru lru_head;
+	uint32_t n_lru;
 };
 
 struct htab {
@@ -115,8 +123,7 @@ struct htab {
 	struct map_attr inner_tmpl; /* hash of maps */
 	atomic_uint count;
 	struct htab_stripe *stripes;
-	struct htab_lru lru_head; /* sentinel: next is the newest, prev the oldest */
-	struct htab_pool *pool;	  /* NULL with BPF_F_NO_PREALLOC */
+	struct htab_pool *pool; /* NULL with BPF_F_NO_PREALLOC */
 };
 #define HTAB_FLAGS                                                                                 \
 	(MAP_F_NO_PREALLOC | MAP_F_NO_COMMON_LRU | MAP_F_NUMA_NODE | MAP_F_ACCESS_MASK |           \
@@ -319,9 +326,15 @@ struct htab_writer {
 	struct htab_elem *batch; /* to submit once the stripe is released */
 };
 
+/* Same bucket, same stripe: n_stripes divides n_buckets. */
+static struct htab_stripe *htab_stripe_of(struct htab *h, uint32_t hash)
+{
+	return &h->stripes[hash & (h->n_stripes - 1)];
+}
+
 static void htab_write_begin(struct htab *h, uint32_t hash, struct htab_writer *w)
 {
-	w->stripe = &h->stripes[hash & (h->n_stripes - 1)];
+	w->stripe = htab_stripe_of(h, hash);
 	w->batch = NULL;
 	map_spin_lock((void *)&w->stripe->lock);
 }
@@ -343,40 +356,44 @@ static void htab_retire(struct htab *h, struct htab_writer *w, struct htab_elem 
 	w->batch = batch;
 }
 
-/* ---- LRU list (the single stripe held) -------------------------------------------------- */
+/* ---- LRU lists (one per stripe, under its lock) ----------------------------------------- */
 
-static void lru_unlink(struct htab_elem *e)
+static void lru_unlink(struct htab_stripe *c, struct htab_elem *e)
 {
 	e->lru.prev->next = e->lru.next;
 	e->lru.next->prev = e->lru.prev;
+	c->n_lru--;
 }
 
-static void lru_push_newest(struct htab *h, struct htab_elem *e)
+static void lru_push_newest(struct htab_stripe *c, struct htab_elem *e)
 {
-	e->lru.next = h->lru_head.next;
-	e->lru.prev = &h->lru_head;
-	h->lru_head.next->prev = &e->lru;
-	h->lru_head.next = &e->lru;
+	e->lru.next = c->lru_head.next;
+	e->lru.prev = &c->lru_head;
+	c->lru_head.next->prev = &e->lru;
+	c->lru_head.next = &e->lru;
+	c->n_lru++;
 }
 
-static struct htab_elem *lru_oldest(struct htab *h)
+static struct htab_elem *lru_oldest(struct htab_stripe *c)
 {
-	return caa_container_of(h->lru_head.prev, struct htab_elem, lru);
+	return caa_container_of(c->lru_head.prev, struct htab_elem, lru);
 }
 
-/* The oldest element not looked up since the last scan (second chance for the others). */
-static struct htab_elem *lru_pick_victim(struct htab *h)
+/*
+ * The stripe's oldest element not looked up since the last scan (second chance for the
+ * others); the stripe holds at least one.
+ */
+static struct htab_elem *lru_pick_victim(struct htab_stripe *c)
 {
-	uint32_t count = atomic_load_explicit(&h->count, memory_order_relaxed);
-	struct htab_elem *e = lru_oldest(h);
+	struct htab_elem *e = lru_oldest(c);
 
 	/* Bounded: after one pass every bit was cleared (readers may set some again). */
-	for (uint32_t i = 0; i < 2 * count + 1; i++) {
-		e = lru_oldest(h);
+	for (uint32_t i = 0; i < 2 * c->n_lru + 1; i++) {
+		e = lru_oldest(c);
 		if (!atomic_exchange_explicit(&e->ref, false, memory_order_relaxed))
 			break;
-		lru_unlink(e);
-		lru_push_newest(h, e);
+		lru_unlink(c, e);
+		lru_push_newest(c, e);
 	}
 	return e;
 }
@@ -421,16 +438,39 @@ static void htab_remove(struct htab *h, struct htab_writer *w, _Atomic(struct ht
 	atomic_store_explicit(link, atomic_load_explicit(&e->next, memory_order_relaxed),
 			      memory_order_release);
 	if (h->lru)
-		lru_unlink(e);
+		lru_unlink(w->stripe, e);
 	atomic_fetch_sub_explicit(&h->count, 1, memory_order_relaxed);
 	htab_retire(h, w, e);
 }
 
-static void htab_evict(struct htab *h, struct htab_writer *w)
+/* The writer's stripe held: evicts its least recently used element; false when it has none. */
+static bool htab_evict(struct htab *h, struct htab_writer *w)
 {
-	struct htab_elem *victim = lru_pick_victim(h);
+	struct htab_elem *victim;
 
+	if (!w->stripe->n_lru)
+		return false;
+	victim = lru_pick_victim(w->stripe);
 	htab_remove(h, w, htab_find_link(h, victim->data, victim->hash), victim);
+	return true;
+}
+
+/*
+ * No stripe held: evicts from the first stripe after `hash`'s that has an element, holding one
+ * stripe at a time (two writers evicting from each other's stripes never wait for each other).
+ */
+static void htab_evict_elsewhere(struct htab *h, uint32_t hash)
+{
+	for (uint32_t i = 1; i <= h->n_stripes; i++) {
+		struct htab_writer w;
+		bool done;
+
+		htab_write_begin(h, hash + i, &w);
+		done = htab_evict(h, &w);
+		htab_write_end(&w);
+		if (done)
+			return;
+	}
 }
 
 /* Takes a place for a new key: false when the map holds max_entries keys. */
@@ -520,10 +560,11 @@ static int htab_update_locked(struct htab *h, struct htab_writer *w, const void 
 	if (!old && !htab_reserve(h)) {
 		if (!h->lru)
 			return -E2BIG;
-		/* The single stripe keeps other inserts out: the evicted place is ours. */
-		htab_evict(h, w);
-		if (!htab_reserve(h))
-			return -E2BIG;
+		/* Inserts into other stripes may take the place just freed: evict again. */
+		do {
+			if (!htab_evict(h, w))
+				return -EAGAIN; /* nothing here: the caller evicts elsewhere */
+		} while (!htab_reserve(h));
 	}
 	e = elem_get(h, w->stripe);
 	if (!e) {
@@ -539,7 +580,7 @@ static int htab_update_locked(struct htab *h, struct htab_writer *w, const void 
 		atomic_init(&e->next, atomic_load_explicit(&old->next, memory_order_relaxed));
 		atomic_store_explicit(link, e, memory_order_release);
 		if (h->lru)
-			lru_unlink(old);
+			lru_unlink(w->stripe, old);
 		htab_retire(h, w, old);
 	} else {
 		link = htab_bucket(h, hash); /* eviction may have changed the chain */
@@ -547,7 +588,7 @@ static int htab_update_locked(struct htab *h, struct htab_writer *w, const void 
 		atomic_store_explicit(link, e, memory_order_release);
 	}
 	if (h->lru)
-		lru_push_newest(h, e);
+		lru_push_newest(w->stripe, e);
 	return 0;
 }
 
@@ -561,10 +602,20 @@ static int htab_update_src(struct htab *h, const void *key, const struct htab_va
 	if (!map_update_flags_valid(flags))
 		return -EINVAL;
 	hash = htab_hash(h, key);
-	htab_write_begin(h, hash, &w);
-	err = htab_update_locked(h, &w, key, hash, src, flags);
-	htab_write_end(&w);
-	return err;
+	/*
+	 * A full LRU map whose key's stripe has nothing to evict: evict in another stripe and
+	 * try again. Bounded: other inserts can take the places freed only so often in a row;
+	 * then -ENOMEM, Linux's error when its LRU lists yield no free element.
+	 */
+	for (uint32_t round = 0; round < HTAB_LRU_ROUNDS; round++) {
+		htab_write_begin(h, hash, &w);
+		err = htab_update_locked(h, &w, key, hash, src, flags);
+		htab_write_end(&w);
+		if (err != -EAGAIN)
+			return err;
+		htab_evict_elsewhere(h, hash);
+	}
+	return -ENOMEM;
 }
 
 static int htab_update(struct ebpf_map *map, const void *key, const void *value, uint64_t flags)
@@ -796,12 +847,12 @@ static void *alloc_lines(size_t n, size_t size)
 	return p;
 }
 
-/* LRU maps: one stripe (their list spans the buckets); others: one per HTAB_BUCKETS_PER_STRIPE. */
+/* One stripe per HTAB_BUCKETS_PER_STRIPE buckets. */
 static uint32_t htab_stripes(const struct htab *h)
 {
 	uint32_t n = h->n_buckets / HTAB_BUCKETS_PER_STRIPE;
 
-	if (h->lru || n == 0)
+	if (n == 0)
 		return 1;
 	return n < HTAB_STRIPES_MAX ? n : HTAB_STRIPES_MAX;
 }
@@ -837,7 +888,6 @@ static void htab_init_layout(struct htab *h, const struct map_attr *attr)
 	h->batch = htab_batch(h);
 	/* Any value will do: chains stay short for keys a program does not choose adversarially. */
 	h->seed = (attr->map_flags & MAP_F_ZERO_SEED) ? 0 : (uint32_t)(uintptr_t)h * 2654435761u;
-	h->lru_head.next = h->lru_head.prev = &h->lru_head;
 }
 
 static int htab_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **why)
@@ -859,6 +909,11 @@ static int htab_alloc(const struct map_attr *attr, struct ebpf_map **map, const 
 	h->stripes = alloc_lines(h->n_stripes, sizeof(*h->stripes));
 	if (!h->buckets || !h->stripes)
 		goto err_free;
+	for (uint32_t i = 0; i < h->n_stripes; i++) {
+		struct htab_lru *head = &h->stripes[i].lru_head;
+
+		head->next = head->prev = head;
+	}
 	if (!(attr->map_flags & MAP_F_NO_PREALLOC) && htab_pool_create(h))
 		goto err_free;
 	*map = &h->map;

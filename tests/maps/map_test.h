@@ -72,6 +72,20 @@ static inline int test_create_err(enum ebpf_map_type type, uint32_t key_size, ui
 }
 
 /* Runs every pending deferred callback (reclaimed values, released objects). */
+/* The keys of a map with 4-byte keys, counted by walking ebpf_map_get_next_key. */
+static inline uint32_t test_count_u32_keys(struct ebpf_map *map)
+{
+	uint32_t key, next, n = 0;
+	const uint32_t *prev = NULL;
+
+	while (ebpf_map_get_next_key(map, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
+}
+
 static inline void test_rcu_barrier(void)
 {
 	core_rcu_barrier();

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* LRU hash maps: eviction instead of -E2BIG, keeping the keys programs used recently. */
+#include "maps/map_internal.h" /* map_hash_key */
 #include "maps/map_test.h"
 
 static int teardown(void **state)
@@ -24,19 +25,6 @@ static bool present(struct ebpf_map *map, uint32_t k)
 	return ebpf_map_lookup_elem(map, &k, &v) == 0;
 }
 
-static uint32_t count(struct ebpf_map *map)
-{
-	uint32_t key, next, n = 0;
-	const uint32_t *prev = NULL;
-
-	while (ebpf_map_get_next_key(map, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		n++;
-	}
-	return n;
-}
-
 static void test_recently_used_keys_survive(void **state)
 {
 	struct ebpf_map *map = test_map(EBPF_MAP_TYPE_LRU_HASH, 4, 8, 8);
@@ -49,13 +37,96 @@ static void test_recently_used_keys_survive(void **state)
 	map_rcu_read_unlock();
 	/* Four new keys: never -E2BIG, the unused ones go. */
 	fill(map, 8, 12);
-	assert_int_equal(count(map), 8);
+	assert_int_equal(test_count_u32_keys(map), 8);
 	for (uint32_t k = 0; k < 4; k++)
 		assert_true(present(map, k));
 	for (uint32_t k = 4; k < 8; k++)
 		assert_false(present(map, k));
 	for (uint32_t k = 8; k < 12; k++)
 		assert_true(present(map, k));
+	map_destroy(map);
+}
+
+/* Linux's BPF_F_ZERO_SEED: the same hash every run, so the keys' stripes are the same too. */
+#define ZERO_SEED (1u << 6)
+
+/*
+ * A map of many stripes (1024 entries: 32), each with its own LRU list: a full map still never
+ * refuses an insert, holds max_entries keys, and what programs looked up survives new keys.
+ */
+static void test_recently_used_keys_survive_in_stripes(void **state)
+{
+	struct ebpf_map *map = test_map_flags(EBPF_MAP_TYPE_LRU_HASH, 4, 8, 1024, ZERO_SEED);
+
+	fill(map, 0, 1024);
+	map_rcu_read_lock();
+	for (uint32_t k = 0; k < 256; k++)
+		assert_non_null(map_lookup_prog(map, &k));
+	map_rcu_read_unlock();
+	fill(map, 1024, 1280);
+	assert_int_equal(test_count_u32_keys(map), 1024);
+	for (uint32_t k = 0; k < 256; k++)
+		assert_true(present(map, k));
+	for (uint32_t k = 1024; k < 1280; k++)
+		assert_true(present(map, k));
+	/* The 256 evicted are among the unreferenced old keys. */
+	uint32_t gone = 0;
+	for (uint32_t k = 256; k < 1024; k++)
+		gone += !present(map, k);
+	assert_int_equal(gone, 256);
+	map_destroy(map);
+}
+
+/*
+ * Many more keys than entries through a map of many stripes: every insert succeeds, even when
+ * its stripe has nothing left to evict (the eviction then happens in another stripe), and the
+ * newest keys are there.
+ */
+static void test_stream_through_stripes(void **state)
+{
+	struct ebpf_map *map = test_map_flags(EBPF_MAP_TYPE_LRU_HASH, 4, 8, 256, ZERO_SEED);
+	uint64_t v;
+
+	fill(map, 0, 4096);
+	assert_int_equal(test_count_u32_keys(map), 256);
+	for (uint32_t k = 4096 - 32; k < 4096; k++) {
+		assert_int_equal(ebpf_map_lookup_elem(map, &k, &v), 0);
+		assert_int_equal(v, k * 10);
+	}
+	map_destroy(map);
+}
+
+/* The stripe of a key in a map of `stripes` stripes made with ZERO_SEED (hashtab.c's rule). */
+static uint32_t stripe_of(uint32_t key, uint32_t stripes)
+{
+	return map_hash_key(0, &key, sizeof(key)) & (stripes - 1);
+}
+
+/*
+ * A full map whose every key is in one stripe: an insert into another, empty, stripe has
+ * nothing to evict in its own and evicts the oldest key of the stripe that has them.
+ */
+static void test_evicts_in_another_stripe(void **state)
+{
+	struct ebpf_map *map = test_map_flags(EBPF_MAP_TYPE_LRU_HASH, 4, 8, 256, ZERO_SEED);
+	const uint32_t stripes = 256 / 32;
+	uint32_t first = UINT32_MAX, n = 0, k;
+
+	for (k = 0; n < 256; k++) {
+		if (stripe_of(k, stripes) != 0)
+			continue;
+		if (first == UINT32_MAX)
+			first = k;
+		fill(map, k, k + 1);
+		n++;
+	}
+	while (stripe_of(k, stripes) != 1)
+		k++;
+	assert_true(present(map, first));
+	fill(map, k, k + 1);
+	assert_true(present(map, k));
+	assert_false(present(map, first));
+	assert_int_equal(test_count_u32_keys(map), 256);
 	map_destroy(map);
 }
 
@@ -107,7 +178,7 @@ static void test_lru_percpu(void **state)
 			values[c] = k * 100 + c;
 		assert_int_equal(ebpf_map_update_elem(map, &k, values, EBPF_ANY), 0);
 	}
-	assert_int_equal(count(map), 2);
+	assert_int_equal(test_count_u32_keys(map), 2);
 	for (uint32_t k = 3; k < 5; k++) {
 		assert_int_equal(ebpf_map_lookup_elem(map, &k, values), 0);
 		for (uint32_t c = 0; c < ncpus; c++)
@@ -122,6 +193,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_recently_used_keys_survive, teardown),
 		cmocka_unit_test_teardown(test_host_lookups_do_not_mark, teardown),
+		cmocka_unit_test_teardown(test_recently_used_keys_survive_in_stripes, teardown),
+		cmocka_unit_test_teardown(test_stream_through_stripes, teardown),
+		cmocka_unit_test_teardown(test_evicts_in_another_stripe, teardown),
 		cmocka_unit_test_teardown(test_flags, teardown),
 		cmocka_unit_test(test_no_prealloc_refused),
 		cmocka_unit_test_teardown(test_lru_percpu, teardown),
