@@ -306,6 +306,7 @@ static void frame_copy_regs(struct frame *dst, const struct frame *src)
 	dst->callback = src->callback;
 	dst->cb_id_base = src->cb_id_base;
 	dst->cb_key_id = src->cb_key_id;
+	dst->resume_id = src->resume_id;
 }
 
 /* Same contents (padding included: a difference there only costs a copy). */
@@ -313,7 +314,8 @@ static bool frame_regs_same(const struct frame *a, const struct frame *b)
 {
 	return !memcmp(a->regs, b->regs, sizeof(a->regs)) && a->callsite == b->callsite &&
 	       a->subprog == b->subprog && a->depth == b->depth && a->callback == b->callback &&
-	       a->cb_id_base == b->cb_id_base && a->cb_key_id == b->cb_key_id;
+	       a->cb_id_base == b->cb_id_base && a->cb_key_id == b->cb_key_id &&
+	       a->resume_id == b->resume_id;
 }
 
 static bool stack_same(const struct frame *a, const struct frame *b)

@@ -106,6 +106,12 @@ static int loop_error(struct venv *env, uint32_t idx)
 {
 	uint32_t head = idx;
 
+	/* A callback-calling helper is checkpointed like a loop head: the loop may close there. */
+	if (!(env->aux[head].flags & INSN_LOOP_HEAD))
+		return verr_state(env, head, -EACCES,
+				  "infinite loop detected: the path comes back to insn %u in the "
+				  "same state without progress",
+				  head);
 	return verr_state(env, head, -EACCES,
 			  "infinite loop detected: the loop at insn %u (back-edge from insn %u) "
 			  "comes back to the same state without progress",
@@ -142,16 +148,41 @@ static int callback_converged(struct venv *env, uint32_t idx)
 }
 
 /*
- * A state equal to a checkpoint in progress is a loop without progress, unless a callback
- * returned to its helper in between, on this path: then the path went round a callback's
- * iteration (bounded by its helper at run time), and the state repeats what is being explored
- * from the checkpoint (a loop in a callback body met again in the next call, say).
+ * Did the path from old to cur go round a callback's iteration: is some callback frame of cur
+ * another call of the callback than old's (its entry id differs) while the frame below it,
+ * which called the helper, never went on past a callback-calling helper in between (same
+ * resume id)? Then the helper has been calling its callback again all along, which it does a
+ * bounded number of times. A loop of the caller around the helper call, or one inside the
+ * callback's body around a nested helper call, resumes that frame and is no such iteration.
+ */
+static bool same_helper_call_iterated(const struct vstate *old, const struct vstate *cur)
+{
+	uint32_t f;
+
+	for (f = 1; f <= cur->curframe; f++) {
+		const struct frame *oc = old->frames[f], *cc = cur->frames[f];
+
+		if (cc->callback == CB_LOOP || cc->callback == CB_FOR_EACH) {
+			if (oc->cb_id_base != cc->cb_id_base &&
+			    old->frames[f - 1]->resume_id == cur->frames[f - 1]->resume_id)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A state equal to a checkpoint in progress is a loop without progress, unless the path went
+ * round a callback's iteration in between (bounded by its helper at run time): the state then
+ * repeats what is being explored from the checkpoint (a loop in a callback body met again in
+ * the next call, say).
  */
 static bool callback_iterated(struct venv *env, const struct snode *node)
 {
 	const struct snode *up;
 
-	if (node->st.cb_returns >= env->cur->cb_returns)
+	if (node->st.cb_returns >= env->cur->cb_returns ||
+	    !same_helper_call_iterated(&node->st, env->cur))
 		return false;
 	for (up = env->cur->parent; up && up->st.cb_returns >= node->st.cb_returns; up = up->parent)
 		if (up == node)
@@ -326,6 +357,7 @@ static int enter_frame(struct venv *env, struct vstate *st, uint32_t idx, uint32
 	callee->regs[EBPF_REG_FP].frameno = st->curframe + 1;
 	callee->callsite = (int32_t)idx;
 	callee->subprog = sub;
+	callee->resume_id = ++env->id_gen;
 	st->frames[++st->curframe] = callee;
 	st->insn = target;
 	return 0;
@@ -359,8 +391,11 @@ int push_callback_call(struct venv *env, uint32_t idx, uint32_t target, const st
 	}
 	callee = st->frames[st->curframe];
 	callee->callback = (uint8_t)kind;
+	/* The id enter_frame just gave out: this call of the callback's own. */
 	callee->cb_id_base = env->id_gen;
 	callee->cb_key_id = key_id;
+	/* The current path goes on past the helper: its calls from here are other calls. */
+	cur_frame(env)->resume_id = ++env->id_gen;
 	if (env->in->log_level >= 1)
 		vlog(env, "callback at insn %u of the helper at %u: pushed\n", target, idx);
 	err = push_state(env, st, idx);

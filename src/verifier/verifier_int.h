@@ -156,6 +156,10 @@ struct frame {
 	uint8_t callback;
 	uint32_t cb_id_base;
 	uint32_t cb_key_id;
+	/* Names this frame from its entry until it next goes on past a callback-calling helper
+	 * call (a fresh id each time): equal in two states of a path, the helper calls made from
+	 * this frame in between have not returned (verifier.c, callback_iterated). */
+	uint32_t resume_id;
 };
 
 /* The bytes held by the frames of every state (current, pending, checkpoints): the budget. */

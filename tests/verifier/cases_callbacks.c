@@ -138,6 +138,57 @@ DEFINE_CASES(
 	EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R1, 10), FUNC(R2, 6), EBPF_MOV64_REG(R3, R10),
 	EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP),
 	EBPF_JMP_A(-8), RET0),
+    /*
+     * A callback's return to its helper does not make every repeated state an iteration of
+     * the callback: a loop of the caller around the helper, whose zero-call path leaves while
+     * every call of the callback sends it round again, never ends (bpf_loop(1) always calls).
+     * Nor does a loop inside the callback's body around a nested helper, or a loop around a
+     * subprogram that calls the helper.
+     */
+    BAD_AT("loop_caller_forever_zero_calls_leave", VT_PLAIN, 7, "infinite loop detected",
+	   EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R1, 1), FUNC(R2, 10),
+	   EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),
+	   EBPF_HELPER_CALL(H_LOOP), EBPF_LDX_MEM(DW, R1, R10, -8), EBPF_JMP_IMM(JEQ, R1, 0, 1),
+	   EBPF_JMP_A(-11), RET0, EBPF_ST_MEM(DW, R2, 0, 1), RET0),
+    BAD_AT("for_each_caller_forever_zero_calls_leave", VT_PLAIN, 8, "infinite loop detected",
+	   EBPF_ST_MEM(DW, R10, -8, 0), EBPF_LD_MAP_IDX(R1, MAP_ARRAY), FUNC(R2, 10),
+	   EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),
+	   EBPF_HELPER_CALL(H_FOR_EACH), EBPF_LDX_MEM(DW, R1, R10, -8), EBPF_JMP_IMM(JEQ, R1, 0, 1),
+	   EBPF_JMP_A(-12), RET0, EBPF_ST_MEM(DW, R4, 0, 1), RET0),
+    BAD_AT("loop_callback_forever_around_nested", VT_PLAIN, 15, "infinite loop detected",
+	   EBPF_MOV64_IMM(R1, 1), FUNC(R2, 6), EBPF_MOV64_IMM(R3, 0), EBPF_MOV64_IMM(R4, 0),
+	   EBPF_HELPER_CALL(H_LOOP), RET0, EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R1, 1),
+	   FUNC(R2, 10), EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8),
+	   EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), EBPF_LDX_MEM(DW, R1, R10, -8),
+	   EBPF_JMP_IMM(JEQ, R1, 0, 1), EBPF_JMP_A(-11), RET0, EBPF_ST_MEM(DW, R2, 0, 1), RET0),
+    BAD("loop_caller_forever_around_subprog", VT_PLAIN, -EACCES, "infinite loop detected",
+	EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8),
+	EBPF_CALL_REL(5), EBPF_LDX_MEM(DW, R1, R10, -8), EBPF_JMP_IMM(JEQ, R1, 0, 1),
+	EBPF_JMP_A(-7), RET0, EBPF_MOV64_REG(R3, R1), EBPF_MOV64_IMM(R1, 1), FUNC(R2, 5),
+	EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), RET0, EBPF_ST_MEM(DW, R2, 0, 1), RET0),
+    /* The callback takes back what the caller's loop adds (2 calls of -1 against +2): the
+     * counter comes back to the same value; the zero-call path alone would make progress. */
+    BAD_AT("loop_caller_counter_undone_by_callback", VT_PLAIN, 10, "infinite loop detected",
+	   EBPF_ST_MEM(DW, R10, -8, 0), EBPF_LDX_MEM(DW, R1, R10, -8),
+	   EBPF_JMP_IMM(JSGT, R1, 100, 12), EBPF_JMP_IMM(JSLT, R1, -100, 11), EBPF_MOV64_IMM(R1, 2),
+	   FUNC(R2, 11), EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8),
+	   EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), EBPF_LDX_MEM(DW, R1, R10, -8),
+	   EBPF_ALU64_IMM(ADD, R1, 2), EBPF_STX_MEM(DW, R10, R1, -8), EBPF_JMP_A(-14), RET0,
+	   EBPF_LDX_MEM(DW, R1, R2, 0), EBPF_ALU64_IMM(ADD, R1, -1), EBPF_STX_MEM(DW, R2, R1, 0),
+	   RET0),
+    /* Their safe twins: the caller's loop bounded; the callback's states repeating from one
+     * call to the next around a nested helper. */
+    OK("loop_caller_bounded_around_helper", VT_PLAIN, EBPF_MOV64_IMM(R6, 0),
+       EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R1, 1), FUNC(R2, 9), EBPF_MOV64_REG(R3, R10),
+       EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP),
+       EBPF_ALU64_IMM(ADD, R6, 1), EBPF_JMP_IMM(JLT, R6, 3, -10), EBPF_LDX_MEM(DW, R0, R10, -8),
+       EBPF_EXIT(), EBPF_LDX_MEM(DW, R1, R2, 0), EBPF_ALU64_IMM(ADD, R1, 1),
+       EBPF_STX_MEM(DW, R2, R1, 0), RET0),
+    OK("loop_callback_repeats_around_nested", VT_PLAIN, EBPF_MOV64_IMM(R1, 10), FUNC(R2, 6),
+       EBPF_MOV64_IMM(R3, 0), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), RET0,
+       EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_IMM(R1, 1), FUNC(R2, 7), EBPF_MOV64_REG(R3, R10),
+       EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), RET0,
+       EBPF_ST_MEM(DW, R2, 0, 1), RET0),
 
     /* ---- function pointers ---- */
     OK("func_unused", VT_PLAIN, FUNC(R1, 3), RET0, RET0),
