@@ -742,6 +742,23 @@ static int alu_pointers(struct venv *env, uint32_t idx, struct reg *dst, struct 
 	}
 }
 
+/*
+ * w = w of a value below 2^32 (clang's zero extension at -mcpu=v3) copies it unchanged: the
+ * copy shares its id, so a check on the 32-bit copy bounds the original, a loop's counter
+ * included. The link to the packet's length is not carried (a 32-bit view ends it).
+ */
+static int zext_copy(struct venv *env, const struct ebpf_inst *insn, struct reg *dst,
+		     struct reg *src)
+{
+	if (insn->src_reg == insn->dst_reg)
+		return 0;
+	if (!reg_is_const(src) && !src->id)
+		src->id = ++env->id_gen;
+	*dst = *src;
+	dst->pkt_len_id = 0;
+	return 0;
+}
+
 static int check_mov(struct venv *env, uint32_t idx, struct reg *dst, bool is64)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
@@ -779,6 +796,8 @@ static int check_mov(struct venv *env, uint32_t idx, struct reg *dst, bool is64)
 		if (!src->id)
 			src->id = ++env->id_gen;
 	}
+	if (!is64 && !insn->off && src->type == SCALAR && src->umax <= UINT32_MAX)
+		return zext_copy(env, insn, dst, src);
 	if (insn->src_reg != insn->dst_reg)
 		*dst = *src;
 	if (insn->off) {
@@ -890,6 +909,36 @@ static int check_alu_op(struct venv *env, uint32_t idx)
 	return 0;
 }
 
+static bool is_shift32(const struct ebpf_inst *insn, uint8_t op)
+{
+	return insn->code == (EBPF_CLS_ALU64 | EBPF_SRC_K | op) && insn->imm == 32 && !insn->off;
+}
+
+/*
+ * r <<= 32; r >>= 32 is clang's zero extension before -mcpu=v3. On a value below 2^32 the pair
+ * leaves the register as it was, its id (copies made before) and its relation to a loop head
+ * included: a check on the result bounds the counter it was taken from. Only when the right
+ * shift is reached from the left one alone (not a jump target) and right after it on this path.
+ */
+static void zext_pair(struct venv *env, uint32_t idx, const struct reg *before, struct reg *dst)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+
+	if (is_shift32(insn, EBPF_ALU_LSH)) {
+		env->zext_at = env->res->insns_processed;
+		env->zext_reg = *before;
+		return;
+	}
+	if (!is_shift32(insn, EBPF_ALU_RSH) || !idx ||
+	    env->zext_at + 1 != env->res->insns_processed || (env->aux[idx].flags & INSN_PRUNE) ||
+	    !is_shift32(&env->insns[idx - 1], EBPF_ALU_LSH) ||
+	    env->insns[idx - 1].dst_reg != insn->dst_reg || env->zext_reg.type != SCALAR ||
+	    env->zext_reg.umax > UINT32_MAX)
+		return;
+	*dst = env->zext_reg;
+	dst->pkt_len_id = 0;
+}
+
 int check_alu(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
@@ -900,9 +949,11 @@ int check_alu(struct venv *env, uint32_t idx)
 	if (has_src)
 		src = regs[insn->src_reg];
 	err = check_alu_op(env, idx);
-	if (!err)
-		loop_track_alu(env, insn, &before, has_src ? &src : NULL, &regs[insn->dst_reg]);
-	return err;
+	if (err)
+		return err;
+	loop_track_alu(env, insn, &before, has_src ? &src : NULL, &regs[insn->dst_reg]);
+	zext_pair(env, idx, &before, &regs[insn->dst_reg]);
+	return 0;
 }
 
 /* ---- conditional jumps -------------------------------------------------------------------- */
@@ -1103,12 +1154,23 @@ struct id_copy {
 	const struct reg *src;
 };
 
+/* Copies hold one value: each keeps its own relations to it (a loop head, the packet), which
+ * a copy made through a zero extension does not have. */
 static void copy_linked(struct reg *reg, void *arg)
 {
 	const struct reg *src = ((struct id_copy *)arg)->src;
 
-	if (reg != src && reg->type == SCALAR && reg->id == src->id)
-		*reg = *src;
+	if (reg == src || reg->type != SCALAR || reg->id != src->id)
+		return;
+	reg->var = src->var;
+	reg->umin = src->umin;
+	reg->umax = src->umax;
+	reg->smin = src->smin;
+	reg->smax = src->smax;
+	reg->u32_min = src->u32_min;
+	reg->u32_max = src->u32_max;
+	reg->s32_min = src->s32_min;
+	reg->s32_max = src->s32_max;
 }
 
 /* A check on one copy of a scalar bounds every copy (same id). */

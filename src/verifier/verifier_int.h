@@ -279,6 +279,9 @@ struct venv {
 	uint32_t exact_heads[8];
 	uint32_t exact_head_count;
 	bool measure_failed, limit_hit;
+	/* The last r <<= 32 walked, when, and its register before (bounds.c, zext_pair). */
+	uint64_t zext_at;
+	struct reg zext_reg;
 	struct verifier_result *abstract_verdict;
 
 	struct vstate **pending; /* DFS stack of states still to explore */

@@ -16,6 +16,11 @@
 #define CASE_OK(name, ...)	 OK(name, VT_PLAIN, RAND(R3), __VA_ARGS__, PROBE(R3))
 #define CASE_BAD(name, why, ...) BAD(name, VT_PLAIN, -EACCES, why, RAND(R3), __VA_ARGS__, PROBE(R3))
 #define OOB			 PROBE_OOB
+/* r3 &= mask (a 64-bit constant), r4 = zero-extended copy of r3, r4 <= 63 checked. */
+#define LOW(mask)		 EBPF_LD_IMM64(R5, mask), EBPF_ALU64_REG(AND, R3, R5)
+#define ZCOPY			 EBPF_MOV32_REG(R4, R3)
+#define ZPAIR(rsh)		 EBPF_MOV64_REG(R4, R3), EBPF_ALU64_IMM(LSH, R4, 32), EBPF_ALU64_IMM(rsh, R4, 32)
+#define R4_LE_63		 EBPF_JMP_IMM(JLE, R4, 63, 2), RET0
 #define NEG			 "variable offset may be negative"
 /* -1 in the low half: 0xffffffff once zero-extended. */
 #define WRAPS			 "variable offset is unbounded"
@@ -69,4 +74,19 @@ DEFINE_CASES(
 	EBPF_JMP_IMM(JEQ, R6, 0, 4), ONLY_IF32(JLE, 40), EBPF_JMP_A(3), ONLY_IF32(JLE, 63), ZEXT,
 	A64(ADD, 1), PROBE(R3)),
     OK("join_differs_in_32_bits_safe", VT_PLAIN, RAND(R6), RAND(R3), EBPF_JMP_IMM(JEQ, R6, 0, 4),
-       ONLY_IF32(JLE, 40), EBPF_JMP_A(3), ONLY_IF32(JLE, 62), ZEXT, A64(ADD, 1), PROBE(R3)), );
+       ONLY_IF32(JLE, 40), EBPF_JMP_A(3), ONLY_IF32(JLE, 62), ZEXT, A64(ADD, 1), PROBE(R3)),
+    /*
+     * A zero-extended copy of a value below 2^32 (w4 = w3, or clang's r4 <<= 32; r4 >>= 32
+     * before -mcpu=v3) is the value itself: a check on the copy bounds r3. Not when r3 may
+     * reach 2^32 (bits above the low half are cut), when the right shift is arithmetic (sign
+     * extension), nor when the right shift is also reached without the left one.
+     */
+    CASE_OK("zext_copy_bounds_source", LOW(0xffffffffull), ZCOPY, R4_LE_63),
+    CASE_BAD("zext_copy_past_4g", WRAPS, LOW(0x1000000ffull), ZCOPY, R4_LE_63),
+    CASE_OK("zext_pair_bounds_source", LOW(0xffffffffull), ZPAIR(RSH), R4_LE_63),
+    CASE_BAD("zext_pair_past_4g", WRAPS, LOW(0x1000000ffull), ZPAIR(RSH), R4_LE_63),
+    CASE_BAD("zext_pair_arsh", WRAPS, LOW(0xffffffffull), ZPAIR(ARSH),
+	     EBPF_JMP_IMM(JSLE, R4, 63, 2), RET0),
+    BAD("zext_pair_jump_target", VT_PLAIN, -EACCES, WRAPS, RAND(R6), RAND(R3), LOW(0xffffffffull),
+	EBPF_MOV64_REG(R4, R3), EBPF_JMP_IMM(JEQ, R6, 0, 1), EBPF_ALU64_IMM(LSH, R4, 32),
+	EBPF_ALU64_IMM(RSH, R4, 32), R4_LE_63, PROBE(R3)), );

@@ -110,6 +110,26 @@ DEFINE_CASES(
 	    EBPF_MOV64_IMM(R7, 0), EBPF_ALU64_IMM(ADD, R7, 1), EBPF_JMP_IMM(JLT, R7, 50000, -2),
 	    EBPF_MOV64_IMM(R6, 0), EBPF_ALU64_IMM(ADD, R6, 1), EBPF_JMP_IMM(JLT, R6, 50000, -6),
 	    RET0),
+    /*
+     * The exit tests a zero-extended copy of the counter (clang's shape for a u32 counter,
+     * r <<= 32; r >>= 32 before -mcpu=v3, w = w at v3): the copy shares the counter's id, so
+     * the check bounds the counter and the loop converges. Started at 0, the counter runs
+     * 2^32 times before its low half is 0 again: refused.
+     */
+    LIMITED("abstract_zext_countdown", 3000, 0, NULL, EBPF_MOV64_IMM(R0, 0),
+	    EBPF_MOV64_IMM(R1, 100000), EBPF_ALU64_IMM(ADD, R1, -1), EBPF_MOV64_REG(R8, R1),
+	    EBPF_ALU64_IMM(LSH, R8, 32), EBPF_ALU64_IMM(RSH, R8, 32), EBPF_JMP_IMM(JNE, R8, 0, -5),
+	    EBPF_EXIT()),
+    LIMITED("abstract_zext_countdown_from_zero", 20000, -EACCES, "cannot prove it terminates",
+	    EBPF_MOV64_IMM(R0, 0), EBPF_MOV64_IMM(R1, 0), EBPF_ALU64_IMM(ADD, R1, -1),
+	    EBPF_MOV64_REG(R8, R1), EBPF_ALU64_IMM(LSH, R8, 32), EBPF_ALU64_IMM(RSH, R8, 32),
+	    EBPF_JMP_IMM(JNE, R8, 0, -5), EBPF_EXIT()),
+    LIMITED("abstract_zext32_countdown", 3000, 0, NULL, EBPF_MOV64_IMM(R0, 0),
+	    EBPF_MOV64_IMM(R1, 100000), EBPF_ALU64_IMM(ADD, R1, -1), EBPF_MOV32_REG(R8, R1),
+	    EBPF_JMP_IMM(JNE, R8, 0, -3), EBPF_EXIT()),
+    LIMITED("abstract_zext32_countdown_from_zero", 20000, -EACCES, "cannot prove it terminates",
+	    EBPF_MOV64_IMM(R0, 0), EBPF_MOV64_IMM(R1, 0), EBPF_ALU64_IMM(ADD, R1, -1),
+	    EBPF_MOV32_REG(R8, R1), EBPF_JMP_IMM(JNE, R8, 0, -3), EBPF_EXIT()),
     /* Entered in its middle too (irreducible): walked exactly, as before. */
     LIMITED("abstract_irreducible_unbounded", 20000, -EACCES, "bound cannot be proven", RAND(R8),
 	    EBPF_MOV64_IMM(R6, 0), EBPF_JMP_IMM(JEQ, R8, 0, 1), EBPF_ALU64_IMM(ADD, R6, 1),
