@@ -1388,9 +1388,34 @@ static bool is_alu64_k(const struct ebpf_inst *insn, uint8_t op, uint8_t dst, in
 }
 
 /*
+ * Whether eBPF register reg's upper half is already zero when instruction i starts: the one
+ * instruction that reaches i (not a jump target) wrote reg with a 32-bit ALU operation or a
+ * load narrower than 64 bits, whose x86 code clears the upper half (byte swaps excepted: "to
+ * little endian" 64 has no code at all).
+ */
+static bool zero_extended(const struct jit_state *s, size_t i, uint8_t reg)
+{
+	const struct ebpf_inst *prev;
+	uint8_t cls;
+
+	if (i == 0 || s->is_target[i])
+		return false;
+	prev = &s->program->insns[i - 1];
+	cls = EBPF_CLASS(prev->code);
+	if (prev->dst_reg != reg || (i >= 2 && isa_is_lddw(prev - 1)))
+		return false;
+	if (cls == EBPF_CLS_ALU)
+		return EBPF_OP(prev->code) != EBPF_ALU_END;
+	return cls == EBPF_CLS_LDX && EBPF_MODE(prev->code) == EBPF_MODE_MEM &&
+	       EBPF_SIZE(prev->code) != EBPF_SIZE_DW;
+}
+
+/*
  * clang without alu32 (-mcpu v1, its default before LLVM 19) zero-extends a 32-bit value with
- * "r <<= 32; r >>= 32", often right after "r = r2": one 32-bit mov does either. Returns how many
- * instructions starting at i it emitted that way (0: none), never fusing across a jump target.
+ * "r <<= 32; r >>= 32", often right after "r = r2": one 32-bit mov does either, and nothing at
+ * all when the value is the result of a 32-bit operation ("w = w" after one likewise). Returns
+ * how many instructions starting at i it emitted that way (0: none), never fusing across a
+ * jump target.
  */
 static size_t emit_zero_extend(struct jit_state *s, size_t i)
 {
@@ -1400,6 +1425,9 @@ static size_t emit_zero_extend(struct jit_state *s, size_t i)
 
 	if (s->is_function[i]) /* its prologue comes first: emit_insn's job */
 		return 0;
+	if (insn->code == (EBPF_CLS_ALU | EBPF_ALU_MOV | EBPF_SRC_X) && insn->off == 0 &&
+	    insn->src_reg == dst && zero_extended(s, i, dst))
+		return 1;
 	if (insn->code == (EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X) && insn->off == 0) {
 		src = insn->src_reg;
 		shifts = i + 1;
@@ -1410,7 +1438,8 @@ static size_t emit_zero_extend(struct jit_state *s, size_t i)
 	    !is_alu64_k(&s->program->insns[shifts], EBPF_ALU_LSH, dst, 32) ||
 	    !is_alu64_k(&s->program->insns[shifts + 1], EBPF_ALU_RSH, dst, 32))
 		return 0;
-	emit_mov_rr(s, false, reg_map[dst], reg_map[src]);
+	if (src != dst || !zero_extended(s, i, dst))
+		emit_mov_rr(s, false, reg_map[dst], reg_map[src]);
 	return shifts + 2 - i;
 }
 

@@ -198,6 +198,82 @@ static uint64_t run_mode(const struct ebpf_inst *insns, size_t count, enum ebpf_
 	return result;
 }
 
+/* The code of instructions [from, to) of a program in the JIT, and its result. */
+static uint32_t code_size(const struct ebpf_inst *insns, size_t count, size_t from, size_t to,
+			  uint64_t *result)
+{
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, count);
+	const uint32_t *offsets;
+	const uint8_t *code;
+	uint32_t size_from_to;
+	size_t size;
+
+	*result = run(prog);
+	assert_int_equal(*result, run_mode(insns, count, EBPF_MODE_INTERP));
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, &offsets), 0);
+	size_from_to = offsets[to] - offsets[from];
+	ebpf_program_release(prog);
+	return size_from_to;
+}
+
+/*
+ * After a 32-bit operation or a narrow load (x86 clears the upper half), "r <<= 32; r >>= 32"
+ * and "w = w" have no code; after a 64-bit operation, a "to little endian 64" (no code of its
+ * own) or on a jump target they keep their mov. Every case against the interpreter.
+ */
+static void test_no_redundant_zero_extension(void **state)
+{
+	const struct ebpf_inst alu32[] = {
+		EBPF_LD_IMM64(R2, 0x123456789abcdef0ull),
+		EBPF_ALU32_IMM(EBPF_ALU_ADD, R2, 7),
+		EBPF_ALU64_IMM(EBPF_ALU_LSH, R2, 32),
+		EBPF_ALU64_IMM(EBPF_ALU_RSH, R2, 32),
+		EBPF_MOV64_REG(R0, R2),
+		EBPF_EXIT(),
+	};
+	const struct ebpf_inst load[] = {
+		EBPF_LDX_MEM(W, R2, R1, 16), /* uid */
+		EBPF_MOV32_REG(R2, R2),
+		EBPF_MOV64_REG(R0, R2),
+		EBPF_EXIT(),
+	};
+	const struct ebpf_inst alu64[] = {
+		EBPF_LD_IMM64(R2, 0x123456789abcdef0ull),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R2, 7),
+		EBPF_ALU64_IMM(EBPF_ALU_LSH, R2, 32),
+		EBPF_ALU64_IMM(EBPF_ALU_RSH, R2, 32),
+		EBPF_MOV64_REG(R0, R2),
+		EBPF_EXIT(),
+	};
+	const struct ebpf_inst le64[] = {
+		EBPF_LD_IMM64(R2, 0x123456789abcdef0ull),
+		EBPF_ENDIAN(EBPF_TO_LE, R2, 64),
+		EBPF_MOV32_REG(R2, R2),
+		EBPF_MOV64_REG(R0, R2),
+		EBPF_EXIT(),
+	};
+	const struct ebpf_inst target[] = {
+		EBPF_LD_IMM64(R2, 0x123456789abcdef0ull),
+		EBPF_MOV64_IMM(R0, 0),
+		EBPF_JMP_IMM(EBPF_JMP_JEQ, R0, 0, 1), /* over the 32-bit add */
+		EBPF_ALU32_IMM(EBPF_ALU_ADD, R2, 7),
+		EBPF_MOV32_REG(R2, R2),
+		EBPF_MOV64_REG(R0, R2),
+		EBPF_EXIT(),
+	};
+	uint64_t r0;
+
+	assert_int_equal(code_size(alu32, COUNT(alu32), 3, 5, &r0), 0);
+	assert_int_equal(r0, 0x9abcdef7);
+	assert_int_equal(code_size(load, COUNT(load), 1, 2, &r0), 0);
+	assert_int_not_equal(code_size(alu64, COUNT(alu64), 3, 5, &r0), 0);
+	assert_int_equal(r0, 0x9abcdef7);
+	assert_int_not_equal(code_size(le64, COUNT(le64), 3, 4, &r0), 0);
+	assert_int_equal(r0, 0x9abcdef0);
+	assert_int_not_equal(code_size(target, COUNT(target), 5, 6, &r0), 0);
+	assert_int_equal(r0, 0x9abcdef0);
+}
+
 /*
  * "rA = rB; rA += x" in every form (register, itself, immediate; r7 is r13, a base that needs
  * a displacement byte, as rbp, r10, does): the JIT computes what the interpreter computes, and
@@ -685,6 +761,7 @@ int main(void)
 		cmocka_unit_test(test_other_modes_have_no_machine_code),
 		cmocka_unit_test(test_zero_extension_is_one_mov),
 		cmocka_unit_test(test_no_zero_extension_across_a_jump_target),
+		cmocka_unit_test(test_no_redundant_zero_extension),
 		cmocka_unit_test(test_mov_add_is_one_lea),
 		cmocka_unit_test(test_subprogram_frames),
 		cmocka_unit_test(test_padding_only_frame),
