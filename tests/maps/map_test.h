@@ -7,7 +7,9 @@
 #define EXTBPF_TESTS_MAP_TEST_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -21,11 +23,11 @@
 #include "core/rcu.h"
 #include "maps/maps.h"
 
-static inline struct ebpf_map *test_map_flags(enum ebpf_map_type type, uint32_t key_size,
-					      uint32_t value_size, uint32_t max_entries,
-					      uint32_t flags)
+/* The attributes the tests' maps are created with (name "test", private unless pin_path is set). */
+static inline struct map_attr test_attr(enum ebpf_map_type type, uint32_t key_size,
+					uint32_t value_size, uint32_t max_entries, uint32_t flags)
 {
-	struct map_attr attr = {
+	return (struct map_attr){
 		.type = type,
 		.key_size = key_size,
 		.value_size = value_size,
@@ -33,6 +35,13 @@ static inline struct ebpf_map *test_map_flags(enum ebpf_map_type type, uint32_t 
 		.map_flags = flags,
 		.name = "test",
 	};
+}
+
+static inline struct ebpf_map *test_map_flags(enum ebpf_map_type type, uint32_t key_size,
+					      uint32_t value_size, uint32_t max_entries,
+					      uint32_t flags)
+{
+	struct map_attr attr = test_attr(type, key_size, value_size, max_entries, flags);
 	struct ebpf_map *map = NULL;
 	const char *why = NULL;
 	int err = map_create(&attr, NULL, &map, &why);
@@ -52,18 +61,13 @@ static inline struct ebpf_map *test_map(enum ebpf_map_type type, uint32_t key_si
 static inline int test_create_err(enum ebpf_map_type type, uint32_t key_size, uint32_t value_size,
 				  uint32_t max_entries, uint32_t flags, const char *why_has)
 {
-	struct map_attr attr = {
-		.type = type,
-		.key_size = key_size,
-		.value_size = value_size,
-		.max_entries = max_entries,
-		.map_flags = flags,
-		.name = "bad",
-	};
+	struct map_attr attr = test_attr(type, key_size, value_size, max_entries, flags);
 	struct ebpf_map *map = NULL;
 	const char *why = NULL;
-	int err = map_create(&attr, NULL, &map, &why);
+	int err;
 
+	attr.name = "bad";
+	err = map_create(&attr, NULL, &map, &why);
 	assert_null(map);
 	assert_non_null(why);
 	if (why_has && !strstr(why, why_has))
@@ -89,6 +93,41 @@ static inline uint32_t test_count_u32_keys(struct ebpf_map *map)
 static inline void test_rcu_barrier(void)
 {
 	core_rcu_barrier();
+}
+
+/*
+ * Readers during writers, the concurrency tests' shape: `readers` threads of reader and one of
+ * host_reader run while `writers` threads of writer do their work; once the writers are done,
+ * *stop is set and the readers are joined. Every thread gets arg.
+ */
+#define TEST_THREADS_MAX 64
+
+static inline void test_threads_start(pthread_t *threads, int n, void *(*fn)(void *), void *arg)
+{
+	for (int i = 0; i < n; i++)
+		assert_int_equal(pthread_create(&threads[i], NULL, fn, arg), 0);
+}
+
+static inline void test_threads_join(pthread_t *threads, int n)
+{
+	for (int i = 0; i < n; i++)
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+}
+
+static inline void test_readers_while_writers(void *arg, atomic_bool *stop, void *(*writer)(void *),
+					      int writers, void *(*reader)(void *), int readers,
+					      void *(*host_reader)(void *))
+{
+	pthread_t writer_threads[TEST_THREADS_MAX], reader_threads[TEST_THREADS_MAX], host;
+
+	assert_true(writers <= TEST_THREADS_MAX && readers <= TEST_THREADS_MAX);
+	test_threads_start(reader_threads, readers, reader, arg);
+	test_threads_start(&host, 1, host_reader, arg);
+	test_threads_start(writer_threads, writers, writer, arg);
+	test_threads_join(writer_threads, writers);
+	atomic_store(stop, true);
+	test_threads_join(reader_threads, readers);
+	test_threads_join(&host, 1);
 }
 
 /*

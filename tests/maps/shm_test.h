@@ -36,17 +36,11 @@ static int teardown(void **state)
 static inline int shm_create_flags(enum ebpf_map_type type, uint32_t key_size, uint32_t value_size,
 				   uint32_t max_entries, uint32_t flags, struct ebpf_map **map)
 {
-	struct map_attr attr = {
-		.type = type,
-		.key_size = key_size,
-		.value_size = value_size,
-		.max_entries = max_entries,
-		.map_flags = flags,
-		.name = "shared",
-		.pin_path = path,
-	};
+	struct map_attr attr = test_attr(type, key_size, value_size, max_entries, flags);
 	const char *why = NULL;
 
+	attr.name = "shared";
+	attr.pin_path = path;
 	return map_create(&attr, NULL, map, &why);
 }
 

@@ -124,20 +124,9 @@ static void run_keys(enum ebpf_map_type type, uint32_t max_entries, uint32_t fla
 {
 	struct run run = { .map = test_map_flags(type, 4, sizeof(struct value), max_entries, flags),
 			   .keys = keys };
-	pthread_t writers[WRITERS], readers[READERS], host;
 
 	run.deadline_ns = now_ns() + 1000000000u;
-	for (int i = 0; i < READERS; i++)
-		assert_int_equal(pthread_create(&readers[i], NULL, reader, &run), 0);
-	assert_int_equal(pthread_create(&host, NULL, host_reader, &run), 0);
-	for (int i = 0; i < WRITERS; i++)
-		assert_int_equal(pthread_create(&writers[i], NULL, writer, &run), 0);
-	for (int i = 0; i < WRITERS; i++)
-		pthread_join(writers[i], NULL);
-	atomic_store(&run.stop, true);
-	for (int i = 0; i < READERS; i++)
-		pthread_join(readers[i], NULL);
-	pthread_join(host, NULL);
+	test_readers_while_writers(&run, &run.stop, writer, WRITERS, reader, READERS, host_reader);
 
 	assert_int_equal(atomic_load(&run.bad_values), 0);
 	assert_int_equal(atomic_load(&run.unexpected_errors), 0);
@@ -247,15 +236,13 @@ static void test_lru_evicting_across_stripes(void **state)
 
 		assert_int_equal(ebpf_map_update_elem(st->run.map, &st->own[i], &v, EBPF_ANY), 0);
 	}
-	for (int i = 0; i < READERS; i++)
-		assert_int_equal(pthread_create(&readers[i], NULL, reader, &st->run), 0);
-	assert_int_equal(pthread_create(&owner, NULL, striped_owner, st), 0);
-	assert_int_equal(pthread_create(&visitor, NULL, striped_visitor, st), 0);
-	pthread_join(owner, NULL);
-	pthread_join(visitor, NULL);
+	test_threads_start(readers, READERS, reader, &st->run);
+	test_threads_start(&owner, 1, striped_owner, st);
+	test_threads_start(&visitor, 1, striped_visitor, st);
+	test_threads_join(&owner, 1);
+	test_threads_join(&visitor, 1);
 	atomic_store(&st->run.stop, true);
-	for (int i = 0; i < READERS; i++)
-		pthread_join(readers[i], NULL);
+	test_threads_join(readers, READERS);
 
 	assert_int_equal(atomic_load(&st->run.bad_values), 0);
 	assert_int_equal(atomic_load(&st->run.unexpected_errors), 0);

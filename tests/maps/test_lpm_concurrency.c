@@ -134,20 +134,9 @@ static void test_readers_during_writers(void **state)
 						 sizeof(struct v4_key), MAX_ENTRIES,
 						 EBPF_F_NO_PREALLOC) };
 	struct v4_key base = { 8, { 10, 0, 0, 0 } };
-	pthread_t writers[WRITERS], readers[READERS], host;
 
 	assert_int_equal(ebpf_map_update_elem(run.map, &base, &base, EBPF_ANY), 0);
-	for (int i = 0; i < READERS; i++)
-		assert_int_equal(pthread_create(&readers[i], NULL, reader, &run), 0);
-	assert_int_equal(pthread_create(&host, NULL, host_reader, &run), 0);
-	for (int i = 0; i < WRITERS; i++)
-		assert_int_equal(pthread_create(&writers[i], NULL, writer, &run), 0);
-	for (int i = 0; i < WRITERS; i++)
-		pthread_join(writers[i], NULL);
-	atomic_store(&run.stop, true);
-	for (int i = 0; i < READERS; i++)
-		pthread_join(readers[i], NULL);
-	pthread_join(host, NULL);
+	test_readers_while_writers(&run, &run.stop, writer, WRITERS, reader, READERS, host_reader);
 
 	assert_int_equal(atomic_load(&run.bad), 0);
 	assert_int_equal(atomic_load(&run.unexpected_errors), 0);
