@@ -12,10 +12,15 @@
  * little and then yielding, since a holder may have been preempted.
  */
 #define _GNU_SOURCE /* sched_getcpu */
+#include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdalign.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "core/run_slot.h"
 #include "maps/maps.h"
@@ -29,7 +34,8 @@ struct run_slot {
 };
 
 static struct run_slot slots[RUN_SLOTS_MAX];
-static _Atomic uint32_t n_slots; /* 0 until the first claim counts the possible CPUs */
+static _Atomic uint32_t n_slots;       /* 0 until the first claim counts the possible CPUs */
+static _Atomic uint64_t process_owner; /* 0 until asked, and again in a forked child */
 
 _Thread_local struct core_run_slot_state core_run_slot_state;
 
@@ -84,14 +90,95 @@ void core_run_slot_claim(void)
 
 void core_run_slot_release(void)
 {
-	core_run_slot_state.claimed = false;
-	atomic_store_explicit(&slots[core_run_slot_state.slot].held, 0, memory_order_release);
+	struct core_run_slot_state *st = &core_run_slot_state;
+
+	/* The shared tables' slots first: they were claimed under this one (no waits in a cycle).
+	 */
+	while (st->n_claims) {
+		struct core_run_claim *c = &st->claims[--st->n_claims];
+
+		c->release(c->table, c->slot);
+	}
+	st->claimed = false;
+	atomic_store_explicit(&slots[st->slot].held, 0, memory_order_release);
+}
+
+bool core_run_claim_add(void *table, uint32_t slot, void (*release)(void *table, uint32_t slot))
+{
+	struct core_run_slot_state *st = &core_run_slot_state;
+
+	if (!st->claimed || st->n_claims == CORE_RUN_CLAIMS_MAX)
+		return false;
+	st->claims[st->n_claims++] = (struct core_run_claim){ table, slot, release };
+	return true;
+}
+
+/* ---- Owners of slots in shared tables ------------------------------------------------------ */
+
+/* Owner words: the start time (clock ticks after boot, field 22 of /proc/PID/stat) above the
+ * pid's 22 bits (Linux's PID_MAX_LIMIT); a start time of 0 is unknown. */
+#define OWNER_PID_BITS 22
+#define OWNER_PID_MASK ((1ull << OWNER_PID_BITS) - 1)
+
+static uint64_t process_start_time(pid_t pid)
+{
+	char path[32], buf[512], *p;
+	unsigned long long start = 0;
+	size_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = 0;
+	/* The command name may hold spaces and parentheses: fields restart after the last ')'. */
+	p = strrchr(buf, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", &start) != 1)
+		return 0;
+	return start & ((1ull << (64 - OWNER_PID_BITS)) - 1);
+}
+
+uint64_t core_process_owner(void)
+{
+	uint64_t owner = atomic_load_explicit(&process_owner, memory_order_relaxed);
+	pid_t pid;
+
+	if (owner)
+		return owner;
+	pid = getpid();
+	owner = process_start_time(pid) << OWNER_PID_BITS | ((uint64_t)pid & OWNER_PID_MASK);
+	atomic_store_explicit(&process_owner, owner, memory_order_relaxed);
+	return owner;
+}
+
+bool core_process_owner_dead(uint64_t owner)
+{
+	pid_t pid = (pid_t)(owner & OWNER_PID_MASK);
+	uint64_t start = owner >> OWNER_PID_BITS, now;
+
+	if (pid <= 0)
+		return false; /* not an owner word: leave it alone */
+	if (kill(pid, 0) && errno == ESRCH)
+		return true;
+	/* Alive, or another user's (EPERM): the same process only if it started at that time. An
+	 * unreadable start time (hidepid) proves nothing: the owner is taken for alive. */
+	now = start ? process_start_time(pid) : 0;
+	return now && now != start;
 }
 
 void core_run_slot_fork_child(void)
 {
 	uint32_t n = atomic_load_explicit(&n_slots, memory_order_relaxed);
 	struct core_run_slot_state *st = &core_run_slot_state;
+
+	/* The parent's claims in shared tables stay the parent's; the child is another owner. */
+	st->n_claims = 0;
+	atomic_store_explicit(&process_owner, 0, memory_order_relaxed);
 
 	for (uint32_t i = 0; i < n; i++) {
 		if (!st->claimed || i != st->slot)

@@ -163,6 +163,7 @@ static void shm_header_init(struct shm_map *m, const struct map_attr *attr, uint
 	h->aux_off = m->aux_off;
 	h->ring_off = m->ring_off;
 	h->extra_off = m->extra_off;
+	h->slots_off = m->slots_off;
 }
 
 /* Writes the whole file under a temporary name, then links it to the pin path: another process
@@ -320,7 +321,8 @@ static int shm_map_file(int fd, struct shm_map *m, struct map_attr *attr, const 
 		return err;
 	size = shm_type_of(attr->type)->layout(attr, m);
 	if (size != hdr.file_size || m->data_off != hdr.data_off || m->aux_off != hdr.aux_off ||
-	    m->ring_off != hdr.ring_off || m->extra_off != hdr.extra_off || size > SIZE_MAX) {
+	    m->ring_off != hdr.ring_off || m->extra_off != hdr.extra_off ||
+	    m->slots_off != hdr.slots_off || size > SIZE_MAX) {
 		*why = "the pin file's layout does not match its attributes (corrupt)";
 		return -EINVAL;
 	}

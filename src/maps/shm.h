@@ -15,10 +15,11 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "core/run_slot.h"
 #include "maps/map_internal.h"
 
 #define SHM_MAGIC   0x70616d6670626578ull /* "xebpfmap" little-endian */
-#define SHM_VERSION 2u
+#define SHM_VERSION 3u
 
 /* The fixed part of every shared map file, at offset 0. */
 struct shm_header {
@@ -48,6 +49,7 @@ struct shm_header {
 	uint64_t extra_off;  /* hash: per-CPU journal, LPM prefix-length counts (0: none) */
 	uint32_t clock;	     /* LRU hash: the element the eviction clock looks at next */
 	uint32_t reserved;
+	uint64_t slots_off; /* per-CPU types: who holds each CPU slot (shm_slot.c; 0: none) */
 };
 
 /* One process's handle on a shared map. */
@@ -62,6 +64,7 @@ struct shm_map {
 	uint64_t aux_off;
 	uint64_t ring_off;
 	uint64_t extra_off;
+	uint64_t slots_off;
 	uint32_t elem_size;    /* array: a value, 8-aligned; hash: a whole element */
 	uint32_t n_buckets;    /* hash */
 	uint32_t pool_count;   /* hash: elements, including the spares */
@@ -112,6 +115,17 @@ extern const struct shm_type shm_ringbuf_type;
 /* Takes the writers' lock, repairing the state when its owner died holding it. */
 int shm_lock(struct shm_map *m);
 void shm_unlock(struct shm_map *m);
+
+/*
+ * Per-CPU slots across processes (shm_slot.c): a run's slot in a shared per-CPU map is claimed
+ * in the file, so that no two runs anywhere write one slot at once. The calling run's slot
+ * (claimed now if not yet), outside a run the CPU's; CORE_RUN_NO_SLOT when a run already
+ * holding other files' slots could not get one (the lookup fails rather than risk a wait in a
+ * cycle). shm_slot_layout places the table of a per-CPU type (m->ncpus set) at `end` and
+ * returns the new end; maps without one have slots_off 0.
+ */
+uint32_t shm_cpu_slot(struct shm_map *m);
+uint64_t shm_slot_layout(struct shm_map *m, uint64_t end);
 
 /* The shared alloc / free every shared type's map_ops use (attr->pin_path names the file). */
 int shm_alloc(const struct map_attr *attr, struct ebpf_map **map, const char **why);

@@ -21,7 +21,7 @@ static uint8_t *shm_array_slot(struct shm_map *m, uint32_t cpu, uint32_t index)
 
 static uint32_t shm_array_cpu(struct shm_map *m)
 {
-	return m->ncpus > 1 ? map_cpu_slot(m->ncpus) : 0;
+	return m->slots_off ? shm_cpu_slot(m) : 0; /* per-CPU, even with one CPU */
 }
 
 /* The journal: the ncpus slots of the index an update is writing, as they were. */
@@ -32,7 +32,7 @@ static uint8_t *shm_array_journal(struct shm_map *m, uint32_t cpu)
 
 static uint64_t shm_array_layout(const struct map_attr *attr, struct shm_map *m)
 {
-	uint64_t values;
+	uint64_t values, end;
 
 	m->ncpus = attr->type == EBPF_MAP_TYPE_PERCPU_ARRAY ? map_possible_cpus() : 1;
 	m->elem_size = map_percpu_slot_size(attr->value_size);
@@ -40,7 +40,9 @@ static uint64_t shm_array_layout(const struct map_attr *attr, struct shm_map *m)
 	m->data_off = map_round_up(sizeof(struct shm_header), 64);
 	m->aux_off = map_round_up(m->data_off + values, 64);
 	m->ring_off = 0;
-	return m->aux_off + (uint64_t)m->ncpus * m->elem_size;
+	m->slots_off = 0;
+	end = m->aux_off + (uint64_t)m->ncpus * m->elem_size;
+	return attr->type == EBPF_MAP_TYPE_PERCPU_ARRAY ? shm_slot_layout(m, end) : end;
 }
 
 static void shm_array_init(struct shm_map *m)
@@ -71,9 +73,12 @@ static bool shm_array_index(struct shm_map *m, const void *key, uint32_t *index)
 static void *shm_array_lookup(struct ebpf_map *map, const void *key)
 {
 	struct shm_map *m = to_shm(map);
-	uint32_t index;
+	uint32_t index, cpu;
 
-	return shm_array_index(m, key, &index) ? shm_array_slot(m, shm_array_cpu(m), index) : NULL;
+	if (!shm_array_index(m, key, &index))
+		return NULL;
+	cpu = shm_array_cpu(m);
+	return cpu == CORE_RUN_NO_SLOT ? NULL : shm_array_slot(m, cpu, index);
 }
 
 /*
@@ -116,8 +121,10 @@ static int shm_array_update(struct ebpf_map *map, const void *key, const void *v
 			    uint64_t flags)
 {
 	struct shm_map *m = to_shm(map);
+	uint32_t cpu = shm_array_cpu(m);
 
-	return shm_array_write(m, key, value, flags, shm_array_cpu(m));
+	/* UINT32_MAX (CORE_RUN_NO_SLOT) would mean every slot: no slot could be claimed. */
+	return cpu == CORE_RUN_NO_SLOT ? -EBUSY : shm_array_write(m, key, value, flags, cpu);
 }
 
 static int shm_array_update_copy(struct ebpf_map *map, const void *key, const void *value,

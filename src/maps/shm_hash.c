@@ -142,6 +142,7 @@ static uint64_t shm_hash_layout(const struct map_attr *attr, struct shm_map *m)
 	m->ring_off = map_round_up(m->aux_off + (uint64_t)m->pool_count * m->elem_size, 64);
 	end = m->ring_off + (uint64_t)m->pool_count * 4;
 	m->extra_off = 0;
+	m->slots_off = 0;
 	if (m->ncpus > 1) {
 		m->extra_off = map_round_up(end, 64);
 		end = m->extra_off + shm_hash_values_size(m);
@@ -149,7 +150,7 @@ static uint64_t shm_hash_layout(const struct map_attr *attr, struct shm_map *m)
 		m->extra_off = map_round_up(end, 64);
 		end = m->extra_off + ((uint64_t)(attr->key_size - 4) * 8 + 1) * 4;
 	}
-	return end;
+	return shm_type_percpu(attr->type) ? shm_slot_layout(m, end) : end;
 }
 
 /* ---- Chains -------------------------------------------------------------------------------- */
@@ -334,6 +335,7 @@ static void shm_hash_recover(struct shm_map *m)
 struct shm_value_src {
 	const void *value;
 	bool all_cpus;
+	uint32_t cpu;	       /* a program's: its run's slot, claimed before the lock */
 	const void *given_key; /* LPM: the key unmasked */
 };
 
@@ -353,7 +355,7 @@ static void shm_hash_write_values(struct shm_map *m, uint8_t *v, const struct sh
 		}
 		return;
 	}
-	cpu = map_cpu_slot(m->ncpus);
+	cpu = src->cpu;
 	if (fresh)
 		memset(v, 0, shm_hash_values_size(m));
 	memcpy(v + (size_t)cpu * m->value_stride, src->value, value_size);
@@ -521,9 +523,13 @@ static int shm_hash_update_src(struct shm_map *m, const void *key, const struct 
 
 static int shm_hash_update(struct ebpf_map *map, const void *key, const void *value, uint64_t flags)
 {
-	struct shm_value_src src = { .value = value };
+	struct shm_map *m = to_shm(map);
+	/* Claimed before the writers' lock: a claim may wait for runs that wait for the lock. */
+	struct shm_value_src src = { .value = value, .cpu = m->slots_off ? shm_cpu_slot(m) : 0 };
 
-	return shm_hash_update_src(to_shm(map), key, &src, flags);
+	if (src.cpu == CORE_RUN_NO_SLOT)
+		return -EBUSY;
+	return shm_hash_update_src(m, key, &src, flags);
 }
 
 /* The host's update of a per-CPU hash: every CPU's slot. */
@@ -591,11 +597,13 @@ static void *shm_hash_lookup_slot(struct ebpf_map *map, const void *key)
 {
 	struct shm_map *m = to_shm(map);
 	struct shm_elem *e = shm_hash_touch(m, shm_hash_find(m, key, shm_hash_of(m, key)));
+	uint32_t cpu;
 
 	if (!e)
 		return NULL;
-	return shm_hash_value(m, e) +
-	       (m->ncpus > 1 ? (size_t)map_cpu_slot(m->ncpus) * m->value_stride : 0);
+	cpu = m->slots_off ? shm_cpu_slot(m) : 0;
+	return cpu == CORE_RUN_NO_SLOT ? NULL
+				       : shm_hash_value(m, e) + (size_t)cpu * m->value_stride;
 }
 
 /*

@@ -89,20 +89,6 @@ static void *counter_thread(void *arg)
 	return NULL;
 }
 
-/* The sum of a per-CPU value's slots, as a host reads it (Linux's layout: 8-byte slots). */
-static uint64_t sum_slots(struct ebpf_map *map)
-{
-	uint32_t ncpus = ebpf_num_possible_cpus(), key = 0;
-	uint64_t *slots = calloc(ncpus, sizeof(*slots)), sum = 0;
-
-	assert_non_null(slots);
-	assert_int_equal(ebpf_map_lookup_elem(map, &key, slots), 0);
-	for (uint32_t i = 0; i < ncpus; i++)
-		sum += slots[i];
-	free(slots);
-	return sum;
-}
-
 static void count_exactly(enum ebpf_exec_mode mode, bool test_run)
 {
 	struct counting c = { .runs = mode == EBPF_MODE_INTERP ? RUNS_INTERP : RUNS_COMPILED,
@@ -134,8 +120,8 @@ static void count_exactly(enum ebpf_exec_mode mode, bool test_run)
 	pthread_barrier_destroy(&start);
 	if (link)
 		ebpf_link_detach(link); /* first: a failure below must not leave it attached */
-	array_sum = sum_slots(c.array);
-	hash_sum = sum_slots(c.hash);
+	array_sum = percpu_sum(c.array);
+	hash_sum = percpu_sum(c.hash);
 	ebpf_object_close(c.obj);
 	free(zero);
 	assert_int_equal(atomic_load(&failures), 0);

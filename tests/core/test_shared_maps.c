@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Shared maps through the runtime: programs in two processes adding to the same pinned counters
- * (exact totals), the pin root and pin files from the host API, and permissions (a user the
- * file's mode shuts out cannot open the map).
+ * (exact totals, with atomic adds and with plain increments of per-CPU values), the pin root and
+ * pin files from the host API, and permissions (a user the file's mode shuts out cannot open the
+ * map).
  *
  * The other processes are this program run again (/proc/self/exe with a role), not forks of a
  * process whose runtime already has threads.
@@ -10,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +30,10 @@
 #include "test_util.h"
 
 #define RUNS_PER_PROCESS 20000
+/* Plain per-CPU counting: more threads per process than this machine's (and most CI machines')
+ * CPUs, so that both processes' runs want every slot. */
+#define PLAIN_THREADS	 3
+#define PLAIN_RUNS	 20000
 
 static char root[64];
 
@@ -74,6 +80,55 @@ static int count_role(const char *pin_root)
 		fprintf(stderr, "count role: %s\n", ebpf_last_error());
 	ebpf_object_close(obj);
 	return err ? 1 : 0;
+}
+
+static struct ebpf_object *open_plain(void)
+{
+	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .pin_maps_dir = "plain" };
+	struct ebpf_object *obj = NULL;
+
+	if (ebpf_object_open(prog_path("run_slots.bpf.o"), &opts, &obj))
+		fprintf(stderr, "plain: %s\n", ebpf_last_error());
+	return obj;
+}
+
+static void *count_plain_thread(void *prog)
+{
+	struct ebpf_test_run_opts run = { .sz = sizeof(run), .repeat = PLAIN_RUNS };
+
+	/* retval 0: a lookup failed (the hash key missing, or no slot). */
+	if (ebpf_program_test_run(prog, &run) || run.retval != 1)
+		return (void *)1;
+	return NULL;
+}
+
+/* count_plain (`*v = v + 1`, no atomics) in PLAIN_THREADS threads on the shared per-CPU maps. */
+static int count_plain_role(const char *pin_root)
+{
+	struct ebpf_extension *ext;
+	struct ebpf_object *obj;
+	struct ebpf_program *prog;
+	pthread_t threads[PLAIN_THREADS];
+	int failed = 0;
+
+	if (ebpf_extension_add_static(&ebpf_extension_sample, &ext) || ebpf_set_pin_root(pin_root))
+		return 1;
+	obj = open_plain();
+	prog = obj ? ebpf_object_find_program(obj, "count_plain") : NULL;
+	if (!prog)
+		return 1;
+	for (int i = 0; i < PLAIN_THREADS; i++) {
+		if (pthread_create(&threads[i], NULL, count_plain_thread, prog))
+			return 1;
+	}
+	for (int i = 0; i < PLAIN_THREADS; i++) {
+		void *ret;
+
+		pthread_join(threads[i], &ret);
+		failed |= ret != NULL;
+	}
+	ebpf_object_close(obj);
+	return failed;
 }
 
 /* The other user's process: may it open the map? Exit 0 when refused with -EACCES. */
@@ -144,6 +199,36 @@ static void test_two_processes_count(void **state)
 	assert_true(error_has("nothing is pinned there"));
 }
 
+/*
+ * Two processes' runs increment a shared per-CPU array and hash with a plain load and store: a
+ * run holds its slot of the file alone, whatever process it is in, so no increment is lost (a
+ * slot claimed per process only would have a writer in each).
+ */
+static void test_two_processes_plain_percpu(void **state)
+{
+	uint64_t *zero = calloc(ebpf_num_possible_cpus(), sizeof(*zero));
+	struct ebpf_object *obj = open_plain(); /* creates the pins the others open */
+	struct ebpf_map *array, *hash;
+	uint32_t key = 0;
+	pid_t a, b;
+
+	assert_non_null(zero);
+	assert_non_null(obj);
+	array = ebpf_object_find_map(obj, "per_cpu_array");
+	hash = ebpf_object_find_map(obj, "per_cpu_hash");
+	assert_true(ebpf_map_is_shared(array) && ebpf_map_is_shared(hash));
+	assert_int_equal(ebpf_map_update_elem(hash, &key, zero, EBPF_NOEXIST), 0);
+	a = spawn("--count-plain", root);
+	b = spawn("--count-plain", root);
+	assert_true(a > 0 && b > 0);
+	assert_int_equal(wait_exit(a), 0);
+	assert_int_equal(wait_exit(b), 0);
+	assert_int_equal(percpu_sum(array), 2 * PLAIN_THREADS * PLAIN_RUNS);
+	assert_int_equal(percpu_sum(hash), 2 * PLAIN_THREADS * PLAIN_RUNS);
+	ebpf_object_close(obj);
+	free(zero);
+}
+
 static void test_pin_root_and_errors(void **state)
 {
 	struct ebpf_map_create_opts opts = { .sz = sizeof(opts),
@@ -209,12 +294,15 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_processes_count),
+		cmocka_unit_test(test_two_processes_plain_percpu),
 		cmocka_unit_test(test_pin_root_and_errors),
 		cmocka_unit_test(test_permission_refused),
 	};
 
 	if (argc == 3 && !strcmp(argv[1], "--count"))
 		return count_role(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "--count-plain"))
+		return count_plain_role(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "--open-as-nobody"))
 		return open_role(argv[2]);
 	return cmocka_run_group_tests(tests, setup, teardown);

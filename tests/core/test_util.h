@@ -3,7 +3,9 @@
 #ifndef EXTBPF_TESTS_CORE_UTIL_H
 #define EXTBPF_TESTS_CORE_UTIL_H
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <extbpf/extbpf.h>
@@ -39,6 +41,23 @@ static inline int error_has(const char *word)
 		return 1;
 	fprintf(stderr, "message '%s' lacks '%s'\n", ebpf_last_error(), word);
 	return 0;
+}
+
+/* The sum of key 0's per-CPU slots, as a host reads them (Linux's layout: 8-byte slots);
+ * UINT64_MAX when the lookup fails. */
+static inline uint64_t percpu_sum(struct ebpf_map *map)
+{
+	uint32_t ncpus = ebpf_num_possible_cpus(), key = 0;
+	uint64_t *slots = calloc(ncpus, sizeof(*slots)), sum = 0;
+
+	if (!slots || ebpf_map_lookup_elem(map, &key, slots)) {
+		free(slots);
+		return UINT64_MAX;
+	}
+	for (uint32_t i = 0; i < ncpus; i++)
+		sum += slots[i];
+	free(slots);
+	return sum;
 }
 
 /* Counts the program types named `want` (a callback of ebpf_foreach_program_type). */

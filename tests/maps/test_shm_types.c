@@ -6,6 +6,7 @@
  * writer killed with SIGKILL at random points leaving each type consistent for the next process.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/run_slot.h"
 #include "maps/shm_test.h"
 
 static struct ebpf_map *shm_create(enum ebpf_map_type type, uint32_t key_size, uint32_t value_size,
@@ -430,6 +432,105 @@ static void test_two_processes_exact(void **state)
 	free(out);
 }
 
+/* ---- Per-CPU slots held across processes ------------------------------------------------ */
+
+struct slot_holder {
+	struct ebpf_map *map;
+	pthread_barrier_t *all_held;
+	uint32_t slot;
+};
+
+/* The process that owns slot `index` of the map's file (0: free). */
+static uint64_t slot_owner(struct ebpf_map *map, uint32_t index)
+{
+	return *(volatile uint64_t *)(to_shm(map)->base + to_shm(map)->slots_off + 64ull * index);
+}
+
+/* In a run, claims a slot and holds it until every thread holds one. */
+static void *hold_slot(void *arg)
+{
+	struct slot_holder *h = arg;
+	uint32_t key = 0;
+	uint64_t *value;
+
+	core_run_slot_enter();
+	value = map_lookup_prog(h->map, &key);
+	if (value) {
+		*value += 1; /* a plain increment: the slot is this run's alone */
+		h->slot = (uint32_t)(((uint8_t *)value - to_shm(h->map)->data) / 8);
+	}
+	pthread_barrier_wait(h->all_held);
+	core_run_slot_exit();
+	return NULL;
+}
+
+/*
+ * A process killed in a run leaves its slot of a shared per-CPU array claimed in the file;
+ * runs of this process that need every slot at once get it back (its owner is gone), each a
+ * slot of its own, and give them all back when they end.
+ */
+static void test_percpu_slots_of_killed_process(void **state)
+{
+	uint32_t ncpus = map_possible_cpus(), key = 0, dead_slot = UINT32_MAX;
+	struct ebpf_map *m = shm_create(EBPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0);
+	struct slot_holder *h = calloc(ncpus, sizeof(*h));
+	pthread_t *threads = calloc(ncpus, sizeof(*threads));
+	uint64_t *values = calloc(ncpus, 8), total = 0;
+	pthread_barrier_t all_held;
+	int ready[2], status;
+	pid_t pid;
+	char c;
+
+	assert_non_null(h);
+	assert_non_null(threads);
+	assert_non_null(values);
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		core_run_slot_enter(); /* a run that never ends: killed holding its slot */
+		if (!map_lookup_prog(m, &key) || write(ready[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(2);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	for (uint32_t slot = 0; slot < ncpus; slot++) {
+		if ((slot_owner(m, slot) & ((1u << 22) - 1)) == (uint64_t)pid)
+			dead_slot = slot;
+	}
+	assert_true(dead_slot < ncpus); /* the dead process's claim is still in the file */
+
+	assert_int_equal(pthread_barrier_init(&all_held, NULL, ncpus), 0);
+	for (uint32_t i = 0; i < ncpus; i++) {
+		h[i] = (struct slot_holder){ .map = m, .all_held = &all_held, .slot = UINT32_MAX };
+		assert_int_equal(pthread_create(&threads[i], NULL, hold_slot, &h[i]), 0);
+	}
+	for (uint32_t i = 0; i < ncpus; i++)
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+	for (uint32_t i = 0; i < ncpus; i++) {
+		assert_true(h[i].slot < ncpus);
+		for (uint32_t j = 0; j < i; j++)
+			assert_int_not_equal(h[i].slot, h[j].slot);
+	}
+	for (uint32_t slot = 0; slot < ncpus; slot++)
+		assert_int_equal(slot_owner(m, slot), 0);
+	assert_int_equal(ebpf_map_lookup_elem(m, &key, values), 0);
+	for (uint32_t slot = 0; slot < ncpus; slot++)
+		total += values[slot];
+	assert_int_equal(total, ncpus);
+	pthread_barrier_destroy(&all_held);
+	close(ready[0]);
+	close(ready[1]);
+	map_destroy(m);
+	free(h);
+	free(threads);
+	free(values);
+}
+
 /* ---- SIGKILL at random points ------------------------------------------------------------ */
 
 #define KILL_ROUNDS_MIN 40
@@ -620,6 +721,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_two_consumers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_processes_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_percpu_slots_of_killed_process, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sigkill_writer, setup, teardown),
 	};
 
