@@ -2,11 +2,15 @@
 /*
  * Ring buffer producers and a consumer on different threads: every record arrives, whole, and
  * each producer's records in the order it submitted them. The ring is small so that it wraps and
- * fills (producers retry on a full ring). Label `concurrency`.
+ * fills (producers retry on a full ring). The same with a shared ring (src/maps/shm_ringbuf.c):
+ * its lock, in-flight table, positions and records, the producers writing through a second
+ * handle on the pin file as another process would (under TSan through the same handle: see
+ * there). Label `concurrency`.
  */
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "maps/map_test.h"
@@ -118,16 +122,16 @@ static int on_record(void *arg, const void *data, size_t size)
 	return 0;
 }
 
-static void test_producers_and_consumer(void **state)
+/* Producers write into `produced`, the consumer reads `consumed`: one ring, maybe two handles. */
+static void producers_and_consumer(struct ebpf_map *consumed, struct ebpf_map *produced)
 {
-	struct run run = { .map = test_map(EBPF_MAP_TYPE_RINGBUF, 0, 0,
-					   4 * (uint32_t)sysconf(_SC_PAGESIZE)) };
+	struct run run = { .map = produced };
 	struct producer producers[PRODUCERS];
 	pthread_t threads[PRODUCERS];
 	struct ebpf_ringbuf_consumer *consumer;
 	int idle_polls = 0;
 
-	assert_int_equal(ebpf_ringbuf_consumer_create(run.map, on_record, &run, &consumer), 0);
+	assert_int_equal(ebpf_ringbuf_consumer_create(consumed, on_record, &run, &consumer), 0);
 	for (uint32_t i = 0; i < PRODUCERS; i++) {
 		producers[i] = (struct producer){ &run, i };
 		assert_int_equal(pthread_create(&threads[i], NULL, produce, &producers[i]), 0);
@@ -147,15 +151,55 @@ static void test_producers_and_consumer(void **state)
 	assert_int_equal(run.received, PRODUCERS * RECORDS);
 	for (int i = 0; i < PRODUCERS; i++)
 		assert_int_equal(run.next_seq[i], RECORDS);
-	assert_int_equal(map_ringbuf_query(run.map, MAP_RB_AVAIL_DATA), 0);
+	assert_int_equal(map_ringbuf_query(consumed, MAP_RB_AVAIL_DATA), 0);
 	ebpf_ringbuf_consumer_destroy(consumer);
-	map_destroy(run.map);
+}
+
+static uint32_t ring_size(void)
+{
+	return 4 * (uint32_t)sysconf(_SC_PAGESIZE);
+}
+
+static void test_producers_and_consumer(void **state)
+{
+	struct ebpf_map *map = test_map(EBPF_MAP_TYPE_RINGBUF, 0, 0, ring_size());
+
+	producers_and_consumer(map, map);
+	map_destroy(map);
+}
+
+static void test_shared_producers_and_consumer(void **state)
+{
+	char dir[] = "/tmp/extbpf-rb-XXXXXX", pin[64];
+	struct map_attr attr = test_attr(EBPF_MAP_TYPE_RINGBUF, 0, 0, ring_size(), 0);
+	struct ebpf_map *consumed = NULL, *produced = NULL;
+	const char *why = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(pin, sizeof(pin), "%s/ring", dir);
+	attr.pin_path = pin;
+	assert_int_equal(map_create(&attr, NULL, &consumed, &why), 0);
+#ifdef __SANITIZE_THREAD__
+	/* TSan knows memory by address: through a second mapping of the file the producers'
+	 * records and the consumer's position are other memory to it, and it would see their
+	 * reuse of a record's bytes after the consumer freed them as a race. */
+	produced = consumed;
+#else
+	assert_int_equal(map_shm_open(pin, &produced, &why), 0);
+#endif
+	producers_and_consumer(consumed, produced);
+	if (produced != consumed)
+		map_destroy(produced);
+	map_destroy(consumed);
+	unlink(pin);
+	rmdir(dir);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_producers_and_consumer),
+		cmocka_unit_test(test_shared_producers_and_consumer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
