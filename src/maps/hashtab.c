@@ -120,6 +120,7 @@ struct htab {
 	uint32_t batch;	       /* removed elements per grace-period request */
 	size_t elem_size;
 	bool percpu, lru, objects;
+	bool plain_values;	    /* one value, no spin lock: the host's copy is a memcpy */
 	struct map_attr inner_tmpl; /* hash of maps */
 	atomic_uint count;
 	struct htab_stripe *stripes;
@@ -405,17 +406,39 @@ static _Atomic(struct htab_elem *) *htab_bucket(struct htab *h, uint32_t hash)
 	return &h->buckets[hash & (h->n_buckets - 1)];
 }
 
-/* The common key sizes compared inline: memcmp of a variable size is a library call. */
 /* Lock-free: the element with this key, or NULL. */
-static struct htab_elem *htab_find(struct htab *h, const void *key, uint32_t hash)
+static inline __attribute__((always_inline)) struct htab_elem *
+htab_find_sized(struct htab *h, const void *key, uint32_t hash, uint32_t key_size)
 {
 	struct htab_elem *e = atomic_load_explicit(htab_bucket(h, hash), memory_order_acquire);
 
 	for (; e; e = atomic_load_explicit(&e->next, memory_order_acquire)) {
-		if (e->hash == hash && map_keys_equal(e->data, key, h->map.attr.key_size))
+		if (e->hash == hash && map_keys_equal(e->data, key, key_size))
 			return e;
 	}
 	return NULL;
+}
+
+static struct htab_elem *htab_find(struct htab *h, const void *key, uint32_t hash)
+{
+	return htab_find_sized(h, key, hash, h->map.attr.key_size);
+}
+
+/*
+ * Hash and walk in one, specialised for the common key sizes (4: an IPv4 address or an index;
+ * 8): with a constant size the hash is a few multiplies and the compare one instruction, and
+ * the walk's loop carries no size test.
+ */
+static struct htab_elem *htab_find_key(struct htab *h, const void *key)
+{
+	switch (h->map.attr.key_size) {
+	case 4:
+		return htab_find_sized(h, key, map_hash_key(h->seed, key, 4), 4);
+	case 8:
+		return htab_find_sized(h, key, map_hash_key(h->seed, key, 8), 8);
+	default:
+		return htab_find(h, key, htab_hash(h, key));
+	}
 }
 
 /* Stripe held: the link that points at the element with this key, or NULL. */
@@ -658,10 +681,18 @@ static int htab_update_copy(struct ebpf_map *map, const void *key, const void *v
 
 /* ---- Lookup, delete, iteration ----------------------------------------------------------- */
 
+/* Plain hash maps (the most common type): no per-CPU slot, reference bit or object. */
+static void *htab_lookup_plain(struct ebpf_map *map, const void *key)
+{
+	struct htab_elem *e = htab_find_key(to_htab(map), key);
+
+	return e ? elem_value(to_htab(map), e) : NULL;
+}
+
 static void *htab_lookup(struct ebpf_map *map, const void *key)
 {
 	struct htab *h = to_htab(map);
-	struct htab_elem *e = htab_find(h, key, htab_hash(h, key));
+	struct htab_elem *e = htab_find_key(h, key);
 
 	if (!e)
 		return NULL;
@@ -681,8 +712,10 @@ static int htab_lookup_copy(struct ebpf_map *map, const void *key, void *value)
 	struct htab_elem *e;
 
 	map_rcu_read_lock();
-	e = htab_find(h, key, htab_hash(h, key));
-	if (e)
+	e = htab_find_key(h, key);
+	if (e && h->plain_values)
+		memcpy(value, elem_value(h, e), map->attr.value_size);
+	else if (e)
 		values_copy_out(h, e, value);
 	map_rcu_read_unlock();
 	return e ? 0 : -ENOENT;
@@ -881,6 +914,7 @@ static void htab_init_layout(struct htab *h, const struct map_attr *attr)
 	h->ncpus = h->percpu ? map_possible_cpus() : 1;
 	h->key_stride = (uint32_t)map_round_up(attr->key_size, 8);
 	h->value_stride = h->objects ? 0 : (uint32_t)map_round_up(attr->value_size, 8);
+	h->plain_values = !h->percpu && !h->objects && !attr->has_spin_lock;
 	h->elem_size =
 	    sizeof(struct htab_elem) + h->key_stride + (size_t)h->value_stride * h->ncpus;
 	h->n_buckets = roundup_pow2(attr->max_entries);
@@ -981,14 +1015,23 @@ static size_t htab_mem_usage(const struct ebpf_map *map)
 }
 
 #define HTAB_COMMON_OPS                                                                            \
-	.alloc = htab_alloc, .free = htab_free, .lookup = htab_lookup, .update = htab_update,      \
-	.delete = htab_delete, .lookup_copy = htab_lookup_copy, .update_copy = htab_update_copy,   \
+	.alloc = htab_alloc, .free = htab_free, .update = htab_update, .delete = htab_delete,      \
+	.lookup_copy = htab_lookup_copy, .update_copy = htab_update_copy,                          \
 	.get_next_key = htab_get_next_key, .lookup_and_delete_copy = htab_lookup_and_delete_copy,  \
 	.mem_usage = htab_mem_usage
 
-const struct map_ops htab_map_ops = { .check_attr = htab_check_attr, HTAB_COMMON_OPS };
-const struct map_ops percpu_htab_map_ops = { .check_attr = htab_check_attr, HTAB_COMMON_OPS };
-const struct map_ops lru_htab_map_ops = { .check_attr = htab_check_attr, HTAB_COMMON_OPS };
-const struct map_ops lru_percpu_htab_map_ops = { .check_attr = htab_check_attr, HTAB_COMMON_OPS };
+const struct map_ops htab_map_ops = { .check_attr = htab_check_attr,
+				      .lookup = htab_lookup_plain,
+				      HTAB_COMMON_OPS };
+const struct map_ops percpu_htab_map_ops = { .check_attr = htab_check_attr,
+					     .lookup = htab_lookup,
+					     HTAB_COMMON_OPS };
+const struct map_ops lru_htab_map_ops = { .check_attr = htab_check_attr,
+					  .lookup = htab_lookup,
+					  HTAB_COMMON_OPS };
+const struct map_ops lru_percpu_htab_map_ops = { .check_attr = htab_check_attr,
+						 .lookup = htab_lookup,
+						 HTAB_COMMON_OPS };
 const struct map_ops htab_of_maps_map_ops = { .check_attr = htab_of_maps_check_attr,
+					      .lookup = htab_lookup,
 					      HTAB_COMMON_OPS };

@@ -263,6 +263,54 @@ static void test_percpu_hash(void **state)
 	map_destroy(map);
 }
 
+/*
+ * Lookups specialised by key size (4 and 8 bytes hash and compare inline, others in general):
+ * every size finds what was stored under it, from the host and from a program, and nothing for
+ * a key that differs in its last byte only.
+ */
+static void check_key_size(enum ebpf_map_type type, uint32_t key_size, uint32_t flags)
+{
+	struct ebpf_map *map = test_map_flags(type, key_size, 8, 64, flags);
+	uint8_t key[64];
+	uint64_t v;
+
+	for (uint32_t i = 0; i < 64; i++) {
+		for (uint32_t b = 0; b < key_size; b++)
+			key[b] = (uint8_t)(i * 31 + b * 7);
+		v = i;
+		assert_int_equal(ebpf_map_update_elem(map, key, &v, EBPF_NOEXIST), 0);
+	}
+	for (uint32_t i = 0; i < 64; i++) {
+		const uint64_t *p;
+
+		for (uint32_t b = 0; b < key_size; b++)
+			key[b] = (uint8_t)(i * 31 + b * 7);
+		assert_int_equal(ebpf_map_lookup_elem(map, key, &v), 0);
+		assert_int_equal(v, i);
+		map_rcu_read_lock();
+		p = map_lookup_prog(map, key);
+		assert_non_null(p);
+		assert_int_equal(*p, i);
+		map_rcu_read_unlock();
+		key[key_size - 1] ^= 0x80;
+		assert_int_equal(ebpf_map_lookup_elem(map, key, &v), -ENOENT);
+		map_rcu_read_lock();
+		assert_null(map_lookup_prog(map, key));
+		map_rcu_read_unlock();
+	}
+	map_destroy(map);
+}
+
+static void test_key_sizes(void **state)
+{
+	static const uint32_t sizes[] = { 1, 3, 4, 5, 8, 12, 16, 64 };
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		check_key_size(EBPF_MAP_TYPE_HASH, sizes[i], flags_of(state));
+		check_key_size(EBPF_MAP_TYPE_LRU_HASH, sizes[i], 0);
+	}
+}
+
 int main(void)
 {
 #define BOTH(t)                                                                                    \
@@ -273,6 +321,7 @@ int main(void)
 		BOTH(test_churn_never_full),  BOTH(test_iteration_visits_each_key_once),
 		BOTH(test_lookup_and_delete), BOTH(test_value_survives_until_unlock),
 		BOTH(test_percpu_hash),	      cmocka_unit_test(test_create_errors),
+		BOTH(test_key_sizes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
