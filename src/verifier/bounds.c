@@ -1428,12 +1428,14 @@ static bool is_or_null(const struct reg *r)
 /*
  * Whether two valid pointers of one type point into one object, whose layout the program
  * knows: comparing pointers into different objects (two maps' values, two elements of a
- * hash map, two inner maps or their values, two ring buffer reservations) tells the program
- * how the host placed them.
+ * hash map, two inner maps or their values, two ring buffer reservations, the stack frames of
+ * two calls, which each engine places its own way) tells the program how the host placed them.
  */
 static bool same_object(const struct reg *a, const struct reg *b)
 {
 	switch (a->type) {
+	case PTR_TO_STACK:
+		return a->frameno == b->frameno;
 	case PTR_TO_MAP_VALUE:
 	case CONST_MAP_PTR:
 		return a->map == b->map && a->ref_id == b->ref_id && a->ref_id != REG_OBJ_ANY;
