@@ -531,12 +531,54 @@ int ebpf_run_raw(const struct ebpf_inst *insns, size_t count, void *mem, size_t 
 struct ebpf_link;
 
 /* Attaches a program to the hook of an attach type offered by a loaded extension. Programs
- * attached to one hook are invoked in attach order; the extension combines their results. */
+ * attached to one hook are invoked in attach order (unless ordered: ebpf_program_attach_opts);
+ * the extension combines their results. */
 int ebpf_program_attach(struct ebpf_program *program, const nmr_guid_t *attach_type,
 			const void *params, size_t params_size, struct ebpf_link **link);
 /* By attach type name ("sample_hook"). */
 int ebpf_program_attach_by_name(struct ebpf_program *program, const char *attach_type,
 				const void *params, size_t params_size, struct ebpf_link **link);
+
+/*
+ * Where a link goes in its hook's chain, as Linux's multi-program attach (tcx, mprog): with
+ * EBPF_F_BEFORE or EBPF_F_AFTER, right before or after the link relative_link_id, or the link
+ * running the program relative_program_id (at most one of them; neither: the chain's front or
+ * end), taking that neighbour's priority. Without them, after every link whose priority is not
+ * above `priority` (lower runs first; 0 for all: attach order). Same values as Linux's.
+ */
+#define EBPF_F_BEFORE (1u << 3)
+#define EBPF_F_AFTER  (1u << 4)
+
+/*
+ * Attach options (libbpf style: set sz to sizeof; fields appended later read as zero, and a
+ * newer caller's fields the library does not know must be zero). params/params_size: the attach
+ * parameters, of a size the attach type accepts (exactly its params_size, or within the range it
+ * declares). flags: EBPF_F_* above and the hook's own bits (EBPF_ATTACH_HOOK_FLAGS in
+ * extension.h) that it declares; any other bit is refused.
+ */
+struct ebpf_program_attach_opts {
+	size_t sz; /* sizeof(struct ebpf_program_attach_opts) */
+	const void *params;
+	size_t params_size;
+	uint32_t flags;
+	int32_t priority;
+	uint32_t relative_link_id;
+	uint32_t relative_program_id;
+};
+/* opts may be NULL (no parameters, attach order). */
+int ebpf_program_attach_opts(struct ebpf_program *program, const nmr_guid_t *attach_type,
+			     const struct ebpf_program_attach_opts *opts, struct ebpf_link **link);
+int ebpf_program_attach_by_name_opts(struct ebpf_program *program, const char *attach_type,
+				     const struct ebpf_program_attach_opts *opts,
+				     struct ebpf_link **link);
+/*
+ * Moves an attached link within its hook's chain as opts' flags, priority and relative ids say
+ * (its parameters stay: opts' must be empty). Invocations in progress finish on the chain they
+ * started with; each sees the old order or the new one, never a mix. -EOPNOTSUPP when the hook
+ * keeps its links itself (an extension registered without the extension kit), -ENODEV while the
+ * link is not bound to its hook.
+ */
+int ebpf_link_reorder(struct ebpf_link *link, const struct ebpf_program_attach_opts *opts);
 /*
  * Replaces the program a live link runs, atomically (as Linux's bpf_link_update; with
  * old_program set, as with BPF_F_REPLACE: -EPERM unless the link runs old_program now). Every
@@ -580,7 +622,10 @@ int ebpf_map_get_by_id(uint32_t id, struct ebpf_map **map);
 int ebpf_link_get_by_id(uint32_t id, struct ebpf_link **link);
 
 uint32_t ebpf_link_id(const struct ebpf_link *link);
-/* What a link is: its program, attach type and parameters, and whether it is dormant. */
+/*
+ * What a link is: its program, attach type and parameters, and whether it is dormant. Fields
+ * appended later are filled only when sz reaches them, so a host built before keeps working.
+ */
 struct ebpf_link_info {
 	size_t sz; /* sizeof(struct ebpf_link_info) */
 	uint32_t id;
@@ -592,6 +637,14 @@ struct ebpf_link_info {
 	 * parameters' full size; min(capacity, size) bytes were copied. */
 	void *params;
 	size_t params_size;
+	/* Appended: not bound to its hook (the extension unloaded, or its hook came back and
+	 * refused it, or the host detached it); dormant is true too then. */
+	bool detached;
+	uint32_t flags;	   /* as attached */
+	int32_t priority;  /* its priority in the chain (a relative's when placed by one) */
+	uint32_t position; /* 1 for the first link of its hook's chain; 0 when in none */
+	uint32_t prev_id;  /* the links before and after it in the chain, 0 for none */
+	uint32_t next_id;
 };
 int ebpf_link_get_info(const struct ebpf_link *link, struct ebpf_link_info *info);
 /* -ENOENT when no link has the id. */
@@ -673,6 +726,11 @@ struct ebpf_registry_entry {
 	bool shared;				    /* maps: a shared map's pin */
 	uint32_t program_id;			    /* links */
 	bool dormant;				    /* links */
+	/* Appended: links, as in struct ebpf_link_info (0 from a host that did not publish
+	 * them). */
+	bool detached;
+	int32_t priority;
+	uint32_t position, prev_id, next_id;
 };
 typedef int (*ebpf_registry_fn)(const struct ebpf_registry_entry *entry, void *arg);
 int ebpf_registry_publish(void);

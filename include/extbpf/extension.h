@@ -57,8 +57,8 @@ struct ebpf_extension_header {
 
 #define EBPF_PROGRAM_INFO_VERSION	  5
 #define EBPF_CONTEXT_INFO_VERSION	  1
-#define EBPF_ATTACH_PROVIDER_DATA_VERSION 1
-#define EBPF_LINK_CLIENT_DATA_VERSION	  1
+#define EBPF_ATTACH_PROVIDER_DATA_VERSION 2
+#define EBPF_LINK_CLIENT_DATA_VERSION	  2
 #define EBPF_LINK_DISPATCH_VERSION	  1
 #define EBPF_EXTENSION_DESCRIPTOR_VERSION 1
 
@@ -343,13 +343,50 @@ struct ebpf_program_info {
 	.section_size = sizeof(struct ebpf_section_prefix),                                        \
 	.helper_proto_size = sizeof(struct ebpf_helper_proto)
 
+/*
+ * How the links of one hook combine (ebpf_attach_provider_data.chain_policy); ebpf_hook_invoke
+ * follows it. on_result still sees every result of a program that ran, in chain order.
+ */
+enum ebpf_chain_policy {
+	EBPF_CHAIN_ALL = 0,	      /* every link runs (on_result may stop the walk) */
+	EBPF_CHAIN_FIRST_NON_DEFAULT, /* the first result other than default_result wins: the
+				       * walk stops there (XDP-style verdicts) */
+	EBPF_CHAIN_FIRST,	      /* only the first link runs (an override: the others wait
+				       * their turn) */
+};
+
+/* params_size_max for parameters of any size from params_size on (up to the core's limit). */
+#define EBPF_ATTACH_PARAMS_VARIABLE UINT32_MAX
+/* The most bytes of attach parameters the core keeps for one link. */
+#define EBPF_ATTACH_PARAMS_LIMIT    65536u
+/*
+ * Attach flags: the low 16 bits are the runtime's (ordering, EBPF_F_BEFORE / EBPF_F_AFTER in
+ * extbpf.h), accepted by every hook; the high 16 are each hook's own, accepted only where its
+ * attach_flags declares them.
+ */
+#define EBPF_ATTACH_HOOK_FLAGS	    0xffff0000u
+
 /* The Hook NPI's provider data: one attach type. */
 struct ebpf_attach_provider_data {
 	struct ebpf_extension_header header;
 	const char *name;	 /* "sample_hook" */
 	nmr_guid_t attach_type;	 /* the attach type's GUID */
 	nmr_guid_t program_type; /* the program type it runs */
-	uint32_t params_size;	 /* size of the attach parameters it expects, 0 for none */
+	/* Size of the attach parameters it expects, 0 for none; with params_size_max (version
+	 * 2), the least size. */
+	uint32_t params_size;
+	/*
+	 * Version 2, all optional (zero means what version 1 meant):
+	 * params_size_max: 0 exactly params_size bytes; else params_size to params_size_max
+	 * bytes, or any size from params_size on with EBPF_ATTACH_PARAMS_VARIABLE (never more
+	 * than EBPF_ATTACH_PARAMS_LIMIT). attach_flags: the hook's own flag bits (within
+	 * EBPF_ATTACH_HOOK_FLAGS) a link may give; the core refuses others. chain_policy and
+	 * default_result: how the hook's links combine (enum ebpf_chain_policy).
+	 */
+	uint32_t params_size_max;
+	uint32_t attach_flags;
+	uint32_t chain_policy;
+	uint32_t default_result;
 };
 
 /* What a link (the core's client of the Hook NPI) tells the provider about itself. */
@@ -359,6 +396,17 @@ struct ebpf_link_client_data {
 	nmr_guid_t program_type;
 	const void *params; /* attach parameters as given to ebpf_program_attach */
 	size_t params_size;
+	/*
+	 * Version 2: the link's id, its attach flags and where the host wants it in the hook's
+	 * chain (struct ebpf_program_attach_opts in extbpf.h). The extension kit orders its hooks'
+	 * links by them; a provider registered by hand orders its own links, and refuses ordering
+	 * flags it does not implement.
+	 */
+	uint32_t link_id;
+	uint32_t flags;
+	int32_t priority;
+	uint32_t relative_link_id;
+	uint32_t relative_program_id;
 };
 
 /* Opaque scratch space a hook keeps on its own stack across one batch. */
@@ -542,7 +590,20 @@ void *ebpf_map_extension_data(struct ebpf_map *m, const struct ebpf_map_type_inf
  ***)state); unload:	ebpf_extension_deregister(state); event:	ebpf_hook_invoke(&my_hook,
  *&ctx, on_result, &my_arg);
  */
-#define EBPF_EXTENSION_REGISTRATION_VERSION 2
+#define EBPF_EXTENSION_REGISTRATION_VERSION 3
+
+/* A link as link_attach / link_detach see it (crosses the contract: versioned). */
+#define EBPF_HOOK_LINK_VERSION 1
+struct ebpf_hook_link {
+	struct ebpf_extension_header header;
+	uint32_t link_id;
+	uint32_t flags; /* as attached (struct ebpf_program_attach_opts.flags) */
+	const void *params;
+	size_t params_size;
+	/* link_attach: where to say why it refuses (NUL-terminated, reason_size bytes). */
+	char *reason;
+	size_t reason_size;
+};
 
 /*
  * A hook (attach type) in storage the extension owns, normally a static variable: the extension
@@ -560,6 +621,19 @@ struct ebpf_hook {
 	 */
 	int (*check_params)(const void *params, size_t params_size);
 	void *registered;
+	/*
+	 * Registration version 3, optional: told when a link attaches to the hook and when it
+	 * detaches. link_attach may refuse the link (a negative errno, with why in link->reason:
+	 * "the hook takes one link, link 3 holds it" for -EBUSY) or keep a per-link resource in
+	 * *link_context. link_detach receives that context once no invocation runs the link any
+	 * more: when the host detaches it, when a pinned link's last reference goes, and when the
+	 * extension unloads (a link that rebinds after a reload is attached again). Both run on
+	 * the thread that attaches or detaches, never inside a firing, and may block briefly.
+	 */
+	int (*link_attach)(struct ebpf_hook *hook, struct ebpf_hook_link *link,
+			   void **link_context);
+	void (*link_detach)(struct ebpf_hook *hook, const struct ebpf_hook_link *link,
+			    void *link_context);
 };
 
 /* What an extension offers, registered at once. Arrays may be empty (NULL with count 0). */
@@ -573,6 +647,8 @@ struct ebpf_extension_registration {
 	/* Version 2: map types (Map Information NPI), one provider each. */
 	const struct ebpf_map_type_info *const *map_types;
 	uint32_t map_type_count;
+	/* Version 3 adds nothing here: its hooks are struct ebpf_hook with link_attach and
+	 * link_detach (a version-2 registration's hooks end at `registered`). */
 };
 
 /* The registrations one ebpf_extension_register made (opaque). */
@@ -604,12 +680,13 @@ void ebpf_extension_deregister(struct ebpf_extension_providers *providers);
 
 /* Decides whether a link runs this time, from its attach parameters (NULL, 0 for none). */
 typedef bool (*ebpf_hook_filter_fn)(void *arg, const void *params, size_t params_size);
-/* Receives each program's result (r0, 32 bits) in attach order; non-zero stops the walk. */
+/* Receives each program's result (r0, 32 bits) in chain order; non-zero stops the walk. */
 typedef int (*ebpf_hook_result_fn)(void *arg, uint32_t result);
 
 /*
- * Fires hook: calls every attached link's program on ctx in attach order, passing each result
- * to on_result (may be NULL), until on_result returns non-zero. A link detaching meanwhile is
+ * Fires hook: calls every attached link's program on ctx in chain order (attach order unless
+ * the host ordered them), passing each result to on_result (may be NULL), until on_result
+ * returns non-zero or the hook's chain_policy ends the walk. A link detaching meanwhile is
  * skipped. Returns the number of programs that ran, or -ENODEV when the hook is not registered
  * (before load, during and after unload). Lock-free: the links are walked inside an RCU
  * read-side critical section while attaches and detaches wait for it, any number of threads

@@ -37,6 +37,8 @@ static const struct core_contract_version context_info_versions[] = {
 
 static const struct core_contract_version attach_provider_data_versions[] = {
 	{ 1, { SIZE_ENDING_AT(struct ebpf_attach_provider_data, params_size) } },
+	/* Version 2: parameter size ranges, the hook's flags, its chaining policy. */
+	{ 2, { SIZE_ENDING_AT(struct ebpf_attach_provider_data, default_result) } },
 };
 
 static const struct core_contract_version extension_descriptor_versions[] = {
@@ -47,6 +49,8 @@ static const struct core_contract_version registration_versions[] = {
 	{ 1, { SIZE_ENDING_AT(struct ebpf_extension_registration, hook_count) } },
 	/* Version 2: map types. */
 	{ 2, { SIZE_ENDING_AT(struct ebpf_extension_registration, map_type_count) } },
+	/* Version 3: hooks with per-link callbacks (struct ebpf_hook grew, this did not). */
+	{ 3, { SIZE_ENDING_AT(struct ebpf_extension_registration, map_type_count) } },
 };
 
 static const struct core_contract_version map_type_info_versions[] = {
@@ -71,6 +75,18 @@ const struct core_contract core_contract_context_info =
     CONTRACT("struct ebpf_context_info", context_info_versions);
 const struct core_contract core_contract_map_type_info =
     CONTRACT("struct ebpf_map_type_info", map_type_info_versions);
+
+void core_attach_data_read(const struct ebpf_attach_provider_data *data,
+			   struct ebpf_attach_provider_data *out)
+{
+	size_t size = data->header.size < sizeof(*out) ? data->header.size : sizeof(*out);
+
+	/* Version 1's size ends in padding, which nobody promised to zero. */
+	if (data->header.version < 2)
+		size = offsetof(struct ebpf_attach_provider_data, params_size_max);
+	memset(out, 0, sizeof(*out));
+	memcpy(out, data, size);
+}
 
 static const struct core_contract_version *find_version(const struct core_contract *contract,
 							uint16_t version)

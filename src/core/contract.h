@@ -37,6 +37,10 @@ extern const struct core_contract core_contract_registration;
 extern const struct core_contract core_contract_context_info;
 extern const struct core_contract core_contract_map_type_info;
 
+/* Copies an attach type's data (checked already) at today's size: what its version lacks is 0. */
+void core_attach_data_read(const struct ebpf_attach_provider_data *data,
+			   struct ebpf_attach_provider_data *out);
+
 /* Flag bits this core knows. */
 #define CORE_PROGRAM_TYPE_FLAGS                                                                    \
 	(EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK | EBPF_PROGRAM_TYPE_PACKET_READ_ONLY)
@@ -46,6 +50,9 @@ extern const struct core_contract core_contract_map_type_info;
 #define CORE_HELPER_FLAGS                                                                          \
 	(EBPF_HELPER_CHANGES_PACKET | EBPF_HELPER_VERIFY_ONLY | EBPF_HELPER_GPL_ONLY |             \
 	 EBPF_HELPER_IMPLICIT_CTX)
+/* The runtime's own attach flags (extbpf.h), outside EBPF_ATTACH_HOOK_FLAGS. */
+#define CORE_ATTACH_FLAGS     ((1u << 3) | (1u << 4))
+#define CORE_CHAIN_POLICY_MAX EBPF_CHAIN_FIRST
 
 /*
  * Checks header against contract: a known version at one of its sizes, and no more than

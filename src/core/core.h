@@ -370,6 +370,34 @@ void core_links_detach_all(void);
  */
 typedef int (*core_link_run_fn)(void *link, void *ctx, uint32_t *result);
 core_link_run_fn core_link_runner(const struct ebpf_link_dispatch *dispatch);
+/*
+ * Whether `size` bytes of parameters and `flags` suit the attach type `data` (read with
+ * core_attach_data_read): 0, or -EINVAL with msg naming the attach type, what it takes and what
+ * was given.
+ */
+int core_attach_params_check(const struct ebpf_attach_provider_data *data, size_t size,
+			     uint32_t flags, char *msg, size_t msg_size);
+
+/* For the extension kit (the link is a core link: core_link_runner gave a runner for it). */
+struct kit_link;
+/* The kit's entry for the link in its hook's chain, NULL while in none; takes the lock. */
+void core_link_set_chain(void *link, struct kit_link *entry);
+/* Why the hook refuses the link (shown to the attacher instead of the errno's text). */
+void core_link_refuse(void *link, const char *why);
+/* The priority the link took in its chain: kept, so that it rebinds there after a reload. */
+void core_link_settle(void *link, int32_t priority);
+/* The program the link runs now (inside a read-side critical section). */
+uint32_t core_link_program_id(void *link);
+/* extkit.c: moves entry in its chain as `order` says (its flags, priority and relative ids),
+ * under core_kit_lock; 0 with the priority it took, or a negative errno with the message set. */
+int core_kit_reorder(struct kit_link *entry, const struct ebpf_link_client_data *order,
+		     int32_t *priority);
+/* extkit.c: entry's place in its chain (position, neighbours), inside a read-side section. */
+void core_kit_position(const struct kit_link *entry, uint32_t *position, uint32_t *prev_id,
+		       uint32_t *next_id);
+/* extkit.c: the hook of entry, locked against changes of its chain (reorder); NULL: none. */
+void *core_kit_lock(struct kit_link *entry);
+void core_kit_unlock(void *hook);
 
 /* extension.c */
 void core_extensions_unload_all(void);

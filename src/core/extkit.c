@@ -4,12 +4,13 @@
  * hooks) into NMR providers, and ebpf_hook_invoke fires a hook's links. This is the plumbing every
  * extension used to copy; docs/extensions.md explains it from the author's side.
  *
- * A hook's links form a singly linked list in attach order. Firing walks it inside an RCU
- * read-side critical section (urcu-bp, as the core's own invoke path) with acquire loads; attach
- * and detach change it under the hook's mutex with release stores. A detached link is unlinked,
- * then detach_client waits for a grace period before returning, and its memory is freed only in
- * cleanup_binding_context, so a walk never reads freed memory and never calls a link after its
- * detach has returned.
+ * A hook's links form a chain in the order they run (extkit.h, hook_chain.c). Firing walks it
+ * inside an RCU read-side critical section (urcu-bp, as the core's own invoke path); attach,
+ * detach and reorder publish a new chain under the hook's mutex. A detached link leaves the
+ * chain, then detach_client waits for a grace period before returning, and its memory is freed
+ * only in cleanup_binding_context, so a walk never reads freed memory and never calls a link
+ * after its detach has returned. The hook's link_attach and link_detach callbacks run under the
+ * hook's mutex: one hook's never run at once.
  *
  * The extension owns struct ebpf_hook; hook->registered points to the kit_hook below while
  * registered. Deregistration clears it first (fires return -ENODEV), waits for a grace period,
@@ -24,29 +25,9 @@
 #include "core/contract.h"
 #include "core/core.h"
 #include "core/error.h"
+#include "core/extkit.h"
 #include "core/rcu.h"
 #include "core/run_slot.h"
-
-/* One link attached to a hook: what to call and the parameters to filter on. */
-struct kit_link {
-	_Atomic(struct kit_link *) next;
-	struct kit_hook *hook;
-	void *link; /* the core's client binding context */
-	const struct ebpf_link_dispatch *dispatch;
-	/* The core's links run inside the walk's read-side section, without a lock of their own. */
-	core_link_run_fn run;
-	size_t params_size;
-	unsigned char params[];
-};
-
-/* A hook while registered. */
-struct kit_hook {
-	struct ebpf_hook *hook;
-	struct nmr_provider_characteristics chars;
-	nmr_handle_t handle;		  /* NMR_INVALID_HANDLE until registered */
-	pthread_mutex_t lock;		  /* serialises changes to the list */
-	_Atomic(struct kit_link *) links; /* in attach order */
-};
 
 /* A program type or map type while registered. */
 struct kit_type {
@@ -256,23 +237,96 @@ static int map_type_register(struct ebpf_extension_providers *p, const nmr_guid_
 
 /* ---- hooks (Hook NPI) -------------------------------------------------------------------- */
 
+/* The link's data at today's size (a field its version lacks reads as zero), if well-formed. */
 static int check_link(const struct kit_hook *kh, const struct nmr_registration_info *client,
-		      const struct ebpf_link_dispatch *dispatch)
+		      const struct ebpf_link_dispatch *dispatch, struct ebpf_link_client_data *data,
+		      char *msg, size_t msg_size)
 {
-	const struct ebpf_link_client_data *data = client->npi_specific;
+	const struct ebpf_link_client_data *given = client->npi_specific;
+	int err;
 
 	if (!dispatch || dispatch->header.size < offsetof(struct ebpf_link_dispatch, batch_begin) ||
 	    !dispatch->invoke)
 		return -EINVAL;
-	if (!data || client->npi_specific_size < LINK_DATA_MIN_SIZE ||
-	    data->header.size < LINK_DATA_MIN_SIZE)
+	if (!given || client->npi_specific_size < LINK_DATA_MIN_SIZE ||
+	    given->header.size < LINK_DATA_MIN_SIZE)
 		return -EINVAL;
-	if (data->params_size != kh->hook->data->params_size ||
-	    (data->params_size && !data->params))
+	memset(data, 0, sizeof(*data));
+	memcpy(data, given,
+	       given->header.size < sizeof(*data) ? given->header.size : sizeof(*data));
+	if (data->params_size && !data->params)
 		return -EINVAL;
-	if (!kh->hook->check_params)
-		return 0;
+	err = core_attach_params_check(&kh->data, data->params_size, data->flags, msg, msg_size);
+	if (err || !kh->hook->check_params)
+		return err;
 	return kh->hook->check_params(data->params, data->params_size);
+}
+
+static struct kit_link *link_new(struct kit_hook *kh, const struct ebpf_link_client_data *data,
+				 void *client_binding_context, const void *client_dispatch)
+{
+	struct kit_link *l = calloc(1, sizeof(*l) + data->params_size);
+
+	if (!l)
+		return NULL;
+	l->hook = kh;
+	l->link = client_binding_context;
+	l->dispatch = client_dispatch;
+	l->run = core_link_runner(client_dispatch);
+	l->link_id = data->link_id;
+	l->flags = data->flags;
+	l->params_size = data->params_size;
+	if (l->params_size)
+		memcpy(l->params, data->params, l->params_size);
+	return l;
+}
+
+/* The link as the hook's callbacks see it. */
+static struct ebpf_hook_link hook_link_of(const struct kit_link *l, char *reason, size_t size)
+{
+	return (struct ebpf_hook_link){
+		.header = EBPF_EXTENSION_HEADER(struct ebpf_hook_link, EBPF_HOOK_LINK_VERSION),
+		.link_id = l->link_id,
+		.flags = l->flags,
+		.params = l->params_size ? l->params : NULL,
+		.params_size = l->params_size,
+		.reason = reason,
+		.reason_size = size,
+	};
+}
+
+/* Under kh->lock: the hook's link_detach, once, for a link its link_attach accepted. */
+static void link_detach_locked(struct kit_hook *kh, struct kit_link *l)
+{
+	char none[1] = "";
+	struct ebpf_hook_link hl = hook_link_of(l, none, sizeof(none));
+
+	if (!l->attached)
+		return;
+	l->attached = false;
+	if (kh->hook->link_detach)
+		kh->hook->link_detach(kh->hook, &hl, l->context);
+}
+
+/* Under kh->lock: the hook's link_attach accepts l, then l takes its place in the chain. */
+static int link_enter_locked(struct kit_hook *kh, struct kit_link *l,
+			     const struct ebpf_link_client_data *order, char *msg, size_t size)
+{
+	int err;
+
+	if (kh->callbacks && kh->hook->link_attach) {
+		struct ebpf_hook_link hl = hook_link_of(l, msg, size);
+
+		msg[0] = '\0';
+		err = kh->hook->link_attach(kh->hook, &hl, &l->context);
+		if (err)
+			return err < 0 ? err : -EINVAL;
+		l->attached = true;
+	}
+	err = kit_chain_place(kh, l, order, msg, size);
+	if (err)
+		link_detach_locked(kh, l);
+	return err;
 }
 
 static int hook_attach_client(nmr_registrar_t *registrar, nmr_handle_t binding,
@@ -280,54 +334,37 @@ static int hook_attach_client(nmr_registrar_t *registrar, nmr_handle_t binding,
 			      void *client_binding_context, const void *client_dispatch,
 			      void **provider_binding_context, const void **provider_dispatch)
 {
-	const struct ebpf_link_client_data *data = client->npi_specific;
 	struct kit_hook *kh = provider_context;
-	_Atomic(struct kit_link *) *tail;
-	struct kit_link *l;
+	struct ebpf_link_client_data data;
+	core_link_run_fn run = core_link_runner(client_dispatch);
+	struct kit_link *l = NULL;
+	char msg[192] = "";
 	int err;
 
-	err = check_link(kh, client, client_dispatch);
-	if (err)
+	err = check_link(kh, client, client_dispatch, &data, msg, sizeof(msg));
+	if (!err) {
+		l = link_new(kh, &data, client_binding_context, client_dispatch);
+		err = l ? 0 : -ENOMEM;
+	}
+	if (!err) {
+		pthread_mutex_lock(&kh->lock);
+		err = link_enter_locked(kh, l, &data, msg, sizeof(msg));
+		pthread_mutex_unlock(&kh->lock);
+	}
+	/* The core's link hears why (outside the hook's lock: the core's lock comes first). */
+	if (err && run && msg[0])
+		core_link_refuse(client_binding_context, msg);
+	if (err) {
+		free(l);
 		return err < 0 ? err : -EINVAL;
-	l = calloc(1, sizeof(*l) + data->params_size);
-	if (!l)
-		return -ENOMEM;
-	l->hook = kh;
-	l->link = client_binding_context;
-	l->dispatch = client_dispatch;
-	l->run = core_link_runner(client_dispatch);
-	l->params_size = data->params_size;
-	if (l->params_size)
-		memcpy(l->params, data->params, l->params_size);
-	/* Filled in before the release store publishes it to the walkers. */
-	pthread_mutex_lock(&kh->lock);
-	for (tail = &kh->links; atomic_load_explicit(tail, memory_order_relaxed);
-	     tail = &atomic_load_explicit(tail, memory_order_relaxed)->next)
-		;
-	atomic_store_explicit(tail, l, memory_order_release);
-	pthread_mutex_unlock(&kh->lock);
+	}
+	if (run) {
+		core_link_set_chain(l->link, l);
+		core_link_settle(l->link, l->priority);
+	}
 	*provider_binding_context = l;
 	*provider_dispatch = NULL;
 	return 0;
-}
-
-/* Unlinks l; walkers already past it keep a valid next pointer until the grace period. */
-static void hook_unlink(struct kit_hook *kh, struct kit_link *l)
-{
-	_Atomic(struct kit_link *) *p;
-	struct kit_link *cur;
-
-	pthread_mutex_lock(&kh->lock);
-	for (p = &kh->links; (cur = atomic_load_explicit(p, memory_order_relaxed));
-	     p = &cur->next) {
-		if (cur == l) {
-			atomic_store_explicit(p,
-					      atomic_load_explicit(&l->next, memory_order_relaxed),
-					      memory_order_release);
-			break;
-		}
-	}
-	pthread_mutex_unlock(&kh->lock);
 }
 
 /* The link detaches (the host detached it, or the hook goes): once this returns no walk still
@@ -335,9 +372,18 @@ static void hook_unlink(struct kit_hook *kh, struct kit_link *l)
 static int hook_detach_client(void *provider_binding_context)
 {
 	struct kit_link *l = provider_binding_context;
+	struct kit_hook *kh = l->hook;
 
-	hook_unlink(l->hook, l);
+	if (l->run)
+		core_link_set_chain(l->link, NULL);
+	pthread_mutex_lock(&kh->lock);
+	kit_chain_remove(kh, l);
+	pthread_mutex_unlock(&kh->lock);
 	core_synchronize_rcu();
+	/* No invocation runs the link any more: its resource may go. */
+	pthread_mutex_lock(&kh->lock);
+	link_detach_locked(kh, l);
+	pthread_mutex_unlock(&kh->lock);
 	return 0;
 }
 
@@ -346,8 +392,31 @@ static void hook_cleanup(void *provider_binding_context)
 	free(provider_binding_context);
 }
 
+/* What version 2 of the hook's data adds: a size range, the hook's flags, a known policy. */
+static int check_hook_limits(const struct ebpf_attach_provider_data *d)
+{
+	if (d->params_size_max && d->params_size_max != EBPF_ATTACH_PARAMS_VARIABLE &&
+	    (d->params_size_max < d->params_size || d->params_size_max > EBPF_ATTACH_PARAMS_LIMIT))
+		return core_error(-EINVAL,
+				  "hook '%s': params_size_max %u is below params_size %u or above "
+				  "the limit %u",
+				  d->name, d->params_size_max, d->params_size,
+				  EBPF_ATTACH_PARAMS_LIMIT);
+	if (d->attach_flags & ~EBPF_ATTACH_HOOK_FLAGS)
+		return core_error(-EINVAL,
+				  "hook '%s': attach_flags 0x%x has bits outside the hooks' own "
+				  "(0x%x): the low bits are the runtime's",
+				  d->name, d->attach_flags, EBPF_ATTACH_HOOK_FLAGS);
+	if (d->chain_policy > CORE_CHAIN_POLICY_MAX)
+		return core_error(-EINVAL,
+				  "hook '%s': unknown chain_policy %u (this runtime knows 0-%u)",
+				  d->name, d->chain_policy, CORE_CHAIN_POLICY_MAX);
+	return 0;
+}
+
 static int check_hook_shape(const struct ebpf_hook *hook, uint32_t index)
 {
+	struct ebpf_attach_provider_data data;
 	int err;
 
 	if (!hook || !hook->data)
@@ -359,7 +428,8 @@ static int check_hook_shape(const struct ebpf_hook *hook, uint32_t index)
 		return err;
 	if (!hook->data->name)
 		return core_error(-EINVAL, "extension registration: hook %u has no name", index);
-	return 0;
+	core_attach_data_read(hook->data, &data);
+	return check_hook_limits(&data);
 }
 
 /* Claims the extension's hook object: it can be registered once at a time. */
@@ -373,13 +443,17 @@ static int hook_claim(struct ebpf_hook *hook, struct kit_hook *kh)
 	return 0;
 }
 
-static int hook_register(struct ebpf_extension_providers *p, const nmr_guid_t *module_id,
-			 struct ebpf_hook *hook)
+static int hook_register(struct ebpf_extension_providers *p,
+			 const struct ebpf_extension_registration *reg, struct ebpf_hook *hook)
 {
 	struct kit_hook *kh = &p->hooks[p->hook_count];
+	const nmr_guid_t *module_id = &reg->module_id;
 	int err;
 
 	kh->hook = hook;
+	core_attach_data_read(hook->data, &kh->data);
+	/* A version-2 registration's struct ebpf_hook ends before the callbacks. */
+	kh->callbacks = reg->header.version >= 3;
 	pthread_mutex_init(&kh->lock, NULL);
 	kh->chars = (struct nmr_provider_characteristics){
 		.info = {
@@ -460,6 +534,7 @@ void ebpf_extension_deregister(struct ebpf_extension_providers *p)
 		struct kit_hook *kh = &p->hooks[--p->hook_count];
 
 		provider_deregister(p->registrar, kh->handle);
+		kit_chain_free(kh);
 		pthread_mutex_destroy(&kh->lock);
 	}
 	while (p->type_count)
@@ -502,7 +577,7 @@ int ebpf_extension_register(nmr_registrar_t *registrar,
 	for (uint32_t i = 0; i < reg->map_type_count && !err; i++)
 		err = map_type_register(p, &reg->module_id, reg->map_types[i]);
 	for (uint32_t i = 0; i < reg->hook_count && !err; i++)
-		err = hook_register(p, &reg->module_id, reg->hooks[i]);
+		err = hook_register(p, reg, reg->hooks[i]);
 	if (err)
 		goto fail;
 	*providers = p;
@@ -514,11 +589,30 @@ fail:
 
 /* ---- firing ------------------------------------------------------------------------------ */
 
+/* Whether the walk ends after a link's result, by the hook's chaining policy. */
+static bool chain_ends(const struct kit_hook *kh, uint32_t result)
+{
+	switch (kh->data.chain_policy) {
+	case EBPF_CHAIN_FIRST_NON_DEFAULT:
+		return result != kh->data.default_result;
+	case EBPF_CHAIN_FIRST:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static struct kit_link *chain_slot(const struct kit_chain *c, uint32_t i)
+{
+	return atomic_load_explicit((_Atomic(struct kit_link *) *)&c->links[i],
+				    memory_order_acquire);
+}
+
 int ebpf_hook_invoke_filtered(struct ebpf_hook *hook, void *ctx, ebpf_hook_filter_fn accept,
 			      ebpf_hook_result_fn on_result, void *arg)
 {
+	const struct kit_chain *c;
 	struct kit_hook *kh;
-	struct kit_link *l;
 	int ran = 0;
 
 	if (!hook)
@@ -530,10 +624,14 @@ int ebpf_hook_invoke_filtered(struct ebpf_hook *hook, void *ctx, ebpf_hook_filte
 		return -ENODEV;
 	}
 	core_run_slot_enter(); /* one per-CPU slot for all the links' runs */
-	for (l = atomic_load_explicit(&kh->links, memory_order_acquire); l;
-	     l = atomic_load_explicit(&l->next, memory_order_acquire)) {
+	/* One chain, loaded once: the whole walk sees it, whatever is published meanwhile. */
+	c = atomic_load_explicit(&kh->chain, memory_order_acquire);
+	for (uint32_t i = 0; c && i < c->count; i++) {
+		struct kit_link *l = chain_slot(c, i);
 		uint32_t result;
 
+		if (l == &kit_link_gone)
+			continue;
 		if (accept && !accept(arg, l->params_size ? l->params : NULL, l->params_size))
 			continue;
 		/* -ENOENT: the link is detaching; its program did not run. */
@@ -541,7 +639,7 @@ int ebpf_hook_invoke_filtered(struct ebpf_hook *hook, void *ctx, ebpf_hook_filte
 			   : l->dispatch->invoke(l->link, ctx, &result))
 			continue;
 		ran++;
-		if (on_result && on_result(arg, result))
+		if ((on_result && on_result(arg, result)) || chain_ends(kh, result))
 			break;
 	}
 	core_run_slot_exit();
@@ -556,14 +654,17 @@ int ebpf_hook_invoke(struct ebpf_hook *hook, void *ctx, ebpf_hook_result_fn on_r
 
 bool ebpf_hook_has_links(struct ebpf_hook *hook)
 {
+	const struct kit_chain *c;
 	struct kit_hook *kh;
-	bool any;
+	bool any = false;
 
 	if (!hook)
 		return false;
 	core_rcu_read_lock();
 	kh = hook_registered(hook);
-	any = kh && atomic_load_explicit(&kh->links, memory_order_acquire);
+	c = kh ? atomic_load_explicit(&kh->chain, memory_order_acquire) : NULL;
+	for (uint32_t i = 0; c && i < c->count && !any; i++)
+		any = chain_slot(c, i) != &kit_link_gone;
 	core_rcu_read_unlock();
 	return any;
 }

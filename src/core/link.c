@@ -38,7 +38,13 @@ struct ebpf_link {
 	atomic_bool bound;
 	int attach_err;
 	char attach_msg[256];
+	/* Under the lock: the kit's entry in its hook's chain, and why the hook refused us. */
+	struct kit_link *chain_entry;
+	char refusal[192];
 };
+
+_Static_assert(CORE_ATTACH_FLAGS == (EBPF_F_BEFORE | EBPF_F_AFTER), "the runtime's attach flags");
+_Static_assert(!(CORE_ATTACH_FLAGS & EBPF_ATTACH_HOOK_FLAGS), "the hooks' own attach flags");
 
 /* Provider data we can read: a known version at a known size (the kit said why it refused). */
 static const struct ebpf_attach_provider_data *
@@ -146,24 +152,102 @@ static const char *type_name_of(const nmr_guid_t *guid, char buf[NMR_GUID_STRING
 	return name ? name : nmr_guid_format(guid, buf);
 }
 
-static int check_provider(struct ebpf_link *link, const struct ebpf_attach_provider_data *data,
-			  char *msg, size_t size)
+int core_attach_params_check(const struct ebpf_attach_provider_data *data, size_t size,
+			     uint32_t flags, char *msg, size_t msg_size)
 {
-	char guid[NMR_GUID_STRING_SIZE];
+	const char *name = data->name ? data->name : "?";
+	uint32_t max = data->params_size_max, known;
 
-	if (!nmr_guid_equal(&data->program_type, &link->client_data.program_type)) {
-		snprintf(msg, size, "attach type '%s' runs programs of type '%s', not '%s'",
-			 data->name ? data->name : "?", type_name_of(&data->program_type, guid),
-			 link->program->type_name);
+	if (!max && size != data->params_size) {
+		snprintf(msg, msg_size, "attach type '%s' takes %u bytes of parameters, %zu given",
+			 name, data->params_size, size);
 		return -EINVAL;
 	}
-	if (data->params_size != link->client_data.params_size) {
-		snprintf(msg, size, "attach type '%s' takes %u bytes of parameters, %zu given",
-			 data->name ? data->name : "?", data->params_size,
-			 link->client_data.params_size);
+	if (max == EBPF_ATTACH_PARAMS_VARIABLE)
+		max = EBPF_ATTACH_PARAMS_LIMIT;
+	if (max && (size < data->params_size || size > max)) {
+		snprintf(msg, msg_size,
+			 "attach type '%s' takes %u to %u bytes of parameters, %zu given", name,
+			 data->params_size, max, size);
+		return -EINVAL;
+	}
+	known = CORE_ATTACH_FLAGS | (data->attach_flags & EBPF_ATTACH_HOOK_FLAGS);
+	if (flags & ~known) {
+		snprintf(msg, msg_size,
+			 "attach type '%s': unknown attach flags 0x%x (it accepts 0x%x)", name,
+			 flags & ~known, known);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int check_provider(struct ebpf_link *link, const struct ebpf_attach_provider_data *given,
+			  char *msg, size_t size)
+{
+	struct ebpf_attach_provider_data data;
+	char guid[NMR_GUID_STRING_SIZE];
+
+	core_attach_data_read(given, &data);
+	if (!nmr_guid_equal(&data.program_type, &link->client_data.program_type)) {
+		snprintf(msg, size, "attach type '%s' runs programs of type '%s', not '%s'",
+			 data.name ? data.name : "?", type_name_of(&data.program_type, guid),
+			 link->program->type_name);
+		return -EINVAL;
+	}
+	return core_attach_params_check(&data, link->client_data.params_size,
+					link->client_data.flags, msg, size);
+}
+
+/* ---- what the extension kit tells a link -------------------------------------------------- */
+
+void core_link_set_chain(void *link, struct kit_link *entry)
+{
+	struct ebpf_link *l = link;
+
+	core_lock();
+	l->chain_entry = entry;
+	core_unlock();
+}
+
+void core_link_refuse(void *link, const char *why)
+{
+	struct ebpf_link *l = link;
+
+	core_lock();
+	snprintf(l->refusal, sizeof(l->refusal), "%s", why);
+	core_unlock();
+}
+
+void core_link_settle(void *link, int32_t priority)
+{
+	struct ebpf_link *l = link;
+
+	/* Read by the kit when the link binds again: the host's placement is done, its
+	 * priority stays (a relative may be gone by then). */
+	core_lock();
+	l->client_data.flags &= ~CORE_ATTACH_FLAGS;
+	l->client_data.priority = priority;
+	l->client_data.relative_link_id = 0;
+	l->client_data.relative_program_id = 0;
+	core_unlock();
+}
+
+uint32_t core_link_program_id(void *link)
+{
+	struct ebpf_link *l = link;
+
+	return atomic_load_explicit(&l->program, memory_order_acquire)->id;
+}
+
+/* "the extension refused the link: " and the hook's reason, or the errno's text. */
+static void refused_msg(struct ebpf_link *link, int err, char *msg, size_t size)
+{
+	char why[sizeof(link->refusal)];
+
+	core_lock();
+	memcpy(why, link->refusal, sizeof(why));
+	core_unlock();
+	snprintf(msg, size, "the extension refused the link: %s", why[0] ? why : strerror(-err));
 }
 
 static int link_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding,
@@ -183,6 +267,7 @@ static int link_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding
 		return 0;
 	err = check_provider(link, data, msg, sizeof(msg));
 	if (!err) {
+		core_link_refuse(link, "");
 		err = nmr_client_attach_provider(registrar, binding, link, &link_dispatch,
 						 &provider_context, &provider_dispatch);
 		/* A provider deregistering under us is an extension leaving, not refusing:
@@ -190,8 +275,7 @@ static int link_attach_provider(nmr_registrar_t *registrar, nmr_handle_t binding
 		if (err == -ESHUTDOWN)
 			return 0;
 		if (err)
-			snprintf(msg, sizeof(msg), "the extension refused the link: %s",
-				 strerror(-err));
+			refused_msg(link, err, msg, sizeof(msg));
 	}
 	/* Under the lock: ebpf_link_is_dormant reads why at any time. */
 	core_lock();
@@ -235,20 +319,20 @@ static void link_free(struct ebpf_link *link)
 	free(link);
 }
 
-static int link_new(struct ebpf_program *program, const nmr_guid_t *attach_type, const void *params,
-		    size_t params_size, struct ebpf_link **out)
+static int link_new(struct ebpf_program *program, const nmr_guid_t *attach_type,
+		    const struct ebpf_program_attach_opts *opts, struct ebpf_link **out)
 {
 	struct ebpf_link *link = calloc(1, sizeof(*link));
 
 	if (!link)
 		return -ENOMEM;
-	if (params_size) {
-		link->params = malloc(params_size);
+	if (opts->params_size) {
+		link->params = malloc(opts->params_size);
 		if (!link->params) {
 			free(link);
 			return -ENOMEM;
 		}
-		memcpy(link->params, params, params_size);
+		memcpy(link->params, opts->params, opts->params_size);
 	}
 	link->chars = (struct nmr_client_characteristics){
 		.info = {
@@ -267,7 +351,11 @@ static int link_new(struct ebpf_program *program, const nmr_guid_t *attach_type,
 		.attach_type = *attach_type,
 		.program_type = program->type->info.program_type,
 		.params = link->params,
-		.params_size = params_size,
+		.params_size = opts->params_size,
+		.flags = opts->flags,
+		.priority = opts->priority,
+		.relative_link_id = opts->relative_link_id,
+		.relative_program_id = opts->relative_program_id,
 	};
 	ebpf_program_acquire(program);
 	link->program = program;
@@ -285,6 +373,7 @@ static int link_publish(struct ebpf_link *link)
 	if (atomic_load(&link->program->usable)) {
 		err = core_id_alloc_locked(CORE_LINK, link, &link->id);
 		if (!err) {
+			link->client_data.link_id = link->id;
 			link->program_next = link->program->links;
 			link->program->links = link;
 		}
@@ -299,16 +388,98 @@ static void link_unregister(struct ebpf_link *link)
 		nmr_wait_for_deregistration(core_rt.registrar, link->client);
 }
 
+/*
+ * The caller's options at today's size (what an older caller's lacks reads as zero; a newer
+ * caller's fields this library does not know must be zero, as libbpf's OPTS_VALID).
+ */
+static int opts_read(const struct ebpf_program_attach_opts *given,
+		     struct ebpf_program_attach_opts *opts, const char *what)
+{
+	const size_t base = offsetof(struct ebpf_program_attach_opts, flags);
+
+	memset(opts, 0, sizeof(*opts));
+	if (!given)
+		return 0;
+	if (given->sz < base)
+		return core_error(-EINVAL, "%s: opts.sz %zu is below the smallest known size %zu",
+				  what, given->sz, base);
+	for (size_t i = sizeof(*opts); i < given->sz; i++) {
+		if (((const unsigned char *)given)[i])
+			return core_error(-EINVAL,
+					  "%s: opts has non-zero bytes past the %zu this library "
+					  "knows (at offset %zu)",
+					  what, sizeof(*opts), i);
+	}
+	memcpy(opts, given, given->sz < sizeof(*opts) ? given->sz : sizeof(*opts));
+	opts->sz = sizeof(*opts);
+	return 0;
+}
+
+/* The ordering request itself is consistent (whether its relatives exist is the hook's to say). */
+static int order_check(const struct ebpf_program_attach_opts *o, const char *what)
+{
+	bool placed = o->flags & (EBPF_F_BEFORE | EBPF_F_AFTER);
+
+	if ((o->flags & EBPF_F_BEFORE) && (o->flags & EBPF_F_AFTER))
+		return core_error(-EINVAL, "%s: EBPF_F_BEFORE and EBPF_F_AFTER together", what);
+	if (o->relative_link_id && o->relative_program_id)
+		return core_error(-EINVAL,
+				  "%s: relative_link_id %u and relative_program_id %u both given "
+				  "(at most one)",
+				  what, o->relative_link_id, o->relative_program_id);
+	if (!placed && (o->relative_link_id || o->relative_program_id))
+		return core_error(-EINVAL,
+				  "%s: a relative link or program needs EBPF_F_BEFORE or "
+				  "EBPF_F_AFTER",
+				  what);
+	if (placed && o->priority)
+		return core_error(-EINVAL,
+				  "%s: priority %d with EBPF_F_BEFORE/AFTER (the link takes its "
+				  "neighbour's priority: give one or the other)",
+				  what, o->priority);
+	return 0;
+}
+
+static int attach_opts_check(const struct ebpf_program_attach_opts *o)
+{
+	if (o->params_size && !o->params)
+		return core_error(-EINVAL, "attach: %zu bytes of parameters at NULL",
+				  o->params_size);
+	if (o->params_size > EBPF_ATTACH_PARAMS_LIMIT)
+		return core_error(-EINVAL,
+				  "attach: %zu bytes of parameters, more than the limit of %u",
+				  o->params_size, EBPF_ATTACH_PARAMS_LIMIT);
+	return order_check(o, "attach");
+}
+
 int ebpf_program_attach(struct ebpf_program *program, const nmr_guid_t *attach_type,
 			const void *params, size_t params_size, struct ebpf_link **out)
 {
+	struct ebpf_program_attach_opts opts = {
+		.sz = sizeof(opts),
+		.params = params,
+		.params_size = params_size,
+	};
+
+	return ebpf_program_attach_opts(program, attach_type, &opts, out);
+}
+
+int ebpf_program_attach_opts(struct ebpf_program *program, const nmr_guid_t *attach_type,
+			     const struct ebpf_program_attach_opts *given, struct ebpf_link **out)
+{
+	struct ebpf_program_attach_opts opts;
 	char guid[NMR_GUID_STRING_SIZE];
 	struct ebpf_link *link;
 	int err;
 
 	core_error_clear();
-	if (!program || !attach_type || !out || (params_size && !params))
+	if (!program || !attach_type || !out)
 		return core_error(-EINVAL, "attach: missing program, attach type or parameters");
+	err = opts_read(given, &opts, "attach");
+	if (!err)
+		err = attach_opts_check(&opts);
+	if (err)
+		return err;
 	err = core_runtime_start();
 	if (err)
 		return err;
@@ -319,7 +490,7 @@ int ebpf_program_attach(struct ebpf_program *program, const nmr_guid_t *attach_t
 	if (!atomic_load(&program->usable))
 		return core_error(-ENODEV, "program '%s': its program type '%s' is gone",
 				  program->name, program->type_name);
-	if (link_new(program, attach_type, params, params_size, &link))
+	if (link_new(program, attach_type, &opts, &link))
 		return core_error(-ENOMEM, "attach: out of memory");
 	/* Listed before registering: the program type may go away while we bind. */
 	err = link_publish(link);
@@ -468,6 +639,20 @@ uint32_t ebpf_link_id(const struct ebpf_link *link)
 	return link ? link->id : 0;
 }
 
+/* Where the link is in its hook's chain; under the lock (the kit clears the entry under it
+ * before the entry can go). */
+static void fill_order_locked(const struct ebpf_link *link, struct ebpf_link_info *info)
+{
+	info->flags = link->client_data.flags;
+	info->priority = link->client_data.priority;
+	info->position = info->prev_id = info->next_id = 0;
+	if (!link->chain_entry)
+		return;
+	core_rcu_read_lock();
+	core_kit_position(link->chain_entry, &info->position, &info->prev_id, &info->next_id);
+	core_rcu_read_unlock();
+}
+
 /* Under the lock (the link stays while listed). */
 static void fill_info_locked(const struct ebpf_link *link, struct ebpf_link_info *info)
 {
@@ -478,19 +663,35 @@ static void fill_info_locked(const struct ebpf_link *link, struct ebpf_link_info
 	info->program_id = program->id;
 	info->attach_type = link->client_data.attach_type;
 	info->program_type = link->client_data.program_type;
-	info->dormant = !atomic_load(&link->bound) || !atomic_load(&program->usable);
+	info->detached = !atomic_load(&link->bound);
+	info->dormant = info->detached || !atomic_load(&program->usable);
 	if (info->params && info->params_size && size)
 		memcpy(info->params, link->params,
 		       size < info->params_size ? size : info->params_size);
 	info->params_size = size;
+	fill_order_locked(link, info);
 }
+
+/* The size struct ebpf_link_info had before fields were appended. */
+#define LINK_INFO_V1_SIZE offsetof(struct ebpf_link_info, detached)
 
 static int check_info(const struct ebpf_link_info *info)
 {
-	if (!info || info->sz < sizeof(*info))
+	if (!info || info->sz < LINK_INFO_V1_SIZE)
 		return core_error(-EINVAL,
 				  "link info: no info, or sz is not sizeof(struct ebpf_link_info)");
 	return 0;
+}
+
+/* Fills the caller's info up to its sz: a host built before the appended fields keeps its size. */
+static void fill_info_sized_locked(const struct ebpf_link *link, struct ebpf_link_info *info)
+{
+	size_t size = info->sz < sizeof(*info) ? info->sz : sizeof(*info);
+	struct ebpf_link_info full = { 0 };
+
+	memcpy(&full, info, size);
+	fill_info_locked(link, &full);
+	memcpy(info, &full, size);
 }
 
 int ebpf_link_get_info(const struct ebpf_link *link, struct ebpf_link_info *info)
@@ -504,7 +705,7 @@ int ebpf_link_get_info(const struct ebpf_link *link, struct ebpf_link_info *info
 	if (err)
 		return err;
 	core_lock();
-	fill_info_locked(link, info);
+	fill_info_sized_locked(link, info);
 	core_unlock();
 	return 0;
 }
@@ -523,7 +724,7 @@ int ebpf_link_get_info_by_id(uint32_t id, struct ebpf_link_info *info)
 	core_lock();
 	link = core_id_find_locked(CORE_LINK, id);
 	if (link)
-		fill_info_locked(link, info);
+		fill_info_sized_locked(link, info);
 	core_unlock();
 	if (!link)
 		return core_error(-ENOENT, "link info: no link has id %u", id);
@@ -688,6 +889,19 @@ static int by_name_visit(const struct ebpf_attach_provider_data *data, void *arg
 int ebpf_program_attach_by_name(struct ebpf_program *program, const char *attach_type,
 				const void *params, size_t params_size, struct ebpf_link **link)
 {
+	struct ebpf_program_attach_opts opts = {
+		.sz = sizeof(opts),
+		.params = params,
+		.params_size = params_size,
+	};
+
+	return ebpf_program_attach_by_name_opts(program, attach_type, &opts, link);
+}
+
+int ebpf_program_attach_by_name_opts(struct ebpf_program *program, const char *attach_type,
+				     const struct ebpf_program_attach_opts *opts,
+				     struct ebpf_link **link)
+{
 	struct by_name b = { .name = attach_type };
 	int err;
 
@@ -703,5 +917,66 @@ int ebpf_program_attach_by_name(struct ebpf_program *program, const char *attach
 	if (!b.found)
 		return core_error(-ESRCH, "attach type '%s': no loaded extension offers it",
 				  attach_type);
-	return ebpf_program_attach(program, &b.guid, params, params_size, link);
+	return ebpf_program_attach_opts(program, &b.guid, opts, link);
+}
+
+/* ---- reordering --------------------------------------------------------------------------- */
+
+static int reorder_check(const struct ebpf_link *link, const struct ebpf_program_attach_opts *o)
+{
+	if (o->params || o->params_size)
+		return core_error(-EINVAL, "link reorder: link %u keeps its parameters: give none",
+				  link->id);
+	if (o->flags & ~CORE_ATTACH_FLAGS)
+		return core_error(-EINVAL,
+				  "link reorder: flags 0x%x are not ordering flags (a link's own "
+				  "flags stay as attached)",
+				  o->flags & ~CORE_ATTACH_FLAGS);
+	if (o->relative_link_id == link->id)
+		return core_error(
+		    -EINVAL, "link reorder: link %u cannot be placed relative to itself", link->id);
+	return order_check(o, "link reorder");
+}
+
+int ebpf_link_reorder(struct ebpf_link *link, const struct ebpf_program_attach_opts *given)
+{
+	struct ebpf_link_client_data order;
+	struct ebpf_program_attach_opts opts;
+	struct kit_link *entry;
+	void *hook = NULL;
+	int32_t priority;
+	int err;
+
+	core_error_clear();
+	if (!link)
+		return core_error(-EINVAL, "link reorder: no link");
+	err = opts_read(given, &opts, "link reorder");
+	if (!err)
+		err = reorder_check(link, &opts);
+	if (err)
+		return err;
+	/* The hook's lock after ours: the entry stays in its chain until we let the hook go. */
+	core_lock();
+	entry = link->chain_entry;
+	if (entry)
+		hook = core_kit_lock(entry);
+	order = link->client_data;
+	core_unlock();
+	if (!hook && !atomic_load(&link->bound))
+		return core_error(-ENODEV, "link reorder: link %u is not bound to its hook (%s)",
+				  link->id, atomic_load(&link->detached) ? "detached" : "dormant");
+	if (!hook)
+		return core_error(-EOPNOTSUPP,
+				  "link reorder: the hook of link %u keeps its links itself (its "
+				  "extension does not use the extension kit)",
+				  link->id);
+	order.flags = (order.flags & ~CORE_ATTACH_FLAGS) | (opts.flags & CORE_ATTACH_FLAGS);
+	order.priority = opts.priority;
+	order.relative_link_id = opts.relative_link_id;
+	order.relative_program_id = opts.relative_program_id;
+	err = core_kit_reorder(entry, &order, &priority);
+	core_kit_unlock(hook);
+	if (!err)
+		core_link_settle(link, priority);
+	return err;
 }

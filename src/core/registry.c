@@ -10,9 +10,10 @@
  *   extbpf-registry 1 PID
  *   prog ID RUN_COUNT RUN_TIME_NS TYPE NAME
  *   map ID KEY_SIZE VALUE_SIZE MAX_ENTRIES SHARED TYPE NAME
- *   link ID PROGRAM_ID DORMANT NAME
+ *   link ID PROGRAM_ID DORMANT NAME DETACHED PRIORITY POSITION PREV_ID NEXT_ID
  * Names are the objects' own (no spaces: ELF symbols, map names); a line that does not parse is
- * skipped, a file of another version ignored.
+ * skipped, a file of another version ignored. Fields appended to a line read as 0 from a host
+ * that did not write them, and a reader that does not know them ignores them.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -104,7 +105,8 @@ static void write_links(FILE *f)
 		} else {
 			put_word(f, NULL);
 		}
-		fputc('\n', f);
+		fprintf(f, " %d %d %u %u %u\n", info.detached, info.priority, info.position,
+			info.prev_id, info.next_id);
 	}
 }
 
@@ -161,7 +163,7 @@ static bool process_alive(pid_t pid)
 static int parse_line(const char *line, struct ebpf_registry_entry *e)
 {
 	char type[32] = "", name[64] = "";
-	int shared = 0, dormant = 0;
+	int shared = 0, dormant = 0, detached = 0;
 
 	if (sscanf(line, "prog %u %" SCNu64 " %" SCNu64 " %31s %63s", &e->id, &e->run_count,
 		   &e->run_time_ns, type, name) == 5) {
@@ -174,6 +176,10 @@ static int parse_line(const char *line, struct ebpf_registry_entry *e)
 		   4) {
 		e->kind = EBPF_REGISTRY_LINK;
 		e->dormant = dormant;
+		/* The chain's fields, when the host wrote them. */
+		sscanf(line, "link %*u %*u %*d %*s %d %d %u %u %u", &detached, &e->priority,
+		       &e->position, &e->prev_id, &e->next_id);
+		e->detached = detached;
 	} else {
 		return -EINVAL;
 	}

@@ -305,12 +305,36 @@ static void test_helper_unknown_flags(void **state)
 static void test_attach_provider_data_refused(void **state)
 {
 	(void)state;
-	probe_hook_data.header.version = 2;
+	probe_hook_data.header.version = 3;
 	assert_refused("extension 'probe'", "hook 0", "struct ebpf_attach_provider_data",
-		       "unknown version 2", NULL);
+		       "unknown version 3", NULL);
 	probe_hook_data.header.version = EBPF_ATTACH_PROVIDER_DATA_VERSION;
 	probe_hook_data.header.size = 8;
 	assert_refused("struct ebpf_attach_provider_data", "unknown size 8", NULL);
+	/* Version 2's size under version 1, version 1's under version 2: neither ever existed. */
+	probe_hook_data.header.version = 1;
+	probe_hook_data.header.size = sizeof(probe_hook_data);
+	assert_refused("struct ebpf_attach_provider_data", "version 1 has unknown size", NULL);
+	probe_hook_data.header.version = 2;
+	probe_hook_data.header.size = offsetof(struct ebpf_attach_provider_data, params_size_max);
+	assert_refused("struct ebpf_attach_provider_data", "version 2 has unknown size", NULL);
+}
+
+/* A hook of version 1 (ending at params_size) still registers, its new fields read as 0. */
+static void test_attach_provider_data_v1_accepted(void **state)
+{
+	const size_t end = offsetof(struct ebpf_attach_provider_data, params_size_max);
+	const size_t align = _Alignof(struct ebpf_attach_provider_data);
+
+	(void)state;
+	probe_hook_data.header.version = 1;
+	probe_hook_data.header.size = (uint16_t)((end + align - 1) / align * align);
+	/* What lies past version 1's last field (padding, then what is not the extension's) must
+	 * not be read: a maximum below the minimum would be refused. */
+	probe_hook_data.params_size = 4;
+	probe_hook_data.params_size_max = 1;
+	probe_hook_data.chain_policy = 99;
+	assert_int_equal(try_probe(), 0);
 }
 
 static void test_registration_refused(void **state)
@@ -440,6 +464,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_helper_unknown_flags, setup_probe, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_provider_data_refused, setup_probe,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_attach_provider_data_v1_accepted, setup_probe,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_registration_refused, setup_probe, teardown),
 		cmocka_unit_test_setup_teardown(test_descriptor_refused, setup_probe, teardown),

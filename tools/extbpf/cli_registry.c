@@ -32,9 +32,21 @@ static void print_json(const struct ebpf_registry_entry *e, bool first)
 		       "\"shared\": %s}",
 		       e->key_size, e->value_size, e->max_entries, e->shared ? "true" : "false");
 	} else {
-		printf(", \"prog_id\": %u, \"dormant\": %s}", e->program_id,
-		       e->dormant ? "true" : "false");
+		printf(", \"prog_id\": %u, \"dormant\": %s, \"detached\": %s, \"priority\": %d, "
+		       "\"position\": %u, \"prev_id\": %u, \"next_id\": %u}",
+		       e->program_id, e->dormant ? "true" : "false", e->detached ? "true" : "false",
+		       e->priority, e->position, e->prev_id, e->next_id);
 	}
+}
+
+/* A link: its program, then where it runs in its hook's chain (or why it does not run). */
+static void print_link_text(const struct ebpf_registry_entry *e)
+{
+	printf("prog %u (%s)", e->program_id, e->name);
+	if (e->position)
+		printf("  pos %u  prio %d  prev %u  next %u", e->position, e->priority, e->prev_id,
+		       e->next_id);
+	printf("%s%s\n", e->detached ? "  detached" : "", e->dormant ? "  dormant" : "");
 }
 
 static void print_text(const struct ebpf_registry_entry *e)
@@ -47,7 +59,7 @@ static void print_text(const struct ebpf_registry_entry *e)
 		printf("%s  name %s  key %uB  value %uB  max_entries %u%s\n", e->type, e->name,
 		       e->key_size, e->value_size, e->max_entries, e->shared ? "  shared" : "");
 	else
-		printf("prog %u (%s)%s\n", e->program_id, e->name, e->dormant ? "  dormant" : "");
+		print_link_text(e);
 }
 
 static int print_entry(const struct ebpf_registry_entry *e, void *arg)
