@@ -94,6 +94,12 @@ json_check "link list -j: first and only in its hook's chain, attached" \
 	"j[0]['position'] == 1 and j[0]['prev_id'] == 0 and j[0]['next_id'] == 0 and not j[0]['detached']"
 expect 0 "link list" "$extbpf" link list --pin-root "$root"
 contains "$work/out" "pos 1  prio 0  prev 0  next 0" "link list: the link's place in its chain"
+# One process's own objects: the host's, and none of a process that published nothing.
+expect 0 "link list --pid" "$extbpf" link list -j --pid "$host" --pin-root "$root"
+json_check "link list --pid: the host's link" "[l['pid'] for l in j] == [$host]"
+expect 0 "prog list --pid of another" "$extbpf" prog list -j --pid $$ --pin-root "$root"
+json_check "prog list --pid: nothing of another process" "j == []"
+usage_error "--pid not a number" "$extbpf" map list --pid x --pin-root "$root"
 expect 0 "prog list -j" "$extbpf" prog list -j --pin-root "$root"
 json_check "prog list -j: the program ran" "j[0]['name'] == 'xdp_firewall' and j[0]['run_cnt'] > 0"
 usage_error "prog list of an object" "$extbpf" prog list "$fw"

@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -14,6 +15,7 @@ struct registry_list {
 	enum ebpf_registry_kind kind;
 	bool json;
 	unsigned int count;
+	uint32_t pid; /* --pid: only this process's objects, 0 for every process's */
 };
 
 static void print_json(const struct ebpf_registry_entry *e, bool first)
@@ -66,7 +68,7 @@ static int print_entry(const struct ebpf_registry_entry *e, void *arg)
 {
 	struct registry_list *l = arg;
 
-	if (e->kind != l->kind)
+	if (e->kind != l->kind || (l->pid && e->pid != l->pid))
 		return 0;
 	if (l->json)
 		print_json(e, l->count == 0);
@@ -76,21 +78,37 @@ static int print_entry(const struct ebpf_registry_entry *e, void *arg)
 	return 0;
 }
 
+/* --pid's value: a process id above 0. */
+static int cli_parse_pid(const struct cli_verb *verb, const char *arg, uint32_t *pid)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (!*arg || *end || !v || v > UINT32_MAX || arg[0] == '-')
+		return cli_usage_error(verb, "--pid '%s': not a process id", arg);
+	*pid = (uint32_t)v;
+	return 0;
+}
+
 int cli_registry_list(const struct cli_verb *verb, int argc, char **argv,
 		      enum ebpf_registry_kind kind)
 {
 	struct registry_list l = { .kind = kind };
 	const char *root = NULL;
-	int err;
+	int err = 0;
 
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
 			l.json = true;
 		else if (!strcmp(argv[i], "--pin-root") && i + 1 < argc)
 			root = argv[++i];
+		else if (!strcmp(argv[i], "--pid") && i + 1 < argc)
+			err = cli_parse_pid(verb, argv[++i], &l.pid);
 		else
 			return cli_usage_error(verb, "%s list: unexpected argument '%s'",
 					       verb->name, argv[i]);
+		if (err)
+			return err;
 	}
 	if (root && ebpf_set_pin_root(root))
 		return cli_usage_error(verb, "--pin-root: %s", ebpf_last_error());
@@ -114,7 +132,7 @@ bool cli_registry_wanted(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "list"))
 		return false;
 	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--pin-root")) {
+		if (!strcmp(argv[i], "--pin-root") || !strcmp(argv[i], "--pid")) {
 			i++;
 			continue;
 		}
