@@ -447,7 +447,8 @@ static void emit_full_prologue(struct jit_state *s, const struct jit_frame *fram
 		emit_store_reg(s, RBP, save_disp(RUN_BASE), RUN_BASE);
 	if (main && s->run_base) {
 		emit_mov_rr(s, true, TMP_B, RBP); /* the main frame, as a tail call hands it over */
-		/* Always: a program tail-called from this one finds the context here. */
+		/* Helpers given the context implicitly, and programs this one tail-calls (which
+		 * land past their own build), find it here. */
 		emit_store_reg(s, RBP, CTX_DISP, RDI);
 	}
 	/* The count is read only by this program's own tail calls (a program it tail-calls runs
