@@ -258,6 +258,13 @@ static int legacy_inner_by_index(struct loader_ctx *ctx, size_t outer, size_t fi
 		    ctx, -EINVAL,
 		    "legacy map '%s': inner_map_idx %u names '%s', itself a map of maps", map->name,
 		    idx, inner->name);
+	/* bpf_load.c created it with 4-byte values (bpf_create_map_in_map), so the samples leave
+	 * value_size out; any other size the kernel would refuse. */
+	if (map->value_size && map->value_size != sizeof(uint32_t))
+		return loader_err(ctx, -EINVAL,
+				  "legacy map '%s': value size %u, a map of maps holds 4-byte ids",
+				  map->name, map->value_size);
+	map->value_size = sizeof(uint32_t);
 	map->inner_map = (int32_t)(first + idx);
 	return 0;
 }

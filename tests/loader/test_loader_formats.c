@@ -140,6 +140,18 @@ static void test_legacy_samples_maps(void **state)
 	o = read_object("formats/legacy_numa.bpf.o");
 	*def_field(o.elf, "numa_outer", 5) = 2; /* itself */
 	refuse(&o, -EINVAL, "legacy map 'numa_outer': inner_map_idx 2 names no other map");
+
+	/* samples/bpf left a map of maps' value_size out: bpf_load.c made it 4 (the inner map's
+	 * id); another size is refused, as the kernel refuses it */
+	o = read_object("formats/legacy_numa.bpf.o");
+	*def_field(o.elf, "numa_outer", 2) = 0;
+	obj = open_object(&o);
+	assert_int_equal(map_named(obj, "numa_outer")->value_size, 4);
+	assert_int_equal(map_named(obj, "numa_outer")->inner_map, t_map_index(obj, "numa_inner"));
+	loader_object_free(obj);
+	*def_field(o.elf, "numa_outer", 2) = 8;
+	refuse(&o, -EINVAL,
+	       "legacy map 'numa_outer': value size 8, a map of maps holds 4-byte ids");
 }
 
 /* Without BTF, BPF_F_NUMA_NODE or a map of maps tells samples/bpf's layout from iproute2's. */
