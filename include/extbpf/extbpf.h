@@ -756,6 +756,10 @@ struct ebpf_object_program_info {
 	const char *name;    /* the function's name */
 	const char *section; /* its SEC() name */
 	size_t insn_count;   /* with the subprograms it calls appended */
+	/* The section whose program type it takes: its own, except iproute2's tail-call sections
+	 * "ID/IDX", which take the type of the object's first other program section (tc loads
+	 * them with the type it was told for `sec classifier`). Added after insn_count. */
+	const char *type_section;
 };
 typedef int (*ebpf_object_program_cb)(const struct ebpf_object_program_info *program, void *arg);
 /* Parses an object and calls cb for each program in order (non-zero from cb stops). Fails as

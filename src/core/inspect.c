@@ -49,6 +49,7 @@ int ebpf_object_programs(const char *path, ebpf_object_program_cb cb, void *arg)
 			.name = lp->name,
 			.section = lp->section,
 			.insn_count = lp->insn_count,
+			.type_section = lp->type_section ? lp->type_section : lp->section,
 		};
 
 		err = cb(&info, arg);

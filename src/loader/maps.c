@@ -315,13 +315,30 @@ static int legacy_map_in_map(struct loader_ctx *ctx, size_t outer, size_t first,
 	return 0;
 }
 
+/* One number of a tail-call section name, as iproute2 reads it with "%i": decimal, 0x hex or
+ * 0 octal (__section_tail(0xabccba, 0) is "0xabccba/0"); *end is where it stops. */
+static bool tail_call_number(const char *s, uint32_t *out, const char **end)
+{
+	unsigned long v;
+	char *e;
+
+	if (!isdigit((unsigned char)s[0]))
+		return false;
+	errno = 0;
+	v = strtoul(s, &e, 0);
+	if (errno || v > UINT32_MAX || e == s)
+		return false;
+	*out = (uint32_t)v;
+	*end = e;
+	return true;
+}
+
 bool loader_is_tail_call_section(const char *name, uint32_t *id, uint32_t *idx)
 {
-	unsigned int a, b;
-	int end = 0;
+	const char *p;
+	uint32_t a, b;
 
-	if (!isdigit((unsigned char)name[0]) || sscanf(name, "%u/%u%n", &a, &b, &end) != 2 ||
-	    name[end] || !isdigit((unsigned char)name[strcspn(name, "/") + 1]))
+	if (!tail_call_number(name, &a, &p) || *p != '/' || !tail_call_number(p + 1, &b, &p) || *p)
 		return false;
 	if (id)
 		*id = a;

@@ -29,6 +29,7 @@ static const char *path_of(const char *name)
 struct listed {
 	char names[4][64];
 	char sections[4][64];
+	char type_sections[4][64];
 	size_t counts[4];
 	int n;
 	int stop_after; /* return non-zero after this many, 0: never */
@@ -41,6 +42,7 @@ static int list_cb(const struct ebpf_object_program_info *p, void *arg)
 	if (l->n < 4) {
 		snprintf(l->names[l->n], 64, "%s", p->name);
 		snprintf(l->sections[l->n], 64, "%s", p->section);
+		snprintf(l->type_sections[l->n], 64, "%s", p->type_section);
 		l->counts[l->n] = p->insn_count;
 	}
 	l->n++;
@@ -59,6 +61,23 @@ static void test_programs_lists_refused_objects(void **state)
 	assert_string_equal(l.names[1], "writes_uid");
 	assert_string_equal(l.sections[1], "sample_ext/bad");
 	assert_true(l.counts[0] >= 2);
+}
+
+/* iproute2's tail-call sections take the type of the object's main section: the listing says
+ * which, so a tool knows the program type without resolving it itself. */
+static void test_programs_type_section(void **state)
+{
+	struct listed l = { 0 };
+
+	assert_int_equal(ebpf_object_programs(path_of("formats/tc_tail_hex.bpf.o"), list_cb, &l),
+			 0);
+	assert_int_equal(l.n, 3);
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(l.type_sections[i], "classifier");
+	assert_string_equal(l.sections[0], "0x2a/0");
+	l.n = 0;
+	assert_int_equal(ebpf_object_programs(path_of("sample_refused.bpf.o"), list_cb, &l), 0);
+	assert_string_equal(l.type_sections[1], "sample_ext/bad");
 }
 
 static void test_programs_callback_stops(void **state)
@@ -285,6 +304,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_programs_lists_refused_objects),
+		cmocka_unit_test(test_programs_type_section),
 		cmocka_unit_test(test_programs_callback_stops),
 		cmocka_unit_test(test_programs_bad_input),
 		cmocka_unit_test(test_disassemble_object),

@@ -153,6 +153,14 @@ if [ -r /sys/kernel/btf/vmlinux ] && [ -f "$linux/prog_target.bpf.o" ]; then
 else
 	echo "skipped: --attach-target OBJ:FUNC (no /sys/kernel/btf/vmlinux or no linux test objects)"
 fi
+# iproute2's tail-call sections ID/IDX (ids in hex and octal too) take the type of the
+# object's classifier, as tc loads them: no --type needed, none refused as unclaimed.
+hex=$progs/formats/tc_tail_hex.bpf.o
+expect 0 "tail-call sections typed by the classifier" "$extbpf" verify "$hex"
+contains "$work/out" "section '0x2a/0' prog 'hex_tail': accepted as sched_cls" "the hex id"
+contains "$work/out" "section '052/01' prog 'octal_tail': accepted as sched_cls" "the octal id"
+expect 0 "--section of a tail-call section" "$extbpf" verify "$hex" --section 0x2a/0
+contains "$work/out" "prog 'hex_tail': accepted as sched_cls" "--section 0x2a/0"
 option_error "--btf without a value" "$extbpf" verify "$progs/sample_count.bpf.o" --btf
 usage_error "no file" "$extbpf" verify
 usage_error "two files" "$extbpf" verify "$progs/sample_count.bpf.o" "$progs/lru.bpf.o"

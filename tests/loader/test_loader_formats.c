@@ -296,6 +296,54 @@ static void test_tc_elf_maps_malformed(void **state)
 	       "legacy map 'tc_inner': inner_idx 5 of map 'tc_outer' is beyond max_entries 3");
 }
 
+/* Renames a section in place, in the section names (its relocation section's name ends with
+ * it) and in the BTF strings that name it for .BTF.ext: every occurrence, NUL included. */
+static void rename_section(struct object *o, const char *from, const char *to)
+{
+	size_t n = strlen(from) + 1;
+
+	assert_int_equal(strlen(to) + 1, n);
+	for (size_t i = 0; i + n <= o->size; i++)
+		if (!memcmp(o->elf + i, from, n))
+			memcpy(o->elf + i, to, n);
+}
+
+/* Tail-call ids and slots as tc reads them ("%i"): 0x2a/0 and 052/01 are slots 0 and 1 of the
+ * program array with id 42, typed by the classifier that follows them. */
+static void test_tc_tail_call_numbers(void **state)
+{
+	struct object o = read_object("formats/tc_tail_hex.bpf.o");
+	struct loader_object *obj = open_object(&o);
+	const struct loader_map *jmp = map_named(obj, "jmp_hex");
+
+	(void)state;
+	assert_int_equal(jmp->init_count, 2);
+	for (uint32_t i = 0; i < jmp->init_count; i++) {
+		const struct loader_program *p = &obj->programs[jmp->init_programs[i]];
+
+		assert_string_equal(p->name, jmp->init_slots[i] ? "octal_tail" : "hex_tail");
+		assert_string_equal(p->type_section, "classifier");
+	}
+	loader_object_free(obj);
+	free(o.elf);
+
+	/* id 0x2b: a tail-call section, but no program array has id 43 */
+	o = read_object("formats/tc_tail_hex.bpf.o");
+	rename_section(&o, "0x2a/0", "0x2b/0");
+	refuse(&o, -EINVAL,
+	       "section '0x2b/0': tail-call section, but no program array of section 'maps' has "
+	       "id 43");
+
+	/* slot 09 is not an octal number: not a tail-call section, a program of its own */
+	o = read_object("formats/tc_tail_hex.bpf.o");
+	rename_section(&o, "052/01", "052/09");
+	obj = open_object(&o);
+	assert_int_equal(map_named(obj, "jmp_hex")->init_count, 1);
+	assert_string_equal(t_program(obj, "octal_tail")->type_section, "052/09");
+	loader_object_free(obj);
+	free(o.elf);
+}
+
 /* ---- Programs named by NOTYPE symbols, .text-only objects, EM_NONE ------------------------- */
 
 static void test_notype_programs(void **state)
@@ -474,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_legacy_samples_maps_without_btf),
 		cmocka_unit_test(test_legacy_larger_definitions),
 		cmocka_unit_test(test_tc_elf_maps),
+		cmocka_unit_test(test_tc_tail_call_numbers),
 		cmocka_unit_test(test_tc_elf_maps_malformed),
 		cmocka_unit_test(test_notype_programs),
 		cmocka_unit_test(test_text_only_programs),

@@ -320,8 +320,9 @@ static int count_program(const struct ebpf_object_program_info *info, void *arg)
 
 	c->total++;
 	c->matched += picked;
-	if ((picked || c->every_program) && !c->unclaimed && !ebpf_section_claimed(info->section)) {
-		snprintf(c->unclaimed_buf, sizeof(c->unclaimed_buf), "%s", info->section);
+	if ((picked || c->every_program) && !c->unclaimed &&
+	    !ebpf_section_claimed(info->type_section)) {
+		snprintf(c->unclaimed_buf, sizeof(c->unclaimed_buf), "%s", info->type_section);
 		c->unclaimed = c->unclaimed_buf;
 	}
 	return 0;
