@@ -327,6 +327,29 @@ static const char printk_const_fmt[] =
     "the format must be a constant the verifier can read: a string in read-only global data "
     "(.rodata, as bpf_printk makes it) or stack bytes stored as constants";
 
+/*
+ * A format the verifier cannot read (built on the stack by stores it does not keep as constants,
+ * or in writable data) is what Linux accepts from tracing programs: memory the program may read,
+ * parsed by the helper at run time (-EINVAL when bad), its strings and addresses read without
+ * faulting. It is left to the helper only where the type lets programs disclose pointers (Linux's
+ * tracing types, which read any address with bpf_probe_read anyway): printing an argument, or
+ * the string at it, gives nothing more there.
+ */
+#define PRINTK_FORMAT_AT_RUN_TIME 1
+
+static int printk_unknown_format(struct venv *env, uint32_t idx, const char *what,
+				 unsigned long long byte)
+{
+	if (env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK)
+		return PRINTK_FORMAT_AT_RUN_TIME;
+	if (what)
+		return verr_state(env, idx, -EACCES,
+				  "helper bpf_trace_printk: %s %llu is not known "
+				  "at verification; %s",
+				  what, byte, printk_const_fmt);
+	return verr_state(env, idx, -EACCES, "helper bpf_trace_printk arg1: %s", printk_const_fmt);
+}
+
 /* The format's bytes up to its NUL, which must lie within the least value of the size (r2):
  * the helper looks for it within the run-time size. */
 static int printk_format(struct venv *env, uint32_t idx, char *buf)
@@ -349,11 +372,8 @@ static int printk_format(struct venv *env, uint32_t idx, char *buf)
 	} else if (fmt->type == PTR_TO_STACK && tnum_is_const(fmt->var)) {
 		for (i = 0; i < len; i++) {
 			if (stack_byte_value(env, fmt, (int64_t)i, &byte) != 1)
-				return verr_state(
-				    env, idx, -EACCES,
-				    "helper bpf_trace_printk: format byte %llu is not "
-				    "known at verification; %s",
-				    (unsigned long long)i, printk_const_fmt);
+				return printk_unknown_format(env, idx, "format byte",
+							     (unsigned long long)i);
 			buf[i] = (char)byte;
 			if (!byte)
 				break;
@@ -369,7 +389,7 @@ static int printk_format(struct venv *env, uint32_t idx, char *buf)
 	buf[i] = '\0';
 	return 0;
 not_const:
-	return verr_state(env, idx, -EACCES, "helper bpf_trace_printk arg1: %s", printk_const_fmt);
+	return printk_unknown_format(env, idx, NULL, 0);
 }
 
 /* A %s argument: a string whose NUL the verifier sees, in read-only data or on the stack. */
@@ -454,6 +474,8 @@ static int check_printk_call(struct venv *env, uint32_t idx)
 	int regno = 3, err;
 
 	err = printk_format(env, idx, fmt);
+	if (err == PRINTK_FORMAT_AT_RUN_TIME)
+		return 0;
 	if (err)
 		return err;
 	if (!printk_format_chars_valid(fmt, strlen(fmt)))
