@@ -312,8 +312,12 @@ void core_progtype_rebind(struct core_progtype *type);
 /* Under the lock, before a grace period. */
 void core_program_mark_dormant(struct ebpf_program *prog, const char *why);
 
+/* kfunc_iter.c: the core's own functions called by name (every program type has them) */
+const struct ebpf_helper_proto *core_own_kfunc_find(const char *name, ebpf_helper_fn *fn);
+
 /* kfunc.c: functions called by name */
-/* Kfunc `name` of program type info (and its address in *fn when fn is set), or NULL. */
+/* Kfunc `name` of program type info (the core's own first: a type cannot shadow them) (and its
+ * address in *fn when fn is set), or NULL. */
 const struct ebpf_helper_proto *core_kfunc_find(const struct ebpf_program_info *info,
 						const char *name, ebpf_helper_fn *fn);
 /* Resolves each kfunc call of prog (imm: an index into the object's names) against info:

@@ -22,6 +22,12 @@
 const struct ebpf_helper_proto *core_kfunc_find(const struct ebpf_program_info *info,
 						const char *name, ebpf_helper_fn *fn)
 {
+	/* The core's own come first, as global helpers do: the verifier applies its rules for
+	 * them by name, so no program type may offer another function under one of them. */
+	const struct ebpf_helper_proto *own = core_own_kfunc_find(name, fn);
+
+	if (own)
+		return own;
 	for (uint32_t i = 0; i < info->kfunc_count; i++) {
 		if (strcmp(info->kfuncs[i].name, name))
 			continue;

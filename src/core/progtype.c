@@ -114,6 +114,13 @@ static void check_kfuncs(struct core_progtype *type)
 					   : "has no address");
 			return;
 		}
+		if (core_own_kfunc_find(proto->name, NULL)) {
+			snprintf(type->invalid, sizeof(type->invalid),
+				 "program type '%s': kfunc '%s' is one of the core's own (every "
+				 "program type has it)",
+				 type->name, proto->name);
+			return;
+		}
 		if (core_contract_check_flags("kfunc flags", proto->flags, CORE_HELPER_FLAGS,
 					      type->who, type->invalid, sizeof(type->invalid)))
 			return;

@@ -629,6 +629,7 @@ static int pointer_alu(struct venv *env, uint32_t idx, struct reg *dst, const st
 				  regno, desc);
 	case PTR_TO_PACKET_END:
 	case CONST_MAP_PTR:
+	case PTR_TO_ITER_INT:
 		return verr_state(env, idx, -EACCES, "pointer arithmetic on r%d (%s) prohibited",
 				  regno, desc);
 	case PTR_TO_CTX:

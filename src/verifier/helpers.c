@@ -1231,6 +1231,13 @@ int check_helper_call(struct venv *env, uint32_t idx)
 		if (err)
 			return err;
 	}
+	if (insn->src_reg == EBPF_CALL_KFUNC && iter_is_kfunc(meta.proto))
+		return check_iter_call(env, idx, meta.proto);
+	if (id == TAIL_CALL_HELPER) {
+		err = iter_check_none(env, idx, "tail call");
+		if (err)
+			return err;
+	}
 	for (i = 0; i < 5; i++) {
 		err = check_arg(env, idx, &meta, i);
 		if (err)

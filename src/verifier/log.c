@@ -74,6 +74,8 @@ const char *reg_type_name(enum reg_type type)
 		return "ptr_to_btf_id_or_null";
 	case PTR_TO_FUNC:
 		return "func";
+	case PTR_TO_ITER_INT:
+		return "iter_int";
 	}
 	return "?";
 }
@@ -184,6 +186,8 @@ static char slot_char(uint8_t t)
 		return '0';
 	case STACK_SPILL:
 		return 'r';
+	case STACK_ITER:
+		return 'i';
 	default:
 		return '?';
 	}
@@ -213,6 +217,12 @@ void format_state(const struct venv *env, const struct vstate *st, char *buf, si
 		char d[128];
 		int b;
 
+		if (s->type[0] == STACK_ITER) {
+			reg_describe(env, &s->spilled, d, sizeof(d));
+			n += snprintf(buf + n, size - n, " fp%d=iter_num(left=%s,insn %u)", off, d,
+				      s->spilled.range);
+			continue;
+		}
 		if (s->type[0] == STACK_SPILL) {
 			int sz = slot_spill_size(s);
 

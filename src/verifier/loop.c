@@ -305,7 +305,9 @@ static struct reg *slot_reg(struct frame *fr, uint32_t slot)
 {
 	if (slot < EBPF_NUM_REGS)
 		return &fr->regs[slot];
-	if (fr->stack[slot - EBPF_NUM_REGS].type[0] != STACK_SPILL)
+	/* An iterator's values left: the measure of a loop over bpf_iter_num_next (iter.c). */
+	if (fr->stack[slot - EBPF_NUM_REGS].type[0] != STACK_SPILL &&
+	    fr->stack[slot - EBPF_NUM_REGS].type[0] != STACK_ITER)
 		return NULL;
 	return &fr->stack[slot - EBPF_NUM_REGS].spilled;
 }
@@ -575,7 +577,8 @@ static bool pointers_agree(const struct reg *old, const struct reg *cur)
 		return false;
 	if (old->ref_id != cur->ref_id && !joins_objects(old))
 		return false;
-	if ((old->type == PTR_TO_MEM || old->type == PTR_TO_MEM_OR_NULL) &&
+	if ((old->type == PTR_TO_MEM || old->type == PTR_TO_MEM_OR_NULL ||
+	     old->type == PTR_TO_ITER_INT) &&
 	    old->range != cur->range)
 		return false;
 	return true;
@@ -630,6 +633,26 @@ static uint8_t spill_byte(const struct stack_slot *s, int b)
 	return s->type[b] == STACK_SPILL ? STACK_MISC : s->type[b];
 }
 
+/* The same live iterator in both: its values left joined, the range of its values the hull. */
+static bool iter_join(const struct widen *w, struct stack_slot *out, const struct stack_slot *old,
+		      const struct stack_slot *cur)
+{
+	struct stack_slot r = *cur;
+
+	if (old->type[0] != STACK_ITER || cur->type[0] != STACK_ITER ||
+	    old->spilled.ref_id != cur->spilled.ref_id)
+		return false;
+	if (!reg_join(w, &r.spilled, &old->spilled, &cur->spilled))
+		return false;
+	/* Never more than the iterator can give: the measure's bound. */
+	if (r.spilled.umax > cur->spilled.umax && r.spilled.umax > old->spilled.umax)
+		return false;
+	r.spilled.off = old->spilled.off < cur->spilled.off ? old->spilled.off : cur->spilled.off;
+	r.spilled.map = old->spilled.map > cur->spilled.map ? old->spilled.map : cur->spilled.map;
+	*out = r;
+	return true;
+}
+
 static bool slot_join(const struct widen *w, struct stack_slot *out, const struct stack_slot *old,
 		      const struct stack_slot *cur)
 {
@@ -637,6 +660,9 @@ static bool slot_join(const struct widen *w, struct stack_slot *out, const struc
 	bool os = n > 0, cs = cur->type[0] == STACK_SPILL;
 	struct stack_slot r;
 	int b;
+
+	if (old->type[0] == STACK_ITER || cur->type[0] == STACK_ITER)
+		return iter_join(w, out, old, cur);
 
 	if (os && n == slot_spill_size(cur)) {
 		r = *cur;

@@ -619,6 +619,7 @@ static int stack_access(struct venv *env, uint32_t idx, int regno, const struct 
 {
 	struct frame *frame = env->cur->frames[ptr->frameno];
 	int64_t lo, hi;
+	int err;
 
 	if (ptr->smin <= -MAX_VAR_OFF || ptr->smax >= MAX_VAR_OFF)
 		return verr_state(env, idx, -EACCES,
@@ -638,6 +639,9 @@ static int stack_access(struct venv *env, uint32_t idx, int regno, const struct 
 				  "offset; the stack is the %d bytes below r10)",
 				  (long long)lo, (long long)(hi - size), size, EBPF_STACK_SIZE);
 	}
+	err = iter_check_stack_access(env, idx, frame, lo, hi, write ? "a store" : "a load");
+	if (err)
+		return err;
 	if (write && val && val->type == PTR_TO_STACK && val->frameno > ptr->frameno)
 		return verr_state(env, idx, -EACCES,
 				  "storing a pointer to a callee's stack into a caller's stack "
@@ -768,6 +772,20 @@ static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int si
 		if (!err && write)
 			err = check_leak(env, idx, val, "ring buffer memory");
 		break;
+	case PTR_TO_ITER_INT:
+		/* The iterator's own counter: a store would change what it gives next. */
+		if (write)
+			return verr_state(env, idx, -EACCES,
+					  "store through r%d, the int bpf_iter_num_next returned: "
+					  "it is read-only",
+					  regno);
+		err = region_access(env, idx, regno, ptr, off, size, 4,
+				    "the int bpf_iter_num_next returned");
+		if (err)
+			return err;
+		result_scalar(out, size, sext);
+		iter_value_bounds(ptr, off, size, sext, out);
+		return 0;
 	default:
 		return invalid_access(env, idx, regno, ptr);
 	}
@@ -1125,6 +1143,8 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 					  "%s: stack range fp%+lld..fp%+lld out of the stack", what,
 					  (long long)lo, (long long)hi);
 		stack_update_depth(env, frame, lo);
+		if (iter_check_stack_access(env, idx, frame, lo, hi, what))
+			return -EACCES;
 		/* A helper may write fewer bytes than the maximum size (a variable size, a
 		 * failure): its output never replaces a spilled pointer, as on Linux. */
 		if (write) {
@@ -1252,7 +1272,7 @@ int stack_byte_value(struct venv *env, const struct reg *ptr, int64_t off, uint8
 	frame = env->cur->frames[ptr->frameno];
 	slot = stack_slot(frame, o);
 	t = *stack_byte(frame, o);
-	if (t == STACK_INVALID)
+	if (t == STACK_INVALID || t == STACK_ITER)
 		return -1;
 	if (t == STACK_ZERO) {
 		*byte = 0;

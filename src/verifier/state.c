@@ -586,7 +586,8 @@ void state_foreach_reg(struct vstate *st, void (*fn)(struct reg *reg, void *arg)
 		for (i = 0; i < EBPF_NUM_REGS; i++)
 			shared_reg_apply(st, f, i, false, fn, arg);
 		for (i = 0; i < STACK_SLOTS; i++)
-			if (st->frames[f]->stack[i].type[0] == STACK_SPILL)
+			if (st->frames[f]->stack[i].type[0] == STACK_SPILL ||
+			    st->frames[f]->stack[i].type[0] == STACK_ITER)
 				shared_reg_apply(st, f, i, true, fn, arg);
 	}
 }
@@ -743,6 +744,7 @@ static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *
 		return exact ? old->range == cur->range : old->range <= cur->range;
 	case PTR_TO_MEM:
 	case PTR_TO_MEM_OR_NULL:
+	case PTR_TO_ITER_INT:
 		return old->range == cur->range;
 	case PTR_TO_BTF_ID:
 	case PTR_TO_BTF_ID_OR_NULL:
@@ -750,6 +752,23 @@ static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *
 	default:
 		return true;
 	}
+}
+
+/*
+ * A live iterator covers one with no more values left and values in no wider range; an
+ * iterator is never covered by a slot that holds none (the old path neither destroyed it nor
+ * kept off its bytes), nor the other way round (the old path used it).
+ */
+static bool itersafe(const struct stack_slot *os, const struct stack_slot *cs, struct idmap *idmap,
+		     bool exact)
+{
+	const struct reg *o = &os->spilled, *c = &cs->spilled;
+
+	if (os->type[0] != STACK_ITER || cs->type[0] != STACK_ITER)
+		return false;
+	if (exact ? o->off != c->off || o->map != c->map : o->off > c->off || o->map < c->map)
+		return false;
+	return regsafe(o, c, idmap, exact) && check_ids(idmap, o->ref_id, c->ref_id);
 }
 
 static bool stacksafe(const struct frame *old, const struct frame *cur, struct idmap *idmap,
@@ -761,6 +780,12 @@ static bool stacksafe(const struct frame *old, const struct frame *cur, struct i
 		const struct stack_slot *os = &old->stack[s], *cs = &cur->stack[s];
 
 		int n = slot_spill_size(os);
+
+		if (os->type[0] == STACK_ITER || cs->type[0] == STACK_ITER) {
+			if (!itersafe(os, cs, idmap, exact))
+				return false;
+			continue;
+		}
 
 		if (n) {
 			if (slot_spill_size(cs) != n ||

@@ -327,6 +327,18 @@ static bool pop_state(struct venv *env)
 	return true;
 }
 
+/* Another outcome of instruction idx (a kfunc's), st going on after it: a pending path. */
+int push_branch(struct venv *env, struct vstate *st, uint32_t idx)
+{
+	st->insn = idx + 1;
+	st->prev_insn = idx;
+	if (env->in->log_level >= 1) {
+		vlog(env, "call at %u: another outcome pushed\n", idx);
+		vlog_state(env, st);
+	}
+	return push_state(env, st, idx);
+}
+
 /* ---- calls and exit ------------------------------------------------------------------------- */
 
 /* A new frame for the subprogram at target, called from idx with r1-r5 = args, on top of st. */
@@ -502,6 +514,7 @@ static int check_exit(struct venv *env, uint32_t idx)
 	struct vstate *st = env->cur;
 	struct reg *r0 = &cur_regs(env)[0];
 	char d[96];
+	int err;
 
 	if (st->lock_held)
 		return verr_state(env, idx, -EACCES,
@@ -512,6 +525,12 @@ static int check_exit(struct venv *env, uint32_t idx)
 	if (r0->type == NOT_INIT)
 		return verr_state(env, idx, -EACCES,
 				  "r0 is not set at exit (return value uninitialised)");
+	err = iter_check_exit(env, idx,
+			      st->frames[st->curframe]->callback ? "return from a callback"
+			      : st->curframe			 ? "return from a subprogram"
+								 : "exit");
+	if (err)
+		return err;
 	if (st->frames[st->curframe]->callback)
 		return callback_return(env, idx);
 	if (st->curframe) {

@@ -62,6 +62,9 @@ enum reg_type {
 	/* A subprogram's address (lddw src=BPF_PSEUDO_FUNC), `off` its first instruction: only
 	 * passed to a helper's callback argument, never stored, compared or changed. */
 	PTR_TO_FUNC,
+	/* The int bpf_iter_num_next returned (iter.c): 4 read-only bytes inside the iterator
+	 * ref_id, holding a value in [map, (int32_t)range). */
+	PTR_TO_ITER_INT,
 };
 
 /* What a frame is running: a subprogram called by the program, or a helper's callback. */
@@ -121,6 +124,10 @@ enum slot_type {
 	STACK_MISC,	   /* some scalar bytes */
 	STACK_ZERO,	   /* known zero */
 	STACK_SPILL,	   /* part of a register spill, whose state is in spilled */
+	/* A whole slot holding a live struct bpf_iter_num (iter.c): spilled is a scalar, the
+	 * values it has left to give, with ref_id its identity, [off, map) the range of its
+	 * values and range the insn that created it. Only the iterator kfuncs touch it. */
+	STACK_ITER,
 };
 
 struct stack_slot {
@@ -436,6 +443,17 @@ static inline bool is_callback_helper(uint32_t id)
 {
 	return id == HELPER_FOR_EACH_MAP_ELEM || id == HELPER_LOOP;
 }
+/* iter.c: open-coded numeric iterators (bpf_iter_num_*) */
+bool iter_is_kfunc(const struct ebpf_helper_proto *proto);
+int check_iter_call(struct venv *env, uint32_t idx, const struct ebpf_helper_proto *proto);
+int iter_check_exit(struct venv *env, uint32_t idx, const char *what);
+int iter_check_none(struct venv *env, uint32_t idx, const char *what);
+int iter_check_stack_access(struct venv *env, uint32_t idx, const struct frame *frame, int64_t lo,
+			    int64_t hi, const char *what);
+void iter_value_bounds(const struct reg *ptr, int64_t off, int size, bool sext, struct reg *out);
+/* verifier.c: another outcome of the call at idx, a path of its own going on after it. */
+int push_branch(struct venv *env, struct vstate *st, uint32_t idx);
+
 /* verifier.c: the callback `target` entered as a frame of its own with registers r1-r5 taken
  * from args; the walk goes there later (a pending path), the current path goes on. */
 int push_callback_call(struct venv *env, uint32_t idx, uint32_t target, const struct reg args[5],

@@ -1188,6 +1188,52 @@ static void for_each_concurrent(struct e2e *e)
 
 /* ---- the tests --------------------------------------------------------------------------- */
 
+/* One run of an e2e_iter.bpf.c program with {n, stop_at}: r0, and iter_total in *total. */
+static int32_t run_iter(struct e2e *e, const struct ebpf_object *obj, const char *name, uint32_t n,
+			uint32_t stop_at, uint64_t *total)
+{
+	const uint32_t in[2] = { n, stop_at };
+	int32_t r0 = e2e_run(e, e2e_program(e, obj, name), in, sizeof(in), NULL, NULL);
+
+	e2e_read_var(e, obj, "iter_total", total, sizeof(*total));
+	return r0;
+}
+
+/* Open-coded iterators (bpf_for, bpf_repeat) run in every engine: sums over 0..N for constant
+ * and run-time N (a million included), nested loops, an early break, values as indexes. */
+static void iter_num(struct e2e *e)
+{
+	struct ebpf_object *obj = e2e_open(e, "e2e_iter.bpf.o", NULL);
+	uint32_t hist[16];
+	uint64_t total = 0;
+
+	run_iter(e, obj, "sum_10", 0, 0, &total);
+	e2e_expect(e, "sum 0..9", (int64_t)total, 45);
+	run_iter(e, obj, "sum_1m", 0, 0, &total);
+	e2e_expect(e, "sum 0..999999", (int64_t)total, 499999500000ll);
+	run_iter(e, obj, "sum_n", 1000, 0, &total);
+	e2e_expect(e, "sum 0..999", (int64_t)total, 499500);
+	run_iter(e, obj, "sum_n", 0, 0, &total);
+	e2e_expect(e, "sum of nothing", (int64_t)total, 0);
+	/* Past 1 << 23 values bpf_iter_num_new fails: the iterator gives none. */
+	run_iter(e, obj, "sum_n", (1u << 23) + 1, 0, &total);
+	e2e_expect(e, "sum (n = 1 << 23 + 1)", (int64_t)total, 0);
+	run_iter(e, obj, "sum_n", (uint32_t)-5, 0, &total);
+	e2e_expect(e, "sum (n < 0)", (int64_t)total, 0);
+	run_iter(e, obj, "nested", 0, 0, &total);
+	e2e_expect(e, "nested pairs", (int64_t)total, 55);
+	run_iter(e, obj, "repeat", 0, 0, &total);
+	e2e_expect(e, "bpf_repeat(7) * 3", (int64_t)total, 21);
+	e2e_expect(e, "break at 42", run_iter(e, obj, "early_break", 0, 42, &total), 42);
+	e2e_expect(e, "no break", run_iter(e, obj, "early_break", 0, 1000, &total), 100);
+	run_iter(e, obj, "index_checked", 20, 0, &total);
+	run_iter(e, obj, "index_from_range", 0, 0, &total);
+	e2e_read_var(e, obj, "iter_hist", hist, sizeof(hist));
+	for (int i = 0; i < 16; i++)
+		e2e_expect(e, "hist[i]", hist[i], 3);
+	ebpf_object_close(obj);
+}
+
 #define DIFFERENTIAL(fn)                                                                           \
 	static void test_##fn(void **state)                                                        \
 	{                                                                                          \
@@ -1216,6 +1262,7 @@ DIFFERENTIAL(packet_filter)
 DIFFERENTIAL(loop_callbacks)
 DIFFERENTIAL(for_each_callbacks)
 DIFFERENTIAL(for_each_concurrent)
+DIFFERENTIAL(iter_num)
 
 static int teardown(void **state)
 {
@@ -1250,6 +1297,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_loop_callbacks, teardown),
 		cmocka_unit_test_teardown(test_for_each_callbacks, teardown),
 		cmocka_unit_test_teardown(test_for_each_concurrent, teardown),
+		cmocka_unit_test_teardown(test_iter_num, teardown),
 		E2E_BAD_TESTS(teardown),
 	};
 
