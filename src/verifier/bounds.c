@@ -1174,13 +1174,57 @@ static void copy_linked(struct reg *reg, void *arg)
 	reg->s32_max = src->s32_max;
 }
 
-/* A check on one copy of a scalar bounds every copy (same id). */
+/* What b = a + s (modulo 2^64) may hold: a's ranges moved by s, where no value inside them
+ * wraps around (the moved ends stay in order). */
+static bool range_shifted(const struct reg *a, uint64_t s, struct reg *t)
+{
+	t->umin = a->umin + s;
+	t->umax = a->umax + s;
+	t->smin = (int64_t)((uint64_t)a->smin + s);
+	t->smax = (int64_t)((uint64_t)a->smax + s);
+	t->var = tnum_add(a->var, tnum_const(s));
+	return t->umin <= t->umax && t->smin <= t->smax;
+}
+
+/*
+ * Scalars tagged with one loop walk and slot are that slot's value at one instant plus their
+ * own constants (loop.c): b = a + (b's delta - a's delta). A check on a (the counter's copy
+ * taken before the increment) bounds b (the counter after it), as Linux's linked scalars with
+ * constant offsets do. Only bounds that do not wrap are carried; an empty result (a dead side)
+ * leaves b as it was.
+ */
+static void shift_linked(struct reg *reg, void *arg)
+{
+	const struct reg *src = ((struct id_copy *)arg)->src;
+	struct reg t, r;
+
+	if (reg == src || reg->type != SCALAR || reg->loop_id != src->loop_id ||
+	    reg->loop_origin != src->loop_origin ||
+	    !range_shifted(src, reg->loop_delta - src->loop_delta, &t))
+		return;
+	r = *reg;
+	r.umin = umax64(r.umin, t.umin);
+	r.umax = umin64(r.umax, t.umax);
+	r.smin = smax64(r.smin, t.smin);
+	r.smax = smin64(r.smax, t.smax);
+	r.var = tnum_intersect(r.var, t.var);
+	reg_bounds_sync(&r);
+	if (reg_bounds_sane(&r))
+		*reg = r;
+}
+
+/* A check on one copy of a scalar bounds every copy (same id), and every value a constant
+ * away from it in a loop walk. */
 static void propagate_scalar(struct vstate *st, const struct reg *reg)
 {
 	struct id_copy c = { .src = reg };
 
-	if (reg->type == SCALAR && reg->id)
+	if (reg->type != SCALAR)
+		return;
+	if (reg->id)
 		state_foreach_reg(st, copy_linked, &c);
+	if (reg->loop_id)
+		state_foreach_reg(st, shift_linked, &c);
 }
 
 /* ---- pointer comparisons ------------------------------------------------------------------ */

@@ -145,6 +145,54 @@ static void collect_thresholds(struct venv *env, struct loop *lp)
 	}
 }
 
+/* The bounds of r that did not move since the earlier state (a bound growing with the counter
+ * would only make each widening a step of one). */
+static void add_bound_thresholds(struct loop *lp, const struct reg *r, const struct reg *old)
+{
+	if (r->type != SCALAR || old->type != SCALAR)
+		return;
+	if (r->umax < (uint64_t)INT64_MAX && r->umax == old->umax) {
+		add_threshold(lp, (int64_t)r->umax - 1);
+		add_threshold(lp, (int64_t)r->umax);
+		add_threshold(lp, (int64_t)r->umax + 1);
+	}
+	if (r->smin > INT64_MIN + 1 && r->smin == old->smin) {
+		add_threshold(lp, r->smin + 1);
+		add_threshold(lp, r->smin);
+		add_threshold(lp, r->smin - 1);
+	}
+}
+
+/*
+ * Registers the body compares with each other often hold a bound set before the loop (a limit
+ * in a register, a length checked against a constant): their bounds at the head are
+ * thresholds for this join as the body's constants are, so that the invariant stops at the
+ * bound the guard implies instead of the type's limit. Returns how many thresholds the loop
+ * had before, for drop_state_thresholds. Thresholds only choose where widening stops: the walk
+ * from the invariant still has to come back within it.
+ */
+static uint32_t add_state_thresholds(struct venv *env, struct loop *lp, const struct vstate *old)
+{
+	const struct reg *regs = cur_frame(env)->regs, *olds = old->frames[old->curframe]->regs;
+	uint32_t before = lp->nthr, k, i;
+
+	for (k = 0; k < lp->niv; k++) {
+		for (i = lp->iv[2 * k]; i <= lp->iv[2 * k + 1]; i++) {
+			const struct ebpf_inst *insn = &env->insns[i];
+			uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
+
+			if ((cls != EBPF_CLS_JMP && cls != EBPF_CLS_JMP32) ||
+			    EBPF_SRC(insn->code) != EBPF_SRC_X || op == EBPF_JMP_JA ||
+			    op == EBPF_JMP_CALL || op == EBPF_JMP_EXIT ||
+			    insn->dst_reg >= EBPF_NUM_REGS || insn->src_reg >= EBPF_NUM_REGS)
+				continue;
+			add_bound_thresholds(lp, &regs[insn->dst_reg], &olds[insn->dst_reg]);
+			add_bound_thresholds(lp, &regs[insn->src_reg], &olds[insn->src_reg]);
+		}
+	}
+	return before;
+}
+
 /* Is the edge from p to head a back-edge of the CFG's depth-first search? */
 static bool is_latch(struct venv *env, uint32_t p, uint32_t head)
 {
@@ -664,6 +712,10 @@ static bool slot_join(const struct widen *w, struct stack_slot *out, const struc
 	if (old->type[0] == STACK_ITER || cur->type[0] == STACK_ITER)
 		return iter_join(w, out, old, cur);
 
+	if (slot_known_zero(old) && slot_known_zero(cur)) {
+		*out = *cur;
+		return true;
+	}
 	if (os && n == slot_spill_size(cur)) {
 		r = *cur;
 		if (!reg_join(w, &r.spilled, &old->spilled, &cur->spilled))
@@ -851,7 +903,8 @@ int loop_widen(struct venv *env, uint32_t idx)
 	struct snode *partner = NULL;
 	struct widen w;
 	struct loop *lp;
-	uint32_t gen;
+	uint32_t gen, nthr;
+	bool joined;
 	int err;
 
 	if (env->in->exact_loops || !loop_edge_is_back(env, cur->prev_insn, idx))
@@ -871,7 +924,10 @@ int loop_widen(struct venv *env, uint32_t idx)
 		return 0;
 	w.lp = lp;
 	w.unbounded = gen > LOOP_UNBOUNDED_WALK;
-	if (!state_join(env, &w, partner ? &partner->st : cur))
+	nthr = add_state_thresholds(env, lp, partner ? &partner->st : cur);
+	joined = state_join(env, &w, partner ? &partner->st : cur);
+	lp->nthr = nthr;
+	if (!joined)
 		return 0;
 	if (walk)
 		cur->walk = env->walks[walk - 1].parent;

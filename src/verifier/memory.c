@@ -449,6 +449,22 @@ static int stack_check_spill_overwrite(struct venv *env, uint32_t idx, struct fr
 	return 0;
 }
 
+/*
+ * A constant stored into a spilled constant over bytes that already hold the same (a zero
+ * byte into a spilled 0) leaves memory as it was: the slot stays the spilled number rather than
+ * turning into bytes that no longer fill back as one register (Linux keeps only zero in zero).
+ */
+static bool store_keeps_spill(const struct stack_slot *slot, int first, int size,
+			      const struct reg *val)
+{
+	uint64_t mask = size == 8 ? UINT64_MAX : (1ull << (size * 8)) - 1;
+
+	if (slot_spill_size(slot) != 8 || !reg_is_const(&slot->spilled) || !reg_is_const(val) ||
+	    first + size > 8)
+		return false;
+	return ((slot->spilled.var.value >> (first * 8)) & mask) == (val->var.value & mask);
+}
+
 static int stack_write_fixed(struct venv *env, uint32_t idx, struct frame *frame, int64_t o,
 			     int size, const struct reg *val)
 {
@@ -471,6 +487,8 @@ static int stack_write_fixed(struct venv *env, uint32_t idx, struct frame *frame
 		memset(slot->type, STACK_SPILL, 8);
 		return 0;
 	}
+	if (store_keeps_spill(slot, (int)((o + EBPF_STACK_SIZE) % 8), size, val))
+		return 0;
 	err = stack_check_spill_overwrite(env, idx, frame, o, o + size, true, "store");
 	if (err)
 		return err;

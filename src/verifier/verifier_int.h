@@ -372,6 +372,7 @@ struct frame *frame_new(struct state_mem *mem);
 void state_frame_put(struct vstate *st, struct frame *f);
 bool states_equal(struct venv *env, const struct vstate *old, const struct vstate *cur, bool exact);
 uint64_t state_hash(struct venv *env, const struct vstate *st);
+bool slot_known_zero(const struct stack_slot *s);
 void state_widen(const struct vstate *old, struct vstate *cur);
 struct reg *cur_regs(struct venv *env);
 static inline struct frame *cur_frame(struct venv *env)

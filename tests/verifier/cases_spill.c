@@ -315,4 +315,35 @@ DEFINE_CASES(
 	   RET0),
     OK("atomic_on_scalar_spill", VT_PLAIN, EBPF_MOV64_IMM(R2, 1), EBPF_STX_MEM(DW, R10, R2, -8),
        EBPF_ATOMIC_OP(DW, EBPF_ATOMIC_ADD, R10, R2, -8), EBPF_LDX_MEM(DW, R0, R10, -8),
-       EBPF_EXIT()), );
+       EBPF_EXIT()),
+    /*
+     * A byte stored into a spilled constant where it already holds that byte (a zero byte
+     * into a spilled 0) leaves the spill: 256 stays 256. Another byte makes it another number
+     * (257: one past), which only bytes describe.
+     */
+    OK("same_byte_into_spilled_constant", VT_PLAIN, EBPF_MOV64_IMM(R1, 256),
+       EBPF_STX_MEM(DW, R10, R1, -8), EBPF_ST_MEM(B, R10, -8, 0), EBPF_LDX_MEM(DW, R3, R10, -8),
+       EBPF_ALU64_IMM(SUB, R3, 193), PROBE(R3)),
+    BAD("other_byte_into_spilled_constant", VT_PLAIN, -EACCES, "variable offset may be negative",
+	EBPF_MOV64_IMM(R1, 256), EBPF_STX_MEM(DW, R10, R1, -8), EBPF_ST_MEM(B, R10, -8, 1),
+	EBPF_LDX_MEM(DW, R3, R10, -8), EBPF_ALU64_IMM(SUB, R3, 193), PROBE(R3)),
+    BAD("same_byte_past_spilled_constant", VT_PLAIN, -EACCES, PROBE_OOB, EBPF_MOV64_IMM(R1, 256),
+	EBPF_STX_MEM(DW, R10, R1, -8), EBPF_MOV64_IMM(R2, 0), EBPF_STX_MEM(H, R10, R2, -2),
+	EBPF_LDX_MEM(DW, R3, R10, -8), EBPF_ALU64_IMM(SUB, R3, 192), PROBE(R3)),
+    /*
+     * A loop keeping 0 in a slot, as a spill on one path and by a zero byte stored into it on
+     * the other: the paths' states at the head agree, so the loop converges by abstraction
+     * and the 0 read after it is known. A byte of 1 on that path makes the read unknown.
+     */
+    LIMITED("zero_byte_into_spilled_zero_loop", 3000, 0, NULL, EBPF_MOV64_IMM(R1, 0),
+	    EBPF_STX_MEM(DW, R10, R1, -8), EBPF_MOV64_IMM(R6, 0), EBPF_HELPER_CALL(H_PRANDOM),
+	    EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_ST_MEM(B, R10, -8, 0), EBPF_JMP_A(2),
+	    EBPF_MOV64_IMM(R1, 0), EBPF_STX_MEM(DW, R10, R1, -8), EBPF_ALU64_IMM(ADD, R6, 1),
+	    EBPF_JMP_IMM(JLT, R6, 100000, -8), EBPF_LDX_MEM(DW, R3, R10, -8),
+	    EBPF_ALU64_IMM(ADD, R3, 63), PROBE(R3)),
+    LIMITED("one_byte_into_spilled_zero_loop", 3000, -EACCES, NULL, EBPF_MOV64_IMM(R1, 0),
+	    EBPF_STX_MEM(DW, R10, R1, -8), EBPF_MOV64_IMM(R6, 0), EBPF_HELPER_CALL(H_PRANDOM),
+	    EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_ST_MEM(B, R10, -8, 1), EBPF_JMP_A(2),
+	    EBPF_MOV64_IMM(R1, 0), EBPF_STX_MEM(DW, R10, R1, -8), EBPF_ALU64_IMM(ADD, R6, 1),
+	    EBPF_JMP_IMM(JLT, R6, 100000, -8), EBPF_LDX_MEM(DW, R3, R10, -8),
+	    EBPF_ALU64_IMM(ADD, R3, 63), PROBE(R3)), );

@@ -326,7 +326,7 @@ static void test_bounds32(void **state)
  */
 static void test_loops(void **state)
 {
-	enum { SCAN_32, SCAN_4096, PKT_64, PKT_1500, FIND_FF, COUNT_DOWN, N_OK };
+	enum { SCAN_32, SCAN_4096, PKT_64, PKT_1500, FIND_FF, COUNT_DOWN, BOTH, IN_REG, N_OK };
 	static const struct expect ok[] = {
 		[SCAN_32] = { "scan_32", 0, NULL },
 		[SCAN_4096] = { "scan_4096", 0, NULL },
@@ -334,6 +334,8 @@ static void test_loops(void **state)
 		[PKT_1500] = { "packet_scan_1500", 0, NULL },
 		[FIND_FF] = { "find_ff", 0, NULL },
 		[COUNT_DOWN] = { "count_down_pairs", 0, NULL },
+		[BOTH] = { "bound_by_both", 0, NULL },
+		[IN_REG] = { "bound_in_register", 0, NULL },
 	};
 	/* Refused whichever loop walk finds them out first: abstraction or exact fallback. */
 	static const struct expect bad[] = {
@@ -345,6 +347,8 @@ static void test_loops(void **state)
 		{ "unbounded_counter", -EACCES, "cannot prove it terminates" },
 		{ "unknown_step", -EACCES, NULL },
 		{ "nested_inner_unbounded", -EACCES, "cannot prove it terminates" },
+		{ "bound_by_both_past", -EACCES, "map value access out of bounds" },
+		{ "bound_in_register_past", -EACCES, "map value access out of bounds" },
 	};
 	const char *objs[] = { "loops_ok.bpf.o", "v3/loops_ok.bpf.o" };
 	uint64_t insns[N_OK];
@@ -356,6 +360,9 @@ static void test_loops(void **state)
 		/* 23 times the packet bytes, not twice the work. */
 		assert_true(insns[PKT_1500] < 2 * insns[PKT_64]);
 		assert_true(insns[FIND_FF] < 20000);
+		/* 1,000 iterations walked one by one cost about 27,000. */
+		assert_true(insns[BOTH] < 3000);
+		assert_true(insns[IN_REG] < 3000);
 	}
 	check_object("loops_bad.bpf.o", bad, sizeof(bad) / sizeof(bad[0]));
 	check_object("v3/loops_bad.bpf.o", bad, sizeof(bad) / sizeof(bad[0]));

@@ -156,4 +156,17 @@ int nested_inner_unbounded(struct xdp_md *ctx)
 	return (int)sum;
 }
 
+/* One past each bound of loops_ok.bpf.c's bound_by_both and bound_in_register. */
+SEC("xdp")
+int bound_by_both_past(struct xdp_md *ctx)
+{
+	BOUNDED_SUM(0xffff, LOOP_BOUND + 1);
+}
+
+SEC("xdp")
+int bound_in_register_past(struct xdp_md *ctx)
+{
+	BOUNDED_SUM(LOOP_BOUND + 1, LOOP_BOUND + 2);
+}
+
 char _license[] SEC("license") = "GPL";

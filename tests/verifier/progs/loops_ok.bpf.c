@@ -121,4 +121,22 @@ int count_down_pairs(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/*
+ * The bound after the loop comes from its conditions: i < n && i < 1000 (n up to 65535), and
+ * i < n with n <= 1000 checked before the loop (a bound in a register: no constant in the
+ * body). The widened invariant stops at the guards' bounds, so i <= 1000 after the loop and
+ * the loop is not walked 1,000 times.
+ */
+SEC("xdp")
+int bound_by_both(struct xdp_md *ctx)
+{
+	BOUNDED_SUM(0xffff, LOOP_BOUND);
+}
+
+SEC("xdp")
+int bound_in_register(struct xdp_md *ctx)
+{
+	BOUNDED_SUM(LOOP_BOUND, LOOP_BOUND + 1);
+}
+
 char _license[] SEC("license") = "GPL";
