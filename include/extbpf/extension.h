@@ -126,6 +126,11 @@ enum ebpf_return_type {
 	EBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL, /* memory of the constant size in argument 2, or NULL */
 	/* Added later: */
 	EBPF_RET_PTR_TO_MAP_VALUE, /* a value of the map in argument 1, never NULL */
+	/* Kfuncs only, typed by the type's BTF (`btf`): a pointer to the struct the BTF FUNC's
+	 * prototype returns, or NULL; the program checks it before loading through it, and may
+	 * pass it where a kfunc takes a pointer to that struct (EBPF_ARG_PTR_TO_BTF_ID_OR_NULL).
+	 * The object must stay valid while the extension is loaded. Older cores refuse it. */
+	EBPF_RET_PTR_TO_BTF_ID_OR_NULL,
 };
 
 /* Flags of a helper prototype. */
@@ -330,6 +335,10 @@ struct ebpf_program_info {
 	 * extensions), the verifier checks its arguments and return value exactly as a helper's,
 	 * and every engine calls kfunc_addresses[i]. A prototype's `id` must be 0 and its `name`
 	 * unique within the type; elements are helper_proto_size bytes apart, as the helpers'.
+	 * When the type's BTF (`btf` above) holds a FUNC of a kfunc's name, its FUNC_PROTO types
+	 * the kfunc: it must agree with the argument kinds (checked at registration), and a
+	 * pointer to a struct it declares (EBPF_ARG_PTR_TO_BTF_ID_OR_NULL) must be a pointer of
+	 * that very type, as another kfunc returned it (EBPF_RET_PTR_TO_BTF_ID_OR_NULL).
 	 * See docs/extensions.md, "Functions by name".
 	 */
 	const struct ebpf_helper_proto *kfuncs;

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+
 #include "core/btf_attach.h"
 #include "core/btf_target.h"
 #include "core/core.h"
@@ -450,6 +452,7 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 	struct verifier_result result;
 	struct verifier_btf_ctx btf_ctx;
 	struct loader_core_target *btf_target = NULL;
+	struct btf *kfunc_btf = NULL;
 	bool btf_owned = false;
 	struct verifier_input in = {
 		.section = prog->section,
@@ -492,12 +495,20 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 	}
 	err = btf_attach_input(prog, info, u, &in, &btf_ctx, &btf_target, &btf_owned);
 	prog->btf_attached = in.btf_ctx != NULL;
+	/* The struct types of its kfuncs' pointers (parsed at registration already). */
+	if (!err && prog->kfunc_count && info->btf && info->btf_size) {
+		kfunc_btf = btf__new(info->btf, info->btf_size);
+		in.kfunc_btf = kfunc_btf;
+		if (!kfunc_btf)
+			err = core_error(-ENOMEM, "section '%s': out of memory", prog->section);
+	}
 	if (!err) {
 		memset(&result, 0, sizeof(result));
 		err = verifier_verify(&in, &result);
 		err = verdict(prog, info, u, &in, &result, err);
 	}
 	free(lines);
+	btf__free(kfunc_btf);
 	if (btf_owned)
 		loader_core_target_free(btf_target);
 	free(in.ctx_field_loads);

@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "core/helpers.h"
 #include "core/rcu.h"
+#include "verifier/verifier.h"
 
 #define CORE_MODULE_ID NMR_GUID(0x6f1c2b8e, 0x3d47, 0x4a51, 0x9e02, 0x5b8c7d1e4f60)
 
@@ -92,6 +93,7 @@ static void check_helpers(struct core_progtype *type)
 static void check_kfuncs(struct core_progtype *type)
 {
 	const struct ebpf_program_info *info = &type->info;
+	char why[256];
 
 	if (info->kfunc_count && (!info->kfuncs || !info->kfunc_addresses)) {
 		snprintf(type->invalid, sizeof(type->invalid),
@@ -133,6 +135,9 @@ static void check_kfuncs(struct core_progtype *type)
 			return;
 		}
 	}
+	if (verifier_kfunc_btf_check(info, why, sizeof(why)))
+		snprintf(type->invalid, sizeof(type->invalid), "program type '%s': %s", type->name,
+			 why);
 }
 
 /* The rule of include/extbpf/extension.h: a descriptor whose data and data_end coincide (a

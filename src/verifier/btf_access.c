@@ -20,7 +20,7 @@
 
 static const struct btf *ctx_btf(const struct venv *env)
 {
-	return env->in->btf_ctx ? env->in->btf_ctx->btf : NULL;
+	return env->in->btf_ctx ? env->in->btf_ctx->btf : env->in->kfunc_btf;
 }
 
 const char *verifier_btf_type_name(const struct venv *env, uint32_t id)
@@ -33,7 +33,7 @@ const char *verifier_btf_type_name(const struct venv *env, uint32_t id)
 }
 
 /* The type behind typedefs and const/volatile/restrict qualifiers. */
-static uint32_t skip_mods(const struct btf *btf, uint32_t id)
+uint32_t btf_skip_mods(const struct btf *btf, uint32_t id)
 {
 	for (int i = 0; i < MAX_WALK_DEPTH; i++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
@@ -46,14 +46,14 @@ static uint32_t skip_mods(const struct btf *btf, uint32_t id)
 }
 
 /* The struct or union a pointer type points to, or 0. */
-static uint32_t pointee_struct(const struct btf *btf, uint32_t ptr_id)
+uint32_t btf_pointee_struct(const struct btf *btf, uint32_t ptr_id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, ptr_id);
 	uint32_t id;
 
 	if (!t || !btf_is_ptr(t))
 		return 0;
-	id = skip_mods(btf, t->type);
+	id = btf_skip_mods(btf, t->type);
 	t = btf__type_by_id(btf, id);
 	return t && btf_is_composite(t) ? id : 0;
 }
@@ -87,7 +87,7 @@ static const struct btf_member *member_at(const struct btf *btf, const struct bt
 static uint32_t struct_walk(const struct btf *btf, uint32_t id, uint32_t off, int size)
 {
 	for (int depth = 0; depth < MAX_WALK_DEPTH; depth++) {
-		const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, id));
+		const struct btf_type *t = btf__type_by_id(btf, btf_skip_mods(btf, id));
 		const struct btf_member *m;
 		uint32_t moff;
 		__s64 esize;
@@ -95,7 +95,9 @@ static uint32_t struct_walk(const struct btf *btf, uint32_t id, uint32_t off, in
 		if (!t)
 			return 0;
 		if (btf_is_ptr(t))
-			return off == 0 && size == 8 ? pointee_struct(btf, skip_mods(btf, id)) : 0;
+			return off == 0 && size == 8
+				   ? btf_pointee_struct(btf, btf_skip_mods(btf, id))
+				   : 0;
 		if (btf_is_array(t)) {
 			esize = btf__resolve_size(btf, btf_array(t)->type);
 			if (esize <= 0 || off % esize + size > esize)
@@ -185,9 +187,41 @@ int btf_id_access(struct venv *env, uint32_t idx, int regno, const struct reg *p
 				  "has %u bytes",
 				  name, regno, (long long)total, size, t->size);
 	pointee = struct_walk(btf, ptr->btf_id, (uint32_t)total, size);
-	if (pointee && !sext)
+	if (pointee && !sext) {
 		mark_btf_ptr(out, pointee);
-	else
+		/* An extension's object is really loaded through, not probe-read as a kernel
+		 * object is: a pointer it holds may be NULL, so the program checks it first. */
+		if (!env->in->btf_ctx) {
+			out->type = PTR_TO_BTF_ID_OR_NULL;
+			out->id = ++env->id_gen;
+		}
+	} else {
 		result_scalar(out, size, sext);
+	}
 	return 0;
+}
+
+/*
+ * The struct a kfunc's BTF prototype points to: its return value (param -1) or parameter
+ * `param`, after typedefs and qualifiers; 0 when there is none. Only where the program's typed
+ * pointers come from the same BTF: a type attached through the kernel's BTF numbers its types
+ * there, and an id of one must never pass for an id of the other.
+ */
+uint32_t btf_kfunc_struct(const struct venv *env, const char *name, int param)
+{
+	const struct btf *btf = env->in->kfunc_btf;
+	const struct btf_type *t;
+	int32_t id;
+
+	if (!btf || ctx_btf(env) != btf)
+		return 0;
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+	t = id > 0 ? btf__type_by_id(btf, btf__type_by_id(btf, id)->type) : NULL;
+	if (!t || !btf_is_func_proto(t))
+		return 0;
+	if (param < 0)
+		return btf_pointee_struct(btf, btf_skip_mods(btf, t->type));
+	if (param >= btf_vlen(t))
+		return 0;
+	return btf_pointee_struct(btf, btf_skip_mods(btf, btf_params(t)[param].type));
 }

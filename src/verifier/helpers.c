@@ -87,6 +87,35 @@ static int arg_err(struct venv *env, uint32_t idx, struct call_meta *meta, int a
 			  proto_name(meta->proto), arg + 1, arg + 1, d, fmt, detail ? detail : "");
 }
 
+/*
+ * A kfunc's pointer to a struct its BTF prototype names: exactly a pointer of that type, as
+ * another kfunc returned it or a load through one gave it, checked against NULL and not moved.
+ */
+static int check_kfunc_btf_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+	uint32_t want = btf_kfunc_struct(env, meta->proto->name, arg);
+	char what[160];
+
+	if (!want)
+		return arg_err(env, idx, meta, arg,
+			       "its BTF type is unknown here (the type's BTF gives no struct for "
+			       "it, or the program's typed pointers come from another BTF)",
+			       NULL);
+	snprintf(what, sizeof(what), "expected a pointer to struct %s",
+		 verifier_btf_type_name(env, want));
+	if (reg->type == PTR_TO_BTF_ID_OR_NULL)
+		return arg_err(env, idx, meta, arg, what,
+			       ", which may be NULL: check it against NULL first");
+	if (reg->type != PTR_TO_BTF_ID)
+		return arg_err(env, idx, meta, arg, what, NULL);
+	if (reg->btf_id != want)
+		return arg_err(env, idx, meta, arg, what, ", got another type");
+	if (reg->off || !tnum_is_const(reg->var) || reg->var.value)
+		return arg_err(env, idx, meta, arg, what, ", got one moved inside it");
+	return 0;
+}
+
 /* The size argument that follows a memory argument: a bounded non-negative scalar. */
 static int check_size_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg,
 			  bool zero_ok, uint64_t *size)
@@ -863,6 +892,8 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 				     meta->map < 0 ? 0 : env->in->maps[meta->map].value_size,
 				     false);
 	case EBPF_ARG_PTR_TO_BTF_ID_OR_NULL:
+		if (env->insns[idx].src_reg == EBPF_CALL_KFUNC)
+			return check_kfunc_btf_arg(env, idx, meta, arg);
 		if (reg_is_null(reg) || reg->type == PTR_TO_BTF_ID ||
 		    reg->type == PTR_TO_BTF_ID_OR_NULL)
 			return 0;
@@ -999,6 +1030,22 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 		}
 		r0->id = ++env->id_gen;
 		return 0;
+	case EBPF_RET_PTR_TO_BTF_ID_OR_NULL: {
+		uint32_t id = env->insns[idx].src_reg == EBPF_CALL_KFUNC
+				  ? btf_kfunc_struct(env, meta->proto->name, -1)
+				  : 0;
+
+		if (!id)
+			return verr(
+			    env, idx, -EACCES,
+			    "helper %s: returns a BTF-typed pointer, but its BTF type is "
+			    "unknown here (only kfuncs typed by the program type's BTF may)",
+			    proto_name(meta->proto));
+		reg_mark_ptr(r0, PTR_TO_BTF_ID_OR_NULL);
+		r0->btf_id = id;
+		r0->id = ++env->id_gen;
+		return 0;
+	}
 	case EBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL: {
 		struct vstate *st = env->cur;
 

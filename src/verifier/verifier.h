@@ -115,10 +115,18 @@ struct verifier_input {
 	 * prototypes, checked as helpers' are; NULL where the index names nothing callable. */
 	const struct ebpf_helper_proto *const *kfuncs;
 	size_t kfunc_count;
+	/* The program type's BTF, where a kfunc's BTF FUNC gives the struct types its pointer
+	 * arguments and return value point to; NULL when the type has none. */
+	const struct btf *kfunc_btf;
 	/* Walk every loop iteration by iteration, as Linux does, never by abstraction (joined
 	 * and widened states at loop heads): comparisons with Linux, and tests of the walk. */
 	bool exact_loops;
 };
+
+/* 0 when each kfunc of info that the type's BTF (info->btf) names agrees with its argument
+ * kinds, and each kfunc taking or returning a BTF-typed pointer is named there; else -EINVAL
+ * and why, naming the kfunc and the argument (kfunc_btf.c). */
+int verifier_kfunc_btf_check(const struct ebpf_program_info *info, char *why, size_t size);
 
 /* The helper a CO-RE relocation that found nothing calls (libbpf's "bad relo", 0xbad2310): refused
  * only where a path reaches it, as Linux does; the code no path reaches never runs. */

@@ -323,6 +323,10 @@ int cfg_successors(struct venv *env, uint32_t i, uint32_t succ[2]);
 
 /* btf_access.c: contexts and pointers of programs attached through BTF */
 const char *verifier_btf_type_name(const struct venv *env, uint32_t id);
+uint32_t btf_kfunc_struct(const struct venv *env, const char *name, int param);
+/* The type behind typedefs and qualifiers; the struct or union a pointer points to, or 0. */
+uint32_t btf_skip_mods(const struct btf *btf, uint32_t id);
+uint32_t btf_pointee_struct(const struct btf *btf, uint32_t ptr_id);
 int btf_ctx_access(struct venv *env, uint32_t idx, const struct reg *ptr, int off, int size,
 		   bool write, struct reg *out);
 int btf_id_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr, int off,

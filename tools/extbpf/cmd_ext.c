@@ -76,6 +76,8 @@ static const char *ret_name(enum ebpf_return_type ret)
 		return "alloc_mem_or_null";
 	case EBPF_RET_PTR_TO_MAP_VALUE:
 		return "map_value";
+	case EBPF_RET_PTR_TO_BTF_ID_OR_NULL:
+		return "btf_id_or_null";
 	}
 	return "?";
 }
