@@ -188,6 +188,8 @@ static char slot_char(uint8_t t)
 		return 'r';
 	case STACK_ITER:
 		return 'i';
+	case STACK_CONST:
+		return 'c';
 	default:
 		return '?';
 	}

@@ -701,6 +701,22 @@ static bool iter_join(const struct widen *w, struct stack_slot *out, const struc
 	return true;
 }
 
+/* Constant bytes of the join hold one value only when both sides hold it. */
+static void join_const_bytes(struct stack_slot *r, const struct stack_slot *old,
+			     const struct stack_slot *cur)
+{
+	int b;
+
+	for (b = 0; b < 8; b++) {
+		if (r->type[b] != STACK_CONST)
+			continue;
+		if (old->val[b] == cur->val[b])
+			r->val[b] = cur->val[b];
+		else
+			r->type[b] = STACK_MISC;
+	}
+}
+
 static bool slot_join(const struct widen *w, struct stack_slot *out, const struct stack_slot *old,
 		      const struct stack_slot *cur)
 {
@@ -722,6 +738,7 @@ static bool slot_join(const struct widen *w, struct stack_slot *out, const struc
 			return false;
 		for (b = n; b < 8; b++)
 			r.type[b] = byte_join(old->type[b], cur->type[b]);
+		join_const_bytes(&r, old, cur);
 		*out = r;
 		return true;
 	}
@@ -732,6 +749,7 @@ static bool slot_join(const struct widen *w, struct stack_slot *out, const struc
 	reg_mark_not_init(&r.spilled);
 	for (b = 0; b < 8; b++)
 		r.type[b] = byte_join(spill_byte(old, b), spill_byte(cur, b));
+	join_const_bytes(&r, old, cur);
 	*out = r;
 	return true;
 }

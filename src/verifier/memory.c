@@ -368,22 +368,53 @@ static struct stack_slot *stack_slot(struct frame *frame, int64_t off)
 	return &frame->stack[(off + EBPF_STACK_SIZE) / 8];
 }
 
-/* A store into part of a spill leaves scalar bytes behind (a pointer is destroyed), zero where
- * a spilled constant had zero bytes; the bytes beside a narrow spill keep what they held, and a
+bool slot_byte_known(const struct stack_slot *s, int b, uint8_t *v)
+{
+	switch (s->type[b]) {
+	case STACK_ZERO:
+		*v = 0;
+		return true;
+	case STACK_CONST:
+		*v = s->val[b];
+		return true;
+	case STACK_SPILL:
+		if (!reg_is_const(&s->spilled))
+			return false;
+		*v = (uint8_t)(s->spilled.var.value >> (8 * b));
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Byte b of a slot becomes a scalar byte, of value v when known. Zero stays STACK_ZERO, so
+ * that one value has one representation (pruning compares types). */
+static void stack_set_byte(struct stack_slot *slot, int b, bool known, uint8_t v)
+{
+	slot->val[b] = known ? v : 0;
+	if (!known)
+		slot->type[b] = STACK_MISC;
+	else
+		slot->type[b] = v ? STACK_CONST : STACK_ZERO;
+}
+
+/* A store into part of a spill leaves scalar bytes behind (a pointer is destroyed), known bytes
+ * where the spill was a constant; the bytes beside a narrow spill keep what they held, and a
  * store into those bytes only leaves the narrow spill whole (clang builds a string on the stack
  * from a 2-byte constant and the NUL byte after it: the format of bpf_trace_printk). */
 static void stack_unspill(struct frame *frame, int64_t off)
 {
 	struct stack_slot *slot = stack_slot(frame, off);
 	int n = slot_spill_size(slot), b;
-	bool known = reg_is_const(&slot->spilled);
+	uint8_t v = 0;
 
 	if ((off + EBPF_STACK_SIZE) % 8 >= n)
 		return;
-	for (b = 0; b < n; b++)
-		slot->type[b] = known && !(uint8_t)(slot->spilled.var.value >> (8 * b))
-				    ? STACK_ZERO
-				    : STACK_MISC;
+	for (b = 0; b < n; b++) {
+		bool known = slot_byte_known(slot, b, &v);
+
+		stack_set_byte(slot, b, known, v);
+	}
 	reg_mark_not_init(&slot->spilled);
 }
 
@@ -502,8 +533,11 @@ static int stack_write_fixed(struct venv *env, uint32_t idx, struct frame *frame
 		memset(slot->type, STACK_SPILL, (size_t)size);
 		return 0;
 	}
+	/* Other bytes keep their value when it is a constant: narrow constant stores sharing a
+	 * slot build a string the verifier may have to read (a bpf_trace_printk format). */
 	for (i = o; i < o + size; i++)
-		*stack_byte(frame, i) = reg_is_null(val) ? STACK_ZERO : STACK_MISC;
+		stack_set_byte(stack_slot(frame, i), (int)((i + EBPF_STACK_SIZE) % 8),
+			       reg_is_const(val), (uint8_t)(val->var.value >> (8 * (i - o))));
 	return 0;
 }
 
@@ -524,7 +558,8 @@ static int stack_read_fixed(struct venv *env, uint32_t idx, struct frame *frame,
 	struct stack_slot *slot = stack_slot(frame, o);
 	int64_t first = (o + EBPF_STACK_SIZE) % 8, i;
 	int n = slot_spill_size(slot);
-	bool zero = true;
+	bool known = true;
+	uint64_t value = 0;
 
 	if (n) {
 		if (size == 8 && n == 8 && first == 0) {
@@ -557,7 +592,7 @@ static int stack_read_fixed(struct venv *env, uint32_t idx, struct frame *frame,
 	}
 	for (i = o; i < o + size; i++) {
 		struct stack_slot *s = stack_slot(frame, i);
-		uint8_t t = *stack_byte(frame, i);
+		uint8_t t = *stack_byte(frame, i), b;
 
 		if (t == STACK_INVALID)
 			return verr_state(
@@ -569,13 +604,18 @@ static int stack_read_fixed(struct venv *env, uint32_t idx, struct frame *frame,
 			return verr_state(env, idx, -EACCES,
 					  "partial read of a spilled pointer at fp%+lld",
 					  (long long)i);
-		if (t != STACK_ZERO && !(t == STACK_SPILL && reg_is_null(&s->spilled)))
-			zero = false;
+		if (known && slot_byte_known(s, (int)((i + EBPF_STACK_SIZE) % 8), &b))
+			value |= (uint64_t)b << (8 * (i - o));
+		else
+			known = false;
 	}
-	if (zero)
-		reg_mark_const(out, 0);
-	else
+	if (!known) {
 		result_scalar(out, size, sext);
+		return 0;
+	}
+	reg_mark_const(out, value);
+	if (sext)
+		reg_sext(out, size);
 	return 0;
 }
 
@@ -1275,8 +1315,8 @@ void stack_mark_maybe_written(struct venv *env, const struct reg *ptr, uint64_t 
 /*
  * The value of the stack byte at ptr + off (ptr a stack pointer of constant offset), for
  * arguments the verifier must read (a printk format, a string's terminator): 1 with *byte when
- * its value is known (a zero byte or part of a spilled constant), 0 when it is some scalar
- * byte, -1 when it is outside the stack, uninitialised or part of a spilled pointer.
+ * its value is known (a zero or constant byte, or part of a spilled constant), 0 when it is some
+ * scalar byte, -1 when it is outside the stack, uninitialised or part of a spilled pointer.
  */
 int stack_byte_value(struct venv *env, const struct reg *ptr, int64_t off, uint8_t *byte)
 {
@@ -1290,18 +1330,8 @@ int stack_byte_value(struct venv *env, const struct reg *ptr, int64_t off, uint8
 	frame = env->cur->frames[ptr->frameno];
 	slot = stack_slot(frame, o);
 	t = *stack_byte(frame, o);
-	if (t == STACK_INVALID || t == STACK_ITER)
+	if (t == STACK_INVALID || t == STACK_ITER ||
+	    (t == STACK_SPILL && reg_is_pointer(&slot->spilled)))
 		return -1;
-	if (t == STACK_ZERO) {
-		*byte = 0;
-		return 1;
-	}
-	if (t != STACK_SPILL)
-		return 0;
-	if (reg_is_pointer(&slot->spilled))
-		return -1;
-	if (!reg_is_const(&slot->spilled))
-		return 0;
-	*byte = (uint8_t)(slot->spilled.var.value >> (8 * ((o + EBPF_STACK_SIZE) % 8)));
-	return 1;
+	return slot_byte_known(slot, (int)((o + EBPF_STACK_SIZE) % 8), byte) ? 1 : 0;
 }

@@ -813,9 +813,12 @@ static bool stacksafe(const struct frame *old, const struct frame *cur, struct i
 
 			if (exact && o != c)
 				return false;
+			/* A known byte holds its value only when the current one holds it too. */
+			if (o == STACK_CONST && (c != STACK_CONST || os->val[b] != cs->val[b]))
+				return false;
 			if (o == STACK_INVALID || o == c)
 				continue;
-			if (o == STACK_MISC && c == STACK_ZERO)
+			if (o == STACK_MISC && (c == STACK_ZERO || c == STACK_CONST))
 				continue;
 			if (o == STACK_MISC && c == STACK_SPILL && cs->spilled.type == SCALAR)
 				continue;
@@ -919,20 +922,27 @@ static uint64_t hash_reg(uint64_t h, const struct reg *r)
 	return mix(h, (uint64_t)r->smax);
 }
 
-/* What states_equal(exact) compares of a stack: the byte types, and the value of each spill. */
+/* What states_equal(exact) compares of a stack: the byte types, the value of each spill and of
+ * each constant byte. */
 static uint64_t hash_stack(uint64_t h, const struct frame *fr)
 {
 	int s;
 
 	for (s = 0; s < STACK_SLOTS; s++) {
 		const struct stack_slot *slot = &fr->stack[s];
-		uint64_t types;
+		uint64_t types, vals = 0;
+		int b;
 
 		if (slot->type[0] == STACK_SPILL)
 			h = hash_reg(mix(h, STACK_SPILL), &slot->spilled);
 		memcpy(&types, slot->type, sizeof(types));
 		if (types)
 			h = mix(h, types ^ (uint64_t)s << 56);
+		for (b = 0; b < 8; b++)
+			if (slot->type[b] == STACK_CONST)
+				vals |= (uint64_t)slot->val[b] << (8 * b);
+		if (vals)
+			h = mix(h, vals);
 	}
 	return h;
 }

@@ -128,11 +128,16 @@ enum slot_type {
 	 * values it has left to give, with ref_id its identity, [off, map) the range of its
 	 * values and range the insn that created it. Only the iterator kfuncs touch it. */
 	STACK_ITER,
+	STACK_CONST, /* a known non-zero byte, its value in the slot's val */
 };
 
 struct stack_slot {
 	struct reg spilled;
 	uint8_t type[8]; /* per byte, from the slot's lowest address */
+	/* Per byte, the value of a STACK_CONST byte (meaningless for other types): narrow
+	 * constant stores that share a slot (clang builds a string on the stack from 4-, 2- and
+	 * 1-byte stores: a bpf_trace_printk format) stay readable. */
+	uint8_t val[8];
 };
 
 /*
@@ -424,6 +429,7 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 void stack_mark_written(struct venv *env, const struct reg *ptr, uint64_t size);
 void stack_mark_maybe_written(struct venv *env, const struct reg *ptr, uint64_t from, uint64_t to);
 int stack_byte_value(struct venv *env, const struct reg *ptr, int64_t off, uint8_t *byte);
+bool slot_byte_known(const struct stack_slot *s, int b, uint8_t *v);
 int check_map_access_type(struct venv *env, uint32_t idx, const struct verifier_map *map,
 			  bool write, const char *what);
 void stack_update_depth(struct venv *env, struct frame *frame, int64_t lowest);

@@ -224,7 +224,8 @@ DEFINE_CASES(
       EBPF_STX_MEM(DW, R10, R7, -8), EBPF_LDX_MEM(W, R6, R10, -8), PROBE(R6)),
     X("fill16_middle_of_const", PROBE_OOB, EBPF_LD_IMM64(R7, 0x0000000000400001ull),
       EBPF_STX_MEM(DW, R10, R7, -8), EBPF_LDX_MEM(H, R6, R10, -6), PROBE(R6)),
-    X("byte_store_into_spilled_const", NEG, EBPF_ST_MEM(DW, R10, -8, 0),
+    /* The other bytes stay known (issue 19): the fill is the constant 0x8000000000000000. */
+    X("byte_store_into_spilled_const", PTR_RANGE, EBPF_ST_MEM(DW, R10, -8, 0),
       EBPF_ST_MEM(B, R10, -1, 0x80), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)),
     X("word_store_into_spilled_const", KNOWN_OOB, EBPF_ST_MEM(DW, R10, -8, 1),
       EBPF_MOV64_IMM(R7, 64), EBPF_STX_MEM(W, R10, R7, -8), EBPF_LDX_MEM(DW, R6, R10, -8),

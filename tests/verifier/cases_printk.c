@@ -42,9 +42,10 @@ DEFINE_CASES(
        EBPF_STX_MEM(H, R10, R1, -8), EBPF_MOV64_IMM(R7, 0), EBPF_STX_MEM(B, R10, R7, -6),
        EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8), EBPF_MOV64_IMM(R2, 3),
        EBPF_MOV64_IMM(R3, 5), PRINTK_EXIT),
-    /* A byte of the narrow constant overwritten afterwards: none of it is known any more. */
+    /* A byte of the narrow constant overwritten afterwards: that byte is unknown, the others
+     * stay known. */
     BAD("fmt_stack_narrow_byte_overwritten", VT_PLAIN, -EACCES,
-	"helper bpf_trace_printk: format byte 0 is not known at verification",
+	"helper bpf_trace_printk: format byte 1 is not known at verification",
 	EBPF_ST_MEM(H, R10, -8, 0x6425), EBPF_ST_MEM(B, R10, -6, 0), EBPF_LDX_MEM(B, R3, R1, 0),
 	EBPF_STX_MEM(B, R10, R3, -7), EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8),
 	EBPF_MOV64_IMM(R2, 3), EBPF_MOV64_IMM(R3, 5), PRINTK_EXIT),
@@ -61,19 +62,17 @@ DEFINE_CASES(
 	EBPF_STX_MEM(W, R10, R3, -8), EBPF_ST_MEM(B, R10, -6, 0), EBPF_MOV64_REG(R1, R10),
 	EBPF_ALU64_IMM(ADD, R1, -8), EBPF_MOV64_IMM(R2, 3), EBPF_MOV64_IMM(R3, 5), PRINTK_EXIT),
     /* A type that may disclose pointers (Linux's tracing types) leaves a format it cannot read
-     * to the helper, as Linux does: a string stored in pieces it does not keep (a 2-byte
-     * constant in the middle of a slot, clang's layout of a 15-byte "skb %p len %d\n"), or
-     * one in writable data. It must still be initialised memory of the size given. */
+     * to the helper, as Linux does: a string in writable data. It must still be initialised
+     * memory of the size given. A string stored in 4-, 2- and 1-byte constant pieces of one
+     * slot (clang's layout of a 15-byte "skb %p len %d\n") is known whole, in any type. */
     OK("fmt_unknown_leak_type", VT_LEAK, EBPF_ST_MEM(W, R10, -8, 0x78206425),
        EBPF_ST_MEM(H, R10, -4, 0x0a21), EBPF_ST_MEM(B, R10, -2, 0), EBPF_MOV64_REG(R1, R10),
        EBPF_ALU64_IMM(ADD, R1, -8), EBPF_MOV64_IMM(R2, 7), EBPF_MOV64_IMM(R3, 5), PRINTK_EXIT),
     OK("fmt_writable_map_leak_type", VT_LEAK, EBPF_LD_MAP_VALUE(R1, MAP_DATA, 0),
        EBPF_MOV64_IMM(R2, 8), EBPF_MOV64_IMM(R3, 0x1000), PRINTK_EXIT),
-    BAD("fmt_unknown_plain_type", VT_PLAIN, -EACCES,
-	"helper bpf_trace_printk: format byte 4 is not known at verification",
-	EBPF_ST_MEM(W, R10, -8, 0x78206425), EBPF_ST_MEM(H, R10, -4, 0x0a21),
-	EBPF_ST_MEM(B, R10, -2, 0), EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8),
-	EBPF_MOV64_IMM(R2, 7), EBPF_MOV64_IMM(R3, 5), PRINTK_EXIT),
+    OK("fmt_pieces_plain_type", VT_PLAIN, EBPF_ST_MEM(W, R10, -8, 0x78206425),
+       EBPF_ST_MEM(H, R10, -4, 0x0a21), EBPF_ST_MEM(B, R10, -2, 0), EBPF_MOV64_REG(R1, R10),
+       EBPF_ALU64_IMM(ADD, R1, -8), EBPF_MOV64_IMM(R2, 7), EBPF_MOV64_IMM(R3, 5), PRINTK_EXIT),
     BAD("fmt_unknown_leak_type_uninit_byte", VT_LEAK, -EACCES, "uninitialised stack at fp-1",
 	EBPF_ST_MEM(W, R10, -8, 0x78206425), EBPF_ST_MEM(H, R10, -4, 0x0a21),
 	EBPF_ST_MEM(B, R10, -2, 0), EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8),

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: (MIT OR GPL-2.0)
 /*
  * bpf_trace_printk with its format on the stack, as the kernel's samples/bpf tracex1 prints:
- * clang stores the 15 bytes of "skb %p len %d\n" as 8, 4, 2 and 1 bytes, the 2-byte piece in
- * the middle of a stack slot, where the verifier does not keep it as a constant. A tracing
- * type lets the helper parse such a format at run time, as Linux does.
+ * clang stores the 15 bytes of "skb %p len %d\n" as 8, 4, 2 and 1 bytes, the verifier keeps
+ * each piece, and a tracing type may print the pointer with %p, as Linux lets it.
  */
 #define __TARGET_ARCH_x86
 #include <linux/bpf.h>

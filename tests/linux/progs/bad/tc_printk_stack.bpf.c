@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (MIT OR GPL-2.0)
 /*
- * Unsafe twin of printk_stack.bpf.c in a type that may not disclose pointers: a format whose
- * bytes the verifier cannot all read might print the pointer it is given, or a string at any
- * address, so it must stay a format the verifier parses.
+ * Unsafe twin of printk_stack.bpf.c in a type that may not disclose pointers: the format, stored
+ * on the stack in 8-, 4-, 2- and 1-byte pieces, is read whole by the verifier, and its %p would
+ * print the context pointer.
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -12,9 +12,9 @@ SEC("tc")
 int print_len(struct __sk_buff *skb)
 {
 	if (skb->len > 64) {
-		char fmt[] = "skb %u len %d\n";
+		char fmt[] = "skb %p len %d\n";
 
-		bpf_trace_printk(fmt, sizeof(fmt), skb->ifindex, skb->len);
+		bpf_trace_printk(fmt, sizeof(fmt), skb, skb->len);
 	}
 	return TC_ACT_OK;
 }
