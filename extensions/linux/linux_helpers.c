@@ -34,6 +34,9 @@
 #define R_LWT	 "it needs the kernel's light-weight tunnels"
 #define R_STORE	 "its values belong to kernel objects (tasks, cgroups, inodes, sockets)"
 #define R_SEQ	 "it writes to the kernel's seq_file, which a reader of the iterator's file gets"
+#define R_RETVAL                                                                                   \
+	"it reads or sets the error the kernel's system call returns when a cgroup program "       \
+	"refuses it"
 #define R_TIMER                                                                                    \
 	"it arms a kernel timer (hrtimer) that fires the callback later; here a host thread "      \
 	"would "                                                                                   \
@@ -213,6 +216,10 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	PROTO(LP_SKB_SET_TSTAMP, 192, "bpf_skb_set_tstamp", R_SKB, 0, A_CTX, A_ANY, A_ANY),
 	PROTO(LP_GET_NETNS_COOKIE, 122, "bpf_get_netns_cookie", R_SOCK, 0,
 	      EBPF_ARG_PTR_TO_CTX_OR_NULL),
+	/* cgroup programs (cgroup_common_func_proto): the errno the refused system call returns
+	 * (Cilium's connect4 and post_bind4 set -ECONNREFUSED, -EADDRINUSE through try_set_retval) */
+	PROTO(LP_GET_RETVAL, 186, "bpf_get_retval", R_RETVAL, 0),
+	PROTO(LP_SET_RETVAL, 187, "bpf_set_retval", R_RETVAL, 0, A_ANY),
 
 	/* sockets, messages, light-weight tunnels */
 	PROTO(LP_SETSOCKOPT, 49, "bpf_setsockopt", R_SOCK, 0, A_CTX, A_ANY, A_ANY, A_MEM, A_SZ),

@@ -105,6 +105,8 @@ enum linux_proto_key {
 	LP_SKB_ECN_SET_CE,
 	LP_SKB_SET_TSTAMP,
 	LP_GET_NETNS_COOKIE,
+	LP_GET_RETVAL,
+	LP_SET_RETVAL,
 	/* sockets, messages, light-weight tunnels */
 	LP_SETSOCKOPT,
 	LP_GETSOCKOPT,

@@ -183,6 +183,14 @@ static const enum linux_proto_key sk_filter_helpers[] = {
 	SK_FILTER_HELPERS,
 };
 
+/*
+ * The errno a cgroup socket program gives the system call it refuses (Linux's
+ * cgroup_common_func_proto; cgroup_skb and sock_ops programs do not have them). Linux withholds
+ * them from the attach types whose return value is not the call's (recvmsg, getpeername,
+ * getsockname); the attach type is not known here, so the whole type has them.
+ */
+#define CGROUP_RETVAL_HELPERS LP_GET_RETVAL, LP_SET_RETVAL
+
 static const enum linux_proto_key cg_skb_helpers[] = {
 	SK_FILTER_HELPERS, LP_SKB_CGROUP_ID,	 LP_SKB_ANCESTOR_CGROUP_ID,
 	LP_SKB_ECN_SET_CE, LP_GET_LOCAL_STORAGE,
@@ -293,7 +301,7 @@ static const enum linux_proto_key sk_msg_helpers[] = {
 	LP_GET_CURRENT_UID_GID, LP_GET_SOCKET_COOKIE, LP_GET_NETNS_COOKIE, LP_PERF_EVENT_OUTPUT,   \
 	    LP_GET_CURRENT_PID_TGID, LP_GET_CURRENT_COMM, LP_GET_CURRENT_CGROUP_ID,                \
 	    LP_GET_CURRENT_ANCESTOR_CGROUP_ID, LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE,   \
-	    TIMER_HELPERS
+	    CGROUP_RETVAL_HELPERS, TIMER_HELPERS
 
 static const enum linux_proto_key sock_helpers[] = {
 	SOCK_HELPERS,

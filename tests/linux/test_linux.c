@@ -386,6 +386,11 @@ static void test_helper_sets(void **state)
 		{ "cgroup_sock_addr", BPF_FUNC_bind, true },
 		{ "cgroup_sock", BPF_FUNC_bind, false },
 		{ "cgroup_skb", BPF_FUNC_skb_cgroup_id, true },
+		{ "cgroup_sock_addr", BPF_FUNC_set_retval, true },
+		{ "cgroup_sock", BPF_FUNC_get_retval, true },
+		{ "cgroup_skb", BPF_FUNC_get_retval, false },
+		{ "sock_ops", BPF_FUNC_get_retval, false },
+		{ "sched_cls", BPF_FUNC_set_retval, false },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
@@ -967,6 +972,17 @@ static void test_socket_programs(void **state)
 	ebpf_object_close(obj);
 }
 
+/* Cilium's try_set_retval: the errno of the system call a cgroup socket program refuses. */
+static void test_cgroup_retval(void **state)
+{
+	struct ebpf_object *obj = verify_object("cgroup_retval.bpf.o");
+
+	expect_type(obj, "connect4_refuse", "cgroup_sock_addr");
+	expect_type(obj, "post_bind4_refuse", "cgroup_sock");
+	expect_type(obj, "sock_create_keep_errno", "cgroup_sock");
+	ebpf_object_close(obj);
+}
+
 static void test_katran_xdp(void **state)
 {
 	struct ebpf_object *obj;
@@ -1026,6 +1042,13 @@ static void test_unsafe_twins(void **state)
 		  "map 'percpu_flows': value type 'struct flow' holds a struct bpf_timer (offset "
 		  "8), "
 		  "which only hash, LRU hash and array maps may hold",
+		  false },
+		{ "bad/retval_tc.bpf.o",
+		  "helper bpf_set_retval (187) is not offered by program type 'sched_cls'", false },
+		{ "bad/retval_sockops.bpf.o",
+		  "helper bpf_get_retval (186) is not offered by program type 'sock_ops'", false },
+		{ "bad/retval_cgroup_skb.bpf.o",
+		  "helper bpf_get_retval (186) is not offered by program type 'cgroup_skb'",
 		  false },
 		{ "bad/timer_two.bpf.o",
 		  "map 'two_timers': value type 'struct flow' has more than one struct bpf_timer "
@@ -1150,6 +1173,7 @@ int main(void)
 		cmocka_unit_test(test_btf_attach_to_program),
 		cmocka_unit_test(test_btf_attach_to_program_unsafe),
 		cmocka_unit_test(test_socket_programs),
+		cmocka_unit_test(test_cgroup_retval),
 		cmocka_unit_test(test_katran_xdp),
 		cmocka_unit_test(test_packet_access_rights),
 		cmocka_unit_test(test_unsafe_twins),
