@@ -29,6 +29,9 @@ struct map_def {
 
 static int add_init(struct loader_ctx *ctx, struct loader_map *map, uint32_t slot, uint32_t value);
 
+/* Cilium's CILIUM_PIN_REPLACE (1 << 4), the pinning of its tail-call map cilium_calls. */
+#define BTF_PIN_REPLACE 16u
+
 /* iproute2's pinning values (struct bpf_elf_map .pinning) */
 #define ELF_PIN_NONE	  0
 #define ELF_PIN_OBJECT_NS 1
@@ -577,10 +580,15 @@ static int add_btf_map(struct loader_ctx *ctx, const char *name, struct map_def 
 	map->max_entries = def->max_entries;
 	map->map_flags = def->map_flags;
 	map->pinning = def->pinning;
-	if (def->pinning > LOADER_PIN_BY_NAME)
+	/* Never taken from a pin: every load creates the map afresh (Cilium's agent replaces
+	 * the pin itself once the new programs are attached, so that programs still running
+	 * keep the tail-call table they were loaded with). */
+	if (def->pinning == BTF_PIN_REPLACE)
+		map->pinning = LOADER_PIN_NONE;
+	else if (def->pinning > LOADER_PIN_BY_NAME)
 		return loader_err(ctx, -EINVAL,
 				  "map '%s': unsupported pinning %u (LIBBPF_PIN_NONE 0, "
-				  "LIBBPF_PIN_BY_NAME 1)",
+				  "LIBBPF_PIN_BY_NAME 1, Cilium's CILIUM_PIN_REPLACE 16)",
 				  name, def->pinning);
 	if (set_pin_path(ctx, map))
 		return -ENOMEM;

@@ -94,6 +94,9 @@ static void test_btf_map_definitions(void **state)
 			    "map 'hollow': a map of maps needs its inner map declared");
 	expect_prog_refused("bad/map_pinning.bpf.o", -EINVAL,
 			    "map 'pinned': unsupported pinning 2");
+	expect_prog_refused("bad/map_pin_replace_by_name.bpf.o", -EINVAL,
+			    "map 'replaced': unsupported pinning 17 (LIBBPF_PIN_NONE 0, "
+			    "LIBBPF_PIN_BY_NAME 1, Cilium's CILIUM_PIN_REPLACE 16)");
 	expect_prog_refused("bad/prog_array_slot.bpf.o", -EINVAL,
 			    "map 'small_table': slot 3 is beyond max_entries 2");
 	expect_prog_refused("bad/spin_lock_two.bpf.o", -EINVAL,

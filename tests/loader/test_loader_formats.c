@@ -514,6 +514,25 @@ static void test_btf_maps_sized_at_load(void **state)
 	free(o.elf);
 }
 
+/* Cilium's tail-call table (CILIUM_PIN_REPLACE): never pinned by the loader, created afresh. */
+static void test_cilium_pin_replace(void **state)
+{
+	struct object o = read_object("formats/cilium_calls.bpf.o");
+	struct loader_object *obj = open_object(&o);
+	const struct loader_map *m;
+
+	(void)state;
+	m = map_named(obj, "calls_table");
+	assert_int_equal(m->type, EBPF_MAP_TYPE_PROG_ARRAY);
+	assert_int_equal(m->pinning, LOADER_PIN_NONE);
+	assert_null(m->pin_path);
+	m = map_named(obj, "calls_seen");
+	assert_int_equal(m->pinning, LOADER_PIN_BY_NAME);
+	assert_string_equal(m->pin_path, "calls_seen");
+	loader_object_free(obj);
+	free(o.elf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -530,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_data_relocations),
 		cmocka_unit_test(test_maps_relocation_64_64),
 		cmocka_unit_test(test_btf_maps_sized_at_load),
+		cmocka_unit_test(test_cilium_pin_replace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -164,6 +164,30 @@ static void test_tc_object_loads(void **state)
 	assert_int_equal(ebpf_unpin("/sys/fs/bpf/tc/globals/tc_counts"), 0);
 }
 
+/* Cilium's tail-call table: each load its own (CILIUM_PIN_REPLACE), never pinned; the map
+ * pinned by name beside it is shared; tc/entry and tc/tail programs are sched_cls. */
+static void test_cilium_calls_loads(void **state)
+{
+	struct ebpf_object *obj, *again;
+	struct ebpf_map *pinned;
+
+	(void)state;
+	assert_int_equal(open_object(format_prog("cilium_calls.bpf.o"), false, &obj), 0);
+	assert_int_equal(open_object(format_prog("cilium_calls.bpf.o"), false, &again), 0);
+	assert_ptr_not_equal(ebpf_object_find_map(again, "calls_table"),
+			     ebpf_object_find_map(obj, "calls_table"));
+	assert_int_equal(ebpf_map_get_pinned("/sys/fs/bpf/calls_table", &pinned), -ENOENT);
+	assert_ptr_equal(ebpf_object_find_map(again, "calls_seen"),
+			 ebpf_object_find_map(obj, "calls_seen"));
+	assert_string_equal(ebpf_program_type_name(ebpf_object_find_program(obj, "tail_ipv4")),
+			    "sched_cls");
+	assert_string_equal(ebpf_program_type_name(ebpf_object_find_program(obj, "from_container")),
+			    "sched_cls");
+	ebpf_object_close(again);
+	ebpf_object_close(obj);
+	assert_int_equal(ebpf_unpin("/sys/fs/bpf/calls_seen"), 0);
+}
+
 /* ---- Debian's libxdp1 --------------------------------------------------------------------- */
 
 /*
@@ -298,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_verify_only_keeps_storage_on_request),
 		cmocka_unit_test(test_verify_only_pins_nothing),
 		cmocka_unit_test(test_tc_object_loads),
+		cmocka_unit_test(test_cilium_calls_loads),
 		cmocka_unit_test(test_libxdp_objects_verify),
 	};
 
