@@ -9,12 +9,7 @@
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
-
-#define stack_printk(fmt, ...)                                                                     \
-	({                                                                                         \
-		char ____fmt[] = fmt;                                                              \
-		bpf_trace_printk(____fmt, sizeof(____fmt), ##__VA_ARGS__);                         \
-	})
+#include "stack_printk.h"
 
 #define XDP_FMT(name, fmt)                                                                         \
 	SEC("xdp")                                                                                 \
@@ -32,35 +27,7 @@
 		return TC_ACT_OK;                                                                  \
 	}
 
-XDP_FMT(fmt9, "q %uxxx\n")
-XDP_FMT(fmt10, "q %uxxxx\n")
-XDP_FMT(fmt11, "q %uxxxxx\n")
-XDP_FMT(fmt12, "q %uxxxxxx\n")
-XDP_FMT(fmt13, "q %uxxxxxxx\n")
-XDP_FMT(fmt14, "q %uxxxxxxxx\n")
-XDP_FMT(fmt15, "q %uxxxxxxxxx\n")
-XDP_FMT(fmt16, "q %uxxxxxxxxxx\n")
-XDP_FMT(fmt17, "q %uxxxxxxxxxxx\n")
-XDP_FMT(fmt18, "q %uxxxxxxxxxxxx\n")
-XDP_FMT(fmt19, "q %uxxxxxxxxxxxxx\n")
-XDP_FMT(fmt20, "q %uxxxxxxxxxxxxxx\n")
-XDP_FMT(fmt21, "q %uxxxxxxxxxxxxxxx\n")
-XDP_FMT(fmt22, "q %uxxxxxxxxxxxxxxxx\n")
-XDP_FMT(fmt23, "q %uxxxxxxxxxxxxxxxxx\n")
-TC_FMT(fmt9, "n %dyyy\n")
-TC_FMT(fmt10, "n %dyyyy\n")
-TC_FMT(fmt11, "n %dyyyyy\n")
-TC_FMT(fmt12, "n %dyyyyyy\n")
-TC_FMT(fmt13, "n %dyyyyyyy\n")
-TC_FMT(fmt14, "n %dyyyyyyyy\n")
-TC_FMT(fmt15, "n %dyyyyyyyyy\n")
-TC_FMT(fmt16, "n %dyyyyyyyyyy\n")
-TC_FMT(fmt17, "n %dyyyyyyyyyyy\n")
-TC_FMT(fmt18, "n %dyyyyyyyyyyyy\n")
-TC_FMT(fmt19, "n %dyyyyyyyyyyyyy\n")
-TC_FMT(fmt20, "n %dyyyyyyyyyyyyyy\n")
-TC_FMT(fmt21, "n %dyyyyyyyyyyyyyyy\n")
-TC_FMT(fmt22, "n %dyyyyyyyyyyyyyyyy\n")
-TC_FMT(fmt23, "n %dyyyyyyyyyyyyyyyyy\n")
+STACK_PRINTK_LENGTHS(XDP_FMT, "q %u")
+STACK_PRINTK_LENGTHS(TC_FMT, "n %d")
 
 char LICENSE[] SEC("license") = "GPL";

@@ -1,18 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * bpf_trace_printk formats of 9 to 23 bytes built on the stack (char fmt[] = "..."): clang stores
- * the tail of the string past its last 8-byte word as 4-, 2- and 1-byte constants into one stack
- * slot (4+2+1, 4+2, 4+1, 4, 2+1, 2, 1), and the verifier must know every byte of them to parse the
- * format.
- */
+/* Stack-built bpf_trace_printk formats of 9 to 23 bytes in XDP (stack_printk.h says why). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-
-#define stack_printk(fmt, ...)                                                                     \
-	({                                                                                         \
-		char ____fmt[] = fmt;                                                              \
-		bpf_trace_printk(____fmt, sizeof(____fmt), ##__VA_ARGS__);                         \
-	})
+#include "stack_printk.h"
 
 #define XDP_FMT(name, fmt)                                                                         \
 	SEC("xdp")                                                                                 \
@@ -22,20 +12,6 @@
 		return XDP_PASS;                                                                   \
 	}
 
-XDP_FMT(fmt9, "q %uxxx\n")
-XDP_FMT(fmt10, "q %uxxxx\n")
-XDP_FMT(fmt11, "q %uxxxxx\n")
-XDP_FMT(fmt12, "q %uxxxxxx\n")
-XDP_FMT(fmt13, "q %uxxxxxxx\n")
-XDP_FMT(fmt14, "q %uxxxxxxxx\n")
-XDP_FMT(fmt15, "q %uxxxxxxxxx\n")
-XDP_FMT(fmt16, "q %uxxxxxxxxxx\n")
-XDP_FMT(fmt17, "q %uxxxxxxxxxxx\n")
-XDP_FMT(fmt18, "q %uxxxxxxxxxxxx\n")
-XDP_FMT(fmt19, "q %uxxxxxxxxxxxxx\n")
-XDP_FMT(fmt20, "q %uxxxxxxxxxxxxxx\n")
-XDP_FMT(fmt21, "q %uxxxxxxxxxxxxxxx\n")
-XDP_FMT(fmt22, "q %uxxxxxxxxxxxxxxxx\n")
-XDP_FMT(fmt23, "q %uxxxxxxxxxxxxxxxxx\n")
+STACK_PRINTK_LENGTHS(XDP_FMT, "q %u")
 
 char LICENSE[] SEC("license") = "GPL";
