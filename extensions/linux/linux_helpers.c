@@ -106,6 +106,7 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	      A_ANY, A_UMEM, A_SZ),
 	PROTO(LP_GET_NUMA_NODE_ID, 42, "bpf_get_numa_node_id", R_TASK, 0),
 	PROTO(LP_JIFFIES64, 118, "bpf_jiffies64", "it reads the kernel's jiffies counter", 0),
+	PROTO(LP_KTIME_GET_TAI_NS, 208, "bpf_ktime_get_tai_ns", "it reads the kernel's TAI clock", 0),
 	PROTO(LP_SEND_SIGNAL, 109, "bpf_send_signal", R_TASK, 0, A_ANY),
 	PROTO(LP_SEND_SIGNAL_THREAD, 117, "bpf_send_signal_thread", R_TASK, 0, A_ANY),
 	PROTO(LP_PERF_EVENT_OUTPUT, 25, "bpf_perf_event_output", R_PERF, GPL, A_CTX, A_MAP, A_ANY,

@@ -124,6 +124,20 @@ static const struct ebpf_context_range sock_ops_writable[] = {
  * bpf_timer yet"), so they are left out there. */
 #define TIMER_HELPERS LP_TIMER_INIT, LP_TIMER_SET_CALLBACK, LP_TIMER_START, LP_TIMER_CANCEL
 
+/*
+ * What Linux gives every program type besides its own set when a privileged process loads it
+ * (bpf_base_func_proto: clocks, the NUMA node; the tracing types have them already).
+ */
+#define BASE_HELPERS LP_JIFFIES64, LP_GET_NUMA_NODE_ID, LP_KTIME_GET_TAI_NS
+
+/*
+ * The current task's ids that Linux's bpf_sk_base_func_proto gives networking programs loaded
+ * with CAP_PERFMON (Cilium's datapath reads them beside the packet's own).
+ */
+#define NET_TASK_HELPERS                                                                           \
+	LP_GET_CURRENT_PID_TGID, LP_GET_CURRENT_UID_GID, LP_GET_CURRENT_CGROUP_ID,                 \
+	    LP_GET_CURRENT_ANCESTOR_CGROUP_ID
+
 #define TRACING_HELPERS                                                                            \
 	LP_PROBE_READ, LP_PROBE_READ_STR, LP_PROBE_READ_USER, LP_PROBE_READ_KERNEL,                \
 	    LP_PROBE_READ_USER_STR, LP_PROBE_READ_KERNEL_STR, LP_PROBE_WRITE_USER,                 \
@@ -177,7 +191,8 @@ static const enum linux_proto_key perf_event_helpers[] = {
 
 #define SK_FILTER_HELPERS                                                                          \
 	LP_SKB_LOAD_BYTES, LP_SKB_LOAD_BYTES_RELATIVE, LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,    \
-	    LP_PERF_EVENT_OUTPUT, TIMER_HELPERS
+	    LP_PERF_EVENT_OUTPUT, LP_GET_NETNS_COOKIE, LP_GET_CGROUP_CLASSID_CURR, BASE_HELPERS,   \
+	    NET_TASK_HELPERS, TIMER_HELPERS
 
 static const enum linux_proto_key sk_filter_helpers[] = {
 	SK_FILTER_HELPERS,
@@ -236,12 +251,16 @@ static const enum linux_proto_key tc_helpers[] = {
 	LP_SKB_ANCESTOR_CGROUP_ID,
 	LP_SKB_ECN_SET_CE,
 	LP_SKB_SET_TSTAMP,
+	LP_GET_NETNS_COOKIE,
+	BASE_HELPERS,
+	NET_TASK_HELPERS,
 	TIMER_HELPERS,
 };
 
 #define LWT_OUT_HELPERS                                                                            \
 	LP_SKB_LOAD_BYTES, LP_SKB_PULL_DATA, LP_GET_CGROUP_CLASSID, LP_GET_ROUTE_REALM,            \
-	    LP_GET_HASH_RECALC, LP_PERF_EVENT_OUTPUT, LP_SKB_UNDER_CGROUP, TIMER_HELPERS
+	    LP_GET_HASH_RECALC, LP_PERF_EVENT_OUTPUT, LP_SKB_UNDER_CGROUP, BASE_HELPERS,           \
+	    NET_TASK_HELPERS, TIMER_HELPERS
 
 static const enum linux_proto_key lwt_out_helpers[] = {
 	LWT_OUT_HELPERS,
@@ -269,13 +288,26 @@ static const enum linux_proto_key lwt_seg6local_helpers[] = {
 static const enum linux_proto_key sk_skb_helpers[] = {
 	LP_SKB_STORE_BYTES, LP_SKB_LOAD_BYTES,	 LP_SKB_PULL_DATA,     LP_SKB_CHANGE_TAIL,
 	LP_SKB_CHANGE_HEAD, LP_SKB_ADJUST_ROOM,	 LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,
-	LP_SK_REDIRECT_MAP, LP_SK_REDIRECT_HASH, LP_PERF_EVENT_OUTPUT, TIMER_HELPERS,
+	LP_SK_REDIRECT_MAP, LP_SK_REDIRECT_HASH, LP_PERF_EVENT_OUTPUT, LP_GET_CGROUP_CLASSID_CURR,
+	BASE_HELPERS,	    NET_TASK_HELPERS,	 TIMER_HELPERS,
 };
 
 static const enum linux_proto_key sock_ops_helpers[] = {
-	LP_SETSOCKOPT,	     LP_GETSOCKOPT,	   LP_SOCK_OPS_CB_FLAGS_SET, LP_SOCK_MAP_UPDATE,
-	LP_SOCK_HASH_UPDATE, LP_GET_SOCKET_COOKIE, LP_PERF_EVENT_OUTPUT,     LP_GET_NETNS_COOKIE,
-	LP_LOAD_HDR_OPT,     LP_STORE_HDR_OPT,	   LP_RESERVE_HDR_OPT,	     LP_GET_LOCAL_STORAGE,
+	LP_SETSOCKOPT,
+	LP_GETSOCKOPT,
+	LP_SOCK_OPS_CB_FLAGS_SET,
+	LP_SOCK_MAP_UPDATE,
+	LP_SOCK_HASH_UPDATE,
+	LP_GET_SOCKET_COOKIE,
+	LP_PERF_EVENT_OUTPUT,
+	LP_GET_NETNS_COOKIE,
+	LP_LOAD_HDR_OPT,
+	LP_STORE_HDR_OPT,
+	LP_RESERVE_HDR_OPT,
+	LP_GET_LOCAL_STORAGE,
+	LP_GET_CGROUP_CLASSID_CURR,
+	BASE_HELPERS,
+	NET_TASK_HELPERS,
 	TIMER_HELPERS,
 };
 
@@ -294,6 +326,7 @@ static const enum linux_proto_key sk_msg_helpers[] = {
 	LP_GET_CURRENT_CGROUP_ID,
 	LP_GET_CURRENT_ANCESTOR_CGROUP_ID,
 	LP_GET_CGROUP_CLASSID_CURR,
+	BASE_HELPERS,
 	TIMER_HELPERS,
 };
 
@@ -301,7 +334,7 @@ static const enum linux_proto_key sk_msg_helpers[] = {
 	LP_GET_CURRENT_UID_GID, LP_GET_SOCKET_COOKIE, LP_GET_NETNS_COOKIE, LP_PERF_EVENT_OUTPUT,   \
 	    LP_GET_CURRENT_PID_TGID, LP_GET_CURRENT_COMM, LP_GET_CURRENT_CGROUP_ID,                \
 	    LP_GET_CURRENT_ANCESTOR_CGROUP_ID, LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE,   \
-	    CGROUP_RETVAL_HELPERS, TIMER_HELPERS
+	    CGROUP_RETVAL_HELPERS, BASE_HELPERS, TIMER_HELPERS
 
 static const enum linux_proto_key sock_helpers[] = {
 	SOCK_HELPERS,

@@ -391,6 +391,17 @@ static void test_helper_sets(void **state)
 		{ "cgroup_skb", BPF_FUNC_get_retval, false },
 		{ "sock_ops", BPF_FUNC_get_retval, false },
 		{ "sched_cls", BPF_FUNC_set_retval, false },
+		/* Linux's base set and bpf_sk_base_func_proto, for privileged loaders */
+		{ "sched_cls", BPF_FUNC_jiffies64, true },
+		{ "sched_cls", BPF_FUNC_get_netns_cookie, true },
+		{ "sched_cls", BPF_FUNC_get_current_cgroup_id, true },
+		{ "socket_filter", BPF_FUNC_get_current_pid_tgid, true },
+		{ "cgroup_skb", BPF_FUNC_get_cgroup_classid, true },
+		{ "cgroup_sock_addr", BPF_FUNC_ktime_get_tai_ns, true },
+		{ "sk_msg", BPF_FUNC_get_numa_node_id, true },
+		{ "sock_ops", BPF_FUNC_get_current_ancestor_cgroup_id, true },
+		{ "lwt_in", BPF_FUNC_get_netns_cookie, false },
+		{ "sk_skb", BPF_FUNC_get_netns_cookie, false },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
@@ -983,6 +994,18 @@ static void test_cgroup_retval(void **state)
 	ebpf_object_close(obj);
 }
 
+/* Cilium's jiffies64 conntrack stamps and the task and namespace ids beside the packet. */
+static void test_net_base_helpers(void **state)
+{
+	struct ebpf_object *obj = verify_object("net_base_helpers.bpf.o");
+
+	expect_type(obj, "ct_stamp", "sched_cls");
+	expect_type(obj, "sock_owner", "socket_filter");
+	expect_type(obj, "connect_clock", "cgroup_sock_addr");
+	expect_type(obj, "sockops_cgroup", "sock_ops");
+	ebpf_object_close(obj);
+}
+
 static void test_katran_xdp(void **state)
 {
 	struct ebpf_object *obj;
@@ -1050,6 +1073,10 @@ static void test_unsafe_twins(void **state)
 		{ "bad/retval_cgroup_skb.bpf.o",
 		  "helper bpf_get_retval (186) is not offered by program type 'cgroup_skb'",
 		  false },
+		{ "bad/lwt_netns_cookie.bpf.o",
+		  "helper bpf_get_netns_cookie (122) is not offered by program type 'lwt_in'",
+		  false },
+		{ "bad/tc_jiffies_deref.bpf.o", "which is a scalar, not a pointer", false },
 		{ "bad/timer_two.bpf.o",
 		  "map 'two_timers': value type 'struct flow' has more than one struct bpf_timer "
 		  "(at offsets 0 and 16",
@@ -1174,6 +1201,7 @@ int main(void)
 		cmocka_unit_test(test_btf_attach_to_program_unsafe),
 		cmocka_unit_test(test_socket_programs),
 		cmocka_unit_test(test_cgroup_retval),
+		cmocka_unit_test(test_net_base_helpers),
 		cmocka_unit_test(test_katran_xdp),
 		cmocka_unit_test(test_packet_access_rights),
 		cmocka_unit_test(test_unsafe_twins),
