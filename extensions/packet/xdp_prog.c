@@ -22,6 +22,7 @@ enum {
 	XDP_HELPER_ADJUST_META = 54,
 	XDP_HELPER_ADJUST_TAIL = 65,
 	XDP_HELPER_FIB_LOOKUP = 69,
+	XDP_HELPER_JIFFIES64 = 118,
 	XDP_HELPER_GET_BUFF_LEN = 188,
 	XDP_HELPER_LOAD_BYTES = 189,
 	XDP_HELPER_STORE_BYTES = 190,
@@ -277,6 +278,15 @@ static const struct ebpf_helper_proto helper_protos[] = {
 				  "a user-space runtime does not have; keep next hops in a "
 				  "map instead",
 	},
+	/* Linux's base set: Cilium's conntrack stamps entries with it (ENABLE_JIFFIES) */
+	{
+	    .id = XDP_HELPER_JIFFIES64,
+	    .name = "bpf_jiffies64",
+	    .ret = EBPF_RET_INTEGER,
+	    .flags = EBPF_HELPER_VERIFY_ONLY,
+	    .unavailable_reason = "it reads the kernel's tick counter, whose rate (HZ) only the "
+				  "kernel knows; use bpf_ktime_get_ns",
+	},
 	PROTO(XDP_HELPER_GET_BUFF_LEN, "bpf_xdp_get_buff_len", 0, EBPF_ARG_PTR_TO_CTX),
 	PROTO(XDP_HELPER_LOAD_BYTES, "bpf_xdp_load_bytes", 0, EBPF_ARG_PTR_TO_CTX,
 	      EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_UNINIT_MEM, EBPF_ARG_CONST_SIZE),
@@ -285,9 +295,9 @@ static const struct ebpf_helper_proto helper_protos[] = {
 };
 
 static const ebpf_helper_fn helper_addresses[] = {
-	xdp_redirect,	 xdp_perf_event_output, xdp_adjust_head,  xdp_redirect_map,
-	xdp_adjust_meta, xdp_adjust_tail,	xdp_unavailable,  xdp_get_buff_len,
-	xdp_load_bytes,	 xdp_store_bytes,
+	xdp_redirect,	  xdp_perf_event_output, xdp_adjust_head, xdp_redirect_map,
+	xdp_adjust_meta,  xdp_adjust_tail,	 xdp_unavailable, xdp_unavailable,
+	xdp_get_buff_len, xdp_load_bytes,	 xdp_store_bytes,
 };
 
 _Static_assert(sizeof(helper_protos) / sizeof(helper_protos[0]) ==

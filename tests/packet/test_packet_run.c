@@ -330,21 +330,29 @@ static void test_frags_section_refused(void **state)
 	assert_non_null(strstr(ebpf_last_error(), "multi-buffer XDP"));
 }
 
-static void test_fib_lookup_verify_only(void **state)
+/* A program calling a verify-only helper: refused for execution with the reason, verifies. */
+static void expect_verify_only(const char *object, const char *reason)
 {
 	struct ebpf_object *obj = NULL;
 	char log[8192];
 
-	assert_int_not_equal(
-	    open_object(PROG("xdp_test_fib.o"), EBPF_MODE_DEFAULT, false, &obj, log, sizeof(log)),
-	    0);
-	if (!strstr(ebpf_last_error(), "routing and neighbour tables") &&
-	    !strstr(log, "routing and neighbour tables"))
+	assert_int_not_equal(open_object(object, EBPF_MODE_DEFAULT, false, &obj, log, sizeof(log)),
+			     0);
+	if (!strstr(ebpf_last_error(), reason) && !strstr(log, reason))
 		fail_msg("no reason given: %s\n%s", ebpf_last_error(), log);
-	assert_int_equal(
-	    open_object(PROG("xdp_test_fib.o"), EBPF_MODE_DEFAULT, true, &obj, log, sizeof(log)),
-	    0);
+	assert_int_equal(open_object(object, EBPF_MODE_DEFAULT, true, &obj, log, sizeof(log)), 0);
 	ebpf_object_close(obj);
+}
+
+static void test_fib_lookup_verify_only(void **state)
+{
+	expect_verify_only(PROG("xdp_test_fib.o"), "routing and neighbour tables");
+}
+
+/* bpf_jiffies64 (Cilium's conntrack clock): the kernel's tick counter. */
+static void test_jiffies_verify_only(void **state)
+{
+	expect_verify_only(PROG("xdp_test_jiffies.o"), "kernel's tick counter");
 }
 
 /* ---- devices: links, redirects ----------------------------------------------------------- */
@@ -1008,6 +1016,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_md_fields_from_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frags_section_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fib_lookup_verify_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jiffies_verify_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redirect_to_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redirect_map_devmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_links_in_order, setup, teardown),
