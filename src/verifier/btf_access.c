@@ -117,6 +117,54 @@ static uint32_t struct_walk(const struct btf *btf, uint32_t id, uint32_t off, in
 	return 0;
 }
 
+/* Does [off, off + size) of type id hold a byte of a pointer? Unknown types and walks too deep
+ * to follow count as holding one. */
+static bool holds_pointer(const struct btf *btf, uint32_t id, uint32_t off, uint32_t size,
+			  int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, btf_skip_mods(btf, id));
+	const struct btf_member *m;
+
+	if (!t || depth >= MAX_WALK_DEPTH)
+		return true;
+	if (btf_is_ptr(t))
+		return true;
+	if (btf_is_array(t)) {
+		__s64 n = btf__resolve_size(btf, btf_array(t)->type);
+		uint64_t esize = n > 0 ? (uint64_t)n : 0;
+
+		if (!esize)
+			return false;
+		/* Every element has the same layout: one element, or all of it when the
+		 * access crosses into the next. */
+		if (off % esize + size > esize)
+			return holds_pointer(btf, btf_array(t)->type, 0, (uint32_t)esize,
+					     depth + 1);
+		return holds_pointer(btf, btf_array(t)->type, (uint32_t)(off % esize), size,
+				     depth + 1);
+	}
+	if (!btf_is_composite(t))
+		return false;
+	m = btf_members(t);
+	for (uint16_t i = 0; i < btf_vlen(t); i++, m++) {
+		uint64_t lo = btf_member_bit_offset(t, i) / 8, hi, from, to;
+		__s64 msize;
+
+		if (btf_member_bitfield_size(t, i))
+			continue; /* an integer's bits */
+		msize = btf__resolve_size(btf, m->type);
+		if (msize < 0)
+			return true;
+		hi = lo + (uint64_t)msize;
+		from = off > lo ? off : lo;
+		to = (uint64_t)off + size < hi ? (uint64_t)off + size : hi;
+		if (from < to && holds_pointer(btf, m->type, (uint32_t)(from - lo),
+					       (uint32_t)(to - from), depth + 1))
+			return true;
+	}
+	return false;
+}
+
 static void mark_btf_ptr(struct reg *out, uint32_t btf_id)
 {
 	reg_mark_ptr(out, PTR_TO_BTF_ID);
@@ -187,6 +235,17 @@ int btf_id_access(struct venv *env, uint32_t idx, int regno, const struct reg *p
 				  "has %u bytes",
 				  name, regno, (long long)total, size, t->size);
 	pointee = struct_walk(btf, ptr->btf_id, (uint32_t)total, size);
+	/* An extension's object is host memory: the bytes of a pointer it holds, read as a
+	 * number (part of one, one to something not a struct, an access across members), are a
+	 * host address. A kernel type's (btf_ctx) is only verified, never run. */
+	if ((!pointee || sext) && !env->in->btf_ctx &&
+	    !(env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK) &&
+	    holds_pointer(btf, ptr->btf_id, (uint32_t)total, (uint32_t)size, 0))
+		return verr_state(env, idx, -EACCES,
+				  "load of %d bytes at offset %lld of '%s' through r%d reads a "
+				  "pointer's bytes as a number: prohibited (only a whole pointer "
+				  "to a struct, read as one, is readable)",
+				  size, (long long)total, name, regno);
 	if (pointee && !sext) {
 		mark_btf_ptr(out, pointee);
 		/* An extension's object is really loaded through, not probe-read as a kernel

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Kfuncs typed by the extension's BTF (src/verifier/kfunc_btf.c at registration, btf_kfunc_struct in calls):
- * the extension defined here builds its BTF with libbpf's btf__add_* API (struct ext_obj, struct
- * ext_other and a FUNC per kfunc), and exports kfb_get (returns struct ext_obj * or NULL),
- * kfb_other (struct ext_other * or NULL), kfb_value (takes const struct ext_obj *) and kfb_sum
- * (buf, buf__sz). tests/progs/kfunc_btf.bpf.c calls them in each engine; the twins of
+ * Kfuncs typed by the extension's BTF (src/verifier/kfunc_btf.c at registration, btf_kfunc_struct
+ * in calls): the extension defined here builds its BTF with libbpf's btf__add_* API (struct
+ * ext_obj, struct ext_other and a FUNC per kfunc), and exports kfb_get (returns struct ext_obj * or
+ * NULL), kfb_other (struct ext_other * or NULL), kfb_value (takes const struct ext_obj *) and
+ * kfb_sum (buf, buf__sz). tests/progs/kfunc_btf.bpf.c calls them in each engine; the twins of
  * tests/progs/bad/kfunc_btf.bpf.c are refused with what was wrong; prototypes that disagree
  * with their BTF are refused at registration.
  */
@@ -376,6 +376,17 @@ static void test_scalar_as_pointer(void **state)
 		       "expected a pointer to struct ext_obj");
 }
 
+/* A pointer an object holds is a host address: none of its bytes is readable as a number. */
+static void test_pointer_bytes(void **state)
+{
+	expect_refused("pointer_low_half", "load of 4 bytes at offset 16 of 'ext_obj'",
+		       "reads a pointer's bytes as a number");
+	expect_refused("pointer_high_bytes", "load of 2 bytes at offset 20 of 'ext_obj'",
+		       "reads a pointer's bytes as a number");
+	expect_refused("across_members", "load of 8 bytes at offset 12 of 'ext_obj'",
+		       "reads a pointer's bytes as a number");
+}
+
 /* ---- refusals at registration -------------------------------------------------------------- */
 
 static void expect_bad_type(const struct ebpf_helper_proto *protos, const char *why)
@@ -395,7 +406,8 @@ static void test_prototypes_disagree(void **state)
 	expect_bad_type(kfb_value_scalar, "kfunc 'kfb_value' arg1 ('o'): its BTF type is a "
 					  "pointer to a struct");
 	expect_bad_type(kfb_get_integer, "kfunc 'kfb_get': its BTF prototype's return value");
-	expect_bad_type(kfb_sum_no_size, "kfunc 'kfb_sum' arg2 ('buf__sz'): its BTF type is the size");
+	expect_bad_type(kfb_sum_no_size,
+			"kfunc 'kfb_sum' arg2 ('buf__sz'): its BTF type is the size");
 	expect_bad_type(kfb_sum_scalar_size, "kfunc 'kfb_sum' arg2 ('buf__sz')");
 	expect_bad_type(kfb_fwd_arg, "kfunc 'kfb_fwd' arg1 ('f'): its BTF type is a pointer to a "
 				     "struct the BTF only declares");
@@ -418,6 +430,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_moved_pointer, teardown),
 		cmocka_unit_test_teardown(test_size_beyond_buffer, teardown),
 		cmocka_unit_test_teardown(test_scalar_as_pointer, teardown),
+		cmocka_unit_test_teardown(test_pointer_bytes, teardown),
 		cmocka_unit_test_teardown(test_prototypes_disagree, teardown),
 	};
 

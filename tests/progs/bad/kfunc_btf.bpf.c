@@ -119,4 +119,37 @@ int scalar_as_pointer(void *ctx)
 	return kfb_value((const struct ext_obj *)(unsigned long)kfb_sum(buf, sizeof(buf)));
 }
 
+/* The low half of the object's `next`, a host address, read as a number. */
+SEC("kfb")
+int pointer_low_half(void *ctx)
+{
+	struct ext_obj *o = kfb_get(0);
+
+	if (!o)
+		return 0;
+	return *(volatile __u32 *)((char *)o + 16);
+}
+
+/* Two bytes of its high half. */
+SEC("kfb")
+int pointer_high_bytes(void *ctx)
+{
+	struct ext_obj *o = kfb_get(1);
+
+	if (!o)
+		return 0;
+	return *(volatile __u16 *)((char *)o + 20);
+}
+
+/* Eight bytes across `pad` and half of `next`: no one member holds them. */
+SEC("kfb")
+int across_members(void *ctx)
+{
+	struct ext_obj *o = kfb_get(1);
+
+	if (!o)
+		return 0;
+	return *(volatile __u64 *)((char *)o + 12) >> 32;
+}
+
 char LICENSE[] SEC("license") = "GPL";
