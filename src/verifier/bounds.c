@@ -1474,9 +1474,10 @@ static bool is_or_null(const struct reg *r)
  * Whether two valid pointers of one type point into one object, whose layout the program
  * knows: comparing pointers into different objects (two maps' values, two elements of a
  * hash map, two inner maps or their values, two ring buffer reservations, the stack frames of
- * two calls, which each engine places its own way) tells the program how the host placed them.
+ * two calls, which each engine places its own way, the ints of two iterators, two objects of
+ * BTF types) tells the program how the host placed them.
  */
-static bool same_object(const struct reg *a, const struct reg *b)
+static bool same_object(const struct venv *env, const struct reg *a, const struct reg *b)
 {
 	switch (a->type) {
 	case PTR_TO_STACK:
@@ -1486,6 +1487,13 @@ static bool same_object(const struct reg *a, const struct reg *b)
 		return a->map == b->map && a->ref_id == b->ref_id && a->ref_id != REG_OBJ_ANY;
 	case PTR_TO_MEM:
 		return a->ref_id == b->ref_id;
+	case PTR_TO_ITER_INT:
+		/* In the slots of the iterators, of one frame or two. */
+		return a->frameno == b->frameno;
+	case PTR_TO_BTF_ID:
+		/* Objects an extension hands out, placed by it: nothing tells two apart. A
+		 * kernel type's (btf_ctx) are only verified, never run. */
+		return env->in->btf_ctx != NULL;
 	default:
 		return true;
 	}
@@ -1582,14 +1590,14 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 	}
 	/* Linux lets programs that may leak pointers compare any two (is_pointer_value): the
 	 * outcome depends on where memory lies, so both sides go on unchanged. */
-	if ((dst->type != src->type || !same_object(dst, src)) &&
+	if ((dst->type != src->type || !same_object(env, dst, src)) &&
 	    (env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK))
 		return 0;
 	if (dst->type != src->type)
 		return verr_state(env, idx, -EACCES,
 				  "comparison of pointers of different types prohibited: %s, %s",
 				  d1, d2);
-	if (!same_object(dst, src))
+	if (!same_object(env, dst, src))
 		return verr_state(
 		    env, idx, -EACCES,
 		    "comparison of pointers into different objects prohibited: %s, %s "

@@ -234,7 +234,8 @@ static int iter_next(struct venv *env, uint32_t idx)
 	r0 = &cur_regs(env)[0];
 	reg_mark_ptr(r0, PTR_TO_ITER_INT);
 	r0->ref_id = left->ref_id;
-	r0->map = left->off; /* its values: [map, range) */
+	r0->frameno = cur_regs(env)[1].frameno; /* the frame holding the iterator */
+	r0->map = left->off;			/* its values: [map, range) */
 	r0->range = (uint32_t)left->map;
 	take_one(left);
 	return 0;

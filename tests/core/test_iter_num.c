@@ -161,6 +161,16 @@ static void test_write_value(void **state)
 	expect_refused("write_value", "the int bpf_iter_num_next returned: it is read-only");
 }
 
+/* The ints of iterators in two frames: comparing them tells where the engine put the frames. */
+static void test_compare_frames(void **state)
+{
+	(void)state;
+	expect_refused("compare_frames_below",
+		       "comparison of pointers into different objects prohibited");
+	expect_refused("compare_frames_passed",
+		       "comparison of pointers into different objects prohibited");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +188,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_value_after_destroy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop_after_drained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_value, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compare_frames, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

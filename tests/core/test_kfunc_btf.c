@@ -387,6 +387,15 @@ static void test_pointer_bytes(void **state)
 		       "reads a pointer's bytes as a number");
 }
 
+/* Where the extension placed two objects is not the program's to learn. */
+static void test_compare_objects(void **state)
+{
+	expect_refused("compare_objects", "comparison of pointers into different objects",
+		       "ext_obj");
+	expect_refused("compare_with_next", "comparison of pointers into different objects",
+		       "ext_obj");
+}
+
 /* ---- refusals at registration -------------------------------------------------------------- */
 
 static void expect_bad_type(const struct ebpf_helper_proto *protos, const char *why)
@@ -431,6 +440,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_size_beyond_buffer, teardown),
 		cmocka_unit_test_teardown(test_scalar_as_pointer, teardown),
 		cmocka_unit_test_teardown(test_pointer_bytes, teardown),
+		cmocka_unit_test_teardown(test_compare_objects, teardown),
 		cmocka_unit_test_teardown(test_prototypes_disagree, teardown),
 	};
 

@@ -93,4 +93,64 @@ int write_value(struct sample_ctx *ctx)
 	return twin_write_value();
 }
 
+/*
+ * The ints of two iterators, one in this frame and one in the caller's, compared: the outcome
+ * says where the engine put the two frames (each engine places them its own way).
+ */
+static __noinline int iter_frames_cmp(struct bpf_iter_num *outer, int below)
+{
+	struct bpf_iter_num it;
+	volatile int r = 0; /* set before the destroy, which ends a */
+	int *a, *b;
+
+	bpf_iter_num_new(&it, 0, 1);
+	a = bpf_iter_num_next(&it);
+	b = bpf_iter_num_next(outer);
+	if (a && b && (below ? a < b : a > b))
+		r = 1;
+	bpf_iter_num_destroy(&it);
+	return r;
+}
+
+SEC("sample_ext")
+int compare_frames_below(struct sample_ctx *ctx)
+{
+	struct bpf_iter_num outer;
+	int r;
+
+	bpf_iter_num_new(&outer, 0, 1);
+	r = iter_frames_cmp(&outer, 1);
+	bpf_iter_num_destroy(&outer);
+	return r;
+}
+
+/* The same, the caller's int handed to the subprogram as an argument. */
+static __noinline int iter_int_cmp(int *outer_value)
+{
+	struct bpf_iter_num it;
+	volatile int r = 0; /* set before the destroy, which ends a */
+	int *a;
+
+	bpf_iter_num_new(&it, 0, 1);
+	a = bpf_iter_num_next(&it);
+	if (a && a > outer_value)
+		r = 1;
+	bpf_iter_num_destroy(&it);
+	return r;
+}
+
+SEC("sample_ext")
+int compare_frames_passed(struct sample_ctx *ctx)
+{
+	struct bpf_iter_num outer;
+	int *a, r = 0;
+
+	bpf_iter_num_new(&outer, 0, 1);
+	a = bpf_iter_num_next(&outer);
+	if (a)
+		r = iter_int_cmp(a);
+	bpf_iter_num_destroy(&outer);
+	return r;
+}
+
 char LICENSE[] SEC("license") = "GPL";

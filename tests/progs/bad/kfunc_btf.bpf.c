@@ -152,4 +152,32 @@ int across_members(void *ctx)
 	return *(volatile __u64 *)((char *)o + 12) >> 32;
 }
 
+/* Two objects' addresses compared: the outcome says how the extension placed them. */
+SEC("kfb")
+int compare_objects(void *ctx)
+{
+	struct ext_obj *a = kfb_get(0), *b;
+
+	if (!a)
+		return 0;
+	b = kfb_get(1);
+	if (!b)
+		return 0;
+	return a < b;
+}
+
+/* An object and the one its `next` points to. */
+SEC("kfb")
+int compare_with_next(void *ctx)
+{
+	struct ext_obj *o = kfb_get(1), *n;
+
+	if (!o)
+		return 0;
+	n = o->next;
+	if (!n)
+		return 0;
+	return n > o ? 1 : 2;
+}
+
 char LICENSE[] SEC("license") = "GPL";
