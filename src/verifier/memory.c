@@ -1176,6 +1176,24 @@ int check_ld_abs(struct venv *env, uint32_t idx)
 
 /* ---- helper memory arguments --------------------------------------------------------------- */
 
+static bool is_mem_pointer(enum reg_type type)
+{
+	return type == PTR_TO_STACK || type == PTR_TO_PACKET || type == PTR_TO_PACKET_META ||
+	       type == PTR_TO_MAP_VALUE || type == PTR_TO_MEM;
+}
+
+static int not_mem_pointer(struct venv *env, uint32_t idx, int regno, const char *what)
+{
+	char d[96];
+
+	reg_describe(env, &cur_regs(env)[regno], d, sizeof(d));
+	return verr_state(
+	    env, idx, -EACCES,
+	    "%s: r%d (%s) is not a pointer to stack, packet, map value or ring buffer "
+	    "memory",
+	    what, regno, d);
+}
+
 int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, bool write,
 		     const char *what)
 {
@@ -1185,8 +1203,11 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 	char d[96];
 	int64_t lo, hi, i;
 
+	/* Zero bytes touch nothing, but the helper is still handed the register as memory: a
+	 * number (NULL included, unless the argument may be NULL) or a context or map pointer
+	 * must not reach it as one, whatever the size. */
 	if (size == 0)
-		return 0;
+		return is_mem_pointer(ptr->type) ? 0 : not_mem_pointer(env, idx, regno, what);
 	switch (ptr->type) {
 	case PTR_TO_STACK:
 		frame = env->cur->frames[ptr->frameno];
@@ -1256,11 +1277,7 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 		return region_access(env, idx, regno, ptr, 0, size, ptr->range,
 				     "ring buffer memory");
 	default:
-		reg_describe(env, ptr, d, sizeof(d));
-		return verr_state(env, idx, -EACCES,
-				  "%s: r%d (%s) is not a pointer to stack, packet, map value or "
-				  "ring buffer memory",
-				  what, regno, d);
+		return not_mem_pointer(env, idx, regno, what);
 	}
 }
 
