@@ -55,7 +55,7 @@ struct ebpf_extension_header {
 	uint16_t size;
 };
 
-#define EBPF_PROGRAM_INFO_VERSION	  5
+#define EBPF_PROGRAM_INFO_VERSION	  6
 #define EBPF_CONTEXT_INFO_VERSION	  1
 #define EBPF_ATTACH_PROVIDER_DATA_VERSION 2
 #define EBPF_LINK_CLIENT_DATA_VERSION	  2
@@ -116,6 +116,11 @@ enum ebpf_arg_type {
 	 * bpf_timer_* helpers (Linux ids 169-172) may take one; older cores refuse the unknown
 	 * type. */
 	EBPF_ARG_PTR_TO_TIMER,
+	/* Kfuncs only: a pointer to the struct the kfunc's BTF prototype names, as
+	 * EBPF_ARG_PTR_TO_BTF_ID_OR_NULL, or NULL (the constant, or such a pointer not yet
+	 * checked): the kfunc handles NULL. A kfunc derived from its BTF gets it for a parameter
+	 * named `..__nullable` (Linux's suffix). Older cores refuse the unknown type. */
+	EBPF_ARG_PTR_TO_BTF_ID_NULLABLE,
 };
 
 /* What a helper returns. */
@@ -344,6 +349,18 @@ struct ebpf_program_info {
 	const struct ebpf_helper_proto *kfuncs;
 	const ebpf_helper_fn *kfunc_addresses;
 	uint32_t kfunc_count;
+
+	/*
+	 * Version 6, optional: the BTF of the kfuncs (raw .BTF, as `btf`), when they are
+	 * declared apart from the context's BTF; it then types them instead of `btf` (the structs
+	 * their pointers point to, loads through them). A kfunc whose prototype gives only its
+	 * name (ret and every argument kind zero) takes its kinds from its BTF FUNC there:
+	 * scalars, `void *` / `const void *` followed by a `..__sz` size, pointers to structs
+	 * (`..__nullable` when NULL is accepted) and struct pointer returns. See
+	 * docs/extensions.md, "Kfuncs declared by their BTF alone".
+	 */
+	const void *kfunc_btf;
+	uint32_t kfunc_btf_size;
 };
 
 /* The header and element sizes of a version-3 struct ebpf_program_info initialiser. */

@@ -29,6 +29,8 @@ static const struct core_contract_version program_info_versions[] = {
 	{ 4, { SIZE_ENDING_AT(struct ebpf_program_info, btf_attach_count) } },
 	/* Version 5: functions called by name (kfuncs). */
 	{ 5, { SIZE_ENDING_AT(struct ebpf_program_info, kfunc_count) } },
+	/* Version 6: the kfuncs' own BTF (prototypes derived from it). */
+	{ 6, { SIZE_ENDING_AT(struct ebpf_program_info, kfunc_btf_size) } },
 };
 
 static const struct core_contract_version context_info_versions[] = {

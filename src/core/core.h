@@ -131,6 +131,8 @@ struct core_progtype {
 	/* The provider's data, copied so that fields the extension's version lacks read as 0. Its
 	 * pointers point into the extension: valid only while !gone. */
 	struct ebpf_program_info info;
+	/* info.kfuncs once checked: a copy with the kinds derived from BTF (kfunc_btf.c). */
+	struct ebpf_helper_proto *kfunc_protos;
 	char name[64];
 	char invalid[384]; /* why the type is refused ("" when valid) */
 	char who[192];	   /* "extension 'x', program type 'y'": whose contract, for messages */
@@ -320,11 +322,13 @@ const struct ebpf_helper_proto *core_own_kfunc_find(const char *name, ebpf_helpe
  * address in *fn when fn is set), or NULL. */
 const struct ebpf_helper_proto *core_kfunc_find(const struct ebpf_program_info *info,
 						const char *name, ebpf_helper_fn *fn);
-/* Resolves each kfunc call of prog (imm: an index into the object's names) against info:
- * prog->kfuncs and prog->contract.kfuncs, and *protos (name_count entries, NULL where unused,
- * the caller frees) for the verifier. A name info lacks: -ENOTSUP with a message. */
+/* Resolves each kfunc call of prog (imm: an index into the object's names, lo->kfuncs; lo
+ * NULL for raw instructions) against info: prog->kfuncs and prog->contract.kfuncs, and
+ * *protos (one per name, NULL where unused, the caller frees) for the verifier. A name info
+ * lacks: -ENOTSUP; an extern declared otherwise than the extension's BTF types it: -EINVAL;
+ * each with a message. */
 int core_program_resolve_kfuncs(struct ebpf_program *prog, const struct ebpf_program_info *info,
-				char *const *names, size_t name_count,
+				const struct loader_object *lo,
 				const struct ebpf_helper_proto ***protos);
 void core_program_kfuncs_free(struct ebpf_program *prog);
 /* 0 when info offers every kfunc prog calls with the same prototype, else -ESTALE and why. */

@@ -14,10 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "core/contract.h"
 #include "core/core.h"
 #include "core/error.h"
 #include "isa/isa.h"
+#include "loader/loader.h"
+#include "verifier/verifier.h"
 
 const struct ebpf_helper_proto *core_kfunc_find(const struct ebpf_program_info *info,
 						const char *name, ebpf_helper_fn *fn)
@@ -43,12 +47,44 @@ static bool is_kfunc_call(const struct ebpf_inst *insn)
 	return insn->code == EBPF_OP_CALL && insn->src_reg == EBPF_CALL_KFUNC;
 }
 
+/* The program's declaration of a kfunc against the extension's BTF of it, where both exist. */
+struct extern_check {
+	struct btf *ext;  /* the extension's BTF of its kfuncs */
+	struct btf *prog; /* the object's BTF: its extern declarations */
+};
+
+static int extern_check_open(struct extern_check *c, const struct ebpf_program_info *info,
+			     const struct loader_object *lo, const char *section)
+{
+	uint32_t size;
+	const void *raw = verifier_kfunc_btf_raw(info, &size);
+
+	memset(c, 0, sizeof(*c));
+	if (!raw || !lo || !lo->btf || !lo->kfunc_count)
+		return 0;
+	c->ext = btf__new(raw, size);
+	c->prog = btf__new(lo->btf, lo->btf_size);
+	if (c->ext && c->prog)
+		return 0;
+	btf__free(c->ext);
+	btf__free(c->prog);
+	return core_error(-ENOMEM, "section '%s': out of memory", section);
+}
+
+static void extern_check_close(struct extern_check *c)
+{
+	btf__free(c->ext);
+	btf__free(c->prog);
+}
+
 /* Resolves name number `index` for prog; protos[index] gets its prototype. */
 static int resolve_one(struct ebpf_program *prog, const struct ebpf_program_info *info,
-		       const char *name, uint32_t index, const struct ebpf_helper_proto **protos)
+		       const char *name, uint32_t index, const struct extern_check *c,
+		       const struct ebpf_helper_proto **protos)
 {
 	struct core_used_kfunc *used = &prog->contract.kfuncs[index];
 	const struct ebpf_helper_proto *proto;
+	char why[256];
 
 	if (used->name)
 		return 0;
@@ -59,6 +95,11 @@ static int resolve_one(struct ebpf_program *prog, const struct ebpf_program_info
 				  "which program type '%s' does not offer: no loaded extension "
 				  "exports a function of that name to it",
 				  prog->section, prog->name, name, info->name);
+	/* The core's own are typed by the core, not by the extension's BTF. */
+	if (c->ext && !core_own_kfunc_find(name, NULL) &&
+	    verifier_kfunc_extern_check(c->ext, c->prog, name, why, sizeof(why)))
+		return core_error(-EINVAL, "section '%s': program '%s': %s", prog->section,
+				  prog->name, why);
 	used->name = strdup(name);
 	if (!used->name)
 		return core_error(-ENOMEM, "section '%s': out of memory", prog->section);
@@ -68,11 +109,13 @@ static int resolve_one(struct ebpf_program *prog, const struct ebpf_program_info
 }
 
 int core_program_resolve_kfuncs(struct ebpf_program *prog, const struct ebpf_program_info *info,
-				char *const *names, size_t name_count,
+				const struct loader_object *lo,
 				const struct ebpf_helper_proto ***protos)
 {
+	size_t name_count = lo ? lo->kfunc_count : 0, n = name_count ? name_count : 1;
 	const struct ebpf_helper_proto **found;
-	size_t n = name_count ? name_count : 1;
+	struct extern_check check;
+	int err = 0;
 
 	*protos = NULL;
 	prog->contract.kfuncs = calloc(n, sizeof(*prog->contract.kfuncs));
@@ -84,20 +127,21 @@ int core_program_resolve_kfuncs(struct ebpf_program *prog, const struct ebpf_pro
 	}
 	prog->contract.kfunc_count = (uint32_t)name_count;
 	prog->kfunc_count = (uint32_t)name_count;
-	for (size_t i = 0; i < prog->insn_count; i++) {
+	if (extern_check_open(&check, info, lo, prog->section)) {
+		free(found);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; !err && i < prog->insn_count; i++) {
 		uint32_t index = (uint32_t)prog->insns[i].imm;
-		int err;
 
-		if (!is_kfunc_call(&prog->insns[i]))
-			continue;
 		/* Raw instructions name no function: the verifier refuses the call. */
-		if (index >= name_count)
-			continue;
-		err = resolve_one(prog, info, names[index], index, found);
-		if (err) {
-			free(found);
-			return err;
-		}
+		if (is_kfunc_call(&prog->insns[i]) && index < name_count)
+			err = resolve_one(prog, info, lo->kfuncs[index], index, &check, found);
+	}
+	extern_check_close(&check);
+	if (err) {
+		free(found);
+		return err;
 	}
 	*protos = found;
 	return 0;

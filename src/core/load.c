@@ -453,6 +453,7 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 	struct verifier_btf_ctx btf_ctx;
 	struct loader_core_target *btf_target = NULL;
 	struct btf *kfunc_btf = NULL;
+	uint32_t raw_size = 0;
 	bool btf_owned = false;
 	struct verifier_input in = {
 		.section = prog->section,
@@ -496,8 +497,8 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 	err = btf_attach_input(prog, info, u, &in, &btf_ctx, &btf_target, &btf_owned);
 	prog->btf_attached = in.btf_ctx != NULL;
 	/* The struct types of its kfuncs' pointers (parsed at registration already). */
-	if (!err && prog->kfunc_count && info->btf && info->btf_size) {
-		kfunc_btf = btf__new(info->btf, info->btf_size);
+	if (!err && prog->kfunc_count && verifier_kfunc_btf_raw(info, &raw_size)) {
+		kfunc_btf = btf__new(verifier_kfunc_btf_raw(info, &raw_size), raw_size);
 		in.kfunc_btf = kfunc_btf;
 		if (!kfunc_btf)
 			err = core_error(-ENOMEM, "section '%s': out of memory", prog->section);
@@ -590,8 +591,7 @@ static int load_with_type(struct core_progtype *type, const struct loader_progra
 	}
 	prog->verify_only = u->opts->verify_only;
 	prog->btf = core_btf_blob_get(u->btf_blob);
-	err = core_program_resolve_kfuncs(prog, &type->info, u->lo ? u->lo->kfuncs : NULL,
-					  u->lo ? u->lo->kfunc_count : 0, &kfuncs);
+	err = core_program_resolve_kfuncs(prog, &type->info, u->lo, &kfuncs);
 	if (!err && u->native)
 		err = find_compiled(prog, &type->info, u, &native_symbol);
 	else if (!err)

@@ -40,8 +40,10 @@ void core_progtype_loading_who(char *buf, size_t size)
 
 void core_progtype_put(struct core_progtype *type)
 {
-	if (type && atomic_fetch_sub(&type->refcount, 1) == 1)
-		free(type);
+	if (!type || atomic_fetch_sub(&type->refcount, 1) != 1)
+		return;
+	free(type->kfunc_protos);
+	free(type);
 }
 
 static void check_helpers(struct core_progtype *type)
@@ -135,9 +137,13 @@ static void check_kfuncs(struct core_progtype *type)
 			return;
 		}
 	}
-	if (verifier_kfunc_btf_check(info, why, sizeof(why)))
+	/* From here on the core reads its own copies, with kinds derived from BTF. */
+	if (verifier_kfunc_btf_derive(info, &type->kfunc_protos, why, sizeof(why))) {
 		snprintf(type->invalid, sizeof(type->invalid), "program type '%s': %s", type->name,
 			 why);
+		return;
+	}
+	type->info.kfuncs = type->kfunc_protos;
 }
 
 /* The rule of include/extbpf/extension.h: a descriptor whose data and data_end coincide (a

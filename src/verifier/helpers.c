@@ -90,11 +90,15 @@ static int arg_err(struct venv *env, uint32_t idx, struct call_meta *meta, int a
 /*
  * A kfunc's pointer to a struct its BTF prototype names: exactly a pointer of that type, as
  * another kfunc returned it or a load through one gave it, checked against NULL and not moved.
+ * A __nullable parameter (EBPF_ARG_PTR_TO_BTF_ID_NULLABLE) takes NULL too, the constant or such
+ * a pointer before its check: the kfunc checks for NULL itself.
  */
 static int check_kfunc_btf_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
 {
 	const struct reg *reg = &cur_regs(env)[arg + 1];
 	uint32_t want = btf_kfunc_struct(env, meta->proto->name, arg);
+	bool nullable = meta->proto->args[arg] == EBPF_ARG_PTR_TO_BTF_ID_NULLABLE;
+	uint8_t type = reg->type;
 	char what[160];
 
 	if (!want)
@@ -102,12 +106,16 @@ static int check_kfunc_btf_arg(struct venv *env, uint32_t idx, struct call_meta 
 			       "its BTF type is unknown here (the type's BTF gives no struct for "
 			       "it, or the program's typed pointers come from another BTF)",
 			       NULL);
-	snprintf(what, sizeof(what), "expected a pointer to struct %s",
-		 verifier_btf_type_name(env, want));
-	if (reg->type == PTR_TO_BTF_ID_OR_NULL)
+	if (nullable && reg_is_null(reg))
+		return 0;
+	if (nullable && type == PTR_TO_BTF_ID_OR_NULL)
+		type = PTR_TO_BTF_ID;
+	snprintf(what, sizeof(what), "expected a pointer to struct %s%s",
+		 verifier_btf_type_name(env, want), nullable ? " or NULL" : "");
+	if (type == PTR_TO_BTF_ID_OR_NULL)
 		return arg_err(env, idx, meta, arg, what,
 			       ", which may be NULL: check it against NULL first");
-	if (reg->type != PTR_TO_BTF_ID)
+	if (type != PTR_TO_BTF_ID)
 		return arg_err(env, idx, meta, arg, what, NULL);
 	if (reg->btf_id != want)
 		return arg_err(env, idx, meta, arg, what, ", got another type");
@@ -900,6 +908,13 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 		return arg_err(env, idx, meta, arg,
 			       "expected a kernel object's pointer (BTF-typed, as a tracing "
 			       "program's argument) or NULL",
+			       NULL);
+	case EBPF_ARG_PTR_TO_BTF_ID_NULLABLE:
+		if (env->insns[idx].src_reg == EBPF_CALL_KFUNC)
+			return check_kfunc_btf_arg(env, idx, meta, arg);
+		return arg_err(env, idx, meta, arg,
+			       "its prototype takes a kfunc's nullable BTF pointer, which only "
+			       "kfuncs may",
 			       NULL);
 	case EBPF_ARG_PTR_TO_FUNC:
 		return check_func_arg(env, idx, meta, arg);

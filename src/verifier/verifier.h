@@ -123,10 +123,21 @@ struct verifier_input {
 	bool exact_loops;
 };
 
-/* 0 when each kfunc of info that the type's BTF (info->btf) names agrees with its argument
- * kinds, and each kfunc taking or returning a BTF-typed pointer is named there; else -EINVAL
- * and why, naming the kfunc and the argument (kfunc_btf.c). */
-int verifier_kfunc_btf_check(const struct ebpf_program_info *info, char *why, size_t size);
+/* The BTF that types info's kfuncs: its kfunc_btf (version 6), else its btf; NULL when none. */
+const void *verifier_kfunc_btf_raw(const struct ebpf_program_info *info, uint32_t *size);
+/* Checks info's kfuncs against that BTF and derives the kinds of those given by name only
+ * (ret and every argument kind zero) from their FUNC_PROTO: *protos gets a malloc'd copy of
+ * info->kfuncs (NULL when there are none) with the derived kinds filled in. 0, or -EINVAL /
+ * -ENOMEM and why, naming the kfunc and the argument (kfunc_btf.c). */
+int verifier_kfunc_btf_derive(const struct ebpf_program_info *info,
+			      struct ebpf_helper_proto **protos, char *why, size_t size);
+struct btf;
+/* Where a program's object declares kfunc `name` (its BTF FUNC of the extern) and the
+ * extension's BTF types it, both must agree: as many parameters, scalars of the same size and
+ * signedness where the other has a scalar, pointers where it has pointers, the same return.
+ * 0 when they do or either says nothing; else -EINVAL and why. */
+int verifier_kfunc_extern_check(const struct btf *ext, const struct btf *prog, const char *name,
+				char *why, size_t size);
 
 /* The helper a CO-RE relocation that found nothing calls (libbpf's "bad relo", 0xbad2310): refused
  * only where a path reaches it, as Linux does; the code no path reaches never runs. */

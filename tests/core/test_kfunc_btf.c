@@ -6,7 +6,11 @@
  * NULL), kfb_other (struct ext_other * or NULL), kfb_value (takes const struct ext_obj *) and
  * kfb_sum (buf, buf__sz). tests/progs/kfunc_btf.bpf.c calls them in each engine; the twins of
  * tests/progs/bad/kfunc_btf.bpf.c are refused with what was wrong; prototypes that disagree
- * with their BTF are refused at registration.
+ * with their BTF are refused at registration. The same functions exported by name alone
+ * (kfb_derived, with kfb_maybe taking o__nullable and kfb_fill writing out__sz bytes) take their
+ * kinds from the kfuncs' own BTF (kfunc_btf): tests/progs/kfunc_derived.bpf.c runs in each
+ * engine, its twins and the disagreeing declarations of bad/kfunc_extern.bpf.c are refused, and
+ * prototypes nothing can be derived from refuse the type.
  */
 #define EBPF_EXTENSION_STATIC 1
 
@@ -75,6 +79,17 @@ static uint64_t kfb_sum(uint64_t buf, uint64_t size, uint64_t r3, uint64_t r4, u
 	return sum;
 }
 
+static uint64_t kfb_maybe(uint64_t o, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	return o ? ((const struct ext_obj *)(uintptr_t)o)->count : 1000;
+}
+
+static uint64_t kfb_fill(uint64_t out, uint64_t size, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	memset((void *)(uintptr_t)out, 5, size);
+	return 0;
+}
+
 #define PROTO_GET                                                                                  \
 	{                                                                                          \
 		.name = "kfb_get", .ret = EBPF_RET_PTR_TO_BTF_ID_OR_NULL, .args = {                \
@@ -125,6 +140,22 @@ static const struct ebpf_helper_proto kfb_untyped[] = {
 	{ .name = "kfb_untyped", .ret = EBPF_RET_PTR_TO_BTF_ID_OR_NULL },
 };
 
+/* Exported by name and BTF alone: every kind derived from the FUNCs of build_btf(). */
+static const struct ebpf_helper_proto kfb_derived[] = {
+	{ .name = "kfb_get" },	 { .name = "kfb_value" }, { .name = "kfb_sum" },
+	{ .name = "kfb_maybe" }, { .name = "kfb_fill" },
+};
+static const ebpf_helper_fn kfb_derived_addresses[] = { kfb_get, kfb_value, kfb_sum, kfb_maybe,
+							kfb_fill };
+
+/* Name-only prototypes whose BTF says nothing a kind can say, one fault each. */
+static const struct ebpf_helper_proto kfb_byval_only[] = { { .name = "kfb_byval" } };
+static const struct ebpf_helper_proto kfb_intptr_only[] = { { .name = "kfb_intptr" } };
+static const struct ebpf_helper_proto kfb_lone_size_only[] = { { .name = "kfb_lone_size" } };
+static const struct ebpf_helper_proto kfb_null_out_only[] = { { .name = "kfb_null_out" } };
+static const struct ebpf_helper_proto kfb_ret_mem_only[] = { { .name = "kfb_ret_mem" } };
+static const struct ebpf_helper_proto kfb_six_only[] = { { .name = "kfb_six" } };
+
 static const struct ebpf_section_prefix kfb_sections[] = { { .prefix = "kfb" } };
 static struct btf *kfb_btf;
 static struct ebpf_program_info kfb_type;
@@ -170,7 +201,7 @@ static void add_func(struct btf *btf, const char *name, int ret, int n, const in
 static struct btf *build_btf(void)
 {
 	struct btf *btf = btf__new_empty();
-	int u64, u32, obj, obj_ptr, cobj_ptr, oth, oth_ptr, cvoid_ptr, fwd_ptr;
+	int u64, u32, obj, obj_ptr, cobj_ptr, oth, oth_ptr, cvoid_ptr, fwd_ptr, void_ptr, u64_ptr;
 
 	assert_non_null(btf);
 	u64 = btf__add_int(btf, "unsigned long long", 8, 0);
@@ -190,6 +221,8 @@ static struct btf *build_btf(void)
 	oth_ptr = btf__add_ptr(btf, oth);
 	cvoid_ptr = btf__add_ptr(btf, btf__add_const(btf, 0));
 	fwd_ptr = btf__add_ptr(btf, btf__add_fwd(btf, "ext_fwd", BTF_FWD_STRUCT));
+	void_ptr = btf__add_ptr(btf, 0);
+	u64_ptr = btf__add_ptr(btf, u64);
 
 	add_func(btf, "kfb_get", obj_ptr, 1, (int[]){ u64 }, (const char *[]){ "key" });
 	add_func(btf, "kfb_other", oth_ptr, 0, NULL, NULL);
@@ -197,11 +230,25 @@ static struct btf *build_btf(void)
 	add_func(btf, "kfb_sum", u64, 2, (int[]){ cvoid_ptr, u32 },
 		 (const char *[]){ "buf", "buf__sz" });
 	add_func(btf, "kfb_fwd", u64, 1, (int[]){ fwd_ptr }, (const char *[]){ "f" });
+	/* For kinds derived from the BTF alone: */
+	add_func(btf, "kfb_maybe", u64, 1, (int[]){ cobj_ptr }, (const char *[]){ "o__nullable" });
+	add_func(btf, "kfb_fill", 0, 2, (int[]){ void_ptr, u32 },
+		 (const char *[]){ "out", "out__sz" });
+	add_func(btf, "kfb_byval", u64, 1, (int[]){ obj }, (const char *[]){ "o" });
+	add_func(btf, "kfb_intptr", u64, 1, (int[]){ u64_ptr }, (const char *[]){ "p" });
+	add_func(btf, "kfb_lone_size", u64, 1, (int[]){ u32 }, (const char *[]){ "n__sz" });
+	add_func(btf, "kfb_null_out", u64, 2, (int[]){ void_ptr, u32 },
+		 (const char *[]){ "out__nullable", "out__sz" });
+	add_func(btf, "kfb_ret_mem", u64_ptr, 0, NULL, NULL);
+	add_func(btf, "kfb_six", u64, 6, (int[]){ u64, u64, u64, u64, u64, u64 },
+		 (const char *[]){ "a", "b", "c", "d", "e", "f" });
 	return btf;
 }
 
-/* The type offers protos (count of them) at kfb_addresses' addresses (only as many). */
-static void set_type(const struct ebpf_helper_proto *protos, uint32_t count)
+/* The type offers protos (count of them) at addresses, typed by the BTF of build_btf(): the
+ * type's (`btf`) or, for kfb_derived, the kfuncs' own (`kfunc_btf`, version 6). */
+static void set_type_at(const struct ebpf_helper_proto *protos, const ebpf_helper_fn *addresses,
+			uint32_t count)
 {
 	uint32_t size = 0;
 
@@ -215,11 +262,22 @@ static void set_type(const struct ebpf_helper_proto *protos, uint32_t count)
 		.section_count = 1,
 		.context = { .size = 8, .data = -1, .data_end = -1, .meta = -1 },
 		.kfuncs = protos,
-		.kfunc_addresses = kfb_addresses,
+		.kfunc_addresses = addresses,
 		.kfunc_count = count,
 	};
+	if (protos == kfb_derived) {
+		kfb_type.kfunc_btf = btf__raw_data(kfb_btf, &size);
+		kfb_type.kfunc_btf_size = size;
+		return;
+	}
 	kfb_type.btf = btf__raw_data(kfb_btf, &size);
 	kfb_type.btf_size = size;
+}
+
+/* protos (count of them) at kfb_addresses' addresses (only as many). */
+static void set_type(const struct ebpf_helper_proto *protos, uint32_t count)
+{
+	set_type_at(protos, kfb_addresses, count);
 }
 
 /* ---- helpers of the tests ------------------------------------------------------------------ */
@@ -255,7 +313,11 @@ static int group_teardown(void **state)
 
 /* ---- calls, in each engine ----------------------------------------------------------------- */
 
-static void calls_in_mode(enum ebpf_exec_mode mode)
+/* Runs `program` of `object` in mode against protos at addresses (count of them): result
+ * `expected`. */
+static void run_in_mode(const struct ebpf_helper_proto *protos, const ebpf_helper_fn *addresses,
+			uint32_t count, const char *object, const char *program, uint32_t expected,
+			enum ebpf_exec_mode mode)
 {
 	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = mode };
 	struct ebpf_extension *ext;
@@ -266,9 +328,9 @@ static void calls_in_mode(enum ebpf_exec_mode mode)
 	uint32_t result = 0;
 	int err;
 
-	set_type(kfb_protos, 4);
+	set_type_at(protos, addresses, count);
 	ext = add();
-	err = ebpf_object_open(prog_path("kfunc_btf.bpf.o"), &opts, &obj);
+	err = ebpf_object_open(prog_path(object), &opts, &obj);
 	if (err == -EOPNOTSUPP && mode == EBPF_MODE_JIT) {
 		assert_int_equal(ebpf_extension_unload(ext), 0);
 		skip(); /* no JIT on this machine */
@@ -276,15 +338,20 @@ static void calls_in_mode(enum ebpf_exec_mode mode)
 	if (err)
 		fprintf(stderr, "open: %s\n", ebpf_last_error());
 	assert_int_equal(err, 0);
-	prog = ebpf_object_find_program(obj, "calls");
+	prog = ebpf_object_find_program(obj, program);
 	assert_non_null(prog);
 	assert_int_equal(ebpf_program_mode(prog), mode);
 	assert_int_equal(ebpf_program_attach_by_name(prog, "kfb_hook", NULL, 0, &link), 0);
 	assert_int_equal(ebpf_hook_invoke(&kfb_hook, &ctx, keep_result, &result), 1);
-	assert_int_equal(result, EXPECTED);
+	assert_int_equal(result, expected);
 	assert_int_equal(ebpf_link_detach(link), 0);
 	ebpf_object_close(obj);
 	assert_int_equal(ebpf_extension_unload(ext), 0);
+}
+
+static void calls_in_mode(enum ebpf_exec_mode mode)
+{
+	run_in_mode(kfb_protos, kfb_addresses, 4, "kfunc_btf.bpf.o", "calls", EXPECTED, mode);
 }
 
 static void test_calls_interp(void **state)
@@ -302,27 +369,106 @@ static void test_calls_native(void **state)
 	calls_in_mode(EBPF_MODE_NATIVE);
 }
 
-/* ---- refusals by the verifier -------------------------------------------------------------- */
+/* ---- kinds derived from the BTF alone, in each engine ------------------------------------- */
 
-/* Loads only `program` of the twins' object: refused, the message holding each of why[]. */
-static void expect_refused(const char *program, const char *why1, const char *why2)
+/* What tests/progs/kfunc_derived.bpf.c computes. */
+#define EXPECTED_DERIVED 1233
+
+static void derived_in_mode(enum ebpf_exec_mode mode)
+{
+	run_in_mode(kfb_derived, kfb_derived_addresses, 5, "kfunc_derived.bpf.o", "derived",
+		    EXPECTED_DERIVED, mode);
+}
+
+static void test_derived_interp(void **state)
+{
+	derived_in_mode(EBPF_MODE_INTERP);
+}
+
+static void test_derived_jit(void **state)
+{
+	derived_in_mode(EBPF_MODE_JIT);
+}
+
+static void test_derived_native(void **state)
+{
+	derived_in_mode(EBPF_MODE_NATIVE);
+}
+
+/* Loads only `program` of `object` against protos (count of them, at kfb_addresses or, for
+ * kfb_derived, its own): refused with err, the message holding the program's name and each of
+ * why[]. */
+static void expect_load_refused(const struct ebpf_helper_proto *protos, uint32_t count,
+				const char *object, const char *program, int err, const char *why1,
+				const char *why2)
 {
 	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .only_program = program };
 	struct ebpf_extension *ext;
 	struct ebpf_object *obj = NULL;
-	int err;
+	int ret;
 
-	set_type(kfb_protos, 4);
+	set_type_at(protos, protos == kfb_derived ? kfb_derived_addresses : kfb_addresses, count);
 	ext = add();
-	err = ebpf_object_open(prog_path("bad/kfunc_btf.bpf.o"), &opts, &obj);
+	ret = ebpf_object_open(prog_path(object), &opts, &obj);
 	if (!error_has(why1) || !error_has(why2))
 		fprintf(stderr, "%s: %s\n", program, ebpf_last_error());
-	assert_int_equal(err, -EACCES);
+	assert_int_equal(ret, err);
 	assert_null(obj);
 	assert_true(error_has(program));
 	assert_true(error_has(why1));
 	assert_true(error_has(why2));
 	assert_int_equal(ebpf_extension_unload(ext), 0);
+}
+
+static void expect_derived_refused(const char *object, const char *program, int err,
+				   const char *why1, const char *why2)
+{
+	expect_load_refused(kfb_derived, 5, object, program, err, why1, why2);
+}
+
+static void test_derived_twins(void **state)
+{
+	const char *o = "bad/kfunc_derived.bpf.o";
+
+	expect_derived_refused(o, "unchecked_value", -EACCES, "kfb_value arg1",
+			       "check it against NULL first");
+	expect_derived_refused(o, "number_as_nullable", -EACCES, "kfb_maybe arg1",
+			       "expected a pointer to struct ext_obj or NULL");
+	expect_derived_refused(o, "stack_as_nullable", -EACCES, "kfb_maybe arg1",
+			       "expected a pointer to struct ext_obj or NULL");
+	expect_derived_refused(o, "moved_nullable", -EACCES, "kfb_maybe arg1", "moved inside it");
+	expect_derived_refused(o, "fill_beyond", -EACCES, "kfb_fill arg1", "kfb_fill");
+	expect_derived_refused(o, "fill_object", -EACCES, "kfb_fill arg1", "kfb_fill");
+	expect_derived_refused(o, "sum_unbounded", -EACCES, "kfb_sum arg2", "unbounded");
+}
+
+/* Scalars of another size or signedness, a scalar for a pointer, another return, another
+ * count: the program's extern declaration against the extension's BTF. */
+static void test_extern_disagrees(void **state)
+{
+	const char *o = "bad/kfunc_extern.bpf.o";
+
+	expect_derived_refused(o, "signed_key", -EINVAL, "kfunc 'kfb_get' arg1 ('key')",
+			       "declares a 8-byte signed integer, the extension's BTF prototype "
+			       "a 8-byte unsigned integer");
+	expect_derived_refused(o, "wide_size", -EINVAL, "kfunc 'kfb_sum' arg2 ('buf__sz')",
+			       "a 8-byte unsigned integer, the extension's BTF prototype a 4-byte");
+	expect_derived_refused(o, "scalar_object", -EINVAL, "kfunc 'kfb_value' arg1 ('o')",
+			       "declares a 8-byte unsigned integer, the extension's BTF prototype "
+			       "a pointer");
+	expect_derived_refused(o, "returns_value", -EINVAL, "kfunc 'kfb_fill'",
+			       "returning a 8-byte unsigned integer, the extension's BTF "
+			       "prototype void");
+	expect_derived_refused(o, "extra_param", -EINVAL, "kfunc 'kfb_maybe'",
+			       "declares 2 parameters, the extension's BTF prototype 1");
+}
+
+/* ---- refusals by the verifier -------------------------------------------------------------- */
+
+/* Loads only `program` of the twins' object: refused, the message holding each of why[]. */
+static void expect_refused(const char *program, const char *why1, const char *why2)
+{
+	expect_load_refused(kfb_protos, 4, "bad/kfunc_btf.bpf.o", program, -EACCES, why1, why2);
 }
 
 static void test_wrong_type(void **state)
@@ -423,6 +569,22 @@ static void test_prototypes_disagree(void **state)
 	expect_bad_type(kfb_untyped, "the type's BTF has no FUNC 'kfb_untyped'");
 }
 
+static void test_underivable(void **state)
+{
+	expect_bad_type(kfb_byval_only, "kfunc 'kfb_byval' arg1 ('o'): no argument kind follows "
+					"from its BTF type, neither a scalar nor a pointer");
+	expect_bad_type(kfb_intptr_only, "kfunc 'kfb_intptr' arg1 ('p'): no argument kind "
+					 "follows from its BTF type, a pointer to neither");
+	expect_bad_type(kfb_lone_size_only, "kfunc 'kfb_lone_size' arg1 ('n__sz'): no argument "
+					    "kind follows from its BTF type, a size (__sz) that "
+					    "follows no memory");
+	expect_bad_type(kfb_null_out_only, "kfunc 'kfb_null_out' arg1 ('out__nullable'): no "
+					   "argument kind follows from its BTF type, writable "
+					   "memory that may be NULL");
+	expect_bad_type(kfb_ret_mem_only, "kfunc 'kfb_ret_mem': its BTF prototype returns neither");
+	expect_bad_type(kfb_six_only, "kfunc 'kfb_six': its BTF prototype has 6 parameters");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +604,12 @@ int main(void)
 		cmocka_unit_test_teardown(test_pointer_bytes, teardown),
 		cmocka_unit_test_teardown(test_compare_objects, teardown),
 		cmocka_unit_test_teardown(test_prototypes_disagree, teardown),
+		cmocka_unit_test_teardown(test_derived_interp, teardown),
+		cmocka_unit_test_teardown(test_derived_jit, teardown),
+		cmocka_unit_test_teardown(test_derived_native, teardown),
+		cmocka_unit_test_teardown(test_derived_twins, teardown),
+		cmocka_unit_test_teardown(test_extern_disagrees, teardown),
+		cmocka_unit_test_teardown(test_underivable, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, group_teardown);

@@ -3,19 +3,7 @@
  * of its objects (struct ext_obj *) or NULL, kfb_value takes one, kfb_sum takes memory and its
  * size (buf, buf__sz). Loads through the returned pointers are checked against the extension's
  * layout of struct ext_obj. */
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
-
-struct ext_obj {
-	__u64 value;
-	__u32 count;
-	__u32 pad;
-	struct ext_obj *next;
-};
-
-extern struct ext_obj *kfb_get(__u64 key) __ksym;
-extern __u64 kfb_value(const struct ext_obj *o) __ksym;
-extern __u64 kfb_sum(const void *buf, __u32 buf__sz) __ksym;
+#include "kfunc_btf.h"
 
 /* Object 1 (value 200, count 3) points to object 0 (value 100, count 7), which points nowhere:
  * 200 + 3 + 100 + 7 + (1 + 2 + 3 + 4) = 320. */

@@ -1,24 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The unsafe twins of tests/progs/kfunc_btf.bpf.c, one program each: every one must be refused
  * with the argument or the access named. */
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
-
-struct ext_obj {
-	__u64 value;
-	__u32 count;
-	__u32 pad;
-	struct ext_obj *next;
-};
-
-struct ext_other {
-	__u64 x;
-};
-
-extern struct ext_obj *kfb_get(__u64 key) __ksym;
-extern struct ext_other *kfb_other(void) __ksym;
-extern __u64 kfb_value(const struct ext_obj *o) __ksym;
-extern __u64 kfb_sum(const void *buf, __u32 buf__sz) __ksym;
+#include "kfunc_btf.h"
 
 /* A pointer to another struct of the extension. */
 SEC("kfb")
