@@ -653,6 +653,11 @@ static void subprog(struct e2e *e)
 	/* A function pointer passed to bpf_loop: its callback adds 0 + 1 + 2 + 3. */
 	e2e_expect(e, "r0 (bpf_loop)", e2e_run(e, e2e_program(e, obj, "loop"), NULL, 0, NULL, NULL),
 		   6);
+	/* Subprograms returning without r0: 42 stored by one, halves swapped by the other (whose 7
+	 * clang folded into the caller): 42 + 7 + 0x20001. */
+	e2e_expect(e, "r0 (void subprograms)",
+		   e2e_run(e, e2e_program(e, obj, "void_subprogs"), NULL, 0, NULL, NULL),
+		   42 + 7 + 0x20001);
 	ebpf_object_close(obj);
 }
 

@@ -2,6 +2,8 @@
 /*
  * bpf-to-bpf calls: static and global __noinline subprograms in .text, a static one in a
  * program section, two programs in one section, and a function pointer passed to bpf_loop.
+ * Subprograms that leave r0 unset at their exit: a void one, and one whose constant result
+ * clang folds into its caller (it then drops the result from the subprogram).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -25,6 +27,17 @@ static __noinline int twice(int x)
 static __noinline __attribute__((section("sample_ext"))) int add_one(int x)
 {
 	return x + 1;
+}
+
+static __noinline void store_sum(int *out, int a, int b)
+{
+	*out = a + b;
+}
+
+static __noinline int swap_halves(__u32 *v)
+{
+	*v = (*v << 16) | (*v >> 16);
+	return 7;
 }
 
 static int loop_step(__u32 index, void *arg)
@@ -52,6 +65,16 @@ int loop(void *ctx)
 
 	bpf_loop(4, loop_step, &sum, 0);
 	return sum;
+}
+
+SEC("sample_ext/void")
+int void_subprogs(void *ctx)
+{
+	__u32 v = 0x10002;
+	int sum = 0;
+
+	store_sum(&sum, 20, 22);
+	return sum + swap_halves(&v) + v;
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

@@ -1011,7 +1011,7 @@ DEFINE_CASES(
       EBPF_CALL_REL(-1), RET0),
     X("subprog_ret_ptr_exit", "r0 at exit must be an initialised scalar, not a pointer",
       EBPF_CALL_REL(1), EBPF_EXIT(), EBPF_MOV64_REG(R0, R1), EBPF_EXIT()),
-    X("subprog_uninit_r0", "r0 is not set at exit (return value uninitialised)", EBPF_CALL_REL(2),
+    X("subprog_uninit_r0", "read of uninitialised register r0", EBPF_CALL_REL(2),
       EBPF_MOV64_REG(R0, R0), EBPF_EXIT(), EBPF_EXIT()),
     X("subprog_r6_clobber", "r0 at exit must be an initialised scalar, not a pointer (fp+0)",
       EBPF_MOV64_REG(R6, R10), EBPF_CALL_REL(2), EBPF_MOV64_REG(R0, R6), EBPF_EXIT(), RET0),
