@@ -394,6 +394,10 @@ void core_link_set_chain(void *link, struct kit_link *entry);
 void core_link_refuse(void *link, const char *why);
 /* The priority the link took in its chain: kept, so that it rebinds there after a reload. */
 void core_link_settle(void *link, int32_t priority);
+/* Its place among its hook's links (struct kit_link's seq) when it left the chain, 0 before it
+ * ever stood in one: it comes back there when it binds again. */
+void core_link_save_seq(void *link, uint64_t seq);
+uint64_t core_link_saved_seq(void *link);
 /* The program the link runs now (inside a read-side critical section). */
 uint32_t core_link_program_id(void *link);
 /* extkit.c: moves entry in its chain as `order` says (its flags, priority and relative ids),

@@ -323,7 +323,7 @@ static int link_enter_locked(struct kit_hook *kh, struct kit_link *l,
 			return err < 0 ? err : -EINVAL;
 		l->attached = true;
 	}
-	err = kit_chain_place(kh, l, order, msg, size);
+	err = kit_chain_place(kh, l, order, l->seq != 0, msg, size);
 	if (err)
 		link_detach_locked(kh, l);
 	return err;
@@ -346,6 +346,10 @@ static int hook_attach_client(nmr_registrar_t *registrar, nmr_handle_t binding,
 		l = link_new(kh, &data, client_binding_context, client_dispatch);
 		err = l ? 0 : -ENOMEM;
 	}
+	/* A dormant link binding again goes back where it stood (outside the hook's lock: the
+	 * core's lock comes first). */
+	if (!err && run)
+		l->seq = core_link_saved_seq(client_binding_context);
 	if (!err) {
 		pthread_mutex_lock(&kh->lock);
 		err = link_enter_locked(kh, l, &data, msg, sizeof(msg));
@@ -373,12 +377,16 @@ static int hook_detach_client(void *provider_binding_context)
 {
 	struct kit_link *l = provider_binding_context;
 	struct kit_hook *kh = l->hook;
+	uint64_t seq;
 
 	if (l->run)
 		core_link_set_chain(l->link, NULL);
 	pthread_mutex_lock(&kh->lock);
 	kit_chain_remove(kh, l);
+	seq = l->seq;
 	pthread_mutex_unlock(&kh->lock);
+	if (l->run)
+		core_link_save_seq(l->link, seq);
 	core_synchronize_rcu();
 	/* No invocation runs the link any more: its resource may go. */
 	pthread_mutex_lock(&kh->lock);

@@ -35,6 +35,10 @@ struct kit_link {
 	uint32_t link_id;
 	uint32_t flags;
 	int32_t priority; /* under the hook's lock */
+	/* Its place: the chain is sorted by (priority, seq), seq rising along it (under the
+	 * hook's lock). Kept by the core's link while dormant, so that it comes back where it
+	 * stood among the others (hook_chain.c). */
+	uint64_t seq;
 	size_t params_size;
 	unsigned char params[];
 };
@@ -63,11 +67,13 @@ struct kit_hook {
 extern struct kit_link kit_link_gone;
 
 /*
- * Puts l into the hook's chain where order says (a new link, or one already in it: a move).
+ * Puts l into the hook's chain where order says (a new link, or one already in it: a move;
+ * restore: a link binding again after a reload, back at its seq among its priority's links).
  * Under kh->lock. Returns 0 with the priority l took, or a negative errno with why in msg.
  */
 int kit_chain_place(struct kit_hook *kh, struct kit_link *l,
-		    const struct ebpf_link_client_data *order, char *msg, size_t msg_size);
+		    const struct ebpf_link_client_data *order, bool restore, char *msg,
+		    size_t msg_size);
 /* Takes l out of the chain; under kh->lock. The caller waits for a grace period before l goes. */
 void kit_chain_remove(struct kit_hook *kh, struct kit_link *l);
 /* Frees the hook's last chain (deregistration, after every link detached). */

@@ -105,11 +105,13 @@ static int find_relative(const struct kit_hook *kh, struct kit_link *const *othe
 /*
  * Where the link goes among the n others, and the priority it takes there. The chain stays
  * sorted by priority: a link placed next to another takes that one's. By priority alone it goes
- * after the links of its priority with smaller ids: a new link after all of them (attach order),
- * a link binding again after a reload where its id puts it, whatever order they come back in.
+ * after the links of its priority with smaller ids (a new link after all of them: attach order),
+ * and a link binding again after a reload (restore: the seq it had) where it stood among them,
+ * whatever order they come back in, so that before/after placements survive the reload.
  */
 static uint32_t place_index(struct kit_link *const *others, uint32_t n, uint32_t rel,
-			    const struct ebpf_link_client_data *o, uint32_t id, int32_t *priority)
+			    const struct ebpf_link_client_data *o, uint32_t id, uint64_t restore,
+			    int32_t *priority)
 {
 	uint32_t at = 0;
 
@@ -127,13 +129,36 @@ static uint32_t place_index(struct kit_link *const *others, uint32_t n, uint32_t
 		return at;
 	}
 	while (at < n && (others[at]->priority < o->priority ||
-			  (others[at]->priority == o->priority && others[at]->link_id < id)))
+			  (others[at]->priority == o->priority &&
+			   (restore ? others[at]->seq < restore : others[at]->link_id < id))))
 		at++;
 	return at;
 }
 
+#define SEQ_STEP (1ull << 32)
+
+/* Gives the link at `at` of chain c a seq between its neighbours' (keeping the one it has when
+ * it fits), numbering the whole chain afresh when there is no room left. */
+static void seq_assign(struct kit_chain *c, uint32_t at)
+{
+	struct kit_link *l = slot(c, at);
+	uint64_t lo = at ? slot(c, at - 1)->seq : 0;
+	uint64_t hi = at + 1 < c->count ? slot(c, at + 1)->seq : UINT64_MAX;
+
+	if (l->seq > lo && l->seq < hi)
+		return;
+	if (hi - lo >= 2) {
+		l->seq = hi == UINT64_MAX && UINT64_MAX - lo > SEQ_STEP ? lo + SEQ_STEP
+									: lo + (hi - lo) / 2;
+		return;
+	}
+	for (uint32_t i = 0; i < c->count; i++)
+		slot(c, i)->seq = (i + 1) * SEQ_STEP;
+}
+
 int kit_chain_place(struct kit_hook *kh, struct kit_link *l,
-		    const struct ebpf_link_client_data *order, char *msg, size_t msg_size)
+		    const struct ebpf_link_client_data *order, bool restore, char *msg,
+		    size_t msg_size)
 {
 	struct kit_chain *c = chain_current(kh), *next = NULL;
 	uint32_t max = (c ? c->count : 0) + 1, n, rel, at;
@@ -148,13 +173,16 @@ int kit_chain_place(struct kit_hook *kh, struct kit_link *l,
 	err = find_relative(kh, others, n, order, &rel, msg, msg_size);
 	if (err)
 		goto out;
-	at = place_index(others, n, rel, order, l->link_id, &priority);
+	at = place_index(others, n, rel, order, l->link_id, restore ? l->seq : 0, &priority);
 	err = -ENOMEM;
 	next = chain_alloc(n + 1);
 	if (!next)
 		goto out;
 	for (uint32_t i = 0, j = 0; i <= n; i++)
 		atomic_init(&next->links[i], i == at ? l : others[j++]);
+	if (!restore)
+		l->seq = 0; /* a placement of its own: a seq between its new neighbours */
+	seq_assign(next, at);
 	l->priority = priority;
 	chain_publish(kh, next);
 	err = 0;
@@ -239,7 +267,7 @@ int core_kit_reorder(struct kit_link *entry, const struct ebpf_link_client_data 
 		     int32_t *priority)
 {
 	char msg[256];
-	int err = kit_chain_place(entry->hook, entry, order, msg, sizeof(msg));
+	int err = kit_chain_place(entry->hook, entry, order, false, msg, sizeof(msg));
 
 	if (err)
 		return core_error(err, "link reorder: %s", msg);

@@ -41,6 +41,7 @@ struct ebpf_link {
 	/* Under the lock: the kit's entry in its hook's chain, and why the hook refused us. */
 	struct kit_link *chain_entry;
 	char refusal[192];
+	uint64_t chain_seq; /* where it stood in its chain when it left it (0: never stood) */
 };
 
 _Static_assert(CORE_ATTACH_FLAGS == (EBPF_F_BEFORE | EBPF_F_AFTER), "the runtime's attach flags");
@@ -230,6 +231,26 @@ void core_link_settle(void *link, int32_t priority)
 	l->client_data.relative_link_id = 0;
 	l->client_data.relative_program_id = 0;
 	core_unlock();
+}
+
+void core_link_save_seq(void *link, uint64_t seq)
+{
+	struct ebpf_link *l = link;
+
+	core_lock();
+	l->chain_seq = seq;
+	core_unlock();
+}
+
+uint64_t core_link_saved_seq(void *link)
+{
+	struct ebpf_link *l = link;
+	uint64_t seq;
+
+	core_lock();
+	seq = l->chain_seq;
+	core_unlock();
+	return seq;
 }
 
 uint32_t core_link_program_id(void *link)

@@ -703,6 +703,48 @@ static void test_before_after(void **state)
 	assert_int_equal(ebpf_extension_unload(ext), 0);
 }
 
+/* Before/after placements survive an unload and reload: the links come back in the order
+ * they stood in, whatever order they bind again in, and new links still go by priority. */
+static void test_placement_survives_reload(void **state)
+{
+	struct ebpf_extension *ext = add_hl();
+	struct ebpf_program *p[7];
+	struct ebpf_link *l[7];
+
+	for (int i = 0; i < 7; i++)
+		p[i] = load_return(i + 1);
+	l[0] = attach_prio(p[0], "hl_all", 0);
+	l[1] = attach_prio(p[1], "hl_all", 0);
+	l[2] = attach_rel(p[2], "hl_all", EBPF_F_BEFORE, ebpf_link_id(l[0]), 0);
+	l[3] = attach_rel(p[3], "hl_all", EBPF_F_AFTER, ebpf_link_id(l[2]), 0);
+	l[4] = attach_rel(p[4], "hl_all", EBPF_F_BEFORE, 0, ebpf_program_id(p[1]));
+	l[5] = attach_prio(p[5], "hl_all", -3);
+	EXPECT_ORDER(&all_hook, 6, 3, 4, 1, 5, 2);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(ebpf_extension_unload(ext), 0);
+		assert_true(ebpf_link_is_dormant(l[2], NULL, 0));
+		ext = add_hl();
+		EXPECT_ORDER(&all_hook, 6, 3, 4, 1, 5, 2);
+		assert_int_equal(info_of(l[3]).prev_id, ebpf_link_id(l[2]));
+		assert_int_equal(info_of(l[3]).next_id, ebpf_link_id(l[0]));
+	}
+	/* Placements after the reload go between the links that came back; a new link of
+	 * priority 0 after all of them. */
+	l[6] = attach_rel(p[6], "hl_all", EBPF_F_AFTER, ebpf_link_id(l[0]), 0);
+	EXPECT_ORDER(&all_hook, 6, 3, 4, 1, 7, 5, 2);
+	assert_int_equal(ebpf_link_detach(l[4]), 0);
+	assert_int_equal(ebpf_extension_unload(ext), 0);
+	ext = add_hl();
+	EXPECT_ORDER(&all_hook, 6, 3, 4, 1, 7, 2);
+
+	for (int i = 0; i < 7; i++) {
+		if (i != 4)
+			assert_int_equal(ebpf_link_detach(l[i]), 0);
+		ebpf_program_release(p[i]);
+	}
+	assert_int_equal(ebpf_extension_unload(ext), 0);
+}
+
 static void test_reorder(void **state)
 {
 	struct ebpf_extension *ext = add_hl();
@@ -750,14 +792,14 @@ static void test_reorder(void **state)
 	assert_int_equal(ebpf_link_reorder(NULL, &opts), -EINVAL);
 	EXPECT_ORDER(&all_hook, 1, 3, 2);
 
-	/* Dormant links cannot move; after the reload they come back by their priorities (l[0]
-	 * -1; l[2] took l[1]'s 0 when it moved), equal ones in attach order. */
+	/* Dormant links cannot move; after the reload they come back where they stood (l[0]
+	 * by its priority -1; l[2], moved before l[1], still before it). */
 	assert_int_equal(ebpf_extension_unload(ext), 0);
 	opts = (struct ebpf_program_attach_opts){ .sz = sizeof(opts), .flags = EBPF_F_BEFORE };
 	assert_int_equal(ebpf_link_reorder(l[1], &opts), -ENODEV);
 	assert_true(error_has("is not bound to its hook"));
 	ext = add_hl();
-	EXPECT_ORDER(&all_hook, 1, 2, 3);
+	EXPECT_ORDER(&all_hook, 1, 3, 2);
 
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(ebpf_link_detach(l[i]), 0);
@@ -973,6 +1015,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_priority_order, teardown),
 		cmocka_unit_test_teardown(test_before_after, teardown),
 		cmocka_unit_test_teardown(test_reorder, teardown),
+		cmocka_unit_test_teardown(test_placement_survives_reload, teardown),
 		cmocka_unit_test_teardown(test_chain_policy, teardown),
 		cmocka_unit_test_teardown(test_detached_in_info, teardown),
 		cmocka_unit_test_teardown(test_fire_while_chain_changes, teardown),
