@@ -381,9 +381,10 @@ static void context_destroy(void *ctx, void *data_out, size_t *data_size_out, vo
 }
 
 static const struct ebpf_section_prefix sections[] = {
-	{ .prefix = "xdp.frags",
-	  .refused = "multi-buffer XDP (xdp.frags) is not supported: extbpf frames are one "
-		     "buffer; build the program without frags support, in section \"xdp\"" },
+	/* Multi-buffer programs: frames here are one buffer, which such a program handles too
+	 * (Linux gives it one-buffer frames whenever the packet fits); bpf_xdp_get_buff_len and
+	 * bpf_xdp_load_bytes/store_bytes see that buffer. */
+	{ .prefix = "xdp.frags" },
 	{ .prefix = "xdp" },
 	{ .prefix = "xdp/" },
 };
