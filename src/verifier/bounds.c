@@ -1577,6 +1577,14 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 		return verr_state(
 		    env, idx, -EACCES,
 		    "bit test of pointers %s and %s prohibited (it reads address bits)", d1, d2);
+	/* The low halves of two addresses into one object order as the addresses do only when
+	 * the object crosses no 4 GiB-aligned address: the outcome would tell where it lies. */
+	if (is_jmp32(insn->code) && !(env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK))
+		return verr_state(
+		    env, idx, -EACCES,
+		    "32-bit comparison of pointers %s and %s prohibited (compare all "
+		    "64 bits: the low halves' order depends on where memory is placed)",
+		    d1, d2);
 	if (is_packet_family(dst) && is_packet_family(src)) {
 		struct reg fdst = *dst, fsrc = *src;
 

@@ -342,6 +342,27 @@ DEFINE_CASES(
        EBPF_JMP_IMM(JEQ, R0, 0, 6), EBPF_MOV64_REG(R6, R0), EBPF_ALU64_IMM(ADD, R6, 8),
        EBPF_JMP_REG(JGT, R6, R0, 0), EBPF_ALU64_IMM(ADD, R8, 1), EBPF_JMP_IMM(JLT, R8, 1000, -12),
        RET0),
+    /* ---- 32-bit comparisons of two pointers into one object: the low halves order as the
+     * addresses only when the object crosses no 4 GiB-aligned address ---- */
+    X("cmp32_stack_pointers", "32-bit comparison of pointers", EBPF_MOV64_REG(R1, R10),
+      EBPF_ALU64_IMM(ADD, R1, -8), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -16),
+      EBPF_JMP32_REG(JGT, R1, R2, 2), EBPF_MOV64_IMM(R0, 1), EBPF_EXIT(), RET0),
+    X("cmp32_ctx_pointers", "32-bit comparison of pointers", EBPF_MOV64_REG(R2, R1),
+      EBPF_ALU64_IMM(ADD, R2, 8), EBPF_JMP32_REG(JGT, R2, R1, 2), EBPF_MOV64_IMM(R0, 1),
+      EBPF_EXIT(), RET0),
+    X("cmp32_map_value_pointers", "32-bit comparison of pointers",
+      EBPF_LD_MAP_VALUE(R1, MAP_DATA, 0), EBPF_MOV64_REG(R2, R1), EBPF_ALU64_IMM(ADD, R2, 8),
+      EBPF_JMP32_REG(JLT, R1, R2, 2), EBPF_MOV64_IMM(R0, 1), EBPF_EXIT(), RET0),
+    X("cmp32_stack_pointer_variable", "32-bit comparison of pointers", RAND(R3),
+      EBPF_ALU64_IMM(AND, R3, 255), EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -256),
+      EBPF_ALU64_REG(ADD, R1, R3), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -256),
+      EBPF_JMP32_REG(JGE, R1, R2, 2), EBPF_MOV64_IMM(R0, 1), EBPF_EXIT(), RET0),
+    S("cmp64_stack_pointers", EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8),
+      EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -16), EBPF_JMP_REG(JGT, R1, R2, 2),
+      EBPF_MOV64_IMM(R0, 1), EBPF_EXIT(), RET0),
+    OK("cmp32_stack_pointers_leak_type", VT_LEAK, EBPF_MOV64_REG(R1, R10),
+       EBPF_ALU64_IMM(ADD, R1, -8), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -16),
+       EBPF_JMP32_REG(JGT, R1, R2, 2), EBPF_MOV64_IMM(R0, 1), EBPF_EXIT(), RET0),
     /* ---- constant stack bytes (STACK_CONST): whatever else writes the slot unknowns them ----
      * fp-8 holds 0x500 in bytes (byte 1 = 5): read back and shifted it indexes .data[5]; a
      * helper's output, an unknown atomic, a variable-offset or unknown store, a callee's store
