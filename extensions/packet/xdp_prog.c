@@ -15,14 +15,20 @@
 
 /* Linux's helper ids. None is a global helper of the core (tests/packet checks it). */
 enum {
+	XDP_HELPER_GET_CURRENT_PID_TGID = 14,
+	XDP_HELPER_GET_CURRENT_UID_GID = 15,
+	XDP_HELPER_GET_CGROUP_CLASSID = 17,
 	XDP_HELPER_REDIRECT = 23,
 	XDP_HELPER_PERF_EVENT_OUTPUT = 25,
+	XDP_HELPER_GET_CURRENT_TASK = 35,
 	XDP_HELPER_ADJUST_HEAD = 44,
 	XDP_HELPER_REDIRECT_MAP = 51,
 	XDP_HELPER_ADJUST_META = 54,
 	XDP_HELPER_ADJUST_TAIL = 65,
 	XDP_HELPER_FIB_LOOKUP = 69,
+	XDP_HELPER_GET_CURRENT_CGROUP_ID = 80,
 	XDP_HELPER_JIFFIES64 = 118,
+	XDP_HELPER_GET_CURRENT_ANCESTOR_CGROUP_ID = 123,
 	XDP_HELPER_GET_BUFF_LEN = 188,
 	XDP_HELPER_LOAD_BYTES = 189,
 	XDP_HELPER_STORE_BYTES = 190,
@@ -254,11 +260,30 @@ static uint64_t xdp_unavailable(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 		.flags = (flags_),                                                                 \
 	}
 
+/*
+ * Linux's bpf_sk_base_func_proto gives XDP the current task's ids (a privileged loader): there
+ * the task is whichever one the packet's softirq interrupted, so a value only a kernel has.
+ */
+#define XDP_R_TASK                                                                                 \
+	"it reports on the kernel task the packet interrupted, which has no user-space meaning"
+
+#define XDP_TASK_PROTO(id_, name_, arg1_, flags_)                                                  \
+	{                                                                                          \
+		.id = (id_), .name = (name_), .ret = EBPF_RET_INTEGER, .args = { (arg1_) },        \
+		.flags = EBPF_HELPER_VERIFY_ONLY | (flags_), .unavailable_reason = XDP_R_TASK,     \
+	}
+
 static const struct ebpf_helper_proto helper_protos[] = {
+	XDP_TASK_PROTO(XDP_HELPER_GET_CURRENT_PID_TGID, "bpf_get_current_pid_tgid", 0, 0),
+	XDP_TASK_PROTO(XDP_HELPER_GET_CURRENT_UID_GID, "bpf_get_current_uid_gid", 0, 0),
+	/* Linux's bpf_get_cgroup_classid_curr_proto: no argument (the task's net_cls class) */
+	XDP_TASK_PROTO(XDP_HELPER_GET_CGROUP_CLASSID, "bpf_get_cgroup_classid", 0, 0),
 	PROTO(XDP_HELPER_REDIRECT, "bpf_redirect", 0, EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING),
 	PROTO(XDP_HELPER_PERF_EVENT_OUTPUT, "bpf_perf_event_output", 0, EBPF_ARG_PTR_TO_CTX,
 	      EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_MEM,
 	      EBPF_ARG_CONST_SIZE_OR_ZERO),
+	XDP_TASK_PROTO(XDP_HELPER_GET_CURRENT_TASK, "bpf_get_current_task", 0,
+		       EBPF_HELPER_GPL_ONLY),
 	PROTO(XDP_HELPER_ADJUST_HEAD, "bpf_xdp_adjust_head", EBPF_HELPER_CHANGES_PACKET,
 	      EBPF_ARG_PTR_TO_CTX, EBPF_ARG_ANYTHING),
 	PROTO(XDP_HELPER_REDIRECT_MAP, "bpf_redirect_map", 0, EBPF_ARG_CONST_MAP_PTR,
@@ -278,6 +303,7 @@ static const struct ebpf_helper_proto helper_protos[] = {
 				  "a user-space runtime does not have; keep next hops in a "
 				  "map instead",
 	},
+	XDP_TASK_PROTO(XDP_HELPER_GET_CURRENT_CGROUP_ID, "bpf_get_current_cgroup_id", 0, 0),
 	/* Linux's base set: Cilium's conntrack stamps entries with it (ENABLE_JIFFIES) */
 	{
 	    .id = XDP_HELPER_JIFFIES64,
@@ -287,6 +313,8 @@ static const struct ebpf_helper_proto helper_protos[] = {
 	    .unavailable_reason = "it reads the kernel's tick counter, whose rate (HZ) only the "
 				  "kernel knows; use bpf_ktime_get_ns",
 	},
+	XDP_TASK_PROTO(XDP_HELPER_GET_CURRENT_ANCESTOR_CGROUP_ID,
+		       "bpf_get_current_ancestor_cgroup_id", EBPF_ARG_ANYTHING, 0),
 	PROTO(XDP_HELPER_GET_BUFF_LEN, "bpf_xdp_get_buff_len", 0, EBPF_ARG_PTR_TO_CTX),
 	PROTO(XDP_HELPER_LOAD_BYTES, "bpf_xdp_load_bytes", 0, EBPF_ARG_PTR_TO_CTX,
 	      EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_UNINIT_MEM, EBPF_ARG_CONST_SIZE),
@@ -295,8 +323,13 @@ static const struct ebpf_helper_proto helper_protos[] = {
 };
 
 static const ebpf_helper_fn helper_addresses[] = {
-	xdp_redirect,	  xdp_perf_event_output, xdp_adjust_head, xdp_redirect_map,
-	xdp_adjust_meta,  xdp_adjust_tail,	 xdp_unavailable, xdp_unavailable,
+	xdp_unavailable,  xdp_unavailable,	 xdp_unavailable, /* pid_tgid, uid_gid, classid */
+	xdp_redirect,	  xdp_perf_event_output, xdp_unavailable, /* current_task */
+	xdp_adjust_head,  xdp_redirect_map,	 xdp_adjust_meta,
+	xdp_adjust_tail,  xdp_unavailable, /* fib_lookup */
+	xdp_unavailable,		   /* cgroup_id */
+	xdp_unavailable,		   /* jiffies64 */
+	xdp_unavailable,		   /* ancestor_cgroup_id */
 	xdp_get_buff_len, xdp_load_bytes,	 xdp_store_bytes,
 };
 

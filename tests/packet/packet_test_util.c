@@ -149,3 +149,15 @@ int open_object(const char *path, enum ebpf_exec_mode mode, bool verify_only,
 		log[0] = '\0';
 	return ebpf_object_open(path, &opts, obj);
 }
+
+void expect_refused(const char *path, bool verify_only, const char *needle)
+{
+	struct ebpf_object *obj = NULL;
+	char log[8192];
+
+	assert_int_equal(open_object(path, EBPF_MODE_INTERP, verify_only, &obj, log, sizeof(log)),
+			 -EACCES);
+	assert_null(obj);
+	if (!strstr(ebpf_last_error(), needle) && !strstr(log, needle))
+		fail_msg("%s: expected '%s' in: %s\n%s", path, needle, ebpf_last_error(), log);
+}

@@ -52,5 +52,7 @@ void packet_runtime_stop(void);
 /* Opens an object (verify_only as asked) in mode; returns the error and fills log. */
 int open_object(const char *path, enum ebpf_exec_mode mode, bool verify_only,
 		struct ebpf_object **obj, char *log, size_t log_size);
+/* Asserts that the verifier refuses the object (-EACCES) saying needle. */
+void expect_refused(const char *path, bool verify_only, const char *needle);
 
 #endif /* EXTBPF_PACKET_TEST_UTIL_H */

@@ -404,6 +404,19 @@ static void test_jiffies_verify_only(void **state)
 	expect_verify_only(PROG("xdp_test_jiffies.o"), "kernel's tick counter");
 }
 
+/* The current task's ids (Linux's bpf_sk_base_func_proto for XDP): verify-only. */
+static void test_task_ids_verify_only(void **state)
+{
+	expect_verify_only(PROG("xdp_test_task_ids.o"), "kernel task the packet interrupted");
+}
+
+/* Their unsafe twins: a cgroup id read through as a pointer, a level never initialised. */
+static void test_task_ids_misuse_refused(void **state)
+{
+	expect_refused(PROG("xdp_bad_cgroup_id_deref.o"), true, "which is a scalar, not a pointer");
+	expect_refused(PROG("xdp_bad_ancestor_uninit.o"), true, "uninitialised register");
+}
+
 /* ---- devices: links, redirects ----------------------------------------------------------- */
 
 static struct ebpf_link *attach(struct ebpf_program *prog, struct xdp_device *dev)
@@ -1066,6 +1079,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_frags_program_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fib_lookup_verify_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jiffies_verify_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_task_ids_verify_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_task_ids_misuse_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redirect_to_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redirect_map_devmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_links_in_order, setup, teardown),
