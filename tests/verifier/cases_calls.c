@@ -27,6 +27,14 @@ DEFINE_CASES(
 	   EBPF_CALL_REL(1), EBPF_EXIT(), EBPF_EXIT()),
     BAD("callee_void_r0_stored", VT_PLAIN, -EACCES, "read of uninitialised register r0",
 	EBPF_CALL_REL(3), EBPF_STX_MEM(DW, R10, R0, -8), RET0, EBPF_EXIT()),
+    OK("void_callee", VT_PLAIN, EBPF_CALL_REL(2), RET0, EBPF_EXIT()),
+    /* r0 set on one path of the callee only: the other reaches the caller's exit unset. */
+    BAD_AT("callee_r0_one_path", VT_PLAIN, 2, "r0 is not set at exit", EBPF_LDX_MEM(W, R1, R1, 0),
+	   EBPF_CALL_REL(1), EBPF_EXIT(), EBPF_JMP_IMM(JEQ, R1, 0, 1), EBPF_MOV64_IMM(R0, 1),
+	   EBPF_EXIT()),
+    /* Passed on unread through a middle frame, still unset at the program's exit. */
+    BAD_AT("callee_r0_uninit_nested", VT_PLAIN, 1, "r0 is not set at exit", EBPF_CALL_REL(1),
+	   EBPF_EXIT(), EBPF_CALL_REL(1), EBPF_EXIT(), EBPF_EXIT()),
     BAD("caller_r1_clobbered", VT_PLAIN, -EACCES, "read of uninitialised register r1",
 	EBPF_MOV64_IMM(R1, 5), EBPF_CALL_REL(2), EBPF_MOV64_REG(R0, R1), EBPF_EXIT(), RET0),
     OK("caller_r6_kept", VT_PLAIN, EBPF_MOV64_IMM(R6, 3), EBPF_CALL_REL(2), EBPF_MOV64_REG(R0, R6),

@@ -348,6 +348,28 @@ static void test_bounds32(void **state)
 }
 
 /*
+ * Functions returning void (issue 20): clang leaves r0 unset at their exit, Linux accepts them;
+ * a caller that reads that r0 stays refused.
+ */
+static void test_void_subprograms(void **state)
+{
+	static const struct expect ok[] = {
+		{ "void_bump", 0, NULL },
+		{ "void_clamp", 0, NULL },
+		{ "void_fill", 0, NULL },
+	};
+	static const struct expect bad[] = {
+		{ "void_result_returned", -EACCES, "r0 is not set at exit" },
+	};
+
+	(void)state;
+	check_object("void_subprog_ok.bpf.o", ok, sizeof(ok) / sizeof(ok[0]));
+	check_object("v3/void_subprog_ok.bpf.o", ok, sizeof(ok) / sizeof(ok[0]));
+	check_object("void_subprog_bad.bpf.o", bad, sizeof(bad) / sizeof(bad[0]));
+	check_object("v3/void_subprog_bad.bpf.o", bad, sizeof(bad) / sizeof(bad[0]));
+}
+
+/*
  * Loops by abstraction (issue 20): a scan of 4,096 bytes with two branches per byte costs what
  * one of 32 does, a packet scan of 1,500 bytes what one of 64 does (walked iteration by
  * iteration the work grew with the trip count, and the 4,096-byte scan was refused), and every
@@ -409,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_stack_format),
 		cmocka_unit_test(test_stack_format_pieces),
 		cmocka_unit_test(test_loops),
+		cmocka_unit_test(test_void_subprograms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
