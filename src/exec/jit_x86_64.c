@@ -30,6 +30,12 @@
  * that [rbp] links every frame that calls out to its caller's: the tail-call check walks that
  * chain to count frames.
  *
+ * A function that makes no call and needs no scratch register (no division, shift by a
+ * register, atomic or blinded constant) keeps its three most used 8-byte stack slots in r9, r10
+ * and r11 when nothing but its own whole loads and stores of them can reach them: r10 never
+ * copied, stored or computed with, no narrower access to their bytes. Loads and stores of those
+ * slots are register moves; the prologue loads them from the frame (choose_cached_slots).
+ *
  * Code is produced in passes, as Linux does: each pass sizes every instruction using the
  * addresses of the previous one, choosing rel8 jumps where the distance fits; sizes only shrink,
  * so the passes reach a fixpoint, and one more pass writes the image with exact addresses.
@@ -83,6 +89,8 @@ static const uint8_t reg_map[EBPF_NUM_REGS] = {
 
 #define MAX_PASSES 20
 
+#define MAX_CACHED 3 /* stack slots a function can keep in the scratch registers */
+
 #define FIRST_CALLEE_SAVED 6 /* eBPF's r6-r9 survive calls */
 #define LAST_CALLEE_SAVED  9
 
@@ -119,7 +127,12 @@ struct jit_frame {
 	uint8_t saved;	     /* bit n: eBPF register 6 + n is mentioned and so saved */
 	uint32_t depth;	     /* stack bytes it addresses below r10 */
 	uint32_t stack_size; /* reserved below rbp, rsp kept 16-byte aligned at calls */
+	uint8_t cached;	     /* stack slots held in cache_regs (choose_cached_slots) */
+	int16_t cached_off[MAX_CACHED]; /* their offsets from r10 */
 };
+
+/* Where a function that neither calls nor needs a scratch register keeps its hottest slots. */
+static const uint8_t cache_regs[MAX_CACHED] = { TMP_IMM, TMP_A, TMP_B };
 
 struct jit_state {
 	const struct exec_program *program;
@@ -1272,11 +1285,66 @@ static void emit_local_call(struct jit_state *s, size_t target)
 
 /* ---- the passes --------------------------------------------------------------------------- */
 
+/* The 8-byte slot at r10 + off that instruction insn loads or stores whole, or 0: none. */
+static int16_t whole_slot(const struct ebpf_inst *insn)
+{
+	uint8_t cls = EBPF_CLASS(insn->code);
+	uint8_t base = cls == EBPF_CLS_LDX ? insn->src_reg : insn->dst_reg;
+
+	if (cls != EBPF_CLS_LDX && cls != EBPF_CLS_ST && cls != EBPF_CLS_STX)
+		return 0;
+	if (base != EBPF_REG_FP || EBPF_MODE(insn->code) != EBPF_MODE_MEM ||
+	    EBPF_SIZE(insn->code) != EBPF_SIZE_DW || insn->off >= 0 || insn->off % 8 ||
+	    insn->off < -EBPF_STACK_SIZE)
+		return 0;
+	return insn->off;
+}
+
+/* The register that holds the slot instruction insn loads or stores, or -1: memory. */
+static int cached_reg(const struct jit_state *s, const struct ebpf_inst *insn)
+{
+	int16_t off = whole_slot(insn);
+
+	for (uint8_t n = 0; off && n < s->frame->cached; n++)
+		if (s->frame->cached_off[n] == off)
+			return cache_regs[n];
+	return -1;
+}
+
+/* A load or store of a slot kept in reg: a register move. */
+static void emit_cached(struct jit_state *s, const struct ebpf_inst *insn, uint8_t reg)
+{
+	switch (EBPF_CLASS(insn->code)) {
+	case EBPF_CLS_LDX:
+		emit_mov_rr(s, true, reg_map[insn->dst_reg], reg);
+		return;
+	case EBPF_CLS_ST:
+		emit_mov_imm32(s, true, reg, insn->imm);
+		return;
+	default:
+		emit_mov_rr(s, true, reg, reg_map[insn->src_reg]);
+		return;
+	}
+}
+
+/* The cached slots' values on entry: what a load from the frame would read (the verifier
+ * refuses reads of slots not written, but a tail call's target starts on its caller's frame). */
+static void emit_cache_loads(struct jit_state *s, const struct jit_frame *frame)
+{
+	for (uint8_t n = 0; n < frame->cached; n++)
+		emit_load_reg(s, cache_regs[n], RBP, frame->cached_off[n]);
+}
+
 /* The instructions that neither jump nor call: ALU, loads, stores, atomics, lddw. */
 static int emit_straight(struct jit_state *s, size_t i)
 {
 	const struct ebpf_inst *insn = &s->program->insns[i];
+	int cached = cached_reg(s, insn);
 
+	if (cached >= 0) {
+		emit_cached(s, insn, (uint8_t)cached);
+		return 0;
+	}
 	switch (EBPF_CLASS(insn->code)) {
 	case EBPF_CLS_ALU:
 	case EBPF_CLS_ALU64:
@@ -1343,8 +1411,10 @@ static int emit_insn(struct jit_state *s, size_t i)
 	uint8_t cls = EBPF_CLASS(insn->code);
 	uint8_t op = EBPF_OP(insn->code);
 
-	if (s->is_function[i])
+	if (s->is_function[i]) {
 		emit_prologue(s, s->frame, i == 0);
+		emit_cache_loads(s, s->frame);
+	}
 	if (!is_jump_class(insn->code))
 		return emit_straight(s, i);
 
@@ -1800,6 +1870,104 @@ static bool inlinable(const struct exec_program *program, const struct jit_frame
 	return true;
 }
 
+/*
+ * Whether the function's code leaves the scratch registers r9-r11 alone and reaches its stack
+ * only through r10 at constant offsets: no call of any kind (helpers and callees clobber them),
+ * no division, shift by a register or atomic operation (which use them), no blinded constant,
+ * no lddw but of an immediate, and r10 only as the base of a plain load or store. Then nothing
+ * but its own loads and stores can read or write its slots.
+ */
+static bool can_cache_slots(const struct jit_state *s, const struct jit_frame *frame)
+{
+	const struct ebpf_inst *insns = s->program->insns;
+
+	if (frame->calls || blinding(s))
+		return false;
+	for (size_t i = frame->start; i < frame->end; i++) {
+		const struct ebpf_inst *insn = &insns[i];
+		uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
+		bool alu = cls == EBPF_CLS_ALU || cls == EBPF_CLS_ALU64;
+		bool mem = cls == EBPF_CLS_LDX || cls == EBPF_CLS_ST || cls == EBPF_CLS_STX;
+
+		if (alu && (op == EBPF_ALU_DIV || op == EBPF_ALU_MOD))
+			return false;
+		if (alu && EBPF_SRC(insn->code) == EBPF_SRC_X &&
+		    (op == EBPF_ALU_LSH || op == EBPF_ALU_RSH || op == EBPF_ALU_ARSH))
+			return false;
+		if (cls == EBPF_CLS_LD) {
+			if (insn->code != EBPF_OP_LDDW || insn->src_reg != EBPF_PSEUDO_IMM)
+				return false;
+			i++;
+			continue;
+		}
+		if (mem && EBPF_MODE(insn->code) != EBPF_MODE_MEM &&
+		    EBPF_MODE(insn->code) != EBPF_MODE_MEMSX)
+			return false; /* atomics */
+		if (mem && (cls == EBPF_CLS_LDX ? insn->dst_reg : insn->src_reg) == EBPF_REG_FP)
+			return false; /* r10 loaded into or stored: it escapes */
+		if (!mem && (insn->dst_reg == EBPF_REG_FP || insn->src_reg == EBPF_REG_FP))
+			return false; /* r10 copied, computed with or compared */
+	}
+	return true;
+}
+
+/* Offset of slot n below r10 (n = 0: r10 - 8). */
+#define SLOT_OFF(n) (-8 * ((int32_t)(n) + 1))
+#define SLOTS	    (EBPF_STACK_SIZE / 8)
+
+/*
+ * Hot stack slots kept in registers: in a function that can (can_cache_slots), the up to
+ * MAX_CACHED 8-byte slots used most often, each only ever loaded and stored whole (a narrower or
+ * misaligned access to any of its bytes keeps it in memory), used at least twice.
+ */
+static void choose_cached_slots(const struct jit_state *s, struct jit_frame *frame)
+{
+	const struct ebpf_inst *insns = s->program->insns;
+	uint16_t uses[SLOTS] = { 0 };
+	bool partial[SLOTS] = { false };
+
+	if (!can_cache_slots(s, frame))
+		return;
+	for (size_t i = frame->start; i < frame->end; i++) {
+		const struct ebpf_inst *insn = &insns[i];
+		uint8_t cls = EBPF_CLASS(insn->code);
+		uint8_t base = cls == EBPF_CLS_LDX ? insn->src_reg : insn->dst_reg;
+		int32_t lo, hi;
+
+		if (isa_is_lddw(insn)) {
+			i++;
+			continue;
+		}
+		if ((cls != EBPF_CLS_LDX && cls != EBPF_CLS_ST && cls != EBPF_CLS_STX) ||
+		    base != EBPF_REG_FP)
+			continue;
+		if (whole_slot(insn)) {
+			size_t n = (size_t)(-insn->off / 8 - 1);
+
+			if (uses[n] < UINT16_MAX)
+				uses[n]++;
+			continue;
+		}
+		/* Every slot the access touches stays in memory. */
+		lo = insn->off;
+		hi = insn->off + (int32_t)isa_mem_size(insn->code);
+		for (size_t n = 0; n < SLOTS; n++)
+			if (SLOT_OFF(n) < hi && SLOT_OFF(n) + 8 > lo)
+				partial[n] = true;
+	}
+	while (frame->cached < MAX_CACHED) {
+		size_t best = SLOTS;
+
+		for (size_t n = 0; n < SLOTS; n++)
+			if (!partial[n] && uses[n] >= 2 && (best == SLOTS || uses[n] > uses[best]))
+				best = n;
+		if (best == SLOTS)
+			return;
+		frame->cached_off[frame->cached++] = (int16_t)SLOT_OFF(best);
+		uses[best] = 0;
+	}
+}
+
 /* One frame per function (they are contiguous, in code order). */
 static int lay_out_frames(struct jit_state *s)
 {
@@ -1819,6 +1987,7 @@ static int lay_out_frames(struct jit_state *s)
 	for (size_t n = 0; n < s->frame_count; n++) {
 		size_frame(s, &s->frames[n]);
 		s->frames[n].inlined = inlinable(s->program, &s->frames[n]);
+		choose_cached_slots(s, &s->frames[n]);
 	}
 	return 0;
 }

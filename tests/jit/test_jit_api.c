@@ -5,7 +5,8 @@
  * program's immediates out of that code while it computes the same result, and the instruction
  * pairs compiled as one x86 instruction (zero-extension shifts as a 32-bit mov, "rA = rB;
  * rA += x" as a lea), never across a jump target, and entry frames that save only what a
- * program uses while keeping every callee-saved register of the host, tail calls included.
+ * program uses while keeping every callee-saved register of the host, tail calls included;
+ * hot stack slots in registers only where nothing else can reach them.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -736,6 +737,221 @@ static void test_tail_calls_between_frames(void **state)
 	ebpf_object_close(obj);
 }
 
+/*
+ * Hot stack slots kept in scratch registers. The loop accumulates in four 8-byte slots, each
+ * used five times; the hazard between the loop and the final reads may make the JIT keep some
+ * or all of them in memory, and the result (every slot and r9 mixed) says whether a store the
+ * hazard made through another path was seen, against the interpreter.
+ */
+#define SLOT_PREFIX 20
+#define SLOT_MAX    64
+
+static const struct ebpf_inst slot_prefix[SLOT_PREFIX] = {
+	EBPF_ST_MEM(DW, R10, -8, 1),
+	EBPF_ST_MEM(DW, R10, -16, 2),
+	EBPF_ST_MEM(DW, R10, -24, -3),
+	EBPF_ST_MEM(DW, R10, -32, 4),
+	EBPF_MOV64_IMM(R6, 0),
+	EBPF_MOV64_IMM(R9, 0),
+	/* 6: loop */
+	EBPF_LDX_MEM(DW, R1, R10, -8),
+	EBPF_LDX_MEM(DW, R2, R10, -16),
+	EBPF_ALU64_REG(EBPF_ALU_ADD, R1, R2),
+	EBPF_ALU64_IMM(EBPF_ALU_MUL, R1, 3),
+	EBPF_STX_MEM(DW, R10, R1, -8),
+	EBPF_LDX_MEM(DW, R3, R10, -24),
+	EBPF_ALU64_REG(EBPF_ALU_XOR, R3, R1),
+	EBPF_STX_MEM(DW, R10, R3, -24),
+	EBPF_LDX_MEM(DW, R4, R10, -32),
+	EBPF_ALU64_REG(EBPF_ALU_ADD, R4, R3),
+	EBPF_STX_MEM(DW, R10, R4, -32),
+	EBPF_STX_MEM(DW, R10, R4, -16),
+	EBPF_ALU64_IMM(EBPF_ALU_ADD, R6, 1),
+	EBPF_JMP_IMM(EBPF_JMP_JLT, R6, 20, -14),
+};
+
+static const struct ebpf_inst slot_suffix[] = {
+	EBPF_LDX_MEM(DW, R0, R10, -8),
+	EBPF_LDX_MEM(DW, R1, R10, -16),
+	EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R1),
+	EBPF_LDX_MEM(DW, R1, R10, -24),
+	EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1),
+	EBPF_LDX_MEM(DW, R1, R10, -32),
+	EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R1),
+	EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R9),
+	EBPF_EXIT(),
+};
+
+/* The program: prefix, hazard, suffix, then the hazard's subprogram (if any). */
+static size_t slot_program(struct ebpf_inst *out, const struct ebpf_inst *hazard, size_t n,
+			   const struct ebpf_inst *sub, size_t sub_n)
+{
+	size_t len = 0;
+
+	memcpy(out, slot_prefix, sizeof(slot_prefix));
+	len += SLOT_PREFIX;
+	memcpy(out + len, hazard, n * sizeof(*hazard));
+	len += n;
+	memcpy(out + len, slot_suffix, sizeof(slot_suffix));
+	len += COUNT(slot_suffix);
+	memcpy(out + len, sub, sub_n * sizeof(*sub));
+	return len + sub_n;
+}
+
+/* Whether instruction i's code is a move between registers (ModRM mod 3), not a memory access. */
+static bool is_register_move(const uint8_t *code, const uint32_t *offsets, size_t i)
+{
+	return offsets[i + 1] - offsets[i] == 3 && (code[offsets[i] + 2] >> 6) == 3;
+}
+
+/* Runs the program in both engines; bit n of the result: slot -8 * (n + 1) is in a register. */
+static unsigned slots_in_registers(const struct ebpf_inst *hazard, size_t n,
+				   const struct ebpf_inst *sub, size_t sub_n)
+{
+	static const size_t loads[4] = { 6, 7, 11, 14 }; /* of -8, -16, -24, -32 */
+	struct ebpf_inst insns[SLOT_MAX];
+	size_t count = slot_program(insns, hazard, n, sub, sub_n);
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, count);
+	const uint32_t *offsets = jited_offsets(prog);
+	const uint8_t *code;
+	unsigned mask = 0;
+	size_t size;
+
+	assert_int_equal(run(prog), run_mode(insns, count, EBPF_MODE_INTERP));
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, NULL), 0);
+	for (unsigned k = 0; k < 4; k++)
+		if (is_register_move(code, offsets, loads[k]))
+			mask |= 1u << k;
+	ebpf_program_release(prog);
+	return mask;
+}
+
+/* Three of the four hot slots (the scratch registers there are) live in registers. */
+static void test_hot_slots_in_registers(void **state)
+{
+	const struct ebpf_inst none[] = { EBPF_MOV64_IMM(R9, 5) };
+
+	(void)state;
+	assert_int_equal(slots_in_registers(none, COUNT(none), NULL, 0), 0x7);
+}
+
+/* A pointer to the stack, written through, a narrower access or an atomic one to a slot's bytes,
+ * a division or a shift by a register (which use the scratch registers), or a call given the
+ * frame: the slots involved (or all) stay in memory, and every result is the interpreter's. */
+static void test_slot_caching_stays_off(void **state)
+{
+	const struct ebpf_inst escape[] = {
+		EBPF_MOV64_REG(R1, R10),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R1, -16),
+		EBPF_ST_MEM(DW, R1, 0, 77),
+	};
+	const struct ebpf_inst narrow_store[] = { EBPF_ST_MEM(W, R10, -12, 0x55) };
+	const struct ebpf_inst narrow_load[] = {
+		EBPF_LDX_MEMSX(W, R9, R10, -20),
+		EBPF_LDX_MEM(B, R1, R10, -8),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R9, R1),
+	};
+	const struct ebpf_inst atomic[] = {
+		EBPF_MOV64_IMM(R1, 1000),
+		EBPF_ATOMIC_OP(DW, EBPF_ALU_ADD, R10, R1, -8),
+	};
+	const struct ebpf_inst divide[] = {
+		EBPF_MOV64_IMM(R2, 7),
+		EBPF_MOV64_IMM(R9, 1000),
+		EBPF_ALU64_REG(EBPF_ALU_DIV, R9, R2),
+	};
+	const struct ebpf_inst shift[] = {
+		EBPF_MOV64_IMM(R2, 3),
+		EBPF_MOV64_IMM(R9, 1000),
+		EBPF_ALU64_REG(EBPF_ALU_LSH, R9, R2),
+	};
+	/* r1 = r10 - 24; r2..r5 = 2..5; call sub; r9 = r0 */
+	const struct ebpf_inst call[] = {
+		EBPF_MOV64_REG(R1, R10),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R1, -24),
+		EBPF_MOV64_IMM(R2, 2),
+		EBPF_MOV64_IMM(R3, 3),
+		EBPF_MOV64_IMM(R4, 4),
+		EBPF_MOV64_IMM(R5, 5),
+		EBPF_CALL_REL(1 + COUNT(slot_suffix)),
+		EBPF_MOV64_REG(R9, R0),
+	};
+	/* *(r1) = r2 * r3 + r4 - r5; r0 = r5 */
+	const struct ebpf_inst sub[] = {
+		EBPF_MOV64_REG(R0, R2),
+		EBPF_ALU64_REG(EBPF_ALU_MUL, R0, R3),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R4),
+		EBPF_ALU64_REG(EBPF_ALU_SUB, R0, R5),
+		EBPF_STX_MEM(DW, R1, R0, 0),
+		EBPF_MOV64_REG(R0, R5),
+		EBPF_EXIT(),
+	};
+
+	(void)state;
+	assert_int_equal(slots_in_registers(escape, COUNT(escape), NULL, 0), 0);
+	assert_int_equal(slots_in_registers(narrow_store, COUNT(narrow_store), NULL, 0), 0xd);
+	assert_int_equal(slots_in_registers(narrow_load, COUNT(narrow_load), NULL, 0), 0xa);
+	assert_int_equal(slots_in_registers(atomic, COUNT(atomic), NULL, 0), 0);
+	assert_int_equal(slots_in_registers(divide, COUNT(divide), NULL, 0), 0);
+	assert_int_equal(slots_in_registers(shift, COUNT(shift), NULL, 0), 0);
+	assert_int_equal(slots_in_registers(call, COUNT(call), sub, COUNT(sub)), 0);
+}
+
+/*
+ * A subprogram that makes no call keeps its own hot slots in registers, whatever its caller
+ * does: called with five arguments from a caller whose r6-r9 and stack must survive.
+ */
+static void test_callee_slots_in_registers(void **state)
+{
+	const struct ebpf_inst insns[] = {
+		EBPF_ST_MEM(DW, R10, -8, 40),
+		EBPF_MOV64_IMM(R6, 6),
+		EBPF_MOV64_IMM(R9, 9),
+		EBPF_MOV64_IMM(R1, 1),
+		EBPF_MOV64_IMM(R2, 2),
+		EBPF_MOV64_IMM(R3, 3),
+		EBPF_MOV64_IMM(R4, 4),
+		EBPF_MOV64_IMM(R5, 5),
+		EBPF_CALL_REL(7),
+		EBPF_LDX_MEM(DW, R1, R10, -8),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R6),
+		EBPF_ALU64_REG(EBPF_ALU_MUL, R0, R9),
+		EBPF_LDX_MEM(DW, R1, R10, -8),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1),
+		EBPF_EXIT(),
+		/* 16: r1 and r2 mixed with r3-r5 in two slots through a loop */
+		EBPF_STX_MEM(DW, R10, R1, -8),
+		EBPF_STX_MEM(DW, R10, R2, -16),
+		/* 18: loop */
+		EBPF_LDX_MEM(DW, R0, R10, -8),
+		EBPF_ALU64_REG(EBPF_ALU_MUL, R0, R3),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R4),
+		EBPF_STX_MEM(DW, R10, R0, -8),
+		EBPF_LDX_MEM(DW, R0, R10, -16),
+		EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R5),
+		EBPF_STX_MEM(DW, R10, R0, -16),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R5, 1),
+		EBPF_JMP_IMM(EBPF_JMP_JLT, R5, 12, -9),
+		EBPF_LDX_MEM(DW, R0, R10, -8),
+		EBPF_LDX_MEM(DW, R1, R10, -16),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1),
+		EBPF_EXIT(),
+	};
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, COUNT(insns));
+	const uint32_t *offsets = jited_offsets(prog);
+	const uint8_t *code;
+	size_t size;
+
+	(void)state;
+	assert_int_equal(run(prog), run_mode(insns, COUNT(insns), EBPF_MODE_INTERP));
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, NULL), 0);
+	assert_false(is_register_move(code, offsets, 9)); /* the caller's calls: memory */
+	assert_true(is_register_move(code, offsets, 18));
+	assert_true(is_register_move(code, offsets, 22));
+	ebpf_program_release(prog);
+}
+
 static int setup(void **state)
 {
 	char path[1024];
@@ -771,6 +987,9 @@ int main(void)
 		cmocka_unit_test(test_entry_saves_nothing_unused),
 		cmocka_unit_test(test_entry_saves_what_it_uses),
 		cmocka_unit_test(test_tail_calls_between_frames),
+		cmocka_unit_test(test_hot_slots_in_registers),
+		cmocka_unit_test(test_slot_caching_stays_off),
+		cmocka_unit_test(test_callee_slots_in_registers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
