@@ -690,6 +690,78 @@ static void pkt_distance(struct venv *env, struct reg *dst, const struct reg *sr
 	dst->pkt_len_off = off;
 }
 
+static bool same_object(const struct venv *env, const struct reg *a, const struct reg *b);
+
+/* The offset of p from the start of what it points into, as a scalar: off + the variable part. */
+static void ptr_offset_scalar(const struct reg *p, struct reg *out)
+{
+	struct reg off;
+
+	reg_mark_unknown(out);
+	out->var = p->var;
+	out->smin = p->smin;
+	out->smax = p->smax;
+	out->umin = p->umin;
+	out->umax = p->umax;
+	out->s32_min = p->s32_min;
+	out->s32_max = p->s32_max;
+	out->u32_min = p->u32_min;
+	out->u32_max = p->u32_max;
+	reg_mark_const(&off, (uint64_t)(int64_t)p->off);
+	scalar32_addsub(out, &off, EBPF_ALU_ADD);
+	scalar_add(out, &off);
+	reg_bounds_sync(out);
+}
+
+/*
+ * Do two pointers of one object point into one element of it, so that their distance is a
+ * difference of offsets the verifier knows? A stack frame, a ring buffer reservation, a hash
+ * element (each lookup is an object of its own) and the value of an array of one entry (global
+ * data) are one element; an array's values are laid out by index, one object of unknown
+ * elements.
+ */
+static bool same_element(const struct venv *env, const struct reg *a, const struct reg *b)
+{
+	if (a->type == PTR_TO_STACK || a->type == PTR_TO_MEM)
+		return true;
+	if (a->type != PTR_TO_MAP_VALUE)
+		return false;
+	return a->ref_id || env->in->maps[a->map].max_entries == 1;
+}
+
+/*
+ * dst = dst - src of two pointers into one object (one frame's stack, one map's values, one
+ * reservation): a distance inside memory whose layout the program knows, not an address. Exact
+ * where both lie in one element; any number otherwise (an array's elements apart). Pointers
+ * into different objects stay refused: the distance would tell where the host placed them.
+ */
+static bool ptr_distance(const struct venv *env, struct reg *dst, const struct reg *src)
+{
+	struct reg a, b;
+
+	if (dst->type != src->type || !same_object(env, dst, src))
+		return false;
+	switch (dst->type) {
+	case PTR_TO_STACK:
+	case PTR_TO_MAP_VALUE:
+	case PTR_TO_MEM:
+		break;
+	default:
+		return false;
+	}
+	if (!same_element(env, dst, src)) {
+		reg_mark_unknown(dst);
+		return true;
+	}
+	ptr_offset_scalar(dst, &a);
+	ptr_offset_scalar(src, &b);
+	scalar32_addsub(&a, &b, EBPF_ALU_SUB);
+	scalar_sub(&a, &b);
+	reg_bounds_sync(&a);
+	*dst = a;
+	return true;
+}
+
 static int alu_pointers(struct venv *env, uint32_t idx, struct reg *dst, struct reg *src, bool is64)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
@@ -716,11 +788,8 @@ static int alu_pointers(struct venv *env, uint32_t idx, struct reg *dst, struct 
 		return verr_state(env, idx, -EACCES, "32-bit arithmetic on pointer %s prohibited",
 				  reg_is_pointer(dst) ? d1 : d2);
 	if (reg_is_pointer(dst) && src_ptr) {
-		if (op == EBPF_ALU_SUB && dst->type == src->type && dst->type == PTR_TO_STACK &&
-		    dst->frameno == src->frameno) {
-			reg_mark_unknown(dst);
+		if (op == EBPF_ALU_SUB && ptr_distance(env, dst, src))
 			return 0;
-		}
 		return verr_state(env, idx, -EACCES,
 				  "pointer %s pointer prohibited: r%d (%s), r%d (%s)",
 				  alu_op_name(op), insn->dst_reg, d1, insn->src_reg, d2);

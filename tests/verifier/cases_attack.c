@@ -598,7 +598,7 @@ DEFINE_CASES(
     X("fp_minus_caller_fp_rev", "pointer - pointer prohibited: r3 (fp+0), r1 (fp[0]+0)",
       EBPF_MOV64_REG(R1, R10), EBPF_CALL_REL(2), RET0, EBPF_MOV64_REG(R3, R10),
       EBPF_ALU64_REG(SUB, R3, R1), EBPF_ALU64_IMM(ADD, R3, 512), PROBE(R3)),
-    X("fp_minus_fp_var", "map value access through r1: variable offset may be negative", RAND(R4),
+    X("fp_minus_fp_var", "map value access out of bounds: offset 1..64 size 1", RAND(R4),
       EBPF_ALU64_IMM(AND, R4, 63), EBPF_MOV64_REG(R3, R10), EBPF_ALU64_REG(SUB, R3, R4),
       EBPF_ALU64_REG(SUB, R3, R10), EBPF_ALU64_IMM(ADD, R3, 64), PROBE(R3)),
     X("rb_submit_in_callee", "read of uninitialised register r6", EBPF_LD_MAP_IDX(R1, MAP_RB),

@@ -180,4 +180,41 @@ DEFINE_CASES(
     OK("non_null_decided", VT_PLAIN, EBPF_LD_MAP_VALUE(R1, MAP_DATA, 0),
        EBPF_JMP_IMM(JNE, R1, 0, 1), EBPF_LDX_MEM(B, R0, R1, 64), RET0),
     BAD("null_path_is_scalar_zero", VT_PLAIN, -EACCES, "which is a scalar, not a pointer (0)",
-	LOOKUP(MAP_HASH), EBPF_JMP_IMM(JNE, R0, 0, 1), EBPF_LDX_MEM(DW, R1, R0, 0), RET0), );
+	LOOKUP(MAP_HASH), EBPF_JMP_IMM(JNE, R0, 0, 1), EBPF_LDX_MEM(DW, R1, R0, 0), RET0),
+    /*
+     * p - q inside one value (root's Linux accepts any pointer difference, as an unknown
+     * number): within one element the difference is exact, so PROBE (reads .data at the
+     * distance: accepted iff it is within [0, 63]) takes 12 and refuses 64.
+     */
+    OK("value_distance", VT_PLAIN, LOOKUP(MAP_HASH), IF_NULL_RET(7), EBPF_MOV64_REG(R6, R0),
+       EBPF_ALU64_IMM(ADD, R6, 12), EBPF_ALU64_REG(SUB, R6, R0), PROBE(R6)),
+    BAD("value_distance_past", VT_PLAIN, -EACCES, PROBE_OOB, LOOKUP(MAP_HASH), IF_NULL_RET(7),
+	EBPF_MOV64_REG(R6, R0), EBPF_ALU64_IMM(ADD, R6, 64), EBPF_ALU64_REG(SUB, R6, R0),
+	PROBE(R6)),
+    OK("value_distance_var", VT_PLAIN, LOOKUP(MAP_HASH), IF_NULL_RET(9), EBPF_LDX_MEM(B, R2, R0, 0),
+       EBPF_ALU64_IMM(AND, R2, 7), EBPF_MOV64_REG(R6, R0), EBPF_ALU64_REG(ADD, R6, R2),
+       EBPF_ALU64_REG(SUB, R6, R0), PROBE(R6)),
+    BAD("value_distance_var_past", VT_PLAIN, -EACCES, PROBE_OOB, LOOKUP(MAP_HASH), IF_NULL_RET(10),
+	EBPF_LDX_MEM(B, R2, R0, 0), EBPF_ALU64_IMM(AND, R2, 7), EBPF_MOV64_REG(R6, R0),
+	EBPF_ALU64_REG(ADD, R6, R2), EBPF_ALU64_IMM(ADD, R6, 57), EBPF_ALU64_REG(SUB, R6, R0),
+	PROBE(R6)),
+    OK("global_distance", VT_PLAIN, EBPF_LD_MAP_VALUE(R6, MAP_DATA, 40),
+       EBPF_LD_MAP_VALUE(R7, MAP_DATA, 8), EBPF_ALU64_REG(SUB, R6, R7), PROBE(R6)),
+    OK("stack_distance", VT_PLAIN, EBPF_MOV64_REG(R6, R10), EBPF_ALU64_IMM(ADD, R6, -8),
+       EBPF_MOV64_REG(R7, R10), EBPF_ALU64_IMM(ADD, R7, -24), EBPF_ALU64_REG(SUB, R6, R7),
+       PROBE(R6)),
+    /* Two values of an array of 8: both lookups' values are of one object laid out by index,
+     * their distance a number, but which elements is not known. */
+    OK("array_distance_number", VT_PLAIN, LOOKUP(MAP_ARRAY), IF_NULL_RET(4), EBPF_MOV64_REG(R6, R0),
+       EBPF_ALU64_IMM(ADD, R6, 8), EBPF_ALU64_REG(SUB, R6, R0), EBPF_MOV64_REG(R0, R6),
+       EBPF_EXIT()),
+    BAD("array_distance_unknown", VT_PLAIN, -EACCES, "map value access through r1",
+	LOOKUP(MAP_ARRAY), IF_NULL_RET(7), EBPF_MOV64_REG(R6, R0), EBPF_ALU64_IMM(ADD, R6, 8),
+	EBPF_ALU64_REG(SUB, R6, R0), PROBE(R6)),
+    /* Two lookups of a hash map: two elements the allocator placed. */
+    BAD("hash_two_elements_distance", VT_PLAIN, -EACCES,
+	"pointer - pointer prohibited: r0 (map_value(map=hash,off=0)), r6 (map_value(map=hash",
+	LOOKUP(MAP_HASH), EBPF_JMP_IMM(JEQ, R0, 0, 9), EBPF_MOV64_REG(R6, R0), LOOKUP(MAP_HASH),
+	EBPF_JMP_IMM(JEQ, R0, 0, 1), EBPF_ALU64_REG(SUB, R0, R6), EBPF_EXIT()),
+    BAD("value_minus_stack", VT_PLAIN, -EACCES, "pointer - pointer prohibited", LOOKUP(MAP_HASH),
+	EBPF_JMP_IMM(JEQ, R0, 0, 1), EBPF_ALU64_REG(SUB, R0, R10), EBPF_EXIT()), );
