@@ -1231,6 +1231,16 @@ static int enter_timer_callback(struct venv *env, uint32_t idx, const struct cal
  * BPF_LOOP_MAX), r2 the context. bpf_for_each_map_elem: r1 the map, r2 its key (the helper's
  * copy, valid during the call only), r3 the value (this CPU's for per-CPU maps), r4 the context.
  */
+/*
+ * bpf_loop calls its callback at least once when nr_loops (a u32) is within [1, BPF_LOOP_MAX]
+ * and the flags are 0 (else it returns -E2BIG or -EINVAL without calling it), in every engine.
+ */
+bool loop_calls_surely(const struct reg *regs)
+{
+	return regs[1].type == SCALAR && regs[1].u32_min >= 1 && regs[1].u32_max <= BPF_LOOP_MAX &&
+	       reg_is_const(&regs[4]) && regs[4].var.value == 0;
+}
+
 static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta)
 {
 	const struct reg *regs = cur_regs(env);
@@ -1238,7 +1248,7 @@ static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta
 	struct reg args[5];
 	uint32_t key_id = 0;
 	uint64_t max;
-	int i;
+	int i, err;
 
 	for (i = 0; i < 5; i++)
 		reg_mark_not_init(&args[i]);
@@ -1248,7 +1258,12 @@ static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta
 		args[0].var = tnum_range(0, max ? max - 1 : 0);
 		reg_bounds_sync(&args[0]);
 		args[1] = regs[3];
-		return push_callback_call(env, idx, (uint32_t)meta->callback, args, CB_LOOP, 0);
+		err = push_callback_call(env, idx, (uint32_t)meta->callback, args, CB_LOOP, 0);
+		/* Called at least once for sure: only its returns go on past the helper, so what
+		 * the callback writes on every path is written after the loop. */
+		if (!err && !env->cb_reentry && loop_calls_surely(regs))
+			return PATH_DONE;
+		return err;
 	}
 	if (meta->id == HELPER_TIMER_SET_CALLBACK)
 		return enter_timer_callback(env, idx, meta);

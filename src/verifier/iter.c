@@ -162,6 +162,24 @@ static int iter_new(struct venv *env, uint32_t idx)
 	return 0;
 }
 
+/*
+ * A callback that advances its caller's iterator (bpf_loop's context pointing to it) leaves
+ * fewer values at each return: where cur's count is not within old's, it becomes any number up
+ * to the most either had, so that the next return is covered and the callback's returns
+ * converge (verifier.c) instead of being walked once per value. The count only goes down.
+ */
+void iter_widen(const struct stack_slot *old, struct stack_slot *cur)
+{
+	const struct reg *o = &old->spilled;
+	struct reg *c = &cur->spilled;
+
+	if (!slot_is_iter(old) || !slot_is_iter(cur) || o->ref_id != c->ref_id)
+		return;
+	if (o->umin <= c->umin && o->umax >= c->umax)
+		return;
+	set_left(c, 0, o->umax > c->umax ? o->umax : c->umax);
+}
+
 static int no_live_iter(struct venv *env, uint32_t idx, const char *fn, int64_t off)
 {
 	return verr_state(env, idx, -EACCES,

@@ -1160,6 +1160,9 @@ int check_ld_abs(struct venv *env, uint32_t idx)
 				  "(it may end the program)");
 	if (check_no_lock_held(env, idx, "legacy packet load (it may end the program)"))
 		return -EACCES;
+	/* Ending the program there would leave the iterator live (Linux: a reference leak). */
+	if (iter_check_none(env, idx, "legacy packet load (it may end the program)"))
+		return -EACCES;
 	if (state_in_callback(env->cur))
 		return verr_state(env, idx, -EACCES,
 				  "legacy packet load inside a callback prohibited (it may end the "

@@ -665,7 +665,8 @@ static void widen_reg(const struct reg *old, struct reg *cur)
  * cur's scalars (registers and spills) that old does not contain become unknown: where a
  * callback keeps changing a value (a counter in its context), the next state at the helper
  * call contains this one, so its states converge in a few walks (Linux's
- * widen_imprecise_scalars does the same for iterators). Pointers are left as they are.
+ * widen_imprecise_scalars does the same for iterators); so do the values left of an iterator
+ * the callback advances (iter.c). Pointers are left as they are.
  */
 void state_widen(const struct vstate *old, struct vstate *cur)
 {
@@ -684,10 +685,12 @@ void state_widen(const struct vstate *old, struct vstate *cur)
 
 		for (i = 0; i < EBPF_NUM_REGS; i++)
 			widen_reg(&of->regs[i], &cf->regs[i]);
-		for (i = 0; i < STACK_SLOTS; i++)
+		for (i = 0; i < STACK_SLOTS; i++) {
 			if (slot_spill_size(&of->stack[i]) &&
 			    slot_spill_size(&of->stack[i]) == slot_spill_size(&cf->stack[i]))
 				widen_reg(&of->stack[i].spilled, &cf->stack[i].spilled);
+			iter_widen(&of->stack[i], &cf->stack[i]);
+		}
 	}
 }
 

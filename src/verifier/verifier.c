@@ -11,7 +11,6 @@
 
 #include "verifier_int.h"
 
-#define PATH_DONE	     1
 #define PRUNED		     1
 /* Branches waiting to be walked, at most: each holds a state (Linux's
  * BPF_COMPLEXITY_LIMIT_JMP_SEQ). */
@@ -119,6 +118,22 @@ static int loop_error(struct venv *env, uint32_t idx)
 }
 
 /*
+ * Whether what was explored from the checkpoint node covers the current state's future. The
+ * first visit of a bpf_loop sure to call its callback explores the callback only (helpers.c);
+ * a return to the helper also goes on past it, so such a checkpoint does not stand for it.
+ */
+static bool explores_as_cur(struct venv *env, const struct snode *node)
+{
+	const struct ebpf_inst *insn = &env->insns[node->insn];
+	const struct vstate *st = &node->st;
+
+	if (node->st.cb_reentry || !env->cur->cb_reentry || insn->code != EBPF_OP_CALL ||
+	    insn->src_reg != EBPF_CALL_HELPER || (uint32_t)insn->imm != HELPER_LOOP)
+		return true;
+	return !loop_calls_surely(st->frames[st->curframe]->regs);
+}
+
+/*
  * Back at a callback-calling helper after its callback returned (cur->cb_reentry): the helper
  * may call the callback again, any number of times up to its own bound. The checkpoints of
  * this helper call since the caller reached it (the chain: its first visit, then each return
@@ -137,7 +152,7 @@ static int callback_converged(struct venv *env, uint32_t idx)
 			continue;
 		if (!last)
 			last = node;
-		if (states_equal(env, &node->st, env->cur, false))
+		if (explores_as_cur(env, node) && states_equal(env, &node->st, env->cur, false))
 			return PRUNED;
 		if (!node->st.cb_reentry)
 			break; /* the caller's own visit: before it, the caller ran */
@@ -222,12 +237,15 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 		compared++;
 		if (!states_equal(env, &node->st, env->cur, true))
 			continue;
+		/* A return to a helper its first visit only entered: the calls are bounded. */
+		if (!explores_as_cur(env, node))
+			continue;
 		if (callback_iterated(env, node))
 			return PRUNED;
 		return loop_error(env, idx);
 	}
 	while ((node = *link)) {
-		if (states_equal(env, &node->st, env->cur, false)) {
+		if (explores_as_cur(env, node) && states_equal(env, &node->st, env->cur, false)) {
 			node->hits++;
 			return PRUNED;
 		}
@@ -714,6 +732,7 @@ static int walk(struct venv *env)
 		err = check_memory(env, idx);
 		if (err)
 			return err;
+		env->cb_reentry = env->cur->cb_reentry;
 		if (env->aux[idx].flags & INSN_PRUNE) {
 			err = is_state_visited(env, idx);
 			env->cur->cb_reentry = false;

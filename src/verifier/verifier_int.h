@@ -31,6 +31,7 @@
 #define MAX_VAR_OFF	   (1 << 29) /* largest variable offset added to a pointer, as Linux */
 #define DEFAULT_COMPLEXITY 1000000
 #define TAIL_CALL_HELPER   12
+#define PATH_DONE	   1 /* an instruction ended the current path (do_insn) */
 
 /* Known bits: a bit is known when its mask bit is 0, and then it equals the value bit. */
 struct tnum {
@@ -294,6 +295,8 @@ struct venv {
 	/* The last r <<= 32 walked, when, and its register before (bounds.c, zext_pair). */
 	uint64_t zext_at;
 	struct reg zext_reg;
+	/* The instruction walked is a callback-calling helper its callback returned to. */
+	bool cb_reentry;
 	struct verifier_result *abstract_verdict;
 
 	struct vstate **pending; /* DFS stack of states still to explore */
@@ -450,6 +453,7 @@ bool map_has_spin_lock(const struct verifier_map *map);
 #define HELPER_TIMER_SET_CALLBACK 170
 #define HELPER_TIMER_CANCEL	  172
 #define BPF_LOOP_MAX		  (1u << 23) /* larger nr_loops fail with -E2BIG, as Linux */
+bool loop_calls_surely(const struct reg *regs);
 static inline bool is_callback_helper(uint32_t id)
 {
 	return id == HELPER_FOR_EACH_MAP_ELEM || id == HELPER_LOOP;
@@ -462,6 +466,7 @@ int iter_check_none(struct venv *env, uint32_t idx, const char *what);
 int iter_check_stack_access(struct venv *env, uint32_t idx, const struct frame *frame, int64_t lo,
 			    int64_t hi, const char *what);
 void iter_value_bounds(const struct reg *ptr, int64_t off, int size, bool sext, struct reg *out);
+void iter_widen(const struct stack_slot *old, struct stack_slot *cur);
 /* verifier.c: another outcome of the call at idx, a path of its own going on after it. */
 int push_branch(struct venv *env, struct vstate *st, uint32_t idx);
 

@@ -1236,6 +1236,13 @@ static void iter_num(struct e2e *e)
 	e2e_read_var(e, obj, "iter_hist", hist, sizeof(hist));
 	for (int i = 0; i < 16; i++)
 		e2e_expect(e, "hist[i]", hist[i], 3);
+	/* The iterator advanced by bpf_loop's callback, one value per call. */
+	run_iter(e, obj, "iter_in_callback", 1000, 0, &total);
+	e2e_expect(e, "callback sum 0..999", (int64_t)total, 499500);
+	run_iter(e, obj, "iter_in_callback", 0, 0, &total);
+	e2e_expect(e, "callback sum of nothing", (int64_t)total, 0);
+	run_iter(e, obj, "iter_in_callback_1m", 0, 0, &total);
+	e2e_expect(e, "callback sum 0..999999", (int64_t)total, 499999500000ll);
 	ebpf_object_close(obj);
 }
 

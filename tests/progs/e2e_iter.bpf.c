@@ -128,4 +128,42 @@ int index_from_range(struct sample_ctx *ctx)
 	return 0;
 }
 
+/* One value of the caller's iterator per call of bpf_loop's callback: stop when it is drained. */
+static long iter_step(__u32 index, void *ctx)
+{
+	int *v = bpf_iter_num_next((struct bpf_iter_num *)ctx);
+
+	if (!v)
+		return 1;
+	iter_total += *v;
+	return 0;
+}
+
+/* Sums 0..n-1 (n from the input): the iterator advanced inside a bpf_loop callback. */
+SEC("sample_ext")
+int iter_in_callback(struct sample_ctx *ctx)
+{
+	struct bpf_iter_num it;
+	int n = input(ctx, 0);
+
+	iter_total = 0;
+	bpf_iter_num_new(&it, 0, n);
+	bpf_loop(1 << 20, iter_step, &it, 0);
+	bpf_iter_num_destroy(&it);
+	return 0;
+}
+
+/* The same over a constant million values. */
+SEC("sample_ext")
+int iter_in_callback_1m(struct sample_ctx *ctx)
+{
+	struct bpf_iter_num it;
+
+	iter_total = 0;
+	bpf_iter_num_new(&it, 0, 1000000);
+	bpf_loop(1 << 20, iter_step, &it, 0);
+	bpf_iter_num_destroy(&it);
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";

@@ -173,4 +173,20 @@ static __always_inline int twin_write_value(void)
 	return 0;
 }
 
+/* A legacy packet load (it ends the program when out of the packet) while the iterator is live:
+ * the program would end holding it. The context must be in r6: skb. */
+unsigned long long load_byte(void *skb, unsigned long long off) asm("llvm.bpf.load.byte");
+
+static __always_inline int twin_ld_abs_live(void *skb)
+{
+	struct bpf_iter_num it;
+	int n = 0;
+
+	bpf_iter_num_new(&it, 0, 10);
+	while (bpf_iter_num_next(&it))
+		n += (int)load_byte(skb, 0);
+	bpf_iter_num_destroy(&it);
+	return n & 1;
+}
+
 #endif /* EXTBPF_TESTS_ITER_NUM_TWINS_H */

@@ -265,6 +265,41 @@ DEFINE_CASES(
 	EBPF_ALU64_IMM(AND, R1, 7), FUNC(R2, 7), EBPF_MOV64_REG(R3, R10),
 	EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP),
 	EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT(), EBPF_ST_MEM(DW, R2, 0, 0), RET0),
+    /*
+     * bpf_loop with nr_loops in [1, 1 << 23] and flags 0 calls its callback at least once: the
+     * caller goes on only after a call, so stack the callback writes on every path (through
+     * its context, a pointer to the caller's fp-8) is initialised after the loop, with the
+     * value written. Twins: a count that may be 0, above 1 << 23 or 0 in its low half, flags
+     * that may be non-zero (no call at all), a callback that writes on one path only.
+     */
+    OK("loop_surely_called_writes", VT_PLAIN, EBPF_MOV64_IMM(R1, 10), FUNC(R2, 7),
+       EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),
+       EBPF_HELPER_CALL(H_LOOP), EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT(),
+       EBPF_ST_MEM(DW, R2, 0, 0), RET0),
+    OK("loop_surely_called_value", VT_PLAIN, EBPF_MOV64_IMM(R1, 10), FUNC(R2, 12),
+       EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),
+       EBPF_HELPER_CALL(H_LOOP), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6),
+       EBPF_ST_MEM(DW, R2, 0, 63), RET0),
+    BAD("loop_surely_called_value_past", VT_PLAIN, -EACCES, PROBE_OOB, EBPF_MOV64_IMM(R1, 10),
+	FUNC(R2, 12), EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),
+	EBPF_HELPER_CALL(H_LOOP), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6),
+	EBPF_ST_MEM(DW, R2, 0, 64), RET0),
+    BAD("loop_flags_unknown_writes", VT_PLAIN, -EACCES, "uninitialised stack", RAND(R6),
+	EBPF_MOV64_IMM(R1, 10), FUNC(R2, 7), EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8),
+	EBPF_MOV64_REG(R4, R6), EBPF_HELPER_CALL(H_LOOP), EBPF_LDX_MEM(DW, R0, R10, -8),
+	EBPF_EXIT(), EBPF_ST_MEM(DW, R2, 0, 0), RET0),
+    BAD("loop_too_many_writes", VT_PLAIN, -EACCES, "uninitialised stack",
+	EBPF_MOV64_IMM(R1, (1 << 23) + 1), FUNC(R2, 7), EBPF_MOV64_REG(R3, R10),
+	EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP),
+	EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT(), EBPF_ST_MEM(DW, R2, 0, 0), RET0),
+    BAD("loop_low_half_zero_writes", VT_PLAIN, -EACCES, "uninitialised stack",
+	EBPF_LD_IMM64(R1, 0x100000000ull), FUNC(R2, 7), EBPF_MOV64_REG(R3, R10),
+	EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP),
+	EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT(), EBPF_ST_MEM(DW, R2, 0, 0), RET0),
+    BAD("loop_callback_writes_one_path", VT_PLAIN, -EACCES, "uninitialised stack",
+	EBPF_MOV64_IMM(R1, 10), FUNC(R2, 7), EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8),
+	EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT(),
+	EBPF_JMP_IMM(JNE, R1, 3, 1), EBPF_ST_MEM(DW, R2, 0, 0), RET0),
     BAD_AT("for_each_value_written_past_end", VT_PLAIN, 11, "map value", FOR_EACH_MAIN(MAP_HASH),
 	   EBPF_ST_MEM(W, R3, 14, 1), RET0),
     /* Pointers handed to the callback must not outlive it in a map (a pointer leak). */

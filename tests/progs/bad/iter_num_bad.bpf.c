@@ -153,4 +153,10 @@ int compare_frames_passed(struct sample_ctx *ctx)
 	return r;
 }
 
+SEC("sample_ext")
+int ld_abs_live(struct sample_ctx *ctx)
+{
+	return twin_ld_abs_live(ctx);
+}
+
 char LICENSE[] SEC("license") = "GPL";
