@@ -207,6 +207,8 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	PROTO(LP_GET_SOCKET_COOKIE, 46, "bpf_get_socket_cookie", R_SOCK, 0, A_CTX),
 	PROTO(LP_GET_SOCKET_UID, 47, "bpf_get_socket_uid", R_SOCK, 0, A_CTX),
 	PROTO(LP_FIB_LOOKUP, 69, "bpf_fib_lookup", R_ROUTE, 0, A_CTX, A_MEM, A_SZ, A_ANY),
+	PROTO(LP_CHECK_MTU, 163, "bpf_check_mtu", R_ROUTE, 0, A_CTX, A_ANY, EBPF_ARG_PTR_TO_INT, A_ANY,
+	      A_ANY),
 	PROTO(LP_SKB_GET_XFRM_STATE, 66, "bpf_skb_get_xfrm_state", R_SKB, 0, A_CTX, A_ANY, A_UMEM,
 	      A_SZ, A_ANY),
 	PROTO(LP_SKB_CGROUP_ID, 79, "bpf_skb_cgroup_id", R_CGROUP, 0, A_CTX),

@@ -245,6 +245,7 @@ static const enum linux_proto_key tc_helpers[] = {
 	LP_GET_SOCKET_COOKIE,
 	LP_GET_SOCKET_UID,
 	LP_FIB_LOOKUP,
+	LP_CHECK_MTU,
 	LP_SKB_GET_XFRM_STATE,
 	LP_SKB_CGROUP_CLASSID,
 	LP_SKB_CGROUP_ID,

@@ -32,6 +32,7 @@ enum {
 	XDP_HELPER_GET_BUFF_LEN = 188,
 	XDP_HELPER_LOAD_BYTES = 189,
 	XDP_HELPER_STORE_BYTES = 190,
+	XDP_HELPER_CHECK_MTU = 163,
 };
 
 /* bpf_redirect_map's flags: the low bits are the verdict when the key has no device. */
@@ -320,17 +321,27 @@ static const struct ebpf_helper_proto helper_protos[] = {
 	      EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_UNINIT_MEM, EBPF_ARG_CONST_SIZE),
 	PROTO(XDP_HELPER_STORE_BYTES, "bpf_xdp_store_bytes", 0, EBPF_ARG_PTR_TO_CTX,
 	      EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE),
+	{
+	    .id = XDP_HELPER_CHECK_MTU,
+	    .name = "bpf_check_mtu",
+	    .ret = EBPF_RET_INTEGER,
+	    .args = { EBPF_ARG_PTR_TO_CTX, EBPF_ARG_ANYTHING, EBPF_ARG_PTR_TO_INT,
+		      EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING },
+	    .flags = EBPF_HELPER_VERIFY_ONLY,
+	    .unavailable_reason = "it reads the MTU of the kernel's network devices, which a "
+				  "user-space runtime does not have",
+	},
 };
 
 static const ebpf_helper_fn helper_addresses[] = {
 	xdp_unavailable,  xdp_unavailable,	 xdp_unavailable, /* pid_tgid, uid_gid, classid */
 	xdp_redirect,	  xdp_perf_event_output, xdp_unavailable, /* current_task */
-	xdp_adjust_head,  xdp_redirect_map,	 xdp_adjust_meta,
-	xdp_adjust_tail,  xdp_unavailable, /* fib_lookup */
-	xdp_unavailable,		   /* cgroup_id */
-	xdp_unavailable,		   /* jiffies64 */
-	xdp_unavailable,		   /* ancestor_cgroup_id */
-	xdp_get_buff_len, xdp_load_bytes,	 xdp_store_bytes,
+	xdp_adjust_head,  xdp_redirect_map,	 xdp_adjust_meta, xdp_adjust_tail,
+	xdp_unavailable, /* fib_lookup */
+	xdp_unavailable, /* cgroup_id */
+	xdp_unavailable, /* jiffies64 */
+	xdp_unavailable, /* ancestor_cgroup_id */
+	xdp_get_buff_len, xdp_load_bytes,	 xdp_store_bytes, xdp_unavailable, /* check_mtu */
 };
 
 _Static_assert(sizeof(helper_protos) / sizeof(helper_protos[0]) ==

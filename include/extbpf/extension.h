@@ -121,6 +121,9 @@ enum ebpf_arg_type {
 	 * checked): the kfunc handles NULL. A kfunc derived from its BTF gets it for a parameter
 	 * named `..__nullable` (Linux's suffix). Older cores refuse the unknown type. */
 	EBPF_ARG_PTR_TO_BTF_ID_NULLABLE,
+	/* 4 initialised, 4-byte aligned bytes the helper reads and writes back (Linux's
+	 * ARG_PTR_TO_INT, bpf_check_mtu's in/out MTU); older cores refuse the unknown type. */
+	EBPF_ARG_PTR_TO_INT,
 };
 
 /* What a helper returns. */

@@ -221,6 +221,35 @@ static int check_map_arg(struct venv *env, uint32_t idx, struct call_meta *meta,
 }
 
 /*
+ * Four bytes the helper reads and writes back (bpf_check_mtu's MTU): initialised, writable, on
+ * the stack or in a map value, and aligned to 4, as Linux requires (MEM_ALIGNED): the helper
+ * loads and stores a u32 through the pointer.
+ */
+static int check_int_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+	uint64_t var_bits = reg->var.value | reg->var.mask;
+	char what[64];
+	int err;
+
+	if (reg->type != PTR_TO_STACK && reg->type != PTR_TO_MAP_VALUE)
+		return arg_err(env, idx, meta, arg,
+			       "expected a pointer to a 4-byte integer on the stack or in a map "
+			       "value",
+			       NULL);
+	if (((int64_t)reg->off & 3) || (var_bits & 3))
+		return arg_err(env, idx, meta, arg,
+			       "misaligned: the 4-byte integer must be at a multiple of 4", NULL);
+	snprintf(what, sizeof(what), "helper %s arg%d", proto_name(meta->proto), arg + 1);
+	err = check_mem_region(env, idx, arg + 1, 4, false, what);
+	if (!err)
+		err = check_mem_region(env, idx, arg + 1, 4, true, what);
+	if (!err && reg->type == PTR_TO_STACK)
+		note_write(meta, arg + 1, 4, 4);
+	return err;
+}
+
+/*
  * The global helpers that change a map or read its values into the program's memory, checked
  * against BPF_F_RDONLY_PROG / BPF_F_WRONLY_PROG (Linux refuses the writers on read-only maps;
  * reading a write-only map through pop or peek is refused too, as a load from it would be).
@@ -877,6 +906,8 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 			note_write(meta, arg + 1, 8, 8);
 		return err;
 	}
+	case EBPF_ARG_PTR_TO_INT:
+		return check_int_arg(env, idx, meta, arg);
 	case EBPF_ARG_PTR_TO_CONST_STR:
 		return check_const_str(env, idx, meta, arg);
 	case EBPF_ARG_PTR_TO_ALLOC_MEM:

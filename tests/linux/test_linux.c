@@ -1006,6 +1006,37 @@ static void test_net_base_helpers(void **state)
 	ebpf_object_close(obj);
 }
 
+/* bpf_check_mtu's MTU: a u32 on the stack or in a map value, read and written back. Twins: not
+ * set, misaligned, read-only, past the value, the packet. Verify-only (the kernel's devices). */
+static void test_check_mtu(void **state)
+{
+	static const struct {
+		const char *prog, *reason;
+	} twins[] = {
+		{ "mtu_uninit", "helper bpf_check_mtu arg3: uninitialised stack at fp-4" },
+		{ "mtu_misaligned", "misaligned: the 4-byte integer must be at a multiple of 4" },
+		{ "mtu_rodata", "read-only" },
+		{ "mtu_past_value", "map value" },
+		{ "mtu_packet",
+		  "expected a pointer to a 4-byte integer on the stack or in a map value" },
+	};
+	struct ebpf_object *obj = verify_object("check_mtu.bpf.o");
+
+	expect_type(obj, "tc_mtu_stack", "sched_cls");
+	expect_type(obj, "tc_mtu_map", "sched_cls");
+	ebpf_object_close(obj);
+	obj = NULL;
+	assert_int_not_equal(open_object("check_mtu.bpf.o", "tc_mtu_stack", false, &obj), 0);
+	assert_true(error_has("bpf_check_mtu"));
+	for (size_t i = 0; i < ARRAY_SIZE(twins); i++) {
+		obj = NULL;
+		if (!open_object("bad/check_mtu.bpf.o", twins[i].prog, true, &obj))
+			fail_msg("%s: accepted, expected '%s'", twins[i].prog, twins[i].reason);
+		if (!error_has(twins[i].reason))
+			fail_msg("%s: wrong reason: %s", twins[i].prog, ebpf_last_error());
+	}
+}
+
 static void test_katran_xdp(void **state)
 {
 	struct ebpf_object *obj;
@@ -1202,6 +1233,7 @@ int main(void)
 		cmocka_unit_test(test_socket_programs),
 		cmocka_unit_test(test_cgroup_retval),
 		cmocka_unit_test(test_net_base_helpers),
+		cmocka_unit_test(test_check_mtu),
 		cmocka_unit_test(test_katran_xdp),
 		cmocka_unit_test(test_packet_access_rights),
 		cmocka_unit_test(test_unsafe_twins),
