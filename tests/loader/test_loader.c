@@ -424,15 +424,16 @@ static size_t func_insns(struct fixture *f, const char *name)
 static void test_subprog(void **state)
 {
 	struct fixture f = open_prog("subprog.bpf.o");
-	const struct loader_program *sum, *twice, *loop;
+	const struct loader_program *sum, *twice, *loop, *voids;
 	size_t t[8];
 
 	assert_string_equal(f.obj->license, "Dual MIT/GPL");
 	/* Only global functions outside .text are programs; two share a section. */
-	assert_int_equal(f.obj->program_count, 3);
+	assert_int_equal(f.obj->program_count, 4);
 	sum = t_program(f.obj, "sum_squares");
 	twice = t_program(f.obj, "twice_squared");
 	loop = t_program(f.obj, "loop");
+	voids = t_program(f.obj, "void_subprogs");
 	assert_string_equal(sum->section, "sample_ext");
 	assert_string_equal(twice->section, "sample_ext");
 	assert_string_equal(loop->section, "sample_ext/loop");
@@ -471,6 +472,13 @@ static void test_subprog(void **state)
 	assert_non_null(strstr(line_text_of(loop, t[0] + 1), "*(int *)arg += index;"));
 	local_targets(sum, t, 8);
 	assert_non_null(strstr(line_text_of(sum, t[1] + 1), "return x * x;"));
+
+	/* void_subprogs -> store_sum, swap_halves (.text), each once. */
+	assert_int_equal(voids->insn_count, func_insns(&f, "void_subprogs") +
+						func_insns(&f, "store_sum") +
+						func_insns(&f, "swap_halves"));
+	assert_int_equal(local_targets(voids, t, 8), 2);
+	check_lines(voids, "subprog.bpf.c");
 	close_prog(&f);
 }
 
