@@ -1098,7 +1098,8 @@ static int keep_opts(struct ebpf_object *obj, const struct ebpf_object_open_opts
 	return 0;
 }
 
-/* opts.only_program leaves the others out of the load. */
+/* opts.only_program leaves the others out of the load; without it, programs of "?SEC" sections
+ * are left out, as libbpf leaves them (until ebpf_object_set_autoload). */
 static int select_only(struct ebpf_object *obj)
 {
 	const char *only = obj->opts.only_program;
@@ -1107,7 +1108,11 @@ static int select_only(struct ebpf_object *obj)
 	for (size_t i = 0; i < obj->lo->program_count; i++) {
 		const struct loader_program *lp = &obj->lo->programs[i];
 
-		obj->config[i].skip = only && strcmp(lp->name, only) && strcmp(lp->section, only);
+		if (only)
+			obj->config[i].skip = strcmp(lp->name, only) && strcmp(lp->section, only) &&
+					      strcmp(lp->section + lp->autoload_off, only);
+		else
+			obj->config[i].skip = lp->autoload_off;
 		any |= !obj->config[i].skip;
 	}
 	if (only && !any)

@@ -90,6 +90,9 @@ struct loader_program {
 	/* The section whose program type this program has: its own, except for iproute2's tail
 	 * call sections "ID/IDX", which take the type of the object's other programs. */
 	char *type_section;
+	/* SEC("?..."): libbpf's mark for a program left out of a load unless the host asks for
+	 * it (bpf_program__set_autoload; here ebpf_object_set_autoload or only_program). */
+	bool autoload_off;
 	struct ebpf_inst *insns;
 	size_t insn_count;
 	size_t main_insn_count;	   /* the entry function's own; subprograms follow */

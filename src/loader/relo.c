@@ -545,11 +545,14 @@ static int cmp_line(const void *a, const void *b)
 }
 
 /* iproute2 loads a tail-call section "ID/IDX" with the program type of the object's main
- * section (`tc filter ... sec classifier`): the first program section that is not one. */
+ * section (`tc filter ... sec classifier`): the first program section that is not one. libbpf's
+ * "?SEC" has the type of SEC. */
 static const char *type_section(struct loader_ctx *ctx, const struct loader_func *f)
 {
 	const char *own = ctx->secs[f->sec].name;
 
+	if (own[0] == '?')
+		return own + 1;
 	if (!loader_is_tail_call_section(own, NULL, NULL))
 		return own;
 	for (size_t i = 0; i < ctx->func_count; i++) {
@@ -570,6 +573,7 @@ static int build_program(struct loader_ctx *ctx, struct layout *l, size_t entry,
 	prog->name = strdup(f->name);
 	prog->section = strdup(ctx->secs[f->sec].name);
 	prog->type_section = strdup(type_section(ctx, f));
+	prog->autoload_off = prog->section && prog->section[0] == '?';
 	if (!prog->name || !prog->section || !prog->type_section)
 		return loader_err(ctx, -ENOMEM, "out of memory");
 	err = plan(ctx, l, entry);

@@ -294,6 +294,30 @@ static void test_libxdp_objects_verify(void **state)
 	fprintf(stderr, "libxdp1: %zu of %zu objects verify\n", accepted, objects);
 }
 
+/* "?xdp" programs: typed as xdp, left out of a load until asked for by name or section, or by
+ * ebpf_object_set_autoload; the refused one is refused when asked for. */
+static void test_optional_sections(void **state)
+{
+	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = EBPF_MODE_INTERP };
+	struct ebpf_object *obj;
+
+	(void)state;
+	assert_int_equal(open_object(format_prog("optional.bpf.o"), false, &obj), 0);
+	assert_non_null(ebpf_object_find_program(obj, "opt_main"));
+	assert_null(ebpf_object_find_program(obj, "opt_ok"));
+	assert_null(ebpf_object_find_program(obj, "opt_refused"));
+	ebpf_object_close(obj);
+
+	opts.only_program = "opt_ok";
+	assert_int_equal(ebpf_object_open(format_prog("optional.bpf.o"), &opts, &obj), 0);
+	assert_string_equal(ebpf_program_type_name(ebpf_object_find_program(obj, "opt_ok")), "xdp");
+	ebpf_object_close(obj);
+
+	opts.only_program = "opt_refused";
+	assert_int_not_equal(ebpf_object_open(format_prog("optional.bpf.o"), &opts, &obj), 0);
+	assert_non_null(strstr(ebpf_last_error(), "opt_refused"));
+}
+
 static int setup(void **state)
 {
 	struct ebpf_extension *ext;
@@ -324,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_tc_object_loads),
 		cmocka_unit_test(test_cilium_calls_loads),
 		cmocka_unit_test(test_libxdp_objects_verify),
+		cmocka_unit_test(test_optional_sections),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
