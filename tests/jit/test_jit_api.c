@@ -794,7 +794,8 @@ static size_t slot_program(struct ebpf_inst *out, const struct ebpf_inst *hazard
 	len += n;
 	memcpy(out + len, slot_suffix, sizeof(slot_suffix));
 	len += COUNT(slot_suffix);
-	memcpy(out + len, sub, sub_n * sizeof(*sub));
+	if (sub_n) /* memcpy's pointers must be valid even for no bytes (sub is NULL then) */
+		memcpy(out + len, sub, sub_n * sizeof(*sub));
 	return len + sub_n;
 }
 
