@@ -120,7 +120,8 @@ static void *map_loop(void *arg)
 	return NULL;
 }
 
-/* Attach fails while the program's type is away (-ENODEV); anything else is not expected. */
+/* Attach fails while the extension is away: its program type (-ENODEV), or only its hook, which
+ * a reload takes away before the type and brings back after it (-ESRCH). Nothing else. */
 static void *link_loop(void *arg)
 {
 	struct stress *s = arg;
@@ -139,7 +140,7 @@ static void *link_loop(void *arg)
 			atomic_fetch_add(&s->attaches, 1);
 			sched_yield();
 			ebpf_link_detach(link);
-		} else if (err != -ENODEV) {
+		} else if (err != -ENODEV && err != -ESRCH) {
 			failure(s, "attach", err);
 		}
 		ebpf_program_release(prog);
