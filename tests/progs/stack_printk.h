@@ -14,6 +14,15 @@
 		bpf_trace_printk(____fmt, sizeof(____fmt), ##__VA_ARGS__);                         \
 	})
 
+/* One XDP program printing the format fmt (the includer has <linux/bpf.h> and bpf_helpers.h). */
+#define XDP_FMT(name, fmt)                                                                         \
+	SEC("xdp")                                                                                 \
+	int xdp_##name(struct xdp_md *ctx)                                                         \
+	{                                                                                          \
+		stack_printk(fmt, ctx->rx_queue_index);                                            \
+		return XDP_PASS;                                                                   \
+	}
+
 /* X(name, head): one program per total length, the format "head" + padding + "\n\0". head is
  * four characters ("q %u"), so every entry's length is its name's. */
 #define STACK_PRINTK_LENGTHS(X, head)                                                              \

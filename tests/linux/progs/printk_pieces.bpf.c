@@ -11,14 +11,6 @@
 #include <bpf/bpf_helpers.h>
 #include "stack_printk.h"
 
-#define XDP_FMT(name, fmt)                                                                         \
-	SEC("xdp")                                                                                 \
-	int xdp_##name(struct xdp_md *ctx)                                                         \
-	{                                                                                          \
-		stack_printk(fmt, ctx->rx_queue_index);                                            \
-		return XDP_PASS;                                                                   \
-	}
-
 #define TC_FMT(name, fmt)                                                                          \
 	SEC("tc")                                                                                  \
 	int tc_##name(struct __sk_buff *skb)                                                       \

@@ -4,14 +4,6 @@
 #include <bpf/bpf_helpers.h>
 #include "stack_printk.h"
 
-#define XDP_FMT(name, fmt)                                                                         \
-	SEC("xdp")                                                                                 \
-	int xdp_##name(struct xdp_md *ctx)                                                         \
-	{                                                                                          \
-		stack_printk(fmt, ctx->rx_queue_index);                                            \
-		return XDP_PASS;                                                                   \
-	}
-
 STACK_PRINTK_LENGTHS(XDP_FMT, "q %u")
 
 char LICENSE[] SEC("license") = "GPL";
