@@ -1341,20 +1341,14 @@ static void mark_ptr_or_null(struct venv *env, struct vstate *st, const struct r
 		.keep_id = ptr->type == PTR_TO_MAP_VALUE_OR_NULL &&
 			   map_has_spin_lock(&env->in->maps[ptr->map]),
 	};
-	uint32_t ref = ptr->ref_id, i;
+	/* The pointer the acquiring call returned (its id is the reference's, Linux's
+	 * ref_obj_id == id); one derived from it (bpf_sk_fullsock's) shares the reference only. */
+	uint32_t ref = ptr->ref_id && ptr->ref_id == ptr->id ? ptr->ref_id : 0;
 
 	state_foreach_reg(st, mark_null, &m);
-	if (!is_null || !ref)
-		return;
-	/* A failed reservation holds nothing to release. */
-	for (i = 0; i < st->nrefs; i++) {
-		if (st->refs[i] != ref)
-			continue;
-		st->refs[i] = st->refs[st->nrefs - 1];
-		st->ref_insn[i] = st->ref_insn[st->nrefs - 1];
-		st->nrefs--;
-		break;
-	}
+	/* A failed acquire holds nothing to release. */
+	if (is_null && ref)
+		ref_forget(st, ref);
 }
 
 struct range_mark {

@@ -783,16 +783,6 @@ static int apply_spin_lock(struct venv *env, uint32_t idx, const struct call_met
 	return 0;
 }
 
-static bool has_ref(const struct vstate *st, uint32_t ref)
-{
-	uint32_t i;
-
-	for (i = 0; i < st->nrefs; i++)
-		if (st->refs[i] == ref)
-			return true;
-	return false;
-}
-
 /* What a helper hands on to its callback unchanged: memory the callback may use as the caller
  * could (its type kept), or a number. */
 static int check_callback_ctx(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
@@ -912,7 +902,7 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 		return check_const_str(env, idx, meta, arg);
 	case EBPF_ARG_PTR_TO_ALLOC_MEM:
 		if (reg->type != PTR_TO_MEM || reg->off || !tnum_is_const(reg->var) ||
-		    reg->var.value || !reg->ref_id || !has_ref(env->cur, reg->ref_id))
+		    reg->var.value || !reg->ref_id || !ref_held(env->cur, reg->ref_id))
 			return arg_err(
 			    env, idx, meta, arg,
 			    "expected ring buffer memory from a reservation, null-checked "
@@ -1021,19 +1011,11 @@ void invalidate_packet_pointers(struct vstate *st)
 	state_foreach_reg(st, unlink_pkt_len, NULL);
 }
 
-static void release_ref(struct vstate *st, uint32_t ref)
+void ref_release(struct vstate *st, uint32_t id)
 {
-	struct invalidate w = { .ref = ref };
-	uint32_t i;
+	struct invalidate w = { .ref = id };
 
-	for (i = 0; i < st->nrefs; i++) {
-		if (st->refs[i] != ref)
-			continue;
-		st->refs[i] = st->refs[st->nrefs - 1];
-		st->ref_insn[i] = st->ref_insn[st->nrefs - 1];
-		st->nrefs--;
-		break;
-	}
+	ref_forget(st, id);
 	invalidate_regs(st, &w);
 }
 
@@ -1093,7 +1075,8 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 		return 0;
 	}
 	case EBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL: {
-		struct vstate *st = env->cur;
+		uint32_t ref;
+		int err;
 
 		if (!reg_is_const(&regs[2]) || regs[2].var.value == 0 ||
 		    regs[2].var.value > MAX_HELPER_MEM)
@@ -1101,16 +1084,13 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 			    env, idx, -EACCES,
 			    "helper %s: the size (r2) must be a known non-zero constant",
 			    proto_name(meta->proto));
-		if (st->nrefs == MAX_REFS)
-			return verr(env, idx, -EACCES,
-				    "too many ring buffer reservations held at once (%d)",
-				    MAX_REFS);
+		err = ref_acquire(env, idx, REF_RINGBUF, &ref);
+		if (err)
+			return err;
 		reg_mark_ptr(r0, PTR_TO_MEM_OR_NULL);
 		r0->range = (uint32_t)regs[2].var.value;
-		r0->id = ++env->id_gen;
-		r0->ref_id = r0->id;
-		st->refs[st->nrefs] = r0->ref_id;
-		st->ref_insn[st->nrefs++] = idx;
+		r0->id = ref; /* its null check is its release when NULL (mark_ptr_or_null) */
+		r0->ref_id = ref;
 		return 0;
 	}
 	default:
@@ -1364,10 +1344,11 @@ int check_helper_call(struct venv *env, uint32_t idx)
 		if (err)
 			return err;
 	}
-	if (id == TAIL_CALL_HELPER && env->cur->nrefs)
-		return verr(env, idx, -EACCES,
-			    "tail call with an unreleased ring buffer reservation (from insn %u)",
-			    env->cur->ref_insn[0]);
+	if (id == TAIL_CALL_HELPER) {
+		err = ref_check_none(env, idx, "tail call");
+		if (err)
+			return err;
+	}
 	/* The target would replace the callback and return to the helper (Linux refuses it). */
 	if (id == TAIL_CALL_HELPER && state_in_callback(env->cur))
 		return verr(env, idx, -EACCES, "tail call inside a callback prohibited");
@@ -1388,7 +1369,7 @@ int check_helper_call(struct venv *env, uint32_t idx)
 	if (err)
 		return err;
 	if (meta.release)
-		release_ref(env->cur, meta.release);
+		ref_release(env->cur, meta.release);
 	if (meta.proto->flags & EBPF_HELPER_CHANGES_PACKET)
 		invalidate_packet_pointers(env->cur);
 	for (i = 1; i <= 5; i++)

@@ -1154,10 +1154,8 @@ int check_ld_abs(struct venv *env, uint32_t idx)
 	if (regs[6].type != PTR_TO_CTX || regs[6].off != 0)
 		return verr_state(env, idx, -EACCES,
 				  "legacy packet load needs the context in r6 (unmodified)");
-	if (env->cur->nrefs)
-		return verr_state(env, idx, -EACCES,
-				  "legacy packet load with an unreleased ring buffer reservation "
-				  "(it may end the program)");
+	if (ref_check_none(env, idx, "legacy packet load (it may end the program)"))
+		return -EACCES;
 	if (check_no_lock_held(env, idx, "legacy packet load (it may end the program)"))
 		return -EACCES;
 	/* Ending the program there would leave the iterator live (Linux: a reference leak). */

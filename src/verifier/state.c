@@ -401,6 +401,7 @@ static void state_copy_scalars(struct vstate *dst, const struct vstate *src)
 	dst->nrefs = src->nrefs;
 	memcpy(dst->refs, src->refs, sizeof(src->refs));
 	memcpy(dst->ref_insn, src->ref_insn, sizeof(src->ref_insn));
+	memcpy(dst->ref_kind, src->ref_kind, sizeof(src->ref_kind));
 	dst->lock_held = src->lock_held;
 	dst->lock_map = src->lock_map;
 	dst->lock_id = src->lock_id;
@@ -884,7 +885,8 @@ static bool states_compare(struct venv *env, const struct vstate *old, const str
 			return false;
 	}
 	for (i = 0; i < old->nrefs; i++)
-		if (!check_ids(&idmap, old->refs[i], cur->refs[i]))
+		if (old->ref_kind[i] != cur->ref_kind[i] ||
+		    !check_ids(&idmap, old->refs[i], cur->refs[i]))
 			return false;
 	/* The same lock must be held: the value pointers' ids map onto each other. */
 	if (old->lock_held != cur->lock_held)
@@ -971,4 +973,79 @@ uint64_t state_hash(struct venv *env, const struct vstate *st)
 	for (f = 0; f <= st->curframe; f++)
 		h = mix(h, (uint64_t)st->frames[f]->callsite);
 	return hash_stack(h, fr);
+}
+
+/* ---- references --------------------------------------------------------------------------- */
+
+static const struct {
+	const char *name; /* what the program holds */
+	const char *how;  /* what gives it back */
+} ref_kinds[] = {
+	[REF_RINGBUF] = { "ring buffer reservation", "submit or discard it" },
+	[REF_SOCKET] = { "socket reference", "release it with bpf_sk_release" },
+};
+
+int ref_acquire(struct venv *env, uint32_t idx, enum ref_kind kind, uint32_t *id)
+{
+	struct vstate *st = env->cur;
+
+	if (st->nrefs == MAX_REFS)
+		return verr(env, idx, -EACCES,
+			    "too many references held at once (%d): %ss and others", MAX_REFS,
+			    ref_kinds[kind].name);
+	*id = ++env->id_gen;
+	st->refs[st->nrefs] = *id;
+	st->ref_kind[st->nrefs] = (uint8_t)kind;
+	st->ref_insn[st->nrefs++] = idx;
+	return 0;
+}
+
+bool ref_held(const struct vstate *st, uint32_t id)
+{
+	for (uint32_t i = 0; i < st->nrefs; i++)
+		if (st->refs[i] == id)
+			return true;
+	return false;
+}
+
+void ref_forget(struct vstate *st, uint32_t id)
+{
+	for (uint32_t i = 0; i < st->nrefs; i++) {
+		if (st->refs[i] != id)
+			continue;
+		st->nrefs--;
+		st->refs[i] = st->refs[st->nrefs];
+		st->ref_kind[i] = st->ref_kind[st->nrefs];
+		st->ref_insn[i] = st->ref_insn[st->nrefs];
+		return;
+	}
+}
+
+int ref_check_none(struct venv *env, uint32_t idx, const char *what)
+{
+	const struct vstate *st = env->cur;
+
+	if (!st->nrefs)
+		return 0;
+	if (!what)
+		return verr_state(env, idx, -EACCES, "unreleased %s from insn %u: %s on every path",
+				  ref_kinds[st->ref_kind[0]].name, st->ref_insn[0],
+				  ref_kinds[st->ref_kind[0]].how);
+	return verr_state(env, idx, -EACCES, "%s with an unreleased %s (from insn %u): %s first",
+			  what, ref_kinds[st->ref_kind[0]].name, st->ref_insn[0],
+			  ref_kinds[st->ref_kind[0]].how);
+}
+
+int ref_check_callback(struct venv *env, uint32_t idx, uint32_t id_base)
+{
+	const struct vstate *st = env->cur;
+
+	for (uint32_t i = 0; i < st->nrefs; i++)
+		if (st->refs[i] > id_base)
+			return verr_state(env, idx, -EACCES,
+					  "a callback returns holding the %s from insn %u: %s "
+					  "inside the callback",
+					  ref_kinds[st->ref_kind[i]].name, st->ref_insn[i],
+					  ref_kinds[st->ref_kind[i]].how);
+	return 0;
 }

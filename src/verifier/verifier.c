@@ -443,8 +443,8 @@ static int callback_return(struct venv *env, uint32_t idx)
 	struct vstate *st = env->cur;
 	struct frame *callee = st->frames[st->curframe];
 	const struct reg *r0 = &callee->regs[0];
-	uint32_t i;
 	char d[96];
+	int err;
 
 	if (callee->callback == CB_TIMER && (r0->type != SCALAR || r0->umax > 0)) {
 		reg_describe(env, r0, d, sizeof(d));
@@ -458,12 +458,9 @@ static int callback_return(struct venv *env, uint32_t idx)
 		return verr_state(env, idx, -EACCES,
 				  "a callback must return 0 (go on) or 1 (stop), r0 is %s", d);
 	}
-	for (i = 0; i < st->nrefs; i++)
-		if (st->refs[i] > callee->cb_id_base)
-			return verr_state(env, idx, -EACCES,
-					  "a callback returns holding the ring buffer reservation "
-					  "from insn %u: submit or discard it inside the callback",
-					  st->ref_insn[i]);
+	err = ref_check_callback(env, idx, callee->cb_id_base);
+	if (err)
+		return err;
 	/* A timer's callback runs later, on its own: its path ends here. */
 	if (callee->callback == CB_TIMER)
 		return PATH_DONE;
@@ -568,11 +565,7 @@ static int check_exit(struct venv *env, uint32_t idx)
 				  d);
 	}
 	if (st->nrefs)
-		return verr_state(
-		    env, idx, -EACCES,
-		    "unreleased ring buffer reservation from insn %u: submit or discard "
-		    "it on every path",
-		    st->ref_insn[0]);
+		return ref_check_none(env, idx, NULL);
 	return PATH_DONE;
 }
 

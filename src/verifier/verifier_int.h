@@ -68,6 +68,12 @@ enum reg_type {
 	PTR_TO_ITER_INT,
 };
 
+/* What a reference is: how the program gives it back (the messages name it). */
+enum ref_kind {
+	REF_RINGBUF = 0, /* a ring buffer reservation: bpf_ringbuf_submit/discard */
+	REF_SOCKET,	 /* a socket a lookup returned: bpf_sk_release */
+};
+
 /* What a frame is running: a subprogram called by the program, or a helper's callback. */
 enum callback_kind {
 	CB_NONE = 0,
@@ -185,9 +191,13 @@ struct snode;
 struct vstate {
 	struct frame *frames[EBPF_MAX_CALL_DEPTH];
 	uint32_t curframe;
+	/* References the program holds (Linux's acquired_refs), each released on every path
+	 * before the program exits: their ids (a pointer's ref_id), kinds and the instructions
+	 * that acquired them (state.c, ref_acquire). */
 	uint32_t nrefs;
-	uint32_t refs[MAX_REFS];     /* acquired ring buffer reservations (ref ids) */
-	uint32_t ref_insn[MAX_REFS]; /* where each was acquired */
+	uint32_t refs[MAX_REFS];
+	uint32_t ref_insn[MAX_REFS];
+	uint8_t ref_kind[MAX_REFS]; /* enum ref_kind */
 	/* The bpf_spin_lock held (Linux's active_lock): the map and the id of the value pointer
 	 * it was taken through (0 for global data), and where. */
 	bool lock_held;
@@ -386,6 +396,21 @@ bool states_equal(struct venv *env, const struct vstate *old, const struct vstat
 uint64_t state_hash(struct venv *env, const struct vstate *st);
 bool slot_known_zero(const struct stack_slot *s);
 void state_widen(const struct vstate *old, struct vstate *cur);
+/*
+ * References (Linux's acquire_reference_state / release_reference): ref_acquire gives a new id
+ * held by the state from `idx` on; ref_forget drops it without touching registers (a failed
+ * acquire: NULL holds nothing); ref_release (helpers.c) drops it and invalidates every
+ * pointer carrying it (ref_id), so a use after release is a read of an uninitialised register.
+ * ref_check_none refuses `what` (a tail call, ...; NULL: the program's exit) while any is
+ * held, naming the acquiring instruction; ref_check_callback those acquired inside the current
+ * callback.
+ */
+int ref_acquire(struct venv *env, uint32_t idx, enum ref_kind kind, uint32_t *id);
+bool ref_held(const struct vstate *st, uint32_t id);
+void ref_forget(struct vstate *st, uint32_t id);
+void ref_release(struct vstate *st, uint32_t id);
+int ref_check_none(struct venv *env, uint32_t idx, const char *what);
+int ref_check_callback(struct venv *env, uint32_t idx, uint32_t id_base);
 struct reg *cur_regs(struct venv *env);
 static inline struct frame *cur_frame(struct venv *env)
 {
