@@ -21,10 +21,17 @@
  *   contain them, the 0 side before the 1 side. It also finds what markers need: the longest
  *   entry over a prefix, and the entries under one.
  *
+ * - IPv4 tries also have a first level indexed by an address's top 16 bits (`dir`): for each
+ *   /16, the lengths 16..32 of the entries under it and the longest entry shorter than 16 that
+ *   covers it. A lookup there probes only the lengths its /16 holds, longest first, then that
+ *   shorter entry: a /16 with no entry under it answers without a probe, one holding a few
+ *   lengths costs a probe each. A /16 holding more than LPM_DIR_PROBES_MAX lengths falls back
+ *   to the binary search, which needs no more probes than that.
+ *
  * Lookups run lock-free under RCU and read only the hash chains, the nodes' immutable fields,
- * markers' `best` and the bitmaps, all published with release stores. Updates, deletes and
- * iteration take the map's lock; the trie links are read and written only under it. A node is
- * replaced whole and reclaimed after a grace period, so a value returned by a lookup stays
+ * markers' `best`, the bitmaps and the first level, all published with release stores. Updates,
+ * deletes and iteration take the map's lock; the trie links are read and written only under it. A
+ * node is replaced whole and reclaimed after a grace period, so a value returned by a lookup stays
  * valid until the reader's critical section ends. A lookup that races with a delete may find a
  * marker naming a length whose entry is gone: it then probes the lengths present one by one,
  * longest first, which needs no marker.
@@ -37,15 +44,24 @@
 
 #include "maps/map_internal.h"
 
-#define LPM_DATA_SIZE_MAX 256
-#define LPM_KEY_SIZE_MIN  (4 + 1)
-#define LPM_KEY_SIZE_MAX  (4 + LPM_DATA_SIZE_MAX)
-#define LPM_WORDS_MAX	  (LPM_DATA_SIZE_MAX / 8)
-#define LPM_PATH_MAX	  12 /* lengths a search passes: log2(8 * LPM_DATA_SIZE_MAX + 1) */
-#define LPM_FLAGS	  (MAP_F_NO_PREALLOC | MAP_F_NUMA_NODE | MAP_F_ACCESS_MASK)
-#define LPM_NODE_IM	  1u /* trie: intermediate, no value */
-#define LPM_BUCKETS_MAX	  (1u << 20)
-#define LPM_HASH_MUL	  0x9e3779b97f4a7c15ull
+#define LPM_DATA_SIZE_MAX  256
+#define LPM_KEY_SIZE_MIN   (4 + 1)
+#define LPM_KEY_SIZE_MAX   (4 + LPM_DATA_SIZE_MAX)
+#define LPM_WORDS_MAX	   (LPM_DATA_SIZE_MAX / 8)
+#define LPM_PATH_MAX	   12 /* lengths a search passes: log2(8 * LPM_DATA_SIZE_MAX + 1) */
+#define LPM_FLAGS	   (MAP_F_NO_PREALLOC | MAP_F_NUMA_NODE | MAP_F_ACCESS_MASK)
+#define LPM_NODE_IM	   1u /* trie: intermediate, no value */
+#define LPM_BUCKETS_MAX	   (1u << 20)
+#define LPM_HASH_MUL	   0x9e3779b97f4a7c15ull
+/*
+ * The IPv4 first level: a slot per /16. Bits 0..16 of a slot: lengths 16..32 of the entries
+ * under it; bits 24..31: 1 + the longest entry length below 16 that covers it, 0 for none.
+ */
+#define LPM_DIR_BITS	   16
+#define LPM_DIR_SLOTS	   (1u << LPM_DIR_BITS)
+#define LPM_DIR_LONG	   ((1u << (32 - LPM_DIR_BITS + 1)) - 1)
+#define LPM_DIR_SHORT	   24
+#define LPM_DIR_PROBES_MAX 4 /* the binary search's probes for a few lengths over /16 */
 
 struct lpm_node {
 	struct core_rcu_head rcu;
@@ -73,6 +89,7 @@ struct lpm_trie {
 	_Atomic uint64_t *searched; /* bit L: some entry or marker has prefix length L */
 	uint64_t bucket_mask, seed;
 	uint32_t data_size, data_stride, n_words, max_prefixlen;
+	_Atomic uint32_t *dir; /* IPv4 only (NULL otherwise): LPM_DIR_SLOTS slots */
 	/* Writers, under lock. */
 	pthread_mutex_t lock;
 	struct lpm_node *root;
@@ -329,6 +346,45 @@ static struct lpm_node *lookup_linear(const struct lpm_trie *t, const uint64_t *
 	return NULL;
 }
 
+static uint32_t dir_short(uint32_t slot)
+{
+	return slot >> LPM_DIR_SHORT;
+}
+
+/*
+ * IPv4, from >= LPM_DIR_BITS: the lengths the address's /16 holds, longest first, then the
+ * shorter entry over it. *decided is false when the /16 holds too many lengths (the binary
+ * search is then cheaper). A lookup racing with a delete may probe a length whose entry is
+ * gone: it goes on to the shorter ones, and when the shorter entry is gone too, probes the
+ * present lengths one by one.
+ */
+static struct lpm_node *dir_lookup(const struct lpm_trie *t, const uint64_t *words, uint32_t from,
+				   bool *decided)
+{
+	uint32_t slot =
+	    atomic_load_explicit(&t->dir[words[0] >> (64 - LPM_DIR_BITS)], memory_order_acquire);
+	uint32_t lens = slot & LPM_DIR_LONG & ((2u << (from - LPM_DIR_BITS)) - 1);
+	struct lpm_node *node;
+
+	*decided = __builtin_popcount(lens) <= LPM_DIR_PROBES_MAX;
+	if (!*decided)
+		return NULL;
+	while (lens) {
+		uint32_t bit = 31 - (uint32_t)__builtin_clz(lens);
+
+		node = probe(t, words, LPM_DIR_BITS + bit);
+		if (node && !node->marker)
+			return node;
+		lens &= ~(1u << bit);
+	}
+	if (!dir_short(slot))
+		return NULL;
+	node = probe(t, words, dir_short(slot) - 1);
+	if (node && !node->marker)
+		return node;
+	return lookup_linear(t, words, LPM_DIR_BITS - 1);
+}
+
 static void *trie_lookup(struct ebpf_map *map, const void *keyp)
 {
 	struct lpm_trie *t = to_trie(map);
@@ -337,10 +393,16 @@ static void *trie_lookup(struct ebpf_map *map, const void *keyp)
 	uint32_t lo = 0, hi = t->max_prefixlen;
 	uint64_t words[LPM_WORDS_MAX];
 	struct lpm_node *found = NULL, *node;
+	bool decided = false;
 	int best = -1;
 
 	for (uint32_t i = 0; i < words_of(from); i++)
 		words[i] = key_word(t, key.data, i);
+	if (t->dir && from >= LPM_DIR_BITS) {
+		found = dir_lookup(t, words, from, &decided);
+		if (decided)
+			return found ? node_value(t, found) : NULL;
+	}
 	while (lo <= hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
@@ -566,6 +628,80 @@ static void entry_unindex(struct lpm_trie *t, struct lpm_node *entry, struct lpm
 	markers_under(t, c1, entry->prefixlen, false, next_best);
 }
 
+/* ---- The IPv4 first level (lock held) ---------------------------------------------------- */
+
+/* The lengths (bit L - LPM_DIR_BITS) of the entries in a trie subtree of prefixes >= /16. */
+static uint32_t subtree_lens(const struct lpm_node *node)
+{
+	uint32_t lens = 0;
+
+	for (; node; node = node->child[1]) {
+		lens |= subtree_lens(node->child[0]); /* depth <= max_prefixlen */
+		if (!is_im(node))
+			lens |= 1u << (node->prefixlen - LPM_DIR_BITS);
+	}
+	return lens;
+}
+
+/* The lengths 16..32 of the entries under /16 number slot, from the trie. */
+static uint32_t dir_long_lens(const struct lpm_trie *t, uint32_t slot)
+{
+	uint8_t data[4] = { (uint8_t)(slot >> 8), (uint8_t)slot, 0, 0 };
+	struct lpm_key key = { LPM_DIR_BITS, data };
+	struct lpm_node *node = t->root;
+
+	while (node && node->prefixlen < LPM_DIR_BITS) {
+		if (longest_prefix_match(t, node, &key) != node->prefixlen)
+			return 0;
+		node = node->child[extract_bit(data, node->prefixlen)];
+	}
+	if (!node || longest_prefix_match(t, node, &key) != LPM_DIR_BITS)
+		return 0;
+	return subtree_lens(node);
+}
+
+static void dir_store(struct lpm_trie *t, uint32_t slot, uint32_t value)
+{
+	atomic_store_explicit(&t->dir[slot], value, memory_order_release);
+}
+
+/*
+ * After an entry of key's prefix was added (added) or removed, in the trie and the index both:
+ * a prefix of /16 or longer changes its /16's lengths; a shorter one the shorter entry of the
+ * /16s it covers: a new one raises those it beats, a removed one hands those it held to the
+ * next entry over it (no other entry of its length covers them).
+ */
+static void dir_update(struct lpm_trie *t, const struct lpm_key *key, bool added)
+{
+	uint32_t len = key->prefixlen, first = (uint32_t)key->data[0] << 8 | key->data[1];
+	uint32_t span = 1u << (LPM_DIR_BITS - (len < LPM_DIR_BITS ? len : LPM_DIR_BITS));
+	uint32_t next = 0;
+
+	if (!t->dir)
+		return;
+	first &= ~(span - 1);
+	if (len >= LPM_DIR_BITS) {
+		uint32_t old = atomic_load_explicit(&t->dir[first], memory_order_relaxed);
+		uint32_t lens = added ? old | 1u << (len - LPM_DIR_BITS) : dir_long_lens(t, first);
+
+		dir_store(t, first, (old & ~LPM_DIR_LONG) | lens);
+		return;
+	}
+	if (!added && len) {
+		struct lpm_key shorter = { len - 1, key->data };
+
+		next = (uint32_t)(best_in_trie(t, &shorter) + 1);
+	}
+	for (uint32_t slot = first; slot < first + span; slot++) {
+		uint32_t old = atomic_load_explicit(&t->dir[slot], memory_order_relaxed);
+		uint32_t was = dir_short(old), now = added ? (was < len + 1 ? len + 1 : was)
+							   : (was == len + 1 ? next : was);
+
+		if (now != was)
+			dir_store(t, slot, (old & LPM_DIR_LONG) | now << LPM_DIR_SHORT);
+	}
+}
+
 /* ---- Update ------------------------------------------------------------------------------ */
 
 /* Linux's order: BPF_EXIST needs the entry, a new entry needs room (-ENOSPC). */
@@ -669,6 +805,8 @@ static int trie_update(struct ebpf_map *map, const void *keyp, const void *value
 		return -ENOMEM;
 	pthread_mutex_lock(&t->lock);
 	err = trie_insert(t, new_node, &key, flags);
+	if (!err)
+		dir_update(t, &key, true);
 	pthread_mutex_unlock(&t->lock);
 	if (err)
 		free(new_node); /* never published */
@@ -727,6 +865,8 @@ static int trie_delete(struct ebpf_map *map, const void *keyp)
 		return -EINVAL;
 	pthread_mutex_lock(&t->lock);
 	err = trie_remove(t, &key);
+	if (!err)
+		dir_update(t, &key, false);
 	pthread_mutex_unlock(&t->lock);
 	return err;
 }
@@ -835,6 +975,7 @@ static int trie_check_attr(const struct map_attr *attr, const char **why)
 static void trie_free_memory(struct lpm_trie *t)
 {
 	free(t->buckets);
+	free((void *)t->dir);
 	free((void *)t->present);
 	free((void *)t->searched);
 	free(t->len_count);
@@ -876,7 +1017,11 @@ static int trie_alloc(const struct map_attr *attr, struct ebpf_map **map, const 
 	t->searched = calloc(t->max_prefixlen / 64 + 1, sizeof(*t->searched));
 	t->len_count = calloc(t->max_prefixlen + 1, sizeof(*t->len_count));
 	t->node_count = calloc(t->max_prefixlen + 1, sizeof(*t->node_count));
-	if (!t->buckets || !t->present || !t->searched || !t->len_count || !t->node_count) {
+	/* Zeroed pages: only the /16s that entries touch take memory. */
+	if (t->max_prefixlen == 32)
+		t->dir = calloc(LPM_DIR_SLOTS, sizeof(*t->dir));
+	if (!t->buckets || !t->present || !t->searched || !t->len_count || !t->node_count ||
+	    (t->max_prefixlen == 32 && !t->dir)) {
 		trie_free_memory(t);
 		*why = "out of memory for the LPM trie's index";
 		return -ENOMEM;

@@ -114,6 +114,80 @@ static void test_ipv4_diverging(void **state)
 	map_destroy(map);
 }
 
+/*
+ * IPv4 tries look up through a first level per /16 (lpm_trie.c): prefixes shorter than /16
+ * cover runs of /16s up to their edges, a /16 holding many lengths falls back to the binary
+ * search, and after deletes each /16 finds what is left over it.
+ */
+static void test_ipv4_first_level(void **state)
+{
+	struct ebpf_map *map = trie(sizeof(struct v4_key), 64);
+	struct v4_key k;
+
+	put(map, &(struct v4_key){ 0, { 0, 0, 0, 0 } }, 100);
+	put(map, &(struct v4_key){ 4, { 0x10, 0, 0, 0 } }, 4);
+	put(map, &(struct v4_key){ 15, { 0x1a, 0x02, 0, 0 } }, 15);
+	put(map, &(struct v4_key){ 16, { 0x1a, 0x02, 0, 0 } }, 16);
+	/* 26.4.0.0/16 holds eight lengths, 17 to 24, each a prefix of 26.4.255.255. */
+	for (uint32_t len = 17; len <= 24; len++)
+		put(map, &(struct v4_key){ len, { 0x1a, 0x04, 0xff, 0xff } }, len);
+	put(map, &(struct v4_key){ 24, { 0x1a, 0x05, 7, 0 } }, 1024);
+	put(map, &(struct v4_key){ 24, { 0x1a, 0x05, 9, 0 } }, 2024);
+
+	k = v4(0x1a, 0x02, 1, 1, 32);
+	assert_int_equal(match(map, &k), 16);
+	k = v4(0x1a, 0x03, 0xff, 0xff, 32); /* the /15's other /16 */
+	assert_int_equal(match(map, &k), 15);
+	k = v4(0x1a, 0x01, 0xff, 0xff, 32); /* just before the /15 */
+	assert_int_equal(match(map, &k), 4);
+	k = v4(0x10, 0, 0, 0, 32); /* the /4's first /16 and its last */
+	assert_int_equal(match(map, &k), 4);
+	k = v4(0x1f, 0xff, 0xff, 0xff, 32);
+	assert_int_equal(match(map, &k), 4);
+	k = v4(0x20, 0, 0, 0, 32); /* past the /4 */
+	assert_int_equal(match(map, &k), 100);
+	for (uint32_t len = 17; len <= 24; len++) {
+		/* Differs from 26.4.255.255 at bit len - 1 only: the match is len - 1 long. */
+		k = v4(0x1a, 0x04, 0xff, 0xff, 32);
+		k.data[(len - 1) / 8] ^= 0x80 >> ((len - 1) % 8);
+		assert_int_equal(match(map, &k), len == 17 ? 4 : len - 1);
+	}
+	k = v4(0x1a, 0x04, 0xff, 0xff, 20); /* a shorter lookup key stops at its length */
+	assert_int_equal(match(map, &k), 20);
+	k = v4(0x1a, 0x05, 9, 3, 32);
+	assert_int_equal(match(map, &k), 2024);
+	k = v4(0x1a, 0x05, 8, 3, 32);
+	assert_int_equal(match(map, &k), 4);
+
+	/* One /24 of two leaves its /16: the other still answers. */
+	k = v4(0x1a, 0x05, 9, 0, 24);
+	assert_int_equal(ebpf_map_delete_elem(map, &k), 0);
+	k = v4(0x1a, 0x05, 9, 3, 32);
+	assert_int_equal(match(map, &k), 4);
+	k = v4(0x1a, 0x05, 7, 3, 32);
+	assert_int_equal(match(map, &k), 1024);
+	/* The /16 leaves; its /15 takes it over, then the /4, then the /0, then nothing. */
+	k = v4(0x1a, 0x02, 0, 0, 16);
+	assert_int_equal(ebpf_map_delete_elem(map, &k), 0);
+	k = v4(0x1a, 0x02, 1, 1, 32);
+	assert_int_equal(match(map, &k), 15);
+	k = v4(0x1a, 0x02, 0, 0, 15);
+	assert_int_equal(ebpf_map_delete_elem(map, &k), 0);
+	k = v4(0x1a, 0x02, 1, 1, 32);
+	assert_int_equal(match(map, &k), 4);
+	k = v4(0x10, 0, 0, 0, 4);
+	assert_int_equal(ebpf_map_delete_elem(map, &k), 0);
+	k = v4(0x1a, 0x03, 1, 1, 32);
+	assert_int_equal(match(map, &k), 100);
+	k = v4(0, 0, 0, 0, 0);
+	assert_int_equal(ebpf_map_delete_elem(map, &k), 0);
+	k = v4(0x1a, 0x03, 1, 1, 32);
+	assert_int_equal(match(map, &k), -1);
+	k = v4(0x1a, 0x04, 0xff, 0xff, 32);
+	assert_int_equal(match(map, &k), 24);
+	map_destroy(map);
+}
+
 static void test_ipv6(void **state)
 {
 	struct ebpf_map *map = trie(sizeof(struct v6_key), 16);
@@ -404,6 +478,7 @@ static void random_against_reference(uint32_t data_size, unsigned int seed)
 static void test_ipv4_random_against_reference(void **state)
 {
 	random_against_reference(4, 12345);
+	random_against_reference(4, 2021);
 }
 
 static void test_ipv6_random_against_reference(void **state)
@@ -439,6 +514,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_ipv4_overlapping, teardown),
 		cmocka_unit_test_teardown(test_ipv4_diverging, teardown),
+		cmocka_unit_test_teardown(test_ipv4_first_level, teardown),
 		cmocka_unit_test_teardown(test_ipv6, teardown),
 		cmocka_unit_test_teardown(test_flags_and_errors, teardown),
 		cmocka_unit_test_teardown(test_iteration_postorder, teardown),
