@@ -425,13 +425,15 @@ static struct htab_elem *htab_find(struct htab *h, const void *key, uint32_t has
 }
 
 /*
- * Hash and walk in one, specialised for the common key sizes (4: an IPv4 address or an index;
- * 8): with a constant size the hash is a few multiplies and the compare one instruction, and
- * the walk's loop carries no size test.
+ * Hash and walk in one, specialised for the common key sizes (2: a port; 4: an IPv4 address or
+ * an index; 8): with a constant size the hash is a few multiplies and the compare one
+ * instruction, and the walk's loop carries no size test.
  */
 static struct htab_elem *htab_find_key(struct htab *h, const void *key)
 {
 	switch (h->map.attr.key_size) {
+	case 2:
+		return htab_find_sized(h, key, map_hash_key(h->seed, key, 2), 2);
 	case 4:
 		return htab_find_sized(h, key, map_hash_key(h->seed, key, 4), 4);
 	case 8:

@@ -346,6 +346,14 @@ static struct lpm_node *lookup_linear(const struct lpm_trie *t, const uint64_t *
 	return NULL;
 }
 
+/* Whether bits has at most n bits set (no popcnt instruction in a generic x86-64 build). */
+static bool few_bits(uint32_t bits, uint32_t n)
+{
+	for (uint32_t i = 0; i < n && bits; i++)
+		bits &= bits - 1;
+	return !bits;
+}
+
 static uint32_t dir_short(uint32_t slot)
 {
 	return slot >> LPM_DIR_SHORT;
@@ -366,7 +374,7 @@ static struct lpm_node *dir_lookup(const struct lpm_trie *t, const uint64_t *wor
 	uint32_t lens = slot & LPM_DIR_LONG & ((2u << (from - LPM_DIR_BITS)) - 1);
 	struct lpm_node *node;
 
-	*decided = __builtin_popcount(lens) <= LPM_DIR_PROBES_MAX;
+	*decided = few_bits(lens, LPM_DIR_PROBES_MAX);
 	if (!*decided)
 		return NULL;
 	while (lens) {

@@ -72,11 +72,16 @@ static inline uint64_t map_hash_mix(uint64_t k)
 static inline uint64_t map_hash_load_tail(const uint8_t *p, uint32_t len)
 {
 	uint32_t w;
+	uint16_t h;
 	uint64_t k = 0;
 
 	if (len == 4) {
 		memcpy(&w, p, 4);
 		return w;
+	}
+	if (len == 2) { /* a port */
+		memcpy(&h, p, 2);
+		return h;
 	}
 	for (uint32_t i = 0; i < len; i++)
 		k |= (uint64_t)p[i] << (8 * i);
@@ -103,10 +108,15 @@ static inline uint32_t map_hash_key(uint32_t seed, const void *key, uint32_t len
 /* Keys of the common sizes compared as words: a memcmp of a run-time size is a library call. */
 static inline bool map_keys_equal(const void *a, const void *b, uint32_t size)
 {
+	uint16_t a2, b2;
 	uint32_t a4, b4;
 	uint64_t a8, b8;
 
 	switch (size) {
+	case 2:
+		memcpy(&a2, a, 2);
+		memcpy(&b2, b, 2);
+		return a2 == b2;
 	case 4:
 		memcpy(&a4, a, 4);
 		memcpy(&b4, b, 4);

@@ -264,7 +264,7 @@ static void test_percpu_hash(void **state)
 }
 
 /*
- * Lookups specialised by key size (4 and 8 bytes hash and compare inline, others in general):
+ * Lookups specialised by key size (2, 4 and 8 bytes hash and compare inline, others in general):
  * every size finds what was stored under it, from the host and from a program, and nothing for
  * a key that differs in its last byte only.
  */
@@ -303,7 +303,7 @@ static void check_key_size(enum ebpf_map_type type, uint32_t key_size, uint32_t 
 
 static void test_key_sizes(void **state)
 {
-	static const uint32_t sizes[] = { 1, 3, 4, 5, 8, 12, 16, 64 };
+	static const uint32_t sizes[] = { 1, 2, 3, 4, 5, 8, 12, 16, 64 };
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		check_key_size(EBPF_MAP_TYPE_HASH, sizes[i], flags_of(state));
