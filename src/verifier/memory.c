@@ -451,14 +451,13 @@ static void reg_fill_sext(struct reg *r, int size)
 }
 
 /*
- * A write covering only part of a spilled pointer (a narrower or misaligned store), or any
- * write that may miss some of its bytes at run time (a variable offset, a helper's output),
- * would turn the slot into scalar bytes in the verifier's state while the pointer's bytes
- * survive in memory: a pointer leak. Refused, as on Linux, unless the program type allows
- * leaks. [lo, hi) is the range written, all of it when `exact`, some of it else.
+ * A write that may miss some of a spilled pointer's bytes at run time (a variable offset, a
+ * helper's output) would turn the slot into scalar bytes in the verifier's state while the
+ * pointer's bytes survive in memory: a pointer leak. Refused, as on Linux, unless the program
+ * type allows leaks. [lo, hi) is the range some of which is written.
  */
 static int stack_check_spill_overwrite(struct venv *env, uint32_t idx, struct frame *frame,
-				       int64_t lo, int64_t hi, bool exact, const char *what)
+				       int64_t lo, int64_t hi, const char *what)
 {
 	int64_t i;
 
@@ -469,8 +468,6 @@ static int stack_check_spill_overwrite(struct venv *env, uint32_t idx, struct fr
 		struct stack_slot *s = stack_slot(frame, i);
 
 		if (s->type[0] != STACK_SPILL || !reg_is_pointer(&s->spilled))
-			continue;
-		if (exact && start >= lo && start + 8 <= hi)
 			continue;
 		return verr_state(env, idx, -EACCES,
 				  "%s (fp%+lld..fp%+lld) may overwrite only part of the pointer "
@@ -496,13 +493,34 @@ static bool store_keeps_spill(const struct stack_slot *slot, int first, int size
 	return ((slot->spilled.var.value >> (first * 8)) & mask) == (val->var.value & mask);
 }
 
+/*
+ * A narrower store into the slot of a spilled pointer (clang gives the slot to another, smaller
+ * variable once the pointer is dead) destroys the pointer. The bytes it does not cover still
+ * hold part of the address at run time, so they become uninitialised: no read, load or helper
+ * can see them, and a later store makes them readable again. Linux refuses the store to
+ * unprivileged loaders and lets root read the bytes; the stored bytes are all a program needs.
+ */
+static void stack_forget_pointer_rest(struct frame *frame, int64_t lo, int64_t hi)
+{
+	int64_t start;
+
+	for (start = lo - (lo + EBPF_STACK_SIZE) % 8; start < hi; start += 8) {
+		struct stack_slot *s = stack_slot(frame, start);
+
+		if (s->type[0] != STACK_SPILL || !reg_is_pointer(&s->spilled))
+			continue;
+		memset(s->type, STACK_INVALID, sizeof(s->type));
+		memset(s->val, 0, sizeof(s->val));
+		reg_mark_not_init(&s->spilled);
+	}
+}
+
 static int stack_write_fixed(struct venv *env, uint32_t idx, struct frame *frame, int64_t o,
 			     int size, const struct reg *val)
 {
 	struct stack_slot *slot = stack_slot(frame, o);
 	bool aligned = ((o + EBPF_STACK_SIZE) % 8) == 0;
 	int64_t i;
-	int err;
 
 	if (reg_is_pointer(val) && (size != 8 || !aligned)) {
 		char d[96];
@@ -520,9 +538,8 @@ static int stack_write_fixed(struct venv *env, uint32_t idx, struct frame *frame
 	}
 	if (store_keeps_spill(slot, (int)((o + EBPF_STACK_SIZE) % 8), size, val))
 		return 0;
-	err = stack_check_spill_overwrite(env, idx, frame, o, o + size, true, "store");
-	if (err)
-		return err;
+	if (!allow_pointer_leak(env))
+		stack_forget_pointer_rest(frame, o, o + size);
 	for (i = o; i < o + size; i++)
 		stack_unspill(frame, i);
 	/* A scalar stored narrow at a slot's start keeps its bounds for the fill (a 32-bit
@@ -631,8 +648,7 @@ static int stack_write_var(struct venv *env, uint32_t idx, struct frame *frame, 
 	int64_t i;
 	int err;
 
-	err = stack_check_spill_overwrite(env, idx, frame, lo, hi, false,
-					  "variable-offset stack write");
+	err = stack_check_spill_overwrite(env, idx, frame, lo, hi, "variable-offset stack write");
 	if (err)
 		return err;
 	for (i = lo; i < hi; i++)
@@ -1228,7 +1244,7 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 		/* A helper may write fewer bytes than the maximum size (a variable size, a
 		 * failure): its output never replaces a spilled pointer, as on Linux. */
 		if (write) {
-			int err = stack_check_spill_overwrite(env, idx, frame, lo, hi, false, what);
+			int err = stack_check_spill_overwrite(env, idx, frame, lo, hi, what);
 
 			if (err)
 				return err;
