@@ -197,19 +197,35 @@ static void add_func(struct btf *btf, const char *name, int ret, int n, const in
 	assert_true(btf__add_func(btf, name, BTF_FUNC_GLOBAL, proto) > 0);
 }
 
-/* The extension's BTF: what its C declarations would give with clang -g. */
-static struct btf *build_btf(void)
+/* What a later version of the extension changes in its BTF (build_btf): a scalar's width or
+ * signedness, a return, a struct's layout. */
+enum btf_change {
+	SAME_BTF,
+	KEY_U32,	    /* kfb_get(u32 key) */
+	KEY_SIGNED,	    /* kfb_get(s64 key) */
+	VALUE_RETURNS_U32,  /* u32 kfb_value(...) */
+	FILL_RETURNS_U64,   /* u64 kfb_fill(...) */
+	COUNT_AND_PAD_SWAP, /* ext_obj's count at offset 12, pad at 8 */
+};
+
+/* The extension's BTF: what its C declarations would give with clang -g, as changed. */
+static struct btf *build_btf_changed(enum btf_change change)
 {
 	struct btf *btf = btf__new_empty();
-	int u64, u32, obj, obj_ptr, cobj_ptr, oth, oth_ptr, cvoid_ptr, fwd_ptr, void_ptr, u64_ptr;
+	int u64, u32, s64, key, obj, obj_ptr, cobj_ptr, oth, oth_ptr, cvoid_ptr, fwd_ptr, void_ptr,
+	    u64_ptr;
 
 	assert_non_null(btf);
 	u64 = btf__add_int(btf, "unsigned long long", 8, 0);
 	u32 = btf__add_int(btf, "unsigned int", 4, 0);
+	s64 = btf__add_int(btf, "long long", 8, BTF_INT_SIGNED);
+	key = change == KEY_U32 ? u32 : change == KEY_SIGNED ? s64 : u64;
 	obj = btf__add_struct(btf, "ext_obj", sizeof(struct ext_obj));
 	assert_int_equal(btf__add_field(btf, "value", u64, 0, 0), 0);
-	assert_int_equal(btf__add_field(btf, "count", u32, 64, 0), 0);
-	assert_int_equal(btf__add_field(btf, "pad", u32, 96, 0), 0);
+	assert_int_equal(
+	    btf__add_field(btf, "count", u32, change == COUNT_AND_PAD_SWAP ? 96 : 64, 0), 0);
+	assert_int_equal(btf__add_field(btf, "pad", u32, change == COUNT_AND_PAD_SWAP ? 64 : 96, 0),
+			 0);
 	/* struct ext_obj *next: the pointer type comes right after the struct. */
 	assert_int_equal(btf__add_field(btf, "next", obj + 1, 128, 0), 0);
 	obj_ptr = btf__add_ptr(btf, obj);
@@ -224,15 +240,16 @@ static struct btf *build_btf(void)
 	void_ptr = btf__add_ptr(btf, 0);
 	u64_ptr = btf__add_ptr(btf, u64);
 
-	add_func(btf, "kfb_get", obj_ptr, 1, (int[]){ u64 }, (const char *[]){ "key" });
+	add_func(btf, "kfb_get", obj_ptr, 1, (int[]){ key }, (const char *[]){ "key" });
 	add_func(btf, "kfb_other", oth_ptr, 0, NULL, NULL);
-	add_func(btf, "kfb_value", u64, 1, (int[]){ cobj_ptr }, (const char *[]){ "o" });
+	add_func(btf, "kfb_value", change == VALUE_RETURNS_U32 ? u32 : u64, 1, (int[]){ cobj_ptr },
+		 (const char *[]){ "o" });
 	add_func(btf, "kfb_sum", u64, 2, (int[]){ cvoid_ptr, u32 },
 		 (const char *[]){ "buf", "buf__sz" });
 	add_func(btf, "kfb_fwd", u64, 1, (int[]){ fwd_ptr }, (const char *[]){ "f" });
 	/* For kinds derived from the BTF alone: */
 	add_func(btf, "kfb_maybe", u64, 1, (int[]){ cobj_ptr }, (const char *[]){ "o__nullable" });
-	add_func(btf, "kfb_fill", 0, 2, (int[]){ void_ptr, u32 },
+	add_func(btf, "kfb_fill", change == FILL_RETURNS_U64 ? u64 : 0, 2, (int[]){ void_ptr, u32 },
 		 (const char *[]){ "out", "out__sz" });
 	add_func(btf, "kfb_byval", u64, 1, (int[]){ obj }, (const char *[]){ "o" });
 	add_func(btf, "kfb_intptr", u64, 1, (int[]){ u64_ptr }, (const char *[]){ "p" });
@@ -243,6 +260,11 @@ static struct btf *build_btf(void)
 	add_func(btf, "kfb_six", u64, 6, (int[]){ u64, u64, u64, u64, u64, u64 },
 		 (const char *[]){ "a", "b", "c", "d", "e", "f" });
 	return btf;
+}
+
+static struct btf *build_btf(void)
+{
+	return build_btf_changed(SAME_BTF);
 }
 
 /* The type offers protos (count of them) at addresses, typed by the BTF of build_btf(): the
@@ -393,6 +415,87 @@ static void test_derived_jit(void **state)
 static void test_derived_native(void **state)
 {
 	derived_in_mode(EBPF_MODE_NATIVE);
+}
+
+/* ---- a reload that changes the BTF of a kfunc the program calls ------------------------------ */
+
+/* kfunc_derived.bpf.o runs attached to kfb_hook in mode; its extension unloads and comes back
+ * with its kfuncs' BTF changed as `change`: refused with the reason `why` (dormant, its link
+ * too, never run), or rebound and running again when why is NULL. */
+static void reload_changed(enum btf_change change, const char *why, enum ebpf_exec_mode mode)
+{
+	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .mode = mode };
+	struct btf *changed = build_btf_changed(change);
+	struct ebpf_extension *ext;
+	struct ebpf_object *obj = NULL;
+	struct ebpf_program *prog;
+	struct ebpf_link *link = NULL;
+	uint32_t size = 0, result = 0;
+	uint64_t ctx = 0;
+	char reason[256];
+
+	set_type_at(kfb_derived, kfb_derived_addresses, 5);
+	ext = add();
+	if (ebpf_object_open(prog_path("kfunc_derived.bpf.o"), &opts, &obj))
+		fprintf(stderr, "open: %s\n", ebpf_last_error());
+	assert_non_null(obj);
+	prog = ebpf_object_find_program(obj, "derived");
+	assert_int_equal(ebpf_program_attach_by_name(prog, "kfb_hook", NULL, 0, &link), 0);
+	assert_int_equal(ebpf_extension_unload(ext), 0);
+	assert_true(ebpf_program_is_dormant(prog, reason, sizeof(reason)));
+
+	kfb_type.kfunc_btf = btf__raw_data(changed, &size);
+	kfb_type.kfunc_btf_size = size;
+	ext = add();
+	if (why) {
+		assert_true(ebpf_program_is_dormant(prog, reason, sizeof(reason)));
+		if (!strstr(reason, why))
+			fprintf(stderr, "dormant: %s\n", reason);
+		assert_non_null(strstr(reason, "program type 'kfb' came back"));
+		assert_non_null(strstr(reason, why));
+		assert_true(ebpf_link_is_dormant(link, reason, sizeof(reason)));
+		assert_int_equal(ebpf_hook_invoke(&kfb_hook, &ctx, keep_result, &result), 0);
+	} else {
+		assert_false(ebpf_program_is_dormant(prog, reason, sizeof(reason)));
+		assert_int_equal(ebpf_hook_invoke(&kfb_hook, &ctx, keep_result, &result), 1);
+		assert_int_equal(result, EXPECTED_DERIVED);
+	}
+	assert_int_equal(ebpf_link_detach(link), 0);
+	ebpf_object_close(obj);
+	assert_int_equal(ebpf_extension_unload(ext), 0);
+	btf__free(changed);
+}
+
+/* The rebind checks what the load checked: the program's extern declarations against the BTF
+ * that comes back (width, signedness, return), and what the verifier read of it (layouts). */
+static void test_reload_changed_btf(void **state)
+{
+	reload_changed(KEY_U32,
+		       "kfunc 'kfb_get' arg1 ('key'): the program declares a 8-byte "
+		       "unsigned integer, the extension's BTF prototype a 4-byte unsigned",
+		       EBPF_MODE_INTERP);
+	reload_changed(KEY_SIGNED,
+		       "kfunc 'kfb_get' arg1 ('key'): the program declares a 8-byte "
+		       "unsigned integer, the extension's BTF prototype a 8-byte signed",
+		       EBPF_MODE_INTERP);
+	reload_changed(VALUE_RETURNS_U32,
+		       "kfunc 'kfb_value': the program declares it returning a 8-byte unsigned "
+		       "integer, the extension's BTF prototype a 4-byte unsigned integer",
+		       EBPF_MODE_INTERP);
+	reload_changed(FILL_RETURNS_U64,
+		       "kfunc 'kfb_fill': the program declares it returning void, the "
+		       "extension's BTF prototype a 8-byte unsigned integer",
+		       EBPF_MODE_INTERP);
+	/* Its loads of count were checked against the old layout. */
+	reload_changed(COUNT_AND_PAD_SWAP, "kfunc 'kfb_get' has another prototype",
+		       EBPF_MODE_INTERP);
+}
+
+/* The same BTF again (a new copy of it): the program rebinds and runs, in each engine. */
+static void test_reload_same_btf(void **state)
+{
+	reload_changed(SAME_BTF, NULL, EBPF_MODE_INTERP);
+	reload_changed(SAME_BTF, NULL, EBPF_MODE_NATIVE);
 }
 
 /* Loads only `program` of `object` against protos (count of them, at kfb_addresses or, for
@@ -610,6 +713,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_derived_twins, teardown),
 		cmocka_unit_test_teardown(test_extern_disagrees, teardown),
 		cmocka_unit_test_teardown(test_underivable, teardown),
+		cmocka_unit_test_teardown(test_reload_changed_btf, teardown),
+		cmocka_unit_test_teardown(test_reload_same_btf, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, group_teardown);
