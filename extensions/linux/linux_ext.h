@@ -49,8 +49,12 @@ enum linux_prog_type {
 	LINUX_PROG_RAW_TRACEPOINT = 17,
 	LINUX_PROG_CGROUP_SOCK_ADDR = 18,
 	LINUX_PROG_LWT_SEG6LOCAL = 19,
+	LINUX_PROG_SK_REUSEPORT = 21,
+	LINUX_PROG_FLOW_DISSECTOR = 22,
+	LINUX_PROG_CGROUP_SYSCTL = 23,
 	LINUX_PROG_TRACING = 26,
 	LINUX_PROG_LSM = 29,
+	LINUX_PROG_SK_LOOKUP = 30,
 	/* Not a Linux number: BPF_PROG_TYPE_TRACING with expected attach type BPF_TRACE_ITER,
 	 * a type of its own here (iterators have helpers other tracing programs lack). */
 	LINUX_PROG_TRACING_ITER = 0x80 | LINUX_PROG_TRACING,
@@ -82,6 +86,9 @@ enum linux_prog_type {
 #define LINUX_BPF_SOCK_ADDR_SIZE  72   /* struct bpf_sock_addr */
 #define LINUX_BPF_SOCK_OPS_SIZE	  224  /* struct bpf_sock_ops, with skb_hwtstamp (6.2) */
 #define LINUX_SK_MSG_MD_SIZE	  80   /* struct sk_msg_md */
+#define LINUX_REUSEPORT_MD_SIZE	  56   /* struct sk_reuseport_md */
+#define LINUX_BPF_SYSCTL_SIZE	  8    /* struct bpf_sysctl */
+#define LINUX_BPF_SK_LOOKUP_SIZE  72   /* struct bpf_sk_lookup */
 
 /* The descriptor to pass to ebpf_extension_add_static when linking the static archive. */
 extern const struct ebpf_extension_descriptor ebpf_extension_linux;

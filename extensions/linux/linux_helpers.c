@@ -37,6 +37,8 @@
 #define R_RETVAL                                                                                   \
 	"it reads or sets the error the kernel's system call returns when a cgroup program "       \
 	"refuses it"
+#define R_REUSEPORT "it picks the kernel socket of a SO_REUSEPORT group that receives the packet"
+#define R_SYSCTL    "it reads or replaces a kernel sysctl's name and value (/proc/sys)"
 #define R_TIMER                                                                                    \
 	"it arms a kernel timer (hrtimer) that fires the callback later; here a host thread "      \
 	"would "                                                                                   \
@@ -253,6 +255,20 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	PROTO(LP_LWT_SEG6_ADJUST_SRH, 75, "bpf_lwt_seg6_adjust_srh", R_LWT, PKT, A_CTX, A_ANY,
 	      A_ANY),
 	PROTO(LP_LWT_SEG6_ACTION, 76, "bpf_lwt_seg6_action", R_LWT, PKT, A_CTX, A_ANY, A_MEM, A_SZ),
+	/* the socket map (reuseport sockarray, sockmap or sockhash) and the key of the socket */
+	PROTO(LP_SK_SELECT_REUSEPORT, 82, "bpf_sk_select_reuseport", R_REUSEPORT, 0, A_CTX, A_MAP,
+	      A_KEY, A_ANY),
+
+	/* cgroup/sysctl: the buffers are written with a NUL-terminated string (as much as fits,
+	 * -E2BIG when cut); set_new_value's is read */
+	PROTO(LP_SYSCTL_GET_NAME, 101, "bpf_sysctl_get_name", R_SYSCTL, 0, A_CTX, A_UMEM, A_SZ,
+	      A_ANY),
+	PROTO(LP_SYSCTL_GET_CURRENT_VALUE, 102, "bpf_sysctl_get_current_value", R_SYSCTL, 0, A_CTX,
+	      A_UMEM, A_SZ),
+	PROTO(LP_SYSCTL_GET_NEW_VALUE, 103, "bpf_sysctl_get_new_value", R_SYSCTL, 0, A_CTX, A_UMEM,
+	      A_SZ),
+	PROTO(LP_SYSCTL_SET_NEW_VALUE, 104, "bpf_sysctl_set_new_value", R_SYSCTL, 0, A_CTX, A_MEM,
+	      A_SZ),
 
 	/* timers in map values (Linux's bpf_base_func_proto): the verifier checks that the
 	 * timer is the value's struct bpf_timer, that _init names its map, and walks the

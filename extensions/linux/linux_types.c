@@ -117,6 +117,11 @@ static const struct ebpf_context_range sock_ops_writable[] = {
 	{ 164, 4 },
 };
 
+/* struct bpf_sysctl: file_pos (Linux allows only a 4-byte store, sysctl_is_valid_access) */
+static const struct ebpf_context_range sysctl_writable[] = {
+	{ 4, 4 },
+};
+
 /* ---- helpers ------------------------------------------------------------------------------ */
 
 /* Linux's bpf_base_func_proto offers them to every type; kprobe, tracepoint, perf_event and
@@ -137,6 +142,15 @@ static const struct ebpf_context_range sock_ops_writable[] = {
 #define NET_TASK_HELPERS                                                                           \
 	LP_GET_CURRENT_PID_TGID, LP_GET_CURRENT_UID_GID, LP_GET_CURRENT_CGROUP_ID,                 \
 	    LP_GET_CURRENT_ANCESTOR_CGROUP_ID
+
+/*
+ * What bpf_base_func_proto gives a loader with CAP_PERFMON besides: kernel memory reads, the
+ * current task (checked pair by pair against the kernel for the types using them).
+ */
+#define PERFMON_BASE_HELPERS                                                                       \
+	LP_PROBE_READ_USER, LP_PROBE_READ_KERNEL, LP_PROBE_READ_USER_STR,                          \
+	    LP_PROBE_READ_KERNEL_STR, LP_GET_CURRENT_TASK, LP_GET_CURRENT_COMM,                    \
+	    LP_GET_CGROUP_CLASSID_CURR
 
 #define TRACING_HELPERS                                                                            \
 	LP_PROBE_READ, LP_PROBE_READ_STR, LP_PROBE_READ_USER, LP_PROBE_READ_KERNEL,                \
@@ -348,6 +362,34 @@ static const enum linux_proto_key sock_addr_helpers[] = {
 	LP_GETSOCKOPT,
 };
 
+/* sk_lookup_func_proto: bpf_sk_assign and bpf_sk_release take a socket, which the verifier
+ * has no kind for yet (docs/linux-types.md), so only the base set is here. */
+static const enum linux_proto_key sk_lookup_helpers[] = {
+	LP_PERF_EVENT_OUTPUT, BASE_HELPERS, PERFMON_BASE_HELPERS, NET_TASK_HELPERS, TIMER_HELPERS,
+};
+
+/* flow_dissector_func_proto: skb_load_bytes of the packet being dissected, and the base set. */
+static const enum linux_proto_key flow_dissector_helpers[] = {
+	LP_SKB_LOAD_BYTES, BASE_HELPERS, PERFMON_BASE_HELPERS, NET_TASK_HELPERS, TIMER_HELPERS,
+};
+
+/* sk_reuseport_func_proto (get_socket_cookie takes the socket there: left out). */
+static const enum linux_proto_key sk_reuseport_helpers[] = {
+	LP_SK_SELECT_REUSEPORT, LP_SKB_LOAD_BYTES,    LP_SKB_LOAD_BYTES_RELATIVE,
+	BASE_HELPERS,		PERFMON_BASE_HELPERS, NET_TASK_HELPERS,
+	TIMER_HELPERS,
+};
+
+/* sysctl_func_proto: cgroup_common_func_proto, cgroup_current_func_proto and the base set. */
+static const enum linux_proto_key sysctl_helpers[] = {
+	LP_SYSCTL_GET_NAME,	 LP_SYSCTL_GET_CURRENT_VALUE,
+	LP_SYSCTL_GET_NEW_VALUE, LP_SYSCTL_SET_NEW_VALUE,
+	NET_TASK_HELPERS,	 PERFMON_BASE_HELPERS,
+	LP_GET_LOCAL_STORAGE,	 LP_PERF_EVENT_OUTPUT,
+	CGROUP_RETVAL_HELPERS,	 BASE_HELPERS,
+	TIMER_HELPERS,
+};
+
 #define HELPERS(list) .helpers = (list), .helper_count = ARRAY_SIZE(list)
 
 /* ---- sections ----------------------------------------------------------------------------- */
@@ -453,6 +495,13 @@ static const struct ebpf_section_prefix lwt_in_sections[] = { S("lwt_in") };
 static const struct ebpf_section_prefix lwt_out_sections[] = { S("lwt_out") };
 static const struct ebpf_section_prefix lwt_xmit_sections[] = { S("lwt_xmit") };
 static const struct ebpf_section_prefix lwt_seg6local_sections[] = { S("lwt_seg6local") };
+static const struct ebpf_section_prefix sk_lookup_sections[] = { S("sk_lookup") };
+static const struct ebpf_section_prefix flow_dissector_sections[] = { S("flow_dissector") };
+static const struct ebpf_section_prefix sk_reuseport_sections[] = {
+	S("sk_reuseport/migrate"),
+	S("sk_reuseport"),
+};
+static const struct ebpf_section_prefix sysctl_sections[] = { S("cgroup/sysctl") };
 
 /* ---- the types ---------------------------------------------------------------------------- */
 
@@ -616,6 +665,56 @@ const struct linux_type linux_types[] = {
 		SKB_CONTEXT(false, lwt_writable),
 		HELPERS(lwt_seg6local_helpers),
 		.flags = PACKET_READ_ONLY,
+	},
+	{
+		.name = "sk_reuseport",
+		.number = LINUX_PROG_SK_REUSEPORT,
+		SECTIONS(sk_reuseport_sections),
+		/* struct sk_reuseport_md: data and data_end are 64-bit pointer fields at 0 and 8;
+		 * the packet (from the transport header on) is read-only, as on Linux. */
+		.context = {
+			.size = LINUX_REUSEPORT_MD_SIZE,
+			.data = 0,
+			.data_end = 8,
+			.meta = -1,
+		},
+		HELPERS(sk_reuseport_helpers),
+		.flags = PACKET_READ_ONLY,
+	},
+	{
+		/* Linux gives the dissector only data, data_end and flow_keys of its __sk_buff,
+		 * and lets it read the packet but not write it. */
+		.name = "flow_dissector",
+		.number = LINUX_PROG_FLOW_DISSECTOR,
+		SECTIONS(flow_dissector_sections),
+		.context = {
+			.size = LINUX_SKB_CTX_SIZE,
+			.data = SKB_DATA,
+			.data_end = SKB_DATA_END,
+			.meta = -1,
+		},
+		.pointers = {
+			.data = LINUX_SKB_DATA_PTR,
+			.data_end = LINUX_SKB_DATA_END_PTR,
+		},
+		HELPERS(flow_dissector_helpers),
+		.flags = PACKET_READ_ONLY,
+	},
+	{
+		.name = "cgroup_sysctl",
+		.number = LINUX_PROG_CGROUP_SYSCTL,
+		SECTIONS(sysctl_sections),
+		PLAIN_CONTEXT_W(LINUX_BPF_SYSCTL_SIZE, sysctl_writable),
+		HELPERS(sysctl_helpers),
+	},
+	{
+		/* struct bpf_sk_lookup: read-only; sk reads as a number here (a socket pointer on
+		 * Linux). */
+		.name = "sk_lookup",
+		.number = LINUX_PROG_SK_LOOKUP,
+		SECTIONS(sk_lookup_sections),
+		PLAIN_CONTEXT(LINUX_BPF_SK_LOOKUP_SIZE),
+		HELPERS(sk_lookup_helpers),
 	},
 	{
 		/* The context is the target's arguments: the core builds it from the kernel's BTF

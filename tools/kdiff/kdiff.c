@@ -57,6 +57,10 @@ static const struct {
 	{ "raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT },
 	{ "cgroup_sock_addr", BPF_PROG_TYPE_CGROUP_SOCK_ADDR },
 	{ "lwt_seg6local", BPF_PROG_TYPE_LWT_SEG6LOCAL },
+	{ "sk_reuseport", BPF_PROG_TYPE_SK_REUSEPORT },
+	{ "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR },
+	{ "cgroup_sysctl", BPF_PROG_TYPE_CGROUP_SYSCTL },
+	{ "sk_lookup", BPF_PROG_TYPE_SK_LOOKUP },
 };
 
 /* "object program" pairs documented as deliberate differences (program "*" for all). */
