@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,8 +101,13 @@ static int fill(struct ebpf_map *map, uint32_t first, uint32_t count)
 
 /* ---- host view ------------------------------------------------------------------------- */
 
+/*
+ * One per thread, each on cache lines of its own: a worker writes its err after every
+ * operation, and two workers sharing a line would time the line's trips between the CPUs
+ * instead of the map's scaling.
+ */
 struct worker {
-	struct ebpf_map *map;
+	alignas(64) struct ebpf_map *map;
 	enum map_op op;
 	uint32_t first, count; /* the entries this thread works on */
 	unsigned int reps, chunks;

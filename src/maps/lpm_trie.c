@@ -638,21 +638,19 @@ static void entry_unindex(struct lpm_trie *t, struct lpm_node *entry, struct lpm
 
 /* ---- The IPv4 first level (lock held) ---------------------------------------------------- */
 
-/* The lengths (bit L - LPM_DIR_BITS) of the entries in a trie subtree of prefixes >= /16. */
-static uint32_t subtree_lens(const struct lpm_node *node)
+/* Whether a trie subtree holds an entry of length len: only nodes up to len are visited. */
+static bool subtree_has_len(const struct lpm_node *node, uint32_t len)
 {
-	uint32_t lens = 0;
-
-	for (; node; node = node->child[1]) {
-		lens |= subtree_lens(node->child[0]); /* depth <= max_prefixlen */
-		if (!is_im(node))
-			lens |= 1u << (node->prefixlen - LPM_DIR_BITS);
-	}
-	return lens;
+	if (!node || node->prefixlen > len)
+		return false;
+	if (node->prefixlen == len)
+		return !is_im(node);
+	/* depth <= max_prefixlen */
+	return subtree_has_len(node->child[0], len) || subtree_has_len(node->child[1], len);
 }
 
-/* The lengths 16..32 of the entries under /16 number slot, from the trie. */
-static uint32_t dir_long_lens(const struct lpm_trie *t, uint32_t slot)
+/* The trie subtree of the prefixes of /16 number slot and longer, or NULL. */
+static struct lpm_node *dir_subtree(const struct lpm_trie *t, uint32_t slot)
 {
 	uint8_t data[4] = { (uint8_t)(slot >> 8), (uint8_t)slot, 0, 0 };
 	struct lpm_key key = { LPM_DIR_BITS, data };
@@ -660,12 +658,12 @@ static uint32_t dir_long_lens(const struct lpm_trie *t, uint32_t slot)
 
 	while (node && node->prefixlen < LPM_DIR_BITS) {
 		if (longest_prefix_match(t, node, &key) != node->prefixlen)
-			return 0;
+			return NULL;
 		node = node->child[extract_bit(data, node->prefixlen)];
 	}
 	if (!node || longest_prefix_match(t, node, &key) != LPM_DIR_BITS)
-		return 0;
-	return subtree_lens(node);
+		return NULL;
+	return node;
 }
 
 static void dir_store(struct lpm_trie *t, uint32_t slot, uint32_t value)
@@ -690,9 +688,12 @@ static void dir_update(struct lpm_trie *t, const struct lpm_key *key, bool added
 	first &= ~(span - 1);
 	if (len >= LPM_DIR_BITS) {
 		uint32_t old = atomic_load_explicit(&t->dir[first], memory_order_relaxed);
-		uint32_t lens = added ? old | 1u << (len - LPM_DIR_BITS) : dir_long_lens(t, first);
+		uint32_t bit = 1u << (len - LPM_DIR_BITS);
 
-		dir_store(t, first, (old & ~LPM_DIR_LONG) | lens);
+		if (added || subtree_has_len(dir_subtree(t, first), len))
+			dir_store(t, first, old | bit);
+		else
+			dir_store(t, first, old & ~bit);
 		return;
 	}
 	if (!added && len) {
