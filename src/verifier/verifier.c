@@ -367,10 +367,6 @@ static int enter_frame(struct venv *env, struct vstate *st, uint32_t idx, uint32
 	struct frame *callee;
 	int i;
 
-	int err = check_no_lock_held(env, idx, "bpf-to-bpf function call");
-
-	if (err)
-		return err;
 	if (st->curframe + 1 >= EBPF_MAX_CALL_DEPTH)
 		return verr_state(env, idx, -EACCES, "call stack too deep: more than %d frames",
 				  EBPF_MAX_CALL_DEPTH);
@@ -393,6 +389,9 @@ static int enter_frame(struct venv *env, struct vstate *st, uint32_t idx, uint32
 	return 0;
 }
 
+/* A held bpf_spin_lock goes into the callee, as on Linux: the lock state is the path's, not the
+ * frame's, so the callee may release it (or take one its caller releases); what the callee may
+ * do while it is held (no helper, no tail call) is checked there as anywhere else. */
 static int call_local(struct venv *env, uint32_t idx)
 {
 	return enter_frame(env, env->cur, idx, idx + 1 + env->insns[idx].imm, &cur_regs(env)[1]);
@@ -413,6 +412,12 @@ int push_callback_call(struct venv *env, uint32_t idx, uint32_t target, const st
 
 	if (!st)
 		return -ENOMEM;
+	/* The helper that calls back runs C code between the calls: no lock may be held there. */
+	err = check_no_lock_held(env, idx, "a callback's call");
+	if (err) {
+		state_free(st);
+		return err;
+	}
 	st->cb_reentry = false;
 	err = enter_frame(env, st, idx, target, args);
 	if (err) {
@@ -531,12 +536,13 @@ static int check_exit(struct venv *env, uint32_t idx)
 	char d[96];
 	int err;
 
-	if (st->lock_held)
+	/* A subprogram may return with the lock held, for its caller to release (Linux's rule);
+	 * the program's exit may not, nor a callback's return into the helper calling it. */
+	if (st->lock_held && (!st->curframe || st->frames[st->curframe]->callback))
 		return verr_state(env, idx, -EACCES,
 				  "%s with the bpf_spin_lock taken at insn %u still held: "
 				  "bpf_spin_unlock is missing on this path",
-				  st->curframe ? "return from a subprogram" : "exit",
-				  st->lock_insn);
+				  st->curframe ? "return from a callback" : "exit", st->lock_insn);
 	/* A subprogram may leave r0 unset, as Linux allows: a void function, or one whose constant
 	 * result clang folded into its callers. The caller's r0 is then uninitialised, so reading
 	 * it is refused there; the program's own exit and a callback's still need a value. */

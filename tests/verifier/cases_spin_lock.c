@@ -2,11 +2,14 @@
 /*
  * bpf_spin_lock in map values, Linux's rules: the helpers take exactly the value's lock at a
  * constant offset; one lock at a time, released by the unlock of the same value; nothing but
- * the unlock is called while it is held (helpers, tail calls, bpf-to-bpf calls), no exit or
- * return with it held; the lock word is never loaded, stored or passed to a helper as bytes.
+ * the unlock is called while it is held (helpers, tail calls, callbacks), no exit or callback
+ * return with it held; a subprogram may take it for its caller to release, or release its
+ * caller's; the lock word is never loaded, stored or passed to a helper as bytes.
  * Each refused shape has a twin that is accepted.
  */
 #include "vmacros.h"
+
+#define FUNC(d, rel) EBPF_LD_IMM64_RAW(d, EBPF_PSEUDO_FUNC, rel, 0)
 
 /* r0 = lookup(locked, &0); return 0 when NULL; r6 = r0. 8 slots: the null check jumps over
  * the next `skip` instructions after the r6 copy. */
@@ -84,8 +87,19 @@ DEFINE_CASES(
 	EBPF_HELPER_CALL(H_TAIL_CALL), GIVE(R6), RET0),
     OK("helper_after_unlock", VT_PLAIN, LOCKED_VALUE(7), TAKE(R6), GIVE(R6),
        EBPF_HELPER_CALL(H_KTIME), RET0),
-    BAD_AT("call_while_locked", VT_PLAIN, 11, "bpf-to-bpf function call " HELD, LOCKED_VALUE(7),
-	   TAKE(R6), EBPF_CALL_REL(5), GIVE(R6), RET0, RET0),
+    BAD_AT("helper_in_callee_while_locked", VT_PLAIN, 17, "helper call " HELD, LOCKED_VALUE(7),
+	   TAKE(R6), EBPF_CALL_REL(5), GIVE(R6), RET0, EBPF_HELPER_CALL(H_KTIME), RET0),
+    BAD_AT("callee_locks_again", VT_PLAIN, 19,
+	   "bpf_spin_lock while another is held (taken at insn 10)", LOCKED_VALUE(9), TAKE(R6),
+	   EBPF_MOV64_REG(R1, R6), EBPF_ALU64_IMM(ADD, R1, 8), EBPF_CALL_REL(5), GIVE(R6), RET0,
+	   EBPF_HELPER_CALL(H_SPIN_LOCK), RET0),
+    BAD_AT("callback_returns_locked", VT_PLAIN, 12,
+	   "return from a callback with the bpf_spin_lock taken at insn 10 still held",
+	   EBPF_MOV64_IMM(R1, 1), FUNC(R2, 6), EBPF_MOV64_IMM(R3, 0), EBPF_MOV64_IMM(R4, 0),
+	   EBPF_HELPER_CALL(H_LOOP), RET0, EBPF_LD_MAP_VALUE(R1, MAP_LOCKED_GLOBAL, 8),
+	   EBPF_HELPER_CALL(H_SPIN_LOCK), RET0),
+    OK("call_while_locked", VT_PLAIN, LOCKED_VALUE(7), TAKE(R6), EBPF_CALL_REL(5), GIVE(R6), RET0,
+       RET0),
     OK("call_after_unlock", VT_PLAIN, LOCKED_VALUE(7), TAKE(R6), GIVE(R6), EBPF_CALL_REL(2), RET0,
        RET0),
 
@@ -97,11 +111,19 @@ DEFINE_CASES(
 	GIVE(R6), RET0),
     OK("unlock_both_branches", VT_PLAIN, LOCKED_VALUE(12), EBPF_LDX_MEM(W, R7, R6, 12), TAKE(R6),
        EBPF_JMP_IMM(JEQ, R7, 0, 4), GIVE(R6), EBPF_JMP_A(3), GIVE(R6), RET0),
-    BAD("subprog_returns_locked", VT_PLAIN, -EACCES,
-	"return from a subprogram with the bpf_spin_lock taken at insn 13 still held",
-	LOOKUP(MAP_LOCKED), EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_MOV64_REG(R1, R0), EBPF_CALL_REL(2),
-	RET0, EBPF_MOV64_REG(R6, R1), EBPF_ALU64_IMM(ADD, R1, 8), EBPF_HELPER_CALL(H_SPIN_LOCK),
-	RET0),
+    BAD_AT("subprog_returns_locked", VT_PLAIN, 10,
+	   "exit with the bpf_spin_lock taken at insn 13 still held", LOOKUP(MAP_LOCKED),
+	   EBPF_JMP_IMM(JEQ, R0, 0, 2), EBPF_MOV64_REG(R1, R0), EBPF_CALL_REL(2), RET0,
+	   EBPF_MOV64_REG(R6, R1), EBPF_ALU64_IMM(ADD, R1, 8), EBPF_HELPER_CALL(H_SPIN_LOCK), RET0),
+    BAD("subprog_locks_on_one_branch", VT_PLAIN, -EACCES,
+	"bpf_spin_unlock without a bpf_spin_lock held", LOCKED_VALUE(7), EBPF_MOV64_REG(R1, R6),
+	EBPF_ALU64_IMM(ADD, R1, 8), EBPF_LDX_MEM(W, R2, R6, 12), EBPF_CALL_REL(5), GIVE(R6), RET0,
+	EBPF_JMP_IMM(JEQ, R2, 0, 1), EBPF_HELPER_CALL(H_SPIN_LOCK), RET0),
+    OK("subprog_locks_caller_unlocks", VT_PLAIN, LOCKED_VALUE(6), EBPF_MOV64_REG(R1, R6),
+       EBPF_ALU64_IMM(ADD, R1, 8), EBPF_CALL_REL(5), GIVE(R6), RET0, EBPF_HELPER_CALL(H_SPIN_LOCK),
+       RET0),
+    OK("subprog_unlocks_callers_lock", VT_PLAIN, LOCKED_VALUE(6), TAKE(R6), EBPF_MOV64_REG(R1, R6),
+       EBPF_ALU64_IMM(ADD, R1, 8), EBPF_CALL_REL(2), RET0, EBPF_HELPER_CALL(H_SPIN_UNLOCK), RET0),
     OK("subprog_locks_and_unlocks", VT_PLAIN, LOOKUP(MAP_LOCKED), EBPF_JMP_IMM(JEQ, R0, 0, 2),
        EBPF_MOV64_REG(R1, R0), EBPF_CALL_REL(2), RET0, EBPF_MOV64_REG(R6, R1),
        EBPF_ALU64_IMM(ADD, R1, 8), EBPF_HELPER_CALL(H_SPIN_LOCK), GIVE(R6), RET0),
