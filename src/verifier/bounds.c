@@ -611,6 +611,28 @@ static int check_reg_write(struct venv *env, uint32_t idx, int regno)
 	return 0;
 }
 
+/*
+ * The range of a packet pointer moved by a variable amount. Moved back by d >= dmin >= 0, the
+ * range R > 0 still proves pkt + var + R <= end, and the result's variable part is var - d:
+ * pkt + (var - d) + R + dmin <= end, a range of R + dmin from the new pointer (an access must
+ * still start at or after the packet's start: packet_access). Moved forward by any amount, it
+ * proves nothing until it is compared again.
+ */
+static uint32_t pkt_range_moved(const struct reg *ptr, const struct reg *off, uint8_t op)
+{
+	int64_t back;
+
+	if (!ptr->range)
+		return 0;
+	if (op == EBPF_ALU_SUB ? off->smin < 0 : off->smax > 0)
+		return 0;
+	back = op == EBPF_ALU_SUB ? off->smin : off->smax == INT64_MIN ? INT64_MAX : -off->smax;
+	/* Proving fewer bytes is safe. */
+	if (back > MAX_PACKET_OFF - (int64_t)ptr->range)
+		back = MAX_PACKET_OFF - (int64_t)ptr->range;
+	return ptr->range + (uint32_t)(back > 0 ? back : 0);
+}
+
 /* ptr += / -= scalar. */
 static int pointer_alu(struct venv *env, uint32_t idx, struct reg *dst, const struct reg *ptr,
 		       const struct reg *off, uint8_t op, int regno)
@@ -662,7 +684,7 @@ static int pointer_alu(struct venv *env, uint32_t idx, struct reg *dst, const st
 		reg_bounds_sync(&res);
 		if (reg_is_packet(&res)) {
 			res.id = ++env->id_gen;
-			res.range = 0;
+			res.range = pkt_range_moved(ptr, off, op);
 		}
 	}
 	*dst = res;

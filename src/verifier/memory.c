@@ -321,18 +321,19 @@ static int packet_access(struct venv *env, uint32_t idx, int regno, const struct
 	int64_t total = (int64_t)ptr->off + off;
 	int err;
 
-	err = var_off_bounds(env, idx, regno, ptr, what, true);
+	/* A negative variable part (a pointer moved back: pkt_range_moved) is fine as long as the
+	 * constant offset keeps the access at or after the start. */
+	err = var_off_bounds(env, idx, regno, ptr, what, total + ptr->smin < 0 && ptr->smin < 0);
 	if (err)
 		return err;
-	if (total < 0)
+	if (total + ptr->smin < 0)
 		return verr_state(env, idx, -EACCES,
 				  "%s access before the start: offset %lld size %d", what,
 				  (long long)total, size);
-	if (ptr->umax + total + size > MAX_PACKET_OFF)
+	if (ptr->smax + total + size > MAX_PACKET_OFF)
 		return verr_state(env, idx, -EACCES,
-				  "%s access too far: offset %lld + variable up to %llu exceeds %d",
-				  what, (long long)total, (unsigned long long)ptr->umax,
-				  MAX_PACKET_OFF);
+				  "%s access too far: offset %lld + variable up to %lld exceeds %d",
+				  what, (long long)total, (long long)ptr->smax, MAX_PACKET_OFF);
 	if (total + size > ptr->range)
 		return verr_state(
 		    env, idx, -EACCES,

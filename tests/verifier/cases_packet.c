@@ -17,8 +17,36 @@
 	PKT_LOAD, EBPF_MOV64_REG(R4, R2), EBPF_ALU64_IMM(ADD, R4, off), EBPF_MOV64_REG(R0, R3),    \
 	    EBPF_ALU64_REG(SUB, R0, R4)
 
+/* r5 = data + 40 proven against data_end, r6 = (random & mask) + add; then `skip` insns move r5
+ * by r6 and read through it (the failed check jumps over them). */
+#define PKT40_MOVED(mask, add, skip, ...)                                                          \
+	EBPF_MOV64_REG(R9, R1), RAND(R6), EBPF_LDX_MEM(W, R2, R9, 0), EBPF_LDX_MEM(W, R3, R9, 4),  \
+	    EBPF_ALU64_IMM(AND, R6, mask), EBPF_ALU64_IMM(ADD, R6, add), EBPF_MOV64_REG(R5, R2),   \
+	    EBPF_ALU64_IMM(ADD, R5, 40), EBPF_JMP_REG(JGT, R5, R3, skip), __VA_ARGS__, RET0
+/* r5 += -r6 */
+#define ADD_NEG_R6 EBPF_MOV64_IMM(R7, 0), EBPF_ALU64_REG(SUB, R7, R6), EBPF_ALU64_REG(ADD, R5, R7)
+
 DEFINE_CASES(
     packet,
+    /* A checked pointer moved back by d in [8, 39]: data + 40 - d + 8 <= data + 40 is proven, the
+     * range grows by d's least value (48 from data + 40 - d). */
+    OK("sub_bounded_keeps_range", VT_PKT,
+       PKT40_MOVED(0x1f, 8, 2, EBPF_ALU64_REG(SUB, R5, R6), EBPF_LDX_MEM(DW, R0, R5, 0))),
+    BAD("sub_bounded_read_past", VT_PKT, -EACCES, "offset 48 size 8, proven range 48",
+	PKT40_MOVED(0x1f, 8, 2, EBPF_ALU64_REG(SUB, R5, R6), EBPF_LDX_MEM(DW, R0, R5, 8))),
+    BAD("sub_bounded_may_pass_start", VT_PKT, -EACCES,
+	"packet access through r5: variable offset may be negative (min -63)",
+	PKT40_MOVED(0x3f, 0, 2, EBPF_ALU64_REG(SUB, R5, R6), EBPF_LDX_MEM(B, R0, R5, 0))),
+    BAD("sub_bounded_read_before_start", VT_PKT, -EACCES, "variable offset may be negative",
+	PKT40_MOVED(0x1f, 8, 2, EBPF_ALU64_REG(SUB, R5, R6), EBPF_LDX_MEM(B, R0, R5, -2))),
+    BAD("sub_maybe_negative_drops_range", VT_PKT, -EACCES, "offset 40 size 1, proven range 0",
+	PKT40_MOVED(0x1f, -8, 2, EBPF_ALU64_REG(SUB, R5, R6), EBPF_LDX_MEM(B, R0, R5, 0))),
+    OK("add_negative_keeps_range", VT_PKT,
+       PKT40_MOVED(0x1f, 8, 4, ADD_NEG_R6, EBPF_LDX_MEM(DW, R0, R5, 0))),
+    BAD("add_negative_read_past", VT_PKT, -EACCES, "offset 48 size 8, proven range 48",
+	PKT40_MOVED(0x1f, 8, 4, ADD_NEG_R6, EBPF_LDX_MEM(DW, R0, R5, 8))),
+    BAD("add_positive_drops_range", VT_PKT, -EACCES, "offset 40 size 1, proven range 0",
+	PKT40_MOVED(0x1f, 0, 2, EBPF_ALU64_REG(ADD, R5, R6), EBPF_LDX_MEM(B, R0, R5, 0))),
     BAD_AT("no_check", VT_PKT, 1,
 	   "packet access out of proven range: offset 0 size 1, proven range 0",
 	   EBPF_LDX_MEM(W, R2, R1, 0), READ(0), RET0),
