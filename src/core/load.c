@@ -441,6 +441,8 @@ static int verdict(struct ebpf_program *prog, const struct ebpf_program_info *in
 	prog->verified_stack_depth = result->max_stack_depth;
 	err = rewrite_ctx_loads(prog, info, in->ctx_field_loads);
 	neutralise_poison(prog, u);
+	/* Writes to r10 the verifier accepted stand where no path goes: no engine can run one. */
+	isa_neutralise_fp_writes(prog->xlated, prog->insn_count);
 	return err;
 }
 

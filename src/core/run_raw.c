@@ -7,12 +7,15 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/core.h"
 #include "core/error.h"
 #include "core/helpers.h"
 #include "exec/exec.h"
+#include "isa/isa.h"
 #include "verifier/verifier.h"
 
 #include <extbpf/extbpf.h>
@@ -24,10 +27,15 @@ static int run_raw_verify(const struct ebpf_inst *insns, size_t count, size_t me
 {
 	const struct ebpf_context_range whole = { .offset = 0, .size = (uint32_t)mem_size };
 	const struct ebpf_program_info raw_type = {
-		.header = EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
+		.header =
+		    EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
 		.name = "raw",
-		.context = { .size = (uint32_t)mem_size, .data = -1, .data_end = -1, .meta = -1,
-			     .writable = &whole, .writable_count = mem_size ? 1 : 0 },
+		.context = { .size = (uint32_t)mem_size,
+			     .data = -1,
+			     .data_end = -1,
+			     .meta = -1,
+			     .writable = &whole,
+			     .writable_count = mem_size ? 1 : 0 },
 	};
 	const uint64_t r2 = mem_size;
 	struct verifier_input in = {
@@ -43,7 +51,8 @@ static int run_raw_verify(const struct ebpf_inst *insns, size_t count, size_t me
 	struct verifier_result result;
 
 	if (mem_size > UINT32_MAX)
-		return core_error(-E2BIG, "ebpf_run_raw: %zu bytes of memory is too large", mem_size);
+		return core_error(-E2BIG, "ebpf_run_raw: %zu bytes of memory is too large",
+				  mem_size);
 	in.global_helpers = core_global_helper_protos(&in.global_helper_count);
 	if (verifier_verify(&in, &result))
 		return core_error(result.error, "ebpf_run_raw: program refused: %s",
@@ -102,6 +111,7 @@ int ebpf_run_raw(const struct ebpf_inst *insns, size_t count, void *mem, size_t 
 	struct exec_program *prog = NULL;
 	struct exec_helpers helpers;
 	enum exec_engine engine = EXEC_INTERP;
+	struct ebpf_inst *copy = NULL;
 	char err[512] = "";
 	int ret;
 
@@ -116,17 +126,28 @@ int ebpf_run_raw(const struct ebpf_inst *insns, size_t count, void *mem, size_t 
 		ret = run_raw_verify(insns, count, mem_size, opts);
 		if (ret)
 			return ret;
+		/* Writes to r10 the verifier accepted stand where no path goes: the engines, which
+		 * cannot run one, get them as no-ops (unverified programs keep them, refused). */
+		copy = malloc(count * sizeof(*copy));
+		if (!copy)
+			return core_error(-ENOMEM, "ebpf_run_raw: out of memory");
+		memcpy(copy, insns, count * sizeof(*copy));
+		isa_neutralise_fp_writes(copy, count);
+		insns = copy;
 	}
 	run_raw_helpers(opts, &helpers);
 	ret = exec_program_create(insns, count, engine, &helpers, &prog, err, sizeof(err));
 	if (ret == -EOPNOTSUPP && opts->mode == EBPF_MODE_DEFAULT)
 		ret = exec_program_create(insns, count, EXEC_INTERP, &helpers, &prog, err,
 					  sizeof(err));
-	if (ret)
+	if (ret) {
+		free(copy);
 		return core_error(ret, "ebpf_run_raw: %s", err);
+	}
 
 	opts->duration_ns = core_run_repeated(prog, (uint64_t)(uintptr_t)mem, mem_size,
 					      opts->repeat, opts->progress, opts->progress_arg, r0);
 	exec_program_destroy(prog);
+	free(copy);
 	return 0;
 }

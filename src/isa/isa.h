@@ -128,6 +128,25 @@ const char *isa_linux_helper_name(uint32_t id);
 int isa_check_insn(const struct ebpf_inst *insns, size_t count, size_t index, const char **why);
 
 /*
+ * Does the instruction write r10: the destination of an ALU operation, a load or an lddw, or
+ * the register an atomic fetch writes? No engine can run it (r10 is the frame pointer).
+ */
+bool isa_insn_writes_fp(const struct ebpf_inst *insn);
+
+/*
+ * isa_check_insn, except that an instruction writing r10 is checked as the same instruction
+ * writing r0: its encoding is valid, and only running it is not. The verifier refuses such an
+ * instruction where a path reaches it (as Linux does), and the core turns the ones no path
+ * reaches into no-ops before any engine sees them.
+ */
+int isa_check_insn_fp_writes(const struct ebpf_inst *insns, size_t count, size_t index,
+			     const char **why);
+
+/* Turns every instruction writing r10 (both slots of an lddw) into `ja +0`, for a program the
+ * verifier accepted: no path reaches them. Returns how many it turned. */
+size_t isa_neutralise_fp_writes(struct ebpf_inst *insns, size_t count);
+
+/*
  * Disassembles the instruction at index in the given style into buf. Returns the number of slots
  * it takes (1, or 2 for lddw) or -EINVAL with a description of the problem in buf.
  * The public ebpf_disassemble / ebpf_assemble are thin wrappers (src/core/api_isa.c).

@@ -5,6 +5,7 @@
  * checked here; what the instruction does at run time is the verifier's business.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "isa/isa.h"
 
@@ -310,4 +311,61 @@ int isa_check_insn(const struct ebpf_inst *insns, size_t count, size_t index, co
 	default: /* EBPF_CLS_JMP, EBPF_CLS_JMP32 */
 		return check_jmp(insn, why);
 	}
+}
+
+bool isa_insn_writes_fp(const struct ebpf_inst *insn)
+{
+	switch (EBPF_CLASS(insn->code)) {
+	case EBPF_CLS_ALU:
+	case EBPF_CLS_ALU64:
+	case EBPF_CLS_LDX:
+		return insn->dst_reg == EBPF_REG_FP;
+	case EBPF_CLS_LD:
+		return insn->code == EBPF_OP_LDDW && insn->dst_reg == EBPF_REG_FP;
+	case EBPF_CLS_STX:
+		return EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC &&
+		       (insn->imm & EBPF_ATOMIC_FETCH) && insn->imm != EBPF_ATOMIC_CMPXCHG &&
+		       insn->src_reg == EBPF_REG_FP;
+	default:
+		return false;
+	}
+}
+
+int isa_check_insn_fp_writes(const struct ebpf_inst *insns, size_t count, size_t index,
+			     const char **why)
+{
+	struct ebpf_inst as_r0[2];
+	size_t n;
+
+	if (!insns || index >= count)
+		return refuse(why, "instruction index out of range");
+	if (!isa_insn_writes_fp(&insns[index]))
+		return isa_check_insn(insns, count, index, why);
+	n = count - index < 2 ? count - index : 2;
+	memcpy(as_r0, &insns[index], n * sizeof(*as_r0));
+	if (EBPF_CLASS(as_r0[0].code) == EBPF_CLS_STX)
+		as_r0[0].src_reg = 0;
+	else
+		as_r0[0].dst_reg = 0;
+	return isa_check_insn(as_r0, n, 0, why);
+}
+
+size_t isa_neutralise_fp_writes(struct ebpf_inst *insns, size_t count)
+{
+	const struct ebpf_inst nop = { .code = EBPF_OP_JA };
+	size_t i, n = 0;
+
+	for (i = 0; i < count; i++) {
+		bool lddw = insns[i].code == EBPF_OP_LDDW;
+
+		if (isa_insn_writes_fp(&insns[i])) {
+			insns[i] = nop;
+			if (lddw && i + 1 < count)
+				insns[i + 1] = nop;
+			n++;
+		}
+		if (lddw)
+			i++;
+	}
+	return n;
 }

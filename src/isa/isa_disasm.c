@@ -343,7 +343,9 @@ int isa_disasm(const struct ebpf_inst *insns, size_t count, size_t index,
 	const char *why = NULL;
 	int slots;
 
-	slots = isa_check_insn(insns, count, index, &why);
+	/* An instruction writing r10 is shown as it is: the verifier names it when it refuses it.
+	 */
+	slots = isa_check_insn_fp_writes(insns, count, index, &why);
 	if (slots < 0) {
 		if (insns && index < count)
 			snprintf(buf, size, "invalid instruction (code 0x%02x): %s",

@@ -604,13 +604,6 @@ static int check_reg_read(struct venv *env, uint32_t idx, int regno)
 	return 0;
 }
 
-static int check_reg_write(struct venv *env, uint32_t idx, int regno)
-{
-	if (regno == EBPF_REG_FP)
-		return verr(env, idx, -EACCES, "r10 (frame pointer) is read-only");
-	return 0;
-}
-
 /*
  * The range of a packet pointer moved by a variable amount. Moved back by d >= dmin >= 0, the
  * range R > 0 still proves pkt + var + R <= end, and the result's variable part is var - d:
@@ -959,9 +952,6 @@ static int check_alu_op(struct venv *env, uint32_t idx)
 	struct reg *regs = cur_regs(env), *dst = &regs[insn->dst_reg], src;
 	int err;
 
-	err = check_reg_write(env, idx, insn->dst_reg);
-	if (err)
-		return err;
 	if (op == EBPF_ALU_MOV)
 		return check_mov(env, idx, dst, is64);
 	err = check_reg_read(env, idx, insn->dst_reg);

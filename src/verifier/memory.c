@@ -877,8 +877,6 @@ int check_load(struct venv *env, uint32_t idx)
 	struct reg out;
 	int err;
 
-	if (insn->dst_reg == EBPF_REG_FP)
-		return verr(env, idx, -EACCES, "r10 (frame pointer) is read-only");
 	reg_mark_unknown(&out);
 	err = mem_access(env, idx, insn->src_reg, insn->off, size, false, NULL, &out, sext);
 	if (err)
@@ -1080,8 +1078,6 @@ int lddw_validate(struct venv *env, uint32_t idx)
 	const struct ebpf_inst *insn = &env->insns[idx];
 	const struct verifier_map *map;
 
-	if (insn->dst_reg == EBPF_REG_FP)
-		return verr(env, idx, -EACCES, "r10 (frame pointer) is read-only");
 	switch (insn->src_reg) {
 	case EBPF_PSEUDO_IMM:
 		return 0;

@@ -627,6 +627,10 @@ static int do_insn(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
 
+	/* Refused where a path reaches it, as Linux does: on a branch the bounds prove dead, the
+	 * write never runs (and the core makes it a no-op before any engine sees it). */
+	if (isa_insn_writes_fp(insn))
+		return verr(env, idx, -EACCES, "r10 (frame pointer) is read-only");
 	env->cur->insn = idx + 1;
 	switch (EBPF_CLASS(insn->code)) {
 	case EBPF_CLS_ALU:

@@ -785,6 +785,43 @@ static void test_object_refused_as_a_whole(void **state)
 	assert_int_equal(core_rt.id_count, before); /* nothing stayed loaded */
 }
 
+/*
+ * Writes to r10 on a branch the verifier proves dead (as Linux accepts them): every engine runs
+ * the program, since the core hands them no-ops in their place; unverified, the engines still
+ * refuse the instruction.
+ */
+static void test_run_raw_dead_fp_writes(void **state)
+{
+	static const struct ebpf_inst prog[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 7 },	    /* r0 = 7 */
+		{ .code = 0x15, .dst_reg = 0, .off = 4, .imm = 7 }, /* if r0 == 7 goto +4 */
+		{ .code = 0x18, .dst_reg = 10, .imm = 1 },	    /* r10 = 1 ll */
+		{ 0 },
+		{ .code = 0x79, .dst_reg = 10, .src_reg = 1 }, /* r10 = *(u64 *)r1 */
+		{ .code = 0xdb, .dst_reg = 10, .src_reg = 10, .off = -8, .imm = 1 }, /* fetch */
+		{ .code = 0x95 },						     /* exit */
+	};
+	const enum ebpf_exec_mode modes[] = { EBPF_MODE_INTERP, EBPF_MODE_JIT, EBPF_MODE_NATIVE };
+	uint64_t mem = 0, r0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		struct ebpf_raw_run_opts opts = { .sz = sizeof(opts), .mode = modes[i] };
+		int err = ebpf_run_raw(prog, sizeof(prog) / sizeof(prog[0]), &mem, sizeof(mem),
+				       &opts, &r0);
+
+		if (err == -EOPNOTSUPP)
+			continue; /* no such engine on this machine */
+		assert_int_equal(err, 0);
+		assert_int_equal(r0, 7);
+		opts.unverified = true;
+		assert_int_equal(ebpf_run_raw(prog, sizeof(prog) / sizeof(prog[0]), &mem,
+					      sizeof(mem), &opts, &r0),
+				 -EINVAL);
+		assert_non_null(strstr(ebpf_last_error(), "r10"));
+	}
+}
+
 static void test_verify_only(void **state)
 {
 	struct ebpf_object_open_opts opts = { .sz = sizeof(opts), .verify_only = true };
@@ -829,6 +866,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_tail_calls_through_program_array, teardown),
 		cmocka_unit_test_teardown(test_object_refused_as_a_whole, teardown),
 		cmocka_unit_test_teardown(test_verify_only, teardown),
+		cmocka_unit_test(test_run_raw_dead_fp_writes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

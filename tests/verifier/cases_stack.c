@@ -2,6 +2,13 @@
 /* The stack: 512 bytes below r10, byte-level initialisation, variable offsets. */
 #include "vmacros.h"
 
+#define RO "r10 (frame pointer) is read-only"
+/* r0 = 7; a comparison the verifier decides jumps over the n slots given; exit. */
+#define OVER_DEAD(n, ...)                                                                          \
+	EBPF_MOV64_IMM(R0, 7), EBPF_JMP_IMM(JEQ, R0, 7, n), __VA_ARGS__, EBPF_EXIT()
+/* lock r10 = fetch_add(*(u64 *)(r10 - 8), r10) */
+#define FETCH_INTO_R10 EBPF_ATOMIC_OP(DW, EBPF_ATOMIC_ADD | EBPF_ATOMIC_FETCH, R10, R10, -8)
+
 /* fp-16..fp-1 initialised */
 #define INIT16 EBPF_ST_MEM(DW, R10, -16, 0), EBPF_ST_MEM(DW, R10, -8, 0)
 
@@ -25,14 +32,25 @@ DEFINE_CASES(
 	EBPF_ST_MEM(DW, R10, -4, 0), RET0),
     OK("bottom", VT_PLAIN, EBPF_ST_MEM(DW, R10, -512, 0), EBPF_LDX_MEM(DW, R0, R10, -512),
        EBPF_EXIT()),
-    BAD("r10_mov", VT_PLAIN, -EINVAL, "destination r10 is the read-only frame pointer",
-	EBPF_MOV64_IMM(R10, 0), RET0),
-    BAD("r10_add", VT_PLAIN, -EINVAL, "destination r10 is the read-only frame pointer",
-	EBPF_ALU64_IMM(ADD, R10, 8), RET0),
-    BAD("r10_load", VT_PLAIN, -EINVAL, "destination r10 is the read-only frame pointer",
-	EBPF_LDX_MEM(DW, R10, R1, 0), RET0),
-    BAD("r10_lddw", VT_PLAIN, -EINVAL, "destination r10 is the read-only frame pointer",
-	EBPF_LD_IMM64(R10, 1), RET0),
+    /* A write to r10 is refused where a path reaches it, and only there (as Linux). */
+    BAD_AT("r10_mov", VT_PLAIN, 0, RO, EBPF_MOV64_IMM(R10, 0), RET0),
+    BAD_AT("r10_mov32", VT_PLAIN, 0, RO, EBPF_MOV32_IMM(R10, 0), RET0),
+    BAD_AT("r10_add", VT_PLAIN, 0, RO, EBPF_ALU64_IMM(ADD, R10, 8), RET0),
+    BAD_AT("r10_load", VT_PLAIN, 0, RO, EBPF_LDX_MEM(DW, R10, R1, 0), RET0),
+    BAD_AT("r10_lddw", VT_PLAIN, 0, RO, EBPF_LD_IMM64(R10, 1), RET0),
+    BAD_AT("r10_atomic_fetch", VT_PLAIN, 1, RO, EBPF_ST_MEM(DW, R10, -8, 0), FETCH_INTO_R10, RET0),
+    OK("r10_mov_dead_branch", VT_PLAIN, OVER_DEAD(1, EBPF_MOV64_IMM(R10, 0))),
+    OK("r10_lddw_dead_branch", VT_PLAIN, OVER_DEAD(2, EBPF_LD_IMM64(R10, 1))),
+    OK("r10_load_dead_branch", VT_PLAIN, OVER_DEAD(1, EBPF_LDX_MEM(DW, R10, R1, 0))),
+    OK("r10_atomic_fetch_dead_branch", VT_PLAIN, OVER_DEAD(1, FETCH_INTO_R10)),
+    BAD_AT("r10_mov_live_branch", VT_PLAIN, 2, RO, EBPF_MOV64_IMM(R0, 7),
+	   EBPF_JMP_IMM(JNE, R0, 7, 1), EBPF_MOV64_IMM(R10, 0), EBPF_EXIT()),
+    BAD_AT("r10_mov_unknown_branch", VT_PLAIN, 3, RO, RAND(R0), EBPF_JMP_IMM(JEQ, R0, 7, 1),
+	   EBPF_MOV64_IMM(R10, 0), EBPF_EXIT()),
+    OK("r10_dead_by_range", VT_PLAIN, RAND(R0), EBPF_ALU64_IMM(AND, R0, 15),
+       EBPF_JMP_IMM(JLE, R0, 15, 1), EBPF_ALU64_IMM(ADD, R10, 8), EBPF_EXIT()),
+    BAD_AT("r10_live_by_range", VT_PLAIN, 4, RO, RAND(R0), EBPF_ALU64_IMM(AND, R0, 15),
+	   EBPF_JMP_IMM(JLE, R0, 14, 1), EBPF_ALU64_IMM(ADD, R10, 8), EBPF_EXIT()),
     OK("pointer_copy", VT_PLAIN, EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -16),
        EBPF_ST_MEM(DW, R2, 0, 1), EBPF_ST_MEM(DW, R2, 8, 2), EBPF_LDX_MEM(DW, R0, R10, -8),
        EBPF_EXIT()),
