@@ -483,6 +483,28 @@ static void text_only_programs(struct loader_ctx *ctx)
 		ctx->funcs[i].is_program = ctx->funcs[i].global;
 }
 
+/*
+ * Loaders that load a section by its name (iproute2, Falco's libscap) take the section's code
+ * from its first instruction whatever the symbol's binding: Falco's probe declares each of its
+ * programs static, alone in its section. A program section with no global function is one
+ * program, its static function at offset 0, as older libbpf loaded it; static functions in a
+ * section that has a global one stay subprograms. ctx->funcs is sorted by section and place.
+ */
+static void static_section_programs(struct loader_ctx *ctx)
+{
+	size_t i = 0, j;
+
+	while (i < ctx->func_count) {
+		bool global = false;
+
+		for (j = i; j < ctx->func_count && ctx->funcs[j].sec == ctx->funcs[i].sec; j++)
+			global |= ctx->funcs[j].global;
+		if (!global && ctx->funcs[i].sec != ctx->text && ctx->funcs[i].start == 0)
+			ctx->funcs[i].is_program = true;
+		i = j;
+	}
+}
+
 static int cmp_func(const void *a, const void *b)
 {
 	const struct loader_func *x = a, *y = b;
@@ -544,6 +566,7 @@ static int collect_functions(struct loader_ctx *ctx)
 	text_only_programs(ctx);
 	if (ctx->funcs)
 		qsort(ctx->funcs, ctx->func_count, sizeof(*ctx->funcs), cmp_func);
+	static_section_programs(ctx);
 	return check_functions(ctx);
 }
 

@@ -392,6 +392,33 @@ static void test_text_only_programs(void **state)
 	refuse(&o, -EINVAL, "section '.text': function 'text_other' extends past the section");
 }
 
+/* Static functions alone in their sections (Falco's probe) are programs; one beside a global
+ * program is not. Two of them under one name are refused by name. */
+static void test_static_section_programs(void **state)
+{
+	struct object o = read_object("formats/static_sections.bpf.o");
+	struct loader_object *obj = open_object(&o);
+	const struct loader_program *p;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ELF64_ST_BIND(t_symbol(o.elf, "static_one")->st_info), STB_LOCAL);
+	assert_int_equal(obj->program_count, 3);
+	p = t_program(obj, "static_one");
+	assert_string_equal(p->section, "sample_ext/static_one");
+	assert_int_equal(p->insns[0].imm, 1);
+	assert_int_equal(t_program(obj, "static_two")->insns[0].imm, 2);
+	assert_string_equal(t_program(obj, "global_prog")->section, "sample_ext/global");
+	for (i = 0; i < obj->program_count; i++)
+		assert_string_not_equal(obj->programs[i].name, "beside_global");
+	loader_object_free(obj);
+
+	t_symbol(o.elf, "static_two")->st_name = t_symbol(o.elf, "static_one")->st_name;
+	refuse(&o, -EINVAL,
+	       "duplicate program name 'static_one' (sections 'sample_ext/static_one' and "
+	       "'sample_ext/static_two')");
+}
+
 static void test_machine_none(void **state)
 {
 	struct object o = read_object("formats/notype.bpf.o");
@@ -545,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_tc_elf_maps_malformed),
 		cmocka_unit_test(test_notype_programs),
 		cmocka_unit_test(test_text_only_programs),
+		cmocka_unit_test(test_static_section_programs),
 		cmocka_unit_test(test_machine_none),
 		cmocka_unit_test(test_data_relocations),
 		cmocka_unit_test(test_maps_relocation_64_64),
