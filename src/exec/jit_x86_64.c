@@ -36,6 +36,13 @@
  * copied, stored or computed with, no narrower access to their bytes. Loads and stores of those
  * slots are register moves; the prologue loads them from the frame (choose_cached_slots).
  *
+ * A local call to a small function that makes no other call and has no stack (at most
+ * INLINE_MAX_INSNS instructions with what it inlines itself) is that function's code in the
+ * caller's place: its exits jump to the copy's end, and the r6-r9 it writes that the caller
+ * reads afterwards are pushed around the copy (the caller's frame saves the rest, as if it
+ * wrote them itself). Each copy has its own instruction offsets, sized by the passes like the
+ * program's (inline_size, emit_inline_copy).
+ *
  * Code is produced in passes, as Linux does: each pass sizes every instruction using the
  * addresses of the previous one, choosing rel8 jumps where the distance fits; sizes only shrink,
  * so the passes reach a fixpoint, and one more pass writes the image with exact addresses.
@@ -122,12 +129,15 @@ struct jit_frame {
 	bool calls;	     /* makes calls of any kind */
 	bool align;	     /* its calls need rsp 16-byte aligned (needs_alignment) */
 	bool align_known;
-	bool frame_pointer;  /* pushes rbp and points it at its frame (size_frame) */
-	bool inlined;	     /* local calls compile its body in their place (inlinable) */
-	uint8_t saved;	     /* bit n: eBPF register 6 + n is mentioned and so saved */
-	uint32_t depth;	     /* stack bytes it addresses below r10 */
-	uint32_t stack_size; /* reserved below rbp, rsp kept 16-byte aligned at calls */
-	uint8_t cached;	     /* stack slots held in cache_regs (choose_cached_slots) */
+	bool frame_pointer;   /* pushes rbp and points it at its frame (size_frame) */
+	bool inlined;	      /* local calls compile its body in their place (inline_size) */
+	uint8_t inline_state; /* 0 not known, 1 sizing, 2 sized (inline_size), 3 taken in */
+	uint8_t saved;	      /* bit n: r6 + n mentioned here or in what it inlines: saved */
+	uint32_t inline_size; /* its instructions with those of the callees inlined in it */
+	uint32_t copy_slots;  /* offset entries its inlined calls take (emit_inline_copy) */
+	uint32_t depth;	      /* stack bytes it addresses below r10 */
+	uint32_t stack_size;  /* reserved below rbp, rsp kept 16-byte aligned at calls */
+	uint8_t cached;	      /* stack slots held in cache_regs (choose_cached_slots) */
 	int16_t cached_off[MAX_CACHED]; /* their offsets from r10 */
 };
 
@@ -139,8 +149,16 @@ struct jit_state {
 	uint8_t *image; /* NULL while sizing */
 	size_t capacity;
 	size_t len;
-	uint32_t *start;	  /* this pass's instruction offsets */
-	uint32_t *prev;		  /* the previous pass's */
+	uint32_t *start;      /* this pass's instruction offsets (from base on) */
+	uint32_t *prev;	      /* the previous pass's */
+	size_t base;	      /* instruction start[0] describes: 0, or an inlined callee's */
+	uint32_t *code_start; /* the program's own offsets: where functions are */
+	uint32_t *code_prev;
+	uint32_t *copy_start; /* the offsets inside inlined copies, copy_slots in all */
+	uint32_t *copy_prev;
+	size_t copy_slots;
+	size_t copy_next; /* the first entry the next inlined copy of this pass takes */
+	const struct jit_frame *scope; /* the function whose instructions are being emitted */
 	bool *is_function;	  /* instruction i begins a function (entry or local-call target) */
 	bool *is_target;	  /* some jump or call lands on instruction i */
 	struct jit_frame *frames; /* one per function, in code order */
@@ -358,7 +376,7 @@ static void patch_local_jump(struct jit_state *s, size_t at)
  * next instruction starts. */
 static void emit_branch(struct jit_state *s, int cc, size_t insn, size_t target)
 {
-	int64_t disp = (int64_t)s->prev[target] - (int64_t)s->prev[insn + 1];
+	int64_t disp = (int64_t)s->prev[target - s->base] - (int64_t)s->prev[insn + 1 - s->base];
 
 	if (is_imm8(disp)) {
 		emit1(s, cc < 0 ? 0xeb : (uint8_t)(0x70 + cc));
@@ -1060,7 +1078,7 @@ static void emit_function_address(struct jit_state *s, uint8_t dst, size_t targe
 	emit_rex(s, true, dst, 0, 0, false);
 	emit1(s, 0x8d);
 	emit1(s, (uint8_t)(((dst & 7) << 3) | 5));
-	emit4(s, (uint32_t)((int64_t)s->prev[target] - (int64_t)(s->len + 4)));
+	emit4(s, (uint32_t)((int64_t)s->code_prev[target] - (int64_t)(s->len + 4)));
 }
 
 /* mov reg, [rsp + disp8] / mov [rsp + disp8], reg */
@@ -1277,7 +1295,7 @@ static void emit_callx(struct jit_state *s, uint8_t id_reg)
 
 static void emit_local_call(struct jit_state *s, size_t target)
 {
-	int64_t disp = (int64_t)s->prev[target] - (int64_t)(s->len + 5);
+	int64_t disp = (int64_t)s->code_prev[target] - (int64_t)(s->len + 5);
 
 	emit1(s, 0xe8);
 	emit4(s, (uint32_t)disp);
@@ -1385,25 +1403,8 @@ static bool is_jump_class(uint8_t code)
 	return EBPF_CLASS(code) == EBPF_CLS_JMP || EBPF_CLASS(code) == EBPF_CLS_JMP32;
 }
 
-/*
- * A local call to a function marked inlined (see inlinable) is that function's body in place:
- * it runs on the caller's registers as the call would (the same x86 registers, r1-r5 left as
- * the callee leaves them, r6-r9 and the stack untouched) without call, ret or frame.
- */
-static int emit_inlined(struct jit_state *s, const struct jit_frame *callee)
-{
-	for (size_t k = callee->start; k + 1 < callee->end; k++) {
-		int err = emit_straight(s, k);
-
-		if (err)
-			return err;
-		if (isa_is_lddw(&s->program->insns[k]))
-			k++;
-	}
-	return 0;
-}
-
 static struct jit_frame *frame_at(const struct jit_state *s, size_t start);
+static int emit_inline_copy(struct jit_state *s, size_t i, const struct jit_frame *callee);
 
 static int emit_insn(struct jit_state *s, size_t i)
 {
@@ -1411,7 +1412,7 @@ static int emit_insn(struct jit_state *s, size_t i)
 	uint8_t cls = EBPF_CLASS(insn->code);
 	uint8_t op = EBPF_OP(insn->code);
 
-	if (s->is_function[i]) {
+	if (s->is_function[i] && s->scope == s->frame) {
 		emit_prologue(s, s->frame, i == 0);
 		emit_cache_loads(s, s->frame);
 	}
@@ -1428,7 +1429,10 @@ static int emit_insn(struct jit_state *s, size_t i)
 		return 0;
 	}
 	case EBPF_JMP_EXIT:
-		emit_epilogue(s, false);
+		if (s->scope == s->frame)
+			emit_epilogue(s, false);
+		else if (i + 1 < s->scope->end) /* an inlined copy's exit: to the copy's end */
+			emit_branch(s, -1, i, s->scope->end);
 		return 0;
 	case EBPF_JMP_CALL:
 		if (EBPF_SRC(insn->code) == EBPF_SRC_X) {
@@ -1439,7 +1443,7 @@ static int emit_insn(struct jit_state *s, size_t i)
 			const struct jit_frame *callee = frame_at(s, i + 1 + insn->imm);
 
 			if (callee && callee->inlined)
-				return emit_inlined(s, callee);
+				return emit_inline_copy(s, i, callee);
 			emit_local_call(s, i + 1 + insn->imm);
 			return 0;
 		}
@@ -1631,18 +1635,19 @@ static size_t emit_mov_add(struct jit_state *s, size_t i)
 	return 0;
 }
 
-static int jit_pass(struct jit_state *s)
+/* Where instruction i's code starts in this pass (in the function or copy being emitted). */
+static void mark_start(struct jit_state *s, size_t i)
 {
-	size_t count = s->program->count;
+	s->start[i - s->base] = (uint32_t)s->len;
+}
 
-	s->len = 0;
-	s->frame = s->frames;
-	for (size_t i = 0; i < count; i++) {
+/* The code of instructions [from, to): a whole function, or an inlined copy of one. */
+static int emit_range(struct jit_state *s, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
 		size_t fused;
 
-		if (s->is_function[i] && i > 0)
-			s->frame++;
-		s->start[i] = (uint32_t)s->len;
+		mark_start(s, i);
 		fused = emit_zero_extend(s, i);
 		if (!fused)
 			fused = emit_inverted_jump(s, i);
@@ -1653,7 +1658,7 @@ static int jit_pass(struct jit_state *s)
 		if (fused) {
 			/* The fused instructions' code is the one mov: they start where it ends. */
 			while (--fused)
-				s->start[++i] = (uint32_t)s->len;
+				mark_start(s, ++i);
 			continue;
 		}
 		int err = emit_insn(s, i);
@@ -1662,9 +1667,136 @@ static int jit_pass(struct jit_state *s)
 			return err;
 		/* The second slot of an lddw emits nothing of its own. */
 		if (isa_is_lddw(&s->program->insns[i]))
-			s->start[++i] = (uint32_t)s->len;
+			mark_start(s, ++i);
 	}
-	s->start[count] = (uint32_t)s->len;
+	return 0;
+}
+
+/*
+ * Whether eBPF register reg (one of r6-r9) may be read after instruction i of function f
+ * before it is written. At f's exit it is dead: whoever made f's frame (or inlined it) restores
+ * every r6-r9 f writes. Follows both sides of a branch within a budget of instructions; beyond
+ * it, or on anything it does not know, the register counts as live.
+ */
+static bool live_after(const struct exec_program *program, const struct jit_frame *f, size_t i,
+		       uint8_t reg, int *budget)
+{
+	for (size_t k = i + 1; k < f->end; k++) {
+		const struct ebpf_inst *insn = &program->insns[k];
+		uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
+		bool alu = cls == EBPF_CLS_ALU || cls == EBPF_CLS_ALU64;
+		bool src_x = EBPF_SRC(insn->code) == EBPF_SRC_X;
+		int64_t off = insn->off;
+
+		if (--*budget < 0)
+			return true;
+		if (isa_is_lddw(insn)) {
+			if (insn->dst_reg == reg)
+				return false;
+			k++;
+			continue;
+		}
+		if (!is_jump_class(insn->code)) {
+			bool writes = (alu && op == EBPF_ALU_MOV) || cls == EBPF_CLS_LDX;
+			bool reads_src = (alu && src_x && op != EBPF_ALU_END) ||
+					 cls == EBPF_CLS_LDX || cls == EBPF_CLS_STX;
+
+			if ((reads_src && insn->src_reg == reg) ||
+			    (insn->dst_reg == reg && !writes))
+				return true;
+			if (insn->dst_reg == reg)
+				return false;
+			continue;
+		}
+		if (op == EBPF_JMP_EXIT)
+			return false;
+		if (op == EBPF_JMP_CALL) {
+			if (src_x && insn->dst_reg == reg)
+				return true; /* callx: the target's id */
+			continue;	     /* r6-r9 survive calls, which read r1-r5 only */
+		}
+		if (op == EBPF_JMP_JA) {
+			off = cls == EBPF_CLS_JMP32 ? insn->imm : insn->off;
+		} else {
+			if (insn->dst_reg == reg || (src_x && insn->src_reg == reg))
+				return true;
+		}
+		if ((int64_t)k + 1 + off < (int64_t)f->start || (int64_t)k + 1 + off >= f->end)
+			return true;
+		if (op == EBPF_JMP_JA) {
+			if (off < 0)
+				return true; /* a loop: not followed */
+			k += (size_t)off;
+			continue;
+		}
+		if (off < 0 || live_after(program, f, k + off, reg, budget))
+			return true;
+	}
+	return true;
+}
+
+#define LIVE_BUDGET 64
+
+/*
+ * A local call to a function marked inlined (see inline_size) compiles that function's body in
+ * its place, on the caller's registers as the call would run (r1-r5 as the callee leaves them,
+ * r0 its result). Its exits jump to the copy's end. r6-r9, which a call would give back, are
+ * pushed around the copy when the callee writes them and the caller reads them after. The copy
+ * has its own offset entries, so that its jumps are sized by the passes like the function's.
+ */
+static int emit_inline_copy(struct jit_state *s, size_t i, const struct jit_frame *callee)
+{
+	uint32_t *start = s->start, *prev = s->prev;
+	const struct jit_frame *scope = s->scope;
+	size_t base = s->base, len = callee->end - callee->start + 1;
+	uint8_t keep = 0;
+	int err;
+
+	for (uint8_t n = 0; n <= LAST_CALLEE_SAVED - FIRST_CALLEE_SAVED; n++) {
+		int budget = LIVE_BUDGET;
+
+		if ((callee->saved & (1u << n)) &&
+		    live_after(s->program, scope, i, FIRST_CALLEE_SAVED + n, &budget))
+			keep |= 1u << n;
+	}
+	if (s->copy_next + len > s->copy_slots)
+		return exec_error(s->err, s->err_size, -EFAULT,
+				  "insn %zu: JIT: inlined copies exceed their offset table", i);
+	for (int n = FIRST_CALLEE_SAVED; n <= LAST_CALLEE_SAVED; n++)
+		if (keep & (1u << (n - FIRST_CALLEE_SAVED)))
+			emit_push(s, reg_map[n]);
+	s->start = s->copy_start + s->copy_next;
+	s->prev = s->copy_prev + s->copy_next;
+	s->copy_next += len;
+	s->base = callee->start;
+	s->scope = callee;
+	err = emit_range(s, callee->start, callee->end);
+	mark_start(s, callee->end);
+	s->start = start;
+	s->prev = prev;
+	s->base = base;
+	s->scope = scope;
+	for (int n = LAST_CALLEE_SAVED; n >= FIRST_CALLEE_SAVED; n--)
+		if (keep & (1u << (n - FIRST_CALLEE_SAVED)))
+			emit_pop(s, reg_map[n]);
+	return err;
+}
+
+static int jit_pass(struct jit_state *s)
+{
+	size_t count = s->program->count;
+
+	s->len = 0;
+	s->copy_next = 0;
+	for (size_t n = 0; n < s->frame_count; n++) {
+		int err;
+
+		s->frame = s->scope = &s->frames[n];
+		err = emit_range(s, s->frame->start, s->frame->end);
+		if (err)
+			return err;
+	}
+	mark_start(s, count);
 	return 0;
 }
 
@@ -1839,35 +1971,107 @@ static void size_frame(struct jit_state *s, struct jit_frame *frame)
 		frame->stack_size += 8;
 }
 
-#define INLINE_MAX_INSNS 16
+#define INLINE_MAX_INSNS 64 /* instructions of an inlined function, its own inlined included */
+#define INLINE_NEVER	 UINT32_MAX
 
-/*
- * A small leaf that a local call can run in place: straight code (no jump, no call) ending in
- * its one exit, which mentions neither r6-r9 (the caller's, which it would have saved) nor r10
- * (its own frame, which it would not have). Its code stays a function too: pointers to it and
- * jumps into it still find it.
- */
-static bool inlinable(const struct exec_program *program, const struct jit_frame *frame)
+/* Whether the function's code is fit to run in a caller's place (inline_size), its local calls
+ * aside: no other call, no stack (r10 not even mentioned), every jump inside it. */
+static bool inline_candidate(const struct exec_program *program, const struct jit_frame *frame)
 {
 	const struct ebpf_inst *insns = program->insns;
 
-	if (frame->start == 0 || frame->full || frame->calls || frame->depth || frame->saved ||
+	if (frame->start == 0 || frame->full || frame->depth ||
 	    frame->end - frame->start > INLINE_MAX_INSNS)
 		return false;
-	if (insns[frame->end - 1].code != EBPF_OP_EXIT)
-		return false;
-	for (size_t k = frame->start; k + 1 < frame->end; k++) {
+	for (size_t k = frame->start; k < frame->end; k++) {
 		const struct ebpf_inst *insn = &insns[k];
+		uint8_t op = EBPF_OP(insn->code);
+		int64_t target;
 
-		if (is_jump_class(insn->code))
-			return false;
-		if (EBPF_CLASS(insn->code) == EBPF_CLS_LD &&
-		    (insn->code != EBPF_OP_LDDW || insn->src_reg != EBPF_PSEUDO_IMM))
-			return false;
-		if (isa_is_lddw(insn))
+		if (EBPF_CLASS(insn->code) == EBPF_CLS_LD) {
+			if (insn->code != EBPF_OP_LDDW || insn->src_reg != EBPF_PSEUDO_IMM)
+				return false;
 			k++;
+			continue;
+		}
+		if (!is_jump_class(insn->code) || op == EBPF_JMP_EXIT)
+			continue;
+		if (op == EBPF_JMP_CALL) {
+			if (!is_local_call(insn))
+				return false;
+			continue;
+		}
+		target =
+		    (int64_t)k + 1 +
+		    (op == EBPF_JMP_JA && EBPF_CLASS(insn->code) == EBPF_CLS_JMP32 ? insn->imm
+										   : insn->off);
+		if (target < (int64_t)frame->start || target >= (int64_t)frame->end)
+			return false;
 	}
 	return true;
+}
+
+/*
+ * A function that local calls compile in their place: a candidate (see above) whose local calls
+ * all go to such functions, at most INLINE_MAX_INSNS instructions with theirs inlined. Returns
+ * that size, or INLINE_NEVER; on the way the function's saved registers take in its inlined
+ * callees' (its frame, or its own copy's pushes, restores what they write). A function still in
+ * progress is never inlined: that ends any cycle of calls. Its code stays a function too:
+ * pointers to it and calls that do not inline it find it.
+ */
+static uint32_t inline_size(struct jit_state *s, struct jit_frame *frame)
+{
+	const struct ebpf_inst *insns = s->program->insns;
+	uint32_t size;
+
+	if (frame->inline_state == 2)
+		return frame->inline_size;
+	if (frame->inline_state == 1)
+		return INLINE_NEVER;
+	frame->inline_state = 1;
+	size = inline_candidate(s->program, frame) ? frame->end - frame->start : INLINE_NEVER;
+	for (size_t k = frame->start; k < frame->end && size != INLINE_NEVER; k++) {
+		struct jit_frame *callee;
+		uint32_t more;
+
+		if (!is_local_call(&insns[k]))
+			continue;
+		callee = frame_at(s, k + 1 + insns[k].imm);
+		more = callee ? inline_size(s, callee) : INLINE_NEVER;
+		if (more == INLINE_NEVER || size + more > INLINE_MAX_INSNS) {
+			size = INLINE_NEVER;
+			break;
+		}
+		size += more;
+	}
+	frame->inline_state = 2;
+	frame->inline_size = size;
+	frame->inlined = size != INLINE_NEVER;
+	return size;
+}
+
+/* What a function's code takes in its callees: their saved registers when they are inlined,
+ * and the offset entries of their copies (each copy one per instruction and one for its end,
+ * plus its own copies'). Callees first: inlined ones form no cycle (inline_size). */
+static void take_in_callees(struct jit_state *s, struct jit_frame *frame)
+{
+	const struct ebpf_inst *insns = s->program->insns;
+
+	if (frame->inline_state == 3)
+		return;
+	frame->inline_state = 3;
+	for (size_t k = frame->start; k < frame->end; k++) {
+		struct jit_frame *callee;
+
+		if (!is_local_call(&insns[k]))
+			continue;
+		callee = frame_at(s, k + 1 + insns[k].imm);
+		if (!callee || !callee->inlined)
+			continue;
+		take_in_callees(s, callee);
+		frame->saved |= callee->saved;
+		frame->copy_slots += callee->end - callee->start + 1 + callee->copy_slots;
+	}
 }
 
 /*
@@ -1984,9 +2188,14 @@ static int lay_out_frames(struct jit_state *s)
 		scan_function(s->program, start, i, &s->frames[n++]);
 		start = i;
 	}
+	for (size_t n = 0; n < s->frame_count; n++)
+		inline_size(s, &s->frames[n]);
+	for (size_t n = 0; n < s->frame_count; n++) {
+		take_in_callees(s, &s->frames[n]);
+		s->copy_slots += s->frames[n].copy_slots;
+	}
 	for (size_t n = 0; n < s->frame_count; n++) {
 		size_frame(s, &s->frames[n]);
-		s->frames[n].inlined = inlinable(s->program, &s->frames[n]);
 		choose_cached_slots(s, &s->frames[n]);
 	}
 	return 0;
@@ -2061,12 +2270,15 @@ static int run_passes(struct jit_state *s)
 	 * long jumps everywhere and later passes only shrink. */
 	for (size_t i = 0; i <= count; i++)
 		s->prev[i] = (uint32_t)(i * 128);
+	for (size_t i = 0; i < s->copy_slots; i++)
+		s->copy_prev[i] = (uint32_t)(i * 128);
 	for (int pass = 0; pass < MAX_PASSES; pass++) {
 		int err = jit_pass(s);
 
 		if (err)
 			return err;
 		memcpy(s->prev, s->start, (count + 1) * sizeof(*s->start));
+		memcpy(s->copy_prev, s->copy_start, s->copy_slots * sizeof(*s->copy_start));
 		if (s->len == last)
 			return 0;
 		last = s->len;
@@ -2097,7 +2309,16 @@ int jit_compile(struct exec_program *program, char *err, size_t err_size)
 	find_functions(&s);
 	find_jump_targets(&s);
 	scan_program(&s);
+	s.code_start = s.start;
+	s.code_prev = s.prev;
 	ret = lay_out_frames(&s);
+	if (!ret) {
+		/* one more entry: calloc(0) may return NULL */
+		s.copy_start = calloc(s.copy_slots + 1, sizeof(*s.copy_start));
+		s.copy_prev = calloc(s.copy_slots + 1, sizeof(*s.copy_prev));
+		if (!s.copy_start || !s.copy_prev)
+			ret = exec_error(err, err_size, -ENOMEM, "JIT: out of memory");
+	}
 	if (!ret)
 		ret = run_passes(&s);
 	if (ret)
@@ -2113,7 +2334,8 @@ int jit_compile(struct exec_program *program, char *err, size_t err_size)
 	s.image = code->image;
 	s.capacity = code->size;
 	ret = jit_pass(&s);
-	if (!ret && memcmp(s.start, s.prev, (count + 1) * sizeof(*s.start)))
+	if (!ret && (memcmp(s.start, s.prev, (count + 1) * sizeof(*s.start)) ||
+		     memcmp(s.copy_start, s.copy_prev, s.copy_slots * sizeof(*s.copy_start))))
 		ret = exec_error(err, err_size, -EFAULT, "JIT: the final pass moved code");
 	if (ret)
 		goto fail;
@@ -2137,6 +2359,8 @@ out:
 	free(s.prev);
 	free(s.is_function);
 	free(s.is_target);
+	free(s.copy_start);
+	free(s.copy_prev);
 	free(s.frames);
 	return ret;
 }

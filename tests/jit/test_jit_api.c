@@ -504,7 +504,7 @@ static void test_indexed_load(void **state)
 /*
  * A local call to a small straight leaf is the leaf's code in place (no call): it computes what
  * the interpreter computes, in a loop whose backward jump spans it, with an lddw in the leaf,
- * r1-r5 written by it and r6-r9 of the caller kept. A leaf with a jump stays a call.
+ * r1-r5 written by it and r6-r9 of the caller kept; a leaf with a jump and two exits too.
  */
 static void test_inlined_leaf_calls(void **state)
 {
@@ -520,7 +520,7 @@ static void test_inlined_leaf_calls(void **state)
 		EBPF_CALL_REL(10), /* mix: inlined */
 		EBPF_MOV64_REG(R7, R0),
 		EBPF_MOV64_REG(R1, R7),
-		EBPF_CALL_REL(17), /* halve: a call */
+		EBPF_CALL_REL(17), /* halve: inlined */
 		EBPF_MOV64_REG(R7, R0),
 		EBPF_ALU64_IMM(EBPF_ALU_ADD, R6, 1),
 		EBPF_JMP_IMM(EBPF_JMP_JLT, R6, 10, -10),
@@ -555,7 +555,8 @@ static void test_inlined_leaf_calls(void **state)
 	assert_int_equal(ebpf_program_jited(prog, &code, &size, &offsets), 0);
 	assert_int_not_equal(code[offsets[7]], 0xe8);
 	assert_true(offsets[8] - offsets[7] > 5);
-	assert_int_equal(code[offsets[10]], 0xe8);
+	assert_int_not_equal(code[offsets[10]], 0xe8);
+	assert_true(offsets[11] - offsets[10] > 5);
 	ebpf_program_release(prog);
 }
 
@@ -667,10 +668,11 @@ static void test_entry_saves_what_it_uses(void **state)
 		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R6),
 		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R8),
 		EBPF_EXIT(),
-		/* 6: sub */
+		/* 6: sub, a call (it addresses its stack: never inlined) */
 		EBPF_MOV64_IMM(R7, 700),
 		EBPF_MOV64_IMM(R9, 9000),
-		EBPF_MOV64_REG(R0, R7),
+		EBPF_STX_MEM(DW, R10, R7, -8),
+		EBPF_LDX_MEM(DW, R0, R10, -8),
 		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R9),
 		EBPF_EXIT(),
 	};
@@ -684,6 +686,103 @@ static void test_entry_saves_what_it_uses(void **state)
 	 * then mov ebx, 6. */
 	assert_int_equal(ebpf_program_jited(prog, &code, &size, &offsets), 0);
 	assert_int_equal(offsets[1] - offsets[0], 1 + 3 + 7 + 7 + 7 + 5);
+	ebpf_program_release(prog);
+}
+
+/* One level of a recursive fib with an extra argument x, as one function per level (what a
+ * verifier accepts): fib(n, x) = n + x when n < 2, else fib(n - 1, x) + fib(n - 2, x), keeping
+ * n, x and the first result in r6-r8 across its calls to the level below, which follows it. */
+#define FIB_LEVEL                                                                                  \
+	EBPF_MOV64_REG(R0, R1), EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R2),                              \
+	    EBPF_JMP_IMM(EBPF_JMP_JLT, R1, 2, 10), EBPF_MOV64_REG(R6, R1), EBPF_MOV64_REG(R7, R2), \
+	    EBPF_ALU64_IMM(EBPF_ALU_ADD, R1, -1), EBPF_CALL_REL(7), EBPF_MOV64_REG(R8, R0),        \
+	    EBPF_MOV64_REG(R1, R6), EBPF_ALU64_IMM(EBPF_ALU_ADD, R1, -2), EBPF_MOV64_REG(R2, R7),  \
+	    EBPF_CALL_REL(2), EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R8), EBPF_EXIT()
+#define FIB_CALL1 6  /* where a level calls the one below */
+#define FIB_CALL2 11 /* and the second time */
+
+/*
+ * Local calls to functions with jumps, several exits and r6-r9 of their own, compiled in the
+ * caller's place when they are small enough with what they inline themselves (fib2 with two
+ * copies of fib1, each with two of fib0; fib3 would be too big: a call), computing what the
+ * interpreter computes: in a loop that the copies' jumps lie in, with five arguments, r6-r9 the
+ * caller reads after a copy that writes them (pushed around it), a copy in a function that
+ * never mentions the r6 its copy writes (so it saves it for its own caller), a pointer to the
+ * caller's stack given to a copy, and the host's callee-saved registers kept.
+ */
+static void test_inlined_calls_with_jumps(void **state)
+{
+	const struct ebpf_inst insns[] = {
+		EBPF_MOV64_IMM(R6, 0),
+		EBPF_MOV64_IMM(R7, 0),
+		EBPF_MOV64_IMM(R8, 0x80),
+		EBPF_MOV64_IMM(R9, 0x900),
+		/* 4: loop */
+		EBPF_MOV64_REG(R1, R6),
+		EBPF_MOV64_REG(R2, R9),
+		EBPF_CALL_REL(36), /* 6: fib3, a call */
+		EBPF_ALU64_IMM(EBPF_ALU_MUL, R7, 31),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R7, R0),
+		EBPF_MOV64_REG(R1, R7),
+		EBPF_MOV64_REG(R2, R6),
+		EBPF_MOV64_REG(R3, R6),
+		EBPF_MOV64_IMM(R4, 4),
+		EBPF_MOV64_REG(R5, R8),
+		EBPF_CALL_REL(21), /* 14: mix5, inlined */
+		EBPF_ALU64_REG(EBPF_ALU_XOR, R7, R0),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R6, 1),
+		EBPF_JMP_IMM(EBPF_JMP_JLT, R6, 9, -14),
+		EBPF_CALL_REL(5), /* 18: mid, a call */
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R7),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R8),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R9),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R6),
+		EBPF_EXIT(),
+		/* 24, mid: gives clobber a pointer to its stack, mentions no r6-r9 */
+		EBPF_ST_MEM(DW, R10, -8, 5),
+		EBPF_MOV64_REG(R1, R10),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R1, -8),
+		EBPF_CALL_REL(3), /* 27: clobber, inlined */
+		EBPF_LDX_MEM(DW, R1, R10, -8),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1),
+		EBPF_EXIT(),
+		/* 31, clobber: *r1 += 77 through r6 */
+		EBPF_MOV64_IMM(R6, 77),
+		EBPF_LDX_MEM(DW, R0, R1, 0),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R6),
+		EBPF_STX_MEM(DW, R1, R0, 0),
+		EBPF_EXIT(),
+		/* 36, mix5: (r1 ^ r2) + r5 when r3 <= r4, else (r1 ^ r2) - r5 */
+		EBPF_MOV64_REG(R0, R1),
+		EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R2),
+		EBPF_JMP_REG(EBPF_JMP_JGT, R3, R4, 2),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R5),
+		EBPF_EXIT(),
+		EBPF_ALU64_REG(EBPF_ALU_SUB, R0, R5),
+		EBPF_EXIT(),
+		FIB_LEVEL, /* 43: fib3 */
+		FIB_LEVEL, /* 57: fib2 */
+		FIB_LEVEL, /* 71: fib1 */
+		/* 85: fib0 */
+		EBPF_MOV64_REG(R0, R1),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R2),
+		EBPF_EXIT(),
+	};
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, COUNT(insns));
+	const uint32_t *offsets;
+	const uint8_t *code;
+	size_t size;
+
+	(void)state;
+	assert_int_equal(run_marked(prog, NULL), run_mode(insns, COUNT(insns), EBPF_MODE_INTERP));
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, &offsets), 0);
+	assert_int_equal(code[offsets[6]], 0xe8);
+	assert_int_not_equal(code[offsets[14]], 0xe8);
+	assert_int_equal(code[offsets[18]], 0xe8);
+	assert_int_not_equal(code[offsets[27]], 0xe8);
+	assert_int_not_equal(code[offsets[43 + FIB_CALL1]], 0xe8);
+	assert_int_not_equal(code[offsets[43 + FIB_CALL2]], 0xe8);
+	assert_int_not_equal(code[offsets[57 + FIB_CALL1]], 0xe8);
 	ebpf_program_release(prog);
 }
 
@@ -985,6 +1084,7 @@ int main(void)
 		cmocka_unit_test(test_inverted_jump_pair),
 		cmocka_unit_test(test_indexed_load),
 		cmocka_unit_test(test_inlined_leaf_calls),
+		cmocka_unit_test(test_inlined_calls_with_jumps),
 		cmocka_unit_test(test_entry_saves_nothing_unused),
 		cmocka_unit_test(test_entry_saves_what_it_uses),
 		cmocka_unit_test(test_tail_calls_between_frames),
