@@ -1606,6 +1606,139 @@ static size_t emit_inverted_jump(struct jit_state *s, size_t i)
 }
 
 /*
+ * Whether eBPF register reg (r0-r9) may be read after instruction i of function f before it is
+ * written. At f's exit only r0 is read: whoever made f's frame (or inlined it) restores every
+ * r6-r9 f writes, and r1-r5 are not readable after a call returns. A call reads r1-r5 and leaves
+ * r0-r5 written. Follows both sides of a branch within a budget of instructions; beyond it, or on
+ * anything it does not know, the register counts as live.
+ */
+static bool live_after(const struct exec_program *program, const struct jit_frame *f, size_t i,
+		       uint8_t reg, int *budget)
+{
+	for (size_t k = i + 1; k < f->end; k++) {
+		const struct ebpf_inst *insn = &program->insns[k];
+		uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
+		bool alu = cls == EBPF_CLS_ALU || cls == EBPF_CLS_ALU64;
+		bool src_x = EBPF_SRC(insn->code) == EBPF_SRC_X;
+		int64_t off = insn->off;
+
+		if (--*budget < 0)
+			return true;
+		if (isa_is_lddw(insn)) {
+			if (insn->dst_reg == reg)
+				return false;
+			k++;
+			continue;
+		}
+		if (!is_jump_class(insn->code)) {
+			bool writes = (alu && op == EBPF_ALU_MOV) || cls == EBPF_CLS_LDX;
+			bool reads_src = (alu && src_x && op != EBPF_ALU_END) ||
+					 cls == EBPF_CLS_LDX || cls == EBPF_CLS_STX;
+
+			if ((reads_src && insn->src_reg == reg) ||
+			    (insn->dst_reg == reg && !writes))
+				return true;
+			if (insn->dst_reg == reg)
+				return false;
+			continue;
+		}
+		if (op == EBPF_JMP_EXIT)
+			return reg == 0;
+		if (op == EBPF_JMP_CALL) {
+			if ((src_x && insn->dst_reg == reg) || (reg >= 1 && reg <= 5))
+				return true; /* callx's target id, or an argument */
+			if (reg == 0)
+				return false;
+			continue; /* r6-r9 survive calls */
+		}
+		if (op == EBPF_JMP_JA) {
+			off = cls == EBPF_CLS_JMP32 ? insn->imm : insn->off;
+		} else {
+			if (insn->dst_reg == reg || (src_x && insn->src_reg == reg))
+				return true;
+		}
+		if ((int64_t)k + 1 + off < (int64_t)f->start || (int64_t)k + 1 + off >= f->end)
+			return true;
+		if (op == EBPF_JMP_JA) {
+			if (off < 0)
+				return true; /* a loop: not followed */
+			k += (size_t)off;
+			continue;
+		}
+		if (off < 0 || live_after(program, f, k + off, reg, budget))
+			return true;
+	}
+	return true;
+}
+
+#define LIVE_BUDGET 64
+
+/* The condition "b op a" for a jump on "a op b". */
+static uint8_t swapped_jump(uint8_t op)
+{
+	switch (op) {
+	case EBPF_JMP_JGT:
+		return EBPF_JMP_JLT;
+	case EBPF_JMP_JGE:
+		return EBPF_JMP_JLE;
+	case EBPF_JMP_JLT:
+		return EBPF_JMP_JGT;
+	case EBPF_JMP_JLE:
+		return EBPF_JMP_JGE;
+	case EBPF_JMP_JSGT:
+		return EBPF_JMP_JSLT;
+	case EBPF_JMP_JSGE:
+		return EBPF_JMP_JSLE;
+	case EBPF_JMP_JSLT:
+		return EBPF_JMP_JSGT;
+	case EBPF_JMP_JSLE:
+		return EBPF_JMP_JSGE;
+	default:
+		return op; /* jeq, jne, jset */
+	}
+}
+
+/*
+ * clang sometimes compares with a constant by loading it first: "rX = imm; if rX op rY goto L".
+ * When rX is read on neither path afterwards, that is "cmp rY, imm" on the swapped condition,
+ * without the mov. The constant must be the value the mov gives: a 32-bit mov's is not sign
+ * extended, as cmp's immediate would be in a 64-bit compare. Returns the instructions emitted
+ * that way (0: none).
+ */
+static size_t emit_const_compare(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *mov = &s->program->insns[i], *jmp = mov + 1;
+	uint8_t cls = EBPF_CLASS(jmp->code), op = EBPF_OP(jmp->code), x = mov->dst_reg;
+	int budget = LIVE_BUDGET;
+	struct ebpf_inst cmp;
+	size_t target;
+
+	if (blinding(s) || !fusable(s, i, 2) || mov->off ||
+	    (mov->code != (EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K) &&
+	     mov->code != (EBPF_CLS_ALU | EBPF_ALU_MOV | EBPF_SRC_K)))
+		return 0;
+	if ((cls != EBPF_CLS_JMP && cls != EBPF_CLS_JMP32) || EBPF_SRC(jmp->code) != EBPF_SRC_X ||
+	    op == EBPF_JMP_JA || op == EBPF_JMP_CALL || op == EBPF_JMP_EXIT || jmp->dst_reg != x ||
+	    jmp->src_reg == x || jmp->src_reg == EBPF_REG_FP)
+		return 0;
+	if (cls == EBPF_CLS_JMP && EBPF_CLASS(mov->code) == EBPF_CLS_ALU && mov->imm < 0)
+		return 0;
+	target = i + 2 + jmp->off;
+	if (target < s->scope->start || target >= s->scope->end ||
+	    live_after(s->program, s->scope, i + 1, x, &budget) ||
+	    live_after(s->program, s->scope, target - 1, x, &budget))
+		return 0;
+	if (target == i + 2)
+		return 2;
+	cmp = (struct ebpf_inst){ .code = (uint8_t)(cls | swapped_jump(op) | EBPF_SRC_K),
+				  .dst_reg = jmp->src_reg,
+				  .imm = mov->imm };
+	emit_compare(s, &cmp);
+	emit_branch(s, jump_cc(swapped_jump(op)), i + 1, target);
+	return 2;
+}
+
+/*
  * Pointer arithmetic as clang writes it, "rA = rB; rA += rC" or "rA = rB; rA += imm", in one
  * lea. Returns the instructions emitted that way (0: none), never fusing across a jump target.
  */
@@ -1655,6 +1788,8 @@ static int emit_range(struct jit_state *s, size_t from, size_t to)
 			fused = emit_indexed(s, i);
 		if (!fused)
 			fused = emit_mov_add(s, i);
+		if (!fused)
+			fused = emit_const_compare(s, i);
 		if (fused) {
 			/* The fused instructions' code is the one mov: they start where it ends. */
 			while (--fused)
@@ -1671,71 +1806,6 @@ static int emit_range(struct jit_state *s, size_t from, size_t to)
 	}
 	return 0;
 }
-
-/*
- * Whether eBPF register reg (one of r6-r9) may be read after instruction i of function f
- * before it is written. At f's exit it is dead: whoever made f's frame (or inlined it) restores
- * every r6-r9 f writes. Follows both sides of a branch within a budget of instructions; beyond
- * it, or on anything it does not know, the register counts as live.
- */
-static bool live_after(const struct exec_program *program, const struct jit_frame *f, size_t i,
-		       uint8_t reg, int *budget)
-{
-	for (size_t k = i + 1; k < f->end; k++) {
-		const struct ebpf_inst *insn = &program->insns[k];
-		uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
-		bool alu = cls == EBPF_CLS_ALU || cls == EBPF_CLS_ALU64;
-		bool src_x = EBPF_SRC(insn->code) == EBPF_SRC_X;
-		int64_t off = insn->off;
-
-		if (--*budget < 0)
-			return true;
-		if (isa_is_lddw(insn)) {
-			if (insn->dst_reg == reg)
-				return false;
-			k++;
-			continue;
-		}
-		if (!is_jump_class(insn->code)) {
-			bool writes = (alu && op == EBPF_ALU_MOV) || cls == EBPF_CLS_LDX;
-			bool reads_src = (alu && src_x && op != EBPF_ALU_END) ||
-					 cls == EBPF_CLS_LDX || cls == EBPF_CLS_STX;
-
-			if ((reads_src && insn->src_reg == reg) ||
-			    (insn->dst_reg == reg && !writes))
-				return true;
-			if (insn->dst_reg == reg)
-				return false;
-			continue;
-		}
-		if (op == EBPF_JMP_EXIT)
-			return false;
-		if (op == EBPF_JMP_CALL) {
-			if (src_x && insn->dst_reg == reg)
-				return true; /* callx: the target's id */
-			continue;	     /* r6-r9 survive calls, which read r1-r5 only */
-		}
-		if (op == EBPF_JMP_JA) {
-			off = cls == EBPF_CLS_JMP32 ? insn->imm : insn->off;
-		} else {
-			if (insn->dst_reg == reg || (src_x && insn->src_reg == reg))
-				return true;
-		}
-		if ((int64_t)k + 1 + off < (int64_t)f->start || (int64_t)k + 1 + off >= f->end)
-			return true;
-		if (op == EBPF_JMP_JA) {
-			if (off < 0)
-				return true; /* a loop: not followed */
-			k += (size_t)off;
-			continue;
-		}
-		if (off < 0 || live_after(program, f, k + off, reg, budget))
-			return true;
-	}
-	return true;
-}
-
-#define LIVE_BUDGET 64
 
 /*
  * A local call to a function marked inlined (see inline_size) compiles that function's body in

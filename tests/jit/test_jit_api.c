@@ -689,6 +689,58 @@ static void test_entry_saves_what_it_uses(void **state)
 	ebpf_program_release(prog);
 }
 
+/*
+ * "r1 = imm; if r1 op r2 goto L" with r1 read on neither path afterwards is one compare of r2
+ * with the constant on the swapped condition (the jump's own instruction has no code): every
+ * condition, 64- and 32-bit, against the interpreter, with constants on both sides of every
+ * order. Twins that keep the mov: r1 read where the jump lands, and a negative 32-bit mov
+ * before a 64-bit compare (its value is not the sign-extended immediate cmp would use).
+ */
+static void test_constant_compare(void **state)
+{
+	static const uint8_t ops[] = {
+		EBPF_JMP_JEQ,  EBPF_JMP_JNE,  EBPF_JMP_JGT,  EBPF_JMP_JGE,
+		EBPF_JMP_JLT,  EBPF_JMP_JLE,  EBPF_JMP_JSGT, EBPF_JMP_JSGE,
+		EBPF_JMP_JSLT, EBPF_JMP_JSLE, EBPF_JMP_JSET,
+	};
+	static const int32_t values[] = { -5, 3, 7 };
+	static const uint8_t classes[] = { EBPF_CLS_JMP, EBPF_CLS_JMP32 };
+	static const uint8_t movs[] = { EBPF_CLS_ALU64, EBPF_CLS_ALU };
+
+	(void)state;
+	for (size_t n = 0; n < COUNT(ops) * COUNT(classes) * COUNT(movs) * 2; n++) {
+		uint8_t op = ops[n % COUNT(ops)], cls = classes[n / COUNT(ops) % 2];
+		uint8_t mov = movs[n / COUNT(ops) / 2 % 2];
+		bool live = n / COUNT(ops) / 4;
+
+		for (size_t a = 0; a < COUNT(values); a++) {
+			for (size_t b = 0; b < COUNT(values); b++) {
+				const struct ebpf_inst insns[] = {
+					EBPF_MOV64_IMM(R2, values[b]),
+					EBPF_MOV64_IMM(R0, 1),
+					EBPF_RAW_INSN(mov | EBPF_ALU_MOV | EBPF_SRC_K, R1, 0, 0,
+						      values[a]),
+					EBPF_RAW_INSN(cls | op | EBPF_SRC_X, R1, R2, 1, 0),
+					EBPF_MOV64_IMM(R0, 0),
+					live ? EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1)
+					     : EBPF_MOV64_IMM(R3, 0),
+					EBPF_EXIT(),
+				};
+				bool kept = live || (cls == EBPF_CLS_JMP && mov == EBPF_CLS_ALU &&
+						     values[a] < 0);
+				uint64_t result;
+				uint32_t jump = code_size(insns, COUNT(insns), 3, 4, &result);
+
+				if (kept != (jump > 0))
+					fail_msg(
+					    "op 0x%02x class 0x%02x mov 0x%02x live %d, %d ? %d: "
+					    "the jump's code is %u bytes",
+					    op, cls, mov, live, values[a], values[b], jump);
+			}
+		}
+	}
+}
+
 /* One level of a recursive fib with an extra argument x, as one function per level (what a
  * verifier accepts): fib(n, x) = n + x when n < 2, else fib(n - 1, x) + fib(n - 2, x), keeping
  * n, x and the first result in r6-r8 across its calls to the level below, which follows it. */
@@ -1085,6 +1137,7 @@ int main(void)
 		cmocka_unit_test(test_indexed_load),
 		cmocka_unit_test(test_inlined_leaf_calls),
 		cmocka_unit_test(test_inlined_calls_with_jumps),
+		cmocka_unit_test(test_constant_compare),
 		cmocka_unit_test(test_entry_saves_nothing_unused),
 		cmocka_unit_test(test_entry_saves_what_it_uses),
 		cmocka_unit_test(test_tail_calls_between_frames),
