@@ -44,6 +44,10 @@
 	"would "                                                                                   \
 	"have to fire it, and none does"
 
+#define R_SK_LOOKUP                                                                                \
+	"it looks up the kernel's sockets (struct sock), which a user-space runtime does not "     \
+	"have"
+#define A_SOCK EBPF_ARG_PTR_TO_SOCK_COMMON
 #define A_ANY  EBPF_ARG_ANYTHING
 #define A_CTX  EBPF_ARG_PTR_TO_CTX
 #define A_MAP  EBPF_ARG_CONST_MAP_PTR
@@ -80,6 +84,21 @@
 	}
 #define STORAGE_DELETE(key, id_, name_, reason)                                                    \
 	PROTO(key, id_, name_, reason, 0, A_MAP, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL)
+
+/* A helper returning a socket pointer or NULL (ret_), flags_ its reference flags. */
+#define SOCK_PROTO(key, id_, name_, ret_, flags_, ...)                                             \
+	[key] = {                                                                                  \
+		.id = (id_),                                                                       \
+		.name = (name_),                                                                   \
+		.ret = (ret_),                                                                     \
+		.args = { __VA_ARGS__ },                                                           \
+		.flags = EBPF_HELPER_VERIFY_ONLY | (flags_),                                       \
+		.unavailable_reason = R_SK_LOOKUP,                                                 \
+	}
+/* bpf_sk_lookup_tcp and friends: ctx, struct bpf_sock_tuple (on the stack or in the packet) and
+ * its size, netns id, flags; the socket holds a reference until bpf_sk_release. */
+#define SK_LOOKUP(key, id_, name_, ret_)                                                           \
+	SOCK_PROTO(key, id_, name_, ret_, EBPF_HELPER_ACQUIRE, A_CTX, A_MEM, A_SZ, A_ANY, A_ANY)
 
 #define PKT EBPF_HELPER_CHANGES_PACKET
 #define GPL EBPF_HELPER_GPL_ONLY /* Linux's gpl_only */
@@ -269,6 +288,25 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	      A_SZ),
 	PROTO(LP_SYSCTL_SET_NEW_VALUE, 104, "bpf_sysctl_set_new_value", R_SYSCTL, 0, A_CTX, A_MEM,
 	      A_SZ),
+
+	/* kernel sockets (Linux's RET_PTR_TO_SOCKET_OR_NULL and friends): referenced lookups,
+	 * casts that share their argument's reference, the listener (not referenced: the
+	 * kernel keeps it), and syncookies of a listener for a TCP/IP header pair */
+	SK_LOOKUP(LP_SK_LOOKUP_TCP, 84, "bpf_sk_lookup_tcp", EBPF_RET_PTR_TO_SOCKET_OR_NULL),
+	SK_LOOKUP(LP_SK_LOOKUP_UDP, 85, "bpf_sk_lookup_udp", EBPF_RET_PTR_TO_SOCKET_OR_NULL),
+	SK_LOOKUP(LP_SKC_LOOKUP_TCP, 99, "bpf_skc_lookup_tcp", EBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL),
+	PROTO(LP_SK_RELEASE, 86, "bpf_sk_release", R_SK_LOOKUP, EBPF_HELPER_RELEASE, A_SOCK),
+	SOCK_PROTO(LP_SK_FULLSOCK, 95, "bpf_sk_fullsock", EBPF_RET_PTR_TO_SOCKET_OR_NULL,
+		   EBPF_HELPER_PTR_CAST, A_SOCK),
+	SOCK_PROTO(LP_TCP_SOCK, 96, "bpf_tcp_sock", EBPF_RET_PTR_TO_TCP_SOCK_OR_NULL,
+		   EBPF_HELPER_PTR_CAST, A_SOCK),
+	SOCK_PROTO(LP_GET_LISTENER_SOCK, 98, "bpf_get_listener_sock",
+		   EBPF_RET_PTR_TO_SOCKET_OR_NULL, 0, A_SOCK),
+	PROTO(LP_TCP_CHECK_SYNCOOKIE, 100, "bpf_tcp_check_syncookie", R_SK_LOOKUP, GPL, A_SOCK,
+	      A_MEM, A_SZ, A_MEM, A_SZ),
+	PROTO(LP_TCP_GEN_SYNCOOKIE, 110, "bpf_tcp_gen_syncookie", R_SK_LOOKUP, GPL, A_SOCK, A_MEM,
+	      A_SZ, A_MEM, A_SZ),
+	PROTO(LP_SK_ASSIGN, 124, "bpf_sk_assign", R_SK_LOOKUP, 0, A_CTX, A_SOCK, A_ANY),
 
 	/* timers in map values (Linux's bpf_base_func_proto): the verifier checks that the
 	 * timer is the value's struct bpf_timer, that _init names its map, and walks the

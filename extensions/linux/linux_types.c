@@ -220,6 +220,10 @@ static const enum linux_proto_key sk_filter_helpers[] = {
  */
 #define CGROUP_RETVAL_HELPERS LP_GET_RETVAL, LP_SET_RETVAL
 
+/* The socket lookups (referenced until bpf_sk_release): tc, XDP (the packet extension), sk_skb
+ * and cgroup_sock_addr, as Linux offers them. */
+#define SK_LOOKUP_HELPERS LP_SK_LOOKUP_TCP, LP_SK_LOOKUP_UDP, LP_SKC_LOOKUP_TCP, LP_SK_RELEASE
+
 static const enum linux_proto_key cg_skb_helpers[] = {
 	SK_FILTER_HELPERS, LP_SKB_CGROUP_ID,	 LP_SKB_ANCESTOR_CGROUP_ID,
 	LP_SKB_ECN_SET_CE, LP_GET_LOCAL_STORAGE,
@@ -267,6 +271,13 @@ static const enum linux_proto_key tc_helpers[] = {
 	LP_SKB_ECN_SET_CE,
 	LP_SKB_SET_TSTAMP,
 	LP_GET_NETNS_COOKIE,
+	SK_LOOKUP_HELPERS,
+	LP_SK_FULLSOCK,
+	LP_TCP_SOCK,
+	LP_GET_LISTENER_SOCK,
+	LP_TCP_CHECK_SYNCOOKIE,
+	LP_TCP_GEN_SYNCOOKIE,
+	LP_SK_ASSIGN,
 	BASE_HELPERS,
 	NET_TASK_HELPERS,
 	TIMER_HELPERS,
@@ -304,7 +315,7 @@ static const enum linux_proto_key sk_skb_helpers[] = {
 	LP_SKB_STORE_BYTES, LP_SKB_LOAD_BYTES,	 LP_SKB_PULL_DATA,     LP_SKB_CHANGE_TAIL,
 	LP_SKB_CHANGE_HEAD, LP_SKB_ADJUST_ROOM,	 LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,
 	LP_SK_REDIRECT_MAP, LP_SK_REDIRECT_HASH, LP_PERF_EVENT_OUTPUT, LP_GET_CGROUP_CLASSID_CURR,
-	BASE_HELPERS,	    NET_TASK_HELPERS,	 TIMER_HELPERS,
+	SK_LOOKUP_HELPERS,  BASE_HELPERS,	 NET_TASK_HELPERS,     TIMER_HELPERS,
 };
 
 static const enum linux_proto_key sock_ops_helpers[] = {
@@ -356,10 +367,7 @@ static const enum linux_proto_key sock_helpers[] = {
 };
 
 static const enum linux_proto_key sock_addr_helpers[] = {
-	SOCK_HELPERS,
-	LP_BIND,
-	LP_SETSOCKOPT,
-	LP_GETSOCKOPT,
+	SOCK_HELPERS, LP_BIND, LP_SETSOCKOPT, LP_GETSOCKOPT, SK_LOOKUP_HELPERS,
 };
 
 /* sk_lookup_func_proto: bpf_sk_assign and bpf_sk_release take a socket, which the verifier

@@ -33,6 +33,12 @@ enum {
 	XDP_HELPER_LOAD_BYTES = 189,
 	XDP_HELPER_STORE_BYTES = 190,
 	XDP_HELPER_CHECK_MTU = 163,
+	XDP_HELPER_SK_LOOKUP_TCP = 84,
+	XDP_HELPER_SK_LOOKUP_UDP = 85,
+	XDP_HELPER_SK_RELEASE = 86,
+	XDP_HELPER_SKC_LOOKUP_TCP = 99,
+	XDP_HELPER_TCP_CHECK_SYNCOOKIE = 100,
+	XDP_HELPER_TCP_GEN_SYNCOOKIE = 110,
 };
 
 /* bpf_redirect_map's flags: the low bits are the verdict when the key has no device. */
@@ -274,6 +280,28 @@ static uint64_t xdp_unavailable(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 		.flags = EBPF_HELPER_VERIFY_ONLY | (flags_), .unavailable_reason = XDP_R_TASK,     \
 	}
 
+/*
+ * The kernel's sockets: XDP programs look up a flow's socket (bpf_sk_lookup_tcp: a reference
+ * they must release with bpf_sk_release) and answer SYNs with syncookies from its listener
+ * (xdp_synproxy). There are no kernel sockets in user space: verify-only.
+ */
+#define XDP_R_SOCK                                                                                 \
+	"it looks up the kernel's sockets (struct sock), which a user-space runtime does not "     \
+	"have"
+#define XDP_SOCK_PROTO(id_, name_, ret_, flags_, ...)                                              \
+	{                                                                                          \
+		.id = (id_), .name = (name_), .ret = (ret_), .args = { __VA_ARGS__ },              \
+		.flags = EBPF_HELPER_VERIFY_ONLY | (flags_), .unavailable_reason = XDP_R_SOCK,     \
+	}
+#define XDP_SK_LOOKUP(id_, name_, ret_)                                                            \
+	XDP_SOCK_PROTO(id_, name_, ret_, EBPF_HELPER_ACQUIRE, EBPF_ARG_PTR_TO_CTX,                 \
+		       EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE, EBPF_ARG_ANYTHING,                \
+		       EBPF_ARG_ANYTHING)
+#define XDP_SYNCOOKIE(id_, name_)                                                                  \
+	XDP_SOCK_PROTO(id_, name_, EBPF_RET_INTEGER, EBPF_HELPER_GPL_ONLY,                         \
+		       EBPF_ARG_PTR_TO_SOCK_COMMON, EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE,      \
+		       EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE)
+
 static const struct ebpf_helper_proto helper_protos[] = {
 	XDP_TASK_PROTO(XDP_HELPER_GET_CURRENT_PID_TGID, "bpf_get_current_pid_tgid", 0, 0),
 	XDP_TASK_PROTO(XDP_HELPER_GET_CURRENT_UID_GID, "bpf_get_current_uid_gid", 0, 0),
@@ -331,17 +359,44 @@ static const struct ebpf_helper_proto helper_protos[] = {
 	    .unavailable_reason = "it reads the MTU of the kernel's network devices, which a "
 				  "user-space runtime does not have",
 	},
+	XDP_SK_LOOKUP(XDP_HELPER_SK_LOOKUP_TCP, "bpf_sk_lookup_tcp",
+		      EBPF_RET_PTR_TO_SOCKET_OR_NULL),
+	XDP_SK_LOOKUP(XDP_HELPER_SK_LOOKUP_UDP, "bpf_sk_lookup_udp",
+		      EBPF_RET_PTR_TO_SOCKET_OR_NULL),
+	XDP_SK_LOOKUP(XDP_HELPER_SKC_LOOKUP_TCP, "bpf_skc_lookup_tcp",
+		      EBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL),
+	XDP_SOCK_PROTO(XDP_HELPER_SK_RELEASE, "bpf_sk_release", EBPF_RET_INTEGER,
+		       EBPF_HELPER_RELEASE, EBPF_ARG_PTR_TO_SOCK_COMMON),
+	XDP_SYNCOOKIE(XDP_HELPER_TCP_CHECK_SYNCOOKIE, "bpf_tcp_check_syncookie"),
+	XDP_SYNCOOKIE(XDP_HELPER_TCP_GEN_SYNCOOKIE, "bpf_tcp_gen_syncookie"),
 };
 
 static const ebpf_helper_fn helper_addresses[] = {
-	xdp_unavailable,  xdp_unavailable,	 xdp_unavailable, /* pid_tgid, uid_gid, classid */
-	xdp_redirect,	  xdp_perf_event_output, xdp_unavailable, /* current_task */
-	xdp_adjust_head,  xdp_redirect_map,	 xdp_adjust_meta, xdp_adjust_tail,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable, /* pid_tgid, uid_gid, classid */
+	xdp_redirect,
+	xdp_perf_event_output,
+	xdp_unavailable, /* current_task */
+	xdp_adjust_head,
+	xdp_redirect_map,
+	xdp_adjust_meta,
+	xdp_adjust_tail,
 	xdp_unavailable, /* fib_lookup */
 	xdp_unavailable, /* cgroup_id */
 	xdp_unavailable, /* jiffies64 */
 	xdp_unavailable, /* ancestor_cgroup_id */
-	xdp_get_buff_len, xdp_load_bytes,	 xdp_store_bytes, xdp_unavailable, /* check_mtu */
+	xdp_get_buff_len,
+	xdp_load_bytes,
+	xdp_store_bytes,
+	xdp_unavailable, /* check_mtu */
+	/* socket lookups, release, syncookies */
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
 };
 
 _Static_assert(sizeof(helper_protos) / sizeof(helper_protos[0]) ==

@@ -124,6 +124,11 @@ enum ebpf_arg_type {
 	/* 4 initialised, 4-byte aligned bytes the helper reads and writes back (Linux's
 	 * ARG_PTR_TO_INT, bpf_check_mtu's in/out MTU); older cores refuse the unknown type. */
 	EBPF_ARG_PTR_TO_INT,
+	/* A kernel socket's pointer of any of the socket kinds a helper returned (socket,
+	 * sock_common, tcp_sock), null-checked and unmodified (Linux's ARG_PTR_TO_SOCK_COMMON and
+	 * ARG_PTR_TO_BTF_ID_SOCK_COMMON). Verify-only helpers only: no socket exists in user
+	 * space. Older cores refuse the unknown type. */
+	EBPF_ARG_PTR_TO_SOCK_COMMON,
 };
 
 /* What a helper returns. */
@@ -139,6 +144,17 @@ enum ebpf_return_type {
 	 * pass it where a kfunc takes a pointer to that struct (EBPF_ARG_PTR_TO_BTF_ID_OR_NULL).
 	 * The object must stay valid while the extension is loaded. Older cores refuse it. */
 	EBPF_RET_PTR_TO_BTF_ID_OR_NULL,
+	/* A kernel socket (Linux's struct bpf_sock view, all of it readable), its struct
+	 * sock_common part only (struct bpf_sock without type..priority), or its TCP state (struct
+	 * bpf_tcp_sock), or NULL: Linux's RET_PTR_TO_SOCKET_OR_NULL, RET_PTR_TO_SOCK_COMMON_OR_NULL
+	 * and RET_PTR_TO_TCP_SOCK_OR_NULL. The program checks it against NULL, then reads the
+	 * struct's fields as Linux's bpf_sock_is_valid_access / bpf_tcp_sock_is_valid_access
+	 * allow; no stores, no arithmetic. With EBPF_HELPER_ACQUIRE the program must release it
+	 * (EBPF_HELPER_RELEASE); with EBPF_HELPER_PTR_CAST it lives as long as argument 1's
+	 * reference. Verify-only helpers only. Older cores refuse them. */
+	EBPF_RET_PTR_TO_SOCKET_OR_NULL,
+	EBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL,
+	EBPF_RET_PTR_TO_TCP_SOCK_OR_NULL,
 };
 
 /* Flags of a helper prototype. */
@@ -157,6 +173,18 @@ enum ebpf_return_type {
  * Added with no version change: older cores refuse the unknown bit.
  */
 #define EBPF_HELPER_IMPLICIT_CTX   (1u << 3)
+/*
+ * References (Linux's acquire / OBJ_RELEASE, a kfunc's KF_ACQUIRE / KF_RELEASE). ACQUIRE: the
+ * pointer returned holds a reference the program must give back on every path before it exits
+ * (or tail-calls); a NULL it returns holds none. RELEASE: the call gives back the reference
+ * argument 1 holds (it must hold one the program has not released), and every pointer that
+ * carries it is invalid afterwards. PTR_CAST: the pointer returned is argument 1's object seen
+ * as another type (bpf_sk_fullsock, bpf_tcp_sock): it carries argument 1's reference, if any,
+ * and dies with it. Older cores refuse the unknown bits.
+ */
+#define EBPF_HELPER_ACQUIRE	   (1u << 4)
+#define EBPF_HELPER_RELEASE	   (1u << 5)
+#define EBPF_HELPER_PTR_CAST	   (1u << 6)
 
 /* How a helper flagged EBPF_HELPER_IMPLICIT_CTX is called. */
 typedef uint64_t (*ebpf_helper_ctx_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,

@@ -49,7 +49,8 @@ void core_attach_data_read(const struct ebpf_attach_provider_data *data,
 	 EBPF_MAP_TYPE_NO_PROG_UPDATE | EBPF_MAP_TYPE_VERIFY_ONLY)
 #define CORE_HELPER_FLAGS                                                                          \
 	(EBPF_HELPER_CHANGES_PACKET | EBPF_HELPER_VERIFY_ONLY | EBPF_HELPER_GPL_ONLY |             \
-	 EBPF_HELPER_IMPLICIT_CTX)
+	 EBPF_HELPER_IMPLICIT_CTX | EBPF_HELPER_ACQUIRE | EBPF_HELPER_RELEASE |                    \
+	 EBPF_HELPER_PTR_CAST)
 /* The runtime's own attach flags (extbpf.h), outside EBPF_ATTACH_HOOK_FLAGS. */
 #define CORE_ATTACH_FLAGS     ((1u << 3) | (1u << 4))
 #define CORE_CHAIN_POLICY_MAX EBPF_CHAIN_FIRST

@@ -634,17 +634,17 @@ static int pointer_alu(struct venv *env, uint32_t idx, struct reg *dst, const st
 	char desc[96];
 
 	reg_describe(env, ptr, desc, sizeof(desc));
-	switch (ptr->type) {
-	case PTR_TO_MAP_VALUE_OR_NULL:
-	case PTR_TO_MEM_OR_NULL:
-	case CONST_MAP_PTR_OR_NULL:
-	case PTR_TO_BTF_ID_OR_NULL:
+	if (reg_type_nonnull(ptr->type) != NOT_INIT)
 		return verr_state(env, idx, -EACCES,
 				  "pointer arithmetic on r%d (%s) before a null check prohibited",
 				  regno, desc);
+	switch (ptr->type) {
 	case PTR_TO_PACKET_END:
 	case CONST_MAP_PTR:
 	case PTR_TO_ITER_INT:
+	case PTR_TO_SOCKET:
+	case PTR_TO_SOCK_COMMON:
+	case PTR_TO_TCP_SOCK:
 		return verr_state(env, idx, -EACCES, "pointer arithmetic on r%d (%s) prohibited",
 				  regno, desc);
 	case PTR_TO_CTX:
@@ -1320,25 +1320,13 @@ static void mark_null(struct reg *reg, void *arg)
 {
 	struct null_mark *m = arg;
 
-	if (reg->id != m->id)
+	if (reg->id != m->id || reg_type_nonnull(reg->type) == NOT_INIT)
 		return;
-	switch (reg->type) {
-	case PTR_TO_MAP_VALUE_OR_NULL:
-	case PTR_TO_MEM_OR_NULL:
-	case CONST_MAP_PTR_OR_NULL:
-	case PTR_TO_BTF_ID_OR_NULL:
-		break;
-	default:
-		return;
-	}
 	if (m->is_null) {
 		reg_mark_const(reg, 0);
 		return;
 	}
-	reg->type = reg->type == PTR_TO_MAP_VALUE_OR_NULL ? PTR_TO_MAP_VALUE
-		    : reg->type == PTR_TO_MEM_OR_NULL	  ? PTR_TO_MEM
-		    : reg->type == PTR_TO_BTF_ID_OR_NULL  ? PTR_TO_BTF_ID
-							  : CONST_MAP_PTR;
+	reg->type = reg_type_nonnull(reg->type);
 	if (!m->keep_id)
 		reg->id = 0;
 }
@@ -1541,8 +1529,7 @@ static int pkt_end_branch(const struct reg *dst, const struct reg *src, uint8_t 
 
 static bool is_or_null(const struct reg *r)
 {
-	return r->type == PTR_TO_MAP_VALUE_OR_NULL || r->type == PTR_TO_MEM_OR_NULL ||
-	       r->type == CONST_MAP_PTR_OR_NULL || r->type == PTR_TO_BTF_ID_OR_NULL;
+	return reg_type_nonnull(r->type) != NOT_INIT;
 }
 
 /*

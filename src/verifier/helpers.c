@@ -39,8 +39,9 @@ struct call_meta {
 	uint32_t map_obj; /* the map argument's object (an inner map), 0 */
 	int lock_map;	  /* the spin lock argument's map and value id */
 	uint32_t lock_id;
-	int timer_map;	  /* the map of the timer argument's value, -1 */
-	uint32_t release; /* reference released by the call */
+	int timer_map;	   /* the map of the timer argument's value, -1 */
+	uint32_t release;  /* reference released by the call */
+	uint32_t cast_ref; /* EBPF_HELPER_PTR_CAST: the reference argument 1 carries, 0 */
 	struct {
 		int regno;
 		uint64_t size;	  /* the most it may write */
@@ -827,6 +828,38 @@ static int check_func_arg(struct venv *env, uint32_t idx, struct call_meta *meta
 	return 0;
 }
 
+/*
+ * A socket pointer of any kind, null-checked (Linux's ARG_PTR_TO_SOCK_COMMON). Argument 1 of a
+ * releasing helper must hold a reference the program still has (Linux: "must be referenced
+ * when passed to release function"); a pointer cast hands its reference on to the result.
+ */
+static int check_sock_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+	uint32_t flags = meta->proto->flags;
+
+	if (!reg_is_socket(reg))
+		return arg_err(env, idx, meta, arg,
+			       "expected a socket (as bpf_sk_lookup_tcp and friends return it), "
+			       "null-checked",
+			       reg_type_nonnull(reg->type) != NOT_INIT ? "; null-check it first"
+								       : NULL);
+	if (arg)
+		return 0;
+	if (flags & EBPF_HELPER_PTR_CAST)
+		meta->cast_ref = reg->ref_id;
+	if (!(flags & EBPF_HELPER_RELEASE))
+		return 0;
+	if (!reg->ref_id || !ref_held(env->cur, reg->ref_id))
+		return arg_err(env, idx, meta, arg,
+			       "a socket that holds no reference (only what bpf_sk_lookup_tcp, "
+			       "bpf_sk_lookup_udp or bpf_skc_lookup_tcp return, unreleased, may be "
+			       "released)",
+			       NULL);
+	meta->release = reg->ref_id;
+	return 0;
+}
+
 static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
 {
 	enum ebpf_arg_type t = meta->proto->args[arg];
@@ -937,6 +970,8 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 			       "its prototype takes a kfunc's nullable BTF pointer, which only "
 			       "kfuncs may",
 			       NULL);
+	case EBPF_ARG_PTR_TO_SOCK_COMMON:
+		return check_sock_arg(env, idx, meta, arg);
 	case EBPF_ARG_PTR_TO_FUNC:
 		return check_func_arg(env, idx, meta, arg);
 	case EBPF_ARG_PTR_TO_CALLBACK_CTX:
@@ -1019,6 +1054,30 @@ void ref_release(struct vstate *st, uint32_t id)
 	invalidate_regs(st, &w);
 }
 
+/*
+ * A socket pointer or NULL. Acquired: the pointer names its own reference (its id is the
+ * reference's, so that its null check forgets a failed lookup). Cast: the parent's reference,
+ * whose release invalidates it too. Otherwise it holds none (bpf_get_listener_sock's listener,
+ * which the kernel keeps alive itself).
+ */
+static int set_sock_return(struct venv *env, uint32_t idx, const struct call_meta *meta,
+			   enum reg_type type)
+{
+	struct reg *r0 = &cur_regs(env)[0];
+	uint32_t flags = meta->proto->flags, ref = 0;
+	int err;
+
+	if (flags & EBPF_HELPER_ACQUIRE) {
+		err = ref_acquire(env, idx, REF_SOCKET, &ref);
+		if (err)
+			return err;
+	}
+	reg_mark_ptr(r0, type);
+	r0->id = ref ? ref : ++env->id_gen;
+	r0->ref_id = ref ? ref : (flags & EBPF_HELPER_PTR_CAST) ? meta->cast_ref : 0;
+	return 0;
+}
+
 static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 {
 	struct reg *regs = cur_regs(env), *r0 = &regs[0];
@@ -1074,6 +1133,12 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 		r0->id = ++env->id_gen;
 		return 0;
 	}
+	case EBPF_RET_PTR_TO_SOCKET_OR_NULL:
+		return set_sock_return(env, idx, meta, PTR_TO_SOCKET_OR_NULL);
+	case EBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL:
+		return set_sock_return(env, idx, meta, PTR_TO_SOCK_COMMON_OR_NULL);
+	case EBPF_RET_PTR_TO_TCP_SOCK_OR_NULL:
+		return set_sock_return(env, idx, meta, PTR_TO_TCP_SOCK_OR_NULL);
 	case EBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL: {
 		uint32_t ref;
 		int err;
@@ -1299,6 +1364,45 @@ static int enter_callback(struct venv *env, uint32_t idx, struct call_meta *meta
 	return push_callback_call(env, idx, (uint32_t)meta->callback, args, CB_FOR_EACH, key_id);
 }
 
+static bool ret_is_socket(enum ebpf_return_type ret)
+{
+	return ret == EBPF_RET_PTR_TO_SOCKET_OR_NULL ||
+	       ret == EBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL ||
+	       ret == EBPF_RET_PTR_TO_TCP_SOCK_OR_NULL;
+}
+
+/* Sockets are verify-only (none exists here); the reference flags a prototype may carry:
+ * acquiring and casting return a socket, releasing and casting take one first. */
+static int check_sock_proto(struct venv *env, uint32_t idx, const struct ebpf_helper_proto *p)
+{
+	bool sock_arg = p->args[0] == EBPF_ARG_PTR_TO_SOCK_COMMON, uses = ret_is_socket(p->ret);
+
+	for (int i = 0; i < 5; i++)
+		uses |= p->args[i] == EBPF_ARG_PTR_TO_SOCK_COMMON;
+	if (uses && !(p->flags & EBPF_HELPER_VERIFY_ONLY))
+		return verr(
+		    env, idx, -EINVAL,
+		    "helper %s prototype: takes or returns a socket, but is not verify-only "
+		    "(no socket exists here)",
+		    proto_name(p));
+
+	if ((p->flags & (EBPF_HELPER_ACQUIRE | EBPF_HELPER_PTR_CAST)) && !ret_is_socket(p->ret))
+		return verr(
+		    env, idx, -EINVAL,
+		    "helper %s prototype: acquires or casts a pointer, but returns no socket",
+		    proto_name(p));
+	if ((p->flags & (EBPF_HELPER_RELEASE | EBPF_HELPER_PTR_CAST)) && !sock_arg)
+		return verr(env, idx, -EINVAL,
+			    "helper %s prototype: releases or casts argument 1, which is no socket",
+			    proto_name(p));
+	if ((p->flags & EBPF_HELPER_ACQUIRE) &&
+	    (p->flags & (EBPF_HELPER_RELEASE | EBPF_HELPER_PTR_CAST)))
+		return verr(env, idx, -EINVAL,
+			    "helper %s prototype: acquires and releases or casts at once",
+			    proto_name(p));
+	return 0;
+}
+
 int check_helper_call(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
@@ -1321,6 +1425,9 @@ int check_helper_call(struct venv *env, uint32_t idx)
 	}
 	if (insn->src_reg == EBPF_CALL_KFUNC && iter_is_kfunc(meta.proto))
 		return check_iter_call(env, idx, meta.proto);
+	err = check_sock_proto(env, idx, meta.proto);
+	if (err)
+		return err;
 	if (id == TAIL_CALL_HELPER) {
 		err = iter_check_none(env, idx, "tail call");
 		if (err)

@@ -76,6 +76,18 @@ const char *reg_type_name(enum reg_type type)
 		return "func";
 	case PTR_TO_ITER_INT:
 		return "iter_int";
+	case PTR_TO_SOCKET:
+		return "sock";
+	case PTR_TO_SOCKET_OR_NULL:
+		return "sock_or_null";
+	case PTR_TO_SOCK_COMMON:
+		return "sock_common";
+	case PTR_TO_SOCK_COMMON_OR_NULL:
+		return "sock_common_or_null";
+	case PTR_TO_TCP_SOCK:
+		return "tcp_sock";
+	case PTR_TO_TCP_SOCK_OR_NULL:
+		return "tcp_sock_or_null";
 	}
 	return "?";
 }

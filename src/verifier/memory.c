@@ -741,14 +741,12 @@ static int invalid_access(struct venv *env, uint32_t idx, int regno, const struc
 	char d[96];
 
 	reg_describe(env, ptr, d, sizeof(d));
-	switch (ptr->type) {
-	case PTR_TO_MAP_VALUE_OR_NULL:
-	case PTR_TO_MEM_OR_NULL:
-	case PTR_TO_BTF_ID_OR_NULL:
+	if (ptr->type != CONST_MAP_PTR_OR_NULL && reg_type_nonnull(ptr->type) != NOT_INIT)
 		return verr_state(env, idx, -EACCES,
 				  "memory access through r%d (%s) before a null check; check it "
 				  "against NULL first",
 				  regno, d);
+	switch (ptr->type) {
 	case SCALAR:
 		return verr_state(
 		    env, idx, -EACCES,
@@ -817,6 +815,10 @@ static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int si
 		return ctx_access(env, idx, regno, ptr, off, size, write, val, out, sext);
 	case PTR_TO_BTF_ID:
 		return btf_id_access(env, idx, regno, ptr, off, size, write, out, sext);
+	case PTR_TO_SOCKET:
+	case PTR_TO_SOCK_COMMON:
+	case PTR_TO_TCP_SOCK:
+		return sock_access(env, idx, regno, ptr, off, size, write, sext, out);
 	case PTR_TO_PACKET:
 	case PTR_TO_PACKET_META:
 		err = write ? check_packet_write(env, idx, "") : 0;

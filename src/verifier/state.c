@@ -191,6 +191,34 @@ bool reg_is_pointer(const struct reg *reg)
 	return reg->type != NOT_INIT && reg->type != SCALAR;
 }
 
+enum reg_type reg_type_nonnull(enum reg_type type)
+{
+	switch (type) {
+	case PTR_TO_MAP_VALUE_OR_NULL:
+		return PTR_TO_MAP_VALUE;
+	case PTR_TO_MEM_OR_NULL:
+		return PTR_TO_MEM;
+	case CONST_MAP_PTR_OR_NULL:
+		return CONST_MAP_PTR;
+	case PTR_TO_BTF_ID_OR_NULL:
+		return PTR_TO_BTF_ID;
+	case PTR_TO_SOCKET_OR_NULL:
+		return PTR_TO_SOCKET;
+	case PTR_TO_SOCK_COMMON_OR_NULL:
+		return PTR_TO_SOCK_COMMON;
+	case PTR_TO_TCP_SOCK_OR_NULL:
+		return PTR_TO_TCP_SOCK;
+	default:
+		return NOT_INIT;
+	}
+}
+
+bool reg_is_socket(const struct reg *reg)
+{
+	return reg->type == PTR_TO_SOCKET || reg->type == PTR_TO_SOCK_COMMON ||
+	       reg->type == PTR_TO_TCP_SOCK;
+}
+
 bool reg_is_const(const struct reg *reg)
 {
 	return reg->type == SCALAR && tnum_is_const(reg->var);

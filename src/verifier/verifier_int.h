@@ -66,6 +66,16 @@ enum reg_type {
 	/* The int bpf_iter_num_next returned (iter.c): 4 read-only bytes inside the iterator
 	 * ref_id, holding a value in [map, (int32_t)range). */
 	PTR_TO_ITER_INT,
+	/* A kernel socket a helper returned (sock.c), verify-only: its struct bpf_sock view,
+	 * its struct sock_common part, its struct bpf_tcp_sock view; _OR_NULL until checked.
+	 * ref_id: the reference it carries (a lookup's, or its parent's for bpf_sk_fullsock),
+	 * 0 for none. Read-only, no arithmetic. */
+	PTR_TO_SOCKET,
+	PTR_TO_SOCKET_OR_NULL,
+	PTR_TO_SOCK_COMMON,
+	PTR_TO_SOCK_COMMON_OR_NULL,
+	PTR_TO_TCP_SOCK,
+	PTR_TO_TCP_SOCK_OR_NULL,
 };
 
 /* What a reference is: how the program gives it back (the messages name it). */
@@ -383,6 +393,9 @@ bool reg_is_const(const struct reg *reg);
 bool reg_is_packet(const struct reg *reg);
 bool reg_pkt_len_linked(const struct reg *reg);
 bool reg_is_null(const struct reg *reg);
+/* The type an _OR_NULL pointer has once checked non-NULL; NOT_INIT for other types. */
+enum reg_type reg_type_nonnull(enum reg_type type);
+bool reg_is_socket(const struct reg *reg); /* a null-checked socket pointer of any kind */
 struct vstate *state_new(struct state_mem *mem);
 struct vstate *state_copy(const struct vstate *src);
 int state_copy_into(struct vstate *dst, const struct vstate *src);
@@ -461,6 +474,10 @@ bool slot_byte_known(const struct stack_slot *s, int b, uint8_t *v);
 int check_map_access_type(struct venv *env, uint32_t idx, const struct verifier_map *map,
 			  bool write, const char *what);
 void stack_update_depth(struct venv *env, struct frame *frame, int64_t lowest);
+
+/* sock.c: loads through socket pointers, as Linux's bpf_sock_is_valid_access and friends */
+int sock_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr, int off, int size,
+		bool write, bool sext, struct reg *out);
 
 /* helpers.c */
 int check_helper_call(struct venv *env, uint32_t idx);

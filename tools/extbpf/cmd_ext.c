@@ -56,6 +56,10 @@ static const char *arg_name(enum ebpf_arg_type arg)
 		[EBPF_ARG_PTR_TO_FUNC] = "func",
 		[EBPF_ARG_PTR_TO_CALLBACK_CTX] = "callback_ctx",
 		[EBPF_ARG_PTR_TO_CTX_OR_NULL] = "ctx_or_null",
+		[EBPF_ARG_PTR_TO_TIMER] = "timer",
+		[EBPF_ARG_PTR_TO_BTF_ID_NULLABLE] = "btf_ptr_nullable",
+		[EBPF_ARG_PTR_TO_INT] = "int_ptr",
+		[EBPF_ARG_PTR_TO_SOCK_COMMON] = "sock_common",
 	};
 
 	if ((size_t)arg < sizeof(names) / sizeof(names[0]) && names[arg])
@@ -78,6 +82,12 @@ static const char *ret_name(enum ebpf_return_type ret)
 		return "map_value";
 	case EBPF_RET_PTR_TO_BTF_ID_OR_NULL:
 		return "btf_id_or_null";
+	case EBPF_RET_PTR_TO_SOCKET_OR_NULL:
+		return "sock_or_null";
+	case EBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL:
+		return "sock_common_or_null";
+	case EBPF_RET_PTR_TO_TCP_SOCK_OR_NULL:
+		return "tcp_sock_or_null";
 	}
 	return "?";
 }
