@@ -990,8 +990,9 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 }
 
 struct invalidate {
-	uint32_t ref; /* pointers of this reservation, or 0 */
+	uint32_t ref; /* pointers of this reference, or 0 */
 	bool packet;  /* packet pointers */
+	bool scalar;  /* they become unknown numbers, not uninitialised registers */
 };
 
 static bool must_invalidate(const struct reg *reg, const struct invalidate *w)
@@ -1011,15 +1012,21 @@ static void invalidate_regs(struct vstate *st, const struct invalidate *w)
 		struct frame *fr = st->frames[f];
 
 		for (i = 0; i < EBPF_NUM_REGS; i++)
-			if (must_invalidate(&fr->regs[i], w))
+			if (must_invalidate(&fr->regs[i], w) && w->scalar)
+				reg_mark_unknown(&fr->regs[i]);
+			else if (must_invalidate(&fr->regs[i], w))
 				reg_mark_not_init(&fr->regs[i]);
 		for (i = 0; i < STACK_SLOTS; i++) {
 			struct stack_slot *s = &fr->stack[i];
 
-			if (s->type[0] == STACK_SPILL && must_invalidate(&s->spilled, w)) {
-				memset(s->type, STACK_INVALID, 8);
-				reg_mark_not_init(&s->spilled);
+			if (s->type[0] != STACK_SPILL || !must_invalidate(&s->spilled, w))
+				continue;
+			if (w->scalar) {
+				reg_mark_unknown(&s->spilled);
+				continue;
 			}
+			memset(s->type, STACK_INVALID, 8);
+			reg_mark_not_init(&s->spilled);
 		}
 	}
 }
@@ -1046,9 +1053,20 @@ void invalidate_packet_pointers(struct vstate *st)
 	state_foreach_reg(st, unlink_pkt_len, NULL);
 }
 
+/*
+ * A released socket's pointers become unknown numbers, as a privileged Linux loader's
+ * (mark_reg_invalid): `if (sk) bpf_sk_release(sk); return sk ? .. : ..` compares the old value
+ * (test_sk_lookup_kern.c), while a load through it or a second release is still refused. The
+ * number is no address here: socket helpers are verify-only, so such a program never runs. A
+ * ring buffer record's pointers, which do run, become uninitialised.
+ */
 void ref_release(struct vstate *st, uint32_t id)
 {
 	struct invalidate w = { .ref = id };
+
+	for (uint32_t i = 0; i < st->nrefs; i++)
+		if (st->refs[i] == id)
+			w.scalar = st->ref_kind[i] == REF_SOCKET;
 
 	ref_forget(st, id);
 	invalidate_regs(st, &w);

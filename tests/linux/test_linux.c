@@ -1121,8 +1121,8 @@ static void test_sk_lookup(void **state)
 		{ "leak_one_path", "unreleased socket reference from insn 11: release it with "
 				   "bpf_sk_release on every path" },
 		{ "leak_always", "unreleased socket reference from insn 11" },
-		{ "use_after_release", "read of uninitialised register r7" },
-		{ "double_release", "read of uninitialised register r6" },
+		{ "use_after_release", "memory access through r7, which is a scalar" },
+		{ "double_release", "helper bpf_sk_release arg1 (r1 = scalar()): expected a socket" },
 		{ "release_unreferenced", "helper bpf_sk_release arg1 (r1 = sock(off=0)): a socket "
 					  "that holds no reference" },
 		{ "null_unchecked", "(sock_or_null(off=0)) before a null check" },
@@ -1136,7 +1136,7 @@ static void test_sk_lookup(void **state)
 				     "8 bytes only" },
 		{ "store_into_socket", "store through r0 (sock(off=0)) prohibited" },
 		{ "socket_arith", "pointer arithmetic on r0 (sock(off=0)) prohibited" },
-		{ "cast_after_release", "read of uninitialised register r8" },
+		{ "cast_after_release", "memory access through r8, which is a scalar" },
 		{ "tail_call_holding",
 		  "tail call with an unreleased socket reference (from insn 13)" },
 		{ "socket_into_map",

@@ -139,6 +139,20 @@ int tc_two_refs(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
+/* test_sk_lookup_kern.c's shape: the socket is released, then its old value tested (a number
+ * after the release, as a privileged Linux loader makes it). */
+SEC("tc")
+int tc_test_after_release(struct __sk_buff *skb)
+{
+	struct bpf_sock_tuple tuple = {};
+	struct bpf_sock *sk;
+
+	sk = bpf_sk_lookup_tcp(skb, &tuple, sizeof(tuple), BPF_F_CURRENT_NETNS, 0);
+	if (sk)
+		bpf_sk_release(sk);
+	return sk ? TC_ACT_OK : TC_ACT_UNSPEC;
+}
+
 /* cgroup connect hooks look up the destination's socket too. */
 SEC("cgroup/connect4")
 int connect_lookup(struct bpf_sock_addr *ctx)
