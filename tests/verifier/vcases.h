@@ -136,6 +136,7 @@ CASES(storage);
 CASES(hostile);
 CASES(kshapes);
 CASES(callbacks);
+CASES(relax);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */
