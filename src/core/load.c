@@ -1163,11 +1163,21 @@ int core_object_configurable(const struct ebpf_object *obj)
 			      : "its load failed: it can only be closed");
 }
 
-/* Sizes Linux refuses at map creation; checked at load, after the host had its say. */
+/* Sizes Linux refuses at map creation; checked at load, after the host had its say. A Linux
+ * map type the core lacks is named first: its sizes would only be judged by the wrong rules. */
 static int check_map_sizes(const struct loader_object *lo)
 {
 	char msg[256];
-	int err = loader_check_maps(lo, msg, sizeof(msg));
+	int err;
+
+	for (size_t i = 0; i < lo->map_count; i++) {
+		const struct loader_map *lm = &lo->maps[i];
+
+		if (lm->type < EBPF_MAP_TYPE_EXTENSION_BASE && !map_type_is_builtin(lm->type))
+			return core_error(-EINVAL, "map '%s': map type %u is not supported",
+					  lm->name, (unsigned int)lm->type);
+	}
+	err = loader_check_maps(lo, msg, sizeof(msg));
 
 	return err ? core_error(err, "%s", msg) : 0;
 }

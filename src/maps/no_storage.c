@@ -52,8 +52,9 @@ static int cgroup_storage_check_attr(const struct map_attr *attr, const char **w
 {
 	bool percpu = attr->type == EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
 
-	if (attr->key_size != 12 && attr->key_size != 8) {
-		*why = "key_size must be 12 (struct bpf_cgroup_storage_key) or 8 (a cgroup id)";
+	if (attr->key_size != 16 && attr->key_size != 8) {
+		*why = "key_size must be 16 (struct bpf_cgroup_storage_key, padded) or 8 (a cgroup "
+		       "id)";
 		return -EINVAL;
 	}
 	if (attr->max_entries) {

@@ -23,6 +23,17 @@ contains "$work/err" "read-only" "diagnostic: the reason"
 contains "$work/err" "sample_refused.bpf.c:18" "diagnostic: the source file and line"
 contains "$work/err" "ctx->uid = 0;" "diagnostic: the source text"
 
+# A "?SEC" program of a type no extension claims: the others are still verified, it is refused
+# on its own line; named, it is unusable input as any unclaimed section is.
+optional=$2/tests/cli/progs/optional_unclaimed.bpf.o
+expect 1 "an optional program of an unclaimed type" "$extbpf" verify "$optional"
+contains "$work/out" "prog 'claimed': accepted" "the claimed program is verified"
+contains "$work/out" "prog 'unclaimed_twin': refused" "the optional one has its own verdict"
+contains "$work/err" "section prefix 'nosuchtype'" "its refusal names the prefix"
+expect 0 "--section of the claimed program" "$extbpf" verify "$optional" --section claimed
+expect 2 "--section of the unclaimed one" "$extbpf" verify "$optional" --section unclaimed_twin
+contains "$work/err" "section prefix 'nosuchtype'" "named: the unclaimed section"
+
 # --section picks one program, by section or by function name.
 expect 0 "--section of the good program" "$extbpf" verify "$progs/sample_refused.bpf.o" \
 	--section sample_ext
