@@ -198,6 +198,24 @@ void test_bad_map_zero_sizes(void **state)
 	expect_good_opens("legacy_maps.bpf.o");
 }
 
+/* A Linux map type the core lacks is named, in BTF and in legacy definitions alike. */
+void test_bad_map_unsupported_type(void **state)
+{
+	uint32_t type = 4095; /* the last number below the extensions' own */
+	uint8_t *elf;
+	size_t size;
+
+	add_sample();
+	elf = read_prog("bad/map_user_ringbuf.bpf.o", &size);
+	expect_refused(elf, size, -EINVAL, "map 'user_rb': map type 31 is not supported");
+	free(elf);
+	elf = read_prog("legacy_maps.bpf.o", &size);
+	memcpy(elf + e2e_section(elf, "maps")->sh_offset + e2e_symbol(elf, "legacy_hash")->st_value,
+	       &type, 4);
+	expect_refused(elf, size, -EINVAL, "map 'legacy_hash': map type 4095 is not supported");
+	free(elf);
+}
+
 void test_bad_duplicate_sections(void **state)
 {
 	size_t size;

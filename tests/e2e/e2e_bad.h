@@ -8,6 +8,7 @@ void test_bad_corrupt(void **state);
 void test_bad_wrong_machine(void **state);
 void test_bad_relocation_outside_section(void **state);
 void test_bad_map_zero_sizes(void **state);
+void test_bad_map_unsupported_type(void **state);
 void test_bad_duplicate_sections(void **state);
 void test_refused_object_leaves_nothing(void **state);
 void test_refused_object_unpins_its_maps(void **state);
@@ -18,6 +19,7 @@ void test_refused_object_unpins_its_maps(void **state);
 	    cmocka_unit_test_teardown(test_bad_wrong_machine, teardown),                           \
 	    cmocka_unit_test_teardown(test_bad_relocation_outside_section, teardown),              \
 	    cmocka_unit_test_teardown(test_bad_map_zero_sizes, teardown),                          \
+	    cmocka_unit_test_teardown(test_bad_map_unsupported_type, teardown),                    \
 	    cmocka_unit_test_teardown(test_bad_duplicate_sections, teardown),                      \
 	    cmocka_unit_test_teardown(test_refused_object_leaves_nothing, teardown),               \
 	    cmocka_unit_test_teardown(test_refused_object_unpins_its_maps, teardown)
