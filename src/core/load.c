@@ -1163,19 +1163,23 @@ int core_object_configurable(const struct ebpf_object *obj)
 			      : "its load failed: it can only be closed");
 }
 
-/* Sizes Linux refuses at map creation; checked at load, after the host had its say. A Linux
- * map type the core lacks is named first: its sizes would only be judged by the wrong rules. */
+/* Sizes Linux refuses at map creation; checked at load, after the host had its say. A map type
+ * neither the core nor a loaded extension offers is named first: its sizes would only be judged
+ * by the rules of other types. */
 static int check_map_sizes(const struct loader_object *lo)
 {
 	char msg[256];
 	int err;
 
 	for (size_t i = 0; i < lo->map_count; i++) {
-		const struct loader_map *lm = &lo->maps[i];
+		struct map_attr attr = { .type = lo->maps[i].type };
 
-		if (lm->type < EBPF_MAP_TYPE_EXTENSION_BASE && !map_type_is_builtin(lm->type))
-			return core_error(-EINVAL, "map '%s': map type %u is not supported",
-					  lm->name, (unsigned int)lm->type);
+		if (core_maptype_resolve(&attr) == -ENOENT)
+			return core_error(-EINVAL,
+					  "map '%s': map type %u is not supported (neither the "
+					  "core's nor offered by a loaded extension)",
+					  lo->maps[i].name, (unsigned int)attr.type);
+		core_maptype_release(&attr);
 	}
 	err = loader_check_maps(lo, msg, sizeof(msg));
 
