@@ -633,13 +633,14 @@ bool map_has_spin_lock(const struct verifier_map *map)
  * The object a map value from the map argument lies in, for pointer comparisons (bounds.c):
  * an array's values are one object laid out by index, so where two of them lie is the
  * program's to know; the elements of other maps, and the values of an inner map (the
- * template's index stands for every inner map), are placed by the allocator one by one.
+ * template's index stands for every inner map), are placed by the allocator one by one. A
+ * per-CPU array's value is one CPU's copy, and a lookup may hand out another CPU's
+ * (bpf_map_lookup_percpu_elem): copies lie where the allocator put each CPU's area, so two
+ * lookups are two objects, or p - q would be a distance the verifier believes it knows.
  */
 static uint32_t map_value_object(struct venv *env, const struct call_meta *meta)
 {
-	enum ebpf_map_type type = env->in->maps[meta->map].type;
-
-	if (!meta->map_obj && (type == EBPF_MAP_TYPE_ARRAY || type == EBPF_MAP_TYPE_PERCPU_ARRAY))
+	if (!meta->map_obj && env->in->maps[meta->map].type == EBPF_MAP_TYPE_ARRAY)
 		return 0;
 	return ++env->id_gen;
 }

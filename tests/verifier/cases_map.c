@@ -139,7 +139,7 @@ DEFINE_CASES(
 	"direct value offset 64 out of map '.data' value size 64",
 	EBPF_LD_MAP_VALUE(R1, MAP_DATA, 64), RET0),
     BAD("map_index_out_of_range", VT_PLAIN, -EINVAL,
-	"lddw refers to map 99, the program has 23 maps", EBPF_LD_MAP_IDX(R1, 99), RET0),
+	"lddw refers to map 99, the program has 24 maps", EBPF_LD_MAP_IDX(R1, 99), RET0),
     BAD("map_fd", VT_PLAIN, -EINVAL, "must have been converted to a map index by the loader",
 	EBPF_LD_IMM64_RAW(R1, EBPF_PSEUDO_MAP_FD, 3, 0), RET0),
     BAD("map_value_fd", VT_PLAIN, -EINVAL, "must have been converted to a map index by the loader",

@@ -31,6 +31,22 @@ DEFINE_CASES(
     X("pq_32bit_sub", "32-bit arithmetic on pointer", LOOKUP(MAP_HASH), EBPF_JMP_IMM(JNE, R0, 0, 2),
       RET0, EBPF_MOV64_REG(R6, R0), EBPF_ALU64_IMM(ADD, R6, 8), EBPF_ALU32_REG(SUB, R6, R0),
       EBPF_MOV64_REG(R0, R6), EBPF_EXIT()),
+    /* p - q of two lookups of a per-CPU array of one entry: each may be another CPU's copy
+     * (bpf_map_lookup_percpu_elem), so the distance is no offset the program knows; added back
+     * to one of them it would reach past its copy. */
+    X("pq_percpu_two_lookups", "pointer", LOOKUP(MAP_PERCPU), EBPF_JMP_IMM(JNE, R0, 0, 2), RET0,
+      EBPF_MOV64_REG(R6, R0), LOOKUP(MAP_PERCPU), EBPF_JMP_IMM(JNE, R0, 0, 2), RET0,
+      EBPF_ALU64_REG(SUB, R0, R6), EBPF_EXIT()),
+    X("pq_percpu_distance_added", "pointer", LOOKUP(MAP_PERCPU), EBPF_JMP_IMM(JNE, R0, 0, 2), RET0,
+      EBPF_MOV64_REG(R6, R0), LOOKUP(MAP_PERCPU), EBPF_JMP_IMM(JNE, R0, 0, 2), RET0,
+      EBPF_MOV64_REG(R7, R6), EBPF_ALU64_REG(SUB, R7, R0), EBPF_ALU64_REG(ADD, R6, R7),
+      EBPF_ST_MEM(DW, R6, 0, 1), RET0),
+    X("pq_percpu_compare", "different objects", LOOKUP(MAP_PERCPU), EBPF_JMP_IMM(JNE, R0, 0, 2),
+      RET0, EBPF_MOV64_REG(R6, R0), LOOKUP(MAP_PERCPU), EBPF_JMP_IMM(JNE, R0, 0, 2), RET0,
+      EBPF_JMP_REG(JEQ, R0, R6, 2), RET0, RET0),
+    S("pq_percpu_one_lookup", LOOKUP(MAP_PERCPU), EBPF_JMP_IMM(JNE, R0, 0, 2), RET0,
+      EBPF_MOV64_REG(R6, R0), EBPF_ALU64_IMM(ADD, R6, 8), EBPF_ALU64_REG(SUB, R6, R0),
+      EBPF_ALU64_REG(ADD, R0, R6), EBPF_ST_MEM(DW, R0, 0, 1), RET0),
     /* A reservation of the caller released by a callback the helper may call more than once
      * (a double submit), or by a loop callback called twice. */
     X("rb_released_in_loop_callback", UNINIT, EBPF_LD_MAP_IDX(R1, MAP_RB), EBPF_MOV64_IMM(R2, 8),

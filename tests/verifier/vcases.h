@@ -53,6 +53,7 @@ enum {
 	MAP_CG_STORE,	   /* cgroup storage (bpf_get_local_storage), key 12, value 16 */
 	MAP_STACKS,	   /* stack trace, key 4, value 1016 (127 frames) */
 	MAP_KPTRS,	   /* hash, value 24: __kptr_untrusted at 0, __kptr at 8, u64 at 16 */
+	MAP_PERCPU,	   /* per-CPU array, key 4, value 16, 1 entry */
 	MAP_COUNT_
 };
 

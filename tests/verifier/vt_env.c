@@ -67,6 +67,7 @@ const struct verifier_map vt_maps[MAP_COUNT_] = {
 			   -1 },
 	[MAP_STACKS] = { "stacks", EBPF_MAP_TYPE_STACK_TRACE, 4, 1016, 1024, 0, false, NULL, -1 },
 	[MAP_KPTRS] = { "kptrs", EBPF_MAP_TYPE_HASH, 4, 24, 8, 0, false, NULL, -1, kptrs, 2 },
+	[MAP_PERCPU] = { "percpu", EBPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, 1, 0, false, NULL, -1 },
 	[MAP_LOCKED_GLOBAL] = { ".bss.locked", EBPF_MAP_TYPE_ARRAY, 4, 16, 1, 0, false, NULL, -1,
 				lock_at_8, 1 },
 };
