@@ -186,6 +186,18 @@ enum ebpf_return_type {
 #define EBPF_HELPER_RELEASE	   (1u << 5)
 #define EBPF_HELPER_PTR_CAST	   (1u << 6)
 
+/*
+ * The same reference flags on a kfunc (Linux's KF_ACQUIRE | KF_RET_NULL and KF_RELEASE): an
+ * acquiring kfunc returns a struct pointer (EBPF_RET_PTR_TO_BTF_ID_OR_NULL) the program holds
+ * a reference on once it is checked against NULL; a releasing kfunc takes it back through its
+ * first struct pointer argument. The verifier refuses a program that may end (exit, tail call)
+ * still holding one, uses or releases one after its release, releases a pointer it did not
+ * acquire (or of another struct), or stores one where it would outlive the reference (a map
+ * value, the context). A kfunc takes no EBPF_HELPER_PTR_CAST.
+ */
+#define EBPF_KFUNC_ACQUIRE EBPF_HELPER_ACQUIRE
+#define EBPF_KFUNC_RELEASE EBPF_HELPER_RELEASE
+
 /* How a helper flagged EBPF_HELPER_IMPLICIT_CTX is called. */
 typedef uint64_t (*ebpf_helper_ctx_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 				       uint64_t r5, void *ctx);

@@ -122,6 +122,14 @@ static int check_kfunc_btf_arg(struct venv *env, uint32_t idx, struct call_meta 
 		return arg_err(env, idx, meta, arg, what, ", got another type");
 	if (reg->off || !tnum_is_const(reg->var) || reg->var.value)
 		return arg_err(env, idx, meta, arg, what, ", got one moved inside it");
+	if (!(meta->proto->flags & EBPF_KFUNC_RELEASE) || meta->release)
+		return 0;
+	/* The first struct pointer is what a releasing kfunc takes back. */
+	if (!reg->ref_id || !ref_held(env->cur, reg->ref_id))
+		return arg_err(env, idx, meta, arg, what,
+			       " acquired by a kfunc and not yet released, got one the program "
+			       "holds no reference on");
+	meta->release = reg->ref_id;
 	return 0;
 }
 
@@ -1149,7 +1157,14 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 			    proto_name(meta->proto));
 		reg_mark_ptr(r0, PTR_TO_BTF_ID_OR_NULL);
 		r0->btf_id = id;
-		r0->id = ++env->id_gen;
+		if (!(meta->proto->flags & EBPF_KFUNC_ACQUIRE)) {
+			r0->id = ++env->id_gen;
+			return 0;
+		}
+		/* Held once checked against NULL: r0's id is the reference's. */
+		if (ref_acquire(env, idx, REF_KFUNC, &r0->id))
+			return -EACCES;
+		r0->ref_id = r0->id;
 		return 0;
 	}
 	case EBPF_RET_PTR_TO_SOCKET_OR_NULL:
@@ -1405,6 +1420,9 @@ static int check_sock_proto(struct venv *env, uint32_t idx, const struct ebpf_he
 		    "(no socket exists here)",
 		    proto_name(p));
 
+	/* A kfunc's reference flags are about struct pointers (kfunc_btf.c checks them). */
+	if (env->insns[idx].src_reg == EBPF_CALL_KFUNC)
+		return 0;
 	if ((p->flags & (EBPF_HELPER_ACQUIRE | EBPF_HELPER_PTR_CAST)) && !ret_is_socket(p->ret))
 		return verr(
 		    env, idx, -EINVAL,

@@ -301,6 +301,35 @@ static int check_one(const struct btf *btf, struct ebpf_helper_proto *proto, cha
 	return check_params(btf, proto, fp, why, size);
 }
 
+/* EBPF_KFUNC_ACQUIRE needs a struct pointer to return, EBPF_KFUNC_RELEASE one to take back
+ * (not __nullable: a release of NULL would hold nothing). */
+static int check_ref_flags(const struct ebpf_helper_proto *proto, char *why, size_t size)
+{
+	int i;
+
+	if (proto->flags & EBPF_HELPER_PTR_CAST) {
+		snprintf(why, size, "kfunc '%s': EBPF_HELPER_PTR_CAST is for socket helpers only",
+			 proto->name);
+		return -EINVAL;
+	}
+	if ((proto->flags & EBPF_KFUNC_ACQUIRE) && proto->ret != EBPF_RET_PTR_TO_BTF_ID_OR_NULL) {
+		snprintf(why, size,
+			 "kfunc '%s': EBPF_KFUNC_ACQUIRE, but it returns no pointer to a struct",
+			 proto->name);
+		return -EINVAL;
+	}
+	if (!(proto->flags & EBPF_KFUNC_RELEASE))
+		return 0;
+	for (i = 0; i < 5 && !is_btf_id_kind(proto->args[i]); i++)
+		;
+	if (i < 5 && proto->args[i] == EBPF_ARG_PTR_TO_BTF_ID_OR_NULL)
+		return 0;
+	snprintf(why, size,
+		 "kfunc '%s': EBPF_KFUNC_RELEASE, but its first struct pointer argument %s",
+		 proto->name, i < 5 ? "is __nullable" : "does not exist");
+	return -EINVAL;
+}
+
 const void *verifier_kfunc_btf_raw(const struct ebpf_program_info *info, uint32_t *size)
 {
 	if (info->kfunc_btf && info->kfunc_btf_size) {
@@ -338,8 +367,11 @@ int verifier_kfunc_btf_derive(const struct ebpf_program_info *info,
 		return -ENOMEM;
 	}
 	memcpy(out, info->kfuncs, info->kfunc_count * sizeof(*out));
-	for (uint32_t i = 0; !err && i < info->kfunc_count; i++)
+	for (uint32_t i = 0; !err && i < info->kfunc_count; i++) {
 		err = check_one(btf, &out[i], why, size);
+		if (!err)
+			err = check_ref_flags(&out[i], why, size);
+	}
 	btf__free(btf);
 	if (err) {
 		free(out);

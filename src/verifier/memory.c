@@ -65,9 +65,17 @@ static int check_leak(struct venv *env, uint32_t idx, const struct reg *val, con
 {
 	char d[96];
 
-	if (!val || !reg_is_pointer(val) || allow_pointer_leak(env))
+	if (!val || !reg_is_pointer(val))
 		return 0;
 	reg_describe(env, val, d, sizeof(d));
+	/* Even where addresses may be seen: a copy there would outlive the reference. */
+	if (val->ref_id && ref_held(env->cur, val->ref_id))
+		return verr_state(env, idx, -EACCES,
+				  "storing a referenced pointer (%s) into %s prohibited: it would "
+				  "outlive its release",
+				  d, where);
+	if (allow_pointer_leak(env))
+		return 0;
 	return verr_state(env, idx, -EACCES,
 			  "pointer leak: storing a pointer (%s) into %s prohibited for program "
 			  "type '%s'",

@@ -1011,6 +1011,7 @@ static const struct {
 } ref_kinds[] = {
 	[REF_RINGBUF] = { "ring buffer reservation", "submit or discard it" },
 	[REF_SOCKET] = { "socket reference", "release it with bpf_sk_release" },
+	[REF_KFUNC] = { "kfunc reference", "release it with its releasing kfunc" },
 };
 
 int ref_acquire(struct venv *env, uint32_t idx, enum ref_kind kind, uint32_t *id)

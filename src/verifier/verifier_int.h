@@ -82,6 +82,7 @@ enum reg_type {
 enum ref_kind {
 	REF_RINGBUF = 0, /* a ring buffer reservation: bpf_ringbuf_submit/discard */
 	REF_SOCKET,	 /* a socket a lookup returned: bpf_sk_release */
+	REF_KFUNC,	 /* an object an acquiring kfunc returned: its releasing kfunc */
 };
 
 /* What a frame is running: a subprogram called by the program, or a helper's callback. */

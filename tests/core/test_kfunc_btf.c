@@ -10,7 +10,10 @@
  * (kfb_derived, with kfb_maybe taking o__nullable and kfb_fill writing out__sz bytes) take their
  * kinds from the kfuncs' own BTF (kfunc_btf): tests/progs/kfunc_derived.bpf.c runs in each
  * engine, its twins and the disagreeing declarations of bad/kfunc_extern.bpf.c are refused, and
- * prototypes nothing can be derived from refuse the type.
+ * prototypes nothing can be derived from refuse the type. kfb_acquire / kfb_release are a
+ * reference pair (EBPF_KFUNC_ACQUIRE / EBPF_KFUNC_RELEASE): tests/progs/kfunc_ref.bpf.c holds and
+ * gives back objects in each engine, bad/kfunc_ref.bpf.c's twins are refused; a reload whose BTF
+ * changes a kfunc the program calls leaves it dormant with the reason.
  */
 #define EBPF_EXTENSION_STATIC 1
 
@@ -90,6 +93,26 @@ static uint64_t kfb_fill(uint64_t out, uint64_t size, uint64_t r3, uint64_t r4, 
 	return 0;
 }
 
+/* The references programs hold on objs[] (kfb_acquire / kfb_release), and how many were ever
+ * taken. */
+static int held[2];
+static int acquired;
+
+static uint64_t kfb_acquire(uint64_t key, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	if (key >= 2)
+		return 0;
+	held[key]++;
+	acquired++;
+	return (uint64_t)(uintptr_t)&objs[key];
+}
+
+static uint64_t kfb_release(uint64_t o, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	held[(const struct ext_obj *)(uintptr_t)o - objs]--;
+	return 0;
+}
+
 #define PROTO_GET                                                                                  \
 	{                                                                                          \
 		.name = "kfb_get", .ret = EBPF_RET_PTR_TO_BTF_ID_OR_NULL, .args = {                \
@@ -142,11 +165,19 @@ static const struct ebpf_helper_proto kfb_untyped[] = {
 
 /* Exported by name and BTF alone: every kind derived from the FUNCs of build_btf(). */
 static const struct ebpf_helper_proto kfb_derived[] = {
-	{ .name = "kfb_get" },	 { .name = "kfb_value" }, { .name = "kfb_sum" },
-	{ .name = "kfb_maybe" }, { .name = "kfb_fill" },
+	{ .name = "kfb_get" },
+	{ .name = "kfb_value" },
+	{ .name = "kfb_sum" },
+	{ .name = "kfb_maybe" },
+	{ .name = "kfb_fill" },
+	{ .name = "kfb_acquire", .flags = EBPF_KFUNC_ACQUIRE },
+	{ .name = "kfb_release", .flags = EBPF_KFUNC_RELEASE },
+	{ .name = "kfb_other" },
 };
-static const ebpf_helper_fn kfb_derived_addresses[] = { kfb_get, kfb_value, kfb_sum, kfb_maybe,
-							kfb_fill };
+static const ebpf_helper_fn kfb_derived_addresses[] = { kfb_get,     kfb_value, kfb_sum,
+							kfb_maybe,   kfb_fill,	kfb_acquire,
+							kfb_release, kfb_other };
+#define DERIVED_COUNT 8
 
 /* Name-only prototypes whose BTF says nothing a kind can say, one fault each. */
 static const struct ebpf_helper_proto kfb_byval_only[] = { { .name = "kfb_byval" } };
@@ -251,6 +282,8 @@ static struct btf *build_btf_changed(enum btf_change change)
 	add_func(btf, "kfb_maybe", u64, 1, (int[]){ cobj_ptr }, (const char *[]){ "o__nullable" });
 	add_func(btf, "kfb_fill", change == FILL_RETURNS_U64 ? u64 : 0, 2, (int[]){ void_ptr, u32 },
 		 (const char *[]){ "out", "out__sz" });
+	add_func(btf, "kfb_acquire", obj_ptr, 1, (int[]){ u64 }, (const char *[]){ "key" });
+	add_func(btf, "kfb_release", 0, 1, (int[]){ obj_ptr }, (const char *[]){ "o" });
 	add_func(btf, "kfb_byval", u64, 1, (int[]){ obj }, (const char *[]){ "o" });
 	add_func(btf, "kfb_intptr", u64, 1, (int[]){ u64_ptr }, (const char *[]){ "p" });
 	add_func(btf, "kfb_lone_size", u64, 1, (int[]){ u32 }, (const char *[]){ "n__sz" });
@@ -398,8 +431,8 @@ static void test_calls_native(void **state)
 
 static void derived_in_mode(enum ebpf_exec_mode mode)
 {
-	run_in_mode(kfb_derived, kfb_derived_addresses, 5, "kfunc_derived.bpf.o", "derived",
-		    EXPECTED_DERIVED, mode);
+	run_in_mode(kfb_derived, kfb_derived_addresses, DERIVED_COUNT, "kfunc_derived.bpf.o",
+		    "derived", EXPECTED_DERIVED, mode);
 }
 
 static void test_derived_interp(void **state)
@@ -415,6 +448,89 @@ static void test_derived_jit(void **state)
 static void test_derived_native(void **state)
 {
 	derived_in_mode(EBPF_MODE_NATIVE);
+}
+
+/* ---- references: kfb_acquire / kfb_release ------------------------------------------------ */
+
+/* What tests/progs/kfunc_ref.bpf.c computes. */
+#define EXPECTED_REFS 303
+
+/* Runs it in mode, twice: every reference taken is given back. */
+static void refs_in_mode(enum ebpf_exec_mode mode)
+{
+	acquired = 0;
+	run_in_mode(kfb_derived, kfb_derived_addresses, DERIVED_COUNT, "kfunc_ref.bpf.o", "refs",
+		    EXPECTED_REFS, mode);
+	assert_int_equal(acquired, 2);
+	assert_int_equal(held[0], 0);
+	assert_int_equal(held[1], 0);
+}
+
+static void test_refs_interp(void **state)
+{
+	refs_in_mode(EBPF_MODE_INTERP);
+}
+
+static void test_refs_jit(void **state)
+{
+	refs_in_mode(EBPF_MODE_JIT);
+}
+
+static void test_refs_native(void **state)
+{
+	refs_in_mode(EBPF_MODE_NATIVE);
+}
+
+static void expect_derived_refused(const char *object, const char *program, int err,
+				   const char *why1, const char *why2);
+
+/* Leaks, use after release, double release, a release of what was not acquired, a stored
+ * reference: refused, naming the instruction. */
+static void test_ref_twins(void **state)
+{
+	const char *o = "bad/kfunc_ref.bpf.o";
+
+	expect_derived_refused(o, "leak_on_path", -EACCES, "unreleased kfunc reference from insn",
+			       "release it with its releasing kfunc on every path");
+	expect_derived_refused(o, "leak_at_tail_call", -EACCES,
+			       "tail call with an unreleased kfunc reference", "insn");
+	/* A release leaves every copy of the pointer uninitialised. */
+	expect_derived_refused(o, "use_after_release", -EACCES, "insn",
+			       "read of uninitialised register");
+	expect_derived_refused(o, "double_release", -EACCES, "insn",
+			       "read of uninitialised register");
+	expect_derived_refused(o, "release_unacquired", -EACCES, "kfb_release arg1",
+			       "got one the program holds no reference on");
+	expect_derived_refused(o, "release_other_type", -EACCES, "kfb_release arg1",
+			       "got another type");
+	expect_derived_refused(o, "release_unchecked", -EACCES, "kfb_release arg1",
+			       "check it against NULL first");
+	expect_derived_refused(o, "store_in_map", -EACCES, "storing a referenced pointer",
+			       "into a map value prohibited: it would outlive its release");
+}
+
+/* Flags that cannot hold: a reference to nothing, a release of nothing. */
+static const struct ebpf_helper_proto kfb_acquire_scalar[] = {
+	{ .name = "kfb_value",
+	  .ret = EBPF_RET_INTEGER,
+	  .args = { EBPF_ARG_PTR_TO_BTF_ID_OR_NULL },
+	  .flags = EBPF_KFUNC_ACQUIRE },
+};
+static const struct ebpf_helper_proto kfb_release_nothing[] = {
+	{ .name = "kfb_get",
+	  .ret = EBPF_RET_PTR_TO_BTF_ID_OR_NULL,
+	  .args = { EBPF_ARG_ANYTHING },
+	  .flags = EBPF_KFUNC_RELEASE },
+};
+
+static void expect_bad_type(const struct ebpf_helper_proto *protos, const char *why);
+
+static void test_ref_flags_refused(void **state)
+{
+	expect_bad_type(kfb_acquire_scalar,
+			"kfunc 'kfb_value': EBPF_KFUNC_ACQUIRE, but it returns no pointer");
+	expect_bad_type(kfb_release_nothing, "kfunc 'kfb_get': EBPF_KFUNC_RELEASE, but its first "
+					     "struct pointer argument does not exist");
 }
 
 /* ---- a reload that changes the BTF of a kfunc the program calls ------------------------------ */
@@ -434,7 +550,7 @@ static void reload_changed(enum btf_change change, const char *why, enum ebpf_ex
 	uint64_t ctx = 0;
 	char reason[256];
 
-	set_type_at(kfb_derived, kfb_derived_addresses, 5);
+	set_type_at(kfb_derived, kfb_derived_addresses, DERIVED_COUNT);
 	ext = add();
 	if (ebpf_object_open(prog_path("kfunc_derived.bpf.o"), &opts, &obj))
 		fprintf(stderr, "open: %s\n", ebpf_last_error());
@@ -526,7 +642,7 @@ static void expect_load_refused(const struct ebpf_helper_proto *protos, uint32_t
 static void expect_derived_refused(const char *object, const char *program, int err,
 				   const char *why1, const char *why2)
 {
-	expect_load_refused(kfb_derived, 5, object, program, err, why1, why2);
+	expect_load_refused(kfb_derived, DERIVED_COUNT, object, program, err, why1, why2);
 }
 
 static void test_derived_twins(void **state)
@@ -714,6 +830,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_extern_disagrees, teardown),
 		cmocka_unit_test_teardown(test_underivable, teardown),
 		cmocka_unit_test_teardown(test_reload_changed_btf, teardown),
+		cmocka_unit_test_teardown(test_refs_interp, teardown),
+		cmocka_unit_test_teardown(test_refs_jit, teardown),
+		cmocka_unit_test_teardown(test_refs_native, teardown),
+		cmocka_unit_test_teardown(test_ref_twins, teardown),
+		cmocka_unit_test_teardown(test_ref_flags_refused, teardown),
 		cmocka_unit_test_teardown(test_reload_same_btf, teardown),
 	};
 

@@ -1122,7 +1122,8 @@ static void test_sk_lookup(void **state)
 				   "bpf_sk_release on every path" },
 		{ "leak_always", "unreleased socket reference from insn 11" },
 		{ "use_after_release", "memory access through r7, which is a scalar" },
-		{ "double_release", "helper bpf_sk_release arg1 (r1 = scalar()): expected a socket" },
+		{ "double_release",
+		  "helper bpf_sk_release arg1 (r1 = scalar()): expected a socket" },
 		{ "release_unreferenced", "helper bpf_sk_release arg1 (r1 = sock(off=0)): a socket "
 					  "that holds no reference" },
 		{ "null_unchecked", "(sock_or_null(off=0)) before a null check" },
@@ -1140,7 +1141,7 @@ static void test_sk_lookup(void **state)
 		{ "tail_call_holding",
 		  "tail call with an unreleased socket reference (from insn 13)" },
 		{ "socket_into_map",
-		  "pointer leak: storing a pointer (sock(off=0)) into a map value" },
+		  "storing a referenced pointer (sock(off=0)) into a map value prohibited" },
 		{ "tuple_short", "helper bpf_sk_lookup_tcp arg2: stack range fp-16..fp+20" },
 		{ "socket_filter_lookup", "helper bpf_sk_lookup_tcp (84) is not offered by program "
 					  "type 'socket_filter'" },

@@ -25,5 +25,9 @@ extern __u64 kfb_sum(const void *buf, __u32 buf__sz) __ksym;
 /* Exported by name and BTF alone (test_kfunc_btf.c's kfb_derived): */
 extern __u64 kfb_maybe(const struct ext_obj *o__nullable) __ksym;
 extern void kfb_fill(void *out, __u32 out__sz) __ksym;
+/* A reference pair (EBPF_KFUNC_ACQUIRE / EBPF_KFUNC_RELEASE, test_kfunc_btf.c's kfb_derived):
+ * kfb_acquire(key) holds one of the extension's objects until kfb_release gives it back. */
+extern struct ext_obj *kfb_acquire(__u64 key) __ksym;
+extern void kfb_release(struct ext_obj *o) __ksym;
 
 #endif
