@@ -82,6 +82,10 @@ static const struct ebpf_helper_proto global_protos[] = {
 	      EBPF_ARG_PTR_TO_FUNC, EBPF_ARG_PTR_TO_CALLBACK_CTX, EBPF_ARG_ANYTHING),
 	PROTO(CORE_HELPER_STRNCMP, "bpf_strncmp", EBPF_RET_INTEGER, EBPF_ARG_PTR_TO_MEM,
 	      EBPF_ARG_CONST_SIZE, EBPF_ARG_PTR_TO_CONST_STR),
+	/* Only per-CPU maps (the verifier checks); a cpu not below their slot count gives NULL. */
+	PROTO(CORE_HELPER_MAP_LOOKUP_PERCPU_ELEM, "bpf_map_lookup_percpu_elem",
+	      EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL, EBPF_ARG_CONST_MAP_PTR, EBPF_ARG_PTR_TO_MAP_KEY,
+	      EBPF_ARG_ANYTHING),
 };
 
 /* The engines replace the running program on a tail call and run bpf_loop's and
@@ -119,6 +123,7 @@ static const ebpf_helper_fn global_table[] = {
 	[CORE_HELPER_FOR_EACH_MAP_ELEM] = core_helper_engine_only,
 	[CORE_HELPER_LOOP] = core_helper_engine_only,
 	[CORE_HELPER_STRNCMP] = core_helper_strncmp,
+	[CORE_HELPER_MAP_LOOKUP_PERCPU_ELEM] = core_helper_map_lookup_percpu_elem,
 };
 
 _Static_assert(ARRAY_SIZE(global_table) < EBPF_PROGRAM_TYPE_HELPER_ID_BASE,

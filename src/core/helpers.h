@@ -52,6 +52,7 @@ enum core_helper_id {
 	CORE_HELPER_FOR_EACH_MAP_ELEM = 164,
 	CORE_HELPER_LOOP = 181,
 	CORE_HELPER_STRNCMP = 182,
+	CORE_HELPER_MAP_LOOKUP_PERCPU_ELEM = 195,
 };
 
 /* The prototypes, sorted by id; *count gets their number. */
@@ -130,6 +131,9 @@ uint64_t core_helper_strtoul(uint64_t buf, uint64_t buf_len, uint64_t flags, uin
 uint64_t core_helper_strncmp(uint64_t s1, uint64_t s1_size, uint64_t s2, uint64_t r4, uint64_t r5);
 
 /* helpers_trace.c: trace output to the host's sink (ebpf_set_trace_sink) */
+/* The value of one CPU's slot in a per-CPU map (Linux's bpf_map_lookup_percpu_elem). */
+uint64_t core_helper_map_lookup_percpu_elem(uint64_t map, uint64_t key, uint64_t cpu, uint64_t r4,
+					    uint64_t r5);
 uint64_t core_helper_trace_printk(uint64_t fmt, uint64_t fmt_size, uint64_t arg1, uint64_t arg2,
 				  uint64_t arg3);
 

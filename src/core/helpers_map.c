@@ -35,6 +35,14 @@ uint64_t core_helper_map_lookup_elem(uint64_t map, uint64_t key, uint64_t r3, ui
 	return (uint64_t)(uintptr_t)map_lookup_prog(reg_map(map), reg_ptr(key));
 }
 
+uint64_t core_helper_map_lookup_percpu_elem(uint64_t map, uint64_t key, uint64_t cpu, uint64_t r4,
+					    uint64_t r5)
+{
+	if (cpu > UINT32_MAX)
+		return 0;
+	return (uint64_t)(uintptr_t)map_lookup_cpu_prog(reg_map(map), reg_ptr(key), (uint32_t)cpu);
+}
+
 uint64_t core_helper_map_update_elem(uint64_t map, uint64_t key, uint64_t value, uint64_t flags,
 				     uint64_t r5)
 {

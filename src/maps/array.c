@@ -117,6 +117,16 @@ static void *array_lookup(struct ebpf_map *map, const void *key)
 	return array_slot(a, a->ncpus > 1 ? map_cpu_slot(a->ncpus) : 0, index);
 }
 
+static void *array_lookup_cpu(struct ebpf_map *map, const void *key, uint32_t cpu)
+{
+	struct array_map *a = to_array(map);
+	uint32_t index;
+
+	if (cpu >= a->ncpus || !array_index(a, key, &index))
+		return NULL;
+	return array_slot(a, cpu, index);
+}
+
 /* Linux's order of checks: flags, then the index, then BPF_NOEXIST (every element exists). */
 static int array_check_update(struct array_map *a, const void *key, uint64_t flags, uint32_t *index)
 {
@@ -213,6 +223,7 @@ const struct map_ops percpu_array_map_ops = {
 	.alloc = array_alloc,
 	.free = array_free,
 	.lookup = array_lookup,
+	.lookup_cpu = array_lookup_cpu,
 	.update = array_update,
 	.delete = array_delete,
 	.lookup_copy = array_lookup_copy,

@@ -691,7 +691,8 @@ static void *htab_lookup_plain(struct ebpf_map *map, const void *key)
 	return e ? elem_value(to_htab(map), e) : NULL;
 }
 
-static void *htab_lookup(struct ebpf_map *map, const void *key)
+/* The element's value in CPU slot cpu (below h->ncpus) of a per-CPU map, else its value. */
+static void *htab_lookup_slot(struct ebpf_map *map, const void *key, uint32_t cpu)
 {
 	struct htab *h = to_htab(map);
 	struct htab_elem *e = htab_find_key(h, key);
@@ -704,8 +705,18 @@ static void *htab_lookup(struct ebpf_map *map, const void *key)
 	if (h->objects)
 		return e->object;
 	if (h->percpu)
-		return elem_value(h, e) + (size_t)map_cpu_slot(h->ncpus) * h->value_stride;
+		return elem_value(h, e) + (size_t)cpu * h->value_stride;
 	return elem_value(h, e);
+}
+
+static void *htab_lookup(struct ebpf_map *map, const void *key)
+{
+	return htab_lookup_slot(map, key, map_cpu_slot(to_htab(map)->ncpus));
+}
+
+static void *htab_lookup_cpu(struct ebpf_map *map, const void *key, uint32_t cpu)
+{
+	return cpu < to_htab(map)->ncpus ? htab_lookup_slot(map, key, cpu) : NULL;
 }
 
 static int htab_lookup_copy(struct ebpf_map *map, const void *key, void *value)
@@ -1027,12 +1038,14 @@ const struct map_ops htab_map_ops = { .check_attr = htab_check_attr,
 				      HTAB_COMMON_OPS };
 const struct map_ops percpu_htab_map_ops = { .check_attr = htab_check_attr,
 					     .lookup = htab_lookup,
+					     .lookup_cpu = htab_lookup_cpu,
 					     HTAB_COMMON_OPS };
 const struct map_ops lru_htab_map_ops = { .check_attr = htab_check_attr,
 					  .lookup = htab_lookup,
 					  HTAB_COMMON_OPS };
 const struct map_ops lru_percpu_htab_map_ops = { .check_attr = htab_check_attr,
 						 .lookup = htab_lookup,
+						 .lookup_cpu = htab_lookup_cpu,
 						 HTAB_COMMON_OPS };
 const struct map_ops htab_of_maps_map_ops = { .check_attr = htab_of_maps_check_attr,
 					      .lookup = htab_lookup,

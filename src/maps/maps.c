@@ -308,6 +308,11 @@ void *map_lookup_prog(struct ebpf_map *map, const void *key)
 	return map->ops->lookup ? map->ops->lookup(map, key) : NULL;
 }
 
+void *map_lookup_cpu_prog(struct ebpf_map *map, const void *key, uint32_t cpu)
+{
+	return map->ops->lookup_cpu ? map->ops->lookup_cpu(map, key, cpu) : NULL;
+}
+
 int map_update_prog(struct ebpf_map *map, const void *key, const void *value, uint64_t flags)
 {
 	if (map_prog_readonly(map))

@@ -94,6 +94,9 @@ struct map_ops {
 	int (*push)(struct ebpf_map *map, const void *value, uint64_t flags);
 	int (*pop)(struct ebpf_map *map, void *value);
 	int (*peek)(struct ebpf_map *map, void *value);
+	/* Per-CPU maps: the value of one CPU's slot, cpu below the map's slot count (Linux's
+	 * bpf_map_lookup_percpu_elem); NULL in the other types. */
+	void *(*lookup_cpu)(struct ebpf_map *map, const void *key, uint32_t cpu);
 
 	/* The host's view: values copied (per-CPU maps: all slots; maps of objects: u32 ids).
 	 * Without lookup_copy / update_copy the program's lookup / update serve the host. */
@@ -181,6 +184,9 @@ void map_destroy(struct ebpf_map *map);
  * absent. Types without an operation return -EOPNOTSUPP (Linux's -ENOTSUPP).
  */
 void *map_lookup_prog(struct ebpf_map *map, const void *key);
+/* The value in CPU slot cpu of a per-CPU map; NULL when absent, cpu is not below the map's
+ * number of slots (the possible CPUs) or the map is not per-CPU. */
+void *map_lookup_cpu_prog(struct ebpf_map *map, const void *key, uint32_t cpu);
 int map_update_prog(struct ebpf_map *map, const void *key, const void *value, uint64_t flags);
 int map_delete_prog(struct ebpf_map *map, const void *key);
 int map_push_prog(struct ebpf_map *map, const void *value, uint64_t flags);

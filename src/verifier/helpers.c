@@ -11,6 +11,7 @@
 #include "verifier_int.h"
 
 #define MAP_LOOKUP	      1
+#define MAP_LOOKUP_PERCPU     195
 #define MAP_UPDATE	      2
 #define MAP_DELETE	      3
 #define MAP_PUSH	      87
@@ -328,6 +329,9 @@ static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *me
 	bool perf = id == PERF_EVENT_READ || id == PERF_EVENT_OUTPUT ||
 		    id == PERF_EVENT_READ_VALUE || id == SKB_OUTPUT || id == XDP_OUTPUT;
 	bool queue = map->type == EBPF_MAP_TYPE_QUEUE || map->type == EBPF_MAP_TYPE_STACK;
+	bool percpu = map->type == EBPF_MAP_TYPE_PERCPU_HASH ||
+		      map->type == EBPF_MAP_TYPE_PERCPU_ARRAY ||
+		      map->type == EBPF_MAP_TYPE_LRU_PERCPU_HASH;
 	bool of_maps =
 	    map->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS || map->type == EBPF_MAP_TYPE_HASH_OF_MAPS;
 
@@ -345,6 +349,9 @@ static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *me
 	/* Programs only look maps of maps up: their slots are filled and emptied by the host
 	 * (an update from a program always fails at run time, as a program array's). */
 	if (of_maps && id != MAP_LOOKUP)
+		goto bad;
+	/* One CPU's slot: only maps that have slots. */
+	if (id == MAP_LOOKUP_PERCPU && !percpu)
 		goto bad;
 	/* An extension's map type says what programs may do (struct ebpf_map_type_info). */
 	if ((map->no_prog_lookup && id == MAP_LOOKUP) ||

@@ -5,6 +5,7 @@
  * section; maps are destroyed outside of one.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <urcu/urcu-bp.h>
@@ -118,6 +119,54 @@ static void test_array(void **state)
 	assert_int_equal(*lookup(map, 2), 8);
 	urcu_bp_read_unlock();
 	map_destroy(map);
+}
+
+static uint64_t *lookup_cpu(struct ebpf_map *map, uint32_t key, uint64_t cpu)
+{
+	return (uint64_t *)(uintptr_t)CALL3(CORE_HELPER_MAP_LOOKUP_PERCPU_ELEM, PTR(map), PTR(&key),
+					    cpu);
+}
+
+/* bpf_map_lookup_percpu_elem: each CPU's own slot; NULL past the CPUs, for a missing key and
+ * for maps without slots. */
+static void expect_percpu_slots(enum ebpf_map_type type)
+{
+	struct ebpf_map *map = create(type, sizeof(uint32_t), sizeof(uint64_t), 4);
+	uint32_t ncpus = ebpf_num_possible_cpus(), key = 1;
+	uint64_t *values = calloc(ncpus, sizeof(*values));
+
+	assert_non_null(values);
+	for (uint32_t cpu = 0; cpu < ncpus; cpu++)
+		values[cpu] = 100 + cpu;
+	assert_int_equal(ebpf_map_update_elem(map, &key, values, EBPF_ANY), 0);
+	urcu_bp_read_lock();
+	for (uint32_t cpu = 0; cpu < ncpus; cpu++) {
+		assert_non_null(lookup_cpu(map, 1, cpu));
+		assert_int_equal(*lookup_cpu(map, 1, cpu), 100 + cpu);
+	}
+	assert_null(lookup_cpu(map, 1, ncpus));
+	assert_null(lookup_cpu(map, 1, UINT32_MAX));
+	assert_null(lookup_cpu(map, 1, 1ull << 32));
+	assert_null(lookup_cpu(map, 7, 0));
+	/* The program's own slot is one of them. */
+	*lookup(map, 1) = 5;
+	assert_true(*lookup_cpu(map, 1, map_current_cpu() % ncpus) == 5);
+	urcu_bp_read_unlock();
+	map_destroy(map);
+	free(values);
+}
+
+static void test_lookup_percpu_elem(void **state)
+{
+	struct ebpf_map *plain = create(EBPF_MAP_TYPE_ARRAY, sizeof(uint32_t), sizeof(uint64_t), 4);
+
+	expect_percpu_slots(EBPF_MAP_TYPE_PERCPU_ARRAY);
+	expect_percpu_slots(EBPF_MAP_TYPE_PERCPU_HASH);
+	expect_percpu_slots(EBPF_MAP_TYPE_LRU_PERCPU_HASH);
+	urcu_bp_read_lock();
+	assert_null(lookup_cpu(plain, 1, 0));
+	urcu_bp_read_unlock();
+	map_destroy(plain);
 }
 
 static int64_t push(struct ebpf_map *map, uint32_t value, uint64_t flags)
@@ -346,9 +395,13 @@ static void test_ringbuf_limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hash),	       cmocka_unit_test(test_array),
-		cmocka_unit_test(test_queue),	       cmocka_unit_test(test_stack),
-		cmocka_unit_test(test_take_failures),  cmocka_unit_test(test_ringbuf_records),
+		cmocka_unit_test(test_hash),
+		cmocka_unit_test(test_array),
+		cmocka_unit_test(test_lookup_percpu_elem),
+		cmocka_unit_test(test_queue),
+		cmocka_unit_test(test_stack),
+		cmocka_unit_test(test_take_failures),
+		cmocka_unit_test(test_ringbuf_records),
 		cmocka_unit_test(test_ringbuf_limits),
 	};
 

@@ -1083,6 +1083,23 @@ static void test_socket_dispatch_types(void **state)
 	expect_refused_programs("bad/socket_dispatch.bpf.o", twins, ARRAY_SIZE(twins));
 }
 
+/* bpf_map_lookup_percpu_elem: per-CPU maps only, its result checked against NULL, its value
+ * bounded. */
+static void test_lookup_percpu_elem(void **state)
+{
+	static const struct twin twins[] = {
+		{ "percpu_plain_map", "helper bpf_map_lookup_percpu_elem cannot be used with map "
+				      "'shared'" },
+		{ "percpu_no_null_check", "null check" },
+		{ "percpu_past_value", "map value" },
+	};
+	struct ebpf_object *obj = verify_object("percpu_elem.bpf.o");
+
+	expect_type(obj, "sum_percpu", "sched_cls");
+	ebpf_object_close(obj);
+	expect_refused_programs("bad/percpu_elem.bpf.o", twins, ARRAY_SIZE(twins));
+}
+
 /* bpf_check_mtu's MTU: a u32 on the stack or in a map value, read and written back. Twins: not
  * set, misaligned, read-only, past the value, the packet. Verify-only (the kernel's devices). */
 static void test_check_mtu(void **state)
@@ -1362,6 +1379,7 @@ int main(void)
 		cmocka_unit_test(test_check_mtu),
 		cmocka_unit_test(test_socket_dispatch_types),
 		cmocka_unit_test(test_sk_lookup),
+		cmocka_unit_test(test_lookup_percpu_elem),
 		cmocka_unit_test(test_katran_xdp),
 		cmocka_unit_test(test_packet_access_rights),
 		cmocka_unit_test(test_unsafe_twins),

@@ -115,6 +115,44 @@ static void test_each_verdict(void **state)
 	}
 }
 
+/* bpf_map_lookup_percpu_elem in every engine: each CPU's slot, NULL past the last CPU. */
+static void test_lookup_percpu_elem(void **state)
+{
+	static const enum ebpf_exec_mode modes[] = { EBPF_MODE_INTERP, EBPF_MODE_JIT,
+						     EBPF_MODE_NATIVE };
+	uint32_t ncpus = ebpf_num_possible_cpus(), k0 = 0, k1 = 1;
+	uint64_t *slots = calloc(ncpus, sizeof(*slots)), want = 0;
+
+	assert_non_null(slots);
+	for (uint32_t cpu = 0; cpu < ncpus; cpu++) {
+		slots[cpu] = 1000 + cpu * 3;
+		want += slots[cpu];
+	}
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		struct ebpf_object *obj;
+		struct ebpf_program *prog =
+		    must_open(PROG("xdp_test_percpu.o"), "xdp_sum_cpus", modes[m], &obj);
+		struct ebpf_map *result = ebpf_object_find_map(obj, "result");
+		unsigned char frame[64] = { 0 };
+		struct ebpf_test_run_opts opts = {
+			.sz = sizeof(opts),
+			.data_in = frame,
+			.data_size_in = sizeof(frame),
+		};
+		uint64_t sum = 0, cpus = 0;
+
+		assert_int_equal(
+		    ebpf_map_update_elem(ebpf_object_find_map(obj, "counters"), &k0, slots, 0), 0);
+		assert_int_equal(ebpf_program_test_run(prog, &opts), 0);
+		assert_int_equal(ebpf_map_lookup_elem(result, &k0, &sum), 0);
+		assert_int_equal(ebpf_map_lookup_elem(result, &k1, &cpus), 0);
+		assert_int_equal(cpus, ncpus);
+		assert_int_equal(sum, want);
+		ebpf_object_close(obj);
+	}
+	free(slots);
+}
+
 /* ---- helpers failing: their output is zeroed, in every engine --------------------------- */
 
 struct fail_case {
@@ -1074,6 +1112,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_each_verdict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_adjust_through_program, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_helper_failure_zeroes_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_percpu_elem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printk_through_program, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_md_fields_from_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frags_program_runs, setup, teardown),
