@@ -61,6 +61,16 @@ DEFINE_CASES(
       EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),
       EBPF_HELPER_CALL(H_FOR_EACH), RET0, EBPF_LDX_MEM(DW, R1, R4, 0), EBPF_MOV64_IMM(R2, 0),
       EBPF_HELPER_CALL(H_RB_SUBMIT), RET0),
+    /* 026772a with a reference: a narrow store destroys a spilled reservation's pointer, but
+     * not the reservation, which can then be neither submitted nor left. */
+    X("rb_spilled_ref_narrow_overwritten", "unreleased ring buffer reservation",
+      EBPF_LD_MAP_IDX(R1, MAP_RB), EBPF_MOV64_IMM(R2, 8), EBPF_MOV64_IMM(R3, 0),
+      EBPF_HELPER_CALL(H_RB_RESERVE), EBPF_JMP_IMM(JNE, R0, 0, 2), RET0,
+      EBPF_STX_MEM(DW, R10, R0, -8), EBPF_ST_MEM(W, R10, -8, 0), RET0),
+    X("rb_spilled_ref_narrow_overwritten_submit", UNINIT, EBPF_LD_MAP_IDX(R1, MAP_RB),
+      EBPF_MOV64_IMM(R2, 8), EBPF_MOV64_IMM(R3, 0), EBPF_HELPER_CALL(H_RB_RESERVE),
+      EBPF_JMP_IMM(JNE, R0, 0, 2), RET0, EBPF_STX_MEM(DW, R10, R0, -8), EBPF_ST_MEM(W, R10, -4, 0),
+      EBPF_LDX_MEM(DW, R1, R10, -8), EBPF_MOV64_IMM(R2, 0), EBPF_HELPER_CALL(H_RB_SUBMIT), RET0),
     /* bpf_for_each_map_elem: the callback keeps its key (the walk's copy) in the caller's
      * fp-8; the caller reads through it after the walk. */
     X("foreach_key_kept_past_walk", UNINIT, EBPF_ST_MEM(DW, R10, -8, 0),
