@@ -1163,15 +1163,15 @@ int core_object_configurable(const struct ebpf_object *obj)
 			      : "its load failed: it can only be closed");
 }
 
-/* Sizes Linux refuses at map creation; checked at load, after the host had its say. A map type
- * neither the core nor a loaded extension offers is named first: its sizes would only be judged
- * by the rules of other types. */
-static int check_map_sizes(const struct loader_object *lo)
+/* Sizes Linux refuses at map creation; checked at load, after the host had its say. When maps
+ * are created, a type neither the core nor a loaded extension offers is named first (a
+ * verify-only open describes any type to the verifier, which judges its use). */
+static int check_map_sizes(const struct loader_object *lo, bool verify_only)
 {
 	char msg[256];
 	int err;
 
-	for (size_t i = 0; i < lo->map_count; i++) {
+	for (size_t i = 0; !verify_only && i < lo->map_count; i++) {
 		struct map_attr attr = { .type = lo->maps[i].type };
 
 		if (core_maptype_resolve(&attr) == -ENOENT)
@@ -1207,7 +1207,7 @@ static int load_parsed(struct ebpf_object *obj, const struct core_native_image *
 	if (err)
 		return core_error(err, "%s", msg);
 	loader_size_maps(lo, ebpf_num_possible_cpus(), (uint32_t)sysconf(_SC_PAGESIZE));
-	err = check_map_sizes(lo);
+	err = check_map_sizes(lo, opts->verify_only);
 	if (err)
 		return err;
 	/* Taken after the early returns: from here on, the end of this function puts it. */

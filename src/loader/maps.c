@@ -85,10 +85,17 @@ int loader_map_by_offset(struct loader_ctx *ctx, size_t sec, uint64_t offset)
 	return -ENOENT;
 }
 
+/* Linux's user ring buffer: no map type of the core's, but declared as a ring buffer is. */
+#define LINUX_MAP_TYPE_USER_RINGBUF 31
+
+static bool is_ring(uint32_t type)
+{
+	return type == EBPF_MAP_TYPE_RINGBUF || type == LINUX_MAP_TYPE_USER_RINGBUF;
+}
+
 static bool needs_key(uint32_t type)
 {
-	return type != EBPF_MAP_TYPE_QUEUE && type != EBPF_MAP_TYPE_STACK &&
-	       type != EBPF_MAP_TYPE_RINGBUF;
+	return type != EBPF_MAP_TYPE_QUEUE && type != EBPF_MAP_TYPE_STACK && !is_ring(type);
 }
 
 /* Storage maps hold one value per kernel object: Linux requires max_entries 0. */
@@ -976,7 +983,7 @@ int loader_check_maps(const struct loader_object *object, char *err, size_t err_
 			zero = "max_entries is zero";
 		else if (!map->key_size && needs_key(map->type))
 			zero = "key size is zero";
-		else if (!map->value_size && map->type != EBPF_MAP_TYPE_RINGBUF)
+		else if (!map->value_size && !is_ring(map->type))
 			zero = "value size is zero";
 		if (!zero)
 			continue;

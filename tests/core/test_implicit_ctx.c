@@ -88,13 +88,13 @@ static const struct ebpf_helper_proto ic_kfuncs[] = {
 	  .flags = EBPF_HELPER_IMPLICIT_CTX },
 };
 static const ebpf_helper_fn ic_kfunc_addresses[] = { EBPF_HELPER_CTX_ADDRESS(ictx_mul) };
-/* A bit after EBPF_HELPER_IMPLICIT_CTX: no core knows it yet. */
+/* The bit after the last helper flag (EBPF_HELPER_PTR_CAST): no core knows it yet. */
 static const struct ebpf_helper_proto ic_helpers_unknown_flag[] = {
 	{ .id = EBPF_PROGRAM_TYPE_HELPER_ID_BASE + 1,
 	  .name = "ictx_seen",
 	  .ret = EBPF_RET_INTEGER,
 	  .args = { EBPF_ARG_ANYTHING },
-	  .flags = EBPF_HELPER_IMPLICIT_CTX << 1 },
+	  .flags = EBPF_HELPER_PTR_CAST << 1 },
 };
 
 #define IC_TYPE(helpers_)                                                                          \

@@ -214,11 +214,12 @@ static int check_map_defs(const char *verb, const struct cli_object_args *a,
 			  const struct ebpf_object *obj)
 {
 	struct ebpf_object_map_def def = { .sz = sizeof(def) };
-	const uint32_t perf_event_array = 4;
+	const uint32_t perf_event_array = 4, user_ringbuf = 31;
 
 	for (size_t i = 0; !ebpf_object_map_def(obj, i, &def); i++) {
-		bool keyless = def.type == EBPF_MAP_TYPE_QUEUE || def.type == EBPF_MAP_TYPE_STACK ||
-			       def.type == EBPF_MAP_TYPE_RINGBUF;
+		bool ring = def.type == EBPF_MAP_TYPE_RINGBUF || (uint32_t)def.type == user_ringbuf;
+		bool keyless =
+		    def.type == EBPF_MAP_TYPE_QUEUE || def.type == EBPF_MAP_TYPE_STACK || ring;
 		/* Sized at load (the loader's defaults), or sizeless by nature. */
 		bool sized_later = (uint32_t)def.type == perf_event_array ||
 				   def.type == EBPF_MAP_TYPE_STACK_TRACE || is_storage(def.type);
@@ -228,8 +229,7 @@ static int check_map_defs(const char *verb, const struct cli_object_args *a,
 			zero = "max_entries is zero (--map-size sets it)";
 		else if (!def.key_size && !keyless)
 			zero = "key size is zero";
-		else if (!def.value_size && def.type != EBPF_MAP_TYPE_RINGBUF &&
-			 def.type != EBPF_MAP_TYPE_STACK_TRACE)
+		else if (!def.value_size && !ring && def.type != EBPF_MAP_TYPE_STACK_TRACE)
 			zero = "value size is zero (--map-value-size sets it)";
 		if (zero) {
 			cli_error(verb, "%s: map '%s': %s", a->path, def.name, zero);
