@@ -1708,15 +1708,18 @@ static uint8_t swapped_jump(uint8_t op)
 static size_t emit_const_compare(struct jit_state *s, size_t i)
 {
 	const struct ebpf_inst *mov = &s->program->insns[i], *jmp = mov + 1;
-	uint8_t cls = EBPF_CLASS(jmp->code), op = EBPF_OP(jmp->code), x = mov->dst_reg;
+	uint8_t cls, op, x = mov->dst_reg;
 	int budget = LIVE_BUDGET;
 	struct ebpf_inst cmp;
 	size_t target;
 
+	/* The jump is read only once it is known to exist (the mov may end the program). */
 	if (blinding(s) || !fusable(s, i, 2) || mov->off ||
 	    (mov->code != (EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K) &&
 	     mov->code != (EBPF_CLS_ALU | EBPF_ALU_MOV | EBPF_SRC_K)))
 		return 0;
+	cls = EBPF_CLASS(jmp->code);
+	op = EBPF_OP(jmp->code);
 	if ((cls != EBPF_CLS_JMP && cls != EBPF_CLS_JMP32) || EBPF_SRC(jmp->code) != EBPF_SRC_X ||
 	    op == EBPF_JMP_JA || op == EBPF_JMP_CALL || op == EBPF_JMP_EXIT || jmp->dst_reg != x ||
 	    jmp->src_reg == x || jmp->src_reg == EBPF_REG_FP)
