@@ -377,7 +377,13 @@ struct ebpf_object_map_def {
 	uint32_t max_entries; /* 0: still to be set (perf event arrays: the CPU count at load) */
 	uint32_t map_flags;
 	const char *inner_map; /* the template of a map of maps' inner maps, or NULL */
+	/* The sizes the load would refuse as zero until the host sets them (EBPF_MAP_DEF_UNSET_*);
+	 * those the load fills in itself (a perf event array's CPU count) are not counted. */
+	uint32_t unset;
 };
+#define EBPF_MAP_DEF_UNSET_MAX_ENTRIES (1u << 0)
+#define EBPF_MAP_DEF_UNSET_KEY_SIZE    (1u << 1)
+#define EBPF_MAP_DEF_UNSET_VALUE_SIZE  (1u << 2)
 /* The index-th program or map of a parsed object, valid until the load or the next configure
  * call; -ENOENT past the last, -EBUSY once loaded (use the program and map objects then). */
 int ebpf_object_program_def(const struct ebpf_object *object, size_t index,

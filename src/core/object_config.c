@@ -493,6 +493,7 @@ int ebpf_object_map_def(const struct ebpf_object *object, size_t index,
 	d.max_entries = lm->max_entries;
 	d.map_flags = lm->map_flags;
 	d.inner_map = lm->inner_map >= 0 ? object->lo->maps[lm->inner_map].name : NULL;
+	d.unset = loader_map_unset(lm);
 	copy_def(def, &d, sizeof(d));
 	return 0;
 }

@@ -176,6 +176,9 @@ const struct verifier_field *loader_map_spin_lock(const struct loader_map *map);
 /* The map's struct bpf_timer field, or NULL. */
 const struct verifier_field *loader_map_timer(const struct loader_map *map);
 
+/* The sizes the map still lacks for its creation (EBPF_MAP_DEF_UNSET_*): those
+ * loader_size_maps fills in count as set. */
+uint32_t loader_map_unset(const struct loader_map *map);
 /* The sizes Linux refuses at map creation (a zero max_entries, key or value size), checked
  * once the host could set them: -EINVAL with a message naming the map. Call it after
  * loader_size_maps (which sizes perf event arrays). */

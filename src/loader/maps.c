@@ -971,19 +971,37 @@ void loader_size_maps(struct loader_object *object, uint32_t cpus, uint32_t page
 	}
 }
 
+uint32_t loader_map_unset(const struct loader_map *map)
+{
+	/* loader_size_maps fills these in: a perf event array's CPU count, a stack map's
+	 * depth and count. */
+	bool sized_at_load =
+	    map->type == LOADER_MAP_TYPE_PERF_EVENT_ARRAY || map->type == EBPF_MAP_TYPE_STACK_TRACE;
+	uint32_t unset = 0;
+
+	if (!map->max_entries && !map_type_is_storage(map->type) && !sized_at_load)
+		unset |= EBPF_MAP_DEF_UNSET_MAX_ENTRIES;
+	if (!map->key_size && needs_key(map->type))
+		unset |= EBPF_MAP_DEF_UNSET_KEY_SIZE;
+	if (!map->value_size && !is_ring(map->type) && map->type != EBPF_MAP_TYPE_STACK_TRACE)
+		unset |= EBPF_MAP_DEF_UNSET_VALUE_SIZE;
+	return unset;
+}
+
 int loader_check_maps(const struct loader_object *object, char *err, size_t err_size)
 {
 	static const char hint[] = "(a tool sets it before the load)";
 
 	for (size_t i = 0; i < object->map_count; i++) {
 		const struct loader_map *map = &object->maps[i];
+		uint32_t unset = loader_map_unset(map);
 		const char *zero = NULL;
 
-		if (!map->max_entries && !map_type_is_storage(map->type))
+		if (unset & EBPF_MAP_DEF_UNSET_MAX_ENTRIES)
 			zero = "max_entries is zero";
-		else if (!map->key_size && needs_key(map->type))
+		else if (unset & EBPF_MAP_DEF_UNSET_KEY_SIZE)
 			zero = "key size is zero";
-		else if (!map->value_size && !is_ring(map->type))
+		else if (unset & EBPF_MAP_DEF_UNSET_VALUE_SIZE)
 			zero = "value size is zero";
 		if (!zero)
 			continue;

@@ -181,7 +181,11 @@ static void test_definitions(void **state)
 	assert_string_equal(map.name, "sized");
 	assert_int_equal(map.max_entries, 0);
 	assert_int_equal(map.value_size, 8);
+	assert_int_equal(map.unset, EBPF_MAP_DEF_UNSET_MAX_ENTRIES);
 	assert_int_equal(ebpf_object_set_map_max_entries(obj, "sized", 9), 0);
+	assert_int_equal(ebpf_object_set_map_value_size(obj, "sized", 0), 0);
+	assert_int_equal(ebpf_object_map_def(obj, i, &map), 0);
+	assert_int_equal(map.unset, EBPF_MAP_DEF_UNSET_VALUE_SIZE);
 	assert_int_equal(ebpf_object_set_map_value_size(obj, "sized", 16), 0);
 	assert_int_equal(ebpf_object_set_map_key_size(obj, "sized", 4), 0);
 	assert_int_equal(ebpf_object_set_map_flags(obj, "sized", EBPF_F_RDONLY_PROG), 0);
@@ -189,6 +193,7 @@ static void test_definitions(void **state)
 	assert_int_equal(map.max_entries, 9);
 	assert_int_equal(map.value_size, 16);
 	assert_int_equal(map.map_flags, EBPF_F_RDONLY_PROG);
+	assert_int_equal(map.unset, 0);
 
 	assert_int_equal(ebpf_object_set_autoload(obj, "unsafe", false), 0);
 	assert_int_equal(ebpf_object_program_def(obj, 1, &prog), 0);

@@ -195,41 +195,24 @@ int cli_configure_object(const char *verb, const struct cli_object_args *a, stru
 	return EXIT_OK;
 }
 
-/* Storage maps hold one value per kernel object: max_entries 0 by definition. */
-static bool is_storage(enum ebpf_map_type type)
-{
-	return type == EBPF_MAP_TYPE_CGROUP_STORAGE ||
-	       type == EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE || type == EBPF_MAP_TYPE_SK_STORAGE ||
-	       type == EBPF_MAP_TYPE_INODE_STORAGE || type == EBPF_MAP_TYPE_TASK_STORAGE ||
-	       type == EBPF_MAP_TYPE_CGRP_STORAGE;
-}
-
 /*
  * A map definition the load would refuse for a zero size is unusable input (exit 2) as any
- * malformed object is, not a program's refusal: told before the load, with the rule the
- * loader applies (perf event arrays get their size at load; queues, stacks and ring buffers
- * have no key; ring buffers no value size).
+ * malformed object is, not a program's refusal: told before the load, by the loader's own rule
+ * (ebpf_object_map_def's unset), with the option that sets the size.
  */
 static int check_map_defs(const char *verb, const struct cli_object_args *a,
 			  const struct ebpf_object *obj)
 {
 	struct ebpf_object_map_def def = { .sz = sizeof(def) };
-	const uint32_t perf_event_array = 4, user_ringbuf = 31;
 
 	for (size_t i = 0; !ebpf_object_map_def(obj, i, &def); i++) {
-		bool ring = def.type == EBPF_MAP_TYPE_RINGBUF || (uint32_t)def.type == user_ringbuf;
-		bool keyless =
-		    def.type == EBPF_MAP_TYPE_QUEUE || def.type == EBPF_MAP_TYPE_STACK || ring;
-		/* Sized at load (the loader's defaults), or sizeless by nature. */
-		bool sized_later = (uint32_t)def.type == perf_event_array ||
-				   def.type == EBPF_MAP_TYPE_STACK_TRACE || is_storage(def.type);
 		const char *zero = NULL;
 
-		if (!def.max_entries && !sized_later)
+		if (def.unset & EBPF_MAP_DEF_UNSET_MAX_ENTRIES)
 			zero = "max_entries is zero (--map-size sets it)";
-		else if (!def.key_size && !keyless)
+		else if (def.unset & EBPF_MAP_DEF_UNSET_KEY_SIZE)
 			zero = "key size is zero";
-		else if (!def.value_size && !ring && def.type != EBPF_MAP_TYPE_STACK_TRACE)
+		else if (def.unset & EBPF_MAP_DEF_UNSET_VALUE_SIZE)
 			zero = "value size is zero (--map-value-size sets it)";
 		if (zero) {
 			cli_error(verb, "%s: map '%s': %s", a->path, def.name, zero);
