@@ -1606,6 +1606,19 @@ static size_t emit_inverted_jump(struct jit_state *s, size_t i)
 }
 
 /*
+ * Whether insn reads reg without naming it as an operand: cmpxchg compares the memory with r0;
+ * a legacy packet load reads the context in r6 (and its index), and no engine runs one anyway.
+ */
+static bool reads_implicitly(const struct ebpf_inst *insn, uint8_t reg)
+{
+	uint8_t cls = EBPF_CLASS(insn->code);
+
+	if (cls == EBPF_CLS_STX && EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC)
+		return reg == 0 && insn->imm == EBPF_ATOMIC_CMPXCHG;
+	return cls == EBPF_CLS_LD && !isa_is_lddw(insn);
+}
+
+/*
  * Whether eBPF register reg (r0-r9) may be read after instruction i of function f before it is
  * written. At f's exit only r0 is read: whoever made f's frame (or inlined it) restores every
  * r6-r9 f writes, and r1-r5 are not readable after a call returns. A call reads r1-r5 and leaves
@@ -1630,6 +1643,8 @@ static bool live_after(const struct exec_program *program, const struct jit_fram
 			k++;
 			continue;
 		}
+		if (reads_implicitly(insn, reg))
+			return true;
 		if (!is_jump_class(insn->code)) {
 			bool writes = (alu && op == EBPF_ALU_MOV) || cls == EBPF_CLS_LDX;
 			bool reads_src = (alu && src_x && op != EBPF_ALU_END) ||

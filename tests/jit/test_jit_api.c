@@ -741,6 +741,38 @@ static void test_constant_compare(void **state)
 	}
 }
 
+/*
+ * cmpxchg compares memory with r0 without naming it: "r0 = imm; if r0 op r2 goto L" before one
+ * keeps its mov, so the exchange happens exactly when the interpreter's does. r0 holds another
+ * value before the mov (a pointer could be there, the outcome would tell its value). Jumps of
+ * both widths, landing on the next instruction or past one.
+ */
+static void test_constant_compare_keeps_cmpxchg_operand(void **state)
+{
+	static const uint8_t classes[] = { EBPF_CLS_JMP, EBPF_CLS_JMP32 };
+
+	(void)state;
+	for (size_t n = 0; n < COUNT(classes) * 2; n++) {
+		int16_t skip = (int16_t)(n / COUNT(classes));
+		const struct ebpf_inst insns[] = {
+			EBPF_ST_MEM(DW, R10, -8, 5),
+			EBPF_MOV64_IMM(R0, 7),
+			EBPF_MOV64_IMM(R2, 3),
+			EBPF_MOV64_IMM(R0, 5),
+			EBPF_RAW_INSN(classes[n % COUNT(classes)] | EBPF_JMP_JGT | EBPF_SRC_X, R0,
+				      R2, skip, 0),
+			EBPF_MOV64_IMM(R3, 8),
+			EBPF_MOV64_IMM(R3, 9),
+			EBPF_ATOMIC_OP(DW, EBPF_ATOMIC_CMPXCHG, R10, R3, -8),
+			EBPF_LDX_MEM(DW, R0, R10, -8),
+			EBPF_EXIT(),
+		};
+
+		assert_int_equal(run_mode(insns, COUNT(insns), EBPF_MODE_INTERP), 9);
+		assert_int_equal(run_mode(insns, COUNT(insns), EBPF_MODE_JIT), 9);
+	}
+}
+
 /* One level of a recursive fib with an extra argument x, as one function per level (what a
  * verifier accepts): fib(n, x) = n + x when n < 2, else fib(n - 1, x) + fib(n - 2, x), keeping
  * n, x and the first result in r6-r8 across its calls to the level below, which follows it. */
@@ -1138,6 +1170,7 @@ int main(void)
 		cmocka_unit_test(test_inlined_leaf_calls),
 		cmocka_unit_test(test_inlined_calls_with_jumps),
 		cmocka_unit_test(test_constant_compare),
+		cmocka_unit_test(test_constant_compare_keeps_cmpxchg_operand),
 		cmocka_unit_test(test_entry_saves_nothing_unused),
 		cmocka_unit_test(test_entry_saves_what_it_uses),
 		cmocka_unit_test(test_tail_calls_between_frames),
