@@ -1313,7 +1313,8 @@ static void propagate_scalar(struct vstate *st, const struct reg *reg)
 struct null_mark {
 	uint32_t id;
 	bool is_null;
-	bool keep_id; /* a value with a spin lock: the id names the lock (Linux's as well) */
+	bool keep_id; /* a value with a spin lock: the id names the lock (Linux's as well); an
+		       * acquired pointer: the id tells it from those derived from it */
 };
 
 static void mark_null(struct reg *reg, void *arg)
@@ -1335,15 +1336,16 @@ static void mark_null(struct reg *reg, void *arg)
 static void mark_ptr_or_null(struct venv *env, struct vstate *st, const struct reg *ptr,
 			     bool is_null)
 {
+	/* The pointer the acquiring call returned (its id is the reference's, Linux's
+	 * ref_obj_id == id); one derived from it (bpf_sk_fullsock's) shares the reference only.
+	 * The acquired pointer keeps its id, which tells it from those derived from it. */
+	uint32_t ref = ptr->ref_id && ptr->ref_id == ptr->id ? ptr->ref_id : 0;
 	struct null_mark m = {
 		.id = ptr->id,
 		.is_null = is_null,
-		.keep_id = ptr->type == PTR_TO_MAP_VALUE_OR_NULL &&
-			   map_has_spin_lock(&env->in->maps[ptr->map]),
+		.keep_id = ref || (ptr->type == PTR_TO_MAP_VALUE_OR_NULL &&
+				   map_has_spin_lock(&env->in->maps[ptr->map])),
 	};
-	/* The pointer the acquiring call returned (its id is the reference's, Linux's
-	 * ref_obj_id == id); one derived from it (bpf_sk_fullsock's) shares the reference only. */
-	uint32_t ref = ptr->ref_id && ptr->ref_id == ptr->id ? ptr->ref_id : 0;
 
 	state_foreach_reg(st, mark_null, &m);
 	/* A failed acquire holds nothing to release. */

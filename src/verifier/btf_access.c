@@ -248,6 +248,10 @@ int btf_id_access(struct venv *env, uint32_t idx, int regno, const struct reg *p
 				  size, (long long)total, name, regno);
 	if (pointee && !sext) {
 		mark_btf_ptr(out, pointee);
+		/* What a referenced object points to may go with it: the pointer carries the
+		 * object's reference, so that its release ends this one too. It is not the
+		 * reference itself (its id is not the reference's): releasing it is refused. */
+		out->ref_id = ptr->ref_id;
 		/* An extension's object is really loaded through, not probe-read as a kernel
 		 * object is: a pointer it holds may be NULL, so the program checks it first. */
 		if (!env->in->btf_ctx) {

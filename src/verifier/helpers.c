@@ -130,6 +130,11 @@ static int check_kfunc_btf_arg(struct venv *env, uint32_t idx, struct call_meta 
 		return arg_err(env, idx, meta, arg, what,
 			       " acquired by a kfunc and not yet released, got one the program "
 			       "holds no reference on");
+	if (reg->id != reg->ref_id)
+		return arg_err(
+		    env, idx, meta, arg, what,
+		    " acquired by a kfunc, got a pointer loaded from a referenced object "
+		    "(it holds no reference of its own)");
 	meta->release = reg->ref_id;
 	return 0;
 }

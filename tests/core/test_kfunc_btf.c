@@ -471,6 +471,19 @@ static void test_refs_interp(void **state)
 	refs_in_mode(EBPF_MODE_INTERP);
 }
 
+/* What tests/progs/kfunc_ref.bpf.c's child_while_held computes: obj 1's next (obj 0, value
+ * 100) read while obj 1 (count 3) is held. */
+#define EXPECTED_CHILD 103
+
+static void test_ref_child_while_held(void **state)
+{
+	acquired = 0;
+	run_in_mode(kfb_derived, kfb_derived_addresses, DERIVED_COUNT, "kfunc_ref.bpf.o",
+		    "child_while_held", EXPECTED_CHILD, EBPF_MODE_INTERP);
+	assert_int_equal(acquired, 1);
+	assert_int_equal(held[1], 0);
+}
+
 static void test_refs_jit(void **state)
 {
 	refs_in_mode(EBPF_MODE_JIT);
@@ -507,6 +520,16 @@ static void test_ref_twins(void **state)
 			       "check it against NULL first");
 	expect_derived_refused(o, "store_in_map", -EACCES, "storing a referenced pointer",
 			       "into a map value prohibited: it would outlive its release");
+	/* A pointer the object holds carries its reference: the release ends it too, and it
+	 * is not the reference itself. */
+	expect_derived_refused(o, "child_after_release", -EACCES, "insn",
+			       "read of uninitialised register");
+	expect_derived_refused(o, "grandchild_after_release", -EACCES, "insn",
+			       "read of uninitialised register");
+	expect_derived_refused(o, "child_after_release_in_callee", -EACCES, "insn",
+			       "read of uninitialised register");
+	expect_derived_refused(o, "release_child", -EACCES, "kfb_release arg1",
+			       "a pointer loaded from a referenced object");
 }
 
 /* Flags that cannot hold: a reference to nothing, a release of nothing. */
@@ -833,6 +856,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_refs_interp, teardown),
 		cmocka_unit_test_teardown(test_refs_jit, teardown),
 		cmocka_unit_test_teardown(test_refs_native, teardown),
+		cmocka_unit_test_teardown(test_ref_child_while_held, teardown),
 		cmocka_unit_test_teardown(test_ref_twins, teardown),
 		cmocka_unit_test_teardown(test_ref_flags_refused, teardown),
 		cmocka_unit_test_teardown(test_reload_same_btf, teardown),

@@ -32,4 +32,20 @@ int refs(void *ctx)
 	return r;
 }
 
+/* A pointer obj 1 holds (obj 0: value 100), read while obj 1 (count 3) is held: 103. */
+SEC("kfb")
+int child_while_held(void *ctx)
+{
+	struct ext_obj *o = kfb_acquire(1), *n;
+	__u64 r = 0;
+
+	if (!o)
+		return 1;
+	n = o->next;
+	if (n)
+		r = n->value + o->count;
+	kfb_release(o);
+	return r;
+}
+
 char LICENSE[] SEC("license") = "GPL";

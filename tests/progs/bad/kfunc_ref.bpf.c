@@ -118,4 +118,71 @@ int store_in_map(void *ctx)
 	return 0;
 }
 
+/* A pointer the object holds, read after the object's release (it may be gone with it). */
+SEC("kfb")
+int child_after_release(void *ctx)
+{
+	struct ext_obj *o = kfb_acquire(1), *n;
+
+	if (!o)
+		return 0;
+	n = o->next;
+	kfb_release(o);
+	return n ? n->count : 0;
+}
+
+/* Two pointer members down, after the release. */
+SEC("kfb")
+int grandchild_after_release(void *ctx)
+{
+	struct ext_obj *o = kfb_acquire(1), *n, *m;
+
+	if (!o)
+		return 0;
+	n = o->next;
+	if (!n) {
+		kfb_release(o);
+		return 0;
+	}
+	m = n->next;
+	kfb_release(o);
+	return m ? m->count : 0;
+}
+
+static __attribute__((noinline)) int give_back(struct ext_obj *o)
+{
+	kfb_release(o);
+	return 0;
+}
+
+/* Released by a subprogram: the caller's copy of the child dies too. */
+SEC("kfb")
+int child_after_release_in_callee(void *ctx)
+{
+	struct ext_obj *o = kfb_acquire(1), *n;
+
+	if (!o)
+		return 0;
+	n = o->next;
+	give_back(o);
+	return n ? n->count : 0;
+}
+
+/* The child is not the reference: releasing it instead of its holder. */
+SEC("kfb")
+int release_child(void *ctx)
+{
+	struct ext_obj *o = kfb_acquire(1), *n;
+
+	if (!o)
+		return 0;
+	n = o->next;
+	if (!n) {
+		kfb_release(o);
+		return 0;
+	}
+	kfb_release(n);
+	return 1;
+}
+
 char LICENSE[] SEC("license") = "GPL";
