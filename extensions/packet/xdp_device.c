@@ -108,7 +108,7 @@ static void unpublish(struct xdp_device *dev)
 
 static int device_new(const char *name, struct xdp_device **out)
 {
-	struct xdp_device *dev;
+	struct xdp_device *dev = NULL;
 
 	if (!name || !*name || strlen(name) >= sizeof(dev->name))
 		return xdp_error(-EINVAL, "device name '%s' must have 1 to %zu characters",
@@ -159,7 +159,7 @@ static int device_finish(struct xdp_device *dev, uint32_t ifindex, struct xdp_de
 
 int xdp_device_create(const char *name, uint32_t ifindex, struct xdp_device **out)
 {
-	struct xdp_device *dev;
+	struct xdp_device *dev = NULL;
 	int err;
 
 	xdp_error_clear();
@@ -174,7 +174,7 @@ int xdp_device_create(const char *name, uint32_t ifindex, struct xdp_device **ou
 int xdp_device_create_pcap(const char *name, const char *path, uint32_t ifindex,
 			   struct xdp_device **out)
 {
-	struct xdp_device *dev;
+	struct xdp_device *dev = NULL;
 	int err;
 
 	xdp_error_clear();
@@ -193,7 +193,7 @@ int xdp_device_create_pcap(const char *name, const char *path, uint32_t ifindex,
 
 int xdp_device_create_live(const char *ifname, struct xdp_device **out)
 {
-	struct xdp_device *dev;
+	struct xdp_device *dev = NULL;
 	uint32_t ifindex;
 	int err;
 

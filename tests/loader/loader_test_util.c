@@ -104,7 +104,7 @@ Elf64_Sym *t_symbol(uint8_t *elf, const char *name)
 
 Elf64_Shdr *t_rel_for(uint8_t *elf, const char *name)
 {
-	size_t target, i;
+	size_t target = 0, i;
 
 	t_section(elf, name, &target);
 	for (i = 1; i < t_ehdr(elf)->e_shnum; i++) {
