@@ -402,27 +402,28 @@ static const enum linux_proto_key sysctl_helpers[] = {
 
 /* ---- sections ----------------------------------------------------------------------------- */
 
-/* A prefix without '/' matches itself and itself + "/...": libbpf's "name+" entries. */
+/* A prefix without '/' matches itself and itself + "/...": libbpf's "name+" entries. A prefix
+ * ending in '*' (L below) matches every section starting with the rest: the names libbpf 0.x
+ * matched sloppily (SEC_SLOPPY_PFX) and samples/bpf's bpf_load.c by strncmp, which objects of
+ * that era use ("socket1", "cgroup/sock1", "sockops_tcp"); any strict match wins over them. */
 #define S(p)                                                                                       \
 	{                                                                                          \
 		.prefix = (p)                                                                      \
 	}
+#define L(p)		 S(p "*")
 #define SECTIONS(list)	 .sections = (list), .section_count = ARRAY_SIZE(list)
 #define BTF_ATTACH(list) .btf_attach = (list), .btf_attach_count = ARRAY_SIZE(list)
 
-static const struct ebpf_section_prefix sk_filter_sections[] = { S("socket") };
+static const struct ebpf_section_prefix sk_filter_sections[] = { S("socket"), L("socket") };
 static const struct ebpf_section_prefix kprobe_sections[] = {
 	S("kprobe"),   S("kretprobe"),	 S("uprobe"),	    S("uretprobe"),
 	S("uprobe.s"), S("uretprobe.s"), S("kprobe.multi"), S("kretprobe.multi"),
 	S("ksyscall"), S("kretsyscall"), S("usdt"),
 };
 static const struct ebpf_section_prefix sched_cls_sections[] = {
-	S("tc"),
-	S("classifier"),
-	S("tcx"),
-	S("netkit"),
+	S("tc"), S("classifier"), L("classifier"), S("tcx"), S("netkit"),
 };
-static const struct ebpf_section_prefix sched_act_sections[] = { S("action") };
+static const struct ebpf_section_prefix sched_act_sections[] = { S("action"), L("action") };
 static const struct ebpf_section_prefix tracepoint_sections[] = { S("tracepoint"), S("tp") };
 static const struct ebpf_section_prefix raw_tp_sections[] = {
 	S("raw_tracepoint"),
@@ -462,15 +463,17 @@ static const struct ebpf_btf_attach lsm_btf_attach[] = {
 	{ "lsm", "bpf_lsm_", EBPF_BTF_ATTACH_FUNC_RET },
 	{ "lsm.s", "bpf_lsm_", EBPF_BTF_ATTACH_FUNC_RET },
 };
-static const struct ebpf_section_prefix perf_event_sections[] = { S("perf_event") };
+static const struct ebpf_section_prefix perf_event_sections[] = { S("perf_event"),
+								  L("perf_event") };
 static const struct ebpf_section_prefix cg_skb_sections[] = {
 	S("cgroup_skb/ingress"),
 	S("cgroup_skb/egress"),
 	S("cgroup/skb"),
+	L("cgroup/skb"),
 };
 static const struct ebpf_section_prefix cg_sock_sections[] = {
 	S("cgroup/sock_create"), S("cgroup/sock_release"), S("cgroup/sock"),
-	S("cgroup/post_bind4"),	 S("cgroup/post_bind6"),
+	S("cgroup/post_bind4"),	 S("cgroup/post_bind6"),   L("cgroup/sock"),
 };
 static const struct ebpf_section_prefix cg_sock_addr_sections[] = {
 	S("cgroup/bind4"),
@@ -491,20 +494,23 @@ static const struct ebpf_section_prefix cg_sock_addr_sections[] = {
 	S("cgroup/getsockname6"),
 	S("cgroup/getsockname_unix"),
 };
-static const struct ebpf_section_prefix sock_ops_sections[] = { S("sockops") };
+static const struct ebpf_section_prefix sock_ops_sections[] = { S("sockops"), L("sockops") };
 static const struct ebpf_section_prefix sk_skb_sections[] = {
 	S("sk_skb/stream_parser"),
 	S("sk_skb/stream_verdict"),
 	S("sk_skb/verdict"),
 	S("sk_skb"),
+	L("sk_skb"),
 };
-static const struct ebpf_section_prefix sk_msg_sections[] = { S("sk_msg") };
-static const struct ebpf_section_prefix lwt_in_sections[] = { S("lwt_in") };
-static const struct ebpf_section_prefix lwt_out_sections[] = { S("lwt_out") };
-static const struct ebpf_section_prefix lwt_xmit_sections[] = { S("lwt_xmit") };
-static const struct ebpf_section_prefix lwt_seg6local_sections[] = { S("lwt_seg6local") };
+static const struct ebpf_section_prefix sk_msg_sections[] = { S("sk_msg"), L("sk_msg") };
+static const struct ebpf_section_prefix lwt_in_sections[] = { S("lwt_in"), L("lwt_in") };
+static const struct ebpf_section_prefix lwt_out_sections[] = { S("lwt_out"), L("lwt_out") };
+static const struct ebpf_section_prefix lwt_xmit_sections[] = { S("lwt_xmit"), L("lwt_xmit") };
+static const struct ebpf_section_prefix lwt_seg6local_sections[] = { S("lwt_seg6local"),
+								     L("lwt_seg6local") };
 static const struct ebpf_section_prefix sk_lookup_sections[] = { S("sk_lookup") };
-static const struct ebpf_section_prefix flow_dissector_sections[] = { S("flow_dissector") };
+static const struct ebpf_section_prefix flow_dissector_sections[] = { S("flow_dissector"),
+								      L("flow_dissector") };
 static const struct ebpf_section_prefix sk_reuseport_sections[] = {
 	S("sk_reuseport/migrate"),
 	S("sk_reuseport"),

@@ -486,6 +486,9 @@ static const struct ebpf_section_prefix sections[] = {
 	{ .prefix = "xdp.frags" },
 	{ .prefix = "xdp" },
 	{ .prefix = "xdp/" },
+	/* Legacy names ("xdp1", "xdp_fwd"): libbpf 0.x and samples/bpf's bpf_load.c took every
+	 * section starting with "xdp" as XDP. */
+	{ .prefix = "xdp*" },
 };
 
 const struct ebpf_program_info xdp_program_info = {

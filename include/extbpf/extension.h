@@ -271,8 +271,11 @@ struct ebpf_context_info {
 /*
  * A section name prefix claimed by a program type. A section matches when it equals `prefix`
  * or starts with `prefix` followed by '/' (libbpf's rule: "xdp" matches "xdp" and "xdp/foo").
- * A prefix ending in '/' or '.' matches anything starting with it. When `refused` is set, a
- * program in such a section is not loaded and this text says why.
+ * A prefix ending in '/' or '.' matches anything starting with it. A prefix ending in '*' is a
+ * legacy one: it matches every section starting with the text before the '*' ("socket*" takes
+ * "socket1", as libbpf 0.x's sloppy prefixes and samples/bpf's bpf_load.c did), and loses to
+ * any other match of the same length or longer. The longest match wins. When `refused` is set,
+ * a program in such a section is not loaded and this text says why.
  */
 struct ebpf_section_prefix {
 	const char *prefix;

@@ -357,17 +357,23 @@ void core_progtype_client_deregister(void)
 
 /* ---- finding a type ---------------------------------------------------------------------- */
 
-/* libbpf's rule, see struct ebpf_section_prefix. Returns the matched length, 0 for no match. */
+/*
+ * libbpf's rule, see struct ebpf_section_prefix. Returns a rank, 0 for no match: twice the
+ * matched length, plus one for a strict match, so that the longest prefix wins and a strict
+ * prefix beats a legacy one ("name*") of the same length.
+ */
 static size_t prefix_match(const char *prefix, const char *section)
 {
 	size_t len = strlen(prefix);
 
+	if (len > 1 && prefix[len - 1] == '*')
+		return strncmp(prefix, section, len - 1) ? 0 : 2 * (len - 1);
 	if (!len || strncmp(prefix, section, len))
 		return 0;
 	if (prefix[len - 1] == '/' || prefix[len - 1] == '.')
-		return len;
+		return 2 * len + 1;
 	if (section[len] == '\0' || section[len] == '/')
-		return len;
+		return 2 * len + 1;
 	return 0;
 }
 
@@ -385,19 +391,19 @@ int core_progtype_find_section(const char *section, struct core_progtype **found
 {
 	const struct ebpf_section_prefix *best = NULL;
 	struct core_progtype *best_type = NULL;
-	size_t best_len = 0;
+	size_t best_rank = 0;
 	int err;
 
 	core_lock();
 	for (struct core_progtype *type = core_rt.types; type; type = type->next) {
 		for (uint32_t i = 0; !type->invalid[0] && i < type->info.section_count; i++) {
 			const struct ebpf_section_prefix *sp = &type->info.sections[i];
-			size_t len = sp->prefix ? prefix_match(sp->prefix, section) : 0;
+			size_t rank = sp->prefix ? prefix_match(sp->prefix, section) : 0;
 
-			if (len > best_len) {
+			if (rank > best_rank) {
 				best = sp;
 				best_type = type;
-				best_len = len;
+				best_rank = rank;
 			}
 		}
 	}

@@ -235,6 +235,22 @@ static const struct {
 	TYPE("s_getsockname6", "cgroup_sock_addr"),
 	TYPE("s_xdp", "xdp"), /* the packet extension's */
 	REFUSED("s_unknown", "no loaded extension"),
+	/* libbpf 0.x's sloppy prefixes: a strict match of another type still wins */
+	TYPE("s_legacy_socket", "socket_filter"),
+	TYPE("s_legacy_xdp", "xdp"),
+	TYPE("s_legacy_cgroup_sock", "cgroup_sock"),
+	TYPE("s_legacy_cgroup_skb", "cgroup_skb"),
+	TYPE("s_legacy_sockops", "sock_ops"),
+	TYPE("s_legacy_classifier", "sched_cls"),
+	TYPE("s_legacy_action", "sched_act"),
+	TYPE("s_legacy_perf_event", "perf_event"),
+	TYPE("s_legacy_lwt_xmit", "lwt_xmit"),
+	TYPE("s_legacy_sk_skb", "sk_skb"),
+	TYPE("s_legacy_sk_msg", "sk_msg"),
+	TYPE("s_legacy_flow_dissector", "flow_dissector"),
+	REFUSED("s_legacy_not_kprobe", "no loaded extension"),
+	REFUSED("s_legacy_not_tracepoint", "no loaded extension"),
+	REFUSED("s_legacy_not_tc", "no loaded extension"),
 };
 
 /* Programs attached through BTF are verified against the running kernel's. */

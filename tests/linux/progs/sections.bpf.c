@@ -78,5 +78,23 @@ PROG(s_getsockname4, "cgroup/getsockname4")
 PROG(s_getsockname6, "cgroup/getsockname6")
 PROG(s_xdp, "xdp")
 PROG(s_unknown, "cgroup/getsockopt")
+/* Names of the libbpf 0.x / samples/bpf bpf_load.c era, typed by their start alone
+ * (sockex1 "socket1", xdp_fwd "xdp_fwd", sock_flags "cgroup/sock1"), and names those loaders
+ * never typed by their start, which stay unknown. */
+PROG(s_legacy_socket, "socket1")
+PROG(s_legacy_xdp, "xdp_fwd")
+PROG(s_legacy_cgroup_sock, "cgroup/sock1")
+PROG(s_legacy_cgroup_skb, "cgroup/skb1")
+PROG(s_legacy_sockops, "sockops_tcp")
+PROG(s_legacy_classifier, "classifier_ingress")
+PROG(s_legacy_action, "action_mark")
+PROG(s_legacy_perf_event, "perf_event_cycles")
+PROG(s_legacy_lwt_xmit, "lwt_xmit_len")
+PROG(s_legacy_sk_skb, "sk_skb1")
+PROG(s_legacy_sk_msg, "sk_msg1")
+PROG(s_legacy_flow_dissector, "flow_dissector_v4")
+PROG(s_legacy_not_kprobe, "kprobe_sys_write")
+PROG(s_legacy_not_tracepoint, "tracepoint_sched")
+PROG(s_legacy_not_tc, "tc_mark")
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
