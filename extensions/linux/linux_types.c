@@ -224,9 +224,12 @@ static const enum linux_proto_key sk_filter_helpers[] = {
  * and cgroup_sock_addr, as Linux offers them. */
 #define SK_LOOKUP_HELPERS LP_SK_LOOKUP_TCP, LP_SK_LOOKUP_UDP, LP_SKC_LOOKUP_TCP, LP_SK_RELEASE
 
+/* Linux's cg_skb_func_proto: the skb's socket (skb->sk) is reached through bpf_sk_fullsock and
+ * bpf_tcp_sock, as samples/bpf's hbm reads its TCP state. */
 static const enum linux_proto_key cg_skb_helpers[] = {
 	SK_FILTER_HELPERS, LP_SKB_CGROUP_ID,	 LP_SKB_ANCESTOR_CGROUP_ID,
-	LP_SKB_ECN_SET_CE, LP_GET_LOCAL_STORAGE,
+	LP_SKB_ECN_SET_CE, LP_GET_LOCAL_STORAGE, LP_SK_FULLSOCK,
+	LP_TCP_SOCK,	   LP_GET_LISTENER_SOCK, SK_LOOKUP_HELPERS,
 };
 
 static const enum linux_proto_key tc_helpers[] = {

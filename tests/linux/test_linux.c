@@ -1176,6 +1176,9 @@ static void test_sk_lookup(void **state)
 		{ "socket_into_map",
 		  "storing a referenced pointer (sock(off=0)) into a map value prohibited" },
 		{ "tuple_short", "helper bpf_sk_lookup_tcp arg2: stack range fp-16..fp+20" },
+		{ "cg_skb_tcp_unchecked", "memory access through r0 (tcp_sock_or_null(off=0)) "
+					  "before a null check" },
+		{ "cg_skb_leak", "unreleased socket reference from insn" },
 		{ "socket_filter_lookup", "helper bpf_sk_lookup_tcp (84) is not offered by program "
 					  "type 'socket_filter'" },
 	};
@@ -1184,6 +1187,7 @@ static void test_sk_lookup(void **state)
 	expect_type(obj, "tc_casts", "sched_cls");
 	expect_type(obj, "connect_lookup", "cgroup_sock_addr");
 	expect_type(obj, "skb_verdict_lookup", "sk_skb");
+	expect_type(obj, "cg_skb_lookup", "cgroup_skb");
 	ebpf_object_close(obj);
 	obj = NULL;
 	assert_int_not_equal(open_object("sk_lookup.bpf.o", "tc_lookup_stack", false, &obj), 0);

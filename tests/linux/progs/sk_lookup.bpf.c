@@ -106,6 +106,28 @@ int tc_casts(struct __sk_buff *skb)
 	return v ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
+/* cgroup_skb has the lookups and casts too (Linux's cg_skb_func_proto), as the selftests'
+ * cgroup_skb_sk_lookup finds the peer of the flow it sees. */
+SEC("cgroup_skb/ingress")
+int cg_skb_lookup(struct __sk_buff *skb)
+{
+	struct bpf_sock_tuple tuple = {};
+	struct bpf_sock *sk, *full;
+	struct bpf_tcp_sock *tp;
+	int allow = 1;
+
+	tuple.ipv4.dport = bpf_htons(80);
+	sk = bpf_sk_lookup_tcp(skb, &tuple, sizeof(tuple.ipv4), BPF_F_CURRENT_NETNS, 0);
+	if (!sk)
+		return 1;
+	full = bpf_sk_fullsock(sk);
+	tp = full ? bpf_tcp_sock(full) : NULL;
+	if (tp && tp->snd_cwnd < 2)
+		allow = 0;
+	bpf_sk_release(sk);
+	return allow;
+}
+
 /* A socket for the packet (Cilium's bpf_sk_assign of a local proxy's listener). */
 SEC("tc")
 int tc_assign(struct __sk_buff *skb)

@@ -196,6 +196,31 @@ int socket_arith(struct __sk_buff *skb)
 	return v;
 }
 
+/* cgroup_skb: bpf_tcp_sock may return NULL; reading it unchecked is refused. */
+SEC("cgroup_skb/ingress")
+int cg_skb_tcp_unchecked(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = lookup(skb);
+	struct bpf_tcp_sock *tp;
+	__u32 v;
+
+	if (!sk)
+		return 1;
+	tp = bpf_tcp_sock(sk);
+	v = tp->snd_cwnd;
+	bpf_sk_release(sk);
+	return v > 10;
+}
+
+/* cgroup_skb: the lookup's reference must be released there too. */
+SEC("cgroup_skb/egress")
+int cg_skb_leak(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = lookup(skb);
+
+	return sk ? 0 : 1;
+}
+
 /* The full socket dies with the lookup's reference. */
 SEC("tc")
 int cast_after_release(struct __sk_buff *skb)
