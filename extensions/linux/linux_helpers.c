@@ -307,6 +307,10 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	PROTO(LP_TCP_GEN_SYNCOOKIE, 110, "bpf_tcp_gen_syncookie", R_SK_LOOKUP, GPL, A_SOCK, A_MEM,
 	      A_SZ, A_MEM, A_SZ),
 	PROTO(LP_SK_ASSIGN, 124, "bpf_sk_assign", R_SK_LOOKUP, 0, A_CTX, A_SOCK, A_ANY),
+	/* the cgroup of a socket's owner (cgroup_skb: the selftests' cgroup_skb_sk_lookup) */
+	PROTO(LP_SK_CGROUP_ID, 128, "bpf_sk_cgroup_id", R_CGROUP, 0, A_SOCK),
+	PROTO(LP_SK_ANCESTOR_CGROUP_ID, 129, "bpf_sk_ancestor_cgroup_id", R_CGROUP, 0, A_SOCK,
+	      A_ANY),
 
 	/* timers in map values (Linux's bpf_base_func_proto): the verifier checks that the
 	 * timer is the value's struct bpf_timer, that _init names its map, and walks the

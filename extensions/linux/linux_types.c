@@ -227,9 +227,10 @@ static const enum linux_proto_key sk_filter_helpers[] = {
 /* Linux's cg_skb_func_proto: the skb's socket (skb->sk) is reached through bpf_sk_fullsock and
  * bpf_tcp_sock, as samples/bpf's hbm reads its TCP state. */
 static const enum linux_proto_key cg_skb_helpers[] = {
-	SK_FILTER_HELPERS, LP_SKB_CGROUP_ID,	 LP_SKB_ANCESTOR_CGROUP_ID,
-	LP_SKB_ECN_SET_CE, LP_GET_LOCAL_STORAGE, LP_SK_FULLSOCK,
-	LP_TCP_SOCK,	   LP_GET_LISTENER_SOCK, SK_LOOKUP_HELPERS,
+	SK_FILTER_HELPERS, LP_SKB_CGROUP_ID,	     LP_SKB_ANCESTOR_CGROUP_ID,
+	LP_SKB_ECN_SET_CE, LP_GET_LOCAL_STORAGE,     LP_SK_FULLSOCK,
+	LP_TCP_SOCK,	   LP_GET_LISTENER_SOCK,     SK_LOOKUP_HELPERS,
+	LP_SK_CGROUP_ID,   LP_SK_ANCESTOR_CGROUP_ID,
 };
 
 static const enum linux_proto_key tc_helpers[] = {

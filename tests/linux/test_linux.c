@@ -1179,6 +1179,7 @@ static void test_sk_lookup(void **state)
 		{ "cg_skb_tcp_unchecked", "memory access through r0 (tcp_sock_or_null(off=0)) "
 					  "before a null check" },
 		{ "cg_skb_leak", "unreleased socket reference from insn" },
+		{ "cg_skb_cgroup_id_unchecked", "helper bpf_sk_cgroup_id arg1" },
 		{ "socket_filter_lookup", "helper bpf_sk_lookup_tcp (84) is not offered by program "
 					  "type 'socket_filter'" },
 	};

@@ -124,6 +124,8 @@ int cg_skb_lookup(struct __sk_buff *skb)
 	tp = full ? bpf_tcp_sock(full) : NULL;
 	if (tp && tp->snd_cwnd < 2)
 		allow = 0;
+	if (bpf_sk_cgroup_id(sk) == 1 || bpf_sk_ancestor_cgroup_id(sk, 1) == 1)
+		allow = 0;
 	bpf_sk_release(sk);
 	return allow;
 }

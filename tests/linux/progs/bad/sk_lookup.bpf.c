@@ -212,6 +212,18 @@ int cg_skb_tcp_unchecked(struct __sk_buff *skb)
 	return v > 10;
 }
 
+/* cgroup_skb: bpf_sk_cgroup_id takes a socket checked against NULL. */
+SEC("cgroup_skb/ingress")
+int cg_skb_cgroup_id_unchecked(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = lookup(skb);
+	__u64 id = bpf_sk_cgroup_id(sk);
+
+	if (sk)
+		bpf_sk_release(sk);
+	return id == 1;
+}
+
 /* cgroup_skb: the lookup's reference must be released there too. */
 SEC("cgroup_skb/egress")
 int cg_skb_leak(struct __sk_buff *skb)
