@@ -44,6 +44,11 @@
 	"would "                                                                                   \
 	"have to fire it, and none does"
 
+#define R_PRINTF                                                                                   \
+	"its values may be addresses whose strings and bytes Linux reads with nofault reads, "     \
+	"which "                                                                                   \
+	"a user-space process cannot make harmless; bpf_trace_printk formats what the verifier "   \
+	"proves readable"
 #define R_SK_LOOKUP                                                                                \
 	"it looks up the kernel's sockets (struct sock), which a user-space runtime does not "     \
 	"have"
@@ -139,6 +144,14 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	      A_MAP, A_ANY, A_MEM, A_SZ0),
 	PROTO(LP_XDP_OUTPUT, 121, "bpf_xdp_output", R_PERF, GPL, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL,
 	      A_MAP, A_ANY, A_MEM, A_SZ0),
+	/* formatted output (Linux's bpf_base_func_proto for CAP_PERFMON, every type): snprintf's
+	 * format is a constant string checked against its u64 array at verification, as Linux's
+	 * check_bpf_snprintf_call (src/verifier/helpers.c); vprintk's only at run time, as on
+	 * Linux. Linux's snprintf also takes a NULL buffer (to size the output): not here. */
+	PROTO(LP_SNPRINTF, 165, "bpf_snprintf", R_PRINTF, GPL, A_UMEM, A_SZ0,
+	      EBPF_ARG_PTR_TO_CONST_STR, A_MEMN, A_SZ0),
+	PROTO(LP_TRACE_VPRINTK, 177, "bpf_trace_vprintk", R_PRINTF, GPL, A_MEM, A_SZ, A_MEMN,
+	      A_SZ0),
 	/* iterators (BPF_TRACE_ITER) print into their seq_file; Linux wants a struct seq_file
 	 * pointer first, here any BTF pointer (verify-only) */
 	PROTO(LP_SEQ_PRINTF, 126, "bpf_seq_printf", R_SEQ, GPL, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL,

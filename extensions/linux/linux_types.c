@@ -144,13 +144,21 @@ static const struct ebpf_context_range sysctl_writable[] = {
 	    LP_GET_CURRENT_ANCESTOR_CGROUP_ID
 
 /*
- * What bpf_base_func_proto gives a loader with CAP_PERFMON besides: kernel memory reads, the
- * current task (checked pair by pair against the kernel for the types using them).
+ * What bpf_base_func_proto gives every networking type a loader with CAP_PERFMON loads, as
+ * Linux 6.18 does (each pair probed with BPF_PROG_LOAD: no "cannot use helper"): kernel memory
+ * reads, the current task, signals, perf event reads, task and cgroup storage, formatted
+ * output. Not bpf_probe_read(_str) (4, 45), bpf_probe_write_user, bpf_get_stack(id): tracing
+ * only. Those whose kinds the verifier lacks (bpf_get_current_task_btf, bpf_task_pt_regs,
+ * bpf_get_task_stack, bpf_snprintf_btf, bpf_per_cpu_ptr, bpf_this_cpu_ptr, dynptrs) are left
+ * out; bpf_copy_from_user(_task) may sleep, which no networking program may.
  */
 #define PERFMON_BASE_HELPERS                                                                       \
 	LP_PROBE_READ_USER, LP_PROBE_READ_KERNEL, LP_PROBE_READ_USER_STR,                          \
 	    LP_PROBE_READ_KERNEL_STR, LP_GET_CURRENT_TASK, LP_GET_CURRENT_COMM,                    \
-	    LP_GET_CGROUP_CLASSID_CURR
+	    LP_GET_NS_CURRENT_PID_TGID, LP_SEND_SIGNAL, LP_SEND_SIGNAL_THREAD, LP_PERF_EVENT_READ, \
+	    LP_PERF_EVENT_READ_VALUE, LP_TASK_STORAGE_GET, LP_TASK_STORAGE_DELETE,                 \
+	    LP_CGRP_STORAGE_GET, LP_CGRP_STORAGE_DELETE, LP_SNPRINTF, LP_TRACE_VPRINTK,            \
+	    BASE_HELPERS, NET_TASK_HELPERS
 
 #define TRACING_HELPERS                                                                            \
 	LP_PROBE_READ, LP_PROBE_READ_STR, LP_PROBE_READ_USER, LP_PROBE_READ_KERNEL,                \
@@ -161,7 +169,7 @@ static const struct ebpf_context_range sysctl_writable[] = {
 	    LP_JIFFIES64, LP_SEND_SIGNAL, LP_SEND_SIGNAL_THREAD, LP_PERF_EVENT_READ,               \
 	    LP_PERF_EVENT_READ_VALUE, LP_PERF_EVENT_OUTPUT, LP_GET_STACKID, LP_GET_STACK,          \
 	    LP_TASK_STORAGE_GET, LP_TASK_STORAGE_DELETE, LP_CGRP_STORAGE_GET,                      \
-	    LP_CGRP_STORAGE_DELETE
+	    LP_CGRP_STORAGE_DELETE, LP_SNPRINTF, LP_TRACE_VPRINTK
 
 static const enum linux_proto_key kprobe_helpers[] = {
 	TRACING_HELPERS,
@@ -205,8 +213,8 @@ static const enum linux_proto_key perf_event_helpers[] = {
 
 #define SK_FILTER_HELPERS                                                                          \
 	LP_SKB_LOAD_BYTES, LP_SKB_LOAD_BYTES_RELATIVE, LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,    \
-	    LP_PERF_EVENT_OUTPUT, LP_GET_NETNS_COOKIE, LP_GET_CGROUP_CLASSID_CURR, BASE_HELPERS,   \
-	    NET_TASK_HELPERS, TIMER_HELPERS
+	    LP_PERF_EVENT_OUTPUT, LP_GET_NETNS_COOKIE, LP_GET_CGROUP_CLASSID_CURR,                 \
+	    PERFMON_BASE_HELPERS, TIMER_HELPERS
 
 static const enum linux_proto_key sk_filter_helpers[] = {
 	SK_FILTER_HELPERS,
@@ -282,15 +290,14 @@ static const enum linux_proto_key tc_helpers[] = {
 	LP_TCP_CHECK_SYNCOOKIE,
 	LP_TCP_GEN_SYNCOOKIE,
 	LP_SK_ASSIGN,
-	BASE_HELPERS,
-	NET_TASK_HELPERS,
+	PERFMON_BASE_HELPERS,
 	TIMER_HELPERS,
 };
 
 #define LWT_OUT_HELPERS                                                                            \
 	LP_SKB_LOAD_BYTES, LP_SKB_PULL_DATA, LP_GET_CGROUP_CLASSID, LP_GET_ROUTE_REALM,            \
-	    LP_GET_HASH_RECALC, LP_PERF_EVENT_OUTPUT, LP_SKB_UNDER_CGROUP, BASE_HELPERS,           \
-	    NET_TASK_HELPERS, TIMER_HELPERS
+	    LP_GET_HASH_RECALC, LP_PERF_EVENT_OUTPUT, LP_SKB_UNDER_CGROUP, PERFMON_BASE_HELPERS,   \
+	    TIMER_HELPERS
 
 static const enum linux_proto_key lwt_out_helpers[] = {
 	LWT_OUT_HELPERS,
@@ -316,10 +323,10 @@ static const enum linux_proto_key lwt_seg6local_helpers[] = {
 };
 
 static const enum linux_proto_key sk_skb_helpers[] = {
-	LP_SKB_STORE_BYTES, LP_SKB_LOAD_BYTES,	 LP_SKB_PULL_DATA,     LP_SKB_CHANGE_TAIL,
-	LP_SKB_CHANGE_HEAD, LP_SKB_ADJUST_ROOM,	 LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,
-	LP_SK_REDIRECT_MAP, LP_SK_REDIRECT_HASH, LP_PERF_EVENT_OUTPUT, LP_GET_CGROUP_CLASSID_CURR,
-	SK_LOOKUP_HELPERS,  BASE_HELPERS,	 NET_TASK_HELPERS,     TIMER_HELPERS,
+	LP_SKB_STORE_BYTES, LP_SKB_LOAD_BYTES,	  LP_SKB_PULL_DATA,	LP_SKB_CHANGE_TAIL,
+	LP_SKB_CHANGE_HEAD, LP_SKB_ADJUST_ROOM,	  LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,
+	LP_SK_REDIRECT_MAP, LP_SK_REDIRECT_HASH,  LP_PERF_EVENT_OUTPUT, LP_GET_CGROUP_CLASSID_CURR,
+	SK_LOOKUP_HELPERS,  PERFMON_BASE_HELPERS, TIMER_HELPERS,
 };
 
 static const enum linux_proto_key sock_ops_helpers[] = {
@@ -336,35 +343,20 @@ static const enum linux_proto_key sock_ops_helpers[] = {
 	LP_RESERVE_HDR_OPT,
 	LP_GET_LOCAL_STORAGE,
 	LP_GET_CGROUP_CLASSID_CURR,
-	BASE_HELPERS,
-	NET_TASK_HELPERS,
+	PERFMON_BASE_HELPERS,
 	TIMER_HELPERS,
 };
 
 static const enum linux_proto_key sk_msg_helpers[] = {
-	LP_MSG_REDIRECT_MAP,
-	LP_MSG_REDIRECT_HASH,
-	LP_MSG_APPLY_BYTES,
-	LP_MSG_CORK_BYTES,
-	LP_MSG_PULL_DATA,
-	LP_MSG_PUSH_DATA,
-	LP_MSG_POP_DATA,
-	LP_PERF_EVENT_OUTPUT,
-	LP_GET_CURRENT_UID_GID,
-	LP_GET_CURRENT_PID_TGID,
-	LP_GET_NETNS_COOKIE,
-	LP_GET_CURRENT_CGROUP_ID,
-	LP_GET_CURRENT_ANCESTOR_CGROUP_ID,
-	LP_GET_CGROUP_CLASSID_CURR,
-	BASE_HELPERS,
-	TIMER_HELPERS,
+	LP_MSG_REDIRECT_MAP, LP_MSG_REDIRECT_HASH,	 LP_MSG_APPLY_BYTES,   LP_MSG_CORK_BYTES,
+	LP_MSG_PULL_DATA,    LP_MSG_PUSH_DATA,		 LP_MSG_POP_DATA,      LP_PERF_EVENT_OUTPUT,
+	LP_GET_NETNS_COOKIE, LP_GET_CGROUP_CLASSID_CURR, PERFMON_BASE_HELPERS, TIMER_HELPERS,
 };
 
 #define SOCK_HELPERS                                                                               \
-	LP_GET_CURRENT_UID_GID, LP_GET_SOCKET_COOKIE, LP_GET_NETNS_COOKIE, LP_PERF_EVENT_OUTPUT,   \
-	    LP_GET_CURRENT_PID_TGID, LP_GET_CURRENT_COMM, LP_GET_CURRENT_CGROUP_ID,                \
-	    LP_GET_CURRENT_ANCESTOR_CGROUP_ID, LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE,   \
-	    CGROUP_RETVAL_HELPERS, BASE_HELPERS, TIMER_HELPERS
+	LP_GET_SOCKET_COOKIE, LP_GET_NETNS_COOKIE, LP_PERF_EVENT_OUTPUT,                           \
+	    LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE, CGROUP_RETVAL_HELPERS,               \
+	    PERFMON_BASE_HELPERS, TIMER_HELPERS
 
 static const enum linux_proto_key sock_helpers[] = {
 	SOCK_HELPERS,
@@ -377,28 +369,31 @@ static const enum linux_proto_key sock_addr_helpers[] = {
 /* sk_lookup_func_proto: bpf_sk_assign and bpf_sk_release take a socket, which the verifier
  * has no kind for yet (docs/linux-types.md), so only the base set is here. */
 static const enum linux_proto_key sk_lookup_helpers[] = {
-	LP_PERF_EVENT_OUTPUT, BASE_HELPERS, PERFMON_BASE_HELPERS, NET_TASK_HELPERS, TIMER_HELPERS,
+	LP_PERF_EVENT_OUTPUT,
+	LP_GET_CGROUP_CLASSID_CURR,
+	PERFMON_BASE_HELPERS,
+	TIMER_HELPERS,
 };
 
 /* flow_dissector_func_proto: skb_load_bytes of the packet being dissected, and the base set. */
 static const enum linux_proto_key flow_dissector_helpers[] = {
-	LP_SKB_LOAD_BYTES, BASE_HELPERS, PERFMON_BASE_HELPERS, NET_TASK_HELPERS, TIMER_HELPERS,
+	LP_SKB_LOAD_BYTES,
+	LP_GET_CGROUP_CLASSID_CURR,
+	PERFMON_BASE_HELPERS,
+	TIMER_HELPERS,
 };
 
 /* sk_reuseport_func_proto (get_socket_cookie takes the socket there: left out). */
 static const enum linux_proto_key sk_reuseport_helpers[] = {
-	LP_SK_SELECT_REUSEPORT, LP_SKB_LOAD_BYTES,    LP_SKB_LOAD_BYTES_RELATIVE,
-	BASE_HELPERS,		PERFMON_BASE_HELPERS, NET_TASK_HELPERS,
-	TIMER_HELPERS,
+	LP_SK_SELECT_REUSEPORT,	    LP_SKB_LOAD_BYTES,	  LP_SKB_LOAD_BYTES_RELATIVE,
+	LP_GET_CGROUP_CLASSID_CURR, PERFMON_BASE_HELPERS, TIMER_HELPERS,
 };
 
 /* sysctl_func_proto: cgroup_common_func_proto, cgroup_current_func_proto and the base set. */
 static const enum linux_proto_key sysctl_helpers[] = {
-	LP_SYSCTL_GET_NAME,	 LP_SYSCTL_GET_CURRENT_VALUE,
-	LP_SYSCTL_GET_NEW_VALUE, LP_SYSCTL_SET_NEW_VALUE,
-	NET_TASK_HELPERS,	 PERFMON_BASE_HELPERS,
-	LP_GET_LOCAL_STORAGE,	 LP_PERF_EVENT_OUTPUT,
-	CGROUP_RETVAL_HELPERS,	 BASE_HELPERS,
+	LP_SYSCTL_GET_NAME,	 LP_SYSCTL_GET_CURRENT_VALUE, LP_SYSCTL_GET_NEW_VALUE,
+	LP_SYSCTL_SET_NEW_VALUE, LP_GET_CGROUP_CLASSID_CURR,  PERFMON_BASE_HELPERS,
+	LP_GET_LOCAL_STORAGE,	 LP_PERF_EVENT_OUTPUT,	      CGROUP_RETVAL_HELPERS,
 	TIMER_HELPERS,
 };
 

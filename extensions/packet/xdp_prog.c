@@ -39,6 +39,15 @@ enum {
 	XDP_HELPER_SKC_LOOKUP_TCP = 99,
 	XDP_HELPER_TCP_CHECK_SYNCOOKIE = 100,
 	XDP_HELPER_TCP_GEN_SYNCOOKIE = 110,
+	XDP_HELPER_GET_CURRENT_COMM = 16,
+	XDP_HELPER_GET_NUMA_NODE_ID = 42,
+	XDP_HELPER_PROBE_READ_USER = 112,
+	XDP_HELPER_PROBE_READ_KERNEL = 113,
+	XDP_HELPER_PROBE_READ_USER_STR = 114,
+	XDP_HELPER_PROBE_READ_KERNEL_STR = 115,
+	XDP_HELPER_SNPRINTF = 165,
+	XDP_HELPER_TRACE_VPRINTK = 177,
+	XDP_HELPER_KTIME_GET_TAI_NS = 208,
 };
 
 /* bpf_redirect_map's flags: the low bits are the verdict when the key has no device. */
@@ -302,6 +311,26 @@ static uint64_t xdp_unavailable(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 		       EBPF_ARG_PTR_TO_SOCK_COMMON, EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE,      \
 		       EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE)
 
+/*
+ * What Linux 6.18's bpf_base_func_proto gives XDP programs a loader with CAP_PERFMON loads
+ * (probed with BPF_PROG_LOAD, as the linux extension's networking types): kernel memory, the
+ * interrupted task's name, formatted output whose values Linux reads with nofault reads
+ * (bpf_snprintf's format checked at verification as Linux's check_bpf_snprintf_call).
+ */
+#define XDP_R_KMEM "it reads kernel memory, which a user-space runtime does not have"
+#define XDP_R_PRINTF                                                                               \
+	"its values may be addresses whose strings and bytes Linux reads with nofault reads, "     \
+	"which a user-space process cannot make harmless"
+#define XDP_PERFMON_PROTO(id_, name_, reason_, flags_, ...)                                        \
+	{                                                                                          \
+		.id = (id_), .name = (name_), .ret = EBPF_RET_INTEGER, .args = { __VA_ARGS__ },    \
+		.flags = EBPF_HELPER_VERIFY_ONLY | (flags_), .unavailable_reason = (reason_),      \
+	}
+#define XDP_PROBE_READ(id_, name_)                                                                 \
+	XDP_PERFMON_PROTO(id_, name_, XDP_R_KMEM, EBPF_HELPER_GPL_ONLY,                            \
+			  EBPF_ARG_PTR_TO_UNINIT_MEM, EBPF_ARG_CONST_SIZE_OR_ZERO,                 \
+			  EBPF_ARG_ANYTHING)
+
 static const struct ebpf_helper_proto helper_protos[] = {
 	XDP_TASK_PROTO(XDP_HELPER_GET_CURRENT_PID_TGID, "bpf_get_current_pid_tgid", 0, 0),
 	XDP_TASK_PROTO(XDP_HELPER_GET_CURRENT_UID_GID, "bpf_get_current_uid_gid", 0, 0),
@@ -369,6 +398,22 @@ static const struct ebpf_helper_proto helper_protos[] = {
 		       EBPF_HELPER_RELEASE, EBPF_ARG_PTR_TO_SOCK_COMMON),
 	XDP_SYNCOOKIE(XDP_HELPER_TCP_CHECK_SYNCOOKIE, "bpf_tcp_check_syncookie"),
 	XDP_SYNCOOKIE(XDP_HELPER_TCP_GEN_SYNCOOKIE, "bpf_tcp_gen_syncookie"),
+	XDP_PERFMON_PROTO(XDP_HELPER_GET_CURRENT_COMM, "bpf_get_current_comm", XDP_R_TASK, 0,
+			  EBPF_ARG_PTR_TO_UNINIT_MEM, EBPF_ARG_CONST_SIZE),
+	XDP_PERFMON_PROTO(XDP_HELPER_GET_NUMA_NODE_ID, "bpf_get_numa_node_id", XDP_R_TASK, 0),
+	XDP_PROBE_READ(XDP_HELPER_PROBE_READ_USER, "bpf_probe_read_user"),
+	XDP_PROBE_READ(XDP_HELPER_PROBE_READ_KERNEL, "bpf_probe_read_kernel"),
+	XDP_PROBE_READ(XDP_HELPER_PROBE_READ_USER_STR, "bpf_probe_read_user_str"),
+	XDP_PROBE_READ(XDP_HELPER_PROBE_READ_KERNEL_STR, "bpf_probe_read_kernel_str"),
+	XDP_PERFMON_PROTO(XDP_HELPER_SNPRINTF, "bpf_snprintf", XDP_R_PRINTF, EBPF_HELPER_GPL_ONLY,
+			  EBPF_ARG_PTR_TO_UNINIT_MEM, EBPF_ARG_CONST_SIZE_OR_ZERO,
+			  EBPF_ARG_PTR_TO_CONST_STR, EBPF_ARG_PTR_TO_MEM_OR_NULL,
+			  EBPF_ARG_CONST_SIZE_OR_ZERO),
+	XDP_PERFMON_PROTO(XDP_HELPER_TRACE_VPRINTK, "bpf_trace_vprintk", XDP_R_PRINTF,
+			  EBPF_HELPER_GPL_ONLY, EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE,
+			  EBPF_ARG_PTR_TO_MEM_OR_NULL, EBPF_ARG_CONST_SIZE_OR_ZERO),
+	XDP_PERFMON_PROTO(XDP_HELPER_KTIME_GET_TAI_NS, "bpf_ktime_get_tai_ns",
+			  "it reads the kernel's TAI clock", 0),
 };
 
 static const ebpf_helper_fn helper_addresses[] = {
@@ -391,6 +436,16 @@ static const ebpf_helper_fn helper_addresses[] = {
 	xdp_store_bytes,
 	xdp_unavailable, /* check_mtu */
 	/* socket lookups, release, syncookies */
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	/* CAP_PERFMON's base set: comm, numa node, four probe reads, snprintf, vprintk, tai */
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
 	xdp_unavailable,
 	xdp_unavailable,
 	xdp_unavailable,

@@ -18,6 +18,7 @@
 #define MAP_POP		      88
 #define MAP_PEEK	      89
 #define TRACE_PRINTK	      6
+#define SNPRINTF	      165
 #define RINGBUF_OUTPUT	      130
 #define RINGBUF_RESERVE	      131
 #define RINGBUF_QUERY	      134
@@ -287,92 +288,229 @@ static int check_map_helper_access(struct venv *env, uint32_t idx, struct call_m
 }
 
 /*
- * Map types reached only through helpers of their own, and those helpers only with them
- * (Linux's check_map_func_compatibility): stack traces, the storage of kernel objects.
+ * Linux's check_map_func_compatibility, as two tables. Helper ids are Linux's (the core's global
+ * helpers and those program types offer under Linux's ids); map types are Linux's numbers, some
+ * of which only verify-only opens describe (a cgroup array, a user ring buffer, ...).
  */
+#define MAP_CGROUP_ARRAY	0x08 /* BPF_MAP_TYPE_CGROUP_ARRAY */
+#define MAP_REUSEPORT_SOCKARRAY 0x14 /* BPF_MAP_TYPE_REUSEPORT_SOCKARRAY */
+#define MAP_BLOOM_FILTER	0x1e /* BPF_MAP_TYPE_BLOOM_FILTER */
+#define MAP_USER_RINGBUF	0x1f /* BPF_MAP_TYPE_USER_RINGBUF */
+
+#define TABLE_MAX 8
+
+/* Map types whose elements programs reach only through these helpers (none else). */
 static const struct {
-	uint32_t helper;
-	enum ebpf_map_type types[2];
-} owned_maps[] = {
-	{ 27, { EBPF_MAP_TYPE_STACK_TRACE } }, /* bpf_get_stackid */
-	{ 81, { EBPF_MAP_TYPE_CGROUP_STORAGE, EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE } },
-	{ 145, { EBPF_MAP_TYPE_INODE_STORAGE } }, /* bpf_inode_storage_get */
-	{ 146, { EBPF_MAP_TYPE_INODE_STORAGE } }, /* bpf_inode_storage_delete */
-	{ 107, { EBPF_MAP_TYPE_SK_STORAGE } },	  /* bpf_sk_storage_get */
-	{ 108, { EBPF_MAP_TYPE_SK_STORAGE } },	  /* bpf_sk_storage_delete */
-	{ 156, { EBPF_MAP_TYPE_TASK_STORAGE } },  /* bpf_task_storage_get */
-	{ 157, { EBPF_MAP_TYPE_TASK_STORAGE } },  /* bpf_task_storage_delete */
-	{ 210, { EBPF_MAP_TYPE_CGRP_STORAGE } },  /* bpf_cgrp_storage_get */
-	{ 211, { EBPF_MAP_TYPE_CGRP_STORAGE } },  /* bpf_cgrp_storage_delete */
+	uint32_t type;
+	uint32_t helpers[TABLE_MAX];
+} map_only_helpers[] = {
+	{ EBPF_MAP_TYPE_PROG_ARRAY, { TAIL_CALL_HELPER } },
+	{ EBPF_MAP_TYPE_PERF_EVENT_ARRAY,
+	  { PERF_EVENT_READ, PERF_EVENT_OUTPUT, PERF_EVENT_READ_VALUE, SKB_OUTPUT, XDP_OUTPUT } },
+	/* ringbuf_output, _reserve, _query; the dynptr ones (198-200) */
+	{ EBPF_MAP_TYPE_RINGBUF,
+	  { RINGBUF_OUTPUT, RINGBUF_RESERVE, RINGBUF_QUERY, 198, 199, 200 } },
+	{ MAP_USER_RINGBUF, { 209 } },		  /* bpf_user_ringbuf_drain */
+	{ EBPF_MAP_TYPE_STACK_TRACE, { 27 } },	  /* bpf_get_stackid */
+	{ MAP_CGROUP_ARRAY, { 33, 37 } },	  /* skb_under_cgroup, current_task_under_cgroup */
+	{ EBPF_MAP_TYPE_CGROUP_STORAGE, { 81 } }, /* bpf_get_local_storage */
+	{ EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE, { 81 } },
+	/* bpf_redirect_map; the devices of a devmap and the sockets of an xskmap are read too */
+	{ EBPF_MAP_TYPE_DEVMAP, { 51, MAP_LOOKUP } },
+	{ EBPF_MAP_TYPE_DEVMAP_HASH, { 51, MAP_LOOKUP } },
+	{ EBPF_MAP_TYPE_CPUMAP, { 51 } },
+	{ EBPF_MAP_TYPE_XSKMAP, { 51, MAP_LOOKUP } },
+	/* Programs only look maps of maps up: their slots are filled by the host. */
+	{ EBPF_MAP_TYPE_ARRAY_OF_MAPS, { MAP_LOOKUP } },
+	{ EBPF_MAP_TYPE_HASH_OF_MAPS, { MAP_LOOKUP } },
+	/* sk/msg_redirect_map, sock_map_update, sk_select_reuseport, lookup; update and delete
+	 * as Linux's may_update_sockmap allows them to packet and tracing types */
+	{ EBPF_MAP_TYPE_SOCKMAP, { 52, 60, 53, 82, MAP_LOOKUP, MAP_UPDATE, MAP_DELETE } },
+	{ EBPF_MAP_TYPE_SOCKHASH, { 72, 71, 70, 82, MAP_LOOKUP, MAP_UPDATE, MAP_DELETE } },
+	{ MAP_REUSEPORT_SOCKARRAY, { 82 } },
+	/* A queue's elements are reached only through push, pop and peek. */
+	{ EBPF_MAP_TYPE_QUEUE, { MAP_PEEK, MAP_POP, MAP_PUSH } },
+	{ EBPF_MAP_TYPE_STACK, { MAP_PEEK, MAP_POP, MAP_PUSH } },
+	{ MAP_BLOOM_FILTER, { MAP_PEEK, MAP_PUSH } },
+	/* the storage of kernel objects: its own get and delete, bpf_kptr_xchg (194) */
+	{ EBPF_MAP_TYPE_SK_STORAGE, { 107, 108, 194 } },
+	{ EBPF_MAP_TYPE_INODE_STORAGE, { 145, 146, 194 } },
+	{ EBPF_MAP_TYPE_TASK_STORAGE, { 156, 157, 194 } },
+	{ EBPF_MAP_TYPE_CGRP_STORAGE, { 210, 211, 194 } },
 };
 
-/* 1: the helper takes this owned type; 0: it takes other maps; -1: it owns other types. */
-static int owned_match(uint32_t helper, enum ebpf_map_type type, bool *type_owned)
+/* Helpers that take only these map types. */
+static const struct {
+	uint32_t helper;
+	uint32_t types[TABLE_MAX];
+} helper_only_maps[] = {
+	{ TAIL_CALL_HELPER, { EBPF_MAP_TYPE_PROG_ARRAY } },
+	{ PERF_EVENT_READ, { EBPF_MAP_TYPE_PERF_EVENT_ARRAY } },
+	{ PERF_EVENT_OUTPUT, { EBPF_MAP_TYPE_PERF_EVENT_ARRAY } },
+	{ PERF_EVENT_READ_VALUE, { EBPF_MAP_TYPE_PERF_EVENT_ARRAY } },
+	{ SKB_OUTPUT, { EBPF_MAP_TYPE_PERF_EVENT_ARRAY } },
+	{ XDP_OUTPUT, { EBPF_MAP_TYPE_PERF_EVENT_ARRAY } },
+	{ RINGBUF_OUTPUT, { EBPF_MAP_TYPE_RINGBUF } },
+	{ RINGBUF_RESERVE, { EBPF_MAP_TYPE_RINGBUF } },
+	{ RINGBUF_QUERY, { EBPF_MAP_TYPE_RINGBUF } },
+	{ 198, { EBPF_MAP_TYPE_RINGBUF } }, /* bpf_ringbuf_reserve_dynptr */
+	{ 209, { MAP_USER_RINGBUF } },	    /* bpf_user_ringbuf_drain */
+	{ 27, { EBPF_MAP_TYPE_STACK_TRACE } },
+	{ 33, { MAP_CGROUP_ARRAY } },
+	{ 37, { MAP_CGROUP_ARRAY } },
+	{ 51,
+	  { EBPF_MAP_TYPE_DEVMAP, EBPF_MAP_TYPE_DEVMAP_HASH, EBPF_MAP_TYPE_CPUMAP,
+	    EBPF_MAP_TYPE_XSKMAP } },
+	{ 52, { EBPF_MAP_TYPE_SOCKMAP } },  /* sk_redirect_map */
+	{ 60, { EBPF_MAP_TYPE_SOCKMAP } },  /* msg_redirect_map */
+	{ 53, { EBPF_MAP_TYPE_SOCKMAP } },  /* sock_map_update */
+	{ 72, { EBPF_MAP_TYPE_SOCKHASH } }, /* sk_redirect_hash */
+	{ 71, { EBPF_MAP_TYPE_SOCKHASH } }, /* msg_redirect_hash */
+	{ 70, { EBPF_MAP_TYPE_SOCKHASH } }, /* sock_hash_update */
+	{ 81, { EBPF_MAP_TYPE_CGROUP_STORAGE, EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE } },
+	{ 82, { MAP_REUSEPORT_SOCKARRAY, EBPF_MAP_TYPE_SOCKMAP, EBPF_MAP_TYPE_SOCKHASH } },
+	{ MAP_POP, { EBPF_MAP_TYPE_QUEUE, EBPF_MAP_TYPE_STACK } },
+	{ MAP_PEEK, { EBPF_MAP_TYPE_QUEUE, EBPF_MAP_TYPE_STACK, MAP_BLOOM_FILTER } },
+	{ MAP_PUSH, { EBPF_MAP_TYPE_QUEUE, EBPF_MAP_TYPE_STACK, MAP_BLOOM_FILTER } },
+	{ MAP_LOOKUP_PERCPU,
+	  { EBPF_MAP_TYPE_PERCPU_ARRAY, EBPF_MAP_TYPE_PERCPU_HASH,
+	    EBPF_MAP_TYPE_LRU_PERCPU_HASH } },
+	{ 107, { EBPF_MAP_TYPE_SK_STORAGE } },
+	{ 108, { EBPF_MAP_TYPE_SK_STORAGE } },
+	{ 145, { EBPF_MAP_TYPE_INODE_STORAGE } },
+	{ 146, { EBPF_MAP_TYPE_INODE_STORAGE } },
+	{ 156, { EBPF_MAP_TYPE_TASK_STORAGE } },
+	{ 157, { EBPF_MAP_TYPE_TASK_STORAGE } },
+	{ 210, { EBPF_MAP_TYPE_CGRP_STORAGE } },
+	{ 211, { EBPF_MAP_TYPE_CGRP_STORAGE } },
+};
+
+/* 0 has no meaning in either list (no helper id 0, no map type 0 is ever listed). */
+static bool listed(const uint32_t *list, uint32_t value)
 {
-	int match = 0;
-
-	*type_owned = false;
-	for (size_t i = 0; i < sizeof(owned_maps) / sizeof(owned_maps[0]); i++) {
-		bool listed = owned_maps[i].types[0] == type || owned_maps[i].types[1] == type;
-
-		*type_owned |= listed;
-		if (owned_maps[i].helper == helper)
-			match = listed ? 1 : -1;
-	}
-	return match;
+	for (size_t i = 0; i < TABLE_MAX && list[i]; i++)
+		if (list[i] == value)
+			return true;
+	return false;
 }
 
-/* Which maps may be passed to which global helper, as Linux's check_map_func_compatibility. */
+/* The map types the helper takes, NULL when any; the helpers the map type takes, NULL too. */
+static const uint32_t *helper_map_types(uint32_t helper)
+{
+	for (size_t i = 0; i < sizeof(helper_only_maps) / sizeof(helper_only_maps[0]); i++)
+		if (helper_only_maps[i].helper == helper)
+			return helper_only_maps[i].types;
+	return NULL;
+}
+
+static const uint32_t *map_type_helpers(uint32_t type)
+{
+	for (size_t i = 0; i < sizeof(map_only_helpers) / sizeof(map_only_helpers[0]); i++)
+		if (map_only_helpers[i].type == type)
+			return map_only_helpers[i].helpers;
+	return NULL;
+}
+
+/* Linux's names of the map types the tables list (enum bpf_map_type without its prefix). */
+static const char *linux_map_type_name(uint32_t type)
+{
+	static const char *const names[] = {
+		[1] = "hash",
+		[2] = "array",
+		[3] = "prog_array",
+		[4] = "perf_event_array",
+		[5] = "percpu_hash",
+		[6] = "percpu_array",
+		[7] = "stack_trace",
+		[8] = "cgroup_array",
+		[9] = "lru_hash",
+		[10] = "lru_percpu_hash",
+		[11] = "lpm_trie",
+		[12] = "array_of_maps",
+		[13] = "hash_of_maps",
+		[14] = "devmap",
+		[15] = "sockmap",
+		[16] = "cpumap",
+		[17] = "xskmap",
+		[18] = "sockhash",
+		[19] = "cgroup_storage",
+		[20] = "reuseport_sockarray",
+		[21] = "percpu_cgroup_storage",
+		[22] = "queue",
+		[23] = "stack",
+		[24] = "sk_storage",
+		[25] = "devmap_hash",
+		[26] = "struct_ops",
+		[27] = "ringbuf",
+		[28] = "inode_storage",
+		[29] = "task_storage",
+		[30] = "bloom_filter",
+		[31] = "user_ringbuf",
+		[32] = "cgrp_storage",
+		[33] = "arena",
+	};
+
+	if (type < sizeof(names) / sizeof(names[0]) && names[type])
+		return names[type];
+	return "?";
+}
+
+/* "a, b or c" of the first TABLE_MAX entries of list, as map type or helper names (the id
+ * where the system's <linux/bpf.h> predates the helper). */
+static void list_names(const uint32_t *list, bool helpers, char *buf, size_t size)
+{
+	size_t n = 0, len = 0;
+	const char *name, *sep;
+	char id[24];
+
+	while (n < TABLE_MAX && list[n])
+		n++;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < size; i++) {
+		name = helpers ? isa_linux_helper_name(list[i]) : linux_map_type_name(list[i]);
+		if (!name) {
+			snprintf(id, sizeof(id), "helper %u", list[i]);
+			name = id;
+		}
+		sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", sep, name);
+	}
+}
+
 static int check_map_compat(struct venv *env, uint32_t idx, struct call_meta *meta,
 			    const struct verifier_map *map)
 {
-	uint32_t id = meta->id;
-	bool tail = id == TAIL_CALL_HELPER;
-	bool ringbuf = id == RINGBUF_OUTPUT || id == RINGBUF_RESERVE || id == RINGBUF_QUERY;
-	bool queue_op = id == MAP_PUSH || id == MAP_POP || id == MAP_PEEK;
-	/* Program types offer these under Linux's ids (bpf_perf_event_output, ...). */
-	bool perf = id == PERF_EVENT_READ || id == PERF_EVENT_OUTPUT ||
-		    id == PERF_EVENT_READ_VALUE || id == SKB_OUTPUT || id == XDP_OUTPUT;
-	bool queue = map->type == EBPF_MAP_TYPE_QUEUE || map->type == EBPF_MAP_TYPE_STACK;
-	bool percpu = map->type == EBPF_MAP_TYPE_PERCPU_HASH ||
-		      map->type == EBPF_MAP_TYPE_PERCPU_ARRAY ||
-		      map->type == EBPF_MAP_TYPE_LRU_PERCPU_HASH;
-	bool of_maps =
-	    map->type == EBPF_MAP_TYPE_ARRAY_OF_MAPS || map->type == EBPF_MAP_TYPE_HASH_OF_MAPS;
+	const uint32_t *types = helper_map_types(meta->id);
+	const uint32_t *helpers = map_type_helpers(map->type);
+	char names[256];
 
-	bool type_owned;
-	int owned = owned_match(id, map->type, &type_owned);
-
-	if (owned < 0 || (type_owned && owned != 1))
-		goto bad;
-	/* A queue's elements are reached only through push, pop and peek, which have no
-	 * meaning on other maps (they would fail at run time without writing their output). */
-	if (tail != (map->type == EBPF_MAP_TYPE_PROG_ARRAY) ||
-	    ringbuf != (map->type == EBPF_MAP_TYPE_RINGBUF) || queue_op != queue ||
-	    perf != (map->type == EBPF_MAP_TYPE_PERF_EVENT_ARRAY))
-		goto bad;
-	/* Programs only look maps of maps up: their slots are filled and emptied by the host
-	 * (an update from a program always fails at run time, as a program array's). */
-	if (of_maps && id != MAP_LOOKUP)
-		goto bad;
-	/* One CPU's slot: only maps that have slots. */
-	if (id == MAP_LOOKUP_PERCPU && !percpu)
-		goto bad;
-	/* An extension's map type says what programs may do (struct ebpf_map_type_info). */
-	if ((map->no_prog_lookup && id == MAP_LOOKUP) ||
-	    (map->no_prog_update && (id == MAP_UPDATE || id == MAP_DELETE)))
+	/* An extension's map type says what programs may do (struct ebpf_map_type_info): its
+	 * own words first. */
+	if ((map->no_prog_lookup && meta->id == MAP_LOOKUP) ||
+	    (map->no_prog_update && (meta->id == MAP_UPDATE || meta->id == MAP_DELETE)))
 		return verr_state(env, idx, -EACCES,
 				  "helper %s cannot be used with map '%s' (type %d): its map type "
 				  "does not let programs %s it",
 				  proto_name(meta->proto), map->name, map->type,
-				  id == MAP_LOOKUP ? "look up" : "change");
-	if (meta->proto->ret == EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL &&
-	    (map->type == EBPF_MAP_TYPE_QUEUE || map->type == EBPF_MAP_TYPE_STACK))
-		goto bad;
+				  meta->id == MAP_LOOKUP ? "look up" : "change");
+	if (types && !listed(types, map->type)) {
+		list_names(types, false, names, sizeof(names));
+		return verr_state(env, idx, -EACCES,
+				  "helper %s cannot be used with map '%s' (type %d): it takes "
+				  "only %s maps, this is a %s map",
+				  proto_name(meta->proto), map->name, map->type, names,
+				  linux_map_type_name(map->type));
+	}
+	if (helpers && !listed(helpers, meta->id)) {
+		list_names(helpers, true, names, sizeof(names));
+		return verr_state(
+		    env, idx, -EACCES,
+		    "helper %s cannot be used with map '%s' (type %d): programs reach "
+		    "%s maps only through %s",
+		    proto_name(meta->proto), map->name, map->type, linux_map_type_name(map->type),
+		    names);
+	}
 	return check_map_helper_access(env, idx, meta, map);
-bad:
-	return verr_state(env, idx, -EACCES, "helper %s cannot be used with map '%s' (type %d)",
-			  proto_name(meta->proto), map->name, map->type);
 }
 
 static int check_const_str(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
@@ -553,11 +691,57 @@ static int check_printk_arg(struct venv *env, uint32_t idx, const struct printk_
 	}
 }
 
+/* A format's conversions, as the helper's parser (printk.c) sees them, one at a time. */
+struct format_walk {
+	const char *helper; /* for messages */
+	const char *fmt;
+	size_t pos;
+	size_t start;  /* the current conversion's offset */
+	char conv[16]; /* and its text */
+	struct printk_conv c;
+};
+
+static int format_chars_check(struct venv *env, uint32_t idx, const struct format_walk *w)
+{
+	if (printk_format_chars_valid(w->fmt, strlen(w->fmt)))
+		return 0;
+	return verr_state(env, idx, -EACCES,
+			  "helper %s: the format holds a character that is neither printable "
+			  "ASCII nor white space",
+			  w->helper);
+}
+
+/* 1 with the next conversion in w (a literal "%%" is none), 0 at the end, or the refusal of a
+ * conversion the parser rejects. */
+static int format_next(struct venv *env, uint32_t idx, struct format_walk *w)
+{
+	while (w->fmt[w->pos]) {
+		if (w->fmt[w->pos++] != '%')
+			continue;
+		if (w->fmt[w->pos] == '%') { /* a literal percent */
+			w->pos++;
+			continue;
+		}
+		w->start = w->pos - 1;
+		if (printk_parse_conversion(w->fmt, &w->pos, &w->c) < 0) {
+			snprintf(w->conv, sizeof(w->conv), "%.*s", (int)(w->pos - w->start),
+				 w->fmt + w->start);
+			return verr_state(env, idx, -EACCES,
+					  "helper %s: conversion '%s' at format offset %zu is not "
+					  "one Linux accepts",
+					  w->helper, w->conv, w->start);
+		}
+		snprintf(w->conv, sizeof(w->conv), "%.*s", (int)(w->pos - w->start),
+			 w->fmt + w->start);
+		return 1;
+	}
+	return 0;
+}
+
 static int check_printk_call(struct venv *env, uint32_t idx)
 {
-	char fmt[PRINTK_FORMAT_MAX + 1], conv[16];
-	struct printk_conv c;
-	size_t pos = 0, start;
+	char fmt[PRINTK_FORMAT_MAX + 1];
+	struct format_walk w = { .helper = "bpf_trace_printk", .fmt = fmt };
 	int regno = 3, err;
 
 	err = printk_format(env, idx, fmt);
@@ -565,37 +749,50 @@ static int check_printk_call(struct venv *env, uint32_t idx)
 		return 0;
 	if (err)
 		return err;
-	if (!printk_format_chars_valid(fmt, strlen(fmt)))
-		return verr_state(env, idx, -EACCES,
-				  "helper bpf_trace_printk: the format holds a character that is "
-				  "neither printable ASCII nor white space");
-	while (fmt[pos]) {
-		if (fmt[pos] != '%') {
-			pos++;
-			continue;
-		}
-		start = pos++;
-		if (fmt[pos] == '%') { /* a literal percent */
-			pos++;
-			continue;
-		}
-		err = printk_parse_conversion(fmt, &pos, &c);
-		snprintf(conv, sizeof(conv), "%.*s", (int)(pos - start), fmt + start);
-		if (err)
-			return verr_state(
-			    env, idx, -EACCES,
-			    "helper bpf_trace_printk: conversion '%s' at format offset "
-			    "%zu is not one Linux accepts",
-			    conv, start);
+	err = format_chars_check(env, idx, &w);
+	while (!err && (err = format_next(env, idx, &w)) == 1) {
 		if (regno > 5)
 			return verr_state(env, idx, -EACCES,
 					  "helper bpf_trace_printk: more than %d conversions",
 					  PRINTK_MAX_ARGS);
-		err = check_printk_arg(env, idx, &c, regno++, conv);
-		if (err)
-			return err;
+		err = check_printk_arg(env, idx, &w.c, regno++, w.conv);
 	}
-	return 0;
+	return err;
+}
+
+/* ---- bpf_snprintf ------------------------------------------------------------------------ */
+
+/*
+ * Linux's check_bpf_snprintf_call: the format (r3, a constant string check_const_str proved) is
+ * parsed as bpf_bprintf_prepare parses it, against data (r4) taken as an array of u64 whose
+ * byte size (r5) must be a multiple of 8. Each conversion takes one element; a format taking
+ * more than the array holds is refused, fewer are fine (the rest is not printed). The elements
+ * themselves are read at run time (strings and addresses with nofault reads on Linux).
+ */
+static int check_snprintf_call(struct venv *env, uint32_t idx)
+{
+	const struct reg *fmt = &cur_regs(env)[3], *len = &cur_regs(env)[5];
+	const struct verifier_map *map = &env->in->maps[fmt->map];
+	struct format_walk w = { .helper = "bpf_snprintf" };
+	uint64_t nargs, used = 0;
+	int err;
+
+	if (!tnum_is_const(len->var) || len->var.value % 8)
+		return verr_state(env, idx, -EACCES,
+				  "helper bpf_snprintf arg5: the data size must be a constant "
+				  "multiple of 8 (an array of u64, one per conversion)");
+	nargs = len->var.value / 8;
+	w.fmt = (const char *)map->frozen_data + fmt->off + fmt->var.value;
+	err = format_chars_check(env, idx, &w);
+	while (!err && (err = format_next(env, idx, &w)) == 1) {
+		err = 0;
+		if (++used > nargs)
+			return verr_state(env, idx, -EACCES,
+					  "helper bpf_snprintf: conversion '%s' at format offset "
+					  "%zu has no value: the data array holds %llu",
+					  w.conv, w.start, (unsigned long long)nargs);
+	}
+	return err;
 }
 
 /* ---- special fields of map values: bpf_spin_lock, bpf_timer ------------------------------- */
@@ -1117,6 +1314,43 @@ static int set_sock_return(struct venv *env, uint32_t idx, const struct call_met
 	return 0;
 }
 
+/*
+ * Linux's do_refine_retval_range: helpers that return how many bytes they wrote into a buffer,
+ * or a negative errno, return at most the buffer's size (the register after the buffer), so a
+ * program may index the buffer with the result once it is known not to be negative.
+ */
+#define MAX_ERRNO 4095
+
+static int sized_result_arg(uint32_t id)
+{
+	switch (id) {
+	case 45:  /* bpf_probe_read_str(dst, size, src) */
+	case 114: /* bpf_probe_read_user_str */
+	case 115: /* bpf_probe_read_kernel_str */
+		return 2;
+	case 67:  /* bpf_get_stack(ctx, buf, size, flags) */
+	case 141: /* bpf_get_task_stack(task, buf, size, flags) */
+		return 3;
+	default:
+		return 0;
+	}
+}
+
+static void narrow_sized_result(struct venv *env, struct call_meta *meta, struct reg *r0)
+{
+	int regno = sized_result_arg(meta->id);
+	uint64_t max;
+
+	if (!regno || meta->proto->args[regno - 1] != EBPF_ARG_CONST_SIZE_OR_ZERO)
+		return;
+	max = cur_regs(env)[regno].umax; /* at most MAX_HELPER_MEM (check_size_arg) */
+	r0->smin = -MAX_ERRNO;
+	r0->smax = (int64_t)max;
+	r0->s32_min = -MAX_ERRNO;
+	r0->s32_max = (int32_t)max;
+	reg_bounds_sync(r0);
+}
+
 static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 {
 	struct reg *regs = cur_regs(env), *r0 = &regs[0];
@@ -1126,6 +1360,8 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 	case EBPF_RET_INTEGER:
 	case EBPF_RET_VOID:
 		reg_mark_unknown(r0);
+		if (meta->proto->ret == EBPF_RET_INTEGER)
+			narrow_sized_result(env, meta, r0);
 		return 0;
 	case EBPF_RET_PTR_TO_MAP_VALUE:
 		if (meta->map < 0)
@@ -1492,6 +1728,11 @@ int check_helper_call(struct venv *env, uint32_t idx)
 		return err;
 	if (id == TRACE_PRINTK) {
 		err = check_printk_call(env, idx);
+		if (err)
+			return err;
+	}
+	if (id == SNPRINTF) {
+		err = check_snprintf_call(env, idx);
 		if (err)
 			return err;
 	}

@@ -400,7 +400,24 @@ static void test_helper_sets(void **state)
 		{ "socket_filter", BPF_FUNC_skb_store_bytes, false },
 		{ "sched_cls", BPF_FUNC_skb_store_bytes, true },
 		{ "sched_cls", BPF_FUNC_l3_csum_replace, true },
-		{ "sched_cls", BPF_FUNC_probe_read_kernel, false },
+		/* bpf_base_func_proto for CAP_PERFMON (Linux 6.18, probed pair by pair) */
+		{ "sched_cls", BPF_FUNC_probe_read_kernel, true },
+		{ "sched_cls", BPF_FUNC_probe_read, false },
+		{ "sched_cls", BPF_FUNC_probe_read_str, false },
+		{ "sched_cls", BPF_FUNC_probe_write_user, false },
+		{ "sched_cls", BPF_FUNC_get_stack, false },
+		{ "sched_cls", BPF_FUNC_snprintf, true },
+		{ "sched_cls", BPF_FUNC_trace_vprintk, true },
+		{ "socket_filter", BPF_FUNC_probe_read_user_str, true },
+		{ "cgroup_sock", BPF_FUNC_get_current_task, true },
+		{ "cgroup_sysctl", BPF_FUNC_send_signal, true },
+		{ "sk_msg", BPF_FUNC_task_storage_get, true },
+		{ "lwt_xmit", BPF_FUNC_perf_event_read_value, true },
+		{ "sk_skb", BPF_FUNC_get_ns_current_pid_tgid, true },
+		{ "flow_dissector", BPF_FUNC_task_storage_delete, true },
+		{ "sk_lookup", BPF_FUNC_get_stackid, false },
+		{ "kprobe", BPF_FUNC_snprintf, true },
+		{ "tracing", BPF_FUNC_trace_vprintk, true },
 		{ "lwt_out", BPF_FUNC_skb_store_bytes, false },
 		{ "lwt_xmit", BPF_FUNC_skb_store_bytes, true },
 		{ "lwt_in", BPF_FUNC_lwt_push_encap, true },
@@ -1063,6 +1080,29 @@ static void expect_refused_programs(const char *object, const struct twin *twins
 	}
 }
 
+/* bpf_base_func_proto's CAP_PERFMON helpers in networking types, and their twins. */
+static void test_perfmon_helpers(void **state)
+{
+	static const struct twin twins[] = {
+		{ "snprintf_missing_value",
+		  "conversion '%u' at format offset 3 has no value: the data array holds 1" },
+		{ "snprintf_precision",
+		  "conversion '%5' at format offset 0 is not one Linux accepts" },
+		{ "snprintf_half_value", "the data size must be a constant multiple of 8" },
+		{ "tc_probe_read",
+		  "bpf_probe_read (4) is not offered by program type 'sched_cls'" },
+	};
+	struct ebpf_object *obj = verify_object("perfmon_helpers.bpf.o");
+
+	expect_type(obj, "tc_describe", "sched_cls");
+	expect_type(obj, "tc_printk_many", "sched_cls");
+	expect_type(obj, "sock_task", "socket_filter");
+	expect_type(obj, "cg_user_string", "cgroup_skb");
+	expect_type(obj, "xdp_describe", "xdp");
+	ebpf_object_close(obj);
+	expect_refused_programs("bad/snprintf_args.bpf.o", twins, ARRAY_SIZE(twins));
+}
+
 /*
  * sk_lookup, flow_dissector, sk_reuseport and cgroup/sysctl programs as Linux's selftests
  * write them verify; their twins are refused for Linux's reasons (kdiff agrees on all 13).
@@ -1397,6 +1437,7 @@ int main(void)
 		cmocka_unit_test(test_socket_programs),
 		cmocka_unit_test(test_cgroup_retval),
 		cmocka_unit_test(test_net_base_helpers),
+		cmocka_unit_test(test_perfmon_helpers),
 		cmocka_unit_test(test_check_mtu),
 		cmocka_unit_test(test_socket_dispatch_types),
 		cmocka_unit_test(test_sk_lookup),

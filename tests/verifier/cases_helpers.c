@@ -15,8 +15,12 @@
 #define SNPRINTF(fmt, data, size)                                                                  \
 	EBPF_ST_MEM(DW, R10, -24, 7), EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -16),       \
 	    EBPF_MOV64_IMM(R2, 16), fmt, data, size, EBPF_HELPER_CALL(H_SNPRINTF), EBPF_EXIT()
-#define FMT_OK	   EBPF_LD_MAP_VALUE(R3, MAP_RODATA, 6)
-#define DATA_STACK EBPF_MOV64_REG(R4, R10), EBPF_ALU64_IMM(ADD, R4, -24)
+#define FMT_OK EBPF_LD_MAP_VALUE(R3, MAP_RODATA, 6)
+#define READ_STR_16                                                                                \
+	EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -16), EBPF_MOV64_IMM(R2, 16),             \
+	    EBPF_MOV64_IMM(R3, 0), EBPF_HELPER_CALL(H_PROBE_READ_KERNEL_STR)
+#define SNPRINTF_FMT(f) EBPF_LD_MAP_VALUE(R3, MAP_FMTS, 16 * (f))
+#define DATA_STACK	EBPF_MOV64_REG(R4, R10), EBPF_ALU64_IMM(ADD, R4, -24)
 
 DEFINE_CASES(
     helpers,
@@ -143,6 +147,19 @@ DEFINE_CASES(
 	EBPF_ST_MEM(DW, R10, -8, 0x31), EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8),
 	EBPF_MOV64_IMM(R2, 8), EBPF_MOV64_IMM(R3, 0), EBPF_LD_MAP_VALUE(R4, MAP_RODATA, 0),
 	EBPF_HELPER_CALL(H_STRTOL), EBPF_EXIT()),
+    /* A string read's length is at most its buffer's size (Linux's do_refine_retval_range):
+     * once positive, it indexes the buffer. */
+    OK("probe_read_str_len_indexes", VT_PLAIN, READ_STR_16, EBPF_JMP_IMM(JSLT, R0, 1, 5),
+       EBPF_ALU64_IMM(SUB, R0, 1), EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -16),
+       EBPF_ALU64_REG(ADD, R1, R0), EBPF_LDX_MEM(B, R0, R1, 0), EBPF_EXIT()),
+    BAD("probe_read_str_len_one_past", VT_PLAIN, -EACCES,
+	"stack access out of bounds: offset -15..0", READ_STR_16, EBPF_JMP_IMM(JSLT, R0, 1, 4),
+	EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -16), EBPF_ALU64_REG(ADD, R1, R0),
+	EBPF_LDX_MEM(B, R0, R1, 0), EBPF_EXIT()),
+    BAD("probe_read_str_len_negative", VT_PLAIN, -EACCES,
+	"stack access out of bounds: offset -4096..15", READ_STR_16, EBPF_MOV64_REG(R1, R10),
+	EBPF_ALU64_IMM(ADD, R1, -1), EBPF_ALU64_REG(ADD, R1, R0), EBPF_LDX_MEM(B, R0, R1, 0),
+	EBPF_EXIT()),
     OK("snprintf", VT_PLAIN, SNPRINTF(FMT_OK, DATA_STACK, EBPF_MOV64_IMM(R5, 8))),
     BAD("snprintf_fmt_on_stack", VT_PLAIN, -EACCES,
 	"expected a constant string in read-only global data",
@@ -153,8 +170,30 @@ DEFINE_CASES(
     BAD("snprintf_fmt_writable", VT_PLAIN, -EACCES,
 	"the string is not in read-only data: map .data",
 	SNPRINTF(EBPF_LD_MAP_VALUE(R3, MAP_DATA, 0), DATA_STACK, EBPF_MOV64_IMM(R5, 8))),
-    OK("snprintf_null_data", VT_PLAIN,
-       SNPRINTF(FMT_OK, EBPF_MOV64_IMM(R4, 0), EBPF_MOV64_IMM(R5, 0))),
+    /* The format against the data array, as Linux's check_bpf_snprintf_call (probed). */
+    BAD("snprintf_null_data", VT_PLAIN, -EACCES,
+	"conversion '%d' at format offset 0 has no value: the data array holds 0",
+	SNPRINTF(FMT_OK, EBPF_MOV64_IMM(R4, 0), EBPF_MOV64_IMM(R5, 0))),
+    OK("snprintf_fewer_conversions", VT_PLAIN,
+       SNPRINTF(SNPRINTF_FMT(FMT_STR), DATA_STACK, EBPF_MOV64_IMM(R5, 8))),
+    OK("snprintf_literal_percent", VT_PLAIN,
+       SNPRINTF(SNPRINTF_FMT(FMT_PERCENT), DATA_STACK, EBPF_MOV64_IMM(R5, 8))),
+    BAD("snprintf_more_conversions", VT_PLAIN, -EACCES,
+	"conversion '%d' at format offset 3 has no value: the data array holds 1",
+	SNPRINTF(SNPRINTF_FMT(FMT_FOUR), DATA_STACK, EBPF_MOV64_IMM(R5, 8))),
+    BAD("snprintf_size_not_u64s", VT_PLAIN, -EACCES,
+	"the data size must be a constant multiple of 8",
+	SNPRINTF(FMT_OK, DATA_STACK, EBPF_MOV64_IMM(R5, 4))),
+    BAD("snprintf_size_not_const", VT_PLAIN, -EACCES,
+	"the data size must be a constant multiple of 8", RAND(R6), EBPF_ALU64_IMM(AND, R6, 8),
+	SNPRINTF(FMT_OK, DATA_STACK, EBPF_MOV64_REG(R5, R6))),
+    BAD("snprintf_precision", VT_PLAIN, -EACCES,
+	"conversion '%5' at format offset 0 is not one Linux accepts",
+	SNPRINTF(SNPRINTF_FMT(FMT_PRECISION), DATA_STACK, EBPF_MOV64_IMM(R5, 8))),
+    BAD("snprintf_percent_n", VT_PLAIN, -EACCES, "conversion '%' at format offset 0",
+	SNPRINTF(SNPRINTF_FMT(FMT_N), DATA_STACK, EBPF_MOV64_IMM(R5, 8))),
+    BAD("snprintf_nonprintable", VT_PLAIN, -EACCES, "neither printable ASCII nor white space",
+	SNPRINTF(SNPRINTF_FMT(FMT_NONPRINT), DATA_STACK, EBPF_MOV64_IMM(R5, 8))),
     BAD("snprintf_null_data_size", VT_PLAIN, -EACCES,
 	"size must be 0 when the memory argument is NULL",
 	SNPRINTF(FMT_OK, EBPF_MOV64_IMM(R4, 0), EBPF_MOV64_IMM(R5, 8))),
