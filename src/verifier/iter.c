@@ -79,6 +79,7 @@ static int iter_arg(struct venv *env, uint32_t idx, const char *fn, struct stack
 				  fn, d, (long long)off);
 	frame = env->cur->frames[r1->frameno];
 	stack_update_depth(env, frame, off);
+	stack_note_read(env, r1->frameno, stack_slot_mask(off, off + 8));
 	*slot = &frame->stack[(off + EBPF_STACK_SIZE) / 8];
 	*fp_off = off;
 	return 0;

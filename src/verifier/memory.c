@@ -722,6 +722,12 @@ static int stack_access(struct venv *env, uint32_t idx, int regno, const struct 
 				  "offset; the stack is the %d bytes below r10)",
 				  (long long)lo, (long long)(hi - size), size, EBPF_STACK_SIZE);
 	}
+	/* Only an aligned 8-byte store at a fixed offset replaces a slot whole, reading nothing
+	 * of it (liveness); anything else depends on what the slots held. */
+	if (write && tnum_is_const(ptr->var) && size == 8 && !((lo + EBPF_STACK_SIZE) % 8))
+		env->cur->stack_written[ptr->frameno] |= stack_slot_mask(lo, hi);
+	else
+		stack_note_read(env, ptr->frameno, stack_slot_mask(lo, hi));
 	err = iter_check_stack_access(env, idx, frame, lo, hi, write ? "a store" : "a load");
 	if (err)
 		return err;
@@ -1246,6 +1252,8 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 					  "%s: stack range fp%+lld..fp%+lld out of the stack", what,
 					  (long long)lo, (long long)hi);
 		stack_update_depth(env, frame, lo);
+		/* Written too: a helper may write less than the whole range. */
+		stack_note_read(env, ptr->frameno, stack_slot_mask(lo, hi));
 		if (iter_check_stack_access(env, idx, frame, lo, hi, what))
 			return -EACCES;
 		/* A helper may write fewer bytes than the maximum size (a variable size, a
@@ -1369,6 +1377,7 @@ int stack_byte_value(struct venv *env, const struct reg *ptr, int64_t off, uint8
 	if (ptr->type != PTR_TO_STACK || !tnum_is_const(ptr->var) || o < -EBPF_STACK_SIZE || o >= 0)
 		return -1;
 	frame = env->cur->frames[ptr->frameno];
+	stack_note_read(env, ptr->frameno, stack_slot_mask(o, o + 1));
 	slot = stack_slot(frame, o);
 	t = *stack_byte(frame, o);
 	if (t == STACK_INVALID || t == STACK_ITER ||

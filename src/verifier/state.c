@@ -440,6 +440,7 @@ static void state_copy_scalars(struct vstate *dst, const struct vstate *src)
 	dst->parent = src->parent;
 	dst->cb_reentry = src->cb_reentry;
 	dst->cb_returns = src->cb_returns;
+	memcpy(dst->stack_written, src->stack_written, sizeof(src->stack_written));
 }
 
 /*
@@ -816,8 +817,9 @@ bool slot_known_zero(const struct stack_slot *s)
 	return true;
 }
 
+/* live: the slots read later (an explored checkpoint's stack_read), all of them when unknown. */
 static bool stacksafe(const struct frame *old, const struct frame *cur, struct idmap *idmap,
-		      bool exact)
+		      bool exact, uint64_t live)
 {
 	int s, b;
 
@@ -831,6 +833,9 @@ static bool stacksafe(const struct frame *old, const struct frame *cur, struct i
 				return false;
 			continue;
 		}
+		/* No path from old read the slot before overwriting it: what it holds is dead. */
+		if (!(live & (1ull << s)))
+			continue;
 		/* A spilled 0 and zero bytes read back alike (memory.c). */
 		if (!exact && slot_known_zero(os) && slot_known_zero(cs))
 			continue;
@@ -861,7 +866,7 @@ static bool stacksafe(const struct frame *old, const struct frame *cur, struct i
 }
 
 static bool framesafe(struct venv *env, const struct frame *old, const struct frame *cur,
-		      uint16_t live, struct idmap *idmap, bool exact)
+		      uint16_t live, uint64_t live_stack, struct idmap *idmap, bool exact)
 {
 	int i;
 
@@ -873,7 +878,7 @@ static bool framesafe(struct venv *env, const struct frame *old, const struct fr
 		if (!regsafe(&old->regs[i], &cur->regs[i], idmap, exact))
 			return false;
 	}
-	return stacksafe(old, cur, idmap, exact);
+	return stacksafe(old, cur, idmap, exact, live_stack);
 }
 
 /*
@@ -889,8 +894,10 @@ static uint16_t caller_live(const struct venv *env, const struct frame *callee)
 	return callee->callback ? live | 0x3e : live;
 }
 
+/* live_stack: the old state's slots read later per frame (NULL: all of them, as for a state
+ * still being explored, whose reads are not all known yet). */
 static bool states_compare(struct venv *env, const struct vstate *old, const struct vstate *cur,
-			   bool exact, uint32_t loop_head)
+			   bool exact, uint32_t loop_head, const uint64_t *live_stack)
 {
 	struct idmap idmap = { .n = 0, .env = env, .loop_head = loop_head };
 	uint32_t f, i;
@@ -909,7 +916,8 @@ static bool states_compare(struct venv *env, const struct vstate *old, const str
 			live = env->aux[cur->insn].live;
 		else
 			live = caller_live(env, cur->frames[f + 1]);
-		if (!framesafe(env, old->frames[f], cur->frames[f], live, &idmap, exact))
+		if (!framesafe(env, old->frames[f], cur->frames[f], live,
+			       live_stack ? live_stack[f] : UINT64_MAX, &idmap, exact))
 			return false;
 	}
 	for (i = 0; i < old->nrefs; i++)
@@ -926,13 +934,81 @@ static bool states_compare(struct venv *env, const struct vstate *old, const str
 
 bool states_equal(struct venv *env, const struct vstate *old, const struct vstate *cur, bool exact)
 {
-	return states_compare(env, old, cur, exact, UINT32_MAX);
+	return states_compare(env, old, cur, exact, UINT32_MAX, NULL);
+}
+
+/* An explored checkpoint (every path from it finished) covers cur: its stack slots that no
+ * path from it read are not compared. */
+bool states_pruned_by(struct venv *env, const struct snode *node, const struct vstate *cur)
+{
+	return states_compare(env, &node->st, cur, false, UINT32_MAX, node->stack_read);
 }
 
 bool states_covered(struct venv *env, const struct vstate *old, const struct vstate *cur,
 		    uint32_t head)
 {
-	return states_compare(env, old, cur, false, head);
+	return states_compare(env, old, cur, false, head, NULL);
+}
+
+/* ---- stack liveness ---------------------------------------------------------------------------
+ */
+
+/* The slots the stack bytes [lo, hi) (offsets from the frame's top, negative) touch. */
+uint64_t stack_slot_mask(int64_t lo, int64_t hi)
+{
+	int64_t first = (lo + EBPF_STACK_SIZE) / 8, last = (hi - 1 + EBPF_STACK_SIZE) / 8;
+	uint64_t mask;
+
+	if (first < 0)
+		first = 0;
+	if (last >= STACK_SLOTS)
+		last = STACK_SLOTS - 1;
+	if (hi <= lo || first > last)
+		return 0;
+	mask = last - first == 63 ? UINT64_MAX : ((1ull << (last - first + 1)) - 1);
+	return mask << first;
+}
+
+/*
+ * The current path reads `slots` of frame `frameno` (as Linux's mark_reg_read on stack slots):
+ * every checkpoint of the path back to the one after which the path overwrote a slot whole
+ * learns that its value there is read later. A checkpoint that already knew stops the walk up:
+ * the same walk went on from it before.
+ */
+void stack_note_read(struct venv *env, uint32_t frameno, uint64_t slots)
+{
+	struct vstate *cur = env->cur;
+	struct snode *node;
+
+	slots &= ~cur->stack_written[frameno];
+	for (node = cur->parent; node && slots; node = node->parent) {
+		/* Before the frame existed (its call came later): nothing there to read. */
+		if (node->st.curframe < frameno)
+			break;
+		slots &= ~node->stack_read[frameno];
+		node->stack_read[frameno] |= slots;
+		slots &= ~node->st.stack_written[frameno];
+	}
+}
+
+/* The path ends where what follows is not all known (a state still being explored covers it, a
+ * loop's measure reads every slot's relation to its head): any slot may be read. */
+void stack_note_read_all(struct venv *env)
+{
+	uint32_t f;
+
+	for (f = 0; f <= env->cur->curframe; f++)
+		stack_note_read(env, f, UINT64_MAX);
+}
+
+/* The current path ends covered by an explored checkpoint: what paths from there read, this
+ * path reads too (Linux's propagate_liveness). */
+void stack_note_reads_of(struct venv *env, const struct snode *node)
+{
+	uint32_t f;
+
+	for (f = 0; f <= env->cur->curframe && f <= node->st.curframe; f++)
+		stack_note_read(env, f, node->stack_read[f]);
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)

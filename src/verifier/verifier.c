@@ -216,12 +216,18 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 	int err;
 
 	if (loop_head) {
+		/* The loop's measure reads every slot's relation to the head, and an invariant
+		 * still being explored may cover the path. */
+		stack_note_read_all(env);
 		err = loop_visit(env, idx);
 		if (err)
 			return err;
 	}
-	if (callback_call && env->cur->cb_reentry && callback_converged(env, idx) == PRUNED)
+	if (callback_call && env->cur->cb_reentry && callback_converged(env, idx) == PRUNED) {
+		/* Covered by a checkpoint still being explored: its reads are not all known. */
+		stack_note_read_all(env);
 		return PRUNED;
+	}
 	hash = state_hash(env, env->cur);
 
 	/*
@@ -240,13 +246,16 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 		/* A return to a helper its first visit only entered: the calls are bounded. */
 		if (!explores_as_cur(env, node))
 			continue;
-		if (callback_iterated(env, node))
+		if (callback_iterated(env, node)) {
+			stack_note_read_all(env);
 			return PRUNED;
+		}
 		return loop_error(env, idx);
 	}
 	while ((node = *link)) {
-		if (explores_as_cur(env, node) && states_equal(env, &node->st, env->cur, false)) {
+		if (explores_as_cur(env, node) && states_pruned_by(env, node, env->cur)) {
 			node->hits++;
+			stack_note_reads_of(env, node);
 			return PRUNED;
 		}
 		/* A checkpoint that keeps missing costs more than it saves. */
@@ -288,6 +297,8 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 		return err;
 	}
 	env->cur->parent = node;
+	/* The next checkpoint's writes are those after this one. */
+	memset(env->cur->stack_written, 0, sizeof(env->cur->stack_written));
 	env->res->states_kept++;
 	return 0;
 }
@@ -385,6 +396,8 @@ static int enter_frame(struct venv *env, struct vstate *st, uint32_t idx, uint32
 	callee->subprog = sub;
 	callee->resume_id = ++env->id_gen;
 	st->frames[++st->curframe] = callee;
+	/* A new frame: nothing of the slots the index had before is read through it. */
+	st->stack_written[st->curframe] = UINT64_MAX;
 	st->insn = target;
 	return 0;
 }
@@ -718,6 +731,8 @@ static int check_memory(struct venv *env, uint32_t idx)
 		env->mem.peak = env->mem.bytes;
 	if (env->mem.bytes <= env->mem_limit)
 		return 0;
+	/* A limit, as the instruction count's: the abstraction's verdict says more. */
+	env->limit_hit = true;
 	return verr(env, idx, -E2BIG,
 		    "program too complex: the verifier's states hold more than %llu MiB (%llu "
 		    "checkpoints kept, %u pending branches); simplify it or split it",

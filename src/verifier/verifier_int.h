@@ -225,6 +225,10 @@ struct vstate {
 	 * again (verifier.c, "callbacks"). */
 	bool cb_reentry;
 	uint32_t cb_returns; /* callbacks returned on this path so far */
+	/* Per frame, the stack slots this path overwrote whole (an aligned 8-byte store) since
+	 * its last checkpoint: what they held there is never read afterwards (stack liveness,
+	 * state.c). A checkpoint keeps the mask of the instructions that led to it. */
+	uint64_t stack_written[EBPF_MAX_CALL_DEPTH];
 };
 
 /* A checkpoint: a state seen at a prune point. */
@@ -241,6 +245,10 @@ struct snode {
 	bool invariant; /* a loop head's joined and widened state (loop.c), not in the lists */
 	bool entry;	/* at a loop head, reached from outside the loop */
 	struct snode *inv_next;
+	/* Per frame, the stack slots some path from here reads before overwriting them whole
+	 * (Linux's REG_LIVE_READ on stack slots): complete once branches is 0, so an explored
+	 * checkpoint compares only these (state.c, stack_note_read). */
+	uint64_t stack_read[EBPF_MAX_CALL_DEPTH];
 };
 
 enum insn_flags {
@@ -407,6 +415,11 @@ void state_free_frames(struct vstate *st);
 struct frame *frame_new(struct state_mem *mem);
 void state_frame_put(struct vstate *st, struct frame *f);
 bool states_equal(struct venv *env, const struct vstate *old, const struct vstate *cur, bool exact);
+bool states_pruned_by(struct venv *env, const struct snode *node, const struct vstate *cur);
+void stack_note_read(struct venv *env, uint32_t frameno, uint64_t slots);
+void stack_note_read_all(struct venv *env);
+void stack_note_reads_of(struct venv *env, const struct snode *node);
+uint64_t stack_slot_mask(int64_t lo, int64_t hi);
 uint64_t state_hash(struct venv *env, const struct vstate *st);
 bool slot_known_zero(const struct stack_slot *s);
 void state_widen(const struct vstate *old, struct vstate *cur);

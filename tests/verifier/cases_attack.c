@@ -431,6 +431,38 @@ DEFINE_CASES(
 	EBPF_JMP_IMM(JSLE, R3, -1, 5), EBPF_JMP_IMM(JSGT, R3, 64, 4)),
 
     /* pruning */
+    /* Stack liveness: a checkpoint compares only the slots some path from it reads before
+     * overwriting them whole. Two paths join with fp-8 holding 0 or 64 (the first, walked
+     * first, is safe); each shape reads the slot after the join in another way, which must
+     * make the join compare it. */
+    X("live_slot_fill", PROBE_OOB, RAND(R6), EBPF_JMP_IMM(JEQ, R6, 0, 10),
+      EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(1), EBPF_ST_MEM(DW, R10, -8, 64),
+      EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
+    X("live_slot_fill_via_copy", PROBE_OOB, RAND(R6), EBPF_JMP_IMM(JEQ, R6, 0, 10),
+      EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(1), EBPF_ST_MEM(DW, R10, -8, 64),
+      EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -16), EBPF_LDX_MEM(DW, R3, R2, 8),
+      PROBE(R3)),
+    /* A 4-byte store reads the rest of the slot: it overwrites only half of it. */
+    X("live_slot_narrow_store", "pointer offset out of range", RAND(R6), EBPF_MOV64_IMM(R7, 1),
+      EBPF_ALU64_IMM(LSH, R7, 32), EBPF_JMP_IMM(JEQ, R6, 0, 10), EBPF_ST_MEM(DW, R10, -8, 0), PAD8,
+      EBPF_JMP_A(1), EBPF_STX_MEM(DW, R10, R7, -8), EBPF_ST_MEM(W, R10, -8, 0),
+      EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
+    /* The helper reads the key: the second path left it uninitialised. */
+    X("live_slot_helper_key", "uninitialised stack at fp-8", RAND(R6), EBPF_JMP_IMM(JEQ, R6, 0, 9),
+      EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -8),
+      EBPF_LD_MAP_IDX(R1, MAP_HASH), EBPF_HELPER_CALL(H_LOOKUP), RET0),
+    /* A subprogram reads the slot through a pointer to its caller's stack. */
+    X("live_slot_callee", PROBE_OOB, RAND(R6), EBPF_JMP_IMM(JEQ, R6, 0, 10),
+      EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(1), EBPF_ST_MEM(DW, R10, -8, 64),
+      EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8), EBPF_CALL_REL(1), EBPF_EXIT(),
+      EBPF_LDX_MEM(DW, R3, R1, 0), PROBE(R3)),
+    /* The read is known only through a path pruned at the join J by the first path's
+     * checkpoint: its checkpoint K (fp-8 = 0) learns it from there, and the third path
+     * (fp-8 = 64 at K) is not covered by K. */
+    X("live_slot_through_pruned_path", PROBE_OOB, RAND(R6), RAND(R7), EBPF_JMP_IMM(JEQ, R6, 0, 10),
+      EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(20), EBPF_JMP_IMM(JEQ, R7, 0, 10), PAD8,
+      EBPF_ST_MEM(DW, R10, -8, 0), EBPF_JMP_A(1), EBPF_ST_MEM(DW, R10, -8, 64), PAD8,
+      EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
     X("prune_misc_vs_spill", "r0 at exit must be an initialised scalar, not a pointer (fp+0)",
       RAND(R6), EBPF_JMP_IMM(JEQ, R6, 0, 11), EBPF_STX_MEM(W, R10, R6, -8),
       EBPF_STX_MEM(W, R10, R6, -4), EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0),

@@ -167,7 +167,7 @@ int wc_deep_diamonds(struct wc_prog *p, uint32_t depth, uint32_t diamonds)
 
 	if (depth < 1 || depth > EBPF_MAX_CALL_DEPTH)
 		return -EINVAL;
-	if (wc_alloc(p, depth * (FILL_INSNS + 4) + 2 * (size_t)diamonds + 8))
+	if (wc_alloc(p, depth * (FILL_INSNS + 4) + 2 * (size_t)diamonds + 8 + 60))
 		return -ENOMEM;
 	for (level = 0; level < depth; level++) {
 		/* r6: fp-8 of the outermost frame, handed down in r1 */
@@ -190,8 +190,12 @@ int wc_deep_diamonds(struct wc_prog *p, uint32_t depth, uint32_t diamonds)
 		p->insns[i++] = EBPF_MOV64_REG(R7, R0);
 		for (k = 1; k <= diamonds; k++) {
 			p->insns[i++] = EBPF_JMP_IMM(EBPF_JMP_JEQ, R7, (int32_t)k, 1);
-			p->insns[i++] = EBPF_ST_MEM(DW, R6, (int16_t)(-8 * (k % 60)), (int32_t)k);
+			/* Half a slot: the rest of it is read (liveness keeps it compared). */
+			p->insns[i++] = EBPF_ST_MEM(W, R6, (int16_t)(-8 * (k % 60)), (int32_t)k);
 		}
+		/* Every slot the diamonds write is read afterwards. */
+		for (s = 0; s < 60; s++)
+			p->insns[i++] = EBPF_LDX_MEM(DW, R0, R6, (int16_t)(-8 * s));
 		p->insns[i++] = EBPF_MOV64_IMM(R0, 0);
 		p->insns[i++] = EBPF_EXIT();
 	}

@@ -52,8 +52,9 @@ int wc_stack_loop(struct wc_prog *p, uint32_t iters);
 /*
  * State comparison's worst case: depth frames of full stacks; the innermost, holding a pointer
  * to the outermost frame's stack, runs `diamonds` undecided branches whose fall-through side
- * writes a different slot of that stack each. The paths multiply, and every comparison of two
- * states walks all the frames before finding the slot that differs.
+ * writes half of a different slot of that stack each (a narrow store depends on the rest of
+ * its slot, so stack liveness keeps the slots compared) and reads them all at the end. The paths multiply, and every comparison of two states
+ * walks all the frames before finding the slot that differs.
  */
 int wc_deep_diamonds(struct wc_prog *p, uint32_t depth, uint32_t diamonds);
 void wc_free(struct wc_prog *p);
