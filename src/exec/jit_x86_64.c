@@ -30,11 +30,13 @@
  * that [rbp] links every frame that calls out to its caller's: the tail-call check walks that
  * chain to count frames.
  *
- * A function that makes no call and needs no scratch register (no division, shift by a
- * register, atomic or blinded constant) keeps its three most used 8-byte stack slots in r9, r10
- * and r11 when nothing but its own whole loads and stores of them can reach them: r10 never
- * copied, stored or computed with, no narrower access to their bytes. Loads and stores of those
- * slots are register moves; the prologue loads them from the frame (choose_cached_slots).
+ * A function whose stack nothing but its own whole loads and stores can reach (r10 never copied,
+ * stored or computed with, no narrower access to the slots' bytes) keeps its most used 8-byte
+ * stack slots (loops weigh more) in registers: r9, r10 and r11 when it makes no call and needs
+ * no scratch register (no division, shift by a register, atomic or blinded constant), then the
+ * callee-saved registers of the r6-r9 it never mentions and r12 when the program does not use
+ * it, which survive calls and which its frame saves as if it used them. Loads and stores of
+ * those slots are register moves; the prologue loads them from the frame (choose_cached_slots).
  *
  * A local call to a small function that makes no other call and has no stack (at most
  * INLINE_MAX_INSNS instructions with what it inlines itself) is that function's code in the
@@ -96,7 +98,9 @@ static const uint8_t reg_map[EBPF_NUM_REGS] = {
 
 #define MAX_PASSES 20
 
-#define MAX_CACHED 3 /* stack slots a function can keep in the scratch registers */
+/* Stack slots a function can keep in registers: the three scratch registers, then the four
+ * callee-saved ones of r6-r9 and r12 (choose_cached_slots). */
+#define MAX_CACHED 8
 
 #define FIRST_CALLEE_SAVED 6 /* eBPF's r6-r9 survive calls */
 #define LAST_CALLEE_SAVED  9
@@ -137,12 +141,11 @@ struct jit_frame {
 	uint32_t copy_slots;  /* offset entries its inlined calls take (emit_inline_copy) */
 	uint32_t depth;	      /* stack bytes it addresses below r10 */
 	uint32_t stack_size;  /* reserved below rbp, rsp kept 16-byte aligned at calls */
-	uint8_t cached;	      /* stack slots held in cache_regs (choose_cached_slots) */
+	bool saves_r12;	      /* holds a cached slot in r12: saves it (pushes or its slot) */
+	uint8_t cached;	      /* stack slots held in registers (choose_cached_slots) */
 	int16_t cached_off[MAX_CACHED]; /* their offsets from r10 */
+	uint8_t cached_reg[MAX_CACHED]; /* and the x86 registers holding them */
 };
-
-/* Where a function that neither calls nor needs a scratch register keeps its hottest slots. */
-static const uint8_t cache_regs[MAX_CACHED] = { TMP_IMM, TMP_A, TMP_B };
 
 struct jit_state {
 	const struct exec_program *program;
@@ -474,7 +477,8 @@ static void emit_full_prologue(struct jit_state *s, const struct jit_frame *fram
 	emit_push(s, RBP);
 	emit_mov_rr(s, true, RBP, RSP);
 	emit_alu_ri(s, 5, true, RSP, FRAME_SIZE);
-	if (s->run_base)
+	/* Before the body: a tail call into it finds r12 saved by the program that made it. */
+	if (s->run_base || frame->saves_r12)
 		emit_store_reg(s, RBP, save_disp(RUN_BASE), RUN_BASE);
 	if (main && s->run_base) {
 		emit_mov_rr(s, true, TMP_B, RBP); /* the main frame, as a tail call hands it over */
@@ -504,6 +508,8 @@ static void emit_prologue(struct jit_state *s, const struct jit_frame *frame, bo
 		emit_full_prologue(s, frame, main);
 		return;
 	}
+	if (frame->saves_r12)
+		emit_push(s, R12);
 	for (int n = FIRST_CALLEE_SAVED; n <= LAST_CALLEE_SAVED; n++)
 		if (frame->saved & (1u << (n - FIRST_CALLEE_SAVED)))
 			emit_push(s, reg_map[n]);
@@ -524,7 +530,7 @@ static void emit_prologue(struct jit_state *s, const struct jit_frame *frame, bo
 static void emit_full_restore(struct jit_state *s, const struct jit_frame *frame, uint8_t base)
 {
 	emit_slots(s, slot_mask(s, frame), base, true);
-	if (s->run_base)
+	if (s->run_base || frame->saves_r12)
 		emit_load_reg(s, RUN_BASE, base, save_disp(RUN_BASE));
 }
 
@@ -567,6 +573,8 @@ static void emit_epilogue(struct jit_state *s, bool from_anywhere)
 	for (int n = LAST_CALLEE_SAVED; n >= FIRST_CALLEE_SAVED; n--)
 		if (frame->saved & (1u << (n - FIRST_CALLEE_SAVED)))
 			emit_pop(s, reg_map[n]);
+	if (frame->saves_r12)
+		emit_pop(s, R12);
 	emit1(s, 0xc3);
 }
 
@@ -1325,7 +1333,7 @@ static int cached_reg(const struct jit_state *s, const struct ebpf_inst *insn)
 
 	for (uint8_t n = 0; off && n < s->frame->cached; n++)
 		if (s->frame->cached_off[n] == off)
-			return cache_regs[n];
+			return s->frame->cached_reg[n];
 	return -1;
 }
 
@@ -1350,7 +1358,7 @@ static void emit_cached(struct jit_state *s, const struct ebpf_inst *insn, uint8
 static void emit_cache_loads(struct jit_state *s, const struct jit_frame *frame)
 {
 	for (uint8_t n = 0; n < frame->cached; n++)
-		emit_load_reg(s, cache_regs[n], RBP, frame->cached_off[n]);
+		emit_load_reg(s, frame->cached_reg[n], RBP, frame->cached_off[n]);
 }
 
 /* The instructions that neither jump nor call: ALU, loads, stores, atomics, lddw. */
@@ -2054,7 +2062,8 @@ static void size_frame(struct jit_state *s, struct jit_frame *frame)
 	if (!frame->calls || !needs_alignment(s, frame))
 		return;
 	/* rsp is 8 past a 16-byte boundary at entry: keep it on one at this function's calls. */
-	pushes = frame->frame_pointer + (uint32_t)__builtin_popcount(frame->saved);
+	pushes =
+	    frame->frame_pointer + frame->saves_r12 + (uint32_t)__builtin_popcount(frame->saved);
 	if ((8 + 8 * pushes + frame->stack_size) % 16)
 		frame->stack_size += 8;
 }
@@ -2163,13 +2172,11 @@ static void take_in_callees(struct jit_state *s, struct jit_frame *frame)
 }
 
 /*
- * Whether the function's code leaves the scratch registers r9-r11 alone and reaches its stack
- * only through r10 at constant offsets: no call of any kind (helpers and callees clobber them),
- * no division, shift by a register or atomic operation (which use them), no blinded constant,
- * no lddw but of an immediate, and r10 only as the base of a plain load or store. Then nothing
- * but its own loads and stores can read or write its slots.
+ * Whether the function's code leaves the scratch registers r9-r11 alone: no call of any kind
+ * (helpers and callees clobber them), no division, shift by a register or atomic operation
+ * (which use them), no blinded constant, no lddw but of an immediate.
  */
-static bool can_cache_slots(const struct jit_state *s, const struct jit_frame *frame)
+static bool leaves_scratch(const struct jit_state *s, const struct jit_frame *frame)
 {
 	const struct ebpf_inst *insns = s->program->insns;
 
@@ -2179,7 +2186,6 @@ static bool can_cache_slots(const struct jit_state *s, const struct jit_frame *f
 		const struct ebpf_inst *insn = &insns[i];
 		uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
 		bool alu = cls == EBPF_CLS_ALU || cls == EBPF_CLS_ALU64;
-		bool mem = cls == EBPF_CLS_LDX || cls == EBPF_CLS_ST || cls == EBPF_CLS_STX;
 
 		if (alu && (op == EBPF_ALU_DIV || op == EBPF_ALU_MOD))
 			return false;
@@ -2192,34 +2198,116 @@ static bool can_cache_slots(const struct jit_state *s, const struct jit_frame *f
 			i++;
 			continue;
 		}
-		if (mem && EBPF_MODE(insn->code) != EBPF_MODE_MEM &&
-		    EBPF_MODE(insn->code) != EBPF_MODE_MEMSX)
-			return false; /* atomics */
+		if (cls == EBPF_CLS_STX && EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether the function reaches its stack only through r10 at constant offsets: r10 only as the
+ * base of a load or store, never copied, stored, computed with or compared. Then nothing but its
+ * own loads and stores can read or write its slots: no callee, helper or pointer sees them.
+ */
+static bool stack_is_private(const struct jit_state *s, const struct jit_frame *frame)
+{
+	const struct ebpf_inst *insns = s->program->insns;
+
+	for (size_t i = frame->start; i < frame->end; i++) {
+		const struct ebpf_inst *insn = &insns[i];
+		uint8_t cls = EBPF_CLASS(insn->code);
+		bool mem = cls == EBPF_CLS_LDX || cls == EBPF_CLS_ST || cls == EBPF_CLS_STX;
+
+		if (isa_is_lddw(insn)) {
+			i++;
+			continue;
+		}
 		if (mem && (cls == EBPF_CLS_LDX ? insn->dst_reg : insn->src_reg) == EBPF_REG_FP)
 			return false; /* r10 loaded into or stored: it escapes */
-		if (!mem && (insn->dst_reg == EBPF_REG_FP || insn->src_reg == EBPF_REG_FP))
+		if (!mem && !is_call(insn) &&
+		    (insn->dst_reg == EBPF_REG_FP || insn->src_reg == EBPF_REG_FP))
 			return false; /* r10 copied, computed with or compared */
 	}
 	return true;
+}
+
+/*
+ * The registers a function can hold slots in, best first: the scratch registers when it leaves
+ * them alone (nothing to save), then the callee-saved registers its code and what it inlines
+ * never mention (r6-r9's, and r12 when the program does not use it for its main frame): calls
+ * keep those, and the frame saves them as if the function used them. Returns how many.
+ */
+static size_t cache_candidates(const struct jit_state *s, const struct jit_frame *frame,
+			       uint8_t regs[MAX_CACHED], size_t *scratch)
+{
+	size_t n = 0;
+
+	if (leaves_scratch(s, frame)) {
+		regs[n++] = TMP_IMM;
+		regs[n++] = TMP_A;
+		regs[n++] = TMP_B;
+	}
+	*scratch = n;
+	for (int r = FIRST_CALLEE_SAVED; r <= LAST_CALLEE_SAVED; r++)
+		if (!(frame->saved & (1u << (r - FIRST_CALLEE_SAVED))))
+			regs[n++] = reg_map[r];
+	if (!s->run_base && !s->save_all)
+		regs[n++] = R12;
+	return n;
+}
+
+/* How much one access at instruction i weighs: more inside loops, where it repeats. */
+#define LOOP_WEIGHT 16
+
+/*
+ * The loop depth of each instruction of the function (backward jumps within it mark loops), or
+ * NULL when out of memory: then every access weighs the same.
+ */
+static uint32_t *loop_depths(const struct jit_state *s, const struct jit_frame *frame)
+{
+	const struct ebpf_inst *insns = s->program->insns;
+	size_t len = frame->end - frame->start;
+	uint32_t *depth = calloc(len + 1, sizeof(*depth));
+
+	if (!depth)
+		return NULL;
+	for (size_t k = frame->start; k < frame->end; k++) {
+		const struct ebpf_inst *insn = &insns[k];
+		uint8_t op = EBPF_OP(insn->code);
+		int64_t target;
+
+		if (isa_is_lddw(insn)) {
+			k++;
+			continue;
+		}
+		if (!is_jump_class(insn->code) || op == EBPF_JMP_CALL || op == EBPF_JMP_EXIT)
+			continue;
+		target =
+		    (int64_t)k + 1 +
+		    (op == EBPF_JMP_JA && EBPF_CLASS(insn->code) == EBPF_CLS_JMP32 ? insn->imm
+										   : insn->off);
+		if (target < (int64_t)frame->start || target > (int64_t)k)
+			continue;
+		depth[target - frame->start]++;
+		depth[k + 1 - frame->start]--; /* wraps, and the sum below wraps back */
+	}
+	for (size_t k = 1; k <= len; k++)
+		depth[k] += depth[k - 1];
+	return depth;
 }
 
 /* Offset of slot n below r10 (n = 0: r10 - 8). */
 #define SLOT_OFF(n) (-8 * ((int32_t)(n) + 1))
 #define SLOTS	    (EBPF_STACK_SIZE / 8)
 
-/*
- * Hot stack slots kept in registers: in a function that can (can_cache_slots), the up to
- * MAX_CACHED 8-byte slots used most often, each only ever loaded and stored whole (a narrower or
- * misaligned access to any of its bytes keeps it in memory), used at least twice.
- */
-static void choose_cached_slots(const struct jit_state *s, struct jit_frame *frame)
+/* Counts the function's whole accesses to each slot (weighted by loops) and marks the slots a
+ * narrower or misaligned access touches. */
+static void count_slot_uses(const struct jit_state *s, const struct jit_frame *frame,
+			    uint32_t uses[SLOTS], bool partial[SLOTS])
 {
 	const struct ebpf_inst *insns = s->program->insns;
-	uint16_t uses[SLOTS] = { 0 };
-	bool partial[SLOTS] = { false };
+	uint32_t *depth = loop_depths(s, frame);
 
-	if (!can_cache_slots(s, frame))
-		return;
 	for (size_t i = frame->start; i < frame->end; i++) {
 		const struct ebpf_inst *insn = &insns[i];
 		uint8_t cls = EBPF_CLASS(insn->code);
@@ -2235,9 +2323,10 @@ static void choose_cached_slots(const struct jit_state *s, struct jit_frame *fra
 			continue;
 		if (whole_slot(insn)) {
 			size_t n = (size_t)(-insn->off / 8 - 1);
+			uint32_t weight = depth && depth[i - frame->start] ? LOOP_WEIGHT : 1;
 
-			if (uses[n] < UINT16_MAX)
-				uses[n]++;
+			if (uses[n] < UINT32_MAX - LOOP_WEIGHT)
+				uses[n] += weight;
 			continue;
 		}
 		/* Every slot the access touches stays in memory. */
@@ -2247,14 +2336,48 @@ static void choose_cached_slots(const struct jit_state *s, struct jit_frame *fra
 			if (SLOT_OFF(n) < hi && SLOT_OFF(n) + 8 > lo)
 				partial[n] = true;
 	}
-	while (frame->cached < MAX_CACHED) {
+	free(depth);
+}
+
+/* Weighted uses a slot needs to be worth a scratch register (its load at entry) and a
+ * callee-saved one (that load, and the register's save and restore). */
+#define SCRATCH_MIN_USES 2
+#define SAVED_MIN_USES	 4
+
+/*
+ * Hot stack slots kept in registers: in a function whose stack is private (stack_is_private),
+ * the 8-byte slots used most (loops weigh more), each only ever loaded and stored whole (a
+ * narrower or misaligned access to any of its bytes keeps it in memory), in the registers
+ * cache_candidates offers. A callee-saved register taken is saved by the function's frame.
+ */
+static void choose_cached_slots(const struct jit_state *s, struct jit_frame *frame)
+{
+	uint32_t uses[SLOTS] = { 0 };
+	bool partial[SLOTS] = { false };
+	uint8_t regs[MAX_CACHED];
+	size_t scratch, count;
+
+	if (!frame->depth || !stack_is_private(s, frame))
+		return;
+	count = cache_candidates(s, frame, regs, &scratch);
+	count_slot_uses(s, frame, uses, partial);
+	while (frame->cached < count) {
+		uint32_t min = frame->cached < scratch ? SCRATCH_MIN_USES : SAVED_MIN_USES;
+		uint8_t reg = regs[frame->cached];
 		size_t best = SLOTS;
 
 		for (size_t n = 0; n < SLOTS; n++)
-			if (!partial[n] && uses[n] >= 2 && (best == SLOTS || uses[n] > uses[best]))
+			if (!partial[n] && uses[n] >= min &&
+			    (best == SLOTS || uses[n] > uses[best]))
 				best = n;
 		if (best == SLOTS)
 			return;
+		if (reg == R12)
+			frame->saves_r12 = true;
+		for (int r = FIRST_CALLEE_SAVED; r <= LAST_CALLEE_SAVED; r++)
+			if (reg_map[r] == reg)
+				frame->saved |= 1u << (r - FIRST_CALLEE_SAVED);
+		frame->cached_reg[frame->cached] = reg;
 		frame->cached_off[frame->cached++] = (int16_t)SLOT_OFF(best);
 		uses[best] = 0;
 	}
@@ -2283,8 +2406,8 @@ static int lay_out_frames(struct jit_state *s)
 		s->copy_slots += s->frames[n].copy_slots;
 	}
 	for (size_t n = 0; n < s->frame_count; n++) {
+		choose_cached_slots(s, &s->frames[n]); /* may save more: before the sizing */
 		size_frame(s, &s->frames[n]);
-		choose_cached_slots(s, &s->frames[n]);
 	}
 	return 0;
 }

@@ -1010,18 +1010,21 @@ static unsigned slots_in_registers(const struct ebpf_inst *hazard, size_t n,
 	return mask;
 }
 
-/* Three of the four hot slots (the scratch registers there are) live in registers. */
+/* All four hot slots live in registers: three in the scratch registers, the fourth in a
+ * callee-saved one the program never mentions (r7's, r8's or r12), saved by its frame. */
 static void test_hot_slots_in_registers(void **state)
 {
 	const struct ebpf_inst none[] = { EBPF_MOV64_IMM(R9, 5) };
 
 	(void)state;
-	assert_int_equal(slots_in_registers(none, COUNT(none), NULL, 0), 0x7);
+	assert_int_equal(slots_in_registers(none, COUNT(none), NULL, 0), 0xf);
 }
 
 /* A pointer to the stack, written through, a narrower access or an atomic one to a slot's bytes,
- * a division or a shift by a register (which use the scratch registers), or a call given the
- * frame: the slots involved (or all) stay in memory, and every result is the interpreter's. */
+ * or a call given the frame: the slots involved (or all) stay in memory. A division or a shift
+ * by a register (which use the scratch registers) leaves only the three callee-saved registers
+ * the program does not mention (r7's, r8's, r12) to the four slots. Every result is the
+ * interpreter's. */
 static void test_slot_caching_stays_off(void **state)
 {
 	const struct ebpf_inst escape[] = {
@@ -1075,9 +1078,9 @@ static void test_slot_caching_stays_off(void **state)
 	assert_int_equal(slots_in_registers(escape, COUNT(escape), NULL, 0), 0);
 	assert_int_equal(slots_in_registers(narrow_store, COUNT(narrow_store), NULL, 0), 0xd);
 	assert_int_equal(slots_in_registers(narrow_load, COUNT(narrow_load), NULL, 0), 0xa);
-	assert_int_equal(slots_in_registers(atomic, COUNT(atomic), NULL, 0), 0);
-	assert_int_equal(slots_in_registers(divide, COUNT(divide), NULL, 0), 0);
-	assert_int_equal(slots_in_registers(shift, COUNT(shift), NULL, 0), 0);
+	assert_int_equal(slots_in_registers(atomic, COUNT(atomic), NULL, 0), 0xe);
+	assert_int_equal(slots_in_registers(divide, COUNT(divide), NULL, 0), 0x7);
+	assert_int_equal(slots_in_registers(shift, COUNT(shift), NULL, 0), 0x7);
 	assert_int_equal(slots_in_registers(call, COUNT(call), sub, COUNT(sub)), 0);
 }
 
@@ -1136,6 +1139,66 @@ static void test_callee_slots_in_registers(void **state)
 	ebpf_program_release(prog);
 }
 
+/*
+ * A function that calls keeps its hot slots in the callee-saved registers it does not mention
+ * (r7's, r8's and r12 for three of the four: the scratch registers do not survive calls). After
+ * the loop it calls a subprogram that calls a helper and so keeps its own hot slots in the same
+ * registers (r7's and r8's): the callee's frame must save them, or the caller's slots come back
+ * changed; then a helper, which keeps them as C does. The host's registers survive the run
+ * (run_marked), and the result is the interpreter's.
+ */
+static void test_slots_across_calls(void **state)
+{
+	const struct ebpf_inst calls[] = {
+		EBPF_MOV64_REG(R1, R6),
+		EBPF_MOV64_REG(R2, R3),
+		EBPF_CALL_REL(11), /* sub(r6, r3), after the suffix */
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R9, R0),
+		EBPF_HELPER_CALL(8), /* bpf_get_smp_processor_id: r0 not used */
+	};
+	/* sub(a, b): its own two slots through a loop that calls a helper */
+	const struct ebpf_inst sub[] = {
+		EBPF_STX_MEM(DW, R10, R1, -8),
+		EBPF_STX_MEM(DW, R10, R2, -16),
+		EBPF_MOV64_IMM(R6, 0),
+		/* 3: loop */
+		EBPF_HELPER_CALL(8),
+		EBPF_LDX_MEM(DW, R0, R10, -8),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R6),
+		EBPF_ALU64_IMM(EBPF_ALU_MUL, R0, 7),
+		EBPF_STX_MEM(DW, R10, R0, -8),
+		EBPF_LDX_MEM(DW, R1, R10, -16),
+		EBPF_ALU64_REG(EBPF_ALU_XOR, R1, R0),
+		EBPF_STX_MEM(DW, R10, R1, -16),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R6, 1),
+		EBPF_JMP_IMM(EBPF_JMP_JLT, R6, 5, -10),
+		EBPF_LDX_MEM(DW, R0, R10, -8),
+		EBPF_LDX_MEM(DW, R1, R10, -16),
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1),
+		EBPF_EXIT(),
+	};
+	struct ebpf_inst insns[SLOT_MAX];
+	size_t count = slot_program(insns, calls, COUNT(calls), sub, COUNT(sub));
+	size_t sub_start = count - COUNT(sub);
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, count);
+	const uint32_t *offsets = jited_offsets(prog);
+	struct sample_ctx ctx = { 0 };
+	const uint8_t *code;
+	size_t size;
+
+	(void)state;
+	assert_int_equal(run_marked(prog, &ctx), run_mode(insns, count, EBPF_MODE_INTERP));
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, NULL), 0);
+	/* the caller's loads of -8, -16, -24 (the fourth slot stays in memory), the callee's */
+	assert_true(is_register_move(code, offsets, 6));
+	assert_true(is_register_move(code, offsets, 7));
+	assert_true(is_register_move(code, offsets, 11));
+	assert_false(is_register_move(code, offsets, 14));
+	assert_true(is_register_move(code, offsets, sub_start + 4));
+	assert_true(is_register_move(code, offsets, sub_start + 8));
+	ebpf_program_release(prog);
+}
+
 static int setup(void **state)
 {
 	char path[1024];
@@ -1177,6 +1240,7 @@ int main(void)
 		cmocka_unit_test(test_hot_slots_in_registers),
 		cmocka_unit_test(test_slot_caching_stays_off),
 		cmocka_unit_test(test_callee_slots_in_registers),
+		cmocka_unit_test(test_slots_across_calls),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
