@@ -19,6 +19,7 @@
 /* One program type's provider data and the helper tables it points to. */
 struct linux_provider {
 	struct ebpf_program_info info;
+	struct ebpf_context_info context;
 	struct ebpf_helper_proto *helpers;
 	ebpf_helper_fn *addresses;
 };
@@ -51,19 +52,32 @@ static int build_provider(struct linux_provider *p, const struct linux_type *typ
 
 	if (err)
 		return err;
-	p->info = (struct ebpf_program_info){
+	p->context = (struct ebpf_context_info){
 		.header =
-		    EBPF_EXTENSION_HEADER(struct ebpf_program_info, EBPF_PROGRAM_INFO_VERSION),
+		    EBPF_EXTENSION_HEADER(struct ebpf_context_info, EBPF_CONTEXT_INFO_VERSION),
+		.size = type->context.size,
+		.data = type->context.data,
+		.data_end = type->context.data_end,
+		.meta = type->context.meta,
+		.writable = type->context.writable,
+		.writable_count = type->context.writable_count,
+		.writable_size = sizeof(struct ebpf_context_range),
+		.pointers = type->pointers,
+		.fields = type->fields,
+		.field_count = type->field_count,
+		.field_size = sizeof(struct ebpf_context_field),
+	};
+	p->info = (struct ebpf_program_info){
+		EBPF_PROGRAM_INFO_V3,
 		.name = type->name,
 		.program_type = guid,
 		.sections = type->sections,
 		.section_count = type->section_count,
-		.context = type->context,
+		.context_info = &p->context,
 		.helpers = p->helpers,
 		.helper_addresses = p->addresses,
 		.helper_count = type->helper_count,
 		.flags = type->flags,
-		.context_pointers = type->pointers,
 		.btf_attach = type->btf_attach,
 		.btf_attach_count = type->btf_attach_count,
 	};

@@ -324,6 +324,9 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	PROTO(LP_SK_CGROUP_ID, 128, "bpf_sk_cgroup_id", R_CGROUP, 0, A_SOCK),
 	PROTO(LP_SK_ANCESTOR_CGROUP_ID, 129, "bpf_sk_ancestor_cgroup_id", R_CGROUP, 0, A_SOCK,
 	      A_ANY),
+	/* sk_lookup's own (bpf_sk_lookup_assign_proto): a full socket, or NULL to cancel */
+	PROTO(LP_SK_ASSIGN_LOOKUP, 124, "bpf_sk_assign", R_SK_LOOKUP, 0, A_CTX,
+	      EBPF_ARG_PTR_TO_SOCKET_OR_NULL, A_ANY),
 
 	/* timers in map values (Linux's bpf_base_func_proto): the verifier checks that the
 	 * timer is the value's struct bpf_timer, that _init names its map, and walks the

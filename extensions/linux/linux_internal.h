@@ -153,6 +153,7 @@ enum linux_proto_key {
 	LP_SK_ASSIGN,
 	LP_SK_CGROUP_ID,
 	LP_SK_ANCESTOR_CGROUP_ID,
+	LP_SK_ASSIGN_LOOKUP,
 	LP_TIMER_INIT,
 	LP_TIMER_SET_CALLBACK,
 	LP_TIMER_START,
@@ -174,6 +175,9 @@ struct linux_type {
 	uint32_t section_count;
 	struct ebpf_context_descriptor context;
 	struct ebpf_context_pointers pointers; /* for narrow __sk_buff packet fields */
+	/* What programs may read (Linux's *_is_valid_access); none: every byte, as a number. */
+	const struct ebpf_context_field *fields;
+	uint32_t field_count;
 	const enum linux_proto_key *helpers;
 	uint32_t helper_count;
 	uint32_t flags;

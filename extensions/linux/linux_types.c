@@ -5,11 +5,12 @@
  * functions of net/core/filter.c and kernel/trace/bpf_trace.c) and the helpers Linux offers it
  * (the *_func_proto functions), minus the core's global helpers.
  *
- * Differences from Linux, all on the permissive side for reads (docs/linux-types.md):
- * every byte of a context is readable here, while Linux hides some fields from some types, and a
- * field Linux reads as a socket pointer (__sk_buff.sk, bpf_sock_addr.sk) reads as a scalar.
- * Writes are exactly Linux's ranges, except that attach-type specific ones (bpf_sock.mark only
- * for sock_create) are allowed for the whole type, whose attach type is not known here.
+ * Reads follow Linux's rules for the networking types (the readable fields: which fields each
+ * type sees, at which sizes, and which hold socket or flow key pointers); the tracing types'
+ * contexts are readable everywhere. Writes are exactly Linux's ranges, except that attach-type
+ * specific ones (bpf_sock.mark only for sock_create) are allowed for the whole type, whose
+ * attach type is not known here; so are attach-type specific reads (bpf_sock_addr.user_ip6
+ * only for the IPv6 hooks). docs/linux-types.md has the differences.
  */
 #include <stddef.h>
 
@@ -36,7 +37,7 @@
  * A __sk_buff context whose __u32 data/data_end (and data_meta when meta_ >= 0) fields are
  * packet pointers kept in the hidden slots after the structure.
  */
-#define SKB_CONTEXT(meta_, writable_)                                                              \
+#define SKB_CONTEXT(meta_, writable_, fields_)                                                     \
 	.context = {                                                                               \
 		.size = LINUX_SKB_CTX_SIZE,                                                        \
 		.data = SKB_DATA,                                                                  \
@@ -49,7 +50,8 @@
 		.data = LINUX_SKB_DATA_PTR,                                                        \
 		.data_end = LINUX_SKB_DATA_END_PTR,                                                \
 		.meta = (meta_) ? LINUX_SKB_DATA_META_PTR : 0,                                     \
-	}
+	},                                                                                         \
+	FIELDS(fields_)
 
 /* A read-only context without a packet, of size_ bytes. */
 #define PLAIN_CONTEXT(size_)                                                                       \
@@ -121,6 +123,131 @@ static const struct ebpf_context_range sock_ops_writable[] = {
 static const struct ebpf_context_range sysctl_writable[] = {
 	{ 4, 4 },
 };
+
+/* ---- readable fields (Linux's *_is_valid_access) --------------------------------------------- */
+
+#define FIELD(off_, size_, width_)                                                                 \
+	{                                                                                          \
+		.offset = (off_), .size = (size_), .width = (width_)                               \
+	}
+/* Fields of width_ bytes each, also read in narrower aligned loads (bpf_ctx_narrow_access_ok). */
+#define NARROW(off_, size_, width_)                                                                \
+	{                                                                                          \
+		.offset = (off_), .size = (size_), .width = (width_),                              \
+		.flags = EBPF_CTX_FIELD_NARROW                                                     \
+	}
+#define POINTER(off_, kind_)                                                                       \
+	{                                                                                          \
+		.offset = (off_), .size = 8, .width = 8, .pointer = (kind_)                        \
+	}
+#define FIELDS(list) .fields = (list), .field_count = ARRAY_SIZE(list)
+
+/* struct bpf_flow_keys, which __sk_buff.flow_keys points to in flow dissectors */
+#define FLOW_KEYS_SIZE 56
+
+/*
+ * struct __sk_buff as bpf_skb_is_valid_access reads it: __u32 fields in 4 bytes or narrower,
+ * cb[] in any aligned 1-8 bytes inside it, sk as a sock_common or NULL; data, data_end and
+ * data_meta are the packet fields (their own rule). mark is apart: sk_skb programs may not
+ * read it.
+ */
+#define SKB_HEAD_FIELDS                                                                            \
+	NARROW(0, 8, 4), NARROW(12, 36, 4), NARROW(SKB_CB, SKB_CB_SIZE, 8), NARROW(68, 4, 4),      \
+	    NARROW(84, 4, 4), NARROW(164, 4, 4), POINTER(168, EBPF_CTX_PTR_SOCK_COMMON_OR_NULL),   \
+	    NARROW(176, 4, 4)
+#define SKB_MARK_FIELD	   NARROW(SKB_MARK, 4, 4)
+#define SKB_CLASSID_FIELD  NARROW(SKB_TC_CLASSID, 4, 4)
+/* family .. local_port, the socket's view (sk_skb, cgroup_skb): addresses in 4 bytes only */
+#define SKB_SOCK_FIELDS	   NARROW(88, 4, 4), FIELD(92, 40, 4), NARROW(132, 8, 4)
+#define SKB_TSTAMP_FIELD   FIELD(SKB_TSTAMP, 8, 8)
+#define SKB_WIRE_LEN_FIELD NARROW(160, 4, 4)
+#define SKB_HWTSTAMP_FIELD FIELD(184, 8, 8)
+
+/* sk_filter_is_valid_access: no tc_classid, socket view, timestamps or wire_len */
+static const struct ebpf_context_field sk_filter_fields[] = { SKB_HEAD_FIELDS, SKB_MARK_FIELD };
+
+/* tc_cls_act_is_valid_access: everything but the socket view; tstamp_type in 1 byte */
+static const struct ebpf_context_field tc_fields[] = {
+	SKB_HEAD_FIELDS,    SKB_MARK_FIELD,   SKB_CLASSID_FIELD,  SKB_TSTAMP_FIELD,
+	SKB_WIRE_LEN_FIELD, FIELD(180, 1, 1), SKB_HWTSTAMP_FIELD,
+};
+
+/* cg_skb_is_valid_access: no tc_classid, data_meta or wire_len */
+static const struct ebpf_context_field cg_skb_fields[] = {
+	SKB_HEAD_FIELDS, SKB_MARK_FIELD, SKB_SOCK_FIELDS, SKB_TSTAMP_FIELD, SKB_HWTSTAMP_FIELD,
+};
+
+/* lwt_is_valid_access: no tc_classid, socket view, timestamps or wire_len */
+static const struct ebpf_context_field lwt_fields[] = { SKB_HEAD_FIELDS, SKB_MARK_FIELD };
+
+/* sk_skb_is_valid_access: no mark, tc_classid, timestamps or wire_len */
+static const struct ebpf_context_field sk_skb_fields[] = { SKB_HEAD_FIELDS, SKB_SOCK_FIELDS };
+
+/* flow_dissector_is_valid_access: data, data_end (packet fields) and the flow keys only */
+static const struct ebpf_context_field flow_dissector_fields[] = {
+	{ .offset = 144,
+	  .size = 8,
+	  .width = 8,
+	  .pointer = EBPF_CTX_PTR_MEM,
+	  .pointee_size = FLOW_KEYS_SIZE },
+};
+
+/* bpf_sock_is_valid_access (cgroup/sock): bound_dev_if, mark and priority in 4 bytes; dst_port
+ * in 1-2 bytes or 4 with its padding; the rest in 4 bytes or narrower */
+static const struct ebpf_context_field sock_fields[] = {
+	FIELD(0, 4, 4),	 NARROW(4, 12, 4), FIELD(16, 8, 4),   NARROW(24, 24, 4),
+	FIELD(48, 4, 4), NARROW(48, 2, 2), NARROW(52, 28, 4),
+};
+
+/* sock_addr_is_valid_access: the addresses and user_port in 4 bytes or narrower, the IPv6 ones
+ * also in aligned 8 bytes; the other numbers in 4; sk a socket */
+static const struct ebpf_context_field sock_addr_fields[] = {
+	FIELD(0, 4, 4),
+	NARROW(4, 24, 4),
+	FIELD(8, 16, 8),
+	FIELD(28, 12, 4),
+	NARROW(40, 20, 4),
+	FIELD(48, 8, 8),
+	POINTER(64, EBPF_CTX_PTR_SOCKET),
+};
+
+/* sock_ops_is_valid_access: 4-byte fields; bytes_received/acked in 8; sk a socket or NULL;
+ * skb_tcp_flags also narrower; skb_data/skb_data_end are the packet fields */
+static const struct ebpf_context_field sock_ops_fields[] = {
+	FIELD(0, 168, 4), FIELD(168, 16, 8), POINTER(184, EBPF_CTX_PTR_SOCKET_OR_NULL),
+	FIELD(208, 4, 4), NARROW(212, 4, 4), FIELD(216, 8, 4),
+};
+
+/* sk_msg_is_valid_access: 4-byte fields; sk a socket */
+static const struct ebpf_context_field sk_msg_fields[] = {
+	FIELD(16, 56, 4),
+	POINTER(72, EBPF_CTX_PTR_SOCKET),
+};
+
+/* sk_lookup_is_valid_access: sk a socket or NULL; remote_port in 1-2 bytes or 4 with its
+ * padding (and the padding alone); the rest in 4 bytes or narrower */
+static const struct ebpf_context_field sk_lookup_fields[] = {
+	POINTER(0, EBPF_CTX_PTR_SOCKET_OR_NULL),
+	NARROW(8, 28, 4),
+	FIELD(36, 4, 4),
+	NARROW(36, 4, 2),
+	NARROW(40, 28, 4),
+};
+
+/* sk_reuseport_is_valid_access: eth_protocol in 2 or 4 bytes; len, ip_protocol, bind_inany
+ * narrowable; hash in 4; sk a socket, migrating_sk a sock_common or NULL */
+static const struct ebpf_context_field sk_reuseport_fields[] = {
+	NARROW(16, 4, 4),
+	FIELD(20, 4, 4),
+	FIELD(20, 4, 2),
+	NARROW(24, 8, 4),
+	FIELD(32, 4, 4),
+	POINTER(40, EBPF_CTX_PTR_SOCKET),
+	POINTER(48, EBPF_CTX_PTR_SOCK_COMMON_OR_NULL),
+};
+
+/* sysctl_is_valid_access: write and file_pos in 4 bytes or narrower */
+static const struct ebpf_context_field sysctl_fields[] = { NARROW(0, 8, 4) };
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -341,6 +468,7 @@ static const enum linux_proto_key sock_ops_helpers[] = {
 	LP_LOAD_HDR_OPT,
 	LP_STORE_HDR_OPT,
 	LP_RESERVE_HDR_OPT,
+	LP_TCP_SOCK,
 	LP_GET_LOCAL_STORAGE,
 	LP_GET_CGROUP_CLASSID_CURR,
 	PERFMON_BASE_HELPERS,
@@ -366,13 +494,10 @@ static const enum linux_proto_key sock_addr_helpers[] = {
 	SOCK_HELPERS, LP_BIND, LP_SETSOCKOPT, LP_GETSOCKOPT, SK_LOOKUP_HELPERS,
 };
 
-/* sk_lookup_func_proto: bpf_sk_assign and bpf_sk_release take a socket, which the verifier
- * has no kind for yet (docs/linux-types.md), so only the base set is here. */
+/* sk_lookup_func_proto: bpf_sk_assign of a full socket or NULL, bpf_sk_release. */
 static const enum linux_proto_key sk_lookup_helpers[] = {
-	LP_PERF_EVENT_OUTPUT,
-	LP_GET_CGROUP_CLASSID_CURR,
-	PERFMON_BASE_HELPERS,
-	TIMER_HELPERS,
+	LP_SK_ASSIGN_LOOKUP,	    LP_SK_RELEASE,	  LP_PERF_EVENT_OUTPUT,
+	LP_GET_CGROUP_CLASSID_CURR, PERFMON_BASE_HELPERS, TIMER_HELPERS,
 };
 
 /* flow_dissector_func_proto: skb_load_bytes of the packet being dissected, and the base set. */
@@ -542,6 +667,7 @@ const struct linux_type linux_types[] = {
 			.writable_count = ARRAY_SIZE(sk_filter_writable),
 		},
 		HELPERS(sk_filter_helpers),
+		FIELDS(sk_filter_fields),
 		.flags = PACKET_READ_ONLY,
 	},
 	{
@@ -556,14 +682,14 @@ const struct linux_type linux_types[] = {
 		.name = "sched_cls",
 		.number = LINUX_PROG_SCHED_CLS,
 		SECTIONS(sched_cls_sections),
-		SKB_CONTEXT(true, tc_writable),
+		SKB_CONTEXT(true, tc_writable, tc_fields),
 		HELPERS(tc_helpers),
 	},
 	{
 		.name = "sched_act",
 		.number = LINUX_PROG_SCHED_ACT,
 		SECTIONS(sched_act_sections),
-		SKB_CONTEXT(true, tc_writable),
+		SKB_CONTEXT(true, tc_writable, tc_fields),
 		HELPERS(tc_helpers),
 	},
 	{
@@ -586,7 +712,7 @@ const struct linux_type linux_types[] = {
 		.name = "cgroup_skb",
 		.number = LINUX_PROG_CGROUP_SKB,
 		SECTIONS(cg_skb_sections),
-		SKB_CONTEXT(false, cg_skb_writable),
+		SKB_CONTEXT(false, cg_skb_writable, cg_skb_fields),
 		HELPERS(cg_skb_helpers),
 		.flags = PACKET_READ_ONLY,
 	},
@@ -596,12 +722,13 @@ const struct linux_type linux_types[] = {
 		SECTIONS(cg_sock_sections),
 		PLAIN_CONTEXT_W(LINUX_BPF_SOCK_SIZE, sock_writable),
 		HELPERS(sock_helpers),
+		FIELDS(sock_fields),
 	},
 	{
 		.name = "lwt_in",
 		.number = LINUX_PROG_LWT_IN,
 		SECTIONS(lwt_in_sections),
-		SKB_CONTEXT(false, lwt_writable),
+		SKB_CONTEXT(false, lwt_writable, lwt_fields),
 		HELPERS(lwt_in_helpers),
 		.flags = PACKET_READ_ONLY,
 	},
@@ -609,7 +736,7 @@ const struct linux_type linux_types[] = {
 		.name = "lwt_out",
 		.number = LINUX_PROG_LWT_OUT,
 		SECTIONS(lwt_out_sections),
-		SKB_CONTEXT(false, lwt_writable),
+		SKB_CONTEXT(false, lwt_writable, lwt_fields),
 		HELPERS(lwt_out_helpers),
 		.flags = PACKET_READ_ONLY,
 	},
@@ -617,7 +744,7 @@ const struct linux_type linux_types[] = {
 		.name = "lwt_xmit",
 		.number = LINUX_PROG_LWT_XMIT,
 		SECTIONS(lwt_xmit_sections),
-		SKB_CONTEXT(false, lwt_writable),
+		SKB_CONTEXT(false, lwt_writable, lwt_fields),
 		HELPERS(lwt_xmit_helpers),
 	},
 	{
@@ -634,13 +761,14 @@ const struct linux_type linux_types[] = {
 			.writable_count = ARRAY_SIZE(sock_ops_writable),
 		},
 		HELPERS(sock_ops_helpers),
+		FIELDS(sock_ops_fields),
 		.flags = PACKET_READ_ONLY,
 	},
 	{
 		.name = "sk_skb",
 		.number = LINUX_PROG_SK_SKB,
 		SECTIONS(sk_skb_sections),
-		SKB_CONTEXT(false, sk_skb_writable),
+		SKB_CONTEXT(false, sk_skb_writable, sk_skb_fields),
 		HELPERS(sk_skb_helpers),
 	},
 	{
@@ -655,6 +783,7 @@ const struct linux_type linux_types[] = {
 			.meta = -1,
 		},
 		HELPERS(sk_msg_helpers),
+		FIELDS(sk_msg_fields),
 	},
 	{
 		.name = "raw_tracepoint",
@@ -670,12 +799,13 @@ const struct linux_type linux_types[] = {
 		SECTIONS(cg_sock_addr_sections),
 		PLAIN_CONTEXT_W(LINUX_BPF_SOCK_ADDR_SIZE, sock_addr_writable),
 		HELPERS(sock_addr_helpers),
+		FIELDS(sock_addr_fields),
 	},
 	{
 		.name = "lwt_seg6local",
 		.number = LINUX_PROG_LWT_SEG6LOCAL,
 		SECTIONS(lwt_seg6local_sections),
-		SKB_CONTEXT(false, lwt_writable),
+		SKB_CONTEXT(false, lwt_writable, lwt_fields),
 		HELPERS(lwt_seg6local_helpers),
 		.flags = PACKET_READ_ONLY,
 	},
@@ -692,11 +822,12 @@ const struct linux_type linux_types[] = {
 			.meta = -1,
 		},
 		HELPERS(sk_reuseport_helpers),
+		FIELDS(sk_reuseport_fields),
 		.flags = PACKET_READ_ONLY,
 	},
 	{
-		/* Linux gives the dissector only data, data_end and flow_keys of its __sk_buff,
-		 * and lets it read the packet but not write it. */
+		/* Linux gives the dissector only data, data_end and flow_keys of its __sk_buff
+		 * (flow_dissector_fields), and lets it read the packet but not write it. */
 		.name = "flow_dissector",
 		.number = LINUX_PROG_FLOW_DISSECTOR,
 		SECTIONS(flow_dissector_sections),
@@ -711,6 +842,7 @@ const struct linux_type linux_types[] = {
 			.data_end = LINUX_SKB_DATA_END_PTR,
 		},
 		HELPERS(flow_dissector_helpers),
+		FIELDS(flow_dissector_fields),
 		.flags = PACKET_READ_ONLY,
 	},
 	{
@@ -719,15 +851,16 @@ const struct linux_type linux_types[] = {
 		SECTIONS(sysctl_sections),
 		PLAIN_CONTEXT_W(LINUX_BPF_SYSCTL_SIZE, sysctl_writable),
 		HELPERS(sysctl_helpers),
+		FIELDS(sysctl_fields),
 	},
 	{
-		/* struct bpf_sk_lookup: read-only; sk reads as a number here (a socket pointer on
-		 * Linux). */
+		/* struct bpf_sk_lookup: read-only; sk is a socket or NULL. */
 		.name = "sk_lookup",
 		.number = LINUX_PROG_SK_LOOKUP,
 		SECTIONS(sk_lookup_sections),
 		PLAIN_CONTEXT(LINUX_BPF_SK_LOOKUP_SIZE),
 		HELPERS(sk_lookup_helpers),
+		FIELDS(sk_lookup_fields),
 	},
 	{
 		/* The context is the target's arguments: the core builds it from the kernel's BTF

@@ -56,7 +56,7 @@ struct ebpf_extension_header {
 };
 
 #define EBPF_PROGRAM_INFO_VERSION	  6
-#define EBPF_CONTEXT_INFO_VERSION	  1
+#define EBPF_CONTEXT_INFO_VERSION	  2
 #define EBPF_ATTACH_PROVIDER_DATA_VERSION 2
 #define EBPF_LINK_CLIENT_DATA_VERSION	  2
 #define EBPF_LINK_DISPATCH_VERSION	  1
@@ -129,6 +129,11 @@ enum ebpf_arg_type {
 	 * ARG_PTR_TO_BTF_ID_SOCK_COMMON). Verify-only helpers only: no socket exists in user
 	 * space. Older cores refuse the unknown type. */
 	EBPF_ARG_PTR_TO_SOCK_COMMON,
+	/* A full socket (struct bpf_sock: a lookup's result or a context field's, not a
+	 * sock_common), checked or not, or NULL (Linux's ARG_PTR_TO_SOCKET_OR_NULL:
+	 * bpf_sk_assign in sk_lookup programs, where NULL cancels a selection). Verify-only
+	 * helpers only; older cores refuse the unknown type. */
+	EBPF_ARG_PTR_TO_SOCKET_OR_NULL,
 };
 
 /* What a helper returns. */
@@ -250,6 +255,46 @@ struct ebpf_context_pointers {
 };
 
 /*
+ * What a load of a context field gives (struct ebpf_context_field.pointer). A socket is a
+ * struct bpf_sock as <linux/bpf.h> lays it out (80 bytes, read with Linux's
+ * bpf_sock_is_valid_access rules; a sock_common only its family, addresses, ports, state and
+ * rx_queue_mapping), which the extension keeps alive for the whole invocation; _OR_NULL: the
+ * program must check it before using it. Programs may read through these pointers, pass them to
+ * helpers taking a socket, compare them; never store, change or release them.
+ */
+enum ebpf_context_pointer_kind {
+	EBPF_CTX_FIELD_NUMBER = 0,	  /* a number, as every field was before version 2 */
+	EBPF_CTX_PTR_SOCKET,		  /* a socket, never NULL (Linux's sk_msg_md.sk) */
+	EBPF_CTX_PTR_SOCKET_OR_NULL,	  /* a socket or NULL (bpf_sk_lookup.sk, bpf_sock_ops.sk) */
+	EBPF_CTX_PTR_SOCK_COMMON_OR_NULL, /* a sock_common or NULL (__sk_buff.sk) */
+	/* pointee_size bytes the program may read and write, never NULL (Linux's
+	 * __sk_buff.flow_keys, a struct bpf_flow_keys the dissector fills): at most one such
+	 * field per context. */
+	EBPF_CTX_PTR_MEM,
+};
+
+/* Loads narrower than the field's width are allowed too: any power of two below it, aligned to
+ * its own size, inside the field (Linux's bpf_ctx_narrow_access_ok). */
+#define EBPF_CTX_FIELD_NARROW (1u << 0)
+
+/*
+ * A readable field of the context (version 2 of struct ebpf_context_info). A load is allowed
+ * when it reads `width` bytes (0: `size`) at offset + k * width inside the field, or, with
+ * EBPF_CTX_FIELD_NARROW, fewer bytes as that flag says. An array of 4-byte words is one field
+ * of size 16 and width 4. Fields may overlap (Linux reads a 2-byte port alone or with its
+ * padding as 4 bytes): a load any field allows is allowed. A pointer field is 8 bytes at a
+ * multiple of 8, read whole, overlapped by no other field and no writable range.
+ */
+struct ebpf_context_field {
+	uint32_t offset;
+	uint32_t size;
+	uint16_t width;
+	uint16_t flags;	       /* EBPF_CTX_FIELD_NARROW */
+	uint32_t pointer;      /* enum ebpf_context_pointer_kind */
+	uint32_t pointee_size; /* EBPF_CTX_PTR_MEM: the bytes it points to */
+};
+
+/*
  * The context as version 3 of struct ebpf_program_info gives it: by pointer, with its own
  * header, so that it can grow without moving the fields after it (struct
  * ebpf_context_descriptor, embedded in versions 1 and 2, cannot). The fields mean what those of
@@ -266,6 +311,16 @@ struct ebpf_context_info {
 	uint32_t writable_count;
 	uint32_t writable_size;
 	struct ebpf_context_pointers pointers;
+	/*
+	 * Version 2, optional: the readable fields (Linux's *_is_valid_access). When given, a
+	 * load from the context must be one a field allows (the packet pointer fields above keep
+	 * their own rule), and a pointer field gives the kind of pointer it declares; anything
+	 * else is refused naming the type, offset and size. NULL/0: every byte is readable as a
+	 * number, as in version 1. field_size is sizeof(struct ebpf_context_field) as compiled.
+	 */
+	const struct ebpf_context_field *fields;
+	uint32_t field_count;
+	uint32_t field_size;
 };
 
 /*

@@ -35,6 +35,8 @@ static const struct core_contract_version program_info_versions[] = {
 
 static const struct core_contract_version context_info_versions[] = {
 	{ 1, { SIZE_ENDING_AT(struct ebpf_context_info, pointers) } },
+	/* Version 2: the readable fields and the pointers they hold. */
+	{ 2, { SIZE_ENDING_AT(struct ebpf_context_info, field_size) } },
 };
 
 static const struct core_contract_version attach_provider_data_versions[] = {
@@ -187,6 +189,28 @@ uint64_t core_hash_str(uint64_t h, const char *s)
 	return core_hash(h, s ? s : "", s ? strlen(s) + 1 : 1);
 }
 
+/* The readable fields (context_info version 2): another rule is another contract. */
+static uint64_t hash_context_fields(uint64_t h, const struct ebpf_program_info *info)
+{
+	const struct ebpf_context_info *ci = info->header.version >= 3 ? info->context_info : NULL;
+	uint32_t stride;
+
+	if (!ci || ci->header.version < 2 || !ci->fields)
+		return h;
+	stride = ci->field_size ? ci->field_size : sizeof(struct ebpf_context_field);
+	for (uint32_t i = 0; i < ci->field_count; i++) {
+		const struct ebpf_context_field *f =
+		    (const void *)((const char *)ci->fields + (size_t)i * stride);
+
+		h = core_hash_u64(h, f->offset);
+		h = core_hash_u64(h, f->size);
+		h = core_hash_u64(h, ((uint64_t)f->width << 16) | f->flags);
+		h = core_hash_u64(h, f->pointer);
+		h = core_hash_u64(h, f->pointee_size);
+	}
+	return h;
+}
+
 uint64_t core_hash_context(uint64_t h, const struct ebpf_program_info *info)
 {
 	const struct ebpf_context_descriptor *ctx = &info->context;
@@ -201,6 +225,7 @@ uint64_t core_hash_context(uint64_t h, const struct ebpf_program_info *info)
 	}
 	h = core_hash_u64(h, info->flags);
 	h = core_hash(h, &info->context_pointers, sizeof(info->context_pointers));
+	h = hash_context_fields(h, info);
 	/* CO-RE relocated the program against this BTF: another layout is another contract. */
 	if (info->btf && info->btf_size)
 		h = core_hash(h, info->btf, info->btf_size);

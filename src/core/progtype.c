@@ -183,6 +183,18 @@ static int read_context_info(struct core_progtype *type, const struct ebpf_conte
 					sizeof(struct ebpf_context_range), type->who, type->invalid,
 					sizeof(type->invalid)))
 		return -EINVAL;
+	if (ci->header.version >= 2) {
+		char why[160];
+
+		if (core_contract_check_element("fields", ci->field_size,
+						sizeof(struct ebpf_context_field), type->who,
+						type->invalid, sizeof(type->invalid)))
+			return -EINVAL;
+		if (verifier_ctx_fields_check(ci, why, sizeof(why))) {
+			snprintf(type->invalid, sizeof(type->invalid), "%s: %s", type->who, why);
+			return -EINVAL;
+		}
+	}
 	info->context = (struct ebpf_context_descriptor){
 		.size = ci->size,
 		.data = ci->data,

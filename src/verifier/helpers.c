@@ -1190,6 +1190,13 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 			       NULL);
 	case EBPF_ARG_PTR_TO_SOCK_COMMON:
 		return check_sock_arg(env, idx, meta, arg);
+	case EBPF_ARG_PTR_TO_SOCKET_OR_NULL:
+		if (reg_is_null(reg) || reg->type == PTR_TO_SOCKET ||
+		    reg->type == PTR_TO_SOCKET_OR_NULL)
+			return 0;
+		return arg_err(
+		    env, idx, meta, arg,
+		    "expected a full socket (struct bpf_sock, not a sock_common) or NULL", NULL);
 	case EBPF_ARG_PTR_TO_FUNC:
 		return check_func_arg(env, idx, meta, arg);
 	case EBPF_ARG_PTR_TO_CALLBACK_CTX:
@@ -1660,7 +1667,8 @@ static int check_sock_proto(struct venv *env, uint32_t idx, const struct ebpf_he
 	bool sock_arg = p->args[0] == EBPF_ARG_PTR_TO_SOCK_COMMON, uses = ret_is_socket(p->ret);
 
 	for (int i = 0; i < 5; i++)
-		uses |= p->args[i] == EBPF_ARG_PTR_TO_SOCK_COMMON;
+		uses |= p->args[i] == EBPF_ARG_PTR_TO_SOCK_COMMON ||
+			p->args[i] == EBPF_ARG_PTR_TO_SOCKET_OR_NULL;
 	if (uses && !(p->flags & EBPF_HELPER_VERIFY_ONLY))
 		return verr(
 		    env, idx, -EINVAL,

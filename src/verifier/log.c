@@ -175,8 +175,10 @@ int reg_describe(const struct venv *env, const struct reg *r, char *buf, size_t 
 		return snprintf(buf, size, "%s(%s)", reg_type_name(r->type), mapname);
 	case PTR_TO_MEM:
 	case PTR_TO_MEM_OR_NULL:
-		return snprintf(buf, size, "%s(size=%u,off=%d%s)", reg_type_name(r->type), r->range,
-				r->off, b);
+		return snprintf(buf, size, "%s(size=%u,off=%d%s)",
+				r->type == PTR_TO_MEM && !r->ref_id ? "ctx_mem"
+								    : reg_type_name(r->type),
+				r->range, r->off, b);
 	case PTR_TO_BTF_ID:
 	case PTR_TO_BTF_ID_OR_NULL:
 		return snprintf(buf, size, "ptr_to_%s%s(off=%d%s)",

@@ -304,6 +304,9 @@ static int ctx_access(struct venv *env, uint32_t idx, int regno, const struct re
 	if (err <= 0)
 		return err;
 	if (!write) {
+		err = ctx_field_read(env, idx, total, size, sext, out);
+		if (err <= 0)
+			return err;
 		result_scalar(out, size, sext);
 		return 0;
 	}
@@ -318,6 +321,13 @@ static int ctx_access(struct venv *env, uint32_t idx, int regno, const struct re
 			  "has %u writable range%s)",
 			  (long long)total, size, env->in->info->name ? env->in->info->name : "?",
 			  ctx->writable_count, ctx->writable_count == 1 ? "" : "s");
+}
+
+/* PTR_TO_MEM: a ring buffer reservation (it holds a reference), or the memory a context field
+ * points to (Linux's flow keys; ctx_fields.c), which holds none. */
+static const char *mem_region_name(const struct reg *ptr)
+{
+	return ptr->ref_id ? "ring buffer memory" : "memory the context points to";
 }
 
 /* ---- packet ------------------------------------------------------------------------------- */
@@ -859,9 +869,9 @@ static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int si
 		break;
 	case PTR_TO_MEM:
 		err = region_access(env, idx, regno, ptr, off, size, ptr->range,
-				    "ring buffer memory");
+				    mem_region_name(ptr));
 		if (!err && write)
-			err = check_leak(env, idx, val, "ring buffer memory");
+			err = check_leak(env, idx, val, mem_region_name(ptr));
 		break;
 	case PTR_TO_ITER_INT:
 		/* The iterator's own counter: a store would change what it gives next. */
@@ -1307,7 +1317,7 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 		return map_fields_access(env, idx, map, ptr, 0, size, d);
 	case PTR_TO_MEM:
 		return region_access(env, idx, regno, ptr, 0, size, ptr->range,
-				     "ring buffer memory");
+				     mem_region_name(ptr));
 	default:
 		return not_mem_pointer(env, idx, regno, what);
 	}

@@ -159,6 +159,13 @@ int verifier_kfunc_extern_check(const struct btf *ext, const struct btf *prog, c
  */
 int32_t verifier_ctx_pointer_slot(const struct ebpf_program_info *info, int field);
 
+/*
+ * The readable fields of a version-2 struct ebpf_context_info (ctx_fields.c): each inside the
+ * context, of a width of 1, 2, 4 or 8 bytes, pointer fields whole, alone, never writable, at
+ * most one memory pointer. 0, or -EINVAL and why, naming the field.
+ */
+int verifier_ctx_fields_check(const struct ebpf_context_info *ci, char *why, size_t why_size);
+
 struct verifier_result {
 	int error;	   /* 0 accepted, -EACCES refused, -EINVAL malformed, -E2BIG too complex */
 	int64_t insn;	   /* the instruction refused, -1 when none */

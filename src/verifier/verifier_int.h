@@ -490,6 +490,10 @@ int check_map_access_type(struct venv *env, uint32_t idx, const struct verifier_
 void stack_update_depth(struct venv *env, struct frame *frame, int64_t lowest);
 
 /* sock.c: loads through socket pointers, as Linux's bpf_sock_is_valid_access and friends */
+/* A context load under the type's readable fields (ctx_fields.c): 0 allowed (*out set), <0
+ * refused, 1 when the type declares no fields (every byte reads as a number). */
+int ctx_field_read(struct venv *env, uint32_t idx, int64_t off, int size, bool sext,
+		   struct reg *out);
 int sock_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr, int off, int size,
 		bool write, bool sext, struct reg *out);
 

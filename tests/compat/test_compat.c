@@ -23,8 +23,10 @@
 #include "compat/frozen_ext.h"
 #include "core/test_util.h"
 
-#define LDXW(dst, src, off) INSN(0x61, dst, src, off, 0)
-#define STXW(dst, src, off) INSN(0x63, dst, src, off, 0)
+#define LDXW(dst, src, off)  INSN(0x61, dst, src, off, 0)
+#define STXW(dst, src, off)  INSN(0x63, dst, src, off, 0)
+#define LDXB(dst, src, off)  INSN(0x71, dst, src, off, 0)
+#define LDXDW(dst, src, off) INSN(0x79, dst, src, off, 0)
 
 static int teardown(void **state)
 {
@@ -425,9 +427,9 @@ static void test_context_info_refused(void **state)
 {
 	(void)state;
 	use_context_info();
-	probe_context.header.version = 2;
+	probe_context.header.version = 3;
 	assert_refused("extension 'probe'", "program type 'probe'", "struct ebpf_context_info",
-		       "unknown version 2", NULL);
+		       "unknown version 3", NULL);
 	use_context_info();
 	probe_context.header.size -= 8;
 	assert_refused("struct ebpf_context_info", "unknown size", NULL);
@@ -446,6 +448,116 @@ static void test_element_sizes_refused(void **state)
 	use_context_info();
 	probe_context.writable_size = 4;
 	assert_refused("writable array", "unknown element size 4", NULL);
+}
+
+/* ---- context_info version 2: readable fields and the pointers they hold --------------------- */
+
+static struct ebpf_context_field probe_fields[2];
+
+/* A 16-byte context: a __u32 at 0 (narrow loads too), a pointer to 16 bytes at 8. */
+static void use_context_fields(void)
+{
+	use_context_info();
+	probe_context.size = 16;
+	probe_fields[0] = (struct ebpf_context_field){
+		.offset = 0, .size = 4, .width = 4, .flags = EBPF_CTX_FIELD_NARROW
+	};
+	probe_fields[1] = (struct ebpf_context_field){
+		.offset = 8, .size = 8, .width = 8, .pointer = EBPF_CTX_PTR_MEM, .pointee_size = 16
+	};
+	probe_context.fields = probe_fields;
+	probe_context.field_count = 2;
+	probe_context.field_size = sizeof(struct ebpf_context_field);
+}
+
+static int fields_probe_load(const struct ebpf_inst *insns, uint32_t count)
+{
+	struct ebpf_program *prog = NULL;
+	int err = ebpf_program_load_raw("probe", insns, count, NULL, &prog);
+
+	ebpf_program_release(prog);
+	return err;
+}
+
+/* Loads are checked against the fields; a pointer field gives memory of its size. */
+static void test_context_fields_rule_reads(void **state)
+{
+	struct ebpf_inst whole[] = { LDXW(0, 1, 0), EXIT() };
+	struct ebpf_inst narrow[] = { LDXB(0, 1, 3), EXIT() };
+	struct ebpf_inst gap[] = { LDXW(0, 1, 4), EXIT() };
+	struct ebpf_inst half_ptr[] = { LDXW(0, 1, 12), EXIT() };
+	struct ebpf_inst through[] = { LDXDW(2, 1, 8), LDXW(0, 2, 12), EXIT() };
+	struct ebpf_inst past[] = { LDXDW(2, 1, 8), LDXW(0, 2, 16), EXIT() };
+	struct ebpf_extension *ext = NULL;
+
+	(void)state;
+	use_context_fields();
+	assert_int_equal(ebpf_extension_add_static(&probe_descriptor, &ext), 0);
+	assert_int_equal(fields_probe_load(whole, 2), 0);
+	assert_int_equal(fields_probe_load(narrow, 2), 0);
+	assert_int_equal(fields_probe_load(through, 3), 0);
+	assert_int_equal(fields_probe_load(gap, 2), -EACCES);
+	assert_non_null(strstr(ebpf_last_error(),
+			       "program type 'probe' may not read context offset 4 (size 4)"));
+	assert_int_equal(fields_probe_load(half_ptr, 2), -EACCES);
+	assert_non_null(strstr(ebpf_last_error(), "may not read context offset 12 (size 4)"));
+	assert_int_equal(fields_probe_load(past, 3), -EACCES);
+	assert_non_null(strstr(ebpf_last_error(), "memory the context points to"));
+	assert_int_equal(ebpf_extension_unload(ext), 0);
+}
+
+/* Version 1 (ending at `pointers`) still registers; what lies after it is never read. */
+static void test_context_info_v1_reads_everything(void **state)
+{
+	struct ebpf_inst gap[] = { LDXW(0, 1, 4), EXIT() };
+	struct ebpf_extension *ext = NULL;
+
+	(void)state;
+	use_context_fields();
+	probe_context.header.version = 1;
+	probe_context.header.size = offsetof(struct ebpf_context_info, fields);
+	probe_context.field_size = 3; /* not the extension's: must not be looked at */
+	assert_int_equal(ebpf_extension_add_static(&probe_descriptor, &ext), 0);
+	assert_int_equal(fields_probe_load(gap, 2), 0);
+	assert_int_equal(ebpf_extension_unload(ext), 0);
+}
+
+static void test_context_fields_refused(void **state)
+{
+	static const struct ebpf_context_range over_pointer[] = { { .offset = 8, .size = 4 } };
+
+	(void)state;
+	use_context_fields();
+	probe_context.field_size = 4;
+	assert_refused("extension 'probe'", "program type 'probe'", "fields array",
+		       "unknown element size 4", NULL);
+	use_context_fields();
+	probe_fields[0].size = 20;
+	assert_refused("context field #0 (offset 0, size 20) lies outside the context", NULL);
+	use_context_fields();
+	probe_fields[0].width = 3;
+	assert_refused("context field #0", "width", NULL);
+	use_context_fields();
+	probe_fields[0].flags = 0x10;
+	assert_refused("context field #0", "unknown flag bits", NULL);
+	use_context_fields();
+	probe_fields[1].pointer = 99;
+	assert_refused("context field #1", "unknown pointer kind", NULL);
+	use_context_fields();
+	probe_fields[1].width = 4;
+	assert_refused("context field #1", "8 bytes at a multiple of 8, read whole", NULL);
+	use_context_fields();
+	probe_fields[1].pointee_size = 0;
+	assert_refused("context field #1", "memory of size 0", NULL);
+	use_context_fields();
+	probe_fields[0] = (struct ebpf_context_field){ .offset = 8, .size = 4, .width = 4 };
+	assert_refused("context field #1", "another field overlaps it", NULL);
+	use_context_fields();
+	probe_context.writable = over_pointer;
+	assert_refused("context field #1", "a writable range covers it", NULL);
+	use_context_fields();
+	probe_context.fields = NULL;
+	assert_refused("2 context fields declared without the array", NULL);
 }
 
 int main(void)
@@ -468,6 +580,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_attach_provider_data_v1_accepted, setup_probe,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_registration_refused, setup_probe, teardown),
+		cmocka_unit_test_setup_teardown(test_context_fields_rule_reads, setup_probe,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_context_info_v1_reads_everything, setup_probe,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_context_fields_refused, setup_probe, teardown),
 		cmocka_unit_test_setup_teardown(test_descriptor_refused, setup_probe, teardown),
 		cmocka_unit_test_setup_teardown(test_context_info_is_the_context, setup_probe,
 						teardown),

@@ -1139,6 +1139,70 @@ static void test_socket_dispatch_types(void **state)
 	expect_refused_programs("bad/socket_dispatch.bpf.o", twins, ARRAY_SIZE(twins));
 }
 
+/*
+ * The context fields each networking type may read, at Linux's sizes, and the pointers some hold
+ * (skb->sk, skops->sk, ctx->sk, msg->sk, md->sk / migrating_sk, flow_keys): used after their
+ * null check they verify; hidden fields, wrong sizes and misused pointers are refused.
+ */
+static void test_context_fields(void **state)
+{
+	static const struct twin twins[] = {
+		{ "dissect_len",
+		  "program type 'flow_dissector' may not read context offset 0 (size 4)" },
+		{ "cg_skb_classid",
+		  "program type 'cgroup_skb' may not read context offset 72 (size 4)" },
+		{ "sk_skb_mark", "program type 'sk_skb' may not read context offset 8 (size 4)" },
+		{ "tc_remote_ip4",
+		  "program type 'sched_cls' may not read context offset 92 (size 4)" },
+		{ "cg_skb_ip_byte",
+		  "program type 'cgroup_skb' may not read context offset 92 (size 1)" },
+		{ "tc_tstamp_half",
+		  "program type 'sched_cls' may not read context offset 152 (size 4)" },
+		{ "tc_sk_half",
+		  "program type 'sched_cls' may not read context offset 172 (size 4)" },
+		{ "tc_flow_keys",
+		  "program type 'sched_cls' may not read context offset 144 (size 8)" },
+		{ "tc_sk_unchecked", "(sock_common_or_null(off=0)) before a null check" },
+		{ "tc_sk_release", "a socket that holds no reference" },
+		{ "tc_sk_into_map",
+		  "pointer leak: storing a pointer (sock_common(off=0)) into a map value" },
+		{ "cg_sk_write", "store through r1 (sock_common(off=0)) prohibited" },
+		{ "cg_tcp_sock_unchecked", "(tcp_sock_or_null(off=0)) before a null check" },
+		{ "sockops_tcp_unchecked", "null-check it first" },
+		{ "sockops_op_byte",
+		  "program type 'sock_ops' may not read context offset 0 (size 1)" },
+		{ "lookup_sk_unchecked", "(sock_or_null(off=0)) before a null check" },
+		{ "lookup_assign_number",
+		  "expected a full socket (struct bpf_sock, not a sock_common) or NULL" },
+		{ "dissect_keys_past_end",
+		  "memory the context points to access out of bounds: offset 56 size 8" },
+		{ "dissect_keys_leak", "storing a pointer (ctx_mem(size=56,off=0)) into memory the "
+				       "context points to prohibited" },
+		{ "dissect_keys_half",
+		  "program type 'flow_dissector' may not read context offset 144 (size 4)" },
+		{ "reuseport_migrating_unchecked",
+		  "(sock_common_or_null(off=0)) before a null check" },
+	};
+	static const char *const types[][2] = {
+		{ "tc_sk_fields", "sched_cls" },
+		{ "cg_sk_fullsock", "cgroup_skb" },
+		{ "socket_sk_family", "socket_filter" },
+		{ "sockops_tcp_sock", "sock_ops" },
+		{ "msg_sk_family", "sk_msg" },
+		{ "connect_sk_protocol", "cgroup_sock_addr" },
+		{ "lookup_keep_or_cancel", "sk_lookup" },
+		{ "reuseport_migrating", "sk_reuseport" },
+		{ "dissect_ipv4", "flow_dissector" },
+	};
+	struct ebpf_object *obj = verify_object("ctx_fields.bpf.o");
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		expect_type(obj, types[i][0], types[i][1]);
+	ebpf_object_close(obj);
+	expect_refused_programs("bad/ctx_fields.bpf.o", twins, ARRAY_SIZE(twins));
+}
+
 /* bpf_map_lookup_percpu_elem: per-CPU maps only, its result checked against NULL, its value
  * bounded. */
 static void test_lookup_percpu_elem(void **state)
@@ -1279,7 +1343,8 @@ static void test_unsafe_twins(void **state)
 		{ "bad/kprobe_ctx_write.bpf.o", "read-only ctx field", false },
 		{ "bad/kprobe_deref.bpf.o", "scalar", false },
 		{ "bad/socket_ptr_leak.bpf.o", "pointer leak", false },
-		{ "bad/socket_direct_packet.bpf.o", "scalar", false },
+		{ "bad/socket_direct_packet.bpf.o",
+		  "program type 'socket_filter' may not read context offset 80 (size 4)", false },
 		{ "bad/xdp_stale_pointer.bpf.o", "uninitialised", true },
 		{ "bad/cgroup_skb_pkt_write.bpf.o",
 		  "write into the packet prohibited: program type 'cgroup_skb' may only read it",
@@ -1441,6 +1506,7 @@ int main(void)
 		cmocka_unit_test(test_check_mtu),
 		cmocka_unit_test(test_socket_dispatch_types),
 		cmocka_unit_test(test_sk_lookup),
+		cmocka_unit_test(test_context_fields),
 		cmocka_unit_test(test_lookup_percpu_elem),
 		cmocka_unit_test(test_katran_xdp),
 		cmocka_unit_test(test_packet_access_rights),

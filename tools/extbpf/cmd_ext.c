@@ -60,6 +60,7 @@ static const char *arg_name(enum ebpf_arg_type arg)
 		[EBPF_ARG_PTR_TO_BTF_ID_NULLABLE] = "btf_ptr_nullable",
 		[EBPF_ARG_PTR_TO_INT] = "int_ptr",
 		[EBPF_ARG_PTR_TO_SOCK_COMMON] = "sock_common",
+		[EBPF_ARG_PTR_TO_SOCKET_OR_NULL] = "socket_or_null",
 	};
 
 	if ((size_t)arg < sizeof(names) / sizeof(names[0]) && names[arg])

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (MIT OR GPL-2.0)
-/* Socket filters may not read the packet directly (Linux refuses loading skb->data): here
- * skb->data reads as a plain number, and dereferencing it is refused. */
+/* Socket filters may not read the packet directly: as Linux, the verifier refuses loading
+ * skb->data or skb->data_end (fields a socket filter may not read). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
