@@ -182,6 +182,17 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	STORAGE_DELETE(LP_INODE_STORAGE_DELETE, 146, "bpf_inode_storage_delete", R_STORE),
 	STORAGE_GET(LP_SK_STORAGE_GET_TRACING, 107, "bpf_sk_storage_get", R_STORE),
 	STORAGE_DELETE(LP_SK_STORAGE_DELETE_TRACING, 108, "bpf_sk_storage_delete", R_STORE),
+	/* Networking types name the socket as the socket helpers do (Linux's
+	 * ARG_PTR_TO_BTF_ID_SOCK_COMMON: null-checked, of any socket kind). */
+	[LP_SK_STORAGE_GET] = {
+		.id = 107,
+		.name = "bpf_sk_storage_get",
+		.ret = EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,
+		.args = { A_MAP, A_SOCK, EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL, A_ANY },
+		.flags = EBPF_HELPER_VERIFY_ONLY,
+		.unavailable_reason = R_STORE,
+	},
+	PROTO(LP_SK_STORAGE_DELETE, 108, "bpf_sk_storage_delete", R_STORE, 0, A_MAP, A_SOCK),
 	/* the cgroup storage of the program's cgroup: always there (Linux's RET_PTR_TO_MAP_VALUE) */
 	[LP_GET_LOCAL_STORAGE] = {
 		.id = 81,

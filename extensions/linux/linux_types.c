@@ -362,10 +362,11 @@ static const enum linux_proto_key sk_filter_helpers[] = {
 /* Linux's cg_skb_func_proto: the skb's socket (skb->sk) is reached through bpf_sk_fullsock and
  * bpf_tcp_sock, as samples/bpf's hbm reads its TCP state. */
 static const enum linux_proto_key cg_skb_helpers[] = {
-	SK_FILTER_HELPERS, LP_SKB_CGROUP_ID,	     LP_SKB_ANCESTOR_CGROUP_ID,
-	LP_SKB_ECN_SET_CE, LP_GET_LOCAL_STORAGE,     LP_SK_FULLSOCK,
-	LP_TCP_SOCK,	   LP_GET_LISTENER_SOCK,     SK_LOOKUP_HELPERS,
-	LP_SK_CGROUP_ID,   LP_SK_ANCESTOR_CGROUP_ID,
+	SK_FILTER_HELPERS,    LP_SKB_CGROUP_ID,		LP_SKB_ANCESTOR_CGROUP_ID,
+	LP_SKB_ECN_SET_CE,    LP_GET_LOCAL_STORAGE,	LP_SK_FULLSOCK,
+	LP_TCP_SOCK,	      LP_GET_LISTENER_SOCK,	SK_LOOKUP_HELPERS,
+	LP_SK_CGROUP_ID,      LP_SK_ANCESTOR_CGROUP_ID, LP_SK_STORAGE_GET,
+	LP_SK_STORAGE_DELETE,
 };
 
 static const enum linux_proto_key tc_helpers[] = {
@@ -469,6 +470,8 @@ static const enum linux_proto_key sock_ops_helpers[] = {
 	LP_STORE_HDR_OPT,
 	LP_RESERVE_HDR_OPT,
 	LP_TCP_SOCK,
+	LP_SK_STORAGE_GET,
+	LP_SK_STORAGE_DELETE,
 	LP_GET_LOCAL_STORAGE,
 	LP_GET_CGROUP_CLASSID_CURR,
 	PERFMON_BASE_HELPERS,
@@ -476,9 +479,10 @@ static const enum linux_proto_key sock_ops_helpers[] = {
 };
 
 static const enum linux_proto_key sk_msg_helpers[] = {
-	LP_MSG_REDIRECT_MAP, LP_MSG_REDIRECT_HASH,	 LP_MSG_APPLY_BYTES,   LP_MSG_CORK_BYTES,
-	LP_MSG_PULL_DATA,    LP_MSG_PUSH_DATA,		 LP_MSG_POP_DATA,      LP_PERF_EVENT_OUTPUT,
-	LP_GET_NETNS_COOKIE, LP_GET_CGROUP_CLASSID_CURR, PERFMON_BASE_HELPERS, TIMER_HELPERS,
+	LP_MSG_REDIRECT_MAP,  LP_MSG_REDIRECT_HASH, LP_MSG_APPLY_BYTES,	 LP_MSG_CORK_BYTES,
+	LP_MSG_PULL_DATA,     LP_MSG_PUSH_DATA,	    LP_MSG_POP_DATA,	 LP_SK_STORAGE_GET,
+	LP_SK_STORAGE_DELETE, LP_PERF_EVENT_OUTPUT, LP_GET_NETNS_COOKIE, LP_GET_CGROUP_CLASSID_CURR,
+	PERFMON_BASE_HELPERS, TIMER_HELPERS,
 };
 
 #define SOCK_HELPERS                                                                               \
@@ -491,7 +495,8 @@ static const enum linux_proto_key sock_helpers[] = {
 };
 
 static const enum linux_proto_key sock_addr_helpers[] = {
-	SOCK_HELPERS, LP_BIND, LP_SETSOCKOPT, LP_GETSOCKOPT, SK_LOOKUP_HELPERS,
+	SOCK_HELPERS,	   LP_BIND,	      LP_SETSOCKOPT,	    LP_GETSOCKOPT,
+	SK_LOOKUP_HELPERS, LP_SK_STORAGE_GET, LP_SK_STORAGE_DELETE,
 };
 
 /* sk_lookup_func_proto: bpf_sk_assign of a full socket or NULL, bpf_sk_release. */

@@ -1203,6 +1203,28 @@ static void test_context_fields(void **state)
 	expect_refused_programs("bad/ctx_fields.bpf.o", twins, ARRAY_SIZE(twins));
 }
 
+/* bpf_sk_storage_get/delete on the context's sockets (sockops, cgroup_skb, sk_msg,
+ * cgroup_sock_addr), as Linux offers them. */
+static void test_sk_storage(void **state)
+{
+	static const struct twin twins[] = {
+		{ "sockops_unchecked",
+		  "helper bpf_sk_storage_get arg2 (r2 = sock_or_null(off=0))" },
+		{ "sockops_value_unchecked",
+		  "(map_value_or_null(map=conns,off=0)) before a null check" },
+		{ "connect_passes_context", "helper bpf_sk_storage_get arg2 (r2 = ctx(off=0))" },
+		{ "sockops_delete_number", "helper bpf_sk_storage_delete arg2" },
+	};
+	struct ebpf_object *obj = verify_object("sk_storage.bpf.o");
+
+	(void)state;
+	expect_type(obj, "sockops_stats", "sock_ops");
+	expect_type(obj, "egress_count", "cgroup_skb");
+	expect_type(obj, "connect_remember_port", "cgroup_sock_addr");
+	ebpf_object_close(obj);
+	expect_refused_programs("bad/sk_storage.bpf.o", twins, ARRAY_SIZE(twins));
+}
+
 /* bpf_map_lookup_percpu_elem: per-CPU maps only, its result checked against NULL, its value
  * bounded. */
 static void test_lookup_percpu_elem(void **state)
@@ -1507,6 +1529,7 @@ int main(void)
 		cmocka_unit_test(test_socket_dispatch_types),
 		cmocka_unit_test(test_sk_lookup),
 		cmocka_unit_test(test_context_fields),
+		cmocka_unit_test(test_sk_storage),
 		cmocka_unit_test(test_lookup_percpu_elem),
 		cmocka_unit_test(test_katran_xdp),
 		cmocka_unit_test(test_packet_access_rights),

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: (MIT OR GPL-2.0)
+/* Per-socket storage misused: each program is refused for its reason. */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} conns SEC(".maps");
+
+/* skops->sk may be NULL. */
+SEC("sockops")
+int sockops_unchecked(struct bpf_sock_ops *skops)
+{
+	return bpf_sk_storage_get(&conns, skops->sk, 0, 0) ? 1 : 0;
+}
+
+/* The value may be NULL. */
+SEC("sockops")
+int sockops_value_unchecked(struct bpf_sock_ops *skops)
+{
+	struct bpf_sock *sk = skops->sk;
+
+	if (!sk)
+		return 1;
+	return *(__u64 *)bpf_sk_storage_get(&conns, sk, 0, 0) != 0;
+}
+
+/* The context is no socket (its sk field is). */
+SEC("cgroup/connect4")
+int connect_passes_context(struct bpf_sock_addr *ctx)
+{
+	return bpf_sk_storage_get(&conns, ctx, 0, 0) ? 1 : 0;
+}
+
+/* A number is no socket. */
+SEC("sockops")
+int sockops_delete_number(struct bpf_sock_ops *skops)
+{
+	bpf_sk_storage_delete(&conns, (void *)(long)skops->op);
+	return 1;
+}
+
+char _license[] SEC("license") = "GPL";
