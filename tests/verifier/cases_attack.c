@@ -24,6 +24,13 @@
 	EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0),                       \
 	    EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0),                   \
 	    EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0)
+/* Two paths join with fp-8 holding 0 (the first, walked first) or 64 (the second), each after
+ * a checkpoint (stack liveness attacks). */
+#define JOIN_0_64                                                                                  \
+	EBPF_JMP_IMM(JEQ, R6, 0, 10), EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(1),            \
+	    EBPF_ST_MEM(DW, R10, -8, 64)
+/* The same with fp-8 left uninitialised on the second path. */
+#define JOIN_0_UNINIT EBPF_JMP_IMM(JEQ, R6, 0, 9), EBPF_ST_MEM(DW, R10, -8, 0), PAD8
 
 DEFINE_CASES(
     attack,
@@ -463,6 +470,83 @@ DEFINE_CASES(
       EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(20), EBPF_JMP_IMM(JEQ, R7, 0, 10), PAD8,
       EBPF_ST_MEM(DW, R10, -8, 0), EBPF_JMP_A(1), EBPF_ST_MEM(DW, R10, -8, 64), PAD8,
       EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
+    /* More readers of a slot after such a join (hostile review of stack liveness): each must
+     * make the join compare the slot, or the second path's value reaches the use unchecked. */
+    X("live_slot_atomic_fetch", PROBE_OOB, RAND(R6), JOIN_0_64, EBPF_MOV64_IMM(R3, 0),
+      AX(EBPF_ATOMIC_ADD | EBPF_ATOMIC_FETCH, DW, R10, R3, -8), PROBE(R3)),
+    X("live_slot_cmpxchg", PROBE_OOB, RAND(R6), JOIN_0_64, EBPF_MOV64_IMM(R0, 0),
+      EBPF_MOV64_IMM(R3, 0), AX(EBPF_ATOMIC_CMPXCHG, DW, R10, R3, -8), EBPF_MOV64_REG(R3, R0),
+      PROBE(R3)),
+    /* A 4-byte atomic leaves the other half of the slot as it was. */
+    X("live_slot_atomic_narrow", "pointer offset out of range", RAND(R6), EBPF_MOV64_IMM(R7, 1),
+      EBPF_ALU64_IMM(LSH, R7, 32), EBPF_JMP_IMM(JEQ, R6, 0, 10), EBPF_ST_MEM(DW, R10, -8, 0), PAD8,
+      EBPF_JMP_A(1), EBPF_STX_MEM(DW, R10, R7, -8), EBPF_MOV64_IMM(R3, 0),
+      AX(EBPF_ATOMIC_ADD, W, R10, R3, -8), EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
+    /* fp-16 or fp-8, whichever the offset says: both are read. */
+    X("live_slot_varoff_read", "uninitialised", EBPF_ST_MEM(DW, R10, -16, 0), RAND(R6),
+      JOIN_0_UNINIT, RAND(R4), EBPF_ALU64_IMM(AND, R4, 8), EBPF_MOV64_REG(R2, R10),
+      EBPF_ALU64_IMM(ADD, R2, -16), EBPF_ALU64_REG(ADD, R2, R4), EBPF_LDX_MEM(DW, R3, R2, 0), RET0),
+    X("live_slot_narrow_read", "uninitialised", RAND(R6), JOIN_0_UNINIT,
+      EBPF_LDX_MEM(W, R3, R10, -4), RET0),
+    /* The helper reads a 16-byte value whose upper slot the second path left uninitialised. */
+    X("live_slot_helper_value", "uninitialised stack at fp-8", EBPF_ST_MEM(W, R10, -24, 0),
+      EBPF_ST_MEM(DW, R10, -16, 0), RAND(R6), JOIN_0_UNINIT, EBPF_MOV64_REG(R2, R10),
+      EBPF_ALU64_IMM(ADD, R2, -24), EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -16),
+      EBPF_MOV64_IMM(R4, 0), EBPF_LD_MAP_IDX(R1, MAP_HASH), EBPF_HELPER_CALL(H_UPDATE), RET0),
+    /* bpf_loop's callback reads its caller's slot through its context argument. */
+    X("live_slot_callback_ctx", PROBE_OOB, RAND(R6), JOIN_0_64, EBPF_MOV64_IMM(R1, 1),
+      EBPF_LD_IMM64_RAW(R2, EBPF_PSEUDO_FUNC, 7, 0), EBPF_MOV64_REG(R3, R10),
+      EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP), RET0,
+      EBPF_LDX_MEM(DW, R3, R2, 0), PROBE(R3)),
+    /* A spilled pointer read back after the join: a number on the first path. */
+    X("live_slot_spilled_ptr", "r0 at exit must be an initialised scalar, not a pointer (fp+0)",
+      RAND(R6), EBPF_JMP_IMM(JEQ, R6, 0, 10), EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(1),
+      EBPF_STX_MEM(DW, R10, R10, -8), EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT()),
+    /* A callee's 4-byte store to its caller's slot leaves the other half. */
+    X("live_slot_callee_narrow_store", "pointer offset out of range", RAND(R6),
+      EBPF_MOV64_IMM(R7, 1), EBPF_ALU64_IMM(LSH, R7, 32), EBPF_JMP_IMM(JEQ, R6, 0, 10),
+      EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(1), EBPF_STX_MEM(DW, R10, R7, -8),
+      EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8), EBPF_CALL_REL(7),
+      EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3), EBPF_ST_MEM(W, R1, 0, 0), RET0),
+    /* The join and the read in a subprogram's own frame. */
+    X("live_slot_callee_frame", PROBE_OOB, EBPF_CALL_REL(1), EBPF_EXIT(), RAND(R6), JOIN_0_64,
+      EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
+    /* The read after a loop that never touches the slot, and after a tail call that fails. */
+    X("live_slot_after_loop", PROBE_OOB, RAND(R6), JOIN_0_64, EBPF_MOV64_IMM(R5, 0),
+      EBPF_ALU64_IMM(ADD, R5, 1), EBPF_JMP_IMM(JLT, R5, 3, -2), EBPF_LDX_MEM(DW, R3, R10, -8),
+      PROBE(R3)),
+    X("live_slot_after_tail_call", PROBE_OOB, EBPF_MOV64_REG(R8, R1), RAND(R6), JOIN_0_64,
+      EBPF_MOV64_REG(R1, R8), EBPF_LD_MAP_IDX(R2, MAP_PROGS), EBPF_MOV64_IMM(R3, 0),
+      EBPF_HELPER_CALL(H_TAIL_CALL), EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
+    /* As live_slot_through_pruned_path, the read in a subprogram through a pointer. */
+    X("live_slot_through_pruned_path_callee", PROBE_OOB, RAND(R6), RAND(R7),
+      EBPF_JMP_IMM(JEQ, R6, 0, 10), EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(20),
+      EBPF_JMP_IMM(JEQ, R7, 0, 10), PAD8, EBPF_ST_MEM(DW, R10, -8, 0), EBPF_JMP_A(1),
+      EBPF_ST_MEM(DW, R10, -8, 64), PAD8, EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8),
+      EBPF_CALL_REL(1), EBPF_EXIT(), EBPF_LDX_MEM(DW, R3, R1, 0), PROBE(R3)),
+    /* A read in a loop's body, every iteration. */
+    X("live_slot_read_in_loop", PROBE_OOB, RAND(R6), JOIN_0_64, EBPF_MOV64_IMM(R5, 0),
+      EBPF_JMP_IMM(JGT, R5, 2, 7), EBPF_LDX_MEM(DW, R3, R10, -8),
+      EBPF_LD_MAP_VALUE(R1, MAP_DATA, 0), EBPF_ALU64_REG(ADD, R1, R3), EBPF_LDX_MEM(B, R0, R1, 0),
+      EBPF_ALU64_IMM(ADD, R5, 1), EBPF_JMP_A(-8), RET0),
+    /* A callback that may not run (0 to 3 calls) overwrites the slot: the read after the
+     * loop still sees the second path's value; called surely, its store screens it. */
+    X("live_slot_callback_may_write", PROBE_OOB, RAND(R7), RAND(R6), JOIN_0_64,
+      EBPF_MOV64_REG(R1, R7), EBPF_ALU64_IMM(AND, R1, 3),
+      EBPF_LD_IMM64_RAW(R2, EBPF_PSEUDO_FUNC, 12, 0), EBPF_MOV64_REG(R3, R10),
+      EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP),
+      EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3), EBPF_ST_MEM(DW, R2, 0, 0), RET0),
+    S("live_slot_callback_surely_writes", RAND(R6), JOIN_0_64, EBPF_MOV64_IMM(R1, 1),
+      EBPF_LD_IMM64_RAW(R2, EBPF_PSEUDO_FUNC, 12, 0), EBPF_MOV64_REG(R3, R10),
+      EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0), EBPF_HELPER_CALL(H_LOOP),
+      EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3), EBPF_ST_MEM(DW, R2, 0, 0), RET0),
+    /* A callee's stack pointer stored into its caller's frame would dangle after the return
+     * (and alias the next callee's slots). */
+    X("callee_fp_escapes", "storing a pointer to a callee's stack into a caller's stack prohibited",
+      EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8), EBPF_CALL_REL(3),
+      EBPF_LDX_MEM(DW, R2, R10, -8), EBPF_LDX_MEM(DW, R0, R2, 0), EBPF_EXIT(),
+      EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -8),
+      EBPF_STX_MEM(DW, R1, R2, 0), RET0),
     X("prune_misc_vs_spill", "r0 at exit must be an initialised scalar, not a pointer (fp+0)",
       RAND(R6), EBPF_JMP_IMM(JEQ, R6, 0, 11), EBPF_STX_MEM(W, R10, R6, -8),
       EBPF_STX_MEM(W, R10, R6, -4), EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0),
