@@ -518,6 +518,15 @@ DEFINE_CASES(
     X("live_slot_after_tail_call", PROBE_OOB, EBPF_MOV64_REG(R8, R1), RAND(R6), JOIN_0_64,
       EBPF_MOV64_REG(R1, R8), EBPF_LD_MAP_IDX(R2, MAP_PROGS), EBPF_MOV64_IMM(R3, 0),
       EBPF_HELPER_CALL(H_TAIL_CALL), EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
+    /* An 8-byte store across two slots and a 1-byte store overwrite neither whole. */
+    X("live_slot_misaligned_store", "pointer offset out of range", RAND(R6), EBPF_MOV64_IMM(R7, 1),
+      EBPF_ALU64_IMM(LSH, R7, 32), EBPF_JMP_IMM(JEQ, R6, 0, 10), EBPF_ST_MEM(DW, R10, -8, 0), PAD8,
+      EBPF_JMP_A(1), EBPF_STX_MEM(DW, R10, R7, -8), EBPF_ST_MEM(DW, R10, -12, 0),
+      EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
+    X("live_slot_byte_store", "pointer offset out of range", RAND(R6), EBPF_MOV64_IMM(R7, 1),
+      EBPF_ALU64_IMM(LSH, R7, 32), EBPF_JMP_IMM(JEQ, R6, 0, 10), EBPF_ST_MEM(DW, R10, -8, 0), PAD8,
+      EBPF_JMP_A(1), EBPF_STX_MEM(DW, R10, R7, -8), EBPF_ST_MEM(B, R10, -8, 0),
+      EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
     /* As live_slot_through_pruned_path, the read in a subprogram through a pointer. */
     X("live_slot_through_pruned_path_callee", PROBE_OOB, RAND(R6), RAND(R7),
       EBPF_JMP_IMM(JEQ, R6, 0, 10), EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(20),
@@ -547,6 +556,14 @@ DEFINE_CASES(
       EBPF_LDX_MEM(DW, R2, R10, -8), EBPF_LDX_MEM(DW, R0, R2, 0), EBPF_EXIT(),
       EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -8),
       EBPF_STX_MEM(DW, R1, R2, 0), RET0),
+    /* The same two frames down: the callee's callee stores its caller's stack pointer into
+     * the first frame. */
+    X("callee_fp_escapes_two_down",
+      "storing a pointer to a callee's stack into a caller's stack prohibited",
+      EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8), EBPF_CALL_REL(3),
+      EBPF_LDX_MEM(DW, R2, R10, -8), EBPF_LDX_MEM(DW, R0, R2, 0), EBPF_EXIT(),
+      EBPF_MOV64_REG(R2, R1), EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_REG(R1, R10),
+      EBPF_ALU64_IMM(ADD, R1, -8), EBPF_CALL_REL(2), RET0, EBPF_STX_MEM(DW, R2, R1, 0), RET0),
     X("prune_misc_vs_spill", "r0 at exit must be an initialised scalar, not a pointer (fp+0)",
       RAND(R6), EBPF_JMP_IMM(JEQ, R6, 0, 11), EBPF_STX_MEM(W, R10, R6, -8),
       EBPF_STX_MEM(W, R10, R6, -4), EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0),
