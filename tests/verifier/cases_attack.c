@@ -29,6 +29,10 @@
 #define JOIN_0_64                                                                                  \
 	EBPF_JMP_IMM(JEQ, R6, 0, 10), EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(1),            \
 	    EBPF_ST_MEM(DW, R10, -8, 64)
+/* The same with a pointer (r10) at fp-8 on the second path. */
+#define JOIN_0_PTR                                                                                 \
+	EBPF_JMP_IMM(JEQ, R6, 0, 10), EBPF_ST_MEM(DW, R10, -8, 0), PAD8, EBPF_JMP_A(1),            \
+	    EBPF_STX_MEM(DW, R10, R10, -8)
 /* The same with fp-8 left uninitialised on the second path. */
 #define JOIN_0_UNINIT EBPF_JMP_IMM(JEQ, R6, 0, 9), EBPF_ST_MEM(DW, R10, -8, 0), PAD8
 
@@ -564,6 +568,18 @@ DEFINE_CASES(
       EBPF_LDX_MEM(DW, R2, R10, -8), EBPF_LDX_MEM(DW, R0, R2, 0), EBPF_EXIT(),
       EBPF_MOV64_REG(R2, R1), EBPF_ST_MEM(DW, R10, -8, 0), EBPF_MOV64_REG(R1, R10),
       EBPF_ALU64_IMM(ADD, R1, -8), EBPF_CALL_REL(2), RET0, EBPF_STX_MEM(DW, R2, R1, 0), RET0),
+    /* A helper reading stack memory that holds a spilled pointer would copy the address out
+     * (into a map value here); after a join, the slot is read so it stays compared. */
+    X("ptr_spill_to_map_value", "stack range holds a spilled pointer at fp-16",
+      EBPF_ST_MEM(W, R10, -24, 0), EBPF_STX_MEM(DW, R10, R10, -16), EBPF_ST_MEM(DW, R10, -8, 0),
+      EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -24), EBPF_MOV64_REG(R3, R10),
+      EBPF_ALU64_IMM(ADD, R3, -16), EBPF_MOV64_IMM(R4, 0), EBPF_LD_MAP_IDX(R1, MAP_HASH),
+      EBPF_HELPER_CALL(H_UPDATE), RET0),
+    X("live_slot_ptr_to_map_value", "stack range holds a spilled pointer at fp-8",
+      EBPF_ST_MEM(W, R10, -24, 0), EBPF_ST_MEM(DW, R10, -16, 0), RAND(R6), JOIN_0_PTR,
+      EBPF_MOV64_REG(R2, R10), EBPF_ALU64_IMM(ADD, R2, -24), EBPF_MOV64_REG(R3, R10),
+      EBPF_ALU64_IMM(ADD, R3, -16), EBPF_MOV64_IMM(R4, 0), EBPF_LD_MAP_IDX(R1, MAP_HASH),
+      EBPF_HELPER_CALL(H_UPDATE), RET0),
     X("prune_misc_vs_spill", "r0 at exit must be an initialised scalar, not a pointer (fp+0)",
       RAND(R6), EBPF_JMP_IMM(JEQ, R6, 0, 11), EBPF_STX_MEM(W, R10, R6, -8),
       EBPF_STX_MEM(W, R10, R6, -4), EBPF_MOV64_IMM(R9, 0), EBPF_MOV64_IMM(R9, 0),
