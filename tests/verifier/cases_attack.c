@@ -537,6 +537,10 @@ DEFINE_CASES(
       EBPF_JMP_IMM(JEQ, R7, 0, 10), PAD8, EBPF_ST_MEM(DW, R10, -8, 0), EBPF_JMP_A(1),
       EBPF_ST_MEM(DW, R10, -8, 64), PAD8, EBPF_MOV64_REG(R1, R10), EBPF_ALU64_IMM(ADD, R1, -8),
       EBPF_CALL_REL(1), EBPF_EXIT(), EBPF_LDX_MEM(DW, R3, R1, 0), PROBE(R3)),
+    /* The caller reads its slot after a call: the callee's checkpoints, where the second path
+     * meets the first, compare the caller's slot. */
+    X("live_slot_read_after_call", PROBE_OOB, RAND(R6), JOIN_0_64, EBPF_CALL_REL(7),
+      EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3), PAD8, PAD8, RET0),
     /* A read in a loop's body, every iteration. */
     X("live_slot_read_in_loop", PROBE_OOB, RAND(R6), JOIN_0_64, EBPF_MOV64_IMM(R5, 0),
       EBPF_JMP_IMM(JGT, R5, 2, 7), EBPF_LDX_MEM(DW, R3, R10, -8),
