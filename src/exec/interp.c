@@ -180,7 +180,7 @@ static uint8_t interp_decode_op(const struct ebpf_inst *insn, const char **why)
 
 static bool interp_is_jump(uint8_t op)
 {
-	return op == INTERP_OP_JA || op == INTERP_OP_JA32 ||
+	return op == INTERP_OP_JA || op == INTERP_OP_JA32 || op == INTERP_OP_MAY_GOTO ||
 	       (op >= INTERP_OP_JEQ64_K && op <= INTERP_OP_JSLE32_X);
 }
 

@@ -120,6 +120,7 @@
 	INTERP_ATOMIC_OPS(VARIANT, 64)                                                             \
 	PLAIN(JA, EBPF_OP_JA)                                                                      \
 	PLAIN(JA32, EBPF_OP_JA32)                                                                  \
+	PLAIN(MAY_GOTO, EBPF_OP_MAY_GOTO)                                                          \
 	INTERP_JMP_OPS(PLAIN, 64, EBPF_CLS_JMP)                                                    \
 	INTERP_JMP_OPS(PLAIN, 32, EBPF_CLS_JMP32)                                                  \
 	PLAIN(CALLX, EBPF_CLS_JMP | EBPF_JMP_CALL | EBPF_SRC_X)                                    \

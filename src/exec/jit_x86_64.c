@@ -9,9 +9,10 @@
  * the context implicitly, unwinding), through which any frame reaches the tail-call counter and
  * unwinds the whole program.
  *
- *   full frame:   ret | rbp | <- rbp | 512 bytes of stack | count ctx | rbx r12 r13 r14 r15 | pad
- *   other frames: ret | the r6-r9 it writes  rbp | <- rbp | its stack depth (+8 to align rsp)
- *   leaf:         ret | the r6-r9 it writes                  (no call, no stack: no rbp either)
+ *   full frame:   ret | rbp | <- rbp | 512 bytes of stack | count ctx | rbx r12 r13 r14 r15 |
+ * budget other frames: ret | the r6-r9 it writes  rbp | <- rbp | its stack depth | budget (+8 to
+ * align) leaf:         ret | the r6-r9 it writes                  (no call, no stack: no rbp
+ * either)
  *
  * The entry function and every function that makes a tail call have the full frame: a tail call
  * lands in the target's body, which replaces the function of that frame and whose exit (the
@@ -89,12 +90,14 @@ static const uint8_t reg_map[EBPF_NUM_REGS] = {
 #define TMP_B	 R11 /* dividend, atomic address, callx target */
 #define RUN_BASE R12 /* the main frame's rbp */
 
-#define FRAME_SIZE	(EBPF_STACK_SIZE + 64) /* keeps rsp 16-byte aligned after push rbp */
-#define TAIL_COUNT_DISP (-(int32_t)EBPF_STACK_SIZE - 8)
-#define CTX_DISP	(-(int32_t)EBPF_STACK_SIZE - 16)
+#define FRAME_SIZE	 (EBPF_STACK_SIZE + 64) /* keeps rsp 16-byte aligned after push rbp */
+#define TAIL_COUNT_DISP	 (-(int32_t)EBPF_STACK_SIZE - 8)
+#define CTX_DISP	 (-(int32_t)EBPF_STACK_SIZE - 16)
+/* The may_goto budget of a full frame's function (the last slot, which alignment leaves free). */
+#define FULL_BUDGET_DISP (-(int32_t)FRAME_SIZE)
 /* The slot of full_saved[n] in a full frame. */
-#define SAVE_DISP(n)	(-(int32_t)EBPF_STACK_SIZE - 24 - 8 * (int32_t)(n))
-#define SAVED_RBP_DISP	0 /* the caller's rbp, pushed last */
+#define SAVE_DISP(n)	 (-(int32_t)EBPF_STACK_SIZE - 24 - 8 * (int32_t)(n))
+#define SAVED_RBP_DISP	 0 /* the caller's rbp, pushed last */
 
 #define MAX_PASSES 20
 
@@ -145,6 +148,8 @@ struct jit_frame {
 	uint8_t cached;	      /* stack slots held in registers (choose_cached_slots) */
 	int16_t cached_off[MAX_CACHED]; /* their offsets from r10 */
 	uint8_t cached_reg[MAX_CACHED]; /* and the x86 registers holding them */
+	bool may_goto;	     /* has may_goto: a budget slot below its stack, set on entry */
+	int32_t budget_disp; /* that slot, from rbp (size_frame) */
 };
 
 struct jit_state {
@@ -467,6 +472,16 @@ static void emit_slots(struct jit_state *s, uint8_t mask, uint8_t base, bool res
 	}
 }
 
+/* mov dword [rbp + budget], EBPF_MAY_GOTO_BUDGET: a new call of a function with may_goto. */
+static void emit_budget_init(struct jit_state *s, const struct jit_frame *frame)
+{
+	if (!frame->may_goto)
+		return;
+	emit1(s, 0xc7);
+	emit_modrm_mem(s, 0, RBP, frame->budget_disp);
+	emit4(s, EBPF_MAY_GOTO_BUDGET);
+}
+
 /*
  * A full frame: the part that builds it (which a tail call skips: it lands in the frame of the
  * function that makes it), then the body's own saves. The entry function's build also sets up
@@ -500,6 +515,8 @@ static void emit_full_prologue(struct jit_state *s, const struct jit_frame *fram
 			emit_mov_rr(s, true, RUN_BASE, TMP_B);
 	}
 	emit_slots(s, slot_mask(s, frame), RBP, false);
+	/* Past the body mark: a tail call's target starts with a full budget of its own. */
+	emit_budget_init(s, frame);
 }
 
 static void emit_prologue(struct jit_state *s, const struct jit_frame *frame, bool main)
@@ -523,6 +540,7 @@ static void emit_prologue(struct jit_state *s, const struct jit_frame *frame, bo
 		emit_modrm_reg(s, 5, RSP); /* sub rsp, imm32 */
 		emit4(s, frame->stack_size);
 	}
+	emit_budget_init(s, frame);
 }
 
 /* Gives a full frame's saved registers back, r12 included: the frame at base is left as its
@@ -1411,6 +1429,25 @@ static bool is_jump_class(uint8_t code)
 	return EBPF_CLASS(code) == EBPF_CLS_JMP || EBPF_CLASS(code) == EBPF_CLS_JMP32;
 }
 
+/*
+ * may_goto, without a scratch register: sub dword [rbp + budget], 1 borrows only from a spent
+ * budget (0); adc dword [rbp + budget], 0 then puts the borrow back (0xffffffff + 1 = 0, with a
+ * carry) and leaves any other value decremented, without one; jc target. Functions with
+ * may_goto have a frame of their own (size_frame) and are never inlined: rbp is theirs.
+ */
+static void emit_may_goto(struct jit_state *s, size_t i)
+{
+	int32_t disp = s->frame->budget_disp;
+
+	emit1(s, 0x83);
+	emit_modrm_mem(s, 5, RBP, disp);
+	emit1(s, 1);
+	emit1(s, 0x83);
+	emit_modrm_mem(s, 2, RBP, disp);
+	emit1(s, 0);
+	emit_branch(s, CC_B, i, i + 1 + s->program->insns[i].off);
+}
+
 static struct jit_frame *frame_at(const struct jit_state *s, size_t start);
 static int emit_inline_copy(struct jit_state *s, size_t i, const struct jit_frame *callee);
 
@@ -1436,6 +1473,9 @@ static int emit_insn(struct jit_state *s, size_t i)
 			emit_branch(s, -1, i, i + 1 + off);
 		return 0;
 	}
+	case EBPF_JMP_JCOND:
+		emit_may_goto(s, i);
+		return 0;
 	case EBPF_JMP_EXIT:
 		if (s->scope == s->frame)
 			emit_epilogue(s, false);
@@ -1599,7 +1639,8 @@ static size_t emit_inverted_jump(struct jit_state *s, size_t i)
 	int64_t off;
 
 	if ((cls != EBPF_CLS_JMP && cls != EBPF_CLS_JMP32) || op == EBPF_JMP_JA ||
-	    op == EBPF_JMP_CALL || op == EBPF_JMP_EXIT || insn->off != 1 || !fusable(s, i, 2))
+	    op == EBPF_JMP_CALL || op == EBPF_JMP_EXIT || op == EBPF_JMP_JCOND || insn->off != 1 ||
+	    !fusable(s, i, 2))
 		return 0;
 	if (ja->code == (EBPF_CLS_JMP | EBPF_JMP_JA))
 		off = ja->off;
@@ -1982,6 +2023,8 @@ static void scan_function(const struct exec_program *program, size_t start, size
 			note_saved(frame, insn->dst_reg);
 			continue;
 		}
+		if (isa_is_may_goto(insn))
+			frame->may_goto = true;
 		/* Written or not, a mention of r6-r9 saves it: cheap and obviously safe. */
 		note_saved(frame, insn->dst_reg);
 		if (!is_call(insn))
@@ -2055,10 +2098,15 @@ static void size_frame(struct jit_state *s, struct jit_frame *frame)
 	if (frame->full) {
 		frame->frame_pointer = true;
 		frame->stack_size = FRAME_SIZE;
+		frame->budget_disp = FULL_BUDGET_DISP;
 		return;
 	}
-	frame->frame_pointer = frame->depth || (frame->calls && s->tail_calls);
+	frame->frame_pointer = frame->depth || frame->may_goto || (frame->calls && s->tail_calls);
 	frame->stack_size = (frame->depth + 7) & ~7u;
+	if (frame->may_goto) {
+		frame->stack_size += 8;
+		frame->budget_disp = -(int32_t)frame->stack_size;
+	}
 	if (!frame->calls || !needs_alignment(s, frame))
 		return;
 	/* rsp is 8 past a 16-byte boundary at entry: keep it on one at this function's calls. */
@@ -2077,7 +2125,7 @@ static bool inline_candidate(const struct exec_program *program, const struct ji
 {
 	const struct ebpf_inst *insns = program->insns;
 
-	if (frame->start == 0 || frame->full || frame->depth ||
+	if (frame->start == 0 || frame->full || frame->depth || frame->may_goto ||
 	    frame->end - frame->start > INLINE_MAX_INSNS)
 		return false;
 	for (size_t k = frame->start; k < frame->end; k++) {

@@ -460,6 +460,9 @@ static int emit_insn(struct translation *t, size_t i, const char *symbol)
 		return 0;
 	case EBPF_JMP_CALL:
 		return emit_call(t, insn, i, symbol);
+	case EBPF_JMP_JCOND: /* may_goto: the budget of this call of the function */
+		fprintf(t->out, "if (!budget) goto L%zu;\n\tbudget--;\n", i + 1 + insn->off);
+		return 0;
 	default:
 		emit_cond_jump(t, insn, i + 1 + insn->off);
 		return 0;
@@ -545,8 +548,10 @@ int native_translate(const struct ebpf_inst *insns, size_t count, const char *sy
 				"{\n\tuint64_t r0 = 0, r6 = 0, r7 = 0, r8 = 0, r9 = 0;\n"
 				"\tuint64_t stack[%d / 8];\n"
 				"\tuint64_t r10 = (uint64_t)(uintptr_t)(stack + %d / 8);\n"
-				"\t(void)r1; (void)r2; (void)r3; (void)r4; (void)r5; (void)ctx;\n",
-				EBPF_STACK_SIZE, EBPF_STACK_SIZE);
+				"\tuint32_t budget = %uu;\n"
+				"\t(void)r1; (void)r2; (void)r3; (void)r4; (void)r5; (void)ctx; "
+				"(void)budget;\n",
+				EBPF_STACK_SIZE, EBPF_STACK_SIZE, EBPF_MAY_GOTO_BUDGET);
 		}
 		if (t.is_target[i])
 			fprintf(out, "L%zu:\n", i);

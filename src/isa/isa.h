@@ -58,6 +58,7 @@
 #define EBPF_JMP_JLE  0xb0
 #define EBPF_JMP_JSLT 0xc0
 #define EBPF_JMP_JSLE 0xd0
+#define EBPF_JMP_JCOND 0xe0 /* Linux's BPF_JCOND: with src_reg 0, may_goto */
 
 /* Byte swaps: EBPF_ALU_END with EBPF_SRC_K is to-little-endian, EBPF_SRC_X to-big-endian. */
 #define EBPF_TO_LE 0x00
@@ -107,12 +108,19 @@
 #define EBPF_OP_EXIT (EBPF_CLS_JMP | EBPF_JMP_EXIT)
 #define EBPF_OP_JA   (EBPF_CLS_JMP | EBPF_JMP_JA)
 #define EBPF_OP_JA32 (EBPF_CLS_JMP32 | EBPF_JMP_JA)
+/* may_goto +off (Linux 6.9): jumps by off once the function's loop budget is spent, else
+ * spends one unit of it and falls through. */
+#define EBPF_OP_MAY_GOTO (EBPF_CLS_JMP | EBPF_JMP_JCOND)
 
 #define EBPF_NUM_REGS	   11 /* r0-r10 */
 #define EBPF_REG_FP	   10 /* the read-only frame pointer */
 #define EBPF_STACK_SIZE	   512 /* bytes per frame */
 #define EBPF_MAX_CALL_DEPTH 8  /* frames, the entry function included */
 #define EBPF_MAX_TAIL_CALLS 33 /* Linux's MAX_TAIL_CALL_CNT */
+/* The may_goto budget of one call of a function (Linux's BPF_MAX_LOOPS): the fall-throughs all
+ * may_gotos of the function may take in that call together. A callee's call, a callback's and a
+ * tail call's target get budgets of their own, as Linux's per-function counter does. */
+#define EBPF_MAY_GOTO_BUDGET (8u * 1024 * 1024)
 
 /* The one helper id whose semantics the conformance suite fixes ("unwind"). */
 #define EBPF_CONFORMANCE_UNWIND_HELPER 5
@@ -171,6 +179,11 @@ static inline int isa_mem_size(uint8_t code)
 	default:
 		return 8;
 	}
+}
+
+static inline bool isa_is_may_goto(const struct ebpf_inst *insn)
+{
+	return insn->code == EBPF_OP_MAY_GOTO;
 }
 
 static inline bool isa_is_lddw(const struct ebpf_inst *insn)

@@ -143,14 +143,31 @@ static int check_call(const struct ebpf_inst *insn, const char **why)
 	return 1;
 }
 
+/* may_goto (BPF_JCOND with src_reg 0), the only conditional pseudo-jump Linux defines. */
+static int check_may_goto(const struct ebpf_inst *insn, const char **why)
+{
+	if (EBPF_CLASS(insn->code) != EBPF_CLS_JMP || EBPF_SRC(insn->code) != EBPF_SRC_K)
+		return refuse(why, "unknown opcode (may_goto is 0xe5 only)");
+	if (insn->src_reg)
+		return refuse(why, "unknown conditional pseudo-jump (src_reg must be 0, may_goto)");
+	if (check_dst_zero(insn, why) || check_imm_zero(insn, why))
+		return -EINVAL;
+	/* As Linux: a may_goto that jumps to its own fall-through has no exit to take. */
+	if (!insn->off)
+		return refuse(why, "may_goto offset must not be zero");
+	return 1;
+}
+
 static int check_jmp(const struct ebpf_inst *insn, const char **why)
 {
 	bool is32 = EBPF_CLASS(insn->code) == EBPF_CLS_JMP32;
 	uint8_t op = EBPF_OP(insn->code);
 
-	if (op > EBPF_JMP_JSLE)
+	if (op > EBPF_JMP_JCOND)
 		return refuse(why, "unknown opcode (jump operation)");
 	switch (op) {
+	case EBPF_JMP_JCOND:
+		return check_may_goto(insn, why);
 	case EBPF_JMP_JA:
 		if (EBPF_SRC(insn->code) != EBPF_SRC_K)
 			return refuse(why, "unknown opcode (ja takes no source bit)");

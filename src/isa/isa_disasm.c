@@ -108,6 +108,8 @@ static void c_jmp(const struct ebpf_inst *insn, char *buf, size_t size)
 		snprintf(buf, size, "goto %+d", insn->off);
 	else if (insn->code == EBPF_OP_JA32)
 		snprintf(buf, size, "gotol %+d", insn->imm);
+	else if (insn->code == EBPF_OP_MAY_GOTO)
+		snprintf(buf, size, "may_goto %+d", insn->off);
 	else if (op == EBPF_JMP_EXIT)
 		snprintf(buf, size, "exit");
 	else if (op == EBPF_JMP_CALL)

@@ -67,6 +67,7 @@ const struct isa_mnemonic isa_mnemonics[] = {
 
 	ROW("ja", EBPF_OP_JA, 0, 0, JA),
 	ROW("ja32", EBPF_OP_JA32, 0, 0, JA32),
+	ROW("may_goto", EBPF_OP_MAY_GOTO, 0, 0, JA),
 	JCOND2("jeq", EBPF_JMP_JEQ),
 	JCOND2("jgt", EBPF_JMP_JGT),
 	JCOND2("jge", EBPF_JMP_JGE),

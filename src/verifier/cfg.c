@@ -139,6 +139,8 @@ static int check_jumps(struct venv *env)
 			env->aux[i].flags |= INSN_PRUNE | INSN_CALLBACK_CALL;
 		if (!is_jump(insn))
 			continue;
+		if (insn->code == EBPF_OP_MAY_GOTO)
+			env->aux[i].flags |= INSN_PRUNE | INSN_MAY_GOTO;
 		t = jump_target(insn, i);
 		if (t < 0 || t >= env->count)
 			return verr(env, i, -EINVAL, "jump to insn %lld outside the program",
@@ -332,7 +334,7 @@ static void use_def(const struct ebpf_inst *insn, uint16_t *use, uint16_t *def)
 			*def = R(0) | CALLER_SAVED;
 		} else if (op == EBPF_JMP_EXIT) {
 			*use = R(0);
-		} else if (op != EBPF_JMP_JA) {
+		} else if (op != EBPF_JMP_JA && op != EBPF_JMP_JCOND) { /* may_goto reads none */
 			*use = R(insn->dst_reg) | (x ? R(insn->src_reg) : 0);
 		}
 		break;

@@ -510,6 +510,12 @@ static int loop_measure(struct venv *env, struct loop *lp, uint32_t walk)
 	uint32_t slot;
 	int order;
 
+	/* An iteration that took a may_goto's fall-through in this call of the function spends
+	 * its budget: bounded at run time, it needs no progress of its own. The others (paths
+	 * round the loop without one) must still move the measure: after the last fall-through
+	 * the budget allows, only they remain. */
+	if (old->entry_id == cur->entry_id && old->may_goto_spent != cur->may_goto_spent)
+		return 0;
 	for (order = 0; order < 2; order++) {
 		for (slot = 0; slot < LOOP_SLOTS; slot++) {
 			struct measure *m = &lp->m[order][slot];

@@ -335,6 +335,8 @@ static void frame_copy_regs(struct frame *dst, const struct frame *src)
 	dst->cb_id_base = src->cb_id_base;
 	dst->cb_key_id = src->cb_key_id;
 	dst->resume_id = src->resume_id;
+	dst->entry_id = src->entry_id;
+	dst->may_goto_spent = src->may_goto_spent;
 }
 
 /* Same contents (padding included: a difference there only costs a copy). */
@@ -343,7 +345,8 @@ static bool frame_regs_same(const struct frame *a, const struct frame *b)
 	return !memcmp(a->regs, b->regs, sizeof(a->regs)) && a->callsite == b->callsite &&
 	       a->subprog == b->subprog && a->depth == b->depth && a->callback == b->callback &&
 	       a->cb_id_base == b->cb_id_base && a->cb_key_id == b->cb_key_id &&
-	       a->resume_id == b->resume_id;
+	       a->resume_id == b->resume_id && a->entry_id == b->entry_id &&
+	       a->may_goto_spent == b->may_goto_spent;
 }
 
 static bool stack_same(const struct frame *a, const struct frame *b)

@@ -17,6 +17,7 @@
 #define MAX_PENDING	     8192
 /* Exact comparisons per visit against in-progress checkpoints of the same hash. */
 #define PROGRESS_COMPARE_MAX 8
+#define MAY_GOTO_CHAIN_MAX   256 /* checkpoints of the path looked at by may_goto_converged */
 
 /* ---- checkpoints ---------------------------------------------------------------------------- */
 
@@ -205,6 +206,37 @@ static bool callback_iterated(struct venv *env, const struct snode *node)
 	return false;
 }
 
+/*
+ * At a may_goto: does a checkpoint of this path at the same may_goto, in the same call of the
+ * function, cover the current state while the path took a fall-through of a may_goto of that
+ * call in between? Then the current state repeats what is being explored from there, round a
+ * cycle that spends the call's budget (EBPF_MAY_GOTO_BUDGET): it runs a bounded number of
+ * times whatever the verifier knows of its trip count (Linux's may_goto_depth rule). A path
+ * back through the jump (a spent budget stays spent) or through a callee's may_goto only (its
+ * budget is its call's) is no such cycle: the equal state is refused as an infinite loop.
+ */
+static bool may_goto_converged(struct venv *env, uint32_t idx)
+{
+	const struct frame *cf = cur_frame(env);
+	uint32_t f = env->cur->curframe, seen;
+	struct snode *node;
+
+	for (node = env->cur->parent, seen = 0; node && seen < MAY_GOTO_CHAIN_MAX;
+	     node = node->parent, seen++) {
+		const struct frame *of;
+
+		if (node->insn != idx || node->st.curframe != f)
+			continue;
+		of = node->st.frames[f];
+		if (of->entry_id != cf->entry_id)
+			return false; /* before this call of the function */
+		if (of->may_goto_spent != cf->may_goto_spent &&
+		    states_equal(env, &node->st, env->cur, false))
+			return true;
+	}
+	return false;
+}
+
 /* Returns PRUNED when a checkpoint covers the current state, 0 to go on, or an error. */
 static int is_state_visited(struct venv *env, uint32_t idx)
 {
@@ -224,6 +256,11 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 			return err;
 	}
 	if (callback_call && env->cur->cb_reentry && callback_converged(env, idx) == PRUNED) {
+		/* Covered by a checkpoint still being explored: its reads are not all known. */
+		stack_note_read_all(env);
+		return PRUNED;
+	}
+	if ((env->aux[idx].flags & INSN_MAY_GOTO) && may_goto_converged(env, idx)) {
 		/* Covered by a checkpoint still being explored: its reads are not all known. */
 		stack_note_read_all(env);
 		return PRUNED;
@@ -274,8 +311,8 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 	/* As Linux: a checkpoint every few instructions is enough (loops stay cheap). Loop heads
 	 * always get one: loop.c counts the iterations by them; so does a helper calling a
 	 * callback: the callback converges there. */
-	if (!loop_head && !callback_call && env->last_checkpoint &&
-	    env->res->insns_processed - env->last_checkpoint < 8)
+	if (!loop_head && !callback_call && !(env->aux[idx].flags & INSN_MAY_GOTO) &&
+	    env->last_checkpoint && env->res->insns_processed - env->last_checkpoint < 8)
 		return 0;
 	env->last_checkpoint = env->res->insns_processed;
 	node = calloc(1, sizeof(*node));
@@ -395,6 +432,7 @@ static int enter_frame(struct venv *env, struct vstate *st, uint32_t idx, uint32
 	callee->callsite = (int32_t)idx;
 	callee->subprog = sub;
 	callee->resume_id = ++env->id_gen;
+	callee->entry_id = callee->resume_id;
 	st->frames[++st->curframe] = callee;
 	/* A new frame: nothing of the slots the index had before is read through it. */
 	st->stack_written[st->curframe] = UINT64_MAX;
@@ -604,6 +642,32 @@ static int check_call(struct venv *env, uint32_t idx)
 
 /* ---- one instruction ------------------------------------------------------------------------ */
 
+/*
+ * may_goto: both ways, whatever the state (the budget is not modelled). As Linux, the jump (the
+ * spent budget, usually the loop's exit) is walked first and the fall-through, which spends
+ * one unit of the budget of this call of the function, is pushed.
+ */
+static int do_may_goto(struct venv *env, uint32_t idx)
+{
+	struct vstate *fall = state_copy(env->cur);
+	int err;
+
+	if (!fall)
+		return -ENOMEM;
+	fall->insn = idx + 1;
+	fall->prev_insn = idx;
+	fall->frames[fall->curframe]->may_goto_spent++;
+	if (env->in->log_level >= 1)
+		vlog(env, "may_goto at %u: fall-through pushed\n", idx);
+	err = push_state(env, fall, idx);
+	if (err) {
+		state_free(fall);
+		return err;
+	}
+	env->cur->insn = idx + 1 + env->insns[idx].off;
+	return 0;
+}
+
 static int do_jmp(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
@@ -618,6 +682,8 @@ static int do_jmp(struct venv *env, uint32_t idx)
 		return check_call(env, idx);
 	case EBPF_JMP_EXIT:
 		return check_exit(env, idx);
+	case EBPF_JMP_JCOND:
+		return do_may_goto(env, idx);
 	default:
 		break;
 	}

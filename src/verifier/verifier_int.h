@@ -190,6 +190,10 @@ struct frame {
 	 * call (a fresh id each time): equal in two states of a path, the helper calls made from
 	 * this frame in between have not returned (verifier.c, callback_iterated). */
 	uint32_t resume_id;
+	/* may_goto (verifier.c, may_goto_converged): this call of the function (a fresh id when
+	 * the frame is entered) and the fall-throughs its may_goto took on this path since. */
+	uint32_t entry_id;
+	uint32_t may_goto_spent;
 };
 
 /* The bytes held by the frames of every state (current, pending, checkpoints): the budget. */
@@ -260,6 +264,7 @@ enum insn_flags {
 	INSN_CALLBACK_CALL = 1u << 5, /* a helper that calls a callback: always checkpointed */
 	INSN_BACK_S0 = 1u << 6,	      /* the edge to cfg_successors()[0] is a back-edge */
 	INSN_BACK_S1 = 1u << 7,	      /* ... to [1] */
+	INSN_MAY_GOTO = 1u << 8,      /* may_goto: always checkpointed (may_goto_converged) */
 };
 
 /* What a load or store instruction accessed, over every path (see note_access). */

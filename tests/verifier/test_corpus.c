@@ -53,11 +53,11 @@ struct topic {
 	}
 
 static const struct topic topics[] = {
-	TOPIC(ctx),	 TOPIC(stack),	   TOPIC(packet),    TOPIC(map),     TOPIC(helpers),
-	TOPIC(alu),	 TOPIC(cfg),	   TOPIC(loops),     TOPIC(calls),   TOPIC(spill),
-	TOPIC(jmp),	 TOPIC(misc),	   TOPIC(access),    TOPIC(printk),  TOPIC(attack),
-	TOPIC(bounds32), TOPIC(limits),	   TOPIC(spin_lock), TOPIC(storage), TOPIC(hostile),
-	TOPIC(kshapes),	 TOPIC(callbacks), TOPIC(relax),
+	TOPIC(ctx),	 TOPIC(stack),	   TOPIC(packet),    TOPIC(map),      TOPIC(helpers),
+	TOPIC(alu),	 TOPIC(cfg),	   TOPIC(loops),     TOPIC(calls),    TOPIC(spill),
+	TOPIC(jmp),	 TOPIC(misc),	   TOPIC(access),    TOPIC(printk),   TOPIC(attack),
+	TOPIC(bounds32), TOPIC(limits),	   TOPIC(spin_lock), TOPIC(storage),  TOPIC(hostile),
+	TOPIC(kshapes),	 TOPIC(callbacks), TOPIC(relax),     TOPIC(may_goto),
 };
 
 int main(void)

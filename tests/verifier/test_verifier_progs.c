@@ -420,6 +420,21 @@ static void test_loops(void **state)
 	check_object("v3/loops_bad.bpf.o", bad, sizeof(bad) / sizeof(bad[0]));
 }
 
+/* may_goto as clang emits it (can_loop, cond_break): bounded by the budget, not the count. */
+static void test_may_goto(void **state)
+{
+	static const struct expect expect[] = {
+		{ "sum_while_can_loop", 0, NULL },
+		{ "scan_cond_break", 0, NULL },
+		{ "scan_without_bounds_check", -EACCES, "map value access" },
+		{ "index_after_loop", -EACCES, "map value access" },
+	};
+
+	(void)state;
+	check_object("may_goto.bpf.o", expect, sizeof(expect) / sizeof(expect[0]));
+	check_object("v3/may_goto.bpf.o", expect, sizeof(expect) / sizeof(expect[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_stack_format_pieces),
 		cmocka_unit_test(test_loops),
 		cmocka_unit_test(test_void_subprograms),
+		cmocka_unit_test(test_may_goto),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

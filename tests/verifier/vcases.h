@@ -139,6 +139,7 @@ CASES(hostile);
 CASES(kshapes);
 CASES(callbacks);
 CASES(relax);
+CASES(may_goto);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */
