@@ -727,7 +727,7 @@ static int htab_lookup_copy(struct ebpf_map *map, const void *key, void *value)
 	map_rcu_read_lock();
 	e = htab_find_key(h, key);
 	if (e && h->plain_values)
-		memcpy(value, elem_value(h, e), map->attr.value_size);
+		map_copy_value(value, elem_value(h, e), map->attr.value_size);
 	else if (e)
 		values_copy_out(h, e, value);
 	map_rcu_read_unlock();

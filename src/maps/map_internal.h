@@ -105,6 +105,25 @@ static inline uint32_t map_hash_key(uint32_t seed, const void *key, uint32_t len
 	return (uint32_t)(acc ^ (acc >> 32));
 }
 
+/* A value of one of the common sizes copied as words: a memcpy of a run-time size is a library
+ * call costing several times the copy itself. */
+static inline void map_copy_value(void *dst, const void *src, uint32_t size)
+{
+	switch (size) {
+	case 4:
+		memcpy(dst, src, 4);
+		return;
+	case 8:
+		memcpy(dst, src, 8);
+		return;
+	case 16:
+		memcpy(dst, src, 16);
+		return;
+	default:
+		memcpy(dst, src, size);
+	}
+}
+
 /* Keys of the common sizes compared as words: a memcmp of a run-time size is a library call. */
 static inline bool map_keys_equal(const void *a, const void *b, uint32_t size)
 {

@@ -460,9 +460,20 @@ static int map_lookup_copy_generic(struct ebpf_map *map, const void *key, void *
 	return p ? 0 : -ENOENT;
 }
 
+/*
+ * The host's most frequent call (monitoring loops read counters by the thousand): a map whose
+ * type copies values itself goes straight to that copy, its arguments checked inline. Every
+ * other map, and every argument error, takes ebpf_map_lookup_elem_flags's path and its messages.
+ */
 int ebpf_map_lookup_elem(struct ebpf_map *map, const void *key, void *value)
 {
-	return ebpf_map_lookup_elem_flags(map, key, value, 0);
+	int err;
+
+	if (!map || !key || !value || !map->ops->lookup_copy || map->ops->peek ||
+	    (map->attr.map_flags & MAP_F_WRONLY))
+		return ebpf_map_lookup_elem_flags(map, key, value, 0);
+	err = map->ops->lookup_copy(map, key, value);
+	return err ? map_fail(map, err, "lookup", 0) : 0;
 }
 
 int ebpf_map_lookup_elem_flags(struct ebpf_map *map, const void *key, void *value, uint64_t flags)

@@ -311,6 +311,77 @@ static void test_key_sizes(void **state)
 	}
 }
 
+/* ebpf_map_lookup_elem's inline checks: each bad argument is refused with the message of
+ * ebpf_map_lookup_elem_flags, before the type's copy could touch it. */
+static void check_lookup_errors(enum ebpf_map_type type, uint32_t flags)
+{
+	struct ebpf_map *map = test_map_flags(type, 4, 8, 4, flags);
+	struct ebpf_map *wronly = test_map_flags(type, 4, 8, 4, flags | (1u << 4) /* WRONLY */);
+	uint32_t k = 1;
+	uint64_t v = 7, out = 0;
+
+	assert_int_equal(ebpf_map_update_elem(map, &k, &v, EBPF_ANY), 0);
+	assert_int_equal(ebpf_map_lookup_elem(NULL, &k, &out), -EINVAL);
+	assert_non_null(strstr(ebpf_last_error(), "map is NULL"));
+	assert_int_equal(ebpf_map_lookup_elem(map, NULL, &out), -EINVAL);
+	assert_non_null(strstr(ebpf_last_error(), "key is NULL (key_size 4)"));
+	assert_int_equal(ebpf_map_lookup_elem(map, &k, NULL), -EINVAL);
+	assert_non_null(strstr(ebpf_last_error(), "value is NULL"));
+	assert_int_equal(ebpf_map_lookup_elem(wronly, &k, &out), -EPERM);
+	assert_non_null(strstr(ebpf_last_error(), "not allowed by map_flags"));
+	assert_int_equal(out, 0);
+	assert_int_equal(ebpf_map_lookup_elem(map, &k, &out), 0);
+	assert_int_equal(out, 7);
+	map_destroy(wronly);
+	map_destroy(map);
+}
+
+static void test_lookup_errors(void **state)
+{
+	struct map_attr attr = test_attr(EBPF_MAP_TYPE_HASH, 4, 8, 4, flags_of(state));
+	struct ebpf_map *desc = NULL;
+	const char *why = NULL;
+	uint32_t k = 1;
+	uint64_t out = 0;
+
+	check_lookup_errors(EBPF_MAP_TYPE_HASH, flags_of(state));
+	check_lookup_errors(EBPF_MAP_TYPE_ARRAY, 0);
+	/* A map opened to verify only has no storage to copy from. */
+	assert_int_equal(map_create_descriptor(&attr, &desc, &why), 0);
+	assert_int_equal(ebpf_map_lookup_elem(desc, &k, &out), -EOPNOTSUPP);
+	assert_non_null(strstr(ebpf_last_error(), "no storage"));
+	map_destroy(desc);
+}
+
+/* Values of the sizes copied as words (4, 8, 16) and of the others: exactly value_size bytes
+ * come back, the caller's bytes after them untouched. */
+static void test_value_sizes(void **state)
+{
+	static const uint32_t sizes[] = { 1, 2, 3, 4, 5, 8, 12, 16, 17, 24, 64 };
+	uint8_t in[64], out[64 + 16];
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint32_t size = sizes[i];
+		struct ebpf_map *map =
+		    test_map_flags(EBPF_MAP_TYPE_HASH, 4, size, 8, flags_of(state));
+
+		for (uint32_t k = 0; k < 4; k++) {
+			for (uint32_t b = 0; b < size; b++)
+				in[b] = (uint8_t)(k * 64 + b + 1);
+			assert_int_equal(ebpf_map_update_elem(map, &k, in, EBPF_ANY), 0);
+		}
+		for (uint32_t k = 0; k < 4; k++) {
+			memset(out, 0xa5, sizeof(out));
+			assert_int_equal(ebpf_map_lookup_elem(map, &k, out), 0);
+			for (uint32_t b = 0; b < size; b++)
+				assert_int_equal(out[b], (uint8_t)(k * 64 + b + 1));
+			for (uint32_t b = size; b < sizeof(out); b++)
+				assert_int_equal(out[b], 0xa5);
+		}
+		map_destroy(map);
+	}
+}
+
 int main(void)
 {
 #define BOTH(t)                                                                                    \
@@ -321,7 +392,8 @@ int main(void)
 		BOTH(test_churn_never_full),  BOTH(test_iteration_visits_each_key_once),
 		BOTH(test_lookup_and_delete), BOTH(test_value_survives_until_unlock),
 		BOTH(test_percpu_hash),	      cmocka_unit_test(test_create_errors),
-		BOTH(test_key_sizes),
+		BOTH(test_key_sizes),	      BOTH(test_lookup_errors),
+		BOTH(test_value_sizes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
