@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/contract.h"
+#include "verifier/verifier.h"
 
 /* The size a structure had when it ended with `field`: sizeof rounds up to its alignment. */
 #define SIZE_ENDING_AT(type, field)                                                                \
@@ -193,14 +194,11 @@ uint64_t core_hash_str(uint64_t h, const char *s)
 static uint64_t hash_context_fields(uint64_t h, const struct ebpf_program_info *info)
 {
 	const struct ebpf_context_info *ci = info->header.version >= 3 ? info->context_info : NULL;
-	uint32_t stride;
 
 	if (!ci || ci->header.version < 2 || !ci->fields)
 		return h;
-	stride = ci->field_size ? ci->field_size : sizeof(struct ebpf_context_field);
 	for (uint32_t i = 0; i < ci->field_count; i++) {
-		const struct ebpf_context_field *f =
-		    (const void *)((const char *)ci->fields + (size_t)i * stride);
+		const struct ebpf_context_field *f = verifier_ctx_field_at(ci, i);
 
 		h = core_hash_u64(h, f->offset);
 		h = core_hash_u64(h, f->size);

@@ -23,7 +23,8 @@ static const struct ebpf_context_info *fields_info(const struct ebpf_program_inf
 	return ci;
 }
 
-static const struct ebpf_context_field *field_at(const struct ebpf_context_info *ci, uint32_t i)
+const struct ebpf_context_field *verifier_ctx_field_at(const struct ebpf_context_info *ci,
+						       uint32_t i)
 {
 	uint32_t stride = ci->field_size ? ci->field_size : sizeof(struct ebpf_context_field);
 
@@ -84,7 +85,7 @@ static int check_pointer_field(const struct ebpf_context_info *ci, uint32_t i,
 				 f->pointee_size ? "is a second memory pointer (one per context)"
 						 : "points to memory of size 0");
 	for (uint32_t j = 0; j < ci->field_count; j++) {
-		const struct ebpf_context_field *g = field_at(ci, j);
+		const struct ebpf_context_field *g = verifier_ctx_field_at(ci, j);
 
 		if (j != i && overlaps(f->offset, 8, g->offset, g->size))
 			return field_err(why, why_size, i, f,
@@ -112,7 +113,7 @@ int verifier_ctx_fields_check(const struct ebpf_context_info *ci, char *why, siz
 		return -EINVAL;
 	}
 	for (uint32_t i = 0; i < ci->field_count; i++) {
-		const struct ebpf_context_field *f = field_at(ci, i);
+		const struct ebpf_context_field *f = verifier_ctx_field_at(ci, i);
 		uint32_t width = field_width(f);
 		int err;
 
@@ -161,7 +162,7 @@ int ctx_field_read(struct venv *env, uint32_t idx, int64_t off, int size, bool s
 	if (!ci)
 		return 1;
 	for (uint32_t i = 0; i < ci->field_count; i++) {
-		const struct ebpf_context_field *f = field_at(ci, i);
+		const struct ebpf_context_field *f = verifier_ctx_field_at(ci, i);
 
 		if (!field_allows(f, off, size))
 			continue;

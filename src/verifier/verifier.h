@@ -165,6 +165,9 @@ int32_t verifier_ctx_pointer_slot(const struct ebpf_program_info *info, int fiel
  * most one memory pointer. 0, or -EINVAL and why, naming the field.
  */
 int verifier_ctx_fields_check(const struct ebpf_context_info *ci, char *why, size_t why_size);
+/* Field i of a version-2 context's table, at its element size (field_size, 0 for the first). */
+const struct ebpf_context_field *verifier_ctx_field_at(const struct ebpf_context_info *ci,
+						       uint32_t i);
 
 struct verifier_result {
 	int error;	   /* 0 accepted, -EACCES refused, -EINVAL malformed, -E2BIG too complex */
