@@ -8,7 +8,8 @@
  *   XDP_PASS would (user space has one stack, no per-CPU backlogs);
  * - xskmap (17): key u32 (a receive queue, as AF_XDP programs use it), value the id of a host
  *   queue (xdp_xsk_create): a redirect delivers a copy of the packet into that queue;
- * - sockmap (15), sockhash (18): verification only (there is no socket layer to splice into).
+ * - sockmap (15), sockhash (18): verification only (there is no socket layer to splice into);
+ *   a program's lookup gives a referenced socket, its update stores one (the verifier's rules).
  *
  * Values are at most 8 bytes and kept in 64-bit atomic slots that are never freed while the map
  * lives: a program's lookup returns the slot, which stays readable whatever the host does
@@ -434,7 +435,7 @@ const struct ebpf_map_type_info xdp_sockmap_info = {
 	MAP_TYPE_HEADER,
 	.name = "sockmap",
 	.map_type = EBPF_MAP_TYPE_SOCKMAP,
-	.flags = EBPF_MAP_TYPE_VERIFY_ONLY | EBPF_MAP_TYPE_NO_PROG_LOOKUP,
+	.flags = EBPF_MAP_TYPE_VERIFY_ONLY,
 	.key_size = 4,
 	.value_size_min = 4,
 	.value_size_max = 8,
@@ -446,7 +447,7 @@ const struct ebpf_map_type_info xdp_sockhash_info = {
 	MAP_TYPE_HEADER,
 	.name = "sockhash",
 	.map_type = EBPF_MAP_TYPE_SOCKHASH,
-	.flags = EBPF_MAP_TYPE_VERIFY_ONLY | EBPF_MAP_TYPE_NO_PROG_LOOKUP,
+	.flags = EBPF_MAP_TYPE_VERIFY_ONLY,
 	.value_size_min = 4,
 	.value_size_max = 8,
 	.map_flags = MAP_F_NUMA_NODE,

@@ -1575,6 +1575,27 @@ static bool btf_ptr_compare(const struct venv *env, const struct reg *ptr, const
 }
 
 /*
+ * Whether two sockets, either possibly NULL, are the same one (sk_lookup's `ctx->sk != sk` after
+ * bpf_sk_assign, as Linux's selftests write it): equality of 64-bit socket pointers tells which
+ * socket a pointer names, never where one lies, and a NULL equals no socket. Neither side is
+ * refined (Linux 6.1 learns nothing from it either); the possibly-NULL one stays unchecked.
+ */
+static bool socket_identity_check(const struct ebpf_inst *insn, const struct reg *dst,
+				  const struct reg *src)
+{
+	uint8_t op = EBPF_OP(insn->code);
+	struct reg a = *dst, b = *src;
+
+	if ((op != EBPF_JMP_JEQ && op != EBPF_JMP_JNE) || is_jmp32(insn->code))
+		return false;
+	if (is_or_null(&a))
+		a.type = reg_type_nonnull(a.type);
+	if (is_or_null(&b))
+		b.type = reg_type_nonnull(b.type);
+	return reg_is_socket(&a) && reg_is_socket(&b);
+}
+
+/*
  * Comparisons involving a pointer: null checks, packet range checks, same-type pointers.
  * Sets *taken to the decided outcome or -1; fills *other (taken side) and cur (fall side).
  */
@@ -1627,6 +1648,8 @@ static int cond_jmp_pointers(struct venv *env, uint32_t idx, struct reg *dst, st
 	}
 	if (!src_x)
 		return -EFAULT;
+	if (socket_identity_check(insn, dst, src))
+		return 0;
 	if (is_or_null(dst) || is_or_null(src))
 		return verr_state(env, idx, -EACCES,
 				  "comparison of possibly-null pointers %s and %s prohibited "

@@ -1071,11 +1071,33 @@ static int check_sock_arg(struct venv *env, uint32_t idx, struct call_meta *meta
 	if (!reg->ref_id || !ref_held(env->cur, reg->ref_id))
 		return arg_err(env, idx, meta, arg,
 			       "a socket that holds no reference (only what bpf_sk_lookup_tcp, "
-			       "bpf_sk_lookup_udp or bpf_skc_lookup_tcp return, unreleased, may be "
-			       "released)",
+			       "bpf_sk_lookup_udp, bpf_skc_lookup_tcp or a sockmap lookup return, "
+			       "unreleased, may be released)",
 			       NULL);
 	meta->release = reg->ref_id;
 	return 0;
+}
+
+/* Sockmaps and sockhashes hold sockets: a program's lookup returns one, its update stores one. */
+static bool is_sock_map(const struct verifier_map *map)
+{
+	return map->type == EBPF_MAP_TYPE_SOCKMAP || map->type == EBPF_MAP_TYPE_SOCKHASH;
+}
+
+/*
+ * The value a program stores into a sockmap or sockhash is a socket pointer, not the fd or
+ * cookie the host writes (Linux's resolve_map_arg_type: ARG_PTR_TO_BTF_ID_SOCK_COMMON).
+ */
+static int check_sock_map_value(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
+{
+	const struct reg *reg = &cur_regs(env)[arg + 1];
+
+	if (reg_is_socket(reg))
+		return 0;
+	return arg_err(env, idx, meta, arg,
+		       "expected a socket, null-checked: a program stores sockets into a sockmap "
+		       "or sockhash, not the fd or cookie user space writes",
+		       reg_type_nonnull(reg->type) != NOT_INIT ? "; null-check it first" : NULL);
 }
 
 static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
@@ -1128,6 +1150,8 @@ static int check_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int
 		return check_map_arg(env, idx, meta, arg,
 				     meta->map < 0 ? 0 : env->in->maps[meta->map].key_size, false);
 	case EBPF_ARG_PTR_TO_MAP_VALUE:
+		if (meta->map >= 0 && is_sock_map(&env->in->maps[meta->map]))
+			return check_sock_map_value(env, idx, meta, arg);
 		return check_map_arg(env, idx, meta, arg,
 				     meta->map < 0 ? 0 : env->in->maps[meta->map].value_size,
 				     false);
@@ -1322,6 +1346,28 @@ static int set_sock_return(struct venv *env, uint32_t idx, const struct call_met
 }
 
 /*
+ * A program's lookup in a sockmap or sockhash gives the socket itself, not the map's value (the
+ * host's socket fd or cookie): Linux's sock_map_lookup takes a reference on it, so the result is
+ * a full socket or NULL that the program must release with bpf_sk_release or give to
+ * bpf_sk_assign and then release (Linux's is_acquire_function for these maps). These map types
+ * are verify-only here, so no such lookup runs.
+ */
+static int set_sock_map_return(struct venv *env, uint32_t idx)
+{
+	struct reg *r0 = &cur_regs(env)[0];
+	uint32_t ref;
+	int err;
+
+	err = ref_acquire(env, idx, REF_SOCKET, &ref);
+	if (err)
+		return err;
+	reg_mark_ptr(r0, PTR_TO_SOCKET_OR_NULL);
+	r0->id = ref;
+	r0->ref_id = ref;
+	return 0;
+}
+
+/*
  * Linux's do_refine_retval_range: helpers that return how many bytes they wrote into a buffer,
  * or a negative errno, return at most the buffer's size (the register after the buffer), so a
  * program may index the buffer with the result once it is known not to be negative.
@@ -1383,6 +1429,8 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 				    "helper %s prototype: returns a map value but takes no map",
 				    proto_name(meta->proto));
 		map = &env->in->maps[meta->map];
+		if (is_sock_map(map))
+			return set_sock_map_return(env, idx);
 		reg_mark_ptr(r0, PTR_TO_MAP_VALUE_OR_NULL);
 		r0->map = meta->map;
 		r0->ref_id = map_value_object(env, meta);

@@ -1327,6 +1327,45 @@ static void test_sk_lookup(void **state)
 	ebpf_object_close(obj);
 }
 
+/*
+ * Sockets from a sockmap or sockhash (the packet extension's, verify-only): the lookup gives a
+ * referenced socket, read, assigned, compared with ctx->sk, copied into the other map, released.
+ * Twins: read unchecked, leaked (after an assignment too), used and released after release,
+ * written, and a map updated with an fd or an unchecked socket. extbpf-kdiff agrees on all 12.
+ */
+static void test_sockmap_lookup(void **state)
+{
+	static const struct twin twins[] = {
+		{ "sockmap_unchecked", "(sock_or_null(off=0)) before a null check" },
+		{ "sockmap_leak", "unreleased socket reference from insn 6" },
+		{ "sockmap_assign_leak", "unreleased socket reference from insn 7" },
+		{ "sockmap_use_after_release", "memory access through r7, which is a scalar" },
+		{ "sockmap_double_release",
+		  "helper bpf_sk_release arg1 (r1 = scalar()): expected a socket" },
+		{ "sockmap_store", "store through r0 (sock(off=0)) prohibited" },
+		{ "sockmap_update_fd", "helper bpf_map_update_elem arg3 (r3 = fp-16): expected a "
+				       "socket, null-checked: a program stores sockets" },
+		{ "sockmap_update_unchecked",
+		  "helper bpf_map_update_elem arg3 (r3 = sock_or_null(off=0)): expected a socket" },
+	};
+	struct ebpf_object *obj;
+
+	(void)state;
+	if (!packet_ext)
+		skip();
+	obj = verify_object("sockmap_lookup.bpf.o");
+	expect_type(obj, "tc_lookup_release", "sched_cls");
+	expect_type(obj, "lookup_assign_release", "sk_lookup");
+	expect_type(obj, "lookup_assign_compare", "sk_lookup");
+	expect_type(obj, "tc_copy_socket", "sched_cls");
+	ebpf_object_close(obj);
+	obj = NULL;
+	assert_int_not_equal(open_object("sockmap_lookup.bpf.o", "tc_lookup_release", false, &obj),
+			     0);
+	assert_true(error_has("sockets are kernel objects"));
+	expect_refused_programs("bad/sockmap_lookup.bpf.o", twins, ARRAY_SIZE(twins));
+}
+
 static void test_katran_xdp(void **state)
 {
 	struct ebpf_object *obj;
@@ -1528,6 +1567,7 @@ int main(void)
 		cmocka_unit_test(test_check_mtu),
 		cmocka_unit_test(test_socket_dispatch_types),
 		cmocka_unit_test(test_sk_lookup),
+		cmocka_unit_test(test_sockmap_lookup),
 		cmocka_unit_test(test_context_fields),
 		cmocka_unit_test(test_sk_storage),
 		cmocka_unit_test(test_lookup_percpu_elem),
