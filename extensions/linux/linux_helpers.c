@@ -338,6 +338,9 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	/* sk_lookup's own (bpf_sk_lookup_assign_proto): a full socket, or NULL to cancel */
 	PROTO(LP_SK_ASSIGN_LOOKUP, 124, "bpf_sk_assign", R_SK_LOOKUP, 0, A_CTX,
 	      EBPF_ARG_PTR_TO_SOCKET_OR_NULL, A_ANY),
+	/* bpf_get_socket_ptr_cookie_proto (sk_reuseport): the cookie of a socket the program
+	 * holds (md->sk, a checked md->migrating_sk), not of the context's */
+	PROTO(LP_GET_SOCKET_PTR_COOKIE, 46, "bpf_get_socket_cookie", R_SOCK, 0, A_SOCK),
 
 	/* timers in map values (Linux's bpf_base_func_proto): the verifier checks that the
 	 * timer is the value's struct bpf_timer, that _init names its map, and walks the

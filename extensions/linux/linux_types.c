@@ -513,10 +513,15 @@ static const enum linux_proto_key flow_dissector_helpers[] = {
 	TIMER_HELPERS,
 };
 
-/* sk_reuseport_func_proto (get_socket_cookie takes the socket there: left out). */
+/* sk_reuseport_func_proto (get_socket_cookie takes a socket there, not the context). */
 static const enum linux_proto_key sk_reuseport_helpers[] = {
-	LP_SK_SELECT_REUSEPORT,	    LP_SKB_LOAD_BYTES,	  LP_SKB_LOAD_BYTES_RELATIVE,
-	LP_GET_CGROUP_CLASSID_CURR, PERFMON_BASE_HELPERS, TIMER_HELPERS,
+	LP_SK_SELECT_REUSEPORT,
+	LP_SKB_LOAD_BYTES,
+	LP_SKB_LOAD_BYTES_RELATIVE,
+	LP_GET_SOCKET_PTR_COOKIE,
+	LP_GET_CGROUP_CLASSID_CURR,
+	PERFMON_BASE_HELPERS,
+	TIMER_HELPERS,
 };
 
 /* sysctl_func_proto: cgroup_common_func_proto, cgroup_current_func_proto and the base set. */

@@ -1104,8 +1104,9 @@ static void test_perfmon_helpers(void **state)
 }
 
 /*
- * sk_lookup, flow_dissector, sk_reuseport and cgroup/sysctl programs as Linux's selftests
- * write them verify; their twins are refused for Linux's reasons (kdiff agrees on all 13).
+ * sk_lookup, flow_dissector, sk_reuseport (a migration by the sockets' cookies too) and
+ * cgroup/sysctl programs as Linux's selftests write them verify; their twins are refused for
+ * Linux's reasons (kdiff agrees on all 15).
  */
 static void test_socket_dispatch_types(void **state)
 {
@@ -1117,6 +1118,9 @@ static void test_socket_dispatch_types(void **state)
 		{ "reuseport_no_bounds", "packet access out of proven range" },
 		{ "reuseport_sysctl_helper", "helper bpf_sysctl_get_name (101) is not offered by "
 					     "program type 'sk_reuseport'" },
+		{ "reuseport_cookie_of_ctx",
+		  "helper bpf_get_socket_cookie arg1 (r1 = ctx(off=0)): expected a socket" },
+		{ "reuseport_cookie_of_hash", "helper bpf_get_socket_cookie arg1 (r1 = scalar(" },
 		{ "sysctl_write_write", "write to read-only ctx field: offset 0 size 4" },
 		{ "sysctl_name_into_rodata", "bpf_sysctl_get_name arg2: helper would write into "
 					     "read-only map '.rodata'" },
@@ -1131,6 +1135,7 @@ static void test_socket_dispatch_types(void **state)
 	ebpf_object_close(obj);
 	obj = verify_object("reuseport_select.bpf.o");
 	expect_type(obj, "select_by_hash", "sk_reuseport");
+	expect_type(obj, "migrate_by_cookie", "sk_reuseport");
 	ebpf_object_close(obj);
 	/* The sysctl and reuseport helpers need the kernel's: verify-only, saying why. */
 	obj = NULL;

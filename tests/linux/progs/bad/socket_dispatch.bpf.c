@@ -56,6 +56,20 @@ int reuseport_sysctl_helper(struct sk_reuseport_md *reuse)
 	return bpf_sysctl_get_name((void *)reuse, name, sizeof(name), 0);
 }
 
+/* The cookie of a socket, not of the context (bpf_get_socket_ptr_cookie_proto). */
+SEC("sk_reuseport/migrate")
+int reuseport_cookie_of_ctx(struct sk_reuseport_md *reuse)
+{
+	return bpf_get_socket_cookie(reuse) == 1 ? SK_DROP : SK_PASS;
+}
+
+/* A number is no socket. */
+SEC("sk_reuseport/migrate")
+int reuseport_cookie_of_hash(struct sk_reuseport_md *reuse)
+{
+	return bpf_get_socket_cookie((void *)(long)reuse->hash) == 1 ? SK_DROP : SK_PASS;
+}
+
 /* write says whether the sysctl is being written: read-only. */
 SEC("cgroup/sysctl")
 int sysctl_write_write(struct bpf_sysctl *ctx)
