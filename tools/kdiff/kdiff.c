@@ -73,6 +73,9 @@ struct kdiff {
 	const char *ext[KDIFF_MAX_EXT];
 	size_t ext_count;
 	bool verbose;
+	bool table;	   /* one tab-separated row per program (tools/corpus) */
+	bool libbpf_types; /* the kernel types a program from its section as libbpf does */
+	const char *type;  /* --type: for sections neither side types, as a user names it */
 	struct explain explains[KDIFF_MAX_EXPLAINS];
 	size_t explain_count;
 	char *log;
@@ -145,11 +148,12 @@ static const char *extbpf_type_of(const char *section)
 	return m.type;
 }
 
-static void extbpf_verify(const char *path, const char *program, char *type, size_t type_size,
-			  struct verdict *v)
+static void extbpf_verify(const char *path, const char *program, const char *forced_type,
+			  char *type, size_t type_size, struct verdict *v)
 {
 	struct ebpf_object_open_opts opts = {
 		.sz = sizeof(opts),
+		.program_type = forced_type,
 		.only_program = program,
 		.verify_only = true,
 	};
@@ -212,7 +216,13 @@ static void kernel_verify(struct kdiff *k, const char *path, const char *program
 			 "libbpf finds no program '%s' in the object", program);
 		goto out;
 	}
-	/* extbpf's type decides; libbpf's guess from the section name stands when it agrees. */
+	/*
+	 * extbpf's type decides; libbpf's guess from the section name stands when it agrees.
+	 * With --libbpf-types libbpf's guess decides where it has one: a corpus is judged as
+	 * its own loader would load it, whatever type extbpf gives the section.
+	 */
+	if (k->libbpf_types && bpf_program__type(target) != BPF_PROG_TYPE_UNSPEC)
+		extbpf_type = NULL;
 	if (kernel_type(extbpf_type, &type) && bpf_program__type(target) == BPF_PROG_TYPE_UNSPEC) {
 		v->skipped = true;
 		snprintf(v->message, sizeof(v->message), "no kernel program type for extbpf's '%s'",
@@ -264,17 +274,47 @@ static bool explained(const struct kdiff *k, const char *path, const char *progr
 	return false;
 }
 
+/* Tabs and newlines would split a row: the messages' own become spaces. */
+static void print_field(const char *text)
+{
+	for (; *text; text++)
+		putchar(*text == '\t' || *text == '\n' ? ' ' : *text);
+}
+
+static const char *verdict_word(const struct verdict *v)
+{
+	if (v->skipped)
+		return "skip";
+	return v->accepted ? "accept" : "refuse";
+}
+
+/* object, program, section, type, kernel verdict and message, extbpf verdict and message. */
+static void print_row(const char *path, const char *program, const char *section, const char *type,
+		      const struct verdict *kernel, const struct verdict *ours)
+{
+	printf("ROW\t%s\t%s\t%s\t%s\t%s\t", base_name(path), program, section, type ? type : "?",
+	       verdict_word(kernel));
+	print_field(kernel->message);
+	printf("\t%s\t", verdict_word(ours));
+	print_field(ours->message);
+	putchar('\n');
+}
+
 static void compare(struct kdiff *k, const char *path, const char *program, const char *section)
 {
 	struct verdict ours = { 0 }, kernel = { 0 };
 	char accepted_as[64] = "";
-	const char *type;
+	const char *type, *forced;
 	const char *what;
 
 	k->programs++;
-	extbpf_verify(path, program, accepted_as, sizeof(accepted_as), &ours);
-	type = accepted_as[0] ? accepted_as : extbpf_type_of(section);
+	/* --type names the type only of a section extbpf does not claim, as a user would. */
+	forced = ebpf_section_claimed(section) ? NULL : k->type;
+	extbpf_verify(path, program, forced, accepted_as, sizeof(accepted_as), &ours);
+	type = accepted_as[0] ? accepted_as : forced ? forced : extbpf_type_of(section);
 	kernel_verify(k, path, program, type, &kernel);
+	if (k->table)
+		print_row(path, program, section, type, &kernel, &ours);
 	if (kernel.skipped) {
 		k->skipped++;
 		printf("skip      %s %s: %s\n", base_name(path), program, kernel.message);
@@ -393,7 +433,9 @@ static int read_explains(struct kdiff *k, const char *path)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: extbpf-kdiff [--explained FILE] [--ext PATH]... [-v] FILE.o...\n"
+		"usage: extbpf-kdiff [--explained FILE] [--ext PATH]... [-v] [--table] "
+		"[--libbpf-types]\n"
+		"       [--type NAME] FILE.o...\n"
 		"Verifies every program of each object with extbpf and with the running kernel\n"
 		"and prints every disagreement:\n"
 		"  KR-EA  the kernel refuses, extbpf accepts (exit status 1 unless explained)\n"
@@ -401,6 +443,13 @@ static void usage(FILE *out)
 		"  --explained FILE  'object program reason' lines: deliberate differences\n"
 		"  --ext PATH        load this extension (default: the installed ones)\n"
 		"  -v                also list the programs both sides agree on\n"
+		"  --table           also one row per program: ROW, object, program, section,\n"
+		"                    type, kernel verdict, its message, extbpf's, its message\n"
+		"                    (tab-separated; verdicts accept, refuse or skip)\n"
+		"  --libbpf-types    the kernel loads a program with libbpf's type for its\n"
+		"                    section where libbpf has one (extbpf's otherwise)\n"
+		"  --type NAME       the type of sections neither extbpf nor libbpf knows\n"
+		"                    (extbpf's name, as `extbpf verify --type` takes it)\n"
 		"Exit status: 0 clean, 1 unexplained KR-EA, 2 usage, 77 no bpf() here.\n");
 }
 
@@ -410,6 +459,9 @@ static int parse(int argc, char **argv, struct kdiff *k)
 		{ "explained", required_argument, NULL, 'e' },
 		{ "ext", required_argument, NULL, 'x' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "table", no_argument, NULL, 't' },
+		{ "libbpf-types", no_argument, NULL, 'l' },
+		{ "type", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -431,6 +483,15 @@ static int parse(int argc, char **argv, struct kdiff *k)
 			break;
 		case 'v':
 			k->verbose = true;
+			break;
+		case 't':
+			k->table = true;
+			break;
+		case 'l':
+			k->libbpf_types = true;
+			break;
+		case 'T':
+			k->type = optarg;
 			break;
 		case 'h':
 			usage(stdout);
