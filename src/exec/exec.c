@@ -190,7 +190,7 @@ uint64_t exec_program_run(const struct exec_program *program, uint64_t r1, uint6
 	case EXEC_JIT:
 		return program->jit_entry(r1, r2);
 	case EXEC_NATIVE:
-		return native_run(program, r1, r2);
+		return program->native_entry(r1, r2, program->native_env, NULL);
 	default:
 		return interp_run(program, r1, r2);
 	}

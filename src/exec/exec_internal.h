@@ -37,6 +37,12 @@ struct interp_insn {
 /* JIT-generated code: r1 in rdi, r2 in rsi, r0 returned. */
 typedef uint64_t (*jit_entry_fn)(uint64_t r1, uint64_t r2);
 
+/* The signature of a translated program's entry point (native mode, native.h). */
+struct native_env;
+struct native_state;
+typedef uint64_t (*native_entry_fn)(uint64_t r1, uint64_t r2, const struct native_env *env,
+				    struct native_state *state);
+
 struct exec_program {
 	enum exec_engine engine;
 	const struct ebpf_inst *insns;
@@ -49,6 +55,9 @@ struct exec_program {
 	/* The JIT and native engines hang their compiled form here. */
 	void *engine_data;
 	jit_entry_fn jit_entry; /* JIT: the image, read here without a call on every run */
+	/* Native mode likewise: the entry and its env, so that a run is one indirect call. */
+	native_entry_fn native_entry;
+	const struct native_env *native_env;
 };
 
 /* Formats "insn N: ..." style messages into a caller's buffer (which may be NULL). */

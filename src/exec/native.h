@@ -59,9 +59,7 @@ struct native_state {
 	uint32_t depth;	  /* the frame a tail-called entry starts in */
 };
 
-/* The signature of a translated program's entry point. */
-typedef uint64_t (*native_entry_fn)(uint64_t r1, uint64_t r2, const struct native_env *env,
-				    struct native_state *state);
+/* native_entry_fn, the signature of a translated program's entry point: exec_internal.h. */
 
 /*
  * What a shared object compiled ahead of time (`extbpf compile`) exports under
@@ -123,6 +121,5 @@ int native_compile(struct exec_program *program, char *err, size_t err_size);
 void native_free(struct exec_program *program);
 /* The helper tables of program->helpers changed: point the compiled code's env at them. */
 void native_set_helpers(struct exec_program *program);
-uint64_t native_run(const struct exec_program *program, uint64_t r1, uint64_t r2);
 
 #endif /* EXTBPF_EXEC_NATIVE_H */

@@ -229,6 +229,14 @@ static void native_env_init(struct native_code *code, const struct exec_program 
 	};
 }
 
+/* Hands the compiled code to the program: exec_program_run calls the entry directly. */
+static void native_publish(struct exec_program *program, struct native_code *code)
+{
+	program->engine_data = code;
+	program->native_entry = code->entry;
+	program->native_env = &code->env;
+}
+
 static void native_code_free(struct native_code *code)
 {
 	if (!code)
@@ -274,7 +282,7 @@ int native_bind(struct exec_program *program, const struct exec_native_binding *
 		goto fail;
 	}
 	native_env_init(code, program);
-	program->engine_data = code;
+	native_publish(program, code);
 	return 0;
 fail:
 	native_code_free(code);
@@ -334,7 +342,7 @@ int native_compile(struct exec_program *program, char *err, size_t err_size)
 		goto out;
 	}
 	native_env_init(code, program);
-	program->engine_data = code;
+	native_publish(program, code);
 	code = NULL;
 out:
 	native_code_free(code);
@@ -354,11 +362,6 @@ void native_free(struct exec_program *program)
 {
 	native_code_free(program->engine_data);
 	program->engine_data = NULL;
-}
-
-uint64_t native_run(const struct exec_program *program, uint64_t r1, uint64_t r2)
-{
-	const struct native_code *code = program->engine_data;
-
-	return code->entry(r1, r2, &code->env, NULL);
+	program->native_entry = NULL;
+	program->native_env = NULL;
 }
