@@ -45,6 +45,7 @@ enum linux_prog_type {
 	LINUX_PROG_LWT_XMIT = 12,
 	LINUX_PROG_SOCK_OPS = 13,
 	LINUX_PROG_SK_SKB = 14,
+	LINUX_PROG_CGROUP_DEVICE = 15,
 	LINUX_PROG_SK_MSG = 16,
 	LINUX_PROG_RAW_TRACEPOINT = 17,
 	LINUX_PROG_CGROUP_SOCK_ADDR = 18,
@@ -52,6 +53,7 @@ enum linux_prog_type {
 	LINUX_PROG_SK_REUSEPORT = 21,
 	LINUX_PROG_FLOW_DISSECTOR = 22,
 	LINUX_PROG_CGROUP_SYSCTL = 23,
+	LINUX_PROG_CGROUP_SOCKOPT = 25,
 	LINUX_PROG_TRACING = 26,
 	LINUX_PROG_LSM = 29,
 	LINUX_PROG_SK_LOOKUP = 30,
@@ -89,6 +91,8 @@ enum linux_prog_type {
 #define LINUX_REUSEPORT_MD_SIZE	  56   /* struct sk_reuseport_md */
 #define LINUX_BPF_SYSCTL_SIZE	  8    /* struct bpf_sysctl */
 #define LINUX_BPF_SK_LOOKUP_SIZE  72   /* struct bpf_sk_lookup */
+#define LINUX_BPF_SOCKOPT_SIZE	  40   /* struct bpf_sockopt */
+#define LINUX_CGROUP_DEV_CTX_SIZE 12   /* struct bpf_cgroup_dev_ctx */
 
 /* The descriptor to pass to ebpf_extension_add_static when linking the static archive. */
 extern const struct ebpf_extension_descriptor ebpf_extension_linux;

@@ -272,6 +272,10 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	/* sockets, messages, light-weight tunnels */
 	PROTO(LP_SETSOCKOPT, 49, "bpf_setsockopt", R_SOCK, 0, A_CTX, A_ANY, A_ANY, A_MEM, A_SZ),
 	PROTO(LP_GETSOCKOPT, 57, "bpf_getsockopt", R_SOCK, 0, A_CTX, A_ANY, A_ANY, A_UMEM, A_SZ),
+	/* cgroup/setsockopt names the socket, not the context (bpf_sk_setsockopt_proto) */
+	PROTO(LP_SK_SETSOCKOPT, 49, "bpf_setsockopt", R_SOCK, 0, A_SOCK, A_ANY, A_ANY, A_MEM, A_SZ),
+	PROTO(LP_SK_GETSOCKOPT, 57, "bpf_getsockopt", R_SOCK, 0, A_SOCK, A_ANY, A_ANY, A_UMEM,
+	      A_SZ),
 	PROTO(LP_BIND, 64, "bpf_bind", R_SOCK, 0, A_CTX, A_MEM, A_SZ),
 	PROTO(LP_SOCK_OPS_CB_FLAGS_SET, 59, "bpf_sock_ops_cb_flags_set", R_SOCK, 0, A_CTX, A_ANY),
 	PROTO(LP_SOCK_MAP_UPDATE, 53, "bpf_sock_map_update", R_SOCK, 0, A_CTX, A_MAP, A_KEY, A_ANY),

@@ -116,6 +116,8 @@ enum linux_proto_key {
 	/* sockets, messages, light-weight tunnels */
 	LP_SETSOCKOPT,
 	LP_GETSOCKOPT,
+	LP_SK_SETSOCKOPT,
+	LP_SK_GETSOCKOPT,
 	LP_BIND,
 	LP_SOCK_OPS_CB_FLAGS_SET,
 	LP_SOCK_MAP_UPDATE,

@@ -124,6 +124,16 @@ static const struct ebpf_context_range sysctl_writable[] = {
 	{ 4, 4 },
 };
 
+/* struct bpf_sockopt: level, optname (setsockopt), optlen, retval (getsockopt), 4-byte stores
+ * on Linux (cg_sockopt_is_valid_access); the attach types are not told apart here. One range
+ * per field: a store over two of them (clang merges neighbouring ones) is refused, as there. */
+static const struct ebpf_context_range sockopt_writable[] = {
+	{ 24, 4 },
+	{ 28, 4 },
+	{ 32, 4 },
+	{ 36, 4 },
+};
+
 /* ---- readable fields (Linux's *_is_valid_access) --------------------------------------------- */
 
 #define FIELD(off_, size_, width_)                                                                 \
@@ -244,6 +254,19 @@ static const struct ebpf_context_field sk_reuseport_fields[] = {
 	FIELD(32, 4, 4),
 	POINTER(40, EBPF_CTX_PTR_SOCKET),
 	POINTER(48, EBPF_CTX_PTR_SOCK_COMMON_OR_NULL),
+};
+
+/* cg_sockopt_is_valid_access: sk a socket; optval and optval_end the packet fields (their own
+ * rule); level, optname, optlen, retval in 4 bytes only */
+static const struct ebpf_context_field sockopt_fields[] = {
+	POINTER(0, EBPF_CTX_PTR_SOCKET),
+	FIELD(24, 16, 4),
+};
+
+/* cgroup_dev_is_valid_access: read-only; access_type also narrower, major and minor in 4 */
+static const struct ebpf_context_field cgroup_dev_fields[] = {
+	NARROW(0, 4, 4),
+	FIELD(4, 8, 4),
 };
 
 /* sysctl_is_valid_access: write and file_pos in 4 bytes or narrower */
@@ -532,6 +555,21 @@ static const enum linux_proto_key sysctl_helpers[] = {
 	TIMER_HELPERS,
 };
 
+/* cg_sockopt_func_proto: the socket's storage and options (getsockopt from setsockopt
+ * programs only on Linux: here from both), bpf_tcp_sock, the cgroup set and the base set. */
+static const enum linux_proto_key sockopt_helpers[] = {
+	LP_GET_NETNS_COOKIE,   LP_SK_STORAGE_GET,	   LP_SK_STORAGE_DELETE,
+	LP_SK_SETSOCKOPT,      LP_SK_GETSOCKOPT,	   LP_TCP_SOCK,
+	LP_PERF_EVENT_OUTPUT,  LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE,
+	CGROUP_RETVAL_HELPERS, PERFMON_BASE_HELPERS,	   TIMER_HELPERS,
+};
+
+/* cgroup_dev_func_proto: cgroup_common_func_proto, cgroup_current_func_proto, perf output. */
+static const enum linux_proto_key cgroup_dev_helpers[] = {
+	LP_PERF_EVENT_OUTPUT,  LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE,
+	CGROUP_RETVAL_HELPERS, PERFMON_BASE_HELPERS,	   TIMER_HELPERS,
+};
+
 #define HELPERS(list) .helpers = (list), .helper_count = ARRAY_SIZE(list)
 
 /* ---- sections ----------------------------------------------------------------------------- */
@@ -650,6 +688,9 @@ static const struct ebpf_section_prefix sk_reuseport_sections[] = {
 	S("sk_reuseport"),
 };
 static const struct ebpf_section_prefix sysctl_sections[] = { S("cgroup/sysctl") };
+static const struct ebpf_section_prefix sockopt_sections[] = { S("cgroup/getsockopt"),
+							       S("cgroup/setsockopt") };
+static const struct ebpf_section_prefix cgroup_dev_sections[] = { S("cgroup/dev") };
 
 /* ---- the types ---------------------------------------------------------------------------- */
 
@@ -862,6 +903,32 @@ const struct linux_type linux_types[] = {
 		PLAIN_CONTEXT_W(LINUX_BPF_SYSCTL_SIZE, sysctl_writable),
 		HELPERS(sysctl_helpers),
 		FIELDS(sysctl_fields),
+	},
+	{
+		/* struct bpf_sockopt: optval and optval_end are 64-bit pointer fields at 8 and 16
+		 * around the option's bytes, which programs may read and write, as on Linux. */
+		.name = "cgroup_sockopt",
+		.number = LINUX_PROG_CGROUP_SOCKOPT,
+		SECTIONS(sockopt_sections),
+		.context = {
+			.size = LINUX_BPF_SOCKOPT_SIZE,
+			.data = 8,
+			.data_end = 16,
+			.meta = -1,
+			.writable = sockopt_writable,
+			.writable_count = ARRAY_SIZE(sockopt_writable),
+		},
+		HELPERS(sockopt_helpers),
+		FIELDS(sockopt_fields),
+	},
+	{
+		/* struct bpf_cgroup_dev_ctx: read-only */
+		.name = "cgroup_device",
+		.number = LINUX_PROG_CGROUP_DEVICE,
+		SECTIONS(cgroup_dev_sections),
+		PLAIN_CONTEXT(LINUX_CGROUP_DEV_CTX_SIZE),
+		HELPERS(cgroup_dev_helpers),
+		FIELDS(cgroup_dev_fields),
 	},
 	{
 		/* struct bpf_sk_lookup: read-only; sk is a socket or NULL. */

@@ -119,6 +119,8 @@ static const struct {
 	{ "sk_reuseport", BPF_PROG_TYPE_SK_REUSEPORT },
 	{ "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR },
 	{ "cgroup_sysctl", BPF_PROG_TYPE_CGROUP_SYSCTL },
+	{ "cgroup_sockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT },
+	{ "cgroup_device", BPF_PROG_TYPE_CGROUP_DEVICE },
 	{ "sk_lookup", BPF_PROG_TYPE_SK_LOOKUP },
 	{ "tracing", BPF_PROG_TYPE_TRACING },
 	{ "lsm", BPF_PROG_TYPE_LSM },
@@ -213,6 +215,9 @@ static const struct {
 	TYPE("s_sk_reuseport", "sk_reuseport"),
 	TYPE("s_sk_reuseport_migrate", "sk_reuseport"),
 	TYPE("s_sysctl", "cgroup_sysctl"),
+	TYPE("s_getsockopt", "cgroup_sockopt"),
+	TYPE("s_setsockopt", "cgroup_sockopt"),
+	TYPE("s_dev", "cgroup_device"),
 	TYPE("s_cgroup_skb_ingress", "cgroup_skb"),
 	TYPE("s_cgroup_skb_egress", "cgroup_skb"),
 	TYPE("s_cgroup_skb", "cgroup_skb"),
@@ -1230,6 +1235,35 @@ static void test_sk_storage(void **state)
 	expect_refused_programs("bad/sk_storage.bpf.o", twins, ARRAY_SIZE(twins));
 }
 
+/* cgroup/getsockopt, cgroup/setsockopt (the option's bytes as a packet, the option's numbers
+ * writable, the socket's storage and options) and cgroup/dev (read-only numbers). */
+static void test_sockopt_dev(void **state)
+{
+	static const struct twin twins[] = {
+		{ "optval_unchecked", "offset 0 size 1, proven range 0" },
+		{ "optval_past_end", "offset 4 size 1, proven range 4" },
+		{ "write_sk", "write to read-only ctx field: offset 0 size 8" },
+		{ "two_fields", "write to read-only ctx field: offset 32 size 8" },
+		{ "optlen_wide", "may not read context offset 32 (size 8)" },
+		{ "storage_of_ctx", "helper bpf_sk_storage_get arg2 (r2 = ctx(off=0))" },
+		{ "read_past_ctx", "ctx access out of bounds: offset 40 size 4, ctx size 40" },
+		{ "dev_write", "write to read-only ctx field: offset 4 size 4" },
+		{ "dev_major_narrow", "may not read context offset 4 (size 1)" },
+	};
+	static const char *const types[][2] = {
+		{ "get_tos", "cgroup_sockopt" },       { "set_private", "cgroup_sockopt" },
+		{ "set_cc", "cgroup_sockopt" },	       { "get_retval_ns", "cgroup_sockopt" },
+		{ "dev_allow_null", "cgroup_device" },
+	};
+	struct ebpf_object *obj = verify_object("sockopt.bpf.o");
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		expect_type(obj, types[i][0], types[i][1]);
+	ebpf_object_close(obj);
+	expect_refused_programs("bad/sockopt.bpf.o", twins, ARRAY_SIZE(twins));
+}
+
 /* bpf_map_lookup_percpu_elem: per-CPU maps only, its result checked against NULL, its value
  * bounded. */
 static void test_lookup_percpu_elem(void **state)
@@ -1575,6 +1609,7 @@ int main(void)
 		cmocka_unit_test(test_sockmap_lookup),
 		cmocka_unit_test(test_context_fields),
 		cmocka_unit_test(test_sk_storage),
+		cmocka_unit_test(test_sockopt_dev),
 		cmocka_unit_test(test_lookup_percpu_elem),
 		cmocka_unit_test(test_katran_xdp),
 		cmocka_unit_test(test_packet_access_rights),

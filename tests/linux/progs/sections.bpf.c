@@ -56,6 +56,9 @@ PROG(s_flow_dissector, "flow_dissector")
 PROG(s_sk_reuseport, "sk_reuseport")
 PROG(s_sk_reuseport_migrate, "sk_reuseport/migrate")
 PROG(s_sysctl, "cgroup/sysctl")
+PROG(s_getsockopt, "cgroup/getsockopt")
+PROG(s_setsockopt, "cgroup/setsockopt")
+PROG(s_dev, "cgroup/dev")
 PROG(s_cgroup_skb_ingress, "cgroup_skb/ingress")
 PROG(s_cgroup_skb_egress, "cgroup_skb/egress")
 PROG(s_cgroup_skb, "cgroup/skb")
@@ -77,7 +80,7 @@ PROG(s_getpeername6, "cgroup/getpeername6")
 PROG(s_getsockname4, "cgroup/getsockname4")
 PROG(s_getsockname6, "cgroup/getsockname6")
 PROG(s_xdp, "xdp")
-PROG(s_unknown, "cgroup/getsockopt")
+PROG(s_unknown, "netfilter")
 /* Names of the libbpf 0.x / samples/bpf bpf_load.c era, typed by their start alone
  * (sockex1 "socket1", xdp_fwd "xdp_fwd", sock_flags "cgroup/sock1"), and names those loaders
  * never typed by their start, which stay unknown. */
