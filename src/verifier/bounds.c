@@ -814,8 +814,13 @@ static int alu_pointers(struct venv *env, uint32_t idx, struct reg *dst, struct 
 				  "pointer arithmetic with '%s' prohibited (only adding or "
 				  "subtracting a scalar): %s",
 				  alu_op_name(op), reg_is_pointer(dst) ? d1 : d2);
-	if (reg_is_pointer(dst))
+	/* The scalar's value becomes part of a pointer: it is needed precise (precision.c). */
+	if (reg_is_pointer(dst)) {
+		if (EBPF_SRC(insn->code) == EBPF_SRC_X)
+			prec_mark_reg(env, insn->src_reg);
 		return pointer_alu(env, idx, dst, dst, src, op, insn->dst_reg);
+	}
+	prec_mark_reg(env, insn->dst_reg);
 	if (op == EBPF_ALU_SUB)
 		return verr_state(env, idx, -EACCES,
 				  "subtracting pointer r%d (%s) from a scalar prohibited",

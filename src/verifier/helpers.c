@@ -1758,6 +1758,11 @@ int check_helper_call(struct venv *env, uint32_t idx)
 	err = helper_validate(env, idx, &meta.proto);
 	if (err)
 		return err;
+	/* Helpers and kfuncs read their scalar arguments' values (sizes, flags, counts, NULL):
+	 * all of them are needed precise (precision.c). */
+	for (i = 0; i < 5; i++)
+		if (meta.proto->args[i] != EBPF_ARG_DONTCARE)
+			prec_mark_reg(env, i + 1);
 	/* A second bpf_spin_lock is named as such by apply_spin_lock. */
 	if (id != SPIN_UNLOCK && id != SPIN_LOCK) {
 		err = check_no_lock_held(env, idx, "helper call");

@@ -905,6 +905,7 @@ static int add_invariant(struct venv *env, struct loop *lp, uint32_t idx, uint32
 	node->inv_next = lp->inv;
 	lp->inv = node;
 	env->cur->parent = node;
+	prec_checkpoint(env->cur, node);
 	memset(env->cur->stack_written, 0, sizeof(env->cur->stack_written));
 	env->res->states_kept++;
 	env->res->loop_invariants++;

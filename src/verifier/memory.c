@@ -859,6 +859,10 @@ static int mem_access(struct venv *env, uint32_t idx, int regno, int off, int si
 		if (err)
 			return err;
 		err = region_access(env, idx, regno, ptr, off, size, map->value_size, "map value");
+		/* A store into a kptr field is allowed for NULL only: the value is needed. */
+		if (!err && write && map->field_count &&
+		    EBPF_CLASS(env->insns[idx].code) == EBPF_CLS_STX)
+			prec_mark_reg(env, env->insns[idx].src_reg);
 		if (!err && !kptr_plain_access(map, ptr, off, size, write, val))
 			err = map_fields_access(env, idx, map, ptr, off, (uint64_t)size,
 						write ? "a direct store" : "a direct load");
@@ -1264,6 +1268,9 @@ int check_mem_region(struct venv *env, uint32_t idx, int regno, uint64_t size, b
 		stack_update_depth(env, frame, lo);
 		/* Written too: a helper may write less than the whole range. */
 		stack_note_read(env, ptr->frameno, stack_slot_mask(lo, hi));
+		/* A helper reads the values there (a map key): spilled ones are needed precise. */
+		if (!write)
+			prec_mark_slots(env, ptr->frameno, stack_slot_mask(lo, hi));
 		if (iter_check_stack_access(env, idx, frame, lo, hi, what))
 			return -EACCES;
 		/* A helper may write fewer bytes than the maximum size (a variable size, a
@@ -1388,6 +1395,7 @@ int stack_byte_value(struct venv *env, const struct reg *ptr, int64_t off, uint8
 		return -1;
 	frame = env->cur->frames[ptr->frameno];
 	stack_note_read(env, ptr->frameno, stack_slot_mask(o, o + 1));
+	prec_mark_slots(env, ptr->frameno, stack_slot_mask(o, o + 1));
 	slot = stack_slot(frame, o);
 	t = *stack_byte(frame, o);
 	if (t == STACK_INVALID || t == STACK_ITER ||

@@ -413,6 +413,7 @@ void state_free_frames(struct vstate *st)
 			frame_put(st->mem, st->frames[i]);
 		st->frames[i] = NULL;
 	}
+	prec_hist_free(st);
 }
 
 void state_free(struct vstate *st)
@@ -547,7 +548,7 @@ int state_copy_into(struct vstate *dst, const struct vstate *src)
 			memcpy(dst->frames[i]->stack, src->frames[i]->stack, STACK_BYTES);
 	}
 	state_copy_scalars(dst, src);
-	return 0;
+	return prec_hist_copy(dst, src);
 }
 
 /* A pending branch: its current frame its own (its registers are written next), the rest shared
@@ -558,7 +559,7 @@ struct vstate *state_copy(const struct vstate *src)
 
 	if (!st)
 		return NULL;
-	if (state_store(st, src, true)) {
+	if (state_store(st, src, true) || prec_hist_copy(st, src)) {
 		state_free(st);
 		return NULL;
 	}
@@ -745,7 +746,10 @@ static bool objects_safe(const struct reg *old, const struct reg *cur, struct id
 	return check_ids(idmap, old->ref_id, cur->ref_id);
 }
 
-static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *idmap, bool exact)
+/* precise: old's range matters (precision.c); an imprecise scalar covers any scalar that relates
+ * to loops, packet lengths and other registers (ids) as it does. */
+static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *idmap, bool exact,
+		    bool precise)
 {
 	if (old->type == NOT_INIT)
 		return exact ? cur->type == NOT_INIT : true;
@@ -759,7 +763,8 @@ static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *
 	    !(idmap->loop_head != UINT32_MAX && own_loop_tag(idmap, old) &&
 	      own_loop_tag(idmap, cur)))
 		return false;
-	if (exact ? !range_equal(old, cur) : !range_within(old, cur))
+	if (exact ? !range_equal(old, cur)
+		  : (precise || old->type != SCALAR) && !range_within(old, cur))
 		return false;
 	/* The old path may have proven packet bytes through the link: cur needs the same one. */
 	if (old->type == SCALAR && reg_pkt_len_linked(old) &&
@@ -804,7 +809,7 @@ static bool itersafe(const struct stack_slot *os, const struct stack_slot *cs, s
 		return false;
 	if (exact ? o->off != c->off || o->map != c->map : o->off > c->off || o->map < c->map)
 		return false;
-	return regsafe(o, c, idmap, exact) && check_ids(idmap, o->ref_id, c->ref_id);
+	return regsafe(o, c, idmap, exact, true) && check_ids(idmap, o->ref_id, c->ref_id);
 }
 
 /* Eight zero bytes, as bytes or as a spilled 0 that relates to nothing (no id, no loop). */
@@ -820,9 +825,10 @@ bool slot_known_zero(const struct stack_slot *s)
 	return true;
 }
 
-/* live: the slots read later (an explored checkpoint's stack_read), all of them when unknown. */
+/* live: the slots read later (an explored checkpoint's stack_read), all of them when unknown;
+ * precise: the spilled scalars whose value matters (all of them when unknown). */
 static bool stacksafe(const struct frame *old, const struct frame *cur, struct idmap *idmap,
-		      bool exact, uint64_t live)
+		      bool exact, uint64_t live, uint64_t precise)
 {
 	int s, b;
 
@@ -844,8 +850,8 @@ static bool stacksafe(const struct frame *old, const struct frame *cur, struct i
 			continue;
 
 		if (n) {
-			if (slot_spill_size(cs) != n ||
-			    !regsafe(&os->spilled, &cs->spilled, idmap, exact))
+			if (slot_spill_size(cs) != n || !regsafe(&os->spilled, &cs->spilled, idmap,
+								 exact, precise & (1ull << s)))
 				return false;
 		}
 		for (b = n; b < 8; b++) {
@@ -868,9 +874,18 @@ static bool stacksafe(const struct frame *old, const struct frame *cur, struct i
 	return true;
 }
 
+/* What a comparison looks at, per frame (NULL: everything). */
+struct compare_masks {
+	const uint64_t *live_stack;
+	const uint16_t *prec_regs;
+	const uint64_t *prec_stack;
+};
+
 static bool framesafe(struct venv *env, const struct frame *old, const struct frame *cur,
-		      uint16_t live, uint64_t live_stack, struct idmap *idmap, bool exact)
+		      uint16_t live, const struct compare_masks *m, uint32_t f, struct idmap *idmap,
+		      bool exact)
 {
+	uint16_t prec = m->prec_regs ? m->prec_regs[f] : UINT16_MAX;
 	int i;
 
 	if (old->callsite != cur->callsite)
@@ -878,10 +893,11 @@ static bool framesafe(struct venv *env, const struct frame *old, const struct fr
 	for (i = 0; i < EBPF_NUM_REGS; i++) {
 		if (!(live & (1u << i)))
 			continue;
-		if (!regsafe(&old->regs[i], &cur->regs[i], idmap, exact))
+		if (!regsafe(&old->regs[i], &cur->regs[i], idmap, exact, prec & (1u << i)))
 			return false;
 	}
-	return stacksafe(old, cur, idmap, exact, live_stack);
+	return stacksafe(old, cur, idmap, exact, m->live_stack ? m->live_stack[f] : UINT64_MAX,
+			 m->prec_stack ? m->prec_stack[f] : UINT64_MAX);
 }
 
 /*
@@ -897,11 +913,12 @@ static uint16_t caller_live(const struct venv *env, const struct frame *callee)
 	return callee->callback ? live | 0x3e : live;
 }
 
-/* live_stack: the old state's slots read later per frame (NULL: all of them, as for a state
- * still being explored, whose reads are not all known yet). */
+/* m: the old state's slots read later and scalars needed precise, per frame (NULL: all of
+ * them, as for a state still being explored, whose reads and needs are not all known yet). */
 static bool states_compare(struct venv *env, const struct vstate *old, const struct vstate *cur,
-			   bool exact, uint32_t loop_head, const uint64_t *live_stack)
+			   bool exact, uint32_t loop_head, const struct compare_masks *m)
 {
+	static const struct compare_masks all = { NULL, NULL, NULL };
 	struct idmap idmap = { .n = 0, .env = env, .loop_head = loop_head };
 	uint32_t f, i;
 
@@ -919,8 +936,8 @@ static bool states_compare(struct venv *env, const struct vstate *old, const str
 			live = env->aux[cur->insn].live;
 		else
 			live = caller_live(env, cur->frames[f + 1]);
-		if (!framesafe(env, old->frames[f], cur->frames[f], live,
-			       live_stack ? live_stack[f] : UINT64_MAX, &idmap, exact))
+		if (!framesafe(env, old->frames[f], cur->frames[f], live, m ? m : &all, f, &idmap,
+			       exact))
 			return false;
 	}
 	for (i = 0; i < old->nrefs; i++)
@@ -941,10 +958,16 @@ bool states_equal(struct venv *env, const struct vstate *old, const struct vstat
 }
 
 /* An explored checkpoint (every path from it finished) covers cur: its stack slots that no
- * path from it read are not compared. */
+ * path from it read are not compared, nor the ranges of its scalars no path needed precise. */
 bool states_pruned_by(struct venv *env, const struct snode *node, const struct vstate *cur)
 {
-	return states_compare(env, &node->st, cur, false, UINT32_MAX, node->stack_read);
+	struct compare_masks m = { node->stack_read, node->prec_regs, node->prec_stack };
+
+	if (node->prec_all || env->in->precise_all) {
+		m.prec_regs = NULL;
+		m.prec_stack = NULL;
+	}
+	return states_compare(env, &node->st, cur, false, UINT32_MAX, &m);
 }
 
 bool states_covered(struct venv *env, const struct vstate *old, const struct vstate *cur,

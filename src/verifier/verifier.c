@@ -249,8 +249,9 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 
 	if (loop_head) {
 		/* The loop's measure reads every slot's relation to the head, and an invariant
-		 * still being explored may cover the path. */
+		 * still being explored may cover the path: every value is read, and needed. */
 		stack_note_read_all(env);
+		prec_mark_all(env);
 		err = loop_visit(env, idx);
 		if (err)
 			return err;
@@ -258,11 +259,13 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 	if (callback_call && env->cur->cb_reentry && callback_converged(env, idx) == PRUNED) {
 		/* Covered by a checkpoint still being explored: its reads are not all known. */
 		stack_note_read_all(env);
+		prec_mark_all(env);
 		return PRUNED;
 	}
 	if ((env->aux[idx].flags & INSN_MAY_GOTO) && may_goto_converged(env, idx)) {
 		/* Covered by a checkpoint still being explored: its reads are not all known. */
 		stack_note_read_all(env);
+		prec_mark_all(env);
 		return PRUNED;
 	}
 	hash = state_hash(env, env->cur);
@@ -285,6 +288,7 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 			continue;
 		if (callback_iterated(env, node)) {
 			stack_note_read_all(env);
+			prec_mark_all(env);
 			return PRUNED;
 		}
 		return loop_error(env, idx);
@@ -293,6 +297,7 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 		if (explores_as_cur(env, node) && states_pruned_by(env, node, env->cur)) {
 			node->hits++;
 			stack_note_reads_of(env, node);
+			prec_propagate(env, node);
 			return PRUNED;
 		}
 		/* A checkpoint that keeps missing costs more than it saves. */
@@ -334,6 +339,7 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 		return err;
 	}
 	env->cur->parent = node;
+	prec_checkpoint(env->cur, node);
 	/* The next checkpoint's writes are those after this one. */
 	memset(env->cur->stack_written, 0, sizeof(env->cur->stack_written));
 	env->res->states_kept++;
@@ -514,6 +520,7 @@ static int callback_return(struct venv *env, uint32_t idx)
 		return verr_state(env, idx, -EACCES,
 				  "a callback must return 0 (go on) or 1 (stop), r0 is %s", d);
 	}
+	prec_mark_reg(env, 0);
 	err = ref_check_callback(env, idx, callee->cb_id_base);
 	if (err)
 		return err;
@@ -672,6 +679,7 @@ static int do_jmp(struct venv *env, uint32_t idx)
 {
 	const struct ebpf_inst *insn = &env->insns[idx];
 	struct vstate *other = NULL;
+	struct reg dst, src;
 	int err;
 
 	switch (EBPF_OP(insn->code)) {
@@ -688,9 +696,16 @@ static int do_jmp(struct venv *env, uint32_t idx)
 		break;
 	}
 	env->cur->insn = idx + 1;
+	if (insn->dst_reg < EBPF_NUM_REGS)
+		dst = cur_regs(env)[insn->dst_reg];
+	if (insn->src_reg < EBPF_NUM_REGS)
+		src = cur_regs(env)[insn->src_reg];
 	err = check_cond_jmp(env, idx, &other);
-	if (err || !other)
+	if (err)
 		return err;
+	prec_cond_jmp(env, insn, &dst, &src, !other);
+	if (!other)
+		return 0;
 	other->prev_insn = idx;
 	if (env->in->log_level >= 1) {
 		vlog(env, "branch at %u: taken side pushed\n", idx);
@@ -836,7 +851,12 @@ static int walk(struct venv *env)
 		env->aux[idx].visits++;
 		if (env->in->log_level >= 1)
 			vlog_insn(env, idx);
+		err = prec_record(env, idx);
+		if (err)
+			return err;
+		env->prec_in_insn = true;
 		err = do_insn(env, idx);
+		env->prec_in_insn = false;
 		if (err == PATH_DONE) {
 			err = 0;
 			if (!pop_state(env))

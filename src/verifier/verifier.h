@@ -121,6 +121,9 @@ struct verifier_input {
 	/* Walk every loop iteration by iteration, as Linux does, never by abstraction (joined
 	 * and widened states at loop heads): comparisons with Linux, and tests of the walk. */
 	bool exact_loops;
+	/* Pruning compares every scalar's range, as before precision tracking (precision.c):
+	 * for measuring what precision saves, and for worst cases meant to compare everything. */
+	bool precise_all;
 };
 
 /* The BTF that types info's kfuncs: its kfunc_btf (version 6), else its btf; NULL when none. */

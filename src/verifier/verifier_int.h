@@ -203,6 +203,19 @@ struct state_mem {
 
 struct snode;
 
+/* An instruction of a path's history that backtracking cannot infer (precision.c): one reached
+ * other than from the instruction before it, a call, an exit, a stack access, a jump on linked
+ * scalars, the first of its segment. */
+struct hist_ent {
+	uint32_t idx;
+	uint32_t prev;	 /* the instruction run before it on the path */
+	uint16_t linked; /* a conditional jump: registers sharing its operands' scalar ids */
+	uint8_t frame;	 /* the frame it ran in */
+	uint8_t flags;
+	uint8_t sframe;		  /* a stack access: the frame accessed */
+	uint8_t slot_lo, slot_hi; /* ... and the slots touched */
+};
+
 struct vstate {
 	struct frame *frames[EBPF_MAX_CALL_DEPTH];
 	uint32_t curframe;
@@ -233,6 +246,11 @@ struct vstate {
 	 * its last checkpoint: what they held there is never read afterwards (stack liveness,
 	 * state.c). A checkpoint keeps the mask of the instructions that led to it. */
 	uint64_t stack_written[EBPF_MAX_CALL_DEPTH];
+	/* The instructions of this path since its last checkpoint (a checkpoint: those from its
+	 * parent to it), for precision tracking (precision.c). */
+	struct hist_ent *hist;
+	uint32_t hist_len, hist_cap;
+	uint32_t hist_last; /* the last instruction run on this path */
 };
 
 /* A checkpoint: a state seen at a prune point. */
@@ -253,6 +271,12 @@ struct snode {
 	 * (Linux's REG_LIVE_READ on stack slots): complete once branches is 0, so an explored
 	 * checkpoint compares only these (state.c, stack_note_read). */
 	uint64_t stack_read[EBPF_MAX_CALL_DEPTH];
+	/* Per frame, the scalar registers and spilled scalars some path from here needs precise
+	 * (precision.c); the others are compared as any scalar once branches is 0. prec_all:
+	 * every scalar is needed. */
+	uint16_t prec_regs[EBPF_MAX_CALL_DEPTH];
+	uint64_t prec_stack[EBPF_MAX_CALL_DEPTH];
+	bool prec_all;
 };
 
 enum insn_flags {
@@ -340,7 +364,8 @@ struct venv {
 	size_t log_len;
 	bool log_full;
 	bool failed;
-	bool in_branch; /* current path came from a pending branch (log level 1) */
+	bool in_branch;	   /* current path came from a pending branch (log level 1) */
+	bool prec_in_insn; /* an instruction is being checked (its history entry is recorded) */
 };
 
 /* log.c */
@@ -459,6 +484,18 @@ void reg_zext32(struct reg *reg);
 void reg_sext(struct reg *reg, int bytes);
 int check_alu(struct venv *env, uint32_t idx);
 int check_cond_jmp(struct venv *env, uint32_t idx, struct vstate **other);
+
+/* precision.c: precision tracking (the rule is at the top of the file) */
+int prec_record(struct venv *env, uint32_t idx);
+int prec_hist_copy(struct vstate *dst, const struct vstate *src);
+void prec_hist_free(struct vstate *st);
+void prec_checkpoint(struct vstate *cur, struct snode *node);
+void prec_mark_reg(struct venv *env, int regno);
+void prec_mark_slots(struct venv *env, uint32_t frameno, uint64_t slots);
+void prec_mark_all(struct venv *env);
+void prec_propagate(struct venv *env, const struct snode *node);
+void prec_cond_jmp(struct venv *env, const struct ebpf_inst *insn, const struct reg *dst,
+		   const struct reg *src, bool one_side);
 
 /* loop.c */
 #define LOOP_VISIT_PRUNED 1

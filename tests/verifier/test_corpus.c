@@ -57,7 +57,7 @@ static const struct topic topics[] = {
 	TOPIC(alu),	 TOPIC(cfg),	   TOPIC(loops),     TOPIC(calls),    TOPIC(spill),
 	TOPIC(jmp),	 TOPIC(misc),	   TOPIC(access),    TOPIC(printk),   TOPIC(attack),
 	TOPIC(bounds32), TOPIC(limits),	   TOPIC(spin_lock), TOPIC(storage),  TOPIC(hostile),
-	TOPIC(kshapes),	 TOPIC(callbacks), TOPIC(relax),     TOPIC(may_goto),
+	TOPIC(kshapes),	 TOPIC(callbacks), TOPIC(relax),     TOPIC(may_goto), TOPIC(precision),
 };
 
 int main(void)

@@ -140,6 +140,7 @@ CASES(kshapes);
 CASES(callbacks);
 CASES(relax);
 CASES(may_goto);
+CASES(precision);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */
