@@ -105,6 +105,10 @@
 #define SK_LOOKUP(key, id_, name_, ret_)                                                           \
 	SOCK_PROTO(key, id_, name_, ret_, EBPF_HELPER_ACQUIRE, A_CTX, A_MEM, A_SZ, A_ANY, A_ANY)
 
+/* A cast of a socket to a kernel struct (the verifier's table names it), sharing its reference. */
+#define SKC_CAST(key, id_, name_)                                                                  \
+	SOCK_PROTO(key, id_, name_, EBPF_RET_PTR_TO_BTF_ID_OR_NULL, EBPF_HELPER_PTR_CAST, A_SOCK)
+
 #define PKT EBPF_HELPER_CHANGES_PACKET
 #define GPL EBPF_HELPER_GPL_ONLY /* Linux's gpl_only */
 
@@ -342,9 +346,21 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	/* sk_lookup's own (bpf_sk_lookup_assign_proto): a full socket, or NULL to cancel */
 	PROTO(LP_SK_ASSIGN_LOOKUP, 124, "bpf_sk_assign", R_SK_LOOKUP, 0, A_CTX,
 	      EBPF_ARG_PTR_TO_SOCKET_OR_NULL, A_ANY),
-	/* bpf_get_socket_ptr_cookie_proto (sk_reuseport): the cookie of a socket the program
-	 * holds (md->sk, a checked md->migrating_sk), not of the context's */
+	/* bpf_get_socket_ptr_cookie_proto (sk_reuseport, tracing): the cookie of a socket the
+	 * program holds (md->sk, a checked md->migrating_sk, a struct sock argument), not of the
+	 * context's */
 	PROTO(LP_GET_SOCKET_PTR_COOKIE, 46, "bpf_get_socket_cookie", R_SOCK, 0, A_SOCK),
+
+	/* bpf_sk_base_func_proto's casts of a socket (or a kernel struct beginning with a
+	 * sock_common) to its protocol's kernel struct, or NULL: the verifier knows the struct
+	 * each returns (Linux's ret_btf_id) and types it by the kernel's BTF */
+	SKC_CAST(LP_SKC_TO_TCP6_SOCK, 136, "bpf_skc_to_tcp6_sock"),
+	SKC_CAST(LP_SKC_TO_TCP_SOCK, 137, "bpf_skc_to_tcp_sock"),
+	SKC_CAST(LP_SKC_TO_TCP_TIMEWAIT_SOCK, 138, "bpf_skc_to_tcp_timewait_sock"),
+	SKC_CAST(LP_SKC_TO_TCP_REQUEST_SOCK, 139, "bpf_skc_to_tcp_request_sock"),
+	SKC_CAST(LP_SKC_TO_UDP6_SOCK, 140, "bpf_skc_to_udp6_sock"),
+	SKC_CAST(LP_SKC_TO_UNIX_SOCK, 178, "bpf_skc_to_unix_sock"),
+	SKC_CAST(LP_SKC_TO_MPTCP_SOCK, 196, "bpf_skc_to_mptcp_sock"),
 
 	/* timers in map values (Linux's bpf_base_func_proto): the verifier checks that the
 	 * timer is the value's struct bpf_timer, that _init names its map, and walks the

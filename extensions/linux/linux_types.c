@@ -310,6 +310,14 @@ static const struct ebpf_context_field sysctl_fields[] = { NARROW(0, 8, 4) };
 	    LP_CGRP_STORAGE_GET, LP_CGRP_STORAGE_DELETE, LP_SNPRINTF, LP_TRACE_VPRINTK,            \
 	    BASE_HELPERS, NET_TASK_HELPERS
 
+/* What bpf_sk_base_func_proto adds for CAP_PERFMON (networking types but cgroup/sock,
+ * sk_reuseport and cgroup/sysctl, whose protos end in bpf_base_func_proto; the tracing type's
+ * tracing_prog_func_proto has them too): the casts of a socket to its protocol's struct. */
+#define SKC_CAST_HELPERS                                                                           \
+	LP_SKC_TO_TCP6_SOCK, LP_SKC_TO_TCP_SOCK, LP_SKC_TO_TCP_TIMEWAIT_SOCK,                      \
+	    LP_SKC_TO_TCP_REQUEST_SOCK, LP_SKC_TO_UDP6_SOCK, LP_SKC_TO_UNIX_SOCK,                  \
+	    LP_SKC_TO_MPTCP_SOCK
+
 #define TRACING_HELPERS                                                                            \
 	LP_PROBE_READ, LP_PROBE_READ_STR, LP_PROBE_READ_USER, LP_PROBE_READ_KERNEL,                \
 	    LP_PROBE_READ_USER_STR, LP_PROBE_READ_KERNEL_STR, LP_PROBE_WRITE_USER,                 \
@@ -338,7 +346,8 @@ static const enum linux_proto_key tracepoint_helpers[] = {
 #define TRACING_TYPE_HELPERS                                                                       \
 	TRACING_HELPERS, LP_GET_FUNC_IP, LP_GET_ATTACH_COOKIE, LP_SK_STORAGE_GET_TRACING,          \
 	    LP_SK_STORAGE_DELETE_TRACING, LP_INODE_STORAGE_GET, LP_INODE_STORAGE_DELETE,           \
-	    LP_SKB_OUTPUT, LP_XDP_OUTPUT, TIMER_HELPERS
+	    LP_SKB_OUTPUT, LP_XDP_OUTPUT, TIMER_HELPERS, SKC_CAST_HELPERS,                         \
+	    LP_GET_SOCKET_PTR_COOKIE
 
 static const enum linux_proto_key tracing_helpers[] = { TRACING_TYPE_HELPERS };
 
@@ -364,7 +373,7 @@ static const enum linux_proto_key perf_event_helpers[] = {
 #define SK_FILTER_HELPERS                                                                          \
 	LP_SKB_LOAD_BYTES, LP_SKB_LOAD_BYTES_RELATIVE, LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,    \
 	    LP_PERF_EVENT_OUTPUT, LP_GET_NETNS_COOKIE, LP_GET_CGROUP_CLASSID_CURR,                 \
-	    PERFMON_BASE_HELPERS, TIMER_HELPERS
+	    PERFMON_BASE_HELPERS, TIMER_HELPERS, SKC_CAST_HELPERS
 
 static const enum linux_proto_key sk_filter_helpers[] = {
 	SK_FILTER_HELPERS,
@@ -443,12 +452,13 @@ static const enum linux_proto_key tc_helpers[] = {
 	LP_SK_ASSIGN,
 	PERFMON_BASE_HELPERS,
 	TIMER_HELPERS,
+	SKC_CAST_HELPERS,
 };
 
 #define LWT_OUT_HELPERS                                                                            \
 	LP_SKB_LOAD_BYTES, LP_SKB_PULL_DATA, LP_GET_CGROUP_CLASSID, LP_GET_ROUTE_REALM,            \
 	    LP_GET_HASH_RECALC, LP_PERF_EVENT_OUTPUT, LP_SKB_UNDER_CGROUP, PERFMON_BASE_HELPERS,   \
-	    TIMER_HELPERS
+	    TIMER_HELPERS, SKC_CAST_HELPERS
 
 static const enum linux_proto_key lwt_out_helpers[] = {
 	LWT_OUT_HELPERS,
@@ -477,7 +487,7 @@ static const enum linux_proto_key sk_skb_helpers[] = {
 	LP_SKB_STORE_BYTES, LP_SKB_LOAD_BYTES,	  LP_SKB_PULL_DATA,	LP_SKB_CHANGE_TAIL,
 	LP_SKB_CHANGE_HEAD, LP_SKB_ADJUST_ROOM,	  LP_GET_SOCKET_COOKIE, LP_GET_SOCKET_UID,
 	LP_SK_REDIRECT_MAP, LP_SK_REDIRECT_HASH,  LP_PERF_EVENT_OUTPUT, LP_GET_CGROUP_CLASSID_CURR,
-	SK_LOOKUP_HELPERS,  PERFMON_BASE_HELPERS, TIMER_HELPERS,
+	SK_LOOKUP_HELPERS,  PERFMON_BASE_HELPERS, TIMER_HELPERS,	SKC_CAST_HELPERS,
 };
 
 static const enum linux_proto_key sock_ops_helpers[] = {
@@ -499,13 +509,14 @@ static const enum linux_proto_key sock_ops_helpers[] = {
 	LP_GET_CGROUP_CLASSID_CURR,
 	PERFMON_BASE_HELPERS,
 	TIMER_HELPERS,
+	SKC_CAST_HELPERS,
 };
 
 static const enum linux_proto_key sk_msg_helpers[] = {
 	LP_MSG_REDIRECT_MAP,  LP_MSG_REDIRECT_HASH, LP_MSG_APPLY_BYTES,	 LP_MSG_CORK_BYTES,
 	LP_MSG_PULL_DATA,     LP_MSG_PUSH_DATA,	    LP_MSG_POP_DATA,	 LP_SK_STORAGE_GET,
 	LP_SK_STORAGE_DELETE, LP_PERF_EVENT_OUTPUT, LP_GET_NETNS_COOKIE, LP_GET_CGROUP_CLASSID_CURR,
-	PERFMON_BASE_HELPERS, TIMER_HELPERS,
+	PERFMON_BASE_HELPERS, TIMER_HELPERS,	    SKC_CAST_HELPERS,
 };
 
 #define SOCK_HELPERS                                                                               \
@@ -519,21 +530,19 @@ static const enum linux_proto_key sock_helpers[] = {
 
 static const enum linux_proto_key sock_addr_helpers[] = {
 	SOCK_HELPERS,	   LP_BIND,	      LP_SETSOCKOPT,	    LP_GETSOCKOPT,
-	SK_LOOKUP_HELPERS, LP_SK_STORAGE_GET, LP_SK_STORAGE_DELETE,
+	SK_LOOKUP_HELPERS, LP_SK_STORAGE_GET, LP_SK_STORAGE_DELETE, SKC_CAST_HELPERS,
 };
 
 /* sk_lookup_func_proto: bpf_sk_assign of a full socket or NULL, bpf_sk_release. */
 static const enum linux_proto_key sk_lookup_helpers[] = {
-	LP_SK_ASSIGN_LOOKUP,	    LP_SK_RELEASE,	  LP_PERF_EVENT_OUTPUT,
-	LP_GET_CGROUP_CLASSID_CURR, PERFMON_BASE_HELPERS, TIMER_HELPERS,
+	LP_SK_ASSIGN_LOOKUP,  LP_SK_RELEASE, LP_PERF_EVENT_OUTPUT, LP_GET_CGROUP_CLASSID_CURR,
+	PERFMON_BASE_HELPERS, TIMER_HELPERS, SKC_CAST_HELPERS,
 };
 
 /* flow_dissector_func_proto: skb_load_bytes of the packet being dissected, and the base set. */
 static const enum linux_proto_key flow_dissector_helpers[] = {
-	LP_SKB_LOAD_BYTES,
-	LP_GET_CGROUP_CLASSID_CURR,
-	PERFMON_BASE_HELPERS,
-	TIMER_HELPERS,
+	LP_SKB_LOAD_BYTES, LP_GET_CGROUP_CLASSID_CURR, PERFMON_BASE_HELPERS,
+	TIMER_HELPERS,	   SKC_CAST_HELPERS,
 };
 
 /* sk_reuseport_func_proto (get_socket_cookie takes a socket there, not the context). */

@@ -147,7 +147,10 @@ enum ebpf_return_type {
 	/* Kfuncs only, typed by the type's BTF (`btf`): a pointer to the struct the BTF FUNC's
 	 * prototype returns, or NULL; the program checks it before loading through it, and may
 	 * pass it where a kfunc takes a pointer to that struct (EBPF_ARG_PTR_TO_BTF_ID_OR_NULL).
-	 * The object must stay valid while the extension is loaded. Older cores refuse it. */
+	 * The object must stay valid while the extension is loaded. Older cores refuse it.
+	 * Besides kfuncs, a verify-only helper under a Linux id whose kernel struct the verifier
+	 * knows (Linux's ret_btf_id: the bpf_skc_to_* casts, 136-140, 178, 196) may return it,
+	 * typed by the kernel's BTF, with EBPF_HELPER_PTR_CAST; older cores refuse those. */
 	EBPF_RET_PTR_TO_BTF_ID_OR_NULL,
 	/* A kernel socket (Linux's struct bpf_sock view, all of it readable), its struct
 	 * sock_common part only (struct bpf_sock without type..priority), or its TCP state (struct

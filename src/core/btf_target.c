@@ -135,6 +135,14 @@ static int kernel_target(struct core_btf_targets *targets)
 	return 0;
 }
 
+int core_btf_kernel(struct core_btf_targets *targets, const struct btf **btf)
+{
+	int err = kernel_target(targets);
+
+	*btf = err ? NULL : loader_core_target_btf(targets->kernel);
+	return err;
+}
+
 int core_btf_target(struct core_btf_targets *targets, const struct ebpf_program_info *info,
 		    struct loader_core_target **target, bool *owned)
 {

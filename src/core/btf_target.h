@@ -28,6 +28,11 @@ struct core_btf_targets {
  */
 int core_btf_target(struct core_btf_targets *targets, const struct ebpf_program_info *info,
 		    struct loader_core_target **target, bool *owned);
+/* The kernel's BTF itself (read once per object), whatever BTF the program type publishes:
+ * what Linux helpers returning kernel structs point to. 0, or a negative errno with
+ * core_error() naming the file. */
+struct btf;
+int core_btf_kernel(struct core_btf_targets *targets, const struct btf **btf);
 void core_btf_targets_free(struct core_btf_targets *targets);
 
 #endif /* EXTBPF_CORE_BTF_TARGET_H */

@@ -427,6 +427,22 @@ static int btf_attach_input(const struct ebpf_program *prog, const struct ebpf_p
 	return err;
 }
 
+/*
+ * The kernel's BTF for a program calling a Linux helper that returns a kernel struct (the
+ * bpf_skc_to_* casts), in a type whose pointers no other BTF types. Such helpers are
+ * verify-only: a load to run is refused for them before their BTF matters. Without the kernel's
+ * BTF the verifier refuses the call, saying so.
+ */
+static void kernel_btf_input(const struct ebpf_program *prog, const struct load_unit *u,
+			     struct verifier_input *in)
+{
+	if (in->btf_ctx || in->kfunc_btf || !u->btf || !u->opts->verify_only ||
+	    !verifier_calls_kernel_struct_helper(prog->insns, prog->insn_count))
+		return;
+	if (core_btf_kernel(u->btf, &in->kernel_btf))
+		in->kernel_btf = NULL;
+}
+
 /* The verifier's verdict err: the refusal's message, or the accepted program's rewrites. */
 static int verdict(struct ebpf_program *prog, const struct ebpf_program_info *info,
 		   const struct load_unit *u, const struct verifier_input *in,
@@ -505,6 +521,8 @@ static int verify(struct ebpf_program *prog, const struct ebpf_program_info *inf
 		if (!kfunc_btf)
 			err = core_error(-ENOMEM, "section '%s': out of memory", prog->section);
 	}
+	if (!err)
+		kernel_btf_input(prog, u, &in);
 	if (!err) {
 		memset(&result, 0, sizeof(result));
 		err = verifier_verify(&in, &result);

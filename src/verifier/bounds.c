@@ -1561,8 +1561,8 @@ static bool same_object(const struct venv *env, const struct reg *a, const struc
 		return a->frameno == b->frameno;
 	case PTR_TO_BTF_ID:
 		/* Objects an extension hands out, placed by it: nothing tells two apart. A
-		 * kernel type's (btf_ctx) are only verified, never run. */
-		return env->in->btf_ctx != NULL;
+		 * kernel type's (btf_ctx, the kernel's BTF) are only verified, never run. */
+		return btf_kernel_objects(env);
 	default:
 		return true;
 	}

@@ -11,6 +11,7 @@
  * verify-only (the core refuses to load them for execution).
  */
 #include <errno.h>
+#include <string.h>
 
 #include <bpf/btf.h>
 
@@ -18,9 +19,50 @@
 
 #define MAX_WALK_DEPTH 32 /* nested members, arrays and modifiers followed */
 
+/* The BTF the typed pointers' ids are of: the attach target's, the kfuncs', else the kernel's
+ * (the bpf_skc_to_* casts'). One program never mixes two: a kernel struct's helper is refused
+ * where the kfuncs' BTF types the pointers (btf_kernel_struct). */
 static const struct btf *ctx_btf(const struct venv *env)
 {
-	return env->in->btf_ctx ? env->in->btf_ctx->btf : env->in->kfunc_btf;
+	if (env->in->btf_ctx)
+		return env->in->btf_ctx->btf;
+	return env->in->kfunc_btf ? env->in->kfunc_btf : env->in->kernel_btf;
+}
+
+bool btf_kernel_objects(const struct venv *env)
+{
+	return env->in->btf_ctx || (!env->in->kfunc_btf && env->in->kernel_btf);
+}
+
+uint32_t btf_kernel_struct(const struct venv *env, const char *name)
+{
+	const struct btf *btf = ctx_btf(env);
+	int32_t id;
+
+	if (!btf || !btf_kernel_objects(env))
+		return 0;
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
+	return id > 0 ? (uint32_t)id : 0;
+}
+
+bool btf_is_sock_common(const struct venv *env, uint32_t id)
+{
+	const struct btf *btf = ctx_btf(env);
+
+	for (int depth = 0; btf && depth < MAX_WALK_DEPTH; depth++) {
+		const struct btf_type *t = btf__type_by_id(btf, btf_skip_mods(btf, id));
+		const char *name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+
+		if (!t || !btf_is_composite(t))
+			return false;
+		if (name && !strcmp(name, "sock_common"))
+			return true;
+		/* struct tcp_sock begins with its inet_connection_sock, ..., its sock_common. */
+		if (!btf_vlen(t) || btf_member_bit_offset(t, 0))
+			return false;
+		id = btf_members(t)->type;
+	}
+	return false;
 }
 
 const char *verifier_btf_type_name(const struct venv *env, uint32_t id)
@@ -238,7 +280,7 @@ int btf_id_access(struct venv *env, uint32_t idx, int regno, const struct reg *p
 	/* An extension's object is host memory: the bytes of a pointer it holds, read as a
 	 * number (part of one, one to something not a struct, an access across members), are a
 	 * host address. A kernel type's (btf_ctx) is only verified, never run. */
-	if ((!pointee || sext) && !env->in->btf_ctx &&
+	if ((!pointee || sext) && !btf_kernel_objects(env) &&
 	    !(env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK) &&
 	    holds_pointer(btf, ptr->btf_id, (uint32_t)total, (uint32_t)size, 0))
 		return verr_state(env, idx, -EACCES,
@@ -252,9 +294,13 @@ int btf_id_access(struct venv *env, uint32_t idx, int regno, const struct reg *p
 		 * object's reference, so that its release ends this one too. It is not the
 		 * reference itself (its id is not the reference's): releasing it is refused. */
 		out->ref_id = ptr->ref_id;
+		/* A kernel struct's member pointer is no cast of a socket the program holds:
+		 * Linux gives it no reference either (bpf_sk_release refuses it). */
+		if (!env->in->btf_ctx && btf_kernel_objects(env))
+			out->ref_id = 0;
 		/* An extension's object is really loaded through, not probe-read as a kernel
 		 * object is: a pointer it holds may be NULL, so the program checks it first. */
-		if (!env->in->btf_ctx) {
+		if (!btf_kernel_objects(env)) {
 			out->type = PTR_TO_BTF_ID_OR_NULL;
 			out->id = ++env->id_gen;
 		}

@@ -1047,16 +1047,25 @@ static int check_func_arg(struct venv *env, uint32_t idx, struct call_meta *meta
 }
 
 /*
- * A socket pointer of any kind, null-checked (Linux's ARG_PTR_TO_SOCK_COMMON). Argument 1 of a
- * releasing helper must hold a reference the program still has (Linux: "must be referenced
- * when passed to release function"); a pointer cast hands its reference on to the result.
+ * A socket pointer of any kind, null-checked (Linux's ARG_PTR_TO_SOCK_COMMON), or a kernel
+ * struct that begins with a struct sock_common (a bpf_skc_to_* cast's result, a tracing
+ * program's struct sock: ARG_PTR_TO_BTF_ID_SOCK_COMMON). Argument 1 of a releasing helper must
+ * hold a reference the program still has (Linux: "must be referenced when passed to release
+ * function"; a cast releases the socket it was cast from); a pointer cast hands its reference
+ * on to the result.
  */
 static int check_sock_arg(struct venv *env, uint32_t idx, struct call_meta *meta, int arg)
 {
 	const struct reg *reg = &cur_regs(env)[arg + 1];
+	bool btf = reg->type == PTR_TO_BTF_ID && btf_kernel_objects(env);
 	uint32_t flags = meta->proto->flags;
 
-	if (!reg_is_socket(reg))
+	if (btf && !btf_is_sock_common(env, reg->btf_id))
+		return arg_err(env, idx, meta, arg,
+			       "expected a socket: this kernel struct does not begin with a "
+			       "struct sock_common",
+			       NULL);
+	if (!btf && !reg_is_socket(reg))
 		return arg_err(env, idx, meta, arg,
 			       "expected a socket (as bpf_sk_lookup_tcp and friends return it), "
 			       "null-checked",
@@ -1069,11 +1078,14 @@ static int check_sock_arg(struct venv *env, uint32_t idx, struct call_meta *meta
 	if (!(flags & EBPF_HELPER_RELEASE))
 		return 0;
 	if (!reg->ref_id || !ref_held(env->cur, reg->ref_id))
-		return arg_err(env, idx, meta, arg,
-			       "a socket that holds no reference (only what bpf_sk_lookup_tcp, "
-			       "bpf_sk_lookup_udp, bpf_skc_lookup_tcp or a sockmap lookup return, "
-			       "unreleased, may be released)",
-			       NULL);
+		return arg_err(
+		    env, idx, meta, arg,
+		    btf ? "a kernel struct that holds no reference (only a bpf_skc_to_* "
+			  "cast of a socket the program holds may be released)"
+			: "a socket that holds no reference (only what bpf_sk_lookup_tcp, "
+			  "bpf_sk_lookup_udp, bpf_skc_lookup_tcp or a sockmap lookup "
+			  "return, unreleased, may be released)",
+		    NULL);
 	meta->release = reg->ref_id;
 	return 0;
 }
@@ -1346,6 +1358,73 @@ static int set_sock_return(struct venv *env, uint32_t idx, const struct call_met
 }
 
 /*
+ * Linux helpers returning a pointer to a kernel struct (their ret_btf_id): the bpf_skc_to_*
+ * casts of a socket to the struct of its protocol, NULL when it is not one.
+ */
+static const struct {
+	uint32_t id;
+	const char *name;
+} kernel_struct_helpers[] = {
+	{ 136, "tcp6_sock" },	      /* bpf_skc_to_tcp6_sock */
+	{ 137, "tcp_sock" },	      /* bpf_skc_to_tcp_sock */
+	{ 138, "tcp_timewait_sock" }, /* bpf_skc_to_tcp_timewait_sock */
+	{ 139, "tcp_request_sock" },  /* bpf_skc_to_tcp_request_sock */
+	{ 140, "udp6_sock" },	      /* bpf_skc_to_udp6_sock */
+	{ 178, "unix_sock" },	      /* bpf_skc_to_unix_sock */
+	{ 196, "mptcp_sock" },	      /* bpf_skc_to_mptcp_sock */
+};
+
+static const char *kernel_struct_of(uint32_t helper)
+{
+	for (size_t i = 0; i < sizeof(kernel_struct_helpers) / sizeof(kernel_struct_helpers[0]);
+	     i++)
+		if (kernel_struct_helpers[i].id == helper)
+			return kernel_struct_helpers[i].name;
+	return NULL;
+}
+
+bool verifier_calls_kernel_struct_helper(const struct ebpf_inst *insns, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (insns[i].code == EBPF_OP_CALL && insns[i].src_reg == 0 &&
+		    kernel_struct_of((uint32_t)insns[i].imm))
+			return true;
+	return false;
+}
+
+/*
+ * A kernel struct's pointer or NULL, typed by the kernel's BTF: its fields are read as
+ * btf_id_access allows, never written. A cast lives as long as argument 1's reference (its
+ * release invalidates the result too). Verify-only: no kernel object exists here.
+ */
+static int set_kernel_struct_return(struct venv *env, uint32_t idx, const struct call_meta *meta)
+{
+	const char *name = kernel_struct_of(meta->id);
+	struct reg *r0 = &cur_regs(env)[0];
+	uint32_t id = name ? btf_kernel_struct(env, name) : 0;
+
+	if (!name)
+		return verr(env, idx, -EACCES,
+			    "helper %s: returns a BTF-typed pointer, but its BTF type is unknown "
+			    "here (only kfuncs typed by the program type's BTF and Linux's "
+			    "bpf_skc_to_* casts may)",
+			    proto_name(meta->proto));
+	if (!id)
+		return verr(env, idx, -EACCES,
+			    "helper %s returns a pointer to the kernel's struct %s, which the "
+			    "kernel's BTF types, and none is available here (extbpf verify --btf "
+			    "FILE, ebpf_object_open_opts.btf_path)%s",
+			    proto_name(meta->proto), name,
+			    env->in->kfunc_btf ? ", or the program's kfuncs type its pointers"
+					       : "");
+	reg_mark_ptr(r0, PTR_TO_BTF_ID_OR_NULL);
+	r0->btf_id = id;
+	r0->id = ++env->id_gen;
+	r0->ref_id = (meta->proto->flags & EBPF_HELPER_PTR_CAST) ? meta->cast_ref : 0;
+	return 0;
+}
+
+/*
  * A program's lookup in a sockmap or sockhash gives the socket itself, not the map's value (the
  * host's socket fd or cookie): Linux's sock_map_lookup takes a reference on it, so the result is
  * a full socket or NULL that the program must release with bpf_sk_release or give to
@@ -1448,10 +1527,11 @@ static int set_return(struct venv *env, uint32_t idx, struct call_meta *meta)
 		r0->id = ++env->id_gen;
 		return 0;
 	case EBPF_RET_PTR_TO_BTF_ID_OR_NULL: {
-		uint32_t id = env->insns[idx].src_reg == EBPF_CALL_KFUNC
-				  ? btf_kfunc_struct(env, meta->proto->name, -1)
-				  : 0;
+		uint32_t id;
 
+		if (env->insns[idx].src_reg != EBPF_CALL_KFUNC)
+			return set_kernel_struct_return(env, idx, meta);
+		id = btf_kfunc_struct(env, meta->proto->name, -1);
 		if (!id)
 			return verr(
 			    env, idx, -EACCES,
@@ -1714,6 +1794,10 @@ static int check_sock_proto(struct venv *env, uint32_t idx, const struct ebpf_he
 {
 	bool sock_arg = p->args[0] == EBPF_ARG_PTR_TO_SOCK_COMMON, uses = ret_is_socket(p->ret);
 
+	/* A Linux helper's kernel struct exists only in the kernel too. */
+	uses |=
+	    p->ret == EBPF_RET_PTR_TO_BTF_ID_OR_NULL && env->insns[idx].src_reg != EBPF_CALL_KFUNC;
+
 	for (int i = 0; i < 5; i++)
 		uses |= p->args[i] == EBPF_ARG_PTR_TO_SOCK_COMMON ||
 			p->args[i] == EBPF_ARG_PTR_TO_SOCKET_OR_NULL;
@@ -1727,10 +1811,16 @@ static int check_sock_proto(struct venv *env, uint32_t idx, const struct ebpf_he
 	/* A kfunc's reference flags are about struct pointers (kfunc_btf.c checks them). */
 	if (env->insns[idx].src_reg == EBPF_CALL_KFUNC)
 		return 0;
-	if ((p->flags & (EBPF_HELPER_ACQUIRE | EBPF_HELPER_PTR_CAST)) && !ret_is_socket(p->ret))
+	if ((p->flags & EBPF_HELPER_ACQUIRE) && !ret_is_socket(p->ret))
+		return verr(env, idx, -EINVAL,
+			    "helper %s prototype: acquires a pointer, but returns no socket",
+			    proto_name(p));
+	if ((p->flags & EBPF_HELPER_PTR_CAST) && !ret_is_socket(p->ret) &&
+	    p->ret != EBPF_RET_PTR_TO_BTF_ID_OR_NULL)
 		return verr(
 		    env, idx, -EINVAL,
-		    "helper %s prototype: acquires or casts a pointer, but returns no socket",
+		    "helper %s prototype: casts a pointer, but returns neither a socket nor a "
+		    "kernel struct",
 		    proto_name(p));
 	if ((p->flags & (EBPF_HELPER_RELEASE | EBPF_HELPER_PTR_CAST)) && !sock_arg)
 		return verr(env, idx, -EINVAL,

@@ -118,6 +118,11 @@ struct verifier_input {
 	/* The program type's BTF, where a kfunc's BTF FUNC gives the struct types its pointer
 	 * arguments and return value point to; NULL when the type has none. */
 	const struct btf *kfunc_btf;
+	/* The kernel's BTF, which types the kernel structs Linux helpers point to
+	 * (bpf_skc_to_tcp_sock's struct tcp_sock) in a type not attached through BTF; NULL when
+	 * unavailable (such calls are refused) or unneeded (verifier_calls_kernel_struct_helper).
+	 */
+	const struct btf *kernel_btf;
 	/* Walk every loop iteration by iteration, as Linux does, never by abstraction (joined
 	 * and widened states at loop heads): comparisons with Linux, and tests of the walk. */
 	bool exact_loops;
@@ -125,6 +130,10 @@ struct verifier_input {
 	 * for measuring what precision saves, and for worst cases meant to compare everything. */
 	bool precise_all;
 };
+
+/* Whether a call of insns names a Linux helper returning a pointer to a kernel struct (the
+ * bpf_skc_to_* casts), which needs verifier_input.kernel_btf. */
+bool verifier_calls_kernel_struct_helper(const struct ebpf_inst *insns, size_t count);
 
 /* The BTF that types info's kfuncs: its kfunc_btf (version 6), else its btf; NULL when none. */
 const void *verifier_kfunc_btf_raw(const struct ebpf_program_info *info, uint32_t *size);

@@ -391,6 +391,12 @@ int cfg_successors(struct venv *env, uint32_t i, uint32_t succ[2]);
 /* btf_access.c: contexts and pointers of programs attached through BTF */
 const char *verifier_btf_type_name(const struct venv *env, uint32_t id);
 uint32_t btf_kfunc_struct(const struct venv *env, const char *name, int param);
+/* The kernel struct `name` in the kernel's BTF (a Linux helper's return), 0 when unknown. */
+uint32_t btf_kernel_struct(const struct venv *env, const char *name);
+/* Whether the typed pointers are the kernel's objects (verify-only), not an extension's. */
+bool btf_kernel_objects(const struct venv *env);
+/* Whether struct id begins with a struct sock_common (Linux's btf_struct_ids_match). */
+bool btf_is_sock_common(const struct venv *env, uint32_t id);
 /* The type behind typedefs and qualifiers; the struct or union a pointer points to, or 0. */
 uint32_t btf_skip_mods(const struct btf *btf, uint32_t id);
 uint32_t btf_pointee_struct(const struct btf *btf, uint32_t ptr_id);
