@@ -197,6 +197,15 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 		.unavailable_reason = R_STORE,
 	},
 	PROTO(LP_SK_STORAGE_DELETE, 108, "bpf_sk_storage_delete", R_STORE, 0, A_MAP, A_SOCK),
+	/* cgroup/sock: the context is the socket (bpf_sk_storage_get_cg_sock_proto) */
+	[LP_SK_STORAGE_GET_CG_SOCK] = {
+		.id = 107,
+		.name = "bpf_sk_storage_get",
+		.ret = EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,
+		.args = { A_MAP, A_CTX, EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL, A_ANY },
+		.flags = EBPF_HELPER_VERIFY_ONLY,
+		.unavailable_reason = R_STORE,
+	},
 	/* the cgroup storage of the program's cgroup: always there (Linux's RET_PTR_TO_MAP_VALUE) */
 	[LP_GET_LOCAL_STORAGE] = {
 		.id = 81,

@@ -68,6 +68,7 @@ enum linux_proto_key {
 	LP_SK_STORAGE_DELETE_TRACING,
 	LP_SK_STORAGE_GET,
 	LP_SK_STORAGE_DELETE,
+	LP_SK_STORAGE_GET_CG_SOCK,
 	LP_GET_LOCAL_STORAGE,
 	/* socket buffers (net/core/filter.c) */
 	LP_SKB_STORE_BYTES,

@@ -524,8 +524,10 @@ static const enum linux_proto_key sk_msg_helpers[] = {
 	    LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE, CGROUP_RETVAL_HELPERS,               \
 	    PERFMON_BASE_HELPERS, TIMER_HELPERS
 
+/* sock_filter_func_proto: bpf_sk_storage_get of the context, which is the socket (no delete) */
 static const enum linux_proto_key sock_helpers[] = {
 	SOCK_HELPERS,
+	LP_SK_STORAGE_GET_CG_SOCK,
 };
 
 static const enum linux_proto_key sock_addr_helpers[] = {

@@ -1220,7 +1220,7 @@ static void test_context_fields(void **state)
 }
 
 /* bpf_sk_storage_get/delete on the context's sockets (sockops, cgroup_skb, sk_msg,
- * cgroup_sock_addr), as Linux offers them. */
+ * cgroup_sock_addr; cgroup_sock's get of the context itself), as Linux offers them. */
 static void test_sk_storage(void **state)
 {
 	static const struct twin twins[] = {
@@ -1230,6 +1230,11 @@ static void test_sk_storage(void **state)
 		  "(map_value_or_null(map=conns,off=0)) before a null check" },
 		{ "connect_passes_context", "helper bpf_sk_storage_get arg2 (r2 = ctx(off=0))" },
 		{ "sockops_delete_number", "helper bpf_sk_storage_delete arg2" },
+		{ "sock_passes_stack",
+		  "helper bpf_sk_storage_get arg2 (r2 = fp-8): expected the context" },
+		{ "sock_value_unchecked", "before a null check" },
+		{ "sock_delete",
+		  "bpf_sk_storage_delete (108) is not offered by program type 'cgroup_sock'" },
 	};
 	struct ebpf_object *obj = verify_object("sk_storage.bpf.o");
 
@@ -1237,6 +1242,8 @@ static void test_sk_storage(void **state)
 	expect_type(obj, "sockops_stats", "sock_ops");
 	expect_type(obj, "egress_count", "cgroup_skb");
 	expect_type(obj, "connect_remember_port", "cgroup_sock_addr");
+	expect_type(obj, "sock_create_count", "cgroup_sock");
+	expect_type(obj, "sock_release_count", "cgroup_sock");
 	ebpf_object_close(obj);
 	expect_refused_programs("bad/sk_storage.bpf.o", twins, ARRAY_SIZE(twins));
 }

@@ -60,12 +60,36 @@ int egress_count(struct __sk_buff *skb)
 SEC("cgroup/connect4")
 int connect_remember_port(struct bpf_sock_addr *ctx)
 {
-	struct conn_stats *stats = bpf_sk_storage_get(&conns, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	struct conn_stats *stats =
+	    bpf_sk_storage_get(&conns, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 
 	if (stats)
 		stats->port = ctx->user_port;
 	else
 		bpf_sk_storage_delete(&conns, ctx->sk);
+	return 1;
+}
+
+/* cgroup/sock: the context is the socket itself (udp_limit.c's shape: count the sockets a
+ * cgroup opens) */
+SEC("cgroup/sock_create")
+int sock_create_count(struct bpf_sock *ctx)
+{
+	struct conn_stats *stats = bpf_sk_storage_get(&conns, ctx, 0, BPF_SK_STORAGE_GET_F_CREATE);
+
+	if (!stats)
+		return 0;
+	stats->packets++;
+	return 1;
+}
+
+SEC("cgroup/sock_release")
+int sock_release_count(struct bpf_sock *ctx)
+{
+	struct conn_stats *stats = bpf_sk_storage_get(&conns, ctx, 0, 0);
+
+	if (stats)
+		stats->port = ctx->protocol;
 	return 1;
 }
 

@@ -43,4 +43,30 @@ int sockops_delete_number(struct bpf_sock_ops *skops)
 	return 1;
 }
 
+/* cgroup/sock: the storage of a stack slot, not of the context's socket */
+SEC("cgroup/sock_create")
+int sock_passes_stack(struct bpf_sock *ctx)
+{
+	__u64 slot = 0;
+
+	return bpf_sk_storage_get(&conns, &slot, 0, 0) ? 1 : 0;
+}
+
+/* cgroup/sock: the value may be NULL */
+SEC("cgroup/sock_create")
+int sock_value_unchecked(struct bpf_sock *ctx)
+{
+	__u64 *v = bpf_sk_storage_get(&conns, ctx, 0, BPF_SK_STORAGE_GET_F_CREATE);
+
+	*v = 1;
+	return 1;
+}
+
+/* Linux offers cgroup/sock no bpf_sk_storage_delete */
+SEC("cgroup/sock_release")
+int sock_delete(struct bpf_sock *ctx)
+{
+	return bpf_sk_storage_delete(&conns, ctx) == 0;
+}
+
 char _license[] SEC("license") = "GPL";
