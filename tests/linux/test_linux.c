@@ -1219,6 +1219,43 @@ static void test_context_fields(void **state)
 	expect_refused_programs("bad/ctx_fields.bpf.o", twins, ARRAY_SIZE(twins));
 }
 
+/* A hostile author's attacks on the context (bad/ctx_hostile.bpf.c): each refused for its
+ * reason, as Linux refuses them. */
+static void test_context_hostile(void **state)
+{
+	static const struct twin twins[] = {
+		{ "moved_ctx_load_bytes",
+		  "bpf_skb_load_bytes arg1 (r1 = ctx(off=8)): expected the context, unmodified" },
+		{ "moved_ctx_store_bytes",
+		  "bpf_skb_store_bytes arg1 (r1 = ctx(off=-8)): expected the context, unmodified" },
+		{ "moved_ctx_tail_call",
+		  "bpf_tail_call arg1 (r1 = ctx(off=160)): expected the context, unmodified" },
+		{ "moved_ctx_adjust_head",
+		  "bpf_xdp_adjust_head arg1 (r1 = ctx(off=4)): expected the context, unmodified" },
+		{ "sk_low_half",
+		  "program type 'sched_cls' may not read context offset 168 (size 4)" },
+		{ "lookup_sk_high_half",
+		  "program type 'sk_lookup' may not read context offset 4 (size 4)" },
+		{ "keys_variable_past_end", "offset 0..63 size 1 (variable offset), memory the "
+					    "context points to size 56" },
+		{ "keys_atomic_add_pointer",
+		  "atomic operation with a pointer operand r1 (ctx(off=0)) prohibited" },
+		{ "msg_sk_moved", "pointer arithmetic on r2 (sock(off=0)) prohibited" },
+		{ "msg_sk_store", "a socket's fields are read-only" },
+		{ "sockops_store_past_reply",
+		  "write to read-only ctx field: offset 16 size 8 (program type 'sock_ops'" },
+		{ "connect_sk_overwritten", "write to read-only ctx field: offset 64 size 8 "
+					    "(program type 'cgroup_sock_addr'" },
+		{ "ctx_atomic_add", "atomic operation on r1 (ctx(off=0)) prohibited" },
+		{ "ctx_as_helper_memory",
+		  "r1 (ctx(off=168)) is not a pointer to stack, packet, map "
+		  "value or ring buffer memory" },
+	};
+
+	(void)state;
+	expect_refused_programs("bad/ctx_hostile.bpf.o", twins, ARRAY_SIZE(twins));
+}
+
 /* bpf_sk_storage_get/delete on the context's sockets (sockops, cgroup_skb, sk_msg,
  * cgroup_sock_addr; cgroup_sock's get of the context itself), as Linux offers them. */
 static void test_sk_storage(void **state)
@@ -1680,6 +1717,7 @@ int main(void)
 		cmocka_unit_test(test_sockmap_lookup),
 		cmocka_unit_test(test_skc_cast),
 		cmocka_unit_test(test_context_fields),
+		cmocka_unit_test(test_context_hostile),
 		cmocka_unit_test(test_sk_storage),
 		cmocka_unit_test(test_sockopt_dev),
 		cmocka_unit_test(test_lookup_percpu_elem),
