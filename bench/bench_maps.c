@@ -8,6 +8,9 @@
  * each timed; a repetition's figure is its median chunk (a chunk during which the thread lost
  * its CPU is an outlier, not a shift), and the result the median over repetitions. A deleted
  * chunk is inserted again outside the timing. Updates overwrite existing keys.
+ * With two threads a chunk counts only when the other thread ran through it (did from half a
+ * chunk to four meanwhile): on a loaded machine the two seldom hold a CPU each at the same
+ * time, and chunks run alone would show one thread's cost, hiding what the two share.
  *
  * Program view: progs/map_ops.bpf.c in the JIT, BENCH_MAP_OPS operations per run over 1 K-entry
  * maps (the loop and the helper call included). Deletes run once per chunk of keys, which are
@@ -22,6 +25,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +37,8 @@
 
 #define CHUNK		 256
 #define CHUNKS_PER_REP	 32
+/* Two threads: chunks tried per chunk kept (the others ran without the peer). */
+#define CHUNK_TRIES	 64
 #define PROG_MAP_OPS	 256  /* BENCH_MAP_OPS of map_ops.bpf.c */
 #define PROG_MAP_ENTRIES 1024 /* BENCH_MAP_ENTRIES of map_ops.bpf.c */
 #define KEY_MULTIPLIER	 2654435761u
@@ -112,8 +118,12 @@ struct worker {
 	uint32_t first, count; /* the entries this thread works on */
 	unsigned int reps, chunks;
 	pthread_barrier_t *start;
-	double ns; /* out: median over repetitions of the median chunk */
+	struct worker *peer;  /* two threads: the other one */
+	_Atomic uint64_t ops; /* operations done, read by the peer twice a chunk */
+	atomic_bool done;     /* its figure is taken: the peer stops waiting for it */
+	double ns;	      /* out: median over repetitions of the median chunk */
 	int err;
+	uint32_t failed; /* the entry whose operation failed with err */
 };
 
 /* The j-th key of a pseudo-random walk over [first, first + count) (count a power of 2). */
@@ -139,44 +149,87 @@ static int do_op(struct worker *w, uint32_t i)
 	}
 }
 
-/* Times one chunk of operations; deleted keys come back afterwards, untimed. */
+/*
+ * Times one chunk of operations; deleted keys come back afterwards, untimed. NAN when the peer
+ * (if any) did not run through it.
+ */
 static double time_chunk(struct worker *w, uint64_t *j)
 {
+	uint64_t peer_ops = w->peer ? atomic_load_explicit(&w->peer->ops, memory_order_relaxed) : 0;
 	uint64_t start = bench_now_ns(), took, first = *j;
+	bool alone = false;
 
 	for (int n = 0; n < CHUNK; n++, (*j)++) {
 		w->err = do_op(w, walk(w, *j));
-		if (w->err)
+		if (w->err) {
+			w->failed = walk(w, *j);
 			return NAN;
+		}
+		atomic_store_explicit(&w->ops, *j + 1, memory_order_relaxed);
 	}
 	took = bench_now_ns() - start;
+	if (w->peer) {
+		uint64_t peer_did =
+		    atomic_load_explicit(&w->peer->ops, memory_order_relaxed) - peer_ops;
+
+		/* Many more: this thread lost its CPU meanwhile, which the peer used. */
+		alone = peer_did < CHUNK / 2 || peer_did > 4 * CHUNK;
+	}
 	if (w->op == OP_DELETE) {
 		for (uint64_t r = first; r < *j && !w->err; r++)
 			w->err = fill(w->map, walk(w, r), 1);
 	}
-	return (double)took / CHUNK;
+	return alone ? NAN : (double)took / CHUNK;
+}
+
+/* A repetition: the median of w->chunks chunks run beside the peer (NAN if too few were). */
+static double time_rep(struct worker *w, uint64_t *j)
+{
+	double chunks[CHUNKS_PER_REP];
+	unsigned int kept = 0;
+
+	for (unsigned int t = 0; t < w->chunks * CHUNK_TRIES && kept < w->chunks; t++) {
+		double ns = time_chunk(w, j);
+
+		if (w->err)
+			return NAN;
+		if (!isnan(ns))
+			chunks[kept++] = ns;
+	}
+	return kept ? bench_median(chunks, kept) : NAN;
+}
+
+static void worker_run(struct worker *w)
+{
+	double reps[BENCH_MAX_REPS];
+	unsigned int kept = 0;
+	uint64_t j = 0;
+
+	for (unsigned int r = 0; r < w->reps; r++) {
+		double ns = time_rep(w, &j);
+
+		if (w->err)
+			return;
+		if (!isnan(ns))
+			reps[kept++] = ns;
+	}
+	w->ns = kept ? bench_median(reps, kept) : NAN;
+	atomic_store(&w->done, true);
+	/* The peer's chunks count only beside this thread's: keep it company until it is done. */
+	while (w->peer && !atomic_load(&w->peer->done) && !w->err)
+		time_chunk(w, &j);
 }
 
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	double chunks[CHUNKS_PER_REP], reps[BENCH_MAX_REPS];
-	uint64_t j = 0;
 
 	pthread_barrier_wait(w->start);
-	for (unsigned int r = 0; r < w->reps; r++) {
-		for (unsigned int c = 0; c < w->chunks; c++) {
-			chunks[c] = time_chunk(w, &j);
-			if (w->err) {
-				fprintf(stderr, "bench: %s %s of entry %u failed: %s\n",
-					ebpf_map_name(w->map), op_names[w->op], walk(w, j),
-					ebpf_last_error());
-				return NULL;
-			}
-		}
-		reps[r] = bench_median(chunks, w->chunks);
-	}
-	w->ns = bench_median(reps, w->reps);
+	worker_run(w);
+	atomic_store(&w->done, true);
+	if (w->err)
+		fprintf(stderr, "bench: %s %s of entry %u failed: %s\n", ebpf_map_name(w->map),
+			op_names[w->op], w->failed, ebpf_last_error());
 	return NULL;
 }
 
@@ -204,6 +257,10 @@ static int host_op(struct bench_opts *b, struct ebpf_map *map, uint32_t entries,
 			.start = &start,
 			.ns = NAN,
 		};
+	}
+	if (threads == 2) {
+		w[0].peer = &w[1];
+		w[1].peer = &w[0];
 	}
 	for (unsigned int t = 1; t < threads; t++)
 		pthread_create(&tid[t], NULL, worker_main, &w[t]);

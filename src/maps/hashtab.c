@@ -13,9 +13,13 @@
  *
  * Replacing a value links a new element in the old one's place; removed elements are reclaimed
  * after a grace period, so a pointer returned by lookup stays valid until the reader unlocks.
- * Each CPU slot (struct htab_cpu) keeps a few free elements and the elements it removed: the
- * latter go to core_call_rcu as one batch of HTAB_BATCH (one grace-period request and one pool
- * lock per batch instead of per update), and come back to the shared pool when it has passed.
+ * Each CPU slot (struct htab_cpu, Linux's pcpu_freelist) keeps a few free elements and the
+ * elements its writers removed: the latter go to core_call_rcu as one batch of up to HTAB_BATCH
+ * (one grace-period request per batch instead of per update), and come back to the same CPU
+ * slot when it has passed (to the shared pool when the slot already has HTAB_CPU_CHAINS
+ * waiting). The elements are the CPU's, not the stripe's: two threads writing keys of the same
+ * stripes do not pass free elements, their lines and the list heads between their CPUs, only
+ * the stripe's lock, the bucket and the chain they walk.
  *
  * Pre-allocated maps (the default) take elements from a pool made at creation. Elements wait a
  * grace period before they return to it, so a burst of replacements can outrun it: the pool
@@ -40,6 +44,8 @@
 #define HTAB_BATCH		64
 /* Elements the pool grows by when replacements outrun grace periods. */
 #define HTAB_GROW		256
+/* Reclaimed chains a CPU slot may have waiting for it; more go to the shared pool. */
+#define HTAB_CPU_CHAINS		4
 /* Writer stripes: enough that two writers rarely meet, few enough to stay in cache. */
 #define HTAB_STRIPES_MAX	256
 #define HTAB_BUCKETS_PER_STRIPE 32
@@ -75,6 +81,7 @@ struct htab_elem {
 	_Atomic(struct htab_elem *) next;
 	uint32_t hash;
 	atomic_bool ref;	   /* LRU: looked up by a program since the last scan */
+	uint16_t home;		   /* removed: the CPU slot whose batch it is in */
 	alignas(8) uint8_t data[]; /* key, padded to 8, then the value area */
 };
 
@@ -82,6 +89,15 @@ struct htab_elem {
 struct htab_block {
 	struct htab_block *next;
 	alignas(8) uint8_t elems[];
+};
+
+/*
+ * Chains reclaimed for one CPU slot, pushed by the reclaimer, taken all at once by the slot's
+ * writers (a take-all pop, so no ABA). Alone in its cache line.
+ */
+struct htab_pool_cpu {
+	alignas(HTAB_CACHELINE) _Atomic(struct htab_elem *) returned; /* through chain_next */
+	atomic_uint n_returned;
 };
 
 /* The pre-allocated elements; alive while the map or a pending batch holds it. */
@@ -92,20 +108,29 @@ struct htab_pool {
 	struct htab_block *blocks;
 	size_t elem_size;
 	size_t n_elems; /* in all blocks */
+	uint32_t n_cpus;
+	struct htab_pool_cpu *cpus;
+};
+
+/* A writer stripe, alone in its cache line: the lock of its buckets and its LRU list. */
+struct htab_stripe {
+	alignas(HTAB_CACHELINE) _Atomic uint32_t lock;
+	uint32_t n_lru;
+	/* LRU maps: the stripe's linked elements, next the newest, prev the oldest. */
+	struct htab_lru lru_head;
 };
 
 /*
- * A writer stripe, alone in its cache line: the lock of its buckets and, under the same lock,
- * the elements its writers take and remove (one lock per update, no shared list).
+ * A CPU slot's elements, alone in its cache line: those its writers take and those they
+ * removed. Its lock is almost always free and in the CPU's own cache (another thread takes it
+ * only when it shares the CPU, or the slot, with this one). Locked before a stripe, never after.
  */
-struct htab_stripe {
+struct htab_cpu {
 	alignas(HTAB_CACHELINE) _Atomic uint32_t lock;
 	uint32_t n_pending;
 	struct htab_elem *free;	   /* ready for inserts, linked through batch_next */
+	struct htab_elem *chains;  /* more free chains, linked through chain_next */
 	struct htab_elem *pending; /* removed, not yet handed to RCU, linked through batch_next */
-	/* LRU maps: the stripe's linked elements, next the newest, prev the oldest. */
-	struct htab_lru lru_head;
-	uint32_t n_lru;
 };
 
 struct htab {
@@ -117,6 +142,7 @@ struct htab {
 	uint32_t key_stride;   /* key_size rounded up to 8 */
 	uint32_t value_stride; /* one value (one CPU's slot) rounded up to 8 */
 	uint32_t ncpus;	       /* value slots per element: 1 or the possible CPUs */
+	uint32_t n_cpu_caches; /* element caches: one per possible CPU */
 	uint32_t batch;	       /* removed elements per grace-period request */
 	size_t elem_size;
 	bool percpu, lru, objects;
@@ -124,6 +150,7 @@ struct htab {
 	struct map_attr inner_tmpl; /* hash of maps */
 	atomic_uint count;
 	struct htab_stripe *stripes;
+	struct htab_cpu *cpus;
 	struct htab_pool *pool; /* NULL with BPF_F_NO_PREALLOC */
 };
 #define HTAB_FLAGS                                                                                 \
@@ -170,6 +197,7 @@ static void pool_put(struct htab_pool *pool)
 		pool->blocks = next;
 	}
 	pthread_mutex_destroy(&pool->lock);
+	free(pool->cpus);
 	free(pool);
 }
 
@@ -206,11 +234,39 @@ static int pool_grow(struct htab_pool *pool, uint32_t n)
 	return 0;
 }
 
-/* Stripe held, its free elements used up: takes a free chain of the pool. */
-static int stripe_refill(struct htab_pool *pool, struct htab_stripe *c)
+/* CPU slot held: takes the chains reclaimed for it; false when there are none. */
+static bool cpu_take_returned(struct htab_pool *pool, struct htab_cpu *c, uint32_t slot)
+{
+	struct htab_pool_cpu *pc = &pool->cpus[slot];
+	struct htab_elem *chains;
+	uint32_t n = 0;
+
+	chains = atomic_exchange_explicit(&pc->returned, NULL, memory_order_acquire);
+	if (!chains)
+		return false;
+	c->free = chains;
+	c->chains = chains->chain_next;
+	for (struct htab_elem *e = chains; e; e = e->chain_next)
+		n++;
+	atomic_fetch_sub_explicit(&pc->n_returned, n, memory_order_relaxed);
+	return true;
+}
+
+/*
+ * CPU slot held, its free elements used up: its next chain, else the chains reclaimed for it,
+ * else a free chain of the pool.
+ */
+static int cpu_refill(struct htab_pool *pool, struct htab_cpu *c, uint32_t slot)
 {
 	int err = 0;
 
+	if (c->chains) {
+		c->free = c->chains;
+		c->chains = c->free->chain_next;
+		return 0;
+	}
+	if (cpu_take_returned(pool, c, slot))
+		return 0;
 	pthread_mutex_lock(&pool->lock);
 	if (!pool->chains)
 		err = pool_grow(pool, HTAB_GROW);
@@ -233,13 +289,13 @@ static void elem_prefetch(const struct htab *h, const struct htab_elem *e)
 		__builtin_prefetch((const char *)e + off, 1);
 }
 
-/* Stripe held: a fresh element, from the stripe's free elements (or malloc without a pool). */
-static struct htab_elem *elem_get(struct htab *h, struct htab_stripe *c)
+/* CPU slot held: a fresh element, from its free elements (or malloc without a pool). */
+static struct htab_elem *elem_get(struct htab *h, struct htab_cpu *c)
 {
 	struct htab_elem *e;
 
 	if (h->pool) {
-		if (!c->free && stripe_refill(h->pool, c))
+		if (!c->free && cpu_refill(h->pool, c, (uint32_t)(c - h->cpus)))
 			return NULL;
 		e = c->free;
 		c->free = e->batch_next;
@@ -261,9 +317,34 @@ static struct htab_elem *elem_get(struct htab *h, struct htab_stripe *c)
 }
 
 /*
- * A grace period after the batch was handed over: pooled elements go back to the pool as the
- * chain they are, without touching each (they are cold by now). Elements holding objects
- * release them first; malloc'ed ones are freed.
+ * Pool held: the reclaimed chain goes back to the CPU slot that removed its elements, whose
+ * lines are likely still in that CPU's cache; to the shared pool when the slot has enough.
+ */
+static void pool_return_chain(struct htab_pool *pool, struct htab_elem *chain)
+{
+	struct htab_pool_cpu *pc = chain->home < pool->n_cpus ? &pool->cpus[chain->home] : NULL;
+	struct htab_elem *old;
+
+	if (pc &&
+	    atomic_fetch_add_explicit(&pc->n_returned, 1, memory_order_relaxed) < HTAB_CPU_CHAINS) {
+		old = atomic_load_explicit(&pc->returned, memory_order_relaxed);
+		do {
+			chain->chain_next = old;
+		} while (!atomic_compare_exchange_weak_explicit(
+		    &pc->returned, &old, chain, memory_order_release, memory_order_relaxed));
+		return;
+	}
+	if (pc)
+		atomic_fetch_sub_explicit(&pc->n_returned, 1, memory_order_relaxed);
+	pthread_mutex_lock(&pool->lock);
+	pool_push_chain(pool, chain);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+/*
+ * A grace period after the batch was handed over: pooled elements go back as the chain they
+ * are, without touching each (they are cold by now). Elements holding objects release them
+ * first; malloc'ed ones are freed.
  */
 static void batch_free_rcu(struct core_rcu_head *head)
 {
@@ -282,14 +363,12 @@ static void batch_free_rcu(struct core_rcu_head *head)
 	}
 	if (!pool)
 		return;
-	pthread_mutex_lock(&pool->lock);
-	pool_push_chain(pool, chain);
-	pthread_mutex_unlock(&pool->lock);
+	pool_return_chain(pool, chain);
 	pool_put(pool);
 }
 
-/* Stripe held: takes its removed elements, to hand to batch_submit once unlocked. */
-static struct htab_elem *stripe_take_pending(struct htab_stripe *c)
+/* CPU slot held: takes its removed elements, to hand to batch_submit once unlocked. */
+static struct htab_elem *cpu_take_pending(struct htab_cpu *c)
 {
 	struct htab_elem *batch = c->pending;
 
@@ -308,23 +387,24 @@ static void batch_submit(struct htab_elem *batch)
 	core_call_rcu(&batch->rcu, batch_free_rcu);
 }
 
-/* Stripe held: queues an unlinked element; returns a full batch to submit, or NULL. */
-static struct htab_elem *elem_free_deferred(struct htab *h, struct htab_stripe *c,
-					    struct htab_elem *e)
+/* CPU slot held: queues an unlinked element; returns a full batch to submit, or NULL. */
+static struct htab_elem *elem_free_deferred(struct htab *h, struct htab_cpu *c, struct htab_elem *e)
 {
 	e->batch_next = c->pending;
+	e->home = (uint16_t)(c - h->cpus);
 	c->pending = e;
 	if (++c->n_pending < h->batch)
 		return NULL;
-	return stripe_take_pending(c);
+	return cpu_take_pending(c);
 }
 
 /* ---- Writers' locks ---------------------------------------------------------------------- */
 
-/* What a writer holds: the stripe of its key's bucket. */
+/* What a writer holds: its CPU slot's elements, then the stripe of its key's bucket. */
 struct htab_writer {
+	struct htab_cpu *cpu;
 	struct htab_stripe *stripe;
-	struct htab_elem *batch; /* to submit once the stripe is released */
+	struct htab_elem *batch; /* to submit once both are released */
 };
 
 /* Same bucket, same stripe: n_stripes divides n_buckets. */
@@ -335,21 +415,26 @@ static struct htab_stripe *htab_stripe_of(struct htab *h, uint32_t hash)
 
 static void htab_write_begin(struct htab *h, uint32_t hash, struct htab_writer *w)
 {
+	w->cpu = &h->cpus[map_cpu_slot(h->n_cpu_caches)];
 	w->stripe = htab_stripe_of(h, hash);
 	w->batch = NULL;
+	/* Another CPU's writer may hold both lines: fetch the bucket while the lock comes. */
+	__builtin_prefetch(&h->buckets[hash & (h->n_buckets - 1)], 1);
+	map_spin_lock((void *)&w->cpu->lock);
 	map_spin_lock((void *)&w->stripe->lock);
 }
 
 static void htab_write_end(struct htab_writer *w)
 {
 	map_spin_unlock((void *)&w->stripe->lock);
+	map_spin_unlock((void *)&w->cpu->lock);
 	batch_submit(w->batch);
 }
 
-/* Stripe held: e is unlinked; it waits in the stripe's batch (submitted with write_end). */
+/* Both held: e is unlinked; it waits in the CPU slot's batch (submitted with write_end). */
 static void htab_retire(struct htab *h, struct htab_writer *w, struct htab_elem *e)
 {
-	struct htab_elem *batch = elem_free_deferred(h, w->stripe, e);
+	struct htab_elem *batch = elem_free_deferred(h, w->cpu, e);
 
 	if (!batch)
 		return;
@@ -591,7 +676,7 @@ static int htab_update_locked(struct htab *h, struct htab_writer *w, const void 
 				return -EAGAIN; /* nothing here: the caller evicts elsewhere */
 		} while (!htab_reserve(h));
 	}
-	e = elem_get(h, w->stripe);
+	e = elem_get(h, w->cpu);
 	if (!e) {
 		if (!old)
 			atomic_fetch_sub_explicit(&h->count, 1, memory_order_relaxed);
@@ -870,6 +955,16 @@ static uint32_t roundup_pow2(uint32_t n)
 	return p;
 }
 
+/* Zeroed, cache-line aligned memory for n objects of size (a multiple of the line). */
+static void *alloc_lines(size_t n, size_t size)
+{
+	void *p = aligned_alloc(HTAB_CACHELINE, n * size);
+
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
 static int htab_pool_create(struct htab *h)
 {
 	struct htab_pool *pool = calloc(1, sizeof(*pool));
@@ -880,17 +975,11 @@ static int htab_pool_create(struct htab *h)
 	pthread_mutex_init(&pool->lock, NULL);
 	pool->elem_size = h->elem_size;
 	h->pool = pool;
+	pool->cpus = alloc_lines(h->n_cpu_caches, sizeof(*pool->cpus));
+	if (!pool->cpus)
+		return -ENOMEM;
+	pool->n_cpus = h->n_cpu_caches;
 	return pool_grow(pool, h->map.attr.max_entries);
-}
-
-/* Zeroed, cache-line aligned memory for n objects of size (a multiple of the line). */
-static void *alloc_lines(size_t n, size_t size)
-{
-	void *p = aligned_alloc(HTAB_CACHELINE, n * size);
-
-	if (p)
-		memset(p, 0, n * size);
-	return p;
 }
 
 /* One stripe per HTAB_BUCKETS_PER_STRIPE buckets. */
@@ -904,13 +993,13 @@ static uint32_t htab_stripes(const struct htab *h)
 }
 
 /*
- * Removed elements a stripe gathers before one grace-period request: at most HTAB_BATCH, and
- * no more than the map's share per stripe, so that waiting elements stay within about the
- * map's size. Maps of maps release inner maps at once: a replaced map must not wait.
+ * Removed elements a CPU slot gathers before one grace-period request: at most HTAB_BATCH, and
+ * no more than the map's share per slot, so that waiting elements stay within about the map's
+ * size. Maps of maps release inner maps at once: a replaced map must not wait.
  */
 static uint32_t htab_batch(const struct htab *h)
 {
-	uint32_t share = h->map.attr.max_entries / h->n_stripes;
+	uint32_t share = h->map.attr.max_entries / h->n_cpu_caches;
 
 	if (h->objects || share == 0)
 		return 1;
@@ -932,6 +1021,9 @@ static void htab_init_layout(struct htab *h, const struct map_attr *attr)
 	    sizeof(struct htab_elem) + h->key_stride + (size_t)h->value_stride * h->ncpus;
 	h->n_buckets = roundup_pow2(attr->max_entries);
 	h->n_stripes = htab_stripes(h);
+	h->n_cpu_caches = map_possible_cpus();
+	if (h->n_cpu_caches > UINT16_MAX) /* an element's home is 16 bits */
+		h->n_cpu_caches = UINT16_MAX;
 	h->batch = htab_batch(h);
 	/* Any value will do: chains stay short for keys a program does not choose adversarially. */
 	h->seed = (attr->map_flags & MAP_F_ZERO_SEED) ? 0 : (uint32_t)(uintptr_t)h * 2654435761u;
@@ -954,7 +1046,8 @@ static int htab_alloc(const struct map_attr *attr, struct ebpf_map **map, const 
 	}
 	h->buckets = calloc(h->n_buckets, sizeof(*h->buckets));
 	h->stripes = alloc_lines(h->n_stripes, sizeof(*h->stripes));
-	if (!h->buckets || !h->stripes)
+	h->cpus = alloc_lines(h->n_cpu_caches, sizeof(*h->cpus));
+	if (!h->buckets || !h->stripes || !h->cpus)
 		goto err_free;
 	for (uint32_t i = 0; i < h->n_stripes; i++) {
 		struct htab_lru *head = &h->stripes[i].lru_head;
@@ -969,17 +1062,18 @@ static int htab_alloc(const struct map_attr *attr, struct ebpf_map **map, const 
 err_free:
 	if (h->pool)
 		pool_put(h->pool);
+	free(h->cpus);
 	free(h->stripes);
 	free(h->buckets);
 	free(h);
 	return err;
 }
 
-/* The stripes' removed elements go to RCU (free ones go with the pool's blocks). */
-static void htab_drain_stripes(struct htab *h)
+/* The CPU slots' removed elements go to RCU (free ones go with the pool's blocks). */
+static void htab_drain_cpus(struct htab *h)
 {
-	for (uint32_t i = 0; i < h->n_stripes; i++)
-		batch_submit(stripe_take_pending(&h->stripes[i]));
+	for (uint32_t i = 0; i < h->n_cpu_caches; i++)
+		batch_submit(cpu_take_pending(&h->cpus[i]));
 }
 
 /*
@@ -990,7 +1084,7 @@ static void htab_free(struct ebpf_map *map)
 {
 	struct htab *h = to_htab(map);
 
-	htab_drain_stripes(h);
+	htab_drain_cpus(h);
 	for (uint32_t b = 0; b < h->n_buckets; b++) {
 		struct htab_elem *e = atomic_load_explicit(&h->buckets[b], memory_order_relaxed);
 
@@ -1007,6 +1101,7 @@ static void htab_free(struct ebpf_map *map)
 	}
 	if (h->pool)
 		pool_put(h->pool);
+	free(h->cpus);
 	free(h->stripes);
 	free(h->buckets);
 	free(h);
@@ -1017,7 +1112,8 @@ static size_t htab_mem_usage(const struct ebpf_map *map)
 {
 	struct htab *h = to_htab((struct ebpf_map *)map);
 	size_t bytes = sizeof(*h) + (size_t)h->n_buckets * sizeof(*h->buckets) +
-		       (size_t)h->n_stripes * sizeof(*h->stripes);
+		       (size_t)h->n_stripes * sizeof(*h->stripes) +
+		       (size_t)h->n_cpu_caches * sizeof(*h->cpus);
 
 	if (!h->pool)
 		return bytes + (size_t)atomic_load(&h->count) * h->elem_size;

@@ -5,7 +5,9 @@
  * exactly what the operations say. Bounded by operation counts, not time; meant to run under
  * ThreadSanitizer as well (label `concurrency`).
  */
+#define _GNU_SOURCE /* sched_setaffinity, CPU_SET */
 #include <pthread.h>
+#include <sched.h>
 
 #include "maps/map_test.h"
 
@@ -18,7 +20,8 @@ struct writers {
 	struct ebpf_map *map;
 	pthread_barrier_t start;
 	uint32_t n_keys;
-	uint32_t ncpus; /* value slots the host passes: 1, or the CPUs for per-CPU maps */
+	uint32_t ncpus;	  /* value slots the host passes: 1, or the CPUs for per-CPU maps */
+	int pin[THREADS]; /* >= 1: the thread runs on CPU pin - 1 only; 0: anywhere */
 	atomic_long inserted, deleted, refused, unexpected;
 };
 
@@ -125,6 +128,14 @@ static void *own_keys(void *arg)
 	uint32_t half = w->n_keys / THREADS;
 	uint64_t values[64];
 
+	if (w->pin[a->id]) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(w->pin[a->id] - 1, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			atomic_fetch_add(&w->unexpected, 1);
+	}
 	pthread_barrier_wait(&w->start);
 	for (uint32_t r = 0; r < ROUNDS; r++) {
 		for (uint32_t key = a->id * half; key < (a->id + 1) * half; key++) {
@@ -167,6 +178,17 @@ static void check_own_keys(struct writers *w)
 	assert_int_equal(count, w->n_keys - 2 * ((half + 2) / 3));
 }
 
+/* Runs own_keys on a new map of the type and checks what is left. */
+static void own_keys_map(struct writers *w, enum ebpf_map_type type, uint32_t flags)
+{
+	w->map = test_map_flags(type, 4, 8, KEYS, flags);
+	run_threads(w, own_keys);
+	assert_int_equal(atomic_load(&w->unexpected), 0);
+	check_own_keys(w);
+	test_rcu_barrier();
+	map_destroy(w->map);
+}
+
 static void different_keys(enum ebpf_map_type type, uint32_t flags)
 {
 	uint32_t ncpus = type == EBPF_MAP_TYPE_PERCPU_HASH ? ebpf_num_possible_cpus() : 1;
@@ -174,12 +196,44 @@ static void different_keys(enum ebpf_map_type type, uint32_t flags)
 
 	if (ncpus > 64)
 		skip(); /* the test's value buffers */
-	w.map = test_map_flags(type, 4, 8, KEYS, flags);
-	run_threads(&w, own_keys);
-	assert_int_equal(atomic_load(&w.unexpected), 0);
-	check_own_keys(&w);
-	test_rcu_barrier();
-	map_destroy(w.map);
+	own_keys_map(&w, type, flags);
+}
+
+/*
+ * Writers take their elements from, and retire them to, their CPU's slot: two threads on one
+ * CPU share a slot (its lock is then contended), two on different CPUs each have their own
+ * (elements removed on one come back to it). Both placements must leave the same contents.
+ */
+static void pinned_writers(enum ebpf_map_type type, uint32_t flags, bool same_cpu)
+{
+	struct writers w = { .n_keys = KEYS, .ncpus = 1 };
+	int cpus[THREADS], found = 0;
+	cpu_set_t allowed;
+
+	assert_int_equal(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+	for (int cpu = 0; cpu < CPU_SETSIZE && found < THREADS; cpu++) {
+		if (CPU_ISSET(cpu, &allowed))
+			cpus[found++] = cpu;
+	}
+	if (found < (same_cpu ? 1 : THREADS))
+		skip(); /* not enough CPUs to run on */
+	for (int t = 0; t < THREADS; t++)
+		w.pin[t] = 1 + cpus[same_cpu ? 0 : t];
+	own_keys_map(&w, type, flags);
+}
+
+/* A placement of pinned_writers: the map's type and flags, one CPU for both or two. */
+struct placement {
+	enum ebpf_map_type type;
+	uint32_t flags;
+	bool same_cpu;
+};
+
+static void test_pinned(void **state)
+{
+	const struct placement *p = *state;
+
+	pinned_writers(p->type, p->flags, p->same_cpu);
 }
 
 static void test_different_keys_hash(void **state)
@@ -311,6 +365,12 @@ static void test_iterate_while_replacing(void **state)
 
 int main(void)
 {
+	static struct placement one_cpu_hash = { EBPF_MAP_TYPE_HASH, 0, true };
+	static struct placement one_cpu_lru = { EBPF_MAP_TYPE_LRU_HASH, 0, true };
+	static struct placement one_cpu_no_prealloc = { EBPF_MAP_TYPE_HASH, EBPF_F_NO_PREALLOC,
+							true };
+	static struct placement two_cpus_hash = { EBPF_MAP_TYPE_HASH, 0, false };
+	static struct placement two_cpus_lru = { EBPF_MAP_TYPE_LRU_HASH, 0, false };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_keys_hash),
 		cmocka_unit_test(test_same_keys_no_prealloc),
@@ -319,6 +379,11 @@ int main(void)
 		cmocka_unit_test(test_different_keys_no_prealloc),
 		cmocka_unit_test(test_different_keys_percpu),
 		cmocka_unit_test(test_different_keys_lru),
+		{ "one_cpu_hash", test_pinned, NULL, NULL, &one_cpu_hash },
+		{ "one_cpu_lru", test_pinned, NULL, NULL, &one_cpu_lru },
+		{ "one_cpu_no_prealloc", test_pinned, NULL, NULL, &one_cpu_no_prealloc },
+		{ "two_cpus_hash", test_pinned, NULL, NULL, &two_cpus_hash },
+		{ "two_cpus_lru", test_pinned, NULL, NULL, &two_cpus_lru },
 		cmocka_unit_test(test_full_means_max_entries),
 		cmocka_unit_test(test_iterate_while_replacing),
 	};
