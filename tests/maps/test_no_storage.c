@@ -80,6 +80,17 @@ static void test_cgroup_storage(void **state)
 		assert_int_equal(test_create_err(types[i], 16, 1u << 16, 0, 0, "value_size is"),
 				 -E2BIG);
 	}
+	/* Larger than a page (Linux before 5.14 refused it): netcnt_prog.c's 65279 bytes. */
+	expect_verify_only(EBPF_MAP_TYPE_CGROUP_STORAGE, 16, 4097, 0, 0);
+	expect_verify_only(EBPF_MAP_TYPE_CGROUP_STORAGE, 16, 65279, 0, 0);
+	expect_verify_only(EBPF_MAP_TYPE_CGROUP_STORAGE, 8, 65535, 0, 0);
+	expect_verify_only(EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE, 16, 32768, 0, 0);
+	assert_int_equal(test_create_err(EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE, 16, 32769, 0, 0,
+					 "the limit of per-CPU values"),
+			 -E2BIG);
+	assert_int_equal(test_create_err(EBPF_MAP_TYPE_CGROUP_STORAGE, 16, 65536, 0, 0,
+					 "larger than local storage allows"),
+			 -E2BIG);
 }
 
 static void test_stack_trace(void **state)
