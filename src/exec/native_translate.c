@@ -438,6 +438,36 @@ static int emit_lddw(struct translation *t, const struct ebpf_inst *insn, size_t
 	return -EOPNOTSUPP;
 }
 
+static bool is_alu64_x(const struct ebpf_inst *insn, uint8_t op, unsigned dst, unsigned src)
+{
+	return insn->code == (EBPF_CLS_ALU64 | EBPF_SRC_X | op) && insn->off == 0 &&
+	       insn->dst_reg == dst && insn->src_reg == src;
+}
+
+/*
+ * Whether instruction i ends `rx = ry; rx /= rz; rx *= rz; ry -= rx`, the remainder as clang
+ * writes it for BPF v1 (unsigned, 64-bit), with nothing jumping into it: then ry is umod64(ry,
+ * rz), which is exact for every rz (0 included: the quotient is 0, ry stays), and gcc takes it
+ * from the division's remainder instead of multiplying the quotient back.
+ */
+static bool ends_remainder(const struct translation *t, size_t i)
+{
+	const struct ebpf_inst *sub = &t->insns[i];
+	unsigned x = sub->src_reg, y = sub->dst_reg, z;
+
+	if (i < 3 || (i >= 4 && isa_is_lddw(&t->insns[i - 4])))
+		return false;
+	for (size_t k = i - 2; k <= i; k++) {
+		if (t->is_target[k] || t->is_function[k])
+			return false;
+	}
+	z = t->insns[i - 2].src_reg;
+	return x != y && z != x && is_alu64_x(sub, EBPF_ALU_SUB, y, x) &&
+	       is_alu64_x(&t->insns[i - 3], EBPF_ALU_MOV, x, y) &&
+	       is_alu64_x(&t->insns[i - 2], EBPF_ALU_DIV, x, z) &&
+	       is_alu64_x(&t->insns[i - 1], EBPF_ALU_MUL, x, z);
+}
+
 static int emit_insn(struct translation *t, size_t i, const char *symbol)
 {
 	const struct ebpf_inst *insn = &t->insns[i];
@@ -446,6 +476,10 @@ static int emit_insn(struct translation *t, size_t i, const char *symbol)
 	switch (cls) {
 	case EBPF_CLS_ALU:
 	case EBPF_CLS_ALU64:
+		if (ends_remainder(t, i))
+			return fprintf(t->out, "r%u = umod64(r%u, r%u);\n", insn->dst_reg,
+				       insn->dst_reg, t->insns[i - 2].src_reg),
+			       0;
 		return emit_alu(t, insn);
 	case EBPF_CLS_LDX:
 		if (EBPF_MODE(insn->code) != EBPF_MODE_MEM &&

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The shapes of C that native mode emits for speed give the interpreter's results: 64-bit
- * division and remainder that take the 32-bit instruction when both operands fit, and byte
+ * division and remainder that take the 32-bit instruction when both operands fit, the remainder
+ * clang writes out as a division, a multiply and a subtraction taken as one, and byte
  * loops that gcc vectorises behind a run-time overlap test (overlapping copies included, in the
  * input memory and on the stack, where a wrong test would show).
  */
@@ -208,6 +209,83 @@ static void test_division_in_a_counted_loop(void **state)
 	both_free(&b);
 }
 
+/*
+ * The remainder as clang writes it for BPF v1 (rx = ry; rx /= rz; rx *= rz; ry -= rx), which
+ * native mode emits as one remainder, and its twins that must stay as written: a jump into
+ * the middle, the difference taken into another register, a signed division. The words at
+ * mem[0], mem[8] and mem[16] are a, b and c.
+ */
+static const char *const remainder_progs[] = {
+	/* the shape: a % b */
+	"ldxdw %r3, [%r1+0]\nldxdw %r4, [%r1+8]\n"
+	"mov %r5, %r3\ndiv %r5, %r4\nmul %r5, %r4\nsub %r3, %r5\n"
+	"mov %r0, %r3\nexit\n",
+	/* b == 7 jumps to the multiply with r5 = c: a - 7c, not a % 7 */
+	"ldxdw %r3, [%r1+0]\nldxdw %r4, [%r1+8]\nldxdw %r5, [%r1+16]\n"
+	"jeq %r4, 7, mid\n"
+	"mov %r5, %r3\ndiv %r5, %r4\nmid:\nmul %r5, %r4\nsub %r3, %r5\n"
+	"mov %r0, %r3\nexit\n",
+	/* c - (a / b) * b */
+	"ldxdw %r3, [%r1+0]\nldxdw %r4, [%r1+8]\nldxdw %r6, [%r1+16]\n"
+	"mov %r5, %r3\ndiv %r5, %r4\nmul %r5, %r4\nsub %r6, %r5\n"
+	"mov %r0, %r6\nexit\n",
+	/* signed: a - sdiv(a, b) * b */
+	"ldxdw %r3, [%r1+0]\nldxdw %r4, [%r1+8]\n"
+	"mov %r5, %r3\nsdiv %r5, %r4\nmul %r5, %r4\nsub %r3, %r5\n"
+	"mov %r0, %r3\nexit\n",
+};
+
+static uint64_t remainder_expected(size_t prog, uint64_t a, uint64_t b, uint64_t c)
+{
+	switch (prog) {
+	case 0:
+		return b ? a % b : a;
+	case 1:
+		return b == 7 ? a - 7 * c : b ? a % b : a;
+	case 2:
+		return c - (b ? a / b : 0) * b;
+	default:
+		if (!b)
+			return a;
+		if (b == UINT64_MAX)
+			return 0;
+		return a - (uint64_t)((int64_t)a / (int64_t)b) * b;
+	}
+}
+
+static void test_remainder_written_out(void **state)
+{
+	static const uint64_t values[] = { 0,
+					   1,
+					   7,
+					   100,
+					   0xffffffff,
+					   UINT64_C(0x100000003),
+					   UINT64_C(0xfffffffffffffff9),
+					   UINT64_MAX };
+	const size_t n = sizeof(values) / sizeof(values[0]);
+	uint8_t mem[MEM_SIZE] = { 0 }, out[MEM_SIZE];
+
+	(void)state;
+	for (size_t p = 0; p < sizeof(remainder_progs) / sizeof(remainder_progs[0]); p++) {
+		struct both b;
+
+		both_load(&b, remainder_progs[p]);
+		for (size_t i = 0; i < n; i++) {
+			for (size_t j = 0; j < n; j++) {
+				uint64_t c = values[(i + j) % n] ^ 0x5a5a;
+
+				memcpy(mem, &values[i], 8);
+				memcpy(mem + 8, &values[j], 8);
+				memcpy(mem + 16, &c, 8);
+				assert_int_equal(both_run(&b, mem, out),
+						 remainder_expected(p, values[i], values[j], c));
+			}
+		}
+		both_free(&b);
+	}
+}
+
 /* ---- byte loops ---------------------------------------------------------------------------- */
 
 static void fill(uint8_t *mem, uint32_t seed)
@@ -374,6 +452,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_division_of_every_width),
 		cmocka_unit_test(test_division_in_a_counted_loop),
+		cmocka_unit_test(test_remainder_written_out),
 		cmocka_unit_test(test_copy_input_to_stack),
 		cmocka_unit_test(test_overlapping_copies_in_input),
 		cmocka_unit_test(test_overlapping_copies_on_stack),
