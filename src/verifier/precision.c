@@ -302,15 +302,17 @@ static bool bt_jmp(const struct ebpf_inst *insn, const struct hist_ent *e, uint1
 	default:
 		break;
 	}
-	/* A jump refines its operands from each other, and every register linked to them. */
+	/* A jump refines its operands from each other, and every register linked to them. A
+	 * spill or another frame's register linked to them is refined too, and whether it is
+	 * needed here is not known (it may be needed only later, after a fill or a return):
+	 * unsure whatever is needed. */
+	if (e->flags & HIST_FAR_LINK)
+		return false;
 	ops = (uint16_t)(1u << insn->dst_reg) | e->linked;
 	if (EBPF_SRC(insn->code) == EBPF_SRC_X)
 		ops |= (uint16_t)(1u << insn->src_reg);
-	if (!(*r & ops))
-		return true;
-	if (e->flags & HIST_FAR_LINK)
-		return false;
-	*r |= ops;
+	if (*r & ops)
+		*r |= ops;
 	return true;
 }
 

@@ -124,6 +124,29 @@ DEFINE_CASES(
     OK("join_linked_both_paths", VT_PLAIN, RAND(R6), EBPF_JMP_IMM(JGT, R6, 5, 12), RAND(R7),
        EBPF_MOV64_REG(R8, R7), PAD8, EBPF_JMP_A(3), RAND(R7), EBPF_MOV64_REG(R8, R7),
        EBPF_JMP_IMM(JGT, R8, 10, 6), PROBE(R7), RET0),
+    /* A spill linked to a register (a copy with its id) bounded through it after the join:
+     * the need of the fill reaches r7 only through the link of the slot. */
+    PAIR("join_bound_through_linked_spill", PROBE_OOB, 10, 1000, 60, RAND(R3),
+	 EBPF_STX_MEM(DW, R10, R3, -16), EBPF_JMP_REG(JGT, R3, R7, 7),
+	 EBPF_LDX_MEM(DW, R4, R10, -16), PROBE(R4), RET0),
+    /* ... and through a callee's copy of a caller's register, bounded in the callee. */
+    PAIR("join_bound_in_callee_through_link", PROBE_OOB, 10, 1000, 60, RAND(R6),
+	 EBPF_MOV64_REG(R1, R6), EBPF_MOV64_REG(R2, R7), EBPF_CALL_REL(9),
+	 EBPF_JMP_IMM(JNE, R0, 0, 6), PROBE(R6), RET0, EBPF_JMP_REG(JGT, R1, R2, 2),
+	 EBPF_MOV64_IMM(R0, 0), EBPF_EXIT(), EBPF_MOV64_IMM(R0, 1), EBPF_EXIT()),
+    /* Read by a bpf_loop callback from its caller's stack through its context. */
+    BAD("callback_reads_caller_stack", VT_PLAIN, -EACCES, PROBE_OOB,
+	MEET2(EBPF_MOV64_IMM(R7, 0), EBPF_STX_MEM(DW, R10, R7, -8), EBPF_MOV64_IMM(R7, 100),
+	      EBPF_STX_MEM(DW, R10, R7, -8)),
+	EBPF_MOV64_IMM(R1, 1), EBPF_LD_IMM64_RAW(R2, EBPF_PSEUDO_FUNC, 7, 0),
+	EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),
+	EBPF_HELPER_CALL(H_LOOP), RET0, EBPF_LDX_MEM(DW, R3, R2, 0), PROBE(R3)),
+    OK("callback_reads_caller_stack_safe_twin", VT_PLAIN,
+       MEET2(EBPF_MOV64_IMM(R7, 0), EBPF_STX_MEM(DW, R10, R7, -8), EBPF_MOV64_IMM(R7, 40),
+	     EBPF_STX_MEM(DW, R10, R7, -8)),
+       EBPF_MOV64_IMM(R1, 1), EBPF_LD_IMM64_RAW(R2, EBPF_PSEUDO_FUNC, 7, 0),
+       EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),
+       EBPF_HELPER_CALL(H_LOOP), RET0, EBPF_LDX_MEM(DW, R3, R2, 0), PROBE(R3)),
     /* Imprecise values are pruned: eleven diamonds of 2 or 1 added to r7, never needed
      * precise, stay within a limit the exact comparison exceeds (the processed count is
      * stable: this walk has no other choice). */
