@@ -249,14 +249,58 @@ int btf_ctx_access(struct venv *env, uint32_t idx, const struct reg *ptr, int of
 	return 0;
 }
 
+/*
+ * A kernel struct read past its end, into its trailing flexible array (unix_address.name[]):
+ * Linux's btf_struct_walk lets probe reads go there, element by element. The element type at
+ * *off (made relative to that element), or 0 when struct id ends in no such array of integers
+ * or structs, or *off lies before it. Only for the kernel's objects: they are verified, never
+ * read here.
+ */
+static uint32_t flex_tail_elem(const struct btf *btf, uint32_t id, int64_t *off)
+{
+	const struct btf_type *t = btf__type_by_id(btf, btf_skip_mods(btf, id)), *a, *et;
+	uint32_t moff, elem;
+
+	if (!t || !btf_is_struct(t) || !btf_vlen(t))
+		return 0;
+	a = btf__type_by_id(btf, btf_skip_mods(btf, btf_members(t)[btf_vlen(t) - 1].type));
+	moff = btf_member_bit_offset(t, btf_vlen(t) - 1) / 8;
+	if (!a || !btf_is_array(a) || btf_array(a)->nelems || *off < moff)
+		return 0;
+	elem = btf_skip_mods(btf, btf_array(a)->type);
+	et = btf__type_by_id(btf, elem);
+	if (!et || !et->size || !(btf_is_int(et) || btf_is_struct(et)))
+		return 0;
+	*off = (*off - moff) % et->size;
+	return elem;
+}
+
+/* Whether [off, off + size) of the kernel's struct id is readable, possibly past its end into
+ * a flexible array (*id then the element's type, *off relative to the element). */
+static bool kernel_range_ok(const struct venv *env, const struct btf *btf, uint32_t *id,
+			    int64_t *off, int size)
+{
+	const struct btf_type *t = btf__type_by_id(btf, *id);
+
+	if (*off < 0)
+		return false;
+	if (*off + size <= (int64_t)t->size)
+		return true;
+	if (!btf_kernel_objects(env) || !(*id = flex_tail_elem(btf, *id, off)))
+		return false;
+	t = btf__type_by_id(btf, *id);
+	/* An integer array's bytes are read as a number, however many elements it spans. */
+	return btf_is_int(t) || *off + size <= (int64_t)t->size;
+}
+
 int btf_id_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr, int off,
 		  int size, bool write, struct reg *out, bool sext)
 {
 	const struct btf *btf = ctx_btf(env);
 	const char *name = verifier_btf_type_name(env, ptr->btf_id);
 	const struct btf_type *t = btf ? btf__type_by_id(btf, ptr->btf_id) : NULL;
-	int64_t total = (int64_t)ptr->off + off;
-	uint32_t pointee;
+	int64_t total = (int64_t)ptr->off + off, at;
+	uint32_t pointee, type;
 
 	if (!t)
 		return -EFAULT;
@@ -271,18 +315,21 @@ int btf_id_access(struct venv *env, uint32_t idx, int regno, const struct reg *p
 				  "prohibited",
 				  regno, name);
 	total += (int64_t)ptr->var.value;
-	if (total < 0 || total + size > (int64_t)t->size)
+	type = ptr->btf_id;
+	at = total;
+	if (!kernel_range_ok(env, btf, &type, &at, size))
 		return verr_state(env, idx, -EACCES,
 				  "access beyond '%s' through r%d: offset %lld size %d, the type "
 				  "has %u bytes",
 				  name, regno, (long long)total, size, t->size);
-	pointee = struct_walk(btf, ptr->btf_id, (uint32_t)total, size);
+	total = at;
+	pointee = struct_walk(btf, type, (uint32_t)total, size);
 	/* An extension's object is host memory: the bytes of a pointer it holds, read as a
 	 * number (part of one, one to something not a struct, an access across members), are a
 	 * host address. A kernel type's (btf_ctx) is only verified, never run. */
 	if ((!pointee || sext) && !btf_kernel_objects(env) &&
 	    !(env->in->info->flags & EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK) &&
-	    holds_pointer(btf, ptr->btf_id, (uint32_t)total, (uint32_t)size, 0))
+	    holds_pointer(btf, type, (uint32_t)total, (uint32_t)size, 0))
 		return verr_state(env, idx, -EACCES,
 				  "load of %d bytes at offset %lld of '%s' through r%d reads a "
 				  "pointer's bytes as a number: prohibited (only a whole pointer "

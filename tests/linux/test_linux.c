@@ -784,7 +784,7 @@ static void test_btf_tracing_unsafe(void **state)
 		{ "read_past", "access beyond 'task_struct'" },
 		{ "arg_index", "'do_unlinkat' has 2 arguments (16 bytes)" },
 		{ "arg_index_lsm", "'file_open' has 2 arguments (16 bytes)" },
-		{ "confused_beyond", "access beyond 'filename'" },
+		{ "confused_beyond", "memory access through r1, which is a scalar" },
 		{ "confused_scalar", "which is a scalar, not a pointer" },
 		{ "absent_target", "has no function 'extbpf_no_such_function'" },
 	};
@@ -1461,7 +1461,8 @@ static void test_sockmap_lookup(void **state)
 /*
  * bpf_skc_to_* casts (tc, sock_ops, cgroup_skb, tracing), typed by the kernel's BTF: read
  * (nested fields too), handed to bpf_sk_assign and bpf_sk_cgroup_id, released in place of their
- * socket; a tracing program's struct sock's cookie. Twins: read unchecked, past the struct,
+ * socket; a tracing program's struct sock's cookie, a Unix socket's path in the flexible array
+ * past its unix_address. Twins: read unchecked, past the struct,
  * written, a cast of the context, read after the socket's release, an unreferenced cast
  * released, the cookie of a tracing context. Without the kernel's BTF the cast is refused,
  * saying so. extbpf-kdiff agrees on the 11 this kernel verifies (its fentry loads fail first).
@@ -1484,7 +1485,7 @@ static void test_skc_cast(void **state)
 	static const char *const types[][2] = {
 		{ "tc_tcp_sock_fields", "sched_cls" },	{ "tc_request_assign", "sched_cls" },
 		{ "sockops_window_clamp", "sock_ops" }, { "cg_skb_tcp_cgroup", "cgroup_skb" },
-		{ "close_cookie", "tracing" },
+		{ "close_cookie", "tracing" },		{ "close_unix_path", "tracing" },
 	};
 	struct ebpf_object_open_opts opts = {
 		.sz = sizeof(opts),

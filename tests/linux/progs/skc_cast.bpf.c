@@ -112,4 +112,16 @@ int close_cookie(unsigned long long *ctx)
 	return 0;
 }
 
+/* tracing: a Unix socket's bound path, read in the flexible array past its unix_address
+ * (test_skc_to_unix_sock.c). */
+SEC("fentry/tcp_close")
+int close_unix_path(unsigned long long *ctx)
+{
+	struct unix_sock *u = bpf_skc_to_unix_sock((struct sock *)ctx[0]);
+
+	if (u && u->addr && u->addr->len > 3)
+		bpf_printk("path %c", u->addr->name[0].sun_path[1]);
+	return 0;
+}
+
 char _license[] SEC("license") = "GPL";

@@ -49,4 +49,19 @@ struct tcp_request_sock {
 	__u64 snt_synack;
 } CORE;
 
+struct sockaddr_un {
+	unsigned short sun_family;
+	char sun_path[108];
+} CORE;
+
+/* Ends in a flexible array: the bound address, as long as len says. */
+struct unix_address {
+	int len;
+	struct sockaddr_un name[];
+} CORE;
+
+struct unix_sock {
+	struct unix_address *addr;
+} CORE;
+
 #endif

@@ -45,7 +45,9 @@ int arg_index_lsm(__u64 *ctx)
 	return (int)ctx[2];
 }
 
-/* A struct filename (32 bytes) read as a struct file: f_inode lies beyond it. */
+/* A struct filename (32 bytes) read as a struct file: f_inode lies beyond it, in the
+ * flexible char array iname[] that ends it, whose bytes are a number (as Linux's
+ * btf_struct_walk reads them), not a pointer to follow. */
 SEC("fentry/do_unlinkat")
 int BPF_PROG(confused_beyond, int dfd, struct filename *name)
 {
