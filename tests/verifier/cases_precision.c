@@ -147,6 +147,17 @@ DEFINE_CASES(
        EBPF_MOV64_IMM(R1, 1), EBPF_LD_IMM64_RAW(R2, EBPF_PSEUDO_FUNC, 7, 0),
        EBPF_MOV64_REG(R3, R10), EBPF_ALU64_IMM(ADD, R3, -8), EBPF_MOV64_IMM(R4, 0),
        EBPF_HELPER_CALL(H_LOOP), RET0, EBPF_LDX_MEM(DW, R3, R2, 0), PROBE(R3)),
+    /* Kept by the caller in r6 across a call that does not touch it. */
+    PAIR("join_kept_across_call", PROBE_OOB, 0, 100, 40, EBPF_MOV64_REG(R6, R7), EBPF_CALL_REL(6),
+	 PROBE(R6), RET0),
+    /* A decided 32-bit jump. */
+    PAIR("join_decided_jmp32", "read of uninitialised stack", 0, 1, 0,
+	 EBPF_JMP32_IMM(JEQ, R7, 0, 2), EBPF_LDX_MEM(DW, R0, R10, -64), EBPF_EXIT(), RET0),
+    /* The join inside a callee whose return value the caller uses as an offset. */
+    BAD("join_in_callee_returned", VT_PLAIN, -EACCES, PROBE_OOB, EBPF_CALL_REL(6), PROBE(R0),
+	MEET1(EBPF_MOV64_IMM(R0, 0), EBPF_MOV64_IMM(R0, 100)), EBPF_EXIT()),
+    OK("join_in_callee_returned_safe_twin", VT_PLAIN, EBPF_CALL_REL(6), PROBE(R0),
+       MEET1(EBPF_MOV64_IMM(R0, 0), EBPF_MOV64_IMM(R0, 40)), EBPF_EXIT()),
     /* Imprecise values are pruned: eleven diamonds of 2 or 1 added to r7, never needed
      * precise, stay within a limit the exact comparison exceeds (the processed count is
      * stable: this walk has no other choice). */
