@@ -39,6 +39,12 @@
  * it, which survive calls and which its frame saves as if it used them. Loads and stores of
  * those slots are register moves; the prologue loads them from the frame (choose_cached_slots).
  *
+ * A load whose register is read once more, by the next instruction, is that instruction's
+ * operand: "rX = *(rB + off); rY op= rX" is "op rY, [rB + off]" (or the register of a slot kept
+ * in one), likewise a compare, and a slot's "load; op= ...; store back" works on the slot's
+ * register, or with one 64-bit operation on the memory itself ("add qword [rbp - 16], 1"). Stack
+ * loads whose register is never read have no code (emit_load_op and its neighbours).
+ *
  * A local call to a small function that makes no other call and has no stack (at most
  * INLINE_MAX_INSNS instructions with what it inlines itself) is that function's code in the
  * caller's place: its exits jump to the copy's end, and the r6-r9 it writes that the caller
@@ -726,12 +732,12 @@ static void emit_movsx(struct jit_state *s, bool w, uint8_t dst, uint8_t src, in
 	emit_modrm_reg(s, dst, src);
 }
 
-static void emit_alu(struct jit_state *s, const struct ebpf_inst *insn)
+/* The ALU instruction insn on x86 registers dst and src (src unused for an immediate). */
+static void emit_alu_regs(struct jit_state *s, const struct ebpf_inst *insn, uint8_t dst,
+			  uint8_t src)
 {
 	bool w = EBPF_CLASS(insn->code) == EBPF_CLS_ALU64;
 	bool k = EBPF_SRC(insn->code) == EBPF_SRC_K;
-	uint8_t dst = reg_map[insn->dst_reg];
-	uint8_t src = k ? TMP_A : reg_map[insn->src_reg];
 	uint8_t op = EBPF_OP(insn->code);
 	static const uint8_t rr_opcode[16] = {
 		[EBPF_ALU_ADD >> 4] = 0x01, [EBPF_ALU_SUB >> 4] = 0x29, [EBPF_ALU_OR >> 4] = 0x09,
@@ -747,6 +753,8 @@ static void emit_alu(struct jit_state *s, const struct ebpf_inst *insn)
 		[EBPF_ALU_ARSH >> 4] = 7,
 	};
 
+	if (k) /* a blinded immediate is loaded there */
+		src = TMP_A;
 	switch (op) {
 	case EBPF_ALU_ADD:
 	case EBPF_ALU_SUB:
@@ -817,6 +825,11 @@ static void emit_alu(struct jit_state *s, const struct ebpf_inst *insn)
 		emit_byteswap(s, dst, insn->imm, w || EBPF_SRC(insn->code) == EBPF_TO_BE);
 		return;
 	}
+}
+
+static void emit_alu(struct jit_state *s, const struct ebpf_inst *insn)
+{
+	emit_alu_regs(s, insn, reg_map[insn->dst_reg], reg_map[insn->src_reg]);
 }
 
 /* ---- memory ------------------------------------------------------------------------------- */
@@ -1723,13 +1736,11 @@ static bool live_after(const struct exec_program *program, const struct jit_fram
 		}
 		if ((int64_t)k + 1 + off < (int64_t)f->start || (int64_t)k + 1 + off >= f->end)
 			return true;
-		if (op == EBPF_JMP_JA) {
-			if (off < 0)
-				return true; /* a loop: not followed */
-			k += (size_t)off;
+		if (op == EBPF_JMP_JA) { /* loops too: the budget ends the walk */
+			k = (size_t)((int64_t)k + off);
 			continue;
 		}
-		if (off < 0 || live_after(program, f, k + off, reg, budget))
+		if (live_after(program, f, (size_t)((int64_t)k + off), reg, budget))
 			return true;
 	}
 	return true;
@@ -1835,6 +1846,347 @@ static size_t emit_mov_add(struct jit_state *s, size_t i)
 	return 0;
 }
 
+/* ---- memory operands ---------------------------------------------------------------------- */
+
+/* What a fused instruction reads or writes in place: a register, or [reg + disp]. */
+struct operand {
+	bool mem;
+	uint8_t reg; /* the register, or the address's base */
+	int32_t disp;
+};
+
+/* opcode (one or two bytes, op2 0: one) with ModRM's reg field reg and r/m operand m. */
+static void emit_rm(struct jit_state *s, bool w, uint8_t op1, uint8_t op2, uint8_t reg,
+		    const struct operand *m)
+{
+	emit_rex(s, w, reg, 0, m->reg, false);
+	emit1(s, op1);
+	if (op2)
+		emit1(s, op2);
+	if (m->mem)
+		emit_modrm_mem(s, reg, m->reg, m->disp);
+	else
+		emit_modrm_reg(s, reg, m->reg);
+}
+
+/*
+ * The value load reads, as an operand of a w-bit operation: the register of a slot kept in one,
+ * or the memory itself when the operation reads as many bytes as the load (a 32-bit operation
+ * reads the low half of a 64-bit load's bytes: little endian, and no wider than the load).
+ */
+static bool load_operand(const struct jit_state *s, const struct ebpf_inst *load, bool w,
+			 struct operand *m)
+{
+	int cached = cached_reg(s, load);
+	uint8_t size = EBPF_SIZE(load->code);
+
+	if (EBPF_CLASS(load->code) != EBPF_CLS_LDX || EBPF_MODE(load->code) != EBPF_MODE_MEM)
+		return false;
+	if (cached >= 0) {
+		*m = (struct operand){ .reg = (uint8_t)cached };
+		return true;
+	}
+	if (size != EBPF_SIZE_DW && (w || size != EBPF_SIZE_W))
+		return false;
+	*m = (struct operand){ .mem = true, .reg = reg_map[load->src_reg], .disp = load->off };
+	return true;
+}
+
+/* Whether eBPF register reg is dead after instruction i of the function being emitted. */
+static bool dead_after(const struct jit_state *s, size_t i, uint8_t reg)
+{
+	int budget = LIVE_BUDGET;
+
+	return !live_after(s->program, s->scope, i, reg, &budget);
+}
+
+/* The x86 opcode of "reg op= r/m" for the ALU operations that have one (0: none). */
+static uint16_t rm_opcode(uint8_t op)
+{
+	switch (op) {
+	case EBPF_ALU_ADD:
+		return 0x03;
+	case EBPF_ALU_SUB:
+		return 0x2b;
+	case EBPF_ALU_OR:
+		return 0x0b;
+	case EBPF_ALU_AND:
+		return 0x23;
+	case EBPF_ALU_XOR:
+		return 0x33;
+	case EBPF_ALU_MOV:
+		return 0x8b;
+	case EBPF_ALU_MUL:
+		return 0x0faf; /* imul */
+	default:
+		return 0;
+	}
+}
+
+/*
+ * "rX = *(size *)(rB + off); rY op= rX" with rX read nowhere after: one "op rY, [rB + off]"
+ * (or "op rY, reg" when the slot is kept in one). clang spills and reloads this way, and loads
+ * a field only to add it. Returns the instructions emitted that way (0: none).
+ */
+static size_t emit_load_op(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *load = &s->program->insns[i], *alu = load + 1;
+	uint8_t cls, x = load->dst_reg;
+	uint16_t opcode;
+	struct operand m;
+
+	if (!fusable(s, i, 2))
+		return 0;
+	cls = EBPF_CLASS(alu->code);
+	if ((cls != EBPF_CLS_ALU && cls != EBPF_CLS_ALU64) || EBPF_SRC(alu->code) != EBPF_SRC_X ||
+	    alu->off || alu->src_reg != x || alu->dst_reg == x)
+		return 0;
+	opcode = rm_opcode(EBPF_OP(alu->code));
+	if (!opcode || !load_operand(s, load, cls == EBPF_CLS_ALU64, &m) ||
+	    !dead_after(s, i + 1, x))
+		return 0;
+	emit_rm(s, cls == EBPF_CLS_ALU64, (uint8_t)(opcode > 0xff ? opcode >> 8 : opcode),
+		(uint8_t)(opcode > 0xff ? opcode : 0), reg_map[alu->dst_reg], &m);
+	return 2;
+}
+
+/*
+ * "rX = *(size *)(rB + off); if rX op y goto L" (or "if y op rX"), rX read on neither path
+ * after: one compare with the memory (or the slot's register), and with clang's "goto +1;
+ * goto X" after it the opposite jump (emit_inverted_jump). Returns the instructions emitted
+ * that way (0: none).
+ */
+static size_t emit_load_compare(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *load = &s->program->insns[i], *jmp = load + 1, *ja = load + 2;
+	uint8_t cls, op, x = load->dst_reg;
+	bool w, k, jset;
+	struct operand m;
+	size_t target;
+	int cc;
+
+	if (!fusable(s, i, 2))
+		return 0;
+	cls = EBPF_CLASS(jmp->code);
+	op = EBPF_OP(jmp->code);
+	w = cls == EBPF_CLS_JMP;
+	k = EBPF_SRC(jmp->code) == EBPF_SRC_K;
+	jset = op == EBPF_JMP_JSET;
+	if (!is_jump_class(jmp->code) || op == EBPF_JMP_JA || op == EBPF_JMP_CALL ||
+	    op == EBPF_JMP_EXIT || op == EBPF_JMP_JCOND || jmp->off == 0)
+		return 0;
+	if (k ? jmp->dst_reg != x || blinding(s)
+	      : (jmp->dst_reg == x) == (jmp->src_reg == x) || jmp->src_reg == EBPF_REG_FP)
+		return 0;
+	target = i + 2 + jmp->off;
+	if (target < s->scope->start || target >= s->scope->end || !load_operand(s, load, w, &m) ||
+	    !dead_after(s, i + 1, x) || !dead_after(s, target - 1, x))
+		return 0;
+	cc = jump_cc(op);
+	if (k && jset) {
+		emit_rm(s, w, 0xf7, 0, 0, &m); /* test r/m, imm32 */
+		emit4(s, (uint32_t)jmp->imm);
+	} else if (k) {
+		emit_rm(s, w, is_imm8(jmp->imm) ? 0x83 : 0x81, 0, 7, &m); /* cmp r/m, imm */
+		if (is_imm8(jmp->imm))
+			emit1(s, (uint8_t)jmp->imm);
+		else
+			emit4(s, (uint32_t)jmp->imm);
+	} else if (jmp->dst_reg == x) { /* cmp r/m, reg: flags of rX - y */
+		emit_rm(s, w, jset ? 0x85 : 0x39, 0, reg_map[jmp->src_reg], &m);
+	} else { /* cmp reg, r/m: flags of y - rX; test is symmetric */
+		emit_rm(s, w, jset ? 0x85 : 0x3b, 0, reg_map[jmp->dst_reg], &m);
+	}
+	if (jmp->off == 1 && fusable(s, i, 3) &&
+	    (ja->code == (EBPF_CLS_JMP | EBPF_JMP_JA) ||
+	     ja->code == (EBPF_CLS_JMP32 | EBPF_JMP_JA))) {
+		int64_t off = EBPF_CLASS(ja->code) == EBPF_CLS_JMP32 ? ja->imm : ja->off;
+
+		emit_branch(s, cc ^ 1, i + 2, (size_t)((int64_t)i + 3 + off));
+		return 3;
+	}
+	emit_branch(s, cc, i + 1, target);
+	return 2;
+}
+
+/* Whether insn is "*(u64 *)(r10 + off) = rX". */
+static bool is_slot_store(const struct ebpf_inst *insn, int16_t off, uint8_t x)
+{
+	return insn->code == (EBPF_CLS_STX | EBPF_MODE_MEM | EBPF_SIZE_DW) &&
+	       insn->dst_reg == EBPF_REG_FP && insn->off == off && insn->src_reg == x;
+}
+
+/* Whether ALU instruction insn only updates rX from itself and another operand (no division,
+ * no shift by a register: those take the scratch registers). */
+static bool updates(const struct ebpf_inst *insn, uint8_t x)
+{
+	uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
+	bool k = EBPF_SRC(insn->code) == EBPF_SRC_K;
+
+	if ((cls != EBPF_CLS_ALU && cls != EBPF_CLS_ALU64) || insn->dst_reg != x || insn->off)
+		return false;
+	if (op == EBPF_ALU_NEG)
+		return true;
+	if (op == EBPF_ALU_LSH || op == EBPF_ALU_RSH || op == EBPF_ALU_ARSH)
+		return k;
+	/* add, sub, or, and, xor, mul: not of rX itself, whose value is in the slot's register */
+	return op != EBPF_ALU_MOV && rm_opcode(op) && (k || insn->src_reg != x);
+}
+
+/* Whether ALU instruction insn reads rX into another register (rY op= rX, rY = rX). */
+static bool reads_into_other(const struct ebpf_inst *insn, uint8_t x)
+{
+	uint8_t cls = EBPF_CLASS(insn->code);
+
+	return (cls == EBPF_CLS_ALU || cls == EBPF_CLS_ALU64) &&
+	       EBPF_SRC(insn->code) == EBPF_SRC_X && !insn->off && insn->src_reg == x &&
+	       insn->dst_reg != x && rm_opcode(EBPF_OP(insn->code));
+}
+
+#define UPDATE_MAX 6 /* operations between a slot's load and its store that one fusion takes */
+
+/* "op qword [rbp + off], src" for the one 64-bit update of a slot left in memory: 0 if x86 has
+ * no such form (or the immediate must be blinded). */
+static bool emit_memory_update(struct jit_state *s, const struct ebpf_inst *alu, int16_t off)
+{
+	static const uint8_t rr[16] = {
+		[EBPF_ALU_ADD >> 4] = 0x01, [EBPF_ALU_SUB >> 4] = 0x29, [EBPF_ALU_OR >> 4] = 0x09,
+		[EBPF_ALU_AND >> 4] = 0x21, [EBPF_ALU_XOR >> 4] = 0x31,
+	};
+	static const uint8_t ext[16] = {
+		[EBPF_ALU_ADD >> 4] = 0, [EBPF_ALU_SUB >> 4] = 5,  [EBPF_ALU_OR >> 4] = 1,
+		[EBPF_ALU_AND >> 4] = 4, [EBPF_ALU_XOR >> 4] = 6,  [EBPF_ALU_LSH >> 4] = 4,
+		[EBPF_ALU_RSH >> 4] = 5, [EBPF_ALU_ARSH >> 4] = 7, [EBPF_ALU_NEG >> 4] = 3,
+	};
+	const struct operand m = { .mem = true, .reg = RBP, .disp = off };
+	uint8_t op = EBPF_OP(alu->code);
+	bool k = EBPF_SRC(alu->code) == EBPF_SRC_K;
+
+	if (EBPF_CLASS(alu->code) != EBPF_CLS_ALU64 || op == EBPF_ALU_MUL || (k && blinding(s)))
+		return false;
+	if (op == EBPF_ALU_NEG) {
+		emit_rm(s, true, 0xf7, 0, ext[op >> 4], &m);
+	} else if (op == EBPF_ALU_LSH || op == EBPF_ALU_RSH || op == EBPF_ALU_ARSH) {
+		if (!(alu->imm & 63))
+			return false;
+		emit_rm(s, true, 0xc1, 0, ext[op >> 4], &m);
+		emit1(s, (uint8_t)(alu->imm & 63));
+	} else if (k) {
+		emit_rm(s, true, is_imm8(alu->imm) ? 0x83 : 0x81, 0, ext[op >> 4], &m);
+		if (is_imm8(alu->imm))
+			emit1(s, (uint8_t)alu->imm);
+		else
+			emit4(s, (uint32_t)alu->imm);
+	} else {
+		emit_rm(s, true, rr[op >> 4], 0, reg_map[alu->src_reg], &m);
+	}
+	return true;
+}
+
+/*
+ * A slot read, changed and written back: "rX = *(u64 *)(r10 + off); rX op= ...; *(u64 *)(r10 +
+ * off) = rX", clang's update of a spilled variable. When the slot is kept in a register R the
+ * operations work on R (other registers may read rX from it in between), and rX gets R's value
+ * only if it is read afterwards; a slot in memory takes one 64-bit operation in place when rX is
+ * not read afterwards ("add qword [rbp + off], 1"). With no operation at all the store is the
+ * value just loaded: it has no code. Returns the instructions emitted that way (0: none).
+ */
+static size_t emit_slot_update(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *insns = s->program->insns, *load = &insns[i];
+	int16_t off = whole_slot(load);
+	uint8_t x = load->dst_reg;
+	size_t n = 0, count = s->program->count;
+	bool live;
+	int cached;
+
+	if (EBPF_CLASS(load->code) != EBPF_CLS_LDX || !off)
+		return 0;
+	while (i + 1 + n < count && n <= UPDATE_MAX && !is_slot_store(&insns[i + 1 + n], off, x)) {
+		if (!updates(&insns[i + 1 + n], x) && !reads_into_other(&insns[i + 1 + n], x))
+			return 0;
+		n++;
+	}
+	if (n > UPDATE_MAX || !fusable(s, i, n + 2))
+		return 0;
+	cached = cached_reg(s, load);
+	live = !dead_after(s, i + n + 1, x);
+	if (cached >= 0) {
+		for (size_t k = 1; k <= n; k++) {
+			const struct ebpf_inst *alu = &insns[i + k];
+
+			if (alu->dst_reg == x)
+				emit_alu_regs(s, alu, (uint8_t)cached, reg_map[alu->src_reg]);
+			else
+				emit_alu_regs(s, alu, reg_map[alu->dst_reg], (uint8_t)cached);
+		}
+		if (live)
+			emit_mov_rr(s, true, reg_map[x], (uint8_t)cached);
+		return n + 2;
+	}
+	if (n == 0) {
+		if (live)
+			emit_load(s, load->code, reg_map[x], RBP, NO_INDEX, off);
+		return 2;
+	}
+	if (n != 1 || live || insns[i + 1].dst_reg != x ||
+	    !emit_memory_update(s, &insns[i + 1], off))
+		return 0;
+	return 3;
+}
+
+/*
+ * "rX = *(u64 *)(rB + off); *(u64 *)(rC + off2) = rX" with rX read nowhere after, where a slot
+ * kept in a register is on at least one side: one mov between that register and the other side.
+ * Returns the instructions emitted that way (0: none).
+ */
+static size_t emit_load_store(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *load = &s->program->insns[i], *store = load + 1;
+	uint8_t x = load->dst_reg;
+	struct operand from;
+	int to;
+
+	if (!fusable(s, i, 2) || EBPF_SIZE(load->code) != EBPF_SIZE_DW ||
+	    store->code != (EBPF_CLS_STX | EBPF_MODE_MEM | EBPF_SIZE_DW) || store->src_reg != x ||
+	    store->dst_reg == x || !load_operand(s, load, true, &from))
+		return 0;
+	to = cached_reg(s, store);
+	if ((from.mem && to < 0) || !dead_after(s, i + 1, x))
+		return 0;
+	if (to >= 0) {
+		emit_rm(s, true, 0x8b, 0, (uint8_t)to, &from);
+	} else {
+		const struct operand m = { .mem = true,
+					   .reg = reg_map[store->dst_reg],
+					   .disp = store->off };
+
+		emit_rm(s, true, 0x89, 0, from.reg, &m);
+	}
+	return 2;
+}
+
+/* A load from the stack whose register is read nowhere after has no code (it cannot fault). */
+static size_t emit_dead_load(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *load = &s->program->insns[i];
+
+	if (s->is_function[i] || EBPF_CLASS(load->code) != EBPF_CLS_LDX ||
+	    EBPF_MODE(load->code) != EBPF_MODE_MEM || load->src_reg != EBPF_REG_FP ||
+	    !dead_after(s, i, load->dst_reg))
+		return 0;
+	return 1;
+}
+
+/*
+ * The instruction groups compiled as one, each tried in turn at every instruction: each returns
+ * the instructions it emitted (0: none), never fusing across a jump target.
+ */
+static size_t (*const fusions[])(struct jit_state *s, size_t i) = {
+	emit_zero_extend, emit_inverted_jump, emit_indexed, emit_mov_add,      emit_const_compare,
+	emit_dead_load,	  emit_slot_update,   emit_load_op, emit_load_compare, emit_load_store,
+};
+
 /* Where instruction i's code starts in this pass (in the function or copy being emitted). */
 static void mark_start(struct jit_state *s, size_t i)
 {
@@ -1848,15 +2200,9 @@ static int emit_range(struct jit_state *s, size_t from, size_t to)
 		size_t fused;
 
 		mark_start(s, i);
-		fused = emit_zero_extend(s, i);
-		if (!fused)
-			fused = emit_inverted_jump(s, i);
-		if (!fused)
-			fused = emit_indexed(s, i);
-		if (!fused)
-			fused = emit_mov_add(s, i);
-		if (!fused)
-			fused = emit_const_compare(s, i);
+		fused = 0;
+		for (size_t k = 0; !fused && k < sizeof(fusions) / sizeof(fusions[0]); k++)
+			fused = fusions[k](s, i);
 		if (fused) {
 			/* The fused instructions' code is the one mov: they start where it ends. */
 			while (--fused)

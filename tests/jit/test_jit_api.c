@@ -689,6 +689,12 @@ static void test_entry_saves_what_it_uses(void **state)
 	ebpf_program_release(prog);
 }
 
+/* Every conditional jump. */
+static const uint8_t jump_ops[] = {
+	EBPF_JMP_JEQ,  EBPF_JMP_JNE,  EBPF_JMP_JGT,  EBPF_JMP_JGE,  EBPF_JMP_JLT,  EBPF_JMP_JLE,
+	EBPF_JMP_JSGT, EBPF_JMP_JSGE, EBPF_JMP_JSLT, EBPF_JMP_JSLE, EBPF_JMP_JSET,
+};
+
 /*
  * "r1 = imm; if r1 op r2 goto L" with r1 read on neither path afterwards is one compare of r2
  * with the constant on the swapped condition (the jump's own instruction has no code): every
@@ -698,20 +704,15 @@ static void test_entry_saves_what_it_uses(void **state)
  */
 static void test_constant_compare(void **state)
 {
-	static const uint8_t ops[] = {
-		EBPF_JMP_JEQ,  EBPF_JMP_JNE,  EBPF_JMP_JGT,  EBPF_JMP_JGE,
-		EBPF_JMP_JLT,  EBPF_JMP_JLE,  EBPF_JMP_JSGT, EBPF_JMP_JSGE,
-		EBPF_JMP_JSLT, EBPF_JMP_JSLE, EBPF_JMP_JSET,
-	};
 	static const int32_t values[] = { -5, 3, 7 };
 	static const uint8_t classes[] = { EBPF_CLS_JMP, EBPF_CLS_JMP32 };
 	static const uint8_t movs[] = { EBPF_CLS_ALU64, EBPF_CLS_ALU };
 
 	(void)state;
-	for (size_t n = 0; n < COUNT(ops) * COUNT(classes) * COUNT(movs) * 2; n++) {
-		uint8_t op = ops[n % COUNT(ops)], cls = classes[n / COUNT(ops) % 2];
-		uint8_t mov = movs[n / COUNT(ops) / 2 % 2];
-		bool live = n / COUNT(ops) / 4;
+	for (size_t n = 0; n < COUNT(jump_ops) * COUNT(classes) * COUNT(movs) * 2; n++) {
+		uint8_t op = jump_ops[n % COUNT(jump_ops)], cls = classes[n / COUNT(jump_ops) % 2];
+		uint8_t mov = movs[n / COUNT(jump_ops) / 2 % 2];
+		bool live = n / COUNT(jump_ops) / 4;
 
 		for (size_t a = 0; a < COUNT(values); a++) {
 			for (size_t b = 0; b < COUNT(values); b++) {
@@ -982,10 +983,78 @@ static size_t slot_program(struct ebpf_inst *out, const struct ebpf_inst *hazard
 	return len + sub_n;
 }
 
-/* Whether instruction i's code is a move between registers (ModRM mod 3), not a memory access. */
+/* The bytes of immediate after the ModRM of one-byte opcode op (reg: ModRM's reg field), or -1:
+ * an opcode the JIT's register forms do not use. */
+static int immediate_size(uint8_t op, uint8_t reg)
+{
+	switch (op) {
+	case 0x01:
+	case 0x03:
+	case 0x09:
+	case 0x0b:
+	case 0x21:
+	case 0x23:
+	case 0x29:
+	case 0x2b:
+	case 0x31:
+	case 0x33:
+	case 0x39:
+	case 0x3b:
+	case 0x85:
+	case 0x89:
+	case 0x8b:
+	case 0x8d:
+	case 0xd3:
+		return 0;
+	case 0x83:
+	case 0xc1:
+		return 1;
+	case 0x69:
+	case 0x81:
+	case 0xc7:
+		return 4;
+	case 0xf7:
+		return reg == 0 ? 4 : 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Whether the code of instruction i, with the instructions compiled into it (fused ones start
+ * where it ends), works on registers only: no ModRM operand addresses memory (mod 3 in each),
+ * or there is no code at all. Decodes the forms the JIT emits for ALU work and jumps.
+ */
 static bool is_register_move(const uint8_t *code, const uint32_t *offsets, size_t i)
 {
-	return offsets[i + 1] - offsets[i] == 3 && (code[offsets[i] + 2] >> 6) == 3;
+	uint32_t at = offsets[i], end = offsets[i + 1];
+
+	while (at < end) {
+		uint8_t op = code[at];
+		int imm;
+
+		if ((op & 0xf0) == 0x40) /* REX */
+			op = code[++at];
+		if ((op & 0xf0) == 0x70 || op == 0xeb) { /* jcc/jmp rel8 */
+			at += 2;
+			continue;
+		}
+		if (op == 0xe9 || (op == 0x0f && (code[at + 1] & 0xf0) == 0x80)) { /* rel32 */
+			at += op == 0xe9 ? 5 : 6;
+			continue;
+		}
+		if (op == 0x0f && code[at + 1] == 0xaf) { /* imul r, r/m */
+			op = 0x03;
+			at++;
+		}
+		imm = immediate_size(op, (code[at + 1] >> 3) & 7);
+		if (imm < 0)
+			fail_msg("insn %zu: x86 opcode 0x%02x at 0x%x not decoded", i, op, at);
+		if ((code[at + 1] >> 6) != 3)
+			return false;
+		at += 2 + (uint32_t)imm;
+	}
+	return true;
 }
 
 /* Runs the program in both engines; bit n of the result: slot -8 * (n + 1) is in a register. */
@@ -1199,6 +1268,319 @@ static void test_slots_across_calls(void **state)
 	ebpf_program_release(prog);
 }
 
+/* The program JIT-compiled, its code and offsets, after one run against the interpreter's. */
+static struct ebpf_program *jit_checked(const struct ebpf_inst *insns, size_t count,
+					const uint8_t **code, const uint32_t **offsets)
+{
+	struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, count);
+	size_t size;
+
+	assert_int_equal(run(prog), run_mode(insns, count, EBPF_MODE_INTERP));
+	assert_int_equal(ebpf_program_jited(prog, code, &size, offsets), 0);
+	return prog;
+}
+
+/*
+ * JIT-compiles insns and runs it against the interpreter. Returns whether instructions from + 1
+ * to from + n - 1 have no code of their own (compiled into from's); *reg (if given) says
+ * whether from's code works on registers only (is_register_move).
+ */
+static bool fused_into(const struct ebpf_inst *insns, size_t count, size_t from, size_t n,
+		       bool *reg)
+{
+	const uint32_t *offsets;
+	const uint8_t *code;
+	struct ebpf_program *prog = jit_checked(insns, count, &code, &offsets);
+	bool fused;
+
+	fused = offsets[from + 1] == offsets[from + n];
+	if (reg)
+		*reg = is_register_move(code, offsets, from);
+	ebpf_program_release(prog);
+	return fused;
+}
+
+/* Slot offsets on both sides of the 8-bit displacement's end (-128 fits, -136 does not). */
+static const int16_t operand_offsets[] = { -8, -128, -136, -512 };
+
+/* r0's upper half folded into the lower one, so that a 32-bit result would show it. */
+#define FOLD_R0()                                                                                  \
+	EBPF_MOV64_REG(R5, R0), EBPF_ALU64_IMM(EBPF_ALU_RSH, R5, 29),                              \
+	    EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R5)
+
+/*
+ * "r1 = slot; r4 op= r1" with r1 read nowhere after is one operation on the slot: a memory
+ * operand when the stack escapes (r3 = r10 first), the slot's register when it is private.
+ * With r1 read afterwards (the twin) the load keeps its code. Every ALU operation with a
+ * register form (mov and imul included), 64 and 32 bits (a 32-bit one zero-extends r4 and reads
+ * the slot's low half), slots at 8- and 32-bit displacements; results against the interpreter.
+ */
+static void test_load_operand(void **state)
+{
+	static const uint8_t ops[] = { EBPF_ALU_ADD, EBPF_ALU_SUB, EBPF_ALU_OR, EBPF_ALU_AND,
+				       EBPF_ALU_XOR, EBPF_ALU_MUL, EBPF_ALU_MOV };
+
+	(void)state;
+	for (size_t n = 0; n < COUNT(ops) * COUNT(operand_offsets) * 8; n++) {
+		uint8_t op = ops[n % COUNT(ops)];
+		int16_t off = operand_offsets[n / COUNT(ops) % COUNT(operand_offsets)];
+		size_t rest = n / COUNT(ops) / COUNT(operand_offsets);
+		bool escaped = rest & 1, live = rest & 2, wide = rest & 4;
+		const struct ebpf_inst insns[] = {
+			escaped ? EBPF_MOV64_REG(R3, R10) : EBPF_MOV64_IMM(R3, 0),
+			EBPF_LD_IMM64(R2, 0x8123456789abcdefull),
+			EBPF_STX_MEM(DW, R10, R2, off),
+			EBPF_LD_IMM64(R4, 0xfedcba9876543210ull),
+			EBPF_LDX_MEM(DW, R1, R10, off), /* 6 */
+			EBPF_RAW_INSN((wide ? EBPF_CLS_ALU64 : EBPF_CLS_ALU) | op | EBPF_SRC_X, R4,
+				      R1, 0, 0),
+			EBPF_MOV64_REG(R0, R4),
+			live ? EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R1) : EBPF_MOV64_IMM(R1, 0),
+			FOLD_R0(),
+			EBPF_EXIT(),
+		};
+		bool reg, fused = fused_into(insns, COUNT(insns), 6, 2, &reg);
+
+		if (fused == live || (fused && reg == escaped))
+			fail_msg("op 0x%02x %s off %d escaped %d live %d: fused %d, registers %d",
+				 op, wide ? "64" : "32", off, escaped, live, fused, reg);
+	}
+}
+
+/*
+ * A load through a pointer to the stack (r3 = r10 - 16) read once is a memory operand on that
+ * pointer's register; a 32-bit load read by a 32-bit operation too, by a 64-bit one not (the
+ * operation would read 8 bytes). Writes through the pointer are seen by loads through r10 that
+ * became operands, and an update of the slot in place ("add qword [rbp - 16], 5") by loads
+ * through the pointer.
+ */
+static void test_operands_alias_through_pointers(void **state)
+{
+	const struct ebpf_inst insns[] = {
+		EBPF_MOV64_REG(R3, R10),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R3, -16),
+		EBPF_LD_IMM64(R2, 0x8123456789abcdefull),
+		EBPF_STX_MEM(DW, R3, R2, 0),
+		EBPF_MOV64_IMM(R4, 3),
+		EBPF_LDX_MEM(DW, R1, R10, -16), /* 6: written through r3 */
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R4, R1),
+		EBPF_LDX_MEM(DW, R1, R3, 0), /* 8: through the pointer */
+		EBPF_ALU64_REG(EBPF_ALU_XOR, R4, R1),
+		EBPF_LDX_MEM(W, R1, R3, 4), /* 10: 32-bit load, 32-bit operation */
+		EBPF_ALU32_REG(EBPF_ALU_ADD, R4, R1),
+		EBPF_LDX_MEM(W, R1, R3, 4), /* 12: 32-bit load, 64-bit operation */
+		EBPF_ALU64_REG(EBPF_ALU_SUB, R4, R1),
+		EBPF_LDX_MEM(DW, R1, R10, -16), /* 14: the slot updated in place */
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R1, 5),
+		EBPF_STX_MEM(DW, R10, R1, -16),
+		EBPF_LDX_MEM(DW, R0, R3, 0), /* 17: sees the update */
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R4),
+		FOLD_R0(),
+		EBPF_EXIT(),
+	};
+	bool reg;
+
+	(void)state;
+	assert_true(fused_into(insns, COUNT(insns), 6, 2, &reg));
+	assert_false(reg);
+	assert_true(fused_into(insns, COUNT(insns), 8, 2, &reg));
+	assert_false(reg);
+	assert_true(fused_into(insns, COUNT(insns), 10, 2, &reg));
+	assert_false(fused_into(insns, COUNT(insns), 12, 2, &reg));
+	assert_true(fused_into(insns, COUNT(insns), 14, 3, &reg));
+	assert_false(reg);
+}
+
+/*
+ * "r1 = slot; if r1 op y goto L", "if y op r1" and "if r1 op imm", r1 read on neither path: one
+ * compare with the slot, and with "goto +1; goto X" after it one jump on the opposite
+ * condition. Every condition, both widths, values that differ only in the upper half, in memory
+ * and in a register; the twin reads r1 on one path and keeps the load.
+ */
+static void test_load_compare(void **state)
+{
+	static const uint64_t values[] = { 3, 0x100000003ull, -5ull, 0x80000000ull };
+
+	(void)state;
+	for (size_t n = 0; n < COUNT(jump_ops) * 3 * 16; n++) {
+		uint8_t op = jump_ops[n % COUNT(jump_ops)];
+		size_t form = n / COUNT(jump_ops) % 3, rest = n / COUNT(jump_ops) / 3;
+		bool escaped = rest & 1, wide = rest & 2, inverted = rest & 4, live = rest & 8;
+		uint8_t cls = (wide ? EBPF_CLS_JMP : EBPF_CLS_JMP32) | op;
+
+		for (size_t a = 0; a < COUNT(values); a++) {
+			for (size_t b = 0; b < COUNT(values); b++) {
+				struct ebpf_inst jmp =
+				    form == 0	? EBPF_RAW_INSN(cls | EBPF_SRC_X, R1, R4, 1, 0)
+				    : form == 1 ? EBPF_RAW_INSN(cls | EBPF_SRC_X, R4, R1, 1, 0)
+						: EBPF_RAW_INSN(cls | EBPF_SRC_K, R1, 0, 1,
+								(int32_t)values[b]);
+				const struct ebpf_inst insns[] = {
+					escaped ? EBPF_MOV64_REG(R3, R10) : EBPF_MOV64_IMM(R3, 0),
+					EBPF_LD_IMM64(R2, values[a]),
+					EBPF_STX_MEM(DW, R10, R2, -136),
+					EBPF_LD_IMM64(R4, values[b]),
+					EBPF_MOV64_IMM(R0, 1),
+					EBPF_LDX_MEM(DW, R1, R10, -136), /* 7 */
+					jmp,
+					inverted ? EBPF_JMP_A(1) : EBPF_MOV64_IMM(R0, 2),
+					inverted ? EBPF_MOV64_IMM(R0, 2)
+					: live	 ? EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1)
+						 : EBPF_MOV64_IMM(R5, 0),
+					live ? EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1)
+					     : EBPF_MOV64_IMM(R5, 0),
+					EBPF_EXIT(),
+				};
+				bool reg, fused = fused_into(insns, COUNT(insns), 7, 2, &reg);
+
+				if (fused == live || (fused && reg == escaped))
+					fail_msg(
+					    "op 0x%02x form %zu %s escaped %d inverted %d live "
+					    "%d: fused %d, registers %d",
+					    op, form, wide ? "64" : "32", escaped, inverted, live,
+					    fused, reg);
+			}
+		}
+	}
+}
+
+/*
+ * A compare's load whose register the loop head reads again (after the back edge) keeps its
+ * code: the liveness walk follows the loop. The result (r1 added each round) tells.
+ */
+static void test_load_compare_live_around_loop(void **state)
+{
+	const struct ebpf_inst insns[] = {
+		EBPF_ST_MEM(DW, R10, -8, 0),
+		EBPF_MOV64_IMM(R0, 0),
+		EBPF_MOV64_IMM(R1, 100),
+		/* 3: loop */
+		EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1),
+		EBPF_LDX_MEM(DW, R2, R10, -8),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R2, 1),
+		EBPF_STX_MEM(DW, R10, R2, -8),
+		EBPF_LDX_MEM(DW, R1, R10, -8), /* 7 */
+		EBPF_JMP_IMM(EBPF_JMP_JGT, R1, 9, 1),
+		EBPF_JMP_A(-7),
+		EBPF_EXIT(),
+	};
+
+	(void)state;
+	assert_false(fused_into(insns, COUNT(insns), 7, 2, NULL));
+	assert_true(fused_into(insns, COUNT(insns), 4, 3, NULL));
+}
+
+/*
+ * A slot's update "r1 = slot; r1 op= x; [r5 op= r1;] slot = r1". In a register: the operations
+ * on it, r1 given its value only if read afterwards. In memory: one 64-bit operation in place,
+ * only when r1 is not read afterwards and nothing reads it in between (the twins keep the
+ * load). No operation at all: the store has no code. Shifts, negation, multiplication, 32-bit
+ * operations (zero-extending the slot) and immediates of 8 and 32 bits.
+ */
+static void test_slot_update(void **state)
+{
+	static const struct ebpf_inst updates[] = {
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R1, 1),
+		EBPF_ALU64_IMM(EBPF_ALU_ADD, R1, 0x12345678),
+		EBPF_ALU64_REG(EBPF_ALU_SUB, R1, R5),
+		EBPF_ALU64_IMM(EBPF_ALU_AND, R1, -256),
+		EBPF_ALU64_IMM(EBPF_ALU_LSH, R1, 13),
+		EBPF_ALU64_IMM(EBPF_ALU_ARSH, R1, 3),
+		EBPF_NEG64(R1),
+		EBPF_ALU64_IMM(EBPF_ALU_MUL, R1, 3),
+		EBPF_ALU32_REG(EBPF_ALU_XOR, R1, R5),
+		EBPF_ALU32_IMM(EBPF_ALU_RSH, R1, 5),
+		EBPF_MOV64_IMM(R9, 0), /* no operation: the store keeps the value loaded */
+	};
+
+	(void)state;
+	for (size_t n = 0; n < COUNT(updates) * COUNT(operand_offsets) * 8; n++) {
+		const struct ebpf_inst *update = &updates[n % COUNT(updates)];
+		int16_t off = operand_offsets[n / COUNT(updates) % COUNT(operand_offsets)];
+		size_t rest = n / COUNT(updates) / COUNT(operand_offsets);
+		bool escaped = rest & 1, live = rest & 2, reader = rest & 4;
+		bool none = update->dst_reg != R1;
+		struct ebpf_inst insns[16] = {
+			escaped ? EBPF_MOV64_REG(R3, R10) : EBPF_MOV64_IMM(R3, 0),
+			EBPF_LD_IMM64(R2, 0x8123456789abcdefull),
+			EBPF_STX_MEM(DW, R10, R2, off),
+			EBPF_MOV64_IMM(R5, 0x7777),
+			EBPF_LDX_MEM(DW, R1, R10, off), /* 5 */
+		};
+		size_t count = 6, ops = 0;
+		bool fused, reg, wide = EBPF_CLASS(update->code) == EBPF_CLS_ALU64;
+		bool in_place =
+		    none ? !reader
+			 : !reader && !live && wide && EBPF_OP(update->code) != EBPF_ALU_MUL;
+
+		if (!none)
+			insns[count++] = *update, ops++;
+		if (reader)
+			insns[count++] = EBPF_ALU64_REG(EBPF_ALU_XOR, R5, R1), ops++;
+		insns[count++] = EBPF_STX_MEM(DW, R10, R1, off);
+		insns[count++] = EBPF_LDX_MEM(DW, R0, R10, off);
+		insns[count++] = EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R5);
+		insns[count++] =
+		    live ? EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R1) : EBPF_MOV64_IMM(R1, 0);
+		insns[count++] = EBPF_MOV64_REG(R5, R0);
+		insns[count++] = EBPF_ALU64_IMM(EBPF_ALU_RSH, R5, 29);
+		insns[count++] = EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R5);
+		insns[count++] = EBPF_EXIT();
+		fused = fused_into(insns, count, 5, ops + 2, &reg);
+		if (fused != (escaped ? in_place : true) || (fused && !none && reg == escaped))
+			fail_msg("update 0x%02x off %d escaped %d live %d reader %d: fused %d, "
+				 "registers %d",
+				 update->code, off, escaped, live, reader, fused, reg);
+	}
+}
+
+/*
+ * A slot copied to another through a register read nowhere after: one mov between the slot's
+ * register and the other slot's memory, either way (narrow stores keep -16 and -40 in memory,
+ * -8 and -24 are private), and from a slot in memory to one in a register; not between two slots in
+ * memory (x86 has no such mov), nor when the register is read after (the twin). A load from the
+ * stack whose register is overwritten before any read has no code at all; one read has.
+ */
+static void test_slot_copies_and_dead_loads(void **state)
+{
+	for (int live = 0; live < 2; live++) {
+		const struct ebpf_inst insns[] = {
+			EBPF_ST_MEM(W, R10, -12, 0x55),
+			EBPF_ST_MEM(W, R10, -16, 0x66),
+			EBPF_MOV64_IMM(R2, -0x7edcba99),
+			EBPF_ST_MEM(W, R10, -36, 9),
+			EBPF_STX_MEM(DW, R10, R2, -8),
+			EBPF_ST_MEM(W, R10, -40, 0x88),
+			EBPF_LDX_MEM(DW, R1, R10, -8), /* 6: register to memory */
+			EBPF_STX_MEM(DW, R10, R1, -16),
+			EBPF_LDX_MEM(DW, R1, R10, -16), /* 8: memory to register */
+			EBPF_STX_MEM(DW, R10, R1, -24),
+			EBPF_LDX_MEM(DW, R1, R10, -16), /* 10: memory to memory */
+			EBPF_STX_MEM(DW, R10, R1, -40),
+			EBPF_LDX_MEM(DW, R4, R10, -8), /* 12: dead unless live */
+			live ? EBPF_MOV64_REG(R4, R4) : EBPF_MOV64_IMM(R4, 1),
+			EBPF_LDX_MEM(DW, R0, R10, -24),
+			EBPF_LDX_MEM(DW, R1, R10, -40),
+			EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1),
+			EBPF_LDX_MEM(W, R1, R10, -12),
+			EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R1),
+			EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R4),
+			FOLD_R0(),
+			EBPF_EXIT(),
+		};
+		const uint32_t *offsets;
+		const uint8_t *code;
+		struct ebpf_program *prog = jit_checked(insns, COUNT(insns), &code, &offsets);
+
+		assert_int_equal(offsets[7], offsets[8]); /* the stores have no code: fused */
+		assert_int_equal(offsets[9], offsets[10]);
+		assert_int_not_equal(offsets[11], offsets[12]);
+		assert_true((offsets[12] != offsets[13]) == (bool)live);
+		ebpf_program_release(prog);
+	}
+	(void)state;
+}
+
 static int setup(void **state)
 {
 	char path[1024];
@@ -1241,6 +1623,12 @@ int main(void)
 		cmocka_unit_test(test_slot_caching_stays_off),
 		cmocka_unit_test(test_callee_slots_in_registers),
 		cmocka_unit_test(test_slots_across_calls),
+		cmocka_unit_test(test_load_operand),
+		cmocka_unit_test(test_operands_alias_through_pointers),
+		cmocka_unit_test(test_load_compare),
+		cmocka_unit_test(test_load_compare_live_around_loop),
+		cmocka_unit_test(test_slot_update),
+		cmocka_unit_test(test_slot_copies_and_dead_loads),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
