@@ -77,16 +77,18 @@
 /* A storage helper: the value of the object (a BTF pointer or NULL) in the map, or NULL;
  * with `init` (a map value or NULL) the value is created when missing (BPF_*_STORAGE_GET_F_CREATE).
  */
-#define STORAGE_GET(key, id_, name_, reason)                                                       \
+/* bpf_*_storage_get: the owner (a kernel object, a socket, the context) named as owner_ says */
+#define OWNER_STORAGE_GET(key, id_, name_, reason, owner_)                                         \
 	[key] = {                                                                                  \
 		.id = (id_),                                                                       \
 		.name = (name_),                                                                   \
 		.ret = EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,                                          \
-		.args = { A_MAP, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL,                                   \
-			  EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL, A_ANY },                              \
+		.args = { A_MAP, (owner_), EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL, A_ANY },             \
 		.flags = EBPF_HELPER_VERIFY_ONLY,                                                  \
 		.unavailable_reason = (reason),                                                    \
 	}
+#define STORAGE_GET(key, id_, name_, reason)                                                       \
+	OWNER_STORAGE_GET(key, id_, name_, reason, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL)
 #define STORAGE_DELETE(key, id_, name_, reason)                                                    \
 	PROTO(key, id_, name_, reason, 0, A_MAP, EBPF_ARG_PTR_TO_BTF_ID_OR_NULL)
 
@@ -188,24 +190,10 @@ const struct ebpf_helper_proto linux_protos[LP_COUNT] = {
 	STORAGE_DELETE(LP_SK_STORAGE_DELETE_TRACING, 108, "bpf_sk_storage_delete", R_STORE),
 	/* Networking types name the socket as the socket helpers do (Linux's
 	 * ARG_PTR_TO_BTF_ID_SOCK_COMMON: null-checked, of any socket kind). */
-	[LP_SK_STORAGE_GET] = {
-		.id = 107,
-		.name = "bpf_sk_storage_get",
-		.ret = EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,
-		.args = { A_MAP, A_SOCK, EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL, A_ANY },
-		.flags = EBPF_HELPER_VERIFY_ONLY,
-		.unavailable_reason = R_STORE,
-	},
+	OWNER_STORAGE_GET(LP_SK_STORAGE_GET, 107, "bpf_sk_storage_get", R_STORE, A_SOCK),
 	PROTO(LP_SK_STORAGE_DELETE, 108, "bpf_sk_storage_delete", R_STORE, 0, A_MAP, A_SOCK),
 	/* cgroup/sock: the context is the socket (bpf_sk_storage_get_cg_sock_proto) */
-	[LP_SK_STORAGE_GET_CG_SOCK] = {
-		.id = 107,
-		.name = "bpf_sk_storage_get",
-		.ret = EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,
-		.args = { A_MAP, A_CTX, EBPF_ARG_PTR_TO_MAP_VALUE_OR_NULL, A_ANY },
-		.flags = EBPF_HELPER_VERIFY_ONLY,
-		.unavailable_reason = R_STORE,
-	},
+	OWNER_STORAGE_GET(LP_SK_STORAGE_GET_CG_SOCK, 107, "bpf_sk_storage_get", R_STORE, A_CTX),
 	/* the cgroup storage of the program's cgroup: always there (Linux's RET_PTR_TO_MAP_VALUE) */
 	[LP_GET_LOCAL_STORAGE] = {
 		.id = 81,
