@@ -169,10 +169,10 @@ static bool shm_hash_index_valid(const struct shm_map *m, uint32_t index)
  * The lookup path, as the private map's walk: no lock, acquire loads, at most pool_count
  * steps (a corrupt or changing chain costs a bounded walk).
  */
-static struct shm_elem *shm_hash_find(struct shm_map *m, const void *key, uint32_t hash)
+static inline __attribute__((always_inline)) struct shm_elem *
+shm_hash_find_sized(struct shm_map *m, const void *key, uint32_t hash, uint32_t key_size)
 {
 	uint32_t index = atomic_load_explicit(shm_hash_bucket(m, hash), memory_order_acquire);
-	uint32_t key_size = m->map.attr.key_size;
 
 	for (uint32_t steps = m->pool_count; shm_hash_index_valid(m, index) && steps; steps--) {
 		struct shm_elem *e = shm_hash_elem(m, index);
@@ -183,6 +183,29 @@ static struct shm_elem *shm_hash_find(struct shm_map *m, const void *key, uint32
 		index = atomic_load_explicit(&e->next, memory_order_acquire);
 	}
 	return NULL;
+}
+
+static struct shm_elem *shm_hash_find(struct shm_map *m, const void *key, uint32_t hash)
+{
+	return shm_hash_find_sized(m, key, hash, m->map.attr.key_size);
+}
+
+/*
+ * Hash and walk in one, specialised for the common key sizes as the private map's lookup is:
+ * with a constant size the hash is a few multiplies and the compare one instruction.
+ */
+static struct shm_elem *shm_hash_find_fast(struct shm_map *m, const void *key)
+{
+	switch (m->map.attr.key_size) {
+	case 2:
+		return shm_hash_find_sized(m, key, map_hash_key(m->seed, key, 2), 2);
+	case 4:
+		return shm_hash_find_sized(m, key, map_hash_key(m->seed, key, 4), 4);
+	case 8:
+		return shm_hash_find_sized(m, key, map_hash_key(m->seed, key, 8), 8);
+	default:
+		return shm_hash_find(m, key, shm_hash_of(m, key));
+	}
 }
 
 /*
@@ -578,7 +601,7 @@ static int shm_hash_lookup_and_delete_copy(struct ebpf_map *map, const void *key
 static void *shm_hash_lookup(struct ebpf_map *map, const void *key)
 {
 	struct shm_map *m = to_shm(map);
-	struct shm_elem *e = shm_hash_find(m, key, shm_hash_of(m, key));
+	struct shm_elem *e = shm_hash_find_fast(m, key);
 
 	return e ? shm_hash_value(m, e) : NULL;
 }
@@ -596,7 +619,7 @@ static struct shm_elem *shm_hash_touch(struct shm_map *m, struct shm_elem *e)
 static void *shm_hash_lookup_slot(struct ebpf_map *map, const void *key)
 {
 	struct shm_map *m = to_shm(map);
-	struct shm_elem *e = shm_hash_touch(m, shm_hash_find(m, key, shm_hash_of(m, key)));
+	struct shm_elem *e = shm_hash_touch(m, shm_hash_find_fast(m, key));
 	uint32_t cpu;
 
 	if (!e)
@@ -617,10 +640,12 @@ static int shm_hash_copy_out(struct shm_map *m, struct shm_elem *e, const void *
 
 	if (gen & 1)
 		return -EAGAIN;
-	if (memcmp(e->data, key, m->map.attr.key_size))
+	if (!map_keys_equal(e->data, key, m->map.attr.key_size))
 		return -EAGAIN;
-	memcpy(value, shm_hash_value(m, e),
-	       m->ncpus > 1 ? shm_hash_values_size(m) : m->map.attr.value_size);
+	if (m->ncpus > 1)
+		memcpy(value, shm_hash_value(m, e), shm_hash_values_size(m));
+	else
+		map_copy_value(value, shm_hash_value(m, e), m->map.attr.value_size);
 	atomic_thread_fence(memory_order_acquire);
 	return atomic_load_explicit(&e->gen, memory_order_relaxed) == gen ? 0 : -EAGAIN;
 }
@@ -636,7 +661,8 @@ typedef struct shm_elem *(*shm_find_fn)(struct shm_map *m, const void *key, uint
  * killed in the middle of an in-place update. Then under the lock, which waits for the writer or
  * repairs what the dead one left, so a reader never spins forever.
  */
-static int shm_hash_copy_value(struct shm_map *m, const void *key, void *value, shm_find_fn find)
+static inline __attribute__((always_inline)) int
+shm_hash_copy_value(struct shm_map *m, const void *key, void *value, shm_find_fn find)
 {
 	uint8_t probe[SHM_LPM_KEY_MAX];
 	const void *matched = m->lpm ? probe : key;
@@ -665,7 +691,7 @@ static int shm_hash_copy_value(struct shm_map *m, const void *key, void *value, 
 static struct shm_elem *shm_hash_find_key(struct shm_map *m, const void *key, uint8_t *probe)
 {
 	(void)probe; /* the key itself is what matches */
-	return shm_hash_find(m, key, shm_hash_of(m, key));
+	return shm_hash_find_fast(m, key);
 }
 
 static int shm_hash_lookup_copy(struct ebpf_map *map, const void *key, void *value)

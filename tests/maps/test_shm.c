@@ -139,6 +139,63 @@ static void test_hash_semantics(void **state)
 	map_destroy(b);
 }
 
+/*
+ * Keys and values of every size class the lookups specialise (2-, 4- and 8-byte keys; 4-, 8-
+ * and 16-byte values) and of others: each key found whole (a key differing in its first or
+ * last byte is another key), its value copied exactly by the host with the bytes after it
+ * untouched, and the program's view pointing at the same bytes.
+ */
+static void check_sizes(uint32_t key_size, uint32_t value_size)
+{
+	uint8_t key[16], value[32], out[40];
+	struct ebpf_map *a, *b;
+
+	assert_int_equal(shm_create(EBPF_MAP_TYPE_HASH, key_size, value_size, 8, &a), 0);
+	b = shm_open_ok();
+	for (uint8_t n = 0; n < 4; n++) {
+		memset(key, 0x40, key_size);
+		key[key_size - 1] = n; /* keys 0, 1: differ in the last byte; 2, 3 also the first */
+		key[0] ^= (uint8_t)((n & 2) << 4);
+		for (uint32_t i = 0; i < value_size; i++)
+			value[i] = (uint8_t)(n * 31 + i);
+		assert_int_equal(ebpf_map_update_elem(a, key, value, EBPF_NOEXIST), 0);
+	}
+	for (uint8_t n = 0; n < 6; n++) {
+		uint8_t *p;
+
+		memset(key, 0x40, key_size);
+		key[key_size - 1] = n;
+		key[0] ^= (uint8_t)((n & 2) << 4);
+		memset(out, 0xaa, sizeof(out));
+		p = map_lookup_prog(b, key);
+		if (n >= 4) { /* never inserted */
+			assert_int_equal(ebpf_map_lookup_elem(b, key, out), -ENOENT);
+			assert_null(p);
+			continue;
+		}
+		assert_int_equal(ebpf_map_lookup_elem(b, key, out), 0);
+		for (uint32_t i = 0; i < value_size; i++)
+			assert_int_equal(out[i], (uint8_t)(n * 31 + i));
+		for (uint32_t i = value_size; i < sizeof(out); i++)
+			assert_int_equal(out[i], 0xaa);
+		assert_non_null(p);
+		assert_memory_equal(p, out, value_size);
+	}
+	map_destroy(a);
+	map_destroy(b);
+	unlink(path);
+}
+
+static void test_hash_key_value_sizes(void **state)
+{
+	static const uint32_t keys[] = { 1, 2, 3, 4, 5, 8, 12, 16 };
+	static const uint32_t values[] = { 1, 4, 7, 8, 16, 24, 32 };
+
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++)
+			check_sizes(keys[k], values[v]);
+}
+
 static void test_refused_attributes(void **state)
 {
 	/* Program arrays hold pointers to this process's programs: never shared. */
@@ -424,6 +481,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_array_two_handles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_percpu_array, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hash_semantics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hash_key_value_sizes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_attributes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_chain_bounded, setup, teardown),
