@@ -28,8 +28,20 @@
 #define TERMINATES "cannot prove it terminates"
 #define OBJECTS	   "comparison of pointers into different objects prohibited"
 #define OOB	   "map value access out of bounds"
+/* r6 = 1 shifted as `shift` on one path, 0 on the other, which is walked first. 5 insns. */
+#define PREC_R6(shift)                                                                             \
+	EBPF_HELPER_CALL(H_PRANDOM), EBPF_MOV64_IMM(R6, 1), shift, EBPF_JMP_IMM(JNE, R0, 0, 1),    \
+	    EBPF_MOV64_IMM(R6, 0)
+/* A callee whose two paths join before it returns 0. 5 insns. */
+#define CALLEE_JOINS                                                                               \
+	EBPF_HELPER_CALL(H_PRANDOM), EBPF_JMP_IMM(JEQ, R0, 0, 1), EBPF_MOV64_IMM(R0, 1),           \
+	    EBPF_MOV64_IMM(R0, 0), EBPF_EXIT()
+/* A callee returning its r1 through its stack across a join. 5 insns. */
+#define CALLEE_ROUND_TRIP                                                                          \
+	EBPF_STX_MEM(DW, R10, R1, -8), EBPF_HELPER_CALL(H_PRANDOM), EBPF_JMP_IMM(JEQ, R0, 0, 0),   \
+	    EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT()
 /* r6 = .data (64 bytes). 2 slots. */
-#define DATA_R6	   EBPF_LD_MAP_VALUE(R6, MAP_DATA, 0)
+#define DATA_R6 EBPF_LD_MAP_VALUE(R6, MAP_DATA, 0)
 /* r0 = .data[reg]: 3 insns. */
 #define READ_AT(reg)                                                                               \
 	EBPF_MOV64_REG(R1, R6), EBPF_ALU64_REG(ADD, R1, reg), EBPF_LDX_MEM(B, R0, R1, 0)
@@ -649,4 +661,47 @@ DEFINE_CASES(
 	RAND(R7), EBPF_ALU64_IMM(AND, R7, 3), EBPF_ALU64_IMM(ADD, R7, 1), EBPF_MOV64_REG(R1, R6),
 	PKT_CHECK(8, 6), EBPF_ALU64_REG(SUB, R2, R7), EBPF_MOV64_REG(R5, R2),
 	EBPF_ALU64_IMM(ADD, R5, 12), EBPF_JMP_REG(JGT, R5, R3, 2), EBPF_LDX_MEM(B, R0, R2, 0),
-	EBPF_EXIT(), RET0), );
+	EBPF_EXIT(), RET0),
+    /*
+     * Precision tracking (precision.c): a value read back from the stack in part, across a
+     * callee, or through a caller's slot the callee wrote, then used as an offset, needs its
+     * source precise in the checkpoint where the second path (the larger value) joins the
+     * first; the twins join with a value that stays in bounds.
+     */
+    X("prec_spill_upper_half", OOB, PREC_R6(EBPF_ALU64_IMM(LSH, R6, 44)),
+      EBPF_STX_MEM(DW, R10, R6, -8), EBPF_LDX_MEM(W, R7, R10, -4), PROBE(R7)),
+    S("prec_spill_upper_half_in_bounds", PREC_R6(EBPF_ALU64_IMM(LSH, R6, 37)),
+      EBPF_STX_MEM(DW, R10, R6, -8), EBPF_LDX_MEM(W, R7, R10, -4), PROBE(R7)),
+    X("prec_spill_middle_bytes", OOB, PREC_R6(EBPF_ALU64_IMM(LSH, R6, 30)),
+      EBPF_STX_MEM(DW, R10, R6, -8), EBPF_LDX_MEM(H, R7, R10, -5), PROBE(R7)),
+    S("prec_spill_middle_bytes_in_bounds", PREC_R6(EBPF_ALU64_IMM(LSH, R6, 29)),
+      EBPF_STX_MEM(DW, R10, R6, -8), EBPF_LDX_MEM(H, R7, R10, -5), PROBE(R7)),
+    X("prec_narrow_spill_high_half", OOB, PREC_R6(EBPF_ALU64_IMM(LSH, R6, 22)),
+      EBPF_STX_MEM(W, R10, R6, -8), EBPF_LDX_MEM(H, R7, R10, -6), PROBE(R7)),
+    S("prec_narrow_spill_high_half_in_bounds", PREC_R6(EBPF_ALU64_IMM(LSH, R6, 21)),
+      EBPF_STX_MEM(W, R10, R6, -8), EBPF_LDX_MEM(H, R7, R10, -6), PROBE(R7)),
+    X("prec_fill_into_r0_before_lddw", OOB, PREC_R6(EBPF_ALU64_IMM(LSH, R6, 6)),
+      EBPF_STX_MEM(DW, R10, R6, -8), EBPF_LDX_MEM(DW, R0, R10, -8), PROBE(R0)),
+    S("prec_fill_into_r0_before_lddw_in_bounds", PREC_R6(EBPF_ALU64_IMM(LSH, R6, 5)),
+      EBPF_STX_MEM(DW, R10, R6, -8), EBPF_LDX_MEM(DW, R0, R10, -8), PROBE(R0)),
+    /* The caller's r6 kept across a callee whose own branch joins before it returns. */
+    X("prec_caller_reg_across_callee", OOB, PREC_R6(EBPF_ALU64_IMM(LSH, R6, 6)), EBPF_CALL_REL(6),
+      PROBE(R6), CALLEE_JOINS),
+    S("prec_caller_reg_across_callee_in_bounds", PREC_R6(EBPF_ALU64_IMM(LSH, R6, 5)),
+      EBPF_CALL_REL(6), PROBE(R6), CALLEE_JOINS),
+    /* The callee stores 0 or 64 into the caller's slot on two paths that join in the callee. */
+    X("prec_callee_stores_caller_slot", OOB, FP8(R1), EBPF_CALL_REL(7),
+      EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6), EBPF_MOV64_REG(R7, R1), RAND(R0),
+      EBPF_JMP_IMM(JNE, R0, 0, 2), EBPF_ST_MEM(DW, R7, 0, 0), EBPF_JMP_A(1),
+      EBPF_ST_MEM(DW, R7, 0, 64), RET0),
+    S("prec_callee_stores_caller_slot_in_bounds", FP8(R1), EBPF_CALL_REL(7),
+      EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6), EBPF_MOV64_REG(R7, R1), RAND(R0),
+      EBPF_JMP_IMM(JNE, R0, 0, 2), EBPF_ST_MEM(DW, R7, 0, 0), EBPF_JMP_A(1),
+      EBPF_ST_MEM(DW, R7, 0, 32), RET0),
+    /* The callee's argument through its own stack and back as its return value. */
+    X("prec_arg_through_callee_stack", OOB, PREC_R6(EBPF_ALU64_IMM(LSH, R6, 6)),
+      EBPF_MOV64_REG(R1, R6), EBPF_CALL_REL(7), EBPF_MOV64_REG(R6, R0), PROBE(R6),
+      CALLEE_ROUND_TRIP),
+    S("prec_arg_through_callee_stack_in_bounds", PREC_R6(EBPF_ALU64_IMM(LSH, R6, 5)),
+      EBPF_MOV64_REG(R1, R6), EBPF_CALL_REL(7), EBPF_MOV64_REG(R6, R0), PROBE(R6),
+      CALLEE_ROUND_TRIP), );
