@@ -48,6 +48,13 @@ enum {
 	XDP_HELPER_SNPRINTF = 165,
 	XDP_HELPER_TRACE_VPRINTK = 177,
 	XDP_HELPER_KTIME_GET_TAI_NS = 208,
+	XDP_HELPER_SKC_TO_TCP6_SOCK = 136,
+	XDP_HELPER_SKC_TO_TCP_SOCK = 137,
+	XDP_HELPER_SKC_TO_TCP_TIMEWAIT_SOCK = 138,
+	XDP_HELPER_SKC_TO_TCP_REQUEST_SOCK = 139,
+	XDP_HELPER_SKC_TO_UDP6_SOCK = 140,
+	XDP_HELPER_SKC_TO_UNIX_SOCK = 178,
+	XDP_HELPER_SKC_TO_MPTCP_SOCK = 196,
 };
 
 /* bpf_redirect_map's flags: the low bits are the verdict when the key has no device. */
@@ -306,6 +313,11 @@ static uint64_t xdp_unavailable(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 	XDP_SOCK_PROTO(id_, name_, ret_, EBPF_HELPER_ACQUIRE, EBPF_ARG_PTR_TO_CTX,                 \
 		       EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE, EBPF_ARG_ANYTHING,                \
 		       EBPF_ARG_ANYTHING)
+/* bpf_sk_base_func_proto's casts of a socket to its protocol's kernel struct (the verifier
+ * knows each struct and types it by the kernel's BTF), sharing the socket's reference. */
+#define XDP_SKC_CAST(id_, name_)                                                                   \
+	XDP_SOCK_PROTO(id_, name_, EBPF_RET_PTR_TO_BTF_ID_OR_NULL, EBPF_HELPER_PTR_CAST,           \
+		       EBPF_ARG_PTR_TO_SOCK_COMMON)
 #define XDP_SYNCOOKIE(id_, name_)                                                                  \
 	XDP_SOCK_PROTO(id_, name_, EBPF_RET_INTEGER, EBPF_HELPER_GPL_ONLY,                         \
 		       EBPF_ARG_PTR_TO_SOCK_COMMON, EBPF_ARG_PTR_TO_MEM, EBPF_ARG_CONST_SIZE,      \
@@ -414,6 +426,13 @@ static const struct ebpf_helper_proto helper_protos[] = {
 			  EBPF_ARG_PTR_TO_MEM_OR_NULL, EBPF_ARG_CONST_SIZE_OR_ZERO),
 	XDP_PERFMON_PROTO(XDP_HELPER_KTIME_GET_TAI_NS, "bpf_ktime_get_tai_ns",
 			  "it reads the kernel's TAI clock", 0),
+	XDP_SKC_CAST(XDP_HELPER_SKC_TO_TCP6_SOCK, "bpf_skc_to_tcp6_sock"),
+	XDP_SKC_CAST(XDP_HELPER_SKC_TO_TCP_SOCK, "bpf_skc_to_tcp_sock"),
+	XDP_SKC_CAST(XDP_HELPER_SKC_TO_TCP_TIMEWAIT_SOCK, "bpf_skc_to_tcp_timewait_sock"),
+	XDP_SKC_CAST(XDP_HELPER_SKC_TO_TCP_REQUEST_SOCK, "bpf_skc_to_tcp_request_sock"),
+	XDP_SKC_CAST(XDP_HELPER_SKC_TO_UDP6_SOCK, "bpf_skc_to_udp6_sock"),
+	XDP_SKC_CAST(XDP_HELPER_SKC_TO_UNIX_SOCK, "bpf_skc_to_unix_sock"),
+	XDP_SKC_CAST(XDP_HELPER_SKC_TO_MPTCP_SOCK, "bpf_skc_to_mptcp_sock"),
 };
 
 static const ebpf_helper_fn helper_addresses[] = {
@@ -445,6 +464,14 @@ static const ebpf_helper_fn helper_addresses[] = {
 	/* CAP_PERFMON's base set: comm, numa node, four probe reads, snprintf, vprintk, tai */
 	xdp_unavailable,
 	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	xdp_unavailable,
+	/* the bpf_skc_to_* casts */
 	xdp_unavailable,
 	xdp_unavailable,
 	xdp_unavailable,

@@ -1459,13 +1459,13 @@ static void test_sockmap_lookup(void **state)
 }
 
 /*
- * bpf_skc_to_* casts (tc, sock_ops, cgroup_skb, tracing), typed by the kernel's BTF: read
+ * bpf_skc_to_* casts (tc, XDP, sock_ops, cgroup_skb, tracing), typed by the kernel's BTF: read
  * (nested fields too), handed to bpf_sk_assign and bpf_sk_cgroup_id, released in place of their
  * socket; a tracing program's struct sock's cookie, a Unix socket's path in the flexible array
  * past its unix_address. Twins: read unchecked, past the struct,
  * written, a cast of the context, read after the socket's release, an unreferenced cast
  * released, the cookie of a tracing context. Without the kernel's BTF the cast is refused,
- * saying so. extbpf-kdiff agrees on the 11 this kernel verifies (its fentry loads fail first).
+ * saying so. extbpf-kdiff agrees on the 12 this kernel verifies (its fentry loads fail first).
  */
 static void test_skc_cast(void **state)
 {
@@ -1486,6 +1486,7 @@ static void test_skc_cast(void **state)
 		{ "tc_tcp_sock_fields", "sched_cls" },	{ "tc_request_assign", "sched_cls" },
 		{ "sockops_window_clamp", "sock_ops" }, { "cg_skb_tcp_cgroup", "cgroup_skb" },
 		{ "close_cookie", "tracing" },		{ "close_unix_path", "tracing" },
+		{ "xdp_listener_cwnd", "xdp" },
 	};
 	struct ebpf_object_open_opts opts = {
 		.sz = sizeof(opts),
@@ -1501,8 +1502,9 @@ static void test_skc_cast(void **state)
 	assert_true(error_has("helper bpf_skc_to_tcp_sock returns a pointer to the kernel's "
 			      "struct tcp_sock, which the kernel's BTF types, and none is "
 			      "available here"));
-	if (!have_kernel_btf()) {
-		print_message("skipped: /sys/kernel/btf/vmlinux is absent\n");
+	if (!packet_ext || !have_kernel_btf()) {
+		print_message(
+		    "skipped: the packet extension or /sys/kernel/btf/vmlinux is absent\n");
 		skip();
 	}
 	obj = verify_object("skc_cast.bpf.o");

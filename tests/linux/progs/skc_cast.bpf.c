@@ -57,6 +57,25 @@ int tc_request_assign(struct __sk_buff *skb)
 	return ret;
 }
 
+/* XDP (the packet extension's type): a looked-up listener's TCP state, the socket released. */
+SEC("xdp")
+int xdp_listener_cwnd(struct xdp_md *ctx)
+{
+	struct bpf_sock_tuple tuple = {};
+	struct bpf_sock *skc;
+	struct tcp_sock *tp;
+	int ret = XDP_PASS;
+
+	skc = bpf_skc_lookup_tcp(ctx, &tuple, sizeof(tuple.ipv4), BPF_F_CURRENT_NETNS, 0);
+	if (!skc)
+		return XDP_PASS;
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (tp && tp->snd_cwnd == 0)
+		ret = XDP_DROP;
+	bpf_sk_release(skc);
+	return ret;
+}
+
 /* sock_ops: the context's socket cast (no reference to release). */
 SEC("sockops")
 int sockops_window_clamp(struct bpf_sock_ops *skops)
