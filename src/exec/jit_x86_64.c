@@ -54,7 +54,10 @@
  *
  * Code is produced in passes, as Linux does: each pass sizes every instruction using the
  * addresses of the previous one, choosing rel8 jumps where the distance fits; sizes only shrink,
- * so the passes reach a fixpoint, and one more pass writes the image with exact addresses.
+ * so the passes reach a fixpoint, and one more pass writes the image with exact addresses. Loop
+ * heads not right after a jump are padded to 16 bytes with at most 10 bytes of NOPs; padding
+ * can grow as code before it shrinks, so the passes stop only when no instruction moved, and
+ * drop the padding if that has not happened halfway through their budget.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -175,6 +178,9 @@ struct jit_state {
 	const struct jit_frame *scope; /* the function whose instructions are being emitted */
 	bool *is_function;	  /* instruction i begins a function (entry or local-call target) */
 	bool *is_target;	  /* some jump or call lands on instruction i */
+	bool *is_loop_head;	  /* a jump back lands on instruction i (not a function start) */
+	bool align_loops;	  /* loop heads start on 16-byte boundaries (emit_loop_alignment) */
+	size_t branch_end;	  /* where the last jump to an instruction ended (emit_branch) */
 	struct jit_frame *frames; /* one per function, in code order */
 	size_t frame_count;
 	const struct jit_frame *frame; /* the function being emitted */
@@ -395,15 +401,16 @@ static void emit_branch(struct jit_state *s, int cc, size_t insn, size_t target)
 	if (is_imm8(disp)) {
 		emit1(s, cc < 0 ? 0xeb : (uint8_t)(0x70 + cc));
 		emit1(s, (uint8_t)disp);
-		return;
-	}
-	if (cc < 0) {
-		emit1(s, 0xe9);
 	} else {
-		emit1(s, 0x0f);
-		emit1(s, (uint8_t)(0x80 + cc));
+		if (cc < 0) {
+			emit1(s, 0xe9);
+		} else {
+			emit1(s, 0x0f);
+			emit1(s, (uint8_t)(0x80 + cc));
+		}
+		emit4(s, (uint32_t)disp);
 	}
-	emit4(s, (uint32_t)disp);
+	s->branch_end = s->len;
 }
 
 /* movabs rax, fn; call rax */
@@ -2193,12 +2200,48 @@ static void mark_start(struct jit_state *s, size_t i)
 	s->start[i - s->base] = (uint32_t)s->len;
 }
 
+#define LOOP_PAD_MAX 10 /* as gcc -O2 pads loop heads (.p2align 4,,10) */
+
+/*
+ * NOPs that put a loop head on a 16-byte boundary, when that takes at most LOOP_PAD_MAX bytes:
+ * the loop's first instructions then come in one fetch block. They run once, on the way into
+ * the loop; the jump back lands past them. The image is page-aligned, so offsets are addresses.
+ */
+static void emit_loop_alignment(struct jit_state *s)
+{
+	/* The recommended multi-byte NOPs: nop, 66 nop, nop dword [rax + disp8/32 (+ index)]. */
+	static const uint8_t nops[8][8] = {
+		{ 0x90 },
+		{ 0x66, 0x90 },
+		{ 0x0f, 0x1f, 0x00 },
+		{ 0x0f, 0x1f, 0x40, 0x00 },
+		{ 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+		{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+		{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+		{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	};
+	size_t pad = (16 - (s->len & 15)) & 15;
+
+	if (pad > LOOP_PAD_MAX)
+		return;
+	while (pad) {
+		size_t n = pad > 8 ? 8 : pad;
+
+		for (size_t k = 0; k < n; k++)
+			emit1(s, nops[n - 1][k]);
+		pad -= n;
+	}
+}
+
 /* The code of instructions [from, to): a whole function, or an inlined copy of one. */
 static int emit_range(struct jit_state *s, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
 		size_t fused;
 
+		/* No padding right after a jump: its displacement counts from where i starts. */
+		if (s->align_loops && s->is_loop_head[i] && s->branch_end != s->len)
+			emit_loop_alignment(s);
 		mark_start(s, i);
 		fused = 0;
 		for (size_t k = 0; !fused && k < sizeof(fusions) / sizeof(fusions[0]); k++)
@@ -2271,6 +2314,7 @@ static int jit_pass(struct jit_state *s)
 
 	s->len = 0;
 	s->copy_next = 0;
+	s->branch_end = SIZE_MAX;
 	for (size_t n = 0; n < s->frame_count; n++) {
 		int err;
 
@@ -2856,8 +2900,11 @@ static void find_jump_targets(struct jit_state *s)
 			continue;
 		if (op == EBPF_JMP_JA && cls == EBPF_CLS_JMP32)
 			off = insns[i].imm;
-		if ((int64_t)i + 1 + off >= 0 && (size_t)((int64_t)i + 1 + off) < count)
+		if ((int64_t)i + 1 + off >= 0 && (size_t)((int64_t)i + 1 + off) < count) {
 			s->is_target[i + 1 + off] = true;
+			if (off < 0 && !s->is_function[i + 1 + off])
+				s->is_loop_head[i + 1 + off] = true;
+		}
 	}
 }
 
@@ -2879,14 +2926,23 @@ static int run_passes(struct jit_state *s)
 		s->copy_prev[i] = (uint32_t)(i * 128);
 	for (int pass = 0; pass < MAX_PASSES; pass++) {
 		int err = jit_pass(s);
+		bool same;
 
 		if (err)
 			return err;
+		/* Loop padding depends on where the head lands, so it can grow when code before it
+		 * shrinks: done only when no instruction moved. */
+		same = s->len == last &&
+		       !memcmp(s->prev, s->start, (count + 1) * sizeof(*s->start)) &&
+		       !memcmp(s->copy_prev, s->copy_start, s->copy_slots * sizeof(*s->copy_start));
 		memcpy(s->prev, s->start, (count + 1) * sizeof(*s->start));
 		memcpy(s->copy_prev, s->copy_start, s->copy_slots * sizeof(*s->copy_start));
-		if (s->len == last)
+		if (same)
 			return 0;
 		last = s->len;
+		/* Without padding sizes only shrink: the passes left reach the fixpoint. */
+		if (pass == MAX_PASSES / 2)
+			s->align_loops = false;
 	}
 	return exec_error(s->err, s->err_size, -E2BIG,
 			  "JIT: code size did not converge in %d passes", MAX_PASSES);
@@ -2907,7 +2963,9 @@ int jit_compile(struct exec_program *program, char *err, size_t err_size)
 	s.prev = calloc(count + 1, sizeof(*s.prev));
 	s.is_function = calloc(count, sizeof(*s.is_function));
 	s.is_target = calloc(count, sizeof(*s.is_target));
-	if (!code || !s.start || !s.prev || !s.is_function || !s.is_target) {
+	s.is_loop_head = calloc(count, sizeof(*s.is_loop_head));
+	s.align_loops = true;
+	if (!code || !s.start || !s.prev || !s.is_function || !s.is_target || !s.is_loop_head) {
 		exec_error(err, err_size, ret, "JIT: out of memory");
 		goto fail;
 	}
@@ -2964,6 +3022,7 @@ out:
 	free(s.prev);
 	free(s.is_function);
 	free(s.is_target);
+	free(s.is_loop_head);
 	free(s.copy_start);
 	free(s.copy_prev);
 	free(s.frames);

@@ -1581,6 +1581,110 @@ static void test_slot_copies_and_dead_loads(void **state)
 	(void)state;
 }
 
+/* Whether code[from, to) is x86 NOPs (nop, 66 nop, nop r/m with a zero displacement). */
+static bool is_padding(const uint8_t *code, uint32_t from, uint32_t to)
+{
+	while (from < to) {
+		uint32_t len;
+
+		if (code[from] == 0x90)
+			len = 1;
+		else if (code[from] == 0x66 && code[from + 1] == 0x90)
+			len = 2;
+		else if (code[from] == 0x0f && code[from + 1] == 0x1f)
+			len = (code[from + 2] >> 6) == 0 ? 3 : (code[from + 2] >> 6) == 1 ? 4 : 7;
+		else if (code[from] == 0x66 && code[from + 1] == 0x0f && code[from + 2] == 0x1f)
+			len = 6;
+		else
+			return false;
+		if (code[from] == 0x0f && (code[from + 2] & 7) == 4) /* with a SIB byte */
+			len++;
+		from += len;
+	}
+	return from == to;
+}
+
+/*
+ * A loop head starts on a 16-byte boundary when padding the instruction before it (here a
+ * 5-byte "mov esi, 3") takes at most 10 bytes of NOPs, and is not padded otherwise: every
+ * position modulo 16 (fillers of 4 and 3 bytes). After a jump (the twin: "if r1 > 5 goto
+ * exit", whose displacement counts from where the head starts) there is never padding. The
+ * results are the interpreter's.
+ */
+static void test_loop_heads_aligned(void **state)
+{
+	(void)state;
+	for (int after_jump = 0; after_jump < 2; after_jump++) {
+		for (size_t n = 0; n < 16; n++) {
+			struct ebpf_inst insns[32];
+			size_t count = 0, p, head;
+			const uint32_t *offsets;
+			const uint8_t *code;
+			struct ebpf_program *prog;
+			uint32_t natural, pad;
+
+			insns[count++] = EBPF_MOV64_IMM(R0, 0);
+			insns[count++] = EBPF_MOV64_IMM(R1, 1);
+			for (size_t k = 0; k < n % 4; k++)
+				insns[count++] = EBPF_ALU64_IMM(EBPF_ALU_ADD, R0, 1);
+			for (size_t k = 0; k < n / 4; k++)
+				insns[count++] = EBPF_MOV64_REG(R3, R0);
+			insns[count++] = EBPF_MOV64_IMM(R2, 3);
+			p = count;
+			insns[count++] = after_jump ? EBPF_JMP_IMM(EBPF_JMP_JGT, R1, 5, 3)
+						    : EBPF_MOV64_IMM(R4, 3);
+			head = count;
+			insns[count++] = EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R2);
+			insns[count++] = EBPF_ALU64_IMM(EBPF_ALU_ADD, R2, 1);
+			insns[count++] = EBPF_JMP_IMM(EBPF_JMP_JLT, R2, 20, -3);
+			insns[count++] = EBPF_EXIT();
+			prog = jit_checked(insns, count, &code, &offsets);
+			natural =
+			    offsets[p] + (after_jump ? 6 : 5); /* cmp rdi, 5; ja / mov r10d, 3 */
+			pad = offsets[head] - natural;
+			if (after_jump ? pad != 0
+				       : pad != (((16 - (natural & 15)) & 15) <= 10
+						     ? (16 - (natural & 15)) & 15
+						     : 0) ||
+					     !is_padding(code, natural, offsets[head]))
+				fail_msg("fillers %zu after a jump %d: head at 0x%x, %u bytes of "
+					 "padding",
+					 n, after_jump, offsets[head], pad);
+			ebpf_program_release(prog);
+		}
+	}
+}
+
+/*
+ * Loops on both sides of a forward jump whose distance crosses rel8's limit as the fillers
+ * grow: the padding moves with the code before it, and the passes still agree with the final
+ * image (else the JIT refuses: "the final pass moved code"); results are the interpreter's.
+ */
+static void test_loop_padding_converges(void **state)
+{
+	(void)state;
+	for (size_t n = 20; n < 40; n++) {
+		struct ebpf_inst insns[64];
+		size_t count = 0;
+		const uint32_t *offsets;
+		const uint8_t *code;
+
+		insns[count++] = EBPF_MOV64_IMM(R0, 0);
+		insns[count++] = EBPF_MOV64_IMM(R2, 0);
+		insns[count++] = EBPF_ALU64_IMM(EBPF_ALU_ADD, R2, 1); /* a loop */
+		insns[count++] = EBPF_JMP_IMM(EBPF_JMP_JLT, R2, 5, -2);
+		insns[count++] = EBPF_JMP_IMM(EBPF_JMP_JGT, R2, 7, (int16_t)(n + 3));
+		for (size_t k = 0; k < n; k++)
+			insns[count++] = EBPF_ALU64_IMM(EBPF_ALU_ADD, R0, 0x1000 + (int32_t)k);
+		insns[count++] = EBPF_MOV64_REG(R3, R0); /* a second loop */
+		insns[count++] = EBPF_ALU64_IMM(EBPF_ALU_ADD, R3, 1);
+		insns[count++] = EBPF_JMP_IMM(EBPF_JMP_JLT, R3, 0x10000, -2);
+		insns[count++] = EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R2);
+		insns[count++] = EBPF_EXIT();
+		ebpf_program_release(jit_checked(insns, count, &code, &offsets));
+	}
+}
+
 static int setup(void **state)
 {
 	char path[1024];
@@ -1629,6 +1733,8 @@ int main(void)
 		cmocka_unit_test(test_load_compare_live_around_loop),
 		cmocka_unit_test(test_slot_update),
 		cmocka_unit_test(test_slot_copies_and_dead_loads),
+		cmocka_unit_test(test_loop_heads_aligned),
+		cmocka_unit_test(test_loop_padding_converges),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
