@@ -237,6 +237,24 @@ static bool may_goto_converged(struct venv *env, uint32_t idx)
 	return false;
 }
 
+/*
+ * Did the path from the checkpoint in progress `node` to cur take a may_goto's fall-through in
+ * a call of a function still running (the same entry in both)? Then coming back to node's
+ * state spends that call's budget: no loop without progress (Linux's may_goto_depth check).
+ */
+static bool may_goto_spent_since(const struct snode *node, const struct vstate *cur)
+{
+	for (uint32_t f = 0; f <= cur->curframe && f <= node->st.curframe; f++) {
+		const struct frame *of = node->st.frames[f], *cf = cur->frames[f];
+
+		if (of->entry_id != cf->entry_id)
+			return false; /* a later call: its callers' frames were compared before */
+		if (of->may_goto_spent != cf->may_goto_spent)
+			return true;
+	}
+	return false;
+}
+
 /* Returns PRUNED when a checkpoint covers the current state, 0 to go on, or an error. */
 static int is_state_visited(struct venv *env, uint32_t idx)
 {
@@ -291,6 +309,10 @@ static int is_state_visited(struct venv *env, uint32_t idx)
 			prec_mark_all(env);
 			return PRUNED;
 		}
+		/* Round a may_goto's fall-through: the budget bounds it (may_goto_converged
+		 * prunes the path at the may_goto). */
+		if (may_goto_spent_since(node, env->cur))
+			continue;
 		return loop_error(env, idx);
 	}
 	while ((node = *link)) {

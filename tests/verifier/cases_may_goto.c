@@ -139,6 +139,30 @@ DEFINE_CASES(
 	EBPF_ALU64_IMM(ADD, R1, -8), EBPF_CALL_REL(11), EBPF_ALU64_IMM(ADD, R6, 1),
 	EBPF_JMP_IMM(JLT, R6, 256, -5), EBPF_LDX_MEM(DW, R7, R10, -8), EBPF_JMP_IMM(JSLT, R7, 0, 2),
 	RET0, OOB_READ, SUB_COUNT_AT_R1),
+    /*
+     * A state the body repeats at a join after a fall-through is no loop without progress:
+     * the budget bounds it, as Linux's may_goto_depth check has it (these were refused as
+     * infinite loops at the join). Twins: the same loops with a value out of bounds after them.
+     */
+    OK("body_join_repeats_state", VT_PLAIN, EBPF_MOV64_IMM(R6, 0), MAY_GOTO(6), RAND(R0),
+       EBPF_MOV64_IMM(R6, 32), EBPF_JMP_IMM(JNE, R0, 0, 1), EBPF_MOV64_IMM(R6, 0), EBPF_JMP_A(-7),
+       PROBE(R6)),
+    BAD("body_join_repeats_state_out_of_bounds", VT_PLAIN, -EACCES, PROBE_OOB,
+	EBPF_MOV64_IMM(R6, 0), MAY_GOTO(6), RAND(R0), EBPF_MOV64_IMM(R6, 64),
+	EBPF_JMP_IMM(JNE, R0, 0, 1), EBPF_MOV64_IMM(R6, 0), EBPF_JMP_A(-7), PROBE(R6)),
+    OK("body_join_repeats_stack", VT_PLAIN, EBPF_ST_MEM(DW, R10, -8, 0), MAY_GOTO(7), RAND(R0),
+       EBPF_JMP_IMM(JNE, R0, 0, 2), EBPF_ST_MEM(DW, R10, -8, 0), EBPF_JMP_A(1),
+       EBPF_ST_MEM(DW, R10, -8, 32), EBPF_JMP_A(-8), EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)),
+    BAD("body_join_repeats_stack_out_of_bounds", VT_PLAIN, -EACCES, PROBE_OOB,
+	EBPF_ST_MEM(DW, R10, -8, 0), MAY_GOTO(7), RAND(R0), EBPF_JMP_IMM(JNE, R0, 0, 2),
+	EBPF_ST_MEM(DW, R10, -8, 0), EBPF_JMP_A(1), EBPF_ST_MEM(DW, R10, -8, 64), EBPF_JMP_A(-8),
+	EBPF_LDX_MEM(DW, R6, R10, -8), PROBE(R6)),
+    /* The repeated state inside a callee the loop calls: the caller's budget was spent. */
+    OK("callee_state_repeats_across_laps", VT_PLAIN, MAY_GOTO(2), EBPF_CALL_REL(3), EBPF_JMP_A(-3),
+       RET0, RAND(R0), EBPF_JMP_IMM(JNE, R0, 0, 1), EBPF_MOV64_IMM(R0, 0), EBPF_EXIT()),
+    /* A body cycle of its own, past no may_goto, still repeats without progress. */
+    BAD("inner_cycle_without_may_goto", VT_PLAIN, -EACCES, "infinite loop detected", MAY_GOTO(5),
+	RAND(R0), EBPF_JMP_IMM(JNE, R0, 0, 1), EBPF_JMP_A(-2), EBPF_JMP_A(-6), RET0),
     /* Jump targets are checked as any jump's. */
     MALFORMED_AT("target_past_end", VT_PLAIN, 0, "outside the program", MAY_GOTO(2), RET0),
     MALFORMED_AT("target_before_start", VT_PLAIN, 0, "outside the program", MAY_GOTO(-100), RET0),
