@@ -2185,13 +2185,56 @@ static size_t emit_dead_load(struct jit_state *s, size_t i)
 	return 1;
 }
 
+/* Whether insn is "rD op= imm" of class cls (and so the shift count imm, when op shifts). */
+static bool is_alu_k(const struct ebpf_inst *insn, uint8_t cls, uint8_t op, uint8_t dst)
+{
+	return insn->code == (cls | op | EBPF_SRC_K) && insn->dst_reg == dst && !insn->off;
+}
+
+/*
+ * A rotation as C writes it without a rotate operator, "(x << n) | (x >> (width - n))", in
+ * clang's order: "rT = rX; rT >>= width - n; rX <<= n; rX |= rT" (the shifts may be either way
+ * round, and add or xor combine the disjoint halves as or does), rT read nowhere after: one
+ * "rol rX, n". 32-bit when all four are (rol r32 zero-extends as they do). Returns the
+ * instructions emitted that way (0: none).
+ */
+static size_t emit_rotate(struct jit_state *s, size_t i)
+{
+	const struct ebpf_inst *insns = &s->program->insns[i];
+	uint8_t cls = EBPF_CLASS(insns[0].code), op;
+	uint8_t x = insns[0].src_reg, t = insns[0].dst_reg, width = cls == EBPF_CLS_ALU64 ? 64 : 32;
+	bool t_left;
+
+	if (!fusable(s, i, 4) || (cls != EBPF_CLS_ALU64 && cls != EBPF_CLS_ALU) ||
+	    insns[0].code != (cls | EBPF_ALU_MOV | EBPF_SRC_X) || insns[0].off || x == t)
+		return 0;
+	t_left = is_alu_k(&insns[1], cls, EBPF_ALU_LSH, t);
+	if (!t_left && !is_alu_k(&insns[1], cls, EBPF_ALU_RSH, t))
+		return 0;
+	if (!is_alu_k(&insns[2], cls, t_left ? EBPF_ALU_RSH : EBPF_ALU_LSH, x) ||
+	    insns[1].imm <= 0 || insns[2].imm <= 0 || insns[1].imm + insns[2].imm != width)
+		return 0;
+	op = EBPF_OP(insns[3].code);
+	if (insns[3].code != (cls | op | EBPF_SRC_X) || insns[3].off || insns[3].dst_reg != x ||
+	    insns[3].src_reg != t ||
+	    (op != EBPF_ALU_OR && op != EBPF_ALU_XOR && op != EBPF_ALU_ADD) ||
+	    !dead_after(s, i + 3, t))
+		return 0;
+	emit_rex(s, width == 64, 0, 0, reg_map[x], false);
+	emit1(s, 0xc1);
+	emit_modrm_reg(s, 0, reg_map[x]); /* rol */
+	emit1(s, (uint8_t)(t_left ? insns[1].imm : insns[2].imm));
+	return 4;
+}
+
 /*
  * The instruction groups compiled as one, each tried in turn at every instruction: each returns
  * the instructions it emitted (0: none), never fusing across a jump target.
  */
 static size_t (*const fusions[])(struct jit_state *s, size_t i) = {
-	emit_zero_extend, emit_inverted_jump, emit_indexed, emit_mov_add,      emit_const_compare,
-	emit_dead_load,	  emit_slot_update,   emit_load_op, emit_load_compare, emit_load_store,
+	emit_zero_extend,   emit_inverted_jump, emit_indexed,	  emit_mov_add,
+	emit_const_compare, emit_dead_load,	emit_slot_update, emit_load_op,
+	emit_load_compare,  emit_load_store,	emit_rotate,
 };
 
 /* Where instruction i's code starts in this pass (in the function or copy being emitted). */

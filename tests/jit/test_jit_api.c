@@ -1685,6 +1685,53 @@ static void test_loop_padding_converges(void **state)
 	}
 }
 
+/*
+ * "rT = rX; rT >>= w - n; rX <<= n; rX |= rT" (and the shifts the other way round, or add or
+ * xor instead of or) with rT dead is one rol: 64- and 32-bit, counts 1 to w - 1. Twins that
+ * keep their four instructions: rT read afterwards, counts that do not add up to the width (not
+ * a rotation), and a mov of the other width before the shifts. Results against the interpreter.
+ */
+static void test_rotate(void **state)
+{
+	static const uint8_t combine[] = { EBPF_ALU_OR, EBPF_ALU_XOR, EBPF_ALU_ADD };
+
+	(void)state;
+	for (size_t v = 0; v < 2 * 2 * 3 * 4; v++) {
+		bool wide = v & 1, t_left = v & 2;
+		uint8_t op = combine[v / 4 % 3];
+		size_t shape = v / 12; /* 0: rotation, 1: rT live, 2: counts off by one, 3: mixed */
+		uint8_t cls = wide ? EBPF_CLS_ALU64 : EBPF_CLS_ALU;
+		int32_t width = wide ? 64 : 32;
+
+		for (int32_t n = 1; n < width; n += 6) {
+			int32_t t_count = (t_left ? n : width - n) + (shape == 2);
+			const struct ebpf_inst insns[] = {
+				EBPF_LD_IMM64(R4, 0x8123456789abcdefull),
+				EBPF_MOV64_IMM(R0, 0),
+				EBPF_RAW_INSN(
+				    (shape == 3 ? cls ^ EBPF_CLS_ALU64 ^ EBPF_CLS_ALU : cls) |
+					EBPF_ALU_MOV | EBPF_SRC_X,
+				    R2, R4, 0, 0), /* 3 */
+				EBPF_RAW_INSN(cls | (t_left ? EBPF_ALU_LSH : EBPF_ALU_RSH) |
+						  EBPF_SRC_K,
+					      R2, 0, 0, t_count),
+				EBPF_RAW_INSN(cls | (t_left ? EBPF_ALU_RSH : EBPF_ALU_LSH) |
+						  EBPF_SRC_K,
+					      R4, 0, 0, t_left ? width - n : n),
+				EBPF_RAW_INSN(cls | op | EBPF_SRC_X, R4, R2, 0, 0),
+				shape == 1 ? EBPF_MOV64_REG(R0, R2) : EBPF_MOV64_IMM(R2, 0),
+				EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R4),
+				FOLD_R0(),
+				EBPF_EXIT(),
+			};
+
+			if (fused_into(insns, COUNT(insns), 3, 4, NULL) != (shape == 0))
+				fail_msg("%s op 0x%02x t_left %d shape %zu n %d",
+					 wide ? "64" : "32", op, t_left, shape, n);
+		}
+	}
+}
+
 static int setup(void **state)
 {
 	char path[1024];
@@ -1735,6 +1782,7 @@ int main(void)
 		cmocka_unit_test(test_slot_copies_and_dead_loads),
 		cmocka_unit_test(test_loop_heads_aligned),
 		cmocka_unit_test(test_loop_padding_converges),
+		cmocka_unit_test(test_rotate),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
