@@ -5,9 +5,10 @@
  *
  * Readers walk bucket chains without a lock: every link is published with a release store and
  * read with an acquire load, and an element is never modified after it is linked (except the
- * values of per-CPU maps, updated in place as on Linux). Writers lock the bucket's stripe (a
- * spin lock shared by every n_stripes-th bucket), so writers of different buckets do not wait
- * for each other, LRU maps' included: each stripe keeps the LRU list of its own elements.
+ * values of per-CPU maps, updated in place as on Linux). Writers lock the key's bucket (a spin
+ * lock beside the chain's head, as Linux's per-bucket lock); in LRU maps they lock the bucket's
+ * stripe instead (a spin lock shared by every n_stripes-th bucket), which also keeps the LRU
+ * list of its elements. Writers of different buckets (stripes) do not wait for each other.
  * The element count is atomic and an insert reserves its place before linking, so "full" means
  * max_entries keys however many threads insert.
  *
@@ -19,7 +20,7 @@
  * slot when it has passed (to the shared pool when the slot already has HTAB_CPU_CHAINS
  * waiting). The elements are the CPU's, not the stripe's: two threads writing keys of the same
  * stripes do not pass free elements, their lines and the list heads between their CPUs, only
- * the stripe's lock, the bucket and the chain they walk.
+ * the bucket with its lock and the chain they walk.
  *
  * Pre-allocated maps (the default) take elements from a pool made at creation. Elements wait a
  * grace period before they return to it, so a burst of replacements can outrun it: the pool
@@ -112,7 +113,17 @@ struct htab_pool {
 	struct htab_pool_cpu *cpus;
 };
 
-/* A writer stripe, alone in its cache line: the lock of its buckets and its LRU list. */
+/*
+ * A bucket: its chain and, for maps other than LRU ones, its writers' lock, in the line the
+ * writer reads anyway (Linux's per-bucket lock): two CPUs writing one map move one line per
+ * update between them, not the bucket's and a lock's.
+ */
+struct htab_bucket {
+	_Atomic(struct htab_elem *) head;
+	_Atomic uint32_t lock;
+};
+
+/* An LRU map's writer stripe, alone in its cache line: the lock of its buckets and LRU list. */
 struct htab_stripe {
 	alignas(HTAB_CACHELINE) _Atomic uint32_t lock;
 	uint32_t n_lru;
@@ -135,7 +146,7 @@ struct htab_cpu {
 
 struct htab {
 	struct ebpf_map map;
-	_Atomic(struct htab_elem *) *buckets;
+	struct htab_bucket *buckets;
 	uint32_t n_buckets; /* a power of two */
 	uint32_t n_stripes; /* a power of two, at most n_buckets */
 	uint32_t seed;
@@ -400,10 +411,11 @@ static struct htab_elem *elem_free_deferred(struct htab *h, struct htab_cpu *c, 
 
 /* ---- Writers' locks ---------------------------------------------------------------------- */
 
-/* What a writer holds: its CPU slot's elements, then the stripe of its key's bucket. */
+/* What a writer holds: its CPU slot's elements, then its key's bucket (LRU maps: its stripe). */
 struct htab_writer {
 	struct htab_cpu *cpu;
 	struct htab_stripe *stripe;
+	_Atomic uint32_t *lock;	 /* the bucket's, or the stripe's in LRU maps */
 	struct htab_elem *batch; /* to submit once both are released */
 };
 
@@ -415,18 +427,21 @@ static struct htab_stripe *htab_stripe_of(struct htab *h, uint32_t hash)
 
 static void htab_write_begin(struct htab *h, uint32_t hash, struct htab_writer *w)
 {
+	struct htab_bucket *b = &h->buckets[hash & (h->n_buckets - 1)];
+
 	w->cpu = &h->cpus[map_cpu_slot(h->n_cpu_caches)];
-	w->stripe = htab_stripe_of(h, hash);
+	w->stripe = h->lru ? htab_stripe_of(h, hash) : NULL;
+	w->lock = h->lru ? &w->stripe->lock : &b->lock;
 	w->batch = NULL;
-	/* Another CPU's writer may hold both lines: fetch the bucket while the lock comes. */
-	__builtin_prefetch(&h->buckets[hash & (h->n_buckets - 1)], 1);
+	/* Another CPU's writer may hold the bucket: fetch it while the slot's lock is taken. */
+	__builtin_prefetch(b, 1);
 	map_spin_lock((void *)&w->cpu->lock);
-	map_spin_lock((void *)&w->stripe->lock);
+	map_spin_lock((void *)w->lock);
 }
 
 static void htab_write_end(struct htab_writer *w)
 {
-	map_spin_unlock((void *)&w->stripe->lock);
+	map_spin_unlock((void *)w->lock);
 	map_spin_unlock((void *)&w->cpu->lock);
 	batch_submit(w->batch);
 }
@@ -488,7 +503,7 @@ static struct htab_elem *lru_pick_victim(struct htab_stripe *c)
 
 static _Atomic(struct htab_elem *) *htab_bucket(struct htab *h, uint32_t hash)
 {
-	return &h->buckets[hash & (h->n_buckets - 1)];
+	return &h->buckets[hash & (h->n_buckets - 1)].head;
 }
 
 /* Lock-free: the element with this key, or NULL. */
@@ -528,7 +543,7 @@ static struct htab_elem *htab_find_key(struct htab *h, const void *key)
 	}
 }
 
-/* Stripe held: the link that points at the element with this key, or NULL. */
+/* Bucket (LRU: stripe) held: the link that points at the element with this key, or NULL. */
 static _Atomic(struct htab_elem *) *htab_find_link(struct htab *h, const void *key, uint32_t hash)
 {
 	_Atomic(struct htab_elem *) *link = htab_bucket(h, hash);
@@ -541,7 +556,7 @@ static _Atomic(struct htab_elem *) *htab_find_link(struct htab *h, const void *k
 	return NULL;
 }
 
-/* Stripe held: unlinks e (found through link) and queues its reclamation. */
+/* Bucket (LRU: stripe) held: unlinks e (found through link) and queues its reclamation. */
 static void htab_remove(struct htab *h, struct htab_writer *w, _Atomic(struct htab_elem *) *link,
 			struct htab_elem *e)
 {
@@ -651,7 +666,7 @@ static void values_copy_out(struct htab *h, struct htab_elem *e, void *value)
 
 /* ---- Update ------------------------------------------------------------------------------ */
 
-/* Stripe held: inserts or replaces, following Linux's order of checks. */
+/* Bucket (LRU: stripe) held: inserts or replaces, following Linux's order of checks. */
 static int htab_update_locked(struct htab *h, struct htab_writer *w, const void *key, uint32_t hash,
 			      const struct htab_value_src *src, uint64_t flags)
 {
@@ -876,7 +891,7 @@ static int htab_get_next_key(struct ebpf_map *map, const void *key, void *next_k
 		}
 	}
 	for (; !e && bucket < h->n_buckets; bucket++)
-		e = atomic_load_explicit(&h->buckets[bucket], memory_order_acquire);
+		e = atomic_load_explicit(&h->buckets[bucket].head, memory_order_acquire);
 	if (e)
 		memcpy(next_key, e->data, map->attr.key_size);
 	map_rcu_read_unlock();
@@ -1086,7 +1101,8 @@ static void htab_free(struct ebpf_map *map)
 
 	htab_drain_cpus(h);
 	for (uint32_t b = 0; b < h->n_buckets; b++) {
-		struct htab_elem *e = atomic_load_explicit(&h->buckets[b], memory_order_relaxed);
+		struct htab_elem *e =
+		    atomic_load_explicit(&h->buckets[b].head, memory_order_relaxed);
 
 		while (e) {
 			struct htab_elem *next =

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include "maps/map_internal.h" /* map_hash_key, MAP_F_ZERO_SEED */
 #include "maps/map_test.h"
 
 #define THREADS	    2
@@ -20,8 +21,9 @@ struct writers {
 	struct ebpf_map *map;
 	pthread_barrier_t start;
 	uint32_t n_keys;
-	uint32_t ncpus;	  /* value slots the host passes: 1, or the CPUs for per-CPU maps */
-	int pin[THREADS]; /* >= 1: the thread runs on CPU pin - 1 only; 0: anywhere */
+	uint32_t ncpus;	      /* value slots the host passes: 1, or the CPUs for per-CPU maps */
+	int pin[THREADS];     /* >= 1: the thread runs on CPU pin - 1 only; 0: anywhere */
+	const uint32_t *keys; /* own_keys: key k is keys[k] (NULL: k itself) */
 	atomic_long inserted, deleted, refused, unexpected;
 };
 
@@ -121,6 +123,11 @@ static void test_same_keys_lru(void **state)
  * per-CPU slot, for per-CPU maps) and deletes every third key. The final map is exactly the
  * survivors with their last values.
  */
+static uint32_t key_at(const struct writers *w, uint32_t k)
+{
+	return w->keys ? w->keys[k] : k;
+}
+
 static void *own_keys(void *arg)
 {
 	struct writer_arg *a = arg;
@@ -138,14 +145,18 @@ static void *own_keys(void *arg)
 	}
 	pthread_barrier_wait(&w->start);
 	for (uint32_t r = 0; r < ROUNDS; r++) {
-		for (uint32_t key = a->id * half; key < (a->id + 1) * half; key++) {
+		for (uint32_t k = a->id * half; k < (a->id + 1) * half; k++) {
+			uint32_t key = key_at(w, k);
+
 			for (uint32_t cpu = 0; cpu < w->ncpus; cpu++)
-				values[cpu] = value_of(key, r);
+				values[cpu] = value_of(k, r);
 			if (ebpf_map_update_elem(w->map, &key, values, EBPF_ANY))
 				atomic_fetch_add(&w->unexpected, 1);
 		}
 	}
-	for (uint32_t key = a->id * half; key < (a->id + 1) * half; key += 3) {
+	for (uint32_t k = a->id * half; k < (a->id + 1) * half; k += 3) {
+		uint32_t key = key_at(w, k);
+
 		if (ebpf_map_delete_elem(w->map, &key))
 			atomic_fetch_add(&w->unexpected, 1);
 	}
@@ -157,9 +168,12 @@ static void check_own_keys(struct writers *w)
 	uint32_t half = w->n_keys / THREADS, count = 0, key, *prev = NULL, next;
 	uint64_t values[64];
 
-	for (key = 0; key < w->n_keys; key++) {
-		bool deleted = (key % half) % 3 == 0;
-		int err = ebpf_map_lookup_elem(w->map, &key, values);
+	for (uint32_t k = 0; k < w->n_keys; k++) {
+		bool deleted = (k % half) % 3 == 0;
+		int err;
+
+		key = key_at(w, k);
+		err = ebpf_map_lookup_elem(w->map, &key, values);
 
 		if (deleted) {
 			assert_int_equal(err, -ENOENT);
@@ -168,7 +182,7 @@ static void check_own_keys(struct writers *w)
 		assert_int_equal(err, 0);
 		/* Per-CPU: the host's update wrote every slot. */
 		for (uint32_t cpu = 0; cpu < w->ncpus; cpu++)
-			assert_int_equal(values[cpu], value_of(key, ROUNDS - 1));
+			assert_int_equal(values[cpu], value_of(k, ROUNDS - 1));
 	}
 	while (ebpf_map_get_next_key(w->map, prev, &next) == 0) {
 		count++;
@@ -220,6 +234,34 @@ static void pinned_writers(enum ebpf_map_type type, uint32_t flags, bool same_cp
 	for (int t = 0; t < THREADS; t++)
 		w.pin[t] = 1 + cpus[same_cpu ? 0 : t];
 	own_keys_map(&w, type, flags);
+}
+
+/*
+ * Every key in one bucket (the zero seed makes the hash known): the two threads' keys share one
+ * chain and one bucket lock, each update and delete relinking neighbours of the other's keys.
+ */
+static void one_chain(enum ebpf_map_type type)
+{
+	uint32_t keys[KEYS], n = 0;
+	struct writers w = { .n_keys = KEYS, .ncpus = 1, .keys = keys };
+
+	for (uint32_t key = 0; n < KEYS; key++) {
+		if ((map_hash_key(0, &key, sizeof(key)) & (KEYS - 1)) == 0)
+			keys[n++] = key;
+	}
+	own_keys_map(&w, type, MAP_F_ZERO_SEED);
+}
+
+static void test_one_chain_hash(void **state)
+{
+	(void)state;
+	one_chain(EBPF_MAP_TYPE_HASH);
+}
+
+static void test_one_chain_lru(void **state)
+{
+	(void)state;
+	one_chain(EBPF_MAP_TYPE_LRU_HASH);
 }
 
 /* A placement of pinned_writers: the map's type and flags, one CPU for both or two. */
@@ -384,6 +426,8 @@ int main(void)
 		{ "one_cpu_no_prealloc", test_pinned, NULL, NULL, &one_cpu_no_prealloc },
 		{ "two_cpus_hash", test_pinned, NULL, NULL, &two_cpus_hash },
 		{ "two_cpus_lru", test_pinned, NULL, NULL, &two_cpus_lru },
+		cmocka_unit_test(test_one_chain_hash),
+		cmocka_unit_test(test_one_chain_lru),
 		cmocka_unit_test(test_full_means_max_entries),
 		cmocka_unit_test(test_iterate_while_replacing),
 	};
