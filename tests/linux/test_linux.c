@@ -1516,6 +1516,64 @@ static void test_skc_cast(void **state)
 	expect_refused_programs("bad/skc_cast.bpf.o", twins, ARRAY_SIZE(twins));
 }
 
+/*
+ * Hostile review of the socket features (bad/sock_hostile.bpf.c): casts read at a variable
+ * offset or flexible-array index, released twice or through the cast then read, stored,
+ * returned; a Unix address's cookie; sockmap sockets stored, subtracted, released on joined
+ * paths, kept across a tail call, released or read in bpf_loop callbacks; optval moved by an
+ * unbounded length, checked in 32 bits, stored, its end read; the sockopt context's socket
+ * released; cgroup_device fields read wide, narrow, past the end; the largest cgroup storage
+ * read and indexed one byte past its end. extbpf-kdiff: Linux 6.18 refuses the same 18 it
+ * verifies (the fentry pair does not load there), accepts the 3 pointer stores (root).
+ */
+static void test_sock_hostile(void **state)
+{
+	static const struct twin twins[] = {
+		{ "cast_flex_variable_index",
+		  "variable offset access through r2 (pointer to 'unix_address') prohibited" },
+		{ "cookie_of_member", "helper bpf_get_socket_cookie arg1 (r1 = "
+				      "ptr_to_unix_address(off=0)): expected a socket" },
+		{ "cast_release_then_socket", "memory access through r7, which is a scalar" },
+		{ "cast_and_socket_released",
+		  "helper bpf_sk_release arg1 (r1 = scalar()): expected a socket" },
+		{ "sockmap_stored_in_map",
+		  "storing a referenced pointer (sock(off=0)) into a map value prohibited" },
+		{ "sockmap_address_difference", "subtracting pointer r8 (sock_common(off=0))" },
+		{ "sockmap_release_joined",
+		  "helper bpf_sk_release arg1 (r1 = scalar()): expected a socket" },
+		{ "sockmap_tail_call", "tail call with an unreleased socket reference" },
+		{ "sockmap_released_in_loop",
+		  "helper bpf_sk_release arg1 (r1 = scalar()): expected a socket" },
+		{ "sockmap_read_in_loop_after_release",
+		  "memory access through r1, which is a scalar" },
+		{ "cast_stored_in_map", "storing a pointer (ptr_to_tcp_sock(off=0)) into a map "
+					"value prohibited" },
+		{ "cast_returned", "r0 at exit must be an initialised scalar, not a pointer" },
+		{ "cast_variable_offset",
+		  "variable offset access through r0 (pointer to 'tcp_sock') prohibited" },
+		{ "optval_unbounded_offset", "variable offset is unbounded" },
+		{ "optval_pointer_stored", "storing a pointer (pkt(off=0,r=0)) into a map value" },
+		{ "optval_end_read", "memory access through r1 (pkt_end(off=0)) prohibited" },
+		{ "optval_checked_32bit", "32-bit comparison of packet pointers" },
+		{ "sockopt_sk_released", "bpf_sk_release (86) is not offered by program type "
+					 "'cgroup_sockopt'" },
+		{ "dev_wide", "may not read context offset 0 (size 8)" },
+		{ "dev_past_end", "ctx access out of bounds: offset 12 size 4, ctx size 12" },
+		{ "dev_minor_half", "may not read context offset 10 (size 2)" },
+		{ "storage_past_end", "offset 65404 size 4, map value size 65407" },
+		{ "storage_index_off_by_one", "offset 0..65407 size 1 (variable offset), map value "
+					      "size 65407" },
+	};
+
+	(void)state;
+	if (!packet_ext || !have_kernel_btf()) {
+		print_message(
+		    "skipped: the packet extension or /sys/kernel/btf/vmlinux is absent\n");
+		skip();
+	}
+	expect_refused_programs("bad/sock_hostile.bpf.o", twins, ARRAY_SIZE(twins));
+}
+
 static void test_katran_xdp(void **state)
 {
 	struct ebpf_object *obj;
@@ -1719,6 +1777,7 @@ int main(void)
 		cmocka_unit_test(test_sk_lookup),
 		cmocka_unit_test(test_sockmap_lookup),
 		cmocka_unit_test(test_skc_cast),
+		cmocka_unit_test(test_sock_hostile),
 		cmocka_unit_test(test_context_fields),
 		cmocka_unit_test(test_context_hostile),
 		cmocka_unit_test(test_sk_storage),

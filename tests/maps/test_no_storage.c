@@ -53,6 +53,9 @@ static void test_local_storage(void **state)
 		assert_int_equal(test_create_err(t, 4, 0, 0, NOPRE, "value_size 0"), -EINVAL);
 		assert_int_equal(test_create_err(t, 4, 1u << 20, 0, NOPRE, "value_size is larger"),
 				 -E2BIG);
+		/* the largest value beside Linux's element header, and one byte more */
+		expect_verify_only(t, 4, 65407, 0, NOPRE);
+		assert_int_equal(test_create_err(t, 4, 65408, 0, NOPRE, "(65407 bytes)"), -E2BIG);
 		assert_int_equal(test_create_err(t, 4, 16, 0, NOPRE | EBPF_F_RDONLY_PROG,
 						 "take only BPF_F_NO_PREALLOC"),
 				 -EINVAL);
@@ -83,10 +86,17 @@ static void test_cgroup_storage(void **state)
 	/* Larger than a page (Linux before 5.14 refused it): netcnt_prog.c's 65279 bytes. */
 	expect_verify_only(EBPF_MAP_TYPE_CGROUP_STORAGE, 16, 4097, 0, 0);
 	expect_verify_only(EBPF_MAP_TYPE_CGROUP_STORAGE, 16, 65279, 0, 0);
-	expect_verify_only(EBPF_MAP_TYPE_CGROUP_STORAGE, 8, 65535, 0, 0);
+	expect_verify_only(EBPF_MAP_TYPE_CGROUP_STORAGE, 8, 65407, 0, 0);
 	expect_verify_only(EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE, 16, 32768, 0, 0);
 	assert_int_equal(test_create_err(EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE, 16, 32769, 0, 0,
 					 "the limit of per-CPU values"),
+			 -E2BIG);
+	/* 65408..65535 fit in a u16 but not with Linux's element header (E2BIG there too) */
+	assert_int_equal(test_create_err(EBPF_MAP_TYPE_CGROUP_STORAGE, 16, 65408, 0, 0,
+					 "larger than local storage allows (65407 bytes)"),
+			 -E2BIG);
+	assert_int_equal(test_create_err(EBPF_MAP_TYPE_CGROUP_STORAGE, 8, 65535, 0, 0,
+					 "larger than local storage allows"),
 			 -E2BIG);
 	assert_int_equal(test_create_err(EBPF_MAP_TYPE_CGROUP_STORAGE, 16, 65536, 0, 0,
 					 "larger than local storage allows"),
