@@ -704,4 +704,14 @@ DEFINE_CASES(
       CALLEE_ROUND_TRIP),
     S("prec_arg_through_callee_stack_in_bounds", PREC_R6(EBPF_ALU64_IMM(LSH, R6, 5)),
       EBPF_MOV64_REG(R1, R6), EBPF_CALL_REL(7), EBPF_MOV64_REG(R6, R0), PROBE(R6),
-      CALLEE_ROUND_TRIP), );
+      CALLEE_ROUND_TRIP),
+    /* A bound learned through a copy spilled on one path only (linked by id): the path that
+     * spilled the unchecked value joins with the slot still unbounded. Twin: masked there. */
+    X("prec_linked_spill_bounded_on_one_path", "variable offset may be negative", RAND(R6),
+      EBPF_HELPER_CALL(H_PRANDOM), EBPF_JMP_IMM(JNE, R0, 0, 4), EBPF_MOV64_REG(R7, R6),
+      EBPF_STX_MEM(DW, R10, R7, -8), EBPF_JMP_IMM(JGT, R6, 63, 9), EBPF_JMP_A(1),
+      EBPF_STX_MEM(DW, R10, R6, -8), EBPF_LDX_MEM(DW, R8, R10, -8), PROBE(R8), RET0),
+    S("prec_linked_spill_bounded_on_both_paths", RAND(R6), EBPF_HELPER_CALL(H_PRANDOM),
+      EBPF_JMP_IMM(JNE, R0, 0, 4), EBPF_MOV64_REG(R7, R6), EBPF_STX_MEM(DW, R10, R7, -8),
+      EBPF_JMP_IMM(JGT, R6, 63, 10), EBPF_JMP_A(2), EBPF_ALU64_IMM(AND, R6, 63),
+      EBPF_STX_MEM(DW, R10, R6, -8), EBPF_LDX_MEM(DW, R8, R10, -8), PROBE(R8), RET0), );
