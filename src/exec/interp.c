@@ -57,6 +57,19 @@ static uint8_t interp_plain_op(uint8_t code)
 	return INTERP_OP_INVALID;
 }
 
+/* The ops of one size sit in the order LOAD_ACQ, STORE_REL, sizes 8, 16, 32, 64 (interp_ops.h). */
+static uint8_t interp_acq_rel_op(const struct ebpf_inst *insn)
+{
+	static const uint8_t by_size[] = { [EBPF_SIZE_B >> 3] = 0,
+					   [EBPF_SIZE_H >> 3] = 1,
+					   [EBPF_SIZE_W >> 3] = 2,
+					   [EBPF_SIZE_DW >> 3] = 3 };
+	const int step = INTERP_OP_LOAD_ACQ16 - INTERP_OP_LOAD_ACQ8;
+	int op = insn->imm == EBPF_ATOMIC_LOAD_ACQ ? INTERP_OP_LOAD_ACQ8 : INTERP_OP_STORE_REL8;
+
+	return (uint8_t)(op + step * by_size[EBPF_SIZE(insn->code) >> 3]);
+}
+
 static uint8_t interp_atomic_op(const struct ebpf_inst *insn)
 {
 	/* The 64-bit ops follow the 32-bit ones in the same order (interp_ops.h). */
@@ -65,6 +78,8 @@ static uint8_t interp_atomic_op(const struct ebpf_inst *insn)
 			     : 0;
 	int op;
 
+	if (insn->imm == EBPF_ATOMIC_LOAD_ACQ || insn->imm == EBPF_ATOMIC_STORE_REL)
+		return interp_acq_rel_op(insn);
 	switch (insn->imm) {
 	case EBPF_ATOMIC_ADD:
 		op = INTERP_OP_ATOMIC32_ADD;

@@ -92,6 +92,11 @@
 	VARIANT(ATOMIC##W##_XCHG)                                                                  \
 	VARIANT(ATOMIC##W##_CMPXCHG)
 
+/* Load-acquire and store-release, by access size in bits. */
+#define INTERP_ACQ_REL_OPS(VARIANT, W)                                                             \
+	VARIANT(LOAD_ACQ##W)                                                                       \
+	VARIANT(STORE_REL##W)
+
 #define INTERP_OPS(PLAIN, VARIANT)                                                                 \
 	VARIANT(INVALID)                                                                           \
 	INTERP_ALU_OPS(PLAIN, 64, EBPF_CLS_ALU64)                                                  \
@@ -118,6 +123,10 @@
 	INTERP_MEM_OPS(PLAIN)                                                                      \
 	INTERP_ATOMIC_OPS(VARIANT, 32)                                                             \
 	INTERP_ATOMIC_OPS(VARIANT, 64)                                                             \
+	INTERP_ACQ_REL_OPS(VARIANT, 8)                                                             \
+	INTERP_ACQ_REL_OPS(VARIANT, 16)                                                            \
+	INTERP_ACQ_REL_OPS(VARIANT, 32)                                                            \
+	INTERP_ACQ_REL_OPS(VARIANT, 64)                                                            \
 	PLAIN(JA, EBPF_OP_JA)                                                                      \
 	PLAIN(JA32, EBPF_OP_JA32)                                                                  \
 	PLAIN(MAY_GOTO, EBPF_OP_MAY_GOTO)                                                          \

@@ -1349,11 +1349,23 @@ static void emit_local_call(struct jit_state *s, size_t target)
 
 /* ---- the passes --------------------------------------------------------------------------- */
 
+/* A load from memory into dst: ldx, or a load-acquire (STX class, its dst written all the same). */
+static bool is_mem_load(const struct ebpf_inst *insn)
+{
+	return EBPF_CLASS(insn->code) == EBPF_CLS_LDX || isa_is_load_acquire(insn);
+}
+
+/* The register a load or store addresses memory through. */
+static uint8_t mem_base(const struct ebpf_inst *insn)
+{
+	return is_mem_load(insn) ? insn->src_reg : insn->dst_reg;
+}
+
 /* The 8-byte slot at r10 + off that instruction insn loads or stores whole, or 0: none. */
 static int16_t whole_slot(const struct ebpf_inst *insn)
 {
 	uint8_t cls = EBPF_CLASS(insn->code);
-	uint8_t base = cls == EBPF_CLS_LDX ? insn->src_reg : insn->dst_reg;
+	uint8_t base = mem_base(insn);
 
 	if (cls != EBPF_CLS_LDX && cls != EBPF_CLS_ST && cls != EBPF_CLS_STX)
 		return 0;
@@ -1422,7 +1434,16 @@ static int emit_straight(struct jit_state *s, size_t i)
 		emit_store_imm(s, insn->code, reg_map[insn->dst_reg], insn->off, insn->imm);
 		return 0;
 	case EBPF_CLS_STX:
-		if (EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC)
+		/* x86 is TSO: a plain aligned mov already has acquire (load) and release (store)
+		 * order, and the verifier makes them aligned, hence single-copy atomic. */
+		if (isa_is_load_acquire(insn))
+			emit_load(s, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE(insn->code),
+				  reg_map[insn->dst_reg], reg_map[insn->src_reg], NO_INDEX,
+				  insn->off);
+		else if (isa_is_store_release(insn))
+			emit_sized_rm(s, insn->code, 0x88, 0x89, reg_map[insn->src_reg],
+				      reg_map[insn->dst_reg], insn->off);
+		else if (EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC)
 			emit_atomic(s, insn);
 		else
 			emit_sized_rm(s, insn->code, 0x88, 0x89, reg_map[insn->src_reg],
@@ -1715,7 +1736,7 @@ static bool live_after(const struct exec_program *program, const struct jit_fram
 		if (reads_implicitly(insn, reg))
 			return true;
 		if (!is_jump_class(insn->code)) {
-			bool writes = (alu && op == EBPF_ALU_MOV) || cls == EBPF_CLS_LDX;
+			bool writes = (alu && op == EBPF_ALU_MOV) || is_mem_load(insn);
 			bool reads_src = (alu && src_x && op != EBPF_ALU_END) ||
 					 cls == EBPF_CLS_LDX || cls == EBPF_CLS_STX;
 
@@ -2403,9 +2424,9 @@ static uint32_t stack_reach(const struct ebpf_inst *insn)
 {
 	uint8_t cls = EBPF_CLASS(insn->code);
 	bool load =
-	    cls == EBPF_CLS_LDX && insn->src_reg == EBPF_REG_FP && insn->dst_reg != EBPF_REG_FP;
-	bool store = (cls == EBPF_CLS_ST || cls == EBPF_CLS_STX) && insn->dst_reg == EBPF_REG_FP &&
-		     insn->src_reg != EBPF_REG_FP;
+	    is_mem_load(insn) && insn->src_reg == EBPF_REG_FP && insn->dst_reg != EBPF_REG_FP;
+	bool store = !is_mem_load(insn) && (cls == EBPF_CLS_ST || cls == EBPF_CLS_STX) &&
+		     insn->dst_reg == EBPF_REG_FP && insn->src_reg != EBPF_REG_FP;
 
 	if (!load && !store) {
 		bool mentions = insn->dst_reg == EBPF_REG_FP || insn->src_reg == EBPF_REG_FP;
@@ -2703,7 +2724,7 @@ static bool stack_is_private(const struct jit_state *s, const struct jit_frame *
 			i++;
 			continue;
 		}
-		if (mem && (cls == EBPF_CLS_LDX ? insn->dst_reg : insn->src_reg) == EBPF_REG_FP)
+		if (mem && (is_mem_load(insn) ? insn->dst_reg : insn->src_reg) == EBPF_REG_FP)
 			return false; /* r10 loaded into or stored: it escapes */
 		if (!mem && !is_call(insn) &&
 		    (insn->dst_reg == EBPF_REG_FP || insn->src_reg == EBPF_REG_FP))
@@ -2792,7 +2813,7 @@ static void count_slot_uses(const struct jit_state *s, const struct jit_frame *f
 	for (size_t i = frame->start; i < frame->end; i++) {
 		const struct ebpf_inst *insn = &insns[i];
 		uint8_t cls = EBPF_CLASS(insn->code);
-		uint8_t base = cls == EBPF_CLS_LDX ? insn->src_reg : insn->dst_reg;
+		uint8_t base = mem_base(insn);
 		int32_t lo, hi;
 
 		if (isa_is_lddw(insn)) {

@@ -229,6 +229,28 @@ static void emit_store(struct translation *t, const struct ebpf_inst *insn)
 		value);
 }
 
+/* Load-acquire (zero-extending, as ldx) and store-release: the compiler's acquire/release
+ * accesses, which are plain movs on x86 and ldar/stlr on arm64. */
+static void emit_acq_rel(struct translation *t, const struct ebpf_inst *insn)
+{
+	/* Naturally aligned types (the verifier checked the alignment), not the byte-aligned
+	 * ones of M(): an atomic access to those would become a libatomic call. */
+	static const char *const types[] = {
+		[1] = "uint8_t", [2] = "uint16_t", [4] = "uint32_t", [8] = "uint64_t"
+	};
+	const char *type = types[isa_mem_size(insn->code)];
+
+	if (isa_is_load_acquire(insn))
+		fprintf(t->out,
+			"r%u = __atomic_load_n((%s *)(uintptr_t)(r%u + %d), __ATOMIC_ACQUIRE);\n",
+			insn->dst_reg, type, insn->src_reg, insn->off);
+	else
+		fprintf(t->out,
+			"__atomic_store_n((%s *)(uintptr_t)(r%u + %d), (%s)r%u, "
+			"__ATOMIC_RELEASE);\n",
+			type, insn->dst_reg, insn->off, type, insn->src_reg);
+}
+
 static int emit_atomic(struct translation *t, const struct ebpf_inst *insn)
 {
 	bool w = EBPF_SIZE(insn->code) == EBPF_SIZE_DW;
@@ -237,6 +259,10 @@ static int emit_atomic(struct translation *t, const struct ebpf_inst *insn)
 	const char *fn;
 	FILE *o = t->out;
 
+	if (isa_is_load_acquire(insn) || isa_is_store_release(insn)) {
+		emit_acq_rel(t, insn);
+		return 0;
+	}
 	switch (insn->imm & ~EBPF_ATOMIC_FETCH) {
 	case EBPF_ATOMIC_ADD:
 		fn = "add";

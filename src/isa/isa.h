@@ -87,6 +87,10 @@
 #define EBPF_ATOMIC_XOR	    0xa0
 #define EBPF_ATOMIC_XCHG    (0xe0 | EBPF_ATOMIC_FETCH)
 #define EBPF_ATOMIC_CMPXCHG (0xf0 | EBPF_ATOMIC_FETCH)
+/* Linux 6.15's ordered accesses, in all four sizes: load-acquire reads [src+off] into dst
+ * (zero-extended, as ldx), store-release writes src to [dst+off] (as stx). */
+#define EBPF_ATOMIC_LOAD_ACQ  0x100
+#define EBPF_ATOMIC_STORE_REL 0x110
 
 /* lddw source kinds (src_reg of the first slot), as Linux. */
 #define EBPF_PSEUDO_IMM		0 /* a 64-bit immediate */
@@ -136,8 +140,9 @@ const char *isa_linux_helper_name(uint32_t id);
 int isa_check_insn(const struct ebpf_inst *insns, size_t count, size_t index, const char **why);
 
 /*
- * Does the instruction write r10: the destination of an ALU operation, a load or an lddw, or
- * the register an atomic fetch writes? No engine can run it (r10 is the frame pointer).
+ * Does the instruction write r10: the destination of an ALU operation, a load (load-acquire
+ * included) or an lddw, or the register an atomic fetch writes? No engine can run it (r10 is the
+ * frame pointer).
  */
 bool isa_insn_writes_fp(const struct ebpf_inst *insn);
 
@@ -184,6 +189,20 @@ static inline int isa_mem_size(uint8_t code)
 static inline bool isa_is_may_goto(const struct ebpf_inst *insn)
 {
 	return insn->code == EBPF_OP_MAY_GOTO;
+}
+
+/* dst = load_acquire((size *)(src + off)): an STX-class instruction that writes its dst. */
+static inline bool isa_is_load_acquire(const struct ebpf_inst *insn)
+{
+	return EBPF_CLASS(insn->code) == EBPF_CLS_STX &&
+	       EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC && insn->imm == EBPF_ATOMIC_LOAD_ACQ;
+}
+
+/* store_release((size *)(dst + off), src). */
+static inline bool isa_is_store_release(const struct ebpf_inst *insn)
+{
+	return EBPF_CLASS(insn->code) == EBPF_CLS_STX &&
+	       EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC && insn->imm == EBPF_ATOMIC_STORE_REL;
 }
 
 static inline bool isa_is_lddw(const struct ebpf_inst *insn)

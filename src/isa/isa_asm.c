@@ -414,11 +414,13 @@ static int asm_encode(struct asm_state *st, const struct isa_mnemonic *m, char *
 	case ISA_FORM_LDIND:
 		return asm_src(st, ops[0], insn) ?: asm_imm32(st, ops[1], &insn->imm);
 	case ISA_FORM_LDX:
+	case ISA_FORM_LOAD_ACQ:
 		return asm_dst(st, ops[0], insn) ?: asm_mem(st, ops[1], true, insn);
 	case ISA_FORM_ST:
 		return asm_mem(st, ops[0], false, insn) ?: asm_imm32(st, ops[1], &insn->imm);
 	case ISA_FORM_STX:
 	case ISA_FORM_ATOMIC:
+	case ISA_FORM_STORE_REL:
 		return asm_mem(st, ops[0], false, insn) ?: asm_src(st, ops[1], insn);
 	}
 	return asm_error(st, "unsupported instruction form", m->name);

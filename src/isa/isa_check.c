@@ -276,8 +276,18 @@ static bool atomic_op_known(int32_t imm)
 	}
 }
 
+/* Load-acquire and store-release come in every size; load-acquire writes its dst as ldx. */
+static int check_acq_rel(const struct ebpf_inst *insn, const char **why)
+{
+	if (insn->imm == EBPF_ATOMIC_LOAD_ACQ)
+		return check_dst_written(insn, why) ?: check_src_read(insn, why) ?: 1;
+	return check_dst_read(insn, why) ?: check_src_read(insn, why) ?: 1;
+}
+
 static int check_atomic(const struct ebpf_inst *insn, const char **why)
 {
+	if (insn->imm == EBPF_ATOMIC_LOAD_ACQ || insn->imm == EBPF_ATOMIC_STORE_REL)
+		return check_acq_rel(insn, why);
 	if (EBPF_SIZE(insn->code) != EBPF_SIZE_W && EBPF_SIZE(insn->code) != EBPF_SIZE_DW)
 		return refuse(why, "unknown opcode (atomic operations are 32 or 64 bit)");
 	if (!atomic_op_known(insn->imm))
@@ -340,6 +350,8 @@ bool isa_insn_writes_fp(const struct ebpf_inst *insn)
 	case EBPF_CLS_LD:
 		return insn->code == EBPF_OP_LDDW && insn->dst_reg == EBPF_REG_FP;
 	case EBPF_CLS_STX:
+		if (isa_is_load_acquire(insn))
+			return insn->dst_reg == EBPF_REG_FP;
 		return EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC &&
 		       (insn->imm & EBPF_ATOMIC_FETCH) && insn->imm != EBPF_ATOMIC_CMPXCHG &&
 		       insn->src_reg == EBPF_REG_FP;
@@ -360,7 +372,7 @@ int isa_check_insn_fp_writes(const struct ebpf_inst *insns, size_t count, size_t
 		return isa_check_insn(insns, count, index, why);
 	n = count - index < 2 ? count - index : 2;
 	memcpy(as_r0, &insns[index], n * sizeof(*as_r0));
-	if (EBPF_CLASS(as_r0[0].code) == EBPF_CLS_STX)
+	if (EBPF_CLASS(as_r0[0].code) == EBPF_CLS_STX && !isa_is_load_acquire(&as_r0[0]))
 		as_r0[0].src_reg = 0;
 	else
 		as_r0[0].dst_reg = 0;

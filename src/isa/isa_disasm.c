@@ -172,8 +172,15 @@ static void c_atomic(const struct ebpf_inst *insn, char *buf, size_t size)
 	uint8_t src = insn->src_reg;
 	char addr[24];
 
+	if (insn->imm == EBPF_ATOMIC_LOAD_ACQ) {
+		c_addr(addr, sizeof(addr), insn->src_reg, insn->off);
+		snprintf(buf, size, "%c%u = load_acquire((%s *)(%s))", w, insn->dst_reg, sz, addr);
+		return;
+	}
 	c_addr(addr, sizeof(addr), insn->dst_reg, insn->off);
-	if (insn->imm == EBPF_ATOMIC_XCHG)
+	if (insn->imm == EBPF_ATOMIC_STORE_REL)
+		snprintf(buf, size, "store_release((%s *)(%s), %c%u)", sz, addr, w, src);
+	else if (insn->imm == EBPF_ATOMIC_XCHG)
 		snprintf(buf, size, "%c%u = xchg%s(%s, %c%u)", w, src, is64 ? "_64" : "32_32", addr,
 			 w, src);
 	else if (insn->imm == EBPF_ATOMIC_CMPXCHG)
@@ -323,6 +330,7 @@ static void disasm_asm(const struct isa_mnemonic *m, const struct ebpf_inst *ins
 		snprintf(buf, size, "%s %%r%u, %d", m->name, insn->src_reg, insn->imm);
 		break;
 	case ISA_FORM_LDX:
+	case ISA_FORM_LOAD_ACQ:
 		asm_mem(mem, sizeof(mem), insn->src_reg, insn->off);
 		snprintf(buf, size, "%s %%r%u, %s", m->name, insn->dst_reg, mem);
 		break;
@@ -332,6 +340,7 @@ static void disasm_asm(const struct isa_mnemonic *m, const struct ebpf_inst *ins
 		break;
 	case ISA_FORM_STX:
 	case ISA_FORM_ATOMIC:
+	case ISA_FORM_STORE_REL:
 		asm_mem(mem, sizeof(mem), insn->dst_reg, insn->off);
 		snprintf(buf, size, "%s %s, %%r%u", m->name, mem, insn->src_reg);
 		break;

@@ -10,22 +10,24 @@
 
 /* The operands a mnemonic takes, in the order they are written. */
 enum isa_form {
-	ISA_FORM_ALU,	 /* add %rD, %rS | imm     (source bit chosen by the operand) */
-	ISA_FORM_MOVSX,	 /* movsx864 %rD, %rS      (register source only) */
-	ISA_FORM_NEG,	 /* neg %rD */
-	ISA_FORM_END,	 /* le16 %rD               (width in imm) */
-	ISA_FORM_JA,	 /* ja +off | label */
-	ISA_FORM_JA32,	 /* ja32 +imm | label */
-	ISA_FORM_JCOND,	 /* jeq %rD, %rS | imm, +off | label */
-	ISA_FORM_CALL,	 /* call imm | call %rS | call local target | call helper/kfunc imm */
-	ISA_FORM_EXIT,	 /* exit */
-	ISA_FORM_LDDW,	 /* lddw %rD, imm64 | kind(imm)[+imm] */
-	ISA_FORM_LDABS,	 /* ldabsw imm */
-	ISA_FORM_LDIND,	 /* ldindw %rS, imm */
-	ISA_FORM_LDX,	 /* ldxw %rD, [%rS+off] */
-	ISA_FORM_ST,	 /* stw [%rD+off], imm */
-	ISA_FORM_STX,	 /* stxw [%rD+off], %rS */
-	ISA_FORM_ATOMIC, /* lock fetch add [%rD+off], %rS  (operation in imm) */
+	ISA_FORM_ALU,	    /* add %rD, %rS | imm     (source bit chosen by the operand) */
+	ISA_FORM_MOVSX,	    /* movsx864 %rD, %rS      (register source only) */
+	ISA_FORM_NEG,	    /* neg %rD */
+	ISA_FORM_END,	    /* le16 %rD               (width in imm) */
+	ISA_FORM_JA,	    /* ja +off | label */
+	ISA_FORM_JA32,	    /* ja32 +imm | label */
+	ISA_FORM_JCOND,	    /* jeq %rD, %rS | imm, +off | label */
+	ISA_FORM_CALL,	    /* call imm | call %rS | call local target | call helper/kfunc imm */
+	ISA_FORM_EXIT,	    /* exit */
+	ISA_FORM_LDDW,	    /* lddw %rD, imm64 | kind(imm)[+imm] */
+	ISA_FORM_LDABS,	    /* ldabsw imm */
+	ISA_FORM_LDIND,	    /* ldindw %rS, imm */
+	ISA_FORM_LDX,	    /* ldxw %rD, [%rS+off] */
+	ISA_FORM_ST,	    /* stw [%rD+off], imm */
+	ISA_FORM_STX,	    /* stxw [%rD+off], %rS */
+	ISA_FORM_ATOMIC,    /* lock fetch add [%rD+off], %rS  (operation in imm) */
+	ISA_FORM_LOAD_ACQ,  /* ldacqw %rD, [%rS+off]  (an atomic with imm BPF_LOAD_ACQ) */
+	ISA_FORM_STORE_REL, /* strelw [%rD+off], %rS  (an atomic with imm BPF_STORE_REL) */
 };
 
 struct isa_mnemonic {

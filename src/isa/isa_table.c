@@ -31,6 +31,12 @@
 	ROW(n "b", (cls) | (mode) | EBPF_SIZE_B, 0, 0, f),                                         \
 	    ROW(n "h", (cls) | (mode) | EBPF_SIZE_H, 0, 0, f),                                     \
 	    ROW(n "w", (cls) | (mode) | EBPF_SIZE_W, 0, 0, f)
+/* The ordered accesses, spelt as binutils' gas spells them (ldacq/strel after ldx/stx). */
+#define ACQREL4(n, op, f)                                                                          \
+	ROW(n "b", EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_B, 0, op, f),                       \
+	    ROW(n "h", EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_H, 0, op, f),                   \
+	    ROW(n "w", EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_W, 0, op, f),                   \
+	    ROW(n "dw", EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW, 0, op, f)
 #define ATOMIC_CODE64 (EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW)
 #define ATOMIC_CODE32 (EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_W)
 #define ATOMIC2(n, op)                                                                             \
@@ -101,6 +107,8 @@ const struct isa_mnemonic isa_mnemonics[] = {
 	ATOMIC2("fetch xor", EBPF_ATOMIC_XOR | EBPF_ATOMIC_FETCH),
 	ATOMIC2("xchg", EBPF_ATOMIC_XCHG),
 	ATOMIC2("cmpxchg", EBPF_ATOMIC_CMPXCHG),
+	ACQREL4("ldacq", EBPF_ATOMIC_LOAD_ACQ, LOAD_ACQ),
+	ACQREL4("strel", EBPF_ATOMIC_STORE_REL, STORE_REL),
 	{ .name = NULL },
 };
 
@@ -130,6 +138,8 @@ static bool row_matches(const struct isa_mnemonic *m, const struct ebpf_inst *in
 		return (insn->code & ~EBPF_SRC_X) == m->code;
 	case ISA_FORM_END:
 	case ISA_FORM_ATOMIC:
+	case ISA_FORM_LOAD_ACQ:
+	case ISA_FORM_STORE_REL:
 		return insn->code == m->code && insn->imm == m->imm;
 	default:
 		return insn->code == m->code;

@@ -308,8 +308,14 @@ static void use_def(const struct ebpf_inst *insn, uint16_t *use, uint16_t *def)
 		*use = R(insn->dst_reg);
 		break;
 	case EBPF_CLS_STX:
+		/* Load-acquire is a load spelt as an atomic: its dst is written, not read. */
+		if (isa_is_load_acquire(insn)) {
+			*use = R(insn->src_reg);
+			*def = R(insn->dst_reg);
+			break;
+		}
 		*use = R(insn->dst_reg) | R(insn->src_reg);
-		if (EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC) {
+		if (EBPF_MODE(insn->code) == EBPF_MODE_ATOMIC && !isa_is_store_release(insn)) {
 			if (insn->imm == EBPF_ATOMIC_CMPXCHG) {
 				*use |= R(0);
 				*def = R(0);

@@ -1010,6 +1010,35 @@ static void atomic_stack_value(const struct ebpf_inst *insn, const struct reg *o
 	reg_mark_const(val, v);
 }
 
+/*
+ * Load-acquire and store-release are a load and a store (same pointer rules, same values) that
+ * Linux refuses on the context, the packet and sockets (its atomic_ptr_type_ok: those accesses
+ * are rewritten or bounded in ways no ordered access has) and always wants naturally aligned.
+ */
+static int check_acq_rel(struct venv *env, uint32_t idx)
+{
+	const struct ebpf_inst *insn = &env->insns[idx];
+	bool load = isa_is_load_acquire(insn);
+	uint8_t regno = load ? insn->src_reg : insn->dst_reg;
+	const struct reg *ptr = &cur_regs(env)[regno];
+	struct reg base = *ptr; /* a load-acquire may overwrite its own base */
+	char d[96];
+	int err;
+
+	if (ptr->type == NOT_INIT)
+		return verr_state(env, idx, -EACCES, "read of uninitialised register r%d", regno);
+	if (ptr->type == PTR_TO_CTX || reg_is_packet(ptr) || ptr->type == PTR_TO_PACKET_END ||
+	    reg_is_socket(ptr)) {
+		reg_describe(env, ptr, d, sizeof(d));
+		return verr_state(env, idx, -EACCES, "%s through r%d (%s) prohibited",
+				  load ? "load-acquire" : "store-release", regno, d);
+	}
+	err = load ? check_load(env, idx) : check_store(env, idx);
+	if (err)
+		return err;
+	return check_atomic_alignment(env, idx, &base, insn->off, isa_mem_size(insn->code));
+}
+
 /* Atomic read-modify-write: stack and map values only, scalar operands. */
 int check_atomic(struct venv *env, uint32_t idx)
 {
@@ -1020,6 +1049,8 @@ int check_atomic(struct venv *env, uint32_t idx)
 	char d[96];
 	int err;
 
+	if (isa_is_load_acquire(insn) || isa_is_store_release(insn))
+		return check_acq_rel(env, idx);
 	if (size != 4 && size != 8)
 		return verr(env, idx, -EINVAL, "atomic operation of size %d (only 4 and 8)", size);
 	if (src->type != SCALAR) {

@@ -103,6 +103,12 @@ static const struct refusal refusals[] = {
 	{ { INSN(0xdb, 1, 2, 0, 0x10) }, 1, "unknown atomic operation (imm)" },
 	{ { INSN(0xc3, 1, 2, 0, 0xe0) }, 1, "unknown atomic operation (imm)" },
 	{ { INSN(0xdb, 1, 2, 0, 0x101) }, 1, "unknown atomic operation (imm)" },
+	{ { INSN(0xdb, 1, 2, 0, 0x120) }, 1, "unknown atomic operation (imm)" },
+	/* load-acquire writes its dst: not r10; both read registers in range */
+	{ { INSN(0xdb, 10, 1, 0, 0x100) }, 1, "destination r10 is the read-only frame pointer" },
+	{ { INSN(0xd3, 11, 1, 0, 0x100) }, 1, "destination register out of range (r0-r10)" },
+	{ { INSN(0xcb, 1, 11, 0, 0x110) }, 1, "source register out of range (r0-r10)" },
+	{ { INSN(0xcb, 11, 1, 0, 0x110) }, 1, "destination register out of range (r0-r10)" },
 	/* lddw */
 	{ { INSN(0x18, 0, 0, 0, 1) }, 1, "lddw is truncated: its second slot is missing" },
 	{ { INSN(0x18, 0, 0, 0, 1), INSN(0x18, 0, 0, 0, 0) },
@@ -152,6 +158,11 @@ static void test_accepts_edge_encodings(void **state)
 		{ { INSN(0x06, 0, 0, 0, -70000) }, 1, "ja32 beyond 16 bits" },
 		{ { INSN(0x3c, 1, 2, 1, 0) }, 1, "sdiv32" },
 		{ { INSN(0x97, 1, 0, 1, -3) }, 1, "smod imm" },
+		{ { INSN(0xd3, 0, 10, -1, 0x100) }, 1, "load-acquire of a byte from r10" },
+		{ { INSN(0xcb, 9, 1, 2, 0x100) }, 1, "load-acquire of a half word" },
+		{ { INSN(0xdb, 1, 1, 0, 0x100) }, 1, "load-acquire into its own base" },
+		{ { INSN(0xd3, 10, 10, -1, 0x110) }, 1, "store-release of r10 through r10" },
+		{ { INSN(0xcb, 1, 2, 0, 0x110) }, 1, "store-release of a half word" },
 	};
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -161,6 +172,13 @@ static void test_accepts_edge_encodings(void **state)
 		if (ret != (int)ok[i].count)
 			fail_msg("%s: got %d (%s)", ok[i].why, ret, why ? why : "");
 	}
+	/* Load-acquire writes r10 through its dst, store-release never writes a register. */
+	assert_true(isa_insn_writes_fp(&(struct ebpf_inst)INSN(0xdb, 10, 1, 0, 0x100)));
+	assert_false(isa_insn_writes_fp(&(struct ebpf_inst)INSN(0xdb, 1, 10, 0, 0x100)));
+	assert_false(isa_insn_writes_fp(&(struct ebpf_inst)INSN(0xdb, 10, 10, 0, 0x110)));
+	assert_int_equal(
+	    isa_check_insn_fp_writes(&(struct ebpf_inst)INSN(0xdb, 10, 1, 0, 0x100), 1, 0, NULL),
+	    1);
 	/* NULL why and an out-of-range index are handled. */
 	assert_int_equal(isa_check_insn(ok[0].insn, 1, 1, NULL), -EINVAL);
 	assert_int_equal(isa_check_insn(NULL, 0, 0, NULL), -EINVAL);

@@ -77,6 +77,14 @@ static const struct c_case c_cases[] = {
 	{ { INSN(0xc3, 1, 2, 0, 0xe1) }, "w2 = xchg32_32(r1 + 0, w2)" },
 	{ { INSN(0xdb, 1, 2, 0, 0xf1) }, "r0 = cmpxchg_64(r1 + 0, r0, r2)" },
 	{ { INSN(0xc3, 1, 2, 0, 0xf1) }, "w0 = cmpxchg32_32(r1 + 0, w0, w2)" },
+	{ { INSN(0xdb, 0, 1, 0, 0x100) }, "r0 = load_acquire((u64 *)(r1 + 0))" },
+	{ { INSN(0xc3, 2, 10, -8, 0x100) }, "w2 = load_acquire((u32 *)(r10 - 8))" },
+	{ { INSN(0xcb, 3, 1, 2, 0x100) }, "w3 = load_acquire((u16 *)(r1 + 2))" },
+	{ { INSN(0xd3, 0, 1, -1, 0x100) }, "w0 = load_acquire((u8 *)(r1 - 1))" },
+	{ { INSN(0xdb, 1, 2, 8, 0x110) }, "store_release((u64 *)(r1 + 8), r2)" },
+	{ { INSN(0xc3, 10, 2, -4, 0x110) }, "store_release((u32 *)(r10 - 4), w2)" },
+	{ { INSN(0xcb, 1, 2, 0, 0x110) }, "store_release((u16 *)(r1 + 0), w2)" },
+	{ { INSN(0xd3, 1, 2, 0, 0x110) }, "store_release((u8 *)(r1 + 0), w2)" },
 	{ { INSN(0x18, 0, 0, 0, 0x55667788), INSN(0, 0, 0, 0, 0x11223344) },
 	  "r0 = 0x1122334455667788 ll" },
 	{ { INSN(0x18, 1, 1, 0, 5), INSN(0, 0, 0, 0, 0) }, "r1 = map[fd:5]" },
@@ -179,8 +187,8 @@ static uint64_t next_random(uint64_t *s)
 static void random_fields(uint64_t *seed, struct ebpf_inst *insn)
 {
 	static const int16_t offs[] = { 1, 8, 16, 32, -1, 4, -8, 24 };
-	static const int32_t imms[] = { 16,   32,   64,	  0x01, 0x40, 0x41, 0x50, 0x51,
-					0xa0, 0xa1, 0xe1, 0xf1, 1,    2,    -1,	  48 };
+	static const int32_t imms[] = { 16,   32,   64,	  0x01, 0x40, 0x41, 0x50, 0x51,	 0xa0,
+					0xa1, 0xe1, 0xf1, 1,	2,    -1,   48,	  0x100, 0x110 };
 	uint64_t r = next_random(seed);
 
 	insn->dst_reg = r & 1 ? 0 : (r >> 1) % 12;
@@ -195,7 +203,7 @@ static void random_fields(uint64_t *seed, struct ebpf_inst *insn)
 	case 3:
 	case 4:
 	case 5:
-		insn->imm = imms[(r >> 33) % 16];
+		insn->imm = imms[(r >> 33) % (sizeof(imms) / sizeof(imms[0]))];
 		break;
 	default:
 		insn->imm = (int32_t)(next_random(seed) >> 32);

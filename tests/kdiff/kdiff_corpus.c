@@ -41,10 +41,10 @@ struct topic {
 	}
 
 static const struct topic topics[] = {
-	TOPIC(ctx),	TOPIC(stack),	TOPIC(packet),	 TOPIC(map),	TOPIC(helpers),
-	TOPIC(alu),	TOPIC(cfg),	TOPIC(loops),	 TOPIC(calls),	TOPIC(spill),
-	TOPIC(jmp),	TOPIC(misc),	TOPIC(access),	 TOPIC(printk), TOPIC(attack),
-	TOPIC(hostile), TOPIC(kshapes), TOPIC(may_goto),
+	TOPIC(ctx),	TOPIC(stack),	TOPIC(packet),	 TOPIC(map),	 TOPIC(helpers),
+	TOPIC(alu),	TOPIC(cfg),	TOPIC(loops),	 TOPIC(calls),	 TOPIC(spill),
+	TOPIC(jmp),	TOPIC(misc),	TOPIC(access),	 TOPIC(printk),	 TOPIC(attack),
+	TOPIC(hostile), TOPIC(kshapes), TOPIC(may_goto), TOPIC(acq_rel),
 };
 
 struct corpus_run {

@@ -58,6 +58,7 @@ static const struct topic topics[] = {
 	TOPIC(jmp),	 TOPIC(misc),	   TOPIC(access),    TOPIC(printk),   TOPIC(attack),
 	TOPIC(bounds32), TOPIC(limits),	   TOPIC(spin_lock), TOPIC(storage),  TOPIC(hostile),
 	TOPIC(kshapes),	 TOPIC(callbacks), TOPIC(relax),     TOPIC(may_goto), TOPIC(precision),
+	TOPIC(acq_rel),
 };
 
 int main(void)

@@ -141,6 +141,7 @@ CASES(callbacks);
 CASES(relax);
 CASES(may_goto);
 CASES(precision);
+CASES(acq_rel);
 #undef CASES
 
 /* The strings of MAP_FMTS: the string FMT_x is at offset 16 * FMT_x. */
