@@ -173,7 +173,10 @@ static void hist_describe(struct venv *env, uint32_t idx, struct hist_ent *e)
 		break;
 	case EBPF_CLS_ST:
 	case EBPF_CLS_STX:
-		if (insn->dst_reg < EBPF_NUM_REGS)
+		/* A load-acquire addresses memory through src, as ldx does. */
+		if (isa_is_load_acquire(insn) && insn->src_reg < EBPF_NUM_REGS)
+			note_stack_access(insn, &regs[insn->src_reg], e);
+		else if (insn->dst_reg < EBPF_NUM_REGS)
 			note_stack_access(insn, &regs[insn->dst_reg], e);
 		break;
 	case EBPF_CLS_JMP:
@@ -282,6 +285,16 @@ static void bt_store(const struct ebpf_inst *insn, const struct hist_ent *e, str
 		*r |= 1u << insn->src_reg;
 }
 
+/* A load: its dst needed makes the stack bytes it read needed instead. */
+static void bt_load(const struct hist_ent *e, struct bt *s, uint16_t *r, uint16_t dst)
+{
+	if (!(*r & dst))
+		return;
+	*r &= ~dst;
+	if (e->flags & HIST_STACK)
+		s->stack[e->sframe] |= hist_slots(e);
+}
+
 static bool bt_jmp(const struct ebpf_inst *insn, const struct hist_ent *e, uint16_t *r)
 {
 	uint16_t ops;
@@ -342,17 +355,19 @@ static bool bt_insn(struct venv *env, const struct hist_ent *e, uint32_t after, 
 			*r |= src;
 		return true;
 	case EBPF_CLS_LDX:
-		if (!(*r & dst))
-			return true;
-		*r &= ~dst;
-		if (e->flags & HIST_STACK)
-			s->stack[e->sframe] |= hist_slots(e);
+		bt_load(e, s, r, dst);
 		return true;
 	case EBPF_CLS_ST:
 		bt_store(insn, e, s, r);
 		return true;
 	case EBPF_CLS_STX:
-		if (EBPF_MODE(insn->code) != EBPF_MODE_ATOMIC) {
+		/* Load-acquire and store-release move values as ldx and stx do (Linux's
+		 * backtrack_insn treats an atomic load as BPF_LDX). */
+		if (isa_is_load_acquire(insn)) {
+			bt_load(e, s, r, dst);
+			return true;
+		}
+		if (EBPF_MODE(insn->code) != EBPF_MODE_ATOMIC || isa_is_store_release(insn)) {
 			bt_store(insn, e, s, r);
 			return true;
 		}

@@ -86,6 +86,13 @@ DEFINE_CASES(
 	    EBPF_LDX_MEM(DW, R3, R10, -8), PROBE(R3)),
     SPILLED("narrow_spill_fill", PROBE_OOB, W, 0, 100, 40, EBPF_MOV64_IMM(R7, 0),
 	    EBPF_LDX_MEM(W, R3, R10, -8), PROBE(R3)),
+    /* ... filled by a load-acquire (a load spelt as an atomic). */
+    SPILLED("spill_load_acquire", PROBE_OOB, DW, 0, 100, 40, EBPF_MOV64_IMM(R7, 0),
+	    EBPF_ATOMIC_OP(DW, EBPF_ATOMIC_LOAD_ACQ, R3, R10, -8), PROBE(R3)),
+    /* ... spilled after the join by a store-release, then filled. */
+    PAIR("store_release_fill", PROBE_OOB, 0, 100, 40,
+	 EBPF_ATOMIC_OP(DW, EBPF_ATOMIC_STORE_REL, R10, R7, -16), EBPF_MOV64_IMM(R7, 0),
+	 EBPF_LDX_MEM(DW, R3, R10, -16), PROBE(R3)),
     /* ... read back by an atomic fetch instead of a fill. */
     SPILLED("spill_atomic_fetch", PROBE_OOB, DW, 0, 100, 40, EBPF_MOV64_IMM(R3, 0),
 	    EBPF_ATOMIC_OP(DW, EBPF_ATOMIC_ADD | EBPF_ATOMIC_FETCH, R10, R3, -8), PROBE(R3)),
