@@ -71,22 +71,25 @@ struct fuzz_world {
 	uint8_t *end;
 };
 
+/* Designated fields: struct verifier_map grows (BTF fields, extension rules), the fuzz maps use
+ * none. */
+#define FUZZ_MAP(n, t, k, v, max, flags)                                                           \
+	{                                                                                          \
+		.name = (n), .type = (t), .key_size = (k), .value_size = (v),                      \
+		.max_entries = (max), .map_flags = (flags), .inner_map = -1                        \
+	}
+
 static const struct verifier_map fuzz_maps[FUZZ_MAP_COUNT] = {
-	[FUZZ_MAP_ARRAY] = { "array", EBPF_MAP_TYPE_ARRAY, 4, 16, FUZZ_MAX_ENTRIES, 0, false, NULL,
-			     -1 },
-	[FUZZ_MAP_HASH] = { "hash", EBPF_MAP_TYPE_HASH, 4, 8, FUZZ_MAX_ENTRIES, 0, false, NULL,
-			    -1 },
-	[FUZZ_MAP_DATA] = { ".data", EBPF_MAP_TYPE_ARRAY, 4, 32, 1, 0, false, NULL, -1 },
-	[FUZZ_MAP_RDONLY] = { "rdonly", EBPF_MAP_TYPE_ARRAY, 4, 16, FUZZ_MAX_ENTRIES,
-			      EBPF_F_RDONLY_PROG, false, NULL, -1 },
-	[FUZZ_MAP_WRONLY] = { "wronly", EBPF_MAP_TYPE_ARRAY, 4, 16, FUZZ_MAX_ENTRIES,
-			      EBPF_F_WRONLY_PROG, false, NULL, -1 },
-	[FUZZ_MAP_PROGS] = { "progs", EBPF_MAP_TYPE_PROG_ARRAY, 4, 4, FUZZ_MAX_ENTRIES, 0, false,
-			     NULL, -1 },
-	[FUZZ_MAP_QUEUE] = { "queue", EBPF_MAP_TYPE_QUEUE, 0, 8, FUZZ_MAX_ENTRIES, 0, false, NULL,
-			     -1 },
-	[FUZZ_MAP_QARRAY] = { "qarray", EBPF_MAP_TYPE_ARRAY, 4, 8, FUZZ_MAX_ENTRIES, 0, false, NULL,
-			      -1 },
+	[FUZZ_MAP_ARRAY] = FUZZ_MAP("array", EBPF_MAP_TYPE_ARRAY, 4, 16, FUZZ_MAX_ENTRIES, 0),
+	[FUZZ_MAP_HASH] = FUZZ_MAP("hash", EBPF_MAP_TYPE_HASH, 4, 8, FUZZ_MAX_ENTRIES, 0),
+	[FUZZ_MAP_DATA] = FUZZ_MAP(".data", EBPF_MAP_TYPE_ARRAY, 4, 32, 1, 0),
+	[FUZZ_MAP_RDONLY] =
+	    FUZZ_MAP("rdonly", EBPF_MAP_TYPE_ARRAY, 4, 16, FUZZ_MAX_ENTRIES, EBPF_F_RDONLY_PROG),
+	[FUZZ_MAP_WRONLY] =
+	    FUZZ_MAP("wronly", EBPF_MAP_TYPE_ARRAY, 4, 16, FUZZ_MAX_ENTRIES, EBPF_F_WRONLY_PROG),
+	[FUZZ_MAP_PROGS] = FUZZ_MAP("progs", EBPF_MAP_TYPE_PROG_ARRAY, 4, 4, FUZZ_MAX_ENTRIES, 0),
+	[FUZZ_MAP_QUEUE] = FUZZ_MAP("queue", EBPF_MAP_TYPE_QUEUE, 0, 8, FUZZ_MAX_ENTRIES, 0),
+	[FUZZ_MAP_QARRAY] = FUZZ_MAP("qarray", EBPF_MAP_TYPE_ARRAY, 4, 8, FUZZ_MAX_ENTRIES, 0),
 };
 
 static bool map_is_real(enum fuzz_map_index m)
