@@ -113,9 +113,10 @@ static const struct ebpf_context_range sock_addr_writable[] = {
 	{ 40, 20 },
 };
 
-/* struct bpf_sock_ops: reply / replylong[4] (a union with args), sk_txhash */
+/* struct bpf_sock_ops: reply (a union with args and replylong[], which are read-only) and
+ * sk_txhash (sock_ops_is_valid_access) */
 static const struct ebpf_context_range sock_ops_writable[] = {
-	{ 4, 16 },
+	{ 4, 4 },
 	{ 164, 4 },
 };
 
@@ -150,6 +151,12 @@ static const struct ebpf_context_range sockopt_writable[] = {
 	{                                                                                          \
 		.offset = (off_), .size = 8, .width = 8, .pointer = (kind_)                        \
 	}
+/* __sk_buff.cb: loads and stores of 1-8 aligned bytes (bpf_skb_is_valid_access) */
+#define CB_FIELD(off_, size_)                                                                      \
+	{                                                                                          \
+		.offset = (off_), .size = (size_), .width = 8,                                     \
+		.flags = EBPF_CTX_FIELD_NARROW | EBPF_CTX_FIELD_NARROW_STORE                       \
+	}
 #define FIELDS(list) .fields = (list), .field_count = ARRAY_SIZE(list)
 
 /* struct bpf_flow_keys, which __sk_buff.flow_keys points to in flow dissectors */
@@ -162,7 +169,7 @@ static const struct ebpf_context_range sockopt_writable[] = {
  * read it.
  */
 #define SKB_HEAD_FIELDS                                                                            \
-	NARROW(0, 8, 4), NARROW(12, 36, 4), NARROW(SKB_CB, SKB_CB_SIZE, 8), NARROW(68, 4, 4),      \
+	NARROW(0, 8, 4), NARROW(12, 36, 4), CB_FIELD(SKB_CB, SKB_CB_SIZE), NARROW(68, 4, 4),       \
 	    NARROW(84, 4, 4), NARROW(164, 4, 4), POINTER(168, EBPF_CTX_PTR_SOCK_COMMON_OR_NULL),   \
 	    NARROW(176, 4, 4)
 #define SKB_MARK_FIELD	   NARROW(SKB_MARK, 4, 4)

@@ -278,7 +278,11 @@ enum ebpf_context_pointer_kind {
 
 /* Loads narrower than the field's width are allowed too: any power of two below it, aligned to
  * its own size, inside the field (Linux's bpf_ctx_narrow_access_ok). */
-#define EBPF_CTX_FIELD_NARROW (1u << 0)
+#define EBPF_CTX_FIELD_NARROW	    (1u << 0)
+/* Stores narrower than the field's width are allowed as narrow loads are (Linux's __sk_buff.cb).
+ * Without it a store into a writable range is the field's width, aligned to it, inside one field:
+ * Linux's *_is_valid_access refuse narrow stores (mark, reply, user_port, optlen, ...). */
+#define EBPF_CTX_FIELD_NARROW_STORE (1u << 1)
 
 /*
  * A readable field of the context (version 2 of struct ebpf_context_info). A load is allowed
@@ -292,7 +296,7 @@ struct ebpf_context_field {
 	uint32_t offset;
 	uint32_t size;
 	uint16_t width;
-	uint16_t flags;	       /* EBPF_CTX_FIELD_NARROW */
+	uint16_t flags;	       /* EBPF_CTX_FIELD_NARROW, EBPF_CTX_FIELD_NARROW_STORE */
 	uint32_t pointer;      /* enum ebpf_context_pointer_kind */
 	uint32_t pointee_size; /* EBPF_CTX_PTR_MEM: the bytes it points to */
 };

@@ -36,8 +36,10 @@ static uint32_t field_width(const struct ebpf_context_field *f)
 	return f->width ? f->width : f->size;
 }
 
-/* Whether f lets a program load size bytes at off (both in context bytes). */
-static bool field_allows(const struct ebpf_context_field *f, int64_t off, int size)
+/* Whether f lets a program load (store: with narrow the flag allowing narrow stores) size
+ * bytes at off (both in context bytes). */
+static bool field_allows_narrow(const struct ebpf_context_field *f, int64_t off, int size,
+				uint16_t narrow)
 {
 	uint32_t width = field_width(f);
 
@@ -45,9 +47,14 @@ static bool field_allows(const struct ebpf_context_field *f, int64_t off, int si
 		return false;
 	if ((uint32_t)size == width)
 		return (off - f->offset) % width == 0;
-	if (!(f->flags & EBPF_CTX_FIELD_NARROW) || (uint32_t)size > width)
+	if (!(f->flags & narrow) || (uint32_t)size > width)
 		return false;
 	return off % size == 0;
+}
+
+static bool field_allows(const struct ebpf_context_field *f, int64_t off, int size)
+{
+	return field_allows_narrow(f, off, size, EBPF_CTX_FIELD_NARROW);
 }
 
 static bool is_pow2(uint32_t v)
@@ -119,7 +126,7 @@ int verifier_ctx_fields_check(const struct ebpf_context_info *ci, char *why, siz
 
 		if (!f->size || (uint64_t)f->offset + f->size > ci->size)
 			return field_err(why, why_size, i, f, "lies outside the context");
-		if (f->flags & ~EBPF_CTX_FIELD_NARROW)
+		if (f->flags & ~(EBPF_CTX_FIELD_NARROW | EBPF_CTX_FIELD_NARROW_STORE))
 			return field_err(why, why_size, i, f, "has unknown flag bits");
 		if (!is_pow2(width) || width > 8 || width > f->size ||
 		    (!(f->flags & EBPF_CTX_FIELD_NARROW) && f->size % width))
@@ -181,4 +188,39 @@ int ctx_field_read(struct venv *env, uint32_t idx, int64_t off, int size, bool s
 	return verr_state(env, idx, -EACCES,
 			  "program type '%s' may not read context offset %lld (size %d)",
 			  info->name ? info->name : "?", (long long)off, size);
+}
+
+/*
+ * A store the writable ranges allow also writes whole fields as Linux's *_is_valid_access do:
+ * the width of a field containing it, aligned, unless the field takes narrow stores. Bytes no
+ * field describes keep the ranges' rule (any store inside them).
+ */
+int ctx_field_write(struct venv *env, uint32_t idx, int64_t off, int size)
+{
+	const struct ebpf_program_info *info = env->in->info;
+	const struct ebpf_context_info *ci = fields_info(info);
+	const struct ebpf_context_field *hit = NULL;
+	uint32_t width;
+	int64_t word;
+
+	if (!ci)
+		return 1;
+	for (uint32_t i = 0; i < ci->field_count; i++) {
+		const struct ebpf_context_field *f = verifier_ctx_field_at(ci, i);
+
+		if (f->pointer || !overlaps(off, size, f->offset, f->size))
+			continue;
+		if (field_allows_narrow(f, off, size, EBPF_CTX_FIELD_NARROW_STORE))
+			return 1;
+		hit = f;
+	}
+	if (!hit)
+		return 1;
+	width = field_width(hit);
+	word = off < hit->offset ? hit->offset : off - (off - hit->offset) % width;
+	return verr_state(env, idx, -EACCES,
+			  "a %d-byte store at context offset %lld prohibited: program type '%s' "
+			  "writes the %u-byte field at offset %lld whole, one field per store",
+			  size, (long long)off, info->name ? info->name : "?", width,
+			  (long long)word);
 }

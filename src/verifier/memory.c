@@ -313,8 +313,12 @@ static int ctx_access(struct venv *env, uint32_t idx, int regno, const struct re
 	for (i = 0; i < ctx->writable_count; i++) {
 		const struct ebpf_context_range *r = &ctx->writable[i];
 
-		if (total >= r->offset && total + size <= (int64_t)r->offset + r->size)
-			return check_leak(env, idx, val, "the context");
+		if (total < r->offset || total + size > (int64_t)r->offset + r->size)
+			continue;
+		err = ctx_field_write(env, idx, total, size);
+		if (err <= 0)
+			return err;
+		return check_leak(env, idx, val, "the context");
 	}
 	return verr_state(env, idx, -EACCES,
 			  "write to read-only ctx field: offset %lld size %d (program type '%s' "

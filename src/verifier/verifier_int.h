@@ -542,6 +542,7 @@ void stack_update_depth(struct venv *env, struct frame *frame, int64_t lowest);
  * refused, 1 when the type declares no fields (every byte reads as a number). */
 int ctx_field_read(struct venv *env, uint32_t idx, int64_t off, int size, bool sext,
 		   struct reg *out);
+int ctx_field_write(struct venv *env, uint32_t idx, int64_t off, int size);
 int sock_access(struct venv *env, uint32_t idx, int regno, const struct reg *ptr, int off, int size,
 		bool write, bool sext, struct reg *out);
 

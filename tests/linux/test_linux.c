@@ -1574,6 +1574,50 @@ static void test_sock_hostile(void **state)
 	expect_refused_programs("bad/sock_hostile.bpf.o", twins, ARRAY_SIZE(twins));
 }
 
+/*
+ * Context stores write a field whole, as Linux's *_is_valid_access take them (__sk_buff.cb
+ * apart, stored in 1-8 bytes): tc, sock_ops, cgroup_sysctl, cgroup_sock, cgroup_sock_addr and
+ * cgroup_sockopt fields stored in their own width verify; half, a byte, two fields at once and
+ * sock_ops's replylong[] (Linux writes reply only) are refused. extbpf-kdiff agrees on all 18.
+ */
+static void test_ctx_store_width(void **state)
+{
+	static const struct twin twins[] = {
+		{ "tc_mark_half", "a 2-byte store at context offset 8 prohibited: program type "
+				  "'sched_cls' writes the 4-byte field at offset 8 whole" },
+		{ "tc_priority_byte",
+		  "a 1-byte store at context offset 35 prohibited: program "
+		  "type 'sched_cls' writes the 4-byte field at offset 32 whole" },
+		{ "tc_tstamp_half",
+		  "a 4-byte store at context offset 152 prohibited: program "
+		  "type 'sched_cls' writes the 8-byte field at offset 152 whole" },
+		{ "ops_reply_half", "a 2-byte store at context offset 4 prohibited" },
+		{ "ops_reply_pair", "write to read-only ctx field: offset 4 size 8" },
+		{ "ops_replylong_write", "write to read-only ctx field: offset 12 size 4" },
+		{ "sysctl_pos_half", "a 2-byte store at context offset 4 prohibited: program type "
+				     "'cgroup_sysctl'" },
+		{ "sock_mark_half", "a 2-byte store at context offset 16 prohibited: program type "
+				    "'cgroup_sock'" },
+		{ "addr_port_half", "a 2-byte store at context offset 24 prohibited: program type "
+				    "'cgroup_sock_addr'" },
+		{ "addr_ip4_byte", "a 1-byte store at context offset 4 prohibited" },
+		{ "optlen_half", "a 2-byte store at context offset 32 prohibited: program type "
+				 "'cgroup_sockopt'" },
+	};
+	static const char *const types[][2] = {
+		{ "tc_whole_fields", "sched_cls" },   { "tc_cb_narrow", "sched_cls" },
+		{ "ops_reply_whole", "sock_ops" },    { "sysctl_pos_whole", "cgroup_sysctl" },
+		{ "sock_mark_whole", "cgroup_sock" }, { "addr_whole", "cgroup_sock_addr" },
+		{ "optlen_whole", "cgroup_sockopt" },
+	};
+	struct ebpf_object *obj = verify_object("ctx_store_width.bpf.o");
+
+	(void)state;
+	expect_types(obj, types, ARRAY_SIZE(types));
+	ebpf_object_close(obj);
+	expect_refused_programs("bad/ctx_narrow_store.bpf.o", twins, ARRAY_SIZE(twins));
+}
+
 static void test_katran_xdp(void **state)
 {
 	struct ebpf_object *obj;
@@ -1778,6 +1822,7 @@ int main(void)
 		cmocka_unit_test(test_sockmap_lookup),
 		cmocka_unit_test(test_skc_cast),
 		cmocka_unit_test(test_sock_hostile),
+		cmocka_unit_test(test_ctx_store_width),
 		cmocka_unit_test(test_context_fields),
 		cmocka_unit_test(test_context_hostile),
 		cmocka_unit_test(test_sk_storage),
