@@ -60,6 +60,10 @@ enum linux_prog_type {
 	/* Not a Linux number: BPF_PROG_TYPE_TRACING with expected attach type BPF_TRACE_ITER,
 	 * a type of its own here (iterators have helpers other tracing programs lack). */
 	LINUX_PROG_TRACING_ITER = 0x80 | LINUX_PROG_TRACING,
+	/* Not a Linux number: BPF_PROG_TYPE_CGROUP_SOCKOPT with expected attach type
+	 * BPF_CGROUP_SETSOCKOPT (cgroup_getsockopt keeps 25): the two write different fields and
+	 * only setsockopt programs call bpf_setsockopt/bpf_getsockopt. */
+	LINUX_PROG_CGROUP_SETSOCKOPT = 0x80 | LINUX_PROG_CGROUP_SOCKOPT,
 };
 
 /* The GUID of the program type with Linux number n (enum linux_prog_type). */

@@ -125,14 +125,17 @@ static const struct ebpf_context_range sysctl_writable[] = {
 	{ 4, 4 },
 };
 
-/* struct bpf_sockopt: level, optname (setsockopt), optlen, retval (getsockopt), 4-byte stores
- * on Linux (cg_sockopt_is_valid_access); the attach types are not told apart here. One range
- * per field: a store over two of them (clang merges neighbouring ones) is refused, as there. */
-static const struct ebpf_context_range sockopt_writable[] = {
+/* struct bpf_sockopt as cg_sockopt_is_valid_access writes it, by attach type: a getsockopt
+ * program rewrites optlen and retval, a setsockopt one level, optname and optlen; 4-byte stores,
+ * one range per field. */
+static const struct ebpf_context_range getsockopt_writable[] = {
+	{ 32, 4 },
+	{ 36, 4 },
+};
+static const struct ebpf_context_range setsockopt_writable[] = {
 	{ 24, 4 },
 	{ 28, 4 },
 	{ 32, 4 },
-	{ 36, 4 },
 };
 
 /* ---- readable fields (Linux's *_is_valid_access) --------------------------------------------- */
@@ -573,13 +576,17 @@ static const enum linux_proto_key sysctl_helpers[] = {
 	TIMER_HELPERS,
 };
 
-/* cg_sockopt_func_proto: the socket's storage and options (getsockopt from setsockopt
- * programs only on Linux: here from both), bpf_tcp_sock, the cgroup set and the base set. */
-static const enum linux_proto_key sockopt_helpers[] = {
-	LP_GET_NETNS_COOKIE,   LP_SK_STORAGE_GET,	   LP_SK_STORAGE_DELETE,
-	LP_SK_SETSOCKOPT,      LP_SK_GETSOCKOPT,	   LP_TCP_SOCK,
-	LP_PERF_EVENT_OUTPUT,  LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE,
-	CGROUP_RETVAL_HELPERS, PERFMON_BASE_HELPERS,	   TIMER_HELPERS,
+/* cg_sockopt_func_proto: the socket's storage, bpf_tcp_sock, the cgroup set and the base set;
+ * bpf_setsockopt/bpf_getsockopt on ctx->sk in setsockopt programs only. */
+#define SOCKOPT_HELPERS                                                                            \
+	LP_GET_NETNS_COOKIE, LP_SK_STORAGE_GET, LP_SK_STORAGE_DELETE, LP_TCP_SOCK,                 \
+	    LP_PERF_EVENT_OUTPUT, LP_GET_CGROUP_CLASSID_CURR, LP_GET_LOCAL_STORAGE,                \
+	    CGROUP_RETVAL_HELPERS, PERFMON_BASE_HELPERS, TIMER_HELPERS
+static const enum linux_proto_key getsockopt_helpers[] = { SOCKOPT_HELPERS };
+static const enum linux_proto_key setsockopt_helpers[] = {
+	SOCKOPT_HELPERS,
+	LP_SK_SETSOCKOPT,
+	LP_SK_GETSOCKOPT,
 };
 
 /* cgroup_dev_func_proto: cgroup_common_func_proto, cgroup_current_func_proto, perf output. */
@@ -706,8 +713,8 @@ static const struct ebpf_section_prefix sk_reuseport_sections[] = {
 	S("sk_reuseport"),
 };
 static const struct ebpf_section_prefix sysctl_sections[] = { S("cgroup/sysctl") };
-static const struct ebpf_section_prefix sockopt_sections[] = { S("cgroup/getsockopt"),
-							       S("cgroup/setsockopt") };
+static const struct ebpf_section_prefix getsockopt_sections[] = { S("cgroup/getsockopt") };
+static const struct ebpf_section_prefix setsockopt_sections[] = { S("cgroup/setsockopt") };
 static const struct ebpf_section_prefix cgroup_dev_sections[] = { S("cgroup/dev") };
 
 /* ---- the types ---------------------------------------------------------------------------- */
@@ -716,6 +723,26 @@ static const struct ebpf_section_prefix cgroup_dev_sections[] = { S("cgroup/dev"
 #define TRACING_FLAGS	 EBPF_PROGRAM_TYPE_ALLOW_POINTER_LEAK
 /* Types whose packet Linux lets programs read but not write (may_access_direct_pkt_data). */
 #define PACKET_READ_ONLY EBPF_PROGRAM_TYPE_PACKET_READ_ONLY
+
+/*
+ * Linux's BPF_PROG_TYPE_CGROUP_SOCKOPT with expected attach type BPF_CGROUP_GETSOCKOPT or
+ * BPF_CGROUP_SETSOCKOPT, a type each here: struct bpf_sockopt with optval and optval_end 64-bit
+ * pointer fields at 8 and 16 around the option's bytes, which programs may read and write; the
+ * fields written and the helpers differ by attach type.
+ */
+#define SOCKOPT_TYPE(name_, number_, kind)                                                           \
+	{                                                                                            \
+		.name = (name_), .number = (number_), SECTIONS(kind##_sections),                   \
+		.context = {                                                                       \
+			.size = LINUX_BPF_SOCKOPT_SIZE,                                            \
+			.data = 8,                                                                 \
+			.data_end = 16,                                                            \
+			.meta = -1,                                                                \
+			.writable = kind##_writable,                                               \
+			.writable_count = ARRAY_SIZE(kind##_writable),                             \
+		},                                                                                 \
+		HELPERS(kind##_helpers), FIELDS(sockopt_fields), \
+	}
 
 const struct linux_type linux_types[] = {
 	{
@@ -922,23 +949,8 @@ const struct linux_type linux_types[] = {
 		HELPERS(sysctl_helpers),
 		FIELDS(sysctl_fields),
 	},
-	{
-		/* struct bpf_sockopt: optval and optval_end are 64-bit pointer fields at 8 and 16
-		 * around the option's bytes, which programs may read and write, as on Linux. */
-		.name = "cgroup_sockopt",
-		.number = LINUX_PROG_CGROUP_SOCKOPT,
-		SECTIONS(sockopt_sections),
-		.context = {
-			.size = LINUX_BPF_SOCKOPT_SIZE,
-			.data = 8,
-			.data_end = 16,
-			.meta = -1,
-			.writable = sockopt_writable,
-			.writable_count = ARRAY_SIZE(sockopt_writable),
-		},
-		HELPERS(sockopt_helpers),
-		FIELDS(sockopt_fields),
-	},
+	SOCKOPT_TYPE("cgroup_getsockopt", LINUX_PROG_CGROUP_SOCKOPT, getsockopt),
+	SOCKOPT_TYPE("cgroup_setsockopt", LINUX_PROG_CGROUP_SETSOCKOPT, setsockopt),
 	{
 		/* struct bpf_cgroup_dev_ctx: read-only */
 		.name = "cgroup_device",

@@ -119,7 +119,8 @@ static const struct {
 	{ "sk_reuseport", BPF_PROG_TYPE_SK_REUSEPORT },
 	{ "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR },
 	{ "cgroup_sysctl", BPF_PROG_TYPE_CGROUP_SYSCTL },
-	{ "cgroup_sockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT },
+	{ "cgroup_getsockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT },
+	{ "cgroup_setsockopt", (enum bpf_prog_type)LINUX_PROG_CGROUP_SETSOCKOPT },
 	{ "cgroup_device", BPF_PROG_TYPE_CGROUP_DEVICE },
 	{ "sk_lookup", BPF_PROG_TYPE_SK_LOOKUP },
 	{ "tracing", BPF_PROG_TYPE_TRACING },
@@ -215,8 +216,8 @@ static const struct {
 	TYPE("s_sk_reuseport", "sk_reuseport"),
 	TYPE("s_sk_reuseport_migrate", "sk_reuseport"),
 	TYPE("s_sysctl", "cgroup_sysctl"),
-	TYPE("s_getsockopt", "cgroup_sockopt"),
-	TYPE("s_setsockopt", "cgroup_sockopt"),
+	TYPE("s_getsockopt", "cgroup_getsockopt"),
+	TYPE("s_setsockopt", "cgroup_setsockopt"),
 	TYPE("s_dev", "cgroup_device"),
 	TYPE("s_cgroup_skb_ingress", "cgroup_skb"),
 	TYPE("s_cgroup_skb_egress", "cgroup_skb"),
@@ -1299,10 +1300,19 @@ static void test_sockopt_dev(void **state)
 		{ "read_past_ctx", "ctx access out of bounds: offset 40 size 4, ctx size 40" },
 		{ "dev_write", "write to read-only ctx field: offset 4 size 4" },
 		{ "dev_major_narrow", "may not read context offset 4 (size 1)" },
+		{ "get_writes_level", "write to read-only ctx field: offset 24 size 4 (program "
+				      "type 'cgroup_getsockopt'" },
+		{ "get_writes_optname", "write to read-only ctx field: offset 28 size 4" },
+		{ "set_writes_retval", "write to read-only ctx field: offset 36 size 4 (program "
+				       "type 'cgroup_setsockopt'" },
+		{ "get_calls_setsockopt", "bpf_setsockopt (49) is not offered by program type "
+					  "'cgroup_getsockopt'" },
+		{ "get_calls_getsockopt", "bpf_getsockopt (57) is not offered by program type "
+					  "'cgroup_getsockopt'" },
 	};
 	static const char *const types[][2] = {
-		{ "get_tos", "cgroup_sockopt" },       { "set_private", "cgroup_sockopt" },
-		{ "set_cc", "cgroup_sockopt" },	       { "get_retval_ns", "cgroup_sockopt" },
+		{ "get_tos", "cgroup_getsockopt" },    { "set_private", "cgroup_setsockopt" },
+		{ "set_cc", "cgroup_setsockopt" },     { "get_retval_ns", "cgroup_getsockopt" },
 		{ "dev_allow_null", "cgroup_device" },
 	};
 	struct ebpf_object *obj = verify_object("sockopt.bpf.o");
@@ -1556,7 +1566,7 @@ static void test_sock_hostile(void **state)
 		{ "optval_end_read", "memory access through r1 (pkt_end(off=0)) prohibited" },
 		{ "optval_checked_32bit", "32-bit comparison of packet pointers" },
 		{ "sockopt_sk_released", "bpf_sk_release (86) is not offered by program type "
-					 "'cgroup_sockopt'" },
+					 "'cgroup_setsockopt'" },
 		{ "dev_wide", "may not read context offset 0 (size 8)" },
 		{ "dev_past_end", "ctx access out of bounds: offset 12 size 4, ctx size 12" },
 		{ "dev_minor_half", "may not read context offset 10 (size 2)" },
@@ -1602,13 +1612,13 @@ static void test_ctx_store_width(void **state)
 				    "'cgroup_sock_addr'" },
 		{ "addr_ip4_byte", "a 1-byte store at context offset 4 prohibited" },
 		{ "optlen_half", "a 2-byte store at context offset 32 prohibited: program type "
-				 "'cgroup_sockopt'" },
+				 "'cgroup_setsockopt'" },
 	};
 	static const char *const types[][2] = {
-		{ "tc_whole_fields", "sched_cls" },   { "tc_cb_narrow", "sched_cls" },
-		{ "ops_reply_whole", "sock_ops" },    { "sysctl_pos_whole", "cgroup_sysctl" },
-		{ "sock_mark_whole", "cgroup_sock" }, { "addr_whole", "cgroup_sock_addr" },
-		{ "optlen_whole", "cgroup_sockopt" },
+		{ "tc_whole_fields", "sched_cls" },	 { "tc_cb_narrow", "sched_cls" },
+		{ "ops_reply_whole", "sock_ops" },	 { "sysctl_pos_whole", "cgroup_sysctl" },
+		{ "sock_mark_whole", "cgroup_sock" },	 { "addr_whole", "cgroup_sock_addr" },
+		{ "optlen_whole", "cgroup_setsockopt" },
 	};
 	struct ebpf_object *obj = verify_object("ctx_store_width.bpf.o");
 

@@ -60,7 +60,8 @@ static const struct {
 	{ "sk_reuseport", BPF_PROG_TYPE_SK_REUSEPORT },
 	{ "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR },
 	{ "cgroup_sysctl", BPF_PROG_TYPE_CGROUP_SYSCTL },
-	{ "cgroup_sockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT },
+	{ "cgroup_getsockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT },
+	{ "cgroup_setsockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT },
 	{ "cgroup_device", BPF_PROG_TYPE_CGROUP_DEVICE },
 	{ "sk_lookup", BPF_PROG_TYPE_SK_LOOKUP },
 };

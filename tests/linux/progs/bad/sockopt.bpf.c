@@ -92,4 +92,48 @@ int dev_major_narrow(struct bpf_cgroup_dev_ctx *ctx)
 	return v == 1;
 }
 
+/* The level is the setsockopt program's to rewrite (cg_sockopt_is_valid_access). */
+SEC("cgroup/getsockopt")
+int get_writes_level(struct bpf_sockopt *ctx)
+{
+	ctx->level = 1;
+	return 1;
+}
+
+/* So is the option's name. */
+SEC("cgroup/getsockopt")
+int get_writes_optname(struct bpf_sockopt *ctx)
+{
+	ctx->optname = 1;
+	return 1;
+}
+
+/* The retval is the getsockopt program's to rewrite. */
+SEC("cgroup/setsockopt")
+int set_writes_retval(struct bpf_sockopt *ctx)
+{
+	ctx->retval = 0;
+	return 1;
+}
+
+/* bpf_setsockopt is the setsockopt program's (cg_sockopt_func_proto). */
+SEC("cgroup/getsockopt")
+int get_calls_setsockopt(struct bpf_sockopt *ctx)
+{
+	int v = 1;
+
+	bpf_setsockopt(ctx->sk, 1, 2, &v, sizeof(v));
+	return 1;
+}
+
+/* So is bpf_getsockopt. */
+SEC("cgroup/getsockopt")
+int get_calls_getsockopt(struct bpf_sockopt *ctx)
+{
+	int v = 0;
+
+	bpf_getsockopt(ctx->sk, 1, 2, &v, sizeof(v));
+	return v;
+}
+
 char _license[] SEC("license") = "GPL";
