@@ -1533,8 +1533,10 @@ static void test_skc_cast(void **state)
  * paths, kept across a tail call, released or read in bpf_loop callbacks; optval moved by an
  * unbounded length, checked in 32 bits, stored, its end read; the sockopt context's socket
  * released; cgroup_device fields read wide, narrow, past the end; the largest cgroup storage
- * read and indexed one byte past its end. extbpf-kdiff: Linux 6.18 refuses the same 18 it
- * verifies (the fentry pair does not load there), accepts the 3 pointer stores (root).
+ * read and indexed one byte past its end; casts read in a bpf_loop callback after their
+ * socket's release, of a released socket, compared in 32 bits, a sockmap socket released
+ * through its cast then read or on one path only. extbpf-kdiff: Linux 6.18 refuses the same
+ * 23 it verifies (the fentry pair does not load there), accepts the 3 pointer stores (root).
  */
 static void test_sock_hostile(void **state)
 {
@@ -1561,6 +1563,12 @@ static void test_sock_hostile(void **state)
 		{ "cast_returned", "r0 at exit must be an initialised scalar, not a pointer" },
 		{ "cast_variable_offset",
 		  "variable offset access through r0 (pointer to 'tcp_sock') prohibited" },
+		{ "cast_in_loop_after_release", "memory access through r1, which is a scalar" },
+		{ "cast_of_released", "helper bpf_skc_to_tcp_sock arg1 (r1 = scalar()): expected "
+				      "a socket" },
+		{ "cast_compare32", "pointer arithmetic with '<<' prohibited" },
+		{ "sockmap_cast_release_read", "memory access through r7, which is a scalar" },
+		{ "sockmap_cast_leak", "unreleased socket reference from insn 6" },
 		{ "optval_unbounded_offset", "variable offset is unbounded" },
 		{ "optval_pointer_stored", "storing a pointer (pkt(off=0,r=0)) into a map value" },
 		{ "optval_end_read", "memory access through r1 (pkt_end(off=0)) prohibited" },

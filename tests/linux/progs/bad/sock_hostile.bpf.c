@@ -252,6 +252,100 @@ int sockmap_read_in_loop_after_release(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
+/* --- casts of sockets from lookups and socket maps --- */
+
+struct cast_ctx {
+	struct tcp_sock *tp;
+};
+
+static long read_cwnd(__u32 i, void *data)
+{
+	struct cast_ctx *c = data;
+
+	return c->tp ? c->tp->snd_cwnd : 0;
+}
+
+/* A cast kept on the stack for a bpf_loop callback, its socket released before the loop. */
+SEC("tc")
+int cast_in_loop_after_release(struct __sk_buff *skb)
+{
+	struct bpf_sock_tuple tuple = {};
+	struct cast_ctx c = {};
+	struct bpf_sock *skc;
+
+	skc = bpf_skc_lookup_tcp(skb, &tuple, sizeof(tuple.ipv4), BPF_F_CURRENT_NETNS, 0);
+	if (!skc)
+		return TC_ACT_OK;
+	c.tp = bpf_skc_to_tcp_sock(skc);
+	bpf_sk_release(skc);
+	bpf_loop(2, read_cwnd, &c, 0);
+	return TC_ACT_OK;
+}
+
+/* A cast of a socket already released. */
+SEC("tc")
+int cast_of_released(struct __sk_buff *skb)
+{
+	struct bpf_sock_tuple tuple = {};
+	struct bpf_sock *skc;
+	struct tcp_sock *tp;
+
+	skc = bpf_skc_lookup_tcp(skb, &tuple, sizeof(tuple.ipv4), BPF_F_CURRENT_NETNS, 0);
+	if (!skc)
+		return TC_ACT_OK;
+	bpf_sk_release(skc);
+	tp = bpf_skc_to_tcp_sock(skc);
+	return tp ? tp->snd_cwnd : 0;
+}
+
+/* A cast and its socket compared by their low 32 bits. */
+SEC("tc")
+int cast_compare32(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = skb->sk;
+	struct tcp_sock *tp;
+
+	if (!sk)
+		return TC_ACT_OK;
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (!tp)
+		return TC_ACT_OK;
+	return (__u32)(long)tp == (__u32)(long)sk;
+}
+
+/* A sockmap socket released through its cast, then read. */
+SEC("tc")
+int sockmap_cast_release_read(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = sock_at(&socks, 0);
+	struct tcp_sock *tp;
+
+	if (!sk)
+		return TC_ACT_OK;
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (!tp) {
+		bpf_sk_release(sk);
+		return TC_ACT_OK;
+	}
+	bpf_sk_release(tp);
+	return sk->family;
+}
+
+/* A sockmap socket released through its cast on one path only. */
+SEC("tc")
+int sockmap_cast_leak(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = sock_at(&socks, 0);
+	struct tcp_sock *tp;
+
+	if (!sk)
+		return TC_ACT_OK;
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (tp)
+		bpf_sk_release(tp);
+	return TC_ACT_OK;
+}
+
 /* --- cgroup_sockopt --- */
 
 /* optval moved by an unbounded length before the check. */
