@@ -86,7 +86,21 @@ void native_write_prelude(FILE *out)
 	      "\treturn (uint32_t)((int32_t)a / (int32_t)b); }\n"
 	      "static inline uint32_t smod32(uint32_t a, uint32_t b) {\n"
 	      "\tif (!b) return a; if (b == (uint32_t)-1) return 0;\n"
-	      "\treturn (uint32_t)((int32_t)a % (int32_t)b); }\n",
+	      "\treturn (uint32_t)((int32_t)a % (int32_t)b); }\n"
+	      /* And, or and xor with fetch as compare-and-swap loops of our own, not
+	       * __atomic_fetch_and/or/xor: gcc 12 for x86-64 expands those (to such a loop)
+	       * writing the old value to the result before it reads the operand, and in eBPF
+	       * they are one register, so `r2 = __atomic_fetch_and(p, r2)` stored p's old value
+	       * unchanged whenever the two shared a variable. */
+	      "#define FETCH_OP(name, type, op) \\\n"
+	      "static inline type name(type *p, type v) { \\\n"
+	      "\ttype old = __atomic_load_n(p, __ATOMIC_RELAXED); \\\n"
+	      "\twhile (!__atomic_compare_exchange_n(p, &old, old op v, 1, __ATOMIC_SEQ_CST, \\\n"
+	      "\t\t\t\t\t    __ATOMIC_RELAXED)) ; \\\n"
+	      "\treturn old; }\n"
+	      "FETCH_OP(fetch_and64, uint64_t, &) FETCH_OP(fetch_and32, uint32_t, &)\n"
+	      "FETCH_OP(fetch_or64, uint64_t, |) FETCH_OP(fetch_or32, uint32_t, |)\n"
+	      "FETCH_OP(fetch_xor64, uint64_t, ^) FETCH_OP(fetch_xor32, uint32_t, ^)\n",
 	      out);
 }
 
@@ -292,7 +306,10 @@ static int emit_atomic(struct translation *t, const struct ebpf_inst *insn)
 	default:
 		return -EINVAL;
 	}
-	if (insn->imm & EBPF_ATOMIC_FETCH)
+	if ((insn->imm & EBPF_ATOMIC_FETCH) && strcmp(fn, "add"))
+		fprintf(o, "r%u = fetch_%s%d((%s *)(uintptr_t)(r%u + %d), (%s)r%u);\n", s, fn,
+			w ? 64 : 32, type, d, insn->off, type, s);
+	else if (insn->imm & EBPF_ATOMIC_FETCH) /* lock xadd: no loop, no such bug */
 		fprintf(o,
 			"r%u = __atomic_fetch_%s((%s *)(uintptr_t)(r%u + %d), (%s)r%u, "
 			"__ATOMIC_SEQ_CST);\n",

@@ -112,7 +112,7 @@ static void gen_mem(struct generator *g)
 	int bytes = isa_mem_size(size);
 	int16_t off = (int16_t)(pick(g, MEM_SIZE / bytes) * bytes);
 
-	switch (pick(g, 5)) {
+	switch (pick(g, 7)) {
 	case 0:
 		add(g, EBPF_CLS_LDX | EBPF_MODE_MEM | size, data_reg(g), 1, off, 0);
 		return;
@@ -127,6 +127,14 @@ static void gen_mem(struct generator *g)
 		return;
 	case 3:
 		add(g, EBPF_CLS_ST | EBPF_MODE_MEM | size, 1, 0, off, interesting_imm(g));
+		return;
+	case 4: /* load-acquire: naturally aligned, zero-extending */
+		add(g, EBPF_CLS_STX | EBPF_MODE_ATOMIC | size, data_reg(g), 1, off,
+		    EBPF_ATOMIC_LOAD_ACQ);
+		return;
+	case 5: /* store-release */
+		add(g, EBPF_CLS_STX | EBPF_MODE_ATOMIC | size, 1, data_reg(g), off,
+		    EBPF_ATOMIC_STORE_REL);
 		return;
 	default: {
 		static const int32_t ops[] = {
@@ -173,11 +181,16 @@ static void gen_prologue(struct generator *g)
 }
 
 /* The loop counter r9 belongs to the loop: nothing in the body may write it (atomics with
- * fetch and xchg write their source register). */
+ * fetch and xchg write their source register, load-acquire its destination). */
 static void protect_loop_counter(struct ebpf_inst *insn)
 {
 	uint8_t cls = EBPF_CLASS(insn->code);
 
+	if (isa_is_load_acquire(insn)) {
+		if (insn->dst_reg == 9)
+			insn->dst_reg = 8;
+		return;
+	}
 	if (cls == EBPF_CLS_STX && insn->src_reg == 9)
 		insn->src_reg = 8;
 	else if (cls != EBPF_CLS_STX && cls != EBPF_CLS_ST && insn->dst_reg == 9)

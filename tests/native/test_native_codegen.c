@@ -447,6 +447,67 @@ static void test_overlapping_copies_on_stack(void **state)
 		check_copy_on_stack(shifts[s]);
 }
 
+/* ---- atomics with fetch -------------------------------------------------------------------- */
+
+/*
+ * An atomic with fetch reads and writes the same register, and gcc 12 for x86-64 expands the
+ * and/or/xor ones (a cmpxchg loop there) writing the old value to the result before it takes
+ * the operand from it when both are one variable: the stored value became the old one. The
+ * shape that found it (the differential generator's), reduced: the fetch on one branch of a
+ * join, so that the register before and after it share a variable. Each op with fetch, each
+ * width, on one way of a branch, the operand loaded, shifted or computed (cmpxchg compares with
+ * r0 and writes it, its relative).
+ */
+static const char *const fetch_ops[] = { "fetch add", "fetch and", "fetch or",
+					 "fetch xor", "xchg",	   "cmpxchg" };
+
+static void fetch_prog(char *text, size_t size, const char *op, bool w32, int shape)
+{
+	static const char *const operand[] = {
+		"ldxdw %r2, [%r1+0]\n",
+		"ldxw %r2, [%r1+0]\n"
+		"arsh32 %r2, 3\n",
+		"ldxdw %r2, [%r1+0]\n"
+		"ldxdw %r4, [%r1+24]\n"
+		"or %r2, %r4\n",
+	};
+
+	snprintf(text, size,
+		 "%s"
+		 "ldxdw %%r0, [%%r1+32]\n"
+		 "ldxdw %%r3, [%%r1+8]\n"
+		 "jset %%r3, 1, +1\n"
+		 "lock %s%s [%%r1+16], %%r2\n"
+		 "xor %%r0, %%r2\n"
+		 "exit\n",
+		 operand[shape], op, w32 ? "32" : "");
+}
+
+static void test_atomic_fetch_result_is_operand(void **state)
+{
+	uint8_t mem[MEM_SIZE] = { 0 };
+	char text[512];
+
+	(void)state;
+	for (size_t op = 0; op < sizeof(fetch_ops) / sizeof(fetch_ops[0]); op++) {
+		for (int w32 = 0; w32 <= 1; w32++) {
+			for (int shape = 0; shape < 3; shape++) {
+				fetch_prog(text, sizeof(text), fetch_ops[op], w32, shape);
+				for (uint32_t seed = 1; seed <= 4; seed++) {
+					fill(mem, seed * 7919 + op);
+					/* both ways of the branch; cmpxchg's
+					 * comparison true (the low half or all)
+					 * and false */
+					mem[8] = (uint8_t)(seed & 1);
+					if (seed > 2)
+						memcpy(mem + 32, mem + 16, seed == 3 ? 4 : 8);
+					run_once_both(text, mem);
+				}
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_copy_input_to_stack),
 		cmocka_unit_test(test_overlapping_copies_in_input),
 		cmocka_unit_test(test_overlapping_copies_on_stack),
+		cmocka_unit_test(test_atomic_fetch_result_is_operand),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
