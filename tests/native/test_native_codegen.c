@@ -4,7 +4,8 @@
  * division and remainder that take the 32-bit instruction when both operands fit, the remainder
  * clang writes out as a division, a multiply and a subtraction taken as one, and byte
  * loops that gcc vectorises behind a run-time overlap test (overlapping copies included, in the
- * input memory and on the stack, where a wrong test would show).
+ * input memory and on the stack, where a wrong test would show); and atomics with fetch, whose
+ * operand register is their result, written out as native mode's own compare-and-swap loops.
  */
 #include <inttypes.h>
 #include <setjmp.h>
