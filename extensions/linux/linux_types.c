@@ -448,6 +448,9 @@ static const enum linux_proto_key tc_helpers[] = {
 	LP_CHECK_MTU,
 	LP_SKB_GET_XFRM_STATE,
 	LP_SKB_CGROUP_CLASSID,
+	/* tc_cls_act_func_proto: the storage of a socket (skb->sk, a looked-up one, a cast) */
+	LP_SK_STORAGE_GET,
+	LP_SK_STORAGE_DELETE,
 	LP_SKB_CGROUP_ID,
 	LP_SKB_ANCESTOR_CGROUP_ID,
 	LP_SKB_ECN_SET_CE,

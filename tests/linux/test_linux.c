@@ -1257,7 +1257,7 @@ static void test_context_hostile(void **state)
 	expect_refused_programs("bad/ctx_hostile.bpf.o", twins, ARRAY_SIZE(twins));
 }
 
-/* bpf_sk_storage_get/delete on the context's sockets (sockops, cgroup_skb, sk_msg,
+/* bpf_sk_storage_get/delete on the context's sockets (sockops, cgroup_skb, tc, sk_msg,
  * cgroup_sock_addr; cgroup_sock's get of the context itself), as Linux offers them. */
 static void test_sk_storage(void **state)
 {
@@ -1273,12 +1273,16 @@ static void test_sk_storage(void **state)
 		{ "sock_value_unchecked", "before a null check" },
 		{ "sock_delete",
 		  "bpf_sk_storage_delete (108) is not offered by program type 'cgroup_sock'" },
+		{ "tc_unchecked",
+		  "helper bpf_sk_storage_get arg2 (r2 = sock_common_or_null(off=0))" },
+		{ "tc_storage_of_ctx", "helper bpf_sk_storage_get arg2 (r2 = ctx(off=0))" },
 	};
 	struct ebpf_object *obj = verify_object("sk_storage.bpf.o");
 
 	(void)state;
 	expect_type(obj, "sockops_stats", "sock_ops");
 	expect_type(obj, "egress_count", "cgroup_skb");
+	expect_type(obj, "tc_count", "sched_cls");
 	expect_type(obj, "connect_remember_port", "cgroup_sock_addr");
 	expect_type(obj, "sock_create_count", "cgroup_sock");
 	expect_type(obj, "sock_release_count", "cgroup_sock");
@@ -1491,6 +1495,8 @@ static void test_skc_cast(void **state)
 		  "holds no reference" },
 		{ "cookie_of_context", "helper bpf_get_socket_cookie arg1 (r1 = ctx(off=0)): "
 				       "expected a socket" },
+		{ "storage_of_unchecked_cast", "helper bpf_sk_storage_get arg2 (r2 = "
+					       "ptr_to_tcp_sock_or_null(off=0))" },
 	};
 	static const char *const types[][2] = {
 		{ "tc_tcp_sock_fields", "sched_cls" },	{ "tc_request_assign", "sched_cls" },
@@ -1523,6 +1529,9 @@ static void test_skc_cast(void **state)
 	obj = NULL;
 	assert_int_not_equal(open_object("skc_cast.bpf.o", "sockops_is_tcp", false, &obj), 0);
 	assert_true(error_has("bpf_skc_to_tcp_sock (137) is available for verification only"));
+	obj = verify_object("sk_storage_cast.bpf.o");
+	expect_type(obj, "tc_storage_of_cast", "sched_cls");
+	ebpf_object_close(obj);
 	expect_refused_programs("bad/skc_cast.bpf.o", twins, ARRAY_SIZE(twins));
 }
 

@@ -57,6 +57,23 @@ int egress_count(struct __sk_buff *skb)
 	return 1;
 }
 
+/* tc: the packet's socket, checked, as Linux's tc_cls_act_func_proto offers the storage */
+SEC("tc")
+int tc_count(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = skb->sk;
+	struct conn_stats *stats;
+
+	if (!sk)
+		return 0;
+	stats = bpf_sk_storage_get(&conns, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!stats)
+		return 0;
+	if (stats->packets++ > 1000)
+		bpf_sk_storage_delete(&conns, sk);
+	return 0;
+}
+
 SEC("cgroup/connect4")
 int connect_remember_port(struct bpf_sock_addr *ctx)
 {

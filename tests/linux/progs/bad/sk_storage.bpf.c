@@ -69,4 +69,18 @@ int sock_delete(struct bpf_sock *ctx)
 	return bpf_sk_storage_delete(&conns, ctx) == 0;
 }
 
+/* tc: the packet's socket before its NULL check */
+SEC("tc")
+int tc_unchecked(struct __sk_buff *skb)
+{
+	return bpf_sk_storage_get(&conns, skb->sk, 0, 0) != 0;
+}
+
+/* tc: the storage of the context */
+SEC("tc")
+int tc_storage_of_ctx(struct __sk_buff *skb)
+{
+	return bpf_sk_storage_get(&conns, skb, 0, 0) != 0;
+}
+
 char _license[] SEC("license") = "GPL";

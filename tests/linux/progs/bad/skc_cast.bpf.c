@@ -5,6 +5,13 @@
 #include "../skc_types.h"
 #include <bpf/bpf_helpers.h>
 
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} cast_marks SEC(".maps");
+
 /* The context's socket, checked. */
 static __always_inline struct tcp_sock *ctx_tcp_sock(struct bpf_sock_ops *skops)
 {
@@ -87,6 +94,17 @@ SEC("fentry/tcp_close")
 int cookie_of_context(unsigned long long *ctx)
 {
 	return bpf_get_socket_cookie(ctx) == 1;
+}
+
+/* The storage of a cast that may be NULL. */
+SEC("tc")
+int storage_of_unchecked_cast(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = skb->sk;
+
+	if (!sk)
+		return TC_ACT_OK;
+	return bpf_sk_storage_get(&cast_marks, bpf_skc_to_tcp_sock(sk), 0, 0) != 0;
 }
 
 char _license[] SEC("license") = "GPL";
