@@ -1544,8 +1544,10 @@ static void test_skc_cast(void **state)
  * released; cgroup_device fields read wide, narrow, past the end; the largest cgroup storage
  * read and indexed one byte past its end; casts read in a bpf_loop callback after their
  * socket's release, of a released socket, compared in 32 bits, a sockmap socket released
- * through its cast then read or on one path only. extbpf-kdiff: Linux 6.18 refuses the same
- * 23 it verifies (the fentry pair does not load there), accepts the 3 pointer stores (root).
+ * through its cast then read or on one path only; an sk_skb program's socket leaked, an sk_msg
+ * cast written, optval moved past the range Linux tracks or read at an index from the unmoved
+ * pointer. extbpf-kdiff: Linux 6.18 refuses the same 27 it verifies (the fentry pair does not
+ * load there), accepts the 3 pointer stores (root).
  */
 static void test_sock_hostile(void **state)
 {
@@ -1578,6 +1580,12 @@ static void test_sock_hostile(void **state)
 		{ "cast_compare32", "pointer arithmetic with '<<' prohibited" },
 		{ "sockmap_cast_release_read", "memory access through r7, which is a scalar" },
 		{ "sockmap_cast_leak", "unreleased socket reference from insn 6" },
+		{ "skb_lookup_leak", "unreleased socket reference from insn 6" },
+		{ "msg_cast_write", "store through r0 (pointer to kernel type 'tcp_sock') "
+				    "prohibited" },
+		{ "optval_wrap", "packet access too far: offset 0 + variable up to 65535" },
+		{ "optval_by_optlen", "packet access out of proven range: offset 0 size 1, "
+				      "proven range 0" },
 		{ "optval_unbounded_offset", "variable offset is unbounded" },
 		{ "optval_pointer_stored", "storing a pointer (pkt(off=0,r=0)) into a map value" },
 		{ "optval_end_read", "memory access through r1 (pkt_end(off=0)) prohibited" },

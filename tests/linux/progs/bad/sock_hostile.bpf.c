@@ -346,6 +346,30 @@ int sockmap_cast_leak(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
+/* sk_skb: a sockmap socket never released. */
+SEC("sk_skb/stream_verdict")
+int skb_lookup_leak(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = sock_at(&socks, 0);
+
+	return sk ? SK_DROP : SK_PASS;
+}
+
+/* sk_msg: a store through a cast of the message's socket. */
+SEC("sk_msg")
+int msg_cast_write(struct sk_msg_md *msg)
+{
+	struct bpf_sock *sk = msg->sk;
+	struct tcp_sock *tp;
+
+	if (!sk)
+		return SK_PASS;
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (tp)
+		tp->snd_cwnd = 1;
+	return SK_PASS;
+}
+
 /* --- cgroup_sockopt --- */
 
 /* optval moved by an unbounded length before the check. */
@@ -404,6 +428,35 @@ int optval_end_read(struct bpf_sockopt *ctx)
 	__u8 *end = ctx->optval_end;
 
 	return *end;
+}
+
+/* setsockopt: optval moved by up to 65535, past the packet range Linux tracks. */
+SEC("cgroup/setsockopt")
+int optval_wrap(struct bpf_sockopt *ctx)
+{
+	__u8 *p = ctx->optval;
+	__u8 *end = ctx->optval_end;
+	__u32 n = ctx->optlen;
+
+	if (n > 0xffff)
+		return 1;
+	if (p + n + 1 > end)
+		return 1;
+	p[n] = 0;
+	return 1;
+}
+
+/* getsockopt: 256 bytes checked, then a byte at a variable index read from the unmoved pointer. */
+SEC("cgroup/getsockopt")
+int optval_by_optlen(struct bpf_sockopt *ctx)
+{
+	__u8 *p = ctx->optval;
+	__u8 *end = ctx->optval_end;
+	__u32 n = ctx->optlen & 0xff;
+
+	if (p + 256 > end)
+		return 1;
+	return p[n];
 }
 
 /* --- cgroup_device --- */
