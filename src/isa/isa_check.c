@@ -152,9 +152,8 @@ static int check_may_goto(const struct ebpf_inst *insn, const char **why)
 		return refuse(why, "unknown conditional pseudo-jump (src_reg must be 0, may_goto)");
 	if (check_dst_zero(insn, why) || check_imm_zero(insn, why))
 		return -EINVAL;
-	/* As Linux: a may_goto that jumps to its own fall-through has no exit to take. */
-	if (!insn->off)
-		return refuse(why, "may_goto offset must not be zero");
+	/* Offset 0 is taken, as Linux 6.14+ takes it (its verifier_may_goto_1 selftests): both
+	 * ways lead to the next instruction, so it is a no-op that spends budget. */
 	return 1;
 }
 

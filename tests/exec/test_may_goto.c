@@ -124,6 +124,26 @@ static void test_backward_target(void **state)
 		EBPF_MAY_GOTO_BUDGET + 1 + 7);
 }
 
+/* may_goto +0 (Linux 6.14+) leads on either way, and spends budget while there is some. */
+static void test_offset_zero(void **state)
+{
+	(void)state;
+	run_all("may_goto +2\n"
+		"may_goto +1\n"
+		"may_goto +0\n"
+		"mov %r0, 1\n"
+		"exit\n",
+		1);
+	/* Two units a lap: the counting may_goto sees the budget spent after half the laps. */
+	run_all("mov %r0, 0\n"
+		"may_goto +0\n"
+		"may_goto +2\n"
+		"add %r0, 1\n"
+		"ja -4\n"
+		"exit\n",
+		EBPF_MAY_GOTO_BUDGET / 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_budget_shared_and_stays_spent),
 		cmocka_unit_test(test_budget_per_call),
 		cmocka_unit_test(test_backward_target),
+		cmocka_unit_test(test_offset_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,6 +42,26 @@ DEFINE_CASES(
        MAY_GOTO(-2), EBPF_JMP_IMM(JGT, R0, 10, -2), RET0),
     /* Linux's ja_and_may_goto_subprog: the loop in a subprogram, with that call's budget. */
     OK("in_subprogram", VT_PLAIN, EBPF_CALL_REL(1), EBPF_EXIT(), MAY_GOTO(1), EBPF_JMP_A(-2), RET0),
+    /*
+     * Linux's verifier_may_goto_1 (6.14+): may_goto +0 leads to the next instruction both
+     * ways, alone, in a batch, and in batches whose offsets land on the same instruction.
+     */
+    OK("offset_zero", VT_PLAIN, MAY_GOTO(0), EBPF_MOV64_IMM(R0, 1), MAY_GOTO(0), EBPF_EXIT()),
+    OK("offset_zero_batch", VT_PLAIN, MAY_GOTO(0), MAY_GOTO(0), EBPF_MOV64_IMM(R0, 1), MAY_GOTO(0),
+       MAY_GOTO(0), EBPF_EXIT()),
+    OK("offset_batch_2_1_0", VT_PLAIN, MAY_GOTO(2), MAY_GOTO(1), MAY_GOTO(0), EBPF_MOV64_IMM(R0, 1),
+       MAY_GOTO(2), MAY_GOTO(1), MAY_GOTO(0), EBPF_EXIT()),
+    OK("offset_batch_2_0", VT_PLAIN, MAY_GOTO(2), MAY_GOTO(0), EBPF_MOV64_IMM(R0, 1),
+       EBPF_MOV64_IMM(R0, 2), EBPF_EXIT()),
+    /* may_goto +0 in a loop: a spent budget falls into the loop again, for ever. */
+    BAD("offset_zero_loop", VT_PLAIN, -EACCES, "infinite loop detected", CTX_WORD, MAY_GOTO(0),
+	EBPF_JMP_IMM(JEQ, R7, 1, 1), EBPF_JMP_A(-3), RET0),
+    BAD("offset_zero_loop_counter", VT_PLAIN, -EACCES, "cannot prove it terminates", CTX_WORD,
+	EBPF_MOV64_IMM(R6, 0), MAY_GOTO(0), EBPF_ALU64_IMM(ADD, R6, 1), EBPF_JMP_IMM(JEQ, R7, 1, 1),
+	EBPF_JMP_A(-4), RET0),
+    /* may_goto +0 is no bounds check either: an index after it is checked as any. */
+    BAD("offset_zero_not_a_bounds_check", VT_PLAIN, -EACCES, "variable offset may be negative",
+	RAND(R6), MAY_GOTO(0), PROBE(R6)),
     /* Unsafe twins. may_goto is no bounds check: the index passes the end of .data. */
     BAD("not_a_bounds_check", VT_PLAIN, -EACCES, PROBE_OOB, EBPF_MOV64_IMM(R7, 0), MAY_GOTO(6),
 	EBPF_LD_MAP_VALUE(R1, MAP_DATA, 0), EBPF_ALU64_REG(ADD, R1, R7), EBPF_ST_MEM(B, R1, 0, 1),
@@ -172,7 +192,6 @@ DEFINE_CASES(
 		 EBPF_CALL_REL(3), MAY_GOTO(3), RET0, RET0, RET0),
     MALFORMED_AT("last_instruction", VT_PLAIN, 3, "would fall off its end", EBPF_MOV64_IMM(R0, 0),
 		 EBPF_JMP_IMM(JEQ, R1, 0, 1), EBPF_EXIT(), MAY_GOTO(-2)),
-    MALFORMED_AT("offset_zero", VT_PLAIN, 0, "may_goto offset must not be zero", MAY_GOTO(0), RET0),
     MALFORMED_AT("src_reg_set", VT_PLAIN, 0, "unknown conditional pseudo-jump",
 		 EBPF_RAW_INSN(EBPF_OP_MAY_GOTO, 0, 1, 1, 0), RET0, RET0),
     MALFORMED_AT("jmp32_class", VT_PLAIN, 0, "may_goto is 0xe5 only",
