@@ -633,6 +633,9 @@ static int pointer_alu(struct venv *env, uint32_t idx, struct reg *dst, const st
 	struct reg res = *ptr;
 	char desc[96];
 
+	/* Where the pointer was against data_end says nothing of the moved one: moved back it
+	 * may be inside; moved forward it is still past, but Linux 6.18 forgets that too. */
+	res.pkt_end_side = PKT_END_UNKNOWN;
 	reg_describe(env, ptr, desc, sizeof(desc));
 	if (reg_type_nonnull(ptr->type) != NOT_INIT)
 		return verr_state(env, idx, -EACCES,
@@ -1439,41 +1442,67 @@ static bool pkt_pair(const struct reg *lo, const struct reg *hi)
 }
 
 /*
+ * On the side of a comparison where packet pointer register regno is at or past data_end
+ * (Linux's mark_pkt_end): the register compared only, as Linux; copies made later share it.
+ * The current frame of both sides is the state's own (the pending one is a fresh copy).
+ */
+static void mark_pkt_end(struct vstate *st, uint8_t regno, enum pkt_end_side side)
+{
+	struct reg *r = &st->frames[st->curframe]->regs[regno];
+
+	if (r->type == PTR_TO_PACKET)
+		r->pkt_end_side = (uint8_t)side;
+}
+
+/*
  * Comparisons of a packet pointer with data_end (or a meta pointer with data), in every
- * direction. taken/fall are the states of the two sides.
+ * direction. taken/fall are the states of the two sides; the side where p is not inside the
+ * packet learns how far out it is (p >= end or p > end).
  */
 static void match_pkt_pointers(const struct ebpf_inst *insn, struct vstate *taken,
 			       struct vstate *fall, struct reg *dst, struct reg *src)
 {
-	uint8_t op = EBPF_OP(insn->code);
+	uint8_t op = EBPF_OP(insn->code), d = insn->dst_reg, s = insn->src_reg;
 	bool dst_low = pkt_pair(dst, src), src_low = pkt_pair(src, dst);
 
 	if (!dst_low && !src_low)
 		return;
 	switch (op) {
 	case EBPF_JMP_JGT: /* p > end: fall proves p <= end;  end > p: taken proves p < end */
-		if (dst_low)
+		if (dst_low) {
 			find_good_pkt_pointers(fall, dst, false);
-		else
+			mark_pkt_end(taken, d, PKT_END_BEYOND);
+		} else {
 			find_good_pkt_pointers(taken, src, true);
+			mark_pkt_end(fall, s, PKT_END_AT);
+		}
 		break;
 	case EBPF_JMP_JLT: /* p < end: taken proves p < end; end < p: fall proves p <= end */
-		if (dst_low)
+		if (dst_low) {
 			find_good_pkt_pointers(taken, dst, true);
-		else
+			mark_pkt_end(fall, d, PKT_END_AT);
+		} else {
 			find_good_pkt_pointers(fall, src, false);
+			mark_pkt_end(taken, s, PKT_END_BEYOND);
+		}
 		break;
 	case EBPF_JMP_JGE: /* p >= end: fall proves p < end; end >= p: taken proves p <= end */
-		if (dst_low)
+		if (dst_low) {
 			find_good_pkt_pointers(fall, dst, true);
-		else
+			mark_pkt_end(taken, d, PKT_END_AT);
+		} else {
 			find_good_pkt_pointers(taken, src, false);
+			mark_pkt_end(fall, s, PKT_END_BEYOND);
+		}
 		break;
 	case EBPF_JMP_JLE: /* p <= end: taken proves it; end <= p: fall proves p < end */
-		if (dst_low)
+		if (dst_low) {
 			find_good_pkt_pointers(taken, dst, false);
-		else
+			mark_pkt_end(fall, d, PKT_END_BEYOND);
+		} else {
 			find_good_pkt_pointers(fall, src, true);
+			mark_pkt_end(taken, s, PKT_END_AT);
+		}
 		break;
 	default:
 		break;
@@ -1498,26 +1527,41 @@ static uint8_t swap_op(uint8_t op)
 }
 
 /*
+ * A packet pointer a comparison put at or past data_end compared with it again (Linux's
+ * is_pkt_ptr_branch_taken, its four orderings): p > end decides all four, p >= end the two
+ * that p == end leaves open no more. 1 taken, 0 not, -1 undecided.
+ */
+static int pkt_end_side_branch(const struct reg *p, uint8_t op)
+{
+	switch (op) {
+	case EBPF_JMP_JGT:
+	case EBPF_JMP_JLE:
+		if (p->pkt_end_side == PKT_END_BEYOND)
+			return op == EBPF_JMP_JGT;
+		return -1;
+	case EBPF_JMP_JGE:
+	case EBPF_JMP_JLT:
+		if (p->pkt_end_side != PKT_END_UNKNOWN)
+			return op == EBPF_JMP_JGE;
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+/*
  * A packet pointer inside its proven range compared with data_end: the range proves
  * pkt + var + range <= end, so p = pkt + var + off with off <= range is <= end, and < end when
  * off < range. The branch is decided and its impossible side not walked (Linux decides only
- * a pointer it saw beyond the end). Range 0 proves nothing. 1 taken, 0 not, -1 undecided.
+ * a pointer it saw at or beyond the end, pkt_end_side_branch, which decides the rest here).
+ * Range 0 proves nothing. 1 taken, 0 not, -1 undecided.
  */
-static int pkt_end_branch(const struct reg *dst, const struct reg *src, uint8_t op)
+static int pkt_range_branch(const struct reg *p, uint8_t op)
 {
-	const struct reg *p = dst;
-	bool le, lt;
+	bool le = (int64_t)p->off <= (int64_t)p->range, lt = (int64_t)p->off < (int64_t)p->range;
 
-	if (dst->type == PTR_TO_PACKET_END && src->type == PTR_TO_PACKET) {
-		p = src;
-		op = swap_op(op);
-	} else if (dst->type != PTR_TO_PACKET || src->type != PTR_TO_PACKET_END) {
-		return -1;
-	}
 	if (!p->range)
 		return -1;
-	le = (int64_t)p->off <= (int64_t)p->range;
-	lt = (int64_t)p->off < (int64_t)p->range;
 	switch (op) {
 	case EBPF_JMP_JGT: /* p > end */
 		return le ? 0 : -1;
@@ -1532,6 +1576,22 @@ static int pkt_end_branch(const struct reg *dst, const struct reg *src, uint8_t 
 	default:
 		return -1;
 	}
+}
+
+/* A packet pointer compared with data_end, either way round: decided by what the path knows. */
+static int pkt_end_branch(const struct reg *dst, const struct reg *src, uint8_t op)
+{
+	const struct reg *p = dst;
+	int decided;
+
+	if (dst->type == PTR_TO_PACKET_END && src->type == PTR_TO_PACKET) {
+		p = src;
+		op = swap_op(op);
+	} else if (dst->type != PTR_TO_PACKET || src->type != PTR_TO_PACKET_END) {
+		return -1;
+	}
+	decided = pkt_range_branch(p, op);
+	return decided >= 0 ? decided : pkt_end_side_branch(p, op);
 }
 
 static bool is_or_null(const struct reg *r)

@@ -132,6 +132,19 @@ static int describe_bounds(const struct reg *r, char *buf, size_t size)
 	return n;
 }
 
+/* Where a comparison put a packet pointer against data_end (enum pkt_end_side). */
+static const char *pkt_end_side_name(const struct reg *r)
+{
+	switch (r->pkt_end_side) {
+	case PKT_END_AT:
+		return ",at_end";
+	case PKT_END_BEYOND:
+		return ",beyond_end";
+	default:
+		return "";
+	}
+}
+
 int reg_describe(const struct venv *env, const struct reg *r, char *buf, size_t size)
 {
 	const char *mapname = "?";
@@ -164,8 +177,8 @@ int reg_describe(const struct venv *env, const struct reg *r, char *buf, size_t 
 		return n;
 	case PTR_TO_PACKET:
 	case PTR_TO_PACKET_META:
-		return snprintf(buf, size, "%s(off=%d,r=%u%s%s)", reg_type_name(r->type), r->off,
-				r->range, r->id ? ",id" : "", b);
+		return snprintf(buf, size, "%s(off=%d,r=%u%s%s%s)", reg_type_name(r->type), r->off,
+				r->range, r->id ? ",id" : "", pkt_end_side_name(r), b);
 	case PTR_TO_MAP_VALUE:
 	case PTR_TO_MAP_VALUE_OR_NULL:
 		return snprintf(buf, size, "%s(map=%s,off=%d%s)", reg_type_name(r->type), mapname,

@@ -658,6 +658,9 @@ static bool reg_join(const struct widen *w, struct reg *out, const struct reg *o
 		r.id = 0;
 	if (reg_is_packet(old) && old->range < cur->range)
 		r.range = old->range;
+	/* The weaker of the two (each side implies the ones before it). */
+	if (old->pkt_end_side < cur->pkt_end_side)
+		r.pkt_end_side = old->pkt_end_side;
 	if (old->ref_id != cur->ref_id)
 		r.ref_id = REG_OBJ_ANY;
 	if (!same_loop_tag(old, cur)) {

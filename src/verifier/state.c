@@ -781,6 +781,11 @@ static bool regsafe(const struct reg *old, const struct reg *cur, struct idmap *
 	switch (old->type) {
 	case PTR_TO_PACKET:
 	case PTR_TO_PACKET_META:
+		/* A comparison the old path decided by where the pointer lies against data_end
+		 * must be decided the same way on the current one. */
+		if (old->pkt_end_side != cur->pkt_end_side &&
+		    (exact || old->pkt_end_side != PKT_END_UNKNOWN))
+			return false;
 		/* The current path must have proven at least as much of the packet. */
 		return exact ? old->range == cur->range : old->range <= cur->range;
 	case PTR_TO_MEM:

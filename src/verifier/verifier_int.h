@@ -131,6 +131,18 @@ struct reg {
 	 * while pkt_len_id == id (non-zero): any change to the value gives it another id. */
 	uint32_t pkt_len_id;
 	int32_t pkt_len_off;
+	/* Packet pointers: where a comparison with data_end put this pointer on the path
+	 * (enum pkt_end_side): a later comparison of it with data_end is decided (Linux's
+	 * AT_PKT_END / BEYOND_PKT_END ranges). Moving it back or by a variable amount drops it. */
+	uint8_t pkt_end_side;
+};
+
+/* What is known of a packet pointer p against data_end, weakest first: each implies those
+ * before it, so two paths join to the smaller one. */
+enum pkt_end_side {
+	PKT_END_UNKNOWN = 0,
+	PKT_END_AT,	/* p >= data_end */
+	PKT_END_BEYOND, /* p > data_end */
 };
 
 /* The object of a map value or handle joined from different ones (loop.c): equal to none. */

@@ -12,6 +12,27 @@
 	PKT_CHECK(14, 3), EBPF_MOV64_REG(R5, R2), EBPF_ALU64_IMM(ADD, R5, off),                    \
 	    EBPF_JMP_REG(op, a, b, 2), RET0, EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT()
 
+/* r5 = data + 42 (r2 = data, r3 = data_end); then `cmp` the first comparison, whose side with
+ * r5 outside the packet goes on (OUT_TAKEN / OUT_FALL; the other returns), `mid` (may be
+ * empty), and the second comparison: accepted iff it is decided (its side reading r8, never
+ * written, not walked: Linux refuses that too, where it lets root read uninitialised stack). */
+#define PKT_END_TWICE(cmp, second, ...)                                                            \
+	PKT_LOAD, EBPF_MOV64_REG(R5, R2), EBPF_ALU64_IMM(ADD, R5, 42), cmp, __VA_ARGS__ second
+/* The taken side goes on. 3 insns. */
+#define OUT_TAKEN(op, a, b) EBPF_JMP_REG(op, a, b, 2), RET0
+/* The fall-through side goes on. 4 insns. */
+#define OUT_FALL(op, a, b)  EBPF_JMP_REG(op, a, b, 1), EBPF_JMP_A(2), RET0
+/* The second comparison, accepted only when decided not taken / taken. */
+#define BAD_TAKEN(op, a, b) EBPF_JMP_REG(op, a, b, 2), RET0, EBPF_MOV64_REG(R0, R8), EBPF_EXIT()
+#define BAD_FALL(op, a, b)  EBPF_JMP_REG(op, a, b, 2), EBPF_MOV64_REG(R0, R8), EBPF_EXIT(), RET0
+
+/* Linux's ctx_skb "taken check" shape: r5 = data + 42, r1 = 0; `first` jumps over r1 = data + 14
+ * on one side, both sides meet at `second`, whose fall-through reads through r1. */
+#define TAKEN_CHECK(first, second)                                                                 \
+	PKT_LOAD, EBPF_MOV64_REG(R4, R2), EBPF_MOV64_REG(R5, R2), EBPF_ALU64_IMM(ADD, R5, 42),     \
+	    EBPF_MOV64_IMM(R1, 0), first, EBPF_ALU64_IMM(ADD, R4, 14), EBPF_MOV64_REG(R1, R4),     \
+	    second, EBPF_LDX_MEM(H, R0, R1, 9), RET0
+
 /* r0 = data_end - (data + off), r2 = data, r3 = data_end. 6 insns. */
 #define PKT_LEN(off)                                                                               \
 	PKT_LOAD, EBPF_MOV64_REG(R4, R2), EBPF_ALU64_IMM(ADD, R4, off), EBPF_MOV64_REG(R0, R3),    \
@@ -297,4 +318,65 @@ DEFINE_CASES(
     BAD("pkt_end_variable_offset", VT_PKT, -EACCES, "read of uninitialised stack",
 	EBPF_MOV64_REG(R7, R1), RAND(R6), EBPF_MOV64_REG(R1, R7), PKT_CHECK(14, 4),
 	EBPF_ALU64_IMM(AND, R6, 7), EBPF_MOV64_REG(R5, R2), EBPF_ALU64_REG(ADD, R5, R6),
-	EBPF_JMP_REG(JGT, R5, R3, 2), RET0, EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT()), );
+	EBPF_JMP_REG(JGT, R5, R3, 2), RET0, EBPF_LDX_MEM(DW, R0, R10, -8), EBPF_EXIT()),
+
+    /* A second comparison with data_end on a path where the first put the pointer past it
+     * (p > end) or at it (p >= end): decided as Linux decides it (is_pkt_ptr_branch_taken). The
+     * twins: the first comparison left p == end open, the second is on the path where the first
+     * proved p inside, the pointer moved (forward too: Linux 6.18 forgets it then), another
+     * pointer, and a path where nothing was compared meeting one where it was. */
+    OK("pkt_end_beyond_gt_again", VT_PKT,
+       PKT_END_TWICE(OUT_TAKEN(JGT, R5, R3), BAD_FALL(JGT, R5, R3))),
+    OK("pkt_end_beyond_le_again", VT_PKT,
+       PKT_END_TWICE(OUT_TAKEN(JGT, R5, R3), BAD_TAKEN(JLE, R5, R3))),
+    OK("pkt_end_beyond_from_le_fall", VT_PKT,
+       PKT_END_TWICE(OUT_FALL(JLE, R5, R3), BAD_FALL(JGE, R5, R3))),
+    OK("pkt_end_beyond_swapped_lt", VT_PKT,
+       PKT_END_TWICE(OUT_TAKEN(JLT, R3, R5), BAD_TAKEN(JLT, R5, R3))),
+    OK("pkt_end_beyond_from_ge_fall_swapped", VT_PKT,
+       PKT_END_TWICE(OUT_FALL(JGE, R3, R5), BAD_FALL(JGT, R5, R3))),
+    OK("pkt_end_at_ge_lt_again", VT_PKT,
+       PKT_END_TWICE(OUT_TAKEN(JGE, R5, R3), BAD_TAKEN(JLT, R5, R3))),
+    OK("pkt_end_at_from_gt_swapped_fall", VT_PKT,
+       PKT_END_TWICE(OUT_FALL(JGT, R3, R5), BAD_FALL(JGE, R5, R3))),
+    OK("pkt_end_beyond_copy", VT_PKT,
+       PKT_END_TWICE(OUT_TAKEN(JGT, R5, R3), BAD_FALL(JGT, R6, R3), EBPF_MOV64_REG(R6, R5), )),
+    OK("pkt_end_beyond_le_swapped_again", VT_PKT,
+       PKT_END_TWICE(OUT_TAKEN(JGT, R5, R3), BAD_FALL(JLE, R3, R5))),
+    OK("pkt_end_beyond_spilled", VT_PKT,
+       PKT_END_TWICE(OUT_TAKEN(JGT, R5, R3), BAD_FALL(JGT, R5, R3), EBPF_STX_MEM(DW, R10, R5, -16),
+		     EBPF_MOV64_IMM(R5, 0), EBPF_LDX_MEM(DW, R5, R10, -16), )),
+    /* Linux's ctx_skb "pkt > pkt_end taken check". */
+    OK("pkt_end_taken_check_joined", VT_PKT,
+       TAKEN_CHECK(EBPF_JMP_REG(JGT, R5, R3, 2), EBPF_JMP_REG(JGT, R5, R3, 1))),
+    /* Its twin "pkt_end < pkt taken check": data_end < p, both times. */
+    OK("pkt_end_lt_taken_check_joined", VT_PKT,
+       TAKEN_CHECK(EBPF_JMP_REG(JLT, R3, R5, 2), EBPF_JMP_REG(JLT, R3, R5, 1))),
+    /* The same with the first comparison p >= end: p == end is left open on the path where
+     * r1 is 0. */
+    BAD("pkt_end_taken_check_joined_ge", VT_PKT, -EACCES, "through r1, which is a scalar",
+	TAKEN_CHECK(EBPF_JMP_REG(JGE, R5, R3, 2), EBPF_JMP_REG(JGT, R5, R3, 1))),
+    BAD("pkt_end_at_gt_undecided", VT_PKT, -EACCES, "read of uninitialised register r8",
+	PKT_END_TWICE(OUT_TAKEN(JGE, R5, R3), BAD_FALL(JGT, R5, R3))),
+    BAD("pkt_end_at_le_undecided", VT_PKT, -EACCES, "read of uninitialised register r8",
+	PKT_END_TWICE(OUT_FALL(JGT, R3, R5), BAD_TAKEN(JLE, R5, R3))),
+    BAD("pkt_end_inside_then_ge", VT_PKT, -EACCES, "read of uninitialised register r8",
+	PKT_END_TWICE(OUT_FALL(JGT, R5, R3), BAD_TAKEN(JGE, R5, R3))),
+    BAD("pkt_end_beyond_moved_forward", VT_PKT, -EACCES, "read of uninitialised register r8",
+	PKT_END_TWICE(OUT_TAKEN(JGT, R5, R3), BAD_FALL(JGT, R5, R3), EBPF_ALU64_IMM(ADD, R5, 8), )),
+    BAD("pkt_end_beyond_moved_back", VT_PKT, -EACCES, "read of uninitialised register r8",
+	PKT_END_TWICE(OUT_TAKEN(JGT, R5, R3), BAD_FALL(JGT, R5, R3),
+		      EBPF_ALU64_IMM(ADD, R5, -1), )),
+    BAD("pkt_end_beyond_sub_moved_back", VT_PKT, -EACCES, "read of uninitialised register r8",
+	PKT_END_TWICE(OUT_TAKEN(JGT, R5, R3), BAD_FALL(JGT, R5, R3), EBPF_ALU64_IMM(SUB, R5, 1), )),
+    BAD("pkt_end_beyond_variable_move", VT_PKT, -EACCES, "read of uninitialised register r8",
+	PKT_END_TWICE(OUT_TAKEN(JGT, R5, R3), BAD_FALL(JGT, R5, R3), EBPF_MOV64_REG(R6, R3),
+		      EBPF_ALU64_REG(SUB, R6, R5), EBPF_ALU64_IMM(AND, R6, 7),
+		      EBPF_ALU64_REG(ADD, R5, R6), )),
+    BAD("pkt_end_beyond_other_pointer", VT_PKT, -EACCES, "read of uninitialised register r8",
+	PKT_END_TWICE(OUT_TAKEN(JGT, R5, R3), BAD_FALL(JGT, R6, R3), EBPF_MOV64_REG(R6, R2),
+		      EBPF_ALU64_IMM(ADD, R6, 41), )),
+    BAD("pkt_end_beyond_meets_unknown", VT_PKT, -EACCES, "read of uninitialised register r8",
+	EBPF_MOV64_REG(R9, R1), RAND(R6), EBPF_LDX_MEM(W, R2, R9, 0), EBPF_LDX_MEM(W, R3, R9, 4),
+	EBPF_MOV64_REG(R5, R2), EBPF_ALU64_IMM(ADD, R5, 42), EBPF_JMP_IMM(JEQ, R6, 0, 3),
+	EBPF_JMP_REG(JGT, R5, R3, 2), RET0, BAD_FALL(JGT, R5, R3)), );
