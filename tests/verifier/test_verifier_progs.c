@@ -435,6 +435,28 @@ static void test_may_goto(void **state)
 	check_object("v3/may_goto.bpf.o", expect, sizeof(expect) / sizeof(expect[0]));
 }
 
+/* Linux's own can_loop / cond_break selftest shapes, and their twins (may_goto_linux*.bpf.c). */
+static void test_may_goto_linux_shapes(void **state)
+{
+	static const struct expect ok[] = {
+		{ "three_loops_on_stack", 0, NULL }, { "count_and_budget", 0, NULL },
+		{ "nested_share_budget", 0, NULL },  { "loop_in_subprogram", 0, NULL },
+		{ "budget_alone", 0, NULL },	     { "budget_per_call", 0, NULL },
+	};
+	static const struct expect bad[] = {
+		{ "three_loops_uninit_stack", -EACCES, "read of uninitialised stack" },
+		{ "scan_without_count", -EACCES, "variable offset is unbounded" },
+		{ "scan_one_past", -EACCES, "map value access out of bounds" },
+		{ "nested_counter_after", -EACCES, "variable offset is unbounded" },
+	};
+
+	(void)state;
+	check_object("may_goto_linux.bpf.o", ok, sizeof(ok) / sizeof(ok[0]));
+	check_object("v3/may_goto_linux.bpf.o", ok, sizeof(ok) / sizeof(ok[0]));
+	check_object("may_goto_linux_bad.bpf.o", bad, sizeof(bad) / sizeof(bad[0]));
+	check_object("v3/may_goto_linux_bad.bpf.o", bad, sizeof(bad) / sizeof(bad[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +470,7 @@ int main(void)
 		cmocka_unit_test(test_loops),
 		cmocka_unit_test(test_void_subprograms),
 		cmocka_unit_test(test_may_goto),
+		cmocka_unit_test(test_may_goto_linux_shapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,31 +6,7 @@
  */
 #include "loops.h"
 
-#define can_loop                                                                                   \
-	({                                                                                         \
-		__label__ l_break, l_continue;                                                     \
-		_Bool ret = 1;                                                                     \
-		asm volatile goto("1:.byte 0xe5; .byte 0;"                                         \
-				  ".long ((%l[l_break] - 1b - 8) / 8) & 0xffff; .short 0" ::::     \
-				      l_break);                                                    \
-		goto l_continue;                                                                   \
-	l_break:                                                                                   \
-		ret = 0;                                                                           \
-	l_continue:;                                                                               \
-		ret;                                                                               \
-	})
-
-#define cond_break                                                                                 \
-	({                                                                                         \
-		__label__ l_break, l_continue;                                                     \
-		asm volatile goto("1:.byte 0xe5; .byte 0;"                                         \
-				  ".long ((%l[l_break] - 1b - 8) / 8) & 0xffff; .short 0" ::::     \
-				      l_break);                                                    \
-		goto l_continue;                                                                   \
-	l_break:                                                                                   \
-		break;                                                                             \
-	l_continue:;                                                                               \
-	})
+#include "may_goto.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
