@@ -9,8 +9,9 @@
  * lock beside the chain's head, as Linux's per-bucket lock); in LRU maps they lock the bucket's
  * stripe instead (a spin lock shared by every n_stripes-th bucket), which also keeps the LRU
  * list of its elements. Writers of different buckets (stripes) do not wait for each other.
- * The element count is atomic and an insert reserves its place before linking, so "full" means
- * max_entries keys however many threads insert.
+ * An insert reserves its place before linking, so "full" means max_entries keys however many
+ * threads insert. The places are counted per CPU slot (see "Element count" below): an update or
+ * delete writes no line shared with other CPUs' writers but its bucket's.
  *
  * Replacing a value links a new element in the old one's place; removed elements are reclaimed
  * after a grace period, so a pointer returned by lookup stays valid until the reader unlocks.
@@ -53,6 +54,10 @@
 #define HTAB_CACHELINE		64
 /* LRU inserts into a full map that find their place taken again: rounds before -ENOMEM. */
 #define HTAB_LRU_ROUNDS		64
+/* Places a CPU slot takes from the map's count at once (Linux's HASH_ELEM_BATCH is 16). */
+#define HTAB_CREDIT_BATCH	32
+/* Looks at a full map spoiled by places moving between count and slots: retries. */
+#define HTAB_COUNT_ROUNDS	64
 
 struct htab_pool;
 
@@ -142,6 +147,9 @@ struct htab_cpu {
 	struct htab_elem *free;	   /* ready for inserts, linked through batch_next */
 	struct htab_elem *chains;  /* more free chains, linked through chain_next */
 	struct htab_elem *pending; /* removed, not yet handed to RCU, linked through batch_next */
+	/* Places for keys taken from the map's count and not used: another slot's insert may
+	 * take one when the count is full, so atomic even though the slot's lock is held. */
+	_Atomic int32_t credit;
 };
 
 struct htab {
@@ -159,7 +167,11 @@ struct htab {
 	bool percpu, lru, objects;
 	bool plain_values;	    /* one value, no spin lock: the host's copy is a memcpy */
 	struct map_attr inner_tmpl; /* hash of maps */
-	atomic_uint count;
+	uint32_t credit_batch;	    /* places a slot takes at once; 0: count every key on count */
+	atomic_uint count;	    /* places handed out: keys linked, and the slots' credit */
+	/* Moves of places between count and a slot's credit, begun and ended (see
+	 * count_reserve_slow). */
+	atomic_uint moves_begun, moves_ended;
 	struct htab_stripe *stripes;
 	struct htab_cpu *cpus;
 	struct htab_pool *pool; /* NULL with BPF_F_NO_PREALLOC */
@@ -409,6 +421,133 @@ static struct htab_elem *elem_free_deferred(struct htab *h, struct htab_cpu *c, 
 	return cpu_take_pending(c);
 }
 
+/* ---- Element count ----------------------------------------------------------------------- */
+
+/*
+ * One shared counter written by every insert and delete moves its cache line between the
+ * writers' CPUs on each (Linux counts per CPU for the same reason: bpf_map_inc_elem_count).
+ * Here "full" stays exact: count holds the places handed out, and a CPU slot keeps the places
+ * it took but has not used as credit. An insert spends its slot's credit; with none it takes
+ * credit_batch places from count at once; a delete gives its place back to its slot, which
+ * returns credit_batch to count once it holds twice that. Only an insert finding count full
+ * looks at the other slots, and spends one of their places. Places moving between count and a
+ * slot are in neither for a moment: an insert concludes "full" only if no move overlapped its
+ * look (moves_begun and moves_ended, as a sequence count with many writers).
+ */
+
+/* Spends one place of a slot's credit; false when it has none. */
+static bool credit_spend(_Atomic int32_t *credit)
+{
+	int32_t n = atomic_load_explicit(credit, memory_order_relaxed);
+
+	while (n > 0) {
+		if (atomic_compare_exchange_weak(credit, &n, n - 1))
+			return true;
+	}
+	return false;
+}
+
+/* Takes up to credit_batch places from count: one spent, the rest credited to c. */
+static bool count_take(struct htab *h, struct htab_cpu *c)
+{
+	uint32_t max = h->map.attr.max_entries;
+	uint32_t n = atomic_load(&h->count), take;
+	bool ok = false;
+
+	if (n >= max)
+		return false;
+	atomic_fetch_add(&h->moves_begun, 1); /* before the places leave count */
+	do {
+		take = max - n < h->credit_batch ? max - n : h->credit_batch;
+		ok = atomic_compare_exchange_weak(&h->count, &n, n + take);
+	} while (!ok && n < max);
+	if (ok && take > 1)
+		atomic_fetch_add(&c->credit, (int32_t)take - 1);
+	atomic_fetch_add(&h->moves_ended, 1); /* after they reached the slot */
+	return ok;
+}
+
+/* Count full: spends a place another slot holds, looking at each once. */
+static bool count_steal(struct htab *h, struct htab_cpu *c)
+{
+	uint32_t self = (uint32_t)(c - h->cpus);
+
+	for (uint32_t i = 1; i < h->n_cpu_caches; i++) {
+		if (credit_spend(&h->cpus[(self + i) % h->n_cpu_caches].credit))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The slot has no credit: a place from count, else from another slot. "Full" only when count
+ * and every slot were found empty with no move begun or under way meanwhile. A move under way
+ * is waited for, however long: its thread may have lost its CPU in the middle of it (giving up
+ * then made inserts into a full map that was being deleted from fail). Looks that moves begun
+ * meanwhile spoil are retried, HTAB_COUNT_ROUNDS times in a row at most.
+ */
+static bool count_reserve_slow(struct htab *h, struct htab_cpu *c)
+{
+	unsigned int spoiled = 0, spins = 0;
+
+	for (;;) {
+		uint32_t begun = atomic_load(&h->moves_begun);
+
+		if (atomic_load(&h->moves_ended) != begun) {
+			map_spin_wait(&spins);
+			continue;
+		}
+		if (count_take(h, c) || count_steal(h, c))
+			return true;
+		if (atomic_load(&h->moves_begun) == begun || ++spoiled == HTAB_COUNT_ROUNDS)
+			return false;
+	}
+}
+
+/* A key's place is free again: back to the slot's credit, past two batches to count. */
+static void count_release(struct htab *h, struct htab_cpu *c)
+{
+	int32_t batch = (int32_t)h->credit_batch;
+	int32_t n;
+
+	if (!batch) {
+		atomic_fetch_sub_explicit(&h->count, 1, memory_order_relaxed);
+		return;
+	}
+	n = atomic_fetch_add(&c->credit, 1) + 1;
+	if (n < 2 * batch)
+		return;
+	atomic_fetch_add(&h->moves_begun, 1);
+	while (n >= 2 * batch && !atomic_compare_exchange_weak(&c->credit, &n, n - batch))
+		;
+	if (n >= 2 * batch)
+		atomic_fetch_sub(&h->count, (uint32_t)batch);
+	atomic_fetch_add(&h->moves_ended, 1);
+}
+
+/* Keys in the map, for memory use: the places handed out less the slots' credit. */
+static uint32_t count_keys(struct htab *h)
+{
+	int64_t n = atomic_load(&h->count);
+
+	for (uint32_t i = 0; h->credit_batch && i < h->n_cpu_caches; i++)
+		n -= atomic_load(&h->cpus[i].credit);
+	return n > 0 ? (uint32_t)n : 0;
+}
+
+/*
+ * Places a slot takes at once: HTAB_CREDIT_BATCH, or less so that the slots' credit (at most
+ * two batches each) stays within half the map; 0 (one shared count) for maps too small.
+ */
+static uint32_t htab_credit_batch(const struct htab *h)
+{
+	uint32_t share = h->map.attr.max_entries / (4 * h->n_cpu_caches);
+
+	if (share < 2)
+		return 0;
+	return share < HTAB_CREDIT_BATCH ? share : HTAB_CREDIT_BATCH;
+}
+
 /* ---- Writers' locks ---------------------------------------------------------------------- */
 
 /* What a writer holds: its CPU slot's elements, then its key's bucket (LRU maps: its stripe). */
@@ -564,7 +703,7 @@ static void htab_remove(struct htab *h, struct htab_writer *w, _Atomic(struct ht
 			      memory_order_release);
 	if (h->lru)
 		lru_unlink(w->stripe, e);
-	atomic_fetch_sub_explicit(&h->count, 1, memory_order_relaxed);
+	count_release(h, w->cpu);
 	htab_retire(h, w, e);
 }
 
@@ -599,12 +738,18 @@ static void htab_evict_elsewhere(struct htab *h, uint32_t hash)
 }
 
 /* Takes a place for a new key: false when the map holds max_entries keys. */
-static bool htab_reserve(struct htab *h)
+static bool htab_reserve(struct htab *h, struct htab_cpu *c)
 {
-	if (atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed) < h->map.attr.max_entries)
+	if (!h->credit_batch) {
+		if (atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed) <
+		    h->map.attr.max_entries)
+			return true;
+		atomic_fetch_sub_explicit(&h->count, 1, memory_order_relaxed);
+		return false;
+	}
+	if (credit_spend(&c->credit))
 		return true;
-	atomic_fetch_sub_explicit(&h->count, 1, memory_order_relaxed);
-	return false;
+	return count_reserve_slow(h, c);
 }
 
 /* ---- Values ------------------------------------------------------------------------------ */
@@ -682,19 +827,19 @@ static int htab_update_locked(struct htab *h, struct htab_writer *w, const void 
 		values_copy_in(h, old, src, false); /* in place, as Linux */
 		return 0;
 	}
-	if (!old && !htab_reserve(h)) {
+	if (!old && !htab_reserve(h, w->cpu)) {
 		if (!h->lru)
 			return -E2BIG;
 		/* Inserts into other stripes may take the place just freed: evict again. */
 		do {
 			if (!htab_evict(h, w))
 				return -EAGAIN; /* nothing here: the caller evicts elsewhere */
-		} while (!htab_reserve(h));
+		} while (!htab_reserve(h, w->cpu));
 	}
 	e = elem_get(h, w->cpu);
 	if (!e) {
 		if (!old)
-			atomic_fetch_sub_explicit(&h->count, 1, memory_order_relaxed);
+			count_release(h, w->cpu);
 		return -ENOMEM;
 	}
 	e->hash = hash;
@@ -1040,6 +1185,7 @@ static void htab_init_layout(struct htab *h, const struct map_attr *attr)
 	if (h->n_cpu_caches > UINT16_MAX) /* an element's home is 16 bits */
 		h->n_cpu_caches = UINT16_MAX;
 	h->batch = htab_batch(h);
+	h->credit_batch = htab_credit_batch(h);
 	/* Any value will do: chains stay short for keys a program does not choose adversarially. */
 	h->seed = (attr->map_flags & MAP_F_ZERO_SEED) ? 0 : (uint32_t)(uintptr_t)h * 2654435761u;
 }
@@ -1132,7 +1278,7 @@ static size_t htab_mem_usage(const struct ebpf_map *map)
 		       (size_t)h->n_cpu_caches * sizeof(*h->cpus);
 
 	if (!h->pool)
-		return bytes + (size_t)atomic_load(&h->count) * h->elem_size;
+		return bytes + (size_t)count_keys(h) * h->elem_size;
 	pthread_mutex_lock(&h->pool->lock);
 	bytes += h->pool->n_elems * h->elem_size;
 	pthread_mutex_unlock(&h->pool->lock);
