@@ -52,6 +52,11 @@
  * wrote them itself). Each copy has its own instruction offsets, sized by the passes like the
  * program's (inline_size, emit_inline_copy).
  *
+ * A loop that maps bytes from one buffer to another ("dst[i] = src[i] ^ key", or, and or a plain
+ * copy, index counting up by one to a constant) has code of its own before its head that runs
+ * its iterations 8 bytes at a time while more than 8 are left, when the destination does not
+ * start 1 to 7 bytes past the source; the loop then runs the last ones (emit_wide_byte_loop).
+ *
  * Code is produced in passes, as Linux does: each pass sizes every instruction using the
  * addresses of the previous one, choosing rel8 jumps where the distance fits; sizes only shrink,
  * so the passes reach a fixpoint, and one more pass writes the image with exact addresses. Loop
@@ -2297,15 +2302,213 @@ static void emit_loop_alignment(struct jit_state *s)
 	}
 }
 
+/*
+ * Byte loops 8 bytes at a time. clang writes a loop that maps bytes from one buffer to another
+ * ("dst[i] = src[i] op key", op xor, or, and or none) as
+ *
+ *   H: rT = rA; [rT += a;] rT += rI; rT = *(u8 *)(rT + o1); [rT op= rK or imm;]
+ *      rU = rB; [rU += b;] rU += rI; *(u8 *)(rU + o2) = rT; rI += 1; if rI != N goto H
+ *
+ * where rA, rB and rK are not written in the loop and nothing jumps into it but to H. Before H,
+ * on the way in from the instruction above (the jump back and other jumps land past it), code of
+ * its own runs the iterations 8 at a time while more than 8 are left: a qword load, the op with
+ * the key's low byte in every byte, a qword store, rI += 8. Those are the iterations the loop
+ * would run (none of them can leave it: N - rI > 8) on the bytes it would touch, so the verifier's
+ * proof of each access covers them. The loop itself then runs the last 1 to 8 iterations, which
+ * give rT and rU their final values. A qword's stores come after its loads, which changes what
+ * is read only when the destination starts 1 to 7 bytes past the source: then the code runs
+ * byte by byte.
+ */
+struct byte_loop {
+	uint8_t t, u, idx, src, dst, key; /* eBPF registers; key EBPF_NUM_REGS: an immediate */
+	int32_t src_disp, dst_disp;	  /* added to src + idx and dst + idx */
+	uint8_t op;			  /* EBPF_ALU_XOR, _OR, _AND; EBPF_ALU_MOV: no op */
+	int32_t imm, count;		  /* the op's immediate; N */
+};
+
+#define BYTE_LOOP_MAX 12 /* its instructions at most */
+
+/* "r = base; [r += imm;] r += idx" at insns[*k]: base and the constant, *k moved past it. */
+static bool match_index_sum(const struct ebpf_inst *insns, size_t *k, uint8_t r, uint8_t idx,
+			    uint8_t *base, int64_t *disp)
+{
+	const struct ebpf_inst *mov = &insns[*k];
+
+	if (mov->code != MOV64_X || mov->dst_reg != r || mov->off || mov->src_reg == r)
+		return false;
+	*base = mov->src_reg;
+	*disp = 0;
+	if (insns[*k + 1].code == ADD64_K && insns[*k + 1].dst_reg == r) {
+		*disp = insns[*k + 1].imm;
+		(*k)++;
+	}
+	if (insns[*k + 1].code != ADD64_X || insns[*k + 1].dst_reg != r ||
+	    insns[*k + 1].src_reg != idx)
+		return false;
+	*k += 2;
+	return true;
+}
+
+/* The op of a byte loop at insns[*k], if any: one that maps each byte on its own. */
+static bool match_byte_op(const struct ebpf_inst *insns, size_t *k, struct byte_loop *l)
+{
+	const struct ebpf_inst *insn = &insns[*k];
+	uint8_t cls = EBPF_CLASS(insn->code), op = EBPF_OP(insn->code);
+
+	l->op = EBPF_ALU_MOV;
+	l->key = EBPF_NUM_REGS;
+	if ((cls != EBPF_CLS_ALU64 && cls != EBPF_CLS_ALU) || insn->dst_reg != l->t || insn->off)
+		return true;
+	if (op != EBPF_ALU_XOR && op != EBPF_ALU_OR && op != EBPF_ALU_AND)
+		return true;
+	if (insn->code & EBPF_SRC_X)
+		l->key = insn->src_reg;
+	l->op = op;
+	l->imm = insn->imm;
+	(*k)++;
+	return true;
+}
+
+static bool is_loop_reg(const struct byte_loop *l, uint8_t r)
+{
+	return r == l->t || r == l->u || r == l->idx;
+}
+
+/* Whether instructions i.. are a byte loop (see above); fills l. */
+static bool match_byte_loop(const struct jit_state *s, size_t i, struct byte_loop *l)
+{
+	const struct ebpf_inst *insns = &s->program->insns[i];
+	const struct ebpf_inst *load, *store, *inc, *jump;
+	size_t k = 0, n;
+	int64_t a, b, src_disp, dst_disp;
+
+	if (blinding(s) || s->frame->cached || s->scope->cached ||
+	    i + BYTE_LOOP_MAX > s->program->count)
+		return false;
+	l->t = insns[0].dst_reg;
+	l->idx = insns[insns[1].code == ADD64_K ? 2 : 1].src_reg;
+	if (!match_index_sum(insns, &k, l->t, l->idx, &l->src, &a))
+		return false;
+	load = &insns[k++];
+	if (load->code != (EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B) || load->dst_reg != l->t ||
+	    load->src_reg != l->t)
+		return false;
+	match_byte_op(insns, &k, l);
+	l->u = insns[k].dst_reg;
+	if (!match_index_sum(insns, &k, l->u, l->idx, &l->dst, &b))
+		return false;
+	store = &insns[k++];
+	inc = &insns[k++];
+	jump = &insns[k++];
+	n = k;
+	if (store->code != (EBPF_CLS_STX | EBPF_MODE_MEM | EBPF_SIZE_B) || store->dst_reg != l->u ||
+	    store->src_reg != l->t)
+		return false;
+	if (inc->code != ADD64_K || inc->dst_reg != l->idx || inc->imm != 1)
+		return false;
+	if (jump->code != (EBPF_CLS_JMP | EBPF_JMP_JNE | EBPF_SRC_K) || jump->dst_reg != l->idx ||
+	    (int64_t)jump->off != -(int64_t)n)
+		return false;
+	if (l->t == l->u || l->t == l->idx || l->u == l->idx || is_loop_reg(l, l->src) ||
+	    is_loop_reg(l, l->dst) || (l->key != EBPF_NUM_REGS && is_loop_reg(l, l->key)))
+		return false;
+	if (!fusable(s, i, n))
+		return false;
+	src_disp = a + load->off;
+	dst_disp = b + store->off;
+	if (!is_imm32(src_disp) || !is_imm32(dst_disp) || !is_imm32(dst_disp - src_disp - 1))
+		return false;
+	l->src_disp = (int32_t)src_disp;
+	l->dst_disp = (int32_t)dst_disp;
+	l->count = jump->imm;
+	return true;
+}
+
+/* movzx dst32, src8 (a REX prefix always, so that sil and dil are the registers' low bytes) */
+static void emit_movzx_low_byte(struct jit_state *s, uint8_t dst, uint8_t src)
+{
+	emit1(s, 0x40 | ((dst >> 3) << 2) | (src >> 3));
+	emit1(s, 0x0f);
+	emit1(s, 0xb6);
+	emit_modrm_reg(s, dst, src);
+}
+
+/* TMP_IMM = the key's low byte in all 8 bytes. */
+static void emit_byte_key(struct jit_state *s, const struct byte_loop *l)
+{
+	if (l->key == EBPF_NUM_REGS) {
+		emit_mov_imm64(s, TMP_IMM, (uint8_t)l->imm * 0x0101010101010101ull);
+		return;
+	}
+	emit_movzx_low_byte(s, TMP_IMM, reg_map[l->key]);
+	emit_mov_imm64(s, TMP_A, 0x0101010101010101ull);
+	/* imul r9, r10 */
+	emit_rex(s, true, TMP_IMM, 0, TMP_A, false);
+	emit1(s, 0x0f);
+	emit1(s, 0xaf);
+	emit_modrm_reg(s, TMP_IMM, TMP_A);
+}
+
+/*
+ * The 8-byte part of the byte loop at i (see struct byte_loop), emitted before i's own code.
+ * Returns how many of its jumps to i's code there are, their displacement bytes in at[] (0 when
+ * i is no such loop or nothing may come before its code).
+ */
+static size_t emit_wide_byte_loop(struct jit_state *s, size_t i, size_t at[2])
+{
+	static const uint8_t rm_op[] = { [EBPF_ALU_XOR >> 4] = 0x31,
+					 [EBPF_ALU_OR >> 4] = 0x09,
+					 [EBPF_ALU_AND >> 4] = 0x21 };
+	struct byte_loop l;
+	uint8_t idx, src, dst;
+	size_t top;
+
+	/* A jump that ends here counts its displacement from where i starts. */
+	if (!s->is_loop_head[i] || s->branch_end == s->len || !match_byte_loop(s, i, &l))
+		return 0;
+	idx = reg_map[l.idx];
+	src = reg_map[l.src];
+	dst = reg_map[l.dst];
+	/* TMP_B = N - idx, the iterations left: at least 9 to go on. */
+	emit_mov_imm32(s, true, TMP_B, l.count);
+	emit_alu_rr(s, 0x29, true, TMP_B, idx);
+	emit_alu_ri(s, 7, true, TMP_B, 8);
+	at[0] = emit_local_jcc(s, CC_BE);
+	/* TMP_A = (dst + dst_disp) - (src + src_disp) - 1: from 0 to 6, the loads overtake. */
+	emit_lea(s, TMP_A, dst, NO_INDEX, l.dst_disp - l.src_disp - 1);
+	emit_alu_rr(s, 0x29, true, TMP_A, src);
+	emit_alu_ri(s, 7, true, TMP_A, 6);
+	at[1] = emit_local_jcc(s, CC_BE);
+	if (l.op != EBPF_ALU_MOV)
+		emit_byte_key(s, &l);
+	top = s->len;
+	emit_load(s, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, TMP_A, src, idx, l.src_disp);
+	if (l.op != EBPF_ALU_MOV)
+		emit_alu_rr(s, rm_op[l.op >> 4], true, TMP_A, TMP_IMM);
+	emit_rex(s, true, TMP_A, index_rex(idx), dst, false);
+	emit1(s, 0x89);
+	emit_modrm_index(s, TMP_A, dst, idx, l.dst_disp);
+	emit_alu_ri(s, 0, true, idx, 8);
+	emit_alu_ri(s, 5, true, TMP_B, 8);
+	emit_alu_ri(s, 7, true, TMP_B, 8);
+	emit1(s, 0x70 + CC_A);
+	emit1(s, (uint8_t)(top - (s->len + 1)));
+	return 2;
+}
+
 /* The code of instructions [from, to): a whole function, or an inlined copy of one. */
 static int emit_range(struct jit_state *s, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
 		size_t fused;
 
+		size_t at[2], wide = emit_wide_byte_loop(s, i, at);
+
 		/* No padding right after a jump: its displacement counts from where i starts. */
 		if (s->align_loops && s->is_loop_head[i] && s->branch_end != s->len)
 			emit_loop_alignment(s);
+		while (wide)
+			patch_local_jump(s, at[--wide]);
 		mark_start(s, i);
 		fused = 0;
 		for (size_t k = 0; !fused && k < sizeof(fusions) / sizeof(fusions[0]); k++)

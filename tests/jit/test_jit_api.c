@@ -1749,6 +1749,221 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * Byte loops "dst[i] = src[i] op key" as clang writes them (see emit_wide_byte_loop): a packet
+ * of BYTE_PACKET bytes, the loop's source and destination in it or on the stack, the result the
+ * packet afterwards, the stack's bytes folded into r0,  and r0, r5 and r6 as the loop
+ * leaves them (r6 through the bytes it points at).
+ */
+#define BYTE_PACKET 160
+
+struct byte_loop_shape {
+	uint8_t op_code; /* the op's instruction code, 0: none */
+	int32_t op_imm;	 /* its immediate (EBPF_SRC_K) */
+	int16_t src_off; /* from the packet, or from r10 when src_stack */
+	int16_t dst_off;
+	bool src_stack, dst_stack;
+	int32_t start, count; /* the index's first value and N */
+	int32_t step;	      /* the index's increment: 1 but in twins */
+	bool jump_inside;     /* a jump lands on the store (twin) */
+	bool key_written;     /* the loop writes the key register (twin) */
+	bool stack_private;   /* r10 not copied: slots kept in scratch registers (twin) */
+};
+
+/* Builds the program of a shape into insns; returns its length and the loop head's index. */
+static size_t byte_loop_program(const struct byte_loop_shape *l, struct ebpf_inst *insns,
+				size_t *head)
+{
+	size_t n = 0, jump = 0;
+
+	insns[n++] = EBPF_LDX_MEM(EBPF_SIZE_DW, R2, R1, 8); /* data_end */
+	insns[n++] = EBPF_LDX_MEM(EBPF_SIZE_DW, R1, R1, 0); /* data */
+	insns[n++] = l->stack_private ? EBPF_MOV64_IMM(R0, 0) : EBPF_MOV64_REG(R0, R10);
+	insns[n++] = EBPF_MOV64_IMM(R0, 0);
+	insns[n++] = EBPF_MOV64_REG(R3, R1);
+	insns[n++] = EBPF_ALU64_IMM(EBPF_ALU_ADD, R3, BYTE_PACKET);
+	jump = n; /* to the exit, patched below */
+	insns[n++] = EBPF_RAW_INSN(EBPF_CLS_JMP | EBPF_JMP_JGT | EBPF_SRC_X, R3, R2, 0, 0);
+	/* The stack's 128 bytes from the packet's last 128, then the key from its first 8. */
+	for (int k = 0; k < 16; k++) {
+		insns[n++] = EBPF_LDX_MEM(EBPF_SIZE_DW, R3, R1, BYTE_PACKET - 128 + 8 * k);
+		insns[n++] = EBPF_STX_MEM(EBPF_SIZE_DW, R10, R3, -128 + 8 * k);
+	}
+	insns[n++] = EBPF_LDX_MEM(EBPF_SIZE_DW, R4, R1, 0);
+	insns[n++] = EBPF_MOV64_IMM(R5, l->start);
+	*head = n;
+	insns[n++] = EBPF_MOV64_REG(R0, l->src_stack ? R10 : R1);
+	insns[n++] = EBPF_ALU64_IMM(EBPF_ALU_ADD, R0, l->src_off);
+	insns[n++] = EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R5);
+	insns[n++] = EBPF_LDX_MEM(EBPF_SIZE_B, R0, R0, 0);
+	if (l->op_code)
+		insns[n++] = l->op_code & EBPF_SRC_X
+				 ? EBPF_RAW_INSN(l->op_code, R0, R4, 0, 0)
+				 : EBPF_RAW_INSN(l->op_code, R0, 0, 0, l->op_imm);
+	if (l->key_written)
+		insns[n++] = EBPF_ALU64_IMM(EBPF_ALU_ADD, R4, 1);
+	insns[n++] = EBPF_MOV64_REG(R6, l->dst_stack ? R10 : R1);
+	insns[n++] = EBPF_ALU64_IMM(EBPF_ALU_ADD, R6, l->dst_off);
+	insns[n++] = EBPF_ALU64_REG(EBPF_ALU_ADD, R6, R5);
+	insns[n++] = EBPF_STX_MEM(EBPF_SIZE_B, R6, R0, 0);
+	insns[n++] = EBPF_ALU64_IMM(EBPF_ALU_ADD, R5, l->step);
+	insns[n] = EBPF_JMP_IMM(EBPF_JMP_JNE, R5, l->count, (int16_t)((int)*head - (int)(n + 1)));
+	n++;
+	if (l->jump_inside) /* never taken (r5 is count), but lands on the store */
+		insns[n++] = EBPF_JMP_IMM(EBPF_JMP_JEQ, R5, 0x7fff, -4);
+	/* r0 = r0 ^ r5 ^ the 2 bytes r6 - 1 points at ^ the stack folded */
+	insns[n++] = EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R5);
+	insns[n++] = EBPF_LDX_MEM(EBPF_SIZE_H, R3, R6, -1);
+	insns[n++] = EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R3);
+	for (int k = 0; k < 16; k++) {
+		insns[n++] = EBPF_LDX_MEM(EBPF_SIZE_DW, R3, R10, -128 + 8 * k);
+		insns[n++] = EBPF_ALU64_IMM(EBPF_ALU_MUL, R0, 31);
+		insns[n++] = EBPF_ALU64_REG(EBPF_ALU_ADD, R0, R3);
+	}
+	insns[jump].off = (int16_t)(n - (jump + 1));
+	insns[n++] = EBPF_EXIT();
+	return n;
+}
+
+/* Runs a byte loop program in a mode: r0 and the packet afterwards. */
+static uint64_t run_byte_loop(const struct ebpf_inst *insns, size_t count, enum ebpf_exec_mode mode,
+			      uint8_t packet[BYTE_PACKET], struct ebpf_program **jited)
+{
+	struct ebpf_program *prog = load_insns(mode, false, insns, count);
+	uint8_t in[BYTE_PACKET];
+	struct ebpf_test_run_opts run = { .sz = sizeof(run),
+					  .data_in = in,
+					  .data_size_in = sizeof(in),
+					  .data_out = packet,
+					  .data_size_out = BYTE_PACKET };
+
+	for (size_t k = 0; k < sizeof(in); k++)
+		in[k] = (uint8_t)(k * 37 + 11);
+	in[0] = 0x5c; /* the key's low byte */
+	assert_int_equal(ebpf_program_test_run(prog, &run), 0);
+	if (jited)
+		*jited = prog;
+	else
+		ebpf_program_release(prog);
+	return run.retval;
+}
+
+/* Whether the code before the loop head holds the 8-byte part's "cmp r11, 8". */
+static bool has_wide_part(struct ebpf_program *prog, size_t head)
+{
+	static const uint8_t cmp_r11_8[] = { 0x49, 0x83, 0xfb, 0x08 };
+	const uint32_t *offsets;
+	const uint8_t *code;
+	size_t size;
+
+	assert_int_equal(ebpf_program_jited(prog, &code, &size, &offsets), 0);
+	for (uint32_t at = offsets[head - 1]; at + sizeof(cmp_r11_8) <= offsets[head]; at++)
+		if (!memcmp(code + at, cmp_r11_8, sizeof(cmp_r11_8)))
+			return true;
+	return false;
+}
+
+/* Checks one shape against the interpreter; returns whether the 8-byte part was emitted. */
+static bool byte_loop_checked(const struct byte_loop_shape *l)
+{
+	struct ebpf_inst insns[160];
+	uint8_t want[BYTE_PACKET], got[BYTE_PACKET];
+	struct ebpf_program *prog;
+	size_t head, count = byte_loop_program(l, insns, &head);
+	uint64_t expect = run_byte_loop(insns, count, EBPF_MODE_INTERP, want, NULL);
+	uint64_t result = run_byte_loop(insns, count, EBPF_MODE_JIT, got, &prog);
+	bool wide = has_wide_part(prog, head);
+
+	if (result != expect || memcmp(want, got, sizeof(want)))
+		fail_msg("byte loop op 0x%02x src %s%+d dst %s%+d i %d..%d: r0 0x%llx, the "
+			 "interpreter's 0x%llx, packets %s",
+			 l->op_code, l->src_stack ? "r10" : "pkt", l->src_off,
+			 l->dst_stack ? "r10" : "pkt", l->dst_off, l->start, l->count,
+			 (unsigned long long)result, (unsigned long long)expect,
+			 memcmp(want, got, sizeof(want)) ? "differ" : "agree");
+	ebpf_program_release(prog);
+	return wide;
+}
+
+/*
+ * Each op (xor, or, and with the key register or an immediate, 64 and 32 bits, and none) over
+ * lengths around the 8-byte steps (9 to 64 iterations, 1 to 8 of them left to the byte loop),
+ * from the packet to the stack, the stack to the packet and the packet to itself at distances
+ * where the loads would overtake the stores (1 to 7 bytes on: byte by byte, results must not
+ * change) and where they do not (0, 8, -3): all as the interpreter computes. Every one has
+ * the 8-byte part; loops of 8 iterations or fewer (0..8, 2..7) pass it by at run time.
+ */
+static void test_byte_loop_eight_at_a_time(void **state)
+{
+	static const uint8_t ops[] = {
+		0,
+		EBPF_CLS_ALU64 | EBPF_ALU_XOR | EBPF_SRC_X,
+		EBPF_CLS_ALU | EBPF_ALU_XOR | EBPF_SRC_X,
+		EBPF_CLS_ALU64 | EBPF_ALU_OR | EBPF_SRC_X,
+		EBPF_CLS_ALU64 | EBPF_ALU_AND | EBPF_SRC_X,
+		EBPF_CLS_ALU64 | EBPF_ALU_XOR | EBPF_SRC_K,
+		EBPF_CLS_ALU | EBPF_ALU_OR | EBPF_SRC_K,
+		EBPF_CLS_ALU64 | EBPF_ALU_AND | EBPF_SRC_K,
+	};
+	static const int32_t counts[][2] = { { 0, 9 },	{ 0, 16 }, { 0, 17 }, { 3, 64 },
+					     { 0, 63 }, { 5, 13 }, { 0, 8 },  { 2, 7 } };
+	static const int16_t distances[] = { 1, 4, 7, 0, 8, -3 };
+
+	(void)state;
+	for (size_t o = 0; o < COUNT(ops); o++) {
+		for (size_t c = 0; c < COUNT(counts); c++) {
+			struct byte_loop_shape l = { .op_code = ops[o],
+						     .op_imm = (int32_t)(0x1234a500 + o * 0x11),
+						     .start = counts[c][0],
+						     .count = counts[c][1],
+						     .step = 1,
+						     .src_off = 8,
+						     .dst_stack = true,
+						     .dst_off = -128 };
+			assert_true(byte_loop_checked(&l));
+			l.src_stack = true, l.dst_stack = false;
+			l.src_off = -128 + 16, l.dst_off = 0;
+			assert_true(byte_loop_checked(&l));
+			l.src_stack = false;
+			for (size_t d = 0; d < COUNT(distances); d++) {
+				l.src_off = 16, l.dst_off = (int16_t)(16 + distances[d]);
+				if (!byte_loop_checked(&l))
+					fail_msg("op 0x%02x i %d..%d distance %d: no 8-byte part",
+						 l.op_code, l.start, l.count, distances[d]);
+			}
+		}
+	}
+}
+
+/*
+ * Twins that keep the loop byte by byte: an index step of 2, a jump landing inside the loop,
+ * the key written in it, and a function whose stack slots live in the scratch registers the
+ * 8-byte part would take; all as the interpreter computes.
+ */
+static void test_byte_loop_twins(void **state)
+{
+	struct byte_loop_shape l = { .op_code = EBPF_CLS_ALU64 | EBPF_ALU_XOR | EBPF_SRC_X,
+				     .start = 0,
+				     .count = 64,
+				     .step = 1,
+				     .src_off = 8,
+				     .dst_stack = true,
+				     .dst_off = -128 };
+
+	(void)state;
+	assert_true(byte_loop_checked(&l));
+	l.step = 2;
+	assert_false(byte_loop_checked(&l));
+	l.step = 1, l.jump_inside = true;
+	assert_false(byte_loop_checked(&l));
+	l.jump_inside = false, l.key_written = true;
+	assert_false(byte_loop_checked(&l));
+	l.key_written = false, l.src_off = 16, l.dst_stack = false, l.dst_off = 40;
+	assert_true(byte_loop_checked(&l));
+	l.stack_private = true;
+	assert_false(byte_loop_checked(&l));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1781,6 +1996,8 @@ int main(void)
 		cmocka_unit_test(test_slot_update),
 		cmocka_unit_test(test_slot_copies_and_dead_loads),
 		cmocka_unit_test(test_loop_heads_aligned),
+		cmocka_unit_test(test_byte_loop_eight_at_a_time),
+		cmocka_unit_test(test_byte_loop_twins),
 		cmocka_unit_test(test_loop_padding_converges),
 		cmocka_unit_test(test_rotate),
 	};
