@@ -1636,10 +1636,13 @@ static bool fusable(const struct jit_state *s, size_t i, size_t n)
 #define ADD64_X (EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_X)
 #define ADD64_K (EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K)
 
+static bool dead_after(const struct jit_state *s, size_t i, uint8_t reg);
+
 /*
  * Indexed addressing as clang writes it: "rA = rB; rA += imm; rA += rC" is one lea of
- * [rB + rC + imm], and "rA = rB; [rA += imm;] rA += rC; rA = *(size *)(rA + off)", whose load
- * overwrites rA, one load from [rB + rC + imm + off]. Returns the instructions emitted that
+ * [rB + rC + imm], and "rA = rB; [rA += imm;] rA += rC; rD = *(size *)(rA + off)", where the
+ * load overwrites rA (rD is rA) or nothing reads rA after it, one load from
+ * [rB + rC + imm + off] into rD. Returns the instructions emitted that
  * way (0: none; "rA = rB; rA += rC" alone is emit_mov_add's).
  */
 static size_t emit_indexed(struct jit_state *s, size_t i)
@@ -1660,9 +1663,9 @@ static size_t emit_indexed(struct jit_state *s, size_t i)
 	    insns[n].src_reg == a)
 		return 0;
 	load = fusable(s, i, n + 2) ? &insns[n + 1] : NULL;
-	if (load && EBPF_CLASS(load->code) == EBPF_CLS_LDX && load->dst_reg == a &&
-	    load->src_reg == a && is_imm32(disp + load->off)) {
-		emit_load(s, load->code, reg_map[a], reg_map[insns[0].src_reg],
+	if (load && EBPF_CLASS(load->code) == EBPF_CLS_LDX && load->src_reg == a &&
+	    is_imm32(disp + load->off) && (load->dst_reg == a || dead_after(s, i + n + 1, a))) {
+		emit_load(s, load->code, reg_map[load->dst_reg], reg_map[insns[0].src_reg],
 			  reg_map[insns[n].src_reg], (int32_t)(disp + load->off));
 		return n + 2;
 	}

@@ -502,6 +502,58 @@ static void test_indexed_load(void **state)
 }
 
 /*
+ * "rA = rB; rA += imm; rA += rC; rD = *(size *)(rA + off)" with rA read nowhere after is one
+ * load into rD, every size and sign extension, from the stack and through another register;
+ * the twin reads rA again (a second load through it) and keeps a load of its own. Results
+ * against the interpreter.
+ */
+static void test_indexed_load_into_other(void **state)
+{
+	static const uint8_t loads[] = {
+		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B,
+		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_H,
+		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_W,
+		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW,
+		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_B,
+		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_H,
+		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_W,
+	};
+	static const uint8_t bases[] = { R10, R7 };
+
+	(void)state;
+	for (size_t v = 0; v < COUNT(loads) * COUNT(bases) * 2; v++) {
+		bool live = v & 1;
+		uint8_t base = bases[v / 2 % COUNT(bases)];
+		const struct ebpf_inst insns[] = {
+			EBPF_LD_IMM64(R1, 0x8899aabbccddeeffull),
+			EBPF_STX_MEM(EBPF_SIZE_DW, R10, R1, -16),
+			EBPF_LD_IMM64(R1, 0x0123456789abcdefull),
+			EBPF_STX_MEM(EBPF_SIZE_DW, R10, R1, -8),
+			EBPF_MOV64_REG(R7, R10),
+			EBPF_MOV64_IMM(R3, 4),
+			/* 8: the fused four */
+			EBPF_MOV64_REG(R2, base),
+			EBPF_ALU64_IMM(EBPF_ALU_ADD, R2, -20),
+			EBPF_ALU64_REG(EBPF_ALU_ADD, R2, R3),
+			EBPF_RAW_INSN(loads[v / 2 / COUNT(bases)], R4, R2, 2, 0),
+			live ? EBPF_LDX_MEM(EBPF_SIZE_B, R1, R2, 7) : EBPF_MOV64_IMM(R1, 3),
+			EBPF_MOV64_REG(R0, R4),
+			EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R1),
+			EBPF_EXIT(),
+		};
+		struct ebpf_program *prog = load_insns(EBPF_MODE_JIT, false, insns, COUNT(insns));
+		const uint32_t *offsets = jited_offsets(prog);
+
+		if ((offsets[9] == offsets[12]) == live)
+			fail_msg("load 0x%02x base r%u, rA %s: offsets 0x%x 0x%x",
+				 loads[v / 2 / COUNT(bases)], base, live ? "live" : "dead",
+				 offsets[9], offsets[12]);
+		assert_int_equal(run(prog), run_mode(insns, COUNT(insns), EBPF_MODE_INTERP));
+		ebpf_program_release(prog);
+	}
+}
+
+/*
  * A local call to a small straight leaf is the leaf's code in place (no call): it computes what
  * the interpreter computes, in a loop whose backward jump spans it, with an lddw in the leaf,
  * r1-r5 written by it and r6-r9 of the caller kept; a leaf with a jump and two exits too.
@@ -1978,6 +2030,7 @@ int main(void)
 		cmocka_unit_test(test_padding_only_frame),
 		cmocka_unit_test(test_inverted_jump_pair),
 		cmocka_unit_test(test_indexed_load),
+		cmocka_unit_test(test_indexed_load_into_other),
 		cmocka_unit_test(test_inlined_leaf_calls),
 		cmocka_unit_test(test_inlined_calls_with_jumps),
 		cmocka_unit_test(test_constant_compare),
