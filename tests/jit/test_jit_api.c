@@ -453,6 +453,23 @@ static void test_inverted_jump_pair(void **state)
 	}
 }
 
+/* Every load size and sign extension, and the bases of the indexed-load tests: the stack (r10,
+ * rbp, which needs a displacement byte even for 0) and another register. */
+static const uint8_t load_codes[] = {
+	EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B,   EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_H,
+	EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_W,   EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW,
+	EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_B, EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_H,
+	EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_W,
+};
+static const uint8_t index_bases[] = { R10, R7 };
+
+/* Two words on the stack at -16 and -8, r7 = r10 and r3 = 4: what the indexed loads read (8 of
+ * the instructions, the last at 7). */
+#define INDEXED_SETUP()                                                                            \
+	EBPF_LD_IMM64(R1, 0x8899aabbccddeeffull), EBPF_STX_MEM(EBPF_SIZE_DW, R10, R1, -16),        \
+	    EBPF_LD_IMM64(R1, 0x0123456789abcdefull), EBPF_STX_MEM(EBPF_SIZE_DW, R10, R1, -8),     \
+	    EBPF_MOV64_REG(R7, R10), EBPF_MOV64_IMM(R3, 4)
+
 /*
  * "rA = rB; rA += imm; rA += rC; rA = *(size *)(rA + off)" is one load from
  * [rB + rC + imm + off] for every size and sign extension, from the stack (rB = r10, rbp, which
@@ -461,31 +478,16 @@ static void test_inverted_jump_pair(void **state)
  */
 static void test_indexed_load(void **state)
 {
-	static const uint8_t loads[] = {
-		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B,
-		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_H,
-		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_W,
-		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW,
-		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_B,
-		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_H,
-		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_W,
-	};
-	static const uint8_t bases[] = { R10, R7 };
-
-	for (size_t l = 0; l < COUNT(loads); l++) {
-		for (size_t b = 0; b < COUNT(bases); b++) {
+	(void)state;
+	for (size_t l = 0; l < COUNT(load_codes); l++) {
+		for (size_t b = 0; b < COUNT(index_bases); b++) {
 			const struct ebpf_inst insns[] = {
-				EBPF_LD_IMM64(R1, 0x8899aabbccddeeffull),
-				EBPF_STX_MEM(EBPF_SIZE_DW, R10, R1, -16),
-				EBPF_LD_IMM64(R1, 0x0123456789abcdefull),
-				EBPF_STX_MEM(EBPF_SIZE_DW, R10, R1, -8),
-				EBPF_MOV64_REG(R7, R10),
-				EBPF_MOV64_IMM(R3, 4),
+				INDEXED_SETUP(),
 				/* 8: the fused four */
-				EBPF_MOV64_REG(R2, bases[b]),
+				EBPF_MOV64_REG(R2, index_bases[b]),
 				EBPF_ALU64_IMM(EBPF_ALU_ADD, R2, -20),
 				EBPF_ALU64_REG(EBPF_ALU_ADD, R2, R3),
-				EBPF_RAW_INSN(loads[l], R2, R2, 2, 0),
+				EBPF_RAW_INSN(load_codes[l], R2, R2, 2, 0),
 				EBPF_MOV64_REG(R0, R2),
 				EBPF_EXIT(),
 			};
@@ -509,33 +511,18 @@ static void test_indexed_load(void **state)
  */
 static void test_indexed_load_into_other(void **state)
 {
-	static const uint8_t loads[] = {
-		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B,
-		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_H,
-		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_W,
-		EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW,
-		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_B,
-		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_H,
-		EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_W,
-	};
-	static const uint8_t bases[] = { R10, R7 };
 
 	(void)state;
-	for (size_t v = 0; v < COUNT(loads) * COUNT(bases) * 2; v++) {
+	for (size_t v = 0; v < COUNT(load_codes) * COUNT(index_bases) * 2; v++) {
 		bool live = v & 1;
-		uint8_t base = bases[v / 2 % COUNT(bases)];
+		uint8_t base = index_bases[v / 2 % COUNT(index_bases)];
 		const struct ebpf_inst insns[] = {
-			EBPF_LD_IMM64(R1, 0x8899aabbccddeeffull),
-			EBPF_STX_MEM(EBPF_SIZE_DW, R10, R1, -16),
-			EBPF_LD_IMM64(R1, 0x0123456789abcdefull),
-			EBPF_STX_MEM(EBPF_SIZE_DW, R10, R1, -8),
-			EBPF_MOV64_REG(R7, R10),
-			EBPF_MOV64_IMM(R3, 4),
+			INDEXED_SETUP(),
 			/* 8: the fused four */
 			EBPF_MOV64_REG(R2, base),
 			EBPF_ALU64_IMM(EBPF_ALU_ADD, R2, -20),
 			EBPF_ALU64_REG(EBPF_ALU_ADD, R2, R3),
-			EBPF_RAW_INSN(loads[v / 2 / COUNT(bases)], R4, R2, 2, 0),
+			EBPF_RAW_INSN(load_codes[v / 2 / COUNT(index_bases)], R4, R2, 2, 0),
 			live ? EBPF_LDX_MEM(EBPF_SIZE_B, R1, R2, 7) : EBPF_MOV64_IMM(R1, 3),
 			EBPF_MOV64_REG(R0, R4),
 			EBPF_ALU64_REG(EBPF_ALU_XOR, R0, R1),
@@ -546,8 +533,8 @@ static void test_indexed_load_into_other(void **state)
 
 		if ((offsets[9] == offsets[12]) == live)
 			fail_msg("load 0x%02x base r%u, rA %s: offsets 0x%x 0x%x",
-				 loads[v / 2 / COUNT(bases)], base, live ? "live" : "dead",
-				 offsets[9], offsets[12]);
+				 load_codes[v / 2 / COUNT(index_bases)], base,
+				 live ? "live" : "dead", offsets[9], offsets[12]);
 		assert_int_equal(run(prog), run_mode(insns, COUNT(insns), EBPF_MODE_INTERP));
 		ebpf_program_release(prog);
 	}
