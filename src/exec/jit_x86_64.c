@@ -186,6 +186,7 @@ struct jit_state {
 	bool *is_loop_head;	  /* a jump back lands on instruction i (not a function start) */
 	bool align_loops;	  /* loop heads start on 16-byte boundaries (emit_loop_alignment) */
 	size_t branch_end;	  /* where the last jump to an instruction ended (emit_branch) */
+	uint32_t entry_len;	  /* the frame's prologue bytes: a jump to its start skips them */
 	struct jit_frame *frames; /* one per function, in code order */
 	size_t frame_count;
 	const struct jit_frame *frame; /* the function being emitted */
@@ -402,6 +403,12 @@ static void patch_local_jump(struct jit_state *s, size_t at)
 static void emit_branch(struct jit_state *s, int cc, size_t insn, size_t target)
 {
 	int64_t disp = (int64_t)s->prev[target - s->base] - (int64_t)s->prev[insn + 1 - s->base];
+
+	/* A loop whose head is the function's first instruction goes round its body only: the
+	 * prologue (pushes, stack, a new may_goto budget) runs once per call. The prologue is
+	 * behind the jump, emitted in this pass. */
+	if (target == s->frame->start && s->scope == s->frame)
+		disp += s->entry_len;
 
 	if (is_imm8(disp)) {
 		emit1(s, cc < 0 ? 0xeb : (uint8_t)(0x70 + cc));
@@ -1504,8 +1511,11 @@ static int emit_insn(struct jit_state *s, size_t i)
 	uint8_t op = EBPF_OP(insn->code);
 
 	if (s->is_function[i] && s->scope == s->frame) {
+		size_t entry = s->len;
+
 		emit_prologue(s, s->frame, i == 0);
 		emit_cache_loads(s, s->frame);
+		s->entry_len = (uint32_t)(s->len - entry);
 	}
 	if (!is_jump_class(insn->code))
 		return emit_straight(s, i);

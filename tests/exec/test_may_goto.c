@@ -124,6 +124,46 @@ static void test_backward_target(void **state)
 		EBPF_MAY_GOTO_BUDGET + 1 + 7);
 }
 
+/*
+ * A loop whose head is a function's first instruction (a bpf_loop callback's `for (;;) {
+ * cond_break; ... }`): the JIT ran the prologue again on each lap, with a new budget and
+ * pushes, until the stack overflowed. The counter lives in the caller's stack slot.
+ */
+static void test_loop_head_at_function_start(void **state)
+{
+	(void)state;
+	run_all("stdw [%r10-8], 0\n"
+		"mov %r1, %r10\n"
+		"add %r1, -8\n"
+		"call local +4\n"
+		"call local +3\n"
+		"ldxdw %r0, [%r10-8]\n"
+		"exit\n"
+		"exit\n"
+		/* 8: the callee's loop starts at its first instruction */
+		"may_goto +4\n"
+		"ldxdw %r2, [%r1]\n"
+		"add %r2, 1\n"
+		"stxdw [%r1], %r2\n"
+		"ja -5\n"
+		"mov %r0, 0\n"
+		"exit\n",
+		2ull * EBPF_MAY_GOTO_BUDGET);
+	/* Without may_goto: a counted loop at a function's start, which writes r6 (restored). */
+	run_all("mov %r6, 5\n"
+		"mov %r1, 0\n"
+		"call local +2\n"
+		"add %r0, %r6\n"
+		"exit\n"
+		/* 5 */
+		"add %r1, 1\n"
+		"mov %r6, %r1\n"
+		"jlt %r1, 1000, -3\n"
+		"mov %r0, %r1\n"
+		"exit\n",
+		1000 + 5);
+}
+
 /* may_goto +0 (Linux 6.14+) leads on either way, and spends budget while there is some. */
 static void test_offset_zero(void **state)
 {
@@ -152,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_budget_per_call),
 		cmocka_unit_test(test_backward_target),
 		cmocka_unit_test(test_offset_zero),
+		cmocka_unit_test(test_loop_head_at_function_start),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,10 +9,10 @@ trap 'rm -f "$data"' EXIT
 head -c 64 /dev/zero >"$data"
 fails=0
 # program and the r0 it must give: the sums of Linux's cond_break1..3 (ours over 100,000 and
-# 1,000 x 1,000 laps), EBPF_MAY_GOTO_BUDGET laps, one budget per call.
+# 1,000 x 1,000 laps), EBPF_MAY_GOTO_BUDGET laps, one budget per call and per callback call.
 for want in three_loops_on_stack:12 count_and_budget:1409965408 \
 	nested_share_budget:999000000 loop_in_subprogram:1784293664 budget_alone:8388608 \
-	budget_per_call:16777216; do
+	budget_per_call:16777216 budget_per_callback:16777216; do
 	prog=${want%%:*} r0=${want#*:}
 	for obj in "$dir/may_goto_linux.bpf.o" "$dir/v3/may_goto_linux.bpf.o"; do
 		for mode in interp jit native; do

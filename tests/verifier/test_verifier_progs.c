@@ -442,12 +442,14 @@ static void test_may_goto_linux_shapes(void **state)
 		{ "three_loops_on_stack", 0, NULL }, { "count_and_budget", 0, NULL },
 		{ "nested_share_budget", 0, NULL },  { "loop_in_subprogram", 0, NULL },
 		{ "budget_alone", 0, NULL },	     { "budget_per_call", 0, NULL },
+		{ "budget_per_callback", 0, NULL },
 	};
 	static const struct expect bad[] = {
 		{ "three_loops_uninit_stack", -EACCES, "read of uninitialised stack" },
 		{ "scan_without_count", -EACCES, "variable offset is unbounded" },
 		{ "scan_one_past", -EACCES, "map value access out of bounds" },
 		{ "nested_counter_after", -EACCES, "variable offset is unbounded" },
+		{ "callback_count_as_index", -EACCES, "variable offset may be negative" },
 	};
 
 	(void)state;

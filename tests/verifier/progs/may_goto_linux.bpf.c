@@ -104,3 +104,13 @@ int budget_per_call(struct xdp_md *ctx)
 	}
 	return cnt + budget_alone_sub();
 }
+
+/* A bpf_loop callback's loop: each call of the callback has a budget of its own (8 M + 8 M). */
+SEC("xdp")
+int budget_per_callback(struct xdp_md *ctx)
+{
+	__u64 n = 0;
+
+	bpf_loop(2, count_to_budget, &n, 0);
+	return n;
+}

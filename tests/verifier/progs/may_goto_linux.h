@@ -36,4 +36,16 @@ __u8 arr[ARR_LEN];
 		return gvar - 5;                                                                   \
 	} while (0)
 
+/* A bpf_loop callback counting the laps its budget allows in the caller's u64 at data. */
+static int count_to_budget(__u32 idx, void *data)
+{
+	__u64 *n = data;
+
+	for (;;) {
+		cond_break;
+		(*n)++;
+	}
+	return 0;
+}
+
 #endif

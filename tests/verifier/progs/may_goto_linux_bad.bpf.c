@@ -55,3 +55,13 @@ int nested_counter_after(struct xdp_md *ctx)
 		}
 	return arr[n];
 }
+
+/* Unsafe: the callbacks' budgets bound their loops, not the count they leave in the caller. */
+SEC("xdp")
+int callback_count_as_index(struct xdp_md *ctx)
+{
+	__u64 n = 0;
+
+	bpf_loop(2, count_to_budget, &n, 0);
+	return arr[n];
+}
