@@ -11,7 +11,9 @@
  * 32-bit packet comparisons (gen_packet_const, run against a packet ending just below a 4 GiB
  * boundary), metadata bounded by a moved data pointer (gen_meta), read-only and write-only maps
  * (gen_map_*), a program type whose packet is read-only, and comparisons of pointers into two
- * maps (gen_ptr_cmp). Every program the verifier
+ * maps (gen_ptr_cmp). Issue 20 adds shapes aimed at may_goto loops (gen_may_goto) and at
+ * precision tracking (gen_join: a scalar joined from two paths, then an offset or a size).
+ * Every program the verifier
  * accepts goes through the oracle of fuzz_env.h: a fault, a pointer leak or an uninitialised
  * read there is a verifier bug.
  *
@@ -55,7 +57,9 @@ enum gen_class {
 	CLASS_RO_MAPS = 1u << 6,      /* read-only and write-only maps */
 	CLASS_RO_PACKET = 1u << 7,    /* a program type whose packet is read-only */
 	CLASS_PTR_CMP = 1u << 8,      /* comparisons of pointers into two different maps */
-	CLASS_ALL = 0x1ffu,
+	CLASS_MAY_GOTO = 1u << 9,     /* may_goto loops, their counter used after them (issue 20) */
+	CLASS_PRECISION = 1u << 10,   /* scalars joined from two paths, then offsets or sizes */
+	CLASS_ALL = 0x7ffu,
 };
 
 /* The subprograms a call block may call; each is emitted once, after the main function. */
@@ -839,6 +843,229 @@ static void gen_branch(struct gen *g)
 	g->scalars &= before;
 }
 
+/* ---- Precision-sensitive shapes (issue 20) ------------------------------------------------ */
+
+/* What a joined scalar in r2 becomes after the join; each use has a room r2 must stay within. */
+enum join_use {
+	USE_VALUE,  /* array value pointer + r2, access of `size` bytes (value of 16) */
+	USE_PACKET, /* packet + r2 after a constant bounds check of `room + size` bytes */
+	USE_STACK,  /* fp - 64 + r2 over 64 initialised bytes: beyond them lies the frame's end */
+	USE_SIZE,   /* load_bytes into fp - 24 with r2 as the length: more overruns the frame */
+	USE_COUNT,
+};
+
+struct join_shape {
+	enum join_use use;
+	int size;     /* access size (USE_SIZE: 1, unused) */
+	int32_t lo;   /* least value the use takes (the size's: 1) */
+	int32_t room; /* greatest value the use takes safely */
+};
+
+static void pick_join_shape(struct gen *g, struct join_shape *s)
+{
+	s->use = (enum join_use)(next(g) % USE_COUNT);
+	s->size = s->use == USE_SIZE ? 1 : pick_size(g);
+	s->lo = s->use == USE_SIZE ? 1 : 0;
+	switch (s->use) {
+	case USE_VALUE:
+		s->room = 16 - s->size;
+		break;
+	case USE_PACKET:
+		s->room = (int32_t)(next(g) % 32);
+		break;
+	case USE_STACK:
+		s->room = 64 - s->size;
+		break;
+	default:
+		s->room = 24;
+		break;
+	}
+}
+
+/* A value the use takes safely, or (one time in `odds`) just beyond its room. */
+static int32_t join_value(struct gen *g, const struct join_shape *s, int odds)
+{
+	if (next(g) % odds == 0)
+		return s->room + 1 + (int32_t)(next(g) % 8);
+	return s->lo + (int32_t)(next(g) % (uint32_t)(s->room - s->lo + 1));
+}
+
+/* ptr += r2, then a store or a load (into r4) of `size` bytes there. */
+static void access_plus_r2(struct gen *g, uint8_t ptr, int size, bool store)
+{
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_X, ptr, 2, 0, 0);
+	if (store)
+		emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | size_code(size), ptr, 0, 0, 1);
+	else
+		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | size_code(size), 4, ptr, 0, 0);
+}
+
+/*
+ * The use of r2 after the join. Helper calls clobber r1-r5, so r2 goes through a stack slot
+ * around them: a precision mark must follow the fill back to the spill and on to the join.
+ * With `check` the use first tests r2 against its room, so that a value the verifier cannot
+ * bound (a loop's) stays acceptable; without it, only precise bounds make the use safe.
+ */
+static void join_use(struct gen *g, const struct join_shape *s, bool check)
+{
+	size_t skip = SIZE_MAX, skip2 = SIZE_MAX;
+
+	if (check)
+		skip = emit(g, EBPF_CLS_JMP | EBPF_JMP_JGT | EBPF_SRC_K, 2, 0, 0, s->room);
+	switch (s->use) {
+	case USE_VALUE:
+		emit(g, EBPF_CLS_STX | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 2, -184, 0);
+		emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_W, EBPF_REG_FP, 0, -4, next(g) % 4);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 2, EBPF_REG_FP, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 2, 0, 0, -4);
+		emit_lddw(g, 1, EBPF_PSEUDO_MAP_IDX, FUZZ_MAP_ARRAY, 0);
+		emit(g, EBPF_OP_CALL, 0, 0, 0, FUZZ_HELPER_LOOKUP);
+		skip2 = emit(g, EBPF_CLS_JMP | EBPF_JMP_JEQ | EBPF_SRC_K, 0, 0, 0, 0);
+		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, 2, EBPF_REG_FP, -184, 0);
+		access_plus_r2(g, 0, s->size, next(g) & 1);
+		break;
+	case USE_PACKET:
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 3, R_PKT, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 3, 0, 0, s->room + s->size);
+		skip2 = emit(g, EBPF_CLS_JMP | EBPF_JMP_JGT | EBPF_SRC_X, 3, R_END, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 3, R_PKT, 0, 0);
+		access_plus_r2(g, 3, s->size, packet_store(g));
+		break;
+	case USE_STACK:
+		for (int16_t off = -64; off < 0; off += 8)
+			emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, off, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 3, EBPF_REG_FP, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 3, 0, 0, -64);
+		access_plus_r2(g, 3, s->size, next(g) & 1);
+		break;
+	default:
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 4, 2, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 3, EBPF_REG_FP, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 3, 0, 0, -24);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 2, 0, 0, next(g) % 8);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 1, R_CTX, 0, 0);
+		emit(g, EBPF_OP_CALL, 0, 0, 0, FUZZ_HELPER_LOAD_BYTES);
+		break;
+	}
+	if (skip != SIZE_MAX)
+		patch_here(g, skip);
+	if (skip2 != SIZE_MAX)
+		patch_here(g, skip2);
+	g->scalars = 0; /* a lookup or a helper call may have run */
+}
+
+/* r2 = a value for the use, computed one of several ways (r1 holds a context byte). */
+static void join_path(struct gen *g, const struct join_shape *s)
+{
+	const int32_t v = join_value(g, s, 8);
+	uint32_t mask = 1;
+
+	switch (next(g) % 4) {
+	case 0: /* a constant */
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 2, 0, 0, v);
+		break;
+	case 1: /* a 32-bit move of a constant */
+		emit(g, EBPF_CLS_ALU | EBPF_ALU_MOV | EBPF_SRC_K, 2, 0, 0, v);
+		break;
+	case 2: /* the context byte masked: [0, mask - 1], now and then beyond the room */
+		while (mask * 2 <= (uint32_t)v + 1)
+			mask *= 2;
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 2, 1, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_AND | EBPF_SRC_K, 2, 0, 0, (int32_t)mask - 1);
+		if (s->lo)
+			emit(g, EBPF_CLS_ALU64 | EBPF_ALU_OR | EBPF_SRC_K, 2, 0, 0, 1);
+		break;
+	default: /* a constant through a spill and a fill */
+		emit(g, EBPF_CLS_ST | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 0, -192, v);
+		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, 2, EBPF_REG_FP, -192, 0);
+		break;
+	}
+}
+
+/*
+ * r2 computed differently on two paths, joined, maybe spilled and filled (or moved through
+ * 32 bits), then used as an offset, an index or a size. The verifier that prunes the second
+ * path at the join against the first without having marked r2 precise misses its value.
+ */
+static void gen_join(struct gen *g)
+{
+	struct join_shape s;
+	size_t other, join;
+
+	if (!class_on(g, CLASS_PRECISION)) {
+		gen_alu(g);
+		return;
+	}
+	pick_join_shape(g, &s);
+	emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B, 1, R_CTX,
+	     FUZZ_CTX_PLAIN + next(g) % (FUZZ_CTX_SIZE - FUZZ_CTX_PLAIN), 0);
+	other = emit(g, (next(g) & 1 ? EBPF_CLS_JMP : EBPF_CLS_JMP32) | EBPF_JMP_JGT | EBPF_SRC_K,
+		     1, 0, 0, next(g));
+	join_path(g, &s);
+	join = emit(g, EBPF_OP_JA, 0, 0, 0, 0);
+	patch_here(g, other);
+	join_path(g, &s);
+	patch_here(g, join);
+	switch (next(g) % 4) {
+	case 0: /* through a spill: another register's fill */
+		emit(g, EBPF_CLS_STX | EBPF_MODE_MEM | EBPF_SIZE_DW, EBPF_REG_FP, 2, -200, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, 2, 0, 0, 0);
+		emit(g, EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, 5, EBPF_REG_FP, -200, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 2, 5, 0, 0);
+		break;
+	case 1: /* a 32-bit copy (linked through r4) */
+		emit(g, EBPF_CLS_ALU | EBPF_ALU_MOV | EBPF_SRC_X, 4, 2, 0, 0);
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 2, 4, 0, 0);
+		break;
+	default:
+		break;
+	}
+	join_use(g, &s, false);
+}
+
+/*
+ * A loop bounded by may_goto (Linux 6.9's BPF_JCOND) as well as, mostly, by r9 against a
+ * constant: head: [if r9 >= n goto out]; may_goto out; blocks; r9 += 1; goto head. After it
+ * r9 * step is used as an offset, checked against its room mostly (the verifier need not bound
+ * a may_goto loop's counter) and now and then not.
+ */
+static void gen_may_goto(struct gen *g)
+{
+	const bool counted = next(g) % 8 != 0;
+	const int32_t n = 1 + next(g) % 8;
+	struct join_shape s;
+	size_t head, exit_n = SIZE_MAX, exit_may;
+
+	if (!class_on(g, CLASS_MAY_GOTO) || g->loop_used || g->depth >= GEN_MAX_DEPTH) {
+		gen_alu(g);
+		return;
+	}
+	pick_join_shape(g, &s);
+	g->loop_used = true;
+	g->depth++;
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K, R_LOOP, 0, 0, 0);
+	head = g->n;
+	g->scalars = 0;
+	if (counted)
+		exit_n = emit(g, EBPF_CLS_JMP | EBPF_JMP_JGE | EBPF_SRC_K, R_LOOP, 0, 0, n);
+	exit_may = emit(g, EBPF_OP_MAY_GOTO, 0, 0, 0, 0);
+	for (int i = next(g) % 3; i > 0; i--)
+		gen_block(g);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, R_LOOP, 0, 0, 1);
+	emit(g, EBPF_OP_JA, 0, 0, (int16_t)((int64_t)head - (int64_t)g->n - 1), 0);
+	if (exit_n != SIZE_MAX)
+		patch_here(g, exit_n);
+	patch_here(g, exit_may);
+	g->depth--;
+	g->loop_used = false;
+	g->scalars = 0;
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, 2, R_LOOP, 0, 0);
+	emit(g, EBPF_CLS_ALU64 | EBPF_ALU_MUL | EBPF_SRC_K, 2, 0, 0, 1 + next(g) % 4);
+	if (s.lo)
+		emit(g, EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K, 2, 0, 0, 1);
+	join_use(g, &s, next(g) % 8 != 0);
+}
+
 static void gen_block(struct gen *g)
 {
 	static void (*const blocks[])(struct gen *) = {
@@ -864,6 +1091,18 @@ static void gen_block(struct gen *g)
 		gen_call,
 	};
 
+	/*
+	 * The shapes of issue 20 take a byte only when their classes are on, so that with them off
+	 * (a reproducer replayed with its own class mask) the generator makes the programs it made
+	 * before them.
+	 */
+	if (class_on(g, CLASS_MAY_GOTO | CLASS_PRECISION) && next(g) % 8 == 0) {
+		if (next(g) & 1)
+			gen_join(g);
+		else
+			gen_may_goto(g);
+		return;
+	}
 	blocks[next(g) % (sizeof(blocks) / sizeof(blocks[0]))](g);
 }
 
